@@ -1,0 +1,42 @@
+/* cli.h - the tradewar program's pieces: argument parsing and terminal reports. */
+#ifndef TW_CLI_H
+#define TW_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tw_error.h"
+#include "tw_model.h"
+#include "tw_runner.h"
+
+#define TW_CLI_MAX_SETS 256
+
+typedef enum { TW_CMD_NONE, TW_CMD_RUN, TW_CMD_VALIDATE, TW_CMD_HELP, TW_CMD_VERSION } tw_command;
+
+typedef struct {
+    tw_command cmd;
+    const char *scenario;
+    const char *outdir;     /* NULL: out/<scenario name> */
+    const char *sets[TW_CLI_MAX_SETS];
+    int n_sets;
+    bool has_replicates, has_seed, has_threads;
+    int64_t replicates;
+    int64_t seed;
+    int threads;
+    tw_par_mode par;
+    bool force, quiet;
+} tw_cli_args;
+
+/* Parse argv; TW_EUSAGE with a one-line message on bad usage. */
+tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err);
+
+/* Largest thread count accepted on this machine. */
+int tw_cli_max_threads(void);
+
+void tw_cli_print_help(FILE *fp);
+void tw_cli_print_version(FILE *fp);
+
+/* The terminal summary of a finished run. */
+void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const void *params);
+
+#endif

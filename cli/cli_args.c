@@ -1,0 +1,175 @@
+/* cli_args.c - command-line parsing for tradewar.
+ *
+ * Hand-written rather than getopt_long so that every refusal names the flag, what was
+ * expected and the limit, and so that options may follow the scenario path.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "tw_build_info.h"
+
+int tw_cli_max_threads(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    long lim = 4 * n;
+    if (lim < 8) lim = 8;
+    if (lim > TW_MAX_THREADS) lim = TW_MAX_THREADS;
+    return (int)lim;
+}
+
+static tw_status tw__int(const char *flag, const char *text, int64_t lo, int64_t hi, int64_t *out,
+                         tw_err *err) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (text[0] == '\0' || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return tw_err_set(err, TW_EUSAGE, "%s: expected an integer between %lld and %lld (got '%s')",
+                          flag, (long long)lo, (long long)hi, text);
+    *out = v;
+    return TW_OK;
+}
+
+/* The value of an option given as "--flag VALUE" or "--flag=VALUE". */
+static const char *tw__value(int argc, char **argv, int *i, const char *arg, size_t flag_len,
+                             tw_err *err) {
+    if (arg[flag_len] == '=') return arg + flag_len + 1;
+    if (*i + 1 >= argc) {
+        tw_err_set(err, TW_EUSAGE, "%.*s: missing value", (int)flag_len, arg);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool tw__is(const char *arg, const char *shortf, const char *longf, size_t *len) {
+    size_t n;
+    if (shortf != NULL && strcmp(arg, shortf) == 0) {
+        *len = strlen(shortf);
+        return true;
+    }
+    n = strlen(longf);
+    if (strncmp(arg, longf, n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
+        *len = n;
+        return true;
+    }
+    return false;
+}
+
+tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
+    memset(a, 0, sizeof *a);
+    a->par = TW_PAR_AUTO;
+    if (argc < 2) return tw_err_set(err, TW_EUSAGE, "missing command (try 'tradewar --help')");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        a->cmd = TW_CMD_HELP;
+        return TW_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
+        a->cmd = TW_CMD_VERSION;
+        return TW_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        a->cmd = TW_CMD_RUN;
+    else if (strcmp(cmd, "validate") == 0)
+        a->cmd = TW_CMD_VALIDATE;
+    else
+        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run or validate; try "
+                                          "'tradewar --help')", cmd);
+    tw_status st;
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        size_t fl;
+        const char *v;
+        int64_t x;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            a->cmd = TW_CMD_HELP;
+            return TW_OK;
+        } else if (tw__is(arg, "-n", "--replicates", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = tw__int("-n", v, 1, TW_MAX_REPLICATES, &a->replicates, err)) != TW_OK) return st;
+            a->has_replicates = true;
+        } else if (tw__is(arg, "-t", "--threads", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = tw__int("-t", v, 1, tw_cli_max_threads(), &x, err)) != TW_OK) return st;
+            a->threads = (int)x;
+            a->has_threads = true;
+        } else if (tw__is(arg, "-s", "--seed", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = tw__int("-s", v, 0, UINT32_MAX, &a->seed, err)) != TW_OK) return st;
+            a->has_seed = true;
+        } else if (tw__is(arg, "-o", "--output", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "-o: expected a directory path");
+            a->outdir = v;
+        } else if (tw__is(arg, NULL, "--set", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if (a->n_sets == TW_CLI_MAX_SETS)
+                return tw_err_set(err, TW_EUSAGE, "--set: at most %d overrides", TW_CLI_MAX_SETS);
+            a->sets[a->n_sets++] = v;
+        } else if (tw__is(arg, NULL, "--parallel", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if (strcmp(v, "auto") == 0)
+                a->par = TW_PAR_AUTO;
+            else if (strcmp(v, "replicates") == 0)
+                a->par = TW_PAR_REPLICATES;
+            else if (strcmp(v, "agents") == 0)
+                a->par = TW_PAR_AGENTS;
+            else
+                return tw_err_set(err, TW_EUSAGE,
+                                  "--parallel: expected auto, replicates or agents (got '%s')", v);
+        } else if (strcmp(arg, "--force") == 0 || strcmp(arg, "-f") == 0) {
+            a->force = true;
+        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            a->quiet = true;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return tw_err_set(err, TW_EUSAGE, "unknown option '%s' (try 'tradewar --help')", arg);
+        } else if (a->scenario == NULL) {
+            a->scenario = arg;
+        } else {
+            return tw_err_set(err, TW_EUSAGE, "unexpected argument '%s' (one scenario per run)", arg);
+        }
+    }
+    if (a->scenario == NULL)
+        return tw_err_set(err, TW_EUSAGE, "%s: missing scenario file (tradewar %s SCENARIO.yaml)",
+                          cmd, cmd);
+    if (a->cmd == TW_CMD_VALIDATE &&
+        (a->has_replicates || a->has_threads || a->has_seed || a->outdir != NULL || a->force))
+        return tw_err_set(err, TW_EUSAGE, "validate takes only a scenario and --set overrides");
+    return TW_OK;
+}
+
+void tw_cli_print_help(FILE *fp) {
+    fprintf(fp,
+            "tradewar %s - agent-based simulation of the US-China trade war\n"
+            "\n"
+            "Usage:\n"
+            "  tradewar run SCENARIO.yaml [options]   run a scenario, write CSVs, print a summary\n"
+            "  tradewar validate SCENARIO.yaml [--set key=value ...]\n"
+            "                                         check a scenario without running it\n"
+            "  tradewar --help | --version\n"
+            "\n"
+            "Options of run:\n"
+            "  -n, --replicates N   Monte Carlo replicates (default: the scenario's, 1..%d)\n"
+            "  -t, --threads N      OpenMP threads (default: OMP_NUM_THREADS or all cores; at most %d here)\n"
+            "  -s, --seed N         random seed, 0..4294967295 (default: the scenario's)\n"
+            "  -o, --output DIR     output directory (default: out/<scenario name>)\n"
+            "  -f, --force          replace an existing output directory\n"
+            "      --set KEY=VALUE  override a scenario key, e.g. --set firms.per_cell=2000,\n"
+            "                       --set tariffs[3].rate=50 (repeatable, applied in order)\n"
+            "      --parallel MODE  auto (default), replicates or agents\n"
+            "  -q, --quiet          no summary table\n"
+            "\n"
+            "Outputs (in DIR): summary.csv, replicates.csv, scenario.yaml (resolved), provenance.yaml.\n"
+            "Exit status: 0 success, 2 bad usage or input, 1 runtime failure.\n"
+            "Scenario keys: scenarios/README.md.\n",
+            TW_VERSION, TW_MAX_REPLICATES, tw_cli_max_threads());
+}
+
+void tw_cli_print_version(FILE *fp) {
+    fprintf(fp, "tradewar %s (git %s, %s, %s)\n", TW_VERSION, TW_GIT_REVISION, TW_COMPILER,
+            TW_BUILD_TYPE);
+}

@@ -1,0 +1,202 @@
+/* tw_csvread.c - read a small CSV table into memory (see tw_csvread.h).
+ *
+ * The file is read whole and split in place: fields become NUL-terminated slices of one
+ * buffer, so a table is two allocations plus its index.
+ */
+#include "tw_csvread.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TW_CSV_MAX_BYTES (64u << 20)
+
+struct tw_csv {
+    char *path;
+    char *buf;
+    size_t ncols, nrows; /* nrows counts data rows */
+    char **fields;       /* [(nrows + 1) * ncols], header first */
+    int *lines;          /* [nrows + 1] */
+};
+
+void tw_csv_free(tw_csv *t) {
+    if (t == NULL) return;
+    free(t->path);
+    free(t->buf);
+    free(t->fields);
+    free(t->lines);
+    free(t);
+}
+
+size_t tw_csv_rows(const tw_csv *t) { return t->nrows; }
+size_t tw_csv_cols(const tw_csv *t) { return t->ncols; }
+const char *tw_csv_path(const tw_csv *t) { return t->path; }
+int tw_csv_line(const tw_csv *t, size_t row) { return t->lines[row + 1]; }
+
+const char *tw_csv_field(const tw_csv *t, size_t row, size_t col) {
+    return t->fields[(row + 1) * t->ncols + col];
+}
+
+int tw_csv_col(const tw_csv *t, const char *name) {
+    for (size_t c = 0; c < t->ncols; c++)
+        if (strcmp(t->fields[c], name) == 0) return (int)c;
+    return -1;
+}
+
+/* Parse one field starting at *p; returns its start (NUL-terminated in place) and leaves
+ * *p after the delimiter. *end_of_row is set when the field ended the row. */
+static char *tw__field(char **p, int *end_of_row, int *line, int *bad) {
+    char *s = *p, *out = *p, *start = *p;
+    *end_of_row = 0;
+    if (*s == '"') {
+        s++;
+        for (;;) {
+            if (*s == '\0') {
+                *bad = 1;
+                break;
+            }
+            if (*s == '"') {
+                if (s[1] == '"') {
+                    *out++ = '"';
+                    s += 2;
+                    continue;
+                }
+                s++;
+                break;
+            }
+            if (*s == '\n') (*line)++;
+            *out++ = *s++;
+        }
+        if (*s != ',' && *s != '\n' && *s != '\r' && *s != '\0') *bad = 1;
+    } else {
+        while (*s != ',' && *s != '\n' && *s != '\r' && *s != '\0') *out++ = *s++;
+    }
+    if (*s == '\r') s++;
+    if (*s == ',') {
+        s++;
+    } else {
+        *end_of_row = 1;
+        if (*s == '\n') s++;
+    }
+    *out = '\0';
+    *p = s;
+    return start;
+}
+
+tw_status tw_csv_read(const char *path, tw_csv **out, tw_err *err) {
+    *out = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
+    tw_csv *t = calloc(1, sizeof *t);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    tw_status st = TW_OK;
+    if (t == NULL || buf == NULL) {
+        st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        goto fail;
+    }
+    t->path = malloc(strlen(path) + 1);
+    if (t->path == NULL) {
+        st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        goto fail;
+    }
+    strcpy(t->path, path);
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap >= TW_CSV_MAX_BYTES) {
+                st = tw_err_set(err, TW_EDATA, "%s: larger than %u bytes", path, TW_CSV_MAX_BYTES);
+                goto fail;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                st = tw_err_set(err, TW_ENOMEM, "out of memory");
+                goto fail;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, fp);
+        len += got;
+        if (got == 0) break;
+    }
+    if (ferror(fp)) {
+        st = tw_err_set(err, TW_EIO, "%s: read error", path);
+        goto fail;
+    }
+    buf[len] = '\0';
+    if (memchr(buf, '\0', len) != NULL) {
+        st = tw_err_set(err, TW_EDATA, "%s: contains a NUL byte (not a text CSV file)", path);
+        goto fail;
+    }
+    t->buf = buf;
+    buf = NULL;
+    /* Two passes: count rows and columns, then index. */
+    size_t fcap = 256, nf = 0, rcap = 64, nr = 0;
+    t->fields = malloc(fcap * sizeof *t->fields);
+    t->lines = malloc(rcap * sizeof *t->lines);
+    if (t->fields == NULL || t->lines == NULL) {
+        st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        goto fail;
+    }
+    char *p = t->buf;
+    int line = 1;
+    while (*p != '\0') {
+        if (*p == '\n' || (*p == '\r' && p[1] == '\n')) { /* skip blank lines */
+            p += (*p == '\r') ? 2 : 1;
+            line++;
+            continue;
+        }
+        int row_line = line, eor = 0, bad = 0;
+        size_t ncol = 0;
+        do {
+            char *f = tw__field(&p, &eor, &line, &bad);
+            if (bad) {
+                st = tw_err_set(err, TW_EDATA, "%s:%d: malformed quoted field", path, row_line);
+                goto fail;
+            }
+            if (nf == fcap) {
+                char **nfld = realloc(t->fields, 2 * fcap * sizeof *nfld);
+                if (nfld == NULL) {
+                    st = tw_err_set(err, TW_ENOMEM, "out of memory");
+                    goto fail;
+                }
+                t->fields = nfld;
+                fcap *= 2;
+            }
+            t->fields[nf++] = f;
+            ncol++;
+        } while (!eor);
+        line++;
+        if (nr == 0) {
+            t->ncols = ncol;
+        } else if (ncol != t->ncols) {
+            st = tw_err_set(err, TW_EDATA, "%s:%d: expected %zu fields (as in the header), got %zu",
+                            path, row_line, t->ncols, ncol);
+            goto fail;
+        }
+        if (nr == rcap) {
+            int *nl = realloc(t->lines, 2 * rcap * sizeof *nl);
+            if (nl == NULL) {
+                st = tw_err_set(err, TW_ENOMEM, "out of memory");
+                goto fail;
+            }
+            t->lines = nl;
+            rcap *= 2;
+        }
+        t->lines[nr++] = row_line;
+    }
+    if (nr == 0) {
+        st = tw_err_set(err, TW_EDATA, "%s: empty file (expected a header row)", path);
+        goto fail;
+    }
+    t->nrows = nr - 1;
+    fclose(fp);
+    *out = t;
+    return TW_OK;
+fail:
+    fclose(fp);
+    free(buf);
+    tw_csv_free(t);
+    return st;
+}

@@ -1,0 +1,59 @@
+/* tw_model.h - the interface between the engine's runner and a model.
+ *
+ * The runner owns the day loop, the replicates, the parallelism and the output; the model
+ * owns the economics. A model is a table of functions:
+ *   load      read and validate the model's own keys of the scenario once (single thread)
+ *   create    make one replicate's state from the parameters and the replicate's key
+ *   step      advance the state by one calendar day
+ *   observe   write the current value of every output series
+ *   outcomes  write the replicate's headline outcomes (after the last day)
+ * Series and outcomes are described by labels the model owns, so the engine can write a
+ * tidy CSV without knowing what a tariff is. A second model (a toy one in the tests, say)
+ * plugs in without touching the engine.
+ *
+ * Thread-safety: params are read-only after load and shared by all replicates; create,
+ * step, observe, outcomes and free_state on distinct states may run concurrently.
+ */
+#ifndef TW_MODEL_H
+#define TW_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tw_calendar.h"
+#include "tw_config.h"
+#include "tw_error.h"
+#include "tw_parallel.h"
+#include "tw_rng.h"
+
+/* One output series: summary.csv's indicator, region, partner and sector columns
+ * ("all" where a dimension is aggregated). Strings owned by the model's params. */
+typedef struct {
+    const char *indicator;
+    const char *region;
+    const char *partner;
+    const char *sector;
+} tw_series_label;
+
+typedef struct tw_model {
+    const char *name;
+    /* Read the model's keys under root; on success *params is owned by the caller
+     * (free with free_params). Must mark every key it understands used (tw_cfg_get). */
+    tw_status (*load)(const tw_cfg_node *root, void **params, tw_err *err);
+    void (*free_params)(void *params);
+    size_t (*n_series)(const void *params);
+    tw_series_label (*series)(const void *params, size_t i);
+    size_t (*n_outcomes)(const void *params);
+    const char *(*outcome_name)(const void *params, size_t i);
+    /* start is the run's first day; ex says how many threads the model may use inside
+     * one replicate (tw_exec_for). */
+    tw_status (*create)(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
+                        void **state, tw_err *err);
+    /* day_index = day - start (0 on the first day). */
+    tw_status (*step)(void *state, tw_day day, uint32_t day_index, tw_err *err);
+    void (*observe)(const void *state, double *out);  /* n_series values */
+    void (*outcomes)(const void *state, double *out); /* n_outcomes values */
+    void (*free_state)(void *state);
+} tw_model;
+
+#endif

@@ -1,0 +1,57 @@
+/* tw_rng.h - counter-based random streams (Random123 Philox4x32-10).
+ *
+ * Every random number in a run is a pure function of
+ *     key     = (seed, replicate)
+ *     counter = (day, agent, purpose, index)
+ * so a result never depends on which thread or MPI rank drew it, or in what order.
+ * `day` is the simulation day counted from the run's first day, `agent` any 64-bit id
+ * (a firm's global index, say), `purpose` a small constant that separates independent
+ * uses (TW_RNG_PURPOSE_* in the model) and `index` numbers the blocks of four words one
+ * purpose needs. The scenario is deliberately not part of the key: two scenarios run with
+ * the same seed share their random numbers (common random numbers).
+ *
+ * All functions are pure and thread-safe. The gsl_rng adapter holds its own counter and
+ * is owned by the caller (one per thread or per task).
+ */
+#ifndef TW_RNG_H
+#define TW_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+typedef struct {
+    uint32_t k[2]; /* k[0] = seed, k[1] = replicate */
+} tw_rng_key;
+
+static inline tw_rng_key tw_rng_key_make(uint32_t seed, uint32_t replicate) {
+    tw_rng_key key = {{seed, replicate}};
+    return key;
+}
+
+/* The raw bijection: Philox4x32 with 10 rounds. out = philox(ctr, key). */
+void tw_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
+
+/* Four independent uniformly distributed 32-bit words for one counter. */
+void tw_rng_words(tw_rng_key key, uint32_t day, uint64_t agent, uint16_t purpose,
+                  uint16_t index, uint32_t out[4]);
+
+/* A 32-bit word as a float strictly inside (0, 1) (24 bits of resolution). */
+static inline float tw_u01f(uint32_t w) {
+    return (float)(w >> 8) * (1.0f / 16777216.0f) + (0.5f / 16777216.0f);
+}
+
+/* Two 32-bit words as a double strictly inside (0, 1) (53 bits of resolution). */
+static inline double tw_u01d(uint32_t hi, uint32_t lo) {
+    uint64_t x = ((uint64_t)hi << 32 | lo) >> 11;
+    return ((double)x + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/* A gsl_rng_type whose stream is the counter sequence (day, agent, purpose, 0), (...,1),
+ * ... of a key: 4 words per counter, 262144 words before the index wraps. Allocate with
+ * tw_rng_gsl_alloc (NULL on allocation failure) and free with gsl_rng_free. Seeding via
+ * gsl_rng_set(r, s) restarts the stream at index 0 with agent = s. */
+extern const gsl_rng_type *const tw_rng_gsl_philox;
+gsl_rng *tw_rng_gsl_alloc(tw_rng_key key, uint32_t day, uint64_t agent, uint16_t purpose);
+
+#endif

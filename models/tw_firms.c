@@ -1,0 +1,237 @@
+/* tw_firms.c - importer firm agents: the per-firm kernel and its block reductions.
+ *
+ * Each firm buys its whole input in one sector from one origin at a time. Every day:
+ *   1. with probability h = 1 - exp(-(r0 + k |ln p_now - ln p_then|)) it re-chooses its
+ *      origin by logit over tariff-inclusive prices, P(o) = beta_o p_o^(1-sigma) / sum,
+ *      the firm-level form of CES (Armington) demand: with many firms and h = 1 the
+ *      size-weighted shares converge to the closed-form CES shares;
+ *   2. it moves its extra stock toward a target set by the largest known, announced
+ *      increase of its origin's price within the horizon (front-loading), buying at most
+ *      `build` extra days of purchases a day and using up at most `draw` days a day;
+ *   3. it adds size * days bought, and size * price paid, to its block's partial sums.
+ * Blocks of TW_BLOCK firms are the unit of parallel work; their partial sums are combined
+ * in block order, so the result does not depend on the thread count.
+ *
+ * State per firm: origin (1 byte), size, reference log price and stock (4 bytes each):
+ * 13 bytes.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_trade_internal.h"
+
+tw_status tw_firms_create(tw_trade_state *s, tw_err *err) {
+    const tw_trade_params *p = s->p;
+    size_t n = (size_t)p->per_cell * TW_NCELL;
+    s->nblk = tw_block_count((size_t)p->per_cell);
+    s->origin = malloc(n * sizeof *s->origin);
+    s->size = malloc(n * sizeof *s->size);
+    s->ref_lnp = malloc(n * sizeof *s->ref_lnp);
+    s->stock = calloc(n, sizeof *s->stock);
+    s->partials = malloc(TW_NCELL * s->nblk * TW_NPART * sizeof *s->partials);
+    if (s->origin == NULL || s->size == NULL || s->ref_lnp == NULL || s->stock == NULL ||
+        s->partials == NULL) {
+        tw_firms_free(s);
+        return tw_err_set(err, TW_ENOMEM, "out of memory for %zu firms", n);
+    }
+    return TW_OK;
+}
+
+void tw_firms_free(tw_trade_state *s) {
+    free(s->origin);
+    free(s->size);
+    free(s->ref_lnp);
+    free(s->stock);
+    free(s->partials);
+    s->origin = NULL;
+    s->size = NULL;
+    s->ref_lnp = NULL;
+    s->stock = NULL;
+    s->partials = NULL;
+}
+
+static int tw__choose(const float cdf[TW_NREG], float u) {
+    int o = 0;
+    while (o < TW_NREG - 1 && u >= cdf[o]) o++;
+    return o;
+}
+
+void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
+    const tw_trade_params *p = s->p;
+    const tw_rate_table *now = &p->tau_now[d], *exp_ = &p->tau_exp[d];
+    for (int i = 0; i < TW_NREG; i++)
+        for (int sec = 0; sec < TW_NSEC; sec++) {
+            int c = i * TW_NSEC + sec;
+            tw_cell_day *cd = &s->cd[c];
+            double w[TW_NREG], total = 0.0;
+            for (int o = 0; o < TW_NREG; o++) {
+                double tau = (o == i) ? 0.0 : (*now)[i][o][sec];
+                double tau_e = (o == i) ? 0.0 : (*exp_)[i][o][sec];
+                double price = 1.0 + p->pass_through * tau;
+                double future = 1.0 + p->pass_through * tau_e;
+                cd->price[o] = price;
+                cd->lnp[o] = (float)log(price);
+                w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]);
+                total += w[o];
+                double rise = log(future / price);
+                double frac = rise > 0.0 ? rise / p->fl_scale : 0.0;
+                cd->target[o] = (float)(p->fl_max_days * (frac < 1.0 ? frac : 1.0));
+            }
+            double acc = 0.0;
+            for (int o = 0; o < TW_NREG; o++) {
+                acc += w[o] / total;
+                cd->cdf[o] = (float)acc;
+            }
+            cd->cdf[TW_NREG - 1] = 1.0f;
+            cd->hazard0 = (float)(1.0 - exp(-p->reopt_rate));
+            cd->hazard_base = (float)p->reopt_rate;
+            cd->hazard_sens = (float)p->reopt_sens;
+            cd->build = (float)p->fl_build;
+            cd->draw = (float)p->fl_draw;
+        }
+}
+
+typedef struct {
+    tw_trade_state *s;
+    uint32_t day;
+} tw__step_ctx;
+
+/* One block of one cell: the hot loop. */
+static void tw__step_block(void *vctx, size_t item) {
+    tw__step_ctx *ctx = vctx;
+    tw_trade_state *s = ctx->s;
+    const tw_trade_params *p = s->p;
+    size_t c = item / s->nblk, b = item % s->nblk;
+    size_t n = (size_t)p->per_cell;
+    size_t lo = b * TW_BLOCK, hi = lo + TW_BLOCK < n ? lo + TW_BLOCK : n;
+    const tw_cell_day *cd = &s->cd[c];
+    size_t base = c * n;
+    uint8_t *origin = s->origin + base;
+    const float *size = s->size + base;
+    float *ref = s->ref_lnp + base, *stock = s->stock + base;
+    double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
+    for (size_t k = lo; k < hi; k++) {
+        uint32_t w[4];
+        tw_rng_words(s->key, ctx->day, (uint64_t)(base + k), TW_PURPOSE_FIRM_DAY, 0, w);
+        int o = origin[k];
+        float dl = fabsf(cd->lnp[o] - ref[k]);
+        float h = dl == 0.0f ? cd->hazard0 : 1.0f - expf(-(cd->hazard_base + cd->hazard_sens * dl));
+        if (tw_u01f(w[0]) < h) {
+            o = tw__choose(cd->cdf, tw_u01f(w[1]));
+            origin[k] = (uint8_t)o;
+            ref[k] = cd->lnp[o];
+        }
+        float st = stock[k], tgt = cd->target[o], days = 1.0f;
+        if (st < tgt) {
+            float add = fminf(tgt - st, cd->build);
+            st += add;
+            days += add;
+        } else if (st > tgt) {
+            float use = fminf(st - tgt, cd->draw);
+            st -= use;
+            days -= use;
+        }
+        stock[k] = st;
+        float sz = size[k];
+        share[o] += sz;
+        buy[o] += (double)(sz * days);
+        price += (double)sz * cd->price[o];
+        held += (double)(sz * st);
+    }
+    double *out = s->partials + item * TW_NPART;
+    for (int o = 0; o < TW_NREG; o++) {
+        out[TW_PART_SHARE + o] = share[o];
+        out[TW_PART_PURCHASE + o] = buy[o];
+    }
+    out[TW_PART_PRICE] = price;
+    out[TW_PART_STOCK] = held;
+}
+
+void tw_firms_step(tw_trade_state *s, uint32_t d) {
+    tw__step_ctx ctx = {s, d};
+    tw_exec_for(&s->ex, TW_NCELL * s->nblk, tw__step_block, &ctx);
+    for (int c = 0; c < TW_NCELL; c++) {
+        double tot[TW_NPART];
+        tw_reduce_blocks(s->partials + (size_t)c * s->nblk * TW_NPART, s->nblk, TW_NPART, tot);
+        for (int o = 0; o < TW_NREG; o++) {
+            s->share[c][o] = tot[TW_PART_SHARE + o];
+            s->purchase[c][o] = tot[TW_PART_PURCHASE + o];
+        }
+        s->pbar[c] = tot[TW_PART_PRICE];
+    }
+}
+
+/* --- initial state --- */
+
+/* Sizes: Pareto with tail index a (x_min 1) by inverse CDF, x = u^(-1/a); first origin:
+ * a draw from the base-year shares. Each firm's draws come from its own counter. */
+static void tw__init_block(void *vctx, size_t item) {
+    tw__step_ctx *ctx = vctx;
+    tw_trade_state *s = ctx->s;
+    const tw_trade_params *p = s->p;
+    size_t c = item / s->nblk, b = item % s->nblk;
+    size_t n = (size_t)p->per_cell;
+    size_t lo = b * TW_BLOCK, hi = lo + TW_BLOCK < n ? lo + TW_BLOCK : n;
+    size_t base = c * n;
+    float inv_tail = (float)(1.0 / p->size_tail);
+    const tw_cell_day *cd = &s->cd[c];
+    double sum = 0.0;
+    for (size_t k = lo; k < hi; k++) {
+        uint32_t w[4];
+        tw_rng_words(s->key, 0, (uint64_t)(base + k), TW_PURPOSE_FIRM_INIT, 0, w);
+        float x = powf(tw_u01f(w[0]), -inv_tail);
+        s->size[base + k] = x;
+        sum += x;
+        int o = tw__choose(cd->cdf, tw_u01f(w[1]));
+        s->origin[base + k] = (uint8_t)o;
+        s->ref_lnp[base + k] = cd->lnp[o];
+    }
+    s->partials[item * TW_NPART] = sum;
+}
+
+typedef struct {
+    tw_trade_state *s;
+    const double *scale; /* [TW_NCELL] */
+} tw__scale_ctx;
+
+static void tw__scale_block(void *vctx, size_t item) {
+    tw__scale_ctx *ctx = vctx;
+    tw_trade_state *s = ctx->s;
+    size_t n = (size_t)s->p->per_cell;
+    size_t c = item / s->nblk, b = item % s->nblk;
+    size_t lo = b * TW_BLOCK, hi = lo + TW_BLOCK < n ? lo + TW_BLOCK : n;
+    float f = (float)ctx->scale[c];
+    float *size = s->size + c * n;
+    for (size_t k = lo; k < hi; k++) size[k] *= f;
+}
+
+void tw_firms_init(tw_trade_state *s) {
+    tw_firms_prepare_day(s, 0);
+    tw__step_ctx ctx = {s, 0};
+    size_t items = TW_NCELL * s->nblk;
+    tw_exec_for(&s->ex, items, tw__init_block, &ctx);
+    double scale[TW_NCELL];
+    for (int c = 0; c < TW_NCELL; c++) {
+        double sum = 0.0;
+        for (size_t b = 0; b < s->nblk; b++) sum += s->partials[(c * s->nblk + b) * TW_NPART];
+        scale[c] = 1.0 / sum;
+    }
+    tw__scale_ctx sctx = {s, scale};
+    tw_exec_for(&s->ex, items, tw__scale_block, &sctx);
+    /* Starting shares and prices, summed in firm order within a cell (single pass; the
+     * init is not a hot path). */
+    size_t n = (size_t)s->p->per_cell;
+    for (int c = 0; c < TW_NCELL; c++) {
+        double share[TW_NREG] = {0}, price = 0.0;
+        for (size_t k = 0; k < n; k++) {
+            int o = s->origin[c * n + k];
+            share[o] += s->size[c * n + k];
+            price += (double)s->size[c * n + k] * s->cd[c].price[o];
+        }
+        for (int o = 0; o < TW_NREG; o++) s->share[c][o] = share[o];
+        s->pbar0[c] = price;
+        s->pbar[c] = price;
+        s->lambda0[c] = share[c / TW_NSEC];
+    }
+}

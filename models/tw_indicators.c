@@ -1,0 +1,215 @@
+/* tw_indicators.c - the model's daily output series and per-replicate outcomes.
+ *
+ * Definitions (region / partner / sector columns of summary.csv; "all" = aggregated):
+ *   tariff_rate             percent; region = imposer, partner = target. Sector rows are
+ *                           the effective rate; aggregates weight sectors (and partners)
+ *                           by 2024 customs imports (fixed base-year weights).
+ *   imports                 USD million per day at customs value; region = importer,
+ *                           partner = exporter.
+ *   tariff_revenue          USD million per day collected by the importer on them.
+ *   import_price_index      tariff-inclusive buyer price of imports relative to the first
+ *                           day (base 1); aggregates use 2024 customs weights.
+ *   partner_import_share    percent of the region's imports (customs value) coming from
+ *                           the partner.
+ *   exports                 USD million per day; region = exporter, partner = importer.
+ *   expenditure_share       percent of the region's spending in the sector that goes to
+ *                           each origin, the home region included (the Armington share).
+ *   buyer_price_index       the sector's mean buyer price paid relative to the first day.
+ *   welfare                 percent change in real income against the starting state:
+ *                           (1 + dR / GDP) * prod_s (lambda_s / lambda_s,0)^(-alpha_s /
+ *                           (sigma_s - 1)), the multi-sector ACR formula (Arkolakis,
+ *                           Costinot and Rodriguez-Clare 2012) with tariff revenue
+ *                           rebated; lambda = domestic expenditure share, alpha = the
+ *                           sector's share of total spending, dR = the change in the
+ *                           importer's tariff revenue since the first day.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_trade_internal.h"
+
+static const char *const tw__ind_names[TW_NIND] = {
+    "tariff_rate",       "imports",   "tariff_revenue",    "import_price_index",
+    "partner_import_share", "exports", "expenditure_share", "buyer_price_index", "welfare"};
+
+static const char *tw__label(const char *const *names, int i) { return i == TW_ALL ? "all" : names[i]; }
+
+/* Append a series definition (count only when defs is NULL). */
+static void tw__add(tw_series_def *defs, size_t *n, tw_indicator ind, int r, int o, int s) {
+    if (defs != NULL) defs[*n] = (tw_series_def){ind, r, o, s};
+    (*n)++;
+}
+
+static size_t tw__define(tw_series_def *defs) {
+    size_t n = 0;
+    /* Pair indicators: every (region, partner != region or all, sector or all). */
+    static const tw_indicator pair_inds[] = {TW_IND_TARIFF_RATE, TW_IND_IMPORTS,
+                                             TW_IND_TARIFF_REVENUE, TW_IND_IMPORT_PRICE_INDEX,
+                                             TW_IND_PARTNER_IMPORT_SHARE};
+    for (size_t k = 0; k < sizeof pair_inds / sizeof pair_inds[0]; k++)
+        for (int r = 0; r < TW_NREG; r++)
+            for (int o = TW_ALL; o < TW_NREG; o++) {
+                if (o == r) continue;
+                if (o == TW_ALL && pair_inds[k] == TW_IND_PARTNER_IMPORT_SHARE) continue;
+                for (int s = TW_ALL; s < TW_NSEC; s++) tw__add(defs, &n, pair_inds[k], r, o, s);
+            }
+    for (int r = 0; r < TW_NREG; r++)
+        for (int o = TW_ALL; o < TW_NREG; o++)
+            if (o != r) tw__add(defs, &n, TW_IND_EXPORTS, r, o, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++)
+        for (int o = 0; o < TW_NREG; o++)
+            for (int s = 0; s < TW_NSEC; s++) tw__add(defs, &n, TW_IND_EXPENDITURE_SHARE, r, o, s);
+    for (int r = 0; r < TW_NREG; r++)
+        for (int s = TW_ALL; s < TW_NSEC; s++) tw__add(defs, &n, TW_IND_BUYER_PRICE_INDEX, r, TW_ALL, s);
+    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
+    return n;
+}
+
+tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
+    size_t n = tw__define(NULL);
+    p->defs = malloc(n * sizeof *p->defs);
+    p->labels = malloc(n * sizeof *p->labels);
+    if (p->defs == NULL || p->labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    tw__define(p->defs);
+    for (size_t i = 0; i < n; i++) {
+        const tw_series_def *d = &p->defs[i];
+        p->labels[i] = (tw_series_label){tw__ind_names[d->ind], tw__label(tw_region_names, d->region),
+                                         tw__label(tw_region_names, d->partner),
+                                         tw__label(tw_sector_names, d->sector)};
+    }
+    p->n_series = n;
+    return TW_OK;
+}
+
+/* Does (partner, sector) of a series include origin o and sector s? */
+static bool tw__in(int want, int have) { return want == TW_ALL || want == have; }
+
+double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
+                              int target, int sector) {
+    if (target != TW_ALL && sector != TW_ALL) return tau[imposer][target][sector];
+    double num = 0.0, den = 0.0;
+    for (int o = 0; o < TW_NREG; o++) {
+        if (o == imposer || !tw__in(target, o)) continue;
+        for (int s = 0; s < TW_NSEC; s++) {
+            if (!tw__in(sector, s)) continue;
+            double w = p->world.flow[o][imposer][s];
+            num += w * tau[imposer][o][s];
+            den += w;
+        }
+    }
+    return den > 0.0 ? num / den : 0.0;
+}
+
+/* Sum of a [exporter][importer][sector] table over the series' partner and sector. */
+static double tw__sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer, int partner,
+                         int sector) {
+    double v = 0.0;
+    for (int o = 0; o < TW_NREG; o++) {
+        if (o == importer || !tw__in(partner, o)) continue;
+        for (int s = 0; s < TW_NSEC; s++)
+            if (tw__in(sector, s)) v += t[o][importer][s];
+    }
+    return v;
+}
+
+static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
+    const tw_trade_params *p = st->p;
+    const tw_rate_table *tau = &p->tau_now[st->day_index];
+    const double to_musd_day = 1000.0 / 365.0;
+    int r = d->region, o = d->partner, s = d->sector;
+    switch (d->ind) {
+    case TW_IND_TARIFF_RATE: return 100.0 * tw_trade_weighted_rate(p, *tau, r, o, s);
+    case TW_IND_IMPORTS: return to_musd_day * tw__sum_in(st->customs, r, o, s);
+    case TW_IND_TARIFF_REVENUE: return to_musd_day * tw__sum_in(st->revenue, r, o, s);
+    case TW_IND_IMPORT_PRICE_INDEX: {
+        double num = 0.0, den = 0.0;
+        for (int x = 0; x < TW_NREG; x++) {
+            if (x == r || !tw__in(o, x)) continue;
+            for (int y = 0; y < TW_NSEC; y++) {
+                if (!tw__in(s, y)) continue;
+                double w = p->world.flow[x][r][y];
+                const double p0 = 1.0 + p->pass_through * p->tau_now[0][r][x][y];
+                num += w * (1.0 + p->pass_through * (*tau)[r][x][y]) / p0;
+                den += w;
+            }
+        }
+        return num / den;
+    }
+    case TW_IND_PARTNER_IMPORT_SHARE: {
+        double all = tw__sum_in(st->customs, r, TW_ALL, s);
+        return all > 0.0 ? 100.0 * tw__sum_in(st->customs, r, o, s) / all : 0.0;
+    }
+    case TW_IND_EXPORTS: {
+        double v = 0.0;
+        for (int i = 0; i < TW_NREG; i++)
+            if (i != r && tw__in(o, i))
+                for (int y = 0; y < TW_NSEC; y++) v += st->customs[r][i][y];
+        return to_musd_day * v;
+    }
+    case TW_IND_EXPENDITURE_SHARE: {
+        double all = 0.0;
+        for (int x = 0; x < TW_NREG; x++) all += st->spend[x][r][s];
+        return all > 0.0 ? 100.0 * st->spend[o][r][s] / all : 0.0;
+    }
+    case TW_IND_BUYER_PRICE_INDEX: {
+        double num = 0.0, den = 0.0;
+        for (int y = 0; y < TW_NSEC; y++) {
+            if (!tw__in(s, y)) continue;
+            int c = r * TW_NSEC + y;
+            num += p->e0[c] * st->pbar[c] / st->pbar0[c];
+            den += p->e0[c];
+        }
+        return num / den;
+    }
+    case TW_IND_WELFARE: {
+        /* Real income: nominal income (GDP plus the change in tariff revenue) over the
+         * price index, whose change is prod_s lambda_hat_s^(alpha_s / (sigma_s - 1)).
+         * alpha_s is the sector's share of total spending (GDP, or goods absorption where
+         * that is larger), so the non-traded rest of spending carries no price change. */
+        double goods = 0.0, revenue = 0.0, logp = 0.0;
+        for (int y = 0; y < TW_NSEC; y++) goods += p->e0[r * TW_NSEC + y];
+        for (int x = 0; x < TW_NREG; x++)
+            for (int y = 0; y < TW_NSEC; y++) revenue += st->revenue[x][r][y];
+        double total = p->world.gdp[r] > goods ? p->world.gdp[r] : goods;
+        for (int y = 0; y < TW_NSEC; y++) {
+            int c = r * TW_NSEC + y;
+            double alpha = p->e0[c] / total;
+            logp += alpha / (p->sigma[y] - 1.0) * log(st->share[c][r] / st->lambda0[c]);
+        }
+        double income = 1.0 + (revenue - st->revenue0[r]) / p->world.gdp[r];
+        return 100.0 * (income * exp(-logp) - 1.0);
+    }
+    case TW_NIND: break;
+    }
+    return 0.0;
+}
+
+void tw_indicators_observe(const tw_trade_state *s, double *out) {
+    for (size_t i = 0; i < s->p->n_series; i++) out[i] = tw__value(s, &s->p->defs[i]);
+}
+
+static double tw__series_now(const tw_trade_state *s, tw_indicator ind, int r, int o, int sec) {
+    tw_series_def d = {ind, r, o, sec};
+    return tw__value(s, &d);
+}
+
+void tw_outcomes_update(tw_trade_state *s) {
+    const tw_trade_params *p = s->p;
+    double *out = s->out;
+    const double per_day = 1.0 / 365.0; /* USD bn a year -> USD bn on one day */
+    out[TW_OUT_IMPORTS_US_FROM_CN] += per_day * tw__sum_in(s->customs, TW_US, TW_CN, TW_ALL);
+    out[TW_OUT_IMPORTS_CN_FROM_US] += per_day * tw__sum_in(s->customs, TW_CN, TW_US, TW_ALL);
+    out[TW_OUT_REVENUE_US] += per_day * tw__sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
+    out[TW_OUT_REVENUE_CN] += per_day * tw__sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
+    const tw_rate_table *tau = &p->tau_now[s->day_index];
+    double us_cn = 100.0 * tw_trade_weighted_rate(p, *tau, TW_US, TW_CN, TW_ALL);
+    double cn_us = 100.0 * tw_trade_weighted_rate(p, *tau, TW_CN, TW_US, TW_ALL);
+    if (s->day_index == 0 || us_cn > out[TW_OUT_PEAK_TARIFF_US_CN]) out[TW_OUT_PEAK_TARIFF_US_CN] = us_cn;
+    if (s->day_index == 0 || cn_us > out[TW_OUT_PEAK_TARIFF_CN_US]) out[TW_OUT_PEAK_TARIFF_CN_US] = cn_us;
+    /* End-of-run values: overwritten every day, the last day's stay. */
+    out[TW_OUT_CN_SHARE_US_END] =
+        tw__series_now(s, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++)
+        out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
+}

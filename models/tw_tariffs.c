@@ -1,0 +1,242 @@
+/* tw_tariffs.c - parse tariff entries and resolve their stack into effective rates.
+ *
+ * Resolution is a plain scan over the entries for each (imposer, target, sector): the
+ * books are small (tens of entries) and the runner evaluates them once per day, not per
+ * firm, so clarity wins over indexing.
+ */
+#include "tw_tariffs.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const tw_authority_names[TW_NAUTH + 1] = {
+    "IEEPA", "S301", "S232", "retaliation", "MFN", "legacy", "other", NULL};
+
+static const char *const tw__targets[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
+
+void tw_tariffs_free(tw_tariff_book *book) {
+    if (book == NULL) return;
+    free(book->items);
+    free(book->names);
+    memset(book, 0, sizeof *book);
+}
+
+static int tw__find(const tw_tariff_book *b, const char *name) {
+    for (size_t i = 0; i < b->n_names; i++)
+        if (strcmp(b->names[i], name) == 0) return (int)i;
+    return -1;
+}
+
+static bool tw__valid_id(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n >= TW_MEASURE_NAME_MAX) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+static tw_status tw__load_sectors(const tw_cfg_node *e, bool sectors[TW_NSEC], tw_err *err) {
+    const tw_cfg_node *n = tw_cfg_get(e, "sectors");
+    if (n == NULL || (tw_cfg_kind_of(n) == TW_CFG_SCALAR && strcmp(tw_cfg_text(n), "all") == 0)) {
+        for (int s = 0; s < TW_NSEC; s++) sectors[s] = true;
+        return TW_OK;
+    }
+    if (tw_cfg_kind_of(n) != TW_CFG_SEQ || tw_cfg_len(n) == 0)
+        return tw_cfg_error(err, n, "expected 'all' or a non-empty list of sectors (%s, %s, "
+                                    "%s, %s, %s, %s, %s, %s)",
+                            tw_sector_names[0], tw_sector_names[1], tw_sector_names[2],
+                            tw_sector_names[3], tw_sector_names[4], tw_sector_names[5],
+                            tw_sector_names[6], tw_sector_names[7]);
+    for (int s = 0; s < TW_NSEC; s++) sectors[s] = false;
+    for (size_t k = 0; k < tw_cfg_len(n); k++) {
+        int s;
+        tw_status st = tw_cfg_node_enum(tw_cfg_at(n, k), tw_sector_names, &s, err);
+        if (st != TW_OK) return st;
+        if (sectors[s]) return tw_cfg_error(err, tw_cfg_at(n, k), "sector listed twice");
+        sectors[s] = true;
+    }
+    return TW_OK;
+}
+
+static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
+                                tw_err *err) {
+    tw_status st;
+    const char *measure = NULL, *text = NULL;
+    if (tw_cfg_kind_of(e) != TW_CFG_MAP)
+        return tw_cfg_error(err, e, "expected a map (a tariff measure entry)");
+    if ((st = tw_cfg_string(e, "measure", true, NULL, &measure, err)) != TW_OK) return st;
+    if (!tw__valid_id(measure))
+        return tw_cfg_error(err, tw_cfg_get(e, "measure"),
+                            "expected an id of 1 to %d letters, digits, '_', '-' or '.' (got '%s')",
+                            TW_MEASURE_NAME_MAX - 1, measure);
+    memset(t, 0, sizeof *t);
+    t->measure = tw__find(b, measure);
+    if (t->measure < 0) {
+        if (b->n_names == TW_MAX_MEASURES)
+            return tw_cfg_error(err, tw_cfg_get(e, "measure"),
+                                "expected at most %d distinct measure ids", TW_MAX_MEASURES);
+        t->measure = (int)b->n_names;
+        snprintf(b->names[b->n_names++], TW_MEASURE_NAME_MAX, "%s", measure);
+    }
+    if ((st = tw_cfg_enum(e, "imposer", true, 0, tw_region_names, &t->imposer, err)) != TW_OK)
+        return st;
+    int target;
+    if ((st = tw_cfg_enum(e, "target", true, 0, tw__targets, &target, err)) != TW_OK) return st;
+    t->target = (target == TW_NREG) ? TW_TARGET_ALL : target;
+    if (t->target == t->imposer)
+        return tw_cfg_error(err, tw_cfg_get(e, "target"),
+                            "expected a region other than the imposer %s (or ALL)",
+                            tw_region_names[t->imposer]);
+    if ((st = tw__load_sectors(e, t->sectors, err)) != TW_OK) return st;
+    t->has_rate = tw_cfg_get(e, "rate") != NULL;
+    t->has_coverage = tw_cfg_get(e, "coverage") != NULL;
+    if (!t->has_rate && !t->has_coverage)
+        return tw_cfg_error(err, e, "missing required key rate (a percent, 0 to 1000) or "
+                                    "coverage (a share, 0 to 1)");
+    double pct = 0.0;
+    if ((st = tw_cfg_double(e, "rate", false, 0.0, 0.0, 1000.0, &pct, err)) != TW_OK) return st;
+    t->rate = pct / 100.0;
+    if ((st = tw_cfg_double(e, "coverage", false, 1.0, 0.0, 1.0, &t->coverage, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_enum(e, "authority", false, TW_AUTH_OTHER, tw_authority_names,
+                          &t->authority, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_date(e, "effective", true, 0, &t->effective, err)) != TW_OK) return st;
+    if ((st = tw_cfg_date(e, "announced", false, t->effective, &t->announced, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_date(e, "end", false, TW_DAY_NEVER, &t->end, err)) != TW_OK) return st;
+    if (t->end <= t->effective) {
+        char d[TW_DATE_STRLEN];
+        return tw_cfg_error(err, tw_cfg_get(e, "end"), "expected a date after effective %s",
+                            tw_date_format(t->effective, d));
+    }
+    if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
+    if ((st = tw_cfg_string(e, "source", false, "", &text, err)) != TW_OK) return st;
+    return TW_OK;
+}
+
+/* not_on lists refer to measure ids anywhere in the book, so resolve them last. */
+static tw_status tw__load_not_on(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
+                                 tw_err *err) {
+    const tw_cfg_node *n = tw_cfg_get(e, "not_on");
+    if (n == NULL) return TW_OK;
+    if (tw_cfg_kind_of(n) != TW_CFG_SEQ)
+        return tw_cfg_error(err, n, "expected a list of measure ids");
+    if (tw_cfg_len(n) > TW_MAX_NOT_ON)
+        return tw_cfg_error(err, n, "expected at most %d measure ids (got %zu)", TW_MAX_NOT_ON,
+                            tw_cfg_len(n));
+    for (size_t k = 0; k < tw_cfg_len(n); k++) {
+        const tw_cfg_node *item = tw_cfg_at(n, k);
+        const char *name = tw_cfg_text(item);
+        if (name == NULL) return tw_cfg_error(err, item, "expected a measure id");
+        int m = tw__find(b, name);
+        if (m < 0)
+            return tw_cfg_error(err, item, "expected the id of a measure in tariffs (got '%s')",
+                                name);
+        if (m == t->measure)
+            return tw_cfg_error(err, item, "a measure cannot exclude itself ('%s')", name);
+        t->not_on[t->n_not_on++] = m;
+    }
+    return TW_OK;
+}
+
+tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *err) {
+    memset(book, 0, sizeof *book);
+    if (seq == NULL) return TW_OK;
+    if (tw_cfg_kind_of(seq) != TW_CFG_SEQ)
+        return tw_cfg_error(err, seq, "expected a list of tariff measure entries");
+    size_t n = tw_cfg_len(seq);
+    if (n > TW_MAX_TARIFFS)
+        return tw_cfg_error(err, seq, "expected at most %d entries (got %zu)", TW_MAX_TARIFFS, n);
+    if (n == 0) return TW_OK;
+    book->items = calloc(n, sizeof *book->items);
+    book->names = calloc(TW_MAX_MEASURES, sizeof *book->names);
+    if (book->items == NULL || book->names == NULL) {
+        tw_tariffs_free(book);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    tw_status st = TW_OK;
+    for (size_t i = 0; i < n && st == TW_OK; i++)
+        st = tw__load_entry(tw_cfg_at(seq, i), book, &book->items[i], err);
+    for (size_t i = 0; i < n && st == TW_OK; i++)
+        st = tw__load_not_on(tw_cfg_at(seq, i), book, &book->items[i], err);
+    if (st != TW_OK) {
+        tw_tariffs_free(book);
+        return st;
+    }
+    book->n = n;
+    return TW_OK;
+}
+
+/* true if a beats b as the entry that decides a layer (b may be NULL). */
+static bool tw__beats(const tw_tariff *a, const tw_tariff *b) {
+    if (b == NULL) return true;
+    if (a->effective != b->effective) return a->effective > b->effective;
+    bool as = a->target != TW_TARGET_ALL, bs = b->target != TW_TARGET_ALL;
+    if (as != bs) return as;
+    return a > b; /* later in the file */
+}
+
+/* Resolve one (imposer, target, sector); rate_e/cov_e are scratch of n_names entries. */
+static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
+                          tw_day known_by, const tw_tariff **rate_e, const tw_tariff **cov_e) {
+    for (size_t m = 0; m < b->n_names; m++) rate_e[m] = cov_e[m] = NULL;
+    for (size_t k = 0; k < b->n; k++) {
+        const tw_tariff *e = &b->items[k];
+        if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
+            continue;
+        if (e->effective > t || t >= e->end || e->announced > known_by) continue;
+        if (e->has_rate && tw__beats(e, rate_e[e->measure])) rate_e[e->measure] = e;
+        if (e->has_coverage && tw__beats(e, cov_e[e->measure])) cov_e[e->measure] = e;
+    }
+    double total = 0.0;
+    for (size_t m = 0; m < b->n_names; m++) {
+        const tw_tariff *r = rate_e[m];
+        if (r == NULL) continue;
+        double cov = cov_e[m] != NULL ? cov_e[m]->coverage : 1.0;
+        double excluded = 0.0;
+        for (int x = 0; x < r->n_not_on; x++) {
+            int mx = r->not_on[x];
+            if (rate_e[mx] != NULL) excluded += cov_e[mx] != NULL ? cov_e[mx]->coverage : 1.0;
+        }
+        if (excluded > 1.0) excluded = 1.0;
+        total += cov * r->rate * (1.0 - excluded);
+    }
+    return total;
+}
+
+void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
+    memset(out, 0, sizeof(tw_rate_table));
+    if (b->n == 0) return;
+    const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
+    for (int i = 0; i < TW_NREG; i++)
+        for (int j = 0; j < TW_NREG; j++)
+            if (i != j)
+                for (int s = 0; s < TW_NSEC; s++)
+                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, rate_e, cov_e);
+}
+
+void tw_tariffs_expected_max(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table out) {
+    tw_tariffs_rates(b, t, t, out);
+    tw_rate_table at;
+    /* Rates change only on effective and end days; look at those within the horizon. */
+    for (size_t k = 0; k < b->n; k++) {
+        const tw_tariff *e = &b->items[k];
+        if (e->announced > t) continue;
+        tw_day days[2] = {e->effective, e->end};
+        for (int d = 0; d < 2; d++) {
+            if (days[d] <= t || days[d] == TW_DAY_NEVER || (int64_t)days[d] > (int64_t)t + horizon)
+                continue;
+            tw_tariffs_rates(b, days[d], t, at);
+            for (int i = 0; i < TW_NREG; i++)
+                for (int j = 0; j < TW_NREG; j++)
+                    for (int s = 0; s < TW_NSEC; s++)
+                        if (at[i][j][s] > out[i][j][s]) out[i][j][s] = at[i][j][s];
+        }
+    }
+}

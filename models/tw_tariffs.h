@@ -1,0 +1,73 @@
+/* tw_tariffs.h - tariff measures and their stacking into effective rates.
+ *
+ * A scenario's `tariffs:` list holds entries; each sets, from its effective date (until
+ * its end date, exclusive), the rate and/or the coverage of one *layer*: the measure id
+ * of an imposer, for a target (or ALL targets) and a set of sectors. The layer's rate on
+ * day t comes from the active entry that sets a rate with the latest effective date (ties:
+ * a target-specific entry beats an ALL entry, then the later entry in the file); coverage
+ * is resolved the same way (default 1). An entry with an end date therefore lies on top of
+ * the earlier level and uncovers it when it ends (suspension and snap-back).
+ *
+ * The effective rate of (imposer, target, sector) is the sum over layers of
+ * coverage * rate * (1 - x), where x is the summed coverage (capped at 1) of the measures
+ * the layer's rate entry lists in `not_on` that are in force (have an active rate entry,
+ * whatever its rate): reciprocal duties do not stack on Section 232 goods, say.
+ */
+#ifndef TW_TARIFFS_H
+#define TW_TARIFFS_H
+
+#include <stdbool.h>
+
+#include "tw_calendar.h"
+#include "tw_config.h"
+#include "tw_error.h"
+#include "tw_world.h"
+
+#define TW_TARGET_ALL (-1)
+#define TW_DAY_NEVER INT32_MAX
+#define TW_MEASURE_NAME_MAX 64
+#define TW_MAX_NOT_ON 8
+#define TW_MAX_TARIFFS 100000
+#define TW_MAX_MEASURES 256 /* distinct measure ids in one scenario */
+
+enum { TW_AUTH_IEEPA, TW_AUTH_S301, TW_AUTH_S232, TW_AUTH_RETALIATION, TW_AUTH_MFN,
+       TW_AUTH_LEGACY, TW_AUTH_OTHER, TW_NAUTH };
+extern const char *const tw_authority_names[TW_NAUTH + 1];
+
+typedef struct {
+    int measure;               /* index into tw_tariff_book.names */
+    int imposer;               /* region */
+    int target;                /* region or TW_TARGET_ALL */
+    bool sectors[TW_NSEC];
+    bool has_rate, has_coverage;
+    double rate;               /* fraction (percent / 100) */
+    double coverage;           /* share of the sector's trade, 0..1 */
+    int authority;
+    tw_day announced, effective, end; /* end exclusive; TW_DAY_NEVER if none */
+    int not_on[TW_MAX_NOT_ON]; /* measure indices */
+    int n_not_on;
+} tw_tariff;
+
+typedef struct {
+    tw_tariff *items; /* in file order */
+    size_t n;
+    char (*names)[TW_MEASURE_NAME_MAX]; /* distinct measure ids, first-seen order */
+    size_t n_names;
+} tw_tariff_book;
+
+typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][sector] */
+
+/* Read a `tariffs:` sequence (NULL = no measures). On failure the book is left empty. */
+tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *err);
+void tw_tariffs_free(tw_tariff_book *book);
+
+/* Effective rates (fractions) on day t counting only entries announced on or before
+ * known_by (TW_DAY_NEVER: all). Diagonal (imposer == target) entries are 0. */
+void tw_tariffs_rates(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_rate_table out);
+
+/* For each (imposer, target, sector), the highest effective rate known on day t to apply
+ * on some day in (t, t + horizon] (the current rate if nothing known changes it). */
+void tw_tariffs_expected_max(const tw_tariff_book *book, tw_day t, int horizon,
+                             tw_rate_table out);
+
+#endif

@@ -1,0 +1,125 @@
+/* tw_trade.c - the trade-war model's implementation of the engine's model interface.
+ *
+ * A day: set each cell's prices and choice probabilities from the tariff schedule, step
+ * the firms, then turn their purchases into flows. A cell's spending follows its price
+ * level, E = E0 (P / P0)^(1 - eta), with P yesterday's mean price paid (so the firms'
+ * choices today do not feed back into today's demand); spending on an origin is E times
+ * the size-weighted days of purchases bought from it; customs value is spending over
+ * (1 + tariff) and revenue the tariff times customs value.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_trade.h"
+#include "tw_trade_internal.h"
+
+static const char *const tw__outcome_names[TW_NOUT] = {
+    "imports_us_from_cn_usd_bn", "imports_cn_from_us_usd_bn", "tariff_revenue_us_usd_bn",
+    "tariff_revenue_cn_usd_bn",  "peak_tariff_us_on_cn_pct", "peak_tariff_cn_on_us_pct",
+    "cn_share_of_us_imports_end_pct", "welfare_us_end_pct",  "welfare_cn_end_pct",
+    "welfare_eu_end_pct",        "welfare_row_end_pct"};
+
+static tw_status tw__load(const tw_cfg_node *root, void **params, tw_err *err) {
+    tw_trade_params *p;
+    tw_status st = tw_trade_params_load(root, &p, err);
+    *params = (st == TW_OK) ? p : NULL;
+    return st;
+}
+
+static void tw__free_params(void *params) { tw_trade_params_free(params); }
+static size_t tw__n_series(const void *params) { return ((const tw_trade_params *)params)->n_series; }
+static tw_series_label tw__series(const void *params, size_t i) {
+    return ((const tw_trade_params *)params)->labels[i];
+}
+static size_t tw__n_outcomes(const void *params) {
+    (void)params;
+    return TW_NOUT;
+}
+static const char *tw__outcome_name(const void *params, size_t i) {
+    (void)params;
+    return tw__outcome_names[i];
+}
+
+static void tw__free_state(void *vs) {
+    tw_trade_state *s = vs;
+    if (s == NULL) return;
+    tw_firms_free(s);
+    free(s);
+}
+
+static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
+                            void **state, tw_err *err) {
+    const tw_trade_params *p = params;
+    *state = NULL;
+    if (start != p->start)
+        return tw_err_set(err, TW_ERUNTIME, "runner start day differs from the scenario's");
+    tw_trade_state *s = calloc(1, sizeof *s);
+    if (s == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    s->p = p;
+    s->key = key;
+    s->ex = *ex;
+    tw_status st = tw_firms_create(s, err);
+    if (st != TW_OK) {
+        free(s);
+        return st;
+    }
+    tw_firms_init(s);
+    *state = s;
+    return TW_OK;
+}
+
+static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
+    tw_trade_state *s = vs;
+    const tw_trade_params *p = s->p;
+    (void)day;
+    if ((int)d >= p->ndays) return tw_err_set(err, TW_ERUNTIME, "day %u beyond the run", d);
+    s->day_index = d;
+    double pbar_lag[TW_NCELL];
+    memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
+    tw_firms_prepare_day(s, d);
+    tw_firms_step(s, d);
+    const tw_rate_table *tau = &p->tau_now[d];
+    for (int i = 0; i < TW_NREG; i++)
+        for (int sec = 0; sec < TW_NSEC; sec++) {
+            int c = i * TW_NSEC + sec;
+            double e = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], 1.0 - p->demand_elasticity);
+            for (int o = 0; o < TW_NREG; o++) {
+                double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
+                double spend = e * s->purchase[c][o];
+                s->spend[o][i][sec] = spend;
+                s->customs[o][i][sec] = spend / (1.0 + t);
+                s->revenue[o][i][sec] = t * s->customs[o][i][sec];
+            }
+        }
+    if (d == 0)
+        for (int i = 0; i < TW_NREG; i++) {
+            s->revenue0[i] = 0.0;
+            for (int o = 0; o < TW_NREG; o++)
+                for (int sec = 0; sec < TW_NSEC; sec++) s->revenue0[i] += s->revenue[o][i][sec];
+        }
+    tw_outcomes_update(s);
+    return TW_OK;
+}
+
+static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }
+
+static void tw__outcomes(const void *vs, double *out) {
+    const tw_trade_state *s = vs;
+    memcpy(out, s->out, sizeof s->out);
+}
+
+const tw_model tw_trade_model = {
+    .name = "trade",
+    .load = tw__load,
+    .free_params = tw__free_params,
+    .n_series = tw__n_series,
+    .series = tw__series,
+    .n_outcomes = tw__n_outcomes,
+    .outcome_name = tw__outcome_name,
+    .create = tw__create,
+    .step = tw__step,
+    .observe = tw__observe,
+    .outcomes = tw__outcomes,
+    .free_state = tw__free_state,
+};

@@ -1,0 +1,162 @@
+/* tw_trade_internal.h - parameters, state and helpers shared by the model's files.
+ *
+ * Not API: only models/ includes it (and the model's own tests).
+ *
+ * Units. Money is USD billion a year (annualised rates) inside the model; indicators
+ * convert to USD million a day. Prices are relative to the origin's producer price, which
+ * is 1: a buyer in region i pays p = 1 + pass_through * tau for a unit from a foreign
+ * origin with tariff tau, and 1 for a unit from home. Customs value is spending / (1 + tau)
+ * and tariff revenue tau times customs value.
+ *
+ * Cells. A cell is one (importer, sector): NCELL = TW_NREG * TW_NSEC cells, each with
+ * per_cell firms; firm k of cell c has the global id c * per_cell + k, which keys its
+ * random numbers.
+ */
+#ifndef TW_TRADE_INTERNAL_H
+#define TW_TRADE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "tw_model.h"
+#include "tw_tariffs.h"
+#include "tw_world.h"
+
+#define TW_NCELL (TW_NREG * TW_NSEC)
+#define TW_ALL (-1) /* an aggregated dimension in a series */
+
+/* Random number purposes (the counter's purpose field). */
+enum { TW_PURPOSE_FIRM_INIT = 1, TW_PURPOSE_FIRM_DAY = 2 };
+
+/* What a series measures; see tw_indicators.c for definitions and units. */
+typedef enum {
+    TW_IND_TARIFF_RATE,
+    TW_IND_IMPORTS,
+    TW_IND_TARIFF_REVENUE,
+    TW_IND_IMPORT_PRICE_INDEX,
+    TW_IND_PARTNER_IMPORT_SHARE,
+    TW_IND_EXPORTS,
+    TW_IND_EXPENDITURE_SHARE,
+    TW_IND_BUYER_PRICE_INDEX,
+    TW_IND_WELFARE,
+    TW_NIND
+} tw_indicator;
+
+typedef struct {
+    tw_indicator ind;
+    int region, partner, sector; /* TW_ALL where aggregated */
+} tw_series_def;
+
+enum {
+    TW_OUT_IMPORTS_US_FROM_CN,
+    TW_OUT_IMPORTS_CN_FROM_US,
+    TW_OUT_REVENUE_US,
+    TW_OUT_REVENUE_CN,
+    TW_OUT_PEAK_TARIFF_US_CN,
+    TW_OUT_PEAK_TARIFF_CN_US,
+    TW_OUT_CN_SHARE_US_END,
+    TW_OUT_WELFARE_US_END,
+    TW_OUT_WELFARE_CN_END,
+    TW_OUT_WELFARE_EU_END,
+    TW_OUT_WELFARE_ROW_END,
+    TW_NOUT
+};
+
+typedef struct {
+    /* calibration */
+    tw_world world;
+    double sigma[TW_NSEC];
+    /* firms */
+    int64_t per_cell;
+    double size_tail;
+    double reopt_rate, reopt_sens;
+    int fl_horizon;
+    double fl_max_days, fl_build, fl_draw, fl_scale;
+    /* prices and demand */
+    double pass_through, demand_elasticity;
+    /* tariffs and their daily schedules over the run */
+    tw_tariff_book book;
+    tw_day start, end;
+    int ndays;
+    tw_rate_table *tau_now; /* [ndays] effective rates on each day */
+    tw_rate_table *tau_exp; /* [ndays] highest rate known to come within the horizon */
+    /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
+    double e0[TW_NCELL];                /* buyer spending, USD bn / year */
+    double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
+    double beta[TW_NCELL][TW_NREG];     /* CES weights, share / p0^(1 - sigma) */
+    /* output series */
+    tw_series_def *defs;
+    tw_series_label *labels;
+    size_t n_series;
+} tw_trade_params;
+
+/* Per-cell quantities fixed for one day, computed before the firm loop. */
+typedef struct {
+    float cdf[TW_NREG];      /* logit choice probabilities, cumulative */
+    float lnp[TW_NREG];      /* log buyer price of each origin */
+    float target[TW_NREG];   /* front-loading target stock, days of purchases */
+    float hazard0;           /* hazard of a firm whose price has not moved */
+    float hazard_base;       /* reopt_rate */
+    float hazard_sens;       /* reopt_price_sensitivity */
+    float build;             /* most extra stock bought in a day */
+    float draw;              /* most extra stock used up in a day */
+    double price[TW_NREG];   /* buyer price of each origin */
+} tw_cell_day;
+
+/* Block partial sums of the firm step (TW_NPART per block). */
+enum {
+    TW_PART_SHARE = 0,                /* + origin: size of firms choosing it */
+    TW_PART_PURCHASE = TW_NREG,       /* + origin: size * days of purchases bought */
+    TW_PART_PRICE = 2 * TW_NREG,      /* size * buyer price paid */
+    TW_PART_STOCK,                    /* size * extra stock held, days */
+    TW_NPART
+};
+
+typedef struct {
+    const tw_trade_params *p;
+    tw_rng_key key;
+    tw_exec ex;
+    size_t nblk;        /* blocks per cell */
+    /* firm state, structure of arrays, [TW_NCELL * per_cell] */
+    uint8_t *origin;    /* current supplying region */
+    float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
+    float *ref_lnp;     /* log price of the origin when the firm last chose it */
+    float *stock;       /* extra stock held, days of normal purchases */
+    double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
+    tw_cell_day cd[TW_NCELL];
+    uint32_t day_index;
+    /* day results, per cell */
+    double share[TW_NCELL][TW_NREG];    /* size share of firms by origin */
+    double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin */
+    double pbar[TW_NCELL], pbar0[TW_NCELL]; /* mean buyer price paid (yesterday, day 0) */
+    double lambda0[TW_NCELL];           /* domestic choice share at the start */
+    double revenue0[TW_NREG];           /* tariff revenue on the first day, USD bn / year */
+    double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
+    double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
+    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
+    /* running outcomes */
+    double out[TW_NOUT];
+} tw_trade_state;
+
+/* tw_trade_params.c */
+tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, tw_err *err);
+void tw_trade_params_free(tw_trade_params *p);
+
+/* tw_firms.c */
+tw_status tw_firms_create(tw_trade_state *s, tw_err *err);
+void tw_firms_free(tw_trade_state *s);
+/* Draw sizes and first origins, and the starting shares and prices (day 0's prices). */
+void tw_firms_init(tw_trade_state *s);
+/* Set up each cell's tw_cell_day for day index d. */
+void tw_firms_prepare_day(tw_trade_state *s, uint32_t d);
+/* Step every firm one day and reduce into s->share, s->purchase, s->pbar. */
+void tw_firms_step(tw_trade_state *s, uint32_t d);
+
+/* tw_indicators.c */
+tw_status tw_indicators_define(tw_trade_params *p, tw_err *err);
+void tw_indicators_observe(const tw_trade_state *s, double *out);
+/* Effective rate of imposer on target in sector; where target or sector is TW_ALL, the
+ * average weighted by 2024 customs imports (fixed base-year weights). A fraction. */
+double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
+                              int target, int sector);
+void tw_outcomes_update(tw_trade_state *s);
+#endif

@@ -1,0 +1,147 @@
+/* tw_world.c - load the 2024 calibration tables.
+ *
+ * The tables are produced by data/build_calibration.py from the sourced raw data; this
+ * file only checks them strictly (every region-sector cell once, positive finite values)
+ * so that a damaged data folder fails loudly instead of skewing results.
+ */
+#include "tw_world.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_csvread.h"
+
+const char *const tw_region_names[TW_NREG + 1] = {"US", "CN", "EU", "ROW", NULL};
+const char *const tw_sector_names[TW_NSEC + 1] = {"electronics", "machinery", "vehicles",
+                                                  "metals",      "agriculture", "chemicals",
+                                                  "consumer",    "other",     NULL};
+
+int tw_name_index(const char *const *names, const char *name) {
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(names[i], name) == 0) return i;
+    return -1;
+}
+
+static tw_status tw__open(const char *dir, const char *file, const char *const *cols, int *idx,
+                          int ncols, tw_csv **t, tw_err *err) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    tw_status st = tw_csv_read(path, t, err);
+    if (st != TW_OK) return st;
+    for (int c = 0; c < ncols; c++) {
+        idx[c] = tw_csv_col(*t, cols[c]);
+        if (idx[c] < 0) {
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+            tw_csv_free(*t);
+            *t = NULL;
+            return st;
+        }
+    }
+    return TW_OK;
+}
+
+static tw_status tw__number(const tw_csv *t, size_t r, int col, double lo, double *out,
+                            tw_err *err) {
+    const char *s = tw_csv_field(t, r, (size_t)col);
+    char *end;
+    double v = strtod(s, &end);
+    if (s[0] == '\0' || *end != '\0' || !isfinite(v) || v <= lo)
+        return tw_err_set(err, TW_EDATA, "%s:%d: expected a finite number above %g (got '%s')",
+                          tw_csv_path(t), tw_csv_line(t, r), lo, s);
+    *out = v;
+    return TW_OK;
+}
+
+static tw_status tw__name(const tw_csv *t, size_t r, int col, const char *const *names,
+                          const char *what, int *out, tw_err *err) {
+    const char *s = tw_csv_field(t, r, (size_t)col);
+    *out = tw_name_index(names, s);
+    if (*out < 0)
+        return tw_err_set(err, TW_EDATA, "%s:%d: unknown %s '%s'", tw_csv_path(t),
+                          tw_csv_line(t, r), what, s);
+    return TW_OK;
+}
+
+static tw_status tw__load_flows(const char *dir, tw_world *w, tw_err *err) {
+    static const char *const cols[] = {"exporter", "importer", "sector", "value_usd_bn"};
+    int c[4];
+    tw_csv *t;
+    tw_status st = tw__open(dir, "base_flows_2024.csv", cols, c, 4, &t, err);
+    if (st != TW_OK) return st;
+    bool seen[TW_NREG][TW_NREG][TW_NSEC] = {{{false}}};
+    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
+        int e, i, s;
+        double v;
+        if ((st = tw__name(t, r, c[0], tw_region_names, "region", &e, err)) != TW_OK) break;
+        if ((st = tw__name(t, r, c[1], tw_region_names, "region", &i, err)) != TW_OK) break;
+        if ((st = tw__name(t, r, c[2], tw_sector_names, "sector", &s, err)) != TW_OK) break;
+        if ((st = tw__number(t, r, c[3], 0.0, &v, err)) != TW_OK) break;
+        if (seen[e][i][s])
+            st = tw_err_set(err, TW_EDATA, "%s:%d: duplicate row for %s->%s %s", tw_csv_path(t),
+                            tw_csv_line(t, r), tw_region_names[e], tw_region_names[i],
+                            tw_sector_names[s]);
+        seen[e][i][s] = true;
+        w->flow[e][i][s] = v;
+    }
+    for (int e = 0; e < TW_NREG && st == TW_OK; e++)
+        for (int i = 0; i < TW_NREG && st == TW_OK; i++)
+            for (int s = 0; s < TW_NSEC && st == TW_OK; s++)
+                if (!seen[e][i][s])
+                    st = tw_err_set(err, TW_EDATA, "%s: no row for %s->%s %s", tw_csv_path(t),
+                                    tw_region_names[e], tw_region_names[i], tw_sector_names[s]);
+    tw_csv_free(t);
+    return st;
+}
+
+static tw_status tw__load_sectors(const char *dir, tw_world *w, tw_err *err) {
+    static const char *const cols[] = {"sector", "sigma"};
+    int c[2];
+    tw_csv *t;
+    tw_status st = tw__open(dir, "sectors.csv", cols, c, 2, &t, err);
+    if (st != TW_OK) return st;
+    bool seen[TW_NSEC] = {false};
+    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
+        int s;
+        if ((st = tw__name(t, r, c[0], tw_sector_names, "sector", &s, err)) != TW_OK) break;
+        if ((st = tw__number(t, r, c[1], 1.0, &w->sigma[s], err)) != TW_OK) break;
+        seen[s] = true;
+    }
+    for (int s = 0; s < TW_NSEC && st == TW_OK; s++)
+        if (!seen[s])
+            st = tw_err_set(err, TW_EDATA, "%s: no row for sector %s", tw_csv_path(t),
+                            tw_sector_names[s]);
+    tw_csv_free(t);
+    return st;
+}
+
+static tw_status tw__load_regions(const char *dir, tw_world *w, tw_err *err) {
+    static const char *const cols[] = {"region", "gdp_usd_bn"};
+    int c[2];
+    tw_csv *t;
+    tw_status st = tw__open(dir, "regions.csv", cols, c, 2, &t, err);
+    if (st != TW_OK) return st;
+    bool seen[TW_NREG] = {false};
+    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
+        int g;
+        if ((st = tw__name(t, r, c[0], tw_region_names, "region", &g, err)) != TW_OK) break;
+        if ((st = tw__number(t, r, c[1], 0.0, &w->gdp[g], err)) != TW_OK) break;
+        seen[g] = true;
+    }
+    for (int g = 0; g < TW_NREG && st == TW_OK; g++)
+        if (!seen[g])
+            st = tw_err_set(err, TW_EDATA, "%s: no row for region %s", tw_csv_path(t),
+                            tw_region_names[g]);
+    tw_csv_free(t);
+    return st;
+}
+
+tw_status tw_world_load(const char *data_dir, tw_world *w, tw_err *err) {
+    memset(w, 0, sizeof *w);
+    tw_status st = tw__load_flows(data_dir, w, err);
+    if (st == TW_OK) st = tw__load_sectors(data_dir, w, err);
+    if (st == TW_OK) st = tw__load_regions(data_dir, w, err);
+    return st;
+}
