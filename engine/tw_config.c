@@ -345,6 +345,9 @@ static tw_status tw_cfg__syntax(const tw_cfg__src *s, const yaml_parser_t *p) {
     }
     yaml_mark_t m = p->problem_mark;
     int line = tw_cfg__mark_line(m), col = tw_cfg__mark_col(s, m);
+    if (s->ld->set != NULL && tw_cfg__char_at(s, m.index) < 0) /* libyaml puts the end of */
+        return tw_cfg__fail(s, 0, 0, NULL,                       /* a text on a line of its own */
+                            "YAML syntax error at the end of the value: %s", problem);
     if (tw_cfg__char_at(s, m.index) == '\t')
         return tw_cfg__fail(s, line, col, NULL,
                             "YAML syntax error: tab character: tabs are not allowed for "
@@ -1256,17 +1259,17 @@ static bool tw_cfg__parse_double(const char *s, double *out) {
     const char *p = s;
     if (*p == '+' || *p == '-') p++;
     size_t nd = 0, nf = 0;
-    while (*p >= '0' && *p <= '9') p++, nd++;
+    for (; *p >= '0' && *p <= '9'; p++) nd++;
     if (*p == '.') {
         p++;
-        while (*p >= '0' && *p <= '9') p++, nf++;
+        for (; *p >= '0' && *p <= '9'; p++) nf++;
     }
     if (nd + nf == 0) return false;
     if (*p == 'e' || *p == 'E') {
         p++;
         if (*p == '+' || *p == '-') p++;
         size_t ne = 0;
-        while (*p >= '0' && *p <= '9') p++, ne++;
+        for (; *p >= '0' && *p <= '9'; p++) ne++;
         if (ne == 0) return false;
     }
     if (*p != '\0') return false;

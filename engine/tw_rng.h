@@ -36,15 +36,16 @@ void tw_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out
 void tw_rng_words(tw_rng_key key, uint32_t day, uint64_t agent, uint16_t purpose,
                   uint16_t index, uint32_t out[4]);
 
-/* A 32-bit word as a float strictly inside (0, 1) (24 bits of resolution). */
+/* A 32-bit word as a float strictly inside (0, 1): 23 bits, offset by half a step, so
+ * the extremes 2^-24 and 1 - 2^-24 are both exactly representable. */
 static inline float tw_u01f(uint32_t w) {
-    return (float)(w >> 8) * (1.0f / 16777216.0f) + (0.5f / 16777216.0f);
+    return (float)(w >> 9) * (1.0f / 8388608.0f) + (1.0f / 16777216.0f);
 }
 
-/* Two 32-bit words as a double strictly inside (0, 1) (53 bits of resolution). */
+/* Two 32-bit words as a double strictly inside (0, 1): 52 bits, offset by half a step. */
 static inline double tw_u01d(uint32_t hi, uint32_t lo) {
-    uint64_t x = ((uint64_t)hi << 32 | lo) >> 11;
-    return ((double)x + 0.5) * (1.0 / 9007199254740992.0);
+    uint64_t x = ((uint64_t)hi << 32 | lo) >> 12;
+    return (double)x * (1.0 / 4503599627370496.0) + (1.0 / 9007199254740992.0);
 }
 
 /* A gsl_rng_type whose stream is the counter sequence (day, agent, purpose, 0), (...,1),

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""End-to-end: run the real program and read its CSVs back with pandas.
+
+Checks the accounting identities and shares of summary.csv on every output date:
+  - world exports == world imports (sum over regions of exports/imports,<r>,all,all);
+  - tariff_revenue == tariff_rate / 100 * imports for every concrete
+    (region, partner, sector) cell;
+  - the "all" aggregates of imports and tariff_revenue are the sums of their parts;
+  - partner_import_share sums to 100 over partners per (region, sector);
+  - expenditure_share sums to 100 over the four origins per (region, sector);
+  - no NaN or empty cell anywhere, sd >= 0, p05 <= p50 <= p95;
+  - the dates are start..end inclusive, each with the same set of series.
+
+Why the revenue identity is checked on concrete cells only: scenarios/README.md rule 6
+and models/tw_indicators.c define the "all" aggregates of tariff_rate with fixed 2024
+import weights, while tariff_revenue and imports aggregate the simulated flows, so
+rate_all / 100 * imports_all is not revenue_all by definition once trade shifts.
+
+Run by CTest as py/test_summary_pandas with TW_BIN (the program) and TW_SOURCE_DIR.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import pandas as pd
+
+TW_BIN = os.environ.get("TW_BIN", "")
+TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+HEADER = "date,indicator,region,partner,sector,mean,sd,p05,p50,p95"
+STATS = ["mean", "sd", "p05", "p50", "p95"]
+REGIONS = ["US", "CN", "EU", "ROW"]
+SECTORS = ["electronics", "machinery", "vehicles", "metals", "agriculture", "chemicals",
+           "consumer", "other"]
+REL = 1e-9
+ABS = 1e-9
+
+
+def run_program(args):
+    proc = subprocess.run([TW_BIN] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=300)
+    return proc
+
+
+def read_summary(path):
+    """summary.csv as a DataFrame: text columns as str, statistics as float. Every cell is
+    read as text first and the statistics converted with errors="coerce", so an empty
+    cell, "nan", "inf" or garbage becomes a non-finite float that the NaN test reports
+    (instead of an object column that breaks every other check)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
+    for c in STATS:
+        if c in df.columns:
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
+    return df
+
+
+def close(a, b, rel=REL, abs_=ABS):
+    """Elementwise |a - b| <= abs + rel * max(|a|, |b|)."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    return np.abs(a - b) <= abs_ + rel * np.maximum(np.abs(a), np.abs(b))
+
+
+class SummaryIdentities:
+    """Mixin: the checks, run on the run made by the subclass's setUpClass."""
+
+    scenario = None
+    extra = []
+    start = None
+    end = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+        cls.tmp = tempfile.mkdtemp(prefix="tw_pandas_")
+        cls.out = os.path.join(cls.tmp, "out")
+        args = ["run", os.path.join(TW_SOURCE_DIR, "scenarios", cls.scenario), "-n", "3",
+                "-t", "2", "--set", "firms.per_cell=500", "-o", cls.out, "--quiet"] + cls.extra
+        proc = run_program(args)
+        if proc.returncode != 0:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise AssertionError("tradewar %s failed with %d: %s" %
+                                 (" ".join(args), proc.returncode, proc.stderr))
+        with open(os.path.join(cls.out, "summary.csv")) as f:
+            cls.header = f.readline().rstrip("\n")
+        cls.df = read_summary(os.path.join(cls.out, "summary.csv"))
+        cls.reps = pd.read_csv(os.path.join(cls.out, "replicates.csv"), keep_default_na=False,
+                               na_values=[])
+        # Wide view of the means: one column per indicator, keyed by the cell.
+        key = ["date", "region", "partner", "sector"]
+        cls.means = {ind: g.set_index(key)["mean"] for ind, g in cls.df.groupby("indicator")}
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    # --- shape ---
+
+    def test_header_is_exact(self):
+        self.assertEqual(self.header, HEADER)
+        self.assertEqual(list(self.df.columns), HEADER.split(","))
+
+    def test_statistics_are_numbers_without_nan(self):
+        for c in STATS:
+            bad = self.df[~np.isfinite(self.df[c])]
+            self.assertEqual(len(bad), 0, "%d cells of %s are NaN, infinite or not numbers, e.g.\n%s"
+                             % (len(bad), c, bad.head()))
+        for c in ["date", "indicator", "region", "partner", "sector"]:
+            self.assertFalse((self.df[c] == "").any(), "empty %s cell" % c)
+
+    def test_quantiles_are_ordered_and_sd_nonnegative(self):
+        df = self.df
+        bad = df[(df.p05 > df.p50) | (df.p50 > df.p95)]
+        self.assertEqual(len(bad), 0, "p05 <= p50 <= p95 violated:\n%s" % bad.head())
+        self.assertFalse((df.sd < 0).any(), "negative sd")
+
+    def test_dates_are_start_to_end_daily_with_the_same_series(self):
+        dates = pd.to_datetime(self.df["date"], format="%Y-%m-%d")
+        want = pd.date_range(self.start, self.end, freq="D")
+        got = pd.DatetimeIndex(sorted(dates.unique()))
+        self.assertTrue(got.equals(want), "dates %s..%s (%d) != %s..%s (%d)" %
+                        (got.min(), got.max(), len(got), want.min(), want.max(), len(want)))
+        # Dates appear in order, never interleaved.
+        self.assertTrue(dates.is_monotonic_increasing)
+        cell = ["indicator", "region", "partner", "sector"]
+        self.assertFalse(self.df.duplicated(["date"] + cell).any(), "duplicate rows")
+        per_date = self.df.groupby("date").size()
+        self.assertEqual(per_date.nunique(), 1, "dates carry different numbers of series")
+        first = self.df[self.df.date == self.df.date.iloc[0]][cell].reset_index(drop=True)
+        last = self.df[self.df.date == self.df.date.iloc[-1]][cell].reset_index(drop=True)
+        self.assertTrue(first.equals(last), "series differ between the first and last date")
+
+    def test_replicates_csv_reads_back(self):
+        self.assertEqual(len(self.reps), 3)
+        self.assertEqual(list(self.reps["replicate"]), [0, 1, 2])
+        num = self.reps.drop(columns=["replicate", "seed"])
+        self.assertTrue(np.isfinite(num.to_numpy(dtype=float)).all(), "non-finite outcome")
+
+    # --- identities ---
+
+    def test_world_exports_equal_world_imports_every_date(self):
+        df = self.df
+        tot = (df.partner == "all") & (df.sector == "all") & df.region.isin(REGIONS)
+        ex = df[(df.indicator == "exports") & tot].groupby("date")["mean"].agg(["sum", "size"])
+        im = df[(df.indicator == "imports") & tot].groupby("date")["mean"].agg(["sum", "size"])
+        self.assertTrue((ex["size"] == len(REGIONS)).all())
+        self.assertTrue((im["size"] == len(REGIONS)).all())
+        self.assertTrue(ex.index.equals(im.index))
+        self.assertEqual(len(ex), self.df.date.nunique())
+        ok = close(ex["sum"], im["sum"], rel=REL, abs_=0.0)
+        self.assertTrue(ok.all(), "world exports != imports on %d dates, e.g.\n%s" %
+                        ((~ok).sum(), pd.DataFrame({"exports": ex["sum"], "imports": im["sum"]})[~ok].head()))
+        self.assertTrue((im["sum"] > 0).all())
+
+    def test_bilateral_exports_mirror_imports(self):
+        df = self.df
+        e = df[(df.indicator == "exports") & (df.partner != "all")].set_index(
+            ["date", "region", "partner"])["mean"]
+        i = df[(df.indicator == "imports") & (df.partner != "all") & (df.sector == "all")]
+        i = i.rename(columns={"region": "partner", "partner": "region"}).set_index(
+            ["date", "region", "partner"])["mean"]
+        self.assertEqual(len(e), len(i))
+        i = i.loc[e.index]
+        ok = close(e, i)
+        self.assertTrue(ok.all(), "exports r->p != imports of p from r in %d cells" % (~ok).sum())
+
+    def test_tariff_revenue_is_rate_times_imports_in_every_cell(self):
+        j = pd.concat({"rate": self.means["tariff_rate"], "imp": self.means["imports"],
+                       "rev": self.means["tariff_revenue"]}, axis=1, join="outer").reset_index()
+        self.assertFalse(j[["rate", "imp", "rev"]].isna().any().any(),
+                         "tariff_rate, imports and tariff_revenue cover different cells")
+        cells = j[(j.partner != "all") & (j.sector != "all")]
+        self.assertEqual(len(cells), self.df.date.nunique() * len(REGIONS) * (len(REGIONS) - 1) *
+                         len(SECTORS))
+        ok = close(cells.rev, cells.rate / 100.0 * cells.imp)
+        self.assertTrue(ok.all(), "tariff_revenue != tariff_rate/100 * imports in %d cells, e.g.\n%s"
+                        % ((~ok).sum(), cells[~ok].head()))
+        # Some revenue is actually collected: the identity is not 0 == 0 everywhere.
+        self.assertTrue((cells.rev > 0).any())
+
+    def test_aggregates_are_sums_of_their_parts(self):
+        for ind in ["imports", "tariff_revenue"]:
+            s = self.means[ind].reset_index()
+            parts = s[(s.partner != "all") & (s.sector != "all")]
+            # over sectors, per (date, region, partner)
+            by_sec = parts.groupby(["date", "region", "partner"])["mean"].sum()
+            agg = s[(s.partner != "all") & (s.sector == "all")].set_index(
+                ["date", "region", "partner"])["mean"].loc[by_sec.index]
+            ok = close(by_sec, agg)
+            self.assertTrue(ok.all(), "%s,<r>,<p>,all != sum over sectors in %d cells" % (ind, (~ok).sum()))
+            # over partners, per (date, region, sector)
+            by_par = parts.groupby(["date", "region", "sector"])["mean"].sum()
+            agg = s[(s.partner == "all") & (s.sector != "all")].set_index(
+                ["date", "region", "sector"])["mean"].loc[by_par.index]
+            ok = close(by_par, agg)
+            self.assertTrue(ok.all(), "%s,<r>,all,<s> != sum over partners in %d cells" % (ind, (~ok).sum()))
+
+    def test_partner_import_shares_sum_to_100(self):
+        df = self.df[self.df.indicator == "partner_import_share"]
+        self.assertFalse((df.partner == "all").any())
+        g = df.groupby(["date", "region", "sector"])["mean"].agg(["sum", "size"])
+        self.assertEqual(len(g), self.df.date.nunique() * len(REGIONS) * (len(SECTORS) + 1))
+        self.assertTrue((g["size"] == len(REGIONS) - 1).all())
+        ok = close(g["sum"], 100.0)
+        self.assertTrue(ok.all(), "partner import shares do not sum to 100:\n%s" % g[~ok].head())
+
+    def test_expenditure_shares_sum_to_100_over_four_origins(self):
+        df = self.df[self.df.indicator == "expenditure_share"]
+        g = df.groupby(["date", "region", "sector"]).agg(sum=("mean", "sum"), size=("mean", "size"),
+                                                         origins=("partner", lambda p: tuple(sorted(p))))
+        self.assertEqual(len(g), self.df.date.nunique() * len(REGIONS) * len(SECTORS))
+        self.assertTrue((g["origins"] == tuple(sorted(REGIONS))).all(),
+                        "expenditure_share origins are not US, CN, EU, ROW")
+        ok = close(g["sum"], 100.0)
+        self.assertTrue(ok.all(), "expenditure shares do not sum to 100:\n%s" % g[~ok].head())
+
+
+class BaselineQuarter(SummaryIdentities, unittest.TestCase):
+    scenario = "baseline-2025.yaml"
+    extra = ["--set", "end=2025-03-31"]
+    start = "2025-01-01"
+    end = "2025-03-31"
+
+    def test_known_tariff_rates(self):
+        rate = self.means["tariff_rate"]
+        us_cn = rate.xs(("US", "CN", "all"), level=["region", "partner", "sector"])
+        cn_us = rate.xs(("CN", "US", "all"), level=["region", "partner", "sector"])
+        self.assertTrue(close(us_cn, 20.8).all(), us_cn[~close(us_cn, 20.8)].head())
+        self.assertTrue(close(cn_us, 21.2).all(), cn_us[~close(cn_us, 21.2)].head())
+
+
+class HistoryYear(SummaryIdentities, unittest.TestCase):
+    scenario = "history-2025.yaml"
+    extra = []
+    start = "2025-01-01"
+    end = "2025-12-31"
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

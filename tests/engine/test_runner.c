@@ -1,0 +1,202 @@
+/* The runner with a toy model of its own: a second model plugs in without touching the
+ * engine, and results do not depend on threads or the level of parallelism. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_config.h"
+#include "tw_model.h"
+#include "tw_runner.h"
+
+/* Toy: n agents each doing a random walk with steps uniform in (-0.5, 0.5). */
+typedef struct {
+    size_t n;
+    int fail_replicate; /* -1: none */
+} toy_params;
+
+typedef struct {
+    const toy_params *p;
+    tw_rng_key key;
+    tw_exec ex;
+    double *x, *partial;
+    uint32_t day;
+    double mean, max;
+} toy_state;
+
+static tw_status toy_load(const tw_cfg_node *root, void **params, tw_err *err) {
+    toy_params *p = calloc(1, sizeof *p);
+    int64_t n = 0, fail = -1;
+    tw_status st = tw_cfg_int(root, "agents", true, 0, 1, 10000000, &n, err);
+    if (st == TW_OK) st = tw_cfg_int(root, "fail_replicate", false, -1, -1, 1000000, &fail, err);
+    if (st != TW_OK) {
+        free(p);
+        return st;
+    }
+    p->n = (size_t)n;
+    p->fail_replicate = (int)fail;
+    *params = p;
+    return TW_OK;
+}
+static void toy_free_params(void *p) { free(p); }
+static size_t toy_n_series(const void *p) {
+    (void)p;
+    return 2;
+}
+static tw_series_label toy_series(const void *p, size_t i) {
+    (void)p;
+    return (tw_series_label){i == 0 ? "mean" : "max", "all", "all", "all"};
+}
+static size_t toy_n_outcomes(const void *p) {
+    (void)p;
+    return 1;
+}
+static const char *toy_outcome_name(const void *p, size_t i) {
+    (void)p;
+    (void)i;
+    return "final_mean";
+}
+static tw_status toy_create(const void *vp, tw_rng_key key, tw_day start, const tw_exec *ex,
+                            void **state, tw_err *err) {
+    (void)start;
+    const toy_params *p = vp;
+    if ((int)key.k[1] == p->fail_replicate)
+        return tw_err_set(err, TW_ERUNTIME, "replicate %u refused", key.k[1]);
+    toy_state *s = calloc(1, sizeof *s);
+    s->p = p;
+    s->key = key;
+    s->ex = *ex;
+    s->x = calloc(p->n, sizeof *s->x);
+    s->partial = calloc(tw_block_count(p->n) * 2, sizeof *s->partial);
+    *state = s;
+    return TW_OK;
+}
+static void toy_block(void *ctx, size_t b) {
+    toy_state *s = ctx;
+    size_t lo = b * TW_BLOCK, hi = lo + TW_BLOCK < s->p->n ? lo + TW_BLOCK : s->p->n;
+    double sum = 0.0, mx = -INFINITY;
+    for (size_t i = lo; i < hi; i++) {
+        uint32_t w[4];
+        tw_rng_words(s->key, s->day, i, 1, 0, w);
+        s->x[i] += tw_u01d(w[0], w[1]) - 0.5;
+        sum += s->x[i];
+        if (s->x[i] > mx) mx = s->x[i];
+    }
+    s->partial[2 * b] = sum;
+    s->partial[2 * b + 1] = mx;
+}
+static tw_status toy_step(void *vs, tw_day day, uint32_t d, tw_err *err) {
+    (void)day;
+    (void)err;
+    toy_state *s = vs;
+    s->day = d;
+    size_t nb = tw_block_count(s->p->n);
+    tw_exec_for(&s->ex, nb, toy_block, s);
+    double tot[2];
+    tw_reduce_blocks(s->partial, nb, 2, tot);
+    s->mean = tot[0] / (double)s->p->n;
+    s->max = -INFINITY;
+    for (size_t b = 0; b < nb; b++)
+        if (s->partial[2 * b + 1] > s->max) s->max = s->partial[2 * b + 1];
+    return TW_OK;
+}
+static void toy_observe(const void *vs, double *out) {
+    const toy_state *s = vs;
+    out[0] = s->mean;
+    out[1] = s->max;
+}
+static void toy_outcomes(const void *vs, double *out) { out[0] = ((const toy_state *)vs)->mean; }
+static void toy_free_state(void *vs) {
+    toy_state *s = vs;
+    free(s->x);
+    free(s->partial);
+    free(s);
+}
+
+static const tw_model toy = {"toy",        toy_load,     toy_free_params, toy_n_series,
+                             toy_series,   toy_n_outcomes, toy_outcome_name, toy_create,
+                             toy_step,     toy_observe,  toy_outcomes,    toy_free_state};
+
+static tw_results *run_toy(const char *yaml, int threads, tw_par_mode mode, tw_status *st,
+                           tw_err *err) {
+    tw_cfg *cfg = NULL;
+    void *params = NULL;
+    tw_run_spec spec;
+    tw_results *res = NULL;
+    *st = tw_cfg_load_string("toy.yaml", yaml, strlen(yaml), &cfg, err);
+    if (*st == TW_OK) *st = tw_run_spec_load(tw_cfg_root(cfg), &spec, err);
+    if (*st == TW_OK) *st = toy.load(tw_cfg_root(cfg), &params, err);
+    if (*st == TW_OK) *st = tw_cfg_check_unused(cfg, err);
+    if (*st == TW_OK) *st = tw_run(&toy, params, &spec, threads, mode, &res, err);
+    if (params) toy.free_params(params);
+    tw_cfg_free(cfg);
+    return res;
+}
+
+static const char *toy_yaml = "start: 2025-01-01\nend: 2025-01-20\nseed: 5\nreplicates: 5\n"
+                              "agents: 10000\n";
+
+Test(runner, identical_for_any_thread_count_and_mode) {
+    tw_err err;
+    tw_status st;
+    tw_results *ref = run_toy(toy_yaml, 1, TW_PAR_AUTO, &st, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+    cr_assert_eq(ref->n_out, 20);
+    cr_assert_eq(ref->n_rep, 5);
+    struct { int threads; tw_par_mode mode; } cases[] = {
+        {2, TW_PAR_REPLICATES}, {3, TW_PAR_REPLICATES}, {2, TW_PAR_AGENTS}, {3, TW_PAR_AGENTS}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        tw_results *r = run_toy(toy_yaml, cases[c].threads, cases[c].mode, &st, &err);
+        cr_assert_eq(st, TW_OK, "%s", err.msg);
+        cr_assert_eq(r->mode, cases[c].mode);
+        size_t n = r->n_rep * r->n_out * r->n_series;
+        cr_assert(memcmp(r->series, ref->series, n * sizeof(double)) == 0, "case %zu", c);
+        cr_assert(memcmp(r->outcomes, ref->outcomes, r->n_rep * sizeof(double)) == 0);
+        tw_results_free(r);
+    }
+    /* Replicates differ from each other (their keys differ). */
+    cr_assert_neq(ref->outcomes[0], ref->outcomes[1]);
+    tw_results_free(ref);
+}
+
+Test(runner, output_interval_keeps_the_last_day) {
+    tw_err err;
+    tw_status st;
+    tw_results *r = run_toy("start: 2025-01-01\nend: 2025-01-20\nreplicates: 2\nagents: 100\n"
+                            "output:\n  interval_days: 7\n",
+                            1, TW_PAR_AUTO, &st, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+    cr_assert_eq(r->n_out, 4); /* days 0, 7, 14 and 19 */
+    tw_day d0;
+    tw_date_parse("2025-01-01", &d0);
+    cr_assert_eq(r->dates[0], d0);
+    cr_assert_eq(r->dates[1], d0 + 7);
+    cr_assert_eq(r->dates[2], d0 + 14);
+    cr_assert_eq(r->dates[3], d0 + 19);
+    tw_results_free(r);
+}
+
+Test(runner, lowest_failing_replicate_is_reported) {
+    tw_err err;
+    tw_status st;
+    tw_results *r = run_toy("start: 2025-01-01\nend: 2025-01-05\nreplicates: 6\nagents: 10\n"
+                            "fail_replicate: 4\n",
+                            2, TW_PAR_REPLICATES, &st, &err);
+    cr_assert_null(r);
+    cr_assert_eq(st, TW_ERUNTIME);
+    cr_assert_str_eq(err.msg, "replicate 4 refused");
+}
+
+Test(runner, spec_errors_name_the_key) {
+    tw_err err;
+    tw_status st;
+    tw_results *r = run_toy("start: 2025-01-10\nend: 2025-01-05\nagents: 10\n", 1, TW_PAR_AUTO,
+                            &st, &err);
+    cr_assert_null(r);
+    cr_assert_eq(st, TW_ECONFIG);
+    cr_assert(strstr(err.msg, "toy.yaml:2:6: end: expected a date after start 2025-01-10") != NULL,
+              "%s", err.msg);
+    r = run_toy("start: 2025-01-01\nend: 2045-01-05\nagents: 10\n", 1, TW_PAR_AUTO, &st, &err);
+    cr_assert_eq(st, TW_ECONFIG);
+    cr_assert(strstr(err.msg, "end: expected at most 3660 days") != NULL, "%s", err.msg);
+}

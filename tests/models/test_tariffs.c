@@ -1,0 +1,203 @@
+/* Tariff measures: stacking, coverage shares, levels, suspensions and snap-back, end
+ * dates, ALL versus target-specific entries, not_on exclusions, expectations. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <string.h>
+
+#include "tw_config.h"
+#include "tw_tariffs.h"
+
+static tw_cfg *cfg;
+static tw_tariff_book book;
+
+static tw_status load(const char *yaml, tw_err *err) {
+    tw_cfg_free(cfg);
+    tw_tariffs_free(&book);
+    tw_status st = tw_cfg_load_string("t.yaml", yaml, strlen(yaml), &cfg, err);
+    cr_assert_eq(st, TW_OK, "%s", err->msg);
+    return tw_tariffs_load(tw_cfg_get(tw_cfg_root(cfg), "tariffs"), &book, err);
+}
+
+static void load_ok(const char *yaml) {
+    tw_err err;
+    tw_status st = load(yaml, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+}
+
+static tw_day day(const char *iso) {
+    tw_day d;
+    cr_assert(tw_date_parse(iso, &d), "%s", iso);
+    return d;
+}
+
+static double rate(const char *iso, int imp, int tgt, int sec) {
+    tw_rate_table t;
+    tw_tariffs_rates(&book, day(iso), TW_DAY_NEVER, t);
+    return t[imp][tgt][sec];
+}
+
+static void fini(void) {
+    tw_cfg_free(cfg);
+    cfg = NULL;
+    tw_tariffs_free(&book);
+}
+
+TestSuite(tariffs, .fini = fini);
+
+#define E(x) epsilon_eq(dbl, (x)
+#define NEAR(a, b) cr_assert(epsilon_eq(dbl, (a), (b), 1e-12), "%.15g != %.15g", (double)(a), (double)(b))
+
+Test(tariffs, layers_of_different_measures_add) {
+    load_ok("tariffs:\n"
+            "  - {measure: legacy, imposer: US, target: CN, rate: 20, effective: 2024-01-01}\n"
+            "  - {measure: fentanyl, imposer: US, target: CN, rate: 10, effective: 2025-02-04}\n");
+    NEAR(rate("2025-02-03", TW_US, TW_CN, TW_METALS), 0.20);
+    NEAR(rate("2025-02-04", TW_US, TW_CN, TW_METALS), 0.30);
+    NEAR(rate("2025-02-04", TW_CN, TW_US, TW_METALS), 0.0);
+    NEAR(rate("2025-02-04", TW_US, TW_EU, TW_METALS), 0.0);
+}
+
+Test(tariffs, coverage_share_scales_the_rate) {
+    load_ok("tariffs:\n"
+            "  - {measure: m, imposer: CN, target: US, sectors: [electronics, vehicles],\n"
+            "     rate: 50, coverage: 0.4, effective: 2025-01-01}\n");
+    NEAR(rate("2025-01-01", TW_CN, TW_US, TW_ELECTRONICS), 0.20);
+    NEAR(rate("2025-01-01", TW_CN, TW_US, TW_VEHICLES), 0.20);
+    NEAR(rate("2025-01-01", TW_CN, TW_US, TW_METALS), 0.0);
+}
+
+Test(tariffs, later_levels_replace_earlier_ones) {
+    load_ok("tariffs:\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 34, effective: 2025-04-05}\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 84, effective: 2025-04-09}\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 125, effective: 2025-04-10}\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 0, effective: 2025-06-01}\n");
+    NEAR(rate("2025-04-04", TW_US, TW_CN, TW_OTHER), 0.0);
+    NEAR(rate("2025-04-05", TW_US, TW_CN, TW_OTHER), 0.34);
+    NEAR(rate("2025-04-09", TW_US, TW_CN, TW_OTHER), 0.84);
+    NEAR(rate("2025-05-31", TW_US, TW_CN, TW_OTHER), 1.25);
+    NEAR(rate("2025-06-01", TW_US, TW_CN, TW_OTHER), 0.0); /* removal */
+}
+
+Test(tariffs, suspension_ends_and_the_earlier_level_snaps_back) {
+    load_ok("tariffs:\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 125, effective: 2025-04-10}\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 10, effective: 2025-05-14,\n"
+            "     end: 2025-08-12}\n");
+    NEAR(rate("2025-05-13", TW_US, TW_CN, TW_CONSUMER), 1.25);
+    NEAR(rate("2025-05-14", TW_US, TW_CN, TW_CONSUMER), 0.10);
+    NEAR(rate("2025-08-11", TW_US, TW_CN, TW_CONSUMER), 0.10);
+    NEAR(rate("2025-08-12", TW_US, TW_CN, TW_CONSUMER), 1.25); /* end is exclusive */
+}
+
+Test(tariffs, an_entry_stops_at_its_end_date) {
+    load_ok("tariffs:\n"
+            "  - {measure: t, imposer: EU, target: US, sectors: [metals], rate: 25,\n"
+            "     effective: 2025-06-01, end: 2025-07-01}\n");
+    NEAR(rate("2025-06-30", TW_EU, TW_US, TW_METALS), 0.25);
+    NEAR(rate("2025-07-01", TW_EU, TW_US, TW_METALS), 0.0);
+}
+
+Test(tariffs, specific_target_beats_all_on_the_same_day_whatever_the_order) {
+    load_ok("tariffs:\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 0, effective: 2025-03-12}\n"
+            "  - {measure: r, imposer: US, target: ALL, rate: 25, effective: 2025-03-12}\n"
+            "  - {measure: r, imposer: US, target: ALL, rate: 50, effective: 2025-06-04}\n");
+    NEAR(rate("2025-03-12", TW_US, TW_CN, TW_METALS), 0.0);
+    NEAR(rate("2025-03-12", TW_US, TW_EU, TW_METALS), 0.25);
+    NEAR(rate("2025-03-12", TW_US, TW_ROW, TW_METALS), 0.25);
+    /* a later ALL entry is newer than the older specific one */
+    NEAR(rate("2025-06-04", TW_US, TW_CN, TW_METALS), 0.50);
+    NEAR(rate("2025-06-04", TW_US, TW_US, TW_METALS), 0.0); /* diagonal */
+}
+
+Test(tariffs, coverage_only_entry_narrows_a_specific_layer) {
+    load_ok("tariffs:\n"
+            "  - {measure: r, imposer: US, target: ALL, rate: 10, effective: 2025-04-05}\n"
+            "  - {measure: r, imposer: US, target: ALL, sectors: [electronics], coverage: 0.45,\n"
+            "     effective: 2025-04-05, announced: 2025-04-11}\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 125, effective: 2025-04-10}\n");
+    NEAR(rate("2025-04-10", TW_US, TW_CN, TW_ELECTRONICS), 0.45 * 1.25);
+    NEAR(rate("2025-04-10", TW_US, TW_CN, TW_MACHINERY), 1.25);
+    NEAR(rate("2025-04-10", TW_US, TW_EU, TW_ELECTRONICS), 0.045);
+}
+
+Test(tariffs, not_on_excludes_the_share_covered_by_other_measures) {
+    load_ok("tariffs:\n"
+            "  - {measure: s232, imposer: US, target: ALL, sectors: [metals], rate: 25,\n"
+            "     effective: 2025-03-12}\n"
+            "  - {measure: s232, imposer: US, target: ALL, sectors: [vehicles], rate: 25,\n"
+            "     coverage: 0.6, effective: 2025-04-03}\n"
+            "  - {measure: s232, imposer: US, target: CN, sectors: [metals], rate: 0,\n"
+            "     effective: 2025-03-12}\n"
+            "  - {measure: r, imposer: US, target: ALL, rate: 10, effective: 2025-04-05,\n"
+            "     not_on: [s232]}\n");
+    NEAR(rate("2025-04-05", TW_US, TW_EU, TW_METALS), 0.25);
+    NEAR(rate("2025-04-05", TW_US, TW_EU, TW_VEHICLES), 0.6 * 0.25 + 0.4 * 0.10);
+    NEAR(rate("2025-04-05", TW_US, TW_EU, TW_CHEMICALS), 0.10);
+    /* In force at rate 0 (China's steel) still keeps the reciprocal off. */
+    NEAR(rate("2025-04-05", TW_US, TW_CN, TW_METALS), 0.0);
+    NEAR(rate("2025-04-04", TW_US, TW_EU, TW_VEHICLES), 0.15);
+}
+
+Test(tariffs, expectations_see_announced_increases_within_the_horizon) {
+    load_ok("tariffs:\n"
+            "  - {measure: f, imposer: US, target: CN, rate: 10, effective: 2025-02-04,\n"
+            "     announced: 2025-02-01}\n"
+            "  - {measure: g, imposer: US, target: CN, rate: 30, effective: 2025-06-01,\n"
+            "     announced: 2025-05-01}\n"
+            "  - {measure: h, imposer: US, target: CN, rate: 10, effective: 2025-03-01,\n"
+            "     announced: 2025-01-15, end: 2025-04-01}\n");
+    tw_rate_table t;
+    tw_tariffs_expected_max(&book, day("2025-01-31"), 60, t);
+    NEAR(t[TW_US][TW_CN][TW_OTHER], 0.10); /* h; f not announced yet */
+    tw_tariffs_expected_max(&book, day("2025-02-01"), 60, t);
+    NEAR(t[TW_US][TW_CN][TW_OTHER], 0.20); /* f and h */
+    tw_tariffs_expected_max(&book, day("2025-02-01"), 10, t);
+    NEAR(t[TW_US][TW_CN][TW_OTHER], 0.10); /* h beyond the horizon */
+    tw_tariffs_expected_max(&book, day("2025-05-01"), 60, t);
+    NEAR(t[TW_US][TW_CN][TW_OTHER], 0.40);
+    tw_tariffs_expected_max(&book, day("2025-05-01"), 20, t);
+    NEAR(t[TW_US][TW_CN][TW_OTHER], 0.10);
+}
+
+Test(tariffs, expectations_see_a_scheduled_snap_back) {
+    load_ok("tariffs:\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 125, effective: 2025-04-10}\n"
+            "  - {measure: r, imposer: US, target: CN, rate: 10, effective: 2025-05-14,\n"
+            "     end: 2025-08-12}\n");
+    tw_rate_table t;
+    tw_tariffs_expected_max(&book, day("2025-06-01"), 60, t);
+    NEAR(t[TW_US][TW_CN][TW_AGRICULTURE], 0.10);
+    tw_tariffs_expected_max(&book, day("2025-07-01"), 60, t);
+    NEAR(t[TW_US][TW_CN][TW_AGRICULTURE], 1.25);
+}
+
+static void expect_error(const char *yaml, const char *text) {
+    tw_err err;
+    tw_status st = load(yaml, &err);
+    cr_assert_eq(st, TW_ECONFIG, "accepted: %s", yaml);
+    cr_assert(strstr(err.msg, text) != NULL, "message '%s' lacks '%s'", err.msg, text);
+    cr_assert_eq(book.n, 0);
+}
+
+Test(tariffs, bad_entries_are_refused_with_location_and_key) {
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: US, rate: 1, effective: 2025-01-01}\n",
+                 "t.yaml:2:39: tariffs[0].target: expected a region other than the imposer US");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, sectors: [steel], rate: 1,\n"
+                 "     effective: 2025-01-01}\n",
+                 "tariffs[0].sectors[0]: expected one of electronics");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-01-01,\n"
+                 "     not_on: [nope]}\n",
+                 "t.yaml:3:15: tariffs[0].not_on[0]: expected the id of a measure in tariffs (got 'nope')");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-03-01,\n"
+                 "     end: 2025-02-01}\n",
+                 "tariffs[0].end: expected a date after effective 2025-03-01");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1001, effective: 2025-01-01}\n",
+                 "tariffs[0].rate: expected a number between 0 and 1000 (got 1001)");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, effective: 2025-01-01}\n",
+                 "tariffs[0]: missing required key rate");
+    expect_error("tariffs:\n  - {measure: a, imposer: XX, target: CN, rate: 1, effective: 2025-01-01}\n",
+                 "tariffs[0].imposer: expected one of US, CN, EU, ROW (got XX)");
+    expect_error("tariffs: 5\n", "t.yaml:1:10: tariffs: expected a list of tariff measure entries");
+}

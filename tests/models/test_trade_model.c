@@ -1,0 +1,215 @@
+/* The firm trade model against theory: the CES (Armington) limit, the accounting
+ * identities every day, and agent-level parallelism that changes no bit. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_config.h"
+#include "tw_trade.h"
+#include "tw_trade_internal.h"
+
+typedef struct {
+    tw_cfg *cfg;
+    tw_trade_params *p;
+    tw_trade_state *s;
+} sim;
+
+static void sim_open(sim *m, const char *yaml_or_path, bool is_path, const char *const *sets,
+                     int threads, uint32_t seed, uint32_t rep) {
+    tw_err err;
+    tw_status st = is_path ? tw_cfg_load(yaml_or_path, &m->cfg, &err)
+                           : tw_cfg_load_string("s.yaml", yaml_or_path, strlen(yaml_or_path),
+                                                &m->cfg, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+    for (int i = 0; sets != NULL && sets[i] != NULL; i++) {
+        st = tw_cfg_set(m->cfg, sets[i], &err);
+        cr_assert_eq(st, TW_OK, "%s", err.msg);
+    }
+    void *params;
+    st = tw_trade_model.load(tw_cfg_root(m->cfg), &params, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+    m->p = params;
+    tw_exec ex = {threads};
+    void *state;
+    st = tw_trade_model.create(params, tw_rng_key_make(seed, rep), m->p->start, &ex, &state, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+    m->s = state;
+}
+
+static void sim_step(sim *m, uint32_t d) {
+    tw_err err;
+    tw_status st = tw_trade_model.step(m->s, m->p->start + (tw_day)d, d, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+}
+
+static void sim_close(sim *m) {
+    tw_trade_model.free_state(m->s);
+    tw_trade_model.free_params(m->p);
+    tw_cfg_free(m->cfg);
+}
+
+static long series_index(const tw_trade_params *p, const char *ind, const char *r, const char *o,
+                         const char *s) {
+    for (size_t i = 0; i < p->n_series; i++) {
+        tw_series_label l = p->labels[i];
+        if (!strcmp(l.indicator, ind) && !strcmp(l.region, r) && !strcmp(l.partner, o) &&
+            !strcmp(l.sector, s))
+            return (long)i;
+    }
+    cr_fatal("no series %s %s %s %s", ind, r, o, s);
+    return -1;
+}
+
+/* A frictionless world: every firm re-chooses with probability 1 - 1/e a day, no
+ * front-loading, no price-change effect; a static tariff from day 1. */
+static char *ces_yaml(double size_tail, long per_cell) {
+    char *y = malloc(2048);
+    snprintf(y, 2048,
+             "start: 2025-01-01\nend: 2025-02-28\n"
+             "firms:\n  per_cell: %ld\n  size_tail: %g\n  reopt_rate: 1\n"
+             "  reopt_price_sensitivity: 0\n  frontload: {max_days: 0}\n"
+             "model: {data_dir: %s/data, pass_through: 0.9}\n"
+             "tariffs:\n"
+             "  - {measure: a, imposer: US, target: CN, rate: 100, effective: 2025-01-02}\n"
+             "  - {measure: b, imposer: CN, target: US, rate: 50, effective: 2025-01-02}\n"
+             "  - {measure: c, imposer: EU, target: ALL, sectors: [vehicles], rate: 30,\n"
+             "     effective: 2025-01-02}\n",
+             per_cell, size_tail, TW_SOURCE_DIR);
+    return y;
+}
+
+/* After 58 days each firm's origin is an independent logit draw with the closed-form
+ * probability P_o = s0_o p_o^(1 - sigma) / sum_k s0_k p_k^(1 - sigma) (s0: base-year
+ * spending shares, tariffs zero on day 0). The size-weighted share of origin o then has
+ * mean P_o and variance P_o (1 - P_o) sum_i w_i^2 (w: sizes, summing to 1): the test
+ * allows 5 of those standard errors (plus the chance that a firm never re-chose,
+ * e^-58, negligible), and requires the standard error to be small. */
+static void check_ces(double size_tail, long per_cell, double max_se) {
+    char *yaml = ces_yaml(size_tail, per_cell);
+    sim m;
+    sim_open(&m, yaml, false, NULL, 1, 77, 0);
+    uint32_t ndays = (uint32_t)m.p->ndays;
+    for (uint32_t d = 0; d < ndays; d++) sim_step(&m, d);
+    const tw_trade_params *p = m.p;
+    const tw_rate_table *tau = &p->tau_now[ndays - 1];
+    double worst = 0.0;
+    for (int i = 0; i < TW_NREG; i++)
+        for (int s = 0; s < TW_NSEC; s++) {
+            int c = i * TW_NSEC + s;
+            double base = 0.0, w[TW_NREG], tot = 0.0, sumsq = 0.0;
+            for (int o = 0; o < TW_NREG; o++) base += p->world.flow[o][i][s];
+            for (int o = 0; o < TW_NREG; o++) {
+                double t = (o == i) ? 0.0 : (*tau)[i][o][s];
+                w[o] = p->world.flow[o][i][s] / base * pow(1.0 + 0.9 * t, 1.0 - p->sigma[s]);
+                tot += w[o];
+            }
+            for (long k = 0; k < per_cell; k++) {
+                double x = m.s->size[(size_t)c * (size_t)per_cell + (size_t)k];
+                sumsq += x * x;
+            }
+            for (int o = 0; o < TW_NREG; o++) {
+                double want = w[o] / tot, got = m.s->share[c][o];
+                double se = sqrt(want * (1.0 - want) * sumsq);
+                cr_assert_lt(se, max_se, "cell %d: standard error %g too large to test", c, se);
+                cr_assert_leq(fabs(got - want), 5.0 * se + 1e-6,
+                              "importer %s sector %s origin %s: share %.6f, CES %.6f, se %.2g",
+                              tw_region_names[i], tw_sector_names[s], tw_region_names[o], got,
+                              want, se);
+                if (se > 0 && fabs(got - want) / se > worst) worst = fabs(got - want) / se;
+            }
+        }
+    /* The shock moved shares far more than the tolerance, so the check has teeth. */
+    int cus = TW_US * TW_NSEC + TW_ELECTRONICS;
+    cr_assert_lt(m.s->share[cus][TW_CN], 0.6 * p->base_share[cus][TW_CN]);
+    cr_log_info("CES check: worst deviation %.2f standard errors", worst);
+    sim_close(&m);
+    free(yaml);
+}
+
+Test(ces, many_firms_light_tails_match_armington_shares, .timeout = 120) {
+    check_ces(10.0, 20000, 0.005);
+}
+
+Test(ces, heavy_tailed_sizes_still_match_within_their_granularity, .timeout = 120) {
+    check_ces(2.0, 20000, 0.03);
+}
+
+/* Every day of the 2025 history: world exports = world imports, revenue = rate x
+ * dutiable imports for every pair and sector, sector rows add up to the totals, and
+ * spending on imports = customs value + duty. */
+Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
+    static const char *const sets[] = {"firms.per_cell=300", NULL};
+    sim m;
+    sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 1, 3, 1);
+    const tw_trade_params *p = m.p;
+    double *obs = malloc(p->n_series * sizeof *obs);
+    long imp_all[TW_NREG], exp_all[TW_NREG];
+    for (int r = 0; r < TW_NREG; r++) {
+        imp_all[r] = series_index(p, "imports", tw_region_names[r], "all", "all");
+        exp_all[r] = series_index(p, "exports", tw_region_names[r], "all", "all");
+    }
+    for (uint32_t d = 0; d < (uint32_t)p->ndays; d++) {
+        sim_step(&m, d);
+        tw_trade_model.observe(m.s, obs);
+        double wx = 0.0, wm = 0.0;
+        for (int r = 0; r < TW_NREG; r++) {
+            wx += obs[exp_all[r]];
+            wm += obs[imp_all[r]];
+        }
+        cr_assert(epsilon_eq(dbl, wx, wm, 1e-9 * wm), "day %u: exports %.12g imports %.12g", d, wx, wm);
+        for (size_t i = 0; i < p->n_series; i++) {
+            const tw_series_def *sd = &p->defs[i];
+            if (sd->ind != TW_IND_TARIFF_REVENUE) continue;
+            /* revenue = rate x dutiable imports, at the sector level */
+            if (sd->partner != TW_ALL && sd->sector != TW_ALL) {
+                double rate = 100.0 * p->tau_now[d][sd->region][sd->partner][sd->sector];
+                double imports = m.s->customs[sd->partner][sd->region][sd->sector] * 1000.0 / 365.0;
+                cr_assert(epsilon_eq(dbl, obs[i], rate / 100.0 * imports, 1e-9 * (1.0 + obs[i])),
+                          "day %u series %zu", d, i);
+            }
+        }
+        for (int r = 0; r < TW_NREG; r++) {
+            double sec = 0.0;
+            for (int s = 0; s < TW_NSEC; s++)
+                sec += obs[series_index(p, "imports", tw_region_names[r], "all", tw_sector_names[s])];
+            cr_assert(epsilon_eq(dbl, sec, obs[imp_all[r]], 1e-9 * sec));
+            for (int o = 0; o < TW_NREG; o++)
+                for (int s = 0; s < TW_NSEC; s++) {
+                    if (o == r) continue;
+                    double spend = m.s->spend[o][r][s];
+                    double paid = m.s->customs[o][r][s] + m.s->revenue[o][r][s];
+                    cr_assert(epsilon_eq(dbl, spend, paid, 1e-12 * (1.0 + spend)));
+                }
+        }
+    }
+    free(obs);
+    sim_close(&m);
+}
+
+/* Agent-level parallelism: 1 and 3 threads give the same firm state and flows. */
+Test(parallel, agent_threads_change_no_bit, .timeout = 120) {
+    static const char *const sets[] = {"firms.per_cell=9000", "end=2025-05-20", NULL};
+    sim a, b;
+    sim_open(&a, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 1, 8, 2);
+    sim_open(&b, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 3, 8, 2);
+    for (uint32_t d = 0; d < (uint32_t)a.p->ndays; d++) {
+        sim_step(&a, d);
+        sim_step(&b, d);
+        cr_assert(memcmp(a.s->customs, b.s->customs, sizeof a.s->customs) == 0, "day %u", d);
+    }
+    size_t n = (size_t)a.p->per_cell * TW_NCELL;
+    cr_assert(memcmp(a.s->origin, b.s->origin, n) == 0);
+    cr_assert(memcmp(a.s->stock, b.s->stock, n * sizeof(float)) == 0);
+    sim_close(&a);
+    sim_close(&b);
+}
+
+Test(firms, state_per_firm_fits_48_bytes) {
+    tw_trade_state s;
+    size_t per_firm = sizeof *s.origin + sizeof *s.size + sizeof *s.ref_lnp + sizeof *s.stock;
+    cr_assert_leq(per_firm, 48);
+    cr_assert_eq(per_firm, 13);
+}
