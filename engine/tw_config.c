@@ -591,8 +591,16 @@ static tw_status tw_cfg__build(const tw_cfg__src *s, yaml_document_t *doc, int i
 }
 
 /* Parse one YAML text into a tree; *out is NULL for an empty stream. */
-static tw_status tw_cfg__parse(const tw_cfg__src *s, tw_cfg_node **out) {
+static tw_status tw_cfg__parse(const tw_cfg__src *src, tw_cfg_node **out) {
     *out = NULL;
+    /* We tell libyaml the text is UTF-8 (so UTF-16 is refused, not silently decoded); it
+     * then no longer drops a UTF-8 byte order mark, so drop it here. */
+    tw_cfg__src bomless = *src;
+    const tw_cfg__src *s = &bomless;
+    if (bomless.len >= 3 && memcmp(bomless.text, "\xEF\xBB\xBF", 3) == 0) {
+        bomless.text += 3;
+        bomless.len -= 3;
+    }
     tw_status st = tw_cfg__prescan(s);
     if (st != TW_OK) return st;
 
@@ -976,6 +984,9 @@ static size_t tw_cfg__split_path(const char *a, size_t plen, tw_cfg__step *steps
     return n;
 }
 
+/* 1-based column of an offset in the assignment. */
+static int tw_cfg__set_col(size_t off) { return off >= (size_t)INT_MAX - 1 ? INT_MAX : (int)off + 1; }
+
 static bool tw_cfg__bury(tw_cfg *cfg, tw_cfg_node *n) {
     if (cfg->ndead == cfg->capdead) {
         size_t cap = cfg->capdead != 0 ? cfg->capdead * 2 : 4;
@@ -1079,11 +1090,11 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
     bool ok = true;
     if (k < nsteps) {
         for (size_t j = nsteps; j-- > k + 1 && ok;) {
-            int col = (int)(steps[j].off > (size_t)INT_MAX - 1 ? INT_MAX - 1 : steps[j].off) + 1;
             tw_cfg_node *key = tw_cfg__scalar_new(steps[j].name, steps[j].len,
-                                                  tw_cfg__set_file, 1, col);
+                                                  tw_cfg__set_file, 1,
+                                                  tw_cfg__set_col(steps[j].off));
             tw_cfg_node *map = tw_cfg__node_new(TW_CFG_MAP, tw_cfg__set_file, 1,
-                                                (int)steps[j - 1].off + 1);
+                                                tw_cfg__set_col(steps[j - 1].off));
             if (key == NULL || map == NULL || !tw_cfg__push(map, key, chain)) {
                 tw_cfg__node_free(key);
                 tw_cfg__node_free(map);
@@ -1096,7 +1107,7 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
     tw_cfg_node *newkey = NULL;
     if (ok && k < nsteps) {
         newkey = tw_cfg__scalar_new(steps[k].name, steps[k].len, tw_cfg__set_file, 1,
-                                    (int)steps[k].off + 1);
+                                    tw_cfg__set_col(steps[k].off));
         ok = newkey != NULL;
     }
     /* Reserve the graveyard slot (replacement) or the map slot (new key) before changing

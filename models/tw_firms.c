@@ -4,7 +4,11 @@
  *   1. with probability h = 1 - exp(-(r0 + k |ln p_now - ln p_then|)) it re-chooses its
  *      origin by logit over tariff-inclusive prices, P(o) = beta_o p_o^(1-sigma) / sum,
  *      the firm-level form of CES (Armington) demand: with many firms and h = 1 the
- *      size-weighted shares converge to the closed-form CES shares;
+ *      size-weighted shares converge to the closed-form CES shares. The hazard is drawn
+ *      the exact, cheap way: at each choice the firm draws an exponential clock E ~ Exp(1)
+ *      and re-chooses on the day its cumulated hazard sum_t (r0 + k |dlnp_t|) passes E,
+ *      which gives every day the survival probability exp(-(r0 + k |dlnp_t|)) while
+ *      drawing random numbers only on the days a firm actually re-chooses;
  *   2. it moves its extra stock toward a target set by the largest known, announced
  *      increase of its origin's price within the horizon (front-loading), buying at most
  *      `build` extra days of purchases a day and using up at most `draw` days a day;
@@ -12,8 +16,8 @@
  * Blocks of TW_BLOCK firms are the unit of parallel work; their partial sums are combined
  * in block order, so the result does not depend on the thread count.
  *
- * State per firm: origin (1 byte), size, reference log price and stock (4 bytes each):
- * 13 bytes.
+ * State per firm: origin (1 byte), size, reference log price, hazard clock and stock
+ * (4 bytes each): 17 bytes.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -28,10 +32,11 @@ tw_status tw_firms_create(tw_trade_state *s, tw_err *err) {
     s->origin = malloc(n * sizeof *s->origin);
     s->size = malloc(n * sizeof *s->size);
     s->ref_lnp = malloc(n * sizeof *s->ref_lnp);
+    s->clock = malloc(n * sizeof *s->clock);
     s->stock = calloc(n, sizeof *s->stock);
     s->partials = malloc(TW_NCELL * s->nblk * TW_NPART * sizeof *s->partials);
-    if (s->origin == NULL || s->size == NULL || s->ref_lnp == NULL || s->stock == NULL ||
-        s->partials == NULL) {
+    if (s->origin == NULL || s->size == NULL || s->ref_lnp == NULL || s->clock == NULL ||
+        s->stock == NULL || s->partials == NULL) {
         tw_firms_free(s);
         return tw_err_set(err, TW_ENOMEM, "out of memory for %zu firms", n);
     }
@@ -42,11 +47,13 @@ void tw_firms_free(tw_trade_state *s) {
     free(s->origin);
     free(s->size);
     free(s->ref_lnp);
+    free(s->clock);
     free(s->stock);
     free(s->partials);
     s->origin = NULL;
     s->size = NULL;
     s->ref_lnp = NULL;
+    s->clock = NULL;
     s->stock = NULL;
     s->partials = NULL;
 }
@@ -84,7 +91,6 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
                 cd->cdf[o] = (float)acc;
             }
             cd->cdf[TW_NREG - 1] = 1.0f;
-            cd->hazard0 = (float)(1.0 - exp(-p->reopt_rate));
             cd->hazard_base = (float)p->reopt_rate;
             cd->hazard_sens = (float)p->reopt_sens;
             cd->build = (float)p->fl_build;
@@ -109,19 +115,20 @@ static void tw__step_block(void *vctx, size_t item) {
     size_t base = c * n;
     uint8_t *origin = s->origin + base;
     const float *size = s->size + base;
-    float *ref = s->ref_lnp + base, *stock = s->stock + base;
+    float *ref = s->ref_lnp + base, *clock = s->clock + base, *stock = s->stock + base;
     double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
     for (size_t k = lo; k < hi; k++) {
-        uint32_t w[4];
-        tw_rng_words(s->key, ctx->day, (uint64_t)(base + k), TW_PURPOSE_FIRM_DAY, 0, w);
         int o = origin[k];
-        float dl = fabsf(cd->lnp[o] - ref[k]);
-        float h = dl == 0.0f ? cd->hazard0 : 1.0f - expf(-(cd->hazard_base + cd->hazard_sens * dl));
-        if (tw_u01f(w[0]) < h) {
-            o = tw__choose(cd->cdf, tw_u01f(w[1]));
+        float left = clock[k] - (cd->hazard_base + cd->hazard_sens * fabsf(cd->lnp[o] - ref[k]));
+        if (left <= 0.0f) {
+            uint32_t w[4];
+            tw_rng_words(s->key, ctx->day, (uint64_t)(base + k), TW_PURPOSE_FIRM_DAY, 0, w);
+            o = tw__choose(cd->cdf, tw_u01f(w[0]));
             origin[k] = (uint8_t)o;
             ref[k] = cd->lnp[o];
+            left = -logf(tw_u01f(w[1]));
         }
+        clock[k] = left;
         float st = stock[k], tgt = cd->target[o], days = 1.0f;
         if (st < tgt) {
             float add = fminf(tgt - st, cd->build);
@@ -186,6 +193,7 @@ static void tw__init_block(void *vctx, size_t item) {
         int o = tw__choose(cd->cdf, tw_u01f(w[1]));
         s->origin[base + k] = (uint8_t)o;
         s->ref_lnp[base + k] = cd->lnp[o];
+        s->clock[base + k] = -logf(tw_u01f(w[2]));
     }
     s->partials[item * TW_NPART] = sum;
 }

@@ -94,7 +94,6 @@ typedef struct {
     float cdf[TW_NREG];      /* logit choice probabilities, cumulative */
     float lnp[TW_NREG];      /* log buyer price of each origin */
     float target[TW_NREG];   /* front-loading target stock, days of purchases */
-    float hazard0;           /* hazard of a firm whose price has not moved */
     float hazard_base;       /* reopt_rate */
     float hazard_sens;       /* reopt_price_sensitivity */
     float build;             /* most extra stock bought in a day */
@@ -120,6 +119,7 @@ typedef struct {
     uint8_t *origin;    /* current supplying region */
     float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
     float *ref_lnp;     /* log price of the origin when the firm last chose it */
+    float *clock;       /* cumulated hazard left before the next choice (Exp(1) at a choice) */
     float *stock;       /* extra stock held, days of normal purchases */
     double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
     tw_cell_day cd[TW_NCELL];

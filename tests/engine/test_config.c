@@ -716,6 +716,20 @@ Test(config, bad_bytes_tags_and_keys) {
     tw_cfg_free(cfg);
 }
 
+Test(config, byte_order_mark_and_crlf) {
+    tw_cfg *cfg = load_str("\xEF\xBB\xBF" "a: 1\r\nb:\r\n  c: 2\r\n");
+    const tw_cfg_node *c = tw_cfg_get(tw_cfg_get(tw_cfg_root(cfg), "b"), "c");
+    cr_assert_str_eq(tw_cfg_text(c), "2");
+    cr_assert_eq(tw_cfg_line(c), 3);
+    cr_assert_eq(tw_cfg_col(c), 6);
+    cr_assert_eq(tw_cfg_col(tw_cfg_get(tw_cfg_root(cfg), "a")), 4);
+    tw_cfg_free(cfg);
+    /* UTF-16 is refused, not decoded */
+    load_fails_n("\xFF\xFE" "a\0:\0 \0" "1\0", 10,
+                 "t.yaml:1:1: invalid text: invalid leading UTF-8 octet (byte 0xFF); the file "
+                 "must be UTF-8 text");
+}
+
 Test(config, files_that_cannot_be_read) {
     in_fixtures();
     file_fails("nope.yaml", "nope.yaml: cannot open: No such file or directory");
