@@ -20,9 +20,11 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "tw_test_support.h"
 
@@ -515,7 +517,7 @@ Test(config, missing_scenario_file_is_named) {
 Test(config, set_end_before_start_is_refused) {
     const char *args[] = {"run", tw_src(BASELINE), "--set", "end=2024-12-01", "-o", in_tmp("out"),
                           NULL};
-    expect_usage_error(args, "end", NULL);
+    expect_usage_error(args, "end:", "start");
 }
 
 Test(config, valid_scenarios_validate) {
@@ -639,6 +641,39 @@ Test(outdir, force_over_a_directory_with_a_subdirectory_leaves_nothing_beside_it
     run_ok(args);
     assert_listing(res, OUTPUT_FILES);
     assert_listing(g_tmp, "res");
+}
+
+/* A failure while writing (here: a 1 MiB file-size limit, with SIGXFSZ ignored so that
+ * write() fails with EFBIG; both are inherited by the program) is a runtime failure:
+ * exit 1, one line on stderr, no output directory and no staging or temporary files
+ * left; with --force the earlier directory is kept as it was. Criterion runs each test
+ * in its own process, so the limit does not outlive this test. */
+Test(outdir, write_failure_exits_1_and_leaves_nothing_behind) {
+    char res[4200], cmd[4400];
+    snprintf(res, sizeof res, "%s", in_tmp("earlier"));
+    snprintf(cmd, sizeof cmd, "mkdir '%s' && printf keep > '%s/a.txt'", res, res);
+    cr_assert_eq(system(cmd), 0);
+
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {1 << 20, 1 << 20};
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+
+    const char *fresh[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=200",
+                           "--set", "end=2025-01-31", "-o", in_tmp("res"), "--quiet", NULL};
+    tw_proc p = run_cli(NULL, fresh);
+    assert_exit(&p, 1, "run with a full disk");
+    assert_error_line(&p, NULL, NULL, NULL);
+    tw_proc_free(&p);
+    assert_listing(g_tmp, "earlier");
+
+    const char *forced[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=200",
+                            "--set", "end=2025-01-31", "-o", res, "--quiet", "--force", NULL};
+    p = run_cli(NULL, forced);
+    assert_exit(&p, 1, "run --force with a full disk");
+    assert_error_line(&p, NULL, NULL, NULL);
+    tw_proc_free(&p);
+    assert_listing(g_tmp, "earlier");
+    assert_listing(res, "a.txt");
 }
 
 Test(outdir, output_path_that_is_a_file_is_refused) {
