@@ -24,7 +24,7 @@ typedef struct {
     int64_t seed;
     int threads;
     tw_par_mode par;
-    bool force, quiet;
+    bool force, quiet, report;
 } tw_cli_args;
 
 /* Parse argv; TW_EUSAGE with a one-line message on bad usage. */

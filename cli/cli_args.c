@@ -123,6 +123,8 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
                                   "--parallel: expected auto, replicates or agents (got '%s')", v);
         } else if (strcmp(arg, "--force") == 0 || strcmp(arg, "-f") == 0) {
             a->force = true;
+        } else if (strcmp(arg, "--report") == 0) {
+            a->report = true;
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             a->quiet = true;
         } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -137,7 +139,8 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         return tw_err_set(err, TW_EUSAGE, "%s: missing scenario file (tradewar %s SCENARIO.yaml)",
                           cmd, cmd);
     if (a->cmd == TW_CMD_VALIDATE &&
-        (a->has_replicates || a->has_threads || a->has_seed || a->outdir != NULL || a->force))
+        (a->has_replicates || a->has_threads || a->has_seed || a->outdir != NULL || a->force ||
+         a->report))
         return tw_err_set(err, TW_EUSAGE, "validate takes only a scenario and --set overrides");
     return TW_OK;
 }
@@ -161,6 +164,8 @@ void tw_cli_print_help(FILE *fp) {
             "      --set KEY=VALUE  override a scenario key, e.g. --set firms.per_cell=2000,\n"
             "                       --set tariffs[3].rate=50 (repeatable, applied in order)\n"
             "      --parallel MODE  auto (default), replicates or agents\n"
+            "      --report         then write charts and an HTML report into DIR/report\n"
+            "                       (analysis/report.py; needs python3-pandas, python3-matplotlib)\n"
             "  -q, --quiet          no summary table\n"
             "\n"
             "Outputs (in DIR): summary.csv, replicates.csv, scenario.yaml (resolved), provenance.yaml.\n"

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "cli.h"
@@ -144,6 +146,26 @@ static tw_status tw__write_outputs(const char *dir, const tw_cli_args *a, const 
     return tw_outdir_commit(od, err);
 }
 
+/* --report: hand the finished directory to analysis/report.py. The outputs are complete
+ * and stay whatever the report does; a failing report is a runtime failure (exit 1). */
+static tw_status tw__report(const char *dir, tw_err *err) {
+    const char *py = getenv("TW_PYTHON");
+    if (py == NULL || py[0] == '\0') py = "/usr/bin/python3";
+    pid_t pid = fork();
+    if (pid < 0) return tw_err_set(err, TW_ERUNTIME, "--report: cannot start %s: %s", py, strerror(errno));
+    if (pid == 0) {
+        execl(py, py, TW_SOURCE_DIR "/analysis/report.py", dir, (char *)NULL);
+        fprintf(stderr, "tradewar: --report: cannot run %s: %s\n", py, strerror(errno));
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return tw_err_set(err, TW_ERUNTIME,
+                          "--report: analysis/report.py failed for %s (the run's outputs are complete)",
+                          dir);
+    return TW_OK;
+}
+
 static tw_status tw__run(const tw_cli_args *a, tw_err *err) {
     tw__scenario sc;
     tw_status st = tw__load(a, &sc, err);
@@ -190,6 +212,10 @@ static tw_status tw__run(const tw_cli_args *a, tw_err *err) {
     }
     tw_results_free(res);
     tw__scenario_free(&sc);
+    if (st == TW_OK && a->report) {
+        fflush(stdout);
+        st = tw__report(dir, err);
+    }
     return st;
 }
 
