@@ -985,7 +985,9 @@ static size_t tw_cfg__split_path(const char *a, size_t plen, tw_cfg__step *steps
 }
 
 /* 1-based column of an offset in the assignment. */
-static int tw_cfg__set_col(size_t off) { return off >= (size_t)INT_MAX - 1 ? INT_MAX : (int)off + 1; }
+static int tw_cfg__set_col(size_t off) {
+    return off >= (size_t)INT_MAX - 1 ? INT_MAX : (int)off + 1;
+}
 
 static bool tw_cfg__bury(tw_cfg *cfg, tw_cfg_node *n) {
     if (cfg->ndead == cfg->capdead) {

@@ -507,7 +507,8 @@ Test(config, long_values_are_cut_in_messages) {
     tw_err err;
     cr_assert_eq(tw_cfg_int(tw_cfg_root(cfg), "a", true, 0, 0, 1, &v, &err), TW_ECONFIG);
     cr_assert_str_eq(err.msg, "t.yaml:1:4: a: expected an integer between 0 and 1 (got "
-                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...)");
+                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...)");
     tw_cfg_free(cfg);
 }
 
