@@ -61,13 +61,12 @@ void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const
     fprintf(fp, "%-10s  %17s  %17s  %26s  %18s  %12s  %12s\n", "", "mean", "mean",
             "mean [p05, p95]", "mean", "mean", "mean");
     for (size_t t = 0; t < res->n_out; t++) {
-        int y, mo, d;
+        /* The first output day of each month, and the last day. */
+        int y, mo, d, py = 0, pm = 0, pd;
         tw_civil_from_day(res->dates[t], &y, &mo, &d);
-        bool last = (t + 1 == res->n_out);
-        bool month_start = (d == 1) || (t > 0 && res->dates[t] - res->dates[t - 1] > 1 &&
-                                         (tw_civil_from_day(res->dates[t - 1], &y, &mo, &d), 0));
-        tw_civil_from_day(res->dates[t], &y, &mo, &d);
-        if (!(t == 0 || d == 1 || last || month_start)) continue;
+        if (t > 0) tw_civil_from_day(res->dates[t - 1], &py, &pm, &pd);
+        bool new_month = t == 0 || y != py || mo != pm;
+        if (!new_month && t + 1 != res->n_out) continue;
         char date[TW_DATE_STRLEN];
         fprintf(fp, "%-10s", tw_date_format(res->dates[t], date));
         for (int c = 0; c < NCOL; c++) {

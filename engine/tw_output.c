@@ -4,10 +4,10 @@
  * its destination and renamed when complete. Numbers are printed with one fixed format so
  * that equal results give equal bytes.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "tw_output.h"
 
-#include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -109,27 +109,28 @@ tw_status tw_outdir_check(const char *dir, bool force, tw_err *err) {
     char parent[TW_PATH_MAX];
     tw__parent_of(dir, parent, sizeof parent);
     if (stat(parent, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return tw_err_set(err, TW_EIO, "-o %s: parent directory %s does not exist", dir, parent);
+        return tw_err_set(err, TW_EUSAGE, "-o %s: parent directory %s does not exist", dir, parent);
     if (access(parent, W_OK | X_OK) != 0)
-        return tw_err_set(err, TW_EIO, "-o %s: parent directory %s is not writable: %s", dir,
+        return tw_err_set(err, TW_EUSAGE, "-o %s: parent directory %s is not writable: %s", dir,
                           parent, strerror(errno));
     return TW_OK;
 }
 
-/* Remove a directory holding only plain files. */
-static void tw__remove_flat_dir(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d != NULL) {
-        struct dirent *e;
-        char p[2 * TW_PATH_MAX];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
+static int tw__remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* Remove a directory tree (depth first, not following links). Staging directories hold
+ * only our files; an earlier output directory replaced with --force may hold anything the
+ * user put there (a report/ folder, say). */
+static void tw__remove_tree(const char *dir) {
+    nftw(dir, tw__remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 tw_status tw_outdir_begin(const char *dir, bool force, tw_outdir **out, tw_err *err) {
@@ -143,7 +144,7 @@ tw_status tw_outdir_begin(const char *dir, bool force, tw_outdir **out, tw_err *
     size_t len = strlen(od->dir);
     while (len > 1 && od->dir[len - 1] == '/') od->dir[--len] = '\0';
     snprintf(od->staging, sizeof od->staging, "%s.staging.%ld", od->dir, (long)getpid());
-    tw__remove_flat_dir(od->staging); /* a leftover of a killed run with our pid */
+    tw__remove_tree(od->staging); /* a leftover of a killed run with our pid */
     if (mkdir(od->staging, 0777) != 0) {
         st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", od->staging, strerror(errno));
         free(od);
@@ -165,14 +166,14 @@ tw_status tw_outdir_commit(tw_outdir *od, tw_err *err) {
     if (stat(od->dir, &sb) == 0) {
         if (!od->force) {
             st = tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced", od->dir);
-            tw__remove_flat_dir(od->staging);
+            tw__remove_tree(od->staging);
             free(od);
             return st;
         }
         snprintf(old, sizeof old, "%s.old.%ld", od->dir, (long)getpid());
         if (rename(od->dir, old) != 0) {
             st = tw_err_set(err, TW_EIO, "%s: cannot move aside: %s", od->dir, strerror(errno));
-            tw__remove_flat_dir(od->staging);
+            tw__remove_tree(od->staging);
             free(od);
             return st;
         }
@@ -181,9 +182,9 @@ tw_status tw_outdir_commit(tw_outdir *od, tw_err *err) {
         st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s", od->dir,
                         strerror(errno));
         if (old[0] != '\0') rename(old, od->dir); /* put the earlier results back */
-        tw__remove_flat_dir(od->staging);
+        tw__remove_tree(od->staging);
     } else if (old[0] != '\0') {
-        tw__remove_flat_dir(old);
+        tw__remove_tree(old);
     }
     free(od);
     return st;
@@ -191,7 +192,7 @@ tw_status tw_outdir_commit(tw_outdir *od, tw_err *err) {
 
 void tw_outdir_abort(tw_outdir *od) {
     if (od == NULL) return;
-    tw__remove_flat_dir(od->staging);
+    tw__remove_tree(od->staging);
     free(od);
 }
 

@@ -662,7 +662,7 @@ Test(outdir, write_failure_exits_1_and_leaves_nothing_behind) {
                            "--set", "end=2025-01-31", "-o", in_tmp("res"), "--quiet", NULL};
     tw_proc p = run_cli(NULL, fresh);
     assert_exit(&p, 1, "run with a full disk");
-    assert_error_line(&p, NULL, NULL, NULL);
+    assert_error_line(&p, "File too large", NULL, NULL);
     tw_proc_free(&p);
     assert_listing(g_tmp, "earlier");
 
@@ -670,7 +670,7 @@ Test(outdir, write_failure_exits_1_and_leaves_nothing_behind) {
                             "--set", "end=2025-01-31", "-o", res, "--quiet", "--force", NULL};
     p = run_cli(NULL, forced);
     assert_exit(&p, 1, "run --force with a full disk");
-    assert_error_line(&p, NULL, NULL, NULL);
+    assert_error_line(&p, "File too large", NULL, NULL);
     tw_proc_free(&p);
     assert_listing(g_tmp, "earlier");
     assert_listing(res, "a.txt");
@@ -796,17 +796,18 @@ Test(summary, baseline_tariff_rates_are_the_legacy_levels_every_day) {
  *   reciprocal coverage 0.45 in electronics (coverage-only ALL entry of 2025-04-05)
  *   s232_autos 25 at coverage 0.6 in vehicles (ALL entry of 2025-04-03)
  *   s232_metals in metals: the US->CN entry of 2025-03-12 sets rate 0 (beats the ALL 25 of
- *     the same date); README rule 4: "A listed measure with rate 0 does not reduce the
- *     share", and the yaml's comment: "from 2025-04-05 to 2025-06-03 the reciprocal rate
- *     applies to Chinese metals".
- * agriculture: 20.8 + 20 + 125                 = 165.8
- * electronics: 20.8 + 20 + 0.45 x 125          = 97.05
+ *     the same date). scenarios/README.md rule 4: a listed layer counts when it is in
+ *     force, "whatever the rate: China's steel, whose Section 232 layer is set to 0 ...,
+ *     stays outside the reciprocal tariff", so reciprocal applies to 1 - 1 = 0 of metals.
+ * agriculture: 20.8 + 20 + 125                  = 165.8
+ * electronics: 20.8 + 20 + 0.45 x 125           = 97.05
  * vehicles:    20.8 + 20 + 0.6 x 25 + 0.4 x 125 = 105.8
- * metals:      20.8 + 20 + 0 + 1 x 125          = 165.8
- * and on 2025-05-14 (Geneva: reciprocal 10):
+ * metals:      20.8 + 20 + 0 + 0 x 125          = 40.8
+ * on 2025-04-05 (reciprocal ALL 10 only):
+ * metals:      20.8 + 20 + 0 + 0 x 10           = 40.8
+ * on 2025-05-14 (Geneva: reciprocal 10):
  * vehicles:    20.8 + 20 + 0.6 x 25 + 0.4 x 10  = 59.8 (the README's worked example)
- * metals:      20.8 + 20 + 0 + 1 x 10           = 50.8
- * and on 2025-06-04 (s232_metals for CN 25 > 0 now shields metals from reciprocal):
+ * and on 2025-06-04 (China's s232_metals increment 25):
  * metals:      20.8 + 20 + 25 + 0 x 10          = 65.8 */
 static char *g_history_csv; /* one history run shared by the tests below */
 
@@ -843,14 +844,14 @@ Test(history, vehicles_tariff_has_no_reciprocal_on_the_s232_share) {
                  20.8 + 20.0 + 0.6 * 25.0 + 0.4 * 10.0, 1e-9);
 }
 
-Test(history, metals_rate_zero_s232_layer_does_not_shield_from_reciprocal) {
+Test(history, metals_s232_layer_at_rate_zero_keeps_reciprocal_off) {
+    assert_value(g_history_csv, "2025-04-05", "tariff_rate", "US", "CN", "metals",
+                 20.8 + 20.0, 1e-9);
     assert_value(g_history_csv, "2025-04-15", "tariff_rate", "US", "CN", "metals",
-                 20.8 + 20.0 + 125.0, 1e-9);
-    assert_value(g_history_csv, "2025-05-14", "tariff_rate", "US", "CN", "metals",
-                 20.8 + 20.0 + 10.0, 1e-9);
+                 20.8 + 20.0, 1e-9);
 }
 
-Test(history, metals_positive_s232_layer_shields_from_reciprocal) {
+Test(history, metals_s232_increment_replaces_reciprocal_from_june) {
     assert_value(g_history_csv, "2025-06-04", "tariff_rate", "US", "CN", "metals",
                  20.8 + 20.0 + 25.0, 1e-9);
 }
@@ -868,7 +869,7 @@ Test(history, tariffs_before_the_fentanyl_tariff_are_the_legacy_levels) {
 TestSuite(repro, .init = tmp_setup, .fini = tmp_teardown);
 
 static void run_history(const char *dir, const char *threads, const char *mode, const char *seed) {
-    const char *args[16];
+    const char *args[20];
     int k = 0;
     args[k++] = "run";
     args[k++] = tw_src(HISTORY);
@@ -876,6 +877,8 @@ static void run_history(const char *dir, const char *threads, const char *mode, 
     args[k++] = "3";
     args[k++] = "--set";
     args[k++] = "firms.per_cell=500";
+    args[k++] = "--set"; /* through the escalation, the truce and the metals increase */
+    args[k++] = "end=2025-06-30";
     args[k++] = "-t";
     args[k++] = threads;
     args[k++] = "--parallel";
