@@ -103,16 +103,28 @@ typedef struct {
     uint32_t day;
 } tw__step_ctx;
 
+/* Work item -> cell c and the firm range [lo, hi) of its block, firm indices in the cell. */
+typedef struct {
+    size_t c, lo, hi, base; /* base = first global index of the cell */
+} tw__range;
+
+static tw__range tw__item_range(const tw_trade_state *s, size_t item) {
+    size_t n = (size_t)s->p->per_cell, b = item % s->nblk;
+    tw__range r;
+    r.c = item / s->nblk;
+    r.lo = b * TW_BLOCK;
+    r.hi = r.lo + TW_BLOCK < n ? r.lo + TW_BLOCK : n;
+    r.base = r.c * n;
+    return r;
+}
+
 /* One block of one cell: the hot loop. */
 static void tw__step_block(void *vctx, size_t item) {
     tw__step_ctx *ctx = vctx;
     tw_trade_state *s = ctx->s;
-    const tw_trade_params *p = s->p;
-    size_t c = item / s->nblk, b = item % s->nblk;
-    size_t n = (size_t)p->per_cell;
-    size_t lo = b * TW_BLOCK, hi = lo + TW_BLOCK < n ? lo + TW_BLOCK : n;
-    const tw_cell_day *cd = &s->cd[c];
-    size_t base = c * n;
+    tw__range rg = tw__item_range(s, item);
+    size_t lo = rg.lo, hi = rg.hi, base = rg.base;
+    const tw_cell_day *cd = &s->cd[rg.c];
     uint8_t *origin = s->origin + base;
     const float *size = s->size + base;
     float *ref = s->ref_lnp + base, *clock = s->clock + base, *stock = s->stock + base;
@@ -176,13 +188,10 @@ void tw_firms_step(tw_trade_state *s, uint32_t d) {
 static void tw__init_block(void *vctx, size_t item) {
     tw__step_ctx *ctx = vctx;
     tw_trade_state *s = ctx->s;
-    const tw_trade_params *p = s->p;
-    size_t c = item / s->nblk, b = item % s->nblk;
-    size_t n = (size_t)p->per_cell;
-    size_t lo = b * TW_BLOCK, hi = lo + TW_BLOCK < n ? lo + TW_BLOCK : n;
-    size_t base = c * n;
-    float inv_tail = (float)(1.0 / p->size_tail);
-    const tw_cell_day *cd = &s->cd[c];
+    tw__range rg = tw__item_range(s, item);
+    size_t lo = rg.lo, hi = rg.hi, base = rg.base;
+    float inv_tail = (float)(1.0 / s->p->size_tail);
+    const tw_cell_day *cd = &s->cd[rg.c];
     double sum = 0.0;
     for (size_t k = lo; k < hi; k++) {
         uint32_t w[4];
@@ -206,12 +215,10 @@ typedef struct {
 static void tw__scale_block(void *vctx, size_t item) {
     tw__scale_ctx *ctx = vctx;
     tw_trade_state *s = ctx->s;
-    size_t n = (size_t)s->p->per_cell;
-    size_t c = item / s->nblk, b = item % s->nblk;
-    size_t lo = b * TW_BLOCK, hi = lo + TW_BLOCK < n ? lo + TW_BLOCK : n;
-    float f = (float)ctx->scale[c];
-    float *size = s->size + c * n;
-    for (size_t k = lo; k < hi; k++) size[k] *= f;
+    tw__range rg = tw__item_range(s, item);
+    float f = (float)ctx->scale[rg.c];
+    float *size = s->size + rg.base;
+    for (size_t k = rg.lo; k < rg.hi; k++) size[k] *= f;
 }
 
 void tw_firms_init(tw_trade_state *s) {

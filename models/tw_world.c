@@ -96,44 +96,26 @@ static tw_status tw__load_flows(const char *dir, tw_world *w, tw_err *err) {
     return st;
 }
 
-static tw_status tw__load_sectors(const char *dir, tw_world *w, tw_err *err) {
-    static const char *const cols[] = {"sector", "sigma"};
+/* A table of one positive value per name (sectors.csv: sigma > 1; regions.csv: GDP > 0),
+ * every name exactly once. */
+static tw_status tw__load_values(const char *dir, const char *file, const char *key_col,
+                                 const char *value_col, const char *const *names, int n,
+                                 const char *what, double lower, double *out, tw_err *err) {
+    const char *const cols[] = {key_col, value_col};
     int c[2];
     tw_csv *t;
-    tw_status st = tw__open(dir, "sectors.csv", cols, c, 2, &t, err);
+    tw_status st = tw__open(dir, file, cols, c, 2, &t, err);
     if (st != TW_OK) return st;
-    bool seen[TW_NSEC] = {false};
+    bool seen[(int)TW_NREG + (int)TW_NSEC] = {false}; /* room for either list */
     for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
-        int s;
-        if ((st = tw__name(t, r, c[0], tw_sector_names, "sector", &s, err)) != TW_OK) break;
-        if ((st = tw__number(t, r, c[1], 1.0, &w->sigma[s], err)) != TW_OK) break;
-        seen[s] = true;
+        int k;
+        if ((st = tw__name(t, r, c[0], names, what, &k, err)) != TW_OK) break;
+        if ((st = tw__number(t, r, c[1], lower, &out[k], err)) != TW_OK) break;
+        seen[k] = true;
     }
-    for (int s = 0; s < TW_NSEC && st == TW_OK; s++)
-        if (!seen[s])
-            st = tw_err_set(err, TW_EDATA, "%s: no row for sector %s", tw_csv_path(t),
-                            tw_sector_names[s]);
-    tw_csv_free(t);
-    return st;
-}
-
-static tw_status tw__load_regions(const char *dir, tw_world *w, tw_err *err) {
-    static const char *const cols[] = {"region", "gdp_usd_bn"};
-    int c[2];
-    tw_csv *t;
-    tw_status st = tw__open(dir, "regions.csv", cols, c, 2, &t, err);
-    if (st != TW_OK) return st;
-    bool seen[TW_NREG] = {false};
-    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
-        int g;
-        if ((st = tw__name(t, r, c[0], tw_region_names, "region", &g, err)) != TW_OK) break;
-        if ((st = tw__number(t, r, c[1], 0.0, &w->gdp[g], err)) != TW_OK) break;
-        seen[g] = true;
-    }
-    for (int g = 0; g < TW_NREG && st == TW_OK; g++)
-        if (!seen[g])
-            st = tw_err_set(err, TW_EDATA, "%s: no row for region %s", tw_csv_path(t),
-                            tw_region_names[g]);
+    for (int k = 0; k < n && st == TW_OK; k++)
+        if (!seen[k])
+            st = tw_err_set(err, TW_EDATA, "%s: no row for %s %s", tw_csv_path(t), what, names[k]);
     tw_csv_free(t);
     return st;
 }
@@ -141,7 +123,11 @@ static tw_status tw__load_regions(const char *dir, tw_world *w, tw_err *err) {
 tw_status tw_world_load(const char *data_dir, tw_world *w, tw_err *err) {
     memset(w, 0, sizeof *w);
     tw_status st = tw__load_flows(data_dir, w, err);
-    if (st == TW_OK) st = tw__load_sectors(data_dir, w, err);
-    if (st == TW_OK) st = tw__load_regions(data_dir, w, err);
+    if (st == TW_OK)
+        st = tw__load_values(data_dir, "sectors.csv", "sector", "sigma", tw_sector_names, TW_NSEC,
+                             "sector", 1.0, w->sigma, err);
+    if (st == TW_OK)
+        st = tw__load_values(data_dir, "regions.csv", "region", "gdp_usd_bn", tw_region_names,
+                             TW_NREG, "region", 0.0, w->gdp, err);
     return st;
 }
