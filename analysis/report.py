@@ -1,0 +1,1732 @@
+#!/usr/bin/env python3
+"""Turn a tradewar output directory into PNG charts and a self-contained HTML report.
+
+    /usr/bin/python3 analysis/report.py OUTDIR [--out REPORTDIR]
+
+OUTDIR is what `tradewar run` (summary.csv, replicates.csv, scenario.yaml,
+provenance.yaml) or a compare, sweep or bench step (paired.csv, sweep.csv with an
+optional sensitivity.csv, bench.csv) wrote. The report goes to OUTDIR/report/ unless
+--out names another folder: report.html (charts embedded as base64 data URIs) and one
+PNG per chart. It is built in a temporary folder beside the destination and renamed
+into place only when complete, so a failed run leaves no half-written report.
+
+Exit status: 0 success; 2 bad usage or unusable input (one line on stderr,
+`report.py: OUTDIR: what is wrong`); 1 failure while writing the report.
+
+Charts, conventions and the input formats: analysis/README.md.
+"""
+
+import argparse
+import base64
+import csv
+import datetime
+import html
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+PROG = "report.py"
+MIN_VERSION = (0, 1, 0)
+
+SUMMARY_TEXT = ["date", "indicator", "region", "partner", "sector"]
+SUMMARY_STATS = ["mean", "sd", "p05", "p50", "p95"]
+SUMMARY_COLUMNS = SUMMARY_TEXT + SUMMARY_STATS
+PAIRED_STATS = ["mean_diff", "sd_diff", "ci_low", "ci_high"]
+PAIRED_COLUMNS = SUMMARY_TEXT + PAIRED_STATS
+SENSITIVITY_COLUMNS = ["parameter", "outcome", "first_order_index"]
+DATA_FILES = ["summary.csv", "paired.csv", "sweep.csv", "bench.csv"]
+
+Z975 = 1.959963984540054   # standard normal 97.5% quantile
+Z75 = 0.6744897501960817   # 75% quantile: median +- Z75 sd is the normal 50% band
+Z95 = 1.6448536269514722   # 95% quantile: mean +- Z95 sd is the normal 90% band
+NUMBER_FORMAT = "%.6g"     # every number in the report's tables
+
+# Greyscale-safe palette: a near-black median over two fills of clearly different
+# lightness (about 86% and 63% in greyscale), and linestyles to tell series apart.
+INK = "#102a43"
+FILL_90 = "#d3dce6"
+FILL_50 = "#8ea6bf"
+MARKER_INK = "#6b6b6b"
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1))]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+DPI = 110
+
+REGION_NAMES = {"US": "US", "CN": "China", "EU": "EU", "ROW": "rest of world", "ALL": "all",
+                "all": "all"}
+REGION_ORDER = ["US", "CN", "EU", "ROW"]
+
+UNITS = {
+    "tariff_rate": "percent (effective, trade-weighted)",
+    "imports": "USD million per day",
+    "exports": "USD million per day",
+    "tariff_revenue": "USD million per day",
+    "import_price_index": "index, first day = 1",
+    "buyer_price_index": "index, first day = 1",
+    "partner_import_share": "percent of the importer's imports",
+    "expenditure_share": "percent of spending",
+    "welfare": "percent change in real income",
+    "re_shipments": "rare-earth shipments (units of summary.csv)",
+    "re_inventory_days": "days of input cover",
+    "re_firms_halted": "firms halted (units of summary.csv)",
+    "output_loss": "output loss (units of summary.csv)",
+    "gdp": "GDP (units of summary.csv)",
+}
+
+# The fan charts of a run, in report order. Each series is (region, partner, sector,
+# label); a series absent from summary.csv is left out, a chart without any is skipped.
+FAN_SPECS = [
+    dict(id="tariff_rates", indicator="tariff_rate", title="Tariff rates each way",
+         series=[("US", "CN", "all", "US tariff on imports from China"),
+                 ("CN", "US", "all", "China's tariff on imports from the US")]),
+    dict(id="imports_bilateral", indicator="imports", title="Bilateral imports",
+         series=[("US", "CN", "all", "US imports from China"),
+                 ("CN", "US", "all", "China's imports from the US")]),
+    dict(id="partner_import_share", indicator="partner_import_share",
+         title="Partner import shares",
+         series=[("US", "CN", "all", "China's share of US imports"),
+                 ("CN", "US", "all", "US share of China's imports")]),
+]
+# Rare-earth and macro indicators of later versions: charted when present.
+GENERIC_SPECS = [
+    ("re_shipments", "Rare-earth shipments"),
+    ("re_inventory_days", "Rare-earth inventory cover"),
+    ("re_firms_halted", "Firms halted by rare-earth shortages"),
+    ("output_loss", "Output loss"),
+    ("gdp", "GDP"),
+]
+WELFARE_SPEC = dict(id="welfare", indicator="welfare", title="Welfare (real income, ACR)",
+                    series=[(r, "all", "all", REGION_NAMES[r]) for r in REGION_ORDER])
+MAX_PANELS = 4
+MAX_GRID = 12   # panels per histogram / response / tornado image
+
+
+class ReportError(Exception):
+    """Unusable input: reported as `report.py: OUTDIR: message`, exit status 2."""
+
+
+# ----------------------------------------------------------------------------------------
+# Small statistics helpers (no scipy needed)
+
+def _t_two_sided_mass(t, df):
+    """P(|T| < t) for Student's t with integer df (Abramowitz & Stegun 26.7.3-4)."""
+    th = math.atan(t / math.sqrt(df))
+    s, c = math.sin(th), math.cos(th)
+    if df % 2 == 1:
+        if df == 1:
+            return 2.0 / math.pi * th
+        term = acc = c
+        for k in range(3, df - 1, 2):
+            term *= c * c * (k - 1) / k
+            acc += term
+        return 2.0 / math.pi * (th + s * acc)
+    term = acc = 1.0
+    for k in range(2, df - 1, 2):
+        term *= c * c * (k - 1) / k
+        acc += term
+    return s * acc
+
+
+def t_quantile_975(df):
+    """97.5% quantile of Student's t with df degrees of freedom (NaN when df < 1)."""
+    if df < 1:
+        return float("nan")
+    if df > 1000:  # Cornish-Fisher expansion (A&S 26.7.5), exact to double precision here
+        z, n = Z975, float(df)
+        g1 = (z ** 3 + z) / 4
+        g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96
+        g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
+        g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160
+        return z + g1 / n + g2 / n ** 2 + g3 / n ** 3 + g4 / n ** 4
+    lo, hi = 0.0, 16.0
+    while _t_two_sided_mass(hi, df) < 0.95:
+        hi *= 2
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        if _t_two_sided_mass(mid, df) < 0.95:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def t_interval(values):
+    """(mean, sd, low, high) of the 95% t interval of the mean; NaN bounds when n < 2."""
+    n = len(values)
+    mean = float(values.mean())
+    sd = float(values.std(ddof=1)) if n > 1 else float("nan")
+    if n < 2:
+        return mean, sd, float("nan"), float("nan")
+    half = t_quantile_975(n - 1) * sd / math.sqrt(n)
+    return mean, sd, mean - half, mean + half
+
+
+def wilson_interval(k, n, z=Z975):
+    """95% Wilson score interval for k successes in n trials."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    p = k / n
+    den = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z / den * math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def fmt(x):
+    """A table number: NUMBER_FORMAT, or n/a for a missing or non-finite value."""
+    if x is None:
+        return "n/a"
+    try:
+        xf = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if not math.isfinite(xf):
+        return "n/a"
+    return NUMBER_FORMAT % xf
+
+
+# ----------------------------------------------------------------------------------------
+# The tiny YAML reader: block maps, block lists, plain and quoted scalars, comments. It
+# reads what tradewar writes (scenario.yaml, provenance.yaml); flow collections are kept
+# as lists of strings, everything else as strings.
+
+def _strip_comment(line):
+    quote = None
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            if i == 0 or line[i - 1] in " \t:-[{,":
+                quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i].rstrip()
+        i += 1
+    return line.rstrip()
+
+
+def _scalar(text, where):
+    text = text.strip()
+    if not text:
+        return ""
+    if text[0] == '"':
+        if len(text) < 2 or text[-1] != '"':
+            raise ReportError(f"{where}: unterminated quoted string")
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text[1:-1]
+    if text[0] == "'":
+        if len(text) < 2 or text[-1] != "'":
+            raise ReportError(f"{where}: unterminated quoted string")
+        return text[1:-1].replace("''", "'")
+    if text[0] == "[" and text[-1] == "]":
+        inner = text[1:-1].strip()
+        return [_scalar(p, where) for p in inner.split(",")] if inner else []
+    return text
+
+
+def _split_key(content, where):
+    m = re.match(r'^("(?:[^"\\]|\\.)*"|\'[^\']*\'|[^:#]+?)\s*:(?:\s+(.*))?$', content)
+    if not m:
+        raise ReportError(f"{where}: expected 'key: value' (got {content[:40]!r})")
+    return _scalar(m.group(1), where), (m.group(2) or "")
+
+
+def parse_yaml(text, name):
+    """Parse the block-style YAML subset tradewar writes; errors name file and line."""
+    lines = []
+    for no, raw in enumerate(text.splitlines(), 1):
+        if "\t" in raw[: len(raw) - len(raw.lstrip())]:
+            raise ReportError(f"{name}: line {no}: tab in indentation")
+        stripped = _strip_comment(raw)
+        if not stripped.strip() or stripped.strip() in ("---", "..."):
+            continue
+        lines.append((no, len(stripped) - len(stripped.lstrip(" ")), stripped.strip()))
+    pos = [0]
+
+    def block(indent):
+        no, ind, content = lines[pos[0]]
+        if content == "-" or content.startswith("- "):
+            return seq(ind)
+        return mapping(ind)
+
+    def seq(indent):
+        out = []
+        while pos[0] < len(lines):
+            no, ind, content = lines[pos[0]]
+            if ind < indent:
+                break
+            if ind > indent:
+                raise ReportError(f"{name}: line {no}: unexpected indentation")
+            if not (content == "-" or content.startswith("- ")):
+                break
+            rest = content[1:].strip()
+            if not rest:
+                pos[0] += 1
+                out.append(block(indent + 1) if pos[0] < len(lines)
+                           and lines[pos[0]][1] > indent else "")
+                continue
+            if re.match(r'^("[^"]*"|\'[^\']*\'|[^\'"\[{][^:]*?)\s*:(\s|$)', rest):
+                # "- key: value": a map whose first key sits on the dash line
+                item_indent = ind + (len(content) - len(rest))
+                lines[pos[0]] = (no, item_indent, rest)
+                out.append(mapping(item_indent))
+            else:
+                out.append(_scalar(rest, f"{name}: line {no}"))
+                pos[0] += 1
+        return out
+
+    def mapping(indent):
+        out = {}
+        while pos[0] < len(lines):
+            no, ind, content = lines[pos[0]]
+            if ind < indent:
+                break
+            if ind > indent:
+                raise ReportError(f"{name}: line {no}: unexpected indentation")
+            if content == "-" or content.startswith("- "):
+                break
+            where = f"{name}: line {no}"
+            key, rest = _split_key(content, where)
+            pos[0] += 1
+            if rest in ("|", ">", "|-", ">-", "|+", ">+"):
+                parts = []
+                while pos[0] < len(lines) and lines[pos[0]][1] > indent:
+                    parts.append(lines[pos[0]][2])
+                    pos[0] += 1
+                out[key] = ("\n" if rest[0] == "|" else " ").join(parts)
+            elif rest:
+                out[key] = _scalar(rest, where)
+            elif pos[0] < len(lines) and (lines[pos[0]][1] > indent or (
+                    lines[pos[0]][1] == indent and lines[pos[0]][2].startswith("-"))):
+                out[key] = block(lines[pos[0]][1])
+            else:
+                out[key] = ""
+        return out
+
+    if not lines:
+        return {}
+    result = block(lines[0][1])
+    if pos[0] < len(lines):
+        raise ReportError(f"{name}: line {lines[pos[0]][0]}: unexpected content")
+    if not isinstance(result, dict):
+        raise ReportError(f"{name}: expected a map at the top level")
+    return result
+
+
+def read_yaml_file(path, name):
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        raise ReportError(f"{name}: not UTF-8 text")
+    except OSError as e:
+        raise ReportError(f"{name}: cannot read ({e.strerror})")
+    return parse_yaml(text, name), text
+
+
+def version_tuple(text):
+    m = re.match(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?", str(text))
+    if not m:
+        return None
+    return tuple(int(g or 0) for g in m.groups())
+
+
+# ----------------------------------------------------------------------------------------
+# Reading the CSVs, with truncation and shape checks.
+
+def _count_lines(path):
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def _line_text(path, lineno):
+    with open(path, "r", encoding="utf-8", newline="") as f:
+        for no, line in enumerate(f, 1):
+            if no == lineno:
+                return line.rstrip("\r\n")
+    return None
+
+
+def check_csv_shape(path, name):
+    """The header of a CSV after checking that the file is not empty and not cut off."""
+    size = os.path.getsize(path)
+    if size == 0:
+        raise ReportError(f"{name}: empty file (truncated?)")
+    with open(path, "rb") as f:
+        first = f.readline()
+        f.seek(max(0, size - 65536))
+        tail = f.read()
+    try:
+        header_text = first.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise ReportError(f"{name}: line 1: not UTF-8 text")
+    header = next(csv.reader([header_text])) if header_text else []
+    if not header or header == [""]:
+        raise ReportError(f"{name}: line 1: empty header line")
+    if not tail.endswith(b"\n"):
+        last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+        nfields = len(next(csv.reader([last]))) if last else 0
+        lineno = _count_lines(path) + 1
+        raise ReportError(f"{name}: truncated: line {lineno} has no line end "
+                          f"({nfields} of {len(header)} fields)")
+    dups = sorted({c for c in header if header.count(c) > 1})
+    if dups:
+        raise ReportError(f"{name}: line 1: duplicate column(s) {', '.join(dups)}")
+    return header
+
+
+def _first_bad_row(path, name, df, header):
+    """Raise the error for the first row with a missing field (df has NaN there)."""
+    import numpy as np
+    bad = np.flatnonzero(df.isna().to_numpy().any(axis=1))
+    if len(bad) == 0:
+        return
+    lineno = int(bad[0]) + 2
+    text = _line_text(path, lineno)
+    if text is None or text == "":
+        raise ReportError(f"{name}: line {lineno}: empty line")
+    fields = next(csv.reader([text]))
+    if len(fields) != len(header):
+        raise ReportError(f"{name}: line {lineno}: {len(fields)} fields, expected "
+                          f"{len(header)} (truncated?)")
+    empty = [header[i] for i, v in enumerate(fields) if v == ""]
+    col = empty[0] if empty else header[int(np.flatnonzero(df.iloc[bad[0]].isna())[0])]
+    raise ReportError(f"{name}: line {lineno}: empty field {col}")
+
+
+def _parser_error(name, err, header):
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+    if m:
+        raise ReportError(f"{name}: line {m.group(2)}: {m.group(3)} fields, expected "
+                          f"{len(header)}")
+    raise ReportError(f"{name}: malformed CSV ({str(err).strip().splitlines()[-1]})")
+
+
+def _pd_read(path, name, header, **kw):
+    import pandas as pd
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""],
+                           skip_blank_lines=False, encoding="utf-8", **kw)
+    except pd.errors.ParserError as e:
+        _parser_error(name, e, header)
+    except UnicodeDecodeError:
+        raise ReportError(f"{name}: not UTF-8 text")
+    except pd.errors.EmptyDataError:
+        raise ReportError(f"{name}: empty file (truncated?)")
+
+
+def _numeric_or_error(df, col, name):
+    """Column as float; an error naming the first line that is not a finite number."""
+    import numpy as np
+    import pandas as pd
+    values = pd.to_numeric(df[col], errors="coerce").astype(float)
+    bad = np.flatnonzero(~np.isfinite(values.to_numpy()))
+    if len(bad):
+        i = int(bad[0])
+        raise ReportError(f"{name}: line {i + 2}: {col}: not a finite number "
+                          f"({str(df[col].iloc[i])[:30]!r})")
+    return values
+
+
+def read_small_csv(path, name, required, numeric=()):
+    """A small CSV (replicates, paired, sweep, bench...): required columns present, every
+    row complete; columns in `numeric` must be numbers; other columns become floats when
+    every value is a number and stay text otherwise."""
+    import pandas as pd
+    header = check_csv_shape(path, name)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ReportError(f"{name}: wrong columns: missing {', '.join(missing)} "
+                          f"(header: {','.join(header)[:120]})")
+    df = _pd_read(path, name, header, dtype=str)
+    if len(df) == 0:
+        raise ReportError(f"{name}: no data rows (truncated?)")
+    _first_bad_row(path, name, df, header)
+    for col in df.columns:
+        if col in numeric:
+            df[col] = _numeric_or_error(df, col, name)
+        else:
+            conv = pd.to_numeric(df[col], errors="coerce")
+            if conv.notna().all():
+                df[col] = conv.astype(float)
+    return df
+
+
+def read_summary_like(path, name, stats):
+    """summary.csv or paired.csv: text columns as str, statistics as float; each date must
+    be a real date and carry the same number of rows (a file cut at a line end shows as a
+    short last date)."""
+    import numpy as np
+    import pandas as pd
+    header = check_csv_shape(path, name)
+    expected = SUMMARY_TEXT + stats
+    missing = [c for c in expected if c not in header]
+    if missing:
+        raise ReportError(
+            f"{name}: wrong columns: missing {', '.join(missing)} (header: "
+            f"{','.join(header)[:120]}; expected {','.join(expected)}: not written by "
+            f"tradewar >= {'.'.join(map(str, MIN_VERSION))}?)")
+    dtypes = {c: str for c in SUMMARY_TEXT}
+    for c in header:
+        if c not in SUMMARY_TEXT:
+            dtypes[c] = np.float64 if c in stats or re.match(r"^p\d\d$", c) else str
+    try:
+        df = _pd_read(path, name, header, dtype=dtypes)
+    except ValueError:
+        # a non-numeric statistic: find it on the slow path
+        df = _pd_read(path, name, header, dtype=str)
+        _first_bad_row(path, name, df, header)
+        for c in header:
+            if dtypes.get(c) is np.float64:
+                _numeric_or_error(df, c, name)
+        raise ReportError(f"{name}: malformed numbers")
+    if len(df) == 0:
+        raise ReportError(f"{name}: no data rows (truncated?)")
+    _first_bad_row(path, name, df, header)
+    for c in header:
+        if dtypes[c] is np.float64:
+            bad = np.flatnonzero(~np.isfinite(df[c].to_numpy()))
+            if len(bad):
+                raise ReportError(f"{name}: line {int(bad[0]) + 2}: {c}: not a finite number")
+    dates = pd.Series(df["date"].unique())
+    parsed = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
+    if parsed.isna().any():
+        bad = dates[parsed.isna()].iloc[0]
+        line = int(np.flatnonzero((df["date"] == bad).to_numpy())[0]) + 2
+        raise ReportError(f"{name}: line {line}: date: not a YYYY-MM-DD date ({bad[:20]!r})")
+    counts = df.groupby("date", sort=False).size()
+    if counts.nunique() > 1:
+        typical = int(counts.mode().iloc[0])
+        odd = counts[counts != typical]
+        raise ReportError(f"{name}: date {odd.index[0]} has {int(odd.iloc[0])} rows, the "
+                          f"other dates {typical} (truncated?)")
+    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+    return df
+
+
+# ----------------------------------------------------------------------------------------
+# Loading an output directory
+
+class Output:
+    """Everything read from OUTDIR, validated before anything is written."""
+
+    def __init__(self, path):
+        self.path = path
+        self.kinds = []
+        self.summary = None
+        self.replicates = None
+        self.paired = None
+        self.sweep = None
+        self.sensitivity = None
+        self.bench = None
+        self.provenance = {}
+        self.provenance_text = None
+        self.scenario = {}
+        self.scenario_text = None
+        self.notes = []
+
+    @property
+    def name(self):
+        for v in (self.provenance.get("scenario_name"), self.scenario.get("name")):
+            if isinstance(v, str) and v:
+                return v
+        return os.path.basename(os.path.normpath(os.path.abspath(self.path))) or "tradewar"
+
+
+def load_output(path):
+    if not os.path.exists(path):
+        raise ReportError("no such directory")
+    if not os.path.isdir(path):
+        raise ReportError("not a directory")
+    out = Output(path)
+    present = [f for f in DATA_FILES if os.path.isfile(os.path.join(path, f))]
+    if not present:
+        raise ReportError("incomplete: no summary.csv (nor paired.csv, sweep.csv or "
+                          "bench.csv): not a finished tradewar output directory")
+    p = lambda f: os.path.join(path, f)  # noqa: E731
+
+    prov_path = p("provenance.yaml")
+    if "summary.csv" in present:
+        for f in ("replicates.csv", "scenario.yaml", "provenance.yaml"):
+            if not os.path.isfile(p(f)):
+                raise ReportError(f"incomplete: summary.csv without {f}")
+    if os.path.isfile(prov_path):
+        out.provenance, out.provenance_text = read_yaml_file(prov_path, "provenance.yaml")
+        version = out.provenance.get("version")
+        if not isinstance(version, str) or not version:
+            raise ReportError("provenance.yaml: no version: written by an older tradewar "
+                              f"(this report needs >= {'.'.join(map(str, MIN_VERSION))})")
+        vt = version_tuple(version)
+        if vt is None:
+            raise ReportError(f"provenance.yaml: version {version!r} is not a version number")
+        if vt < MIN_VERSION:
+            raise ReportError(f"provenance.yaml: version {version} is older than "
+                              f"{'.'.join(map(str, MIN_VERSION))}, which this report needs")
+    if os.path.isfile(p("scenario.yaml")):
+        out.scenario, out.scenario_text = read_yaml_file(p("scenario.yaml"), "scenario.yaml")
+
+    if "summary.csv" in present:
+        out.kinds.append("run")
+        out.summary = read_summary_like(p("summary.csv"), "summary.csv", SUMMARY_STATS)
+        out.replicates = read_small_csv(p("replicates.csv"), "replicates.csv",
+                                        ["replicate", "seed"], numeric=("replicate", "seed"))
+        n_prov = out.provenance.get("replicates")
+        if isinstance(n_prov, str) and n_prov.isdigit() and int(n_prov) != len(out.replicates):
+            raise ReportError(f"replicates.csv: {len(out.replicates)} rows, provenance.yaml "
+                              f"says {n_prov} replicates (truncated?)")
+        _check_dates(out, out.summary, "summary.csv")
+    if "paired.csv" in present:
+        out.kinds.append("compare")
+        out.paired = read_summary_like(p("paired.csv"), "paired.csv", PAIRED_STATS)
+    if "sweep.csv" in present:
+        out.kinds.append("sweep")
+        out.sweep = read_small_csv(p("sweep.csv"), "sweep.csv", ["point"], numeric=("point",))
+        if os.path.isfile(p("sensitivity.csv")):
+            out.sensitivity = read_small_csv(p("sensitivity.csv"), "sensitivity.csv",
+                                             SENSITIVITY_COLUMNS,
+                                             numeric=("first_order_index",))
+        sweep_columns(out)  # validates the parameter/outcome split
+    if "bench.csv" in present:
+        out.kinds.append("bench")
+        df = read_small_csv(p("bench.csv"), "bench.csv", ["seconds"], numeric=("seconds",))
+        if "threads" not in df.columns and "ranks" not in df.columns:
+            raise ReportError("bench.csv: wrong columns: needs threads or ranks (or both)")
+        for c in ("threads", "ranks", "firms", "rate", "efficiency"):
+            if c in df.columns:
+                df[c] = _numeric_or_error(df, c, "bench.csv")
+        if (df["seconds"] <= 0).any():
+            i = int((df["seconds"] <= 0).to_numpy().nonzero()[0][0])
+            raise ReportError(f"bench.csv: line {i + 2}: seconds must be positive")
+        out.bench = df
+    return out
+
+
+def _check_dates(out, df, name):
+    """A run's dates must start at the scenario's start and reach its end (within one
+    output interval): a file cut exactly between two dates stops early."""
+    import pandas as pd
+    dates = df["date"].drop_duplicates().sort_values()
+    start = out.provenance.get("start") or out.scenario.get("start")
+    end = out.provenance.get("end") or out.scenario.get("end")
+    try:
+        start = pd.Timestamp(start) if start else None
+        end = pd.Timestamp(end) if end else None
+    except ValueError:
+        return
+    if start is not None and dates.iloc[0] != start:
+        raise ReportError(f"{name}: first date {dates.iloc[0].date()} is not the start "
+                          f"{start.date()} of the run")
+    if end is not None:
+        gap = dates.diff().dropna()
+        step = gap.mode().iloc[0] if len(gap) else pd.Timedelta(days=1)
+        if dates.iloc[-1] + step <= end:
+            raise ReportError(f"{name}: last date {dates.iloc[-1].date()} stops before the "
+                              f"end {end.date()} of the run (truncated?)")
+
+
+def sweep_columns(out):
+    """(parameters, outcomes) of sweep.csv: parameters are scenario key paths (a '.' or
+    '[' in the name, as given to --set) or named in sensitivity.csv; outcomes are the other
+    numeric columns except point, replicate and seed."""
+    df = out.sweep
+    named = set(out.sensitivity["parameter"]) if out.sensitivity is not None else set()
+    special = {"point", "replicate", "seed"}
+    params = [c for c in df.columns if c not in special
+              and ("." in c or "[" in c or c in named)]
+    outcomes = [c for c in df.columns if c not in special and c not in params
+                and df[c].dtype.kind == "f"]
+    if not params:
+        raise ReportError("sweep.csv: wrong columns: no parameter column (parameters are "
+                          "scenario keys such as firms.per_cell)")
+    if not outcomes:
+        raise ReportError("sweep.csv: wrong columns: no numeric outcome column")
+    return params, outcomes
+
+
+# ----------------------------------------------------------------------------------------
+# Scenario measures: the dated markers on every time axis
+
+def tariff_measures(scenario):
+    rows = []
+    tariffs = scenario.get("tariffs") if isinstance(scenario, dict) else None
+    if not isinstance(tariffs, list):
+        return rows
+    for t in tariffs:
+        if not isinstance(t, dict):
+            continue
+        eff = t.get("effective")
+        try:
+            eff_date = datetime.date.fromisoformat(eff) if isinstance(eff, str) else None
+        except ValueError:
+            eff_date = None
+        sectors = t.get("sectors", "all")
+        if isinstance(sectors, list):
+            sectors = ", ".join(str(s) for s in sectors)
+        rows.append(dict(effective=eff_date, effective_text=str(eff or ""),
+                         measure=str(t.get("measure", "")), imposer=str(t.get("imposer", "")),
+                         target=str(t.get("target", "")), sectors=str(sectors),
+                         rate=t.get("rate", ""), coverage=t.get("coverage", ""),
+                         announced=str(t.get("announced", "")), end=str(t.get("end", "")),
+                         note=str(t.get("note", ""))))
+    return rows
+
+
+def measure_markers(measures, first, last):
+    """[(date, label)] of the measures taking effect inside [first, last], one per date;
+    the label groups the measure names by imposer: "US fentanyl, reciprocal / CN ..."."""
+    by_date = {}
+    for m in measures:
+        d = m["effective"]
+        if d is None or d < first or d > last:
+            continue
+        names = by_date.setdefault(d, {}).setdefault(m["imposer"], [])
+        if m["measure"] not in names:
+            names.append(m["measure"])
+    return [(d, " / ".join(f"{imp} {', '.join(names)}".strip() for imp, names in v.items()))
+            for d, v in sorted(by_date.items())]
+
+
+# ----------------------------------------------------------------------------------------
+# Charts
+
+FIG_W, FIG_LEFT, FIG_RIGHT = 9.0, 1.0, 0.25   # time charts: width and margins, inches
+AXES_W = FIG_W - FIG_LEFT - FIG_RIGHT
+STRIP_BASE, STRIP_ROW, STRIP_ROWS = 0.22, 0.19, 4   # the label strip, inches and rows
+
+
+def place_labels(markers, x0, x1):
+    """[(date, text, row or None, right-of-line)] and the rows used: each label goes into
+    the lowest of STRIP_ROWS rows where it overlaps no other label (its width estimated
+    from its length at 6.5 pt), to the right of its line unless that runs off the axis;
+    a label that fits nowhere is left out (the line stays)."""
+    span = max((x1 - x0).days, 1)
+    days_per_in = span / AXES_W
+    occupied = [[] for _ in range(STRIP_ROWS)]
+    placed, used = [], 0
+    for d, label in markers:
+        text = label if len(label) <= 44 else label[:42] + "…"
+        width = ((len(text) + 1) * 6.5 * 0.55 / 72.0) * days_per_in + 1
+        pos = (d - x0).days
+        right = pos + width <= span
+        lo, hi = (pos, pos + width) if right else (pos - width, pos)
+        row = None
+        if lo >= 0:
+            row = next((r for r, occ in enumerate(occupied)
+                        if all(hi < a or lo > b for a, b in occ)), None)
+        if row is not None:
+            occupied[row].append((lo, hi))
+            used = max(used, row + 1)
+        placed.append((d, text, row, right))
+    return placed, used
+
+
+class Charts:
+    """Collects the charts written into the staging folder, in report order."""
+
+    def __init__(self, folder, scenario_name):
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        plt.rcParams.update({
+            "font.size": 9, "axes.titlesize": 9.5, "axes.labelsize": 9,
+            "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8,
+            "figure.titlesize": 11, "axes.grid": True, "grid.color": "#dddddd",
+            "grid.linewidth": 0.6, "axes.spines.top": False, "axes.spines.right": False,
+            "axes.edgecolor": "#444444", "savefig.dpi": DPI, "figure.dpi": DPI,
+        })
+        self.plt = plt
+        self.folder = folder
+        self.scenario_name = scenario_name
+        self.items = []   # (section, file, title, caption)
+
+    def save(self, fig, section, fid, title, caption):
+        fname = f"{fid}.png"
+        fig.savefig(os.path.join(self.folder, fname), dpi=DPI, metadata={"Software": None})
+        self.plt.close(fig)
+        self.items.append(dict(section=section, file=fname, title=title, caption=caption))
+
+    # -- helpers
+    def _date_axis(self, ax):
+        import matplotlib.dates as mdates
+        loc = mdates.AutoDateLocator(minticks=4, maxticks=13)
+        ax.xaxis.set_major_locator(loc)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+    def _time_layout(self, n, label_rows, legend_rows):
+        """A figure of n stacked time panels sharing the date axis, laid out in inches,
+        with a strip above them for the measure labels (label_rows > 0 rows of labels,
+        0: a strip only for the ticks of unlabelled markers, None: no markers)."""
+        width = FIG_W
+        title_h, ptitle_h, panel_h, gap_h = 0.45, 0.3, 1.9, 0.12
+        strip_h = 0.0 if label_rows is None else STRIP_BASE + STRIP_ROW * label_rows
+        axis_h, legend_h = 0.62, 0.1 + 0.24 * legend_rows
+        height = title_h + strip_h + n * (ptitle_h + panel_h) + (n - 1) * gap_h + axis_h + legend_h
+        fig = self.plt.figure(figsize=(width, height))
+        fx = lambda x: x / width  # noqa: E731
+        fy = lambda y: y / height  # noqa: E731
+        y = height - title_h
+        strip = None
+        if strip_h:
+            strip = fig.add_axes([fx(FIG_LEFT), fy(y - strip_h), fx(AXES_W), fy(strip_h)])
+            strip.set_ylim(0, strip_h)
+            y -= strip_h
+        axes = []
+        for i in range(n):
+            y -= ptitle_h + panel_h
+            ax = fig.add_axes([fx(FIG_LEFT), fy(y), fx(AXES_W), fy(panel_h)],
+                              sharex=axes[0] if axes else None)
+            axes.append(ax)
+            y -= gap_h
+        for ax in axes[:-1]:
+            ax.tick_params(labelbottom=False)
+        if strip is not None:
+            strip.sharex(axes[0])
+            strip.set_axis_off()
+        return fig, strip, axes
+
+    def _markers(self, strip, axes, placed):
+        """Thin vertical lines at the measure dates on every panel; the labels placed by
+        place_labels in the strip above, each joined to its date by a tick."""
+        import pandas as pd
+        labelled = 0
+        for ax in axes:
+            for d, _, _, _ in placed:
+                ax.axvline(pd.Timestamp(d), color=MARKER_INK, lw=0.6, zorder=1)
+        if strip is None:
+            return 0
+        for d, text, row, right in placed:
+            x = pd.Timestamp(d)
+            if row is None:
+                strip.vlines(x, 0, STRIP_BASE * 0.6, color=MARKER_INK, lw=0.6)
+                continue
+            ytext = STRIP_BASE * 0.6 + STRIP_ROW * row
+            strip.vlines(x, 0, ytext + STRIP_ROW * 0.45, color=MARKER_INK, lw=0.6)
+            strip.text(x, ytext, (" " + text) if right else (text + " "),
+                       ha="left" if right else "right", va="bottom", fontsize=6.5,
+                       color="#222222")
+            labelled += 1
+        return labelled
+
+    def _finish_time(self, fig, axes, handles, title):
+        axes[-1].set_xlabel("date")
+        self._date_axis(axes[-1])
+        fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False,
+                   bbox_to_anchor=(0.5, 0.0))
+        fig.suptitle(title, y=1 - 0.12 / fig.get_figheight(), va="top")
+
+    # -- fan charts
+    def fan(self, section, fid, title, ylabel, panels, markers, band50, extra_caption=""):
+        """panels: [(label, frame with date,p05,p50,p95,lo50,hi50)]."""
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        n = len(panels)
+        band50_label = ("50% band (p25–p75)" if band50 == "quantiles"
+                        else "50% band (normal approx. from sd)")
+        handles = [Line2D([], [], color=INK, lw=1.6, label="median (p50)"),
+                   Patch(color=FILL_50, label=band50_label),
+                   Patch(color=FILL_90, label="90% band (p05–p95)")]
+        if markers:
+            handles.append(Line2D([], [], color=MARKER_INK, lw=0.6,
+                                  label="tariff measure takes effect"))
+        x0 = min(f["date"].iloc[0] for _, f in panels)
+        x1 = max(f["date"].iloc[-1] for _, f in panels)
+        placed, rows = place_labels(markers, x0.date(), x1.date())
+        fig, strip, axes = self._time_layout(n, rows if markers else None,
+                                             math.ceil(len(handles) / 2))
+        for i, (ax, (label, f)) in enumerate(zip(axes, panels)):
+            ax.fill_between(f["date"], f["p05"], f["p95"], color=FILL_90, lw=0, zorder=2)
+            ax.fill_between(f["date"], f["lo50"], f["hi50"], color=FILL_50, lw=0, zorder=3)
+            ax.plot(f["date"], f["p50"], color=INK, lw=1.6, ls=LINESTYLES[i % len(LINESTYLES)],
+                    zorder=4)
+            ax.set_title(label, loc="left")
+            ax.set_ylabel(_wrap(ylabel, 24))
+            ax.set_xlim(x0, x1)
+        nlab = self._markers(strip, axes, placed)
+        self._finish_time(fig, axes, handles, f"{self.scenario_name}: {title}")
+        caption = (f"{title}: median across replicates (dark line), 50% band (darker fill) "
+                   f"and 90% band p05–p95 (light fill). ")
+        if band50 == "quantiles":
+            caption += "50% band: p25–p75 from summary.csv. "
+        else:
+            caption += ("50% band: normal approximation from sd (median ± 0.674 sd, clipped "
+                        "to the 90% band), since summary.csv has no p25/p75. ")
+        if markers:
+            caption += (f"Vertical lines: the {len(markers)} dates on which scenario tariff "
+                        f"measures take effect ({nlab} labelled; all listed under Scenario). ")
+        caption += extra_caption
+        self.save(fig, section, fid, title, caption.strip())
+
+    def paired(self, section, fid, title, ylabel, panels, markers):
+        """panels: [(label, frame with date, mean_diff, sd_diff, ci_low, ci_high)]."""
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        n = len(panels)
+        handles = [Line2D([], [], color=INK, lw=1.6, label="mean paired difference"),
+                   Patch(color=FILL_50, label="confidence interval (ci_low–ci_high)"),
+                   Patch(color=FILL_90, label="90% of replicate differences (±1.645 sd_diff)"),
+                   Line2D([], [], color="black", lw=0.8, ls=":", label="no difference")]
+        if markers:
+            handles.append(Line2D([], [], color=MARKER_INK, lw=0.6,
+                                  label="tariff measure takes effect"))
+        x0 = min(f["date"].iloc[0] for _, f in panels)
+        x1 = max(f["date"].iloc[-1] for _, f in panels)
+        placed, rows = place_labels(markers, x0.date(), x1.date())
+        fig, strip, axes = self._time_layout(n, rows if markers else None,
+                                             math.ceil(len(handles) / 2))
+        for i, (ax, (label, f)) in enumerate(zip(axes, panels)):
+            ax.fill_between(f["date"], f["mean_diff"] - Z95 * f["sd_diff"],
+                            f["mean_diff"] + Z95 * f["sd_diff"], color=FILL_90, lw=0, zorder=2)
+            ax.fill_between(f["date"], f["ci_low"], f["ci_high"], color=FILL_50, lw=0, zorder=3)
+            ax.axhline(0, color="black", lw=0.8, ls=":", zorder=3)
+            ax.plot(f["date"], f["mean_diff"], color=INK, lw=1.6,
+                    ls=LINESTYLES[i % len(LINESTYLES)], zorder=4)
+            ax.set_title(label, loc="left")
+            ax.set_ylabel(_wrap("difference, " + ylabel, 24))
+            ax.set_xlim(x0, x1)
+        self._markers(strip, axes, placed)
+        self._finish_time(fig, axes, handles,
+                          f"{self.scenario_name}: {title}, paired difference")
+        caption = (f"{title}: mean of the per-replicate paired differences (dark line) with "
+                   "the confidence interval of paired.csv (ci_low–ci_high, darker fill) and the "
+                   "spread of replicate differences, mean ± 1.645 sd_diff (normal "
+                   "approximation of a 90% band, light fill). Dotted line: no difference.")
+        self.save(fig, section, fid, title, caption)
+
+    # -- replicate outcomes
+    def histograms(self, section, df, columns, n_rep):
+        import numpy as np
+        from matplotlib.ticker import MaxNLocator
+        plt = self.plt
+        pages = [columns[i:i + MAX_GRID] for i in range(0, len(columns), MAX_GRID)]
+        for pno, cols in enumerate(pages, 1):
+            ncol = 3
+            nrow = math.ceil(len(cols) / ncol)
+            height = 0.9 + 2.45 * nrow
+            fig, axes = plt.subplots(nrow, ncol, figsize=(10, height), squeeze=False)
+            for ax in axes.flat[len(cols):]:
+                ax.set_visible(False)
+            for ax, col in zip(axes.flat, cols):
+                v = df[col].to_numpy(dtype=float)
+                bins = int(min(30, max(5, round(2 * math.sqrt(len(v))))))
+                if np.ptp(v) == 0:
+                    w = max(abs(v[0]) * 0.01, 0.01)
+                    ax.bar([v[0]], [len(v)], width=w, color=FILL_50, edgecolor=INK, lw=0.6)
+                    ax.set_xlim(v[0] - 10 * w, v[0] + 10 * w)
+                    ax.text(0.03, 0.95, f"all {len(v)} replicates: {fmt(v[0])}",
+                            transform=ax.transAxes, va="top", fontsize=7.5, zorder=5,
+                            bbox=dict(boxstyle="square,pad=0.2", fc="white", ec="none"))
+                else:
+                    ax.hist(v, bins=bins, color=FILL_50, edgecolor=INK, linewidth=0.6)
+                    ax.axvline(v.mean(), color=INK, lw=1.4, ls="--")
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+                ax.set_title(col, fontsize=8.5, loc="left")
+                ax.set_xlabel(outcome_unit(col))
+                ax.set_ylabel("replicates")
+                ax.grid(axis="x", visible=False)
+            suffix = f" ({pno} of {len(pages)})" if len(pages) > 1 else ""
+            fig.suptitle(f"{self.scenario_name}: per-replicate outcomes, {n_rep} "
+                         f"replicates (dashed line: mean){suffix}")
+            fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.75 / height,
+                                bottom=0.55 / height, wspace=0.3,
+                                hspace=0.75 / 1.7)
+            fid = "outcome_histograms" + (f"_{pno}" if len(pages) > 1 else "")
+            self.save(fig, section, fid, "Per-replicate outcomes" + suffix,
+                      "Histograms of each outcome of replicates.csv across replicates; dashed "
+                      "line: the mean. A single bar: the outcome is the same in every replicate.")
+
+    def probabilities(self, section, rows):
+        """rows: [(name, p, low, high, k, n)]."""
+        plt = self.plt
+        n = len(rows)
+        height = 1.5 + 0.45 * n
+        fig, ax = plt.subplots(figsize=(8, height))
+        y = list(range(n))[::-1]
+        ax.barh(y, [r[1] for r in rows], color=FILL_50, edgecolor=INK, height=0.6)
+        ax.errorbar([r[1] for r in rows], y,
+                    xerr=[[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]],
+                    fmt="none", ecolor=INK, capsize=4, lw=1.2)
+        ax.set_yticks(y)
+        ax.set_yticklabels([r[0] for r in rows])
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("probability (share of replicates), with 95% Wilson interval")
+        ax.grid(axis="y", visible=False)
+        ax.set_title(f"{self.scenario_name}: probabilities of 0/1 outcomes")
+        fig.tight_layout()
+        self.save(fig, section, "outcome_probabilities", "Probabilities of 0/1 outcomes",
+                  "Share of replicates in which each 0/1 outcome of replicates.csv is 1, with "
+                  "its 95% Wilson score interval.")
+
+    # -- sweeps
+    def response(self, section, fid, param, pts, outcomes, categorical):
+        import numpy as np
+        plt = self.plt
+        cols = outcomes[:MAX_GRID]
+        ncol = min(3, len(cols))
+        nrow = math.ceil(len(cols) / ncol)
+        height = 0.9 + 2.5 * nrow
+        fig, axes = plt.subplots(nrow, ncol, figsize=(3.4 * ncol + 0.5, height), squeeze=False)
+        for ax in axes.flat[len(cols):]:
+            ax.set_visible(False)
+        order = sorted(pts[param].unique())
+        xpos = {v: i for i, v in enumerate(order)}
+        xs = pts[param].map(xpos) if categorical else pts[param]
+        main = pts.groupby(param, sort=True)[cols].mean()
+        mx = [xpos[v] for v in main.index] if categorical else list(main.index)
+        for ax, col in zip(axes.flat, cols):
+            ax.plot(xs, pts[col], ls="none", marker="o", ms=3.5, color=FILL_50,
+                    markeredgecolor=INK, markeredgewidth=0.4, label="sweep point")
+            ax.plot(mx, main[col], color=INK, lw=1.6, marker="s", ms=4,
+                    label="mean at this value")
+            ax.set_title(col, fontsize=8.5, loc="left")
+            ax.set_xlabel(param)
+            ax.set_ylabel(outcome_unit(col) or "value")
+            if categorical:
+                ax.set_xticks(range(len(order)))
+                ax.set_xticklabels([str(v) for v in order], rotation=30, ha="right")
+            elif np.all(np.asarray(order, dtype=float) > 0) and len(order) > 2 and \
+                    max(order) / min(order) >= 50:
+                ax.set_xscale("log")
+        axes.flat[0].legend(loc="best")
+        fig.suptitle(f"{self.scenario_name}: response to {param}")
+        fig.tight_layout()
+        self.save(fig, section, fid, f"Response to {param}",
+                  f"Each outcome against {param}: the sweep points (light markers) and the "
+                  f"mean outcome at each value of {param}, averaged over the other "
+                  "parameters (dark line: the main effect).")
+
+    def tornado(self, section, rows_by_outcome, params_order):
+        from matplotlib.patches import Patch
+        plt = self.plt
+        outs = list(rows_by_outcome)[:MAX_GRID]
+        ncol = min(2, len(outs))
+        nrow = math.ceil(len(outs) / ncol)
+        npar = max(len(v["rows"]) for v in rows_by_outcome.values())
+        ph = 0.8 + 0.42 * npar
+        height = 1.2 + ph * nrow
+        fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol, height), squeeze=False)
+        for ax in axes.flat[len(outs):]:
+            ax.set_visible(False)
+        for ax, out in zip(axes.flat, outs):
+            info = rows_by_outcome[out]
+            rows = sorted(info["rows"], key=lambda r: r["swing"])
+            base = info["base"]
+            y = list(range(len(rows)))
+            ax.barh(y, [r["low"] - base for r in rows], left=base, color=FILL_90,
+                    edgecolor=INK, hatch="///", height=0.6, lw=0.6)
+            ax.barh(y, [r["high"] - base for r in rows], left=base, color=FILL_50,
+                    edgecolor=INK, height=0.6, lw=0.6)
+            ax.hlines(y, [r["min"] for r in rows], [r["max"] for r in rows], color=INK, lw=1,
+                      zorder=0.5)
+            ax.axvline(base, color=INK, lw=0.8)
+            ax.set_yticks(y)
+            ax.set_yticklabels([r["param"] for r in rows])
+            ax.set_title(out, fontsize=8.5, loc="left")
+            ax.set_xlabel(outcome_unit(out) or "value")
+            ax.grid(axis="y", visible=False)
+        handles = [Patch(facecolor=FILL_90, edgecolor=INK, hatch="///",
+                         label="parameter at its lowest value"),
+                   Patch(facecolor=FILL_50, edgecolor=INK, label="parameter at its highest value")]
+        fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
+        fig.suptitle(f"{self.scenario_name}: tornado of main effects")
+        fig.tight_layout(rect=[0, 0.45 / height, 1, 1])
+        self.save(fig, section, "sweep_tornado", "Tornado of main effects",
+                  "For each outcome and parameter: the mean outcome with the parameter at its "
+                  "lowest (hatched) and highest (plain) value, averaged over the other "
+                  "parameters, as bars from the overall mean (vertical line); the thin line "
+                  "spans the full range of these means over all values. Largest swing on top.")
+
+    def sensitivity(self, section, sens, has_total):
+        from matplotlib.patches import Patch
+        plt = self.plt
+        outs = list(dict.fromkeys(sens["outcome"]))[:MAX_GRID]
+        ncol = min(2, len(outs))
+        nrow = math.ceil(len(outs) / ncol)
+        npar = int(sens.groupby("outcome").size().max())
+        ph = 0.8 + 0.42 * npar
+        height = 1.2 + ph * nrow
+        fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol, height), squeeze=False)
+        for ax in axes.flat[len(outs):]:
+            ax.set_visible(False)
+        lo = min(0.0, float(sens["first_order_index"].min()))
+        hi = max(1.0, float(sens["first_order_index"].max()))
+        for ax, out in zip(axes.flat, outs):
+            s = sens[sens["outcome"] == out].sort_values("first_order_index")
+            y = list(range(len(s)))
+            if has_total:
+                ax.barh(y, s[has_total], color="white", edgecolor=INK, height=0.7, lw=0.9,
+                        ls="--")
+            ax.barh(y, s["first_order_index"], color=FILL_50, edgecolor=INK, height=0.45, lw=0.6)
+            ax.set_yticks(y)
+            ax.set_yticklabels(list(s["parameter"]))
+            ax.set_xlim(lo, hi * 1.02)
+            ax.set_title(out, fontsize=8.5, loc="left")
+            ax.set_xlabel("first-order sensitivity index (share of variance)")
+            ax.grid(axis="y", visible=False)
+        handles = [Patch(facecolor=FILL_50, edgecolor=INK, label="first-order index")]
+        if has_total:
+            handles.append(Patch(facecolor="white", edgecolor=INK, ls="--",
+                                 label="total-order index"))
+        fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
+        fig.suptitle(f"{self.scenario_name}: first-order sensitivity indices")
+        fig.tight_layout(rect=[0, 0.45 / height, 1, 1])
+        self.save(fig, section, "sweep_sensitivity", "First-order sensitivity indices",
+                  "First-order index of each parameter for each outcome, from sensitivity.csv "
+                  "(the share of the outcome's variance explained by the parameter alone), "
+                  "largest on top." + (" Dashed outline: total-order index." if has_total
+                                       else ""))
+
+    # -- bench
+    def bench_lines(self, section, fid, title, groups, ycol, ylabel, ideal=None, logy=False,
+                    caption=""):
+        """groups: [(label, frame with workers and ycol)]."""
+        from matplotlib.ticker import FuncFormatter
+        plt = self.plt
+        fig, ax = plt.subplots(figsize=(8, 5))
+        allw = sorted({w for _, g in groups for w in g["workers"]})
+        for i, (label, g) in enumerate(groups):
+            ax.plot(g["workers"], g[ycol], color=INK, ls=LINESTYLES[i % len(LINESTYLES)],
+                    marker=MARKERS[i % len(MARKERS)], ms=5, lw=1.5, label=label,
+                    markerfacecolor=FILL_50 if i % 2 else INK)
+        if ideal is not None:
+            xs, ys, lab = ideal(allw)
+            ax.plot(xs, ys, color=MARKER_INK, lw=1, ls=(0, (1, 2)), label=lab)
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_xticks(allw)
+        if ycol == "efficiency":
+            top = max([1.0] + [float(g[ycol].max()) for _, g in groups])
+            ax.set_ylim(0, top * 1.08)
+        if logy:
+            ax.set_yscale("log", base=2)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_xlabel("workers (threads × ranks)")
+        ax.set_ylabel(ylabel)
+        ax.legend(loc="best", frameon=False)
+        ax.set_title(f"{self.scenario_name}: {title}")
+        fig.tight_layout()
+        self.save(fig, section, fid, title, caption)
+
+
+def _wrap(text, width):
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    if cur:
+        lines.append(cur)
+    return "\n".join(lines)
+
+
+def outcome_unit(col):
+    for suffix, unit in (("_usd_bn", "USD bn"), ("_usd_mn", "USD million"), ("_pct", "percent"),
+                         ("_pp", "percentage points"), ("_days", "days"), ("_share", "share"),
+                         ("_prob", "probability"), ("_seconds", "seconds")):
+        if col.endswith(suffix):
+            return unit
+    return ""
+
+
+def is_binary(values):
+    import numpy as np
+    v = np.asarray(values, dtype=float)
+    return len(v) > 0 and bool(np.isin(v, (0.0, 1.0)).all())
+
+
+# ----------------------------------------------------------------------------------------
+# The sections: charts plus tables
+
+def fan_frame(g, has_quartiles):
+    import numpy as np
+    f = g.sort_values("date")[["date", "mean", "sd", "p05", "p50", "p95"] +
+                              (["p25", "p75"] if has_quartiles else [])].reset_index(drop=True)
+    if has_quartiles:
+        f["lo50"], f["hi50"] = f["p25"], f["p75"]
+    else:
+        f["lo50"] = np.clip(f["p50"] - Z75 * f["sd"], f["p05"], f["p95"])
+        f["hi50"] = np.clip(f["p50"] + Z75 * f["sd"], f["p05"], f["p95"])
+    return f
+
+
+def series_label(region, partner, sector):
+    parts = [REGION_NAMES.get(region, region)]
+    if partner != "all":
+        parts.append(f"– {REGION_NAMES.get(partner, partner)}")
+    if sector != "all":
+        parts.append(f"({sector})")
+    return " ".join(parts)
+
+
+def generic_series(keys):
+    """Up to MAX_PANELS (region, partner, sector) of one indicator: aggregates first."""
+    keys = list(keys)
+    if any(k[2] == "all" for k in keys):
+        keys = [k for k in keys if k[2] == "all"]
+    if len(keys) > MAX_PANELS and any(k[1] == "all" for k in keys):
+        keys = [k for k in keys if k[1] == "all"]
+    rank = lambda r: (REGION_ORDER.index(r) if r in REGION_ORDER else len(REGION_ORDER), r)  # noqa
+    keys.sort(key=lambda k: (rank(k[0]), k[1] != "all", rank(k[1]), k[2]))
+    return [(r, p, s, series_label(r, p, s)) for r, p, s in keys[:MAX_PANELS]]
+
+
+def chart_specs(indicators):
+    specs = [s for s in FAN_SPECS if s["indicator"] in indicators]
+    for ind, title in GENERIC_SPECS:
+        if ind in indicators:
+            specs.append(dict(id=ind, indicator=ind, title=title, series=None))
+    if WELFARE_SPEC["indicator"] in indicators:
+        specs.append(WELFARE_SPEC)
+    return specs
+
+
+def group_series(df, indicators):
+    sub = df[df["indicator"].isin(indicators)]
+    return {k: g for k, g in sub.groupby(["indicator", "region", "partner", "sector"], sort=False)}
+
+
+def run_section(out, charts, markers):
+    df = out.summary
+    has_q = "p25" in df.columns and "p75" in df.columns
+    indicators = list(dict.fromkeys(df["indicator"]))
+    specs = chart_specs(set(indicators))
+    groups = group_series(df, [s["indicator"] for s in specs])
+    end_rows = []
+    charted = set()
+    for spec in specs:
+        ind = spec["indicator"]
+        wanted = spec["series"]
+        if wanted is None:
+            wanted = generic_series([k[1:] for k in groups if k[0] == ind])
+        panels = []
+        for region, partner, sector, label in wanted:
+            g = groups.get((ind, region, partner, sector))
+            if g is None:
+                continue
+            f = fan_frame(g, has_q)
+            panels.append((label, f))
+            peak = int(f["p50"].idxmax())
+            last = f.iloc[-1]
+            end_rows.append([spec["title"], label, ind, region, partner, sector,
+                             str(last["date"].date()), float(last["mean"]), float(last["p05"]),
+                             float(last["p50"]), float(last["p95"]), float(f["p50"].iloc[peak]),
+                             str(f["date"].iloc[peak].date())])
+        if not panels:
+            continue
+        charted.add(ind)
+        charts.fan("run", spec["id"], spec["title"], UNITS.get(ind, ind), panels, markers,
+                   "quantiles" if has_q else "sd")
+    not_charted = [i for i in indicators if i not in charted]
+
+    # replicate outcomes
+    rep = out.replicates
+    cols = [c for c in rep.columns if c not in ("replicate", "seed") and rep[c].dtype.kind == "f"]
+    skipped = [c for c in rep.columns if c not in ("replicate", "seed") and c not in cols]
+    binary = [c for c in cols if is_binary(rep[c])]
+    continuous = [c for c in cols if c not in binary]
+    n = len(rep)
+    outcome_rows = []
+    for c in cols:
+        v = rep[c]
+        mean = v.mean()
+        if c in binary:
+            low, high = wilson_interval(int(v.sum()), n)
+            sd = float(v.std(ddof=1)) if n > 1 else float("nan")
+            method = "Wilson (0/1)"
+        else:
+            _, sd, low, high = t_interval(v)
+            method = "t"
+        outcome_rows.append([c, outcome_unit(c), n, float(mean), sd, low, high, method])
+    if continuous:
+        charts.histograms("outcomes", rep, continuous, n)
+    if binary:
+        charts.probabilities("outcomes", [(r[0], r[3], r[5], r[6], None, n) for r in outcome_rows
+                                          if r[0] in binary])
+    return dict(end_rows=end_rows, outcome_rows=outcome_rows, not_charted=not_charted,
+                skipped=skipped, has_q=has_q)
+
+
+def compare_section(out, charts, markers):
+    df = out.paired
+    indicators = set(df["indicator"])
+    specs = chart_specs(indicators)
+    if not specs:  # none of the usual indicators: chart each indicator's aggregates
+        specs = [dict(id=i, indicator=i, title=i.replace("_", " ").capitalize(), series=None)
+                 for i in dict.fromkeys(df["indicator"])]
+    groups = group_series(df, [s["indicator"] for s in specs])
+    rows = []
+    for spec in specs:
+        ind = spec["indicator"]
+        wanted = spec["series"] or generic_series([k[1:] for k in groups if k[0] == ind])
+        panels = []
+        for region, partner, sector, label in wanted:
+            g = groups.get((ind, region, partner, sector))
+            if g is None:
+                continue
+            f = g.sort_values("date").reset_index(drop=True)
+            panels.append((label, f))
+            last = f.iloc[-1]
+            excl = "yes" if last["ci_low"] > 0 or last["ci_high"] < 0 else "no"
+            rows.append([spec["title"], label, ind, region, partner, sector,
+                         str(last["date"].date()), float(last["mean_diff"]),
+                         float(last["sd_diff"]), float(last["ci_low"]), float(last["ci_high"]),
+                         excl])
+        if panels:
+            charts.paired("compare", "paired_" + spec["id"], spec["title"],
+                          UNITS.get(ind, ind), panels, markers)
+    return dict(rows=rows)
+
+
+def sweep_section(out, charts):
+    params, outcomes = sweep_columns(out)
+    df = out.sweep
+    if "replicate" in df.columns:   # one row per replicate: average to one row per point
+        agg = {c: "first" for c in params}
+        agg.update({c: "mean" for c in outcomes})
+        pts = df.groupby("point", sort=True).agg(agg).reset_index()
+    else:
+        pts = df
+    varying = [p for p in params if pts[p].nunique() > 1]
+    tornado = {}
+    for i, p in enumerate(varying):
+        categorical = pts[p].dtype.kind != "f"
+        charts.response("sweep", f"sweep_response_{i + 1}", p, pts, outcomes, categorical)
+    for o in outcomes:
+        base = float(pts[o].mean())
+        rows = []
+        for p in varying:
+            main = pts.groupby(p, sort=True)[o].mean()
+            rows.append(dict(param=p, low=float(main.iloc[0]), high=float(main.iloc[-1]),
+                             min=float(main.min()), max=float(main.max()),
+                             swing=float(main.max() - main.min())))
+        if rows:
+            tornado[o] = dict(base=base, rows=rows)
+    if tornado:
+        charts.tornado("sweep", tornado, varying)
+    sens = out.sensitivity
+    has_total = None
+    if sens is not None:
+        for c in ("total_order_index", "total_index"):
+            if c in sens.columns and sens[c].dtype.kind == "f":
+                has_total = c
+        charts.sensitivity("sweep", sens, has_total)
+    tornado_rows = [[o, r["param"], info["base"], r["low"], r["high"], r["swing"]]
+                    for o, info in tornado.items()
+                    for r in sorted(info["rows"], key=lambda r: -r["swing"])]
+    return dict(params=params, outcomes=outcomes, varying=varying, points=pts,
+                tornado_rows=tornado_rows, sens=sens, has_total=has_total)
+
+
+def bench_section(out, charts):
+    df = out.bench.copy()
+    notes = []
+    for c, default in (("threads", 1.0), ("ranks", 1.0)):
+        if c not in df.columns:
+            df[c] = default
+            notes.append(f"no {c} column: taken as {int(default)}")
+    if "kind" not in df.columns:
+        df["kind"] = "strong"
+        notes.append("no kind column: every row taken as strong scaling")
+    if "level" not in df.columns:
+        df["level"] = "all"
+    df["kind"] = df["kind"].astype(str)
+    df["level"] = df["level"].astype(str)
+    df["workers"] = df["threads"] * df["ranks"]
+    keys = ["kind", "level"] + (["firms"] if "firms" in df.columns else [])
+    agg = {"seconds": "median"}
+    for c in ("rate", "efficiency"):
+        if c in df.columns:
+            agg[c] = "median"
+    med = df.groupby(keys + ["workers"], sort=True).agg(agg).reset_index()
+    groups = []
+    for key, g in med.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        g = g.sort_values("workers").reset_index(drop=True)
+        weak = "weak" in key[0].lower()
+        if weak and "firms" in keys:
+            continue  # weak scaling: firms grow with workers; grouped below without firms
+        g = _bench_derive(g, weak)
+        label = f"{key[0]}, {key[1]}" + (f", {fmt(key[2])} firms" if len(key) > 2 else "")
+        groups.append((label, weak, g))
+    if "firms" in keys:   # weak scaling groups ignore firms
+        wk = med[med["kind"].str.lower().str.contains("weak")]
+        if len(wk):
+            wk = df[df["kind"].str.lower().str.contains("weak")].groupby(
+                ["kind", "level", "workers"], sort=True).agg(agg).reset_index()
+            for key, g in wk.groupby(["kind", "level"], sort=True):
+                g = _bench_derive(g.sort_values("workers").reset_index(drop=True), True)
+                groups.append((f"{key[0]}, {key[1]}", True, g))
+    strong = [(lab, g) for lab, weak, g in groups if not weak]
+    weakg = [(lab, g) for lab, weak, g in groups if weak]
+    if strong:
+        charts.bench_lines(
+            "bench", "bench_speedup", "Strong scaling (speedup)", strong, "speedup",
+            "speedup over the smallest run (median times)",
+            ideal=lambda w: (w, [x / w[0] for x in w], "ideal (linear)"), logy=True,
+            caption="Strong scaling: median wall time of the smallest worker count divided by "
+                    "the median wall time at each worker count, one line per kind, level "
+                    "(and firm count); dotted: ideal linear speedup.")
+    if weakg:
+        charts.bench_lines(
+            "bench", "bench_weak_seconds", "Weak scaling (wall time)", weakg, "seconds",
+            "median wall time (seconds)",
+            caption="Weak scaling: median wall time at each worker count with the work per "
+                    "worker held fixed; a flat line is perfect weak scaling.")
+    if groups:
+        charts.bench_lines(
+            "bench", "bench_efficiency", "Parallel efficiency",
+            [(lab, g) for lab, _, g in groups], "efficiency", "parallel efficiency",
+            ideal=lambda w: (w, [1.0] * len(w), "ideal (1)"),
+            caption="Parallel efficiency at each worker count: the efficiency column of "
+                    "bench.csv (median) when present, else computed from the wall times "
+                    "(strong: speedup / worker ratio; weak: smallest run's time / time).")
+    if "rate" in df.columns:
+        charts.bench_lines(
+            "bench", "bench_rate", "Throughput", [(lab, g) for lab, _, g in groups], "rate",
+            "rate (units of bench.csv)", logy=True,
+            caption="Throughput (the rate column of bench.csv, median over repeats) against "
+                    "workers.")
+    table = []
+    for lab, weak, g in groups:
+        for _, r in g.iterrows():
+            table.append([lab, float(r["workers"]), float(r["seconds"]), float(r["speedup"]),
+                          float(r["efficiency"]),
+                          float(r["rate"]) if "rate" in g.columns else None])
+    return dict(rows=table, notes=notes, has_rate="rate" in df.columns)
+
+
+def _bench_derive(g, weak):
+    t0, w0 = g["seconds"].iloc[0], g["workers"].iloc[0]
+    g["speedup"] = t0 / g["seconds"]
+    if "efficiency" not in g.columns:
+        g["efficiency"] = (t0 / g["seconds"]) if weak else g["speedup"] / (g["workers"] / w0)
+    return g
+
+
+# ----------------------------------------------------------------------------------------
+# HTML
+
+CSS = """
+body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;
+color:#1b1b1b;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc}
+p.meta{color:#555;margin-top:0}
+figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.9em;color:#333}
+table{border-collapse:collapse;font-size:.85em;margin:1em 0}
+th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eef2f6}
+pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.8em}
+.note{color:#555;font-size:.9em}
+"""
+
+
+class Html:
+    def __init__(self):
+        self.parts = []
+
+    def add(self, s):
+        self.parts.append(s)
+
+    def h(self, level, text, anchor=None):
+        a = f' id="{html.escape(anchor)}"' if anchor else ""
+        self.add(f"<h{level}{a}>{html.escape(text)}</h{level}>\n")
+
+    def p(self, text, cls=None):
+        c = f' class="{cls}"' if cls else ""
+        self.add(f"<p{c}>{html.escape(text)}</p>\n")
+
+    def table(self, table_id, columns, rows):
+        self.add(f'<table id="{html.escape(table_id)}">\n<thead><tr>')
+        self.add("".join(f"<th>{html.escape(c)}</th>" for c in columns))
+        self.add("</tr></thead>\n<tbody>\n")
+        for row in rows:
+            self.add("<tr>")
+            for v in row:
+                if isinstance(v, bool) or v is None or isinstance(v, str):
+                    self.add(f"<td>{html.escape('' if v is None else str(v))}</td>")
+                elif isinstance(v, int):
+                    self.add(f'<td class="num" data-value="{v}">{v}</td>')
+                else:
+                    fv = float(v)
+                    self.add(f'<td class="num" data-value="{fv!r}">{html.escape(fmt(fv))}</td>')
+            self.add("</tr>\n")
+        self.add("</tbody>\n</table>\n")
+
+    def figure(self, folder, item):
+        with open(os.path.join(folder, item["file"]), "rb") as f:
+            data = base64.b64encode(f.read()).decode("ascii")
+        self.add(f'<figure id="fig-{html.escape(item["file"][:-4])}">\n'
+                 f'<img src="data:image/png;base64,{data}" alt="{html.escape(item["title"])}" '
+                 f'data-file="{html.escape(item["file"])}">\n'
+                 f"<figcaption>{html.escape(item['caption'])}</figcaption>\n</figure>\n")
+
+    def text(self):
+        return "".join(self.parts)
+
+
+def build_html(out, charts, folder, results, measures):
+    name = out.name
+    doc = Html()
+    kinds = " + ".join(out.kinds)
+    doc.add('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>tradewar report: {html.escape(name)}</title>\n"
+            f"<style>{CSS}</style>\n</head>\n<body>\n")
+    doc.h(1, f"tradewar report: {name}")
+    prov = out.provenance
+    meta = [f"{kinds} output in {out.path}"]
+    if prov.get("version"):
+        meta.append(f"tradewar {prov.get('version')} ({prov.get('git_revision', 'unknown')})")
+    for key, label in (("replicates", "replicates"), ("seed", "seed"),
+                       ("result_hash", "result hash")):
+        if prov.get(key):
+            meta.append(f"{label} {prov[key]}")
+    doc.p(" · ".join(meta), "meta")
+    desc = out.scenario.get("description") if isinstance(out.scenario, dict) else None
+    if isinstance(desc, str) and desc:
+        doc.p(desc)
+
+    sections = []
+    if "run" in out.kinds:
+        sections += [("fan-charts", "Fan charts"), ("key-series", "Key series"),
+                     ("outcomes", "Per-replicate outcomes")]
+    if "compare" in out.kinds:
+        sections.append(("compare", "Paired differences"))
+    if "sweep" in out.kinds:
+        sections.append(("sweep", "Sweep"))
+    if "bench" in out.kinds:
+        sections.append(("bench", "Scaling benchmark"))
+    if out.scenario_text is not None:
+        sections.append(("scenario", "Scenario"))
+    if out.provenance_text is not None:
+        sections.append(("provenance", "Provenance"))
+    sections.append(("conventions", "Conventions"))
+    doc.add("<nav><ul>\n" + "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>\n'
+                                    for a, t in sections) + "</ul></nav>\n")
+
+    def figures(section):
+        for item in charts.items:
+            if item["section"] == section:
+                doc.figure(folder, item)
+
+    if "run" in out.kinds:
+        r = results["run"]
+        doc.h(2, "Fan charts", "fan-charts")
+        figures("run")
+        if r["not_charted"]:
+            doc.p("Indicators of summary.csv not charted here: " + ", ".join(r["not_charted"])
+                  + ".", "note")
+        doc.h(2, "Key series", "key-series")
+        doc.p("The charted series on the last output date, and the peak of the median over "
+              "the run. Numbers as in summary.csv.")
+        doc.table("key-series-table", ["chart", "series", "indicator", "region", "partner",
+                                       "sector", "date", "mean", "p05", "p50", "p95",
+                                       "peak p50", "peak date"], r["end_rows"])
+        doc.h(2, "Per-replicate outcomes", "outcomes")
+        figures("outcomes")
+        doc.p("Means across replicates with 95% confidence intervals: t-based for continuous "
+              "outcomes (mean ± t(0.975, n−1)·sd/√n), Wilson score for 0/1 outcomes (shown "
+              "as probabilities). sd is the sample standard deviation.")
+        doc.table("outcomes-table", ["outcome", "unit", "n", "mean", "sd", "95% CI low",
+                                     "95% CI high", "interval"], r["outcome_rows"])
+        if r["skipped"]:
+            doc.p("Non-numeric columns of replicates.csv not summarised: "
+                  + ", ".join(r["skipped"]) + ".", "note")
+    if "compare" in out.kinds:
+        r = results["compare"]
+        doc.h(2, "Paired differences", "compare")
+        figures("compare")
+        doc.p("Paired differences on the last output date (paired.csv).")
+        doc.table("paired-table", ["chart", "series", "indicator", "region", "partner",
+                                   "sector", "date", "mean_diff", "sd_diff", "ci_low",
+                                   "ci_high", "CI excludes 0"], r["rows"])
+    if "sweep" in out.kinds:
+        r = results["sweep"]
+        doc.h(2, "Sweep", "sweep")
+        doc.p(f"Parameters: {', '.join(r['params'])} (varying: "
+              f"{', '.join(r['varying']) or 'none'}). Outcomes: {', '.join(r['outcomes'])}.")
+        figures("sweep")
+        if r["tornado_rows"]:
+            doc.table("tornado-table", ["outcome", "parameter", "overall mean",
+                                        "mean at lowest value", "mean at highest value",
+                                        "swing (max − min)"], r["tornado_rows"])
+        if r["sens"] is not None:
+            cols = SENSITIVITY_COLUMNS + ([r["has_total"]] if r["has_total"] else [])
+            doc.table("sensitivity-table", cols,
+                      [[row[c] if c in ("parameter", "outcome") else float(row[c])
+                        for c in cols] for _, row in r["sens"].iterrows()])
+        pts = r["points"]
+        shown = pts.head(200)
+        doc.table("sweep-table", list(shown.columns),
+                  [[_cell(v) for v in row] for row in shown.itertuples(index=False)])
+        if len(pts) > len(shown):
+            doc.p(f"First {len(shown)} of {len(pts)} points shown.", "note")
+    if "bench" in out.kinds:
+        r = results["bench"]
+        doc.h(2, "Scaling benchmark", "bench")
+        figures("bench")
+        for n in r["notes"]:
+            doc.p(f"bench.csv: {n}.", "note")
+        doc.table("bench-table", ["series", "workers", "median seconds", "speedup",
+                                  "efficiency"] + (["median rate"] if r["has_rate"] else []),
+                  [row if r["has_rate"] else row[:-1] for row in r["rows"]])
+    if out.scenario_text is not None:
+        doc.h(2, "Scenario", "scenario")
+        sc = out.scenario
+        doc.p(f"{sc.get('name', name)}: {sc.get('start', '?')} to {sc.get('end', '?')}.")
+        if measures:
+            doc.p("Tariff measures of the scenario, in file order (measures effective before "
+                  "the first output date are in force from the start and not marked on the "
+                  "charts).")
+            doc.table("measures-table", ["effective", "announced", "end", "measure", "imposer",
+                                         "target", "sectors", "rate", "coverage", "note"],
+                      [[m["effective_text"], m["announced"], m["end"], m["measure"],
+                        m["imposer"], m["target"], m["sectors"], str(m["rate"]),
+                        str(m["coverage"]), m["note"]] for m in measures])
+        doc.add("<details><summary>scenario.yaml as run</summary>\n<pre>"
+                + html.escape(out.scenario_text) + "</pre>\n</details>\n")
+    if out.provenance_text is not None:
+        doc.h(2, "Provenance", "provenance")
+        doc.table("provenance-table", ["key", "value"],
+                  [[k, v if isinstance(v, str) else json.dumps(v)]
+                   for k, v in out.provenance.items()])
+    doc.h(2, "Conventions", "conventions")
+    doc.add("<ul>\n" + "".join(f"<li>{html.escape(t)}</li>\n" for t in [
+        "Fan charts: dark line the median across replicates (p50); darker fill the 50% band "
+        "(p25–p75 when summary.csv has them, else the normal approximation median ± 0.674 sd, "
+        "clipped to the 90% band); light fill the 90% band p05–p95.",
+        "Thin vertical lines: dates on which a tariff measure of the scenario takes effect; "
+        "labels are thinned so they do not overlap.",
+        "Table numbers are printed with 6 significant digits (%.6g); each numeric cell "
+        "carries the full value in its data-value attribute.",
+        "Units: tariff rates and shares in percent, trade flows in USD million per day, "
+        "welfare in percent change of real income; outcome units follow the column name "
+        "suffix (_usd_bn, _pct, _days).",
+        "Made by analysis/report.py; see analysis/README.md.",
+    ]) + "</ul>\n")
+    doc.add("</body>\n</html>\n")
+    return doc.text()
+
+
+def _cell(v):
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v)
+    try:
+        import numpy as np
+        if isinstance(v, np.generic):
+            return float(v)
+    except ImportError:
+        pass
+    return str(v)
+
+
+# ----------------------------------------------------------------------------------------
+# Driver
+
+def report_dir_for(outdir, out_arg):
+    dest = os.path.abspath(out_arg) if out_arg else os.path.join(os.path.abspath(outdir), "report")
+    parent = os.path.dirname(dest.rstrip(os.sep)) or os.sep
+    if not os.path.isdir(parent):
+        raise ReportError(f"--out: {parent} is not a directory")
+    if os.path.lexists(dest):
+        if not os.path.isdir(dest) or os.path.islink(dest):
+            raise ReportError(f"{dest} exists and is not a report directory")
+        if os.listdir(dest) and not os.path.isfile(os.path.join(dest, "report.html")):
+            raise ReportError(f"{dest} exists and holds no report.html: refusing to replace it")
+    src = os.path.abspath(outdir)
+    if src == dest or src.startswith(dest.rstrip(os.sep) + os.sep):
+        raise ReportError(f"--out {dest} would replace the output directory itself")
+    return dest
+
+
+def write_report(out, dest):
+    parent = os.path.dirname(dest.rstrip(os.sep)) or os.sep
+    stage = tempfile.mkdtemp(prefix=".report-", dir=parent)
+    try:
+        charts = Charts(stage, out.name)
+        measures = tariff_measures(out.scenario)
+        frames = [d for d in (out.summary, out.paired) if d is not None]
+        markers = []
+        if frames:
+            first = min(d["date"].min() for d in frames).date()
+            last = max(d["date"].max() for d in frames).date()
+            markers = measure_markers(measures, first, last)
+        results = {}
+        if "run" in out.kinds:
+            results["run"] = run_section(out, charts, markers)
+        if "compare" in out.kinds:
+            results["compare"] = compare_section(out, charts, markers)
+        if "sweep" in out.kinds:
+            results["sweep"] = sweep_section(out, charts)
+        if "bench" in out.kinds:
+            results["bench"] = bench_section(out, charts)
+        text = build_html(out, charts, stage, results, measures)
+        with open(os.path.join(stage, "report.html"), "w", encoding="utf-8") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(stage, 0o777 & ~umask)
+        old = None
+        if os.path.lexists(dest):
+            old = tempfile.mkdtemp(prefix=".report-old-", dir=parent)
+            os.rmdir(old)
+            os.rename(dest, old)
+        try:
+            os.rename(stage, dest)
+        except OSError:
+            if old:
+                os.rename(old, dest)
+            raise
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+        return charts.items
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        prog=PROG, description="Charts and a self-contained HTML report from a tradewar "
+                               "output directory (run, compare, sweep or bench).")
+    ap.add_argument("outdir", metavar="OUTDIR", help="the output directory to report on")
+    ap.add_argument("--out", metavar="REPORTDIR",
+                    help="where to write the report (default: OUTDIR/report); replaced "
+                         "atomically when it holds an earlier report")
+    ap.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    args = ap.parse_args(argv)
+    try:
+        out = load_output(args.outdir)
+        dest = report_dir_for(args.outdir, args.out)
+    except ReportError as e:
+        print(f"{PROG}: {args.outdir}: {e}", file=sys.stderr)
+        return 2
+    try:
+        items = write_report(out, dest)
+    except ReportError as e:
+        print(f"{PROG}: {args.outdir}: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"{PROG}: {args.outdir}: cannot write the report: {e}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"{PROG}: wrote {os.path.join(dest, 'report.html')} and {len(items)} charts")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
