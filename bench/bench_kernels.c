@@ -1,0 +1,255 @@
+/* bench_kernels.c - the two bare kernels tw_bench measures the model against.
+ *
+ * The reference kernel is what the firm step would cost with no economics in it: the same
+ * structure-of-arrays storage (a uint8 and four float arrays of the same length, split
+ * into the same cells of per_cell firms), the same blocks of TW_BLOCK firms dealt out by
+ * tw_exec_for, the same TW_NPART partial sums per block combined by tw_reduce_blocks, and
+ * one Philox4x32-10 draw (tw_rng_words) per firm per day. It reads the five arrays and
+ * writes two, as the firm step does, so both move the same bytes. Its result hash folds
+ * every day's reduced sums, so it is a pure function of (seed, firms, days) whatever the
+ * thread count.
+ *
+ * The triad is STREAM's a[i] = b[i] + s * c[i] with OpenMP, over arrays much larger than
+ * the last-level cache, first touched by the threads that use them; it gives the memory
+ * bandwidth of this machine, measured in the same run as the model.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "tw_bench.h"
+#include "tw_trade_internal.h"
+
+/* A purpose the model does not use (its own are TW_PURPOSE_*). */
+#define TWB_PURPOSE_REFERENCE 0x7b
+
+/* Reads origin, size, ref, clock and stock; writes clock and stock. */
+const double twb_reference_bytes = 1.0 + 4 * 4.0 + 2 * 4.0;
+
+typedef struct {
+    size_t per_cell, nblk;
+    uint8_t *origin;
+    float *size, *ref, *clock, *stock;
+    double *partials; /* [TW_NCELL * nblk][TW_NPART] */
+    tw_rng_key key;
+    uint32_t day;
+} twb__ref;
+
+static void twb__ref_range(const twb__ref *r, size_t item, size_t *base, size_t *lo, size_t *hi) {
+    size_t c = item / r->nblk, b = item % r->nblk;
+    *base = c * r->per_cell;
+    *lo = b * TW_BLOCK;
+    *hi = *lo + TW_BLOCK < r->per_cell ? *lo + TW_BLOCK : r->per_cell;
+}
+
+static void twb__ref_init_block(void *vctx, size_t item) {
+    twb__ref *r = vctx;
+    size_t base, lo, hi;
+    twb__ref_range(r, item, &base, &lo, &hi);
+    float sz = 1.0f / (float)r->per_cell;
+    for (size_t k = base + lo; k < base + hi; k++) {
+        r->origin[k] = (uint8_t)(k % TW_NREG);
+        r->size[k] = sz;
+        r->ref[k] = 0.125f * (float)(k % TW_NREG);
+        r->clock[k] = 0.0f;
+        r->stock[k] = 0.0f;
+    }
+}
+
+/* One block of one cell: the bare hot loop. */
+static void twb__ref_block(void *vctx, size_t item) {
+    twb__ref *r = vctx;
+    size_t base, lo, hi;
+    twb__ref_range(r, item, &base, &lo, &hi);
+    const uint8_t *origin = r->origin + base;
+    const float *size = r->size + base, *ref = r->ref + base;
+    float *clock = r->clock + base, *stock = r->stock + base;
+    double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
+    for (size_t k = lo; k < hi; k++) {
+        uint32_t w[4];
+        tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
+        int o = origin[k] % TW_NREG;
+        float cl = 0.5f * clock[k] + tw_u01f(w[0]);
+        float st = 0.5f * stock[k] + tw_u01f(w[1]);
+        clock[k] = cl;
+        stock[k] = st;
+        float sz = size[k];
+        share[o] += sz;
+        buy[o] += (double)(sz * st);
+        price += (double)(sz * ref[k]);
+        held += (double)(sz * cl);
+    }
+    double *out = r->partials + item * TW_NPART;
+    for (int o = 0; o < TW_NREG; o++) {
+        out[TW_PART_SHARE + o] = share[o];
+        out[TW_PART_PURCHASE + o] = buy[o];
+    }
+    out[TW_PART_PRICE] = price;
+    out[TW_PART_STOCK] = held;
+}
+
+static void twb__ref_free(twb__ref *r) {
+    free(r->origin);
+    free(r->size);
+    free(r->ref);
+    free(r->clock);
+    free(r->stock);
+    free(r->partials);
+    memset(r, 0, sizeof *r);
+}
+
+tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, int threads, int repeats,
+                        twb_times *tm, uint64_t *hash, bool *repeats_agree, tw_err *err) {
+    memset(tm, 0, sizeof *tm);
+    *repeats_agree = true;
+    twb__ref r;
+    memset(&r, 0, sizeof r);
+    r.per_cell = (size_t)per_cell;
+    r.nblk = tw_block_count(r.per_cell);
+    size_t n = r.per_cell * TW_NCELL, items = TW_NCELL * r.nblk;
+    r.origin = malloc(n);
+    r.size = malloc(n * sizeof *r.size);
+    r.ref = malloc(n * sizeof *r.ref);
+    r.clock = malloc(n * sizeof *r.clock);
+    r.stock = malloc(n * sizeof *r.stock);
+    r.partials = malloc(items * TW_NPART * sizeof *r.partials);
+    if (r.origin == NULL || r.size == NULL || r.ref == NULL || r.clock == NULL ||
+        r.stock == NULL || r.partials == NULL) {
+        twb__ref_free(&r);
+        return tw_err_set(err, TW_ENOMEM, "out of memory for the reference kernel (%zu firms)", n);
+    }
+    r.key = tw_rng_key_make(seed, 0);
+    tw_exec ex = {threads};
+    for (int rep = 0; rep < repeats; rep++) {
+        tw_exec_for(&ex, items, twb__ref_init_block, &r); /* untimed; first touch */
+        uint64_t h = TWB_FNV_INIT;
+        double t0 = twb_now();
+        for (int d = 0; d < days; d++) {
+            r.day = (uint32_t)d;
+            tw_exec_for(&ex, items, twb__ref_block, &r);
+            for (size_t c = 0; c < TW_NCELL; c++) {
+                double tot[TW_NPART];
+                tw_reduce_blocks(r.partials + c * r.nblk * TW_NPART, r.nblk, TW_NPART, tot);
+                h = twb_fnv(h, tot, sizeof tot);
+            }
+        }
+        double t1 = twb_now();
+        twb_times_add(tm, t1 - t0);
+        if (rep == 0) *hash = h;
+        else if (h != *hash) *repeats_agree = false;
+    }
+    twb__ref_free(&r);
+    twb_times_finish(tm);
+    return TW_OK;
+}
+
+/* --- triad --- */
+
+static void *twb__alloc_doubles(size_t n) {
+    size_t bytes = n * sizeof(double);
+    bytes = (bytes + 63) / 64 * 64;
+    return aligned_alloc(64, bytes);
+}
+
+tw_status twb_triad(size_t n, int threads, int repeats, twb_times *tm, uint64_t *hash,
+                    tw_err *err) {
+    memset(tm, 0, sizeof *tm);
+    double *a = twb__alloc_doubles(n), *b = twb__alloc_doubles(n), *c = twb__alloc_doubles(n);
+    if (a == NULL || b == NULL || c == NULL) {
+        free(a);
+        free(b);
+        free(c);
+        return tw_err_set(err, TW_ENOMEM, "out of memory for the triad (3 x %zu MiB)",
+                          n * sizeof(double) >> 20);
+    }
+    long long nn = (long long)n;
+    const double s = 3.0;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long long i = 0; i < nn; i++) {
+        a[i] = 0.0;
+        b[i] = 1.0;
+        c[i] = 2.0;
+    }
+    for (int rep = -1; rep < repeats; rep++) { /* rep -1: warm-up, untimed */
+        double t0 = twb_now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (long long i = 0; i < nn; i++) a[i] = b[i] + s * c[i];
+        double t1 = twb_now();
+        if (rep >= 0) twb_times_add(tm, t1 - t0);
+    }
+    long long bad = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : bad)
+    for (long long i = 0; i < nn; i++) bad += (a[i] != 7.0);
+    uint64_t h = twb_fnv(TWB_FNV_INIT, &n, sizeof n);
+    for (size_t i = 0; i < n; i += (n / 1024 + 1)) h = twb_fnv(h, &a[i], sizeof a[i]);
+    free(a);
+    free(b);
+    free(c);
+    twb_times_finish(tm);
+    if (bad != 0)
+        return tw_err_set(err, TW_ERUNTIME, "triad: %lld of %zu elements wrong", bad, n);
+    *hash = h;
+    return TW_OK;
+}
+
+/* --- last-level cache size, from sysfs --- */
+
+static bool twb__read_line(const char *path, char *buf, size_t n) {
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) return false;
+    bool ok = fgets(buf, (int)n, fp) != NULL;
+    fclose(fp);
+    if (ok) buf[strcspn(buf, "\n")] = '\0';
+    return ok;
+}
+
+static size_t twb__parse_size(const char *s) {
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s) return 0;
+    if (*end == 'K') v <<= 10;
+    else if (*end == 'M') v <<= 20;
+    else if (*end == 'G') v <<= 30;
+    return (size_t)v;
+}
+
+size_t twb_llc_bytes(void) {
+    enum { MAXSHARED = 256 };
+    char path[256], buf[1024];
+    /* The highest cache level cpu0 has, and which index holds it. */
+    int level = 0, index = -1;
+    for (int i = 0; i < 16; i++) {
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+        if (!twb__read_line(path, buf, sizeof buf)) continue;
+        int l = atoi(buf);
+        if (l > level) {
+            level = l;
+            index = i;
+        }
+    }
+    if (index < 0) return 0;
+    /* Sum the size of every distinct instance (one per shared_cpu_list). */
+    static char seen[MAXSHARED][128];
+    int nseen = 0;
+    size_t total = 0;
+    long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+    if (ncpu < 1) ncpu = 1;
+    for (long cpu = 0; cpu < ncpu && nseen < MAXSHARED; cpu++) {
+        char shared[128], size[64];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%ld/cache/index%d/shared_cpu_list",
+                 cpu, index);
+        if (!twb__read_line(path, shared, sizeof shared)) continue;
+        bool dup = false;
+        for (int j = 0; j < nseen && !dup; j++) dup = strcmp(seen[j], shared) == 0;
+        if (dup) continue;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%ld/cache/index%d/size", cpu,
+                 index);
+        if (!twb__read_line(path, size, sizeof size)) continue;
+        memcpy(seen[nseen++], shared, sizeof shared);
+        total += twb__parse_size(size);
+    }
+    return total;
+}

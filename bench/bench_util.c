@@ -1,0 +1,151 @@
+/* bench_util.c - timing, medians, FNV-1a, peak memory and CSV rows for tw_bench.
+ *
+ * Kept apart from the measurements so that every measurement reports in the same way:
+ * medians of repeated wall-clock timings with their min and max, and one CSV row format
+ * (the columns that the analysis tool reads).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "tw_bench.h"
+#include "tw_build_info.h"
+
+double twb_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void twb_times_add(twb_times *tm, double seconds) {
+    if (tm->repeats < TWB_MAX_REPEATS) tm->t[tm->repeats++] = seconds;
+}
+
+static int twb__cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void twb_times_finish(twb_times *tm) {
+    if (tm->repeats <= 0) {
+        tm->median = tm->min = tm->max = NAN;
+        return;
+    }
+    double s[TWB_MAX_REPEATS];
+    memcpy(s, tm->t, (size_t)tm->repeats * sizeof *s);
+    qsort(s, (size_t)tm->repeats, sizeof *s, twb__cmp);
+    int n = tm->repeats;
+    tm->median = (n % 2 == 1) ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    tm->min = s[0];
+    tm->max = s[n - 1];
+}
+
+uint64_t twb_fnv(uint64_t h, const void *data, size_t n) {
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+double twb_maxrss_mb(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return NAN;
+    return (double)ru.ru_maxrss / 1024.0; /* Linux: kilobytes */
+}
+
+const char *const twb_csv_header =
+    "kind,level,threads,ranks,firms,replicates,repeats,seconds_median,seconds_min,"
+    "seconds_max,rate,rate_unit,efficiency,bytes_per_firm,peak_rss_mb,bandwidth_gbs,"
+    "fraction_of_bandwidth,result_hash,compiler,cflags,git_revision";
+
+void twb_row_init(twb_row *r, const char *kind, const char *level) {
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->level = level;
+    r->threads = -1;
+    r->ranks = 1;
+    r->firms = -1;
+    r->replicates = -1;
+    r->repeats = -1;
+    r->sec_median = r->sec_min = r->sec_max = NAN;
+    r->rate = NAN;
+    r->rate_unit = "";
+    r->efficiency = NAN;
+    r->bytes_per_firm = r->peak_rss_mb = r->bandwidth_gbs = r->fraction = NAN;
+}
+
+void twb_row_times(twb_row *r, const twb_times *tm) {
+    r->repeats = tm->repeats;
+    r->sec_median = tm->median;
+    r->sec_min = tm->min;
+    r->sec_max = tm->max;
+}
+
+FILE *twb_csv_open(const char *path) {
+    FILE *fp = fopen(path, "a");
+    if (fp == NULL) return NULL;
+    if (fseek(fp, 0, SEEK_END) == 0 && ftell(fp) == 0) fprintf(fp, "%s\n", twb_csv_header);
+    return fp;
+}
+
+/* A text field, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+static void twb__text(FILE *fp, const char *s) {
+    if (s == NULL) s = "";
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *c = s; *c; c++) {
+        if (*c == '"') fputc('"', fp);
+        fputc(*c, fp);
+    }
+    fputc('"', fp);
+}
+
+static void twb__num(FILE *fp, double v) {
+    if (!isnan(v)) fprintf(fp, "%.9g", v);
+    fputc(',', fp);
+}
+
+static void twb__int(FILE *fp, int64_t v) {
+    if (v >= 0) fprintf(fp, "%lld", (long long)v);
+    fputc(',', fp);
+}
+
+void twb_csv_write(FILE *fp, const twb_row *r) {
+    twb__text(fp, r->kind);
+    fputc(',', fp);
+    twb__text(fp, r->level);
+    fputc(',', fp);
+    twb__int(fp, r->threads);
+    twb__int(fp, r->ranks);
+    twb__int(fp, r->firms);
+    twb__int(fp, r->replicates);
+    twb__int(fp, r->repeats);
+    twb__num(fp, r->sec_median);
+    twb__num(fp, r->sec_min);
+    twb__num(fp, r->sec_max);
+    twb__num(fp, r->rate);
+    twb__text(fp, r->rate_unit);
+    fputc(',', fp);
+    twb__num(fp, r->efficiency);
+    twb__num(fp, r->bytes_per_firm);
+    twb__num(fp, r->peak_rss_mb);
+    twb__num(fp, r->bandwidth_gbs);
+    twb__num(fp, r->fraction);
+    if (r->has_hash) fprintf(fp, "%016llx", (unsigned long long)r->hash);
+    fputc(',', fp);
+    twb__text(fp, TW_COMPILER);
+    fputc(',', fp);
+    twb__text(fp, TW_CFLAGS);
+    fputc(',', fp);
+    twb__text(fp, TW_GIT_REVISION);
+    fputc('\n', fp);
+    fflush(fp);
+}

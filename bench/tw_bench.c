@@ -1,0 +1,802 @@
+/* tw_bench.c - the benchmark program: command line, what to measure, the table, the checks.
+ *
+ * Measures, in one run and on one machine (see tw_bench.h and bench/README.md):
+ *   triad       memory bandwidth, STREAM-like, per thread count;
+ *   firm        the full model's firm step (tw_trade_model.create untimed, .step timed),
+ *               strong scaling (fixed firms) and weak scaling (firms x threads), plus one
+ *               untimed run that counts how often the step draws random numbers;
+ *   reference   the bare reference kernel at the same size, and the firm/reference ratio;
+ *   replicates  tw_run with replicate-level parallelism: strong (fixed replicates) and weak
+ *               (replicates = threads), and a cross-check at agent level;
+ *   memory      bytes of state per firm and ru_maxrss for one size (one process per size:
+ *               ru_maxrss is a process-lifetime peak, so bench/run calls it per size);
+ *   mpi         a row that says "not built": the project has no MPI support yet.
+ * Each timing is the median of repeats, printed with its min and max. Every run has a result
+ * hash; the hashes of one problem must agree across thread counts and repeats, which is
+ * checked here: "hash ok", or "HASH MISMATCH" and exit status 3 (after writing everything).
+ * No timing is ever compared with a threshold.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tw_bench.h"
+#include "tw_build_info.h"
+
+#ifndef TWB_SOURCE_DIR
+#define TWB_SOURCE_DIR "."
+#endif
+
+enum {
+    TWB_M_FIRM = 1,
+    TWB_M_REF = 2,
+    TWB_M_REPS = 4,
+    TWB_M_TRIAD = 8,
+    TWB_M_MPI = 16,
+    TWB_M_MEMORY = 32,
+    TWB_M_ALL = TWB_M_FIRM | TWB_M_REF | TWB_M_REPS | TWB_M_TRIAD | TWB_M_MPI
+};
+
+#define TWB_MAX_T 64
+#define TWB_MAX_ROWS 1024
+#define TWB_EXIT_MISMATCH 3
+
+typedef struct {
+    unsigned modes;
+    const char *scenario;
+    const char *sets[TWB_MAX_SETS];
+    int nsets;
+    int64_t firms, weak_firms, rep_firms, replicates;
+    int days, rep_days, repeats;
+    int threads[TWB_MAX_T], nthreads;
+    double triad_mb;
+    bool quick;
+    const char *csv;
+} twb_args;
+
+static void twb__help(FILE *fp) {
+    fprintf(fp,
+            "usage: tw_bench [options]\n"
+            "\n"
+            "Benchmarks the tradewar firm step, replicates and scaling, against a bare reference\n"
+            "kernel and a STREAM-like triad measured in the same run. Prints a table; with\n"
+            "--csv appends the rows to a CSV file (header written when the file is new).\n"
+            "No timing is compared with a threshold; the exit status is 3 when the result hash\n"
+            "of one problem differs between thread counts or repeats (\"HASH MISMATCH\").\n"
+            "\n"
+            "options (VALUE as --flag VALUE or --flag=VALUE):\n"
+            "  --mode LIST      comma-separated: all, firm, reference, replicates, triad, mpi,\n"
+            "                   memory (default all = firm,reference,replicates,triad,mpi;\n"
+            "                   memory is one size per process, see bench/run)\n"
+            "  --scenario FILE  scenario (default %s/scenarios/history-2025.yaml)\n"
+            "  --set KEY=VALUE  scenario override, as tradewar's --set (repeatable)\n"
+            "  --firms N        firms of the firm step and reference kernel, strong scaling, a\n"
+            "                   multiple of %d (regions x sectors; default 1048576, quick 131072)\n"
+            "  --weak-firms N   firms per thread in weak scaling (default --firms)\n"
+            "  --days D         days of the firm step from the scenario's start (default 120,\n"
+            "                   quick 20)\n"
+            "  --threads LIST   thread counts: 1,2,4 or 1-16 or max (default 1,2,4,...,max where\n"
+            "                   max = omp_get_max_threads(); quick 1,2)\n"
+            "  --repeats R      timings per measurement, median reported (default 5, quick 2;\n"
+            "                   the triad takes at least 5 outside quick mode)\n"
+            "  --replicates R   replicates of the strong replicate scaling (default 2 x max\n"
+            "                   threads); weak scaling runs replicates = threads\n"
+            "  --rep-firms N    firms per replicate (default the scenario's; quick 32000)\n"
+            "  --rep-days D     days per replicate (default the scenario's; quick 60)\n"
+            "  --triad-mb MB    MiB per triad array (default max(256, 4 x last-level cache);\n"
+            "                   quick 16, which may be cache-resident)\n"
+            "  --quick          tiny sizes for CI (explicit flags still win)\n"
+            "  --csv FILE       append rows to FILE\n"
+            "  -h, --help       this text\n"
+            "\n"
+            "Thread pinning follows OMP_PROC_BIND / OMP_PLACES (e.g. spread / cores).\n",
+            TWB_SOURCE_DIR, twb_ncell);
+}
+
+static int twb__usage(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+static int twb__usage(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tw_bench: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try tw_bench --help)\n");
+    va_end(ap);
+    return 2;
+}
+
+static bool twb__int(const char *text, int64_t lo, int64_t hi, int64_t *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (text[0] == '\0' || *end != '\0' || errno == ERANGE || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+static int twb__cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* "1,2,4", "1-16", "max", or a mix; sorted, duplicates dropped. */
+static bool twb__threads(const char *text, int *out, int *n) {
+    char buf[512];
+    if (strlen(text) >= sizeof buf) return false;
+    strcpy(buf, text);
+    int cnt = 0, maxt = omp_get_max_threads();
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        int64_t lo, hi;
+        char *dash = strchr(tok, '-');
+        if (strcmp(tok, "max") == 0) {
+            lo = hi = maxt;
+        } else if (dash != NULL) {
+            *dash = '\0';
+            if (!twb__int(tok, 1, TW_MAX_THREADS, &lo) ||
+                !twb__int(dash + 1, 1, TW_MAX_THREADS, &hi) || hi < lo)
+                return false;
+        } else if (!twb__int(tok, 1, TW_MAX_THREADS, &lo)) {
+            return false;
+        } else {
+            hi = lo;
+        }
+        for (int64_t t = lo; t <= hi; t++) {
+            if (cnt >= TWB_MAX_T) return false;
+            out[cnt++] = (int)t;
+        }
+    }
+    if (cnt == 0) return false;
+    qsort(out, (size_t)cnt, sizeof *out, twb__cmp_int);
+    int k = 0;
+    for (int i = 0; i < cnt; i++)
+        if (k == 0 || out[i] != out[k - 1]) out[k++] = out[i];
+    *n = k;
+    return true;
+}
+
+static bool twb__modes(const char *text, unsigned *modes) {
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"all", TWB_M_ALL},          {"firm", TWB_M_FIRM},   {"reference", TWB_M_REF},
+                 {"replicates", TWB_M_REPS},  {"triad", TWB_M_TRIAD}, {"mpi", TWB_M_MPI},
+                 {"memory", TWB_M_MEMORY}};
+    char buf[256];
+    if (strlen(text) >= sizeof buf) return false;
+    strcpy(buf, text);
+    *modes = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        bool found = false;
+        for (size_t i = 0; i < sizeof names / sizeof names[0] && !found; i++)
+            if (strcmp(tok, names[i].name) == 0) {
+                *modes |= names[i].bit;
+                found = true;
+            }
+        if (!found) return false;
+    }
+    return *modes != 0;
+}
+
+/* 0: parsed; 1: --help printed; 2: usage error (message printed). */
+static int twb__parse(int argc, char **argv, twb_args *a) {
+    static char scenario[4096];
+    memset(a, 0, sizeof *a);
+    a->modes = TWB_M_ALL;
+    a->firms = a->weak_firms = a->rep_firms = a->replicates = -1;
+    a->days = a->rep_days = a->repeats = -1;
+    a->triad_mb = -1.0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            twb__help(stdout);
+            return 1;
+        }
+        if (strcmp(arg, "--quick") == 0) {
+            a->quick = true;
+            continue;
+        }
+        static const char *const valued[] = {"--mode",       "--scenario", "--set",
+                                             "--firms",      "--weak-firms", "--days",
+                                             "--threads",    "--repeats",  "--replicates",
+                                             "--rep-firms",  "--rep-days", "--triad-mb",
+                                             "--csv",        NULL};
+        const char *flag = NULL, *v = NULL;
+        for (int k = 0; valued[k] != NULL && flag == NULL; k++) {
+            size_t n = strlen(valued[k]);
+            if (strncmp(arg, valued[k], n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
+                flag = valued[k];
+                if (arg[n] == '=') v = arg + n + 1;
+                else if (i + 1 < argc) v = argv[++i];
+                else return twb__usage("%s: missing value", flag);
+            }
+        }
+        if (flag == NULL) {
+            if (arg[0] == '-') return twb__usage("unknown option '%s'", arg);
+            return twb__usage("unexpected argument '%s'", arg);
+        }
+        int64_t x;
+        if (strcmp(flag, "--mode") == 0) {
+            if (!twb__modes(v, &a->modes))
+                return twb__usage("--mode: expected a comma-separated list of all, firm, "
+                                  "reference, replicates, triad, mpi, memory (got '%s')",
+                                  v);
+        } else if (strcmp(flag, "--scenario") == 0) {
+            a->scenario = v;
+        } else if (strcmp(flag, "--set") == 0) {
+            if (a->nsets >= TWB_MAX_SETS) return twb__usage("--set: at most %d overrides", TWB_MAX_SETS);
+            if (strchr(v, '=') == NULL)
+                return twb__usage("--set: expected KEY=VALUE (got '%s')", v);
+            a->sets[a->nsets++] = v;
+        } else if (strcmp(flag, "--firms") == 0 || strcmp(flag, "--weak-firms") == 0 ||
+                   strcmp(flag, "--rep-firms") == 0) {
+            if (!twb__int(v, twb_ncell, (int64_t)100000000 * twb_ncell, &x) || x % twb_ncell != 0)
+                return twb__usage("%s: expected a positive multiple of 32 (4 regions x 8 "
+                                  "sectors) (got '%s')",
+                                  flag, v);
+            if (strcmp(flag, "--firms") == 0) a->firms = x;
+            else if (strcmp(flag, "--weak-firms") == 0) a->weak_firms = x;
+            else a->rep_firms = x;
+        } else if (strcmp(flag, "--days") == 0 || strcmp(flag, "--rep-days") == 0) {
+            if (!twb__int(v, 2, TW_MAX_DAYS, &x))
+                return twb__usage("%s: expected an integer from 2 to 3660 (got '%s')", flag, v);
+            if (strcmp(flag, "--days") == 0) a->days = (int)x;
+            else a->rep_days = (int)x;
+        } else if (strcmp(flag, "--threads") == 0) {
+            if (!twb__threads(v, a->threads, &a->nthreads))
+                return twb__usage("--threads: expected counts from 1 to 1024 such as 1,2,4 or "
+                                  "1-16 or max, at most 64 of them (got '%s')",
+                                  v);
+        } else if (strcmp(flag, "--repeats") == 0) {
+            if (!twb__int(v, 1, TWB_MAX_REPEATS, &x))
+                return twb__usage("--repeats: expected an integer from 1 to 100 (got '%s')", v);
+            a->repeats = (int)x;
+        } else if (strcmp(flag, "--replicates") == 0) {
+            if (!twb__int(v, 1, 100000, &x))
+                return twb__usage("--replicates: expected an integer from 1 to 100000 (got "
+                                  "'%s')",
+                                  v);
+            a->replicates = x;
+        } else if (strcmp(flag, "--triad-mb") == 0) {
+            if (!twb__int(v, 1, 1 << 20, &x))
+                return twb__usage("--triad-mb: expected MiB from 1 to 1048576 (got '%s')", v);
+            a->triad_mb = (double)x;
+        } else if (strcmp(flag, "--csv") == 0) {
+            a->csv = v;
+        }
+    }
+    /* Defaults, by mode. */
+    if (a->firms < 0) a->firms = a->quick ? 32 * 4096 : 32 * 32768;
+    if (a->weak_firms < 0) a->weak_firms = a->firms;
+    if (a->days < 0) a->days = a->quick ? 20 : 120;
+    if (a->repeats < 0) a->repeats = a->quick ? 2 : 5;
+    if (a->rep_firms < 0 && a->quick) a->rep_firms = 32000;
+    if (a->rep_days < 0 && a->quick) a->rep_days = 60;
+    if (a->triad_mb < 0.0 && a->quick) a->triad_mb = 16.0;
+    if (a->nthreads == 0) {
+        int maxt = omp_get_max_threads();
+        if (a->quick) {
+            a->threads[0] = 1;
+            a->threads[1] = 2;
+            a->nthreads = 2;
+        } else {
+            for (int t = 1; t < maxt && a->nthreads < TWB_MAX_T - 1; t *= 2)
+                a->threads[a->nthreads++] = t;
+            a->threads[a->nthreads++] = maxt;
+        }
+    }
+    if (a->replicates < 0) a->replicates = 2 * a->threads[a->nthreads - 1];
+    if (a->scenario == NULL) {
+        snprintf(scenario, sizeof scenario, "%s/scenarios/history-2025.yaml", TWB_SOURCE_DIR);
+        if (access(scenario, R_OK) != 0 && access("scenarios/history-2025.yaml", R_OK) == 0)
+            snprintf(scenario, sizeof scenario, "scenarios/history-2025.yaml");
+        a->scenario = scenario;
+    }
+    return 0;
+}
+
+/* --- results kept for the table and the checks --- */
+
+typedef struct {
+    twb_row rows[TWB_MAX_ROWS];
+    int nrows;
+    FILE *csv;
+    bool mismatch;
+    char checks[32][256];
+    int nchecks;
+} twb_report;
+
+static twb_row *twb__add(twb_report *rp, const twb_row *r) {
+    if (rp->csv != NULL) twb_csv_write(rp->csv, r);
+    if (rp->nrows >= TWB_MAX_ROWS) return NULL;
+    rp->rows[rp->nrows] = *r;
+    return &rp->rows[rp->nrows++];
+}
+
+static void twb__check(twb_report *rp, bool ok, const char *what) {
+    if (!ok) rp->mismatch = true;
+    if (rp->nchecks < 32)
+        snprintf(rp->checks[rp->nchecks++], sizeof rp->checks[0], "%-14s %s", ok ? "hash ok" : "HASH MISMATCH",
+                 what);
+}
+
+static void twb__progress(const char *what, long long firms, int threads) {
+    fprintf(stderr, "tw_bench: %s, %lld firms, %d thread%s\n", what, firms, threads,
+            threads == 1 ? "" : "s");
+}
+
+static const twb_row *twb__find(const twb_report *rp, const char *kind, int threads) {
+    for (int i = 0; i < rp->nrows; i++)
+        if (strcmp(rp->rows[i].kind, kind) == 0 && rp->rows[i].threads == threads)
+            return &rp->rows[i];
+    return NULL;
+}
+
+static double twb__bw(const twb_report *rp, int threads) {
+    const twb_row *r = twb__find(rp, "triad", threads);
+    return r != NULL ? r->bandwidth_gbs : NAN;
+}
+
+/* --- the measurements --- */
+
+static tw_status twb__triad(const twb_args *a, twb_report *rp, tw_err *err) {
+    size_t llc = twb_llc_bytes();
+    double mb = a->triad_mb;
+    if (mb < 0.0) {
+        mb = 4.0 * (double)llc / 1048576.0;
+        if (mb < 256.0) mb = 256.0;
+    }
+    size_t n = (size_t)(mb * 1048576.0 / sizeof(double));
+    int repeats = a->quick ? a->repeats : (a->repeats > 5 ? a->repeats : 5);
+    fprintf(stderr, "tw_bench: triad, 3 arrays of %.0f MiB (last-level cache %.0f MiB)\n", mb,
+            (double)llc / 1048576.0);
+    for (int i = 0; i < a->nthreads; i++) {
+        int t = a->threads[i];
+        twb_times tm;
+        uint64_t h = 0;
+        tw_status st = twb_triad(n, t, repeats, &tm, &h, err);
+        if (st != TW_OK) return st;
+        twb_row r;
+        twb_row_init(&r, "triad", "");
+        r.threads = t;
+        twb_row_times(&r, &tm);
+        r.rate = 24.0 * (double)n / tm.median / 1e9;
+        r.rate_unit = "GB/s";
+        r.bandwidth_gbs = r.rate;
+        r.has_hash = true;
+        r.hash = h;
+        twb__add(rp, &r);
+    }
+    return TW_OK;
+}
+
+static tw_status twb__firm(const twb_args *a, twb_report *rp, double *draw_rate, tw_err *err) {
+    twb_scenario sc;
+    int64_t per_cell = a->firms / twb_ncell;
+    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, per_cell, a->days, &sc, err);
+    if (st != TW_OK) return st;
+    double bpf = twb_bytes_per_firm(sc.per_cell, NULL, 0);
+    /* strong scaling */
+    uint64_t h0 = 0;
+    bool agree = true;
+    double base = NAN;
+    int t0 = a->threads[0];
+    for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+        int t = a->threads[i];
+        twb__progress("firm step (strong)", (long long)a->firms, t);
+        twb_times tm;
+        uint64_t h = 0;
+        bool rep_ok = true;
+        st = twb_firm_step(&sc, t, a->repeats, &tm, &h, &rep_ok, err);
+        if (st != TW_OK) break;
+        if (i == 0) {
+            h0 = h;
+            base = tm.median * t0;
+        }
+        agree = agree && rep_ok && h == h0;
+        twb_row r;
+        twb_row_init(&r, "firm_step_strong", "agents");
+        r.threads = t;
+        r.firms = a->firms;
+        r.replicates = 1;
+        twb_row_times(&r, &tm);
+        r.rate = (double)a->firms * sc.days / tm.median;
+        r.rate_unit = "firm-steps/s";
+        r.efficiency = base / (t * tm.median);
+        r.bytes_per_firm = bpf;
+        r.bandwidth_gbs = twb__bw(rp, t);
+        r.fraction = r.rate * twb_firm_step_bytes / 1e9 / r.bandwidth_gbs;
+        r.has_hash = true;
+        r.hash = h;
+        twb__add(rp, &r);
+    }
+    if (st == TW_OK) {
+        char what[200];
+        snprintf(what, sizeof what, "firm step, %lld firms x %d days: same hash %016llx at every "
+                 "thread count and repeat", (long long)a->firms, sc.days, (unsigned long long)h0);
+        twb__check(rp, agree, what);
+        int tmax = a->threads[a->nthreads - 1];
+        uint64_t hd = 0;
+        fprintf(stderr, "tw_bench: counting the firm step's Philox draws (untimed), %d threads\n",
+                tmax);
+        st = twb_firm_draw_rate(&sc, tmax, draw_rate, &hd, err);
+        if (st == TW_OK) {
+            snprintf(what, sizeof what, "firm step, draw-counting run equals the timed runs");
+            twb__check(rp, hd == h0, what);
+        }
+    }
+    twb_scenario_free(&sc);
+    if (st != TW_OK) return st;
+    /* weak scaling: weak_firms per thread */
+    base = NAN;
+    for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+        int t = a->threads[i];
+        int64_t firms = a->weak_firms * t;
+        twb__progress("firm step (weak)", (long long)firms, t);
+        st = twb_scenario_load(a->scenario, a->sets, a->nsets, firms / twb_ncell, a->days, &sc,
+                               err);
+        if (st != TW_OK) break;
+        twb_times tm;
+        uint64_t h = 0;
+        bool rep_ok = true;
+        st = twb_firm_step(&sc, t, a->repeats, &tm, &h, &rep_ok, err);
+        if (st == TW_OK) {
+            if (i == 0) base = tm.median;
+            twb_row r;
+            twb_row_init(&r, "firm_step_weak", "agents");
+            r.threads = t;
+            r.firms = firms;
+            r.replicates = 1;
+            twb_row_times(&r, &tm);
+            r.rate = (double)firms * sc.days / tm.median;
+            r.rate_unit = "firm-steps/s";
+            r.efficiency = base / tm.median;
+            r.bytes_per_firm = twb_bytes_per_firm(sc.per_cell, NULL, 0);
+            r.bandwidth_gbs = twb__bw(rp, t);
+            r.fraction = r.rate * twb_firm_step_bytes / 1e9 / r.bandwidth_gbs;
+            r.has_hash = true;
+            r.hash = h;
+            twb__add(rp, &r);
+            if (!rep_ok) {
+                char what[200];
+                snprintf(what, sizeof what, "firm step (weak), %lld firms, %d threads: repeats "
+                         "differ", (long long)firms, t);
+                twb__check(rp, false, what);
+            }
+        }
+        twb_scenario_free(&sc);
+    }
+    return st;
+}
+
+static tw_status twb__reference(const twb_args *a, twb_report *rp, tw_err *err) {
+    /* The seed and days of the firm step's scenario, so both do the same amount of work. */
+    twb_scenario sc;
+    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
+                                     a->days, &sc, err);
+    if (st != TW_OK) return st;
+    uint32_t seed = sc.spec.seed;
+    int days = sc.days;
+    double bpf = twb_bytes_per_firm(sc.per_cell, NULL, 0);
+    twb_scenario_free(&sc);
+    uint64_t h0 = 0;
+    bool agree = true;
+    double base = NAN;
+    for (int i = 0; i < a->nthreads; i++) {
+        int t = a->threads[i];
+        twb__progress("reference kernel", (long long)a->firms, t);
+        twb_times tm;
+        uint64_t h = 0;
+        bool rep_ok = true;
+        st = twb_reference(a->firms / twb_ncell, days, seed, t, a->repeats, &tm, &h, &rep_ok, err);
+        if (st != TW_OK) return st;
+        if (i == 0) {
+            h0 = h;
+            base = tm.median * a->threads[0];
+        }
+        agree = agree && rep_ok && h == h0;
+        twb_row r;
+        twb_row_init(&r, "reference_kernel", "agents");
+        r.threads = t;
+        r.firms = a->firms;
+        r.replicates = 1;
+        twb_row_times(&r, &tm);
+        r.rate = (double)a->firms * days / tm.median;
+        r.rate_unit = "firm-steps/s";
+        r.efficiency = base / (t * tm.median);
+        r.bytes_per_firm = bpf;
+        r.bandwidth_gbs = twb__bw(rp, t);
+        r.fraction = r.rate * twb_reference_bytes / 1e9 / r.bandwidth_gbs;
+        r.has_hash = true;
+        r.hash = h;
+        twb__add(rp, &r);
+    }
+    char what[200];
+    snprintf(what, sizeof what, "reference kernel, %lld firms x %d days: same hash %016llx at "
+             "every thread count and repeat", (long long)a->firms, days, (unsigned long long)h0);
+    twb__check(rp, agree, what);
+    return TW_OK;
+}
+
+static void twb__ratios(const twb_args *a, twb_report *rp) {
+    for (int i = 0; i < a->nthreads; i++) {
+        int t = a->threads[i];
+        const twb_row *f = twb__find(rp, "firm_step_strong", t);
+        const twb_row *ref = twb__find(rp, "reference_kernel", t);
+        if (f == NULL || ref == NULL) continue;
+        twb_row r;
+        twb_row_init(&r, "firm_vs_reference", "agents");
+        r.threads = t;
+        r.firms = a->firms;
+        r.replicates = 1;
+        r.rate = f->rate / ref->rate;
+        r.rate_unit = "ratio";
+        twb__add(rp, &r);
+    }
+}
+
+static tw_status twb__replicates(const twb_args *a, twb_report *rp, int64_t *rep_firms,
+                                 int *rep_days, tw_err *err) {
+    twb_scenario sc;
+    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets,
+                                     a->rep_firms > 0 ? a->rep_firms / twb_ncell : 0,
+                                     a->rep_days > 0 ? a->rep_days : 0, &sc, err);
+    if (st != TW_OK) return st;
+    int64_t firms = sc.per_cell * twb_ncell;
+    *rep_firms = firms;
+    *rep_days = sc.days;
+    double bpf = twb_bytes_per_firm(sc.per_cell, NULL, 0);
+    uint64_t hs = 0, h0 = 0;
+    bool strong_ok = true, rep0_ok = true;
+    for (int weak = 0; weak <= 1 && st == TW_OK; weak++) {
+        double base = NAN;
+        for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+            int t = a->threads[i];
+            int64_t reps = weak ? t : a->replicates;
+            fprintf(stderr, "tw_bench: replicates (%s), %lld replicates of %lld firms x %d days, "
+                    "%d threads\n", weak ? "weak" : "strong", (long long)reps, (long long)firms,
+                    sc.days, t);
+            twb_times tm;
+            uint64_t h = 0, hr0 = 0;
+            bool rep_ok = true;
+            st = twb_replicates(&sc, t, TW_PAR_REPLICATES, reps, a->repeats, &tm, &h, &hr0,
+                                &rep_ok, err);
+            if (st != TW_OK) break;
+            if (i == 0) base = weak ? tm.median : tm.median * a->threads[0];
+            if (!weak && i == 0) hs = h;
+            if (weak == 0 && i == 0) h0 = hr0;
+            if (!weak) strong_ok = strong_ok && rep_ok && h == hs;
+            rep0_ok = rep0_ok && rep_ok && hr0 == h0;
+            twb_row r;
+            twb_row_init(&r, weak ? "replicates_weak" : "replicates_strong", "replicates");
+            r.threads = t;
+            r.firms = firms;
+            r.replicates = reps;
+            twb_row_times(&r, &tm);
+            r.rate = (double)reps / tm.median;
+            r.rate_unit = "replicates/s";
+            r.efficiency = weak ? base / tm.median : base / (t * tm.median);
+            r.bytes_per_firm = bpf;
+            r.has_hash = true;
+            r.hash = h;
+            twb__add(rp, &r);
+        }
+    }
+    if (st == TW_OK) {
+        /* The same replicate 0 with agent-level parallelism on the most threads. */
+        int tmax = a->threads[a->nthreads - 1];
+        fprintf(stderr, "tw_bench: replicate 0 at agent level (cross-check, untimed), %d threads\n",
+                tmax);
+        twb_times tm;
+        uint64_t h = 0, hr0 = 0;
+        bool rep_ok = true;
+        st = twb_replicates(&sc, tmax, TW_PAR_AGENTS, 1, 1, &tm, &h, &hr0, &rep_ok, err);
+        if (st == TW_OK) {
+            char what[200];
+            snprintf(what, sizeof what, "replicates, %lld replicates: same hash %016llx at every "
+                     "thread count and repeat", (long long)a->replicates, (unsigned long long)hs);
+            twb__check(rp, strong_ok, what);
+            snprintf(what, sizeof what, "replicate 0 identical in every run, replicate- and "
+                     "agent-level (%016llx)", (unsigned long long)h0);
+            twb__check(rp, rep0_ok && hr0 == h0, what);
+        }
+    }
+    twb_scenario_free(&sc);
+    return st;
+}
+
+static tw_status twb__memory(const twb_args *a, twb_report *rp, tw_err *err) {
+    twb_scenario sc;
+    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
+                                     a->days, &sc, err);
+    if (st != TW_OK) return st;
+    int t = a->threads[a->nthreads - 1];
+    twb__progress("memory", (long long)a->firms, t);
+    double base_mb = 0.0, rss_mb = 0.0;
+    uint64_t h = 0;
+    st = twb_memory(&sc, t, &base_mb, &rss_mb, &h, err);
+    if (st == TW_OK) {
+        twb_row r;
+        twb_row_init(&r, "memory", "agents");
+        r.threads = t;
+        r.firms = a->firms;
+        r.replicates = 1;
+        r.bytes_per_firm = twb_bytes_per_firm(sc.per_cell, NULL, 0);
+        r.peak_rss_mb = rss_mb;
+        r.rate = (rss_mb - base_mb) * 1048576.0 / (double)a->firms;
+        r.rate_unit = "rss_bytes/firm";
+        r.has_hash = true;
+        r.hash = h;
+        twb__add(rp, &r);
+    }
+    twb_scenario_free(&sc);
+    return st;
+}
+
+/* --- the table --- */
+
+/* v with `digits` significant digits (%g) or decimals (%f), "-" when NaN. */
+static void twb__fmt(char *buf, size_t n, double v, bool sig, int digits) {
+    if (isnan(v)) snprintf(buf, n, "-");
+    else if (sig) snprintf(buf, n, "%.*g", digits, v);
+    else snprintf(buf, n, "%.*f", digits, v);
+}
+
+static void twb__table(const twb_report *rp) {
+    printf("\n%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s  %-16s %s\n", "kind", "level",
+           "thr", "firms", "reps", "rpt", "median_s", "min..max_s (spread)", "rate", "unit",
+           "eff", "result_hash", "notes");
+    for (int i = 0; i < rp->nrows; i++) {
+        const twb_row *r = &rp->rows[i];
+        char thr[16] = "-", firms[24] = "-", reps[24] = "-", rpt[16] = "-", med[24], spread[48],
+             rate[24], eff[16], hash[24] = "-", notes[128] = "";
+        if (r->threads >= 0) snprintf(thr, sizeof thr, "%d", r->threads);
+        if (r->firms >= 0) snprintf(firms, sizeof firms, "%lld", (long long)r->firms);
+        if (r->replicates >= 0) snprintf(reps, sizeof reps, "%lld", (long long)r->replicates);
+        if (r->repeats >= 0) snprintf(rpt, sizeof rpt, "%d", r->repeats);
+        twb__fmt(med, sizeof med, r->sec_median, false, 4);
+        if (isnan(r->sec_min)) snprintf(spread, sizeof spread, "-");
+        else
+            snprintf(spread, sizeof spread, "%.4f..%.4f (%2.0f%%)", r->sec_min, r->sec_max,
+                     100.0 * (r->sec_max - r->sec_min) / r->sec_median);
+        bool ratio = strcmp(r->rate_unit, "ratio") == 0;
+        twb__fmt(rate, sizeof rate, r->rate, !ratio, ratio ? 3 : 4);
+        twb__fmt(eff, sizeof eff, r->efficiency, false, 3);
+        if (r->has_hash) snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->hash);
+        if (strcmp(r->kind, "memory") == 0)
+            snprintf(notes, sizeof notes, "%.2f B/firm computed, peak RSS %.1f MiB",
+                     r->bytes_per_firm, r->peak_rss_mb);
+        else if (!isnan(r->fraction))
+            snprintf(notes, sizeof notes, "%.3f of triad (%.1f GB/s)", r->fraction,
+                     r->bandwidth_gbs);
+        else if (strcmp(r->kind, "mpi_ranks") == 0)
+            snprintf(notes, sizeof notes, "no MPI support in the project yet");
+        printf("%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s  %-16s %s\n", r->kind,
+               r->level, thr, firms, reps, rpt, med, spread, rate, r->rate_unit, eff, hash, notes);
+    }
+}
+
+static void twb__summary(const twb_args *a, const twb_report *rp, double draw_rate,
+                         int64_t rep_firms, int rep_days) {
+    int tmax = a->threads[a->nthreads - 1];
+    printf("\nsummary (medians; efficiency = T%d*t%d/(T*tT) strong, t%d/tT weak):\n",
+           a->threads[0], a->threads[0], a->threads[0]);
+    const twb_row *f = twb__find(rp, "firm_step_strong", tmax);
+    const twb_row *ref = twb__find(rp, "reference_kernel", tmax);
+    if (f != NULL && ref != NULL) {
+        printf("  firm step %.4g vs reference kernel %.4g firm-steps/s (%lld firms, %d threads): "
+               "ratio %.2f (DESIGN.md 6 asks for at least 0.5)\n",
+               f->rate, ref->rate, (long long)a->firms, tmax, f->rate / ref->rate);
+    }
+    if (!isnan(draw_rate))
+        printf("  note: the full firm step draws Philox only on a firm's re-choice days, %.4f draws "
+               "per firm-day\n        here (measured), against 1 in the reference kernel, so "
+               "the full step can be FASTER\n        than the reference: a Philox4x32-10 draw "
+               "(10 rounds of two 32x32->64-bit multiplies,\n        an out-of-line call) "
+               "costs more than the firm step's few float operations on the\n        other "
+               "~%.0f%% of firm-days.\n",
+               draw_rate, 100.0 * (1.0 - draw_rate));
+    const twb_row *rs = twb__find(rp, "replicates_strong", tmax);
+    if (rs != NULL)
+        printf("  replicates/s: %.3f (%lld replicates of %lld firms x %d days, %d threads, "
+               "replicate level)\n",
+               rs->rate, (long long)rs->replicates, (long long)rep_firms, rep_days, tmax);
+    const char *kinds[] = {"firm_step_strong", "firm_step_weak", "replicates_strong",
+                           "replicates_weak"};
+    bool any = false;
+    for (int k = 0; k < 4; k++) {
+        const twb_row *r = twb__find(rp, kinds[k], tmax);
+        if (r == NULL) continue;
+        if (!any) printf("  parallel efficiency at %d threads:", tmax);
+        printf("%s %s %.3f", any ? "," : "", kinds[k], r->efficiency);
+        any = true;
+    }
+    if (any) printf("\n");
+    if (f != NULL || ref != NULL) {
+        char parts[256];
+        double bpf = twb_bytes_per_firm(a->firms / twb_ncell, parts, sizeof parts);
+        printf("  bytes of firm state per firm: %.4f = %s\n", bpf, parts);
+    }
+    const twb_row *tr = twb__find(rp, "triad", tmax);
+    if (tr != NULL) {
+        printf("  triad bandwidth: %.2f GB/s at %d threads", tr->rate, tmax);
+        if (f != NULL)
+            printf("; firm step moves %.0f B/firm-step (reads origin, size, ref_lnp, clock, "
+                   "stock;\n        writes clock, stock; no write-allocate, as the triad's 24 "
+                   "B/element): %.3f of it",
+                   twb_firm_step_bytes, f->fraction);
+        printf("\n");
+    }
+    if (a->modes & TWB_M_MPI) printf("  MPI ranks: not built (the project has no MPI support yet)\n");
+}
+
+int main(int argc, char **argv) {
+    twb_args a;
+    int pr = twb__parse(argc, argv, &a);
+    if (pr == 1) return 0;
+    if (pr != 0) return pr;
+    static twb_report rp;
+    if (a.csv != NULL && (rp.csv = twb_csv_open(a.csv)) == NULL) {
+        fprintf(stderr, "tw_bench: %s: cannot open for appending: %s\n", a.csv, strerror(errno));
+        return 1;
+    }
+    char load[128] = "?";
+    FILE *la = fopen("/proc/loadavg", "r");
+    if (la != NULL) {
+        if (fgets(load, sizeof load, la) != NULL) load[strcspn(load, "\n")] = '\0';
+        fclose(la);
+    }
+    const char *bind = getenv("OMP_PROC_BIND"), *places = getenv("OMP_PLACES");
+    printf("tw_bench: tradewar %s (git %s), %s, %s, cflags \"%s\"\n", TW_VERSION, TW_GIT_REVISION,
+           TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS);
+    printf("machine: %d processors, omp max threads %d, OMP_PROC_BIND=%s OMP_PLACES=%s, "
+           "loadavg %s, ranks 1\n",
+           omp_get_num_procs(), omp_get_max_threads(), bind ? bind : "(unset)",
+           places ? places : "(unset)", load);
+    printf("scenario: %s; threads:", a.scenario);
+    for (int i = 0; i < a.nthreads; i++) printf("%s%d", i ? "," : " ", a.threads[i]);
+    printf("; repeats %d%s\n", a.repeats, a.quick ? "; QUICK mode (tiny sizes, not for reporting)" : "");
+    fflush(stdout);
+
+    tw_err err;
+    tw_err_clear(&err);
+    tw_status st = TW_OK;
+    double draw_rate = NAN;
+    int64_t rep_firms = 0;
+    int rep_days = 0;
+    if (st == TW_OK && (a.modes & TWB_M_TRIAD)) st = twb__triad(&a, &rp, &err);
+    if (st == TW_OK && (a.modes & TWB_M_FIRM)) st = twb__firm(&a, &rp, &draw_rate, &err);
+    if (st == TW_OK && (a.modes & TWB_M_REF)) st = twb__reference(&a, &rp, &err);
+    if (st == TW_OK && (a.modes & TWB_M_FIRM) && (a.modes & TWB_M_REF)) twb__ratios(&a, &rp);
+    if (st == TW_OK && (a.modes & TWB_M_REPS))
+        st = twb__replicates(&a, &rp, &rep_firms, &rep_days, &err);
+    if (st == TW_OK && (a.modes & TWB_M_MPI)) {
+        twb_row r;
+        twb_row_init(&r, "mpi_ranks", "ranks");
+        r.ranks = -1;
+        r.rate_unit = "not built";
+        twb__add(&rp, &r);
+    }
+    if (st == TW_OK && (a.modes & TWB_M_MEMORY)) st = twb__memory(&a, &rp, &err);
+
+    twb__table(&rp);
+    if (st == TW_OK) twb__summary(&a, &rp, draw_rate, rep_firms, rep_days);
+    if (rp.nchecks > 0) printf("\nresult hashes:\n");
+    for (int i = 0; i < rp.nchecks; i++) printf("  %s\n", rp.checks[i]);
+    if (rp.nchecks > 0) printf("%s\n", rp.mismatch ? "HASH MISMATCH" : "hash ok");
+    if (rp.csv != NULL) fclose(rp.csv);
+    if (st != TW_OK) {
+        fprintf(stderr, "tw_bench: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
+        return tw_exit_code(st);
+    }
+    return rp.mismatch ? TWB_EXIT_MISMATCH : 0;
+}

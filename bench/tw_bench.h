@@ -1,0 +1,138 @@
+/* tw_bench.h - the pieces of the benchmark program tw_bench, shared by its files.
+ *
+ * tw_bench measures the trade-war model the way an HPC engineer would check it: firm
+ * agent-steps per second of the real firm step against a bare reference kernel with the
+ * same data layout, replicates per second, strong and weak scaling at both levels of
+ * parallelism, bytes per firm and peak memory, and the machine's memory bandwidth (a
+ * STREAM-like triad) measured in the same run. Every measurement carries a result hash, so
+ * a fast wrong answer cannot pass for a fast one.
+ *
+ * Files: tw_bench.c (command line, orchestration, table, hash checks), bench_model.c (the
+ * real model driven through tw_trade_model and tw_run), bench_kernels.c (the reference
+ * kernel and the triad), bench_util.c (timing, medians, FNV-1a, CSV).
+ */
+#ifndef TW_BENCH_H
+#define TW_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tw_config.h"
+#include "tw_error.h"
+#include "tw_runner.h"
+
+#define TWB_MAX_REPEATS 100
+#define TWB_MAX_SETS 32
+
+/* --- timing --- */
+
+/* The seconds of each repeat of one measurement and their median, min and max. */
+typedef struct {
+    int repeats;
+    double t[TWB_MAX_REPEATS];
+    double median, min, max;
+} twb_times;
+
+double twb_now(void);                /* monotonic seconds */
+void twb_times_add(twb_times *tm, double seconds);
+void twb_times_finish(twb_times *tm); /* fill median, min, max */
+
+/* --- hashing: FNV-1a 64 --- */
+#define TWB_FNV_INIT 0xcbf29ce484222325ULL
+uint64_t twb_fnv(uint64_t h, const void *data, size_t n);
+
+/* --- peak memory --- */
+double twb_maxrss_mb(void); /* getrusage(RUSAGE_SELF).ru_maxrss in MiB */
+
+/* --- CSV rows --- */
+
+/* One row of bench.csv. Numbers that are NaN, and counts that are negative, are written
+ * as empty fields (not applicable). */
+typedef struct {
+    const char *kind, *level;
+    int threads, ranks;
+    int64_t firms, replicates;
+    int repeats;
+    double sec_median, sec_min, sec_max;
+    double rate;
+    const char *rate_unit;
+    double efficiency;
+    double bytes_per_firm, peak_rss_mb, bandwidth_gbs, fraction;
+    bool has_hash;
+    uint64_t hash;
+} twb_row;
+
+extern const char *const twb_csv_header;
+void twb_row_init(twb_row *r, const char *kind, const char *level);
+void twb_row_times(twb_row *r, const twb_times *tm);
+/* Open path for appending; writes the header if the file is new or empty. NULL on error. */
+FILE *twb_csv_open(const char *path);
+void twb_csv_write(FILE *fp, const twb_row *r);
+
+/* --- the model (bench_model.c) --- */
+
+/* A scenario loaded the way the tradewar program loads it, with overrides. */
+typedef struct {
+    tw_cfg *cfg;
+    void *params;
+    tw_run_spec spec;
+    int64_t per_cell; /* firms per cell: firms = TWB_NCELL * per_cell */
+    int days;         /* days from start to end, inclusive */
+} twb_scenario;
+
+extern const int twb_ncell; /* cells (regions x sectors): firms per run = twb_ncell * per_cell */
+
+/* Load path, apply sets (in order), then firms.per_cell=per_cell (when > 0) and
+ * end = start + days - 1 (when days > 0). */
+tw_status twb_scenario_load(const char *path, const char *const *sets, int nsets,
+                            int64_t per_cell, int days, twb_scenario *sc, tw_err *err);
+void twb_scenario_free(twb_scenario *sc);
+
+/* The firm state's bytes per firm: the per-firm arrays' element sizes plus the block
+ * partial sums amortised over the firms. parts (may be NULL) gets a one-line breakdown. */
+double twb_bytes_per_firm(int64_t per_cell, char *parts, size_t nparts);
+/* Bytes the firm step moves per firm and day (reads and writes of the state arrays; see
+ * bench_model.c for the assumption). */
+extern const double twb_firm_step_bytes;
+
+/* The full model's day loop, create untimed, `repeats` times on `threads` threads
+ * (agent-level parallelism). *hash: FNV-1a over observe(), outcomes() and the firm arrays
+ * after the last day; *repeats_agree: every repeat gave that hash. */
+tw_status twb_firm_step(const twb_scenario *sc, int threads, int repeats, twb_times *tm,
+                        uint64_t *hash, bool *repeats_agree, tw_err *err);
+
+/* One untimed run that counts the Philox draws of the firm step: a firm draws exactly on
+ * the days its hazard clock is reset, which is the only way its clock can go up. */
+tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_per_firm_day,
+                             uint64_t *hash, tw_err *err);
+
+/* tw_run with `replicates` replicates at the given level of parallelism, `repeats` times.
+ * *hash over every series and outcome; *hash_rep0 over replicate 0's alone. */
+tw_status twb_replicates(const twb_scenario *sc, int threads, tw_par_mode mode,
+                         int64_t replicates, int repeats, twb_times *tm, uint64_t *hash,
+                         uint64_t *hash_rep0, bool *repeats_agree, tw_err *err);
+
+/* Peak memory of one model of this size: create, step the scenario's days. *rss_mb is
+ * ru_maxrss after the run, *base_mb before create. */
+tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, double *rss_mb,
+                     uint64_t *hash, tw_err *err);
+
+/* --- bare kernels (bench_kernels.c) --- */
+
+/* The reference kernel: the firm arrays' layout and length (twb_ncell * per_cell firms),
+ * one Philox draw per firm per day, the same block partial sums and block-ordered
+ * reduction, no economics. *hash folds every day's reduced sums. */
+tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, int threads, int repeats,
+                        twb_times *tm, uint64_t *hash, bool *repeats_agree, tw_err *err);
+extern const double twb_reference_bytes;
+
+/* STREAM-like triad a = b + s c over n doubles per array on `threads` threads. Rates use
+ * 24 bytes per element (STREAM's convention: write-allocate traffic not counted). */
+tw_status twb_triad(size_t n, int threads, int repeats, twb_times *tm, uint64_t *hash,
+                    tw_err *err);
+/* Total last-level cache of the machine in bytes (0 if unknown). */
+size_t twb_llc_bytes(void);
+
+#endif
