@@ -125,7 +125,7 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, int threads, 
     tw_exec ex = {threads};
     for (int rep = 0; rep < repeats; rep++) {
         tw_exec_for(&ex, items, twb__ref_init_block, &r); /* untimed; first touch */
-        uint64_t h = TWB_FNV_INIT;
+        uint64_t h = TW_FNV_OFFSET;
         double t0 = twb_now();
         for (int d = 0; d < days; d++) {
             r.day = (uint32_t)d;
@@ -133,7 +133,7 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, int threads, 
             for (size_t c = 0; c < TW_NCELL; c++) {
                 double tot[TW_NPART];
                 tw_reduce_blocks(r.partials + c * r.nblk * TW_NPART, r.nblk, TW_NPART, tot);
-                h = twb_fnv(h, tot, sizeof tot);
+                h = tw_fnv1a(h, tot, sizeof tot);
             }
         }
         double t1 = twb_now();
@@ -183,8 +183,8 @@ tw_status twb_triad(size_t n, int threads, int repeats, twb_times *tm, uint64_t 
     long long bad = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : bad)
     for (long long i = 0; i < nn; i++) bad += (a[i] != 7.0);
-    uint64_t h = twb_fnv(TWB_FNV_INIT, &n, sizeof n);
-    for (size_t i = 0; i < n; i += (n / 1024 + 1)) h = twb_fnv(h, &a[i], sizeof a[i]);
+    uint64_t h = tw_fnv1a(TW_FNV_OFFSET, &n, sizeof n);
+    for (size_t i = 0; i < n; i += (n / 1024 + 1)) h = tw_fnv1a(h, &a[i], sizeof a[i]);
     free(a);
     free(b);
     free(c);

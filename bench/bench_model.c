@@ -96,14 +96,14 @@ static uint64_t twb__state_hash(const twb_scenario *sc, const void *state, doubl
     size_t ns = m->n_series(sc->params), no = m->n_outcomes(sc->params);
     m->observe(state, obs);
     m->outcomes(state, obs + ns);
-    uint64_t h = twb_fnv(TWB_FNV_INIT, obs, (ns + no) * sizeof *obs);
+    uint64_t h = tw_fnv1a(TW_FNV_OFFSET, obs, (ns + no) * sizeof *obs);
     const tw_trade_state *s = state;
     size_t n = (size_t)sc->per_cell * TW_NCELL;
-    h = twb_fnv(h, s->origin, n * sizeof *s->origin);
-    h = twb_fnv(h, s->size, n * sizeof *s->size);
-    h = twb_fnv(h, s->ref_lnp, n * sizeof *s->ref_lnp);
-    h = twb_fnv(h, s->clock, n * sizeof *s->clock);
-    h = twb_fnv(h, s->stock, n * sizeof *s->stock);
+    h = tw_fnv1a(h, s->origin, n * sizeof *s->origin);
+    h = tw_fnv1a(h, s->size, n * sizeof *s->size);
+    h = tw_fnv1a(h, s->ref_lnp, n * sizeof *s->ref_lnp);
+    h = tw_fnv1a(h, s->clock, n * sizeof *s->clock);
+    h = tw_fnv1a(h, s->stock, n * sizeof *s->stock);
     return h;
 }
 
@@ -215,10 +215,10 @@ tw_status twb_replicates(const twb_scenario *sc, int threads, tw_par_mode mode,
         }
         twb_times_add(tm, t1 - t0);
         size_t row = res->n_out * res->n_series;
-        uint64_t h = twb_fnv(TWB_FNV_INIT, res->series, res->n_rep * row * sizeof(double));
-        h = twb_fnv(h, res->outcomes, res->n_rep * res->n_outcomes * sizeof(double));
-        uint64_t h0 = twb_fnv(TWB_FNV_INIT, res->series, row * sizeof(double));
-        h0 = twb_fnv(h0, res->outcomes, res->n_outcomes * sizeof(double));
+        uint64_t h = tw_fnv1a(TW_FNV_OFFSET, res->series, res->n_rep * row * sizeof(double));
+        h = tw_fnv1a(h, res->outcomes, res->n_rep * res->n_outcomes * sizeof(double));
+        uint64_t h0 = tw_fnv1a(TW_FNV_OFFSET, res->series, row * sizeof(double));
+        h0 = tw_fnv1a(h0, res->outcomes, res->n_outcomes * sizeof(double));
         if (r == 0) {
             *hash = h;
             *hash_rep0 = h0;

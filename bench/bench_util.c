@@ -43,15 +43,6 @@ void twb_times_finish(twb_times *tm) {
     tm->max = s[n - 1];
 }
 
-uint64_t twb_fnv(uint64_t h, const void *data, size_t n) {
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 double twb_maxrss_mb(void) {
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) != 0) return NAN;

@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tw_output.h" /* tw_fnv1a, TW_FNV_OFFSET */
 #include <stdio.h>
 
 #include "tw_config.h"
@@ -40,8 +42,6 @@ void twb_times_add(twb_times *tm, double seconds);
 void twb_times_finish(twb_times *tm); /* fill median, min, max */
 
 /* --- hashing: FNV-1a 64 --- */
-#define TWB_FNV_INIT 0xcbf29ce484222325ULL
-uint64_t twb_fnv(uint64_t h, const void *data, size_t n);
 
 /* --- peak memory --- */
 double twb_maxrss_mb(void); /* getrusage(RUSAGE_SELF).ru_maxrss in MiB */
