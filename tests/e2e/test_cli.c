@@ -617,10 +617,12 @@ Test(outdir, existing_directory_without_force_is_refused_and_left_alone) {
     assert_listing(g_tmp, "marker.txt res");
 }
 
-Test(outdir, force_replaces_the_directory_and_leaves_nothing_beside_it) {
-    char res[4200], cmd[4400];
+/* Fill an earlier directory "res" with the shell command `prepare` (%1$s is its path),
+ * run with --force over it, and check only the four outputs remain, with nothing beside. */
+static void force_over(const char *prepare) {
+    char res[4200], cmd[8800];
     snprintf(res, sizeof res, "%s", in_tmp("res"));
-    snprintf(cmd, sizeof cmd, "mkdir '%s' && printf old > '%s/earlier.txt'", res, res);
+    snprintf(cmd, sizeof cmd, prepare, res);
     cr_assert_eq(system(cmd), 0);
     const char *args[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=200",
                           "--set", "end=2025-01-10", "-o", res, "--quiet", "--force", NULL};
@@ -629,18 +631,14 @@ Test(outdir, force_replaces_the_directory_and_leaves_nothing_beside_it) {
     assert_listing(g_tmp, "res");
 }
 
+Test(outdir, force_replaces_the_directory_and_leaves_nothing_beside_it) {
+    force_over("mkdir '%1$s' && printf old > '%1$s/earlier.txt'");
+}
+
 /* The earlier directory may hold anything, a subdirectory included: --force replaces it
  * all and leaves nothing else (no res.old.*) in the parent. */
 Test(outdir, force_over_a_directory_with_a_subdirectory_leaves_nothing_beside_it) {
-    char res[4200], cmd[4400];
-    snprintf(res, sizeof res, "%s", in_tmp("res"));
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s/plots' && printf old > '%s/plots/fig.txt'", res, res);
-    cr_assert_eq(system(cmd), 0);
-    const char *args[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=200",
-                          "--set", "end=2025-01-10", "-o", res, "--quiet", "--force", NULL};
-    run_ok(args);
-    assert_listing(res, OUTPUT_FILES);
-    assert_listing(g_tmp, "res");
+    force_over("mkdir -p '%1$s/plots' && printf old > '%1$s/plots/fig.txt'");
 }
 
 /* A failure while writing (here: a 1 MiB file-size limit, with SIGXFSZ ignored so that
