@@ -11,6 +11,9 @@
  * tidy CSV without knowing what a tariff is. A second model (a toy one in the tests, say)
  * plugs in without touching the engine.
  *
+ * A model may also keep an event log per replicate (events.csv): after a replicate's last
+ * day the runner copies it out with `events` (NULL when the model logs nothing).
+ *
  * Thread-safety: params are read-only after load and shared by all replicates; create,
  * step, observe, outcomes and free_state on distinct states may run concurrently.
  */
@@ -35,6 +38,19 @@ typedef struct {
     const char *sector;
 } tw_series_label;
 
+/* One entry of a replicate's event log: events.csv's date, actor, event and detail
+ * columns (the runner adds the replicate). Fixed-size strings so that a log can be copied,
+ * checkpointed and sent between ranks as plain bytes. */
+#define TW_EVENT_ACTOR_MAX 16
+#define TW_EVENT_NAME_MAX 32
+#define TW_EVENT_DETAIL_MAX 128
+typedef struct {
+    tw_day date;
+    char actor[TW_EVENT_ACTOR_MAX];   /* "US", "CN", "EU", "court", "leaders", ... */
+    char event[TW_EVENT_NAME_MAX];    /* "leader_call", "truce", "escalate", ... */
+    char detail[TW_EVENT_DETAIL_MAX]; /* free text; may hold commas and quotes */
+} tw_event;
+
 typedef struct tw_model {
     const char *name;
     /* Read the model's keys under root; on success *params is owned by the caller
@@ -54,6 +70,10 @@ typedef struct tw_model {
     void (*observe)(const void *state, double *out);  /* n_series values */
     void (*outcomes)(const void *state, double *out); /* n_outcomes values */
     void (*free_state)(void *state);
+    /* Optional (may be NULL): the replicate's whole event log in the order the events
+     * happened, called once after the last step and before free_state. The array is owned
+     * by the state. */
+    const tw_event *(*events)(const void *state, size_t *n);
 } tw_model;
 
 #endif

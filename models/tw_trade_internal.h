@@ -133,6 +133,9 @@ typedef struct {
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
     double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
+    /* supply shortages (set by the rare-earth module; zero without it) */
+    double output_loss[TW_NREG][TW_NSEC]; /* share of the sector's potential output lost today, 0..1 */
+    double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
     /* running outcomes */
     double out[TW_NOUT];
 } tw_trade_state;
