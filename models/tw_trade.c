@@ -45,6 +45,7 @@ static void tw__free_state(void *vs) {
     tw_trade_state *s = vs;
     if (s == NULL) return;
     tw_firms_free(s);
+    tw_controls_free(&s->controls);
     free(s);
 }
 
@@ -59,9 +60,10 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->p = p;
     s->key = key;
     s->ex = *ex;
-    tw_status st = tw_firms_create(s, err);
+    tw_status st = tw_controls_copy(&s->controls, &p->controls, err);
+    if (st == TW_OK) st = tw_firms_create(s, err);
     if (st != TW_OK) {
-        free(s);
+        tw__free_state(s);
         return st;
     }
     tw_firms_init(s);

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "tw_controls.h"
 #include "tw_model.h"
 #include "tw_tariffs.h"
 #include "tw_world.h"
@@ -75,6 +76,7 @@ typedef struct {
     double pass_through, demand_elasticity;
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
+    tw_control_book controls; /* the scenario's export controls */
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
@@ -133,6 +135,8 @@ typedef struct {
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
     double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
+    /* this replicate's export controls: the scenario's, plus entries its governments add */
+    tw_control_book controls;
     /* supply shortages (set by the rare-earth module; zero without it) */
     double output_loss[TW_NREG][TW_NSEC]; /* share of the sector's potential output lost today, 0..1 */
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */

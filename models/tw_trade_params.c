@@ -19,6 +19,7 @@
 void tw_trade_params_free(tw_trade_params *p) {
     if (p == NULL) return;
     tw_tariffs_free(&p->book);
+    tw_controls_free(&p->controls);
     free(p->tau_now);
     free(p->tau_exp);
     free(p->defs);
@@ -153,6 +154,8 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw__load_firms(root, p, err)) != TW_OK) goto fail;
     if ((st = tw__load_model(root, p, err)) != TW_OK) goto fail;
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
+    if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
+        goto fail;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
     if (p->tau_now == NULL || p->tau_exp == NULL) {

@@ -1,0 +1,154 @@
+/* tw_controls.c - parse export-control entries and resolve the regime in force.
+ *
+ * Like tariffs, the books are small and resolved once per day per (exporter, destination,
+ * good), not per firm, so a plain scan is the clearest way. The book grows by doubling
+ * because government decisions append entries to a replicate's copy during a run.
+ */
+#include "tw_controls.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_tariffs.h"
+
+const char *const tw_ctrl_regime_names[TW_NCTRL + 1] = {"open", "licensing", "slow_roll", "halt",
+                                                        NULL};
+static const char *const tw__goods[TW_NGOODS + 1] = {"rare_earth_magnets", NULL};
+static const char *const tw__dests[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
+
+/* Default hazard multiplier under slow_roll: approvals at a quarter of the statutory pace. */
+#define TW_CTRL_SLOW_ROLL_DEFAULT 0.25
+
+void tw_controls_free(tw_control_book *book) {
+    if (book == NULL) return;
+    free(book->items);
+    memset(book, 0, sizeof *book);
+}
+
+static tw_status tw__reserve(tw_control_book *b, size_t n, tw_err *err) {
+    if (n <= b->cap) return TW_OK;
+    if (n > TW_MAX_CONTROLS)
+        return tw_err_set(err, TW_ERUNTIME, "more than %d export-control entries",
+                          TW_MAX_CONTROLS);
+    size_t cap = b->cap ? b->cap : 8;
+    while (cap < n) cap *= 2;
+    tw_control *items = realloc(b->items, cap * sizeof *items);
+    if (items == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    b->items = items;
+    b->cap = cap;
+    return TW_OK;
+}
+
+tw_status tw_controls_add(tw_control_book *book, const tw_control *c, tw_err *err) {
+    tw_status st = tw__reserve(book, book->n + 1, err);
+    if (st != TW_OK) return st;
+    book->items[book->n++] = *c;
+    return TW_OK;
+}
+
+tw_status tw_controls_copy(tw_control_book *dst, const tw_control_book *src, tw_err *err) {
+    memset(dst, 0, sizeof *dst);
+    tw_status st = tw__reserve(dst, src->n, err);
+    if (st != TW_OK) return st;
+    if (src->n > 0) memcpy(dst->items, src->items, src->n * sizeof *src->items);
+    dst->n = src->n;
+    return TW_OK;
+}
+
+static tw_status tw__load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err) {
+    tw_status st;
+    const char *id = NULL, *text = NULL;
+    if (tw_cfg_kind_of(e) != TW_CFG_MAP)
+        return tw_cfg_error(err, e, "expected a map (an export-control entry)");
+    memset(c, 0, sizeof *c);
+    if ((st = tw_cfg_string(e, "id", true, NULL, &id, err)) != TW_OK) return st;
+    if (id[0] == '\0' || strlen(id) >= TW_CTRL_ID_MAX)
+        return tw_cfg_error(err, tw_cfg_get(e, "id"), "expected an id of 1 to %d characters",
+                            TW_CTRL_ID_MAX - 1);
+    snprintf(c->id, sizeof c->id, "%s", id);
+    if ((st = tw_cfg_enum(e, "exporter", true, 0, tw_region_names, &c->exporter, err)) != TW_OK)
+        return st;
+    int dest;
+    if ((st = tw_cfg_enum(e, "destination", true, 0, tw__dests, &dest, err)) != TW_OK) return st;
+    c->dest = (dest == TW_NREG) ? TW_TARGET_ALL : dest;
+    if (c->dest == c->exporter)
+        return tw_cfg_error(err, tw_cfg_get(e, "destination"),
+                            "expected a region other than the exporter %s (or ALL)",
+                            tw_region_names[c->exporter]);
+    if ((st = tw_cfg_enum(e, "good", false, TW_CTRL_GOOD_RE, tw__goods, &c->good, err)) != TW_OK)
+        return st;
+    int regime;
+    if ((st = tw_cfg_enum(e, "regime", true, 0, tw_ctrl_regime_names, &regime, err)) != TW_OK)
+        return st;
+    c->regime = (tw_ctrl_regime)regime;
+    if ((st = tw_cfg_double(e, "slow_roll_factor", false, TW_CTRL_SLOW_ROLL_DEFAULT, 0.0, 1.0,
+                            &c->slow_roll_factor, err)) != TW_OK)
+        return st;
+    if (c->regime == TW_CTRL_SLOW_ROLL && c->slow_roll_factor <= 0.0)
+        return tw_cfg_error(err, tw_cfg_get(e, "slow_roll_factor"),
+                            "expected a factor above 0 (use regime: halt for no approvals)");
+    int64_t validity = 0;
+    if ((st = tw_cfg_int(e, "validity_days", false, 0, 0, 3660, &validity, err)) != TW_OK)
+        return st;
+    c->validity_days = (int)validity;
+    if ((st = tw_cfg_date(e, "effective", true, 0, &c->effective, err)) != TW_OK) return st;
+    if ((st = tw_cfg_date(e, "announced", false, c->effective, &c->announced, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_date(e, "end", false, TW_DAY_NEVER, &c->end, err)) != TW_OK) return st;
+    if (c->end <= c->effective) {
+        char d[TW_DATE_STRLEN];
+        return tw_cfg_error(err, tw_cfg_get(e, "end"), "expected a date after effective %s",
+                            tw_date_format(c->effective, d));
+    }
+    if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
+    if ((st = tw_cfg_string(e, "source", false, "", &text, err)) != TW_OK) return st;
+    return TW_OK;
+}
+
+tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err *err) {
+    memset(book, 0, sizeof *book);
+    if (seq == NULL) return TW_OK;
+    if (tw_cfg_kind_of(seq) != TW_CFG_SEQ)
+        return tw_cfg_error(err, seq, "expected a list of export-control entries");
+    size_t n = tw_cfg_len(seq);
+    if (n > TW_MAX_CONTROLS)
+        return tw_cfg_error(err, seq, "expected at most %d entries (got %zu)", TW_MAX_CONTROLS,
+                            n);
+    tw_status st = tw__reserve(book, n, err);
+    for (size_t i = 0; i < n && st == TW_OK; i++) {
+        st = tw__load_entry(tw_cfg_at(seq, i), &book->items[i], err);
+        for (size_t j = 0; j < i && st == TW_OK; j++)
+            if (strcmp(book->items[j].id, book->items[i].id) == 0)
+                st = tw_cfg_error(err, tw_cfg_get(tw_cfg_at(seq, i), "id"),
+                                  "expected a unique id ('%s' is used twice)", book->items[i].id);
+    }
+    if (st != TW_OK) {
+        tw_controls_free(book);
+        return st;
+    }
+    book->n = n;
+    return TW_OK;
+}
+
+/* true if a beats b as the entry in force (b may be NULL). */
+static bool tw__beats(const tw_control *a, const tw_control *b) {
+    if (b == NULL) return true;
+    if (a->effective != b->effective) return a->effective > b->effective;
+    bool as = a->dest != TW_TARGET_ALL, bs = b->dest != TW_TARGET_ALL;
+    if (as != bs) return as;
+    return a > b; /* later in the book */
+}
+
+const tw_control *tw_controls_at(const tw_control_book *book, tw_day t, int exporter, int dest,
+                                 int good) {
+    const tw_control *best = NULL;
+    for (size_t k = 0; k < book->n; k++) {
+        const tw_control *e = &book->items[k];
+        if (e->exporter != exporter || e->good != good ||
+            (e->dest != dest && e->dest != TW_TARGET_ALL))
+            continue;
+        if (e->effective > t || t >= e->end) continue;
+        if (tw__beats(e, best)) best = e;
+    }
+    return best;
+}
