@@ -7,6 +7,7 @@
 
 #include "tw_error.h"
 #include "tw_model.h"
+#include "tw_batch.h"
 #include "tw_runner.h"
 
 #define TW_CLI_MAX_SETS 256
@@ -25,6 +26,11 @@ typedef struct {
     int threads;
     tw_par_mode par;
     bool force, quiet, report;
+    const char *resume;     /* --resume DIR: finish the interrupted run in DIR */
+    bool selfcheck;         /* run with 1 and N threads (and ranks) and compare hashes */
+    bool trajectories;      /* also write trajectories.csv */
+    bool has_checkpoint;
+    int64_t checkpoint_every; /* seconds between checkpoints (0: after every chunk) */
 } tw_cli_args;
 
 /* Parse argv; TW_EUSAGE with a one-line message on bad usage. */
@@ -36,7 +42,8 @@ int tw_cli_max_threads(void);
 void tw_cli_print_help(FILE *fp);
 void tw_cli_print_version(FILE *fp);
 
-/* The terminal summary of a finished run. */
-void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const void *params);
+/* The terminal summary of a finished run, from rank 0's streaming statistics. */
+void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
+                   const void *params);
 
 #endif
