@@ -329,33 +329,25 @@ static tw_status tw__resume_args(const tw_cli_args *now, tw_cli_args *a, char **
     return TW_OK;
 }
 
-/* All ranks agree on the worst status; a rank that failed alone keeps its message. */
-static tw_status tw__agree(tw_status st, tw_err *err) {
-    int v = (int)st;
-    tw_err e2;
-    if (tw_mpi_max_int(&v, &e2) != TW_OK) {
-        *err = e2;
-        return e2.code;
-    }
-    if (v != (int)TW_OK && st == TW_OK)
-        return tw_err_set(err, (tw_status)v, "another MPI rank failed");
-    return (tw_status)v;
-}
-
 static int tw__threads(const tw_cli_args *a) {
     int threads = a->has_threads ? a->threads : omp_get_max_threads();
     if (threads > tw_cli_max_threads()) threads = tw_cli_max_threads();
     return threads;
 }
 
+/* Load the scenario on every rank (each reads the files itself); all agree on the
+ * outcome. */
+static tw_status tw__load_all(const tw_cli_args *a, tw__scenario *sc, tw_err *err) {
+    tw_status st = tw_mpi_agree(tw__load(a, sc, err), err);
+    if (st != TW_OK) tw__scenario_free(sc);
+    return st;
+}
+
 static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     tw__scenario sc;
     bool rank0 = tw_mpi_rank() == 0;
-    tw_status st = tw__agree(tw__load(a, &sc, err), err);
-    if (st != TW_OK) {
-        tw__scenario_free(&sc);
-        return st;
-    }
+    tw_status st = tw__load_all(a, &sc, err);
+    if (st != TW_OK) return st;
     char dir[4096];
     if (a->outdir != NULL) {
         snprintf(dir, sizeof dir, "%s", a->outdir);
@@ -376,7 +368,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
                 st = tw__write_scenario(tw_outdir_path(od, "scenario.yaml"), sc.cfg, err);
         }
     }
-    if ((st = tw__agree(st, err)) != TW_OK) {
+    if ((st = tw_mpi_agree(st, err)) != TW_OK) {
         if (a->resume == NULL)
             tw_outdir_abort(od);
         else
@@ -426,7 +418,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
         else
             tw_outdir_abort(od);
     }
-    st = tw__agree(st, err);
+    st = tw_mpi_agree(st, err);
     double t2 = tw__now();
     if (st == TW_OK && !a->quiet && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params);
@@ -443,7 +435,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
         fflush(stdout);
         st = tw__report(dir, err);
     }
-    return tw__agree(st, err);
+    return tw_mpi_agree(st, err);
 }
 
 /* --selfcheck: the same batch with 1 thread, with N threads over replicates and over
@@ -452,11 +444,8 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
 static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
     tw__scenario sc;
     bool rank0 = tw_mpi_rank() == 0;
-    tw_status st = tw__agree(tw__load(a, &sc, err), err);
-    if (st != TW_OK) {
-        tw__scenario_free(&sc);
-        return st;
-    }
+    tw_status st = tw__load_all(a, &sc, err);
+    if (st != TW_OK) return st;
     int n = tw__threads(a), k = tw_mpi_size();
     struct {
         int threads, ranks;
@@ -472,13 +461,13 @@ static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
     if (rank0 && mkdtemp(tmpl) == NULL)
         st = tw_err_set(err, TW_EIO, "--selfcheck: cannot create a temporary directory: %s",
                         strerror(errno));
-    st = tw__agree(st, err);
+    st = tw_mpi_agree(st, err);
     for (int i = 0; i < nruns && st == TW_OK; i++) {
         char dir[256];
         snprintf(dir, sizeof dir, "%s/%d", tmpl, i);
         if (rank0 && mkdir(dir, 0777) != 0)
             st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
-        if ((st = tw__agree(st, err)) != TW_OK) break;
+        if ((st = tw_mpi_agree(st, err)) != TW_OK) break;
         tw__batch_plan pl = {dir, runs[i].threads, runs[i].mode, runs[i].ranks, false, false,
                              false, -1};
         tw_par_mode mode;
@@ -486,7 +475,7 @@ static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
         st = tw__batch(&sc, &pl, &mode, a, &secs[i], &b, err);
         tw_batch_free(b);
         if (st == TW_OK && rank0) st = tw__result_hash(dir, &hashes[i], err);
-        st = tw__agree(st, err);
+        st = tw_mpi_agree(st, err);
     }
     if (rank0) {
         char cmd[512];
@@ -512,7 +501,7 @@ static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
     }
     tw__scenario_free(&sc);
     if (st == TW_OK && !same) st = tw_err_set(err, TW_ERUNTIME, "--selfcheck: result hashes differ");
-    return tw__agree(st, err);
+    return tw_mpi_agree(st, err);
 }
 
 static tw_status tw__validate(const tw_cli_args *a, tw_err *err) {

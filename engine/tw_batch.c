@@ -49,21 +49,6 @@ static char *tw__path(const tw_batch *b, const char *name, const char *suffix) {
     return p;
 }
 
-/* Every rank's status becomes the worst one; rank 0's message wins when it failed,
- * otherwise a generic line names the failure on another rank. */
-static tw_status tw__agree(tw_status st, tw_err *err) {
-    int v = (int)st;
-    tw_err e2;
-    if (tw_mpi_max_int(&v, &e2) != TW_OK) {
-        if (err != NULL) *err = e2;
-        return e2.code;
-    }
-    if (v != (int)TW_OK && st == TW_OK)
-        return tw_err_set(err, (tw_status)v, "another MPI rank failed (%s)",
-                          tw_strerror((tw_status)v));
-    return (tw_status)v;
-}
-
 static void tw__csv_field(FILE *fp, const char *s) {
     if (strpbrk(s, ",\"\n\r") == NULL) {
         fputs(s, fp);
@@ -197,9 +182,9 @@ tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err) {
         if (st == TW_OK && o->resume) st = tw__load_checkpoint(b, &found, lens, err);
         if (st == TW_OK) st = tw__open_parts(b, found ? lens : NULL, err);
     }
-    st = tw__agree(st, err);
+    st = tw_mpi_agree(st, err);
     uint64_t done = b->done;
-    if (st == TW_OK) st = tw__agree(tw_mpi_bcast(&done, sizeof done, err), err);
+    if (st == TW_OK) st = tw_mpi_agree(tw_mpi_bcast(&done, sizeof done, err), err);
     b->done = (size_t)done;
     b->stats = (tw_batch_stats){b->n_out, b->n_series, b->n_outcomes, b->dates, b->cells, b->outc};
     if (st != TW_OK) {
@@ -362,7 +347,7 @@ tw_status tw_batch_step(tw_batch *b, tw_err *err) {
             ev += b->all.n_events[i];
         }
     }
-    gst = tw__agree(gst, err);
+    gst = tw_mpi_agree(gst, err);
     if (gst == TW_OK) b->done += cn;
     return gst;
 }
@@ -407,7 +392,19 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
         }
         free(p);
     }
-    return tw__agree(st, err);
+    return tw_mpi_agree(st, err);
+}
+
+/* ",mean,sd,p05,p50,p95\n" of one summary row. */
+static void tw__write_stats(FILE *fp, const tw_summary *sm) {
+    char num[64];
+    double v[2 + TW_N_QUANTILES] = {sm->mean, sm->sd};
+    for (int k = 0; k < TW_N_QUANTILES; k++) v[2 + k] = sm->q[k];
+    for (int k = 0; k < 2 + TW_N_QUANTILES; k++) {
+        tw_format_double(num, sizeof num, v[k]);
+        fprintf(fp, ",%s", num);
+    }
+    fputc('\n', fp);
 }
 
 static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
@@ -421,7 +418,7 @@ static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
     fputs("date,indicator,region,partner,sector,mean,sd", fp);
     for (int k = 0; k < TW_N_QUANTILES; k++) fprintf(fp, ",%s", tw_quantile_names[k]);
     fputc('\n', fp);
-    char date[TW_DATE_STRLEN], num[64];
+    char date[TW_DATE_STRLEN];
     for (size_t t = 0; t < b->n_out; t++) {
         tw_date_format(b->dates[t], date);
         for (size_t s = 0; s < b->n_series; s++) {
@@ -429,13 +426,7 @@ static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
             tw_sketch_summary(&b->cells[t * b->n_series + s], &sm);
             tw_series_label lab = b->o.model->series(b->o.params, s);
             fprintf(fp, "%s,%s,%s,%s,%s", date, lab.indicator, lab.region, lab.partner, lab.sector);
-            double v[2 + TW_N_QUANTILES] = {sm.mean, sm.sd};
-            for (int k = 0; k < TW_N_QUANTILES; k++) v[2 + k] = sm.q[k];
-            for (int k = 0; k < 2 + TW_N_QUANTILES; k++) {
-                tw_format_double(num, sizeof num, v[k]);
-                fprintf(fp, ",%s", num);
-            }
-            fputc('\n', fp);
+            tw__write_stats(fp, &sm);
         }
     }
     st = tw_afile_commit(f, err);
@@ -455,13 +446,7 @@ static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
         tw_sketch_summary(&b->outc[k], &sm);
         fprintf(fp, "%s,%llu", b->o.model->outcome_name(b->o.params, k),
                 (unsigned long long)b->outc[k].n);
-        double v[2 + TW_N_QUANTILES] = {sm.mean, sm.sd};
-        for (int q = 0; q < TW_N_QUANTILES; q++) v[2 + q] = sm.q[q];
-        for (int q = 0; q < 2 + TW_N_QUANTILES; q++) {
-            tw_format_double(num, sizeof num, v[q]);
-            fprintf(fp, ",%s", num);
-        }
-        fputc('\n', fp);
+        tw__write_stats(fp, &sm);
     }
     return tw_afile_commit(f, err);
 }
@@ -490,5 +475,5 @@ tw_status tw_batch_finish(tw_batch *b, tw_err *err) {
             free(p);
         }
     }
-    return tw__agree(st, err);
+    return tw_mpi_agree(st, err);
 }

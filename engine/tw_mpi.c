@@ -156,3 +156,16 @@ tw_status tw_mpi_gather_bytes(const void *send, size_t len, void *recv, tw_err *
     if (len > 0 && send != recv) memmove(recv, send, len);
     return TW_OK;
 }
+
+tw_status tw_mpi_agree(tw_status st, tw_err *err) {
+    int v = (int)st;
+    tw_err e2;
+    if (tw_mpi_max_int(&v, &e2) != TW_OK) {
+        if (err != NULL) *err = e2;
+        return e2.code;
+    }
+    if (v != (int)TW_OK && st == TW_OK)
+        return tw_err_set(err, (tw_status)v, "another MPI rank failed (%s)",
+                          tw_strerror((tw_status)v));
+    return (tw_status)v;
+}

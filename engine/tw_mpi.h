@@ -27,6 +27,10 @@ int tw_mpi_size(void);
 /* Whether the program was built with MPI support. */
 bool tw_mpi_built(void);
 
+/* Every rank's status becomes the worst one (the largest code); a rank that did not fail
+ * itself gets a line saying another rank failed, so that rank 0's text is the one shown
+ * when rank 0 failed. */
+tw_status tw_mpi_agree(tw_status st, tw_err *err);
 /* The largest of every rank's value, on every rank. */
 tw_status tw_mpi_max_int(int *v, tw_err *err);
 /* Rank 0's bytes, on every rank. */
