@@ -168,7 +168,8 @@ typedef struct {
 /* Run (or finish) a batch into plan->dir on every rank. Returns TW_ERUNTIME with a
  * "stopped" message after a signal, having checkpointed. */
 static tw_status tw__batch(const tw__scenario *sc, const tw__batch_plan *pl, tw_par_mode *mode,
-                           const tw_cli_args *a, double *seconds, tw_batch **out, tw_err *err) {
+                           const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
+                           tw_err *err) {
     tw_batch_opts o = {sc->model, sc->params, &sc->spec, pl->threads, pl->mode, pl->ranks,
                        pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg)};
     tw_batch *b = NULL;
@@ -208,6 +209,7 @@ static tw_status tw__batch(const tw__scenario *sc, const tw__batch_plan *pl, tw_
     }
     if (st == TW_OK) st = tw_batch_finish(b, err);
     *seconds = tw__now() - t0;
+    *ran = tw_batch_completed(b) - first;
     if (st != TW_OK) {
         tw_batch_free(b);
         return st;
@@ -393,7 +395,8 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
     tw_par_mode mode = TW_PAR_REPLICATES;
     double secs = 0.0;
     tw_batch *b = NULL;
-    st = tw__batch(&sc, &pl, &mode, a, &secs, &b, err);
+    size_t ran = 0;
+    st = tw__batch(&sc, &pl, &mode, a, &secs, &ran, &b, err);
     if (st != TW_OK) {
         /* A stopped batch keeps DIR.partial for --resume; a failed one leaves nothing. */
         if (tw__stop_signal != 0)
@@ -422,11 +425,12 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
     double t2 = tw__now();
     if (st == TW_OK && !a->quiet && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params);
-        printf("\nrun %.2f s (%s-level parallelism, %d threads x %d ranks, %.1f replicates/s), "
+        printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
+               "%.1f replicates/s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
                "outcomes.csv,events.csv,scenario.yaml,provenance.yaml%s}\n",
-               secs, mode == TW_PAR_AGENTS ? "agent" : "replicate", threads, tw_mpi_size(),
-               secs > 0 ? (double)tw_batch_total(b) / secs : 0.0, t2 - t1, (unsigned long long)h,
+               secs, ran, mode == TW_PAR_AGENTS ? "agent" : "replicate", threads, tw_mpi_size(),
+               secs > 0 ? (double)ran / secs : 0.0, t2 - t1, (unsigned long long)h,
                dir, a->trajectories ? ",trajectories.csv" : "");
     }
     tw_batch_free(b);
@@ -472,7 +476,8 @@ static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
                              false, -1};
         tw_par_mode mode;
         tw_batch *b = NULL;
-        st = tw__batch(&sc, &pl, &mode, a, &secs[i], &b, err);
+        size_t ran;
+        st = tw__batch(&sc, &pl, &mode, a, &secs[i], &ran, &b, err);
         tw_batch_free(b);
         if (st == TW_OK && rank0) st = tw__result_hash(dir, &hashes[i], err);
         st = tw_mpi_agree(st, err);

@@ -39,3 +39,17 @@ def assert_same_outputs(tc, ref_dir, other_dir, what):
         a, b = read(os.path.join(ref_dir, name)), read(os.path.join(other_dir, name))
         tc.assertTrue(len(a) > 0, "%s/%s is empty" % (ref_dir, name))
         tc.assertEqual(a, b, "%s differs for %s" % (name, what))
+
+
+def setup_reference(cls, prefix, args):
+    """setUpClass body: skip without the program, make cls.tmp and run the reference
+    batch (args, without -o) into cls.ref."""
+    import tempfile
+    import unittest
+    if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+        raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+    cls.tmp = tempfile.mkdtemp(prefix=prefix)
+    cls.ref = os.path.join(cls.tmp, "ref")
+    p = run([TW_BIN] + args + ["-o", cls.ref])
+    if p.returncode != 0:
+        raise AssertionError("reference run failed: " + p.stderr)

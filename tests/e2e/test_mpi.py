@@ -8,11 +8,10 @@ program was built without MPI: the mpirun cases are then skipped, the thread cas
 """
 import os
 import shutil
-import tempfile
 import unittest
 
 from mc_common import (BASELINE, SMALL, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpirun_cmd,
-                       read, run)
+                       read, run, setup_reference)
 
 REPS = ["-n", "7"]  # 7 replicates: uneven shares for 2 and 3 ranks and threads
 
@@ -20,13 +19,7 @@ REPS = ["-n", "7"]  # 7 replicates: uneven shares for 2 and 3 ranks and threads
 class ByteIdentity(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        cls.tmp = tempfile.mkdtemp(prefix="tw_mpi_")
-        cls.ref = os.path.join(cls.tmp, "t1")
-        p = run([TW_BIN, "run", BASELINE] + REPS + SMALL + ["-t", "1", "-o", cls.ref])
-        if p.returncode != 0:
-            raise AssertionError("reference run failed: " + p.stderr)
+        setup_reference(cls, "tw_mpi_", ["run", BASELINE] + REPS + SMALL + ["-t", "1"])
 
     @classmethod
     def tearDownClass(cls):

@@ -13,12 +13,11 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import unittest
 
 from mc_common import (BASELINE, SMALL, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpi_env,
-                       mpirun_cmd, run)
+                       mpirun_cmd, run, setup_reference)
 
 N = 400
 ARGS = ["run", BASELINE, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
@@ -35,13 +34,7 @@ def part_rows(partial):
 class Resume(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        cls.tmp = tempfile.mkdtemp(prefix="tw_resume_")
-        cls.ref = os.path.join(cls.tmp, "ref")
-        p = run([TW_BIN] + ARGS + ["-t", "2", "-o", cls.ref])
-        if p.returncode != 0:
-            raise AssertionError("reference run failed: " + p.stderr)
+        setup_reference(cls, "tw_resume_", ARGS + ["-t", "2"])
 
     @classmethod
     def tearDownClass(cls):
