@@ -130,6 +130,13 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             if ((st = tw__int("--checkpoint-every", v, 0, 86400, &a->checkpoint_every, err)) != TW_OK)
                 return st;
             a->has_checkpoint = true;
+        } else if (tw__is(arg, NULL, "--until", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if (strchr(v, ':') == NULL || v[0] == ':')
+                return tw_err_set(err, TW_EUSAGE,
+                                  "--until: expected OUTCOME:HALFWIDTH, e.g. "
+                                  "welfare_us_end_pct:0.05 (got '%s')", v);
+            a->until = v;
         } else if (strcmp(arg, "--selfcheck") == 0) {
             a->selfcheck = true;
         } else if (strcmp(arg, "--trajectories") == 0) {
@@ -152,7 +159,7 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         /* The interrupted run recorded its scenario and options; only the thread count
          * and the checkpoint interval may change. */
         if (a->scenario != NULL || a->n_sets > 0 || a->has_replicates || a->has_seed ||
-            a->outdir != NULL || a->force || a->selfcheck || a->trajectories ||
+            a->outdir != NULL || a->force || a->selfcheck || a->trajectories || a->until != NULL ||
             a->par != TW_PAR_AUTO)
             return tw_err_set(err, TW_EUSAGE,
                               "--resume DIR takes the scenario and options recorded in DIR.partial; "
@@ -199,6 +206,8 @@ void tw_cli_print_help(FILE *fp) {
             "                       0: after every chunk)\n"
             "      --resume DIR     finish the batch an interrupted run left in DIR.partial\n"
             "                       (same bytes as an uninterrupted run; -t may change)\n"
+            "      --until OUTCOME:H  stop at the first multiple of 64 replicates where the 95%%\n"
+            "                       half-width of OUTCOME's mean is below H (-n is the budget)\n"
             "      --selfcheck      run with 1 and N threads (and 1 and K MPI ranks) and report\n"
             "                       whether the result hashes agree; writes nothing\n"
             "\n"

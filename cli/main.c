@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -163,7 +164,34 @@ typedef struct {
     int ranks;         /* ranks that work (others idle) */
     bool resume, progress, trajectories;
     int64_t checkpoint_every;
+    long until_outcome; /* -1: a fixed number of replicates */
+    double until_halfwidth;
 } tw__batch_plan;
+
+/* --until OUTCOME:HALFWIDTH against the model's outcome names. */
+static tw_status tw__parse_until(const tw_cli_args *a, const tw__scenario *sc, long *k,
+                                 double *hw, tw_err *err) {
+    *k = -1;
+    *hw = 0.0;
+    if (a->until == NULL) return TW_OK;
+    const char *colon = strrchr(a->until, ':');
+    size_t len = (size_t)(colon - a->until);
+    size_t n = sc->model->n_outcomes(sc->params);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = sc->model->outcome_name(sc->params, i);
+        if (strlen(name) == len && strncmp(name, a->until, len) == 0) *k = (long)i;
+    }
+    if (*k < 0)
+        return tw_err_set(err, TW_EUSAGE, "--until: unknown outcome '%.*s' (see replicates.csv's "
+                                          "columns)", (int)len, a->until);
+    char *end;
+    errno = 0;
+    *hw = strtod(colon + 1, &end);
+    if (colon[1] == '\0' || *end != '\0' || errno != 0 || !(*hw > 0.0) || isinf(*hw))
+        return tw_err_set(err, TW_EUSAGE, "--until: expected a half-width above 0 after ':' (got '%s')",
+                          colon + 1);
+    return TW_OK;
+}
 
 /* Run (or finish) a batch into plan->dir on every rank. Returns TW_ERUNTIME with a
  * "stopped" message after a signal, having checkpointed. */
@@ -171,7 +199,8 @@ static tw_status tw__batch(const tw__scenario *sc, const tw__batch_plan *pl, tw_
                            const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
                            tw_err *err) {
     tw_batch_opts o = {sc->model, sc->params, &sc->spec, pl->threads, pl->mode, pl->ranks,
-                       pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg)};
+                       pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg),
+                       pl->until_outcome, pl->until_halfwidth};
     tw_batch *b = NULL;
     tw_status st = tw_batch_open(&o, &b, err);
     if (st != TW_OK) return st;
@@ -350,6 +379,12 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
     bool rank0 = tw_mpi_rank() == 0;
     tw_status st = tw__load_all(a, &sc, err);
     if (st != TW_OK) return st;
+    long until_k;
+    double until_hw;
+    if ((st = tw__parse_until(a, &sc, &until_k, &until_hw, err)) != TW_OK) {
+        tw__scenario_free(&sc);
+        return st;
+    }
     char dir[4096];
     if (a->outdir != NULL) {
         snprintf(dir, sizeof dir, "%s", a->outdir);
@@ -391,7 +426,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
     if (rank0) snprintf(staging, sizeof staging, "%s", tw_outdir_staging(od));
     tw__batch_plan pl = {staging, threads, a->par, tw_mpi_size(), a->resume != NULL,
                          !a->quiet && isatty(STDERR_FILENO), a->trajectories,
-                         a->has_checkpoint ? a->checkpoint_every : 10};
+                         a->has_checkpoint ? a->checkpoint_every : 10, until_k, until_hw};
     tw_par_mode mode = TW_PAR_REPLICATES;
     double secs = 0.0;
     tw_batch *b = NULL;
@@ -473,7 +508,7 @@ static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
             st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
         if ((st = tw_mpi_agree(st, err)) != TW_OK) break;
         tw__batch_plan pl = {dir, runs[i].threads, runs[i].mode, runs[i].ranks, false, false,
-                             false, -1};
+                             false, -1, -1, 0.0};
         tw_par_mode mode;
         tw_batch *b = NULL;
         size_t ran;

@@ -10,10 +10,13 @@
 #include "tw_batch.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "tw_mpi.h"
 #include "tw_output.h"
@@ -264,91 +267,115 @@ static tw_status tw__fold(tw_batch *b, size_t i, const tw_event *ev, tw_err *err
     return TW_OK;
 }
 
-tw_status tw_batch_step(tw_batch *b, tw_err *err) {
-    if (tw_batch_done(b)) return TW_OK;
-    size_t cn = b->n_rep - b->done < b->chunk ? b->n_rep - b->done : b->chunk;
+tw_status tw_chunk_run_spread(const tw_model *model, const void *params,
+                              const tw_run_spec *spec, int threads, tw_par_mode mode, int ranks,
+                              size_t r0, size_t cn, tw_chunk *all, tw_err *err) {
+    int rank = tw_mpi_rank(), size = tw_mpi_size();
+    if (ranks < 1 || ranks > size) ranks = size;
+    size_t n_out = tw_run_output_days(spec), n_series = model->n_series(params);
+    size_t n_outcomes = model->n_outcomes(params), row = n_out * n_series;
     size_t lo = 0, hi = 0;
-    if (b->rank < b->o.ranks) {
-        lo = cn * (size_t)b->rank / (size_t)b->o.ranks;
-        hi = cn * (size_t)(b->rank + 1) / (size_t)b->o.ranks;
+    if (rank < ranks) {
+        lo = cn * (size_t)rank / (size_t)ranks;
+        hi = cn * (size_t)(rank + 1) / (size_t)ranks;
     }
     tw_chunk mine = {0};
     tw_err myerr;
     tw_err_clear(&myerr);
-    tw_status st = tw_chunk_run(b->o.model, b->o.params, b->o.spec, b->o.threads, b->mode,
-                                b->done + lo, hi - lo, &mine, &myerr);
+    tw_chunk_clear(all);
+    tw_status st = tw_chunk_run(model, params, spec, threads, mode, r0 + lo, hi - lo, &mine, &myerr);
     if (st != TW_OK) {
         tw_chunk_clear(&mine);
-        tw_chunk_alloc(&mine, 0, b->n_out, b->n_series, b->n_outcomes, NULL);
+        tw_chunk_alloc(&mine, 0, n_out, n_series, n_outcomes, NULL);
         myerr.code = st;
     }
-    tw_status gst = TW_OK;
-    if (b->size == 1) {
-        tw_chunk_clear(&b->all);
-        b->all = mine;
-        memset(&mine, 0, sizeof mine);
-        if (st != TW_OK) {
-            if (err != NULL) *err = myerr;
-            return st;
-        }
-    } else {
-        /* The lowest failing replicate is on the lowest failing rank, whose own error is
-         * its lowest failing replicate's: gather every rank's record and take the first. */
-        tw_err *errs = b->rank == 0 ? calloc((size_t)b->size, sizeof *errs) : NULL;
-        gst = tw_mpi_gather_bytes(&myerr, sizeof myerr, errs, err);
-        int bad = st != TW_OK;
-        if (gst == TW_OK) gst = tw_mpi_max_int(&bad, err);
-        if (gst == TW_OK && bad) {
-            if (b->rank == 0 && errs != NULL)
-                for (int q = 0; q < b->size; q++)
-                    if (errs[q].code != TW_OK) {
-                        if (err != NULL) *err = errs[q];
-                        break;
-                    }
-            free(errs);
-            tw_chunk_clear(&mine);
-            if (b->rank != 0) return tw_err_set(err, TW_ERUNTIME, "a replicate failed");
-            return err != NULL && err->code != TW_OK ? err->code : TW_ERUNTIME;
-        }
-        free(errs);
-        if (gst == TW_OK && b->rank == 0) {
-            tw_chunk_clear(&b->all);
-            gst = tw_chunk_alloc(&b->all, cn, b->n_out, b->n_series, b->n_outcomes, err);
-        }
-        uint64_t nev = mine.events_len, *lens = NULL;
-        if (b->rank == 0) lens = calloc((size_t)b->size, sizeof *lens);
-        if (gst == TW_OK) gst = tw_mpi_gather_len(nev, lens, err);
-        if (gst == TW_OK && b->rank == 0) {
-            uint64_t tot = 0;
-            for (int q = 0; q < b->size; q++) tot += lens[q];
-            b->all.events = malloc((tot + 1) * sizeof *b->all.events);
-            b->all.events_len = tot;
-            if (b->all.events == NULL) gst = tw_err_set(err, TW_ENOMEM, "out of memory");
-        }
-        free(lens);
-        /* Gathers run on every rank whatever happened, so no rank waits alone. */
-        tw_status g1 = tw_mpi_gather_bytes(mine.series, (hi - lo) * b->row * sizeof(double),
-                                           b->rank == 0 ? b->all.series : NULL, err);
-        tw_status g2 = tw_mpi_gather_bytes(mine.outcomes,
-                                           (hi - lo) * b->n_outcomes * sizeof(double),
-                                           b->rank == 0 ? b->all.outcomes : NULL, err);
-        tw_status g3 = tw_mpi_gather_bytes(mine.n_events, (hi - lo) * sizeof(uint64_t),
-                                           b->rank == 0 ? b->all.n_events : NULL, err);
-        tw_status g4 = tw_mpi_gather_bytes(mine.events, mine.events_len * sizeof(tw_event),
-                                           b->rank == 0 ? b->all.events : NULL, err);
-        if (gst == TW_OK) gst = g1 != TW_OK ? g1 : g2 != TW_OK ? g2 : g3 != TW_OK ? g3 : g4;
-        b->all.r0 = b->done;
-        tw_chunk_clear(&mine);
+    if (size == 1) {
+        *all = mine;
+        if (st != TW_OK && err != NULL) *err = myerr;
+        return st;
     }
+    /* The lowest failing replicate is on the lowest failing rank, whose own error is its
+     * lowest failing replicate's: gather every rank's record and take the first. */
+    tw_status gst = TW_OK;
+    tw_err *errs = rank == 0 ? calloc((size_t)size, sizeof *errs) : NULL;
+    gst = tw_mpi_gather_bytes(&myerr, sizeof myerr, errs, err);
+    int bad = st != TW_OK;
+    if (gst == TW_OK) gst = tw_mpi_max_int(&bad, err);
+    if (gst == TW_OK && bad) {
+        if (rank == 0 && errs != NULL)
+            for (int q = 0; q < size; q++)
+                if (errs[q].code != TW_OK) {
+                    if (err != NULL) *err = errs[q];
+                    break;
+                }
+        free(errs);
+        tw_chunk_clear(&mine);
+        if (rank != 0) return tw_err_set(err, TW_ERUNTIME, "a replicate failed");
+        return err != NULL && err->code != TW_OK ? err->code : TW_ERUNTIME;
+    }
+    free(errs);
+    if (gst == TW_OK && rank == 0) gst = tw_chunk_alloc(all, cn, n_out, n_series, n_outcomes, err);
+    uint64_t nev = mine.events_len, *lens = NULL;
+    if (rank == 0) lens = calloc((size_t)size, sizeof *lens);
+    if (gst == TW_OK) gst = tw_mpi_gather_len(nev, lens, err);
+    if (gst == TW_OK && rank == 0) {
+        uint64_t tot = 0;
+        for (int q = 0; q < size; q++) tot += lens[q];
+        all->events = malloc((tot + 1) * sizeof *all->events);
+        all->events_len = tot;
+        if (all->events == NULL) gst = tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    free(lens);
+    /* Gathers run on every rank whatever happened, so no rank waits alone. */
+    tw_status g1 = tw_mpi_gather_bytes(mine.series, (hi - lo) * row * sizeof(double),
+                                       rank == 0 ? all->series : NULL, err);
+    tw_status g2 = tw_mpi_gather_bytes(mine.outcomes, (hi - lo) * n_outcomes * sizeof(double),
+                                       rank == 0 ? all->outcomes : NULL, err);
+    tw_status g3 = tw_mpi_gather_bytes(mine.n_events, (hi - lo) * sizeof(uint64_t),
+                                       rank == 0 ? all->n_events : NULL, err);
+    tw_status g4 = tw_mpi_gather_bytes(mine.events, mine.events_len * sizeof(tw_event),
+                                       rank == 0 ? all->events : NULL, err);
+    if (gst == TW_OK) gst = g1 != TW_OK ? g1 : g2 != TW_OK ? g2 : g3 != TW_OK ? g3 : g4;
+    all->r0 = r0;
+    tw_chunk_clear(&mine);
+    return gst;
+}
+
+/* Rank 0, after folding `done` replicates: has the adaptive stopping rule been met? */
+static bool tw__until_met(const tw_batch *b, size_t done) {
+    if (b->o.until_outcome < 0 || done % TW_UNTIL_STEP != 0 || done < 2 * TW_UNTIL_STEP)
+        return false;
+    const tw_sketch *s = &b->outc[b->o.until_outcome];
+    if (s->n < 2) return false;
+    double hw = gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
+    return hw < b->o.until_halfwidth;
+}
+
+tw_status tw_batch_step(tw_batch *b, tw_err *err) {
+    if (tw_batch_done(b)) return TW_OK;
+    size_t cn = b->n_rep - b->done < b->chunk ? b->n_rep - b->done : b->chunk;
+    tw_status gst = tw_chunk_run_spread(b->o.model, b->o.params, b->o.spec, b->o.threads,
+                                        b->mode, b->o.ranks, b->done, cn, &b->all, err);
+    if (gst != TW_OK) return gst;
     if (gst == TW_OK && b->rank == 0) {
         const tw_event *ev = b->all.events;
         for (size_t i = 0; i < cn && gst == TW_OK; i++) {
             gst = tw__fold(b, i, ev, err);
             ev += b->all.n_events[i];
+            if (gst == TW_OK && tw__until_met(b, b->done + i + 1)) {
+                cn = i + 1; /* the rest of the chunk is never folded nor written */
+                b->n_rep = b->done + cn;
+            }
         }
     }
     gst = tw_mpi_agree(gst, err);
-    if (gst == TW_OK) b->done += cn;
+    uint64_t sync[2] = {cn, b->n_rep};
+    if (gst == TW_OK && b->o.until_outcome >= 0)
+        gst = tw_mpi_agree(tw_mpi_bcast(sync, sizeof sync, err), err);
+    if (gst == TW_OK) {
+        b->done += (size_t)sync[0];
+        b->n_rep = (size_t)sync[1];
+    }
     return gst;
 }
 

@@ -56,7 +56,17 @@ typedef struct {
     bool trajectories;    /* also write trajectories.csv */
     bool resume;          /* continue from dir/checkpoint.bin (or from zero if none) */
     uint64_t config_hash; /* the resolved scenario's hash, checked on resume */
+    long until_outcome;   /* >= 0: adaptive replication on this outcome (see below) */
+    double until_halfwidth;
 } tw_batch_opts;
+
+/* Adaptive replication: with until_outcome >= 0 the batch stops at the first multiple of
+ * TW_UNTIL_STEP replicates (at least two such steps in) where the 95% confidence
+ * half-width of that outcome's mean, t(0.975, n - 1) * sd / sqrt(n) over its non-NaN
+ * values, is below until_halfwidth; the spec's replicates are the budget. The test runs
+ * while replicates are folded in replicate order, so where it stops does not depend on
+ * threads, ranks or chunks. */
+#define TW_UNTIL_STEP 64
 
 typedef struct tw_batch tw_batch;
 
@@ -67,7 +77,8 @@ tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err);
 void tw_batch_free(tw_batch *b); /* NULL is fine; keeps the files */
 
 bool tw_batch_done(const tw_batch *b);
-/* Replicates completed and folded so far, and in all. */
+/* Replicates completed and folded so far, and in all (the budget, or where an adaptive
+ * batch stopped once it has). */
 size_t tw_batch_completed(const tw_batch *b);
 size_t tw_batch_total(const tw_batch *b);
 /* The level of parallelism in use. */
@@ -82,6 +93,15 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err);
 /* After the last chunk: write summary.csv and outcomes.csv, move the .part files to their
  * final names and remove the checkpoint (rank 0; every rank returns the same status). */
 tw_status tw_batch_finish(tw_batch *b, tw_err *err);
+
+/* Run replicates r0 .. r0+cn-1 with their shares over the first `ranks` ranks (each a
+ * contiguous share, run with `threads` threads and a resolved mode) and gather them on
+ * rank 0 into *all in replicate order (elsewhere *all holds nothing). Every rank calls it
+ * with the same arguments. On a model failure every rank fails; rank 0 gets the lowest
+ * failing replicate's error. */
+tw_status tw_chunk_run_spread(const tw_model *model, const void *params,
+                              const tw_run_spec *spec, int threads, tw_par_mode mode, int ranks,
+                              size_t r0, size_t cn, tw_chunk *all, tw_err *err);
 
 /* Rank 0's statistics (NULL elsewhere): cell (t, s) of the summary is
  * cells[t * n_series + s]; outcome k is outcomes[k]. dates has n_out days. */

@@ -280,7 +280,7 @@ Test(chunk, batch_writes_events_csv_in_replicate_order_with_quoting) {
     for (int k = 0; k < 2; k++) {
         dirs[k] = tw_tmpdir();
         tw_batch_opts o = {&toy, t.params, &t.spec, k == 0 ? 1 : 3, TW_PAR_AUTO, 1, dirs[k],
-                           true, false, 42};
+                           true, false, 42, -1, 0.0};
         tw_batch *b = NULL;
         tw_err err;
         cr_assert_eq(tw_batch_open(&o, &b, &err), TW_OK, "%s", err.msg);
