@@ -12,11 +12,19 @@
 
 #define TW_CLI_MAX_SETS 256
 
-typedef enum { TW_CMD_NONE, TW_CMD_RUN, TW_CMD_VALIDATE, TW_CMD_HELP, TW_CMD_VERSION } tw_command;
+typedef enum {
+    TW_CMD_NONE,
+    TW_CMD_RUN,
+    TW_CMD_VALIDATE,
+    TW_CMD_COMPARE,
+    TW_CMD_HELP,
+    TW_CMD_VERSION
+} tw_command;
 
 typedef struct {
     tw_command cmd;
     const char *scenario;
+    const char *scenario_b; /* compare: the second scenario */
     const char *outdir;     /* NULL: out/<scenario name> */
     const char *sets[TW_CLI_MAX_SETS];
     int n_sets;
@@ -36,6 +44,25 @@ typedef struct {
 
 /* Parse argv; TW_EUSAGE with a one-line message on bad usage. */
 tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err);
+
+/* One loaded scenario: its config tree, model, parameters, run spec and name. */
+typedef struct {
+    tw_cfg *cfg;
+    const tw_model *model;
+    void *params;
+    tw_run_spec spec;
+    char name[256];
+} tw_cli_scenario;
+
+/* Load path with the --set overrides of a and -n/-s, on every rank (each rank reads the
+ * files itself); all ranks agree on the outcome. On failure *sc is freed. */
+tw_status tw_cli_load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc, tw_err *err);
+void tw_cli_scenario_free(tw_cli_scenario *sc);
+/* The thread count of a run: -t, else OMP_NUM_THREADS or all cores, capped. */
+int tw_cli_threads(const tw_cli_args *a);
+
+/* tradewar compare A B: paired replicates on common random numbers. */
+tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err);
 
 /* Largest thread count accepted on this machine. */
 int tw_cli_max_threads(void);

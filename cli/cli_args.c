@@ -76,9 +76,11 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         a->cmd = TW_CMD_RUN;
     else if (strcmp(cmd, "validate") == 0)
         a->cmd = TW_CMD_VALIDATE;
+    else if (strcmp(cmd, "compare") == 0)
+        a->cmd = TW_CMD_COMPARE;
     else
-        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run or validate; try "
-                                          "'tradewar --help')", cmd);
+        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run, validate or "
+                                          "compare; try 'tradewar --help')", cmd);
     tw_status st;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
@@ -151,6 +153,8 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             return tw_err_set(err, TW_EUSAGE, "unknown option '%s' (try 'tradewar --help')", arg);
         } else if (a->scenario == NULL) {
             a->scenario = arg;
+        } else if (a->cmd == TW_CMD_COMPARE && a->scenario_b == NULL) {
+            a->scenario_b = arg;
         } else {
             return tw_err_set(err, TW_EUSAGE, "unexpected argument '%s' (one scenario per run)", arg);
         }
@@ -169,6 +173,15 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
     if (a->selfcheck && (a->outdir != NULL || a->force || a->report || a->trajectories))
         return tw_err_set(err, TW_EUSAGE, "--selfcheck writes no output: drop -o, --force, --report "
                                           "and --trajectories");
+    if (a->cmd == TW_CMD_COMPARE) {
+        if (a->scenario == NULL || a->scenario_b == NULL)
+            return tw_err_set(err, TW_EUSAGE, "compare: expected two scenario files (tradewar "
+                                              "compare A.yaml B.yaml)");
+        if (a->resume != NULL || a->selfcheck || a->trajectories || a->until != NULL ||
+            a->has_checkpoint || a->report)
+            return tw_err_set(err, TW_EUSAGE, "compare takes -n, -t, -s, -o, -f, -q, --set and "
+                                              "--parallel");
+    }
     if (a->scenario == NULL)
         return tw_err_set(err, TW_EUSAGE, "%s: missing scenario file (tradewar %s SCENARIO.yaml)",
                           cmd, cmd);
@@ -186,6 +199,12 @@ void tw_cli_print_help(FILE *fp) {
             "Usage:\n"
             "  tradewar run SCENARIO.yaml [options]   run a scenario, write CSVs, print a summary\n"
             "  tradewar validate SCENARIO.yaml [--set key=value ...]\n"
+            "  tradewar compare A.yaml B.yaml [options]\n"
+            "                                         paired replicates of two scenarios on common\n"
+            "                                         random numbers (same seed and replicate keys):\n"
+            "                                         differences B - A with 95%% intervals, paired\n"
+            "                                         and unpaired; writes DIR/compare.csv and\n"
+            "                                         DIR/compare_outcomes.csv\n"
             "                                         check a scenario without running it\n"
             "  tradewar --help | --version\n"
             "\n"

@@ -26,13 +26,6 @@
 #include "tw_runner.h"
 #include "tw_trade.h"
 
-typedef struct {
-    tw_cfg *cfg;
-    const tw_model *model;
-    void *params;
-    tw_run_spec spec;
-    char name[256];
-} tw__scenario;
 
 static double tw__now(void) {
     struct timespec ts;
@@ -64,20 +57,21 @@ static tw_status tw__name(const tw_cfg_node *root, const char *path, char *buf, 
     return TW_OK;
 }
 
-static void tw__scenario_free(tw__scenario *sc) {
+void tw_cli_scenario_free(tw_cli_scenario *sc) {
     if (sc->model != NULL && sc->params != NULL) sc->model->free_params(sc->params);
     tw_cfg_free(sc->cfg);
     memset(sc, 0, sizeof *sc);
 }
 
 /* Load, override, validate: everything that can be refused before any work. */
-static tw_status tw__load(const tw_cli_args *a, tw__scenario *sc, tw_err *err) {
+static tw_status tw__load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc,
+                          tw_err *err) {
     memset(sc, 0, sizeof *sc);
-    tw_status st = tw_cfg_load(a->scenario, &sc->cfg, err);
+    tw_status st = tw_cfg_load(path, &sc->cfg, err);
     for (int i = 0; i < a->n_sets && st == TW_OK; i++) st = tw_cfg_set(sc->cfg, a->sets[i], err);
     if (st != TW_OK) return st;
     const tw_cfg_node *root = tw_cfg_root(sc->cfg);
-    if ((st = tw__name(root, a->scenario, sc->name, sizeof sc->name, err)) != TW_OK) return st;
+    if ((st = tw__name(root, path, sc->name, sizeof sc->name, err)) != TW_OK) return st;
     if ((st = tw_run_spec_load(root, &sc->spec, err)) != TW_OK) return st;
     sc->model = &tw_trade_model;
     if ((st = sc->model->load(root, &sc->params, err)) != TW_OK) return st;
@@ -87,7 +81,7 @@ static tw_status tw__load(const tw_cli_args *a, tw__scenario *sc, tw_err *err) {
     return TW_OK;
 }
 
-static tw_status tw__write_provenance(const char *path, const tw__scenario *sc,
+static tw_status tw__write_provenance(const char *path, const tw_cli_scenario *sc,
                                       const tw_cli_args *a, size_t n_rep, int threads,
                                       tw_par_mode mode, uint64_t scenario_hash,
                                       uint64_t result_hash, tw_err *err) {
@@ -169,7 +163,7 @@ typedef struct {
 } tw__batch_plan;
 
 /* --until OUTCOME:HALFWIDTH against the model's outcome names. */
-static tw_status tw__parse_until(const tw_cli_args *a, const tw__scenario *sc, long *k,
+static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc, long *k,
                                  double *hw, tw_err *err) {
     *k = -1;
     *hw = 0.0;
@@ -195,7 +189,7 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw__scenario *sc, l
 
 /* Run (or finish) a batch into plan->dir on every rank. Returns TW_ERUNTIME with a
  * "stopped" message after a signal, having checkpointed. */
-static tw_status tw__batch(const tw__scenario *sc, const tw__batch_plan *pl, tw_par_mode *mode,
+static tw_status tw__batch(const tw_cli_scenario *sc, const tw__batch_plan *pl, tw_par_mode *mode,
                            const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
                            tw_err *err) {
     tw_batch_opts o = {sc->model, sc->params, &sc->spec, pl->threads, pl->mode, pl->ranks,
@@ -360,29 +354,27 @@ static tw_status tw__resume_args(const tw_cli_args *now, tw_cli_args *a, char **
     return TW_OK;
 }
 
-static int tw__threads(const tw_cli_args *a) {
+int tw_cli_threads(const tw_cli_args *a) {
     int threads = a->has_threads ? a->threads : omp_get_max_threads();
     if (threads > tw_cli_max_threads()) threads = tw_cli_max_threads();
     return threads;
 }
 
-/* Load the scenario on every rank (each reads the files itself); all agree on the
- * outcome. */
-static tw_status tw__load_all(const tw_cli_args *a, tw__scenario *sc, tw_err *err) {
-    tw_status st = tw_mpi_agree(tw__load(a, sc, err), err);
-    if (st != TW_OK) tw__scenario_free(sc);
+tw_status tw_cli_load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc, tw_err *err) {
+    tw_status st = tw_mpi_agree(tw__load(a, path, sc, err), err);
+    if (st != TW_OK) tw_cli_scenario_free(sc);
     return st;
 }
 
 static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
-    tw__scenario sc;
+    tw_cli_scenario sc;
     bool rank0 = tw_mpi_rank() == 0;
-    tw_status st = tw__load_all(a, &sc, err);
+    tw_status st = tw_cli_load(a, a->scenario, &sc, err);
     if (st != TW_OK) return st;
     long until_k;
     double until_hw;
     if ((st = tw__parse_until(a, &sc, &until_k, &until_hw, err)) != TW_OK) {
-        tw__scenario_free(&sc);
+        tw_cli_scenario_free(&sc);
         return st;
     }
     char dir[4096];
@@ -410,10 +402,10 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
             tw_outdir_abort(od);
         else
             tw_outdir_keep(od);
-        tw__scenario_free(&sc);
+        tw_cli_scenario_free(&sc);
         return st;
     }
-    int threads = tw__threads(a);
+    int threads = tw_cli_threads(a);
     if (!a->quiet && rank0) {
         char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
         fprintf(stderr,
@@ -438,7 +430,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
             tw_outdir_keep(od);
         else
             tw_outdir_abort(od);
-        tw__scenario_free(&sc);
+        tw_cli_scenario_free(&sc);
         return st;
     }
     double t1 = tw__now();
@@ -469,7 +461,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
                dir, a->trajectories ? ",trajectories.csv" : "");
     }
     tw_batch_free(b);
-    tw__scenario_free(&sc);
+    tw_cli_scenario_free(&sc);
     if (st == TW_OK && a->report && rank0) {
         fflush(stdout);
         st = tw__report(dir, err);
@@ -481,11 +473,11 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
  * agents, and under MPI on every rank; each writes into a temporary directory and the
  * result hashes (summary.csv, replicates.csv, events.csv) must agree. */
 static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
-    tw__scenario sc;
+    tw_cli_scenario sc;
     bool rank0 = tw_mpi_rank() == 0;
-    tw_status st = tw__load_all(a, &sc, err);
+    tw_status st = tw_cli_load(a, a->scenario, &sc, err);
     if (st != TW_OK) return st;
-    int n = tw__threads(a), k = tw_mpi_size();
+    int n = tw_cli_threads(a), k = tw_mpi_size();
     struct {
         int threads, ranks;
         tw_par_mode mode;
@@ -539,21 +531,21 @@ static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
         printf("selfcheck: %s\n", same ? "ok, every run gave the same bytes"
                                       : "FAILED, the results depend on threads or ranks");
     }
-    tw__scenario_free(&sc);
+    tw_cli_scenario_free(&sc);
     if (st == TW_OK && !same) st = tw_err_set(err, TW_ERUNTIME, "--selfcheck: result hashes differ");
     return tw_mpi_agree(st, err);
 }
 
 static tw_status tw__validate(const tw_cli_args *a, tw_err *err) {
-    tw__scenario sc;
-    tw_status st = tw__load(a, &sc, err);
+    tw_cli_scenario sc;
+    tw_status st = tw__load(a, a->scenario, &sc, err);
     if (st == TW_OK) {
         char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
         printf("%s: ok (%s, %s to %s, %lld replicates)\n", a->scenario, sc.name,
                tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
                (long long)sc.spec.replicates);
     }
-    tw__scenario_free(&sc);
+    tw_cli_scenario_free(&sc);
     return st;
 }
 
@@ -592,6 +584,7 @@ int main(int argc, char **argv) {
                 st = tw__run(a, argc, argv, &err);
             break;
         case TW_CMD_VALIDATE: st = tw__validate(a, &err); break;
+        case TW_CMD_COMPARE: st = tw_cli_compare(a, &err); break;
         case TW_CMD_NONE: break;
         }
     }

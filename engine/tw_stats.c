@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 
 const double tw_quantile_probs[TW_N_QUANTILES] = {0.05, 0.50, 0.95};
@@ -211,4 +212,32 @@ tw_status tw_sketch_load(tw_sketch *s, FILE *fp, tw_err *err) {
     s->min = d[2];
     s->max = d[3];
     return TW_OK;
+}
+
+/* --- moments (tw_stats.h) --- */
+
+void tw_moments_add(tw_moments *m, double x) {
+    m->n++;
+    double d = x - m->mean;
+    m->mean += d / (double)m->n;
+    m->m2 += d * (x - m->mean);
+}
+
+double tw_moments_var(const tw_moments *m) {
+    return m->n < 2 || !(m->m2 > 0.0) ? 0.0 : m->m2 / (double)(m->n - 1);
+}
+
+double tw_paired_halfwidth(const tw_moments *d) {
+    if (d->n < 2) return NAN;
+    double se = sqrt(tw_moments_var(d) / (double)d->n);
+    return se == 0.0 ? 0.0 : gsl_cdf_tdist_Pinv(0.975, (double)(d->n - 1)) * se;
+}
+
+double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b) {
+    if (a->n < 2 || b->n < 2) return NAN;
+    double va = tw_moments_var(a) / (double)a->n, vb = tw_moments_var(b) / (double)b->n;
+    if (va + vb == 0.0) return 0.0;
+    double df = (va + vb) * (va + vb) /
+                (va * va / (double)(a->n - 1) + vb * vb / (double)(b->n - 1));
+    return gsl_cdf_tdist_Pinv(0.975, df) * sqrt(va + vb);
 }

@@ -29,6 +29,23 @@ void tw_summarise(const double *x, size_t n, double *scratch, tw_summary *out);
 /* Quantile p in [0, 1] of sorted[0..n-1] (ascending), type 7. */
 double tw_quantile_sorted(const double *sorted, size_t n, double p);
 
+/* --- running moments and paired differences ---
+ *
+ * tw_moments is Welford's update (count, mean, sum of squared deviations), added to in a
+ * fixed order so equal inputs give equal bits. */
+typedef struct {
+    uint64_t n;
+    double mean, m2;
+} tw_moments;
+void tw_moments_add(tw_moments *m, double x);
+double tw_moments_var(const tw_moments *m); /* sample variance; 0 when n < 2 */
+
+/* 95% confidence half-widths of a mean difference B - A from n pairs: paired (the
+ * differences' t interval, df n - 1) and unpaired (Welch's interval, as if the two
+ * samples were independent, Welch-Satterthwaite df). NaN when n < 2. */
+double tw_paired_halfwidth(const tw_moments *d);
+double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b);
+
 /* --- streaming statistics ---
  *
  * A batch of 10^6 replicates cannot keep 10^6 trajectories in memory, so each summary
