@@ -9,6 +9,7 @@
 #include "tw_model.h"
 #include "tw_batch.h"
 #include "tw_runner.h"
+#include "tw_sweep.h"
 
 #define TW_CLI_MAX_SETS 256
 
@@ -52,6 +53,7 @@ typedef struct {
     void *params;
     tw_run_spec spec;
     char name[256];
+    tw_sweep *sweep; /* the scenario's sweep: section, or NULL */
 } tw_cli_scenario;
 
 /* Load path with the --set overrides of a and -n/-s, on every rank (each rank reads the
