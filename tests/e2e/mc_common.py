@@ -1,7 +1,10 @@
 """Shared pieces of the Monte Carlo end-to-end tests (test_mpi.py, test_resume.py): the
 program, mpirun with the environment it needs as root, and byte comparison of outputs."""
 import os
+import shutil
 import subprocess
+import tempfile
+import unittest
 
 TW_BIN = os.environ.get("TW_BIN", "")
 TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -41,15 +44,26 @@ def assert_same_outputs(tc, ref_dir, other_dir, what):
         tc.assertEqual(a, b, "%s differs for %s" % (name, what))
 
 
-def setup_reference(cls, prefix, args):
-    """setUpClass body: skip without the program, make cls.tmp and run the reference
-    batch (args, without -o) into cls.ref."""
-    import tempfile
-    import unittest
-    if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-        raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-    cls.tmp = tempfile.mkdtemp(prefix=prefix)
-    cls.ref = os.path.join(cls.tmp, "ref")
-    p = run([TW_BIN] + args + ["-o", cls.ref])
-    if p.returncode != 0:
-        raise AssertionError("reference run failed: " + p.stderr)
+
+class McCase(unittest.TestCase):
+    """A test class with a temporary directory cls.tmp (removed afterwards), skipped when
+    TW_BIN is not the program. With reference_args set, setUpClass also runs that batch
+    into cls.ref (the args without -o)."""
+
+    prefix = "tw_mc_"
+    reference_args = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+        cls.tmp = tempfile.mkdtemp(prefix=cls.prefix)
+        if cls.reference_args is not None:
+            cls.ref = os.path.join(cls.tmp, "ref")
+            p = run([TW_BIN] + cls.reference_args + ["-o", cls.ref])
+            if p.returncode != 0:
+                raise AssertionError("reference run failed: " + p.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)

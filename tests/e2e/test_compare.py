@@ -12,13 +12,12 @@
 Run by CTest as py/test_compare with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import os
-import shutil
-import tempfile
 import unittest
 
 import pandas as pd
 
-from mc_common import BASELINE, TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, mpirun_cmd, read, run
+from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, McCase, mpirun_cmd, read,
+                       run)
 
 TARIFF = os.path.join(TW_SOURCE_DIR, "tests", "e2e", "fixtures", "compare_tariff.yaml")
 SMALL = ["-n", "24", "--set", "firms.per_cell=50", "--set", "output.interval_days=30",
@@ -26,16 +25,8 @@ SMALL = ["-n", "24", "--set", "firms.per_cell=50", "--set", "output.interval_day
 FILES = ["compare.csv", "compare_outcomes.csv"]
 
 
-class Compare(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        cls.tmp = tempfile.mkdtemp(prefix="tw_compare_")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class Compare(McCase):
+    prefix = "tw_compare_"
 
     def compare(self, name, a, b, extra=(), launcher=None):
         out = os.path.join(self.tmp, name)

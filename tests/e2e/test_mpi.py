@@ -7,23 +7,17 @@ Run by CTest as py/test_mpi with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC (empty whe
 program was built without MPI: the mpirun cases are then skipped, the thread cases not).
 """
 import os
-import shutil
 import unittest
 
 from mc_common import (BASELINE, SMALL, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpirun_cmd,
-                       read, run, setup_reference)
+                       read, run, McCase)
 
 REPS = ["-n", "7"]  # 7 replicates: uneven shares for 2 and 3 ranks and threads
 
 
-class ByteIdentity(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        setup_reference(cls, "tw_mpi_", ["run", BASELINE] + REPS + SMALL + ["-t", "1"])
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class ByteIdentity(McCase):
+    prefix = "tw_mpi_"
+    reference_args = ["run", BASELINE] + REPS + SMALL + ["-t", "1"]
 
     def out(self, name):
         return os.path.join(self.tmp, name)

@@ -10,14 +10,13 @@ sends the signal, so the kill always lands mid-batch.
 Run by CTest as py/test_resume with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import os
-import shutil
 import signal
 import subprocess
 import time
 import unittest
 
 from mc_common import (BASELINE, SMALL, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpi_env,
-                       mpirun_cmd, run, setup_reference)
+                       mpirun_cmd, run, McCase)
 
 N = 400
 ARGS = ["run", BASELINE, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
@@ -31,14 +30,9 @@ def part_rows(partial):
         return 0
 
 
-class Resume(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        setup_reference(cls, "tw_resume_", ARGS + ["-t", "2"])
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class Resume(McCase):
+    prefix = "tw_resume_"
+    reference_args = ARGS + ["-t", "2"]
 
     def kill_mid_batch(self, cmd, out, sig):
         partial = out + ".partial"

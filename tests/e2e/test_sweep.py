@@ -12,13 +12,11 @@ grid over an extra US tariff and the pass-through).
 Run by CTest as py/test_sweep with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import os
-import shutil
-import tempfile
 import unittest
 
 import pandas as pd
 
-from mc_common import TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, mpirun_cmd, read, run
+from mc_common import TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, McCase, mpirun_cmd, read, run
 
 FIX = os.path.join(TW_SOURCE_DIR, "tests", "e2e", "fixtures")
 SWEEP = os.path.join(FIX, "sweep_grid.yaml")
@@ -27,20 +25,14 @@ SMALL = ["-n", "5", "--set", "firms.per_cell=30", "--set", "output.interval_days
 TOP = ["sweep_points.csv", "sweep_outcomes.csv", "sensitivity.csv"]
 
 
-class Sweep(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        cls.tmp = tempfile.mkdtemp(prefix="tw_sweep_")
-        cls.out = os.path.join(cls.tmp, "grid")
-        p = run([TW_BIN, "run", SWEEP] + SMALL + ["-t", "2", "-o", cls.out])
-        if p.returncode != 0:
-            raise AssertionError("sweep failed: " + p.stderr)
+class Sweep(McCase):
+    prefix = "tw_sweep_"
+    reference_args = ["run", SWEEP] + SMALL + ["-t", "2"]
 
     @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.out = cls.ref
 
     def test_points_and_outcomes(self):
         pts = pd.read_csv(os.path.join(self.out, "sweep_points.csv"))

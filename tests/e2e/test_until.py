@@ -7,13 +7,12 @@ Run by CTest as py/test_until with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import math
 import os
-import shutil
 import unittest
 
 import pandas as pd
 
 from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpirun_cmd, run,
-                       setup_reference)
+                       McCase)
 
 OUTCOME, TARGET = "imports_us_from_cn_usd_bn", 6.0
 ARGS = ["run", BASELINE, "-n", "1000", "--set", "firms.per_cell=5", "--set",
@@ -21,14 +20,9 @@ ARGS = ["run", BASELINE, "-n", "1000", "--set", "firms.per_cell=5", "--set",
         "--until", "%s:%g" % (OUTCOME, TARGET)]
 
 
-class Until(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        setup_reference(cls, "tw_until_", ARGS + ["-t", "1"])
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class Until(McCase):
+    prefix = "tw_until_"
+    reference_args = ARGS + ["-t", "1"]
 
     def test_stops_where_the_rule_says(self):
         reps = pd.read_csv(os.path.join(self.ref, "replicates.csv"))
