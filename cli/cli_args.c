@@ -76,9 +76,11 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         a->cmd = TW_CMD_RUN;
     else if (strcmp(cmd, "validate") == 0)
         a->cmd = TW_CMD_VALIDATE;
+    else if (strcmp(cmd, "compare") == 0)
+        a->cmd = TW_CMD_COMPARE;
     else
-        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run or validate; try "
-                                          "'tradewar --help')", cmd);
+        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run, validate or "
+                                          "compare; try 'tradewar --help')", cmd);
     tw_status st;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
@@ -121,6 +123,26 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             else
                 return tw_err_set(err, TW_EUSAGE,
                                   "--parallel: expected auto, replicates or agents (got '%s')", v);
+        } else if (tw__is(arg, NULL, "--resume", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "--resume: expected a directory path");
+            a->resume = v;
+        } else if (tw__is(arg, NULL, "--checkpoint-every", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = tw__int("--checkpoint-every", v, 0, 86400, &a->checkpoint_every, err)) != TW_OK)
+                return st;
+            a->has_checkpoint = true;
+        } else if (tw__is(arg, NULL, "--until", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if (strchr(v, ':') == NULL || v[0] == ':')
+                return tw_err_set(err, TW_EUSAGE,
+                                  "--until: expected OUTCOME:HALFWIDTH, e.g. "
+                                  "welfare_us_end_pct:0.05 (got '%s')", v);
+            a->until = v;
+        } else if (strcmp(arg, "--selfcheck") == 0) {
+            a->selfcheck = true;
+        } else if (strcmp(arg, "--trajectories") == 0) {
+            a->trajectories = true;
         } else if (strcmp(arg, "--force") == 0 || strcmp(arg, "-f") == 0) {
             a->force = true;
         } else if (strcmp(arg, "--report") == 0) {
@@ -131,16 +153,41 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             return tw_err_set(err, TW_EUSAGE, "unknown option '%s' (try 'tradewar --help')", arg);
         } else if (a->scenario == NULL) {
             a->scenario = arg;
+        } else if (a->cmd == TW_CMD_COMPARE && a->scenario_b == NULL) {
+            a->scenario_b = arg;
         } else {
             return tw_err_set(err, TW_EUSAGE, "unexpected argument '%s' (one scenario per run)", arg);
         }
+    }
+    if (a->cmd == TW_CMD_RUN && a->resume != NULL) {
+        /* The interrupted run recorded its scenario and options; only the thread count
+         * and the checkpoint interval may change. */
+        if (a->scenario != NULL || a->n_sets > 0 || a->has_replicates || a->has_seed ||
+            a->outdir != NULL || a->force || a->selfcheck || a->trajectories || a->until != NULL ||
+            a->par != TW_PAR_AUTO)
+            return tw_err_set(err, TW_EUSAGE,
+                              "--resume DIR takes the scenario and options recorded in DIR.partial; "
+                              "only -t, --checkpoint-every, --quiet and --report may be added");
+        return TW_OK;
+    }
+    if (a->selfcheck && (a->outdir != NULL || a->force || a->report || a->trajectories))
+        return tw_err_set(err, TW_EUSAGE, "--selfcheck writes no output: drop -o, --force, --report "
+                                          "and --trajectories");
+    if (a->cmd == TW_CMD_COMPARE) {
+        if (a->scenario == NULL || a->scenario_b == NULL)
+            return tw_err_set(err, TW_EUSAGE, "compare: expected two scenario files (tradewar "
+                                              "compare A.yaml B.yaml)");
+        if (a->resume != NULL || a->selfcheck || a->trajectories || a->until != NULL ||
+            a->has_checkpoint || a->report)
+            return tw_err_set(err, TW_EUSAGE, "compare takes -n, -t, -s, -o, -f, -q, --set and "
+                                              "--parallel");
     }
     if (a->scenario == NULL)
         return tw_err_set(err, TW_EUSAGE, "%s: missing scenario file (tradewar %s SCENARIO.yaml)",
                           cmd, cmd);
     if (a->cmd == TW_CMD_VALIDATE &&
         (a->has_replicates || a->has_threads || a->has_seed || a->outdir != NULL || a->force ||
-         a->report))
+         a->report || a->resume != NULL || a->selfcheck || a->trajectories || a->has_checkpoint))
         return tw_err_set(err, TW_EUSAGE, "validate takes only a scenario and --set overrides");
     return TW_OK;
 }
@@ -152,6 +199,12 @@ void tw_cli_print_help(FILE *fp) {
             "Usage:\n"
             "  tradewar run SCENARIO.yaml [options]   run a scenario, write CSVs, print a summary\n"
             "  tradewar validate SCENARIO.yaml [--set key=value ...]\n"
+            "  tradewar compare A.yaml B.yaml [options]\n"
+            "                                         paired replicates of two scenarios on common\n"
+            "                                         random numbers (same seed and replicate keys):\n"
+            "                                         differences B - A with 95%% intervals, paired\n"
+            "                                         and unpaired; writes DIR/compare.csv and\n"
+            "                                         DIR/compare_outcomes.csv\n"
             "                                         check a scenario without running it\n"
             "  tradewar --help | --version\n"
             "\n"
@@ -166,9 +219,23 @@ void tw_cli_print_help(FILE *fp) {
             "      --parallel MODE  auto (default), replicates or agents\n"
             "      --report         then write charts and an HTML report into DIR/report\n"
             "                       (analysis/report.py; needs python3-pandas, python3-matplotlib)\n"
-            "  -q, --quiet          no summary table\n"
+            "  -q, --quiet          no summary table and no progress bar\n"
+            "      --trajectories   also write every replicate's series (trajectories.csv)\n"
+            "      --checkpoint-every S  seconds between checkpoints of a batch (default 10;\n"
+            "                       0: after every chunk)\n"
+            "      --resume DIR     finish the batch an interrupted run left in DIR.partial\n"
+            "                       (same bytes as an uninterrupted run; -t may change)\n"
+            "      --until OUTCOME:H  stop at the first multiple of 64 replicates where the 95%%\n"
+            "                       half-width of OUTCOME's mean is below H (-n is the budget)\n"
+            "      --selfcheck      run with 1 and N threads (and 1 and K MPI ranks) and report\n"
+            "                       whether the result hashes agree; writes nothing\n"
             "\n"
-            "Outputs (in DIR): summary.csv, replicates.csv, scenario.yaml (resolved), provenance.yaml.\n"
+            "Under MPI (mpirun -np K tradewar run ...) replicates are spread over ranks and\n"
+            "rank 0 writes the same bytes as one process. SIGINT/SIGTERM stop a batch cleanly\n"
+            "with what is done.\n"
+            "\n"
+            "Outputs (in DIR): summary.csv, replicates.csv, outcomes.csv, events.csv,\n"
+            "scenario.yaml (resolved), provenance.yaml.\n"
             "Exit status: 0 success, 2 bad usage or input, 1 runtime failure.\n"
             "Scenario keys: scenarios/README.md.\n",
             TW_VERSION, TW_MAX_REPLICATES, tw_cli_max_threads());

@@ -23,15 +23,8 @@ static long tw__find(const tw_model *m, const void *params, const char *ind, con
     return -1;
 }
 
-static void tw__cell(const tw_results *res, long series, size_t t, double *scratch,
-                     double *vals, tw_summary *sm) {
-    size_t stride = res->n_out * res->n_series;
-    for (size_t r = 0; r < res->n_rep; r++)
-        vals[r] = res->series[r * stride + t * res->n_series + (size_t)series];
-    tw_summarise(vals, res->n_rep, scratch, sm);
-}
-
-void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const void *params) {
+void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
+                   const void *params) {
     static const struct {
         const char *head, *ind, *region, *partner;
         double scale;
@@ -49,13 +42,6 @@ void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const
         idx[c] = tw__find(model, params, cols[c].ind, cols[c].region, cols[c].partner, "all");
         if (idx[c] < 0) return; /* another model: nothing to report */
     }
-    double *scratch = malloc(res->n_rep * sizeof *scratch);
-    double *vals = malloc(res->n_rep * sizeof *vals);
-    if (scratch == NULL || vals == NULL) {
-        free(scratch);
-        free(vals);
-        return;
-    }
     fprintf(fp, "\n%-10s  %17s  %17s  %26s  %18s  %12s  %12s\n", "date", cols[0].head,
             cols[1].head, "US imports from CN $bn/yr", cols[3].head, cols[4].head, cols[5].head);
     fprintf(fp, "%-10s  %17s  %17s  %26s  %18s  %12s  %12s\n", "", "mean", "mean",
@@ -71,7 +57,7 @@ void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const
         fprintf(fp, "%-10s", tw_date_format(res->dates[t], date));
         for (int c = 0; c < NCOL; c++) {
             tw_summary sm;
-            tw__cell(res, idx[c], t, scratch, vals, &sm);
+            tw_sketch_summary(&res->cells[t * res->n_series + (size_t)idx[c]], &sm);
             double k = cols[c].scale;
             if (c == 2)
                 fprintf(fp, "  %8.1f [%7.1f, %7.1f]", k * sm.mean, k * sm.q[0], k * sm.q[2]);
@@ -86,15 +72,12 @@ void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const
     }
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %12s  %12s  %12s   (%zu replicates)\n", "per-replicate outcome",
-                "mean", "p05", "p95", res->n_rep);
+                "mean", "p05", "p95", n_rep);
         for (size_t k = 0; k < res->n_outcomes; k++) {
-            for (size_t r = 0; r < res->n_rep; r++) vals[r] = res->outcomes[r * res->n_outcomes + k];
             tw_summary sm;
-            tw_summarise(vals, res->n_rep, scratch, &sm);
+            tw_sketch_summary(&res->outcomes[k], &sm);
             fprintf(fp, "%-34s  %12.4g  %12.4g  %12.4g\n", model->outcome_name(params, k), sm.mean,
                     sm.q[0], sm.q[2]);
         }
     }
-    free(scratch);
-    free(vals);
 }

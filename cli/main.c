@@ -7,7 +7,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +22,10 @@
 #include "tw_build_info.h"
 #include "tw_config.h"
 #include "tw_output.h"
+#include "tw_mpi.h"
 #include "tw_runner.h"
 #include "tw_trade.h"
 
-typedef struct {
-    tw_cfg *cfg;
-    const tw_model *model;
-    void *params;
-    tw_run_spec spec;
-    char name[256];
-} tw__scenario;
 
 static double tw__now(void) {
     struct timespec ts;
@@ -61,21 +57,24 @@ static tw_status tw__name(const tw_cfg_node *root, const char *path, char *buf, 
     return TW_OK;
 }
 
-static void tw__scenario_free(tw__scenario *sc) {
+void tw_cli_scenario_free(tw_cli_scenario *sc) {
     if (sc->model != NULL && sc->params != NULL) sc->model->free_params(sc->params);
+    tw_sweep_free(sc->sweep);
     tw_cfg_free(sc->cfg);
     memset(sc, 0, sizeof *sc);
 }
 
 /* Load, override, validate: everything that can be refused before any work. */
-static tw_status tw__load(const tw_cli_args *a, tw__scenario *sc, tw_err *err) {
+static tw_status tw__load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc,
+                          tw_err *err) {
     memset(sc, 0, sizeof *sc);
-    tw_status st = tw_cfg_load(a->scenario, &sc->cfg, err);
+    tw_status st = tw_cfg_load(path, &sc->cfg, err);
     for (int i = 0; i < a->n_sets && st == TW_OK; i++) st = tw_cfg_set(sc->cfg, a->sets[i], err);
     if (st != TW_OK) return st;
     const tw_cfg_node *root = tw_cfg_root(sc->cfg);
-    if ((st = tw__name(root, a->scenario, sc->name, sizeof sc->name, err)) != TW_OK) return st;
+    if ((st = tw__name(root, path, sc->name, sizeof sc->name, err)) != TW_OK) return st;
     if ((st = tw_run_spec_load(root, &sc->spec, err)) != TW_OK) return st;
+    if ((st = tw_sweep_load(root, sc->spec.seed, &sc->sweep, err)) != TW_OK) return st;
     sc->model = &tw_trade_model;
     if ((st = sc->model->load(root, &sc->params, err)) != TW_OK) return st;
     if ((st = tw_cfg_check_unused(sc->cfg, err)) != TW_OK) return st;
@@ -84,27 +83,30 @@ static tw_status tw__load(const tw_cli_args *a, tw__scenario *sc, tw_err *err) {
     return TW_OK;
 }
 
-static tw_status tw__write_provenance(const char *path, const tw__scenario *sc,
-                                      const tw_cli_args *a, const tw_results *res,
-                                      uint64_t scenario_hash, uint64_t result_hash, tw_err *err) {
+static tw_status tw__write_provenance(const char *path, const tw_cli_scenario *sc,
+                                      const tw_cli_args *a, size_t n_rep, int threads,
+                                      tw_par_mode mode, uint64_t scenario_hash,
+                                      uint64_t result_hash, tw_err *err) {
     tw_afile *f;
     tw_status st = tw_afile_open(path, &f, err);
     if (st != TW_OK) return st;
     FILE *fp = tw_afile_fp(f);
     char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
     fprintf(fp,
-            "# What produced this directory. summary.csv and replicates.csv are identical for\n"
-            "# any thread count; result_hash is FNV-1a 64 over those two files.\n"
+            "# What produced this directory. summary.csv, replicates.csv and events.csv are\n"
+            "# identical for any thread and rank count; result_hash is FNV-1a 64 over those\n"
+            "# three files. threads and ranks are those of the run that finished the batch.\n"
             "program: tradewar\nversion: \"%s\"\ngit_revision: \"%s\"\ncompiler: \"%s\"\n"
             "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\nscenario_file: \"%s\"\n"
             "scenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
-            "seed: %lu\nreplicates: %zu\nthreads: %d\nparallelism: %s\nranks: 1\n"
+            "seed: %lu\nreplicates: %zu\nthreads: %d\nparallelism: %s\nranks: %d\n"
             "result_hash: \"%016llx\"\n",
             TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, sc->model->name,
             a->scenario, sc->name, (unsigned long long)scenario_hash,
             tw_date_format(sc->spec.start, d0), tw_date_format(sc->spec.end, d1),
-            (unsigned long)sc->spec.seed, res->n_rep, res->threads,
-            res->mode == TW_PAR_AGENTS ? "agents" : "replicates", (unsigned long long)result_hash);
+            (unsigned long)sc->spec.seed, n_rep, threads,
+            mode == TW_PAR_AGENTS ? "agents" : "replicates", tw_mpi_size(),
+            (unsigned long long)result_hash);
     return tw_afile_commit(f, err);
 }
 
@@ -121,29 +123,124 @@ static tw_status tw__write_scenario(const char *path, const tw_cfg *cfg, tw_err 
     return tw_afile_commit(f, err);
 }
 
-static tw_status tw__write_outputs(const char *dir, const tw_cli_args *a, const tw__scenario *sc,
-                                   const tw_results *res, uint64_t *result_hash, tw_err *err) {
-    tw_outdir *od;
-    tw_status st = tw_outdir_begin(dir, a->force, &od, err);
+/* The result hash: FNV-1a 64 over summary.csv, replicates.csv and events.csv. */
+static tw_status tw__result_hash(const char *dir, uint64_t *h, tw_err *err) {
+    static const char *const files[] = {"summary.csv", "replicates.csv", "events.csv"};
+    *h = TW_FNV_OFFSET;
+    char path[8192];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        tw_status st = tw_hash_file(path, h, err);
+        if (st != TW_OK) return st;
+    }
+    return TW_OK;
+}
+
+/* SIGINT and SIGTERM ask a batch to stop after the chunk in progress. */
+static volatile sig_atomic_t tw__stop_signal = 0;
+static void tw__on_signal(int sig) { tw__stop_signal = sig; }
+
+static void tw__progress(size_t done, size_t total, double elapsed, bool final) {
+    double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0.0;
+    int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+    bar[width] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu replicates  %.1f/s  ETA %dm%02ds ", bar, done, total, rate,
+            (int)(eta / 60), (int)eta % 60);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+typedef struct {
+    const char *dir;   /* directory to write into (exists) */
+    int threads;
+    tw_par_mode mode;
+    int ranks;         /* ranks that work (others idle) */
+    bool resume, progress, trajectories;
+    int64_t checkpoint_every;
+    long until_outcome; /* -1: a fixed number of replicates */
+    double until_halfwidth;
+} tw__batch_plan;
+
+/* --until OUTCOME:HALFWIDTH against the model's outcome names. */
+static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc, long *k,
+                                 double *hw, tw_err *err) {
+    *k = -1;
+    *hw = 0.0;
+    if (a->until == NULL) return TW_OK;
+    const char *colon = strrchr(a->until, ':');
+    size_t len = (size_t)(colon - a->until);
+    size_t n = sc->model->n_outcomes(sc->params);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = sc->model->outcome_name(sc->params, i);
+        if (strlen(name) == len && strncmp(name, a->until, len) == 0) *k = (long)i;
+    }
+    if (*k < 0)
+        return tw_err_set(err, TW_EUSAGE, "--until: unknown outcome '%.*s' (see replicates.csv's "
+                                          "columns)", (int)len, a->until);
+    char *end;
+    errno = 0;
+    *hw = strtod(colon + 1, &end);
+    if (colon[1] == '\0' || *end != '\0' || errno != 0 || !(*hw > 0.0) || isinf(*hw))
+        return tw_err_set(err, TW_EUSAGE, "--until: expected a half-width above 0 after ':' (got '%s')",
+                          colon + 1);
+    return TW_OK;
+}
+
+/* Run (or finish) a batch into plan->dir on every rank. Returns TW_ERUNTIME with a
+ * "stopped" message after a signal, having checkpointed. */
+static tw_status tw__batch(const tw_cli_scenario *sc, const tw__batch_plan *pl, tw_par_mode *mode,
+                           const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
+                           tw_err *err) {
+    tw_batch_opts o = {sc->model, sc->params, &sc->spec, pl->threads, pl->mode, pl->ranks,
+                       pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg),
+                       pl->until_outcome, pl->until_halfwidth};
+    tw_batch *b = NULL;
+    tw_status st = tw_batch_open(&o, &b, err);
     if (st != TW_OK) return st;
-    uint64_t h = TW_FNV_OFFSET;
-    char summary[8192], reps[8192];
-    snprintf(summary, sizeof summary, "%s", tw_outdir_path(od, "summary.csv"));
-    snprintf(reps, sizeof reps, "%s", tw_outdir_path(od, "replicates.csv"));
-    if (st == TW_OK) st = tw_write_summary(summary, res, sc->model, sc->params, err);
-    if (st == TW_OK) st = tw_write_replicates(reps, res, sc->model, sc->params, sc->spec.seed, err);
-    if (st == TW_OK) st = tw_hash_file(summary, &h, err);
-    if (st == TW_OK) st = tw_hash_file(reps, &h, err);
-    if (st == TW_OK) st = tw__write_scenario(tw_outdir_path(od, "scenario.yaml"), sc->cfg, err);
-    if (st == TW_OK)
-        st = tw__write_provenance(tw_outdir_path(od, "provenance.yaml"), sc, a, res,
-                                  tw_cfg_hash(sc->cfg), h, err);
+    *mode = tw_batch_mode(b);
+    double t0 = tw__now(), last_ckpt = t0, last_bar = 0.0;
+    size_t first = tw_batch_completed(b);
+    bool rank0 = tw_mpi_rank() == 0;
+    while (st == TW_OK && !tw_batch_done(b)) {
+        st = tw_batch_step(b, err);
+        if (st != TW_OK) break;
+        double now = tw__now();
+        if (rank0 && pl->progress && (now - last_bar > 0.2 || tw_batch_done(b))) {
+            tw__progress(tw_batch_completed(b) - first, tw_batch_total(b) - first, now - t0,
+                         tw_batch_done(b));
+            last_bar = now;
+        }
+        int stop = tw__stop_signal != 0;
+        if ((st = tw_mpi_max_int(&stop, err)) != TW_OK) break;
+        int ckpt = pl->checkpoint_every >= 0 && now - last_ckpt >= (double)pl->checkpoint_every;
+        if ((st = tw_mpi_bcast(&ckpt, sizeof ckpt, err)) != TW_OK) break;
+        if ((stop || ckpt) && !tw_batch_done(b)) {
+            if ((st = tw_batch_checkpoint(b, err)) != TW_OK) break;
+            last_ckpt = now;
+        }
+        if (stop && !tw_batch_done(b)) {
+            if (rank0 && pl->progress) fputc('\n', stderr);
+            st = tw_err_set(err, TW_ERUNTIME,
+                            "stopped by a signal after %zu of %zu replicates; finish with: "
+                            "tradewar run --resume %s",
+                            tw_batch_completed(b), tw_batch_total(b),
+                            a->resume ? a->resume : (a->outdir ? a->outdir : "DIR"));
+            tw_batch_free(b);
+            return st;
+        }
+    }
+    if (st == TW_OK) st = tw_batch_finish(b, err);
+    *seconds = tw__now() - t0;
+    *ran = tw_batch_completed(b) - first;
     if (st != TW_OK) {
-        tw_outdir_abort(od);
+        tw_batch_free(b);
         return st;
     }
-    *result_hash = h;
-    return tw_outdir_commit(od, err);
+    *out = b;
+    return TW_OK;
 }
 
 /* --report: hand the finished directory to analysis/report.py. The outputs are complete
@@ -166,89 +263,516 @@ static tw_status tw__report(const char *dir, tw_err *err) {
     return TW_OK;
 }
 
-static tw_status tw__run(const tw_cli_args *a, tw_err *err) {
-    tw__scenario sc;
-    tw_status st = tw__load(a, &sc, err);
+/* The command file an interrupted run leaves in DIR.partial: the working directory, then
+ * the arguments after "run", each NUL-terminated. --resume reads it back. */
+static tw_status tw__write_command(const char *path, int argc, char **argv, tw_err *err) {
+    tw_afile *f;
+    tw_status st = tw_afile_open(path, &f, err);
+    if (st != TW_OK) return st;
+    FILE *fp = tw_afile_fp(f);
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) == NULL) snprintf(cwd, sizeof cwd, ".");
+    fwrite(cwd, 1, strlen(cwd) + 1, fp);
+    for (int i = 2; i < argc; i++) fwrite(argv[i], 1, strlen(argv[i]) + 1, fp);
+    return tw_afile_commit(f, err);
+}
+
+/* --resume DIR: rebuild the interrupted run's arguments from DIR.partial/command. The
+ * strings live in *buf (the caller frees it and *argv_out). */
+static tw_status tw__resume_args(const tw_cli_args *now, tw_cli_args *a, char **buf,
+                                 char ***argv_out, tw_err *err) {
+    char path[8192];
+    size_t dl = strlen(now->resume);
+    while (dl > 1 && now->resume[dl - 1] == '/') dl--;
+    snprintf(path, sizeof path, "%.*s.partial/command", (int)dl, now->resume);
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        snprintf(path, sizeof path, "%.*s", (int)dl, now->resume);
+        struct stat sb;
+        if (stat(path, &sb) == 0)
+            return tw_err_set(err, TW_EUSAGE, "--resume %s: the run is already complete",
+                              now->resume);
+        return tw_err_set(err, TW_EUSAGE,
+                          "--resume %s: no interrupted run here (%s.partial/command is missing)",
+                          now->resume, path);
+    }
+    size_t cap = 1 << 16, len = 0, got;
+    char *b = malloc(cap + 1);
+    while (b != NULL && (got = fread(b + len, 1, cap - len, fp)) > 0) {
+        len += got;
+        if (len == cap) {
+            char *nb = realloc(b, 2 * cap + 1);
+            if (nb == NULL) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+    }
+    fclose(fp);
+    if (b == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    int n = 0;
+    for (size_t i = 0; i < len; i++) n += b[i] == '\0';
+    char **argv = calloc((size_t)n + 3, sizeof *argv);
+    if (argv == NULL || n < 1 || b[len - 1] != '\0') {
+        free(b);
+        free(argv);
+        return tw_err_set(err, TW_EUSAGE, "%s: not a tradewar command file", path);
+    }
+    const char *cwd = b;
+    int argc = 0;
+    argv[argc++] = "tradewar";
+    argv[argc++] = "run";
+    for (size_t i = strlen(b) + 1; i < len; i += strlen(b + i) + 1) argv[argc++] = b + i;
+    tw_status st = tw_cli_parse(argc, argv, a, err);
     if (st != TW_OK) {
-        tw__scenario_free(&sc);
+        free(b);
+        free(argv);
         return st;
+    }
+    /* A relative scenario path is relative to where the batch was started. */
+    static char scen[8192];
+    if (a->scenario[0] != '/') {
+        snprintf(scen, sizeof scen, "%s/%s", cwd, a->scenario);
+        a->scenario = scen;
+    }
+    a->outdir = now->resume;
+    a->resume = now->resume;
+    a->force = false;
+    a->quiet = now->quiet;
+    a->report = now->report;
+    if (now->has_threads) {
+        a->threads = now->threads;
+        a->has_threads = true;
+    }
+    if (now->has_checkpoint) {
+        a->checkpoint_every = now->checkpoint_every;
+        a->has_checkpoint = true;
+    }
+    *buf = b;
+    *argv_out = argv;
+    return TW_OK;
+}
+
+int tw_cli_threads(const tw_cli_args *a) {
+    int threads = a->has_threads ? a->threads : omp_get_max_threads();
+    if (threads > tw_cli_max_threads()) threads = tw_cli_max_threads();
+    return threads;
+}
+
+tw_status tw_cli_load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc, tw_err *err) {
+    tw_status st = tw_mpi_agree(tw__load(a, path, sc, err), err);
+    if (st != TW_OK) tw_cli_scenario_free(sc);
+    return st;
+}
+
+/* A sweep: every design point is a batch of its own (the scenario with the point's
+ * values set like --set), written to DIR/points/<k>/; then the per-point outcome
+ * statistics and the first-order sensitivity indices over the points. Sweeps are not
+ * resumable: a stopped sweep leaves nothing. */
+static tw_status tw__run_sweep(const tw_cli_args *a, const tw_cli_scenario *base,
+                               tw_outdir *od, int threads, tw_err *err) {
+    const tw_sweep *sw = base->sweep;
+    bool rank0 = tw_mpi_rank() == 0;
+    size_t no = base->model->n_outcomes(base->params), np = sw->n_points, d = sw->n_params;
+    /* The outcomes named for sensitivity must exist. */
+    size_t n_sel = sw->n_outcomes ? sw->n_outcomes : no;
+    size_t *sel = calloc(n_sel + 1, sizeof *sel);
+    double *y = calloc(np * no + 1, sizeof *y);
+    if (sel == NULL || y == NULL) {
+        free(sel);
+        free(y);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    tw_status st = TW_OK;
+    for (size_t i = 0; i < n_sel && st == TW_OK; i++) {
+        if (sw->n_outcomes == 0) {
+            sel[i] = i;
+            continue;
+        }
+        size_t k = 0;
+        while (k < no && strcmp(base->model->outcome_name(base->params, k), sw->outcomes[i]) != 0) k++;
+        if (k == no)
+            st = tw_cfg_error(err, tw_cfg_at(sw->outcomes_node, i),
+                              "unknown outcome '%s' (see replicates.csv's columns)", sw->outcomes[i]);
+        sel[i] = k;
+    }
+    char path[8192];
+    tw_afile *fo = NULL;
+    if (st == TW_OK && rank0) {
+        snprintf(path, sizeof path, "%s", tw_outdir_path(od, "points"));
+        if (mkdir(path, 0777) != 0)
+            st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", path, strerror(errno));
+        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sweep_outcomes.csv"), &fo, err);
+        if (st == TW_OK) {
+            fputs("point", tw_afile_fp(fo));
+            for (size_t j = 0; j < d; j++) fprintf(tw_afile_fp(fo), ",%s", sw->p[j].key);
+            fputs(",outcome,n,mean,sd,p05,p50,p95\n", tw_afile_fp(fo));
+        }
+    }
+    st = tw_mpi_agree(st, err);
+    char num[64], sets[TW_SWEEP_MAX_PARAMS][512];
+    for (size_t k = 0; k < np && st == TW_OK; k++) {
+        tw_cli_args pa = *a;
+        for (size_t j = 0; j < d && st == TW_OK; j++) {
+            tw_format_double(num, sizeof num, sw->x[k * d + j]);
+            snprintf(sets[j], sizeof sets[j], "%s=%s", sw->p[j].key, num);
+            if (pa.n_sets == TW_CLI_MAX_SETS)
+                st = tw_err_set(err, TW_EUSAGE, "sweep: too many overrides with --set");
+            else
+                pa.sets[pa.n_sets++] = sets[j];
+        }
+        tw_cli_scenario psc;
+        if (st == TW_OK) st = tw_cli_load(&pa, a->scenario, &psc, err);
+        if (st != TW_OK) break;
+        char dir[8192] = "";
+        if (rank0) {
+            snprintf(dir, sizeof dir, "%s/points/%zu", tw_outdir_staging(od), k);
+            if (mkdir(dir, 0777) != 0)
+                st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
+        }
+        if ((st = tw_mpi_agree(st, err)) == TW_OK) {
+            tw__batch_plan pl = {dir, threads, a->par, tw_mpi_size(), false, false,
+                                 a->trajectories, -1, -1, 0.0};
+            tw_par_mode mode;
+            double secs;
+            size_t ran;
+            tw_batch *b = NULL;
+            st = tw__batch(&psc, &pl, &mode, a, &secs, &ran, &b, err);
+            const tw_batch_stats *bs = st == TW_OK ? tw_batch_get_stats(b) : NULL;
+            if (bs != NULL) {
+                FILE *fp = tw_afile_fp(fo);
+                for (size_t i = 0; i < no; i++) {
+                    tw_summary sm;
+                    tw_sketch_summary(&bs->outcomes[i], &sm);
+                    y[k * no + i] = sm.mean;
+                    fprintf(fp, "%zu", k);
+                    for (size_t j = 0; j < d; j++) {
+                        tw_format_double(num, sizeof num, sw->x[k * d + j]);
+                        fprintf(fp, ",%s", num);
+                    }
+                    fprintf(fp, ",%s,%llu", base->model->outcome_name(base->params, i),
+                            (unsigned long long)bs->outcomes[i].n);
+                    double v[5] = {sm.mean, sm.sd, sm.q[0], sm.q[1], sm.q[2]};
+                    for (int q = 0; q < 5; q++) {
+                        tw_format_double(num, sizeof num, v[q]);
+                        fprintf(fp, ",%s", num);
+                    }
+                    fputc('\n', fp);
+                }
+            }
+            if (st == TW_OK && rank0 && !a->quiet)
+                fprintf(stderr, "tradewar: sweep point %zu of %zu done (%.1f s)\n", k + 1, np, secs);
+            tw_batch_free(b);
+        }
+        tw_cli_scenario_free(&psc);
+    }
+    if (st == TW_OK && rank0) {
+        st = tw_afile_commit(fo, err);
+        fo = NULL;
+        tw_afile *f = NULL;
+        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sweep_points.csv"), &f, err);
+        if (st == TW_OK) {
+            FILE *fp = tw_afile_fp(f);
+            fputs("point", fp);
+            for (size_t j = 0; j < d; j++) fprintf(fp, ",%s", sw->p[j].key);
+            fputc('\n', fp);
+            for (size_t k = 0; k < np; k++) {
+                fprintf(fp, "%zu", k);
+                for (size_t j = 0; j < d; j++) {
+                    tw_format_double(num, sizeof num, sw->x[k * d + j]);
+                    fprintf(fp, ",%s", num);
+                }
+                fputc('\n', fp);
+            }
+            st = tw_afile_commit(f, err);
+        }
+        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sensitivity.csv"), &f, err);
+        if (st == TW_OK) {
+            FILE *fp = tw_afile_fp(f);
+            fputs("outcome,parameter,first_order\n", fp);
+            double *col = malloc(np * sizeof *col);
+            for (size_t i = 0; col != NULL && i < n_sel; i++) {
+                for (size_t k = 0; k < np; k++) col[k] = y[k * no + sel[i]];
+                for (size_t j = 0; j < d; j++) {
+                    tw_format_double(num, sizeof num, tw_sweep_first_order(sw, j, col));
+                    fprintf(fp, "%s,%s,%s\n", base->model->outcome_name(base->params, sel[i]),
+                            sw->p[j].key, num);
+                }
+            }
+            if (col == NULL) {
+                tw_afile_abort(f);
+                st = tw_err_set(err, TW_ENOMEM, "out of memory");
+            } else {
+                st = tw_afile_commit(f, err);
+            }
+            free(col);
+        }
+    }
+    tw_afile_abort(fo);
+    free(sel);
+    free(y);
+    return tw_mpi_agree(st, err);
+}
+
+static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+    tw_cli_scenario sc;
+    bool rank0 = tw_mpi_rank() == 0;
+    tw_status st = tw_cli_load(a, a->scenario, &sc, err);
+    if (st != TW_OK) return st;
+    long until_k;
+    double until_hw;
+    if ((st = tw__parse_until(a, &sc, &until_k, &until_hw, err)) != TW_OK) {
+        tw_cli_scenario_free(&sc);
+        return st;
+    }
+    if (sc.sweep != NULL && (a->until != NULL || a->resume != NULL)) {
+        tw_cli_scenario_free(&sc);
+        return tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section takes neither --until "
+                                          "nor --resume");
     }
     char dir[4096];
     if (a->outdir != NULL) {
         snprintf(dir, sizeof dir, "%s", a->outdir);
     } else {
         snprintf(dir, sizeof dir, "out/%s", sc.name);
-        if (mkdir("out", 0777) != 0 && errno != EEXIST) {
-            tw__scenario_free(&sc);
-            return tw_err_set(err, TW_EIO, "out: cannot create: %s", strerror(errno));
+        if (rank0 && mkdir("out", 0777) != 0 && errno != EEXIST)
+            st = tw_err_set(err, TW_EIO, "out: cannot create: %s", strerror(errno));
+    }
+    tw_outdir *od = NULL;
+    if (rank0 && st == TW_OK) {
+        if (a->resume != NULL) {
+            st = tw_outdir_resume(dir, &od, err);
+        } else {
+            st = tw_outdir_check(dir, a->force, err);
+            if (st == TW_OK) st = tw_outdir_begin(dir, a->force, &od, err);
+            if (st == TW_OK) st = tw__write_command(tw_outdir_path(od, "command"), argc, argv, err);
+            if (st == TW_OK)
+                st = tw__write_scenario(tw_outdir_path(od, "scenario.yaml"), sc.cfg, err);
         }
     }
-    if ((st = tw_outdir_check(dir, a->force, err)) != TW_OK) {
-        tw__scenario_free(&sc);
+    if ((st = tw_mpi_agree(st, err)) != TW_OK) {
+        if (a->resume == NULL)
+            tw_outdir_abort(od);
+        else
+            tw_outdir_keep(od);
+        tw_cli_scenario_free(&sc);
         return st;
     }
-    int threads = a->has_threads ? a->threads : omp_get_max_threads();
-    if (threads > tw_cli_max_threads()) threads = tw_cli_max_threads();
-    if (!a->quiet) {
+    int threads = tw_cli_threads(a);
+    if (!a->quiet && rank0) {
         char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
-        fprintf(stderr, "tradewar: %s, %s to %s, %lld replicates, seed %lu, %d threads\n", sc.name,
-                tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
-                (long long)sc.spec.replicates, (unsigned long)sc.spec.seed, threads);
+        fprintf(stderr,
+                "tradewar: %s, %s to %s, %lld replicates, seed %lu, %d threads x %d ranks%s\n",
+                sc.name, tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
+                (long long)sc.spec.replicates, (unsigned long)sc.spec.seed, threads,
+                tw_mpi_size(), a->resume ? " (resumed)" : "");
     }
-    double t0 = tw__now();
-    tw_results *res = NULL;
-    st = tw_run(sc.model, sc.params, &sc.spec, threads, a->par, &res, err);
+    if (sc.sweep != NULL) {
+        double ts = tw__now();
+        st = tw__run_sweep(a, &sc, od, threads, err);
+        if (rank0 && st == TW_OK) {
+            uint64_t hs = TW_FNV_OFFSET;
+            st = tw_hash_file(tw_outdir_path(od, "sweep_outcomes.csv"), &hs, err);
+            if (st == TW_OK)
+                st = tw__write_provenance(tw_outdir_path(od, "provenance.yaml"), &sc, a,
+                                          (size_t)sc.spec.replicates, threads, a->par,
+                                          tw_cfg_hash(sc.cfg), hs, err);
+            if (st == TW_OK && unlink(tw_outdir_path(od, "command")) != 0)
+                st = tw_err_set(err, TW_EIO, "command file: cannot remove: %s", strerror(errno));
+            if (st == TW_OK) st = tw_outdir_commit(od, err);
+            else tw_outdir_abort(od);
+            if (st == TW_OK && !a->quiet)
+                printf("sweep: %zu points x %lld replicates in %.2f s\nwritten: %s/{sweep_points.csv,"
+                       "sweep_outcomes.csv,sensitivity.csv,points/<k>/}\n",
+                       sc.sweep->n_points, (long long)sc.spec.replicates, tw__now() - ts, dir);
+        } else if (rank0) {
+            tw_outdir_abort(od);
+        }
+        tw_cli_scenario_free(&sc);
+        return tw_mpi_agree(st, err);
+    }
+    char staging[8192] = "";
+    if (rank0) snprintf(staging, sizeof staging, "%s", tw_outdir_staging(od));
+    tw__batch_plan pl = {staging, threads, a->par, tw_mpi_size(), a->resume != NULL,
+                         !a->quiet && isatty(STDERR_FILENO), a->trajectories,
+                         a->has_checkpoint ? a->checkpoint_every : 10, until_k, until_hw};
+    tw_par_mode mode = TW_PAR_REPLICATES;
+    double secs = 0.0;
+    tw_batch *b = NULL;
+    size_t ran = 0;
+    st = tw__batch(&sc, &pl, &mode, a, &secs, &ran, &b, err);
+    if (st != TW_OK) {
+        /* A stopped batch keeps DIR.partial for --resume; a failed one leaves nothing. */
+        if (tw__stop_signal != 0)
+            tw_outdir_keep(od);
+        else
+            tw_outdir_abort(od);
+        tw_cli_scenario_free(&sc);
+        return st;
+    }
     double t1 = tw__now();
     uint64_t h = 0;
-    if (st == TW_OK) st = tw__write_outputs(dir, a, &sc, res, &h, err);
-    double t2 = tw__now();
-    if (st == TW_OK && !a->quiet) {
-        tw_cli_report(stdout, res, sc.model, sc.params);
-        printf("\nrun %.2f s (%s-level parallelism, %d threads), output %.2f s; "
-               "result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,scenario.yaml,"
-               "provenance.yaml}\n",
-               t1 - t0, res->mode == TW_PAR_AGENTS ? "agent" : "replicate", res->threads, t2 - t1,
-               (unsigned long long)h, dir);
+    if (rank0) {
+        st = tw__result_hash(staging, &h, err);
+        if (st == TW_OK)
+            st = tw__write_provenance(tw_outdir_path(od, "provenance.yaml"), &sc, a,
+                                      tw_batch_total(b), threads, mode, tw_cfg_hash(sc.cfg), h,
+                                      err);
+        if (st == TW_OK && unlink(tw_outdir_path(od, "command")) != 0)
+            st = tw_err_set(err, TW_EIO, "command file: cannot remove: %s", strerror(errno));
+        if (st == TW_OK)
+            st = tw_outdir_commit(od, err);
+        else
+            tw_outdir_abort(od);
     }
-    tw_results_free(res);
-    tw__scenario_free(&sc);
-    if (st == TW_OK && a->report) {
+    st = tw_mpi_agree(st, err);
+    double t2 = tw__now();
+    if (st == TW_OK && !a->quiet && rank0) {
+        tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params);
+        printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
+               "%.1f replicates/s), "
+               "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
+               "outcomes.csv,events.csv,scenario.yaml,provenance.yaml%s}\n",
+               secs, ran, mode == TW_PAR_AGENTS ? "agent" : "replicate", threads, tw_mpi_size(),
+               secs > 0 ? (double)ran / secs : 0.0, t2 - t1, (unsigned long long)h,
+               dir, a->trajectories ? ",trajectories.csv" : "");
+    }
+    tw_batch_free(b);
+    tw_cli_scenario_free(&sc);
+    if (st == TW_OK && a->report && rank0) {
         fflush(stdout);
         st = tw__report(dir, err);
     }
-    return st;
+    return tw_mpi_agree(st, err);
+}
+
+/* --selfcheck: the same batch with 1 thread, with N threads over replicates and over
+ * agents, and under MPI on every rank; each writes into a temporary directory and the
+ * result hashes (summary.csv, replicates.csv, events.csv) must agree. */
+static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
+    tw_cli_scenario sc;
+    bool rank0 = tw_mpi_rank() == 0;
+    tw_status st = tw_cli_load(a, a->scenario, &sc, err);
+    if (st != TW_OK) return st;
+    int n = tw_cli_threads(a), k = tw_mpi_size();
+    struct {
+        int threads, ranks;
+        tw_par_mode mode;
+    } runs[] = {{1, 1, TW_PAR_REPLICATES},
+                {n, 1, TW_PAR_REPLICATES},
+                {n, 1, TW_PAR_AGENTS},
+                {n, k, TW_PAR_REPLICATES}};
+    int nruns = k > 1 ? 4 : 3;
+    uint64_t hashes[4] = {0};
+    double secs[4] = {0};
+    char tmpl[] = "/tmp/tradewar-selfcheck-XXXXXX";
+    if (rank0 && mkdtemp(tmpl) == NULL)
+        st = tw_err_set(err, TW_EIO, "--selfcheck: cannot create a temporary directory: %s",
+                        strerror(errno));
+    st = tw_mpi_agree(st, err);
+    for (int i = 0; i < nruns && st == TW_OK; i++) {
+        char dir[256];
+        snprintf(dir, sizeof dir, "%s/%d", tmpl, i);
+        if (rank0 && mkdir(dir, 0777) != 0)
+            st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
+        if ((st = tw_mpi_agree(st, err)) != TW_OK) break;
+        tw__batch_plan pl = {dir, runs[i].threads, runs[i].mode, runs[i].ranks, false, false,
+                             false, -1, -1, 0.0};
+        tw_par_mode mode;
+        tw_batch *b = NULL;
+        size_t ran;
+        st = tw__batch(&sc, &pl, &mode, a, &secs[i], &ran, &b, err);
+        tw_batch_free(b);
+        if (st == TW_OK && rank0) st = tw__result_hash(dir, &hashes[i], err);
+        st = tw_mpi_agree(st, err);
+    }
+    if (rank0) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
+        if (system(cmd) != 0) {
+            /* a leftover temporary directory is harmless */
+        }
+    }
+    bool same = true;
+    if (st == TW_OK && rank0) {
+        printf("selfcheck: %s, %lld replicates, seed %lu\n", sc.name,
+               (long long)sc.spec.replicates, (unsigned long)sc.spec.seed);
+        printf("  %-8s %-6s %-11s %10s  %s\n", "threads", "ranks", "parallelism", "seconds",
+               "result hash");
+        for (int i = 0; i < nruns; i++) {
+            same = same && hashes[i] == hashes[0];
+            printf("  %-8d %-6d %-11s %10.2f  %016llx%s\n", runs[i].threads, runs[i].ranks,
+                   runs[i].mode == TW_PAR_AGENTS ? "agents" : "replicates", secs[i],
+                   (unsigned long long)hashes[i], hashes[i] == hashes[0] ? "" : "  DIFFERS");
+        }
+        printf("selfcheck: %s\n", same ? "ok, every run gave the same bytes"
+                                      : "FAILED, the results depend on threads or ranks");
+    }
+    tw_cli_scenario_free(&sc);
+    if (st == TW_OK && !same) st = tw_err_set(err, TW_ERUNTIME, "--selfcheck: result hashes differ");
+    return tw_mpi_agree(st, err);
 }
 
 static tw_status tw__validate(const tw_cli_args *a, tw_err *err) {
-    tw__scenario sc;
-    tw_status st = tw__load(a, &sc, err);
+    tw_cli_scenario sc;
+    tw_status st = tw__load(a, a->scenario, &sc, err);
     if (st == TW_OK) {
         char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
         printf("%s: ok (%s, %s to %s, %lld replicates)\n", a->scenario, sc.name,
                tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
                (long long)sc.spec.replicates);
     }
-    tw__scenario_free(&sc);
+    tw_cli_scenario_free(&sc);
     return st;
 }
 
 int main(int argc, char **argv) {
-    tw_cli_args args;
+    tw_cli_args args, resumed;
     tw_err err;
     tw_err_clear(&err);
-    tw_status st = tw_cli_parse(argc, argv, &args, &err);
+    tw_status st = tw_mpi_init(&argc, &argv, &err);
+    char *rbuf = NULL, **rargv = NULL;
+    if (st == TW_OK) st = tw_cli_parse(argc, argv, &args, &err);
+    const tw_cli_args *a = &args;
+    if (st == TW_OK && args.cmd == TW_CMD_RUN && args.resume != NULL) {
+        st = tw__resume_args(&args, &resumed, &rbuf, &rargv, &err);
+        a = &resumed;
+    }
     if (st == TW_OK) {
-        switch (args.cmd) {
-        case TW_CMD_HELP: tw_cli_print_help(stdout); break;
-        case TW_CMD_VERSION: tw_cli_print_version(stdout); break;
-        case TW_CMD_RUN: st = tw__run(&args, &err); break;
-        case TW_CMD_VALIDATE: st = tw__validate(&args, &err); break;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = tw__on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        switch (a->cmd) {
+        case TW_CMD_HELP:
+            if (tw_mpi_rank() == 0) tw_cli_print_help(stdout);
+            break;
+        case TW_CMD_VERSION:
+            if (tw_mpi_rank() == 0) tw_cli_print_version(stdout);
+            break;
+        case TW_CMD_RUN:
+            if (a->selfcheck)
+                st = tw__selfcheck(a, &err);
+            else if (a->resume != NULL)
+                st = tw__run(a, 0, NULL, &err);
+            else
+                st = tw__run(a, argc, argv, &err);
+            break;
+        case TW_CMD_VALIDATE: st = tw__validate(a, &err); break;
+        case TW_CMD_COMPARE: st = tw_cli_compare(a, &err); break;
         case TW_CMD_NONE: break;
         }
     }
-    if (st != TW_OK) {
+    free(rbuf);
+    free(rargv);
+    if (st != TW_OK && tw_mpi_rank() == 0)
         fprintf(stderr, "tradewar: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
-        return tw_exit_code(st);
-    }
-    return 0;
+    fflush(stdout);
+    tw_mpi_finalize();
+    return st != TW_OK ? tw_exit_code(st) : 0;
 }

@@ -106,6 +106,15 @@ tw_status tw_outdir_check(const char *dir, bool force, tw_err *err) {
                               "-o %s: the output directory exists; pass --force to replace it",
                               dir);
     }
+    char partial[TW_PATH_MAX + 16];
+    size_t plen = strlen(dir);
+    while (plen > 1 && dir[plen - 1] == '/') plen--;
+    snprintf(partial, sizeof partial, "%.*s.partial", (int)plen, dir);
+    if (!force && stat(partial, &sb) == 0)
+        return tw_err_set(err, TW_EUSAGE,
+                          "-o %s: %s holds an interrupted run; finish it with --resume %s or "
+                          "pass --force to start over",
+                          dir, partial, dir);
     char parent[TW_PATH_MAX];
     tw__parent_of(dir, parent, sizeof parent);
     if (stat(parent, &sb) != 0 || !S_ISDIR(sb.st_mode))
@@ -143,8 +152,8 @@ tw_status tw_outdir_begin(const char *dir, bool force, tw_outdir **out, tw_err *
     snprintf(od->dir, sizeof od->dir, "%s", dir);
     size_t len = strlen(od->dir);
     while (len > 1 && od->dir[len - 1] == '/') od->dir[--len] = '\0';
-    snprintf(od->staging, sizeof od->staging, "%s.staging.%ld", od->dir, (long)getpid());
-    tw__remove_tree(od->staging); /* a leftover of a killed run with our pid */
+    snprintf(od->staging, sizeof od->staging, "%s.partial", od->dir);
+    tw__remove_tree(od->staging); /* an interrupted run the user chose to replace */
     if (mkdir(od->staging, 0777) != 0) {
         st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", od->staging, strerror(errno));
         free(od);
@@ -153,6 +162,37 @@ tw_status tw_outdir_begin(const char *dir, bool force, tw_outdir **out, tw_err *
     *out = od;
     return TW_OK;
 }
+
+tw_status tw_outdir_resume(const char *dir, tw_outdir **out, tw_err *err) {
+    *out = NULL;
+    if (strlen(dir) >= TW_PATH_MAX) return tw_err_set(err, TW_EUSAGE, "--resume %s: path too long", dir);
+    tw_outdir *od = calloc(1, sizeof *od);
+    if (od == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    snprintf(od->dir, sizeof od->dir, "%s", dir);
+    size_t len = strlen(od->dir);
+    while (len > 1 && od->dir[len - 1] == '/') od->dir[--len] = '\0';
+    snprintf(od->staging, sizeof od->staging, "%s.partial", od->dir);
+    struct stat sb;
+    if (stat(od->staging, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        tw_status st = stat(od->dir, &sb) == 0
+                           ? tw_err_set(err, TW_EUSAGE, "--resume %s: the run is already complete",
+                                        dir)
+                           : tw_err_set(err, TW_EUSAGE,
+                                        "--resume %s: no interrupted run here (%s is missing)",
+                                        dir, od->staging);
+        free(od);
+        return st;
+    }
+    /* The first run already took its decision about an earlier directory: a resumed run
+     * replaces one that appeared only if that run was given --force, which it recorded. */
+    od->force = true;
+    *out = od;
+    return TW_OK;
+}
+
+void tw_outdir_keep(tw_outdir *od) { free(od); }
+
+const char *tw_outdir_staging(const tw_outdir *od) { return od->staging; }
 
 const char *tw_outdir_path(tw_outdir *od, const char *name) {
     snprintf(od->file, sizeof od->file, "%s/%s", od->staging, name);

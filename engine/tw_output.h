@@ -2,9 +2,10 @@
  *
  * tw_afile writes to "<path>.tmp.<pid>" and renames it over <path> on commit, so a reader
  * never sees a half-written file. tw_outdir stages a whole output directory next to its
- * destination ("<dir>.staging.<pid>") and renames it into place when every file is
- * written, so a failed run leaves no output directory behind, and an earlier directory is
- * replaced (only with force) in one step.
+ * destination ("<dir>.partial") and renames it into place when every file is written, so
+ * a failed run leaves no output directory behind, and an earlier directory is replaced
+ * (only with force) in one step. An interrupted batch keeps its staging directory
+ * (tw_outdir_keep) so that `--resume DIR` can finish it (tw_outdir_resume).
  */
 #ifndef TW_OUTPUT_H
 #define TW_OUTPUT_H
@@ -27,13 +28,20 @@ tw_status tw_afile_commit(tw_afile *f, tw_err *err);
 /* Close and delete the temporary; frees f. NULL is fine. */
 void tw_afile_abort(tw_afile *f);
 
-/* Check, before any work, that dir can be made: refuses an existing dir without force
- * (TW_EUSAGE) and a parent that is missing or not writable (TW_EIO). */
+/* Check, before any work, that dir can be made: refuses an existing dir or an
+ * interrupted run's "<dir>.partial" without force (TW_EUSAGE) and a parent that is
+ * missing or not writable (TW_EIO). */
 tw_status tw_outdir_check(const char *dir, bool force, tw_err *err);
 
 typedef struct tw_outdir tw_outdir;
 /* Create the staging directory for dir. */
 tw_status tw_outdir_begin(const char *dir, bool force, tw_outdir **out, tw_err *err);
+/* Reopen the staging directory an interrupted run left for dir (TW_EUSAGE if none). */
+tw_status tw_outdir_resume(const char *dir, tw_outdir **out, tw_err *err);
+/* Free od and leave its staging directory in place for a later resume. NULL is fine. */
+void tw_outdir_keep(tw_outdir *od);
+/* The staging directory's path (owned by od). */
+const char *tw_outdir_staging(const tw_outdir *od);
 /* Path of a file inside the staging directory (valid until the next call). */
 const char *tw_outdir_path(tw_outdir *od, const char *name);
 /* Move the staging directory into place (replacing dir if force); frees od. */

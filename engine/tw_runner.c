@@ -63,27 +63,135 @@ void tw_results_free(tw_results *res) {
     free(res);
 }
 
-/* One replicate from start to end. */
+/* One replicate from start to end: series rows into row ([n_out][n_series]), outcomes
+ * into outc, and, when the model keeps one, a copy of its event log into *ev / *n_ev
+ * (ev may be NULL when the caller does not want events). */
 static tw_status tw__run_one(const tw_model *model, const void *params,
                              const tw_run_spec *spec, size_t r, const tw_exec *ex,
-                             tw_results *res, tw_err *err) {
+                             size_t n_series, double *row, double *outc, tw_event **ev,
+                             uint64_t *n_ev, tw_err *err) {
     void *state = NULL;
     tw_rng_key key = tw_rng_key_make(spec->seed, (uint32_t)r);
     tw_status st = model->create(params, key, spec->start, ex, &state, err);
     if (st != TW_OK) return st;
-    double *row = res->series + r * res->n_out * res->n_series;
     size_t k = 0;
     uint32_t ndays = (uint32_t)(spec->end - spec->start) + 1;
     for (uint32_t d = 0; d < ndays; d++) {
         st = model->step(state, spec->start + (tw_day)d, d, err);
         if (st != TW_OK) break;
         if (tw__is_output_day(spec, d)) {
-            model->observe(state, row + k * res->n_series);
+            model->observe(state, row + k * n_series);
             k++;
         }
     }
-    if (st == TW_OK) model->outcomes(state, res->outcomes + r * res->n_outcomes);
+    if (st == TW_OK) model->outcomes(state, outc);
+    if (st == TW_OK && ev != NULL && model->events != NULL) {
+        size_t n = 0;
+        const tw_event *log = model->events(state, &n);
+        if (n > 0) {
+            *ev = malloc(n * sizeof **ev);
+            if (*ev == NULL)
+                st = tw_err_set(err, TW_ENOMEM, "out of memory copying %zu events", n);
+            else
+                memcpy(*ev, log, n * sizeof **ev);
+        }
+        if (st == TW_OK) *n_ev = n;
+    }
     model->free_state(state);
+    return st;
+}
+
+tw_par_mode tw_run_resolve_mode(tw_par_mode mode, int threads, size_t n_rep) {
+    if (mode != TW_PAR_AUTO) return mode;
+    return (threads > 1 && n_rep < (size_t)threads) ? TW_PAR_AGENTS : TW_PAR_REPLICATES;
+}
+
+void tw_chunk_clear(tw_chunk *ch) {
+    if (ch == NULL) return;
+    free(ch->series);
+    free(ch->outcomes);
+    free(ch->n_events);
+    free(ch->events);
+    memset(ch, 0, sizeof *ch);
+}
+
+tw_status tw_chunk_alloc(tw_chunk *ch, size_t n, size_t n_out, size_t n_series,
+                         size_t n_outcomes, tw_err *err) {
+    memset(ch, 0, sizeof *ch);
+    ch->n = n;
+    ch->n_out = n_out;
+    ch->n_series = n_series;
+    ch->n_outcomes = n_outcomes;
+    ch->series = malloc((n * n_out * n_series + 1) * sizeof *ch->series);
+    ch->outcomes = malloc((n * n_outcomes + 1) * sizeof *ch->outcomes);
+    ch->n_events = calloc(n + 1, sizeof *ch->n_events);
+    if (ch->series == NULL || ch->outcomes == NULL || ch->n_events == NULL) {
+        tw_chunk_clear(ch);
+        return tw_err_set(err, TW_ENOMEM, "out of memory for a chunk of %zu replicates", n);
+    }
+    return TW_OK;
+}
+
+tw_status tw_chunk_run(const tw_model *model, const void *params, const tw_run_spec *spec,
+                       int threads, tw_par_mode mode, size_t r0, size_t n, tw_chunk *ch,
+                       tw_err *err) {
+    size_t n_out = tw_run_output_days(spec);
+    size_t n_series = model->n_series(params), n_outcomes = model->n_outcomes(params);
+    tw_status st = tw_chunk_alloc(ch, n, n_out, n_series, n_outcomes, err);
+    if (st != TW_OK) return st;
+    ch->r0 = r0;
+    tw_status *status = calloc(n + 1, sizeof *status);
+    tw_err *errs = calloc(n + 1, sizeof *errs);
+    tw_event **ev = calloc(n + 1, sizeof *ev);
+    if (status == NULL || errs == NULL || ev == NULL) {
+        free(status);
+        free(errs);
+        free(ev);
+        tw_chunk_clear(ch);
+        return tw_err_set(err, TW_ENOMEM, "out of memory for a chunk of %zu replicates", n);
+    }
+    size_t row = n_out * n_series;
+    if (mode == TW_PAR_REPLICATES && threads > 1) {
+        tw_exec ex = {1};
+        long long nn = (long long)n;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+        for (long long i = 0; i < nn; i++)
+            status[i] = tw__run_one(model, params, spec, r0 + (size_t)i, &ex, n_series,
+                                    ch->series + (size_t)i * row,
+                                    ch->outcomes + (size_t)i * n_outcomes, &ev[i],
+                                    &ch->n_events[i], &errs[i]);
+    } else {
+        tw_exec ex = {mode == TW_PAR_AGENTS ? threads : 1};
+        for (size_t i = 0; i < n; i++) {
+            status[i] = tw__run_one(model, params, spec, r0 + i, &ex, n_series,
+                                    ch->series + i * row, ch->outcomes + i * n_outcomes, &ev[i],
+                                    &ch->n_events[i], &errs[i]);
+            if (status[i] != TW_OK) break;
+        }
+    }
+    for (size_t i = 0; i < n && st == TW_OK; i++) {
+        if (status[i] != TW_OK) {
+            st = status[i];
+            if (err != NULL) *err = errs[i];
+        }
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += ch->n_events[i];
+    if (st == TW_OK && total > 0) {
+        ch->events = malloc(total * sizeof *ch->events);
+        if (ch->events == NULL)
+            st = tw_err_set(err, TW_ENOMEM, "out of memory for %zu events", total);
+        for (size_t i = 0, at = 0; i < n && st == TW_OK; i++) {
+            if (ch->n_events[i] > 0) memcpy(ch->events + at, ev[i], ch->n_events[i] * sizeof *ev[i]);
+            at += ch->n_events[i];
+        }
+        ch->events_len = total;
+    }
+    for (size_t i = 0; i < n; i++) free(ev[i]);
+    free(ev);
+    free(status);
+    free(errs);
+    if (st != TW_OK) tw_chunk_clear(ch);
     return st;
 }
 
@@ -125,8 +233,7 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
     for (size_t k = 0, d = 0; d <= (size_t)(spec->end - spec->start); d++)
         if (tw__is_output_day(spec, (uint32_t)d)) res->dates[k++] = spec->start + (tw_day)d;
 
-    if (mode == TW_PAR_AUTO)
-        mode = (threads > 1 && n_rep < (size_t)threads) ? TW_PAR_AGENTS : TW_PAR_REPLICATES;
+    mode = tw_run_resolve_mode(mode, threads, n_rep);
     res->mode = mode;
     res->threads = threads;
     if (mode == TW_PAR_REPLICATES) {
@@ -134,11 +241,15 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
         long long nr = (long long)n_rep;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (long long r = 0; r < nr; r++)
-            status[r] = tw__run_one(model, params, spec, (size_t)r, &ex, res, &errs[r]);
+            status[r] = tw__run_one(model, params, spec, (size_t)r, &ex, n_series,
+                                    res->series + (size_t)r * n_out * n_series,
+                                    res->outcomes + (size_t)r * n_outcomes, NULL, NULL, &errs[r]);
     } else {
         tw_exec ex = {threads};
         for (size_t r = 0; r < n_rep; r++) {
-            status[r] = tw__run_one(model, params, spec, r, &ex, res, &errs[r]);
+            status[r] = tw__run_one(model, params, spec, r, &ex, n_series,
+                                    res->series + r * n_out * n_series,
+                                    res->outcomes + r * n_outcomes, NULL, NULL, &errs[r]);
             if (status[r] != TW_OK) break;
         }
     }

@@ -59,4 +59,38 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
 
 void tw_results_free(tw_results *res); /* NULL is fine */
 
+/* The level of parallelism AUTO picks for a batch of n_rep replicates on this many
+ * threads (replicates when there are at least as many replicates as threads). */
+tw_par_mode tw_run_resolve_mode(tw_par_mode mode, int threads, size_t n_rep);
+
+/* --- streaming batches ---
+ *
+ * A large batch is run chunk by chunk: tw_chunk_run() runs the consecutive replicates
+ * r0 .. r0+n-1 into a tw_chunk, which the driver folds into streaming statistics
+ * (tw_sketch) and writes out in replicate order before running the next chunk, so memory
+ * holds one chunk, not the batch. Under MPI each rank runs a contiguous slice of a chunk
+ * and rank 0 gathers the slices in rank order, which is replicate order.
+ */
+typedef struct {
+    size_t r0, n;                      /* replicates r0 .. r0+n-1 */
+    size_t n_out, n_series, n_outcomes;
+    double *series;                    /* [n][n_out][n_series] */
+    double *outcomes;                  /* [n][n_outcomes] */
+    uint64_t *n_events;                /* [n] event count of each replicate */
+    tw_event *events;                  /* [sum of n_events] replicate by replicate */
+    size_t events_len;
+} tw_chunk;
+
+/* Run replicates r0 .. r0+n-1 (n may be 0) into *ch, which must be zeroed or cleared; mode
+ * must be resolved (not AUTO). On a model failure returns the error of the lowest failing
+ * replicate and leaves *ch cleared. *ch owns its arrays (tw_chunk_clear). */
+tw_status tw_chunk_run(const tw_model *model, const void *params, const tw_run_spec *spec,
+                       int threads, tw_par_mode mode, size_t r0, size_t n, tw_chunk *ch,
+                       tw_err *err);
+/* Free a chunk's arrays and zero it. */
+void tw_chunk_clear(tw_chunk *ch);
+/* Allocate a chunk's arrays for n replicates (events empty); TW_ENOMEM on failure. */
+tw_status tw_chunk_alloc(tw_chunk *ch, size_t n, size_t n_out, size_t n_series,
+                         size_t n_outcomes, tw_err *err);
+
 #endif

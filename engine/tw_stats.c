@@ -2,8 +2,10 @@
 #include "tw_stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 
 const double tw_quantile_probs[TW_N_QUANTILES] = {0.05, 0.50, 0.95};
@@ -30,4 +32,212 @@ void tw_summarise(const double *x, size_t n, double *scratch, tw_summary *out) {
     gsl_sort(scratch, 1, n);
     for (int k = 0; k < TW_N_QUANTILES; k++)
         out->q[k] = tw_quantile_sorted(scratch, n, tw_quantile_probs[k]);
+}
+
+/* --- streaming sketch (tw_stats.h) --- */
+
+static double tw__sketch_gamma(void) { return (1.0 + TW_SKETCH_ALPHA) / (1.0 - TW_SKETCH_ALPHA); }
+
+/* Bin indices are clamped to this range, so infinities and denormals land in the end
+ * bins instead of overflowing the index. */
+#define TW__SKETCH_INDEX_MAX 100000
+
+static int32_t tw__sketch_index(double mag) {
+    double i = ceil(log(mag) / log(tw__sketch_gamma()));
+    if (!(i > -TW__SKETCH_INDEX_MAX)) return -TW__SKETCH_INDEX_MAX;
+    if (i > TW__SKETCH_INDEX_MAX) return TW__SKETCH_INDEX_MAX;
+    return (int32_t)i;
+}
+
+static double tw__sketch_value(int32_t i) {
+    double g = tw__sketch_gamma();
+    return 2.0 * pow(g, (double)i) / (g + 1.0);
+}
+
+/* Count one value in bin i, growing the bin range; past TW_SKETCH_MAX_BINS the lowest
+ * bins are merged into the lowest one kept. */
+static tw_status tw__store_add(tw_sketch_store *st, int32_t i, tw_err *err) {
+    if (st->len > 0 && i >= st->lo && i < st->lo + (int32_t)st->len) {
+        st->c[i - st->lo]++;
+        return TW_OK;
+    }
+    int64_t lo = st->len > 0 ? st->lo : i, hi = st->len > 0 ? (int64_t)st->lo + st->len - 1 : i;
+    int64_t nlo = i < lo ? i : lo, nhi = i > hi ? i : hi;
+    if (nhi - nlo + 1 > TW_SKETCH_MAX_BINS) nlo = nhi - TW_SKETCH_MAX_BINS + 1;
+    uint32_t nlen = (uint32_t)(nhi - nlo + 1);
+    /* The range changes a few times per cell (the log bins grow slowly), so a fresh array
+     * each time keeps this simple: every old bin moves to its place or, below nlo, is
+     * merged into the lowest bin kept. */
+    uint32_t ncap = st->cap > nlen ? st->cap : nlen;
+    if (ncap < 8) ncap = 8;
+    if (ncap < 2 * st->len && 2 * st->len <= TW_SKETCH_MAX_BINS) ncap = 2 * st->len;
+    uint32_t *c = calloc(ncap, sizeof *c);
+    if (c == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory in a quantile sketch");
+    for (uint32_t k = 0; k < st->len; k++) {
+        int64_t at = (int64_t)st->lo + k;
+        c[(at < nlo ? nlo : at) - nlo] += st->c[k];
+    }
+    c[(i < nlo ? nlo : i) - nlo]++;
+    free(st->c);
+    st->c = c;
+    st->cap = ncap;
+    st->lo = (int32_t)nlo;
+    st->len = nlen;
+    return TW_OK;
+}
+
+void tw_sketch_free(tw_sketch *s) {
+    if (s == NULL) return;
+    free(s->pos.c);
+    free(s->neg.c);
+    memset(s, 0, sizeof *s);
+}
+
+tw_status tw_sketch_add(tw_sketch *s, double x, tw_err *err) {
+    if (isnan(x)) {
+        s->n_nan++;
+        return TW_OK;
+    }
+    tw_status st = TW_OK;
+    if (x > 0.0)
+        st = tw__store_add(&s->pos, tw__sketch_index(x), err);
+    else if (x < 0.0)
+        st = tw__store_add(&s->neg, tw__sketch_index(-x), err);
+    else
+        s->zeros++;
+    if (st != TW_OK) return st;
+    s->n++;
+    if (s->n == 1) {
+        s->mean = x;
+        s->m2 = 0.0;
+        s->min = s->max = x;
+    } else {
+        double d = x - s->mean;
+        s->mean += d / (double)s->n;
+        s->m2 += d * (x - s->mean);
+        if (x < s->min) s->min = x;
+        if (x > s->max) s->max = x;
+    }
+    return TW_OK;
+}
+
+double tw_sketch_mean(const tw_sketch *s) { return s->n == 0 ? NAN : s->mean; }
+
+double tw_sketch_sd(const tw_sketch *s) {
+    if (s->n == 0) return NAN;
+    if (s->n == 1 || !(s->m2 > 0.0)) return 0.0;
+    return sqrt(s->m2 / (double)(s->n - 1));
+}
+
+/* Estimate of the order statistic of 0-based rank k (k < n): negatives from the largest
+ * magnitude down, then zeros, then positives upwards. */
+static double tw__sketch_rank(const tw_sketch *s, uint64_t k) {
+    uint64_t cum = 0;
+    for (uint32_t j = s->neg.len; j-- > 0;) {
+        cum += s->neg.c[j];
+        if (k < cum) return -tw__sketch_value(s->neg.lo + (int32_t)j);
+    }
+    cum += s->zeros;
+    if (k < cum) return 0.0;
+    for (uint32_t j = 0; j < s->pos.len; j++) {
+        cum += s->pos.c[j];
+        if (k < cum) return tw__sketch_value(s->pos.lo + (int32_t)j);
+    }
+    return s->max;
+}
+
+double tw_sketch_quantile(const tw_sketch *s, double p) {
+    if (s->n == 0) return NAN;
+    if (s->n == 1 || s->min == s->max) return s->min;
+    double h = (double)(s->n - 1) * p;
+    uint64_t lo = (uint64_t)floor(h);
+    if (lo >= s->n - 1) return s->max;
+    double frac = h - (double)lo;
+    double a = tw__sketch_rank(s, lo);
+    double v = a;
+    if (frac > 0.0) v = a + frac * (tw__sketch_rank(s, lo + 1) - a);
+    if (v < s->min) v = s->min;
+    if (v > s->max) v = s->max;
+    return v;
+}
+
+void tw_sketch_summary(const tw_sketch *s, tw_summary *out) {
+    out->mean = tw_sketch_mean(s);
+    out->sd = tw_sketch_sd(s);
+    for (int k = 0; k < TW_N_QUANTILES; k++) out->q[k] = tw_sketch_quantile(s, tw_quantile_probs[k]);
+}
+
+static tw_status tw__store_save(const tw_sketch_store *st, FILE *fp) {
+    if (fwrite(&st->lo, sizeof st->lo, 1, fp) != 1) return TW_EIO;
+    if (fwrite(&st->len, sizeof st->len, 1, fp) != 1) return TW_EIO;
+    if (st->len > 0 && fwrite(st->c, sizeof *st->c, st->len, fp) != st->len) return TW_EIO;
+    return TW_OK;
+}
+
+tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, tw_err *err) {
+    uint64_t u[3] = {s->n, s->n_nan, s->zeros};
+    double d[4] = {s->mean, s->m2, s->min, s->max};
+    if (fwrite(u, sizeof u, 1, fp) != 1 || fwrite(d, sizeof d, 1, fp) != 1 ||
+        tw__store_save(&s->pos, fp) != TW_OK || tw__store_save(&s->neg, fp) != TW_OK)
+        return tw_err_set(err, TW_EIO, "checkpoint: write failed");
+    return TW_OK;
+}
+
+static tw_status tw__store_load(tw_sketch_store *st, FILE *fp) {
+    if (fread(&st->lo, sizeof st->lo, 1, fp) != 1) return TW_EIO;
+    if (fread(&st->len, sizeof st->len, 1, fp) != 1) return TW_EIO;
+    if (st->len > TW_SKETCH_MAX_BINS) return TW_EIO;
+    if (st->len == 0) return TW_OK;
+    st->c = malloc(st->len * sizeof *st->c);
+    if (st->c == NULL) return TW_ENOMEM;
+    st->cap = st->len;
+    if (fread(st->c, sizeof *st->c, st->len, fp) != st->len) return TW_EIO;
+    return TW_OK;
+}
+
+tw_status tw_sketch_load(tw_sketch *s, FILE *fp, tw_err *err) {
+    uint64_t u[3];
+    double d[4];
+    memset(s, 0, sizeof *s);
+    if (fread(u, sizeof u, 1, fp) != 1 || fread(d, sizeof d, 1, fp) != 1 ||
+        tw__store_load(&s->pos, fp) != TW_OK || tw__store_load(&s->neg, fp) != TW_OK) {
+        tw_sketch_free(s);
+        return tw_err_set(err, TW_EIO, "checkpoint: truncated or corrupt statistics");
+    }
+    s->n = u[0];
+    s->n_nan = u[1];
+    s->zeros = u[2];
+    s->mean = d[0];
+    s->m2 = d[1];
+    s->min = d[2];
+    s->max = d[3];
+    return TW_OK;
+}
+
+/* --- moments (tw_stats.h) --- */
+
+void tw_moments_add(tw_moments *m, double x) {
+    m->n++;
+    double d = x - m->mean;
+    m->mean += d / (double)m->n;
+    m->m2 += d * (x - m->mean);
+}
+
+double tw_moments_var(const tw_moments *m) {
+    return m->n < 2 || !(m->m2 > 0.0) ? 0.0 : m->m2 / (double)(m->n - 1);
+}
+
+double tw_paired_halfwidth(const tw_moments *d) {
+    if (d->n < 2) return NAN;
+    double se = sqrt(tw_moments_var(d) / (double)d->n);
+    return se == 0.0 ? 0.0 : gsl_cdf_tdist_Pinv(0.975, (double)(d->n - 1)) * se;
+}
+
+double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b) {
+    if (a->n < 2 || b->n < 2) return NAN;
+    double va = tw_moments_var(a) / (double)a->n, vb = tw_moments_var(b) / (double)b->n;
+    if (va + vb == 0.0) return 0.0;
+    double df = (va + vb) * (va + vb) /
+                (va * va / (double)(a->n - 1) + vb * vb / (double)(b->n - 1));
+    return gsl_cdf_tdist_Pinv(0.975, df) * sqrt(va + vb);
 }

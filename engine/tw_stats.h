@@ -9,6 +9,10 @@
 #define TW_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tw_error.h"
 
 #define TW_N_QUANTILES 3
 extern const double tw_quantile_probs[TW_N_QUANTILES]; /* 0.05, 0.50, 0.95 */
@@ -24,5 +28,78 @@ void tw_summarise(const double *x, size_t n, double *scratch, tw_summary *out);
 
 /* Quantile p in [0, 1] of sorted[0..n-1] (ascending), type 7. */
 double tw_quantile_sorted(const double *sorted, size_t n, double p);
+
+/* --- running moments and paired differences ---
+ *
+ * tw_moments is Welford's update (count, mean, sum of squared deviations), added to in a
+ * fixed order so equal inputs give equal bits. */
+typedef struct {
+    uint64_t n;
+    double mean, m2;
+} tw_moments;
+void tw_moments_add(tw_moments *m, double x);
+double tw_moments_var(const tw_moments *m); /* sample variance; 0 when n < 2 */
+
+/* 95% confidence half-widths of a mean difference B - A from n pairs: paired (the
+ * differences' t interval, df n - 1) and unpaired (Welch's interval, as if the two
+ * samples were independent, Welch-Satterthwaite df). NaN when n < 2. */
+double tw_paired_halfwidth(const tw_moments *d);
+double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b);
+
+/* --- streaming statistics ---
+ *
+ * A batch of 10^6 replicates cannot keep 10^6 trajectories in memory, so each summary
+ * cell keeps a tw_sketch: running moments (Welford's update: count, mean, sum of squared
+ * deviations, min, max) and a quantile sketch of fixed log-spaced bins. Values are added
+ * one replicate at a time in replicate order, so the same replicates give the same bits
+ * whatever thread or rank computed them and however the batch was cut into chunks or
+ * checkpoints. NaN means "did not happen" and is skipped (counted in n_nan).
+ *
+ * Quantile accuracy: a value x != 0 falls in bin i = ceil(log|x| / log g), g = (1 + a) /
+ * (1 - a), a = TW_SKETCH_ALPHA, and the bin reports 2 g^i / (g + 1), which is within
+ * relative error a of every value in the bin. tw_sketch_quantile(p) interpolates, as
+ * type 7 does, between the estimates of the order statistics at ranks floor(h) and
+ * ceil(h), h = p (n - 1), and clamps to [min, max]; so it differs from the exact type-7
+ * quantile by at most a * max(|x_floor(h)|, |x_ceil(h)|) (relative error a when the two
+ * share a sign). Zeros are counted exactly. Memory is at most TW_SKETCH_MAX_BINS counters
+ * per sign per cell: past that the bins of smallest magnitude are merged, which loses
+ * accuracy only for values 2048 bins (a factor g^2048 = e^20.5) below the largest.
+ */
+#define TW_SKETCH_ALPHA 0.005
+#define TW_SKETCH_MAX_BINS 2048
+
+typedef struct {
+    int32_t lo;   /* bin index of c[0] */
+    uint32_t len; /* bins in use */
+    uint32_t cap; /* bins allocated */
+    uint32_t *c;  /* [cap] counts (replicates are at most TW_MAX_REPLICATES < 2^32) */
+} tw_sketch_store;
+
+typedef struct {
+    uint64_t n;     /* values added, NaN excluded */
+    uint64_t n_nan; /* NaN values skipped */
+    double mean, m2, min, max;
+    uint64_t zeros;
+    tw_sketch_store pos, neg; /* bins of x > 0 and of |x| for x < 0 */
+} tw_sketch;
+
+/* A zeroed tw_sketch is empty and valid; tw_sketch_free releases its bins. */
+void tw_sketch_free(tw_sketch *s);
+/* Add x (NaN is counted in n_nan and otherwise ignored). TW_ENOMEM if a bin array
+ * cannot grow (the sketch is unchanged). Not thread-safe on one sketch. */
+tw_status tw_sketch_add(tw_sketch *s, double x, tw_err *err);
+/* Sample standard deviation (n - 1); 0 when n == 1, NaN when n == 0. */
+double tw_sketch_sd(const tw_sketch *s);
+/* Mean; NaN when n == 0. */
+double tw_sketch_mean(const tw_sketch *s);
+/* Quantile p in [0, 1] with the accuracy stated above; NaN when n == 0. */
+double tw_sketch_quantile(const tw_sketch *s, double p);
+/* Fill a tw_summary (mean, sd, TW_N_QUANTILES quantiles) from a sketch. */
+void tw_sketch_summary(const tw_sketch *s, tw_summary *out);
+
+/* Binary save and load (for checkpoints); the format is this build's memory layout of
+ * the fields, read back by the same program. Load replaces *s (which must be empty). */
+tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, tw_err *err);
+tw_status tw_sketch_load(tw_sketch *s, FILE *fp, tw_err *err);
 
 #endif

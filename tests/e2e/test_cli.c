@@ -102,7 +102,7 @@ static void assert_listing(const char *dir, const char *want) {
     free(got);
 }
 
-#define OUTPUT_FILES "provenance.yaml replicates.csv scenario.yaml summary.csv"
+#define OUTPUT_FILES "events.csv outcomes.csv provenance.yaml replicates.csv scenario.yaml summary.csv"
 
 /* ---------------------------------------------------------------------------------- */
 /* Running the program                                                                 */

@@ -2,12 +2,15 @@
  * engine, and results do not depend on threads or the level of parallelism. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tw_config.h"
 #include "tw_model.h"
+#include "tw_batch.h"
 #include "tw_runner.h"
+#include "tw_test_support.h"
 
 /* Toy: n agents each doing a random walk with steps uniform in (-0.5, 0.5). */
 typedef struct {
@@ -22,6 +25,8 @@ typedef struct {
     double *x, *partial;
     uint32_t day;
     double mean, max;
+    tw_event log[8]; /* a "record" event whenever the mean reaches a new high */
+    size_t n_log;
 } toy_state;
 
 static tw_status toy_load(const tw_cfg_node *root, void **params, tw_err *err) {
@@ -98,7 +103,22 @@ static tw_status toy_step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     s->max = -INFINITY;
     for (size_t b = 0; b < nb; b++)
         if (s->partial[2 * b + 1] > s->max) s->max = s->partial[2 * b + 1];
+    /* An event log that depends on the replicate's random numbers, with a detail that
+     * needs CSV quoting. */
+    if (d % 4 == 3 && s->n_log < 8 && s->mean > 0.0) {
+        tw_event *e = &s->log[s->n_log++];
+        memset(e, 0, sizeof *e);
+        e->date = day;
+        snprintf(e->actor, sizeof e->actor, "toy");
+        snprintf(e->event, sizeof e->event, "positive");
+        snprintf(e->detail, sizeof e->detail, "mean %.6f, \"up\"", s->mean);
+    }
     return TW_OK;
+}
+static const tw_event *toy_events(const void *vs, size_t *n) {
+    const toy_state *s = vs;
+    *n = s->n_log;
+    return s->log;
 }
 static void toy_observe(const void *vs, double *out) {
     const toy_state *s = vs;
@@ -115,7 +135,8 @@ static void toy_free_state(void *vs) {
 
 static const tw_model toy = {"toy",        toy_load,     toy_free_params, toy_n_series,
                              toy_series,   toy_n_outcomes, toy_outcome_name, toy_create,
-                             toy_step,     toy_observe,  toy_outcomes,    toy_free_state};
+                             toy_step,     toy_observe,  toy_outcomes,    toy_free_state,
+                             toy_events};
 
 static tw_results *run_toy(const char *yaml, int threads, tw_par_mode mode, tw_status *st,
                            tw_err *err) {
@@ -199,4 +220,105 @@ Test(runner, spec_errors_name_the_key) {
     r = run_toy("start: 2025-01-01\nend: 2045-01-05\nagents: 10\n", 1, TW_PAR_AUTO, &st, &err);
     cr_assert_eq(st, TW_ECONFIG);
     cr_assert(strstr(err.msg, "end: expected at most 3660 days") != NULL, "%s", err.msg);
+}
+
+/* --- chunks, events and streamed batches --- */
+
+typedef struct {
+    tw_cfg *cfg;
+    void *params;
+    tw_run_spec spec;
+} toy_setup;
+
+static void toy_open(toy_setup *t, const char *yaml) {
+    tw_err err;
+    cr_assert_eq(tw_cfg_load_string("toy.yaml", yaml, strlen(yaml), &t->cfg, &err), TW_OK);
+    cr_assert_eq(tw_run_spec_load(tw_cfg_root(t->cfg), &t->spec, &err), TW_OK, "%s", err.msg);
+    cr_assert_eq(toy.load(tw_cfg_root(t->cfg), &t->params, &err), TW_OK, "%s", err.msg);
+}
+
+static void toy_close(toy_setup *t) {
+    toy.free_params(t->params);
+    tw_cfg_free(t->cfg);
+}
+
+Test(chunk, events_are_copied_in_replicate_order_whatever_the_threads) {
+    toy_setup t;
+    toy_open(&t, toy_yaml);
+    tw_chunk ref = {0}, other = {0};
+    tw_err err;
+    cr_assert_eq(tw_chunk_run(&toy, t.params, &t.spec, 1, TW_PAR_REPLICATES, 0, 5, &ref, &err),
+                 TW_OK, "%s", err.msg);
+    cr_assert_gt(ref.events_len, 0);
+    size_t total = 0;
+    for (size_t i = 0; i < 5; i++) total += ref.n_events[i];
+    cr_assert_eq(total, ref.events_len);
+    tw_par_mode modes[] = {TW_PAR_REPLICATES, TW_PAR_AGENTS};
+    for (int m = 0; m < 2; m++) {
+        cr_assert_eq(tw_chunk_run(&toy, t.params, &t.spec, 3, modes[m], 0, 5, &other, &err), TW_OK);
+        cr_assert_eq(other.events_len, ref.events_len);
+        cr_assert(memcmp(other.n_events, ref.n_events, 5 * sizeof *ref.n_events) == 0);
+        cr_assert(memcmp(other.events, ref.events, ref.events_len * sizeof(tw_event)) == 0);
+        cr_assert(memcmp(other.series, ref.series, 5 * ref.n_out * 2 * sizeof(double)) == 0);
+        tw_chunk_clear(&other);
+    }
+    /* A chunk that starts later holds the same replicates as the tail of a longer one. */
+    cr_assert_eq(tw_chunk_run(&toy, t.params, &t.spec, 2, TW_PAR_REPLICATES, 3, 2, &other, &err),
+                 TW_OK);
+    cr_assert(memcmp(other.outcomes, ref.outcomes + 3, 2 * sizeof(double)) == 0);
+    tw_chunk_clear(&other);
+    tw_chunk_clear(&ref);
+    toy_close(&t);
+}
+
+/* A whole streamed batch of the toy model: events.csv holds every replicate's log in
+ * replicate order with the detail quoted, and the files do not depend on threads. */
+Test(chunk, batch_writes_events_csv_in_replicate_order_with_quoting) {
+    toy_setup t;
+    toy_open(&t, toy_yaml);
+    char *dirs[2];
+    for (int k = 0; k < 2; k++) {
+        dirs[k] = tw_tmpdir();
+        tw_batch_opts o = {&toy, t.params, &t.spec, k == 0 ? 1 : 3, TW_PAR_AUTO, 1, dirs[k],
+                           true, false, 42, -1, 0.0};
+        tw_batch *b = NULL;
+        tw_err err;
+        cr_assert_eq(tw_batch_open(&o, &b, &err), TW_OK, "%s", err.msg);
+        while (!tw_batch_done(b)) cr_assert_eq(tw_batch_step(b, &err), TW_OK, "%s", err.msg);
+        cr_assert_eq(tw_batch_completed(b), 5);
+        cr_assert_eq(tw_batch_finish(b, &err), TW_OK, "%s", err.msg);
+        tw_batch_free(b);
+    }
+    char a[4200], c[4200];
+    const char *names[] = {"events.csv", "summary.csv", "replicates.csv", "trajectories.csv"};
+    for (int f = 0; f < 4; f++) {
+        snprintf(a, sizeof a, "%s/%s", dirs[0], names[f]);
+        snprintf(c, sizeof c, "%s/%s", dirs[1], names[f]);
+        cr_assert(tw_files_equal(a, c), "%s differs between 1 and 3 threads", names[f]);
+    }
+    snprintf(a, sizeof a, "%s/events.csv", dirs[0]);
+    char *ev = tw_slurp(a, NULL);
+    cr_assert_not_null(ev);
+    cr_assert(strncmp(ev, "replicate,date,actor,event,detail\n", 34) == 0);
+    cr_assert(strstr(ev, ",toy,positive,\"mean ") != NULL, "%s", ev);
+    cr_assert(strstr(ev, ", \"\"up\"\"\"\n") != NULL, "%s", ev);
+    /* replicate numbers never decrease */
+    long prev = -1;
+    for (char *line = strchr(ev, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        long r = strtol(line + 1, NULL, 10);
+        cr_assert_geq(r, prev);
+        prev = r;
+    }
+    cr_assert_gt(prev, 0, "events from more than one replicate");
+    free(ev);
+    snprintf(a, sizeof a, "%s/trajectories.csv", dirs[0]);
+    char *tr = tw_slurp(a, NULL);
+    cr_assert(strncmp(tr, "replicate,date,mean.all.all.all,max.all.all.all\n", 48) == 0);
+    cr_assert_eq(tw_count_lines(tr), 1 + 5 * 20);
+    free(tr);
+    for (int k = 0; k < 2; k++) {
+        tw_rmtree(dirs[k]);
+        free(dirs[k]);
+    }
+    toy_close(&t);
 }

@@ -50,3 +50,111 @@ Test(parallel, exec_for_visits_every_item_once) {
     cr_assert_eq(tw_block_count(TW_BLOCK), 1);
     cr_assert_eq(tw_block_count(TW_BLOCK + 1), 2);
 }
+
+/* --- streaming sketch --- */
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <stdlib.h>
+
+/* The stated bound: within TW_SKETCH_ALPHA * max(|x_floor(h)|, |x_ceil(h)|) of the exact
+ * type-7 quantile (plus a little floating-point slack). */
+static void check_sketch_against_exact(double *x, size_t n, const char *what) {
+    tw_sketch s = {0};
+    for (size_t i = 0; i < n; i++) cr_assert_eq(tw_sketch_add(&s, x[i], NULL), TW_OK);
+    cr_assert_eq(s.n, n);
+    gsl_sort(x, 1, n);
+    static const double ps[] = {0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0};
+    for (size_t k = 0; k < sizeof ps / sizeof ps[0]; k++) {
+        double exact = tw_quantile_sorted(x, n, ps[k]);
+        double h = (double)(n - 1) * ps[k];
+        size_t lo = (size_t)floor(h), hi = lo + 1 < n ? lo + 1 : lo;
+        double mag = fmax(fabs(x[lo]), fabs(x[hi]));
+        double got = tw_sketch_quantile(&s, ps[k]);
+        cr_assert(fabs(got - exact) <= TW_SKETCH_ALPHA * mag * (1 + 1e-9) + 1e-300,
+                  "%s p=%g: sketch %.10g, exact %.10g, bound %.3g", what, ps[k], got, exact,
+                  TW_SKETCH_ALPHA * mag);
+    }
+    tw_sketch_free(&s);
+}
+
+Test(sketch, quantiles_within_stated_accuracy_of_exact_on_known_samples) {
+    enum { N = 20000 };
+    double *x = malloc(N * sizeof *x);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 12345);
+    for (size_t i = 0; i < N; i++) x[i] = gsl_ran_lognormal(r, 3.0, 1.5);
+    check_sketch_against_exact(x, N, "lognormal");
+    for (size_t i = 0; i < N; i++) x[i] = gsl_ran_gaussian(r, 2.0) + 0.5; /* both signs */
+    check_sketch_against_exact(x, N, "normal");
+    for (size_t i = 0; i < N; i++) x[i] = (double)(i % 7) - 3.0; /* ties and zeros */
+    check_sketch_against_exact(x, N, "integers");
+    for (size_t i = 0; i < 10; i++) x[i] = (double)(i + 1); /* the type-7 known answer */
+    check_sketch_against_exact(x, 10, "1..10");
+    gsl_rng_free(r);
+    free(x);
+}
+
+Test(sketch, moments_match_two_pass_and_constant_cells_are_exact) {
+    double x[10] = {10, 3, 1, 7, 5, 9, 2, 8, 4, 6}, scratch[10];
+    tw_summary exact, got;
+    tw_summarise(x, 10, scratch, &exact);
+    tw_sketch s = {0};
+    for (int i = 0; i < 10; i++) tw_sketch_add(&s, x[i], NULL);
+    tw_sketch_summary(&s, &got);
+    cr_assert(epsilon_eq(dbl, got.mean, exact.mean, 1e-12));
+    cr_assert(epsilon_eq(dbl, got.sd, exact.sd, 1e-12));
+    tw_sketch_free(&s);
+    for (int i = 0; i < 5; i++) tw_sketch_add(&s, 2.863798449, NULL);
+    tw_sketch_summary(&s, &got);
+    for (int k = 0; k < TW_N_QUANTILES; k++) cr_assert_eq(got.q[k], 2.863798449);
+    cr_assert_eq(got.sd, 0.0);
+    tw_sketch_free(&s);
+}
+
+Test(sketch, nan_is_skipped_and_counted) {
+    tw_sketch s = {0};
+    tw_sketch_add(&s, NAN, NULL);
+    cr_assert(isnan(tw_sketch_mean(&s)));
+    cr_assert(isnan(tw_sketch_quantile(&s, 0.5)));
+    tw_sketch_add(&s, 4.0, NULL);
+    tw_sketch_add(&s, NAN, NULL);
+    cr_assert_eq(s.n, 1);
+    cr_assert_eq(s.n_nan, 2);
+    cr_assert_eq(tw_sketch_mean(&s), 4.0);
+    cr_assert_eq(tw_sketch_quantile(&s, 0.95), 4.0);
+    tw_sketch_free(&s);
+}
+
+Test(sketch, save_and_load_give_the_same_sketch) {
+    tw_sketch s = {0}, t = {0};
+    for (int i = 0; i < 1000; i++) tw_sketch_add(&s, sin(i) * exp(i % 13), NULL);
+    FILE *fp = tmpfile();
+    cr_assert_eq(tw_sketch_save(&s, fp, NULL), TW_OK);
+    rewind(fp);
+    cr_assert_eq(tw_sketch_load(&t, fp, NULL), TW_OK);
+    fclose(fp);
+    cr_assert_eq(t.n, s.n);
+    cr_assert_eq(t.mean, s.mean);
+    cr_assert_eq(t.m2, s.m2);
+    for (double p = 0.0; p <= 1.0; p += 0.05)
+        cr_assert_eq(tw_sketch_quantile(&t, p), tw_sketch_quantile(&s, p));
+    /* adding the same value to both keeps them equal */
+    tw_sketch_add(&s, 1e-7, NULL);
+    tw_sketch_add(&t, 1e-7, NULL);
+    cr_assert_eq(tw_sketch_quantile(&t, 0.3), tw_sketch_quantile(&s, 0.3));
+    tw_sketch_free(&s);
+    tw_sketch_free(&t);
+}
+
+Test(sketch, wide_ranges_keep_bounded_memory) {
+    tw_sketch s = {0};
+    for (int i = -300; i <= 300; i++) tw_sketch_add(&s, pow(10.0, i), NULL);
+    cr_assert_leq(s.pos.len, TW_SKETCH_MAX_BINS);
+    /* the top of the range keeps its accuracy */
+    double top = tw_sketch_quantile(&s, 1.0), p99 = tw_sketch_quantile(&s, 0.99);
+    cr_assert_eq(top, 1e300);
+    cr_assert(p99 > 1e293 && p99 < 1e295, "p99 %g", p99);
+    tw_sketch_free(&s);
+}

@@ -1,0 +1,213 @@
+/* cli_compare.c - `tradewar compare A.yaml B.yaml`: paired replicates on common random
+ * numbers.
+ *
+ * Replicate r of A and replicate r of B use the same Philox key (seed, r), so each pair
+ * shares its random numbers and the difference B - A carries little of the noise the two
+ * runs share. For every summary cell and every outcome this reports the mean difference
+ * with its paired 95% interval and, for contrast, the Welch interval one would get from
+ * two independent batches of the same size; their ratio says how much pairing tightened
+ * it. Replicates are run chunk by chunk over threads and ranks (tw_chunk_run_spread) and
+ * folded on rank 0 in replicate order, so the files are the same for any thread or rank
+ * count. A pair where either value is NaN ("did not happen") is skipped and n says how
+ * many pairs were used.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "tw_batch.h"
+#include "tw_mpi.h"
+#include "tw_output.h"
+#include "tw_stats.h"
+
+/* Each chunk gives every thread of every rank a few replicates of each scenario. */
+#define TW__CMP_PER_THREAD 4
+
+typedef struct {
+    tw_moments a, b, d;
+} tw__pair;
+
+static void tw__pair_add(tw__pair *p, double x, double y) {
+    if (isnan(x) || isnan(y)) return;
+    tw_moments_add(&p->a, x);
+    tw_moments_add(&p->b, y);
+    tw_moments_add(&p->d, y - x);
+}
+
+/* ",n,mean_a,mean_b,diff,paired_lo,paired_hi,unpaired_lo,unpaired_hi,ratio\n" */
+static void tw__pair_write(FILE *fp, const tw__pair *p) {
+    double nan = NAN, hp = tw_paired_halfwidth(&p->d), hu = tw_unpaired_halfwidth(&p->a, &p->b);
+    bool any = p->d.n > 0;
+    double ratio = hp > 0.0 ? hu / hp : (hu > 0.0 ? INFINITY : nan);
+    double v[8] = {any ? p->a.mean : nan, any ? p->b.mean : nan, any ? p->d.mean : nan,
+                   p->d.mean - hp, p->d.mean + hp, p->d.mean - hu, p->d.mean + hu, ratio};
+    fprintf(fp, ",%llu", (unsigned long long)p->d.n);
+    char num[64];
+    for (int k = 0; k < 8; k++) {
+        tw_format_double(num, sizeof num, any ? v[k] : nan);
+        fprintf(fp, ",%s", num);
+    }
+    fputc('\n', fp);
+}
+
+#define TW__CMP_COLUMNS "n,mean_a,mean_b,diff,paired_lo,paired_hi,unpaired_lo,unpaired_hi,ratio\n"
+
+/* A and B must produce the same output days, series and outcomes to be paired. */
+static tw_status tw__compatible(const tw_cli_scenario *A, const tw_cli_scenario *B, tw_err *err) {
+    if (A->spec.start != B->spec.start || A->spec.end != B->spec.end ||
+        A->spec.interval_days != B->spec.interval_days)
+        return tw_err_set(err, TW_EUSAGE, "compare: %s and %s must have the same start, end and "
+                                          "output.interval_days", A->name, B->name);
+    size_t ns = A->model->n_series(A->params), no = A->model->n_outcomes(A->params);
+    if (ns != B->model->n_series(B->params) || no != B->model->n_outcomes(B->params))
+        return tw_err_set(err, TW_EUSAGE, "compare: %s and %s have different series or outcomes "
+                                          "(regions and sectors must match)", A->name, B->name);
+    for (size_t s = 0; s < ns; s++) {
+        tw_series_label x = A->model->series(A->params, s), y = B->model->series(B->params, s);
+        if (strcmp(x.indicator, y.indicator) || strcmp(x.region, y.region) ||
+            strcmp(x.partner, y.partner) || strcmp(x.sector, y.sector))
+            return tw_err_set(err, TW_EUSAGE, "compare: %s and %s have different series",
+                              A->name, B->name);
+    }
+    return TW_OK;
+}
+
+static tw_status tw__cmp_write(const char *path_cells, const char *path_outc,
+                               const tw_cli_scenario *A, const tw_day *dates, size_t n_out,
+                               const tw__pair *cells, const tw__pair *outc, tw_err *err) {
+    size_t ns = A->model->n_series(A->params), no = A->model->n_outcomes(A->params);
+    tw_afile *f;
+    tw_status st = tw_afile_open(path_cells, &f, err);
+    if (st != TW_OK) return st;
+    FILE *fp = tw_afile_fp(f);
+    fputs("date,indicator,region,partner,sector," TW__CMP_COLUMNS, fp);
+    char date[TW_DATE_STRLEN];
+    for (size_t t = 0; t < n_out; t++) {
+        tw_date_format(dates[t], date);
+        for (size_t s = 0; s < ns; s++) {
+            tw_series_label l = A->model->series(A->params, s);
+            fprintf(fp, "%s,%s,%s,%s,%s", date, l.indicator, l.region, l.partner, l.sector);
+            tw__pair_write(fp, &cells[t * ns + s]);
+        }
+    }
+    if ((st = tw_afile_commit(f, err)) != TW_OK) return st;
+    if ((st = tw_afile_open(path_outc, &f, err)) != TW_OK) return st;
+    fp = tw_afile_fp(f);
+    fputs("outcome," TW__CMP_COLUMNS, fp);
+    for (size_t k = 0; k < no; k++) {
+        fprintf(fp, "%s", A->model->outcome_name(A->params, k));
+        tw__pair_write(fp, &outc[k]);
+    }
+    return tw_afile_commit(f, err);
+}
+
+static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scenario *B,
+                          const tw__pair *outc) {
+    fprintf(fp, "\n%s (A) vs %s (B), %lld paired replicates, seed %lu\n", A->name, B->name,
+            (long long)A->spec.replicates, (unsigned long)A->spec.seed);
+    fprintf(fp, "%-34s  %12s  %12s  %12s  %12s  %12s  %8s\n", "outcome", "mean A", "mean B",
+            "B - A", "paired +-", "unpaired +-", "tighter");
+    size_t no = A->model->n_outcomes(A->params);
+    for (size_t k = 0; k < no; k++) {
+        const tw__pair *p = &outc[k];
+        double hp = tw_paired_halfwidth(&p->d), hu = tw_unpaired_halfwidth(&p->a, &p->b);
+        fprintf(fp, "%-34s  %12.4g  %12.4g  %12.4g  %12.4g  %12.4g  ", A->model->outcome_name(A->params, k),
+                p->a.mean, p->b.mean, p->d.mean, hp, hu);
+        if (hp > 0.0)
+            fprintf(fp, "%7.1fx\n", hu / hp);
+        else
+            fprintf(fp, "%8s\n", hu > 0.0 ? "exact" : "-");
+    }
+}
+
+tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
+    tw_cli_scenario A, B;
+    bool rank0 = tw_mpi_rank() == 0;
+    tw_status st = tw_cli_load(a, a->scenario, &A, err);
+    if (st != TW_OK) return st;
+    if ((st = tw_cli_load(a, a->scenario_b, &B, err)) != TW_OK) {
+        tw_cli_scenario_free(&A);
+        return st;
+    }
+    /* Common random numbers: B runs with A's seed and replicate count. */
+    B.spec.seed = A.spec.seed;
+    B.spec.replicates = A.spec.replicates;
+    st = tw__compatible(&A, &B, err);
+    char dir[4096];
+    if (a->outdir != NULL)
+        snprintf(dir, sizeof dir, "%s", a->outdir);
+    else
+        snprintf(dir, sizeof dir, "out/compare-%s-vs-%s", A.name, B.name);
+    tw_outdir *od = NULL;
+    if (st == TW_OK && rank0) {
+        if (a->outdir == NULL && mkdir("out", 0777) != 0 && errno != EEXIST)
+            st = tw_err_set(err, TW_EIO, "out: cannot create: %s", strerror(errno));
+        if (st == TW_OK) st = tw_outdir_check(dir, a->force, err);
+        if (st == TW_OK) st = tw_outdir_begin(dir, a->force, &od, err);
+    }
+    st = tw_mpi_agree(st, err);
+    size_t n_rep = (size_t)A.spec.replicates, n_out = tw_run_output_days(&A.spec);
+    size_t ns = A.model->n_series(A.params), no = A.model->n_outcomes(A.params), row = n_out * ns;
+    int threads = tw_cli_threads(a), size = tw_mpi_size();
+    tw_par_mode mode = tw_run_resolve_mode(a->par, threads, n_rep);
+    size_t chunk = (mode == TW_PAR_REPLICATES ? (size_t)threads : 1) * TW__CMP_PER_THREAD * (size_t)size;
+    tw__pair *cells = NULL, *outc = NULL;
+    tw_day *dates = NULL;
+    if (st == TW_OK && rank0) {
+        cells = calloc(row + 1, sizeof *cells);
+        outc = calloc(no + 1, sizeof *outc);
+        dates = calloc(n_out + 1, sizeof *dates);
+        if (cells == NULL || outc == NULL || dates == NULL)
+            st = tw_err_set(err, TW_ENOMEM, "out of memory for %zu paired cells", row);
+    }
+    st = tw_mpi_agree(st, err);
+    tw_chunk ca = {0}, cb = {0};
+    for (size_t r0 = 0; st == TW_OK && r0 < n_rep; r0 += chunk) {
+        size_t cn = n_rep - r0 < chunk ? n_rep - r0 : chunk;
+        st = tw_chunk_run_spread(A.model, A.params, &A.spec, threads, mode, size, r0, cn, &ca, err);
+        if (st == TW_OK)
+            st = tw_chunk_run_spread(B.model, B.params, &B.spec, threads, mode, size, r0, cn, &cb,
+                                     err);
+        if (st == TW_OK && rank0) {
+            for (size_t i = 0; i < cn; i++) {
+                for (size_t c = 0; c < row; c++)
+                    tw__pair_add(&cells[c], ca.series[i * row + c], cb.series[i * row + c]);
+                for (size_t k = 0; k < no; k++)
+                    tw__pair_add(&outc[k], ca.outcomes[i * no + k], cb.outcomes[i * no + k]);
+            }
+        }
+        st = tw_mpi_agree(st, err);
+    }
+    tw_chunk_clear(&ca);
+    tw_chunk_clear(&cb);
+    if (st == TW_OK && rank0) {
+        for (size_t k = 0, d = 0; d <= (size_t)(A.spec.end - A.spec.start); d++)
+            if (d % (size_t)A.spec.interval_days == 0 || d == (size_t)(A.spec.end - A.spec.start))
+                dates[k++] = A.spec.start + (tw_day)d;
+        char pc[8192], po[8192];
+        snprintf(pc, sizeof pc, "%s", tw_outdir_path(od, "compare.csv"));
+        snprintf(po, sizeof po, "%s", tw_outdir_path(od, "compare_outcomes.csv"));
+        st = tw__cmp_write(pc, po, &A, dates, n_out, cells, outc, err);
+        if (st == TW_OK)
+            st = tw_outdir_commit(od, err);
+        else
+            tw_outdir_abort(od);
+        od = NULL;
+        if (st == TW_OK && !a->quiet) {
+            tw__cmp_print(stdout, &A, &B, outc);
+            printf("\nwritten: %s/{compare.csv,compare_outcomes.csv}\n", dir);
+        }
+    }
+    tw_outdir_abort(od);
+    free(cells);
+    free(outc);
+    free(dates);
+    tw_cli_scenario_free(&A);
+    tw_cli_scenario_free(&B);
+    return tw_mpi_agree(st, err);
+}

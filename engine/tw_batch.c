@@ -1,0 +1,506 @@
+/* tw_batch.c - streamed Monte Carlo batches over threads and ranks, with checkpoints
+ * (see tw_batch.h).
+ *
+ * Chunks hold a few replicates per thread and rank, so memory holds one chunk and a
+ * signal is answered within one chunk's time. Everything that reaches a file is folded on
+ * rank 0 in replicate order; the chunk size, the share of each rank and the thread that
+ * ran a replicate therefore leave no trace in the output.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "tw_batch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "tw_mpi.h"
+#include "tw_output.h"
+
+/* Chunks are cut so that one holds at most this many bytes of series, and each thread of
+ * each rank gets a few replicates to balance uneven replicate times. */
+#define TW__CHUNK_BYTES ((size_t)128 << 20)
+#define TW__CHUNK_PER_THREAD 4
+#define TW__CKPT_MAGIC "TWCKPT01"
+
+enum { TW__F_REPS, TW__F_EVENTS, TW__F_TRAJ, TW__NFILES };
+static const char *const tw__part_names[TW__NFILES] = {"replicates.csv", "events.csv",
+                                                       "trajectories.csv"};
+
+struct tw_batch {
+    tw_batch_opts o;
+    tw_par_mode mode;
+    int rank, size;
+    size_t n_rep, done, chunk;
+    size_t n_out, n_series, n_outcomes, row;
+    tw_day *dates;
+    tw_sketch *cells;    /* rank 0: [n_out * n_series] */
+    tw_sketch *outc;     /* rank 0: [n_outcomes] */
+    FILE *fp[TW__NFILES]; /* rank 0: the .part files (trajectories only on request) */
+    tw_batch_stats stats;
+    tw_chunk all;        /* rank 0: the gathered chunk */
+};
+
+static char *tw__path(const tw_batch *b, const char *name, const char *suffix) {
+    size_t n = strlen(b->o.dir) + strlen(name) + strlen(suffix) + 2;
+    char *p = malloc(n);
+    if (p != NULL) snprintf(p, n, "%s/%s%s", b->o.dir, name, suffix);
+    return p;
+}
+
+static void tw__csv_field(FILE *fp, const char *s) {
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static void tw__write_headers(tw_batch *b) {
+    const tw_model *m = b->o.model;
+    FILE *fp = b->fp[TW__F_REPS];
+    fputs("replicate,seed", fp);
+    for (size_t k = 0; k < b->n_outcomes; k++) fprintf(fp, ",%s", m->outcome_name(b->o.params, k));
+    fputc('\n', fp);
+    fputs("replicate,date,actor,event,detail\n", b->fp[TW__F_EVENTS]);
+    if ((fp = b->fp[TW__F_TRAJ]) != NULL) {
+        fputs("replicate,date", fp);
+        for (size_t s = 0; s < b->n_series; s++) {
+            tw_series_label l = m->series(b->o.params, s);
+            fprintf(fp, ",%s.%s.%s.%s", l.indicator, l.region, l.partner, l.sector);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* Open the .part files: fresh with headers, or on resume cut back to the checkpoint's
+ * lengths. */
+static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) {
+    for (int f = 0; f < TW__NFILES; f++) {
+        if (f == TW__F_TRAJ && !b->o.trajectories) continue;
+        char *p = tw__path(b, tw__part_names[f], ".part");
+        if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+        if (lens != NULL) {
+            if (truncate(p, (off_t)lens[f]) != 0) {
+                tw_status st = tw_err_set(err, TW_EIO, "%s: cannot resume: %s", p, strerror(errno));
+                free(p);
+                return st;
+            }
+            b->fp[f] = fopen(p, "ab");
+        } else {
+            b->fp[f] = fopen(p, "wb");
+        }
+        if (b->fp[f] == NULL) {
+            tw_status st = tw_err_set(err, TW_EIO, "%s: cannot open: %s", p, strerror(errno));
+            free(p);
+            return st;
+        }
+        free(p);
+    }
+    if (lens == NULL) tw__write_headers(b);
+    return TW_OK;
+}
+
+static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
+    *found = false;
+    char *p = tw__path(b, "checkpoint.bin", "");
+    if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    FILE *fp = fopen(p, "rb");
+    if (fp == NULL) {
+        free(p);
+        return TW_OK; /* killed before the first checkpoint: start from zero */
+    }
+    char magic[8];
+    uint64_t h[9];
+    tw_status st = TW_OK;
+    if (fread(magic, 8, 1, fp) != 1 || memcmp(magic, TW__CKPT_MAGIC, 8) != 0 ||
+        fread(h, sizeof h, 1, fp) != 1)
+        st = tw_err_set(err, TW_EIO, "%s: not a tradewar checkpoint", p);
+    else if (h[0] != b->n_rep || h[1] != b->o.spec->seed || h[2] != b->o.config_hash ||
+             h[3] != b->n_out * b->n_series || h[4] != b->n_outcomes || h[5] > b->n_rep)
+        st = tw_err_set(err, TW_EUSAGE,
+                        "%s: the checkpoint belongs to another scenario, seed or replicate "
+                        "count; start over with --force",
+                        p);
+    for (size_t c = 0; st == TW_OK && c < b->n_out * b->n_series; c++)
+        st = tw_sketch_load(&b->cells[c], fp, err);
+    for (size_t k = 0; st == TW_OK && k < b->n_outcomes; k++)
+        st = tw_sketch_load(&b->outc[k], fp, err);
+    fclose(fp);
+    free(p);
+    if (st == TW_OK) {
+        b->done = (size_t)h[5];
+        lens[0] = h[6];
+        lens[1] = h[7];
+        lens[2] = h[8];
+        *found = true;
+    }
+    return st;
+}
+
+tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err) {
+    *out = NULL;
+    tw_batch *b = calloc(1, sizeof *b);
+    if (b == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    b->o = *o;
+    b->rank = tw_mpi_rank();
+    b->size = tw_mpi_size();
+    if (b->o.ranks < 1 || b->o.ranks > b->size) b->o.ranks = b->size;
+    b->n_rep = (size_t)o->spec->replicates;
+    b->mode = tw_run_resolve_mode(o->mode, o->threads, b->n_rep);
+    b->n_out = tw_run_output_days(o->spec);
+    b->n_series = o->model->n_series(o->params);
+    b->n_outcomes = o->model->n_outcomes(o->params);
+    b->row = b->n_out * b->n_series;
+    size_t per = (b->mode == TW_PAR_REPLICATES ? (size_t)o->threads : 1) * TW__CHUNK_PER_THREAD;
+    b->chunk = per * (size_t)b->o.ranks;
+    size_t cap = TW__CHUNK_BYTES / (b->row * sizeof(double) + 1);
+    if (b->chunk > cap) b->chunk = cap > (size_t)b->o.ranks ? cap : (size_t)b->o.ranks;
+    if (b->chunk < 1) b->chunk = 1;
+    tw_status st = TW_OK;
+    b->dates = malloc((b->n_out + 1) * sizeof *b->dates);
+    if (b->dates == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
+    for (size_t k = 0, d = 0; st == TW_OK && d <= (size_t)(o->spec->end - o->spec->start); d++) {
+        uint32_t last = (uint32_t)(o->spec->end - o->spec->start);
+        if (d % (size_t)o->spec->interval_days == 0 || d == last)
+            b->dates[k++] = o->spec->start + (tw_day)d;
+    }
+    uint64_t lens[TW__NFILES] = {0, 0, 0};
+    bool found = false;
+    if (st == TW_OK && b->rank == 0) {
+        b->cells = calloc(b->row + 1, sizeof *b->cells);
+        b->outc = calloc(b->n_outcomes + 1, sizeof *b->outc);
+        if (b->cells == NULL || b->outc == NULL)
+            st = tw_err_set(err, TW_ENOMEM, "out of memory for the statistics of %zu cells",
+                            b->row);
+        if (st == TW_OK && o->resume) st = tw__load_checkpoint(b, &found, lens, err);
+        if (st == TW_OK) st = tw__open_parts(b, found ? lens : NULL, err);
+    }
+    st = tw_mpi_agree(st, err);
+    uint64_t done = b->done;
+    if (st == TW_OK) st = tw_mpi_agree(tw_mpi_bcast(&done, sizeof done, err), err);
+    b->done = (size_t)done;
+    b->stats = (tw_batch_stats){b->n_out, b->n_series, b->n_outcomes, b->dates, b->cells, b->outc};
+    if (st != TW_OK) {
+        tw_batch_free(b);
+        return st;
+    }
+    *out = b;
+    return TW_OK;
+}
+
+void tw_batch_free(tw_batch *b) {
+    if (b == NULL) return;
+    for (int f = 0; f < TW__NFILES; f++)
+        if (b->fp[f] != NULL) fclose(b->fp[f]);
+    if (b->cells != NULL)
+        for (size_t c = 0; c < b->row; c++) tw_sketch_free(&b->cells[c]);
+    if (b->outc != NULL)
+        for (size_t k = 0; k < b->n_outcomes; k++) tw_sketch_free(&b->outc[k]);
+    free(b->cells);
+    free(b->outc);
+    free(b->dates);
+    tw_chunk_clear(&b->all);
+    free(b);
+}
+
+bool tw_batch_done(const tw_batch *b) { return b->done >= b->n_rep; }
+size_t tw_batch_completed(const tw_batch *b) { return b->done; }
+size_t tw_batch_total(const tw_batch *b) { return b->n_rep; }
+tw_par_mode tw_batch_mode(const tw_batch *b) { return b->mode; }
+const tw_batch_stats *tw_batch_get_stats(const tw_batch *b) {
+    return b->rank == 0 ? &b->stats : NULL;
+}
+
+/* Rank 0: add one replicate (index i of the gathered chunk) to the statistics and files. */
+static tw_status tw__fold(tw_batch *b, size_t i, const tw_event *ev, tw_err *err) {
+    const tw_chunk *ch = &b->all;
+    size_t r = ch->r0 + i;
+    const double *row = ch->series + i * b->row, *oc = ch->outcomes + i * b->n_outcomes;
+    tw_status st = TW_OK;
+    for (size_t c = 0; c < b->row && st == TW_OK; c++) st = tw_sketch_add(&b->cells[c], row[c], err);
+    for (size_t k = 0; k < b->n_outcomes && st == TW_OK; k++)
+        st = tw_sketch_add(&b->outc[k], oc[k], err);
+    if (st != TW_OK) return st;
+    char num[64], date[TW_DATE_STRLEN];
+    FILE *fp = b->fp[TW__F_REPS];
+    fprintf(fp, "%zu,%lu", r, (unsigned long)b->o.spec->seed);
+    for (size_t k = 0; k < b->n_outcomes; k++) {
+        tw_format_double(num, sizeof num, oc[k]);
+        fprintf(fp, ",%s", num);
+    }
+    fputc('\n', fp);
+    fp = b->fp[TW__F_EVENTS];
+    for (uint64_t e = 0; e < ch->n_events[i]; e++) {
+        fprintf(fp, "%zu,%s,", r, tw_date_format(ev[e].date, date));
+        /* The strings are fixed-size arrays filled by the model: never read past them. */
+        char buf[TW_EVENT_DETAIL_MAX + 1];
+        snprintf(buf, sizeof buf, "%.*s", (int)sizeof ev[e].actor, ev[e].actor);
+        tw__csv_field(fp, buf);
+        fputc(',', fp);
+        snprintf(buf, sizeof buf, "%.*s", (int)sizeof ev[e].event, ev[e].event);
+        tw__csv_field(fp, buf);
+        fputc(',', fp);
+        snprintf(buf, sizeof buf, "%.*s", (int)sizeof ev[e].detail, ev[e].detail);
+        tw__csv_field(fp, buf);
+        fputc('\n', fp);
+    }
+    if ((fp = b->fp[TW__F_TRAJ]) != NULL) {
+        for (size_t t = 0; t < b->n_out; t++) {
+            fprintf(fp, "%zu,%s", r, tw_date_format(b->dates[t], date));
+            for (size_t s = 0; s < b->n_series; s++) {
+                tw_format_double(num, sizeof num, row[t * b->n_series + s]);
+                fprintf(fp, ",%s", num);
+            }
+            fputc('\n', fp);
+        }
+    }
+    return TW_OK;
+}
+
+tw_status tw_chunk_run_spread(const tw_model *model, const void *params,
+                              const tw_run_spec *spec, int threads, tw_par_mode mode, int ranks,
+                              size_t r0, size_t cn, tw_chunk *all, tw_err *err) {
+    int rank = tw_mpi_rank(), size = tw_mpi_size();
+    if (ranks < 1 || ranks > size) ranks = size;
+    size_t n_out = tw_run_output_days(spec), n_series = model->n_series(params);
+    size_t n_outcomes = model->n_outcomes(params), row = n_out * n_series;
+    size_t lo = 0, hi = 0;
+    if (rank < ranks) {
+        lo = cn * (size_t)rank / (size_t)ranks;
+        hi = cn * (size_t)(rank + 1) / (size_t)ranks;
+    }
+    tw_chunk mine = {0};
+    tw_err myerr;
+    tw_err_clear(&myerr);
+    tw_chunk_clear(all);
+    tw_status st = tw_chunk_run(model, params, spec, threads, mode, r0 + lo, hi - lo, &mine, &myerr);
+    if (st != TW_OK) {
+        tw_chunk_clear(&mine);
+        tw_chunk_alloc(&mine, 0, n_out, n_series, n_outcomes, NULL);
+        myerr.code = st;
+    }
+    if (size == 1) {
+        *all = mine;
+        if (st != TW_OK && err != NULL) *err = myerr;
+        return st;
+    }
+    /* The lowest failing replicate is on the lowest failing rank, whose own error is its
+     * lowest failing replicate's: gather every rank's record and take the first. */
+    tw_status gst = TW_OK;
+    tw_err *errs = rank == 0 ? calloc((size_t)size, sizeof *errs) : NULL;
+    gst = tw_mpi_gather_bytes(&myerr, sizeof myerr, errs, err);
+    int bad = st != TW_OK;
+    if (gst == TW_OK) gst = tw_mpi_max_int(&bad, err);
+    if (gst == TW_OK && bad) {
+        if (rank == 0 && errs != NULL)
+            for (int q = 0; q < size; q++)
+                if (errs[q].code != TW_OK) {
+                    if (err != NULL) *err = errs[q];
+                    break;
+                }
+        free(errs);
+        tw_chunk_clear(&mine);
+        if (rank != 0) return tw_err_set(err, TW_ERUNTIME, "a replicate failed");
+        return err != NULL && err->code != TW_OK ? err->code : TW_ERUNTIME;
+    }
+    free(errs);
+    if (gst == TW_OK && rank == 0) gst = tw_chunk_alloc(all, cn, n_out, n_series, n_outcomes, err);
+    uint64_t nev = mine.events_len, *lens = NULL;
+    if (rank == 0) lens = calloc((size_t)size, sizeof *lens);
+    if (gst == TW_OK) gst = tw_mpi_gather_len(nev, lens, err);
+    if (gst == TW_OK && rank == 0) {
+        uint64_t tot = 0;
+        for (int q = 0; q < size; q++) tot += lens[q];
+        all->events = malloc((tot + 1) * sizeof *all->events);
+        all->events_len = tot;
+        if (all->events == NULL) gst = tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    free(lens);
+    /* Gathers run on every rank whatever happened, so no rank waits alone. */
+    tw_status g1 = tw_mpi_gather_bytes(mine.series, (hi - lo) * row * sizeof(double),
+                                       rank == 0 ? all->series : NULL, err);
+    tw_status g2 = tw_mpi_gather_bytes(mine.outcomes, (hi - lo) * n_outcomes * sizeof(double),
+                                       rank == 0 ? all->outcomes : NULL, err);
+    tw_status g3 = tw_mpi_gather_bytes(mine.n_events, (hi - lo) * sizeof(uint64_t),
+                                       rank == 0 ? all->n_events : NULL, err);
+    tw_status g4 = tw_mpi_gather_bytes(mine.events, mine.events_len * sizeof(tw_event),
+                                       rank == 0 ? all->events : NULL, err);
+    if (gst == TW_OK) gst = g1 != TW_OK ? g1 : g2 != TW_OK ? g2 : g3 != TW_OK ? g3 : g4;
+    all->r0 = r0;
+    tw_chunk_clear(&mine);
+    return gst;
+}
+
+/* Rank 0, after folding `done` replicates: has the adaptive stopping rule been met? */
+static bool tw__until_met(const tw_batch *b, size_t done) {
+    if (b->o.until_outcome < 0 || done % TW_UNTIL_STEP != 0 || done < 2 * TW_UNTIL_STEP)
+        return false;
+    const tw_sketch *s = &b->outc[b->o.until_outcome];
+    if (s->n < 2) return false;
+    double hw = gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
+    return hw < b->o.until_halfwidth;
+}
+
+tw_status tw_batch_step(tw_batch *b, tw_err *err) {
+    if (tw_batch_done(b)) return TW_OK;
+    size_t cn = b->n_rep - b->done < b->chunk ? b->n_rep - b->done : b->chunk;
+    tw_status gst = tw_chunk_run_spread(b->o.model, b->o.params, b->o.spec, b->o.threads,
+                                        b->mode, b->o.ranks, b->done, cn, &b->all, err);
+    if (gst != TW_OK) return gst;
+    if (gst == TW_OK && b->rank == 0) {
+        const tw_event *ev = b->all.events;
+        for (size_t i = 0; i < cn && gst == TW_OK; i++) {
+            gst = tw__fold(b, i, ev, err);
+            ev += b->all.n_events[i];
+            if (gst == TW_OK && tw__until_met(b, b->done + i + 1)) {
+                cn = i + 1; /* the rest of the chunk is never folded nor written */
+                b->n_rep = b->done + cn;
+            }
+        }
+    }
+    gst = tw_mpi_agree(gst, err);
+    uint64_t sync[2] = {cn, b->n_rep};
+    if (gst == TW_OK && b->o.until_outcome >= 0)
+        gst = tw_mpi_agree(tw_mpi_bcast(sync, sizeof sync, err), err);
+    if (gst == TW_OK) {
+        b->done += (size_t)sync[0];
+        b->n_rep = (size_t)sync[1];
+    }
+    return gst;
+}
+
+static tw_status tw__sync(FILE *fp, const char *what, tw_err *err) {
+    if (fp == NULL) return TW_OK;
+    if (fflush(fp) != 0 || ferror(fp) || (fsync(fileno(fp)) != 0 && errno != EINVAL))
+        return tw_err_set(err, TW_EIO, "%s: write failed: %s", what, strerror(errno));
+    return TW_OK;
+}
+
+tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
+    tw_status st = TW_OK;
+    if (b->rank == 0) {
+        /* The .part files reach the disk before the checkpoint that records their
+         * lengths, so a checkpoint never points past what was written. */
+        uint64_t h[9] = {b->n_rep, b->o.spec->seed, b->o.config_hash, b->row, b->n_outcomes,
+                         b->done, 0, 0, 0};
+        for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
+            if (b->fp[f] == NULL) continue;
+            st = tw__sync(b->fp[f], tw__part_names[f], err);
+            long pos = ftell(b->fp[f]);
+            if (st == TW_OK && pos < 0)
+                st = tw_err_set(err, TW_EIO, "%s: %s", tw__part_names[f], strerror(errno));
+            h[6 + f] = pos < 0 ? 0 : (uint64_t)pos;
+        }
+        char *p = tw__path(b, "checkpoint.bin", "");
+        tw_afile *f = NULL;
+        if (p == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        if (st == TW_OK) st = tw_afile_open(p, &f, err);
+        if (st == TW_OK) {
+            FILE *fp = tw_afile_fp(f);
+            if (fwrite(TW__CKPT_MAGIC, 8, 1, fp) != 1 || fwrite(h, sizeof h, 1, fp) != 1)
+                st = tw_err_set(err, TW_EIO, "%s: write failed", p);
+            for (size_t c = 0; st == TW_OK && c < b->row; c++) st = tw_sketch_save(&b->cells[c], fp, err);
+            for (size_t k = 0; st == TW_OK && k < b->n_outcomes; k++)
+                st = tw_sketch_save(&b->outc[k], fp, err);
+            if (st == TW_OK)
+                st = tw_afile_commit(f, err);
+            else
+                tw_afile_abort(f);
+        }
+        free(p);
+    }
+    return tw_mpi_agree(st, err);
+}
+
+/* ",mean,sd,p05,p50,p95\n" of one summary row. */
+static void tw__write_stats(FILE *fp, const tw_summary *sm) {
+    char num[64];
+    double v[2 + TW_N_QUANTILES] = {sm->mean, sm->sd};
+    for (int k = 0; k < TW_N_QUANTILES; k++) v[2 + k] = sm->q[k];
+    for (int k = 0; k < 2 + TW_N_QUANTILES; k++) {
+        tw_format_double(num, sizeof num, v[k]);
+        fprintf(fp, ",%s", num);
+    }
+    fputc('\n', fp);
+}
+
+static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
+    char *p = tw__path(b, "summary.csv", "");
+    if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    tw_afile *f;
+    tw_status st = tw_afile_open(p, &f, err);
+    free(p);
+    if (st != TW_OK) return st;
+    FILE *fp = tw_afile_fp(f);
+    fputs("date,indicator,region,partner,sector,mean,sd", fp);
+    for (int k = 0; k < TW_N_QUANTILES; k++) fprintf(fp, ",%s", tw_quantile_names[k]);
+    fputc('\n', fp);
+    char date[TW_DATE_STRLEN];
+    for (size_t t = 0; t < b->n_out; t++) {
+        tw_date_format(b->dates[t], date);
+        for (size_t s = 0; s < b->n_series; s++) {
+            tw_summary sm;
+            tw_sketch_summary(&b->cells[t * b->n_series + s], &sm);
+            tw_series_label lab = b->o.model->series(b->o.params, s);
+            fprintf(fp, "%s,%s,%s,%s,%s", date, lab.indicator, lab.region, lab.partner, lab.sector);
+            tw__write_stats(fp, &sm);
+        }
+    }
+    st = tw_afile_commit(f, err);
+    if (st != TW_OK) return st;
+    /* outcomes.csv: one row per outcome, n being the replicates where it happened. */
+    p = tw__path(b, "outcomes.csv", "");
+    if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    st = tw_afile_open(p, &f, err);
+    free(p);
+    if (st != TW_OK) return st;
+    fp = tw_afile_fp(f);
+    fputs("outcome,n,mean,sd", fp);
+    for (int k = 0; k < TW_N_QUANTILES; k++) fprintf(fp, ",%s", tw_quantile_names[k]);
+    fputc('\n', fp);
+    for (size_t k = 0; k < b->n_outcomes; k++) {
+        tw_summary sm;
+        tw_sketch_summary(&b->outc[k], &sm);
+        fprintf(fp, "%s,%llu", b->o.model->outcome_name(b->o.params, k),
+                (unsigned long long)b->outc[k].n);
+        tw__write_stats(fp, &sm);
+    }
+    return tw_afile_commit(f, err);
+}
+
+tw_status tw_batch_finish(tw_batch *b, tw_err *err) {
+    tw_status st = TW_OK;
+    if (b->rank == 0) {
+        if (!tw_batch_done(b)) st = tw_err_set(err, TW_ERUNTIME, "the batch is not complete");
+        for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
+            if (b->fp[f] == NULL) continue;
+            st = tw__sync(b->fp[f], tw__part_names[f], err);
+            if (fclose(b->fp[f]) != 0 && st == TW_OK)
+                st = tw_err_set(err, TW_EIO, "%s: close failed", tw__part_names[f]);
+            b->fp[f] = NULL;
+            char *from = tw__path(b, tw__part_names[f], ".part");
+            char *to = tw__path(b, tw__part_names[f], "");
+            if (st == TW_OK && (from == NULL || to == NULL || rename(from, to) != 0))
+                st = tw_err_set(err, TW_EIO, "%s: cannot rename into place", tw__part_names[f]);
+            free(from);
+            free(to);
+        }
+        if (st == TW_OK) st = tw__write_summary(b, err);
+        if (st == TW_OK) {
+            char *p = tw__path(b, "checkpoint.bin", "");
+            if (p != NULL) unlink(p);
+            free(p);
+        }
+    }
+    return tw_mpi_agree(st, err);
+}

@@ -1,0 +1,69 @@
+"""Shared pieces of the Monte Carlo end-to-end tests (test_mpi.py, test_resume.py): the
+program, mpirun with the environment it needs as root, and byte comparison of outputs."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+TW_BIN = os.environ.get("TW_BIN", "")
+TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+TW_MPIEXEC = os.environ.get("TW_MPIEXEC", "")
+BASELINE = os.path.join(TW_SOURCE_DIR, "scenarios", "baseline-2025.yaml")
+# Small firm counts and a monthly output keep each run to a fraction of a second.
+SMALL = ["--set", "firms.per_cell=60", "--set", "output.interval_days=30", "-q"]
+COMPARED = ["summary.csv", "replicates.csv", "events.csv", "outcomes.csv"]
+
+
+def mpi_env():
+    env = dict(os.environ)
+    env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+    return env
+
+
+def mpirun_cmd(np, args):
+    return [TW_MPIEXEC, "--oversubscribe", "-np", str(np), TW_BIN] + args
+
+
+def run(cmd, timeout=300):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=timeout, env=mpi_env())
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def assert_same_outputs(tc, ref_dir, other_dir, what):
+    for name in COMPARED:
+        a, b = read(os.path.join(ref_dir, name)), read(os.path.join(other_dir, name))
+        tc.assertTrue(len(a) > 0, "%s/%s is empty" % (ref_dir, name))
+        tc.assertEqual(a, b, "%s differs for %s" % (name, what))
+
+
+
+class McCase(unittest.TestCase):
+    """A test class with a temporary directory cls.tmp (removed afterwards), skipped when
+    TW_BIN is not the program. With reference_args set, setUpClass also runs that batch
+    into cls.ref (the args without -o)."""
+
+    prefix = "tw_mc_"
+    reference_args = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+        cls.tmp = tempfile.mkdtemp(prefix=cls.prefix)
+        if cls.reference_args is not None:
+            cls.ref = os.path.join(cls.tmp, "ref")
+            p = run([TW_BIN] + cls.reference_args + ["-o", cls.ref])
+            if p.returncode != 0:
+                raise AssertionError("reference run failed: " + p.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""End-to-end: adaptive replication (--until OUTCOME:HALFWIDTH) stops at the first multiple
+of 64 replicates where the outcome's 95% half-width is below the target, within the -n
+budget, at the same replicate and with the same bytes for any thread or rank count.
+
+Run by CTest as py/test_until with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
+"""
+import math
+import os
+import unittest
+
+import pandas as pd
+
+from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpirun_cmd, run,
+                       McCase)
+
+OUTCOME, TARGET = "imports_us_from_cn_usd_bn", 6.0
+ARGS = ["run", BASELINE, "-n", "1000", "--set", "firms.per_cell=5", "--set",
+        "output.interval_days=91", "--set", "end=2025-03-31", "-q",
+        "--until", "%s:%g" % (OUTCOME, TARGET)]
+
+
+class Until(McCase):
+    prefix = "tw_until_"
+    reference_args = ARGS + ["-t", "1"]
+
+    def test_stops_where_the_rule_says(self):
+        reps = pd.read_csv(os.path.join(self.ref, "replicates.csv"))
+        n = len(reps)
+        self.assertEqual(n % 64, 0)
+        self.assertGreater(n, 128, "the target should need more than the minimum")
+        self.assertLess(n, 1000, "the target should be met within the budget")
+        self.assertEqual(list(reps["replicate"]), list(range(n)))
+        x = reps[OUTCOME].dropna()
+        # Student t(0.975, n-1) lies between 1.96 and 1.98 for n >= 128, so these bounds
+        # hold exactly when the program used the t half-width.
+        hw_now = 1.96 * x.std(ddof=1) / math.sqrt(len(x))
+        self.assertLess(hw_now, TARGET)
+        prev = x.iloc[: n - 64]
+        hw_before = 1.98 * prev.std(ddof=1) / math.sqrt(len(prev))
+        self.assertGreaterEqual(hw_before, TARGET, "it should have stopped 64 earlier")
+        with open(os.path.join(self.ref, "provenance.yaml")) as f:
+            prov = f.read()
+        self.assertIn("replicates: %d\n" % n, prov)
+
+    def test_same_stop_and_bytes_for_threads_and_ranks(self):
+        d = os.path.join(self.tmp, "t3")
+        p = run([TW_BIN] + ARGS + ["-t", "3", "-o", d])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        assert_same_outputs(self, self.ref, d, "--until with -t 3")
+        if TW_MPIEXEC:
+            d = os.path.join(self.tmp, "np2")
+            p = run(mpirun_cmd(2, ARGS + ["-t", "1", "-o", d]))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            assert_same_outputs(self, self.ref, d, "--until under mpirun -np 2")
+
+    def test_bad_until_is_refused(self):
+        for bad, text in (("nosuch:1", "unknown outcome 'nosuch'"),
+                          (OUTCOME + ":0", "half-width above 0"),
+                          (OUTCOME, "OUTCOME:HALFWIDTH")):
+            out = os.path.join(self.tmp, "bad")
+            p = run([TW_BIN, "run", BASELINE, "-n", "4", "--until", bad, "-o", out])
+            self.assertEqual(p.returncode, 2, bad)
+            self.assertIn(text, p.stderr)
+            self.assertFalse(os.path.exists(out))
+            self.assertFalse(os.path.exists(out + ".partial"))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
