@@ -223,19 +223,23 @@ Test(made, directory_given_as_scenario_cannot_be_read) {
     check_both(g_in, "dir.yaml", "tradewar: dir.yaml: cannot read: Is a directory");
 }
 
+/* Write g_in/<name>: the header, then `lines` numbered lines of body (a printf format
+ * taking the line number twice) until at least min_bytes are written. */
+static void write_generated(const char *name, const char *header, const char *body,
+                            long lines, long min_bytes) {
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", g_in, name);
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp, "cannot create %s", path);
+    long written = fprintf(fp, "%s", header);
+    for (long k = 0; k < lines || written < min_bytes; k++) written += fprintf(fp, body, k, k);
+    cr_assert_eq(fclose(fp), 0, "cannot write %s", path);
+}
+
 /* One byte more than the loader reads: refused before it is parsed. */
 Test(made, document_over_the_size_limit_is_refused, .timeout = 120) {
-    char path[4300];
-    snprintf(path, sizeof path, "%s/big.yaml", g_in);
-    FILE *fp = fopen(path, "wb");
-    cr_assert_not_null(fp);
-    fputs("start: 2025-01-01\nend: 2025-01-31\nnotes: |\n", fp);
-    long written = 34 + 9;
-    while (written <= (long)TW_CFG_MAX_FILE_BYTES) {
-        fputs("  0123456789012345678901234567890123456789012345678901234567890123456789\n", fp);
-        written += 73;
-    }
-    cr_assert_eq(fclose(fp), 0);
+    write_generated("big.yaml", "start: 2025-01-01\nend: 2025-01-31\nnotes: |\n",
+                    "  line %08ld of a long note, %08ld\n", 0, (long)TW_CFG_MAX_FILE_BYTES + 1);
     char want[256];
     snprintf(want, sizeof want, "tradewar: big.yaml: file is larger than %u bytes",
              (unsigned)TW_CFG_MAX_FILE_BYTES);
@@ -245,13 +249,8 @@ Test(made, document_over_the_size_limit_is_refused, .timeout = 120) {
 /* An enormous document under the limit (100,000 keys in the firms map) parses, and the first
  * key that nothing reads is named with its line. */
 Test(made, enormous_document_is_refused_at_its_first_unknown_key, .timeout = 300) {
-    char path[4300];
-    snprintf(path, sizeof path, "%s/wide.yaml", g_in);
-    FILE *fp = fopen(path, "wb");
-    cr_assert_not_null(fp);
-    fputs("start: 2025-01-01\nend: 2025-01-31\nfirms:\n", fp);
-    for (int k = 0; k < 100000; k++) fprintf(fp, "  key%06d: %d\n", k, k);
-    cr_assert_eq(fclose(fp), 0);
+    write_generated("wide.yaml", "start: 2025-01-01\nend: 2025-01-31\nfirms:\n",
+                    "  key%06ld: %ld\n", 100000, 0);
     check_both(g_in, "wide.yaml",
                "tradewar: wide.yaml:4:3: firms.key000000: unknown key (not used by this model)");
 }
