@@ -189,6 +189,10 @@ static tw_status tw__run(const tw_cli_args *a, tw_err *err) {
     }
     int threads = a->has_threads ? a->threads : omp_get_max_threads();
     if (threads > tw_cli_max_threads()) threads = tw_cli_max_threads();
+    if ((st = tw_run_check_memory(sc.model, sc.params, &sc.spec, threads, a->par, err)) != TW_OK) {
+        tw__scenario_free(&sc);
+        return st;
+    }
     if (!a->quiet) {
         char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
         fprintf(stderr, "tradewar: %s, %s to %s, %lld replicates, seed %lu, %d threads\n", sc.name,
@@ -246,6 +250,10 @@ int main(int argc, char **argv) {
         case TW_CMD_NONE: break;
         }
     }
+    /* A summary table that could not be written (a full disk, a closed pipe) is a failure
+     * too, not a silent exit 0; the output files, written and renamed before, stay. */
+    if (st == TW_OK && (fflush(stdout) != 0 || ferror(stdout)))
+        st = tw_err_set(&err, TW_EIO, "standard output: write failed: %s", strerror(errno));
     if (st != TW_OK) {
         fprintf(stderr, "tradewar: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
         return tw_exit_code(st);

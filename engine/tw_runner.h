@@ -59,4 +59,12 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
 
 void tw_results_free(tw_results *res); /* NULL is fine */
 
+/* Refuse, before any work, a run whose replicate states (as many at once as the level of
+ * parallelism keeps alive, each model->state_bytes) and results would not fit in this
+ * machine's physical memory, or under the address-space limit (RLIMIT_AS) when one is set:
+ * TW_EUSAGE with the bytes needed, the limit and what to change. TW_OK when they fit or
+ * the model does not say how large a state is. */
+tw_status tw_run_check_memory(const tw_model *model, const void *params, const tw_run_spec *spec,
+                              int threads, tw_par_mode mode, tw_err *err);
+
 #endif
