@@ -23,21 +23,10 @@
 #include <unistd.h>
 
 #include "tw_test_support.h"
+#include "tw_test_tmpdir.h"
 
 #define BASELINE "scenarios/baseline-2025.yaml"
 
-static char *g_tmp;
-
-static void tmp_setup(void) {
-    g_tmp = tw_tmpdir();
-    cr_assert_not_null(g_tmp, "cannot create a temporary directory");
-}
-
-static void tmp_teardown(void) {
-    if (g_tmp != NULL) tw_rmtree(g_tmp);
-    free(g_tmp);
-    g_tmp = NULL;
-}
 
 /* Run the program; it must exit with `code` and write exactly one stderr line holding
  * each non-NULL needle, and nothing may appear in g_tmp. */

@@ -24,6 +24,7 @@
 
 #include "tw_config.h"
 #include "tw_test_support.h"
+#include "tw_test_tmpdir.h"
 
 #define CORPUS "tests/malformed"
 
@@ -34,18 +35,6 @@ typedef struct {
     char expected[512];
 } tw_case;
 
-static char *g_tmp;
-
-static void tmp_setup(void) {
-    g_tmp = tw_tmpdir();
-    cr_assert_not_null(g_tmp, "cannot create a temporary directory");
-}
-
-static void tmp_teardown(void) {
-    if (g_tmp != NULL) tw_rmtree(g_tmp);
-    free(g_tmp);
-    g_tmp = NULL;
-}
 
 /* Split one row of expected.tsv into its four tab-separated columns. */
 static void parse_row(char *line, tw_case *c) {
