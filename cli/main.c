@@ -6,6 +6,7 @@
  * 0 success, 2 bad usage or input, 1 runtime failure).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <omp.h>
 #include <stdio.h>
@@ -54,8 +55,11 @@ static tw_status tw__name(const tw_cfg_node *root, const char *path, char *buf, 
     } else {
         snprintf(buf, n, "%s", name);
     }
+    /* The name becomes a directory name and a quoted string in provenance.yaml: keep it
+     * to characters that are safe in both, whatever the scenario wrote. */
     for (char *c = buf; *c; c++)
-        if (*c == '/' || *c == ' ') *c = '_';
+        if (!isalnum((unsigned char)*c) && *c != '.' && *c != '_' && *c != '-' && *c != '+')
+            *c = '_';
     if (buf[0] == '\0' || strcmp(buf, ".") == 0 || strcmp(buf, "..") == 0)
         return tw_cfg_error(err, tw_cfg_get(root, "name"), "expected a usable scenario name");
     return TW_OK;
@@ -84,6 +88,21 @@ static tw_status tw__load(const tw_cli_args *a, tw__scenario *sc, tw_err *err) {
     return TW_OK;
 }
 
+/* s as a double-quoted YAML scalar: backslash, quote and control bytes escaped, so that a
+ * file name holding any of them still gives a provenance.yaml that loads. */
+static void tw__yaml_quoted(FILE *fp, const char *s) {
+    fputc('"', fp);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(fp, "\\%c", *c);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(fp, "\\x%02x", *c);
+        else
+            fputc(*c, fp);
+    }
+    fputc('"', fp);
+}
+
 static tw_status tw__write_provenance(const char *path, const tw__scenario *sc,
                                       const tw_cli_args *a, const tw_results *res,
                                       uint64_t scenario_hash, uint64_t result_hash, tw_err *err) {
@@ -96,12 +115,14 @@ static tw_status tw__write_provenance(const char *path, const tw__scenario *sc,
             "# What produced this directory. summary.csv and replicates.csv are identical for\n"
             "# any thread count; result_hash is FNV-1a 64 over those two files.\n"
             "program: tradewar\nversion: \"%s\"\ngit_revision: \"%s\"\ncompiler: \"%s\"\n"
-            "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\nscenario_file: \"%s\"\n"
-            "scenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
+            "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\nscenario_file: ",
+            TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, sc->model->name);
+    tw__yaml_quoted(fp, a->scenario);
+    fprintf(fp,
+            "\nscenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
             "seed: %lu\nreplicates: %zu\nthreads: %d\nparallelism: %s\nranks: 1\n"
             "result_hash: \"%016llx\"\n",
-            TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, sc->model->name,
-            a->scenario, sc->name, (unsigned long long)scenario_hash,
+            sc->name, (unsigned long long)scenario_hash,
             tw_date_format(sc->spec.start, d0), tw_date_format(sc->spec.end, d1),
             (unsigned long)sc->spec.seed, res->n_rep, res->threads,
             res->mode == TW_PAR_AGENTS ? "agents" : "replicates", (unsigned long long)result_hash);

@@ -1,7 +1,8 @@
 /* fuzz_scenario.c - the fuzzing target for the scenario loader.
  *
- * One input is one scenario text. It goes through everything `tradewar validate` does
- * with a file: the config tree (libyaml parse, YAML hazards, extends), the runner's keys,
+ * One input is one scenario text, optionally followed by a line "#--set" and then one
+ * --set assignment per line. It goes through everything `tradewar validate` does: the
+ * config tree (libyaml parse, YAML hazards, extends), the overrides, the runner's keys,
  * the trade model's keys and calibration, and the unknown-key check. A refusal is a
  * normal outcome; what the sanitizers and the checks below catch is anything else: a
  * crash, a leak, undefined behaviour, a success without a tree, a refusal without a
@@ -69,17 +70,50 @@ static void tw__check_round_trip(const tw_cfg *cfg) {
     free(text);
 }
 
+/* Apply the --set lines of text[0..len) in order, as the program does, up to the first
+ * refusal (TW_EUSAGE, one line, like any other). */
+static tw_status tw__apply_sets(tw_cfg *cfg, const char *text, size_t len, tw_err *err) {
+    char *copy = malloc(len + 1);
+    if (copy == NULL) return TW_OK;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    tw_status st = TW_OK;
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line != NULL && st == TW_OK;
+         line = strtok_r(NULL, "\n", &save))
+        st = tw_cfg_set(cfg, line, err);
+    free(copy);
+    if (st != TW_OK && st != TW_EUSAGE && st != TW_ENOMEM)
+        tw__fuzz_fail("unexpected status from --set", err->msg);
+    if (st != TW_OK && (err->msg[0] == '\0' || strchr(err->msg, '\n') != NULL))
+        tw__fuzz_fail("--set refusal is not one line", err->msg);
+    return st;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static const char marker[] = "\n#--set\n";
+    const char *text = (const char *)data;
+    size_t yaml_len = size, mlen = sizeof marker - 1;
+    for (size_t i = 0; i + mlen <= size; i++)
+        if (memcmp(text + i, marker, mlen) == 0) {
+            yaml_len = i + 1;
+            break;
+        }
     tw_cfg *cfg = NULL;
     tw_err err;
     tw_err_clear(&err);
-    tw_status st = tw_cfg_load_string("fuzz.yaml", (const char *)data, size, &cfg, &err);
+    tw_status st = tw_cfg_load_string("fuzz.yaml", text, yaml_len, &cfg, &err);
     if (st != TW_OK) {
         if (cfg != NULL) tw__fuzz_fail("failed load left a tree", err.msg);
         tw__check_refusal(st, &err);
         return 0;
     }
     if (cfg == NULL || tw_cfg_root(cfg) == NULL) tw__fuzz_fail("load succeeded without a tree", NULL);
+    if (yaml_len < size &&
+        tw__apply_sets(cfg, text + yaml_len + mlen - 1, size - yaml_len - mlen + 1, &err) != TW_OK) {
+        tw_cfg_free(cfg);
+        return 0;
+    }
     tw__check_round_trip(cfg);
 
     /* The same phases as `tradewar validate`. */

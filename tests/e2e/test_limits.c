@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tw_config.h"
 #include "tw_test_support.h"
 #include "tw_test_tmpdir.h"
 
@@ -207,4 +208,34 @@ Test(output, summary_table_on_a_full_device_fails_the_run) {
     char summary[4300];
     snprintf(summary, sizeof summary, "%s/summary.csv", out_dir());
     cr_assert(tw_path_exists(summary), "the completed output directory was not kept");
+}
+
+/* A scenario name may hold anything YAML can quote; the output directory takes only safe
+ * characters, and provenance.yaml must still load when the file's own path holds quotes
+ * and backslashes. */
+Test(output, odd_scenario_name_and_path_give_a_safe_directory_and_valid_provenance) {
+    char file[4300];
+    snprintf(file, sizeof file, "%s/odd \"quoted\\\\path.yaml", g_tmp);
+    cr_assert_eq(tw_write_text(file, "name: \"a/b \\\"c\\\"\\td\\\\e caf\\u00e9\"\n"
+                                     "start: 2025-01-01\nend: 2025-01-03\nreplicates: 1\n"
+                                     "firms:\n  per_cell: 10\n"),
+                 0);
+    const char *args[] = {"run", "odd \"quoted\\\\path.yaml", "--quiet", NULL};
+    tw_proc p;
+    cr_assert_eq(tw_run_cli(&p, g_tmp, args), 0);
+    cr_assert_eq(p.exit_code, 0, "exit %d: %s", p.exit_code, p.err);
+    tw_proc_free(&p);
+    char prov[4400];
+    snprintf(prov, sizeof prov, "%s/out/a_b__c__d_e_caf__/provenance.yaml", g_tmp);
+    cr_assert(tw_path_exists(prov), "no %s", prov);
+    tw_cfg *cfg = NULL;
+    tw_err err;
+    cr_assert_eq(tw_cfg_load(prov, &cfg, &err), TW_OK, "provenance.yaml does not load: %s",
+                 err.msg);
+    const char *got = NULL;
+    cr_assert_eq(tw_cfg_string(tw_cfg_root(cfg), "scenario_file", true, NULL, &got, &err), TW_OK);
+    cr_assert_str_eq(got, "odd \"quoted\\\\path.yaml");
+    cr_assert_eq(tw_cfg_string(tw_cfg_root(cfg), "scenario_name", true, NULL, &got, &err), TW_OK);
+    cr_assert_str_eq(got, "a_b__c__d_e_caf__");
+    tw_cfg_free(cfg);
 }
