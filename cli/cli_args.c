@@ -4,6 +4,7 @@
  * expected and the limit, and so that options may follow the scenario path.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,9 @@ static tw_status tw__int(const char *flag, const char *text, int64_t lo, int64_t
     char *end;
     errno = 0;
     long long v = strtoll(text, &end, 10);
-    if (text[0] == '\0' || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+    /* strtoll would skip leading blanks and take a '+': a number is digits, with a '-'. */
+    bool plain = text[0] != '\0' && (isdigit((unsigned char)text[0]) || text[0] == '-');
+    if (!plain || *end != '\0' || errno == ERANGE || v < lo || v > hi)
         return tw_err_set(err, TW_EUSAGE, "%s: expected an integer between %lld and %lld (got '%s')",
                           flag, (long long)lo, (long long)hi, text);
     *out = v;

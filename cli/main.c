@@ -6,6 +6,7 @@
  * 0 success, 2 bad usage or input, 1 runtime failure).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <omp.h>
@@ -50,8 +51,11 @@ static tw_status tw__name(const tw_cfg_node *root, const char *path, char *buf, 
     } else {
         snprintf(buf, n, "%s", name);
     }
+    /* The name becomes a directory name and a quoted string in provenance.yaml: keep it
+     * to characters that are safe in both, whatever the scenario wrote. */
     for (char *c = buf; *c; c++)
-        if (*c == '/' || *c == ' ') *c = '_';
+        if (!isalnum((unsigned char)*c) && *c != '.' && *c != '_' && *c != '-' && *c != '+')
+            *c = '_';
     if (buf[0] == '\0' || strcmp(buf, ".") == 0 || strcmp(buf, "..") == 0)
         return tw_cfg_error(err, tw_cfg_get(root, "name"), "expected a usable scenario name");
     return TW_OK;
@@ -83,6 +87,21 @@ static tw_status tw__load(const tw_cli_args *a, const char *path, tw_cli_scenari
     return TW_OK;
 }
 
+/* s as a double-quoted YAML scalar: backslash, quote and control bytes escaped, so that a
+ * file name holding any of them still gives a provenance.yaml that loads. */
+static void tw__yaml_quoted(FILE *fp, const char *s) {
+    fputc('"', fp);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(fp, "\\%c", *c);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(fp, "\\x%02x", *c);
+        else
+            fputc(*c, fp);
+    }
+    fputc('"', fp);
+}
+
 static tw_status tw__write_provenance(const char *path, const tw_cli_scenario *sc,
                                       const tw_cli_args *a, size_t n_rep, int threads,
                                       tw_par_mode mode, uint64_t scenario_hash,
@@ -97,12 +116,14 @@ static tw_status tw__write_provenance(const char *path, const tw_cli_scenario *s
             "# identical for any thread and rank count; result_hash is FNV-1a 64 over those\n"
             "# three files. threads and ranks are those of the run that finished the batch.\n"
             "program: tradewar\nversion: \"%s\"\ngit_revision: \"%s\"\ncompiler: \"%s\"\n"
-            "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\nscenario_file: \"%s\"\n"
-            "scenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
+            "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\nscenario_file: ",
+            TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, sc->model->name);
+    tw__yaml_quoted(fp, a->scenario);
+    fprintf(fp,
+            "\nscenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
             "seed: %lu\nreplicates: %zu\nthreads: %d\nparallelism: %s\nranks: %d\n"
             "result_hash: \"%016llx\"\n",
-            TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, sc->model->name,
-            a->scenario, sc->name, (unsigned long long)scenario_hash,
+            sc->name, (unsigned long long)scenario_hash,
             tw_date_format(sc->spec.start, d0), tw_date_format(sc->spec.end, d1),
             (unsigned long)sc->spec.seed, n_rep, threads,
             mode == TW_PAR_AGENTS ? "agents" : "replicates", tw_mpi_size(),
@@ -533,6 +554,11 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
         return tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section takes neither --until "
                                           "nor --resume");
     }
+    int threads = tw_cli_threads(a);
+    if ((st = tw_run_check_memory(sc.model, sc.params, &sc.spec, threads, a->par, err)) != TW_OK) {
+        tw_cli_scenario_free(&sc);
+        return st;
+    }
     char dir[4096];
     if (a->outdir != NULL) {
         snprintf(dir, sizeof dir, "%s", a->outdir);
@@ -561,7 +587,6 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
         tw_cli_scenario_free(&sc);
         return st;
     }
-    int threads = tw_cli_threads(a);
     if (!a->quiet && rank0) {
         char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
         fprintf(stderr,
@@ -770,6 +795,10 @@ int main(int argc, char **argv) {
     }
     free(rbuf);
     free(rargv);
+    /* A summary table that could not be written (a full disk, a closed pipe) is a failure
+     * too, not a silent exit 0; the output files, written and renamed before, stay. */
+    if (st == TW_OK && (fflush(stdout) != 0 || ferror(stdout)))
+        st = tw_err_set(&err, TW_EIO, "standard output: write failed: %s", strerror(errno));
     if (st != TW_OK && tw_mpi_rank() == 0)
         fprintf(stderr, "tradewar: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
     fflush(stdout);

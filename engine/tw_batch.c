@@ -24,7 +24,6 @@
 /* Chunks are cut so that one holds at most this many bytes of series, and each thread of
  * each rank gets a few replicates to balance uneven replicate times. */
 #define TW__CHUNK_BYTES ((size_t)128 << 20)
-#define TW__CHUNK_PER_THREAD 4
 #define TW__CKPT_MAGIC "TWCKPT01"
 
 enum { TW__F_REPS, TW__F_EVENTS, TW__F_TRAJ, TW__NFILES };
@@ -161,7 +160,7 @@ tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err) {
     b->n_series = o->model->n_series(o->params);
     b->n_outcomes = o->model->n_outcomes(o->params);
     b->row = b->n_out * b->n_series;
-    size_t per = (b->mode == TW_PAR_REPLICATES ? (size_t)o->threads : 1) * TW__CHUNK_PER_THREAD;
+    size_t per = (b->mode == TW_PAR_REPLICATES ? (size_t)o->threads : 1) * TW_CHUNK_PER_THREAD;
     b->chunk = per * (size_t)b->o.ranks;
     size_t cap = TW__CHUNK_BYTES / (b->row * sizeof(double) + 1);
     if (b->chunk > cap) b->chunk = cap > (size_t)b->o.ranks ? cap : (size_t)b->o.ranks;

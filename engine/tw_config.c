@@ -328,16 +328,17 @@ static void tw_cfg__offset_pos(const tw_cfg__src *s, size_t off, int *line, int 
     *col = c >= (size_t)INT_MAX ? INT_MAX : (int)c;
 }
 
-static tw_status tw_cfg__syntax(const tw_cfg__src *s, const yaml_parser_t *p) {
+static tw_status tw_cfg__syntax(const tw_cfg__src *s, const yaml_parser_t *p,
+                                const char *key) {
     if (p->error == YAML_MEMORY_ERROR) return tw_cfg__nomem(s->ld->err);
     const char *problem = p->problem != NULL ? p->problem : "unknown error";
     if (p->error == YAML_READER_ERROR) {
         int line, col;
         tw_cfg__offset_pos(s, p->problem_offset, &line, &col);
         if (p->problem_value < 0)
-            return tw_cfg__fail(s, line, col, NULL, "invalid text: %s", problem);
+            return tw_cfg__fail(s, line, col, key, "invalid text: %s", problem);
         bool code_point = strstr(problem, "control") != NULL || strstr(problem, "Unicode");
-        return tw_cfg__fail(s, line, col, NULL,
+        return tw_cfg__fail(s, line, col, key,
                             code_point ? "invalid text: %s (U+%04X); the file must be UTF-8 text"
                                        : "invalid text: %s (byte 0x%02X); the file must be "
                                          "UTF-8 text",
@@ -349,15 +350,51 @@ static tw_status tw_cfg__syntax(const tw_cfg__src *s, const yaml_parser_t *p) {
         return tw_cfg__fail(s, 0, 0, NULL,                       /* a text on a line of its own */
                             "YAML syntax error at the end of the value: %s", problem);
     if (tw_cfg__char_at(s, m.index) == '\t')
-        return tw_cfg__fail(s, line, col, NULL,
+        return tw_cfg__fail(s, line, col, key,
                             "YAML syntax error: tab character: tabs are not allowed for "
                             "indentation, use spaces (%s)",
                             problem);
     if (p->context != NULL)
-        return tw_cfg__fail(s, line, col, NULL, "YAML syntax error: %s (%s at line %d, column %d)",
+        return tw_cfg__fail(s, line, col, key, "YAML syntax error: %s (%s at line %d, column %d)",
                             problem, p->context, tw_cfg__mark_line(p->context_mark),
                             tw_cfg__mark_col(s, p->context_mark));
-    return tw_cfg__fail(s, line, col, NULL, "YAML syntax error: %s", problem);
+    return tw_cfg__fail(s, line, col, key, "YAML syntax error: %s", problem);
+}
+
+/* Where the first pass is: one frame per open container. A map frame holds the key whose
+ * value is being read (have_key), a sequence frame the index of the element. The dotted
+ * path built from the frames names the key an error belongs to, as the tree's paths do,
+ * before any tree exists: "firms.per_cell", "tariffs[2].rate". */
+typedef struct {
+    bool is_map;
+    bool have_key;  /* map: the next node is the value of key */
+    char key[64];   /* map: the current key, cut to fit */
+    size_t index;   /* sequence: the element being read */
+} tw_cfg__frame;
+
+static void tw_cfg__frames_path(const tw_cfg__frame *f, int n, char *buf, size_t size) {
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && len < size; i++) {
+        int w = 0;
+        if (f[i].is_map && f[i].have_key)
+            w = snprintf(buf + len, size - len, "%s%s", len > 0 ? "." : "", f[i].key);
+        else if (!f[i].is_map)
+            w = snprintf(buf + len, size - len, "[%zu]", f[i].index);
+        if (w > 0) len += (size_t)w;
+    }
+}
+
+/* A node (or a whole container) has been read in the frame f: move f on. */
+static void tw_cfg__frame_advance(tw_cfg__frame *f, const char *scalar_text) {
+    if (!f->is_map) {
+        f->index++;
+    } else if (f->have_key) {
+        f->have_key = false;
+    } else {
+        snprintf(f->key, sizeof f->key, "%s", scalar_text != NULL ? scalar_text : "?");
+        f->have_key = true;
+    }
 }
 
 /* First pass: events only. Refuses syntax errors, anchors, aliases, over-deep nesting
@@ -369,15 +406,21 @@ static tw_status tw_cfg__prescan(const tw_cfg__src *s) {
     yaml_parser_set_input_string(&p, s->text, s->len);
     tw_status st = TW_OK;
     int depth = 0, docs = 0;
+    tw_cfg__frame frames[TW_CFG_MAX_DEPTH + 1];
+    char key[512];
     bool done = false;
     while (!done && st == TW_OK) {
         yaml_event_t ev;
+        int nf = depth < TW_CFG_MAX_DEPTH + 1 ? depth : TW_CFG_MAX_DEPTH + 1;
+        tw_cfg__frames_path(frames, nf, key, sizeof key);
         if (!yaml_parser_parse(&p, &ev)) {
-            st = tw_cfg__syntax(s, &p);
+            st = tw_cfg__syntax(s, &p, key);
             break;
         }
         int line = tw_cfg__mark_line(ev.start_mark), col = tw_cfg__mark_col(s, ev.start_mark);
         const yaml_char_t *anchor = NULL;
+        bool opens = false, node = false;
+        const char *text = NULL;
         switch (ev.type) {
         case YAML_STREAM_END_EVENT: done = true; break;
         case YAML_DOCUMENT_START_EVENT:
@@ -386,29 +429,43 @@ static tw_status tw_cfg__prescan(const tw_cfg__src *s) {
                                   "more than one YAML document (a scenario is exactly one)");
             break;
         case YAML_ALIAS_EVENT:
-            st = tw_cfg__fail(s, line, col, NULL,
+            st = tw_cfg__fail(s, line, col, key,
                               "aliases (*%.40s) are not allowed: write the value out",
                               (const char *)ev.data.alias.anchor);
             break;
-        case YAML_SCALAR_EVENT: anchor = ev.data.scalar.anchor; break;
+        case YAML_SCALAR_EVENT:
+            anchor = ev.data.scalar.anchor;
+            node = true;
+            text = (const char *)ev.data.scalar.value;
+            break;
         case YAML_SEQUENCE_START_EVENT:
             anchor = ev.data.sequence_start.anchor;
-            depth++;
+            opens = true;
             break;
         case YAML_MAPPING_START_EVENT:
             anchor = ev.data.mapping_start.anchor;
-            depth++;
+            opens = true;
             break;
         case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: depth--; break;
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            node = true; /* the container just closed is a node of the frame around it */
+            break;
         default: break;
         }
         if (st == TW_OK && anchor != NULL)
-            st = tw_cfg__fail(s, line, col, NULL,
+            st = tw_cfg__fail(s, line, col, key,
                               "anchors (&%.40s) are not allowed: write the value out",
                               (const char *)anchor);
+        if (node && depth > 0 && depth <= TW_CFG_MAX_DEPTH + 1)
+            tw_cfg__frame_advance(&frames[depth - 1], text);
+        if (opens) {
+            if (depth < TW_CFG_MAX_DEPTH + 1)
+                frames[depth] = (tw_cfg__frame){.is_map = ev.type == YAML_MAPPING_START_EVENT};
+            depth++;
+        }
         if (st == TW_OK && depth > s->max_depth)
-            st = tw_cfg__fail(s, line, col, NULL, "nesting deeper than %d levels",
+            st = tw_cfg__fail(s, line, col, key, "nesting deeper than %d levels",
                               TW_CFG_MAX_DEPTH);
         yaml_event_delete(&ev);
     }
@@ -610,7 +667,7 @@ static tw_status tw_cfg__parse(const tw_cfg__src *src, tw_cfg_node **out) {
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
     yaml_parser_set_input_string(&p, s->text, s->len);
     if (!yaml_parser_load(&p, &doc)) {
-        st = tw_cfg__syntax(s, &p);
+        st = tw_cfg__syntax(s, &p, NULL);
         yaml_parser_delete(&p);
         return st;
     }
@@ -755,7 +812,8 @@ static tw_status tw_cfg__load_text(tw_cfg__loader *ld, const char *file,
     if (st != TW_OK) return st;
     if (root == NULL || (root->kind == TW_CFG_SCALAR && root->text[0] == '\0')) {
         tw_cfg__node_free(root);
-        return tw_err_at(ld->err, TW_ECONFIG, file, 0, 0, NULL,
+        /* Located at the top of the file, as every scenario error is located. */
+        return tw_err_at(ld->err, TW_ECONFIG, file, 1, 1, NULL,
                          "empty document (a scenario is a map of settings)");
     }
     if (root->kind != TW_CFG_MAP) {

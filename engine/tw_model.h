@@ -74,6 +74,9 @@ typedef struct tw_model {
      * happened, called once after the last step and before free_state. The array is owned
      * by the state. */
     const tw_event *(*events)(const void *state, size_t *n);
+    /* Optional (may be NULL): about how many bytes one replicate's state takes, so that a
+     * run that cannot fit in memory is refused before any work (tw_run_check_memory). */
+    size_t (*state_bytes)(const void *params);
 } tw_model;
 
 #endif

@@ -117,11 +117,22 @@ tw_status tw_outdir_check(const char *dir, bool force, tw_err *err) {
                           dir, partial, dir);
     char parent[TW_PATH_MAX];
     tw__parent_of(dir, parent, sizeof parent);
-    if (stat(parent, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    if (stat(parent, &sb) != 0)
         return tw_err_set(err, TW_EUSAGE, "-o %s: parent directory %s does not exist", dir, parent);
-    if (access(parent, W_OK | X_OK) != 0)
-        return tw_err_set(err, TW_EUSAGE, "-o %s: parent directory %s is not writable: %s", dir,
+    if (!S_ISDIR(sb.st_mode))
+        return tw_err_set(err, TW_EUSAGE, "-o %s: %s is not a directory", dir, parent);
+    /* access() says yes to root whatever the mode bits, and a file system may refuse what
+     * they allow (/proc, /sys, a read-only mount): so make the staging directory the run
+     * will use, and remove it again. A failure here costs nothing; after the run it would
+     * cost the run. */
+    char probe[TW_PATH_MAX + 32];
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/') len--;
+    snprintf(probe, sizeof probe, "%.*s.staging.%ld", (int)len, dir, (long)getpid());
+    if (mkdir(probe, 0777) != 0 && errno != EEXIST)
+        return tw_err_set(err, TW_EUSAGE, "-o %s: cannot create a directory in %s: %s", dir,
                           parent, strerror(errno));
+    rmdir(probe);
     return TW_OK;
 }
 

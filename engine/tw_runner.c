@@ -8,6 +8,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <omp.h>
 
@@ -61,6 +63,41 @@ void tw_results_free(tw_results *res) {
     free(res->series);
     free(res->outcomes);
     free(res);
+}
+
+tw_status tw_run_check_memory(const tw_model *model, const void *params, const tw_run_spec *spec,
+                              int threads, tw_par_mode mode, tw_err *err) {
+    if (model->state_bytes == NULL || threads < 1) return TW_OK;
+    size_t n_rep = (size_t)spec->replicates;
+    size_t live = tw_run_resolve_mode(mode, threads, n_rep) == TW_PAR_REPLICATES
+                      ? (n_rep < (size_t)threads ? n_rep : (size_t)threads)
+                      : 1;
+    double state = (double)model->state_bytes(params);
+    /* A batch holds one chunk of results at a time (tw_batch.c). */
+    size_t chunk = live * TW_CHUNK_PER_THREAD;
+    if (chunk > n_rep) chunk = n_rep;
+    double results = (double)chunk * (double)tw_run_output_days(spec) *
+                     (double)model->n_series(params) * sizeof(double);
+    double need = (double)live * state + results;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    double limit = (pages > 0 && page > 0) ? (double)pages * (double)page : 0.0;
+    const char *what = "physical memory";
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (limit == 0.0 || (double)rl.rlim_cur < limit)) {
+        limit = (double)rl.rlim_cur;
+        what = "address-space limit (ulimit -v)";
+    }
+    if (limit == 0.0 || need <= limit) return TW_OK;
+    const double gib = 1073741824.0;
+    return tw_err_set(err, TW_EUSAGE,
+                      "the run needs about %.1f GiB of memory (%zu replicate%s held at once of "
+                      "%.2f GiB%s, plus %.2f GiB of results) but the %s is %.1f GiB: use "
+                      "fewer firms (firms.per_cell)%s",
+                      need / gib, live, live == 1 ? "" : "s", state / gib,
+                      live == 1 ? "" : " each", results / gib, what,
+                      limit / gib,
+                      live > 1 ? ", fewer threads (-t) or --parallel agents" : "");
 }
 
 /* One replicate from start to end: series rows into row ([n_out][n_series]), outcomes

@@ -24,6 +24,9 @@
 #define TW_MAX_DAYS 3660
 #define TW_MAX_REPLICATES 1000000
 #define TW_MAX_THREADS 1024
+/* Replicates a streaming batch runs per thread (and per rank) before folding them into its
+ * statistics: enough to keep threads busy, few enough to bound memory. */
+#define TW_CHUNK_PER_THREAD 4
 /* Largest in-memory result kept (series values of all replicates), in bytes. */
 #define TW_MAX_RESULT_BYTES ((size_t)8 << 30)
 
@@ -92,5 +95,12 @@ void tw_chunk_clear(tw_chunk *ch);
 /* Allocate a chunk's arrays for n replicates (events empty); TW_ENOMEM on failure. */
 tw_status tw_chunk_alloc(tw_chunk *ch, size_t n, size_t n_out, size_t n_series,
                          size_t n_outcomes, tw_err *err);
+/* Refuse, before any work, a run whose replicate states (as many at once as the level of
+ * parallelism keeps alive, each model->state_bytes) and results would not fit in this
+ * machine's physical memory, or under the address-space limit (RLIMIT_AS) when one is set:
+ * TW_EUSAGE with the bytes needed, the limit and what to change. TW_OK when they fit or
+ * the model does not say how large a state is. */
+tw_status tw_run_check_memory(const tw_model *model, const void *params, const tw_run_spec *spec,
+                              int threads, tw_par_mode mode, tw_err *err);
 
 #endif

@@ -25,6 +25,15 @@
 
 #include "tw_trade_internal.h"
 
+size_t tw_firms_bytes(const tw_trade_params *p) {
+    tw_trade_state s;
+    size_t n = (size_t)p->per_cell * TW_NCELL;
+    size_t per_firm = sizeof *s.origin + sizeof *s.size + sizeof *s.ref_lnp + sizeof *s.clock +
+                      sizeof *s.stock;
+    return n * per_firm +
+           TW_NCELL * tw_block_count((size_t)p->per_cell) * TW_NPART * sizeof *s.partials;
+}
+
 tw_status tw_firms_create(tw_trade_state *s, tw_err *err) {
     const tw_trade_params *p = s->p;
     size_t n = (size_t)p->per_cell * TW_NCELL;

@@ -49,6 +49,10 @@ static void tw__free_state(void *vs) {
     free(s);
 }
 
+static size_t tw__state_bytes(const void *params) {
+    return sizeof(tw_trade_state) + tw_firms_bytes(params);
+}
+
 static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
                             void **state, tw_err *err) {
     const tw_trade_params *p = params;
@@ -124,4 +128,5 @@ const tw_model tw_trade_model = {
     .observe = tw__observe,
     .outcomes = tw__outcomes,
     .free_state = tw__free_state,
+    .state_bytes = tw__state_bytes,
 };

@@ -150,6 +150,8 @@ void tw_trade_params_free(tw_trade_params *p);
 
 /* tw_firms.c */
 tw_status tw_firms_create(tw_trade_state *s, tw_err *err);
+/* Bytes tw_firms_create allocates for one replicate with these parameters. */
+size_t tw_firms_bytes(const tw_trade_params *p);
 void tw_firms_free(tw_trade_state *s);
 /* Draw sizes and first origins, and the starting shares and prices (day 0's prices). */
 void tw_firms_init(tw_trade_state *s);

@@ -27,27 +27,15 @@
 #include <sys/resource.h>
 
 #include "tw_test_support.h"
+#include "tw_test_tmpdir.h"
 
 #define BASELINE "scenarios/baseline-2025.yaml"
 #define HISTORY "scenarios/history-2025.yaml"
 #define FIXTURE(name) "tests/e2e/fixtures/" name
 
 /* ---------------------------------------------------------------------------------- */
-/* Per-test temporary directory                                                        */
+/* Per-test temporary directory (g_tmp: tw_test_tmpdir.h)                             */
 /* ---------------------------------------------------------------------------------- */
-
-static char *g_tmp; /* a fresh directory for each test, removed afterwards */
-
-static void tmp_setup(void) {
-    g_tmp = tw_tmpdir();
-    cr_assert_not_null(g_tmp, "cannot create a temporary directory");
-}
-
-static void tmp_teardown(void) {
-    if (g_tmp != NULL) tw_rmtree(g_tmp);
-    free(g_tmp);
-    g_tmp = NULL;
-}
 
 /* "<g_tmp>/<name>" in one of a ring of static buffers. */
 static const char *in_tmp(const char *name) {

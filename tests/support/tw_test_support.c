@@ -45,8 +45,17 @@ int tw_write_text(const char *path, const char *text) {
     return bad ? -1 : 0;
 }
 
+/* The program under test: TW_BINARY, unless $TW_TEST_BINARY names another build of it
+ * (tools/test runs the end-to-end tests against the ThreadSanitizer build this way, since
+ * Criterion itself cannot start under ThreadSanitizer). */
+static const char *tw__binary(void) {
+    const char *b = getenv("TW_TEST_BINARY");
+    return (b != NULL && b[0] != '\0') ? b : TW_BINARY;
+}
+
 int tw_run_cli(tw_proc *p, const char *cwd, const char *const *args) {
     memset(p, 0, sizeof *p);
+    const char *binary = tw__binary();
     char out_path[] = "/tmp/tw_test_out_XXXXXX", err_path[] = "/tmp/tw_test_err_XXXXXX";
     int fo = mkstemp(out_path), fe = mkstemp(err_path);
     if (fo < 0 || fe < 0) return -1;
@@ -54,7 +63,7 @@ int tw_run_cli(tw_proc *p, const char *cwd, const char *const *args) {
     while (args[n] != NULL) n++;
     char **argv = calloc(n + 2, sizeof *argv);
     if (argv == NULL) return -1;
-    argv[0] = (char *)TW_BINARY;
+    argv[0] = (char *)binary;
     for (size_t i = 0; i < n; i++) argv[i + 1] = (char *)args[i];
     fflush(NULL);
     pid_t pid = fork();
@@ -64,7 +73,7 @@ int tw_run_cli(tw_proc *p, const char *cwd, const char *const *args) {
         dup2(fe, 2);
         int devnull = open("/dev/null", O_RDONLY);
         if (devnull >= 0) dup2(devnull, 0);
-        execv(TW_BINARY, argv);
+        execv(binary, argv);
         _exit(127);
     }
     free(argv);

@@ -12,7 +12,7 @@ typedef struct {
     char *err;     /* stderr, NUL-terminated */
 } tw_proc;
 
-/* Run TW_BINARY with the NULL-terminated args (argv[1..]) in directory cwd (NULL: the
+/* Run TW_BINARY (or $TW_TEST_BINARY when set) with the NULL-terminated args (argv[1..]) in directory cwd (NULL: the
  * current one); capture stdout, stderr and the exit code. Returns 0, or -1 if it could not
  * be started. */
 int tw_run_cli(tw_proc *p, const char *cwd, const char *const *args);
