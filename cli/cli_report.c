@@ -2,8 +2,11 @@
  *
  * Picks a few headline series by their labels (so it needs no access to the model's
  * internals) and prints them at the first day of each month, with the replicate mean
- * and, for imports, the 5-95% band; then the per-replicate outcomes.
+ * and, for imports, the 5-95% band; for scenarios with export controls, a weekly table of
+ * the rare-earth shortage in US vehicles and when it starts; then the per-replicate
+ * outcomes.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,93 @@ static long tw__find(const tw_model *m, const void *params, const char *ind, con
             return (long)i;
     }
     return -1;
+}
+
+static const tw_sketch *tw__cell(const tw_batch_stats *res, long series, size_t t) {
+    return &res->cells[t * res->n_series + (size_t)series];
+}
+
+static long tw__outcome(const tw_batch_stats *res, const tw_model *m, const void *params,
+                        const char *name) {
+    for (size_t k = 0; k < res->n_outcomes; k++)
+        if (strcmp(m->outcome_name(params, k), name) == 0) return (long)k;
+    return -1;
+}
+
+/* Scenarios with export controls: when and how far US vehicle output falls, weekly, with
+ * bands across replicates, and the headline rare-earth outcomes. Shown only when some
+ * regime toward the US was not open at some point of the run (regimes are coded 0 for open
+ * and above for the others, so a positive mean means some replicate was controlled). */
+static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                                const tw_model *m, const void *params) {
+    long regime = tw__find(m, params, "re_regime", "US", "CN", "all");
+    long loss = tw__find(m, params, "output_loss", "US", "all", "vehicles");
+    long halted = tw__find(m, params, "re_firms_halted", "US", "CN", "vehicles");
+    long inv = tw__find(m, params, "re_inventory_days", "US", "CN", "vehicles");
+    long p10 = tw__find(m, params, "re_inventory_days_p10", "US", "CN", "vehicles");
+    long ship = tw__find(m, params, "re_shipments", "US", "CN", "all");
+    long gdp = tw__find(m, params, "gdp", "US", "all", "all");
+    if (regime < 0 || loss < 0 || halted < 0 || inv < 0 || p10 < 0 || ship < 0 || gdp < 0) return;
+    bool controlled = false;
+    for (size_t t = 0; t < res->n_out && !controlled; t++)
+        controlled = tw__cell(res, regime, t)->max > 0.0;
+    if (!controlled) return;
+    static const char *const regimes[] = {"open", "licensing", "slow_roll", "halt"};
+    fprintf(fp, "\nRare-earth magnets, China -> US (weekly; bands p05-p95 across %zu replicates)\n",
+            n_rep);
+    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
+            "US vehicle output loss %", "US vehicle firms halted %", "US veh. stock days",
+            "US<-CN t/day", "US GDP %");
+    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(mean)", "mean [p05, p95]",
+            "mean [p05, p95]", "mean (p10)", "mean", "mean");
+    for (size_t t = 0; t < res->n_out; t++) {
+        if (t % 7 != 0 && t + 1 != res->n_out) continue;
+        char date[TW_DATE_STRLEN];
+        tw_summary a, b, c, d, e, g, h;
+        tw_sketch_summary(tw__cell(res, regime, t), &a);
+        tw_sketch_summary(tw__cell(res, loss, t), &b);
+        tw_sketch_summary(tw__cell(res, halted, t), &c);
+        tw_sketch_summary(tw__cell(res, inv, t), &d);
+        tw_sketch_summary(tw__cell(res, p10, t), &e);
+        tw_sketch_summary(tw__cell(res, ship, t), &g);
+        tw_sketch_summary(tw__cell(res, gdp, t), &h);
+        int rg = (int)(a.mean + 0.5);
+        fprintf(fp, "%-10s  %-10s  %8.1f [%6.1f, %6.1f]  %6.1f [%5.1f, %5.1f]  %10.1f (%5.1f)  %15.1f  %12.3f\n",
+                tw_date_format(res->dates[t], date), regimes[rg < 0 ? 0 : rg > 3 ? 3 : rg], b.mean,
+                b.q[0], b.q[2], c.mean, c.q[0], c.q[2], d.mean, e.mean, g.mean, h.mean);
+    }
+    long first = tw__outcome(res, m, params, "re_us_vehicles_first_loss_day");
+    long peak = tw__outcome(res, m, params, "re_us_vehicles_peak_loss_pct");
+    long days = tw__outcome(res, m, params, "re_us_shortage_days");
+    long cost = tw__outcome(res, m, params, "gdp_loss_us_usd_bn");
+    if (first < 0 || peak < 0 || days < 0 || cost < 0) return;
+    const tw_sketch *fs = &res->outcomes[first];
+    if (fs->n == 0) {
+        fprintf(fp, "\nUS vehicle output never falls by more than the shortage threshold "
+                    "(rare_earths.loss_threshold_pct) in any of %zu replicates.\n", n_rep);
+        return;
+    }
+    tw_summary sm;
+    tw_sketch_summary(fs, &sm);
+    char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
+    tw_day d0 = res->dates[0];
+    fprintf(fp, "\nUS vehicle output starts to fall (loss above rare_earths.loss_threshold_pct) "
+                "in %llu of %zu replicates:\n  on %s (median; day %.0f of the run), "
+                "p05-p95 %s to %s\n", (unsigned long long)fs->n, n_rep,
+            tw_date_format(d0 + (tw_day)floor(sm.q[1] + 0.5), d50), sm.q[1],
+            tw_date_format(d0 + (tw_day)floor(sm.q[0] + 0.5), d05),
+            tw_date_format(d0 + (tw_day)floor(sm.q[2] + 0.5), d95));
+    static const struct {
+        const char *what, *unit;
+    } rows[] = {{"peak US vehicle output loss", "%"},
+                {"days with US vehicle output loss above threshold", "days"},
+                {"cumulative US GDP lost to shortages", "USD bn"}};
+    long ks[] = {peak, days, cost};
+    for (int i = 0; i < 3; i++) {
+        tw_sketch_summary(&res->outcomes[ks[i]], &sm);
+        fprintf(fp, "  %-50s %8.1f %-6s (median %.1f, p05-p95 %.1f to %.1f)\n", rows[i].what,
+                sm.mean, rows[i].unit, sm.q[1], sm.q[0], sm.q[2]);
+    }
 }
 
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
@@ -70,6 +160,7 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         }
         fputc('\n', fp);
     }
+    tw__report_controls(fp, res, n_rep, model, params);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %12s  %12s  %12s   (%zu replicates)\n", "per-replicate outcome",
                 "mean", "p05", "p95", n_rep);

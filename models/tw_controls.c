@@ -95,6 +95,16 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err
     if ((st = tw_cfg_date(e, "announced", false, c->effective, &c->announced, err)) != TW_OK)
         return st;
     if ((st = tw_cfg_date(e, "end", false, TW_DAY_NEVER, &c->end, err)) != TW_OK) return st;
+    /* duration_days is the other way to give the end: effective + duration. */
+    const tw_cfg_node *dur = tw_cfg_get(e, "duration_days");
+    if (dur != NULL) {
+        if (tw_cfg_get(e, "end") != NULL)
+            return tw_cfg_error(err, dur, "expected either end or duration_days, not both");
+        int64_t days;
+        if ((st = tw_cfg_int(e, "duration_days", true, 0, 1, 36600, &days, err)) != TW_OK)
+            return st;
+        c->end = c->effective + (tw_day)days;
+    }
     if (c->end <= c->effective) {
         char d[TW_DATE_STRLEN];
         return tw_cfg_error(err, tw_cfg_get(e, "end"), "expected a date after effective %s",

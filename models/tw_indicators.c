@@ -22,6 +22,7 @@
  *                           rebated; lambda = domestic expenditure share, alpha = the
  *                           sector's share of total spending, dR = the change in the
  *                           importer's tariff revenue since the first day.
+ *   re_* , output_loss, gdp  rare-earth supply and its output effects: tw_rare_earths.c.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -31,7 +32,10 @@
 
 static const char *const tw__ind_names[TW_NIND] = {
     "tariff_rate",       "imports",   "tariff_revenue",    "import_price_index",
-    "partner_import_share", "exports", "expenditure_share", "buyer_price_index", "welfare"};
+    "partner_import_share", "exports", "expenditure_share", "buyer_price_index", "welfare",
+    "re_shipments", "re_received", "re_in_transit", "re_licence_applications",
+    "re_licence_approvals", "re_inventory_days", "re_inventory_days_p10", "re_firms_halted",
+    "re_regime", "output_loss", "gdp"};
 
 static const char *tw__label(const char *const *names, int i) { return i == TW_ALL ? "all" : names[i]; }
 
@@ -67,11 +71,12 @@ static size_t tw__define(tw_series_def *defs) {
 }
 
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
-    size_t n = tw__define(NULL);
+    size_t n0 = tw__define(NULL), n = tw_re_define(p, NULL, n0);
     p->defs = malloc(n * sizeof *p->defs);
     p->labels = malloc(n * sizeof *p->labels);
     if (p->defs == NULL || p->labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     tw__define(p->defs);
+    tw_re_define(p, p->defs, n0);
     for (size_t i = 0; i < n; i++) {
         const tw_series_def *d = &p->defs[i];
         p->labels[i] = (tw_series_label){tw__ind_names[d->ind], tw__label(tw_region_names, d->region),
@@ -181,6 +186,7 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
         return 100.0 * (income * exp(-logp) - 1.0);
     }
     case TW_NIND: break;
+    default: return tw_re_value(st, d); /* the rare-earth series */
     }
     return 0.0;
 }

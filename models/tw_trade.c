@@ -5,7 +5,8 @@
  * level, E = E0 (P / P0)^(1 - eta), with P yesterday's mean price paid (so the firms'
  * choices today do not feed back into today's demand); spending on an origin is E times
  * the size-weighted days of purchases bought from it; customs value is spending over
- * (1 + tariff) and revenue the tariff times customs value.
+ * (1 + tariff) and revenue the tariff times customs value. Last, the rare-earth firms
+ * step under the day's export controls and set the day's output loss and GDP effect.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@ static const char *const tw__outcome_names[TW_NOUT] = {
     "imports_us_from_cn_usd_bn", "imports_cn_from_us_usd_bn", "tariff_revenue_us_usd_bn",
     "tariff_revenue_cn_usd_bn",  "peak_tariff_us_on_cn_pct", "peak_tariff_cn_on_us_pct",
     "cn_share_of_us_imports_end_pct", "welfare_us_end_pct",  "welfare_cn_end_pct",
-    "welfare_eu_end_pct",        "welfare_row_end_pct"};
+    "welfare_eu_end_pct",        "welfare_row_end_pct",
+    "re_us_vehicles_first_loss_day", "re_us_vehicles_peak_loss_pct", "re_us_shortage_days",
+    "gdp_loss_us_usd_bn",        "gdp_loss_eu_usd_bn"};
 
 static tw_status tw__load(const tw_cfg_node *root, void **params, tw_err *err) {
     tw_trade_params *p;
@@ -45,6 +48,7 @@ static void tw__free_state(void *vs) {
     tw_trade_state *s = vs;
     if (s == NULL) return;
     tw_firms_free(s);
+    tw_re_free(s);
     tw_controls_free(&s->controls);
     free(s);
 }
@@ -66,11 +70,13 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->ex = *ex;
     tw_status st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(s, err);
+    if (st == TW_OK) st = tw_re_create(s, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
     }
     tw_firms_init(s);
+    tw_re_init(s);
     *state = s;
     return TW_OK;
 }
@@ -104,6 +110,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
             for (int o = 0; o < TW_NREG; o++)
                 for (int sec = 0; sec < TW_NSEC; sec++) s->revenue0[i] += s->revenue[o][i][sec];
         }
+    tw_re_step(s, d);
     tw_outcomes_update(s);
     return TW_OK;
 }

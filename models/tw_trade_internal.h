@@ -19,6 +19,7 @@
 
 #include "tw_controls.h"
 #include "tw_model.h"
+#include "tw_rare_earths.h"
 #include "tw_tariffs.h"
 #include "tw_world.h"
 
@@ -26,7 +27,12 @@
 #define TW_ALL (-1) /* an aggregated dimension in a series */
 
 /* Random number purposes (the counter's purpose field). */
-enum { TW_PURPOSE_FIRM_INIT = 1, TW_PURPOSE_FIRM_DAY = 2 };
+enum {
+    TW_PURPOSE_FIRM_INIT = 1,
+    TW_PURPOSE_FIRM_DAY = 2,
+    TW_PURPOSE_RE_INIT = 3, /* rare-earth firms: cover and starting stock */
+    TW_PURPOSE_RE_DAY = 4   /* rare-earth firms: licence approval draws */
+};
 
 /* What a series measures; see tw_indicators.c for definitions and units. */
 typedef enum {
@@ -39,6 +45,18 @@ typedef enum {
     TW_IND_EXPENDITURE_SHARE,
     TW_IND_BUYER_PRICE_INDEX,
     TW_IND_WELFARE,
+    /* rare earths (tw_rare_earths.c); region = the firms' region, partner = exporter */
+    TW_IND_RE_SHIPMENTS,     /* tonnes per day shipped by the exporter */
+    TW_IND_RE_RECEIVED,      /* tonnes per day arriving */
+    TW_IND_RE_IN_TRANSIT,    /* tonnes shipped and not yet arrived */
+    TW_IND_RE_APPLICATIONS,  /* licence applications filed per day */
+    TW_IND_RE_APPROVALS,     /* licences approved per day */
+    TW_IND_RE_INVENTORY,     /* mean stock across dependent firms, days of full use */
+    TW_IND_RE_INVENTORY_P10, /* 10th percentile of the same */
+    TW_IND_RE_HALTED,        /* percent of dependent firms without enough stock */
+    TW_IND_RE_REGIME,        /* regime code toward the region (0 open .. 3 halt) */
+    TW_IND_OUTPUT_LOSS,      /* percent of the sector's potential output lost */
+    TW_IND_GDP,              /* percent change against the baseline */
     TW_NIND
 } tw_indicator;
 
@@ -59,6 +77,11 @@ enum {
     TW_OUT_WELFARE_CN_END,
     TW_OUT_WELFARE_EU_END,
     TW_OUT_WELFARE_ROW_END,
+    TW_OUT_RE_US_VEH_FIRST_LOSS, /* days from start until US vehicle loss > threshold; NaN never */
+    TW_OUT_RE_US_VEH_PEAK_LOSS,  /* peak US vehicle output loss, percent */
+    TW_OUT_RE_SHORTAGE_DAYS_US,  /* days with US vehicle loss above the threshold */
+    TW_OUT_GDP_LOSS_US,          /* cumulative US GDP lost to shortages, USD bn */
+    TW_OUT_GDP_LOSS_EU,          /* the same for the EU */
     TW_NOUT
 };
 
@@ -77,6 +100,8 @@ typedef struct {
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */
+    tw_re_params re;          /* rare-earth firms (tw_rare_earths.c) */
+    char data_dir[4096];      /* the calibration folder in use */
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
@@ -140,6 +165,7 @@ typedef struct {
     /* supply shortages (set by the rare-earth module; zero without it) */
     double output_loss[TW_NREG][TW_NSEC]; /* share of the sector's potential output lost today, 0..1 */
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
+    tw_re_state re;                      /* rare-earth firms */
     /* running outcomes */
     double out[TW_NOUT];
 } tw_trade_state;
@@ -168,4 +194,20 @@ void tw_indicators_observe(const tw_trade_state *s, double *out);
 double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
                               int target, int sector);
 void tw_outcomes_update(tw_trade_state *s);
+
+/* tw_rare_earths.c */
+/* Read the `rare_earths:` section and data/rare_earth_sectors.csv (p->world and
+ * p->data_dir must be loaded). */
+tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
+tw_status tw_re_create(tw_trade_state *s, tw_err *err);
+void tw_re_free(tw_trade_state *s);
+/* Draw covers and starting stocks (day 0, before the first step). */
+void tw_re_init(tw_trade_state *s);
+/* One day: resolve each destination's regime from s->controls, step the firms, fill
+ * s->output_loss, s->gdp_pct and the rare-earth outcomes. */
+void tw_re_step(tw_trade_state *s, uint32_t d);
+/* Append the rare-earth series to defs (count only when defs is NULL); returns the new n. */
+size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
+/* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
+double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
 #endif

@@ -99,6 +99,7 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
     if ((st = tw_cfg_string(m, "data_dir", false, NULL, &dir, err)) != TW_OK) return st;
     char path[4096];
     tw__data_dir(m, dir, path, sizeof path);
+    snprintf(p->data_dir, sizeof p->data_dir, "%s", path);
     st = tw_world_load(path, &p->world, err);
     if (st != TW_OK) {
         /* Say which key led there, keeping the data file's own location. */
@@ -156,6 +157,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;
+    if ((st = tw_re_params_load(root, p, err)) != TW_OK) goto fail;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
     if (p->tau_now == NULL || p->tau_exp == NULL) {

@@ -214,8 +214,12 @@ def expected_run_charts(summary, replicates):
     charts.append("welfare")
     outcomes = [c for c in replicates.columns if c not in ("replicate", "seed")]
     binary = [c for c in outcomes if replicates[c].isin([0, 1]).all()]
-    if len(binary) < len(outcomes):
+    # report.py puts at most MAX_GRID = 12 histograms on a page and numbers the pages
+    # (outcome_histograms_1, _2, ...) when there is more than one.
+    pages = math.ceil((len(outcomes) - len(binary)) / 12)
+    if pages == 1:
         charts.append("outcome_histograms")
+    charts += [f"outcome_histograms_{p}" for p in range(1, pages + 1) if pages > 1]
     if binary:
         charts.append("outcome_probabilities")
     return charts

@@ -164,3 +164,25 @@ bool tw_summary_value(const char *csv, const char *date, const char *indicator,
     *out = strtod(f, NULL);
     return true;
 }
+
+static char *tw__scratch;
+
+bool tw_scratch_open(void) {
+    tw__scratch = tw_tmpdir();
+    return tw__scratch != NULL;
+}
+
+const char *tw_scratch_path(const char *name) {
+    static char buf[8][4200];
+    static int k = 0;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tw__scratch != NULL ? tw__scratch : "/nonexistent",
+             name);
+    return buf[k];
+}
+
+void tw_scratch_close(void) {
+    if (tw__scratch != NULL) tw_rmtree(tw__scratch);
+    free(tw__scratch);
+    tw__scratch = NULL;
+}

@@ -39,4 +39,11 @@ bool tw_summary_value(const char *csv_text, const char *date, const char *indica
 /* Number of lines of text. */
 size_t tw_count_lines(const char *text);
 
+/* A per-test scratch directory: tw_scratch_open() makes a fresh one (false if it cannot),
+ * tw_scratch_path(name) is "<dir>/<name>" in one of a ring of 8 static buffers, and
+ * tw_scratch_close() removes the tree. One at a time per process (tests run one by one). */
+bool tw_scratch_open(void);
+const char *tw_scratch_path(const char *name);
+void tw_scratch_close(void);
+
 #endif

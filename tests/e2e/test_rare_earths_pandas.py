@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""End-to-end: run rare-earth-licensing-2025.yaml through the real program and read its
+CSVs back with pandas.
+
+Checks on summary.csv (means across replicates, which keep every linear identity):
+  - conservation: cumulative re_shipments = cumulative re_received + re_in_transit, on
+    every date, for every destination and sector;
+  - the 2024 calibration: before the controls (February-March) shipments to the US average
+    600 t a month (19.7 t a day) within 15%;
+  - the controls bite: shipments to the US in May are below a third of February-March, and
+    recover after the London framework (August above May);
+  - the regime toward the US is open before 4 April, slow-roll to 9 June and licensing from
+    10 June; toward the EU slow-roll from 4 April;
+  - no licence is approved on a Saturday or Sunday, and cumulative approvals never exceed
+    cumulative applications;
+  - percentages in range, the 10th percentile of stocks not above the mean, output loss
+    and GDP zero before the controls and GDP never positive;
+  - replicates.csv: the onset day is NaN (did not happen) or a day of the run.
+Run by CTest as py/test_rare_earths_pandas with TW_BIN and TW_SOURCE_DIR.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+import pandas as pd
+
+TW_BIN = os.environ.get("TW_BIN", "")
+TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SCENARIO = "scenarios/rare-earth-licensing-2025.yaml"
+US_T_PER_DAY = 600.0 * 12 / 365
+
+
+class LicensingRun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+        cls.tmp = tempfile.mkdtemp(prefix="tw_re_pandas_")
+        out = os.path.join(cls.tmp, "run")
+        proc = subprocess.run(
+            [TW_BIN, "run", os.path.join(TW_SOURCE_DIR, SCENARIO), "-n", "4", "--set",
+             "firms.per_cell=100", "--set", "rare_earths.per_cell=3000", "--set", "end=2025-08-31",
+             "-o", out, "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=300)
+        if proc.returncode != 0:
+            raise AssertionError(f"tradewar exited {proc.returncode}: {proc.stderr}")
+        cls.df = pd.read_csv(os.path.join(out, "summary.csv"), dtype={"region": str, "partner": str,
+                                                                      "sector": str})
+        cls.reps = pd.read_csv(os.path.join(out, "replicates.csv"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def series(self, ind, region, partner, sector, col="mean"):
+        x = self.df[(self.df.indicator == ind) & (self.df.region == region) &
+                    (self.df.partner == partner) & (self.df.sector == sector)]
+        self.assertGreater(len(x), 0, f"no series {ind} {region} {partner} {sector}")
+        return x.set_index(pd.to_datetime(x.date))[col]
+
+    def test_tonnes_shipped_equal_received_plus_in_transit(self):
+        ship = self.df[self.df.indicator == "re_shipments"]
+        keys = ship[["region", "partner", "sector"]].drop_duplicates().itertuples(index=False)
+        n = 0
+        for r, o, s in keys:
+            shipped = self.series("re_shipments", r, o, s).cumsum()
+            received = self.series("re_received", r, o, s).cumsum()
+            transit = self.series("re_in_transit", r, o, s)
+            diff = (shipped - received - transit).abs()
+            # summary.csv prints 10 significant digits; the cumulated rounding stays
+            # below 1e-8 of the cumulated tonnes
+            tol = 1e-8 * np.maximum(shipped.abs(), 1.0)
+            self.assertTrue((diff <= tol).all(), f"{r} {o} {s}: worst {diff.max()}")
+            n += 1
+        self.assertEqual(n, 3 * 4, "3 destinations x (3 sectors + all)")
+
+    def test_shipments_to_the_us_match_2024_then_fall_and_recover(self):
+        s = self.series("re_shipments", "US", "CN", "all")
+        before = s["2025-02-01":"2025-03-31"].mean()
+        may = s["2025-05-01":"2025-05-31"].mean()
+        august = s["2025-08-01":"2025-08-31"].mean()
+        self.assertLess(abs(before / US_T_PER_DAY - 1.0), 0.15, f"Feb-Mar {before:.2f} t/day")
+        self.assertLess(may, before / 3.0, f"May {may:.2f} t/day against {before:.2f}")
+        self.assertGreater(august, may, f"August {august:.2f} t/day, May {may:.2f}")
+
+    def test_regimes_follow_the_scenario(self):
+        us = self.series("re_regime", "US", "CN", "all")
+        eu = self.series("re_regime", "EU", "CN", "all")
+        self.assertTrue((us[:"2025-04-03"] == 0).all())
+        self.assertTrue((us["2025-04-04":"2025-06-09"] == 2).all())
+        self.assertTrue((us["2025-06-10":] == 1).all())
+        self.assertTrue((eu[:"2025-04-03"] == 0).all())
+        self.assertTrue((eu["2025-04-04":] == 2).all())
+
+    def test_licences(self):
+        for r in ("US", "EU", "ROW"):
+            apps = self.series("re_licence_applications", r, "CN", "all")
+            ok = self.series("re_licence_approvals", r, "CN", "all")
+            weekend = ok[ok.index.dayofweek >= 5]
+            self.assertTrue((weekend == 0).all(), f"{r}: approvals on a weekend")
+            self.assertTrue((ok.cumsum() <= apps.cumsum() + 1e-9).all(), r)
+            self.assertGreater(ok.sum(), 0, r)
+            self.assertEqual(apps[:"2025-04-03"].sum(), 0, f"{r}: no licence needed before April")
+
+    def test_ranges_and_zero_before_the_controls(self):
+        df = self.df
+        halted = df[df.indicator == "re_firms_halted"]
+        self.assertTrue(((halted["p05"] >= 0) & (halted["p95"] <= 100)).all())
+        for r in ("US", "EU", "ROW"):
+            for s in ("all", "vehicles", "electronics", "machinery"):
+                mean = self.series("re_inventory_days", r, "CN", s)
+                p10 = self.series("re_inventory_days_p10", r, "CN", s)
+                self.assertTrue((p10 <= mean + 1e-9).all(), f"{r} {s}")
+        loss = df[df.indicator == "output_loss"]
+        self.assertTrue(((loss["mean"] >= 0) & (loss["mean"] <= 100)).all())
+        gdp = df[df.indicator == "gdp"]
+        self.assertTrue((gdp["mean"] <= 0).all())
+        early = df[(df.date < "2025-04-04") & df.indicator.isin(["output_loss", "gdp"])]
+        self.assertTrue((early[["mean", "p95"]] == 0).all().all())
+        self.assertGreater(self.series("output_loss", "US", "all", "vehicles").max(), 1.0)
+
+    def test_onset_is_nan_or_a_day_of_the_run(self):
+        v = self.reps["re_us_vehicles_first_loss_day"]
+        days = (pd.Timestamp("2025-08-31") - pd.Timestamp("2025-01-01")).days
+        self.assertTrue((v.isna() | ((v >= 0) & (v <= days))).all(), list(v))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
