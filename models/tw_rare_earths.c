@@ -162,6 +162,10 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     if ((st = tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0,
                             &re->review_days, err)) != TW_OK)
         return st;
+    if ((st = tw_cfg_double(sec, "review_share", false, 0.95, 0.01, 0.9999, &re->review_share,
+                            err)) != TW_OK)
+        return st;
+    re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
     if ((st = tw_cfg_int(sec, "ship_lag_days", false, 14, 1, 180, &v, err)) != TW_OK) return st;
     re->ship_lag = (int)v;
     if ((st = tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err)) !=
@@ -455,8 +459,8 @@ static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
         dd->regime = e != NULL ? (int)e->regime : TW_CTRL_OPEN;
         dd->validity = e != NULL ? e->validity_days : 0;
         double h = 0.0;
-        if (dd->regime == TW_CTRL_LICENSING) h = 1.0 / re->review_days;
-        if (dd->regime == TW_CTRL_SLOW_ROLL) h = e->slow_roll_factor / re->review_days;
+        if (dd->regime == TW_CTRL_LICENSING) h = re->hazard;
+        if (dd->regime == TW_CTRL_SLOW_ROLL) h = e->slow_roll_factor * re->hazard;
         dd->hazard = working ? (float)h : 0.0f;
         if (dd->regime != TW_CTRL_OPEN && s->re.ramp_start[r] < 0) s->re.ramp_start[r] = (int32_t)d;
         double ns = re->ns0;
