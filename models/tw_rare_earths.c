@@ -166,6 +166,9 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
                             err)) != TW_OK)
         return st;
     re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
+    if ((st = tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err)) !=
+        TW_OK)
+        return st;
     if ((st = tw_cfg_int(sec, "ship_lag_days", false, 14, 1, 180, &v, err)) != TW_OK) return st;
     re->ship_lag = (int)v;
     if ((st = tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err)) !=
@@ -386,16 +389,22 @@ static void tw__re_step_block(void *vctx, size_t item) {
                 }
             }
             if (ship) {
+                /* the licence covers what the firm needs now, not when it applied */
+                q = fmaxf(q, cover[k] - x + (float)lag * need);
                 a = d + lag;
                 shipped += q;
             }
-        } else if (q == 0.0f && x <= tw__reorder_point(re, cover[k])) {
+        } else if (q == 0.0f &&
+                   x <= tw__reorder_point(re, cover[k]) +
+                            ((open || halt || lic[k] > d) ? 0.0f : dd.lead)) {
             /* 3. a new order, sized so that a prompt shipment restores the cover on
              * arrival (one order outstanding at a time): shipped at once where no licence
              * is needed or the firm holds one, otherwise an application (first draw on
              * the next day) */
             q = cover[k] - x + (float)lag * need;
-            if (q > 0.0f) {
+            if (q <= 0.0f) {
+                q = 0.0f; /* stock above what a prompt order would top up: nothing to order */
+            } else {
                 if (open || (!halt && lic[k] > d)) {
                     a = d + lag;
                     shipped += q;
@@ -469,6 +478,8 @@ static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
             ns += (re->ns_max - re->ns0) * (f < 1.0 ? f : 1.0);
         }
         dd->ns = (float)ns;
+        /* the expected delay, 1/h working days of 7/5 calendar days each, in days of use */
+        dd->lead = (re->anticipate && h > 0.0) ? (float)(1.4 / h * (1.0 - ns)) : 0.0f;
     }
 }
 

@@ -303,7 +303,8 @@ Test(rare_earths, licence_delays_are_geometric_in_working_days) {
 /* Tonnes shipped since the start = tonnes received + tonnes in transit, every day and
  * every dependent cell, through open trade, slow-roll, a halt with its backlog, licences
  * with validity, and the reopening. Sums of the same orders in a different order: equal
- * to 1e-9 relative. */
+ * to 1e-9 relative. And no order is ever lost: each is waiting for a licence or arrives
+ * on a later day. */
 Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
     const char *controls =
         "  - {id: a, exporter: CN, destination: ALL, regime: slow_roll, slow_roll_factor: 0.3,\n"
@@ -326,6 +327,14 @@ Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
                           "day %u cell %d: shipped %.12g, received + in transit %.12g", t, c, lhs,
                           rhs);
             shipped_total += m.s->re.shipped_t[c];
+            /* every order is either waiting for a licence or on its way: none is lost */
+            for (size_t k = 0; k < (size_t)m.p->re.per_cell; k++) {
+                size_t i = (size_t)j * (size_t)m.p->re.per_cell + k;
+                float q = m.s->re.order[i];
+                int32_t a = m.s->re.arrive[i];
+                cr_assert(q == 0.0f || (q > 0.0f && (a == -1 || a > (int32_t)t)),
+                          "day %u cell %d firm %zu: order %g arriving %d", t, c, k, q, a);
+            }
             if (t >= 59 && t < 89 && c / TW_NSEC == TW_US)
                 cr_assert_eq(m.s->re.shipped_t[c], 0.0, "shipment to the US during the halt");
         }
