@@ -298,9 +298,14 @@ static inline float tw__reorder_point(const tw_re_params *re, float cover) {
     return lag + (float)re->reorder_share * (cover - lag);
 }
 
-static double tw__normal(const uint32_t w[4]);
+/* Box-Muller standard normal from the first three words of a counter (a 52-bit and a
+ * 20-bit uniform). */
+static double tw__normal(const uint32_t w[4]) {
+    double u1 = tw_u01d(w[0], w[1]), u2 = tw_u01d(w[2], 0);
+    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
 
-/* Cover: lognormal (Box-Muller from two 26-bit uniforms), clamped to [min, max]; starting
+/* Cover: lognormal (tw__normal), clamped to [min, max]; starting
  * stock uniform between the reorder point and the cover, so that reorders are spread
  * over the cycle from the first day instead of arriving all at once. */
 static void tw__re_init_block(void *vctx, size_t item) {
@@ -323,12 +328,6 @@ static void tw__re_init_block(void *vctx, size_t item) {
         s->re.arrive[i] = 0;
         s->re.licence_until[i] = 0;
     }
-}
-
-/* Box-Muller standard normal from one counter's words. */
-static double tw__normal(const uint32_t w[4]) {
-    double u1 = tw_u01d(w[0], w[1]), u2 = tw_u01d(w[2], 0);
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
 
 /* The agent id of the replicate-wide draw: above every firm's id. */
