@@ -162,6 +162,13 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     if ((st = tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0,
                             &re->review_days, err)) != TW_OK)
         return st;
+    if ((st = tw_cfg_double(sec, "review_share", false, 0.95, 0.01, 0.9999, &re->review_share,
+                            err)) != TW_OK)
+        return st;
+    re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
+    if ((st = tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err)) !=
+        TW_OK)
+        return st;
     if ((st = tw_cfg_int(sec, "ship_lag_days", false, 14, 1, 180, &v, err)) != TW_OK) return st;
     re->ship_lag = (int)v;
     if ((st = tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err)) !=
@@ -291,9 +298,14 @@ static inline float tw__reorder_point(const tw_re_params *re, float cover) {
     return lag + (float)re->reorder_share * (cover - lag);
 }
 
-static double tw__normal(const uint32_t w[4]);
+/* Box-Muller standard normal from the first three words of a counter (a 52-bit and a
+ * 20-bit uniform). */
+static double tw__normal(const uint32_t w[4]) {
+    double u1 = tw_u01d(w[0], w[1]), u2 = tw_u01d(w[2], 0);
+    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
 
-/* Cover: lognormal (Box-Muller from two 26-bit uniforms), clamped to [min, max]; starting
+/* Cover: lognormal (tw__normal), clamped to [min, max]; starting
  * stock uniform between the reorder point and the cover, so that reorders are spread
  * over the cycle from the first day instead of arriving all at once. */
 static void tw__re_init_block(void *vctx, size_t item) {
@@ -316,12 +328,6 @@ static void tw__re_init_block(void *vctx, size_t item) {
         s->re.arrive[i] = 0;
         s->re.licence_until[i] = 0;
     }
-}
-
-/* Box-Muller standard normal from one counter's words. */
-static double tw__normal(const uint32_t w[4]) {
-    double u1 = tw_u01d(w[0], w[1]), u2 = tw_u01d(w[2], 0);
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
 
 /* The agent id of the replicate-wide draw: above every firm's id. */
@@ -382,16 +388,22 @@ static void tw__re_step_block(void *vctx, size_t item) {
                 }
             }
             if (ship) {
+                /* the licence covers what the firm needs now, not when it applied */
+                q = fmaxf(q, cover[k] - x + (float)lag * need);
                 a = d + lag;
                 shipped += q;
             }
-        } else if (q == 0.0f && x <= tw__reorder_point(re, cover[k])) {
+        } else if (q == 0.0f &&
+                   x <= tw__reorder_point(re, cover[k]) +
+                            ((open || halt || lic[k] > d) ? 0.0f : dd.lead)) {
             /* 3. a new order, sized so that a prompt shipment restores the cover on
              * arrival (one order outstanding at a time): shipped at once where no licence
              * is needed or the firm holds one, otherwise an application (first draw on
              * the next day) */
             q = cover[k] - x + (float)lag * need;
-            if (q > 0.0f) {
+            if (q <= 0.0f) {
+                q = 0.0f; /* stock above what a prompt order would top up: nothing to order */
+            } else {
                 if (open || (!halt && lic[k] > d)) {
                     a = d + lag;
                     shipped += q;
@@ -455,8 +467,8 @@ static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
         dd->regime = e != NULL ? (int)e->regime : TW_CTRL_OPEN;
         dd->validity = e != NULL ? e->validity_days : 0;
         double h = 0.0;
-        if (dd->regime == TW_CTRL_LICENSING) h = 1.0 / re->review_days;
-        if (dd->regime == TW_CTRL_SLOW_ROLL) h = e->slow_roll_factor / re->review_days;
+        if (dd->regime == TW_CTRL_LICENSING) h = re->hazard;
+        if (dd->regime == TW_CTRL_SLOW_ROLL) h = e->slow_roll_factor * re->hazard;
         dd->hazard = working ? (float)h : 0.0f;
         if (dd->regime != TW_CTRL_OPEN && s->re.ramp_start[r] < 0) s->re.ramp_start[r] = (int32_t)d;
         double ns = re->ns0;
@@ -465,6 +477,8 @@ static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
             ns += (re->ns_max - re->ns0) * (f < 1.0 ? f : 1.0);
         }
         dd->ns = (float)ns;
+        /* the expected delay, 1/h working days of 7/5 calendar days each, in days of use */
+        dd->lead = (re->anticipate && h > 0.0) ? (float)(1.4 / h * (1.0 - ns)) : 0.0f;
     }
 }
 

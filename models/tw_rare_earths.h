@@ -10,11 +10,16 @@
  * R = lag + reorder_share * (S - lag): when its stock x falls to R and it has no order
  * outstanding it orders S - x + lag * need (need = the day's use from the exporter), so
  * that a shipment sent at once restores the cover on arrival; under open trade stocks
- * cycle between R - lag * need and S and never run out. Under an open regime the order ships at once; under
- * licensing or slow-roll the firm files a licence application, approved on each later
- * working day with probability h = factor / review_working_days (a geometric delay in
- * working days with mean review / factor); under halt nothing is approved and nothing
- * ships. A licence granted under an entry with validity_days > 0 covers further orders of
+ * cycle between R - lag * need and S and never run out. Under an open regime the order
+ * ships at once; under licensing or slow-roll the firm files a licence application,
+ * approved on each later working day with probability h (slow-roll: factor * h), a
+ * geometric delay in working days. h is set so that a share review_share of applications
+ * is decided within the statutory review period: h = 1 - (1 - review_share)^(1 / review).
+ * Under halt nothing is approved and nothing ships. Firms that know approvals take time
+ * apply early: without a valid licence their reorder point rises by the expected delay
+ * (1/h working days, in calendar days) times their daily need. When a licence comes, the
+ * shipment is topped up to restore the cover on arrival, since the stock has fallen while
+ * the application waited. A licence granted under an entry with validity_days > 0 covers further orders of
  * that firm until it lapses. Approved orders arrive ship_lag_days later.
  *
  * A share of each firm's need (non_china_share at first) comes from other suppliers
@@ -57,7 +62,10 @@ typedef struct {
     double cover_median, cover_log_sd, cover_min, cover_max; /* days of full use */
     double cover_rep_sd;         /* log-sd of the median across replicates (uncertainty) */
     double reorder_share;        /* reorder point between the lag (0) and the cover (1) */
-    double review_days;          /* working days: the approval hazard is 1 / review_days */
+    double review_days;          /* statutory review period, working days */
+    double review_share;         /* share decided within it under plain licensing */
+    double hazard;               /* approval probability per working day under licensing */
+    bool anticipate;             /* firms apply earlier by the expected licence delay */
     int ship_lag;                /* calendar days from approval (or order) to arrival */
     double ns0, ns_max;          /* non-exporter share of need, at first and at most */
     int ramp_days;               /* days for ns to ramp from ns0 to ns_max */
@@ -91,6 +99,7 @@ typedef struct {
     float hazard;    /* approval probability today (0 on weekends and under halt) */
     int validity;    /* days a licence granted today lasts; 0 = this shipment only */
     float ns;        /* non-exporter share of need today */
+    float lead;      /* days of use by which a firm without a licence reorders early */
 } tw_re_dest_day;
 
 typedef struct {

@@ -318,7 +318,13 @@ class TestRunReport(ReportChecks):
             parser.feed(fh.read())
         with open(os.path.join(RUN, "scenario.yaml"), encoding="utf-8") as fh:
             scen = fh.read().splitlines()
-        effective = [l.split(":", 1)[1].strip() for l in scen if l.startswith("    effective:")]
+        # the effective dates of the tariffs: list only (export_controls entries have them too)
+        section, effective = None, []
+        for l in scen:
+            if l and not l.startswith((" ", "#")):
+                section = l.split(":", 1)[0]
+            elif section == "tariffs" and l.startswith("    effective:"):
+                effective.append(l.split(":", 1)[1].strip())
         measures = table_rows(parser, "measures-table")
         self.assertEqual([m["effective"][0] for m in measures], effective)
         prov = {}

@@ -232,8 +232,9 @@ Test(rare_earths, halted_share_follows_the_closed_form_for_lognormal_covers) {
     check_closed_form(re, 40.0, 0.5, 20.0, 120.0);
 }
 
-/* Licensing toward every destination with a review of 10 working days: approval hazard
- * h = 0.1 per working day. A delay, counted in working days after the filing day up to and
+/* Licensing toward every destination with a review of 10 working days of which a share
+ * 1 - 0.9^10 is decided in time: approval hazard h = 1 - (0.9^10)^(1/10) = 0.1 per
+ * working day. A delay, counted in working days after the filing day up to and
  * including the approval day, is geometric on {1, 2, ...}: mean 1/h = 10, variance
  * (1 - h)/h^2 = 90. Applications filed in the first 100 days of 260 are followed to their
  * approval: one is still pending at the end with probability 0.9^114 = 6e-6, and the
@@ -243,12 +244,14 @@ Test(rare_earths, halted_share_follows_the_closed_form_for_lognormal_covers) {
 Test(rare_earths, licence_delays_are_geometric_in_working_days) {
     const char *re = "per_cell: 4000, cover_median_days: 30, cover_log_sd: 0.3, "
                      "cover_median_replicate_log_sd: 0, cover_min_days: 20, ship_lag_days: 10, "
-                     "review_working_days: 10, non_china_share: 0, non_china_max_share: 0";
+                     "review_working_days: 10, review_share: 0.6513215599, non_china_share: 0, "
+                     "non_china_max_share: 0";
     char *y = yaml("2025-01-01", "2025-09-17", re,
                    "  - {id: l, exporter: CN, destination: ALL, regime: licensing, "
                    "effective: 2025-01-01}\n");
     sim m;
     sim_open(&m, y, 1, 5);
+    cr_assert_float_eq(m.p->re.hazard, 0.1, 1e-10);
     size_t n = m.s->re.n;
     int32_t *filed = malloc(n * sizeof *filed);
     for (size_t i = 0; i < n; i++) filed[i] = -1;
@@ -300,7 +303,8 @@ Test(rare_earths, licence_delays_are_geometric_in_working_days) {
 /* Tonnes shipped since the start = tonnes received + tonnes in transit, every day and
  * every dependent cell, through open trade, slow-roll, a halt with its backlog, licences
  * with validity, and the reopening. Sums of the same orders in a different order: equal
- * to 1e-9 relative. */
+ * to 1e-9 relative. And no order is ever lost: each is waiting for a licence or arrives
+ * on a later day. */
 Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
     const char *controls =
         "  - {id: a, exporter: CN, destination: ALL, regime: slow_roll, slow_roll_factor: 0.3,\n"
@@ -323,6 +327,14 @@ Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
                           "day %u cell %d: shipped %.12g, received + in transit %.12g", t, c, lhs,
                           rhs);
             shipped_total += m.s->re.shipped_t[c];
+            /* every order is either waiting for a licence or on its way: none is lost */
+            for (size_t k = 0; k < (size_t)m.p->re.per_cell; k++) {
+                size_t i = (size_t)j * (size_t)m.p->re.per_cell + k;
+                float q = m.s->re.order[i];
+                int32_t a = m.s->re.arrive[i];
+                cr_assert(q == 0.0f || (q > 0.0f && (a == -1 || a > (int32_t)t)),
+                          "day %u cell %d firm %zu: order %g arriving %d", t, c, k, q, a);
+            }
             if (t >= 59 && t < 89 && c / TW_NSEC == TW_US)
                 cr_assert_eq(m.s->re.shipped_t[c], 0.0, "shipment to the US during the halt");
         }
