@@ -40,6 +40,12 @@ class Compare(McCase):
         for f in FILES:
             df = pd.read_csv(os.path.join(out, f))
             self.assertGreater(len(df), 0)
+            # An outcome that never happens in the baseline (NaN in every replicate, such as
+            # the first day of a shortage) has no pairs; every other one has all 24.
+            never = df[df["n"] == 0]
+            self.assertTrue(never.drop(columns=never.columns[:2]).isna().all().all(), f)
+            df = df[df["n"] != 0]
+            self.assertGreater(len(df), 0)
             self.assertTrue((df["n"] == 24).all(), f)
             for col in ("diff", "paired_lo", "paired_hi"):
                 self.assertTrue((df[col] == 0.0).all(), "%s %s not all zero" % (f, col))
