@@ -18,7 +18,11 @@ static const char *const tw__outcome_names[TW_NOUT] = {
     "imports_us_from_cn_usd_bn", "imports_cn_from_us_usd_bn", "tariff_revenue_us_usd_bn",
     "tariff_revenue_cn_usd_bn",  "peak_tariff_us_on_cn_pct", "peak_tariff_cn_on_us_pct",
     "cn_share_of_us_imports_end_pct", "welfare_us_end_pct",  "welfare_cn_end_pct",
-    "welfare_eu_end_pct",        "welfare_row_end_pct"};
+    "welfare_eu_end_pct",        "welfare_row_end_pct",
+    /* governments and events: one contiguous block */
+    "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
+    "deal_before_truce_end", "truce_extended", "snap_back", "breach_accused", "us_vehicle_halt",
+    "gdp_loss_us_usd_bn", "gdp_loss_cn_usd_bn", "court_struck_ieepa", "third_party_retaliated"};
 
 static tw_status tw__load(const tw_cfg_node *root, void **params, tw_err *err) {
     tw_trade_params *p;
@@ -46,6 +50,7 @@ static void tw__free_state(void *vs) {
     if (s == NULL) return;
     tw_firms_free(s);
     tw_controls_free(&s->controls);
+    tw_gov_free(s);
     free(s);
 }
 
@@ -62,26 +67,51 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->ex = *ex;
     tw_status st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(s, err);
+    if (st == TW_OK) st = tw_gov_create(s, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
     }
+    s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
+    tw_trade_rates_today(s, 0, true);
+    memcpy(s->tau0, *s->tau, sizeof s->tau0);
     tw_firms_init(s);
     *state = s;
     return TW_OK;
 }
 
+void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
+    const tw_trade_params *p = s->p;
+    if (!s->own_rates) {
+        s->tau = &p->tau_now[d];
+        s->tau_exp = &p->tau_exp[d];
+        return;
+    }
+    /* The replicate's governments changed its book: resolve it for today. */
+    tw_day day = p->start + (tw_day)d;
+    tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, s->tau_own);
+    s->tau = (const tw_rate_table *)&s->tau_own;
+    if (exp) {
+        tw_tariffs_expected_max(&s->book, day, p->fl_horizon, s->tau_exp_own);
+        s->tau_exp = (const tw_rate_table *)&s->tau_exp_own;
+    }
+}
+
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_trade_state *s = vs;
     const tw_trade_params *p = s->p;
-    (void)day;
     if ((int)d >= p->ndays) return tw_err_set(err, TW_ERUNTIME, "day %u beyond the run", d);
     s->day_index = d;
+    if (s->gov != NULL) {
+        tw_status st = tw_gov_begin_day(s, day, d, err);
+        if (st != TW_OK) return st;
+    }
+    tw_trade_rates_today(s, d, true);
     double pbar_lag[TW_NCELL];
     memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
     tw_firms_prepare_day(s, d);
     tw_firms_step(s, d);
-    const tw_rate_table *tau = &p->tau_now[d];
+    const tw_rate_table *tau = s->tau;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
@@ -101,10 +131,17 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 for (int sec = 0; sec < TW_NSEC; sec++) s->revenue0[i] += s->revenue[o][i][sec];
         }
     tw_outcomes_update(s);
+    if (s->gov != NULL) tw_gov_end_day(s, d);
     return TW_OK;
 }
 
 static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }
+
+static const tw_event *tw__events(const void *vs, size_t *n) {
+    const tw_trade_state *s = vs;
+    *n = s->gov != NULL ? s->gov->n_log : 0;
+    return s->gov != NULL ? s->gov->log : NULL;
+}
 
 static void tw__outcomes(const void *vs, double *out) {
     const tw_trade_state *s = vs;
@@ -124,4 +161,5 @@ const tw_model tw_trade_model = {
     .observe = tw__observe,
     .outcomes = tw__outcomes,
     .free_state = tw__free_state,
+    .events = tw__events,
 };

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "tw_controls.h"
+#include "tw_gov.h"
 #include "tw_model.h"
 #include "tw_tariffs.h"
 #include "tw_world.h"
@@ -27,6 +28,8 @@
 
 /* Random number purposes (the counter's purpose field). */
 enum { TW_PURPOSE_FIRM_INIT = 1, TW_PURPOSE_FIRM_DAY = 2 };
+/* Government agents and events (tw_gov.h); 3 and 4 belong to the rare-earth firms. */
+enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
 
 /* What a series measures; see tw_indicators.c for definitions and units. */
 typedef enum {
@@ -39,6 +42,9 @@ typedef enum {
     TW_IND_EXPENDITURE_SHARE,
     TW_IND_BUYER_PRICE_INDEX,
     TW_IND_WELFARE,
+    TW_IND_TRUCE_ACTIVE,
+    TW_IND_GOV_PAIN,
+    TW_IND_STRATEGY_STATE,
     TW_NIND
 } tw_indicator;
 
@@ -59,6 +65,20 @@ enum {
     TW_OUT_WELFARE_CN_END,
     TW_OUT_WELFARE_EU_END,
     TW_OUT_WELFARE_ROW_END,
+    /* governments and events (tw_gov.c) */
+    TW_OUT_DAYS_IN_TRUCE,
+    TW_OUT_ESCALATIONS,
+    TW_OUT_FIRST_CALL_DAY,
+    TW_OUT_CALL_BEFORE_TRUCE_END,
+    TW_OUT_DEAL_BEFORE_TRUCE_END,
+    TW_OUT_TRUCE_EXTENDED,
+    TW_OUT_SNAP_BACK,
+    TW_OUT_BREACH_ACCUSED,
+    TW_OUT_US_VEHICLE_HALT,
+    TW_OUT_GDP_LOSS_US,
+    TW_OUT_GDP_LOSS_CN,
+    TW_OUT_COURT_STRUCK,
+    TW_OUT_THIRD_PARTY_RETALIATED,
     TW_NOUT
 };
 
@@ -77,6 +97,7 @@ typedef struct {
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */
+    tw_events_params gov;     /* government agents and events (gov.enabled: any) */
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
@@ -140,6 +161,15 @@ typedef struct {
     /* supply shortages (set by the rare-earth module; zero without it) */
     double output_loss[TW_NREG][TW_NSEC]; /* share of the sector's potential output lost today, 0..1 */
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
+    /* this replicate's tariffs: the scenario's book plus what its governments and events
+     * add. Until the book first changes, today's rates are the precomputed tables. */
+    tw_tariff_book book;      /* empty unless gov.enabled */
+    bool own_rates;           /* the book has changed: rates are resolved from it daily */
+    const tw_rate_table *tau;     /* today's effective rates */
+    const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
+    tw_rate_table tau_own, tau_exp_own;
+    tw_rate_table tau0;       /* the first day's rates, base of the price indices */
+    tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* running outcomes */
     double out[TW_NOUT];
 } tw_trade_state;
@@ -166,4 +196,35 @@ void tw_indicators_observe(const tw_trade_state *s, double *out);
 double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
                               int target, int sector);
 void tw_outcomes_update(tw_trade_state *s);
+
+/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
+void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
+
+/* tw_gov.c: agents, pain and outcomes */
+tw_status tw_gov_create(tw_trade_state *s, tw_err *err); /* NULL s->gov without gov.enabled */
+void tw_gov_free(tw_trade_state *s);
+/* Before the firms step: events, then the decisions due today (they read yesterday's pain). */
+tw_status tw_gov_begin_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
+/* After the flows: pain and outcomes. */
+void tw_gov_end_day(tw_trade_state *s, uint32_t d);
+/* Shared with tw_events.c. */
+tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor_name,
+                     const char *event, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+double tw_gov_uniform(const tw_trade_state *s, uint32_t d, uint64_t event);
+double tw_gov_lever(const tw_trade_state *s, int r, tw_day t, tw_day known_by);
+tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
+                           tw_day effective, tw_day end, tw_err *err);
+int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t);
+tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
+                            tw_day effective, tw_err *err);
+tw_status tw_gov_add_tariff(tw_trade_state *s, const tw_tariff *t, tw_err *err);
+void tw_gov_agreed_change(tw_trade_state *s, tw_day day);
+double tw_gov_combined_pain(const tw_trade_state *s);
+
+/* tw_events.c: leader calls, truces, compliance, court, third parties (one day). */
+tw_status tw_events_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
 #endif

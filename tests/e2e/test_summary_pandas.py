@@ -138,7 +138,10 @@ class SummaryIdentities:
     def test_replicates_csv_reads_back(self):
         self.assertEqual(len(self.reps), 3)
         self.assertEqual(list(self.reps["replicate"]), [0, 1, 2])
-        num = self.reps.drop(columns=["replicate", "seed"])
+        # A scripted scenario has no leader calls: first_leader_call_day is NaN ("did not
+        # happen") in every replicate; every other outcome is a finite number.
+        self.assertTrue((self.reps["first_leader_call_day"] == "nan").all())
+        num = self.reps.drop(columns=["replicate", "seed", "first_leader_call_day"])
         self.assertTrue(np.isfinite(num.to_numpy(dtype=float)).all(), "non-finite outcome")
 
     # --- identities ---
