@@ -51,7 +51,7 @@ static tw_status tw__court(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
             t->end = t->effective < day ? day : t->effective; /* ends, or never starts */
             n++;
         }
-        s->own_rates = true;
+        s->own_rates = s->dirty_now = s->dirty_exp = true;
         tw_gov_agreed_change(s, day);
         bool reimpose = tw_gov_uniform(s, d, TW_EV_REIMPOSE) < g->reimpose_prob;
         if (reimpose) g->reimpose_due = day + ep->reimpose_delay;
@@ -206,7 +206,7 @@ static tw_status tw__compliance(tw_trade_state *s, tw_day day, tw_err *err) {
 static tw_status tw__broken(tw_trade_state *s, tw_day day, tw_err *err) {
     tw_gov_world *g = s->gov;
     const tw_events_params *ep = &s->p->gov;
-    if (!g->truce) return TW_OK;
+    if (!g->truce || day < g->truce_from) return TW_OK;
     for (int r = 0; r < TW_NREG; r++) {
         if (isnan(ep->level[r])) continue;
         double now = tw_gov_lever(s, r, day, day);
@@ -262,10 +262,13 @@ static tw_status tw__call(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err
         if (!isnan(ep->level[r]) && ep->gov[r].delay > delay) delay = ep->gov[r].delay;
     tw_day eff = day + delay, end = eff + ep->truce_days;
     for (int r = 0; r < TW_NREG; r++)
-        if (!isnan(ep->level[r])) g->snap_level[r] = tw_gov_lever(s, r, eff, day);
+        if (!isnan(ep->level[r]))
+            g->snap_level[r] = !isnan(ep->gov[r].snapback_level) ? ep->gov[r].snapback_level
+                                                                  : tw_gov_lever(s, r, eff, day);
     if ((st = tw__truce_levels(s, day, eff, end, err)) != TW_OK) return st;
     if ((st = tw__restore_commitments(s, day, err)) != TW_OK) return st;
     g->truce = true;
+    g->truce_from = eff;
     g->truce_until = end;
     if (g->first_truce_until == TW_DAY_NEVER) g->first_truce_until = end;
     tw_gov_agreed_change(s, eff);
@@ -319,8 +322,31 @@ static tw_status tw__third(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
     return TW_OK;
 }
 
+/* A scripted truce (events.truce.in_force) holds from its first day in the run. */
+static tw_status tw__scripted_truce(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err) {
+    tw_gov_world *g = s->gov;
+    const tw_events_params *ep = &s->p->gov;
+    if (!ep->truce_in_force || day >= ep->truce_until || (day != ep->truce_since && !(d == 0 && day > ep->truce_since)))
+        return TW_OK;
+    g->truce = true;
+    g->truce_from = ep->truce_since;
+    g->truce_until = g->first_truce_until = ep->truce_until;
+    /* What each side returns to: its snapback level, else its lever on the expiry day. */
+    for (int r = 0; r < TW_NREG; r++)
+        if (!isnan(ep->level[r]))
+            g->snap_level[r] = !isnan(ep->gov[r].snapback_level)
+                                   ? ep->gov[r].snapback_level
+                                   : tw_gov_lever(s, r, ep->truce_until, TW_DAY_NEVER);
+    tw_gov_agreed_change(s, ep->truce_until);
+    char ds[TW_DATE_STRLEN];
+    return TW__OOM(tw_gov_log(s, day, -1, "leaders", "truce_in_force", "scripted truce until %s",
+                              tw_date_format(ep->truce_until, ds)),
+                   err);
+}
+
 tw_status tw_events_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err) {
     tw_status st;
+    if ((st = tw__scripted_truce(s, day, d, err)) != TW_OK) return st;
     if ((st = tw__court(s, day, d, err)) != TW_OK) return st;
     if ((st = tw__truce_expiry(s, day, d, err)) != TW_OK) return st;
     if ((st = tw__compliance(s, day, err)) != TW_OK) return st;

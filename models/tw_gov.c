@@ -73,7 +73,7 @@ tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor
 }
 
 tw_status tw_gov_add_tariff(tw_trade_state *s, const tw_tariff *t, tw_err *err) {
-    s->own_rates = true;
+    s->own_rates = s->dirty_now = s->dirty_exp = true;
     return tw_tariffs_add(&s->book, t, err);
 }
 
@@ -204,14 +204,6 @@ tw_status tw_gov_create(tw_trade_state *s, tw_err *err) {
     g->last_call = TW_DAY_NEVER;
     g->reimpose_due = TW_DAY_NEVER;
     g->first_truce_until = TW_DAY_NEVER;
-    if (ep->truce_in_force && ep->truce_since <= s->p->start && s->p->start < ep->truce_until) {
-        g->truce = true;
-        g->truce_until = g->first_truce_until = ep->truce_until;
-        /* What each side returns to: its lever on the expiry day, as the book stands. */
-        for (int r = 0; r < TW_NREG; r++)
-            if (!isnan(ep->level[r])) g->snap_level[r] = tw_gov_lever(s, r, ep->truce_until, TW_DAY_NEVER);
-        tw_gov_agreed_change(s, ep->truce_until);
-    }
     return TW_OK;
 }
 
@@ -349,8 +341,15 @@ tw_status tw_gov_begin_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
         double x = tw__partner_rate(s, r);
         int reg = tw_gov_regime(s, gp->partner, r, day);
         if (d == 0) {
-            a->ref_partner = a->partner_prev = x;
-            a->ref_regime = a->regime_prev = reg;
+            a->partner_prev = x;
+            a->regime_prev = reg;
+        }
+        if (day < gp->first_decision || d == 0) {
+            /* What happened before the agent starts deciding is history, not a move. */
+            a->ref_partner = x;
+            a->ref_regime = reg;
+            a->partner_drift = 0.0;
+            a->regime_drift = 0;
         }
         if (agreed) {
             a->partner_drift += x - a->partner_prev;

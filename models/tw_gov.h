@@ -92,6 +92,7 @@ typedef struct {
     tw_dist resolve;           /* pain_threshold: pain (GDP-equivalent %) it tolerates */
     tw_dist forgive;           /* generous: probability of not answering an escalation */
     tw_dist snapback;          /* per decision, after accusing a breach: chance it snaps back */
+    double snapback_level;     /* lever rate it snaps back to, fraction; NAN: the pre-truce level */
     double w_gdp, w_price, w_shortage, w_exports; /* pain weights (see tw_gov_pain) */
 } tw_gov_params;
 
@@ -187,6 +188,7 @@ typedef struct tw_gov_world {
     tw_day court_day;
     /* truce */
     bool truce;
+    tw_day truce_from;         /* first day the agreed levels apply */
     tw_day truce_until;
     tw_day first_truce_until;  /* expiry of the first truce as agreed; TW_DAY_NEVER if none */
     double snap_level[TW_NREG]; /* lever rate each side returns to when the truce ends */

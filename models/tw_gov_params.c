@@ -162,6 +162,10 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
     if ((st = tw_dist_load(g, "resolve", 1.0, 0.0, 100.0, &gp->resolve, err)) != TW_OK) return st;
     if ((st = tw_dist_load(g, "forgive", 0.0, 0.0, 1.0, &gp->forgive, err)) != TW_OK) return st;
     if ((st = tw_dist_load(g, "snapback_prob", 0.0, 0.0, 1.0, &gp->snapback, err)) != TW_OK) return st;
+    gp->snapback_level = NAN;
+    if (tw_cfg_get(g, "snapback_pct") != NULL &&
+        (st = tw__pct(g, "snapback_pct", 0.0, 0.0, 1000.0, &gp->snapback_level, err)) != TW_OK)
+        return st;
     const tw_cfg_node *w;
     if ((st = tw__section(g, "pain_weights", &w, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(w, "gdp", false, 1.0, 0.0, 100.0, &gp->w_gdp, err)) != TW_OK) return st;

@@ -87,14 +87,30 @@ void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
         s->tau_exp = &p->tau_exp[d];
         return;
     }
-    /* The replicate's governments changed its book: resolve it for today. */
+    /* The replicate's governments changed its book: resolve it for today. Rates move only
+     * on an entry's effective or end day, and the expected maximum also when an entry is
+     * announced or one of those days enters the horizon, so other days reuse the previous
+     * day's tables (exactly: nothing they depend on has changed). */
     tw_day day = p->start + (tw_day)d;
-    tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, s->tau_own);
-    s->tau = (const tw_rate_table *)&s->tau_own;
-    if (exp) {
-        tw_tariffs_expected_max(&s->book, day, p->fl_horizon, s->tau_exp_own);
-        s->tau_exp = (const tw_rate_table *)&s->tau_exp_own;
+    int64_t h = (int64_t)day + p->fl_horizon;
+    bool now_stale = s->dirty_now || (s->now_day != day && s->now_day != day - 1);
+    bool exp_stale = s->dirty_exp || s->exp_day != day - 1;
+    for (size_t k = 0; k < s->book.n && !(now_stale && exp_stale); k++) {
+        const tw_tariff *e = &s->book.items[k];
+        if (s->now_day != day && (e->effective == day || e->end == day)) now_stale = true;
+        if (e->effective == day || e->end == day || e->announced == day || e->effective == h ||
+            e->end == h)
+            exp_stale = true;
     }
+    if (now_stale) tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, s->tau_own);
+    s->now_day = day;
+    s->dirty_now = false;
+    s->tau = (const tw_rate_table *)&s->tau_own;
+    if (!exp) return;
+    if (exp_stale) tw_tariffs_expected_max(&s->book, day, p->fl_horizon, s->tau_exp_own);
+    s->exp_day = day;
+    s->dirty_exp = false;
+    s->tau_exp = (const tw_rate_table *)&s->tau_exp_own;
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {

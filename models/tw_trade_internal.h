@@ -165,6 +165,8 @@ typedef struct {
      * add. Until the book first changes, today's rates are the precomputed tables. */
     tw_tariff_book book;      /* empty unless gov.enabled */
     bool own_rates;           /* the book has changed: rates are resolved from it daily */
+    bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
+    tw_day now_day, exp_day;  /* the days tau_own and tau_exp_own hold */
     const tw_rate_table *tau;     /* today's effective rates */
     const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
     tw_rate_table tau_own, tau_exp_own;
