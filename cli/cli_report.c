@@ -4,6 +4,7 @@
  * internals) and prints them at the first day of each month, with the replicate mean
  * and, for imports, the 5-95% band; then the per-replicate outcomes.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,79 @@ static void tw__cell(const tw_results *res, long series, size_t t, double *scrat
     for (size_t r = 0; r < res->n_rep; r++)
         vals[r] = res->series[r * stride + t * res->n_series + (size_t)series];
     tw_summarise(vals, res->n_rep, scratch, sm);
+}
+
+static long tw__outcome(const tw_model *m, const void *params, const char *name) {
+    size_t n = m->n_outcomes(params);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(m->outcome_name(params, i), name) == 0) return (long)i;
+    return -1;
+}
+
+/* The 95% Wilson score interval of k successes in n trials (better than the normal
+ * approximation near 0 and 1 and with few replicates). */
+static void tw__wilson(size_t k, size_t n, double *lo, double *hi) {
+    const double z = 1.959963984540054;
+    double p = (double)k / (double)n, z2n = z * z / (double)n;
+    double centre = (p + z2n / 2.0) / (1.0 + z2n);
+    double half = z / (1.0 + z2n) * sqrt(p * (1.0 - p) / (double)n + z2n / (4.0 * (double)n));
+    *lo = fmax(0.0, centre - half);
+    *hi = fmin(1.0, centre + half);
+}
+
+/* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
+ * outcome happened, with its Wilson interval, and when the first leader call came. Printed
+ * only when something happened in some replicate (scripted scenarios have no events). */
+static void tw__report_headline(FILE *fp, const tw_results *res, const tw_model *model,
+                                const void *params, double *vals, double *scratch) {
+    static const struct {
+        const char *name, *text;
+    } rows[] = {
+        {"leader_call_before_truce_end", "a leader call before the truce runs out"},
+        {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
+        {"truce_extended", "the truce is extended"},
+        {"snap_back", "the truce ends: snap-back or broken"},
+        {"breach_accused", "a breach accusation"},
+        {"us_vehicle_halt", "a shortage halts US vehicle output"},
+        {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
+        {"third_party_retaliated", "a third party retaliates"},
+    };
+    enum { NROW = sizeof rows / sizeof rows[0] };
+    long idx[NROW];
+    bool any = false;
+    size_t n = res->n_rep;
+    for (int k = 0; k < NROW; k++) {
+        idx[k] = tw__outcome(model, params, rows[k].name);
+        for (size_t r = 0; idx[k] >= 0 && r < n; r++)
+            any |= res->outcomes[r * res->n_outcomes + (size_t)idx[k]] != 0.0;
+    }
+    long call = tw__outcome(model, params, "first_leader_call_day");
+    size_t ncall = 0;
+    for (size_t r = 0; call >= 0 && r < n; r++) {
+        double v = res->outcomes[r * res->n_outcomes + (size_t)call];
+        if (!isnan(v)) vals[ncall++] = v;
+    }
+    if (!any && ncall == 0) return;
+    fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities", "probability",
+            "95% CI (Wilson)", n);
+    for (int k = 0; k < NROW; k++) {
+        if (idx[k] < 0) continue;
+        size_t hits = 0;
+        for (size_t r = 0; r < n; r++) hits += res->outcomes[r * res->n_outcomes + (size_t)idx[k]] != 0.0;
+        double lo, hi;
+        tw__wilson(hits, n, &lo, &hi);
+        fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]\n", rows[k].text, (double)hits / (double)n, lo, hi);
+    }
+    if (ncall > 0) {
+        tw_summary sm;
+        tw_summarise(vals, ncall, scratch, &sm);
+        char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
+        tw_day d0 = res->dates[0];
+        fprintf(fp, "%-56s  %11s  [%s, %s]   (p05, p95; %zu of %zu replicates had a call)\n",
+                "first leader call, median date", tw_date_format(d0 + (tw_day)lround(sm.q[1]), d50),
+                tw_date_format(d0 + (tw_day)lround(sm.q[0]), d05),
+                tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n);
+    }
 }
 
 void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const void *params) {
@@ -94,6 +168,7 @@ void tw_cli_report(FILE *fp, const tw_results *res, const tw_model *model, const
             fprintf(fp, "%-34s  %12.4g  %12.4g  %12.4g\n", model->outcome_name(params, k), sm.mean,
                     sm.q[0], sm.q[2]);
         }
+        tw__report_headline(fp, res, model, params, vals, scratch);
     }
     free(scratch);
     free(vals);
