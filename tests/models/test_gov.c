@@ -51,30 +51,33 @@ static void finish(tw_trade_state *s, gov_scn *g) {
     gov_unload(g);
 }
 
+/* Run China's strategy `cn` against the US schedule and check its levels a, b, c. */
+static tw_trade_state *expect_cn(const char *cn, double second, double a, double b, double c,
+                                 gov_scn *g) {
+    double lv[NDAYS];
+    tw_trade_state *s = run_cn(cn, second, lv, g);
+    expect_steps(lv, a, b, c);
+    return s;
+}
+
 Test(strategy, tit_for_tat_echoes_each_move_after_its_delay) {
-    double cn[NDAYS];
     gov_scn g;
-    tw_trade_state *s = run_cn("strategy: tit_for_tat", 20, cn, &g);
-    expect_steps(cn, 0, 10, 20);
+    tw_trade_state *s = expect_cn("strategy: tit_for_tat", 20, 0, 10, 20, &g);
     cr_assert_eq(gov_count(s, "CN", "escalate"), 2);
     cr_assert_eq(gov_first(s, "escalate"), gov_date("2025-01-08"));
     finish(s, &g);
 }
 
 Test(strategy, tit_for_tat_echoes_a_de_escalation) {
-    double cn[NDAYS];
     gov_scn g;
-    tw_trade_state *s = run_cn("strategy: tit_for_tat", 0, cn, &g);
-    expect_steps(cn, 0, 10, 0);
+    tw_trade_state *s = expect_cn("strategy: tit_for_tat", 0, 0, 10, 0, &g);
     cr_assert_eq(gov_count(s, "CN", "deescalate"), 1);
     finish(s, &g);
 }
 
 Test(strategy, proportional_answers_factor_times_the_move) {
-    double cn[NDAYS];
     gov_scn g;
-    tw_trade_state *s = run_cn("strategy: proportional, factor: 0.5", 20, cn, &g);
-    expect_steps(cn, 0, 5, 10);
+    tw_trade_state *s = expect_cn("strategy: proportional, factor: 0.5", 20, 0, 5, 10, &g);
     finish(s, &g);
 }
 
@@ -90,20 +93,16 @@ Test(strategy, grim_trigger_goes_to_its_cap_and_never_forgives) {
 }
 
 Test(strategy, generous_with_forgiveness_1_never_retaliates) {
-    double cn[NDAYS];
     gov_scn g;
-    tw_trade_state *s = run_cn("strategy: generous, forgive: 1", 20, cn, &g);
-    expect_steps(cn, 0, 0, 0);
+    tw_trade_state *s = expect_cn("strategy: generous, forgive: 1", 20, 0, 0, 0, &g);
     cr_assert_eq(gov_count(s, "CN", "forgive"), 2);
     cr_assert_eq(gov_count(s, "CN", "escalate"), 0);
     finish(s, &g);
 }
 
 Test(strategy, generous_with_forgiveness_0_is_tit_for_tat) {
-    double cn[NDAYS];
     gov_scn g;
-    tw_trade_state *s = run_cn("strategy: generous, forgive: 0", 20, cn, &g);
-    expect_steps(cn, 0, 10, 20);
+    tw_trade_state *s = expect_cn("strategy: generous, forgive: 0", 20, 0, 10, 20, &g);
     finish(s, &g);
 }
 
@@ -115,18 +114,15 @@ Test(strategy, a_cap_holds_and_further_increases_are_ignored) {
     expect_steps(cn, 0, 10, 15);
     finish(s, &g);
     /* Already at the cap: a further rise is logged as ignored and changes nothing. */
-    s = run_cn("strategy: tit_for_tat, cap_pct: 10", 30, cn, &g);
-    expect_steps(cn, 0, 10, 10);
+    s = expect_cn("strategy: tit_for_tat, cap_pct: 10", 30, 0, 10, 10, &g);
     cr_assert_eq(gov_count(s, "CN", "ignore"), 1);
     cr_assert_eq(gov_first(s, "ignore"), gov_date("2025-01-22"));
     finish(s, &g);
 }
 
 Test(strategy, scripted_never_acts) {
-    double cn[NDAYS];
     gov_scn g;
-    tw_trade_state *s = run_cn("strategy: scripted", 20, cn, &g);
-    expect_steps(cn, 0, 0, 0);
+    tw_trade_state *s = expect_cn("strategy: scripted", 20, 0, 0, 0, &g);
     size_t n;
     tw_trade_model.events(s, &n);
     cr_assert_eq(n, 0);
@@ -141,17 +137,14 @@ Test(strategy, pain_threshold_retaliates_under_its_resolve_and_not_above) {
     expect_steps(cn, 0, 10, 20);
     finish(s, &g);
     /* Resolve 0: any pain is above it, so it seeks a deal and does not retaliate. */
-    s = run_cn("strategy: pain_threshold, resolve: 0", 20, cn, &g);
-    expect_steps(cn, 0, 0, 0);
+    s = expect_cn("strategy: pain_threshold, resolve: 0", 20, 0, 0, 0, &g);
     cr_assert_eq(s->gov->ag[TW_CN].state, TW_GSTATE_SEEK_DEAL);
     finish(s, &g);
 }
 
 Test(strategy, a_threshold_ignores_small_moves) {
-    double cn[NDAYS];
     gov_scn g;
-    tw_trade_state *s = run_cn("strategy: tit_for_tat, threshold_pct: 10.5", 20, cn, &g);
-    expect_steps(cn, 0, 0, 0);
+    tw_trade_state *s = expect_cn("strategy: tit_for_tat, threshold_pct: 10.5", 20, 0, 0, 0, &g);
     finish(s, &g);
 }
 
