@@ -75,6 +75,11 @@ static inline tw_trade_state *gov_run(const gov_scn *g, uint32_t seed, uint32_t 
     return state;
 }
 
+static inline void gov_finish(tw_trade_state *s, gov_scn *g) {
+    tw_trade_model.free_state(s);
+    gov_unload(g);
+}
+
 /* Effective rate, percent, of imposer on target in sector today. */
 static inline double gov_rate(const tw_trade_state *s, int imposer, int target, int sector) {
     return 100.0 * (*s->tau)[imposer][target][sector];

@@ -46,11 +46,6 @@ static void expect_steps(const double got[NDAYS], double a, double b, double c) 
     }
 }
 
-static void finish(tw_trade_state *s, gov_scn *g) {
-    tw_trade_model.free_state(s);
-    gov_unload(g);
-}
-
 /* Run China's strategy `cn` against the US schedule and check its levels a, b, c. */
 static tw_trade_state *expect_cn(const char *cn, double second, double a, double b, double c,
                                  gov_scn *g) {
@@ -65,20 +60,20 @@ Test(strategy, tit_for_tat_echoes_each_move_after_its_delay) {
     tw_trade_state *s = expect_cn("strategy: tit_for_tat", 20, 0, 10, 20, &g);
     cr_assert_eq(gov_count(s, "CN", "escalate"), 2);
     cr_assert_eq(gov_first(s, "escalate"), gov_date("2025-01-08"));
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, tit_for_tat_echoes_a_de_escalation) {
     gov_scn g;
     tw_trade_state *s = expect_cn("strategy: tit_for_tat", 0, 0, 10, 0, &g);
     cr_assert_eq(gov_count(s, "CN", "deescalate"), 1);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, proportional_answers_factor_times_the_move) {
     gov_scn g;
     tw_trade_state *s = expect_cn("strategy: proportional, factor: 0.5", 20, 0, 5, 10, &g);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, grim_trigger_goes_to_its_cap_and_never_forgives) {
@@ -89,7 +84,7 @@ Test(strategy, grim_trigger_goes_to_its_cap_and_never_forgives) {
     expect_steps(cn, 0, 50, 50);
     cr_assert_eq(gov_count(s, "CN", "deescalate"), 0);
     cr_assert_eq(s->gov->ag[TW_CN].state, TW_GSTATE_TRIGGERED);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, generous_with_forgiveness_1_never_retaliates) {
@@ -97,13 +92,13 @@ Test(strategy, generous_with_forgiveness_1_never_retaliates) {
     tw_trade_state *s = expect_cn("strategy: generous, forgive: 1", 20, 0, 0, 0, &g);
     cr_assert_eq(gov_count(s, "CN", "forgive"), 2);
     cr_assert_eq(gov_count(s, "CN", "escalate"), 0);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, generous_with_forgiveness_0_is_tit_for_tat) {
     gov_scn g;
     tw_trade_state *s = expect_cn("strategy: generous, forgive: 0", 20, 0, 10, 20, &g);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, a_cap_holds_and_further_increases_are_ignored) {
@@ -112,12 +107,12 @@ Test(strategy, a_cap_holds_and_further_increases_are_ignored) {
     tw_trade_state *s = run_cn("strategy: tit_for_tat, cap_pct: 15", 30, cn, &g);
     /* 10 answered in full; the second move of 20 only up to 15. */
     expect_steps(cn, 0, 10, 15);
-    finish(s, &g);
+    gov_finish(s, &g);
     /* Already at the cap: a further rise is logged as ignored and changes nothing. */
     s = expect_cn("strategy: tit_for_tat, cap_pct: 10", 30, 0, 10, 10, &g);
     cr_assert_eq(gov_count(s, "CN", "ignore"), 1);
     cr_assert_eq(gov_first(s, "ignore"), gov_date("2025-01-22"));
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, scripted_never_acts) {
@@ -126,7 +121,7 @@ Test(strategy, scripted_never_acts) {
     size_t n;
     tw_trade_model.events(s, &n);
     cr_assert_eq(n, 0);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, pain_threshold_retaliates_under_its_resolve_and_not_above) {
@@ -135,17 +130,17 @@ Test(strategy, pain_threshold_retaliates_under_its_resolve_and_not_above) {
     /* Resolve 100% of GDP: never reached, so it answers in kind. */
     tw_trade_state *s = run_cn("strategy: pain_threshold, resolve: 100", 20, cn, &g);
     expect_steps(cn, 0, 10, 20);
-    finish(s, &g);
+    gov_finish(s, &g);
     /* Resolve 0: any pain is above it, so it seeks a deal and does not retaliate. */
     s = expect_cn("strategy: pain_threshold, resolve: 0", 20, 0, 0, 0, &g);
     cr_assert_eq(s->gov->ag[TW_CN].state, TW_GSTATE_SEEK_DEAL);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 Test(strategy, a_threshold_ignores_small_moves) {
     gov_scn g;
     tw_trade_state *s = expect_cn("strategy: tit_for_tat, threshold_pct: 10.5", 20, 0, 0, 0, &g);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 /* Decisions are announced when taken: firms see the rise before it applies. */
@@ -158,7 +153,7 @@ Test(strategy, a_decision_is_announced_before_it_takes_effect) {
     cr_assert(fabs(gov_rate(s, TW_CN, TW_US, TW_MACHINERY)) < 1e-12);
     cr_assert(fabs(100.0 * (*s->tau_exp)[TW_CN][TW_US][TW_MACHINERY] - 10.0) < 1e-9,
               "expected 10%% announced, got %g", 100.0 * (*s->tau_exp)[TW_CN][TW_US][TW_MACHINERY]);
-    finish(s, &g);
+    gov_finish(s, &g);
 }
 
 /* --- uncertain parameters ---------------------------------------------------------- */
