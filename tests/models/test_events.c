@@ -340,3 +340,37 @@ Test(log, a_scripted_scenario_has_no_log) {
     cr_assert(isnan(s->out[TW_OUT_FIRST_CALL_DAY]));
     gov_finish(s, &g);
 }
+
+/* Once a replicate's book changes, its rates are resolved from it and reused on days when
+ * nothing they depend on changes: every day they must equal a fresh resolution of the
+ * book (the tit-for-tat spiral changes the book every week). */
+typedef struct {
+    int checked;
+} fresh_ctx;
+
+static void check_fresh(const tw_trade_state *s, int d, void *ctx) {
+    if (!s->own_rates) return;
+    tw_rate_table now, ex;
+    tw_day day = s->p->start + d;
+    tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, now);
+    tw_tariffs_expected_max(&s->book, day, s->p->fl_horizon, ex);
+    cr_assert(memcmp(now, *s->tau, sizeof now) == 0, "day %d: rates differ", d);
+    cr_assert(memcmp(ex, *s->tau_exp, sizeof ex) == 0, "day %d: expected rates differ", d);
+    ((fresh_ctx *)ctx)->checked++;
+}
+
+Test(log, reused_rates_equal_a_fresh_resolution_every_day) {
+    tw_err err;
+    gov_scn g;
+    cr_assert_eq(tw_cfg_load(TW_SOURCE_DIR "/scenarios/tit-for-tat-spiral.yaml", &g.cfg, &err), TW_OK,
+                 "%s", err.msg);
+    cr_assert_eq(tw_cfg_set(g.cfg, "firms.per_cell=20", &err), TW_OK, "%s", err.msg);
+    void *params;
+    cr_assert_eq(tw_trade_model.load(tw_cfg_root(g.cfg), &params, &err), TW_OK, "%s", err.msg);
+    g.p = params;
+    fresh_ctx c = {0};
+    tw_trade_state *s = gov_run(&g, 20250101, 0, 1, -1, check_fresh, &c);
+    cr_assert(c.checked > 150, "only %d days on the replicate's own book", c.checked);
+    cr_assert(gov_count(s, NULL, "escalate") >= 10);
+    gov_finish(s, &g);
+}
