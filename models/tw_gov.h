@@ -152,7 +152,7 @@ typedef struct {
 /* Read `governments:`, `events:` and `third_parties:`; measure ids are interned into book
  * (the scenario's). */
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
-                             tw_day end, tw_events_params *ep, tw_err *err);
+                             tw_events_params *ep, tw_err *err);
 
 /* Counters of the daily chance draws (purpose TW_PURPOSE_EVENT, agent = event id) and of
  * the per-replicate parameter draws (purpose TW_PURPOSE_GOV, agent = slot). */

@@ -304,11 +304,10 @@ static tw_status tw__load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_t
 }
 
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
-                             tw_day end, tw_events_params *ep, tw_err *err) {
+                             tw_events_params *ep, tw_err *err) {
     const tw_cfg_node *gov, *ev;
     tw_status st;
     memset(ep, 0, sizeof *ep);
-    (void)end;
     ep->vehicle_halt_loss = 0.5;
     if ((st = tw__section(root, "governments", &gov, err)) != TW_OK) return st;
     for (int r = 0; r < TW_NREG; r++) {
