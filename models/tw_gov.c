@@ -17,7 +17,9 @@
  *   pain_threshold  while its pain is under its resolve it answers escalations in kind and,
  *                   once it accuses the partner of a breach, escalates by step; above its
  *                   resolve it answers only de-escalations and seeks a deal (which the
- *                   events read: a holdout under its resolve lowers the chance of a deal).
+ *                   events read: a holdout under its resolve lowers the chance of a deal);
+ *   best_response   sets its lever to the level that maximises its own real income at
+ *                   long-run CES shares, every other rate given (tw__best_level).
  * Every strategy respects its cap ("we will ignore further increases") and floor. An agent
  * that accuses its partner of breaching a truce also snaps back to its pre-truce level with
  * probability snapback_prob at each decision. A government with control_lever tightens its
@@ -228,6 +230,62 @@ static tw_status tw__notch(tw_trade_state *s, int r, int dir, tw_day day, tw_err
                       tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
 }
 
+/* Real income of r (the model's ACR welfare index with tariff revenue rebated, as a
+ * factor on the first day's) at the rates tau, with its buyers at their long-run CES
+ * shares: lambda_o = beta_o p_o^(1 - sigma) / sum_k beta_k p_k^(1 - sigma), spending fixed
+ * (the Cobb-Douglas upper tier). */
+static double tw__welfare(const tw_trade_state *s, int r, const tw_rate_table tau) {
+    const tw_trade_params *p = s->p;
+    double goods = 0.0, rev = 0.0, rev0 = 0.0, logp = 0.0;
+    for (int sec = 0; sec < TW_NSEC; sec++) goods += p->e0[r * TW_NSEC + sec];
+    double gdp = p->world.gdp[r], total = gdp > goods ? gdp : goods;
+    for (int sec = 0; sec < TW_NSEC; sec++) {
+        int c = r * TW_NSEC + sec;
+        double w[TW_NREG], sum = 0.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            double t = o == r ? 0.0 : tau[r][o][sec];
+            w[o] = p->beta[c][o] * pow(1.0 + p->pass_through * t, 1.0 - p->sigma[sec]);
+            sum += w[o];
+        }
+        for (int o = 0; o < TW_NREG; o++) {
+            if (o == r) continue;
+            double t = tau[r][o][sec], t0 = s->tau0[r][o][sec];
+            rev += t * p->e0[c] * (w[o] / sum) / (1.0 + t);
+            rev0 += t0 * p->e0[c] * p->base_share[c][o] / (1.0 + t0);
+        }
+        logp += p->e0[c] / total / (p->sigma[sec] - 1.0) * log((w[r] / sum) / p->base_share[c][r]);
+    }
+    return (1.0 + (rev - rev0) / gdp) * exp(-logp);
+}
+
+/* best_response: the lever level, on a grid from the floor to max_pct (and the cap), that
+ * maximises r's own real income with every other rate as it will stand when the decision
+ * takes effect. Producer prices are fixed in this model, so what a tariff can win is the
+ * share of it that foreign exporters absorb (1 - pass_through) against the loss from
+ * buying dearer; the partner's own tariff does not change that trade-off, so this is the
+ * one-shot Nash tariff (zero with full pass-through). */
+static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *best, tw_err *err) {
+    const tw_gov_params *gp = tw__gp(s, r);
+    tw_day eff = day + gp->delay;
+    double top = fmin(gp->br_max, s->gov->ag[r].cap), best_w = -INFINITY;
+    tw_rate_table tau;
+    *best = gp->floor_rate;
+    /* Each candidate is an entry on top of the book, resolved and taken off again. */
+    size_t n = s->book.n;
+    for (double level = gp->floor_rate; level <= top + 1e-12; level += gp->br_grid) {
+        tw_status st = tw_gov_set_lever(s, r, level, day, eff, TW_DAY_NEVER, err);
+        if (st != TW_OK) return st;
+        tw_tariffs_rates(&s->book, eff, TW_DAY_NEVER, tau);
+        s->book.n = n;
+        double w = tw__welfare(s, r, (const double(*)[TW_NREG][TW_NSEC])tau);
+        if (w > best_w + 1e-15) {
+            best_w = w;
+            *best = level;
+        }
+    }
+    return TW_OK;
+}
+
 static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw_err *err) {
     const tw_gov_params *gp = tw__gp(s, r);
     tw_gov_world *g = s->gov;
@@ -274,6 +332,12 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
             target = lever + move;
         }
         break;
+    case TW_STRAT_BEST_RESPONSE: {
+        tw_status st = tw__best_level(s, r, day, &target, err);
+        if (st != TW_OK) return st;
+        why = "best response";
+        break;
+    }
     case TW_STRAT_PAIN_THRESHOLD:
         if (a->pain < a->resolve) {
             if (up) target = lever + move;
@@ -320,7 +384,8 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     st = tw_gov_log(s, day, r, NULL, raise ? "escalate" : "deescalate",
                     "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
                     s->book.names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
-                    100.0 * target, tw_date_format(eff, ds), raise ? why : "partner de-escalated",
+                    100.0 * target, tw_date_format(eff, ds),
+                    raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why : "partner de-escalated",
                     100.0 * move);
     if (st != TW_OK) return tw_err_set(err, st, "out of memory");
     if (gp->control_lever) return tw__notch(s, r, raise ? 1 : -1, day, err);

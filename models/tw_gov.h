@@ -61,6 +61,7 @@ typedef enum {
     TW_STRAT_GENEROUS,
     TW_STRAT_GRIM_TRIGGER,
     TW_STRAT_PAIN_THRESHOLD,
+    TW_STRAT_BEST_RESPONSE,
     TW_NSTRAT
 } tw_strategy;
 extern const char *const tw_strategy_names[TW_NSTRAT + 1];
@@ -86,6 +87,8 @@ typedef struct {
     double factor;             /* proportional: response per unit of partner move */
     double threshold;          /* smallest partner move that counts, fraction */
     double step;               /* pain_threshold: escalation step, fraction */
+    double br_grid;            /* best_response: spacing of the levels it compares, fraction */
+    double br_max;             /* best_response: highest level it considers, fraction */
     double control_move;       /* partner move counted per export-control notch, fraction */
     bool control_lever;        /* tightens its own export controls on the partner */
     double slow_roll_factor;   /* approval hazard multiplier when it slow-rolls */

@@ -14,7 +14,8 @@
 #include "tw_gov.h"
 
 const char *const tw_strategy_names[TW_NSTRAT + 1] = {
-    "scripted", "tit_for_tat", "proportional", "generous", "grim_trigger", "pain_threshold", NULL};
+    "scripted", "tit_for_tat", "proportional", "generous", "grim_trigger", "pain_threshold",
+    "best_response", NULL};
 
 static const char *const tw__dist_names[TW_NDIST + 1] = {"fixed", "uniform", "normal", "beta",
                                                          "lognormal", NULL};
@@ -152,6 +153,8 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
     if ((st = tw_cfg_double(g, "factor", false, 1.0, 0.0, 10.0, &gp->factor, err)) != TW_OK) return st;
     if ((st = tw__pct(g, "threshold_pct", 0.5, 0.0, 100.0, &gp->threshold, err)) != TW_OK) return st;
     if ((st = tw__pct(g, "step_pct", 10.0, 0.0, 1000.0, &gp->step, err)) != TW_OK) return st;
+    if ((st = tw__pct(g, "grid_pct", 2.5, 0.1, 100.0, &gp->br_grid, err)) != TW_OK) return st;
+    if ((st = tw__pct(g, "max_pct", 200.0, 0.0, 1000.0, &gp->br_max, err)) != TW_OK) return st;
     if ((st = tw__pct(g, "control_move_pct", 10.0, 0.0, 1000.0, &gp->control_move, err)) != TW_OK)
         return st;
     if ((st = tw_cfg_bool(g, "control_lever", false, false, &gp->control_lever, err)) != TW_OK)

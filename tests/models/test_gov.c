@@ -250,3 +250,38 @@ Test(keys, bad_government_keys_are_refused_with_their_location) {
     refused("third_parties:\n  - {actor: EU, watch: {imposer: EU, measure: m, sector: metals}, measure: r, rate: 5}\n",
             "third_parties[0].watch.imposer: expected a region other than the actor");
 }
+
+/* --- best response ------------------------------------------------------------------- */
+
+/* The US best response from a 20% start on China, decided on 1 January and in force from
+ * 4 January, with the given pass-through. */
+static double best_response_level(double pass_through, gov_scn *g, tw_trade_state **out) {
+    char y[2048];
+    snprintf(y, sizeof y,
+             "start: 2025-01-01\nend: 2025-01-10\nfirms: {per_cell: 1}\n"
+             "model: {data_dir: " TW_SOURCE_DIR "/data, pass_through: %g}\n"
+             "tariffs:\n  - {measure: answer, imposer: US, target: CN, rate: 20, effective: 2024-12-01}\n"
+             "governments:\n  US: {strategy: best_response, measure: answer, delay_days: 3, grid_pct: 1}\n",
+             pass_through);
+    gov_load(g, y);
+    *out = gov_run(g, 1, 0, 1, -1, NULL, NULL);
+    return gov_rate(*out, TW_US, TW_CN, TW_MACHINERY);
+}
+
+/* Producer prices are fixed, so a tariff's only gain is the part foreign exporters absorb.
+ * With full pass-through there is none: the best response is free trade. With half the
+ * tariff absorbed abroad it is a positive tariff (the terms-of-trade argument). The US is
+ * used because its GDP exceeds its goods absorption, so the welfare index weighs income
+ * and prices on one base (for China, whose 2024 absorption in the data exceeds its GDP,
+ * the index puts the free-trade optimum at about 1%). */
+Test(strategy, best_response_is_free_trade_with_full_pass_through) {
+    gov_scn g;
+    tw_trade_state *s;
+    double free_trade = best_response_level(1.0, &g, &s);
+    cr_assert(fabs(free_trade) < 1e-12, "best response %g%%", free_trade);
+    cr_assert_eq(gov_count(s, "US", "deescalate"), 1);
+    gov_finish(s, &g);
+    double level = best_response_level(0.5, &g, &s);
+    cr_assert(level >= 1.0 && level < 200.0, "best response %g%%", level);
+    gov_finish(s, &g);
+}
