@@ -458,8 +458,10 @@ def read_small_csv(path, name, required, numeric=()):
         if col in numeric:
             df[col] = _numeric_or_error(df, col, name)
         else:
+            # "nan" is how the program writes an outcome that did not happen (no leader
+            # call, say): such a column is still numeric, with those replicates missing.
             conv = pd.to_numeric(df[col], errors="coerce")
-            if conv.notna().all():
+            if (conv.notna() | (df[col] == "nan")).all():
                 df[col] = conv.astype(float)
     return df
 
@@ -918,7 +920,7 @@ class Charts:
             for ax in axes.flat[len(cols):]:
                 ax.set_visible(False)
             for ax, col in zip(axes.flat, cols):
-                v = df[col].to_numpy(dtype=float)
+                v = df[col].dropna().to_numpy(dtype=float)
                 bins = int(min(30, max(5, round(2 * math.sqrt(len(v))))))
                 if np.ptp(v) == 0:
                     w = max(abs(v[0]) * 0.01, 0.01)
@@ -1144,6 +1146,7 @@ def outcome_unit(col):
 def is_binary(values):
     import numpy as np
     v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
     return len(v) > 0 and bool(np.isin(v, (0.0, 1.0)).all())
 
 
@@ -1240,16 +1243,24 @@ def run_section(out, charts, markers):
     n = len(rep)
     outcome_rows = []
     for c in cols:
-        v = rep[c]
+        # Missing values (NaN) are replicates where the outcome did not happen; n counts
+        # the others.
+        v = rep[c].dropna()
+        nc = len(v)
+        if nc == 0:
+            nan = float("nan")
+            outcome_rows.append([c, outcome_unit(c), 0, nan, nan, nan, nan, "never happened"])
+            continue
         mean = v.mean()
         if c in binary:
-            low, high = wilson_interval(int(v.sum()), n)
-            sd = float(v.std(ddof=1)) if n > 1 else float("nan")
+            low, high = wilson_interval(int(v.sum()), nc)
+            sd = float(v.std(ddof=1)) if nc > 1 else float("nan")
             method = "Wilson (0/1)"
         else:
             _, sd, low, high = t_interval(v)
             method = "t"
-        outcome_rows.append([c, outcome_unit(c), n, float(mean), sd, low, high, method])
+        outcome_rows.append([c, outcome_unit(c), nc, float(mean), sd, low, high, method])
+    continuous = [c for c in continuous if rep[c].notna().any()]
     if continuous:
         charts.histograms("outcomes", rep, continuous, n)
     if binary:

@@ -113,6 +113,73 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
     }
 }
 
+/* The 95% Wilson score interval of k successes in n trials (better than the normal
+ * approximation near 0 and 1 and with few replicates). */
+static void tw__wilson(size_t k, size_t n, double *lo, double *hi) {
+    const double z = 1.959963984540054;
+    double p = (double)k / (double)n, z2n = z * z / (double)n;
+    double centre = (p + z2n / 2.0) / (1.0 + z2n);
+    double half = z / (1.0 + z2n) * sqrt(p * (1.0 - p) / (double)n + z2n / (4.0 * (double)n));
+    *lo = fmax(0.0, centre - half);
+    *hi = fmin(1.0, centre + half);
+}
+
+/* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
+ * outcome happened (its sketch counts the zeros exactly, so the non-zero values are the
+ * replicates where it happened), with its Wilson interval, and when the first leader call
+ * came. Printed only when something happened in some replicate (scripted scenarios have
+ * no events). */
+static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
+                                const tw_model *model, const void *params) {
+    static const struct {
+        const char *name, *text;
+    } rows[] = {
+        {"leader_call_before_truce_end", "a leader call before the truce runs out"},
+        {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
+        {"truce_extended", "the truce is extended"},
+        {"snap_back", "the truce ends: snap-back or broken"},
+        {"breach_accused", "a breach accusation"},
+        {"us_vehicle_halt", "a shortage halts US vehicle output"},
+        {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
+        {"third_party_retaliated", "a third party retaliates"},
+    };
+    enum { NROW = sizeof rows / sizeof rows[0] };
+    long idx[NROW];
+    size_t hits[NROW];
+    bool any = false;
+    for (int k = 0; k < NROW; k++) {
+        idx[k] = tw__outcome(res, model, params, rows[k].name);
+        hits[k] = 0;
+        if (idx[k] < 0) continue;
+        const tw_sketch *sk = &res->outcomes[idx[k]];
+        hits[k] = (size_t)(sk->n - sk->zeros);
+        any |= hits[k] > 0;
+    }
+    long call = tw__outcome(res, model, params, "first_leader_call_day");
+    const tw_sketch *cs = call >= 0 ? &res->outcomes[call] : NULL;
+    size_t ncall = cs != NULL ? (size_t)cs->n : 0;
+    if (!any && ncall == 0) return;
+    fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities", "probability",
+            "95% CI (Wilson)", n);
+    for (int k = 0; k < NROW; k++) {
+        if (idx[k] < 0) continue;
+        double lo, hi;
+        tw__wilson(hits[k], n, &lo, &hi);
+        fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]\n", rows[k].text, (double)hits[k] / (double)n,
+                lo, hi);
+    }
+    if (ncall > 0) {
+        tw_summary sm;
+        tw_sketch_summary(cs, &sm);
+        char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
+        tw_day d0 = res->dates[0];
+        fprintf(fp, "%-56s  %11s  [%s, %s]   (p05, p95; %zu of %zu replicates had a call)\n",
+                "first leader call, median date", tw_date_format(d0 + (tw_day)lround(sm.q[1]), d50),
+                tw_date_format(d0 + (tw_day)lround(sm.q[0]), d05),
+                tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n);
+    }
+}
+
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
                    const void *params) {
     static const struct {
@@ -170,5 +237,6 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
             fprintf(fp, "%-34s  %12.4g  %12.4g  %12.4g\n", model->outcome_name(params, k), sm.mean,
                     sm.q[0], sm.q[2]);
         }
+        tw__report_headline(fp, res, n_rep, model, params);
     }
 }

@@ -75,7 +75,8 @@ static int tw__choose(const float cdf[TW_NREG], float u) {
 
 void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
     const tw_trade_params *p = s->p;
-    const tw_rate_table *now = &p->tau_now[d], *exp_ = &p->tau_exp[d];
+    const tw_rate_table *now = s->tau, *exp_ = s->tau_exp;
+    (void)d;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;

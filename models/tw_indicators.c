@@ -35,7 +35,8 @@ static const char *const tw__ind_names[TW_NIND] = {
     "partner_import_share", "exports", "expenditure_share", "buyer_price_index", "welfare",
     "re_shipments", "re_received", "re_in_transit", "re_licence_applications",
     "re_licence_approvals", "re_inventory_days", "re_inventory_days_p10", "re_firms_halted",
-    "re_regime", "output_loss", "gdp"};
+    "re_regime", "output_loss", "gdp",
+    "truce_active", "gov_pain", "strategy_state"};
 
 static const char *tw__label(const char *const *names, int i) { return i == TW_ALL ? "all" : names[i]; }
 
@@ -67,6 +68,10 @@ static size_t tw__define(tw_series_def *defs) {
     for (int r = 0; r < TW_NREG; r++)
         for (int s = TW_ALL; s < TW_NSEC; s++) tw__add(defs, &n, TW_IND_BUYER_PRICE_INDEX, r, TW_ALL, s);
     for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
+    /* Governments and events (tw_gov.c): zero in scenarios without them. */
+    tw__add(defs, &n, TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_STRATEGY_STATE, r, TW_ALL, TW_ALL);
     return n;
 }
 
@@ -120,7 +125,7 @@ static double tw__sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer
 
 static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     const tw_trade_params *p = st->p;
-    const tw_rate_table *tau = &p->tau_now[st->day_index];
+    const tw_rate_table *tau = st->tau;
     const double to_musd_day = 1000.0 / 365.0;
     int r = d->region, o = d->partner, s = d->sector;
     switch (d->ind) {
@@ -134,7 +139,7 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!tw__in(s, y)) continue;
                 double w = p->world.flow[x][r][y];
-                const double p0 = 1.0 + p->pass_through * p->tau_now[0][r][x][y];
+                const double p0 = 1.0 + p->pass_through * st->tau0[r][x][y];
                 num += w * (1.0 + p->pass_through * (*tau)[r][x][y]) / p0;
                 den += w;
             }
@@ -185,6 +190,9 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
         double income = 1.0 + (revenue - st->revenue0[r]) / p->world.gdp[r];
         return 100.0 * (income * exp(-logp) - 1.0);
     }
+    case TW_IND_TRUCE_ACTIVE: return st->gov != NULL && st->gov->truce ? 1.0 : 0.0;
+    case TW_IND_GOV_PAIN: return st->gov != NULL ? st->gov->ag[r].pain : 0.0;
+    case TW_IND_STRATEGY_STATE: return st->gov != NULL ? (double)st->gov->ag[r].state : 0.0;
     case TW_NIND: break;
     default: return tw_re_value(st, d); /* the rare-earth series */
     }
@@ -208,7 +216,7 @@ void tw_outcomes_update(tw_trade_state *s) {
     out[TW_OUT_IMPORTS_CN_FROM_US] += per_day * tw__sum_in(s->customs, TW_CN, TW_US, TW_ALL);
     out[TW_OUT_REVENUE_US] += per_day * tw__sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
     out[TW_OUT_REVENUE_CN] += per_day * tw__sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
-    const tw_rate_table *tau = &p->tau_now[s->day_index];
+    const tw_rate_table *tau = s->tau;
     double us_cn = 100.0 * tw_trade_weighted_rate(p, *tau, TW_US, TW_CN, TW_ALL);
     double cn_us = 100.0 * tw_trade_weighted_rate(p, *tau, TW_CN, TW_US, TW_ALL);
     if (s->day_index == 0 || us_cn > out[TW_OUT_PEAK_TARIFF_US_CN]) out[TW_OUT_PEAK_TARIFF_US_CN] = us_cn;
@@ -218,4 +226,9 @@ void tw_outcomes_update(tw_trade_state *s) {
         tw__series_now(s, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
         out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
+    /* Shortage outcomes read the rare-earth fields (zero where nothing fills them). */
+    /* US and EU GDP lost to shortages are summed by the rare-earth step (tw_rare_earths.c). */
+    out[TW_OUT_GDP_LOSS_CN] += fmax(0.0, -s->gdp_pct[TW_CN]) / 100.0 * p->world.gdp[TW_CN] * per_day;
+    if (p->gov.vehicle_halt_loss > 0.0 && s->output_loss[TW_US][TW_VEHICLES] >= p->gov.vehicle_halt_loss)
+        out[TW_OUT_US_VEHICLE_HALT] = 1.0;
 }

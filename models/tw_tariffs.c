@@ -40,7 +40,7 @@ static bool tw__valid_id(const char *s) {
     return true;
 }
 
-static tw_status tw__load_sectors(const tw_cfg_node *e, bool sectors[TW_NSEC], tw_err *err) {
+tw_status tw_tariffs_load_sectors(const tw_cfg_node *e, bool sectors[TW_NSEC], tw_err *err) {
     const tw_cfg_node *n = tw_cfg_get(e, "sectors");
     if (n == NULL || (tw_cfg_kind_of(n) == TW_CFG_SCALAR && strcmp(tw_cfg_text(n), "all") == 0)) {
         for (int s = 0; s < TW_NSEC; s++) sectors[s] = true;
@@ -92,7 +92,7 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
         return tw_cfg_error(err, tw_cfg_get(e, "target"),
                             "expected a region other than the imposer %s (or ALL)",
                             tw_region_names[t->imposer]);
-    if ((st = tw__load_sectors(e, t->sectors, err)) != TW_OK) return st;
+    if ((st = tw_tariffs_load_sectors(e, t->sectors, err)) != TW_OK) return st;
     t->has_rate = tw_cfg_get(e, "rate") != NULL;
     t->has_coverage = tw_cfg_get(e, "coverage") != NULL;
     if (!t->has_rate && !t->has_coverage)
@@ -182,6 +182,49 @@ static bool tw__beats(const tw_tariff *a, const tw_tariff *b) {
     return a > b; /* later in the file */
 }
 
+tw_status tw_tariffs_copy(tw_tariff_book *dst, const tw_tariff_book *src, tw_err *err) {
+    memset(dst, 0, sizeof *dst);
+    dst->names = calloc(TW_MAX_MEASURES, sizeof *dst->names);
+    dst->cap = src->n > 16 ? src->n : 16;
+    dst->items = malloc(dst->cap * sizeof *dst->items);
+    if (dst->names == NULL || dst->items == NULL) {
+        tw_tariffs_free(dst);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    if (src->n > 0) memcpy(dst->items, src->items, src->n * sizeof *src->items);
+    if (src->n_names > 0) memcpy(dst->names, src->names, src->n_names * sizeof *src->names);
+    dst->n = src->n;
+    dst->n_names = src->n_names;
+    return TW_OK;
+}
+
+tw_status tw_tariffs_add(tw_tariff_book *book, const tw_tariff *t, tw_err *err) {
+    if (book->n >= TW_MAX_TARIFFS)
+        return tw_err_set(err, TW_ERUNTIME, "more than %d tariff entries", TW_MAX_TARIFFS);
+    if (book->n >= book->cap) {
+        /* A loaded book is sized exactly; the first addition moves it to a growing array. */
+        size_t cap = book->cap > book->n ? book->cap : book->n;
+        cap = cap < 16 ? 16 : 2 * cap;
+        tw_tariff *items = realloc(book->items, cap * sizeof *items);
+        if (items == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+        book->items = items;
+        book->cap = cap;
+    }
+    book->items[book->n++] = *t;
+    return TW_OK;
+}
+
+int tw_tariffs_intern(tw_tariff_book *book, const char *name) {
+    if (!tw__valid_id(name)) return -1;
+    int m = tw__find(book, name);
+    if (m >= 0) return m;
+    if (book->names == NULL && (book->names = calloc(TW_MAX_MEASURES, sizeof *book->names)) == NULL)
+        return -1;
+    if (book->n_names == TW_MAX_MEASURES) return -1;
+    snprintf(book->names[book->n_names], TW_MEASURE_NAME_MAX, "%s", name);
+    return (int)book->n_names++;
+}
+
 /* Resolve one (imposer, target, sector); rate_e/cov_e are scratch of n_names entries. */
 static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
                           tw_day known_by, const tw_tariff **rate_e, const tw_tariff **cov_e) {
@@ -208,6 +251,20 @@ static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t
         total += cov * r->rate * (1.0 - excluded);
     }
     return total;
+}
+
+double tw_tariffs_layer_rate(const tw_tariff_book *b, int imposer, int target, int measure,
+                             int sector, tw_day t, tw_day known_by) {
+    const tw_tariff *best = NULL;
+    for (size_t k = 0; k < b->n; k++) {
+        const tw_tariff *e = &b->items[k];
+        if (e->measure != measure || e->imposer != imposer || !e->has_rate || !e->sectors[sector] ||
+            (e->target != target && e->target != TW_TARGET_ALL))
+            continue;
+        if (e->effective > t || t >= e->end || e->announced > known_by) continue;
+        if (tw__beats(e, best)) best = e;
+    }
+    return best != NULL ? best->rate : 0.0;
 }
 
 void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {

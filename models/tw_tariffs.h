@@ -53,6 +53,7 @@ typedef struct {
     size_t n;
     char (*names)[TW_MEASURE_NAME_MAX]; /* distinct measure ids, first-seen order */
     size_t n_names;
+    size_t cap;       /* allocated items (0: exactly n, as loaded) */
 } tw_tariff_book;
 
 typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][sector] */
@@ -60,6 +61,26 @@ typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][se
 /* Read a `tariffs:` sequence (NULL = no measures). On failure the book is left empty. */
 tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *err);
 void tw_tariffs_free(tw_tariff_book *book);
+
+/* Read map e's `sectors` key ('all', absent, or a list of sector names) into sectors. */
+tw_status tw_tariffs_load_sectors(const tw_cfg_node *e, bool sectors[TW_NSEC], tw_err *err);
+
+/* Deep copy of src into dst (dst's old contents are not freed). TW_ENOMEM on failure, with
+ * dst left empty. Used to give each replicate its own book that its governments append to. */
+tw_status tw_tariffs_copy(tw_tariff_book *dst, const tw_tariff_book *src, tw_err *err);
+
+/* Append one entry (its measure must be an index of book->names). The book grows as
+ * needed; TW_ENOMEM on allocation failure, TW_ERUNTIME past TW_MAX_TARIFFS. */
+tw_status tw_tariffs_add(tw_tariff_book *book, const tw_tariff *t, tw_err *err);
+
+/* Index of measure id name in the book, adding it if it is new; -1 when the name is not a
+ * valid id, allocation fails or the book already holds TW_MAX_MEASURES ids. */
+int tw_tariffs_intern(tw_tariff_book *book, const char *name);
+
+/* Rate (fraction) of one layer, (imposer, measure, sector) for target, on day t counting
+ * entries announced on or before known_by; 0 when no rate entry of the layer is active. */
+double tw_tariffs_layer_rate(const tw_tariff_book *book, int imposer, int target, int measure,
+                             int sector, tw_day t, tw_day known_by);
 
 /* Effective rates (fractions) on day t counting only entries announced on or before
  * known_by (TW_DAY_NEVER: all). Diagonal (imposer == target) entries are 0. */

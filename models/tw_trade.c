@@ -21,7 +21,11 @@ static const char *const tw__outcome_names[TW_NOUT] = {
     "cn_share_of_us_imports_end_pct", "welfare_us_end_pct",  "welfare_cn_end_pct",
     "welfare_eu_end_pct",        "welfare_row_end_pct",
     "re_us_vehicles_first_loss_day", "re_us_vehicles_peak_loss_pct", "re_us_shortage_days",
-    "gdp_loss_us_usd_bn",        "gdp_loss_eu_usd_bn"};
+    "gdp_loss_us_usd_bn",        "gdp_loss_eu_usd_bn",
+    /* governments and events: one contiguous block */
+    "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
+    "deal_before_truce_end", "truce_extended", "snap_back", "breach_accused", "us_vehicle_halt",
+    "gdp_loss_cn_usd_bn", "court_struck_ieepa", "third_party_retaliated"};
 
 static tw_status tw__load(const tw_cfg_node *root, void **params, tw_err *err) {
     tw_trade_params *p;
@@ -50,6 +54,7 @@ static void tw__free_state(void *vs) {
     tw_firms_free(s);
     tw_re_free(s);
     tw_controls_free(&s->controls);
+    tw_gov_free(s);
     free(s);
 }
 
@@ -71,27 +76,68 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     tw_status st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(s, err);
     if (st == TW_OK) st = tw_re_create(s, err);
+    if (st == TW_OK) st = tw_gov_create(s, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
     }
+    s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
+    tw_trade_rates_today(s, 0, true);
+    memcpy(s->tau0, *s->tau, sizeof s->tau0);
     tw_firms_init(s);
     tw_re_init(s);
     *state = s;
     return TW_OK;
 }
 
+void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
+    const tw_trade_params *p = s->p;
+    if (!s->own_rates) {
+        s->tau = &p->tau_now[d];
+        s->tau_exp = &p->tau_exp[d];
+        return;
+    }
+    /* The replicate's governments changed its book: resolve it for today. Rates move only
+     * on an entry's effective or end day, and the expected maximum also when an entry is
+     * announced or one of those days enters the horizon, so other days reuse the previous
+     * day's tables (exactly: nothing they depend on has changed). */
+    tw_day day = p->start + (tw_day)d;
+    int64_t h = (int64_t)day + p->fl_horizon;
+    bool now_stale = s->dirty_now || (s->now_day != day && s->now_day != day - 1);
+    bool exp_stale = s->dirty_exp || s->exp_day != day - 1;
+    for (size_t k = 0; k < s->book.n && !(now_stale && exp_stale); k++) {
+        const tw_tariff *e = &s->book.items[k];
+        if (s->now_day != day && (e->effective == day || e->end == day)) now_stale = true;
+        if (e->effective == day || e->end == day || e->announced == day || e->effective == h ||
+            e->end == h)
+            exp_stale = true;
+    }
+    if (now_stale) tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, s->tau_own);
+    s->now_day = day;
+    s->dirty_now = false;
+    s->tau = (const tw_rate_table *)&s->tau_own;
+    if (!exp) return;
+    if (exp_stale) tw_tariffs_expected_max(&s->book, day, p->fl_horizon, s->tau_exp_own);
+    s->exp_day = day;
+    s->dirty_exp = false;
+    s->tau_exp = (const tw_rate_table *)&s->tau_exp_own;
+}
+
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_trade_state *s = vs;
     const tw_trade_params *p = s->p;
-    (void)day;
     if ((int)d >= p->ndays) return tw_err_set(err, TW_ERUNTIME, "day %u beyond the run", d);
     s->day_index = d;
+    if (s->gov != NULL) {
+        tw_status st = tw_gov_begin_day(s, day, d, err);
+        if (st != TW_OK) return st;
+    }
+    tw_trade_rates_today(s, d, true);
     double pbar_lag[TW_NCELL];
     memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
     tw_firms_prepare_day(s, d);
     tw_firms_step(s, d);
-    const tw_rate_table *tau = &p->tau_now[d];
+    const tw_rate_table *tau = s->tau;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
@@ -112,10 +158,17 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
         }
     tw_re_step(s, d);
     tw_outcomes_update(s);
+    if (s->gov != NULL) tw_gov_end_day(s, d);
     return TW_OK;
 }
 
 static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }
+
+static const tw_event *tw__events(const void *vs, size_t *n) {
+    const tw_trade_state *s = vs;
+    *n = s->gov != NULL ? s->gov->n_log : 0;
+    return s->gov != NULL ? s->gov->log : NULL;
+}
 
 static void tw__outcomes(const void *vs, double *out) {
     const tw_trade_state *s = vs;
@@ -136,4 +189,5 @@ const tw_model tw_trade_model = {
     .outcomes = tw__outcomes,
     .free_state = tw__free_state,
     .state_bytes = tw__state_bytes,
+    .events = tw__events,
 };

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "tw_controls.h"
+#include "tw_gov.h"
 #include "tw_model.h"
 #include "tw_rare_earths.h"
 #include "tw_tariffs.h"
@@ -33,6 +34,8 @@ enum {
     TW_PURPOSE_RE_INIT = 3, /* rare-earth firms: cover and starting stock */
     TW_PURPOSE_RE_DAY = 4   /* rare-earth firms: licence approval draws */
 };
+/* Government agents and events (tw_gov.h). */
+enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
 
 /* What a series measures; see tw_indicators.c for definitions and units. */
 typedef enum {
@@ -57,6 +60,9 @@ typedef enum {
     TW_IND_RE_REGIME,        /* regime code toward the region (0 open .. 3 halt) */
     TW_IND_OUTPUT_LOSS,      /* percent of the sector's potential output lost */
     TW_IND_GDP,              /* percent change against the baseline */
+    TW_IND_TRUCE_ACTIVE,
+    TW_IND_GOV_PAIN,
+    TW_IND_STRATEGY_STATE,
     TW_NIND
 } tw_indicator;
 
@@ -82,6 +88,19 @@ enum {
     TW_OUT_RE_SHORTAGE_DAYS_US,  /* days with US vehicle loss above the threshold */
     TW_OUT_GDP_LOSS_US,          /* cumulative US GDP lost to shortages, USD bn */
     TW_OUT_GDP_LOSS_EU,          /* the same for the EU */
+    /* governments and events (tw_gov.c) */
+    TW_OUT_DAYS_IN_TRUCE,
+    TW_OUT_ESCALATIONS,
+    TW_OUT_FIRST_CALL_DAY,
+    TW_OUT_CALL_BEFORE_TRUCE_END,
+    TW_OUT_DEAL_BEFORE_TRUCE_END,
+    TW_OUT_TRUCE_EXTENDED,
+    TW_OUT_SNAP_BACK,
+    TW_OUT_BREACH_ACCUSED,
+    TW_OUT_US_VEHICLE_HALT,
+    TW_OUT_GDP_LOSS_CN,
+    TW_OUT_COURT_STRUCK,
+    TW_OUT_THIRD_PARTY_RETALIATED,
     TW_NOUT
 };
 
@@ -102,6 +121,7 @@ typedef struct {
     tw_control_book controls; /* the scenario's export controls */
     tw_re_params re;          /* rare-earth firms (tw_rare_earths.c) */
     char data_dir[4096];      /* the calibration folder in use */
+    tw_events_params gov;     /* government agents and events (gov.enabled: any) */
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
@@ -166,6 +186,17 @@ typedef struct {
     double output_loss[TW_NREG][TW_NSEC]; /* share of the sector's potential output lost today, 0..1 */
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
     tw_re_state re;                      /* rare-earth firms */
+    /* this replicate's tariffs: the scenario's book plus what its governments and events
+     * add. Until the book first changes, today's rates are the precomputed tables. */
+    tw_tariff_book book;      /* empty unless gov.enabled */
+    bool own_rates;           /* the book has changed: rates are resolved from it daily */
+    bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
+    tw_day now_day, exp_day;  /* the days tau_own and tau_exp_own hold */
+    const tw_rate_table *tau;     /* today's effective rates */
+    const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
+    tw_rate_table tau_own, tau_exp_own;
+    tw_rate_table tau0;       /* the first day's rates, base of the price indices */
+    tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* running outcomes */
     double out[TW_NOUT];
 } tw_trade_state;
@@ -210,4 +241,34 @@ void tw_re_step(tw_trade_state *s, uint32_t d);
 size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
 /* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
 double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
+/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
+void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
+
+/* tw_gov.c: agents, pain and outcomes */
+tw_status tw_gov_create(tw_trade_state *s, tw_err *err); /* NULL s->gov without gov.enabled */
+void tw_gov_free(tw_trade_state *s);
+/* Before the firms step: events, then the decisions due today (they read yesterday's pain). */
+tw_status tw_gov_begin_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
+/* After the flows: pain and outcomes. */
+void tw_gov_end_day(tw_trade_state *s, uint32_t d);
+/* Shared with tw_events.c. */
+tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor_name,
+                     const char *event, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+double tw_gov_uniform(const tw_trade_state *s, uint32_t d, uint64_t event);
+double tw_gov_lever(const tw_trade_state *s, int r, tw_day t, tw_day known_by);
+tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
+                           tw_day effective, tw_day end, tw_err *err);
+int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t);
+tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
+                            tw_day effective, tw_err *err);
+tw_status tw_gov_add_tariff(tw_trade_state *s, const tw_tariff *t, tw_err *err);
+void tw_gov_agreed_change(tw_trade_state *s, tw_day day);
+double tw_gov_combined_pain(const tw_trade_state *s);
+
+/* tw_events.c: leader calls, truces, compliance, court, third parties (one day). */
+tw_status tw_events_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
 #endif

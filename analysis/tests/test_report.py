@@ -213,7 +213,7 @@ def expected_run_charts(summary, replicates):
     charts += [i for i in FUTURE_INDICATORS if i in set(summary["indicator"])]
     charts.append("welfare")
     outcomes = [c for c in replicates.columns if c not in ("replicate", "seed")]
-    binary = [c for c in outcomes if replicates[c].isin([0, 1]).all()]
+    binary = [c for c in outcomes if replicates[c].dropna().isin([0, 1]).all()]
     # report.py puts at most MAX_GRID = 12 histograms on a page and numbers the pages
     # (outcome_histograms_1, _2, ...) when there is more than one.
     pages = math.ceil((len(outcomes) - len(binary)) / 12)
@@ -233,11 +233,15 @@ def check_outcomes_table(test, parser, replicates):
         from scipy import stats
     except ImportError:
         stats = None
-    n = len(replicates)
     for c in outcomes:
-        v = replicates[c]
+        # NaN marks a replicate where the outcome did not happen; n counts the others.
+        v = replicates[c].dropna()
+        n = len(v)
         row = rows[c]
         test.assertEqual(row["n"][0], str(n))
+        if n == 0:
+            test.assertEqual(row["interval"][0], "never happened")
+            continue
         test.assertEqual(row["mean"][0], FMT % v.mean(), c)
         test.assertEqual(float(row["mean"][1]), float(v.mean()), c)
         test.assertEqual(row["sd"][0], FMT % v.std(), c)
@@ -603,7 +607,7 @@ class TestOtherOutputs(ReportChecks):
         rep["shortage"] = 0
         d = partial_copy("future", replace={
             "summary.csv": small.to_csv(index=False, float_format="%.10g").encode(),
-            "replicates.csv": rep.to_csv(index=False, float_format="%.10g").encode()})
+            "replicates.csv": rep.to_csv(index=False, float_format="%.10g", na_rep="nan").encode()})
         proc = report(d)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         charts = expected_run_charts(small, rep)

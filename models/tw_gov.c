@@ -1,0 +1,470 @@
+/* tw_gov.c - government agents: what they observe, their strategies, their pain.
+ *
+ * Observation. Each agent watches its partner's trade-weighted tariff on it (fixed 2024
+ * customs weights) and the partner's export-control regime on it. A change counts as the
+ * partner's move unless it took effect on a day the events mark as agreed (a truce
+ * starting, ending or being extended, a court ruling): an agent does not retaliate for
+ * the snap-back both sides signed up to. One notch of the export-control regime (open,
+ * licensing, slow_roll, halt) counts as control_move_pct points of tariff.
+ *
+ * Strategies, for a partner move m at a decision (|m| under threshold_pct is no move):
+ *   scripted        never acts (its scripted entries are its policy);
+ *   tit_for_tat     moves its lever by m, up or down (an echo);
+ *   proportional    moves it by factor * m;
+ *   generous        as tit_for_tat, but forgives an escalation with probability forgive;
+ *   grim_trigger    holds until the first escalation, then raises its lever to its cap (or
+ *                   by max(m, step) without one) and never lowers it again;
+ *   pain_threshold  while its pain is under its resolve it answers escalations in kind and,
+ *                   once it accuses the partner of a breach, escalates by step; above its
+ *                   resolve it answers only de-escalations and seeks a deal (which the
+ *                   events read: a holdout under its resolve lowers the chance of a deal);
+ *   best_response   sets its lever to the level that maximises its own real income at
+ *                   long-run CES shares, every other rate given (tw__best_level).
+ * Every strategy respects its cap ("we will ignore further increases") and floor. An agent
+ * that accuses its partner of breaching a truce also snaps back to its pre-truce level with
+ * probability snapback_prob at each decision. A government with control_lever tightens its
+ * export controls on the partner one notch when it escalates and loosens one when it
+ * de-escalates.
+ *
+ * Pain, in percent of the region's GDP (a "GDP-equivalent" loss), from the latest day:
+ *   w_gdp      * max(0, -gdp_pct)                                  GDP loss
+ *   w_price    * 100 * max(0, sum_s E0_s (P_s / P0_s - 1)) / GDP    extra cost of the base
+ *                                                                  basket at today's prices
+ *   w_shortage * 100 * sum_s E0_s output_loss_s / GDP              output lost to shortages
+ *                                                                  (absorption as the size)
+ *   w_exports  * 100 * max(0, X0 - X) / GDP                        export losses
+ * Each weight defaults to 1, so the index is a plain sum of losses in GDP points; a weight
+ * says how much more (or less) a government minds one of them.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_trade_internal.h"
+
+static const tw_gov_params *tw__gp(const tw_trade_state *s, int r) { return &s->p->gov.gov[r]; }
+
+double tw_gov_uniform(const tw_trade_state *s, uint32_t d, uint64_t event) {
+    uint32_t w[4];
+    tw_rng_words(s->key, d, event, TW_PURPOSE_EVENT, 0, w);
+    return tw_u01d(w[0], w[1]);
+}
+
+tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor_name,
+                     const char *event, const char *fmt, ...) {
+    tw_gov_world *g = s->gov;
+    if (g->n_log == g->cap_log) {
+        size_t cap = g->cap_log < 32 ? 32 : 2 * g->cap_log;
+        tw_event *log = realloc(g->log, cap * sizeof *log);
+        if (log == NULL) return TW_ENOMEM;
+        g->log = log;
+        g->cap_log = cap;
+    }
+    tw_event *e = &g->log[g->n_log++];
+    memset(e, 0, sizeof *e);
+    e->date = day;
+    snprintf(e->actor, sizeof e->actor, "%s", actor >= 0 ? tw_region_names[actor] : actor_name);
+    snprintf(e->event, sizeof e->event, "%s", event);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+    va_end(ap);
+    return TW_OK;
+}
+
+tw_status tw_gov_add_tariff(tw_trade_state *s, const tw_tariff *t, tw_err *err) {
+    s->own_rates = s->dirty_now = s->dirty_exp = true;
+    return tw_tariffs_add(&s->book, t, err);
+}
+
+void tw_gov_agreed_change(tw_trade_state *s, tw_day day) {
+    tw_gov_world *g = s->gov;
+    int cap = (int)(sizeof g->agreed_change / sizeof g->agreed_change[0]);
+    /* The list only needs days still to come; drop those past when it fills up. */
+    if (g->n_agreed == cap) {
+        int k = 0;
+        for (int i = 0; i < g->n_agreed; i++)
+            if (g->agreed_change[i] >= day) g->agreed_change[k++] = g->agreed_change[i];
+        g->n_agreed = k;
+    }
+    if (g->n_agreed < cap) g->agreed_change[g->n_agreed++] = day;
+}
+
+static bool tw__agreed(const tw_gov_world *g, tw_day day) {
+    for (int i = 0; i < g->n_agreed; i++)
+        if (g->agreed_change[i] == day) return true;
+    return false;
+}
+
+double tw_gov_lever(const tw_trade_state *s, int r, tw_day t, tw_day known_by) {
+    const tw_gov_agent *a = &s->gov->ag[r];
+    return tw_tariffs_layer_rate(&s->book, r, tw__gp(s, r)->partner, a->measure,
+                                 tw__gp(s, r)->lever_sector, t, known_by);
+}
+
+tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
+                           tw_day effective, tw_day end, tw_err *err) {
+    const tw_gov_params *gp = tw__gp(s, r);
+    const tw_gov_agent *a = &s->gov->ag[r];
+    tw_tariff t;
+    memset(&t, 0, sizeof t);
+    t.measure = a->measure;
+    t.imposer = r;
+    t.target = gp->partner;
+    memcpy(t.sectors, gp->sectors, sizeof t.sectors);
+    t.has_rate = true;
+    t.rate = rate;
+    t.coverage = 1.0;
+    t.authority = a->authority;
+    t.announced = announced;
+    t.effective = effective;
+    t.end = end;
+    memcpy(t.not_on, gp->not_on, sizeof t.not_on);
+    t.n_not_on = gp->n_not_on;
+    return tw_gov_add_tariff(s, &t, err);
+}
+
+int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t) {
+    const tw_control *c = tw_controls_at(&s->controls, t, exporter, dest, TW_CTRL_GOOD_RE);
+    return c != NULL ? (int)c->regime : TW_CTRL_OPEN;
+}
+
+tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
+                            tw_day effective, tw_err *err) {
+    tw_control c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.id, sizeof c.id, "gov_%s", tw_region_names[r]);
+    c.exporter = r;
+    c.dest = tw__gp(s, r)->partner;
+    c.good = TW_CTRL_GOOD_RE;
+    c.regime = (tw_ctrl_regime)regime;
+    c.slow_roll_factor = regime == TW_CTRL_SLOW_ROLL ? tw__gp(s, r)->slow_roll_factor : 1.0;
+    c.announced = announced;
+    c.effective = effective;
+    c.end = TW_DAY_NEVER;
+    return tw_controls_add(&s->controls, &c, err);
+}
+
+double tw_gov_combined_pain(const tw_trade_state *s) {
+    double sum = 0.0;
+    for (int r = 0; r < TW_NREG; r++)
+        if (tw__gp(s, r)->active) sum += s->gov->ag[r].pain;
+    return sum;
+}
+
+/* The partner's trade-weighted rate on r today. */
+static double tw__partner_rate(const tw_trade_state *s, int r) {
+    return tw_trade_weighted_rate(s->p, *s->tau, tw__gp(s, r)->partner, r, TW_ALL);
+}
+
+tw_status tw_gov_create(tw_trade_state *s, tw_err *err) {
+    const tw_events_params *ep = &s->p->gov;
+    s->gov = NULL;
+    if (!ep->enabled) return TW_OK;
+    tw_status st = tw_tariffs_copy(&s->book, &s->p->book, err);
+    if (st != TW_OK) return st;
+    tw_gov_world *g = calloc(1, sizeof *g);
+    gsl_rng *rng = tw_rng_gsl_alloc(s->key, 0, 0, TW_PURPOSE_GOV);
+    if (g == NULL || rng == NULL) {
+        free(g);
+        if (rng != NULL) gsl_rng_free(rng);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    s->gov = g;
+    /* One restart of the stream per slot: adding a parameter never shifts the others. */
+#define TW__DRAW(slot, dist) (gsl_rng_set(rng, (unsigned long)(slot)), tw_dist_draw(&(dist), rng))
+    g->call_base = TW__DRAW(TW_SLOT_CALL_BASE, ep->call_base);
+    g->call_slope = TW__DRAW(TW_SLOT_CALL_SLOPE, ep->call_slope);
+    g->deal_base = TW__DRAW(TW_SLOT_DEAL_BASE, ep->deal_base);
+    g->deal_slope = TW__DRAW(TW_SLOT_DEAL_SLOPE, ep->deal_slope);
+    g->ext_base = TW__DRAW(TW_SLOT_EXT_BASE, ep->ext_base);
+    g->ext_slope = TW__DRAW(TW_SLOT_EXT_SLOPE, ep->ext_slope);
+    g->strike_prob = TW__DRAW(TW_SLOT_STRIKE, ep->strike_prob);
+    g->reimpose_prob = TW__DRAW(TW_SLOT_REIMPOSE, ep->reimpose_prob);
+    g->court_day = TW_DAY_NEVER;
+    if (ep->court) {
+        gsl_rng_set(rng, TW_SLOT_COURT_DAY);
+        g->court_day = ep->court_from +
+                       (tw_day)gsl_rng_uniform_int(rng, (unsigned long)(ep->court_to - ep->court_from + 1));
+    }
+    for (int r = 0; r < TW_NREG; r++) {
+        const tw_gov_params *gp = &ep->gov[r];
+        tw_gov_agent *a = &g->ag[r];
+        a->resolve = TW__DRAW(TW_SLOT_RESOLVE + r, gp->resolve);
+        a->forgive = TW__DRAW(TW_SLOT_FORGIVE + r, gp->forgive);
+        a->snapback = TW__DRAW(TW_SLOT_SNAPBACK + r, gp->snapback);
+        a->measure = gp->measure;
+        a->authority = gp->authority;
+        a->cap = gp->cap;
+    }
+    for (int k = 0; k < ep->n_third; k++) g->third_prob[k] = TW__DRAW(TW_SLOT_THIRD + k, ep->third[k].prob);
+#undef TW__DRAW
+    gsl_rng_free(rng);
+    g->first_call = NAN;
+    g->last_call = TW_DAY_NEVER;
+    g->reimpose_due = TW_DAY_NEVER;
+    g->first_truce_until = TW_DAY_NEVER;
+    return TW_OK;
+}
+
+void tw_gov_free(tw_trade_state *s) {
+    if (s->gov != NULL) free(s->gov->log);
+    free(s->gov);
+    s->gov = NULL;
+    tw_tariffs_free(&s->book);
+}
+
+/* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
+static tw_status tw__notch(tw_trade_state *s, int r, int dir, tw_day day, tw_err *err) {
+    const tw_gov_params *gp = tw__gp(s, r);
+    int now = tw_gov_regime(s, r, gp->partner, day + gp->delay);
+    int next = now + dir;
+    if (next < TW_CTRL_OPEN || next >= TW_NCTRL) return TW_OK;
+    tw_status st = tw_gov_set_regime(s, r, next, day, day + gp->delay, err);
+    if (st != TW_OK) return st;
+    char d[TW_DATE_STRLEN];
+    return tw_gov_log(s, day, r, NULL, dir > 0 ? "tighten_controls" : "loosen_controls",
+                      "rare-earth exports to %s: %s from %s", tw_region_names[gp->partner],
+                      tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
+}
+
+/* Real income of r (the model's ACR welfare index with tariff revenue rebated, as a
+ * factor on the first day's) at the rates tau, with its buyers at their long-run CES
+ * shares: lambda_o = beta_o p_o^(1 - sigma) / sum_k beta_k p_k^(1 - sigma), spending fixed
+ * (the Cobb-Douglas upper tier). */
+static double tw__welfare(const tw_trade_state *s, int r, const tw_rate_table tau) {
+    const tw_trade_params *p = s->p;
+    double goods = 0.0, rev = 0.0, rev0 = 0.0, logp = 0.0;
+    for (int sec = 0; sec < TW_NSEC; sec++) goods += p->e0[r * TW_NSEC + sec];
+    double gdp = p->world.gdp[r], total = gdp > goods ? gdp : goods;
+    for (int sec = 0; sec < TW_NSEC; sec++) {
+        int c = r * TW_NSEC + sec;
+        double w[TW_NREG], sum = 0.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            double t = o == r ? 0.0 : tau[r][o][sec];
+            w[o] = p->beta[c][o] * pow(1.0 + p->pass_through * t, 1.0 - p->sigma[sec]);
+            sum += w[o];
+        }
+        for (int o = 0; o < TW_NREG; o++) {
+            if (o == r) continue;
+            double t = tau[r][o][sec], t0 = s->tau0[r][o][sec];
+            rev += t * p->e0[c] * (w[o] / sum) / (1.0 + t);
+            rev0 += t0 * p->e0[c] * p->base_share[c][o] / (1.0 + t0);
+        }
+        logp += p->e0[c] / total / (p->sigma[sec] - 1.0) * log((w[r] / sum) / p->base_share[c][r]);
+    }
+    return (1.0 + (rev - rev0) / gdp) * exp(-logp);
+}
+
+/* best_response: the lever level, on a grid from the floor to max_pct (and the cap), that
+ * maximises r's own real income with every other rate as it will stand when the decision
+ * takes effect. Producer prices are fixed in this model, so what a tariff can win is the
+ * share of it that foreign exporters absorb (1 - pass_through) against the loss from
+ * buying dearer; the partner's own tariff does not change that trade-off, so this is the
+ * one-shot Nash tariff (zero with full pass-through). */
+static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *best, tw_err *err) {
+    const tw_gov_params *gp = tw__gp(s, r);
+    tw_day eff = day + gp->delay;
+    double top = fmin(gp->br_max, s->gov->ag[r].cap), best_w = -INFINITY;
+    tw_rate_table tau;
+    *best = gp->floor_rate;
+    /* Each candidate is an entry on top of the book, resolved and taken off again. */
+    size_t n = s->book.n;
+    for (double level = gp->floor_rate; level <= top + 1e-12; level += gp->br_grid) {
+        tw_status st = tw_gov_set_lever(s, r, level, day, eff, TW_DAY_NEVER, err);
+        if (st != TW_OK) return st;
+        tw_tariffs_rates(&s->book, eff, TW_DAY_NEVER, tau);
+        s->book.n = n;
+        double w = tw__welfare(s, r, (const double(*)[TW_NREG][TW_NSEC])tau);
+        if (w > best_w + 1e-15) {
+            best_w = w;
+            *best = level;
+        }
+    }
+    return TW_OK;
+}
+
+static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw_err *err) {
+    const tw_gov_params *gp = tw__gp(s, r);
+    tw_gov_world *g = s->gov;
+    tw_gov_agent *a = &g->ag[r];
+    double x = tw__partner_rate(s, r);
+    int reg = tw_gov_regime(s, gp->partner, r, day);
+    double move = (x - a->ref_partner) - a->partner_drift +
+                  gp->control_move * (double)(reg - a->ref_regime - a->regime_drift);
+    a->ref_partner = x;
+    a->ref_regime = reg;
+    a->partner_drift = 0.0;
+    a->regime_drift = 0;
+    if (gp->strategy == TW_STRAT_SCRIPTED) return TW_OK;
+    bool up = move > gp->threshold, down = move < -gp->threshold;
+    double lever = tw_gov_lever(s, r, day + gp->delay, day);
+    double target = lever;
+    const char *why = "partner escalated";
+    switch (gp->strategy) {
+    case TW_STRAT_SCRIPTED: break;
+    case TW_STRAT_TIT_FOR_TAT:
+        if (up || down) target = lever + move;
+        break;
+    case TW_STRAT_PROPORTIONAL:
+        if (up || down) target = lever + gp->factor * move;
+        break;
+    case TW_STRAT_GENEROUS:
+        if (down) target = lever + move;
+        if (up) {
+            if (tw_gov_uniform(s, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
+                tw_status st = tw_gov_log(s, day, r, NULL, "forgive", "lets a %.1f-point rise by %s pass",
+                                          100.0 * move, tw_region_names[gp->partner]);
+                if (st != TW_OK) return tw_err_set(err, st, "out of memory");
+            } else {
+                target = lever + move;
+            }
+        }
+        break;
+    case TW_STRAT_GRIM_TRIGGER:
+        if (up && !a->triggered) {
+            a->triggered = true;
+            target = isfinite(a->cap) ? a->cap : lever + fmax(move, gp->step);
+            why = "trigger pulled";
+        } else if (up) {
+            target = lever + move;
+        }
+        break;
+    case TW_STRAT_BEST_RESPONSE: {
+        tw_status st = tw__best_level(s, r, day, &target, err);
+        if (st != TW_OK) return st;
+        why = "best response";
+        break;
+    }
+    case TW_STRAT_PAIN_THRESHOLD:
+        if (a->pain < a->resolve) {
+            if (up) target = lever + move;
+            if (a->accusing) {
+                target = fmax(target, lever + gp->step);
+                why = "partner in breach";
+            }
+        } else if (down) {
+            target = lever + move;
+        }
+        break;
+    case TW_NSTRAT: break;
+    }
+    /* A breach accusation may end the truce from this side: back to the pre-truce level. */
+    if (a->accusing && g->truce && !isnan(s->p->gov.level[r]) &&
+        tw_gov_uniform(s, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback && g->snap_level[r] > target) {
+        target = g->snap_level[r];
+        why = "snaps back over the partner's breach";
+    }
+    if (target > lever && lever >= a->cap - 1e-12) {
+        a->state = TW_GSTATE_HOLD;
+        return tw_gov_log(s, day, r, NULL, "ignore", "at its cap of %.1f%%: ignores a %.1f-point rise",
+                          100.0 * a->cap, 100.0 * move) == TW_OK
+                   ? TW_OK
+                   : tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    if (target > lever) target = fmin(target, fmax(a->cap, lever));
+    if (target < lever) target = fmax(target, fmin(gp->floor_rate, lever));
+    if (a->triggered && target < lever) target = lever; /* grim trigger never forgives */
+    bool seeking = gp->strategy == TW_STRAT_PAIN_THRESHOLD && a->pain >= a->resolve;
+    a->state = a->triggered ? TW_GSTATE_TRIGGERED : (seeking ? TW_GSTATE_SEEK_DEAL : TW_GSTATE_HOLD);
+    if (fabs(target - lever) < 1e-9) return TW_OK;
+    tw_day eff = day + gp->delay;
+    tw_status st = tw_gov_set_lever(s, r, target, day, eff, TW_DAY_NEVER, err);
+    if (st != TW_OK) return st;
+    char ds[TW_DATE_STRLEN];
+    bool raise = target > lever;
+    if (raise) {
+        g->escalations += 1.0;
+        if (!a->triggered) a->state = TW_GSTATE_ESCALATE;
+    } else if (!seeking) {
+        a->state = TW_GSTATE_DEESCALATE;
+    }
+    st = tw_gov_log(s, day, r, NULL, raise ? "escalate" : "deescalate",
+                    "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
+                    s->book.names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
+                    100.0 * target, tw_date_format(eff, ds),
+                    raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why : "partner de-escalated",
+                    100.0 * move);
+    if (st != TW_OK) return tw_err_set(err, st, "out of memory");
+    if (gp->control_lever) return tw__notch(s, r, raise ? 1 : -1, day, err);
+    return TW_OK;
+}
+
+tw_status tw_gov_begin_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err) {
+    tw_gov_world *g = s->gov;
+    const tw_events_params *ep = &s->p->gov;
+    tw_status st = tw_events_day(s, day, d, err);
+    if (st != TW_OK) return st;
+    tw_trade_rates_today(s, d, false);
+    bool agreed = tw__agreed(g, day);
+    for (int r = 0; r < TW_NREG; r++) {
+        const tw_gov_params *gp = &ep->gov[r];
+        if (!gp->active) continue;
+        tw_gov_agent *a = &g->ag[r];
+        double x = tw__partner_rate(s, r);
+        int reg = tw_gov_regime(s, gp->partner, r, day);
+        if (d == 0) {
+            a->partner_prev = x;
+            a->regime_prev = reg;
+        }
+        if (day < gp->first_decision || d == 0) {
+            /* What happened before the agent starts deciding is history, not a move. */
+            a->ref_partner = x;
+            a->ref_regime = reg;
+            a->partner_drift = 0.0;
+            a->regime_drift = 0;
+        }
+        if (agreed) {
+            a->partner_drift += x - a->partner_prev;
+            a->regime_drift += reg - a->regime_prev;
+        }
+        a->partner_prev = x;
+        a->regime_prev = reg;
+        if (day >= gp->first_decision && (day - gp->first_decision) % gp->cadence == 0)
+            if ((st = tw__decide(s, r, day, d, err)) != TW_OK) return st;
+    }
+    return TW_OK;
+}
+
+/* Pain of region r from today's flows (see the file comment). */
+static double tw__pain(const tw_trade_state *s, int r) {
+    const tw_trade_params *p = s->p;
+    const tw_gov_params *gp = tw__gp(s, r);
+    double gdp = p->world.gdp[r], price = 0.0, short_ = 0.0, x = 0.0;
+    for (int sec = 0; sec < TW_NSEC; sec++) {
+        int c = r * TW_NSEC + sec;
+        price += p->e0[c] * (s->pbar[c] / s->pbar0[c] - 1.0);
+        short_ += p->e0[c] * s->output_loss[r][sec];
+        for (int i = 0; i < TW_NREG; i++)
+            if (i != r) x += s->customs[r][i][sec];
+    }
+    return gp->w_gdp * fmax(0.0, -s->gdp_pct[r]) + gp->w_price * 100.0 * fmax(0.0, price) / gdp +
+           gp->w_shortage * 100.0 * short_ / gdp +
+           gp->w_exports * 100.0 * fmax(0.0, s->gov->exports0[r] - x) / gdp;
+}
+
+void tw_gov_end_day(tw_trade_state *s, uint32_t d) {
+    tw_gov_world *g = s->gov;
+    if (d == 0)
+        for (int r = 0; r < TW_NREG; r++) {
+            g->exports0[r] = 0.0;
+            for (int i = 0; i < TW_NREG; i++)
+                for (int sec = 0; sec < TW_NSEC; sec++)
+                    if (i != r) g->exports0[r] += s->customs[r][i][sec];
+        }
+    for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = tw__pain(s, r);
+    if (g->truce) g->days_truce += 1.0;
+    double *out = s->out;
+    out[TW_OUT_DAYS_IN_TRUCE] = g->days_truce;
+    out[TW_OUT_ESCALATIONS] = g->escalations;
+    out[TW_OUT_FIRST_CALL_DAY] = g->first_call;
+    out[TW_OUT_CALL_BEFORE_TRUCE_END] = g->call_before_end;
+    out[TW_OUT_DEAL_BEFORE_TRUCE_END] = g->deal_before_end;
+    out[TW_OUT_TRUCE_EXTENDED] = g->extended;
+    out[TW_OUT_SNAP_BACK] = g->snapped;
+    out[TW_OUT_BREACH_ACCUSED] = g->accused;
+    out[TW_OUT_COURT_STRUCK] = g->struck;
+    out[TW_OUT_THIRD_PARTY_RETALIATED] = g->third_hit;
+}

@@ -1,0 +1,215 @@
+/* tw_gov.h - government agents, negotiation events and their parameters.
+ *
+ * Not API: only models/ includes it (and the model's own tests).
+ *
+ * A government agent per region (those listed under `governments:`) decides on a cadence
+ * from what it observes: the partner's measures against it (the partner's trade-weighted
+ * tariff on it, plus one export-control notch counted as `control_move_pct` points), its
+ * own pain (tw_gov_pain below), the truce in force and the partner's compliance with it.
+ * Its strategy turns that into a new level of its lever (one tariff measure on its
+ * partner) and, for a government with an export-control lever, a tighter or looser
+ * regime. A decision on day t is announced on t and takes effect on t + delay_days, so
+ * firms front-load announced increases as they do for scripted ones.
+ *
+ * Events (tw_events.c): leader calls, truces and their expiry, compliance and breach
+ * accusations, a court ruling on the IEEPA tariffs and third-party retaliation. Every
+ * decision and event appends to the replicate's event log.
+ *
+ * Uncertain parameters are tw_dist values drawn once per replicate from the replicate's
+ * own stream (purpose TW_PURPOSE_GOV, one counter per parameter slot), so that Monte Carlo
+ * explores them and a replicate's draws do not depend on the thread that runs it. Daily
+ * chance events use purpose TW_PURPOSE_EVENT keyed by (day, event id).
+ *
+ * Thread-safety: parameters are read-only after load; a tw_gov_world belongs to one
+ * replicate's state.
+ */
+#ifndef TW_GOV_H
+#define TW_GOV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "tw_config.h"
+#include "tw_controls.h"
+#include "tw_model.h"
+#include "tw_tariffs.h"
+#include "tw_world.h"
+
+/* A parameter that may be uncertain: drawn once per replicate. */
+typedef enum { TW_DIST_FIXED, TW_DIST_UNIFORM, TW_DIST_NORMAL, TW_DIST_BETA, TW_DIST_LOGNORMAL,
+               TW_NDIST } tw_dist_kind;
+typedef struct {
+    tw_dist_kind kind;
+    double a, b;   /* fixed: value; uniform: lo, hi; normal: mean, sd; beta: a, b;
+                    * lognormal: mu, sigma of the log */
+    double lo, hi; /* the parameter's range: draws are clamped into it */
+} tw_dist;
+
+/* Read map[key] as a number or a {dist: ..., ...} map; the range [lo, hi] checks fixed
+ * values and distribution bounds and clamps draws. Absent: fixed def. */
+tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, double lo, double hi,
+                       tw_dist *out, tw_err *err);
+/* One draw (r: the replicate's parameter stream). */
+double tw_dist_draw(const tw_dist *d, gsl_rng *r);
+
+typedef enum {
+    TW_STRAT_SCRIPTED,
+    TW_STRAT_TIT_FOR_TAT,
+    TW_STRAT_PROPORTIONAL,
+    TW_STRAT_GENEROUS,
+    TW_STRAT_GRIM_TRIGGER,
+    TW_STRAT_PAIN_THRESHOLD,
+    TW_STRAT_BEST_RESPONSE,
+    TW_NSTRAT
+} tw_strategy;
+extern const char *const tw_strategy_names[TW_NSTRAT + 1];
+
+/* strategy_state series: what the agent did at its latest decision. */
+enum { TW_GSTATE_HOLD = 0, TW_GSTATE_ESCALATE = 1, TW_GSTATE_DEESCALATE = 2,
+       TW_GSTATE_SEEK_DEAL = 3, TW_GSTATE_TRIGGERED = 4 };
+
+typedef struct {
+    bool active;
+    tw_strategy strategy;
+    int partner;               /* region the lever targets and whose moves are watched */
+    int cadence;               /* days between decisions */
+    int delay;                 /* days from a decision to its effect */
+    tw_day first_decision;
+    int measure;               /* lever: measure index in the params' tariff book */
+    int authority;
+    bool sectors[TW_NSEC];
+    int not_on[TW_MAX_NOT_ON], n_not_on;
+    int lever_sector;          /* first sector of the lever, where its level is read */
+    double cap;                /* highest lever rate, fraction (INFINITY: none) */
+    double floor_rate;         /* lowest lever rate it will cut to, fraction */
+    double factor;             /* proportional: response per unit of partner move */
+    double threshold;          /* smallest partner move that counts, fraction */
+    double step;               /* pain_threshold: escalation step, fraction */
+    double br_grid;            /* best_response: spacing of the levels it compares, fraction */
+    double br_max;             /* best_response: highest level it considers, fraction */
+    double control_move;       /* partner move counted per export-control notch, fraction */
+    bool control_lever;        /* tightens its own export controls on the partner */
+    double slow_roll_factor;   /* approval hazard multiplier when it slow-rolls */
+    tw_dist resolve;           /* pain_threshold: pain (GDP-equivalent %) it tolerates */
+    tw_dist forgive;           /* generous: probability of not answering an escalation */
+    tw_dist snapback;          /* per decision, after accusing a breach: chance it snaps back */
+    double snapback_level;     /* lever rate it snaps back to, fraction; NAN: the pre-truce level */
+    double w_gdp, w_price, w_shortage, w_exports; /* pain weights (see tw_gov_pain) */
+} tw_gov_params;
+
+#define TW_MAX_CALL_DATES 16
+#define TW_MAX_THIRD 8
+
+typedef struct {
+    int actor;                 /* retaliating region */
+    int watch_imposer;         /* region whose measure it watches */
+    int watch_measure;         /* measure index */
+    int watch_sector;
+    double trigger;            /* watched layer rate (on the actor) above which it acts, fraction */
+    tw_dist prob;              /* probability it retaliates once triggered */
+    int delay;
+    int measure;               /* its retaliation measure */
+    bool sectors[TW_NSEC];
+    double rate, coverage;     /* fraction, share */
+} tw_third_params;
+
+typedef struct {
+    bool enabled;              /* any government, event or third party configured */
+    tw_gov_params gov[TW_NREG];
+    /* leader calls */
+    tw_day call_dates[TW_MAX_CALL_DATES];
+    int n_call_dates;
+    tw_dist call_base;         /* hazard per day with no pain */
+    tw_dist call_slope;        /* extra hazard per day per point of combined pain */
+    tw_day call_from;          /* first day a hazard call can happen */
+    int call_cooldown;         /* days after a call before the next hazard call */
+    tw_dist deal_base, deal_slope; /* P(deal | call) = base + slope * combined pain */
+    double holdout;            /* factor on P(deal) per pain_threshold agent under its resolve */
+    /* truces */
+    bool truce_in_force;
+    tw_day truce_since, truce_until;
+    int truce_days;            /* length of a new truce */
+    int extension_days;
+    double level[TW_NREG];     /* agreed lever rate per region, fraction; NAN: none */
+    int commit_regime[TW_NREG]; /* most restrictive export-control regime allowed; -1: none */
+    tw_dist ext_base, ext_slope; /* P(extension at expiry) = base + slope * combined pain */
+    double breach_penalty;     /* P(extension) is multiplied by 1 - this after a breach accusation */
+    int breach_window;         /* days of compliance averaged */
+    double breach_shortfall;   /* mean shortfall over the window that triggers an accusation */
+    /* court ruling on the IEEPA tariffs */
+    bool court;
+    tw_day court_from, court_to;
+    tw_dist strike_prob, reimpose_prob;
+    int reimpose_delay;
+    double reimpose_cap;       /* fraction; the substitute authority's ceiling */
+    int reimpose_authority;
+    int reimpose_measure;      /* measure index of the substitute tariff */
+    /* third parties */
+    tw_third_params third[TW_MAX_THIRD];
+    int n_third;
+    double vehicle_halt_loss;  /* output loss share of US vehicles that counts as a halt */
+} tw_events_params;
+
+/* Read `governments:`, `events:` and `third_parties:`; measure ids are interned into book
+ * (the scenario's). */
+tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
+                             tw_events_params *ep, tw_err *err);
+
+/* Counters of the daily chance draws (purpose TW_PURPOSE_EVENT, agent = event id) and of
+ * the per-replicate parameter draws (purpose TW_PURPOSE_GOV, agent = slot). */
+enum { TW_EV_CALL = 0, TW_EV_DEAL = 1, TW_EV_EXTEND = 2, TW_EV_STRIKE = 3, TW_EV_REIMPOSE = 4,
+       TW_EV_FORGIVE = 10, TW_EV_SNAPBACK = 20, TW_EV_THIRD = 30 };
+enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEAL_SLOPE,
+       TW_SLOT_EXT_BASE, TW_SLOT_EXT_SLOPE, TW_SLOT_STRIKE, TW_SLOT_REIMPOSE, TW_SLOT_COURT_DAY,
+       TW_SLOT_RESOLVE = 10, TW_SLOT_FORGIVE = 20, TW_SLOT_SNAPBACK = 30, TW_SLOT_THIRD = 40 };
+
+/* One agent's replicate state. */
+typedef struct {
+    double resolve, forgive, snapback; /* this replicate's draws */
+    double ref_partner;        /* partner's rate on it, net of agreed changes, at the last decision */
+    double partner_prev;       /* partner's rate on it yesterday */
+    double partner_drift;      /* agreed (truce, court) changes since the last decision */
+    int ref_regime;            /* partner's export-control regime on it at the last decision */
+    int regime_prev;           /* partner's regime on it yesterday */
+    int regime_drift;          /* agreed regime changes since the last decision */
+    int measure, authority;    /* its lever now (the court may move it to another authority) */
+    double cap;                /* its cap now, fraction */
+    int state;                 /* TW_GSTATE_* */
+    bool triggered;            /* grim trigger pulled */
+    bool accusing;             /* accuses the partner of breaching the truce */
+    double pain;               /* GDP-equivalent percent, from the latest day */
+} tw_gov_agent;
+
+typedef struct tw_gov_world {
+    tw_gov_agent ag[TW_NREG];
+    double exports0[TW_NREG];  /* USD bn / year on the first day */
+    /* draws */
+    double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
+    double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
+    tw_day court_day;
+    /* truce */
+    bool truce;
+    tw_day truce_from;         /* first day the agreed levels apply */
+    tw_day truce_until;
+    tw_day first_truce_until;  /* expiry of the first truce as agreed; TW_DAY_NEVER if none */
+    double snap_level[TW_NREG]; /* lever rate each side returns to when the truce ends */
+    double shortfall[366];     /* ring of daily compliance shortfall, 0..1 */
+    int n_short;
+    bool breach;               /* a breach accusation is outstanding */
+    tw_day last_call;
+    tw_day agreed_change[64];  /* days on which truce/court changes take effect */
+    int n_agreed;
+    bool third_done[TW_MAX_THIRD];
+    tw_day third_due[TW_MAX_THIRD];
+    tw_day reimpose_due;
+    /* outcomes */
+    double days_truce, escalations, first_call;
+    bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit;
+    /* the event log */
+    tw_event *log;
+    size_t n_log, cap_log;
+} tw_gov_world;
+
+#endif

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""End-to-end: the event log of the default scenario (geneva-truce.yaml) read back with
+pandas and checked against replicates.csv.
+
+events.csv has the columns replicate,date,actor,event,detail, one row per event in the
+order they happened within each replicate. Checks:
+  - every replicate starts with the scripted truce in force on 2025-05-14;
+  - the first leader_call of a replicate falls on start + first_leader_call_day, and a
+    replicate whose first_leader_call_day is NaN has no call;
+  - a breach_accusation by the US exists exactly where breach_accused is 1;
+  - the number of escalate rows equals the escalations outcome;
+  - a truce_extended row exists exactly where truce_extended is 1;
+  - dates lie within the run and do not decrease within a replicate;
+  - the same seed gives the same log at 1 and 2 threads.
+
+Run by CTest as py/test_policy_events with TW_BIN (the program) and TW_SOURCE_DIR.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import pandas as pd
+
+TW_BIN = os.environ.get("TW_BIN", "")
+TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SCENARIO = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
+START, END = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")
+NREP = 4
+
+
+def run(out, threads):
+    proc = subprocess.run([TW_BIN, "run", SCENARIO, "-n", str(NREP), "-t", str(threads), "-o", out,
+                           "--set", "firms.per_cell=200", "--quiet"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=300)
+    if proc.returncode != 0:
+        raise AssertionError(f"tradewar exit {proc.returncode}: {proc.stderr}")
+
+
+class GenevaEvents(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="tw_events_")
+        cls.out = os.path.join(cls.tmp, "g")
+        run(cls.out, 2)
+        cls.ev = pd.read_csv(os.path.join(cls.out, "events.csv"), dtype={"detail": str},
+                             keep_default_na=False)
+        cls.ev["date"] = pd.to_datetime(cls.ev["date"], format="%Y-%m-%d")
+        cls.reps = pd.read_csv(os.path.join(cls.out, "replicates.csv"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def rows(self, rep, event=None):
+        r = self.ev[self.ev.replicate == rep]
+        return r if event is None else r[r.event == event]
+
+    def test_columns(self):
+        self.assertEqual(list(self.ev.columns), ["replicate", "date", "actor", "event", "detail"])
+        self.assertEqual(sorted(self.ev.replicate.unique()), list(range(NREP)))
+
+    def test_truce_in_force_first(self):
+        for rep in range(NREP):
+            first = self.rows(rep).iloc[0]
+            self.assertEqual((first.event, first.actor), ("truce_in_force", "leaders"))
+            self.assertEqual(first.date, pd.Timestamp("2025-05-14"))
+
+    def test_first_call_matches_outcome(self):
+        for rep in range(NREP):
+            day = self.reps.loc[self.reps.replicate == rep, "first_leader_call_day"].iloc[0]
+            calls = self.rows(rep, "leader_call")
+            if pd.isna(day):
+                self.assertEqual(len(calls), 0)
+            else:
+                self.assertEqual(calls.date.iloc[0], START + pd.Timedelta(days=int(day)))
+
+    def test_breach_escalations_extensions_match_outcomes(self):
+        for rep in range(NREP):
+            out = self.reps[self.reps.replicate == rep].iloc[0]
+            accused = self.rows(rep, "breach_accusation")
+            self.assertEqual(len(accused) > 0, out.breach_accused == 1)
+            self.assertTrue((accused.actor == "US").all())
+            self.assertEqual(len(self.rows(rep, "escalate")), out.escalations)
+            self.assertEqual(len(self.rows(rep, "truce_extended")) > 0, out.truce_extended == 1)
+
+    def test_dates_in_run_and_ordered(self):
+        self.assertTrue(((self.ev.date >= START) & (self.ev.date <= END)).all())
+        for rep in range(NREP):
+            self.assertTrue(self.rows(rep).date.is_monotonic_increasing)
+
+    def test_same_log_at_one_thread(self):
+        out1 = os.path.join(self.tmp, "g1")
+        run(out1, 1)
+        with open(os.path.join(self.out, "events.csv"), "rb") as a, \
+                open(os.path.join(out1, "events.csv"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,376 @@
+/* test_events.c - negotiation and other events through the model interface: leader-call
+ * times against their hazard, truce expiry and extension on the exact day, a truce agreed
+ * at a call, breach accusations and snap-back, the court ruling on the IEEPA layers,
+ * third-party retaliation, and the event log's order and reproducibility.
+ */
+#include "gov_sim.h"
+
+/* --- leader calls by hazard ----------------------------------------------------------- */
+
+/* With a constant hazard h a day and no pain, the first call falls on day k (counted from
+ * 0) with P(T <= k) = 1 - exp(-h (k + 1)). 1000 replicates; the Kolmogorov-Smirnov
+ * distance between their empirical distribution and this one must stay under 1.95 /
+ * sqrt(n) = 0.062, the 0.1% critical value (conservative for a discrete law: a false
+ * alarm less than once in a thousand runs). Replicates without a call by the last day
+ * count as T > 119. The mean of min(T, 120) is checked too, within 4 standard errors. */
+Test(calls, first_call_times_follow_the_hazard) {
+    const double h = 0.05;
+    const int n = 1000, days = 120;
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30")
+             "events:\n  leader_calls: {hazard_per_day: 0.05, pain_slope: 0, cooldown_days: 1000}\n");
+    cr_assert_eq(g.p->ndays, days);
+    int count[121] = {0};
+    double sum = 0.0;
+    for (int r = 0; r < n; r++) {
+        tw_trade_state *s = gov_run(&g, 2025, (uint32_t)r, 1, -1, NULL, NULL);
+        double t = s->gov->first_call;
+        int k = isnan(t) ? days : (int)t;
+        cr_assert_eq(gov_count(s, "leaders", "leader_call"), k < days ? 1 : 0);
+        count[k]++;
+        sum += k;
+        tw_trade_model.free_state(s);
+    }
+    gov_unload(&g);
+    double cum = 0.0, dmax = 0.0;
+    for (int k = 0; k < days; k++) {
+        cum += count[k];
+        double f = 1.0 - exp(-h * (k + 1));
+        dmax = fmax(dmax, fabs(cum / n - f));
+    }
+    cr_assert(dmax < 1.95 / sqrt(n), "KS distance %g", dmax);
+    /* E[min(T, 120)] = sum_{k=0}^{119} P(T > k) = sum exp(-h (k + 1)). */
+    double mean = 0.0, m2 = 0.0;
+    for (int k = 0; k < days; k++) mean += exp(-h * (k + 1));
+    for (int k = 0; k < days; k++) m2 += (2.0 * k + 1.0) * exp(-h * (k + 1)); /* E[min^2] */
+    double sd = sqrt(m2 - mean * mean);
+    cr_assert(fabs(sum / n - mean) < 4.0 * sd / sqrt(n), "mean %g, expected %g (sd %g)", sum / n, mean, sd);
+}
+
+Test(calls, scheduled_calls_happen_on_their_dates) {
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-02-28")
+             "events:\n  leader_calls: {dates: [2025-01-20, 2025-02-03]}\n  deal: {base: 0}\n");
+    tw_trade_state *s = gov_run(&g, 1, 0, 1, -1, NULL, NULL);
+    cr_assert_eq(gov_count(s, "leaders", "leader_call"), 2);
+    cr_assert_eq(gov_first(s, "leader_call"), gov_date("2025-01-20"));
+    cr_assert_eq(s->out[TW_OUT_FIRST_CALL_DAY], 19.0);
+    gov_finish(s, &g);
+}
+
+/* --- truces ---------------------------------------------------------------------------- */
+
+/* US 50% and China 40% before a truce at 10% each from 10 January to 1 March. */
+#define TRUCE_TARIFFS                                                                         \
+    "tariffs:\n"                                                                              \
+    "  - {measure: recip, imposer: US, target: CN, rate: 50, effective: 2024-12-01}\n"        \
+    "  - {measure: recip, imposer: US, target: CN, rate: 10, effective: 2025-01-10, end: 2025-03-01}\n" \
+    "  - {measure: counter, imposer: CN, target: US, rate: 40, effective: 2024-12-01}\n"      \
+    "  - {measure: counter, imposer: CN, target: US, rate: 10, effective: 2025-01-10, end: 2025-03-01}\n"
+
+/* Two rates tracked day by day: (imposer, target, sector) of each in `which`. */
+typedef struct {
+    int which[2][3];
+    double v[2][120];
+} levels;
+
+/* US on China's vehicles and China on US agriculture. */
+#define PAIR_LEVELS {{{TW_US, TW_CN, TW_VEHICLES}, {TW_CN, TW_US, TW_AGRICULTURE}}, {{0}}}
+
+static void record(const tw_trade_state *s, int d, void *ctx) {
+    levels *l = ctx;
+    for (int k = 0; k < 2; k++) l->v[k][d] = gov_rate(s, l->which[k][0], l->which[k][1], l->which[k][2]);
+}
+
+static tw_trade_state *run_truce(const char *extension, levels *l, gov_scn *g) {
+    char y[4096];
+    snprintf(y, sizeof y,
+             GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS
+             "governments:\n  US: {measure: recip}\n  CN: {measure: counter}\n"
+             "events:\n  truce:\n    in_force: {since: 2025-01-10, until: 2025-03-01}\n"
+             "    levels: {US: 10, CN: 10}\n    extension_days: 30\n    extension: {base: %s}\n",
+             extension);
+    gov_load(g, y);
+    return gov_run(g, 3, 0, 1, -1, record, l);
+}
+
+static void expect_level(const levels *l, int from, int to, double a, double b) {
+    for (int d = from; d < to; d++) {
+        cr_assert(fabs(l->v[0][d] - a) < 1e-9, "day %d: %.12g, expected %g", d, l->v[0][d], a);
+        cr_assert(fabs(l->v[1][d] - b) < 1e-9, "day %d: %.12g, expected %g", d, l->v[1][d], b);
+    }
+}
+
+Test(truce, expiry_restores_the_pre_truce_measures_on_the_exact_day) {
+    levels l = PAIR_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_truce("0", &l, &g);
+    int until = (int)(gov_date("2025-03-01") - g.p->start); /* day 59 */
+    expect_level(&l, 0, 9, 50, 40);
+    expect_level(&l, 9, until, 10, 10);
+    expect_level(&l, until, g.p->ndays, 50, 40);
+    cr_assert_eq(gov_first(s, "snap_back"), gov_date("2025-03-01"));
+    cr_assert_eq(gov_count(s, NULL, "truce_extended"), 0);
+    cr_assert_eq(s->out[TW_OUT_SNAP_BACK], 1.0);
+    cr_assert_eq(s->out[TW_OUT_TRUCE_EXTENDED], 0.0);
+    cr_assert_eq(s->out[TW_OUT_DAYS_IN_TRUCE], 50.0); /* 10 January to 28 February */
+    gov_finish(s, &g);
+}
+
+Test(truce, an_extension_keeps_the_agreed_levels_past_expiry) {
+    levels l = PAIR_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_truce("1", &l, &g);
+    expect_level(&l, 9, g.p->ndays, 10, 10);
+    /* Extended on 1 March to 31 March, then to 30 April. */
+    cr_assert_eq(gov_first(s, "truce_extended"), gov_date("2025-03-01"));
+    cr_assert_eq(gov_count(s, NULL, "truce_extended"), 3);
+    cr_assert_eq(gov_count(s, NULL, "snap_back"), 0);
+    cr_assert_eq(s->out[TW_OUT_TRUCE_EXTENDED], 1.0);
+    gov_finish(s, &g);
+}
+
+Test(truce, a_deal_at_a_call_starts_a_truce_for_its_duration) {
+    gov_scn g;
+    levels l = PAIR_LEVELS;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30")
+             "tariffs:\n"
+             "  - {measure: recip, imposer: US, target: CN, rate: 50, effective: 2024-12-01}\n"
+             "  - {measure: counter, imposer: CN, target: US, rate: 40, effective: 2024-12-01}\n"
+             "governments:\n  US: {measure: recip, delay_days: 7}\n  CN: {measure: counter, delay_days: 3}\n"
+             "events:\n  leader_calls: {dates: [2025-01-15]}\n  deal: {base: 1}\n"
+             "  truce: {levels: {US: 10, CN: 10}, duration_days: 30, extension: {base: 0}}\n");
+    tw_trade_state *s = gov_run(&g, 3, 0, 1, -1, record, &l);
+    /* Agreed on 15 January, in force from 22 January (the longer delay) for 30 days. */
+    expect_level(&l, 0, 21, 50, 40);
+    expect_level(&l, 21, 51, 10, 10);
+    expect_level(&l, 51, g.p->ndays, 50, 40);
+    cr_assert_eq(gov_first(s, "truce"), gov_date("2025-01-15"));
+    cr_assert_eq(gov_first(s, "snap_back"), gov_date("2025-02-21"));
+    cr_assert_eq(s->out[TW_OUT_DAYS_IN_TRUCE], 37.0); /* agreed 15 January to 20 February */
+    gov_finish(s, &g);
+}
+
+/* --- compliance and breach ------------------------------------------------------------ */
+
+static tw_trade_state *run_breach(const char *regime, const char *us_extra, levels *l, gov_scn *g) {
+    char y[4096];
+    snprintf(y, sizeof y,
+             GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS
+             "export_controls:\n"
+             "  - {id: re, exporter: CN, destination: US, regime: %s, slow_roll_factor: 0.25, "
+             "effective: 2024-12-01}\n"
+             "governments:\n  US: {strategy: tit_for_tat, measure: recip, threshold_pct: 100%s}\n"
+             "  CN: {measure: counter}\n"
+             "events:\n  truce:\n    in_force: {since: 2025-01-10, until: 2025-03-01}\n"
+             "    levels: {US: 10, CN: 10}\n    commitments: {CN: licensing}\n"
+             "    breach: {window_days: 5, shortfall: 0.5}\n    extension: {base: 0}\n",
+             regime, us_extra);
+    gov_load(g, y);
+    return gov_run(g, 3, 0, 1, -1, record, l);
+}
+
+Test(breach, persistent_shortfall_brings_an_accusation_after_the_window) {
+    levels l = PAIR_LEVELS;
+    gov_scn g;
+    /* Slow-rolling at 0.25 of the pace is a shortfall of 0.75 every truce day. */
+    tw_trade_state *s = run_breach("slow_roll", "", &l, &g);
+    cr_assert_eq(gov_first(s, "breach_accusation"), gov_date("2025-01-14"));
+    cr_assert_eq(gov_count(s, "US", "breach_accusation"), 1);
+    cr_assert_eq(s->out[TW_OUT_BREACH_ACCUSED], 1.0);
+    gov_finish(s, &g);
+    /* Licensing at the statutory pace keeps the commitment: no accusation. */
+    s = run_breach("licensing", "", &l, &g);
+    cr_assert_eq(gov_count(s, NULL, "breach_accusation"), 0);
+    gov_finish(s, &g);
+}
+
+Test(breach, an_accuser_may_snap_back_and_end_the_truce) {
+    levels l = PAIR_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_breach("slow_roll", ", snapback_prob: 1, delay_days: 7", &l, &g);
+    /* Accused on 14 January; the next weekly decision (15 January) restores 50% from
+     * 22 January, which breaks the truce that day. China's level stays scripted. */
+    int from = (int)(gov_date("2025-01-22") - g.p->start);
+    expect_level(&l, 9, from, 10, 10);
+    for (int d = from; d < g.p->ndays; d++) cr_assert(fabs(l.v[0][d] - 50.0) < 1e-9, "day %d: %g", d, l.v[0][d]);
+    cr_assert_eq(gov_first(s, "truce_broken"), gov_date("2025-01-22"));
+    cr_assert_eq(s->out[TW_OUT_ESCALATIONS], 1.0);
+    gov_finish(s, &g);
+}
+
+/* --- the court ------------------------------------------------------------------------- */
+
+#define COURT_TARIFFS                                                                         \
+    "tariffs:\n"                                                                              \
+    "  - {measure: fent, imposer: US, target: CN, rate: 20, authority: IEEPA, effective: 2024-12-01}\n" \
+    "  - {measure: recip, imposer: US, target: CN, rate: 10, authority: IEEPA, effective: 2024-12-01}\n" \
+    "  - {measure: steel, imposer: US, target: CN, sectors: [metals], rate: 25, authority: S232, effective: 2024-12-01}\n" \
+    "  - {measure: s301, imposer: US, target: CN, rate: 7.5, authority: S301, effective: 2024-12-01}\n" \
+    "  - {measure: later, imposer: US, target: CN, rate: 5, authority: IEEPA, effective: 2025-03-01}\n"
+
+static tw_trade_state *run_court(const char *court, levels *l, gov_scn *g) {
+    char y[4096];
+    snprintf(y, sizeof y, GOV_HEAD("2025-01-01", "2025-03-31") COURT_TARIFFS "events:\n  court: %s\n",
+             court);
+    gov_load(g, y);
+    return gov_run(g, 3, 0, 1, -1, record, l);
+}
+
+/* US on China's metals and machinery. */
+#define COURT_LEVELS {{{TW_US, TW_CN, TW_METALS}, {TW_US, TW_CN, TW_MACHINERY}}, {{0}}}
+
+Test(court, a_strike_removes_the_ieepa_layers_and_leaves_232_and_301) {
+    levels c = COURT_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_court("{from: 2025-02-01, strike_prob: 1}", &c, &g);
+    int ruling = (int)(gov_date("2025-02-01") - g.p->start);
+    expect_level(&c, 0, ruling, 62.5, 37.5);          /* 20 + 10 (+ 25) + 7.5 */
+    expect_level(&c, ruling, g.p->ndays, 32.5, 7.5); /* Section 232 and 301 only */
+    /* An IEEPA entry due after the ruling (5% from 1 March) never applies. */
+    cr_assert_eq(gov_first(s, "ruling"), gov_date("2025-02-01"));
+    cr_assert_eq(s->out[TW_OUT_COURT_STRUCK], 1.0);
+    gov_finish(s, &g);
+}
+
+Test(court, reimposition_follows_under_another_authority_up_to_its_cap) {
+    levels c = COURT_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_court(
+        "{from: 2025-02-01, strike_prob: 1, reimpose: {prob: 1, delay_days: 10, cap_pct: 15, measure: s122}}",
+        &c, &g);
+    int ruling = (int)(gov_date("2025-02-01") - g.p->start);
+    expect_level(&c, ruling, ruling + 10, 32.5, 7.5);
+    expect_level(&c, ruling + 10, g.p->ndays, 47.5, 22.5); /* + min(30, 15) */
+    cr_assert_eq(gov_count(s, "US", "reimpose"), 1);
+    gov_finish(s, &g);
+}
+
+Test(court, a_ruling_that_upholds_changes_nothing) {
+    levels c = COURT_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_court("{from: 2025-02-01, strike_prob: 0}", &c, &g);
+    int later = (int)(gov_date("2025-03-01") - g.p->start);
+    expect_level(&c, 0, later, 62.5, 37.5);
+    expect_level(&c, later, g.p->ndays, 67.5, 42.5);
+    cr_assert_eq(s->out[TW_OUT_COURT_STRUCK], 0.0);
+    cr_assert_eq(gov_count(s, "court", "ruling"), 1);
+    cr_assert_eq(s->own_rates, false); /* the fast path: the book never changed */
+    gov_finish(s, &g);
+}
+
+/* --- third parties --------------------------------------------------------------------- */
+
+static void record_eu(const tw_trade_state *s, int d, void *ctx) {
+    ((double *)ctx)[d] = gov_rate(s, TW_EU, TW_US, TW_AGRICULTURE);
+}
+
+static tw_trade_state *run_third(const char *prob, double eu[59], gov_scn *g) {
+    char y[4096];
+    snprintf(y, sizeof y,
+             GOV_HEAD("2025-01-01", "2025-02-28")
+             "tariffs:\n"
+             "  - {measure: s232, imposer: US, target: ALL, sectors: [metals], rate: 25, effective: 2024-12-01}\n"
+             "  - {measure: s232, imposer: US, target: ALL, sectors: [metals], rate: 50, "
+             "announced: 2025-01-20, effective: 2025-02-01}\n"
+             "third_parties:\n"
+             "  - {actor: EU, watch: {imposer: US, measure: s232, sector: metals}, trigger_pct: 25,\n"
+             "     prob: %s, delay_days: 10, measure: rebalancing, sectors: [agriculture], rate: 25,\n"
+             "     coverage: 0.5}\n",
+             prob);
+    gov_load(g, y);
+    return gov_run(g, 3, 0, 1, -1, record_eu, eu);
+}
+
+Test(third_party, the_eu_retaliates_against_steel_at_50_after_its_delay) {
+    double eu[59];
+    gov_scn g;
+    tw_trade_state *s = run_third("1", eu, &g);
+    int hit = (int)(gov_date("2025-02-11") - g.p->start);
+    for (int d = 0; d < g.p->ndays; d++)
+        cr_assert(fabs(eu[d] - (d < hit ? 0.0 : 12.5)) < 1e-9, "day %d: %g", d, eu[d]);
+    cr_assert_eq(gov_first(s, "retaliation"), gov_date("2025-02-01"));
+    cr_assert_eq(s->out[TW_OUT_THIRD_PARTY_RETALIATED], 1.0);
+    gov_finish(s, &g);
+    s = run_third("0", eu, &g);
+    for (int d = 0; d < g.p->ndays; d++) cr_assert(eu[d] == 0.0);
+    cr_assert_eq(gov_count(s, "EU", "no_retaliation"), 1);
+    gov_finish(s, &g);
+}
+
+/* --- the log --------------------------------------------------------------------------- */
+
+/* The default scenario: its log is in date order, starts with the truce in force, and is
+ * the same bytes whether the replicate's firms run on 1 or 2 threads. */
+Test(log, the_geneva_log_is_ordered_and_the_same_at_any_thread_count) {
+    tw_err err;
+    gov_scn g;
+    tw_status st = tw_cfg_load(TW_SOURCE_DIR "/scenarios/geneva-truce.yaml", &g.cfg, &err);
+    cr_assert_eq(st, TW_OK, "%s", err.msg);
+    cr_assert_eq(tw_cfg_set(g.cfg, "firms.per_cell=50", &err), TW_OK, "%s", err.msg);
+    void *params;
+    cr_assert_eq(tw_trade_model.load(tw_cfg_root(g.cfg), &params, &err), TW_OK, "%s", err.msg);
+    g.p = params;
+    for (uint32_t rep = 0; rep < 3; rep++) {
+        tw_trade_state *a = gov_run(&g, 20250101, rep, 1, -1, NULL, NULL);
+        tw_trade_state *b = gov_run(&g, 20250101, rep, 2, -1, NULL, NULL);
+        size_t na, nb;
+        const tw_event *ea = tw_trade_model.events(a, &na), *eb = tw_trade_model.events(b, &nb);
+        cr_assert_eq(na, nb);
+        cr_assert(na >= 2);
+        cr_assert(memcmp(ea, eb, na * sizeof *ea) == 0, "logs differ in replicate %u", rep);
+        cr_assert_str_eq(ea[0].event, "truce_in_force");
+        cr_assert_eq(ea[0].date, gov_date("2025-05-14"));
+        for (size_t i = 1; i < na; i++) cr_assert(ea[i].date >= ea[i - 1].date);
+        tw_trade_model.free_state(a);
+        tw_trade_model.free_state(b);
+    }
+    gov_unload(&g);
+}
+
+/* A scenario without governments or events logs nothing and keeps the fast path. */
+Test(log, a_scripted_scenario_has_no_log) {
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-01-31") TRUCE_TARIFFS);
+    tw_trade_state *s = gov_run(&g, 1, 0, 1, -1, NULL, NULL);
+    size_t n = 1;
+    cr_assert_null(tw_trade_model.events(s, &n));
+    cr_assert_eq(n, 0);
+    cr_assert_null(s->gov);
+    cr_assert(isnan(s->out[TW_OUT_FIRST_CALL_DAY]));
+    gov_finish(s, &g);
+}
+
+/* Once a replicate's book changes, its rates are resolved from it and reused on days when
+ * nothing they depend on changes: every day they must equal a fresh resolution of the
+ * book (the tit-for-tat spiral changes the book every week). */
+typedef struct {
+    int checked;
+} fresh_ctx;
+
+static void check_fresh(const tw_trade_state *s, int d, void *ctx) {
+    if (!s->own_rates) return;
+    tw_rate_table now, ex;
+    tw_day day = s->p->start + d;
+    tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, now);
+    tw_tariffs_expected_max(&s->book, day, s->p->fl_horizon, ex);
+    cr_assert(memcmp(now, *s->tau, sizeof now) == 0, "day %d: rates differ", d);
+    cr_assert(memcmp(ex, *s->tau_exp, sizeof ex) == 0, "day %d: expected rates differ", d);
+    ((fresh_ctx *)ctx)->checked++;
+}
+
+Test(log, reused_rates_equal_a_fresh_resolution_every_day) {
+    tw_err err;
+    gov_scn g;
+    cr_assert_eq(tw_cfg_load(TW_SOURCE_DIR "/scenarios/tit-for-tat-spiral.yaml", &g.cfg, &err), TW_OK,
+                 "%s", err.msg);
+    cr_assert_eq(tw_cfg_set(g.cfg, "firms.per_cell=20", &err), TW_OK, "%s", err.msg);
+    void *params;
+    cr_assert_eq(tw_trade_model.load(tw_cfg_root(g.cfg), &params, &err), TW_OK, "%s", err.msg);
+    g.p = params;
+    fresh_ctx c = {0};
+    tw_trade_state *s = gov_run(&g, 20250101, 0, 1, -1, check_fresh, &c);
+    cr_assert(c.checked > 150, "only %d days on the replicate's own book", c.checked);
+    cr_assert(gov_count(s, NULL, "escalate") >= 10);
+    gov_finish(s, &g);
+}
