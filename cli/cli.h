@@ -2,6 +2,7 @@
 #ifndef TW_CLI_H
 #define TW_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -62,6 +63,10 @@ tw_status tw_cli_load(const tw_cli_args *a, const char *path, tw_cli_scenario *s
 void tw_cli_scenario_free(tw_cli_scenario *sc);
 /* The thread count of a run: -t, else OMP_NUM_THREADS or all cores, capped. */
 int tw_cli_threads(const tw_cli_args *a);
+
+/* The signal (SIGINT, SIGTERM) that asked the program to stop, or 0. Long loops check it
+ * between chunks and agree on it across ranks. */
+extern volatile sig_atomic_t tw_cli_stop_signal;
 
 /* tradewar compare A B: paired replicates on common random numbers. */
 tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err);

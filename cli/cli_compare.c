@@ -182,6 +182,11 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
             }
         }
         st = tw_mpi_agree(st, err);
+        int stop = tw_cli_stop_signal != 0;
+        if (st == TW_OK) st = tw_mpi_agree(tw_mpi_max_int(&stop, err), err);
+        if (st == TW_OK && stop && r0 + cn < n_rep)
+            st = tw_err_set(err, TW_ERUNTIME, "compare: stopped by a signal after %zu of %zu "
+                                              "replicates; nothing written", r0 + cn, n_rep);
     }
     tw_chunk_clear(&ca);
     tw_chunk_clear(&cb);

@@ -137,8 +137,8 @@ static tw_status tw__result_hash(const char *dir, uint64_t *h, tw_err *err) {
 }
 
 /* SIGINT and SIGTERM ask a batch to stop after the chunk in progress. */
-static volatile sig_atomic_t tw__stop_signal = 0;
-static void tw__on_signal(int sig) { tw__stop_signal = sig; }
+volatile sig_atomic_t tw_cli_stop_signal = 0;
+static void tw__on_signal(int sig) { tw_cli_stop_signal = sig; }
 
 static void tw__progress(size_t done, size_t total, double elapsed, bool final) {
     double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
@@ -213,7 +213,7 @@ static tw_status tw__batch(const tw_cli_scenario *sc, const tw__batch_plan *pl, 
                          tw_batch_done(b));
             last_bar = now;
         }
-        int stop = tw__stop_signal != 0;
+        int stop = tw_cli_stop_signal != 0;
         if ((st = tw_mpi_max_int(&stop, err)) != TW_OK) break;
         int ckpt = pl->checkpoint_every >= 0 && now - last_ckpt >= (double)pl->checkpoint_every;
         if ((st = tw_mpi_bcast(&ckpt, sizeof ckpt, err)) != TW_OK) break;
@@ -223,11 +223,15 @@ static tw_status tw__batch(const tw_cli_scenario *sc, const tw__batch_plan *pl, 
         }
         if (stop && !tw_batch_done(b)) {
             if (rank0 && pl->progress) fputc('\n', stderr);
-            st = tw_err_set(err, TW_ERUNTIME,
-                            "stopped by a signal after %zu of %zu replicates; finish with: "
-                            "tradewar run --resume %s",
-                            tw_batch_completed(b), tw_batch_total(b),
-                            a->resume ? a->resume : (a->outdir ? a->outdir : "DIR"));
+            if (pl->checkpoint_every < 0) /* selfcheck and sweeps keep nothing */
+                st = tw_err_set(err, TW_ERUNTIME, "stopped by a signal after %zu of %zu replicates",
+                                tw_batch_completed(b), tw_batch_total(b));
+            else
+                st = tw_err_set(err, TW_ERUNTIME,
+                                "stopped by a signal after %zu of %zu replicates; finish with: "
+                                "tradewar run --resume %s",
+                                tw_batch_completed(b), tw_batch_total(b),
+                                a->resume ? a->resume : (a->outdir ? a->outdir : "DIR"));
             tw_batch_free(b);
             return st;
         }
@@ -606,7 +610,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
     st = tw__batch(&sc, &pl, &mode, a, &secs, &ran, &b, err);
     if (st != TW_OK) {
         /* A stopped batch keeps DIR.partial for --resume; a failed one leaves nothing. */
-        if (tw__stop_signal != 0)
+        if (tw_cli_stop_signal != 0)
             tw_outdir_keep(od);
         else
             tw_outdir_abort(od);
