@@ -774,9 +774,11 @@ int main(int argc, char **argv) {
     }
     free(rbuf);
     free(rargv);
-    if (st != TW_OK && tw_mpi_rank() == 0)
-        fprintf(stderr, "tradewar: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
     fflush(stdout);
-    tw_mpi_finalize();
+    bool rank0 = tw_mpi_rank() == 0;
+    tw_status fst = tw_mpi_finalize(st == TW_OK ? &err : NULL);
+    if (st == TW_OK) st = fst;
+    if (st != TW_OK && rank0)
+        fprintf(stderr, "tradewar: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
     return st != TW_OK ? tw_exit_code(st) : 0;
 }

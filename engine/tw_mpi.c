@@ -56,18 +56,15 @@ tw_status tw_mpi_init(int *argc, char ***argv, tw_err *err) {
 #endif
 }
 
-void tw_mpi_finalize(void) {
+tw_status tw_mpi_finalize(tw_err *err) {
 #ifdef TW_HAVE_MPI
-    if (tw__active) MPI_Finalize();
-    tw__active = false;
+    if (tw__active) {
+        tw__active = false;
+        return tw__check(MPI_Finalize(), "MPI_Finalize", err);
+    }
 #endif
-}
-
-void tw_mpi_abort(int code) {
-#ifdef TW_HAVE_MPI
-    if (tw__active) MPI_Abort(MPI_COMM_WORLD, code);
-#endif
-    exit(code);
+    (void)err;
+    return TW_OK;
 }
 
 int tw_mpi_rank(void) { return tw__rank; }
