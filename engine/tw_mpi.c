@@ -15,7 +15,9 @@
 #endif
 
 static int tw__rank = 0, tw__size = 1;
-static bool tw__active = false;
+#ifdef TW_HAVE_MPI
+static bool tw__active = false; /* MPI_Init_thread succeeded and MPI_Finalize is due */
+#endif
 
 bool tw_mpi_built(void) {
 #ifdef TW_HAVE_MPI
