@@ -8,8 +8,8 @@
  * two independent batches of the same size; their ratio says how much pairing tightened
  * it. Replicates are run chunk by chunk over threads and ranks (tw_chunk_run_spread) and
  * folded on rank 0 in replicate order, so the files are the same for any thread or rank
- * count. A pair where either value is NaN ("did not happen") is skipped and n says how
- * many pairs were used.
+ * count. A pair where either value is NaN ("did not happen") or infinite is skipped and n
+ * says how many pairs were used.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -33,7 +33,7 @@ typedef struct {
 } tw__pair;
 
 static void tw__pair_add(tw__pair *p, double x, double y) {
-    if (isnan(x) || isnan(y)) return;
+    if (!isfinite(x) || !isfinite(y)) return;
     tw_moments_add(&p->a, x);
     tw_moments_add(&p->b, y);
     tw_moments_add(&p->d, y - x);
@@ -182,6 +182,11 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
             }
         }
         st = tw_mpi_agree(st, err);
+        int stop = tw_cli_stop_signal != 0;
+        if (st == TW_OK) st = tw_mpi_agree(tw_mpi_max_int(&stop, err), err);
+        if (st == TW_OK && stop && r0 + cn < n_rep)
+            st = tw_err_set(err, TW_ERUNTIME, "compare: stopped by a signal after %zu of %zu "
+                                              "replicates; nothing written", r0 + cn, n_rep);
     }
     tw_chunk_clear(&ca);
     tw_chunk_clear(&cb);

@@ -3,7 +3,9 @@
  * Reads like a script of phases: parse the command line, load and validate the
  * scenario, check the output directory, run (timed), write the outputs atomically,
  * report, exit. Only this file prints errors and chooses exit codes (tw_exit_code:
- * 0 success, 2 bad usage or input, 1 runtime failure).
+ * 0 success, 2 bad usage or input, 1 runtime failure). Under MPI every rank runs these
+ * phases together and only rank 0 prints and writes. The batch loop, --selfcheck and
+ * sweeps live in cli_batch.c, `compare` in cli_compare.c.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -26,13 +28,6 @@
 #include "tw_mpi.h"
 #include "tw_runner.h"
 #include "tw_trade.h"
-
-
-static double tw__now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The scenario's name: its `name` key, else the file name without directory and .yaml. */
 static tw_status tw__name(const tw_cfg_node *root, const char *path, char *buf, size_t n,
@@ -144,46 +139,9 @@ static tw_status tw__write_scenario(const char *path, const tw_cfg *cfg, tw_err 
     return tw_afile_commit(f, err);
 }
 
-/* The result hash: FNV-1a 64 over summary.csv, replicates.csv and events.csv. */
-static tw_status tw__result_hash(const char *dir, uint64_t *h, tw_err *err) {
-    static const char *const files[] = {"summary.csv", "replicates.csv", "events.csv"};
-    *h = TW_FNV_OFFSET;
-    char path[8192];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        tw_status st = tw_hash_file(path, h, err);
-        if (st != TW_OK) return st;
-    }
-    return TW_OK;
-}
-
 /* SIGINT and SIGTERM ask a batch to stop after the chunk in progress. */
-static volatile sig_atomic_t tw__stop_signal = 0;
-static void tw__on_signal(int sig) { tw__stop_signal = sig; }
-
-static void tw__progress(size_t done, size_t total, double elapsed, bool final) {
-    double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
-    double eta = rate > 0 ? (double)(total - done) / rate : 0.0;
-    int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
-    char bar[64];
-    for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
-    bar[width] = '\0';
-    fprintf(stderr, "\r[%s] %zu/%zu replicates  %.1f/s  ETA %dm%02ds ", bar, done, total, rate,
-            (int)(eta / 60), (int)eta % 60);
-    if (final) fputc('\n', stderr);
-    fflush(stderr);
-}
-
-typedef struct {
-    const char *dir;   /* directory to write into (exists) */
-    int threads;
-    tw_par_mode mode;
-    int ranks;         /* ranks that work (others idle) */
-    bool resume, progress, trajectories;
-    int64_t checkpoint_every;
-    long until_outcome; /* -1: a fixed number of replicates */
-    double until_halfwidth;
-} tw__batch_plan;
+volatile sig_atomic_t tw_cli_stop_signal = 0;
+static void tw__on_signal(int sig) { tw_cli_stop_signal = sig; }
 
 /* --until OUTCOME:HALFWIDTH against the model's outcome names. */
 static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc, long *k,
@@ -207,60 +165,6 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc
     if (colon[1] == '\0' || *end != '\0' || errno != 0 || !(*hw > 0.0) || isinf(*hw))
         return tw_err_set(err, TW_EUSAGE, "--until: expected a half-width above 0 after ':' (got '%s')",
                           colon + 1);
-    return TW_OK;
-}
-
-/* Run (or finish) a batch into plan->dir on every rank. Returns TW_ERUNTIME with a
- * "stopped" message after a signal, having checkpointed. */
-static tw_status tw__batch(const tw_cli_scenario *sc, const tw__batch_plan *pl, tw_par_mode *mode,
-                           const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
-                           tw_err *err) {
-    tw_batch_opts o = {sc->model, sc->params, &sc->spec, pl->threads, pl->mode, pl->ranks,
-                       pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg),
-                       pl->until_outcome, pl->until_halfwidth};
-    tw_batch *b = NULL;
-    tw_status st = tw_batch_open(&o, &b, err);
-    if (st != TW_OK) return st;
-    *mode = tw_batch_mode(b);
-    double t0 = tw__now(), last_ckpt = t0, last_bar = 0.0;
-    size_t first = tw_batch_completed(b);
-    bool rank0 = tw_mpi_rank() == 0;
-    while (st == TW_OK && !tw_batch_done(b)) {
-        st = tw_batch_step(b, err);
-        if (st != TW_OK) break;
-        double now = tw__now();
-        if (rank0 && pl->progress && (now - last_bar > 0.2 || tw_batch_done(b))) {
-            tw__progress(tw_batch_completed(b) - first, tw_batch_total(b) - first, now - t0,
-                         tw_batch_done(b));
-            last_bar = now;
-        }
-        int stop = tw__stop_signal != 0;
-        if ((st = tw_mpi_max_int(&stop, err)) != TW_OK) break;
-        int ckpt = pl->checkpoint_every >= 0 && now - last_ckpt >= (double)pl->checkpoint_every;
-        if ((st = tw_mpi_bcast(&ckpt, sizeof ckpt, err)) != TW_OK) break;
-        if ((stop || ckpt) && !tw_batch_done(b)) {
-            if ((st = tw_batch_checkpoint(b, err)) != TW_OK) break;
-            last_ckpt = now;
-        }
-        if (stop && !tw_batch_done(b)) {
-            if (rank0 && pl->progress) fputc('\n', stderr);
-            st = tw_err_set(err, TW_ERUNTIME,
-                            "stopped by a signal after %zu of %zu replicates; finish with: "
-                            "tradewar run --resume %s",
-                            tw_batch_completed(b), tw_batch_total(b),
-                            a->resume ? a->resume : (a->outdir ? a->outdir : "DIR"));
-            tw_batch_free(b);
-            return st;
-        }
-    }
-    if (st == TW_OK) st = tw_batch_finish(b, err);
-    *seconds = tw__now() - t0;
-    *ran = tw_batch_completed(b) - first;
-    if (st != TW_OK) {
-        tw_batch_free(b);
-        return st;
-    }
-    *out = b;
     return TW_OK;
 }
 
@@ -389,155 +293,6 @@ tw_status tw_cli_load(const tw_cli_args *a, const char *path, tw_cli_scenario *s
     return st;
 }
 
-/* A sweep: every design point is a batch of its own (the scenario with the point's
- * values set like --set), written to DIR/points/<k>/; then the per-point outcome
- * statistics and the first-order sensitivity indices over the points. Sweeps are not
- * resumable: a stopped sweep leaves nothing. */
-static tw_status tw__run_sweep(const tw_cli_args *a, const tw_cli_scenario *base,
-                               tw_outdir *od, int threads, tw_err *err) {
-    const tw_sweep *sw = base->sweep;
-    bool rank0 = tw_mpi_rank() == 0;
-    size_t no = base->model->n_outcomes(base->params), np = sw->n_points, d = sw->n_params;
-    /* The outcomes named for sensitivity must exist. */
-    size_t n_sel = sw->n_outcomes ? sw->n_outcomes : no;
-    size_t *sel = calloc(n_sel + 1, sizeof *sel);
-    double *y = calloc(np * no + 1, sizeof *y);
-    if (sel == NULL || y == NULL) {
-        free(sel);
-        free(y);
-        return tw_err_set(err, TW_ENOMEM, "out of memory");
-    }
-    tw_status st = TW_OK;
-    for (size_t i = 0; i < n_sel && st == TW_OK; i++) {
-        if (sw->n_outcomes == 0) {
-            sel[i] = i;
-            continue;
-        }
-        size_t k = 0;
-        while (k < no && strcmp(base->model->outcome_name(base->params, k), sw->outcomes[i]) != 0) k++;
-        if (k == no)
-            st = tw_cfg_error(err, tw_cfg_at(sw->outcomes_node, i),
-                              "unknown outcome '%s' (see replicates.csv's columns)", sw->outcomes[i]);
-        sel[i] = k;
-    }
-    char path[8192];
-    tw_afile *fo = NULL;
-    if (st == TW_OK && rank0) {
-        snprintf(path, sizeof path, "%s", tw_outdir_path(od, "points"));
-        if (mkdir(path, 0777) != 0)
-            st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", path, strerror(errno));
-        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sweep_outcomes.csv"), &fo, err);
-        if (st == TW_OK) {
-            fputs("point", tw_afile_fp(fo));
-            for (size_t j = 0; j < d; j++) fprintf(tw_afile_fp(fo), ",%s", sw->p[j].key);
-            fputs(",outcome,n,mean,sd,p05,p50,p95\n", tw_afile_fp(fo));
-        }
-    }
-    st = tw_mpi_agree(st, err);
-    char num[64], sets[TW_SWEEP_MAX_PARAMS][512];
-    for (size_t k = 0; k < np && st == TW_OK; k++) {
-        tw_cli_args pa = *a;
-        for (size_t j = 0; j < d && st == TW_OK; j++) {
-            tw_format_double(num, sizeof num, sw->x[k * d + j]);
-            snprintf(sets[j], sizeof sets[j], "%s=%s", sw->p[j].key, num);
-            if (pa.n_sets == TW_CLI_MAX_SETS)
-                st = tw_err_set(err, TW_EUSAGE, "sweep: too many overrides with --set");
-            else
-                pa.sets[pa.n_sets++] = sets[j];
-        }
-        tw_cli_scenario psc;
-        if (st == TW_OK) st = tw_cli_load(&pa, a->scenario, &psc, err);
-        if (st != TW_OK) break;
-        char dir[8192] = "";
-        if (rank0) {
-            snprintf(dir, sizeof dir, "%s/points/%zu", tw_outdir_staging(od), k);
-            if (mkdir(dir, 0777) != 0)
-                st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
-        }
-        if ((st = tw_mpi_agree(st, err)) == TW_OK) {
-            tw__batch_plan pl = {dir, threads, a->par, tw_mpi_size(), false, false,
-                                 a->trajectories, -1, -1, 0.0};
-            tw_par_mode mode;
-            double secs;
-            size_t ran;
-            tw_batch *b = NULL;
-            st = tw__batch(&psc, &pl, &mode, a, &secs, &ran, &b, err);
-            const tw_batch_stats *bs = st == TW_OK ? tw_batch_get_stats(b) : NULL;
-            if (bs != NULL) {
-                FILE *fp = tw_afile_fp(fo);
-                for (size_t i = 0; i < no; i++) {
-                    tw_summary sm;
-                    tw_sketch_summary(&bs->outcomes[i], &sm);
-                    y[k * no + i] = sm.mean;
-                    fprintf(fp, "%zu", k);
-                    for (size_t j = 0; j < d; j++) {
-                        tw_format_double(num, sizeof num, sw->x[k * d + j]);
-                        fprintf(fp, ",%s", num);
-                    }
-                    fprintf(fp, ",%s,%llu", base->model->outcome_name(base->params, i),
-                            (unsigned long long)bs->outcomes[i].n);
-                    double v[5] = {sm.mean, sm.sd, sm.q[0], sm.q[1], sm.q[2]};
-                    for (int q = 0; q < 5; q++) {
-                        tw_format_double(num, sizeof num, v[q]);
-                        fprintf(fp, ",%s", num);
-                    }
-                    fputc('\n', fp);
-                }
-            }
-            if (st == TW_OK && rank0 && !a->quiet)
-                fprintf(stderr, "tradewar: sweep point %zu of %zu done (%.1f s)\n", k + 1, np, secs);
-            tw_batch_free(b);
-        }
-        tw_cli_scenario_free(&psc);
-    }
-    if (st == TW_OK && rank0) {
-        st = tw_afile_commit(fo, err);
-        fo = NULL;
-        tw_afile *f = NULL;
-        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sweep_points.csv"), &f, err);
-        if (st == TW_OK) {
-            FILE *fp = tw_afile_fp(f);
-            fputs("point", fp);
-            for (size_t j = 0; j < d; j++) fprintf(fp, ",%s", sw->p[j].key);
-            fputc('\n', fp);
-            for (size_t k = 0; k < np; k++) {
-                fprintf(fp, "%zu", k);
-                for (size_t j = 0; j < d; j++) {
-                    tw_format_double(num, sizeof num, sw->x[k * d + j]);
-                    fprintf(fp, ",%s", num);
-                }
-                fputc('\n', fp);
-            }
-            st = tw_afile_commit(f, err);
-        }
-        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sensitivity.csv"), &f, err);
-        if (st == TW_OK) {
-            FILE *fp = tw_afile_fp(f);
-            fputs("outcome,parameter,first_order\n", fp);
-            double *col = malloc(np * sizeof *col);
-            for (size_t i = 0; col != NULL && i < n_sel; i++) {
-                for (size_t k = 0; k < np; k++) col[k] = y[k * no + sel[i]];
-                for (size_t j = 0; j < d; j++) {
-                    tw_format_double(num, sizeof num, tw_sweep_first_order(sw, j, col));
-                    fprintf(fp, "%s,%s,%s\n", base->model->outcome_name(base->params, sel[i]),
-                            sw->p[j].key, num);
-                }
-            }
-            if (col == NULL) {
-                tw_afile_abort(f);
-                st = tw_err_set(err, TW_ENOMEM, "out of memory");
-            } else {
-                st = tw_afile_commit(f, err);
-            }
-            free(col);
-        }
-    }
-    tw_afile_abort(fo);
-    free(sel);
-    free(y);
-    return tw_mpi_agree(st, err);
-}
-
 static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     tw_cli_scenario sc;
     bool rank0 = tw_mpi_rank() == 0;
@@ -596,8 +351,8 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
                 tw_mpi_size(), a->resume ? " (resumed)" : "");
     }
     if (sc.sweep != NULL) {
-        double ts = tw__now();
-        st = tw__run_sweep(a, &sc, od, threads, err);
+        double ts = tw_cli_now();
+        st = tw_cli_sweep(a, &sc, od, threads, err);
         if (rank0 && st == TW_OK) {
             uint64_t hs = TW_FNV_OFFSET;
             st = tw_hash_file(tw_outdir_path(od, "sweep_outcomes.csv"), &hs, err);
@@ -612,7 +367,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
             if (st == TW_OK && !a->quiet)
                 printf("sweep: %zu points x %lld replicates in %.2f s\nwritten: %s/{sweep_points.csv,"
                        "sweep_outcomes.csv,sensitivity.csv,points/<k>/}\n",
-                       sc.sweep->n_points, (long long)sc.spec.replicates, tw__now() - ts, dir);
+                       sc.sweep->n_points, (long long)sc.spec.replicates, tw_cli_now() - ts, dir);
         } else if (rank0) {
             tw_outdir_abort(od);
         }
@@ -621,27 +376,27 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
     }
     char staging[8192] = "";
     if (rank0) snprintf(staging, sizeof staging, "%s", tw_outdir_staging(od));
-    tw__batch_plan pl = {staging, threads, a->par, tw_mpi_size(), a->resume != NULL,
+    tw_cli_batch_plan pl = {staging, threads, a->par, tw_mpi_size(), a->resume != NULL,
                          !a->quiet && isatty(STDERR_FILENO), a->trajectories,
                          a->has_checkpoint ? a->checkpoint_every : 10, until_k, until_hw};
     tw_par_mode mode = TW_PAR_REPLICATES;
     double secs = 0.0;
     tw_batch *b = NULL;
     size_t ran = 0;
-    st = tw__batch(&sc, &pl, &mode, a, &secs, &ran, &b, err);
+    st = tw_cli_batch(&sc, &pl, &mode, a, &secs, &ran, &b, err);
     if (st != TW_OK) {
         /* A stopped batch keeps DIR.partial for --resume; a failed one leaves nothing. */
-        if (tw__stop_signal != 0)
+        if (tw_cli_stop_signal != 0)
             tw_outdir_keep(od);
         else
             tw_outdir_abort(od);
         tw_cli_scenario_free(&sc);
         return st;
     }
-    double t1 = tw__now();
+    double t1 = tw_cli_now();
     uint64_t h = 0;
     if (rank0) {
-        st = tw__result_hash(staging, &h, err);
+        st = tw_cli_result_hash(staging, &h, err);
         if (st == TW_OK)
             st = tw__write_provenance(tw_outdir_path(od, "provenance.yaml"), &sc, a,
                                       tw_batch_total(b), threads, mode, tw_cfg_hash(sc.cfg), h,
@@ -654,7 +409,7 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
             tw_outdir_abort(od);
     }
     st = tw_mpi_agree(st, err);
-    double t2 = tw__now();
+    double t2 = tw_cli_now();
     if (st == TW_OK && !a->quiet && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
@@ -671,73 +426,6 @@ static tw_status tw__run(const tw_cli_args *a, int argc, char **argv, tw_err *er
         fflush(stdout);
         st = tw__report(dir, err);
     }
-    return tw_mpi_agree(st, err);
-}
-
-/* --selfcheck: the same batch with 1 thread, with N threads over replicates and over
- * agents, and under MPI on every rank; each writes into a temporary directory and the
- * result hashes (summary.csv, replicates.csv, events.csv) must agree. */
-static tw_status tw__selfcheck(const tw_cli_args *a, tw_err *err) {
-    tw_cli_scenario sc;
-    bool rank0 = tw_mpi_rank() == 0;
-    tw_status st = tw_cli_load(a, a->scenario, &sc, err);
-    if (st != TW_OK) return st;
-    int n = tw_cli_threads(a), k = tw_mpi_size();
-    struct {
-        int threads, ranks;
-        tw_par_mode mode;
-    } runs[] = {{1, 1, TW_PAR_REPLICATES},
-                {n, 1, TW_PAR_REPLICATES},
-                {n, 1, TW_PAR_AGENTS},
-                {n, k, TW_PAR_REPLICATES}};
-    int nruns = k > 1 ? 4 : 3;
-    uint64_t hashes[4] = {0};
-    double secs[4] = {0};
-    char tmpl[] = "/tmp/tradewar-selfcheck-XXXXXX";
-    if (rank0 && mkdtemp(tmpl) == NULL)
-        st = tw_err_set(err, TW_EIO, "--selfcheck: cannot create a temporary directory: %s",
-                        strerror(errno));
-    st = tw_mpi_agree(st, err);
-    for (int i = 0; i < nruns && st == TW_OK; i++) {
-        char dir[256];
-        snprintf(dir, sizeof dir, "%s/%d", tmpl, i);
-        if (rank0 && mkdir(dir, 0777) != 0)
-            st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
-        if ((st = tw_mpi_agree(st, err)) != TW_OK) break;
-        tw__batch_plan pl = {dir, runs[i].threads, runs[i].mode, runs[i].ranks, false, false,
-                             false, -1, -1, 0.0};
-        tw_par_mode mode;
-        tw_batch *b = NULL;
-        size_t ran;
-        st = tw__batch(&sc, &pl, &mode, a, &secs[i], &ran, &b, err);
-        tw_batch_free(b);
-        if (st == TW_OK && rank0) st = tw__result_hash(dir, &hashes[i], err);
-        st = tw_mpi_agree(st, err);
-    }
-    if (rank0) {
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
-        if (system(cmd) != 0) {
-            /* a leftover temporary directory is harmless */
-        }
-    }
-    bool same = true;
-    if (st == TW_OK && rank0) {
-        printf("selfcheck: %s, %lld replicates, seed %lu\n", sc.name,
-               (long long)sc.spec.replicates, (unsigned long)sc.spec.seed);
-        printf("  %-8s %-6s %-11s %10s  %s\n", "threads", "ranks", "parallelism", "seconds",
-               "result hash");
-        for (int i = 0; i < nruns; i++) {
-            same = same && hashes[i] == hashes[0];
-            printf("  %-8d %-6d %-11s %10.2f  %016llx%s\n", runs[i].threads, runs[i].ranks,
-                   runs[i].mode == TW_PAR_AGENTS ? "agents" : "replicates", secs[i],
-                   (unsigned long long)hashes[i], hashes[i] == hashes[0] ? "" : "  DIFFERS");
-        }
-        printf("selfcheck: %s\n", same ? "ok, every run gave the same bytes"
-                                      : "FAILED, the results depend on threads or ranks");
-    }
-    tw_cli_scenario_free(&sc);
-    if (st == TW_OK && !same) st = tw_err_set(err, TW_ERUNTIME, "--selfcheck: result hashes differ");
     return tw_mpi_agree(st, err);
 }
 
@@ -782,7 +470,7 @@ int main(int argc, char **argv) {
             break;
         case TW_CMD_RUN:
             if (a->selfcheck)
-                st = tw__selfcheck(a, &err);
+                st = tw_cli_selfcheck(a, &err);
             else if (a->resume != NULL)
                 st = tw__run(a, 0, NULL, &err);
             else
@@ -799,9 +487,11 @@ int main(int argc, char **argv) {
      * too, not a silent exit 0; the output files, written and renamed before, stay. */
     if (st == TW_OK && (fflush(stdout) != 0 || ferror(stdout)))
         st = tw_err_set(&err, TW_EIO, "standard output: write failed: %s", strerror(errno));
-    if (st != TW_OK && tw_mpi_rank() == 0)
-        fprintf(stderr, "tradewar: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
     fflush(stdout);
-    tw_mpi_finalize();
+    bool rank0 = tw_mpi_rank() == 0;
+    tw_status fst = tw_mpi_finalize(st == TW_OK ? &err : NULL);
+    if (st == TW_OK) st = fst;
+    if (st != TW_OK && rank0)
+        fprintf(stderr, "tradewar: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
     return st != TW_OK ? tw_exit_code(st) : 0;
 }

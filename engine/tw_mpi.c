@@ -15,7 +15,9 @@
 #endif
 
 static int tw__rank = 0, tw__size = 1;
-static bool tw__active = false;
+#ifdef TW_HAVE_MPI
+static bool tw__active = false; /* MPI_Init_thread succeeded and MPI_Finalize is due */
+#endif
 
 bool tw_mpi_built(void) {
 #ifdef TW_HAVE_MPI
@@ -56,18 +58,15 @@ tw_status tw_mpi_init(int *argc, char ***argv, tw_err *err) {
 #endif
 }
 
-void tw_mpi_finalize(void) {
+tw_status tw_mpi_finalize(tw_err *err) {
 #ifdef TW_HAVE_MPI
-    if (tw__active) MPI_Finalize();
-    tw__active = false;
+    if (tw__active) {
+        tw__active = false;
+        return tw__check(MPI_Finalize(), "MPI_Finalize", err);
+    }
 #endif
-}
-
-void tw_mpi_abort(int code) {
-#ifdef TW_HAVE_MPI
-    if (tw__active) MPI_Abort(MPI_COMM_WORLD, code);
-#endif
-    exit(code);
+    (void)err;
+    return TW_OK;
 }
 
 int tw_mpi_rank(void) { return tw__rank; }

@@ -19,9 +19,7 @@
 /* Start MPI if launched by an MPI launcher; otherwise become rank 0 of 1. */
 tw_status tw_mpi_init(int *argc, char ***argv, tw_err *err);
 /* Finish MPI (if it was started). */
-void tw_mpi_finalize(void);
-/* Abort every rank with an exit code (a rank that cannot continue alone). */
-void tw_mpi_abort(int code);
+tw_status tw_mpi_finalize(tw_err *err);
 int tw_mpi_rank(void);
 int tw_mpi_size(void);
 /* Whether the program was built with MPI support. */

@@ -98,6 +98,14 @@ tw_status tw_sketch_add(tw_sketch *s, double x, tw_err *err) {
         s->n_nan++;
         return TW_OK;
     }
+    if (isinf(x)) {
+        if (x > 0) s->pinf++;
+        else s->ninf++;
+        if (s->n == 0 || x < s->min) s->min = x;
+        if (s->n == 0 || x > s->max) s->max = x;
+        s->n++;
+        return TW_OK;
+    }
     tw_status st = TW_OK;
     if (x > 0.0)
         st = tw__store_add(&s->pos, tw__sketch_index(x), err);
@@ -106,25 +114,25 @@ tw_status tw_sketch_add(tw_sketch *s, double x, tw_err *err) {
     else
         s->zeros++;
     if (st != TW_OK) return st;
+    if (s->n == 0 || x < s->min) s->min = x;
+    if (s->n == 0 || x > s->max) s->max = x;
     s->n++;
-    if (s->n == 1) {
-        s->mean = x;
-        s->m2 = 0.0;
-        s->min = s->max = x;
-    } else {
-        double d = x - s->mean;
-        s->mean += d / (double)s->n;
-        s->m2 += d * (x - s->mean);
-        if (x < s->min) s->min = x;
-        if (x > s->max) s->max = x;
-    }
+    uint64_t nf = s->n - s->pinf - s->ninf; /* finite values so far, this one included */
+    double d = x - s->mean;
+    s->mean += d / (double)nf;
+    s->m2 += d * (x - s->mean);
     return TW_OK;
 }
 
-double tw_sketch_mean(const tw_sketch *s) { return s->n == 0 ? NAN : s->mean; }
+double tw_sketch_mean(const tw_sketch *s) {
+    if (s->n == 0 || (s->pinf > 0 && s->ninf > 0)) return NAN;
+    if (s->pinf > 0) return INFINITY;
+    if (s->ninf > 0) return -INFINITY;
+    return s->mean;
+}
 
 double tw_sketch_sd(const tw_sketch *s) {
-    if (s->n == 0) return NAN;
+    if (s->n == 0 || s->pinf > 0 || s->ninf > 0) return NAN;
     if (s->n == 1 || !(s->m2 > 0.0)) return 0.0;
     return sqrt(s->m2 / (double)(s->n - 1));
 }
@@ -132,7 +140,8 @@ double tw_sketch_sd(const tw_sketch *s) {
 /* Estimate of the order statistic of 0-based rank k (k < n): negatives from the largest
  * magnitude down, then zeros, then positives upwards. */
 static double tw__sketch_rank(const tw_sketch *s, uint64_t k) {
-    uint64_t cum = 0;
+    uint64_t cum = s->ninf;
+    if (k < cum) return -INFINITY;
     for (uint32_t j = s->neg.len; j-- > 0;) {
         cum += s->neg.c[j];
         if (k < cum) return -tw__sketch_value(s->neg.lo + (int32_t)j);
@@ -143,7 +152,7 @@ static double tw__sketch_rank(const tw_sketch *s, uint64_t k) {
         cum += s->pos.c[j];
         if (k < cum) return tw__sketch_value(s->pos.lo + (int32_t)j);
     }
-    return s->max;
+    return INFINITY; /* the +inf values at the top */
 }
 
 double tw_sketch_quantile(const tw_sketch *s, double p) {
@@ -155,7 +164,10 @@ double tw_sketch_quantile(const tw_sketch *s, double p) {
     double frac = h - (double)lo;
     double a = tw__sketch_rank(s, lo);
     double v = a;
-    if (frac > 0.0) v = a + frac * (tw__sketch_rank(s, lo + 1) - a);
+    if (frac > 0.0 && !isinf(a)) {
+        double b = tw__sketch_rank(s, lo + 1);
+        v = isinf(b) ? b : a + frac * (b - a);
+    }
     if (v < s->min) v = s->min;
     if (v > s->max) v = s->max;
     return v;
@@ -175,7 +187,7 @@ static tw_status tw__store_save(const tw_sketch_store *st, FILE *fp) {
 }
 
 tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, tw_err *err) {
-    uint64_t u[3] = {s->n, s->n_nan, s->zeros};
+    uint64_t u[5] = {s->n, s->n_nan, s->zeros, s->pinf, s->ninf};
     double d[4] = {s->mean, s->m2, s->min, s->max};
     if (fwrite(u, sizeof u, 1, fp) != 1 || fwrite(d, sizeof d, 1, fp) != 1 ||
         tw__store_save(&s->pos, fp) != TW_OK || tw__store_save(&s->neg, fp) != TW_OK)
@@ -196,7 +208,7 @@ static tw_status tw__store_load(tw_sketch_store *st, FILE *fp) {
 }
 
 tw_status tw_sketch_load(tw_sketch *s, FILE *fp, tw_err *err) {
-    uint64_t u[3];
+    uint64_t u[5];
     double d[4];
     memset(s, 0, sizeof *s);
     if (fread(u, sizeof u, 1, fp) != 1 || fread(d, sizeof d, 1, fp) != 1 ||
@@ -207,6 +219,8 @@ tw_status tw_sketch_load(tw_sketch *s, FILE *fp, tw_err *err) {
     s->n = u[0];
     s->n_nan = u[1];
     s->zeros = u[2];
+    s->pinf = u[3];
+    s->ninf = u[4];
     s->mean = d[0];
     s->m2 = d[1];
     s->min = d[2];

@@ -64,6 +64,9 @@ double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b);
  * share a sign). Zeros are counted exactly. Memory is at most TW_SKETCH_MAX_BINS counters
  * per sign per cell: past that the bins of smallest magnitude are merged, which loses
  * accuracy only for values 2048 bins (a factor g^2048 = e^20.5) below the largest.
+ * Infinite values count in n and rank at the ends; with any of them the mean is that
+ * infinity (NaN when both signs occur) and sd is NaN, while quantiles away from them keep
+ * their accuracy. Welford's update runs over the finite values.
  */
 #define TW_SKETCH_ALPHA 0.005
 #define TW_SKETCH_MAX_BINS 2048
@@ -80,6 +83,7 @@ typedef struct {
     uint64_t n_nan; /* NaN values skipped */
     double mean, m2, min, max;
     uint64_t zeros;
+    uint64_t pinf, ninf;      /* +inf and -inf values: ranked at the ends, never binned */
     tw_sketch_store pos, neg; /* bins of x > 0 and of |x| for x < 0 */
 } tw_sketch;
 

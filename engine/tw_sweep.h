@@ -26,6 +26,9 @@
  * size-weighted variance of the group means over the population variance of y. With few
  * points per bin the estimate is biased upwards by the noise of the bin means. NaN when y
  * does not vary.
+ *
+ * Thread-safety: a loaded tw_sweep is read-only; tw_sweep_first_order may run
+ * concurrently on one sweep.
  */
 #ifndef TW_SWEEP_H
 #define TW_SWEEP_H

@@ -158,3 +158,22 @@ Test(sketch, wide_ranges_keep_bounded_memory) {
     cr_assert(p99 > 1e293 && p99 < 1e295, "p99 %g", p99);
     tw_sketch_free(&s);
 }
+
+Test(sketch, infinities_rank_at_the_ends_and_leave_other_quantiles_accurate) {
+    tw_sketch s = {0};
+    for (int i = 1; i <= 100; i++) tw_sketch_add(&s, (double)i, NULL);
+    tw_sketch_add(&s, INFINITY, NULL);
+    cr_assert_eq(s.n, 101);
+    cr_assert(isinf(tw_sketch_mean(&s)) && tw_sketch_mean(&s) > 0);
+    cr_assert(isnan(tw_sketch_sd(&s)));
+    cr_assert(isinf(tw_sketch_quantile(&s, 1.0)));
+    /* p50 of 1..100 and +inf is the 51st value, 51, within the stated accuracy */
+    double med = tw_sketch_quantile(&s, 0.5);
+    cr_assert(fabs(med - 51.0) <= TW_SKETCH_ALPHA * 51.0, "median %g", med);
+    double p05 = tw_sketch_quantile(&s, 0.05); /* exact type 7: 6.0 */
+    cr_assert(fabs(p05 - 6.0) <= TW_SKETCH_ALPHA * 6.0, "p05 %g", p05);
+    tw_sketch_add(&s, -INFINITY, NULL);
+    cr_assert(isnan(tw_sketch_mean(&s)));
+    cr_assert(isinf(tw_sketch_quantile(&s, 0.0)) && tw_sketch_quantile(&s, 0.0) < 0);
+    tw_sketch_free(&s);
+}

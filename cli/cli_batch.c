@@ -1,0 +1,324 @@
+/* cli_batch.c - running batches for the tradewar program: the chunk loop with progress,
+ * signals and checkpoints (tw_cli_batch), --selfcheck, and sweeps.
+ *
+ * The engine runs and folds chunks (tw_batch); this file decides when to checkpoint, when
+ * to stop and what to print, so the engine never prints and the caller drives.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "tw_mpi.h"
+#include "tw_output.h"
+
+double tw_cli_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The result hash: FNV-1a 64 over summary.csv, replicates.csv and events.csv. */
+tw_status tw_cli_result_hash(const char *dir, uint64_t *h, tw_err *err) {
+    static const char *const files[] = {"summary.csv", "replicates.csv", "events.csv"};
+    *h = TW_FNV_OFFSET;
+    char path[8192];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        tw_status st = tw_hash_file(path, h, err);
+        if (st != TW_OK) return st;
+    }
+    return TW_OK;
+}
+
+static void tw__progress(size_t done, size_t total, double elapsed, bool final) {
+    double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0.0;
+    int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+    bar[width] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu replicates  %.1f/s  ETA %dm%02ds ", bar, done, total, rate,
+            (int)(eta / 60), (int)eta % 60);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Run (or finish) a batch into plan->dir on every rank. Returns TW_ERUNTIME with a
+ * "stopped" message after a signal, having checkpointed. */
+tw_status tw_cli_batch(const tw_cli_scenario *sc, const tw_cli_batch_plan *pl, tw_par_mode *mode,
+                           const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
+                           tw_err *err) {
+    tw_batch_opts o = {sc->model, sc->params, &sc->spec, pl->threads, pl->mode, pl->ranks,
+                       pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg),
+                       pl->until_outcome, pl->until_halfwidth};
+    tw_batch *b = NULL;
+    tw_status st = tw_batch_open(&o, &b, err);
+    if (st != TW_OK) return st;
+    *mode = tw_batch_mode(b);
+    double t0 = tw_cli_now(), last_ckpt = t0, last_bar = 0.0;
+    size_t first = tw_batch_completed(b);
+    bool rank0 = tw_mpi_rank() == 0;
+    while (st == TW_OK && !tw_batch_done(b)) {
+        st = tw_batch_step(b, err);
+        if (st != TW_OK) break;
+        double now = tw_cli_now();
+        if (rank0 && pl->progress && (now - last_bar > 0.2 || tw_batch_done(b))) {
+            tw__progress(tw_batch_completed(b) - first, tw_batch_total(b) - first, now - t0,
+                         tw_batch_done(b));
+            last_bar = now;
+        }
+        int stop = tw_cli_stop_signal != 0;
+        if ((st = tw_mpi_max_int(&stop, err)) != TW_OK) break;
+        int ckpt = pl->checkpoint_every >= 0 && now - last_ckpt >= (double)pl->checkpoint_every;
+        if ((st = tw_mpi_bcast(&ckpt, sizeof ckpt, err)) != TW_OK) break;
+        if ((stop || ckpt) && !tw_batch_done(b)) {
+            if ((st = tw_batch_checkpoint(b, err)) != TW_OK) break;
+            last_ckpt = now;
+        }
+        if (stop && !tw_batch_done(b)) {
+            if (rank0 && pl->progress) fputc('\n', stderr);
+            if (pl->checkpoint_every < 0) /* selfcheck and sweeps keep nothing */
+                st = tw_err_set(err, TW_ERUNTIME, "stopped by a signal after %zu of %zu replicates",
+                                tw_batch_completed(b), tw_batch_total(b));
+            else
+                st = tw_err_set(err, TW_ERUNTIME,
+                                "stopped by a signal after %zu of %zu replicates; finish with: "
+                                "tradewar run --resume %s",
+                                tw_batch_completed(b), tw_batch_total(b),
+                                a->resume ? a->resume : (a->outdir ? a->outdir : "DIR"));
+            tw_batch_free(b);
+            return st;
+        }
+    }
+    if (st == TW_OK) st = tw_batch_finish(b, err);
+    *seconds = tw_cli_now() - t0;
+    *ran = tw_batch_completed(b) - first;
+    if (st != TW_OK) {
+        tw_batch_free(b);
+        return st;
+    }
+    *out = b;
+    return TW_OK;
+}
+
+/* A sweep: every design point is a batch of its own (the scenario with the point's
+ * values set like --set), written to DIR/points/<k>/; then the per-point outcome
+ * statistics and the first-order sensitivity indices over the points. Sweeps are not
+ * resumable: a stopped sweep leaves nothing. */
+tw_status tw_cli_sweep(const tw_cli_args *a, const tw_cli_scenario *base,
+                               tw_outdir *od, int threads, tw_err *err) {
+    const tw_sweep *sw = base->sweep;
+    bool rank0 = tw_mpi_rank() == 0;
+    size_t no = base->model->n_outcomes(base->params), np = sw->n_points, d = sw->n_params;
+    /* The outcomes named for sensitivity must exist. */
+    size_t n_sel = sw->n_outcomes ? sw->n_outcomes : no;
+    size_t *sel = calloc(n_sel + 1, sizeof *sel);
+    double *y = calloc(np * no + 1, sizeof *y);
+    if (sel == NULL || y == NULL) {
+        free(sel);
+        free(y);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    tw_status st = TW_OK;
+    for (size_t i = 0; i < n_sel && st == TW_OK; i++) {
+        if (sw->n_outcomes == 0) {
+            sel[i] = i;
+            continue;
+        }
+        size_t k = 0;
+        while (k < no && strcmp(base->model->outcome_name(base->params, k), sw->outcomes[i]) != 0) k++;
+        if (k == no)
+            st = tw_cfg_error(err, tw_cfg_at(sw->outcomes_node, i),
+                              "unknown outcome '%s' (see replicates.csv's columns)", sw->outcomes[i]);
+        sel[i] = k;
+    }
+    char path[8192];
+    tw_afile *fo = NULL;
+    if (st == TW_OK && rank0) {
+        snprintf(path, sizeof path, "%s", tw_outdir_path(od, "points"));
+        if (mkdir(path, 0777) != 0)
+            st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", path, strerror(errno));
+        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sweep_outcomes.csv"), &fo, err);
+        if (st == TW_OK) {
+            fputs("point", tw_afile_fp(fo));
+            for (size_t j = 0; j < d; j++) fprintf(tw_afile_fp(fo), ",%s", sw->p[j].key);
+            fputs(",outcome,n,mean,sd,p05,p50,p95\n", tw_afile_fp(fo));
+        }
+    }
+    st = tw_mpi_agree(st, err);
+    char num[64], sets[TW_SWEEP_MAX_PARAMS][512];
+    for (size_t k = 0; k < np && st == TW_OK; k++) {
+        tw_cli_args pa = *a;
+        for (size_t j = 0; j < d && st == TW_OK; j++) {
+            tw_format_double(num, sizeof num, sw->x[k * d + j]);
+            snprintf(sets[j], sizeof sets[j], "%s=%s", sw->p[j].key, num);
+            if (pa.n_sets == TW_CLI_MAX_SETS)
+                st = tw_err_set(err, TW_EUSAGE, "sweep: too many overrides with --set");
+            else
+                pa.sets[pa.n_sets++] = sets[j];
+        }
+        tw_cli_scenario psc;
+        if (st == TW_OK) st = tw_cli_load(&pa, a->scenario, &psc, err);
+        if (st != TW_OK) break;
+        char dir[8192] = "";
+        if (rank0) {
+            snprintf(dir, sizeof dir, "%s/points/%zu", tw_outdir_staging(od), k);
+            if (mkdir(dir, 0777) != 0)
+                st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
+        }
+        if ((st = tw_mpi_agree(st, err)) == TW_OK) {
+            tw_cli_batch_plan pl = {dir, threads, a->par, tw_mpi_size(), false, false,
+                                 a->trajectories, -1, -1, 0.0};
+            tw_par_mode mode;
+            double secs;
+            size_t ran;
+            tw_batch *b = NULL;
+            st = tw_cli_batch(&psc, &pl, &mode, a, &secs, &ran, &b, err);
+            const tw_batch_stats *bs = st == TW_OK ? tw_batch_get_stats(b) : NULL;
+            if (bs != NULL) {
+                FILE *fp = tw_afile_fp(fo);
+                for (size_t i = 0; i < no; i++) {
+                    tw_summary sm;
+                    tw_sketch_summary(&bs->outcomes[i], &sm);
+                    y[k * no + i] = sm.mean;
+                    fprintf(fp, "%zu", k);
+                    for (size_t j = 0; j < d; j++) {
+                        tw_format_double(num, sizeof num, sw->x[k * d + j]);
+                        fprintf(fp, ",%s", num);
+                    }
+                    fprintf(fp, ",%s,%llu", base->model->outcome_name(base->params, i),
+                            (unsigned long long)bs->outcomes[i].n);
+                    double v[5] = {sm.mean, sm.sd, sm.q[0], sm.q[1], sm.q[2]};
+                    for (int q = 0; q < 5; q++) {
+                        tw_format_double(num, sizeof num, v[q]);
+                        fprintf(fp, ",%s", num);
+                    }
+                    fputc('\n', fp);
+                }
+            }
+            if (st == TW_OK && rank0 && !a->quiet)
+                fprintf(stderr, "tradewar: sweep point %zu of %zu done (%.1f s)\n", k + 1, np, secs);
+            tw_batch_free(b);
+        }
+        tw_cli_scenario_free(&psc);
+    }
+    if (st == TW_OK && rank0) {
+        st = tw_afile_commit(fo, err);
+        fo = NULL;
+        tw_afile *f = NULL;
+        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sweep_points.csv"), &f, err);
+        if (st == TW_OK) {
+            FILE *fp = tw_afile_fp(f);
+            fputs("point", fp);
+            for (size_t j = 0; j < d; j++) fprintf(fp, ",%s", sw->p[j].key);
+            fputc('\n', fp);
+            for (size_t k = 0; k < np; k++) {
+                fprintf(fp, "%zu", k);
+                for (size_t j = 0; j < d; j++) {
+                    tw_format_double(num, sizeof num, sw->x[k * d + j]);
+                    fprintf(fp, ",%s", num);
+                }
+                fputc('\n', fp);
+            }
+            st = tw_afile_commit(f, err);
+        }
+        if (st == TW_OK) st = tw_afile_open(tw_outdir_path(od, "sensitivity.csv"), &f, err);
+        if (st == TW_OK) {
+            FILE *fp = tw_afile_fp(f);
+            fputs("outcome,parameter,first_order\n", fp);
+            double *col = malloc(np * sizeof *col);
+            for (size_t i = 0; col != NULL && i < n_sel; i++) {
+                for (size_t k = 0; k < np; k++) col[k] = y[k * no + sel[i]];
+                for (size_t j = 0; j < d; j++) {
+                    tw_format_double(num, sizeof num, tw_sweep_first_order(sw, j, col));
+                    fprintf(fp, "%s,%s,%s\n", base->model->outcome_name(base->params, sel[i]),
+                            sw->p[j].key, num);
+                }
+            }
+            if (col == NULL) {
+                tw_afile_abort(f);
+                st = tw_err_set(err, TW_ENOMEM, "out of memory");
+            } else {
+                st = tw_afile_commit(f, err);
+            }
+            free(col);
+        }
+    }
+    tw_afile_abort(fo);
+    free(sel);
+    free(y);
+    return tw_mpi_agree(st, err);
+}
+
+/* --selfcheck: the same batch with 1 thread, with N threads over replicates and over
+ * agents, and under MPI on every rank; each writes into a temporary directory and the
+ * result hashes (summary.csv, replicates.csv, events.csv) must agree. */
+tw_status tw_cli_selfcheck(const tw_cli_args *a, tw_err *err) {
+    tw_cli_scenario sc;
+    bool rank0 = tw_mpi_rank() == 0;
+    tw_status st = tw_cli_load(a, a->scenario, &sc, err);
+    if (st != TW_OK) return st;
+    int n = tw_cli_threads(a), k = tw_mpi_size();
+    struct {
+        int threads, ranks;
+        tw_par_mode mode;
+    } runs[] = {{1, 1, TW_PAR_REPLICATES},
+                {n, 1, TW_PAR_REPLICATES},
+                {n, 1, TW_PAR_AGENTS},
+                {n, k, TW_PAR_REPLICATES}};
+    int nruns = k > 1 ? 4 : 3;
+    uint64_t hashes[4] = {0};
+    double secs[4] = {0};
+    char tmpl[] = "/tmp/tradewar-selfcheck-XXXXXX";
+    if (rank0 && mkdtemp(tmpl) == NULL)
+        st = tw_err_set(err, TW_EIO, "--selfcheck: cannot create a temporary directory: %s",
+                        strerror(errno));
+    st = tw_mpi_agree(st, err);
+    for (int i = 0; i < nruns && st == TW_OK; i++) {
+        char dir[256];
+        snprintf(dir, sizeof dir, "%s/%d", tmpl, i);
+        if (rank0 && mkdir(dir, 0777) != 0)
+            st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
+        if ((st = tw_mpi_agree(st, err)) != TW_OK) break;
+        tw_cli_batch_plan pl = {dir, runs[i].threads, runs[i].mode, runs[i].ranks, false, false,
+                             false, -1, -1, 0.0};
+        tw_par_mode mode;
+        tw_batch *b = NULL;
+        size_t ran;
+        st = tw_cli_batch(&sc, &pl, &mode, a, &secs[i], &ran, &b, err);
+        tw_batch_free(b);
+        if (st == TW_OK && rank0) st = tw_cli_result_hash(dir, &hashes[i], err);
+        st = tw_mpi_agree(st, err);
+    }
+    if (rank0) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
+        if (system(cmd) != 0) {
+            /* a leftover temporary directory is harmless */
+        }
+    }
+    bool same = true;
+    if (st == TW_OK && rank0) {
+        printf("selfcheck: %s, %lld replicates, seed %lu\n", sc.name,
+               (long long)sc.spec.replicates, (unsigned long)sc.spec.seed);
+        printf("  %-8s %-6s %-11s %10s  %s\n", "threads", "ranks", "parallelism", "seconds",
+               "result hash");
+        for (int i = 0; i < nruns; i++) {
+            same = same && hashes[i] == hashes[0];
+            printf("  %-8d %-6d %-11s %10.2f  %016llx%s\n", runs[i].threads, runs[i].ranks,
+                   runs[i].mode == TW_PAR_AGENTS ? "agents" : "replicates", secs[i],
+                   (unsigned long long)hashes[i], hashes[i] == hashes[0] ? "" : "  DIFFERS");
+        }
+        printf("selfcheck: %s\n", same ? "ok, every run gave the same bytes"
+                                      : "FAILED, the results depend on threads or ranks");
+    }
+    tw_cli_scenario_free(&sc);
+    if (st == TW_OK && !same) st = tw_err_set(err, TW_ERUNTIME, "--selfcheck: result hashes differ");
+    return tw_mpi_agree(st, err);
+}
