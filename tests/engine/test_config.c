@@ -608,10 +608,25 @@ Test(config, tabs_in_indentation) {
 
 Test(config, truncated_yaml) {
     in_fixtures();
-    file_fails("truncated.yaml", "truncated.yaml:3:1: firms.per_cell[2]: YAML syntax error: did not find expected "
-                                 "',' or ']' (while parsing a flow sequence at line 2, column 13)");
+    file_fails("truncated.yaml", "truncated.yaml:3:1: firms.per_cell[2]: YAML syntax error: "
+                                 "did not find expected ',' or ']' (while parsing a flow "
+                                 "sequence at line 2, column 13)");
     load_fails("a: \"abc\n", "t.yaml:2:1: a: YAML syntax error: found unexpected end of stream "
                              "(while scanning a quoted scalar at line 1, column 4)");
+}
+
+/* A syntax error names the key path the parser had reached: through sequences of maps,
+ * after a finished sibling (b is done, c is open), and in a sequence the slot of the
+ * element it was looking for (two elements read, so [2]). */
+Test(config, syntax_errors_name_the_key_path_reached) {
+    load_fails("t:\n  - r: 1\n  - r: 2\n    s: [x,\n",
+               "t.yaml:5:1: t[1].s[1]: YAML syntax error: did not find expected node content "
+               "(while parsing a flow node at line 5, column 1)");
+    load_fails("a:\n  b: 1\n  c: \"x\n",
+               "t.yaml:4:1: a.c: YAML syntax error: found unexpected end of stream (while "
+               "scanning a quoted scalar at line 3, column 6)");
+    load_fails("[1, 2\n", "t.yaml:2:1: [2]: YAML syntax error: did not find expected ',' or "
+                          "']' (while parsing a flow sequence at line 1, column 1)");
 }
 
 Test(config, aliases_and_anchors_refused) {
