@@ -1059,10 +1059,44 @@ static bool tw_cfg__bury(tw_cfg *cfg, tw_cfg_node *n) {
     return true;
 }
 
+/* Offset of the first byte of s that does not belong to printable UTF-8 text (what YAML
+ * calls printable, less line breaks and tabs: U+0020..U+007E, U+00A0..U+D7FF,
+ * U+E000..U+FFFD, U+10000..U+10FFFF, each in its shortest encoding); len if none. */
+static size_t tw_cfg__unprintable(const unsigned char *s, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                                : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (n == 0 || i + n > len) return i;
+        unsigned long cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        static const unsigned long shortest[5] = {0, 0, 0x80, 0x800, 0x10000};
+        bool ok = cp >= shortest[n] &&
+                  ((cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xD7FF) ||
+                   (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF));
+        if (!ok) return i;
+        i += n;
+    }
+    return len;
+}
+
 tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
     if (cfg == NULL || cfg->root == NULL || assignment == NULL)
         return tw_err_set(err, TW_EUSAGE, "--set: no configuration or no assignment");
     const char *a = assignment;
+    /* Key names are taken from the text as they stand (values go through libyaml, which
+     * checks them), and every message below echoes the text: so refuse, without echoing
+     * it, what would make a key that cannot be emitted or a message of more than a line. */
+    size_t alen = strlen(a), bad = tw_cfg__unprintable((const unsigned char *)a, alen);
+    if (bad < alen)
+        return tw_err_set(err, TW_EUSAGE,
+                          "--set: expected one line of printable UTF-8 text (byte 0x%02X at "
+                          "column %zu)",
+                          (unsigned)(unsigned char)a[bad], bad + 1);
     const char *eq = strchr(a, '=');
     if (eq == NULL)
         return tw_err_set(err, TW_EUSAGE, "--set %s: missing '=' (expected key.path=value)", a);

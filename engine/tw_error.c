@@ -22,6 +22,13 @@ const char *tw_strerror(tw_status code) {
     return tw__messages[code];
 }
 
+/* A message is one line whatever it quotes: a key or file name may hold a line break or
+ * another control character (a quoted YAML key can), which would split it. */
+static void tw__one_line(char *msg) {
+    for (unsigned char *c = (unsigned char *)msg; *c != '\0'; c++)
+        if (*c < 0x20 || *c == 0x7F) *c = '?';
+}
+
 int tw_exit_code(tw_status code) {
     if ((int)code < 0 || code >= TW_STATUS_COUNT) return 1;
     return tw__exit_codes[code];
@@ -34,6 +41,7 @@ tw_status tw_err_set(tw_err *err, tw_status code, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    tw__one_line(err->msg);
     return code;
 }
 
@@ -58,6 +66,7 @@ tw_status tw_err_at(tw_err *err, tw_status code, const char *file, int line, int
         vsnprintf(err->msg + n, sizeof err->msg - n, fmt, ap);
         va_end(ap);
     }
+    tw__one_line(err->msg);
     return code;
 }
 

@@ -29,7 +29,9 @@ typedef enum {
 
 #define TW_ERR_MSG_MAX 1024
 
-/* One error: its status and a single line of text (no trailing newline). */
+/* One error: its status and a single line of text (no trailing newline). tw_err_set and
+ * tw_err_at replace any control character the text would hold (a line break in a quoted
+ * key, say) with '?', so that the line stays one line. */
 typedef struct {
     tw_status code;
     char msg[TW_ERR_MSG_MAX];

@@ -122,8 +122,8 @@ tw_status tw_outdir_check(const char *dir, bool force, tw_err *err) {
     if (!S_ISDIR(sb.st_mode))
         return tw_err_set(err, TW_EUSAGE, "-o %s: %s is not a directory", dir, parent);
     /* access() says yes to root whatever the mode bits, and a file system may refuse what
-     * they allow (/proc, /sys, a read-only mount): so make the staging directory the run
-     * will use, and remove it again. A failure here costs nothing; after the run it would
+     * they allow (/proc, /sys, a read-only mount): so make a probe directory where the
+     * run will stage its output, and remove it again. A failure here costs nothing; after the run it would
      * cost the run. */
     char probe[TW_PATH_MAX + 32];
     size_t len = strlen(dir);

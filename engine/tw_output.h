@@ -28,9 +28,11 @@ tw_status tw_afile_commit(tw_afile *f, tw_err *err);
 /* Close and delete the temporary; frees f. NULL is fine. */
 void tw_afile_abort(tw_afile *f);
 
-/* Check, before any work, that dir can be made: refuses an existing dir or an
- * interrupted run's "<dir>.partial" without force (TW_EUSAGE) and a parent that is
- * missing or not writable (TW_EIO). */
+/* Check, before any work, that dir can be made: refuses (TW_EUSAGE) an existing dir or an
+ * interrupted run's "<dir>.partial" without force, a parent that is missing or not a
+ * directory, and a parent in which a directory cannot be created (tried for real, by
+ * making and removing a probe directory beside it, since permissions alone do not tell: root,
+ * /proc, read-only mounts). */
 tw_status tw_outdir_check(const char *dir, bool force, tw_err *err);
 
 typedef struct tw_outdir tw_outdir;

@@ -608,10 +608,25 @@ Test(config, tabs_in_indentation) {
 
 Test(config, truncated_yaml) {
     in_fixtures();
-    file_fails("truncated.yaml", "truncated.yaml:3:1: firms.per_cell[2]: YAML syntax error: did not find expected "
-                                 "',' or ']' (while parsing a flow sequence at line 2, column 13)");
+    file_fails("truncated.yaml", "truncated.yaml:3:1: firms.per_cell[2]: YAML syntax error: "
+                                 "did not find expected ',' or ']' (while parsing a flow "
+                                 "sequence at line 2, column 13)");
     load_fails("a: \"abc\n", "t.yaml:2:1: a: YAML syntax error: found unexpected end of stream "
                              "(while scanning a quoted scalar at line 1, column 4)");
+}
+
+/* A syntax error names the key path the parser had reached: through sequences of maps,
+ * after a finished sibling (b is done, c is open), and in a sequence the slot of the
+ * element it was looking for (two elements read, so [2]). */
+Test(config, syntax_errors_name_the_key_path_reached) {
+    load_fails("t:\n  - r: 1\n  - r: 2\n    s: [x,\n",
+               "t.yaml:5:1: t[1].s[1]: YAML syntax error: did not find expected node content "
+               "(while parsing a flow node at line 5, column 1)");
+    load_fails("a:\n  b: 1\n  c: \"x\n",
+               "t.yaml:4:1: a.c: YAML syntax error: found unexpected end of stream (while "
+               "scanning a quoted scalar at line 3, column 6)");
+    load_fails("[1, 2\n", "t.yaml:2:1: [2]: YAML syntax error: did not find expected ',' or "
+                          "']' (while parsing a flow sequence at line 1, column 1)");
 }
 
 Test(config, aliases_and_anchors_refused) {
@@ -1012,10 +1027,39 @@ Test(config, set_errors) {
     set_fails("a={k: 1, k: 2}",
               "--set a={k: 1, k: 2}: column 10: duplicate key (already defined at line 1, "
               "column 4)");
-    set_fails("a=1\n---\n2", "--set a=1\n---\n2: line 2, column 1: more than one YAML "
-                             "document (a scenario is exactly one)");
+    /* a second document would need a line break, and an override is one line */
+    set_fails("a=1\n---\n2", "--set: expected one line of printable UTF-8 text (byte 0x0A at "
+                             "column 4)");
     set_fails("a=!foo 1",
               "--set a=!foo 1: column 3: tag '!foo' is not allowed (only the standard YAML tags)");
+}
+
+/* An override is one line of printable UTF-8: a key made of other bytes could not be
+ * emitted into scenario.yaml and loaded back, and a message echoing a line break would be
+ * two lines. The refusal does not echo the text. Printable non-ASCII keys are fine. */
+Test(config, set_refuses_text_that_is_not_printable_utf8) {
+    set_fails("model.si\x99\x92=1",
+              "--set: expected one line of printable UTF-8 text (byte 0x99 at column 9)");
+    set_fails("a=1\nb=2", "--set: expected one line of printable UTF-8 text (byte 0x0A at "
+                          "column 4)");
+    set_fails("k\xC0\xAF=1", "--set: expected one line of printable UTF-8 text (byte 0xC0 at "
+                            "column 2)"); /* an overlong '/' */
+    set_fails("k\xED\xA0\x80=1", "--set: expected one line of printable UTF-8 text (byte "
+                                 "0xED at column 2)"); /* a UTF-16 surrogate */
+    set_fails("k\xC2\x85=1", "--set: expected one line of printable UTF-8 text (byte 0xC2 at "
+                            "column 2)"); /* NEL, a line break */
+    set_fails("a=\x7F", "--set: expected one line of printable UTF-8 text (byte 0x7F at "
+                        "column 3)");
+    tw_cfg *cfg = load_str(set_base);
+    tw_err err;
+    cr_assert_eq(tw_cfg_set(cfg, "caf\xC3\xA9.na\xC3\xAFve=\xE2\x82\xAC 5", &err), TW_OK, "%s",
+                 err.msg);
+    char *out = emit_to_string(cfg);
+    tw_cfg *again = load_str(out);
+    cr_assert_eq(tw_cfg_hash(again), tw_cfg_hash(cfg), "emitted:\n%s", out);
+    tw_cfg_free(again);
+    free(out);
+    tw_cfg_free(cfg);
 }
 
 Test(config, set_depth_limit) {
