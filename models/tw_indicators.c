@@ -182,10 +182,15 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
         for (int x = 0; x < TW_NREG; x++)
             for (int y = 0; y < TW_NSEC; y++) revenue += st->revenue[x][r][y];
         double total = p->world.gdp[r] > goods ? p->world.gdp[r] : goods;
+        /* The domestic shares are those of a finite sample of firms, which can be 0 in a
+         * cell with few firms (then log 0); half a firm's average weight added to both
+         * shares keeps the ratio finite and changes it by O(1 / per_cell) otherwise. */
+        double half = 0.5 / (double)p->per_cell;
         for (int y = 0; y < TW_NSEC; y++) {
             int c = r * TW_NSEC + y;
             double alpha = p->e0[c] / total;
-            logp += alpha / (p->sigma[y] - 1.0) * log(st->share[c][r] / st->lambda0[c]);
+            logp += alpha / (p->sigma[y] - 1.0) *
+                    log((st->share[c][r] + half) / (st->lambda0[c] + half));
         }
         double income = 1.0 + (revenue - st->revenue0[r]) / p->world.gdp[r];
         return 100.0 * (income * exp(-logp) - 1.0);

@@ -214,3 +214,32 @@ Test(firms, state_per_firm_fits_48_bytes) {
     cr_assert_leq(per_firm, 48);
     cr_assert_eq(per_firm, 17);
 }
+
+/* With a handful of firms per cell a cell's domestic share can be 0 at the start or later
+ * (no sampled firm buys at home); welfare must stay finite all the same. 40 replicates of
+ * 3 firms per cell through the 2025 history make such cells certain. */
+Test(welfare, finite_with_very_few_firms_per_cell, .timeout = 120) {
+    static const char *const sets[] = {"firms.per_cell=3", "end=2025-06-30", NULL};
+    int zero_cells = 0;
+    for (uint32_t rep = 0; rep < 40; rep++) {
+        sim m;
+        sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 1, 7, rep);
+        const tw_trade_params *p = m.p;
+        for (int c = 0; c < TW_NCELL; c++) zero_cells += m.s->lambda0[c] == 0.0;
+        double *obs = malloc(p->n_series * sizeof *obs);
+        for (uint32_t d = 0; d < (uint32_t)p->ndays; d++) {
+            sim_step(&m, d);
+            tw_trade_model.observe(m.s, obs);
+            for (size_t i = 0; i < p->n_series; i++)
+                cr_assert(isfinite(obs[i]), "replicate %u day %u: %s %s is %g", rep, d,
+                          p->labels[i].indicator, p->labels[i].region, obs[i]);
+        }
+        double out[TW_NOUT];
+        tw_trade_model.outcomes(m.s, out);
+        for (int k = TW_OUT_WELFARE_US_END; k <= TW_OUT_WELFARE_ROW_END; k++)
+            cr_assert(isfinite(out[k]), "replicate %u: welfare outcome %d is %g", rep, k, out[k]);
+        free(obs);
+        sim_close(&m);
+    }
+    cr_expect_gt(zero_cells, 0, "no cell started without a domestic buyer: the test tests nothing");
+}
