@@ -13,42 +13,11 @@
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
 
+#include "model_sim.h"
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
-
-typedef struct {
-    tw_cfg *cfg;
-    tw_trade_params *p;
-    tw_trade_state *s;
-} sim;
-
-static void sim_open(sim *m, const char *yaml, int threads, uint32_t rep) {
-    tw_err err;
-    tw_status st = tw_cfg_load_string("re.yaml", yaml, strlen(yaml), &m->cfg, &err);
-    cr_assert_eq(st, TW_OK, "%s", err.msg);
-    void *params;
-    st = tw_trade_model.load(tw_cfg_root(m->cfg), &params, &err);
-    cr_assert_eq(st, TW_OK, "%s", err.msg);
-    m->p = params;
-    tw_exec ex = {threads};
-    void *state;
-    st = tw_trade_model.create(params, tw_rng_key_make(7, rep), m->p->start, &ex, &state, &err);
-    cr_assert_eq(st, TW_OK, "%s", err.msg);
-    m->s = state;
-}
-
-static void sim_step(sim *m, uint32_t d) {
-    tw_err err;
-    tw_status st = tw_trade_model.step(m->s, m->p->start + (tw_day)d, d, &err);
-    cr_assert_eq(st, TW_OK, "%s", err.msg);
-}
-
-static void sim_close(sim *m) {
-    tw_trade_model.free_state(m->s);
-    tw_trade_model.free_params(m->p);
-    tw_cfg_free(m->cfg);
-}
 
 /* A scenario with one importer firm per cell (the trade side is not under test), rare-
  * earth firms as given, and the controls given. */
@@ -93,7 +62,7 @@ Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
                    "  - {id: h, exporter: CN, destination: US, regime: halt, "
                    "effective: 2025-01-31}\n");
     sim m;
-    sim_open(&m, y, 1, 0);
+    sim_open(&m, y, false, NULL, 1, 7, 0);
     const uint32_t d = 30;
     for (uint32_t t = 0; t < d; t++) sim_step(&m, t);
     cr_assert_eq(m.s->re.dd[TW_US].regime, TW_CTRL_OPEN);
@@ -198,7 +167,7 @@ static void check_closed_form(const char *re, double median, double lsd, double 
                    "  - {id: h, exporter: CN, destination: US, regime: halt, "
                    "effective: 2025-01-01}\n");
     sim m;
-    sim_open(&m, y, 1, 3);
+    sim_open(&m, y, false, NULL, 1, 7, 3);
     int cells[TW_NCELL];
     int nc = us_cells(m.p, cells);
     double n = nc * (double)m.p->re.per_cell;
@@ -250,7 +219,7 @@ Test(rare_earths, licence_delays_are_geometric_in_working_days) {
                    "  - {id: l, exporter: CN, destination: ALL, regime: licensing, "
                    "effective: 2025-01-01}\n");
     sim m;
-    sim_open(&m, y, 1, 5);
+    sim_open(&m, y, false, NULL, 1, 7, 5);
     cr_assert_float_eq(m.p->re.hazard, 0.1, 1e-10);
     size_t n = m.s->re.n;
     int32_t *filed = malloc(n * sizeof *filed);
@@ -315,7 +284,7 @@ Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
         "     effective: 2025-04-15, end: 2025-06-01}\n";
     char *y = yaml("2025-01-01", "2025-07-31", "per_cell: 3000", controls);
     sim m;
-    sim_open(&m, y, 1, 1);
+    sim_open(&m, y, false, NULL, 1, 7, 1);
     double shipped_total = 0.0;
     for (uint32_t t = 0; t < (uint32_t)m.p->ndays; t++) {
         sim_step(&m, t);
@@ -356,7 +325,7 @@ Test(rare_earths, output_never_exceeds_what_the_magnets_at_hand_allow) {
                    "  - {id: h, exporter: CN, destination: ALL, regime: halt, "
                    "effective: 2025-02-01}\n");
     sim m;
-    sim_open(&m, y, 1, 2);
+    sim_open(&m, y, false, NULL, 1, 7, 2);
     size_t n = m.s->re.n, per = (size_t)m.p->re.per_cell;
     float *avail = malloc(n * sizeof *avail);
     double worst_loss = 0.0;
@@ -400,7 +369,7 @@ Test(rare_earths, output_never_exceeds_what_the_magnets_at_hand_allow) {
 Test(rare_earths, open_trade_ships_the_2024_tonnage) {
     char *y = yaml("2025-01-01", "2025-06-29", "per_cell: 4000", "  []\n");
     sim m;
-    sim_open(&m, y, 1, 0);
+    sim_open(&m, y, false, NULL, 1, 7, 0);
     double us = 0.0, all = 0.0;
     int days = 0;
     for (uint32_t t = 0; t < (uint32_t)m.p->ndays; t++) {
