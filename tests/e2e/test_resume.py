@@ -18,7 +18,7 @@ import unittest
 from mc_common import (BASELINE, SMALL, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpi_env,
                        mpirun_cmd, run, McCase)
 
-N = 400
+N = 120
 ARGS = ["run", BASELINE, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
 
 
