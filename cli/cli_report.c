@@ -139,7 +139,7 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
         {"truce_extended", "the truce is extended"},
         {"snap_back", "the truce ends: snap-back or broken"},
         {"breach_accused", "a breach accusation"},
-        {"us_vehicle_halt", "a shortage halts US vehicle output"},
+        {"us_vehicle_halt", "a shortage halts US vehicles (events.vehicle_halt_loss)"},
         {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
         {"third_party_retaliated", "a third party retaliates"},
     };
