@@ -14,9 +14,9 @@
 #SBATCH --output=tradewar-%j.log
 
 set -u
-SCENARIO=${SCENARIO:-scenarios/history-2025.yaml}
+SCENARIO=${SCENARIO:-scenarios/geneva-truce.yaml}
 REPLICATES=${REPLICATES:-100000}
-OUTDIR=${OUTDIR:-out/history-2025-mc}
+OUTDIR=${OUTDIR:-out/geneva-truce-mc}
 
 export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
 export OMP_PROC_BIND=close OMP_PLACES=cores
