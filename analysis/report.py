@@ -766,6 +766,20 @@ class Charts:
         ax.xaxis.set_major_locator(loc)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
+    def _time_chart(self, panels, handles, markers):
+        """Figure for time panels sharing one x range, with the marker legend entry (added
+        to handles) and the marker labels placed: (fig, strip, axes, x0, x1, placed)."""
+        from matplotlib.lines import Line2D
+        if markers:
+            handles.append(Line2D([], [], color=MARKER_INK, lw=0.6,
+                                  label="tariff measure takes effect"))
+        x0 = min(f["date"].iloc[0] for _, f in panels)
+        x1 = max(f["date"].iloc[-1] for _, f in panels)
+        placed, rows = place_labels(markers, x0.date(), x1.date())
+        fig, strip, axes = self._time_layout(len(panels), rows if markers else None,
+                                             math.ceil(len(handles) / 2))
+        return fig, strip, axes, x0, x1, placed
+
     def _time_layout(self, n, label_rows, legend_rows):
         """A figure of n stacked time panels sharing the date axis, laid out in inches,
         with a strip above them for the measure labels (label_rows > 0 rows of labels,
@@ -833,20 +847,12 @@ class Charts:
         """panels: [(label, frame with date,p05,p50,p95,lo50,hi50)]."""
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
-        n = len(panels)
         band50_label = ("50% band (p25–p75)" if band50 == "quantiles"
                         else "50% band (normal approx. from sd)")
         handles = [Line2D([], [], color=INK, lw=1.6, label="median (p50)"),
                    Patch(color=FILL_50, label=band50_label),
                    Patch(color=FILL_90, label="90% band (p05–p95)")]
-        if markers:
-            handles.append(Line2D([], [], color=MARKER_INK, lw=0.6,
-                                  label="tariff measure takes effect"))
-        x0 = min(f["date"].iloc[0] for _, f in panels)
-        x1 = max(f["date"].iloc[-1] for _, f in panels)
-        placed, rows = place_labels(markers, x0.date(), x1.date())
-        fig, strip, axes = self._time_layout(n, rows if markers else None,
-                                             math.ceil(len(handles) / 2))
+        fig, strip, axes, x0, x1, placed = self._time_chart(panels, handles, markers)
         for i, (ax, (label, f)) in enumerate(zip(axes, panels)):
             ax.fill_between(f["date"], f["p05"], f["p95"], color=FILL_90, lw=0, zorder=2)
             ax.fill_between(f["date"], f["lo50"], f["hi50"], color=FILL_50, lw=0, zorder=3)
@@ -874,19 +880,11 @@ class Charts:
         """panels: [(label, frame with date, mean_diff, sd_diff, ci_low, ci_high)]."""
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
-        n = len(panels)
         handles = [Line2D([], [], color=INK, lw=1.6, label="mean paired difference"),
                    Patch(color=FILL_50, label="confidence interval (ci_low–ci_high)"),
                    Patch(color=FILL_90, label="90% of replicate differences (±1.645 sd_diff)"),
                    Line2D([], [], color="black", lw=0.8, ls=":", label="no difference")]
-        if markers:
-            handles.append(Line2D([], [], color=MARKER_INK, lw=0.6,
-                                  label="tariff measure takes effect"))
-        x0 = min(f["date"].iloc[0] for _, f in panels)
-        x1 = max(f["date"].iloc[-1] for _, f in panels)
-        placed, rows = place_labels(markers, x0.date(), x1.date())
-        fig, strip, axes = self._time_layout(n, rows if markers else None,
-                                             math.ceil(len(handles) / 2))
+        fig, strip, axes, x0, x1, placed = self._time_chart(panels, handles, markers)
         for i, (ax, (label, f)) in enumerate(zip(axes, panels)):
             ax.fill_between(f["date"], f["mean_diff"] - Z95 * f["sd_diff"],
                             f["mean_diff"] + Z95 * f["sd_diff"], color=FILL_90, lw=0, zorder=2)

@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "tw_build_info.h"
 #include "tw_config.h"
+#include "tw_file.h"
 #include "tw_output.h"
 #include "tw_mpi.h"
 #include "tw_runner.h"
@@ -202,6 +203,9 @@ static tw_status tw__write_command(const char *path, int argc, char **argv, tw_e
     return tw_afile_commit(f, err);
 }
 
+/* A batch's command file holds its working directory and arguments: far less than this. */
+#define TW__COMMAND_MAX_BYTES ((size_t)1 << 20)
+
 /* --resume DIR: rebuild the interrupted run's arguments from DIR.partial/command. The
  * strings live in *buf (the caller frees it and *argv_out). */
 static tw_status tw__resume_args(const tw_cli_args *now, tw_cli_args *a, char **buf,
@@ -221,23 +225,13 @@ static tw_status tw__resume_args(const tw_cli_args *now, tw_cli_args *a, char **
                           "--resume %s: no interrupted run here (%s.partial/command is missing)",
                           now->resume, path);
     }
-    size_t cap = 1 << 16, len = 0, got;
-    char *b = malloc(cap + 1);
-    while (b != NULL && (got = fread(b + len, 1, cap - len, fp)) > 0) {
-        len += got;
-        if (len == cap) {
-            char *nb = realloc(b, 2 * cap + 1);
-            if (nb == NULL) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
+    char *b;
+    size_t len;
+    tw_read_status rs = tw_read_all(fp, TW__COMMAND_MAX_BYTES, &b, &len);
     fclose(fp);
-    if (b == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    if (rs == TW_READ_NOMEM) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    if (rs != TW_READ_OK)
+        return tw_err_set(err, TW_EUSAGE, "%s: cannot read a tradewar command file", path);
     int n = 0;
     for (size_t i = 0; i < len; i++) n += b[i] == '\0';
     char **argv = calloc((size_t)n + 3, sizeof *argv);

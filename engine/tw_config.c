@@ -25,6 +25,7 @@
 #define _XOPEN_SOURCE 700 /* realpath() */
 
 #include "tw_config.h"
+#include "tw_file.h"
 
 #include <errno.h>
 #include <float.h>
@@ -750,51 +751,26 @@ static tw_status tw_cfg__read(tw_cfg__loader *ld, const char *file, const tw_cfg
         return tw_err_at(ld->err, TW_ECONFIG, ref->file, ref->line, ref->col, "extends",
                          "cannot open '%s': %s", file, tw_cfg__strerror(e, ebuf, sizeof ebuf));
     }
-    size_t cap = 65536, n = 0;
-    unsigned char *b = malloc(cap);
-    tw_status st = b == NULL ? tw_cfg__nomem(ld->err) : TW_OK;
-    while (st == TW_OK) {
-        if (n == cap) {
-            if (cap > TW_CFG_MAX_FILE_BYTES) break;
-            size_t ncap = cap * 2 > (size_t)TW_CFG_MAX_FILE_BYTES + 1
-                              ? (size_t)TW_CFG_MAX_FILE_BYTES + 1
-                              : cap * 2;
-            unsigned char *nb = realloc(b, ncap);
-            if (nb == NULL) {
-                st = tw_cfg__nomem(ld->err);
-                break;
-            }
-            b = nb;
-            cap = ncap;
-        }
-        size_t got = fread(b + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0) {
-            if (ferror(fp)) {
-                int e = errno;
-                tw_cfg__strerror(e, ebuf, sizeof ebuf);
-                st = ref == NULL ? tw_err_at(ld->err, TW_ECONFIG, file, 0, 0, NULL,
-                                             "cannot read: %s", ebuf)
-                                 : tw_err_at(ld->err, TW_ECONFIG, ref->file, ref->line,
-                                             ref->col, "extends", "cannot read '%s': %s",
-                                             file, ebuf);
-            }
-            break;
-        }
-    }
+    char *b;
+    size_t n;
+    tw_read_status rs = tw_read_all(fp, TW_CFG_MAX_FILE_BYTES, &b, &n);
+    int e = errno;
     fclose(fp);
-    if (st == TW_OK && n > TW_CFG_MAX_FILE_BYTES) {
-        st = ref == NULL ? tw_err_at(ld->err, TW_ECONFIG, file, 0, 0, NULL,
-                                     "file is larger than %u bytes", TW_CFG_MAX_FILE_BYTES)
-                         : tw_err_at(ld->err, TW_ECONFIG, ref->file, ref->line, ref->col,
-                                     "extends", "'%s' is larger than %u bytes", file,
-                                     TW_CFG_MAX_FILE_BYTES);
+    if (rs == TW_READ_NOMEM) return tw_cfg__nomem(ld->err);
+    if (rs == TW_READ_ERROR) {
+        tw_cfg__strerror(e, ebuf, sizeof ebuf);
+        return ref == NULL ? tw_err_at(ld->err, TW_ECONFIG, file, 0, 0, NULL,
+                                       "cannot read: %s", ebuf)
+                           : tw_err_at(ld->err, TW_ECONFIG, ref->file, ref->line, ref->col,
+                                       "extends", "cannot read '%s': %s", file, ebuf);
     }
-    if (st != TW_OK) {
-        free(b);
-        return st;
-    }
-    *buf = b;
+    if (rs == TW_READ_TOO_LARGE)
+        return ref == NULL ? tw_err_at(ld->err, TW_ECONFIG, file, 0, 0, NULL,
+                                       "file is larger than %u bytes", TW_CFG_MAX_FILE_BYTES)
+                           : tw_err_at(ld->err, TW_ECONFIG, ref->file, ref->line, ref->col,
+                                       "extends", "'%s' is larger than %u bytes", file,
+                                       TW_CFG_MAX_FILE_BYTES);
+    *buf = (unsigned char *)b;
     *len = n;
     return TW_OK;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tw_file.h"
+
 #define TW_CSV_MAX_BYTES (64u << 20)
 
 struct tw_csv {
@@ -89,42 +91,22 @@ tw_status tw_csv_read(const char *path, tw_csv **out, tw_err *err) {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
     tw_csv *t = calloc(1, sizeof *t);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    char *buf = NULL;
+    size_t len = 0;
     tw_status st = TW_OK;
-    if (t == NULL || buf == NULL) {
-        st = tw_err_set(err, TW_ENOMEM, "out of memory");
-        goto fail;
-    }
-    t->path = malloc(strlen(path) + 1);
-    if (t->path == NULL) {
+    if (t == NULL || (t->path = malloc(strlen(path) + 1)) == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
     }
     strcpy(t->path, path);
-    for (;;) {
-        if (len + 1 >= cap) {
-            if (cap >= TW_CSV_MAX_BYTES) {
-                st = tw_err_set(err, TW_EDATA, "%s: larger than %u bytes", path, TW_CSV_MAX_BYTES);
-                goto fail;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                st = tw_err_set(err, TW_ENOMEM, "out of memory");
-                goto fail;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, fp);
-        len += got;
-        if (got == 0) break;
-    }
-    if (ferror(fp)) {
-        st = tw_err_set(err, TW_EIO, "%s: read error", path);
+    switch (tw_read_all(fp, TW_CSV_MAX_BYTES, &buf, &len)) {
+    case TW_READ_OK: break;
+    case TW_READ_ERROR: st = tw_err_set(err, TW_EIO, "%s: read error", path); goto fail;
+    case TW_READ_TOO_LARGE:
+        st = tw_err_set(err, TW_EDATA, "%s: larger than %u bytes", path, TW_CSV_MAX_BYTES);
         goto fail;
+    case TW_READ_NOMEM: st = tw_err_set(err, TW_ENOMEM, "out of memory"); goto fail;
     }
-    buf[len] = '\0';
     if (memchr(buf, '\0', len) != NULL) {
         st = tw_err_set(err, TW_EDATA, "%s: contains a NUL byte (not a text CSV file)", path);
         goto fail;
