@@ -1,19 +1,25 @@
-/* bench_kernels.c - the two bare kernels tw_bench measures the model against.
+/* bench_kernels.c - the bare kernels tw_bench measures the model against.
  *
- * The reference kernel is what the firm step would cost with no economics in it: the same
- * structure-of-arrays storage (a uint8 and four float arrays of the same length, split
- * into the same cells of per_cell firms), the same blocks of TW_BLOCK firms dealt out by
- * tw_exec_for, the same TW_NPART partial sums per block combined by tw_reduce_blocks, and
- * one Philox4x32-10 draw (tw_rng_words) per firm per day. It reads the five arrays and
- * writes two, as the firm step does, so both move the same bytes. Its result hash folds
- * every day's reduced sums, so it is a pure function of (seed, firms, days) whatever the
- * thread count.
+ * The reference kernels are what the firm step would cost with no economics in it: the
+ * same structure-of-arrays storage (a uint8 and four float arrays of the same length,
+ * split into the same cells of per_cell firms), the same blocks of TW_BLOCK firms dealt
+ * out by tw_exec_for, the same TW_NPART partial sums per block combined by
+ * tw_reduce_blocks, and Philox4x32-10 draws (tw_rng_words) from the same kind of counter.
+ * Each reads the five arrays and writes two, as the firm step does, so all move the same
+ * bytes. Two ways of drawing:
+ *   - sparse (the reference the model is compared with): each firm wears an Exp(1) clock
+ *     down by a fixed hazard and draws only when it runs out, as the model's firms do,
+ *     with the hazard set to the model's measured draws per firm-day;
+ *   - dense: one draw per firm per day, the Philox throughput on its own.
+ * A kernel's result hash folds every day's reduced sums, so it is a pure function of
+ * (seed, firms, days, hazard) whatever the thread count.
  *
  * The triad is STREAM's a[i] = b[i] + s * c[i] with OpenMP, over arrays much larger than
  * the last-level cache, first touched by the threads that use them; it gives the memory
  * bandwidth of this machine, measured in the same run as the model.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,8 +40,10 @@ typedef struct {
     uint8_t *origin;
     float *size, *ref, *clock, *stock;
     double *partials; /* [TW_NCELL * nblk][TW_NPART] */
+    uint32_t *draws;  /* [TW_NCELL * nblk]: Philox draws of the block today */
     tw_rng_key key;
     uint32_t day;
+    float hazard; /* > 0: draw on a firm's clock expiries; 0: every firm, every day */
 } twb__ref;
 
 static void twb__ref_range(const twb__ref *r, size_t item, size_t *base, size_t *lo, size_t *hi) {
@@ -45,22 +53,37 @@ static void twb__ref_range(const twb__ref *r, size_t item, size_t *base, size_t 
     *hi = *lo + TW_BLOCK < r->per_cell ? *lo + TW_BLOCK : r->per_cell;
 }
 
+/* Starting state. The clocks are Exp(1), as the model's are, so that the sparse kernel's
+ * draws are spread over the days from the first day on. */
 static void twb__ref_init_block(void *vctx, size_t item) {
     twb__ref *r = vctx;
     size_t base, lo, hi;
     twb__ref_range(r, item, &base, &lo, &hi);
     float sz = 1.0f / (float)r->per_cell;
     for (size_t k = base + lo; k < base + hi; k++) {
+        uint32_t w[4];
+        tw_rng_words(r->key, UINT32_MAX, (uint64_t)k, TWB_PURPOSE_REFERENCE, 1, w);
         r->origin[k] = (uint8_t)(k % TW_NREG);
         r->size[k] = sz;
         r->ref[k] = 0.125f * (float)(k % TW_NREG);
-        r->clock[k] = 0.0f;
+        r->clock[k] = -logf(tw_u01f(w[0]));
         r->stock[k] = 0.0f;
     }
 }
 
-/* One block of one cell: the bare hot loop. */
-static void twb__ref_block(void *vctx, size_t item) {
+static void twb__ref_store(const twb__ref *r, size_t item, const double share[TW_NREG],
+                           const double buy[TW_NREG], double price, double held) {
+    double *out = r->partials + item * TW_NPART;
+    for (int o = 0; o < TW_NREG; o++) {
+        out[TW_PART_SHARE + o] = share[o];
+        out[TW_PART_PURCHASE + o] = buy[o];
+    }
+    out[TW_PART_PRICE] = price;
+    out[TW_PART_STOCK] = held;
+}
+
+/* One block of one cell, one Philox draw per firm: the cost of the draws themselves. */
+static void twb__ref_dense_block(void *vctx, size_t item) {
     twb__ref *r = vctx;
     size_t base, lo, hi;
     twb__ref_range(r, item, &base, &lo, &hi);
@@ -82,13 +105,46 @@ static void twb__ref_block(void *vctx, size_t item) {
         price += (double)(sz * ref[k]);
         held += (double)(sz * cl);
     }
-    double *out = r->partials + item * TW_NPART;
-    for (int o = 0; o < TW_NREG; o++) {
-        out[TW_PART_SHARE + o] = share[o];
-        out[TW_PART_PURCHASE + o] = buy[o];
+    r->draws[item] = (uint32_t)(hi - lo);
+    twb__ref_store(r, item, share, buy, price, held);
+}
+
+/* One block of one cell, drawing as the firm step does: a firm's Exp(1) clock is worn down
+ * by a hazard each day, and only when it runs out does the firm draw (a new origin, from
+ * one word, and a new clock, from another). The hazard is the model's measured draw rate,
+ * so both kernels make the same number of Philox draws. */
+static void twb__ref_sparse_block(void *vctx, size_t item) {
+    twb__ref *r = vctx;
+    size_t base, lo, hi;
+    twb__ref_range(r, item, &base, &lo, &hi);
+    uint8_t *origin = r->origin + base;
+    const float *size = r->size + base;
+    float *ref = r->ref + base, *clock = r->clock + base, *stock = r->stock + base;
+    double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
+    uint32_t draws = 0;
+    for (size_t k = lo; k < hi; k++) {
+        int o = origin[k];
+        float left = clock[k] - r->hazard;
+        if (left <= 0.0f) {
+            uint32_t w[4];
+            tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
+            o = (int)(w[0] % TW_NREG);
+            origin[k] = (uint8_t)o;
+            ref[k] = 0.125f * (float)o;
+            left = -logf(tw_u01f(w[1]));
+            draws++;
+        }
+        clock[k] = left;
+        float st = 0.5f * stock[k] + ref[k];
+        stock[k] = st;
+        float sz = size[k];
+        share[o] += sz;
+        buy[o] += (double)(sz * st);
+        price += (double)(sz * ref[k]);
+        held += (double)(sz * left);
     }
-    out[TW_PART_PRICE] = price;
-    out[TW_PART_STOCK] = held;
+    r->draws[item] = draws;
+    twb__ref_store(r, item, share, buy, price, held);
 }
 
 static void twb__ref_free(twb__ref *r) {
@@ -98,17 +154,17 @@ static void twb__ref_free(twb__ref *r) {
     free(r->clock);
     free(r->stock);
     free(r->partials);
+    free(r->draws);
     memset(r, 0, sizeof *r);
 }
 
-tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, int threads, int repeats,
-                        twb_times *tm, uint64_t *hash, bool *repeats_agree, tw_err *err) {
-    memset(tm, 0, sizeof *tm);
-    *repeats_agree = true;
+tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard, int threads,
+                        twb_times *tm, uint64_t *hash, double *draws_per_firm_day, tw_err *err) {
     twb__ref r;
     memset(&r, 0, sizeof r);
     r.per_cell = (size_t)per_cell;
     r.nblk = tw_block_count(r.per_cell);
+    r.hazard = (float)hazard;
     size_t n = r.per_cell * TW_NCELL, items = TW_NCELL * r.nblk;
     r.origin = malloc(n);
     r.size = malloc(n * sizeof *r.size);
@@ -116,33 +172,40 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, int threads, 
     r.clock = malloc(n * sizeof *r.clock);
     r.stock = malloc(n * sizeof *r.stock);
     r.partials = malloc(items * TW_NPART * sizeof *r.partials);
+    r.draws = malloc(items * sizeof *r.draws);
+    double *busy = calloc((size_t)threads, sizeof *busy);
     if (r.origin == NULL || r.size == NULL || r.ref == NULL || r.clock == NULL ||
-        r.stock == NULL || r.partials == NULL) {
+        r.stock == NULL || r.partials == NULL || r.draws == NULL || busy == NULL) {
         twb__ref_free(&r);
+        free(busy);
         return tw_err_set(err, TW_ENOMEM, "out of memory for the reference kernel (%zu firms)", n);
     }
     r.key = tw_rng_key_make(seed, 0);
-    tw_exec ex = {threads};
-    for (int rep = 0; rep < repeats; rep++) {
-        tw_exec_for(&ex, items, twb__ref_init_block, &r); /* untimed; first touch */
-        uint64_t h = TW_FNV_OFFSET;
-        double t0 = twb_now();
-        for (int d = 0; d < days; d++) {
-            r.day = (uint32_t)d;
-            tw_exec_for(&ex, items, twb__ref_block, &r);
-            for (size_t c = 0; c < TW_NCELL; c++) {
-                double tot[TW_NPART];
-                tw_reduce_blocks(r.partials + c * r.nblk * TW_NPART, r.nblk, TW_NPART, tot);
-                h = tw_fnv1a(h, tot, sizeof tot);
-            }
+    tw_exec ex = {threads, NULL};
+    tw_exec_for(&ex, items, twb__ref_init_block, &r); /* untimed; first touch */
+    tw_exec_prof pf = {busy, 0.0, 0};
+    ex.prof = &pf;
+    tw_item_fn body = hazard > 0.0 ? twb__ref_sparse_block : twb__ref_dense_block;
+    uint64_t h = TW_FNV_OFFSET;
+    double drawn = 0.0;
+    double t0 = twb_now();
+    for (int d = 0; d < days; d++) {
+        r.day = (uint32_t)d;
+        tw_exec_for(&ex, items, body, &r);
+        for (size_t c = 0; c < TW_NCELL; c++) {
+            double tot[TW_NPART];
+            tw_reduce_blocks(r.partials + c * r.nblk * TW_NPART, r.nblk, TW_NPART, tot);
+            h = tw_fnv1a(h, tot, sizeof tot);
         }
-        double t1 = twb_now();
-        twb_times_add(tm, t1 - t0);
-        if (rep == 0) *hash = h;
-        else if (h != *hash) *repeats_agree = false;
+        for (size_t i = 0; i < items; i++) drawn += r.draws[i];
     }
+    double t1 = twb_now();
+    twb_times_add(tm, t1 - t0);
+    twb_times_split(tm, threads, &pf);
+    *hash = h;
+    *draws_per_firm_day = drawn / ((double)n * days);
     twb__ref_free(&r);
-    twb_times_finish(tm);
+    free(busy);
     return TW_OK;
 }
 

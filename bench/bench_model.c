@@ -114,34 +114,39 @@ static double *twb__obs_alloc(const twb_scenario *sc, tw_err *err) {
     return obs;
 }
 
-tw_status twb_firm_step(const twb_scenario *sc, int threads, int repeats, twb_times *tm,
-                        uint64_t *hash, bool *repeats_agree, tw_err *err) {
+tw_status twb_firm_step(const twb_scenario *sc, int threads, twb_times *tm, uint64_t *hash,
+                        tw_err *err) {
     const tw_model *m = &tw_trade_model;
-    memset(tm, 0, sizeof *tm);
-    *repeats_agree = true;
     double *obs = twb__obs_alloc(sc, err);
-    if (obs == NULL) return TW_ENOMEM;
-    tw_exec ex = {threads};
-    tw_rng_key key = tw_rng_key_make(sc->spec.seed, 0);
-    tw_status st = TW_OK;
-    for (int r = 0; r < repeats && st == TW_OK; r++) {
-        void *state = NULL;
-        st = m->create(sc->params, key, sc->spec.start, &ex, &state, err);
-        if (st != TW_OK) break;
+    double *busy = calloc((size_t)threads, sizeof *busy);
+    if (obs == NULL || busy == NULL) {
+        free(obs);
+        free(busy);
+        return tw_err_set(err, TW_ENOMEM, "out of memory for the firm step's bookkeeping");
+    }
+    tw_exec_prof pf = {busy, 0.0, 0};
+    tw_exec ex = {threads, &pf};
+    void *state = NULL;
+    tw_status st = m->create(sc->params, tw_rng_key_make(sc->spec.seed, 0), sc->spec.start, &ex,
+                             &state, err);
+    if (st == TW_OK) {
+        /* create's own parallel regions are not part of the timed step */
+        memset(busy, 0, (size_t)threads * sizeof *busy);
+        pf.wall = 0.0;
+        pf.regions = 0;
         double t0 = twb_now();
         for (int d = 0; d < sc->days && st == TW_OK; d++)
             st = m->step(state, sc->spec.start + d, (uint32_t)d, err);
         double t1 = twb_now();
         if (st == TW_OK) {
             twb_times_add(tm, t1 - t0);
-            uint64_t h = twb__state_hash(sc, state, obs);
-            if (r == 0) *hash = h;
-            else if (h != *hash) *repeats_agree = false;
+            twb_times_split(tm, threads, &pf);
+            *hash = twb__state_hash(sc, state, obs);
         }
-        m->free_state(state);
     }
+    if (state != NULL) m->free_state(state);
     free(obs);
-    twb_times_finish(tm);
+    free(busy);
     return st;
 }
 
@@ -159,7 +164,7 @@ tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_
         free(clock);
         return tw_err_set(err, TW_ENOMEM, "out of memory counting the draws of %zu firms", n);
     }
-    tw_exec ex = {threads};
+    tw_exec ex = {threads, NULL};
     void *state = NULL;
     tw_status st = m->create(sc->params, tw_rng_key_make(sc->spec.seed, 0), sc->spec.start, &ex,
                              &state, err);
@@ -237,7 +242,7 @@ tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, doubl
     double *obs = twb__obs_alloc(sc, err);
     if (obs == NULL) return TW_ENOMEM;
     *base_mb = twb_maxrss_mb();
-    tw_exec ex = {threads};
+    tw_exec ex = {threads, NULL};
     void *state = NULL;
     tw_status st = m->create(sc->params, tw_rng_key_make(sc->spec.seed, 0), sc->spec.start, &ex,
                              &state, err);

@@ -29,18 +29,51 @@ static int twb__cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+void twb_times_split(twb_times *tm, int threads, const tw_exec_prof *pf) {
+    int r = tm->repeats - 1;
+    if (r < 0 || threads < 1) return;
+    double serial = tm->t[r] - pf->wall, sum = 0.0, top = 0.0;
+    for (int i = 0; i < threads; i++) {
+        double u = pf->busy[i] + (i == 0 ? serial : 0.0);
+        sum += u;
+        if (u > top) top = u;
+    }
+    tm->threads = threads;
+    tm->useful[r] = sum;
+    tm->busiest[r] = top;
+}
+
+/* Median of n values (sorted in a copy). */
+static double twb__median(const double *v, int n) {
+    double s[TWB_MAX_REPEATS];
+    memcpy(s, v, (size_t)n * sizeof *s);
+    qsort(s, (size_t)n, sizeof *s, twb__cmp);
+    return (n % 2 == 1) ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
 void twb_times_finish(twb_times *tm) {
+    tm->useful_median = tm->load_balance = tm->sync_efficiency = NAN;
     if (tm->repeats <= 0) {
         tm->median = tm->min = tm->max = NAN;
         return;
     }
-    double s[TWB_MAX_REPEATS];
-    memcpy(s, tm->t, (size_t)tm->repeats * sizeof *s);
-    qsort(s, (size_t)tm->repeats, sizeof *s, twb__cmp);
     int n = tm->repeats;
-    tm->median = (n % 2 == 1) ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-    tm->min = s[0];
-    tm->max = s[n - 1];
+    tm->median = twb__median(tm->t, n);
+    tm->min = tm->max = tm->t[0];
+    for (int i = 1; i < n; i++) {
+        if (tm->t[i] < tm->min) tm->min = tm->t[i];
+        if (tm->t[i] > tm->max) tm->max = tm->t[i];
+    }
+    if (tm->threads > 0) {
+        double lb[TWB_MAX_REPEATS], se[TWB_MAX_REPEATS];
+        for (int i = 0; i < n; i++) {
+            lb[i] = tm->useful[i] / (tm->threads * tm->busiest[i]);
+            se[i] = tm->busiest[i] / tm->t[i];
+        }
+        tm->useful_median = twb__median(tm->useful, n);
+        tm->load_balance = twb__median(lb, n);
+        tm->sync_efficiency = twb__median(se, n);
+    }
 }
 
 double twb_maxrss_mb(void) {
@@ -52,7 +85,8 @@ double twb_maxrss_mb(void) {
 const char *const twb_csv_header =
     "kind,level,threads,ranks,firms,replicates,repeats,seconds_median,seconds_min,"
     "seconds_max,rate,rate_unit,efficiency,bytes_per_firm,peak_rss_mb,bandwidth_gbs,"
-    "fraction_of_bandwidth,result_hash,compiler,cflags,git_revision";
+    "fraction_of_bandwidth,result_hash,compiler,cflags,git_revision,load_balance,"
+    "sync_efficiency,compute_scalability,draws_per_firm_day,efficiency_best";
 
 void twb_row_init(twb_row *r, const char *kind, const char *level) {
     memset(r, 0, sizeof *r);
@@ -68,6 +102,8 @@ void twb_row_init(twb_row *r, const char *kind, const char *level) {
     r->rate_unit = "";
     r->efficiency = NAN;
     r->bytes_per_firm = r->peak_rss_mb = r->bandwidth_gbs = r->fraction = NAN;
+    r->load_balance = r->sync_efficiency = r->compute_scalability = NAN;
+    r->draws_per_firm_day = r->efficiency_best = NAN;
 }
 
 void twb_row_times(twb_row *r, const twb_times *tm) {
@@ -75,6 +111,8 @@ void twb_row_times(twb_row *r, const twb_times *tm) {
     r->sec_median = tm->median;
     r->sec_min = tm->min;
     r->sec_max = tm->max;
+    r->load_balance = tm->load_balance;
+    r->sync_efficiency = tm->sync_efficiency;
 }
 
 FILE *twb_csv_open(const char *path) {
@@ -137,6 +175,12 @@ void twb_csv_write(FILE *fp, const twb_row *r) {
     twb__text(fp, TW_CFLAGS);
     fputc(',', fp);
     twb__text(fp, TW_GIT_REVISION);
+    fputc(',', fp);
+    twb__num(fp, r->load_balance);
+    twb__num(fp, r->sync_efficiency);
+    twb__num(fp, r->compute_scalability);
+    twb__num(fp, r->draws_per_firm_day);
+    if (!isnan(r->efficiency_best)) fprintf(fp, "%.9g", r->efficiency_best);
     fputc('\n', fp);
     fflush(fp);
 }

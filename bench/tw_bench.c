@@ -5,14 +5,17 @@
  *   firm        the full model's firm step (tw_trade_model.create untimed, .step timed),
  *               strong scaling (fixed firms) and weak scaling (firms x threads), plus one
  *               untimed run that counts how often the step draws random numbers;
- *   reference   the bare reference kernel at the same size, and the firm/reference ratio;
+ *   reference   the bare reference kernels at the same size (sparse: drawing at the model's
+ *               measured rate; dense: one draw per firm-day) and the firm/reference ratios;
  *   replicates  tw_run with replicate-level parallelism: strong (fixed replicates) and weak
  *               (replicates = threads), and a cross-check at agent level;
  *   memory      bytes of state per firm and ru_maxrss for one size (one process per size:
  *               ru_maxrss is a process-lifetime peak, so bench/run calls it per size);
  *   mpi         a placeholder row: MPI ranks are measured by bench/run, which starts the
  *               tradewar program under mpirun with 1 and 2 ranks (rows "mpi_ranks").
- * Each timing is the median of repeats, printed with its min and max. Every run has a result
+ * Each timing is the median of repeats, printed with its min and max; the repeats of the
+ * thread counts of one measurement are interleaved. Agent-level rows also say where the
+ * efficiency goes (load balance, sync efficiency, computational scalability). Every run has a result
  * hash; the hashes of one problem must agree across thread counts and repeats, which is
  * checked here: "hash ok", or "HASH MISMATCH" and exit status 3 (after writing everything).
  * No timing is ever compared with a threshold.
@@ -64,8 +67,8 @@ static void twb__help(FILE *fp) {
     fprintf(fp,
             "usage: tw_bench [options]\n"
             "\n"
-            "Benchmarks the tradewar firm step, replicates and scaling, against a bare reference\n"
-            "kernel and a STREAM-like triad measured in the same run. Prints a table; with\n"
+            "Benchmarks the tradewar firm step, replicates and scaling, against bare reference\n"
+            "kernels and a STREAM-like triad measured in the same run. Prints a table; with\n"
             "--csv appends the rows to a CSV file (header written when the file is new).\n"
             "No timing is compared with a threshold; the exit status is 3 when the result hash\n"
             "of one problem differs between thread counts or repeats (\"HASH MISMATCH\").\n"
@@ -76,7 +79,7 @@ static void twb__help(FILE *fp) {
             "                   memory is one size per process, see bench/run)\n"
             "  --scenario FILE  scenario (default %s/scenarios/history-2025.yaml)\n"
             "  --set KEY=VALUE  scenario override, as tradewar's --set (repeatable)\n"
-            "  --firms N        firms of the firm step and reference kernel, strong scaling, a\n"
+            "  --firms N        firms of the firm step and reference kernels, strong scaling, a\n"
             "                   multiple of %d (regions x sectors; default 1048576, quick 131072)\n"
             "  --weak-firms N   firms per thread in weak scaling (default --firms)\n"
             "  --days D         days of the firm step from the scenario's start (default 120,\n"
@@ -380,169 +383,200 @@ static tw_status twb__triad(const twb_args *a, twb_report *rp, tw_err *err) {
     return TW_OK;
 }
 
-static tw_status twb__firm(const twb_args *a, twb_report *rp, double *draw_rate, tw_err *err) {
-    twb_scenario sc;
-    int64_t per_cell = a->firms / twb_ncell;
-    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, per_cell, a->days, &sc, err);
-    if (st != TW_OK) return st;
-    double bpf = twb_bytes_per_firm(sc.per_cell, NULL, 0);
-    /* strong scaling */
-    uint64_t h0 = 0;
-    bool agree = true;
-    double base = NAN;
+/* The rows of one scaling series at agent level. tms[i] holds the repeats at thread count
+ * a->threads[i] on firms[i] firms (equal for strong scaling, growing with the threads for
+ * weak). Efficiency is T0 t0 (W/W0) / (T t) from medians, W the work (firms), so that it
+ * reads T0 t0 / (T t) for strong and t0 / t for weak scaling with T0 = 1; computational
+ * scalability is the same ratio of useful thread-seconds rather than elapsed seconds. */
+static void twb__agent_rows(const twb_args *a, twb_report *rp, const char *kind,
+                            const int64_t *firms, int days, twb_times *tms,
+                            const uint64_t *hashes, double step_bytes, double draws) {
     int t0 = a->threads[0];
-    for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+    for (int i = 0; i < a->nthreads; i++) {
         int t = a->threads[i];
-        twb__progress("firm step (strong)", (long long)a->firms, t);
-        twb_times tm;
-        uint64_t h = 0;
-        bool rep_ok = true;
-        st = twb_firm_step(&sc, t, a->repeats, &tm, &h, &rep_ok, err);
-        if (st != TW_OK) break;
-        if (i == 0) {
-            h0 = h;
-            base = tm.median * t0;
-        }
-        agree = agree && rep_ok && h == h0;
+        twb_times *tm = &tms[i];
+        twb_times_finish(tm);
+        double work = (double)firms[i] / (double)firms[0];
         twb_row r;
-        twb_row_init(&r, "firm_step_strong", "agents");
+        twb_row_init(&r, kind, "agents");
         r.threads = t;
-        r.firms = a->firms;
+        r.firms = firms[i];
         r.replicates = 1;
-        twb_row_times(&r, &tm);
-        r.rate = (double)a->firms * sc.days / tm.median;
+        twb_row_times(&r, tm);
+        r.rate = (double)firms[i] * days / tm->median;
         r.rate_unit = "firm-steps/s";
-        r.efficiency = base / (t * tm.median);
-        r.bytes_per_firm = bpf;
+        r.efficiency = t0 * tms[0].median * work / (t * tm->median);
+        r.efficiency_best = t0 * tms[0].min * work / (t * tm->min);
+        r.compute_scalability = tms[0].useful_median * work / tm->useful_median;
+        r.bytes_per_firm = twb_bytes_per_firm(firms[i] / twb_ncell, NULL, 0);
         r.bandwidth_gbs = twb__bw(rp, t);
-        r.fraction = r.rate * twb_firm_step_bytes / 1e9 / r.bandwidth_gbs;
+        r.fraction = r.rate * step_bytes / 1e9 / r.bandwidth_gbs;
+        r.draws_per_firm_day = draws;
         r.has_hash = true;
-        r.hash = h;
+        r.hash = hashes[i];
         twb__add(rp, &r);
     }
-    if (st == TW_OK) {
-        char what[200];
-        snprintf(what, sizeof what, "firm step, %lld firms x %d days: same hash %016llx at every "
-                 "thread count and repeat", (long long)a->firms, sc.days, (unsigned long long)h0);
-        twb__check(rp, agree, what);
-        int tmax = a->threads[a->nthreads - 1];
-        uint64_t hd = 0;
-        fprintf(stderr, "tw_bench: counting the firm step's Philox draws (untimed), %d threads\n",
-                tmax);
-        st = twb_firm_draw_rate(&sc, tmax, draw_rate, &hd, err);
-        if (st == TW_OK) {
-            snprintf(what, sizeof what, "firm step, draw-counting run equals the timed runs");
-            twb__check(rp, hd == h0, what);
+}
+
+/* One untimed run of the firm step that counts its Philox draws; its hash must equal the
+ * timed runs' (checked by twb__firm). */
+static tw_status twb__draws(const twb_args *a, double *draw_rate, uint64_t *hash, tw_err *err) {
+    twb_scenario sc;
+    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
+                                     a->days, &sc, err);
+    if (st != TW_OK) return st;
+    int tmax = a->threads[a->nthreads - 1];
+    fprintf(stderr, "tw_bench: counting the firm step's Philox draws (untimed), %d threads\n",
+            tmax);
+    st = twb_firm_draw_rate(&sc, tmax, draw_rate, hash, err);
+    twb_scenario_free(&sc);
+    return st;
+}
+
+static void twb__progress_rep(const char *what, long long firms, int rep, int repeats) {
+    fprintf(stderr, "tw_bench: %s, %lld firms, repeat %d of %d, each thread count\n", what,
+            firms, rep + 1, repeats);
+}
+
+/* Strong and weak scaling of the full firm step. The repeats of all thread counts are
+ * interleaved (repeat 1 at every count, then repeat 2, ...), so that a slow spell of a
+ * shared machine lands on every thread count alike instead of on one. */
+static tw_status twb__firm(const twb_args *a, twb_report *rp, double draw_rate,
+                           uint64_t draw_hash, tw_err *err) {
+    int n = a->nthreads;
+    static twb_times tms[TWB_MAX_T];
+    uint64_t hashes[TWB_MAX_T] = {0};
+    int64_t firms[TWB_MAX_T];
+    memset(tms, 0, sizeof tms);
+    bool agree = true;
+    twb_scenario sc;
+    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
+                                     a->days, &sc, err);
+    if (st != TW_OK) return st;
+    int days = sc.days;
+    for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
+        twb__progress_rep("firm step (strong)", (long long)a->firms, rep, a->repeats);
+        for (int i = 0; i < n && st == TW_OK; i++) {
+            uint64_t h = 0;
+            st = twb_firm_step(&sc, a->threads[i], &tms[i], &h, err);
+            if (rep == 0 && i == 0) hashes[0] = h;
+            agree = agree && h == hashes[0];
+            hashes[i] = h;
         }
     }
     twb_scenario_free(&sc);
     if (st != TW_OK) return st;
-    /* weak scaling: weak_firms per thread */
-    base = NAN;
-    for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
-        int t = a->threads[i];
-        int64_t firms = a->weak_firms * t;
-        twb__progress("firm step (weak)", (long long)firms, t);
-        st = twb_scenario_load(a->scenario, a->sets, a->nsets, firms / twb_ncell, a->days, &sc,
-                               err);
-        if (st != TW_OK) break;
-        twb_times tm;
-        uint64_t h = 0;
-        bool rep_ok = true;
-        st = twb_firm_step(&sc, t, a->repeats, &tm, &h, &rep_ok, err);
-        if (st == TW_OK) {
-            if (i == 0) base = tm.median;
-            twb_row r;
-            twb_row_init(&r, "firm_step_weak", "agents");
-            r.threads = t;
-            r.firms = firms;
-            r.replicates = 1;
-            twb_row_times(&r, &tm);
-            r.rate = (double)firms * sc.days / tm.median;
-            r.rate_unit = "firm-steps/s";
-            r.efficiency = base / tm.median;
-            r.bytes_per_firm = twb_bytes_per_firm(sc.per_cell, NULL, 0);
-            r.bandwidth_gbs = twb__bw(rp, t);
-            r.fraction = r.rate * twb_firm_step_bytes / 1e9 / r.bandwidth_gbs;
-            r.has_hash = true;
-            r.hash = h;
-            twb__add(rp, &r);
-            if (!rep_ok) {
-                char what[200];
-                snprintf(what, sizeof what, "firm step (weak), %lld firms, %d threads: repeats "
-                         "differ", (long long)firms, t);
-                twb__check(rp, false, what);
-            }
-        }
-        twb_scenario_free(&sc);
+    for (int i = 0; i < n; i++) firms[i] = a->firms;
+    twb__agent_rows(a, rp, "firm_step_strong", firms, days, tms, hashes, twb_firm_step_bytes,
+                    draw_rate);
+    char what[200];
+    snprintf(what, sizeof what, "firm step, %lld firms x %d days: same hash %016llx at every "
+             "thread count and repeat", (long long)a->firms, days, (unsigned long long)hashes[0]);
+    twb__check(rp, agree, what);
+    if (!isnan(draw_rate)) {
+        snprintf(what, sizeof what, "firm step, draw-counting run equals the timed runs");
+        twb__check(rp, draw_hash == hashes[0], what);
     }
-    return st;
+
+    /* weak scaling: weak_firms per thread; one scenario per thread count */
+    static twb_scenario wsc[TWB_MAX_T];
+    int loaded = 0;
+    memset(tms, 0, sizeof tms);
+    for (int i = 0; i < n && st == TW_OK; i++, loaded++) {
+        firms[i] = a->weak_firms * a->threads[i];
+        st = twb_scenario_load(a->scenario, a->sets, a->nsets, firms[i] / twb_ncell, a->days,
+                               &wsc[i], err);
+    }
+    bool weak_ok[TWB_MAX_T];
+    for (int i = 0; i < n; i++) weak_ok[i] = true;
+    for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
+        twb__progress_rep("firm step (weak)", (long long)a->weak_firms, rep, a->repeats);
+        fprintf(stderr, "          (firms per thread)\n");
+        for (int i = 0; i < n && st == TW_OK; i++) {
+            uint64_t h = 0;
+            st = twb_firm_step(&wsc[i], a->threads[i], &tms[i], &h, err);
+            if (rep > 0 && h != hashes[i]) weak_ok[i] = false;
+            hashes[i] = h;
+        }
+    }
+    for (int i = 0; i < loaded; i++) twb_scenario_free(&wsc[i]);
+    if (st != TW_OK) return st;
+    twb__agent_rows(a, rp, "firm_step_weak", firms, days, tms, hashes, twb_firm_step_bytes,
+                    NAN);
+    for (int i = 0; i < n; i++)
+        if (!weak_ok[i]) {
+            snprintf(what, sizeof what, "firm step (weak), %lld firms, %d threads: repeats "
+                     "differ", (long long)firms[i], a->threads[i]);
+            twb__check(rp, false, what);
+        }
+    return TW_OK;
 }
 
-static tw_status twb__reference(const twb_args *a, twb_report *rp, tw_err *err) {
-    /* The seed and days of the firm step's scenario, so both do the same amount of work. */
+/* The two reference kernels at the firm step's size, seed and days, interleaved like the
+ * firm step: sparse (drawing at the model's measured rate, the reference of the ratio) and
+ * dense (one draw per firm-day). */
+static tw_status twb__reference(const twb_args *a, twb_report *rp, double draw_rate,
+                                tw_err *err) {
     twb_scenario sc;
     tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
                                      a->days, &sc, err);
     if (st != TW_OK) return st;
     uint32_t seed = sc.spec.seed;
     int days = sc.days;
-    double bpf = twb_bytes_per_firm(sc.per_cell, NULL, 0);
     twb_scenario_free(&sc);
-    uint64_t h0 = 0;
-    bool agree = true;
-    double base = NAN;
-    for (int i = 0; i < a->nthreads; i++) {
-        int t = a->threads[i];
-        twb__progress("reference kernel", (long long)a->firms, t);
-        twb_times tm;
-        uint64_t h = 0;
-        bool rep_ok = true;
-        st = twb_reference(a->firms / twb_ncell, days, seed, t, a->repeats, &tm, &h, &rep_ok, err);
-        if (st != TW_OK) return st;
-        if (i == 0) {
-            h0 = h;
-            base = tm.median * a->threads[0];
-        }
-        agree = agree && rep_ok && h == h0;
-        twb_row r;
-        twb_row_init(&r, "reference_kernel", "agents");
-        r.threads = t;
-        r.firms = a->firms;
-        r.replicates = 1;
-        twb_row_times(&r, &tm);
-        r.rate = (double)a->firms * days / tm.median;
-        r.rate_unit = "firm-steps/s";
-        r.efficiency = base / (t * tm.median);
-        r.bytes_per_firm = bpf;
-        r.bandwidth_gbs = twb__bw(rp, t);
-        r.fraction = r.rate * twb_reference_bytes / 1e9 / r.bandwidth_gbs;
-        r.has_hash = true;
-        r.hash = h;
-        twb__add(rp, &r);
+    int n = a->nthreads;
+    static twb_times tms[2][TWB_MAX_T];
+    memset(tms, 0, sizeof tms);
+    uint64_t hashes[2][TWB_MAX_T] = {{0}};
+    double drawn[2] = {0.0, 0.0};
+    bool agree[2] = {true, true};
+    double hazard[2] = {draw_rate, 0.0};
+    for (int rep = 0; rep < a->repeats; rep++) {
+        twb__progress_rep("reference kernels", (long long)a->firms, rep, a->repeats);
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < 2; k++) {
+                uint64_t h = 0;
+                st = twb_reference(a->firms / twb_ncell, days, seed, hazard[k], a->threads[i],
+                                   &tms[k][i], &h, &drawn[k], err);
+                if (st != TW_OK) return st;
+                if (rep == 0 && i == 0) hashes[k][0] = h;
+                agree[k] = agree[k] && h == hashes[k][0];
+                hashes[k][i] = h;
+            }
     }
-    char what[200];
-    snprintf(what, sizeof what, "reference kernel, %lld firms x %d days: same hash %016llx at "
-             "every thread count and repeat", (long long)a->firms, days, (unsigned long long)h0);
-    twb__check(rp, agree, what);
+    static const char *const kinds[2] = {"reference_kernel", "reference_dense"};
+    int64_t firms[TWB_MAX_T];
+    for (int i = 0; i < n; i++) firms[i] = a->firms;
+    for (int k = 0; k < 2; k++) {
+        twb__agent_rows(a, rp, kinds[k], firms, days, tms[k], hashes[k], twb_reference_bytes,
+                        drawn[k]);
+        char what[200];
+        snprintf(what, sizeof what, "%s, %lld firms x %d days: same hash %016llx at every "
+                 "thread count and repeat", kinds[k], (long long)a->firms, days,
+                 (unsigned long long)hashes[k][0]);
+        twb__check(rp, agree[k], what);
+    }
     return TW_OK;
 }
 
 static void twb__ratios(const twb_args *a, twb_report *rp) {
-    for (int i = 0; i < a->nthreads; i++) {
-        int t = a->threads[i];
-        const twb_row *f = twb__find(rp, "firm_step_strong", t);
-        const twb_row *ref = twb__find(rp, "reference_kernel", t);
-        if (f == NULL || ref == NULL) continue;
-        twb_row r;
-        twb_row_init(&r, "firm_vs_reference", "agents");
-        r.threads = t;
-        r.firms = a->firms;
-        r.replicates = 1;
-        r.rate = f->rate / ref->rate;
-        r.rate_unit = "ratio";
-        twb__add(rp, &r);
-    }
+    static const char *const refs[2] = {"reference_kernel", "reference_dense"};
+    static const char *const kinds[2] = {"firm_vs_reference", "firm_vs_dense"};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < a->nthreads; i++) {
+            int t = a->threads[i];
+            const twb_row *f = twb__find(rp, "firm_step_strong", t);
+            const twb_row *ref = twb__find(rp, refs[k], t);
+            if (f == NULL || ref == NULL) continue;
+            twb_row r;
+            twb_row_init(&r, kinds[k], "agents");
+            r.threads = t;
+            r.firms = a->firms;
+            r.replicates = 1;
+            r.rate = f->rate / ref->rate;
+            r.rate_unit = "ratio";
+            twb__add(rp, &r);
+        }
 }
 
 static tw_status twb__replicates(const twb_args *a, twb_report *rp, int64_t *rep_firms,
@@ -653,13 +687,13 @@ static void twb__fmt(char *buf, size_t n, double v, bool sig, int digits) {
 }
 
 static void twb__table(const twb_report *rp) {
-    printf("\n%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s  %-16s %s\n", "kind", "level",
-           "thr", "firms", "reps", "rpt", "median_s", "min..max_s (spread)", "rate", "unit",
-           "eff", "result_hash", "notes");
+    printf("\n%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s %5s  %-16s %s\n", "kind",
+           "level", "thr", "firms", "reps", "rpt", "median_s", "min..max_s (spread)", "rate",
+           "unit", "eff", "best", "result_hash", "notes");
     for (int i = 0; i < rp->nrows; i++) {
         const twb_row *r = &rp->rows[i];
         char thr[16] = "-", firms[24] = "-", reps[24] = "-", rpt[16] = "-", med[24], spread[48],
-             rate[24], eff[16], hash[24] = "-", notes[128] = "";
+             rate[24], eff[16], best[16], hash[24] = "-", notes[128] = "";
         if (r->threads >= 0) snprintf(thr, sizeof thr, "%d", r->threads);
         if (r->firms >= 0) snprintf(firms, sizeof firms, "%lld", (long long)r->firms);
         if (r->replicates >= 0) snprintf(reps, sizeof reps, "%lld", (long long)r->replicates);
@@ -672,6 +706,7 @@ static void twb__table(const twb_report *rp) {
         bool ratio = strcmp(r->rate_unit, "ratio") == 0;
         twb__fmt(rate, sizeof rate, r->rate, !ratio, ratio ? 3 : 4);
         twb__fmt(eff, sizeof eff, r->efficiency, false, 3);
+        twb__fmt(best, sizeof best, r->efficiency_best, false, 3);
         if (r->has_hash) snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->hash);
         if (strcmp(r->kind, "memory") == 0)
             snprintf(notes, sizeof notes, "%.2f B/firm computed, peak RSS %.1f MiB",
@@ -681,8 +716,9 @@ static void twb__table(const twb_report *rp) {
                      r->bandwidth_gbs);
         else if (strcmp(r->kind, "mpi_ranks") == 0)
             snprintf(notes, sizeof notes, "measured by bench/run under mpirun");
-        printf("%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s  %-16s %s\n", r->kind,
-               r->level, thr, firms, reps, rpt, med, spread, rate, r->rate_unit, eff, hash, notes);
+        printf("%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s %5s  %-16s %s\n", r->kind,
+               r->level, thr, firms, reps, rpt, med, spread, rate, r->rate_unit, eff, best, hash,
+               notes);
     }
 }
 
@@ -693,19 +729,21 @@ static void twb__summary(const twb_args *a, const twb_report *rp, double draw_ra
            a->threads[0], a->threads[0], a->threads[0]);
     const twb_row *f = twb__find(rp, "firm_step_strong", tmax);
     const twb_row *ref = twb__find(rp, "reference_kernel", tmax);
-    if (f != NULL && ref != NULL) {
+    const twb_row *dense = twb__find(rp, "reference_dense", tmax);
+    if (f != NULL && ref != NULL)
         printf("  firm step %.4g vs reference kernel %.4g firm-steps/s (%lld firms, %d threads): "
-               "ratio %.2f (DESIGN.md 6 asks for at least 0.5)\n",
-               f->rate, ref->rate, (long long)a->firms, tmax, f->rate / ref->rate);
-    }
-    if (!isnan(draw_rate))
-        printf("  note: the full firm step draws Philox only on a firm's re-choice days, %.4f draws "
-               "per firm-day\n        here (measured), against 1 in the reference kernel, so "
-               "the full step can be FASTER\n        than the reference: a Philox4x32-10 draw "
-               "(10 rounds of two 32x32->64-bit multiplies,\n        an out-of-line call) "
-               "costs more than the firm step's few float operations on the\n        other "
-               "~%.0f%% of firm-days.\n",
-               draw_rate, 100.0 * (1.0 - draw_rate));
+               "ratio %.2f (DESIGN.md 6 asks for at least 0.5)\n"
+               "        both draw Philox on clock expiries only: %.4f (model) and %.4f "
+               "(reference) draws per firm-day\n",
+               f->rate, ref->rate, (long long)a->firms, tmax, f->rate / ref->rate,
+               f->draws_per_firm_day, ref->draws_per_firm_day);
+    if (f != NULL && dense != NULL)
+        printf("  against the dense reference (one Philox draw per firm-day, %.4g firm-steps/s) "
+               "the firm step\n        is %.2f times as fast: a draw costs more than the "
+               "step's arithmetic on the days a firm\n        does not draw\n",
+               dense->rate, f->rate / dense->rate);
+    else if (!isnan(draw_rate))
+        printf("  the firm step draws %.4f Philox words per firm-day (untimed count)\n", draw_rate);
     const twb_row *rs = twb__find(rp, "replicates_strong", tmax);
     if (rs != NULL)
         printf("  replicates/s: %.3f (%lld replicates of %lld firms x %d days, %d threads, "
@@ -722,6 +760,29 @@ static void twb__summary(const twb_args *a, const twb_report *rp, double draw_ra
         any = true;
     }
     if (any) printf("\n");
+    static const char *const agent_kinds[] = {"firm_step_strong", "firm_step_weak",
+                                              "reference_kernel", "reference_dense"};
+    any = false;
+    for (int k = 0; k < 4; k++)
+        for (int i = 1; i < a->nthreads; i++) {
+            const twb_row *r = twb__find(rp, agent_kinds[k], a->threads[i]);
+            if (r == NULL || isnan(r->load_balance)) continue;
+            if (!any)
+                printf("  where the agent-level efficiency goes (POP factors, medians of the "
+                       "repeats; eff ~ LB x SE x CS):\n    %-18s %4s %6s %6s %6s %6s %6s\n",
+                       "kind", "thr", "eff", "best", "LB", "SE", "CS");
+            any = true;
+            printf("    %-18s %4d %6.3f %6.3f %6.3f %6.3f %6.3f\n", r->kind, r->threads,
+                   r->efficiency, r->efficiency_best, r->load_balance, r->sync_efficiency,
+                   r->compute_scalability);
+        }
+    if (any)
+        printf("    LB load balance = mean/max useful seconds per thread (serial code counts on "
+               "thread 0);\n    SE sync efficiency = busiest thread's useful seconds / elapsed "
+               "(fork, join, waits);\n    CS computational scalability = useful thread-seconds "
+               "at %d thread(s) / here, per unit of\n    work (below 1: each thread runs slower "
+               "when others run: shared cache, memory, a busy host)\n",
+               a->threads[0]);
     if (f != NULL || ref != NULL) {
         char parts[256];
         double bpf = twb_bytes_per_firm(a->firms / twb_ncell, parts, sizeof parts);
@@ -775,8 +836,11 @@ int main(int argc, char **argv) {
     int64_t rep_firms = 0;
     int rep_days = 0;
     if (st == TW_OK && (a.modes & TWB_M_TRIAD)) st = twb__triad(&a, &rp, &err);
-    if (st == TW_OK && (a.modes & TWB_M_FIRM)) st = twb__firm(&a, &rp, &draw_rate, &err);
-    if (st == TW_OK && (a.modes & TWB_M_REF)) st = twb__reference(&a, &rp, &err);
+    uint64_t draw_hash = 0;
+    if (st == TW_OK && (a.modes & (TWB_M_FIRM | TWB_M_REF)))
+        st = twb__draws(&a, &draw_rate, &draw_hash, &err);
+    if (st == TW_OK && (a.modes & TWB_M_FIRM)) st = twb__firm(&a, &rp, draw_rate, draw_hash, &err);
+    if (st == TW_OK && (a.modes & TWB_M_REF)) st = twb__reference(&a, &rp, draw_rate, &err);
     if (st == TW_OK && (a.modes & TWB_M_FIRM) && (a.modes & TWB_M_REF)) twb__ratios(&a, &rp);
     if (st == TW_OK && (a.modes & TWB_M_REPS))
         st = twb__replicates(&a, &rp, &rep_firms, &rep_days, &err);

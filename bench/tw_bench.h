@@ -31,15 +31,30 @@
 /* --- timing --- */
 
 /* The seconds of each repeat of one measurement and their median, min and max. */
+/* The seconds of each repeat of one measurement and their median, min and max; for the
+ * measurements that account for their team's time (tw_exec_prof), also where the time
+ * went. Useful seconds are the seconds a thread spent running items, plus, for the
+ * master thread, the code between parallel regions (which only it runs). */
 typedef struct {
     int repeats;
     double t[TWB_MAX_REPEATS];
     double median, min, max;
+    int threads;                     /* > 0 once a split was recorded */
+    double useful[TWB_MAX_REPEATS];  /* thread-seconds of useful work, summed over threads */
+    double busiest[TWB_MAX_REPEATS]; /* the busiest thread's useful seconds */
+    /* Medians over repeats (NAN without splits): useful thread-seconds; load balance =
+     * mean useful / busiest; sync efficiency = busiest / elapsed (what fork, join and
+     * barriers leave of the busiest thread's time). Their product is the parallel
+     * efficiency of the POP metrics, mean useful / elapsed. */
+    double useful_median, load_balance, sync_efficiency;
 } twb_times;
 
 double twb_now(void);                /* monotonic seconds */
 void twb_times_add(twb_times *tm, double seconds);
-void twb_times_finish(twb_times *tm); /* fill median, min, max */
+/* After twb_times_add of a run on `threads` threads whose executor carried pf: record
+ * that run's split of useful time (serial time = seconds - pf->wall, run by thread 0). */
+void twb_times_split(twb_times *tm, int threads, const tw_exec_prof *pf);
+void twb_times_finish(twb_times *tm); /* fill median, min, max and the split medians */
 
 /* --- hashing: FNV-1a 64 --- */
 
@@ -60,6 +75,14 @@ typedef struct {
     const char *rate_unit;
     double efficiency;
     double bytes_per_firm, peak_rss_mb, bandwidth_gbs, fraction;
+    /* POP-style factors of the efficiency (agent level): load balance, sync efficiency,
+     * and computational scalability = useful thread-seconds at the first thread count
+     * (scaled by the work for weak scaling) / useful thread-seconds here. */
+    double load_balance, sync_efficiency, compute_scalability;
+    double draws_per_firm_day; /* Philox draws per firm-day, where counted */
+    /* The efficiency again from the fastest repeat of each thread count instead of the
+     * median: on a shared machine, what the code does when the machine lets it. */
+    double efficiency_best;
     bool has_hash;
     uint64_t hash;
 } twb_row;
@@ -97,11 +120,13 @@ double twb_bytes_per_firm(int64_t per_cell, char *parts, size_t nparts);
  * bench_model.c for the assumption). */
 extern const double twb_firm_step_bytes;
 
-/* The full model's day loop, create untimed, `repeats` times on `threads` threads
- * (agent-level parallelism). *hash: FNV-1a over observe(), outcomes() and the firm arrays
- * after the last day; *repeats_agree: every repeat gave that hash. */
-tw_status twb_firm_step(const twb_scenario *sc, int threads, int repeats, twb_times *tm,
-                        uint64_t *hash, bool *repeats_agree, tw_err *err);
+/* One timed run of the full model's day loop (create untimed) on `threads` threads
+ * (agent-level parallelism), added to tm with its split of useful time. *hash: FNV-1a over
+ * observe(), outcomes() and the firm arrays after the last day. Callers interleave the
+ * repeats of several thread counts, so that a slow spell of a shared machine falls on all
+ * of them rather than on one. */
+tw_status twb_firm_step(const twb_scenario *sc, int threads, twb_times *tm, uint64_t *hash,
+                        tw_err *err);
 
 /* One untimed run that counts the Philox draws of the firm step: a firm draws exactly on
  * the days its hazard clock is reset, which is the only way its clock can go up. */
@@ -121,11 +146,14 @@ tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, doubl
 
 /* --- bare kernels (bench_kernels.c) --- */
 
-/* The reference kernel: the firm arrays' layout and length (twb_ncell * per_cell firms),
- * one Philox draw per firm per day, the same block partial sums and block-ordered
- * reduction, no economics. *hash folds every day's reduced sums. */
-tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, int threads, int repeats,
-                        twb_times *tm, uint64_t *hash, bool *repeats_agree, tw_err *err);
+/* One timed run of a reference kernel, added to tm with its split of useful time: the
+ * firm arrays' layout and length (twb_ncell * per_cell firms), the same block partial sums
+ * and block-ordered reduction, no economics. hazard > 0: sparse, a firm draws when its
+ * Exp(1) clock, worn down by hazard a day, runs out (as in the firm step); hazard = 0:
+ * dense, one draw per firm per day. *hash folds every day's reduced sums;
+ * *draws_per_firm_day counts the draws made. */
+tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard, int threads,
+                        twb_times *tm, uint64_t *hash, double *draws_per_firm_day, tw_err *err);
 extern const double twb_reference_bytes;
 
 /* STREAM-like triad a = b + s c over n doubles per array on `threads` threads. Rates use

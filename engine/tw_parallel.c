@@ -1,6 +1,8 @@
 /* tw_parallel.c - block-ordered reductions and the OpenMP executor (see tw_parallel.h). */
 #include "tw_parallel.h"
 
+#include <stdbool.h>
+
 #include <omp.h>
 
 void tw_reduce_blocks(const double *partials, size_t nblocks, size_t width, double *out) {
@@ -11,11 +13,36 @@ void tw_reduce_blocks(const double *partials, size_t nblocks, size_t width, doub
     }
 }
 
+/* The measured variant is separate so that the normal path carries no timer calls. */
+static void tw__exec_for_prof(tw_exec_prof *pf, int threads, size_t n, tw_item_fn body,
+                              void *ctx) {
+    double t0 = omp_get_wtime();
+    if (threads > 1) {
+        long long nn = (long long)n;
+#pragma omp parallel num_threads(threads)
+        {
+            double b0 = omp_get_wtime();
+#pragma omp for schedule(dynamic, 1) nowait
+            for (long long i = 0; i < nn; i++) body(ctx, (size_t)i);
+            pf->busy[omp_get_thread_num()] += omp_get_wtime() - b0;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) body(ctx, i);
+    }
+    double t1 = omp_get_wtime();
+    if (threads <= 1) pf->busy[0] += t1 - t0;
+    pf->wall += t1 - t0;
+    pf->regions++;
+}
+
 void tw_exec_for(const tw_exec *ex, size_t n, tw_item_fn body, void *ctx) {
     int threads = (ex != NULL) ? ex->threads : 1;
-    if (threads > 1 && n > 1 && !omp_in_parallel()) {
+    bool team = threads > 1 && n > 1 && !omp_in_parallel();
+    if (ex != NULL && ex->prof != NULL) {
+        tw__exec_for_prof(ex->prof, team ? threads : 1, n, body, ctx);
+    } else if (team) {
         long long nn = (long long)n;
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (long long i = 0; i < nn; i++) body(ctx, (size_t)i);
     } else {
         for (size_t i = 0; i < n; i++) body(ctx, i);

@@ -189,7 +189,7 @@ tw_status tw_chunk_run(const tw_model *model, const void *params, const tw_run_s
     }
     size_t row = n_out * n_series;
     if (mode == TW_PAR_REPLICATES && threads > 1) {
-        tw_exec ex = {1};
+        tw_exec ex = {1, NULL};
         long long nn = (long long)n;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (long long i = 0; i < nn; i++)
@@ -198,7 +198,7 @@ tw_status tw_chunk_run(const tw_model *model, const void *params, const tw_run_s
                                     ch->outcomes + (size_t)i * n_outcomes, &ev[i],
                                     &ch->n_events[i], &errs[i]);
     } else {
-        tw_exec ex = {mode == TW_PAR_AGENTS ? threads : 1};
+        tw_exec ex = {mode == TW_PAR_AGENTS ? threads : 1, NULL};
         for (size_t i = 0; i < n; i++) {
             status[i] = tw__run_one(model, params, spec, r0 + i, &ex, n_series,
                                     ch->series + i * row, ch->outcomes + i * n_outcomes, &ev[i],
@@ -274,7 +274,7 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
     res->mode = mode;
     res->threads = threads;
     if (mode == TW_PAR_REPLICATES) {
-        tw_exec ex = {1};
+        tw_exec ex = {1, NULL};
         long long nr = (long long)n_rep;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (long long r = 0; r < nr; r++)
@@ -282,7 +282,7 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
                                     res->series + (size_t)r * n_out * n_series,
                                     res->outcomes + (size_t)r * n_outcomes, NULL, NULL, &errs[r]);
     } else {
-        tw_exec ex = {threads};
+        tw_exec ex = {threads, NULL};
         for (size_t r = 0; r < n_rep; r++) {
             status[r] = tw__run_one(model, params, spec, r, &ex, n_series,
                                     res->series + r * n_out * n_series,

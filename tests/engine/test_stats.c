@@ -41,7 +41,7 @@ static void mark(void *ctx, size_t i) { ((int *)ctx)[i] += 1; }
 Test(parallel, exec_for_visits_every_item_once) {
     for (int threads = 1; threads <= 3; threads++) {
         int seen[1000] = {0};
-        tw_exec ex = {threads};
+        tw_exec ex = {threads, NULL};
         tw_exec_for(&ex, 1000, mark, seen);
         for (int i = 0; i < 1000; i++) cr_assert_eq(seen[i], 1, "threads %d item %d", threads, i);
     }

@@ -61,7 +61,7 @@ typedef void (*gov_day_fn)(const tw_trade_state *s, int d, void *ctx);
 static inline tw_trade_state *gov_run(const gov_scn *g, uint32_t seed, uint32_t rep, int threads,
                                       int days, gov_day_fn fn, void *ctx) {
     tw_err err;
-    tw_exec ex = {threads};
+    tw_exec ex = {threads, NULL};
     void *state;
     tw_status st = tw_trade_model.create(g->p, tw_rng_key_make(seed, rep), g->p->start, &ex,
                                          &state, &err);

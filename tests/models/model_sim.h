@@ -34,7 +34,7 @@ static inline void sim_open(sim *m, const char *yaml_or_path, bool is_path, cons
     st = tw_trade_model.load(tw_cfg_root(m->cfg), &params, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
     m->p = params;
-    tw_exec ex = {threads};
+    tw_exec ex = {threads, NULL};
     void *state;
     st = tw_trade_model.create(params, tw_rng_key_make(seed, rep), m->p->start, &ex, &state, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
