@@ -209,6 +209,38 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard
     return TW_OK;
 }
 
+/* --- the machine check --- */
+
+/* Register-only work on every thread: four independent multiply-add chains per thread,
+ * no memory traffic and nothing shared, so T threads take as long as one unless the
+ * machine does not give the process T whole cores (another tenant, a hypervisor, clock
+ * speed falling as more cores turn busy). Its efficiency, measured between the firm
+ * step's repeats, is the most any code could reach on the machine at that moment. */
+tw_status twb_spin(int threads, long iters, twb_times *tm, uint64_t *hash) {
+    double sums[256] = {0};
+    if (threads > 256) threads = 256;
+    double t0 = twb_now();
+#pragma omp parallel num_threads(threads)
+    {
+        double a = 1.0, b = 2.0, c = 3.0, d = 4.0;
+        const double m = 0.999999, k = 1e-6;
+        for (long i = 0; i < iters; i++) {
+            a = a * m + k;
+            b = b * m + k;
+            c = c * m + k;
+            d = d * m + k;
+        }
+        sums[omp_get_thread_num()] = a + b + c + d;
+    }
+    double t1 = twb_now();
+    twb_times_add(tm, t1 - t0);
+    /* every thread computes the same chains, so the hash is thread-count independent */
+    *hash = tw_fnv1a(TW_FNV_OFFSET, &sums[0], sizeof sums[0]);
+    for (int t = 1; t < threads; t++)
+        if (sums[t] != sums[0]) *hash ^= 1; /* a thread that computed something else */
+    return TW_OK;
+}
+
 /* --- triad --- */
 
 static void *twb__alloc_doubles(size_t n) {

@@ -76,6 +76,12 @@ def scaling_panel(ax_s, ax_e, rows, strong_kind, weak_kind, title):
         ax_e.errorbar(ts, eff, yerr=[[e / p[1] * (p[1] - p[2]) for e, p in zip(eff, sp)],
                                       [e / p[1] * (p[3] - p[1]) for e, p in zip(eff, sp)]],
                       fmt=style, capsize=3, label=label)
+    machine = [(int(r["threads"]), num(r["efficiency"])) for r in rows
+               if r["kind"] == "cpu_spin" and r["threads"] and num(r["efficiency"]) is not None]
+    if machine and strong_kind.startswith("firm"):
+        machine.sort()
+        ax_e.plot([m[0] for m in machine], [m[1] for m in machine], "^-", color="0.55",
+                  label="machine check (register-only work)")
     ax_s.plot([1, tmax], [1, tmax], "k:", label="ideal")
     ax_e.axhline(1.0, color="k", linestyle=":", label="ideal")
     ax_s.set_title(f"{title}\nspeedup", fontsize=10)

@@ -454,6 +454,11 @@ static tw_status twb__firm(const twb_args *a, twb_report *rp, double draw_rate,
                                      a->days, &sc, err);
     if (st != TW_OK) return st;
     int days = sc.days;
+    /* the machine check runs between the repeats, so it sees the same spells */
+    static twb_times spin[TWB_MAX_T];
+    memset(spin, 0, sizeof spin);
+    uint64_t spin_hash[TWB_MAX_T] = {0};
+    long spin_iters = a->quick ? 2000000L : 40000000L;
     for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
         twb__progress_rep("firm step (strong)", (long long)a->firms, rep, a->repeats);
         for (int i = 0; i < n && st == TW_OK; i++) {
@@ -462,10 +467,29 @@ static tw_status twb__firm(const twb_args *a, twb_report *rp, double draw_rate,
             if (rep == 0 && i == 0) hashes[0] = h;
             agree = agree && h == hashes[0];
             hashes[i] = h;
+            if (st == TW_OK) st = twb_spin(a->threads[i], spin_iters, &spin[i], &spin_hash[i]);
         }
     }
     twb_scenario_free(&sc);
     if (st != TW_OK) return st;
+    bool spin_ok = true;
+    for (int i = 0; i < n; i++) {
+        twb_times_finish(&spin[i]);
+        spin_ok = spin_ok && spin_hash[i] == spin_hash[0];
+        int t = a->threads[i];
+        twb_row r;
+        twb_row_init(&r, "cpu_spin", "machine");
+        r.threads = t;
+        twb_row_times(&r, &spin[i]);
+        r.rate = 4.0 * (double)spin_iters * t / spin[i].median / 1e9;
+        r.rate_unit = "Gflop-pairs/s";
+        r.efficiency = spin[0].median / spin[i].median;
+        r.efficiency_best = spin[0].min / spin[i].min;
+        r.has_hash = true;
+        r.hash = spin_hash[i];
+        twb__add(rp, &r);
+    }
+    twb__check(rp, spin_ok, "machine check: every thread computed the same chains");
     for (int i = 0; i < n; i++) firms[i] = a->firms;
     twb__agent_rows(a, rp, "firm_step_strong", firms, days, tms, hashes, twb_firm_step_bytes,
                     draw_rate);
@@ -776,6 +800,12 @@ static void twb__summary(const twb_args *a, const twb_report *rp, double draw_ra
                    r->efficiency, r->efficiency_best, r->load_balance, r->sync_efficiency,
                    r->compute_scalability);
         }
+    const twb_row *sp = twb__find(rp, "cpu_spin", tmax);
+    if (any && sp != NULL)
+        printf("    %-18s %4d %6.3f %6.3f %6s %6s %6s  <- register-only work on every thread, "
+               "run\n    between the firm step's repeats: the most this machine gave at %d "
+               "threads\n",
+               "cpu_spin (machine)", tmax, sp->efficiency, sp->efficiency_best, "-", "-", "-", tmax);
     if (any)
         printf("    LB load balance = mean/max useful seconds per thread (serial code counts on "
                "thread 0);\n    SE sync efficiency = busiest thread's useful seconds / elapsed "

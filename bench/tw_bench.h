@@ -156,6 +156,10 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard
                         twb_times *tm, uint64_t *hash, double *draws_per_firm_day, tw_err *err);
 extern const double twb_reference_bytes;
 
+/* The machine check: `threads` threads each run the same register-only chains of iters
+ * steps (no memory, nothing shared); one timed run added to tm. */
+tw_status twb_spin(int threads, long iters, twb_times *tm, uint64_t *hash);
+
 /* STREAM-like triad a = b + s c over n doubles per array on `threads` threads. Rates use
  * 24 bytes per element (STREAM's convention: write-allocate traffic not counted). */
 tw_status twb_triad(size_t n, int threads, int repeats, twb_times *tm, uint64_t *hash,
