@@ -98,7 +98,8 @@ static void twb__help(FILE *fp) {
             "  --csv FILE       append rows to FILE\n"
             "  -h, --help       this text\n"
             "\n"
-            "Thread pinning follows OMP_PROC_BIND / OMP_PLACES (e.g. spread / cores).\n",
+            "Thread pinning follows OMP_PROC_BIND / OMP_PLACES (e.g. spread / cores); blocks\n"
+            "of firms are handed to threads per OMP_SCHEDULE (unset: dynamic,1).\n",
             TWB_SOURCE_DIR, twb_ncell);
 }
 
@@ -848,12 +849,13 @@ int main(int argc, char **argv) {
         fclose(la);
     }
     const char *bind = getenv("OMP_PROC_BIND"), *places = getenv("OMP_PLACES");
+    const char *sched = getenv("OMP_SCHEDULE");
     printf("tw_bench: tradewar %s (git %s), %s, %s, cflags \"%s\"\n", TW_VERSION, TW_GIT_REVISION,
            TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS);
     printf("machine: %d processors, omp max threads %d, OMP_PROC_BIND=%s OMP_PLACES=%s, "
-           "loadavg %s, ranks 1\n",
+           "OMP_SCHEDULE=%s, loadavg %s, ranks 1\n",
            omp_get_num_procs(), omp_get_max_threads(), bind ? bind : "(unset)",
-           places ? places : "(unset)", load);
+           places ? places : "(unset)", sched ? sched : "(unset: dynamic,1)", load);
     printf("scenario: %s; threads:", a.scenario);
     for (int i = 0; i < a.nthreads; i++) printf("%s%d", i ? "," : " ", a.threads[i]);
     printf("; repeats %d%s\n", a.repeats, a.quick ? "; QUICK mode (tiny sizes, not for reporting)" : "");

@@ -45,7 +45,9 @@ typedef struct {
  * thread-safe when ex->threads > 1. Items are handed to threads one at a time as threads
  * come free (dynamic scheduling): the blocks of a model differ in cost from day to day
  * (firms in a cell hit by a tariff change re-choose and draw random numbers; the others
- * do not), and a static split left one thread waiting for the other at every join. Which
+ * do not), and a static split left one thread waiting for the other at every join. When
+ * OMP_SCHEDULE is set, it decides instead (static keeps each block on one core from day
+ * to day, which can pay where a thread's share of the firms fits in its own cache). Which
  * thread runs an item never affects a result: each item writes only its own slots. */
 typedef void (*tw_item_fn)(void *ctx, size_t i);
 void tw_exec_for(const tw_exec *ex, size_t n, tw_item_fn body, void *ctx);

@@ -900,6 +900,19 @@ Test(repro, outputs_are_identical_for_any_thread_count_and_parallel_mode) {
     free(prov);
 }
 
+/* The blocks of firms go to threads one at a time by default; OMP_SCHEDULE may hand them
+ * out otherwise, which must change nothing but the speed. */
+Test(repro, outputs_do_not_depend_on_how_blocks_are_handed_to_threads) {
+    run_history("agents_default", "3", "agents", NULL);
+    cr_assert_eq(setenv("OMP_SCHEDULE", "static", 1), 0);
+    run_history("agents_static", "3", "agents", NULL);
+    cr_assert_eq(setenv("OMP_SCHEDULE", "guided,2", 1), 0);
+    run_history("agents_guided", "3", "agents", NULL);
+    unsetenv("OMP_SCHEDULE");
+    assert_same_outputs("agents_default", "agents_static");
+    assert_same_outputs("agents_default", "agents_guided");
+}
+
 Test(repro, same_seed_gives_identical_outputs_and_another_seed_differs) {
     const char *base[] = {"run", tw_src(BASELINE), "-n", "3", "--set", "firms.per_cell=200",
                           "--set", "end=2025-03-31", "--quiet", "-o", NULL, "-s", NULL, NULL};
