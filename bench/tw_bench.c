@@ -420,7 +420,7 @@ static void twb__agent_rows(const twb_args *a, twb_report *rp, const char *kind,
 }
 
 /* One untimed run of the firm step that counts its Philox draws; its hash must equal the
- * timed runs' (checked by twb__firm). */
+ * timed runs' (checked by twb__agents). */
 static tw_status twb__draws(const twb_args *a, double *draw_rate, uint64_t *hash, tw_err *err) {
     twb_scenario sc;
     tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
@@ -439,147 +439,159 @@ static void twb__progress_rep(const char *what, long long firms, int rep, int re
             firms, rep + 1, repeats);
 }
 
-/* Strong and weak scaling of the full firm step. The repeats of all thread counts are
- * interleaved (repeat 1 at every count, then repeat 2, ...), so that a slow spell of a
- * shared machine lands on every thread count alike instead of on one. */
-static tw_status twb__firm(const twb_args *a, twb_report *rp, double draw_rate,
-                           uint64_t draw_hash, tw_err *err) {
-    int n = a->nthreads;
-    static twb_times tms[TWB_MAX_T];
-    uint64_t hashes[TWB_MAX_T] = {0};
-    int64_t firms[TWB_MAX_T];
-    memset(tms, 0, sizeof tms);
-    bool agree = true;
+/* What the agent-level measurements collect before their rows are written. */
+typedef struct {
+    twb_times firm[TWB_MAX_T], weak[TWB_MAX_T], spin[TWB_MAX_T], ref[2][TWB_MAX_T];
+    uint64_t firm_hash[TWB_MAX_T], weak_hash[TWB_MAX_T], spin_hash[TWB_MAX_T];
+    uint64_t ref_hash[2][TWB_MAX_T];
+    int64_t weak_firms[TWB_MAX_T];
+    double ref_draws[2];
+    bool firm_agree, weak_agree[TWB_MAX_T], ref_agree[2];
+    int days;
+} twb__agent;
+
+/* Hash bookkeeping of one timed run: the first run's hash is the one all must equal. */
+static void twb__same(uint64_t h, bool first, uint64_t *expect, bool *agree) {
+    if (first) *expect = h;
+    else if (h != *expect) *agree = false;
+}
+
+/* Strong scaling at agent level, in rounds: each round times, at every thread count, the
+ * firm step, the machine check and the two reference kernels (those selected), one after
+ * the other. A slow spell of a shared machine then lands on every thread count and on the
+ * model and its references alike, which keeps both the efficiencies and the
+ * firm/reference ratio honest; the rows are medians over the rounds. */
+static tw_status twb__strong(const twb_args *a, twb__agent *ag, double draw_rate, tw_err *err) {
+    bool firm = (a->modes & TWB_M_FIRM) != 0, ref = (a->modes & TWB_M_REF) != 0;
     twb_scenario sc;
     tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
                                      a->days, &sc, err);
     if (st != TW_OK) return st;
-    int days = sc.days;
-    /* the machine check runs between the repeats, so it sees the same spells */
-    static twb_times spin[TWB_MAX_T];
-    memset(spin, 0, sizeof spin);
-    uint64_t spin_hash[TWB_MAX_T] = {0};
+    ag->days = sc.days;
+    ag->firm_agree = ag->ref_agree[0] = ag->ref_agree[1] = true;
     long spin_iters = a->quick ? 2000000L : 40000000L;
+    double hazard[2] = {draw_rate, 0.0};
+    uint64_t expect_ref[2] = {0, 0}, expect_firm = 0;
     for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
-        twb__progress_rep("firm step (strong)", (long long)a->firms, rep, a->repeats);
-        for (int i = 0; i < n && st == TW_OK; i++) {
+        twb__progress_rep(firm && ref ? "firm step, machine check and reference kernels"
+                          : firm      ? "firm step and machine check"
+                                      : "machine check and reference kernels",
+                          (long long)a->firms, rep, a->repeats);
+        for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+            int t = a->threads[i];
             uint64_t h = 0;
-            st = twb_firm_step(&sc, a->threads[i], &tms[i], &h, err);
-            if (rep == 0 && i == 0) hashes[0] = h;
-            agree = agree && h == hashes[0];
-            hashes[i] = h;
-            if (st == TW_OK) st = twb_spin(a->threads[i], spin_iters, &spin[i], &spin_hash[i]);
+            bool first = rep == 0 && i == 0;
+            if (firm) {
+                st = twb_firm_step(&sc, t, &ag->firm[i], &h, err);
+                ag->firm_hash[i] = h;
+                twb__same(h, first, &expect_firm, &ag->firm_agree);
+            }
+            if (st == TW_OK) st = twb_spin(t, spin_iters, &ag->spin[i], &ag->spin_hash[i]);
+            for (int k = 0; k < 2 && ref && st == TW_OK; k++) {
+                st = twb_reference(a->firms / twb_ncell, sc.days, sc.spec.seed, hazard[k], t,
+                                   &ag->ref[k][i], &h, &ag->ref_draws[k], err);
+                ag->ref_hash[k][i] = h;
+                twb__same(h, first, &expect_ref[k], &ag->ref_agree[k]);
+            }
         }
     }
     twb_scenario_free(&sc);
-    if (st != TW_OK) return st;
-    bool spin_ok = true;
-    for (int i = 0; i < n; i++) {
-        twb_times_finish(&spin[i]);
-        spin_ok = spin_ok && spin_hash[i] == spin_hash[0];
+    return st;
+}
+
+/* Weak scaling of the firm step: weak_firms per thread, one scenario per thread count,
+ * repeats interleaved across the thread counts. */
+static tw_status twb__weak(const twb_args *a, twb__agent *ag, tw_err *err) {
+    static twb_scenario wsc[TWB_MAX_T];
+    int loaded = 0;
+    tw_status st = TW_OK;
+    for (int i = 0; i < a->nthreads && st == TW_OK; i++, loaded++) {
+        ag->weak_firms[i] = a->weak_firms * a->threads[i];
+        ag->weak_agree[i] = true;
+        st = twb_scenario_load(a->scenario, a->sets, a->nsets, ag->weak_firms[i] / twb_ncell,
+                               a->days, &wsc[i], err);
+    }
+    for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
+        twb__progress_rep("firm step (weak; firms per thread)", (long long)a->weak_firms, rep,
+                          a->repeats);
+        for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+            uint64_t h = 0;
+            uint64_t expect = ag->weak_hash[i];
+            st = twb_firm_step(&wsc[i], a->threads[i], &ag->weak[i], &h, err);
+            twb__same(h, rep == 0, &expect, &ag->weak_agree[i]);
+            ag->weak_hash[i] = expect;
+        }
+    }
+    for (int i = 0; i < loaded; i++) twb_scenario_free(&wsc[i]);
+    return st;
+}
+
+/* The machine check's rows: efficiency t1/tT (every thread does the same work). */
+static void twb__spin_rows(const twb_args *a, twb_report *rp, twb__agent *ag) {
+    long spin_iters = a->quick ? 2000000L : 40000000L;
+    bool ok = true;
+    for (int i = 0; i < a->nthreads; i++) {
+        twb_times *tm = &ag->spin[i];
+        twb_times_finish(tm);
+        ok = ok && ag->spin_hash[i] == ag->spin_hash[0];
         int t = a->threads[i];
         twb_row r;
         twb_row_init(&r, "cpu_spin", "machine");
         r.threads = t;
-        twb_row_times(&r, &spin[i]);
-        r.rate = 4.0 * (double)spin_iters * t / spin[i].median / 1e9;
+        twb_row_times(&r, tm);
+        r.rate = 4.0 * (double)spin_iters * t / tm->median / 1e9;
         r.rate_unit = "Gflop-pairs/s";
-        r.efficiency = spin[0].median / spin[i].median;
-        r.efficiency_best = spin[0].min / spin[i].min;
+        r.efficiency = ag->spin[0].median / tm->median;
+        r.efficiency_best = ag->spin[0].min / tm->min;
         r.has_hash = true;
-        r.hash = spin_hash[i];
+        r.hash = ag->spin_hash[i];
         twb__add(rp, &r);
     }
-    twb__check(rp, spin_ok, "machine check: every thread computed the same chains");
-    for (int i = 0; i < n; i++) firms[i] = a->firms;
-    twb__agent_rows(a, rp, "firm_step_strong", firms, days, tms, hashes, twb_firm_step_bytes,
-                    draw_rate);
-    char what[200];
-    snprintf(what, sizeof what, "firm step, %lld firms x %d days: same hash %016llx at every "
-             "thread count and repeat", (long long)a->firms, days, (unsigned long long)hashes[0]);
-    twb__check(rp, agree, what);
-    if (!isnan(draw_rate)) {
-        snprintf(what, sizeof what, "firm step, draw-counting run equals the timed runs");
-        twb__check(rp, draw_hash == hashes[0], what);
-    }
-
-    /* weak scaling: weak_firms per thread; one scenario per thread count */
-    static twb_scenario wsc[TWB_MAX_T];
-    int loaded = 0;
-    memset(tms, 0, sizeof tms);
-    for (int i = 0; i < n && st == TW_OK; i++, loaded++) {
-        firms[i] = a->weak_firms * a->threads[i];
-        st = twb_scenario_load(a->scenario, a->sets, a->nsets, firms[i] / twb_ncell, a->days,
-                               &wsc[i], err);
-    }
-    bool weak_ok[TWB_MAX_T];
-    for (int i = 0; i < n; i++) weak_ok[i] = true;
-    for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
-        twb__progress_rep("firm step (weak)", (long long)a->weak_firms, rep, a->repeats);
-        fprintf(stderr, "          (firms per thread)\n");
-        for (int i = 0; i < n && st == TW_OK; i++) {
-            uint64_t h = 0;
-            st = twb_firm_step(&wsc[i], a->threads[i], &tms[i], &h, err);
-            if (rep > 0 && h != hashes[i]) weak_ok[i] = false;
-            hashes[i] = h;
-        }
-    }
-    for (int i = 0; i < loaded; i++) twb_scenario_free(&wsc[i]);
-    if (st != TW_OK) return st;
-    twb__agent_rows(a, rp, "firm_step_weak", firms, days, tms, hashes, twb_firm_step_bytes,
-                    NAN);
-    for (int i = 0; i < n; i++)
-        if (!weak_ok[i]) {
-            snprintf(what, sizeof what, "firm step (weak), %lld firms, %d threads: repeats "
-                     "differ", (long long)firms[i], a->threads[i]);
-            twb__check(rp, false, what);
-        }
-    return TW_OK;
+    twb__check(rp, ok, "machine check: every thread computed the same chains");
 }
 
-/* The two reference kernels at the firm step's size, seed and days, interleaved like the
- * firm step: sparse (drawing at the model's measured rate, the reference of the ratio) and
- * dense (one draw per firm-day). */
-static tw_status twb__reference(const twb_args *a, twb_report *rp, double draw_rate,
-                                tw_err *err) {
-    twb_scenario sc;
-    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
-                                     a->days, &sc, err);
+/* Agent level: the firm step (strong and weak), the machine check and the reference
+ * kernels, as selected by --mode. */
+static tw_status twb__agents(const twb_args *a, twb_report *rp, double draw_rate,
+                             uint64_t draw_hash, tw_err *err) {
+    static twb__agent ag;
+    memset(&ag, 0, sizeof ag);
+    tw_status st = twb__strong(a, &ag, draw_rate, err);
+    if (st == TW_OK && (a->modes & TWB_M_FIRM)) st = twb__weak(a, &ag, err);
     if (st != TW_OK) return st;
-    uint32_t seed = sc.spec.seed;
-    int days = sc.days;
-    twb_scenario_free(&sc);
     int n = a->nthreads;
-    static twb_times tms[2][TWB_MAX_T];
-    memset(tms, 0, sizeof tms);
-    uint64_t hashes[2][TWB_MAX_T] = {{0}};
-    double drawn[2] = {0.0, 0.0};
-    bool agree[2] = {true, true};
-    double hazard[2] = {draw_rate, 0.0};
-    for (int rep = 0; rep < a->repeats; rep++) {
-        twb__progress_rep("reference kernels", (long long)a->firms, rep, a->repeats);
-        for (int i = 0; i < n; i++)
-            for (int k = 0; k < 2; k++) {
-                uint64_t h = 0;
-                st = twb_reference(a->firms / twb_ncell, days, seed, hazard[k], a->threads[i],
-                                   &tms[k][i], &h, &drawn[k], err);
-                if (st != TW_OK) return st;
-                if (rep == 0 && i == 0) hashes[k][0] = h;
-                agree[k] = agree[k] && h == hashes[k][0];
-                hashes[k][i] = h;
-            }
-    }
-    static const char *const kinds[2] = {"reference_kernel", "reference_dense"};
     int64_t firms[TWB_MAX_T];
     for (int i = 0; i < n; i++) firms[i] = a->firms;
-    for (int k = 0; k < 2; k++) {
-        twb__agent_rows(a, rp, kinds[k], firms, days, tms[k], hashes[k], twb_reference_bytes,
-                        drawn[k]);
-        char what[200];
-        snprintf(what, sizeof what, "%s, %lld firms x %d days: same hash %016llx at every "
-                 "thread count and repeat", kinds[k], (long long)a->firms, days,
-                 (unsigned long long)hashes[k][0]);
-        twb__check(rp, agree[k], what);
+    char what[200];
+    twb__spin_rows(a, rp, &ag);
+    if (a->modes & TWB_M_FIRM) {
+        twb__agent_rows(a, rp, "firm_step_strong", firms, ag.days, ag.firm, ag.firm_hash,
+                        twb_firm_step_bytes, draw_rate);
+        snprintf(what, sizeof what, "firm step, %lld firms x %d days: same hash %016llx at "
+                 "every thread count and repeat", (long long)a->firms, ag.days,
+                 (unsigned long long)ag.firm_hash[0]);
+        twb__check(rp, ag.firm_agree, what);
+        snprintf(what, sizeof what, "firm step, draw-counting run equals the timed runs");
+        twb__check(rp, draw_hash == ag.firm_hash[0], what);
+        twb__agent_rows(a, rp, "firm_step_weak", ag.weak_firms, ag.days, ag.weak, ag.weak_hash,
+                        twb_firm_step_bytes, NAN);
+        for (int i = 0; i < n; i++)
+            if (!ag.weak_agree[i]) {
+                snprintf(what, sizeof what, "firm step (weak), %lld firms, %d threads: repeats "
+                         "differ", (long long)ag.weak_firms[i], a->threads[i]);
+                twb__check(rp, false, what);
+            }
+    }
+    if (a->modes & TWB_M_REF) {
+        static const char *const kinds[2] = {"reference_kernel", "reference_dense"};
+        for (int k = 0; k < 2; k++) {
+            twb__agent_rows(a, rp, kinds[k], firms, ag.days, ag.ref[k], ag.ref_hash[k],
+                            twb_reference_bytes, ag.ref_draws[k]);
+            snprintf(what, sizeof what, "%s, %lld firms x %d days: same hash %016llx at every "
+                     "thread count and repeat", kinds[k], (long long)a->firms, ag.days,
+                     (unsigned long long)ag.ref_hash[k][0]);
+            twb__check(rp, ag.ref_agree[k], what);
+        }
     }
     return TW_OK;
 }
@@ -871,8 +883,8 @@ int main(int argc, char **argv) {
     uint64_t draw_hash = 0;
     if (st == TW_OK && (a.modes & (TWB_M_FIRM | TWB_M_REF)))
         st = twb__draws(&a, &draw_rate, &draw_hash, &err);
-    if (st == TW_OK && (a.modes & TWB_M_FIRM)) st = twb__firm(&a, &rp, draw_rate, draw_hash, &err);
-    if (st == TW_OK && (a.modes & TWB_M_REF)) st = twb__reference(&a, &rp, draw_rate, &err);
+    if (st == TW_OK && (a.modes & (TWB_M_FIRM | TWB_M_REF)))
+        st = twb__agents(&a, &rp, draw_rate, draw_hash, &err);
     if (st == TW_OK && (a.modes & TWB_M_FIRM) && (a.modes & TWB_M_REF)) twb__ratios(&a, &rp);
     if (st == TW_OK && (a.modes & TWB_M_REPS))
         st = twb__replicates(&a, &rp, &rep_firms, &rep_days, &err);

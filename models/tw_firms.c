@@ -134,10 +134,14 @@ static void tw__step_block(void *vctx, size_t item) {
     tw_trade_state *s = ctx->s;
     tw__range rg = tw__item_range(s, item);
     size_t lo = rg.lo, hi = rg.hi, base = rg.base;
-    const tw_cell_day *cd = &s->cd[rg.c];
-    uint8_t *origin = s->origin + base;
-    const float *size = s->size + base;
-    float *ref = s->ref_lnp + base, *clock = s->clock + base, *stock = s->stock + base;
+    /* A copy of the cell's day: the stores to the firm arrays below cannot touch it, so
+     * its fields stay in registers instead of being reloaded for every firm. */
+    const tw_cell_day cday = s->cd[rg.c];
+    const tw_cell_day *cd = &cday;
+    uint8_t *restrict origin = s->origin + base;
+    const float *restrict size = s->size + base;
+    float *restrict ref = s->ref_lnp + base, *restrict clock = s->clock + base,
+          *restrict stock = s->stock + base;
     double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
     for (size_t k = lo; k < hi; k++) {
         int o = origin[k];
