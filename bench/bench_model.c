@@ -201,39 +201,27 @@ tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_
 }
 
 tw_status twb_replicates(const twb_scenario *sc, int threads, tw_par_mode mode,
-                         int64_t replicates, int repeats, twb_times *tm, uint64_t *hash,
-                         uint64_t *hash_rep0, bool *repeats_agree, tw_err *err) {
-    memset(tm, 0, sizeof *tm);
-    *repeats_agree = true;
+                         int64_t replicates, twb_times *tm, uint64_t *hash, uint64_t *hash_rep0,
+                         tw_err *err) {
     tw_run_spec spec = sc->spec;
     spec.replicates = replicates;
-    tw_status st = TW_OK;
-    for (int r = 0; r < repeats && st == TW_OK; r++) {
-        tw_results *res = NULL;
-        double t0 = twb_now();
-        st = tw_run(&tw_trade_model, sc->params, &spec, threads, mode, &res, err);
-        double t1 = twb_now();
-        if (st != TW_OK) break;
-        if (res->mode != mode) {
-            tw_results_free(res);
-            return tw_err_set(err, TW_ERUNTIME, "tw_run used another level of parallelism");
-        }
-        twb_times_add(tm, t1 - t0);
-        size_t row = res->n_out * res->n_series;
-        uint64_t h = tw_fnv1a(TW_FNV_OFFSET, res->series, res->n_rep * row * sizeof(double));
-        h = tw_fnv1a(h, res->outcomes, res->n_rep * res->n_outcomes * sizeof(double));
-        uint64_t h0 = tw_fnv1a(TW_FNV_OFFSET, res->series, row * sizeof(double));
-        h0 = tw_fnv1a(h0, res->outcomes, res->n_outcomes * sizeof(double));
-        if (r == 0) {
-            *hash = h;
-            *hash_rep0 = h0;
-        } else if (h != *hash || h0 != *hash_rep0) {
-            *repeats_agree = false;
-        }
+    tw_results *res = NULL;
+    double t0 = twb_now();
+    tw_status st = tw_run(&tw_trade_model, sc->params, &spec, threads, mode, &res, err);
+    double t1 = twb_now();
+    if (st != TW_OK) return st;
+    if (res->mode != mode) {
         tw_results_free(res);
+        return tw_err_set(err, TW_ERUNTIME, "tw_run used another level of parallelism");
     }
-    twb_times_finish(tm);
-    return st;
+    if (tm != NULL) twb_times_add(tm, t1 - t0);
+    size_t row = res->n_out * res->n_series;
+    uint64_t h = tw_fnv1a(TW_FNV_OFFSET, res->series, res->n_rep * row * sizeof(double));
+    *hash = tw_fnv1a(h, res->outcomes, res->n_rep * res->n_outcomes * sizeof(double));
+    uint64_t h0 = tw_fnv1a(TW_FNV_OFFSET, res->series, row * sizeof(double));
+    *hash_rep0 = tw_fnv1a(h0, res->outcomes, res->n_outcomes * sizeof(double));
+    tw_results_free(res);
+    return TW_OK;
 }
 
 tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, double *rss_mb,

@@ -616,6 +616,9 @@ static void twb__ratios(const twb_args *a, twb_report *rp) {
         }
 }
 
+/* Replicate level: strong (a fixed number of replicates) and weak (one replicate per
+ * thread), their repeats interleaved across thread counts and the two kinds, as at the
+ * agent level. */
 static tw_status twb__replicates(const twb_args *a, twb_report *rp, int64_t *rep_firms,
                                  int *rep_days, tw_err *err) {
     twb_scenario sc;
@@ -627,39 +630,53 @@ static tw_status twb__replicates(const twb_args *a, twb_report *rp, int64_t *rep
     *rep_firms = firms;
     *rep_days = sc.days;
     double bpf = twb_bytes_per_firm(sc.per_cell, NULL, 0);
-    uint64_t hs = 0, h0 = 0;
+    static twb_times tms[2][TWB_MAX_T];
+    memset(tms, 0, sizeof tms);
+    uint64_t hashes[2][TWB_MAX_T] = {{0}}, hs = 0, h0 = 0;
     bool strong_ok = true, rep0_ok = true;
+    for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
+        fprintf(stderr, "tw_bench: replicates (strong: %lld; weak: one per thread) of %lld "
+                "firms x %d days, repeat %d of %d, each thread count\n",
+                (long long)a->replicates, (long long)firms, sc.days, rep + 1, a->repeats);
+        for (int weak = 0; weak <= 1 && st == TW_OK; weak++)
+            for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+                int t = a->threads[i];
+                uint64_t h = 0, hr0 = 0;
+                st = twb_replicates(&sc, t, TW_PAR_REPLICATES, weak ? t : a->replicates,
+                                    &tms[weak][i], &h, &hr0, err);
+                if (st != TW_OK) break;
+                bool first = rep == 0 && weak == 0 && i == 0;
+                if (!weak) twb__same(h, first, &hs, &strong_ok);
+                twb__same(hr0, first, &h0, &rep0_ok);
+                if (weak && rep > 0 && h != hashes[1][i]) {
+                    char what[200];
+                    snprintf(what, sizeof what, "replicates (weak), %d threads: repeats differ", t);
+                    twb__check(rp, false, what);
+                }
+                hashes[weak][i] = h;
+            }
+    }
     for (int weak = 0; weak <= 1 && st == TW_OK; weak++) {
-        double base = NAN;
-        for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+        for (int i = 0; i < a->nthreads; i++) {
             int t = a->threads[i];
             int64_t reps = weak ? t : a->replicates;
-            fprintf(stderr, "tw_bench: replicates (%s), %lld replicates of %lld firms x %d days, "
-                    "%d threads\n", weak ? "weak" : "strong", (long long)reps, (long long)firms,
-                    sc.days, t);
-            twb_times tm;
-            uint64_t h = 0, hr0 = 0;
-            bool rep_ok = true;
-            st = twb_replicates(&sc, t, TW_PAR_REPLICATES, reps, a->repeats, &tm, &h, &hr0,
-                                &rep_ok, err);
-            if (st != TW_OK) break;
-            if (i == 0) base = weak ? tm.median : tm.median * a->threads[0];
-            if (!weak && i == 0) hs = h;
-            if (weak == 0 && i == 0) h0 = hr0;
-            if (!weak) strong_ok = strong_ok && rep_ok && h == hs;
-            rep0_ok = rep0_ok && rep_ok && hr0 == h0;
+            twb_times *tm = &tms[weak][i];
+            twb_times_finish(tm);
+            /* work grows with the threads in weak scaling: T0 t0 (W/W0) / (T t) */
+            double work = weak ? (double)t / a->threads[0] : 1.0;
             twb_row r;
             twb_row_init(&r, weak ? "replicates_weak" : "replicates_strong", "replicates");
             r.threads = t;
             r.firms = firms;
             r.replicates = reps;
-            twb_row_times(&r, &tm);
-            r.rate = (double)reps / tm.median;
+            twb_row_times(&r, tm);
+            r.rate = (double)reps / tm->median;
             r.rate_unit = "replicates/s";
-            r.efficiency = weak ? base / tm.median : base / (t * tm.median);
+            r.efficiency = a->threads[0] * tms[weak][0].median * work / (t * tm->median);
+            r.efficiency_best = a->threads[0] * tms[weak][0].min * work / (t * tm->min);
             r.bytes_per_firm = bpf;
             r.has_hash = true;
-            r.hash = h;
+            r.hash = hashes[weak][i];
             twb__add(rp, &r);
         }
     }
@@ -668,10 +685,8 @@ static tw_status twb__replicates(const twb_args *a, twb_report *rp, int64_t *rep
         int tmax = a->threads[a->nthreads - 1];
         fprintf(stderr, "tw_bench: replicate 0 at agent level (cross-check, untimed), %d threads\n",
                 tmax);
-        twb_times tm;
         uint64_t h = 0, hr0 = 0;
-        bool rep_ok = true;
-        st = twb_replicates(&sc, tmax, TW_PAR_AGENTS, 1, 1, &tm, &h, &hr0, &rep_ok, err);
+        st = twb_replicates(&sc, tmax, TW_PAR_AGENTS, 1, NULL, &h, &hr0, err);
         if (st == TW_OK) {
             char what[200];
             snprintf(what, sizeof what, "replicates, %lld replicates: same hash %016llx at every "

@@ -133,11 +133,12 @@ tw_status twb_firm_step(const twb_scenario *sc, int threads, twb_times *tm, uint
 tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_per_firm_day,
                              uint64_t *hash, tw_err *err);
 
-/* tw_run with `replicates` replicates at the given level of parallelism, `repeats` times.
- * *hash over every series and outcome; *hash_rep0 over replicate 0's alone. */
+/* One timed tw_run with `replicates` replicates at the given level of parallelism, added
+ * to tm (when not NULL). *hash over every series and outcome; *hash_rep0 over replicate
+ * 0's alone. */
 tw_status twb_replicates(const twb_scenario *sc, int threads, tw_par_mode mode,
-                         int64_t replicates, int repeats, twb_times *tm, uint64_t *hash,
-                         uint64_t *hash_rep0, bool *repeats_agree, tw_err *err);
+                         int64_t replicates, twb_times *tm, uint64_t *hash, uint64_t *hash_rep0,
+                         tw_err *err);
 
 /* Peak memory of one model of this size: create, step the scenario's days. *rss_mb is
  * ru_maxrss after the run, *base_mb before create. */
