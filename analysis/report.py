@@ -191,135 +191,19 @@ def fmt(x):
 
 
 # ----------------------------------------------------------------------------------------
-# The tiny YAML reader: block maps, block lists, plain and quoted scalars, comments. It
-# reads what tradewar writes (scenario.yaml, provenance.yaml); flow collections are kept
-# as lists of strings, everything else as strings.
-
-def _strip_comment(line):
-    quote = None
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "\"'":
-            if i == 0 or line[i - 1] in " \t:-[{,":
-                quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-            return line[:i].rstrip()
-        i += 1
-    return line.rstrip()
-
-
-def _scalar(text, where):
-    text = text.strip()
-    if not text:
-        return ""
-    if text[0] == '"':
-        if len(text) < 2 or text[-1] != '"':
-            raise ReportError(f"{where}: unterminated quoted string")
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text[1:-1]
-    if text[0] == "'":
-        if len(text) < 2 or text[-1] != "'":
-            raise ReportError(f"{where}: unterminated quoted string")
-        return text[1:-1].replace("''", "'")
-    if text[0] == "[" and text[-1] == "]":
-        inner = text[1:-1].strip()
-        return [_scalar(p, where) for p in inner.split(",")] if inner else []
-    return text
-
-
-def _split_key(content, where):
-    m = re.match(r'^("(?:[^"\\]|\\.)*"|\'[^\']*\'|[^:#]+?)\s*:(?:\s+(.*))?$', content)
-    if not m:
-        raise ReportError(f"{where}: expected 'key: value' (got {content[:40]!r})")
-    return _scalar(m.group(1), where), (m.group(2) or "")
-
+# scenario.yaml and provenance.yaml, read with PyYAML's BaseLoader: maps and lists as such,
+# every scalar as the string it is written as (the report formats them itself).
 
 def parse_yaml(text, name):
-    """Parse the block-style YAML subset tradewar writes; errors name file and line."""
-    lines = []
-    for no, raw in enumerate(text.splitlines(), 1):
-        if "\t" in raw[: len(raw) - len(raw.lstrip())]:
-            raise ReportError(f"{name}: line {no}: tab in indentation")
-        stripped = _strip_comment(raw)
-        if not stripped.strip() or stripped.strip() in ("---", "..."):
-            continue
-        lines.append((no, len(stripped) - len(stripped.lstrip(" ")), stripped.strip()))
-    pos = [0]
-
-    def block(indent):
-        no, ind, content = lines[pos[0]]
-        if content == "-" or content.startswith("- "):
-            return seq(ind)
-        return mapping(ind)
-
-    def seq(indent):
-        out = []
-        while pos[0] < len(lines):
-            no, ind, content = lines[pos[0]]
-            if ind < indent:
-                break
-            if ind > indent:
-                raise ReportError(f"{name}: line {no}: unexpected indentation")
-            if not (content == "-" or content.startswith("- ")):
-                break
-            rest = content[1:].strip()
-            if not rest:
-                pos[0] += 1
-                out.append(block(indent + 1) if pos[0] < len(lines)
-                           and lines[pos[0]][1] > indent else "")
-                continue
-            if re.match(r'^("[^"]*"|\'[^\']*\'|[^\'"\[{][^:]*?)\s*:(\s|$)', rest):
-                # "- key: value": a map whose first key sits on the dash line
-                item_indent = ind + (len(content) - len(rest))
-                lines[pos[0]] = (no, item_indent, rest)
-                out.append(mapping(item_indent))
-            else:
-                out.append(_scalar(rest, f"{name}: line {no}"))
-                pos[0] += 1
-        return out
-
-    def mapping(indent):
-        out = {}
-        while pos[0] < len(lines):
-            no, ind, content = lines[pos[0]]
-            if ind < indent:
-                break
-            if ind > indent:
-                raise ReportError(f"{name}: line {no}: unexpected indentation")
-            if content == "-" or content.startswith("- "):
-                break
-            where = f"{name}: line {no}"
-            key, rest = _split_key(content, where)
-            pos[0] += 1
-            if rest in ("|", ">", "|-", ">-", "|+", ">+"):
-                parts = []
-                while pos[0] < len(lines) and lines[pos[0]][1] > indent:
-                    parts.append(lines[pos[0]][2])
-                    pos[0] += 1
-                out[key] = ("\n" if rest[0] == "|" else " ").join(parts)
-            elif rest:
-                out[key] = _scalar(rest, where)
-            elif pos[0] < len(lines) and (lines[pos[0]][1] > indent or (
-                    lines[pos[0]][1] == indent and lines[pos[0]][2].startswith("-"))):
-                out[key] = block(lines[pos[0]][1])
-            else:
-                out[key] = ""
-        return out
-
-    if not lines:
+    import yaml
+    try:
+        result = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{name}: line {mark.line + 1}" if mark is not None else name
+        raise ReportError(f"{where}: {getattr(e, 'problem', None) or e}")
+    if result is None:
         return {}
-    result = block(lines[0][1])
-    if pos[0] < len(lines):
-        raise ReportError(f"{name}: line {lines[pos[0]][0]}: unexpected content")
     if not isinstance(result, dict):
         raise ReportError(f"{name}: expected a map at the top level")
     return result
