@@ -71,17 +71,6 @@ static void twb__ref_init_block(void *vctx, size_t item) {
     }
 }
 
-static void twb__ref_store(const twb__ref *r, size_t item, const double share[TW_NREG],
-                           const double buy[TW_NREG], double price, double held) {
-    double *out = r->partials + item * TW_NPART;
-    for (int o = 0; o < TW_NREG; o++) {
-        out[TW_PART_SHARE + o] = share[o];
-        out[TW_PART_PURCHASE + o] = buy[o];
-    }
-    out[TW_PART_PRICE] = price;
-    out[TW_PART_STOCK] = held;
-}
-
 /* One block of one cell, one Philox draw per firm: the cost of the draws themselves. */
 static void twb__ref_dense_block(void *vctx, size_t item) {
     twb__ref *r = vctx;
@@ -106,7 +95,7 @@ static void twb__ref_dense_block(void *vctx, size_t item) {
         held += (double)(sz * cl);
     }
     r->draws[item] = (uint32_t)(hi - lo);
-    twb__ref_store(r, item, share, buy, price, held);
+    tw_part_store(r->partials + item * TW_NPART, share, buy, price, held);
 }
 
 /* One block of one cell, drawing as the firm step does: a firm's Exp(1) clock is worn down
@@ -144,7 +133,7 @@ static void twb__ref_sparse_block(void *vctx, size_t item) {
         held += (double)(sz * left);
     }
     r->draws[item] = draws;
-    twb__ref_store(r, item, share, buy, price, held);
+    tw_part_store(r->partials + item * TW_NPART, share, buy, price, held);
 }
 
 static void twb__ref_free(twb__ref *r) {

@@ -450,6 +450,9 @@ typedef struct {
     int days;
 } twb__agent;
 
+/* Steps of the machine check's chains: about 0.1 s on one core (quick: 5 ms). */
+static long twb__spin_iters(const twb_args *a) { return a->quick ? 2000000L : 40000000L; }
+
 /* Hash bookkeeping of one timed run: the first run's hash is the one all must equal. */
 static void twb__same(uint64_t h, bool first, uint64_t *expect, bool *agree) {
     if (first) *expect = h;
@@ -469,7 +472,7 @@ static tw_status twb__strong(const twb_args *a, twb__agent *ag, double draw_rate
     if (st != TW_OK) return st;
     ag->days = sc.days;
     ag->firm_agree = ag->ref_agree[0] = ag->ref_agree[1] = true;
-    long spin_iters = a->quick ? 2000000L : 40000000L;
+    long spin_iters = twb__spin_iters(a);
     double hazard[2] = {draw_rate, 0.0};
     uint64_t expect_ref[2] = {0, 0}, expect_firm = 0;
     for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
@@ -528,7 +531,7 @@ static tw_status twb__weak(const twb_args *a, twb__agent *ag, tw_err *err) {
 
 /* The machine check's rows: efficiency t1/tT (every thread does the same work). */
 static void twb__spin_rows(const twb_args *a, twb_report *rp, twb__agent *ag) {
-    long spin_iters = a->quick ? 2000000L : 40000000L;
+    long spin_iters = twb__spin_iters(a);
     bool ok = true;
     for (int i = 0; i < a->nthreads; i++) {
         twb_times *tm = &ag->spin[i];

@@ -172,13 +172,7 @@ static void tw__step_block(void *vctx, size_t item) {
         price += (double)sz * cd->price[o];
         held += (double)(sz * st);
     }
-    double *out = s->partials + item * TW_NPART;
-    for (int o = 0; o < TW_NREG; o++) {
-        out[TW_PART_SHARE + o] = share[o];
-        out[TW_PART_PURCHASE + o] = buy[o];
-    }
-    out[TW_PART_PRICE] = price;
-    out[TW_PART_STOCK] = held;
+    tw_part_store(s->partials + item * TW_NPART, share, buy, price, held);
 }
 
 void tw_firms_step(tw_trade_state *s, uint32_t d) {

@@ -157,6 +157,17 @@ enum {
     TW_NPART
 };
 
+/* Write one block's sums into its TW_NPART slots (out). */
+static inline void tw_part_store(double *out, const double share[TW_NREG],
+                                 const double buy[TW_NREG], double price, double held) {
+    for (int o = 0; o < TW_NREG; o++) {
+        out[TW_PART_SHARE + o] = share[o];
+        out[TW_PART_PURCHASE + o] = buy[o];
+    }
+    out[TW_PART_PRICE] = price;
+    out[TW_PART_STOCK] = held;
+}
+
 typedef struct {
     const tw_trade_params *p;
     tw_rng_key key;
