@@ -1,0 +1,173 @@
+/* tw_ge.h - general equilibrium of the world economy in changes (exact hat algebra).
+ *
+ * THE MODEL. A multi-sector Armington economy with one factor per region (Costinot and
+ * Rodriguez-Clare 2014, "Trade theory with numbers", Handbook of International Economics
+ * vol. 4, section 3; without input-output links, i.e. Caliendo and Parro 2015, REStud 82(1),
+ * with intermediate shares set to zero), solved in changes as in Dekle, Eaton and Kortum
+ * 2008 (IMF Staff Papers 55(3)). Region i's producer price is w_i (its wage: one unit of
+ * labour makes one unit of each sector's good); the price of i's good s in j is
+ * w_i d_ijs (1 + t_ijs), d an iceberg cost and t j's ad valorem tariff on i. Each importer
+ * spends the fixed share alpha_js of its spending E_j on sector s (Cobb-Douglas) and splits
+ * it over origins by CES with elasticity sigma_s (trade elasticity sigma_s - 1). A hat is
+ * new / base. With E0_ijs = X_ijs (1 + t0_ijs) base spending including duty:
+ *
+ *   a_ijs       = E0_ijs (w_i d_ijs (1 + t1_ijs) / (1 + t0_ijs))^(1 - sigma_s)
+ *   lambda'_ijs = a_ijs / sum_k a_kjs                       new share of i in j's sector s
+ *   Phat_js     = (sum_k a_kjs / sum_k E0_kjs)^(1/(1-sigma_s))   sector price index change
+ *   Phat_j      = prod_s Phat_js^alpha_js                   consumer price index change
+ *   E'_j        = w_j Y_j + D_j + R'_j                      spending = wages + deficit + duty
+ *   R'_j        = sum_is t1_ijs / (1 + t1_ijs) lambda'_ijs alpha_js E'_j  (rebated lump sum)
+ *   w_i Y_i     = sum_js lambda'_ijs alpha_js E'_j / (1 + t1_ijs)        market clearing
+ *
+ * where Y_i = sum_js X_ijs are base sales at producer prices and D_j = sum_is X_ijs - Y_j is
+ * the base trade deficit (imports minus exports at customs value). DEFICITS are held fixed
+ * in units of the numeraire, as in Dekle-Eaton-Kortum and Ossa (2014): they sum to zero,
+ * so Walras' law holds and one market-clearing equation is redundant. NUMERAIRE: world
+ * GDP at base quantities, sum_i w_i Y_i = sum_i Y_i (w_hat = 1 on average, weighted by
+ * GDP). With close_deficits set, the new deficits are zero instead (D'_j = 0): the
+ * first step of Ossa (2014), who purges the data of imbalances and then uses that
+ * balanced equilibrium (its x_new) as the base of his tariff experiments, because fixed
+ * transfers inflate terms-of-trade gains (a tariff that lowers partners' prices raises
+ * what a deficit buys). R'_j has the closed form R'_j = rho_j E'_j with rho_j the duty share of spending,
+ * so E'_j = (w_j Y_j + D_j) / (1 - rho_j) given w.
+ *
+ * WELFARE is real spending, W_hat_j = (E'_j / E_j) / Phat_j (equivalent variation as a
+ * share of base spending, to first order). Its log is DECOMPOSED (Caliendo-Parro 2015,
+ * eq. for d ln W without input-output; Costinot-Rodriguez-Clare 2014 sec. 4) by
+ * integrating the first-order terms along the straight path t(h) = t0 + h (t1 - t0),
+ * d(h) = d_hat^h, D(h) = D + h (D' - D), h from 0 to 1, with M_ijs the value of the flow at producer prices and
+ * q_ijs = M_ijs / (w_i d_ijs) its quantity:
+ *
+ *   tot_j    = int [ sum_ks M_jks dln w_j - sum_is M_ijs dln(w_i d_ijs) ] / E_j
+ *              terms of trade: > 0 when j's producer price rises against those of its
+ *              suppliers (domestic wages cancel; a fall in a delivery cost counts here).
+ *   volume_j = int [ sum_is t_ijs M_ijs dln q_ijs ] / E_j
+ *              volume of trade at the tariffs in force (the efficiency effect): > 0 when
+ *              taxed imports grow, < 0 when a region's tariffs shrink its own imports.
+ *   transfer_j = int dD_j / E_j     (0 with fixed deficits; closing a deficit is < 0)
+ *   ln W_hat_j = tot_j + volume_j + transfer_j + path_error_j,
+ *   |path_error_j| = O(1/steps^4) (trapezoid rule with one Richardson step).
+ *
+ * With duty rebated lump sum, tariff revenue is not a third additive channel: the duty a
+ * rate rise collects on unchanged imports is paid by the region's own buyers and nets
+ * out. It is reported next to the two, as the part of the volume term it accounts for:
+ *
+ *   revenue_j    = int dR_j / E_j          (duty collected, rebated; > 0 when it rises)
+ *   buyer_cost_j = volume_j - revenue_j    (= -int sum_is [M_ijs dt_ijs +
+ *                                             t_ijs M_ijs dln(w_i d_ijs)] / E_j, <= 0 for
+ *                                             a tariff rise: the duty paid by j's buyers)
+ *
+ * so ln W_hat_j = tot_j + revenue_j + buyer_cost_j + transfer_j + path_error_j. Signs under a
+ * US-China tariff war on the 2024 flows: tests/models/test_ge.c prints and asserts them.
+ *
+ * PARAMETERS. sigma_s from data/sectors.csv (documented there: Broda-Weinstein sector
+ * medians within the Bajzik et al. 2020 meta-analysis band; the trade elasticity sigma-1
+ * of 2-3 lies below the aggregate 4 of Simonovska-Waugh 2014, so optimal tariffs come out
+ * larger than Ossa's). Flows from data/base_flows_2024.csv via tw_world_load.
+ *
+ * THREAD-SAFETY. Every function is reentrant on its own arguments. tw_ge_solve turns
+ * GSL's abort handler off (gsl_set_error_handler_off, process-wide) and checks statuses.
+ */
+#ifndef TW_GE_H
+#define TW_GE_H
+
+#include "tw_error.h"
+
+/* Convergence: max |excess demand / sales| and the normalisation residual. */
+#define TW_GE_TOL_DEFAULT 1e-12
+#define TW_GE_MAX_ITER_DEFAULT 200
+/* Points on the tariff path for the welfare decomposition (trapezoid rule, then one
+ * Richardson step with half the points). */
+#define TW_GE_PATH_STEPS_DEFAULT 32
+
+/* One problem. Arrays are row-major [exporter][importer][sector] of n_reg*n_reg*n_sec
+ * doubles (the layout of tw_world.flow, so &w.flow[0][0][0] fits), borrowed, not kept. */
+typedef struct {
+    int n_reg, n_sec;    /* >= 1 each */
+    const double *x;     /* base flows at producer prices (customs value), >= 0, finite;
+                          * each region's sales > 0, each importer-sector's spending > 0 */
+    const double *t0;    /* base tariffs, fractions >= 0; NULL = none */
+    const double *t1;    /* new tariffs, fractions >= 0; NULL = t0 */
+    const double *d_hat; /* iceberg cost changes, > 0; NULL = none (all 1) */
+    const double *sigma; /* [n_sec] elasticity of substitution between origins, > 1 */
+    int close_deficits;  /* 0: deficits fixed (the default); 1: new deficits are zero */
+} tw_ge_problem;
+
+typedef struct {
+    double tol;     /* > 0; TW_GE_TOL_DEFAULT */
+    int max_iter;   /* >= 1; TW_GE_MAX_ITER_DEFAULT */
+    int path_steps; /* even, >= 2; 0 skips the decomposition (those fields are 0) */
+} tw_ge_options;
+
+tw_ge_options tw_ge_options_default(void);
+
+/* The answer. Allocated by tw_ge_result_alloc for one n_reg, n_sec; owned by the caller. */
+typedef struct {
+    int n_reg, n_sec;
+    double *w_hat;      /* [n_reg] producer price (wage) change, numeraire: world GDP */
+    double *p_hat;      /* [n_reg] consumer price index change Phat_j */
+    double *p_hat_sec;  /* [n_reg*n_sec] sector price index change Phat_js, [importer][s] */
+    double *lambda;     /* [n*n*S] new expenditure shares lambda'_ijs (duty included) */
+    double *x_new;      /* [n*n*S] new flows at producer prices, base units (USD bn) */
+    double *spending;   /* [n_reg] new E'_j, base units */
+    double *revenue_level; /* [n_reg] new duty collected R'_j, base units */
+    double *welfare;    /* [n_reg] W_hat_j - 1, fraction (0.01 = one per cent gain) */
+    double *ln_welfare; /* [n_reg] ln W_hat_j */
+    double *tot;        /* [n_reg] terms-of-trade component of ln W_hat (above) */
+    double *volume;     /* [n_reg] volume-of-trade component of ln W_hat */
+    double *revenue;    /* [n_reg] duty part of volume (above) */
+    double *buyer_cost; /* [n_reg] volume - revenue */
+    double *transfer;   /* [n_reg] deficit change component (0 unless close_deficits) */
+    double *path_error; /* [n_reg] ln W_hat - tot - volume - transfer */
+    int iterations;     /* solver iterations of the final solve (0: base already clears) */
+    double residual;    /* max |equation| at the answer */
+    double walras;      /* |dropped market-clearing equation| / its sales, a check */
+} tw_ge_result;
+
+/* NULL when out of memory or when a size is below 1. */
+tw_ge_result *tw_ge_result_alloc(int n_reg, int n_sec);
+void tw_ge_result_free(tw_ge_result *r); /* NULL does nothing */
+
+/* Solve the problem. TW_ECONFIG for bad input (which array, which cell, why);
+ * TW_ERUNTIME when the solver does not reach opt->tol within opt->max_iter (the message
+ * gives the GSL status, iterations and residual; r then holds the last iterate). opt NULL
+ * uses the defaults. r must have the problem's sizes. */
+tw_status tw_ge_solve(const tw_ge_problem *p, const tw_ge_options *opt, tw_ge_result *r,
+                      tw_err *err);
+
+/* The demand side of the model at given producer prices, out of equilibrium: what each
+ * importer spends (duty included) on each origin and sector at the new tariffs t1 and
+ * iceberg costs when wages are w[n_reg] (> 0, base = 1) and spending is E_j = (w_j Y_j +
+ * D_j) / (1 - rho_j). spend: [n*n*S], same layout as x. At the w_hat of tw_ge_solve it is
+ * the equilibrium spending, lambda'_ijs alpha_js E'_j. TW_ECONFIG for bad input. */
+tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, tw_err *err);
+
+/* THE DAILY HOOK: a producer-price step from today's demand, cheap enough to call every
+ * day or week without solving the whole system.
+ *
+ * Region i's output supply is q0_i p_i^eta_i (eta: export supply elasticity; 0 is the
+ * fixed endowment of the model above). Today's demand for i's goods is what the firm
+ * agents spend, at producer prices: V_i = sum_js demand_ijs / (1 + tariff_ijs), bought at
+ * yesterday's price p_prev_i, so a quantity V_i / p_prev_i. Its price elasticity is the CES
+ * one at today's shares, eps_i = sum_js (V_ijs / V_i) (sigma_s (1 - lambda_ijs) + lambda_ijs)
+ * (Cobb-Douglas across sectors: a demand curve of elasticity 1 above the CES nest). The
+ * step is the price that clears the market with demand log-linear around today:
+ *
+ *   p_i = p_prev_i (V_i / (p_prev_i q0_i p_prev_i^eta_i))^(1 / (eta_i + eps_i)),
+ *
+ * then all p are scaled so that sum_i p_i q0_i = sum_i q0_i (the numeraire of tw_ge_solve).
+ * Why this and not a fixed export supply elasticity alone: a supply curve without the
+ * demand's slope cannot find the market-clearing price (demand at yesterday's price says
+ * how much, not at what price); with eps from the shares, repeating the step while the
+ * agents respond converges to the equilibrium of tw_ge_solve when eta = 0 (a test), and
+ * a positive eta gives an upward-sloping supply for a faster-adjusting region.
+ *
+ * demand: [n*n*S] tariff-inclusive spending today, same layout as x (> = 0, every region's
+ * sales > 0); tariff: today's rates (NULL = 0); q0: [n] base output at base prices (sales
+ * Y_i); p_prev: [n] > 0; eta: [n] >= 0; sigma: [n_sec] > 1; p_out: [n], may alias p_prev.
+ * TW_ECONFIG for bad input. */
+tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const double *tariff,
+                           const double *q0, const double *p_prev, const double *eta,
+                           const double *sigma, double *p_out, tw_err *err);
+
+#endif
