@@ -15,55 +15,78 @@
  *   lambda'_ijs = a_ijs / sum_k a_kjs                       new share of i in j's sector s
  *   Phat_js     = (sum_k a_kjs / sum_k E0_kjs)^(1/(1-sigma_s))   sector price index change
  *   Phat_j      = prod_s Phat_js^alpha_js                   consumer price index change
- *   E'_j        = w_j Y_j + D_j + R'_j                      spending = wages + deficit + duty
+ *   E'_j        = w_j Y_j + D'_j + R'_j               spending = wages + deficit + duty
  *   R'_j        = sum_is t1_ijs / (1 + t1_ijs) lambda'_ijs alpha_js E'_j  (rebated lump sum)
  *   w_i Y_i     = sum_js lambda'_ijs alpha_js E'_j / (1 + t1_ijs)        market clearing
  *
  * where Y_i = sum_js X_ijs are base sales at producer prices and D_j = sum_is X_ijs - Y_j is
- * the base trade deficit (imports minus exports at customs value). DEFICITS are held fixed
- * in units of the numeraire, as in Dekle-Eaton-Kortum and Ossa (2014): they sum to zero,
+ * the base trade deficit (imports minus exports at customs value). The sector shares are
+ * the base ones, alpha_js = sum_i E0_ijs / sum_is E0_ijs, so that the base is an
+ * equilibrium (no separate input that could disagree with the flows). DEFICITS are held
+ * fixed in units of the numeraire (D'_j = D_j), as in Dekle-Eaton-Kortum: they sum to zero,
  * so Walras' law holds and one market-clearing equation is redundant. NUMERAIRE: world
  * GDP at base quantities, sum_i w_i Y_i = sum_i Y_i (w_hat = 1 on average, weighted by
  * GDP). With close_deficits set, the new deficits are zero instead (D'_j = 0): the
  * first step of Ossa (2014), who purges the data of imbalances and then uses that
  * balanced equilibrium (its x_new) as the base of his tariff experiments, because fixed
  * transfers inflate terms-of-trade gains (a tariff that lowers partners' prices raises
- * what a deficit buys). R'_j has the closed form R'_j = rho_j E'_j with rho_j the duty share of spending,
- * so E'_j = (w_j Y_j + D_j) / (1 - rho_j) given w.
+ * what a deficit buys). R'_j has the closed form R'_j = rho_j E'_j with rho_j the duty
+ * share of spending, so E'_j = (w_j Y_j + D'_j) / (1 - rho_j) given w.
  *
  * WELFARE is real spending, W_hat_j = (E'_j / E_j) / Phat_j (equivalent variation as a
  * share of base spending, to first order). Its log is DECOMPOSED (Caliendo-Parro 2015,
- * eq. for d ln W without input-output; Costinot-Rodriguez-Clare 2014 sec. 4) by
+ * section 4's d ln W without input-output; Costinot-Rodriguez-Clare 2014 section 4) by
  * integrating the first-order terms along the straight path t(h) = t0 + h (t1 - t0),
- * d(h) = d_hat^h, D(h) = D + h (D' - D), h from 0 to 1, with M_ijs the value of the flow at producer prices and
- * q_ijs = M_ijs / (w_i d_ijs) its quantity:
+ * d(h) = d_hat^h, D(h) = D + h (D' - D), h from 0 to 1, each solved exactly; M_ijs is
+ * the flow at producer prices, q_ijs = M_ijs / (w_i d_ijs) its quantity and E_j the
+ * spending, all at the point h:
  *
- *   tot_j    = int [ sum_ks M_jks dln w_j - sum_is M_ijs dln(w_i d_ijs) ] / E_j
- *              terms of trade: > 0 when j's producer price rises against those of its
- *              suppliers (domestic wages cancel; a fall in a delivery cost counts here).
- *   volume_j = int [ sum_is t_ijs M_ijs dln q_ijs ] / E_j
- *              volume of trade at the tariffs in force (the efficiency effect): > 0 when
- *              taxed imports grow, < 0 when a region's tariffs shrink its own imports.
- *   transfer_j = int dD_j / E_j     (0 with fixed deficits; closing a deficit is < 0)
+ *   tot_j      = int [ sum_ks M_jks dln w_j - sum_is M_ijs dln(w_i d_ijs) ] / E_j
+ *                terms of trade: > 0 when j's producer price rises against those of its
+ *                suppliers (domestic wages cancel; a fall in a delivery cost counts here)
+ *   volume_j   = int [ sum_is t_ijs M_ijs dln q_ijs ] / E_j
+ *                volume of trade at the tariffs in force (the efficiency effect): > 0 when
+ *                taxed imports grow, < 0 when a region's tariffs shrink its own imports
+ *   transfer_j = int dD_j / E_j    (0 with fixed deficits; closing a deficit is < 0)
  *   ln W_hat_j = tot_j + volume_j + transfer_j + path_error_j,
- *   |path_error_j| = O(1/steps^4) (trapezoid rule with one Richardson step).
+ *   |path_error_j| = O(1/steps^4) (trapezoid rule and one Richardson step).
  *
- * With duty rebated lump sum, tariff revenue is not a third additive channel: the duty a
- * rate rise collects on unchanged imports is paid by the region's own buyers and nets
- * out. It is reported next to the two, as the part of the volume term it accounts for:
+ * TARIFF REVENUE. With duty rebated lump sum it is not a channel beside the two: the duty
+ * a rate rise collects on unchanged imports is paid by the region's own buyers and nets
+ * out. It is reported as the part of the volume term that the treasury collects:
  *
- *   revenue_j    = int dR_j / E_j          (duty collected, rebated; > 0 when it rises)
- *   buyer_cost_j = volume_j - revenue_j    (= -int sum_is [M_ijs dt_ijs +
- *                                             t_ijs M_ijs dln(w_i d_ijs)] / E_j, <= 0 for
- *                                             a tariff rise: the duty paid by j's buyers)
+ *   revenue_j    = int dR_j / E_j          duty collected and rebated; > 0 when it rises
+ *   buyer_cost_j = volume_j - revenue_j    = -int sum_is [M_ijs dt_ijs + t_ijs M_ijs
+ *                                            dln(w_i d_ijs)] / E_j: the duty the
+ *                                            region's buyers pay, < 0 for a tariff rise
  *
- * so ln W_hat_j = tot_j + revenue_j + buyer_cost_j + transfer_j + path_error_j. Signs under a
- * US-China tariff war on the 2024 flows: tests/models/test_ge.c prints and asserts them.
+ * so ln W_hat_j = tot_j + revenue_j + buyer_cost_j + transfer_j + path_error_j.
  *
- * PARAMETERS. sigma_s from data/sectors.csv (documented there: Broda-Weinstein sector
- * medians within the Bajzik et al. 2020 meta-analysis band; the trade elasticity sigma-1
- * of 2-3 lies below the aggregate 4 of Simonovska-Waugh 2014, so optimal tariffs come out
- * larger than Ossa's). Flows from data/base_flows_2024.csv via tw_world_load.
+ * SIGNS under a US-China war on the 2024 flows (US 145% and China 125% on each other in
+ * every sector, from zero, deficits fixed; tests/models/test_ge.c prints and asserts
+ * them), in per cent of spending:
+ *
+ *   region  w_hat   W_hat-1   tot     volume  revenue  buyer_cost  (last four: of ln W)
+ *   US      1.0149  -1.29    +0.09   -1.39   +0.44    -1.83
+ *   CN      0.9835  -0.59    -0.38   -0.21   +0.06    -0.27
+ *   EU      1.0066  +0.13    +0.13    0       0        0
+ *   ROW     1.0058  +0.22    +0.22    0       0        0
+ *
+ * Diversion raises the demand for the bystanders' goods, so their producer prices rise
+ * against both belligerents': they gain through the terms of trade alone (they change no
+ * tariff, so their volume and revenue terms are exactly zero). The US terms of trade
+ * improve a little (its tariff is the larger one on the larger flow), but at 145% the lost
+ * volume of taxed imports costs it far more. The welfare-maximising uniform US tariff on
+ * all partners, from the 2024 flows with imbalances closed and no retaliation, is 47%
+ * (a 2.2% gain); Ossa (2014, AER 104(12)) finds optimal tariffs of about 62% and a Nash
+ * average of 63%.
+ *
+ * PARAMETERS. sigma_s from data/sectors.csv: Broda-Weinstein (2006) US sector medians
+ * rounded and kept inside the Bajzik et al. (2020) meta-analysis band (trade elasticities
+ * sigma - 1 of 2 to 3; Simonovska-Waugh 2014 put the aggregate at 4). Flows: 2024 goods
+ * trade and absorption from data/base_flows_2024.csv (tw_world_load); the economy of the
+ * model is the goods economy, so welfare is in per cent of goods spending. Tolerances
+ * and path steps: the named defaults below.
  *
  * THREAD-SAFETY. Every function is reentrant on its own arguments. tw_ge_solve turns
  * GSL's abort handler off (gsl_set_error_handler_off, process-wide) and checks statuses.
@@ -159,7 +182,9 @@ tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, t
  * Why this and not a fixed export supply elasticity alone: a supply curve without the
  * demand's slope cannot find the market-clearing price (demand at yesterday's price says
  * how much, not at what price); with eps from the shares, repeating the step while the
- * agents respond converges to the equilibrium of tw_ge_solve when eta = 0 (a test), and
+ * agents respond converges to the equilibrium of tw_ge_solve when eta = 0 (a test: the
+ * 2024 war comes within 1e-11 in 29 steps; the step ignores the income effect of a
+ * region's own price on its home demand, so it undershoots and does not oscillate), and
  * a positive eta gives an upward-sloping supply for a faster-adjusting region.
  *
  * demand: [n*n*S] tariff-inclusive spending today, same layout as x (> = 0, every region's

@@ -104,7 +104,8 @@ class GeAgainstScipy(unittest.TestCase):
         self.assertLess(got["walras"][0], 1e-10)
         # The change is not trivial: wages moved and China's share of US spending fell.
         self.assertGreater(np.max(np.abs(ref["w_hat"] - 1)), 1e-3)
-        # The decomposition adds up: ln W = tot + volume up to the path error.
+        # The decomposition adds up: ln W = tot + volume (+ transfer, 0 here) + path error.
+        np.testing.assert_array_equal(got["transfer"], 0)
         np.testing.assert_allclose(got["tot"] + got["volume"] + got["path_error"],
                                    got["ln_welfare"], rtol=0, atol=1e-14)
         self.assertLess(np.max(np.abs(got["path_error"])), 1e-5)

@@ -30,42 +30,45 @@ int main(void) {
         fprintf(stderr, "ge_solve: expected n_reg n_sec path_steps\n");
         return 2;
     }
-    size_t nc = (size_t)n * (size_t)n * (size_t)ns;
+    size_t nc = (size_t)n * (size_t)n * (size_t)ns, nn = (size_t)n;
     double *sigma = malloc((size_t)ns * sizeof *sigma), *buf = malloc(4 * nc * sizeof *buf);
     tw_ge_result *r = tw_ge_result_alloc(n, ns);
+    int rc = 0;
     if (sigma == NULL || buf == NULL || r == NULL) {
         fprintf(stderr, "ge_solve: out of memory\n");
-        return 1;
-    }
-    if (read_doubles(sigma, (size_t)ns) != 0 || read_doubles(buf, 4 * nc) != 0) {
+        rc = 1;
+    } else if (read_doubles(sigma, (size_t)ns) != 0 || read_doubles(buf, 4 * nc) != 0) {
         fprintf(stderr, "ge_solve: expected sigma, x, t0, t1 and d_hat\n");
-        return 2;
+        rc = 2;
+    } else {
+        tw_ge_problem p = {n, ns, buf, buf + nc, buf + 2 * nc, buf + 3 * nc, sigma, 0};
+        tw_ge_options o = tw_ge_options_default();
+        o.path_steps = steps;
+        tw_err err = {0};
+        tw_status st = tw_ge_solve(&p, &o, r, &err);
+        if (st != TW_OK) {
+            fprintf(stderr, "ge_solve: %s\n", err.msg);
+            rc = tw_exit_code(st);
+        }
     }
-    tw_ge_problem p = {n, ns, buf, buf + nc, buf + 2 * nc, buf + 3 * nc, sigma, 0};
-    tw_ge_options o = tw_ge_options_default();
-    o.path_steps = steps;
-    tw_err err = {0};
-    tw_status st = tw_ge_solve(&p, &o, r, &err);
-    if (st != TW_OK) {
-        fprintf(stderr, "ge_solve: %s\n", err.msg);
-        return tw_exit_code(st);
+    if (rc == 0) {
+        print_line("w_hat", r->w_hat, nn);
+        print_line("p_hat", r->p_hat, nn);
+        print_line("lambda", r->lambda, nc);
+        print_line("x_new", r->x_new, nc);
+        print_line("spending", r->spending, nn);
+        print_line("revenue_level", r->revenue_level, nn);
+        print_line("ln_welfare", r->ln_welfare, nn);
+        print_line("tot", r->tot, nn);
+        print_line("volume", r->volume, nn);
+        print_line("revenue", r->revenue, nn);
+        print_line("transfer", r->transfer, nn);
+        print_line("path_error", r->path_error, nn);
+        printf("iterations %d\nresidual %.17g\nwalras %.17g\n", r->iterations, r->residual,
+               r->walras);
     }
-    size_t nn = (size_t)n;
-    print_line("w_hat", r->w_hat, nn);
-    print_line("p_hat", r->p_hat, nn);
-    print_line("lambda", r->lambda, nc);
-    print_line("x_new", r->x_new, nc);
-    print_line("spending", r->spending, nn);
-    print_line("revenue_level", r->revenue_level, nn);
-    print_line("ln_welfare", r->ln_welfare, nn);
-    print_line("tot", r->tot, nn);
-    print_line("volume", r->volume, nn);
-    print_line("revenue", r->revenue, nn);
-    print_line("path_error", r->path_error, nn);
-    printf("iterations %d\nresidual %.17g\nwalras %.17g\n", r->iterations, r->residual,
-           r->walras);
     tw_ge_result_free(r);
     free(sigma);
     free(buf);
-    return 0;
+    return rc;
 }

@@ -114,7 +114,7 @@ Test(ge, symmetric_regions_keep_equal_wages_and_match_the_closed_form) {
             x[i * 3 + j] = i == j ? 80.0 : 10.0;
             t[i * 3 + j] = i == j ? 0.0 : 0.2;
         }
-    tw_ge_problem p = {3, 1, x, NULL, t, NULL, &sig};
+    tw_ge_problem p = {3, 1, x, NULL, t, NULL, &sig, 0};
     tw_ge_result *r = solve(&p, 16);
     double sum = 0.8 + 0.2 * pow(1.2, 1.0 - sig);
     double lam_f = 0.2 * pow(1.2, 1.0 - sig) / sum, rho = lam_f * 0.2 / 1.2;
@@ -144,7 +144,7 @@ Test(ge, acr_formula_holds_for_an_iceberg_shock_without_tariffs) {
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++)
             d[i * 4 + j] = i == j ? 1.0 : (j == 0 ? 1.3 : 1.0) * (i == 2 ? 0.9 : 1.0);
-    tw_ge_problem p = {4, 1, x, NULL, NULL, d, &sig};
+    tw_ge_problem p = {4, 1, x, NULL, NULL, d, &sig, 0};
     tw_ge_result *r = solve(&p, 16);
     for (int j = 0; j < 4; j++) {
         double spend = 0.0;
@@ -371,7 +371,7 @@ Test(ge, price_step_known_answers) {
 
 Test(ge, bad_input_is_reported) {
     double x[1] = {1.0}, sig_bad = 1.0, neg = -0.1;
-    tw_ge_problem p = {1, 1, x, NULL, NULL, NULL, &sig_bad};
+    tw_ge_problem p = {1, 1, x, NULL, NULL, NULL, &sig_bad, 0};
     tw_ge_result *r = tw_ge_result_alloc(1, 1);
     tw_err err = {0};
     cr_expect_eq(tw_ge_solve(&p, NULL, r, &err), TW_ECONFIG);
@@ -381,7 +381,7 @@ Test(ge, bad_input_is_reported) {
     p.t1 = &neg;
     cr_expect_eq(tw_ge_solve(&p, NULL, r, &err), TW_ECONFIG);
     cr_expect(strstr(err.msg, "t1[0]") != NULL, "%s", err.msg);
-    tw_ge_problem two = {2, 1, x, NULL, NULL, NULL, &sig};
+    tw_ge_problem two = {2, 1, x, NULL, NULL, NULL, &sig, 0};
     cr_expect_eq(tw_ge_solve(&two, NULL, r, &err), TW_ECONFIG, "sizes must match the result");
     tw_ge_options o = tw_ge_options_default();
     o.path_steps = 3;
@@ -392,7 +392,7 @@ Test(ge, bad_input_is_reported) {
     o.tol = 1e-300;
     double xs[4] = {80, 20, 20, 80}, t[4] = {0, 1, 1, 0};
     tw_ge_result *r2 = tw_ge_result_alloc(2, 1);
-    tw_ge_problem q = {2, 1, xs, NULL, t, NULL, &sig};
+    tw_ge_problem q = {2, 1, xs, NULL, t, NULL, &sig, 0};
     /* symmetric: converged at once; make it asymmetric so that one iteration is not enough */
     xs[1] = 5.0;
     cr_expect_eq(tw_ge_solve(&q, &o, r2, &err), TW_ERUNTIME);
