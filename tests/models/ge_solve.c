@@ -52,18 +52,18 @@ int main(void) {
         }
     }
     if (rc == 0) {
-        print_line("w_hat", r->w_hat, nn);
-        print_line("p_hat", r->p_hat, nn);
-        print_line("lambda", r->lambda, nc);
-        print_line("x_new", r->x_new, nc);
-        print_line("spending", r->spending, nn);
-        print_line("revenue_level", r->revenue_level, nn);
-        print_line("ln_welfare", r->ln_welfare, nn);
-        print_line("tot", r->tot, nn);
-        print_line("volume", r->volume, nn);
-        print_line("revenue", r->revenue, nn);
-        print_line("transfer", r->transfer, nn);
-        print_line("path_error", r->path_error, nn);
+        const struct {
+            const char *name;
+            const double *v;
+            size_t count;
+        } fields[] = {{"w_hat", r->w_hat, nn},           {"p_hat", r->p_hat, nn},
+                      {"lambda", r->lambda, nc},         {"x_new", r->x_new, nc},
+                      {"spending", r->spending, nn},     {"revenue_level", r->revenue_level, nn},
+                      {"ln_welfare", r->ln_welfare, nn}, {"tot", r->tot, nn},
+                      {"volume", r->volume, nn},         {"revenue", r->revenue, nn},
+                      {"transfer", r->transfer, nn},     {"path_error", r->path_error, nn}};
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+            print_line(fields[f].name, fields[f].v, fields[f].count);
         printf("iterations %d\nresidual %.17g\nwalras %.17g\n", r->iterations, r->residual,
                r->walras);
     }
