@@ -23,7 +23,7 @@
 typedef struct {
     int n, ns;
     size_t nc;          /* n * n * ns cells */
-    const double *x, *t0, *t1, *sigma;
+    const double *x, *t0, *t1, *d_hat, *sigma;
     double *e0;         /* [nc] base spending with duty, X (1 + t0) */
     double *s0;         /* [n*ns] base spending of importer j in sector s */
     double *alpha;      /* [n*ns] sector shares of spending */
@@ -48,14 +48,22 @@ static size_t tw__ix(const tw__ctx *c, int i, int j, int s) {
     return ((size_t)i * (size_t)c->n + (size_t)j) * (size_t)c->ns + (size_t)s;
 }
 
+/* The path from the base (h = 0) to the new policy (h = 1) is straight in ln(1 + t), ln d
+ * and D; its ends are the inputs exactly. Straight in ln(1 + t) rather than in t, so that
+ * a prohibitive tariff spreads its effect over the path instead of packing it near h = 0
+ * (the decomposition's quadrature error stays small). */
 static double tw__tariff(const tw__ctx *c, size_t k, double h) {
     double a = c->t0 ? c->t0[k] : 0.0;
     double b = c->t1 ? c->t1[k] : a;
-    return h == 0.0 ? a : a + h * (b - a);
+    if (h == 0.0 || a == b) return a;
+    if (h == 1.0) return b;
+    return exp((1.0 - h) * log1p(a) + h * log1p(b)) - 1.0;
 }
 
 static double tw__dcost(const tw__ctx *c, size_t k, double h) {
-    return h == 0.0 ? 1.0 : exp(h * c->ln_d[k]);
+    if (h == 0.0) return 1.0;
+    if (h == 1.0 && c->d_hat) return c->d_hat[k];
+    return exp(h * c->ln_d[k]);
 }
 
 static double tw__deficit(const tw__ctx *c, int j, double h) {
@@ -160,11 +168,7 @@ static tw_status tw__solve_at(const tw__ctx *c, double h, const tw_ge_options *o
     while (gs == GSL_SUCCESS && *iters < o->max_iter) {
         gs = gsl_multiroot_fsolver_iterate(s);
         (*iters)++;
-        *resid = 0.0;
-        for (int i = 0; i < n; i++) {
-            double a = fabs(gsl_vector_get(s->f, (size_t)i));
-            if (!(a <= *resid)) *resid = a;
-        }
+        *resid = tw__maxabs(gsl_vector_const_ptr(s->f, 0), n); /* GSL's f has stride 1 */
         if (*resid < o->tol) break;
     }
     for (int i = 0; i < n; i++) w[i] = exp(gsl_vector_get(s->x, (size_t)i));
@@ -249,7 +253,7 @@ static tw_status tw__validate(const tw_ge_problem *p, const tw_ge_options *o,
 static tw_status tw__prepare(const tw_ge_problem *p, tw__ctx *c, double *block, tw_err *err) {
     int n = p->n_reg, ns = p->n_sec;
     size_t nc = (size_t)n * (size_t)n * (size_t)ns;
-    *c = (tw__ctx){n, ns, nc, p->x, p->t0, p->t1, p->sigma, block, NULL, NULL, NULL,
+    *c = (tw__ctx){n, ns, nc, p->x, p->t0, p->t1, p->d_hat, p->sigma, block, NULL, NULL, NULL,
                    NULL, NULL, 0.0, p->close_deficits ? 0.0 : 1.0};
     c->ln_d = block + nc;
     c->s0 = block + 2 * nc;

@@ -36,8 +36,8 @@
  * WELFARE is real spending, W_hat_j = (E'_j / E_j) / Phat_j (equivalent variation as a
  * share of base spending, to first order). Its log is DECOMPOSED (Caliendo-Parro 2015,
  * section 4's d ln W without input-output; Costinot-Rodriguez-Clare 2014 section 4) by
- * integrating the first-order terms along the straight path t(h) = t0 + h (t1 - t0),
- * d(h) = d_hat^h, D(h) = D + h (D' - D), h from 0 to 1, each solved exactly; M_ijs is
+ * integrating the first-order terms along the path 1 + t(h) = (1 + t0)^(1-h) (1 + t1)^h,
+ * d(h) = d_hat^h, D(h) = D + h (D' - D), h from 0 to 1, each point solved exactly; M_ijs is
  * the flow at producer prices, q_ijs = M_ijs / (w_i d_ijs) its quantity and E_j the
  * spending, all at the point h:
  *
@@ -50,6 +50,7 @@
  *   transfer_j = int dD_j / E_j    (0 with fixed deficits; closing a deficit is < 0)
  *   ln W_hat_j = tot_j + volume_j + transfer_j + path_error_j,
  *   |path_error_j| = O(1/steps^4) (trapezoid rule and one Richardson step).
+ * The total does not depend on the path; the split between the terms does, a little.
  *
  * TARIFF REVENUE. With duty rebated lump sum it is not a channel beside the two: the duty
  * a rate rise collects on unchanged imports is paid by the region's own buyers and nets
@@ -79,7 +80,9 @@
  * volume of taxed imports costs it far more. The welfare-maximising uniform US tariff on
  * all partners, from the 2024 flows with imbalances closed and no retaliation, is 47%
  * (a 2.2% gain); Ossa (2014, AER 104(12)) finds optimal tariffs of about 62% and a Nash
- * average of 63%.
+ * average of 63%. Fixed deficits are a poor closure for near-prohibitive tariffs on
+ * everyone: the deficits must still be spent on imports, so the transfer dominates (with
+ * 500% everywhere the US, the largest deficit, gains); close them first for such runs.
  *
  * PARAMETERS. sigma_s from data/sectors.csv: Broda-Weinstein (2006) US sector medians
  * rounded and kept inside the Bajzik et al. (2020) meta-analysis band (trade elasticities
