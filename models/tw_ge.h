@@ -164,7 +164,7 @@ tw_status tw_ge_solve(const tw_ge_problem *p, const tw_ge_options *opt, tw_ge_re
 /* The demand side of the model at given producer prices, out of equilibrium: what each
  * importer spends (duty included) on each origin and sector at the new tariffs t1 and
  * iceberg costs when wages are w[n_reg] (> 0, base = 1) and spending is E_j = (w_j Y_j +
- * D_j) / (1 - rho_j). spend: [n*n*S], same layout as x. At the w_hat of tw_ge_solve it is
+ * D'_j) / (1 - rho_j). spend: [n*n*S], same layout as x. At the w_hat of tw_ge_solve it is
  * the equilibrium spending, lambda'_ijs alpha_js E'_j. TW_ECONFIG for bad input. */
 tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, tw_err *err);
 
