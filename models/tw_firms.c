@@ -85,8 +85,8 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
             for (int o = 0; o < TW_NREG; o++) {
                 double tau = (o == i) ? 0.0 : (*now)[i][o][sec];
                 double tau_e = (o == i) ? 0.0 : (*exp_)[i][o][sec];
-                double price = 1.0 + p->pass_through * tau;
-                double future = 1.0 + p->pass_through * tau_e;
+                double price = tw_buyer_price(p->pass_through, tau);
+                double future = tw_buyer_price(p->pass_through, tau_e);
                 cd->price[o] = price;
                 cd->lnp[o] = (float)log(price);
                 w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]);

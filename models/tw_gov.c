@@ -248,7 +248,7 @@ static double tw__welfare(const tw_trade_state *s, int r, const tw_rate_table ta
         double w[TW_NREG], sum = 0.0;
         for (int o = 0; o < TW_NREG; o++) {
             double t = o == r ? 0.0 : tau[r][o][sec];
-            w[o] = p->beta[c][o] * pow(1.0 + p->pass_through * t, 1.0 - p->sigma[sec]);
+            w[o] = p->beta[c][o] * pow(tw_buyer_price(p->pass_through, t), 1.0 - p->sigma[sec]);
             sum += w[o];
         }
         for (int o = 0; o < TW_NREG; o++) {

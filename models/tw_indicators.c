@@ -139,8 +139,8 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!tw__in(s, y)) continue;
                 double w = p->world.flow[x][r][y];
-                const double p0 = 1.0 + p->pass_through * st->tau0[r][x][y];
-                num += w * (1.0 + p->pass_through * (*tau)[r][x][y]) / p0;
+                const double p0 = tw_buyer_price(p->pass_through, st->tau0[r][x][y]);
+                num += w * tw_buyer_price(p->pass_through, (*tau)[r][x][y]) / p0;
                 den += w;
             }
         }
@@ -231,9 +231,14 @@ void tw_outcomes_update(tw_trade_state *s) {
         tw__series_now(s, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
         out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
-    /* Shortage outcomes read the rare-earth fields (zero where nothing fills them). */
-    /* US and EU GDP lost to shortages are summed by the rare-earth step (tw_rare_earths.c). */
-    out[TW_OUT_GDP_LOSS_CN] += fmax(0.0, -s->gdp_pct[TW_CN]) / 100.0 * p->world.gdp[TW_CN] * per_day;
+    /* GDP lost to shortages (s->gdp_pct, set by the rare-earth step; never positive),
+     * USD bn summed over the days. */
+    static const struct { int out, region; } gdp_loss[] = {
+        {TW_OUT_GDP_LOSS_US, TW_US}, {TW_OUT_GDP_LOSS_EU, TW_EU}, {TW_OUT_GDP_LOSS_CN, TW_CN}};
+    for (size_t k = 0; k < sizeof gdp_loss / sizeof gdp_loss[0]; k++) {
+        int r = gdp_loss[k].region;
+        out[gdp_loss[k].out] -= s->gdp_pct[r] / 100.0 * p->world.gdp[r] / 365.0;
+    }
     if (p->gov.vehicle_halt_loss > 0.0 && s->output_loss[TW_US][TW_VEHICLES] >= p->gov.vehicle_halt_loss)
         out[TW_OUT_US_VEHICLE_HALT] = 1.0;
 }

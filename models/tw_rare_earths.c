@@ -491,8 +491,6 @@ static void tw__re_outcomes(tw_trade_state *s, uint32_t d) {
         out[TW_OUT_RE_SHORTAGE_DAYS_US] += 1.0;
     }
     if (loss > out[TW_OUT_RE_US_VEH_PEAK_LOSS]) out[TW_OUT_RE_US_VEH_PEAK_LOSS] = loss;
-    out[TW_OUT_GDP_LOSS_US] -= s->gdp_pct[TW_US] / 100.0 * p->world.gdp[TW_US] / 365.0;
-    out[TW_OUT_GDP_LOSS_EU] -= s->gdp_pct[TW_EU] / 100.0 * p->world.gdp[TW_EU] / 365.0;
 }
 
 void tw_re_step(tw_trade_state *s, uint32_t d) {

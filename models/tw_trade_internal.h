@@ -4,9 +4,9 @@
  *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
  * convert to USD million a day. Prices are relative to the origin's producer price, which
- * is 1: a buyer in region i pays p = 1 + pass_through * tau for a unit from a foreign
- * origin with tariff tau, and 1 for a unit from home. Customs value is spending / (1 + tau)
- * and tariff revenue tau times customs value.
+ * is 1: a buyer in region i pays p = 1 + pass_through * tau (tw_buyer_price) for a unit
+ * from a foreign origin with tariff tau, and 1 for a unit from home. Customs value is
+ * spending / (1 + tau) and tariff revenue tau times customs value.
  *
  * Cells. A cell is one (importer, sector): NCELL = TW_NREG * TW_NSEC cells, each with
  * per_cell firms; firm k of cell c has the global id c * per_cell + k, which keys its
