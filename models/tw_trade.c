@@ -15,18 +15,6 @@
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
 
-static const char *const tw__outcome_names[TW_NOUT] = {
-    "imports_us_from_cn_usd_bn", "imports_cn_from_us_usd_bn", "tariff_revenue_us_usd_bn",
-    "tariff_revenue_cn_usd_bn",  "peak_tariff_us_on_cn_pct", "peak_tariff_cn_on_us_pct",
-    "cn_share_of_us_imports_end_pct", "welfare_us_end_pct",  "welfare_cn_end_pct",
-    "welfare_eu_end_pct",        "welfare_row_end_pct",
-    "re_us_vehicles_first_loss_day", "re_us_vehicles_peak_loss_pct", "re_us_shortage_days",
-    "gdp_loss_us_usd_bn",        "gdp_loss_eu_usd_bn",
-    /* governments and events: one contiguous block */
-    "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
-    "deal_before_truce_end", "truce_extended", "snap_back", "breach_accused", "us_vehicle_halt",
-    "gdp_loss_cn_usd_bn", "court_struck_ieepa", "third_party_retaliated"};
-
 static tw_status tw__load(const tw_cfg_node *root, void **params, tw_err *err) {
     tw_trade_params *p;
     tw_status st = tw_trade_params_load(root, &p, err);
@@ -45,7 +33,9 @@ static size_t tw__n_outcomes(const void *params) {
 }
 static const char *tw__outcome_name(const void *params, size_t i) {
     (void)params;
-    return tw__outcome_names[i];
+    const tw_measure_info *list;
+    tw_trade_outcome_list(&list);
+    return list[i].name;
 }
 
 static void tw__free_state(void *vs) {

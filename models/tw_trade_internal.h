@@ -19,13 +19,13 @@
 
 #include "tw_controls.h"
 #include "tw_gov.h"
+#include "tw_indicators.h"
 #include "tw_model.h"
 #include "tw_rare_earths.h"
 #include "tw_tariffs.h"
 #include "tw_world.h"
 
 #define TW_NCELL (TW_NREG * TW_NSEC)
-#define TW_ALL (-1) /* an aggregated dimension in a series */
 
 /* Random number purposes (the counter's purpose field). */
 enum {
@@ -36,73 +36,6 @@ enum {
 };
 /* Government agents and events (tw_gov.h). */
 enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
-
-/* What a series measures; see tw_indicators.c for definitions and units. */
-typedef enum {
-    TW_IND_TARIFF_RATE,
-    TW_IND_IMPORTS,
-    TW_IND_TARIFF_REVENUE,
-    TW_IND_IMPORT_PRICE_INDEX,
-    TW_IND_PARTNER_IMPORT_SHARE,
-    TW_IND_EXPORTS,
-    TW_IND_EXPENDITURE_SHARE,
-    TW_IND_BUYER_PRICE_INDEX,
-    TW_IND_WELFARE,
-    /* rare earths (tw_rare_earths.c); region = the firms' region, partner = exporter */
-    TW_IND_RE_SHIPMENTS,     /* tonnes per day shipped by the exporter */
-    TW_IND_RE_RECEIVED,      /* tonnes per day arriving */
-    TW_IND_RE_IN_TRANSIT,    /* tonnes shipped and not yet arrived */
-    TW_IND_RE_APPLICATIONS,  /* licence applications filed per day */
-    TW_IND_RE_APPROVALS,     /* licences approved per day */
-    TW_IND_RE_INVENTORY,     /* mean stock across dependent firms, days of full use */
-    TW_IND_RE_INVENTORY_P10, /* 10th percentile of the same */
-    TW_IND_RE_HALTED,        /* percent of dependent firms without enough stock */
-    TW_IND_RE_REGIME,        /* regime code toward the region (0 open .. 3 halt) */
-    TW_IND_OUTPUT_LOSS,      /* percent of the sector's potential output lost */
-    TW_IND_GDP,              /* percent change against the baseline */
-    TW_IND_TRUCE_ACTIVE,
-    TW_IND_GOV_PAIN,
-    TW_IND_STRATEGY_STATE,
-    TW_NIND
-} tw_indicator;
-
-typedef struct {
-    tw_indicator ind;
-    int region, partner, sector; /* TW_ALL where aggregated */
-} tw_series_def;
-
-enum {
-    TW_OUT_IMPORTS_US_FROM_CN,
-    TW_OUT_IMPORTS_CN_FROM_US,
-    TW_OUT_REVENUE_US,
-    TW_OUT_REVENUE_CN,
-    TW_OUT_PEAK_TARIFF_US_CN,
-    TW_OUT_PEAK_TARIFF_CN_US,
-    TW_OUT_CN_SHARE_US_END,
-    TW_OUT_WELFARE_US_END,
-    TW_OUT_WELFARE_CN_END,
-    TW_OUT_WELFARE_EU_END,
-    TW_OUT_WELFARE_ROW_END,
-    TW_OUT_RE_US_VEH_FIRST_LOSS, /* days from start until US vehicle loss > threshold; NaN never */
-    TW_OUT_RE_US_VEH_PEAK_LOSS,  /* peak US vehicle output loss, percent */
-    TW_OUT_RE_SHORTAGE_DAYS_US,  /* days with US vehicle loss above the threshold */
-    TW_OUT_GDP_LOSS_US,          /* cumulative US GDP lost to shortages, USD bn */
-    TW_OUT_GDP_LOSS_EU,          /* the same for the EU */
-    /* governments and events (tw_gov.c) */
-    TW_OUT_DAYS_IN_TRUCE,
-    TW_OUT_ESCALATIONS,
-    TW_OUT_FIRST_CALL_DAY,
-    TW_OUT_CALL_BEFORE_TRUCE_END,
-    TW_OUT_DEAL_BEFORE_TRUCE_END,
-    TW_OUT_TRUCE_EXTENDED,
-    TW_OUT_SNAP_BACK,
-    TW_OUT_BREACH_ACCUSED,
-    TW_OUT_US_VEHICLE_HALT,
-    TW_OUT_GDP_LOSS_CN,
-    TW_OUT_COURT_STRUCK,
-    TW_OUT_THIRD_PARTY_RETALIATED,
-    TW_NOUT
-};
 
 typedef struct {
     /* calibration */
