@@ -22,6 +22,7 @@
 #include "tw_indicators.h"
 #include "tw_model.h"
 #include "tw_rare_earths.h"
+#include "tw_rates.h"
 #include "tw_tariffs.h"
 #include "tw_world.h"
 
@@ -131,14 +132,10 @@ typedef struct {
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
     tw_re_state re;                      /* rare-earth firms */
     /* this replicate's tariffs: the scenario's book plus what its governments and events
-     * add. Until the book first changes, today's rates are the precomputed tables. */
-    tw_tariff_book book;      /* empty unless gov.enabled */
-    bool own_rates;           /* the book has changed: rates are resolved from it daily */
-    bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
-    tw_day now_day, exp_day;  /* the days tau_own and tau_exp_own hold */
-    const tw_rate_table *tau;     /* today's effective rates */
+     * add, and the cache of its daily rate tables (tw_rates.h) */
+    tw_rates *rates;
+    const tw_rate_table *tau;     /* today's effective rates (a view set by tw_trade.c) */
     const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
-    tw_rate_table tau_own, tau_exp_own;
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* running outcomes */
@@ -191,8 +188,9 @@ void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 /* tw_gov.c: agents, pain and outcomes */
 tw_status tw_gov_create(tw_trade_state *s, tw_err *err); /* NULL s->gov without gov.enabled */
 void tw_gov_free(tw_trade_state *s);
-/* Before the firms step: events, then the decisions due today (they read yesterday's pain). */
-tw_status tw_gov_begin_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
+/* Before the firms step, after the day's events and with s->tau at today's rates: the
+ * decisions due today (they read yesterday's pain). */
+tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
 /* After the flows: pain and outcomes. */
 void tw_gov_end_day(tw_trade_state *s, uint32_t d);
 /* Shared with tw_events.c. */
@@ -209,7 +207,6 @@ tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announc
 int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t);
 tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
                             tw_day effective, tw_err *err);
-tw_status tw_gov_add_tariff(tw_trade_state *s, const tw_tariff *t, tw_err *err);
 void tw_gov_agreed_change(tw_trade_state *s, tw_day day);
 double tw_gov_combined_pain(const tw_trade_state *s);
 
