@@ -264,3 +264,31 @@ void tw_firms_init(tw_trade_state *s) {
         s->lambda0[c] = share[c / TW_NSEC];
     }
 }
+
+/* --- the benchmark's view (tw_trade_bench.h) --- */
+
+int64_t tw_trade_bench_per_cell(const void *params) {
+    return ((const tw_trade_params *)params)->per_cell;
+}
+
+tw_trade_firm_view tw_trade_bench_firms(const void *state) {
+    const tw_trade_state *s = state;
+    tw_trade_firm_view v = {(size_t)s->p->per_cell * TW_NCELL, s->origin, s->size, s->ref_lnp,
+                            s->clock, s->stock, s->partials};
+    return v;
+}
+
+size_t tw_trade_bench_redraws(const void *state, const uint8_t *origin, const float *ref_lnp,
+                              const float *clock) {
+    const tw_trade_state *s = state;
+    size_t per = (size_t)s->p->per_cell, count = 0;
+    for (size_t c = 0; c < TW_NCELL; c++) {
+        const tw_cell_day *cd = &s->cd[c];
+        for (size_t k = c * per; k < (c + 1) * per; k++) {
+            float left = clock[k] - (cd->hazard_base +
+                                     cd->hazard_sens * fabsf(cd->lnp[origin[k]] - ref_lnp[k]));
+            count += (left <= 0.0f);
+        }
+    }
+    return count;
+}

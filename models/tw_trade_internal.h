@@ -24,9 +24,12 @@
 #include "tw_rare_earths.h"
 #include "tw_rates.h"
 #include "tw_tariffs.h"
+#include "tw_trade_bench.h"
 #include "tw_world.h"
 
 #define TW_NCELL (TW_NREG * TW_NSEC)
+_Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
+               "tw_trade_bench.h's layout constants match the world");
 
 /* Random number purposes (the counter's purpose field). */
 enum {
@@ -81,26 +84,6 @@ typedef struct {
     float draw;              /* most extra stock used up in a day */
     double price[TW_NREG];   /* buyer price of each origin */
 } tw_cell_day;
-
-/* Block partial sums of the firm step (TW_NPART per block). */
-enum {
-    TW_PART_SHARE = 0,                /* + origin: size of firms choosing it */
-    TW_PART_PURCHASE = TW_NREG,       /* + origin: size * days of purchases bought */
-    TW_PART_PRICE = 2 * TW_NREG,      /* size * buyer price paid */
-    TW_PART_STOCK,                    /* size * extra stock held, days */
-    TW_NPART
-};
-
-/* Write one block's sums into its TW_NPART slots (out). */
-static inline void tw_part_store(double *out, const double share[TW_NREG],
-                                 const double buy[TW_NREG], double price, double held) {
-    for (int o = 0; o < TW_NREG; o++) {
-        out[TW_PART_SHARE + o] = share[o];
-        out[TW_PART_PURCHASE + o] = buy[o];
-    }
-    out[TW_PART_PRICE] = price;
-    out[TW_PART_STOCK] = held;
-}
 
 typedef struct {
     const tw_trade_params *p;
