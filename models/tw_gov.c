@@ -165,18 +165,18 @@ static double tw__partner_rate(const tw_trade_state *s, int r) {
     return tw_trade_weighted_rate(s->p, *s->tau, tw__gp(s, r)->partner, r, TW_ALL);
 }
 
-tw_status tw_gov_create(tw_trade_state *s, tw_err *err) {
-    const tw_events_params *ep = &s->p->gov;
-    s->gov = NULL;
+tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
+                        tw_err *err) {
+    *out = NULL;
     if (!ep->enabled) return TW_OK;
     tw_gov_world *g = calloc(1, sizeof *g);
-    gsl_rng *rng = tw_rng_gsl_alloc(s->key, 0, 0, TW_PURPOSE_GOV);
+    gsl_rng *rng = tw_rng_gsl_alloc(key, 0, 0, TW_PURPOSE_GOV);
     if (g == NULL || rng == NULL) {
         free(g);
         if (rng != NULL) gsl_rng_free(rng);
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
-    s->gov = g;
+    *out = g;
     /* One restart of the stream per slot: adding a parameter never shifts the others. */
 #define TW__DRAW(slot, dist) (gsl_rng_set(rng, (unsigned long)(slot)), tw_dist_draw(&(dist), rng))
     g->call_base = TW__DRAW(TW_SLOT_CALL_BASE, ep->call_base);
@@ -213,10 +213,9 @@ tw_status tw_gov_create(tw_trade_state *s, tw_err *err) {
     return TW_OK;
 }
 
-void tw_gov_free(tw_trade_state *s) {
-    if (s->gov != NULL) free(s->gov->log);
-    free(s->gov);
-    s->gov = NULL;
+void tw_gov_free(tw_gov_world *g) {
+    if (g != NULL) free(g->log);
+    free(g);
 }
 
 /* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */

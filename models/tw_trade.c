@@ -41,10 +41,10 @@ static const char *tw__outcome_name(const void *params, size_t i) {
 static void tw__free_state(void *vs) {
     tw_trade_state *s = vs;
     if (s == NULL) return;
-    tw_firms_free(s);
-    tw_re_free(s);
+    tw_firms_free(&s->f);
+    tw_re_free(&s->re);
     tw_controls_free(&s->controls);
-    tw_gov_free(s);
+    tw_gov_free(s->gov);
     tw_rates_free(s->rates);
     free(s);
 }
@@ -67,13 +67,14 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->start, p->fl_horizon,
                                    p->gov.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
-    if (st == TW_OK) st = tw_firms_create(s, err);
-    if (st == TW_OK) st = tw_re_create(s, err);
-    if (st == TW_OK) st = tw_gov_create(s, err);
+    if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
+    if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
+    if (st == TW_OK) st = tw_gov_create(&p->gov, key, &s->gov, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
     }
+    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
     s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);

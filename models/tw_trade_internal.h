@@ -2,6 +2,14 @@
  *
  * Not API: only models/ includes it (and the model's own tests).
  *
+ * Owners. The replicate state composes the modules' own state, each created and freed by
+ * its module: the firm arrays (tw_firm_arrays, tw_firms.c), the tariff book with its rate
+ * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
+ * the export-control book (tw_control_book, tw_controls.c; governments append to it),
+ * the rare-earth firms (tw_re_state, tw_rare_earths.c) and the governments' world
+ * (tw_gov_world, tw_gov.c; events change it through the governments' functions). The day's
+ * flows and today's rate views are written by tw_trade.c and read by the others.
+ *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
  * convert to USD million a day. Prices are relative to the origin's producer price, which
  * is 1: a buyer in region i pays p = 1 + pass_through * tau (tw_buyer_price) for a unit
@@ -85,18 +93,23 @@ typedef struct {
     double price[TW_NREG];   /* buyer price of each origin */
 } tw_cell_day;
 
+/* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
+ * by tw_firms.c (tw_firms_create / tw_firms_free). */
 typedef struct {
-    const tw_trade_params *p;
-    tw_rng_key key;
-    tw_exec ex;
     size_t nblk;        /* blocks per cell */
-    /* firm state, structure of arrays, [TW_NCELL * per_cell] */
     uint8_t *origin;    /* current supplying region */
     float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
     float *ref_lnp;     /* log price of the origin when the firm last chose it */
     float *clock;       /* cumulated hazard left before the next choice (Exp(1) at a choice) */
     float *stock;       /* extra stock held, days of normal purchases */
     double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
+} tw_firm_arrays;
+
+typedef struct {
+    const tw_trade_params *p;
+    tw_rng_key key;
+    tw_exec ex;
+    tw_firm_arrays f;   /* importer firms (tw_firms.c) */
     tw_cell_day cd[TW_NCELL];
     uint32_t day_index;
     /* day results, per cell */
@@ -130,10 +143,10 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
 void tw_trade_params_free(tw_trade_params *p);
 
 /* tw_firms.c */
-tw_status tw_firms_create(tw_trade_state *s, tw_err *err);
+tw_status tw_firms_create(tw_firm_arrays *f, int64_t per_cell, tw_err *err);
 /* Bytes tw_firms_create allocates for one replicate with these parameters. */
 size_t tw_firms_bytes(const tw_trade_params *p);
-void tw_firms_free(tw_trade_state *s);
+void tw_firms_free(tw_firm_arrays *f);
 /* Draw sizes and first origins, and the starting shares and prices (day 0's prices). */
 void tw_firms_init(tw_trade_state *s);
 /* Set up each cell's tw_cell_day for day index d. */
@@ -154,8 +167,8 @@ void tw_outcomes_update(tw_trade_state *s);
 /* Read the `rare_earths:` section and data/rare_earth_sectors.csv (p->world and
  * p->data_dir must be loaded). */
 tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
-tw_status tw_re_create(tw_trade_state *s, tw_err *err);
-void tw_re_free(tw_trade_state *s);
+tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err);
+void tw_re_free(tw_re_state *st);
 /* Draw covers and starting stocks (day 0, before the first step). */
 void tw_re_init(tw_trade_state *s);
 /* One day: resolve each destination's regime from s->controls, step the firms, fill
@@ -169,8 +182,10 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
 /* tw_gov.c: agents, pain and outcomes */
-tw_status tw_gov_create(tw_trade_state *s, tw_err *err); /* NULL s->gov without gov.enabled */
-void tw_gov_free(tw_trade_state *s);
+/* The governments' world of one replicate (draws from key); *out NULL without ep->enabled. */
+tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
+                        tw_err *err);
+void tw_gov_free(tw_gov_world *g);
 /* Before the firms step, after the day's events and with s->tau at today's rates: the
  * decisions due today (they read yesterday's pain). */
 tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
