@@ -27,7 +27,9 @@
 #include <omp.h>
 
 #include "tw_bench.h"
-#include "tw_trade_internal.h"
+#include "tw_parallel.h"
+#include "tw_rng.h"
+#include "tw_trade_bench.h"
 
 /* A purpose the model does not use (its own are TW_PURPOSE_*). */
 #define TWB_PURPOSE_REFERENCE 0x7b
@@ -39,8 +41,8 @@ typedef struct {
     size_t per_cell, nblk;
     uint8_t *origin;
     float *size, *ref, *clock, *stock;
-    double *partials; /* [TW_NCELL * nblk][TW_NPART] */
-    uint32_t *draws;  /* [TW_NCELL * nblk]: Philox draws of the block today */
+    double *partials; /* [TW_TRADE_NCELL * nblk][TW_NPART] */
+    uint32_t *draws;  /* [TW_TRADE_NCELL * nblk]: Philox draws of the block today */
     tw_rng_key key;
     uint32_t day;
     float hazard; /* > 0: draw on a firm's clock expiries; 0: every firm, every day */
@@ -63,9 +65,9 @@ static void twb__ref_init_block(void *vctx, size_t item) {
     for (size_t k = base + lo; k < base + hi; k++) {
         uint32_t w[4];
         tw_rng_words(r->key, UINT32_MAX, (uint64_t)k, TWB_PURPOSE_REFERENCE, 1, w);
-        r->origin[k] = (uint8_t)(k % TW_NREG);
+        r->origin[k] = (uint8_t)(k % TW_TRADE_NORIGIN);
         r->size[k] = sz;
-        r->ref[k] = 0.125f * (float)(k % TW_NREG);
+        r->ref[k] = 0.125f * (float)(k % TW_TRADE_NORIGIN);
         r->clock[k] = -logf(tw_u01f(w[0]));
         r->stock[k] = 0.0f;
     }
@@ -79,11 +81,11 @@ static void twb__ref_dense_block(void *vctx, size_t item) {
     const uint8_t *origin = r->origin + base;
     const float *size = r->size + base, *ref = r->ref + base;
     float *clock = r->clock + base, *stock = r->stock + base;
-    double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
+    double share[TW_TRADE_NORIGIN] = {0}, buy[TW_TRADE_NORIGIN] = {0}, price = 0.0, held = 0.0;
     for (size_t k = lo; k < hi; k++) {
         uint32_t w[4];
         tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
-        int o = origin[k] % TW_NREG;
+        int o = origin[k] % TW_TRADE_NORIGIN;
         float cl = 0.5f * clock[k] + tw_u01f(w[0]);
         float st = 0.5f * stock[k] + tw_u01f(w[1]);
         clock[k] = cl;
@@ -109,7 +111,7 @@ static void twb__ref_sparse_block(void *vctx, size_t item) {
     uint8_t *origin = r->origin + base;
     const float *size = r->size + base;
     float *ref = r->ref + base, *clock = r->clock + base, *stock = r->stock + base;
-    double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
+    double share[TW_TRADE_NORIGIN] = {0}, buy[TW_TRADE_NORIGIN] = {0}, price = 0.0, held = 0.0;
     uint32_t draws = 0;
     for (size_t k = lo; k < hi; k++) {
         int o = origin[k];
@@ -117,7 +119,7 @@ static void twb__ref_sparse_block(void *vctx, size_t item) {
         if (left <= 0.0f) {
             uint32_t w[4];
             tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
-            o = (int)(w[0] % TW_NREG);
+            o = (int)(w[0] % TW_TRADE_NORIGIN);
             origin[k] = (uint8_t)o;
             ref[k] = 0.125f * (float)o;
             left = -logf(tw_u01f(w[1]));
@@ -154,7 +156,7 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard
     r.per_cell = (size_t)per_cell;
     r.nblk = tw_block_count(r.per_cell);
     r.hazard = (float)hazard;
-    size_t n = r.per_cell * TW_NCELL, items = TW_NCELL * r.nblk;
+    size_t n = r.per_cell * TW_TRADE_NCELL, items = TW_TRADE_NCELL * r.nblk;
     r.origin = malloc(n);
     r.size = malloc(n * sizeof *r.size);
     r.ref = malloc(n * sizeof *r.ref);
@@ -181,7 +183,7 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard
     for (int d = 0; d < days; d++) {
         r.day = (uint32_t)d;
         tw_exec_for(&ex, items, body, &r);
-        for (size_t c = 0; c < TW_NCELL; c++) {
+        for (size_t c = 0; c < TW_TRADE_NCELL; c++) {
             double tot[TW_NPART];
             tw_reduce_blocks(r.partials + c * r.nblk * TW_NPART, r.nblk, TW_NPART, tot);
             h = tw_fnv1a(h, tot, sizeof tot);

@@ -4,10 +4,10 @@
  * overrides through tw_cfg_set, tw_run_spec_load, the model's load, the unused-key check),
  * so what is timed is the code a user runs, not a copy of it. The firm step is timed by
  * calling tw_trade_model.create (untimed) and then .step over the scenario's days; the
- * replicate level by calling tw_run. The firm arrays are read through the model's internal
- * header (tw_trade_internal.h) for two things only: the result hash (so that a fast wrong
- * answer cannot pass for a fast one) and the bytes of state per firm, computed from the
- * arrays' element types rather than written down by hand.
+ * replicate level by calling tw_run. The firm arrays are read through the model's bench
+ * interface (tw_trade_bench.h) for three things only: the result hash (so that a fast wrong
+ * answer cannot pass for a fast one), the bytes of state per firm, computed from the
+ * arrays' element types rather than written down by hand, and the count of re-choices.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -16,12 +16,12 @@
 
 #include "tw_bench.h"
 #include "tw_trade.h"
-#include "tw_trade_internal.h"
+#include "tw_trade_bench.h"
 
-const int twb_ncell = TW_NCELL;
+const int twb_ncell = TW_TRADE_NCELL;
 
 /* Element sizes of the per-firm arrays, from the model's own state type. */
-#define TWB_FIELD(f) sizeof(((const tw_trade_state *)0)->f[0])
+#define TWB_FIELD(f) sizeof(((const tw_trade_firm_view *)0)->f[0])
 
 /* Bytes the firm step moves per firm and day, the assumption behind the fraction of the
  * triad bandwidth: every day it reads all five arrays (origin, size, ref_lnp, clock,
@@ -78,7 +78,7 @@ tw_status twb_scenario_load(const char *path, const char *const *sets, int nsets
         twb_scenario_free(sc);
         return st;
     }
-    sc->per_cell = ((const tw_trade_params *)sc->params)->per_cell;
+    sc->per_cell = tw_trade_bench_per_cell(sc->params);
     sc->days = (int)(sc->spec.end - sc->spec.start) + 1;
     return TW_OK;
 }
@@ -97,13 +97,13 @@ static uint64_t twb__state_hash(const twb_scenario *sc, const void *state, doubl
     m->observe(state, obs);
     m->outcomes(state, obs + ns);
     uint64_t h = tw_fnv1a(TW_FNV_OFFSET, obs, (ns + no) * sizeof *obs);
-    const tw_trade_state *s = state;
-    size_t n = (size_t)sc->per_cell * TW_NCELL;
-    h = tw_fnv1a(h, s->origin, n * sizeof *s->origin);
-    h = tw_fnv1a(h, s->size, n * sizeof *s->size);
-    h = tw_fnv1a(h, s->ref_lnp, n * sizeof *s->ref_lnp);
-    h = tw_fnv1a(h, s->clock, n * sizeof *s->clock);
-    h = tw_fnv1a(h, s->stock, n * sizeof *s->stock);
+    tw_trade_firm_view s = tw_trade_bench_firms(state);
+    size_t n = s.n;
+    h = tw_fnv1a(h, s.origin, n * sizeof *s.origin);
+    h = tw_fnv1a(h, s.size, n * sizeof *s.size);
+    h = tw_fnv1a(h, s.ref_lnp, n * sizeof *s.ref_lnp);
+    h = tw_fnv1a(h, s.clock, n * sizeof *s.clock);
+    h = tw_fnv1a(h, s.stock, n * sizeof *s.stock);
     return h;
 }
 
@@ -153,7 +153,7 @@ tw_status twb_firm_step(const twb_scenario *sc, int threads, twb_times *tm, uint
 tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_per_firm_day,
                              uint64_t *hash, tw_err *err) {
     const tw_model *m = &tw_trade_model;
-    size_t per = (size_t)sc->per_cell, n = per * TW_NCELL;
+    size_t n = (size_t)sc->per_cell * TW_TRADE_NCELL;
     double *obs = twb__obs_alloc(sc, err);
     uint8_t *origin = malloc(n);
     float *ref = malloc(n * sizeof *ref), *clock = malloc(n * sizeof *clock);
@@ -170,22 +170,14 @@ tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_
                              &state, err);
     double draws = 0.0;
     for (int d = 0; d < sc->days && st == TW_OK; d++) {
-        const tw_trade_state *s = state;
-        memcpy(origin, s->origin, n);
-        memcpy(ref, s->ref_lnp, n * sizeof *ref);
-        memcpy(clock, s->clock, n * sizeof *clock);
+        tw_trade_firm_view s = tw_trade_bench_firms(state);
+        memcpy(origin, s.origin, n);
+        memcpy(ref, s.ref_lnp, n * sizeof *ref);
+        memcpy(clock, s.clock, n * sizeof *clock);
         st = m->step(state, sc->spec.start + d, (uint32_t)d, err);
         if (st != TW_OK) break;
-        /* The step's own test, on yesterday's state and today's cell prices (s->cd). */
-        size_t count = 0;
-        for (size_t c = 0; c < TW_NCELL; c++) {
-            const tw_cell_day *cd = &s->cd[c];
-            for (size_t k = c * per; k < (c + 1) * per; k++) {
-                float left = clock[k] - (cd->hazard_base +
-                                         cd->hazard_sens * fabsf(cd->lnp[origin[k]] - ref[k]));
-                count += (left <= 0.0f);
-            }
-        }
+        /* The step's own test, on yesterday's state and today's cell prices. */
+        size_t count = tw_trade_bench_redraws(state, origin, ref, clock);
         draws += (double)count;
     }
     if (st == TW_OK) {

@@ -6,8 +6,17 @@
  * so a result never depends on which thread or MPI rank drew it, or in what order.
  * `day` is the simulation day counted from the run's first day, `agent` any 64-bit id
  * (a firm's global index, say), `purpose` a small constant that separates independent
- * uses (TW_RNG_PURPOSE_* in the model) and `index` numbers the blocks of four words one
- * purpose needs. The scenario is deliberately not part of the key: two scenarios run with
+ * uses and `index` numbers the blocks of four words one purpose needs. The purposes in use:
+ *     1 TW_PURPOSE_FIRM_INIT   importer firms' sizes, first origins, hazard clocks
+ *     2 TW_PURPOSE_FIRM_DAY    importer firms' daily re-choice of origin
+ *     3 TW_PURPOSE_RE_INIT     rare-earth firms' covers and starting stocks
+ *     4 TW_PURPOSE_RE_DAY      rare-earth firms' licence approval draws
+ *     5 TW_PURPOSE_GOV         per-replicate draws of uncertain government parameters
+ *     6 TW_PURPOSE_EVENT       daily chance events (calls, deals, court, forgiveness ...)
+ *     0x5701, 0x5702           sweep designs: random and Latin-hypercube points
+ *     0x7b                     the benchmark's reference kernels (bench/)
+ * (the first six in models/tw_trade_internal.h, the sweep's in engine/tw_sweep.c). A new
+ * use takes a new purpose, so that adding it shifts no existing stream. The scenario is deliberately not part of the key: two scenarios run with
  * the same seed share their random numbers (common random numbers).
  *
  * All functions are pure and thread-safe. The gsl_rng adapter holds its own counter and

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tw_book.h"
 #include "tw_tariffs.h"
 
 const char *const tw_ctrl_regime_names[TW_NCTRL + 1] = {"open", "licensing", "slow_roll", "halt",
@@ -26,17 +27,11 @@ void tw_controls_free(tw_control_book *book) {
 }
 
 static tw_status tw__reserve(tw_control_book *b, size_t n, tw_err *err) {
-    if (n <= b->cap) return TW_OK;
-    if (n > TW_MAX_CONTROLS)
-        return tw_err_set(err, TW_ERUNTIME, "more than %d export-control entries",
-                          TW_MAX_CONTROLS);
-    size_t cap = b->cap ? b->cap : 8;
-    while (cap < n) cap *= 2;
-    tw_control *items = realloc(b->items, cap * sizeof *items);
-    if (items == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    void *items = b->items;
+    tw_status st = tw_book_reserve(&items, &b->cap, sizeof *b->items, n, TW_MAX_CONTROLS,
+                                   "export-control entries", err);
     b->items = items;
-    b->cap = cap;
-    return TW_OK;
+    return st;
 }
 
 tw_status tw_controls_add(tw_control_book *book, const tw_control *c, tw_err *err) {
@@ -140,13 +135,10 @@ tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err
     return TW_OK;
 }
 
-/* true if a beats b as the entry in force (b may be NULL). */
-static bool tw__beats(const tw_control *a, const tw_control *b) {
-    if (b == NULL) return true;
-    if (a->effective != b->effective) return a->effective > b->effective;
-    bool as = a->dest != TW_TARGET_ALL, bs = b->dest != TW_TARGET_ALL;
-    if (as != bs) return as;
-    return a > b; /* later in the book */
+/* An entry's rank under the books' precedence rule (tw_book.h); NULL: none. */
+static tw_book_rank tw__rank(const tw_control *e) {
+    tw_book_rank r = {e, e != NULL ? e->effective : 0, e != NULL && e->dest != TW_TARGET_ALL};
+    return r;
 }
 
 const tw_control *tw_controls_at(const tw_control_book *book, tw_day t, int exporter, int dest,
@@ -158,7 +150,7 @@ const tw_control *tw_controls_at(const tw_control_book *book, tw_day t, int expo
             (e->dest != dest && e->dest != TW_TARGET_ALL))
             continue;
         if (e->effective > t || t >= e->end) continue;
-        if (tw__beats(e, best)) best = e;
+        if (tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
     }
     return best;
 }

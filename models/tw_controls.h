@@ -12,7 +12,8 @@
  * The regime of (exporter, destination, good) on day t comes from the active entry with
  * the latest effective date (ties: a destination-specific entry beats an ALL entry, then
  * the later entry in the book); open where no entry is active. An entry with an end date
- * lies on top of the earlier regime and uncovers it when it ends, as tariffs do.
+ * lies on top of the earlier regime and uncovers it when it ends, as tariffs do (the rule
+ * both books share, tw_book.h).
  *
  * The book is appendable: each replicate's state holds its own copy, to which government
  * agents add entries (tw_controls_add) as they decide.

@@ -44,14 +44,7 @@ static tw_status tw__court(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
         if (tw_gov_uniform(s, d, TW_EV_STRIKE) >= g->strike_prob)
             return TW__OOM(tw_gov_log(s, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
         g->struck = true;
-        int n = 0;
-        for (size_t k = 0; k < s->book.n; k++) {
-            tw_tariff *t = &s->book.items[k];
-            if (t->authority != TW_AUTH_IEEPA || t->end <= day) continue;
-            t->end = t->effective < day ? day : t->effective; /* ends, or never starts */
-            n++;
-        }
-        s->own_rates = s->dirty_now = s->dirty_exp = true;
+        int n = tw_rates_strike(s->rates, TW_AUTH_IEEPA, day);
         tw_gov_agreed_change(s, day);
         bool reimpose = tw_gov_uniform(s, d, TW_EV_REIMPOSE) < g->reimpose_prob;
         if (reimpose) g->reimpose_due = day + ep->reimpose_delay;
@@ -71,16 +64,17 @@ static tw_status tw__court(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
     if (day == g->reimpose_due) {
         /* Re-impose what the ruling removed, pair by pair, up to the substitute's cap. */
         tw_day before = g->court_day - 1;
+        const tw_tariff_book *book = tw_rates_book(s->rates);
         for (int i = 0; i < TW_NREG; i++)
             for (int j = 0; j < TW_NREG; j++) {
                 if (i == j) continue;
                 double struck = 0.0;
-                for (size_t m = 0; m < s->book.n_names; m++) {
+                for (size_t m = 0; m < book->n_names; m++) {
                     bool ieepa = false;
-                    for (size_t k = 0; k < s->book.n && !ieepa; k++)
-                        ieepa = s->book.items[k].measure == (int)m &&
-                                s->book.items[k].authority == TW_AUTH_IEEPA;
-                    if (ieepa) struck += tw_tariffs_layer_rate(&s->book, i, j, (int)m, TW_OTHER, before, before);
+                    for (size_t k = 0; k < book->n && !ieepa; k++)
+                        ieepa = book->items[k].measure == (int)m &&
+                                book->items[k].authority == TW_AUTH_IEEPA;
+                    if (ieepa) struck += tw_tariffs_layer_rate(book, i, j, (int)m, TW_OTHER, before, before);
                 }
                 if (struck <= 0.0) continue;
                 tw_tariff t;
@@ -95,9 +89,9 @@ static tw_status tw__court(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
                 t.authority = ep->reimpose_authority;
                 t.announced = t.effective = day;
                 t.end = TW_DAY_NEVER;
-                if ((st = tw_gov_add_tariff(s, &t, err)) != TW_OK) return st;
+                if ((st = tw_rates_add(s->rates, &t, err)) != TW_OK) return st;
                 st = tw_gov_log(s, day, i, NULL, "reimpose", "%s on %s at %.1f%% under %s",
-                                s->book.names[t.measure], tw_region_names[j], 100.0 * t.rate,
+                                book->names[t.measure], tw_region_names[j], 100.0 * t.rate,
                                 tw_authority_names[t.authority]);
                 if (st != TW_OK) return TW__OOM(st, err);
             }
@@ -284,14 +278,14 @@ static tw_status tw__third(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
     for (int k = 0; k < ep->n_third; k++) {
         const tw_third_params *tp = &ep->third[k];
         if (g->third_done[k]) continue;
-        double watched = tw_tariffs_layer_rate(&s->book, tp->watch_imposer, tp->actor, tp->watch_measure,
+        double watched = tw_tariffs_layer_rate(tw_rates_book(s->rates), tp->watch_imposer, tp->actor, tp->watch_measure,
                                                tp->watch_sector, day, day);
         if (watched <= tp->trigger + 1e-12) continue;
         g->third_done[k] = true;
         tw_status st;
         if (tw_gov_uniform(s, d, TW_EV_THIRD + (uint64_t)k) >= g->third_prob[k]) {
             st = tw_gov_log(s, day, tp->actor, NULL, "no_retaliation", "holds back against %s's %s at %.0f%%",
-                            tw_region_names[tp->watch_imposer], s->book.names[tp->watch_measure],
+                            tw_region_names[tp->watch_imposer], tw_rates_book(s->rates)->names[tp->watch_measure],
                             100.0 * watched);
             if (st != TW_OK) return TW__OOM(st, err);
             continue;
@@ -309,14 +303,14 @@ static tw_status tw__third(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
         t.announced = day;
         t.effective = day + tp->delay;
         t.end = TW_DAY_NEVER;
-        if ((st = tw_gov_add_tariff(s, &t, err)) != TW_OK) return st;
+        if ((st = tw_rates_add(s->rates, &t, err)) != TW_OK) return st;
         g->third_hit = true;
         char ds[TW_DATE_STRLEN];
         st = tw_gov_log(s, day, tp->actor, NULL, "retaliation",
                         "%s %.0f%% on %.0f%% of targeted %s goods from %s, against %s at %.0f%%",
-                        s->book.names[tp->measure], 100.0 * tp->rate, 100.0 * tp->coverage,
+                        tw_rates_book(s->rates)->names[tp->measure], 100.0 * tp->rate, 100.0 * tp->coverage,
                         tw_region_names[tp->watch_imposer], tw_date_format(t.effective, ds),
-                        s->book.names[tp->watch_measure], 100.0 * watched);
+                        tw_rates_book(s->rates)->names[tp->watch_measure], 100.0 * watched);
         if (st != TW_OK) return TW__OOM(st, err);
     }
     return TW_OK;

@@ -26,45 +26,39 @@
 #include "tw_trade_internal.h"
 
 size_t tw_firms_bytes(const tw_trade_params *p) {
-    tw_trade_state s;
+    tw_firm_arrays f;
     size_t n = (size_t)p->per_cell * TW_NCELL;
-    size_t per_firm = sizeof *s.origin + sizeof *s.size + sizeof *s.ref_lnp + sizeof *s.clock +
-                      sizeof *s.stock;
+    size_t per_firm = sizeof *f.origin + sizeof *f.size + sizeof *f.ref_lnp + sizeof *f.clock +
+                      sizeof *f.stock;
     return n * per_firm +
-           TW_NCELL * tw_block_count((size_t)p->per_cell) * TW_NPART * sizeof *s.partials;
+           TW_NCELL * tw_block_count((size_t)p->per_cell) * TW_NPART * sizeof *f.partials;
 }
 
-tw_status tw_firms_create(tw_trade_state *s, tw_err *err) {
-    const tw_trade_params *p = s->p;
-    size_t n = (size_t)p->per_cell * TW_NCELL;
-    s->nblk = tw_block_count((size_t)p->per_cell);
-    s->origin = malloc(n * sizeof *s->origin);
-    s->size = malloc(n * sizeof *s->size);
-    s->ref_lnp = malloc(n * sizeof *s->ref_lnp);
-    s->clock = malloc(n * sizeof *s->clock);
-    s->stock = malloc(n * sizeof *s->stock); /* written by the init, block by block */
-    s->partials = malloc(TW_NCELL * s->nblk * TW_NPART * sizeof *s->partials);
-    if (s->origin == NULL || s->size == NULL || s->ref_lnp == NULL || s->clock == NULL ||
-        s->stock == NULL || s->partials == NULL) {
-        tw_firms_free(s);
+tw_status tw_firms_create(tw_firm_arrays *f, int64_t per_cell, tw_err *err) {
+    size_t n = (size_t)per_cell * TW_NCELL;
+    f->nblk = tw_block_count((size_t)per_cell);
+    f->origin = malloc(n * sizeof *f->origin);
+    f->size = malloc(n * sizeof *f->size);
+    f->ref_lnp = malloc(n * sizeof *f->ref_lnp);
+    f->clock = malloc(n * sizeof *f->clock);
+    f->stock = malloc(n * sizeof *f->stock); /* written by the init, block by block */
+    f->partials = malloc(TW_NCELL * f->nblk * TW_NPART * sizeof *f->partials);
+    if (f->origin == NULL || f->size == NULL || f->ref_lnp == NULL || f->clock == NULL ||
+        f->stock == NULL || f->partials == NULL) {
+        tw_firms_free(f);
         return tw_err_set(err, TW_ENOMEM, "out of memory for %zu firms", n);
     }
     return TW_OK;
 }
 
-void tw_firms_free(tw_trade_state *s) {
-    free(s->origin);
-    free(s->size);
-    free(s->ref_lnp);
-    free(s->clock);
-    free(s->stock);
-    free(s->partials);
-    s->origin = NULL;
-    s->size = NULL;
-    s->ref_lnp = NULL;
-    s->clock = NULL;
-    s->stock = NULL;
-    s->partials = NULL;
+void tw_firms_free(tw_firm_arrays *f) {
+    free(f->origin);
+    free(f->size);
+    free(f->ref_lnp);
+    free(f->clock);
+    free(f->stock);
+    free(f->partials);
+    memset(f, 0, sizeof *f);
 }
 
 static int tw__choose(const float cdf[TW_NREG], float u) {
@@ -85,8 +79,8 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
             for (int o = 0; o < TW_NREG; o++) {
                 double tau = (o == i) ? 0.0 : (*now)[i][o][sec];
                 double tau_e = (o == i) ? 0.0 : (*exp_)[i][o][sec];
-                double price = 1.0 + p->pass_through * tau;
-                double future = 1.0 + p->pass_through * tau_e;
+                double price = tw_buyer_price(p->pass_through, tau);
+                double future = tw_buyer_price(p->pass_through, tau_e);
                 cd->price[o] = price;
                 cd->lnp[o] = (float)log(price);
                 w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]);
@@ -119,9 +113,9 @@ typedef struct {
 } tw__range;
 
 static tw__range tw__item_range(const tw_trade_state *s, size_t item) {
-    size_t n = (size_t)s->p->per_cell, b = item % s->nblk;
+    size_t n = (size_t)s->p->per_cell, b = item % s->f.nblk;
     tw__range r;
-    r.c = item / s->nblk;
+    r.c = item / s->f.nblk;
     r.lo = b * TW_BLOCK;
     r.hi = r.lo + TW_BLOCK < n ? r.lo + TW_BLOCK : n;
     r.base = r.c * n;
@@ -138,10 +132,10 @@ static void tw__step_block(void *vctx, size_t item) {
      * its fields stay in registers instead of being reloaded for every firm. */
     const tw_cell_day cday = s->cd[rg.c];
     const tw_cell_day *cd = &cday;
-    uint8_t *restrict origin = s->origin + base;
-    const float *restrict size = s->size + base;
-    float *restrict ref = s->ref_lnp + base, *restrict clock = s->clock + base,
-          *restrict stock = s->stock + base;
+    uint8_t *restrict origin = s->f.origin + base;
+    const float *restrict size = s->f.size + base;
+    float *restrict ref = s->f.ref_lnp + base, *restrict clock = s->f.clock + base,
+          *restrict stock = s->f.stock + base;
     double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
     for (size_t k = lo; k < hi; k++) {
         int o = origin[k];
@@ -172,15 +166,15 @@ static void tw__step_block(void *vctx, size_t item) {
         price += (double)sz * cd->price[o];
         held += (double)(sz * st);
     }
-    tw_part_store(s->partials + item * TW_NPART, share, buy, price, held);
+    tw_part_store(s->f.partials + item * TW_NPART, share, buy, price, held);
 }
 
 void tw_firms_step(tw_trade_state *s, uint32_t d) {
     tw__step_ctx ctx = {s, d};
-    tw_exec_for(&s->ex, TW_NCELL * s->nblk, tw__step_block, &ctx);
+    tw_exec_for(&s->ex, TW_NCELL * s->f.nblk, tw__step_block, &ctx);
     for (int c = 0; c < TW_NCELL; c++) {
         double tot[TW_NPART];
-        tw_reduce_blocks(s->partials + (size_t)c * s->nblk * TW_NPART, s->nblk, TW_NPART, tot);
+        tw_reduce_blocks(s->f.partials + (size_t)c * s->f.nblk * TW_NPART, s->f.nblk, TW_NPART, tot);
         for (int o = 0; o < TW_NREG; o++) {
             s->share[c][o] = tot[TW_PART_SHARE + o];
             s->purchase[c][o] = tot[TW_PART_PURCHASE + o];
@@ -205,20 +199,20 @@ static void tw__init_block(void *vctx, size_t item) {
         uint32_t w[4];
         tw_rng_words(s->key, 0, (uint64_t)(base + k), TW_PURPOSE_FIRM_INIT, 0, w);
         float x = powf(tw_u01f(w[0]), -inv_tail);
-        s->size[base + k] = x;
+        s->f.size[base + k] = x;
         sum += x;
         int o = tw__choose(cd->cdf, tw_u01f(w[1]));
-        s->origin[base + k] = (uint8_t)o;
-        s->ref_lnp[base + k] = cd->lnp[o];
-        s->clock[base + k] = -logf(tw_u01f(w[2]));
+        s->f.origin[base + k] = (uint8_t)o;
+        s->f.ref_lnp[base + k] = cd->lnp[o];
+        s->f.clock[base + k] = -logf(tw_u01f(w[2]));
         /* Written here rather than zeroed by calloc: a page of a fresh allocation is mapped
          * on its first write, and otherwise that first write would fall in the first day's
          * step, where two threads faulting pages in at once wait on each other in the
          * kernel (at 8.4M firms a 2-thread run took longer than a 1-thread one over 4
          * days). Now every array is faulted in here, by the thread that inits the block. */
-        s->stock[base + k] = 0.0f;
+        s->f.stock[base + k] = 0.0f;
     }
-    s->partials[item * TW_NPART] = sum;
+    s->f.partials[item * TW_NPART] = sum;
 }
 
 typedef struct {
@@ -231,19 +225,19 @@ static void tw__scale_block(void *vctx, size_t item) {
     tw_trade_state *s = ctx->s;
     tw__range rg = tw__item_range(s, item);
     float f = (float)ctx->scale[rg.c];
-    float *size = s->size + rg.base;
+    float *size = s->f.size + rg.base;
     for (size_t k = rg.lo; k < rg.hi; k++) size[k] *= f;
 }
 
 void tw_firms_init(tw_trade_state *s) {
     tw_firms_prepare_day(s, 0);
     tw__step_ctx ctx = {s, 0};
-    size_t items = TW_NCELL * s->nblk;
+    size_t items = TW_NCELL * s->f.nblk;
     tw_exec_for(&s->ex, items, tw__init_block, &ctx);
     double scale[TW_NCELL];
     for (int c = 0; c < TW_NCELL; c++) {
         double sum = 0.0;
-        for (size_t b = 0; b < s->nblk; b++) sum += s->partials[(c * s->nblk + b) * TW_NPART];
+        for (size_t b = 0; b < s->f.nblk; b++) sum += s->f.partials[(c * s->f.nblk + b) * TW_NPART];
         scale[c] = 1.0 / sum;
     }
     tw__scale_ctx sctx = {s, scale};
@@ -254,13 +248,41 @@ void tw_firms_init(tw_trade_state *s) {
     for (int c = 0; c < TW_NCELL; c++) {
         double share[TW_NREG] = {0}, price = 0.0;
         for (size_t k = 0; k < n; k++) {
-            int o = s->origin[c * n + k];
-            share[o] += s->size[c * n + k];
-            price += (double)s->size[c * n + k] * s->cd[c].price[o];
+            int o = s->f.origin[c * n + k];
+            share[o] += s->f.size[c * n + k];
+            price += (double)s->f.size[c * n + k] * s->cd[c].price[o];
         }
         for (int o = 0; o < TW_NREG; o++) s->share[c][o] = share[o];
         s->pbar0[c] = price;
         s->pbar[c] = price;
         s->lambda0[c] = share[c / TW_NSEC];
     }
+}
+
+/* --- the benchmark's view (tw_trade_bench.h) --- */
+
+int64_t tw_trade_bench_per_cell(const void *params) {
+    return ((const tw_trade_params *)params)->per_cell;
+}
+
+tw_trade_firm_view tw_trade_bench_firms(const void *state) {
+    const tw_trade_state *s = state;
+    tw_trade_firm_view v = {(size_t)s->p->per_cell * TW_NCELL, s->f.origin, s->f.size, s->f.ref_lnp,
+                            s->f.clock, s->f.stock, s->f.partials};
+    return v;
+}
+
+size_t tw_trade_bench_redraws(const void *state, const uint8_t *origin, const float *ref_lnp,
+                              const float *clock) {
+    const tw_trade_state *s = state;
+    size_t per = (size_t)s->p->per_cell, count = 0;
+    for (size_t c = 0; c < TW_NCELL; c++) {
+        const tw_cell_day *cd = &s->cd[c];
+        for (size_t k = c * per; k < (c + 1) * per; k++) {
+            float left = clock[k] - (cd->hazard_base +
+                                     cd->hazard_sens * fabsf(cd->lnp[origin[k]] - ref_lnp[k]));
+            count += (left <= 0.0f);
+        }
+    }
+    return count;
 }

@@ -74,11 +74,6 @@ tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor
     return TW_OK;
 }
 
-tw_status tw_gov_add_tariff(tw_trade_state *s, const tw_tariff *t, tw_err *err) {
-    s->own_rates = s->dirty_now = s->dirty_exp = true;
-    return tw_tariffs_add(&s->book, t, err);
-}
-
 void tw_gov_agreed_change(tw_trade_state *s, tw_day day) {
     tw_gov_world *g = s->gov;
     int cap = (int)(sizeof g->agreed_change / sizeof g->agreed_change[0]);
@@ -100,12 +95,13 @@ static bool tw__agreed(const tw_gov_world *g, tw_day day) {
 
 double tw_gov_lever(const tw_trade_state *s, int r, tw_day t, tw_day known_by) {
     const tw_gov_agent *a = &s->gov->ag[r];
-    return tw_tariffs_layer_rate(&s->book, r, tw__gp(s, r)->partner, a->measure,
+    return tw_tariffs_layer_rate(tw_rates_book(s->rates), r, tw__gp(s, r)->partner, a->measure,
                                  tw__gp(s, r)->lever_sector, t, known_by);
 }
 
-tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
-                           tw_day effective, tw_day end, tw_err *err) {
+/* The entry that sets r's lever to rate from effective to end. */
+static tw_tariff tw__lever_entry(const tw_trade_state *s, int r, double rate, tw_day announced,
+                                 tw_day effective, tw_day end) {
     const tw_gov_params *gp = tw__gp(s, r);
     const tw_gov_agent *a = &s->gov->ag[r];
     tw_tariff t;
@@ -123,7 +119,13 @@ tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announc
     t.end = end;
     memcpy(t.not_on, gp->not_on, sizeof t.not_on);
     t.n_not_on = gp->n_not_on;
-    return tw_gov_add_tariff(s, &t, err);
+    return t;
+}
+
+tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
+                           tw_day effective, tw_day end, tw_err *err) {
+    tw_tariff t = tw__lever_entry(s, r, rate, announced, effective, end);
+    return tw_rates_add(s->rates, &t, err);
 }
 
 int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t) {
@@ -163,20 +165,18 @@ static double tw__partner_rate(const tw_trade_state *s, int r) {
     return tw_trade_weighted_rate(s->p, *s->tau, tw__gp(s, r)->partner, r, TW_ALL);
 }
 
-tw_status tw_gov_create(tw_trade_state *s, tw_err *err) {
-    const tw_events_params *ep = &s->p->gov;
-    s->gov = NULL;
+tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
+                        tw_err *err) {
+    *out = NULL;
     if (!ep->enabled) return TW_OK;
-    tw_status st = tw_tariffs_copy(&s->book, &s->p->book, err);
-    if (st != TW_OK) return st;
     tw_gov_world *g = calloc(1, sizeof *g);
-    gsl_rng *rng = tw_rng_gsl_alloc(s->key, 0, 0, TW_PURPOSE_GOV);
+    gsl_rng *rng = tw_rng_gsl_alloc(key, 0, 0, TW_PURPOSE_GOV);
     if (g == NULL || rng == NULL) {
         free(g);
         if (rng != NULL) gsl_rng_free(rng);
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
-    s->gov = g;
+    *out = g;
     /* One restart of the stream per slot: adding a parameter never shifts the others. */
 #define TW__DRAW(slot, dist) (gsl_rng_set(rng, (unsigned long)(slot)), tw_dist_draw(&(dist), rng))
     g->call_base = TW__DRAW(TW_SLOT_CALL_BASE, ep->call_base);
@@ -213,11 +213,9 @@ tw_status tw_gov_create(tw_trade_state *s, tw_err *err) {
     return TW_OK;
 }
 
-void tw_gov_free(tw_trade_state *s) {
-    if (s->gov != NULL) free(s->gov->log);
-    free(s->gov);
-    s->gov = NULL;
-    tw_tariffs_free(&s->book);
+void tw_gov_free(tw_gov_world *g) {
+    if (g != NULL) free(g->log);
+    free(g);
 }
 
 /* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
@@ -248,7 +246,7 @@ static double tw__welfare(const tw_trade_state *s, int r, const tw_rate_table ta
         double w[TW_NREG], sum = 0.0;
         for (int o = 0; o < TW_NREG; o++) {
             double t = o == r ? 0.0 : tau[r][o][sec];
-            w[o] = p->beta[c][o] * pow(1.0 + p->pass_through * t, 1.0 - p->sigma[sec]);
+            w[o] = p->beta[c][o] * pow(tw_buyer_price(p->pass_through, t), 1.0 - p->sigma[sec]);
             sum += w[o];
         }
         for (int o = 0; o < TW_NREG; o++) {
@@ -274,13 +272,10 @@ static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *be
     double top = fmin(gp->br_max, s->gov->ag[r].cap), best_w = -INFINITY;
     tw_rate_table tau;
     *best = gp->floor_rate;
-    /* Each candidate is an entry on top of the book, resolved and taken off again. */
-    size_t n = s->book.n;
     for (double level = gp->floor_rate; level <= top + 1e-12; level += gp->br_grid) {
-        tw_status st = tw_gov_set_lever(s, r, level, day, eff, TW_DAY_NEVER, err);
+        tw_tariff t = tw__lever_entry(s, r, level, day, eff, TW_DAY_NEVER);
+        tw_status st = tw_rates_with(s->rates, &t, eff, tau, err);
         if (st != TW_OK) return st;
-        tw_tariffs_rates(&s->book, eff, TW_DAY_NEVER, tau);
-        s->book.n = n;
         double w = tw__welfare(s, r, (const double(*)[TW_NREG][TW_NSEC])tau);
         if (w > best_w + 1e-15) {
             best_w = w;
@@ -387,7 +382,7 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     }
     st = tw_gov_log(s, day, r, NULL, raise ? "escalate" : "deescalate",
                     "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
-                    s->book.names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
+                    tw_rates_book(s->rates)->names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
                     100.0 * target, tw_date_format(eff, ds),
                     raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why : "partner de-escalated",
                     100.0 * move);
@@ -396,12 +391,10 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     return TW_OK;
 }
 
-tw_status tw_gov_begin_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err) {
+tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err) {
     tw_gov_world *g = s->gov;
     const tw_events_params *ep = &s->p->gov;
-    tw_status st = tw_events_day(s, day, d, err);
-    if (st != TW_OK) return st;
-    tw_trade_rates_today(s, d, false);
+    tw_status st;
     bool agreed = tw__agreed(g, day);
     for (int r = 0; r < TW_NREG; r++) {
         const tw_gov_params *gp = &ep->gov[r];

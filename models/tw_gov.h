@@ -37,6 +37,36 @@
 #include "tw_tariffs.h"
 #include "tw_world.h"
 
+/* The policy block's indicators: X(ID, name, unit, aggregation, definition); zero in
+ * scenarios without governments or events. Values: tw_indicators.c. */
+#define TW_GOV_INDICATORS(X)                                                                 \
+    X(TRUCE_ACTIVE, "truce_active", "0/1", CATEGORY, "1 while a truce holds")                \
+    X(GOV_PAIN, "gov_pain", "percent of GDP", MEAN,                                          \
+      "the government's pain index (GDP-equivalent losses)")                                 \
+    X(STRATEGY_STATE, "strategy_state",                                                      \
+      "code: 0 hold, 1 escalate, 2 de-escalate, 3 seek a deal, 4 grim trigger pulled",       \
+      CATEGORY, "the government's latest decision")
+
+/* The policy outcomes, in replicates.csv's order (0/1 flags are categorical). */
+#define TW_GOV_OUTCOMES(X)                                                                   \
+    X(DAYS_IN_TRUCE, "days_in_truce", "days", SUM, "days under a truce")                     \
+    X(ESCALATIONS, "escalations", "decisions", SUM, "decisions that raised a lever")         \
+    X(FIRST_CALL_DAY, "first_leader_call_day", "days from the start", CATEGORY,              \
+      "day of the first leader call; nan when none came")                                    \
+    X(CALL_BEFORE_TRUCE_END, "leader_call_before_truce_end", "0/1", CATEGORY,                \
+      "a leader call before the first truce's expiry as first agreed")                       \
+    X(DEAL_BEFORE_TRUCE_END, "deal_before_truce_end", "0/1", CATEGORY,                       \
+      "a deal before the first truce's expiry as first agreed")                              \
+    X(TRUCE_EXTENDED, "truce_extended", "0/1", CATEGORY, "a truce was extended")             \
+    X(SNAP_BACK, "snap_back", "0/1", CATEGORY, "a truce ended unextended or was broken")     \
+    X(BREACH_ACCUSED, "breach_accused", "0/1", CATEGORY, "a side accused a breach")          \
+    X(US_VEHICLE_HALT, "us_vehicle_halt", "0/1", CATEGORY,                                   \
+      "US vehicle output loss reached events.vehicle_halt_loss")                             \
+    X(GDP_LOSS_CN, "gdp_loss_cn_usd_bn", "USD bn", SUM, "China's GDP lost to shortages")    \
+    X(COURT_STRUCK, "court_struck_ieepa", "0/1", CATEGORY, "the IEEPA tariffs were struck down") \
+    X(THIRD_PARTY_RETALIATED, "third_party_retaliated", "0/1", CATEGORY,                     \
+      "a third party retaliated")
+
 /* A parameter that may be uncertain: drawn once per replicate. */
 typedef enum { TW_DIST_FIXED, TW_DIST_UNIFORM, TW_DIST_NORMAL, TW_DIST_BETA, TW_DIST_LOGNORMAL,
                TW_NDIST } tw_dist_kind;

@@ -1,28 +1,19 @@
 /* tw_indicators.c - the model's daily output series and per-replicate outcomes.
  *
- * Definitions (region / partner / sector columns of summary.csv; "all" = aggregated):
- *   tariff_rate             percent; region = imposer, partner = target. Sector rows are
- *                           the effective rate; aggregates weight sectors (and partners)
- *                           by 2024 customs imports (fixed base-year weights).
- *   imports                 USD million per day at customs value; region = importer,
- *                           partner = exporter.
- *   tariff_revenue          USD million per day collected by the importer on them.
- *   import_price_index      tariff-inclusive buyer price of imports relative to the first
- *                           day (base 1); aggregates use 2024 customs weights.
- *   partner_import_share    percent of the region's imports (customs value) coming from
- *                           the partner.
- *   exports                 USD million per day; region = exporter, partner = importer.
- *   expenditure_share       percent of the region's spending in the sector that goes to
- *                           each origin, the home region included (the Armington share).
- *   buyer_price_index       the sector's mean buyer price paid relative to the first day.
- *   welfare                 percent change in real income against the starting state:
- *                           (1 + dR / GDP) * prod_s (lambda_s / lambda_s,0)^(-alpha_s /
+ * What each indicator and outcome is, with its unit and aggregation, is listed in
+ * tw_indicators.h (trade), tw_rare_earths.h and tw_gov.h; this file builds the series
+ * list, computes the trade and policy values and the trade outcomes, and serves the
+ * dictionary (tw_trade_indicator_list, tw_trade_outcome_list). Formulas:
+ *   tariff_rate, import_price_index: sector rows are the effective rate (price);
+ *                           aggregates weight sectors (and partners) by 2024 customs
+ *                           imports (fixed base-year weights).
+ *   expenditure_share       the Armington share of each origin, the home region included.
+ *   welfare                 (1 + dR / GDP) * prod_s (lambda_s / lambda_s,0)^(-alpha_s /
  *                           (sigma_s - 1)), the multi-sector ACR formula (Arkolakis,
  *                           Costinot and Rodriguez-Clare 2012) with tariff revenue
  *                           rebated; lambda = domestic expenditure share, alpha = the
  *                           sector's share of total spending, dR = the change in the
  *                           importer's tariff revenue since the first day.
- *   re_* , output_loss, gdp  rare-earth supply and its output effects: tw_rare_earths.c.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,13 +21,28 @@
 
 #include "tw_trade_internal.h"
 
-static const char *const tw__ind_names[TW_NIND] = {
-    "tariff_rate",       "imports",   "tariff_revenue",    "import_price_index",
-    "partner_import_share", "exports", "expenditure_share", "buyer_price_index", "welfare",
-    "re_shipments", "re_received", "re_in_transit", "re_licence_applications",
-    "re_licence_approvals", "re_inventory_days", "re_inventory_days_p10", "re_firms_halted",
-    "re_regime", "output_loss", "gdp",
-    "truce_active", "gov_pain", "strategy_state"};
+#define TW__INFO(id, name, unit, agg, def) {name, unit, def, TW_AGG_##agg},
+static const tw_measure_info tw__indicators[] = {
+    TW_TRADE_INDICATORS(TW__INFO) TW_RE_INDICATORS(TW__INFO) TW_GOV_INDICATORS(TW__INFO)};
+static const tw_measure_info tw__outcomes[] = {
+    TW_TRADE_OUTCOMES(TW__INFO) TW_RE_OUTCOMES(TW__INFO) TW_GOV_OUTCOMES(TW__INFO)};
+#undef TW__INFO
+_Static_assert(sizeof tw__indicators / sizeof tw__indicators[0] == TW_NIND,
+               "one dictionary entry per indicator");
+_Static_assert(sizeof tw__outcomes / sizeof tw__outcomes[0] == TW_NOUT,
+               "one dictionary entry per outcome");
+
+const char *const tw_aggregation_names[3] = {"sum", "mean", "category"};
+
+size_t tw_trade_indicator_list(const tw_measure_info **list) {
+    *list = tw__indicators;
+    return TW_NIND;
+}
+
+size_t tw_trade_outcome_list(const tw_measure_info **list) {
+    *list = tw__outcomes;
+    return TW_NOUT;
+}
 
 static const char *tw__label(const char *const *names, int i) { return i == TW_ALL ? "all" : names[i]; }
 
@@ -84,7 +90,7 @@ tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
     tw_re_define(p, p->defs, n0);
     for (size_t i = 0; i < n; i++) {
         const tw_series_def *d = &p->defs[i];
-        p->labels[i] = (tw_series_label){tw__ind_names[d->ind], tw__label(tw_region_names, d->region),
+        p->labels[i] = (tw_series_label){tw__indicators[d->ind].name, tw__label(tw_region_names, d->region),
                                          tw__label(tw_region_names, d->partner),
                                          tw__label(tw_sector_names, d->sector)};
     }
@@ -139,8 +145,8 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!tw__in(s, y)) continue;
                 double w = p->world.flow[x][r][y];
-                const double p0 = 1.0 + p->pass_through * st->tau0[r][x][y];
-                num += w * (1.0 + p->pass_through * (*tau)[r][x][y]) / p0;
+                const double p0 = tw_buyer_price(p->pass_through, st->tau0[r][x][y]);
+                num += w * tw_buyer_price(p->pass_through, (*tau)[r][x][y]) / p0;
                 den += w;
             }
         }
@@ -231,9 +237,14 @@ void tw_outcomes_update(tw_trade_state *s) {
         tw__series_now(s, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
         out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
-    /* Shortage outcomes read the rare-earth fields (zero where nothing fills them). */
-    /* US and EU GDP lost to shortages are summed by the rare-earth step (tw_rare_earths.c). */
-    out[TW_OUT_GDP_LOSS_CN] += fmax(0.0, -s->gdp_pct[TW_CN]) / 100.0 * p->world.gdp[TW_CN] * per_day;
+    /* GDP lost to shortages (s->gdp_pct, set by the rare-earth step; never positive),
+     * USD bn summed over the days. */
+    static const struct { int out, region; } gdp_loss[] = {
+        {TW_OUT_GDP_LOSS_US, TW_US}, {TW_OUT_GDP_LOSS_EU, TW_EU}, {TW_OUT_GDP_LOSS_CN, TW_CN}};
+    for (size_t k = 0; k < sizeof gdp_loss / sizeof gdp_loss[0]; k++) {
+        int r = gdp_loss[k].region;
+        out[gdp_loss[k].out] -= s->gdp_pct[r] / 100.0 * p->world.gdp[r] / 365.0;
+    }
     if (p->gov.vehicle_halt_loss > 0.0 && s->output_loss[TW_US][TW_VEHICLES] >= p->gov.vehicle_halt_loss)
         out[TW_OUT_US_VEHICLE_HALT] = 1.0;
 }

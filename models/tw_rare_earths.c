@@ -230,9 +230,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
 /* state                                                                                 */
 /* ------------------------------------------------------------------------------------ */
 
-tw_status tw_re_create(tw_trade_state *s, tw_err *err) {
-    const tw_re_params *re = &s->p->re;
-    tw_re_state *st = &s->re;
+tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err) {
     st->nblk = tw_block_count((size_t)re->per_cell);
     st->n = (size_t)re->ncell * (size_t)re->per_cell;
     size_t n = st->n > 0 ? st->n : 1;
@@ -245,16 +243,14 @@ tw_status tw_re_create(tw_trade_state *s, tw_err *err) {
     st->partials = malloc((items > 0 ? items : 1) * TW_RE_NPART * sizeof *st->partials);
     if (st->cover == NULL || st->stock == NULL || st->order == NULL || st->arrive == NULL ||
         st->licence_until == NULL || st->partials == NULL) {
-        tw_re_free(s);
+        tw_re_free(st);
         return tw_err_set(err, TW_ENOMEM, "out of memory for %zu rare-earth firms", st->n);
     }
     for (int r = 0; r < TW_NREG; r++) st->ramp_start[r] = -1;
-    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN;
     return TW_OK;
 }
 
-void tw_re_free(tw_trade_state *s) {
-    tw_re_state *st = &s->re;
+void tw_re_free(tw_re_state *st) {
     free(st->cover);
     free(st->stock);
     free(st->order);
@@ -491,8 +487,6 @@ static void tw__re_outcomes(tw_trade_state *s, uint32_t d) {
         out[TW_OUT_RE_SHORTAGE_DAYS_US] += 1.0;
     }
     if (loss > out[TW_OUT_RE_US_VEH_PEAK_LOSS]) out[TW_OUT_RE_US_VEH_PEAK_LOSS] = loss;
-    out[TW_OUT_GDP_LOSS_US] -= s->gdp_pct[TW_US] / 100.0 * p->world.gdp[TW_US] / 365.0;
-    out[TW_OUT_GDP_LOSS_EU] -= s->gdp_pct[TW_EU] / 100.0 * p->world.gdp[TW_EU] / 365.0;
 }
 
 void tw_re_step(tw_trade_state *s, uint32_t d) {

@@ -43,6 +43,42 @@
 #include "tw_calendar.h"
 #include "tw_world.h"
 
+/* The rare-earth indicators: X(ID, name, unit, aggregation, definition). Region = the
+ * firms' region, partner = the exporter. Their values: tw_re_value (tw_rare_earths.c). */
+#define TW_RE_INDICATORS(X)                                                                  \
+    X(RE_SHIPMENTS, "re_shipments", "tonnes per day", SUM,                                  \
+      "rare-earth magnets shipped by the exporter to the region's dependent firms")         \
+    X(RE_RECEIVED, "re_received", "tonnes per day", SUM,                                    \
+      "rare-earth magnets arriving at the region's dependent firms")                        \
+    X(RE_IN_TRANSIT, "re_in_transit", "tonnes", MEAN, "magnets shipped and not yet arrived") \
+    X(RE_APPLICATIONS, "re_licence_applications", "applications per day", SUM,              \
+      "export-licence applications filed by the region's dependent firms")                  \
+    X(RE_APPROVALS, "re_licence_approvals", "licences per day", SUM,                        \
+      "export licences approved for the region's dependent firms")                          \
+    X(RE_INVENTORY, "re_inventory_days", "days of full use", MEAN,                          \
+      "mean magnet stock of the dependent firms")                                           \
+    X(RE_INVENTORY_P10, "re_inventory_days_p10", "days of full use", MEAN,                  \
+      "10th percentile of the dependent firms' magnet stock")                               \
+    X(RE_HALTED, "re_firms_halted", "percent of dependent firms", MEAN,                     \
+      "dependent firms whose stock cannot cover the day's need")                            \
+    X(RE_REGIME, "re_regime", "code: 0 open, 1 licensing, 2 slow_roll, 3 halt", CATEGORY,    \
+      "the exporter's export-control regime toward the region")                             \
+    X(OUTPUT_LOSS, "output_loss", "percent of potential output", MEAN,                      \
+      "the sector's output lost to magnet shortages (all: of the region's goods output)")   \
+    X(GDP, "gdp", "percent change against the baseline", MEAN,                              \
+      "the region's GDP change from output lost to shortages (value added)")
+
+/* The rare-earth outcomes, in replicates.csv's order. */
+#define TW_RE_OUTCOMES(X)                                                                    \
+    X(RE_US_VEH_FIRST_LOSS, "re_us_vehicles_first_loss_day", "days from the start", CATEGORY, \
+      "first day US vehicle output loss exceeds loss_threshold_pct; nan if never")          \
+    X(RE_US_VEH_PEAK_LOSS, "re_us_vehicles_peak_loss_pct", "percent", MEAN,                 \
+      "peak US vehicle output loss")                                                        \
+    X(RE_SHORTAGE_DAYS_US, "re_us_shortage_days", "days", SUM,                              \
+      "days with US vehicle output loss above loss_threshold_pct")                          \
+    X(GDP_LOSS_US, "gdp_loss_us_usd_bn", "USD bn", SUM, "US GDP lost to shortages")         \
+    X(GDP_LOSS_EU, "gdp_loss_eu_usd_bn", "USD bn", SUM, "EU GDP lost to shortages")
+
 #define TW_RE_NCELL (TW_NREG * TW_NSEC)
 /* Stock histogram for the 10th percentile across firms: bin 0 holds firms with no stock,
  * bin b >= 1 holds stock in ((b - 1) w, b w] with w = TW_RE_BIN_DAYS. Covers stock up to

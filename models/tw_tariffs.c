@@ -6,6 +6,8 @@
  */
 #include "tw_tariffs.h"
 
+#include "tw_book.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,23 +175,24 @@ tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *
     return TW_OK;
 }
 
-/* true if a beats b as the entry that decides a layer (b may be NULL). */
-static bool tw__beats(const tw_tariff *a, const tw_tariff *b) {
-    if (b == NULL) return true;
-    if (a->effective != b->effective) return a->effective > b->effective;
-    bool as = a->target != TW_TARGET_ALL, bs = b->target != TW_TARGET_ALL;
-    if (as != bs) return as;
-    return a > b; /* later in the file */
+/* An entry's rank under the books' precedence rule (tw_book.h); NULL: none. */
+static tw_book_rank tw__rank(const tw_tariff *e) {
+    tw_book_rank r = {e, e != NULL ? e->effective : 0, e != NULL && e->target != TW_TARGET_ALL};
+    return r;
 }
 
 tw_status tw_tariffs_copy(tw_tariff_book *dst, const tw_tariff_book *src, tw_err *err) {
     memset(dst, 0, sizeof *dst);
     dst->names = calloc(TW_MAX_MEASURES, sizeof *dst->names);
-    dst->cap = src->n > 16 ? src->n : 16;
-    dst->items = malloc(dst->cap * sizeof *dst->items);
-    if (dst->names == NULL || dst->items == NULL) {
+    void *items = NULL;
+    tw_status st = dst->names == NULL ? tw_err_set(err, TW_ENOMEM, "out of memory")
+                                      : tw_book_reserve(&items, &dst->cap, sizeof *src->items,
+                                                        src->n, TW_MAX_TARIFFS, "tariff entries",
+                                                        err);
+    dst->items = items;
+    if (st != TW_OK) {
         tw_tariffs_free(dst);
-        return tw_err_set(err, TW_ENOMEM, "out of memory");
+        return st;
     }
     if (src->n > 0) memcpy(dst->items, src->items, src->n * sizeof *src->items);
     if (src->n_names > 0) memcpy(dst->names, src->names, src->n_names * sizeof *src->names);
@@ -199,17 +202,15 @@ tw_status tw_tariffs_copy(tw_tariff_book *dst, const tw_tariff_book *src, tw_err
 }
 
 tw_status tw_tariffs_add(tw_tariff_book *book, const tw_tariff *t, tw_err *err) {
-    if (book->n >= TW_MAX_TARIFFS)
-        return tw_err_set(err, TW_ERUNTIME, "more than %d tariff entries", TW_MAX_TARIFFS);
-    if (book->n >= book->cap) {
-        /* A loaded book is sized exactly; the first addition moves it to a growing array. */
-        size_t cap = book->cap > book->n ? book->cap : book->n;
-        cap = cap < 16 ? 16 : 2 * cap;
-        tw_tariff *items = realloc(book->items, cap * sizeof *items);
-        if (items == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-        book->items = items;
-        book->cap = cap;
-    }
+    /* A loaded book is sized exactly (cap 0); the first addition moves it to a growing
+     * array. */
+    size_t cap = book->cap > book->n ? book->cap : book->n;
+    void *items = book->items;
+    tw_status st = tw_book_reserve(&items, &cap, sizeof *t, book->n + 1, TW_MAX_TARIFFS,
+                                   "tariff entries", err);
+    book->items = items;
+    if (st != TW_OK) return st;
+    book->cap = cap;
     book->items[book->n++] = *t;
     return TW_OK;
 }
@@ -234,8 +235,10 @@ static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t
         if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
             continue;
         if (e->effective > t || t >= e->end || e->announced > known_by) continue;
-        if (e->has_rate && tw__beats(e, rate_e[e->measure])) rate_e[e->measure] = e;
-        if (e->has_coverage && tw__beats(e, cov_e[e->measure])) cov_e[e->measure] = e;
+        if (e->has_rate && tw_book_beats(tw__rank(e), tw__rank(rate_e[e->measure])))
+            rate_e[e->measure] = e;
+        if (e->has_coverage && tw_book_beats(tw__rank(e), tw__rank(cov_e[e->measure])))
+            cov_e[e->measure] = e;
     }
     double total = 0.0;
     for (size_t m = 0; m < b->n_names; m++) {
@@ -262,7 +265,7 @@ double tw_tariffs_layer_rate(const tw_tariff_book *b, int imposer, int target, i
             (e->target != target && e->target != TW_TARGET_ALL))
             continue;
         if (e->effective > t || t >= e->end || e->announced > known_by) continue;
-        if (tw__beats(e, best)) best = e;
+        if (tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
     }
     return best != NULL ? best->rate : 0.0;
 }

@@ -58,6 +58,13 @@ typedef struct {
 
 typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][sector] */
 
+/* The buyer's price of a unit from a foreign origin under tariff tau (a fraction), the
+ * origin's producer price being 1: the share pass_through of the tariff is passed on.
+ * The one place the model writes this formula. */
+static inline double tw_buyer_price(double pass_through, double tau) {
+    return 1.0 + pass_through * tau;
+}
+
 /* Read a `tariffs:` sequence (NULL = no measures). On failure the book is left empty. */
 tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *err);
 void tw_tariffs_free(tw_tariff_book *book);

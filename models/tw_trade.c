@@ -15,18 +15,6 @@
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
 
-static const char *const tw__outcome_names[TW_NOUT] = {
-    "imports_us_from_cn_usd_bn", "imports_cn_from_us_usd_bn", "tariff_revenue_us_usd_bn",
-    "tariff_revenue_cn_usd_bn",  "peak_tariff_us_on_cn_pct", "peak_tariff_cn_on_us_pct",
-    "cn_share_of_us_imports_end_pct", "welfare_us_end_pct",  "welfare_cn_end_pct",
-    "welfare_eu_end_pct",        "welfare_row_end_pct",
-    "re_us_vehicles_first_loss_day", "re_us_vehicles_peak_loss_pct", "re_us_shortage_days",
-    "gdp_loss_us_usd_bn",        "gdp_loss_eu_usd_bn",
-    /* governments and events: one contiguous block */
-    "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
-    "deal_before_truce_end", "truce_extended", "snap_back", "breach_accused", "us_vehicle_halt",
-    "gdp_loss_cn_usd_bn", "court_struck_ieepa", "third_party_retaliated"};
-
 static tw_status tw__load(const tw_cfg_node *root, void **params, tw_err *err) {
     tw_trade_params *p;
     tw_status st = tw_trade_params_load(root, &p, err);
@@ -45,16 +33,19 @@ static size_t tw__n_outcomes(const void *params) {
 }
 static const char *tw__outcome_name(const void *params, size_t i) {
     (void)params;
-    return tw__outcome_names[i];
+    const tw_measure_info *list;
+    tw_trade_outcome_list(&list);
+    return list[i].name;
 }
 
 static void tw__free_state(void *vs) {
     tw_trade_state *s = vs;
     if (s == NULL) return;
-    tw_firms_free(s);
-    tw_re_free(s);
+    tw_firms_free(&s->f);
+    tw_re_free(&s->re);
     tw_controls_free(&s->controls);
-    tw_gov_free(s);
+    tw_gov_free(s->gov);
+    tw_rates_free(s->rates);
     free(s);
 }
 
@@ -73,14 +64,17 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->p = p;
     s->key = key;
     s->ex = *ex;
-    tw_status st = tw_controls_copy(&s->controls, &p->controls, err);
-    if (st == TW_OK) st = tw_firms_create(s, err);
-    if (st == TW_OK) st = tw_re_create(s, err);
-    if (st == TW_OK) st = tw_gov_create(s, err);
+    tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->start, p->fl_horizon,
+                                   p->gov.enabled, &s->rates, err);
+    if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
+    if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
+    if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
+    if (st == TW_OK) st = tw_gov_create(&p->gov, key, &s->gov, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
     }
+    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
     s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
@@ -91,36 +85,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
 }
 
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
-    const tw_trade_params *p = s->p;
-    if (!s->own_rates) {
-        s->tau = &p->tau_now[d];
-        s->tau_exp = &p->tau_exp[d];
-        return;
-    }
-    /* The replicate's governments changed its book: resolve it for today. Rates move only
-     * on an entry's effective or end day, and the expected maximum also when an entry is
-     * announced or one of those days enters the horizon, so other days reuse the previous
-     * day's tables (exactly: nothing they depend on has changed). */
-    tw_day day = p->start + (tw_day)d;
-    int64_t h = (int64_t)day + p->fl_horizon;
-    bool now_stale = s->dirty_now || (s->now_day != day && s->now_day != day - 1);
-    bool exp_stale = s->dirty_exp || s->exp_day != day - 1;
-    for (size_t k = 0; k < s->book.n && !(now_stale && exp_stale); k++) {
-        const tw_tariff *e = &s->book.items[k];
-        if (s->now_day != day && (e->effective == day || e->end == day)) now_stale = true;
-        if (e->effective == day || e->end == day || e->announced == day || e->effective == h ||
-            e->end == h)
-            exp_stale = true;
-    }
-    if (now_stale) tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, s->tau_own);
-    s->now_day = day;
-    s->dirty_now = false;
-    s->tau = (const tw_rate_table *)&s->tau_own;
-    if (!exp) return;
-    if (exp_stale) tw_tariffs_expected_max(&s->book, day, p->fl_horizon, s->tau_exp_own);
-    s->exp_day = day;
-    s->dirty_exp = false;
-    s->tau_exp = (const tw_rate_table *)&s->tau_exp_own;
+    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp);
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
@@ -129,8 +94,12 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     if ((int)d >= p->ndays) return tw_err_set(err, TW_ERUNTIME, "day %u beyond the run", d);
     s->day_index = d;
     if (s->gov != NULL) {
-        tw_status st = tw_gov_begin_day(s, day, d, err);
+        /* Events first (they may change the book), then the governments' decisions on
+         * today's rates. */
+        tw_status st = tw_events_day(s, day, d, err);
         if (st != TW_OK) return st;
+        tw_trade_rates_today(s, d, false);
+        if ((st = tw_gov_decide_day(s, day, d, err)) != TW_OK) return st;
     }
     tw_trade_rates_today(s, d, true);
     double pbar_lag[TW_NCELL];

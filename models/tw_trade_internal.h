@@ -2,11 +2,19 @@
  *
  * Not API: only models/ includes it (and the model's own tests).
  *
+ * Owners. The replicate state composes the modules' own state, each created and freed by
+ * its module: the firm arrays (tw_firm_arrays, tw_firms.c), the tariff book with its rate
+ * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
+ * the export-control book (tw_control_book, tw_controls.c; governments append to it),
+ * the rare-earth firms (tw_re_state, tw_rare_earths.c) and the governments' world
+ * (tw_gov_world, tw_gov.c; events change it through the governments' functions). The day's
+ * flows and today's rate views are written by tw_trade.c and read by the others.
+ *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
  * convert to USD million a day. Prices are relative to the origin's producer price, which
- * is 1: a buyer in region i pays p = 1 + pass_through * tau for a unit from a foreign
- * origin with tariff tau, and 1 for a unit from home. Customs value is spending / (1 + tau)
- * and tariff revenue tau times customs value.
+ * is 1: a buyer in region i pays p = 1 + pass_through * tau (tw_buyer_price) for a unit
+ * from a foreign origin with tariff tau, and 1 for a unit from home. Customs value is
+ * spending / (1 + tau) and tariff revenue tau times customs value.
  *
  * Cells. A cell is one (importer, sector): NCELL = TW_NREG * TW_NSEC cells, each with
  * per_cell firms; firm k of cell c has the global id c * per_cell + k, which keys its
@@ -19,13 +27,17 @@
 
 #include "tw_controls.h"
 #include "tw_gov.h"
+#include "tw_indicators.h"
 #include "tw_model.h"
 #include "tw_rare_earths.h"
+#include "tw_rates.h"
 #include "tw_tariffs.h"
+#include "tw_trade_bench.h"
 #include "tw_world.h"
 
 #define TW_NCELL (TW_NREG * TW_NSEC)
-#define TW_ALL (-1) /* an aggregated dimension in a series */
+_Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
+               "tw_trade_bench.h's layout constants match the world");
 
 /* Random number purposes (the counter's purpose field). */
 enum {
@@ -36,73 +48,6 @@ enum {
 };
 /* Government agents and events (tw_gov.h). */
 enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
-
-/* What a series measures; see tw_indicators.c for definitions and units. */
-typedef enum {
-    TW_IND_TARIFF_RATE,
-    TW_IND_IMPORTS,
-    TW_IND_TARIFF_REVENUE,
-    TW_IND_IMPORT_PRICE_INDEX,
-    TW_IND_PARTNER_IMPORT_SHARE,
-    TW_IND_EXPORTS,
-    TW_IND_EXPENDITURE_SHARE,
-    TW_IND_BUYER_PRICE_INDEX,
-    TW_IND_WELFARE,
-    /* rare earths (tw_rare_earths.c); region = the firms' region, partner = exporter */
-    TW_IND_RE_SHIPMENTS,     /* tonnes per day shipped by the exporter */
-    TW_IND_RE_RECEIVED,      /* tonnes per day arriving */
-    TW_IND_RE_IN_TRANSIT,    /* tonnes shipped and not yet arrived */
-    TW_IND_RE_APPLICATIONS,  /* licence applications filed per day */
-    TW_IND_RE_APPROVALS,     /* licences approved per day */
-    TW_IND_RE_INVENTORY,     /* mean stock across dependent firms, days of full use */
-    TW_IND_RE_INVENTORY_P10, /* 10th percentile of the same */
-    TW_IND_RE_HALTED,        /* percent of dependent firms without enough stock */
-    TW_IND_RE_REGIME,        /* regime code toward the region (0 open .. 3 halt) */
-    TW_IND_OUTPUT_LOSS,      /* percent of the sector's potential output lost */
-    TW_IND_GDP,              /* percent change against the baseline */
-    TW_IND_TRUCE_ACTIVE,
-    TW_IND_GOV_PAIN,
-    TW_IND_STRATEGY_STATE,
-    TW_NIND
-} tw_indicator;
-
-typedef struct {
-    tw_indicator ind;
-    int region, partner, sector; /* TW_ALL where aggregated */
-} tw_series_def;
-
-enum {
-    TW_OUT_IMPORTS_US_FROM_CN,
-    TW_OUT_IMPORTS_CN_FROM_US,
-    TW_OUT_REVENUE_US,
-    TW_OUT_REVENUE_CN,
-    TW_OUT_PEAK_TARIFF_US_CN,
-    TW_OUT_PEAK_TARIFF_CN_US,
-    TW_OUT_CN_SHARE_US_END,
-    TW_OUT_WELFARE_US_END,
-    TW_OUT_WELFARE_CN_END,
-    TW_OUT_WELFARE_EU_END,
-    TW_OUT_WELFARE_ROW_END,
-    TW_OUT_RE_US_VEH_FIRST_LOSS, /* days from start until US vehicle loss > threshold; NaN never */
-    TW_OUT_RE_US_VEH_PEAK_LOSS,  /* peak US vehicle output loss, percent */
-    TW_OUT_RE_SHORTAGE_DAYS_US,  /* days with US vehicle loss above the threshold */
-    TW_OUT_GDP_LOSS_US,          /* cumulative US GDP lost to shortages, USD bn */
-    TW_OUT_GDP_LOSS_EU,          /* the same for the EU */
-    /* governments and events (tw_gov.c) */
-    TW_OUT_DAYS_IN_TRUCE,
-    TW_OUT_ESCALATIONS,
-    TW_OUT_FIRST_CALL_DAY,
-    TW_OUT_CALL_BEFORE_TRUCE_END,
-    TW_OUT_DEAL_BEFORE_TRUCE_END,
-    TW_OUT_TRUCE_EXTENDED,
-    TW_OUT_SNAP_BACK,
-    TW_OUT_BREACH_ACCUSED,
-    TW_OUT_US_VEHICLE_HALT,
-    TW_OUT_GDP_LOSS_CN,
-    TW_OUT_COURT_STRUCK,
-    TW_OUT_THIRD_PARTY_RETALIATED,
-    TW_NOUT
-};
 
 typedef struct {
     /* calibration */
@@ -148,38 +93,23 @@ typedef struct {
     double price[TW_NREG];   /* buyer price of each origin */
 } tw_cell_day;
 
-/* Block partial sums of the firm step (TW_NPART per block). */
-enum {
-    TW_PART_SHARE = 0,                /* + origin: size of firms choosing it */
-    TW_PART_PURCHASE = TW_NREG,       /* + origin: size * days of purchases bought */
-    TW_PART_PRICE = 2 * TW_NREG,      /* size * buyer price paid */
-    TW_PART_STOCK,                    /* size * extra stock held, days */
-    TW_NPART
-};
-
-/* Write one block's sums into its TW_NPART slots (out). */
-static inline void tw_part_store(double *out, const double share[TW_NREG],
-                                 const double buy[TW_NREG], double price, double held) {
-    for (int o = 0; o < TW_NREG; o++) {
-        out[TW_PART_SHARE + o] = share[o];
-        out[TW_PART_PURCHASE + o] = buy[o];
-    }
-    out[TW_PART_PRICE] = price;
-    out[TW_PART_STOCK] = held;
-}
-
+/* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
+ * by tw_firms.c (tw_firms_create / tw_firms_free). */
 typedef struct {
-    const tw_trade_params *p;
-    tw_rng_key key;
-    tw_exec ex;
     size_t nblk;        /* blocks per cell */
-    /* firm state, structure of arrays, [TW_NCELL * per_cell] */
     uint8_t *origin;    /* current supplying region */
     float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
     float *ref_lnp;     /* log price of the origin when the firm last chose it */
     float *clock;       /* cumulated hazard left before the next choice (Exp(1) at a choice) */
     float *stock;       /* extra stock held, days of normal purchases */
     double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
+} tw_firm_arrays;
+
+typedef struct {
+    const tw_trade_params *p;
+    tw_rng_key key;
+    tw_exec ex;
+    tw_firm_arrays f;   /* importer firms (tw_firms.c) */
     tw_cell_day cd[TW_NCELL];
     uint32_t day_index;
     /* day results, per cell */
@@ -198,14 +128,10 @@ typedef struct {
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
     tw_re_state re;                      /* rare-earth firms */
     /* this replicate's tariffs: the scenario's book plus what its governments and events
-     * add. Until the book first changes, today's rates are the precomputed tables. */
-    tw_tariff_book book;      /* empty unless gov.enabled */
-    bool own_rates;           /* the book has changed: rates are resolved from it daily */
-    bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
-    tw_day now_day, exp_day;  /* the days tau_own and tau_exp_own hold */
-    const tw_rate_table *tau;     /* today's effective rates */
+     * add, and the cache of its daily rate tables (tw_rates.h) */
+    tw_rates *rates;
+    const tw_rate_table *tau;     /* today's effective rates (a view set by tw_trade.c) */
     const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
-    tw_rate_table tau_own, tau_exp_own;
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* running outcomes */
@@ -217,10 +143,10 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
 void tw_trade_params_free(tw_trade_params *p);
 
 /* tw_firms.c */
-tw_status tw_firms_create(tw_trade_state *s, tw_err *err);
+tw_status tw_firms_create(tw_firm_arrays *f, int64_t per_cell, tw_err *err);
 /* Bytes tw_firms_create allocates for one replicate with these parameters. */
 size_t tw_firms_bytes(const tw_trade_params *p);
-void tw_firms_free(tw_trade_state *s);
+void tw_firms_free(tw_firm_arrays *f);
 /* Draw sizes and first origins, and the starting shares and prices (day 0's prices). */
 void tw_firms_init(tw_trade_state *s);
 /* Set up each cell's tw_cell_day for day index d. */
@@ -241,8 +167,8 @@ void tw_outcomes_update(tw_trade_state *s);
 /* Read the `rare_earths:` section and data/rare_earth_sectors.csv (p->world and
  * p->data_dir must be loaded). */
 tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
-tw_status tw_re_create(tw_trade_state *s, tw_err *err);
-void tw_re_free(tw_trade_state *s);
+tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err);
+void tw_re_free(tw_re_state *st);
 /* Draw covers and starting stocks (day 0, before the first step). */
 void tw_re_init(tw_trade_state *s);
 /* One day: resolve each destination's regime from s->controls, step the firms, fill
@@ -256,10 +182,13 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
 /* tw_gov.c: agents, pain and outcomes */
-tw_status tw_gov_create(tw_trade_state *s, tw_err *err); /* NULL s->gov without gov.enabled */
-void tw_gov_free(tw_trade_state *s);
-/* Before the firms step: events, then the decisions due today (they read yesterday's pain). */
-tw_status tw_gov_begin_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
+/* The governments' world of one replicate (draws from key); *out NULL without ep->enabled. */
+tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
+                        tw_err *err);
+void tw_gov_free(tw_gov_world *g);
+/* Before the firms step, after the day's events and with s->tau at today's rates: the
+ * decisions due today (they read yesterday's pain). */
+tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
 /* After the flows: pain and outcomes. */
 void tw_gov_end_day(tw_trade_state *s, uint32_t d);
 /* Shared with tw_events.c. */
@@ -276,7 +205,6 @@ tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announc
 int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t);
 tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
                             tw_day effective, tw_err *err);
-tw_status tw_gov_add_tariff(tw_trade_state *s, const tw_tariff *t, tw_err *err);
 void tw_gov_agreed_change(tw_trade_state *s, tw_day day);
 double tw_gov_combined_pain(const tw_trade_state *s);
 

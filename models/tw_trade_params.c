@@ -133,7 +133,7 @@ static void tw__calibrate(tw_trade_params *p) {
             p->e0[c] = e0;
             for (int o = 0; o < TW_NREG; o++) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
-                double price = 1.0 + p->pass_through * tau;
+                double price = tw_buyer_price(p->pass_through, tau);
                 p->base_share[c][o] = spend[o] / e0;
                 p->beta[c][o] = p->base_share[c][o] / pow(price, 1.0 - p->sigma[s]);
             }

@@ -255,7 +255,7 @@ Test(court, a_ruling_that_upholds_changes_nothing) {
     expect_level(&c, later, g.p->ndays, 67.5, 42.5);
     cr_assert_eq(s->out[TW_OUT_COURT_STRUCK], 0.0);
     cr_assert_eq(gov_count(s, "court", "ruling"), 1);
-    cr_assert_eq(s->own_rates, false); /* the fast path: the book never changed */
+    cr_assert_eq(tw_rates_changed(s->rates), false); /* the fast path: the book never changed */
     gov_finish(s, &g);
 }
 
@@ -349,11 +349,11 @@ typedef struct {
 } fresh_ctx;
 
 static void check_fresh(const tw_trade_state *s, int d, void *ctx) {
-    if (!s->own_rates) return;
+    if (!tw_rates_changed(s->rates)) return;
     tw_rate_table now, ex;
     tw_day day = s->p->start + d;
-    tw_tariffs_rates(&s->book, day, TW_DAY_NEVER, now);
-    tw_tariffs_expected_max(&s->book, day, s->p->fl_horizon, ex);
+    tw_tariffs_rates(tw_rates_book(s->rates), day, TW_DAY_NEVER, now);
+    tw_tariffs_expected_max(tw_rates_book(s->rates), day, s->p->fl_horizon, ex);
     cr_assert(memcmp(now, *s->tau, sizeof now) == 0, "day %d: rates differ", d);
     cr_assert(memcmp(ex, *s->tau_exp, sizeof ex) == 0, "day %d: expected rates differ", d);
     ((fresh_ctx *)ctx)->checked++;

@@ -69,7 +69,7 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
                 tot += w[o];
             }
             for (long k = 0; k < per_cell; k++) {
-                double x = m.s->size[(size_t)c * (size_t)per_cell + (size_t)k];
+                double x = m.s->f.size[(size_t)c * (size_t)per_cell + (size_t)k];
                 sumsq += x * x;
             }
             for (int o = 0; o < TW_NREG; o++) {
@@ -163,14 +163,14 @@ Test(parallel, agent_threads_change_no_bit, .timeout = 120) {
         cr_assert(memcmp(a.s->customs, b.s->customs, sizeof a.s->customs) == 0, "day %u", d);
     }
     size_t n = (size_t)a.p->per_cell * TW_NCELL;
-    cr_assert(memcmp(a.s->origin, b.s->origin, n) == 0);
-    cr_assert(memcmp(a.s->stock, b.s->stock, n * sizeof(float)) == 0);
+    cr_assert(memcmp(a.s->f.origin, b.s->f.origin, n) == 0);
+    cr_assert(memcmp(a.s->f.stock, b.s->f.stock, n * sizeof(float)) == 0);
     sim_close(&a);
     sim_close(&b);
 }
 
 Test(firms, state_per_firm_fits_48_bytes) {
-    tw_trade_state s;
+    tw_firm_arrays s;
     size_t per_firm = sizeof *s.origin + sizeof *s.size + sizeof *s.ref_lnp + sizeof *s.clock +
                       sizeof *s.stock;
     cr_assert_leq(per_firm, 48);

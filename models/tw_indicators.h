@@ -1,0 +1,87 @@
+/* tw_indicators.h - the model's data dictionary: every indicator and outcome, with its
+ * unit, definition and aggregation, and the enums that index them.
+ *
+ * Not API: only models/ includes it (and the model's own tests). The dictionary reaches
+ * callers through tw_trade_indicator_list and tw_trade_outcome_list (tw_trade.h).
+ *
+ * Each module lists its own: X(ID, name, unit, aggregation, definition), aggregation one
+ * of SUM (a flow), MEAN (a level) or CATEGORY (a code or flag). The trade flows, prices
+ * and welfare are listed here; the rare-earth ones in tw_rare_earths.h, the policy
+ * block's in tw_gov.h. The enums and the name tables are generated from these lists, so
+ * a name and its enum cannot disagree. Adding an indicator: an X line in its module's
+ * list, its series in that module's define function and its value in its value function.
+ */
+#ifndef TW_INDICATORS_H
+#define TW_INDICATORS_H
+
+#include "tw_gov.h"
+#include "tw_rare_earths.h"
+#include "tw_trade.h"
+
+/* Trade flows, prices and welfare. Values: tw_indicators.c. */
+#define TW_TRADE_INDICATORS(X)                                                               \
+    X(TARIFF_RATE, "tariff_rate", "percent", MEAN,                                           \
+      "effective tariff of the region (imposer) on the partner (target); aggregates weight "  \
+      "sectors and partners by 2024 customs imports")                                        \
+    X(IMPORTS, "imports", "USD million per day", SUM,                                        \
+      "imports of the region from the partner at customs value")                             \
+    X(TARIFF_REVENUE, "tariff_revenue", "USD million per day", SUM,                          \
+      "tariff revenue the region collects on imports from the partner")                      \
+    X(IMPORT_PRICE_INDEX, "import_price_index", "index, first day = 1", MEAN,                \
+      "tariff-inclusive buyer price of the region's imports from the partner")               \
+    X(PARTNER_IMPORT_SHARE, "partner_import_share", "percent", MEAN,                         \
+      "share of the region's imports (customs value) coming from the partner")               \
+    X(EXPORTS, "exports", "USD million per day", SUM,                                        \
+      "exports of the region to the partner at customs value, all sectors")                  \
+    X(EXPENDITURE_SHARE, "expenditure_share", "percent", MEAN,                               \
+      "share of the region's spending in the sector going to the partner (origin), home "     \
+      "included")                                                                            \
+    X(BUYER_PRICE_INDEX, "buyer_price_index", "index, first day = 1", MEAN,                  \
+      "mean price paid by the sector's buyers in the region")                                \
+    X(WELFARE, "welfare", "percent change", MEAN,                                            \
+      "real income against the first day (multi-sector ACR, tariff revenue rebated)")
+
+#define TW_TRADE_OUTCOMES(X)                                                                 \
+    X(IMPORTS_US_FROM_CN, "imports_us_from_cn_usd_bn", "USD bn", SUM,                        \
+      "US imports from China over the run, customs value")                                   \
+    X(IMPORTS_CN_FROM_US, "imports_cn_from_us_usd_bn", "USD bn", SUM,                        \
+      "Chinese imports from the US over the run, customs value")                             \
+    X(REVENUE_US, "tariff_revenue_us_usd_bn", "USD bn", SUM, "US tariff revenue over the run") \
+    X(REVENUE_CN, "tariff_revenue_cn_usd_bn", "USD bn", SUM,                                 \
+      "Chinese tariff revenue over the run")                                                 \
+    X(PEAK_TARIFF_US_CN, "peak_tariff_us_on_cn_pct", "percent", MEAN,                        \
+      "highest trade-weighted US tariff on China on any day")                                \
+    X(PEAK_TARIFF_CN_US, "peak_tariff_cn_on_us_pct", "percent", MEAN,                        \
+      "highest trade-weighted Chinese tariff on the US on any day")                          \
+    X(CN_SHARE_US_END, "cn_share_of_us_imports_end_pct", "percent", MEAN,                    \
+      "China's share of US imports on the last day")                                         \
+    X(WELFARE_US_END, "welfare_us_end_pct", "percent change", MEAN, "US welfare on the last day") \
+    X(WELFARE_CN_END, "welfare_cn_end_pct", "percent change", MEAN,                          \
+      "China's welfare on the last day")                                                     \
+    X(WELFARE_EU_END, "welfare_eu_end_pct", "percent change", MEAN, "EU welfare on the last day") \
+    X(WELFARE_ROW_END, "welfare_row_end_pct", "percent change", MEAN,                        \
+      "the rest of the world's welfare on the last day")
+
+#define TW__ENUM_IND(id, name, unit, agg, def) TW_IND_##id,
+#define TW__ENUM_OUT(id, name, unit, agg, def) TW_OUT_##id,
+
+/* What a series measures. */
+typedef enum {
+    TW_TRADE_INDICATORS(TW__ENUM_IND) TW_RE_INDICATORS(TW__ENUM_IND)
+        TW_GOV_INDICATORS(TW__ENUM_IND) TW_NIND
+} tw_indicator;
+
+/* The per-replicate outcomes, in output order. */
+enum {
+    TW_TRADE_OUTCOMES(TW__ENUM_OUT) TW_RE_OUTCOMES(TW__ENUM_OUT) TW_GOV_OUTCOMES(TW__ENUM_OUT)
+        TW_NOUT
+};
+
+#define TW_ALL (-1) /* an aggregated dimension in a series */
+
+typedef struct {
+    tw_indicator ind;
+    int region, partner, sector; /* TW_ALL where aggregated */
+} tw_series_def;
+
+#endif

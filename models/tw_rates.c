@@ -1,0 +1,110 @@
+/* tw_rates.c - a replicate's tariff book and the cache of its daily rate tables.
+ *
+ * Resolving the book is a scan over its entries for every (imposer, target, sector), so
+ * it is done only on days when a table can have changed: rates move only on an entry's
+ * effective or end day, and the expected maximum also when an entry is announced or one
+ * of those days enters the horizon. Adding or striking an entry marks both tables stale.
+ */
+#include "tw_rates.h"
+
+#include <stdlib.h>
+
+struct tw_rates {
+    const tw_rate_table *pre_now, *pre_exp; /* the scenario's precomputed tables */
+    tw_day start;
+    int horizon;
+    tw_tariff_book book;       /* the replicate's copy; empty unless appendable */
+    bool own_rates;            /* the book has changed: rates are resolved from it daily */
+    bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
+    tw_day now_day, exp_day;   /* the days tau_own and tau_exp_own hold */
+    tw_rate_table tau_own, tau_exp_own;
+};
+
+tw_status tw_rates_create(const tw_tariff_book *book, const tw_rate_table *now,
+                          const tw_rate_table *exp, tw_day start, int horizon, bool appendable,
+                          tw_rates **out, tw_err *err) {
+    *out = NULL;
+    tw_rates *r = calloc(1, sizeof *r);
+    if (r == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    r->pre_now = now;
+    r->pre_exp = exp;
+    r->start = start;
+    r->horizon = horizon;
+    if (appendable) {
+        tw_status st = tw_tariffs_copy(&r->book, book, err);
+        if (st != TW_OK) {
+            free(r);
+            return st;
+        }
+    }
+    *out = r;
+    return TW_OK;
+}
+
+void tw_rates_free(tw_rates *r) {
+    if (r == NULL) return;
+    tw_tariffs_free(&r->book);
+    free(r);
+}
+
+const tw_tariff_book *tw_rates_book(const tw_rates *r) { return &r->book; }
+bool tw_rates_changed(const tw_rates *r) { return r->own_rates; }
+
+static void tw__stale(tw_rates *r) { r->own_rates = r->dirty_now = r->dirty_exp = true; }
+
+tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err) {
+    tw__stale(r);
+    return tw_tariffs_add(&r->book, t, err);
+}
+
+int tw_rates_strike(tw_rates *r, int authority, tw_day day) {
+    int n = 0;
+    for (size_t k = 0; k < r->book.n; k++) {
+        tw_tariff *t = &r->book.items[k];
+        if (t->authority != authority || t->end <= day) continue;
+        t->end = t->effective < day ? day : t->effective; /* ends, or never starts */
+        n++;
+    }
+    tw__stale(r);
+    return n;
+}
+
+void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
+                 const tw_rate_table **expected) {
+    if (!r->own_rates) {
+        *now = &r->pre_now[d];
+        *expected = &r->pre_exp[d];
+        return;
+    }
+    tw_day day = r->start + (tw_day)d;
+    int64_t h = (int64_t)day + r->horizon;
+    bool now_stale = r->dirty_now || (r->now_day != day && r->now_day != day - 1);
+    bool exp_stale = r->dirty_exp || r->exp_day != day - 1;
+    for (size_t k = 0; k < r->book.n && !(now_stale && exp_stale); k++) {
+        const tw_tariff *e = &r->book.items[k];
+        if (r->now_day != day && (e->effective == day || e->end == day)) now_stale = true;
+        if (e->effective == day || e->end == day || e->announced == day || e->effective == h ||
+            e->end == h)
+            exp_stale = true;
+    }
+    if (now_stale) tw_tariffs_rates(&r->book, day, TW_DAY_NEVER, r->tau_own);
+    r->now_day = day;
+    r->dirty_now = false;
+    *now = (const tw_rate_table *)&r->tau_own;
+    if (!exp) return;
+    if (exp_stale) tw_tariffs_expected_max(&r->book, day, r->horizon, r->tau_exp_own);
+    r->exp_day = day;
+    r->dirty_exp = false;
+    *expected = (const tw_rate_table *)&r->tau_exp_own;
+}
+
+tw_status tw_rates_with(tw_rates *r, const tw_tariff *extra, tw_day t, tw_rate_table out,
+                        tw_err *err) {
+    /* The candidate goes on top of the book, is resolved and taken off again. */
+    size_t n = r->book.n;
+    tw_status st = tw_tariffs_add(&r->book, extra, err);
+    if (st != TW_OK) return st;
+    tw_tariffs_rates(&r->book, t, TW_DAY_NEVER, out);
+    r->book.n = n;
+    return TW_OK;
+}

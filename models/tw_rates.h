@@ -1,0 +1,58 @@
+/* tw_rates.h - one replicate's tariff book and its per-day rate cache.
+ *
+ * Not API: only models/ includes it (and the model's own tests).
+ *
+ * Owns: the replicate's copy of the scenario's tariff book (made only when the replicate
+ * may change it: governments, events or third parties configured), the tables of today's
+ * effective rates and of the highest rates known to come within the front-loading
+ * horizon, and when those must be resolved again. Until the book first changes, today's
+ * tables are the scenario's precomputed ones (tw_trade_params.tau_now / tau_exp); after
+ * that they are resolved from the book on the days something in it moves, and reused
+ * (exactly: nothing they depend on has changed) on the others. Invalidation is private:
+ * tw_rates_add and tw_rates_strike mark the cache stale themselves.
+ *
+ * Thread-safety: a tw_rates belongs to one replicate; the scenario's book and tables it
+ * points at are read-only and shared.
+ */
+#ifndef TW_RATES_H
+#define TW_RATES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tw_tariffs.h"
+
+typedef struct tw_rates tw_rates;
+
+/* A cache over the scenario's book (book, with now[d] and exp[d] its precomputed tables
+ * for day index d from start, horizon the front-loading horizon in days). With
+ * appendable, the replicate gets its own copy of the book that tw_rates_add may extend;
+ * without, the book never changes. */
+tw_status tw_rates_create(const tw_tariff_book *book, const tw_rate_table *now,
+                          const tw_rate_table *exp, tw_day start, int horizon, bool appendable,
+                          tw_rates **out, tw_err *err);
+void tw_rates_free(tw_rates *r);
+
+/* The replicate's book (its entries and measure names); read-only to callers. */
+const tw_tariff_book *tw_rates_book(const tw_rates *r);
+/* true once the book has changed from the scenario's (rates are then resolved daily). */
+bool tw_rates_changed(const tw_rates *r);
+
+/* Append an entry (the book must be appendable). TW_ENOMEM / TW_ERUNTIME as
+ * tw_tariffs_add. */
+tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err);
+/* End every entry of an authority still in force after day (or not yet in force) on day:
+ * a court striking the measures down. Returns how many entries it ended. */
+int tw_rates_strike(tw_rates *r, int authority, tw_day day);
+
+/* Resolve day index d's tables (with exp also the expected maximum); the pointers stay
+ * valid until the next call. */
+void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
+                 const tw_rate_table **expected);
+
+/* The effective rates on day t if the entry extra were added to the book (all entries
+ * counted, whatever their announcement day); the book and the cache are unchanged. */
+tw_status tw_rates_with(tw_rates *r, const tw_tariff *extra, tw_day t, tw_rate_table out,
+                        tw_err *err);
+
+#endif
