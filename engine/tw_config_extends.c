@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h> /* strcasecmp() */
 
 static const char *tw_cfg__strerror(int e, char *buf, size_t size) {
     if (strerror_r(e, buf, size) != 0) snprintf(buf, size, "error %d", e);
@@ -28,6 +29,15 @@ static const char *tw_cfg__strerror(int e, char *buf, size_t size) {
 
 /* ---------------------------------------------------------------------------------- */
 /* files, extends and merging                                                         */
+
+/* Whether a file may be extended: its real path ends in .yaml or .yml (any case). The
+ * text of any other file (/etc/shadow, a key, a device) is never opened, so no error can
+ * echo a line of it: the refusal names the file and the place of the `extends` only. */
+static bool tw_cfg__yaml_name(const char *real) {
+    size_t n = strlen(real);
+    return (n > 5 && strcasecmp(real + n - 5, ".yaml") == 0) ||
+           (n > 4 && strcasecmp(real + n - 4, ".yml") == 0);
+}
 
 /* Merge src into dst (both maps): maps merge recursively, anything else replaces. src is
  * consumed, even on failure (then dst stays a valid tree the caller must free). */
@@ -139,6 +149,11 @@ static tw_status tw_cfg__extends(tw_cfg__loader *ld, const char *file, bool rela
     if (st == TW_OK && ld->nchain > TW_CFG_MAX_EXTENDS)
         st = tw_cfg_error(ld->err, v, "too many levels of extends (more than %d)",
                           TW_CFG_MAX_EXTENDS);
+    if (st == TW_OK && !tw_cfg__yaml_name(real))
+        st = tw_cfg_error(ld->err, v,
+                          "cannot extend '%s': not a YAML file (its name, links followed, "
+                          "must end in .yaml or .yml)",
+                          resolved);
     const char *pname = NULL;
     if (st == TW_OK) {
         pname = tw_cfg__intern(ld->cfg, resolved);

@@ -83,6 +83,33 @@ static tw_status tw_cfg__bad(const tw_cfg_node *v, const char *expected, tw_err 
                         tw_cfg__got(v, got, sizeof got));
 }
 
+/* A text that reads as a number but was written as text: in quotes, or tagged. */
+static tw_status tw_cfg__not_plain(const tw_cfg_node *v, const char *expected, tw_err *err) {
+    char got[TW_CFG__GOT_MAX + 8];
+    tw_cfg__got(v, got, sizeof got);
+    if (v->form == TW_CFG__QUOTED)
+        return tw_cfg_error(err, v, "expected %s (got %s in quotes: write a number without "
+                                    "quotes)",
+                            expected, got);
+    return tw_cfg_error(err, v, "expected %s (got %s with a tag other than !!int or !!float: "
+                                "write a number without a tag)",
+                        expected, got);
+}
+
+/* Rewrite the text of a number that was read, in place, in the form it was read: no '+'
+ * and no leading zeros ("010" -> "10", "+0.50" -> "0.50", "-007e2" -> "-7e2"; "-0" stays,
+ * since it is read as -0.0). tw_cfg_int does the same for integers. YAML 1.1
+ * readers take 010 for the octal 8; after this, scenario.yaml says what the run used.
+ * The text only gets shorter, so no allocation, and pointers to it stay valid. Writing
+ * through the const pointer is the bookkeeping tw_cfg__touch explains. */
+static void tw_cfg__canonical_number(const tw_cfg_node *v) {
+    char *t = ((tw_cfg_node *)v)->text, *src = t;
+    if (*src == '+') src++;
+    else if (*src == '-') t++, src++;
+    while (src[0] == '0' && src[1] >= '0' && src[1] <= '9') src++;
+    if (src != t) memmove(t, src, strlen(src) + 1);
+}
+
 /* A finite decimal number: [+-] (digits [. digits] | . digits) [(e|E) [+-] digits]. */
 static bool tw_cfg__parse_double(const char *s, double *out) {
     const char *p = s;
@@ -153,8 +180,11 @@ static void tw_cfg__expect_enum(const char *const *choices, char *buf, size_t si
 static tw_status tw_cfg__value_double(const tw_cfg_node *v, double lo, double hi,
                                       const char *exp, double *out, tw_err *err) {
     double d;
-    if (v->kind != TW_CFG_SCALAR || !tw_cfg__parse_double(v->text, &d) || d < lo || d > hi)
+    if (v->kind != TW_CFG_SCALAR || !tw_cfg__parse_double(v->text, &d))
         return tw_cfg__bad(v, exp, err);
+    if (v->form != TW_CFG__PLAIN) return tw_cfg__not_plain(v, exp, err);
+    if (d < lo || d > hi) return tw_cfg__bad(v, exp, err);
+    tw_cfg__canonical_number(v);
     *out = d;
     return TW_OK;
 }
@@ -196,8 +226,15 @@ tw_status tw_cfg_int(const tw_cfg_node *map, const char *key, bool required, int
         return TW_OK;
     }
     int64_t x;
-    if (v->kind != TW_CFG_SCALAR || !tw_cfg__parse_int(v->text, &x) || x < lo || x > hi)
+    if (v->kind != TW_CFG_SCALAR || !tw_cfg__parse_int(v->text, &x))
         return tw_cfg__bad(v, exp, err);
+    if (v->form != TW_CFG__PLAIN) return tw_cfg__not_plain(v, exp, err);
+    if (x < lo || x > hi) return tw_cfg__bad(v, exp, err);
+    /* The decimal form of x is the text less its '+' and leading zeros (and "-0" is 0):
+     * never longer, so it fits where the text was (see tw_cfg__canonical_number). */
+    char canon[24];
+    snprintf(canon, sizeof canon, "%lld", (long long)x);
+    memcpy(((tw_cfg_node *)v)->text, canon, strlen(canon) + 1);
     *out = x;
     return TW_OK;
 }

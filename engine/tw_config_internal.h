@@ -30,8 +30,18 @@ typedef struct {
     tw_cfg_node *val;
 } tw_cfg__item;
 
+/* How a scalar was written. Only a plain scalar (or one tagged !!int or !!float) may be
+ * read as a number: "10" and !!str 5 are text, as YAML says, and the getters of numbers
+ * refuse them. */
+typedef enum {
+    TW_CFG__PLAIN,  /* plain and untagged (or tagged !!int or !!float); also every map, seq */
+    TW_CFG__QUOTED, /* single- or double-quoted, literal (|) or folded (>) */
+    TW_CFG__TAGGED  /* plain, with a tag other than !!int or !!float (!!str, !, !!bool ...) */
+} tw_cfg__form;
+
 struct tw_cfg_node {
     tw_cfg_kind kind;
+    tw_cfg__form form;   /* scalars: how the text was written (set by tw_config_yaml.c) */
     bool used;           /* set by lookups; read by tw_cfg_check_unused */
     int line, col;       /* 1-based location in file */
     const char *file;    /* interned in the owning tw_cfg, or the literal "--set" */

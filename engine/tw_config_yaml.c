@@ -248,6 +248,23 @@ static bool tw_cfg__tag_ok(const yaml_node_t *yn) {
     return false;
 }
 
+/* How a scalar (tag already checked) was written; see tw_cfg__form. libyaml's loader
+ * gives an untagged scalar the tag !!str, so an explicit !!str (or "!") on a plain
+ * scalar shows only in its extent: the marks then span the tag as well as the text. A
+ * plain scalar that could be a number is one line of ASCII, whose extent is exactly its
+ * length when it has no tag; anything longer (a tag, or a plain scalar folded over
+ * several lines, which is never a number) counts as tagged. */
+static tw_cfg__form tw_cfg__form_of(const yaml_node_t *yn) {
+    static const char prefix[] = "tag:yaml.org,2002:";
+    const char *t = (const char *)yn->tag;
+    if (t != NULL && strncmp(t, prefix, sizeof prefix - 1) == 0) t += sizeof prefix - 1;
+    if (t != NULL && (strcmp(t, "int") == 0 || strcmp(t, "float") == 0)) return TW_CFG__PLAIN;
+    if (yn->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return TW_CFG__QUOTED;
+    if (t != NULL && strcmp(t, "str") != 0) return TW_CFG__TAGGED;
+    size_t span = yn->end_mark.index - yn->start_mark.index;
+    return span > yn->data.scalar.length ? TW_CFG__TAGGED : TW_CFG__PLAIN;
+}
+
 typedef struct {
     const char *key;
     size_t i;
@@ -321,6 +338,7 @@ static tw_status tw_cfg__build_body(const tw_cfg__src *s, yaml_document_t *doc,
         if (n->text == NULL) return tw_cfg__nomem(err);
         if (len > 0) memcpy(n->text, v, len);
         n->text[len] = '\0';
+        n->form = tw_cfg__form_of(yn);
         return TW_OK;
     }
     if (depth > s->max_depth)

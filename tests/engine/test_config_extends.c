@@ -16,6 +16,7 @@
 
 #include "tw_config.h"
 #include "tw_test_config.h"
+#include "tw_test_support.h"
 
 /* --- files --- */
 
@@ -175,5 +176,44 @@ Test(config, extends_depth_limit) {
         snprintf(path, sizeof path, "%s/f%d.yaml", dir, k);
         unlink(path);
     }
+    rmdir(dir);
+}
+
+/* Only a YAML file can be extended: any other file is refused before it is opened, so
+ * the message names the file and the place of `extends` and never shows a line of it
+ * (here a line in the form of /etc/shadow's). A link is judged by where it leads; the
+ * suffix may be in any case. */
+Test(config, extends_only_yaml_files) {
+    char dir[] = "/tmp/tw_cfg_notyaml_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[6][256];
+    static const char *const names[] = {"secret.txt", "link.yaml", "a.yaml",
+                                        "b.yaml",     "ok.YML",    "c.yaml"};
+    for (int k = 0; k < 6; k++) snprintf(path[k], sizeof path[k], "%s/%s", dir, names[k]);
+    cr_assert_eq(tw_write_text(path[0], "root:*:20228:0:99999:7:::\nsecret: value\n"), 0);
+    cr_assert_eq(symlink("secret.txt", path[1]), 0);
+    cr_assert_eq(tw_write_text(path[2], "extends: secret.txt\n"), 0);
+    cr_assert_eq(tw_write_text(path[3], "extends: link.yaml\n"), 0);
+    cr_assert_eq(tw_write_text(path[4], "x: 1\n"), 0);
+    cr_assert_eq(tw_write_text(path[5], "extends: ok.YML\n"), 0);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s:1:10: extends: cannot extend '%s': not a YAML file (its name, links followed, "
+             "must end in .yaml or .yml)",
+             path[2], path[0]);
+    file_fails(path[2], want);
+    snprintf(want, sizeof want,
+             "%s:1:10: extends: cannot extend '%s': not a YAML file (its name, links followed, "
+             "must end in .yaml or .yml)",
+             path[3], path[1]);
+    file_fails(path[3], want);
+    tw_cfg *cfg = load_file(path[5]);
+    cr_assert_str_eq(tw_cfg_text(tw_cfg_get(tw_cfg_root(cfg), "x")), "1");
+    tw_cfg_free(cfg);
+    /* a device is never opened: /dev/zero would otherwise be read to the size limit */
+    load_fails("extends: /dev/zero\n", "t.yaml:1:10: extends: cannot extend '/dev/zero': not a "
+                                       "YAML file (its name, links followed, must end in .yaml "
+                                       "or .yml)");
+    for (int k = 0; k < 6; k++) unlink(path[k]);
     rmdir(dir);
 }
