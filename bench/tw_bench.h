@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tw_output.h" /* tw_fnv1a, TW_FNV_OFFSET */
+#include "tw_hash.h" /* tw_fnv1a, TW_FNV_OFFSET */
 #include <stdio.h>
 
 #include "tw_config.h"

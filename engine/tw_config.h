@@ -9,6 +9,8 @@
  * the file that names it) loads `other.yaml` first and merges this file over it: maps merge
  * key by key, recursively; a scalar or a sequence in the child replaces the parent's value.
  * Chains are followed to any depth; a cycle is an error naming the file that closes it.
+ * Only a file whose name (links followed) ends in .yaml or .yml can be extended; any
+ * other file is refused without being opened, so no error ever shows a line of it.
  * `--set key.path=value` overrides apply after loading, in order, and may create keys.
  *
  * Unknown keys: every lookup marks the node it finds as used; once the model has read
@@ -109,7 +111,12 @@ tw_status tw_cfg_error(tw_err *err, const tw_cfg_node *node, const char *fmt, ..
  * "x.yaml:3:9: replicates: expected an integer between 1 and 1000000 (got abc)",
  * "x.yaml:5:8: start: expected a date YYYY-MM-DD that exists (got 2025-02-30)".
  * Numbers: finite decimal or exponent notation only (no NaN, inf, hex, or .nan/.inf);
- * integers: decimal, optional sign, no fraction, must fit int64 and [lo, hi]. Booleans:
+ * integers: decimal, optional sign, no fraction, must fit int64 and [lo, hi]. A number
+ * must be written plain: "10", '10' and !!str 10 are text, as in YAML, and refused with
+ * what was expected (a tag !!int or !!float is accepted). A number that was read has its
+ * node's text rewritten, in place, in the form it was read (no '+', no leading zeros:
+ * 010 becomes 10), so that tw_cfg_emit records the value the program used and YAML 1.1
+ * readers do not take 010 for the octal 8. Booleans:
  * true/false/yes/no/on/off (any case). A value of the wrong kind (a map where a scalar is
  * expected) is an error too. */
 tw_status tw_cfg_double(const tw_cfg_node *map, const char *key, bool required, double def,

@@ -247,7 +247,7 @@ void tw_outdir_abort(tw_outdir *od) {
     free(od);
 }
 
-/* --- numbers, hashes --- */
+/* --- numbers --- */
 
 void tw_format_double(char *buf, size_t n, double v) {
     if (isnan(v)) {
@@ -256,26 +256,6 @@ void tw_format_double(char *buf, size_t n, double v) {
     }
     if (v == 0.0) v = 0.0; /* no "-0" */
     snprintf(buf, n, "%.10g", v);
-}
-
-uint64_t tw_fnv1a(uint64_t h, const void *data, size_t len) {
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-tw_status tw_hash_file(const char *path, uint64_t *h, tw_err *err) {
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) return tw_err_set(err, TW_EIO, "%s: cannot read: %s", path, strerror(errno));
-    unsigned char buf[65536];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) *h = tw_fnv1a(*h, buf, got);
-    int bad = ferror(fp);
-    fclose(fp);
-    return bad ? tw_err_set(err, TW_EIO, "%s: read error", path) : TW_OK;
 }
 
 /* --- CSV writers --- */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "tw_error.h"
+#include "tw_hash.h" /* the result hash: tw_fnv1a, tw_hash_file */
 #include "tw_model.h"
 #include "tw_runner.h"
 
@@ -57,12 +58,6 @@ tw_status tw_write_summary(const char *path, const tw_results *res, const tw_mod
 /* Write replicates.csv: replicate,seed,<outcome names>. */
 tw_status tw_write_replicates(const char *path, const tw_results *res, const tw_model *model,
                               const void *params, uint32_t seed, tw_err *err);
-
-/* FNV-1a 64 of bytes, continuing from h (start with TW_FNV_OFFSET). */
-#define TW_FNV_OFFSET 14695981039346656037ull
-uint64_t tw_fnv1a(uint64_t h, const void *data, size_t len);
-/* FNV-1a 64 of a file's bytes, continuing from h; TW_EIO if it cannot be read. */
-tw_status tw_hash_file(const char *path, uint64_t *h, tw_err *err);
 
 /* Format a double the way every output file does (shortest "%.10g", "-0" as "0",
  * NaN as "nan"): equal values give equal text. */

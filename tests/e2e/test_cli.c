@@ -583,6 +583,58 @@ Test(outdir, resolved_scenario_validates_and_reproduces_the_run) {
               "running the resolved scenario.yaml gives a different summary.csv");
 }
 
+/* The value of "key: " on its own line of text, up to the line's end (static buffer). */
+static const char *line_value(const char *text, const char *key) {
+    static char buf[256];
+    size_t klen = strlen(key);
+    for (const char *p = text; p != NULL; p = strchr(p, '\n'), p = p != NULL ? p + 1 : NULL) {
+        if (strncmp(p, key, klen) == 0 && p[klen] == ':' && p[klen + 1] == ' ') {
+            size_t n = strcspn(p + klen + 2, "\n");
+            cr_assert_lt(n, sizeof buf);
+            memcpy(buf, p + klen + 2, n);
+            buf[n] = '\0';
+            return buf;
+        }
+    }
+    cr_assert_fail("no line '%s: ' in:\n%.2000s", key, text);
+    return NULL;
+}
+
+/* scenario.yaml records a number as the run read it: `seed: 010` is the seed 10 and is
+ * written `seed: 10` (a YAML 1.1 reader would take 010 for the octal 8). A scenario
+ * written with leading zeros and one written without them are the same run: the same
+ * recorded scenario, scenario hash and result hash. */
+Test(outdir, numbers_are_recorded_as_they_were_read) {
+    char text[4400];
+    snprintf(text, sizeof text, "extends: %s\nseed: 010\nfirms:\n  per_cell: +0200\n",
+             tw_src(BASELINE));
+    cr_assert_eq(tw_write_text(in_tmp("zeros.yaml"), text), 0);
+    snprintf(text, sizeof text, "extends: %s\nseed: 10\nfirms:\n  per_cell: 200\n",
+             tw_src(BASELINE));
+    cr_assert_eq(tw_write_text(in_tmp("plain.yaml"), text), 0);
+    const char *a[] = {"run", in_tmp("zeros.yaml"), "-n", "2", "--set", "end=2025-01-10", "-o",
+                       in_tmp("a"), "--quiet", NULL};
+    run_ok(a);
+    const char *b[] = {"run", in_tmp("plain.yaml"), "-n", "2", "--set", "end=2025-01-10", "-o",
+                       in_tmp("b"), "--quiet", NULL};
+    run_ok(b);
+    char *sa = slurp_or_fail(join(in_tmp("a"), "scenario.yaml"));
+    cr_assert_str_eq(line_value(sa, "seed"), "10");
+    cr_assert_not_null(strstr(sa, "\n  per_cell: 200\n"), "%.2000s", sa);
+    free(sa);
+    cr_assert(tw_files_equal(join(in_tmp("a"), "scenario.yaml"), join(in_tmp("b"), "scenario.yaml")),
+              "010 and 10 recorded different scenarios");
+    char *pa = slurp_or_fail(join(in_tmp("a"), "provenance.yaml"));
+    char *pb = slurp_or_fail(join(in_tmp("b"), "provenance.yaml"));
+    char ha[256];
+    snprintf(ha, sizeof ha, "%s", line_value(pa, "scenario_hash"));
+    cr_assert_str_eq(ha, line_value(pb, "scenario_hash"));
+    snprintf(ha, sizeof ha, "%s", line_value(pa, "result_hash"));
+    cr_assert_str_eq(ha, line_value(pb, "result_hash"));
+    free(pa);
+    free(pb);
+}
+
 Test(outdir, existing_directory_without_force_is_refused_and_left_alone) {
     cr_assert_eq(tw_write_text(in_tmp("marker.txt"), "x"), 0);
     char res[4200];
