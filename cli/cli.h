@@ -1,4 +1,12 @@
-/* cli.h - the tradewar program's pieces: argument parsing and terminal reports. */
+/* cli.h - the tradewar program's command line: the parsed arguments, the commands that
+ * main() dispatches to, and the terminal reports.
+ *
+ * The pieces below the commands have headers of their own, each used downwards only:
+ * cli_scenario.h (loading a scenario and the model registry), cli_rundir.h (the output
+ * directory's life), cli_resume.h (the command file and --resume), cli_provenance.h
+ * (provenance.yaml and scenario.yaml) and cli_batch.h (the batch loop and sweeps).
+ * Everything here runs on the main thread of every MPI rank.
+ */
 #ifndef TW_CLI_H
 #define TW_CLI_H
 
@@ -48,20 +56,6 @@ typedef struct {
 /* Parse argv; TW_EUSAGE with a one-line message on bad usage. */
 tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err);
 
-/* One loaded scenario: its config tree, model, parameters, run spec and name. */
-typedef struct {
-    tw_cfg *cfg;
-    const tw_model *model;
-    void *params;
-    tw_run_spec spec;
-    char name[256];
-    tw_sweep *sweep; /* the scenario's sweep: section, or NULL */
-} tw_cli_scenario;
-
-/* Load path with the --set overrides of a and -n/-s, on every rank (each rank reads the
- * files itself); all ranks agree on the outcome. On failure *sc is freed. */
-tw_status tw_cli_load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc, tw_err *err);
-void tw_cli_scenario_free(tw_cli_scenario *sc);
 /* The thread count of a run: -t, else OMP_NUM_THREADS or all cores, capped. */
 int tw_cli_threads(const tw_cli_args *a);
 
@@ -69,41 +63,17 @@ int tw_cli_threads(const tw_cli_args *a);
  * between chunks and agree on it across ranks. */
 extern volatile sig_atomic_t tw_cli_stop_signal;
 
-/* How to run one batch (tw_cli_batch). */
-typedef struct {
-    const char *dir;   /* directory to write into (exists) */
-    int threads;
-    tw_par_mode mode;
-    int ranks;         /* ranks that work (others idle) */
-    bool resume, progress, trajectories;
-    int64_t checkpoint_every;
-    long until_outcome; /* -1: a fixed number of replicates */
-    double until_halfwidth;
-} tw_cli_batch_plan;
-
+/* The commands (each on every rank, all ranks returning alike). argc/argv: the command line
+ * that `run` records for --resume (argc 0 when it is itself a resume). */
+tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err);
+/* tradewar compare A B: paired replicates on common random numbers (cli_compare.c). */
+tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err);
+/* --selfcheck: the batch with 1 thread, N threads over replicates and over agents, and on
+ * every MPI rank; prints the result hashes; TW_ERUNTIME if they differ (cli_batch.c). */
+tw_status tw_cli_selfcheck(const tw_cli_args *a, tw_err *err);
 
 /* Seconds on a monotonic clock. */
 double tw_cli_now(void);
-/* Run (or finish, with resume) a batch of sc into pl->dir on every rank, drawing progress
- * and checkpointing as pl says and stopping after a signal (TW_ERUNTIME, with a checkpoint
- * when pl->checkpoint_every >= 0). On success *out owns the finished batch (rank 0 holds
- * its statistics), *mode the level of parallelism used, *seconds and *ran the time and
- * replicates of this invocation. */
-tw_status tw_cli_batch(const tw_cli_scenario *sc, const tw_cli_batch_plan *pl, tw_par_mode *mode,
-                       const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
-                       tw_err *err);
-/* FNV-1a 64 over dir's summary.csv, replicates.csv and events.csv. */
-tw_status tw_cli_result_hash(const char *dir, uint64_t *h, tw_err *err);
-/* The points of base's sweep into od's points/<k>/, then sweep_points.csv,
- * sweep_outcomes.csv and sensitivity.csv (rank 0 writes; all ranks return alike). */
-tw_status tw_cli_sweep(const tw_cli_args *a, const tw_cli_scenario *base, tw_outdir *od,
-                       int threads, tw_err *err);
-/* --selfcheck: the batch with 1 thread, N threads over replicates and over agents, and on
- * every MPI rank; prints the result hashes; TW_ERUNTIME if they differ. */
-tw_status tw_cli_selfcheck(const tw_cli_args *a, tw_err *err);
-
-/* tradewar compare A B: paired replicates on common random numbers. */
-tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err);
 
 /* Largest thread count accepted on this machine. */
 int tw_cli_max_threads(void);

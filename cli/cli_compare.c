@@ -19,7 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli_rundir.h"
+#include "cli_scenario.h"
 #include "tw_batch.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
@@ -138,18 +139,12 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
     B.spec.seed = A.spec.seed;
     B.spec.replicates = A.spec.replicates;
     st = tw__compatible(&A, &B, err);
-    char dir[4096];
-    if (a->outdir != NULL)
-        snprintf(dir, sizeof dir, "%s", a->outdir);
-    else
-        snprintf(dir, sizeof dir, "out/compare-%s-vs-%s", A.name, B.name);
-    tw_outdir *od = NULL;
-    if (st == TW_OK && rank0) {
-        if (a->outdir == NULL && mkdir("out", 0777) != 0 && errno != EEXIST)
-            st = tw_err_set(err, TW_EIO, "out: cannot create: %s", strerror(errno));
-        if (st == TW_OK) st = tw_outdir_check(dir, a->force, err);
-        if (st == TW_OK) st = tw_outdir_begin(dir, a->force, &od, err);
-    }
+    char name[sizeof A.name + sizeof B.name + 16];
+    snprintf(name, sizeof name, "compare-%s-vs-%s", A.name, B.name);
+    tw_cli_rundir *rd = NULL;
+    if (st == TW_OK) st = tw_cli_rundir_open(a, name, &rd, err);
+    char dir[4096] = ""; /* for the message after rd is gone */
+    if (rd != NULL) snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
     st = tw_mpi_agree(st, err);
     size_t n_rep = (size_t)A.spec.replicates, n_out = tw_run_output_days(&A.spec);
     size_t ns = A.model->n_series(A.params), no = A.model->n_outcomes(A.params), row = n_out * ns;
@@ -195,24 +190,19 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
             if (d % (size_t)A.spec.interval_days == 0 || d == (size_t)(A.spec.end - A.spec.start))
                 dates[k++] = A.spec.start + (tw_day)d;
         char pc[8192], po[8192];
-        snprintf(pc, sizeof pc, "%s", tw_outdir_path(od, "compare.csv"));
-        snprintf(po, sizeof po, "%s", tw_outdir_path(od, "compare_outcomes.csv"));
+        snprintf(pc, sizeof pc, "%s", tw_cli_rundir_path(rd, "compare.csv"));
+        snprintf(po, sizeof po, "%s", tw_cli_rundir_path(rd, "compare_outcomes.csv"));
         st = tw__cmp_write(pc, po, &A, dates, n_out, cells, outc, err);
-        if (st == TW_OK)
-            st = tw_outdir_commit(od, err);
-        else
-            tw_outdir_abort(od);
-        od = NULL;
-        if (st == TW_OK && !a->quiet) {
-            tw__cmp_print(stdout, &A, &B, outc);
-            printf("\nwritten: %s/{compare.csv,compare_outcomes.csv}\n", dir);
-        }
     }
-    tw_outdir_abort(od);
+    st = tw_cli_rundir_finish(rd, st, err);
+    if (st == TW_OK && rank0 && !a->quiet) {
+        tw__cmp_print(stdout, &A, &B, outc);
+        printf("\nwritten: %s/{compare.csv,compare_outcomes.csv}\n", dir);
+    }
     free(cells);
     free(outc);
     free(dates);
     tw_cli_scenario_free(&A);
     tw_cli_scenario_free(&B);
-    return tw_mpi_agree(st, err);
+    return st;
 }

@@ -1,0 +1,31 @@
+/* cli_provenance.h - what produced an output directory: provenance.yaml and the resolved
+ * scenario.yaml.
+ *
+ * Both are written through tw_afile (complete or absent) into the staging directory by
+ * rank 0. Not thread-safe.
+ */
+#ifndef TW_CLI_PROVENANCE_H
+#define TW_CLI_PROVENANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli_scenario.h"
+
+/* What a finished batch or sweep records beside its outputs. */
+typedef struct {
+    size_t replicates;    /* replicates in the outputs */
+    int threads;          /* of the run that finished the batch */
+    tw_par_mode mode;     /* the parallelism used */
+    uint64_t result_hash; /* FNV-1a 64 over the result files */
+} tw_cli_result;
+
+/* provenance.yaml at path: program, build, model, scenario (file, name, hash of the
+ * resolved tree), dates, seed, the result's counts and hash. scenario_file as given on
+ * the command line (a's scenario). */
+tw_status tw_cli_write_provenance(const char *path, const tw_cli_scenario *sc,
+                                  const tw_cli_args *a, const tw_cli_result *r, tw_err *err);
+/* scenario.yaml at path: the scenario as run, after extends and --set overrides. */
+tw_status tw_cli_write_scenario(const char *path, const tw_cfg *cfg, tw_err *err);
+
+#endif

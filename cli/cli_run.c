@@ -1,0 +1,171 @@
+/* cli_run.c - `tradewar run`: one batch, or one batch per point of a sweep, into an output
+ * directory, then provenance, commit, the terminal summary and --report.
+ *
+ * The phases: load and refuse (scenario, --until, memory), open the output directory
+ * (or reopen it with --resume), record the command and the resolved scenario, run (timed),
+ * hash the results, write provenance.yaml, commit, report. A batch stopped by a signal
+ * keeps its staging directory for --resume; any other failure leaves nothing.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli_batch.h"
+#include "cli_provenance.h"
+#include "cli_rundir.h"
+#include "cli_scenario.h"
+#include "tw_mpi.h"
+
+/* --until OUTCOME:HALFWIDTH against the model's outcome names. */
+static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc, long *k,
+                                 double *hw, tw_err *err) {
+    *k = -1;
+    *hw = 0.0;
+    if (a->until == NULL) return TW_OK;
+    const char *colon = strrchr(a->until, ':');
+    size_t len = (size_t)(colon - a->until);
+    size_t n = sc->model->n_outcomes(sc->params);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = sc->model->outcome_name(sc->params, i);
+        if (strlen(name) == len && strncmp(name, a->until, len) == 0) *k = (long)i;
+    }
+    if (*k < 0)
+        return tw_err_set(err, TW_EUSAGE, "--until: unknown outcome '%.*s' (see replicates.csv's "
+                                          "columns)", (int)len, a->until);
+    char *end;
+    errno = 0;
+    *hw = strtod(colon + 1, &end);
+    if (colon[1] == '\0' || *end != '\0' || errno != 0 || !(*hw > 0.0) || isinf(*hw))
+        return tw_err_set(err, TW_EUSAGE, "--until: expected a half-width above 0 after ':' (got '%s')",
+                          colon + 1);
+    return TW_OK;
+}
+
+/* --report: hand the finished directory to analysis/report.py. The outputs are complete
+ * and stay whatever the report does; a failing report is a runtime failure (exit 1). */
+static tw_status tw__report(const char *dir, tw_err *err) {
+    const char *py = getenv("TW_PYTHON");
+    if (py == NULL || py[0] == '\0') py = "/usr/bin/python3";
+    pid_t pid = fork();
+    if (pid < 0) return tw_err_set(err, TW_ERUNTIME, "--report: cannot start %s: %s", py, strerror(errno));
+    if (pid == 0) {
+        execl(py, py, TW_SOURCE_DIR "/analysis/report.py", dir, (char *)NULL);
+        fprintf(stderr, "tradewar: --report: cannot run %s: %s\n", py, strerror(errno));
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return tw_err_set(err, TW_ERUNTIME,
+                          "--report: analysis/report.py failed for %s (the run's outputs are complete)",
+                          dir);
+    return TW_OK;
+}
+
+/* Everything refused before any file: the scenario, --until, a sweep's limits, memory. */
+static tw_status tw__prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *until_k,
+                             double *until_hw, int *threads, tw_err *err) {
+    tw_status st = tw_cli_load(a, a->scenario, sc, err);
+    if (st != TW_OK) return st;
+    *threads = tw_cli_threads(a);
+    if ((st = tw__parse_until(a, sc, until_k, until_hw, err)) == TW_OK &&
+        sc->sweep != NULL && (a->until != NULL || a->resume != NULL))
+        st = tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section takes neither --until "
+                                        "nor --resume");
+    if (st == TW_OK)
+        st = tw_run_check_memory(sc->model, sc->params, &sc->spec, *threads, a->par, err);
+    if (st != TW_OK) tw_cli_scenario_free(sc);
+    return st;
+}
+
+/* Rank 0: the result's hash and provenance.yaml, just before the commit. */
+static tw_status tw__provenance(tw_cli_rundir *rd, const tw_cli_scenario *sc,
+                                const tw_cli_args *a, tw_cli_result *r, tw_err *err) {
+    tw_status st;
+    if (sc->sweep != NULL) {
+        r->result_hash = TW_FNV_OFFSET;
+        st = tw_hash_file(tw_cli_rundir_path(rd, "sweep_outcomes.csv"), &r->result_hash, err);
+    } else {
+        st = tw_cli_result_hash(tw_cli_rundir_staging(rd), &r->result_hash, err);
+    }
+    if (st != TW_OK) return st;
+    return tw_cli_write_provenance(tw_cli_rundir_path(rd, "provenance.yaml"), sc, a, r, err);
+}
+
+tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+    bool rank0 = tw_mpi_rank() == 0;
+    tw_cli_scenario sc;
+    long until_k;
+    double until_hw;
+    int threads;
+    tw_status st = tw__prepare(a, &sc, &until_k, &until_hw, &threads, err);
+    if (st != TW_OK) return st;
+    tw_cli_rundir *rd = NULL;
+    st = tw_cli_rundir_open(a, sc.name, &rd, err);
+    if (st == TW_OK && a->resume == NULL) st = tw_cli_rundir_record(rd, argc, argv, sc.cfg, err);
+    if (st != TW_OK) {
+        tw_cli_rundir_close(rd, a->resume != NULL);
+        tw_cli_scenario_free(&sc);
+        return st;
+    }
+    char dir[4096]; /* for the messages after rd is gone */
+    snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
+    if (!a->quiet && rank0) {
+        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
+        fprintf(stderr,
+                "tradewar: %s, %s to %s, %lld replicates, seed %lu, %d threads x %d ranks%s\n",
+                sc.name, tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
+                (long long)sc.spec.replicates, (unsigned long)sc.spec.seed, threads,
+                tw_mpi_size(), a->resume ? " (resumed)" : "");
+    }
+    double t0 = tw_cli_now(), secs = 0.0;
+    tw_cli_result res = {(size_t)sc.spec.replicates, threads, a->par, 0};
+    tw_batch *b = NULL;
+    size_t ran = 0;
+    if (sc.sweep != NULL) {
+        st = tw_cli_sweep(a, &sc, rd, threads, err);
+    } else {
+        tw_cli_batch_plan pl = {tw_cli_rundir_staging(rd), threads, a->par, tw_mpi_size(),
+                                a->resume != NULL, !a->quiet && isatty(STDERR_FILENO),
+                                a->trajectories, a->has_checkpoint ? a->checkpoint_every : 10,
+                                until_k, until_hw};
+        st = tw_cli_batch(&sc, &pl, &res.mode, a, &secs, &ran, &b, err);
+        if (st != TW_OK && tw_cli_stop_signal != 0) {
+            /* A stopped batch keeps DIR.partial for --resume. */
+            tw_cli_rundir_close(rd, true);
+            tw_cli_scenario_free(&sc);
+            return st;
+        }
+        if (st == TW_OK) res.replicates = tw_batch_total(b);
+    }
+    double t1 = tw_cli_now();
+    if (st == TW_OK && rank0) st = tw__provenance(rd, &sc, a, &res, err);
+    st = tw_cli_rundir_finish(rd, st, err);
+    double t2 = tw_cli_now();
+    if (st == TW_OK && !a->quiet && rank0 && sc.sweep != NULL) {
+        printf("sweep: %zu points x %lld replicates in %.2f s\nwritten: %s/{sweep_points.csv,"
+               "sweep_outcomes.csv,sensitivity.csv,points/<k>/}\n",
+               sc.sweep->n_points, (long long)sc.spec.replicates, t2 - t0, dir);
+    } else if (st == TW_OK && !a->quiet && rank0) {
+        tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params);
+        printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
+               "%.1f replicates/s), "
+               "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
+               "outcomes.csv,events.csv,scenario.yaml,provenance.yaml%s}\n",
+               secs, ran, res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
+               tw_mpi_size(), secs > 0 ? (double)ran / secs : 0.0, t2 - t1,
+               (unsigned long long)res.result_hash, dir,
+               a->trajectories ? ",trajectories.csv" : "");
+    }
+    tw_batch_free(b);
+    tw_cli_scenario_free(&sc);
+    if (st == TW_OK && a->report && rank0) {
+        fflush(stdout);
+        st = tw__report(dir, err);
+    }
+    return tw_mpi_agree(st, err);
+}
