@@ -14,6 +14,7 @@
 
 #include "tw_error.h"
 #include "tw_model.h"
+#include "tw_hash.h" /* the result hash: tw_fnv1a, tw_hash_file */
 #include "tw_runner.h"
 
 typedef struct tw_afile tw_afile;
