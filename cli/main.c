@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_score.h"
 #include "tw_build_info.h"
 #include "tw_config.h"
 #include "tw_file.h"
@@ -457,7 +458,11 @@ int main(int argc, char **argv) {
         sigaction(SIGTERM, &sa, NULL);
         switch (a->cmd) {
         case TW_CMD_HELP:
-            if (tw_mpi_rank() == 0) tw_cli_print_help(stdout);
+            if (tw_mpi_rank() == 0) {
+                tw_cli_print_help(stdout);
+                fputc('\n', stdout);
+                tw_cli_score_help(stdout);
+            }
             break;
         case TW_CMD_VERSION:
             if (tw_mpi_rank() == 0) tw_cli_print_version(stdout);
@@ -472,6 +477,7 @@ int main(int argc, char **argv) {
             break;
         case TW_CMD_VALIDATE: st = tw__validate(a, &err); break;
         case TW_CMD_COMPARE: st = tw_cli_compare(a, &err); break;
+        case TW_CMD_SCORE: st = tw_cli_score(argc, argv, &err); break;
         case TW_CMD_NONE: break;
         }
     }
