@@ -294,8 +294,11 @@ static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[6], const 
         if (matched == 0)
             return tw_err_at(err, TW_EDATA, TW__AT(1), "unknown indicator '%s' (see summary.csv)",
                              f[1]);
+        char prefix[1024] = "";
+        for (int k = 1; k <= matched; k++)
+            snprintf(prefix + strlen(prefix), sizeof prefix - strlen(prefix), "%s%s", k > 1 ? "." : "", f[k]);
         return tw_err_at(err, TW_EDATA, TW__AT(1 + matched),
-                         "the run has no %s series with %s '%s' (see summary.csv)", f[1],
+                         "the run has no %s series with %s '%s' (see summary.csv)", prefix,
                          tw__obs_cols[1 + matched], f[1 + matched]);
     }
     tw__agg agg = tw__agg_of(f[1]);
