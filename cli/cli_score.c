@@ -32,6 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gsl/gsl_sort.h>
+
 #include "cli.h"
 #include "cli_score.h"
 #include "tw_calendar.h"
@@ -40,6 +42,7 @@
 #include "tw_output.h"
 #include "tw_rng.h"
 #include "tw_score.h"
+#include "tw_stats.h"
 
 typedef enum { TW__FLOW, TW__LEVEL, TW__CODE } tw__agg;
 
@@ -288,6 +291,11 @@ static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[6], const 
                          "lie wholly inside it", tw_date_format(o->d0, p0), tw_date_format(o->d1, p1),
                          tw_date_format(first, r0), tw_date_format(last, r1));
     }
+    tw__agg agg = tw__agg_of(f[1]);
+    if (agg == TW__CODE)
+        return tw_err_at(err, TW_EDATA, TW__AT(1),
+                         "'%s' is a categorical code: its average over a period is no quantity, "
+                         "and score refuses it", f[1]);
     int matched;
     long s = tw__find(sh, f + 1, &matched);
     if (s < 0) {
@@ -301,11 +309,6 @@ static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[6], const 
                          "the run has no %s series with %s '%s' (see summary.csv)", prefix,
                          tw__obs_cols[1 + matched], f[1 + matched]);
     }
-    tw__agg agg = tw__agg_of(f[1]);
-    if (agg == TW__CODE)
-        return tw_err_at(err, TW_EDATA, TW__AT(1),
-                         "'%s' is a categorical code: its average over a period is no quantity, "
-                         "and score refuses it", f[1]);
     char *end;
     errno = 0;
     o->y = strtod(f[5], &end);
@@ -547,9 +550,9 @@ static void tw__score_point(const double *acc, size_t m, size_t n_obs, size_t o,
         for (int q = 0; q < TW__NQ; q++) pt->q[q] = NAN;
         return;
     }
-    tw_score_sort(x, k);
+    gsl_sort(x, 1, k);
     pt->mean = sum / (double)k;
-    for (int q = 0; q < TW__NQ; q++) pt->q[q] = tw_score_quantile(x, k, tw__qp[q]);
+    for (int q = 0; q < TW__NQ; q++) pt->q[q] = tw_quantile_sorted(x, k, tw__qp[q]);
     pt->crps = tw_score_crps(x, k, y);
     uint32_t w[4];
     tw_rng_words(tw_rng_key_make(0, 0), 0, (uint64_t)o, TW__PIT_PURPOSE, 0, w);

@@ -1,4 +1,4 @@
-/* tw_score.c - ensemble quantiles, CRPS and PIT (see tw_score.h).
+/* tw_score.c - the CRPS and PIT of an ensemble (see tw_score.h).
  *
  * The CRPS of an m-member ensemble is a double sum over pairs; sorted, the pairs collapse
  * to one weighted sum of the order statistics, so scoring a long series against a large
@@ -8,22 +8,6 @@
 #include "tw_score.h"
 
 #include <math.h>
-#include <stdlib.h>
-
-static int tw__cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-void tw_score_sort(double *x, size_t m) { qsort(x, m, sizeof *x, tw__cmp_double); }
-
-double tw_score_quantile(const double *sorted, size_t m, double p) {
-    double pos = p * (double)(m - 1);
-    size_t lo = (size_t)floor(pos);
-    if (lo >= m - 1) return sorted[m - 1];
-    double f = pos - (double)lo;
-    return sorted[lo] + f * (sorted[lo + 1] - sorted[lo]);
-}
 
 /* Neumaier's compensated sum: s + c is the running total. */
 typedef struct {

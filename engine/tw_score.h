@@ -1,22 +1,15 @@
 /* tw_score.h - scores of an ensemble forecast against one observed value.
  *
  * An ensemble is the m values a batch gives for one quantity, one per replicate, sorted
- * ascending by the caller (tw_score_sort) and free of NaN. These are the building blocks of
- * `tradewar score`: quantiles (numpy's default, linear between order statistics), the
+ * ascending by the caller (gsl_sort) and free of NaN; its quantiles are tw_stats.h's
+ * tw_quantile_sorted. With them these are the building blocks of `tradewar score`: the
  * continuous ranked probability score of the ensemble's empirical distribution and the
- * probability integral transform. All functions are pure and thread-safe; none allocates.
+ * probability integral transform. Both are pure and thread-safe and allocate nothing.
  */
 #ifndef TW_SCORE_H
 #define TW_SCORE_H
 
 #include <stddef.h>
-
-/* Sort x[0..m) ascending (NaN not allowed). */
-void tw_score_sort(double *x, size_t m);
-
-/* The p-quantile (0 <= p <= 1) of a sorted ensemble, linear between order statistics:
- * position p (m - 1), as numpy.quantile's default and summary.csv. m >= 1. */
-double tw_score_quantile(const double *sorted, size_t m, double p);
 
 /* CRPS of the ensemble's empirical distribution at y, exactly
  *     mean_i |x_i - y| - 1/2 mean_ij |x_i - x_j|,
