@@ -564,7 +564,8 @@ static void tw__score_point(const double *acc, size_t m, size_t n_obs, size_t o,
 static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *scale, size_t n_obs,
                           long series, tw__sum *s) {
     memset(s, 0, sizeof *s);
-    double sy = 0, sm = 0, sae = 0, se = 0, sc = 0, sape = 0, scp = 0, syy = 0, smm = 0, sym = 0;
+    double sy = 0, sm = 0, sae = 0, se = 0, sc = 0, sape = 0, scp = 0;
+    double ylo = INFINITY, yhi = -INFINITY, mlo = INFINITY, mhi = -INFINITY;
     size_t in50 = 0, in90 = 0;
     for (size_t o = 0; o < n_obs; o++) {
         if (pt[o].m == 0 || (series >= 0 && obs[o].series != (size_t)series)) continue;
@@ -572,9 +573,10 @@ static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *sc
         s->n++;
         sy += y;
         sm += med;
-        syy += y * y;
-        smm += med * med;
-        sym += y * med;
+        ylo = fmin(ylo, y);
+        yhi = fmax(yhi, y);
+        mlo = fmin(mlo, med);
+        mhi = fmax(mhi, med);
         sae += fabs(e);
         se += e;
         sc += pt[o].crps;
@@ -594,9 +596,18 @@ static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *sc
     s->crps_pct = 100.0 * scp / n;
     s->cover50 = (double)in50 / n;
     s->cover90 = (double)in90 / n;
-    double vy = syy / n - (sy / n) * (sy / n), vm = smm / n - (sm / n) * (sm / n);
-    double cov = sym / n - (sy / n) * (sm / n);
-    s->corr = s->n >= TW__CORR_MIN_N && vy > 0.0 && vm > 0.0 ? cov / sqrt(vy * vm) : NAN;
+    /* Pearson's correlation of the median with the observations, about their means (a
+     * second pass); undefined when either is constant. */
+    double vy = 0, vm = 0, cov = 0;
+    for (size_t o = 0; o < n_obs; o++) {
+        if (pt[o].m == 0 || (series >= 0 && obs[o].series != (size_t)series)) continue;
+        double dy = obs[o].y - sy / n, dm = pt[o].q[2] - sm / n;
+        vy += dy * dy;
+        vm += dm * dm;
+        cov += dy * dm;
+    }
+    bool varies = ylo < yhi && mlo < mhi;
+    s->corr = s->n >= TW__CORR_MIN_N && varies ? cov / sqrt(vy * vm) : NAN;
 }
 
 /* ---- output ---- */
