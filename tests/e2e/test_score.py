@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""End-to-end: `tradewar score` on a real run of the 2025 history and the observed file
-the project ships (analysis/examples/observed-2024-average.csv).
+"""End-to-end: `tradewar score` on a real run of the 2025 history (January to June, to
+keep it short) and the first half of the observed file the project ships
+(analysis/examples/observed-2024-average.csv).
 
 - Monthly aggregation against pandas on the run's own trajectories.csv: imports (a flow)
   summed over each month's days, tariff rates (a level) averaged; the quantiles, mean and
@@ -25,7 +26,7 @@ TW_BIN = os.environ.get("TW_BIN", "")
 TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 HISTORY = os.path.join(TW_SOURCE_DIR, "scenarios", "history-2025.yaml")
 OBSERVED = os.path.join(TW_SOURCE_DIR, "analysis", "examples", "observed-2024-average.csv")
-TINY = ["-n", "8", "--set", "firms.per_cell=200", "-t", "2", "-q"]
+TINY = ["-n", "8", "--set", "firms.per_cell=200", "--set", "end=2025-06-30", "-t", "2", "-q"]
 FLOWS = {"imports"}
 
 
@@ -43,26 +44,32 @@ class Score(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="tw_score_")
         cls.with_traj = os.path.join(cls.tmp, "with")
+        p = run(["run", HISTORY, "-o", cls.with_traj, "--trajectories"] + TINY)
+        assert p.returncode == 0, p.stderr
+        # The same run without its trajectories, as a run without --trajectories leaves it.
         cls.without = os.path.join(cls.tmp, "without")
-        for out, extra in ((cls.with_traj, ["--trajectories"]), (cls.without, [])):
-            p = run(["run", HISTORY, "-o", out] + TINY + extra)
-            assert p.returncode == 0, p.stderr
+        shutil.copytree(cls.with_traj, cls.without)
+        os.remove(os.path.join(cls.without, "trajectories.csv"))
+        cls.observed = os.path.join(cls.tmp, "observed.csv")
+        with open(OBSERVED) as f, open(cls.observed, "w") as out:
+            out.writelines(line for line in f if not line.startswith("2025-") or
+                           line[:7] <= "2025-06")
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def score(self, outdir, scoredir, *extra, env=None):
-        p = run(["score", outdir, OBSERVED, "-o", scoredir] + list(extra), env=env)
+        p = run(["score", outdir, self.observed, "-o", scoredir] + list(extra), env=env)
         self.assertEqual(p.returncode, 0, p.stderr)
         return p
 
     def test_months_aggregate_like_pandas(self):
         scoredir = os.path.join(self.tmp, "score")
         p = self.score(self.with_traj, scoredir)
-        self.assertIn("48 observations of 4 series, 8 replicates", p.stdout)
+        self.assertIn("24 observations of 4 series, 8 replicates", p.stdout)
         pts = pd.read_csv(os.path.join(scoredir, "score_points.csv"), float_precision="round_trip")
-        obs = pd.read_csv(OBSERVED)
+        obs = pd.read_csv(self.observed)
         self.assertEqual(len(pts), len(obs))
         names = [".".join(r) for r in pts[["indicator", "region", "partner", "sector"]].values]
         traj = pd.read_csv(os.path.join(self.with_traj, "trajectories.csv"),
@@ -84,13 +91,13 @@ class Score(unittest.TestCase):
         sc = pd.read_csv(os.path.join(scoredir, "score.csv"))
         self.assertEqual(list(sc["indicator"]), ["imports", "imports", "tariff_rate",
                                                  "tariff_rate", "overall"])
-        self.assertEqual(sc["n"].tolist(), [12, 12, 12, 12, 48])
+        self.assertEqual(sc["n"].tolist(), [6, 6, 6, 6, 24])
 
     def test_rerun_scores_the_same_ensemble(self):
         ref = os.path.join(self.tmp, "ref")
         self.score(self.with_traj, ref, "-q")
         missing = os.path.join(self.tmp, "missing")
-        p = run(["score", self.without, OBSERVED, "-o", missing])
+        p = run(["score", self.without, self.observed, "-o", missing])
         self.assertEqual(p.returncode, 2)
         self.assertIn("--trajectories", p.stderr)
         self.assertIn("--rerun", p.stderr)
