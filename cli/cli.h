@@ -28,6 +28,7 @@ typedef enum {
     TW_CMD_RUN,
     TW_CMD_VALIDATE,
     TW_CMD_COMPARE,
+    TW_CMD_SCORE, /* parsed by tw_cli_score (cli_score.c) */
     TW_CMD_HELP,
     TW_CMD_VERSION
 } tw_command;

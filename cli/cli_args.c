@@ -81,9 +81,12 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         a->cmd = TW_CMD_VALIDATE;
     else if (strcmp(cmd, "compare") == 0)
         a->cmd = TW_CMD_COMPARE;
-    else
-        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run, validate or "
-                                          "compare; try 'tradewar --help')", cmd);
+    else if (strcmp(cmd, "score") == 0) {
+        a->cmd = TW_CMD_SCORE; /* its own options: tw_cli_score */
+        return TW_OK;
+    } else
+        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run, validate, "
+                                          "compare or score; try 'tradewar --help')", cmd);
     tw_status st;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
@@ -210,6 +213,8 @@ void tw_cli_print_help(FILE *fp) {
             "                                         differences B - A with 95%% intervals, paired\n"
             "                                         and unpaired; writes DIR/compare.csv and\n"
             "                                         DIR/compare_outcomes.csv\n"
+            "  tradewar score OUTDIR OBSERVED.csv [options]\n"
+            "                                         hold a run against observed data (below)\n"
             "  tradewar --help | --version\n"
             "\n"
             "Options of run:\n"

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "cli_resume.h"
 #include "cli_scenario.h"
+#include "cli_score.h"
 #include "tw_calendar.h"
 #include "tw_mpi.h"
 
@@ -48,7 +49,11 @@ static tw_status tw__validate(const tw_cli_args *a, tw_err *err) {
 static tw_status tw__dispatch(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     switch (a->cmd) {
     case TW_CMD_HELP:
-        if (tw_mpi_rank() == 0) tw_cli_print_help(stdout);
+        if (tw_mpi_rank() == 0) {
+            tw_cli_print_help(stdout);
+            fputc('\n', stdout);
+            tw_cli_score_help(stdout);
+        }
         return TW_OK;
     case TW_CMD_VERSION:
         if (tw_mpi_rank() == 0) tw_cli_print_version(stdout);
@@ -58,6 +63,7 @@ static tw_status tw__dispatch(const tw_cli_args *a, int argc, char **argv, tw_er
         return a->resume != NULL ? tw_cli_run(a, 0, NULL, err) : tw_cli_run(a, argc, argv, err);
     case TW_CMD_VALIDATE: return tw__validate(a, err);
     case TW_CMD_COMPARE: return tw_cli_compare(a, err);
+    case TW_CMD_SCORE: return tw_cli_score(argc, argv, err);
     case TW_CMD_NONE: break;
     }
     return TW_OK;

@@ -36,6 +36,12 @@ size_t tw_csv_cols(const tw_csv *t) { return t->ncols; }
 const char *tw_csv_path(const tw_csv *t) { return t->path; }
 int tw_csv_line(const tw_csv *t, size_t row) { return t->lines[row + 1]; }
 
+/* Fields are slices of the file's bytes split in place, each starting where it stood. */
+int tw_csv_colno(const tw_csv *t, size_t row, size_t col) {
+    char *const *f = t->fields + (row + 1) * t->ncols;
+    return (int)(f[col] - f[0]) + 1;
+}
+
 const char *tw_csv_field(const tw_csv *t, size_t row, size_t col) {
     return t->fields[(row + 1) * t->ncols + col];
 }

@@ -25,6 +25,9 @@ int tw_csv_col(const tw_csv *t, const char *name);
 const char *tw_csv_field(const tw_csv *t, size_t row, size_t col);
 /* 1-based line number of a data row in the file. */
 int tw_csv_line(const tw_csv *t, size_t row);
+/* 1-based character column where a data row's field starts (its opening quote, if quoted),
+ * counted from the start of the row: for error messages in file:line:col form. */
+int tw_csv_colno(const tw_csv *t, size_t row, size_t col);
 const char *tw_csv_path(const tw_csv *t);
 
 #endif

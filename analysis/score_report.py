@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Charts of `tradewar score`: per scored series, the observed points over the run's fan
+and the PIT histogram.
+
+    /usr/bin/python3 analysis/score_report.py SCOREDIR [--out REPORTDIR] [-q]
+
+SCOREDIR holds score.csv and score_points.csv as `tradewar score` writes them (`tradewar
+score --report` runs this script). One PNG per series goes to SCOREDIR/report/ unless --out
+names another folder, named after the series (`imports.US.CN.all.png`). The folder is
+built beside its destination and renamed into place when complete; an earlier one that
+holds only such charts is replaced.
+
+Exit status: 0 success; 2 unusable input (one line on stderr); 1 failure while writing.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import DPI, FILL_50, FILL_90, INK, MARKER_INK  # noqa: E402  (one palette)
+
+PROG = "score_report.py"
+POINT_COLUMNS = ["start", "end", "indicator", "region", "partner", "sector", "aggregation",
+                 "observed", "p05", "p25", "p50", "p75", "p95", "pit"]
+PIT_BINS = 10
+OBSERVED_INK = "#c0392b"
+
+
+class InputError(Exception):
+    pass
+
+
+def load(scoredir):
+    import pandas as pd
+    paths = [os.path.join(scoredir, n) for n in ("score.csv", "score_points.csv")]
+    for p in paths:
+        if not os.path.isfile(p):
+            raise InputError(f"{p}: missing (run tradewar score first)")
+    pts = pd.read_csv(paths[1], keep_default_na=False, na_values=["nan"])
+    missing = [c for c in POINT_COLUMNS if c not in pts.columns]
+    if missing:
+        raise InputError(f"{paths[1]}: missing columns {', '.join(missing)}")
+    for c in ("start", "end"):
+        pts[c] = pd.to_datetime(pts[c], format="%Y-%m-%d")
+    return pd.read_csv(paths[0], keep_default_na=False, na_values=["nan"]), pts
+
+
+def series_chart(path, name, g, row):
+    """The fan at each observed period's middle day with the observations, and the PIT."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    g = g.sort_values("start")
+    mid = g["start"] + (g["end"] - g["start"]) / 2
+    fig, (ax, axp) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw=dict(width_ratios=[3, 1]))
+    ax.fill_between(mid, g["p05"], g["p95"], color=FILL_90, label="run: 90% band", lw=0)
+    ax.fill_between(mid, g["p25"], g["p75"], color=FILL_50, label="run: 50% band", lw=0)
+    ax.plot(mid, g["p50"], color=INK, lw=1.6, label="run: median")
+    ax.plot(mid, g["observed"], ls="none", marker="o", ms=5, color=OBSERVED_INK,
+            markeredgecolor="black", markeredgewidth=0.5, label="observed")
+    agg = "sum over the period" if (g["aggregation"] == "sum").all() else "mean over the period"
+    ax.set_title(f"{name} ({agg})", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    for t in ax.get_xticklabels():
+        t.set_rotation(30)
+        t.set_ha("right")
+    pits = g["pit"].dropna().to_numpy()
+    counts, _ = np.histogram(pits, bins=PIT_BINS, range=(0.0, 1.0))
+    axp.bar((np.arange(PIT_BINS) + 0.5) / PIT_BINS, counts, width=1.0 / PIT_BINS, color=FILL_50,
+            edgecolor=INK, lw=0.6)
+    axp.axhline(len(pits) / PIT_BINS, color=MARKER_INK, ls="--", lw=1, label="uniform")
+    axp.set_xlim(0, 1)
+    axp.set_xlabel("PIT")
+    axp.set_title("PIT histogram", fontsize=10)
+    axp.legend(fontsize=8)
+    fmt = lambda v: "nan" if v != v else f"{v:.3g}"  # noqa: E731
+    fig.text(0.01, 0.01, f"n {int(row['n'])}   MAE {fmt(row['mae'])}   bias {fmt(row['bias'])}   "
+             f"MAE% {fmt(row['mae_pct'])}   CRPS {fmt(row['crps'])}   "
+             f"90% band holds {fmt(row['cover90'])}   50% band holds {fmt(row['cover50'])}",
+             fontsize=8, color=MARKER_INK)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+
+
+def write(scoredir, out):
+    scores, pts = load(scoredir)
+    if os.path.isdir(out) and any(not n.endswith(".png") for n in os.listdir(out)):
+        raise InputError(f"{out}: holds files other than charts; not replacing it")
+    parent = os.path.dirname(os.path.abspath(out))
+    tmp = tempfile.mkdtemp(prefix=".score-report-", dir=parent)
+    try:
+        keys = ["indicator", "region", "partner", "sector"]
+        for key, g in pts.groupby(keys, sort=False):
+            name = ".".join(key)
+            row = scores[(scores[keys] == list(key)).all(axis=1)].iloc[0]
+            series_chart(os.path.join(tmp, name + ".png"), name, g, row)
+        if os.path.isdir(out):
+            shutil.rmtree(out)
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return pts.groupby(keys).ngroups
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    ap.add_argument("scoredir")
+    ap.add_argument("--out", help="where the charts go (default SCOREDIR/report)")
+    ap.add_argument("-q", "--quiet", action="store_true")
+    a = ap.parse_args(argv)
+    out = a.out or os.path.join(a.scoredir, "report")
+    try:
+        n = write(a.scoredir, out)
+    except InputError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 1
+    if not a.quiet:
+        print(f"written: {out}/ ({n} charts)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+/* tw_score.c - the CRPS and PIT of an ensemble (see tw_score.h).
+ *
+ * The CRPS of an m-member ensemble is a double sum over pairs; sorted, the pairs collapse
+ * to one weighted sum of the order statistics, so scoring a long series against a large
+ * batch costs a sort per observation rather than m^2 differences. Sums are compensated
+ * (Neumaier) because the weights 2i - m - 1 change sign and the terms cancel.
+ */
+#include "tw_score.h"
+
+#include <math.h>
+
+/* Neumaier's compensated sum: s + c is the running total. */
+typedef struct {
+    double s, c;
+} tw__ksum;
+
+static void tw__ksum_add(tw__ksum *k, double v) {
+    double t = k->s + v;
+    if (fabs(k->s) >= fabs(v))
+        k->c += (k->s - t) + v;
+    else
+        k->c += (v - t) + k->s;
+    k->s = t;
+}
+
+double tw_score_crps(const double *sorted, size_t m, double y) {
+    tw__ksum a = {0.0, 0.0}, b = {0.0, 0.0};
+    double md = (double)m;
+    for (size_t i = 0; i < m; i++) {
+        tw__ksum_add(&a, fabs(sorted[i] - y));
+        tw__ksum_add(&b, (2.0 * (double)(i + 1) - md - 1.0) * sorted[i]);
+    }
+    return (a.s + a.c) / md - (b.s + b.c) / (md * md);
+}
+
+/* The first index in sorted[0..m) whose value is not below y (strict: above y). */
+static size_t tw__bound(const double *sorted, size_t m, double y, int strict) {
+    size_t lo = 0, hi = m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strict ? sorted[mid] <= y : sorted[mid] < y)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+double tw_score_pit(const double *sorted, size_t m, double y, double v) {
+    size_t lt = tw__bound(sorted, m, y, 0), le = tw__bound(sorted, m, y, 1);
+    return ((double)lt + v * (double)(le - lt + 1)) / ((double)m + 1.0);
+}

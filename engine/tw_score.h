@@ -1,0 +1,25 @@
+/* tw_score.h - scores of an ensemble forecast against one observed value.
+ *
+ * An ensemble is the m values a batch gives for one quantity, one per replicate, sorted
+ * ascending by the caller (gsl_sort) and free of NaN; its quantiles are tw_stats.h's
+ * tw_quantile_sorted. With them these are the building blocks of `tradewar score`: the
+ * continuous ranked probability score of the ensemble's empirical distribution and the
+ * probability integral transform. Both are pure and thread-safe and allocate nothing.
+ */
+#ifndef TW_SCORE_H
+#define TW_SCORE_H
+
+#include <stddef.h>
+
+/* CRPS of the ensemble's empirical distribution at y, exactly
+ *     mean_i |x_i - y| - 1/2 mean_ij |x_i - x_j|,
+ * in O(m) on a sorted ensemble (the double sum is sum_i (2i - m - 1) x_(i) / m^2 for the
+ * order statistics x_(1..m)), with compensated sums. m >= 1. */
+double tw_score_crps(const double *sorted, size_t m, double y);
+
+/* Randomised PIT of y: (#{x_i < y} + v (#{x_i == y} + 1)) / (m + 1) for v in (0, 1). When
+ * y and the m members are exchangeable (y drawn from the run's own distribution) it is
+ * uniform on (0, 1), ties included. m >= 1. */
+double tw_score_pit(const double *sorted, size_t m, double y, double v);
+
+#endif

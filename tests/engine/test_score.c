@@ -1,0 +1,31 @@
+/* Ensemble CRPS and PIT (tw_score): known answers worked by hand. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include "tw_score.h"
+
+Test(score, crps_known_answers) {
+    /* {1,2,3} at 2: mean|x-y| = 2/3, mean|x-x'| = 8/9, CRPS = 2/3 - 4/9 = 2/9. */
+    double x[3] = {1, 2, 3};
+    cr_assert(epsilon_eq(dbl, tw_score_crps(x, 3, 2.0), 2.0 / 9.0, 1e-15));
+    /* Far above the ensemble: mean|x-y| - 4/9 = 10 - 4/9 at y = 12. */
+    cr_assert(epsilon_eq(dbl, tw_score_crps(x, 3, 12.0), 10.0 - 4.0 / 9.0, 1e-14));
+    /* One member: the absolute error. */
+    double one[1] = {5.5};
+    cr_assert_eq(tw_score_crps(one, 1, 2.0), 3.5);
+    /* All members equal the observation: a perfect score. */
+    double same[4] = {7, 7, 7, 7};
+    cr_assert_eq(tw_score_crps(same, 4, 7.0), 0.0);
+}
+
+Test(score, pit_counts_ties_and_ends) {
+    double x[4] = {1, 2, 2, 3};
+    /* One below, two ties: (1 + v * 3) / 5. */
+    cr_assert(epsilon_eq(dbl, tw_score_pit(x, 4, 2.0, 0.5), 0.5, 1e-15));
+    cr_assert(epsilon_eq(dbl, tw_score_pit(x, 4, 2.0, 0.0), 0.2, 1e-15));
+    /* Below all members: v / 5; above all: (4 + v) / 5. */
+    cr_assert(epsilon_eq(dbl, tw_score_pit(x, 4, 0.0, 0.25), 0.05, 1e-15));
+    cr_assert(epsilon_eq(dbl, tw_score_pit(x, 4, 9.0, 0.25), 0.85, 1e-15));
+    /* Between 2 and 3, no tie: (3 + v) / 5. */
+    cr_assert(epsilon_eq(dbl, tw_score_pit(x, 4, 2.5, 0.5), 0.7, 1e-15));
+}
