@@ -35,10 +35,13 @@ tw__agg tw__agg_of(const char *indicator) {
     const tw_measure_info *list;
     size_t n = tw_trade_indicator_list(&list);
     for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i].name, indicator) == 0)
-            return list[i].aggregation == TW_AGG_SUM        ? TW__FLOW
-                   : list[i].aggregation == TW_AGG_CATEGORY ? TW__CODE
-                                                            : TW__LEVEL;
+        if (strcmp(list[i].name, indicator) == 0) {
+            if (list[i].aggregation == TW_AGG_SUM) return TW__FLOW;
+            /* A 0/1 state averages to a share (of days under truce, say): a level. */
+            if (list[i].aggregation == TW_AGG_CATEGORY && strcmp(list[i].unit, "0/1") != 0)
+                return TW__CODE;
+            return TW__LEVEL;
+        }
     return TW__LEVEL;
 }
 

@@ -19,7 +19,7 @@ typedef enum { TW__FLOW, TW__LEVEL, TW__CODE } tw__agg;
 /* How an indicator of summary.csv aggregates over an observed period, from the model's
  * data dictionary (tw_trade_indicator_list): flows (per-day quantities) are summed, codes
  * (categorical states: an average of "1 licensing" and "3 halt" means nothing) are
- * refused, levels are averaged; an indicator the dictionary does not list is a level. */
+ * refused, levels and 0/1 states (whose average is a share) are averaged; an indicator the dictionary does not list is a level. */
 tw__agg tw__agg_of(const char *indicator);
 
 #define TW__PIT_BINS 10
