@@ -15,12 +15,10 @@ Run by CTest as py/test_memory_bound with TW_BIN and TW_SOURCE_DIR.
 import os
 import re
 import resource
-import shutil
 import subprocess
-import tempfile
 import unittest
 
-from mc_common import BASELINE, TW_BIN, run
+from mc_common import BASELINE, TW_BIN, McCase, run
 
 ARGS = ["run", BASELINE, "-t", "2", "-q", "--set", "firms.per_cell=30",
         "--set", "rare_earths.per_cell=10"]
@@ -39,16 +37,8 @@ def rows(path):
         return sum(1 for _ in f) - 1
 
 
-class MemoryBound(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        cls.tmp = tempfile.mkdtemp(prefix="tw_mem_")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class MemoryBound(McCase):
+    prefix = "tw_mem_"
 
     def test_sketches_that_would_not_fit_are_refused_before_any_work(self):
         out = os.path.join(self.tmp, "limited")
