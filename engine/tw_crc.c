@@ -1,9 +1,12 @@
 /* tw_crc.c - CRC-32C (Castagnoli), the checksum of checkpoint files (tw_crc.h).
  *
- * A byte-at-a-time table of the reflected polynomial 0x82F63B78, kept as a constant so
- * that nothing is initialised at run time and every thread may call it. A checkpoint is
- * checked once per resume and written once per checkpoint interval, so a table is fast
- * enough; the value is the standard one (CRC-32C of "123456789" is 0xe3069283).
+ * A checkpoint of a year of daily output holds hundreds of megabytes and is written every
+ * few seconds, so the checksum must not cost more than the write: on x86-64 processors
+ * with SSE 4.2 (every one since 2008) the crc32 instruction does 8 bytes a step (several
+ * GB/s); elsewhere a byte-at-a-time table of the reflected polynomial 0x82F63B78 does it
+ * (about 200 MB/s), kept as a constant so that nothing is initialised at run time and
+ * every thread may call it. Both give the standard value (CRC-32C of "123456789" is
+ * 0xe3069283).
  */
 #include "tw_crc.h"
 
@@ -53,9 +56,36 @@ static const uint32_t tw__crc32c_table[256] = {
     0xbe2da0a5u, 0x4c4623a6u, 0x5f16d052u, 0xad7d5351u
 };
 
-uint32_t tw_crc32c(uint32_t crc, const void *data, size_t len) {
+uint32_t tw_crc32c_portable(uint32_t crc, const void *data, size_t len) {
     const unsigned char *p = data;
     crc = ~crc;
     for (size_t i = 0; i < len; i++) crc = tw__crc32c_table[(crc ^ p[i]) & 0xffu] ^ (crc >> 8);
     return ~crc;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <string.h>
+
+__attribute__((target("sse4.2"))) static uint32_t tw__crc32c_sse42(uint32_t crc,
+                                                                   const unsigned char *p,
+                                                                   size_t len) {
+    uint64_t c = ~crc;
+    for (; len >= 8; p += 8, len -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8); /* unaligned load, little-endian as the CRC wants */
+        c = __builtin_ia32_crc32di(c, w);
+    }
+    uint32_t c32 = (uint32_t)c;
+    for (; len > 0; p++, len--) c32 = __builtin_ia32_crc32qi(c32, *p);
+    return ~c32;
+}
+
+uint32_t tw_crc32c(uint32_t crc, const void *data, size_t len) {
+    if (__builtin_cpu_supports("sse4.2")) return tw__crc32c_sse42(crc, data, len);
+    return tw_crc32c_portable(crc, data, len);
+}
+#else
+uint32_t tw_crc32c(uint32_t crc, const void *data, size_t len) {
+    return tw_crc32c_portable(crc, data, len);
+}
+#endif

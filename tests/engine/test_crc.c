@@ -1,4 +1,5 @@
-/* Tests for tw_crc.c: the standard CRC-32C check value, and pieces equal the whole. */
+/* Tests for tw_crc.c: the standard CRC-32C check value, pieces equal the whole, and the
+ * instruction path equals the table path at every length and alignment. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -26,4 +27,19 @@ Test(crc32c, every_single_bit_flip_changes_it) {
         cr_assert_neq(tw_crc32c(0, buf, sizeof buf), ref, "bit %zu", bit);
         buf[bit / 8] ^= (unsigned char)(1u << (bit % 8));
     }
+}
+
+Test(crc32c, the_fast_path_equals_the_table_at_every_length_and_alignment) {
+    unsigned char buf[300];
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        buf[i] = (unsigned char)x;
+    }
+    for (size_t off = 0; off < 9; off++)
+        for (size_t len = 0; off + len <= sizeof buf; len++)
+            cr_assert_eq(tw_crc32c(7u, buf + off, len), tw_crc32c_portable(7u, buf + off, len),
+                         "offset %zu length %zu", off, len);
 }
