@@ -5,6 +5,11 @@
  * signal is answered within one chunk's time. Everything that reaches a file is folded on
  * rank 0 in replicate order; the chunk size, the share of each rank and the thread that
  * ran a replicate therefore leave no trace in the output.
+ *
+ * A checkpoint is believed only after it has proved itself (tw_batch.h lists the checks):
+ * a resume that trusted it would cut the .part files to lengths it read from a damaged
+ * file, and the user's rows would be gone, so every check runs before any file is opened
+ * for writing.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "tw_batch.h"
@@ -42,6 +47,7 @@ enum {
 };
 #define TW__CKPT_HEAD_BYTES (8 + 8 * TW__H_COUNT)
 #define TW__CKPT_MIN_BYTES (TW__CKPT_HEAD_BYTES + 8)
+_Static_assert(TW__CKPT_HEAD_BYTES == 128, "the header tw_batch.h documents");
 
 enum { TW__F_REPS, TW__F_EVENTS, TW__F_TRAJ, TW__NFILES };
 static const char *const tw__part_names[TW__NFILES] = {"replicates.csv", "events.csv",

@@ -186,6 +186,8 @@ void tw_sketch_summary(const tw_sketch *s, tw_summary *out) {
 
 /* The record (tw_stats.h): the fixed fields packed into TW_SKETCH_RECORD_HEAD bytes,
  * then the two bin arrays. */
+_Static_assert(TW_SKETCH_RECORD_HEAD == 5 * 8 + 4 * 8 + 4 * 4, "the record tw_stats.h documents");
+
 size_t tw_sketch_record_bytes(const tw_sketch *s) {
     return TW_SKETCH_RECORD_HEAD + ((size_t)s->pos.len + s->neg.len) * sizeof(uint32_t);
 }
