@@ -6,27 +6,22 @@
  * rank 0 in replicate order; the chunk size, the share of each rank and the thread that
  * ran a replicate therefore leave no trace in the output.
  *
- * A checkpoint is believed only after it has proved itself (tw_batch.h lists the checks):
- * a resume that trusted it would cut the .part files to lengths it read from a damaged
- * file, and the user's rows would be gone, so every check runs before any file is opened
- * for writing.
+ * The checkpoint file is tw_checkpoint.c's; this file syncs the .part files before one is
+ * written and opens them for writing only after tw_ckpt_read has accepted one.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "tw_batch.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
-#include "tw_crc.h"
+#include "tw_checkpoint.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 
@@ -34,22 +29,12 @@
  * each rank gets a few replicates to balance uneven replicate times. */
 #define TW__CHUNK_BYTES ((size_t)128 << 20)
 
-/* The checkpoint format (tw_batch.h): the magic, then TW__H_COUNT uint64 header fields,
- * the statistics records, and a uint64 trailer holding the CRC-32C of all that precedes. */
-#define TW__CKPT_MAGIC "TWCHKPT\n"
-#define TW__CKPT_MAGIC_V1 "TWCKPT01"
-#define TW__CKPT_VERSION 2
 enum {
-    TW__H_VERSION, TW__H_HEADER_BYTES, TW__H_PAYLOAD_BYTES, TW__H_REPLICATES, TW__H_SEED,
-    TW__H_CONFIG_HASH, TW__H_CELLS, TW__H_OUTCOMES, TW__H_OUT_DAYS, TW__H_DONE, TW__H_FILES,
-    TW__H_LEN, /* three fields: the .part lengths, in tw__part_names order */
-    TW__H_BINS = TW__H_LEN + 3, TW__H_COUNT
+    TW__F_REPS = TW_CKPT_REPLICATES,
+    TW__F_EVENTS = TW_CKPT_EVENTS,
+    TW__F_TRAJ = TW_CKPT_TRAJECTORIES,
+    TW__NFILES = TW_CKPT_NFILES
 };
-#define TW__CKPT_HEAD_BYTES (8 + 8 * TW__H_COUNT)
-#define TW__CKPT_MIN_BYTES (TW__CKPT_HEAD_BYTES + 8)
-_Static_assert(TW__CKPT_HEAD_BYTES == 128, "the header tw_batch.h documents");
-
-enum { TW__F_REPS, TW__F_EVENTS, TW__F_TRAJ, TW__NFILES };
 static const char *const tw__part_names[TW__NFILES] = {"replicates.csv", "events.csv",
                                                        "trajectories.csv"};
 
@@ -132,215 +117,22 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
     return TW_OK;
 }
 
-/* The .part files this batch writes, as the bit set of the checkpoint's files field. */
-static uint64_t tw__part_mask(const tw_batch *b) {
-    return (1u << TW__F_REPS) | (1u << TW__F_EVENTS) | (b->o.trajectories ? 1u << TW__F_TRAJ : 0u);
-}
-
-/* A refused resume: one line naming the checkpoint, the reason and the way on. */
-static tw_status tw__refuse(tw_err *err, const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static tw_status tw__refuse(tw_err *err, const char *path, const char *fmt, ...) {
-    char why[TW_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    return tw_err_set(err, TW_EUSAGE,
-                      "%s: refusing to resume: %s; start over with --force", path, why);
-}
-
-/* Newlines in the first len bytes of path, and whether byte len - 1 is one. */
-static tw_status tw__count_lines(const char *path, uint64_t len, uint64_t *lines, bool *ends,
-                                 tw_err *err) {
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) return tw_err_set(err, TW_EIO, "%s: cannot read: %s", path, strerror(errno));
-    char buf[1 << 16];
-    *lines = 0;
-    *ends = false;
-    for (uint64_t left = len; left > 0;) {
-        size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
-        size_t got = fread(buf, 1, want, fp);
-        for (size_t i = 0; i < got; i++) *lines += buf[i] == '\n';
-        if (got > 0) *ends = buf[got - 1] == '\n';
-        if (got < want) {
-            tw_status st = tw_err_set(err, TW_EIO, "%s: cannot read: %s", path,
-                                      ferror(fp) ? strerror(errno) : "shorter than it was");
-            fclose(fp);
-            return st;
-        }
-        left -= got;
-    }
-    fclose(fp);
-    return TW_OK;
-}
-
-/* Every check of the format (tw_batch.h) on the open checkpoint fp of size bytes, in the
- * order that names the real fault: the frame, the checksum, whose run it is, then what
- * the header says against the statistics and the .part files. Loads the statistics and
- * fills lens; touches no file. */
-static tw_status tw__check_checkpoint(tw_batch *b, FILE *fp, const char *p, uint64_t size,
-                                      uint64_t *lens, tw_err *err) {
-    unsigned char head[TW__CKPT_HEAD_BYTES];
-    uint64_t h[TW__H_COUNT];
-    size_t got = fread(head, 1, sizeof head, fp);
-    if (got >= 8 && memcmp(head, TW__CKPT_MAGIC_V1, 8) == 0)
-        return tw__refuse(err, p, "it is in checkpoint format 1, this program reads format %d",
-                          TW__CKPT_VERSION);
-    if (got < 8 || memcmp(head, TW__CKPT_MAGIC, 8) != 0)
-        return tw__refuse(err, p, "not a tradewar checkpoint");
-    if (size < TW__CKPT_MIN_BYTES || got < sizeof head)
-        return tw__refuse(err, p, "truncated to %" PRIu64 " bytes (a checkpoint has at least %d)",
-                          size, TW__CKPT_MIN_BYTES);
-    memcpy(h, head + 8, sizeof h);
-    if (h[TW__H_VERSION] != TW__CKPT_VERSION)
-        return tw__refuse(err, p, "checkpoint format %" PRIu64 ", this program reads format %d",
-                          h[TW__H_VERSION], TW__CKPT_VERSION);
-    if (h[TW__H_HEADER_BYTES] != TW__CKPT_HEAD_BYTES)
-        return tw__refuse(err, p, "a header of %" PRIu64 " bytes (format %d has %d)",
-                          h[TW__H_HEADER_BYTES], TW__CKPT_VERSION, TW__CKPT_HEAD_BYTES);
-    uint64_t payload = size - TW__CKPT_MIN_BYTES;
-    if (h[TW__H_PAYLOAD_BYTES] != payload)
-        return tw__refuse(err, p,
-                          "the header announces %" PRIu64 " bytes of statistics, the file "
-                          "holds %" PRIu64,
-                          h[TW__H_PAYLOAD_BYTES], payload);
-
-    /* The checksum covers the header and the statistics; nothing else is believed before
-     * it matches. The reads are bounded by the size just checked. */
-    uint32_t crc = tw_crc32c(0, head, sizeof head);
-    unsigned char buf[1 << 16];
-    for (uint64_t left = payload; left > 0;) {
-        size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
-        if (fread(buf, 1, want, fp) != want)
-            return ferror(fp) ? tw_err_set(err, TW_EIO, "%s: cannot read: %s", p, strerror(errno))
-                              : tw__refuse(err, p, "the file shrank while it was read");
-        crc = tw_crc32c(crc, buf, want);
-        left -= want;
-    }
-    uint64_t trailer;
-    if (fread(&trailer, sizeof trailer, 1, fp) != 1)
-        return tw__refuse(err, p, "the file shrank while it was read");
-    if (trailer != crc)
-        return tw__refuse(err, p,
-                          "checksum mismatch (CRC-32C %08" PRIx64 " recorded, %08" PRIx32
-                          " computed): the file is damaged",
-                          trailer, crc);
-
-    if (h[TW__H_REPLICATES] != b->n_rep || h[TW__H_SEED] != b->o.spec->seed ||
-        h[TW__H_CONFIG_HASH] != b->o.config_hash || h[TW__H_CELLS] != b->row ||
-        h[TW__H_OUTCOMES] != b->n_outcomes || h[TW__H_OUT_DAYS] != b->n_out)
-        return tw_err_set(err, TW_EUSAGE,
-                          "%s: the checkpoint belongs to another scenario, seed or replicate "
-                          "count; start over with --force",
-                          p);
-    uint64_t done = h[TW__H_DONE], records = (uint64_t)b->row + b->n_outcomes;
-    if (done > b->n_rep)
-        return tw__refuse(err, p, "%" PRIu64 " replicates done of %zu", done, b->n_rep);
-    if (h[TW__H_FILES] != tw__part_mask(b))
-        return tw__refuse(err, p, "it was written by a run %s trajectories.csv",
-                          b->o.trajectories ? "without" : "with");
-    if (h[TW__H_BINS] > records * 2 * TW_SKETCH_MAX_BINS ||
-        payload != records * TW_SKETCH_RECORD_HEAD + h[TW__H_BINS] * sizeof(uint32_t))
-        return tw__refuse(err, p,
-                          "%" PRIu64 " bytes of statistics do not hold %" PRIu64
-                          " records with %" PRIu64 " bins",
-                          payload, records, h[TW__H_BINS]);
-    for (int f = 0; f < TW__NFILES; f++) {
-        lens[f] = h[TW__H_LEN + f];
-        if (!(h[TW__H_FILES] >> f & 1u)) {
-            if (lens[f] != 0)
-                return tw__refuse(err, p, "a length of %" PRIu64 " for %s, which the run does "
-                                  "not write", lens[f], tw__part_names[f]);
-            continue;
-        }
-        char *pp = tw__path(b, tw__part_names[f], ".part");
-        if (pp == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-        struct stat sb;
-        tw_status st = TW_OK;
-        if (stat(pp, &sb) != 0 || !S_ISREG(sb.st_mode))
-            st = tw__refuse(err, p, "%s.part is missing", tw__part_names[f]);
-        else if ((uint64_t)sb.st_size < lens[f])
-            st = tw__refuse(err, p,
-                            "%s.part holds %" PRIu64 " bytes but the checkpoint records %" PRIu64,
-                            tw__part_names[f], (uint64_t)sb.st_size, lens[f]);
-        free(pp);
-        if (st != TW_OK) return st;
-    }
-
-    /* The statistics: one record per cell, then one per outcome, each holding every
-     * replicate done (as a value or a NaN). */
-    if (fseek(fp, TW__CKPT_HEAD_BYTES, SEEK_SET) != 0)
-        return tw_err_set(err, TW_EIO, "%s: cannot read: %s", p, strerror(errno));
-    uint64_t left = payload;
-    for (uint64_t c = 0; c < records; c++) {
-        tw_sketch *sk = c < b->row ? &b->cells[c] : &b->outc[c - b->row];
-        tw_err why;
-        tw_status st = tw_sketch_load(sk, fp, &left, &why);
-        if (st == TW_EUSAGE) return tw__refuse(err, p, "%s", why.msg);
-        if (st != TW_OK) {
-            if (err != NULL) *err = why;
-            return st;
-        }
-        if (sk->n + sk->n_nan != done)
-            return tw__refuse(err, p,
-                              "statistics record %" PRIu64 " holds %" PRIu64
-                              " replicates, the header %" PRIu64,
-                              c, sk->n + sk->n_nan, done);
-    }
-    if (left != 0)
-        return tw__refuse(err, p, "%" PRIu64 " bytes of statistics left over", left);
-
-    /* The rows up to the recorded lengths: a header line, then one line per replicate in
-     * replicates.csv and n_out per replicate in trajectories.csv; whole lines in
-     * events.csv. */
-    for (int f = 0; f < TW__NFILES; f++) {
-        if (!(h[TW__H_FILES] >> f & 1u)) continue;
-        char *pp = tw__path(b, tw__part_names[f], ".part");
-        if (pp == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-        uint64_t lines = 0;
-        bool ends = false;
-        tw_status st = tw__count_lines(pp, lens[f], &lines, &ends, err);
-        free(pp);
-        if (st != TW_OK) return st;
-        uint64_t want = f == TW__F_REPS ? done + 1 : f == TW__F_TRAJ ? done * b->n_out + 1 : 0;
-        if (!ends || lines < 1 || (want > 0 && lines != want))
-            return tw__refuse(err, p,
-                              "the first %" PRIu64 " bytes of %s.part hold %" PRIu64
-                              " lines%s, not what %" PRIu64 " replicates wrote",
-                              lens[f], tw__part_names[f], lines,
-                              ends ? "" : " and a partial one", done);
-    }
-    b->done = (size_t)done;
-    return TW_OK;
+/* The run's identity and files, as a checkpoint records them. */
+static tw_ckpt_info tw__ckpt_info(const tw_batch *b) {
+    tw_ckpt_info in = {b->n_rep, b->o.spec->seed, b->o.config_hash, b->row, b->n_outcomes,
+                       b->n_out, b->done, 0, {0, 0, 0}};
+    in.files = (1u << TW__F_REPS) | (1u << TW__F_EVENTS) | (b->o.trajectories ? 1u << TW__F_TRAJ : 0u);
+    return in;
 }
 
 static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
-    *found = false;
-    char *p = tw__path(b, "checkpoint.bin", "");
-    if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    FILE *fp = fopen(p, "rb");
-    if (fp == NULL) {
-        tw_status st = errno == ENOENT
-                           ? TW_OK /* killed before the first checkpoint: start from zero */
-                           : tw_err_set(err, TW_EIO, "%s: cannot read: %s", p, strerror(errno));
-        free(p);
-        return st;
+    tw_ckpt_run run = {b->o.dir, tw__part_names, tw__ckpt_info(b)};
+    tw_ckpt_info got;
+    tw_status st = tw_ckpt_read(&run, b->cells, b->outc, &got, found, err);
+    if (st == TW_OK && *found) {
+        b->done = (size_t)got.done;
+        memcpy(lens, got.len, sizeof got.len);
     }
-    struct stat sb;
-    tw_status st = TW_OK;
-    if (fstat(fileno(fp), &sb) != 0)
-        st = tw_err_set(err, TW_EIO, "%s: cannot read: %s", p, strerror(errno));
-    else if (!S_ISREG(sb.st_mode))
-        st = tw__refuse(err, p, "not a regular file");
-    else
-        st = tw__check_checkpoint(b, fp, p, (uint64_t)sb.st_size, lens, err);
-    fclose(fp);
-    free(p);
-    if (st == TW_OK) *found = true;
     return st;
 }
 
@@ -588,54 +380,16 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
     if (b->rank == 0) {
         /* The .part files reach the disk before the checkpoint that records their
          * lengths, so a checkpoint never points past what was written. */
-        uint64_t h[TW__H_COUNT] = {0};
-        h[TW__H_VERSION] = TW__CKPT_VERSION;
-        h[TW__H_HEADER_BYTES] = TW__CKPT_HEAD_BYTES;
-        h[TW__H_REPLICATES] = b->n_rep;
-        h[TW__H_SEED] = b->o.spec->seed;
-        h[TW__H_CONFIG_HASH] = b->o.config_hash;
-        h[TW__H_CELLS] = b->row;
-        h[TW__H_OUTCOMES] = b->n_outcomes;
-        h[TW__H_OUT_DAYS] = b->n_out;
-        h[TW__H_DONE] = b->done;
-        h[TW__H_FILES] = tw__part_mask(b);
+        tw_ckpt_info in = tw__ckpt_info(b);
         for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
             if (b->fp[f] == NULL) continue;
             st = tw__sync(b->fp[f], tw__part_names[f], err);
             long pos = ftell(b->fp[f]);
             if (st == TW_OK && pos < 0)
                 st = tw_err_set(err, TW_EIO, "%s: %s", tw__part_names[f], strerror(errno));
-            h[TW__H_LEN + f] = pos < 0 ? 0 : (uint64_t)pos;
+            in.len[f] = pos < 0 ? 0 : (uint64_t)pos;
         }
-        for (size_t c = 0; c < b->row + b->n_outcomes; c++) {
-            const tw_sketch *sk = c < b->row ? &b->cells[c] : &b->outc[c - b->row];
-            h[TW__H_PAYLOAD_BYTES] += tw_sketch_record_bytes(sk);
-            h[TW__H_BINS] += (uint64_t)sk->pos.len + sk->neg.len;
-        }
-        unsigned char head[TW__CKPT_HEAD_BYTES];
-        memcpy(head, TW__CKPT_MAGIC, 8);
-        memcpy(head + 8, h, sizeof h);
-        uint32_t crc = tw_crc32c(0, head, sizeof head);
-        char *p = tw__path(b, "checkpoint.bin", "");
-        tw_afile *f = NULL;
-        if (p == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
-        if (st == TW_OK) st = tw_afile_open(p, &f, err);
-        if (st == TW_OK) {
-            FILE *fp = tw_afile_fp(f);
-            if (fwrite(head, sizeof head, 1, fp) != 1)
-                st = tw_err_set(err, TW_EIO, "%s: write failed: %s", p, strerror(errno));
-            for (size_t c = 0; st == TW_OK && c < b->row + b->n_outcomes; c++)
-                st = tw_sketch_save(c < b->row ? &b->cells[c] : &b->outc[c - b->row], fp, &crc,
-                                    err);
-            uint64_t trailer = crc;
-            if (st == TW_OK && fwrite(&trailer, sizeof trailer, 1, fp) != 1)
-                st = tw_err_set(err, TW_EIO, "%s: write failed: %s", p, strerror(errno));
-            if (st == TW_OK)
-                st = tw_afile_commit(f, err);
-            else
-                tw_afile_abort(f);
-        }
-        free(p);
+        if (st == TW_OK) st = tw_ckpt_write(b->o.dir, &in, b->cells, b->outc, err);
     }
     return tw_mpi_agree(st, err);
 }

@@ -26,31 +26,7 @@
  * checkpoint: the .part files are cut back to the recorded lengths and the batch goes on
  * with replicate `done`, giving the same bytes as an uninterrupted run.
  *
- * The checkpoint format (version 2; integers and doubles in the byte order of the machine
- * that wrote it, which is the machine that resumes it):
- *     bytes 0..7      magic "TWCHKPT\n"
- *     bytes 8..127    15 uint64 fields: format version (2), header bytes (128), statistics
- *                     bytes S, replicate budget, seed, scenario hash, summary cells,
- *                     outcomes, output days, replicates done, the .part files the run
- *                     writes (bit 0 replicates.csv, 1 events.csv, 2 trajectories.csv),
- *                     the three .part lengths, and the bins in the statistics
- *     bytes 128..     S bytes of statistics: one tw_sketch record per summary cell (in
- *                     cell order) then one per outcome (tw_sketch_save)
- *     last 8 bytes    uint64 CRC-32C (tw_crc.h) of every byte before it
- * A resume believes nothing in it before these checks pass, in this order, and refuses
- * (TW_EUSAGE, one line naming the checkpoint and the reason) at the first that fails,
- * having changed no file: the magic (a format-1 checkpoint is named as such), a file of
- * at least 136 bytes, the version, the header length, S equal to the file size less 136,
- * the CRC; then the run's identity (budget, seed, scenario hash, cells, outcomes, output
- * days: "belongs to another scenario"); done at most the budget; the same set of .part
- * files as the run writes; S equal to 88 bytes per record plus 4 per bin, with at most
- * 2 * TW_SKETCH_MAX_BINS bins per record; each .part file present and at least as long as
- * recorded; each record within its bounds (tw_sketch_load) and holding exactly `done`
- * replicates; and the recorded prefix of each .part file ending with a whole line and
- * holding 1 + done lines (replicates.csv) or 1 + done * output days (trajectories.csv).
- * Every length is checked against the file size before it is used, so no length in the
- * file can make the resume allocate, read or loop past the file. Only then are the .part
- * files cut back to the recorded lengths.
+ * The checkpoint's format and the checks a resume makes: tw_checkpoint.h.
  *
  * CSV conventions: a NaN outcome ("did not happen") is written "nan" in replicates.csv
  * and skipped by the statistics, whose n column says how many values they used.
@@ -97,7 +73,7 @@ typedef struct {
 typedef struct tw_batch tw_batch;
 
 /* Open a batch on every rank. With resume, rank 0 reads and checks the checkpoint (one
- * that fails a check above, or belongs to another scenario, seed or replicate count, is
+ * that fails a check of tw_checkpoint.h, or belongs to another scenario, seed or replicate count, is
  * refused with TW_EUSAGE before any file is changed) and every rank learns where to
  * continue. *out is owned by the caller (tw_batch_free). */
 tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err);

@@ -11,7 +11,7 @@ integrity check has to catch: 20 random single-bit flips, a changed `done` count
 lengthened replicates.csv length, an events.csv length of 2^62, a statistics length of
 2^62, a cut file, a missing .part file, and a format-1 file. The header edits are made
 twice, once leaving the CRC stale and once with the CRC recomputed (the format is in
-engine/tw_batch.h), so the checks behind the checksum are tested too.
+engine/tw_checkpoint.h), so the checks behind the checksum are tested too.
 
 Run by CTest as py/test_checkpoint with TW_BIN and TW_SOURCE_DIR.
 """
@@ -28,7 +28,7 @@ from mc_common import (BASELINE, SMALL, TW_BIN, assert_same_outputs, kill_mid_ba
 N = 120
 ARGS = ["run", BASELINE, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
 
-# The header (engine/tw_batch.h): magic, then uint64 fields in this order.
+# The header (engine/tw_checkpoint.h): magic, then uint64 fields in this order.
 MAGIC = b"TWCHKPT\n"
 FIELDS = ["version", "header_bytes", "payload_bytes", "replicates", "seed", "config_hash",
           "cells", "outcomes", "out_days", "done", "files", "len_replicates", "len_events",
