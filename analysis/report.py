@@ -230,6 +230,15 @@ def version_tuple(text):
 # ----------------------------------------------------------------------------------------
 # Reading the CSVs, with truncation and shape checks.
 
+def _csv_fields(text):
+    """The fields of one CSV line of any length: the csv module refuses a field over its
+    limit (128 KiB by default) with an exception, so the limit is raised to the line's
+    length first."""
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)
+    return next(csv.reader([text]))
+
+
 def _count_lines(path):
     with open(path, "rb") as f:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
@@ -256,12 +265,12 @@ def check_csv_shape(path, name):
         header_text = first.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
         raise ReportError(f"{name}: line 1: not UTF-8 text")
-    header = next(csv.reader([header_text])) if header_text else []
+    header = _csv_fields(header_text) if header_text else []
     if not header or header == [""]:
         raise ReportError(f"{name}: line 1: empty header line")
     if not tail.endswith(b"\n"):
         last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
-        nfields = len(next(csv.reader([last]))) if last else 0
+        nfields = len(_csv_fields(last)) if last else 0
         lineno = _count_lines(path) + 1
         raise ReportError(f"{name}: truncated: line {lineno} has no line end "
                           f"({nfields} of {len(header)} fields)")
@@ -281,7 +290,7 @@ def _first_bad_row(path, name, df, header):
     text = _line_text(path, lineno)
     if text is None or text == "":
         raise ReportError(f"{name}: line {lineno}: empty line")
-    fields = next(csv.reader([text]))
+    fields = _csv_fields(text)
     if len(fields) != len(header):
         raise ReportError(f"{name}: line {lineno}: {len(fields)} fields, expected "
                           f"{len(header)} (truncated?)")

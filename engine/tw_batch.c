@@ -5,6 +5,9 @@
  * signal is answered within one chunk's time. Everything that reaches a file is folded on
  * rank 0 in replicate order; the chunk size, the share of each rank and the thread that
  * ran a replicate therefore leave no trace in the output.
+ *
+ * The checkpoint file is tw_checkpoint.c's; this file syncs the .part files before one is
+ * written and opens them for writing only after tw_ckpt_read has accepted one.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "tw_batch.h"
@@ -18,15 +21,20 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "tw_checkpoint.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 
 /* Chunks are cut so that one holds at most this many bytes of series, and each thread of
  * each rank gets a few replicates to balance uneven replicate times. */
 #define TW__CHUNK_BYTES ((size_t)128 << 20)
-#define TW__CKPT_MAGIC "TWCKPT01"
 
-enum { TW__F_REPS, TW__F_EVENTS, TW__F_TRAJ, TW__NFILES };
+enum {
+    TW__F_REPS = TW_CKPT_REPLICATES,
+    TW__F_EVENTS = TW_CKPT_EVENTS,
+    TW__F_TRAJ = TW_CKPT_TRAJECTORIES,
+    TW__NFILES = TW_CKPT_NFILES
+};
 static const char *const tw__part_names[TW__NFILES] = {"replicates.csv", "events.csv",
                                                        "trajectories.csv"};
 
@@ -109,39 +117,21 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
     return TW_OK;
 }
 
+/* The run's identity and files, as a checkpoint records them. */
+static tw_ckpt_info tw__ckpt_info(const tw_batch *b) {
+    tw_ckpt_info in = {b->n_rep, b->o.spec->seed, b->o.config_hash, b->row, b->n_outcomes,
+                       b->n_out, b->done, 0, {0, 0, 0}};
+    in.files = (1u << TW__F_REPS) | (1u << TW__F_EVENTS) | (b->o.trajectories ? 1u << TW__F_TRAJ : 0u);
+    return in;
+}
+
 static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
-    *found = false;
-    char *p = tw__path(b, "checkpoint.bin", "");
-    if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    FILE *fp = fopen(p, "rb");
-    if (fp == NULL) {
-        free(p);
-        return TW_OK; /* killed before the first checkpoint: start from zero */
-    }
-    char magic[8];
-    uint64_t h[9];
-    tw_status st = TW_OK;
-    if (fread(magic, 8, 1, fp) != 1 || memcmp(magic, TW__CKPT_MAGIC, 8) != 0 ||
-        fread(h, sizeof h, 1, fp) != 1)
-        st = tw_err_set(err, TW_EIO, "%s: not a tradewar checkpoint", p);
-    else if (h[0] != b->n_rep || h[1] != b->o.spec->seed || h[2] != b->o.config_hash ||
-             h[3] != b->n_out * b->n_series || h[4] != b->n_outcomes || h[5] > b->n_rep)
-        st = tw_err_set(err, TW_EUSAGE,
-                        "%s: the checkpoint belongs to another scenario, seed or replicate "
-                        "count; start over with --force",
-                        p);
-    for (size_t c = 0; st == TW_OK && c < b->n_out * b->n_series; c++)
-        st = tw_sketch_load(&b->cells[c], fp, err);
-    for (size_t k = 0; st == TW_OK && k < b->n_outcomes; k++)
-        st = tw_sketch_load(&b->outc[k], fp, err);
-    fclose(fp);
-    free(p);
-    if (st == TW_OK) {
-        b->done = (size_t)h[5];
-        lens[0] = h[6];
-        lens[1] = h[7];
-        lens[2] = h[8];
-        *found = true;
+    tw_ckpt_run run = {b->o.dir, tw__part_names, tw__ckpt_info(b)};
+    tw_ckpt_info got;
+    tw_status st = tw_ckpt_read(&run, b->cells, b->outc, &got, found, err);
+    if (st == TW_OK && *found) {
+        b->done = (size_t)got.done;
+        memcpy(lens, got.len, sizeof got.len);
     }
     return st;
 }
@@ -390,33 +380,16 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
     if (b->rank == 0) {
         /* The .part files reach the disk before the checkpoint that records their
          * lengths, so a checkpoint never points past what was written. */
-        uint64_t h[9] = {b->n_rep, b->o.spec->seed, b->o.config_hash, b->row, b->n_outcomes,
-                         b->done, 0, 0, 0};
+        tw_ckpt_info in = tw__ckpt_info(b);
         for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
             if (b->fp[f] == NULL) continue;
             st = tw__sync(b->fp[f], tw__part_names[f], err);
             long pos = ftell(b->fp[f]);
             if (st == TW_OK && pos < 0)
                 st = tw_err_set(err, TW_EIO, "%s: %s", tw__part_names[f], strerror(errno));
-            h[6 + f] = pos < 0 ? 0 : (uint64_t)pos;
+            in.len[f] = pos < 0 ? 0 : (uint64_t)pos;
         }
-        char *p = tw__path(b, "checkpoint.bin", "");
-        tw_afile *f = NULL;
-        if (p == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
-        if (st == TW_OK) st = tw_afile_open(p, &f, err);
-        if (st == TW_OK) {
-            FILE *fp = tw_afile_fp(f);
-            if (fwrite(TW__CKPT_MAGIC, 8, 1, fp) != 1 || fwrite(h, sizeof h, 1, fp) != 1)
-                st = tw_err_set(err, TW_EIO, "%s: write failed", p);
-            for (size_t c = 0; st == TW_OK && c < b->row; c++) st = tw_sketch_save(&b->cells[c], fp, err);
-            for (size_t k = 0; st == TW_OK && k < b->n_outcomes; k++)
-                st = tw_sketch_save(&b->outc[k], fp, err);
-            if (st == TW_OK)
-                st = tw_afile_commit(f, err);
-            else
-                tw_afile_abort(f);
-        }
-        free(p);
+        if (st == TW_OK) st = tw_ckpt_write(b->o.dir, &in, b->cells, b->outc, err);
     }
     return tw_mpi_agree(st, err);
 }

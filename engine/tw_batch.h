@@ -26,6 +26,8 @@
  * checkpoint: the .part files are cut back to the recorded lengths and the batch goes on
  * with replicate `done`, giving the same bytes as an uninterrupted run.
  *
+ * The checkpoint's format and the checks a resume makes: tw_checkpoint.h.
+ *
  * CSV conventions: a NaN outcome ("did not happen") is written "nan" in replicates.csv
  * and skipped by the statistics, whose n column says how many values they used.
  * events.csv has the header replicate,date,actor,event,detail and is written whether or
@@ -70,9 +72,10 @@ typedef struct {
 
 typedef struct tw_batch tw_batch;
 
-/* Open a batch on every rank. With resume, rank 0 reads the checkpoint (a checkpoint of
- * another scenario, seed or replicate count is refused with TW_EUSAGE) and every rank
- * learns where to continue. *out is owned by the caller (tw_batch_free). */
+/* Open a batch on every rank. With resume, rank 0 reads and checks the checkpoint (one
+ * that fails a check of tw_checkpoint.h, or belongs to another scenario, seed or replicate count, is
+ * refused with TW_EUSAGE before any file is changed) and every rank learns where to
+ * continue. *out is owned by the caller (tw_batch_free). */
 tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err);
 void tw_batch_free(tw_batch *b); /* NULL is fine; keeps the files */
 

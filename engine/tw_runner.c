@@ -13,6 +13,8 @@
 
 #include <omp.h>
 
+#include "tw_stats.h"
+
 tw_status tw_run_spec_load(const tw_cfg_node *root, tw_run_spec *spec, tw_err *err) {
     tw_status st;
     int64_t seed = 1, reps = 16, interval = 1;
@@ -67,18 +69,22 @@ void tw_results_free(tw_results *res) {
 
 tw_status tw_run_check_memory(const tw_model *model, const void *params, const tw_run_spec *spec,
                               int threads, tw_par_mode mode, tw_err *err) {
-    if (model->state_bytes == NULL || threads < 1) return TW_OK;
+    if (threads < 1) return TW_OK;
     size_t n_rep = (size_t)spec->replicates;
     size_t live = tw_run_resolve_mode(mode, threads, n_rep) == TW_PAR_REPLICATES
                       ? (n_rep < (size_t)threads ? n_rep : (size_t)threads)
                       : 1;
-    double state = (double)model->state_bytes(params);
+    double state = model->state_bytes != NULL ? (double)model->state_bytes(params) : 0.0;
     /* A batch holds one chunk of results at a time (tw_batch.c). */
     size_t chunk = live * TW_CHUNK_PER_THREAD;
     if (chunk > n_rep) chunk = n_rep;
-    double results = (double)chunk * (double)tw_run_output_days(spec) *
-                     (double)model->n_series(params) * sizeof(double);
-    double need = (double)live * state + results;
+    size_t cells = tw_run_output_days(spec) * model->n_series(params);
+    double results = (double)chunk * (double)cells * sizeof(double);
+    /* The statistics: one sketch per summary cell and per outcome, each at its bound
+     * (tw_stats.h), so the peak does not depend on the values the run will produce. */
+    size_t sketches = cells + model->n_outcomes(params);
+    double stats = (double)sketches * (double)TW_SKETCH_MAX_BYTES + (double)TW_SKETCH_GROW_BYTES;
+    double need = (double)live * state + results + stats;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     double limit = (pages > 0 && page > 0) ? (double)pages * (double)page : 0.0;
     const char *what = "physical memory";
@@ -92,12 +98,20 @@ tw_status tw_run_check_memory(const tw_model *model, const void *params, const t
     const double gib = 1073741824.0;
     return tw_err_set(err, TW_EUSAGE,
                       "the run needs about %.1f GiB of memory (%zu replicate%s held at once of "
-                      "%.2f GiB%s, plus %.2f GiB of results) but the %s is %.1f GiB: use "
-                      "fewer firms (firms.per_cell)%s",
+                      "%.2f GiB%s, %.2f GiB of results, and %.2f GiB of statistics: %zu "
+                      "summary cells and outcomes at up to %zu bytes each) but the %s is "
+                      "%.1f GiB: use %s",
                       need / gib, live, live == 1 ? "" : "s", state / gib,
-                      live == 1 ? "" : " each", results / gib, what,
-                      limit / gib,
-                      live > 1 ? ", fewer threads (-t) or --parallel agents" : "");
+                      live == 1 ? "" : " each", results / gib, stats / gib, sketches,
+                      (size_t)TW_SKETCH_MAX_BYTES, what, limit / gib,
+                      stats > (double)live * state
+                          ? "fewer output days (output.interval_days, a shorter run) or "
+                            "fewer firms (firms.per_cell)"
+                          : live > 1 ? "fewer firms (firms.per_cell), fewer threads (-t) or "
+                                       "--parallel agents, or fewer output days "
+                                       "(output.interval_days)"
+                                     : "fewer firms (firms.per_cell) or fewer output days "
+                                       "(output.interval_days)");
 }
 
 /* One replicate from start to end: series rows into row ([n_out][n_series]), outcomes

@@ -1,12 +1,17 @@
 /* tw_stats.c - mean, standard deviation and quantiles across replicates (tw_stats.h). */
 #include "tw_stats.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
+
+#include "tw_crc.h"
 
 const double tw_quantile_probs[TW_N_QUANTILES] = {0.05, 0.50, 0.95};
 const char *const tw_quantile_names[TW_N_QUANTILES] = {"p05", "p50", "p95"};
@@ -179,42 +184,106 @@ void tw_sketch_summary(const tw_sketch *s, tw_summary *out) {
     for (int k = 0; k < TW_N_QUANTILES; k++) out->q[k] = tw_sketch_quantile(s, tw_quantile_probs[k]);
 }
 
-static tw_status tw__store_save(const tw_sketch_store *st, FILE *fp) {
-    if (fwrite(&st->lo, sizeof st->lo, 1, fp) != 1) return TW_EIO;
-    if (fwrite(&st->len, sizeof st->len, 1, fp) != 1) return TW_EIO;
-    if (st->len > 0 && fwrite(st->c, sizeof *st->c, st->len, fp) != st->len) return TW_EIO;
+/* The record (tw_stats.h): the fixed fields packed into TW_SKETCH_RECORD_HEAD bytes,
+ * then the two bin arrays. */
+_Static_assert(TW_SKETCH_RECORD_HEAD == 5 * 8 + 4 * 8 + 4 * 4, "the record tw_stats.h documents");
+
+size_t tw_sketch_record_bytes(const tw_sketch *s) {
+    return TW_SKETCH_RECORD_HEAD + ((size_t)s->pos.len + s->neg.len) * sizeof(uint32_t);
+}
+
+static tw_status tw__put(FILE *fp, const void *p, size_t n, uint32_t *crc) {
+    if (n > 0 && fwrite(p, 1, n, fp) != n) return TW_EIO;
+    if (crc != NULL) *crc = tw_crc32c(*crc, p, n);
     return TW_OK;
 }
 
-tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, tw_err *err) {
+tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, uint32_t *crc, tw_err *err) {
+    unsigned char h[TW_SKETCH_RECORD_HEAD];
     uint64_t u[5] = {s->n, s->n_nan, s->zeros, s->pinf, s->ninf};
     double d[4] = {s->mean, s->m2, s->min, s->max};
-    if (fwrite(u, sizeof u, 1, fp) != 1 || fwrite(d, sizeof d, 1, fp) != 1 ||
-        tw__store_save(&s->pos, fp) != TW_OK || tw__store_save(&s->neg, fp) != TW_OK)
-        return tw_err_set(err, TW_EIO, "checkpoint: write failed");
+    int32_t lo[2] = {s->pos.lo, s->neg.lo};
+    uint32_t len[2] = {s->pos.len, s->neg.len};
+    memcpy(h, u, sizeof u);
+    memcpy(h + 40, d, sizeof d);
+    memcpy(h + 72, &lo[0], 4);
+    memcpy(h + 76, &len[0], 4);
+    memcpy(h + 80, &lo[1], 4);
+    memcpy(h + 84, &len[1], 4);
+    if (tw__put(fp, h, sizeof h, crc) != TW_OK ||
+        tw__put(fp, s->pos.c, len[0] * sizeof(uint32_t), crc) != TW_OK ||
+        tw__put(fp, s->neg.c, len[1] * sizeof(uint32_t), crc) != TW_OK)
+        return tw_err_set(err, TW_EIO, "checkpoint: write failed: %s", strerror(errno));
     return TW_OK;
 }
 
-static tw_status tw__store_load(tw_sketch_store *st, FILE *fp) {
-    if (fread(&st->lo, sizeof st->lo, 1, fp) != 1) return TW_EIO;
-    if (fread(&st->len, sizeof st->len, 1, fp) != 1) return TW_EIO;
-    if (st->len > TW_SKETCH_MAX_BINS) return TW_EIO;
-    if (st->len == 0) return TW_OK;
+/* Read one bin array of a record whose fixed fields were accepted. */
+static bool tw__store_read(tw_sketch_store *st, FILE *fp, uint64_t *total) {
+    if (st->len == 0) return true;
     st->c = malloc(st->len * sizeof *st->c);
-    if (st->c == NULL) return TW_ENOMEM;
+    if (st->c == NULL) return false;
     st->cap = st->len;
-    if (fread(st->c, sizeof *st->c, st->len, fp) != st->len) return TW_EIO;
-    return TW_OK;
+    if (fread(st->c, sizeof *st->c, st->len, fp) != st->len) return false;
+    for (uint32_t k = 0; k < st->len; k++) *total += st->c[k];
+    return true;
 }
 
-tw_status tw_sketch_load(tw_sketch *s, FILE *fp, tw_err *err) {
+static bool tw__store_fits(int32_t lo, uint32_t len) {
+    return len <= TW_SKETCH_MAX_BINS &&
+           (len == 0 || (lo >= -TW__SKETCH_INDEX_MAX &&
+                         (int64_t)lo + len - 1 <= TW__SKETCH_INDEX_MAX));
+}
+
+tw_status tw_sketch_load(tw_sketch *s, FILE *fp, uint64_t *left, tw_err *err) {
+    unsigned char h[TW_SKETCH_RECORD_HEAD];
     uint64_t u[5];
     double d[4];
+    int32_t lo[2];
+    uint32_t len[2];
     memset(s, 0, sizeof *s);
-    if (fread(u, sizeof u, 1, fp) != 1 || fread(d, sizeof d, 1, fp) != 1 ||
-        tw__store_load(&s->pos, fp) != TW_OK || tw__store_load(&s->neg, fp) != TW_OK) {
+    if (*left < sizeof h)
+        return tw_err_set(err, TW_EUSAGE, "the statistics end inside a record");
+    if (fread(h, sizeof h, 1, fp) != 1)
+        return feof(fp) ? tw_err_set(err, TW_EUSAGE, "the statistics end inside a record")
+                        : tw_err_set(err, TW_EIO, "checkpoint: cannot read the statistics: %s",
+                                     strerror(errno));
+    memcpy(u, h, sizeof u);
+    memcpy(d, h + 40, sizeof d);
+    memcpy(&lo[0], h + 72, 4);
+    memcpy(&len[0], h + 76, 4);
+    memcpy(&lo[1], h + 80, 4);
+    memcpy(&len[1], h + 84, 4);
+    *left -= sizeof h;
+    if (!tw__store_fits(lo[0], len[0]) || !tw__store_fits(lo[1], len[1]))
+        return tw_err_set(err, TW_EUSAGE,
+                          "a statistics record has %" PRIu32 " and %" PRIu32
+                          " bins (at most %d each)",
+                          len[0], len[1], TW_SKETCH_MAX_BINS);
+    uint64_t bytes = ((uint64_t)len[0] + len[1]) * sizeof(uint32_t);
+    if (bytes > *left) return tw_err_set(err, TW_EUSAGE, "the statistics end inside a record");
+    s->pos.lo = lo[0];
+    s->pos.len = len[0];
+    s->neg.lo = lo[1];
+    s->neg.len = len[1];
+    uint64_t binned = 0;
+    bool ok = tw__store_read(&s->pos, fp, &binned) && tw__store_read(&s->neg, fp, &binned);
+    if (!ok) {
+        bool eof = feof(fp) != 0;
         tw_sketch_free(s);
-        return tw_err_set(err, TW_EIO, "checkpoint: truncated or corrupt statistics");
+        return eof ? tw_err_set(err, TW_EUSAGE, "the statistics end inside a record")
+                   : tw_err_set(err, TW_EIO, "checkpoint: cannot read the statistics: %s",
+                                strerror(errno));
+    }
+    *left -= bytes;
+    /* Every value is a zero, an infinity or in one bin; min <= max is false for NaN. */
+    bool sums = u[2] <= u[0] && u[3] <= u[0] - u[2] && u[4] <= u[0] - u[2] - u[3] &&
+                binned == u[0] - u[2] - u[3] - u[4] && (u[0] == 0 || d[2] <= d[3]);
+    if (!sums) {
+        tw_sketch_free(s);
+        return tw_err_set(err, TW_EUSAGE,
+                          "a statistics record's counts do not add up to its %" PRIu64
+                          " values",
+                          u[0]);
     }
     s->n = u[0];
     s->n_nan = u[1];

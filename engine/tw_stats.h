@@ -64,12 +64,23 @@ double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b);
  * share a sign). Zeros are counted exactly. Memory is at most TW_SKETCH_MAX_BINS counters
  * per sign per cell: past that the bins of smallest magnitude are merged, which loses
  * accuracy only for values 2048 bins (a factor g^2048 = e^20.5) below the largest.
+ *
+ * Memory bound: a sketch never holds more than TW_SKETCH_MAX_BYTES (the struct and two
+ * full bin arrays), and while a bin array grows the old and the new array live together
+ * for a moment, so a set of sketches updated one at a time peaks at
+ * cells * TW_SKETCH_MAX_BYTES + TW_SKETCH_GROW_BYTES. The bound is the one the merge
+ * rule above already kept, so stating it changes no result; a cell reaches it only when
+ * its values span a factor e^20.5 on one side of zero (in practice a cell holds tens to a
+ * few hundred bins), so the bound is what a run is refused by before it starts
+ * (tw_run_check_memory), not what it usually uses.
  * Infinite values count in n and rank at the ends; with any of them the mean is that
  * infinity (NaN when both signs occur) and sd is NaN, while quantiles away from them keep
  * their accuracy. Welford's update runs over the finite values.
  */
 #define TW_SKETCH_ALPHA 0.005
 #define TW_SKETCH_MAX_BINS 2048
+#define TW_SKETCH_MAX_BYTES (sizeof(tw_sketch) + 2 * TW_SKETCH_MAX_BINS * sizeof(uint32_t))
+#define TW_SKETCH_GROW_BYTES (TW_SKETCH_MAX_BINS * sizeof(uint32_t))
 
 typedef struct {
     int32_t lo;   /* bin index of c[0] */
@@ -101,9 +112,21 @@ double tw_sketch_quantile(const tw_sketch *s, double p);
 /* Fill a tw_summary (mean, sd, TW_N_QUANTILES quantiles) from a sketch. */
 void tw_sketch_summary(const tw_sketch *s, tw_summary *out);
 
-/* Binary save and load (for checkpoints); the format is this build's memory layout of
- * the fields, read back by the same program. Load replaces *s (which must be empty). */
-tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, tw_err *err);
-tw_status tw_sketch_load(tw_sketch *s, FILE *fp, tw_err *err);
+/* Binary save and load (for checkpoints). A sketch's record is, in the byte order of the
+ * machine (the program reads its own checkpoints): n, n_nan, zeros, pinf, ninf (uint64),
+ * mean, m2, min, max (double), pos.lo (int32), pos.len (uint32), neg.lo, neg.len, then
+ * pos.len and neg.len bin counts (uint32): TW_SKETCH_RECORD_HEAD bytes and 4 per bin.
+ *
+ * tw_sketch_record_bytes: the size of s's record. tw_sketch_save writes it and, with crc
+ * not NULL, continues the CRC-32C *crc over the bytes written (TW_EIO on a write error).
+ * tw_sketch_load replaces *s (which must be empty) with a record of at most *left bytes
+ * and subtracts what it read from *left; it refuses (TW_EUSAGE, *s left empty) a record
+ * that does not fit in *left, a bin array longer than TW_SKETCH_MAX_BINS or outside the
+ * index range, and counts that do not add up (zeros, infinities and bins against n), so
+ * nothing is allocated past the bound whatever the bytes say. */
+#define TW_SKETCH_RECORD_HEAD 88
+size_t tw_sketch_record_bytes(const tw_sketch *s);
+tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, uint32_t *crc, tw_err *err);
+tw_status tw_sketch_load(tw_sketch *s, FILE *fp, uint64_t *left, tw_err *err);
 
 #endif

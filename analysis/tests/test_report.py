@@ -440,6 +440,26 @@ class TestErrors(ReportChecks):
         self.check_error(d, ["summary.csv", "line 5", "11 fields"])
 
     @need_run
+    def test_lines_over_128_kib(self):
+        """The csv module's default field limit is 128 KiB: a longer line is read whole
+        and reported like any other bad line, never a traceback."""
+        big = b"x" * (200 * 1024)
+        lines = read_bytes("summary.csv").split(b"\n")
+        short = lines[5].split(b",")[:-1]
+        short[2] = big
+        d = partial_copy("long_short_row",
+                         replace={"summary.csv": b"\n".join(lines[:5] + [b",".join(short)] +
+                                                            lines[6:])})
+        self.check_error(d, ["summary.csv", "line 6", "9 fields, expected 10"])
+        d = partial_copy("long_header", replace={"summary.csv": b"\n".join(
+            [lines[0] + b',"' + big + b'"'] + lines[1:])})
+        self.check_error(d, ["summary.csv", "line 2", "10 fields, expected 11"])
+        reps = read_bytes("replicates.csv").split(b"\n")
+        reps[2] = b",".join(reps[2].split(b",")[:-2]) + b"," + big + b","
+        d = partial_copy("long_replicates_row", replace={"replicates.csv": b"\n".join(reps)})
+        self.check_error(d, ["replicates.csv", "line 3", "empty field"])
+
+    @need_run
     def test_empty_summary(self):
         d = partial_copy("empty_summary", replace={"summary.csv": b""})
         self.check_error(d, ["summary.csv", "empty"])

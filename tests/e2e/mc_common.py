@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 TW_BIN = os.environ.get("TW_BIN", "")
@@ -74,3 +75,34 @@ class McCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+
+
+def part_rows(partial):
+    """Replicate rows in partial/replicates.csv.part (0 if it is not there yet)."""
+    try:
+        with open(os.path.join(partial, "replicates.csv.part")) as f:
+            return sum(1 for _ in f) - 1
+    except OSError:
+        return 0
+
+
+def kill_mid_batch(tc, cmd, out, sig, n):
+    """Start cmd (a batch of n replicates into out that checkpoints after every chunk),
+    wait until a checkpoint exists and replicates.csv.part holds some but not all rows,
+    send sig, and check that out.partial was kept for --resume. Returns stderr."""
+    partial = out + ".partial"
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, env=mpi_env())
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if os.path.exists(os.path.join(partial, "checkpoint.bin")) and part_rows(partial) >= 8:
+            break
+        time.sleep(0.02)
+    tc.assertIsNone(proc.poll(), "the batch finished before it could be killed")
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    tc.assertNotEqual(proc.returncode, 0, "a stopped batch is not a success")
+    tc.assertFalse(os.path.exists(out), "no final directory after a kill")
+    tc.assertTrue(os.path.isdir(partial), "the interrupted run is kept for --resume")
+    tc.assertLess(part_rows(partial), n, "killed mid-batch")
+    return err

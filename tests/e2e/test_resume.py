@@ -11,23 +11,13 @@ Run by CTest as py/test_resume with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import os
 import signal
-import subprocess
-import time
 import unittest
 
-from mc_common import (BASELINE, SMALL, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpi_env,
+from mc_common import (BASELINE, SMALL, TW_BIN, TW_MPIEXEC, assert_same_outputs, kill_mid_batch,
                        mpirun_cmd, run, McCase)
 
 N = 120
 ARGS = ["run", BASELINE, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
-
-
-def part_rows(partial):
-    try:
-        with open(os.path.join(partial, "replicates.csv.part")) as f:
-            return sum(1 for _ in f) - 1
-    except OSError:
-        return 0
 
 
 class Resume(McCase):
@@ -35,23 +25,7 @@ class Resume(McCase):
     reference_args = ARGS + ["-t", "2"]
 
     def kill_mid_batch(self, cmd, out, sig):
-        partial = out + ".partial"
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                universal_newlines=True, env=mpi_env())
-        deadline = time.time() + 120
-        while time.time() < deadline and proc.poll() is None:
-            if os.path.exists(os.path.join(partial, "checkpoint.bin")) and part_rows(partial) >= 8:
-                break
-            time.sleep(0.02)
-        self.assertIsNone(proc.poll(), "the batch finished before it could be killed")
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=120)
-        self.assertNotEqual(proc.returncode, 0, "a stopped batch is not a success")
-        self.assertFalse(os.path.exists(out), "no final directory after a kill")
-        self.assertTrue(os.path.isdir(partial), "the interrupted run is kept for --resume")
-        done = part_rows(partial)
-        self.assertLess(done, N, "killed mid-batch")
-        return err
+        return kill_mid_batch(self, cmd, out, sig, N)
 
     def resume_and_compare(self, cmd, out, what):
         p = run(cmd)

@@ -57,6 +57,7 @@ Test(parallel, exec_for_visits_every_item_once) {
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The stated bound: within TW_SKETCH_ALPHA * max(|x_floor(h)|, |x_ceil(h)|) of the exact
  * type-7 quantile (plus a little floating-point slack). */
@@ -131,9 +132,12 @@ Test(sketch, save_and_load_give_the_same_sketch) {
     tw_sketch s = {0}, t = {0};
     for (int i = 0; i < 1000; i++) tw_sketch_add(&s, sin(i) * exp(i % 13), NULL);
     FILE *fp = tmpfile();
-    cr_assert_eq(tw_sketch_save(&s, fp, NULL), TW_OK);
+    cr_assert_eq(tw_sketch_save(&s, fp, NULL, NULL), TW_OK);
+    cr_assert_eq((size_t)ftell(fp), tw_sketch_record_bytes(&s));
     rewind(fp);
-    cr_assert_eq(tw_sketch_load(&t, fp, NULL), TW_OK);
+    uint64_t left = tw_sketch_record_bytes(&s);
+    cr_assert_eq(tw_sketch_load(&t, fp, &left, NULL), TW_OK);
+    cr_assert_eq(left, 0);
     fclose(fp);
     cr_assert_eq(t.n, s.n);
     cr_assert_eq(t.mean, s.mean);
@@ -176,4 +180,50 @@ Test(sketch, infinities_rank_at_the_ends_and_leave_other_quantiles_accurate) {
     cr_assert(isnan(tw_sketch_mean(&s)));
     cr_assert(isinf(tw_sketch_quantile(&s, 0.0)) && tw_sketch_quantile(&s, 0.0) < 0);
     tw_sketch_free(&s);
+}
+
+/* A damaged record is refused before anything is allocated past the bound: bins longer
+ * than TW_SKETCH_MAX_BINS, a record longer than the bytes it may take, counts that do not
+ * add up. */
+Test(sketch, load_refuses_records_out_of_bounds) {
+    tw_sketch s = {0}, t = {0};
+    for (int i = 1; i <= 50; i++) tw_sketch_add(&s, i * 0.5, NULL);
+    FILE *fp = tmpfile();
+    cr_assert_eq(tw_sketch_save(&s, fp, NULL, NULL), TW_OK);
+    size_t n = tw_sketch_record_bytes(&s);
+    unsigned char *rec = malloc(n);
+    rewind(fp);
+    cr_assert_eq(fread(rec, 1, n, fp), n);
+    struct { size_t at; uint32_t v; } bad[] = {
+        {76, TW_SKETCH_MAX_BINS + 1}, /* pos.len past the bound */
+        {76, 0xffffffffu},            /* pos.len of 2^32 - 1 */
+        {0, 49},                      /* n one short of the bins */
+        {88, 7},                      /* a bin count changed */
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        unsigned char *c = malloc(n);
+        memcpy(c, rec, n);
+        memcpy(c + bad[k].at, &bad[k].v, 4);
+        rewind(fp);
+        cr_assert_eq(fwrite(c, 1, n, fp), n);
+        rewind(fp);
+        uint64_t left = n;
+        tw_err err;
+        cr_assert_eq(tw_sketch_load(&t, fp, &left, &err), TW_EUSAGE, "case %zu", k);
+        cr_assert_null(t.pos.c);
+        free(c);
+    }
+    rewind(fp);
+    cr_assert_eq(fwrite(rec, 1, n, fp), n);
+    rewind(fp);
+    uint64_t left = n - 1; /* one byte short */
+    cr_assert_eq(tw_sketch_load(&t, fp, &left, NULL), TW_EUSAGE);
+    rewind(fp);
+    left = n;
+    cr_assert_eq(tw_sketch_load(&t, fp, &left, NULL), TW_OK);
+    cr_assert_eq(t.n, 50);
+    fclose(fp);
+    free(rec);
+    tw_sketch_free(&s);
+    tw_sketch_free(&t);
 }

@@ -1,0 +1,82 @@
+/* tw_checkpoint.h - the checkpoint file of a Monte Carlo batch (checkpoint.bin beside
+ * the batch's .part files, tw_batch.h): its format, writing it, and the checks a resume
+ * makes before it believes one.
+ *
+ * The format (version 2; integers and doubles in the byte order of the machine
+ * that wrote it, which is the machine that resumes it):
+ *     bytes 0..7      magic "TWCHKPT\n"
+ *     bytes 8..127    15 uint64 fields: format version (2), header bytes (128), statistics
+ *                     bytes S, replicate budget, seed, scenario hash, summary cells,
+ *                     outcomes, output days, replicates done, the .part files the run
+ *                     writes (bit 0 replicates.csv, 1 events.csv, 2 trajectories.csv),
+ *                     the three .part lengths, and the bins in the statistics
+ *     bytes 128..     S bytes of statistics: one tw_sketch record per summary cell (in
+ *                     cell order) then one per outcome (tw_sketch_save, tw_stats.h)
+ *     last 8 bytes    uint64 CRC-32C (tw_crc.h) of every byte before it
+ * A resume believes nothing in it before these checks pass, in this order, and refuses
+ * (TW_EUSAGE, one line naming the checkpoint and the reason) at the first that fails,
+ * having changed no file: the magic (a format-1 checkpoint is named as such), a file of
+ * at least 136 bytes, the version, the header length, S equal to the file size less 136,
+ * the CRC; then the run's identity (budget, seed, scenario hash, cells, outcomes, output
+ * days: "belongs to another scenario"); done at most the budget; the same set of .part
+ * files as the run writes; S equal to 88 bytes per record plus 4 per bin, with at most
+ * 2 * TW_SKETCH_MAX_BINS bins per record; each .part file present and at least as long as
+ * recorded; each record within its bounds (tw_sketch_load) and holding exactly `done`
+ * replicates; and the recorded prefix of each .part file ending with a whole line and
+ * holding 1 + done lines (replicates.csv) or 1 + done * output days (trajectories.csv).
+ * Every length is checked against the file size before it is used, so no length in the
+ * file can make the resume allocate, read or loop past the file. Only then does the batch
+ * cut its .part files back to the recorded lengths (tw_batch.c).
+ *
+ * Not thread-safe on one directory; the caller (rank 0 of a batch) serialises.
+ */
+#ifndef TW_CHECKPOINT_H
+#define TW_CHECKPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tw_error.h"
+#include "tw_stats.h"
+
+/* The .part files a batch may write, as bits of `files` and indices of `len`. */
+enum { TW_CKPT_REPLICATES, TW_CKPT_EVENTS, TW_CKPT_TRAJECTORIES, TW_CKPT_NFILES };
+
+/* The header's fields (the format's version and lengths aside). */
+typedef struct {
+    uint64_t replicates;  /* the batch's replicate budget */
+    uint64_t seed, config_hash;
+    uint64_t cells;       /* summary cells: output days x series */
+    uint64_t outcomes;
+    uint64_t out_days;    /* output days (trajectories.csv rows per replicate) */
+    uint64_t done;        /* replicates folded into the statistics and written */
+    uint64_t files;       /* bit f: the batch writes .part file f */
+    uint64_t len[TW_CKPT_NFILES]; /* bytes of each .part file at this checkpoint */
+} tw_ckpt_info;
+
+/* Write dir/checkpoint.bin atomically (tw_afile): the header from info, then one record
+ * per cell (cells[0 .. info->cells - 1]) and per outcome (outc[0 .. info->outcomes - 1]),
+ * then the CRC. The caller syncs the .part files first, so that the lengths recorded
+ * never point past what is on disk. */
+tw_status tw_ckpt_write(const char *dir, const tw_ckpt_info *info, const tw_sketch *cells,
+                        const tw_sketch *outc, tw_err *err);
+
+/* What a resume expects: its directory, its .part files' names (without ".part", indexed
+ * as above) and want, whose every field but done and len must match the checkpoint. */
+typedef struct {
+    const char *dir;
+    const char *const *part_names; /* [TW_CKPT_NFILES] */
+    tw_ckpt_info want;
+} tw_ckpt_run;
+
+/* Read run->dir/checkpoint.bin. No file: TW_OK with *found false (the batch was stopped
+ * before its first checkpoint). Otherwise every check above, in that order: the first
+ * that fails gives TW_EUSAGE and one line "PATH: refusing to resume: WHY; start over with
+ * --force" (a checkpoint of another run: "... belongs to another scenario ..."), TW_EIO
+ * when a file cannot be read; on success the statistics are loaded into cells[] and
+ * outc[] (empty sketches, want.cells and want.outcomes of them; on failure the caller
+ * frees them), got holds the header and *found is true. No file is written or changed. */
+tw_status tw_ckpt_read(const tw_ckpt_run *run, tw_sketch *cells, tw_sketch *outc,
+                       tw_ckpt_info *got, bool *found, tw_err *err);
+
+#endif

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""End-to-end: the statistics' memory is counted before any work.
+
+A year of daily output of the baseline scenario has one quantile sketch per summary cell
+(days x series) and per outcome, each of at most TW_SKETCH_MAX_BYTES (engine/tw_stats.h).
+With small firm counts the replicate states and one chunk of results take a few
+megabytes, so under `ulimit -v 300000` a 40-replicate run used to be let through and
+then fail after its work had started ("out of memory in a quantile sketch", exit 1). It
+must be refused at once (exit 2), with nothing written, naming the sizes: the refusal's
+cell count is checked against the rows of summary.csv and outcomes.csv of the same run
+made without the limit.
+
+Run by CTest as py/test_memory_bound with TW_BIN and TW_SOURCE_DIR.
+"""
+import os
+import re
+import resource
+import subprocess
+import unittest
+
+from mc_common import BASELINE, TW_BIN, McCase, run
+
+ARGS = ["run", BASELINE, "-t", "2", "-q", "--set", "firms.per_cell=30",
+        "--set", "rare_earths.per_cell=10"]
+LIMIT = 300000 * 1024  # bytes of address space: ulimit -v 300000
+
+
+def limited(cmd, limit):
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=300, preexec_fn=cap)
+
+
+def rows(path):
+    with open(path) as f:
+        return sum(1 for _ in f) - 1
+
+
+class MemoryBound(McCase):
+    prefix = "tw_mem_"
+
+    def test_sketches_that_would_not_fit_are_refused_before_any_work(self):
+        out = os.path.join(self.tmp, "limited")
+        p = limited([TW_BIN] + ARGS + ["-n", "40", "-o", out], LIMIT)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertIn("address-space limit (ulimit -v) is 0.3 GiB", p.stderr)
+        self.assertIn("fewer output days (output.interval_days", p.stderr)
+        m = re.search(r"of ([0-9.]+) GiB each, ([0-9.]+) GiB of results, and ([0-9.]+) GiB "
+                      r"of statistics: (\d+) summary cells and outcomes at up to (\d+) bytes "
+                      r"each\)", p.stderr)
+        self.assertIsNotNone(m, p.stderr)
+        state, results, stats = (float(m.group(k)) for k in (1, 2, 3))
+        cells, per_cell = int(m.group(4)), int(m.group(5))
+        # Without the statistics the run would have been let through.
+        self.assertLess(2 * state + results, LIMIT / 2 ** 30 / 4)
+        self.assertGreater(stats, LIMIT / 2 ** 30)
+        self.assertAlmostEqual(stats, cells * per_cell / 2 ** 30, delta=0.01)
+        # Two bin arrays of 2048 four-byte counts and the fixed fields.
+        self.assertGreaterEqual(per_cell, 2 * 2048 * 4)
+        self.assertLess(per_cell, 2 * 2048 * 4 + 512)
+        # Nothing was written.
+        self.assertFalse(os.path.exists(out))
+        self.assertFalse(os.path.exists(out + ".partial"))
+        self.assertEqual(os.listdir(self.tmp), [])
+
+        # The cells it counted are the run's: rows of summary.csv plus outcomes (which do
+        # not depend on the replicate count).
+        full = os.path.join(self.tmp, "full")
+        p = run([TW_BIN] + ARGS + ["-n", "2", "-o", full])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(cells, rows(os.path.join(full, "summary.csv")) +
+                         rows(os.path.join(full, "outcomes.csv")))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
