@@ -351,7 +351,7 @@ class SlurmExample(unittest.TestCase):
         self.assertIn("batch interrupted; resubmission 1 of at most 3 to resume", log)
         self.assertEqual(info["ExitCode"], "0:0", log)
         third = self.resubmitted(log)
-        say("job %d resubmitted itself as job %d", second, third)
+        say("job %d's log:\n  %s", second, log.strip().replace("\n", "\n  "))
 
         self.finish(third, out, {"NumNodes": "1", "NumTasks": "1", "CPUs/Task": str(cpus),
                                  "TimeLimit": "00:10:00"})
