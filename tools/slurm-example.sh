@@ -66,7 +66,7 @@ if [ -d "$OUTDIR" ] && [ ! -d "$OUTDIR.partial" ]; then
 fi
 if [ "$ntasks" -gt 1 ] && ! ldd "$TRADEWAR" 2>/dev/null | grep -q libmpi; then
   echo "$TRADEWAR is built without MPI: $ntasks tasks would be $ntasks separate batches;" \
-    "submit with --nodes=1 --ntasks=1" >&2
+    "submit with --nodes=1 --ntasks-per-node=1 --cpus-per-task=C" >&2
   exit 2
 fi
 

@@ -19,6 +19,8 @@ for a time limit (Slurm checks those every 30 s or so).
            and resubmits itself; that job finishes the batch.
   MPI:     2 tasks x 1 CPU with srun --mpi=pmix (where tradewar is built with MPI and
            Slurm has the pmix plugin): stopped once, resubmitted, finished.
+  no MPI:  where tradewar is built without MPI, a job of 2 tasks is refused before it
+           runs anything (the threads case above is how such a build runs).
 
 Where Slurm cannot start (not installed, not root, a daemon refuses) the test prints why
 and exits 77, which CTest reports as skipped. Run by CTest as py/test_slurm with TW_BIN,
@@ -67,10 +69,16 @@ def tool(name):
     return shutil.which(name, path=SEARCH_PATH)
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(n):
+    """n distinct TCP ports that nothing listens on now."""
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def tail(path, n=15):
@@ -132,14 +140,15 @@ class Cluster:
             raise Unavailable("slurmd -C cannot describe this machine:\n" + node.stdout)
         self.cpus = int(hw.group(2))
         host = socket.gethostname().split(".")[0]
+        ctld_port, slurmd_port = free_ports(2)
         for d in ("state", "spool"):
             os.mkdir(self.path(d))
         with open(self.conf, "w") as f:
             f.write("\n".join([
                 "ClusterName=tradewar-test",
                 "SlurmctldHost=%s(127.0.0.1)" % host,
-                "SlurmctldPort=%d" % free_port(),
-                "SlurmdPort=%d" % free_port(),
+                "SlurmctldPort=%d" % ctld_port,
+                "SlurmdPort=%d" % slurmd_port,
                 "SlurmUser=root",
                 "SlurmdUser=root",
                 "AuthType=auth/munge",
@@ -376,6 +385,21 @@ class SlurmExample(unittest.TestCase):
         second = self.resubmitted(log)
         self.finish(second, out, {"NumTasks": "2", "CPUs/Task": "1"})
         self.assertEqual(provenance(out, "ranks"), "2")
+
+    def test_3_without_mpi_several_tasks_are_refused(self):
+        if TW_MPIEXEC:
+            self.skipTest("tradewar is built with MPI")
+        if CLUSTER.cpus < 2:
+            self.skipTest("one CPU: no room for two tasks")
+        out = os.path.join(self.tmp, "no-mpi")
+        jid = self.submit(self.env(out, 1), ["--nodes=1", "--ntasks-per-node=2",
+                                             "--cpus-per-task=1"])
+        info = self.wait_end(jid)
+        log = self.log(jid)
+        self.assertEqual((info["JobState"], info["ExitCode"]), ("FAILED", "2:0"), log)
+        self.assertIn("is built without MPI: 2 tasks would be 2 separate batches", log)
+        self.assertFalse(os.path.exists(out) or os.path.exists(out + ".partial"),
+                         "nothing ran")
 
 
 def main():
