@@ -114,10 +114,11 @@ int fclose(FILE *fp) {
     return real(fp);
 }
 
-#define TW__FD_CALL(ret, name, params, args, fd)          \
+/* A shimmed call: count it when `watched` holds, and fail it when its turn has come. */
+#define TW__CALL(ret, name, params, args, watched)        \
     ret name params {                                     \
         TW__REAL(ret, #name, params);                     \
-        if (tw__watched_fd(fd)) {                         \
+        if (watched) {                                    \
             int e = tw__step();                           \
             if (e != 0) {                                 \
                 errno = e;                                \
@@ -126,19 +127,8 @@ int fclose(FILE *fp) {
         }                                                 \
         return real args;                                 \
     }
-
-#define TW__PATH_CALL(name, params, args, path)           \
-    int name params {                                     \
-        TW__REAL(int, #name, params);                     \
-        if (tw__watched_path(path)) {                     \
-            int e = tw__step();                           \
-            if (e != 0) {                                 \
-                errno = e;                                \
-                return -1;                                \
-            }                                             \
-        }                                                 \
-        return real args;                                 \
-    }
+#define TW__FD_CALL(ret, name, params, args, fd) TW__CALL(ret, name, params, args, tw__watched_fd(fd))
+#define TW__PATH_CALL(name, params, args, path) TW__CALL(int, name, params, args, tw__watched_path(path))
 
 TW__FD_CALL(int, fsync, (int fd), (fd), fd)
 TW__FD_CALL(int, fdatasync, (int fd), (fd), fd)
