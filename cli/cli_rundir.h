@@ -43,7 +43,9 @@
  *     complete; the resume goes straight to the commit;
  *   - provenance.yaml and no command file: only the renames of step 4 were left; the
  *     resume does them (replacing an existing DIR only if it can tell --force was given,
- *     which it cannot once command is gone: then it refuses and keeps everything).
+ *     which it cannot once command is gone: then it refuses and keeps everything); an
+ *     earlier DIR that a killed --force run had moved aside stays as DIR.old.<pid> for
+ *     the user to look at or remove.
  * A command that fails (a full disk, an I/O error) behaves the same as one killed there,
  * except that a fresh run which fails before its batch is complete removes DIR.partial
  * (nothing finished is lost). A resume never removes DIR.partial on failure or refusal.
