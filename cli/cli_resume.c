@@ -58,6 +58,12 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
             a->quiet = now->quiet;
             return TW_OK;
         }
+        snprintf(path, sizeof path, "%.*s.partial", (int)dl, now->resume);
+        if (e == ENOENT && stat(path, &sb) == 0)
+            return tw_err_set(err, TW_EUSAGE,
+                              "--resume %s: no interrupted run here (%s/command is missing: the "
+                              "run stopped before it began); start over with --force",
+                              now->resume, path);
         snprintf(path, sizeof path, "%.*s", (int)dl, now->resume);
         if (e == ENOENT && stat(path, &sb) == 0)
             return tw_err_set(err, TW_EUSAGE, "--resume %s: the run is already complete",

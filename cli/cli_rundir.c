@@ -399,29 +399,32 @@ static tw_status tw__remove_temporaries(tw_cli_rundir *rd, tw_err *err) {
     return st;
 }
 
-/* Rank 0: step 4 of the protocol in cli_rundir.h, after provenance.yaml. */
+/* Rank 0: step 4 of the protocol in cli_rundir.h, after provenance.yaml. An earlier DIR
+ * is moved aside while the command file (which records --force) still exists, so a resume
+ * after a crash anywhere here knows whether it may replace a DIR it finds. */
 static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
     tw_status st = tw__remove_temporaries(rd, err);
     if (st != TW_OK) return st;
-    if (rd->has_command && unlink(tw_cli_rundir_path(rd, "command")) != 0 && errno != ENOENT)
-        return tw_err_set(err, TW_EIO, "%s: cannot remove: %s", rd->file, strerror(errno));
-    rd->has_command = false;
-    char parent[TW__PATH_MAX];
+    char old[TW__PATH_MAX + 32] = "", parent[TW__PATH_MAX];
     tw__parent_of(rd->path, parent, sizeof parent);
-    if ((st = tw_sync_dir(rd->staging, err)) != TW_OK) return st;
-    char old[TW__PATH_MAX + 32] = "";
     if (tw__exists(rd->path)) {
         if (!rd->force)
-            return tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced (move it away)", rd->path);
+            return tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced (move it "
+                                              "away)", rd->path);
         snprintf(old, sizeof old, "%s.old.%ld", rd->path, (long)getpid());
         if (rename(rd->path, old) != 0)
             return tw_err_set(err, TW_EIO, "%s: cannot move aside: %s", rd->path, strerror(errno));
     }
-    if (rename(rd->staging, rd->path) != 0) {
+    if (rd->has_command && unlink(tw_cli_rundir_path(rd, "command")) != 0 && errno != ENOENT)
+        st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", rd->file, strerror(errno));
+    if (st == TW_OK) st = tw_sync_dir(rd->staging, err);
+    if (st == TW_OK && rename(rd->staging, rd->path) != 0)
         st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s", rd->path, strerror(errno));
+    if (st != TW_OK) {
         if (old[0] != '\0') rename(old, rd->path); /* put the earlier results back */
         return st;
     }
+    rd->has_command = false;
     rd->staging[0] = '\0';
     st = tw_sync_dir(parent, err);
     if (old[0] != '\0') tw__remove_tree(old);

@@ -27,9 +27,9 @@
  *   3. tw_batch_finish: fsync the .part files; write summary.csv and outcomes.csv; rename
  *      each .part file to its final name; fsync DIR.partial; remove checkpoint.bin; fsync
  *      DIR.partial. The checkpoint goes only once the final files are durable.
- *   4. Commit: remove leftover temporaries (*.tmp.<pid> of a killed writer); write
- *      provenance.yaml; remove command; fsync DIR.partial; with --force rename an earlier
- *      DIR to DIR.old.<pid>; rename DIR.partial to DIR; fsync the parent; remove
+ *   4. Commit: write provenance.yaml; remove leftover temporaries (*.tmp.<pid> of a
+ *      killed writer); with --force rename an earlier DIR to DIR.old.<pid>; remove
+ *      command; fsync DIR.partial; rename DIR.partial to DIR; fsync the parent; remove
  *      DIR.old.<pid>; remove DIR.lock.
  *
  * So after a crash at any instruction, DIR.partial is in one of these states, and
@@ -41,11 +41,12 @@
  *   - no checkpoint and .part files: killed before the first checkpoint, run from zero;
  *   - no checkpoint, no .part files, summary.csv and outcomes.csv present: the batch is
  *     complete; the resume goes straight to the commit;
- *   - provenance.yaml and no command file: only the renames of step 4 were left; the
- *     resume does them (replacing an existing DIR only if it can tell --force was given,
- *     which it cannot once command is gone: then it refuses and keeps everything); an
- *     earlier DIR that a killed --force run had moved aside stays as DIR.old.<pid> for
- *     the user to look at or remove.
+ *   - provenance.yaml and no command file: only the last rename of step 4 was left (an
+ *     earlier DIR is already aside); the resume does it, and refuses, keeping everything,
+ *     if a DIR appeared meanwhile. An earlier DIR that a killed --force run had moved
+ *     aside stays as DIR.old.<pid> for the user to look at or remove;
+ *   - DIR.partial without a command file or provenance.yaml: killed before the run
+ *     began; nothing to resume: start over with --force.
  * A command that fails (a full disk, an I/O error) behaves the same as one killed there,
  * except that a fresh run which fails before its batch is complete removes DIR.partial
  * (nothing finished is lost). A resume never removes DIR.partial on failure or refusal.

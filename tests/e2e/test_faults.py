@@ -6,7 +6,7 @@ The fault harness runs a small batch under tests/support/tw_fault.c (LD_PRELOAD)
 kills the program (SIGKILL) or fails a call (ENOSPC, EIO) at its Nth flush, close, sync,
 write, truncate, rename, removal or mkdir in the test's directory. For every N of a fresh
 run, and of the resume of a run killed after its first checkpoint, and for each of the
-three faults, the directory must either be complete with the bytes of an uninterrupted
+three faults (and every N of a --force run over an earlier directory, killed), the directory must either be complete with the bytes of an uninterrupted
 run, or resume (without faults) to those bytes, or never have been touched; and nothing
 but DIR, DIR.partial and DIR.lock may appear beside it.
 
@@ -114,12 +114,19 @@ class Case(unittest.TestCase):
 class Faults(Case):
     # -- the check after each fault ----------------------------------------------------
 
+    def earlier_kept(self, case):
+        """Names beside out that hold the earlier directory a --force run moved aside
+        (out.old.<pid>, left when the run was killed between its two renames)."""
+        return {f for f in os.listdir(case) if f.startswith("out.old.")
+                and os.listdir(os.path.join(case, f)) == ["old.txt"]}
+
     def outcome(self, case, what):
         """Problems with case/ after a fault (an empty list if none): finish it as a user
         would and compare with the uninterrupted run."""
         bad = []
         out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
-        beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"}
+        olds = self.earlier_kept(case)
+        beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds
         if beside:
             bad.append("%s: left beside the directory: %s" % (what, sorted(beside)))
         if os.path.isdir(part):
@@ -133,6 +140,8 @@ class Faults(Case):
             if p.returncode != 0:
                 return bad + ["%s: finishing failed (%d): %s" % (what, p.returncode,
                                                                   p.stderr.strip())]
+        if os.path.isdir(out) and os.listdir(out) == ["old.txt"]:
+            return bad  # the earlier directory, untouched
         if not os.path.isdir(out):
             left = set(os.listdir(case)) - {"out.lock"}
             if left:
@@ -140,7 +149,7 @@ class Faults(Case):
             return bad
         # A kill at the very last step leaves the lock file; nobody holds it (the kernel
         # dropped the lock with the process), so the next command takes it over.
-        if set(os.listdir(case)) - {"out.lock"} != {"out"}:
+        if set(os.listdir(case)) - {"out.lock"} - olds != {"out"}:
             bad.append("%s: after finishing: %s" % (what, sorted(os.listdir(case))))
         if set(os.listdir(out)) != OUTPUTS:
             bad.append("%s: files %s" % (what, sorted(os.listdir(out))))
@@ -155,6 +164,11 @@ class Faults(Case):
         if kind == "run":
             os.mkdir(case)
             return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"]
+        if kind == "force":
+            os.makedirs(os.path.join(case, "out"))
+            with open(os.path.join(case, "out", "old.txt"), "w") as f:
+                f.write("earlier results")
+            return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"]
         shutil.copytree(self.template, case, symlinks=True)
         return [TW_BIN, "run", "--resume", "out", "-q"]
 
@@ -186,15 +200,20 @@ class Faults(Case):
             return int(f.read())
 
     def test_every_fault_point_of_a_run_and_of_its_resume(self):
-        points = {kind: self.count(kind) for kind in ("run", "resume")}
+        points = {kind: self.count(kind) for kind in ("run", "resume", "force")}
         self.assertGreater(points["run"], 20)
         self.assertGreater(points["resume"], 10)
-        jobs = [(kind, mode, n) for kind in points for mode in MODES
+        # A --force run over an earlier directory adds the steps that move it aside; it
+        # is killed at each (its failures take the paths of a plain run).
+        jobs = [(kind, mode, n) for kind in ("run", "resume") for mode in MODES
                 for n in range(1, points[kind] + 1)]
+        jobs += [("force", "kill", n) for n in range(1, points["force"] + 1)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             problems = [b for bad in pool.map(lambda j: self.one(*j), jobs) for b in bad]
-        sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults = %d\n"
-                         % (points["run"], points["resume"], len(MODES), len(jobs)))
+        sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults, and %d "
+                         "kills of a --force run: %d\n"
+                         % (points["run"], points["resume"], len(MODES), points["force"],
+                            len(jobs)))
         self.assertEqual(problems, [], "\n".join(problems[:20]))
 
 
