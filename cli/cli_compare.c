@@ -194,7 +194,7 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
         snprintf(po, sizeof po, "%s", tw_cli_rundir_path(rd, "compare_outcomes.csv"));
         st = tw__cmp_write(pc, po, &A, dates, n_out, cells, outc, err);
     }
-    st = tw_cli_rundir_finish(rd, st, err);
+    st = tw_cli_rundir_finish(rd, st, false, err);
     if (st == TW_OK && rank0 && !a->quiet) {
         tw__cmp_print(stdout, &A, &B, outc);
         printf("\nwritten: %s/{compare.csv,compare_outcomes.csv}\n", dir);

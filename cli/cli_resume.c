@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_resume.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +48,29 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
     snprintf(path, sizeof path, "%.*s.partial/command", (int)dl, now->resume);
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
-        snprintf(path, sizeof path, "%.*s", (int)dl, now->resume);
+        int e = errno;
         struct stat sb;
-        if (stat(path, &sb) == 0)
+        snprintf(path, sizeof path, "%.*s.partial/provenance.yaml", (int)dl, now->resume);
+        if (e == ENOENT && stat(path, &sb) == 0) {
+            /* Only the commit's renames were left (cli_rundir.h): no scenario to run. */
+            a->cmd = TW_CMD_RUN;
+            a->outdir = a->resume = now->resume;
+            a->quiet = now->quiet;
+            return TW_OK;
+        }
+        snprintf(path, sizeof path, "%.*s.partial", (int)dl, now->resume);
+        if (e == ENOENT && stat(path, &sb) == 0)
+            return tw_err_set(err, TW_EUSAGE,
+                              "--resume %s: no interrupted run here (%s/command is missing: the "
+                              "run stopped before it began); start over with --force",
+                              now->resume, path);
+        snprintf(path, sizeof path, "%.*s", (int)dl, now->resume);
+        if (e == ENOENT && stat(path, &sb) == 0)
             return tw_err_set(err, TW_EUSAGE, "--resume %s: the run is already complete",
                               now->resume);
+        if (e != ENOENT)
+            return tw_err_set(err, TW_EUSAGE, "--resume %s: %s.partial/command: %s", now->resume,
+                              path, strerror(e));
         return tw_err_set(err, TW_EUSAGE,
                           "--resume %s: no interrupted run here (%s.partial/command is missing)",
                           now->resume, path);
@@ -76,6 +95,16 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
     r->argv[argc++] = "run";
     for (size_t i = strlen(b) + 1; i < len; i += strlen(b + i) + 1) r->argv[argc++] = b + i;
     tw_status st = tw_cli_parse(argc, r->argv, a, err);
+    /* The file is ours, but it is read back from disk: take only what a fresh run could
+     * have recorded. */
+    if (st == TW_OK && (a->cmd != TW_CMD_RUN || a->scenario == NULL || a->resume != NULL ||
+                        a->selfcheck || cwd[0] != '/'))
+        st = tw_err_set(err, TW_EUSAGE, "%s: not a command file of a tradewar run", path);
+    else if (st != TW_OK) {
+        char why[TW_ERR_MSG_MAX];
+        snprintf(why, sizeof why, "%s", err->msg);
+        st = tw_err_set(err, TW_EUSAGE, "%s: not a command file of a tradewar run (%s)", path, why);
+    }
     /* A relative scenario path is relative to where the batch was started. */
     if (st == TW_OK && a->scenario[0] != '/') {
         size_t sl = strlen(cwd) + strlen(a->scenario) + 2;
@@ -89,9 +118,10 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
         tw_cli_resume_free(r);
         return st;
     }
+    /* -o becomes DIR (the directory may have moved); --force stays as recorded, so the
+     * commit replaces a DIR that appeared meanwhile only if the run was told it may. */
     a->outdir = now->resume;
     a->resume = now->resume;
-    a->force = false;
     a->quiet = now->quiet;
     a->report = now->report;
     if (now->has_threads) {

@@ -96,7 +96,22 @@ static tw_status tw__provenance(tw_cli_rundir *rd, const tw_cli_scenario *sc,
     return tw_cli_write_provenance(tw_cli_rundir_path(rd, "provenance.yaml"), sc, a, r, err);
 }
 
+/* --resume of a directory whose outputs were complete when the run stopped, with only the
+ * commit's renames left (no command file; cli_rundir.h): do them. */
+static tw_status tw__commit_only(const tw_cli_args *a, tw_err *err) {
+    tw_cli_rundir *rd = NULL;
+    tw_status st = tw_cli_rundir_open(a, "", &rd, err);
+    if (st != TW_OK) return st;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
+    st = tw_cli_rundir_finish(rd, TW_OK, true, err);
+    if (st == TW_OK && !a->quiet && tw_mpi_rank() == 0)
+        printf("the batch in %s.partial was complete; moved into place\nwritten: %s\n", dir, dir);
+    return st;
+}
+
 tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+    if (a->resume != NULL && a->scenario == NULL) return tw__commit_only(a, err);
     bool rank0 = tw_mpi_rank() == 0;
     tw_cli_scenario sc;
     long until_k;
@@ -105,8 +120,11 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     tw_status st = tw__prepare(a, &sc, &until_k, &until_hw, &threads, err);
     if (st != TW_OK) return st;
     tw_cli_rundir *rd = NULL;
+    bool complete = false;
+    size_t done = 0;
     st = tw_cli_rundir_open(a, sc.name, &rd, err);
-    if (st == TW_OK && a->resume == NULL) st = tw_cli_rundir_record(rd, argc, argv, sc.cfg, err);
+    if (st == TW_OK) st = tw_cli_rundir_record(rd, argc, argv, sc.cfg, err);
+    if (st == TW_OK && a->resume != NULL) st = tw_cli_rundir_complete(rd, &complete, &done, err);
     if (st != TW_OK) {
         tw_cli_rundir_close(rd, a->resume != NULL);
         tw_cli_scenario_free(&sc);
@@ -128,28 +146,37 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     size_t ran = 0;
     if (sc.sweep != NULL) {
         st = tw_cli_sweep(a, &sc, rd, threads, err);
+    } else if (complete) {
+        /* Killed after the batch's files were final: only provenance and the commit. */
+        res.replicates = done;
+        res.mode = tw_run_resolve_mode(a->par, threads, done);
     } else {
         tw_cli_batch_plan pl = {tw_cli_rundir_staging(rd), threads, a->par, tw_mpi_size(),
                                 a->resume != NULL, !a->quiet && isatty(STDERR_FILENO),
                                 a->trajectories, a->has_checkpoint ? a->checkpoint_every : 10,
                                 until_k, until_hw};
         st = tw_cli_batch(&sc, &pl, &res.mode, a, &secs, &ran, &b, err);
-        if (st != TW_OK && tw_cli_stop_signal != 0) {
-            /* A stopped batch keeps DIR.partial for --resume. */
-            tw_cli_rundir_close(rd, true);
+        if (st != TW_OK) {
+            /* A stopped batch, and any resumed one, keeps DIR.partial for --resume; a
+             * fresh batch that failed leaves nothing. */
+            tw_cli_rundir_close(rd, tw_cli_stop_signal != 0 || a->resume != NULL);
             tw_cli_scenario_free(&sc);
             return st;
         }
-        if (st == TW_OK) res.replicates = tw_batch_total(b);
+        res.replicates = tw_batch_total(b);
     }
     double t1 = tw_cli_now();
     if (st == TW_OK && rank0) st = tw__provenance(rd, &sc, a, &res, err);
-    st = tw_cli_rundir_finish(rd, st, err);
+    /* From here a batch is complete on disk: a failure keeps it for --resume. */
+    st = tw_cli_rundir_finish(rd, st, sc.sweep == NULL, err);
     double t2 = tw_cli_now();
     if (st == TW_OK && !a->quiet && rank0 && sc.sweep != NULL) {
         printf("sweep: %zu points x %lld replicates in %.2f s\nwritten: %s/{sweep_points.csv,"
                "sweep_outcomes.csv,sensitivity.csv,points/<k>/}\n",
                sc.sweep->n_points, (long long)sc.spec.replicates, t2 - t0, dir);
+    } else if (st == TW_OK && !a->quiet && rank0 && b == NULL) {
+        printf("the batch was complete; result hash %016llx\nwritten: %s\n",
+               (unsigned long long)res.result_hash, dir);
     } else if (st == TW_OK && !a->quiet && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "

@@ -1,14 +1,18 @@
-/* cli_rundir.c - the output directory's life: check, stage, record, commit or keep.
+/* cli_rundir.c - the output directory's life: lock, check, stage, record, commit or keep.
  *
  * One implementation for every command that writes a directory (run, a sweep, compare),
  * so the rules (refuse before any work, never a half-written directory, replace only with
- * --force, keep an interrupted batch for --resume) are written once.
+ * --force, keep an interrupted batch for --resume, one writer at a time, the crash
+ * protocol of cli_rundir.h) are written once.
  */
 #define _XOPEN_SOURCE 700
 #include "cli_rundir.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +21,9 @@
 
 #include "cli_provenance.h"
 #include "cli_resume.h"
+#include "tw_file.h"
 #include "tw_mpi.h"
+#include "tw_output.h"
 
 #define TW__PATH_MAX 4096
 
@@ -25,9 +31,12 @@ struct tw_cli_rundir {
     bool rank0;
     bool force;       /* an existing destination may be replaced at commit */
     bool has_command; /* the staging directory holds a command file to remove at commit */
+    bool resume;
+    int lock_fd;                     /* DIR.lock, locked; -1 on other ranks */
     char dir[TW__PATH_MAX];          /* the destination as given */
     char path[TW__PATH_MAX];         /* the same without trailing slashes */
     char staging[TW__PATH_MAX + 32]; /* "" on ranks other than 0 */
+    char lock[TW__PATH_MAX + 32];
     char file[2 * TW__PATH_MAX];
 };
 
@@ -44,33 +53,122 @@ static void tw__parent_of(const char *path, char *buf, size_t n) {
         *slash = '\0';
 }
 
-/* Check, before any work, that dir can be made: refuses (TW_EUSAGE) an existing dir or an
- * interrupted run's "<dir>.partial" without force, a parent that is missing or not a
- * directory, and a parent in which a directory cannot be created. */
-static tw_status tw__check(const char *dir, bool force, tw_err *err) {
-    if (dir[0] == '\0') return tw_err_set(err, TW_EUSAGE, "-o: the output directory is empty");
-    if (strlen(dir) >= TW__PATH_MAX)
-        return tw_err_set(err, TW_EUSAGE, "-o %s: path too long", dir);
-    struct stat sb;
-    if (stat(dir, &sb) == 0) {
-        if (!S_ISDIR(sb.st_mode))
-            return tw_err_set(err, TW_EUSAGE, "-o %s: exists and is not a directory", dir);
-        if (!force)
+/* --- the lock --- */
+
+/* "pid host" of the lock's holder, from the file and from the kernel's own record. */
+static void tw__holder(int fd, char *buf, size_t n) {
+    char text[300] = "";
+    ssize_t got = pread(fd, text, sizeof text - 1, 0);
+    text[got > 0 ? got : 0] = '\0';
+    text[strcspn(text, "\n")] = '\0';
+    long pid = 0;
+    char host[256] = "?";
+    if (sscanf(text, "%ld %255s", &pid, host) < 1) pid = 0;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0) pid = fl.l_pid;
+    snprintf(buf, n, "pid %ld on %s", pid, host);
+}
+
+/* Take DIR.lock for rd (TW_EUSAGE naming the holder if a live process has it). */
+static tw_status tw__lock(tw_cli_rundir *rd, tw_err *err) {
+    for (int attempt = 0; attempt < 8; attempt++) {
+        int fd = open(rd->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (fd < 0)
+            return tw_err_set(err, TW_EIO, "%s: cannot open the lock: %s", rd->lock, strerror(errno));
+        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+        if (fcntl(fd, F_SETLK, &fl) != 0) {
+            int e = errno;
+            if (e != EACCES && e != EAGAIN) {
+                close(fd);
+                return tw_err_set(err, TW_EIO, "%s: cannot lock: %s", rd->lock, strerror(e));
+            }
+            char who[320];
+            tw__holder(fd, who, sizeof who);
+            close(fd);
             return tw_err_set(err, TW_EUSAGE,
-                              "-o %s: the output directory exists; pass --force to replace it",
-                              dir);
+                              "%s: in use by another tradewar process (%s); wait for it to end "
+                              "or stop it, then try again",
+                              rd->path, who);
+        }
+        /* The holder before us may have removed the file after we opened it: the lock
+         * counts only if the path still names the file we locked. */
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(rd->lock, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+            char host[256] = "?", line[320];
+            if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "?");
+            host[sizeof host - 1] = '\0';
+            int len = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), host);
+            if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len) {
+                int e = errno;
+                unlink(rd->lock);
+                close(fd);
+                return tw_err_set(err, TW_EIO, "%s: cannot write: %s", rd->lock, strerror(e));
+            }
+            rd->lock_fd = fd;
+            return TW_OK;
+        }
+        close(fd);
     }
-    char partial[TW__PATH_MAX + 16];
-    size_t plen = strlen(dir);
-    while (plen > 1 && dir[plen - 1] == '/') plen--;
-    snprintf(partial, sizeof partial, "%.*s.partial", (int)plen, dir);
-    if (!force && stat(partial, &sb) == 0)
+    return tw_err_set(err, TW_EIO, "%s: cannot lock: it keeps being replaced", rd->lock);
+}
+
+static void tw__unlock(tw_cli_rundir *rd) {
+    if (rd->lock_fd < 0) return;
+    unlink(rd->lock); /* while still held: see tw__lock */
+    close(rd->lock_fd);
+    rd->lock_fd = -1;
+}
+
+/* --- checks before any work --- */
+
+/* Refuse destinations that a commit could not replace with a rename: ".", "..", "/", a
+ * symbolic link that does not lead to a directory, the current directory or one holding
+ * it, a mount point. */
+static tw_status tw__check_path(const char *dir, const char *path, tw_err *err) {
+    const char *last = strrchr(path, '/');
+    last = last ? last + 1 : path;
+    if (strcmp(path, "/") == 0 || strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
         return tw_err_set(err, TW_EUSAGE,
-                          "-o %s: %s holds an interrupted run; finish it with --resume %s or "
-                          "pass --force to start over",
-                          dir, partial, dir);
+                          "-o %s: not a directory the run can create or replace (it names '/', "
+                          "'.' or '..'); give the directory's own name",
+                          dir);
+    struct stat lb, sb;
+    if (lstat(path, &lb) != 0) return TW_OK;
+    if (S_ISLNK(lb.st_mode) && (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        return tw_err_set(err, TW_EUSAGE,
+                          "-o %s: a symbolic link that does not lead to a directory", dir);
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) return TW_OK;
+    char real[PATH_MAX], cwd[PATH_MAX], up[TW__PATH_MAX + 8];
+    if (realpath(path, real) != NULL && getcwd(cwd, sizeof cwd) != NULL) {
+        size_t rl = strlen(real);
+        if (strncmp(cwd, real, rl) == 0 && (cwd[rl] == '\0' || cwd[rl] == '/' || rl == 1))
+            return tw_err_set(err, TW_EUSAGE,
+                              "-o %s: is or holds the current directory; run from elsewhere", dir);
+    }
+    snprintf(up, sizeof up, "%s/..", path);
+    struct stat ub;
+    if (!S_ISLNK(lb.st_mode) && stat(up, &ub) == 0 &&
+        (ub.st_dev != sb.st_dev || ub.st_ino == sb.st_ino))
+        return tw_err_set(err, TW_EUSAGE, "-o %s: is a mount point; it cannot be replaced", dir);
+    return TW_OK;
+}
+
+/* Check, before any work, where dir would be made: refuses (TW_EUSAGE) what
+ * tw__check_path refuses, an existing non-directory, a parent that is missing or not a
+ * directory, and a parent in which a directory cannot be created. */
+static tw_status tw__check_where(const tw_cli_rundir *rd, tw_err *err) {
+    const char *dir = rd->dir;
+    if (dir[0] == '\0') return tw_err_set(err, TW_EUSAGE, "-o: the output directory is empty");
+    if (strlen(dir) >= TW__PATH_MAX - 1)
+        return tw_err_set(err, TW_EUSAGE, "-o %s: path too long", dir);
+    tw_status st = tw__check_path(dir, rd->path, err);
+    if (st != TW_OK) return st;
+    struct stat sb;
+    if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return tw_err_set(err, TW_EUSAGE, "-o %s: exists and is not a directory", dir);
     char parent[TW__PATH_MAX];
-    tw__parent_of(dir, parent, sizeof parent);
+    tw__parent_of(rd->path, parent, sizeof parent);
     if (stat(parent, &sb) != 0)
         return tw_err_set(err, TW_EUSAGE, "-o %s: parent directory %s does not exist", dir, parent);
     if (!S_ISDIR(sb.st_mode))
@@ -80,11 +178,27 @@ static tw_status tw__check(const char *dir, bool force, tw_err *err) {
      * run will stage its output, and remove it again. A failure here costs nothing; after
      * the run it would cost the run. */
     char probe[TW__PATH_MAX + 32];
-    snprintf(probe, sizeof probe, "%.*s.staging.%ld", (int)plen, dir, (long)getpid());
+    snprintf(probe, sizeof probe, "%s.staging.%ld", rd->path, (long)getpid());
     if (mkdir(probe, 0777) != 0 && errno != EEXIST)
         return tw_err_set(err, TW_EUSAGE, "-o %s: cannot create a directory in %s: %s", dir,
                           parent, strerror(errno));
     rmdir(probe);
+    return TW_OK;
+}
+
+/* With the lock held: refuse an existing dir or an interrupted run's "<dir>.partial"
+ * without force. */
+static tw_status tw__check_existing(const tw_cli_rundir *rd, bool force, tw_err *err) {
+    struct stat sb;
+    if (!force && stat(rd->dir, &sb) == 0)
+        return tw_err_set(err, TW_EUSAGE,
+                          "-o %s: the output directory exists; pass --force to replace it",
+                          rd->dir);
+    if (!force && lstat(rd->staging, &sb) == 0)
+        return tw_err_set(err, TW_EUSAGE,
+                          "-o %s: %s holds an interrupted run; finish it with --resume %s or "
+                          "pass --force to start over",
+                          rd->dir, rd->staging, rd->dir);
     return TW_OK;
 }
 
@@ -105,12 +219,34 @@ static void tw__remove_tree(const char *dir) {
     nftw(dir, tw__remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Rank 0's half of tw_cli_rundir_open. */
+static bool tw__exists(const char *path) {
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+/* The batch's files (tw_batch.h) that tw_batch_finish renames from NAME.part to NAME. */
+static const char *const tw__parts[] = {"replicates.csv", "events.csv", "trajectories.csv"};
+#define TW__NPARTS (sizeof tw__parts / sizeof tw__parts[0])
+
+/* A resume after a crash inside tw_batch_finish, with the checkpoint still there: put
+ * back the .part names it had renamed, so the batch continues from the checkpoint. */
+static tw_status tw__undo_finish(tw_cli_rundir *rd, tw_err *err) {
+    char part[2 * TW__PATH_MAX + 8], final[2 * TW__PATH_MAX];
+    if (!tw__exists(tw_cli_rundir_path(rd, "checkpoint.bin"))) return TW_OK;
+    for (size_t i = 0; i < TW__NPARTS; i++) {
+        snprintf(final, sizeof final, "%s", tw_cli_rundir_path(rd, tw__parts[i]));
+        snprintf(part, sizeof part, "%s.part", final);
+        if (!tw__exists(part) && tw__exists(final) && rename(final, part) != 0)
+            return tw_err_set(err, TW_EIO, "%s: cannot rename back to %s: %s", final, part,
+                              strerror(errno));
+    }
+    return TW_OK;
+}
+
+/* Rank 0's half of tw_cli_rundir_open, the lock held. */
 static tw_status tw__open(const tw_cli_args *a, tw_cli_rundir *rd, tw_err *err) {
     struct stat sb;
     if (a->resume != NULL) {
-        if (strlen(rd->dir) >= TW__PATH_MAX - 1)
-            return tw_err_set(err, TW_EUSAGE, "--resume %s: path too long", a->resume);
         if (stat(rd->staging, &sb) != 0 || !S_ISDIR(sb.st_mode))
             return stat(rd->path, &sb) == 0
                        ? tw_err_set(err, TW_EUSAGE, "--resume %s: the run is already complete",
@@ -118,14 +254,28 @@ static tw_status tw__open(const tw_cli_args *a, tw_cli_rundir *rd, tw_err *err) 
                        : tw_err_set(err, TW_EUSAGE,
                                     "--resume %s: no interrupted run here (%s is missing)",
                                     a->resume, rd->staging);
-        /* The first run already took its decision about an earlier directory. */
-        rd->force = true;
-        rd->has_command = true;
-        return TW_OK;
+        if (!rd->force && tw__exists(rd->path))
+            return tw_err_set(err, TW_EUSAGE,
+                              "--resume %s: %s appeared after the run started and the run was "
+                              "not given --force; move it away and resume again",
+                              a->resume, rd->path);
+        rd->has_command = tw__exists(tw_cli_rundir_path(rd, "command"));
+        tw_status st = tw__undo_finish(rd, err);
+        /* A checkpoint needs its .part files: refuse before the batch cuts any of them. */
+        bool ckpt = tw__exists(tw_cli_rundir_path(rd, "checkpoint.bin"));
+        char part[2 * TW__PATH_MAX + 8];
+        for (size_t i = 0; st == TW_OK && ckpt && i < TW__NPARTS; i++) {
+            if (i == 2 && !a->trajectories) continue;
+            snprintf(part, sizeof part, "%s.part", tw_cli_rundir_path(rd, tw__parts[i]));
+            if (!tw__exists(part))
+                st = tw_err_set(err, TW_EUSAGE,
+                                "--resume %s: %s is missing, so the checkpoint cannot be "
+                                "continued; start over with --force",
+                                a->resume, part);
+        }
+        return st;
     }
-    if (a->outdir == NULL && mkdir("out", 0777) != 0 && errno != EEXIST)
-        return tw_err_set(err, TW_EIO, "out: cannot create: %s", strerror(errno));
-    tw_status st = tw__check(rd->dir, a->force, err);
+    tw_status st = tw__check_existing(rd, a->force, err);
     if (st != TW_OK) return st;
     tw__remove_tree(rd->staging); /* an interrupted run the user chose to replace */
     if (mkdir(rd->staging, 0777) != 0)
@@ -141,8 +291,10 @@ tw_status tw_cli_rundir_open(const tw_cli_args *a, const char *default_name, tw_
     if (rd == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
     } else {
+        rd->lock_fd = -1;
         rd->rank0 = tw_mpi_rank() == 0;
         rd->force = a->force;
+        rd->resume = a->resume != NULL;
         if (a->outdir != NULL)
             snprintf(rd->dir, sizeof rd->dir, "%s", a->outdir);
         else
@@ -152,10 +304,19 @@ tw_status tw_cli_rundir_open(const tw_cli_args *a, const char *default_name, tw_
         snprintf(rd->path, sizeof rd->path, "%.*s", (int)len, rd->dir);
         if (rd->rank0) {
             snprintf(rd->staging, sizeof rd->staging, "%s.partial", rd->path);
-            st = tw__open(a, rd, err);
+            snprintf(rd->lock, sizeof rd->lock, "%s.lock", rd->path);
+            if (a->outdir == NULL && mkdir("out", 0777) != 0 && errno != EEXIST)
+                st = tw_err_set(err, TW_EIO, "out: cannot create: %s", strerror(errno));
+            else if (a->resume == NULL && (st = tw__check_where(rd, err)) != TW_OK)
+                ; /* refused before touching anything, the lock included */
+            else if (a->resume != NULL && !tw__exists(rd->staging))
+                st = tw__open(a, rd, err); /* refused, before touching anything */
+            else if ((st = tw__lock(rd, err)) == TW_OK)
+                st = tw__open(a, rd, err);
         }
     }
     if ((st = tw_mpi_agree(st, err)) != TW_OK) {
+        if (rd != NULL) tw__unlock(rd);
         free(rd);
         return st;
     }
@@ -166,12 +327,50 @@ tw_status tw_cli_rundir_open(const tw_cli_args *a, const char *default_name, tw_
 tw_status tw_cli_rundir_record(tw_cli_rundir *rd, int argc, char **argv, const tw_cfg *cfg,
                                tw_err *err) {
     tw_status st = TW_OK;
-    if (rd->rank0) {
+    if (rd->rank0 && !rd->resume) {
         st = tw_cli_resume_write_command(tw_cli_rundir_path(rd, "command"), argc, argv, err);
         rd->has_command = st == TW_OK;
-        if (st == TW_OK) st = tw_cli_write_scenario(tw_cli_rundir_path(rd, "scenario.yaml"), cfg, err);
     }
+    /* A run killed between its command file and scenario.yaml leaves the latter to the
+     * resume; one that exists is kept (a resume refused later changes nothing). */
+    if (st == TW_OK && rd->rank0 && !tw__exists(tw_cli_rundir_path(rd, "scenario.yaml")))
+        st = tw_cli_write_scenario(tw_cli_rundir_path(rd, "scenario.yaml"), cfg, err);
     return tw_mpi_agree(st, err);
+}
+
+/* Data rows of a CSV file (lines after the header); -1 if it cannot be read. */
+static long tw__rows(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) return -1;
+    long lines = 0;
+    int c;
+    while ((c = getc(fp)) != EOF) lines += c == '\n';
+    bool bad = ferror(fp) != 0;
+    fclose(fp);
+    return bad || lines < 1 ? -1 : lines - 1;
+}
+
+tw_status tw_cli_rundir_complete(tw_cli_rundir *rd, bool *complete, size_t *replicates,
+                                 tw_err *err) {
+    int64_t v[2] = {0, 0};
+    if (rd->rank0) {
+        bool done = !tw__exists(tw_cli_rundir_path(rd, "checkpoint.bin")) &&
+                    tw__exists(tw_cli_rundir_path(rd, "summary.csv")) &&
+                    tw__exists(tw_cli_rundir_path(rd, "outcomes.csv")) &&
+                    tw__exists(tw_cli_rundir_path(rd, "events.csv"));
+        char part[2 * TW__PATH_MAX + 8];
+        for (size_t i = 0; done && i < TW__NPARTS; i++) {
+            snprintf(part, sizeof part, "%s.part", tw_cli_rundir_path(rd, tw__parts[i]));
+            done = !tw__exists(part);
+        }
+        long rows = done ? tw__rows(tw_cli_rundir_path(rd, "replicates.csv")) : -1;
+        v[0] = rows >= 0;
+        v[1] = rows;
+    }
+    tw_status st = tw_mpi_agree(tw_mpi_bcast(v, sizeof v, err), err);
+    *complete = st == TW_OK && v[0] != 0;
+    *replicates = *complete ? (size_t)v[1] : 0;
+    return st;
 }
 
 const char *tw_cli_rundir_dir(const tw_cli_rundir *rd) { return rd->dir; }
@@ -183,35 +382,70 @@ const char *tw_cli_rundir_path(tw_cli_rundir *rd, const char *name) {
     return rd->file;
 }
 
-/* Rank 0: move the staging directory into place, an earlier destination aside first and
- * removed after. */
+/* Remove the temporaries (NAME.tmp.PID) a killed tw_afile writer left in the staging
+ * directory, so that they do not end up among the outputs. */
+static tw_status tw__remove_temporaries(tw_cli_rundir *rd, tw_err *err) {
+    DIR *d = opendir(rd->staging);
+    if (d == NULL)
+        return tw_err_set(err, TW_EIO, "%s: cannot read: %s", rd->staging, strerror(errno));
+    tw_status st = TW_OK;
+    struct dirent *e;
+    while (st == TW_OK && (e = readdir(d)) != NULL) {
+        if (strstr(e->d_name, ".tmp.") == NULL) continue;
+        if (unlink(tw_cli_rundir_path(rd, e->d_name)) != 0 && errno != ENOENT)
+            st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", rd->file, strerror(errno));
+    }
+    closedir(d);
+    return st;
+}
+
+/* Rank 0: step 4 of the protocol in cli_rundir.h, after provenance.yaml. An earlier DIR
+ * is moved aside while the command file (which records --force) still exists, so a resume
+ * after a crash anywhere here knows whether it may replace a DIR it finds. */
 static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
-    if (rd->has_command && unlink(tw_cli_rundir_path(rd, "command")) != 0)
-        return tw_err_set(err, TW_EIO, "command file: cannot remove: %s", strerror(errno));
-    struct stat sb;
-    char old[TW__PATH_MAX + 32] = "";
-    if (stat(rd->path, &sb) == 0) {
+    tw_status st = tw__remove_temporaries(rd, err);
+    if (st != TW_OK) return st;
+    char old[TW__PATH_MAX + 32] = "", parent[TW__PATH_MAX];
+    tw__parent_of(rd->path, parent, sizeof parent);
+    if (tw__exists(rd->path)) {
         if (!rd->force)
-            return tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced", rd->path);
+            return tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced (move it "
+                                              "away)", rd->path);
         snprintf(old, sizeof old, "%s.old.%ld", rd->path, (long)getpid());
         if (rename(rd->path, old) != 0)
             return tw_err_set(err, TW_EIO, "%s: cannot move aside: %s", rd->path, strerror(errno));
     }
-    if (rename(rd->staging, rd->path) != 0) {
-        tw_status st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s", rd->path,
-                                  strerror(errno));
+    if (rd->has_command && unlink(tw_cli_rundir_path(rd, "command")) != 0 && errno != ENOENT)
+        st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", rd->file, strerror(errno));
+    if (st == TW_OK) st = tw_sync_dir(rd->staging, err);
+    if (st == TW_OK && rename(rd->staging, rd->path) != 0)
+        st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s", rd->path, strerror(errno));
+    if (st != TW_OK) {
         if (old[0] != '\0') rename(old, rd->path); /* put the earlier results back */
         return st;
     }
+    rd->has_command = false;
+    rd->staging[0] = '\0';
+    st = tw_sync_dir(parent, err);
     if (old[0] != '\0') tw__remove_tree(old);
-    return TW_OK;
+    return st;
 }
 
-tw_status tw_cli_rundir_finish(tw_cli_rundir *rd, tw_status st, tw_err *err) {
+tw_status tw_cli_rundir_finish(tw_cli_rundir *rd, tw_status st, bool keep, tw_err *err) {
     if (rd != NULL && rd->rank0) {
         if (st == TW_OK) st = tw__commit(rd, err);
-        if (st != TW_OK) tw__remove_tree(rd->staging);
+        if (st != TW_OK && rd->staging[0] != '\0') {
+            if (keep && tw__exists(rd->staging)) {
+                char msg[TW_ERR_MSG_MAX];
+                snprintf(msg, sizeof msg, "%s", err->msg);
+                tw_err_set(err, st, "%s; %s is kept: finish with tradewar run --resume %s", msg,
+                           rd->staging, rd->dir);
+            } else {
+                tw__remove_tree(rd->staging);
+            }
+        }
     }
+    if (rd != NULL) tw__unlock(rd);
     free(rd);
     return tw_mpi_agree(st, err);
 }
@@ -219,5 +453,6 @@ tw_status tw_cli_rundir_finish(tw_cli_rundir *rd, tw_status st, tw_err *err) {
 void tw_cli_rundir_close(tw_cli_rundir *rd, bool keep) {
     if (rd == NULL) return;
     if (rd->rank0 && !keep) tw__remove_tree(rd->staging);
+    tw__unlock(rd);
     free(rd);
 }

@@ -451,28 +451,46 @@ static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
 }
 
 tw_status tw_batch_finish(tw_batch *b, tw_err *err) {
+    /* The order is the crash protocol of cli/cli_rundir.h: the .part files and the
+     * statistics reach the disk, then the final names, and only then does the checkpoint
+     * go, so a crash anywhere leaves either a checkpoint to resume from or the final
+     * files complete. */
     tw_status st = TW_OK;
     if (b->rank == 0) {
+        bool had[TW__NFILES] = {false};
         if (!tw_batch_done(b)) st = tw_err_set(err, TW_ERUNTIME, "the batch is not complete");
         for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
             if (b->fp[f] == NULL) continue;
+            had[f] = true;
             st = tw__sync(b->fp[f], tw__part_names[f], err);
             if (fclose(b->fp[f]) != 0 && st == TW_OK)
-                st = tw_err_set(err, TW_EIO, "%s: close failed", tw__part_names[f]);
+                st = tw_err_set(err, TW_EIO, "%s: close failed: %s", tw__part_names[f],
+                                strerror(errno));
             b->fp[f] = NULL;
+        }
+        if (st == TW_OK) st = tw__write_summary(b, err);
+        for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
+            if (!had[f]) continue;
             char *from = tw__path(b, tw__part_names[f], ".part");
             char *to = tw__path(b, tw__part_names[f], "");
-            if (st == TW_OK && (from == NULL || to == NULL || rename(from, to) != 0))
-                st = tw_err_set(err, TW_EIO, "%s: cannot rename into place", tw__part_names[f]);
+            if (from == NULL || to == NULL)
+                st = tw_err_set(err, TW_ENOMEM, "out of memory");
+            else if (rename(from, to) != 0)
+                st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s",
+                                tw__part_names[f], strerror(errno));
             free(from);
             free(to);
         }
-        if (st == TW_OK) st = tw__write_summary(b, err);
+        if (st == TW_OK) st = tw_sync_dir(b->o.dir, err);
         if (st == TW_OK) {
             char *p = tw__path(b, "checkpoint.bin", "");
-            if (p != NULL) unlink(p);
+            if (p == NULL)
+                st = tw_err_set(err, TW_ENOMEM, "out of memory");
+            else if (unlink(p) != 0 && errno != ENOENT)
+                st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", p, strerror(errno));
             free(p);
         }
+        if (st == TW_OK) st = tw_sync_dir(b->o.dir, err);
     }
     return tw_mpi_agree(st, err);
 }

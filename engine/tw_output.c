@@ -7,6 +7,7 @@
 #include "tw_output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,20 +41,47 @@ tw_status tw_afile_open(const char *path, tw_afile **out, tw_err *err) {
 
 FILE *tw_afile_fp(tw_afile *f) { return f->fp; }
 
+tw_status tw_sync_dir(const char *dir, tw_err *err) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", dir, strerror(errno));
+    int e = fsync(fd) != 0 && errno != EINVAL ? errno : 0;
+    close(fd);
+    if (e != 0) return tw_err_set(err, TW_EIO, "%s: cannot sync: %s", dir, strerror(e));
+    return TW_OK;
+}
+
+/* The directory part of path (".", or "/" for a file at the root). */
+static void tw__dir_of(const char *path, char *buf, size_t n) {
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(buf, n, ".");
+    else if (slash == path)
+        snprintf(buf, n, "/");
+    else
+        snprintf(buf, n, "%.*s", (int)(slash - path), path);
+}
+
 tw_status tw_afile_commit(tw_afile *f, tw_err *err) {
     tw_status st = TW_OK;
-    int bad = ferror(f->fp);
-    if (fflush(f->fp) != 0) bad = 1;
-    if (fsync(fileno(f->fp)) != 0 && errno != EINVAL) bad = 1;
-    if (fclose(f->fp) != 0) bad = 1;
+    /* A failed buffered write left its errno behind and set the stream's error flag; the
+     * flush usually fails again with the same errno. The first errno seen is the reason. */
+    int e0 = errno, bad = ferror(f->fp), e = 0;
+    if (fflush(f->fp) != 0) e = errno;
+    if (fsync(fileno(f->fp)) != 0 && errno != EINVAL && e == 0) e = errno;
+    if (fclose(f->fp) != 0 && e == 0) e = errno;
+    if (bad && e == 0) e = e0 != 0 ? e0 : EIO;
     f->fp = NULL;
-    if (bad) {
-        st = tw_err_set(err, TW_EIO, "%s: write failed: %s", f->path, strerror(errno));
+    if (e != 0) {
+        st = tw_err_set(err, TW_EIO, "%s: write failed: %s", f->path, strerror(e));
         unlink(f->tmp);
     } else if (rename(f->tmp, f->path) != 0) {
         st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s", f->path,
                         strerror(errno));
         unlink(f->tmp);
+    } else {
+        char dir[TW_PATH_MAX];
+        tw__dir_of(f->path, dir, sizeof dir);
+        st = tw_sync_dir(dir, err);
     }
     free(f);
     return st;

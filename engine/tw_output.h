@@ -22,11 +22,14 @@ typedef struct tw_afile tw_afile;
 /* Open path's temporary twin for writing. */
 tw_status tw_afile_open(const char *path, tw_afile **out, tw_err *err);
 FILE *tw_afile_fp(tw_afile *f);
-/* Flush, close and rename into place; frees f whatever happens. */
+/* Flush, fsync, close, rename into place and fsync the directory, so that a committed
+ * file is durable; frees f whatever happens. Errors carry the system's errno text. */
 tw_status tw_afile_commit(tw_afile *f, tw_err *err);
 /* Close and delete the temporary; frees f. NULL is fine. */
 void tw_afile_abort(tw_afile *f);
 
+/* fsync the directory dir, making the renames and removals in it durable. */
+tw_status tw_sync_dir(const char *dir, tw_err *err);
 
 /* Format a double the way every output file does (shortest "%.10g", "-0" as "0",
  * NaN as "nan"): equal values give equal text. */

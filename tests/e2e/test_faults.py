@@ -1,0 +1,401 @@
+#!/usr/bin/env python3
+"""End-to-end: the output directory survives a crash or an I/O error at every step, one
+writer per directory, and a resume that never destroys what it found.
+
+The fault harness runs a small batch under tests/support/tw_fault.c (LD_PRELOAD), which
+kills the program (SIGKILL) or fails a call (ENOSPC, EIO) at its Nth flush, close, sync,
+write, truncate, rename, removal or mkdir in the test's directory. For every N of a fresh
+run, and of the resume of a run killed after its first checkpoint, and for each of the
+three faults (and every N of a --force run over an earlier directory, killed), the directory must either be complete with the bytes of an uninterrupted
+run, or resume (without faults) to those bytes, or never have been touched; and nothing
+but DIR, DIR.partial and DIR.lock may appear beside it.
+
+Run by CTest as py/test_faults with TW_BIN, TW_FAULT_LIB and TW_SOURCE_DIR.
+"""
+import concurrent.futures
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+from mc_common import BASELINE, TW_BIN, read
+
+FAULT_LIB = os.environ.get("TW_FAULT_LIB", "")
+# Eight replicates, a few days: with one thread a batch is two chunks with a checkpoint
+# between them, so every part of the directory's life is visited.
+SMALL = ["-n", "8", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
+         "--set", "end=2025-01-10", "-q", "-t", "1", "--checkpoint-every", "0"]
+OUTPUTS = {"summary.csv", "replicates.csv", "events.csv", "outcomes.csv", "scenario.yaml",
+           "provenance.yaml"}
+SAME_BYTES = ["summary.csv", "replicates.csv", "events.csv", "outcomes.csv", "scenario.yaml"]
+MODES = ["kill", "enospc", "eio"]
+
+
+def run(cmd, cwd=None, env=None, timeout=300):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+                          env=env, universal_newlines=True, timeout=timeout)
+
+
+def faulty_env(root, at, mode, log=None):
+    env = dict(os.environ, LD_PRELOAD=FAULT_LIB, TW_FAULT_DIR=root, TW_FAULT_AT=str(at),
+               TW_FAULT_MODE=mode)
+    if log:
+        env["TW_FAULT_LOG"] = log
+    return env
+
+
+def snapshot(d):
+    """Every file under d with its bytes."""
+    out = {}
+    for base, _, files in os.walk(d):
+        for f in files:
+            p = os.path.join(base, f)
+            out[os.path.relpath(p, d)] = read(p)
+    return out
+
+
+def scratch_root():
+    # Thousands of fsyncs: a memory file system keeps the harness fast; the protocol's
+    # order of steps is what is tested, not the disk.
+    for d in ("/dev/shm", None):
+        if d is None or (os.path.isdir(d) and os.access(d, os.W_OK)):
+            return tempfile.mkdtemp(prefix="tw_faults_", dir=d)
+
+
+class Case(unittest.TestCase):
+    """cls.tmp (removed afterwards), cls.ref (the uninterrupted run of SMALL) and
+    cls.template (a case directory with out.partial killed after its first checkpoint)."""
+
+    needs_template = True
+
+    @classmethod
+    def setUpClass(cls):
+        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+        if not FAULT_LIB or not os.path.exists(FAULT_LIB):
+            raise unittest.SkipTest("TW_FAULT_LIB is not set to the fault shim")
+        if "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ:
+            raise unittest.SkipTest("the shim is not preloaded under sanitizers")
+        cls.tmp = scratch_root()
+        cls.ref = os.path.join(cls.tmp, "ref")
+        p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", cls.ref])
+        assert p.returncode == 0, p.stderr
+        cls.ref_bytes = {f: read(os.path.join(cls.ref, f)) for f in SAME_BYTES}
+        cls.template = cls.interrupted_template() if cls.needs_template else None
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def interrupted_template(cls):
+        """A case directory whose out.partial was killed just after its first checkpoint."""
+        for n in range(1, 200):
+            case = os.path.join(cls.tmp, "template")
+            shutil.rmtree(case, ignore_errors=True)
+            os.mkdir(case)
+            run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"], cwd=case,
+                env=faulty_env(case, n, "kill"))
+            part = os.path.join(case, "out.partial")
+            if os.path.exists(os.path.join(part, "checkpoint.bin")):
+                return case
+        raise AssertionError("no step of the run left a checkpoint")
+
+    def same_as_ref(self, out):
+        for f in SAME_BYTES:
+            self.assertEqual(read(os.path.join(out, f)), self.ref_bytes[f], f + " differs")
+
+
+class Faults(Case):
+    # -- the check after each fault ----------------------------------------------------
+
+    def earlier_kept(self, case):
+        """Names beside out that hold the earlier directory a --force run moved aside
+        (out.old.<pid>, left when the run was killed between its two renames)."""
+        return {f for f in os.listdir(case) if f.startswith("out.old.")
+                and os.listdir(os.path.join(case, f)) == ["old.txt"]}
+
+    def outcome(self, case, what):
+        """Problems with case/ after a fault (an empty list if none): finish it as a user
+        would and compare with the uninterrupted run."""
+        bad = []
+        out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
+        olds = self.earlier_kept(case)
+        beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds
+        if beside:
+            bad.append("%s: left beside the directory: %s" % (what, sorted(beside)))
+        if os.path.isdir(part):
+            p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+            if p.returncode == 2 and "command is missing" in p.stderr:
+                # killed before the command file: nothing finished, nothing to resume
+                left = [f for f in os.listdir(part) if ".tmp." not in f]
+                if left:
+                    bad.append("%s: no command file but %s" % (what, left))
+                p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"], cwd=case)
+            if p.returncode != 0:
+                return bad + ["%s: finishing failed (%d): %s" % (what, p.returncode,
+                                                                  p.stderr.strip())]
+        if os.path.isdir(out) and os.listdir(out) == ["old.txt"]:
+            return bad  # the earlier directory, untouched
+        if not os.path.isdir(out):
+            left = set(os.listdir(case)) - {"out.lock"}
+            if left:
+                bad.append("%s: not complete, not resumable, but %s" % (what, sorted(left)))
+            return bad
+        # A kill at the very last step leaves the lock file; nobody holds it (the kernel
+        # dropped the lock with the process), so the next command takes it over.
+        if set(os.listdir(case)) - {"out.lock"} - olds != {"out"}:
+            bad.append("%s: after finishing: %s" % (what, sorted(os.listdir(case))))
+        if set(os.listdir(out)) != OUTPUTS:
+            bad.append("%s: files %s" % (what, sorted(os.listdir(out))))
+            return bad
+        for f in SAME_BYTES:
+            if read(os.path.join(out, f)) != self.ref_bytes[f]:
+                bad.append("%s: %s differs from the uninterrupted run" % (what, f))
+        return bad
+
+    def prepare(self, kind, case):
+        """Make case/ for a fresh run or for the resume of the template; the command."""
+        if kind == "run":
+            os.mkdir(case)
+            return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"]
+        if kind == "force":
+            os.makedirs(os.path.join(case, "out"))
+            with open(os.path.join(case, "out", "old.txt"), "w") as f:
+                f.write("earlier results")
+            return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"]
+        shutil.copytree(self.template, case, symlinks=True)
+        return [TW_BIN, "run", "--resume", "out", "-q"]
+
+    def one(self, kind, mode, n):
+        case = os.path.join(self.tmp, "%s-%s-%d" % (kind, mode, n))
+        cmd = self.prepare(kind, case)
+        p = run(cmd, cwd=case, env=faulty_env(case, n, mode))
+        what = "%s, %s at step %d" % (kind, mode, n)
+        bad = []
+        if mode == "kill" and p.returncode != -signal.SIGKILL:
+            bad.append("%s: not killed (%d)" % (what, p.returncode))
+        if mode != "kill" and p.returncode not in (0, 1, 2):
+            bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
+        if mode != "kill" and p.returncode != 0 and len(p.stderr.strip().splitlines()) != 1:
+            bad.append("%s: not one line on stderr: %r" % (what, p.stderr))
+        bad += self.outcome(case, what)
+        shutil.rmtree(case, ignore_errors=True)
+        return bad
+
+    def count(self, kind):
+        case = os.path.join(self.tmp, "count-" + kind)
+        cmd = self.prepare(kind, case)
+        log = os.path.join(self.tmp, "count-%s.txt" % kind)
+        p = run(cmd, cwd=case, env=faulty_env(case, 0, "kill", log))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.outcome(case, kind + " without faults"), [])
+        shutil.rmtree(case)
+        with open(log) as f:
+            return int(f.read())
+
+    def test_every_fault_point_of_a_run_and_of_its_resume(self):
+        points = {kind: self.count(kind) for kind in ("run", "resume", "force")}
+        self.assertGreater(points["run"], 20)
+        self.assertGreater(points["resume"], 10)
+        # A --force run over an earlier directory adds the steps that move it aside; it
+        # is killed at each (its failures take the paths of a plain run).
+        jobs = [(kind, mode, n) for kind in ("run", "resume") for mode in MODES
+                for n in range(1, points[kind] + 1)]
+        jobs += [("force", "kill", n) for n in range(1, points["force"] + 1)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            problems = [b for bad in pool.map(lambda j: self.one(*j), jobs) for b in bad]
+        sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults, and %d "
+                         "kills of a --force run: %d\n"
+                         % (points["run"], points["resume"], len(MODES), points["force"],
+                            len(jobs)))
+        self.assertEqual(problems, [], "\n".join(problems[:20]))
+
+
+class Resumes(Case):
+    """A refused or failed resume leaves DIR.partial exactly as it was."""
+
+    def case(self, name):
+        case = os.path.join(self.tmp, name)
+        shutil.copytree(self.template, case, symlinks=True)
+        return case, os.path.join(case, "out.partial")
+
+    def refused(self, case, part, text, code=2):
+        before = snapshot(part)
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, code, p.stderr)
+        self.assertIn(text, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertEqual(snapshot(part), before, "a refused resume changed out.partial")
+        self.assertFalse(os.path.exists(os.path.join(case, "out.lock")))
+
+    def finish(self, case):
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.same_as_ref(os.path.join(case, "out"))
+        self.assertEqual(os.listdir(case), ["out"])
+
+    def test_an_edited_scenario_is_refused_and_everything_kept(self):
+        case, part = self.case("edited")
+        scen = os.path.join(case, "scenario-copy.yaml")
+        with open(BASELINE) as f:
+            text = f.read()
+        with open(scen, "w") as f:
+            f.write(text.replace("seed: 20250101", "seed: 20250102"))
+        # point the recorded command at the copy
+        with open(os.path.join(part, "command"), "rb") as f:
+            fields = f.read().split(b"\0")
+        fields = [scen.encode() if x == BASELINE.encode() else x for x in fields]
+        with open(os.path.join(part, "command"), "wb") as f:
+            f.write(b"\0".join(fields))
+        self.refused(case, part, "another scenario")
+        with open(scen, "w") as f:
+            f.write(text)
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.same_as_ref(os.path.join(case, "out"))
+
+    def test_a_missing_part_file_is_refused_before_anything_is_cut(self):
+        case, part = self.case("missing-part")
+        os.rename(os.path.join(part, "events.csv.part"), os.path.join(case, "aside"))
+        self.refused(case, part, "events.csv.part is missing")
+        os.rename(os.path.join(case, "aside"), os.path.join(part, "events.csv.part"))
+        self.finish(case)
+
+    def test_a_truncated_checkpoint_fails_and_everything_is_kept(self):
+        case, part = self.case("truncated")
+        ckpt = os.path.join(part, "checkpoint.bin")
+        whole = read(ckpt)
+        with open(ckpt, "wb") as f:
+            f.write(whole[:12])
+        before = snapshot(part)
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(snapshot(part), before, "a failed resume changed out.partial")
+        with open(ckpt, "wb") as f:
+            f.write(whole)
+        self.finish(case)
+
+    def test_a_directory_that_appeared_is_not_replaced_without_the_recorded_force(self):
+        case, part = self.case("appeared")
+        os.mkdir(os.path.join(case, "out"))
+        with open(os.path.join(case, "out", "mine.txt"), "w") as f:
+            f.write("keep")
+        self.refused(case, part, "appeared after the run started")
+        self.assertEqual(os.listdir(os.path.join(case, "out")), ["mine.txt"])
+        shutil.rmtree(os.path.join(case, "out"))
+        self.finish(case)
+
+    def test_a_crafted_command_file_is_refused(self):
+        case = os.path.join(self.tmp, "crafted")
+        os.makedirs(os.path.join(case, "x.partial"))
+        for body in (b"/tmp\0--resume\0x\0", b"/tmp\0", b"relative\0" + BASELINE.encode() + b"\0",
+                     b"/tmp\0--selfcheck\0" + BASELINE.encode() + b"\0", b"/tmp\0--bogus\0"):
+            with open(os.path.join(case, "x.partial", "command"), "wb") as f:
+                f.write(body)
+            p = run([TW_BIN, "run", "--resume", "x"], cwd=case)
+            self.assertEqual(p.returncode, 2, "%r: %s" % (body, p.stderr))
+            self.assertIn("not a command file", p.stderr)
+            self.assertEqual(sorted(os.listdir(case)), ["x.partial"])
+
+
+class Paths(Case):
+    """Output paths that a commit could not replace are refused before any work."""
+
+    needs_template = False
+
+    def test_paths_refused_up_front(self):
+        case = os.path.join(self.tmp, "paths")
+        os.makedirs(os.path.join(case, "victim", "sub"))
+        os.symlink("/nonexistent/zzz", os.path.join(case, "dangling"))
+        for out, text in ((".", "'.' or '..'"), ("/", "'.' or '..'"),
+                          ("victim/sub/..", "'.' or '..'"), ("victim/sub/.", "'.' or '..'"),
+                          ("dangling", "symbolic link"), (case, "current directory"),
+                          ("/proc", "mount point")):
+            p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", out, "--force"], cwd=case)
+            self.assertEqual(p.returncode, 2, "-o %s: %s" % (out, p.stderr))
+            self.assertIn(text, p.stderr, out)
+            self.assertEqual(sorted(os.listdir(case)), ["dangling", "victim"], out)
+            self.assertEqual(os.listdir(os.path.join(case, "victim")), ["sub"], out)
+
+
+LONG = ["-n", "48", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
+        "--set", "end=2025-03-31", "-q", "-t", "1", "--checkpoint-every", "0"]
+
+
+class Races(Case):
+    """One writer per directory."""
+
+    needs_template = False
+
+    def start_and_wait(self, case, extra=()):
+        """A long run into case/out, once it holds the lock and has checkpointed."""
+        proc = subprocess.Popen([TW_BIN, "run", BASELINE] + LONG + list(extra) + ["-o", "out"],
+                                cwd=case, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                universal_newlines=True)
+        ckpt = os.path.join(case, "out.partial", "checkpoint.bin")
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None and not os.path.exists(ckpt):
+            time.sleep(0.01)
+        self.assertIsNone(proc.poll(), "the run ended before the race")
+        return proc
+
+    def assert_refused_naming(self, p, proc):
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("pid %d on %s" % (proc.pid, socket.gethostname()), p.stderr)
+
+    def test_a_second_run_a_forced_run_and_a_resume_are_refused_while_a_run_lives(self):
+        case = os.path.join(self.tmp, "live")
+        os.mkdir(case)
+        proc = self.start_and_wait(case)
+        for cmd in ([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"],
+                    [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"],
+                    [TW_BIN, "run", "--resume", "out"],
+                    [TW_BIN, "compare", BASELINE, BASELINE, "-n", "2", "-o", "out", "--force"]):
+            self.assert_refused_naming(run(cmd, cwd=case), proc)
+        out, err = proc.communicate(timeout=300)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertEqual(sorted(os.listdir(case)), ["out"])
+        self.assertEqual(set(os.listdir(os.path.join(case, "out"))), OUTPUTS)
+
+    def test_four_forced_runs_leave_one_consistent_directory(self):
+        case = os.path.join(self.tmp, "four")
+        os.mkdir(case)
+        args = ["-n", "16", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
+                "--set", "end=2025-01-20", "-q", "-t", "1", "--force", "-o", "out"]
+        procs = [subprocess.Popen([TW_BIN, "run", BASELINE, "-s", str(seed)] + args, cwd=case,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True) for seed in (1, 2, 3, 4)]
+        codes = [p.wait(timeout=300) for p in procs]
+        for p in procs:
+            p.communicate()
+        self.assertTrue(set(codes) <= {0, 2}, codes)
+        self.assertIn(0, codes)
+        self.assertEqual(sorted(os.listdir(case)), ["out"])
+        with open(os.path.join(case, "out", "provenance.yaml")) as f:
+            seed = [l.split()[1] for l in f if l.startswith("seed:")][0]
+        ref = os.path.join(self.tmp, "four-ref")
+        p = run([TW_BIN, "run", BASELINE, "-s", seed] + args[:-1] + [ref])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for f in SAME_BYTES:
+            self.assertEqual(read(os.path.join(case, "out", f)), read(os.path.join(ref, f)),
+                             "%s is not that of seed %s's run" % (f, seed))
+
+    def test_a_stale_lock_is_taken_over(self):
+        case = os.path.join(self.tmp, "stale")
+        os.mkdir(case)
+        with open(os.path.join(case, "out.lock"), "w") as f:
+            f.write("999999 elsewhere\n")
+        p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(os.listdir(case), ["out"])
+        self.same_as_ref(os.path.join(case, "out"))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
