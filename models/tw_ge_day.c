@@ -113,6 +113,14 @@ static void tw__chain(tw_trade_state *s) {
 static tw_status tw__update_prices(tw_trade_state *s, tw_err *err) {
     const tw_trade_params *p = s->p;
     double tariff[TW_NREG][TW_NREG][TW_NSEC], target[TW_NREG], eta[TW_NREG] = {0};
+    /* With a handful of firms a region can sell nothing on a day (every buyer, its own
+     * included, chose another origin); its market has no price then, so all hold. */
+    for (int i = 0; i < TW_NREG; i++) {
+        double sales = 0.0;
+        for (int j = 0; j < TW_NREG; j++)
+            for (int k = 0; k < TW_NSEC; k++) sales += s->customs[i][j][k];
+        if (!(sales > 0.0) || !(s->q0[i] > 0.0)) return TW_OK;
+    }
     tw__by_exporter(*s->tau, tariff);
     tw_status st = tw_ge_price_step(TW_NREG, TW_NSEC, &s->spend[0][0][0], &tariff[0][0][0], s->q0,
                                     s->w, eta, p->sigma, target, err);
