@@ -98,7 +98,7 @@ GENERIC_SPECS = [
     ("output_loss", "Output loss"),
     ("gdp", "GDP"),
 ]
-WELFARE_SPEC = dict(id="welfare", indicator="welfare", title="Welfare (real income, ACR)",
+WELFARE_SPEC = dict(id="welfare", indicator="welfare", title="Welfare (real spending, general equilibrium)",
                     series=[(r, "all", "all", REGION_NAMES[r]) for r in REGION_ORDER])
 MAX_PANELS = 4
 MAX_GRID = 12   # panels per histogram / response / tornado image

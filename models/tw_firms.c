@@ -2,7 +2,8 @@
  *
  * Each firm buys its whole input in one sector from one origin at a time. Every day:
  *   1. with probability h = 1 - exp(-(r0 + k |ln p_now - ln p_then|)) it re-chooses its
- *      origin by logit over tariff-inclusive prices, P(o) = beta_o p_o^(1-sigma) / sum,
+ *      origin by logit over tariff-inclusive prices (the origin's producer price times
+ *      1 + pass_through tau, tw_buyer_price), P(o) = beta_o p_o^(1-sigma) / sum,
  *      the firm-level form of CES (Armington) demand: with many firms and h = 1 the
  *      size-weighted shares converge to the closed-form CES shares. The hazard is drawn
  *      the exact, cheap way: at each choice the firm draws an exponential clock E ~ Exp(1)
@@ -79,8 +80,8 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
             for (int o = 0; o < TW_NREG; o++) {
                 double tau = (o == i) ? 0.0 : (*now)[i][o][sec];
                 double tau_e = (o == i) ? 0.0 : (*exp_)[i][o][sec];
-                double price = tw_buyer_price(p->pass_through, tau);
-                double future = tw_buyer_price(p->pass_through, tau_e);
+                double price = tw_buyer_price(p->pass_through, s->w[o], tau);
+                double future = tw_buyer_price(p->pass_through, s->w[o], tau_e);
                 cd->price[o] = price;
                 cd->lnp[o] = (float)log(price);
                 w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]);

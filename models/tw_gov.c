@@ -18,8 +18,9 @@
  *                   once it accuses the partner of a breach, escalates by step; above its
  *                   resolve it answers only de-escalations and seeks a deal (which the
  *                   events read: a holdout under its resolve lowers the chance of a deal);
- *   best_response   sets its lever to the level that maximises its own real income at
- *                   long-run CES shares, every other rate given (tw__best_level).
+ *   best_response   sets its lever to the level that maximises its own real income in
+ *                   the long-run general equilibrium, every other rate given
+ *                   (tw__best_level).
  * Every strategy respects its cap ("we will ignore further increases") and floor. An agent
  * that accuses its partner of breaching a truce also snaps back to its pre-truce level with
  * probability snapback_prob at each decision. A government with control_lever tightens its
@@ -232,40 +233,13 @@ static tw_status tw__notch(tw_trade_state *s, int r, int dir, tw_day day, tw_err
                       tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
 }
 
-/* Real income of r (the model's ACR welfare index with tariff revenue rebated, as a
- * factor on the first day's) at the rates tau, with its buyers at their long-run CES
- * shares: lambda_o = beta_o p_o^(1 - sigma) / sum_k beta_k p_k^(1 - sigma), spending fixed
- * (the Cobb-Douglas upper tier). */
-static double tw__welfare(const tw_trade_state *s, int r, const tw_rate_table tau) {
-    const tw_trade_params *p = s->p;
-    double goods = 0.0, rev = 0.0, rev0 = 0.0, logp = 0.0;
-    for (int sec = 0; sec < TW_NSEC; sec++) goods += p->e0[r * TW_NSEC + sec];
-    double gdp = p->world.gdp[r], total = gdp > goods ? gdp : goods;
-    for (int sec = 0; sec < TW_NSEC; sec++) {
-        int c = r * TW_NSEC + sec;
-        double w[TW_NREG], sum = 0.0;
-        for (int o = 0; o < TW_NREG; o++) {
-            double t = o == r ? 0.0 : tau[r][o][sec];
-            w[o] = p->beta[c][o] * pow(tw_buyer_price(p->pass_through, t), 1.0 - p->sigma[sec]);
-            sum += w[o];
-        }
-        for (int o = 0; o < TW_NREG; o++) {
-            if (o == r) continue;
-            double t = tau[r][o][sec], t0 = s->tau0[r][o][sec];
-            rev += t * p->e0[c] * (w[o] / sum) / (1.0 + t);
-            rev0 += t0 * p->e0[c] * p->base_share[c][o] / (1.0 + t0);
-        }
-        logp += p->e0[c] / total / (p->sigma[sec] - 1.0) * log((w[r] / sum) / p->base_share[c][r]);
-    }
-    return (1.0 + (rev - rev0) / gdp) * exp(-logp);
-}
-
 /* best_response: the lever level, on a grid from the floor to max_pct (and the cap), that
  * maximises r's own real income with every other rate as it will stand when the decision
- * takes effect. Producer prices are fixed in this model, so what a tariff can win is the
- * share of it that foreign exporters absorb (1 - pass_through) against the loss from
- * buying dearer; the partner's own tariff does not change that trade-off, so this is the
- * one-shot Nash tariff (zero with full pass-through). */
+ * takes effect, in the long-run general equilibrium of tw_ge_solve (tw_ge_welfare_at:
+ * producer prices clear every market, deficits fixed, the first day's rates as the base).
+ * A tariff now moves the terms of trade, so the optimum is positive even with full
+ * pass-through (Ossa 2014's optimal tariffs average 62%); the partner's own rate shifts
+ * it, so repeated best responses look for the Nash tariffs. */
 static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *best, tw_err *err) {
     const tw_gov_params *gp = tw__gp(s, r);
     tw_day eff = day + gp->delay;
@@ -276,7 +250,10 @@ static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *be
         tw_tariff t = tw__lever_entry(s, r, level, day, eff, TW_DAY_NEVER);
         tw_status st = tw_rates_with(s->rates, &t, eff, tau, err);
         if (st != TW_OK) return st;
-        double w = tw__welfare(s, r, (const double(*)[TW_NREG][TW_NSEC])tau);
+        double w;
+        if ((st = tw_ge_welfare_at(s, (const double(*)[TW_NREG][TW_NSEC])tau, r, &w, err)) !=
+            TW_OK)
+            return st;
         if (w > best_w + 1e-15) {
             best_w = w;
             *best = level;

@@ -8,12 +8,10 @@
  *                           aggregates weight sectors (and partners) by 2024 customs
  *                           imports (fixed base-year weights).
  *   expenditure_share       the Armington share of each origin, the home region included.
- *   welfare                 (1 + dR / GDP) * prod_s (lambda_s / lambda_s,0)^(-alpha_s /
- *                           (sigma_s - 1)), the multi-sector ACR formula (Arkolakis,
- *                           Costinot and Rodriguez-Clare 2012) with tariff revenue
- *                           rebated; lambda = domestic expenditure share, alpha = the
- *                           sector's share of total spending, dR = the change in the
- *                           importer's tariff revenue since the first day.
+ *   import_price_index      includes the origin's producer price (tw_ge_day.c).
+ *   welfare, welfare_tot, welfare_volume, welfare_revenue: the decomposition of real
+ *                           spending chained day by day by tw_ge_day.c (its header has
+ *                           the formulas), times 100.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -73,7 +71,10 @@ static size_t tw__define(tw_series_def *defs) {
             for (int s = 0; s < TW_NSEC; s++) tw__add(defs, &n, TW_IND_EXPENDITURE_SHARE, r, o, s);
     for (int r = 0; r < TW_NREG; r++)
         for (int s = TW_ALL; s < TW_NSEC; s++) tw__add(defs, &n, TW_IND_BUYER_PRICE_INDEX, r, TW_ALL, s);
-    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
+    static const tw_indicator welfare_inds[] = {TW_IND_PRODUCER_PRICE, TW_IND_WELFARE, TW_IND_WELFARE_TOT,
+                                                TW_IND_WELFARE_VOLUME, TW_IND_WELFARE_REVENUE};
+    for (size_t k = 0; k < sizeof welfare_inds / sizeof welfare_inds[0]; k++)
+        for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, welfare_inds[k], r, TW_ALL, TW_ALL);
     /* Governments and events (tw_gov.c): zero in scenarios without them. */
     tw__add(defs, &n, TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
     for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
@@ -145,8 +146,8 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!tw__in(s, y)) continue;
                 double w = p->world.flow[x][r][y];
-                const double p0 = tw_buyer_price(p->pass_through, st->tau0[r][x][y]);
-                num += w * tw_buyer_price(p->pass_through, (*tau)[r][x][y]) / p0;
+                const double p0 = tw_buyer_price(p->pass_through, 1.0, st->tau0[r][x][y]);
+                num += w * tw_buyer_price(p->pass_through, st->w[x], (*tau)[r][x][y]) / p0;
                 den += w;
             }
         }
@@ -178,29 +179,12 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
         }
         return num / den;
     }
-    case TW_IND_WELFARE: {
-        /* Real income: nominal income (GDP plus the change in tariff revenue) over the
-         * price index, whose change is prod_s lambda_hat_s^(alpha_s / (sigma_s - 1)).
-         * alpha_s is the sector's share of total spending (GDP, or goods absorption where
-         * that is larger), so the non-traded rest of spending carries no price change. */
-        double goods = 0.0, revenue = 0.0, logp = 0.0;
-        for (int y = 0; y < TW_NSEC; y++) goods += p->e0[r * TW_NSEC + y];
-        for (int x = 0; x < TW_NREG; x++)
-            for (int y = 0; y < TW_NSEC; y++) revenue += st->revenue[x][r][y];
-        double total = p->world.gdp[r] > goods ? p->world.gdp[r] : goods;
-        /* The domestic shares are those of a finite sample of firms, which can be 0 in a
-         * cell with few firms (then log 0); half a firm's average weight added to both
-         * shares keeps the ratio finite and changes it by O(1 / per_cell) otherwise. */
-        double half = 0.5 / (double)p->per_cell;
-        for (int y = 0; y < TW_NSEC; y++) {
-            int c = r * TW_NSEC + y;
-            double alpha = p->e0[c] / total;
-            logp += alpha / (p->sigma[y] - 1.0) *
-                    log((st->share[c][r] + half) / (st->lambda0[c] + half));
-        }
-        double income = 1.0 + (revenue - st->revenue0[r]) / p->world.gdp[r];
-        return 100.0 * (income * exp(-logp) - 1.0);
-    }
+    /* Chained by tw_ge_day.c; tot + volume = welfare, revenue is a part of volume. */
+    case TW_IND_PRODUCER_PRICE: return st->w[r];
+    case TW_IND_WELFARE: return 100.0 * (st->wf_tot[r] + st->wf_volume[r]);
+    case TW_IND_WELFARE_TOT: return 100.0 * st->wf_tot[r];
+    case TW_IND_WELFARE_VOLUME: return 100.0 * st->wf_volume[r];
+    case TW_IND_WELFARE_REVENUE: return 100.0 * st->wf_revenue[r];
     case TW_IND_TRUCE_ACTIVE: return st->gov != NULL && st->gov->truce ? 1.0 : 0.0;
     case TW_IND_GOV_PAIN: return st->gov != NULL ? st->gov->ag[r].pain : 0.0;
     case TW_IND_STRATEGY_STATE: return st->gov != NULL ? (double)st->gov->ag[r].state : 0.0;

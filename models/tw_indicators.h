@@ -38,8 +38,22 @@
       "included")                                                                            \
     X(BUYER_PRICE_INDEX, "buyer_price_index", "index, first day = 1", MEAN,                  \
       "mean price paid by the sector's buyers in the region")                                \
-    X(WELFARE, "welfare", "percent change", MEAN,                                            \
-      "real income against the first day (multi-sector ACR, tariff revenue rebated)")
+    X(PRODUCER_PRICE, "producer_price", "index, first day = 1", MEAN,                       \
+      "the region's producer price (wage) from the general-equilibrium closure, in units of " \
+      "world output at first-day prices (the numeraire)")                                   \
+    X(WELFARE, "welfare", "percent (log points)", MEAN,                                      \
+      "change of real spending against the first day, 100 x ln: welfare_tot + "              \
+      "welfare_volume, chained day by day along the run with producer prices from the "      \
+      "general-equilibrium closure (tw_ge.h's decomposition; no ACR formula)")               \
+    X(WELFARE_TOT, "welfare_tot", "percent (log points)", MEAN,                              \
+      "terms-of-trade part of welfare: exports times the change of the region's producer "   \
+      "price minus imports times the change of its suppliers', over spending")               \
+    X(WELFARE_VOLUME, "welfare_volume", "percent (log points)", MEAN,                        \
+      "volume-of-trade part of welfare: the tariff times the change of the quantity of "     \
+      "each taxed import, over spending; welfare_revenue is its collected part")             \
+    X(WELFARE_REVENUE, "welfare_revenue", "percent (log points)", MEAN,                      \
+      "change of the duty the region collects (rebated), over spending: the collected part " \
+      "of welfare_volume (volume - revenue is the duty its buyers pay)")
 
 #define TW_TRADE_OUTCOMES(X)                                                                 \
     X(IMPORTS_US_FROM_CN, "imports_us_from_cn_usd_bn", "USD bn", SUM,                        \

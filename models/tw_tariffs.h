@@ -58,11 +58,13 @@ typedef struct {
 
 typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][sector] */
 
-/* The buyer's price of a unit from a foreign origin under tariff tau (a fraction), the
- * origin's producer price being 1: the share pass_through of the tariff is passed on.
- * The one place the model writes this formula. */
-static inline double tw_buyer_price(double pass_through, double tau) {
-    return 1.0 + pass_through * tau;
+/* The buyer's price of a unit from an origin whose producer price is w (its wage: 1 on
+ * the first day, moved by the general-equilibrium closure, tw_ge_day.c) under tariff tau (a
+ * fraction; 0 for the buyer's own region): the share pass_through of the tariff is passed
+ * on, so a buyer pays w (1 + pass_through tau). The one place the model writes this
+ * formula. */
+static inline double tw_buyer_price(double pass_through, double w, double tau) {
+    return w * (1.0 + pass_through * tau);
 }
 
 /* Read a `tariffs:` sequence (NULL = no measures). On failure the book is left empty. */

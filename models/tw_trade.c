@@ -3,10 +3,14 @@
  * A day: set each cell's prices and choice probabilities from the tariff schedule, step
  * the firms, then turn their purchases into flows. A cell's spending follows its price
  * level, E = E0 (P / P0)^(1 - eta), with P yesterday's mean price paid (so the firms'
- * choices today do not feed back into today's demand); spending on an origin is E times
+ * choices today do not feed back into today's demand), and, with the general-equilibrium
+ * closure on, the region's income (wages, the fixed deficit and yesterday's duty,
+ * rebated; tw_ge_day.c); spending on an origin is E times
  * the size-weighted days of purchases bought from it; customs value is spending over
- * (1 + tariff) and revenue the tariff times customs value. Last, the rare-earth firms
- * step under the day's export controls and set the day's output loss and GDP effect.
+ * (1 + tariff) and revenue the tariff times customs value. Then the general-equilibrium
+ * closure chains the day's welfare and moves producer prices toward clearing each
+ * region's market (tw_ge_day.c). Last, the rare-earth firms step under the day's export
+ * controls and set the day's output loss and GDP effect.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -78,6 +82,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
+    for (int i = 0; i < TW_NREG; i++) s->w[i] = s->income[i] = 1.0; /* tw_ge_day.c */
     tw_firms_init(s);
     tw_re_init(s);
     *state = s;
@@ -111,6 +116,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double e = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], 1.0 - p->demand_elasticity);
+            if (p->ge_enabled) e *= s->income[i]; /* spending = income (tw_ge_day.c) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
                 double spend = e * s->purchase[c][o];
@@ -119,12 +125,8 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 s->revenue[o][i][sec] = t * s->customs[o][i][sec];
             }
         }
-    if (d == 0)
-        for (int i = 0; i < TW_NREG; i++) {
-            s->revenue0[i] = 0.0;
-            for (int o = 0; o < TW_NREG; o++)
-                for (int sec = 0; sec < TW_NSEC; sec++) s->revenue0[i] += s->revenue[o][i][sec];
-        }
+    tw_status st = tw_ge_day(s, d, err); /* welfare, then tomorrow's producer prices */
+    if (st != TW_OK) return st;
     tw_re_step(s, d);
     tw_outcomes_update(s);
     if (s->gov != NULL) tw_gov_end_day(s, d);

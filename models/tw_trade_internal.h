@@ -11,10 +11,11 @@
  * flows and today's rate views are written by tw_trade.c and read by the others.
  *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
- * convert to USD million a day. Prices are relative to the origin's producer price, which
- * is 1: a buyer in region i pays p = 1 + pass_through * tau (tw_buyer_price) for a unit
- * from a foreign origin with tariff tau, and 1 for a unit from home. Customs value is
- * spending / (1 + tau) and tariff revenue tau times customs value.
+ * convert to USD million a day. Each region's producer price (its wage) w is 1 on the first
+ * day and moved by the general-equilibrium closure (tw_ge_day.c): a buyer in region i pays
+ * p = w_o (1 + pass_through * tau) (tw_buyer_price) for a unit from a foreign origin o with
+ * tariff tau, and w_i for a unit from home. Customs value is spending / (1 + tau) and
+ * tariff revenue tau times customs value.
  *
  * Cells. A cell is one (importer, sector): NCELL = TW_NREG * TW_NSEC cells, each with
  * per_cell firms; firm k of cell c has the global id c * per_cell + k, which keys its
@@ -61,6 +62,10 @@ typedef struct {
     double fl_max_days, fl_build, fl_draw, fl_scale;
     /* prices and demand */
     double pass_through, demand_elasticity;
+    /* general-equilibrium closure (tw_ge_day.c): `ge:` keys */
+    bool ge_enabled;
+    int ge_interval;       /* days between producer-price updates */
+    double ge_adjust_days; /* time constant of the move toward the clearing price, days */
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */
@@ -117,7 +122,6 @@ typedef struct {
     double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin */
     double pbar[TW_NCELL], pbar0[TW_NCELL]; /* mean buyer price paid (yesterday, day 0) */
     double lambda0[TW_NCELL];           /* domestic choice share at the start */
-    double revenue0[TW_NREG];           /* tariff revenue on the first day, USD bn / year */
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
     double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
@@ -134,6 +138,19 @@ typedef struct {
     const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
+    /* general equilibrium (tw_ge_day.c): producer prices, and the welfare decomposition
+     * chained day by day (log points of real spending against the first day) */
+    double w[TW_NREG];        /* producer price (wage) in today's prices, first day 1 */
+    double q0[TW_NREG];       /* sales on the first day at producer prices, USD bn / year */
+    double e_first[TW_NREG];  /* first-day spending (duty included), USD bn / year */
+    double deficit[TW_NREG];  /* first-day spending - sales - duty, USD bn / year (fixed) */
+    double income[TW_NREG];   /* spending scale of the region's buyers: (w q0 + deficit +
+                               * yesterday's duty) / first-day spending; 1 without GE */
+    double ge_lnw[TW_NREG];   /* ln w of yesterday's flows */
+    double ge_customs[TW_NREG][TW_NREG][TW_NSEC]; /* yesterday's customs value */
+    tw_rate_table ge_tau;     /* yesterday's rates */
+    double ge_spend[TW_NREG], ge_rev[TW_NREG];    /* yesterday's spending and duty */
+    double wf_tot[TW_NREG], wf_volume[TW_NREG], wf_revenue[TW_NREG];
     /* running outcomes */
     double out[TW_NOUT];
 } tw_trade_state;
@@ -178,6 +195,17 @@ void tw_re_step(tw_trade_state *s, uint32_t d);
 size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
 /* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
 double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
+/* tw_ge_day.c: the general-equilibrium closure of the day step */
+/* Read the `ge:` section. */
+tw_status tw_ge_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
+/* After the day's flows: chain the welfare decomposition from yesterday's flows to
+ * today's, and (with ge.enabled, on the update days) move s->w toward clearing the market
+ * for each region's goods. On day 0 it records the base (s->q0) and sets w = 1. */
+tw_status tw_ge_day(tw_trade_state *s, uint32_t d, tw_err *err);
+/* Real income of region r in the long-run equilibrium of tw_ge_solve (2024 flows, the first
+ * day's rates as the base, deficits fixed) at the rates tau: *welfare = W_hat - 1. */
+tw_status tw_ge_welfare_at(const tw_trade_state *s, const tw_rate_table tau, int r,
+                           double *welfare, tw_err *err);
 /* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 

@@ -133,7 +133,7 @@ static void tw__calibrate(tw_trade_params *p) {
             p->e0[c] = e0;
             for (int o = 0; o < TW_NREG; o++) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
-                double price = tw_buyer_price(p->pass_through, tau);
+                double price = tw_buyer_price(p->pass_through, 1.0, tau);
                 p->base_share[c][o] = spend[o] / e0;
                 p->beta[c][o] = p->base_share[c][o] / pow(price, 1.0 - p->sigma[s]);
             }
@@ -154,6 +154,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     p->ndays = (int)(p->end - p->start) + 1;
     if ((st = tw__load_firms(root, p, err)) != TW_OK) goto fail;
     if ((st = tw__load_model(root, p, err)) != TW_OK) goto fail;
+    if ((st = tw_ge_params_load(root, p, err)) != TW_OK) goto fail;
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;
