@@ -24,7 +24,8 @@
  * that accuses its partner of breaching a truce also snaps back to its pre-truce level with
  * probability snapback_prob at each decision. A government with control_lever tightens its
  * export controls on the partner one notch when it escalates and loosens one when it
- * de-escalates.
+ * de-escalates. A lever or regime the scenario pins (`pinned: true`) is left as it is:
+ * the agent logs a hold instead of moving it.
  *
  * Pain, in percent of the region's GDP (a "GDP-equivalent" loss), from the latest day:
  *   w_gdp      * max(0, -gdp_pct)                                  GDP loss
@@ -224,6 +225,8 @@ static tw_status tw__notch(tw_trade_state *s, int r, int dir, tw_day day, tw_err
     int now = tw_gov_regime(s, r, gp->partner, day + gp->delay);
     int next = now + dir;
     if (next < TW_CTRL_OPEN || next >= TW_NCTRL) return TW_OK;
+    const tw_control *c = tw_controls_at(&s->controls, day + gp->delay, r, gp->partner, TW_CTRL_GOOD_RE);
+    if (c != NULL && c->pinned) return TW_OK; /* the scenario holds this regime */
     tw_status st = tw_gov_set_regime(s, r, next, day, day + gp->delay, err);
     if (st != TW_OK) return st;
     char d[TW_DATE_STRLEN];
@@ -370,6 +373,16 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     a->state = a->triggered ? TW_GSTATE_TRIGGERED : (seeking ? TW_GSTATE_SEEK_DEAL : TW_GSTATE_HOLD);
     if (fabs(target - lever) < 1e-9) return TW_OK;
     tw_day eff = day + gp->delay;
+    if (tw_tariffs_layer_pinned(tw_rates_book(s->rates), r, gp->partner, a->measure, gp->lever_sector,
+                                eff)) {
+        a->state = TW_GSTATE_HOLD;
+        char ps[TW_DATE_STRLEN];
+        return tw_gov_log(s, day, r, NULL, "hold", "%s on %s is pinned on %s: no move to %.1f%%",
+                          tw_rates_book(s->rates)->names[a->measure], tw_region_names[gp->partner],
+                          tw_date_format(eff, ps), 100.0 * target) == TW_OK
+                   ? TW_OK
+                   : tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
     tw_status st = tw_gov_set_lever(s, r, target, day, eff, TW_DAY_NEVER, err);
     if (st != TW_OK) return st;
     char ds[TW_DATE_STRLEN];
