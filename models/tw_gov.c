@@ -214,6 +214,32 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world
     return TW_OK;
 }
 
+void tw_gov_drawn_values(const tw_gov_world *g, const tw_events_params *ep, tw_day start, double *out) {
+    for (int k = 0; k < ep->n_drawn; k++) {
+        int slot = ep->drawn[k].slot;
+        double v = NAN;
+        if (slot >= TW_SLOT_THIRD) v = g->third_prob[slot - TW_SLOT_THIRD];
+        else if (slot >= TW_SLOT_SNAPBACK) v = g->ag[slot - TW_SLOT_SNAPBACK].snapback;
+        else if (slot >= TW_SLOT_FORGIVE) v = g->ag[slot - TW_SLOT_FORGIVE].forgive;
+        else if (slot >= TW_SLOT_RESOLVE) v = g->ag[slot - TW_SLOT_RESOLVE].resolve;
+        else {
+            switch (slot) {
+            case TW_SLOT_CALL_BASE: v = g->call_base; break;
+            case TW_SLOT_CALL_SLOPE: v = g->call_slope; break;
+            case TW_SLOT_DEAL_BASE: v = g->deal_base; break;
+            case TW_SLOT_DEAL_SLOPE: v = g->deal_slope; break;
+            case TW_SLOT_EXT_BASE: v = g->ext_base; break;
+            case TW_SLOT_EXT_SLOPE: v = g->ext_slope; break;
+            case TW_SLOT_STRIKE: v = g->strike_prob; break;
+            case TW_SLOT_REIMPOSE: v = g->reimpose_prob; break;
+            case TW_SLOT_COURT_DAY: v = (double)(g->court_day - start); break;
+            default: break;
+            }
+        }
+        out[k] = v;
+    }
+}
+
 void tw_gov_free(tw_gov_world *g) {
     if (g != NULL) free(g->log);
     free(g);
