@@ -189,7 +189,7 @@ static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outco
     int nt = tw__top(dr, outcome, top, &varies);
     if (nt == 0) {
         fprintf(fp, "    %s\n", varies ? "no drawn parameter explains it (Monte Carlo noise)"
-                                       : "the same in every replicate");
+                                       : "the same in every replicate: no draw within the ranges changes it");
         return;
     }
     fprintf(fp, "    %s", nt == 1 && tw_drivers_get(dr, outcome, top[0])->index >= 0.5 ? "mostly "
