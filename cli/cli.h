@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "tw_error.h"
+#include "tw_drivers.h"
 #include "tw_model.h"
 #include "tw_batch.h"
 #include "tw_output.h"
@@ -82,8 +83,9 @@ int tw_cli_max_threads(void);
 void tw_cli_print_help(FILE *fp);
 void tw_cli_print_version(FILE *fp);
 
-/* The terminal summary of a finished run, from rank 0's streaming statistics. */
+/* The terminal summary of a finished run, from rank 0's streaming statistics; under each
+ * headline probability, its top drivers from dr (NULL or empty: none). */
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
-                   const void *params);
+                   const void *params, const tw_drivers *dr);
 
 #endif

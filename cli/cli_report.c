@@ -124,13 +124,91 @@ static void tw__wilson(size_t k, size_t n, double *lo, double *hi) {
     *hi = fmin(1.0, centre + half);
 }
 
+/* A drawn parameter in words (its key path when it has none). */
+static const char *tw__param_words(const char *key) {
+    static const char *const words[][2] = {
+        {"events.leader_calls.hazard_per_day", "the call hazard"},
+        {"events.leader_calls.pain_slope", "the call hazard's pain slope"},
+        {"events.deal.base", "the deal chance"},
+        {"events.deal.pain_slope", "the deal chance's pain slope"},
+        {"events.truce.extension.base", "the extension chance"},
+        {"events.truce.extension.pain_slope", "the extension chance's pain slope"},
+        {"events.court.strike_prob", "the court's strike chance"},
+        {"events.court.reimpose.prob", "the re-imposition chance"},
+        {"events.court.ruling_day", "the ruling day"},
+        {"governments.US.resolve", "the US resolve"},
+        {"governments.CN.resolve", "China's resolve"},
+        {"governments.US.snapback_prob", "the US snap-back chance"},
+        {"governments.CN.snapback_prob", "China's snap-back chance"},
+        {"governments.US.forgive", "the US forgiveness"},
+        {"governments.CN.forgive", "China's forgiveness"},
+    };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strcmp(words[k][0], key) == 0) return words[k][1];
+    return key;
+}
+
+/* The drawn parameters with the largest first-order indices for outcome, those of at
+ * least 0.1 whose bootstrap interval excludes 0, at most three, largest first; how many.
+ * *varies: some index exists. */
+static int tw__top(const tw_drivers *dr, const char *outcome, size_t top[3], bool *varies) {
+    int nt = 0;
+    *varies = false;
+    for (size_t p = 0; dr != NULL && p < dr->n_par; p++) {
+        const tw_driver *d = tw_drivers_get(dr, outcome, p);
+        if (d == NULL || isnan(d->index)) continue;
+        *varies = true;
+        if (d->index < 0.1 || !(d->lo > 0.0)) continue; /* within noise */
+        int at = nt < 3 ? nt++ : 3;
+        while (at > 0 && tw_drivers_get(dr, outcome, top[at - 1])->index < d->index) {
+            if (at < 3) top[at] = top[at - 1];
+            at--;
+        }
+        if (at < 3) top[at] = p;
+    }
+    return nt;
+}
+
+/* true if one of the top drivers of outcome ranges over an assumption. */
+static bool tw__assumed(const tw_drivers *dr, const char *outcome, const tw_model *m,
+                        const void *params) {
+    size_t top[3];
+    bool varies;
+    int nt = tw__top(dr, outcome, top, &varies);
+    for (int k = 0; k < nt && m->drawn_assumed != NULL; k++)
+        if (m->drawn_assumed(params, top[k])) return true;
+    return false;
+}
+
+/* Under a headline line, its top drivers: "mostly the deal chance (S1 0.71)", "driven by
+ * the US resolve (S1 0.33) and the call hazard (0.18)". */
+static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outcome) {
+    if (dr == NULL || dr->n_par == 0 || tw_drivers_get(dr, outcome, 0) == NULL) return;
+    size_t top[3];
+    bool varies;
+    int nt = tw__top(dr, outcome, top, &varies);
+    if (nt == 0) {
+        fprintf(fp, "    %s\n", varies ? "no drawn parameter explains it (Monte Carlo noise)"
+                                       : "the same in every replicate: no draw within the ranges changes it");
+        return;
+    }
+    fprintf(fp, "    %s", nt == 1 && tw_drivers_get(dr, outcome, top[0])->index >= 0.5 ? "mostly "
+                                                                                   : "driven by ");
+    for (int k = 0; k < nt; k++) {
+        const tw_driver *d = tw_drivers_get(dr, outcome, top[k]);
+        fprintf(fp, "%s%s (%s%.2f)", k == 0 ? "" : (k + 1 == nt ? " and " : ", "),
+                tw__param_words(dr->par_names[top[k]]), k == 0 ? "S1 " : "", d->index);
+    }
+    fputc('\n', fp);
+}
+
 /* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
  * outcome happened (its sketch counts the zeros exactly, so the non-zero values are the
  * replicates where it happened), with its Wilson interval, and when the first leader call
  * came. Printed only when something happened in some replicate (scripted scenarios have
  * no events). */
 static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
-                                const tw_model *model, const void *params) {
+                                const tw_model *model, const void *params, const tw_drivers *dr) {
     static const struct {
         const char *name, *text;
     } rows[] = {
@@ -159,14 +237,18 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
     const tw_sketch *cs = call >= 0 ? &res->outcomes[call] : NULL;
     size_t ncall = cs != NULL ? (size_t)cs->n : 0;
     if (!any && ncall == 0) return;
+    bool marked = false;
     fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities", "probability",
             "95% CI (Wilson)", n);
     for (int k = 0; k < NROW; k++) {
         if (idx[k] < 0) continue;
         double lo, hi;
         tw__wilson(hits[k], n, &lo, &hi);
-        fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]\n", rows[k].text, (double)hits[k] / (double)n,
-                lo, hi);
+        bool assumed = tw__assumed(dr, rows[k].name, model, params);
+        marked |= assumed;
+        fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]%s\n", rows[k].text,
+                (double)hits[k] / (double)n, lo, hi, assumed ? " *" : "");
+        tw__report_drivers(fp, dr, rows[k].name);
     }
     if (ncall > 0) {
         tw_summary sm;
@@ -178,10 +260,15 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
                 tw_date_format(d0 + (tw_day)lround(sm.q[0]), d05),
                 tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n);
     }
+    if (dr != NULL && dr->n_par > 0)
+        fprintf(fp, "intervals cover Monte Carlo error only; see drivers for what the answer depends on%s\n",
+                marked ? "\n* driven by an assumed range (a distribution marked assumed: true or "
+                         "given without a source)"
+                       : "");
 }
 
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
-                   const void *params) {
+                   const void *params, const tw_drivers *dr) {
     static const struct {
         const char *head, *ind, *region, *partner;
         double scale;
@@ -231,12 +318,13 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %12s  %12s  %12s   (%zu replicates)\n", "per-replicate outcome",
                 "mean", "p05", "p95", n_rep);
-        for (size_t k = 0; k < res->n_outcomes; k++) {
+        size_t n_drawn = model->n_drawn != NULL ? model->n_drawn(params) : 0;
+        for (size_t k = 0; k + n_drawn < res->n_outcomes; k++) {
             tw_summary sm;
             tw_sketch_summary(&res->outcomes[k], &sm);
             fprintf(fp, "%-34s  %12.4g  %12.4g  %12.4g\n", model->outcome_name(params, k), sm.mean,
                     sm.q[0], sm.q[2]);
         }
-        tw__report_headline(fp, res, n_rep, model, params);
+        tw__report_headline(fp, res, n_rep, model, params, dr);
     }
 }

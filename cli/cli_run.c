@@ -143,6 +143,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     double t0 = tw_cli_now(), secs = 0.0;
     tw_cli_result res = {(size_t)sc.spec.replicates, threads, a->par, 0};
     tw_batch *b = NULL;
+    tw_drivers drivers = {0};
     size_t ran = 0;
     if (sc.sweep != NULL) {
         st = tw_cli_sweep(a, &sc, rd, threads, err);
@@ -165,6 +166,14 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         }
         res.replicates = tw_batch_total(b);
     }
+    /* What drives each outcome, from the finished replicates.csv (the same bytes for any
+     * thread or rank count and after a resume); written again, the same bytes, by a resume
+     * that found the batch complete, in case the kill came before it. */
+    if (st == TW_OK && rank0 && sc.sweep == NULL) {
+        size_t n_drawn = sc.model->n_drawn != NULL ? sc.model->n_drawn(sc.params) : 0;
+        st = tw_drivers_run(tw_cli_rundir_staging(rd), n_drawn, (uint32_t)sc.spec.seed,
+                            &drivers, err);
+    }
     double t1 = tw_cli_now();
     if (st == TW_OK && rank0) st = tw__provenance(rd, &sc, a, &res, err);
     /* From here a batch is complete on disk: a failure keeps it for --resume. */
@@ -178,17 +187,19 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         printf("the batch was complete; result hash %016llx\nwritten: %s\n",
                (unsigned long long)res.result_hash, dir);
     } else if (st == TW_OK && !a->quiet && rank0) {
-        tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params);
+        tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
+                      &drivers);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
                "%.1f replicates/s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
-               "outcomes.csv,events.csv,scenario.yaml,provenance.yaml%s}\n",
+               "outcomes.csv,events.csv,%sscenario.yaml,provenance.yaml%s}\n",
                secs, ran, res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
                tw_mpi_size(), secs > 0 ? (double)ran / secs : 0.0, t2 - t1,
-               (unsigned long long)res.result_hash, dir,
+               (unsigned long long)res.result_hash, dir, drivers.n_par > 0 ? "drivers.csv," : "",
                a->trajectories ? ",trajectories.csv" : "");
     }
     tw_batch_free(b);
+    tw_drivers_free(&drivers);
     tw_cli_scenario_free(&sc);
     if (st == TW_OK && a->report && rank0) {
         fflush(stdout);

@@ -46,6 +46,8 @@ const char *tw_csv_field(const tw_csv *t, size_t row, size_t col) {
     return t->fields[(row + 1) * t->ncols + col];
 }
 
+const char *tw_csv_header(const tw_csv *t, size_t col) { return t->fields[col]; }
+
 int tw_csv_col(const tw_csv *t, const char *name) {
     for (size_t c = 0; c < t->ncols; c++)
         if (strcmp(t->fields[c], name) == 0) return (int)c;

@@ -20,6 +20,8 @@ void tw_csv_free(tw_csv *t); /* NULL is fine */
 
 size_t tw_csv_rows(const tw_csv *t); /* data rows, header excluded */
 size_t tw_csv_cols(const tw_csv *t);
+/* The header name of column col (< tw_csv_cols). */
+const char *tw_csv_header(const tw_csv *t, size_t col);
 /* Column index of a header name, or -1. */
 int tw_csv_col(const tw_csv *t, const char *name);
 const char *tw_csv_field(const tw_csv *t, size_t row, size_t col);

@@ -20,6 +20,7 @@
 #ifndef TW_MODEL_H
 #define TW_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,13 @@ typedef struct tw_model {
     /* Optional (may be NULL): about how many bytes one replicate's state takes, so that a
      * run that cannot fit in memory is refused before any work (tw_run_check_memory). */
     size_t (*state_bytes)(const void *params);
+    /* Optional (may be NULL: none): how many of the last outcomes are the replicate's draws
+     * of uncertain parameters rather than results, each named by its scenario key path.
+     * They are written with the outcomes; tw_drivers attributes the results to them. */
+    size_t (*n_drawn)(const void *params);
+    /* Optional (may be NULL: none is): whether drawn parameter k (< n_drawn) ranges over an
+     * assumption (marked so, or without a source) rather than a sourced estimate. */
+    bool (*drawn_assumed)(const void *params, size_t k);
 } tw_model;
 
 #endif

@@ -47,6 +47,7 @@ tw_status tw_controls_copy(tw_control_book *dst, const tw_control_book *src, tw_
     if (st != TW_OK) return st;
     if (src->n > 0) memcpy(dst->items, src->items, src->n * sizeof *src->items);
     dst->n = src->n;
+    dst->n_script = src->n_script;
     return TW_OK;
 }
 
@@ -105,6 +106,7 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err
         return tw_cfg_error(err, tw_cfg_get(e, "end"), "expected a date after effective %s",
                             tw_date_format(c->effective, d));
     }
+    if ((st = tw_cfg_bool(e, "pinned", false, false, &c->pinned, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "source", false, "", &text, err)) != TW_OK) return st;
     return TW_OK;
@@ -131,7 +133,7 @@ tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err
         tw_controls_free(book);
         return st;
     }
-    book->n = n;
+    book->n = book->n_script = n;
     return TW_OK;
 }
 
@@ -150,6 +152,8 @@ const tw_control *tw_controls_at(const tw_control_book *book, tw_day t, int expo
             (e->dest != dest && e->dest != TW_TARGET_ALL))
             continue;
         if (e->effective > t || t >= e->end) continue;
+        /* The scenario's entries come first: an added one does not count over a pinned one. */
+        if (k >= book->n_script && best != NULL && best->pinned) continue;
         if (tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
     }
     return best;

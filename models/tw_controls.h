@@ -16,11 +16,14 @@
  * both books share, tw_book.h).
  *
  * The book is appendable: each replicate's state holds its own copy, to which government
- * agents add entries (tw_controls_add) as they decide.
+ * agents add entries (tw_controls_add) as they decide. While the scenario entry in force
+ * for (exporter, destination, good) is `pinned: true`, added entries are not counted for
+ * it: governments and events leave that regime alone (tw_tariffs.h does the same).
  */
 #ifndef TW_CONTROLS_H
 #define TW_CONTROLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tw_calendar.h"
@@ -46,11 +49,13 @@ typedef struct {
     double slow_roll_factor; /* hazard multiplier under slow_roll, in (0, 1] */
     int validity_days;       /* licences granted under this entry last this long; 0 = no limit */
     tw_day announced, effective, end; /* end exclusive; TW_DAY_NEVER if none */
+    bool pinned;             /* governments and events leave this regime alone */
 } tw_control;
 
 typedef struct {
     tw_control *items; /* in book order (file order, then additions) */
     size_t n, cap;
+    size_t n_script;         /* items[0 .. n_script) are the scenario's; later ones were added */
 } tw_control_book;
 
 /* Read an `export_controls:` sequence (NULL = none). On failure the book is left empty. */

@@ -25,7 +25,8 @@
  * that accuses its partner of breaching a truce also snaps back to its pre-truce level with
  * probability snapback_prob at each decision. A government with control_lever tightens its
  * export controls on the partner one notch when it escalates and loosens one when it
- * de-escalates.
+ * de-escalates. A lever or regime the scenario pins (`pinned: true`) is left as it is:
+ * the agent logs a hold instead of moving it.
  *
  * Pain, in percent of the region's GDP (a "GDP-equivalent" loss), from the latest day:
  *   w_gdp      * max(0, -gdp_pct)                                  GDP loss
@@ -214,6 +215,32 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world
     return TW_OK;
 }
 
+void tw_gov_drawn_values(const tw_gov_world *g, const tw_events_params *ep, tw_day start, double *out) {
+    for (int k = 0; k < ep->n_drawn; k++) {
+        int slot = ep->drawn[k].slot;
+        double v = NAN;
+        if (slot >= TW_SLOT_THIRD) v = g->third_prob[slot - TW_SLOT_THIRD];
+        else if (slot >= TW_SLOT_SNAPBACK) v = g->ag[slot - TW_SLOT_SNAPBACK].snapback;
+        else if (slot >= TW_SLOT_FORGIVE) v = g->ag[slot - TW_SLOT_FORGIVE].forgive;
+        else if (slot >= TW_SLOT_RESOLVE) v = g->ag[slot - TW_SLOT_RESOLVE].resolve;
+        else {
+            switch (slot) {
+            case TW_SLOT_CALL_BASE: v = g->call_base; break;
+            case TW_SLOT_CALL_SLOPE: v = g->call_slope; break;
+            case TW_SLOT_DEAL_BASE: v = g->deal_base; break;
+            case TW_SLOT_DEAL_SLOPE: v = g->deal_slope; break;
+            case TW_SLOT_EXT_BASE: v = g->ext_base; break;
+            case TW_SLOT_EXT_SLOPE: v = g->ext_slope; break;
+            case TW_SLOT_STRIKE: v = g->strike_prob; break;
+            case TW_SLOT_REIMPOSE: v = g->reimpose_prob; break;
+            case TW_SLOT_COURT_DAY: v = (double)(g->court_day - start); break;
+            default: break;
+            }
+        }
+        out[k] = v;
+    }
+}
+
 void tw_gov_free(tw_gov_world *g) {
     if (g != NULL) free(g->log);
     free(g);
@@ -225,6 +252,8 @@ static tw_status tw__notch(tw_trade_state *s, int r, int dir, tw_day day, tw_err
     int now = tw_gov_regime(s, r, gp->partner, day + gp->delay);
     int next = now + dir;
     if (next < TW_CTRL_OPEN || next >= TW_NCTRL) return TW_OK;
+    const tw_control *c = tw_controls_at(&s->controls, day + gp->delay, r, gp->partner, TW_CTRL_GOOD_RE);
+    if (c != NULL && c->pinned) return TW_OK; /* the scenario holds this regime */
     tw_status st = tw_gov_set_regime(s, r, next, day, day + gp->delay, err);
     if (st != TW_OK) return st;
     char d[TW_DATE_STRLEN];
@@ -347,6 +376,16 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     a->state = a->triggered ? TW_GSTATE_TRIGGERED : (seeking ? TW_GSTATE_SEEK_DEAL : TW_GSTATE_HOLD);
     if (fabs(target - lever) < 1e-9) return TW_OK;
     tw_day eff = day + gp->delay;
+    if (tw_tariffs_layer_pinned(tw_rates_book(s->rates), r, gp->partner, a->measure, gp->lever_sector,
+                                eff)) {
+        a->state = TW_GSTATE_HOLD;
+        char ps[TW_DATE_STRLEN];
+        return tw_gov_log(s, day, r, NULL, "hold", "%s on %s is pinned on %s: no move to %.1f%%",
+                          tw_rates_book(s->rates)->names[a->measure], tw_region_names[gp->partner],
+                          tw_date_format(eff, ps), 100.0 * target) == TW_OK
+                   ? TW_OK
+                   : tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
     tw_status st = tw_gov_set_lever(s, r, target, day, eff, TW_DAY_NEVER, err);
     if (st != TW_OK) return st;
     char ds[TW_DATE_STRLEN];

@@ -75,6 +75,7 @@ typedef struct {
     double a, b;   /* fixed: value; uniform: lo, hi; normal: mean, sd; beta: a, b;
                     * lognormal: mu, sigma of the log */
     double lo, hi; /* the parameter's range: draws are clamped into it */
+    bool assumed;  /* a distribution marked `assumed: true` or given without a `source` */
 } tw_dist;
 
 /* Read map[key] as a number or a {dist: ..., ...} map; the range [lo, hi] checks fixed
@@ -130,6 +131,16 @@ typedef struct {
 } tw_gov_params;
 
 #define TW_MAX_CALL_DATES 16
+#define TW_MAX_DRAWN 64
+#define TW_DRAWN_NAME_MAX 64
+
+/* A parameter that varies between replicates: replicates.csv's column after the outcomes,
+ * named by its key path (governments.US.resolve, events.deal.base, ...). */
+typedef struct {
+    char name[TW_DRAWN_NAME_MAX];
+    int slot;                  /* TW_SLOT_* (with the region or third party added) */
+    bool assumed;              /* its range is an assumption (tw_dist.assumed) */
+} tw_drawn;
 #define TW_MAX_THIRD 8
 
 typedef struct {
@@ -180,6 +191,8 @@ typedef struct {
     tw_third_params third[TW_MAX_THIRD];
     int n_third;
     double vehicle_halt_loss;  /* output loss share of US vehicles that counts as a halt */
+    tw_drawn drawn[TW_MAX_DRAWN]; /* the parameters that are distributions, in slot order */
+    int n_drawn;
 } tw_events_params;
 
 /* Read `governments:`, `events:` and `third_parties:`; measure ids are interned into book
@@ -241,5 +254,9 @@ typedef struct tw_gov_world {
     tw_event *log;
     size_t n_log, cap_log;
 } tw_gov_world;
+
+/* This replicate's value of each drawn parameter (ep->n_drawn values; the court's ruling
+ * day in days from start). g may be NULL only when ep->n_drawn is 0. */
+void tw_gov_drawn_values(const tw_gov_world *g, const tw_events_params *ep, tw_day start, double *out);
 
 #endif

@@ -7,6 +7,7 @@
  * them) and clamps what is drawn. Keys and defaults are documented in scenarios/README.md.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
@@ -30,7 +31,7 @@ static tw_status tw__section(const tw_cfg_node *root, const char *key, const tw_
 
 tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, double lo, double hi,
                        tw_dist *out, tw_err *err) {
-    *out = (tw_dist){TW_DIST_FIXED, def, 0.0, lo, hi};
+    *out = (tw_dist){TW_DIST_FIXED, def, 0.0, lo, hi, false};
     const tw_cfg_node *n = tw_cfg_get(map, key);
     if (n == NULL) return TW_OK;
     if (tw_cfg_kind_of(n) != TW_CFG_MAP) return tw_cfg_double(map, key, true, def, lo, hi, &out->a, err);
@@ -38,6 +39,11 @@ tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, doub
     tw_status st = tw_cfg_enum(n, "dist", true, 0, tw__dist_names, &kind, err);
     if (st != TW_OK) return st;
     out->kind = (tw_dist_kind)kind;
+    /* A range is an assumption when the scenario says so or gives no source for it. */
+    const char *source = NULL;
+    if ((st = tw_cfg_bool(n, "assumed", false, false, &out->assumed, err)) != TW_OK) return st;
+    if ((st = tw_cfg_string(n, "source", false, "", &source, err)) != TW_OK) return st;
+    if (source[0] == '\0') out->assumed = true;
     switch (out->kind) {
     case TW_DIST_FIXED: return tw_cfg_double(n, "value", true, 0.0, lo, hi, &out->a, err);
     case TW_DIST_UNIFORM:
@@ -306,6 +312,47 @@ static tw_status tw__load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_t
     return tw_cfg_double(e, "coverage", false, 1.0, 0.0, 1.0, &tp->coverage, err);
 }
 
+/* Add d to the drawn list under name when it is a distribution. */
+static void tw__drawn(tw_events_params *ep, const tw_dist *d, int slot, const char *name) {
+    if (d->kind == TW_DIST_FIXED || ep->n_drawn == TW_MAX_DRAWN) return;
+    if (d->kind == TW_DIST_UNIFORM && d->a == d->b) return;
+    tw_drawn *x = &ep->drawn[ep->n_drawn++];
+    snprintf(x->name, sizeof x->name, "%s", name);
+    x->slot = slot;
+    x->assumed = d->assumed;
+}
+
+/* The list of parameters that vary between replicates, in slot order. */
+static void tw__list_drawn(tw_events_params *ep) {
+    char name[TW_DRAWN_NAME_MAX];
+    tw__drawn(ep, &ep->call_base, TW_SLOT_CALL_BASE, "events.leader_calls.hazard_per_day");
+    tw__drawn(ep, &ep->call_slope, TW_SLOT_CALL_SLOPE, "events.leader_calls.pain_slope");
+    tw__drawn(ep, &ep->deal_base, TW_SLOT_DEAL_BASE, "events.deal.base");
+    tw__drawn(ep, &ep->deal_slope, TW_SLOT_DEAL_SLOPE, "events.deal.pain_slope");
+    tw__drawn(ep, &ep->ext_base, TW_SLOT_EXT_BASE, "events.truce.extension.base");
+    tw__drawn(ep, &ep->ext_slope, TW_SLOT_EXT_SLOPE, "events.truce.extension.pain_slope");
+    if (ep->court) {
+        tw__drawn(ep, &ep->strike_prob, TW_SLOT_STRIKE, "events.court.strike_prob");
+        tw__drawn(ep, &ep->reimpose_prob, TW_SLOT_REIMPOSE, "events.court.reimpose.prob");
+        if (ep->court_to > ep->court_from && ep->n_drawn < TW_MAX_DRAWN)
+            ep->drawn[ep->n_drawn++] = (tw_drawn){"events.court.ruling_day", TW_SLOT_COURT_DAY, true};
+    }
+    for (int r = 0; r < TW_NREG; r++) {
+        const tw_gov_params *gp = &ep->gov[r];
+        if (!gp->active) continue;
+        snprintf(name, sizeof name, "governments.%s.resolve", tw_region_names[r]);
+        tw__drawn(ep, &gp->resolve, TW_SLOT_RESOLVE + r, name);
+        snprintf(name, sizeof name, "governments.%s.forgive", tw_region_names[r]);
+        tw__drawn(ep, &gp->forgive, TW_SLOT_FORGIVE + r, name);
+        snprintf(name, sizeof name, "governments.%s.snapback_prob", tw_region_names[r]);
+        tw__drawn(ep, &gp->snapback, TW_SLOT_SNAPBACK + r, name);
+    }
+    for (int k = 0; k < ep->n_third; k++) {
+        snprintf(name, sizeof name, "third_parties[%d].prob", k);
+        tw__drawn(ep, &ep->third[k].prob, TW_SLOT_THIRD + k, name);
+    }
+}
+
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
                              tw_events_params *ep, tw_err *err) {
     const tw_cfg_node *gov, *ev;
@@ -337,5 +384,6 @@ tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_d
         ep->n_third = (int)tw_cfg_len(tp);
         if (ep->n_third > 0) ep->enabled = true;
     }
+    if (ep->enabled) tw__list_drawn(ep);
     return TW_OK;
 }

@@ -61,7 +61,7 @@ int tw_rates_strike(tw_rates *r, int authority, tw_day day) {
     int n = 0;
     for (size_t k = 0; k < r->book.n; k++) {
         tw_tariff *t = &r->book.items[k];
-        if (t->authority != authority || t->end <= day) continue;
+        if (t->authority != authority || t->end <= day || t->pinned) continue;
         t->end = t->effective < day ? day : t->effective; /* ends, or never starts */
         n++;
     }

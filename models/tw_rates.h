@@ -42,7 +42,7 @@ bool tw_rates_changed(const tw_rates *r);
  * tw_tariffs_add. */
 tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err);
 /* End every entry of an authority still in force after day (or not yet in force) on day:
- * a court striking the measures down. Returns how many entries it ended. */
+ * a court striking the measures down (pinned entries stay). Returns how many it ended. */
 int tw_rates_strike(tw_rates *r, int authority, tw_day day);
 
 /* Resolve day index d's tables (with exp also the expected maximum); the pointers stay

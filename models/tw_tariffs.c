@@ -117,6 +117,7 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
         return tw_cfg_error(err, tw_cfg_get(e, "end"), "expected a date after effective %s",
                             tw_date_format(t->effective, d));
     }
+    if ((st = tw_cfg_bool(e, "pinned", false, false, &t->pinned, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "source", false, "", &text, err)) != TW_OK) return st;
     return TW_OK;
@@ -171,7 +172,7 @@ tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *
         tw_tariffs_free(book);
         return st;
     }
-    book->n = n;
+    book->n = book->n_script = n;
     return TW_OK;
 }
 
@@ -197,6 +198,7 @@ tw_status tw_tariffs_copy(tw_tariff_book *dst, const tw_tariff_book *src, tw_err
     if (src->n > 0) memcpy(dst->items, src->items, src->n * sizeof *src->items);
     if (src->n_names > 0) memcpy(dst->names, src->names, src->n_names * sizeof *src->names);
     dst->n = src->n;
+    dst->n_script = src->n_script;
     dst->n_names = src->n_names;
     return TW_OK;
 }
@@ -226,6 +228,12 @@ int tw_tariffs_intern(tw_tariff_book *book, const char *name) {
     return (int)book->n_names++;
 }
 
+/* true if entry k was added during a run and the scenario entry in force so far (the
+ * scenario's entries come first, so by then it is final) is pinned: k does not count. */
+static bool tw__held(const tw_tariff_book *b, size_t k, const tw_tariff *best) {
+    return k >= b->n_script && best != NULL && best->pinned;
+}
+
 /* Resolve one (imposer, target, sector); rate_e/cov_e are scratch of n_names entries. */
 static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
                           tw_day known_by, const tw_tariff **rate_e, const tw_tariff **cov_e) {
@@ -235,9 +243,11 @@ static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t
         if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
             continue;
         if (e->effective > t || t >= e->end || e->announced > known_by) continue;
-        if (e->has_rate && tw_book_beats(tw__rank(e), tw__rank(rate_e[e->measure])))
+        if (e->has_rate && !tw__held(b, k, rate_e[e->measure]) &&
+            tw_book_beats(tw__rank(e), tw__rank(rate_e[e->measure])))
             rate_e[e->measure] = e;
-        if (e->has_coverage && tw_book_beats(tw__rank(e), tw__rank(cov_e[e->measure])))
+        if (e->has_coverage && !tw__held(b, k, cov_e[e->measure]) &&
+            tw_book_beats(tw__rank(e), tw__rank(cov_e[e->measure])))
             cov_e[e->measure] = e;
     }
     double total = 0.0;
@@ -256,8 +266,9 @@ static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t
     return total;
 }
 
-double tw_tariffs_layer_rate(const tw_tariff_book *b, int imposer, int target, int measure,
-                             int sector, tw_day t, tw_day known_by) {
+/* The rate entry in force for one layer, or NULL. */
+static const tw_tariff *tw__layer(const tw_tariff_book *b, int imposer, int target, int measure,
+                                  int sector, tw_day t, tw_day known_by) {
     const tw_tariff *best = NULL;
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
@@ -265,9 +276,21 @@ double tw_tariffs_layer_rate(const tw_tariff_book *b, int imposer, int target, i
             (e->target != target && e->target != TW_TARGET_ALL))
             continue;
         if (e->effective > t || t >= e->end || e->announced > known_by) continue;
-        if (tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
+        if (!tw__held(b, k, best) && tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
     }
-    return best != NULL ? best->rate : 0.0;
+    return best;
+}
+
+double tw_tariffs_layer_rate(const tw_tariff_book *b, int imposer, int target, int measure,
+                             int sector, tw_day t, tw_day known_by) {
+    const tw_tariff *e = tw__layer(b, imposer, target, measure, sector, t, known_by);
+    return e != NULL ? e->rate : 0.0;
+}
+
+bool tw_tariffs_layer_pinned(const tw_tariff_book *b, int imposer, int target, int measure,
+                             int sector, tw_day t) {
+    const tw_tariff *e = tw__layer(b, imposer, target, measure, sector, t, TW_DAY_NEVER);
+    return e != NULL && e->pinned;
 }
 
 void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {

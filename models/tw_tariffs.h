@@ -12,6 +12,12 @@
  * coverage * rate * (1 - x), where x is the summed coverage (capped at 1) of the measures
  * the layer's rate entry lists in `not_on` that are in force (have an active rate entry,
  * whatever its rate): reciprocal duties do not stack on Section 232 goods, say.
+ *
+ * Pinned entries. The scenario's own entries come first in a book; entries that government
+ * agents and events add during a run come after them. While the scenario entry in force
+ * for a layer's rate (or coverage) is `pinned: true`, added entries are not counted for it:
+ * the layer holds the scenario's level whatever the agents and events decide (the
+ * scenario's own later entries still apply), and a court ruling does not end it.
  */
 #ifndef TW_TARIFFS_H
 #define TW_TARIFFS_H
@@ -46,6 +52,7 @@ typedef struct {
     tw_day announced, effective, end; /* end exclusive; TW_DAY_NEVER if none */
     int not_on[TW_MAX_NOT_ON]; /* measure indices */
     int n_not_on;
+    bool pinned;               /* governments and events leave this entry's layer alone */
 } tw_tariff;
 
 typedef struct {
@@ -54,6 +61,7 @@ typedef struct {
     char (*names)[TW_MEASURE_NAME_MAX]; /* distinct measure ids, first-seen order */
     size_t n_names;
     size_t cap;       /* allocated items (0: exactly n, as loaded) */
+    size_t n_script;  /* items[0 .. n_script) are the scenario's; later ones were added */
 } tw_tariff_book;
 
 typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][sector] */
@@ -90,6 +98,11 @@ int tw_tariffs_intern(tw_tariff_book *book, const char *name);
  * entries announced on or before known_by; 0 when no rate entry of the layer is active. */
 double tw_tariffs_layer_rate(const tw_tariff_book *book, int imposer, int target, int measure,
                              int sector, tw_day t, tw_day known_by);
+
+/* true if the entry in force for that layer's rate on day t is pinned (every entry
+ * counted, whatever its announcement day). */
+bool tw_tariffs_layer_pinned(const tw_tariff_book *book, int imposer, int target, int measure,
+                             int sector, tw_day t);
 
 /* Effective rates (fractions) on day t counting only entries announced on or before
  * known_by (TW_DAY_NEVER: all). Diagonal (imposer == target) entries are 0. */

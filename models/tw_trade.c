@@ -31,12 +31,16 @@ static size_t tw__n_series(const void *params) { return ((const tw_trade_params 
 static tw_series_label tw__series(const void *params, size_t i) {
     return ((const tw_trade_params *)params)->labels[i];
 }
-static size_t tw__n_outcomes(const void *params) {
-    (void)params;
-    return TW_NOUT;
+/* The outcomes, then the replicate's draws of the parameters that are distributions. */
+static size_t tw__n_drawn(const void *params) {
+    return (size_t)((const tw_trade_params *)params)->gov.n_drawn;
 }
+static bool tw__drawn_assumed(const void *params, size_t k) {
+    return ((const tw_trade_params *)params)->gov.drawn[k].assumed;
+}
+static size_t tw__n_outcomes(const void *params) { return TW_NOUT + tw__n_drawn(params); }
 static const char *tw__outcome_name(const void *params, size_t i) {
-    (void)params;
+    if (i >= TW_NOUT) return ((const tw_trade_params *)params)->gov.drawn[i - TW_NOUT].name;
     const tw_measure_info *list;
     tw_trade_outcome_list(&list);
     return list[i].name;
@@ -144,6 +148,7 @@ static const tw_event *tw__events(const void *vs, size_t *n) {
 static void tw__outcomes(const void *vs, double *out) {
     const tw_trade_state *s = vs;
     memcpy(out, s->out, sizeof s->out);
+    if (s->p->gov.n_drawn > 0) tw_gov_drawn_values(s->gov, &s->p->gov, s->p->start, out + TW_NOUT);
 }
 
 const tw_model tw_trade_model = {
@@ -154,6 +159,8 @@ const tw_model tw_trade_model = {
     .series = tw__series,
     .n_outcomes = tw__n_outcomes,
     .outcome_name = tw__outcome_name,
+    .n_drawn = tw__n_drawn,
+    .drawn_assumed = tw__drawn_assumed,
     .create = tw__create,
     .step = tw__step,
     .observe = tw__observe,

@@ -121,6 +121,33 @@ Test(controls, entries_appended_to_a_copy_change_only_the_copy) {
     tw_controls_free(&b);
 }
 
+Test(controls, added_entries_do_not_count_over_a_pinned_scenario_entry) {
+    static const char *const PINNED =
+        "export_controls:\n"
+        "  - {id: held, exporter: CN, destination: US, regime: licensing, effective: 2025-04-04,\n"
+        "     end: 2025-09-01, pinned: true}\n"
+        "  - {id: later, exporter: CN, destination: US, regime: slow_roll, effective: 2025-10-01}\n";
+    tw_control_book b, copy;
+    tw_err err;
+    cr_assert_eq(load(PINNED, &b, &err), TW_OK, "%s", err.msg);
+    cr_assert(b.items[0].pinned);
+    cr_assert_not(b.items[1].pinned);
+    cr_assert_eq(tw_controls_copy(&copy, &b, &err), TW_OK, "%s", err.msg);
+    tw_control add = b.items[1];
+    snprintf(add.id, sizeof add.id, "decided");
+    add.regime = TW_CTRL_HALT;
+    add.effective = day("2025-06-01");
+    cr_assert_eq(tw_controls_add(&copy, &add, &err), TW_OK, "%s", err.msg);
+    /* Held while the pinned entry is in force; the addition counts once it has ended, and
+     * the scenario's own later entry still applies over it. */
+    cr_assert_eq(regime(&copy, "2025-06-01", TW_US), TW_CTRL_LICENSING);
+    cr_assert_eq(regime(&copy, "2025-08-31", TW_US), TW_CTRL_LICENSING);
+    cr_assert_eq(regime(&copy, "2025-09-01", TW_US), TW_CTRL_HALT);
+    cr_assert_eq(regime(&copy, "2025-10-01", TW_US), TW_CTRL_SLOW_ROLL);
+    tw_controls_free(&copy);
+    tw_controls_free(&b);
+}
+
 Test(controls, no_section_is_an_empty_book_and_everything_is_open) {
     tw_control_book b;
     tw_err err;

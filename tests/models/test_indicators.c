@@ -54,7 +54,8 @@ Test(dictionary, series_and_outcomes_of_a_real_scenario_match_the_lists) {
             seen = strcmp(tw_trade_model.series(params, i).indicator, ind[k].name) == 0;
         cr_assert(seen, "indicator %s has no series in this scenario", ind[k].name);
     }
-    cr_assert_eq(tw_trade_model.n_outcomes(params), n_out);
+    /* then the drawn parameters, named by key path */
+    cr_assert_eq(tw_trade_model.n_outcomes(params), n_out + tw_trade_model.n_drawn(params));
     for (size_t k = 0; k < n_out; k++)
         cr_assert_str_eq(tw_trade_model.outcome_name(params, k), out[k].name);
     tw_trade_model.free_params(params);
