@@ -1,11 +1,14 @@
 /* tw_trade.c - the trade-war model's implementation of the engine's model interface.
  *
  * A day: set each cell's prices and choice probabilities from the tariff schedule, step
- * the firms, then turn their purchases into flows. A cell's spending follows its price
- * level, E = E0 (P / P0)^(1 - eta), with P yesterday's mean price paid (so the firms'
- * choices today do not feed back into today's demand); spending on an origin is E times
- * the size-weighted days of purchases bought from it; customs value is spending over
- * (1 + tariff) and revenue the tariff times customs value. Last, the rare-earth firms
+ * the firms, then turn their orders into flows. Firms order quantities: a cell's quantity
+ * follows its price level, Q = E0 (P / P0)^(-eta), with P yesterday's price index of the
+ * cell (so the firms' choices today do not feed back into today's demand); spending on an
+ * origin is Q times the size-weighted days of purchases ordered from it times the origin's
+ * price relative to the first day (a unit is what one USD bought there on the first day);
+ * customs value is spending over (1 + tariff) and revenue the tariff times customs value.
+ * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
+ * and its customs value moves only with the sector's demand. Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  */
 #include <math.h>
@@ -64,8 +67,8 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->p = p;
     s->key = key;
     s->ex = *ex;
-    tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->start, p->fl_horizon,
-                                   p->gov.enabled, &s->rates, err);
+    tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
+                                   p->fl_horizon, p->gov.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
     if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
@@ -85,7 +88,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
 }
 
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
-    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp);
+    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
@@ -110,10 +113,10 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
-            double e = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], 1.0 - p->demand_elasticity);
+            double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
-                double spend = e * s->purchase[c][o];
+                double spend = q * s->purchase[c][o] * s->cd[c].rel[o];
                 s->spend[o][i][sec] = spend;
                 s->customs[o][i][sec] = spend / (1.0 + t);
                 s->revenue[o][i][sec] = t * s->customs[o][i][sec];

@@ -57,6 +57,7 @@ typedef struct {
     int64_t per_cell;
     double size_tail;
     double reopt_rate, reopt_sens;
+    double expiry_belief; /* probability firms give a scheduled end of an entry */
     int fl_horizon;
     double fl_max_days, fl_build, fl_draw, fl_scale;
     /* prices and demand */
@@ -70,7 +71,8 @@ typedef struct {
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
-    tw_rate_table *tau_exp; /* [ndays] highest rate known to come within the horizon */
+    tw_rate_table *tau_exp; /* [ndays] outlook from announced entries (tw_tariffs_outlook sure) */
+    tw_rate_table *tau_any; /* [ndays] outlook with scheduled ends too (its any) */
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
     double e0[TW_NCELL];                /* buyer spending, USD bn / year */
     double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
@@ -85,12 +87,13 @@ typedef struct {
 typedef struct {
     float cdf[TW_NREG];      /* logit choice probabilities, cumulative */
     float lnp[TW_NREG];      /* log buyer price of each origin */
-    float target[TW_NREG];   /* front-loading target stock, days of purchases */
+    float target[TW_NREG];   /* timing target stock, days of purchases (< 0: orders postponed) */
+    float build[TW_NREG];    /* most extra stock bought in a day */
+    float draw[TW_NREG];     /* most extra stock used up (or orders postponed) in a day */
     float hazard_base;       /* reopt_rate */
     float hazard_sens;       /* reopt_price_sensitivity */
-    float build;             /* most extra stock bought in a day */
-    float draw;              /* most extra stock used up in a day */
     double price[TW_NREG];   /* buyer price of each origin */
+    double rel[TW_NREG];     /* buyer price of each origin over its first day's */
 } tw_cell_day;
 
 /* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
@@ -101,7 +104,7 @@ typedef struct {
     float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
     float *ref_lnp;     /* log price of the origin when the firm last chose it */
     float *clock;       /* cumulated hazard left before the next choice (Exp(1) at a choice) */
-    float *stock;       /* extra stock held, days of normal purchases */
+    float *stock;       /* extra stock held, days of normal purchases (< 0: orders owed) */
     double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
 } tw_firm_arrays;
 
@@ -114,7 +117,7 @@ typedef struct {
     uint32_t day_index;
     /* day results, per cell */
     double share[TW_NCELL][TW_NREG];    /* size share of firms by origin */
-    double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin */
+    double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin: quantities */
     double pbar[TW_NCELL], pbar0[TW_NCELL]; /* mean buyer price paid (yesterday, day 0) */
     double lambda0[TW_NCELL];           /* domestic choice share at the start */
     double revenue0[TW_NREG];           /* tariff revenue on the first day, USD bn / year */
@@ -131,7 +134,8 @@ typedef struct {
      * add, and the cache of its daily rate tables (tw_rates.h) */
     tw_rates *rates;
     const tw_rate_table *tau;     /* today's effective rates (a view set by tw_trade.c) */
-    const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
+    const tw_rate_table *tau_exp; /* today's outlook from announced entries */
+    const tw_rate_table *tau_any; /* today's outlook with scheduled ends */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* running outcomes */

@@ -22,6 +22,7 @@ void tw_trade_params_free(tw_trade_params *p) {
     tw_controls_free(&p->controls);
     free(p->tau_now);
     free(p->tau_exp);
+    free(p->tau_any);
     free(p->defs);
     free(p->labels);
     free(p);
@@ -44,11 +45,15 @@ static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_
         return st;
     if ((st = tw_cfg_double(f, "size_tail", false, 2.0, 1.05, 10.0, &p->size_tail, err)) != TW_OK)
         return st;
-    if ((st = tw_cfg_double(f, "reopt_rate", false, 0.011, 0.0, 1.0, &p->reopt_rate, err)) !=
+    /* 0.00131 a day: BLPN (2023), data/trade_dynamics.csv switch_hazard_per_day. */
+    if ((st = tw_cfg_double(f, "reopt_rate", false, 0.00131, 0.0, 1.0, &p->reopt_rate, err)) !=
         TW_OK)
         return st;
-    if ((st = tw_cfg_double(f, "reopt_price_sensitivity", false, 0.1, 0.0, 1000.0,
+    if ((st = tw_cfg_double(f, "reopt_price_sensitivity", false, 0.0, 0.0, 1000.0,
                             &p->reopt_sens, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_double(f, "expiry_belief", false, 0.5, 0.0, 1.0, &p->expiry_belief, err)) !=
+        TW_OK)
         return st;
     if ((st = tw__section(f, "frontload", &fl, err)) != TW_OK) return st;
     int64_t horizon = 60;
@@ -161,13 +166,14 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_gov_params_load(root, &p->book, p->start, &p->gov, err)) != TW_OK) goto fail;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
-    if (p->tau_now == NULL || p->tau_exp == NULL) {
+    p->tau_any = malloc((size_t)p->ndays * sizeof *p->tau_any);
+    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
     }
     for (int d = 0; d < p->ndays; d++) {
         tw_tariffs_rates(&p->book, p->start + d, TW_DAY_NEVER, p->tau_now[d]);
-        tw_tariffs_expected_max(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d]);
+        tw_tariffs_outlook(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d], p->tau_any[d]);
     }
     tw__calibrate(p);
     if ((st = tw_indicators_define(p, err)) != TW_OK) goto fail;
