@@ -6,7 +6,8 @@
  * cell (so the firms' choices today do not feed back into today's demand); spending on an
  * origin is Q times the size-weighted days of purchases ordered from it times the origin's
  * price relative to the first day (a unit is what one USD bought there on the first day);
- * customs value is spending over (1 + tariff) and revenue the tariff times customs value.
+ * imports carry the month's factor of the route (tw_trade_params.c, seasonality); customs
+ * value is spending over (1 + tariff) and revenue the tariff times customs value.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves only with the sector's demand. Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
@@ -110,13 +111,16 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_firms_prepare_day(s, d);
     tw_firms_step(s, d);
     const tw_rate_table *tau = s->tau;
+    int year, month, dom;
+    tw_civil_from_day(day, &year, &month, &dom);
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
-                double spend = q * s->purchase[c][o] * s->cd[c].rel[o];
+                double spend =
+                    q * p->season[i][o][month - 1] * s->purchase[c][o] * s->cd[c].rel[o];
                 s->spend[o][i][sec] = spend;
                 s->customs[o][i][sec] = spend / (1.0 + t);
                 s->revenue[o][i][sec] = t * s->customs[o][i][sec];

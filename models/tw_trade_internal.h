@@ -62,6 +62,8 @@ typedef struct {
     double fl_max_days, fl_build, fl_draw, fl_scale;
     /* prices and demand */
     double pass_through, demand_elasticity;
+    bool seasonality;                    /* model.seasonality */
+    double season[TW_NREG][TW_NREG][12]; /* [importer][origin][month]: factor of base purchases */
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tw_csvread.h"
 #include "tw_trade_internal.h"
 
 #ifndef TW_SOURCE_DATA_DIR
@@ -100,6 +101,8 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
     if ((st = tw_cfg_double(m, "demand_elasticity", false, 1.0, 0.0, 10.0, &p->demand_elasticity,
                             err)) != TW_OK)
         return st;
+    if ((st = tw_cfg_bool(m, "seasonality", false, true, &p->seasonality, err)) != TW_OK)
+        return st;
     const char *dir = NULL;
     if ((st = tw_cfg_string(m, "data_dir", false, NULL, &dir, err)) != TW_OK) return st;
     char path[4096];
@@ -121,6 +124,45 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
                                 &p->sigma[s], err)) != TW_OK)
             return st;
     return TW_OK;
+}
+
+/* Monthly factors of base purchases (data/seasonality_2024.csv: month over the mean of
+ * the twelve, 2024). US imports from China have their own series; the EU's to the US
+ * take Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
+static tw_status tw__load_seasonality(tw_trade_params *p, tw_err *err) {
+    for (int i = 0; i < TW_NREG; i++)
+        for (int o = 0; o < TW_NREG; o++)
+            for (int m = 0; m < 12; m++) p->season[i][o][m] = 1.0;
+    if (!p->seasonality) return TW_OK;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/seasonality_2024.csv", p->data_dir);
+    tw_csv *t;
+    tw_status st = tw_csv_read(path, &t, err);
+    if (st != TW_OK) return st;
+    static const char *const cols[] = {"series", "month", "factor"};
+    int idx[3];
+    for (int c = 0; c < 3 && st == TW_OK; c++)
+        if ((idx[c] = tw_csv_col(t, cols[c])) < 0)
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
+        const char *name = tw_csv_field(t, r, (size_t)idx[0]);
+        int origin = !strcmp(name, "us_imports_from_cn") ? TW_CN
+                     : !strcmp(name, "us_imports_from_de") ? TW_EU
+                                                           : -1;
+        if (origin < 0) continue;
+        const char *mf = tw_csv_field(t, r, (size_t)idx[1]), *ff = tw_csv_field(t, r, (size_t)idx[2]);
+        char *e1, *e2;
+        long month = strtol(mf, &e1, 10);
+        double f = strtod(ff, &e2);
+        if (mf[0] == '\0' || *e1 != '\0' || month < 1 || month > 12 || ff[0] == '\0' ||
+            *e2 != '\0' || !(f > 0.0 && f < 10.0))
+            st = tw_err_set(err, TW_EDATA, "%s:%d: expected a month 1-12 and a factor above 0 "
+                            "(got '%s', '%s')", path, tw_csv_line(t, r), mf, ff);
+        else
+            p->season[TW_US][origin][month - 1] = f;
+    }
+    tw_csv_free(t);
+    return st;
 }
 
 /* CES weights from the base-year flows at the first day's tariffs. */
@@ -159,6 +201,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     p->ndays = (int)(p->end - p->start) + 1;
     if ((st = tw__load_firms(root, p, err)) != TW_OK) goto fail;
     if ((st = tw__load_model(root, p, err)) != TW_OK) goto fail;
+    if ((st = tw__load_seasonality(p, err)) != TW_OK) goto fail;
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;
