@@ -6,8 +6,11 @@
  * cell (so the firms' choices today do not feed back into today's demand); spending on an
  * origin is Q times the size-weighted days of purchases ordered from it times the origin's
  * price relative to the first day (a unit is what one USD bought there on the first day);
- * imports carry the month's factor of the route (tw_trade_params.c, seasonality); customs
- * value is spending over (1 + tariff) and revenue the tariff times customs value.
+ * orders ship on the day they are placed and enter customs after the route's days in
+ * transit (model.transit; a ring of loading days per route and sector), at the rate of
+ * the entry day; entries carry the month's factor of the route (seasonality); customs
+ * value is the order's spending over (1 + tariff) at its loading, tariff revenue the
+ * entry day's rate times customs value, and buyers' spending customs value plus duty.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves only with the sector's demand. Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
@@ -119,11 +122,19 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
             double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
-                double spend =
-                    q * p->season[i][o][month - 1] * s->purchase[c][o] * s->cd[c].rel[o];
-                s->spend[o][i][sec] = spend;
-                s->customs[o][i][sec] = spend / (1.0 + t);
-                s->revenue[o][i][sec] = t * s->customs[o][i][sec];
+                /* Today's orders, at today's prices, load today and enter `lag` days
+                 * later at the rate of that day; before the first day, orders as on it. */
+                double ordered = q * s->purchase[c][o] * s->cd[c].rel[o] / (1.0 + t);
+                double *ring = s->transit[o][i][sec];
+                if (d == 0)
+                    for (int k = 0; k < TW_TRANSIT_MAX; k++) ring[k] = ordered;
+                ring[d % TW_TRANSIT_MAX] = ordered;
+                uint32_t lag = (uint32_t)p->transit[o][i];
+                double customs = p->season[i][o][month - 1] *
+                                 ring[(d + TW_TRANSIT_MAX - lag) % TW_TRANSIT_MAX];
+                s->customs[o][i][sec] = customs;
+                s->spend[o][i][sec] = customs * (1.0 + t);
+                s->revenue[o][i][sec] = t * customs;
             }
         }
     if (d == 0)

@@ -36,6 +36,7 @@
 #include "tw_world.h"
 
 #define TW_NCELL (TW_NREG * TW_NSEC)
+#define TW_TRANSIT_MAX 64 /* days a shipment may be in transit, at most (ring length) */
 _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
 
@@ -63,6 +64,8 @@ typedef struct {
     /* prices and demand */
     double pass_through, demand_elasticity;
     bool seasonality;                    /* model.seasonality */
+    bool transit_on;                     /* model.transit */
+    int transit[TW_NREG][TW_NREG];       /* [exporter][importer] days from loading to entry */
     double season[TW_NREG][TW_NREG][12]; /* [importer][origin][month]: factor of base purchases */
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
@@ -126,6 +129,9 @@ typedef struct {
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
     double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
+    /* customs value of the orders in transit, by the day they were loaded (ring of
+     * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
+    double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
     /* this replicate's export controls: the scenario's, plus entries its governments add */
     tw_control_book controls;
     /* supply shortages (set by the rare-earth module; zero without it) */

@@ -103,6 +103,7 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
         return st;
     if ((st = tw_cfg_bool(m, "seasonality", false, true, &p->seasonality, err)) != TW_OK)
         return st;
+    if ((st = tw_cfg_bool(m, "transit", false, true, &p->transit_on, err)) != TW_OK) return st;
     const char *dir = NULL;
     if ((st = tw_cfg_string(m, "data_dir", false, NULL, &dir, err)) != TW_OK) return st;
     char path[4096];
@@ -126,6 +127,20 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
     return TW_OK;
 }
 
+/* Open data_dir/file and find its columns cols[0..n) (idx). On failure nothing is left
+ * open. */
+static tw_status tw__open_table(const tw_trade_params *p, const char *file,
+                                const char *const *cols, int n, int *idx, tw_csv **t,
+                                tw_err *err) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", p->data_dir, file);
+    tw_status st = tw_csv_read(path, t, err);
+    for (int c = 0; c < n && st == TW_OK; c++)
+        if ((idx[c] = tw_csv_col(*t, cols[c])) < 0)
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+    return st;
+}
+
 /* Monthly factors of base purchases (data/seasonality_2024.csv: month over the mean of
  * the twelve, 2024). US imports from China have their own series; the EU's to the US
  * take Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
@@ -134,17 +149,11 @@ static tw_status tw__load_seasonality(tw_trade_params *p, tw_err *err) {
         for (int o = 0; o < TW_NREG; o++)
             for (int m = 0; m < 12; m++) p->season[i][o][m] = 1.0;
     if (!p->seasonality) return TW_OK;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/seasonality_2024.csv", p->data_dir);
-    tw_csv *t;
-    tw_status st = tw_csv_read(path, &t, err);
-    if (st != TW_OK) return st;
     static const char *const cols[] = {"series", "month", "factor"};
     int idx[3];
-    for (int c = 0; c < 3 && st == TW_OK; c++)
-        if ((idx[c] = tw_csv_col(t, cols[c])) < 0)
-            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
-    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
+    tw_csv *t = NULL;
+    tw_status st = tw__open_table(p, "seasonality_2024.csv", cols, 3, idx, &t, err);
+    for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
         const char *name = tw_csv_field(t, r, (size_t)idx[0]);
         int origin = !strcmp(name, "us_imports_from_cn") ? TW_CN
                      : !strcmp(name, "us_imports_from_de") ? TW_EU
@@ -157,9 +166,51 @@ static tw_status tw__load_seasonality(tw_trade_params *p, tw_err *err) {
         if (mf[0] == '\0' || *e1 != '\0' || month < 1 || month > 12 || ff[0] == '\0' ||
             *e2 != '\0' || !(f > 0.0 && f < 10.0))
             st = tw_err_set(err, TW_EDATA, "%s:%d: expected a month 1-12 and a factor above 0 "
-                            "(got '%s', '%s')", path, tw_csv_line(t, r), mf, ff);
+                            "(got '%s', '%s')", tw_csv_path(t), tw_csv_line(t, r), mf, ff);
         else
             p->season[TW_US][origin][month - 1] = f;
+    }
+    tw_csv_free(t);
+    return st;
+}
+
+/* Days from loading to customs entry by route (data/transit_days.csv): the value-weighted
+ * single lag where the file has one (CN, EU and ROW to the US), else the ocean model
+ * default of the route, else the ALL,ALL default; rounded to whole days. 0 at home and
+ * everywhere without model.transit. */
+static int tw__transit_rank(const char *exporter, const char *measure) {
+    if (!strcmp(measure, "loading_to_entry_value_weighted")) return 3;
+    if (!strncmp(measure, "loading_to_entry_model_default", 30)) return 2;
+    if (!strcmp(exporter, "ALL") && !strcmp(measure, "default")) return 1;
+    return 0;
+}
+
+static tw_status tw__load_transit(tw_trade_params *p, tw_err *err) {
+    memset(p->transit, 0, sizeof p->transit);
+    if (!p->transit_on) return TW_OK;
+    static const char *const cols[] = {"exporter", "importer", "measure", "days"};
+    int idx[4], rank[TW_NREG][TW_NREG] = {{0}};
+    tw_csv *t = NULL;
+    tw_status st = tw__open_table(p, "transit_days.csv", cols, 4, idx, &t, err);
+    for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
+        const char *ex = tw_csv_field(t, r, (size_t)idx[0]), *im = tw_csv_field(t, r, (size_t)idx[1]);
+        int k = tw__transit_rank(ex, tw_csv_field(t, r, (size_t)idx[2]));
+        if (k == 0) continue;
+        const char *df = tw_csv_field(t, r, (size_t)idx[3]);
+        char *end;
+        double days = strtod(df, &end);
+        if (df[0] == '\0' || *end != '\0' || !(days >= 0.0 && days < TW_TRANSIT_MAX)) {
+            st = tw_err_set(err, TW_EDATA, "%s:%d: days: expected a number from 0 to %d (got '%s')",
+                            tw_csv_path(t), tw_csv_line(t, r), TW_TRANSIT_MAX - 1, df);
+            break;
+        }
+        int e = tw_name_index(tw_region_names, ex), i = tw_name_index(tw_region_names, im);
+        for (int o = 0; o < TW_NREG; o++)
+            for (int j = 0; j < TW_NREG; j++)
+                if (o != j && (k == 1 || (o == e && j == i)) && k > rank[o][j]) {
+                    rank[o][j] = k;
+                    p->transit[o][j] = (int)lround(days);
+                }
     }
     tw_csv_free(t);
     return st;
@@ -202,6 +253,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw__load_firms(root, p, err)) != TW_OK) goto fail;
     if ((st = tw__load_model(root, p, err)) != TW_OK) goto fail;
     if ((st = tw__load_seasonality(p, err)) != TW_OK) goto fail;
+    if ((st = tw__load_transit(p, err)) != TW_OK) goto fail;
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;

@@ -48,7 +48,7 @@ Test(dynamics, the_2018_experiment_lands_in_the_published_band, .timeout = 300) 
 /* Firms order quantities: on the day a 25% tariff hits, customs value from China moves
  * only with the sector's demand (its price index), not one-for-one with 1 + tariff. */
 Test(dynamics, customs_value_holds_on_impact, .timeout = 120) {
-    static const char *const sets[] = {"end=2024-01-03", NULL};
+    static const char *const sets[] = {"end=2024-01-03", "model.transit=false", NULL};
     sim m;
     sim_open(&m, TW_SOURCE_DIR "/tests/models/check-2018.yaml", true, sets, 1, 2018, 0);
     double before = 0.0, after = 0.0;
