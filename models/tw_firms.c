@@ -1,19 +1,34 @@
 /* tw_firms.c - importer firm agents: the per-firm kernel and its block reductions.
  *
- * Each firm buys its whole input in one sector from one origin at a time. Every day:
- *   1. with probability h = 1 - exp(-(r0 + k |ln p_now - ln p_then|)) it re-chooses its
- *      origin by logit over tariff-inclusive prices (the origin's producer price times
- *      1 + pass_through tau, tw_buyer_price), P(o) = beta_o p_o^(1-sigma) / sum,
- *      the firm-level form of CES (Armington) demand: with many firms and h = 1 the
- *      size-weighted shares converge to the closed-form CES shares. The hazard is drawn
- *      the exact, cheap way: at each choice the firm draws an exponential clock E ~ Exp(1)
- *      and re-chooses on the day its cumulated hazard sum_t (r0 + k |dlnp_t|) passes E,
- *      which gives every day the survival probability exp(-(r0 + k |dlnp_t|)) while
- *      drawing random numbers only on the days a firm actually re-chooses;
- *   2. it moves its extra stock toward a target set by the largest known, announced
- *      increase of its origin's price within the horizon (front-loading), buying at most
- *      `build` extra days of purchases a day and using up at most `draw` days a day;
- *   3. it adds size * days bought, and size * price paid, to its block's partial sums.
+ * Each firm orders its whole input in one sector from one origin at a time, in quantities
+ * (units of what one USD bought at that origin on the first day); what it pays moves with
+ * the origin's price, and the sector's demand scales every firm's quantity (tw_trade.c).
+ * Two margins of adjustment, every day:
+ *   1. Supplier switching, slow: with probability h = 1 - exp(-(r0 + k |ln p_now -
+ *      ln p_then|)) the firm re-chooses its origin by logit over prices (the origin's producer price times
+ *      1 + pass_through tau, tw_buyer_price), P(o) = beta_o
+ *      p_o^(1-sigma) / rel_o / sum (rel_o: the origin's price over its first day's), the
+ *      firm-level form of CES (Armington) demand in quantities: with many firms and h = 1
+ *      the size-weighted quantity shares converge to the CES ones, and spending shares to
+ *      the CES spending shares. r0 = 0.00131 a day makes the response after a year 38% of
+ *      the long-run one (Boehm, Levchenko and Pandalai-Nayar 2023; data/README.md); k = 0
+ *      by default (no jump on the day of a price change; a scenario may set it). The
+ *      hazard is drawn the exact, cheap way: at each choice the firm draws an exponential
+ *      clock E ~ Exp(1) and re-chooses on the day its cumulated hazard passes E, which
+ *      gives every day the survival probability exp(-(r0 + k |dlnp_t|)) while drawing
+ *      random numbers only on the days a firm actually re-chooses;
+ *   2. Timing: it moves its stock toward a target set by the known price change of its
+ *      origin within the horizon farthest from today's (tw_tariffs_outlook): extra stock
+ *      ahead of a rise (front-loading), orders postponed (stock below normal, owed
+ *      orders) ahead of a fall, and back to normal after (drawing the stock down, or
+ *      catching up on what was postponed), buying at most `build` extra days of
+ *      purchases a day and cutting at most `draw`. A change that comes from the
+ *      scheduled end of an entry (a truce that expires, a temporary increase that lapses)
+ *      counts with the probability firms.expiry_belief: the target moves that share of
+ *      the way, and where only the end moves it, so does the pace, so that the stock
+ *      path is that share of the path under certainty;
+ *   3. it adds size * days ordered, and size * price relative, to its block's partial
+ *      sums.
  * Blocks of TW_BLOCK firms are the unit of parallel work; their partial sums are combined
  * in block order, so the result does not depend on the thread count.
  *
@@ -68,9 +83,18 @@ static int tw__choose(const float cdf[TW_NREG], float u) {
     return o;
 }
 
+/* Target stock, in days of purchases, for a planned log price change `rise`: front-load
+ * ahead of a rise, postpone ahead of a fall, in proportion up to max_days. */
+static float tw__target(const tw_trade_params *p, double rise) {
+    double frac = rise / p->fl_scale;
+    frac = frac > 1.0 ? 1.0 : (frac < -1.0 ? -1.0 : frac);
+    return (float)(p->fl_max_days * frac);
+}
+
 void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
     const tw_trade_params *p = s->p;
-    const tw_rate_table *now = s->tau, *exp_ = s->tau_exp;
+    const tw_rate_table *now = s->tau, *sure = s->tau_exp, *any = s->tau_any;
+    const double b = p->expiry_belief;
     (void)d;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
@@ -78,17 +102,34 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
             tw_cell_day *cd = &s->cd[c];
             double w[TW_NREG], total = 0.0;
             for (int o = 0; o < TW_NREG; o++) {
-                double tau = (o == i) ? 0.0 : (*now)[i][o][sec];
-                double tau_e = (o == i) ? 0.0 : (*exp_)[i][o][sec];
-                double price = tw_buyer_price(p->pass_through, s->w[o], tau);
-                double future = tw_buyer_price(p->pass_through, s->w[o], tau_e);
+                bool home = (o == i);
+                double price = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*now)[i][o][sec]);
+                /* the first day's price: producer prices are 1 then */
+                double price0 = tw_buyer_price(p->pass_through, 1.0, home ? 0.0 : s->tau0[i][o][sec]);
                 cd->price[o] = price;
+                cd->rel[o] = price / price0;
                 cd->lnp[o] = (float)log(price);
-                w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]);
+                /* Quantity shares (units of first-day USD): CES spending share / price
+                 * relative, so spending shares converge to the CES ones. */
+                w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]) / cd->rel[o];
                 total += w[o];
-                double rise = log(future / price);
-                double frac = rise > 0.0 ? rise / p->fl_scale : 0.0;
-                cd->target[o] = (float)(p->fl_max_days * (frac < 1.0 ? frac : 1.0));
+                double p_sure = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*sure)[i][o][sec]);
+                double p_any = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*any)[i][o][sec]);
+                float t_sure = tw__target(p, log(p_sure / price));
+                float t_any = tw__target(p, log(p_any / price));
+                cd->build[o] = (float)p->fl_build;
+                cd->draw[o] = (float)p->fl_draw;
+                cd->target[o] = t_sure;
+                if (t_any != t_sure) {
+                    /* A scheduled end counts with probability b: the target moves by b of
+                     * the way, and where only the end moves it, so does the pace toward
+                     * it, which keeps the whole path b times the certain one. */
+                    cd->target[o] = t_sure + (float)b * (t_any - t_sure);
+                    if (t_sure == 0.0f) {
+                        if (t_any > 0.0f) cd->build[o] *= (float)b;
+                        else cd->draw[o] *= (float)b;
+                    }
+                }
             }
             double acc = 0.0;
             for (int o = 0; o < TW_NREG; o++) {
@@ -98,8 +139,6 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
             cd->cdf[TW_NREG - 1] = 1.0f;
             cd->hazard_base = (float)p->reopt_rate;
             cd->hazard_sens = (float)p->reopt_sens;
-            cd->build = (float)p->fl_build;
-            cd->draw = (float)p->fl_draw;
         }
 }
 
@@ -152,11 +191,11 @@ static void tw__step_block(void *vctx, size_t item) {
         clock[k] = left;
         float st = stock[k], tgt = cd->target[o], days = 1.0f;
         if (st < tgt) {
-            float add = fminf(tgt - st, cd->build);
+            float add = fminf(tgt - st, cd->build[o]);
             st += add;
             days += add;
         } else if (st > tgt) {
-            float use = fminf(st - tgt, cd->draw);
+            float use = fminf(st - tgt, cd->draw[o]);
             st -= use;
             days -= use;
         }
@@ -164,7 +203,7 @@ static void tw__step_block(void *vctx, size_t item) {
         float sz = size[k];
         share[o] += sz;
         buy[o] += (double)(sz * days);
-        price += (double)sz * cd->price[o];
+        price += (double)sz * cd->rel[o];
         held += (double)(sz * st);
     }
     tw_part_store(s->f.partials + item * TW_NPART, share, buy, price, held);
@@ -251,7 +290,7 @@ void tw_firms_init(tw_trade_state *s) {
         for (size_t k = 0; k < n; k++) {
             int o = s->f.origin[c * n + k];
             share[o] += s->f.size[c * n + k];
-            price += (double)s->f.size[c * n + k] * s->cd[c].price[o];
+            price += (double)s->f.size[c * n + k] * s->cd[c].rel[o];
         }
         for (int o = 0; o < TW_NREG; o++) s->share[c][o] = share[o];
         s->pbar0[c] = price;

@@ -2,7 +2,7 @@
  *
  * Resolving the book is a scan over its entries for every (imposer, target, sector), so
  * it is done only on days when a table can have changed: rates move only on an entry's
- * effective or end day, and the expected maximum also when an entry is announced or one
+ * effective or end day, and the outlook (tw_tariffs_outlook) also when an entry is announced or one
  * of those days enters the horizon. Adding or striking an entry marks both tables stale.
  */
 #include "tw_rates.h"
@@ -10,24 +10,25 @@
 #include <stdlib.h>
 
 struct tw_rates {
-    const tw_rate_table *pre_now, *pre_exp; /* the scenario's precomputed tables */
+    const tw_rate_table *pre_now, *pre_exp, *pre_any; /* the scenario's precomputed tables */
     tw_day start;
     int horizon;
     tw_tariff_book book;       /* the replicate's copy; empty unless appendable */
     bool own_rates;            /* the book has changed: rates are resolved from it daily */
     bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
     tw_day now_day, exp_day;   /* the days tau_own and tau_exp_own hold */
-    tw_rate_table tau_own, tau_exp_own;
+    tw_rate_table tau_own, tau_exp_own, tau_any_own;
 };
 
 tw_status tw_rates_create(const tw_tariff_book *book, const tw_rate_table *now,
-                          const tw_rate_table *exp, tw_day start, int horizon, bool appendable,
-                          tw_rates **out, tw_err *err) {
+                          const tw_rate_table *exp, const tw_rate_table *any, tw_day start,
+                          int horizon, bool appendable, tw_rates **out, tw_err *err) {
     *out = NULL;
     tw_rates *r = calloc(1, sizeof *r);
     if (r == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     r->pre_now = now;
     r->pre_exp = exp;
+    r->pre_any = any;
     r->start = start;
     r->horizon = horizon;
     if (appendable) {
@@ -70,10 +71,11 @@ int tw_rates_strike(tw_rates *r, int authority, tw_day day) {
 }
 
 void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
-                 const tw_rate_table **expected) {
+                 const tw_rate_table **expected, const tw_rate_table **any) {
     if (!r->own_rates) {
         *now = &r->pre_now[d];
         *expected = &r->pre_exp[d];
+        *any = &r->pre_any[d];
         return;
     }
     tw_day day = r->start + (tw_day)d;
@@ -92,10 +94,11 @@ void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
     r->dirty_now = false;
     *now = (const tw_rate_table *)&r->tau_own;
     if (!exp) return;
-    if (exp_stale) tw_tariffs_expected_max(&r->book, day, r->horizon, r->tau_exp_own);
+    if (exp_stale) tw_tariffs_outlook(&r->book, day, r->horizon, r->tau_exp_own, r->tau_any_own);
     r->exp_day = day;
     r->dirty_exp = false;
     *expected = (const tw_rate_table *)&r->tau_exp_own;
+    *any = (const tw_rate_table *)&r->tau_any_own;
 }
 
 tw_status tw_rates_with(tw_rates *r, const tw_tariff *extra, tw_day t, tw_rate_table out,

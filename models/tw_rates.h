@@ -4,9 +4,10 @@
  *
  * Owns: the replicate's copy of the scenario's tariff book (made only when the replicate
  * may change it: governments, events or third parties configured), the tables of today's
- * effective rates and of the highest rates known to come within the front-loading
- * horizon, and when those must be resolved again. Until the book first changes, today's
- * tables are the scenario's precomputed ones (tw_trade_params.tau_now / tau_exp); after
+ * effective rates and of the firms' outlook within the front-loading horizon
+ * (tw_tariffs_outlook), and when those must be resolved again. Until the book first
+ * changes, today's tables are the scenario's precomputed ones (tw_trade_params.tau_now /
+ * tau_exp / tau_any); after
  * that they are resolved from the book on the days something in it moves, and reused
  * (exactly: nothing they depend on has changed) on the others. Invalidation is private:
  * tw_rates_add and tw_rates_strike mark the cache stale themselves.
@@ -24,13 +25,14 @@
 
 typedef struct tw_rates tw_rates;
 
-/* A cache over the scenario's book (book, with now[d] and exp[d] its precomputed tables
+/* A cache over the scenario's book (book, with now[d], exp[d] and any[d] its precomputed
+ * tables, exp and any the outlook's `sure` and `any`
  * for day index d from start, horizon the front-loading horizon in days). With
  * appendable, the replicate gets its own copy of the book that tw_rates_add may extend;
  * without, the book never changes. */
 tw_status tw_rates_create(const tw_tariff_book *book, const tw_rate_table *now,
-                          const tw_rate_table *exp, tw_day start, int horizon, bool appendable,
-                          tw_rates **out, tw_err *err);
+                          const tw_rate_table *exp, const tw_rate_table *any, tw_day start,
+                          int horizon, bool appendable, tw_rates **out, tw_err *err);
 void tw_rates_free(tw_rates *r);
 
 /* The replicate's book (its entries and measure names); read-only to callers. */
@@ -45,10 +47,10 @@ tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err);
  * a court striking the measures down (pinned entries stay). Returns how many it ended. */
 int tw_rates_strike(tw_rates *r, int authority, tw_day day);
 
-/* Resolve day index d's tables (with exp also the expected maximum); the pointers stay
- * valid until the next call. */
+/* Resolve day index d's tables (with exp also the outlook: expected = its `sure` table,
+ * any = its `any` table); the pointers stay valid until the next call. */
 void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
-                 const tw_rate_table **expected);
+                 const tw_rate_table **expected, const tw_rate_table **any);
 
 /* The effective rates on day t if the entry extra were added to the book (all entries
  * counted, whatever their announcement day); the book and the cache are unchanged. */

@@ -8,6 +8,7 @@
 
 #include "tw_book.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,9 +305,28 @@ void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rat
                     out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, rate_e, cov_e);
 }
 
-void tw_tariffs_expected_max(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table out) {
-    tw_tariffs_rates(b, t, t, out);
-    tw_rate_table at;
+/* out takes cand where cand lies farther from now than out does (with toward_max, where
+ * cand is higher). */
+static void tw__farther(const tw_rate_table now, const tw_rate_table cand, bool toward_max,
+                        tw_rate_table out) {
+    for (int i = 0; i < TW_NREG; i++)
+        for (int j = 0; j < TW_NREG; j++)
+            for (int s = 0; s < TW_NSEC; s++) {
+                double c = cand[i][j][s], o = out[i][j][s], n = now[i][j][s];
+                if (toward_max ? c > o : fabs(c - n) > fabs(o - n)) out[i][j][s] = c;
+            }
+}
+
+/* The rates on the days within (t, t + horizon] where a known entry takes effect or
+ * ends, folded into the tables given (NULL: not wanted): max the highest, sure the
+ * farthest from today's among effective days, any the farthest among both. */
+static void tw__scan_changes(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table max,
+                             tw_rate_table sure, tw_rate_table any) {
+    tw_rate_table now, at;
+    tw_tariffs_rates(b, t, t, now);
+    if (max != NULL) memcpy(max, now, sizeof now);
+    if (sure != NULL) memcpy(sure, now, sizeof now);
+    if (any != NULL) memcpy(any, now, sizeof now);
     /* Rates change only on effective and end days; look at those within the horizon. */
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
@@ -316,10 +336,18 @@ void tw_tariffs_expected_max(const tw_tariff_book *b, tw_day t, int horizon, tw_
             if (days[d] <= t || days[d] == TW_DAY_NEVER || (int64_t)days[d] > (int64_t)t + horizon)
                 continue;
             tw_tariffs_rates(b, days[d], t, at);
-            for (int i = 0; i < TW_NREG; i++)
-                for (int j = 0; j < TW_NREG; j++)
-                    for (int s = 0; s < TW_NSEC; s++)
-                        if (at[i][j][s] > out[i][j][s]) out[i][j][s] = at[i][j][s];
+            if (max != NULL) tw__farther(now, at, true, max);
+            if (sure != NULL && d == 0) tw__farther(now, at, false, sure);
+            if (any != NULL) tw__farther(now, at, false, any);
         }
     }
+}
+
+void tw_tariffs_expected_max(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table out) {
+    tw__scan_changes(b, t, horizon, out, NULL, NULL);
+}
+
+void tw_tariffs_outlook(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table sure,
+                        tw_rate_table any) {
+    tw__scan_changes(b, t, horizon, NULL, sure, any);
 }

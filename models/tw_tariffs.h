@@ -113,4 +113,12 @@ void tw_tariffs_rates(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_
 void tw_tariffs_expected_max(const tw_tariff_book *book, tw_day t, int horizon,
                              tw_rate_table out);
 
+/* The firms' outlook on day t: for each (imposer, target, sector), the known rate on some
+ * day in (t, t + horizon] farthest from today's (an increase or a decrease; today's rate
+ * when nothing known changes it). `sure` counts only the days entries take effect
+ * (announced measures, certain); `any` also the days entries end (a truce that expires, a
+ * temporary increase that lapses), which firms weigh with a belief (tw_firms.c). */
+void tw_tariffs_outlook(const tw_tariff_book *book, tw_day t, int horizon, tw_rate_table sure,
+                        tw_rate_table any);
+
 #endif

@@ -1,16 +1,22 @@
 /* tw_trade.c - the trade-war model's implementation of the engine's model interface.
  *
  * A day: set each cell's prices and choice probabilities from the tariff schedule, step
- * the firms, then turn their purchases into flows. A cell's spending follows its price
- * level, E = E0 (P / P0)^(1 - eta), with P yesterday's mean price paid (so the firms'
- * choices today do not feed back into today's demand), and, with the general-equilibrium
- * closure on, the region's income (wages, the fixed deficit and yesterday's duty,
- * rebated; tw_ge_day.c); spending on an origin is E times
- * the size-weighted days of purchases bought from it; customs value is spending over
- * (1 + tariff) and revenue the tariff times customs value. Then the general-equilibrium
- * closure chains the day's welfare and moves producer prices toward clearing each
- * region's market (tw_ge_day.c). Last, the rare-earth firms step under the day's export
- * controls and set the day's output loss and GDP effect.
+ * the firms, then turn their orders into flows. Firms order quantities: a cell's quantity
+ * follows its price level, Q = E0 (P / P0)^(-eta), with P yesterday's price index of the
+ * cell (so the firms' choices today do not feed back into today's demand); spending on an
+ * origin is Q times the size-weighted days of purchases ordered from it times the origin's
+ * price relative to the first day (a unit is what one USD bought there on the first day);
+ * orders ship on the day they are placed and enter customs after the route's days in
+ * transit (model.transit; a ring of loading days per route and sector), at the rate of
+ * the entry day; entries carry the month's factor of the route (seasonality); customs
+ * value is the order's spending over (1 + tariff) at its loading, tariff revenue the
+ * entry day's rate times customs value, and buyers' spending customs value plus duty.
+ * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
+ * and its customs value moves only with the sector's demand. With the general-equilibrium
+ * closure on, a region's quantities also scale with its income (wages, the fixed deficit
+ * and yesterday's duty, rebated), and after the flows the closure chains the day's welfare
+ * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
+ * step under the day's export controls and set the day's output loss and GDP effect.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -72,8 +78,8 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->p = p;
     s->key = key;
     s->ex = *ex;
-    tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->start, p->fl_horizon,
-                                   p->gov.enabled, &s->rates, err);
+    tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
+                                   p->fl_horizon, p->gov.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
     if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
@@ -94,7 +100,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
 }
 
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
-    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp);
+    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
@@ -116,17 +122,28 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_firms_prepare_day(s, d);
     tw_firms_step(s, d);
     const tw_rate_table *tau = s->tau;
+    int year, month, dom;
+    tw_civil_from_day(day, &year, &month, &dom);
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
-            double e = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], 1.0 - p->demand_elasticity);
-            if (p->ge_enabled) e *= s->income[i]; /* spending = income (tw_ge_day.c) */
+            double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
+            if (p->ge_enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
-                double spend = e * s->purchase[c][o];
-                s->spend[o][i][sec] = spend;
-                s->customs[o][i][sec] = spend / (1.0 + t);
-                s->revenue[o][i][sec] = t * s->customs[o][i][sec];
+                /* Today's orders, at today's prices, load today and enter `lag` days
+                 * later at the rate of that day; before the first day, orders as on it. */
+                double ordered = q * s->purchase[c][o] * s->cd[c].rel[o] / (1.0 + t);
+                double *ring = s->transit[o][i][sec];
+                if (d == 0)
+                    for (int k = 0; k < TW_TRANSIT_MAX; k++) ring[k] = ordered;
+                ring[d % TW_TRANSIT_MAX] = ordered;
+                uint32_t lag = (uint32_t)p->transit[o][i];
+                double customs = p->season[i][o][month - 1] *
+                                 ring[(d + TW_TRANSIT_MAX - lag) % TW_TRANSIT_MAX];
+                s->customs[o][i][sec] = customs;
+                s->spend[o][i][sec] = customs * (1.0 + t);
+                s->revenue[o][i][sec] = t * customs;
             }
         }
     tw_status st = tw_ge_day(s, d, err); /* welfare, then tomorrow's producer prices */

@@ -37,6 +37,7 @@
 #include "tw_world.h"
 
 #define TW_NCELL (TW_NREG * TW_NSEC)
+#define TW_TRANSIT_MAX 64 /* days a shipment may be in transit, at most (ring length) */
 _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
 
@@ -58,6 +59,7 @@ typedef struct {
     int64_t per_cell;
     double size_tail;
     double reopt_rate, reopt_sens;
+    double expiry_belief; /* probability firms give a scheduled end of an entry */
     int fl_horizon;
     double fl_max_days, fl_build, fl_draw, fl_scale;
     /* prices and demand */
@@ -66,6 +68,10 @@ typedef struct {
     bool ge_enabled;
     int ge_interval;       /* days between producer-price updates */
     double ge_adjust_days; /* time constant of the move toward the clearing price, days */
+    bool seasonality;                    /* model.seasonality */
+    bool transit_on;                     /* model.transit */
+    int transit[TW_NREG][TW_NREG];       /* [exporter][importer] days from loading to entry */
+    double season[TW_NREG][TW_NREG][12]; /* [importer][origin][month]: factor of base purchases */
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */
@@ -75,7 +81,8 @@ typedef struct {
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
-    tw_rate_table *tau_exp; /* [ndays] highest rate known to come within the horizon */
+    tw_rate_table *tau_exp; /* [ndays] outlook from announced entries (tw_tariffs_outlook sure) */
+    tw_rate_table *tau_any; /* [ndays] outlook with scheduled ends too (its any) */
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
     double e0[TW_NCELL];                /* buyer spending, USD bn / year */
     double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
@@ -90,12 +97,13 @@ typedef struct {
 typedef struct {
     float cdf[TW_NREG];      /* logit choice probabilities, cumulative */
     float lnp[TW_NREG];      /* log buyer price of each origin */
-    float target[TW_NREG];   /* front-loading target stock, days of purchases */
+    float target[TW_NREG];   /* timing target stock, days of purchases (< 0: orders postponed) */
+    float build[TW_NREG];    /* most extra stock bought in a day */
+    float draw[TW_NREG];     /* most extra stock used up (or orders postponed) in a day */
     float hazard_base;       /* reopt_rate */
     float hazard_sens;       /* reopt_price_sensitivity */
-    float build;             /* most extra stock bought in a day */
-    float draw;              /* most extra stock used up in a day */
     double price[TW_NREG];   /* buyer price of each origin */
+    double rel[TW_NREG];     /* buyer price of each origin over its first day's */
 } tw_cell_day;
 
 /* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
@@ -106,7 +114,7 @@ typedef struct {
     float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
     float *ref_lnp;     /* log price of the origin when the firm last chose it */
     float *clock;       /* cumulated hazard left before the next choice (Exp(1) at a choice) */
-    float *stock;       /* extra stock held, days of normal purchases */
+    float *stock;       /* extra stock held, days of normal purchases (< 0: orders owed) */
     double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
 } tw_firm_arrays;
 
@@ -119,12 +127,15 @@ typedef struct {
     uint32_t day_index;
     /* day results, per cell */
     double share[TW_NCELL][TW_NREG];    /* size share of firms by origin */
-    double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin */
+    double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin: quantities */
     double pbar[TW_NCELL], pbar0[TW_NCELL]; /* mean buyer price paid (yesterday, day 0) */
     double lambda0[TW_NCELL];           /* domestic choice share at the start */
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
     double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
+    /* customs value of the orders in transit, by the day they were loaded (ring of
+     * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
+    double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
     /* this replicate's export controls: the scenario's, plus entries its governments add */
     tw_control_book controls;
     /* supply shortages (set by the rare-earth module; zero without it) */
@@ -135,7 +146,8 @@ typedef struct {
      * add, and the cache of its daily rate tables (tw_rates.h) */
     tw_rates *rates;
     const tw_rate_table *tau;     /* today's effective rates (a view set by tw_trade.c) */
-    const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
+    const tw_rate_table *tau_exp; /* today's outlook from announced entries */
+    const tw_rate_table *tau_any; /* today's outlook with scheduled ends */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* general equilibrium (tw_ge_day.c): producer prices, and the welfare decomposition

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tw_csvread.h"
 #include "tw_trade_internal.h"
 
 #ifndef TW_SOURCE_DATA_DIR
@@ -22,6 +23,7 @@ void tw_trade_params_free(tw_trade_params *p) {
     tw_controls_free(&p->controls);
     free(p->tau_now);
     free(p->tau_exp);
+    free(p->tau_any);
     free(p->defs);
     free(p->labels);
     free(p);
@@ -44,11 +46,15 @@ static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_
         return st;
     if ((st = tw_cfg_double(f, "size_tail", false, 2.0, 1.05, 10.0, &p->size_tail, err)) != TW_OK)
         return st;
-    if ((st = tw_cfg_double(f, "reopt_rate", false, 0.011, 0.0, 1.0, &p->reopt_rate, err)) !=
+    /* 0.00131 a day: BLPN (2023), data/trade_dynamics.csv switch_hazard_per_day. */
+    if ((st = tw_cfg_double(f, "reopt_rate", false, 0.00131, 0.0, 1.0, &p->reopt_rate, err)) !=
         TW_OK)
         return st;
-    if ((st = tw_cfg_double(f, "reopt_price_sensitivity", false, 0.1, 0.0, 1000.0,
+    if ((st = tw_cfg_double(f, "reopt_price_sensitivity", false, 0.0, 0.0, 1000.0,
                             &p->reopt_sens, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_double(f, "expiry_belief", false, 0.5, 0.0, 1.0, &p->expiry_belief, err)) !=
+        TW_OK)
         return st;
     if ((st = tw__section(f, "frontload", &fl, err)) != TW_OK) return st;
     int64_t horizon = 60;
@@ -89,12 +95,15 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
     const tw_cfg_node *m, *sig;
     tw_status st;
     if ((st = tw__section(root, "model", &m, err)) != TW_OK) return st;
-    if ((st = tw_cfg_double(m, "pass_through", false, 0.94, 0.0, 1.0, &p->pass_through, err)) !=
+    if ((st = tw_cfg_double(m, "pass_through", false, 1.0, 0.0, 1.0, &p->pass_through, err)) !=
         TW_OK)
         return st;
     if ((st = tw_cfg_double(m, "demand_elasticity", false, 1.0, 0.0, 10.0, &p->demand_elasticity,
                             err)) != TW_OK)
         return st;
+    if ((st = tw_cfg_bool(m, "seasonality", false, true, &p->seasonality, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_bool(m, "transit", false, true, &p->transit_on, err)) != TW_OK) return st;
     const char *dir = NULL;
     if ((st = tw_cfg_string(m, "data_dir", false, NULL, &dir, err)) != TW_OK) return st;
     char path[4096];
@@ -116,6 +125,95 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
                                 &p->sigma[s], err)) != TW_OK)
             return st;
     return TW_OK;
+}
+
+/* Open data_dir/file and find its columns cols[0..n) (idx). On failure nothing is left
+ * open. */
+static tw_status tw__open_table(const tw_trade_params *p, const char *file,
+                                const char *const *cols, int n, int *idx, tw_csv **t,
+                                tw_err *err) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", p->data_dir, file);
+    tw_status st = tw_csv_read(path, t, err);
+    for (int c = 0; c < n && st == TW_OK; c++)
+        if ((idx[c] = tw_csv_col(*t, cols[c])) < 0)
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+    return st;
+}
+
+/* Monthly factors of base purchases (data/seasonality_2024.csv: month over the mean of
+ * the twelve, 2024). US imports from China have their own series; the EU's to the US
+ * take Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
+static tw_status tw__load_seasonality(tw_trade_params *p, tw_err *err) {
+    for (int i = 0; i < TW_NREG; i++)
+        for (int o = 0; o < TW_NREG; o++)
+            for (int m = 0; m < 12; m++) p->season[i][o][m] = 1.0;
+    if (!p->seasonality) return TW_OK;
+    static const char *const cols[] = {"series", "month", "factor"};
+    int idx[3];
+    tw_csv *t = NULL;
+    tw_status st = tw__open_table(p, "seasonality_2024.csv", cols, 3, idx, &t, err);
+    for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
+        const char *name = tw_csv_field(t, r, (size_t)idx[0]);
+        int origin = !strcmp(name, "us_imports_from_cn") ? TW_CN
+                     : !strcmp(name, "us_imports_from_de") ? TW_EU
+                                                           : -1;
+        if (origin < 0) continue;
+        const char *mf = tw_csv_field(t, r, (size_t)idx[1]), *ff = tw_csv_field(t, r, (size_t)idx[2]);
+        char *e1, *e2;
+        long month = strtol(mf, &e1, 10);
+        double f = strtod(ff, &e2);
+        if (mf[0] == '\0' || *e1 != '\0' || month < 1 || month > 12 || ff[0] == '\0' ||
+            *e2 != '\0' || !(f > 0.0 && f < 10.0))
+            st = tw_err_set(err, TW_EDATA, "%s:%d: expected a month 1-12 and a factor above 0 "
+                            "(got '%s', '%s')", tw_csv_path(t), tw_csv_line(t, r), mf, ff);
+        else
+            p->season[TW_US][origin][month - 1] = f;
+    }
+    tw_csv_free(t);
+    return st;
+}
+
+/* Days from loading to customs entry by route (data/transit_days.csv): the value-weighted
+ * single lag where the file has one (CN, EU and ROW to the US), else the ocean model
+ * default of the route, else the ALL,ALL default; rounded to whole days. 0 at home and
+ * everywhere without model.transit. */
+static int tw__transit_rank(const char *exporter, const char *measure) {
+    if (!strcmp(measure, "loading_to_entry_value_weighted")) return 3;
+    if (!strncmp(measure, "loading_to_entry_model_default", 30)) return 2;
+    if (!strcmp(exporter, "ALL") && !strcmp(measure, "default")) return 1;
+    return 0;
+}
+
+static tw_status tw__load_transit(tw_trade_params *p, tw_err *err) {
+    memset(p->transit, 0, sizeof p->transit);
+    if (!p->transit_on) return TW_OK;
+    static const char *const cols[] = {"exporter", "importer", "measure", "days"};
+    int idx[4], rank[TW_NREG][TW_NREG] = {{0}};
+    tw_csv *t = NULL;
+    tw_status st = tw__open_table(p, "transit_days.csv", cols, 4, idx, &t, err);
+    for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
+        const char *ex = tw_csv_field(t, r, (size_t)idx[0]), *im = tw_csv_field(t, r, (size_t)idx[1]);
+        int k = tw__transit_rank(ex, tw_csv_field(t, r, (size_t)idx[2]));
+        if (k == 0) continue;
+        const char *df = tw_csv_field(t, r, (size_t)idx[3]);
+        char *end;
+        double days = strtod(df, &end);
+        if (df[0] == '\0' || *end != '\0' || !(days >= 0.0 && days < TW_TRANSIT_MAX)) {
+            st = tw_err_set(err, TW_EDATA, "%s:%d: days: expected a number from 0 to %d (got '%s')",
+                            tw_csv_path(t), tw_csv_line(t, r), TW_TRANSIT_MAX - 1, df);
+            break;
+        }
+        int e = tw_name_index(tw_region_names, ex), i = tw_name_index(tw_region_names, im);
+        for (int o = 0; o < TW_NREG; o++)
+            for (int j = 0; j < TW_NREG; j++)
+                if (o != j && (k == 1 || (o == e && j == i)) && k > rank[o][j]) {
+                    rank[o][j] = k;
+                    p->transit[o][j] = (int)lround(days);
+                }
+    }
+    tw_csv_free(t);
+    return st;
 }
 
 /* CES weights from the base-year flows at the first day's tariffs. */
@@ -155,6 +253,8 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw__load_firms(root, p, err)) != TW_OK) goto fail;
     if ((st = tw__load_model(root, p, err)) != TW_OK) goto fail;
     if ((st = tw_ge_params_load(root, p, err)) != TW_OK) goto fail;
+    if ((st = tw__load_seasonality(p, err)) != TW_OK) goto fail;
+    if ((st = tw__load_transit(p, err)) != TW_OK) goto fail;
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;
@@ -162,13 +262,14 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_gov_params_load(root, &p->book, p->start, &p->gov, err)) != TW_OK) goto fail;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
-    if (p->tau_now == NULL || p->tau_exp == NULL) {
+    p->tau_any = malloc((size_t)p->ndays * sizeof *p->tau_any);
+    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
     }
     for (int d = 0; d < p->ndays; d++) {
         tw_tariffs_rates(&p->book, p->start + d, TW_DAY_NEVER, p->tau_now[d]);
-        tw_tariffs_expected_max(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d]);
+        tw_tariffs_outlook(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d], p->tau_any[d]);
     }
     tw__calibrate(p);
     if ((st = tw_indicators_define(p, err)) != TW_OK) goto fail;

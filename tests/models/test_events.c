@@ -353,9 +353,11 @@ static void check_fresh(const tw_trade_state *s, int d, void *ctx) {
     tw_rate_table now, ex;
     tw_day day = s->p->start + d;
     tw_tariffs_rates(tw_rates_book(s->rates), day, TW_DAY_NEVER, now);
-    tw_tariffs_expected_max(tw_rates_book(s->rates), day, s->p->fl_horizon, ex);
+    tw_rate_table any;
+    tw_tariffs_outlook(tw_rates_book(s->rates), day, s->p->fl_horizon, ex, any);
     cr_assert(memcmp(now, *s->tau, sizeof now) == 0, "day %d: rates differ", d);
     cr_assert(memcmp(ex, *s->tau_exp, sizeof ex) == 0, "day %d: expected rates differ", d);
+    cr_assert(memcmp(any, *s->tau_any, sizeof any) == 0, "day %d: outlook differs", d);
     ((fresh_ctx *)ctx)->checked++;
 }
 

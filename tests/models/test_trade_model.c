@@ -44,8 +44,11 @@ static char *ces_yaml(double size_tail, long per_cell) {
 }
 
 /* After 58 days each firm's origin is an independent logit draw with the closed-form
- * probability P_o = s0_o p_o^(1 - sigma) / sum_k s0_k p_k^(1 - sigma) (s0: base-year
- * spending shares, tariffs zero on day 0). The size-weighted share of origin o then has
+ * probability P_o = s0_o p_o^(-sigma) / sum_k s0_k p_k^(-sigma) (s0: base-year spending
+ * shares, tariffs zero on day 0, so p_o is also the price relative to day 0): the CES
+ * quantity share, in units of what one USD bought on day 0; spending shares, quantity
+ * shares times p_o, are then the CES spending shares s0_o p_o^(1 - sigma) / sum. The
+ * size-weighted share of origin o then has
  * mean P_o and variance P_o (1 - P_o) sum_i w_i^2 (w: sizes, summing to 1): the test
  * allows 5 of those standard errors (plus the chance that a firm never re-chose,
  * e^-58, negligible), and requires the standard error to be small. */
@@ -65,7 +68,7 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
             for (int o = 0; o < TW_NREG; o++) base += p->world.flow[o][i][s];
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][s];
-                w[o] = p->world.flow[o][i][s] / base * pow(1.0 + 0.9 * t, 1.0 - p->sigma[s]);
+                w[o] = p->world.flow[o][i][s] / base * pow(1.0 + 0.9 * t, -p->sigma[s]);
                 tot += w[o];
             }
             for (long k = 0; k < per_cell; k++) {
@@ -122,6 +125,16 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
             wm += obs[imp_all[r]];
         }
         cr_assert(epsilon_eq(dbl, wx, wm, 1e-9 * wm), "day %u: exports %.12g imports %.12g", d, wx, wm);
+        /* each region's exports = its partners' imports from it */
+        for (int r = 0; r < TW_NREG; r++) {
+            double from_r = 0.0;
+            for (int i = 0; i < TW_NREG; i++)
+                if (i != r)
+                    from_r += obs[series_index(p, "imports", tw_region_names[i], tw_region_names[r], "all")];
+            cr_assert(epsilon_eq(dbl, obs[exp_all[r]], from_r, 1e-9 * (1.0 + from_r)),
+                      "day %u: %s exports %.12g, partners' imports from it %.12g", d,
+                      tw_region_names[r], obs[exp_all[r]], from_r);
+        }
         for (size_t i = 0; i < p->n_series; i++) {
             const tw_series_def *sd = &p->defs[i];
             if (sd->ind != TW_IND_TARIFF_REVENUE) continue;
