@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Monthly rare-earth table of a run: US and EU vehicle output loss (net of catch-up and
-gross stoppage), vehicle plant-days stopped per plant, and bare-magnet shipments from
-China to the US and the EU, from the run's summary.csv (means across replicates).
+gross stoppage), vehicle plant-days stopped per plant, and China's magnet shipments
+(licensed and outside the controls' scope) to the US and the EU, from the run's
+summary.csv (means across replicates).
 
     /usr/bin/python3 analysis/rare_earth_months.py RUN_DIR [RUN_DIR ...]
 """
@@ -21,8 +22,9 @@ def table(run_dir):
             cols[f"{reg} {name}"] = veh[veh.indicator == ind].groupby("month")["mean"].mean()
         stopped = veh[veh.indicator == "re_plants_stopped"].groupby("month")["mean"]
         cols[f"{reg} plant_days"] = stopped.sum() / 100.0
-        ship = s[(s.indicator == "re_shipments") & (s.region == reg) & (s.partner == "CN")
-                 & (s.sector == "all")]
+        # China's magnet exports: licensed plus outside the controls' scope
+        ship = s[s.indicator.isin(["re_shipments", "re_shipments_outside_scope"])
+                 & (s.region == reg) & (s.partner == "CN") & (s.sector == "all")]
         cols[f"{reg} ship_t"] = ship.groupby("month")["mean"].sum()
     return pd.DataFrame(cols)
 
