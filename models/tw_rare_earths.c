@@ -248,7 +248,11 @@ static void tw__re_step_block(void *vctx, size_t item) {
     const int32_t d = (int32_t)ctx->day, lag = re->ship_lag;
     const bool open = dd.regime == TW_CTRL_OPEN, halt = dd.regime == TW_CTRL_HALT;
     const float ns = (float)tw__free_share(re, sec, dd.ns), need = 1.0f - ns;
-    const float lead = dd.lead * need, per_sup = (float)re->per_supplier;
+    const float lead = dd.lead * need;
+    /* the reorder point's terms (tw__reorder_point) in registers: the firm arrays' stores
+     * could otherwise alias the parameters */
+    const float rp_lag = (float)re->ship_lag, rp_share = (float)re->reorder_share;
+    const size_t per_supplier = (size_t)re->per_supplier;
     const float cap = (float)re->catch_cap, rate = (float)re->catch_rate;
     const float share = (float)re->catch_share;
     const float stop_at = (float)(re->plant_line_share * re->dep_share[sec]);
@@ -267,11 +271,14 @@ static void tw__re_step_block(void *vctx, size_t item) {
         tw__re_makers(s, &rg, &dd, dd.hazard * (float)re->priority[sec], d);
     double shipped = 0.0, received = 0.0, transit = 0.0, apps = 0.0, used = 0.0;
     double held = 0.0, halted = 0.0, stopped = 0.0, output = 0.0, net = 0.0;
-    double *hist = out + TW_RE_PART_HIST;
+    /* Four interleaved integer histograms, so that neighbouring firms in the same bin do
+     * not wait on each other's increment; summed into the partials after the loop. */
+    uint32_t hist[4][TW_RE_NBIN];
+    memset(hist, 0, sizeof hist);
+    size_t m = 0, left = per_supplier; /* the firm's maker, customers left */
     for (size_t k = rg.lo; k < rg.hi; k++) {
         float x = stock[k], q = order[k];
         int32_t a = arrive[k];
-        size_t m = (size_t)((float)(k - rg.lo) / per_sup);
         const bool licensed = open || (!halt && lic[m] > d);
         /* 1. arrivals */
         if (q > 0.0f && a >= 0 && a <= d) {
@@ -290,7 +297,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
                 app[m] = d;
                 apps += 1.0;
             }
-        } else if (q == 0.0f && x - res[k] <= tw__reorder_point(re, cover[k]) +
+        } else if (q == 0.0f && x - res[k] <= rp_lag + rp_share * (cover[k] - rp_lag) +
                                                   ((open || halt || licensed) ? 0.0f : lead)) {
             /* 3. a new order, sized so that a prompt shipment restores the cover and the
              * reserve on arrival (one order outstanding at a time): shipped at once where
@@ -341,10 +348,19 @@ static void tw__re_step_block(void *vctx, size_t item) {
         held += x;
         output += y;
         net += yn;
-        int b = x <= 0.0f ? 0 : (int)ceilf(x / (float)TW_RE_BIN_DAYS);
+        /* bin ceil(x / w), without a call to ceilf */
+        float xb = x * (float)TW_RE_BINS_PER_DAY;
+        int b = xb < (float)TW_RE_NBIN ? (int)xb : TW_RE_NBIN - 1;
+        b += (float)b < xb;
         if (b >= TW_RE_NBIN) b = TW_RE_NBIN - 1;
-        hist[b] += 1.0;
+        hist[k & 3][b]++;
+        if (--left == 0) {
+            m++;
+            left = per_supplier;
+        }
     }
+    for (int b = 0; b < TW_RE_NBIN; b++)
+        out[TW_RE_PART_HIST + b] = (double)hist[0][b] + hist[1][b] + hist[2][b] + hist[3][b];
     out[TW_RE_PART_SHIPPED] = shipped;
     out[TW_RE_PART_RECEIVED] = received;
     out[TW_RE_PART_TRANSIT] = transit;
