@@ -44,7 +44,7 @@ static long tw__outcome(const tw_batch_stats *res, const tw_model *m, const void
 static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_rep,
                                 const tw_model *m, const void *params) {
     long regime = tw__find(m, params, "re_regime", "US", "CN", "all");
-    long loss = tw__find(m, params, "output_loss", "US", "all", "vehicles");
+    long loss = tw__find(m, params, "output_loss_gross", "US", "all", "vehicles");
     long halted = tw__find(m, params, "re_firms_halted", "US", "CN", "vehicles");
     long inv = tw__find(m, params, "re_inventory_days", "US", "CN", "vehicles");
     long p10 = tw__find(m, params, "re_inventory_days_p10", "US", "CN", "vehicles");
@@ -59,7 +59,7 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
     fprintf(fp, "\nRare-earth magnets, China -> US (weekly; bands p05-p95 across %zu replicates)\n",
             n_rep);
     fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
-            "US vehicle output loss %", "US vehicle firms halted %", "US veh. stock days",
+            "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
             "US<-CN t/day", "US GDP %");
     fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(mean)", "mean [p05, p95]",
             "mean [p05, p95]", "mean (p10)", "mean", "mean");
@@ -83,7 +83,8 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
     long peak = tw__outcome(res, m, params, "re_us_vehicles_peak_loss_pct");
     long days = tw__outcome(res, m, params, "re_us_shortage_days");
     long cost = tw__outcome(res, m, params, "gdp_loss_us_usd_bn");
-    if (first < 0 || peak < 0 || days < 0 || cost < 0) return;
+    long plant = tw__outcome(res, m, params, "re_us_vehicles_plant_days");
+    if (first < 0 || peak < 0 || days < 0 || cost < 0 || plant < 0) return;
     const tw_sketch *fs = &res->outcomes[first];
     if (fs->n == 0) {
         fprintf(fp, "\nUS vehicle output never falls by more than the shortage threshold "
@@ -104,9 +105,10 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
         const char *what, *unit;
     } rows[] = {{"peak US vehicle output loss", "%"},
                 {"days with US vehicle output loss above threshold", "days"},
-                {"cumulative US GDP lost to shortages", "USD bn"}};
-    long ks[] = {peak, days, cost};
-    for (int i = 0; i < 3; i++) {
+                {"plant-days stopped per US vehicle plant", "days"},
+                {"cumulative US GDP lost to shortages (net of catch-up)", "USD bn"}};
+    long ks[] = {peak, days, plant, cost};
+    for (int i = 0; i < 4; i++) {
         tw_sketch_summary(&res->outcomes[ks[i]], &sm);
         fprintf(fp, "  %-50s %8.1f %-6s (median %.1f, p05-p95 %.1f to %.1f)\n", rows[i].what,
                 sm.mean, rows[i].unit, sm.q[1], sm.q[0], sm.q[2]);

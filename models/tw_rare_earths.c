@@ -1,16 +1,20 @@
-/* tw_rare_earths.c - dependent firms, licences and Leontief production under export
- * controls on rare-earth magnets (the mechanism is described in tw_rare_earths.h).
+/* tw_rare_earths.c - dependent firms, their buffers, their makers' licences, rationing
+ * and catch-up under export controls on rare-earth magnets (the mechanism is described in
+ * tw_rare_earths.h; the parameters are read in tw_rare_earths_params.c).
  *
  * Shape. The regime toward each destination is resolved once a day from the replicate's
  * own control book (government decisions append to it during a run), turned into a few
- * numbers per destination (approval probability, licence validity, non-exporter share),
- * and then every dependent firm is stepped in fixed blocks. A firm's state is five 4-byte
- * fields (cover, stock, quantity on order, arrival day, licence expiry): 20 bytes. Each
- * block writes its partial sums, including a histogram of stocks from which the 10th
- * percentile is read, and the partial sums are combined in block order, so the results
- * do not depend on the thread count. The only random numbers are a firm's cover and
- * starting stock (day 0) and one approval draw per pending firm per working day, both
- * from the firm's own Philox counter.
+ * numbers per destination (approval probability, licence validity, share from makers
+ * outside the exporter), and then every dependent firm is stepped in fixed blocks. Magnet
+ * makers never span blocks, so a block first draws its makers' approvals and then steps
+ * its firms in order. A firm's state is six 4-byte fields (cover, reserve, stock, quantity
+ * on order, arrival day, output owed): 24 bytes; a maker's two (licence expiry, pending
+ * application). Each block writes its partial sums, including a histogram of stocks from
+ * which the 10th percentile is read, and the partial sums are combined in block order, so
+ * the results do not depend on the thread count. The only random numbers are a firm's
+ * cover, reserve and starting position in its ordering cycle (day 0), the replicate's
+ * median factors, and one approval draw per pending maker per working day, each from its
+ * own Philox counter.
  *
  * Stocks are kept in days of the firm's full-output use rather than in tonnes, so that the
  * inventory rule reads as the firms' own planning does; a cell's tonnes per firm-day
@@ -20,245 +24,56 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_csvread.h"
 #include "tw_trade_internal.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
 
-/* 2024 calibration defaults (data/raw/rare_earths.csv): China's magnet exports, Jan-Nov
- * 52,500 t scaled to twelve months, and about 600 t a month to the US. */
-#define TW_RE_EXPORTS_TOTAL_T (52500.0 * 12.0 / 11.0)
-#define TW_RE_EXPORTS_US_T (600.0 * 12.0)
-
-/* ------------------------------------------------------------------------------------ */
-/* parameters                                                                            */
-/* ------------------------------------------------------------------------------------ */
-
-static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/rare_earth_sectors.csv", dir);
-    tw_csv *t;
-    tw_status st = tw_csv_read(path, &t, err);
-    if (st != TW_OK) return st;
-    static const char *const cols[] = {"sector", "intensity", "dependent_output_share"};
-    int idx[3];
-    bool seen[TW_NSEC] = {false};
-    for (int c = 0; c < 3 && st == TW_OK; c++)
-        if ((idx[c] = tw_csv_col(t, cols[c])) < 0)
-            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
-    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
-        const char *name = tw_csv_field(t, r, (size_t)idx[0]);
-        int s = tw_name_index(tw_sector_names, name);
-        if (s < 0 || seen[s]) {
-            st = tw_err_set(err, TW_EDATA, "%s:%d: expected each of the eight sectors once (got '%s')",
-                            path, tw_csv_line(t, r), name);
-            break;
-        }
-        seen[s] = true;
-        double v[2];
-        for (int c = 0; c < 2 && st == TW_OK; c++) {
-            const char *f = tw_csv_field(t, r, (size_t)idx[c + 1]);
-            char *end;
-            v[c] = strtod(f, &end);
-            if (f[0] == '\0' || *end != '\0' || !isfinite(v[c]) || v[c] < 0.0 ||
-                (c == 1 && v[c] > 1.0))
-                st = tw_err_set(err, TW_EDATA, "%s:%d: %s: expected a number %s (got '%s')", path,
-                                tw_csv_line(t, r), cols[c + 1],
-                                c == 0 ? "of at least 0" : "between 0 and 1", f);
-        }
-        if (st != TW_OK) break;
-        re->intensity[s] = v[0];
-        re->dep_share[s] = v[1];
-    }
-    for (int s = 0; s < TW_NSEC && st == TW_OK; s++)
-        if (!seen[s])
-            st = tw_err_set(err, TW_EDATA, "%s: no row for sector '%s'", path, tw_sector_names[s]);
-    tw_csv_free(t);
-    return st;
-}
-
-/* The exporter's 2024 exports by destination: the scenario's figures where given, the
- * default total and US figure otherwise, and the rest split over the other destinations
- * in proportion to the exporter's 2024 exports of magnet-using sectors to them. */
-static tw_status tw__exports(const tw_cfg_node *sec, tw_trade_params *p, tw_err *err) {
-    tw_re_params *re = &p->re;
-    const tw_cfg_node *ex = tw_cfg_get(sec, "exports_t_per_year");
-    if (ex != NULL && tw_cfg_kind_of(ex) != TW_CFG_MAP)
-        return tw_cfg_error(err, ex, "expected a map of tonnes per year by destination and total");
-    tw_status st;
-    double total;
-    if ((st = tw_cfg_double(ex, "total", false, TW_RE_EXPORTS_TOTAL_T, 0.0, 1e9, &total, err)) !=
-        TW_OK)
-        return st;
-    bool given[TW_NREG] = {false};
-    double fixed = 0.0;
-    for (int r = 0; r < TW_NREG; r++) {
-        re->exports_t[r] = 0.0;
-        if (r == re->exporter) {
-            if (ex != NULL && tw_cfg_get(ex, tw_region_names[r]) != NULL)
-                return tw_cfg_error(err, tw_cfg_get(ex, tw_region_names[r]),
-                                    "expected a destination other than the exporter %s",
-                                    tw_region_names[r]);
-            continue;
-        }
-        double def = (r == TW_US && re->exporter == TW_CN) ? TW_RE_EXPORTS_US_T : -1.0;
-        if (ex != NULL && tw_cfg_get(ex, tw_region_names[r]) != NULL) def = 0.0;
-        if (def < 0.0) continue;
-        if ((st = tw_cfg_double(ex, tw_region_names[r], false, def, 0.0, 1e9, &re->exports_t[r],
-                                err)) != TW_OK)
-            return st;
-        given[r] = true;
-        fixed += re->exports_t[r];
-    }
-    if (fixed > total)
-        return tw_cfg_error(err, ex != NULL ? ex : sec,
-                            "expected destination figures adding to at most the total %g t "
-                            "(got %g t)", total, fixed);
-    double w[TW_NREG] = {0}, wsum = 0.0;
-    for (int r = 0; r < TW_NREG; r++) {
-        if (r == re->exporter || given[r]) continue;
-        for (int s = 0; s < TW_NSEC; s++)
-            if (re->intensity[s] > 0.0) w[r] += p->world.flow[re->exporter][r][s];
-        wsum += w[r];
-    }
-    for (int r = 0; r < TW_NREG; r++)
-        if (w[r] > 0.0) re->exports_t[r] = (total - fixed) * w[r] / wsum;
-    return TW_OK;
-}
-
-tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
-    tw_re_params *re = &p->re;
-    memset(re, 0, sizeof *re);
-    const tw_cfg_node *sec = tw_cfg_get(root, "rare_earths");
-    if (sec != NULL && tw_cfg_kind_of(sec) != TW_CFG_MAP)
-        return tw_cfg_error(err, sec, "expected a map");
-    tw_status st;
-    int64_t v;
-    if ((st = tw_cfg_enum(sec, "exporter", false, TW_CN, tw_region_names, &re->exporter, err)) !=
-        TW_OK)
-        return st;
-    if ((st = tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "cover_median_days", false, 42.0, 1.0, TW_RE_COVER_MAX,
-                            &re->cover_median, err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err)) !=
-        TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "cover_median_replicate_log_sd", false, 0.25, 0.0, 2.0,
-                            &re->cover_rep_sd, err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "cover_min_days", false, 21.0, 1.0, TW_RE_COVER_MAX,
-                            &re->cover_min, err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "cover_max_days", false, 120.0, 1.0, TW_RE_COVER_MAX,
-                            &re->cover_max, err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "reorder_share", false, 0.5, 0.0, 1.0, &re->reorder_share,
-                            err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0,
-                            &re->review_days, err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "review_share", false, 0.95, 0.01, 0.9999, &re->review_share,
-                            err)) != TW_OK)
-        return st;
-    re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
-    if ((st = tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err)) !=
-        TW_OK)
-        return st;
-    if ((st = tw_cfg_int(sec, "ship_lag_days", false, 14, 1, 180, &v, err)) != TW_OK) return st;
-    re->ship_lag = (int)v;
-    if ((st = tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err)) !=
-        TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12,
-                            0.0, 0.99, &re->ns_max, err)) != TW_OK)
-        return st;
-    if ((st = tw_cfg_int(sec, "ramp_days", false, 365, 1, 3660, &v, err)) != TW_OK) return st;
-    re->ramp_days = (int)v;
-    if ((st = tw_cfg_double(sec, "value_added_ratio", false, 0.3, 0.0, 1.0, &re->va_ratio, err)) !=
-        TW_OK)
-        return st;
-    if ((st = tw_cfg_double(sec, "loss_threshold_pct", false, 1.0, 0.0, 100.0,
-                            &re->threshold_pct, err)) != TW_OK)
-        return st;
-    /* Cross-checks, each reported at the key that breaks it. */
-    if (re->cover_max < re->cover_min)
-        return tw_cfg_error(err, tw_cfg_get(sec, "cover_max_days"),
-                            "expected at least cover_min_days %g (got %g)", re->cover_min,
-                            re->cover_max);
-    if (re->cover_median < re->cover_min || re->cover_median > re->cover_max)
-        return tw_cfg_error(err, tw_cfg_get(sec, "cover_median_days"),
-                            "expected a value between cover_min_days %g and cover_max_days %g "
-                            "(got %g)", re->cover_min, re->cover_max, re->cover_median);
-    if (re->cover_min <= (double)re->ship_lag)
-        return tw_cfg_error(err, tw_cfg_get(sec, "cover_min_days"),
-                            "expected more than ship_lag_days %d, or firms could never "
-                            "reorder in time (got %g)", re->ship_lag, re->cover_min);
-    if (re->ns_max < re->ns0)
-        return tw_cfg_error(err, tw_cfg_get(sec, "non_china_max_share"),
-                            "expected at least non_china_share %g (got %g)", re->ns0, re->ns_max);
-    if ((st = tw__sector_table(p->data_dir, re, err)) != TW_OK) return st;
-    if ((st = tw__exports(sec, p, err)) != TW_OK) return st;
-    /* Gross output by cell and each dependent cell's magnet use in tonnes a day. */
-    for (int r = 0; r < TW_NREG; r++) {
-        double wsum = 0.0, w[TW_NSEC];
-        for (int s = 0; s < TW_NSEC; s++) {
-            double go = 0.0;
-            for (int i = 0; i < TW_NREG; i++) go += p->world.flow[r][i][s];
-            re->gross_output[r * TW_NSEC + s] = go;
-            w[s] = re->intensity[s] * go;
-            wsum += w[s];
-        }
-        if (r == re->exporter || re->exports_t[r] <= 0.0 || wsum <= 0.0) continue;
-        double use = re->exports_t[r] / 365.0 / (1.0 - re->ns0);
-        for (int s = 0; s < TW_NSEC; s++) {
-            if (w[s] <= 0.0) continue;
-            int c = r * TW_NSEC + s;
-            re->dependent[c] = true;
-            re->cell[re->ncell++] = c;
-            re->use_t[c] = use * w[s] / wsum;
-        }
-    }
-    return TW_OK;
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* state                                                                                 */
 /* ------------------------------------------------------------------------------------ */
 
 tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err) {
+    memset(st, 0, sizeof *st);
     st->nblk = tw_block_count((size_t)re->per_cell);
     st->n = (size_t)re->ncell * (size_t)re->per_cell;
-    size_t n = st->n > 0 ? st->n : 1;
+    size_t blk = (size_t)re->per_cell < TW_BLOCK ? (size_t)re->per_cell : TW_BLOCK;
+    st->spb = (blk + (size_t)re->per_supplier - 1) / (size_t)re->per_supplier;
+    size_t n = st->n > 0 ? st->n : 1, items = (size_t)re->ncell * st->nblk;
+    size_t nsup = items * st->spb > 0 ? items * st->spb : 1;
     st->cover = malloc(n * sizeof *st->cover);
+    st->reserve = malloc(n * sizeof *st->reserve);
     st->stock = malloc(n * sizeof *st->stock);
     st->order = calloc(n, sizeof *st->order);
     st->arrive = calloc(n, sizeof *st->arrive);
-    st->licence_until = calloc(n, sizeof *st->licence_until);
-    size_t items = (size_t)re->ncell * st->nblk;
+    st->owed = calloc(n, sizeof *st->owed);
+    st->licence_until = calloc(nsup, sizeof *st->licence_until);
+    st->applied = malloc(nsup * sizeof *st->applied);
     st->partials = malloc((items > 0 ? items : 1) * TW_RE_NPART * sizeof *st->partials);
-    if (st->cover == NULL || st->stock == NULL || st->order == NULL || st->arrive == NULL ||
-        st->licence_until == NULL || st->partials == NULL) {
+    if (st->cover == NULL || st->reserve == NULL || st->stock == NULL || st->order == NULL ||
+        st->arrive == NULL || st->owed == NULL || st->licence_until == NULL ||
+        st->applied == NULL || st->partials == NULL) {
         tw_re_free(st);
         return tw_err_set(err, TW_ENOMEM, "out of memory for %zu rare-earth firms", st->n);
     }
+    for (size_t m = 0; m < nsup; m++) st->applied[m] = -1;
     for (int r = 0; r < TW_NREG; r++) st->ramp_start[r] = -1;
     return TW_OK;
 }
 
 void tw_re_free(tw_re_state *st) {
     free(st->cover);
+    free(st->reserve);
     free(st->stock);
     free(st->order);
     free(st->arrive);
+    free(st->owed);
     free(st->licence_until);
+    free(st->applied);
     free(st->partials);
-    st->cover = st->stock = st->order = NULL;
-    st->arrive = st->licence_until = NULL;
+    st->cover = st->reserve = st->stock = st->order = st->owed = NULL;
+    st->arrive = st->licence_until = st->applied = NULL;
     st->partials = NULL;
 }
 
@@ -270,20 +85,24 @@ typedef struct {
 /* Work item -> dependent cell j and the firm range [lo, hi) of its block. */
 typedef struct {
     int j, c;       /* dependent cell index and cell index */
+    size_t b;       /* block within the cell */
     size_t lo, hi;  /* firm indices within the cell */
     size_t base;    /* first array index of the cell */
+    size_t sup;     /* first maker index of the block */
     uint64_t agent; /* first agent id of the cell */
 } tw__re_range;
 
 static tw__re_range tw__re_item(const tw_trade_state *s, size_t item) {
     const tw_re_params *re = &s->p->re;
-    size_t n = (size_t)re->per_cell, b = item % s->re.nblk;
+    size_t n = (size_t)re->per_cell;
     tw__re_range r;
+    r.b = item % s->re.nblk;
     r.j = (int)(item / s->re.nblk);
     r.c = re->cell[r.j];
-    r.lo = b * TW_BLOCK;
+    r.lo = r.b * TW_BLOCK;
     r.hi = r.lo + TW_BLOCK < n ? r.lo + TW_BLOCK : n;
     r.base = (size_t)r.j * n;
+    r.sup = item * s->re.spb;
     r.agent = (uint64_t)r.c * (uint64_t)n;
     return r;
 }
@@ -294,6 +113,14 @@ static inline float tw__reorder_point(const tw_re_params *re, float cover) {
     return lag + (float)re->reorder_share * (cover - lag);
 }
 
+/* Share of a cell's need that does not come through the licensed channel when makers
+ * outside the exporter supply ns: embedded in parts, those makers, and the outside-scope
+ * share of the exporter's bare magnets. */
+static double tw__free_share(const tw_re_params *re, int sec, double ns) {
+    double bare = 1.0 - re->embedded_share[sec] - ns;
+    return 1.0 - bare * (1.0 - re->outside_share[sec]);
+}
+
 /* Box-Muller standard normal from the first three words of a counter (a 52-bit and a
  * 20-bit uniform). */
 static double tw__normal(const uint32_t w[4]) {
@@ -301,48 +128,114 @@ static double tw__normal(const uint32_t w[4]) {
     return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
 
-/* Cover: lognormal (tw__normal), clamped to [min, max]; starting
- * stock uniform between the reorder point and the cover, so that reorders are spread
- * over the cycle from the first day instead of arriving all at once. */
+/* Cover lognormal, clamped to [min, max]; reserve lognormal around the sector's WIP and
+ * distributor days; position in the ordering cycle uniform over its length
+ * T = lag + (S - R) / need: in the first lag days an order of S - R + lag need is in
+ * transit and the own stock has fallen from R, afterwards the own stock is uniform in
+ * [R, S]. So reorders are spread over the cycle from the first day and the pipeline holds
+ * lag days of flow on average. */
 static void tw__re_init_block(void *vctx, size_t item) {
     tw__re_ctx *ctx = vctx;
     tw_trade_state *s = ctx->s;
     const tw_re_params *re = &s->p->re;
     tw__re_range rg = tw__re_item(s, item);
+    int sec = rg.c % TW_NSEC;
+    double need = 1.0 - tw__free_share(re, sec, re->ns0), lag = (double)re->ship_lag;
+    double res_median = (re->wip_days[sec] + re->distributor_days) * s->re.reserve_factor;
     for (size_t k = rg.lo; k < rg.hi; k++) {
-        uint32_t w[4];
+        uint32_t w[4], v[4];
         tw_rng_words(s->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 0, w);
-        double z = tw__normal(w);
-        double cover = s->re.cover_median * exp(re->cover_log_sd * z);
+        tw_rng_words(s->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 1, v);
+        double cover = s->re.cover_median * exp(re->cover_log_sd * tw__normal(w));
         if (cover < re->cover_min) cover = re->cover_min;
         if (cover > re->cover_max) cover = re->cover_max;
+        double res = res_median * exp(re->reserve_log_sd * tw__normal(v));
+        if (res > TW_RE_COVER_MAX / 2.0) res = TW_RE_COVER_MAX / 2.0;
         float S = (float)cover, R = tw__reorder_point(re, S);
+        double T = lag + (S - R) / need, u = tw_u01f(w[3]) * T, own;
         size_t i = rg.base + k;
-        s->re.cover[i] = S;
-        s->re.stock[i] = R + tw_u01f(w[3]) * (S - R);
         s->re.order[i] = 0.0f;
         s->re.arrive[i] = 0;
-        s->re.licence_until[i] = 0;
+        if (u < lag) {
+            own = R - u * need;
+            s->re.order[i] = (float)(S - R + lag * need);
+            s->re.arrive[i] = (int32_t)(lag - u);
+        } else {
+            own = R + (u - lag) / (T - lag) * (S - R);
+        }
+        s->re.cover[i] = S;
+        s->re.reserve[i] = (float)res;
+        s->re.stock[i] = (float)(own + res + re->stockpile_days);
+        s->re.owed[i] = 0.0f;
     }
 }
 
-/* The agent id of the replicate-wide draw: above every firm's id. */
+/* The agent id of the replicate-wide draws: above every firm's id. */
 #define TW_RE_REPLICATE_AGENT UINT64_MAX
 
 void tw_re_init(tw_trade_state *s) {
     const tw_re_params *re = &s->p->re;
+    tw_re_state *st = &s->re;
     /* How long firms stock for is the least known number of the mechanism (anecdotes
-     * range from weeks to three months), so each replicate draws its own median. */
-    uint32_t w[4];
+     * range from weeks to three months), so each replicate draws its own medians. */
+    uint32_t w[4], v[4];
     tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 0, w);
-    s->re.cover_median = re->cover_median * exp(re->cover_rep_sd * tw__normal(w));
+    tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 1, v);
+    st->cover_median = re->cover_median * exp(re->cover_rep_sd * tw__normal(w));
+    st->reserve_factor = exp(re->reserve_rep_sd * tw__normal(v));
     tw__re_ctx ctx = {s, 0};
-    tw_exec_for(&s->ex, (size_t)s->p->re.ncell * s->re.nblk, tw__re_init_block, &ctx);
+    tw_exec_for(&s->ex, (size_t)re->ncell * st->nblk, tw__re_init_block, &ctx);
+    /* What is in transit at the start was shipped before it (the conservation identity
+     * counts it as shipped). */
+    size_t n = (size_t)re->per_cell;
+    for (int j = 0; j < re->ncell; j++) {
+        int c = re->cell[j];
+        double q = 0.0;
+        for (size_t k = 0; k < n; k++) q += st->order[(size_t)j * n + k];
+        st->cum_shipped_t[c] = q * re->use_t[c] / (double)n;
+        st->cum_received_t[c] = 0.0;
+    }
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* one day                                                                               */
 /* ------------------------------------------------------------------------------------ */
+
+/* Output kept with a share a of the need met: the cell's rationing curve. */
+static inline float tw__ration(const float *sa, const float *sy, float a) {
+    if (a >= 1.0f) return 1.0f;
+    for (int i = 1; i <= TW_RE_NSEG; i++)
+        if (a <= sa[i] && sa[i] > sa[i - 1])
+            return sy[i - 1] + (a - sa[i - 1]) / (sa[i] - sa[i - 1]) * (sy[i] - sy[i - 1]);
+    return sy[0];
+}
+
+/* The makers of a block: approval draws for pending applications filed on an earlier
+ * day (their own random stream: agent id = the cell's first agent + maker index within
+ * the cell, which is the firm's id when each maker serves one firm). */
+static double tw__re_makers(tw_trade_state *s, const tw__re_range *rg, const tw_re_dest_day *dd,
+                            float hazard, int32_t d) {
+    tw_re_state *st = &s->re;
+    size_t nsup = (rg->hi - rg->lo + (size_t)s->p->re.per_supplier - 1) /
+                  (size_t)s->p->re.per_supplier;
+    int32_t *lic = st->licence_until + rg->sup, *app = st->applied + rg->sup;
+    double approvals = 0.0;
+    for (size_t m = 0; m < nsup; m++) {
+        if (dd->regime == TW_CTRL_OPEN) {
+            app[m] = -1;
+            continue;
+        }
+        if (app[m] < 0 || app[m] >= d || lic[m] > d || hazard <= 0.0f) continue;
+        uint32_t w[4];
+        tw_rng_words(s->key, (uint32_t)d, rg->agent + rg->b * st->spb + m, TW_PURPOSE_RE_DAY, 0, w);
+        if (tw_u01f(w[0]) < hazard) {
+            approvals += 1.0;
+            lic[m] = d + (dd->validity > 0 ? dd->validity : 1);
+            app[m] = -1;
+        }
+    }
+    return approvals;
+}
 
 static void tw__re_step_block(void *vctx, size_t item) {
     tw__re_ctx *ctx = vctx;
@@ -350,93 +243,135 @@ static void tw__re_step_block(void *vctx, size_t item) {
     const tw_re_params *re = &s->p->re;
     tw_re_state *st = &s->re;
     tw__re_range rg = tw__re_item(s, item);
+    const int sec = rg.c % TW_NSEC;
     const tw_re_dest_day dd = st->dd[rg.c / TW_NSEC];
     const int32_t d = (int32_t)ctx->day, lag = re->ship_lag;
     const bool open = dd.regime == TW_CTRL_OPEN, halt = dd.regime == TW_CTRL_HALT;
-    const float need = 1.0f - dd.ns;
-    float *cover = st->cover + rg.base, *stock = st->stock + rg.base, *order = st->order + rg.base;
-    int32_t *arrive = st->arrive + rg.base, *lic = st->licence_until + rg.base;
+    const float ns = (float)tw__free_share(re, sec, dd.ns), need = 1.0f - ns;
+    const float lead = dd.lead * need;
+    /* the reorder point's terms (tw__reorder_point) in registers: the firm arrays' stores
+     * could otherwise alias the parameters */
+    const float rp_lag = (float)re->ship_lag, rp_share = (float)re->reorder_share;
+    const size_t per_supplier = (size_t)re->per_supplier;
+    const float cap = (float)re->catch_cap, rate = (float)re->catch_rate;
+    const float share = (float)re->catch_share;
+    const float stop_at = (float)(re->plant_line_share * re->dep_share[sec]);
+    float sa[TW_RE_NSEG + 1], sy[TW_RE_NSEG + 1];
+    for (int i = 0; i <= TW_RE_NSEG; i++) {
+        sa[i] = (float)re->seg_a[rg.c][i];
+        sy[i] = (float)re->seg_y[rg.c][i];
+    }
+    float *cover = st->cover + rg.base, *res = st->reserve + rg.base;
+    float *stock = st->stock + rg.base, *order = st->order + rg.base, *owed = st->owed + rg.base;
+    int32_t *arrive = st->arrive + rg.base;
+    int32_t *lic = st->licence_until + rg.sup, *app = st->applied + rg.sup;
     double *out = st->partials + item * TW_RE_NPART;
     memset(out, 0, TW_RE_NPART * sizeof *out);
-    double shipped = 0.0, received = 0.0, transit = 0.0, apps = 0.0, approvals = 0.0;
-    double held = 0.0, halted = 0.0, output = 0.0;
-    double *hist = out + TW_RE_PART_HIST;
+    double approvals =
+        tw__re_makers(s, &rg, &dd, dd.hazard * (float)re->priority[sec], d);
+    double shipped = 0.0, received = 0.0, transit = 0.0, apps = 0.0, used = 0.0;
+    double held = 0.0, halted = 0.0, stopped = 0.0, output = 0.0, net = 0.0;
+    /* Four interleaved integer histograms, so that neighbouring firms in the same bin do
+     * not wait on each other's increment; summed into the partials after the loop. */
+    uint32_t hist[4][TW_RE_NBIN];
+    memset(hist, 0, sizeof hist);
+    size_t m = 0, left = per_supplier; /* the firm's maker, customers left */
     for (size_t k = rg.lo; k < rg.hi; k++) {
         float x = stock[k], q = order[k];
         int32_t a = arrive[k];
+        const bool licensed = open || (!halt && lic[m] > d);
         /* 1. arrivals */
         if (q > 0.0f && a >= 0 && a <= d) {
             x += q;
             received += q;
             q = 0.0f;
         }
-        /* 2. an application filed on an earlier day: open trade needs no licence, a valid
-         * licence covers the shipment, otherwise one approval draw per working day */
+        /* 2. an order waiting for its maker's licence ships once the licence holds, topped
+         * up to what the firm needs now (own cover and reserve restored on arrival) */
         if (q > 0.0f && a < 0) {
-            bool ship = open || (!halt && lic[k] > d);
-            if (!ship && dd.hazard > 0.0f) {
-                uint32_t w[4];
-                tw_rng_words(s->key, ctx->day, rg.agent + k, TW_PURPOSE_RE_DAY, 0, w);
-                if (tw_u01f(w[0]) < dd.hazard) {
-                    ship = true;
-                    approvals += 1.0;
-                    if (dd.validity > 0) lic[k] = d + dd.validity;
-                }
-            }
-            if (ship) {
-                /* the licence covers what the firm needs now, not when it applied */
-                q = fmaxf(q, cover[k] - x + (float)lag * need);
+            if (licensed) {
+                q = fmaxf(q, cover[k] + res[k] - x + (float)lag * need);
                 a = d + lag;
                 shipped += q;
+            } else if (app[m] < 0) {
+                app[m] = d;
+                apps += 1.0;
             }
-        } else if (q == 0.0f &&
-                   x <= tw__reorder_point(re, cover[k]) +
-                            ((open || halt || lic[k] > d) ? 0.0f : dd.lead)) {
-            /* 3. a new order, sized so that a prompt shipment restores the cover on
-             * arrival (one order outstanding at a time): shipped at once where no licence
-             * is needed or the firm holds one, otherwise an application (first draw on
-             * the next day) */
-            q = cover[k] - x + (float)lag * need;
+        } else if (q == 0.0f && x - res[k] <= rp_lag + rp_share * (cover[k] - rp_lag) +
+                                                  ((open || halt || licensed) ? 0.0f : lead)) {
+            /* 3. a new order, sized so that a prompt shipment restores the cover and the
+             * reserve on arrival (one order outstanding at a time): shipped at once where
+             * no licence is needed or the maker holds one, otherwise pending on the
+             * maker's application (first draw on the next day) */
+            q = cover[k] + res[k] - x + (float)lag * need;
             if (q <= 0.0f) {
                 q = 0.0f; /* stock above what a prompt order would top up: nothing to order */
+            } else if (licensed) {
+                a = d + lag;
+                shipped += q;
             } else {
-                if (open || (!halt && lic[k] > d)) {
-                    a = d + lag;
-                    shipped += q;
-                } else {
-                    a = -1;
+                a = -1;
+                if (app[m] < 0) {
+                    app[m] = d;
                     apps += 1.0;
                 }
             }
         }
-        /* 4. Leontief production: the exporter's part of today's need from stock */
-        float y;
+        /* 4. production: the free channels plus stock; short firms ration their lines */
+        float y, u, o = owed[k], yn;
         if (x >= need) {
-            x -= need;
+            u = need;
             y = 1.0f;
+            /* catch-up on a day of full supply, with extra magnets while they last */
+            float e = fminf(o, rate);
+            if (e > 0.0f && x - u < e * need) e = (x - u) / need;
+            if (e > 0.0f) {
+                u += e * need;
+                o -= e;
+            }
+            yn = 1.0f + e;
         } else {
-            y = dd.ns + x;
-            x = 0.0f;
+            u = x;
+            y = tw__ration(sa, sy, ns + x);
             halted += 1.0;
+            if (1.0f - y >= stop_at) stopped += 1.0;
+            o = fminf(cap, o + share * (1.0f - y));
+            yn = y;
         }
+        x = fmaxf(x - u, 0.0f);
         if (q > 0.0f && a >= 0) transit += q;
         stock[k] = x;
         order[k] = q;
         arrive[k] = a;
+        owed[k] = o;
+        used += u;
         held += x;
         output += y;
-        int b = x <= 0.0f ? 0 : (int)ceilf(x / (float)TW_RE_BIN_DAYS);
+        net += yn;
+        /* bin ceil(x / w), without a call to ceilf */
+        float xb = x * (float)TW_RE_BINS_PER_DAY;
+        int b = xb < (float)TW_RE_NBIN ? (int)xb : TW_RE_NBIN - 1;
+        b += (float)b < xb;
         if (b >= TW_RE_NBIN) b = TW_RE_NBIN - 1;
-        hist[b] += 1.0;
+        hist[k & 3][b]++;
+        if (--left == 0) {
+            m++;
+            left = per_supplier;
+        }
     }
+    for (int b = 0; b < TW_RE_NBIN; b++)
+        out[TW_RE_PART_HIST + b] = (double)hist[0][b] + hist[1][b] + hist[2][b] + hist[3][b];
     out[TW_RE_PART_SHIPPED] = shipped;
     out[TW_RE_PART_RECEIVED] = received;
     out[TW_RE_PART_TRANSIT] = transit;
     out[TW_RE_PART_APPS] = apps;
     out[TW_RE_PART_APPROVALS] = approvals;
     out[TW_RE_PART_STOCK] = held;
+    out[TW_RE_PART_USED] = used;
     out[TW_RE_PART_HALTED] = halted;
+    out[TW_RE_PART_STOPPED] = stopped;
     out[TW_RE_PART_OUTPUT] = output;
+    out[TW_RE_PART_NET] = net;
 }
 
 /* The p-quantile of stocks from a histogram of n firms (linear within a bin). */
@@ -473,20 +408,25 @@ static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
             ns += (re->ns_max - re->ns0) * (f < 1.0 ? f : 1.0);
         }
         dd->ns = (float)ns;
-        /* the expected delay, 1/h working days of 7/5 calendar days each, in days of use */
-        dd->lead = (re->anticipate && h > 0.0) ? (float)(1.4 / h * (1.0 - ns)) : 0.0f;
+        /* the expected delay, 1/h working days of 7/5 calendar days each (times the
+         * firm's need in the firm loop) */
+        dd->lead = (re->anticipate && h > 0.0) ? (float)(1.4 / h) : 0.0f;
     }
 }
 
 static void tw__re_outcomes(tw_trade_state *s, uint32_t d) {
     const tw_trade_params *p = s->p;
-    double loss = 100.0 * s->output_loss[TW_US][TW_VEHICLES];
+    const tw_re_state *st = &s->re;
+    double loss = 100.0 * st->gross_loss[TW_US][TW_VEHICLES];
     double *out = s->out;
     if (loss > p->re.threshold_pct) {
         if (isnan(out[TW_OUT_RE_US_VEH_FIRST_LOSS])) out[TW_OUT_RE_US_VEH_FIRST_LOSS] = (double)d;
         out[TW_OUT_RE_SHORTAGE_DAYS_US] += 1.0;
     }
     if (loss > out[TW_OUT_RE_US_VEH_PEAK_LOSS]) out[TW_OUT_RE_US_VEH_PEAK_LOSS] = loss;
+    double n = (double)p->re.per_cell;
+    out[TW_OUT_RE_US_VEH_PLANT_DAYS] += st->stopped[TW_US * TW_NSEC + TW_VEHICLES] / n;
+    out[TW_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[TW_EU * TW_NSEC + TW_VEHICLES] / n;
 }
 
 void tw_re_step(tw_trade_state *s, uint32_t d) {
@@ -497,6 +437,7 @@ void tw_re_step(tw_trade_state *s, uint32_t d) {
     tw__re_ctx ctx = {s, d};
     tw_exec_for(&s->ex, (size_t)re->ncell * st->nblk, tw__re_step_block, &ctx);
     memset(s->output_loss, 0, sizeof s->output_loss);
+    memset(st->gross_loss, 0, sizeof st->gross_loss);
     double n = (double)re->per_cell;
     for (int j = 0; j < re->ncell; j++) {
         int c = re->cell[j];
@@ -507,16 +448,24 @@ void tw_re_step(tw_trade_state *s, uint32_t d) {
         st->shipped_t[c] = tot[TW_RE_PART_SHIPPED] * t_per;
         st->received_t[c] = tot[TW_RE_PART_RECEIVED] * t_per;
         st->transit_t[c] = tot[TW_RE_PART_TRANSIT] * t_per;
+        st->used_t[c] = tot[TW_RE_PART_USED] * t_per;
+        st->stock_t[c] = tot[TW_RE_PART_STOCK] * t_per;
+        int sec = c % TW_NSEC;
+        st->free_t[c] = re->outside_share[sec] * re->use_t[c] *
+                        (1.0 - re->embedded_share[sec] - st->dd[c / TW_NSEC].ns);
         st->cum_shipped_t[c] += st->shipped_t[c];
         st->cum_received_t[c] += st->received_t[c];
         st->apps[c] = tot[TW_RE_PART_APPS];
         st->approvals[c] = tot[TW_RE_PART_APPROVALS];
         st->inv_mean[c] = tot[TW_RE_PART_STOCK] / n;
         st->halted[c] = tot[TW_RE_PART_HALTED];
+        st->stopped[c] = tot[TW_RE_PART_STOPPED];
         st->output[c] = tot[TW_RE_PART_OUTPUT] / n;
+        st->net[c] = tot[TW_RE_PART_NET] / n;
         memcpy(st->hist[c], tot + TW_RE_PART_HIST, sizeof st->hist[c]);
         st->inv_p10[c] = tw__hist_quantile(st->hist[c], n, 0.10);
-        s->output_loss[c / TW_NSEC][c % TW_NSEC] = re->dep_share[c % TW_NSEC] * (1.0 - st->output[c]);
+        s->output_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->net[c];
+        st->gross_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->output[c];
     }
     for (int r = 0; r < TW_NREG; r++) {
         double lost = 0.0;
@@ -544,7 +493,7 @@ static void tw__put(tw_series_def *defs, size_t *n, tw_indicator ind, int r, int
 
 size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n) {
     const tw_re_params *re = &p->re;
-    for (int ind = TW_IND_RE_SHIPMENTS; ind <= TW_IND_RE_HALTED; ind++)
+    for (int ind = TW_IND_RE_SHIPMENTS; ind <= TW_IND_RE_PLANTS_STOPPED; ind++)
         for (int r = 0; r < TW_NREG; r++) {
             if (!tw__served(re, r)) continue;
             tw__put(defs, &n, (tw_indicator)ind, r, re->exporter, TW_ALL);
@@ -554,11 +503,12 @@ size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n) {
         }
     for (int r = 0; r < TW_NREG; r++)
         if (tw__served(re, r)) tw__put(defs, &n, TW_IND_RE_REGIME, r, re->exporter, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++) {
-        tw__put(defs, &n, TW_IND_OUTPUT_LOSS, r, TW_ALL, TW_ALL);
-        for (int s = 0; s < TW_NSEC; s++)
-            if (re->intensity[s] > 0.0) tw__put(defs, &n, TW_IND_OUTPUT_LOSS, r, TW_ALL, s);
-    }
+    for (int ind = TW_IND_OUTPUT_LOSS; ind <= TW_IND_OUTPUT_LOSS_GROSS; ind++)
+        for (int r = 0; r < TW_NREG; r++) {
+            tw__put(defs, &n, (tw_indicator)ind, r, TW_ALL, TW_ALL);
+            for (int s = 0; s < TW_NSEC; s++)
+                if (re->intensity[s] > 0.0) tw__put(defs, &n, (tw_indicator)ind, r, TW_ALL, s);
+        }
     for (int r = 0; r < TW_NREG; r++) tw__put(defs, &n, TW_IND_GDP, r, TW_ALL, TW_ALL);
     return n;
 }
@@ -569,11 +519,13 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d) {
     int r = d->region;
     if (d->ind == TW_IND_RE_REGIME) return (double)st->dd[r].regime;
     if (d->ind == TW_IND_GDP) return s->gdp_pct[r];
-    if (d->ind == TW_IND_OUTPUT_LOSS) {
-        if (d->sector != TW_ALL) return 100.0 * s->output_loss[r][d->sector];
+    if (d->ind == TW_IND_OUTPUT_LOSS || d->ind == TW_IND_OUTPUT_LOSS_GROSS) {
+        const double(*loss)[TW_NSEC] =
+            d->ind == TW_IND_OUTPUT_LOSS ? s->output_loss : st->gross_loss;
+        if (d->sector != TW_ALL) return 100.0 * loss[r][d->sector];
         double num = 0.0, den = 0.0;
         for (int sec = 0; sec < TW_NSEC; sec++) {
-            num += s->output_loss[r][sec] * re->gross_output[r * TW_NSEC + sec];
+            num += loss[r][sec] * re->gross_output[r * TW_NSEC + sec];
             den += re->gross_output[r * TW_NSEC + sec];
         }
         return den > 0.0 ? 100.0 * num / den : 0.0;
@@ -587,11 +539,13 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d) {
         switch (d->ind) {
         case TW_IND_RE_SHIPMENTS: v += st->shipped_t[c]; break;
         case TW_IND_RE_RECEIVED: v += st->received_t[c]; break;
+        case TW_IND_RE_OUTSIDE_SCOPE: v += st->free_t[c]; break;
         case TW_IND_RE_IN_TRANSIT: v += st->transit_t[c]; break;
         case TW_IND_RE_APPLICATIONS: v += st->apps[c]; break;
         case TW_IND_RE_APPROVALS: v += st->approvals[c]; break;
         case TW_IND_RE_INVENTORY: v += st->inv_mean[c]; break;
         case TW_IND_RE_HALTED: v += st->halted[c]; break;
+        case TW_IND_RE_PLANTS_STOPPED: v += st->stopped[c]; break;
         case TW_IND_RE_INVENTORY_P10:
             for (int b = 0; b < TW_RE_NBIN; b++) hist[b] += st->hist[c][b];
             break;
@@ -602,8 +556,10 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d) {
     double n = cells * (double)re->per_cell;
     switch (d->ind) {
     case TW_IND_RE_INVENTORY: return v / cells;
-    case TW_IND_RE_HALTED: return 100.0 * v / n;
+    case TW_IND_RE_HALTED:
+    case TW_IND_RE_PLANTS_STOPPED: return 100.0 * v / n;
     case TW_IND_RE_INVENTORY_P10: return tw__hist_quantile(hist, n, 0.10);
     default: return v;
     }
 }
+

@@ -3,36 +3,55 @@
  *
  * Not API: only models/ includes it (through tw_trade_internal.h) and the model's tests.
  *
- * The mechanism. In every region other than the exporter and every sector with a positive
- * magnet intensity (data/rare_earth_sectors.csv), `per_cell` dependent firms hold magnet
- * stock measured in days of full-output use. Each firm has an order-up-to level S (its
- * cover, lognormal across firms, weeks to a few months) and a reorder point
- * R = lag + reorder_share * (S - lag): when its stock x falls to R and it has no order
- * outstanding it orders S - x + lag * need (need = the day's use from the exporter), so
- * that a shipment sent at once restores the cover on arrival; under open trade stocks
- * cycle between R - lag * need and S and never run out. Under an open regime the order
- * ships at once; under licensing or slow-roll the firm files a licence application,
- * approved on each later working day with probability h (slow-roll: factor * h), a
- * geometric delay in working days. h is set so that a share review_share of applications
- * is decided within the statutory review period: h = 1 - (1 - review_share)^(1 / review).
- * Under halt nothing is approved and nothing ships. Firms that know approvals take time
- * apply early: without a valid licence their reorder point rises by the expected delay
- * (1/h working days, in calendar days) times their daily need. When a licence comes, the
- * shipment is topped up to restore the cover on arrival, since the stock has fallen while
- * the application waited. A licence granted under an entry with validity_days > 0 covers further orders of
- * that firm until it lapses. Approved orders arrive ship_lag_days later.
+ * The mechanism (sources and the weak numbers: data/README.md, "rare_earth_buffers.csv and
+ * rare_earth_channels.csv"). In every region other than the exporter and every sector with
+ * a positive magnet intensity (data/rare_earth_sectors.csv), `per_cell` dependent firms
+ * use magnets, measured in days of the firm's full-output use.
  *
- * A share of each firm's need (non_china_share at first) comes from other suppliers
- * without a licence; once the destination's regime first leaves `open` that share ramps
- * linearly to non_china_max_share over ramp_days. Production is Leontief in the magnet
- * input: a firm whose stock cannot cover today's need from the exporter produces the
- * non-exporter share plus whatever stock it has left, and counts as halted. A cell's lost
- * output is the dependent share of the sector times the mean shortfall; the region's GDP
- * effect is the value added of the lost output.
+ * Channels. A firm's need comes through four channels: magnets outside the controls' scope
+ * (no dysprosium or terbium; a share by sector of the exporter's bare magnets), magnets embedded in imported motors and
+ * parts (a share by sector, uncontrolled), makers outside China (non_china_share at first,
+ * ramping linearly to non_china_max_share over ramp_days once the destination's regime
+ * first leaves `open`), and licensed bare magnets from the exporter (the rest). The first
+ * three arrive as steady flows; only the licensed channel is stocked, ordered and held up.
  *
- * Tonnes: a cell's magnet use in tonnes a day is set so that the exporter's shipments at
- * the start (1 - non_china_share of use) match its 2024 exports by destination
- * (exports_t_per_year), split over sectors by intensity times 2024 gross output.
+ * Buffers in tiers. The licensed channel's magnets sit (1) at the user: an order-up-to
+ * level S (cover, lognormal across firms, the median drawn per replicate) with reorder
+ * point R = lag + reorder_share * (S - lag); (2) in transit: one order outstanding at a
+ * time, ship_lag_days on the way (the pipeline is filled at the start, so the mean stock
+ * in transit is lag days of flow); (3) in a reserve of magnets inside work in progress and
+ * sub-assemblies at suppliers plus stock bought from distributors (days by sector,
+ * lognormal across firms, the median factor drawn per replicate), which a firm draws only
+ * once its own stock is gone and refills first from the next receipt; (4) an optional
+ * first-quarter stockpile (stockpile_days added to every firm's starting stock). A firm's
+ * stock x counts all of (1), (3) and (4); its own stock is x - reserve.
+ *
+ * Licences per supplier. Firms are grouped into magnet makers of customers_per_supplier
+ * customers each (within one block of firms). A firm that must reorder without a valid
+ * licence leaves its order pending and its maker files one application (unless one is
+ * pending); the maker's application is approved on each later working day with
+ * probability h * priority[sector] (slow-roll: factor * h), a geometric delay; the
+ * licence covers every customer's orders until it lapses (validity_days of the control
+ * entry; 0 = the orders pending on the day of approval). h is set so that a share
+ * review_share of applications is decided within the statutory review period:
+ * h = 1 - (1 - review_share)^(1 / review). Under halt nothing is approved. Firms that know
+ * approvals take time reorder early by the expected delay (1/h working days).
+ *
+ * Rationing. A firm with a fraction a < 1 of today's need (channels plus stock) cuts the
+ * lines it cannot supply, not all of them: lines in order of output per magnet, the
+ * lowest first (combustion-car lines need half the magnets of electric ones; lines without
+ * magnets never stop), so output is a concave piecewise-linear F(a) >= a with F(1) = 1.
+ * A firm's plants pool their stock (the firm is the unit that rations).
+ *
+ * Catch-up. A share catch_up_share of output lost (up to catch_up_stoppage_days of loss)
+ * is owed; on days of full supply the firm makes it up at the rate that clears that much
+ * in catch_up_weeks, using extra magnets. output_loss is net of it; output_loss_gross is
+ * the stoppage alone.
+ *
+ * Tonnes: a cell's magnet use in tonnes a day is set so that the exporter's bare-magnet
+ * shipments at the start (licensed plus outside-scope channels) match its 2024 exports by
+ * destination (exports_t_per_year), split over sectors by intensity times 2024 gross
+ * output. The region's GDP effect is the value added of the net lost output.
  */
 #ifndef TW_RARE_EARTHS_H
 #define TW_RARE_EARTHS_H
@@ -47,35 +66,48 @@
  * firms' region, partner = the exporter. Their values: tw_re_value (tw_rare_earths.c). */
 #define TW_RE_INDICATORS(X)                                                                  \
     X(RE_SHIPMENTS, "re_shipments", "tonnes per day", SUM,                                  \
-      "rare-earth magnets shipped by the exporter to the region's dependent firms")         \
+      "licensed rare-earth magnets shipped by the exporter to the region's dependent firms") \
     X(RE_RECEIVED, "re_received", "tonnes per day", SUM,                                    \
-      "rare-earth magnets arriving at the region's dependent firms")                        \
-    X(RE_IN_TRANSIT, "re_in_transit", "tonnes", MEAN, "magnets shipped and not yet arrived") \
+      "licensed magnets arriving at the region's dependent firms")                          \
+    X(RE_OUTSIDE_SCOPE, "re_shipments_outside_scope", "tonnes per day", SUM,                 \
+      "bare magnets outside the controls' scope (no Dy/Tb) shipped by the exporter to the " \
+      "region; with re_shipments, the exporter's magnet exports")                           \
+    X(RE_IN_TRANSIT, "re_in_transit", "tonnes", MEAN, "licensed magnets shipped and not yet arrived") \
     X(RE_APPLICATIONS, "re_licence_applications", "applications per day", SUM,              \
-      "export-licence applications filed by the region's dependent firms")                  \
+      "export-licence applications filed by the magnet makers serving the region")          \
     X(RE_APPROVALS, "re_licence_approvals", "licences per day", SUM,                        \
-      "export licences approved for the region's dependent firms")                          \
+      "export licences approved to the magnet makers serving the region")                   \
     X(RE_INVENTORY, "re_inventory_days", "days of full use", MEAN,                          \
-      "mean magnet stock of the dependent firms")                                           \
+      "mean licensed-magnet stock of the dependent firms, reserve included")                \
     X(RE_INVENTORY_P10, "re_inventory_days_p10", "days of full use", MEAN,                  \
-      "10th percentile of the dependent firms' magnet stock")                               \
+      "10th percentile of the dependent firms' licensed-magnet stock")                      \
     X(RE_HALTED, "re_firms_halted", "percent of dependent firms", MEAN,                     \
-      "dependent firms whose stock cannot cover the day's need")                            \
+      "dependent firms with at least one line stopped for want of magnets")                 \
+    X(RE_PLANTS_STOPPED, "re_plants_stopped", "percent of dependent firms", MEAN,           \
+      "dependent firms with at least plant_stopped_line_share of their magnet lines stopped")\
     X(RE_REGIME, "re_regime", "code: 0 open, 1 licensing, 2 slow_roll, 3 halt", CATEGORY,    \
       "the exporter's export-control regime toward the region")                             \
     X(OUTPUT_LOSS, "output_loss", "percent of potential output", MEAN,                      \
-      "the sector's output lost to magnet shortages (all: of the region's goods output)")   \
+      "the sector's output lost to magnet shortages net of output caught up (all: of the "  \
+      "region's goods output; negative while catching up)")                                 \
+    X(OUTPUT_LOSS_GROSS, "output_loss_gross", "percent of potential output", MEAN,          \
+      "the sector's output stopped by magnet shortages, before catch-up (the share of "     \
+      "lines stopped, by output)")                                                          \
     X(GDP, "gdp", "percent change against the baseline", MEAN,                              \
       "the region's GDP change from output lost to shortages (value added)")
 
 /* The rare-earth outcomes, in replicates.csv's order. */
 #define TW_RE_OUTCOMES(X)                                                                    \
     X(RE_US_VEH_FIRST_LOSS, "re_us_vehicles_first_loss_day", "days from the start", CATEGORY, \
-      "first day US vehicle output loss exceeds loss_threshold_pct; nan if never")          \
+      "first day US vehicle gross output loss exceeds loss_threshold_pct; nan if never")    \
     X(RE_US_VEH_PEAK_LOSS, "re_us_vehicles_peak_loss_pct", "percent", MEAN,                 \
-      "peak US vehicle output loss")                                                        \
+      "peak US vehicle gross output loss (stoppages)")                                      \
     X(RE_SHORTAGE_DAYS_US, "re_us_shortage_days", "days", SUM,                              \
-      "days with US vehicle output loss above loss_threshold_pct")                          \
+      "days with US vehicle gross output loss above loss_threshold_pct")                    \
+    X(RE_US_VEH_PLANT_DAYS, "re_us_vehicles_plant_days", "days per plant", SUM,             \
+      "plant-days stopped per US vehicle plant (re_plants_stopped summed over days)")       \
+    X(RE_EU_VEH_PLANT_DAYS, "re_eu_vehicles_plant_days", "days per plant", SUM,             \
+      "plant-days stopped per EU vehicle plant")                                            \
     X(GDP_LOSS_US, "gdp_loss_us_usd_bn", "USD bn", SUM, "US GDP lost to shortages")         \
     X(GDP_LOSS_EU, "gdp_loss_eu_usd_bn", "USD bn", SUM, "EU GDP lost to shortages")
 
@@ -88,6 +120,8 @@
 #define TW_RE_COVER_MAX_DAYS 240
 #define TW_RE_COVER_MAX ((double)TW_RE_COVER_MAX_DAYS)
 #define TW_RE_NBIN (1 + TW_RE_COVER_MAX_DAYS * TW_RE_BINS_PER_DAY)
+/* Breakpoints of a cell's rationing curve F: (a[i], y[i]), i < TW_RE_NSEG + 1. */
+#define TW_RE_NSEG 3
 
 typedef struct {
     bool dependent[TW_RE_NCELL]; /* cell has rare-earth dependent firms */
@@ -95,16 +129,37 @@ typedef struct {
     int cell[TW_RE_NCELL];       /* [ncell] their cell indices (importer * TW_NSEC + sector) */
     int exporter;                /* region whose export controls bind */
     int64_t per_cell;            /* dependent firms per dependent cell */
-    double cover_median, cover_log_sd, cover_min, cover_max; /* days of full use */
+    /* buffers */
+    double cover_median, cover_log_sd, cover_min, cover_max; /* user order-up-to, days */
     double cover_rep_sd;         /* log-sd of the median across replicates (uncertainty) */
     double reorder_share;        /* reorder point between the lag (0) and the cover (1) */
+    double wip_days[TW_NSEC];    /* magnets in work in progress and sub-assemblies, days */
+    double distributor_days;     /* distributor stock a short firm can buy, days */
+    double reserve_log_sd;       /* spread of the reserve across firms, log points */
+    double reserve_rep_sd;       /* log-sd of its median across replicates */
+    double stockpile_days;       /* extra starting stock (first-quarter stockpiling) */
+    /* licences */
     double review_days;          /* statutory review period, working days */
     double review_share;         /* share decided within it under plain licensing */
     double hazard;               /* approval probability per working day under licensing */
+    double priority[TW_NSEC];    /* approval pace factor by the customers' sector */
+    int64_t per_supplier;        /* customers per magnet maker (one licence covers them) */
     bool anticipate;             /* firms apply earlier by the expected licence delay */
     int ship_lag;                /* calendar days from approval (or order) to arrival */
-    double ns0, ns_max;          /* non-exporter share of need, at first and at most */
+    /* channels */
+    double ns0, ns_max;          /* makers outside the exporter: share of need, first, most */
     int ramp_days;               /* days for ns to ramp from ns0 to ns_max */
+    double outside_share[TW_NSEC];  /* share of need outside the controls (no Dy/Tb) */
+    double embedded_share[TW_NSEC]; /* share of need arriving inside imported parts */
+    /* rationing and outcomes */
+    double ev_share[TW_NREG];    /* electric (and plug-in) share of vehicle output */
+    double ev_magnet_ratio;      /* magnets per electric car / per combustion car */
+    double seg_a[TW_RE_NCELL][TW_RE_NSEG + 1]; /* rationing curve F: need met */
+    double seg_y[TW_RE_NCELL][TW_RE_NSEG + 1]; /* and output kept */
+    double catch_share;          /* share of lost output made up */
+    double catch_cap;            /* most output owed, days of output */
+    double catch_rate;           /* output made up a day at full supply, days of output */
+    double plant_line_share;     /* share of magnet lines stopped that stops a plant */
     double va_ratio;             /* value added per unit of gross output */
     double threshold_pct;        /* output loss (percent) that counts as a shortage */
     double intensity[TW_NSEC];   /* relative magnet tonnes per USD of gross output */
@@ -123,8 +178,11 @@ enum {
     TW_RE_PART_APPS,
     TW_RE_PART_APPROVALS,
     TW_RE_PART_STOCK,
+    TW_RE_PART_USED,
     TW_RE_PART_HALTED,
+    TW_RE_PART_STOPPED,
     TW_RE_PART_OUTPUT,
+    TW_RE_PART_NET,
     TW_RE_PART_HIST,
     TW_RE_NPART = TW_RE_PART_HIST + TW_RE_NBIN
 };
@@ -132,34 +190,49 @@ enum {
 /* One destination's conditions on one day, resolved before the firm loop. */
 typedef struct {
     int regime;      /* tw_ctrl_regime */
-    float hazard;    /* approval probability today (0 on weekends and under halt) */
-    int validity;    /* days a licence granted today lasts; 0 = this shipment only */
-    float ns;        /* non-exporter share of need today */
-    float lead;      /* days of use by which a firm without a licence reorders early */
+    float hazard;    /* approval probability today before sector priority (0 on weekends
+                      * and under halt) */
+    int validity;    /* days a licence granted today lasts; 0 = pending orders only */
+    float ns;        /* share of need from makers outside the exporter today */
+    float lead;      /* days of the expected licence delay (times need in the firm loop) */
 } tw_re_dest_day;
 
 typedef struct {
     size_t nblk;            /* blocks per dependent cell */
     size_t n;               /* firms in all: ncell * per_cell */
+    size_t spb;             /* magnet makers per block */
     double cover_median;    /* this replicate's median cover, days */
+    double reserve_factor;  /* this replicate's factor on the reserve medians */
     /* firm state, structure of arrays, [n]; firm k of dependent cell j is j * per_cell + k
      * in the arrays and has agent id cell * per_cell + k in the random streams */
-    float *cover;           /* order-up-to level, days of full use */
-    float *stock;           /* magnets held, days of full use */
+    float *cover;           /* order-up-to level of the own stock, days of full use */
+    float *reserve;         /* WIP, sub-assembly and distributor magnets, days */
+    float *stock;           /* licensed magnets held, reserve included, days of full use */
     float *order;           /* quantity on order, days of full use; 0 = none */
     int32_t *arrive;        /* day index the order arrives; -1 = waiting for a licence */
-    int32_t *licence_until; /* day index (exclusive) until which the firm's licence holds */
+    float *owed;            /* output still to be caught up, days of full output */
+    /* magnet makers, [ncell * nblk * spb]; maker m of block b of cell j is
+     * (j * nblk + b) * spb + m */
+    int32_t *licence_until; /* day index (exclusive) until which the maker's licence holds */
+    int32_t *applied;       /* day index of its pending application; -1 none */
     double *partials;       /* [ncell * nblk][TW_RE_NPART] */
     tw_re_dest_day dd[TW_NREG];
     int32_t ramp_start[TW_NREG]; /* day index the regime first left open; -1 not yet */
     /* day results per cell (tonnes, counts, percent) */
     double shipped_t[TW_RE_NCELL], received_t[TW_RE_NCELL], transit_t[TW_RE_NCELL];
+    double free_t[TW_RE_NCELL];  /* outside-scope bare magnets from the exporter, tonnes */
+    double used_t[TW_RE_NCELL];  /* licensed magnets used, tonnes */
+    double stock_t[TW_RE_NCELL]; /* licensed magnets held, tonnes */
     double apps[TW_RE_NCELL], approvals[TW_RE_NCELL];
     double inv_mean[TW_RE_NCELL], inv_p10[TW_RE_NCELL]; /* days of full use */
-    double halted[TW_RE_NCELL];  /* firms halted (count) */
-    double output[TW_RE_NCELL];  /* mean output of the dependent firms, share of potential */
+    double halted[TW_RE_NCELL];  /* firms with a line stopped (count) */
+    double stopped[TW_RE_NCELL]; /* firms counted as stopped plants (count) */
+    double output[TW_RE_NCELL];  /* mean gross output of the dependent firms, share */
+    double net[TW_RE_NCELL];     /* mean output with catch-up, share of potential */
+    double gross_loss[TW_NREG][TW_NSEC]; /* share of output stopped today, 0..1 */
     double hist[TW_RE_NCELL][TW_RE_NBIN]; /* today's stock histogram */
-    /* cumulative tonnes since the start, for the conservation identity */
+    /* cumulative tonnes since the start (shipped counts what was in transit at the
+     * start), for the conservation identity */
     double cum_shipped_t[TW_RE_NCELL], cum_received_t[TW_RE_NCELL];
 } tw_re_state;
 

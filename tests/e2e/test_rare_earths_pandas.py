@@ -5,16 +5,18 @@ CSVs back with pandas.
 Checks on summary.csv (means across replicates, which keep every linear identity):
   - conservation: cumulative re_shipments = cumulative re_received + re_in_transit, on
     every date, for every destination and sector;
-  - the 2024 calibration: before the controls (February-March) shipments to the US average
+  - the 2024 calibration: before the controls (February-March) magnet shipments (licensed
+    and outside scope) to the US average
     600 t a month (19.7 t a day) within 15%;
-  - the controls bite: shipments to the US in May are below a third of February-March, and
+  - the controls bite: shipments to the US in May are below half of February-March, and
     recover after the London framework (August above May);
   - the regime toward the US is open before 4 April, slow-roll to 9 June and licensing from
     10 June; toward the EU slow-roll from 4 April;
   - no licence is approved on a Saturday or Sunday, and cumulative approvals never exceed
     cumulative applications;
   - percentages in range, the 10th percentile of stocks not above the mean, output loss
-    and GDP zero before the controls and GDP never positive;
+    and GDP zero before the controls, net loss (after catch-up) never above the gross
+    stoppage loss, and GDP summed from the start never positive;
   - replicates.csv: the onset day is NaN (did not happen) or a day of the run.
 Run by CTest as py/test_rare_earths_pandas with TW_BIN and TW_SOURCE_DIR.
 """
@@ -66,10 +68,14 @@ class LicensingRun(unittest.TestCase):
         keys = ship[["region", "partner", "sector"]].drop_duplicates().itertuples(index=False)
         n = 0
         for r, o, s in keys:
-            shipped = self.series("re_shipments", r, o, s).cumsum()
-            received = self.series("re_received", r, o, s).cumsum()
+            ship = self.series("re_shipments", r, o, s)
+            got = self.series("re_received", r, o, s)
             transit = self.series("re_in_transit", r, o, s)
-            diff = (shipped - received - transit).abs()
+            # what was in transit before the first day (shipped before the run)
+            start = transit.iloc[0] + got.iloc[0] - ship.iloc[0]
+            self.assertGreater(start, 0.0, f"{r} {o} {s}: the pipeline starts full")
+            shipped = start + ship.cumsum()
+            diff = (shipped - got.cumsum() - transit).abs()
             # summary.csv prints 10 significant digits; the cumulated rounding stays
             # below 1e-8 of the cumulated tonnes
             tol = 1e-8 * np.maximum(shipped.abs(), 1.0)
@@ -78,12 +84,14 @@ class LicensingRun(unittest.TestCase):
         self.assertEqual(n, 3 * 4, "3 destinations x (3 sectors + all)")
 
     def test_shipments_to_the_us_match_2024_then_fall_and_recover(self):
-        s = self.series("re_shipments", "US", "CN", "all")
+        # the exporter's magnet exports: licensed plus outside the controls' scope
+        s = (self.series("re_shipments", "US", "CN", "all") +
+             self.series("re_shipments_outside_scope", "US", "CN", "all"))
         before = s["2025-02-01":"2025-03-31"].mean()
         may = s["2025-05-01":"2025-05-31"].mean()
         august = s["2025-08-01":"2025-08-31"].mean()
         self.assertLess(abs(before / US_T_PER_DAY - 1.0), 0.15, f"Feb-Mar {before:.2f} t/day")
-        self.assertLess(may, before / 3.0, f"May {may:.2f} t/day against {before:.2f}")
+        self.assertLess(may, before / 2.0, f"May {may:.2f} t/day against {before:.2f}")
         self.assertGreater(august, may, f"August {august:.2f} t/day, May {may:.2f}")
 
     def test_regimes_follow_the_scenario(self):
@@ -114,10 +122,15 @@ class LicensingRun(unittest.TestCase):
                 mean = self.series("re_inventory_days", r, "CN", s)
                 p10 = self.series("re_inventory_days_p10", r, "CN", s)
                 self.assertTrue((p10 <= mean + 1e-9).all(), f"{r} {s}")
-        loss = df[df.indicator == "output_loss"]
-        self.assertTrue(((loss["mean"] >= 0) & (loss["mean"] <= 100)).all())
-        gdp = df[df.indicator == "gdp"]
-        self.assertTrue((gdp["mean"] <= 0).all())
+        gross = df[df.indicator == "output_loss_gross"]
+        self.assertTrue(((gross["mean"] >= 0) & (gross["mean"] <= 100)).all())
+        net = df[df.indicator == "output_loss"].set_index(["date", "region", "sector"])["mean"]
+        gross = gross.set_index(["date", "region", "sector"])["mean"]
+        self.assertTrue((net <= gross + 1e-9).all(), "catch-up only adds output")
+        # catch-up repays at most a share of earlier losses: GDP summed from the start
+        # never rises above the baseline
+        for r in ("US", "EU", "ROW"):
+            self.assertTrue((self.series("gdp", r, "all", "all").cumsum() <= 1e-12).all(), r)
         early = df[(df.date < "2025-04-04") & df.indicator.isin(["output_loss", "gdp"])]
         self.assertTrue((early[["mean", "p95"]] == 0).all().all())
         self.assertGreater(self.series("output_loss", "US", "all", "vehicles").max(), 1.0)

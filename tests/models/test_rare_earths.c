@@ -13,37 +13,12 @@
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
 
-#include "model_sim.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
 
-/* A scenario with one importer firm per cell (the trade side is not under test), rare-
- * earth firms as given, and the controls given. */
-static char *yaml(const char *start, const char *end, const char *re, const char *controls) {
-    size_t n = 4096 + strlen(re) + strlen(controls);
-    char *y = malloc(n);
-    snprintf(y, n,
-             "start: %s\nend: %s\nfirms: {per_cell: 1}\nmodel: {data_dir: %s/data}\n"
-             "rare_earths: {%s}\nexport_controls:\n%s",
-             start, end, TW_SOURCE_DIR, re, controls);
-    return y;
-}
-
-/* Homogeneous firms without other suppliers: cover 40 days, shipping lag 14 days, reorder
- * point 14 + 0.5 * (40 - 14) = 27 days. */
-#define HOMOGENEOUS                                                                        \
-    "per_cell: %d, cover_median_days: 40, cover_log_sd: 0, cover_median_replicate_log_sd: 0, " \
-    "cover_min_days: 20, ship_lag_days: 14, reorder_share: 0.5, non_china_share: 0, "     \
-    "non_china_max_share: 0"
-
-static int us_cells(const tw_trade_params *p, int *cells) {
-    int n = 0;
-    for (int j = 0; j < p->re.ncell; j++)
-        if (p->re.cell[j] / TW_NSEC == TW_US) cells[n++] = j;
-    return n;
-}
+#include "re_common.h"
 
 /* ------------------------------------------------------------------------------------ */
 
@@ -56,7 +31,7 @@ static int us_cells(const tw_trade_params *p, int *cells) {
  * need. Every firm and every day must match, and the halted count of each cell must equal
  * the firms predicted out. */
 Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
-    char re[512];
+    char re[1024];
     snprintf(re, sizeof re, HOMOGENEOUS, 3000);
     char *y = yaml("2025-01-01", "2025-04-30", re,
                    "  - {id: h, exporter: CN, destination: US, regime: halt, "
@@ -125,7 +100,7 @@ Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
     free(avail);
     /* By the end (90 days on, longer than any cover plus order) every US firm is out. */
     for (int i = 0; i < nc; i++) cr_assert_eq(m.s->re.halted[m.p->re.cell[cells[i]]], (double)per);
-    cr_assert_float_eq(m.s->output_loss[TW_US][TW_VEHICLES], m.p->re.dep_share[TW_VEHICLES], 1e-12);
+    cr_assert_float_eq(m.s->output_loss[TW_US][TW_VEHICLES], 1.0, 1e-12);
     cr_assert_eq(m.s->output_loss[TW_EU][TW_VEHICLES], 0.0, "the EU is not under the halt");
     free(x0);
     free(q0);
@@ -134,10 +109,14 @@ Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
     sim_close(&m);
 }
 
-/* Closed form of the halted share under a halt from the first day: a firm starts with
- * stock X0 = R + U (S - R), U uniform, and nothing arrives, so it is halted on day t
- * (stock below one day's need at the start of the day) exactly when X0 < t + 1:
- *     P(t) = E_S[ clamp((t + 1 - R(S)) / (S - R(S)), 0, 1) ],  R(S) = L + r (S - L).
+/* Closed form of the halted share under a halt from the first day: a firm starts at a
+ * uniform point of its ordering cycle of length T = L + S - R: with probability L / T an
+ * order of S - R + L shipped before the start is on its way and arrives before the own
+ * stock R - u runs out, so its magnets X0 are uniform on (S, S + L]; otherwise X0 is
+ * uniform on [R, S]. Together X0 is uniform on [R, S + L], nothing more arrives, and the
+ * firm is halted on day t (magnets below one day's need at the start of the day) exactly
+ * when X0 < t + 1:
+ *     P(t) = E_S[ clamp((t + 1 - R(S)) / (S + L - R(S)), 0, 1) ],  R(S) = L + r (S - L).
  * With one cover S that is a straight line; with lognormal covers clamped to [min, max]
  * the expectation is a one-dimensional integral over the normal z, done here by Simpson's
  * rule on [-8, 8] with 4000 intervals (error far below the sampling error). The simulated
@@ -153,7 +132,7 @@ static double closed_form(double t, double median, double lsd, double lo, double
         double S = median * exp(lsd * z);
         S = S < lo ? lo : S > hi ? hi : S;
         double R = lag + r * (S - lag);
-        double f = (t + 1.0 - R) / (S - R);
+        double f = (t + 1.0 - R) / (S + lag - R);
         f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
         double w = (i == 0 || i == N) ? 1.0 : (i % 2 ? 4.0 : 2.0);
         sum += w * f * exp(-0.5 * z * z) / sqrt(2.0 * M_PI);
@@ -188,7 +167,7 @@ static void check_closed_form(const char *re, double median, double lsd, double 
 }
 
 Test(rare_earths, halted_share_follows_the_closed_form_for_one_cover) {
-    char re[512];
+    char re[1024];
     snprintf(re, sizeof re, HOMOGENEOUS, 20000);
     check_closed_form(re, 40.0, 0.0, 20.0, 120.0);
 }
@@ -197,7 +176,7 @@ Test(rare_earths, halted_share_follows_the_closed_form_for_lognormal_covers) {
     const char *re = "per_cell: 20000, cover_median_days: 40, cover_log_sd: 0.5, "
                      "cover_median_replicate_log_sd: 0, cover_min_days: 20, cover_max_days: 120, "
                      "ship_lag_days: 14, reorder_share: 0.5, non_china_share: 0, "
-                     "non_china_max_share: 0";
+                     "non_china_max_share: 0" NO_TIERS;
     check_closed_form(re, 40.0, 0.5, 20.0, 120.0);
 }
 
@@ -214,7 +193,7 @@ Test(rare_earths, licence_delays_are_geometric_in_working_days) {
     const char *re = "per_cell: 4000, cover_median_days: 30, cover_log_sd: 0.3, "
                      "cover_median_replicate_log_sd: 0, cover_min_days: 20, ship_lag_days: 10, "
                      "review_working_days: 10, review_share: 0.6513215599, non_china_share: 0, "
-                     "non_china_max_share: 0";
+                     "non_china_max_share: 0, customers_per_supplier: 1";
     char *y = yaml("2025-01-01", "2025-09-17", re,
                    "  - {id: l, exporter: CN, destination: ALL, regime: licensing, "
                    "effective: 2025-01-01}\n");
@@ -313,14 +292,15 @@ Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
     sim_close(&m);
 }
 
-/* Leontief: a firm produces min(1, ns + magnets at hand), where magnets at hand are
- * yesterday's closing stock plus today's arrival, read from the state before the step.
- * Each cell's mean output must equal the mean of that bound (to float rounding) and never
- * exceed it, and output_loss must be the dependent share times the shortfall. Run with
+/* Rationing: a firm produces F(min(1, free + magnets at hand)), where magnets at hand are
+ * yesterday's closing stock plus today's arrival, read from the state before the step,
+ * and F is the cell's rationing curve. Each cell's mean gross output must equal the mean
+ * of that bound (to float rounding), and output_loss_gross must be one minus it. Run with
  * other suppliers ramping up (ns from 0.06 to 0.3) under a halt to every destination. */
 Test(rare_earths, output_never_exceeds_what_the_magnets_at_hand_allow) {
     const char *re = "per_cell: 2000, non_china_share: 0.06, non_china_max_share: 0.3, "
-                     "ramp_days: 60";
+                     "ramp_days: 60, cover_max_days: 60, distributor_days: 0, "
+                     "wip_days: {vehicles: 0, electronics: 0, machinery: 0}";
     char *y = yaml("2025-01-01", "2025-09-30", re,
                    "  - {id: h, exporter: CN, destination: ALL, regime: halt, "
                    "effective: 2025-02-01}\n");
@@ -337,32 +317,36 @@ Test(rare_earths, output_never_exceeds_what_the_magnets_at_hand_allow) {
         sim_step(&m, t);
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j], r = c / TW_NSEC, sec = c % TW_NSEC;
-            double ns = m.s->re.dd[r].ns, bound = 0.0;
-            for (size_t k = 0; k < per; k++) {
-                double b = ns + avail[(size_t)j * per + k];
-                bound += b < 1.0 ? b : 1.0;
-            }
+            double ns = free_share(&m.p->re, sec, m.s->re.dd[r].ns), bound = 0.0;
+            for (size_t k = 0; k < per; k++)
+                bound += ration(&m.p->re, r, sec, ns + avail[(size_t)j * per + k]);
             bound /= (double)per;
-            /* per-firm output is a float, so allow float rounding (1e-6) in the sum */
-            cr_assert_leq(m.s->re.output[c], bound + 1e-6, "day %u cell %d: output %.9f > %.9f", t,
+            /* per-firm output is a float, so allow float rounding (1e-5) in the sum */
+            cr_assert_leq(m.s->re.output[c], bound + 1e-5, "day %u cell %d: output %.9f > %.9f", t,
                           c, m.s->re.output[c], bound);
-            cr_assert_geq(m.s->re.output[c], bound - 1e-6, "day %u cell %d: magnets left unused", t, c);
-            double loss = m.p->re.dep_share[sec] * (1.0 - m.s->re.output[c]);
-            cr_assert_float_eq(m.s->output_loss[r][sec], loss, 1e-12);
+            cr_assert_geq(m.s->re.output[c], bound - 1e-5, "day %u cell %d: magnets left unused", t, c);
+            double loss = 1.0 - m.s->re.output[c];
+            cr_assert_float_eq(m.s->re.gross_loss[r][sec], loss, 1e-12);
+            cr_assert_leq(m.s->output_loss[r][sec], loss + 1e-12, "catch-up only adds output");
             if (loss > worst_loss) worst_loss = loss;
         }
     }
-    /* The ramp is complete: halted vehicle firms still make the 30% from other suppliers. */
+    /* The ramp is complete: halted US vehicle firms run on the free channels, a share
+     * 1 - (1 - 0.15 - 0.3)(1 - 0.05) = 0.4775 of need, rationed to combustion lines
+     * (92% of output needing 0.25 / 0.27 of the average magnets per car). */
     cr_assert_float_eq(m.s->re.dd[TW_US].ns, 0.3f, 1e-6);
-    cr_assert_float_eq(m.s->output_loss[TW_US][TW_VEHICLES], 0.9 * 0.7, 1e-6);
-    cr_assert_gt(worst_loss, 0.5);
+    double a = 1.0 - 0.55 * 0.95, kept = a / (0.92 * 0.25 / 0.27) * 0.92;
+    cr_assert_float_eq(m.s->re.gross_loss[TW_US][TW_VEHICLES], 1.0 - kept, 1e-5, "loss %.6f, expected %.6f", m.s->re.gross_loss[TW_US][TW_VEHICLES], 1.0 - kept);
+    cr_assert_float_eq(m.s->output_loss[TW_US][TW_VEHICLES], 1.0 - kept, 1e-5);
+    cr_assert_gt(worst_loss, 0.4);
     cr_assert_lt(m.s->gdp_pct[TW_US], 0.0);
     free(avail);
     free(y);
     sim_close(&m);
 }
 
-/* Calibration: with the 2024 defaults and open trade, China's shipments to the US average
+/* Calibration: with the 2024 defaults and open trade, China's bare-magnet shipments
+ * (licensed and outside the controls' scope) to the US average
  * the 2024 customs figure, 600 t a month (19.7 t a day), and to all destinations 52,500 t
  * for January-November scaled to a year (156.9 t a day): the mean over days 60-179 (after
  * the first reorder wave) within 5%. */
@@ -378,8 +362,9 @@ Test(rare_earths, open_trade_ships_the_2024_tonnage) {
         days++;
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j];
-            all += m.s->re.shipped_t[c];
-            if (c / TW_NSEC == TW_US) us += m.s->re.shipped_t[c];
+            double bare = m.s->re.shipped_t[c] + m.s->re.free_t[c];
+            all += bare;
+            if (c / TW_NSEC == TW_US) us += bare;
         }
         for (int r = 0; r < TW_NREG; r++) cr_assert_eq(m.s->gdp_pct[r], 0.0, "no shortage when open");
     }

@@ -1,0 +1,279 @@
+/* tw_rare_earths_params.c - the rare-earth parameters: the sector table, the exporter's
+ * 2024 exports by destination, the scenario keys (buffers, channels, licences, rationing,
+ * catch-up) with their cross-checks, each cell's magnet use in tonnes and its rationing
+ * curve. Split from tw_rare_earths.c, which steps the firms; the mechanism is described in
+ * tw_rare_earths.h and the sources of every default in data/README.md.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_csvread.h"
+#include "tw_trade_internal.h"
+
+/* 2024 calibration defaults (data/raw/rare_earths.csv): China's magnet exports, Jan-Nov
+ * 52,500 t scaled to twelve months, and about 600 t a month to the US. */
+#define TW_RE_EXPORTS_TOTAL_T (52500.0 * 12.0 / 11.0)
+#define TW_RE_EXPORTS_US_T (600.0 * 12.0)
+
+static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/rare_earth_sectors.csv", dir);
+    tw_csv *t;
+    tw_status st = tw_csv_read(path, &t, err);
+    if (st != TW_OK) return st;
+    static const char *const cols[] = {"sector", "intensity", "dependent_output_share"};
+    int idx[3];
+    bool seen[TW_NSEC] = {false};
+    for (int c = 0; c < 3 && st == TW_OK; c++)
+        if ((idx[c] = tw_csv_col(t, cols[c])) < 0)
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+    for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
+        const char *name = tw_csv_field(t, r, (size_t)idx[0]);
+        int s = tw_name_index(tw_sector_names, name);
+        if (s < 0 || seen[s]) {
+            st = tw_err_set(err, TW_EDATA, "%s:%d: expected each of the eight sectors once (got '%s')",
+                            path, tw_csv_line(t, r), name);
+            break;
+        }
+        seen[s] = true;
+        double v[2];
+        for (int c = 0; c < 2 && st == TW_OK; c++) {
+            const char *f = tw_csv_field(t, r, (size_t)idx[c + 1]);
+            char *end;
+            v[c] = strtod(f, &end);
+            if (f[0] == '\0' || *end != '\0' || !isfinite(v[c]) || v[c] < 0.0 ||
+                (c == 1 && v[c] > 1.0))
+                st = tw_err_set(err, TW_EDATA, "%s:%d: %s: expected a number %s (got '%s')", path,
+                                tw_csv_line(t, r), cols[c + 1],
+                                c == 0 ? "of at least 0" : "between 0 and 1", f);
+        }
+        if (st != TW_OK) break;
+        re->intensity[s] = v[0];
+        re->dep_share[s] = v[1];
+    }
+    for (int s = 0; s < TW_NSEC && st == TW_OK; s++)
+        if (!seen[s])
+            st = tw_err_set(err, TW_EDATA, "%s: no row for sector '%s'", path, tw_sector_names[s]);
+    tw_csv_free(t);
+    return st;
+}
+
+/* The exporter's 2024 exports by destination: the scenario's figures where given, the
+ * default total and US figure otherwise, and the rest split over the other destinations
+ * in proportion to the exporter's 2024 exports of magnet-using sectors to them. */
+static tw_status tw__exports(const tw_cfg_node *sec, tw_trade_params *p, tw_err *err) {
+    tw_re_params *re = &p->re;
+    const tw_cfg_node *ex = tw_cfg_get(sec, "exports_t_per_year");
+    if (ex != NULL && tw_cfg_kind_of(ex) != TW_CFG_MAP)
+        return tw_cfg_error(err, ex, "expected a map of tonnes per year by destination and total");
+    tw_status st;
+    double total;
+    if ((st = tw_cfg_double(ex, "total", false, TW_RE_EXPORTS_TOTAL_T, 0.0, 1e9, &total, err)) !=
+        TW_OK)
+        return st;
+    bool given[TW_NREG] = {false};
+    double fixed = 0.0;
+    for (int r = 0; r < TW_NREG; r++) {
+        re->exports_t[r] = 0.0;
+        if (r == re->exporter) {
+            if (ex != NULL && tw_cfg_get(ex, tw_region_names[r]) != NULL)
+                return tw_cfg_error(err, tw_cfg_get(ex, tw_region_names[r]),
+                                    "expected a destination other than the exporter %s",
+                                    tw_region_names[r]);
+            continue;
+        }
+        double def = (r == TW_US && re->exporter == TW_CN) ? TW_RE_EXPORTS_US_T : -1.0;
+        if (ex != NULL && tw_cfg_get(ex, tw_region_names[r]) != NULL) def = 0.0;
+        if (def < 0.0) continue;
+        if ((st = tw_cfg_double(ex, tw_region_names[r], false, def, 0.0, 1e9, &re->exports_t[r],
+                                err)) != TW_OK)
+            return st;
+        given[r] = true;
+        fixed += re->exports_t[r];
+    }
+    if (fixed > total)
+        return tw_cfg_error(err, ex != NULL ? ex : sec,
+                            "expected destination figures adding to at most the total %g t "
+                            "(got %g t)", total, fixed);
+    double w[TW_NREG] = {0}, wsum = 0.0;
+    for (int r = 0; r < TW_NREG; r++) {
+        if (r == re->exporter || given[r]) continue;
+        for (int s = 0; s < TW_NSEC; s++)
+            if (re->intensity[s] > 0.0) w[r] += p->world.flow[re->exporter][r][s];
+        wsum += w[r];
+    }
+    for (int r = 0; r < TW_NREG; r++)
+        if (w[r] > 0.0) re->exports_t[r] = (total - fixed) * w[r] / wsum;
+    return TW_OK;
+}
+
+
+/* A map of values by name under `key` (sector or region names; absent names keep
+ * def[i]), each in [lo, hi]. */
+static tw_status tw__by_name(const tw_cfg_node *sec, const char *key, const char *const *names,
+                             int n, const double *def, double lo, double hi, double *out,
+                             tw_err *err) {
+    const tw_cfg_node *m = tw_cfg_get(sec, key);
+    if (m != NULL && tw_cfg_kind_of(m) != TW_CFG_MAP)
+        return tw_cfg_error(err, m, "expected a map of values by %s",
+                            names == tw_sector_names ? "sector" : "region");
+    for (int i = 0; i < n; i++) {
+        tw_status st = tw_cfg_double(m, names[i], false, def[i], lo, hi, &out[i], err);
+        if (st != TW_OK) return st;
+    }
+    return TW_OK;
+}
+
+#define tw__by_sector(sec, key, def, lo, hi, out, err)                                     \
+    tw__by_name(sec, key, tw_sector_names, TW_NSEC, def, lo, hi, out, err)
+#define tw__by_region(sec, key, def, lo, hi, out, err)                                     \
+    tw__by_name(sec, key, tw_region_names, TW_NREG, def, lo, hi, out, err)
+
+/* A cell's rationing curve: lines without magnets (1 - dep_share of the sector's output)
+ * never stop; of the magnet lines, vehicles have combustion lines (1 - ev share of output)
+ * needing 1 / ev_magnet_ratio of an electric line's magnets per unit of output, kept
+ * first; other sectors' magnet lines are alike. Breakpoints (need met, output kept) from
+ * (0, 1 - dep) to (1, 1). */
+static void tw__rationing_curve(tw_re_params *re, int r, int s) {
+    int c = r * TW_NSEC + s;
+    double dep = re->dep_share[s], y0 = 1.0 - dep;
+    double ice = s == TW_VEHICLES ? 1.0 - re->ev_share[r] : 1.0;
+    /* magnets per unit of output, normalised so that the magnet lines need 1 in all */
+    double m_ice = 1.0 / (ice + (1.0 - ice) * re->ev_magnet_ratio);
+    double a1 = ice * m_ice;
+    double a[TW_RE_NSEG + 1] = {0.0, 0.0, a1, 1.0};
+    double y[TW_RE_NSEG + 1] = {y0, y0, y0 + dep * ice, 1.0};
+    memcpy(re->seg_a[c], a, sizeof a);
+    memcpy(re->seg_y[c], y, sizeof y);
+}
+
+#define TW__GET(call)                                                                      \
+    do {                                                                                   \
+        tw_status st_ = (call);                                                            \
+        if (st_ != TW_OK) return st_;                                                      \
+    } while (0)
+
+tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
+    tw_re_params *re = &p->re;
+    memset(re, 0, sizeof *re);
+    const tw_cfg_node *sec = tw_cfg_get(root, "rare_earths");
+    if (sec != NULL && tw_cfg_kind_of(sec) != TW_CFG_MAP)
+        return tw_cfg_error(err, sec, "expected a map");
+    int64_t v;
+    TW__GET(tw_cfg_enum(sec, "exporter", false, TW_CN, tw_region_names, &re->exporter, err));
+    TW__GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
+    /* Buffers (data/rare_earth_buffers.csv). The user's mean stock over the ordering cycle
+     * is 0.75 S - 0.25 lag with reorder_share 0.5; 21 days (the just-in-time norm) and a
+     * 14-day lag give S = 33. */
+    TW__GET(tw_cfg_double(sec, "cover_median_days", false, 33.0, 1.0, TW_RE_COVER_MAX,
+                          &re->cover_median, err));
+    TW__GET(tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err));
+    TW__GET(tw_cfg_double(sec, "cover_median_replicate_log_sd", false, 0.25, 0.0, 2.0,
+                          &re->cover_rep_sd, err));
+    TW__GET(tw_cfg_double(sec, "cover_min_days", false, 15.0, 1.0, TW_RE_COVER_MAX,
+                          &re->cover_min, err));
+    TW__GET(tw_cfg_double(sec, "cover_max_days", false, 120.0, 1.0, TW_RE_COVER_MAX,
+                          &re->cover_max, err));
+    TW__GET(tw_cfg_double(sec, "reorder_share", false, 0.5, 0.0, 1.0, &re->reorder_share, err));
+    static const double wip_def[TW_NSEC] = {[TW_VEHICLES] = 14.0, [TW_ELECTRONICS] = 10.0,
+                                            [TW_MACHINERY] = 10.0};
+    TW__GET(tw__by_sector(sec, "wip_days", wip_def, 0.0, 120.0, re->wip_days, err));
+    TW__GET(tw_cfg_double(sec, "distributor_days", false, 3.0, 0.0, 60.0, &re->distributor_days,
+                          err));
+    TW__GET(tw_cfg_double(sec, "reserve_log_sd", false, 0.5, 0.0, 3.0, &re->reserve_log_sd, err));
+    TW__GET(tw_cfg_double(sec, "reserve_median_replicate_log_sd", false, 0.35, 0.0, 2.0,
+                          &re->reserve_rep_sd, err));
+    TW__GET(tw_cfg_double(sec, "stockpile_days", false, 0.0, 0.0, 60.0, &re->stockpile_days, err));
+    /* Licences (data/rare_earth_channels.csv, licensed_china rows). */
+    TW__GET(tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0, &re->review_days,
+                          err));
+    TW__GET(tw_cfg_double(sec, "review_share", false, 0.95, 0.01, 0.9999, &re->review_share, err));
+    re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
+    static const double one[TW_NSEC] = {1, 1, 1, 1, 1, 1, 1, 1};
+    TW__GET(tw__by_sector(sec, "approval_priority", one, 0.0, 100.0, re->priority, err));
+    TW__GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
+                       err));
+    TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
+    TW__GET(tw_cfg_int(sec, "ship_lag_days", false, 14, 1, 180, &v, err));
+    re->ship_lag = (int)v;
+    /* Channels. */
+    TW__GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));
+    TW__GET(tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12, 0.0,
+                          0.99, &re->ns_max, err));
+    TW__GET(tw_cfg_int(sec, "ramp_days", false, 365, 1, 3660, &v, err));
+    re->ramp_days = (int)v;
+    static const double out_def[TW_NSEC] = {[TW_VEHICLES] = 0.05, [TW_ELECTRONICS] = 0.7,
+                                            [TW_MACHINERY] = 0.3};
+    static const double emb_def[TW_NSEC] = {[TW_VEHICLES] = 0.15, [TW_ELECTRONICS] = 0.2,
+                                            [TW_MACHINERY] = 0.2};
+    TW__GET(tw__by_sector(sec, "outside_scope_share", out_def, 0.0, 0.99, re->outside_share, err));
+    TW__GET(tw__by_sector(sec, "embedded_share", emb_def, 0.0, 0.99, re->embedded_share, err));
+    /* Rationing and outcomes. Electric share of vehicle output: US 8% (Cox), EU 13.6% BEV +
+     * 7.2% plug-in (ACEA); elsewhere the US figure (judgement). */
+    static const double ev_def[TW_NREG] = {[TW_US] = 0.08, [TW_CN] = 0.08, [TW_EU] = 0.208,
+                                           [TW_ROW] = 0.08};
+    TW__GET(tw__by_region(sec, "ev_share", ev_def, 0.0, 1.0, re->ev_share, err));
+    TW__GET(tw_cfg_double(sec, "ev_magnet_ratio", false, 2.0, 1.0, 20.0, &re->ev_magnet_ratio,
+                          err));
+    double weeks, days;
+    TW__GET(tw_cfg_double(sec, "catch_up_share", false, 0.5, 0.0, 1.0, &re->catch_share, err));
+    TW__GET(tw_cfg_double(sec, "catch_up_weeks", false, 8.0, 0.1, 104.0, &weeks, err));
+    TW__GET(tw_cfg_double(sec, "catch_up_stoppage_days", false, 21.0, 0.0, 365.0, &days, err));
+    re->catch_cap = re->catch_share * days;
+    re->catch_rate = re->catch_cap / (7.0 * weeks);
+    TW__GET(tw_cfg_double(sec, "plant_stopped_line_share", false, 0.5, 0.01, 1.0,
+                          &re->plant_line_share, err));
+    TW__GET(tw_cfg_double(sec, "value_added_ratio", false, 0.3, 0.0, 1.0, &re->va_ratio, err));
+    TW__GET(tw_cfg_double(sec, "loss_threshold_pct", false, 1.0, 0.0, 100.0, &re->threshold_pct,
+                          err));
+    /* Cross-checks, each reported at the key that breaks it. */
+    if (re->cover_max < re->cover_min)
+        return tw_cfg_error(err, tw_cfg_get(sec, "cover_max_days"),
+                            "expected at least cover_min_days %g (got %g)", re->cover_min,
+                            re->cover_max);
+    if (re->cover_median < re->cover_min || re->cover_median > re->cover_max)
+        return tw_cfg_error(err, tw_cfg_get(sec, "cover_median_days"),
+                            "expected a value between cover_min_days %g and cover_max_days %g "
+                            "(got %g)", re->cover_min, re->cover_max, re->cover_median);
+    if (re->cover_min <= (double)re->ship_lag)
+        return tw_cfg_error(err, tw_cfg_get(sec, "cover_min_days"),
+                            "expected more than ship_lag_days %d, or firms could never "
+                            "reorder in time (got %g)", re->ship_lag, re->cover_min);
+    if (re->ns_max < re->ns0)
+        return tw_cfg_error(err, tw_cfg_get(sec, "non_china_max_share"),
+                            "expected at least non_china_share %g (got %g)", re->ns0, re->ns_max);
+    for (int s = 0; s < TW_NSEC; s++)
+        if (re->embedded_share[s] + re->ns_max >= 1.0)
+            return tw_cfg_error(err, tw_cfg_get(sec, "embedded_share"),
+                                "expected embedded_share + non_china_max_share below 1 for %s "
+                                "(got %g)", tw_sector_names[s],
+                                re->embedded_share[s] + re->ns_max);
+    TW__GET(tw__sector_table(p->data_dir, re, err));
+    TW__GET(tw__exports(sec, p, err));
+    /* Gross output by cell and each dependent cell's magnet use in tonnes a day: the
+     * exporter's bare magnets at the start (licensed and outside scope: 1 - embedded -
+     * ns0 of need) match its 2024 exports to the region. */
+    for (int r = 0; r < TW_NREG; r++) {
+        double wsum = 0.0, bare = 0.0, w[TW_NSEC];
+        for (int s = 0; s < TW_NSEC; s++) {
+            double go = 0.0;
+            for (int i = 0; i < TW_NREG; i++) go += p->world.flow[r][i][s];
+            re->gross_output[r * TW_NSEC + s] = go;
+            w[s] = re->intensity[s] * go;
+            wsum += w[s];
+            bare += w[s] * (1.0 - re->embedded_share[s] - re->ns0);
+        }
+        if (r == re->exporter || re->exports_t[r] <= 0.0 || wsum <= 0.0) continue;
+        double use = re->exports_t[r] / 365.0 / (bare / wsum);
+        for (int s = 0; s < TW_NSEC; s++) {
+            if (w[s] <= 0.0) continue;
+            int c = r * TW_NSEC + s;
+            re->dependent[c] = true;
+            re->cell[re->ncell++] = c;
+            re->use_t[c] = use * w[s] / wsum;
+            tw__rationing_curve(re, r, s);
+        }
+    }
+    return TW_OK;
+}
