@@ -76,16 +76,24 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
             int c = i * TW_NSEC + sec;
             tw_cell_day *cd = &s->cd[c];
             double w[TW_NREG], total = 0.0;
+            /* A cell split into sub-cells (tw_tariffs.h): demand aggregated over them. */
+            const tw_split_cell *sc = &s->split[i][sec];
+            double mix_prob[TW_NREG], mix_price[TW_NREG], mix_tau[TW_NREG];
+            if (sc->n > 1)
+                tw_split_demand(sc, i, p->beta[c], p->sigma[sec], p->pass_through, mix_prob,
+                                mix_price, mix_tau);
             for (int o = 0; o < TW_NREG; o++) {
                 double tau = (o == i) ? 0.0 : (*now)[i][o][sec];
                 double tau_e = (o == i) ? 0.0 : (*exp_)[i][o][sec];
-                double price = tw_buyer_price(p->pass_through, tau);
+                double blended = tw_buyer_price(p->pass_through, tau);
+                double price = sc->n > 1 ? mix_price[o] : blended;
                 double future = tw_buyer_price(p->pass_through, tau_e);
                 cd->price[o] = price;
                 cd->lnp[o] = (float)log(price);
-                w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]);
+                cd->tau_paid[o] = sc->n > 1 ? mix_tau[o] : tau;
+                w[o] = sc->n > 1 ? mix_prob[o] : p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]);
                 total += w[o];
-                double rise = log(future / price);
+                double rise = log(future / blended);
                 double frac = rise > 0.0 ? rise / p->fl_scale : 0.0;
                 cd->target[o] = (float)(p->fl_max_days * (frac < 1.0 ? frac : 1.0));
             }

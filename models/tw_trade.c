@@ -5,7 +5,9 @@
  * level, E = E0 (P / P0)^(1 - eta), with P yesterday's mean price paid (so the firms'
  * choices today do not feed back into today's demand); spending on an origin is E times
  * the size-weighted days of purchases bought from it; customs value is spending over
- * (1 + tariff) and revenue the tariff times customs value. Last, the rare-earth firms
+ * (1 + tariff) and revenue the tariff times customs value, the tariff being the one paid on
+ * the day's purchases from the origin (a cell split into sub-cells pays each sub-cell's
+ * rate on its part, tw_tariffs.h). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  */
 #include <math.h>
@@ -86,6 +88,9 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
 
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
     tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp);
+    if (!exp) return;
+    const tw_tariff_book *book = tw_rates_changed(s->rates) ? tw_rates_book(s->rates) : &s->p->book;
+    tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
@@ -106,13 +111,12 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
     tw_firms_prepare_day(s, d);
     tw_firms_step(s, d);
-    const tw_rate_table *tau = s->tau;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double e = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], 1.0 - p->demand_elasticity);
             for (int o = 0; o < TW_NREG; o++) {
-                double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
+                double t = (o == i) ? 0.0 : s->cd[c].tau_paid[o];
                 double spend = e * s->purchase[c][o];
                 s->spend[o][i][sec] = spend;
                 s->customs[o][i][sec] = spend / (1.0 + t);

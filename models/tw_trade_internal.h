@@ -90,7 +90,8 @@ typedef struct {
     float hazard_sens;       /* reopt_price_sensitivity */
     float build;             /* most extra stock bought in a day */
     float draw;              /* most extra stock used up in a day */
-    double price[TW_NREG];   /* buyer price of each origin */
+    double price[TW_NREG];   /* buyer price of each origin (mean over its sub-cells) */
+    double tau_paid[TW_NREG]; /* tariff on today's purchases from each origin (sub-cells) */
 } tw_cell_day;
 
 /* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
@@ -132,6 +133,7 @@ typedef struct {
     tw_rates *rates;
     const tw_rate_table *tau;     /* today's effective rates (a view set by tw_trade.c) */
     const tw_rate_table *tau_exp; /* today's highest rates known to come within the horizon */
+    tw_split_table split;     /* today's sub-cells (tw_tariffs_split), set by tw_trade.c */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* running outcomes */
@@ -178,7 +180,8 @@ void tw_re_step(tw_trade_state *s, uint32_t d);
 size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
 /* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
 double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
-/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
+/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also
+ * resolve today's sub-cells into s->split. */
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
 /* tw_gov.c: agents, pain and outcomes */

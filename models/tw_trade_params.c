@@ -118,9 +118,14 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
     return TW_OK;
 }
 
-/* CES weights from the base-year flows at the first day's tariffs. */
+/* CES weights from the base-year flows at the first day's tariffs. Where the first day
+ * splits a cell into sub-cells, the weights are then scaled until the demand aggregated
+ * over the sub-cells (tw_split_demand) gives the base-year shares. */
+#define TW__CALIBRATE_ROUNDS 200
 static void tw__calibrate(tw_trade_params *p) {
     const tw_rate_table *tau0 = &p->tau_now[0];
+    tw_split_table split0; /* 10 KiB */
+    tw_tariffs_split(&p->book, p->start, TW_DAY_NEVER, split0);
     for (int i = 0; i < TW_NREG; i++)
         for (int s = 0; s < TW_NSEC; s++) {
             int c = i * TW_NSEC + s;
@@ -136,6 +141,13 @@ static void tw__calibrate(tw_trade_params *p) {
                 double price = tw_buyer_price(p->pass_through, tau);
                 p->base_share[c][o] = spend[o] / e0;
                 p->beta[c][o] = p->base_share[c][o] / pow(price, 1.0 - p->sigma[s]);
+            }
+            const tw_split_cell *sc = &split0[i][s];
+            for (int k = 0; sc->n > 1 && k < TW__CALIBRATE_ROUNDS; k++) {
+                double prob[TW_NREG], price[TW_NREG], paid[TW_NREG];
+                tw_split_demand(sc, i, p->beta[c], p->sigma[s], p->pass_through, prob, price, paid);
+                for (int o = 0; o < TW_NREG; o++)
+                    if (prob[o] > 0.0) p->beta[c][o] *= p->base_share[c][o] / prob[o];
             }
         }
 }
