@@ -7,7 +7,8 @@
  * the size-weighted days of purchases bought from it; customs value is spending over
  * (1 + tariff) and revenue the tariff times customs value, the tariff being the one paid on
  * the day's purchases from the origin (a cell split into sub-cells pays each sub-cell's
- * rate on its part, tw_tariffs.h). Last, the rare-earth firms
+ * rate on its part, tw_tariffs.h); customs collects the share of that duty that does not
+ * leak (tw_duties.h), the statutory duty being kept beside it. Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  */
 #include <math.h>
@@ -118,9 +119,11 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : s->cd[c].tau_paid[o];
                 double spend = e * s->purchase[c][o];
+                s->collected[o][i] = tw_duties_collected(&p->duties, i, o, day);
                 s->spend[o][i][sec] = spend;
                 s->customs[o][i][sec] = spend / (1.0 + t);
-                s->revenue[o][i][sec] = t * s->customs[o][i][sec];
+                s->revenue_stat[o][i][sec] = t * s->customs[o][i][sec];
+                s->revenue[o][i][sec] = s->collected[o][i] * t * s->customs[o][i][sec];
             }
         }
     if (d == 0)

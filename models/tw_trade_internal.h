@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "tw_controls.h"
+#include "tw_duties.h"
 #include "tw_gov.h"
 #include "tw_indicators.h"
 #include "tw_model.h"
@@ -64,6 +65,7 @@ typedef struct {
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */
+    tw_duty_params duties;    /* collected against statutory duties (tw_duties.h) */
     tw_re_params re;          /* rare-earth firms (tw_rare_earths.c) */
     char data_dir[4096];      /* the calibration folder in use */
     tw_events_params gov;     /* government agents and events (gov.enabled: any) */
@@ -121,7 +123,9 @@ typedef struct {
     double revenue0[TW_NREG];           /* tariff revenue on the first day, USD bn / year */
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
-    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
+    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue collected, USD bn / year */
+    double revenue_stat[TW_NREG][TW_NREG][TW_NSEC]; /* statutory: rate paid x customs value */
+    double collected[TW_NREG][TW_NREG];        /* [exporter][importer] share collected today */
     /* this replicate's export controls: the scenario's, plus entries its governments add */
     tw_control_book controls;
     /* supply shortages (set by the rare-earth module; zero without it) */

@@ -147,6 +147,9 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
         imp_all[r] = series_index(p, "imports", tw_region_names[r], "all", "all");
         exp_all[r] = series_index(p, "exports", tw_region_names[r], "all", "all");
     }
+    /* Statutory revenue series lie at a fixed offset from the collected ones. */
+    size_t stat_offset = (size_t)series_index(p, "tariff_revenue_statutory", "US", "all", "all") -
+                         (size_t)series_index(p, "tariff_revenue", "US", "all", "all");
     for (uint32_t d = 0; d < (uint32_t)p->ndays; d++) {
         sim_step(&m, d);
         tw_trade_model.observe(m.s, obs);
@@ -168,8 +171,17 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
                 if (sc->n == 1)
                     cr_assert_eq(rate, 100.0 * p->tau_now[d][sd->region][sd->partner][sd->sector]);
                 double imports = m.s->customs[sd->partner][sd->region][sd->sector] * 1000.0 / 365.0;
-                cr_assert(epsilon_eq(dbl, obs[i], rate / 100.0 * imports, 1e-9 * (1.0 + obs[i])),
+                double kept = tw_duties_collected(&p->duties, sd->region, sd->partner,
+                                                  p->start + (tw_day)d);
+                cr_assert(epsilon_eq(dbl, obs[i], kept * rate / 100.0 * imports,
+                                     1e-9 * (1.0 + obs[i])),
                           "day %u series %zu", d, i);
+                size_t j = i + stat_offset;
+                cr_assert_eq(p->defs[j].ind, TW_IND_TARIFF_REVENUE_STATUTORY);
+                cr_assert(epsilon_eq(dbl, obs[j], rate / 100.0 * imports, 1e-9 * (1.0 + obs[j])),
+                          "day %u series %zu: statutory", d, j);
+                if (sd->region == TW_US && sd->partner == TW_CN)
+                    cr_assert_lt(kept, 1.0, "history-2025: US duties on China leak");
             }
         }
         for (int r = 0; r < TW_NREG; r++) {
@@ -181,7 +193,7 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
                 for (int s = 0; s < TW_NSEC; s++) {
                     if (o == r) continue;
                     double spend = m.s->spend[o][r][s];
-                    double paid = m.s->customs[o][r][s] + m.s->revenue[o][r][s];
+                    double paid = m.s->customs[o][r][s] + m.s->revenue_stat[o][r][s];
                     cr_assert(epsilon_eq(dbl, spend, paid, 1e-12 * (1.0 + spend)));
                 }
         }
