@@ -8,6 +8,10 @@
  * Loading resolves inheritance: a top-level key `extends: other.yaml` (a path relative to
  * the file that names it) loads `other.yaml` first and merges this file over it: maps merge
  * key by key, recursively; a scalar or a sequence in the child replaces the parent's value.
+ * A key written `name+:` appends its sequence to the inherited sequence `name` (or starts
+ * it); `name!:` replaces it. A plain `name:` whose sequence replaces an inherited list of
+ * entries (a sequence of maps, such as tariffs) is kept, with a warning (tw_cfg_warning):
+ * "file:line:col: tariffs: replaces 22 inherited entries; write tariffs+: to append ...".
  * Chains are followed to any depth; a cycle is an error naming the file that closes it.
  * Only a file whose name (links followed) ends in .yaml or .yml can be extended; any
  * other file is refused without being opened, so no error ever shows a line of it.
@@ -59,7 +63,10 @@ tw_status tw_cfg_load_string(const char *name, const char *text, size_t len, tw_
                              tw_err *err);
 
 /* Apply one override "a.b.c=value". The path is dotted map keys; a sequence element may
- * be addressed as key[3]. Missing map keys on the path are created. The value is parsed
+ * be addressed as key[3], or as key[field=value,...] (the one element, a map, whose fields
+ * have those texts; none or several is an error listing them); key[+] ends a path and
+ * appends the value (creating the sequence if key is missing). Missing map keys on the
+ * path are created. The value is parsed
  * as a YAML flow node (so "10", "2025-05-14", "[US, CN]" and "{a: 1}" all work). Errors
  * (no '=', empty path, indexing a non-sequence, index out of range, stepping into a
  * scalar, bad YAML value) return TW_EUSAGE with "--set a.b.c=value: message". Nodes made
@@ -67,6 +74,10 @@ tw_status tw_cfg_load_string(const char *name, const char *text, size_t len, tw_
 tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err);
 
 void tw_cfg_free(tw_cfg *cfg); /* NULL is fine */
+
+/* The i-th warning of loading (one line, "file:line:col: key: message"), NULL past the
+ * last; owned by cfg. Callers print them on stderr before any work. */
+const char *tw_cfg_warning(const tw_cfg *cfg, size_t i);
 
 /* The root map, and the path of the file that was loaded (the child, not its parents). */
 const tw_cfg_node *tw_cfg_root(const tw_cfg *cfg);

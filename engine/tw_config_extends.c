@@ -39,37 +39,156 @@ static bool tw_cfg__yaml_name(const char *real) {
            (n > 4 && strcasecmp(real + n - 4, ".yml") == 0);
 }
 
-/* Merge src into dst (both maps): maps merge recursively, anything else replaces. src is
+/* A warning kept in the tw_cfg for the caller to print (tw_cfg_warning). */
+static bool tw_cfg__warn(tw_cfg *cfg, char *msg) {
+    if (msg == NULL) return false;
+    if (cfg->nwarn == cfg->capwarn) {
+        size_t cap = cfg->capwarn != 0 ? cfg->capwarn * 2 : 4;
+        char **p = realloc(cfg->warn, cap * sizeof *p);
+        if (p == NULL) {
+            free(msg);
+            return false;
+        }
+        cfg->warn = p;
+        cfg->capwarn = cap;
+    }
+    cfg->warn[cfg->nwarn++] = msg;
+    return true;
+}
+
+/* A sequence of entries (every element a map), such as tariffs or export_controls: the
+ * kind of list whose silent replacement by a child is warned about. */
+static bool tw_cfg__entry_list(const tw_cfg_node *n) {
+    if (n->kind != TW_CFG_SEQ || n->n == 0) return false;
+    for (size_t i = 0; i < n->n; i++)
+        if (n->items[i].val->kind != TW_CFG_MAP) return false;
+    return true;
+}
+
+/* Refuse a `key+:` or `key!:` whose value is not a sequence, or whose plain key is also
+ * in the same map. */
+static tw_status tw_cfg__check_forms(tw_cfg__loader *ld, const tw_cfg_node *src) {
+    for (size_t i = 0; i < src->n; i++) {
+        const tw_cfg__item *it = &src->items[i];
+        const char *name = it->key->text;
+        size_t len = strlen(name);
+        if (len < 2 || (name[len - 1] != '+' && name[len - 1] != '!')) continue;
+        const char *form = name[len - 1] == '+' ? "append" : "replace";
+        int n = (int)len - 1;
+        if (it->val->kind != TW_CFG_SEQ)
+            return tw_err_at(ld->err, TW_ECONFIG, it->key->file, it->key->line, it->key->col,
+                             it->val->path, "expected a sequence to %s (got %s)", form,
+                             tw_cfg__kind_name(it->val->kind));
+        for (size_t j = 0; j < src->n; j++) {
+            const char *other = src->items[j].key->text;
+            if (j != i && strncmp(other, name, (size_t)n) == 0 &&
+                (other[n] == '\0' ||
+                 ((other[n] == '+' || other[n] == '!') && other[n + 1] == '\0')))
+                return tw_err_at(ld->err, TW_ECONFIG, it->key->file, it->key->line,
+                                 it->key->col, it->val->path,
+                                 "%.*s is also given in this map as %s: write one of %.*s:, "
+                                 "%.*s+: or %.*s!:", n, name, other, n, name, n, name, n, name);
+        }
+    }
+    return TW_OK;
+}
+
+/* With nothing inherited, `key+:` and `key!:` both mean `key:`: check the forms in n's
+ * maps (recursively, through maps only, as merging goes) and strip the suffixes, in one
+ * pass over the tree. */
+static tw_status tw_cfg__plain_forms(tw_cfg__loader *ld, tw_cfg_node *n, int depth) {
+    if (n->kind != TW_CFG_MAP || depth > TW_CFG_MAX_DEPTH) return TW_OK;
+    tw_status st = tw_cfg__check_forms(ld, n);
+    for (size_t i = 0; i < n->n && st == TW_OK; i++) {
+        char *name = n->items[i].key->text;
+        size_t len = strlen(name);
+        if (len > 1 && (name[len - 1] == '+' || name[len - 1] == '!')) name[len - 1] = '\0';
+        st = tw_cfg__plain_forms(ld, n->items[i].val, depth + 1);
+    }
+    return st;
+}
+
+/* The form of a child's key: plain, `key+` (append to the inherited list) or `key!`
+ * (replace the inherited list, without a warning). */
+typedef enum { TW_CFG__SET, TW_CFG__APPEND, TW_CFG__REPLACE } tw_cfg__op;
+
+/* Merge src into dst (both maps): maps merge recursively, a `key+:` sequence is appended
+ * to the inherited one, anything else replaces (with a warning when a plain list of
+ * entries replaces inherited entries). A map with no counterpart in dst is merged into a
+ * fresh map, so that `key+:` and `key!:` are resolved at every depth of maps. src is
  * consumed, even on failure (then dst stays a valid tree the caller must free). */
-static bool tw_cfg__merge(tw_cfg_node *dst, tw_cfg_node *src) {
-    bool ok = true;
-    for (size_t i = 0; i < src->n && ok; i++) {
+static tw_status tw_cfg__merge(tw_cfg__loader *ld, tw_cfg_node *dst, tw_cfg_node *src) {
+    tw_status st = tw_cfg__check_forms(ld, src);
+    for (size_t i = 0; i < src->n && st == TW_OK; i++) {
         tw_cfg__item *it = &src->items[i];
-        size_t j = tw_cfg__find(dst, it->key->text, strlen(it->key->text));
-        if (j == SIZE_MAX) {
+        char *name = it->key->text;
+        size_t len = strlen(name);
+        tw_cfg__op op = TW_CFG__SET;
+        if (len > 1 && (name[len - 1] == '+' || name[len - 1] == '!')) {
+            op = name[len - 1] == '+' ? TW_CFG__APPEND : TW_CFG__REPLACE;
+            len--;
+        }
+        size_t j = tw_cfg__find(dst, name, len);
+        tw_cfg__item *d = j != SIZE_MAX ? &dst->items[j] : NULL;
+        if (op == TW_CFG__APPEND && d != NULL && d->val->kind != TW_CFG_SEQ) {
+            st = tw_err_at(ld->err, TW_ECONFIG, it->key->file, it->key->line, it->key->col,
+                           it->val->path, "cannot append: the inherited %.*s is %s",
+                           (int)len, name, tw_cfg__kind_name(d->val->kind));
+            break;
+        }
+        if (op == TW_CFG__SET && d != NULL && it->val->kind == TW_CFG_SEQ &&
+            tw_cfg__entry_list(d->val) &&
+            !tw_cfg__warn(ld->cfg,
+                          tw_cfg__printf("%s:%d:%d: %s: replaces %zu inherited entr%s; "
+                                         "write %s+: to append (or %s!: to replace "
+                                         "without this warning)",
+                                         it->key->file, it->key->line, it->key->col,
+                                         it->val->path != NULL ? it->val->path : name,
+                                         d->val->n, d->val->n == 1 ? "y" : "ies", name,
+                                         name))) {
+            st = tw_cfg__nomem(ld->err);
+            break;
+        }
+        name[len] = '\0'; /* the key is now the plain name */
+        if (op == TW_CFG__APPEND && d != NULL) {
+            tw_cfg_node *seq = it->val;
+            for (size_t e = 0; e < seq->n && st == TW_OK; e++) {
+                if (!tw_cfg__push(d->val, NULL, seq->items[e].val)) st = tw_cfg__nomem(ld->err);
+                else seq->items[e].val = NULL;
+            }
+            tw_cfg__node_free(it->key);
+            it->key = NULL;
+            if (st != TW_OK) break;
+        } else if (d == NULL) {
+            if ((st = tw_cfg__plain_forms(ld, it->val, 1)) != TW_OK) break;
             if (!tw_cfg__push(dst, it->key, it->val)) {
-                ok = false;
+                st = tw_cfg__nomem(ld->err);
                 break;
             }
+            it->key = NULL;
+            it->val = NULL;
+            continue;
+        } else if (d->val->kind == TW_CFG_MAP && it->val->kind == TW_CFG_MAP) {
+            d->val->file = it->val->file;
+            d->val->line = it->val->line;
+            d->val->col = it->val->col;
+            tw_cfg__node_free(d->key);
+            d->key = it->key;
+            it->key = NULL;
+            st = tw_cfg__merge(ld, d->val, it->val);
+            it->val = NULL;
+            continue;
         } else {
-            tw_cfg__item *d = &dst->items[j];
-            if (d->val->kind == TW_CFG_MAP && it->val->kind == TW_CFG_MAP) {
-                d->val->file = it->val->file;
-                d->val->line = it->val->line;
-                d->val->col = it->val->col;
-                ok = tw_cfg__merge(d->val, it->val);
-            } else {
-                tw_cfg__node_free(d->val);
-                d->val = it->val;
-            }
+            tw_cfg__node_free(d->val);
+            d->val = it->val;
+            it->val = NULL;
             tw_cfg__node_free(d->key);
             d->key = it->key;
         }
         it->key = NULL;
-        it->val = NULL;
     }
     tw_cfg__node_free(src);
-    return ok;
+    return st;
 }
 
 /* Read a whole file. ref, when not NULL, is the `extends` value that named it. */
@@ -120,7 +239,7 @@ static tw_status tw_cfg__extends(tw_cfg__loader *ld, const char *file, bool rela
                                  tw_cfg_node **root) {
     tw_cfg_node *r = *root;
     size_t i = tw_cfg__find(r, "extends", 7);
-    if (i == SIZE_MAX) return TW_OK;
+    if (i == SIZE_MAX) return tw_cfg__plain_forms(ld, r, 1); /* no parent */
     tw_cfg_node *v = r->items[i].val;
     if (v->kind != TW_CFG_SCALAR || v->text[0] == '\0')
         return tw_cfg_error(ld->err, v, "expected a file name (got %s)",
@@ -177,13 +296,8 @@ static tw_status tw_cfg__extends(tw_cfg__loader *ld, const char *file, bool rela
     parent->file = r->file;
     parent->line = r->line;
     parent->col = r->col;
-    *root = NULL;
-    if (!tw_cfg__merge(parent, r)) {
-        tw_cfg__node_free(parent);
-        return tw_cfg__nomem(ld->err);
-    }
     *root = parent;
-    return TW_OK;
+    return tw_cfg__merge(ld, parent, r);
 }
 
 static tw_status tw_cfg__load_file(tw_cfg__loader *ld, const char *file, const tw_cfg_node *ref,

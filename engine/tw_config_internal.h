@@ -58,6 +58,8 @@ struct tw_cfg {
     size_t nfiles, capfiles;
     tw_cfg_node **dead;  /* [ndead] subtrees replaced by --set: kept so that pointers a */
     size_t ndead, capdead; /* caller already holds stay valid until tw_cfg_free */
+    char **warn;         /* [nwarn] warnings of loading, one line each (owned) */
+    size_t nwarn, capwarn;
 };
 
 /* State of one tw_cfg_load / load_string / set call. */

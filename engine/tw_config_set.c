@@ -17,14 +17,87 @@
 /* The file name that every node made by --set reports. */
 static const char tw_cfg__set_file[] = "--set";
 
+/* What a step of the path is: a map key, a sequence index [3], the end of a sequence
+ * [+] (append) or the one entry of a sequence whose fields have the given values
+ * [measure=reciprocal,imposer=US]. */
+typedef enum { TW_CFG__KEY, TW_CFG__INDEX, TW_CFG__APPEND, TW_CFG__SELECT } tw_cfg__stepkind;
+
 typedef struct {
-    bool is_index;
-    const char *name; /* into the assignment; name steps only */
+    bool is_index;    /* any of [..]: INDEX, APPEND or SELECT */
+    tw_cfg__stepkind kind;
+    const char *name; /* into the assignment; key steps, and the field=value list of SELECT */
     size_t len;       /* length of name */
     size_t index;     /* index steps only */
     size_t off;       /* offset of the step in the assignment */
     size_t end;       /* offset just past the step */
 } tw_cfg__step;
+
+/* Check the field=value list of a selector a[from..to): comma-separated, each with a
+ * non-empty field and value. Fills err and returns false otherwise. */
+static bool tw_cfg__selector_ok(const char *a, size_t from, size_t to, tw_err *err) {
+    size_t p = from;
+    while (p <= to) {
+        size_t e = p;
+        while (e < to && a[e] != ',') e++;
+        const char *eq = memchr(a + p, '=', e - p);
+        if (eq == NULL || eq == a + p || eq + 1 == a + e) {
+            tw_err_set(err, TW_EUSAGE,
+                       "--set %s: bad selector (column %zu): expected [field=value,...], as in "
+                       "[measure=reciprocal]", a, p + 1);
+            return false;
+        }
+        p = e + 1;
+    }
+    return true;
+}
+
+/* Whether the map m has every field=value of the selector sel[0..len). */
+static bool tw_cfg__selects(const tw_cfg_node *m, const char *sel, size_t len) {
+    if (m->kind != TW_CFG_MAP) return false;
+    size_t p = 0;
+    while (p < len) {
+        size_t e = p;
+        while (e < len && sel[e] != ',') e++;
+        const char *eq = memchr(sel + p, '=', e - p);
+        size_t flen = (size_t)(eq - (sel + p)), vlen = (size_t)((sel + e) - (eq + 1));
+        size_t j = tw_cfg__find(m, sel + p, flen);
+        if (j == SIZE_MAX) return false;
+        const tw_cfg_node *v = m->items[j].val;
+        if (v->kind != TW_CFG_SCALAR || strlen(v->text) != vlen ||
+            memcmp(v->text, eq + 1, vlen) != 0)
+            return false;
+        p = e + 1;
+    }
+    return true;
+}
+
+/* The index of the one element of seq the selector picks, or SIZE_MAX after filling err
+ * (none, or several: then their indices are listed so that one can be named). */
+static size_t tw_cfg__select(const char *a, const tw_cfg_node *seq, const tw_cfg__step *sp,
+                             int plen_prev, tw_err *err) {
+    size_t found = SIZE_MAX, count = 0;
+    char list[160] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < seq->n; i++) {
+        if (!tw_cfg__selects(seq->items[i].val, sp->name, sp->len)) continue;
+        if (count++ == 0) found = i;
+        if (used + 24 < sizeof list) {
+            int w = snprintf(list + used, sizeof list - used, "%s%zu", used ? ", " : "", i);
+            if (w > 0) used += (size_t)w;
+        }
+    }
+    if (count == 1) return found;
+    if (count == 0)
+        tw_err_set(err, TW_EUSAGE, "--set %s: no entry of '%.*s' has %.*s (column %zu)", a,
+                   plen_prev, a, (int)sp->len, sp->name, sp->off + 1);
+    else
+        tw_err_set(err, TW_EUSAGE,
+                   "--set %s: %.*s matches %zu entries of '%.*s' (indices %s): add a field, "
+                   "as in [%.*s,effective=YYYY-MM-DD], or use an index (column %zu)",
+                   a, (int)sp->len, sp->name, count, plen_prev, a, list, (int)sp->len,
+                   sp->name, sp->off + 1);
+    return SIZE_MAX;
+}
 
 /* Split "a.b[2].c" into steps. Returns the number of steps, or 0 after filling err. */
 static size_t tw_cfg__split_path(const char *a, size_t plen, tw_cfg__step *steps, tw_err *err) {
@@ -44,9 +117,23 @@ static size_t tw_cfg__split_path(const char *a, size_t plen, tw_cfg__step *steps
                        i + 1);
             return 0;
         }
-        steps[n++] = (tw_cfg__step){false, a + start, i - start, 0, start, i};
+        steps[n++] = (tw_cfg__step){false, TW_CFG__KEY, a + start, i - start, 0, start, i};
         while (i < plen && a[i] == '[') {
             size_t open = i++;
+            if (i + 1 < plen && a[i] == '+' && a[i + 1] == ']') {
+                i += 2;
+                steps[n++] = (tw_cfg__step){true, TW_CFG__APPEND, NULL, 0, 0, open, i};
+                continue;
+            }
+            size_t close = i;
+            while (close < plen && a[close] != ']' && a[close] != '[') close++;
+            if (close < plen && a[close] == ']' && memchr(a + i, '=', close - i) != NULL) {
+                if (!tw_cfg__selector_ok(a, i, close, err)) return 0;
+                steps[n++] = (tw_cfg__step){true, TW_CFG__SELECT, a + i, close - i, 0, open,
+                                            close + 1};
+                i = close + 1;
+                continue;
+            }
             size_t v = 0, digits = 0;
             bool overflow = false;
             while (i < plen && a[i] >= '0' && a[i] <= '9') {
@@ -58,12 +145,12 @@ static size_t tw_cfg__split_path(const char *a, size_t plen, tw_cfg__step *steps
             }
             if (digits == 0 || i >= plen || a[i] != ']' || overflow) {
                 tw_err_set(err, TW_EUSAGE,
-                           "--set %s: bad index (column %zu): expected [N], N a number", a,
-                           open + 1);
+                           "--set %s: bad index (column %zu): expected [N] (N a number), [+] "
+                           "or [field=value,...]", a, open + 1);
                 return 0;
             }
             i++;
-            steps[n++] = (tw_cfg__step){true, NULL, 0, v, open, i};
+            steps[n++] = (tw_cfg__step){true, TW_CFG__INDEX, NULL, 0, v, open, i};
         }
         if (i == plen) break;
         if (a[i] != '.' || i + 1 == plen) {
@@ -131,7 +218,10 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
                           "--set: expected one line of printable UTF-8 text (byte 0x%02X at "
                           "column %zu)",
                           (unsigned)(unsigned char)a[bad], bad + 1);
-    const char *eq = strchr(a, '=');
+    const char *eq = a; /* the first '=' outside brackets: [field=value] is in the path */
+    for (int depth = 0; *eq != '\0' && (*eq != '=' || depth > 0); eq++)
+        depth += *eq == '[' ? 1 : *eq == ']' && depth > 0 ? -1 : 0;
+    if (*eq == '\0') eq = strchr(a, '='); /* an unclosed '[': the path is bad, said below */
     if (eq == NULL)
         return tw_err_set(err, TW_EUSAGE, "--set %s: missing '=' (expected key.path=value)", a);
     size_t plen = (size_t)(eq - a);
@@ -151,6 +241,7 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
 
     /* Walk what exists, changing nothing: find the container that gets the value. */
     tw_cfg_node *cur = cfg->root;
+    bool append = false; /* the path ends in [+] on the existing sequence cur */
     size_t k = 0, slot = SIZE_MAX; /* steps[k] is the last that exists, at cur->items[slot] */
     for (k = 0; k < nsteps; k++) {
         const tw_cfg__step *sp = &steps[k];
@@ -170,17 +261,39 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
                                 plen_prev, a, tw_cfg__kind_name(cur->kind));
                 break;
             }
-            if (sp->index >= cur->n) {
+            if (sp->kind == TW_CFG__APPEND) {
+                if (k + 1 < nsteps)
+                    st = tw_err_set(err, TW_EUSAGE,
+                                    "--set %s: [+] appends a whole entry and must end the key "
+                                    "path (column %zu)", a, sp->off + 1);
+                else
+                    append = true;
+                break;
+            }
+            if (sp->kind == TW_CFG__SELECT) {
+                slot = tw_cfg__select(a, cur, sp, plen_prev, err);
+                if (slot == SIZE_MAX) {
+                    st = TW_EUSAGE;
+                    break;
+                }
+            } else if (sp->index >= cur->n) {
                 st = tw_err_set(err, TW_EUSAGE,
                                 "--set %s: index %zu out of range ('%.*s' has %zu element%s)",
                                 a, sp->index, plen_prev, a, cur->n, cur->n == 1 ? "" : "s");
                 break;
             }
-            slot = sp->index;
+            else
+                slot = sp->index;
         }
         if (k + 1 < nsteps) cur = cur->items[slot].val;
     }
-    if (st == TW_OK && k < nsteps) { /* steps[k..] are missing keys: all must be names */
+    if (append) k = nsteps; /* every step exists: the value goes at the end of cur */
+    bool new_list = false; /* the path ends in [+] after missing keys: a new sequence */
+    if (st == TW_OK && !append && k < nsteps) { /* steps[k..] are missing: names, and [+] */
+        if (nsteps > k + 1 && steps[nsteps - 1].kind == TW_CFG__APPEND) {
+            new_list = true;
+            nsteps--;
+        }
         for (size_t j = k + 1; j < nsteps && st == TW_OK; j++)
             if (steps[j].is_index)
                 st = tw_err_set(err, TW_EUSAGE, "--set %s: '%.*s' does not exist, so it cannot "
@@ -213,9 +326,19 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
         return st;
     }
 
-    /* Build the missing keys as a detached chain of maps ending in the value. */
+    /* Build the missing keys as a detached chain of maps ending in the value (in a new
+     * sequence when the path ended in [+]). */
     tw_cfg_node *chain = val;
     bool ok = true;
+    if (new_list) {
+        chain = tw_cfg__node_new(TW_CFG_SEQ, tw_cfg__set_file, 1,
+                                 tw_cfg__set_col(steps[nsteps].off));
+        if (chain == NULL || !tw_cfg__push(chain, NULL, val)) {
+            tw_cfg__node_free(chain);
+            chain = val;
+            ok = false;
+        }
+    }
     if (k < nsteps) {
         for (size_t j = nsteps; j-- > k + 1 && ok;) {
             tw_cfg_node *key = tw_cfg__scalar_new(steps[j].name, steps[j].len,
@@ -240,11 +363,13 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
     }
     /* Reserve the graveyard slot (replacement) or the map slot (new key) before changing
      * anything, so that the tree is never left half changed. */
-    if (ok && k == nsteps) {
+    if (ok && k == nsteps && !append) {
         ok = tw_cfg__bury(cfg, NULL);
         if (ok) cfg->ndead--;
     }
-    if (ok && k < nsteps) {
+    if (ok && append) {
+        ok = tw_cfg__push(cur, NULL, chain);
+    } else if (ok && k < nsteps) {
         ok = tw_cfg__push(cur, newkey, chain);
     } else if (ok) {
         cfg->dead[cfg->ndead++] = cur->items[slot].val;

@@ -169,10 +169,16 @@ void tw_cfg_free(tw_cfg *cfg) {
     tw_cfg__node_free(cfg->root);
     for (size_t i = 0; i < cfg->ndead; i++) tw_cfg__node_free(cfg->dead[i]);
     free(cfg->dead);
+    for (size_t i = 0; i < cfg->nwarn; i++) free(cfg->warn[i]);
+    free(cfg->warn);
     for (size_t i = 0; i < cfg->nfiles; i++) free(cfg->files[i]);
     free(cfg->files);
     free(cfg->source);
     free(cfg);
+}
+
+const char *tw_cfg_warning(const tw_cfg *cfg, size_t i) {
+    return cfg != NULL && i < cfg->nwarn ? cfg->warn[i] : NULL;
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -96,8 +96,10 @@ Test(config, set_errors) {
     set_fails("a..b=1", "--set a..b=1: empty key (column 3)");
     set_fails("a.=1", "--set a.=1: empty key (column 2)");
     set_fails("[0]=1", "--set [0]=1: an index must follow a key, as in key[3] (column 1)");
-    set_fails("list[x]=1", "--set list[x]=1: bad index (column 5): expected [N], N a number");
-    set_fails("list[1=1", "--set list[1=1: bad index (column 5): expected [N], N a number");
+    set_fails("list[x]=1", "--set list[x]=1: bad index (column 5): expected [N] (N a number), "
+                           "[+] or [field=value,...]");
+    set_fails("list[1=1", "--set list[1=1: bad index (column 5): expected [N] (N a number), "
+                           "[+] or [field=value,...]");
     set_fails("a[0]=1", "--set a[0]=1: 'a' is a scalar, not a sequence");
     set_fails("b[0]=1", "--set b[0]=1: 'b' is a map, not a sequence");
     set_fails("list[5]=1", "--set list[5]=1: index 5 out of range ('list' has 3 elements)");
