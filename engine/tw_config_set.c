@@ -239,6 +239,18 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
                           TW_CFG_MAX_DEPTH - 1);
     }
 
+    /* A name ending in '+' or '!' is a list form in a scenario file (tw_config_extends.c):
+     * as a key of the tree it would be emitted to scenario.yaml and read back as that form. */
+    for (size_t j = 0; j < nsteps; j++)
+        if (!steps[j].is_index && steps[j].len > 0 &&
+            (steps[j].name[steps[j].len - 1] == '+' || steps[j].name[steps[j].len - 1] == '!')) {
+            free(steps);
+            return tw_err_set(err, TW_EUSAGE,
+                              "--set %s: a key name cannot end in '+' or '!' (column %zu; to "
+                              "append to a list write key[+]=value)",
+                              a, steps[j].off + steps[j].len);
+        }
+
     /* Walk what exists, changing nothing: find the container that gets the value. */
     tw_cfg_node *cur = cfg->root;
     bool append = false; /* the path ends in [+] on the existing sequence cur */
