@@ -244,11 +244,12 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
     for (size_t j = 0; j < nsteps; j++)
         if (!steps[j].is_index && steps[j].len > 0 &&
             (steps[j].name[steps[j].len - 1] == '+' || steps[j].name[steps[j].len - 1] == '!')) {
+            size_t col = steps[j].off + steps[j].len;
             free(steps);
             return tw_err_set(err, TW_EUSAGE,
                               "--set %s: a key name cannot end in '+' or '!' (column %zu; to "
                               "append to a list write key[+]=value)",
-                              a, steps[j].off + steps[j].len);
+                              a, col);
         }
 
     /* Walk what exists, changing nothing: find the container that gets the value. */
