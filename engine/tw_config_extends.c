@@ -75,6 +75,12 @@ static tw_status tw_cfg__check_forms(tw_cfg__loader *ld, const tw_cfg_node *src)
         if (len < 2 || (name[len - 1] != '+' && name[len - 1] != '!')) continue;
         const char *form = name[len - 1] == '+' ? "append" : "replace";
         int n = (int)len - 1;
+        /* One suffix only: `key++:` would strip to `key+:`, which scenario.yaml would
+         * record and a later load would read as a form again. */
+        if (name[n - 1] == '+' || name[n - 1] == '!')
+            return tw_err_at(ld->err, TW_ECONFIG, it->key->file, it->key->line, it->key->col,
+                             it->val->path, "expected a key name with at most one '+' or '!' "
+                             "at its end");
         if (it->val->kind != TW_CFG_SEQ)
             return tw_err_at(ld->err, TW_ECONFIG, it->key->file, it->key->line, it->key->col,
                              it->val->path, "expected a sequence to %s (got %s)", form,
