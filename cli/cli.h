@@ -88,4 +88,8 @@ void tw_cli_print_version(FILE *fp);
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
                    const void *params, const tw_drivers *dr);
 
+/* cli_spawn.c: run argv[0] with argv (NULL-terminated) and wait for it; TW_ERUNTIME naming
+ * `what` when it cannot start, cannot run or exits non-zero. stdout is flushed first. */
+tw_status tw_cli_spawn(char *const argv[], const char *what, tw_err *err);
+
 #endif

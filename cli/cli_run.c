@@ -51,15 +51,8 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc
 static tw_status tw__report(const char *dir, tw_err *err) {
     const char *py = getenv("TW_PYTHON");
     if (py == NULL || py[0] == '\0') py = "/usr/bin/python3";
-    pid_t pid = fork();
-    if (pid < 0) return tw_err_set(err, TW_ERUNTIME, "--report: cannot start %s: %s", py, strerror(errno));
-    if (pid == 0) {
-        execl(py, py, TW_SOURCE_DIR "/analysis/report.py", dir, (char *)NULL);
-        fprintf(stderr, "tradewar: --report: cannot run %s: %s\n", py, strerror(errno));
-        _exit(127);
-    }
-    int status;
-    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    char *argv[] = {(char *)py, (char *)TW_SOURCE_DIR "/analysis/report.py", (char *)dir, NULL};
+    if (tw_cli_spawn(argv, "--report", err) != TW_OK)
         return tw_err_set(err, TW_ERUNTIME,
                           "--report: analysis/report.py failed for %s (the run's outputs are complete)",
                           dir);

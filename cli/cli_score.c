@@ -311,22 +311,6 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
     return TW_OK;
 }
 
-/* Run argv[0] with argv and wait; TW_ERUNTIME with what when it fails. */
-static tw_status tw__spawn(char *const argv[], const char *what, tw_err *err) {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) return tw_err_set(err, TW_ERUNTIME, "%s: cannot start %s: %s", what, argv[0], strerror(errno));
-    if (pid == 0) {
-        execv(argv[0], argv);
-        fprintf(stderr, "tradewar: %s: cannot run %s: %s\n", what, argv[0], strerror(errno));
-        _exit(127);
-    }
-    int status;
-    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return tw_err_set(err, TW_ERUNTIME, "%s failed", what);
-    return TW_OK;
-}
-
 /* Remove a directory that holds only files, then the directory. */
 static void tw__remove_flat(const char *dir) {
     DIR *d = opendir(dir);
@@ -383,7 +367,7 @@ static tw_status tw__rerun(const tw__sargs *a, const char *tmp, tw_err *err) {
                 out);
     char run[] = "run", fn[] = "-n", fs[] = "-s", fo[] = "-o", ft[] = "--trajectories", fq[] = "--quiet";
     char *argv[] = {exe, run, scen, fn, n, fs, s, fo, out, ft, fq, NULL};
-    if ((st = tw__spawn(argv, "score --rerun: the re-run", err)) != TW_OK) return st;
+    if ((st = tw_cli_spawn(argv, "score --rerun: the re-run", err)) != TW_OK) return st;
     uint64_t h;
     if ((st = tw_cli_result_hash(out, &h, err)) != TW_OK) return st;
     if (h != (uint64_t)hash)
@@ -508,7 +492,7 @@ tw_status tw_cli_score(int argc, char **argv, tw_err *err) {
         snprintf(pyb, sizeof pyb, "%s", py != NULL && py[0] ? py : "/usr/bin/python3");
         snprintf(dir, sizeof dir, "%s", a.scoredir);
         char *pargv[] = {pyb, script, dir, NULL};
-        st = tw__spawn(pargv, "score --report: analysis/score_report.py", err);
+        st = tw_cli_spawn(pargv, "score --report: analysis/score_report.py", err);
     }
     return st;
 }
