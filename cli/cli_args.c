@@ -180,9 +180,9 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
     if (a->cmd == TW_CMD_RUN && a->resume != NULL) {
         /* The interrupted run recorded its scenario and options; only the thread count
          * and the checkpoint interval may change. */
-        if (a->scenario != NULL || a->n_sets + a->n_sets_a + a->n_sets_b > 0 || a->has_replicates || a->has_seed ||
-            a->outdir != NULL || a->force || a->selfcheck || a->trajectories || a->until != NULL ||
-            a->par != TW_PAR_AUTO)
+        if (a->scenario != NULL || a->n_sets + a->n_sets_a + a->n_sets_b > 0 ||
+            a->has_replicates || a->has_seed || a->outdir != NULL || a->force || a->selfcheck ||
+            a->trajectories || a->until != NULL || a->par != TW_PAR_AUTO)
             return tw_err_set(err, TW_EUSAGE,
                               "--resume DIR takes the scenario and options recorded in DIR.partial; "
                               "only -t, --checkpoint-every, --quiet, --silent and --report may "

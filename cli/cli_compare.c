@@ -279,12 +279,14 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
         cells = calloc(row + 1, sizeof *cells);
         outc = calloc(no + 1, sizeof *outc);
         dates = calloc(n_out + 1, sizeof *dates);
+        size_t last = (size_t)(A.spec.end - A.spec.start);
         if (cells != NULL && outc != NULL && dates != NULL) {
-            for (size_t k = 0, d = 0; d <= (size_t)(A.spec.end - A.spec.start); d++)
-                if (d % (size_t)A.spec.interval_days == 0 || d == (size_t)(A.spec.end - A.spec.start))
+            for (size_t k = 0, d = 0; d <= last; d++)
+                if (d % (size_t)A.spec.interval_days == 0 || d == last)
                     dates[k++] = A.spec.start + (tw_day)d;
         }
-        if (cells == NULL || outc == NULL || dates == NULL || !tw__timeline_init(&tl, &A, dates, n_out))
+        if (cells == NULL || outc == NULL || dates == NULL ||
+            !tw__timeline_init(&tl, &A, dates, n_out))
             st = tw_err_set(err, TW_ENOMEM, "out of memory for %zu paired cells", row);
     }
     st = tw_mpi_agree(st, err);

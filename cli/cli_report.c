@@ -1,10 +1,14 @@
-/* cli_report.c - the short summary table printed after a run.
+/* cli_report.c - the terminal tables printed after a run, and the monthly arithmetic that
+ * compare's timeline shares.
  *
  * Picks a few headline series by their labels (so it needs no access to the model's
- * internals) and prints them at the first day of each month, with the replicate mean
- * and, for imports, the 5-95% band; for scenarios with export controls, a weekly table of
- * the rare-earth shortage in US vehicles and when it starts; then the per-replicate
- * outcomes.
+ * internals) and prints one line a month in the units monthly statistics use: a flow (an
+ * indicator the model's data dictionary aggregates by sum) as the month's total of the
+ * daily replicate means, USD million per day turned into USD bn per month; a level as the
+ * month's mean; the unit of each column from the dictionary. Then, for scenarios with
+ * export controls, a weekly table of the rare-earth shortage in US vehicles and when it
+ * starts; then the per-replicate outcomes with their units, and the headline
+ * probabilities.
  */
 #include <math.h>
 #include <stdio.h>

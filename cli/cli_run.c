@@ -33,17 +33,21 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc
     size_t len = (size_t)(colon - a->until);
     size_t n = sc->model->n_outcomes(sc->params);
     size_t n_drawn = sc->model->n_drawn != NULL ? sc->model->n_drawn(sc->params) : 0;
-    char names[TW_ERR_MSG_MAX / 2 + 8] = "";
+    char names[TW_ERR_MSG_MAX - 128] = ""; /* the valid names, cut at a name with ", ..." */
     size_t at = 0;
+    bool cut = false;
     for (size_t i = 0; i < n; i++) {
         const char *name = sc->model->outcome_name(sc->params, i);
         if (strlen(name) == len && strncmp(name, a->until, len) == 0) *k = (long)i;
-        if (i + n_drawn < n && at < sizeof names - 8) {
-            int w = snprintf(names + at, sizeof names - 8 - at, "%s%s", i ? ", " : "", name);
-            at = w < 0 || (size_t)w >= sizeof names - 8 - at ? sizeof names : at + (size_t)w;
+        if (i + n_drawn >= n || cut) continue;
+        int w = snprintf(names + at, sizeof names - at, "%s%s", i ? ", " : "", name);
+        if (w < 0 || (size_t)w + 6 >= sizeof names - at) {
+            snprintf(names + at, sizeof names - at, ", ...");
+            cut = true;
+        } else {
+            at += (size_t)w;
         }
     }
-    if (at >= sizeof names) snprintf(names + sizeof names - 8, 8, ", ...");
     if (*k < 0)
         return tw_err_set(err, TW_EUSAGE, "--until: unknown outcome '%.*s' (valid: %s)", (int)len,
                           a->until, names);
