@@ -1224,6 +1224,8 @@ def compare_names(out):
     for side in ("a", "b"):
         v = out.provenance.get(f"scenario_{side}_name") or out.sides[side][0].get("name")
         names.append(v if isinstance(v, str) and v else side.upper())
+    if names[0] == names[1]:  # one file, two sides (--set-a / --set-b)
+        names = [f"{names[0]} ({side})" for side in ("A", "B")]
     return tuple(names)
 
 
