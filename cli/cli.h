@@ -11,6 +11,7 @@
 #define TW_CLI_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -115,6 +116,8 @@ typedef struct {
 } tw_cli_headline;
 void tw_cli_headline_find(const tw_model *model, const void *params,
                           tw_cli_headline cols[TW_CLI_NHEADLINE]);
+/* The two header lines of a monthly table of cols: month, days, each heading; each unit. */
+void tw_cli_headline_header(FILE *fp, const tw_cli_headline cols[TW_CLI_NHEADLINE]);
 /* The unit of a per-replicate outcome from the model's dictionary ("" if not listed). */
 const char *tw_cli_outcome_unit(const char *name);
 /* Months of the output days dates[0..n): month m holds the output days first[m] <= t <

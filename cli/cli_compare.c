@@ -196,11 +196,8 @@ static void tw__timeline_add(tw__timeline *tl, const double *xa, const double *x
 static void tw__timeline_print(FILE *fp, const tw__timeline *tl, const tw_day *dates) {
     if (tl->n_months == 0) return;
     fprintf(fp, "\nB - A by month, +- the paired 95%% half-width: each month's total (flows) or "
-                "mean (levels)\n%-7s  %4s", "month", "days");
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", tl->cols[c].head);
-    fprintf(fp, "\n%-7s  %4s", "", "");
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", tl->cols[c].unit);
-    fputc('\n', fp);
+                "mean (levels)\n");
+    tw_cli_headline_header(fp, tl->cols);
     for (size_t m = 0; m < tl->n_months; m++) {
         int y, mo, d;
         tw_civil_from_day(dates[tl->first[m]], &y, &mo, &d);

@@ -319,6 +319,14 @@ void tw_cli_headline_find(const tw_model *model, const void *params,
     }
 }
 
+void tw_cli_headline_header(FILE *fp, const tw_cli_headline cols[TW_CLI_NHEADLINE]) {
+    fprintf(fp, "%-7s  %4s", "month", "days");
+    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].head);
+    fprintf(fp, "\n%-7s  %4s", "", "");
+    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].unit);
+    fputc('\n', fp);
+}
+
 const char *tw_cli_outcome_unit(const char *name) {
     const tw_measure_info *dict;
     size_t nd = tw_trade_outcome_list(&dict);
@@ -362,11 +370,8 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
     if (first == NULL) return;
     size_t nm = tw_cli_months(res->dates, res->n_out, first);
     fprintf(fp, "\nBy month: means across %zu replicates of each month's total (flows) or mean "
-                "(levels)\n%-7s  %4s", n_rep, "month", "days");
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].head);
-    fprintf(fp, "\n%-7s  %4s", "", "");
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].unit);
-    fputc('\n', fp);
+                "(levels)\n", n_rep);
+    tw_cli_headline_header(fp, cols);
     for (size_t m = 0; m < nm; m++) {
         int y, mo, d, days = 0;
         tw_civil_from_day(res->dates[first[m]], &y, &mo, &d);
