@@ -363,7 +363,7 @@ def read_small_csv(path, name, required, numeric=()):
 
 
 def read_summary_like(path, name, stats):
-    """summary.csv or paired.csv: text columns as str, statistics as float; each date must
+    """summary.csv or compare.csv: text columns as str, statistics as float; each date must
     be a real date and carry the same number of rows (a file cut at a line end shows as a
     short last date)."""
     import numpy as np
