@@ -4,8 +4,9 @@
     /usr/bin/python3 analysis/report.py OUTDIR [--out REPORTDIR]
 
 OUTDIR is what `tradewar run` (summary.csv, replicates.csv, scenario.yaml,
-provenance.yaml) or a compare, sweep or bench step (paired.csv, sweep.csv with an
-optional sensitivity.csv, bench.csv) wrote. The report goes to OUTDIR/report/ unless
+provenance.yaml), `tradewar compare` (compare.csv, compare_outcomes.csv, scenario_a.yaml,
+scenario_b.yaml, provenance.yaml) or a sweep or bench step (sweep.csv with an optional
+sensitivity.csv, bench.csv) wrote. The report goes to OUTDIR/report/ unless
 --out names another folder: report.html (charts embedded as base64 data URIs) and one
 PNG per chart. It is built in a temporary folder beside the destination and renamed
 into place only when complete, so a failed run leaves no half-written report.
@@ -35,10 +36,12 @@ MIN_VERSION = (0, 1, 0)
 SUMMARY_TEXT = ["date", "indicator", "region", "partner", "sector"]
 SUMMARY_STATS = ["mean", "sd", "p05", "p50", "p95"]
 SUMMARY_COLUMNS = SUMMARY_TEXT + SUMMARY_STATS
-PAIRED_STATS = ["mean_diff", "sd_diff", "ci_low", "ci_high"]
-PAIRED_COLUMNS = SUMMARY_TEXT + PAIRED_STATS
+# compare.csv and compare_outcomes.csv (`tradewar compare`): per cell or outcome, the pairs
+# used, both means, B - A and its paired and unpaired 95% intervals, and their ratio.
+COMPARE_STATS = ["n", "mean_a", "mean_b", "diff", "paired_lo", "paired_hi", "unpaired_lo",
+                 "unpaired_hi", "ratio"]
 SENSITIVITY_COLUMNS = ["parameter", "outcome", "first_order_index"]
-DATA_FILES = ["summary.csv", "paired.csv", "sweep.csv", "bench.csv"]
+DATA_FILES = ["summary.csv", "compare.csv", "sweep.csv", "bench.csv"]
 
 Z975 = 1.959963984540054   # standard normal 97.5% quantile
 Z75 = 0.6744897501960817   # 75% quantile: median +- Z75 sd is the normal 50% band
@@ -360,7 +363,7 @@ def read_small_csv(path, name, required, numeric=()):
 
 
 def read_summary_like(path, name, stats):
-    """summary.csv or paired.csv: text columns as str, statistics as float; each date must
+    """summary.csv or compare.csv: text columns as str, statistics as float; each date must
     be a real date and carry the same number of rows (a file cut at a line end shows as a
     short last date)."""
     import numpy as np
@@ -422,7 +425,9 @@ class Output:
         self.kinds = []
         self.summary = None
         self.replicates = None
-        self.paired = None
+        self.paired = None            # compare.csv
+        self.compare_outcomes = None  # compare_outcomes.csv
+        self.sides = {}               # "a"/"b": (scenario dict, scenario_X.yaml text)
         self.sweep = None
         self.sensitivity = None
         self.bench = None
@@ -448,7 +453,7 @@ def load_output(path):
     out = Output(path)
     present = [f for f in DATA_FILES if os.path.isfile(os.path.join(path, f))]
     if not present:
-        raise ReportError("incomplete: no summary.csv (nor paired.csv, sweep.csv or "
+        raise ReportError("incomplete: no summary.csv (nor compare.csv, sweep.csv or "
                           "bench.csv): not a finished tradewar output directory")
     p = lambda f: os.path.join(path, f)  # noqa: E731
 
@@ -482,9 +487,9 @@ def load_output(path):
             raise ReportError(f"replicates.csv: {len(out.replicates)} rows, provenance.yaml "
                               f"says {n_prov} replicates (truncated?)")
         _check_dates(out, out.summary, "summary.csv")
-    if "paired.csv" in present:
+    if "compare.csv" in present:
         out.kinds.append("compare")
-        out.paired = read_summary_like(p("paired.csv"), "paired.csv", PAIRED_STATS)
+        read_compare(out, path)
     if "sweep.csv" in present:
         out.kinds.append("sweep")
         out.sweep = read_small_csv(p("sweep.csv"), "sweep.csv", ["point"], numeric=("point",))
@@ -506,6 +511,52 @@ def load_output(path):
             raise ReportError(f"bench.csv: line {i + 2}: seconds must be positive")
         out.bench = df
     return out
+
+
+def _program_numbers(df, col, name):
+    """A column of numbers as the program writes them: finite, or nan (no pairs, no
+    interval) and inf (a ratio over an exact zero); anything else is an error."""
+    import pandas as pd
+    text = df[col].astype(str)
+    values = pd.to_numeric(text, errors="coerce").astype(float)
+    bad = values.isna() & (text != "nan")
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise ReportError(f"{name}: line {i + 2}: {col}: not a number ({text.iloc[i][:30]!r})")
+    return values
+
+
+def read_compare(out, path):
+    """`tradewar compare`'s directory: compare.csv (per date and series), compare_outcomes.csv
+    (per outcome), both sides as run (scenario_a.yaml, scenario_b.yaml) and provenance.yaml;
+    every one is required, as the program writes them all."""
+    p = lambda f: os.path.join(path, f)  # noqa: E731
+    for f in ("compare_outcomes.csv", "scenario_a.yaml", "scenario_b.yaml", "provenance.yaml"):
+        if not os.path.isfile(p(f)):
+            raise ReportError(f"incomplete: compare.csv without {f}")
+    header = check_csv_shape(p("compare.csv"), "compare.csv")
+    missing = [c for c in COMPARE_STATS if c not in header]
+    if missing:
+        raise ReportError(f"compare.csv: wrong columns: missing {', '.join(missing)} "
+                          f"(expected {','.join(SUMMARY_TEXT + COMPARE_STATS)})")
+    df = read_summary_like(p("compare.csv"), "compare.csv", ["n"])
+    for c in COMPARE_STATS[1:]:
+        df[c] = _program_numbers(df, c, "compare.csv")
+    oc = read_small_csv(p("compare_outcomes.csv"), "compare_outcomes.csv",
+                        ["outcome"] + COMPARE_STATS, numeric=("n",))
+    for c in COMPARE_STATS[1:]:
+        oc[c] = _program_numbers(oc, c, "compare_outcomes.csv")
+    n_prov = out.provenance.get("replicates")
+    if isinstance(n_prov, str) and n_prov.isdigit() and (oc["n"] > int(n_prov)).any():
+        raise ReportError(f"compare_outcomes.csv: more pairs than the {n_prov} replicates of "
+                          "provenance.yaml")
+    for side in ("a", "b"):
+        out.sides[side] = read_yaml_file(p(f"scenario_{side}.yaml"), f"scenario_{side}.yaml")
+    if not out.scenario:  # B's measures mark the charts' dates
+        out.scenario = out.sides["b"][0]
+    _check_dates(out, df, "compare.csv")
+    out.paired = df
+    out.compare_outcomes = oc
 
 
 def _check_dates(out, df, name):
@@ -769,32 +820,38 @@ class Charts:
         caption += extra_caption
         self.save(fig, section, fid, title, caption.strip())
 
-    def paired(self, section, fid, title, ylabel, panels, markers):
-        """panels: [(label, frame with date, mean_diff, sd_diff, ci_low, ci_high)]."""
+    def paired(self, section, fid, title, ylabel, panels, markers, names):
+        """panels: [(label, compare.csv frame: date, diff, paired_lo, paired_hi, unpaired_lo,
+        unpaired_hi)]; names: (A's name, B's name)."""
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
-        handles = [Line2D([], [], color=INK, lw=1.6, label="mean paired difference"),
-                   Patch(color=FILL_50, label="confidence interval (ci_low–ci_high)"),
-                   Patch(color=FILL_90, label="90% of replicate differences (±1.645 sd_diff)"),
+        handles = [Line2D([], [], color=INK, lw=1.6, label="B − A, mean over paired replicates"),
+                   Patch(color=FILL_50, label="95% interval, paired (common random numbers)"),
+                   Patch(color=FILL_90, label="95% interval two independent runs would give"),
                    Line2D([], [], color="black", lw=0.8, ls=":", label="no difference")]
         fig, strip, axes, x0, x1, placed = self._time_chart(panels, handles, markers)
         for i, (ax, (label, f)) in enumerate(zip(axes, panels)):
-            ax.fill_between(f["date"], f["mean_diff"] - Z95 * f["sd_diff"],
-                            f["mean_diff"] + Z95 * f["sd_diff"], color=FILL_90, lw=0, zorder=2)
-            ax.fill_between(f["date"], f["ci_low"], f["ci_high"], color=FILL_50, lw=0, zorder=3)
+            ax.fill_between(f["date"], f["unpaired_lo"], f["unpaired_hi"], color=FILL_90, lw=0,
+                            zorder=2)
+            ax.fill_between(f["date"], f["paired_lo"], f["paired_hi"], color=FILL_50, lw=0,
+                            zorder=3)
             ax.axhline(0, color="black", lw=0.8, ls=":", zorder=3)
-            ax.plot(f["date"], f["mean_diff"], color=INK, lw=1.6,
+            ax.plot(f["date"], f["diff"], color=INK, lw=1.6,
                     ls=LINESTYLES[i % len(LINESTYLES)], zorder=4)
             ax.set_title(label, loc="left")
-            ax.set_ylabel(_wrap("difference, " + ylabel, 24))
+            ax.set_ylabel(_wrap("B − A, " + ylabel, 24))
             ax.set_xlim(x0, x1)
         self._markers(strip, axes, placed)
-        self._finish_time(fig, axes, handles,
-                          f"{self.scenario_name}: {title}, paired difference")
-        caption = (f"{title}: mean of the per-replicate paired differences (dark line) with "
-                   "the confidence interval of paired.csv (ci_low–ci_high, darker fill) and the "
-                   "spread of replicate differences, mean ± 1.645 sd_diff (normal "
-                   "approximation of a 90% band, light fill). Dotted line: no difference.")
+        self._finish_time(fig, axes, handles, f"{names[1]} − {names[0]}: {title}")
+        caption = (f"{title}: B ({names[1]}) minus A ({names[0]}) on each output date, the mean "
+                   "of the replicate-by-replicate differences on common random numbers (dark "
+                   "line), its paired 95% interval (darker fill, compare.csv paired_lo–"
+                   "paired_hi) and, for contrast, the 95% interval of two independent batches "
+                   "of the same size (light fill, unpaired_lo–unpaired_hi). Dotted line: no "
+                   "difference.")
+        if markers:
+            caption += (f" Vertical lines: the dates on which B's tariff measures take "
+                        "effect.")
         self.save(fig, section, fid, title, caption)
 
     # -- replicate outcomes
@@ -1161,8 +1218,22 @@ def run_section(out, charts, markers):
                 skipped=skipped, has_q=has_q)
 
 
+def compare_names(out):
+    """(A's name, B's name) of a compare directory, from provenance.yaml, else the files."""
+    names = []
+    for side in ("a", "b"):
+        v = out.provenance.get(f"scenario_{side}_name") or out.sides[side][0].get("name")
+        names.append(v if isinstance(v, str) and v else side.upper())
+    if names[0] == names[1]:  # one file, two sides (--set-a / --set-b)
+        names = [f"{names[0]} ({side})" for side in ("A", "B")]
+    return tuple(names)
+
+
 def compare_section(out, charts, markers):
+    """compare.csv charted as B − A by series with both intervals, the last date's cells
+    and compare_outcomes.csv tabled."""
     df = out.paired
+    names = compare_names(out)
     indicators = set(df["indicator"])
     specs = chart_specs(indicators)
     if not specs:  # none of the usual indicators: chart each indicator's aggregates
@@ -1181,15 +1252,29 @@ def compare_section(out, charts, markers):
             f = g.sort_values("date").reset_index(drop=True)
             panels.append((label, f))
             last = f.iloc[-1]
-            excl = "yes" if last["ci_low"] > 0 or last["ci_high"] < 0 else "no"
             rows.append([spec["title"], label, ind, region, partner, sector,
-                         str(last["date"].date()), float(last["mean_diff"]),
-                         float(last["sd_diff"]), float(last["ci_low"]), float(last["ci_high"]),
-                         excl])
+                         str(last["date"].date()), int(last["n"]), float(last["mean_a"]),
+                         float(last["mean_b"]), float(last["diff"]), float(last["paired_lo"]),
+                         float(last["paired_hi"]), _excludes_zero(last)])
         if panels:
             charts.paired("compare", "paired_" + spec["id"], spec["title"],
-                          UNITS.get(ind, ind), panels, markers)
-    return dict(rows=rows)
+                          UNITS.get(ind, ind), panels, markers, names)
+    outcome_rows = []
+    for _, r in out.compare_outcomes.iterrows():
+        outcome_rows.append([r["outcome"], outcome_unit(r["outcome"]), int(r["n"]),
+                             float(r["mean_a"]), float(r["mean_b"]), float(r["diff"]),
+                             float(r["paired_lo"]), float(r["paired_hi"]),
+                             float(r["unpaired_lo"]), float(r["unpaired_hi"]),
+                             _excludes_zero(r)])
+    return dict(rows=rows, outcome_rows=outcome_rows, names=names)
+
+
+def _excludes_zero(r):
+    if r["n"] == 0 or math.isnan(r["paired_lo"]):
+        return "no pairs" if r["n"] == 0 else "n/a"
+    if r["paired_lo"] == r["paired_hi"]:
+        return "exact" if r["diff"] != 0 else "no (identical)"
+    return "yes" if r["paired_lo"] > 0 or r["paired_hi"] < 0 else "no"
 
 
 def sweep_section(out, charts):
@@ -1450,12 +1535,26 @@ def build_html(out, charts, folder, results, measures):
                   + ", ".join(r["skipped"]) + ".", "note")
     if "compare" in out.kinds:
         r = results["compare"]
+        a, b = r["names"]
         doc.h(2, "Paired differences", "compare")
+        doc.p(f"B − A: {b} (B) minus {a} (A), replicate by replicate on common random numbers "
+              "(replicate r of both sides uses the same seed and key), so the noise the two "
+              "runs share cancels. Intervals are 95%: paired (the difference's own spread) "
+              "and, for contrast, unpaired (two independent batches of the same size).")
+        doc.p("Per-replicate outcomes (compare_outcomes.csv).")
+        doc.table("compare-outcomes-table", ["outcome", "unit", "n", "mean A", "mean B",
+                                             "B − A", "paired low", "paired high",
+                                             "unpaired low", "unpaired high",
+                                             "paired CI excludes 0"], r["outcome_rows"])
         figures("compare")
-        doc.p("Paired differences on the last output date (paired.csv).")
+        doc.p("The charted series on the last output date (compare.csv).")
         doc.table("paired-table", ["chart", "series", "indicator", "region", "partner",
-                                   "sector", "date", "mean_diff", "sd_diff", "ci_low",
-                                   "ci_high", "CI excludes 0"], r["rows"])
+                                   "sector", "date", "n", "mean A", "mean B", "B − A",
+                                   "paired low", "paired high", "paired CI excludes 0"],
+                  r["rows"])
+        for side, label in (("a", a), ("b", b)):
+            doc.add(f"<details><summary>scenario_{side}.yaml as run ({html.escape(label)})"
+                    "</summary>\n<pre>" + html.escape(out.sides[side][1]) + "</pre>\n</details>\n")
     if "sweep" in out.kinds:
         r = results["sweep"]
         doc.h(2, "Sweep", "sweep")

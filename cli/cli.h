@@ -11,9 +11,11 @@
 #define TW_CLI_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tw_calendar.h"
 #include "tw_error.h"
 #include "tw_drivers.h"
 #include "tw_model.h"
@@ -41,18 +43,26 @@ typedef struct {
     const char *outdir;     /* NULL: out/<scenario name> */
     const char *sets[TW_CLI_MAX_SETS];
     int n_sets;
+    const char *sets_a[TW_CLI_MAX_SETS]; /* compare: --set-a, applied to A after --set */
+    int n_sets_a;
+    const char *sets_b[TW_CLI_MAX_SETS]; /* compare: --set-b, applied to B after --set */
+    int n_sets_b;
     bool has_replicates, has_seed, has_threads;
     int64_t replicates;
     int64_t seed;
     int threads;
     tw_par_mode par;
-    bool force, quiet, report;
+    bool force, report;
+    bool quiet;             /* no progress bar */
+    bool silent;            /* nothing on stdout or stderr but errors (implies quiet) */
     const char *resume;     /* --resume DIR: finish the interrupted run in DIR */
     bool selfcheck;         /* run with 1 and N threads (and ranks) and compare hashes */
     bool trajectories;      /* also write trajectories.csv */
     const char *until;      /* --until OUTCOME:HALFWIDTH (adaptive replication) */
     bool has_checkpoint;
     int64_t checkpoint_every; /* seconds between checkpoints (0: after every chunk) */
+    int argc;               /* the command line as given (for provenance.yaml); argv is */
+    char **argv;            /* borrowed from the caller of tw_cli_parse */
 } tw_cli_args;
 
 /* Parse argv; TW_EUSAGE with a one-line message on bad usage. */
@@ -70,6 +80,9 @@ extern volatile sig_atomic_t tw_cli_stop_signal;
 tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err);
 /* tradewar compare A B: paired replicates on common random numbers (cli_compare.c). */
 tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err);
+/* --report: run analysis/report.py on the finished directory dir (cli_run.c), with -q when
+ * quiet; TW_ERUNTIME if it fails (the outputs stay complete). */
+tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err);
 /* --selfcheck: the batch with 1 thread, N threads over replicates and over agents, and on
  * every MPI rank; prints the result hashes; TW_ERUNTIME if they differ (cli_batch.c). */
 tw_status tw_cli_selfcheck(const tw_cli_args *a, tw_err *err);
@@ -87,6 +100,35 @@ void tw_cli_print_version(FILE *fp);
  * headline probability, its top drivers from dr (NULL or empty: none). */
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
                    const void *params, const tw_drivers *dr);
+
+/* The headline series of the terminal tables (cli_report.c), each with its unit from the
+ * model's data dictionary (tw_trade_indicator_list): a flow (aggregation sum) is shown as
+ * its monthly total (USD million per day becomes USD bn per month), a level as its
+ * monthly mean. idx is -1 where the model has no such series. */
+#define TW_CLI_NHEADLINE 6
+typedef struct {
+    const char *head; /* "US imports from CN" */
+    int prec;         /* decimals shown */
+    long idx;         /* the series (sector "all") */
+    bool flow;        /* summed over the month, else averaged */
+    double scale;     /* from the dictionary's unit to unit */
+    char unit[40];    /* "USD bn/month", "% mean" */
+} tw_cli_headline;
+void tw_cli_headline_find(const tw_model *model, const void *params,
+                          tw_cli_headline cols[TW_CLI_NHEADLINE]);
+/* The two header lines of a monthly table of cols: month, days, each heading; each unit. */
+void tw_cli_headline_header(FILE *fp, const tw_cli_headline cols[TW_CLI_NHEADLINE]);
+/* The unit of a per-replicate outcome from the model's dictionary ("" if not listed). */
+const char *tw_cli_outcome_unit(const char *name);
+/* Months of the output days dates[0..n): month m holds the output days first[m] <= t <
+ * first[m + 1]; returns the number of months. first has room for n + 1 entries. */
+size_t tw_cli_months(const tw_day *dates, size_t n, size_t *first);
+/* The run's days in the month of output days t0 <= t < t1 (the run is dates[0] to
+ * dates[n - 1]), and the weight that turns the sum of those output days' values into the
+ * month's value: the run's days over the output days for a flow (the total), one over
+ * the output days for a level (the mean). */
+double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, bool flow,
+                           int *days);
 
 /* cli_spawn.c: run argv[0] with argv (NULL-terminated) and wait for it; TW_ERUNTIME naming
  * `what` when it cannot start, cannot run or exits non-zero. stdout is flushed first. */

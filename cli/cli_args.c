@@ -65,6 +65,8 @@ static bool tw__is(const char *arg, const char *shortf, const char *longf, size_
 tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
     memset(a, 0, sizeof *a);
     a->par = TW_PAR_AUTO;
+    a->argc = argc;
+    a->argv = argv;
     if (argc < 2) return tw_err_set(err, TW_EUSAGE, "missing command (try 'tradewar --help')");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
@@ -118,6 +120,14 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             if (a->n_sets == TW_CLI_MAX_SETS)
                 return tw_err_set(err, TW_EUSAGE, "--set: at most %d overrides", TW_CLI_MAX_SETS);
             a->sets[a->n_sets++] = v;
+        } else if (tw__is(arg, NULL, "--set-a", &fl) || tw__is(arg, NULL, "--set-b", &fl)) {
+            bool side_a = arg[6] == 'a';
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            int *n = side_a ? &a->n_sets_a : &a->n_sets_b;
+            if (*n == TW_CLI_MAX_SETS)
+                return tw_err_set(err, TW_EUSAGE, "%.*s: at most %d overrides", (int)fl, arg,
+                                  TW_CLI_MAX_SETS);
+            (side_a ? a->sets_a : a->sets_b)[(*n)++] = v;
         } else if (tw__is(arg, NULL, "--parallel", &fl)) {
             if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             if (strcmp(v, "auto") == 0)
@@ -155,6 +165,8 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             a->report = true;
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             a->quiet = true;
+        } else if (strcmp(arg, "--silent") == 0) {
+            a->silent = a->quiet = true;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return tw_err_set(err, TW_EUSAGE, "unknown option '%s' (try 'tradewar --help')", arg);
         } else if (a->scenario == NULL) {
@@ -168,12 +180,13 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
     if (a->cmd == TW_CMD_RUN && a->resume != NULL) {
         /* The interrupted run recorded its scenario and options; only the thread count
          * and the checkpoint interval may change. */
-        if (a->scenario != NULL || a->n_sets > 0 || a->has_replicates || a->has_seed ||
-            a->outdir != NULL || a->force || a->selfcheck || a->trajectories || a->until != NULL ||
-            a->par != TW_PAR_AUTO)
+        if (a->scenario != NULL || a->n_sets + a->n_sets_a + a->n_sets_b > 0 ||
+            a->has_replicates || a->has_seed || a->outdir != NULL || a->force || a->selfcheck ||
+            a->trajectories || a->until != NULL || a->par != TW_PAR_AUTO)
             return tw_err_set(err, TW_EUSAGE,
                               "--resume DIR takes the scenario and options recorded in DIR.partial; "
-                              "only -t, --checkpoint-every, --quiet and --report may be added");
+                              "only -t, --checkpoint-every, --quiet, --silent and --report may "
+                              "be added");
         return TW_OK;
     }
     if (a->selfcheck && (a->outdir != NULL || a->force || a->report || a->trajectories))
@@ -184,9 +197,15 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             return tw_err_set(err, TW_EUSAGE, "compare: expected two scenario files (tradewar "
                                               "compare A.yaml B.yaml)");
         if (a->resume != NULL || a->selfcheck || a->trajectories || a->until != NULL ||
-            a->has_checkpoint || a->report)
-            return tw_err_set(err, TW_EUSAGE, "compare takes -n, -t, -s, -o, -f, -q, --set and "
-                                              "--parallel");
+            a->has_checkpoint)
+            return tw_err_set(err, TW_EUSAGE, "compare takes -n, -t, -s, -o, -f, -q, --silent, "
+                                              "--set, --set-a, --set-b, --parallel and --report");
+        if (a->n_sets + a->n_sets_a > TW_CLI_MAX_SETS || a->n_sets + a->n_sets_b > TW_CLI_MAX_SETS)
+            return tw_err_set(err, TW_EUSAGE, "compare: at most %d overrides a side (--set with "
+                                              "--set-a or --set-b)", TW_CLI_MAX_SETS);
+    } else if (a->n_sets_a > 0 || a->n_sets_b > 0) {
+        return tw_err_set(err, TW_EUSAGE, "--set-a and --set-b belong to compare (one side "
+                                          "each); %s takes --set", cmd);
     }
     if (a->scenario == NULL)
         return tw_err_set(err, TW_EUSAGE, "%s: missing scenario file (tradewar %s SCENARIO.yaml)",
@@ -207,12 +226,16 @@ void tw_cli_print_help(FILE *fp) {
             "  tradewar validate SCENARIO.yaml [--set key=value ...]\n"
 
             "                                         check a scenario without running it\n"
-            "  tradewar compare A.yaml B.yaml [options]\n"
+            "  tradewar compare A.yaml B.yaml [options] [--set-a KEY=VALUE] [--set-b KEY=VALUE]\n"
             "                                         paired replicates of two scenarios on common\n"
             "                                         random numbers (same seed and replicate keys):\n"
             "                                         differences B - A with 95%% intervals, paired\n"
-            "                                         and unpaired; writes DIR/compare.csv and\n"
-            "                                         DIR/compare_outcomes.csv\n"
+            "                                         and unpaired, and by month; writes\n"
+            "                                         DIR/compare.csv, DIR/compare_outcomes.csv,\n"
+            "                                         scenario_a.yaml, scenario_b.yaml and\n"
+            "                                         provenance.yaml; --set applies to both sides,\n"
+            "                                         --set-a and --set-b to one (A and B may be the\n"
+            "                                         same file)\n"
             "  tradewar score OUTDIR OBSERVED.csv [options]\n"
             "                                         hold a run against observed data (below)\n"
             "  tradewar --help | --version\n"
@@ -228,14 +251,16 @@ void tw_cli_print_help(FILE *fp) {
             "      --parallel MODE  auto (default), replicates or agents\n"
             "      --report         then write charts and an HTML report into DIR/report\n"
             "                       (analysis/report.py; needs python3-pandas, python3-matplotlib)\n"
-            "  -q, --quiet          no summary table and no progress bar\n"
+            "  -q, --quiet          no progress bar and no start line (the results still print)\n"
+            "      --silent         nothing but errors on the terminal\n"
             "      --trajectories   also write every replicate's series (trajectories.csv)\n"
             "      --checkpoint-every S  seconds between checkpoints of a batch (default 10;\n"
             "                       0: after every chunk)\n"
             "      --resume DIR     finish the batch an interrupted run left in DIR.partial\n"
             "                       (same bytes as an uninterrupted run; -t may change)\n"
             "      --until OUTCOME:H  stop at the first multiple of 64 replicates where the 95%%\n"
-            "                       half-width of OUTCOME's mean is below H (-n is the budget)\n"
+            "                       half-width of OUTCOME's mean is below H (-n is the budget;\n"
+            "                       the first check is at 128)\n"
             "      --selfcheck      run with 1 and N threads (and 1 and K MPI ranks) and report\n"
             "                       whether the result hashes agree; writes nothing\n"
             "\n"

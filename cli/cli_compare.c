@@ -10,6 +10,14 @@
  * folded on rank 0 in replicate order, so the files are the same for any thread or rank
  * count. A pair where either value is NaN ("did not happen") or infinite is skipped and n
  * says how many pairs were used.
+ *
+ * A comparison is a run of its own: --set applies to both sides and --set-a / --set-b to
+ * one, so one file against itself with a change is a comparison; the directory follows
+ * the run's protocol (cli_rundir.h) and holds both sides as run (scenario_a.yaml,
+ * scenario_b.yaml) and provenance.yaml; the terminal gets the outcomes and, by month, the
+ * headline series' B - A with its paired interval (each replicate's monthly total or mean
+ * is paired, so the interval is that of the monthly figure, not of a day); --report hands
+ * the directory to analysis/report.py.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -19,9 +27,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_provenance.h"
 #include "cli_rundir.h"
 #include "cli_scenario.h"
 #include "tw_batch.h"
+#include "tw_hash.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 #include "tw_stats.h"
@@ -111,14 +121,15 @@ static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scena
                           const tw__pair *outc) {
     fprintf(fp, "\n%s (A) vs %s (B), %lld paired replicates, seed %lu\n", A->name, B->name,
             (long long)A->spec.replicates, (unsigned long)A->spec.seed);
-    fprintf(fp, "%-34s  %12s  %12s  %12s  %12s  %12s  %8s\n", "outcome", "mean A", "mean B",
-            "B - A", "paired +-", "unpaired +-", "tighter");
+    fprintf(fp, "%-34s  %-16s  %12s  %12s  %12s  %12s  %12s  %8s\n", "outcome", "unit", "mean A",
+            "mean B", "B - A", "paired +-", "unpaired +-", "tighter");
     size_t no = A->model->n_outcomes(A->params);
     for (size_t k = 0; k < no; k++) {
         const tw__pair *p = &outc[k];
         double hp = tw_paired_halfwidth(&p->d), hu = tw_unpaired_halfwidth(&p->a, &p->b);
-        fprintf(fp, "%-34s  %12.4g  %12.4g  %12.4g  %12.4g  %12.4g  ", A->model->outcome_name(A->params, k),
-                p->a.mean, p->b.mean, p->d.mean, hp, hu);
+        const char *name = A->model->outcome_name(A->params, k);
+        fprintf(fp, "%-34s  %-16s  %12.4g  %12.4g  %12.4g  %12.4g  %12.4g  ", name,
+                tw_cli_outcome_unit(name), p->a.mean, p->b.mean, p->d.mean, hp, hu);
         if (hp > 0.0)
             fprintf(fp, "%7.1fx\n", hu / hp);
         else
@@ -126,12 +137,118 @@ static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scena
     }
 }
 
+/* The headline series by month: B - A of each month's total (flows) or mean (levels), with
+ * the paired 95% half-width over replicates. */
+typedef struct {
+    tw_cli_headline cols[TW_CLI_NHEADLINE];
+    size_t n_months;
+    size_t *first; /* n_months + 1 output-day bounds */
+    double *w;     /* per month and column: the weight of tw_cli_month_weight */
+    int *days;     /* per month: the run's days in it */
+    tw__pair *pair; /* per month and column */
+} tw__timeline;
+
+static void tw__timeline_free(tw__timeline *tl) {
+    free(tl->first);
+    free(tl->w);
+    free(tl->days);
+    free(tl->pair);
+}
+
+/* false when out of memory; a model without the headline series gives no months. */
+static bool tw__timeline_init(tw__timeline *tl, const tw_cli_scenario *A, const tw_day *dates,
+                              size_t n_out) {
+    memset(tl, 0, sizeof *tl);
+    tw_cli_headline_find(A->model, A->params, tl->cols);
+    tl->first = malloc((n_out + 1) * sizeof *tl->first);
+    if (tl->first == NULL) return false;
+    tl->n_months = tw_cli_months(dates, n_out, tl->first);
+    for (int c = 0; c < TW_CLI_NHEADLINE; c++)
+        if (tl->cols[c].idx < 0) tl->n_months = 0;
+    size_t nc = tl->n_months * TW_CLI_NHEADLINE + 1;
+    tl->w = calloc(nc, sizeof *tl->w);
+    tl->pair = calloc(nc, sizeof *tl->pair);
+    tl->days = calloc(tl->n_months + 1, sizeof *tl->days);
+    if (tl->w == NULL || tl->pair == NULL || tl->days == NULL) return false;
+    for (size_t m = 0; m < tl->n_months; m++)
+        for (int c = 0; c < TW_CLI_NHEADLINE; c++)
+            tl->w[m * TW_CLI_NHEADLINE + (size_t)c] =
+                tl->cols[c].scale * tw_cli_month_weight(dates, n_out, tl->first[m],
+                                                        tl->first[m + 1], tl->cols[c].flow,
+                                                        &tl->days[m]);
+    return true;
+}
+
+/* Fold one pair of replicates' series (n_series per output day) into the months. */
+static void tw__timeline_add(tw__timeline *tl, const double *xa, const double *xb, size_t ns) {
+    for (size_t m = 0; m < tl->n_months; m++)
+        for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+            size_t s = (size_t)tl->cols[c].idx, k = m * TW_CLI_NHEADLINE + (size_t)c;
+            double sa = 0.0, sb = 0.0;
+            for (size_t t = tl->first[m]; t < tl->first[m + 1]; t++) {
+                sa += xa[t * ns + s];
+                sb += xb[t * ns + s];
+            }
+            tw__pair_add(&tl->pair[k], tl->w[k] * sa, tl->w[k] * sb);
+        }
+}
+
+static void tw__timeline_print(FILE *fp, const tw__timeline *tl, const tw_day *dates) {
+    if (tl->n_months == 0) return;
+    fprintf(fp, "\nB - A by month, +- the paired 95%% half-width: each month's total (flows) or "
+                "mean (levels)\n");
+    tw_cli_headline_header(fp, tl->cols);
+    for (size_t m = 0; m < tl->n_months; m++) {
+        int y, mo, d;
+        tw_civil_from_day(dates[tl->first[m]], &y, &mo, &d);
+        fprintf(fp, "%04d-%02d  %4d", y, mo, tl->days[m]);
+        for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+            const tw__pair *p = &tl->pair[m * TW_CLI_NHEADLINE + (size_t)c];
+            int pr = tl->cols[c].prec;
+            fprintf(fp, "  %+11.*f +-%6.*f", pr, p->d.mean, pr, tw_paired_halfwidth(&p->d));
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* One side: the common --set overrides, then the side's own (--set-a or --set-b). */
+static tw_status tw__load_side(const tw_cli_args *a, bool side_a, tw_cli_scenario *sc,
+                               tw_err *err) {
+    tw_cli_args s = *a;
+    int n = side_a ? a->n_sets_a : a->n_sets_b;
+    const char *const *sets = side_a ? a->sets_a : a->sets_b;
+    for (int i = 0; i < n; i++) s.sets[s.n_sets++] = sets[i]; /* room: tw_cli_parse */
+    return tw_cli_load(&s, side_a ? a->scenario : a->scenario_b, sc, err);
+}
+
+/* Rank 0: the files of a finished comparison into the staging directory. */
+static tw_status tw__cmp_files(tw_cli_rundir *rd, const char *name, const tw_cli_scenario *A,
+                               const tw_cli_scenario *B, const tw_cli_args *a,
+                               const tw_day *dates, size_t n_out, const tw__pair *cells,
+                               const tw__pair *outc, tw_cli_result *r, tw_err *err) {
+    char pc[8192], po[8192];
+    snprintf(pc, sizeof pc, "%s", tw_cli_rundir_path(rd, "compare.csv"));
+    snprintf(po, sizeof po, "%s", tw_cli_rundir_path(rd, "compare_outcomes.csv"));
+    tw_status st = tw__cmp_write(pc, po, A, dates, n_out, cells, outc, err);
+    r->result_hash = TW_FNV_OFFSET;
+    if (st == TW_OK) st = tw_hash_file(pc, &r->result_hash, err);
+    if (st == TW_OK) st = tw_hash_file(po, &r->result_hash, err);
+    if (st == TW_OK)
+        st = tw_cli_write_scenario(tw_cli_rundir_path(rd, "scenario_a.yaml"), A->cfg, err);
+    if (st == TW_OK)
+        st = tw_cli_write_scenario(tw_cli_rundir_path(rd, "scenario_b.yaml"), B->cfg, err);
+    if (st == TW_OK)
+        st = tw_cli_write_compare_provenance(tw_cli_rundir_path(rd, "provenance.yaml"), name, A,
+                                             B, a, r, err);
+    return st;
+}
+
 tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
     tw_cli_scenario A, B;
     bool rank0 = tw_mpi_rank() == 0;
-    tw_status st = tw_cli_load(a, a->scenario, &A, err);
+    tw_status st = tw__load_side(a, true, &A, err);
     if (st != TW_OK) return st;
-    if ((st = tw_cli_load(a, a->scenario_b, &B, err)) != TW_OK) {
+    if ((st = tw__load_side(a, false, &B, err)) != TW_OK) {
         tw_cli_scenario_free(&A);
         return st;
     }
@@ -153,14 +270,30 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
     size_t chunk = (mode == TW_PAR_REPLICATES ? (size_t)threads : 1) * TW__CMP_PER_THREAD * (size_t)size;
     tw__pair *cells = NULL, *outc = NULL;
     tw_day *dates = NULL;
+    tw__timeline tl;
+    memset(&tl, 0, sizeof tl);
     if (st == TW_OK && rank0) {
         cells = calloc(row + 1, sizeof *cells);
         outc = calloc(no + 1, sizeof *outc);
         dates = calloc(n_out + 1, sizeof *dates);
-        if (cells == NULL || outc == NULL || dates == NULL)
+        size_t last = (size_t)(A.spec.end - A.spec.start);
+        if (cells != NULL && outc != NULL && dates != NULL) {
+            for (size_t k = 0, d = 0; d <= last; d++)
+                if (d % (size_t)A.spec.interval_days == 0 || d == last)
+                    dates[k++] = A.spec.start + (tw_day)d;
+        }
+        if (cells == NULL || outc == NULL || dates == NULL ||
+            !tw__timeline_init(&tl, &A, dates, n_out))
             st = tw_err_set(err, TW_ENOMEM, "out of memory for %zu paired cells", row);
     }
     st = tw_mpi_agree(st, err);
+    if (st == TW_OK && rank0 && !a->quiet) {
+        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
+        fprintf(stderr, "tradewar: compare %s (A) with %s (B), %s to %s, %zu paired replicates, "
+                        "seed %lu, %d threads x %d ranks\n", A.name, B.name,
+                tw_date_format(A.spec.start, d0), tw_date_format(A.spec.end, d1), n_rep,
+                (unsigned long)A.spec.seed, threads, size);
+    }
     tw_chunk ca = {0}, cb = {0};
     for (size_t r0 = 0; st == TW_OK && r0 < n_rep; r0 += chunk) {
         size_t cn = n_rep - r0 < chunk ? n_rep - r0 : chunk;
@@ -174,6 +307,7 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
                     tw__pair_add(&cells[c], ca.series[i * row + c], cb.series[i * row + c]);
                 for (size_t k = 0; k < no; k++)
                     tw__pair_add(&outc[k], ca.outcomes[i * no + k], cb.outcomes[i * no + k]);
+                tw__timeline_add(&tl, ca.series + i * row, cb.series + i * row, ns);
             }
         }
         st = tw_mpi_agree(st, err);
@@ -185,24 +319,23 @@ tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
     }
     tw_chunk_clear(&ca);
     tw_chunk_clear(&cb);
-    if (st == TW_OK && rank0) {
-        for (size_t k = 0, d = 0; d <= (size_t)(A.spec.end - A.spec.start); d++)
-            if (d % (size_t)A.spec.interval_days == 0 || d == (size_t)(A.spec.end - A.spec.start))
-                dates[k++] = A.spec.start + (tw_day)d;
-        char pc[8192], po[8192];
-        snprintf(pc, sizeof pc, "%s", tw_cli_rundir_path(rd, "compare.csv"));
-        snprintf(po, sizeof po, "%s", tw_cli_rundir_path(rd, "compare_outcomes.csv"));
-        st = tw__cmp_write(pc, po, &A, dates, n_out, cells, outc, err);
-    }
+    tw_cli_result res = {n_rep, threads, mode, 0};
+    if (st == TW_OK && rank0)
+        st = tw__cmp_files(rd, name, &A, &B, a, dates, n_out, cells, outc, &res, err);
     st = tw_cli_rundir_finish(rd, st, false, err);
-    if (st == TW_OK && rank0 && !a->quiet) {
+    if (st == TW_OK && rank0 && !a->silent) {
         tw__cmp_print(stdout, &A, &B, outc);
-        printf("\nwritten: %s/{compare.csv,compare_outcomes.csv}\n", dir);
+        tw__timeline_print(stdout, &tl, dates);
+        printf("\nresult hash %016llx\nwritten: %s/{compare.csv,compare_outcomes.csv,"
+               "scenario_a.yaml,scenario_b.yaml,provenance.yaml}\n",
+               (unsigned long long)res.result_hash, dir);
     }
     free(cells);
     free(outc);
     free(dates);
+    tw__timeline_free(&tl);
     tw_cli_scenario_free(&A);
     tw_cli_scenario_free(&B);
-    return st;
+    if (st == TW_OK && a->report && rank0) st = tw_cli_report_dir(dir, a->silent, err);
+    return tw_mpi_agree(st, err);
 }

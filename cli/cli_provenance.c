@@ -8,7 +8,10 @@
 #include "cli_provenance.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "tw_batch.h"
 #include "tw_build_info.h"
 #include "tw_calendar.h"
 #include "tw_mpi.h"
@@ -29,6 +32,43 @@ static void tw__yaml_quoted(FILE *fp, const char *s) {
     fputc('"', fp);
 }
 
+/* The program, its build and the model, then the command line as given (a YAML list of
+ * quoted arguments) and the directory it was given in. */
+static void tw__head(FILE *fp, const char *model, const tw_cli_args *a) {
+    fprintf(fp,
+            "program: tradewar\nversion: \"%s\"\ngit_revision: \"%s\"\ncompiler: \"%s\"\n"
+            "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\ncommand: [",
+            TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, model);
+    for (int i = 0; i < a->argc; i++) {
+        if (i > 0) fputs(", ", fp);
+        tw__yaml_quoted(fp, a->argv[i]);
+    }
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) == NULL) snprintf(cwd, sizeof cwd, ".");
+    fputs("]\nworking_directory: ", fp);
+    tw__yaml_quoted(fp, cwd);
+    fputc('\n', fp);
+}
+
+/* The run's replicates, threads, ranks, hash, and the --until rule with its budget. */
+static void tw__tail(FILE *fp, const tw_cli_args *a, const tw_cli_result *r, int64_t budget) {
+    fprintf(fp, "replicates: %zu\nthreads: %d\nparallelism: %s\nranks: %d\n"
+                "result_hash: \"%016llx\"\n",
+            r->replicates, r->threads, r->mode == TW_PAR_AGENTS ? "agents" : "replicates",
+            tw_mpi_size(), (unsigned long long)r->result_hash);
+    if (a->until == NULL) {
+        fputs("until: null\n", fp);
+        return;
+    }
+    const char *colon = strrchr(a->until, ':');
+    fputs("until:\n  rule: ", fp);
+    tw__yaml_quoted(fp, a->until);
+    fprintf(fp, "\n  outcome: %.*s\n  halfwidth: %s\n  budget: %lld\n  first_check: %d\n"
+                "  step: %d\n  stopped_by: %s\n",
+            (int)(colon - a->until), a->until, colon + 1, (long long)budget, 2 * TW_UNTIL_STEP,
+            TW_UNTIL_STEP, (int64_t)r->replicates < budget ? "halfwidth" : "budget");
+}
+
 tw_status tw_cli_write_provenance(const char *path, const tw_cli_scenario *sc,
                                   const tw_cli_args *a, const tw_cli_result *r, tw_err *err) {
     tw_afile *f;
@@ -36,23 +76,48 @@ tw_status tw_cli_write_provenance(const char *path, const tw_cli_scenario *sc,
     if (st != TW_OK) return st;
     FILE *fp = tw_afile_fp(f);
     char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
-    fprintf(fp,
-            "# What produced this directory. summary.csv, replicates.csv and events.csv are\n"
-            "# identical for any thread and rank count; result_hash is FNV-1a 64 over those\n"
-            "# three files. threads and ranks are those of the run that finished the batch.\n"
-            "program: tradewar\nversion: \"%s\"\ngit_revision: \"%s\"\ncompiler: \"%s\"\n"
-            "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\nscenario_file: ",
-            TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, sc->model->name);
+    fputs("# What produced this directory. summary.csv, replicates.csv and events.csv are\n"
+          "# identical for any thread and rank count; result_hash is FNV-1a 64 over those\n"
+          "# three files. threads and ranks are those of the run that finished the batch;\n"
+          "# command is the command line that started it, in working_directory.\n", fp);
+    tw__head(fp, sc->model->name, a);
+    fputs("scenario_file: ", fp);
     tw__yaml_quoted(fp, a->scenario);
-    fprintf(fp,
-            "\nscenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
-            "seed: %lu\nreplicates: %zu\nthreads: %d\nparallelism: %s\nranks: %d\n"
-            "result_hash: \"%016llx\"\n",
-            sc->name, (unsigned long long)tw_cfg_hash(sc->cfg),
-            tw_date_format(sc->spec.start, d0), tw_date_format(sc->spec.end, d1),
-            (unsigned long)sc->spec.seed, r->replicates, r->threads,
-            r->mode == TW_PAR_AGENTS ? "agents" : "replicates", tw_mpi_size(),
-            (unsigned long long)r->result_hash);
+    fprintf(fp, "\nscenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
+                "seed: %lu\n",
+            sc->name, (unsigned long long)tw_cfg_hash(sc->cfg), tw_date_format(sc->spec.start, d0),
+            tw_date_format(sc->spec.end, d1), (unsigned long)sc->spec.seed);
+    tw__tail(fp, a, r, sc->spec.replicates);
+    return tw_afile_commit(f, err);
+}
+
+tw_status tw_cli_write_compare_provenance(const char *path, const char *name,
+                                          const tw_cli_scenario *A, const tw_cli_scenario *B,
+                                          const tw_cli_args *a, const tw_cli_result *r,
+                                          tw_err *err) {
+    tw_afile *f;
+    tw_status st = tw_afile_open(path, &f, err);
+    if (st != TW_OK) return st;
+    FILE *fp = tw_afile_fp(f);
+    char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
+    fputs("# What produced this directory: B - A on common random numbers (replicate r of\n"
+          "# both with the same seed and key). compare.csv and compare_outcomes.csv are\n"
+          "# identical for any thread and rank count; result_hash is FNV-1a 64 over those two\n"
+          "# files. scenario_a.yaml and scenario_b.yaml are the two sides as run.\n", fp);
+    tw__head(fp, A->model->name, a);
+    fprintf(fp, "kind: compare\nscenario_name: \"%s\"\n", name);
+    const tw_cli_scenario *side[2] = {A, B};
+    const char *file[2] = {a->scenario, a->scenario_b};
+    for (int k = 0; k < 2; k++) {
+        char c = k == 0 ? 'a' : 'b';
+        fprintf(fp, "scenario_%c_file: ", c);
+        tw__yaml_quoted(fp, file[k]);
+        fprintf(fp, "\nscenario_%c_name: \"%s\"\nscenario_%c_hash: \"%016llx\"\n", c,
+                side[k]->name, c, (unsigned long long)tw_cfg_hash(side[k]->cfg));
+    }
+    fprintf(fp, "start: %s\nend: %s\nseed: %lu\n", tw_date_format(A->spec.start, d0),
+            tw_date_format(A->spec.end, d1), (unsigned long)A->spec.seed);
+    tw__tail(fp, a, r, A->spec.replicates);
     return tw_afile_commit(f, err);
 }
 

@@ -20,11 +20,19 @@ typedef struct {
     uint64_t result_hash; /* FNV-1a 64 over the result files */
 } tw_cli_result;
 
-/* provenance.yaml at path: program, build, model, scenario (file, name, hash of the
- * resolved tree), dates, seed, the result's counts and hash. scenario_file as given on
- * the command line (a's scenario). */
+/* provenance.yaml at path: program, build, model, the command line (a->argv) and its
+ * working directory, scenario (file, name, hash of the resolved tree), dates, seed, the
+ * result's counts and hash, and the --until rule with its budget (until: null without).
+ * scenario_file as given on the command line (a's scenario). */
 tw_status tw_cli_write_provenance(const char *path, const tw_cli_scenario *sc,
                                   const tw_cli_args *a, const tw_cli_result *r, tw_err *err);
+/* provenance.yaml of `compare` at path: the same head, kind: compare, name (the
+ * directory's default name), then each side's file, name and hash, the common dates,
+ * seed and counts. */
+tw_status tw_cli_write_compare_provenance(const char *path, const char *name,
+                                          const tw_cli_scenario *A, const tw_cli_scenario *B,
+                                          const tw_cli_args *a, const tw_cli_result *r,
+                                          tw_err *err);
 /* scenario.yaml at path: the scenario as run, after extends and --set overrides. */
 tw_status tw_cli_write_scenario(const char *path, const tw_cfg *cfg, tw_err *err);
 

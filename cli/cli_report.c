@@ -1,10 +1,14 @@
-/* cli_report.c - the short summary table printed after a run.
+/* cli_report.c - the terminal tables printed after a run, and the monthly arithmetic that
+ * compare's timeline shares.
  *
  * Picks a few headline series by their labels (so it needs no access to the model's
- * internals) and prints them at the first day of each month, with the replicate mean
- * and, for imports, the 5-95% band; for scenarios with export controls, a weekly table of
- * the rare-earth shortage in US vehicles and when it starts; then the per-replicate
- * outcomes.
+ * internals) and prints one line a month in the units monthly statistics use: a flow (an
+ * indicator the model's data dictionary aggregates by sum) as the month's total of the
+ * daily replicate means, USD million per day turned into USD bn per month; a level as the
+ * month's mean; the unit of each column from the dictionary. Then, for scenarios with
+ * export controls, a weekly table of the rare-earth shortage in US vehicles and when it
+ * starts; then the per-replicate outcomes with their units, and the headline
+ * probabilities.
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +17,7 @@
 
 #include "cli.h"
 #include "tw_stats.h"
+#include "tw_trade.h"
 
 static long tw__find(const tw_model *m, const void *params, const char *ind, const char *region,
                      const char *partner, const char *sector) {
@@ -269,63 +274,131 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
                        : "");
 }
 
+static const struct {
+    const char *head, *ind, *region, *partner;
+    int prec;
+} tw__headlines[TW_CLI_NHEADLINE] = {
+    {"US tariff on CN", "tariff_rate", "US", "CN", 1},
+    {"CN tariff on US", "tariff_rate", "CN", "US", 1},
+    {"US imports from CN", "imports", "US", "CN", 1},
+    {"CN share of US imp.", "partner_import_share", "US", "CN", 2},
+    {"US welfare", "welfare", "US", "all", 3},
+    {"CN welfare", "welfare", "CN", "all", 3},
+};
+
+void tw_cli_headline_find(const tw_model *model, const void *params,
+                          tw_cli_headline cols[TW_CLI_NHEADLINE]) {
+    const tw_measure_info *dict;
+    size_t nd = tw_trade_indicator_list(&dict);
+    for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+        tw_cli_headline *h = &cols[c];
+        h->head = tw__headlines[c].head;
+        h->prec = tw__headlines[c].prec;
+        h->idx = tw__find(model, params, tw__headlines[c].ind, tw__headlines[c].region,
+                          tw__headlines[c].partner, "all");
+        h->flow = false;
+        h->scale = 1.0;
+        snprintf(h->unit, sizeof h->unit, "mean");
+        for (size_t k = 0; k < nd; k++) {
+            if (strcmp(dict[k].name, tw__headlines[c].ind) != 0) continue;
+            const char *u = dict[k].unit;
+            h->flow = dict[k].aggregation == TW_AGG_SUM;
+            size_t ul = strlen(u), pd = strlen(" per day");
+            if (h->flow && strcmp(u, "USD million per day") == 0) {
+                h->scale = 1e-3;
+                snprintf(h->unit, sizeof h->unit, "USD bn/month");
+            } else if (h->flow && ul > pd && strcmp(u + ul - pd, " per day") == 0) {
+                snprintf(h->unit, sizeof h->unit, "%.*s/month", (int)(ul - pd), u);
+            } else {
+                /* "percent", "percent (log points)": the symbol, the rest kept. */
+                bool pct = strncmp(u, "percent", 7) == 0;
+                snprintf(h->unit, sizeof h->unit, "%s%s, %s", pct ? "%" : u, pct ? u + 7 : "",
+                         h->flow ? "month total" : "mean");
+            }
+        }
+    }
+}
+
+void tw_cli_headline_header(FILE *fp, const tw_cli_headline cols[TW_CLI_NHEADLINE]) {
+    fprintf(fp, "%-7s  %4s", "month", "days");
+    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].head);
+    fprintf(fp, "\n%-7s  %4s", "", "");
+    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].unit);
+    fputc('\n', fp);
+}
+
+const char *tw_cli_outcome_unit(const char *name) {
+    const tw_measure_info *dict;
+    size_t nd = tw_trade_outcome_list(&dict);
+    for (size_t k = 0; k < nd; k++)
+        if (strcmp(dict[k].name, name) == 0) return dict[k].unit;
+    return "";
+}
+
+size_t tw_cli_months(const tw_day *dates, size_t n, size_t *first) {
+    size_t m = 0;
+    int py = 0, pm = 0;
+    for (size_t t = 0; t < n; t++) {
+        int y, mo, d;
+        tw_civil_from_day(dates[t], &y, &mo, &d);
+        if (t == 0 || y != py || mo != pm) first[m++] = t;
+        py = y;
+        pm = mo;
+    }
+    first[m] = n;
+    return m;
+}
+
+double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, bool flow,
+                           int *days) {
+    int y, mo, d;
+    tw_civil_from_day(dates[t0], &y, &mo, &d);
+    tw_day lo = tw_day_from_civil(y, mo, 1), hi = lo + tw_days_in_month(y, mo) - 1;
+    if (lo < dates[0]) lo = dates[0];
+    if (hi > dates[n - 1]) hi = dates[n - 1];
+    *days = (int)(hi - lo) + 1;
+    return (flow ? (double)*days : 1.0) / (double)(t1 - t0);
+}
+
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
                    const void *params, const tw_drivers *dr) {
-    static const struct {
-        const char *head, *ind, *region, *partner;
-        double scale;
-    } cols[] = {
-        {"US tariff on CN %", "tariff_rate", "US", "CN", 1.0},
-        {"CN tariff on US %", "tariff_rate", "CN", "US", 1.0},
-        {"US imp. from CN $bn/yr", "imports", "US", "CN", 365.0 / 1000.0},
-        {"CN share US imp. %", "partner_import_share", "US", "CN", 1.0},
-        {"US welfare %", "welfare", "US", "all", 1.0},
-        {"CN welfare %", "welfare", "CN", "all", 1.0},
-    };
-    enum { NCOL = sizeof cols / sizeof cols[0] };
-    long idx[NCOL];
-    for (int c = 0; c < NCOL; c++) {
-        idx[c] = tw__find(model, params, cols[c].ind, cols[c].region, cols[c].partner, "all");
-        if (idx[c] < 0) return; /* another model: nothing to report */
-    }
-    fprintf(fp, "\n%-10s  %17s  %17s  %26s  %18s  %12s  %12s\n", "date", cols[0].head,
-            cols[1].head, "US imports from CN $bn/yr", cols[3].head, cols[4].head, cols[5].head);
-    fprintf(fp, "%-10s  %17s  %17s  %26s  %18s  %12s  %12s\n", "", "mean", "mean",
-            "mean [p05, p95]", "mean", "mean", "mean");
-    for (size_t t = 0; t < res->n_out; t++) {
-        /* The first output day of each month, and the last day. */
-        int y, mo, d, py = 0, pm = 0, pd;
-        tw_civil_from_day(res->dates[t], &y, &mo, &d);
-        if (t > 0) tw_civil_from_day(res->dates[t - 1], &py, &pm, &pd);
-        bool new_month = t == 0 || y != py || mo != pm;
-        if (!new_month && t + 1 != res->n_out) continue;
-        char date[TW_DATE_STRLEN];
-        fprintf(fp, "%-10s", tw_date_format(res->dates[t], date));
-        for (int c = 0; c < NCOL; c++) {
-            tw_summary sm;
-            tw_sketch_summary(&res->cells[t * res->n_series + (size_t)idx[c]], &sm);
-            double k = cols[c].scale;
-            if (c == 2)
-                fprintf(fp, "  %8.1f [%7.1f, %7.1f]", k * sm.mean, k * sm.q[0], k * sm.q[2]);
-            else if (c == 3)
-                fprintf(fp, "  %18.2f", k * sm.mean);
-            else if (c >= 4)
-                fprintf(fp, "  %12.3f", k * sm.mean);
-            else
-                fprintf(fp, "  %17.1f", k * sm.mean);
+    tw_cli_headline cols[TW_CLI_NHEADLINE];
+    tw_cli_headline_find(model, params, cols);
+    for (int c = 0; c < TW_CLI_NHEADLINE; c++)
+        if (cols[c].idx < 0) return; /* another model: nothing to report */
+    size_t *first = malloc((res->n_out + 1) * sizeof *first);
+    if (first == NULL) return;
+    size_t nm = tw_cli_months(res->dates, res->n_out, first);
+    fprintf(fp, "\nBy month: means across %zu replicates of each month's total (flows) or mean "
+                "(levels)\n", n_rep);
+    tw_cli_headline_header(fp, cols);
+    for (size_t m = 0; m < nm; m++) {
+        int y, mo, d, days = 0;
+        tw_civil_from_day(res->dates[first[m]], &y, &mo, &d);
+        fprintf(fp, "%04d-%02d", y, mo);
+        for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+            double w = tw_cli_month_weight(res->dates, res->n_out, first[m], first[m + 1],
+                                           cols[c].flow, &days);
+            double sum = 0.0;
+            for (size_t t = first[m]; t < first[m + 1]; t++)
+                sum += res->cells[t * res->n_series + (size_t)cols[c].idx].mean;
+            if (c == 0) fprintf(fp, "  %4d", days);
+            fprintf(fp, "  %20.*f", cols[c].prec, cols[c].scale * w * sum);
         }
         fputc('\n', fp);
     }
+    free(first);
     tw__report_controls(fp, res, n_rep, model, params);
     if (res->n_outcomes > 0) {
-        fprintf(fp, "\n%-34s  %12s  %12s  %12s   (%zu replicates)\n", "per-replicate outcome",
-                "mean", "p05", "p95", n_rep);
+        fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",
+                "per-replicate outcome", "unit", "mean", "p05", "p95", n_rep);
         size_t n_drawn = model->n_drawn != NULL ? model->n_drawn(params) : 0;
         for (size_t k = 0; k + n_drawn < res->n_outcomes; k++) {
             tw_summary sm;
             tw_sketch_summary(&res->outcomes[k], &sm);
-            fprintf(fp, "%-34s  %12.4g  %12.4g  %12.4g\n", model->outcome_name(params, k), sm.mean,
-                    sm.q[0], sm.q[2]);
+            const char *name = model->outcome_name(params, k);
+            fprintf(fp, "%-34s  %-16s  %12.4g  %12.4g  %12.4g\n", name, tw_cli_outcome_unit(name),
+                    sm.mean, sm.q[0], sm.q[2]);
         }
         tw__report_headline(fp, res, n_rep, model, params, dr);
     }

@@ -56,6 +56,7 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
             a->cmd = TW_CMD_RUN;
             a->outdir = a->resume = now->resume;
             a->quiet = now->quiet;
+            a->silent = now->silent;
             return TW_OK;
         }
         snprintf(path, sizeof path, "%.*s.partial", (int)dl, now->resume);
@@ -123,6 +124,7 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
     a->outdir = now->resume;
     a->resume = now->resume;
     a->quiet = now->quiet;
+    a->silent = now->silent;
     a->report = now->report;
     if (now->has_threads) {
         a->threads = now->threads;

@@ -21,7 +21,9 @@
 #include "cli_scenario.h"
 #include "tw_mpi.h"
 
-/* --until OUTCOME:HALFWIDTH against the model's outcome names. */
+/* --until OUTCOME:HALFWIDTH against the model's outcome names: an unknown name is refused
+ * with the list of valid ones; a budget below the first check (TW_UNTIL_STEP x 2) is run
+ * whole, and said so. */
 static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc, long *k,
                                  double *hw, tw_err *err) {
     *k = -1;
@@ -30,31 +32,49 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc
     const char *colon = strrchr(a->until, ':');
     size_t len = (size_t)(colon - a->until);
     size_t n = sc->model->n_outcomes(sc->params);
+    size_t n_drawn = sc->model->n_drawn != NULL ? sc->model->n_drawn(sc->params) : 0;
+    char names[TW_ERR_MSG_MAX - 128] = ""; /* the valid names, cut at a name with ", ..." */
+    size_t at = 0;
+    bool cut = false;
     for (size_t i = 0; i < n; i++) {
         const char *name = sc->model->outcome_name(sc->params, i);
         if (strlen(name) == len && strncmp(name, a->until, len) == 0) *k = (long)i;
+        if (i + n_drawn >= n || cut) continue;
+        int w = snprintf(names + at, sizeof names - at, "%s%s", i ? ", " : "", name);
+        if (w < 0 || (size_t)w + 6 >= sizeof names - at) {
+            snprintf(names + at, sizeof names - at, ", ...");
+            cut = true;
+        } else {
+            at += (size_t)w;
+        }
     }
     if (*k < 0)
-        return tw_err_set(err, TW_EUSAGE, "--until: unknown outcome '%.*s' (see replicates.csv's "
-                                          "columns)", (int)len, a->until);
+        return tw_err_set(err, TW_EUSAGE, "--until: unknown outcome '%.*s' (valid: %s)", (int)len,
+                          a->until, names);
     char *end;
     errno = 0;
     *hw = strtod(colon + 1, &end);
     if (colon[1] == '\0' || *end != '\0' || errno != 0 || !(*hw > 0.0) || isinf(*hw))
         return tw_err_set(err, TW_EUSAGE, "--until: expected a half-width above 0 after ':' (got '%s')",
                           colon + 1);
+    if (sc->spec.replicates < 2 * TW_UNTIL_STEP && !a->silent && tw_mpi_rank() == 0)
+        fprintf(stderr, "tradewar: warning: --until: the budget of %lld replicates is below the "
+                        "first check at %d; all %lld run and the half-width is not tested "
+                        "(raise -n)\n", (long long)sc->spec.replicates, 2 * TW_UNTIL_STEP,
+                (long long)sc->spec.replicates);
     return TW_OK;
 }
 
 /* --report: hand the finished directory to analysis/report.py. The outputs are complete
  * and stay whatever the report does; a failing report is a runtime failure (exit 1). */
-static tw_status tw__report(const char *dir, tw_err *err) {
+tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err) {
     const char *py = getenv("TW_PYTHON");
     if (py == NULL || py[0] == '\0') py = "/usr/bin/python3";
-    char *argv[] = {(char *)py, (char *)TW_SOURCE_DIR "/analysis/report.py", (char *)dir, NULL};
+    char *argv[] = {(char *)py, (char *)TW_SOURCE_DIR "/analysis/report.py", (char *)dir,
+                    quiet ? "-q" : NULL, NULL};
     if (tw_cli_spawn(argv, "--report", err) != TW_OK)
         return tw_err_set(err, TW_ERUNTIME,
-                          "--report: analysis/report.py failed for %s (the run's outputs are complete)",
+                          "--report: analysis/report.py failed for %s (the outputs are complete)",
                           dir);
     return TW_OK;
 }
@@ -98,7 +118,7 @@ static tw_status tw__commit_only(const tw_cli_args *a, tw_err *err) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
     st = tw_cli_rundir_finish(rd, TW_OK, true, err);
-    if (st == TW_OK && !a->quiet && tw_mpi_rank() == 0)
+    if (st == TW_OK && !a->silent && tw_mpi_rank() == 0)
         printf("the batch in %s.partial was complete; moved into place\nwritten: %s\n", dir, dir);
     return st;
 }
@@ -172,14 +192,14 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     /* From here a batch is complete on disk: a failure keeps it for --resume. */
     st = tw_cli_rundir_finish(rd, st, sc.sweep == NULL, err);
     double t2 = tw_cli_now();
-    if (st == TW_OK && !a->quiet && rank0 && sc.sweep != NULL) {
+    if (st == TW_OK && !a->silent && rank0 && sc.sweep != NULL) {
         printf("sweep: %zu points x %lld replicates in %.2f s\nwritten: %s/{sweep_points.csv,"
                "sweep_outcomes.csv,sensitivity.csv,points/<k>/}\n",
                sc.sweep->n_points, (long long)sc.spec.replicates, t2 - t0, dir);
-    } else if (st == TW_OK && !a->quiet && rank0 && b == NULL) {
+    } else if (st == TW_OK && !a->silent && rank0 && b == NULL) {
         printf("the batch was complete; result hash %016llx\nwritten: %s\n",
                (unsigned long long)res.result_hash, dir);
-    } else if (st == TW_OK && !a->quiet && rank0) {
+    } else if (st == TW_OK && !a->silent && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
                       &drivers);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
@@ -196,7 +216,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     tw_cli_scenario_free(&sc);
     if (st == TW_OK && a->report && rank0) {
         fflush(stdout);
-        st = tw__report(dir, err);
+        st = tw_cli_report_dir(dir, a->silent, err);
     }
     return tw_mpi_agree(st, err);
 }

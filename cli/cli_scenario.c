@@ -68,8 +68,9 @@ static tw_status tw__load(const tw_cli_args *a, const char *path, tw_cli_scenari
     if ((st = sc->model->load(root, &sc->params, err)) != TW_OK) return st;
     if ((st = tw_cfg_check_unused(sc->cfg, err)) != TW_OK) return st;
     /* A child list that replaces inherited entries: said on every command that loads a
-     * scenario it accepts (a refusal stays one line). */
-    for (size_t i = 0; tw_mpi_rank() == 0 && tw_cfg_warning(sc->cfg, i) != NULL; i++)
+     * scenario it accepts (a refusal stays one line), unless --silent. */
+    for (size_t i = 0; tw_mpi_rank() == 0 && !a->silent && tw_cfg_warning(sc->cfg, i) != NULL;
+         i++)
         fprintf(stderr, "tradewar: warning: %s\n", tw_cfg_warning(sc->cfg, i));
     if (a->has_replicates) sc->spec.replicates = a->replicates;
     if (a->has_seed) sc->spec.seed = (uint32_t)a->seed;

@@ -365,7 +365,8 @@ static tw_status tw__rerun(const tw__sargs *a, const char *tmp, tw_err *err) {
     if (!a->quiet)
         fprintf(stderr, "score: re-running %s with seed %s and %s replicates into %s\n", scen, s, n,
                 out);
-    char run[] = "run", fn[] = "-n", fs[] = "-s", fo[] = "-o", ft[] = "--trajectories", fq[] = "--quiet";
+    char run[] = "run", fn[] = "-n", fs[] = "-s", fo[] = "-o", ft[] = "--trajectories",
+         fq[] = "--silent";
     char *argv[] = {exe, run, scen, fn, n, fs, s, fo, out, ft, fq, NULL};
     if ((st = tw_cli_spawn(argv, "score --rerun: the re-run", err)) != TW_OK) return st;
     uint64_t h;

@@ -487,13 +487,16 @@ class TestErrors(ReportChecks):
         d = partial_copy("cut_replicates", replace={"replicates.csv": b"\n".join(lines)})
         self.check_error(d, ["replicates.csv", "line 3", "fields"])
 
-    def test_truncated_paired(self):
+    def test_truncated_compare(self):
         d = make_compare_dir("compare_cut")
-        with open(os.path.join(d, "paired.csv"), "rb") as fh:
+        with open(os.path.join(d, "compare.csv"), "rb") as fh:
             data = fh.read()
-        with open(os.path.join(d, "paired.csv"), "wb") as fh:
+        with open(os.path.join(d, "compare.csv"), "wb") as fh:
             fh.write(data[: len(data) - 7])
-        self.check_error(d, ["paired.csv", "truncated"])
+        self.check_error(d, ["compare.csv", "truncated"])
+        d = make_compare_dir("compare_no_side")
+        os.remove(os.path.join(d, "scenario_b.yaml"))
+        self.check_error(d, ["incomplete", "compare.csv without scenario_b.yaml"])
 
     def test_sweep_without_parameters(self):
         d = os.path.join(TMP, "sweep_bad")
@@ -514,7 +517,10 @@ def dates(n, start="2025-01-01"):
 
 
 def make_compare_dir(name):
-    """paired.csv: date,indicator,region,partner,sector,mean_diff,sd_diff,ci_low,ci_high."""
+    """What `tradewar compare` writes: compare.csv (date,indicator,region,partner,sector,
+    n,mean_a,mean_b,diff,paired_lo,paired_hi,unpaired_lo,unpaired_hi,ratio),
+    compare_outcomes.csv (outcome and the same statistics), scenario_a.yaml,
+    scenario_b.yaml and provenance.yaml; nan where a cell has no interval, as written."""
     d = os.path.join(TMP, name)
     os.mkdir(d)
     days = dates(120)
@@ -525,18 +531,29 @@ def make_compare_dir(name):
               ("welfare", "US", "all", "all", -0.8), ("welfare", "CN", "all", "all", -0.4),
               ("welfare", "EU", "all", "all", 0.1), ("welfare", "ROW", "all", "all", 0.05)]
     for ind, r, p, s, scale in series:
-        mean = scale * (1 - np.exp(-t / 30.0))
-        sd = abs(scale) * 0.1 + 0.01 + 0.0 * t
-        half = Z975 * sd / 4.0
+        diff = scale * (1 - np.exp(-t / 30.0))
+        half = abs(scale) * 0.02 + 0.0 * t
+        wide = 5 * half
         for i, day in enumerate(days):
-            rows.append((day, ind, r, p, s, mean[i], sd[i], mean[i] - half[i], mean[i] + half[i]))
-    pd.DataFrame(rows, columns=["date", "indicator", "region", "partner", "sector", "mean_diff",
-                                "sd_diff", "ci_low", "ci_high"]).to_csv(
-        os.path.join(d, "paired.csv"), index=False)
+            rows.append((day, ind, r, p, s, 32, 100.0, 100.0 + diff[i], diff[i],
+                         diff[i] - half[i], diff[i] + half[i], diff[i] - wide[i],
+                         diff[i] + wide[i], 5.0))
+    cols = ["n", "mean_a", "mean_b", "diff", "paired_lo", "paired_hi", "unpaired_lo",
+            "unpaired_hi", "ratio"]
+    pd.DataFrame(rows, columns=["date", "indicator", "region", "partner", "sector"] + cols).to_csv(
+        os.path.join(d, "compare.csv"), index=False)
+    with open(os.path.join(d, "compare_outcomes.csv"), "w") as fh:
+        fh.write("outcome," + ",".join(cols) + "\n"
+                 "imports_us_from_cn_usd_bn,32,400,350,-50,-52,-48,-80,-20,15\n"
+                 "peak_tariff_us_on_cn_pct,32,20,80,60,60,60,60,60,nan\n"
+                 "re_us_vehicles_first_loss_day,0,nan,nan,nan,nan,nan,nan,nan,nan\n")
     with open(os.path.join(d, "provenance.yaml"), "w") as fh:
-        fh.write(PROVENANCE.format(name="history-vs-baseline"))
-    with open(os.path.join(d, "scenario.yaml"), "w") as fh:
-        fh.write("name: history-vs-baseline\nstart: 2025-01-01\nend: 2025-04-30\ntariffs:\n"
+        fh.write(PROVENANCE.format(name="compare-baseline-vs-history")
+                 + 'replicates: 32\nscenario_a_name: "baseline"\nscenario_b_name: "history"\n')
+    with open(os.path.join(d, "scenario_a.yaml"), "w") as fh:
+        fh.write("name: baseline\nstart: 2025-01-01\nend: 2025-04-30\n")
+    with open(os.path.join(d, "scenario_b.yaml"), "w") as fh:
+        fh.write("name: history\nstart: 2025-01-01\nend: 2025-04-30\ntariffs:\n"
                  "  - measure: fentanyl\n    imposer: US\n    target: CN\n    sectors: all\n"
                  "    rate: 10\n    effective: 2025-02-04\n"
                  "  - measure: farm_goods\n    imposer: CN\n    target: US\n    sectors:\n"
@@ -647,15 +664,23 @@ class TestOtherOutputs(ReportChecks):
         parser = self.check_report(os.path.join(d, "report"),
                                    ["paired_tariff_rates", "paired_imports_bilateral",
                                     "paired_welfare"])
-        paired = pd.read_csv(os.path.join(d, "paired.csv"))
+        paired = pd.read_csv(os.path.join(d, "compare.csv"))
         last = paired[paired["date"] == paired["date"].max()].set_index(
             ["indicator", "region", "partner", "sector"])
         rows = table_rows(parser, "paired-table")
         self.assertEqual(len(rows), 8)
         for r in rows:
             line = last.loc[(r["indicator"][0], r["region"][0], r["partner"][0], r["sector"][0])]
-            for col in ("mean_diff", "sd_diff", "ci_low", "ci_high"):
-                self.assertEqual(r[col][0], FMT % line[col])
+            for head, col in (("B − A", "diff"), ("paired low", "paired_lo"),
+                              ("paired high", "paired_hi"), ("mean A", "mean_a")):
+                self.assertEqual(r[head][0], FMT % line[col])
+        outc = {r["outcome"][0]: r for r in table_rows(parser, "compare-outcomes-table")}
+        self.assertEqual(sorted(outc), ["imports_us_from_cn_usd_bn", "peak_tariff_us_on_cn_pct",
+                                        "re_us_vehicles_first_loss_day"])
+        self.assertEqual(outc["imports_us_from_cn_usd_bn"]["paired CI excludes 0"][0], "yes")
+        self.assertEqual(outc["peak_tariff_us_on_cn_pct"]["paired CI excludes 0"][0], "exact")
+        self.assertEqual(outc["re_us_vehicles_first_loss_day"]["paired CI excludes 0"][0],
+                         "no pairs")
 
     def test_sweep_directory(self):
         for name, reps in (("sweep", False), ("sweep_reps", True)):

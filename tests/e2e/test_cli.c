@@ -1007,35 +1007,59 @@ Test(report, table_has_a_header_and_a_line_per_month) {
                           "--set", "end=2025-03-31", "-o", in_tmp("res"), NULL};
     tw_proc p = run_cli(NULL, args);
     assert_exit(&p, 0, "run");
-    cr_assert(has_line_starting(p.out, "date "), "no table header in:\n%s", p.out);
+    cr_assert(has_line_starting(p.out, "month "), "no table header in:\n%s", p.out);
     cr_assert_not_null(strstr(p.out, "US tariff on CN"), "no table header in:\n%s", p.out);
-    const char *months[] = {"2025-01-01 ", "2025-02-01 ", "2025-03-01 "};
+    /* Each column says its unit: a flow as its monthly total, a level as its mean. */
+    cr_assert_not_null(strstr(p.out, "USD bn/month"), "no flow unit in:\n%s", p.out);
+    cr_assert_not_null(strstr(p.out, "%, mean"), "no level unit in:\n%s", p.out);
+    cr_assert_null(strstr(p.out, "/yr"), "an annualised unit in:\n%s", p.out);
+    const char *months[] = {"2025-01 ", "2025-02 ", "2025-03 "};
     for (int i = 0; i < 3; i++)
         cr_assert(has_line_starting(p.out, months[i]), "no line for %s in:\n%s", months[i], p.out);
     tw_proc_free(&p);
 }
 
 /* With weekly output the first day of a month is often not an output day; the table
- * still has a line for each month (its first output day). */
+ * still has a line for each month (from its output days). */
 Test(report, table_has_a_line_per_month_with_weekly_output) {
     const char *args[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=200",
                           "--set", "end=2025-03-31", "--set", "output.interval_days=7", "-o",
                           in_tmp("res"), NULL};
     tw_proc p = run_cli(NULL, args);
     assert_exit(&p, 0, "run");
-    const char *months[] = {"2025-01-", "2025-02-", "2025-03-"};
+    const char *months[] = {"2025-01 ", "2025-02 ", "2025-03 "};
     for (int i = 0; i < 3; i++)
         cr_assert(has_line_starting(p.out, months[i]), "no line for month %s in:\n%s", months[i],
                   p.out);
     tw_proc_free(&p);
 }
 
-Test(report, quiet_prints_no_table) {
+/* --quiet hides progress (the start line, the bar), never the results. */
+Test(report, quiet_prints_the_table_and_no_progress) {
     const char *args[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=200",
                           "--set", "end=2025-01-31", "-o", in_tmp("res"), "--quiet", NULL};
     tw_proc p = run_cli(NULL, args);
     assert_exit(&p, 0, "run --quiet");
-    cr_assert_null(strstr(p.out, "US tariff on CN"), "--quiet printed the table:\n%s", p.out);
+    cr_assert_not_null(strstr(p.out, "US tariff on CN"), "--quiet hid the table:\n%s", p.out);
+    cr_assert_not_null(strstr(p.out, "written: "), "--quiet hid where:\n%s", p.out);
     cr_assert_str_empty(p.err, "--quiet run wrote to stderr: %s", p.err);
+    tw_proc_free(&p);
+}
+
+/* --silent: nothing on either stream but an error, which still prints. */
+Test(report, silent_prints_nothing_but_errors) {
+    const char *args[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=200",
+                          "--set", "end=2025-01-31", "-o", in_tmp("res"), "--silent", NULL};
+    tw_proc p = run_cli(NULL, args);
+    assert_exit(&p, 0, "run --silent");
+    cr_assert_str_empty(p.out, "--silent run wrote to stdout: %s", p.out);
+    cr_assert_str_empty(p.err, "--silent run wrote to stderr: %s", p.err);
+    tw_proc_free(&p);
+    const char *bad[] = {"run", tw_src(BASELINE), "-n", "2", "--set", "firms.per_cell=-1",
+                         "-o", in_tmp("bad"), "--silent", NULL};
+    p = run_cli(NULL, bad);
+    assert_exit(&p, 2, "run --silent with a bad value");
+    cr_assert_str_empty(p.out, "a refused --silent run wrote to stdout: %s", p.out);
+    cr_assert_not_null(strstr(p.err, "firms.per_cell"), "--silent hid the error: %s", p.err);
     tw_proc_free(&p);
 }

@@ -8,13 +8,20 @@
   the paired interval is narrower than the unpaired one.
 - The files are the same bytes for any thread or rank count; incompatible scenarios are
   refused with exit 2.
+- A comparison is a run of its own: --set-b on the baseline against itself gives the same
+  bytes as the second file; the directory holds both sides as run (which reproduce the
+  comparison), provenance.yaml with the command line and the result hash of the CSVs; the
+  terminal shows B - A by month with paired intervals, whose monthly import totals add up
+  to the outcome; --report writes the report of the directory (analysis/report.py).
 
 Run by CTest as py/test_compare with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import os
+import re
 import unittest
 
 import pandas as pd
+import yaml
 
 from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, McCase, mpirun_cmd, read,
                        run)
@@ -23,17 +30,124 @@ TARIFF = os.path.join(TW_SOURCE_DIR, "tests", "e2e", "fixtures", "compare_tariff
 SMALL = ["-n", "24", "--set", "firms.per_cell=50", "--set", "output.interval_days=30",
          "--set", "end=2025-06-30", "-q"]
 FILES = ["compare.csv", "compare_outcomes.csv"]
+# compare_tariff.yaml's extra measure, appended to B with --set-b instead of a second file.
+EXTRA = ("tariffs[+]={measure: extra_us_cn, imposer: US, target: CN, sectors: all, rate: 30, "
+         "authority: IEEPA, effective: 2025-03-01}")
+
+
+def fnv1a64(paths):
+    h = 14695981039346656037
+    for path in paths:
+        for byte in read(path):
+            h = ((h ^ byte) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
 
 
 class Compare(McCase):
     prefix = "tw_compare_"
 
-    def compare(self, name, a, b, extra=(), launcher=None):
+    def compare(self, name, a, b, extra=(), launcher=None, proc=False):
         out = os.path.join(self.tmp, name)
         args = ["compare", a, b] + SMALL + list(extra) + ["-o", out]
         p = run(launcher(args) if launcher else [TW_BIN] + args)
         self.assertEqual(p.returncode, 0, p.stderr)
-        return out
+        return (out, p, args) if proc else out
+
+    def test_per_side_overrides(self):
+        """--set-b EXTRA on the baseline against itself is the second file, byte for byte;
+        --set-a and --set-b alike cancel to zero; --set-a on run is refused."""
+        ref = self.compare("file", BASELINE, TARIFF, ["-t", "2"])
+        side = self.compare("setb", BASELINE, BASELINE, ["-t", "2", "--set-b", EXTRA])
+        for f in FILES:
+            self.assertEqual(read(os.path.join(ref, f)), read(os.path.join(side, f)), f)
+        both = self.compare("setab", BASELINE, BASELINE, ["-t", "2", "--set-a", EXTRA,
+                                                          "--set-b", EXTRA])
+        oc = pd.read_csv(os.path.join(both, "compare_outcomes.csv"))
+        self.assertTrue((oc.loc[oc["n"] > 0, "diff"] == 0.0).all())
+        self.assertEqual(oc.set_index("outcome").loc["peak_tariff_us_on_cn_pct", "mean_a"],
+                         50.8)
+        p = run([TW_BIN, "run", BASELINE, "--set-a", EXTRA, "-o", os.path.join(self.tmp, "r")])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--set-a and --set-b belong to compare", p.stderr)
+
+    def test_directory_is_a_run(self):
+        """scenario_a.yaml, scenario_b.yaml and provenance.yaml beside the CSVs, nothing
+        else; the sides as run give the same comparison again; provenance names the
+        command line, the sides and the hash of the CSVs."""
+        out, p, args = self.compare("dir", BASELINE, BASELINE,
+                                    ["-t", "2", "--set-b", EXTRA, "-s", "7"], proc=True)
+        self.assertEqual(sorted(os.listdir(out)), sorted(FILES + [
+            "provenance.yaml", "scenario_a.yaml", "scenario_b.yaml"]))
+        self.assertFalse(os.path.exists(out + ".partial") or os.path.exists(out + ".lock"))
+        sa = yaml.safe_load(open(os.path.join(out, "scenario_a.yaml")))
+        sb = yaml.safe_load(open(os.path.join(out, "scenario_b.yaml")))
+        self.assertEqual(len(sb["tariffs"]), len(sa["tariffs"]) + 1)
+        self.assertEqual(sb["tariffs"][-1]["measure"], "extra_us_cn")
+        self.assertNotIn("extra_us_cn", [t["measure"] for t in sa["tariffs"]])
+        prov = yaml.safe_load(open(os.path.join(out, "provenance.yaml")))
+        self.assertEqual(prov["command"], [TW_BIN] + args)
+        self.assertEqual(prov["working_directory"], os.getcwd())
+        self.assertEqual(prov["kind"], "compare")
+        self.assertEqual(prov["scenario_a_file"], BASELINE)
+        self.assertEqual(prov["scenario_b_file"], BASELINE)
+        self.assertNotEqual(prov["scenario_a_hash"], prov["scenario_b_hash"])
+        self.assertEqual((prov["replicates"], prov["seed"], prov["until"]), (24, 7, None))
+        self.assertEqual(prov["result_hash"], fnv1a64([os.path.join(out, f) for f in FILES]))
+        self.assertIn("result hash %s" % prov["result_hash"], p.stdout)
+        again = self.compare("again", os.path.join(out, "scenario_a.yaml"),
+                             os.path.join(out, "scenario_b.yaml"), ["-t", "1", "-s", "7"])
+        for f in FILES:
+            self.assertEqual(read(os.path.join(out, f)), read(os.path.join(again, f)), f)
+
+    def test_timeline_by_month(self):
+        """B - A by month: the tariff gap is 0 before March and exactly 30 after; the monthly
+        totals of US imports from China (USD bn) add up to the outcome over the run."""
+        out, p, _ = self.compare("months", BASELINE, TARIFF,
+                                 ["-t", "2", "--set", "output.interval_days=1"], proc=True)
+        text = p.stdout.split("B - A by month", 1)
+        self.assertEqual(len(text), 2, p.stdout)
+        lines = text[1].splitlines()
+        self.assertIn("USD bn/month", lines[2])
+        rows = {}
+        for line in lines[3:]:
+            m = re.match(r"^(2025-\d\d)\s+(\d+)((?:\s+[-+]\d+\.\d+ \+-\s*\d+\.\d+){6})$", line)
+            if m is None:
+                break
+            cells = re.findall(r"([-+]\d+\.\d+) \+-\s*(\d+\.\d+)", m.group(3))
+            rows[m.group(1)] = (int(m.group(2)), [(float(d), float(h)) for d, h in cells])
+        self.assertEqual(sorted(rows), ["2025-0%d" % m for m in range(1, 7)], p.stdout)
+        self.assertEqual([rows[m][0] for m in sorted(rows)], [31, 28, 31, 30, 31, 30])
+        for m, (_, cells) in rows.items():
+            self.assertEqual(cells[0], (30.0 if m >= "2025-03" else 0.0, 0.0), m)
+        oc = pd.read_csv(os.path.join(out, "compare_outcomes.csv")).set_index("outcome")
+        total = sum(cells[2][0] for _, cells in rows.values())
+        self.assertAlmostEqual(total, oc.loc["imports_us_from_cn_usd_bn", "diff"], delta=0.3)
+        self.assertLess(rows["2025-06"][1][2][0] + rows["2025-06"][1][2][1], 0.0,
+                        "June's paired interval should exclude 0")
+
+    def test_report_of_a_real_comparison(self):
+        """tradewar compare ... --report: the report of the directory, its outcomes table
+        from compare_outcomes.csv, its charts from compare.csv."""
+        out, p, _ = self.compare("report", BASELINE, BASELINE,
+                                 ["-t", "2", "--set-b", EXTRA, "--report"], proc=True)
+        rep = os.path.join(out, "report")
+        files = sorted(os.listdir(rep))
+        self.assertIn("report.html", files)
+        pngs = [f for f in files if f.endswith(".png")]
+        self.assertIn("paired_tariff_rates.png", pngs)
+        self.assertIn("paired_imports_bilateral.png", pngs)
+        for f in pngs:
+            self.assertEqual(read(os.path.join(rep, f))[:8], b"\x89PNG\r\n\x1a\n", f)
+        self.assertIn("report.py: wrote %s" % os.path.join(rep, "report.html"), p.stdout)
+        html = open(os.path.join(rep, "report.html"), encoding="utf-8").read()
+        self.assertEqual(html.count("<img"), len(pngs))
+        table = html.split('id="compare-outcomes-table"', 1)[1].split("</table>", 1)[0]
+        oc = pd.read_csv(os.path.join(out, "compare_outcomes.csv"))
+        self.assertEqual(table.count("<tr>") - 1, len(oc))
+        row = table.split("<td>peak_tariff_us_on_cn_pct</td>", 1)[1].split("</tr>", 1)[0]
+        self.assertIn(">30<", row)
+        self.assertIn("scenario_b.yaml as run", html)
+        self.assertIn("extra_us_cn", html)
 
     def test_self_comparison_is_exactly_zero(self):
         out = self.compare("self", BASELINE, BASELINE, ["-t", "2"])

@@ -15,6 +15,7 @@ import os
 import unittest
 
 import pandas as pd
+import yaml
 
 from mc_common import TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, McCase, mpirun_cmd, read, run
 
@@ -33,6 +34,13 @@ class Sweep(McCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.out = cls.ref
+
+    def test_provenance_records_the_command(self):
+        with open(os.path.join(self.out, "provenance.yaml")) as f:
+            prov = yaml.safe_load(f)
+        self.assertEqual(prov["command"], [TW_BIN] + self.reference_args + ["-o", self.out])
+        self.assertEqual(prov["working_directory"], os.getcwd())
+        self.assertIsNone(prov["until"])
 
     def test_points_and_outcomes(self):
         pts = pd.read_csv(os.path.join(self.out, "sweep_points.csv"))

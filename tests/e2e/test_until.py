@@ -10,6 +10,7 @@ import os
 import unittest
 
 import pandas as pd
+import yaml
 
 from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpirun_cmd, run,
                        McCase)
@@ -42,6 +43,26 @@ class Until(McCase):
         with open(os.path.join(self.ref, "provenance.yaml")) as f:
             prov = f.read()
         self.assertIn("replicates: %d\n" % n, prov)
+        # The rule and its budget, and the command line that asked for them.
+        prov = yaml.safe_load(prov)
+        self.assertEqual(prov["until"], {
+            "rule": "%s:%g" % (OUTCOME, TARGET), "outcome": OUTCOME, "halfwidth": TARGET,
+            "budget": 1000, "first_check": 128, "step": 64, "stopped_by": "halfwidth"})
+        self.assertEqual(prov["command"], [TW_BIN] + ARGS + ["-t", "1", "-o", self.ref])
+
+    def test_budget_below_the_first_check_warns(self):
+        out = os.path.join(self.tmp, "small")
+        args = [a if a != "1000" else "100" for a in ARGS]
+        p = run([TW_BIN] + args + ["-t", "2", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("warning: --until: the budget of 100 replicates is below the first check "
+                      "at 128; all 100 run", p.stderr)
+        self.assertEqual(len(pd.read_csv(os.path.join(out, "replicates.csv"))), 100)
+        with open(os.path.join(out, "provenance.yaml")) as f:
+            until = yaml.safe_load(f)["until"]
+        self.assertEqual((until["budget"], until["stopped_by"]), (100, "budget"))
+        p = run([TW_BIN] + args + ["-t", "2", "-o", out + "2", "--silent"])
+        self.assertEqual((p.returncode, p.stdout, p.stderr), (0, "", ""))
 
     def test_same_stop_and_bytes_for_threads_and_ranks(self):
         d = os.path.join(self.tmp, "t3")
@@ -55,7 +76,9 @@ class Until(McCase):
             assert_same_outputs(self, self.ref, d, "--until under mpirun -np 2")
 
     def test_bad_until_is_refused(self):
-        for bad, text in (("nosuch:1", "unknown outcome 'nosuch'"),
+        for bad, text in (("nosuch:1", "unknown outcome 'nosuch' (valid: "
+                                       "imports_us_from_cn_usd_bn, imports_cn_from_us_usd_bn,"),
+                          ("nosuch:1", ", third_party_retaliated)"),
                           (OUTCOME + ":0", "half-width above 0"),
                           (OUTCOME, "OUTCOME:HALFWIDTH")):
             out = os.path.join(self.tmp, "bad")
