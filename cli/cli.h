@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tw_config.h"
 #include "tw_error.h"
 #include "tw_drivers.h"
 #include "tw_model.h"
@@ -84,9 +85,11 @@ void tw_cli_print_help(FILE *fp);
 void tw_cli_print_version(FILE *fp);
 
 /* The terminal summary of a finished run, from rank 0's streaming statistics; under each
- * headline probability, its top drivers from dr (NULL or empty: none). */
+ * headline probability, its top drivers from dr (NULL or empty: none). root: the loaded
+ * scenario (NULL: none), read for the blocks a scenario has (events.leader_calls
+ * .reference, events.court, third_parties); the model has validated it already. */
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
-                   const void *params, const tw_drivers *dr);
+                   const void *params, const tw_drivers *dr, const tw_cfg_node *root);
 
 /* cli_spawn.c: run argv[0] with argv (NULL-terminated) and wait for it; TW_ERUNTIME naming
  * `what` when it cannot start, cannot run or exits non-zero. stdout is flushed first. */
