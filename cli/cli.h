@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "tw_calendar.h"
+#include "tw_config.h"
 #include "tw_error.h"
 #include "tw_drivers.h"
 #include "tw_model.h"
@@ -97,9 +98,11 @@ void tw_cli_print_help(FILE *fp);
 void tw_cli_print_version(FILE *fp);
 
 /* The terminal summary of a finished run, from rank 0's streaming statistics; under each
- * headline probability, its top drivers from dr (NULL or empty: none). */
+ * headline probability, its top drivers from dr (NULL or empty: none). root: the loaded
+ * scenario (NULL: none), read for the blocks a scenario has (events.leader_calls
+ * .reference, events.court, third_parties); the model has validated it already. */
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
-                   const void *params, const tw_drivers *dr);
+                   const void *params, const tw_drivers *dr, const tw_cfg_node *root);
 
 /* The headline series of the terminal tables (cli_report.c), each with its unit from the
  * model's data dictionary (tw_trade_indicator_list): a flow (aggregation sum) is shown as

@@ -7,8 +7,11 @@
  * daily replicate means, USD million per day turned into USD bn per month; a level as the
  * month's mean; the unit of each column from the dictionary. Then, for scenarios with
  * export controls, a weekly table of the rare-earth shortage in US vehicles and when it
- * starts; then the per-replicate outcomes with their units, and the headline
- * probabilities.
+ * starts; then the per-replicate outcomes with their units, the headline probabilities,
+ * the leader calls per replicate against the historical rate the scenario names, the
+ * US-EU block (steel and aluminium, the EU's answer, its imports from the US and its
+ * welfare) where the run moves those tariffs or has an EU third party, and the court
+ * block where the scenario has a ruling.
  */
 #include <math.h>
 #include <stdio.h>
@@ -360,8 +363,163 @@ double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, 
     return (flow ? (double)*days : 1.0) / (double)(t1 - t0);
 }
 
+/* The share of replicates where a 0/1 outcome happened, with its Wilson interval. */
+static void tw__share(FILE *fp, const char *what, const tw_sketch *sk, size_t n) {
+    size_t hits = (size_t)(sk->n - sk->zeros);
+    double lo, hi;
+    tw__wilson(hits, n, &lo, &hi);
+    fprintf(fp, "  %-52s  %6.3f  [%6.3f, %6.3f]\n", what, (double)hits / (double)n, lo, hi);
+}
+
+/* mean [p05, p95] of a series on output day t, times k. */
+static void tw__band(FILE *fp, const tw_batch_stats *res, long series, size_t t, double k) {
+    tw_summary sm;
+    tw_sketch_summary(tw__cell(res, series, t), &sm);
+    fprintf(fp, "  %8.2f [%8.2f, %8.2f]", k * sm.mean, k * sm.q[0], k * sm.q[2]);
+}
+
+/* Leader calls per replicate over the days calls could come (from events.leader_calls
+ * .from, else the first day), against events.leader_calls.reference when given. */
+static void tw__report_calls(FILE *fp, const tw_batch_stats *res, const tw_model *m,
+                             const void *params, const tw_cfg_node *root) {
+    const tw_cfg_node *lc = tw_cfg_get(tw_cfg_get(root, "events"), "leader_calls");
+    long k = tw__outcome(res, m, params, "leader_calls");
+    if (lc == NULL || k < 0 || res->n_out == 0) return;
+    tw_err e;
+    memset(&e, 0, sizeof e);
+    tw_day first = res->dates[0], last = res->dates[res->n_out - 1], from = first;
+    if (tw_cfg_date(lc, "from", false, first, &from, &e) != TW_OK || from < first) from = first;
+    double days = from <= last ? (double)(last - from + 1) : 0.0;
+    tw_summary sm;
+    tw_sketch_summary(&res->outcomes[k], &sm);
+    char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
+    fprintf(fp, "\nleader calls per replicate, %s to %s (%.0f days): mean %.2f, median %.0f, "
+                "p05-p95 %.0f to %.0f\n",
+            tw_date_format(from, d0), tw_date_format(last, d1), days, sm.mean, sm.q[1], sm.q[0],
+            sm.q[2]);
+    const tw_cfg_node *ref = tw_cfg_get(lc, "reference");
+    double per_year = 0.0;
+    const char *source = NULL;
+    if (ref == NULL || tw_cfg_double(ref, "per_year", true, 0.0, 0.0, 365.0, &per_year, &e) != TW_OK ||
+        tw_cfg_string(ref, "source", true, NULL, &source, &e) != TW_OK) {
+        fprintf(fp, "  no historical rate to compare with (events.leader_calls.reference)\n");
+        return;
+    }
+    fprintf(fp, "  historical rate %.2f a year = %.2f calls over these days\n  source: %s\n",
+            per_year, per_year * days / 365.25, source);
+}
+
+/* true if the scenario lists a third party whose actor is the EU. */
+static bool tw__eu_third(const tw_cfg_node *root) {
+    const tw_cfg_node *tp = tw_cfg_get(root, "third_parties");
+    for (size_t k = 0; tp != NULL && tw_cfg_kind_of(tp) == TW_CFG_SEQ && k < tw_cfg_len(tp); k++) {
+        const char *actor = tw_cfg_text(tw_cfg_get(tw_cfg_at(tp, k), "actor"));
+        if (actor != NULL && strcmp(actor, "EU") == 0) return true;
+    }
+    return false;
+}
+
+/* The US-EU block: the US steel and aluminium (Section 232 metals) rate on the EU, the
+ * EU's trade-weighted tariff on the US, its imports from the US and its welfare, monthly
+ * with bands; shown where either tariff moves during the run or an EU third party may
+ * retaliate. */
+static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                             const tw_model *m, const void *params, const tw_cfg_node *root) {
+    long metals = tw__find(m, params, "tariff_rate", "US", "EU", "metals");
+    long eu_us = tw__find(m, params, "tariff_rate", "EU", "US", "all");
+    long imp = tw__find(m, params, "imports", "EU", "US", "all");
+    long wel = tw__find(m, params, "welfare", "EU", "all", "all");
+    if (metals < 0 || eu_us < 0 || imp < 0 || wel < 0 || res->n_out == 0) return;
+    bool third = tw__eu_third(root), moved = false;
+    for (size_t t = 1; t < res->n_out && !moved; t++)
+        moved = fabs(tw__cell(res, metals, t)->max - tw__cell(res, metals, 0)->max) > 1e-9 ||
+                fabs(tw__cell(res, eu_us, t)->max - tw__cell(res, eu_us, 0)->max) > 1e-9;
+    if (!moved && !third) return;
+    size_t *first = malloc((res->n_out + 1) * sizeof *first);
+    if (first == NULL) return;
+    size_t nm = tw_cli_months(res->dates, res->n_out, first);
+    fprintf(fp, "\nUS-EU: steel and aluminium and the EU's answer (%zu replicates): rates and "
+                "welfare on the month's last\n"
+                "day, mean [p05, p95]; EU imports from the US, the "
+                "month's total, mean\n", n_rep);
+    fprintf(fp, "%-7s  %28s  %28s  %28s  %18s\n", "month", "US tariff on EU metals %",
+            "EU tariff on US %", "EU welfare %", "EU imp. from US");
+    fprintf(fp, "%-7s  %28s  %28s  %28s  %18s\n", "", "month end", "month end", "month end",
+            "USD bn/month");
+    for (size_t mo = 0; mo < nm; mo++) {
+        size_t t = first[mo + 1] - 1;
+        int y, mon, d, days = 0;
+        tw_civil_from_day(res->dates[first[mo]], &y, &mon, &d);
+        fprintf(fp, "%04d-%02d", y, mon);
+        tw__band(fp, res, metals, t, 1.0);
+        tw__band(fp, res, eu_us, t, 1.0);
+        tw__band(fp, res, wel, t, 1.0);
+        /* imports are USD million per day: the month's total in USD bn */
+        double w = tw_cli_month_weight(res->dates, res->n_out, first[mo], first[mo + 1], true,
+                                       &days);
+        double sum = 0.0;
+        for (size_t u = first[mo]; u < first[mo + 1]; u++) sum += tw__cell(res, imp, u)->mean;
+        fprintf(fp, "  %18.2f\n", 1e-3 * w * sum);
+    }
+    free(first);
+    long hit = tw__outcome(res, m, params, "third_party_retaliated");
+    if (third && hit >= 0)
+        tw__share(fp, "the EU retaliates (third_parties, actor EU)", &res->outcomes[hit], n_rep);
+}
+
+/* The court block: when the ruling on the IEEPA tariffs comes, whether they are struck
+ * down, whether and under what they are re-imposed, and the US tariff on China on the day
+ * the ruling window opens and on the last day. A scenario with events but no court says so. */
+static void tw__report_court(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                             const tw_model *m, const void *params, const tw_cfg_node *root) {
+    const tw_cfg_node *ev = tw_cfg_get(root, "events"), *court = tw_cfg_get(ev, "court");
+    long day = tw__outcome(res, m, params, "court_ruling_day");
+    long struck = tw__outcome(res, m, params, "court_struck_ieepa");
+    long re = tw__outcome(res, m, params, "court_reimposed");
+    long us = tw__find(m, params, "tariff_rate", "US", "CN", "all");
+    if (ev == NULL || day < 0 || struck < 0 || re < 0 || us < 0 || res->n_out == 0) return;
+    if (court == NULL) {
+        fprintf(fp, "\ncourt ruling on the IEEPA tariffs: none in this scenario (events.court; "
+                    "scenarios/court-strikes-ieepa.yaml has one)\n");
+        return;
+    }
+    tw_err e;
+    memset(&e, 0, sizeof e);
+    tw_day d0 = res->dates[0], from = d0;
+    if (tw_cfg_date(court, "from", true, d0, &from, &e) != TW_OK || from < d0) from = d0;
+    const tw_cfg_node *rp = tw_cfg_get(court, "reimpose");
+    const char *auth = tw_cfg_text(tw_cfg_get(rp, "authority"));
+    const char *cap = tw_cfg_text(tw_cfg_get(rp, "cap_pct"));
+    fprintf(fp, "\nCourt ruling on the IEEPA tariffs (events.court; %zu replicates)\n", n_rep);
+    const tw_sketch *ds = &res->outcomes[day];
+    if (ds->n > 0) {
+        tw_summary sm;
+        tw_sketch_summary(ds, &sm);
+        char a[TW_DATE_STRLEN], b[TW_DATE_STRLEN], c[TW_DATE_STRLEN];
+        fprintf(fp, "  %-52s  %s  [%s, %s]   (median, p05-p95; %llu of %zu replicates)\n",
+                "ruling date", tw_date_format(d0 + (tw_day)lround(sm.q[1]), a),
+                tw_date_format(d0 + (tw_day)lround(sm.q[0]), b),
+                tw_date_format(d0 + (tw_day)lround(sm.q[2]), c), (unsigned long long)ds->n, n_rep);
+    } else {
+        fprintf(fp, "  no ruling within the run\n");
+    }
+    tw__share(fp, "the IEEPA tariffs are struck down", &res->outcomes[struck], n_rep);
+    char what[96];
+    snprintf(what, sizeof what, "re-imposed under %s, capped at %s%%",
+             auth != NULL ? auth : "another authority", cap != NULL ? cap : "15");
+    tw__share(fp, what, &res->outcomes[re], n_rep);
+    size_t t0 = 0;
+    while (t0 + 1 < res->n_out && res->dates[t0] < from) t0++;
+    char a[TW_DATE_STRLEN], b[TW_DATE_STRLEN];
+    fprintf(fp, "  US tariff on CN %%, mean [p05, p95]: %s", tw_date_format(res->dates[t0], a));
+    tw__band(fp, res, us, t0, 1.0);
+    fprintf(fp, ";  %s", tw_date_format(res->dates[res->n_out - 1], b));
+    tw__band(fp, res, us, res->n_out - 1, 1.0);
+    fputc('\n', fp);
+}
+
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
-                   const void *params, const tw_drivers *dr) {
+                   const void *params, const tw_drivers *dr, const tw_cfg_node *root) {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
     tw_cli_headline_find(model, params, cols);
     for (int c = 0; c < TW_CLI_NHEADLINE; c++)
@@ -401,5 +559,8 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
                     sm.mean, sm.q[0], sm.q[2]);
         }
         tw__report_headline(fp, res, n_rep, model, params, dr);
+        tw__report_calls(fp, res, model, params, root);
     }
+    tw__report_us_eu(fp, res, n_rep, model, params, root);
+    if (res->n_outcomes > 0) tw__report_court(fp, res, n_rep, model, params, root);
 }

@@ -15,8 +15,12 @@
  *               slow-rolls beyond it and 1 when it halts. A mean shortfall of at least
  *               `shortfall` over window_days makes the partner accuse a breach.
  *   broken      a side whose lever rises above its agreed level ends the truce.
- *   calls       scheduled dates, plus a daily hazard base + pain_slope * combined pain
- *               (after `from`, cooldown_days after the last call). A call ends in a deal
+ *   calls       scheduled dates, plus a daily hazard (base + pain_slope * combined pain)
+ *               times 1 - exp(-t / recovery_days), t the days since the last call (after
+ *               `from`; none within cooldown_days of the last call): a call lowers the
+ *               chance of the next one, which recovers with the time constant fitted to
+ *               the gaps between US-China leader contacts of 2017-2024 (data/README.md,
+ *               "Event base rates"). A call ends in a deal
  *               with probability base + pain_slope * combined pain, times holdout for each
  *               pain_threshold government still under its resolve. A deal in a truce
  *               restores the commitments and clears the accusation; without a truce it
@@ -41,6 +45,7 @@ static tw_status tw__court(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
     const tw_events_params *ep = &s->p->gov;
     tw_status st;
     if (day == g->court_day) {
+        g->ruling_day = (double)d;
         if (tw_gov_uniform(s, d, TW_EV_STRIKE) >= g->strike_prob)
             return TW__OOM(tw_gov_log(s, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
         g->struck = true;
@@ -96,6 +101,7 @@ static tw_status tw__court(tw_trade_state *s, tw_day day, uint32_t d, tw_err *er
                 if (st != TW_OK) return TW__OOM(st, err);
             }
         tw_gov_agreed_change(s, day);
+        g->reimposed = true;
     }
     return TW_OK;
 }
@@ -214,6 +220,13 @@ static tw_status tw__broken(tw_trade_state *s, tw_day day, tw_err *err) {
     return TW_OK;
 }
 
+/* The factor on the call hazard t days after the last call: 1 - exp(-t / tau), 1 before
+ * any call or without a recovery time. */
+static double tw__call_recovery(const tw_events_params *ep, const tw_gov_world *g, tw_day day) {
+    if (g->last_call == TW_DAY_NEVER || ep->call_recovery <= 0.0) return 1.0;
+    return -expm1(-(double)(day - g->last_call) / ep->call_recovery);
+}
+
 static tw_status tw__call(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err) {
     tw_gov_world *g = s->gov;
     const tw_events_params *ep = &s->p->gov;
@@ -222,11 +235,12 @@ static tw_status tw__call(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err
     for (int k = 0; k < ep->n_call_dates; k++) call |= ep->call_dates[k] == day;
     if (!call && day >= ep->call_from &&
         (g->last_call == TW_DAY_NEVER || day - g->last_call >= ep->call_cooldown)) {
-        double h = g->call_base + g->call_slope * pain;
+        double h = (g->call_base + g->call_slope * pain) * tw__call_recovery(ep, g, day);
         call = h > 0.0 && tw_gov_uniform(s, d, TW_EV_CALL) < 1.0 - exp(-h);
     }
     if (!call) return TW_OK;
     g->last_call = day;
+    g->calls += 1.0;
     if (isnan(g->first_call)) {
         g->first_call = (double)d;
         if (day < g->first_truce_until) g->call_before_end = true;

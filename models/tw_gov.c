@@ -209,6 +209,7 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world
 #undef TW__DRAW
     gsl_rng_free(rng);
     g->first_call = NAN;
+    g->ruling_day = NAN;
     g->last_call = TW_DAY_NEVER;
     g->reimpose_due = TW_DAY_NEVER;
     g->first_truce_until = TW_DAY_NEVER;
@@ -480,4 +481,7 @@ void tw_gov_end_day(tw_trade_state *s, uint32_t d) {
     out[TW_OUT_BREACH_ACCUSED] = g->accused;
     out[TW_OUT_COURT_STRUCK] = g->struck;
     out[TW_OUT_THIRD_PARTY_RETALIATED] = g->third_hit;
+    out[TW_OUT_LEADER_CALLS] = g->calls;
+    out[TW_OUT_COURT_RULING_DAY] = g->ruling_day;
+    out[TW_OUT_COURT_REIMPOSED] = g->reimposed;
 }

@@ -65,7 +65,13 @@
     X(GDP_LOSS_CN, "gdp_loss_cn_usd_bn", "USD bn", SUM, "China's GDP lost to shortages")    \
     X(COURT_STRUCK, "court_struck_ieepa", "0/1", CATEGORY, "the IEEPA tariffs were struck down") \
     X(THIRD_PARTY_RETALIATED, "third_party_retaliated", "0/1", CATEGORY,                     \
-      "a third party retaliated")
+      "a third party retaliated")                                                            \
+    X(LEADER_CALLS, "leader_calls", "calls", SUM,                                            \
+      "leader calls in the run, scheduled and by hazard")                                    \
+    X(COURT_RULING_DAY, "court_ruling_day", "days from the start", CATEGORY,                  \
+      "day of the court ruling on the IEEPA tariffs; nan without one in the run")            \
+    X(COURT_REIMPOSED, "court_reimposed", "0/1", CATEGORY,                                   \
+      "struck IEEPA tariffs were re-imposed under another authority")
 
 /* A parameter that may be uncertain: drawn once per replicate. */
 typedef enum { TW_DIST_FIXED, TW_DIST_UNIFORM, TW_DIST_NORMAL, TW_DIST_BETA, TW_DIST_LOGNORMAL,
@@ -131,6 +137,10 @@ typedef struct {
 } tw_gov_params;
 
 #define TW_MAX_CALL_DATES 16
+/* Default events.leader_calls.recovery_days: the time constant of the maximum-likelihood
+ * fit to the gaps between US-China leader contacts of 2017-2024 (analysis/event_rates.py;
+ * data/README.md, "Event base rates"; 95% profile interval 0.5 to 84 days). */
+#define TW_CALL_RECOVERY_DAYS 12.0
 #define TW_MAX_DRAWN 64
 #define TW_DRAWN_NAME_MAX 64
 
@@ -165,7 +175,10 @@ typedef struct {
     tw_dist call_base;         /* hazard per day with no pain */
     tw_dist call_slope;        /* extra hazard per day per point of combined pain */
     tw_day call_from;          /* first day a hazard call can happen */
-    int call_cooldown;         /* days after a call before the next hazard call */
+    int call_cooldown;         /* days after a call with no hazard call at all (default 0) */
+    double call_recovery;      /* tau, days: after a call the hazard is multiplied by
+                                * 1 - exp(-days since the call / tau); 0: not lowered */
+    double call_ref_per_year;  /* the historical rate the summary compares with; NAN: none */
     tw_dist deal_base, deal_slope; /* P(deal | call) = base + slope * combined pain */
     double holdout;            /* factor on P(deal) per pain_threshold agent under its resolve */
     /* truces */
@@ -250,6 +263,9 @@ typedef struct tw_gov_world {
     /* outcomes */
     double days_truce, escalations, first_call;
     bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit;
+    double calls;              /* leader calls so far */
+    double ruling_day;         /* day index of the court ruling; NAN before it */
+    bool reimposed;
     /* the event log */
     tw_event *log;
     size_t n_log, cap_log;

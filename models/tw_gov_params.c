@@ -184,6 +184,22 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
     return tw_cfg_double(w, "exports", false, 1.0, 0.0, 100.0, &gp->w_exports, err);
 }
 
+/* leader_calls.reference: {per_year: R, source: TEXT}, the historical rate of calls the
+ * summary sets the simulated calls against; the source is required with the rate. */
+static tw_status tw__load_call_reference(const tw_cfg_node *c, tw_events_params *ep, tw_err *err) {
+    const tw_cfg_node *ref;
+    const char *source = NULL;
+    tw_status st;
+    ep->call_ref_per_year = NAN;
+    if ((st = tw__section(c, "reference", &ref, err)) != TW_OK || ref == NULL) return st;
+    if ((st = tw_cfg_double(ref, "per_year", true, 0.0, 0.0, 365.0, &ep->call_ref_per_year, err)) !=
+        TW_OK)
+        return st;
+    if ((st = tw_cfg_string(ref, "source", true, NULL, &source, err)) != TW_OK) return st;
+    if (source[0] == '\0') return tw_cfg_error(err, tw_cfg_get(ref, "source"), "expected a non-empty source");
+    return TW_OK;
+}
+
 static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_params *ep,
                                 tw_err *err) {
     const tw_cfg_node *c, *d;
@@ -205,7 +221,11 @@ static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_p
     if ((st = tw_dist_load(c, "hazard_per_day", 0.0, 0.0, 1.0, &ep->call_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(c, "pain_slope", 0.0, 0.0, 10.0, &ep->call_slope, err)) != TW_OK) return st;
     if ((st = tw_cfg_date(c, "from", false, start, &ep->call_from, err)) != TW_OK) return st;
-    if ((st = tw__days(c, "cooldown_days", 30, 0, 3660, &ep->call_cooldown, err)) != TW_OK) return st;
+    if ((st = tw__days(c, "cooldown_days", 0, 0, 3660, &ep->call_cooldown, err)) != TW_OK) return st;
+    if ((st = tw_cfg_double(c, "recovery_days", false, TW_CALL_RECOVERY_DAYS, 0.0, 3660.0,
+                            &ep->call_recovery, err)) != TW_OK)
+        return st;
+    if ((st = tw__load_call_reference(c, ep, err)) != TW_OK) return st;
     if ((st = tw__section(ev, "deal", &d, err)) != TW_OK) return st;
     if ((st = tw_dist_load(d, "base", 0.5, 0.0, 1.0, &ep->deal_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(d, "pain_slope", 0.0, 0.0, 10.0, &ep->deal_slope, err)) != TW_OK) return st;

@@ -90,6 +90,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     }
     s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
     s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
+    s->out[TW_OUT_COURT_RULING_DAY] = NAN; /* no ruling in a run without one */
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
     for (int i = 0; i < TW_NREG; i++) s->w[i] = s->income[i] = 1.0; /* tw_ge_day.c */

@@ -138,11 +138,13 @@ class SummaryIdentities:
     def test_replicates_csv_reads_back(self):
         self.assertEqual(len(self.reps), 3)
         self.assertEqual(list(self.reps["replicate"]), [0, 1, 2])
-        # A scripted scenario has no leader calls: first_leader_call_day is NaN ("did not
-        # happen") in every replicate. NaN also marks the first day of a rare-earth
-        # shortage that never came; every other outcome is a finite number.
+        # A scripted scenario has no leader calls and no court: first_leader_call_day and
+        # court_ruling_day are NaN ("did not happen") in every replicate. NaN also marks
+        # the first day of a rare-earth shortage that never came; every other outcome is a
+        # finite number.
         self.assertTrue((self.reps["first_leader_call_day"] == "nan").all())
-        num = self.reps.drop(columns=["replicate", "seed", "first_leader_call_day"])
+        self.assertTrue((self.reps["court_ruling_day"] == "nan").all())
+        num = self.reps.drop(columns=["replicate", "seed", "first_leader_call_day", "court_ruling_day"])
         may_be_nan = [c for c in num.columns if c.endswith("_first_loss_day")]
         self.assertTrue(np.isfinite(num.drop(columns=may_be_nan).to_numpy(dtype=float)).all(),
                         "non-finite outcome")

@@ -47,6 +47,54 @@ Test(calls, first_call_times_follow_the_hazard) {
     cr_assert(fabs(sum / n - mean) < 4.0 * sd / sqrt(n), "mean %g, expected %g (sd %g)", sum / n, mean, sd);
 }
 
+/* After a call the hazard is h (1 - exp(-t / tau)), t the days since it. A call scheduled
+ * on day 0 starts the clock; the next one falls t days later with
+ * P(T > t) = exp(-h sum_{j=1..t} (1 - exp(-j / tau))). 1000 replicates, the same KS bound as
+ * above; T > 119 when no second call came. The leader_calls outcome counts every call of
+ * the log. With recovery_days 0 the same draws give the plain exponential of the first
+ * test, so the recovery is what moves the gaps: its mean gap is longer by about tau. */
+Test(calls, the_hazard_recovers_after_a_call) {
+    const double h = 0.05, tau = 10.0;
+    const int n = 1000, days = 120;
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30")
+             "events:\n  leader_calls: {dates: [2025-01-01], hazard_per_day: 0.05, pain_slope: 0,"
+             " recovery_days: 10}\n  deal: {base: 0}\n");
+    int count[121] = {0};
+    double sum = 0.0;
+    for (int r = 0; r < n; r++) {
+        tw_trade_state *s = gov_run(&g, 2025, (uint32_t)r, 1, -1, NULL, NULL);
+        size_t ne;
+        const tw_event *ev = tw_trade_model.events(s, &ne);
+        int calls = 0, second = days;
+        for (size_t i = 0; i < ne; i++) {
+            if (strcmp(ev[i].event, "leader_call") != 0) continue;
+            if (calls == 1) second = (int)(ev[i].date - g.p->start);
+            calls++;
+        }
+        cr_assert_geq(calls, 1);
+        cr_assert_eq(s->out[TW_OUT_LEADER_CALLS], (double)calls);
+        count[second]++;
+        sum += second;
+        tw_trade_model.free_state(s);
+    }
+    gov_unload(&g);
+    double cum = 0.0, dmax = 0.0, integ = 0.0, mean = 0.0;
+    for (int t = 1; t < days; t++) {
+        integ += 1.0 - exp(-t / tau);
+        cum += count[t];
+        dmax = fmax(dmax, fabs(cum / n - (1.0 - exp(-h * integ))));
+        mean += exp(-h * integ); /* P(T > t) */
+    }
+    cr_assert_eq(count[0], 0, "no second call on the day of the first");
+    cr_assert(dmax < 1.95 / sqrt(n), "KS distance %g", dmax);
+    /* E[min(T, 120)] = 1 + sum_{t=1}^{119} P(T > t); the plain hazard would give about
+     * 1 / h = 20, the recovery about tau more. */
+    mean += 1.0;
+    cr_assert(fabs(sum / n - mean) < 0.1 * mean, "mean gap %g, expected %g", sum / n, mean);
+    cr_assert(mean > 1.0 / h + 0.5 * tau, "expected mean %g", mean);
+}
+
 Test(calls, scheduled_calls_happen_on_their_dates) {
     gov_scn g;
     gov_load(&g, GOV_HEAD("2025-01-01", "2025-02-28")
