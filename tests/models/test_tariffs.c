@@ -201,3 +201,69 @@ Test(tariffs, bad_entries_are_refused_with_location_and_key) {
                  "tariffs[0].imposer: expected one of US, CN, EU, ROW (got XX)");
     expect_error("tariffs: 5\n", "t.yaml:1:10: tariffs: expected a list of tariff measure entries");
 }
+
+/* Coverage splits a cell into sub-cells with their own rates: the 2025 example of
+ * scenarios/README.md, electronics and vehicles from China on 10 April 2025. */
+Test(tariffs, coverage_splits_cells_into_sub_cells) {
+    load_ok("tariffs:\n"
+            "  - {measure: legacy, imposer: US, target: CN, rate: 20.8, effective: 2024-01-01}\n"
+            "  - {measure: fentanyl, imposer: US, target: CN, rate: 20, effective: 2025-03-04}\n"
+            "  - {measure: s232_autos, imposer: US, target: ALL, sectors: [vehicles], rate: 25,\n"
+            "     coverage: 0.6, effective: 2025-04-03}\n"
+            "  - {measure: reciprocal, imposer: US, target: ALL, rate: 10,\n"
+            "     effective: 2025-04-05, not_on: [s232_autos]}\n"
+            "  - {measure: reciprocal, imposer: US, target: ALL, sectors: [electronics],\n"
+            "     coverage: 0.45, effective: 2025-04-05, not_on: [s232_autos]}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 125,\n"
+            "     effective: 2025-04-10, not_on: [s232_autos]}\n");
+    tw_split_table sp;
+    tw_tariffs_split(&book, day("2025-04-10"), TW_DAY_NEVER, sp);
+    const tw_split_cell *el = &sp[TW_US][TW_ELECTRONICS];
+    cr_assert_eq(el->n, 2);
+    NEAR(el->share[0], 0.45);
+    NEAR(el->rate[0][TW_CN], 1.658);
+    NEAR(el->rate[0][TW_EU], 0.10);
+    NEAR(el->share[1], 0.55);
+    NEAR(el->rate[1][TW_CN], 0.408);
+    NEAR(el->rate[1][TW_EU], 0.0);
+    const tw_split_cell *ve = &sp[TW_US][TW_VEHICLES];
+    cr_assert_eq(ve->n, 2);
+    NEAR(ve->share[0], 0.6);
+    NEAR(ve->rate[0][TW_CN], 0.658);
+    NEAR(ve->rate[1][TW_CN], 0.408 + 1.25);
+    /* Uncovered cells stay whole, and the share-weighted mean is the blended rate. */
+    cr_assert_eq(sp[TW_US][TW_METALS].n, 1);
+    cr_assert_eq(sp[TW_CN][TW_ELECTRONICS].n, 1);
+    NEAR(sp[TW_CN][TW_ELECTRONICS].rate[0][TW_US], 0.0);
+    for (int s = 0; s < TW_NSEC; s++)
+        for (int o = 0; o < TW_NREG; o++) {
+            if (o == TW_US) continue;
+            double mean = 0.0;
+            for (int k = 0; k < sp[TW_US][s].n; k++) mean += sp[TW_US][s].share[k] * sp[TW_US][s].rate[k][o];
+            NEAR(mean, rate("2025-04-10", TW_US, o, s));
+        }
+}
+
+/* More partial layers than TW_NSUB sub-cells: merged, the mean kept. */
+Test(tariffs, sub_cells_beyond_the_limit_are_merged) {
+    char y[4096] = "tariffs:\n";
+    for (int m = 0; m < 12; m++) {
+        char line[200];
+        snprintf(line, sizeof line,
+                 "  - {measure: m%d, imposer: EU, target: ALL, rate: %d, coverage: %.3f,"
+                 " effective: 2025-01-01}\n", m, 10 + m, 0.05 + 0.07 * m);
+        strcat(y, line);
+    }
+    load_ok(y);
+    tw_split_table sp;
+    tw_tariffs_split(&book, day("2025-01-01"), TW_DAY_NEVER, sp);
+    const tw_split_cell *c = &sp[TW_EU][TW_AGRICULTURE];
+    cr_assert_eq(c->n, TW_NSUB);
+    double share = 0.0, mean = 0.0;
+    for (int k = 0; k < c->n; k++) {
+        share += c->share[k];
+        mean += c->share[k] * c->rate[k][TW_CN];
+    }
+    NEAR(share, 1.0);
+    NEAR(mean, rate("2025-01-01", TW_EU, TW_CN, TW_AGRICULTURE));
+}
