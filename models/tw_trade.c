@@ -106,7 +106,11 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
     tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
     if (!exp) return;
-    const tw_tariff_book *book = tw_rates_changed(s->rates) ? tw_rates_book(s->rates) : &s->p->book;
+    /* The sub-cells change only on the days an entry takes effect or ends, unless the
+     * replicate's governments or events have changed its book. */
+    bool changed = tw_rates_changed(s->rates);
+    if (!changed && d > 0 && !s->p->split_day[d]) return;
+    const tw_tariff_book *book = changed ? tw_rates_book(s->rates) : &s->p->book;
     tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
 }
 

@@ -87,6 +87,8 @@ typedef struct {
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
     tw_rate_table *tau_exp; /* [ndays] outlook from announced entries (tw_tariffs_outlook sure) */
     tw_rate_table *tau_any; /* [ndays] outlook with scheduled ends too (its any) */
+    bool *split_day;        /* [ndays] an entry of the book takes effect or ends that day:
+                             * the sub-cells (tw_tariffs_split) may change */
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
     double e0[TW_NCELL];                /* buyer spending, USD bn / year */
     double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */

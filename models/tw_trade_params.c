@@ -24,6 +24,7 @@ void tw_trade_params_free(tw_trade_params *p) {
     free(p->tau_now);
     free(p->tau_exp);
     free(p->tau_any);
+    free(p->split_day);
     free(p->defs);
     free(p->labels);
     free(p);
@@ -297,9 +298,16 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
     p->tau_any = malloc((size_t)p->ndays * sizeof *p->tau_any);
-    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL) {
+    p->split_day = calloc((size_t)p->ndays, sizeof *p->split_day);
+    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL || p->split_day == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
+    }
+    p->split_day[0] = true;
+    for (size_t k = 0; k < p->book.n; k++) {
+        const tw_tariff *e = &p->book.items[k];
+        if (e->effective > p->start && e->effective <= p->end) p->split_day[e->effective - p->start] = true;
+        if (e->end > p->start && e->end <= p->end) p->split_day[e->end - p->start] = true;
     }
     for (int d = 0; d < p->ndays; d++) {
         tw_tariffs_rates(&p->book, p->start + d, TW_DAY_NEVER, p->tau_now[d]);
