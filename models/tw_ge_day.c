@@ -28,7 +28,8 @@
  * Welfare. The decomposition of tw_ge.h (Caliendo-Parro 2015, section 4, without
  * input-output links), chained day by day along the simulated path instead of along a
  * tariff path: with M_ijs customs value (flows at producer prices), q = M / w_i, t j's
- * tariff paid on i (s->tau_paid: a cell split into sub-cells pays each one's rate), E_j j's spending (duty included) and bars the mean of yesterday and today
+ * tariff paid on the goods from i entering customs (s->tau_in: a cell split into
+ * sub-cells pays each one's rate; in-transit rules applied), E_j j's spending (duty included) and bars the mean of yesterday and today
  * (the trapezoid rule):
  *
  *   d tot_j    = [sum_{k!=j,s} M_jks dln w_j - sum_{i!=j,s} M_ijs dln w_i] / E_j
@@ -71,7 +72,7 @@ static void tw__by_exporter(const tw_rate_table tau, double out[TW_NREG][TW_NREG
 
 static void tw__remember(tw_trade_state *s) {
     memcpy(s->ge_customs, s->customs, sizeof s->ge_customs);
-    memcpy(s->ge_tau, s->tau_paid, sizeof s->ge_tau);
+    memcpy(s->ge_tau, s->tau_in, sizeof s->ge_tau);
     for (int j = 0; j < TW_NREG; j++) {
         s->ge_lnw[j] = log(s->w[j]);
         s->ge_spend[j] = s->ge_rev[j] = 0.0;
@@ -85,7 +86,7 @@ static void tw__remember(tw_trade_state *s) {
 
 /* One trapezoid of the decomposition, from the remembered day to today. */
 static void tw__chain(tw_trade_state *s) {
-    const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
+    const tw_rate_table *tau = (const tw_rate_table *)&s->tau_in;
     double dlw[TW_NREG];
     for (int i = 0; i < TW_NREG; i++) dlw[i] = log(s->w[i]) - s->ge_lnw[i];
     for (int j = 0; j < TW_NREG; j++) {
@@ -121,7 +122,7 @@ static tw_status tw__update_prices(tw_trade_state *s, tw_err *err) {
             for (int k = 0; k < TW_NSEC; k++) sales += s->customs[i][j][k];
         if (!(sales > 0.0) || !(s->q0[i] > 0.0)) return TW_OK;
     }
-    tw__by_exporter(s->tau_paid, tariff);
+    tw__by_exporter(s->tau_in, tariff);
     tw_status st = tw_ge_price_step(TW_NREG, TW_NSEC, &s->spend[0][0][0], &tariff[0][0][0], s->q0,
                                     s->w, eta, p->sigma, target, err);
     if (st != TW_OK) return st;

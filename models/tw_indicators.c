@@ -8,7 +8,8 @@
  *                           aggregates weight sectors (and partners) by 2024 customs
  *                           imports (fixed base-year weights).
  *   tariff_rate_collected   sector rows: the share collected (tw_duties.h) times the rate
- *                           paid on the day's purchases (tw_split_demand); aggregates
+ *                           paid on the day's entries (tw_split_demand, in-transit rules
+ *                           applied: s->tau_in); aggregates
  *                           weight them by the day's customs value.
  *   expenditure_share       the Armington share of each origin, the home region included.
  *   import_price_index      includes the origin's producer price (tw_ge_day.c).
@@ -152,7 +153,7 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
             if (x == r || !tw__in(o, x)) continue;
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!tw__in(s, y)) continue;
-                double rate = st->collected[x][r] * st->tau_paid[r][x][y];
+                double rate = st->collected[x][r] * st->tau_in[r][x][y];
                 if (o != TW_ALL && s != TW_ALL) return 100.0 * rate;
                 num += rate * st->customs[x][r][y];
                 den += st->customs[x][r][y];

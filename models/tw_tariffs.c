@@ -66,6 +66,29 @@ tw_status tw_tariffs_load_sectors(const tw_cfg_node *e, bool sectors[TW_NSEC], t
     return TW_OK;
 }
 
+/* The in-transit rule of an entry: `in_transit: {loaded_before: DATE, entered_before: DATE}`,
+ * both required, entered_before after effective (or the rule never applies) and not
+ * before loaded_before. */
+static tw_status tw__load_in_transit(const tw_cfg_node *e, tw_tariff *t, tw_err *err) {
+    const tw_cfg_node *m = tw_cfg_get(e, "in_transit");
+    if (m == NULL) return TW_OK;
+    if (tw_cfg_kind_of(m) != TW_CFG_MAP)
+        return tw_cfg_error(err, m, "expected a map {loaded_before: DATE, entered_before: DATE}");
+    tw_status st = tw_cfg_date(m, "loaded_before", true, 0, &t->loaded_before, err);
+    if (st == TW_OK) st = tw_cfg_date(m, "entered_before", true, 0, &t->entered_before, err);
+    if (st != TW_OK) return st;
+    char d[TW_DATE_STRLEN];
+    if (t->entered_before <= t->effective)
+        return tw_cfg_error(err, tw_cfg_get(m, "entered_before"),
+                            "expected a date after effective %s", tw_date_format(t->effective, d));
+    if (t->entered_before < t->loaded_before)
+        return tw_cfg_error(err, tw_cfg_get(m, "entered_before"),
+                            "expected a date on or after loaded_before %s",
+                            tw_date_format(t->loaded_before, d));
+    t->in_transit = true;
+    return TW_OK;
+}
+
 static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
                                 tw_err *err) {
     tw_status st;
@@ -119,6 +142,7 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
                             tw_date_format(t->effective, d));
     }
     if ((st = tw_cfg_bool(e, "pinned", false, false, &t->pinned, err)) != TW_OK) return st;
+    if ((st = tw__load_in_transit(e, t, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "source", false, "", &text, err)) != TW_OK) return st;
     return TW_OK;
@@ -237,20 +261,24 @@ static bool tw__held(const tw_tariff_book *b, size_t k, const tw_tariff *best) {
 
 /* The layers of one (imposer, target, sector) in force on day t, in measure order: each
  * layer's rate, coverage and excluded share (the summed coverage of its not_on measures
- * in force, capped at 1). rate_e/cov_e are scratch of n_names entries; lay holds up to
- * n_names layers. Returns the count. */
+ * in force, capped at 1). For goods loaded on day `loaded` and entering on t, an entry
+ * with an in-transit rule they meet does not count (TW_DAY_NEVER: no goods in transit).
+ * rate_e/cov_e are scratch of n_names entries; lay holds up to n_names layers. Returns the
+ * count. */
 typedef struct {
     double rate, cov, excluded;
 } tw__span;
 
 static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_day known_by,
-                         const tw_tariff **rate_e, const tw_tariff **cov_e, tw__span *lay) {
+                         tw_day loaded, const tw_tariff **rate_e, const tw_tariff **cov_e,
+                         tw__span *lay) {
     for (size_t m = 0; m < b->n_names; m++) rate_e[m] = cov_e[m] = NULL;
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
         if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
             continue;
         if (e->effective > t || t >= e->end || e->announced > known_by) continue;
+        if (e->in_transit && loaded < e->loaded_before && t < e->entered_before) continue;
         if (e->has_rate && !tw__held(b, k, rate_e[e->measure]) &&
             tw_book_beats(tw__rank(e), tw__rank(rate_e[e->measure])))
             rate_e[e->measure] = e;
@@ -275,9 +303,10 @@ static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t,
 
 /* Resolve one (imposer, target, sector) into its blended rate. */
 static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
-                          tw_day known_by, const tw_tariff **rate_e, const tw_tariff **cov_e) {
+                          tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+                          const tw_tariff **cov_e) {
     tw__span lay[TW_MAX_MEASURES];
-    size_t n = tw__layers(b, i, j, s, t, known_by, rate_e, cov_e, lay);
+    size_t n = tw__layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
     double total = 0.0;
     for (size_t k = 0; k < n; k++) total += lay[k].cov * lay[k].rate * (1.0 - lay[k].excluded);
     return total;
@@ -318,7 +347,20 @@ void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rat
         for (int j = 0; j < TW_NREG; j++)
             if (i != j)
                 for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, rate_e, cov_e);
+                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e);
+}
+
+void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG][TW_NREG],
+                               tw_rate_table out) {
+    memset(out, 0, sizeof(tw_rate_table));
+    if (b->n == 0) return;
+    const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
+    for (int i = 0; i < TW_NREG; i++)
+        for (int j = 0; j < TW_NREG; j++)
+            if (i != j)
+                for (int s = 0; s < TW_NSEC; s++)
+                    out[i][j][s] = tw__resolve(b, i, j, s, t, TW_DAY_NEVER, t - lag[j][i], rate_e,
+                                               cov_e);
 }
 
 /* out takes cand where cand lies farther from now than out does (with toward_max, where
@@ -406,7 +448,7 @@ static void tw__split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_d
     for (int j = 0; j < TW_NREG; j++) {
         if (j == i) continue;
         first[j] = used;
-        nl[j] = tw__layers(b, i, j, s, t, known_by, rate_e, cov_e, lay + used);
+        nl[j] = tw__layers(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e, lay + used);
         for (size_t k = used; k < used + nl[j]; k++) {
             cut[ncut++] = lay[k].excluded;
             cut[ncut++] = lay[k].excluded + lay[k].cov * (1.0 - lay[k].excluded);

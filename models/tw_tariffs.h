@@ -13,6 +13,11 @@
  * the layer's rate entry lists in `not_on` that are in force (have an active rate entry,
  * whatever its rate): reciprocal duties do not stack on Section 232 goods, say.
  *
+ * In-transit rule. An entry may carry `in_transit: {loaded_before: A, entered_before: B}`
+ * (the 2025 orders' rule): goods loaded before A and entered before B do not pay it; for
+ * them the layer keeps its level without the entry (the earlier rate). It changes only
+ * what enters customs (tw_tariffs_rates_entering), not what buyers expect to pay.
+ *
  * Pinned entries. The scenario's own entries come first in a book; entries that government
  * agents and events add during a run come after them. While the scenario entry in force
  * for a layer's rate (or coverage) is `pinned: true`, added entries are not counted for it:
@@ -78,6 +83,9 @@ typedef struct {
     int not_on[TW_MAX_NOT_ON]; /* measure indices */
     int n_not_on;
     bool pinned;               /* governments and events leave this entry's layer alone */
+    bool in_transit;           /* the in-transit rule below applies */
+    tw_day loaded_before, entered_before; /* goods loaded before the first and entered
+                                           * before the second do not pay this entry */
 } tw_tariff;
 
 typedef struct {
@@ -143,6 +151,14 @@ bool tw_tariffs_layer_pinned(const tw_tariff_book *book, int imposer, int target
 /* Effective rates (fractions) on day t counting only entries announced on or before
  * known_by (TW_DAY_NEVER: all). Diagonal (imposer == target) entries are 0. */
 void tw_tariffs_rates(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_rate_table out);
+
+/* Effective rates (fractions) of the goods that enter customs on day t, loaded
+ * lag[exporter][importer] days earlier, counting every entry announced: an entry with an
+ * in-transit rule (`in_transit`, above) does not count for goods loaded before its
+ * loaded_before and entered before its entered_before, which pay the earlier rate (the
+ * layer's level without the entry). Equal to tw_tariffs_rates where no such rule applies. */
+void tw_tariffs_rates_entering(const tw_tariff_book *book, tw_day t, const int lag[TW_NREG][TW_NREG],
+                               tw_rate_table out);
 
 /* The sub-cells of every (importer, sector) on day t, counting entries announced on or
  * before known_by. For each origin, the share-weighted mean of its sub-cell rates equals

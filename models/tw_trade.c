@@ -14,7 +14,8 @@
  * rate is the one paid on the day's purchases from the origin (a cell split into
  * sub-cells pays each sub-cell's rate on its part, tw_tariffs.h); customs collects the
  * share of that duty that does not leak (tw_duties.h), the statutory duty being kept
- * beside it.
+ * beside it. Goods that an entry's in-transit rule covers (loaded before one date, entered
+ * before another) pay the rate without that entry.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves only with the sector's demand. With the general-equilibrium
  * closure on, a region's quantities also scale with its income (wages, the fixed deficit
@@ -152,11 +153,16 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 uint32_t lag = (uint32_t)p->transit[o][i];
                 double customs = p->season[i][o][month - 1] *
                                  ring[(d + TW_TRANSIT_MAX - lag) % TW_TRANSIT_MAX];
+                /* Goods entering today pay today's rate, less what an in-transit rule
+                 * takes off for them (tw_tariffs_rates_entering); 0 where none applies. */
+                double t_in = t + (p->tau_entry[d][i][o][sec] - p->tau_now[d][i][o][sec]);
+                t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
+                s->tau_in[i][o][sec] = t_in;
                 s->collected[o][i] = tw_duties_collected(&p->duties, i, o, day);
                 s->customs[o][i][sec] = customs;
-                s->spend[o][i][sec] = customs * (1.0 + t);
-                s->revenue_stat[o][i][sec] = t * customs;
-                s->revenue[o][i][sec] = s->collected[o][i] * t * customs;
+                s->spend[o][i][sec] = customs * (1.0 + t_in);
+                s->revenue_stat[o][i][sec] = t_in * customs;
+                s->revenue[o][i][sec] = s->collected[o][i] * t_in * customs;
             }
         }
     tw_status st = tw_ge_day(s, d, err); /* welfare, then tomorrow's producer prices */

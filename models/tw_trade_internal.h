@@ -87,6 +87,8 @@ typedef struct {
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
     tw_rate_table *tau_exp; /* [ndays] outlook from announced entries (tw_tariffs_outlook sure) */
     tw_rate_table *tau_any; /* [ndays] outlook with scheduled ends too (its any) */
+    tw_rate_table *tau_entry; /* [ndays] rates of the goods entering customs that day
+                               * (tw_tariffs_rates_entering: in-transit rules applied) */
     bool *split_day;        /* [ndays] an entry of the book takes effect or ends that day:
                              * the sub-cells (tw_tariffs_split) may change */
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
@@ -161,6 +163,8 @@ typedef struct {
     tw_split_table split;     /* today's sub-cells (tw_tariffs_split), set by tw_trade.c */
     tw_rate_table tau_paid;   /* tariff on today's purchases (sub-cells, tw_split_demand),
                                * [importer][origin][sector]; set by tw_firms_prepare_day */
+    tw_rate_table tau_in;     /* rate paid on the goods entering customs today: tau_paid less
+                               * what in-transit rules take off; set by tw_trade.c */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* general equilibrium (tw_ge_day.c): producer prices, and the welfare decomposition
      * chained day by day (log points of real spending against the first day) */

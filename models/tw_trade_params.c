@@ -24,6 +24,7 @@ void tw_trade_params_free(tw_trade_params *p) {
     free(p->tau_now);
     free(p->tau_exp);
     free(p->tau_any);
+    free(p->tau_entry);
     free(p->split_day);
     free(p->defs);
     free(p->labels);
@@ -298,20 +299,29 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
     p->tau_any = malloc((size_t)p->ndays * sizeof *p->tau_any);
+    p->tau_entry = malloc((size_t)p->ndays * sizeof *p->tau_entry);
     p->split_day = calloc((size_t)p->ndays, sizeof *p->split_day);
-    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL || p->split_day == NULL) {
+    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL || p->tau_entry == NULL ||
+        p->split_day == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
     }
     p->split_day[0] = true;
+    bool in_transit = false;
     for (size_t k = 0; k < p->book.n; k++) {
         const tw_tariff *e = &p->book.items[k];
+        in_transit = in_transit || e->in_transit;
         if (e->effective > p->start && e->effective <= p->end) p->split_day[e->effective - p->start] = true;
         if (e->end > p->start && e->end <= p->end) p->split_day[e->end - p->start] = true;
     }
     for (int d = 0; d < p->ndays; d++) {
         tw_tariffs_rates(&p->book, p->start + d, TW_DAY_NEVER, p->tau_now[d]);
         tw_tariffs_outlook(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d], p->tau_any[d]);
+        if (in_transit)
+            tw_tariffs_rates_entering(&p->book, p->start + d, (const int (*)[TW_NREG])p->transit,
+                                      p->tau_entry[d]);
+        else
+            memcpy(p->tau_entry[d], p->tau_now[d], sizeof p->tau_entry[d]);
     }
     tw__calibrate(p);
     if ((st = tw_indicators_define(p, err)) != TW_OK) goto fail;

@@ -267,3 +267,54 @@ Test(tariffs, sub_cells_beyond_the_limit_are_merged) {
     NEAR(share, 1.0);
     NEAR(mean, rate("2025-01-01", TW_EU, TW_CN, TW_AGRICULTURE));
 }
+
+/* The in-transit rule of the April 2025 orders (EO 14257; CBP CSMS 64680374): goods
+ * loaded before the date an increase takes effect and entered before 27 May pay the rate
+ * before it. Known answers for US imports from China on 15 April 2025, by loading day:
+ * loaded 30 March (16 days in transit): before every increase, legacy 20 only; loaded 7
+ * April (8 days): the 10% of 5 April but not the 84% of 9 April: 30; loaded 9 April (6
+ * days): the 84% but not the 125% of 10 April: 104; loaded 12 April (3 days): 145. On 27
+ * May nothing in transit is spared any more: 145 whatever the loading day. Buyers' rates
+ * (tw_tariffs_rates) never see the rule. */
+Test(tariffs, in_transit_goods_pay_the_rate_before_the_entry) {
+    load_ok("tariffs:\n"
+            "  - {measure: legacy, imposer: US, target: CN, rate: 20, effective: 2024-01-01}\n"
+            "  - {measure: reciprocal, imposer: US, target: ALL, rate: 10, effective: 2025-04-05,\n"
+            "     in_transit: {loaded_before: 2025-04-05, entered_before: 2025-05-27}}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 84, effective: 2025-04-09,\n"
+            "     in_transit: {loaded_before: 2025-04-09, entered_before: 2025-05-27}}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 125, effective: 2025-04-10,\n"
+            "     in_transit: {loaded_before: 2025-04-10, entered_before: 2025-05-27}}\n");
+    static const struct { int lag; const char *on; double want; } cases[] = {
+        {16, "2025-04-15", 0.20}, {8, "2025-04-15", 0.30}, {6, "2025-04-15", 1.04},
+        {3, "2025-04-15", 1.45},  {0, "2025-04-15", 1.45}, {60, "2025-05-26", 0.20},
+        {60, "2025-05-27", 1.45}, {16, "2025-04-04", 0.20}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int lag[TW_NREG][TW_NREG] = {{0}};
+        lag[TW_CN][TW_US] = cases[k].lag;
+        tw_rate_table t;
+        tw_tariffs_rates_entering(&book, day(cases[k].on), (const int (*)[TW_NREG])lag, t);
+        for (int s = 0; s < TW_NSEC; s++) NEAR(t[TW_US][TW_CN][s], cases[k].want);
+        /* the EU's goods took 0 days: the 10% from 5 April, never spared after it */
+        NEAR(t[TW_US][TW_EU][TW_METALS], day(cases[k].on) >= day("2025-04-05") ? 0.10 : 0.0);
+    }
+    NEAR(rate("2025-04-15", TW_US, TW_CN, TW_METALS), 1.45);
+}
+
+Test(tariffs, in_transit_rule_is_checked_with_location) {
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: {loaded_before: 2025-04-05, entered_before: 2025-04-01}}\n",
+                 "t.yaml:3:62: tariffs[0].in_transit.entered_before: expected a date after "
+                 "effective 2025-04-05");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: {loaded_before: 2025-06-05, entered_before: 2025-05-27}}\n",
+                 "t.yaml:3:62: tariffs[0].in_transit.entered_before: expected a date on or after "
+                 "loaded_before 2025-06-05");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: {loaded_before: 2025-04-05}}\n",
+                 "t.yaml:3:18: tariffs[0].in_transit.entered_before: missing required key");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: 2025-04-05}\n",
+                 "t.yaml:3:18: tariffs[0].in_transit: expected a map {loaded_before: DATE, "
+                 "entered_before: DATE}");
+}

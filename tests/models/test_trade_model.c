@@ -180,10 +180,12 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
             /* revenue = rate paid x dutiable imports, at the sector level (the rate paid is
              * the statutory one except in cells split into sub-cells) */
             if (sd->partner != TW_ALL && sd->sector != TW_ALL) {
-                double rate = 100.0 * m.s->tau_paid[sd->region][sd->partner][sd->sector];
+                double rate = 100.0 * m.s->tau_in[sd->region][sd->partner][sd->sector];
                 const tw_split_cell *sc = &m.s->split[sd->region][sd->sector];
-                if (sc->n == 1)
-                    cr_assert_eq(rate, 100.0 * p->tau_now[d][sd->region][sd->partner][sd->sector]);
+                if (sc->n == 1) /* the day's rate of the goods entering, in-transit rules applied */
+                    cr_assert(epsilon_eq(dbl, rate,
+                                         100.0 * p->tau_entry[d][sd->region][sd->partner][sd->sector],
+                                         1e-12));
                 double imports = m.s->customs[sd->partner][sd->region][sd->sector] * 1000.0 / 365.0;
                 double kept = tw_duties_collected(&p->duties, sd->region, sd->partner,
                                                   p->start + (tw_day)d);
