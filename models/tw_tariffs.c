@@ -339,28 +339,29 @@ bool tw_tariffs_layer_pinned(const tw_tariff_book *b, int imposer, int target, i
     return e != NULL && e->pinned;
 }
 
-void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
+/* Every (imposer, target, sector) on day t; with lag, for the goods entering on t, loaded
+ * lag[target][imposer] days earlier (NULL: no goods in transit). */
+static void tw__rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
+                      const int (*lag)[TW_NREG], tw_rate_table out) {
     memset(out, 0, sizeof(tw_rate_table));
     if (b->n == 0) return;
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
     for (int i = 0; i < TW_NREG; i++)
         for (int j = 0; j < TW_NREG; j++)
-            if (i != j)
+            if (i != j) {
+                tw_day loaded = lag != NULL ? t - lag[j][i] : TW_DAY_NEVER;
                 for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e);
+                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, loaded, rate_e, cov_e);
+            }
+}
+
+void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
+    tw__rates(b, t, known_by, NULL, out);
 }
 
 void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG][TW_NREG],
                                tw_rate_table out) {
-    memset(out, 0, sizeof(tw_rate_table));
-    if (b->n == 0) return;
-    const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
-    for (int i = 0; i < TW_NREG; i++)
-        for (int j = 0; j < TW_NREG; j++)
-            if (i != j)
-                for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = tw__resolve(b, i, j, s, t, TW_DAY_NEVER, t - lag[j][i], rate_e,
-                                               cov_e);
+    tw__rates(b, t, TW_DAY_NEVER, lag, out);
 }
 
 /* out takes cand where cand lies farther from now than out does (with toward_max, where
