@@ -57,7 +57,8 @@
       "price minus imports times the change of its suppliers', over spending")               \
     X(WELFARE_VOLUME, "welfare_volume", "percent (log points)", MEAN,                        \
       "volume-of-trade part of welfare: the tariff times the change of the quantity of "     \
-      "each taxed import, over spending; welfare_revenue is its collected part")             \
+      "each taxed import buyers use (not of customs entries: stock-building and catch-up "   \
+      "are not consumption), over spending")                                                 \
     X(WELFARE_REVENUE, "welfare_revenue", "percent (log points)", MEAN,                      \
       "change of the duty the region collects (rebated), over spending: the collected part " \
       "of welfare_volume (volume - revenue is the duty its buyers pay)")

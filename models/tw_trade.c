@@ -158,6 +158,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 double t_in = t + (p->tau_entry[d][i][o][sec] - p->tau_now[d][i][o][sec]);
                 t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
                 s->tau_in[i][o][sec] = t_in;
+                s->use[o][i][sec] = q * s->share[c][o] * s->cd[c].rel[o] / (1.0 + t);
                 s->collected[o][i] = tw_duties_collected(&p->duties, i, o, day);
                 s->customs[o][i][sec] = customs;
                 s->spend[o][i][sec] = customs * (1.0 + t_in);

@@ -143,6 +143,9 @@ typedef struct {
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
     double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue collected, USD bn / year */
     double revenue_stat[TW_NREG][TW_NREG][TW_NSEC]; /* statutory: rate paid x customs value */
+    /* what buyers use today at customs value: their normal purchases (no stock built or
+     * drawn, no transit, no seasonality) at today's prices, USD bn / year */
+    double use[TW_NREG][TW_NREG][TW_NSEC];
     double collected[TW_NREG][TW_NREG];        /* [exporter][importer] share collected today */
     /* customs value of the orders in transit, by the day they were loaded (ring of
      * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
@@ -176,7 +179,8 @@ typedef struct {
                                * yesterday's duty) / first-day spending; 1 without GE */
     double ge_lnw[TW_NREG];   /* ln w of yesterday's flows */
     double ge_customs[TW_NREG][TW_NREG][TW_NSEC]; /* yesterday's customs value */
-    tw_rate_table ge_tau;     /* yesterday's rates */
+    double ge_use[TW_NREG][TW_NREG][TW_NSEC];     /* yesterday's use at customs value */
+    tw_rate_table ge_tau;     /* yesterday's rates paid on purchases (tau_paid) */
     double ge_spend[TW_NREG], ge_rev[TW_NREG];    /* yesterday's spending and duty */
     double wf_tot[TW_NREG], wf_volume[TW_NREG], wf_revenue[TW_NREG];
     /* running outcomes */
