@@ -10,7 +10,10 @@
  *      p_o^(1-sigma) / rel_o / sum (rel_o: the origin's price over its first day's), the
  *      firm-level form of CES (Armington) demand in quantities: with many firms and h = 1
  *      the size-weighted quantity shares converge to the CES ones, and spending shares to
- *      the CES spending shares. r0 = 0.00131 a day makes the response after a year 38% of
+ *      the CES spending shares. A cell that a measure covers only in part is split into sub-cells
+ *      with their own rates (tw_tariffs.h): its choice probabilities, price relatives and
+ *      the rate paid are then aggregated over them (tw_split_demand), so the firms need no
+ *      state for it. r0 = 0.00131 a day makes the response after a year 38% of
  *      the long-run one (Boehm, Levchenko and Pandalai-Nayar 2023; data/README.md); k = 0
  *      by default (no jump on the day of a price change; a scenario may set it). The
  *      hazard is drawn the exact, cheap way: at each choice the firm draws an exponential
@@ -101,22 +104,40 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
             int c = i * TW_NSEC + sec;
             tw_cell_day *cd = &s->cd[c];
             double w[TW_NREG], total = 0.0;
+            /* A cell split into sub-cells (tw_tariffs.h): quantities, prices and the rate
+             * paid aggregated over them (tw_split_demand). */
+            const tw_split_cell *sc = &s->split[i][sec];
+            double price0[TW_NREG], mix_q[TW_NREG], mix_rel[TW_NREG], mix_tau[TW_NREG];
+            for (int o = 0; o < TW_NREG; o++)
+                /* the first day's price: producer prices are 1 then */
+                price0[o] = tw_buyer_price(p->pass_through, 1.0, o == i ? 0.0 : s->tau0[i][o][sec]);
+            if (sc->n > 1)
+                tw_split_demand(sc, i, p->beta[c], p->sigma[sec], p->pass_through, s->w, price0,
+                                mix_q, mix_rel, mix_tau);
             for (int o = 0; o < TW_NREG; o++) {
                 bool home = (o == i);
-                double price = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*now)[i][o][sec]);
-                /* the first day's price: producer prices are 1 then */
-                double price0 = tw_buyer_price(p->pass_through, 1.0, home ? 0.0 : s->tau0[i][o][sec]);
+                double tau = home ? 0.0 : (*now)[i][o][sec];
+                double blended = tw_buyer_price(p->pass_through, s->w[o], tau), price = blended;
+                if (sc->n > 1) {
+                    cd->rel[o] = mix_rel[o];
+                    s->tau_paid[i][o][sec] = mix_tau[o];
+                    w[o] = mix_q[o];
+                    price = price0[o] * mix_rel[o];
+                } else {
+                    cd->rel[o] = blended / price0[o];
+                    s->tau_paid[i][o][sec] = tau;
+                    /* Quantity shares (units of first-day USD): CES spending share / price
+                     * relative, so spending shares converge to the CES ones. */
+                    w[o] = p->beta[c][o] * pow(blended, 1.0 - p->sigma[sec]) / cd->rel[o];
+                }
                 cd->price[o] = price;
-                cd->rel[o] = price / price0;
                 cd->lnp[o] = (float)log(price);
-                /* Quantity shares (units of first-day USD): CES spending share / price
-                 * relative, so spending shares converge to the CES ones. */
-                w[o] = p->beta[c][o] * pow(price, 1.0 - p->sigma[sec]) / cd->rel[o];
                 total += w[o];
+                /* The timing margin reads the change of the cell's blended price. */
                 double p_sure = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*sure)[i][o][sec]);
                 double p_any = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*any)[i][o][sec]);
-                float t_sure = tw__target(p, log(p_sure / price));
-                float t_any = tw__target(p, log(p_any / price));
+                float t_sure = tw__target(p, log(p_sure / blended));
+                float t_any = tw__target(p, log(p_any / blended));
                 cd->build[o] = (float)p->fl_build;
                 cd->draw[o] = (float)p->fl_draw;
                 cd->target[o] = t_sure;

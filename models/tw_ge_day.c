@@ -27,9 +27,12 @@
  *
  * Welfare. The decomposition of tw_ge.h (Caliendo-Parro 2015, section 4, without
  * input-output links), chained day by day along the simulated path instead of along a
- * tariff path: with M_ijs customs value (flows at producer prices), q = M / w_i, t j's
- * tariff on i, E_j j's spending (duty included) and bars the mean of yesterday and today
- * (the trapezoid rule):
+ * tariff path: with M_ijs customs value (flows at producer prices), U_ijs what j's buyers
+ * use of i's goods at customs value (their normal purchases at today's prices: no stock
+ * built or drawn, nothing in transit, no seasonal timing), q = U / w_i, t j's tariff paid
+ * on those purchases (s->tau_paid: a cell split into sub-cells pays each one's rate), E_j
+ * j's spending (duty included) and bars the mean of yesterday and today (the trapezoid
+ * rule):
  *
  *   d tot_j    = [sum_{k!=j,s} M_jks dln w_j - sum_{i!=j,s} M_ijs dln w_i] / E_j
  *   d volume_j = sum_{i!=j,s} t_ijs w_i dq_ijs / E_j
@@ -37,6 +40,12 @@
  *   welfare_j  = tot_j + volume_j   (log points of real spending against the first day)
  *
  * (home sales and purchases cancel in tot; deficits are fixed, so there is no transfer.)
+ * The volume term follows what buyers use, not what enters customs: orders pulled forward
+ * or postponed around a tariff change, and shipments entering after their days in
+ * transit, move customs entries without changing what is consumed, and a stock built
+ * ahead of a tariff is not a gain (nor its run-down a loss). Revenue is the duty on the
+ * day's entries, so volume - revenue is no longer the buyers' duty day by day, only over
+ * a period in which stocks return to normal.
  * At an equilibrium path of optimising buyers this is d ln(E_j / P_j) to first order, the
  * quantity tw_ge_solve integrates; here it is its definition, which stays meaningful while
  * the agents are out of equilibrium, and makes tot + volume = welfare exactly. A jump of a
@@ -71,7 +80,8 @@ static void tw__by_exporter(const tw_rate_table tau, double out[TW_NREG][TW_NREG
 
 static void tw__remember(tw_trade_state *s) {
     memcpy(s->ge_customs, s->customs, sizeof s->ge_customs);
-    memcpy(s->ge_tau, *s->tau, sizeof s->ge_tau);
+    memcpy(s->ge_use, s->use, sizeof s->ge_use);
+    memcpy(s->ge_tau, s->tau_paid, sizeof s->ge_tau);
     for (int j = 0; j < TW_NREG; j++) {
         s->ge_lnw[j] = log(s->w[j]);
         s->ge_spend[j] = s->ge_rev[j] = 0.0;
@@ -85,7 +95,7 @@ static void tw__remember(tw_trade_state *s) {
 
 /* One trapezoid of the decomposition, from the remembered day to today. */
 static void tw__chain(tw_trade_state *s) {
-    const tw_rate_table *tau = s->tau;
+    const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
     double dlw[TW_NREG];
     for (int i = 0; i < TW_NREG; i++) dlw[i] = log(s->w[i]) - s->ge_lnw[i];
     for (int j = 0; j < TW_NREG; j++) {
@@ -98,7 +108,7 @@ static void tw__chain(tw_trade_state *s) {
                 tot += 0.5 * (s->ge_customs[j][i][k] + s->customs[j][i][k]) * dlw[j];
                 tot -= 0.5 * (s->ge_customs[i][j][k] + s->customs[i][j][k]) * dlw[i];
                 double w0 = exp(s->ge_lnw[i]), w1 = s->w[i];
-                double dq = s->customs[i][j][k] / w1 - s->ge_customs[i][j][k] / w0;
+                double dq = s->use[i][j][k] / w1 - s->ge_use[i][j][k] / w0;
                 vol += 0.5 * (s->ge_tau[j][i][k] + (*tau)[j][i][k]) * 0.5 * (w0 + w1) * dq;
             }
         double ebar = 0.5 * (e + s->ge_spend[j]);
@@ -121,7 +131,7 @@ static tw_status tw__update_prices(tw_trade_state *s, tw_err *err) {
             for (int k = 0; k < TW_NSEC; k++) sales += s->customs[i][j][k];
         if (!(sales > 0.0) || !(s->q0[i] > 0.0)) return TW_OK;
     }
-    tw__by_exporter(*s->tau, tariff);
+    tw__by_exporter(s->tau_in, tariff);
     tw_status st = tw_ge_price_step(TW_NREG, TW_NSEC, &s->spend[0][0][0], &tariff[0][0][0], s->q0,
                                     s->w, eta, p->sigma, target, err);
     if (st != TW_OK) return st;

@@ -7,6 +7,10 @@
  *   tariff_rate, import_price_index: sector rows are the effective rate (price);
  *                           aggregates weight sectors (and partners) by 2024 customs
  *                           imports (fixed base-year weights).
+ *   tariff_rate_collected   sector rows: the share collected (tw_duties.h) times the rate
+ *                           paid on the day's entries (tw_split_demand, in-transit rules
+ *                           applied: s->tau_in); aggregates
+ *                           weight them by the day's customs value.
  *   expenditure_share       the Armington share of each origin, the home region included.
  *   import_price_index      includes the origin's producer price (tw_ge_day.c).
  *   welfare, welfare_tot, welfare_volume, welfare_revenue: the decomposition of real
@@ -53,9 +57,10 @@ static void tw__add(tw_series_def *defs, size_t *n, tw_indicator ind, int r, int
 static size_t tw__define(tw_series_def *defs) {
     size_t n = 0;
     /* Pair indicators: every (region, partner != region or all, sector or all). */
-    static const tw_indicator pair_inds[] = {TW_IND_TARIFF_RATE, TW_IND_IMPORTS,
-                                             TW_IND_TARIFF_REVENUE, TW_IND_IMPORT_PRICE_INDEX,
-                                             TW_IND_PARTNER_IMPORT_SHARE};
+    static const tw_indicator pair_inds[] = {
+        TW_IND_TARIFF_RATE,        TW_IND_IMPORTS,          TW_IND_TARIFF_REVENUE,
+        TW_IND_TARIFF_REVENUE_STATUTORY, TW_IND_TARIFF_RATE_COLLECTED,
+        TW_IND_IMPORT_PRICE_INDEX, TW_IND_PARTNER_IMPORT_SHARE};
     for (size_t k = 0; k < sizeof pair_inds / sizeof pair_inds[0]; k++)
         for (int r = 0; r < TW_NREG; r++)
             for (int o = TW_ALL; o < TW_NREG; o++) {
@@ -139,6 +144,23 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     case TW_IND_TARIFF_RATE: return 100.0 * tw_trade_weighted_rate(p, *tau, r, o, s);
     case TW_IND_IMPORTS: return to_musd_day * tw__sum_in(st->customs, r, o, s);
     case TW_IND_TARIFF_REVENUE: return to_musd_day * tw__sum_in(st->revenue, r, o, s);
+    case TW_IND_TARIFF_REVENUE_STATUTORY:
+        return to_musd_day * tw__sum_in(st->revenue_stat, r, o, s);
+    case TW_IND_TARIFF_RATE_COLLECTED: {
+        /* The rate of each (partner, sector), weighted by the day's customs value. */
+        double num = 0.0, den = 0.0;
+        for (int x = 0; x < TW_NREG; x++) {
+            if (x == r || !tw__in(o, x)) continue;
+            for (int y = 0; y < TW_NSEC; y++) {
+                if (!tw__in(s, y)) continue;
+                double rate = st->collected[x][r] * st->tau_in[r][x][y];
+                if (o != TW_ALL && s != TW_ALL) return 100.0 * rate;
+                num += rate * st->customs[x][r][y];
+                den += st->customs[x][r][y];
+            }
+        }
+        return den > 0.0 ? 100.0 * num / den : 0.0;
+    }
     case TW_IND_IMPORT_PRICE_INDEX: {
         double num = 0.0, den = 0.0;
         for (int x = 0; x < TW_NREG; x++) {

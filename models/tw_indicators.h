@@ -26,7 +26,14 @@
     X(IMPORTS, "imports", "USD million per day", SUM,                                        \
       "imports of the region from the partner at customs value")                             \
     X(TARIFF_REVENUE, "tariff_revenue", "USD million per day", SUM,                          \
-      "tariff revenue the region collects on imports from the partner")                      \
+      "duties customs collects on the region's imports from the partner: the statutory "     \
+      "duty less leakage (zones and bonded warehouses, exclusions, de minimis)")             \
+    X(TARIFF_REVENUE_STATUTORY, "tariff_revenue_statutory", "USD million per day", SUM,      \
+      "statutory duty on the region's imports from the partner: the rate paid on them times " \
+      "their customs value, before leakage")                                                 \
+    X(TARIFF_RATE_COLLECTED, "tariff_rate_collected", "percent", MEAN,                       \
+      "duty collected per unit of customs value: the rate paid on the day's purchases times " \
+      "the share collected; aggregates weight by the day's customs value")                   \
     X(IMPORT_PRICE_INDEX, "import_price_index", "index, first day = 1", MEAN,                \
       "tariff-inclusive buyer price of the region's imports from the partner")               \
     X(PARTNER_IMPORT_SHARE, "partner_import_share", "percent", MEAN,                         \
@@ -50,7 +57,8 @@
       "price minus imports times the change of its suppliers', over spending")               \
     X(WELFARE_VOLUME, "welfare_volume", "percent (log points)", MEAN,                        \
       "volume-of-trade part of welfare: the tariff times the change of the quantity of "     \
-      "each taxed import, over spending; welfare_revenue is its collected part")             \
+      "each taxed import buyers use (not of customs entries: stock-building and catch-up "   \
+      "are not consumption), over spending")                                                 \
     X(WELFARE_REVENUE, "welfare_revenue", "percent (log points)", MEAN,                      \
       "change of the duty the region collects (rebated), over spending: the collected part " \
       "of welfare_volume (volume - revenue is the duty its buyers pay)")

@@ -66,6 +66,29 @@ tw_status tw_tariffs_load_sectors(const tw_cfg_node *e, bool sectors[TW_NSEC], t
     return TW_OK;
 }
 
+/* The in-transit rule of an entry: `in_transit: {loaded_before: DATE, entered_before: DATE}`,
+ * both required, entered_before after effective (or the rule never applies) and not
+ * before loaded_before. */
+static tw_status tw__load_in_transit(const tw_cfg_node *e, tw_tariff *t, tw_err *err) {
+    const tw_cfg_node *m = tw_cfg_get(e, "in_transit");
+    if (m == NULL) return TW_OK;
+    if (tw_cfg_kind_of(m) != TW_CFG_MAP)
+        return tw_cfg_error(err, m, "expected a map {loaded_before: DATE, entered_before: DATE}");
+    tw_status st = tw_cfg_date(m, "loaded_before", true, 0, &t->loaded_before, err);
+    if (st == TW_OK) st = tw_cfg_date(m, "entered_before", true, 0, &t->entered_before, err);
+    if (st != TW_OK) return st;
+    char d[TW_DATE_STRLEN];
+    if (t->entered_before <= t->effective)
+        return tw_cfg_error(err, tw_cfg_get(m, "entered_before"),
+                            "expected a date after effective %s", tw_date_format(t->effective, d));
+    if (t->entered_before < t->loaded_before)
+        return tw_cfg_error(err, tw_cfg_get(m, "entered_before"),
+                            "expected a date on or after loaded_before %s",
+                            tw_date_format(t->loaded_before, d));
+    t->in_transit = true;
+    return TW_OK;
+}
+
 static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
                                 tw_err *err) {
     tw_status st;
@@ -119,6 +142,7 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
                             tw_date_format(t->effective, d));
     }
     if ((st = tw_cfg_bool(e, "pinned", false, false, &t->pinned, err)) != TW_OK) return st;
+    if ((st = tw__load_in_transit(e, t, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "source", false, "", &text, err)) != TW_OK) return st;
     return TW_OK;
@@ -235,15 +259,26 @@ static bool tw__held(const tw_tariff_book *b, size_t k, const tw_tariff *best) {
     return k >= b->n_script && best != NULL && best->pinned;
 }
 
-/* Resolve one (imposer, target, sector); rate_e/cov_e are scratch of n_names entries. */
-static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
-                          tw_day known_by, const tw_tariff **rate_e, const tw_tariff **cov_e) {
+/* The layers of one (imposer, target, sector) in force on day t, in measure order: each
+ * layer's rate, coverage and excluded share (the summed coverage of its not_on measures
+ * in force, capped at 1). For goods loaded on day `loaded` and entering on t, an entry
+ * with an in-transit rule they meet does not count (TW_DAY_NEVER: no goods in transit).
+ * rate_e/cov_e are scratch of n_names entries; lay holds up to n_names layers. Returns the
+ * count. */
+typedef struct {
+    double rate, cov, excluded;
+} tw__span;
+
+static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_day known_by,
+                         tw_day loaded, const tw_tariff **rate_e, const tw_tariff **cov_e,
+                         tw__span *lay) {
     for (size_t m = 0; m < b->n_names; m++) rate_e[m] = cov_e[m] = NULL;
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
         if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
             continue;
         if (e->effective > t || t >= e->end || e->announced > known_by) continue;
+        if (e->in_transit && loaded < e->loaded_before && t < e->entered_before) continue;
         if (e->has_rate && !tw__held(b, k, rate_e[e->measure]) &&
             tw_book_beats(tw__rank(e), tw__rank(rate_e[e->measure])))
             rate_e[e->measure] = e;
@@ -251,19 +286,29 @@ static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t
             tw_book_beats(tw__rank(e), tw__rank(cov_e[e->measure])))
             cov_e[e->measure] = e;
     }
-    double total = 0.0;
+    size_t n = 0;
     for (size_t m = 0; m < b->n_names; m++) {
         const tw_tariff *r = rate_e[m];
         if (r == NULL) continue;
-        double cov = cov_e[m] != NULL ? cov_e[m]->coverage : 1.0;
         double excluded = 0.0;
         for (int x = 0; x < r->n_not_on; x++) {
             int mx = r->not_on[x];
             if (rate_e[mx] != NULL) excluded += cov_e[mx] != NULL ? cov_e[mx]->coverage : 1.0;
         }
-        if (excluded > 1.0) excluded = 1.0;
-        total += cov * r->rate * (1.0 - excluded);
+        lay[n++] = (tw__span){r->rate, cov_e[m] != NULL ? cov_e[m]->coverage : 1.0,
+                               excluded > 1.0 ? 1.0 : excluded};
     }
+    return n;
+}
+
+/* Resolve one (imposer, target, sector) into its blended rate. */
+static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
+                          tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+                          const tw_tariff **cov_e) {
+    tw__span lay[TW_MAX_MEASURES];
+    size_t n = tw__layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
+    double total = 0.0;
+    for (size_t k = 0; k < n; k++) total += lay[k].cov * lay[k].rate * (1.0 - lay[k].excluded);
     return total;
 }
 
@@ -294,15 +339,29 @@ bool tw_tariffs_layer_pinned(const tw_tariff_book *b, int imposer, int target, i
     return e != NULL && e->pinned;
 }
 
-void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
+/* Every (imposer, target, sector) on day t; with lag, for the goods entering on t, loaded
+ * lag[target][imposer] days earlier (NULL: no goods in transit). */
+static void tw__rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
+                      const int (*lag)[TW_NREG], tw_rate_table out) {
     memset(out, 0, sizeof(tw_rate_table));
     if (b->n == 0) return;
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
     for (int i = 0; i < TW_NREG; i++)
         for (int j = 0; j < TW_NREG; j++)
-            if (i != j)
+            if (i != j) {
+                tw_day loaded = lag != NULL ? t - lag[j][i] : TW_DAY_NEVER;
                 for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, rate_e, cov_e);
+                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, loaded, rate_e, cov_e);
+            }
+}
+
+void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
+    tw__rates(b, t, known_by, NULL, out);
+}
+
+void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG][TW_NREG],
+                               tw_rate_table out) {
+    tw__rates(b, t, TW_DAY_NEVER, lag, out);
 }
 
 /* out takes cand where cand lies farther from now than out does (with toward_max, where
@@ -350,4 +409,132 @@ void tw_tariffs_expected_max(const tw_tariff_book *b, tw_day t, int horizon, tw_
 void tw_tariffs_outlook(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table sure,
                         tw_rate_table any) {
     tw__scan_changes(b, t, horizon, NULL, sure, any);
+}
+
+/* --- sub-cells --- */
+
+static int tw__cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sub-cells being built: up to twice TW_NSUB before the last merges. */
+typedef struct {
+    int n;
+    double share[2 * TW_NSUB];
+    double rate[2 * TW_NSUB][TW_NREG];
+} tw__subs;
+
+/* Merge sub-cell k + 1 into k: shares add, rates blend by share. */
+static void tw__merge_sub(tw__subs *sc, int k) {
+    double a = sc->share[k], b = sc->share[k + 1], w = a + b;
+    for (int o = 0; o < TW_NREG; o++)
+        sc->rate[k][o] = w > 0.0 ? (a * sc->rate[k][o] + b * sc->rate[k + 1][o]) / w : 0.0;
+    sc->share[k] = w;
+    for (int m = k + 1; m < sc->n - 1; m++) {
+        sc->share[m] = sc->share[m + 1];
+        memcpy(sc->rate[m], sc->rate[m + 1], sizeof sc->rate[m]);
+    }
+    sc->n--;
+}
+
+/* Split one (importer i, sector s); lay and cut are scratch. */
+static void tw__split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day known_by,
+                           const tw_tariff **rate_e, const tw_tariff **cov_e, tw__span *lay,
+                           double *cut, tw_split_cell *sc) {
+    /* Every origin's layers as ranges of u; the sub-cells lie between their ends. */
+    size_t nl[TW_NREG] = {0}, ncut = 0, first[TW_NREG] = {0}, used = 0;
+    cut[ncut++] = 0.0;
+    cut[ncut++] = 1.0;
+    for (int j = 0; j < TW_NREG; j++) {
+        if (j == i) continue;
+        first[j] = used;
+        nl[j] = tw__layers(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e, lay + used);
+        for (size_t k = used; k < used + nl[j]; k++) {
+            cut[ncut++] = lay[k].excluded;
+            cut[ncut++] = lay[k].excluded + lay[k].cov * (1.0 - lay[k].excluded);
+        }
+        used += nl[j];
+    }
+    qsort(cut, ncut, sizeof *cut, tw__cmp_double);
+    /* Ranges as they come: more than TW_NSUB are merged pairwise into the range before. */
+    tw__subs all = {0};
+    const int cap = 2 * TW_NSUB;
+    for (size_t k = 0; k + 1 < ncut; k++) {
+        double lo = cut[k], hi = cut[k + 1];
+        if (!(hi - lo > 1e-12)) continue;
+        if (all.n == cap) tw__merge_sub(&all, cap - 2);
+        double mid = 0.5 * (lo + hi);
+        all.share[all.n] = hi - lo;
+        for (int j = 0; j < TW_NREG; j++) {
+            double r = 0.0;
+            for (size_t l = first[j]; l < first[j] + nl[j] && j != i; l++) {
+                double a = lay[l].excluded, z = a + lay[l].cov * (1.0 - a);
+                if (mid >= a && mid < z) r += lay[l].rate;
+            }
+            all.rate[all.n][j] = r;
+        }
+        all.n++;
+    }
+    /* Neighbours with the same rates from every origin are one sub-cell. */
+    for (int k = 0; k + 1 < all.n;)
+        if (memcmp(all.rate[k], all.rate[k + 1], sizeof all.rate[k]) == 0)
+            tw__merge_sub(&all, k);
+        else
+            k++;
+    while (all.n > TW_NSUB) {
+        int best = 0;
+        for (int k = 1; k + 1 < all.n; k++)
+            if (all.share[k] + all.share[k + 1] < all.share[best] + all.share[best + 1]) best = k;
+        tw__merge_sub(&all, best);
+    }
+    sc->n = all.n;
+    memcpy(sc->share, all.share, sizeof sc->share);
+    memcpy(sc->rate, all.rate, sizeof sc->rate);
+}
+
+void tw_tariffs_split(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_split_table out) {
+    const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
+    tw__span lay[TW_NREG * TW_MAX_MEASURES];         /* 24 KiB */
+    double cut[2 * TW_NREG * TW_MAX_MEASURES + 2];    /* 16 KiB */
+    for (int i = 0; i < TW_NREG; i++)
+        for (int s = 0; s < TW_NSEC; s++)
+            tw__split_cell(b, i, s, t, known_by, rate_e, cov_e, lay, cut, &out[i][s]);
+}
+
+void tw_split_demand(const tw_split_cell *sc, int home, const double beta[TW_NREG], double sigma,
+                     double pass_through, const double w[TW_NREG], const double price0[TW_NREG],
+                     double qshare[TW_NREG], double rel[TW_NREG], double tau_paid[TW_NREG]) {
+    double paid[TW_NREG] = {0}, customs[TW_NREG] = {0};
+    for (int o = 0; o < TW_NREG; o++) qshare[o] = 0.0;
+    for (int k = 0; k < sc->n; k++) {
+        double x[TW_NREG], r[TW_NREG], total = 0.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            double price = tw_buyer_price(pass_through, w[o], o == home ? 0.0 : sc->rate[k][o]);
+            r[o] = price / price0[o];
+            x[o] = beta[o] * pow(price, 1.0 - sigma) / r[o];
+            total += x[o];
+        }
+        for (int o = 0; o < TW_NREG; o++) {
+            double tau = o == home ? 0.0 : sc->rate[k][o];
+            double q = total > 0.0 ? sc->share[k] * x[o] / total : 0.0;
+            qshare[o] += q;
+            paid[o] += q * r[o];
+            customs[o] += q * r[o] / (1.0 + tau);
+        }
+    }
+    for (int o = 0; o < TW_NREG; o++) {
+        if (!(qshare[o] > 0.0)) {
+            /* Nobody buys from o: its price relative and rate at the cell's trade shares. */
+            paid[o] = customs[o] = 0.0;
+            for (int k = 0; k < sc->n; k++) {
+                double tau = o == home ? 0.0 : sc->rate[k][o];
+                double r = tw_buyer_price(pass_through, w[o], tau) / price0[o];
+                paid[o] += sc->share[k] * r;
+                customs[o] += sc->share[k] * r / (1.0 + tau);
+            }
+        }
+        rel[o] = qshare[o] > 0.0 ? paid[o] / qshare[o] : paid[o];
+        tau_paid[o] = paid[o] / customs[o] - 1.0;
+    }
 }

@@ -13,11 +13,41 @@
  * the layer's rate entry lists in `not_on` that are in force (have an active rate entry,
  * whatever its rate): reciprocal duties do not stack on Section 232 goods, say.
  *
+ * In-transit rule. An entry may carry `in_transit: {loaded_before: A, entered_before: B}`
+ * (the 2025 orders' rule): goods loaded before A and entered before B do not pay it; for
+ * them the layer keeps its level without the entry (the earlier rate). It changes only
+ * what enters customs (tw_tariffs_rates_entering), not what buyers expect to pay.
+ *
  * Pinned entries. The scenario's own entries come first in a book; entries that government
  * agents and events add during a run come after them. While the scenario entry in force
  * for a layer's rate (or coverage) is `pinned: true`, added entries are not counted for it:
  * the layer holds the scenario's level whatever the agents and events decide (the
  * scenario's own later entries still apply), and a court ruling does not end it.
+ *
+ * Sub-cells. The sum over layers is the blended rate of the cell, right for its customs-weighted
+ * average (the `tariff_rate` indicator) but not for demand: CES demand is convex in the
+ * price, so a blend of 166% on half a cell and 41% on the other half predicts a larger
+ * fall than the two halves do. tw_tariffs_split therefore splits each (importer, sector)
+ * into sub-cells, ranges of one product index u in [0, 1) shared by every origin of the
+ * cell, on each of which every origin's rate is constant. A layer covers the range
+ * [x, x + coverage (1 - x)) of u, x being its excluded share (0 without not_on): layers
+ * without not_on cover the lowest part of the cell and nest (an exemption of phones and
+ * computers takes the same goods out of every measure that has it), and a layer with
+ * not_on sits just above the measures it does not stack on, which are taken to cover
+ * [0, x). Each layer covers the share it has in the blended sum, so the share-weighted
+ * mean of a sub-cell rate over the sub-cells is the blended rate. The product index is
+ * common to the origins of a cell, which is exact where one rule covers the same share
+ * of every origin's trade and an approximation where shares differ by origin (Annex II
+ * covers 24% of Chinese and 74% of EU chemicals). At most TW_NSUB sub-cells: beyond
+ * that, the two adjacent sub-cells with the smallest joint share are merged (their rates
+ * blended) until TW_NSUB remain.
+ *
+ * The firms need no state of their own for this: tw_split_demand aggregates the cell's
+ * demand over its sub-cells (quantity shares, the price relative and the tariff paid on
+ * purchases from each origin, each the share-weighted sum of its value in the sub-cells
+ * at their own rates), so a firm that re-chooses draws its origin from the sub-cell
+ * mixture. In the long run the cell's shares are the share-weighted sum of the sub-cells'
+ * CES shares, not the CES share at the blended price.
  */
 #ifndef TW_TARIFFS_H
 #define TW_TARIFFS_H
@@ -53,6 +83,9 @@ typedef struct {
     int not_on[TW_MAX_NOT_ON]; /* measure indices */
     int n_not_on;
     bool pinned;               /* governments and events leave this entry's layer alone */
+    bool in_transit;           /* the in-transit rule below applies */
+    tw_day loaded_before, entered_before; /* goods loaded before the first and entered
+                                           * before the second do not pay this entry */
 } tw_tariff;
 
 typedef struct {
@@ -65,6 +98,17 @@ typedef struct {
 } tw_tariff_book;
 
 typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][sector] */
+
+#define TW_NSUB 8 /* most sub-cells of one (importer, sector) */
+
+/* One (importer, sector) split into sub-cells (see the top of this file). */
+typedef struct {
+    int n;                         /* sub-cells in use, 1 .. TW_NSUB */
+    double share[TW_NSUB];         /* share of the cell's trade, summing to 1 */
+    double rate[TW_NSUB][TW_NREG]; /* rate (fraction) of each origin in each sub-cell; 0 at home */
+} tw_split_cell;
+
+typedef tw_split_cell tw_split_table[TW_NREG][TW_NSEC]; /* [importer][sector] */
 
 /* The buyer's price of a unit from an origin whose producer price is w (its wage: 1 on
  * the first day, moved by the general-equilibrium closure, tw_ge_day.c) under tariff tau (a
@@ -107,6 +151,33 @@ bool tw_tariffs_layer_pinned(const tw_tariff_book *book, int imposer, int target
 /* Effective rates (fractions) on day t counting only entries announced on or before
  * known_by (TW_DAY_NEVER: all). Diagonal (imposer == target) entries are 0. */
 void tw_tariffs_rates(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_rate_table out);
+
+/* Effective rates (fractions) of the goods that enter customs on day t, loaded
+ * lag[exporter][importer] days earlier, counting every entry announced: an entry with an
+ * in-transit rule (`in_transit`, above) does not count for goods loaded before its
+ * loaded_before and entered before its entered_before, which pay the earlier rate (the
+ * layer's level without the entry). Equal to tw_tariffs_rates where no such rule applies. */
+void tw_tariffs_rates_entering(const tw_tariff_book *book, tw_day t, const int lag[TW_NREG][TW_NREG],
+                               tw_rate_table out);
+
+/* The sub-cells of every (importer, sector) on day t, counting entries announced on or
+ * before known_by. For each origin, the share-weighted mean of its sub-cell rates equals
+ * its rate in tw_tariffs_rates (to rounding; merged sub-cells keep it too). */
+void tw_tariffs_split(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_split_table out);
+
+/* A cell's demand in quantities aggregated over its sub-cells, for buyers in region home
+ * with CES weights beta and elasticity sigma, origins' producer prices w and first-day
+ * buyer prices price0 (the cell's, at the blended rate: a unit of o is what one USD bought
+ * there on the first day). In sub-cell k origin o's buyer price is p = tw_buyer_price(
+ * pass_through, w[o], rate), its relative r = p / price0[o] and its quantity share beta p^(1
+ * - sigma) / r over the sum. Out: qshare[o], the share of the cell's quantity ordered from
+ * o (summing to 1, the firms' choice probabilities); rel[o], the spending per unit of
+ * those orders relative to the first day (the quantity-weighted r); tau_paid[o], the
+ * tariff on them, such that their customs value is spending / (1 + tau_paid[o]). With one
+ * sub-cell these are the plain logit quantity shares, r and the rate. */
+void tw_split_demand(const tw_split_cell *sc, int home, const double beta[TW_NREG], double sigma,
+                     double pass_through, const double w[TW_NREG], const double price0[TW_NREG],
+                     double qshare[TW_NREG], double rel[TW_NREG], double tau_paid[TW_NREG]);
 
 /* For each (imposer, target, sector), the highest effective rate known on day t to apply
  * on some day in (t, t + horizon] (the current rate if nothing known changes it). */

@@ -10,7 +10,12 @@
  * transit (model.transit; a ring of loading days per route and sector), at the rate of
  * the entry day; entries carry the month's factor of the route (seasonality); customs
  * value is the order's spending over (1 + tariff) at its loading, tariff revenue the
- * entry day's rate times customs value, and buyers' spending customs value plus duty.
+ * entry day's rate times customs value, and buyers' spending customs value plus duty. The
+ * rate is the one paid on the day's purchases from the origin (a cell split into
+ * sub-cells pays each sub-cell's rate on its part, tw_tariffs.h); customs collects the
+ * share of that duty that does not leak (tw_duties.h), the statutory duty being kept
+ * beside it. Goods that an entry's in-transit rule covers (loaded before one date, entered
+ * before another) pay the rate without that entry.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves only with the sector's demand. With the general-equilibrium
  * closure on, a region's quantities also scale with its income (wages, the fixed deficit
@@ -102,6 +107,13 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
 
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
     tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
+    if (!exp) return;
+    /* The sub-cells change only on the days an entry takes effect or ends, unless the
+     * replicate's governments or events have changed its book. */
+    bool changed = tw_rates_changed(s->rates);
+    if (!changed && d > 0 && !s->p->split_day[d]) return;
+    const tw_tariff_book *book = changed ? tw_rates_book(s->rates) : &s->p->book;
+    tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
@@ -122,7 +134,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
     tw_firms_prepare_day(s, d);
     tw_firms_step(s, d);
-    const tw_rate_table *tau = s->tau;
+    const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
     int year, month, dom;
     tw_civil_from_day(day, &year, &month, &dom);
     for (int i = 0; i < TW_NREG; i++)
@@ -142,9 +154,17 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 uint32_t lag = (uint32_t)p->transit[o][i];
                 double customs = p->season[i][o][month - 1] *
                                  ring[(d + TW_TRANSIT_MAX - lag) % TW_TRANSIT_MAX];
+                /* Goods entering today pay today's rate, less what an in-transit rule
+                 * takes off for them (tw_tariffs_rates_entering); 0 where none applies. */
+                double t_in = t + (p->tau_entry[d][i][o][sec] - p->tau_now[d][i][o][sec]);
+                t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
+                s->tau_in[i][o][sec] = t_in;
+                s->use[o][i][sec] = q * s->share[c][o] * s->cd[c].rel[o] / (1.0 + t);
+                s->collected[o][i] = tw_duties_collected(&p->duties, i, o, day);
                 s->customs[o][i][sec] = customs;
-                s->spend[o][i][sec] = customs * (1.0 + t);
-                s->revenue[o][i][sec] = t * customs;
+                s->spend[o][i][sec] = customs * (1.0 + t_in);
+                s->revenue_stat[o][i][sec] = t_in * customs;
+                s->revenue[o][i][sec] = s->collected[o][i] * t_in * customs;
             }
         }
     tw_status st = tw_ge_day(s, d, err); /* welfare, then tomorrow's producer prices */

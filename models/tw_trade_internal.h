@@ -15,7 +15,9 @@
  * day and moved by the general-equilibrium closure (tw_ge_day.c): a buyer in region i pays
  * p = w_o (1 + pass_through * tau) (tw_buyer_price) for a unit from a foreign origin o with
  * tariff tau, and w_i for a unit from home. Customs value is spending / (1 + tau) and
- * tariff revenue tau times customs value.
+ * statutory duty tau times customs value, tau being the rate paid on the purchases (a cell
+ * split into sub-cells pays each sub-cell's rate on its part: s->tau_paid); customs
+ * collects the part of it that does not leak (tw_duties.h).
  *
  * Cells. A cell is one (importer, sector): NCELL = TW_NREG * TW_NSEC cells, each with
  * per_cell firms; firm k of cell c has the global id c * per_cell + k, which keys its
@@ -27,6 +29,7 @@
 #include <stdint.h>
 
 #include "tw_controls.h"
+#include "tw_duties.h"
 #include "tw_gov.h"
 #include "tw_indicators.h"
 #include "tw_model.h"
@@ -75,6 +78,7 @@ typedef struct {
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */
+    tw_duty_params duties;    /* collected against statutory duties (tw_duties.h) */
     tw_re_params re;          /* rare-earth firms (tw_rare_earths.c) */
     char data_dir[4096];      /* the calibration folder in use */
     tw_events_params gov;     /* government agents and events (gov.enabled: any) */
@@ -83,6 +87,10 @@ typedef struct {
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
     tw_rate_table *tau_exp; /* [ndays] outlook from announced entries (tw_tariffs_outlook sure) */
     tw_rate_table *tau_any; /* [ndays] outlook with scheduled ends too (its any) */
+    tw_rate_table *tau_entry; /* [ndays] rates of the goods entering customs that day
+                               * (tw_tariffs_rates_entering: in-transit rules applied) */
+    bool *split_day;        /* [ndays] an entry of the book takes effect or ends that day:
+                             * the sub-cells (tw_tariffs_split) may change */
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
     double e0[TW_NCELL];                /* buyer spending, USD bn / year */
     double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
@@ -102,8 +110,9 @@ typedef struct {
     float draw[TW_NREG];     /* most extra stock used up (or orders postponed) in a day */
     float hazard_base;       /* reopt_rate */
     float hazard_sens;       /* reopt_price_sensitivity */
-    double price[TW_NREG];   /* buyer price of each origin */
-    double rel[TW_NREG];     /* buyer price of each origin over its first day's */
+    double price[TW_NREG];   /* buyer price of each origin (mean over its sub-cells) */
+    double rel[TW_NREG];     /* buyer price of each origin over its first day's (mean over
+                              * the sub-cells of the day's purchases) */
 } tw_cell_day;
 
 /* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
@@ -132,7 +141,12 @@ typedef struct {
     double lambda0[TW_NCELL];           /* domestic choice share at the start */
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
-    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue, USD bn / year */
+    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue collected, USD bn / year */
+    double revenue_stat[TW_NREG][TW_NREG][TW_NSEC]; /* statutory: rate paid x customs value */
+    /* what buyers use today at customs value: their normal purchases (no stock built or
+     * drawn, no transit, no seasonality) at today's prices, USD bn / year */
+    double use[TW_NREG][TW_NREG][TW_NSEC];
+    double collected[TW_NREG][TW_NREG];        /* [exporter][importer] share collected today */
     /* customs value of the orders in transit, by the day they were loaded (ring of
      * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
     double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
@@ -149,6 +163,11 @@ typedef struct {
     const tw_rate_table *tau_exp; /* today's outlook from announced entries */
     const tw_rate_table *tau_any; /* today's outlook with scheduled ends */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
+    tw_split_table split;     /* today's sub-cells (tw_tariffs_split), set by tw_trade.c */
+    tw_rate_table tau_paid;   /* tariff on today's purchases (sub-cells, tw_split_demand),
+                               * [importer][origin][sector]; set by tw_firms_prepare_day */
+    tw_rate_table tau_in;     /* rate paid on the goods entering customs today: tau_paid less
+                               * what in-transit rules take off; set by tw_trade.c */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
     /* general equilibrium (tw_ge_day.c): producer prices, and the welfare decomposition
      * chained day by day (log points of real spending against the first day) */
@@ -160,7 +179,8 @@ typedef struct {
                                * yesterday's duty) / first-day spending; 1 without GE */
     double ge_lnw[TW_NREG];   /* ln w of yesterday's flows */
     double ge_customs[TW_NREG][TW_NREG][TW_NSEC]; /* yesterday's customs value */
-    tw_rate_table ge_tau;     /* yesterday's rates */
+    double ge_use[TW_NREG][TW_NREG][TW_NSEC];     /* yesterday's use at customs value */
+    tw_rate_table ge_tau;     /* yesterday's rates paid on purchases (tau_paid) */
     double ge_spend[TW_NREG], ge_rev[TW_NREG];    /* yesterday's spending and duty */
     double wf_tot[TW_NREG], wf_volume[TW_NREG], wf_revenue[TW_NREG];
     /* running outcomes */
@@ -218,7 +238,8 @@ tw_status tw_ge_day(tw_trade_state *s, uint32_t d, tw_err *err);
  * day's rates as the base, deficits fixed) at the rates tau: *welfare = W_hat - 1. */
 tw_status tw_ge_welfare_at(const tw_trade_state *s, const tw_rate_table tau, int r,
                            double *welfare, tw_err *err);
-/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
+/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also
+ * resolve today's sub-cells into s->split. */
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
 /* tw_gov.c: agents, pain and outcomes */

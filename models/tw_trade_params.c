@@ -24,6 +24,8 @@ void tw_trade_params_free(tw_trade_params *p) {
     free(p->tau_now);
     free(p->tau_exp);
     free(p->tau_any);
+    free(p->tau_entry);
+    free(p->split_day);
     free(p->defs);
     free(p->labels);
     free(p);
@@ -216,9 +218,40 @@ static tw_status tw__load_transit(tw_trade_params *p, tw_err *err) {
     return st;
 }
 
-/* CES weights from the base-year flows at the first day's tariffs. */
+#define TW__CALIBRATE_ROUNDS 200
+
+/* Scale cell (i, s)'s CES weights until its first-day customs shares over the sub-cells sc
+ * are the base year's, then set its quantity scale e0 to give the base year's customs
+ * value (the tw__calibrate comment). */
+static void tw__calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, int s) {
+    int c = i * TW_NSEC + s;
+    double w[TW_NREG], price0[TW_NREG], flow = 0.0, customs = 0.0;
+    for (int o = 0; o < TW_NREG; o++) {
+        w[o] = 1.0;
+        price0[o] = tw_buyer_price(p->pass_through, 1.0, o == i ? 0.0 : p->tau_now[0][i][o][s]);
+        flow += p->world.flow[o][i][s];
+    }
+    for (int k = 0; k <= TW__CALIBRATE_ROUNDS; k++) {
+        double q[TW_NREG], rel[TW_NREG], paid[TW_NREG], cust[TW_NREG];
+        tw_split_demand(sc, i, p->beta[c], p->sigma[s], p->pass_through, w, price0, q, rel, paid);
+        customs = 0.0;
+        for (int o = 0; o < TW_NREG; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
+        if (k == TW__CALIBRATE_ROUNDS || !(customs > 0.0)) break;
+        for (int o = 0; o < TW_NREG; o++)
+            if (cust[o] > 0.0) p->beta[c][o] *= (p->world.flow[o][i][s] / flow) / (cust[o] / customs);
+    }
+    if (customs > 0.0 && flow > 0.0) p->e0[c] = flow / customs;
+}
+
+/* CES weights from the base-year flows at the first day's tariffs. Where the first day
+ * splits a cell into sub-cells, the weights are then scaled until the quantities
+ * aggregated over the sub-cells (tw_split_demand) give the base-year customs shares, and
+ * the cell's quantity scale e0 is set so that the first day's customs value is the
+ * base year's. */
 static void tw__calibrate(tw_trade_params *p) {
     const tw_rate_table *tau0 = &p->tau_now[0];
+    tw_split_table split0; /* 10 KiB */
+    tw_tariffs_split(&p->book, p->start, TW_DAY_NEVER, split0);
     for (int i = 0; i < TW_NREG; i++)
         for (int s = 0; s < TW_NSEC; s++) {
             int c = i * TW_NSEC + s;
@@ -235,6 +268,8 @@ static void tw__calibrate(tw_trade_params *p) {
                 p->base_share[c][o] = spend[o] / e0;
                 p->beta[c][o] = p->base_share[c][o] / pow(price, 1.0 - p->sigma[s]);
             }
+            const tw_split_cell *sc = &split0[i][s];
+            if (sc->n > 1) tw__calibrate_split(p, sc, i, s);
         }
 }
 
@@ -258,18 +293,35 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;
+    if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->duties, err)) != TW_OK) goto fail;
     if ((st = tw_re_params_load(root, p, err)) != TW_OK) goto fail;
     if ((st = tw_gov_params_load(root, &p->book, p->start, &p->gov, err)) != TW_OK) goto fail;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
     p->tau_any = malloc((size_t)p->ndays * sizeof *p->tau_any);
-    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL) {
+    p->tau_entry = malloc((size_t)p->ndays * sizeof *p->tau_entry);
+    p->split_day = calloc((size_t)p->ndays, sizeof *p->split_day);
+    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL || p->tau_entry == NULL ||
+        p->split_day == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
+    }
+    p->split_day[0] = true;
+    bool in_transit = false;
+    for (size_t k = 0; k < p->book.n; k++) {
+        const tw_tariff *e = &p->book.items[k];
+        in_transit = in_transit || e->in_transit;
+        if (e->effective > p->start && e->effective <= p->end) p->split_day[e->effective - p->start] = true;
+        if (e->end > p->start && e->end <= p->end) p->split_day[e->end - p->start] = true;
     }
     for (int d = 0; d < p->ndays; d++) {
         tw_tariffs_rates(&p->book, p->start + d, TW_DAY_NEVER, p->tau_now[d]);
         tw_tariffs_outlook(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d], p->tau_any[d]);
+        if (in_transit)
+            tw_tariffs_rates_entering(&p->book, p->start + d, (const int (*)[TW_NREG])p->transit,
+                                      p->tau_entry[d]);
+        else
+            memcpy(p->tau_entry[d], p->tau_now[d], sizeof p->tau_entry[d]);
     }
     tw__calibrate(p);
     if ((st = tw_indicators_define(p, err)) != TW_OK) goto fail;

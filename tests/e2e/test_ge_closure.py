@@ -68,14 +68,9 @@ class GeClosure(unittest.TestCase):
             imp = sum(df[f"imports.{r}.all.all"] for r in ("US", "CN", "EU", "ROW"))
             self.assertLess(((exp - imp).abs() / imp).max(), 1e-8)  # 10 digits
 
-    # Known to fail: with slow switching and the timing margin, taxed imports swing as firms
-    # postpone orders and catch up (and as shipments in transit enter), and the chained
-    # volume term counts each swing of a taxed quantity at the 145% rate as a welfare change
-    # of its own, so US welfare rises for days inside the window. Stock-building is not
-    # consumption; the volume term should follow what buyers use, not what enters customs.
-    # README ("What is still off") says so; when that is fixed this becomes an unexpected
-    # success, which fails the test, and the marker goes.
-    @unittest.expectedFailure
+    # With slow switching and the timing margin, taxed imports swing as firms postpone
+    # orders and catch up (and as shipments in transit enter); the volume term follows what
+    # buyers use, not what enters customs, so those swings are not welfare changes.
     def test_us_welfare_does_not_rise_in_the_145_window(self):
         df = self.ge.set_index(["replicate", "date"])
         for rep in sorted(self.ge["replicate"].unique()):

@@ -3,18 +3,20 @@
 
 Checks the accounting identities and shares of summary.csv on every output date:
   - world exports == world imports (sum over regions of exports/imports,<r>,all,all);
-  - tariff_revenue == tariff_rate / 100 * imports for every concrete
-    (region, partner, sector) cell;
+  - tariff_revenue == tariff_rate_collected / 100 * imports for every concrete
+    (region, partner, sector) cell, and never above tariff_revenue_statutory;
+    collected equals statutory without leakage, and history-2025's leakage is the one its
+    duties section sets;
   - the "all" aggregates of imports and tariff_revenue are the sums of their parts;
   - partner_import_share sums to 100 over partners per (region, sector);
   - expenditure_share sums to 100 over the four origins per (region, sector);
   - no NaN or empty cell anywhere, sd >= 0, p05 <= p50 <= p95;
   - the dates are start..end inclusive, each with the same set of series.
 
-Why the revenue identity is checked on concrete cells only: scenarios/README.md rule 6
-and models/tw_indicators.c define the "all" aggregates of tariff_rate with fixed 2024
-import weights, while tariff_revenue and imports aggregate the simulated flows, so
-rate_all / 100 * imports_all is not revenue_all by definition once trade shifts.
+Why the revenue identity is checked on concrete cells only: the "all" aggregates of
+tariff_rate_collected weight by each replicate's own customs values, so the mean of the
+aggregate rate times the mean of imports is not the mean of revenue across replicates
+(a cell's collected rate is the same in every replicate of a scripted scenario).
 
 Run by CTest as py/test_summary_pandas with TW_BIN (the program) and TW_SOURCE_DIR.
 """
@@ -178,22 +180,48 @@ class SummaryIdentities:
         ok = close(e, i)
         self.assertTrue(ok.all(), "exports r->p != imports of p from r in %d cells" % (~ok).sum())
 
-    def test_tariff_revenue_is_rate_times_imports_in_every_cell(self):
-        j = pd.concat({"rate": self.means["tariff_rate"], "imp": self.means["imports"],
-                       "rev": self.means["tariff_revenue"]}, axis=1, join="outer").reset_index()
-        self.assertFalse(j[["rate", "imp", "rev"]].isna().any().any(),
-                         "tariff_rate, imports and tariff_revenue cover different cells")
+    def test_collected_revenue_is_collected_rate_times_imports_in_every_cell(self):
+        j = pd.concat({"rate": self.means["tariff_rate_collected"], "imp": self.means["imports"],
+                       "rev": self.means["tariff_revenue"],
+                       "stat": self.means["tariff_revenue_statutory"],
+                       "legal": self.means["tariff_rate"]},
+                      axis=1, join="outer").reset_index()
+        self.assertFalse(j[["rate", "imp", "rev", "stat", "legal"]].isna().any().any(),
+                         "tariff rates, imports and revenues cover different cells")
         cells = j[(j.partner != "all") & (j.sector != "all")]
         self.assertEqual(len(cells), self.df.date.nunique() * len(REGIONS) * (len(REGIONS) - 1) *
                          len(SECTORS))
-        ok = close(cells.rev, cells.rate / 100.0 * cells.imp)
-        self.assertTrue(ok.all(), "tariff_revenue != tariff_rate/100 * imports in %d cells, e.g.\n%s"
-                        % ((~ok).sum(), cells[~ok].head()))
+        # The identity holds in each replicate; on the means across replicates only where
+        # the rate is the same in all of them. In a cell split into sub-cells the rate paid
+        # follows the mix of purchases, which moves with each replicate's producer prices
+        # (the C test accounting::identities_hold_every_day_of_the_history checks every
+        # cell of one replicate); elsewhere its sd is 0.
+        sd = self.df[self.df.indicator == "tariff_rate_collected"].set_index(
+            ["date", "region", "partner", "sector"])["sd"]
+        fixed = (sd.reindex(pd.MultiIndex.from_frame(cells[["date", "region", "partner",
+                                                            "sector"]])) == 0).to_numpy()
+        self.assertGreater(fixed.sum(), len(cells) // 2)
+        cells_all = cells
+        cells = cells[fixed]
+        # Three numbers printed to 10 significant digits each (%.10g): their rounding
+        # alone can reach 1.5e-9 of the product, so the tolerance is 5e-9.
+        ok = close(cells.rev, cells.rate / 100.0 * cells.imp, rel=5e-9)
+        self.assertTrue(ok.all(), "tariff_revenue != tariff_rate_collected/100 * imports in %d "
+                        "cells, e.g.\n%s" % ((~ok).sum(), cells[~ok].head()))
+        # Customs never collects more than the statutory duty.
+        self.assertTrue((cells_all.rev <= cells_all.stat * (1 + REL) + ABS).all())
         # Some revenue is actually collected: the identity is not 0 == 0 everywhere.
         self.assertTrue((cells.rev > 0).any())
+        self.check_leakage(cells)
+
+    def check_leakage(self, cells):
+        """Where no duties section applies (imports of China, the EU and ROW), customs
+        collects the statutory duty."""
+        other = cells[cells.region != "US"]
+        self.assertTrue(close(other.rev, other.stat).all())
 
     def test_aggregates_are_sums_of_their_parts(self):
-        for ind in ["imports", "tariff_revenue"]:
+        for ind in ["imports", "tariff_revenue", "tariff_revenue_statutory"]:
             s = self.means[ind].reset_index()
             parts = s[(s.partner != "all") & (s.sector != "all")]
             # over sectors, per (date, region, partner)
@@ -235,6 +263,16 @@ class BaselineQuarter(SummaryIdentities, unittest.TestCase):
     start = "2025-01-01"
     end = "2025-03-31"
 
+    def check_leakage(self, cells):
+        """baseline-2025's duties section: US duties on China collected at
+        1 - 0.048 - 0.359 - 0.088 all year (de minimis does not end); cells without
+        coverage below 1 pay the statutory rate."""
+        SummaryIdentities.check_leakage(self, cells)
+        us_cn = cells[(cells.region == "US") & (cells.partner == "CN") & (cells.stat > 0)]
+        self.assertTrue(close(us_cn.rev / us_cn.stat, 1 - 0.048 - 0.359 - 0.088, rel=1e-6).all())
+        whole = cells[~cells.sector.isin(["electronics", "consumer"]) & (cells.region == "US")]
+        self.assertTrue(close(whole.stat / whole.imp * 100, whole.legal, rel=1e-6).all())
+
     def test_known_tariff_rates(self):
         rate = self.means["tariff_rate"]
         us_cn = rate.xs(("US", "CN", "all"), level=["region", "partner", "sector"])
@@ -248,6 +286,17 @@ class HistoryYear(SummaryIdentities, unittest.TestCase):
     extra = []
     start = "2025-01-01"
     end = "2025-12-31"
+
+    def check_leakage(self, cells):
+        """history-2025's duties section: US duties on China are collected at
+        1 - 0.048 - 0.359 - 0.088 before 2 May 2025 and 1 - 0.048 - 0.359 from then."""
+        us_cn = cells[(cells.region == "US") & (cells.partner == "CN") & (cells.stat > 0)]
+        kept = us_cn.rev / us_cn.stat
+        before = us_cn.date < "2025-05-02"
+        self.assertTrue(close(kept[before], 1 - 0.048 - 0.359 - 0.088, rel=1e-6).all())
+        self.assertTrue(close(kept[~before], 1 - 0.048 - 0.359, rel=1e-6).all())
+        cn_us = cells[(cells.region == "CN") & (cells.partner == "US")]
+        self.assertTrue(close(cn_us.rev, cn_us.stat).all())
 
 
 if __name__ == "__main__":

@@ -201,3 +201,120 @@ Test(tariffs, bad_entries_are_refused_with_location_and_key) {
                  "tariffs[0].imposer: expected one of US, CN, EU, ROW (got XX)");
     expect_error("tariffs: 5\n", "t.yaml:1:10: tariffs: expected a list of tariff measure entries");
 }
+
+/* Coverage splits a cell into sub-cells with their own rates: the 2025 example of
+ * scenarios/README.md, electronics and vehicles from China on 10 April 2025. */
+Test(tariffs, coverage_splits_cells_into_sub_cells) {
+    load_ok("tariffs:\n"
+            "  - {measure: legacy, imposer: US, target: CN, rate: 20.8, effective: 2024-01-01}\n"
+            "  - {measure: fentanyl, imposer: US, target: CN, rate: 20, effective: 2025-03-04}\n"
+            "  - {measure: s232_autos, imposer: US, target: ALL, sectors: [vehicles], rate: 25,\n"
+            "     coverage: 0.6, effective: 2025-04-03}\n"
+            "  - {measure: reciprocal, imposer: US, target: ALL, rate: 10,\n"
+            "     effective: 2025-04-05, not_on: [s232_autos]}\n"
+            "  - {measure: reciprocal, imposer: US, target: ALL, sectors: [electronics],\n"
+            "     coverage: 0.45, effective: 2025-04-05, not_on: [s232_autos]}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 125,\n"
+            "     effective: 2025-04-10, not_on: [s232_autos]}\n");
+    tw_split_table sp;
+    tw_tariffs_split(&book, day("2025-04-10"), TW_DAY_NEVER, sp);
+    const tw_split_cell *el = &sp[TW_US][TW_ELECTRONICS];
+    cr_assert_eq(el->n, 2);
+    NEAR(el->share[0], 0.45);
+    NEAR(el->rate[0][TW_CN], 1.658);
+    NEAR(el->rate[0][TW_EU], 0.10);
+    NEAR(el->share[1], 0.55);
+    NEAR(el->rate[1][TW_CN], 0.408);
+    NEAR(el->rate[1][TW_EU], 0.0);
+    const tw_split_cell *ve = &sp[TW_US][TW_VEHICLES];
+    cr_assert_eq(ve->n, 2);
+    NEAR(ve->share[0], 0.6);
+    NEAR(ve->rate[0][TW_CN], 0.658);
+    NEAR(ve->rate[1][TW_CN], 0.408 + 1.25);
+    /* Uncovered cells stay whole, and the share-weighted mean is the blended rate. */
+    cr_assert_eq(sp[TW_US][TW_METALS].n, 1);
+    cr_assert_eq(sp[TW_CN][TW_ELECTRONICS].n, 1);
+    NEAR(sp[TW_CN][TW_ELECTRONICS].rate[0][TW_US], 0.0);
+    for (int s = 0; s < TW_NSEC; s++)
+        for (int o = 0; o < TW_NREG; o++) {
+            if (o == TW_US) continue;
+            double mean = 0.0;
+            for (int k = 0; k < sp[TW_US][s].n; k++) mean += sp[TW_US][s].share[k] * sp[TW_US][s].rate[k][o];
+            NEAR(mean, rate("2025-04-10", TW_US, o, s));
+        }
+}
+
+/* More partial layers than TW_NSUB sub-cells: merged, the mean kept. */
+Test(tariffs, sub_cells_beyond_the_limit_are_merged) {
+    char y[4096] = "tariffs:\n";
+    for (int m = 0; m < 12; m++) {
+        char line[200];
+        snprintf(line, sizeof line,
+                 "  - {measure: m%d, imposer: EU, target: ALL, rate: %d, coverage: %.3f,"
+                 " effective: 2025-01-01}\n", m, 10 + m, 0.05 + 0.07 * m);
+        strcat(y, line);
+    }
+    load_ok(y);
+    tw_split_table sp;
+    tw_tariffs_split(&book, day("2025-01-01"), TW_DAY_NEVER, sp);
+    const tw_split_cell *c = &sp[TW_EU][TW_AGRICULTURE];
+    cr_assert_eq(c->n, TW_NSUB);
+    double share = 0.0, mean = 0.0;
+    for (int k = 0; k < c->n; k++) {
+        share += c->share[k];
+        mean += c->share[k] * c->rate[k][TW_CN];
+    }
+    NEAR(share, 1.0);
+    NEAR(mean, rate("2025-01-01", TW_EU, TW_CN, TW_AGRICULTURE));
+}
+
+/* The in-transit rule of the April 2025 orders (EO 14257; CBP CSMS 64680374): goods
+ * loaded before the date an increase takes effect and entered before 27 May pay the rate
+ * before it. Known answers for US imports from China on 15 April 2025, by loading day:
+ * loaded 30 March (16 days in transit): before every increase, legacy 20 only; loaded 7
+ * April (8 days): the 10% of 5 April but not the 84% of 9 April: 30; loaded 9 April (6
+ * days): the 84% but not the 125% of 10 April: 104; loaded 12 April (3 days): 145. On 27
+ * May nothing in transit is spared any more: 145 whatever the loading day. Buyers' rates
+ * (tw_tariffs_rates) never see the rule. */
+Test(tariffs, in_transit_goods_pay_the_rate_before_the_entry) {
+    load_ok("tariffs:\n"
+            "  - {measure: legacy, imposer: US, target: CN, rate: 20, effective: 2024-01-01}\n"
+            "  - {measure: reciprocal, imposer: US, target: ALL, rate: 10, effective: 2025-04-05,\n"
+            "     in_transit: {loaded_before: 2025-04-05, entered_before: 2025-05-27}}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 84, effective: 2025-04-09,\n"
+            "     in_transit: {loaded_before: 2025-04-09, entered_before: 2025-05-27}}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 125, effective: 2025-04-10,\n"
+            "     in_transit: {loaded_before: 2025-04-10, entered_before: 2025-05-27}}\n");
+    static const struct { int lag; const char *on; double want; } cases[] = {
+        {16, "2025-04-15", 0.20}, {8, "2025-04-15", 0.30}, {6, "2025-04-15", 1.04},
+        {3, "2025-04-15", 1.45},  {0, "2025-04-15", 1.45}, {60, "2025-05-26", 0.20},
+        {60, "2025-05-27", 1.45}, {16, "2025-04-04", 0.20}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int lag[TW_NREG][TW_NREG] = {{0}};
+        lag[TW_CN][TW_US] = cases[k].lag;
+        tw_rate_table t;
+        tw_tariffs_rates_entering(&book, day(cases[k].on), (const int (*)[TW_NREG])lag, t);
+        for (int s = 0; s < TW_NSEC; s++) NEAR(t[TW_US][TW_CN][s], cases[k].want);
+        /* the EU's goods took 0 days: the 10% from 5 April, never spared after it */
+        NEAR(t[TW_US][TW_EU][TW_METALS], day(cases[k].on) >= day("2025-04-05") ? 0.10 : 0.0);
+    }
+    NEAR(rate("2025-04-15", TW_US, TW_CN, TW_METALS), 1.45);
+}
+
+Test(tariffs, in_transit_rule_is_checked_with_location) {
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: {loaded_before: 2025-04-05, entered_before: 2025-04-01}}\n",
+                 "t.yaml:3:62: tariffs[0].in_transit.entered_before: expected a date after "
+                 "effective 2025-04-05");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: {loaded_before: 2025-06-05, entered_before: 2025-05-27}}\n",
+                 "t.yaml:3:62: tariffs[0].in_transit.entered_before: expected a date on or after "
+                 "loaded_before 2025-06-05");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: {loaded_before: 2025-04-05}}\n",
+                 "t.yaml:3:18: tariffs[0].in_transit.entered_before: missing required key");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, rate: 1, effective: 2025-04-05,\n"
+                 "     in_transit: 2025-04-05}\n",
+                 "t.yaml:3:18: tariffs[0].in_transit: expected a map {loaded_before: DATE, "
+                 "entered_before: DATE}");
+}
