@@ -81,9 +81,9 @@ static void twb__help(FILE *fp) {
             "                   re, memory (default all = firm,reference,replicates,triad,mpi,re;\n"
             "                   memory is one size per process, see bench/run)\n"
             "  --scenario FILE  scenario (default %s/scenarios/history-2025.yaml)\n"
-            "  --re-scenario FILE  scenario of the rare-earth step's share of the day, run as\n"
-            "                   shipped (default %s/scenarios/geneva-truce.yaml; quick: its\n"
-            "                   first 150 days)\n"
+            "  --re-scenario FILE  scenario of the rare-earth step's share of the day (CPU\n"
+            "                   time, 1 thread), run as shipped (default\n"
+            "                   %s/scenarios/geneva-truce.yaml; quick: its first 150 days)\n"
             "  --set KEY=VALUE  scenario override, as tradewar's --set (repeatable)\n"
             "  --firms N        firms of the firm step and reference kernels, strong scaling, a\n"
             "                   multiple of %d (regions x sectors; default 1048576, quick 131072)\n"
@@ -335,8 +335,8 @@ typedef struct {
     bool mismatch;
     char checks[32][256];
     int nchecks;
-    /* the rare-earth step's share of the day per thread count: median, min, max */
-    twb_times re_share[TWB_MAX_T];
+    /* the rare-earth step's share of the day on one thread: median, min, max */
+    twb_times re_share[1];
     int64_t re_firms;
     int re_days;
 } twb_report;
@@ -524,48 +524,46 @@ static tw_status twb__strong(const twb_args *a, twb__agent *ag, double draw_rate
 }
 
 /* The rare-earth step's share of the model's day in the default scenario as shipped (its
- * firms, replicate 0, its year; quick: 150 days, which reach the April controls): the day
- * loop timed and the rare-earth step timed inside it, repeats interleaved across the
- * thread counts; the share's median over the repeats (twb_times holds the shares too). */
+ * firms, replicate 0, its year; quick: 150 days, which reach the April controls), on one
+ * thread: the day loop's CPU time and the rare-earth step's inside it (CPU time, which
+ * other tenants of a shared machine do not inflate; on more threads an OpenMP team's
+ * waiting would count as well). The share's median over the repeats (twb_times holds the
+ * shares too); the row's seconds are the day loop's wall-clock time. */
 static tw_status twb__re(const twb_args *a, twb_report *rp, tw_err *err) {
     twb_scenario sc;
     tw_status st = twb_scenario_load(a->re_scenario, NULL, 0, 0, a->quick ? 150 : 0, &sc, err);
     if (st != TW_OK) return st;
-    static twb_times tms[TWB_MAX_T];
-    static uint64_t hashes[TWB_MAX_T];
+    twb_times tms[1];
+    uint64_t hashes[1] = {0};
     memset(tms, 0, sizeof tms);
     uint64_t expect = 0;
     bool agree = true;
     for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
-        twb__progress_rep("rare-earth step's share of the day", (long long)sc.per_cell * twb_ncell,
-                          rep, a->repeats);
-        for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
-            double share = NAN;
-            st = twb_re_share(&sc, a->threads[i], &tms[i], &share, &hashes[i], err);
-            twb_times_add(&rp->re_share[i], share);
-            twb__same(hashes[i], rep == 0 && i == 0, &expect, &agree);
-        }
+        twb__progress_rep("rare-earth step's share of the day (1 thread)",
+                          (long long)sc.per_cell * twb_ncell, rep, a->repeats);
+        double share = NAN;
+        st = twb_re_share(&sc, 1, &tms[0], &share, &hashes[0], err);
+        twb_times_add(&rp->re_share[0], share);
+        twb__same(hashes[0], rep == 0, &expect, &agree);
     }
     rp->re_firms = sc.per_cell * twb_ncell;
     rp->re_days = sc.days;
     twb_scenario_free(&sc);
     if (st != TW_OK) return st;
-    for (int i = 0; i < a->nthreads; i++) {
-        twb_times_finish(&tms[i]);
-        twb_times_finish(&rp->re_share[i]);
-        twb_row r;
-        twb_row_init(&r, "re_step_share", "agents");
-        r.threads = a->threads[i];
-        r.firms = rp->re_firms;
-        r.replicates = 1;
-        twb_row_times(&r, &tms[i]);
-        r.rate = 100.0 * rp->re_share[i].median;
-        r.rate_unit = "percent of the day";
-        r.has_hash = true;
-        r.hash = hashes[i];
-        twb__add(rp, &r);
-    }
-    twb__check(rp, agree, "rare-earth share: the default scenario, every thread count and repeat");
+    twb_times_finish(&tms[0]);
+    twb_times_finish(&rp->re_share[0]);
+    twb_row r;
+    twb_row_init(&r, "re_step_share", "agents");
+    r.threads = 1;
+    r.firms = rp->re_firms;
+    r.replicates = 1;
+    twb_row_times(&r, &tms[0]);
+    r.rate = 100.0 * rp->re_share[0].median;
+    r.rate_unit = "percent of day CPU";
+    r.has_hash = true;
+    r.hash = hashes[0];
+    twb__add(rp, &r);
+    twb__check(rp, agree, "rare-earth share: the default scenario, every repeat");
     return TW_OK;
 }
 
@@ -926,17 +924,13 @@ static void twb__summary(const twb_args *a, const twb_report *rp, double draw_ra
                    twb_firm_step_bytes, f->fraction);
         printf("\n");
     }
-    for (int i = 0; i < a->nthreads && (a->modes & TWB_M_RE); i++) {
-        const twb_times *sh = &rp->re_share[i];
-        if (sh->repeats == 0) break;
-        if (i == 0)
-            printf("  rare-earth step's share of the day's run time (%s as shipped, %lld "
-                   "firms, %d days, replicate 0;\n        median of %d repeats, min..max):",
-                   a->re_scenario, (long long)rp->re_firms, rp->re_days, sh->repeats);
-        printf("%s %.1f%% (%.1f..%.1f) at %d thread%s", i ? "," : "", 100.0 * sh->median,
-               100.0 * sh->min, 100.0 * sh->max, a->threads[i], a->threads[i] == 1 ? "" : "s");
-        if (i == a->nthreads - 1) printf("\n");
-    }
+    const twb_times *sh = &rp->re_share[0];
+    if ((a->modes & TWB_M_RE) && sh->repeats > 0)
+        printf("  rare-earth step: %.1f%% of the day's run time (CPU time on 1 thread, median "
+               "of %d repeats,\n        %.1f..%.1f; %s as shipped, %lld firms, %d days, "
+               "replicate 0)\n",
+               100.0 * sh->median, sh->repeats, 100.0 * sh->min, 100.0 * sh->max,
+               a->re_scenario, (long long)rp->re_firms, rp->re_days);
     if (a->modes & TWB_M_MPI) printf("  MPI ranks: measured by bench/run (mpirun -np 1 and 2 of tradewar)\n");
 }
 

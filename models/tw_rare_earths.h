@@ -217,7 +217,7 @@ typedef struct {
     int32_t *applied;       /* day index of its pending application; -1 none */
     double *partials;       /* [ncell * nblk][TW_RE_NPART] */
     tw_re_dest_day dd[TW_NREG];
-    bool timed;             /* add each tw_re_step's wall-clock seconds to `seconds` (the
+    bool timed;             /* add each tw_re_step's process CPU seconds to `seconds` (the
                              * benchmark's share of the day; results do not depend on it) */
     double seconds;
     int32_t ramp_start[TW_NREG]; /* day index the regime first left open; -1 not yet */

@@ -62,7 +62,7 @@ size_t tw_trade_bench_redraws(const void *state, const uint8_t *origin, const fl
                               const float *clock);
 
 /* The rare-earth step's share of the day: after tw_trade_bench_time_re(state), every later
- * step adds the wall-clock seconds of its rare-earth part (tw_re_step: regimes, the
+ * step adds the process CPU seconds (all threads) of its rare-earth part (tw_re_step: regimes, the
  * rare-earth firms, their reduction and outcomes) to a sum that
  * tw_trade_bench_re_seconds returns. Results do not depend on it. */
 void tw_trade_bench_time_re(void *state);
