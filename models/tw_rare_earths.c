@@ -109,9 +109,10 @@ static tw__re_range tw__re_item(const tw_trade_state *s, size_t item) {
     return r;
 }
 
-/* Reorder point of a firm with cover S: between the shipping lag and the cover. */
-static inline float tw__reorder_point(const tw_re_params *re, float cover) {
-    float lag = (float)re->ship_lag;
+/* Reorder point of a firm with cover S shipped to after lag days: between the lag and the
+ * cover. */
+static inline float tw__reorder_point(const tw_re_params *re, int lag_days, float cover) {
+    float lag = (float)lag_days;
     return lag + (float)re->reorder_share * (cover - lag);
 }
 
@@ -142,18 +143,21 @@ static void tw__re_init_block(void *vctx, size_t item) {
     const tw_re_params *re = &s->p->re;
     tw__re_range rg = tw__re_item(s, item);
     int sec = rg.c % TW_NSEC;
-    double need = 1.0 - tw__free_share(re, sec, re->ns0), lag = (double)re->ship_lag;
+    const int lag_days = re->ship_lag[rg.c / TW_NSEC];
+    double need = 1.0 - tw__free_share(re, sec, re->ns0), lag = (double)lag_days;
+    /* at least a day above the destination's lag, so that an order can arrive in time */
+    double cover_min = re->cover_min > lag ? re->cover_min : lag + 1.0;
     double res_median = (re->wip_days[sec] + re->distributor_days) * s->re.reserve_factor;
     for (size_t k = rg.lo; k < rg.hi; k++) {
         uint32_t w[4], v[4];
         tw_rng_words(s->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 0, w);
         tw_rng_words(s->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 1, v);
         double cover = s->re.cover_median * exp(re->cover_log_sd * tw__normal(w));
-        if (cover < re->cover_min) cover = re->cover_min;
+        if (cover < cover_min) cover = cover_min;
         if (cover > re->cover_max) cover = re->cover_max;
         double res = res_median * exp(re->reserve_log_sd * tw__normal(v));
         if (res > TW_RE_COVER_MAX / 2.0) res = TW_RE_COVER_MAX / 2.0;
-        float S = (float)cover, R = tw__reorder_point(re, S);
+        float S = (float)cover, R = tw__reorder_point(re, lag_days, S);
         double T = lag + (S - R) / need, u = tw_u01f(w[3]) * T, own;
         size_t i = rg.base + k;
         s->re.order[i] = 0.0f;
@@ -270,13 +274,13 @@ static void tw__re_step_block(void *vctx, size_t item) {
     tw__re_range rg = tw__re_item(s, item);
     const int sec = rg.c % TW_NSEC;
     const tw_re_dest_day dd = st->dd[rg.c / TW_NSEC];
-    const int32_t d = (int32_t)ctx->day, lag = re->ship_lag;
+    const int32_t d = (int32_t)ctx->day, lag = re->ship_lag[rg.c / TW_NSEC];
     const bool open = dd.regime == TW_CTRL_OPEN, halt = dd.regime == TW_CTRL_HALT;
     const float ns = (float)tw__free_share(re, sec, dd.ns), need = 1.0f - ns;
     const float lead = dd.lead * need;
     /* the reorder point's terms (tw__reorder_point) in registers: the firm arrays' stores
      * could otherwise alias the parameters */
-    const float rp_lag = (float)re->ship_lag, rp_share = (float)re->reorder_share;
+    const float rp_lag = (float)lag, rp_share = (float)re->reorder_share;
     const size_t per_supplier = (size_t)re->per_supplier;
     const float cap = (float)re->catch_cap, rate = (float)re->catch_rate;
     const float share = (float)re->catch_share;

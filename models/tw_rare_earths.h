@@ -17,8 +17,8 @@
  *
  * Buffers in tiers. The licensed channel's magnets sit (1) at the user: an order-up-to
  * level S (cover, lognormal across firms, the median drawn per replicate) with reorder
- * point R = lag + reorder_share * (S - lag); (2) in transit: one order outstanding at a
- * time, ship_lag_days on the way (the pipeline is filled at the start, so the mean stock
+ * point R = lag + reorder_share * (S - lag), S at least lag + 1; (2) in transit: one
+ * order outstanding at a time, the destination's ship_lag_days on the way (the pipeline is filled at the start, so the mean stock
  * in transit is lag days of flow); (3) in a reserve of magnets inside work in progress and
  * sub-assemblies at suppliers plus stock bought from distributors (days by sector,
  * lognormal across firms, the median factor drawn per replicate), which a firm draws only
@@ -145,7 +145,8 @@ typedef struct {
     double priority[TW_NSEC];    /* approval pace factor by the customers' sector */
     int64_t per_supplier;        /* customers per magnet maker (one licence covers them) */
     bool anticipate;             /* firms apply earlier by the expected licence delay */
-    int ship_lag;                /* calendar days from approval (or order) to arrival */
+    int ship_lag[TW_NREG];       /* calendar days from approval (or order) to arrival, by
+                                  * destination */
     /* channels */
     double ns0, ns_max;          /* makers outside the exporter: share of need, first, most */
     int ramp_days;               /* days for ns to ramp from ns0 to ns_max */

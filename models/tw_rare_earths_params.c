@@ -148,6 +148,31 @@ static void tw__rationing_curve(tw_re_params *re, int r, int s) {
     memcpy(re->seg_y[c], y, sizeof y);
 }
 
+/* Days from shipment to arrival by destination: one number for all, or a map by region
+ * (regions not named keep the default). Defaults: data/rare_earth_buffers.csv, in_transit
+ * (the China-to-US 13 days and China-to-EU 22.5, rounded up to 23, are half ocean and half
+ * air from data/transit_days.csv; the rest of the world 10, mostly intra-Asian routes);
+ * China as a destination of another exporter takes the US figure (judgement). */
+static tw_status tw__ship_lags(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
+    static const int64_t def[TW_NREG] = {[TW_US] = 13, [TW_CN] = 13, [TW_EU] = 23, [TW_ROW] = 10};
+    const tw_cfg_node *m = tw_cfg_get(sec, "ship_lag_days");
+    bool map = m != NULL && tw_cfg_kind_of(m) == TW_CFG_MAP;
+    int64_t all = -1;
+    if (m != NULL && !map) {
+        tw_status st = tw_cfg_int(sec, "ship_lag_days", true, 0, 1, 180, &all, err);
+        if (st != TW_OK) return st;
+    }
+    for (int r = 0; r < TW_NREG; r++) {
+        int64_t v = all > 0 ? all : def[r];
+        if (map) {
+            tw_status st = tw_cfg_int(m, tw_region_names[r], false, def[r], 1, 180, &v, err);
+            if (st != TW_OK) return st;
+        }
+        re->ship_lag[r] = (int)v;
+    }
+    return TW_OK;
+}
+
 #define TW__GET(call)                                                                      \
     do {                                                                                   \
         tw_status st_ = (call);                                                            \
@@ -165,7 +190,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     TW__GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
     /* Buffers (data/rare_earth_buffers.csv). The user's mean stock over the ordering cycle
      * is 0.75 S - 0.25 lag with reorder_share 0.5; 21 days (the just-in-time norm) and a
-     * 14-day lag give S = 33. */
+     * 14-day lag give S = 33 (21.5 days with the US lag of 13, 19 with the EU's 23). */
     TW__GET(tw_cfg_double(sec, "cover_median_days", false, 33.0, 1.0, TW_RE_COVER_MAX,
                           &re->cover_median, err));
     TW__GET(tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err));
@@ -195,8 +220,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     TW__GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
                        err));
     TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
-    TW__GET(tw_cfg_int(sec, "ship_lag_days", false, 14, 1, 180, &v, err));
-    re->ship_lag = (int)v;
+    TW__GET(tw__ship_lags(sec, re, err));
     /* Channels. */
     TW__GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));
     TW__GET(tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12, 0.0,
@@ -236,10 +260,12 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
         return tw_cfg_error(err, tw_cfg_get(sec, "cover_median_days"),
                             "expected a value between cover_min_days %g and cover_max_days %g "
                             "(got %g)", re->cover_min, re->cover_max, re->cover_median);
-    if (re->cover_min <= (double)re->ship_lag)
-        return tw_cfg_error(err, tw_cfg_get(sec, "cover_min_days"),
-                            "expected more than ship_lag_days %d, or firms could never "
-                            "reorder in time (got %g)", re->ship_lag, re->cover_min);
+    for (int r = 0; r < TW_NREG; r++)
+        if (r != re->exporter && re->cover_max <= (double)re->ship_lag[r])
+            return tw_cfg_error(err, tw_cfg_get(sec, "cover_max_days"),
+                                "expected more than ship_lag_days %d of %s, or firms there "
+                                "could never reorder in time (got %g)",
+                                re->ship_lag[r], tw_region_names[r], re->cover_max);
     if (re->ns_max < re->ns0)
         return tw_cfg_error(err, tw_cfg_get(sec, "non_china_max_share"),
                             "expected at least non_china_share %g (got %g)", re->ns0, re->ns_max);
