@@ -276,6 +276,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
     const tw_re_dest_day dd = st->dd[rg.c / TW_NSEC];
     const int32_t d = (int32_t)ctx->day, lag = re->ship_lag[rg.c / TW_NSEC];
     const bool open = dd.regime == TW_CTRL_OPEN, halt = dd.regime == TW_CTRL_HALT;
+    const bool general = st->general[rg.c];
     const float ns = (float)tw__free_share(re, sec, dd.ns), need = 1.0f - ns;
     const float lead = dd.lead * need;
     /* the reorder point's terms (tw__reorder_point) in registers: the firm arrays' stores
@@ -310,7 +311,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
     /* maker m's customers are firms k0 .. k1 - 1; its licence holds for the whole day */
     for (size_t m = 0, k0 = rg.lo; k0 < rg.hi; m++, k0 += per_supplier) {
     const size_t k1 = k0 + per_supplier < rg.hi ? k0 + per_supplier : rg.hi;
-    const bool licensed = open || (!halt && lic[m] > d);
+    const bool licensed = open || (!halt && (general || lic[m] > d));
     const float lead_m = (open || halt || licensed) ? 0.0f : lead; /* reorder early by */
     for (size_t k = k0; k < k1; k++) {
         float x = stock[k], q = order[k], o = owed[k];
@@ -454,6 +455,15 @@ static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
         /* the expected delay, 1/h working days of 7/5 calendar days each (times the
          * firm's need in the firm loop) */
         dd->lead = (re->anticipate && h > 0.0) ? (float)(1.4 / h) : 0.0f;
+    }
+    for (int c = 0; c < TW_RE_NCELL; c++) {
+        bool g = false;
+        for (int i = 0; i < re->ngeneral && !g; i++) {
+            const tw_re_general *e = &re->general[i];
+            g = (e->region < 0 || e->region == c / TW_NSEC) &&
+                (e->sector < 0 || e->sector == c % TW_NSEC) && day >= e->from && day < e->until;
+        }
+        s->re.general[c] = g;
     }
 }
 

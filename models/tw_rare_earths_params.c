@@ -179,6 +179,49 @@ static tw_status tw__ship_lags(const tw_cfg_node *sec, tw_re_params *re, tw_err 
         if (st_ != TW_OK) return st_;                                                      \
     } while (0)
 
+/* General licences (rare_earths.general_licences): a list of {destination, sector, from,
+ * validity_days}. The dual-use rules allow general licences covering several shipments to
+ * one or more end users for up to three years (data/rare_earth_channels.csv, licence_unit:
+ * XHMAG-2025, Magsees-2025), hence the default validity of 1095 days; none is known to
+ * have been granted for magnets in 2025, so no scenario has one by default. */
+static tw_status tw__general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
+    const tw_cfg_node *seq = tw_cfg_get(sec, "general_licences");
+    re->ngeneral = 0;
+    if (seq == NULL) return TW_OK;
+    if (tw_cfg_kind_of(seq) != TW_CFG_SEQ)
+        return tw_cfg_error(err, seq, "expected a list of general licences");
+    size_t n = tw_cfg_len(seq);
+    if (n > TW_RE_MAX_GENERAL)
+        return tw_cfg_error(err, seq, "expected at most %d general licences (got %zu)",
+                            TW_RE_MAX_GENERAL, n);
+    const char *regions[TW_NREG + 2], *sectors[TW_NSEC + 2];
+    for (int i = 0; i < TW_NREG; i++) regions[i] = tw_region_names[i];
+    for (int i = 0; i < TW_NSEC; i++) sectors[i] = tw_sector_names[i];
+    regions[TW_NREG] = sectors[TW_NSEC] = "ALL";
+    regions[TW_NREG + 1] = sectors[TW_NSEC + 1] = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const tw_cfg_node *e = tw_cfg_at(seq, i);
+        if (tw_cfg_kind_of(e) != TW_CFG_MAP)
+            return tw_cfg_error(err, e,
+                                "expected a map {destination, sector, from, validity_days}");
+        tw_re_general *g = &re->general[i];
+        int64_t days;
+        TW__GET(tw_cfg_enum(e, "destination", true, 0, regions, &g->region, err));
+        TW__GET(tw_cfg_enum(e, "sector", false, TW_NSEC, sectors, &g->sector, err));
+        TW__GET(tw_cfg_date(e, "from", true, 0, &g->from, err));
+        TW__GET(tw_cfg_int(e, "validity_days", false, 1095, 1, 3660, &days, err));
+        if (g->region == re->exporter)
+            return tw_cfg_error(err, tw_cfg_get(e, "destination"),
+                                "expected a region other than the exporter %s (or ALL)",
+                                tw_region_names[re->exporter]);
+        if (g->region == TW_NREG) g->region = -1;
+        if (g->sector == TW_NSEC) g->sector = -1;
+        g->until = g->from + (tw_day)days;
+        re->ngeneral++;
+    }
+    return TW_OK;
+}
+
 tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
     tw_re_params *re = &p->re;
     memset(re, 0, sizeof *re);
@@ -220,6 +263,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     TW__GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
                        err));
     TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
+    TW__GET(tw__general_licences(sec, re, err));
     TW__GET(tw__ship_lags(sec, re, err));
     /* Channels. */
     TW__GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));

@@ -4,7 +4,7 @@
  * bare magnets count as shipments; lost output is made up at the catch-up share within
  * the catch-up weeks; a maker's licence covers every customer; magnets are conserved per
  * firm and per cell (stock change = receipts - use); each destination receives after its
- * own shipping lag. */
+ * own shipping lag; a general licence lets its destination and sector ship while it holds. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -349,6 +349,45 @@ Test(rare_earth_tiers, each_destination_receives_after_its_own_shipping_lag) {
                 cr_assert_gt(m.s->re.received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
         }
     }
+    free(y);
+    sim_close(&m);
+}
+
+/* A general licence for EU vehicle makers from 11 January for 30 days, under a slow-roll
+ * that approves next to nothing: every firm orders on day 0 and waits on its maker; the
+ * EU vehicle makers' orders ship on the licence's first day and nobody else's do; once it
+ * has lapsed (10 February) their new orders wait again. */
+Test(rare_earth_tiers, a_general_licence_lets_its_destination_and_sector_ship_while_it_holds) {
+    char *y = yaml("2025-01-01", "2025-03-31",
+                   BARE "per_cell: 40, customers_per_supplier: 40, general_licences: "
+                        "[{destination: EU, sector: vehicles, from: 2025-01-11, "
+                        "validity_days: 30}]",
+                   "  - {id: s, exporter: CN, destination: ALL, regime: slow_roll, "
+                   "slow_roll_factor: 0.000001, effective: 2025-01-01}\n");
+    sim m;
+    sim_open(&m, y, false, NULL, 1, 7, 0);
+    for (size_t i = 0; i < m.s->re.n; i++) {
+        m.s->re.stock[i] = m.s->re.reserve[i] + 1.0f;
+        m.s->re.order[i] = 0.0f;
+    }
+    const int eu_veh = TW_EU * TW_NSEC + TW_VEHICLES;
+    double eu_shipped = 0.0;
+    for (uint32_t d = 0; d < 90; d++) {
+        sim_step(&m, d);
+        for (int j = 0; j < m.p->re.ncell; j++) {
+            int c = m.p->re.cell[j];
+            bool holds = c == eu_veh && d >= 10 && d < 40;
+            if (!holds)
+                cr_assert_eq(m.s->re.shipped_t[c], 0.0, "cell %d day %u shipped %g", c, d,
+                             m.s->re.shipped_t[c]);
+            else if (d == 10)
+                cr_assert_gt(m.s->re.shipped_t[c], 0.0, "EU vehicles on the licence's first day");
+            if (c == eu_veh) eu_shipped += m.s->re.shipped_t[c];
+        }
+        if (d == 9) cr_assert_eq(m.s->re.general[eu_veh], false);
+        if (d == 10) cr_assert_eq(m.s->re.general[eu_veh], true);
+    }
+    cr_assert_gt(eu_shipped, 0.0);
     free(y);
     sim_close(&m);
 }
