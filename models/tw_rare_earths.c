@@ -337,91 +337,92 @@ static void tw__re_step_block(void *vctx, size_t item) {
     /* Pass 2, in firm order (the sums are in that order): the common days' sums, and the
      * general path for the rest. */
     for (size_t m = 0, k0 = rg.lo; k0 < rg.hi; m++, k0 += per_supplier) {
-    const size_t k1 = k0 + per_supplier < rg.hi ? k0 + per_supplier : rg.hi;
-    const bool licensed = open || (!halt && (general || lic[m] > d));
-    const float lead_m = (open || halt || licensed) ? 0.0f : lead; /* reorder early by */
-    for (size_t k = k0; k < k1; k++) {
-        float x = stock[k], q = order[k];
-        int32_t a = arrive[k];
-        if (TW__LIKELY(common[k - rg.lo])) {
-            transit += (double)(q * (float)((q > 0.0f) & (a > d))); /* q >= 0: q * 0 is +0 */
-            used += need_d;
-            held += x;
-            output += 1.0;
-            net += 1.0;
-            hist[k & 3][tw__bin(x)]++;
-            continue;
-        }
-        float o = owed[k];
-        /* 1. arrivals */
-        if (q > 0.0f && a >= 0 && a <= d) {
-            x += q;
-            out[TW_RE_PART_RECEIVED] += q;
-            q = 0.0f;
-        }
-        /* 2. an order waiting for its maker's licence ships once the licence holds, topped
-         * up to what the firm needs now (own cover and reserve restored on arrival) */
-        if (q > 0.0f && a < 0) {
-            if (licensed) {
-                q = tw__maxf(q, cover[k] + res[k] - x + (float)lag * need);
-                a = d + lag;
-                out[TW_RE_PART_SHIPPED] += q;
-            } else if (app[m] < 0) {
-                app[m] = d;
-                out[TW_RE_PART_APPS] += 1.0;
+        const size_t k1 = k0 + per_supplier < rg.hi ? k0 + per_supplier : rg.hi;
+        const bool licensed = open || (!halt && (general || lic[m] > d));
+        const float lead_m = (open || halt || licensed) ? 0.0f : lead; /* reorder early by */
+        for (size_t k = k0; k < k1; k++) {
+            float x = stock[k], q = order[k];
+            int32_t a = arrive[k];
+            if (TW__LIKELY(common[k - rg.lo])) {
+                transit += (double)(q * (float)((q > 0.0f) & (a > d))); /* q >= 0: q * 0 is +0 */
+                used += need_d;
+                held += x;
+                output += 1.0;
+                net += 1.0;
+                hist[k & 3][tw__bin(x)]++;
+                continue;
             }
-        } else if (q == 0.0f && x - res[k] <= rp_lag + rp_share * (cover[k] - rp_lag) + lead_m) {
-            /* 3. a new order, sized so that a prompt shipment restores the cover and the
-             * reserve on arrival (one order outstanding at a time): shipped at once where
-             * no licence is needed or the maker holds one, otherwise pending on the
-             * maker's application (first draw on the next day) */
-            q = cover[k] + res[k] - x + (float)lag * need;
-            if (q <= 0.0f) {
-                q = 0.0f; /* stock above what a prompt order would top up: nothing to order */
-            } else if (licensed) {
-                a = d + lag;
-                out[TW_RE_PART_SHIPPED] += q;
-            } else {
-                a = -1;
-                if (app[m] < 0) {
+            float o = owed[k];
+            /* 1. arrivals */
+            if (q > 0.0f && a >= 0 && a <= d) {
+                x += q;
+                out[TW_RE_PART_RECEIVED] += q;
+                q = 0.0f;
+            }
+            /* 2. an order waiting for its maker's licence ships once the licence holds, topped
+             * up to what the firm needs now (own cover and reserve restored on arrival) */
+            if (q > 0.0f && a < 0) {
+                if (licensed) {
+                    q = tw__maxf(q, cover[k] + res[k] - x + (float)lag * need);
+                    a = d + lag;
+                    out[TW_RE_PART_SHIPPED] += q;
+                } else if (app[m] < 0) {
                     app[m] = d;
                     out[TW_RE_PART_APPS] += 1.0;
                 }
+            } else if (q == 0.0f &&
+                       x - res[k] <= rp_lag + rp_share * (cover[k] - rp_lag) + lead_m) {
+                /* 3. a new order, sized so that a prompt shipment restores the cover and the
+                 * reserve on arrival (one order outstanding at a time): shipped at once where
+                 * no licence is needed or the maker holds one, otherwise pending on the
+                 * maker's application (first draw on the next day) */
+                q = cover[k] + res[k] - x + (float)lag * need;
+                if (q <= 0.0f) {
+                    q = 0.0f; /* stock above what a prompt order would top up: nothing to order */
+                } else if (licensed) {
+                    a = d + lag;
+                    out[TW_RE_PART_SHIPPED] += q;
+                } else {
+                    a = -1;
+                    if (app[m] < 0) {
+                        app[m] = d;
+                        out[TW_RE_PART_APPS] += 1.0;
+                    }
+                }
             }
-        }
-        /* 4. production: the free channels plus stock; short firms ration their lines */
-        float y, u, yn;
-        if (x >= need) {
-            u = need;
-            y = 1.0f;
-            /* catch-up on a day of full supply, with extra magnets while they last */
-            float e = tw__minf(o, rate);
-            if (e > 0.0f && x - u < e * need) e = (x - u) / need;
-            if (e > 0.0f) {
-                u += e * need;
-                o -= e;
+            /* 4. production: the free channels plus stock; short firms ration their lines */
+            float y, u, yn;
+            if (x >= need) {
+                u = need;
+                y = 1.0f;
+                /* catch-up on a day of full supply, with extra magnets while they last */
+                float e = tw__minf(o, rate);
+                if (e > 0.0f && x - u < e * need) e = (x - u) / need;
+                if (e > 0.0f) {
+                    u += e * need;
+                    o -= e;
+                }
+                yn = 1.0f + e;
+            } else {
+                u = x;
+                y = tw__ration(sa, sy, ns + x);
+                out[TW_RE_PART_HALTED] += 1.0;
+                if (1.0f - y >= stop_at) out[TW_RE_PART_STOPPED] += 1.0;
+                o = tw__minf(cap, o + share * (1.0f - y));
+                yn = y;
             }
-            yn = 1.0f + e;
-        } else {
-            u = x;
-            y = tw__ration(sa, sy, ns + x);
-            out[TW_RE_PART_HALTED] += 1.0;
-            if (1.0f - y >= stop_at) out[TW_RE_PART_STOPPED] += 1.0;
-            o = tw__minf(cap, o + share * (1.0f - y));
-            yn = y;
+            x = tw__maxf(x - u, 0.0f);
+            if (q > 0.0f && a >= 0) transit += q;
+            stock[k] = x;
+            order[k] = q;
+            arrive[k] = a;
+            owed[k] = o;
+            used += u;
+            held += x;
+            output += y;
+            net += yn;
+            hist[k & 3][tw__bin(x)]++;
         }
-        x = tw__maxf(x - u, 0.0f);
-        if (q > 0.0f && a >= 0) transit += q;
-        stock[k] = x;
-        order[k] = q;
-        arrive[k] = a;
-        owed[k] = o;
-        used += u;
-        held += x;
-        output += y;
-        net += yn;
-        hist[k & 3][tw__bin(x)]++;
-    }
     }
     for (int b = 0; b < TW_RE_NBIN; b++)
         out[TW_RE_PART_HIST + b] = (double)hist[0][b] + hist[1][b] + hist[2][b] + hist[3][b];
