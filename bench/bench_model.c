@@ -114,9 +114,41 @@ static double *twb__obs_alloc(const twb_scenario *sc, tw_err *err) {
     return obs;
 }
 
+/* create (untimed), then every day's step timed and added to tm, with the split of useful
+ * time when ex carries a tw_exec_prof; *share (when not NULL) = the rare-earth step's
+ * seconds over the day loop's. obs: room for the state hash. */
+static tw_status twb__timed_days(const twb_scenario *sc, tw_exec *ex, double *obs, twb_times *tm,
+                                 double *share, uint64_t *hash, tw_err *err) {
+    const tw_model *m = &tw_trade_model;
+    void *state = NULL;
+    tw_status st = m->create(sc->params, tw_rng_key_make(sc->spec.seed, 0), sc->spec.start, ex,
+                             &state, err);
+    if (st == TW_OK) {
+        tw_exec_prof *pf = ex->prof;
+        if (pf != NULL) {
+            /* create's own parallel regions are not part of the timed step */
+            memset(pf->busy, 0, (size_t)ex->threads * sizeof *pf->busy);
+            pf->wall = 0.0;
+            pf->regions = 0;
+        }
+        if (share != NULL) tw_trade_bench_time_re(state);
+        double t0 = twb_now(), c0 = twb_cpu_now();
+        for (int d = 0; d < sc->days && st == TW_OK; d++)
+            st = m->step(state, sc->spec.start + d, (uint32_t)d, err);
+        double t1 = twb_now(), c1 = twb_cpu_now();
+        if (st == TW_OK) {
+            twb_times_add(tm, t1 - t0);
+            if (pf != NULL) twb_times_split(tm, ex->threads, pf);
+            if (share != NULL) *share = tw_trade_bench_re_seconds(state) / (c1 - c0);
+            *hash = twb__state_hash(sc, state, obs);
+        }
+    }
+    if (state != NULL) m->free_state(state);
+    return st;
+}
+
 tw_status twb_firm_step(const twb_scenario *sc, int threads, twb_times *tm, uint64_t *hash,
                         tw_err *err) {
-    const tw_model *m = &tw_trade_model;
     double *obs = twb__obs_alloc(sc, err);
     double *busy = calloc((size_t)threads, sizeof *busy);
     if (obs == NULL || busy == NULL) {
@@ -126,27 +158,19 @@ tw_status twb_firm_step(const twb_scenario *sc, int threads, twb_times *tm, uint
     }
     tw_exec_prof pf = {busy, 0.0, 0};
     tw_exec ex = {threads, &pf};
-    void *state = NULL;
-    tw_status st = m->create(sc->params, tw_rng_key_make(sc->spec.seed, 0), sc->spec.start, &ex,
-                             &state, err);
-    if (st == TW_OK) {
-        /* create's own parallel regions are not part of the timed step */
-        memset(busy, 0, (size_t)threads * sizeof *busy);
-        pf.wall = 0.0;
-        pf.regions = 0;
-        double t0 = twb_now();
-        for (int d = 0; d < sc->days && st == TW_OK; d++)
-            st = m->step(state, sc->spec.start + d, (uint32_t)d, err);
-        double t1 = twb_now();
-        if (st == TW_OK) {
-            twb_times_add(tm, t1 - t0);
-            twb_times_split(tm, threads, &pf);
-            *hash = twb__state_hash(sc, state, obs);
-        }
-    }
-    if (state != NULL) m->free_state(state);
+    tw_status st = twb__timed_days(sc, &ex, obs, tm, NULL, hash, err);
     free(obs);
     free(busy);
+    return st;
+}
+
+tw_status twb_re_share(const twb_scenario *sc, int threads, twb_times *tm, double *share,
+                       uint64_t *hash, tw_err *err) {
+    double *obs = twb__obs_alloc(sc, err);
+    if (obs == NULL) return TW_ENOMEM;
+    tw_exec ex = {threads, NULL};
+    tw_status st = twb__timed_days(sc, &ex, obs, tm, share, hash, err);
+    free(obs);
     return st;
 }
 

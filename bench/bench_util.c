@@ -20,6 +20,12 @@ double twb_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double twb_cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 void twb_times_add(twb_times *tm, double seconds) {
     if (tm->repeats < TWB_MAX_REPEATS) tm->t[tm->repeats++] = seconds;
 }

@@ -11,6 +11,8 @@
  *               (replicates = threads), and a cross-check at agent level;
  *   memory      bytes of state per firm and ru_maxrss for one size (one process per size:
  *               ru_maxrss is a process-lifetime peak, so bench/run calls it per size);
+ *   re          the rare-earth step's share of the model's day in the default scenario
+ *               (scenarios/geneva-truce.yaml as shipped: its firms, its year, replicate 0);
  *   mpi         a placeholder row: MPI ranks are measured by bench/run, which starts the
  *               tradewar program under mpirun with 1 and 2 ranks (rows "mpi_ranks").
  * Each timing is the median of repeats, printed with its min and max; the repeats of the
@@ -43,7 +45,8 @@ enum {
     TWB_M_TRIAD = 8,
     TWB_M_MPI = 16,
     TWB_M_MEMORY = 32,
-    TWB_M_ALL = TWB_M_FIRM | TWB_M_REF | TWB_M_REPS | TWB_M_TRIAD | TWB_M_MPI
+    TWB_M_RE = 64,
+    TWB_M_ALL = TWB_M_FIRM | TWB_M_REF | TWB_M_REPS | TWB_M_TRIAD | TWB_M_MPI | TWB_M_RE
 };
 
 #define TWB_MAX_T 64
@@ -52,7 +55,7 @@ enum {
 
 typedef struct {
     unsigned modes;
-    const char *scenario;
+    const char *scenario, *re_scenario;
     const char *sets[TWB_MAX_SETS];
     int nsets;
     int64_t firms, weak_firms, rep_firms, replicates;
@@ -75,9 +78,12 @@ static void twb__help(FILE *fp) {
             "\n"
             "options (VALUE as --flag VALUE or --flag=VALUE):\n"
             "  --mode LIST      comma-separated: all, firm, reference, replicates, triad, mpi,\n"
-            "                   memory (default all = firm,reference,replicates,triad,mpi;\n"
+            "                   re, memory (default all = firm,reference,replicates,triad,mpi,re;\n"
             "                   memory is one size per process, see bench/run)\n"
             "  --scenario FILE  scenario (default %s/scenarios/history-2025.yaml)\n"
+            "  --re-scenario FILE  scenario of the rare-earth step's share of the day (CPU\n"
+            "                   time, 1 thread), run as shipped (default\n"
+            "                   %s/scenarios/geneva-truce.yaml; quick: its first 150 days)\n"
             "  --set KEY=VALUE  scenario override, as tradewar's --set (repeatable)\n"
             "  --firms N        firms of the firm step and reference kernels, strong scaling, a\n"
             "                   multiple of %d (regions x sectors; default 1048576, quick 131072)\n"
@@ -100,7 +106,7 @@ static void twb__help(FILE *fp) {
             "\n"
             "Thread pinning follows OMP_PROC_BIND / OMP_PLACES (e.g. spread / cores); blocks\n"
             "of firms are handed to threads per OMP_SCHEDULE (unset: dynamic,1).\n",
-            TWB_SOURCE_DIR, twb_ncell);
+            TWB_SOURCE_DIR, TWB_SOURCE_DIR, twb_ncell);
 }
 
 static int twb__usage(const char *fmt, ...)
@@ -174,7 +180,7 @@ static bool twb__modes(const char *text, unsigned *modes) {
         unsigned bit;
     } names[] = {{"all", TWB_M_ALL},          {"firm", TWB_M_FIRM},   {"reference", TWB_M_REF},
                  {"replicates", TWB_M_REPS},  {"triad", TWB_M_TRIAD}, {"mpi", TWB_M_MPI},
-                 {"memory", TWB_M_MEMORY}};
+                 {"memory", TWB_M_MEMORY},    {"re", TWB_M_RE}};
     char buf[256];
     if (strlen(text) >= sizeof buf) return false;
     strcpy(buf, text);
@@ -192,9 +198,21 @@ static bool twb__modes(const char *text, unsigned *modes) {
     return *modes != 0;
 }
 
+/* A scenario shipped in scenarios/: under the source tree, or the working directory's
+ * (a bundle made by bench/package). */
+static const char *twb__shipped(const char *name, char path[4096]) {
+    snprintf(path, 4096, "%s/scenarios/%s", TWB_SOURCE_DIR, name);
+    if (access(path, R_OK) != 0) {
+        char here[4096];
+        snprintf(here, sizeof here, "scenarios/%s", name);
+        if (access(here, R_OK) == 0) snprintf(path, 4096, "%s", here);
+    }
+    return path;
+}
+
 /* 0: parsed; 1: --help printed; 2: usage error (message printed). */
 static int twb__parse(int argc, char **argv, twb_args *a) {
-    static char scenario[4096];
+    static char scenario[4096], re_scenario[4096];
     memset(a, 0, sizeof *a);
     a->modes = TWB_M_ALL;
     a->firms = a->weak_firms = a->rep_firms = a->replicates = -1;
@@ -211,6 +229,7 @@ static int twb__parse(int argc, char **argv, twb_args *a) {
             continue;
         }
         static const char *const valued[] = {"--mode",       "--scenario", "--set",
+                                             "--re-scenario",
                                              "--firms",      "--weak-firms", "--days",
                                              "--threads",    "--repeats",  "--replicates",
                                              "--rep-firms",  "--rep-days", "--triad-mb",
@@ -233,10 +252,12 @@ static int twb__parse(int argc, char **argv, twb_args *a) {
         if (strcmp(flag, "--mode") == 0) {
             if (!twb__modes(v, &a->modes))
                 return twb__usage("--mode: expected a comma-separated list of all, firm, "
-                                  "reference, replicates, triad, mpi, memory (got '%s')",
+                                  "reference, replicates, triad, mpi, re, memory (got '%s')",
                                   v);
         } else if (strcmp(flag, "--scenario") == 0) {
             a->scenario = v;
+        } else if (strcmp(flag, "--re-scenario") == 0) {
+            a->re_scenario = v;
         } else if (strcmp(flag, "--set") == 0) {
             if (a->nsets >= TWB_MAX_SETS) return twb__usage("--set: at most %d overrides", TWB_MAX_SETS);
             if (strchr(v, '=') == NULL)
@@ -300,12 +321,8 @@ static int twb__parse(int argc, char **argv, twb_args *a) {
         }
     }
     if (a->replicates < 0) a->replicates = 2 * a->threads[a->nthreads - 1];
-    if (a->scenario == NULL) {
-        snprintf(scenario, sizeof scenario, "%s/scenarios/history-2025.yaml", TWB_SOURCE_DIR);
-        if (access(scenario, R_OK) != 0 && access("scenarios/history-2025.yaml", R_OK) == 0)
-            snprintf(scenario, sizeof scenario, "scenarios/history-2025.yaml");
-        a->scenario = scenario;
-    }
+    if (a->scenario == NULL) a->scenario = twb__shipped("history-2025.yaml", scenario);
+    if (a->re_scenario == NULL) a->re_scenario = twb__shipped("geneva-truce.yaml", re_scenario);
     return 0;
 }
 
@@ -318,6 +335,10 @@ typedef struct {
     bool mismatch;
     char checks[32][256];
     int nchecks;
+    /* the rare-earth step's share of the day on one thread: median, min, max */
+    twb_times re_share[1];
+    int64_t re_firms;
+    int re_days;
 } twb_report;
 
 static twb_row *twb__add(twb_report *rp, const twb_row *r) {
@@ -500,6 +521,50 @@ static tw_status twb__strong(const twb_args *a, twb__agent *ag, double draw_rate
     }
     twb_scenario_free(&sc);
     return st;
+}
+
+/* The rare-earth step's share of the model's day in the default scenario as shipped (its
+ * firms, replicate 0, its year; quick: 150 days, which reach the April controls), on one
+ * thread: the day loop's CPU time and the rare-earth step's inside it (CPU time, which
+ * other tenants of a shared machine do not inflate; on more threads an OpenMP team's
+ * waiting would count as well). The share's median over the repeats (twb_times holds the
+ * shares too); the row's seconds are the day loop's wall-clock time. */
+static tw_status twb__re(const twb_args *a, twb_report *rp, tw_err *err) {
+    twb_scenario sc;
+    tw_status st = twb_scenario_load(a->re_scenario, NULL, 0, 0, a->quick ? 150 : 0, &sc, err);
+    if (st != TW_OK) return st;
+    twb_times tms[1];
+    uint64_t hashes[1] = {0};
+    memset(tms, 0, sizeof tms);
+    uint64_t expect = 0;
+    bool agree = true;
+    for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
+        twb__progress_rep("rare-earth step's share of the day (1 thread)",
+                          (long long)sc.per_cell * twb_ncell, rep, a->repeats);
+        double share = NAN;
+        st = twb_re_share(&sc, 1, &tms[0], &share, &hashes[0], err);
+        twb_times_add(&rp->re_share[0], share);
+        twb__same(hashes[0], rep == 0, &expect, &agree);
+    }
+    rp->re_firms = sc.per_cell * twb_ncell;
+    rp->re_days = sc.days;
+    twb_scenario_free(&sc);
+    if (st != TW_OK) return st;
+    twb_times_finish(&tms[0]);
+    twb_times_finish(&rp->re_share[0]);
+    twb_row r;
+    twb_row_init(&r, "re_step_share", "agents");
+    r.threads = 1;
+    r.firms = rp->re_firms;
+    r.replicates = 1;
+    twb_row_times(&r, &tms[0]);
+    r.rate = 100.0 * rp->re_share[0].median;
+    r.rate_unit = "percent of day CPU";
+    r.has_hash = true;
+    r.hash = hashes[0];
+    twb__add(rp, &r);
+    twb__check(rp, agree, "rare-earth share: the default scenario, every repeat");
+    return TW_OK;
 }
 
 /* Weak scaling of the firm step: weak_firms per thread, one scenario per thread count,
@@ -859,6 +924,13 @@ static void twb__summary(const twb_args *a, const twb_report *rp, double draw_ra
                    twb_firm_step_bytes, f->fraction);
         printf("\n");
     }
+    const twb_times *sh = &rp->re_share[0];
+    if ((a->modes & TWB_M_RE) && sh->repeats > 0)
+        printf("  rare-earth step: %.1f%% of the day's run time (CPU time on 1 thread, median "
+               "of %d repeats,\n        %.1f..%.1f; %s as shipped, %lld firms, %d days, "
+               "replicate 0)\n",
+               100.0 * sh->median, sh->repeats, 100.0 * sh->min, 100.0 * sh->max,
+               a->re_scenario, (long long)rp->re_firms, rp->re_days);
     if (a->modes & TWB_M_MPI) printf("  MPI ranks: measured by bench/run (mpirun -np 1 and 2 of tradewar)\n");
 }
 
@@ -913,6 +985,7 @@ int main(int argc, char **argv) {
         r.rate_unit = "see bench/run";
         twb__add(&rp, &r);
     }
+    if (st == TW_OK && (a.modes & TWB_M_RE)) st = twb__re(&a, &rp, &err);
     if (st == TW_OK && (a.modes & TWB_M_MEMORY)) st = twb__memory(&a, &rp, &err);
 
     twb__table(&rp);

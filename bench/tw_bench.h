@@ -50,6 +50,7 @@ typedef struct {
 } twb_times;
 
 double twb_now(void);                /* monotonic seconds */
+double twb_cpu_now(void);            /* CPU seconds of the process, all threads */
 void twb_times_add(twb_times *tm, double seconds);
 /* After twb_times_add of a run on `threads` threads whose executor carried pf: record
  * that run's split of useful time (serial time = seconds - pf->wall, run by thread 0). */
@@ -128,6 +129,12 @@ extern const double twb_firm_step_bytes;
 tw_status twb_firm_step(const twb_scenario *sc, int threads, twb_times *tm, uint64_t *hash,
                         tw_err *err);
 
+/* One timed run of the full model's day loop like twb_firm_step (create untimed), with
+ * the rare-earth step timed inside it: *share = the rare-earth step's CPU seconds / the
+ * day loop's (process CPU time, all threads: a shared machine's other tenants do not
+ * count, as they do in wall-clock time). *hash as twb_firm_step's. */
+tw_status twb_re_share(const twb_scenario *sc, int threads, twb_times *tm, double *share,
+                       uint64_t *hash, tw_err *err);
 /* One untimed run that counts the Philox draws of the firm step: a firm draws exactly on
  * the days its hazard clock is reset, which is the only way its clock can go up. */
 tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_per_firm_day,

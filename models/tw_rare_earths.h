@@ -17,12 +17,13 @@
  *
  * Buffers in tiers. The licensed channel's magnets sit (1) at the user: an order-up-to
  * level S (cover, lognormal across firms, the median drawn per replicate) with reorder
- * point R = lag + reorder_share * (S - lag); (2) in transit: one order outstanding at a
- * time, ship_lag_days on the way (the pipeline is filled at the start, so the mean stock
- * in transit is lag days of flow); (3) in a reserve of magnets inside work in progress and
- * sub-assemblies at suppliers plus stock bought from distributors (days by sector,
- * lognormal across firms, the median factor drawn per replicate), which a firm draws only
- * once its own stock is gone and refills first from the next receipt; (4) an optional
+ * point R = lag + reorder_share * (S - lag), S at least lag + 1; (2) in transit: one
+ * order outstanding at a time, the destination's ship_lag_days on the way (the pipeline
+ * is filled at the start, so the mean stock in transit is lag days of flow); (3) in a
+ * reserve of magnets inside work in progress and sub-assemblies at suppliers plus stock
+ * bought from distributors (days by sector, lognormal across firms, the median factor
+ * drawn per replicate), which a firm draws only once its own stock is gone and refills
+ * first from the next receipt; (4) an optional
  * first-quarter stockpile (stockpile_days added to every firm's starting stock). A firm's
  * stock x counts all of (1), (3) and (4); its own stock is x - reserve.
  *
@@ -35,7 +36,9 @@
  * entry; 0 = the orders pending on the day of approval). h is set so that a share
  * review_share of applications is decided within the statutory review period:
  * h = 1 - (1 - review_share)^(1 / review). Under halt nothing is approved. Firms that know
- * approvals take time reorder early by the expected delay (1/h working days).
+ * approvals take time reorder early by the expected delay (1/h working days). A general
+ * licence (general_licences) covers every firm of a destination, or of one of its sectors,
+ * from a date for its validity: their orders no longer wait for their maker's approval.
  *
  * Rationing. A firm with a fraction a < 1 of today's need (channels plus stock) cuts the
  * lines it cannot supply, not all of them: lines in order of output per magnet, the
@@ -122,6 +125,16 @@
 #define TW_RE_NBIN (1 + TW_RE_COVER_MAX_DAYS * TW_RE_BINS_PER_DAY)
 /* Breakpoints of a cell's rationing curve F: (a[i], y[i]), i < TW_RE_NSEG + 1. */
 #define TW_RE_NSEG 3
+/* General licences a scenario may give (rare_earths.general_licences). */
+#define TW_RE_MAX_GENERAL 32
+
+/* A general licence: from `from` until `until` (exclusive) the firms of a destination and
+ * sector ship without a licence of their maker's, under licensing and slow-roll (a halt
+ * still stops everything). region or sector -1: all. */
+typedef struct {
+    int region, sector;
+    tw_day from, until;
+} tw_re_general;
 
 typedef struct {
     bool dependent[TW_RE_NCELL]; /* cell has rare-earth dependent firms */
@@ -144,8 +157,11 @@ typedef struct {
     double hazard;               /* approval probability per working day under licensing */
     double priority[TW_NSEC];    /* approval pace factor by the customers' sector */
     int64_t per_supplier;        /* customers per magnet maker (one licence covers them) */
+    tw_re_general general[TW_RE_MAX_GENERAL]; /* general licences, [ngeneral] */
+    int ngeneral;
     bool anticipate;             /* firms apply earlier by the expected licence delay */
-    int ship_lag;                /* calendar days from approval (or order) to arrival */
+    int ship_lag[TW_NREG];       /* calendar days from approval (or order) to arrival, by
+                                  * destination */
     /* channels */
     double ns0, ns_max;          /* makers outside the exporter: share of need, first, most */
     int ramp_days;               /* days for ns to ramp from ns0 to ns_max */
@@ -217,6 +233,10 @@ typedef struct {
     int32_t *applied;       /* day index of its pending application; -1 none */
     double *partials;       /* [ncell * nblk][TW_RE_NPART] */
     tw_re_dest_day dd[TW_NREG];
+    bool general[TW_RE_NCELL]; /* today: the cell's firms hold a general licence */
+    bool timed;             /* add each tw_re_step's process CPU seconds to `seconds` (the
+                             * benchmark's share of the day; results do not depend on it) */
+    double seconds;
     int32_t ramp_start[TW_NREG]; /* day index the regime first left open; -1 not yet */
     /* day results per cell (tonnes, counts, percent) */
     double shipped_t[TW_RE_NCELL], received_t[TW_RE_NCELL], transit_t[TW_RE_NCELL];

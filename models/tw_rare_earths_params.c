@@ -148,11 +148,79 @@ static void tw__rationing_curve(tw_re_params *re, int r, int s) {
     memcpy(re->seg_y[c], y, sizeof y);
 }
 
+/* Days from shipment to arrival by destination: one number for all, or a map by region
+ * (regions not named keep the default). Defaults: data/rare_earth_buffers.csv, in_transit
+ * (the China-to-US 13 days and China-to-EU 22.5, rounded up to 23, are half ocean and half
+ * air from data/transit_days.csv; the rest of the world 10, mostly intra-Asian routes);
+ * China as a destination of another exporter takes the US figure (judgement). */
+static tw_status tw__ship_lags(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
+    static const int64_t def[TW_NREG] = {[TW_US] = 13, [TW_CN] = 13, [TW_EU] = 23, [TW_ROW] = 10};
+    const tw_cfg_node *m = tw_cfg_get(sec, "ship_lag_days");
+    bool map = m != NULL && tw_cfg_kind_of(m) == TW_CFG_MAP;
+    int64_t all = -1;
+    if (m != NULL && !map) {
+        tw_status st = tw_cfg_int(sec, "ship_lag_days", true, 0, 1, 180, &all, err);
+        if (st != TW_OK) return st;
+    }
+    for (int r = 0; r < TW_NREG; r++) {
+        int64_t v = all > 0 ? all : def[r];
+        if (map) {
+            tw_status st = tw_cfg_int(m, tw_region_names[r], false, def[r], 1, 180, &v, err);
+            if (st != TW_OK) return st;
+        }
+        re->ship_lag[r] = (int)v;
+    }
+    return TW_OK;
+}
+
 #define TW__GET(call)                                                                      \
     do {                                                                                   \
         tw_status st_ = (call);                                                            \
         if (st_ != TW_OK) return st_;                                                      \
     } while (0)
+
+/* General licences (rare_earths.general_licences): a list of {destination, sector, from,
+ * validity_days}. The dual-use rules allow general licences covering several shipments to
+ * one or more end users for up to three years (data/rare_earth_channels.csv, licence_unit:
+ * XHMAG-2025, Magsees-2025), hence the default validity of 1095 days; none is known to
+ * have been granted for magnets in 2025, so no scenario has one by default. */
+static tw_status tw__general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
+    const tw_cfg_node *seq = tw_cfg_get(sec, "general_licences");
+    re->ngeneral = 0;
+    if (seq == NULL) return TW_OK;
+    if (tw_cfg_kind_of(seq) != TW_CFG_SEQ)
+        return tw_cfg_error(err, seq, "expected a list of general licences");
+    size_t n = tw_cfg_len(seq);
+    if (n > TW_RE_MAX_GENERAL)
+        return tw_cfg_error(err, seq, "expected at most %d general licences (got %zu)",
+                            TW_RE_MAX_GENERAL, n);
+    const char *regions[TW_NREG + 2], *sectors[TW_NSEC + 2];
+    for (int i = 0; i < TW_NREG; i++) regions[i] = tw_region_names[i];
+    for (int i = 0; i < TW_NSEC; i++) sectors[i] = tw_sector_names[i];
+    regions[TW_NREG] = sectors[TW_NSEC] = "ALL";
+    regions[TW_NREG + 1] = sectors[TW_NSEC + 1] = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const tw_cfg_node *e = tw_cfg_at(seq, i);
+        if (tw_cfg_kind_of(e) != TW_CFG_MAP)
+            return tw_cfg_error(err, e,
+                                "expected a map {destination, sector, from, validity_days}");
+        tw_re_general *g = &re->general[i];
+        int64_t days;
+        TW__GET(tw_cfg_enum(e, "destination", true, 0, regions, &g->region, err));
+        TW__GET(tw_cfg_enum(e, "sector", false, TW_NSEC, sectors, &g->sector, err));
+        TW__GET(tw_cfg_date(e, "from", true, 0, &g->from, err));
+        TW__GET(tw_cfg_int(e, "validity_days", false, 1095, 1, 3660, &days, err));
+        if (g->region == re->exporter)
+            return tw_cfg_error(err, tw_cfg_get(e, "destination"),
+                                "expected a region other than the exporter %s (or ALL)",
+                                tw_region_names[re->exporter]);
+        if (g->region == TW_NREG) g->region = -1;
+        if (g->sector == TW_NSEC) g->sector = -1;
+        g->until = g->from + (tw_day)days;
+        re->ngeneral++;
+    }
+    return TW_OK;
+}
 
 tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
     tw_re_params *re = &p->re;
@@ -165,7 +233,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     TW__GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
     /* Buffers (data/rare_earth_buffers.csv). The user's mean stock over the ordering cycle
      * is 0.75 S - 0.25 lag with reorder_share 0.5; 21 days (the just-in-time norm) and a
-     * 14-day lag give S = 33. */
+     * 14-day lag give S = 33 (21.5 days with the US lag of 13, 19 with the EU's 23). */
     TW__GET(tw_cfg_double(sec, "cover_median_days", false, 33.0, 1.0, TW_RE_COVER_MAX,
                           &re->cover_median, err));
     TW__GET(tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err));
@@ -195,8 +263,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     TW__GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
                        err));
     TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
-    TW__GET(tw_cfg_int(sec, "ship_lag_days", false, 14, 1, 180, &v, err));
-    re->ship_lag = (int)v;
+    TW__GET(tw__general_licences(sec, re, err));
+    TW__GET(tw__ship_lags(sec, re, err));
     /* Channels. */
     TW__GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));
     TW__GET(tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12, 0.0,
@@ -236,10 +304,12 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
         return tw_cfg_error(err, tw_cfg_get(sec, "cover_median_days"),
                             "expected a value between cover_min_days %g and cover_max_days %g "
                             "(got %g)", re->cover_min, re->cover_max, re->cover_median);
-    if (re->cover_min <= (double)re->ship_lag)
-        return tw_cfg_error(err, tw_cfg_get(sec, "cover_min_days"),
-                            "expected more than ship_lag_days %d, or firms could never "
-                            "reorder in time (got %g)", re->ship_lag, re->cover_min);
+    for (int r = 0; r < TW_NREG; r++)
+        if (r != re->exporter && re->cover_max <= (double)re->ship_lag[r])
+            return tw_cfg_error(err, tw_cfg_get(sec, "cover_max_days"),
+                                "expected more than ship_lag_days %d of %s, or firms there "
+                                "could never reorder in time (got %g)",
+                                re->ship_lag[r], tw_region_names[r], re->cover_max);
     if (re->ns_max < re->ns0)
         return tw_cfg_error(err, tw_cfg_get(sec, "non_china_max_share"),
                             "expected at least non_china_share %g (got %g)", re->ns0, re->ns_max);

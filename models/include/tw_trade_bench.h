@@ -12,6 +12,7 @@
 #ifndef TW_TRADE_BENCH_H
 #define TW_TRADE_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,12 @@ tw_trade_firm_view tw_trade_bench_firms(const void *state);
  * step's own test, on the day's cell prices. */
 size_t tw_trade_bench_redraws(const void *state, const uint8_t *origin, const float *ref_lnp,
                               const float *clock);
+
+/* The rare-earth step's share of the day: after tw_trade_bench_time_re(state), every later
+ * step adds the process CPU seconds (all threads) of its rare-earth part (tw_re_step: regimes, the
+ * rare-earth firms, their reduction and outcomes) to a sum that
+ * tw_trade_bench_re_seconds returns. Results do not depend on it. */
+void tw_trade_bench_time_re(void *state);
+double tw_trade_bench_re_seconds(const void *state);
 
 #endif

@@ -3,7 +3,8 @@
  * each channel keeps its own share of need flowing under a halt and only the exporter's
  * bare magnets count as shipments; lost output is made up at the catch-up share within
  * the catch-up weeks; a maker's licence covers every customer; magnets are conserved per
- * firm and per cell (stock change = receipts - use). */
+ * firm and per cell (stock change = receipts - use); each destination receives after its
+ * own shipping lag; a general licence lets its destination and sector ship while it holds. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -307,6 +308,86 @@ Test(rare_earth_tiers, magnets_are_conserved_per_firm_per_cell_and_in_total) {
     cr_assert_gt(stopped, 0.0, "the halt should stop some lines");
     free(x0);
     free(arr);
+    free(y);
+    sim_close(&m);
+}
+
+/* Each destination's orders arrive after its own shipping lag (ship_lag_days by region):
+ * every firm orders on day 0 under an open regime, its order is due lag days later, and
+ * its cell receives magnets on that day and not before. */
+Test(rare_earth_tiers, each_destination_receives_after_its_own_shipping_lag) {
+    static const int lag[TW_NREG] = {[TW_US] = 5, [TW_CN] = 5, [TW_EU] = 30, [TW_ROW] = 11};
+    char *y = yaml("2025-01-01", "2025-03-31",
+                   BARE "per_cell: 50, customers_per_supplier: 1, "
+                        "ship_lag_days: {US: 5, EU: 30, ROW: 11}",
+                   "  - {id: o, exporter: CN, destination: ALL, regime: open, "
+                   "effective: 2025-01-01}\n");
+    sim m;
+    sim_open(&m, y, false, NULL, 1, 7, 0);
+    size_t n = (size_t)m.p->re.per_cell;
+    for (size_t i = 0; i < m.s->re.n; i++) {
+        m.s->re.stock[i] = m.s->re.reserve[i] + 1.0f; /* one day of own stock: reorder */
+        m.s->re.order[i] = 0.0f;
+    }
+    sim_step(&m, 0);
+    for (int j = 0; j < m.p->re.ncell; j++) {
+        int r = m.p->re.cell[j] / TW_NSEC;
+        cr_assert_eq(m.p->re.ship_lag[r], lag[r], "%s lag %d", tw_region_names[r],
+                     m.p->re.ship_lag[r]);
+        for (size_t k = 0; k < n; k++) {
+            cr_assert_gt(m.s->re.order[j * n + k], 0.0f, "cell %d firm %zu ordered", j, k);
+            cr_assert_eq(m.s->re.arrive[j * n + k], lag[r], "cell %d firm %zu", j, k);
+        }
+    }
+    for (uint32_t d = 1; d <= 30; d++) {
+        sim_step(&m, d);
+        for (int j = 0; j < m.p->re.ncell; j++) {
+            int c = m.p->re.cell[j], r = c / TW_NSEC;
+            if ((int)d < lag[r])
+                cr_assert_eq(m.s->re.received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
+            else if ((int)d == lag[r])
+                cr_assert_gt(m.s->re.received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
+        }
+    }
+    free(y);
+    sim_close(&m);
+}
+
+/* A general licence for EU vehicle makers from 11 January for 30 days, under a slow-roll
+ * that approves next to nothing: every firm orders on day 0 and waits on its maker; the
+ * EU vehicle makers' orders ship on the licence's first day and nobody else's do; once it
+ * has lapsed (10 February) their new orders wait again. */
+Test(rare_earth_tiers, a_general_licence_lets_its_destination_and_sector_ship_while_it_holds) {
+    char *y = yaml("2025-01-01", "2025-03-31",
+                   BARE "per_cell: 40, customers_per_supplier: 40, general_licences: "
+                        "[{destination: EU, sector: vehicles, from: 2025-01-11, "
+                        "validity_days: 30}]",
+                   "  - {id: s, exporter: CN, destination: ALL, regime: slow_roll, "
+                   "slow_roll_factor: 0.000001, effective: 2025-01-01}\n");
+    sim m;
+    sim_open(&m, y, false, NULL, 1, 7, 0);
+    for (size_t i = 0; i < m.s->re.n; i++) {
+        m.s->re.stock[i] = m.s->re.reserve[i] + 1.0f;
+        m.s->re.order[i] = 0.0f;
+    }
+    const int eu_veh = TW_EU * TW_NSEC + TW_VEHICLES;
+    double eu_shipped = 0.0;
+    for (uint32_t d = 0; d < 90; d++) {
+        sim_step(&m, d);
+        for (int j = 0; j < m.p->re.ncell; j++) {
+            int c = m.p->re.cell[j];
+            bool holds = c == eu_veh && d >= 10 && d < 40;
+            if (!holds)
+                cr_assert_eq(m.s->re.shipped_t[c], 0.0, "cell %d day %u shipped %g", c, d,
+                             m.s->re.shipped_t[c]);
+            else if (d == 10)
+                cr_assert_gt(m.s->re.shipped_t[c], 0.0, "EU vehicles on the licence's first day");
+            if (c == eu_veh) eu_shipped += m.s->re.shipped_t[c];
+        }
+        if (d == 9) cr_assert_eq(m.s->re.general[eu_veh], false);
+        if (d == 10) cr_assert_eq(m.s->re.general[eu_veh], true);
+    }
+    cr_assert_gt(eu_shipped, 0.0);
     free(y);
     sim_close(&m);
 }
