@@ -164,7 +164,7 @@ double tw_gov_combined_pain(const tw_trade_state *s) {
 
 /* The partner's trade-weighted rate on r today. */
 static double tw__partner_rate(const tw_trade_state *s, int r) {
-    return tw_trade_weighted_rate(s->p, *s->tau, tw__gp(s, r)->partner, r, TW_ALL);
+    return tw_world_weighted_rate(&s->p->world, *s->tau, tw__gp(s, r)->partner, r, TW_ALL);
 }
 
 tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
@@ -280,7 +280,8 @@ static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *be
         tw_status st = tw_rates_with(s->rates, &t, eff, tau, err);
         if (st != TW_OK) return st;
         double w;
-        if ((st = tw_ge_welfare_at(s, (const double(*)[TW_NREG][TW_NSEC])tau, r, &w, err)) !=
+        tw_day_view v = {.world = &s->p->world, .sigma = s->p->sigma, .tau0 = &s->tau0};
+        if ((st = tw_ge_welfare_at(&v, (const double(*)[TW_NREG][TW_NSEC])tau, r, &w, err)) !=
             TW_OK)
             return st;
         if (w > best_w + 1e-15) {

@@ -102,22 +102,6 @@ tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
 /* Does (partner, sector) of a series include origin o and sector s? */
 static bool tw__in(int want, int have) { return want == TW_ALL || want == have; }
 
-double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
-                              int target, int sector) {
-    if (target != TW_ALL && sector != TW_ALL) return tau[imposer][target][sector];
-    double num = 0.0, den = 0.0;
-    for (int o = 0; o < TW_NREG; o++) {
-        if (o == imposer || !tw__in(target, o)) continue;
-        for (int s = 0; s < TW_NSEC; s++) {
-            if (!tw__in(sector, s)) continue;
-            double w = p->world.flow[o][imposer][s];
-            num += w * tau[imposer][o][s];
-            den += w;
-        }
-    }
-    return den > 0.0 ? num / den : 0.0;
-}
-
 /* Sum of a [exporter][importer][sector] table over the series' partner and sector. */
 static double tw__sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer, int partner,
                          int sector) {
@@ -136,7 +120,7 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     const double to_musd_day = 1000.0 / 365.0;
     int r = d->region, o = d->partner, s = d->sector;
     switch (d->ind) {
-    case TW_IND_TARIFF_RATE: return 100.0 * tw_trade_weighted_rate(p, *tau, r, o, s);
+    case TW_IND_TARIFF_RATE: return 100.0 * tw_world_weighted_rate(&p->world, *tau, r, o, s);
     case TW_IND_IMPORTS: return to_musd_day * tw__sum_in(st->customs, r, o, s);
     case TW_IND_TARIFF_REVENUE: return to_musd_day * tw__sum_in(st->revenue, r, o, s);
     case TW_IND_IMPORT_PRICE_INDEX: {
@@ -180,11 +164,11 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
         return num / den;
     }
     /* Chained by tw_ge_day.c; tot + volume = welfare, revenue is a part of volume. */
-    case TW_IND_PRODUCER_PRICE: return st->w[r];
-    case TW_IND_WELFARE: return 100.0 * (st->wf_tot[r] + st->wf_volume[r]);
-    case TW_IND_WELFARE_TOT: return 100.0 * st->wf_tot[r];
-    case TW_IND_WELFARE_VOLUME: return 100.0 * st->wf_volume[r];
-    case TW_IND_WELFARE_REVENUE: return 100.0 * st->wf_revenue[r];
+    case TW_IND_PRODUCER_PRICE: return tw_ge_day_value(st->ge, TW_GE_PRICE, r);
+    case TW_IND_WELFARE: return tw_ge_day_value(st->ge, TW_GE_WELFARE, r);
+    case TW_IND_WELFARE_TOT: return tw_ge_day_value(st->ge, TW_GE_TOT, r);
+    case TW_IND_WELFARE_VOLUME: return tw_ge_day_value(st->ge, TW_GE_VOLUME, r);
+    case TW_IND_WELFARE_REVENUE: return tw_ge_day_value(st->ge, TW_GE_REVENUE, r);
     case TW_IND_TRUCE_ACTIVE: return st->gov != NULL && st->gov->truce ? 1.0 : 0.0;
     case TW_IND_GOV_PAIN: return st->gov != NULL ? st->gov->ag[r].pain : 0.0;
     case TW_IND_STRATEGY_STATE: return st->gov != NULL ? (double)st->gov->ag[r].state : 0.0;
@@ -212,8 +196,8 @@ void tw_outcomes_update(tw_trade_state *s) {
     out[TW_OUT_REVENUE_US] += per_day * tw__sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
     out[TW_OUT_REVENUE_CN] += per_day * tw__sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
     const tw_rate_table *tau = s->tau;
-    double us_cn = 100.0 * tw_trade_weighted_rate(p, *tau, TW_US, TW_CN, TW_ALL);
-    double cn_us = 100.0 * tw_trade_weighted_rate(p, *tau, TW_CN, TW_US, TW_ALL);
+    double us_cn = 100.0 * tw_world_weighted_rate(&p->world, *tau, TW_US, TW_CN, TW_ALL);
+    double cn_us = 100.0 * tw_world_weighted_rate(&p->world, *tau, TW_CN, TW_US, TW_ALL);
     if (s->day_index == 0 || us_cn > out[TW_OUT_PEAK_TARIFF_US_CN]) out[TW_OUT_PEAK_TARIFF_US_CN] = us_cn;
     if (s->day_index == 0 || cn_us > out[TW_OUT_PEAK_TARIFF_CN_US]) out[TW_OUT_PEAK_TARIFF_CN_US] = cn_us;
     /* End-of-run values: overwritten every day, the last day's stay. */

@@ -91,8 +91,6 @@ enum {
         TW_NOUT
 };
 
-#define TW_ALL (-1) /* an aggregated dimension in a series */
-
 typedef struct {
     tw_indicator ind;
     int region, partner, sector; /* TW_ALL where aggregated */

@@ -57,6 +57,7 @@ static void tw__free_state(void *vs) {
     if (s == NULL) return;
     tw_firms_free(&s->f);
     tw_re_free(&s->re);
+    tw_ge_day_free(s->ge);
     tw_controls_free(&s->controls);
     tw_gov_free(s->gov);
     tw_rates_free(s->rates);
@@ -84,6 +85,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
     if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
     if (st == TW_OK) st = tw_gov_create(&p->gov, key, &s->gov, err);
+    if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
@@ -92,11 +94,31 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
-    for (int i = 0; i < TW_NREG; i++) s->w[i] = s->income[i] = 1.0; /* tw_ge_day.c */
+    s->w = tw_ge_day_prices(s->ge);
+    s->income = tw_ge_day_income(s->ge);
     tw_firms_init(s);
     tw_re_init(s);
     *state = s;
     return TW_OK;
+}
+
+/* The read-only view of the day the modules get (tw_day.h), as of now. */
+static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
+    const tw_trade_params *p = s->p;
+    return (tw_day_view){.day = day,
+                         .d = d,
+                         .world = &p->world,
+                         .sigma = p->sigma,
+                         .e0 = p->e0,
+                         .tau = s->tau,
+                         .tau0 = &s->tau0,
+                         .customs = s->customs,
+                         .spend = s->spend,
+                         .revenue = s->revenue,
+                         .pbar = s->pbar,
+                         .pbar0 = s->pbar0,
+                         .output_loss = s->output_loss,
+                         .gdp_pct = s->gdp_pct};
 }
 
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
@@ -128,7 +150,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
-            if (p->ge_enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
+            if (p->ge.enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
                 /* Today's orders, at today's prices, load today and enter `lag` days
@@ -146,7 +168,8 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 s->revenue[o][i][sec] = t * customs;
             }
         }
-    tw_status st = tw_ge_day(s, d, err); /* welfare, then tomorrow's producer prices */
+    tw_day_view view = tw__view(s, day, d);
+    tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;
     tw_re_step(s, d);
     tw_outcomes_update(s);

@@ -27,6 +27,8 @@
 #include <stdint.h>
 
 #include "tw_controls.h"
+#include "tw_day.h"
+#include "tw_ge_day.h"
 #include "tw_gov.h"
 #include "tw_indicators.h"
 #include "tw_model.h"
@@ -36,7 +38,6 @@
 #include "tw_trade_bench.h"
 #include "tw_world.h"
 
-#define TW_NCELL (TW_NREG * TW_NSEC)
 #define TW_TRANSIT_MAX 64 /* days a shipment may be in transit, at most (ring length) */
 _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
@@ -64,10 +65,7 @@ typedef struct {
     double fl_max_days, fl_build, fl_draw, fl_scale;
     /* prices and demand */
     double pass_through, demand_elasticity;
-    /* general-equilibrium closure (tw_ge_day.c): `ge:` keys */
-    bool ge_enabled;
-    int ge_interval;       /* days between producer-price updates */
-    double ge_adjust_days; /* time constant of the move toward the clearing price, days */
+    tw_ge_day_params ge; /* general-equilibrium closure (tw_ge_day.h): `ge:` keys */
     bool seasonality;                    /* model.seasonality */
     bool transit_on;                     /* model.transit */
     int transit[TW_NREG][TW_NREG];       /* [exporter][importer] days from loading to entry */
@@ -150,19 +148,10 @@ typedef struct {
     const tw_rate_table *tau_any; /* today's outlook with scheduled ends */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
-    /* general equilibrium (tw_ge_day.c): producer prices, and the welfare decomposition
-     * chained day by day (log points of real spending against the first day) */
-    double w[TW_NREG];        /* producer price (wage) in today's prices, first day 1 */
-    double q0[TW_NREG];       /* sales on the first day at producer prices, USD bn / year */
-    double e_first[TW_NREG];  /* first-day spending (duty included), USD bn / year */
-    double deficit[TW_NREG];  /* first-day spending - sales - duty, USD bn / year (fixed) */
-    double income[TW_NREG];   /* spending scale of the region's buyers: (w q0 + deficit +
-                               * yesterday's duty) / first-day spending; 1 without GE */
-    double ge_lnw[TW_NREG];   /* ln w of yesterday's flows */
-    double ge_customs[TW_NREG][TW_NREG][TW_NSEC]; /* yesterday's customs value */
-    tw_rate_table ge_tau;     /* yesterday's rates */
-    double ge_spend[TW_NREG], ge_rev[TW_NREG];    /* yesterday's spending and duty */
-    double wf_tot[TW_NREG], wf_volume[TW_NREG], wf_revenue[TW_NREG];
+    /* general equilibrium (tw_ge_day.h): producer prices, income scale, welfare */
+    tw_ge_day *ge;
+    const double *w;      /* [TW_NREG] producer prices (tw_ge_day_prices) */
+    const double *income; /* [TW_NREG] spending scale of each region (tw_ge_day_income) */
     /* running outcomes */
     double out[TW_NOUT];
 } tw_trade_state;
@@ -186,10 +175,6 @@ void tw_firms_step(tw_trade_state *s, uint32_t d);
 /* tw_indicators.c */
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err);
 void tw_indicators_observe(const tw_trade_state *s, double *out);
-/* Effective rate of imposer on target in sector; where target or sector is TW_ALL, the
- * average weighted by 2024 customs imports (fixed base-year weights). A fraction. */
-double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
-                              int target, int sector);
 void tw_outcomes_update(tw_trade_state *s);
 
 /* tw_rare_earths.c */
@@ -207,17 +192,6 @@ void tw_re_step(tw_trade_state *s, uint32_t d);
 size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
 /* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
 double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
-/* tw_ge_day.c: the general-equilibrium closure of the day step */
-/* Read the `ge:` section. */
-tw_status tw_ge_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
-/* After the day's flows: chain the welfare decomposition from yesterday's flows to
- * today's, and (with ge.enabled, on the update days) move s->w toward clearing the market
- * for each region's goods. On day 0 it records the base (s->q0) and sets w = 1. */
-tw_status tw_ge_day(tw_trade_state *s, uint32_t d, tw_err *err);
-/* Real income of region r in the long-run equilibrium of tw_ge_solve (2024 flows, the first
- * day's rates as the base, deficits fixed) at the rates tau: *welfare = W_hat - 1. */
-tw_status tw_ge_welfare_at(const tw_trade_state *s, const tw_rate_table tau, int r,
-                           double *welfare, tw_err *err);
 /* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
