@@ -169,9 +169,9 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     case TW_IND_WELFARE_TOT: return tw_ge_day_value(st->ge, TW_GE_TOT, r);
     case TW_IND_WELFARE_VOLUME: return tw_ge_day_value(st->ge, TW_GE_VOLUME, r);
     case TW_IND_WELFARE_REVENUE: return tw_ge_day_value(st->ge, TW_GE_REVENUE, r);
-    case TW_IND_TRUCE_ACTIVE: return st->gov != NULL && st->gov->truce ? 1.0 : 0.0;
-    case TW_IND_GOV_PAIN: return st->gov != NULL ? st->gov->ag[r].pain : 0.0;
-    case TW_IND_STRATEGY_STATE: return st->gov != NULL ? (double)st->gov->ag[r].state : 0.0;
+    case TW_IND_TRUCE_ACTIVE:
+    case TW_IND_GOV_PAIN:
+    case TW_IND_STRATEGY_STATE: return tw_gov_value(st->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
     case TW_NIND: break;
     default: return tw_re_value(st, d); /* the rare-earth series */
     }
@@ -205,14 +205,4 @@ void tw_outcomes_update(tw_trade_state *s) {
         tw__series_now(s, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
         out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
-    /* GDP lost to shortages (s->gdp_pct, set by the rare-earth step; never positive),
-     * USD bn summed over the days. */
-    static const struct { int out, region; } gdp_loss[] = {
-        {TW_OUT_GDP_LOSS_US, TW_US}, {TW_OUT_GDP_LOSS_EU, TW_EU}, {TW_OUT_GDP_LOSS_CN, TW_CN}};
-    for (size_t k = 0; k < sizeof gdp_loss / sizeof gdp_loss[0]; k++) {
-        int r = gdp_loss[k].region;
-        out[gdp_loss[k].out] -= s->gdp_pct[r] / 100.0 * p->world.gdp[r] / 365.0;
-    }
-    if (p->gov.vehicle_halt_loss > 0.0 && s->output_loss[TW_US][TW_VEHICLES] >= p->gov.vehicle_halt_loss)
-        out[TW_OUT_US_VEHICLE_HALT] = 1.0;
 }

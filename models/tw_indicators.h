@@ -91,6 +91,12 @@ enum {
         TW_NOUT
 };
 
+/* Each module's block: the policy block is last in both. */
+enum { TW_IND_GOV_FIRST = TW_NIND - TW_GOV_NIND, TW_OUT_GOV_FIRST = TW_NOUT - TW_GOV_NOUT };
+_Static_assert((int)TW_IND_GOV_FIRST == (int)TW_IND_TRUCE_ACTIVE &&
+                   (int)TW_OUT_GOV_FIRST == (int)TW_OUT_DAYS_IN_TRUCE,
+               "the policy lists close the indicator and outcome enums");
+
 typedef struct {
     tw_indicator ind;
     int region, partner, sector; /* TW_ALL where aggregated */

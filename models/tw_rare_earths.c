@@ -427,6 +427,8 @@ static void tw__re_outcomes(tw_trade_state *s, uint32_t d) {
     double n = (double)p->re.per_cell;
     out[TW_OUT_RE_US_VEH_PLANT_DAYS] += st->stopped[TW_US * TW_NSEC + TW_VEHICLES] / n;
     out[TW_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[TW_EU * TW_NSEC + TW_VEHICLES] / n;
+    out[TW_OUT_GDP_LOSS_US] -= tw_day_gdp_change_bn(&p->world, s->gdp_pct, TW_US);
+    out[TW_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(&p->world, s->gdp_pct, TW_EU);
 }
 
 void tw_re_step(tw_trade_state *s, uint32_t d) {

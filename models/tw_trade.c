@@ -84,14 +84,14 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
     if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
-    if (st == TW_OK) st = tw_gov_create(&p->gov, key, &s->gov, err);
+    if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->gov, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
     }
     s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
-    s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
+    tw_gov_outcomes_start(s->out + TW_OUT_GOV_FIRST);
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
     s->w = tw_ge_day_prices(s->ge);
@@ -133,10 +133,11 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     if (s->gov != NULL) {
         /* Events first (they may change the book), then the governments' decisions on
          * today's rates. */
-        tw_status st = tw_events_day(s, day, d, err);
+        tw_status st = tw_events_day(s->gov, day, d, err);
         if (st != TW_OK) return st;
         tw_trade_rates_today(s, d, false);
-        if ((st = tw_gov_decide_day(s, day, d, err)) != TW_OK) return st;
+        tw_day_view decide = tw__view(s, day, d);
+        if ((st = tw_gov_decide_day(s->gov, &decide, err)) != TW_OK) return st;
     }
     tw_trade_rates_today(s, d, true);
     double pbar_lag[TW_NCELL];
@@ -173,16 +174,15 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     if (st != TW_OK) return st;
     tw_re_step(s, d);
     tw_outcomes_update(s);
-    if (s->gov != NULL) tw_gov_end_day(s, d);
+    if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
+    tw_gov_outcomes(&p->gov, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
     return TW_OK;
 }
 
 static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }
 
 static const tw_event *tw__events(const void *vs, size_t *n) {
-    const tw_trade_state *s = vs;
-    *n = s->gov != NULL ? s->gov->n_log : 0;
-    return s->gov != NULL ? s->gov->log : NULL;
+    return tw_gov_events(((const tw_trade_state *)vs)->gov, n);
 }
 
 static void tw__outcomes(const void *vs, double *out) {

@@ -1,14 +1,21 @@
 /* tw_trade_internal.h - parameters, state and helpers shared by the model's files.
  *
- * Not API: only models/ includes it (and the model's own tests).
+ * Not API: only tw_trade.c, tw_trade_params.c, tw_indicators.c and the firm and
+ * rare-earth files include it (and the model's own tests); tools/check-layout keeps the
+ * list. The governments and events (tw_gov.h) and the general-equilibrium closure
+ * (tw_ge_day.h) do not: they own their state behind a handle and read the day through
+ * a read-only view (tw_day.h).
  *
  * Owners. The replicate state composes the modules' own state, each created and freed by
  * its module: the firm arrays (tw_firm_arrays, tw_firms.c), the tariff book with its rate
  * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
  * the export-control book (tw_control_book, tw_controls.c; governments append to it),
- * the rare-earth firms (tw_re_state, tw_rare_earths.c) and the governments' world
- * (tw_gov_world, tw_gov.c; events change it through the governments' functions). The day's
- * flows and today's rate views are written by tw_trade.c and read by the others.
+ * the rare-earth firms (tw_re_state, tw_rare_earths.c), the governments' and events'
+ * world (tw_gov_world, tw_gov.h) and the general-equilibrium closure (tw_ge_day,
+ * tw_ge_day.h). The day's flows and today's rate views are written by tw_trade.c and read
+ * by the others (tw_trade.c's tw__view builds the view). Outcomes: each block writes the
+ * entries of its own list (tw_indicators.c the trade list, tw_rare_earths.c the
+ * rare-earth list, tw_gov.c the policy list).
  *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
  * convert to USD million a day. Each region's producer price (its wage) w is 1 on the first
@@ -49,8 +56,7 @@ enum {
     TW_PURPOSE_RE_INIT = 3, /* rare-earth firms: cover and starting stock */
     TW_PURPOSE_RE_DAY = 4   /* rare-earth firms: licence approval draws */
 };
-/* Government agents and events (tw_gov.h). */
-enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
+/* Government agents and events: TW_PURPOSE_GOV, TW_PURPOSE_EVENT (tw_gov.h). */
 
 typedef struct {
     /* calibration */
@@ -195,33 +201,4 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
 /* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
 void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
-/* tw_gov.c: agents, pain and outcomes */
-/* The governments' world of one replicate (draws from key); *out NULL without ep->enabled. */
-tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
-                        tw_err *err);
-void tw_gov_free(tw_gov_world *g);
-/* Before the firms step, after the day's events and with s->tau at today's rates: the
- * decisions due today (they read yesterday's pain). */
-tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
-/* After the flows: pain and outcomes. */
-void tw_gov_end_day(tw_trade_state *s, uint32_t d);
-/* Shared with tw_events.c. */
-tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor_name,
-                     const char *event, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
-double tw_gov_uniform(const tw_trade_state *s, uint32_t d, uint64_t event);
-double tw_gov_lever(const tw_trade_state *s, int r, tw_day t, tw_day known_by);
-tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
-                           tw_day effective, tw_day end, tw_err *err);
-int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t);
-tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
-                            tw_day effective, tw_err *err);
-void tw_gov_agreed_change(tw_trade_state *s, tw_day day);
-double tw_gov_combined_pain(const tw_trade_state *s);
-
-/* tw_events.c: leader calls, truces, compliance, court, third parties (one day). */
-tw_status tw_events_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
 #endif
