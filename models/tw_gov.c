@@ -46,6 +46,7 @@
 
 #include "tw_ge_day.h"
 #include "tw_gov_internal.h"
+#include "tw_indicators.h"
 
 static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->ep->gov[r]; }
 
@@ -496,6 +497,17 @@ void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw
     out[TW_GOV_OUT_BREACH_ACCUSED] = g->accused;
     out[TW_GOV_OUT_COURT_STRUCK] = g->struck;
     out[TW_GOV_OUT_THIRD_PARTY_RETALIATED] = g->third_hit;
+}
+
+size_t tw_gov_define(tw_series_def *defs, size_t n) {
+    size_t k = n;
+    if (defs != NULL) defs[k] = (tw_series_def){TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL};
+    k++;
+    static const tw_indicator per_region[] = {TW_IND_GOV_PAIN, TW_IND_STRATEGY_STATE};
+    for (size_t i = 0; i < sizeof per_region / sizeof per_region[0]; i++)
+        for (int r = 0; r < TW_NREG; r++, k++)
+            if (defs != NULL) defs[k] = (tw_series_def){per_region[i], r, TW_ALL, TW_ALL};
+    return k;
 }
 
 double tw_gov_value(const tw_gov_world *g, int ind, int r) {

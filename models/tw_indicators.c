@@ -75,19 +75,16 @@ static size_t tw__define(tw_series_def *defs) {
                                                 TW_IND_WELFARE_VOLUME, TW_IND_WELFARE_REVENUE};
     for (size_t k = 0; k < sizeof welfare_inds / sizeof welfare_inds[0]; k++)
         for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, welfare_inds[k], r, TW_ALL, TW_ALL);
-    /* Governments and events (tw_gov.c): zero in scenarios without them. */
-    tw__add(defs, &n, TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_STRATEGY_STATE, r, TW_ALL, TW_ALL);
     return n;
 }
 
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
-    size_t n0 = tw__define(NULL), n = tw_re_define(p, NULL, n0);
+    /* The trade series, the policy block's (tw_gov.c), the rare-earth block's. */
+    size_t n0 = tw_gov_define(NULL, tw__define(NULL)), n = tw_re_define(p, NULL, n0);
     p->defs = malloc(n * sizeof *p->defs);
     p->labels = malloc(n * sizeof *p->labels);
     if (p->defs == NULL || p->labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    tw__define(p->defs);
+    tw_gov_define(p->defs, tw__define(p->defs));
     tw_re_define(p, p->defs, n0);
     for (size_t i = 0; i < n; i++) {
         const tw_series_def *d = &p->defs[i];

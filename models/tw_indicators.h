@@ -102,4 +102,8 @@ typedef struct {
     int region, partner, sector; /* TW_ALL where aggregated */
 } tw_series_def;
 
+/* The policy block's series (tw_gov.c), appended to defs from n (counted only when defs
+ * is NULL); returns the new n. Zero in scenarios without governments or events. */
+size_t tw_gov_define(tw_series_def *defs, size_t n);
+
 #endif
