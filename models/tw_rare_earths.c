@@ -178,6 +178,7 @@ void tw_re_init(tw_trade_state *s) {
     tw_re_state *st = &s->re;
     /* How long firms stock for is the least known number of the mechanism (anecdotes
      * range from weeks to three months), so each replicate draws its own medians. */
+    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
     uint32_t w[4], v[4];
     tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 0, w);
     tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 1, v);

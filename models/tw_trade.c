@@ -90,7 +90,6 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
         tw__free_state(s);
         return st;
     }
-    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
     tw_gov_outcomes_start(s->out + TW_OUT_GOV_FIRST);
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
