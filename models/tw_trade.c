@@ -68,6 +68,30 @@ static size_t tw__state_bytes(const void *params) {
     return sizeof(tw_trade_state) + tw_firms_bytes(params);
 }
 
+/* The read-only view of the day the modules get (tw_day.h), as of now. */
+static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
+    const tw_trade_params *p = s->p;
+    return (tw_day_view){.day = day,
+                         .d = d,
+                         .world = &p->world,
+                         .sigma = p->sigma,
+                         .e0 = p->e0,
+                         .tau = s->tau,
+                         .tau0 = &s->tau0,
+                         .customs = s->customs,
+                         .spend = s->spend,
+                         .revenue = s->revenue,
+                         .pbar = s->pbar,
+                         .pbar0 = s->pbar0,
+                         .output_loss = s->output_loss,
+                         .gdp_pct = s->gdp_pct};
+}
+
+/* Point s->tau (and, with exp, s->tau_exp) at day d's rates. */
+static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
+    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
+}
+
 static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
                             void **state, tw_err *err) {
     const tw_trade_params *p = params;
@@ -99,29 +123,6 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     tw_re_init(s);
     *state = s;
     return TW_OK;
-}
-
-/* The read-only view of the day the modules get (tw_day.h), as of now. */
-static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
-    const tw_trade_params *p = s->p;
-    return (tw_day_view){.day = day,
-                         .d = d,
-                         .world = &p->world,
-                         .sigma = p->sigma,
-                         .e0 = p->e0,
-                         .tau = s->tau,
-                         .tau0 = &s->tau0,
-                         .customs = s->customs,
-                         .spend = s->spend,
-                         .revenue = s->revenue,
-                         .pbar = s->pbar,
-                         .pbar0 = s->pbar0,
-                         .output_loss = s->output_loss,
-                         .gdp_pct = s->gdp_pct};
-}
-
-void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
-    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {

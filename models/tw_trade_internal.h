@@ -198,7 +198,5 @@ void tw_re_step(tw_trade_state *s, uint32_t d);
 size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
 /* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
 double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
-/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates. */
-void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
 #endif
