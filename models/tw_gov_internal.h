@@ -4,6 +4,8 @@
  * Private to the policy files (tw_gov.c, tw_events.c; and the model's own tests): the
  * rest of models/ sees tw_gov.h only. Events call the governments' functions below;
  * the governments never call the events.
+ *
+ * Thread-safety: a tw_gov_world is used by its replicate's thread only.
  */
 #ifndef TW_GOV_INTERNAL_H
 #define TW_GOV_INTERNAL_H

@@ -2,8 +2,9 @@
  *
  * What each indicator and outcome is, with its unit and aggregation, is listed in
  * tw_indicators.h (trade), tw_rare_earths.h and tw_gov.h; this file builds the series
- * list, computes the trade and policy values and the trade outcomes, and serves the
- * dictionary (tw_trade_indicator_list, tw_trade_outcome_list). Formulas:
+ * list (the trade series here, then each block's: tw_gov_define, tw_re_define), computes
+ * the trade values and the trade outcomes (the other blocks write theirs), and serves
+ * the dictionary (tw_trade_indicator_list, tw_trade_outcome_list). Formulas:
  *   tariff_rate, import_price_index: sector rows are the effective rate (price);
  *                           aggregates weight sectors (and partners) by 2024 customs
  *                           imports (fixed base-year weights).

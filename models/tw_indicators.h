@@ -9,7 +9,10 @@
  * and welfare are listed here; the rare-earth ones in tw_rare_earths.h, the policy
  * block's in tw_gov.h. The enums and the name tables are generated from these lists, so
  * a name and its enum cannot disagree. Adding an indicator: an X line in its module's
- * list, its series in that module's define function and its value in its value function.
+ * list, its series in that module's define function and its value in its value function
+ * (both in the module's .c). Each block writes only the outcomes of its own list; the
+ * policy block, last in both enums, by its own slots (TW_GOV_IND_*, TW_GOV_OUT_*) from
+ * TW_IND_GOV_FIRST and TW_OUT_GOV_FIRST.
  */
 #ifndef TW_INDICATORS_H
 #define TW_INDICATORS_H

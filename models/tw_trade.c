@@ -17,6 +17,14 @@
  * and yesterday's duty, rebated), and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
+ *
+ * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
+ * state and the day's flows. The governments and events (tw_gov.h) and the
+ * general-equilibrium closure (tw_ge_day.h) get a read-only view of the day (tw__view,
+ * tw_day.h) instead of the state; the governments are handed the replicate's tariff and
+ * export-control books at creation, the only state of others they change. Outcomes:
+ * tw_indicators.c writes the trade list's, the rare-earth step its own, tw_gov_outcomes
+ * the policy block's slice.
  */
 #include <math.h>
 #include <stdlib.h>
