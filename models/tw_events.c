@@ -47,14 +47,7 @@ static tw_status tw__court(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
         tw_gov_agreed_change(g, day);
         bool reimpose = tw_gov_uniform(g, d, TW_EV_REIMPOSE) < g->reimpose_prob;
         if (reimpose) g->reimpose_due = day + ep->reimpose_delay;
-        for (int r = 0; r < TW_NREG; r++) {
-            tw_gov_agent *a = &g->ag[r];
-            if (!ep->gov[r].active || a->authority != TW_AUTH_IEEPA) continue;
-            /* Without a substitute authority the government cannot raise this lever. */
-            a->measure = ep->reimpose_measure;
-            a->authority = ep->reimpose_authority;
-            a->cap = reimpose ? fmin(a->cap, ep->reimpose_cap) : 0.0;
-        }
+        tw_gov_court_ruling(g, reimpose);
         st = tw_gov_log(g, day, -1, "court", "ruling",
                         "IEEPA tariffs struck down: %d entries end; %s", n,
                         reimpose ? "re-imposition under another authority to follow" : "no re-imposition");
@@ -105,7 +98,7 @@ static tw_status tw__truce_levels(tw_gov_world *g, tw_day day, tw_day eff, tw_da
     const tw_events_params *ep = g->ep;
     for (int r = 0; r < TW_NREG; r++) {
         if (isnan(ep->level[r])) continue;
-        double level = fmin(ep->level[r], g->ag[r].cap);
+        double level = fmin(ep->level[r], tw_gov_cap(g, r));
         tw_status st = tw_gov_set_lever(g, r, level, day, eff, end, err);
         if (st != TW_OK) return st;
     }
@@ -130,7 +123,7 @@ static tw_status tw__restore_commitments(tw_gov_world *g, tw_day day, tw_err *er
     }
     g->breach = false;
     g->n_short = 0;
-    for (int r = 0; r < TW_NREG; r++) g->ag[r].accusing = false;
+    for (int r = 0; r < TW_NREG; r++) tw_gov_accuse(g, r, false);
     return TW_OK;
 }
 
@@ -186,7 +179,7 @@ static tw_status tw__compliance(tw_gov_world *g, tw_day day, tw_err *err) {
     if (mean < ep->breach_shortfall) return TW_OK;
     g->breach = g->accused = true;
     int accuser = ep->gov[who].partner;
-    g->ag[accuser].accusing = true;
+    tw_gov_accuse(g, accuser, true);
     return TW__OOM(tw_gov_log(g, day, accuser, NULL, "breach_accusation",
                               "%s short of its commitments by %.0f%% over %d days",
                               tw_region_names[who], 100.0 * mean, win),
@@ -226,12 +219,7 @@ static tw_status tw__call(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) 
         if (day < g->first_truce_until) g->call_before_end = true;
     }
     double p = tw__clamp01(g->deal_base + g->deal_slope * pain);
-    int holdouts = 0;
-    for (int r = 0; r < TW_NREG; r++)
-        if (ep->gov[r].active && ep->gov[r].strategy == TW_STRAT_PAIN_THRESHOLD &&
-            g->ag[r].pain < g->ag[r].resolve)
-            holdouts++;
-    p *= pow(ep->holdout, holdouts);
+    p *= pow(ep->holdout, tw_gov_holdouts(g));
     bool deal = tw_gov_uniform(g, d, TW_EV_DEAL) < p;
     tw_status st = tw_gov_log(g, day, -1, "leaders", "leader_call", "%s (p = %.2f, combined pain %.2f)",
                               deal ? "deal" : "no deal", p, pain);

@@ -155,6 +155,31 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
     return tw_controls_add(g->controls, &c, err);
 }
 
+void tw_gov_court_ruling(tw_gov_world *g, bool reimpose) {
+    const tw_events_params *ep = g->ep;
+    for (int r = 0; r < TW_NREG; r++) {
+        tw_gov_agent *a = &g->ag[r];
+        if (!ep->gov[r].active || a->authority != TW_AUTH_IEEPA) continue;
+        /* Without a substitute authority the government cannot raise this lever. */
+        a->measure = ep->reimpose_measure;
+        a->authority = ep->reimpose_authority;
+        a->cap = reimpose ? fmin(a->cap, ep->reimpose_cap) : 0.0;
+    }
+}
+
+double tw_gov_cap(const tw_gov_world *g, int r) { return g->ag[r].cap; }
+
+void tw_gov_accuse(tw_gov_world *g, int r, bool accusing) { g->ag[r].accusing = accusing; }
+
+int tw_gov_holdouts(const tw_gov_world *g) {
+    int n = 0;
+    for (int r = 0; r < TW_NREG; r++)
+        if (tw__gp(g, r)->active && tw__gp(g, r)->strategy == TW_STRAT_PAIN_THRESHOLD &&
+            g->ag[r].pain < g->ag[r].resolve)
+            n++;
+    return n;
+}
+
 double tw_gov_combined_pain(const tw_gov_world *g) {
     double sum = 0.0;
     for (int r = 0; r < TW_NREG; r++)

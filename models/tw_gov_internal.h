@@ -82,6 +82,15 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
                             tw_day effective, tw_err *err);
 /* Mark a day on which agreed (truce, court) changes take effect: not a partner's move. */
 void tw_gov_agreed_change(tw_gov_world *g, tw_day day);
+/* The court struck the IEEPA tariffs: each active government whose lever stood on them
+ * moves it to the substitute authority, capped by its cap (reimpose) or at 0 (none). */
+void tw_gov_court_ruling(tw_gov_world *g, bool reimpose);
+/* r's lever cap now, fraction. */
+double tw_gov_cap(const tw_gov_world *g, int r);
+/* r accuses its partner of a breach (or drops the accusation). */
+void tw_gov_accuse(tw_gov_world *g, int r, bool accusing);
+/* Active pain_threshold governments still under their resolve (they hold out on a deal). */
+int tw_gov_holdouts(const tw_gov_world *g);
 /* Sum of the active agents' pain. */
 double tw_gov_combined_pain(const tw_gov_world *g);
 
