@@ -126,7 +126,9 @@ static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scena
     }
 }
 
-tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
+tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+    (void)argc;
+    (void)argv;
     tw_cli_scenario A, B;
     bool rank0 = tw_mpi_rank() == 0;
     tw_status st = tw_cli_load(a, a->scenario, &A, err);
