@@ -27,15 +27,34 @@
 
 #define TW_CLI_MAX_SETS 256
 
-typedef enum {
-    TW_CMD_NONE,
-    TW_CMD_RUN,
-    TW_CMD_VALIDATE,
-    TW_CMD_COMPARE,
-    TW_CMD_SCORE, /* parsed by tw_cli_score (cli_score.c) */
-    TW_CMD_HELP,
-    TW_CMD_VERSION
-} tw_command;
+/* The commands, in --help's order: X(ID, name, entry, own_options, usage). entry is the
+ * command's entry point (tw_cli_entry, in its own file cli_<name>.c); own_options: it
+ * parses argv itself (score) instead of taking the common options of cli_args.c; usage:
+ * its lines of --help's "Usage:". A new command is its file and one line here. */
+#define TW_CLI_COMMANDS(X)                                                                   \
+    X(RUN, "run", tw_cli_run_command, false,                                                 \
+      "  tradewar run SCENARIO.yaml [options]   run a scenario, write CSVs, print a summary\n")  \
+    X(VALIDATE, "validate", tw_cli_validate, false,                                          \
+      "  tradewar validate SCENARIO.yaml [--set key=value ...]\n"                            \
+      "                                         check a scenario without running it\n")      \
+    X(COMPARE, "compare", tw_cli_compare, false,                                             \
+      "  tradewar compare A.yaml B.yaml [options] [--set-a KEY=VALUE] [--set-b KEY=VALUE]\n" \
+      "                                         paired replicates of two scenarios on common\n" \
+      "                                         random numbers (same seed and replicate keys):\n" \
+      "                                         differences B - A with 95%% intervals, paired\n" \
+      "                                         and unpaired, and by month; writes\n"          \
+      "                                         DIR/compare.csv, DIR/compare_outcomes.csv,\n"  \
+      "                                         scenario_a.yaml, scenario_b.yaml and\n"        \
+      "                                         provenance.yaml; --set applies to both sides,\n" \
+      "                                         --set-a and --set-b to one (A and B may be the\n" \
+      "                                         same file)\n")                                 \
+    X(SCORE, "score", tw_cli_score, true,                                                    \
+      "  tradewar score OUTDIR OBSERVED.csv [options]\n"                                     \
+      "                                         hold a run against observed data (below)\n")
+
+#define TW__CLI_CMD_ENUM(id, name, entry, own, usage) TW_CMD_##id,
+typedef enum { TW_CMD_NONE, TW_CLI_COMMANDS(TW__CLI_CMD_ENUM) TW_CMD_HELP, TW_CMD_VERSION } tw_command;
+#undef TW__CLI_CMD_ENUM
 
 typedef struct {
     tw_command cmd;
@@ -76,11 +95,17 @@ int tw_cli_threads(const tw_cli_args *a);
  * between chunks and agree on it across ranks. */
 extern volatile sig_atomic_t tw_cli_stop_signal;
 
-/* The commands (each on every rank, all ranks returning alike). argc/argv: the command line
- * that `run` records for --resume (argc 0 when it is itself a resume). */
+/* A command's entry point: a, the parsed common options (unused by a command with its own);
+ * argc/argv, the command line as given. */
+typedef tw_status (*tw_cli_entry)(const tw_cli_args *a, int argc, char **argv, tw_err *err);
+#define TW__CLI_ENTRY_DECL(id, name, entry, own, usage) \
+    tw_status entry(const tw_cli_args *a, int argc, char **argv, tw_err *err);
+TW_CLI_COMMANDS(TW__CLI_ENTRY_DECL)
+#undef TW__CLI_ENTRY_DECL
+
+/* The batch or sweep of `run` (each on every rank, all ranks returning alike). argc/argv:
+ * the command line that `run` records for --resume (argc 0 when it is itself a resume). */
 tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err);
-/* tradewar compare A B: paired replicates on common random numbers (cli_compare.c). */
-tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err);
 /* --report: run analysis/report.py on the finished directory dir (cli_run.c), with -q when
  * quiet; TW_ERUNTIME if it fails (the outputs stay complete). */
 tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err);

@@ -77,18 +77,30 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         a->cmd = TW_CMD_VERSION;
         return TW_OK;
     }
-    if (strcmp(cmd, "run") == 0)
-        a->cmd = TW_CMD_RUN;
-    else if (strcmp(cmd, "validate") == 0)
-        a->cmd = TW_CMD_VALIDATE;
-    else if (strcmp(cmd, "compare") == 0)
-        a->cmd = TW_CMD_COMPARE;
-    else if (strcmp(cmd, "score") == 0) {
-        a->cmd = TW_CMD_SCORE; /* its own options: tw_cli_score */
-        return TW_OK;
-    } else
-        return tw_err_set(err, TW_EUSAGE, "unknown command '%s' (expected run, validate, "
-                                          "compare or score; try 'tradewar --help')", cmd);
+#define TW__ROW(id, name, entry, own, usage) {name, TW_CMD_##id, own},
+    static const struct {
+        const char *name;
+        tw_command cmd;
+        bool own_options;
+    } commands[] = {TW_CLI_COMMANDS(TW__ROW)};
+#undef TW__ROW
+    size_t n = sizeof commands / sizeof commands[0];
+    char expected[256] = "";
+    for (size_t k = 0; k < n; k++) {
+        if (strcmp(cmd, commands[k].name) == 0) {
+            a->cmd = commands[k].cmd;
+            break;
+        }
+        size_t len = strlen(expected);
+        snprintf(expected + len, sizeof expected - len, "%s%s",
+                 k == 0 ? "" : (k + 1 == n ? " or " : ", "), commands[k].name);
+    }
+    if (a->cmd == TW_CMD_NONE)
+        return tw_err_set(err, TW_EUSAGE,
+                          "unknown command '%s' (expected %s; try 'tradewar --help')", cmd,
+                          expected);
+    for (size_t k = 0; k < n; k++)
+        if (commands[k].cmd == a->cmd && commands[k].own_options) return TW_OK;
     tw_status st;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
@@ -123,11 +135,11 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         } else if (tw__is(arg, NULL, "--set-a", &fl) || tw__is(arg, NULL, "--set-b", &fl)) {
             bool side_a = arg[6] == 'a';
             if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
-            int *n = side_a ? &a->n_sets_a : &a->n_sets_b;
-            if (*n == TW_CLI_MAX_SETS)
+            int *ns = side_a ? &a->n_sets_a : &a->n_sets_b;
+            if (*ns == TW_CLI_MAX_SETS)
                 return tw_err_set(err, TW_EUSAGE, "%.*s: at most %d overrides", (int)fl, arg,
                                   TW_CLI_MAX_SETS);
-            (side_a ? a->sets_a : a->sets_b)[(*n)++] = v;
+            (side_a ? a->sets_a : a->sets_b)[(*ns)++] = v;
         } else if (tw__is(arg, NULL, "--parallel", &fl)) {
             if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             if (strcmp(v, "auto") == 0)
@@ -222,22 +234,9 @@ void tw_cli_print_help(FILE *fp) {
             "tradewar %s - agent-based simulation of the US-China trade war\n"
             "\n"
             "Usage:\n"
-            "  tradewar run SCENARIO.yaml [options]   run a scenario, write CSVs, print a summary\n"
-            "  tradewar validate SCENARIO.yaml [--set key=value ...]\n"
-
-            "                                         check a scenario without running it\n"
-            "  tradewar compare A.yaml B.yaml [options] [--set-a KEY=VALUE] [--set-b KEY=VALUE]\n"
-            "                                         paired replicates of two scenarios on common\n"
-            "                                         random numbers (same seed and replicate keys):\n"
-            "                                         differences B - A with 95%% intervals, paired\n"
-            "                                         and unpaired, and by month; writes\n"
-            "                                         DIR/compare.csv, DIR/compare_outcomes.csv,\n"
-            "                                         scenario_a.yaml, scenario_b.yaml and\n"
-            "                                         provenance.yaml; --set applies to both sides,\n"
-            "                                         --set-a and --set-b to one (A and B may be the\n"
-            "                                         same file)\n"
-            "  tradewar score OUTDIR OBSERVED.csv [options]\n"
-            "                                         hold a run against observed data (below)\n"
+#define TW__USAGE(id, name, entry, own, usage) usage
+            TW_CLI_COMMANDS(TW__USAGE)
+#undef TW__USAGE
             "  tradewar --help | --version\n"
             "\n"
             "Options of run:\n"

@@ -243,7 +243,9 @@ static tw_status tw__cmp_files(tw_cli_rundir *rd, const char *name, const tw_cli
     return st;
 }
 
-tw_status tw_cli_compare(const tw_cli_args *a, tw_err *err) {
+tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+    (void)argc;
+    (void)argv;
     tw_cli_scenario A, B;
     bool rank0 = tw_mpi_rank() == 0;
     tw_status st = tw__load_side(a, true, &A, err);

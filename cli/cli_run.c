@@ -220,3 +220,8 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     }
     return tw_mpi_agree(st, err);
 }
+
+tw_status tw_cli_run_command(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+    if (a->selfcheck) return tw_cli_selfcheck(a, err);
+    return a->resume != NULL ? tw_cli_run(a, 0, NULL, err) : tw_cli_run(a, argc, argv, err);
+}

@@ -441,7 +441,8 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
     return st;
 }
 
-tw_status tw_cli_score(int argc, char **argv, tw_err *err) {
+tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err *err) {
+    (void)common; /* score parses argv itself */
     tw__sargs a;
     tw_status st = tw__sparse(argc, argv, &a, err);
     if (st != TW_OK) return st;

@@ -11,10 +11,10 @@
 
 #include "tw_error.h"
 
-/* The whole sub-command: argv[1] is "score". Returns TW_OK whatever the scores,
- * TW_EUSAGE or TW_EDATA (exit 2) on bad usage or input, with nothing written, and
- * TW_EIO / TW_ERUNTIME (exit 1) when writing, --rerun or --report fails. */
-tw_status tw_cli_score(int argc, char **argv, tw_err *err);
+/* The whole sub-command, tw_cli_score (declared in cli.h's command list): argv[1] is
+ * "score" and it parses its own options. Returns TW_OK whatever the scores, TW_EUSAGE or
+ * TW_EDATA (exit 2) on bad usage or input, with nothing written, and TW_EIO /
+ * TW_ERUNTIME (exit 1) when writing, --rerun or --report fails. */
 
 /* The sub-command's usage and options, for `tradewar --help` and `tradewar score --help`. */
 void tw_cli_score_help(FILE *fp);

@@ -5,8 +5,9 @@
  * check standard output, finish MPI, print the error and choose the exit code. Only this
  * file prints errors and chooses exit codes (tw_exit_code: 0 success, 2 bad usage or
  * input, 1 runtime failure). Under MPI every rank runs these phases together and only
- * rank 0 prints. The commands live in cli_run.c (run and sweeps), cli_compare.c and
- * cli_batch.c (--selfcheck); the pieces under them in cli_scenario.c, cli_rundir.c,
+ * rank 0 prints. The commands are listed in cli.h (TW_CLI_COMMANDS) and live in their
+ * files: cli_run.c (run, sweeps, --selfcheck through cli_batch.c), cli_validate.c,
+ * cli_compare.c and cli_score.c; the pieces under them in cli_scenario.c, cli_rundir.c,
  * cli_resume.c and cli_provenance.c.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -18,9 +19,7 @@
 
 #include "cli.h"
 #include "cli_resume.h"
-#include "cli_scenario.h"
 #include "cli_score.h"
-#include "tw_calendar.h"
 #include "tw_mpi.h"
 
 /* SIGINT and SIGTERM ask a batch to stop after the chunk in progress. */
@@ -33,20 +32,10 @@ int tw_cli_threads(const tw_cli_args *a) {
     return threads;
 }
 
-/* tradewar validate: load and refuse, run nothing. */
-static tw_status tw__validate(const tw_cli_args *a, tw_err *err) {
-    tw_cli_scenario sc;
-    tw_status st = tw_cli_scenario_load(a, a->scenario, &sc, err);
-    if (st != TW_OK) return st;
-    char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
-    printf("%s: ok (%s, %s to %s, %lld replicates)\n", a->scenario, sc.name,
-           tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
-           (long long)sc.spec.replicates);
-    tw_cli_scenario_free(&sc);
-    return TW_OK;
-}
-
 static tw_status tw__dispatch(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+#define TW__ENTRY(id, name, entry, own, usage) [TW_CMD_##id] = entry,
+    static const tw_cli_entry entries[] = {TW_CLI_COMMANDS(TW__ENTRY)};
+#undef TW__ENTRY
     switch (a->cmd) {
     case TW_CMD_HELP:
         if (tw_mpi_rank() == 0) {
@@ -58,15 +47,9 @@ static tw_status tw__dispatch(const tw_cli_args *a, int argc, char **argv, tw_er
     case TW_CMD_VERSION:
         if (tw_mpi_rank() == 0) tw_cli_print_version(stdout);
         return TW_OK;
-    case TW_CMD_RUN:
-        if (a->selfcheck) return tw_cli_selfcheck(a, err);
-        return a->resume != NULL ? tw_cli_run(a, 0, NULL, err) : tw_cli_run(a, argc, argv, err);
-    case TW_CMD_VALIDATE: return tw__validate(a, err);
-    case TW_CMD_COMPARE: return tw_cli_compare(a, err);
-    case TW_CMD_SCORE: return tw_cli_score(argc, argv, err);
-    case TW_CMD_NONE: break;
+    case TW_CMD_NONE: return TW_OK;
+    default: return entries[a->cmd](a, argc, argv, err);
     }
-    return TW_OK;
 }
 
 int main(int argc, char **argv) {

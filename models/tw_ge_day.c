@@ -52,23 +52,68 @@
  * tariff is one trapezoid (first order on that day). With ge.enabled false, w stays 1,
  * prices, flows and revenue are those of fixed producer prices and tot is 0.
  */
+#include "tw_ge_day.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tw_ge.h"
-#include "tw_trade_internal.h"
 
-tw_status tw_ge_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
+struct tw_ge_day {
+    tw_ge_day_params p;
+    double w[TW_NREG];       /* producer price (wage) in today's prices, first day 1 */
+    double q0[TW_NREG];      /* sales on the first day at producer prices, USD bn / year */
+    double e_first[TW_NREG]; /* first-day spending (duty included), USD bn / year */
+    double deficit[TW_NREG]; /* first-day spending - sales - duty, USD bn / year (fixed) */
+    double income[TW_NREG];  /* tw_ge_day_income */
+    /* yesterday: ln w, customs value, use at customs value, rates paid on purchases,
+     * spending and duty */
+    double lnw[TW_NREG];
+    double customs[TW_NREG][TW_NREG][TW_NSEC];
+    double use[TW_NREG][TW_NREG][TW_NSEC];
+    tw_rate_table tau;
+    double spend[TW_NREG], rev[TW_NREG];
+    /* the welfare decomposition chained day by day (log points against the first day) */
+    double wf_tot[TW_NREG], wf_volume[TW_NREG], wf_revenue[TW_NREG];
+};
+
+tw_status tw_ge_params_load(const tw_cfg_node *root, tw_ge_day_params *p, tw_err *err) {
     const tw_cfg_node *g = tw_cfg_get(root, "ge");
     if (g != NULL && tw_cfg_kind_of(g) != TW_CFG_MAP) return tw_cfg_error(err, g, "expected a map");
     int64_t every = 1;
-    tw_status st = tw_cfg_bool(g, "enabled", false, true, &p->ge_enabled, err);
+    tw_status st = tw_cfg_bool(g, "enabled", false, true, &p->enabled, err);
     if (st == TW_OK) st = tw_cfg_int(g, "interval_days", false, 1, 1, 365, &every, err);
     if (st == TW_OK)
-        st = tw_cfg_double(g, "adjustment_days", false, 365.0, 1.0, 36500.0, &p->ge_adjust_days,
+        st = tw_cfg_double(g, "adjustment_days", false, 365.0, 1.0, 36500.0, &p->adjust_days,
                            err);
-    p->ge_interval = (int)every;
+    p->interval = (int)every;
     return st;
+}
+
+tw_status tw_ge_day_create(const tw_ge_day_params *p, tw_ge_day **out, tw_err *err) {
+    tw_ge_day *g = calloc(1, sizeof *g);
+    *out = g;
+    if (g == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    g->p = *p;
+    for (int i = 0; i < TW_NREG; i++) g->w[i] = g->income[i] = 1.0;
+    return TW_OK;
+}
+
+void tw_ge_day_free(tw_ge_day *g) { free(g); }
+
+const double *tw_ge_day_prices(const tw_ge_day *g) { return g->w; }
+const double *tw_ge_day_income(const tw_ge_day *g) { return g->income; }
+
+double tw_ge_day_value(const tw_ge_day *g, tw_ge_quantity q, int r) {
+    switch (q) {
+    case TW_GE_PRICE: return g->w[r];
+    case TW_GE_WELFARE: return 100.0 * (g->wf_tot[r] + g->wf_volume[r]);
+    case TW_GE_TOT: return 100.0 * g->wf_tot[r];
+    case TW_GE_VOLUME: return 100.0 * g->wf_volume[r];
+    case TW_GE_REVENUE: return 100.0 * g->wf_revenue[r];
+    }
+    return 0.0;
 }
 
 /* Tariff of importer j on origin i as a [exporter][importer][sector] table (0 at home). */
@@ -78,108 +123,107 @@ static void tw__by_exporter(const tw_rate_table tau, double out[TW_NREG][TW_NREG
             for (int s = 0; s < TW_NSEC; s++) out[i][j][s] = i == j ? 0.0 : tau[j][i][s];
 }
 
-static void tw__remember(tw_trade_state *s) {
-    memcpy(s->ge_customs, s->customs, sizeof s->ge_customs);
-    memcpy(s->ge_use, s->use, sizeof s->ge_use);
-    memcpy(s->ge_tau, s->tau_paid, sizeof s->ge_tau);
+static void tw__remember(tw_ge_day *g, const tw_day_view *v) {
+    memcpy(g->customs, v->customs, sizeof g->customs);
+    memcpy(g->use, v->use, sizeof g->use);
+    memcpy(g->tau, *v->tau_paid, sizeof g->tau);
     for (int j = 0; j < TW_NREG; j++) {
-        s->ge_lnw[j] = log(s->w[j]);
-        s->ge_spend[j] = s->ge_rev[j] = 0.0;
+        g->lnw[j] = log(g->w[j]);
+        g->spend[j] = g->rev[j] = 0.0;
         for (int i = 0; i < TW_NREG; i++)
             for (int k = 0; k < TW_NSEC; k++) {
-                s->ge_spend[j] += s->spend[i][j][k];
-                s->ge_rev[j] += s->revenue[i][j][k];
+                g->spend[j] += v->spend[i][j][k];
+                g->rev[j] += v->revenue[i][j][k];
             }
     }
 }
 
 /* One trapezoid of the decomposition, from the remembered day to today. */
-static void tw__chain(tw_trade_state *s) {
-    const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
+static void tw__chain(tw_ge_day *g, const tw_day_view *v) {
+    const tw_rate_table *tau = v->tau_paid;
     double dlw[TW_NREG];
-    for (int i = 0; i < TW_NREG; i++) dlw[i] = log(s->w[i]) - s->ge_lnw[i];
+    for (int i = 0; i < TW_NREG; i++) dlw[i] = log(g->w[i]) - g->lnw[i];
     for (int j = 0; j < TW_NREG; j++) {
         double e = 0.0, rev = 0.0, tot = 0.0, vol = 0.0;
         for (int i = 0; i < TW_NREG; i++)
             for (int k = 0; k < TW_NSEC; k++) {
-                e += s->spend[i][j][k];
-                rev += s->revenue[i][j][k];
+                e += v->spend[i][j][k];
+                rev += v->revenue[i][j][k];
                 if (i == j) continue;
-                tot += 0.5 * (s->ge_customs[j][i][k] + s->customs[j][i][k]) * dlw[j];
-                tot -= 0.5 * (s->ge_customs[i][j][k] + s->customs[i][j][k]) * dlw[i];
-                double w0 = exp(s->ge_lnw[i]), w1 = s->w[i];
-                double dq = s->use[i][j][k] / w1 - s->ge_use[i][j][k] / w0;
-                vol += 0.5 * (s->ge_tau[j][i][k] + (*tau)[j][i][k]) * 0.5 * (w0 + w1) * dq;
+                tot += 0.5 * (g->customs[j][i][k] + v->customs[j][i][k]) * dlw[j];
+                tot -= 0.5 * (g->customs[i][j][k] + v->customs[i][j][k]) * dlw[i];
+                double w0 = exp(g->lnw[i]), w1 = g->w[i];
+                double dq = v->use[i][j][k] / w1 - g->use[i][j][k] / w0;
+                vol += 0.5 * (g->tau[j][i][k] + (*tau)[j][i][k]) * 0.5 * (w0 + w1) * dq;
             }
-        double ebar = 0.5 * (e + s->ge_spend[j]);
+        double ebar = 0.5 * (e + g->spend[j]);
         if (!(ebar > 0.0)) continue;
-        s->wf_tot[j] += tot / ebar;
-        s->wf_volume[j] += vol / ebar;
-        s->wf_revenue[j] += (rev - s->ge_rev[j]) / ebar;
+        g->wf_tot[j] += tot / ebar;
+        g->wf_volume[j] += vol / ebar;
+        g->wf_revenue[j] += (rev - g->rev[j]) / ebar;
     }
 }
 
-/* Move s->w toward the prices that clear today's market (the header's rule). */
-static tw_status tw__update_prices(tw_trade_state *s, tw_err *err) {
-    const tw_trade_params *p = s->p;
+/* Move g->w toward the prices that clear today's market (the header's rule). */
+static tw_status tw__update_prices(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
     double tariff[TW_NREG][TW_NREG][TW_NSEC], target[TW_NREG], eta[TW_NREG] = {0};
     /* With a handful of firms a region can sell nothing on a day (every buyer, its own
      * included, chose another origin); its market has no price then, so all hold. */
     for (int i = 0; i < TW_NREG; i++) {
         double sales = 0.0;
         for (int j = 0; j < TW_NREG; j++)
-            for (int k = 0; k < TW_NSEC; k++) sales += s->customs[i][j][k];
-        if (!(sales > 0.0) || !(s->q0[i] > 0.0)) return TW_OK;
+            for (int k = 0; k < TW_NSEC; k++) sales += v->customs[i][j][k];
+        if (!(sales > 0.0) || !(g->q0[i] > 0.0)) return TW_OK;
     }
-    tw__by_exporter(s->tau_in, tariff);
-    tw_status st = tw_ge_price_step(TW_NREG, TW_NSEC, &s->spend[0][0][0], &tariff[0][0][0], s->q0,
-                                    s->w, eta, p->sigma, target, err);
+    tw__by_exporter(*v->tau_in, tariff);
+    tw_status st = tw_ge_price_step(TW_NREG, TW_NSEC, &v->spend[0][0][0], &tariff[0][0][0], g->q0,
+                                    g->w, eta, v->sigma, target, err);
     if (st != TW_OK) return st;
-    double k = -expm1(-(double)p->ge_interval / p->ge_adjust_days), gdp = 0.0, world = 0.0;
+    double k = -expm1(-(double)g->p.interval / g->p.adjust_days), gdp = 0.0, world = 0.0;
     for (int i = 0; i < TW_NREG; i++) {
-        s->w[i] *= exp(k * (log(target[i]) - log(s->w[i])));
-        gdp += s->w[i] * s->q0[i];
-        world += s->q0[i];
+        g->w[i] *= exp(k * (log(target[i]) - log(g->w[i])));
+        gdp += g->w[i] * g->q0[i];
+        world += g->q0[i];
     }
-    for (int i = 0; i < TW_NREG; i++) s->w[i] *= world / gdp;
+    for (int i = 0; i < TW_NREG; i++) g->w[i] *= world / gdp;
     return TW_OK;
 }
 
-tw_status tw_ge_day(tw_trade_state *s, uint32_t d, tw_err *err) {
+tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
+    uint32_t d = v->d;
     if (d == 0) {
         for (int i = 0; i < TW_NREG; i++) {
-            s->q0[i] = 0.0;
+            g->q0[i] = 0.0;
             for (int j = 0; j < TW_NREG; j++)
-                for (int k = 0; k < TW_NSEC; k++) s->q0[i] += s->customs[i][j][k];
-            s->wf_tot[i] = s->wf_volume[i] = s->wf_revenue[i] = 0.0;
+                for (int k = 0; k < TW_NSEC; k++) g->q0[i] += v->customs[i][j][k];
+            g->wf_tot[i] = g->wf_volume[i] = g->wf_revenue[i] = 0.0;
         }
     } else {
-        tw__chain(s);
+        tw__chain(g, v);
     }
-    tw__remember(s);
+    tw__remember(g, v);
     if (d == 0)
         for (int j = 0; j < TW_NREG; j++) {
-            s->e_first[j] = s->ge_spend[j];
-            s->deficit[j] = s->ge_spend[j] - s->ge_rev[j] - s->q0[j];
+            g->e_first[j] = g->spend[j];
+            g->deficit[j] = g->spend[j] - g->rev[j] - g->q0[j];
         }
-    if (!s->p->ge_enabled) return TW_OK;
-    if ((d + 1) % (uint32_t)s->p->ge_interval == 0) {
-        tw_status st = tw__update_prices(s, err);
+    if (!g->p.enabled) return TW_OK;
+    if ((d + 1) % (uint32_t)g->p.interval == 0) {
+        tw_status st = tw__update_prices(g, v, err);
         if (st != TW_OK) return st;
     }
     for (int j = 0; j < TW_NREG; j++)
-        s->income[j] = (s->w[j] * s->q0[j] + s->deficit[j] + s->ge_rev[j]) / s->e_first[j];
+        g->income[j] = (g->w[j] * g->q0[j] + g->deficit[j] + g->rev[j]) / g->e_first[j];
     return TW_OK;
 }
 
-tw_status tw_ge_welfare_at(const tw_trade_state *s, const tw_rate_table tau, int r,
-                           double *welfare, tw_err *err) {
-    const tw_trade_params *p = s->p;
+tw_status tw_ge_welfare_at(const tw_day_view *v, const tw_rate_table tau, int r, double *welfare,
+                           tw_err *err) {
     double t0[TW_NREG][TW_NREG][TW_NSEC], t1[TW_NREG][TW_NREG][TW_NSEC];
-    tw__by_exporter(s->tau0, t0);
+    tw__by_exporter(*v->tau0, t0);
     tw__by_exporter(tau, t1);
-    tw_ge_problem prob = {TW_NREG, TW_NSEC, &p->world.flow[0][0][0], &t0[0][0][0], &t1[0][0][0],
-                          NULL, p->sigma, 0};
+    tw_ge_problem prob = {TW_NREG, TW_NSEC, &v->world->flow[0][0][0], &t0[0][0][0], &t1[0][0][0],
+                          NULL, v->sigma, 0};
     tw_ge_options opt = tw_ge_options_default();
     opt.path_steps = 0;
     tw_ge_result *res = tw_ge_result_alloc(TW_NREG, TW_NSEC);

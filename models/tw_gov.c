@@ -44,19 +44,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_trade_internal.h"
+#include "tw_ge_day.h"
+#include "tw_gov_internal.h"
+#include "tw_indicators.h"
 
-static const tw_gov_params *tw__gp(const tw_trade_state *s, int r) { return &s->p->gov.gov[r]; }
+static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->ep->gov[r]; }
 
-double tw_gov_uniform(const tw_trade_state *s, uint32_t d, uint64_t event) {
+double tw_gov_uniform(const tw_gov_world *g, uint32_t d, uint64_t event) {
     uint32_t w[4];
-    tw_rng_words(s->key, d, event, TW_PURPOSE_EVENT, 0, w);
+    tw_rng_words(g->key, d, event, TW_PURPOSE_EVENT, 0, w);
     return tw_u01d(w[0], w[1]);
 }
 
-tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor_name,
+tw_status tw_gov_log(tw_gov_world *g, tw_day day, int actor, const char *actor_name,
                      const char *event, const char *fmt, ...) {
-    tw_gov_world *g = s->gov;
     if (g->n_log == g->cap_log) {
         size_t cap = g->cap_log < 32 ? 32 : 2 * g->cap_log;
         tw_event *log = realloc(g->log, cap * sizeof *log);
@@ -76,8 +77,7 @@ tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor
     return TW_OK;
 }
 
-void tw_gov_agreed_change(tw_trade_state *s, tw_day day) {
-    tw_gov_world *g = s->gov;
+void tw_gov_agreed_change(tw_gov_world *g, tw_day day) {
     int cap = (int)(sizeof g->agreed_change / sizeof g->agreed_change[0]);
     /* The list only needs days still to come; drop those past when it fills up. */
     if (g->n_agreed == cap) {
@@ -95,17 +95,17 @@ static bool tw__agreed(const tw_gov_world *g, tw_day day) {
     return false;
 }
 
-double tw_gov_lever(const tw_trade_state *s, int r, tw_day t, tw_day known_by) {
-    const tw_gov_agent *a = &s->gov->ag[r];
-    return tw_tariffs_layer_rate(tw_rates_book(s->rates), r, tw__gp(s, r)->partner, a->measure,
-                                 tw__gp(s, r)->lever_sector, t, known_by);
+double tw_gov_lever(const tw_gov_world *g, int r, tw_day t, tw_day known_by) {
+    const tw_gov_agent *a = &g->ag[r];
+    return tw_tariffs_layer_rate(tw_rates_book(g->rates), r, tw__gp(g, r)->partner, a->measure,
+                                 tw__gp(g, r)->lever_sector, t, known_by);
 }
 
 /* The entry that sets r's lever to rate from effective to end. */
-static tw_tariff tw__lever_entry(const tw_trade_state *s, int r, double rate, tw_day announced,
+static tw_tariff tw__lever_entry(const tw_gov_world *g, int r, double rate, tw_day announced,
                                  tw_day effective, tw_day end) {
-    const tw_gov_params *gp = tw__gp(s, r);
-    const tw_gov_agent *a = &s->gov->ag[r];
+    const tw_gov_params *gp = tw__gp(g, r);
+    const tw_gov_agent *a = &g->ag[r];
     tw_tariff t;
     memset(&t, 0, sizeof t);
     t.measure = a->measure;
@@ -124,51 +124,76 @@ static tw_tariff tw__lever_entry(const tw_trade_state *s, int r, double rate, tw
     return t;
 }
 
-tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
+tw_status tw_gov_set_lever(tw_gov_world *g, int r, double rate, tw_day announced,
                            tw_day effective, tw_day end, tw_err *err) {
-    tw_tariff t = tw__lever_entry(s, r, rate, announced, effective, end);
-    return tw_rates_add(s->rates, &t, err);
+    tw_tariff t = tw__lever_entry(g, r, rate, announced, effective, end);
+    return tw_rates_add(g->rates, &t, err);
 }
 
-int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t) {
-    const tw_control *c = tw_controls_at(&s->controls, t, exporter, dest, TW_CTRL_GOOD_RE);
+int tw_gov_regime(const tw_gov_world *g, int exporter, int dest, tw_day t) {
+    const tw_control *c = tw_controls_at(g->controls, t, exporter, dest, TW_CTRL_GOOD_RE);
     return c != NULL ? (int)c->regime : TW_CTRL_OPEN;
 }
 
-tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
+tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced,
                             tw_day effective, tw_err *err) {
     tw_control c;
     memset(&c, 0, sizeof c);
     snprintf(c.id, sizeof c.id, "gov_%s", tw_region_names[r]);
     c.exporter = r;
-    c.dest = tw__gp(s, r)->partner;
+    c.dest = tw__gp(g, r)->partner;
     c.good = TW_CTRL_GOOD_RE;
     c.regime = (tw_ctrl_regime)regime;
-    c.slow_roll_factor = regime == TW_CTRL_SLOW_ROLL ? tw__gp(s, r)->slow_roll_factor : 1.0;
+    c.slow_roll_factor = regime == TW_CTRL_SLOW_ROLL ? tw__gp(g, r)->slow_roll_factor : 1.0;
     /* A decision changes the pace of approvals, not the terms of a licence: licences keep
      * the validity of the entry in force toward the partner (none when there is none). */
-    const tw_control *now = tw_controls_at(&s->controls, effective, r, c.dest, TW_CTRL_GOOD_RE);
+    const tw_control *now = tw_controls_at(g->controls, effective, r, c.dest, TW_CTRL_GOOD_RE);
     c.validity_days = now != NULL ? now->validity_days : 0;
     c.announced = announced;
     c.effective = effective;
     c.end = TW_DAY_NEVER;
-    return tw_controls_add(&s->controls, &c, err);
+    return tw_controls_add(g->controls, &c, err);
 }
 
-double tw_gov_combined_pain(const tw_trade_state *s) {
+void tw_gov_court_ruling(tw_gov_world *g, bool reimpose) {
+    const tw_events_params *ep = g->ep;
+    for (int r = 0; r < TW_NREG; r++) {
+        tw_gov_agent *a = &g->ag[r];
+        if (!ep->gov[r].active || a->authority != TW_AUTH_IEEPA) continue;
+        /* Without a substitute authority the government cannot raise this lever. */
+        a->measure = ep->reimpose_measure;
+        a->authority = ep->reimpose_authority;
+        a->cap = reimpose ? fmin(a->cap, ep->reimpose_cap) : 0.0;
+    }
+}
+
+double tw_gov_cap(const tw_gov_world *g, int r) { return g->ag[r].cap; }
+
+void tw_gov_accuse(tw_gov_world *g, int r, bool accusing) { g->ag[r].accusing = accusing; }
+
+int tw_gov_holdouts(const tw_gov_world *g) {
+    int n = 0;
+    for (int r = 0; r < TW_NREG; r++)
+        if (tw__gp(g, r)->active && tw__gp(g, r)->strategy == TW_STRAT_PAIN_THRESHOLD &&
+            g->ag[r].pain < g->ag[r].resolve)
+            n++;
+    return n;
+}
+
+double tw_gov_combined_pain(const tw_gov_world *g) {
     double sum = 0.0;
     for (int r = 0; r < TW_NREG; r++)
-        if (tw__gp(s, r)->active) sum += s->gov->ag[r].pain;
+        if (tw__gp(g, r)->active) sum += g->ag[r].pain;
     return sum;
 }
 
 /* The partner's trade-weighted rate on r today. */
-static double tw__partner_rate(const tw_trade_state *s, int r) {
-    return tw_trade_weighted_rate(s->p, *s->tau, tw__gp(s, r)->partner, r, TW_ALL);
+static double tw__partner_rate(const tw_gov_world *g, const tw_day_view *v, int r) {
+    return tw_world_weighted_rate(v->world, *v->tau, tw__gp(g, r)->partner, r, TW_ALL);
 }
 
-tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
-                        tw_err *err) {
+tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
+                        tw_control_book *controls, tw_gov_world **out, tw_err *err) {
     *out = NULL;
     if (!ep->enabled) return TW_OK;
     tw_gov_world *g = calloc(1, sizeof *g);
@@ -179,6 +204,10 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
     *out = g;
+    g->ep = ep;
+    g->key = key;
+    g->rates = rates;
+    g->controls = controls;
     /* One restart of the stream per slot: adding a parameter never shifts the others. */
 #define TW__DRAW(slot, dist) (gsl_rng_set(rng, (unsigned long)(slot)), tw_dist_draw(&(dist), rng))
     g->call_base = TW__DRAW(TW_SLOT_CALL_BASE, ep->call_base);
@@ -248,17 +277,17 @@ void tw_gov_free(tw_gov_world *g) {
 }
 
 /* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
-static tw_status tw__notch(tw_trade_state *s, int r, int dir, tw_day day, tw_err *err) {
-    const tw_gov_params *gp = tw__gp(s, r);
-    int now = tw_gov_regime(s, r, gp->partner, day + gp->delay);
+static tw_status tw__notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err) {
+    const tw_gov_params *gp = tw__gp(g, r);
+    int now = tw_gov_regime(g, r, gp->partner, day + gp->delay);
     int next = now + dir;
     if (next < TW_CTRL_OPEN || next >= TW_NCTRL) return TW_OK;
-    const tw_control *c = tw_controls_at(&s->controls, day + gp->delay, r, gp->partner, TW_CTRL_GOOD_RE);
+    const tw_control *c = tw_controls_at(g->controls, day + gp->delay, r, gp->partner, TW_CTRL_GOOD_RE);
     if (c != NULL && c->pinned) return TW_OK; /* the scenario holds this regime */
-    tw_status st = tw_gov_set_regime(s, r, next, day, day + gp->delay, err);
+    tw_status st = tw_gov_set_regime(g, r, next, day, day + gp->delay, err);
     if (st != TW_OK) return st;
     char d[TW_DATE_STRLEN];
-    return tw_gov_log(s, day, r, NULL, dir > 0 ? "tighten_controls" : "loosen_controls",
+    return tw_gov_log(g, day, r, NULL, dir > 0 ? "tighten_controls" : "loosen_controls",
                       "rare-earth exports to %s: %s from %s", tw_region_names[gp->partner],
                       tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
 }
@@ -270,18 +299,20 @@ static tw_status tw__notch(tw_trade_state *s, int r, int dir, tw_day day, tw_err
  * A tariff now moves the terms of trade, so the optimum is positive even with full
  * pass-through (Ossa 2014's optimal tariffs average 62%); the partner's own rate shifts
  * it, so repeated best responses look for the Nash tariffs. */
-static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *best, tw_err *err) {
-    const tw_gov_params *gp = tw__gp(s, r);
+static tw_status tw__best_level(tw_gov_world *g, const tw_day_view *v, int r, double *best,
+                                 tw_err *err) {
+    tw_day day = v->day;
+    const tw_gov_params *gp = tw__gp(g, r);
     tw_day eff = day + gp->delay;
-    double top = fmin(gp->br_max, s->gov->ag[r].cap), best_w = -INFINITY;
+    double top = fmin(gp->br_max, g->ag[r].cap), best_w = -INFINITY;
     tw_rate_table tau;
     *best = gp->floor_rate;
     for (double level = gp->floor_rate; level <= top + 1e-12; level += gp->br_grid) {
-        tw_tariff t = tw__lever_entry(s, r, level, day, eff, TW_DAY_NEVER);
-        tw_status st = tw_rates_with(s->rates, &t, eff, tau, err);
+        tw_tariff t = tw__lever_entry(g, r, level, day, eff, TW_DAY_NEVER);
+        tw_status st = tw_rates_with(g->rates, &t, eff, tau, err);
         if (st != TW_OK) return st;
         double w;
-        if ((st = tw_ge_welfare_at(s, (const double(*)[TW_NREG][TW_NSEC])tau, r, &w, err)) !=
+        if ((st = tw_ge_welfare_at(v, (const double(*)[TW_NREG][TW_NSEC])tau, r, &w, err)) !=
             TW_OK)
             return st;
         if (w > best_w + 1e-15) {
@@ -292,12 +323,13 @@ static tw_status tw__best_level(tw_trade_state *s, int r, tw_day day, double *be
     return TW_OK;
 }
 
-static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw_err *err) {
-    const tw_gov_params *gp = tw__gp(s, r);
-    tw_gov_world *g = s->gov;
+static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err *err) {
+    tw_day day = v->day;
+    uint32_t d = v->d;
+    const tw_gov_params *gp = tw__gp(g, r);
     tw_gov_agent *a = &g->ag[r];
-    double x = tw__partner_rate(s, r);
-    int reg = tw_gov_regime(s, gp->partner, r, day);
+    double x = tw__partner_rate(g, v, r);
+    int reg = tw_gov_regime(g, gp->partner, r, day);
     double move = (x - a->ref_partner) - a->partner_drift +
                   gp->control_move * (double)(reg - a->ref_regime - a->regime_drift);
     a->ref_partner = x;
@@ -306,7 +338,7 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     a->regime_drift = 0;
     if (gp->strategy == TW_STRAT_SCRIPTED) return TW_OK;
     bool up = move > gp->threshold, down = move < -gp->threshold;
-    double lever = tw_gov_lever(s, r, day + gp->delay, day);
+    double lever = tw_gov_lever(g, r, day + gp->delay, day);
     double target = lever;
     const char *why = "partner escalated";
     switch (gp->strategy) {
@@ -320,8 +352,8 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     case TW_STRAT_GENEROUS:
         if (down) target = lever + move;
         if (up) {
-            if (tw_gov_uniform(s, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
-                tw_status st = tw_gov_log(s, day, r, NULL, "forgive", "lets a %.1f-point rise by %s pass",
+            if (tw_gov_uniform(g, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
+                tw_status st = tw_gov_log(g, day, r, NULL, "forgive", "lets a %.1f-point rise by %s pass",
                                           100.0 * move, tw_region_names[gp->partner]);
                 if (st != TW_OK) return tw_err_set(err, st, "out of memory");
             } else {
@@ -339,7 +371,7 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
         }
         break;
     case TW_STRAT_BEST_RESPONSE: {
-        tw_status st = tw__best_level(s, r, day, &target, err);
+        tw_status st = tw__best_level(g, v, r, &target, err);
         if (st != TW_OK) return st;
         why = "best response";
         break;
@@ -358,14 +390,14 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     case TW_NSTRAT: break;
     }
     /* A breach accusation may end the truce from this side: back to the pre-truce level. */
-    if (a->accusing && g->truce && !isnan(s->p->gov.level[r]) &&
-        tw_gov_uniform(s, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback && g->snap_level[r] > target) {
+    if (a->accusing && g->truce && !isnan(g->ep->level[r]) &&
+        tw_gov_uniform(g, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback && g->snap_level[r] > target) {
         target = g->snap_level[r];
         why = "snaps back over the partner's breach";
     }
     if (target > lever && lever >= a->cap - 1e-12) {
         a->state = TW_GSTATE_HOLD;
-        return tw_gov_log(s, day, r, NULL, "ignore", "at its cap of %.1f%%: ignores a %.1f-point rise",
+        return tw_gov_log(g, day, r, NULL, "ignore", "at its cap of %.1f%%: ignores a %.1f-point rise",
                           100.0 * a->cap, 100.0 * move) == TW_OK
                    ? TW_OK
                    : tw_err_set(err, TW_ENOMEM, "out of memory");
@@ -377,17 +409,17 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     a->state = a->triggered ? TW_GSTATE_TRIGGERED : (seeking ? TW_GSTATE_SEEK_DEAL : TW_GSTATE_HOLD);
     if (fabs(target - lever) < 1e-9) return TW_OK;
     tw_day eff = day + gp->delay;
-    if (tw_tariffs_layer_pinned(tw_rates_book(s->rates), r, gp->partner, a->measure, gp->lever_sector,
+    if (tw_tariffs_layer_pinned(tw_rates_book(g->rates), r, gp->partner, a->measure, gp->lever_sector,
                                 eff)) {
         a->state = TW_GSTATE_HOLD;
         char ps[TW_DATE_STRLEN];
-        return tw_gov_log(s, day, r, NULL, "hold", "%s on %s is pinned on %s: no move to %.1f%%",
-                          tw_rates_book(s->rates)->names[a->measure], tw_region_names[gp->partner],
+        return tw_gov_log(g, day, r, NULL, "hold", "%s on %s is pinned on %s: no move to %.1f%%",
+                          tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner],
                           tw_date_format(eff, ps), 100.0 * target) == TW_OK
                    ? TW_OK
                    : tw_err_set(err, TW_ENOMEM, "out of memory");
     }
-    tw_status st = tw_gov_set_lever(s, r, target, day, eff, TW_DAY_NEVER, err);
+    tw_status st = tw_gov_set_lever(g, r, target, day, eff, TW_DAY_NEVER, err);
     if (st != TW_OK) return st;
     char ds[TW_DATE_STRLEN];
     bool raise = target > lever;
@@ -397,28 +429,29 @@ static tw_status tw__decide(tw_trade_state *s, int r, tw_day day, uint32_t d, tw
     } else if (!seeking) {
         a->state = TW_GSTATE_DEESCALATE;
     }
-    st = tw_gov_log(s, day, r, NULL, raise ? "escalate" : "deescalate",
+    st = tw_gov_log(g, day, r, NULL, raise ? "escalate" : "deescalate",
                     "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
-                    tw_rates_book(s->rates)->names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
+                    tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
                     100.0 * target, tw_date_format(eff, ds),
                     raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why : "partner de-escalated",
                     100.0 * move);
     if (st != TW_OK) return tw_err_set(err, st, "out of memory");
-    if (gp->control_lever) return tw__notch(s, r, raise ? 1 : -1, day, err);
+    if (gp->control_lever) return tw__notch(g, r, raise ? 1 : -1, day, err);
     return TW_OK;
 }
 
-tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err) {
-    tw_gov_world *g = s->gov;
-    const tw_events_params *ep = &s->p->gov;
+tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err) {
+    tw_day day = v->day;
+    uint32_t d = v->d;
+    const tw_events_params *ep = g->ep;
     tw_status st;
     bool agreed = tw__agreed(g, day);
     for (int r = 0; r < TW_NREG; r++) {
         const tw_gov_params *gp = &ep->gov[r];
         if (!gp->active) continue;
         tw_gov_agent *a = &g->ag[r];
-        double x = tw__partner_rate(s, r);
-        int reg = tw_gov_regime(s, gp->partner, r, day);
+        double x = tw__partner_rate(g, v, r);
+        int reg = tw_gov_regime(g, gp->partner, r, day);
         if (d == 0) {
             a->partner_prev = x;
             a->regime_prev = reg;
@@ -437,51 +470,87 @@ tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *e
         a->partner_prev = x;
         a->regime_prev = reg;
         if (day >= gp->first_decision && (day - gp->first_decision) % gp->cadence == 0)
-            if ((st = tw__decide(s, r, day, d, err)) != TW_OK) return st;
+            if ((st = tw__decide(g, v, r, err)) != TW_OK) return st;
     }
     return TW_OK;
 }
 
 /* Pain of region r from today's flows (see the file comment). */
-static double tw__pain(const tw_trade_state *s, int r) {
-    const tw_trade_params *p = s->p;
-    const tw_gov_params *gp = tw__gp(s, r);
-    double gdp = p->world.gdp[r], price = 0.0, short_ = 0.0, x = 0.0;
+static double tw__pain(const tw_gov_world *g, const tw_day_view *v, int r) {
+    const tw_gov_params *gp = tw__gp(g, r);
+    double gdp = v->world->gdp[r], price = 0.0, short_ = 0.0, x = 0.0;
     for (int sec = 0; sec < TW_NSEC; sec++) {
         int c = r * TW_NSEC + sec;
-        price += p->e0[c] * (s->pbar[c] / s->pbar0[c] - 1.0);
-        short_ += p->e0[c] * s->output_loss[r][sec];
+        price += v->e0[c] * (v->pbar[c] / v->pbar0[c] - 1.0);
+        short_ += v->e0[c] * v->output_loss[r][sec];
         for (int i = 0; i < TW_NREG; i++)
-            if (i != r) x += s->customs[r][i][sec];
+            if (i != r) x += v->customs[r][i][sec];
     }
-    return gp->w_gdp * fmax(0.0, -s->gdp_pct[r]) + gp->w_price * 100.0 * fmax(0.0, price) / gdp +
+    return gp->w_gdp * fmax(0.0, -v->gdp_pct[r]) + gp->w_price * 100.0 * fmax(0.0, price) / gdp +
            gp->w_shortage * 100.0 * short_ / gdp +
-           gp->w_exports * 100.0 * fmax(0.0, s->gov->exports0[r] - x) / gdp;
+           gp->w_exports * 100.0 * fmax(0.0, g->exports0[r] - x) / gdp;
 }
 
-void tw_gov_end_day(tw_trade_state *s, uint32_t d) {
-    tw_gov_world *g = s->gov;
-    if (d == 0)
+void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v) {
+    if (v->d == 0)
         for (int r = 0; r < TW_NREG; r++) {
             g->exports0[r] = 0.0;
             for (int i = 0; i < TW_NREG; i++)
                 for (int sec = 0; sec < TW_NSEC; sec++)
-                    if (i != r) g->exports0[r] += s->customs[r][i][sec];
+                    if (i != r) g->exports0[r] += v->customs[r][i][sec];
         }
-    for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = tw__pain(s, r);
+    for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = tw__pain(g, v, r);
     if (g->truce) g->days_truce += 1.0;
-    double *out = s->out;
-    out[TW_OUT_DAYS_IN_TRUCE] = g->days_truce;
-    out[TW_OUT_ESCALATIONS] = g->escalations;
-    out[TW_OUT_FIRST_CALL_DAY] = g->first_call;
-    out[TW_OUT_CALL_BEFORE_TRUCE_END] = g->call_before_end;
-    out[TW_OUT_DEAL_BEFORE_TRUCE_END] = g->deal_before_end;
-    out[TW_OUT_TRUCE_EXTENDED] = g->extended;
-    out[TW_OUT_SNAP_BACK] = g->snapped;
-    out[TW_OUT_BREACH_ACCUSED] = g->accused;
-    out[TW_OUT_COURT_STRUCK] = g->struck;
-    out[TW_OUT_THIRD_PARTY_RETALIATED] = g->third_hit;
-    out[TW_OUT_LEADER_CALLS] = g->calls;
-    out[TW_OUT_COURT_RULING_DAY] = g->ruling_day;
-    out[TW_OUT_COURT_REIMPOSED] = g->reimposed;
+}
+
+void tw_gov_outcomes_start(double *out) {
+    out[TW_GOV_OUT_FIRST_CALL_DAY] = NAN;   /* "never" until a call comes */
+    out[TW_GOV_OUT_COURT_RULING_DAY] = NAN; /* no ruling in a run without one */
+}
+
+void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw_day_view *v,
+                     double *out) {
+    out[TW_GOV_OUT_GDP_LOSS_CN] -= tw_day_gdp_change_bn(v->world, v->gdp_pct, TW_CN);
+    if (ep->vehicle_halt_loss > 0.0 && v->output_loss[TW_US][TW_VEHICLES] >= ep->vehicle_halt_loss)
+        out[TW_GOV_OUT_US_VEHICLE_HALT] = 1.0;
+    if (g == NULL) return;
+    out[TW_GOV_OUT_DAYS_IN_TRUCE] = g->days_truce;
+    out[TW_GOV_OUT_ESCALATIONS] = g->escalations;
+    out[TW_GOV_OUT_FIRST_CALL_DAY] = g->first_call;
+    out[TW_GOV_OUT_CALL_BEFORE_TRUCE_END] = g->call_before_end;
+    out[TW_GOV_OUT_DEAL_BEFORE_TRUCE_END] = g->deal_before_end;
+    out[TW_GOV_OUT_TRUCE_EXTENDED] = g->extended;
+    out[TW_GOV_OUT_SNAP_BACK] = g->snapped;
+    out[TW_GOV_OUT_BREACH_ACCUSED] = g->accused;
+    out[TW_GOV_OUT_COURT_STRUCK] = g->struck;
+    out[TW_GOV_OUT_THIRD_PARTY_RETALIATED] = g->third_hit;
+    out[TW_GOV_OUT_LEADER_CALLS] = g->calls;
+    out[TW_GOV_OUT_COURT_RULING_DAY] = g->ruling_day;
+    out[TW_GOV_OUT_COURT_REIMPOSED] = g->reimposed;
+}
+
+size_t tw_gov_define(tw_series_def *defs, size_t n) {
+    size_t k = n;
+    if (defs != NULL) defs[k] = (tw_series_def){TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL};
+    k++;
+    static const tw_indicator per_region[] = {TW_IND_GOV_PAIN, TW_IND_STRATEGY_STATE};
+    for (size_t i = 0; i < sizeof per_region / sizeof per_region[0]; i++)
+        for (int r = 0; r < TW_NREG; r++, k++)
+            if (defs != NULL) defs[k] = (tw_series_def){per_region[i], r, TW_ALL, TW_ALL};
+    return k;
+}
+
+double tw_gov_value(const tw_gov_world *g, int ind, int r) {
+    if (g == NULL) return 0.0;
+    switch (ind) {
+    case TW_GOV_IND_TRUCE_ACTIVE: return g->truce ? 1.0 : 0.0;
+    case TW_GOV_IND_GOV_PAIN: return g->ag[r].pain;
+    case TW_GOV_IND_STRATEGY_STATE: return (double)g->ag[r].state;
+    default: return 0.0;
+    }
+}
+
+const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n) {
+    *n = g != NULL ? g->n_log : 0;
+    return g != NULL ? g->log : NULL;
 }

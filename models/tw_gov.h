@@ -5,7 +5,7 @@
  * A government agent per region (those listed under `governments:`) decides on a cadence
  * from what it observes: the partner's measures against it (the partner's trade-weighted
  * tariff on it, plus one export-control notch counted as `control_move_pct` points), its
- * own pain (tw_gov_pain below), the truce in force and the partner's compliance with it.
+ * own pain (tw_gov.c), the truce in force and the partner's compliance with it.
  * Its strategy turns that into a new level of its lever (one tariff measure on its
  * partner) and, for a government with an export-control lever, a tighter or looser
  * regime. A decision on day t is announced on t and takes effect on t + delay_days, so
@@ -20,6 +20,14 @@
  * explores them and a replicate's draws do not depend on the thread that runs it. Daily
  * chance events use purpose TW_PURPOSE_EVENT keyed by (day, event id).
  *
+ * Ownership. A replicate's governments and events live in a tw_gov_world (create/free
+ * below; its fields are private to tw_gov.c and tw_events.c, tw_gov_internal.h). It is
+ * handed the replicate's tariff book and export-control book at creation, the only state
+ * outside it that it changes, and reads the day's rates and flows through a read-only
+ * view (tw_day.h). The events call the governments' levers; the governments never call
+ * the events. The block writes its own indicators and outcomes: those of the
+ * TW_GOV_INDICATORS and TW_GOV_OUTCOMES lists below, by their slots in the block.
+ *
  * Thread-safety: parameters are read-only after load; a tw_gov_world belongs to one
  * replicate's state.
  */
@@ -28,17 +36,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <gsl/gsl_rng.h>
 
 #include "tw_config.h"
 #include "tw_controls.h"
+#include "tw_day.h"
 #include "tw_model.h"
+#include "tw_rates.h"
+#include "tw_rng.h"
 #include "tw_tariffs.h"
 #include "tw_world.h"
 
 /* The policy block's indicators: X(ID, name, unit, aggregation, definition); zero in
- * scenarios without governments or events. Values: tw_indicators.c. */
+ * scenarios without governments or events. Values: tw_gov_value (tw_gov.c). */
 #define TW_GOV_INDICATORS(X)                                                                 \
     X(TRUCE_ACTIVE, "truce_active", "0/1", CATEGORY, "1 while a truce holds")                \
     X(GOV_PAIN, "gov_pain", "percent of GDP", MEAN,                                          \
@@ -133,7 +145,7 @@ typedef struct {
     tw_dist forgive;           /* generous: probability of not answering an escalation */
     tw_dist snapback;          /* per decision, after accusing a breach: chance it snaps back */
     double snapback_level;     /* lever rate it snaps back to, fraction; NAN: the pre-truce level */
-    double w_gdp, w_price, w_shortage, w_exports; /* pain weights (see tw_gov_pain) */
+    double w_gdp, w_price, w_shortage, w_exports; /* pain weights (tw_gov.c's comment) */
 } tw_gov_params;
 
 #define TW_MAX_CALL_DATES 16
@@ -221,55 +233,43 @@ enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEA
        TW_SLOT_EXT_BASE, TW_SLOT_EXT_SLOPE, TW_SLOT_STRIKE, TW_SLOT_REIMPOSE, TW_SLOT_COURT_DAY,
        TW_SLOT_RESOLVE = 10, TW_SLOT_FORGIVE = 20, TW_SLOT_SNAPBACK = 30, TW_SLOT_THIRD = 40 };
 
-/* One agent's replicate state. */
-typedef struct {
-    double resolve, forgive, snapback; /* this replicate's draws */
-    double ref_partner;        /* partner's rate on it, net of agreed changes, at the last decision */
-    double partner_prev;       /* partner's rate on it yesterday */
-    double partner_drift;      /* agreed (truce, court) changes since the last decision */
-    int ref_regime;            /* partner's export-control regime on it at the last decision */
-    int regime_prev;           /* partner's regime on it yesterday */
-    int regime_drift;          /* agreed regime changes since the last decision */
-    int measure, authority;    /* its lever now (the court may move it to another authority) */
-    double cap;                /* its cap now, fraction */
-    int state;                 /* TW_GSTATE_* */
-    bool triggered;            /* grim trigger pulled */
-    bool accusing;             /* accuses the partner of breaching the truce */
-    double pain;               /* GDP-equivalent percent, from the latest day */
-} tw_gov_agent;
+/* The policy outcomes' slots within the block (tw_gov_outcomes writes them). */
+#define TW__GOV_OUT_ENUM(id, name, unit, agg, def) TW_GOV_OUT_##id,
+enum { TW_GOV_OUTCOMES(TW__GOV_OUT_ENUM) TW_GOV_NOUT };
+/* The policy indicators' ids within the block (tw_gov_value reads them). */
+#define TW__GOV_IND_ENUM(id, name, unit, agg, def) TW_GOV_IND_##id,
+enum { TW_GOV_INDICATORS(TW__GOV_IND_ENUM) TW_GOV_NIND };
 
-typedef struct tw_gov_world {
-    tw_gov_agent ag[TW_NREG];
-    double exports0[TW_NREG];  /* USD bn / year on the first day */
-    /* draws */
-    double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
-    double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
-    tw_day court_day;
-    /* truce */
-    bool truce;
-    tw_day truce_from;         /* first day the agreed levels apply */
-    tw_day truce_until;
-    tw_day first_truce_until;  /* expiry of the first truce as agreed; TW_DAY_NEVER if none */
-    double snap_level[TW_NREG]; /* lever rate each side returns to when the truce ends */
-    double shortfall[366];     /* ring of daily compliance shortfall, 0..1 */
-    int n_short;
-    bool breach;               /* a breach accusation is outstanding */
-    tw_day last_call;
-    tw_day agreed_change[64];  /* days on which truce/court changes take effect */
-    int n_agreed;
-    bool third_done[TW_MAX_THIRD];
-    tw_day third_due[TW_MAX_THIRD];
-    tw_day reimpose_due;
-    /* outcomes */
-    double days_truce, escalations, first_call;
-    bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit;
-    double calls;              /* leader calls so far */
-    double ruling_day;         /* day index of the court ruling; NAN before it */
-    bool reimposed;
-    /* the event log */
-    tw_event *log;
-    size_t n_log, cap_log;
-} tw_gov_world;
+/* The governments' and events' world of one replicate: agents, truce, court, third
+ * parties, the event log (tw_gov_internal.h; opaque outside the policy files). */
+typedef struct tw_gov_world tw_gov_world;
+
+/* Random number purposes of the policy block (the counter's purpose field). */
+enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
+
+/* The world of one replicate, its parameters drawn from key; *out NULL without
+ * ep->enabled. Levers and events add entries to rates and controls (the replicate's
+ * books, which outlive it). */
+tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
+                        tw_control_book *controls, tw_gov_world **out, tw_err *err);
+void tw_gov_free(tw_gov_world *g);
+/* The day's events (tw_events.c): before the decisions; they may change the books. */
+tw_status tw_events_day(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err);
+/* After the day's events, with v->tau at today's rates: the decisions due today (they
+ * read yesterday's pain). */
+tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err);
+/* After the flows and the rare-earth step: each agent's pain and the truce's days. */
+void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v);
+/* The policy outcomes after the day, into out[TW_GOV_NOUT] (the block's slice of the
+ * replicate's outcomes). g is NULL in a scenario without governments or events: then
+ * only the shortage outcomes move. Before the first day, tw_gov_outcomes_start. */
+void tw_gov_outcomes_start(double *out);
+void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw_day_view *v,
+                     double *out);
+/* Today's value of the policy indicator ind (TW_GOV_IND_*) of region r; 0 when g is NULL. */
+double tw_gov_value(const tw_gov_world *g, int ind, int r);
+/* The event log so far (*n entries); NULL and 0 when g is NULL. */
+const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n);
 
 /* This replicate's value of each drawn parameter (ep->n_drawn values; the court's ruling
  * day in days from start). g may be NULL only when ep->n_drawn is 0. */

@@ -2,8 +2,9 @@
  *
  * What each indicator and outcome is, with its unit and aggregation, is listed in
  * tw_indicators.h (trade), tw_rare_earths.h and tw_gov.h; this file builds the series
- * list, computes the trade and policy values and the trade outcomes, and serves the
- * dictionary (tw_trade_indicator_list, tw_trade_outcome_list). Formulas:
+ * list (the trade series here, then each block's: tw_gov_define, tw_re_define), computes
+ * the trade values and the trade outcomes (the other blocks write theirs), and serves
+ * the dictionary (tw_trade_indicator_list, tw_trade_outcome_list). Formulas:
  *   tariff_rate, import_price_index: sector rows are the effective rate (price);
  *                           aggregates weight sectors (and partners) by 2024 customs
  *                           imports (fixed base-year weights).
@@ -80,19 +81,16 @@ static size_t tw__define(tw_series_def *defs) {
                                                 TW_IND_WELFARE_VOLUME, TW_IND_WELFARE_REVENUE};
     for (size_t k = 0; k < sizeof welfare_inds / sizeof welfare_inds[0]; k++)
         for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, welfare_inds[k], r, TW_ALL, TW_ALL);
-    /* Governments and events (tw_gov.c): zero in scenarios without them. */
-    tw__add(defs, &n, TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_STRATEGY_STATE, r, TW_ALL, TW_ALL);
     return n;
 }
 
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
-    size_t n0 = tw__define(NULL), n = tw_re_define(p, NULL, n0);
+    /* The trade series, the policy block's (tw_gov.c), the rare-earth block's. */
+    size_t n0 = tw_gov_define(NULL, tw__define(NULL)), n = tw_re_define(p, NULL, n0);
     p->defs = malloc(n * sizeof *p->defs);
     p->labels = malloc(n * sizeof *p->labels);
     if (p->defs == NULL || p->labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    tw__define(p->defs);
+    tw_gov_define(p->defs, tw__define(p->defs));
     tw_re_define(p, p->defs, n0);
     for (size_t i = 0; i < n; i++) {
         const tw_series_def *d = &p->defs[i];
@@ -106,22 +104,6 @@ tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
 
 /* Does (partner, sector) of a series include origin o and sector s? */
 static bool tw__in(int want, int have) { return want == TW_ALL || want == have; }
-
-double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
-                              int target, int sector) {
-    if (target != TW_ALL && sector != TW_ALL) return tau[imposer][target][sector];
-    double num = 0.0, den = 0.0;
-    for (int o = 0; o < TW_NREG; o++) {
-        if (o == imposer || !tw__in(target, o)) continue;
-        for (int s = 0; s < TW_NSEC; s++) {
-            if (!tw__in(sector, s)) continue;
-            double w = p->world.flow[o][imposer][s];
-            num += w * tau[imposer][o][s];
-            den += w;
-        }
-    }
-    return den > 0.0 ? num / den : 0.0;
-}
 
 /* Sum of a [exporter][importer][sector] table over the series' partner and sector. */
 static double tw__sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer, int partner,
@@ -141,7 +123,7 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     const double to_musd_day = 1000.0 / 365.0;
     int r = d->region, o = d->partner, s = d->sector;
     switch (d->ind) {
-    case TW_IND_TARIFF_RATE: return 100.0 * tw_trade_weighted_rate(p, *tau, r, o, s);
+    case TW_IND_TARIFF_RATE: return 100.0 * tw_world_weighted_rate(&p->world, *tau, r, o, s);
     case TW_IND_IMPORTS: return to_musd_day * tw__sum_in(st->customs, r, o, s);
     case TW_IND_TARIFF_REVENUE: return to_musd_day * tw__sum_in(st->revenue, r, o, s);
     case TW_IND_TARIFF_REVENUE_STATUTORY:
@@ -202,14 +184,14 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
         return num / den;
     }
     /* Chained by tw_ge_day.c; tot + volume = welfare, revenue is a part of volume. */
-    case TW_IND_PRODUCER_PRICE: return st->w[r];
-    case TW_IND_WELFARE: return 100.0 * (st->wf_tot[r] + st->wf_volume[r]);
-    case TW_IND_WELFARE_TOT: return 100.0 * st->wf_tot[r];
-    case TW_IND_WELFARE_VOLUME: return 100.0 * st->wf_volume[r];
-    case TW_IND_WELFARE_REVENUE: return 100.0 * st->wf_revenue[r];
-    case TW_IND_TRUCE_ACTIVE: return st->gov != NULL && st->gov->truce ? 1.0 : 0.0;
-    case TW_IND_GOV_PAIN: return st->gov != NULL ? st->gov->ag[r].pain : 0.0;
-    case TW_IND_STRATEGY_STATE: return st->gov != NULL ? (double)st->gov->ag[r].state : 0.0;
+    case TW_IND_PRODUCER_PRICE: return tw_ge_day_value(st->ge, TW_GE_PRICE, r);
+    case TW_IND_WELFARE: return tw_ge_day_value(st->ge, TW_GE_WELFARE, r);
+    case TW_IND_WELFARE_TOT: return tw_ge_day_value(st->ge, TW_GE_TOT, r);
+    case TW_IND_WELFARE_VOLUME: return tw_ge_day_value(st->ge, TW_GE_VOLUME, r);
+    case TW_IND_WELFARE_REVENUE: return tw_ge_day_value(st->ge, TW_GE_REVENUE, r);
+    case TW_IND_TRUCE_ACTIVE:
+    case TW_IND_GOV_PAIN:
+    case TW_IND_STRATEGY_STATE: return tw_gov_value(st->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
     case TW_NIND: break;
     default: return tw_re_value(st, d); /* the rare-earth series */
     }
@@ -234,8 +216,8 @@ void tw_outcomes_update(tw_trade_state *s) {
     out[TW_OUT_REVENUE_US] += per_day * tw__sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
     out[TW_OUT_REVENUE_CN] += per_day * tw__sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
     const tw_rate_table *tau = s->tau;
-    double us_cn = 100.0 * tw_trade_weighted_rate(p, *tau, TW_US, TW_CN, TW_ALL);
-    double cn_us = 100.0 * tw_trade_weighted_rate(p, *tau, TW_CN, TW_US, TW_ALL);
+    double us_cn = 100.0 * tw_world_weighted_rate(&p->world, *tau, TW_US, TW_CN, TW_ALL);
+    double cn_us = 100.0 * tw_world_weighted_rate(&p->world, *tau, TW_CN, TW_US, TW_ALL);
     if (s->day_index == 0 || us_cn > out[TW_OUT_PEAK_TARIFF_US_CN]) out[TW_OUT_PEAK_TARIFF_US_CN] = us_cn;
     if (s->day_index == 0 || cn_us > out[TW_OUT_PEAK_TARIFF_CN_US]) out[TW_OUT_PEAK_TARIFF_CN_US] = cn_us;
     /* End-of-run values: overwritten every day, the last day's stay. */
@@ -243,14 +225,4 @@ void tw_outcomes_update(tw_trade_state *s) {
         tw__series_now(s, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
         out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
-    /* GDP lost to shortages (s->gdp_pct, set by the rare-earth step; never positive),
-     * USD bn summed over the days. */
-    static const struct { int out, region; } gdp_loss[] = {
-        {TW_OUT_GDP_LOSS_US, TW_US}, {TW_OUT_GDP_LOSS_EU, TW_EU}, {TW_OUT_GDP_LOSS_CN, TW_CN}};
-    for (size_t k = 0; k < sizeof gdp_loss / sizeof gdp_loss[0]; k++) {
-        int r = gdp_loss[k].region;
-        out[gdp_loss[k].out] -= s->gdp_pct[r] / 100.0 * p->world.gdp[r] / 365.0;
-    }
-    if (p->gov.vehicle_halt_loss > 0.0 && s->output_loss[TW_US][TW_VEHICLES] >= p->gov.vehicle_halt_loss)
-        out[TW_OUT_US_VEHICLE_HALT] = 1.0;
 }

@@ -9,7 +9,10 @@
  * and welfare are listed here; the rare-earth ones in tw_rare_earths.h, the policy
  * block's in tw_gov.h. The enums and the name tables are generated from these lists, so
  * a name and its enum cannot disagree. Adding an indicator: an X line in its module's
- * list, its series in that module's define function and its value in its value function.
+ * list, its series in that module's define function and its value in its value function
+ * (both in the module's .c). Each block writes only the outcomes of its own list; the
+ * policy block, last in both enums, by its own slots (TW_GOV_IND_*, TW_GOV_OUT_*) from
+ * TW_IND_GOV_FIRST and TW_OUT_GOV_FIRST.
  */
 #ifndef TW_INDICATORS_H
 #define TW_INDICATORS_H
@@ -99,11 +102,19 @@ enum {
         TW_NOUT
 };
 
-#define TW_ALL (-1) /* an aggregated dimension in a series */
+/* Each module's block: the policy block is last in both. */
+enum { TW_IND_GOV_FIRST = TW_NIND - TW_GOV_NIND, TW_OUT_GOV_FIRST = TW_NOUT - TW_GOV_NOUT };
+_Static_assert((int)TW_IND_GOV_FIRST == (int)TW_IND_TRUCE_ACTIVE &&
+                   (int)TW_OUT_GOV_FIRST == (int)TW_OUT_DAYS_IN_TRUCE,
+               "the policy lists close the indicator and outcome enums");
 
 typedef struct {
     tw_indicator ind;
     int region, partner, sector; /* TW_ALL where aggregated */
 } tw_series_def;
+
+/* The policy block's series (tw_gov.c), appended to defs from n (counted only when defs
+ * is NULL); returns the new n. Zero in scenarios without governments or events. */
+size_t tw_gov_define(tw_series_def *defs, size_t n);
 
 #endif

@@ -188,6 +188,7 @@ void tw_re_init(tw_trade_state *s) {
     tw_re_state *st = &s->re;
     /* How long firms stock for is the least known number of the mechanism (anecdotes
      * range from weeks to three months), so each replicate draws its own medians. */
+    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
     uint32_t w[4], v[4];
     tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 0, w);
     tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 1, v);
@@ -500,6 +501,8 @@ static void tw__re_outcomes(tw_trade_state *s, uint32_t d) {
     double n = (double)p->re.per_cell;
     out[TW_OUT_RE_US_VEH_PLANT_DAYS] += st->stopped[TW_US * TW_NSEC + TW_VEHICLES] / n;
     out[TW_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[TW_EU * TW_NSEC + TW_VEHICLES] / n;
+    out[TW_OUT_GDP_LOSS_US] -= tw_day_gdp_change_bn(&p->world, s->gdp_pct, TW_US);
+    out[TW_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(&p->world, s->gdp_pct, TW_EU);
 }
 
 /* CPU seconds of the whole process (every thread), for the benchmark's share of the day:

@@ -22,6 +22,14 @@
  * and yesterday's duty, rebated), and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
+ *
+ * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
+ * state and the day's flows. The governments and events (tw_gov.h) and the
+ * general-equilibrium closure (tw_ge_day.h) get a read-only view of the day (tw__view,
+ * tw_day.h) instead of the state; the governments are handed the replicate's tariff and
+ * export-control books at creation, the only state of others they change. Outcomes:
+ * tw_indicators.c writes the trade list's, the rare-earth step its own, tw_gov_outcomes
+ * the policy block's slice.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -62,6 +70,7 @@ static void tw__free_state(void *vs) {
     if (s == NULL) return;
     tw_firms_free(&s->f);
     tw_re_free(&s->re);
+    tw_ge_day_free(s->ge);
     tw_controls_free(&s->controls);
     tw_gov_free(s->gov);
     tw_rates_free(s->rates);
@@ -70,6 +79,41 @@ static void tw__free_state(void *vs) {
 
 static size_t tw__state_bytes(const void *params) {
     return sizeof(tw_trade_state) + tw_firms_bytes(params);
+}
+
+/* The read-only view of the day the modules get (tw_day.h), as of now. */
+static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
+    const tw_trade_params *p = s->p;
+    return (tw_day_view){.day = day,
+                         .d = d,
+                         .world = &p->world,
+                         .sigma = p->sigma,
+                         .e0 = p->e0,
+                         .tau = s->tau,
+                         .tau0 = &s->tau0,
+                         .tau_paid = (const tw_rate_table *)&s->tau_paid,
+                         .tau_in = (const tw_rate_table *)&s->tau_in,
+                         .customs = s->customs,
+                         .spend = s->spend,
+                         .revenue = s->revenue,
+                         .use = s->use,
+                         .pbar = s->pbar,
+                         .pbar0 = s->pbar0,
+                         .output_loss = s->output_loss,
+                         .gdp_pct = s->gdp_pct};
+}
+
+/* Point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also resolve
+ * today's sub-cells into s->split. */
+static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
+    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
+    if (!exp) return;
+    /* The sub-cells change only on the days an entry takes effect or ends, unless the
+     * replicate's governments or events have changed its book. */
+    bool changed = tw_rates_changed(s->rates);
+    if (!changed && d > 0 && !s->p->split_day[d]) return;
+    const tw_tariff_book *book = changed ? tw_rates_book(s->rates) : &s->p->book;
+    tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
 }
 
 static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
@@ -88,32 +132,21 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
     if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
-    if (st == TW_OK) st = tw_gov_create(&p->gov, key, &s->gov, err);
+    if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->gov, err);
+    if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
     }
-    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
-    s->out[TW_OUT_FIRST_CALL_DAY] = NAN;
-    s->out[TW_OUT_COURT_RULING_DAY] = NAN; /* no ruling in a run without one */
+    tw_gov_outcomes_start(s->out + TW_OUT_GOV_FIRST);
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
-    for (int i = 0; i < TW_NREG; i++) s->w[i] = s->income[i] = 1.0; /* tw_ge_day.c */
+    s->w = tw_ge_day_prices(s->ge);
+    s->income = tw_ge_day_income(s->ge);
     tw_firms_init(s);
     tw_re_init(s);
     *state = s;
     return TW_OK;
-}
-
-void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
-    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
-    if (!exp) return;
-    /* The sub-cells change only on the days an entry takes effect or ends, unless the
-     * replicate's governments or events have changed its book. */
-    bool changed = tw_rates_changed(s->rates);
-    if (!changed && d > 0 && !s->p->split_day[d]) return;
-    const tw_tariff_book *book = changed ? tw_rates_book(s->rates) : &s->p->book;
-    tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
 }
 
 static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
@@ -124,10 +157,11 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     if (s->gov != NULL) {
         /* Events first (they may change the book), then the governments' decisions on
          * today's rates. */
-        tw_status st = tw_events_day(s, day, d, err);
+        tw_status st = tw_events_day(s->gov, day, d, err);
         if (st != TW_OK) return st;
         tw_trade_rates_today(s, d, false);
-        if ((st = tw_gov_decide_day(s, day, d, err)) != TW_OK) return st;
+        tw_day_view decide = tw__view(s, day, d);
+        if ((st = tw_gov_decide_day(s->gov, &decide, err)) != TW_OK) return st;
     }
     tw_trade_rates_today(s, d, true);
     double pbar_lag[TW_NCELL];
@@ -141,7 +175,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
-            if (p->ge_enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
+            if (p->ge.enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
                 /* Today's orders, at today's prices, load today and enter `lag` days
@@ -167,20 +201,20 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 s->revenue[o][i][sec] = s->collected[o][i] * t_in * customs;
             }
         }
-    tw_status st = tw_ge_day(s, d, err); /* welfare, then tomorrow's producer prices */
+    tw_day_view view = tw__view(s, day, d);
+    tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;
     tw_re_step(s, d);
     tw_outcomes_update(s);
-    if (s->gov != NULL) tw_gov_end_day(s, d);
+    if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
+    tw_gov_outcomes(&p->gov, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
     return TW_OK;
 }
 
 static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }
 
 static const tw_event *tw__events(const void *vs, size_t *n) {
-    const tw_trade_state *s = vs;
-    *n = s->gov != NULL ? s->gov->n_log : 0;
-    return s->gov != NULL ? s->gov->log : NULL;
+    return tw_gov_events(((const tw_trade_state *)vs)->gov, n);
 }
 
 static void tw__outcomes(const void *vs, double *out) {

@@ -1,14 +1,21 @@
 /* tw_trade_internal.h - parameters, state and helpers shared by the model's files.
  *
- * Not API: only models/ includes it (and the model's own tests).
+ * Not API: only tw_trade.c, tw_trade_params.c, tw_indicators.c and the firm and
+ * rare-earth files include it (and the model's own tests); tools/check-layout keeps the
+ * list. The governments and events (tw_gov.h) and the general-equilibrium closure
+ * (tw_ge_day.h) do not: they own their state behind a handle and read the day through
+ * a read-only view (tw_day.h).
  *
  * Owners. The replicate state composes the modules' own state, each created and freed by
  * its module: the firm arrays (tw_firm_arrays, tw_firms.c), the tariff book with its rate
  * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
  * the export-control book (tw_control_book, tw_controls.c; governments append to it),
- * the rare-earth firms (tw_re_state, tw_rare_earths.c) and the governments' world
- * (tw_gov_world, tw_gov.c; events change it through the governments' functions). The day's
- * flows and today's rate views are written by tw_trade.c and read by the others.
+ * the rare-earth firms (tw_re_state, tw_rare_earths.c), the governments' and events'
+ * world (tw_gov_world, tw_gov.h) and the general-equilibrium closure (tw_ge_day,
+ * tw_ge_day.h). The day's flows and today's rate views are written by tw_trade.c and read
+ * by the others (tw_trade.c's tw__view builds the view). Outcomes: each block writes the
+ * entries of its own list (tw_indicators.c the trade list, tw_rare_earths.c the
+ * rare-earth list, tw_gov.c the policy list).
  *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
  * convert to USD million a day. Each region's producer price (its wage) w is 1 on the first
@@ -30,6 +37,8 @@
 
 #include "tw_controls.h"
 #include "tw_duties.h"
+#include "tw_day.h"
+#include "tw_ge_day.h"
 #include "tw_gov.h"
 #include "tw_indicators.h"
 #include "tw_model.h"
@@ -39,7 +48,6 @@
 #include "tw_trade_bench.h"
 #include "tw_world.h"
 
-#define TW_NCELL (TW_NREG * TW_NSEC)
 #define TW_TRANSIT_MAX 64 /* days a shipment may be in transit, at most (ring length) */
 _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
@@ -51,8 +59,7 @@ enum {
     TW_PURPOSE_RE_INIT = 3, /* rare-earth firms: cover and starting stock */
     TW_PURPOSE_RE_DAY = 4   /* rare-earth firms: licence approval draws */
 };
-/* Government agents and events (tw_gov.h). */
-enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
+/* Government agents and events: TW_PURPOSE_GOV, TW_PURPOSE_EVENT (tw_gov.h). */
 
 typedef struct {
     /* calibration */
@@ -67,10 +74,7 @@ typedef struct {
     double fl_max_days, fl_build, fl_draw, fl_scale;
     /* prices and demand */
     double pass_through, demand_elasticity;
-    /* general-equilibrium closure (tw_ge_day.c): `ge:` keys */
-    bool ge_enabled;
-    int ge_interval;       /* days between producer-price updates */
-    double ge_adjust_days; /* time constant of the move toward the clearing price, days */
+    tw_ge_day_params ge; /* general-equilibrium closure (tw_ge_day.h): `ge:` keys */
     bool seasonality;                    /* model.seasonality */
     bool transit_on;                     /* model.transit */
     int transit[TW_NREG][TW_NREG];       /* [exporter][importer] days from loading to entry */
@@ -169,20 +173,10 @@ typedef struct {
     tw_rate_table tau_in;     /* rate paid on the goods entering customs today: tau_paid less
                                * what in-transit rules take off; set by tw_trade.c */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
-    /* general equilibrium (tw_ge_day.c): producer prices, and the welfare decomposition
-     * chained day by day (log points of real spending against the first day) */
-    double w[TW_NREG];        /* producer price (wage) in today's prices, first day 1 */
-    double q0[TW_NREG];       /* sales on the first day at producer prices, USD bn / year */
-    double e_first[TW_NREG];  /* first-day spending (duty included), USD bn / year */
-    double deficit[TW_NREG];  /* first-day spending - sales - duty, USD bn / year (fixed) */
-    double income[TW_NREG];   /* spending scale of the region's buyers: (w q0 + deficit +
-                               * yesterday's duty) / first-day spending; 1 without GE */
-    double ge_lnw[TW_NREG];   /* ln w of yesterday's flows */
-    double ge_customs[TW_NREG][TW_NREG][TW_NSEC]; /* yesterday's customs value */
-    double ge_use[TW_NREG][TW_NREG][TW_NSEC];     /* yesterday's use at customs value */
-    tw_rate_table ge_tau;     /* yesterday's rates paid on purchases (tau_paid) */
-    double ge_spend[TW_NREG], ge_rev[TW_NREG];    /* yesterday's spending and duty */
-    double wf_tot[TW_NREG], wf_volume[TW_NREG], wf_revenue[TW_NREG];
+    /* general equilibrium (tw_ge_day.h): producer prices, income scale, welfare */
+    tw_ge_day *ge;
+    const double *w;      /* [TW_NREG] producer prices (tw_ge_day_prices) */
+    const double *income; /* [TW_NREG] spending scale of each region (tw_ge_day_income) */
     /* running outcomes */
     double out[TW_NOUT];
 } tw_trade_state;
@@ -206,10 +200,6 @@ void tw_firms_step(tw_trade_state *s, uint32_t d);
 /* tw_indicators.c */
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err);
 void tw_indicators_observe(const tw_trade_state *s, double *out);
-/* Effective rate of imposer on target in sector; where target or sector is TW_ALL, the
- * average weighted by 2024 customs imports (fixed base-year weights). A fraction. */
-double tw_trade_weighted_rate(const tw_trade_params *p, const tw_rate_table tau, int imposer,
-                              int target, int sector);
 void tw_outcomes_update(tw_trade_state *s);
 
 /* tw_rare_earths.c */
@@ -227,48 +217,5 @@ void tw_re_step(tw_trade_state *s, uint32_t d);
 size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
 /* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
 double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
-/* tw_ge_day.c: the general-equilibrium closure of the day step */
-/* Read the `ge:` section. */
-tw_status tw_ge_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
-/* After the day's flows: chain the welfare decomposition from yesterday's flows to
- * today's, and (with ge.enabled, on the update days) move s->w toward clearing the market
- * for each region's goods. On day 0 it records the base (s->q0) and sets w = 1. */
-tw_status tw_ge_day(tw_trade_state *s, uint32_t d, tw_err *err);
-/* Real income of region r in the long-run equilibrium of tw_ge_solve (2024 flows, the first
- * day's rates as the base, deficits fixed) at the rates tau: *welfare = W_hat - 1. */
-tw_status tw_ge_welfare_at(const tw_trade_state *s, const tw_rate_table tau, int r,
-                           double *welfare, tw_err *err);
-/* tw_trade.c: point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also
- * resolve today's sub-cells into s->split. */
-void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp);
 
-/* tw_gov.c: agents, pain and outcomes */
-/* The governments' world of one replicate (draws from key); *out NULL without ep->enabled. */
-tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world **out,
-                        tw_err *err);
-void tw_gov_free(tw_gov_world *g);
-/* Before the firms step, after the day's events and with s->tau at today's rates: the
- * decisions due today (they read yesterday's pain). */
-tw_status tw_gov_decide_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
-/* After the flows: pain and outcomes. */
-void tw_gov_end_day(tw_trade_state *s, uint32_t d);
-/* Shared with tw_events.c. */
-tw_status tw_gov_log(tw_trade_state *s, tw_day day, int actor, const char *actor_name,
-                     const char *event, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
-double tw_gov_uniform(const tw_trade_state *s, uint32_t d, uint64_t event);
-double tw_gov_lever(const tw_trade_state *s, int r, tw_day t, tw_day known_by);
-tw_status tw_gov_set_lever(tw_trade_state *s, int r, double rate, tw_day announced,
-                           tw_day effective, tw_day end, tw_err *err);
-int tw_gov_regime(const tw_trade_state *s, int exporter, int dest, tw_day t);
-tw_status tw_gov_set_regime(tw_trade_state *s, int r, int regime, tw_day announced,
-                            tw_day effective, tw_err *err);
-void tw_gov_agreed_change(tw_trade_state *s, tw_day day);
-double tw_gov_combined_pain(const tw_trade_state *s);
-
-/* tw_events.c: leader calls, truces, compliance, court, third parties (one day). */
-tw_status tw_events_day(tw_trade_state *s, tw_day day, uint32_t d, tw_err *err);
 #endif

@@ -287,7 +287,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     p->ndays = (int)(p->end - p->start) + 1;
     if ((st = tw__load_firms(root, p, err)) != TW_OK) goto fail;
     if ((st = tw__load_model(root, p, err)) != TW_OK) goto fail;
-    if ((st = tw_ge_params_load(root, p, err)) != TW_OK) goto fail;
+    if ((st = tw_ge_params_load(root, &p->ge, err)) != TW_OK) goto fail;
     if ((st = tw__load_seasonality(p, err)) != TW_OK) goto fail;
     if ((st = tw__load_transit(p, err)) != TW_OK) goto fail;
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;

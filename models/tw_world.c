@@ -25,6 +25,24 @@ int tw_name_index(const char *const *names, const char *name) {
     return -1;
 }
 
+static bool tw__in(int want, int have) { return want == TW_ALL || want == have; }
+
+double tw_world_weighted_rate(const tw_world *world, const double tau[TW_NREG][TW_NREG][TW_NSEC],
+                              int imposer, int target, int sector) {
+    if (target != TW_ALL && sector != TW_ALL) return tau[imposer][target][sector];
+    double num = 0.0, den = 0.0;
+    for (int o = 0; o < TW_NREG; o++) {
+        if (o == imposer || !tw__in(target, o)) continue;
+        for (int s = 0; s < TW_NSEC; s++) {
+            if (!tw__in(sector, s)) continue;
+            double w = world->flow[o][imposer][s];
+            num += w * tau[imposer][o][s];
+            den += w;
+        }
+    }
+    return den > 0.0 ? num / den : 0.0;
+}
+
 static tw_status tw__open(const char *dir, const char *file, const char *const *cols, int *idx,
                           int ncols, tw_csv **t, tw_err *err) {
     char path[4096];

@@ -38,6 +38,13 @@ typedef struct {
  * "path:line: ...", or TW_EIO. */
 tw_status tw_world_load(const char *data_dir, tw_world *w, tw_err *err);
 
+#define TW_ALL (-1) /* an aggregated dimension (a series' partner or sector, a rate's) */
+
+/* Effective rate tau[imposer][target][sector] (a fraction); where target or sector is
+ * TW_ALL, the average weighted by 2024 customs imports (fixed base-year weights). */
+double tw_world_weighted_rate(const tw_world *world, const double tau[TW_NREG][TW_NREG][TW_NSEC],
+                              int imposer, int target, int sector);
+
 /* Index of a name in a NULL-terminated list, or -1. */
 int tw_name_index(const char *const *names, const char *name);
 

@@ -78,7 +78,7 @@ class Until(McCase):
     def test_bad_until_is_refused(self):
         for bad, text in (("nosuch:1", "unknown outcome 'nosuch' (valid: "
                                        "imports_us_from_cn_usd_bn, imports_cn_from_us_usd_bn,"),
-                          ("nosuch:1", ", third_party_retaliated)"),
+                          ("nosuch:1", ", third_party_retaliated, "),
                           (OUTCOME + ":0", "half-width above 0"),
                           (OUTCOME, "OUTCOME:HALFWIDTH")):
             out = os.path.join(self.tmp, "bad")

@@ -13,6 +13,7 @@
 
 #include "tw_config.h"
 #include "tw_trade.h"
+#include "tw_gov_internal.h"
 #include "tw_trade_internal.h"
 
 /* Scenario text shared by the tests: two months with one firm per cell (the firms do not

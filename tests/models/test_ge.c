@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tw_ge.h"
+#include "tw_ge_day.h"
 #include "tw_world.h"
 
 #define NC (TW_NREG * TW_NREG * TW_NSEC)
@@ -401,4 +402,56 @@ Test(ge, bad_input_is_reported) {
     tw_ge_result_free(r2);
     cr_expect_null(tw_ge_result_alloc(0, 1));
     tw_ge_result_free(NULL);
+}
+
+/* The day closure behind its handle, fed a hand-made view of the day: on the 2024 flows
+ * with no tariffs it holds every producer price and income at 1 and chains no welfare;
+ * when the rest of the world buys half as much from the US, the US producer price falls
+ * and its terms of trade worsen. */
+static double day_customs[TW_NREG][TW_NREG][TW_NSEC], day_spend[TW_NREG][TW_NREG][TW_NSEC];
+static double day_revenue[TW_NREG][TW_NREG][TW_NSEC];
+static tw_rate_table day_tau;
+
+static void closure_step(tw_ge_day *g, uint32_t d) {
+    /* no stocks, transit or sub-cells: buyers use what enters customs, at the one rate */
+    tw_day_view v = {.d = d, .world = &world, .sigma = world.sigma, .tau = &day_tau,
+                     .tau0 = &day_tau, .tau_paid = &day_tau, .tau_in = &day_tau,
+                     .customs = day_customs, .spend = day_spend, .revenue = day_revenue,
+                     .use = day_customs};
+    tw_err err = {0};
+    cr_assert_eq(tw_ge_day_step(g, &v, &err), TW_OK, "%s", err.msg);
+}
+
+Test(ge_day, base_flows_hold_prices_and_a_fall_in_demand_lowers_the_price, .init = load_world) {
+    memcpy(day_customs, world.flow, sizeof day_customs);
+    memcpy(day_spend, world.flow, sizeof day_spend);
+    memset(day_revenue, 0, sizeof day_revenue);
+    memset(day_tau, 0, sizeof day_tau);
+    tw_ge_day_params p = {.enabled = true, .interval = 1, .adjust_days = 365.0};
+    tw_ge_day *g;
+    tw_err err = {0};
+    cr_assert_eq(tw_ge_day_create(&p, &g, &err), TW_OK);
+    for (int r = 0; r < TW_NREG; r++) {
+        cr_assert_eq(tw_ge_day_prices(g)[r], 1.0);
+        cr_assert_eq(tw_ge_day_income(g)[r], 1.0);
+    }
+    closure_step(g, 0);
+    closure_step(g, 1);
+    for (int r = 0; r < TW_NREG; r++) {
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, r), 1.0, 1e-9, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_income(g)[r], 1.0, 1e-9, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_WELFARE, r), 0.0, 1e-9, "region %d", r);
+    }
+    for (int j = 0; j < TW_NREG; j++)
+        for (int s = 0; s < TW_NSEC; s++)
+            if (j != TW_US) {
+                day_customs[TW_US][j][s] *= 0.5;
+                day_spend[TW_US][j][s] *= 0.5;
+            }
+    closure_step(g, 2);
+    cr_expect_lt(tw_ge_day_value(g, TW_GE_PRICE, TW_US), 1.0 - 1e-6);
+    cr_expect_gt(tw_ge_day_value(g, TW_GE_PRICE, TW_CN), 1.0);
+    closure_step(g, 3);
+    cr_expect_lt(tw_ge_day_value(g, TW_GE_TOT, TW_US), 0.0, "the US sells for less");
+    tw_ge_day_free(g);
 }

@@ -307,3 +307,32 @@ Test(strategy, two_best_responders_settle_on_positive_nash_tariffs) {
     cr_assert_eq(gov_count(s, "CN", "escalate"), 1);
     gov_finish(s, &g);
 }
+
+/* The policy block's outcomes read only the day's view: without governments or events
+ * they move the shortage outcomes (China's GDP lost, the US vehicle halt) and leave the
+ * others as they started. */
+Test(gov_block, outcomes_without_governments_come_from_the_view) {
+    static tw_world world;
+    world.gdp[TW_CN] = 18000.0;
+    double gdp_pct[TW_NREG] = {0.0, -0.5, 0.0, 0.0};
+    double loss[TW_NREG][TW_NSEC] = {{0}};
+    loss[TW_US][TW_VEHICLES] = 0.2;
+    tw_day_view v = {.world = &world, .gdp_pct = gdp_pct, .output_loss = loss};
+    static tw_events_params ep;
+    ep.vehicle_halt_loss = 0.3;
+    double out[TW_GOV_NOUT] = {0};
+    tw_gov_outcomes_start(out);
+    tw_gov_outcomes(&ep, NULL, &v, out);
+    cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 0.0, "a 20%% loss is under the halt threshold");
+    loss[TW_US][TW_VEHICLES] = 0.3;
+    tw_gov_outcomes(&ep, NULL, &v, out);
+    cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 1.0);
+    cr_assert_float_eq(out[TW_GOV_OUT_GDP_LOSS_CN], 2.0 * 0.5 / 100.0 * 18000.0 / 365.0, 1e-12);
+    cr_assert(isnan(out[TW_GOV_OUT_FIRST_CALL_DAY]));
+    cr_assert_eq(out[TW_GOV_OUT_DAYS_IN_TRUCE], 0.0);
+    cr_assert_eq(out[TW_GOV_OUT_ESCALATIONS], 0.0);
+    cr_assert_eq(tw_gov_value(NULL, TW_GOV_IND_GOV_PAIN, TW_CN), 0.0);
+    size_t n = 1;
+    cr_assert_null(tw_gov_events(NULL, &n));
+    cr_assert_eq(n, 0);
+}

@@ -1,0 +1,53 @@
+/* tw_day.h - the read-only view of a replicate's day that tw_trade.c hands its modules.
+ *
+ * Not API: only models/ includes it (and the model's own tests).
+ *
+ * tw_trade.c owns the day's flows and today's rate views; a module that reads them (the
+ * governments' observation and pain, the general-equilibrium closure) gets this small
+ * const struct instead of the whole replicate state, so it sees what it reads and
+ * cannot write it. A view is valid for the call it is passed to: tw_trade.c builds it
+ * again after the rates of the day change (events first, then the full outlook).
+ *
+ * Units as in tw_trade_internal.h: USD billion a year inside the model; flows are
+ * [exporter][importer][sector]; cells are importer * TW_NSEC + sector.
+ *
+ * Thread-safety: a view points into one replicate's state; read it on that replicate's
+ * thread.
+ */
+#ifndef TW_DAY_H
+#define TW_DAY_H
+
+#include <stdint.h>
+
+#include "tw_calendar.h"
+#include "tw_tariffs.h"
+#include "tw_world.h"
+
+#define TW_NCELL (TW_NREG * TW_NSEC)
+
+typedef struct {
+    tw_day day;                                /* today */
+    uint32_t d;                                /* days since the start */
+    const tw_world *world;                     /* 2024 calibration (flows, GDP) */
+    const double *sigma;                       /* [TW_NSEC] elasticities in use */
+    const double *e0;                          /* [TW_NCELL] first-day buyer spending */
+    const tw_rate_table *tau;                  /* today's effective rates */
+    const tw_rate_table *tau0;                 /* the first day's rates */
+    const tw_rate_table *tau_paid;             /* rates paid on today's purchases (sub-cells) */
+    const tw_rate_table *tau_in;               /* rates paid on today's customs entries */
+    const double (*customs)[TW_NREG][TW_NSEC]; /* today's customs value */
+    const double (*spend)[TW_NREG][TW_NSEC];   /* today's buyers' spending, duty included */
+    const double (*revenue)[TW_NREG][TW_NSEC]; /* today's tariff revenue */
+    const double (*use)[TW_NREG][TW_NSEC];     /* what buyers use today, at customs value */
+    const double *pbar, *pbar0;                /* [TW_NCELL] mean buyer price today, day 0 */
+    const double (*output_loss)[TW_NSEC];      /* [region][sector] share of output lost, 0..1 */
+    const double *gdp_pct;                     /* [TW_NREG] GDP against the baseline, percent */
+} tw_day_view;
+
+/* Change of region r's GDP against the baseline on one day, USD bn (never positive while
+ * shortages are the only cause): the one definition the GDP-loss outcomes sum. */
+static inline double tw_day_gdp_change_bn(const tw_world *world, const double *gdp_pct, int r) {
+    return gdp_pct[r] / 100.0 * world->gdp[r] / 365.0;
+}
+
+#endif
