@@ -19,14 +19,20 @@
 
 #include "tw_trade_internal.h"
 
-#define TW__INFO(id, name, unit, agg, def) {name, unit, def, TW_AGG_##agg},
+#define TW__IND(id, name, unit, agg, region, partner, def) \
+    {name, unit, def, TW_AGG_##agg, region, partner},
+#define TW__OUT(id, name, unit, agg, def) {name, unit, def, TW_AGG_##agg, NULL, NULL},
 static const tw_measure_info tw__indicators[] = {
-    TW_TRADE_INDICATORS(TW__INFO) TW_RE_INDICATORS(TW__INFO) TW_GOV_INDICATORS(TW__INFO)};
+    TW_TRADE_INDICATORS(TW__IND) TW_RE_INDICATORS(TW__IND) TW_GOV_INDICATORS(TW__IND)};
 static const tw_measure_info tw__outcomes[] = {
-    TW_TRADE_OUTCOMES(TW__INFO) TW_RE_OUTCOMES(TW__INFO) TW_GOV_OUTCOMES(TW__INFO)};
-#undef TW__INFO
+    TW_TRADE_OUTCOMES(TW__OUT) TW_RE_OUTCOMES(TW__OUT) TW_GOV_OUTCOMES(TW__OUT)};
+#undef TW__IND
+#undef TW__OUT
 _Static_assert(sizeof tw__indicators / sizeof tw__indicators[0] == TW_NIND,
                "one dictionary entry per indicator");
+_Static_assert(TW_IND_STRATEGY_TRIGGERED - TW_IND_STRATEGY_HOLD == TW_GSTATE_TRIGGERED &&
+                   TW_IND_RE_REGIME_HALT - TW_IND_RE_REGIME_OPEN == TW_CTRL_HALT,
+               "one 0/1 indicator per state, in the state's order");
 _Static_assert(sizeof tw__outcomes / sizeof tw__outcomes[0] == TW_NOUT,
                "one dictionary entry per outcome");
 
@@ -78,7 +84,9 @@ static size_t tw__define(tw_series_def *defs) {
     /* Governments and events (tw_gov.c): zero in scenarios without them. */
     tw__add(defs, &n, TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
     for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++) tw__add(defs, &n, TW_IND_STRATEGY_STATE, r, TW_ALL, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++)
+        for (int k = TW_IND_STRATEGY_HOLD; k <= TW_IND_STRATEGY_TRIGGERED; k++)
+            tw__add(defs, &n, (tw_indicator)k, r, TW_ALL, TW_ALL);
     return n;
 }
 
@@ -187,7 +195,15 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     case TW_IND_WELFARE_REVENUE: return 100.0 * st->wf_revenue[r];
     case TW_IND_TRUCE_ACTIVE: return st->gov != NULL && st->gov->truce ? 1.0 : 0.0;
     case TW_IND_GOV_PAIN: return st->gov != NULL ? st->gov->ag[r].pain : 0.0;
-    case TW_IND_STRATEGY_STATE: return st->gov != NULL ? (double)st->gov->ag[r].state : 0.0;
+    case TW_IND_STRATEGY_HOLD:
+    case TW_IND_STRATEGY_ESCALATE:
+    case TW_IND_STRATEGY_DEESCALATE:
+    case TW_IND_STRATEGY_SEEK_DEAL:
+    case TW_IND_STRATEGY_TRIGGERED: {
+        /* One 0/1 series per decision, so the mean is the share of replicates in it. */
+        int state = st->gov != NULL ? (int)st->gov->ag[r].state : TW_GSTATE_HOLD;
+        return state == (int)d->ind - TW_IND_STRATEGY_HOLD ? 1.0 : 0.0;
+    }
     case TW_NIND: break;
     default: return tw_re_value(st, d); /* the rare-earth series */
     }
