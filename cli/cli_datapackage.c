@@ -79,8 +79,8 @@ static const tw__column tw__columns[] = {
     {NULL, "sector", "string", "the sector; all for every sector together"},
     {NULL, "sd", "number", "sample standard deviation across replicates (n - 1), same unit"},
     {NULL, "outcome", "string",
-     "a per-replicate outcome (a column of replicates.csv); its unit and definition: the "
-     "package's outcomes"},
+     "a per-replicate outcome (a column of replicates.csv; its unit and definition: the "
+     "package's outcomes) or a parameter drawn per replicate (its scenario key path)"},
     {NULL, "replicate", "integer", "replicate number, from 0 (its random streams are keyed by it)"},
     {NULL, "seed", "integer", "the run's seed (replicate r draws from the streams of seed and r)"},
     {NULL, "actor", "string", "who acted: a region, leaders, court, ..."},
@@ -245,17 +245,22 @@ static void tw__field(FILE *fp, const char *kind, const char *name, bool first) 
     tw__json_kv(fp, ", ", "type", type);
     if (desc != NULL) tw__json_kv(fp, ", ", "description", desc);
     if (unit != NULL) tw__json_kv(fp, ", ", "unit", unit);
-    if (strcmp(name, "indicator") == 0 || strcmp(name, "outcome") == 0) {
+    if (strcmp(name, "indicator") == 0) {
         /* The names a file may hold: the dictionary's ("overall" too in score.csv). */
-        const tw_measure_info *list = name[0] == 'i' ? ind : out;
-        size_t n = name[0] == 'i' ? n_ind : n_out;
         fputs(", \"constraints\": {\"enum\": [", fp);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n_ind; i++) {
             if (i > 0) fputs(", ", fp);
-            tw__json_str(fp, list[i].name);
+            tw__json_str(fp, ind[i].name);
         }
         if (strcmp(kind, "score.csv") == 0) fputs(", \"overall\"", fp);
         fputs("]}", fp);
+    } else if (strcmp(name, "outcome") == 0) {
+        /* The dictionary's outcomes, or a drawn parameter's key path (a name with a '.'),
+         * which outcomes.csv and compare_outcomes.csv list after them. A Table Schema
+         * pattern is an XML Schema regular expression matched against the whole value. */
+        fputs(", \"constraints\": {\"pattern\": \"(", fp);
+        for (size_t i = 0; i < n_out; i++) fprintf(fp, "%s|", out[i].name);
+        fputs("[A-Za-z0-9_\\\\[\\\\]]+(\\\\.[A-Za-z0-9_\\\\[\\\\]]+)+)\"}", fp);
     }
     fputc('}', fp);
 }

@@ -49,6 +49,9 @@ def report(*args, timeout=120):
                           stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout)
 
 
+OUTCOME_UNITS = {}  # the real run's outcome units, from its datapackage.json
+
+
 def setUpModule():
     global TMP, RUN, RUN_REPORT, RUN_SECONDS
     TMP = tempfile.mkdtemp(prefix="tw_report_test_")
@@ -61,6 +64,8 @@ def setUpModule():
                           universal_newlines=True, timeout=300, cwd=SOURCE_DIR)
     if proc.returncode != 0:
         raise RuntimeError(f"tradewar failed ({proc.returncode}): {proc.stderr}")
+    with open(os.path.join(RUN, "datapackage.json")) as f:
+        OUTCOME_UNITS.update({d["name"]: d["unit"] for d in json.load(f)["outcomes"]})
     t0 = time.time()
     RUN_REPORT = report(RUN)
     RUN_SECONDS = time.time() - t0
@@ -217,9 +222,7 @@ def expected_run_charts(summary, replicates):
     outcomes = [c for c in replicates.columns if c not in ("replicate", "seed")]
     # 0/1 outcomes by the run's data dictionary (datapackage.json); a column it does not
     # list by its values
-    with open(os.path.join(RUN, "datapackage.json")) as f:
-        units = {d["name"]: d["unit"] for d in json.load(f)["outcomes"]}
-    binary = [c for c in outcomes if (units[c] == "0/1" if c in units
+    binary = [c for c in outcomes if (OUTCOME_UNITS[c] == "0/1" if c in OUTCOME_UNITS
                                       else replicates[c].dropna().isin([0, 1]).all())]
     # report.py puts at most MAX_GRID = 12 histograms on a page and numbers the pages
     # (outcome_histograms_1, _2, ...) when there is more than one.
@@ -253,7 +256,9 @@ def check_outcomes_table(test, parser, replicates):
         test.assertEqual(float(row["mean"][1]), float(v.mean()), c)
         test.assertEqual(row["sd"][0], FMT % v.std(), c)
         low, high = float(row["95% CI low"][1]), float(row["95% CI high"][1])
-        if v.isin([0, 1]).all():
+        if c in OUTCOME_UNITS and OUTCOME_UNITS[c] != "0/1":
+            test.assertEqual(row["interval"][0], "t", c)  # a count that stayed 0 or 1
+        elif v.isin([0, 1]).all():
             test.assertEqual(row["interval"][0], "Wilson (0/1)")
             p = v.mean()
             centre = (p + Z975 ** 2 / (2 * n)) / (1 + Z975 ** 2 / n)

@@ -8,7 +8,7 @@ Frictionless validator program, so the rules are checked here): the package and 
 properties, unique resource names of the allowed characters, relative paths that exist,
 one field per column of the file's header in order, of a Table Schema type, each with a
 description; then every CSV is read with pandas and every value checked against its
-field's type, its enum and the missing values. Every indicator of summary.csv must be in
+field's type, its enum or pattern and the missing values. Every indicator of summary.csv must be in
 the dictionary with a unit and what region and partner hold, every outcome too.
 
 --compress: summary.csv.gz and trajectories.csv.gz only, the same bytes in two runs, a
@@ -32,7 +32,7 @@ import pandas as pd
 
 TW_BIN = os.environ.get("TW_BIN", "")
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-HISTORY = os.path.join(SRC, "scenarios", "history-2025.yaml")
+GENEVA = os.path.join(SRC, "scenarios", "geneva-truce.yaml")  # drawn parameters too
 SWEEP = os.path.join(SRC, "tests", "e2e", "fixtures", "sweep_grid.yaml")
 COMPARE_B = os.path.join(SRC, "tests", "e2e", "fixtures", "compare_tariff.yaml")
 OBSERVED = os.path.join(SRC, "analysis", "examples", "observed-2024-average.csv")
@@ -117,6 +117,10 @@ def check_data(test, path, fields, missing):
         if enum is not None:
             bad = set(present) - set(enum)
             test.assertFalse(bad, f"{where}: not in its enum: {sorted(bad)[:3]}")
+        pattern = f.get("constraints", {}).get("pattern")
+        if pattern is not None:  # an XML Schema regular expression: the whole value
+            ok = present.str.fullmatch(pattern)
+            test.assertTrue(ok.all(), f"{where}: not matching: {present[~ok].head(3).tolist()}")
 
 
 class DataPackage(unittest.TestCase):
@@ -127,7 +131,7 @@ class DataPackage(unittest.TestCase):
         cls.gz = [os.path.join(cls.tmp, "gz1"), os.path.join(cls.tmp, "gz2")]
         for out, extra in [(cls.plain, []), (cls.gz[0], ["--compress"]),
                            (cls.gz[1], ["--compress", "-t", "1"])]:
-            p = run(["run", HISTORY, "-o", out, "--trajectories"] + TINY + extra)
+            p = run(["run", GENEVA, "-o", out, "--trajectories"] + TINY + extra)
             assert p.returncode == 0, p.stderr
 
     @classmethod
