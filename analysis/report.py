@@ -3,10 +3,12 @@
 
     /usr/bin/python3 analysis/report.py OUTDIR [--out REPORTDIR]
 
-OUTDIR is what `tradewar run` (summary.csv, replicates.csv, scenario.yaml,
-provenance.yaml), `tradewar compare` (compare.csv, compare_outcomes.csv, scenario_a.yaml,
-scenario_b.yaml, provenance.yaml) or a sweep or bench step (sweep.csv with an optional
-sensitivity.csv, bench.csv) wrote. The report goes to OUTDIR/report/ unless
+OUTDIR is what `tradewar run` (summary.csv or, with --compress, summary.csv.gz,
+replicates.csv, scenario.yaml, provenance.yaml), `tradewar compare` (compare.csv,
+compare_outcomes.csv, scenario_a.yaml, scenario_b.yaml, provenance.yaml), a sweep
+(sweep_outcomes.csv, sweep_points.csv, sensitivity.csv), `tradewar score` (score.csv, in
+SCOREDIR or in OUTDIR/score/) or bench/run (bench.csv) wrote. The report goes to
+OUTDIR/report/ unless
 --out names another folder: report.html (charts embedded as base64 data URIs) and one
 PNG per chart. It is built in a temporary folder beside the destination and renamed
 into place only when complete, so a failed run leaves no half-written report.
@@ -40,8 +42,9 @@ SUMMARY_COLUMNS = SUMMARY_TEXT + SUMMARY_STATS
 # used, both means, B - A and its paired and unpaired 95% intervals, and their ratio.
 COMPARE_STATS = ["n", "mean_a", "mean_b", "diff", "paired_lo", "paired_hi", "unpaired_lo",
                  "unpaired_hi", "ratio"]
-SENSITIVITY_COLUMNS = ["parameter", "outcome", "first_order_index"]
-DATA_FILES = ["summary.csv", "compare.csv", "sweep.csv", "bench.csv"]
+SENSITIVITY_COLUMNS = ["outcome", "parameter", "first_order"]
+DATA_FILES = ["summary.csv", "summary.csv.gz", "compare.csv", "sweep_outcomes.csv", "bench.csv",
+              "score.csv"]
 
 Z975 = 1.959963984540054   # standard normal 97.5% quantile
 Z75 = 0.6744897501960817   # 75% quantile: median +- Z75 sd is the normal 50% band
@@ -72,12 +75,23 @@ UNITS = {
     "partner_import_share": "percent of the importer's imports",
     "expenditure_share": "percent of spending",
     "welfare": "percent change in real income",
-    "re_shipments": "rare-earth shipments (units of summary.csv)",
-    "re_inventory_days": "days of input cover",
-    "re_firms_halted": "firms halted (units of summary.csv)",
-    "output_loss": "output loss (units of summary.csv)",
-    "gdp": "GDP (units of summary.csv)",
+    "re_shipments": "tonnes per day",
+    "re_inventory_days": "days of full use",
+    "re_firms_halted": "percent of dependent firms",
+    "output_loss": "percent of potential output",
+    "gdp": "percent change against the baseline",
+    "gov_pain": "percent of GDP",
+    "truce_active": "share of replicates (0/1 per replicate)",
 }
+# The units of the run's own data dictionary (datapackage.json beside its CSVs), which win
+# over UNITS: {indicator or outcome name: unit}. Filled by load_output.
+PACKAGE_UNITS = {}
+
+
+def indicator_unit(name):
+    """The axis label of an indicator: its unit from datapackage.json, else UNITS."""
+    unit = PACKAGE_UNITS.get(name) or UNITS.get(name, name)
+    return "share of replicates" if unit == "0/1" else unit
 
 # The fan charts of a run, in report order. Each series is (region, partner, sector,
 # label); a series absent from summary.csv is left out, a chart without any is skipped.
@@ -100,7 +114,14 @@ GENERIC_SPECS = [
     ("re_firms_halted", "Firms halted by rare-earth shortages"),
     ("output_loss", "Output loss"),
     ("gdp", "GDP"),
+    ("gov_pain", "Governments' pain"),
+    ("truce_active", "Truce in force"),
 ]
+# events.csv: the events marked on the time axes (with the tariff measures), by name
+# part: export-control changes, leader calls, truces and deals, court rulings.
+EVENT_MARKS = [("controls", "export controls"), ("regime", "export controls"),
+               ("leader_call", "leader call"), ("truce", "truce"), ("deal", "deal"),
+               ("court", "court ruling"), ("ruling", "court ruling"), ("struck", "court ruling")]
 WELFARE_SPEC = dict(id="welfare", indicator="welfare", title="Welfare (real spending, general equilibrium)",
                     series=[(r, "all", "all", REGION_NAMES[r]) for r in REGION_ORDER])
 MAX_PANELS = 4
@@ -242,16 +263,22 @@ def _csv_fields(text):
     return next(csv.reader([text]))
 
 
+def _open_raw(path):
+    """The file's bytes, gunzipped for NAME.csv.gz (--compress)."""
+    import gzip
+    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+
+
 def _count_lines(path):
-    with open(path, "rb") as f:
+    with _open_raw(path) as f:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
 def _line_text(path, lineno):
-    with open(path, "r", encoding="utf-8", newline="") as f:
+    with _open_raw(path) as f:
         for no, line in enumerate(f, 1):
             if no == lineno:
-                return line.rstrip("\r\n")
+                return line.decode("utf-8", "replace").rstrip("\r\n")
     return None
 
 
@@ -260,10 +287,15 @@ def check_csv_shape(path, name):
     size = os.path.getsize(path)
     if size == 0:
         raise ReportError(f"{name}: empty file (truncated?)")
-    with open(path, "rb") as f:
+    with _open_raw(path) as f:
         first = f.readline()
-        f.seek(max(0, size - 65536))
-        tail = f.read()
+        if path.endswith(".gz"):
+            tail = first
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                tail = (tail + chunk)[-65536:]
+        else:
+            f.seek(max(0, size - 65536))
+            tail = f.read()
     try:
         header_text = first.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
@@ -431,6 +463,10 @@ class Output:
         self.sweep = None
         self.sensitivity = None
         self.bench = None
+        self.score = None
+        self.score_dir = None
+        self.events = None
+        self.definitions = {}
         self.provenance = {}
         self.provenance_text = None
         self.scenario = {}
@@ -453,9 +489,16 @@ def load_output(path):
     out = Output(path)
     present = [f for f in DATA_FILES if os.path.isfile(os.path.join(path, f))]
     if not present:
-        raise ReportError("incomplete: no summary.csv (nor compare.csv, sweep.csv or "
-                          "bench.csv): not a finished tradewar output directory")
+        raise ReportError("incomplete: no summary.csv (nor summary.csv.gz, compare.csv, "
+                          "sweep_outcomes.csv, bench.csv or score.csv): not a finished "
+                          "tradewar output directory")
     p = lambda f: os.path.join(path, f)  # noqa: E731
+    if "summary.csv.gz" in present:   # --compress: the same table, gzip-compressed
+        present = ["summary.csv" if f == "summary.csv.gz" else f for f in present
+                   if f != "summary.csv" or "summary.csv.gz" not in present]
+        summary_file = "summary.csv.gz"
+    else:
+        summary_file = "summary.csv"
 
     prov_path = p("provenance.yaml")
     if "summary.csv" in present:
@@ -476,10 +519,25 @@ def load_output(path):
                               f"{'.'.join(map(str, MIN_VERSION))}, which this report needs")
     if os.path.isfile(p("scenario.yaml")):
         out.scenario, out.scenario_text = read_yaml_file(p("scenario.yaml"), "scenario.yaml")
+    PACKAGE_UNITS.clear()
+    if os.path.isfile(p("datapackage.json")):
+        try:
+            with open(p("datapackage.json"), encoding="utf-8") as f:
+                pkg = json.load(f)
+            for d in pkg.get("indicators", []) + pkg.get("outcomes", []):
+                PACKAGE_UNITS[d["name"]] = d["unit"]
+                out.definitions[d["name"]] = d.get("definition", "")
+        except (ValueError, KeyError, TypeError) as e:
+            raise ReportError(f"datapackage.json: not a data package ({e})")
+    if os.path.isfile(p("events.csv")):
+        out.events = read_small_csv(p("events.csv"), "events.csv",
+                                    ["replicate", "date", "event"]) \
+            if os.path.getsize(p("events.csv")) > 0 and _count_lines(p("events.csv")) > 1 \
+            else None
 
     if "summary.csv" in present:
         out.kinds.append("run")
-        out.summary = read_summary_like(p("summary.csv"), "summary.csv", SUMMARY_STATS)
+        out.summary = read_summary_like(p(summary_file), summary_file, SUMMARY_STATS)
         out.replicates = read_small_csv(p("replicates.csv"), "replicates.csv",
                                         ["replicate", "seed"], numeric=("replicate", "seed"))
         n_prov = out.provenance.get("replicates")
@@ -490,26 +548,23 @@ def load_output(path):
     if "compare.csv" in present:
         out.kinds.append("compare")
         read_compare(out, path)
-    if "sweep.csv" in present:
+    if "sweep_outcomes.csv" in present:
         out.kinds.append("sweep")
-        out.sweep = read_small_csv(p("sweep.csv"), "sweep.csv", ["point"], numeric=("point",))
+        out.sweep = read_sweep_outcomes(p("sweep_outcomes.csv"))
         if os.path.isfile(p("sensitivity.csv")):
             out.sensitivity = read_small_csv(p("sensitivity.csv"), "sensitivity.csv",
-                                             SENSITIVITY_COLUMNS,
-                                             numeric=("first_order_index",))
+                                             SENSITIVITY_COLUMNS, numeric=("first_order",))
         sweep_columns(out)  # validates the parameter/outcome split
     if "bench.csv" in present:
         out.kinds.append("bench")
-        df = read_small_csv(p("bench.csv"), "bench.csv", ["seconds"], numeric=("seconds",))
-        if "threads" not in df.columns and "ranks" not in df.columns:
-            raise ReportError("bench.csv: wrong columns: needs threads or ranks (or both)")
-        for c in ("threads", "ranks", "firms", "rate", "efficiency"):
-            if c in df.columns:
-                df[c] = _numeric_or_error(df, c, "bench.csv")
-        if (df["seconds"] <= 0).any():
-            i = int((df["seconds"] <= 0).to_numpy().nonzero()[0][0])
-            raise ReportError(f"bench.csv: line {i + 2}: seconds must be positive")
+        df = read_bench(p("bench.csv"))
         out.bench = df
+    score_dir = path if "score.csv" in present else p("score")
+    if os.path.isfile(os.path.join(score_dir, "score.csv")):
+        out.kinds.append("score")
+        out.score = read_small_csv(os.path.join(score_dir, "score.csv"), "score.csv",
+                                   ["indicator", "region", "partner", "sector", "n", "crps"])
+        out.score_dir = score_dir
     return out
 
 
@@ -559,6 +614,55 @@ def read_compare(out, path):
     out.compare_outcomes = oc
 
 
+def read_sweep_outcomes(path):
+    """sweep_outcomes.csv (point, the swept parameters, outcome, n, mean, sd, p05, p50,
+    p95: one row per point and outcome) as one row per point: point, the parameters, and
+    each outcome's mean across the point's replicates."""
+    df = read_small_csv(path, "sweep_outcomes.csv", ["point", "outcome", "mean"],
+                        numeric=("point",))
+    cols = list(df.columns)
+    params = cols[1:cols.index("outcome")]
+    if not params:
+        raise ReportError("sweep_outcomes.csv: wrong columns: no parameter column between "
+                          "point and outcome")
+    df["mean"] = df["mean"].astype(float)
+    wide = df.set_index(["point"] + params + ["outcome"])["mean"].unstack("outcome")
+    wide = wide[list(dict.fromkeys(df["outcome"]))].reset_index()  # the file's order
+    wide.columns.name = None
+    return wide.sort_values("point").reset_index(drop=True)
+
+
+def read_bench(path):
+    """bench.csv as bench/run writes it: kind, level, threads, ranks, firms, ...,
+    seconds_median, rate, rate_unit, efficiency. Rows without a time (the ratio rows
+    firm_vs_reference, firm_vs_dense) are not scaling measurements and are left out."""
+    import pandas as pd
+    header = check_csv_shape(path, "bench.csv")
+    if "seconds_median" not in header or "kind" not in header:
+        raise ReportError("bench.csv: wrong columns: needs kind and seconds_median (header: "
+                          f"{','.join(header)[:120]})")
+    df = _pd_read(path, "bench.csv", header, dtype=str)  # empty where not applicable
+    for c in ("kind", "level", "rate_unit"):
+        if c in df.columns:
+            df[c] = df[c].fillna("")
+    if "threads" not in df.columns and "ranks" not in df.columns:
+        raise ReportError("bench.csv: wrong columns: needs threads or ranks (or both)")
+    df["seconds"] = pd.to_numeric(df["seconds_median"], errors="coerce")
+    df = df[df["seconds"].notna()].reset_index(drop=True)
+    if len(df) == 0:
+        raise ReportError("bench.csv: no row with a seconds_median")
+    for c in ("threads", "ranks", "firms", "rate", "efficiency"):
+        if c in df.columns:
+            df[c] = pd.to_numeric(df[c], errors="coerce")
+    if (df["seconds"] <= 0).any():
+        i = int((df["seconds"] <= 0).to_numpy().nonzero()[0][0])
+        raise ReportError(f"bench.csv: data row {i + 1}: seconds_median must be positive")
+    if "rate_unit" in df.columns:   # a kind's unit goes into its label
+        df["kind"] = [f"{k} ({u})" if isinstance(u, str) and u else k
+                      for k, u in zip(df["kind"], df["rate_unit"])]
+    return df
+
+
 def _check_dates(out, df, name):
     """A run's dates must start at the scenario's start and reach its end (within one
     output interval): a file cut exactly between two dates stops early."""
@@ -583,7 +687,7 @@ def _check_dates(out, df, name):
 
 
 def sweep_columns(out):
-    """(parameters, outcomes) of sweep.csv: parameters are scenario key paths (a '.' or
+    """(parameters, outcomes) of a sweep (sweep_outcomes.csv, one row per point): parameters are scenario key paths (a '.' or
     '[' in the name, as given to --set) or named in sensitivity.csv; outcomes are the other
     numeric columns except point, replicate and seed."""
     df = out.sweep
@@ -594,10 +698,10 @@ def sweep_columns(out):
     outcomes = [c for c in df.columns if c not in special and c not in params
                 and df[c].dtype.kind == "f"]
     if not params:
-        raise ReportError("sweep.csv: wrong columns: no parameter column (parameters are "
+        raise ReportError("sweep_outcomes.csv: wrong columns: no parameter column (parameters are "
                           "scenario keys such as firms.per_cell)")
     if not outcomes:
-        raise ReportError("sweep.csv: wrong columns: no numeric outcome column")
+        raise ReportError("sweep_outcomes.csv: wrong columns: no numeric outcome column")
     return params, outcomes
 
 
@@ -627,6 +731,29 @@ def tariff_measures(scenario):
                          announced=str(t.get("announced", "")), end=str(t.get("end", "")),
                          note=str(t.get("note", ""))))
     return rows
+
+
+def event_markers(events, n_rep, first, last):
+    """[(date, label)] of the events of EVENT_MARKS in events.csv: for each kind, the
+    median over the replicates where it happened of the day it first happened, labelled
+    with how many replicates that is ("leader call: 5/8")."""
+    import pandas as pd
+    if events is None or len(events) == 0 or not n_rep:
+        return []
+    ev = events.copy()
+    ev["date"] = pd.to_datetime(ev["date"], format="%Y-%m-%d", errors="coerce")
+    ev = ev.dropna(subset=["date"])
+    out = []
+    for label in dict.fromkeys(lab for _, lab in EVENT_MARKS):
+        parts = [part for part, lab in EVENT_MARKS if lab == label]
+        sel = ev[ev["event"].astype(str).str.contains("|".join(parts))]
+        if len(sel) == 0:
+            continue
+        firsts = sel.groupby("replicate")["date"].min()
+        day = firsts.sort_values().iloc[(len(firsts) - 1) // 2].date()
+        if first <= day <= last:
+            out.append((day, f"{label}: {len(firsts)}/{n_rep}"))
+    return out
 
 
 def measure_markers(measures, first, last):
@@ -696,12 +823,21 @@ class Charts:
         self.folder = folder
         self.scenario_name = scenario_name
         self.items = []   # (section, file, title, caption)
+        self.said = set()  # caption sentences already on the page
+        self.n_events = 0
 
-    def save(self, fig, section, fid, title, caption):
+    def save(self, fig, section, fid, title, caption, unit=None):
+        # A sentence already said under an earlier chart is not repeated: the first
+        # chart of a kind explains it, the next ones say only what is their own.
+        sentences = [t.strip() for t in re.split(r"(?<=[.)])\s+(?=[A-Z0-9])", caption) if t.strip()]
+        kept = [t for k, t in enumerate(sentences) if k == 0 or t not in self.said]
+        self.said.update(sentences)
+        caption = " ".join(kept)
         fname = f"{fid}.png"
         fig.savefig(os.path.join(self.folder, fname), dpi=DPI, metadata={"Software": None})
         self.plt.close(fig)
-        self.items.append(dict(section=section, file=fname, title=title, caption=caption))
+        self.items.append(dict(section=section, file=fname, title=title, caption=caption,
+                               unit=unit))
 
     # -- helpers
     def _date_axis(self, ax):
@@ -716,7 +852,7 @@ class Charts:
         from matplotlib.lines import Line2D
         if markers:
             handles.append(Line2D([], [], color=MARKER_INK, lw=0.6,
-                                  label="tariff measure takes effect"))
+                                  label="tariff measure or event (events.csv)"))
         x0 = min(f["date"].iloc[0] for _, f in panels)
         x1 = max(f["date"].iloc[-1] for _, f in panels)
         placed, rows = place_labels(markers, x0.date(), x1.date())
@@ -815,10 +951,13 @@ class Charts:
             caption += ("50% band: normal approximation from sd (median ± 0.674 sd, clipped "
                         "to the 90% band), since summary.csv has no p25/p75. ")
         if markers:
-            caption += (f"Vertical lines: the {len(markers)} dates on which scenario tariff "
-                        f"measures take effect ({nlab} labelled; all listed under Scenario). ")
+            caption += (f"Vertical lines: the dates on which scenario tariff measures take "
+                        f"effect and, from events.csv, the first export-control change, "
+                        f"leader call, truce, deal and court ruling (the median over the "
+                        f"replicates where it happened; label: in how many) "
+                        f"({nlab} of {len(markers)} labelled). ")
         caption += extra_caption
-        self.save(fig, section, fid, title, caption.strip())
+        self.save(fig, section, fid, title, caption.strip(), unit=ylabel)
 
     def paired(self, section, fid, title, ylabel, panels, markers, names):
         """panels: [(label, compare.csv frame: date, diff, paired_lo, paired_hi, unpaired_lo,
@@ -1009,15 +1148,15 @@ class Charts:
         fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol, height), squeeze=False)
         for ax in axes.flat[len(outs):]:
             ax.set_visible(False)
-        lo = min(0.0, float(sens["first_order_index"].min()))
-        hi = max(1.0, float(sens["first_order_index"].max()))
+        lo = min(0.0, float(sens["first_order"].min()))
+        hi = max(1.0, float(sens["first_order"].max()))
         for ax, out in zip(axes.flat, outs):
-            s = sens[sens["outcome"] == out].sort_values("first_order_index")
+            s = sens[sens["outcome"] == out].sort_values("first_order")
             y = list(range(len(s)))
             if has_total:
                 ax.barh(y, s[has_total], color="white", edgecolor=INK, height=0.7, lw=0.9,
                         ls="--")
-            ax.barh(y, s["first_order_index"], color=FILL_50, edgecolor=INK, height=0.45, lw=0.6)
+            ax.barh(y, s["first_order"], color=FILL_50, edgecolor=INK, height=0.45, lw=0.6)
             ax.set_yticks(y)
             ax.set_yticklabels(list(s["parameter"]))
             ax.set_xlim(lo, hi * 1.02)
@@ -1083,6 +1222,8 @@ def _wrap(text, width):
 
 
 def outcome_unit(col):
+    if PACKAGE_UNITS.get(col):
+        return PACKAGE_UNITS[col]
     for suffix, unit in (("_usd_bn", "USD bn"), ("_usd_mn", "USD million"), ("_pct", "percent"),
                          ("_pp", "percentage points"), ("_days", "days"), ("_share", "share"),
                          ("_prob", "probability"), ("_seconds", "seconds")):
@@ -1178,7 +1319,7 @@ def run_section(out, charts, markers):
         if not panels:
             continue
         charted.add(ind)
-        charts.fan("run", spec["id"], spec["title"], UNITS.get(ind, ind), panels, markers,
+        charts.fan("run", spec["id"], spec["title"], indicator_unit(ind), panels, markers,
                    "quantiles" if has_q else "sd")
     not_charted = [i for i in indicators if i not in charted]
 
@@ -1186,7 +1327,10 @@ def run_section(out, charts, markers):
     rep = out.replicates
     cols = [c for c in rep.columns if c not in ("replicate", "seed") and rep[c].dtype.kind == "f"]
     skipped = [c for c in rep.columns if c not in ("replicate", "seed") and c not in cols]
-    binary = [c for c in cols if is_binary(rep[c])]
+    # A probability chart only for 0/1 outcomes: by the data dictionary where the run has
+    # one (an outcome that happened to be 0 in every replicate is not a probability).
+    binary = [c for c in cols if (PACKAGE_UNITS[c] == "0/1" if c in PACKAGE_UNITS
+                                  else is_binary(rep[c]))]
     continuous = [c for c in cols if c not in binary]
     n = len(rep)
     outcome_rows = []
@@ -1258,7 +1402,7 @@ def compare_section(out, charts, markers):
                          float(last["paired_hi"]), _excludes_zero(last)])
         if panels:
             charts.paired("compare", "paired_" + spec["id"], spec["title"],
-                          UNITS.get(ind, ind), panels, markers, names)
+                          indicator_unit(ind), panels, markers, names)
     outcome_rows = []
     for _, r in out.compare_outcomes.iterrows():
         outcome_rows.append([r["outcome"], outcome_unit(r["outcome"]), int(r["n"]),
@@ -1337,16 +1481,18 @@ def bench_section(out, charts):
     for c in ("rate", "efficiency"):
         if c in df.columns:
             agg[c] = "median"
-    med = df.groupby(keys + ["workers"], sort=True).agg(agg).reset_index()
+    # dropna=False: a kind without a firm count (the machine check) is still a series
+    med = df.groupby(keys + ["workers"], sort=True, dropna=False).agg(agg).reset_index()
     groups = []
-    for key, g in med.groupby(keys, sort=True):
+    for key, g in med.groupby(keys, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         g = g.sort_values("workers").reset_index(drop=True)
         weak = "weak" in key[0].lower()
         if weak and "firms" in keys:
             continue  # weak scaling: firms grow with workers; grouped below without firms
         g = _bench_derive(g, weak)
-        label = f"{key[0]}, {key[1]}" + (f", {fmt(key[2])} firms" if len(key) > 2 else "")
+        label = f"{key[0]}, {key[1]}" + (f", {fmt(key[2])} firms"
+                                          if len(key) > 2 and key[2] == key[2] else "")
         groups.append((label, weak, g))
     if "firms" in keys:   # weak scaling groups ignore firms
         wk = med[med["kind"].str.lower().str.contains("weak")]
@@ -1383,9 +1529,9 @@ def bench_section(out, charts):
     if "rate" in df.columns:
         charts.bench_lines(
             "bench", "bench_rate", "Throughput", [(lab, g) for lab, _, g in groups], "rate",
-            "rate (units of bench.csv)", logy=True,
-            caption="Throughput (the rate column of bench.csv, median over repeats) against "
-                    "workers.")
+            "throughput (each line's unit in its label)", logy=True,
+            caption="Throughput (the rate column of bench.csv, in the rate_unit of each "
+                    "kind, median over repeats) against workers.")
     table = []
     for lab, weak, g in groups:
         for _, r in g.iterrows():
@@ -1459,7 +1605,9 @@ class Html:
             data = base64.b64encode(f.read()).decode("ascii")
         self.add(f'<figure id="fig-{html.escape(item["file"][:-4])}">\n'
                  f'<img src="data:image/png;base64,{data}" alt="{html.escape(item["title"])}" '
-                 f'data-file="{html.escape(item["file"])}">\n'
+                 f'data-file="{html.escape(item["file"])}"'
+                 + (f' data-unit="{html.escape(item["unit"])}"' if item.get("unit") else "")
+                 + '>\n'
                  f"<figcaption>{html.escape(item['caption'])}</figcaption>\n</figure>\n")
 
     def text(self):
@@ -1487,6 +1635,12 @@ def build_html(out, charts, folder, results, measures):
     if isinstance(desc, str) and desc:
         doc.p(desc)
 
+    headline = headline_answers(out, results)
+    if headline:
+        doc.h(2, "Headline answers", "headline")
+        doc.add('<ul id="headline">\n' + "".join(f"<li>{html.escape(t)}</li>\n"
+                                                 for t in headline) + "</ul>\n")
+
     sections = []
     if "run" in out.kinds:
         sections += [("fan-charts", "Fan charts"), ("key-series", "Key series"),
@@ -1497,6 +1651,8 @@ def build_html(out, charts, folder, results, measures):
         sections.append(("sweep", "Sweep"))
     if "bench" in out.kinds:
         sections.append(("bench", "Scaling benchmark"))
+    if "score" in out.kinds:
+        sections.append(("score", "Scores against observations"))
     if out.scenario_text is not None:
         sections.append(("scenario", "Scenario"))
     if out.provenance_text is not None:
@@ -1517,6 +1673,12 @@ def build_html(out, charts, folder, results, measures):
         if r["not_charted"]:
             doc.p("Indicators of summary.csv not charted here: " + ", ".join(r["not_charted"])
                   + ".", "note")
+        if results.get("markers"):
+            doc.p("Dates marked on the time axes: tariff measures of the scenario taking "
+                  "effect, and from events.csv the first day of each kind of event (median "
+                  "over the replicates where it happened; how many in the label).")
+            doc.table("markers-table", ["date", "what"],
+                      [[str(d), label] for d, label in results["markers"]])
         doc.h(2, "Key series", "key-series")
         doc.p("The charted series on the last output date, and the peak of the median over "
               "the run. Numbers as in summary.csv.")
@@ -1585,6 +1747,18 @@ def build_html(out, charts, folder, results, measures):
         doc.table("bench-table", ["series", "workers", "median seconds", "speedup",
                                   "efficiency"] + (["median rate"] if r["has_rate"] else []),
                   [row if r["has_rate"] else row[:-1] for row in r["rows"]])
+    if "score" in out.kinds:
+        doc.h(2, "Scores against observations", "score")
+        doc.p(f"From {os.path.join(out.score_dir, 'score.csv')} (tradewar score): per "
+              "series and overall, the mean observed value, the median's mean absolute error "
+              "and bias, the share of observations inside the 50% and 90% bands and the "
+              "CRPS (README, Scoring a run against observed data). Charts of each series "
+              "against the run: analysis/score_report.py on the score directory.")
+        cols = [c for c in ("indicator", "region", "partner", "sector", "n", "obs_mean",
+                            "mae", "bias", "cover50", "cover90", "crps")
+                if c in out.score.columns]
+        doc.table("score-table", cols, [[_cell(row[c]) for c in cols]
+                                        for _, row in out.score.iterrows()])
     if out.scenario_text is not None:
         doc.h(2, "Scenario", "scenario")
         sc = out.scenario
@@ -1621,6 +1795,55 @@ def build_html(out, charts, folder, results, measures):
     ]) + "</ul>\n")
     doc.add("</body>\n</html>\n")
     return doc.text()
+
+
+def headline_answers(out, results):
+    """The first page in words: what the run says, one sentence per outcome (0/1 outcomes
+    as how often they happened, the others as a mean with the 5-95% range across
+    replicates), the strongest driver of each outcome of a sweep, and how a score's
+    bands covered what was observed."""
+    import numpy as np
+    lines = []
+
+    def what(name):
+        d = out.definitions.get(name)
+        return d[0].upper() + d[1:] if d else name
+
+    if "run" in results and out.replicates is not None:
+        rep = out.replicates
+        n = len(rep)
+        for name, unit, nc, mean, _, low, high, method in results["run"]["outcome_rows"]:
+            if "." in name:
+                continue  # a parameter drawn per replicate, not a result
+            if method == "never happened":
+                lines.append(f"{what(name)}: did not happen in any of the {n} replicates.")
+            elif method.startswith("Wilson"):
+                k = int(round(mean * nc))
+                lines.append(f"{what(name)}: in {k} of {nc} replicates ({100 * mean:.0f}%, "
+                             f"95% interval {100 * low:.0f}–{100 * high:.0f}%).")
+            else:
+                v = rep[name].dropna().to_numpy(dtype=float)
+                p05, p95 = np.percentile(v, [5, 95])
+                when = "" if nc == n else f" (in the {nc} of {n} replicates where it happened)"
+                if p05 == p95:
+                    lines.append(f"{what(name)}: {fmt(mean)} {unit} in every replicate{when}.")
+                else:
+                    lines.append(f"{what(name)}: {fmt(mean)} {unit} on average{when}, 90% of "
+                                 f"replicates between {fmt(p05)} and {fmt(p95)}.")
+    if "sweep" in results and results["sweep"]["sens"] is not None:
+        sens = results["sweep"]["sens"]
+        for outcome, g in sens.groupby("outcome", sort=False):
+            top = g.sort_values("first_order", ascending=False).iloc[0]
+            lines.append(f"Across the sweep, {outcome} moves most with {top['parameter']} "
+                         f"(first-order index {fmt(float(top['first_order']))}).")
+    if out.score is not None and "cover90" in out.score.columns:
+        row = out.score[out.score["indicator"] == "overall"]
+        if len(row):
+            r = row.iloc[0]
+            lines.append(f"Against {int(r['n'])} observations, the run's 90% band held "
+                         f"{100 * float(r['cover90']):.0f}% of them and its 50% band "
+                         f"{100 * float(r['cover50']):.0f}%.")
+    return lines
 
 
 def _cell(v):
@@ -1662,11 +1885,16 @@ def write_report(out, dest):
         measures = tariff_measures(out.scenario)
         frames = [d for d in (out.summary, out.paired) if d is not None]
         markers = []
+        results = {}
         if frames:
             first = min(d["date"].min() for d in frames).date()
             last = max(d["date"].max() for d in frames).date()
             markers = measure_markers(measures, first, last)
-        results = {}
+            n_rep = len(out.replicates) if out.replicates is not None else 0
+            events = event_markers(out.events, n_rep, first, last)
+            charts.n_events = len(events)
+            markers = sorted(markers + events)
+        results["markers"] = markers
         if "run" in out.kinds:
             results["run"] = run_section(out, charts, markers)
         if "compare" in out.kinds:

@@ -78,6 +78,7 @@ typedef struct {
     const char *resume;     /* --resume DIR: finish the interrupted run in DIR */
     bool selfcheck;         /* run with 1 and N threads (and ranks) and compare hashes */
     bool trajectories;      /* also write trajectories.csv */
+    bool compress;          /* --compress: the large CSV files as NAME.csv.gz (cli_rundir.h) */
     const char *until;      /* --until OUTCOME:HALFWIDTH (adaptive replication) */
     bool has_checkpoint;
     int64_t checkpoint_every; /* seconds between checkpoints (0: after every chunk) */

@@ -171,6 +171,8 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             a->selfcheck = true;
         } else if (strcmp(arg, "--trajectories") == 0) {
             a->trajectories = true;
+        } else if (strcmp(arg, "--compress") == 0) {
+            a->compress = true;
         } else if (strcmp(arg, "--force") == 0 || strcmp(arg, "-f") == 0) {
             a->force = true;
         } else if (strcmp(arg, "--report") == 0) {
@@ -194,16 +196,17 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
          * and the checkpoint interval may change. */
         if (a->scenario != NULL || a->n_sets + a->n_sets_a + a->n_sets_b > 0 ||
             a->has_replicates || a->has_seed || a->outdir != NULL || a->force || a->selfcheck ||
-            a->trajectories || a->until != NULL || a->par != TW_PAR_AUTO)
+            a->trajectories || a->until != NULL || a->compress || a->par != TW_PAR_AUTO)
             return tw_err_set(err, TW_EUSAGE,
                               "--resume DIR takes the scenario and options recorded in DIR.partial; "
                               "only -t, --checkpoint-every, --quiet, --silent and --report may "
                               "be added");
         return TW_OK;
     }
-    if (a->selfcheck && (a->outdir != NULL || a->force || a->report || a->trajectories))
-        return tw_err_set(err, TW_EUSAGE, "--selfcheck writes no output: drop -o, --force, --report "
-                                          "and --trajectories");
+    if (a->selfcheck && (a->outdir != NULL || a->force || a->report || a->trajectories ||
+                         a->compress))
+        return tw_err_set(err, TW_EUSAGE, "--selfcheck writes no output: drop -o, --force, --report, "
+                                          "--trajectories and --compress");
     if (a->cmd == TW_CMD_COMPARE) {
         if (a->scenario == NULL || a->scenario_b == NULL)
             return tw_err_set(err, TW_EUSAGE, "compare: expected two scenario files (tradewar "
@@ -224,7 +227,8 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
                           cmd, cmd);
     if (a->cmd == TW_CMD_VALIDATE &&
         (a->has_replicates || a->has_threads || a->has_seed || a->outdir != NULL || a->force ||
-         a->report || a->resume != NULL || a->selfcheck || a->trajectories || a->has_checkpoint))
+         a->report || a->resume != NULL || a->selfcheck || a->trajectories || a->has_checkpoint ||
+         a->compress))
         return tw_err_set(err, TW_EUSAGE, "validate takes only a scenario and --set overrides");
     return TW_OK;
 }
@@ -253,6 +257,9 @@ void tw_cli_print_help(FILE *fp) {
             "  -q, --quiet          no progress bar and no start line (the results still print)\n"
             "      --silent         nothing but errors on the terminal\n"
             "      --trajectories   also write every replicate's series (trajectories.csv)\n"
+            "      --compress       write summary.csv and trajectories.csv (a sweep: each point's\n"
+            "                       summary.csv) gzip-compressed as NAME.csv.gz, the same bytes\n"
+            "                       every time; pandas, score and --report read them as they are\n"
             "      --checkpoint-every S  seconds between checkpoints of a batch (default 10;\n"
             "                       0: after every chunk)\n"
             "      --resume DIR     finish the batch an interrupted run left in DIR.partial\n"

@@ -47,44 +47,51 @@ static long tw__outcome(const tw_batch_stats *res, const tw_model *m, const void
 
 /* Scenarios with export controls: when and how far US vehicle output falls, weekly, with
  * bands across replicates, and the headline rare-earth outcomes. Shown only when some
- * regime toward the US was not open at some point of the run (regimes are coded 0 for open
- * and above for the others, so a positive mean means some replicate was controlled). */
+ * regime toward the US was not open at some point of the run (re_regime_open below 1 in
+ * some replicate). The regime column is the one most replicates are in. */
 static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_rep,
                                 const tw_model *m, const void *params) {
-    long regime = tw__find(m, params, "re_regime", "US", "CN", "all");
+    static const char *const regimes[] = {"open", "licensing", "slow_roll", "halt"};
+    long regime[4];
+    for (int k = 0; k < 4; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "re_regime_%s", regimes[k]);
+        regime[k] = tw__find(m, params, name, "US", "CN", "all");
+        if (regime[k] < 0) return;
+    }
     long loss = tw__find(m, params, "output_loss_gross", "US", "all", "vehicles");
     long halted = tw__find(m, params, "re_firms_halted", "US", "CN", "vehicles");
     long inv = tw__find(m, params, "re_inventory_days", "US", "CN", "vehicles");
     long p10 = tw__find(m, params, "re_inventory_days_p10", "US", "CN", "vehicles");
     long ship = tw__find(m, params, "re_shipments", "US", "CN", "all");
     long gdp = tw__find(m, params, "gdp", "US", "all", "all");
-    if (regime < 0 || loss < 0 || halted < 0 || inv < 0 || p10 < 0 || ship < 0 || gdp < 0) return;
+    if (loss < 0 || halted < 0 || inv < 0 || p10 < 0 || ship < 0 || gdp < 0) return;
     bool controlled = false;
     for (size_t t = 0; t < res->n_out && !controlled; t++)
-        controlled = tw__cell(res, regime, t)->max > 0.0;
+        controlled = tw__cell(res, regime[0], t)->min < 1.0;
     if (!controlled) return;
-    static const char *const regimes[] = {"open", "licensing", "slow_roll", "halt"};
     fprintf(fp, "\nRare-earth magnets, China -> US (weekly; bands p05-p95 across %zu replicates)\n",
             n_rep);
     fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
             "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
             "US<-CN t/day", "US GDP %");
-    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(mean)", "mean [p05, p95]",
+    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(most)", "mean [p05, p95]",
             "mean [p05, p95]", "mean (p10)", "mean", "mean");
     for (size_t t = 0; t < res->n_out; t++) {
         if (t % 7 != 0 && t + 1 != res->n_out) continue;
         char date[TW_DATE_STRLEN];
-        tw_summary a, b, c, d, e, g, h;
-        tw_sketch_summary(tw__cell(res, regime, t), &a);
+        tw_summary b, c, d, e, g, h;
+        int rg = 0; /* the regime most replicates are in */
+        for (int k = 1; k < 4; k++)
+            if (tw__cell(res, regime[k], t)->mean > tw__cell(res, regime[rg], t)->mean) rg = k;
         tw_sketch_summary(tw__cell(res, loss, t), &b);
         tw_sketch_summary(tw__cell(res, halted, t), &c);
         tw_sketch_summary(tw__cell(res, inv, t), &d);
         tw_sketch_summary(tw__cell(res, p10, t), &e);
         tw_sketch_summary(tw__cell(res, ship, t), &g);
         tw_sketch_summary(tw__cell(res, gdp, t), &h);
-        int rg = (int)(a.mean + 0.5);
         fprintf(fp, "%-10s  %-10s  %8.1f [%6.1f, %6.1f]  %6.1f [%5.1f, %5.1f]  %10.1f (%5.1f)  %15.1f  %12.3f\n",
-                tw_date_format(res->dates[t], date), regimes[rg < 0 ? 0 : rg > 3 ? 3 : rg], b.mean,
+                tw_date_format(res->dates[t], date), regimes[rg], b.mean,
                 b.q[0], b.q[2], c.mean, c.q[0], c.q[2], d.mean, e.mean, g.mean, h.mean);
     }
     long first = tw__outcome(res, m, params, "re_us_vehicles_first_loss_day");

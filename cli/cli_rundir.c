@@ -19,9 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_datapackage.h"
 #include "cli_provenance.h"
 #include "cli_resume.h"
 #include "tw_file.h"
+#include "tw_gz.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 
@@ -32,6 +34,7 @@ struct tw_cli_rundir {
     bool force;       /* an existing destination may be replaced at commit */
     bool has_command; /* the staging directory holds a command file to remove at commit */
     bool resume;
+    bool compress;                   /* --compress: tw__compressed at commit */
     int lock_fd;                     /* DIR.lock, locked; -1 on other ranks */
     char dir[TW__PATH_MAX];          /* the destination as given */
     char path[TW__PATH_MAX];         /* the same without trailing slashes */
@@ -295,6 +298,7 @@ tw_status tw_cli_rundir_open(const tw_cli_args *a, const char *default_name, tw_
         rd->rank0 = tw_mpi_rank() == 0;
         rd->force = a->force;
         rd->resume = a->resume != NULL;
+        rd->compress = a->compress;
         if (a->outdir != NULL)
             snprintf(rd->dir, sizeof rd->dir, "%s", a->outdir);
         else
@@ -399,11 +403,51 @@ static tw_status tw__remove_temporaries(tw_cli_rundir *rd, tw_err *err) {
     return st;
 }
 
+/* The files --compress stores as NAME.gz (a sweep's points/<k>/summary.csv too): the
+ * large ones, one row per day and series. */
+static const char *const tw__compressed[] = {"summary.csv", "trajectories.csv"};
+#define TW__NCOMPRESSED (sizeof tw__compressed / sizeof tw__compressed[0])
+
+/* For each file NAME that --compress stores, in the staging directory and in each of its
+ * points/<k>/ folders: with gzip, write NAME.gz from NAME (NAME stays); without, remove
+ * NAME where NAME.gz exists (the second half, done once the command file is gone, and
+ * redone by a resume that finds only the commit left). */
+static tw_status tw__compress(tw_cli_rundir *rd, bool gzip, tw_err *err) {
+    char plain[2 * TW__PATH_MAX + 64], gz[2 * TW__PATH_MAX + 80], sub[64];
+    DIR *d = NULL;
+    struct dirent *e = NULL;
+    tw_status st = TW_OK;
+    sub[0] = '\0';
+    for (;;) {
+        for (size_t i = 0; st == TW_OK && i < TW__NCOMPRESSED; i++) {
+            snprintf(plain, sizeof plain, "%s/%s%s", rd->staging, sub, tw__compressed[i]);
+            snprintf(gz, sizeof gz, "%s.gz", plain);
+            if (gzip && tw__exists(plain))
+                st = tw_gz_compress_file(plain, gz, err);
+            else if (!gzip && tw__exists(gz) && unlink(plain) != 0 && errno != ENOENT)
+                st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", plain, strerror(errno));
+        }
+        /* then each points/<k>/ of a sweep */
+        if (d == NULL) {
+            snprintf(plain, sizeof plain, "%s/points", rd->staging);
+            if (st != TW_OK || (d = opendir(plain)) == NULL) break;
+        }
+        while ((e = readdir(d)) != NULL && e->d_name[0] == '.') {
+        }
+        if (e == NULL || st != TW_OK) break;
+        snprintf(sub, sizeof sub, "points/%.40s/", e->d_name);
+    }
+    if (d != NULL) closedir(d);
+    return st;
+}
+
 /* Rank 0: step 4 of the protocol in cli_rundir.h, after provenance.yaml. An earlier DIR
  * is moved aside while the command file (which records --force) still exists, so a resume
  * after a crash anywhere here knows whether it may replace a DIR it finds. */
 static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
     tw_status st = tw__remove_temporaries(rd, err);
+    if (st == TW_OK && rd->compress) st = tw__compress(rd, true, err);
+    if (st == TW_OK) st = tw_cli_write_datapackage(rd->staging, err);
     if (st != TW_OK) return st;
     char old[TW__PATH_MAX + 32] = "", parent[TW__PATH_MAX];
     tw__parent_of(rd->path, parent, sizeof parent);
@@ -417,6 +461,7 @@ static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
     }
     if (rd->has_command && unlink(tw_cli_rundir_path(rd, "command")) != 0 && errno != ENOENT)
         st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", rd->file, strerror(errno));
+    if (st == TW_OK) st = tw__compress(rd, false, err);
     if (st == TW_OK) st = tw_sync_dir(rd->staging, err);
     if (st == TW_OK && rename(rd->staging, rd->path) != 0)
         st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s", rd->path, strerror(errno));

@@ -28,9 +28,13 @@
  *      each .part file to its final name; fsync DIR.partial; remove checkpoint.bin; fsync
  *      DIR.partial. The checkpoint goes only once the final files are durable.
  *   4. Commit: write provenance.yaml; remove leftover temporaries (*.tmp.<pid> of a
- *      killed writer); with --force rename an earlier DIR to DIR.old.<pid>; remove
- *      command; fsync DIR.partial; rename DIR.partial to DIR; fsync the parent; remove
- *      DIR.old.<pid>; remove DIR.lock.
+ *      killed writer); with --compress write NAME.gz beside each NAME of summary.csv and
+ *      trajectories.csv (and points/<k>/summary.csv), NAME kept; write datapackage.json
+ *      (cli_datapackage.h; a NAME with its NAME.gz beside it is described as NAME.gz);
+ *      with --force rename an earlier DIR to DIR.old.<pid>; remove command; remove each
+ *      NAME whose NAME.gz exists; fsync DIR.partial; rename DIR.partial to DIR; fsync the
+ *      parent; remove DIR.old.<pid>; remove DIR.lock. The result hash (provenance.yaml)
+ *      is taken before, over the plain files, so --compress leaves it unchanged.
  *
  * So after a crash at any instruction, DIR.partial is in one of these states, and
  * `--resume DIR` takes each to the bytes an uninterrupted run writes:
@@ -41,8 +45,10 @@
  *   - no checkpoint and .part files: killed before the first checkpoint, run from zero;
  *   - no checkpoint, no .part files, summary.csv and outcomes.csv present: the batch is
  *     complete; the resume goes straight to the commit;
- *   - provenance.yaml and no command file: only the last rename of step 4 was left (an
- *     earlier DIR is already aside); the resume does it, and refuses, keeping everything,
+ *   - provenance.yaml and no command file: only the end of step 4 was left (an earlier
+ *     DIR is already aside, every NAME.gz written); the resume writes datapackage.json
+ *     again (the same bytes), removes the NAME beside each NAME.gz and renames; it
+ *     refuses, keeping everything,
  *     if a DIR appeared meanwhile. An earlier DIR that a killed --force run had moved
  *     aside stays as DIR.old.<pid> for the user to look at or remove;
  *   - DIR.partial without a command file or provenance.yaml: killed before the run

@@ -6,8 +6,9 @@
  * series to each observed period while streaming OUTDIR/trajectories.csv (or that of a
  * re-run of the recorded scenario, in a temporary directory); score each observation
  * against the ensemble of its m replicate values (engine/tw_score.h); summarise per series
- * and overall; write SCOREDIR/score.csv and score_points.csv, each complete or not at all;
- * print the table; hand SCOREDIR to analysis/score_report.py with --report.
+ * and overall; write SCOREDIR/score.csv and score_points.csv, each complete or not at all,
+ * and their datapackage.json; print the table; hand SCOREDIR to analysis/score_report.py
+ * with --report.
  *
  * Aggregation follows each indicator's definition (tw__aggs below): a flow, a per-day
  * quantity such as imports in USD million per day, is summed over the period's days, so
@@ -38,6 +39,8 @@
 #include "cli_batch.h"
 #include "cli_score.h"
 #include "cli_score_internal.h"
+#include "cli_datapackage.h"
+#include "tw_gz.h"
 #include "tw_calendar.h"
 #include "tw_csvread.h"
 #include "tw_mpi.h"
@@ -432,6 +435,7 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
         snprintf(path, sizeof path, "%s/score.csv", a->scoredir);
         st = tw__write_scores(path, sh, ser, n_ser, sums, &all, err);
     }
+    if (st == TW_OK) st = tw_cli_write_datapackage(a->scoredir, err); /* what the columns are */
     if (st == TW_OK && !a->quiet) tw__print(a, sh, m, n_obs, ser, n_ser, sums, &all);
     free(pt);
     free(x);
@@ -452,8 +456,9 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
     }
     if (tw_mpi_size() > 1)
         return tw_err_set(err, TW_EUSAGE, "score runs in one process (not under mpirun -np K > 1)");
-    char traj[8192];
-    snprintf(traj, sizeof traj, "%s/trajectories.csv", a.outdir);
+    char plain[8192], traj[8200];
+    snprintf(plain, sizeof plain, "%s/trajectories.csv", a.outdir);
+    tw_gz_find(plain, traj, sizeof traj); /* trajectories.csv.gz of a run with --compress */
     bool have = access(traj, R_OK) == 0;
     if (!have && !a.rerun)
         return tw_err_set(err, TW_EUSAGE,

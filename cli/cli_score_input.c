@@ -25,6 +25,7 @@
 #include "tw_trade.h"
 #include "tw_calendar.h"
 #include "tw_csvread.h"
+#include "tw_gz.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 #include "tw_rng.h"
@@ -121,9 +122,10 @@ static tw_status tw__shape_row(tw__shape *sh, char *line, const char *path, int 
 
 tw_status tw__shape_read(const char *outdir, tw__shape *sh, tw_err *err) {
     memset(sh, 0, sizeof *sh);
-    char path[8192];
-    snprintf(path, sizeof path, "%s/summary.csv", outdir);
-    FILE *fp = fopen(path, "r");
+    char plain[8192], path[8200];
+    snprintf(plain, sizeof plain, "%s/summary.csv", outdir);
+    tw_gz_find(plain, path, sizeof path); /* summary.csv.gz of a run with --compress */
+    FILE *fp = tw_gz_open_read(path);
     if (fp == NULL)
         return tw_err_set(err, TW_EUSAGE, "score: %s: cannot open: %s (score takes the output "
                                           "directory of a tradewar run)", path, strerror(errno));
@@ -425,7 +427,7 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
         if (k == e.n_need) e.need[e.n_need++] = obs[o].series;
         e.obs_need[o] = k;
     }
-    FILE *fp = fopen(path, "r");
+    FILE *fp = tw_gz_open_read(path);
     if (fp == NULL) {
         tw__ens_free(&e);
         return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));

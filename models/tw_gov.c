@@ -533,10 +533,12 @@ size_t tw_gov_define(tw_series_def *defs, size_t n) {
     size_t k = n;
     if (defs != NULL) defs[k] = (tw_series_def){TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL};
     k++;
-    static const tw_indicator per_region[] = {TW_IND_GOV_PAIN, TW_IND_STRATEGY_STATE};
-    for (size_t i = 0; i < sizeof per_region / sizeof per_region[0]; i++)
-        for (int r = 0; r < TW_NREG; r++, k++)
-            if (defs != NULL) defs[k] = (tw_series_def){per_region[i], r, TW_ALL, TW_ALL};
+    for (int r = 0; r < TW_NREG; r++, k++)
+        if (defs != NULL) defs[k] = (tw_series_def){TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL};
+    /* one 0/1 series per decision, so that the mean is the share of replicates in it */
+    for (int r = 0; r < TW_NREG; r++)
+        for (int i = TW_IND_STRATEGY_HOLD; i <= TW_IND_STRATEGY_TRIGGERED; i++, k++)
+            if (defs != NULL) defs[k] = (tw_series_def){(tw_indicator)i, r, TW_ALL, TW_ALL};
     return k;
 }
 
@@ -545,7 +547,12 @@ double tw_gov_value(const tw_gov_world *g, int ind, int r) {
     switch (ind) {
     case TW_GOV_IND_TRUCE_ACTIVE: return g->truce ? 1.0 : 0.0;
     case TW_GOV_IND_GOV_PAIN: return g->ag[r].pain;
-    case TW_GOV_IND_STRATEGY_STATE: return (double)g->ag[r].state;
+    case TW_GOV_IND_STRATEGY_HOLD:
+    case TW_GOV_IND_STRATEGY_ESCALATE:
+    case TW_GOV_IND_STRATEGY_DEESCALATE:
+    case TW_GOV_IND_STRATEGY_SEEK_DEAL:
+    case TW_GOV_IND_STRATEGY_TRIGGERED:
+        return g->ag[r].state == ind - TW_GOV_IND_STRATEGY_HOLD ? 1.0 : 0.0;
     default: return 0.0;
     }
 }

@@ -49,15 +49,31 @@
 #include "tw_tariffs.h"
 #include "tw_world.h"
 
-/* The policy block's indicators: X(ID, name, unit, aggregation, definition); zero in
- * scenarios without governments or events. Values: tw_gov_value (tw_gov.c). */
+/* The policy block's indicators: X(ID, name, unit, aggregation, region, partner,
+ * definition); zero in scenarios without governments or events. Values: tw_gov_value
+ * (tw_gov.c). */
 #define TW_GOV_INDICATORS(X)                                                                 \
-    X(TRUCE_ACTIVE, "truce_active", "0/1", CATEGORY, "1 while a truce holds")                \
-    X(GOV_PAIN, "gov_pain", "percent of GDP", MEAN,                                          \
+    X(TRUCE_ACTIVE, "truce_active", "0/1", CATEGORY, "all (the US-China truce)", "all",      \
+      "1 while a truce holds (summary.csv's mean: the share of replicates under a "          \
+      "truce)")                                                                              \
+    X(GOV_PAIN, "gov_pain", "percent of GDP", MEAN, "the government", "all",                 \
       "the government's pain index (GDP-equivalent losses)")                                 \
-    X(STRATEGY_STATE, "strategy_state",                                                      \
-      "code: 0 hold, 1 escalate, 2 de-escalate, 3 seek a deal, 4 grim trigger pulled",       \
-      CATEGORY, "the government's latest decision")
+    X(STRATEGY_HOLD, "strategy_hold", "0/1", CATEGORY, "the government", "all",              \
+      "1 while the government's latest decision is that it held (summary.csv's mean: "       \
+      "the share of replicates)")                                                            \
+    X(STRATEGY_ESCALATE, "strategy_escalate", "0/1", CATEGORY, "the government", "all",      \
+      "1 while the government's latest decision is that it escalated (summary.csv's "        \
+      "mean: the share of replicates)")                                                      \
+    X(STRATEGY_DEESCALATE, "strategy_deescalate", "0/1", CATEGORY, "the government",         \
+      "all", "1 while the government's latest decision is that it de-escalated "             \
+      "(summary.csv's mean: the share of replicates)")                                       \
+    X(STRATEGY_SEEK_DEAL, "strategy_seek_deal", "0/1", CATEGORY, "the government", "all",    \
+      "1 while the government's latest decision is that it sought a deal "                   \
+      "(summary.csv's mean: the share of replicates)")                                       \
+    X(STRATEGY_TRIGGERED, "strategy_grim_trigger", "0/1", CATEGORY, "the government",        \
+      "all",                                                                                 \
+      "1 while the government's latest decision is that it pulled its grim trigger "         \
+      "(summary.csv's mean: the share of replicates)")
 
 /* The policy outcomes, in replicates.csv's order (0/1 flags are categorical). */
 #define TW_GOV_OUTCOMES(X)                                                                   \
@@ -237,7 +253,7 @@ enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEA
 #define TW__GOV_OUT_ENUM(id, name, unit, agg, def) TW_GOV_OUT_##id,
 enum { TW_GOV_OUTCOMES(TW__GOV_OUT_ENUM) TW_GOV_NOUT };
 /* The policy indicators' ids within the block (tw_gov_value reads them). */
-#define TW__GOV_IND_ENUM(id, name, unit, agg, def) TW_GOV_IND_##id,
+#define TW__GOV_IND_ENUM(id, name, unit, agg, region, partner, def) TW_GOV_IND_##id,
 enum { TW_GOV_INDICATORS(TW__GOV_IND_ENUM) TW_GOV_NIND };
 
 /* The governments' and events' world of one replicate: agents, truce, court, third

@@ -24,14 +24,20 @@
 
 #include "tw_trade_internal.h"
 
-#define TW__INFO(id, name, unit, agg, def) {name, unit, def, TW_AGG_##agg},
+#define TW__IND(id, name, unit, agg, region, partner, def) \
+    {name, unit, def, TW_AGG_##agg, region, partner},
+#define TW__OUT(id, name, unit, agg, def) {name, unit, def, TW_AGG_##agg, NULL, NULL},
 static const tw_measure_info tw__indicators[] = {
-    TW_TRADE_INDICATORS(TW__INFO) TW_RE_INDICATORS(TW__INFO) TW_GOV_INDICATORS(TW__INFO)};
+    TW_TRADE_INDICATORS(TW__IND) TW_RE_INDICATORS(TW__IND) TW_GOV_INDICATORS(TW__IND)};
 static const tw_measure_info tw__outcomes[] = {
-    TW_TRADE_OUTCOMES(TW__INFO) TW_RE_OUTCOMES(TW__INFO) TW_GOV_OUTCOMES(TW__INFO)};
-#undef TW__INFO
+    TW_TRADE_OUTCOMES(TW__OUT) TW_RE_OUTCOMES(TW__OUT) TW_GOV_OUTCOMES(TW__OUT)};
+#undef TW__IND
+#undef TW__OUT
 _Static_assert(sizeof tw__indicators / sizeof tw__indicators[0] == TW_NIND,
                "one dictionary entry per indicator");
+_Static_assert(TW_IND_STRATEGY_TRIGGERED - TW_IND_STRATEGY_HOLD == TW_GSTATE_TRIGGERED &&
+                   TW_IND_RE_REGIME_HALT - TW_IND_RE_REGIME_OPEN == TW_CTRL_HALT,
+               "one 0/1 indicator per state, in the state's order");
 _Static_assert(sizeof tw__outcomes / sizeof tw__outcomes[0] == TW_NOUT,
                "one dictionary entry per outcome");
 
@@ -191,7 +197,11 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     case TW_IND_WELFARE_REVENUE: return tw_ge_day_value(st->ge, TW_GE_REVENUE, r);
     case TW_IND_TRUCE_ACTIVE:
     case TW_IND_GOV_PAIN:
-    case TW_IND_STRATEGY_STATE: return tw_gov_value(st->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
+    case TW_IND_STRATEGY_HOLD:
+    case TW_IND_STRATEGY_ESCALATE:
+    case TW_IND_STRATEGY_DEESCALATE:
+    case TW_IND_STRATEGY_SEEK_DEAL:
+    case TW_IND_STRATEGY_TRIGGERED: return tw_gov_value(st->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
     case TW_NIND: break;
     default: return tw_re_value(st, d); /* the rare-earth series */
     }

@@ -4,8 +4,12 @@
  * Not API: only models/ includes it (and the model's own tests). The dictionary reaches
  * callers through tw_trade_indicator_list and tw_trade_outcome_list (tw_trade.h).
  *
- * Each module lists its own: X(ID, name, unit, aggregation, definition), aggregation one
- * of SUM (a flow), MEAN (a level) or CATEGORY (a code or flag). The trade flows, prices
+ * Each module lists its own indicators as X(ID, name, unit, aggregation, region, partner,
+ * definition) and its outcomes as X(ID, name, unit, aggregation, definition), aggregation
+ * one of SUM (a flow), MEAN (a level) or CATEGORY (a 0/1 state or a code); region and
+ * partner say what summary.csv's columns of that name hold for the indicator. A state
+ * with several values is listed as one 0/1 indicator per value, so that its mean across
+ * replicates is the share of replicates in that state. The trade flows, prices
  * and welfare are listed here; the rare-earth ones in tw_rare_earths.h, the policy
  * block's in tw_gov.h. The enums and the name tables are generated from these lists, so
  * a name and its enum cannot disagree. Adding an indicator: an X line in its module's
@@ -23,48 +27,61 @@
 
 /* Trade flows, prices and welfare. Values: tw_indicators.c. */
 #define TW_TRADE_INDICATORS(X)                                                               \
-    X(TARIFF_RATE, "tariff_rate", "percent", MEAN,                                           \
-      "effective tariff of the region (imposer) on the partner (target); aggregates weight "  \
-      "sectors and partners by 2024 customs imports")                                        \
-    X(IMPORTS, "imports", "USD million per day", SUM,                                        \
+    X(TARIFF_RATE, "tariff_rate", "percent", MEAN, "importer that imposes the tariff",       \
+      "exporter it taxes (all: every partner, by 2024 imports)",                             \
+      "effective tariff of the region (imposer) on the partner (target); aggregates "        \
+      "weight sectors and partners by 2024 customs imports")                                 \
+    X(IMPORTS, "imports", "USD million per day", SUM, "importer",                            \
+      "exporter (origin; all: every origin but the region)",                                 \
       "imports of the region from the partner at customs value")                             \
     X(TARIFF_REVENUE, "tariff_revenue", "USD million per day", SUM,                          \
+      "importer that collects", "exporter whose goods are taxed (all: every origin)",        \
       "duties customs collects on the region's imports from the partner: the statutory "     \
       "duty less leakage (zones and bonded warehouses, exclusions, de minimis)")             \
     X(TARIFF_REVENUE_STATUTORY, "tariff_revenue_statutory", "USD million per day", SUM,      \
+      "importer that imposes the duty", "exporter whose goods are taxed (all: every origin)", \
       "statutory duty on the region's imports from the partner: the rate paid on them times " \
       "their customs value, before leakage")                                                 \
-    X(TARIFF_RATE_COLLECTED, "tariff_rate_collected", "percent", MEAN,                       \
+    X(TARIFF_RATE_COLLECTED, "tariff_rate_collected", "percent", MEAN, "importer that collects", \
+      "exporter whose goods are taxed (all: every origin, by the day's customs value)",      \
       "duty collected per unit of customs value: the rate paid on the day's purchases times " \
       "the share collected; aggregates weight by the day's customs value")                   \
-    X(IMPORT_PRICE_INDEX, "import_price_index", "index, first day = 1", MEAN,                \
+    X(IMPORT_PRICE_INDEX, "import_price_index", "index, first day = 1", MEAN, "importer",    \
+      "exporter (origin; all: every origin, by 2024 imports)",                               \
       "tariff-inclusive buyer price of the region's imports from the partner")               \
-    X(PARTNER_IMPORT_SHARE, "partner_import_share", "percent", MEAN,                         \
+    X(PARTNER_IMPORT_SHARE, "partner_import_share", "percent", MEAN, "importer",             \
+      "exporter (origin) whose share it is",                                                 \
       "share of the region's imports (customs value) coming from the partner")               \
-    X(EXPORTS, "exports", "USD million per day", SUM,                                        \
+    X(EXPORTS, "exports", "USD million per day", SUM, "exporter",                            \
+      "importer (destination; all: every destination)",                                      \
       "exports of the region to the partner at customs value, all sectors")                  \
     X(EXPENDITURE_SHARE, "expenditure_share", "percent", MEAN,                               \
-      "share of the region's spending in the sector going to the partner (origin), home "     \
-      "included")                                                                            \
-    X(BUYER_PRICE_INDEX, "buyer_price_index", "index, first day = 1", MEAN,                  \
+      "buyer (the spending region)", "origin of the goods, the region itself included",      \
+      "share of the region's spending in the sector going to the partner (origin), "         \
+      "home included")                                                                       \
+    X(BUYER_PRICE_INDEX, "buyer_price_index", "index, first day = 1", MEAN, "buyer",         \
+      "all (every origin, home included)",                                                   \
       "mean price paid by the sector's buyers in the region")                                \
-    X(PRODUCER_PRICE, "producer_price", "index, first day = 1", MEAN,                       \
-      "the region's producer price (wage) from the general-equilibrium closure, in units of " \
-      "world output at first-day prices (the numeraire)")                                   \
-    X(WELFARE, "welfare", "percent (log points)", MEAN,                                      \
-      "change of real spending against the first day, 100 x ln: welfare_tot + "              \
+    X(PRODUCER_PRICE, "producer_price", "index, first day = 1", MEAN, "producer", "all",     \
+      "the region's producer price (wage) from the general-equilibrium closure, in "         \
+      "units of world output at first-day prices (the numeraire)")                           \
+    X(WELFARE, "welfare", "percent (log points)", MEAN, "the region whose welfare it is",    \
+      "all", "change of real spending against the first day, 100 x ln: welfare_tot + "       \
       "welfare_volume, chained day by day along the run with producer prices from the "      \
       "general-equilibrium closure (tw_ge.h's decomposition; no ACR formula)")               \
     X(WELFARE_TOT, "welfare_tot", "percent (log points)", MEAN,                              \
-      "terms-of-trade part of welfare: exports times the change of the region's producer "   \
-      "price minus imports times the change of its suppliers', over spending")               \
+      "the region whose welfare it is", "all",                                               \
+      "terms-of-trade part of welfare: exports times the change of the region's "            \
+      "producer price minus imports times the change of its suppliers', over spending")      \
     X(WELFARE_VOLUME, "welfare_volume", "percent (log points)", MEAN,                        \
+      "the region whose welfare it is", "all",                                               \
       "volume-of-trade part of welfare: the tariff times the change of the quantity of "     \
       "each taxed import buyers use (not of customs entries: stock-building and catch-up "   \
-      "are not consumption), over spending")                                                 \
+      "are not consumption), over spending; welfare_revenue is its collected part")          \
     X(WELFARE_REVENUE, "welfare_revenue", "percent (log points)", MEAN,                      \
-      "change of the duty the region collects (rebated), over spending: the collected part " \
-      "of welfare_volume (volume - revenue is the duty its buyers pay)")
+      "the region whose welfare it is", "all",                                               \
+      "change of the duty the region collects (rebated), over spending: the collected "      \
+      "part of welfare_volume (volume - revenue is the duty its buyers pay)")
 
 #define TW_TRADE_OUTCOMES(X)                                                                 \
     X(IMPORTS_US_FROM_CN, "imports_us_from_cn_usd_bn", "USD bn", SUM,                        \
@@ -87,7 +104,7 @@
     X(WELFARE_ROW_END, "welfare_row_end_pct", "percent change", MEAN,                        \
       "the rest of the world's welfare on the last day")
 
-#define TW__ENUM_IND(id, name, unit, agg, def) TW_IND_##id,
+#define TW__ENUM_IND(id, name, unit, agg, region, partner, def) TW_IND_##id,
 #define TW__ENUM_OUT(id, name, unit, agg, def) TW_OUT_##id,
 
 /* What a series measures. */

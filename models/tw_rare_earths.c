@@ -600,7 +600,9 @@ size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n) {
                     tw__put(defs, &n, (tw_indicator)ind, r, re->exporter, s);
         }
     for (int r = 0; r < TW_NREG; r++)
-        if (tw__served(re, r)) tw__put(defs, &n, TW_IND_RE_REGIME, r, re->exporter, TW_ALL);
+        if (tw__served(re, r))
+            for (int k = TW_IND_RE_REGIME_OPEN; k <= TW_IND_RE_REGIME_HALT; k++)
+                tw__put(defs, &n, (tw_indicator)k, r, re->exporter, TW_ALL);
     for (int ind = TW_IND_OUTPUT_LOSS; ind <= TW_IND_OUTPUT_LOSS_GROSS; ind++)
         for (int r = 0; r < TW_NREG; r++) {
             tw__put(defs, &n, (tw_indicator)ind, r, TW_ALL, TW_ALL);
@@ -615,7 +617,10 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d) {
     const tw_re_params *re = &s->p->re;
     const tw_re_state *st = &s->re;
     int r = d->region;
-    if (d->ind == TW_IND_RE_REGIME) return (double)st->dd[r].regime;
+    /* One 0/1 series per regime (tw_ctrl_regime's order), so the mean is the share of
+     * replicates in it. */
+    if (d->ind >= TW_IND_RE_REGIME_OPEN && d->ind <= TW_IND_RE_REGIME_HALT)
+        return (int)st->dd[r].regime == (int)d->ind - TW_IND_RE_REGIME_OPEN ? 1.0 : 0.0;
     if (d->ind == TW_IND_GDP) return s->gdp_pct[r];
     if (d->ind == TW_IND_OUTPUT_LOSS || d->ind == TW_IND_OUTPUT_LOSS_GROSS) {
         const double(*loss)[TW_NSEC] =

@@ -65,39 +65,66 @@
 #include "tw_calendar.h"
 #include "tw_world.h"
 
-/* The rare-earth indicators: X(ID, name, unit, aggregation, definition). Region = the
- * firms' region, partner = the exporter. Their values: tw_re_value (tw_rare_earths.c). */
+/* What region and partner hold for the rare-earth series of dependent firms. */
+#define TW_RE_FIRMS "the dependent firms' region (the magnets' importer)"
+#define TW_RE_EXPORTER "the magnet exporter"
+
+/* The rare-earth indicators: X(ID, name, unit, aggregation, region, partner, definition).
+ * Region = the firms' region, partner = the exporter. Their values: tw_re_value
+ * (tw_rare_earths.c). */
 #define TW_RE_INDICATORS(X)                                                                  \
-    X(RE_SHIPMENTS, "re_shipments", "tonnes per day", SUM,                                  \
-      "licensed rare-earth magnets shipped by the exporter to the region's dependent firms") \
-    X(RE_RECEIVED, "re_received", "tonnes per day", SUM,                                    \
-      "licensed magnets arriving at the region's dependent firms")                          \
-    X(RE_OUTSIDE_SCOPE, "re_shipments_outside_scope", "tonnes per day", SUM,                 \
-      "bare magnets outside the controls' scope (no Dy/Tb) shipped by the exporter to the " \
-      "region; with re_shipments, the exporter's magnet exports")                           \
-    X(RE_IN_TRANSIT, "re_in_transit", "tonnes", MEAN, "licensed magnets shipped and not yet arrived") \
-    X(RE_APPLICATIONS, "re_licence_applications", "applications per day", SUM,              \
-      "export-licence applications filed by the magnet makers serving the region")          \
-    X(RE_APPROVALS, "re_licence_approvals", "licences per day", SUM,                        \
-      "export licences approved to the magnet makers serving the region")                   \
-    X(RE_INVENTORY, "re_inventory_days", "days of full use", MEAN,                          \
-      "mean licensed-magnet stock of the dependent firms, reserve included")                \
-    X(RE_INVENTORY_P10, "re_inventory_days_p10", "days of full use", MEAN,                  \
-      "10th percentile of the dependent firms' licensed-magnet stock")                      \
-    X(RE_HALTED, "re_firms_halted", "percent of dependent firms", MEAN,                     \
-      "dependent firms with at least one line stopped for want of magnets")                 \
-    X(RE_PLANTS_STOPPED, "re_plants_stopped", "percent of dependent firms", MEAN,           \
-      "dependent firms with at least plant_stopped_line_share of their magnet lines stopped")\
-    X(RE_REGIME, "re_regime", "code: 0 open, 1 licensing, 2 slow_roll, 3 halt", CATEGORY,    \
-      "the exporter's export-control regime toward the region")                             \
-    X(OUTPUT_LOSS, "output_loss", "percent of potential output", MEAN,                      \
-      "the sector's output lost to magnet shortages net of output caught up (all: of the "  \
-      "region's goods output; negative while catching up)")                                 \
-    X(OUTPUT_LOSS_GROSS, "output_loss_gross", "percent of potential output", MEAN,          \
-      "the sector's output stopped by magnet shortages, before catch-up (the share of "     \
-      "lines stopped, by output)")                                                          \
-    X(GDP, "gdp", "percent change against the baseline", MEAN,                              \
-      "the region's GDP change from output lost to shortages (value added)")
+    X(RE_SHIPMENTS, "re_shipments", "tonnes per day", SUM, TW_RE_FIRMS, TW_RE_EXPORTER,      \
+      "licensed rare-earth magnets shipped by the exporter to the region's dependent "       \
+      "firms")                                                                               \
+    X(RE_RECEIVED, "re_received", "tonnes per day", SUM, TW_RE_FIRMS, TW_RE_EXPORTER,        \
+      "licensed magnets arriving at the region's dependent firms")                           \
+    X(RE_OUTSIDE_SCOPE, "re_shipments_outside_scope", "tonnes per day", SUM, TW_RE_FIRMS,    \
+      TW_RE_EXPORTER,                                                                        \
+      "bare magnets outside the controls' scope (no Dy/Tb) shipped by the exporter to "      \
+      "the region; with re_shipments, the exporter's magnet exports")                        \
+    X(RE_IN_TRANSIT, "re_in_transit", "tonnes", MEAN, TW_RE_FIRMS, TW_RE_EXPORTER,           \
+      "licensed magnets shipped and not yet arrived")                                        \
+    X(RE_APPLICATIONS, "re_licence_applications", "applications per day", SUM,               \
+      TW_RE_FIRMS, TW_RE_EXPORTER,                                                           \
+      "export-licence applications filed by the magnet makers serving the region")           \
+    X(RE_APPROVALS, "re_licence_approvals", "licences per day", SUM, TW_RE_FIRMS,            \
+      TW_RE_EXPORTER, "export licences approved to the magnet makers serving the region")    \
+    X(RE_INVENTORY, "re_inventory_days", "days of full use", MEAN, TW_RE_FIRMS,              \
+      TW_RE_EXPORTER,                                                                        \
+      "mean licensed-magnet stock of the dependent firms, reserve included")                 \
+    X(RE_INVENTORY_P10, "re_inventory_days_p10", "days of full use", MEAN, TW_RE_FIRMS,      \
+      TW_RE_EXPORTER, "10th percentile of the dependent firms' licensed-magnet stock")       \
+    X(RE_HALTED, "re_firms_halted", "percent of dependent firms", MEAN, TW_RE_FIRMS,         \
+      TW_RE_EXPORTER,                                                                        \
+      "dependent firms with at least one line stopped for want of magnets")                  \
+    X(RE_PLANTS_STOPPED, "re_plants_stopped", "percent of dependent firms", MEAN,            \
+      TW_RE_FIRMS, TW_RE_EXPORTER,                                                           \
+      "dependent firms with at least plant_stopped_line_share of their magnet lines "        \
+      "stopped")                                                                             \
+    X(RE_REGIME_OPEN, "re_regime_open", "0/1", CATEGORY, TW_RE_FIRMS, TW_RE_EXPORTER,        \
+      "1 while the exporter's export-control regime toward the region is open (no "          \
+      "licence needed) (summary.csv's mean: the share of replicates in it)")                 \
+    X(RE_REGIME_LICENSING, "re_regime_licensing", "0/1", CATEGORY, TW_RE_FIRMS,              \
+      TW_RE_EXPORTER,                                                                        \
+      "1 while the exporter's export-control regime toward the region is licensing "         \
+      "(summary.csv's mean: the share of replicates in it)")                                 \
+    X(RE_REGIME_SLOW_ROLL, "re_regime_slow_roll", "0/1", CATEGORY, TW_RE_FIRMS,              \
+      TW_RE_EXPORTER,                                                                        \
+      "1 while the exporter's export-control regime toward the region is slow-roll "         \
+      "(licences delayed) (summary.csv's mean: the share of replicates in it)")              \
+    X(RE_REGIME_HALT, "re_regime_halt", "0/1", CATEGORY, TW_RE_FIRMS, TW_RE_EXPORTER,        \
+      "1 while the exporter's export-control regime toward the region is halt (no "          \
+      "licences) (summary.csv's mean: the share of replicates in it)")                       \
+    X(OUTPUT_LOSS, "output_loss", "percent of potential output", MEAN,                       \
+      "the producing region", "all",                                                         \
+      "the sector's output lost to magnet shortages net of output caught up (all: of "       \
+      "the region's goods output; negative while catching up)")                              \
+    X(OUTPUT_LOSS_GROSS, "output_loss_gross", "percent of potential output", MEAN,           \
+      "the producing region", "all",                                                         \
+      "the sector's output stopped by magnet shortages, before catch-up (the share of "      \
+      "lines stopped, by output)")                                                           \
+    X(GDP, "gdp", "percent change against the baseline", MEAN, "the producing region",       \
+      "all", "the region's GDP change from output lost to shortages (value added)")
 
 /* The rare-earth outcomes, in replicates.csv's order. */
 #define TW_RE_OUTCOMES(X)                                                                    \

@@ -11,6 +11,7 @@ a real run are skipped when there is no program there.
 """
 import base64
 import html.parser
+import json
 import math
 import os
 import shutil
@@ -48,6 +49,9 @@ def report(*args, timeout=120):
                           stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout)
 
 
+OUTCOME_UNITS = {}  # the real run's outcome units, from its datapackage.json
+
+
 def setUpModule():
     global TMP, RUN, RUN_REPORT, RUN_SECONDS
     TMP = tempfile.mkdtemp(prefix="tw_report_test_")
@@ -60,6 +64,8 @@ def setUpModule():
                           universal_newlines=True, timeout=300, cwd=SOURCE_DIR)
     if proc.returncode != 0:
         raise RuntimeError(f"tradewar failed ({proc.returncode}): {proc.stderr}")
+    with open(os.path.join(RUN, "datapackage.json")) as f:
+        OUTCOME_UNITS.update({d["name"]: d["unit"] for d in json.load(f)["outcomes"]})
     t0 = time.time()
     RUN_REPORT = report(RUN)
     RUN_SECONDS = time.time() - t0
@@ -211,9 +217,13 @@ class ReportChecks(unittest.TestCase):
 def expected_run_charts(summary, replicates):
     charts = [c for c in RUN_CHARTS if c != "welfare"]
     charts += [i for i in FUTURE_INDICATORS if i in set(summary["indicator"])]
+    charts += [i for i in ("gov_pain", "truce_active") if i in set(summary["indicator"])]
     charts.append("welfare")
     outcomes = [c for c in replicates.columns if c not in ("replicate", "seed")]
-    binary = [c for c in outcomes if replicates[c].dropna().isin([0, 1]).all()]
+    # 0/1 outcomes by the run's data dictionary (datapackage.json); a column it does not
+    # list by its values
+    binary = [c for c in outcomes if (OUTCOME_UNITS[c] == "0/1" if c in OUTCOME_UNITS
+                                      else replicates[c].dropna().isin([0, 1]).all())]
     # report.py puts at most MAX_GRID = 12 histograms on a page and numbers the pages
     # (outcome_histograms_1, _2, ...) when there is more than one.
     pages = math.ceil((len(outcomes) - len(binary)) / 12)
@@ -246,7 +256,9 @@ def check_outcomes_table(test, parser, replicates):
         test.assertEqual(float(row["mean"][1]), float(v.mean()), c)
         test.assertEqual(row["sd"][0], FMT % v.std(), c)
         low, high = float(row["95% CI low"][1]), float(row["95% CI high"][1])
-        if v.isin([0, 1]).all():
+        if c in OUTCOME_UNITS and OUTCOME_UNITS[c] != "0/1":
+            test.assertEqual(row["interval"][0], "t", c)  # a count that stayed 0 or 1
+        elif v.isin([0, 1]).all():
             test.assertEqual(row["interval"][0], "Wilson (0/1)")
             p = v.mean()
             centre = (p + Z975 ** 2 / (2 * n)) / (1 + Z975 ** 2 / n)
@@ -277,9 +289,13 @@ class TestRunReport(ReportChecks):
         parser = self.check_report(os.path.join(RUN, "report"), expected_run_charts(summary, rep))
         fan_captions = [c for c in parser.captions if "50% band" in c]
         self.assertGreaterEqual(len(fan_captions), len(RUN_CHARTS))
-        for c in fan_captions:
-            self.assertIn("normal approximation from sd", c)
-            self.assertIn("tariff measures take effect", c)
+        # The first fan chart explains the band and the vertical lines; the others do not
+        # repeat it (each sentence once on the page).
+        self.assertIn("normal approximation from sd", fan_captions[0])
+        self.assertIn("tariff measures take", fan_captions[0])
+        for c in fan_captions[1:]:
+            self.assertNotIn("normal approximation from sd", c)
+            self.assertNotIn("tariff measures take", c)
 
     @need_run
     def test_outcome_table_matches_replicates_csv(self):
@@ -501,9 +517,10 @@ class TestErrors(ReportChecks):
     def test_sweep_without_parameters(self):
         d = os.path.join(TMP, "sweep_bad")
         os.mkdir(d)
-        pd.DataFrame({"point": [0, 1], "welfare_us_end_pct": [0.1, 0.2]}).to_csv(
-            os.path.join(d, "sweep.csv"), index=False)
-        self.check_error(d, ["sweep.csv", "wrong columns", "parameter"])
+        pd.DataFrame({"point": [0, 1], "outcome": ["welfare_us_end_pct"] * 2,
+                      "mean": [0.1, 0.2]}).to_csv(
+            os.path.join(d, "sweep_outcomes.csv"), index=False)
+        self.check_error(d, ["sweep_outcomes.csv", "wrong columns", "parameter"])
 
 
 # ---------------------------------------------------------------------------------------
@@ -561,39 +578,39 @@ def make_compare_dir(name):
     return d
 
 
-def make_sweep_dir(name, replicates=False):
-    """sweep.csv: point, parameter columns (scenario keys), outcome columns; and
-    sensitivity.csv: parameter,outcome,first_order_index."""
+def make_sweep_dir(name):
+    """sweep_outcomes.csv as the program writes it: point, the parameter columns (scenario
+    keys), outcome, n, mean, sd, p05, p50, p95; and sensitivity.csv:
+    outcome,parameter,first_order."""
     d = os.path.join(TMP, name)
     os.mkdir(d)
     rng = np.random.default_rng(7)
     rows, point = [], 0
     for per_cell in (300, 1000, 3000):
         for pt in (0.5, 0.75, 0.94, 1.0):
-            for rep in (range(3) if replicates else [None]):
-                imports = 240 - 30 * pt + 2 * math.log(per_cell) + rng.normal(0, 1)
-                welfare = -0.9 * pt - 0.01 * math.log(per_cell) + rng.normal(0, 0.02)
-                row = {"point": point, "firms.per_cell": per_cell, "model.pass_through": pt,
-                       "imports_us_from_cn_usd_bn": imports, "welfare_us_end_pct": welfare,
-                       "escalation": float(rng.random() < pt / 2)}
-                if rep is not None:
-                    row = {"point": point, "replicate": rep, **{k: v for k, v in row.items()
-                                                                if k != "point"}}
-                rows.append(row)
+            values = {"imports_us_from_cn_usd_bn":
+                      240 - 30 * pt + 2 * math.log(per_cell) + rng.normal(0, 1),
+                      "welfare_us_end_pct":
+                      -0.9 * pt - 0.01 * math.log(per_cell) + rng.normal(0, 0.02),
+                      "escalation": float(rng.random() < pt / 2)}
+            for outcome, v in values.items():
+                rows.append({"point": point, "firms.per_cell": per_cell,
+                             "model.pass_through": pt, "outcome": outcome, "n": 8,
+                             "mean": v, "sd": 0.1, "p05": v - 0.2, "p50": v, "p95": v + 0.2})
             point += 1
-    pd.DataFrame(rows).to_csv(os.path.join(d, "sweep.csv"), index=False)
-    pd.DataFrame([("firms.per_cell", "imports_us_from_cn_usd_bn", 0.12),
-                  ("model.pass_through", "imports_us_from_cn_usd_bn", 0.81),
-                  ("firms.per_cell", "welfare_us_end_pct", 0.02),
-                  ("model.pass_through", "welfare_us_end_pct", 0.95)],
-                 columns=["parameter", "outcome", "first_order_index"]).to_csv(
+    pd.DataFrame(rows).to_csv(os.path.join(d, "sweep_outcomes.csv"), index=False)
+    pd.DataFrame([("imports_us_from_cn_usd_bn", "firms.per_cell", 0.12),
+                  ("imports_us_from_cn_usd_bn", "model.pass_through", 0.81),
+                  ("welfare_us_end_pct", "firms.per_cell", 0.02),
+                  ("welfare_us_end_pct", "model.pass_through", 0.95)],
+                 columns=["outcome", "parameter", "first_order"]).to_csv(
         os.path.join(d, "sensitivity.csv"), index=False)
     return d
 
 
 def make_bench_dir(name, minimal=False):
-    """bench.csv: kind,level,threads,ranks,firms,seconds,rate,efficiency (all but threads
-    and seconds optional)."""
+    """bench.csv with bench/run's names: kind,level,threads,ranks,firms,seconds_median,rate,
+    efficiency (all but kind, threads and seconds_median optional)."""
     d = os.path.join(TMP, name)
     os.mkdir(d)
     rows = []
@@ -609,12 +626,13 @@ def make_bench_dir(name, minimal=False):
                                  rate=2500 * threads * 365 * 32 / wsecs))
     df = pd.DataFrame(rows)
     if minimal:
-        df = df[df["kind"] == "strong"][["threads", "seconds"]]
+        df = df[df["kind"] == "strong"][["kind", "threads", "seconds"]]
     else:
         base = df.groupby(["kind", "level"])["seconds"].transform("first")
         df["efficiency"] = np.where(df["kind"] == "strong", base / (df["seconds"] * df["threads"]),
                                     base / df["seconds"])
-    df.to_csv(os.path.join(d, "bench.csv"), index=False)
+    df.rename(columns={"seconds": "seconds_median"}).to_csv(os.path.join(d, "bench.csv"),
+                                                           index=False)
     return d
 
 
@@ -653,8 +671,9 @@ class TestOtherOutputs(ReportChecks):
         parser = self.check_report(os.path.join(d, "report"), charts)
         fan = [c for c in parser.captions if "50% band" in c]
         self.assertEqual(len(fan), len(RUN_CHARTS) + len(FUTURE_INDICATORS))
-        for c in fan:
-            self.assertIn("p25–p75", c)
+        # The first fan chart says where its band comes from; the others do not repeat it.
+        self.assertIn("p25–p75 from summary.csv", fan[0])
+        self.assertEqual(sum("p25–p75 from summary.csv" in c for c in fan), 1)
         check_outcomes_table(self, parser, pd.read_csv(os.path.join(d, "replicates.csv")))
 
     def test_compare_directory(self):
@@ -683,15 +702,15 @@ class TestOtherOutputs(ReportChecks):
                          "no pairs")
 
     def test_sweep_directory(self):
-        for name, reps in (("sweep", False), ("sweep_reps", True)):
-            d = make_sweep_dir(name, replicates=reps)
+        for name in ("sweep",):
+            d = make_sweep_dir(name)
             proc = report(d)
             self.assertEqual(proc.returncode, 0, proc.stderr)
             parser = self.check_report(os.path.join(d, "report"),
                                        ["sweep_response_1", "sweep_response_2", "sweep_tornado",
                                         "sweep_sensitivity"])
             sens = table_rows(parser, "sensitivity-table")
-            self.assertEqual([r["first_order_index"][0] for r in sens],
+            self.assertEqual([r["first_order"][0] for r in sens],
                              ["0.12", "0.81", "0.02", "0.95"])
             points = table_rows(parser, "sweep-table")
             self.assertEqual(len(points), 12)

@@ -23,8 +23,12 @@ extern const char *const tw_aggregation_names[3]; /* "sum", "mean", "category" *
 typedef struct {
     const char *name;       /* as written in the output files */
     const char *unit;
-    const char *definition; /* one sentence; region / partner say what the columns hold */
+    const char *definition; /* one sentence */
     tw_aggregation aggregation;
+    /* Indicators only (NULL for outcomes): what summary.csv's region and partner columns
+     * hold for this indicator ("importer", "exporter", ...; "all" where not used). */
+    const char *region;
+    const char *partner;
 } tw_measure_info;
 
 /* The model's indicators (summary.csv's `indicator` column) and its per-replicate outcomes

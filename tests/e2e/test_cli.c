@@ -90,7 +90,8 @@ static void assert_listing(const char *dir, const char *want) {
     free(got);
 }
 
-#define OUTPUT_FILES "events.csv outcomes.csv provenance.yaml replicates.csv scenario.yaml summary.csv"
+#define OUTPUT_FILES \
+    "datapackage.json events.csv outcomes.csv provenance.yaml replicates.csv scenario.yaml summary.csv"
 
 /* ---------------------------------------------------------------------------------- */
 /* Running the program                                                                 */

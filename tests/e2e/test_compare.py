@@ -71,13 +71,13 @@ class Compare(McCase):
         self.assertIn("--set-a and --set-b belong to compare", p.stderr)
 
     def test_directory_is_a_run(self):
-        """scenario_a.yaml, scenario_b.yaml and provenance.yaml beside the CSVs, nothing
-        else; the sides as run give the same comparison again; provenance names the
+        """scenario_a.yaml, scenario_b.yaml, provenance.yaml and datapackage.json beside
+        the CSVs, nothing else; the sides as run give the same comparison again; provenance names the
         command line, the sides and the hash of the CSVs."""
         out, p, args = self.compare("dir", BASELINE, BASELINE,
                                     ["-t", "2", "--set-b", EXTRA, "-s", "7"], proc=True)
         self.assertEqual(sorted(os.listdir(out)), sorted(FILES + [
-            "provenance.yaml", "scenario_a.yaml", "scenario_b.yaml"]))
+            "datapackage.json", "provenance.yaml", "scenario_a.yaml", "scenario_b.yaml"]))
         self.assertFalse(os.path.exists(out + ".partial") or os.path.exists(out + ".lock"))
         sa = yaml.safe_load(open(os.path.join(out, "scenario_a.yaml")))
         sb = yaml.safe_load(open(os.path.join(out, "scenario_b.yaml")))

@@ -6,8 +6,10 @@ The fault harness runs a small batch under tests/support/tw_fault.c (LD_PRELOAD)
 kills the program (SIGKILL) or fails a call (ENOSPC, EIO) at its Nth flush, close, sync,
 write, truncate, rename, removal or mkdir in the test's directory. For every N of a fresh
 run, and of the resume of a run killed after its first checkpoint, and for each of the
-three faults (and every N of a --force run over an earlier directory, killed), the directory must either be complete with the bytes of an uninterrupted
-run, or resume (without faults) to those bytes, or never have been touched; and nothing
+three faults (and every N of a --force run over an earlier directory, and of a
+--compress run, killed), the directory must either be complete with the bytes of an
+uninterrupted run, or resume (without faults) to those bytes, or never have been
+touched; and nothing
 but DIR, DIR.partial and DIR.lock may appear beside it.
 
 Run by CTest as py/test_faults with TW_BIN, TW_FAULT_LIB and TW_SOURCE_DIR.
@@ -31,8 +33,12 @@ FAULT_LIB = os.environ.get("TW_FAULT_LIB", "")
 SMALL = ["-n", "8", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
          "--set", "end=2025-01-10", "-q", "-t", "1", "--checkpoint-every", "0"]
 OUTPUTS = {"summary.csv", "replicates.csv", "events.csv", "outcomes.csv", "scenario.yaml",
-           "provenance.yaml"}
-SAME_BYTES = ["summary.csv", "replicates.csv", "events.csv", "outcomes.csv", "scenario.yaml"]
+           "provenance.yaml", "datapackage.json"}
+SAME_BYTES = ["summary.csv", "replicates.csv", "events.csv", "outcomes.csv", "scenario.yaml",
+              "datapackage.json"]
+# With --compress summary.csv is stored as summary.csv.gz, written at the commit.
+OUTPUTS_GZ = OUTPUTS - {"summary.csv"} | {"summary.csv.gz"}
+SAME_BYTES_GZ = ["summary.csv.gz"] + SAME_BYTES[1:]
 MODES = ["kill", "enospc", "eio"]
 
 
@@ -86,6 +92,10 @@ class Case(unittest.TestCase):
         p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", cls.ref])
         assert p.returncode == 0, p.stderr
         cls.ref_bytes = {f: read(os.path.join(cls.ref, f)) for f in SAME_BYTES}
+        ref_gz = os.path.join(cls.tmp, "ref-gz")
+        p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", ref_gz, "--compress"])
+        assert p.returncode == 0, p.stderr
+        cls.ref_bytes_gz = {f: read(os.path.join(ref_gz, f)) for f in SAME_BYTES_GZ}
         cls.template = cls.interrupted_template() if cls.needs_template else None
 
     @classmethod
@@ -120,10 +130,12 @@ class Faults(Case):
         return {f for f in os.listdir(case) if f.startswith("out.old.")
                 and os.listdir(os.path.join(case, f)) == ["old.txt"]}
 
-    def outcome(self, case, what):
+    def outcome(self, case, what, kind="run"):
         """Problems with case/ after a fault (an empty list if none): finish it as a user
         would and compare with the uninterrupted run."""
         bad = []
+        gz = kind == "compress"
+        outputs, ref = (OUTPUTS_GZ, self.ref_bytes_gz) if gz else (OUTPUTS, self.ref_bytes)
         out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
         olds = self.earlier_kept(case)
         beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds
@@ -136,7 +148,8 @@ class Faults(Case):
                 left = [f for f in os.listdir(part) if ".tmp." not in f]
                 if left:
                     bad.append("%s: no command file but %s" % (what, left))
-                p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"], cwd=case)
+                p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"] +
+                        (["--compress"] if gz else []), cwd=case)
             if p.returncode != 0:
                 return bad + ["%s: finishing failed (%d): %s" % (what, p.returncode,
                                                                   p.stderr.strip())]
@@ -151,19 +164,20 @@ class Faults(Case):
         # dropped the lock with the process), so the next command takes it over.
         if set(os.listdir(case)) - {"out.lock"} - olds != {"out"}:
             bad.append("%s: after finishing: %s" % (what, sorted(os.listdir(case))))
-        if set(os.listdir(out)) != OUTPUTS:
+        if set(os.listdir(out)) != outputs:
             bad.append("%s: files %s" % (what, sorted(os.listdir(out))))
             return bad
-        for f in SAME_BYTES:
-            if read(os.path.join(out, f)) != self.ref_bytes[f]:
+        for f in ref:
+            if read(os.path.join(out, f)) != ref[f]:
                 bad.append("%s: %s differs from the uninterrupted run" % (what, f))
         return bad
 
     def prepare(self, kind, case):
         """Make case/ for a fresh run or for the resume of the template; the command."""
-        if kind == "run":
+        if kind in ("run", "compress"):
             os.mkdir(case)
-            return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"]
+            return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"] + \
+                (["--compress"] if kind == "compress" else [])
         if kind == "force":
             os.makedirs(os.path.join(case, "out"))
             with open(os.path.join(case, "out", "old.txt"), "w") as f:
@@ -184,7 +198,7 @@ class Faults(Case):
             bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
         if mode != "kill" and p.returncode != 0 and len(p.stderr.strip().splitlines()) != 1:
             bad.append("%s: not one line on stderr: %r" % (what, p.stderr))
-        bad += self.outcome(case, what)
+        bad += self.outcome(case, what, kind)
         shutil.rmtree(case, ignore_errors=True)
         return bad
 
@@ -194,13 +208,13 @@ class Faults(Case):
         log = os.path.join(self.tmp, "count-%s.txt" % kind)
         p = run(cmd, cwd=case, env=faulty_env(case, 0, "kill", log))
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(self.outcome(case, kind + " without faults"), [])
+        self.assertEqual(self.outcome(case, kind + " without faults", kind), [])
         shutil.rmtree(case)
         with open(log) as f:
             return int(f.read())
 
     def test_every_fault_point_of_a_run_and_of_its_resume(self):
-        points = {kind: self.count(kind) for kind in ("run", "resume", "force")}
+        points = {kind: self.count(kind) for kind in ("run", "resume", "force", "compress")}
         self.assertGreater(points["run"], 20)
         self.assertGreater(points["resume"], 10)
         # A --force run over an earlier directory adds the steps that move it aside; it
@@ -208,6 +222,8 @@ class Faults(Case):
         jobs = [(kind, mode, n) for kind in ("run", "resume") for mode in MODES
                 for n in range(1, points[kind] + 1)]
         jobs += [("force", "kill", n) for n in range(1, points["force"] + 1)]
+        # --compress adds the .gz files and the removal of their plain twins to the commit.
+        jobs += [("compress", "kill", n) for n in range(1, points["compress"] + 1)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             problems = [b for bad in pool.map(lambda j: self.one(*j), jobs) for b in bad]
         sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults, and %d "

@@ -108,14 +108,15 @@ Test(re_cli, halt_scenario_stops_us_shipments_and_vehicle_output_then_recovers) 
     for (int t = 0; t < 60; t++) {
         date_of(t, "2025-04-04", day);
         cr_assert_eq(cell(csv, day, "re_shipments", "US", "CN", "all", "mean"), 0.0, "%s", day);
-        cr_assert_eq(cell(csv, day, "re_regime", "US", "CN", "all", "mean"), 3.0, "%s", day);
+        cr_assert_eq(cell(csv, day, "re_regime_halt", "US", "CN", "all", "mean"), 1.0, "%s", day);
         cr_assert_eq(cell(csv, day, "re_licence_approvals", "US", "CN", "all", "mean"), 0.0);
     }
     cr_assert_gt(cell(csv, "2025-04-03", "re_shipments", "US", "CN", "all", "mean") +
                      cell(csv, "2025-04-02", "re_shipments", "US", "CN", "all", "mean") +
                      cell(csv, "2025-04-01", "re_shipments", "US", "CN", "all", "mean"),
                  0.0, "shipments before the halt");
-    cr_assert_eq(cell(csv, "2025-06-03", "re_regime", "US", "CN", "all", "mean"), 0.0);
+    cr_assert_eq(cell(csv, "2025-06-03", "re_regime_open", "US", "CN", "all", "mean"), 1.0);
+    cr_assert_eq(cell(csv, "2025-06-03", "re_regime_halt", "US", "CN", "all", "mean"), 0.0);
     /* The backlog of applications ships on the first open day: weeks of orders at once. */
     double backlog = cell(csv, "2025-06-03", "re_shipments", "US", "CN", "all", "mean");
     cr_assert_gt(backlog, 10.0 * 19.7, "backlog shipped on 3 June: %g t", backlog);

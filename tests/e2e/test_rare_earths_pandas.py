@@ -95,13 +95,18 @@ class LicensingRun(unittest.TestCase):
         self.assertGreater(august, may, f"August {august:.2f} t/day, May {may:.2f}")
 
     def test_regimes_follow_the_scenario(self):
-        us = self.series("re_regime", "US", "CN", "all")
-        eu = self.series("re_regime", "EU", "CN", "all")
-        self.assertTrue((us[:"2025-04-03"] == 0).all())
-        self.assertTrue((us["2025-04-04":"2025-06-09"] == 2).all())
-        self.assertTrue((us["2025-06-10":] == 1).all())
-        self.assertTrue((eu[:"2025-04-03"] == 0).all())
-        self.assertTrue((eu["2025-04-04":] == 2).all())
+        # One 0/1 series per regime: its mean is the share of replicates in the regime,
+        # and the shares add up to 1 on every day.
+        names = ("open", "licensing", "slow_roll", "halt")
+        us = {k: self.series("re_regime_" + k, "US", "CN", "all") for k in names}
+        eu = {k: self.series("re_regime_" + k, "EU", "CN", "all") for k in names}
+        for side in (us, eu):
+            self.assertTrue((sum(side.values()) == 1).all())
+        self.assertTrue((us["open"][:"2025-04-03"] == 1).all())
+        self.assertTrue((us["slow_roll"]["2025-04-04":"2025-06-09"] == 1).all())
+        self.assertTrue((us["licensing"]["2025-06-10":] == 1).all())
+        self.assertTrue((eu["open"][:"2025-04-03"] == 1).all())
+        self.assertTrue((eu["slow_roll"]["2025-04-04":] == 1).all())
 
     def test_licences(self):
         for r in ("US", "EU", "ROW"):

@@ -31,7 +31,7 @@ import pandas as pd
 TW_BIN = os.environ.get("TW_BIN", "")
 FLOW = ("imports", "US", "CN", "all")
 LEVEL = ("tariff_rate", "US", "CN", "all")
-CODE = ("re_regime", "US", "CN", "all")
+STATE = ("re_regime", "US", "CN", "all")  # written per state (re_regime_halt, ...)
 
 
 def crps_exact(x, y):
@@ -244,7 +244,8 @@ class ScoreSynthetic(unittest.TestCase):
             ("bad_date", [("2025-02-30",) + FLOW + (1, "", "")], 2, 1, "expected a date"),
             ("not_a_number", [("2025-02",) + FLOW + ("12x5", "", "")], 2, 27,
              "expected a finite number"),
-            ("categorical", [("2025-02",) + CODE + (1, "", "")], 2, 9, "categorical code"),
+            ("categorical", [("2025-02",) + STATE + (1, "", "")], 2, 9,
+             "unknown indicator 're_regime'"),
         ]
         for name, rows, line, col, what in cases:
             with self.subTest(name):

@@ -70,7 +70,8 @@ Test(dictionary, flows_are_summed_levels_averaged_codes_categorical) {
                                         "re_licence_approvals"};
     static const char *const levels[] = {"tariff_rate", "import_price_index", "welfare",
                                          "re_inventory_days", "re_in_transit", "gdp"};
-    static const char *const codes[] = {"re_regime", "strategy_state", "truce_active"};
+    static const char *const codes[] = {"re_regime_open", "re_regime_halt", "strategy_hold",
+                                        "strategy_grim_trigger", "truce_active"};
     for (size_t k = 0; k < sizeof flows / sizeof flows[0]; k++)
         cr_assert_eq(find(ind, n, flows[k])->aggregation, TW_AGG_SUM, "%s", flows[k]);
     for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++)

@@ -1,0 +1,476 @@
+/* cli_datapackage.c - datapackage.json: a Frictionless Data Package describing the CSV files
+ * of an output directory (see cli_datapackage.h).
+ *
+ * The schemas are built from each file's own header rather than from a list of what each
+ * command writes, so a package can never name a column that is not there or miss one that
+ * is: each column is looked up in a table of the program's column names (by file, then
+ * for every file), then among the model's indicators (trajectories.csv's
+ * indicator.region.partner.sector columns) and outcomes (replicates.csv), and a name with
+ * a '.' or '[' is a scenario key path (a sweep's parameters, a drawn parameter). A column
+ * found nowhere is still listed, without a description, and the package tests refuse that.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_datapackage.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "tw_output.h"
+#include "tw_trade.h"
+
+#define TW__PATH 4096
+
+/* --- what the files and their columns are --- */
+
+typedef struct {
+    const char *file; /* NULL: any file */
+    const char *name;
+    const char *type; /* Table Schema type */
+    const char *description;
+} tw__column;
+
+static const tw__column tw__columns[] = {
+    {"summary.csv", "mean", "number",
+     "mean across replicates, in the indicator's unit; for a 0/1 state the share of "
+     "replicates in it"},
+    {"outcomes.csv", "n", "integer", "replicates in which the outcome happened (not nan)"},
+    {"outcomes.csv", "mean", "number", "mean across those replicates, in the outcome's unit"},
+    {"sweep_outcomes.csv", "n", "integer",
+     "replicates of the point in which the outcome happened (not nan)"},
+    {"sweep_outcomes.csv", "mean", "number",
+     "mean across the point's replicates, in the outcome's unit"},
+    {"drivers.csv", "parameter", "string",
+     "a parameter drawn once per replicate, by its scenario key path"},
+    {"drivers.csv", "index", "number",
+     "first-order sensitivity index Var(E[outcome | parameter]) / Var(outcome) from the "
+     "replicates, 0 to 1 (nan below 8 replicates or without variation)"},
+    {"drivers.csv", "lo", "number", "2.5% bootstrap quantile of the index"},
+    {"drivers.csv", "hi", "number", "97.5% bootstrap quantile of the index"},
+    {"drivers.csv", "rank_correlation", "number",
+     "Spearman's rank correlation of the outcome with the parameter, -1 to 1"},
+    {"drivers.csv", "n", "integer", "replicates used (a finite outcome)"},
+    {"sensitivity.csv", "parameter", "string", "a swept parameter, by its scenario key path"},
+    {"sensitivity.csv", "first_order", "number",
+     "first-order index of the parameter for the outcome across the sweep's points, 0 to 1"},
+    {"compare.csv", "n", "integer", "replicate pairs used (both values finite)"},
+    {"compare_outcomes.csv", "n", "integer", "replicate pairs used (both values finite)"},
+    {"score.csv", "indicator", "string",
+     "the scored series' indicator (overall: every observation together)"},
+    {"score.csv", "n", "integer", "observations of the series"},
+    {"score_points.csv", "mean", "number",
+     "mean of the ensemble (the replicates' values for the period), in the observed unit"},
+    {NULL, "date", "date", "the output day (ISO 8601)"},
+    {NULL, "indicator", "string",
+     "what the row measures; its unit, definition and what region and partner hold: the "
+     "package's indicators"},
+    {NULL, "region", "string",
+     "the indicator's region (importer, exporter, buyer, government... as the package's "
+     "indicators say for this indicator); all where aggregated or not used"},
+    {NULL, "partner", "string",
+     "the indicator's partner (exporter, importer, origin... as the package's indicators "
+     "say for this indicator); all where aggregated or not used"},
+    {NULL, "sector", "string", "the sector; all for every sector together"},
+    {NULL, "sd", "number", "sample standard deviation across replicates (n - 1), same unit"},
+    {NULL, "outcome", "string",
+     "a per-replicate outcome (a column of replicates.csv; its unit and definition: the "
+     "package's outcomes) or a parameter drawn per replicate (its scenario key path)"},
+    {NULL, "replicate", "integer", "replicate number, from 0 (its random streams are keyed by it)"},
+    {NULL, "seed", "integer", "the run's seed (replicate r draws from the streams of seed and r)"},
+    {NULL, "actor", "string", "who acted: a region, leaders, court, ..."},
+    {NULL, "event", "string", "what happened (leader_call, truce_in_force, escalate, ...)"},
+    {NULL, "detail", "string", "free text about the event"},
+    {NULL, "point", "integer", "the sweep point, from 0 (points/<point>/ holds its run)"},
+    {NULL, "mean_a", "number", "mean of scenario A across replicates, in the row's unit"},
+    {NULL, "mean_b", "number", "mean of scenario B across replicates, in the row's unit"},
+    {NULL, "diff", "number", "mean paired difference B - A, in the row's unit"},
+    {NULL, "paired_lo", "number", "lower end of the paired 95% interval of diff"},
+    {NULL, "paired_hi", "number", "upper end of the paired 95% interval of diff"},
+    {NULL, "unpaired_lo", "number",
+     "lower end of the 95% Welch interval two independent batches would give"},
+    {NULL, "unpaired_hi", "number",
+     "upper end of the 95% Welch interval two independent batches would give"},
+    {NULL, "ratio", "number", "unpaired over paired half-width: how much pairing tightened it"},
+    {NULL, "obs_mean", "number", "mean observed value, in the indicator's unit"},
+    {NULL, "mae", "number", "mean absolute error of the run's median against the observations"},
+    {NULL, "bias", "number", "mean of median - observed (positive: the run is above)"},
+    {NULL, "mae_pct", "number", "mae as a percentage of obs_mean"},
+    {NULL, "corr", "number", "Pearson correlation of the median with the observations"},
+    {NULL, "cover50", "number", "share of observations inside the run's 25-75% band, 0 to 1"},
+    {NULL, "cover90", "number", "share of observations inside the run's 5-95% band, 0 to 1"},
+    {NULL, "crps", "number", "continuous ranked probability score of the ensemble (lower is better)"},
+    {NULL, "crps_pct", "number", "crps as a percentage of obs_mean"},
+    {NULL, "line", "integer", "line of the observation in the observed file"},
+    {NULL, "start", "date", "first day of the observed period"},
+    {NULL, "end", "date", "last day of the observed period"},
+    {NULL, "aggregation", "string",
+     "how the run's daily values make the period's: sum (a flow) or mean (a level)"},
+    {NULL, "observed", "number", "the observed value, in the indicator's unit"},
+    {NULL, "m", "integer", "replicates in the ensemble (finite values)"},
+    {NULL, "pit", "number", "probability integral transform of the observation, 0 to 1"},
+};
+
+typedef struct {
+    const char *file;
+    const char *title;
+    const char *description;
+} tw__resource_info;
+
+static const tw__resource_info tw__resources[] = {
+    {"summary.csv", "Daily series across replicates",
+     "one row per output day and series (indicator, region, partner, sector): the mean, "
+     "sample sd and percentiles across replicates of that day's value"},
+    {"outcomes.csv", "Outcomes across replicates",
+     "one row per outcome of replicates.csv: how many replicates it happened in, its mean, "
+     "sd and percentiles"},
+    {"replicates.csv", "Outcomes of each replicate",
+     "one row per replicate: its headline outcomes, then the parameters drawn for it"},
+    {"events.csv", "Event logs", "every replicate's events in the order they happened"},
+    {"trajectories.csv", "Every series of every replicate",
+     "one row per replicate and output day, one column per series, named "
+     "indicator.region.partner.sector"},
+    {"drivers.csv", "What drives each outcome",
+     "first-order sensitivity of each outcome to each parameter drawn per replicate"},
+    {"sweep_points.csv", "The sweep's points", "one row per point: the swept parameters' values"},
+    {"sweep_outcomes.csv", "Outcomes at each sweep point",
+     "one row per point and outcome: the parameters' values and the outcome's statistics "
+     "across the point's replicates"},
+    {"sensitivity.csv", "Sensitivity across the sweep",
+     "first-order index of each swept parameter for each outcome"},
+    {"compare.csv", "Paired differences of the daily series",
+     "per output day and series: the means of A and B and the paired difference B - A with "
+     "its paired and unpaired 95% intervals"},
+    {"compare_outcomes.csv", "Paired differences of the outcomes",
+     "per outcome: the means of A and B and the paired difference B - A with its intervals"},
+    {"score.csv", "Scores against observations", "per scored series and overall"},
+    {"score_points.csv", "Each observation against the run's ensemble",
+     "one row per observation of the observed file"},
+};
+
+/* --- JSON --- */
+
+static void tw__json_str(FILE *fp, const char *s) {
+    fputc('"', fp);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(fp, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(fp, "\\u%04x", *c);
+        else
+            fputc(*c, fp);
+    }
+    fputc('"', fp);
+}
+
+/* "key": "value" with a leading separator. */
+static void tw__json_kv(FILE *fp, const char *sep, const char *key, const char *value) {
+    fputs(sep, fp);
+    tw__json_str(fp, key);
+    fputs(": ", fp);
+    tw__json_str(fp, value);
+}
+
+/* --- columns --- */
+
+static const tw_measure_info *tw__measure(const tw_measure_info *list, size_t n,
+                                          const char *name, size_t len) {
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i].name) == len && strncmp(list[i].name, name, len) == 0) return &list[i];
+    return NULL;
+}
+
+/* The part of a file name that says what it is: "summary.csv" of "summary.csv.gz". */
+static void tw__kind(const char *base, char *kind, size_t n) {
+    snprintf(kind, n, "%.200s", base);
+    size_t len = strlen(kind);
+    if (len > 3 && strcmp(kind + len - 3, ".gz") == 0) kind[len - 3] = '\0';
+}
+
+/* One field of a schema: name, type, description and unit (NULL where none). */
+static void tw__field(FILE *fp, const char *kind, const char *name, bool first) {
+    const char *type = "string", *desc = NULL, *unit = NULL;
+    char buf[768];
+    const tw_measure_info *ind, *out;
+    size_t n_ind = tw_trade_indicator_list(&ind), n_out = tw_trade_outcome_list(&out);
+    size_t len = strlen(name);
+    const tw_measure_info *m = NULL;
+    for (size_t i = 0; i < sizeof tw__columns / sizeof tw__columns[0] && desc == NULL; i++)
+        if ((tw__columns[i].file == NULL || strcmp(tw__columns[i].file, kind) == 0) &&
+            strcmp(tw__columns[i].name, name) == 0) {
+            type = tw__columns[i].type;
+            desc = tw__columns[i].description;
+        }
+    const char *dot = strchr(name, '.');
+    if (desc != NULL) {
+        /* a column of the program's own */
+    } else if (name[0] == 'p' && len == 3 && name[1] >= '0' && name[1] <= '9' && name[2] >= '0' &&
+               name[2] <= '9') {
+        type = "number";
+        snprintf(buf, sizeof buf, "%dth percentile across replicates, in the row's unit",
+                 atoi(name + 1));
+        desc = buf;
+    } else if (strncmp(name, "pit_", 4) == 0) {
+        type = "integer";
+        snprintf(buf, sizeof buf, "observations whose PIT fell in bin %s of ten bins of 0.1",
+                 name + 4);
+        desc = buf;
+    } else if ((m = tw__measure(out, n_out, name, len)) != NULL) {
+        type = "number";
+        unit = m->unit;
+        snprintf(buf, sizeof buf, "%s (aggregation: %s)", m->definition,
+                 tw_aggregation_names[m->aggregation]);
+        desc = buf;
+    } else if (strcmp(kind, "trajectories.csv") == 0 && dot != NULL &&
+               (m = tw__measure(ind, n_ind, name, (size_t)(dot - name))) != NULL) {
+        type = "number";
+        unit = m->unit;
+        snprintf(buf, sizeof buf, "%s for the series %s (region: %s; partner: %s)",
+                 m->definition, dot + 1, m->region, m->partner);
+        desc = buf;
+    } else if (dot != NULL || strchr(name, '[') != NULL) {
+        type = "number";
+        snprintf(buf, sizeof buf,
+                 "%s parameter, by its scenario key path: its value in the row",
+                 strcmp(kind, "replicates.csv") == 0 ? "a drawn" : "a swept");
+        desc = buf;
+    }
+    fputs(first ? "\n          {" : ",\n          {", fp);
+    tw__json_kv(fp, "", "name", name);
+    tw__json_kv(fp, ", ", "type", type);
+    if (desc != NULL) tw__json_kv(fp, ", ", "description", desc);
+    if (unit != NULL) tw__json_kv(fp, ", ", "unit", unit);
+    if (strcmp(name, "indicator") == 0) {
+        /* The names a file may hold: the dictionary's ("overall" too in score.csv). */
+        fputs(", \"constraints\": {\"enum\": [", fp);
+        for (size_t i = 0; i < n_ind; i++) {
+            if (i > 0) fputs(", ", fp);
+            tw__json_str(fp, ind[i].name);
+        }
+        if (strcmp(kind, "score.csv") == 0) fputs(", \"overall\"", fp);
+        fputs("]}", fp);
+    } else if (strcmp(name, "outcome") == 0) {
+        /* The dictionary's outcomes, or a drawn parameter's key path (a name with a '.'),
+         * which outcomes.csv and compare_outcomes.csv list after them. A Table Schema
+         * pattern is an XML Schema regular expression matched against the whole value. */
+        fputs(", \"constraints\": {\"pattern\": \"(", fp);
+        for (size_t i = 0; i < n_out; i++) fprintf(fp, "%s|", out[i].name);
+        fputs("[A-Za-z0-9_\\\\[\\\\]]+(\\\\.[A-Za-z0-9_\\\\[\\\\]]+)+)\"}", fp);
+    }
+    fputc('}', fp);
+}
+
+/* The header line of a CSV file, plain or gzip (zlib reads both); *line is malloc'd. */
+static tw_status tw__header(const char *path, char **line, tw_err *err) {
+    *line = NULL;
+    gzFile g = gzopen(path, "rb");
+    if (g == NULL) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    tw_status st = TW_OK;
+    while (buf != NULL) {
+        if (gzgets(g, buf + len, (int)(cap - len)) == NULL) break;
+        len += strlen(buf + len);
+        if (len > 0 && buf[len - 1] == '\n') break;
+        char *b = realloc(buf, 2 * cap);
+        if (b == NULL) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = b;
+            cap *= 2;
+        }
+    }
+    gzclose(g);
+    if (buf == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) buf[--len] = '\0';
+    if (len == 0) st = tw_err_set(err, TW_EIO, "%s: no header line", path);
+    if (st != TW_OK) {
+        free(buf);
+        return st;
+    }
+    buf[len] = '\0';
+    *line = buf;
+    return TW_OK;
+}
+
+/* One resource: rel is its path inside the package ("points/3/summary.csv"). */
+static tw_status tw__resource(FILE *fp, const char *dir, const char *rel, bool first,
+                              tw_err *err) {
+    char path[2 * TW__PATH + 8], kind[256], name[TW__PATH];
+    snprintf(path, sizeof path, "%.4096s/%.4096s", dir, rel);
+    const char *base = strrchr(rel, '/');
+    tw__kind(base != NULL ? base + 1 : rel, kind, sizeof kind);
+    const tw__resource_info *info = NULL;
+    for (size_t i = 0; i < sizeof tw__resources / sizeof tw__resources[0]; i++)
+        if (strcmp(tw__resources[i].file, kind) == 0) info = &tw__resources[i];
+    if (info == NULL) return TW_OK; /* not an output of the program */
+    char *header;
+    tw_status st = tw__header(path, &header, err);
+    if (st != TW_OK) return st;
+    /* A resource name: lower case, digits, '-', '_', '.' (points/3/summary.csv ->
+     * points-3-summary). */
+    snprintf(name, sizeof name, "%.4000s", rel);
+    char *csv = strstr(name, ".csv");
+    if (csv != NULL) *csv = '\0';
+    for (char *c = name; *c; c++)
+        if (*c == '/') *c = '-';
+    bool gz = strcmp(kind, base != NULL ? base + 1 : rel) != 0;
+    fputs(first ? "\n    {" : ",\n    {", fp);
+    tw__json_kv(fp, "", "name", name);
+    tw__json_kv(fp, ",\n      ", "path", rel);
+    tw__json_kv(fp, ",\n      ", "profile", "tabular-data-resource");
+    tw__json_kv(fp, ",\n      ", "title", info->title);
+    tw__json_kv(fp, ",\n      ", "description", info->description);
+    tw__json_kv(fp, ",\n      ", "format", "csv");
+    tw__json_kv(fp, ",\n      ", "mediatype", "text/csv");
+    tw__json_kv(fp, ",\n      ", "encoding", "utf-8");
+    if (gz) tw__json_kv(fp, ",\n      ", "compression", "gz");
+    fputs(",\n      \"dialect\": {\"delimiter\": \",\", \"doubleQuote\": true, \"header\": true}", fp);
+    fputs(",\n      \"schema\": {\n        \"missingValues\": [\"\", \"nan\"],\n        \"fields\": [", fp);
+    bool f0 = true;
+    for (char *tok = header, *next; tok != NULL; tok = next) {
+        next = strchr(tok, ',');
+        if (next != NULL) *next++ = '\0';
+        tw__field(fp, kind, tok, f0);
+        f0 = false;
+    }
+    fputs("\n        ]\n      }\n    }", fp);
+    free(header);
+    return TW_OK;
+}
+
+static int tw__cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int tw__cmp_num(const void *a, const void *b) {
+    long x = atol(*(char *const *)a), y = atol(*(char *const *)b);
+    return (x > y) - (x < y);
+}
+
+/* The names in dir, sorted (numerically when numeric), so the package's order does not
+ * depend on the file system's. *names and each name are malloc'd; *n set. */
+static tw_status tw__list(const char *dir, bool numeric, char ***names, size_t *n, tw_err *err) {
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL) return tw_err_set(err, TW_EIO, "%s: cannot read: %s", dir, strerror(errno));
+    size_t cap = 0;
+    tw_status st = TW_OK;
+    struct dirent *e;
+    while (st == TW_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 32;
+            char **grown = realloc(*names, cap * sizeof *grown);
+            if (grown == NULL) {
+                st = tw_err_set(err, TW_ENOMEM, "out of memory");
+                break;
+            }
+            *names = grown;
+        }
+        if (((*names)[*n] = strdup(e->d_name)) == NULL)
+            st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        else
+            (*n)++;
+    }
+    closedir(d);
+    if (*n > 0) qsort(*names, *n, sizeof **names, numeric ? tw__cmp_num : tw__cmp_str);
+    return st;
+}
+
+static void tw__list_free(char **names, size_t n) {
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+/* Every resource of sub (relative to dir; "" for dir itself). */
+static tw_status tw__resources_in(FILE *fp, const char *dir, const char *sub, bool *first,
+                                  tw_err *err) {
+    char path[2 * TW__PATH], rel[TW__PATH], gz[TW__PATH + 8];
+    snprintf(path, sizeof path, "%.4096s%s%.1000s", dir, sub[0] ? "/" : "", sub);
+    char **names;
+    size_t n;
+    tw_status st = tw__list(path, false, &names, &n, err);
+    for (size_t i = 0; st == TW_OK && i < n; i++) {
+        size_t len = strlen(names[i]);
+        bool csv = (len > 4 && strcmp(names[i] + len - 4, ".csv") == 0) ||
+                   (len > 7 && strcmp(names[i] + len - 7, ".csv.gz") == 0);
+        if (!csv) continue;
+        /* NAME.csv beside NAME.csv.gz: --compress is removing it (cli_rundir.h). */
+        snprintf(gz, sizeof gz, "%.1000s/%.1000s.gz", path, names[i]);
+        if (names[i][len - 1] == 'v' && access(gz, F_OK) == 0) continue;
+        snprintf(rel, sizeof rel, "%.1000s%s%.1000s", sub, sub[0] ? "/" : "", names[i]);
+        size_t before = (size_t)ftell(fp);
+        st = tw__resource(fp, dir, rel, *first, err);
+        if ((size_t)ftell(fp) != before) *first = false;
+    }
+    tw__list_free(names, n);
+    return st;
+}
+
+/* The dictionary: "indicators" (with region and partner) or "outcomes". */
+static void tw__dictionary(FILE *fp, const char *key, const tw_measure_info *list, size_t n) {
+    fprintf(fp, ",\n  \"%s\": [", key);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i > 0 ? ",\n    {" : "\n    {", fp);
+        tw__json_kv(fp, "", "name", list[i].name);
+        tw__json_kv(fp, ", ", "unit", list[i].unit);
+        tw__json_kv(fp, ", ", "aggregation", tw_aggregation_names[list[i].aggregation]);
+        if (list[i].region != NULL) tw__json_kv(fp, ", ", "region", list[i].region);
+        if (list[i].partner != NULL) tw__json_kv(fp, ", ", "partner", list[i].partner);
+        tw__json_kv(fp, ", ", "definition", list[i].definition);
+        fputc('}', fp);
+    }
+    fputs("\n  ]", fp);
+}
+
+tw_status tw_cli_write_datapackage(const char *dir, tw_err *err) {
+    char path[TW__PATH + 32], points[TW__PATH + 32], sub[64];
+    snprintf(path, sizeof path, "%s/datapackage.json", dir);
+    tw_afile *f;
+    tw_status st = tw_afile_open(path, &f, err);
+    if (st != TW_OK) return st;
+    FILE *fp = tw_afile_fp(f);
+    fputs("{\n", fp);
+    tw__json_kv(fp, "  ", "profile", "tabular-data-package");
+    tw__json_kv(fp, ",\n  ", "name", "tradewar-output");
+    tw__json_kv(fp, ",\n  ", "title", "tradewar output files");
+    tw__json_kv(fp, ",\n  ", "description",
+                "the CSV files of one tradewar output directory; what each indicator and "
+                "outcome is, in which unit, and what region and partner hold for each "
+                "indicator: indicators and outcomes below. nan: did not happen or undefined");
+    fputs(",\n  \"resources\": [", fp);
+    bool first = true;
+    st = tw__resources_in(fp, dir, "", &first, err);
+    snprintf(points, sizeof points, "%s/points", dir);
+    struct stat sb;
+    if (st == TW_OK && stat(points, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        char **names;
+        size_t n;
+        st = tw__list(points, true, &names, &n, err);
+        for (size_t i = 0; st == TW_OK && i < n; i++) {
+            snprintf(sub, sizeof sub, "points/%.40s", names[i]);
+            st = tw__resources_in(fp, dir, sub, &first, err);
+        }
+        tw__list_free(names, n);
+    }
+    fputs("\n  ]", fp);
+    const tw_measure_info *list;
+    size_t n = tw_trade_indicator_list(&list);
+    tw__dictionary(fp, "indicators", list, n);
+    n = tw_trade_outcome_list(&list);
+    tw__dictionary(fp, "outcomes", list, n);
+    fputs("\n}\n", fp);
+    if (st != TW_OK) {
+        tw_afile_abort(f);
+        return st;
+    }
+    return tw_afile_commit(f, err);
+}
