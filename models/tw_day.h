@@ -3,9 +3,10 @@
  * Not API: only models/ includes it (and the model's own tests).
  *
  * tw_trade.c owns the day's flows and today's rate views; a module that reads them (the
- * governments' observation and pain, the general-equilibrium closure) gets this small
- * const struct instead of the whole replicate state, so it sees what it reads and
- * cannot write it. A view is valid for the call it is passed to: tw_trade.c builds it
+ * governments' observation and pain, the general-equilibrium closure, the rare-earth
+ * firms) gets this small const struct instead of the whole replicate state, so it sees
+ * what it reads and cannot write it. The day's output loss and GDP change point at the
+ * rare-earth state's own arrays (tw_re_output_loss, tw_re_gdp_pct). A view is valid for the call it is passed to: tw_trade.c builds it
  * again after the rates of the day change (events first, then the full outlook).
  *
  * Units as in tw_trade_internal.h: USD billion a year inside the model; flows are

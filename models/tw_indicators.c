@@ -92,12 +92,12 @@ static size_t tw__define(tw_series_def *defs) {
 
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
     /* The trade series, the policy block's (tw_gov.c), the rare-earth block's. */
-    size_t n0 = tw_gov_define(NULL, tw__define(NULL)), n = tw_re_define(p, NULL, n0);
+    size_t n0 = tw_gov_define(NULL, tw__define(NULL)), n = tw_re_define(&p->re, NULL, n0);
     p->defs = malloc(n * sizeof *p->defs);
     p->labels = malloc(n * sizeof *p->labels);
     if (p->defs == NULL || p->labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     tw_gov_define(p->defs, tw__define(p->defs));
-    tw_re_define(p, p->defs, n0);
+    tw_re_define(&p->re, p->defs, n0);
     for (size_t i = 0; i < n; i++) {
         const tw_series_def *d = &p->defs[i];
         p->labels[i] = (tw_series_label){tw__indicators[d->ind].name, tw__label(tw_region_names, d->region),
@@ -203,7 +203,8 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
     case TW_IND_STRATEGY_SEEK_DEAL:
     case TW_IND_STRATEGY_TRIGGERED: return tw_gov_value(st->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
     case TW_NIND: break;
-    default: return tw_re_value(st, d); /* the rare-earth series */
+    default: /* the rare-earth series */
+        return tw_re_value(st->re, (int)(d->ind - TW_IND_RE_FIRST), r, d->sector);
     }
     return 0.0;
 }

@@ -15,8 +15,9 @@
  * a name and its enum cannot disagree. Adding an indicator: an X line in its module's
  * list, its series in that module's define function and its value in its value function
  * (both in the module's .c). Each block writes only the outcomes of its own list; the
- * policy block, last in both enums, by its own slots (TW_GOV_IND_*, TW_GOV_OUT_*) from
- * TW_IND_GOV_FIRST and TW_OUT_GOV_FIRST.
+ * rare-earth and policy blocks by their own slots (TW_RE_IND_* and TW_RE_OUT_* from
+ * TW_IND_RE_FIRST and TW_OUT_RE_FIRST; TW_GOV_IND_* and TW_GOV_OUT_* from
+ * TW_IND_GOV_FIRST and TW_OUT_GOV_FIRST, last in both enums).
  */
 #ifndef TW_INDICATORS_H
 #define TW_INDICATORS_H
@@ -119,8 +120,16 @@ enum {
         TW_NOUT
 };
 
-/* Each module's block: the policy block is last in both. */
+/* Each module's block: the rare-earth block after the trade list, the policy block last
+ * in both. */
 enum { TW_IND_GOV_FIRST = TW_NIND - TW_GOV_NIND, TW_OUT_GOV_FIRST = TW_NOUT - TW_GOV_NOUT };
+enum {
+    TW_IND_RE_FIRST = TW_IND_GOV_FIRST - TW_RE_NIND,
+    TW_OUT_RE_FIRST = TW_OUT_GOV_FIRST - TW_RE_NOUT
+};
+_Static_assert((int)TW_IND_RE_FIRST == (int)TW_IND_RE_SHIPMENTS &&
+                   (int)TW_OUT_RE_FIRST == (int)TW_OUT_RE_US_VEH_FIRST_LOSS,
+               "the rare-earth lists follow the trade lists");
 _Static_assert((int)TW_IND_GOV_FIRST == (int)TW_IND_TRUCE_ACTIVE &&
                    (int)TW_OUT_GOV_FIRST == (int)TW_OUT_DAYS_IN_TRUCE,
                "the policy lists close the indicator and outcome enums");
@@ -133,5 +142,7 @@ typedef struct {
 /* The policy block's series (tw_gov.c), appended to defs from n (counted only when defs
  * is NULL); returns the new n. Zero in scenarios without governments or events. */
 size_t tw_gov_define(tw_series_def *defs, size_t n);
+/* The rare-earth block's series (tw_rare_earths.c), appended likewise. */
+size_t tw_re_define(const tw_re_params *re, tw_series_def *defs, size_t n);
 
 #endif

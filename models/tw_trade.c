@@ -24,12 +24,14 @@
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
  * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
- * state and the day's flows. The governments and events (tw_gov.h) and the
- * general-equilibrium closure (tw_ge_day.h) get a read-only view of the day (tw__view,
- * tw_day.h) instead of the state; the governments are handed the replicate's tariff and
+ * state and the day's flows. The governments and events (tw_gov.h), the
+ * general-equilibrium closure (tw_ge_day.h) and the rare-earth firms (tw_rare_earths.h)
+ * get a read-only view of the day (tw__view, tw_day.h) instead of the state, the
+ * rare-earth firms also the replicate's export-control book to read; the governments are handed the replicate's tariff and
  * export-control books at creation, the only state of others they change. Outcomes:
- * tw_indicators.c writes the trade list's, the rare-earth step its own, tw_gov_outcomes
- * the policy block's slice.
+ * tw_indicators.c writes the trade list's, tw_re_step and tw_gov_outcomes their
+ * blocks' slices. The view's output loss and GDP change point at the rare-earth state's
+ * own arrays.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -69,7 +71,7 @@ static void tw__free_state(void *vs) {
     tw_trade_state *s = vs;
     if (s == NULL) return;
     tw_firms_free(&s->f);
-    tw_re_free(&s->re);
+    tw_re_free(s->re);
     tw_ge_day_free(s->ge);
     tw_controls_free(&s->controls);
     tw_gov_free(s->gov);
@@ -78,7 +80,7 @@ static void tw__free_state(void *vs) {
 }
 
 static size_t tw__state_bytes(const void *params) {
-    return sizeof(tw_trade_state) + tw_firms_bytes(params);
+    return sizeof(tw_trade_state) + tw_re_state_bytes() + tw_firms_bytes(params);
 }
 
 /* The read-only view of the day the modules get (tw_day.h), as of now. */
@@ -99,8 +101,8 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .use = s->use,
                          .pbar = s->pbar,
                          .pbar0 = s->pbar0,
-                         .output_loss = s->output_loss,
-                         .gdp_pct = s->gdp_pct};
+                         .output_loss = tw_re_output_loss(s->re),
+                         .gdp_pct = tw_re_gdp_pct(s->re)};
 }
 
 /* Point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also resolve
@@ -131,7 +133,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
                                    p->fl_horizon, p->gov.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
-    if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
+    if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
     if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->gov, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
@@ -144,7 +146,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->w = tw_ge_day_prices(s->ge);
     s->income = tw_ge_day_income(s->ge);
     tw_firms_init(s);
-    tw_re_init(s);
+    tw_re_init(s->re, s->out + TW_OUT_RE_FIRST);
     *state = s;
     return TW_OK;
 }
@@ -204,11 +206,19 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_day_view view = tw__view(s, day, d);
     tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;
-    tw_re_step(s, d);
+    tw_re_step(s->re, &s->controls, &view, s->out + TW_OUT_RE_FIRST);
     tw_outcomes_update(s);
     if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
     tw_gov_outcomes(&p->gov, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
     return TW_OK;
+}
+
+/* --- the benchmark's view (tw_trade_bench.h) --- */
+
+void tw_trade_bench_time_re(void *state) { tw_re_time(((tw_trade_state *)state)->re, true); }
+
+double tw_trade_bench_re_seconds(const void *state) {
+    return tw_re_seconds(((const tw_trade_state *)state)->re);
 }
 
 static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }

@@ -1,18 +1,18 @@
 /* tw_trade_internal.h - parameters, state and helpers shared by the model's files.
  *
- * Not API: only tw_trade.c, tw_trade_params.c, tw_indicators.c and the firm and
- * rare-earth files include it (and the model's own tests); tools/check-layout keeps the
- * list. The governments and events (tw_gov.h) and the general-equilibrium closure
- * (tw_ge_day.h) do not: they own their state behind a handle and read the day through
- * a read-only view (tw_day.h).
+ * Not API: only tw_trade.c, tw_trade_params.c, tw_indicators.c and tw_firms.c include it
+ * (and the model's own tests); tools/check-layout keeps the list. The governments and
+ * events (tw_gov.h), the general-equilibrium closure (tw_ge_day.h) and the rare-earth
+ * firms (tw_rare_earths.h) do not: they own their state behind a handle and read the
+ * day through a read-only view (tw_day.h).
  *
  * Owners. The replicate state composes the modules' own state, each created and freed by
  * its module: the firm arrays (tw_firm_arrays, tw_firms.c), the tariff book with its rate
  * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
  * the export-control book (tw_control_book, tw_controls.c; governments append to it),
- * the rare-earth firms (tw_re_state, tw_rare_earths.c), the governments' and events'
- * world (tw_gov_world, tw_gov.h) and the general-equilibrium closure (tw_ge_day,
- * tw_ge_day.h). The day's flows and today's rate views are written by tw_trade.c and read
+ * the rare-earth firms (tw_re_state, tw_rare_earths.h: they own the day's output loss
+ * and GDP change), the governments' and events' world (tw_gov_world, tw_gov.h) and the
+ * general-equilibrium closure (tw_ge_day, tw_ge_day.h). The day's flows and today's rate views are written by tw_trade.c and read
  * by the others (tw_trade.c's tw__view builds the view). Outcomes: each block writes the
  * entries of its own list (tw_indicators.c the trade list, tw_rare_earths.c the
  * rare-earth list, tw_gov.c the policy list).
@@ -55,11 +55,10 @@ _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
 /* Random number purposes (the counter's purpose field). */
 enum {
     TW_PURPOSE_FIRM_INIT = 1,
-    TW_PURPOSE_FIRM_DAY = 2,
-    TW_PURPOSE_RE_INIT = 3, /* rare-earth firms: cover and starting stock */
-    TW_PURPOSE_RE_DAY = 4   /* rare-earth firms: licence approval draws */
+    TW_PURPOSE_FIRM_DAY = 2
 };
-/* Government agents and events: TW_PURPOSE_GOV, TW_PURPOSE_EVENT (tw_gov.h). */
+/* Rare-earth firms: TW_PURPOSE_RE_INIT, TW_PURPOSE_RE_DAY (tw_rare_earths.h). Government
+ * agents and events: TW_PURPOSE_GOV, TW_PURPOSE_EVENT (tw_gov.h). */
 
 typedef struct {
     /* calibration */
@@ -156,10 +155,9 @@ typedef struct {
     double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
     /* this replicate's export controls: the scenario's, plus entries its governments add */
     tw_control_book controls;
-    /* supply shortages (set by the rare-earth module; zero without it) */
-    double output_loss[TW_NREG][TW_NSEC]; /* share of the sector's potential output lost today, 0..1 */
-    double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
-    tw_re_state re;                      /* rare-earth firms */
+    /* rare-earth firms (tw_rare_earths.h): they own the day's supply shortages (output
+     * lost, GDP change), which the day view points at */
+    tw_re_state *re;
     /* this replicate's tariffs: the scenario's book plus what its governments and events
      * add, and the cache of its daily rate tables (tw_rates.h) */
     tw_rates *rates;
@@ -201,21 +199,5 @@ void tw_firms_step(tw_trade_state *s, uint32_t d);
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err);
 void tw_indicators_observe(const tw_trade_state *s, double *out);
 void tw_outcomes_update(tw_trade_state *s);
-
-/* tw_rare_earths.c */
-/* Read the `rare_earths:` section and data/rare_earth_sectors.csv (p->world and
- * p->data_dir must be loaded). */
-tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
-tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err);
-void tw_re_free(tw_re_state *st);
-/* Draw covers and starting stocks (day 0, before the first step). */
-void tw_re_init(tw_trade_state *s);
-/* One day: resolve each destination's regime from s->controls, step the firms, fill
- * s->output_loss, s->gdp_pct and the rare-earth outcomes. */
-void tw_re_step(tw_trade_state *s, uint32_t d);
-/* Append the rare-earth series to defs (count only when defs is NULL); returns the new n. */
-size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
-/* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
-double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
 
 #endif
