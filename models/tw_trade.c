@@ -24,7 +24,9 @@
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
  * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
- * state and the day's flows. The governments and events (tw_gov.h), the
+ * state and the day's flows. The importer firms (tw_firms.h) get what they read: the
+ * day's rates, sub-cells and producer prices to build the cell days
+ * (tw_trade_prepare_firms), the cell days to step, and the arrays for their results. The governments and events (tw_gov.h), the
  * general-equilibrium closure (tw_ge_day.h) and the rare-earth firms (tw_rare_earths.h)
  * get a read-only view of the day (tw__view, tw_day.h) instead of the state, the
  * rare-earth firms also the replicate's export-control book to read; the governments are handed the replicate's tariff and
@@ -80,7 +82,8 @@ static void tw__free_state(void *vs) {
 }
 
 static size_t tw__state_bytes(const void *params) {
-    return sizeof(tw_trade_state) + tw_re_state_bytes() + tw_firms_bytes(params);
+    return sizeof(tw_trade_state) + tw_re_state_bytes() +
+           tw_firms_bytes(&((const tw_trade_params *)params)->firms);
 }
 
 /* The read-only view of the day the modules get (tw_day.h), as of now. */
@@ -118,6 +121,22 @@ static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
     tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
 }
 
+/* Each cell's day for the firms from today's rates, sub-cells and producer prices, and the
+ * rate paid on today's purchases (s->tau_paid). */
+static void tw_trade_prepare_firms(tw_trade_state *s) {
+    const tw_trade_params *p = s->p;
+    const tw_firms_prices in = {.pass_through = p->pass_through,
+                                .beta = p->beta,
+                                .sigma = p->sigma,
+                                .tau = s->tau,
+                                .tau_exp = s->tau_exp,
+                                .tau_any = s->tau_any,
+                                .tau0 = (const tw_rate_table *)&s->tau0,
+                                .split = (const tw_split_cell(*)[TW_NSEC])s->split,
+                                .w = s->w};
+    tw_firms_prepare_day(&p->firms, &in, s->cd, s->tau_paid);
+}
+
 static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
                             void **state, tw_err *err) {
     const tw_trade_params *p = params;
@@ -132,7 +151,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
                                    p->fl_horizon, p->gov.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
-    if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
+    if (st == TW_OK) st = tw_firms_create(&s->f, &p->firms, key, ex, err);
     if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
     if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->gov, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
@@ -145,7 +164,8 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
     s->w = tw_ge_day_prices(s->ge);
     s->income = tw_ge_day_income(s->ge);
-    tw_firms_init(s);
+    tw_trade_prepare_firms(s);
+    tw_firms_init(&s->f, s->cd, s->share, s->pbar0, s->pbar, s->lambda0);
     tw_re_init(s->re, s->out + TW_OUT_RE_FIRST);
     *state = s;
     return TW_OK;
@@ -168,8 +188,8 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_trade_rates_today(s, d, true);
     double pbar_lag[TW_NCELL];
     memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
-    tw_firms_prepare_day(s, d);
-    tw_firms_step(s, d);
+    tw_trade_prepare_firms(s);
+    tw_firms_step(&s->f, s->cd, d, s->share, s->purchase, s->pbar);
     const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
     int year, month, dom;
     tw_civil_from_day(day, &year, &month, &dom);
@@ -214,6 +234,24 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
 }
 
 /* --- the benchmark's view (tw_trade_bench.h) --- */
+
+int64_t tw_trade_bench_per_cell(const void *params) {
+    return ((const tw_trade_params *)params)->firms.per_cell;
+}
+
+tw_trade_firm_view tw_trade_bench_firms(const void *state) {
+    const tw_trade_state *s = state;
+    const tw_firm_arrays *f = &s->f;
+    tw_trade_firm_view v = {(size_t)s->p->firms.per_cell * TW_NCELL, f->origin, f->size, f->ref_lnp,
+                            f->clock, f->stock, f->partials};
+    return v;
+}
+
+size_t tw_trade_bench_redraws(const void *state, const uint8_t *origin, const float *ref_lnp,
+                              const float *clock) {
+    const tw_trade_state *s = state;
+    return tw_firms_redraws(&s->f, s->cd, origin, ref_lnp, clock);
+}
 
 void tw_trade_bench_time_re(void *state) { tw_re_time(((tw_trade_state *)state)->re, true); }
 

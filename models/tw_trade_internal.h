@@ -1,13 +1,13 @@
 /* tw_trade_internal.h - parameters, state and helpers shared by the model's files.
  *
- * Not API: only tw_trade.c, tw_trade_params.c, tw_indicators.c and tw_firms.c include it
- * (and the model's own tests); tools/check-layout keeps the list. The governments and
- * events (tw_gov.h), the general-equilibrium closure (tw_ge_day.h) and the rare-earth
- * firms (tw_rare_earths.h) do not: they own their state behind a handle and read the
+ * Not API: only tw_trade.c, tw_trade_params.c and tw_indicators.c include it (and the
+ * model's own tests); tools/check-layout keeps the list. The importer firms (tw_firms.h),
+ * the governments and events (tw_gov.h), the general-equilibrium closure (tw_ge_day.h)
+ * and the rare-earth firms (tw_rare_earths.h) do not: they own their state behind a handle and read the
  * day through a read-only view (tw_day.h).
  *
  * Owners. The replicate state composes the modules' own state, each created and freed by
- * its module: the firm arrays (tw_firm_arrays, tw_firms.c), the tariff book with its rate
+ * its module: the firm arrays (tw_firm_arrays, tw_firms.h), the tariff book with its rate
  * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
  * the export-control book (tw_control_book, tw_controls.c; governments append to it),
  * the rare-earth firms (tw_re_state, tw_rare_earths.h: they own the day's output loss
@@ -37,6 +37,7 @@
 
 #include "tw_controls.h"
 #include "tw_duties.h"
+#include "tw_firms.h"
 #include "tw_day.h"
 #include "tw_ge_day.h"
 #include "tw_gov.h"
@@ -52,25 +53,18 @@
 _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
 
-/* Random number purposes (the counter's purpose field). */
-enum {
-    TW_PURPOSE_FIRM_INIT = 1,
-    TW_PURPOSE_FIRM_DAY = 2
-};
-/* Rare-earth firms: TW_PURPOSE_RE_INIT, TW_PURPOSE_RE_DAY (tw_rare_earths.h). Government
- * agents and events: TW_PURPOSE_GOV, TW_PURPOSE_EVENT (tw_gov.h). */
+/* Random number purposes (the counter's purpose field): importer firms,
+ * TW_PURPOSE_FIRM_INIT and TW_PURPOSE_FIRM_DAY (tw_firms.h); rare-earth firms,
+ * TW_PURPOSE_RE_INIT and TW_PURPOSE_RE_DAY (tw_rare_earths.h); government agents and
+ * events, TW_PURPOSE_GOV and TW_PURPOSE_EVENT (tw_gov.h). */
 
 typedef struct {
     /* calibration */
     tw_world world;
     double sigma[TW_NSEC];
     /* firms */
-    int64_t per_cell;
-    double size_tail;
-    double reopt_rate, reopt_sens;
-    double expiry_belief; /* probability firms give a scheduled end of an entry */
-    int fl_horizon;
-    double fl_max_days, fl_build, fl_draw, fl_scale;
+    tw_firms_params firms; /* the `firms:` keys the firms read (tw_firms.h) */
+    int fl_horizon;        /* firms.frontload.horizon_days: the outlook's reach */
     /* prices and demand */
     double pass_through, demand_elasticity;
     tw_ge_day_params ge; /* general-equilibrium closure (tw_ge_day.h): `ge:` keys */
@@ -103,32 +97,6 @@ typedef struct {
     tw_series_label *labels;
     size_t n_series;
 } tw_trade_params;
-
-/* Per-cell quantities fixed for one day, computed before the firm loop. */
-typedef struct {
-    float cdf[TW_NREG];      /* logit choice probabilities, cumulative */
-    float lnp[TW_NREG];      /* log buyer price of each origin */
-    float target[TW_NREG];   /* timing target stock, days of purchases (< 0: orders postponed) */
-    float build[TW_NREG];    /* most extra stock bought in a day */
-    float draw[TW_NREG];     /* most extra stock used up (or orders postponed) in a day */
-    float hazard_base;       /* reopt_rate */
-    float hazard_sens;       /* reopt_price_sensitivity */
-    double price[TW_NREG];   /* buyer price of each origin (mean over its sub-cells) */
-    double rel[TW_NREG];     /* buyer price of each origin over its first day's (mean over
-                              * the sub-cells of the day's purchases) */
-} tw_cell_day;
-
-/* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
- * by tw_firms.c (tw_firms_create / tw_firms_free). */
-typedef struct {
-    size_t nblk;        /* blocks per cell */
-    uint8_t *origin;    /* current supplying region */
-    float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
-    float *ref_lnp;     /* log price of the origin when the firm last chose it */
-    float *clock;       /* cumulated hazard left before the next choice (Exp(1) at a choice) */
-    float *stock;       /* extra stock held, days of normal purchases (< 0: orders owed) */
-    double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
-} tw_firm_arrays;
 
 typedef struct {
     const tw_trade_params *p;
@@ -182,18 +150,6 @@ typedef struct {
 /* tw_trade_params.c */
 tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, tw_err *err);
 void tw_trade_params_free(tw_trade_params *p);
-
-/* tw_firms.c */
-tw_status tw_firms_create(tw_firm_arrays *f, int64_t per_cell, tw_err *err);
-/* Bytes tw_firms_create allocates for one replicate with these parameters. */
-size_t tw_firms_bytes(const tw_trade_params *p);
-void tw_firms_free(tw_firm_arrays *f);
-/* Draw sizes and first origins, and the starting shares and prices (day 0's prices). */
-void tw_firms_init(tw_trade_state *s);
-/* Set up each cell's tw_cell_day for day index d. */
-void tw_firms_prepare_day(tw_trade_state *s, uint32_t d);
-/* Step every firm one day and reduce into s->share, s->purchase, s->pbar. */
-void tw_firms_step(tw_trade_state *s, uint32_t d);
 
 /* tw_indicators.c */
 tw_status tw_indicators_define(tw_trade_params *p, tw_err *err);
