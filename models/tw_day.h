@@ -39,8 +39,12 @@ typedef struct {
     const double (*customs)[TW_NREG][TW_NSEC]; /* today's customs value */
     const double (*spend)[TW_NREG][TW_NSEC];   /* today's buyers' spending, duty included */
     const double (*revenue)[TW_NREG][TW_NSEC]; /* today's tariff revenue */
+    const double (*revenue_stat)[TW_NREG][TW_NSEC]; /* today's statutory duty */
+    const double (*collected)[TW_NREG];        /* [exporter][importer] share collected today */
     const double (*use)[TW_NREG][TW_NSEC];     /* what buyers use today, at customs value */
     const double *pbar, *pbar0;                /* [TW_NCELL] mean buyer price today, day 0 */
+    const double *w;                           /* [TW_NREG] producer prices */
+    double pass_through;                       /* share of a tariff in the buyer price */
     const double (*output_loss)[TW_NSEC];      /* [region][sector] share of output lost, 0..1 */
     const double *gdp_pct;                     /* [TW_NREG] GDP against the baseline, percent */
 } tw_day_view;

@@ -22,6 +22,8 @@
 #ifndef TW_INDICATORS_H
 #define TW_INDICATORS_H
 
+#include "tw_day.h"
+#include "tw_ge_day.h"
 #include "tw_gov.h"
 #include "tw_rare_earths.h"
 #include "tw_trade.h"
@@ -144,5 +146,24 @@ typedef struct {
 size_t tw_gov_define(tw_series_def *defs, size_t n);
 /* The rare-earth block's series (tw_rare_earths.c), appended likewise. */
 size_t tw_re_define(const tw_re_params *re, tw_series_def *defs, size_t n);
+
+/* The blocks whose values the series read (read only; gov NULL without governments). */
+typedef struct {
+    const tw_ge_day *ge;
+    const tw_gov_world *gov;
+    const tw_re_state *re;
+} tw_blocks;
+
+/* The series list: the trade series, the policy block's, the rare-earth block's (re: which
+ * cells have dependent firms). *defs and *labels are allocated (the caller frees them,
+ * also on an error); *n is their length. */
+tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs,
+                               tw_series_label **labels, size_t *n, tw_err *err);
+/* Today's value of each of the n series defs into out, from the day's view and the blocks. */
+void tw_indicators_observe(const tw_day_view *v, const tw_blocks *b, const tw_series_def *defs,
+                           size_t n, double *out);
+/* The trade list's outcomes after the day (v: its flows and rates; ge: welfare) into
+ * out[TW_NOUT] (the trade entries only). */
+void tw_outcomes_update(const tw_day_view *v, const tw_ge_day *ge, double *out);
 
 #endif

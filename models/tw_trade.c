@@ -101,9 +101,13 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .customs = s->customs,
                          .spend = s->spend,
                          .revenue = s->revenue,
+                         .revenue_stat = s->revenue_stat,
+                         .collected = s->collected,
                          .use = s->use,
                          .pbar = s->pbar,
                          .pbar0 = s->pbar0,
+                         .w = s->w,
+                         .pass_through = p->pass_through,
                          .output_loss = tw_re_output_loss(s->re),
                          .gdp_pct = tw_re_gdp_pct(s->re)};
 }
@@ -227,7 +231,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;
     tw_re_step(s->re, &s->controls, &view, s->out + TW_OUT_RE_FIRST);
-    tw_outcomes_update(s);
+    tw_outcomes_update(&view, s->ge, s->out);
     if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
     tw_gov_outcomes(&p->gov, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
     return TW_OK;
@@ -259,7 +263,14 @@ double tw_trade_bench_re_seconds(const void *state) {
     return tw_re_seconds(((const tw_trade_state *)state)->re);
 }
 
-static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }
+/* The series after the day (the engine calls it after tw__step). */
+static void tw__observe(const void *vs, double *out) {
+    const tw_trade_state *s = vs;
+    const tw_trade_params *p = s->p;
+    tw_day_view view = tw__view(s, p->start + (tw_day)s->day_index, s->day_index);
+    const tw_blocks blocks = {s->ge, s->gov, s->re};
+    tw_indicators_observe(&view, &blocks, p->defs, p->n_series, out);
+}
 
 static const tw_event *tw__events(const void *vs, size_t *n) {
     return tw_gov_events(((const tw_trade_state *)vs)->gov, n);

@@ -1,7 +1,8 @@
 /* tw_trade_internal.h - parameters, state and helpers shared by the model's files.
  *
- * Not API: only tw_trade.c, tw_trade_params.c and tw_indicators.c include it (and the
- * model's own tests); tools/check-layout keeps the list. The importer firms (tw_firms.h),
+ * Not API: only tw_trade.c and tw_trade_params.c include it (and the model's own tests);
+ * tools/check-layout keeps the list. The indicators (tw_indicators.h), the importer firms
+ * (tw_firms.h),
  * the governments and events (tw_gov.h), the general-equilibrium closure (tw_ge_day.h)
  * and the rare-earth firms (tw_rare_earths.h) do not: they own their state behind a handle and read the
  * day through a read-only view (tw_day.h).
@@ -151,9 +152,5 @@ typedef struct {
 tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, tw_err *err);
 void tw_trade_params_free(tw_trade_params *p);
 
-/* tw_indicators.c */
-tw_status tw_indicators_define(tw_trade_params *p, tw_err *err);
-void tw_indicators_observe(const tw_trade_state *s, double *out);
-void tw_outcomes_update(tw_trade_state *s);
 
 #endif

@@ -324,7 +324,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
             memcpy(p->tau_entry[d], p->tau_now[d], sizeof p->tau_entry[d]);
     }
     tw__calibrate(p);
-    if ((st = tw_indicators_define(p, err)) != TW_OK) goto fail;
+    if ((st = tw_indicators_define(&p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
     *out = p;
     return TW_OK;
 fail:
