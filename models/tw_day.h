@@ -3,9 +3,10 @@
  * Not API: only models/ includes it (and the model's own tests).
  *
  * tw_trade.c owns the day's flows and today's rate views; a module that reads them (the
- * governments' observation and pain, the general-equilibrium closure) gets this small
- * const struct instead of the whole replicate state, so it sees what it reads and
- * cannot write it. A view is valid for the call it is passed to: tw_trade.c builds it
+ * governments' observation and pain, the general-equilibrium closure, the rare-earth
+ * firms) gets this small const struct instead of the whole replicate state, so it sees
+ * what it reads and cannot write it. The day's output loss and GDP change point at the
+ * rare-earth state's own arrays (tw_re_output_loss, tw_re_gdp_pct). A view is valid for the call it is passed to: tw_trade.c builds it
  * again after the rates of the day change (events first, then the full outlook).
  *
  * Units as in tw_trade_internal.h: USD billion a year inside the model; flows are
@@ -38,8 +39,12 @@ typedef struct {
     const double (*customs)[TW_NREG][TW_NSEC]; /* today's customs value */
     const double (*spend)[TW_NREG][TW_NSEC];   /* today's buyers' spending, duty included */
     const double (*revenue)[TW_NREG][TW_NSEC]; /* today's tariff revenue */
+    const double (*revenue_stat)[TW_NREG][TW_NSEC]; /* today's statutory duty */
+    const double (*collected)[TW_NREG];        /* [exporter][importer] share collected today */
     const double (*use)[TW_NREG][TW_NSEC];     /* what buyers use today, at customs value */
     const double *pbar, *pbar0;                /* [TW_NCELL] mean buyer price today, day 0 */
+    const double *w;                           /* [TW_NREG] producer prices */
+    double pass_through;                       /* share of a tariff in the buyer price */
     const double (*output_loss)[TW_NSEC];      /* [region][sector] share of output lost, 0..1 */
     const double *gdp_pct;                     /* [TW_NREG] GDP against the baseline, percent */
 } tw_day_view;

@@ -42,19 +42,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_trade_internal.h"
+#include "tw_firms.h"
 
-size_t tw_firms_bytes(const tw_trade_params *p) {
+size_t tw_firms_bytes(const tw_firms_params *fp) {
     tw_firm_arrays f;
-    size_t n = (size_t)p->per_cell * TW_NCELL;
+    size_t n = (size_t)fp->per_cell * TW_NCELL;
     size_t per_firm = sizeof *f.origin + sizeof *f.size + sizeof *f.ref_lnp + sizeof *f.clock +
                       sizeof *f.stock;
     return n * per_firm +
-           TW_NCELL * tw_block_count((size_t)p->per_cell) * TW_NPART * sizeof *f.partials;
+           TW_NCELL * tw_block_count((size_t)fp->per_cell) * TW_NPART * sizeof *f.partials;
 }
 
-tw_status tw_firms_create(tw_firm_arrays *f, int64_t per_cell, tw_err *err) {
+tw_status tw_firms_create(tw_firm_arrays *f, const tw_firms_params *fp, tw_rng_key key,
+                          const tw_exec *ex, tw_err *err) {
+    const int64_t per_cell = fp->per_cell;
     size_t n = (size_t)per_cell * TW_NCELL;
+    f->fp = fp;
+    f->key = key;
+    f->ex = *ex;
     f->nblk = tw_block_count((size_t)per_cell);
     f->origin = malloc(n * sizeof *f->origin);
     f->size = malloc(n * sizeof *f->size);
@@ -88,58 +93,58 @@ static int tw__choose(const float cdf[TW_NREG], float u) {
 
 /* Target stock, in days of purchases, for a planned log price change `rise`: front-load
  * ahead of a rise, postpone ahead of a fall, in proportion up to max_days. */
-static float tw__target(const tw_trade_params *p, double rise) {
+static float tw__target(const tw_firms_params *p, double rise) {
     double frac = rise / p->fl_scale;
     frac = frac > 1.0 ? 1.0 : (frac < -1.0 ? -1.0 : frac);
     return (float)(p->fl_max_days * frac);
 }
 
-void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
-    const tw_trade_params *p = s->p;
-    const tw_rate_table *now = s->tau, *sure = s->tau_exp, *any = s->tau_any;
-    const double b = p->expiry_belief;
-    (void)d;
+void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, tw_cell_day *cds,
+                          tw_rate_table tau_paid) {
+    const tw_rate_table *now = in->tau, *sure = in->tau_exp, *any = in->tau_any;
+    const double b = fp->expiry_belief, pass_through = in->pass_through;
+    const double *sigma = in->sigma, *wp = in->w;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
-            tw_cell_day *cd = &s->cd[c];
+            tw_cell_day *cd = &cds[c];
             double w[TW_NREG], total = 0.0;
             /* A cell split into sub-cells (tw_tariffs.h): quantities, prices and the rate
              * paid aggregated over them (tw_split_demand). */
-            const tw_split_cell *sc = &s->split[i][sec];
+            const tw_split_cell *sc = &in->split[i][sec];
             double price0[TW_NREG], mix_q[TW_NREG], mix_rel[TW_NREG], mix_tau[TW_NREG];
             for (int o = 0; o < TW_NREG; o++)
                 /* the first day's price: producer prices are 1 then */
-                price0[o] = tw_buyer_price(p->pass_through, 1.0, o == i ? 0.0 : s->tau0[i][o][sec]);
+                price0[o] = tw_buyer_price(pass_through, 1.0, o == i ? 0.0 : (*in->tau0)[i][o][sec]);
             if (sc->n > 1)
-                tw_split_demand(sc, i, p->beta[c], p->sigma[sec], p->pass_through, s->w, price0,
+                tw_split_demand(sc, i, in->beta[c], sigma[sec], pass_through, wp, price0,
                                 mix_q, mix_rel, mix_tau);
             for (int o = 0; o < TW_NREG; o++) {
                 bool home = (o == i);
                 double tau = home ? 0.0 : (*now)[i][o][sec];
-                double blended = tw_buyer_price(p->pass_through, s->w[o], tau), price = blended;
+                double blended = tw_buyer_price(pass_through, wp[o], tau), price = blended;
                 if (sc->n > 1) {
                     cd->rel[o] = mix_rel[o];
-                    s->tau_paid[i][o][sec] = mix_tau[o];
+                    tau_paid[i][o][sec] = mix_tau[o];
                     w[o] = mix_q[o];
                     price = price0[o] * mix_rel[o];
                 } else {
                     cd->rel[o] = blended / price0[o];
-                    s->tau_paid[i][o][sec] = tau;
+                    tau_paid[i][o][sec] = tau;
                     /* Quantity shares (units of first-day USD): CES spending share / price
                      * relative, so spending shares converge to the CES ones. */
-                    w[o] = p->beta[c][o] * pow(blended, 1.0 - p->sigma[sec]) / cd->rel[o];
+                    w[o] = in->beta[c][o] * pow(blended, 1.0 - sigma[sec]) / cd->rel[o];
                 }
                 cd->price[o] = price;
                 cd->lnp[o] = (float)log(price);
                 total += w[o];
                 /* The timing margin reads the change of the cell's blended price. */
-                double p_sure = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*sure)[i][o][sec]);
-                double p_any = tw_buyer_price(p->pass_through, s->w[o], home ? 0.0 : (*any)[i][o][sec]);
-                float t_sure = tw__target(p, log(p_sure / blended));
-                float t_any = tw__target(p, log(p_any / blended));
-                cd->build[o] = (float)p->fl_build;
-                cd->draw[o] = (float)p->fl_draw;
+                double p_sure = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*sure)[i][o][sec]);
+                double p_any = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*any)[i][o][sec]);
+                float t_sure = tw__target(fp, log(p_sure / blended));
+                float t_any = tw__target(fp, log(p_any / blended));
+                cd->build[o] = (float)fp->fl_build;
+                cd->draw[o] = (float)fp->fl_draw;
                 cd->target[o] = t_sure;
                 if (t_any != t_sure) {
                     /* A scheduled end counts with probability b: the target moves by b of
@@ -158,13 +163,14 @@ void tw_firms_prepare_day(tw_trade_state *s, uint32_t d) {
                 cd->cdf[o] = (float)acc;
             }
             cd->cdf[TW_NREG - 1] = 1.0f;
-            cd->hazard_base = (float)p->reopt_rate;
-            cd->hazard_sens = (float)p->reopt_sens;
+            cd->hazard_base = (float)fp->reopt_rate;
+            cd->hazard_sens = (float)fp->reopt_sens;
         }
 }
 
 typedef struct {
-    tw_trade_state *s;
+    tw_firm_arrays *f;
+    const tw_cell_day *cd; /* [TW_NCELL] */
     uint32_t day;
 } tw__step_ctx;
 
@@ -173,10 +179,10 @@ typedef struct {
     size_t c, lo, hi, base; /* base = first global index of the cell */
 } tw__range;
 
-static tw__range tw__item_range(const tw_trade_state *s, size_t item) {
-    size_t n = (size_t)s->p->per_cell, b = item % s->f.nblk;
+static tw__range tw__item_range(const tw_firm_arrays *f, size_t item) {
+    size_t n = (size_t)f->fp->per_cell, b = item % f->nblk;
     tw__range r;
-    r.c = item / s->f.nblk;
+    r.c = item / f->nblk;
     r.lo = b * TW_BLOCK;
     r.hi = r.lo + TW_BLOCK < n ? r.lo + TW_BLOCK : n;
     r.base = r.c * n;
@@ -186,24 +192,24 @@ static tw__range tw__item_range(const tw_trade_state *s, size_t item) {
 /* One block of one cell: the hot loop. */
 static void tw__step_block(void *vctx, size_t item) {
     tw__step_ctx *ctx = vctx;
-    tw_trade_state *s = ctx->s;
-    tw__range rg = tw__item_range(s, item);
+    tw_firm_arrays *f = ctx->f;
+    tw__range rg = tw__item_range(f, item);
     size_t lo = rg.lo, hi = rg.hi, base = rg.base;
     /* A copy of the cell's day: the stores to the firm arrays below cannot touch it, so
      * its fields stay in registers instead of being reloaded for every firm. */
-    const tw_cell_day cday = s->cd[rg.c];
+    const tw_cell_day cday = ctx->cd[rg.c];
     const tw_cell_day *cd = &cday;
-    uint8_t *restrict origin = s->f.origin + base;
-    const float *restrict size = s->f.size + base;
-    float *restrict ref = s->f.ref_lnp + base, *restrict clock = s->f.clock + base,
-          *restrict stock = s->f.stock + base;
+    uint8_t *restrict origin = f->origin + base;
+    const float *restrict size = f->size + base;
+    float *restrict ref = f->ref_lnp + base, *restrict clock = f->clock + base,
+          *restrict stock = f->stock + base;
     double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
     for (size_t k = lo; k < hi; k++) {
         int o = origin[k];
         float left = clock[k] - (cd->hazard_base + cd->hazard_sens * fabsf(cd->lnp[o] - ref[k]));
         if (left <= 0.0f) {
             uint32_t w[4];
-            tw_rng_words(s->key, ctx->day, (uint64_t)(base + k), TW_PURPOSE_FIRM_DAY, 0, w);
+            tw_rng_words(f->key, ctx->day, (uint64_t)(base + k), TW_PURPOSE_FIRM_DAY, 0, w);
             o = tw__choose(cd->cdf, tw_u01f(w[0]));
             origin[k] = (uint8_t)o;
             ref[k] = cd->lnp[o];
@@ -227,20 +233,21 @@ static void tw__step_block(void *vctx, size_t item) {
         price += (double)sz * cd->rel[o];
         held += (double)(sz * st);
     }
-    tw_part_store(s->f.partials + item * TW_NPART, share, buy, price, held);
+    tw_part_store(f->partials + item * TW_NPART, share, buy, price, held);
 }
 
-void tw_firms_step(tw_trade_state *s, uint32_t d) {
-    tw__step_ctx ctx = {s, d};
-    tw_exec_for(&s->ex, TW_NCELL * s->f.nblk, tw__step_block, &ctx);
+void tw_firms_step(tw_firm_arrays *f, const tw_cell_day *cd, uint32_t d, double (*share)[TW_NREG],
+                   double (*purchase)[TW_NREG], double *pbar) {
+    tw__step_ctx ctx = {f, cd, d};
+    tw_exec_for(&f->ex, TW_NCELL * f->nblk, tw__step_block, &ctx);
     for (int c = 0; c < TW_NCELL; c++) {
         double tot[TW_NPART];
-        tw_reduce_blocks(s->f.partials + (size_t)c * s->f.nblk * TW_NPART, s->f.nblk, TW_NPART, tot);
+        tw_reduce_blocks(f->partials + (size_t)c * f->nblk * TW_NPART, f->nblk, TW_NPART, tot);
         for (int o = 0; o < TW_NREG; o++) {
-            s->share[c][o] = tot[TW_PART_SHARE + o];
-            s->purchase[c][o] = tot[TW_PART_PURCHASE + o];
+            share[c][o] = tot[TW_PART_SHARE + o];
+            purchase[c][o] = tot[TW_PART_PURCHASE + o];
         }
-        s->pbar[c] = tot[TW_PART_PRICE];
+        pbar[c] = tot[TW_PART_PRICE];
     }
 }
 
@@ -250,95 +257,82 @@ void tw_firms_step(tw_trade_state *s, uint32_t d) {
  * a draw from the base-year shares. Each firm's draws come from its own counter. */
 static void tw__init_block(void *vctx, size_t item) {
     tw__step_ctx *ctx = vctx;
-    tw_trade_state *s = ctx->s;
-    tw__range rg = tw__item_range(s, item);
+    tw_firm_arrays *f = ctx->f;
+    tw__range rg = tw__item_range(f, item);
     size_t lo = rg.lo, hi = rg.hi, base = rg.base;
-    float inv_tail = (float)(1.0 / s->p->size_tail);
-    const tw_cell_day *cd = &s->cd[rg.c];
+    float inv_tail = (float)(1.0 / f->fp->size_tail);
+    const tw_cell_day *cd = &ctx->cd[rg.c];
     double sum = 0.0;
     for (size_t k = lo; k < hi; k++) {
         uint32_t w[4];
-        tw_rng_words(s->key, 0, (uint64_t)(base + k), TW_PURPOSE_FIRM_INIT, 0, w);
+        tw_rng_words(f->key, 0, (uint64_t)(base + k), TW_PURPOSE_FIRM_INIT, 0, w);
         float x = powf(tw_u01f(w[0]), -inv_tail);
-        s->f.size[base + k] = x;
+        f->size[base + k] = x;
         sum += x;
         int o = tw__choose(cd->cdf, tw_u01f(w[1]));
-        s->f.origin[base + k] = (uint8_t)o;
-        s->f.ref_lnp[base + k] = cd->lnp[o];
-        s->f.clock[base + k] = -logf(tw_u01f(w[2]));
+        f->origin[base + k] = (uint8_t)o;
+        f->ref_lnp[base + k] = cd->lnp[o];
+        f->clock[base + k] = -logf(tw_u01f(w[2]));
         /* Written here rather than zeroed by calloc: a page of a fresh allocation is mapped
          * on its first write, and otherwise that first write would fall in the first day's
          * step, where two threads faulting pages in at once wait on each other in the
          * kernel (at 8.4M firms a 2-thread run took longer than a 1-thread one over 4
          * days). Now every array is faulted in here, by the thread that inits the block. */
-        s->f.stock[base + k] = 0.0f;
+        f->stock[base + k] = 0.0f;
     }
-    s->f.partials[item * TW_NPART] = sum;
+    f->partials[item * TW_NPART] = sum;
 }
 
 typedef struct {
-    tw_trade_state *s;
+    tw_firm_arrays *f;
     const double *scale; /* [TW_NCELL] */
 } tw__scale_ctx;
 
 static void tw__scale_block(void *vctx, size_t item) {
     tw__scale_ctx *ctx = vctx;
-    tw_trade_state *s = ctx->s;
-    tw__range rg = tw__item_range(s, item);
+    tw__range rg = tw__item_range(ctx->f, item);
     float f = (float)ctx->scale[rg.c];
-    float *size = s->f.size + rg.base;
+    float *size = ctx->f->size + rg.base;
     for (size_t k = rg.lo; k < rg.hi; k++) size[k] *= f;
 }
 
-void tw_firms_init(tw_trade_state *s) {
-    tw_firms_prepare_day(s, 0);
-    tw__step_ctx ctx = {s, 0};
-    size_t items = TW_NCELL * s->f.nblk;
-    tw_exec_for(&s->ex, items, tw__init_block, &ctx);
+void tw_firms_init(tw_firm_arrays *f, const tw_cell_day *cd, double (*share_out)[TW_NREG],
+                   double *pbar0, double *pbar, double *lambda0) {
+    tw__step_ctx ctx = {f, cd, 0};
+    size_t items = TW_NCELL * f->nblk;
+    tw_exec_for(&f->ex, items, tw__init_block, &ctx);
     double scale[TW_NCELL];
     for (int c = 0; c < TW_NCELL; c++) {
         double sum = 0.0;
-        for (size_t b = 0; b < s->f.nblk; b++) sum += s->f.partials[(c * s->f.nblk + b) * TW_NPART];
+        for (size_t b = 0; b < f->nblk; b++) sum += f->partials[(c * f->nblk + b) * TW_NPART];
         scale[c] = 1.0 / sum;
     }
-    tw__scale_ctx sctx = {s, scale};
-    tw_exec_for(&s->ex, items, tw__scale_block, &sctx);
+    tw__scale_ctx sctx = {f, scale};
+    tw_exec_for(&f->ex, items, tw__scale_block, &sctx);
     /* Starting shares and prices, summed in firm order within a cell (single pass; the
      * init is not a hot path). */
-    size_t n = (size_t)s->p->per_cell;
+    size_t n = (size_t)f->fp->per_cell;
     for (int c = 0; c < TW_NCELL; c++) {
         double share[TW_NREG] = {0}, price = 0.0;
         for (size_t k = 0; k < n; k++) {
-            int o = s->f.origin[c * n + k];
-            share[o] += s->f.size[c * n + k];
-            price += (double)s->f.size[c * n + k] * s->cd[c].rel[o];
+            int o = f->origin[c * n + k];
+            share[o] += f->size[c * n + k];
+            price += (double)f->size[c * n + k] * cd[c].rel[o];
         }
-        for (int o = 0; o < TW_NREG; o++) s->share[c][o] = share[o];
-        s->pbar0[c] = price;
-        s->pbar[c] = price;
-        s->lambda0[c] = share[c / TW_NSEC];
+        for (int o = 0; o < TW_NREG; o++) share_out[c][o] = share[o];
+        pbar0[c] = price;
+        pbar[c] = price;
+        lambda0[c] = share[c / TW_NSEC];
     }
 }
 
-/* --- the benchmark's view (tw_trade_bench.h) --- */
+/* --- the benchmark's redraw count (tw_trade_bench.h) --- */
 
-int64_t tw_trade_bench_per_cell(const void *params) {
-    return ((const tw_trade_params *)params)->per_cell;
-}
-
-tw_trade_firm_view tw_trade_bench_firms(const void *state) {
-    const tw_trade_state *s = state;
-    tw_trade_firm_view v = {(size_t)s->p->per_cell * TW_NCELL, s->f.origin, s->f.size, s->f.ref_lnp,
-                            s->f.clock, s->f.stock, s->f.partials};
-    return v;
-}
-
-size_t tw_trade_bench_redraws(const void *state, const uint8_t *origin, const float *ref_lnp,
-                              const float *clock) {
-    const tw_trade_state *s = state;
-    size_t per = (size_t)s->p->per_cell, count = 0;
+size_t tw_firms_redraws(const tw_firm_arrays *f, const tw_cell_day *cds, const uint8_t *origin,
+                        const float *ref_lnp, const float *clock) {
+    size_t per = (size_t)f->fp->per_cell, count = 0;
     for (size_t c = 0; c < TW_NCELL; c++) {
-        const tw_cell_day *cd = &s->cd[c];
+        const tw_cell_day *cd = &cds[c];
         for (size_t k = c * per; k < (c + 1) * per; k++) {
             float left = clock[k] - (cd->hazard_base +
                                      cd->hazard_sens * fabsf(cd->lnp[origin[k]] - ref_lnp[k]));

@@ -4,13 +4,15 @@
  * tw_indicators.h (trade), tw_rare_earths.h and tw_gov.h; this file builds the series
  * list (the trade series here, then each block's: tw_gov_define, tw_re_define), computes
  * the trade values and the trade outcomes (the other blocks write theirs), and serves
- * the dictionary (tw_trade_indicator_list, tw_trade_outcome_list). Formulas:
+ * the dictionary (tw_trade_indicator_list, tw_trade_outcome_list). It reads the day
+ * through the read-only view (tw_day.h) and the other blocks through their handles
+ * (tw_blocks), never the replicate state. Formulas:
  *   tariff_rate, import_price_index: sector rows are the effective rate (price);
  *                           aggregates weight sectors (and partners) by 2024 customs
  *                           imports (fixed base-year weights).
  *   tariff_rate_collected   sector rows: the share collected (tw_duties.h) times the rate
  *                           paid on the day's entries (tw_split_demand, in-transit rules
- *                           applied: s->tau_in); aggregates
+ *                           applied: the view's tau_in); aggregates
  *                           weight them by the day's customs value.
  *   expenditure_share       the Armington share of each origin, the home region included.
  *   import_price_index      includes the origin's producer price (tw_ge_day.c).
@@ -22,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_trade_internal.h"
+#include "tw_indicators.h"
 
 #define TW__IND(id, name, unit, agg, region, partner, def) \
     {name, unit, def, TW_AGG_##agg, region, partner},
@@ -90,21 +92,22 @@ static size_t tw__define(tw_series_def *defs) {
     return n;
 }
 
-tw_status tw_indicators_define(tw_trade_params *p, tw_err *err) {
+tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs_out,
+                               tw_series_label **labels_out, size_t *n_out, tw_err *err) {
     /* The trade series, the policy block's (tw_gov.c), the rare-earth block's. */
-    size_t n0 = tw_gov_define(NULL, tw__define(NULL)), n = tw_re_define(p, NULL, n0);
-    p->defs = malloc(n * sizeof *p->defs);
-    p->labels = malloc(n * sizeof *p->labels);
-    if (p->defs == NULL || p->labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    tw_gov_define(p->defs, tw__define(p->defs));
-    tw_re_define(p, p->defs, n0);
+    size_t n0 = tw_gov_define(NULL, tw__define(NULL)), n = tw_re_define(re, NULL, n0);
+    tw_series_def *defs = *defs_out = malloc(n * sizeof *defs);
+    tw_series_label *labels = *labels_out = malloc(n * sizeof *labels);
+    if (defs == NULL || labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    tw_gov_define(defs, tw__define(defs));
+    tw_re_define(re, defs, n0);
     for (size_t i = 0; i < n; i++) {
-        const tw_series_def *d = &p->defs[i];
-        p->labels[i] = (tw_series_label){tw__indicators[d->ind].name, tw__label(tw_region_names, d->region),
+        const tw_series_def *d = &defs[i];
+        labels[i] = (tw_series_label){tw__indicators[d->ind].name, tw__label(tw_region_names, d->region),
                                          tw__label(tw_region_names, d->partner),
                                          tw__label(tw_sector_names, d->sector)};
     }
-    p->n_series = n;
+    *n_out = n;
     return TW_OK;
 }
 
@@ -123,13 +126,12 @@ static double tw__sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer
     return v;
 }
 
-static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
-    const tw_trade_params *p = st->p;
+static double tw__value(const tw_day_view *st, const tw_blocks *b, const tw_series_def *d) {
     const tw_rate_table *tau = st->tau;
     const double to_musd_day = 1000.0 / 365.0;
     int r = d->region, o = d->partner, s = d->sector;
     switch (d->ind) {
-    case TW_IND_TARIFF_RATE: return 100.0 * tw_world_weighted_rate(&p->world, *tau, r, o, s);
+    case TW_IND_TARIFF_RATE: return 100.0 * tw_world_weighted_rate(st->world, *tau, r, o, s);
     case TW_IND_IMPORTS: return to_musd_day * tw__sum_in(st->customs, r, o, s);
     case TW_IND_TARIFF_REVENUE: return to_musd_day * tw__sum_in(st->revenue, r, o, s);
     case TW_IND_TARIFF_REVENUE_STATUTORY:
@@ -141,7 +143,7 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
             if (x == r || !tw__in(o, x)) continue;
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!tw__in(s, y)) continue;
-                double rate = st->collected[x][r] * st->tau_in[r][x][y];
+                double rate = st->collected[x][r] * (*st->tau_in)[r][x][y];
                 if (o != TW_ALL && s != TW_ALL) return 100.0 * rate;
                 num += rate * st->customs[x][r][y];
                 den += st->customs[x][r][y];
@@ -155,9 +157,9 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
             if (x == r || !tw__in(o, x)) continue;
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!tw__in(s, y)) continue;
-                double w = p->world.flow[x][r][y];
-                const double p0 = tw_buyer_price(p->pass_through, 1.0, st->tau0[r][x][y]);
-                num += w * tw_buyer_price(p->pass_through, st->w[x], (*tau)[r][x][y]) / p0;
+                double w = st->world->flow[x][r][y];
+                const double p0 = tw_buyer_price(st->pass_through, 1.0, (*st->tau0)[r][x][y]);
+                num += w * tw_buyer_price(st->pass_through, st->w[x], (*tau)[r][x][y]) / p0;
                 den += w;
             }
         }
@@ -184,55 +186,57 @@ static double tw__value(const tw_trade_state *st, const tw_series_def *d) {
         for (int y = 0; y < TW_NSEC; y++) {
             if (!tw__in(s, y)) continue;
             int c = r * TW_NSEC + y;
-            num += p->e0[c] * st->pbar[c] / st->pbar0[c];
-            den += p->e0[c];
+            num += st->e0[c] * st->pbar[c] / st->pbar0[c];
+            den += st->e0[c];
         }
         return num / den;
     }
     /* Chained by tw_ge_day.c; tot + volume = welfare, revenue is a part of volume. */
-    case TW_IND_PRODUCER_PRICE: return tw_ge_day_value(st->ge, TW_GE_PRICE, r);
-    case TW_IND_WELFARE: return tw_ge_day_value(st->ge, TW_GE_WELFARE, r);
-    case TW_IND_WELFARE_TOT: return tw_ge_day_value(st->ge, TW_GE_TOT, r);
-    case TW_IND_WELFARE_VOLUME: return tw_ge_day_value(st->ge, TW_GE_VOLUME, r);
-    case TW_IND_WELFARE_REVENUE: return tw_ge_day_value(st->ge, TW_GE_REVENUE, r);
+    case TW_IND_PRODUCER_PRICE: return tw_ge_day_value(b->ge, TW_GE_PRICE, r);
+    case TW_IND_WELFARE: return tw_ge_day_value(b->ge, TW_GE_WELFARE, r);
+    case TW_IND_WELFARE_TOT: return tw_ge_day_value(b->ge, TW_GE_TOT, r);
+    case TW_IND_WELFARE_VOLUME: return tw_ge_day_value(b->ge, TW_GE_VOLUME, r);
+    case TW_IND_WELFARE_REVENUE: return tw_ge_day_value(b->ge, TW_GE_REVENUE, r);
     case TW_IND_TRUCE_ACTIVE:
     case TW_IND_GOV_PAIN:
     case TW_IND_STRATEGY_HOLD:
     case TW_IND_STRATEGY_ESCALATE:
     case TW_IND_STRATEGY_DEESCALATE:
     case TW_IND_STRATEGY_SEEK_DEAL:
-    case TW_IND_STRATEGY_TRIGGERED: return tw_gov_value(st->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
+    case TW_IND_STRATEGY_TRIGGERED: return tw_gov_value(b->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
     case TW_NIND: break;
-    default: return tw_re_value(st, d); /* the rare-earth series */
+    default: /* the rare-earth series */
+        return tw_re_value(b->re, (int)(d->ind - TW_IND_RE_FIRST), r, d->sector);
     }
     return 0.0;
 }
 
-void tw_indicators_observe(const tw_trade_state *s, double *out) {
-    for (size_t i = 0; i < s->p->n_series; i++) out[i] = tw__value(s, &s->p->defs[i]);
+void tw_indicators_observe(const tw_day_view *v, const tw_blocks *b, const tw_series_def *defs,
+                           size_t n, double *out) {
+    for (size_t i = 0; i < n; i++) out[i] = tw__value(v, b, &defs[i]);
 }
 
-static double tw__series_now(const tw_trade_state *s, tw_indicator ind, int r, int o, int sec) {
+static double tw__series_now(const tw_day_view *v, const tw_blocks *b, tw_indicator ind, int r,
+                             int o, int sec) {
     tw_series_def d = {ind, r, o, sec};
-    return tw__value(s, &d);
+    return tw__value(v, b, &d);
 }
 
-void tw_outcomes_update(tw_trade_state *s) {
-    const tw_trade_params *p = s->p;
-    double *out = s->out;
+void tw_outcomes_update(const tw_day_view *s, const tw_ge_day *ge, double *out) {
+    const tw_blocks b = {ge, NULL, NULL}; /* the trade outcomes read no other block */
     const double per_day = 1.0 / 365.0; /* USD bn a year -> USD bn on one day */
     out[TW_OUT_IMPORTS_US_FROM_CN] += per_day * tw__sum_in(s->customs, TW_US, TW_CN, TW_ALL);
     out[TW_OUT_IMPORTS_CN_FROM_US] += per_day * tw__sum_in(s->customs, TW_CN, TW_US, TW_ALL);
     out[TW_OUT_REVENUE_US] += per_day * tw__sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
     out[TW_OUT_REVENUE_CN] += per_day * tw__sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
     const tw_rate_table *tau = s->tau;
-    double us_cn = 100.0 * tw_world_weighted_rate(&p->world, *tau, TW_US, TW_CN, TW_ALL);
-    double cn_us = 100.0 * tw_world_weighted_rate(&p->world, *tau, TW_CN, TW_US, TW_ALL);
-    if (s->day_index == 0 || us_cn > out[TW_OUT_PEAK_TARIFF_US_CN]) out[TW_OUT_PEAK_TARIFF_US_CN] = us_cn;
-    if (s->day_index == 0 || cn_us > out[TW_OUT_PEAK_TARIFF_CN_US]) out[TW_OUT_PEAK_TARIFF_CN_US] = cn_us;
+    double us_cn = 100.0 * tw_world_weighted_rate(s->world, *tau, TW_US, TW_CN, TW_ALL);
+    double cn_us = 100.0 * tw_world_weighted_rate(s->world, *tau, TW_CN, TW_US, TW_ALL);
+    if (s->d == 0 || us_cn > out[TW_OUT_PEAK_TARIFF_US_CN]) out[TW_OUT_PEAK_TARIFF_US_CN] = us_cn;
+    if (s->d == 0 || cn_us > out[TW_OUT_PEAK_TARIFF_CN_US]) out[TW_OUT_PEAK_TARIFF_CN_US] = cn_us;
     /* End-of-run values: overwritten every day, the last day's stay. */
     out[TW_OUT_CN_SHARE_US_END] =
-        tw__series_now(s, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
+        tw__series_now(s, &b, TW_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
-        out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
+        out[TW_OUT_WELFARE_US_END + r] = tw__series_now(s, &b, TW_IND_WELFARE, r, TW_ALL, TW_ALL);
 }

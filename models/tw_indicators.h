@@ -15,12 +15,15 @@
  * a name and its enum cannot disagree. Adding an indicator: an X line in its module's
  * list, its series in that module's define function and its value in its value function
  * (both in the module's .c). Each block writes only the outcomes of its own list; the
- * policy block, last in both enums, by its own slots (TW_GOV_IND_*, TW_GOV_OUT_*) from
- * TW_IND_GOV_FIRST and TW_OUT_GOV_FIRST.
+ * rare-earth and policy blocks by their own slots (TW_RE_IND_* and TW_RE_OUT_* from
+ * TW_IND_RE_FIRST and TW_OUT_RE_FIRST; TW_GOV_IND_* and TW_GOV_OUT_* from
+ * TW_IND_GOV_FIRST and TW_OUT_GOV_FIRST, last in both enums).
  */
 #ifndef TW_INDICATORS_H
 #define TW_INDICATORS_H
 
+#include "tw_day.h"
+#include "tw_ge_day.h"
 #include "tw_gov.h"
 #include "tw_rare_earths.h"
 #include "tw_trade.h"
@@ -119,8 +122,16 @@ enum {
         TW_NOUT
 };
 
-/* Each module's block: the policy block is last in both. */
+/* Each module's block: the rare-earth block after the trade list, the policy block last
+ * in both. */
 enum { TW_IND_GOV_FIRST = TW_NIND - TW_GOV_NIND, TW_OUT_GOV_FIRST = TW_NOUT - TW_GOV_NOUT };
+enum {
+    TW_IND_RE_FIRST = TW_IND_GOV_FIRST - TW_RE_NIND,
+    TW_OUT_RE_FIRST = TW_OUT_GOV_FIRST - TW_RE_NOUT
+};
+_Static_assert((int)TW_IND_RE_FIRST == (int)TW_IND_RE_SHIPMENTS &&
+                   (int)TW_OUT_RE_FIRST == (int)TW_OUT_RE_US_VEH_FIRST_LOSS,
+               "the rare-earth lists follow the trade lists");
 _Static_assert((int)TW_IND_GOV_FIRST == (int)TW_IND_TRUCE_ACTIVE &&
                    (int)TW_OUT_GOV_FIRST == (int)TW_OUT_DAYS_IN_TRUCE,
                "the policy lists close the indicator and outcome enums");
@@ -133,5 +144,26 @@ typedef struct {
 /* The policy block's series (tw_gov.c), appended to defs from n (counted only when defs
  * is NULL); returns the new n. Zero in scenarios without governments or events. */
 size_t tw_gov_define(tw_series_def *defs, size_t n);
+/* The rare-earth block's series (tw_rare_earths.c), appended likewise. */
+size_t tw_re_define(const tw_re_params *re, tw_series_def *defs, size_t n);
+
+/* The blocks whose values the series read (read only; gov NULL without governments). */
+typedef struct {
+    const tw_ge_day *ge;
+    const tw_gov_world *gov;
+    const tw_re_state *re;
+} tw_blocks;
+
+/* The series list: the trade series, the policy block's, the rare-earth block's (re: which
+ * cells have dependent firms). *defs and *labels are allocated (the caller frees them,
+ * also on an error); *n is their length. */
+tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs,
+                               tw_series_label **labels, size_t *n, tw_err *err);
+/* Today's value of each of the n series defs into out, from the day's view and the blocks. */
+void tw_indicators_observe(const tw_day_view *v, const tw_blocks *b, const tw_series_def *defs,
+                           size_t n, double *out);
+/* The trade list's outcomes after the day (v: its flows and rates; ge: welfare) into
+ * out[TW_NOUT] (the trade entries only). */
+void tw_outcomes_update(const tw_day_view *v, const tw_ge_day *ge, double *out);
 
 #endif

@@ -30,7 +30,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "tw_trade_internal.h"
+#include "tw_indicators.h"
+#include "tw_rare_earths_internal.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -40,8 +41,14 @@
 /* state                                                                                 */
 /* ------------------------------------------------------------------------------------ */
 
-tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err) {
-    memset(st, 0, sizeof *st);
+tw_status tw_re_create(const tw_re_params *re, tw_rng_key key, const tw_exec *ex,
+                       tw_re_state **out, tw_err *err) {
+    *out = NULL;
+    tw_re_state *st = calloc(1, sizeof *st);
+    if (st == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    st->re = re;
+    st->key = key;
+    st->ex = *ex;
     st->nblk = tw_block_count((size_t)re->per_cell);
     st->n = (size_t)re->ncell * (size_t)re->per_cell;
     size_t blk = (size_t)re->per_cell < TW_BLOCK ? (size_t)re->per_cell : TW_BLOCK;
@@ -60,15 +67,20 @@ tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err) {
     if (st->cover == NULL || st->reserve == NULL || st->stock == NULL || st->order == NULL ||
         st->arrive == NULL || st->owed == NULL || st->licence_until == NULL ||
         st->applied == NULL || st->partials == NULL) {
+        size_t nfirms = st->n;
         tw_re_free(st);
-        return tw_err_set(err, TW_ENOMEM, "out of memory for %zu rare-earth firms", st->n);
+        return tw_err_set(err, TW_ENOMEM, "out of memory for %zu rare-earth firms", nfirms);
     }
     for (size_t m = 0; m < nsup; m++) st->applied[m] = -1;
     for (int r = 0; r < TW_NREG; r++) st->ramp_start[r] = -1;
+    *out = st;
     return TW_OK;
 }
 
+size_t tw_re_state_bytes(void) { return sizeof(tw_re_state); }
+
 void tw_re_free(tw_re_state *st) {
+    if (st == NULL) return;
     free(st->cover);
     free(st->reserve);
     free(st->stock);
@@ -78,13 +90,11 @@ void tw_re_free(tw_re_state *st) {
     free(st->licence_until);
     free(st->applied);
     free(st->partials);
-    st->cover = st->reserve = st->stock = st->order = st->owed = NULL;
-    st->arrive = st->licence_until = st->applied = NULL;
-    st->partials = NULL;
+    free(st);
 }
 
 typedef struct {
-    tw_trade_state *s;
+    tw_re_state *st;
     uint32_t day;
 } tw__re_ctx;
 
@@ -98,17 +108,17 @@ typedef struct {
     uint64_t agent; /* first agent id of the cell */
 } tw__re_range;
 
-static tw__re_range tw__re_item(const tw_trade_state *s, size_t item) {
-    const tw_re_params *re = &s->p->re;
+static tw__re_range tw__re_item(const tw_re_state *st, size_t item) {
+    const tw_re_params *re = st->re;
     size_t n = (size_t)re->per_cell;
     tw__re_range r;
-    r.b = item % s->re.nblk;
-    r.j = (int)(item / s->re.nblk);
+    r.b = item % st->nblk;
+    r.j = (int)(item / st->nblk);
     r.c = re->cell[r.j];
     r.lo = r.b * TW_BLOCK;
     r.hi = r.lo + TW_BLOCK < n ? r.lo + TW_BLOCK : n;
     r.base = (size_t)r.j * n;
-    r.sup = item * s->re.spb;
+    r.sup = item * st->spb;
     r.agent = (uint64_t)r.c * (uint64_t)n;
     return r;
 }
@@ -143,20 +153,20 @@ static double tw__normal(const uint32_t w[4]) {
  * lag days of flow on average. */
 static void tw__re_init_block(void *vctx, size_t item) {
     tw__re_ctx *ctx = vctx;
-    tw_trade_state *s = ctx->s;
-    const tw_re_params *re = &s->p->re;
-    tw__re_range rg = tw__re_item(s, item);
+    tw_re_state *st = ctx->st;
+    const tw_re_params *re = st->re;
+    tw__re_range rg = tw__re_item(st, item);
     int sec = rg.c % TW_NSEC;
     const int lag_days = re->ship_lag[rg.c / TW_NSEC];
     double need = 1.0 - tw__free_share(re, sec, re->ns0), lag = (double)lag_days;
     /* at least a day above the destination's lag, so that an order can arrive in time */
     double cover_min = re->cover_min > lag ? re->cover_min : lag + 1.0;
-    double res_median = (re->wip_days[sec] + re->distributor_days) * s->re.reserve_factor;
+    double res_median = (re->wip_days[sec] + re->distributor_days) * st->reserve_factor;
     for (size_t k = rg.lo; k < rg.hi; k++) {
         uint32_t w[4], v[4];
-        tw_rng_words(s->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 0, w);
-        tw_rng_words(s->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 1, v);
-        double cover = s->re.cover_median * exp(re->cover_log_sd * tw__normal(w));
+        tw_rng_words(st->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 0, w);
+        tw_rng_words(st->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 1, v);
+        double cover = st->cover_median * exp(re->cover_log_sd * tw__normal(w));
         if (cover < cover_min) cover = cover_min;
         if (cover > re->cover_max) cover = re->cover_max;
         double res = res_median * exp(re->reserve_log_sd * tw__normal(v));
@@ -164,38 +174,37 @@ static void tw__re_init_block(void *vctx, size_t item) {
         float S = (float)cover, R = tw__reorder_point(re, lag_days, S);
         double T = lag + (S - R) / need, u = tw_u01f(w[3]) * T, own;
         size_t i = rg.base + k;
-        s->re.order[i] = 0.0f;
-        s->re.arrive[i] = 0;
+        st->order[i] = 0.0f;
+        st->arrive[i] = 0;
         if (u < lag) {
             own = R - u * need;
-            s->re.order[i] = (float)(S - R + lag * need);
-            s->re.arrive[i] = (int32_t)(lag - u);
+            st->order[i] = (float)(S - R + lag * need);
+            st->arrive[i] = (int32_t)(lag - u);
         } else {
             own = R + (u - lag) / (T - lag) * (S - R);
         }
-        s->re.cover[i] = S;
-        s->re.reserve[i] = (float)res;
-        s->re.stock[i] = (float)(own + res + re->stockpile_days);
-        s->re.owed[i] = 0.0f;
+        st->cover[i] = S;
+        st->reserve[i] = (float)res;
+        st->stock[i] = (float)(own + res + re->stockpile_days);
+        st->owed[i] = 0.0f;
     }
 }
 
 /* The agent id of the replicate-wide draws: above every firm's id. */
 #define TW_RE_REPLICATE_AGENT UINT64_MAX
 
-void tw_re_init(tw_trade_state *s) {
-    const tw_re_params *re = &s->p->re;
-    tw_re_state *st = &s->re;
+void tw_re_init(tw_re_state *st, double *out) {
+    const tw_re_params *re = st->re;
     /* How long firms stock for is the least known number of the mechanism (anecdotes
      * range from weeks to three months), so each replicate draws its own medians. */
-    s->out[TW_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
+    out[TW_RE_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
     uint32_t w[4], v[4];
-    tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 0, w);
-    tw_rng_words(s->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 1, v);
+    tw_rng_words(st->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 0, w);
+    tw_rng_words(st->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 1, v);
     st->cover_median = re->cover_median * exp(re->cover_rep_sd * tw__normal(w));
     st->reserve_factor = exp(re->reserve_rep_sd * tw__normal(v));
-    tw__re_ctx ctx = {s, 0};
-    tw_exec_for(&s->ex, (size_t)re->ncell * st->nblk, tw__re_init_block, &ctx);
+    tw__re_ctx ctx = {st, 0};
+    tw_exec_for(&st->ex, (size_t)re->ncell * st->nblk, tw__re_init_block, &ctx);
     /* What is in transit at the start was shipped before it (the conservation identity
      * counts it as shipped). */
     size_t n = (size_t)re->per_cell;
@@ -246,11 +255,10 @@ static inline int tw__bin(float x) {
 /* The makers of a block: approval draws for pending applications filed on an earlier
  * day (their own random stream: agent id = the cell's first agent + maker index within
  * the cell, which is the firm's id when each maker serves one firm). */
-static double tw__re_makers(tw_trade_state *s, const tw__re_range *rg, const tw_re_dest_day *dd,
+static double tw__re_makers(tw_re_state *st, const tw__re_range *rg, const tw_re_dest_day *dd,
                             float hazard, int32_t d) {
-    tw_re_state *st = &s->re;
-    size_t nsup = (rg->hi - rg->lo + (size_t)s->p->re.per_supplier - 1) /
-                  (size_t)s->p->re.per_supplier;
+    size_t nsup = (rg->hi - rg->lo + (size_t)st->re->per_supplier - 1) /
+                  (size_t)st->re->per_supplier;
     int32_t *lic = st->licence_until + rg->sup, *app = st->applied + rg->sup;
     double approvals = 0.0;
     for (size_t m = 0; m < nsup; m++) {
@@ -260,7 +268,7 @@ static double tw__re_makers(tw_trade_state *s, const tw__re_range *rg, const tw_
         }
         if (app[m] < 0 || app[m] >= d || lic[m] > d || hazard <= 0.0f) continue;
         uint32_t w[4];
-        tw_rng_words(s->key, (uint32_t)d, rg->agent + rg->b * st->spb + m, TW_PURPOSE_RE_DAY, 0, w);
+        tw_rng_words(st->key, (uint32_t)d, rg->agent + rg->b * st->spb + m, TW_PURPOSE_RE_DAY, 0, w);
         if (tw_u01f(w[0]) < hazard) {
             approvals += 1.0;
             lic[m] = d + (dd->validity > 0 ? dd->validity : 1);
@@ -272,10 +280,9 @@ static double tw__re_makers(tw_trade_state *s, const tw__re_range *rg, const tw_
 
 static void tw__re_step_block(void *vctx, size_t item) {
     tw__re_ctx *ctx = vctx;
-    tw_trade_state *s = ctx->s;
-    const tw_re_params *re = &s->p->re;
-    tw_re_state *st = &s->re;
-    tw__re_range rg = tw__re_item(s, item);
+    tw_re_state *st = ctx->st;
+    const tw_re_params *re = st->re;
+    tw__re_range rg = tw__re_item(st, item);
     const int sec = rg.c % TW_NSEC;
     const tw_re_dest_day dd = st->dd[rg.c / TW_NSEC];
     const int32_t d = (int32_t)ctx->day, lag = re->ship_lag[rg.c / TW_NSEC];
@@ -302,7 +309,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
     double *out = st->partials + item * TW_RE_NPART;
     memset(out, 0, TW_RE_NPART * sizeof *out);
     double approvals =
-        tw__re_makers(s, &rg, &dd, dd.hazard * (float)re->priority[sec], d);
+        tw__re_makers(st, &rg, &dd, dd.hazard * (float)re->priority[sec], d);
     /* Sums of every firm-day in registers; those only the general path adds to go
      * straight to the block's partial sums (zeroed above), which leaves the registers to
      * the common day. */
@@ -450,26 +457,25 @@ static double tw__hist_quantile(const double *h, double n, double prob) {
     return (TW_RE_NBIN - 1) * TW_RE_BIN_DAYS;
 }
 
-static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
-    const tw_trade_params *p = s->p;
-    const tw_re_params *re = &p->re;
-    tw_day day = p->start + (tw_day)d;
+static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day day,
+                           uint32_t d) {
+    const tw_re_params *re = st->re;
     bool working = tw_is_working_day(day);
     for (int r = 0; r < TW_NREG; r++) {
-        tw_re_dest_day *dd = &s->re.dd[r];
+        tw_re_dest_day *dd = &st->dd[r];
         const tw_control *e =
             r == re->exporter ? NULL
-                              : tw_controls_at(&s->controls, day, re->exporter, r, TW_CTRL_GOOD_RE);
+                              : tw_controls_at(controls, day, re->exporter, r, TW_CTRL_GOOD_RE);
         dd->regime = e != NULL ? (int)e->regime : TW_CTRL_OPEN;
         dd->validity = e != NULL ? e->validity_days : 0;
         double h = 0.0;
         if (dd->regime == TW_CTRL_LICENSING) h = re->hazard;
         if (dd->regime == TW_CTRL_SLOW_ROLL) h = e->slow_roll_factor * re->hazard;
         dd->hazard = working ? (float)h : 0.0f;
-        if (dd->regime != TW_CTRL_OPEN && s->re.ramp_start[r] < 0) s->re.ramp_start[r] = (int32_t)d;
+        if (dd->regime != TW_CTRL_OPEN && st->ramp_start[r] < 0) st->ramp_start[r] = (int32_t)d;
         double ns = re->ns0;
-        if (s->re.ramp_start[r] >= 0) {
-            double f = (double)((int32_t)d - s->re.ramp_start[r]) / re->ramp_days;
+        if (st->ramp_start[r] >= 0) {
+            double f = (double)((int32_t)d - st->ramp_start[r]) / re->ramp_days;
             ns += (re->ns_max - re->ns0) * (f < 1.0 ? f : 1.0);
         }
         dd->ns = (float)ns;
@@ -484,25 +490,23 @@ static void tw__re_prepare(tw_trade_state *s, uint32_t d) {
             g = (e->region < 0 || e->region == c / TW_NSEC) &&
                 (e->sector < 0 || e->sector == c % TW_NSEC) && day >= e->from && day < e->until;
         }
-        s->re.general[c] = g;
+        st->general[c] = g;
     }
 }
 
-static void tw__re_outcomes(tw_trade_state *s, uint32_t d) {
-    const tw_trade_params *p = s->p;
-    const tw_re_state *st = &s->re;
+static void tw__re_outcomes(const tw_re_state *st, const tw_world *world, uint32_t d,
+                            double *out) {
     double loss = 100.0 * st->gross_loss[TW_US][TW_VEHICLES];
-    double *out = s->out;
-    if (loss > p->re.threshold_pct) {
-        if (isnan(out[TW_OUT_RE_US_VEH_FIRST_LOSS])) out[TW_OUT_RE_US_VEH_FIRST_LOSS] = (double)d;
-        out[TW_OUT_RE_SHORTAGE_DAYS_US] += 1.0;
+    if (loss > st->re->threshold_pct) {
+        if (isnan(out[TW_RE_OUT_RE_US_VEH_FIRST_LOSS])) out[TW_RE_OUT_RE_US_VEH_FIRST_LOSS] = (double)d;
+        out[TW_RE_OUT_RE_SHORTAGE_DAYS_US] += 1.0;
     }
-    if (loss > out[TW_OUT_RE_US_VEH_PEAK_LOSS]) out[TW_OUT_RE_US_VEH_PEAK_LOSS] = loss;
-    double n = (double)p->re.per_cell;
-    out[TW_OUT_RE_US_VEH_PLANT_DAYS] += st->stopped[TW_US * TW_NSEC + TW_VEHICLES] / n;
-    out[TW_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[TW_EU * TW_NSEC + TW_VEHICLES] / n;
-    out[TW_OUT_GDP_LOSS_US] -= tw_day_gdp_change_bn(&p->world, s->gdp_pct, TW_US);
-    out[TW_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(&p->world, s->gdp_pct, TW_EU);
+    if (loss > out[TW_RE_OUT_RE_US_VEH_PEAK_LOSS]) out[TW_RE_OUT_RE_US_VEH_PEAK_LOSS] = loss;
+    double n = (double)st->re->per_cell;
+    out[TW_RE_OUT_RE_US_VEH_PLANT_DAYS] += st->stopped[TW_US * TW_NSEC + TW_VEHICLES] / n;
+    out[TW_RE_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[TW_EU * TW_NSEC + TW_VEHICLES] / n;
+    out[TW_RE_OUT_GDP_LOSS_US] -= tw_day_gdp_change_bn(world, st->gdp_pct, TW_US);
+    out[TW_RE_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(world, st->gdp_pct, TW_EU);
 }
 
 /* CPU seconds of the whole process (every thread), for the benchmark's share of the day:
@@ -513,15 +517,15 @@ static double tw__cpu_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-void tw_re_step(tw_trade_state *s, uint32_t d) {
-    const tw_trade_params *p = s->p;
-    const tw_re_params *re = &p->re;
-    tw_re_state *st = &s->re;
+void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_view *v,
+                double *out) {
+    const tw_re_params *re = st->re;
+    const uint32_t d = v->d;
     double t0 = st->timed ? tw__cpu_seconds() : 0.0;
-    tw__re_prepare(s, d);
-    tw__re_ctx ctx = {s, d};
-    tw_exec_for(&s->ex, (size_t)re->ncell * st->nblk, tw__re_step_block, &ctx);
-    memset(s->output_loss, 0, sizeof s->output_loss);
+    tw__re_prepare(st, controls, v->day, d);
+    tw__re_ctx ctx = {st, d};
+    tw_exec_for(&st->ex, (size_t)re->ncell * st->nblk, tw__re_step_block, &ctx);
+    memset(st->output_loss, 0, sizeof st->output_loss);
     memset(st->gross_loss, 0, sizeof st->gross_loss);
     double n = (double)re->per_cell;
     for (int j = 0; j < re->ncell; j++) {
@@ -549,30 +553,28 @@ void tw_re_step(tw_trade_state *s, uint32_t d) {
         st->net[c] = tot[TW_RE_PART_NET] / n;
         memcpy(st->hist[c], tot + TW_RE_PART_HIST, sizeof st->hist[c]);
         st->inv_p10[c] = tw__hist_quantile(st->hist[c], n, 0.10);
-        s->output_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->net[c];
+        st->output_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->net[c];
         st->gross_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->output[c];
     }
     for (int r = 0; r < TW_NREG; r++) {
         double lost = 0.0;
         for (int sec = 0; sec < TW_NSEC; sec++)
-            lost += s->output_loss[r][sec] * re->gross_output[r * TW_NSEC + sec];
-        s->gdp_pct[r] = -100.0 * re->va_ratio * lost / p->world.gdp[r];
+            lost += st->output_loss[r][sec] * re->gross_output[r * TW_NSEC + sec];
+        st->gdp_pct[r] = -100.0 * re->va_ratio * lost / v->world->gdp[r];
     }
-    tw__re_outcomes(s, d);
+    tw__re_outcomes(st, v->world, d, out);
     if (st->timed) st->seconds += tw__cpu_seconds() - t0;
 }
 
-/* --- the benchmark's view (tw_trade_bench.h) --- */
+const double (*tw_re_output_loss(const tw_re_state *st))[TW_NSEC] { return st->output_loss; }
+const double *tw_re_gdp_pct(const tw_re_state *st) { return st->gdp_pct; }
 
-void tw_trade_bench_time_re(void *state) {
-    tw_trade_state *s = state;
-    s->re.timed = true;
-    s->re.seconds = 0.0;
+void tw_re_time(tw_re_state *st, bool timed) {
+    st->timed = timed;
+    st->seconds = 0.0;
 }
 
-double tw_trade_bench_re_seconds(const void *state) {
-    return ((const tw_trade_state *)state)->re.seconds;
-}
+double tw_re_seconds(const tw_re_state *st) { return st->seconds; }
 
 /* ------------------------------------------------------------------------------------ */
 /* series                                                                                */
@@ -589,8 +591,7 @@ static void tw__put(tw_series_def *defs, size_t *n, tw_indicator ind, int r, int
     (*n)++;
 }
 
-size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n) {
-    const tw_re_params *re = &p->re;
+size_t tw_re_define(const tw_re_params *re, tw_series_def *defs, size_t n) {
     for (int ind = TW_IND_RE_SHIPMENTS; ind <= TW_IND_RE_PLANTS_STOPPED; ind++)
         for (int r = 0; r < TW_NREG; r++) {
             if (!tw__served(re, r)) continue;
@@ -613,19 +614,19 @@ size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n) {
     return n;
 }
 
-double tw_re_value(const tw_trade_state *s, const tw_series_def *d) {
-    const tw_re_params *re = &s->p->re;
-    const tw_re_state *st = &s->re;
-    int r = d->region;
+double tw_re_value(const tw_re_state *st, int ind, int r, int sector) {
+    const tw_re_params *re = st->re;
+    /* the global ids, for the switch below */
+    const tw_indicator id = (tw_indicator)(TW_IND_RE_FIRST + ind);
     /* One 0/1 series per regime (tw_ctrl_regime's order), so the mean is the share of
      * replicates in it. */
-    if (d->ind >= TW_IND_RE_REGIME_OPEN && d->ind <= TW_IND_RE_REGIME_HALT)
-        return (int)st->dd[r].regime == (int)d->ind - TW_IND_RE_REGIME_OPEN ? 1.0 : 0.0;
-    if (d->ind == TW_IND_GDP) return s->gdp_pct[r];
-    if (d->ind == TW_IND_OUTPUT_LOSS || d->ind == TW_IND_OUTPUT_LOSS_GROSS) {
+    if (id >= TW_IND_RE_REGIME_OPEN && id <= TW_IND_RE_REGIME_HALT)
+        return (int)st->dd[r].regime == (int)id - TW_IND_RE_REGIME_OPEN ? 1.0 : 0.0;
+    if (id == TW_IND_GDP) return st->gdp_pct[r];
+    if (id == TW_IND_OUTPUT_LOSS || id == TW_IND_OUTPUT_LOSS_GROSS) {
         const double(*loss)[TW_NSEC] =
-            d->ind == TW_IND_OUTPUT_LOSS ? s->output_loss : st->gross_loss;
-        if (d->sector != TW_ALL) return 100.0 * loss[r][d->sector];
+            id == TW_IND_OUTPUT_LOSS ? st->output_loss : st->gross_loss;
+        if (sector != TW_ALL) return 100.0 * loss[r][sector];
         double num = 0.0, den = 0.0;
         for (int sec = 0; sec < TW_NSEC; sec++) {
             num += loss[r][sec] * re->gross_output[r * TW_NSEC + sec];
@@ -637,9 +638,9 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d) {
     double v = 0.0, cells = 0.0, hist[TW_RE_NBIN] = {0};
     for (int sec = 0; sec < TW_NSEC; sec++) {
         int c = r * TW_NSEC + sec;
-        if (!re->dependent[c] || (d->sector != TW_ALL && d->sector != sec)) continue;
+        if (!re->dependent[c] || (sector != TW_ALL && sector != sec)) continue;
         cells += 1.0;
-        switch (d->ind) {
+        switch (id) {
         case TW_IND_RE_SHIPMENTS: v += st->shipped_t[c]; break;
         case TW_IND_RE_RECEIVED: v += st->received_t[c]; break;
         case TW_IND_RE_OUTSIDE_SCOPE: v += st->free_t[c]; break;
@@ -657,7 +658,7 @@ double tw_re_value(const tw_trade_state *s, const tw_series_def *d) {
     }
     if (cells == 0.0) return 0.0;
     double n = cells * (double)re->per_cell;
-    switch (d->ind) {
+    switch (id) {
     case TW_IND_RE_INVENTORY: return v / cells;
     case TW_IND_RE_HALTED:
     case TW_IND_RE_PLANTS_STOPPED: return 100.0 * v / n;

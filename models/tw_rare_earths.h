@@ -1,7 +1,19 @@
 /* tw_rare_earths.h - supply-constrained production under export controls on a chokepoint
  * good (rare-earth magnets): parameters and per-replicate state.
  *
- * Not API: only models/ includes it (through tw_trade_internal.h) and the model's tests.
+ * Not API: only models/ includes it (and the model's own tests).
+ *
+ * Ownership: the parameters (tw_re_params, read by tw_re_params_load in
+ * tw_rare_earths_params.c) are read-only after load. A tw_re_state belongs to one
+ * replicate (tw_re_create / tw_re_free; its fields in tw_rare_earths_internal.h, private
+ * to tw_rare_earths.c); tw_trade.c steps it after the day's flows with the replicate's
+ * export-control book and a read-only view of the day (tw_day.h), and points the view's
+ * output loss and GDP change at the state's own arrays. The block writes its own
+ * indicators and outcomes: those of the lists below, through tw_re_value and the slice of
+ * the outcomes it is given.
+ *
+ * Thread-safety: a state is used by one replicate's thread (its step runs the firm blocks
+ * on the replicate's executor).
  *
  * The mechanism (sources and the weak numbers: data/README.md, "rare_earth_buffers.csv and
  * rare_earth_channels.csv"). In every region other than the exporter and every sector with
@@ -63,6 +75,12 @@
 #include <stdint.h>
 
 #include "tw_calendar.h"
+#include "tw_config.h"
+#include "tw_controls.h"
+#include "tw_day.h"
+#include "tw_error.h"
+#include "tw_parallel.h"
+#include "tw_rng.h"
 #include "tw_world.h"
 
 /* What region and partner hold for the rare-earth series of dependent firms. */
@@ -212,75 +230,54 @@ typedef struct {
     double use_t[TW_RE_NCELL];   /* magnet use of the whole cell, tonnes / day */
 } tw_re_params;
 
-/* Per-day partial sums of one block (TW_RE_NPART doubles). Quantities in days of one
- * firm's full use (the cell converts them to tonnes) or in firm counts. */
+/* The rare-earth outcomes' slots within the block (tw_re_step writes them). */
+#define TW__RE_OUT_ENUM(id, name, unit, agg, def) TW_RE_OUT_##id,
+enum { TW_RE_OUTCOMES(TW__RE_OUT_ENUM) TW_RE_NOUT };
+/* The rare-earth indicators' ids within the block (tw_re_value reads them). */
+#define TW__RE_IND_ENUM(id, name, unit, agg, region, partner, def) TW_RE_IND_##id,
+enum { TW_RE_INDICATORS(TW__RE_IND_ENUM) TW_RE_NIND };
+
+/* Random number purposes of the rare-earth block (the counter's purpose field). */
 enum {
-    TW_RE_PART_SHIPPED,
-    TW_RE_PART_RECEIVED,
-    TW_RE_PART_TRANSIT,
-    TW_RE_PART_APPS,
-    TW_RE_PART_APPROVALS,
-    TW_RE_PART_STOCK,
-    TW_RE_PART_USED,
-    TW_RE_PART_HALTED,
-    TW_RE_PART_STOPPED,
-    TW_RE_PART_OUTPUT,
-    TW_RE_PART_NET,
-    TW_RE_PART_HIST,
-    TW_RE_NPART = TW_RE_PART_HIST + TW_RE_NBIN
+    TW_PURPOSE_RE_INIT = 3, /* cover and starting stock, the replicate's medians */
+    TW_PURPOSE_RE_DAY = 4   /* licence approval draws */
 };
 
-/* One destination's conditions on one day, resolved before the firm loop. */
-typedef struct {
-    int regime;      /* tw_ctrl_regime */
-    float hazard;    /* approval probability today before sector priority (0 on weekends
-                      * and under halt) */
-    int validity;    /* days a licence granted today lasts; 0 = pending orders only */
-    float ns;        /* share of need from makers outside the exporter today */
-    float lead;      /* days of the expected licence delay (times need in the firm loop) */
-} tw_re_dest_day;
+/* The dependent firms and their makers of one replicate (tw_rare_earths_internal.h;
+ * opaque outside tw_rare_earths.c and the model's tests). */
+typedef struct tw_re_state tw_re_state;
 
-typedef struct {
-    size_t nblk;            /* blocks per dependent cell */
-    size_t n;               /* firms in all: ncell * per_cell */
-    size_t spb;             /* magnet makers per block */
-    double cover_median;    /* this replicate's median cover, days */
-    double reserve_factor;  /* this replicate's factor on the reserve medians */
-    /* firm state, structure of arrays, [n]; firm k of dependent cell j is j * per_cell + k
-     * in the arrays and has agent id cell * per_cell + k in the random streams */
-    float *cover;           /* order-up-to level of the own stock, days of full use */
-    float *reserve;         /* WIP, sub-assembly and distributor magnets, days */
-    float *stock;           /* licensed magnets held, reserve included, days of full use */
-    float *order;           /* quantity on order, days of full use; 0 = none */
-    int32_t *arrive;        /* day index the order arrives; -1 = waiting for a licence */
-    float *owed;            /* output still to be caught up, days of full output */
-    /* magnet makers, [ncell * nblk * spb]; maker m of block b of cell j is
-     * (j * nblk + b) * spb + m */
-    int32_t *licence_until; /* day index (exclusive) until which the maker's licence holds */
-    int32_t *applied;       /* day index of its pending application; -1 none */
-    double *partials;       /* [ncell * nblk][TW_RE_NPART] */
-    tw_re_dest_day dd[TW_NREG];
-    bool general[TW_RE_NCELL]; /* today: the cell's firms hold a general licence */
-    bool timed;             /* add each tw_re_step's process CPU seconds to `seconds` (the
-                             * benchmark's share of the day; results do not depend on it) */
-    double seconds;
-    int32_t ramp_start[TW_NREG]; /* day index the regime first left open; -1 not yet */
-    /* day results per cell (tonnes, counts, percent) */
-    double shipped_t[TW_RE_NCELL], received_t[TW_RE_NCELL], transit_t[TW_RE_NCELL];
-    double free_t[TW_RE_NCELL];  /* outside-scope bare magnets from the exporter, tonnes */
-    double used_t[TW_RE_NCELL];  /* licensed magnets used, tonnes */
-    double stock_t[TW_RE_NCELL]; /* licensed magnets held, tonnes */
-    double apps[TW_RE_NCELL], approvals[TW_RE_NCELL];
-    double inv_mean[TW_RE_NCELL], inv_p10[TW_RE_NCELL]; /* days of full use */
-    double halted[TW_RE_NCELL];  /* firms with a line stopped (count) */
-    double stopped[TW_RE_NCELL]; /* firms counted as stopped plants (count) */
-    double output[TW_RE_NCELL];  /* mean gross output of the dependent firms, share */
-    double net[TW_RE_NCELL];     /* mean output with catch-up, share of potential */
-    double gross_loss[TW_NREG][TW_NSEC]; /* share of output stopped today, 0..1 */
-    double hist[TW_RE_NCELL][TW_RE_NBIN]; /* today's stock histogram */
-    /* cumulative tonnes since the start (shipped counts what was in transit at the
-     * start), for the conservation identity */
-    double cum_shipped_t[TW_RE_NCELL], cum_received_t[TW_RE_NCELL];
-} tw_re_state;
+/* Read the `rare_earths:` section and data/rare_earth_sectors.csv from data_dir, with the
+ * 2024 calibration world (flows and gross output). */
+tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, const char *data_dir,
+                            tw_re_params *re, tw_err *err);
+
+/* A replicate's firms (their arrays sized from re, which must outlive the state); key and
+ * ex are the replicate's random key and executor. Before the first step, tw_re_init. */
+tw_status tw_re_create(const tw_re_params *re, tw_rng_key key, const tw_exec *ex,
+                       tw_re_state **out, tw_err *err);
+void tw_re_free(tw_re_state *st);
+/* Bytes of a state besides its firm arrays. */
+size_t tw_re_state_bytes(void);
+/* Draw covers and starting stocks (day 0, before the first step); out[TW_RE_NOUT] is the
+ * block's slice of the replicate's outcomes. */
+void tw_re_init(tw_re_state *st, double *out);
+/* One day: resolve each destination's regime from controls (the replicate's book, read
+ * only), step the firms, set the day's output loss and GDP change, and move the block's
+ * outcomes out[TW_RE_NOUT]. v: the day, its index and the world. */
+void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_view *v,
+                double *out);
+/* [TW_NREG][TW_NSEC] share of each sector's potential output lost today, net of catch-up,
+ * 0..1; zero without dependent firms. Valid as long as st. */
+const double (*tw_re_output_loss(const tw_re_state *st))[TW_NSEC];
+/* [TW_NREG] each region's GDP today against the baseline, percent. Valid as long as st. */
+const double *tw_re_gdp_pct(const tw_re_state *st);
+/* Today's value of the rare-earth indicator ind (TW_RE_IND_*) of region r and sector
+ * (TW_ALL: the region's dependent cells, or its goods output). */
+double tw_re_value(const tw_re_state *st, int ind, int r, int sector);
+/* The benchmark's share of the day: with timed, add each tw_re_step's process CPU seconds
+ * (all threads) to a sum that starts at 0 (results do not depend on it). */
+void tw_re_time(tw_re_state *st, bool timed);
+double tw_re_seconds(const tw_re_state *st);
 
 #endif

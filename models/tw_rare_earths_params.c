@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tw_csvread.h"
-#include "tw_trade_internal.h"
+#include "tw_rare_earths.h"
 
 /* 2024 calibration defaults (data/raw/rare_earths.csv): China's magnet exports, Jan-Nov
  * 52,500 t scaled to twelve months, and about 600 t a month to the US. */
@@ -62,8 +62,8 @@ static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err
 /* The exporter's 2024 exports by destination: the scenario's figures where given, the
  * default total and US figure otherwise, and the rest split over the other destinations
  * in proportion to the exporter's 2024 exports of magnet-using sectors to them. */
-static tw_status tw__exports(const tw_cfg_node *sec, tw_trade_params *p, tw_err *err) {
-    tw_re_params *re = &p->re;
+static tw_status tw__exports(const tw_cfg_node *sec, const tw_world *world, tw_re_params *re,
+                             tw_err *err) {
     const tw_cfg_node *ex = tw_cfg_get(sec, "exports_t_per_year");
     if (ex != NULL && tw_cfg_kind_of(ex) != TW_CFG_MAP)
         return tw_cfg_error(err, ex, "expected a map of tonnes per year by destination and total");
@@ -100,7 +100,7 @@ static tw_status tw__exports(const tw_cfg_node *sec, tw_trade_params *p, tw_err 
     for (int r = 0; r < TW_NREG; r++) {
         if (r == re->exporter || given[r]) continue;
         for (int s = 0; s < TW_NSEC; s++)
-            if (re->intensity[s] > 0.0) w[r] += p->world.flow[re->exporter][r][s];
+            if (re->intensity[s] > 0.0) w[r] += world->flow[re->exporter][r][s];
         wsum += w[r];
     }
     for (int r = 0; r < TW_NREG; r++)
@@ -222,8 +222,8 @@ static tw_status tw__general_licences(const tw_cfg_node *sec, tw_re_params *re, 
     return TW_OK;
 }
 
-tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
-    tw_re_params *re = &p->re;
+tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, const char *data_dir,
+                            tw_re_params *re, tw_err *err) {
     memset(re, 0, sizeof *re);
     const tw_cfg_node *sec = tw_cfg_get(root, "rare_earths");
     if (sec != NULL && tw_cfg_kind_of(sec) != TW_CFG_MAP)
@@ -319,8 +319,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
                                 "expected embedded_share + non_china_max_share below 1 for %s "
                                 "(got %g)", tw_sector_names[s],
                                 re->embedded_share[s] + re->ns_max);
-    TW__GET(tw__sector_table(p->data_dir, re, err));
-    TW__GET(tw__exports(sec, p, err));
+    TW__GET(tw__sector_table(data_dir, re, err));
+    TW__GET(tw__exports(sec, world, re, err));
     /* Gross output by cell and each dependent cell's magnet use in tonnes a day: the
      * exporter's bare magnets at the start (licensed and outside scope: 1 - embedded -
      * ns0 of need) match its 2024 exports to the region. */
@@ -328,7 +328,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err 
         double wsum = 0.0, bare = 0.0, w[TW_NSEC];
         for (int s = 0; s < TW_NSEC; s++) {
             double go = 0.0;
-            for (int i = 0; i < TW_NREG; i++) go += p->world.flow[r][i][s];
+            for (int i = 0; i < TW_NREG; i++) go += world->flow[r][i][s];
             re->gross_output[r * TW_NSEC + s] = go;
             w[s] = re->intensity[s] * go;
             wsum += w[s];

@@ -24,12 +24,16 @@
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
  * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
- * state and the day's flows. The governments and events (tw_gov.h) and the
- * general-equilibrium closure (tw_ge_day.h) get a read-only view of the day (tw__view,
- * tw_day.h) instead of the state; the governments are handed the replicate's tariff and
+ * state and the day's flows. The importer firms (tw_firms.h) get what they read: the
+ * day's rates, sub-cells and producer prices to build the cell days
+ * (tw_trade_prepare_firms), the cell days to step, and the arrays for their results. The governments and events (tw_gov.h), the
+ * general-equilibrium closure (tw_ge_day.h) and the rare-earth firms (tw_rare_earths.h)
+ * get a read-only view of the day (tw__view, tw_day.h) instead of the state, the
+ * rare-earth firms also the replicate's export-control book to read; the governments are handed the replicate's tariff and
  * export-control books at creation, the only state of others they change. Outcomes:
- * tw_indicators.c writes the trade list's, the rare-earth step its own, tw_gov_outcomes
- * the policy block's slice.
+ * tw_indicators.c writes the trade list's, tw_re_step and tw_gov_outcomes their
+ * blocks' slices. The view's output loss and GDP change point at the rare-earth state's
+ * own arrays.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -69,7 +73,7 @@ static void tw__free_state(void *vs) {
     tw_trade_state *s = vs;
     if (s == NULL) return;
     tw_firms_free(&s->f);
-    tw_re_free(&s->re);
+    tw_re_free(s->re);
     tw_ge_day_free(s->ge);
     tw_controls_free(&s->controls);
     tw_gov_free(s->gov);
@@ -78,7 +82,8 @@ static void tw__free_state(void *vs) {
 }
 
 static size_t tw__state_bytes(const void *params) {
-    return sizeof(tw_trade_state) + tw_firms_bytes(params);
+    return sizeof(tw_trade_state) + tw_re_state_bytes() +
+           tw_firms_bytes(&((const tw_trade_params *)params)->firms);
 }
 
 /* The read-only view of the day the modules get (tw_day.h), as of now. */
@@ -96,11 +101,15 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .customs = s->customs,
                          .spend = s->spend,
                          .revenue = s->revenue,
+                         .revenue_stat = s->revenue_stat,
+                         .collected = s->collected,
                          .use = s->use,
                          .pbar = s->pbar,
                          .pbar0 = s->pbar0,
-                         .output_loss = s->output_loss,
-                         .gdp_pct = s->gdp_pct};
+                         .w = s->w,
+                         .pass_through = p->pass_through,
+                         .output_loss = tw_re_output_loss(s->re),
+                         .gdp_pct = tw_re_gdp_pct(s->re)};
 }
 
 /* Point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also resolve
@@ -114,6 +123,22 @@ static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
     if (!changed && d > 0 && !s->p->split_day[d]) return;
     const tw_tariff_book *book = changed ? tw_rates_book(s->rates) : &s->p->book;
     tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
+}
+
+/* Each cell's day for the firms from today's rates, sub-cells and producer prices, and the
+ * rate paid on today's purchases (s->tau_paid). */
+static void tw_trade_prepare_firms(tw_trade_state *s) {
+    const tw_trade_params *p = s->p;
+    const tw_firms_prices in = {.pass_through = p->pass_through,
+                                .beta = p->beta,
+                                .sigma = p->sigma,
+                                .tau = s->tau,
+                                .tau_exp = s->tau_exp,
+                                .tau_any = s->tau_any,
+                                .tau0 = (const tw_rate_table *)&s->tau0,
+                                .split = (const tw_split_cell(*)[TW_NSEC])s->split,
+                                .w = s->w};
+    tw_firms_prepare_day(&p->firms, &in, s->cd, s->tau_paid);
 }
 
 static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
@@ -130,8 +155,8 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
                                    p->fl_horizon, p->gov.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
-    if (st == TW_OK) st = tw_firms_create(&s->f, p->per_cell, err);
-    if (st == TW_OK) st = tw_re_create(&s->re, &p->re, err);
+    if (st == TW_OK) st = tw_firms_create(&s->f, &p->firms, key, ex, err);
+    if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
     if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->gov, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
@@ -143,8 +168,9 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
     s->w = tw_ge_day_prices(s->ge);
     s->income = tw_ge_day_income(s->ge);
-    tw_firms_init(s);
-    tw_re_init(s);
+    tw_trade_prepare_firms(s);
+    tw_firms_init(&s->f, s->cd, s->share, s->pbar0, s->pbar, s->lambda0);
+    tw_re_init(s->re, s->out + TW_OUT_RE_FIRST);
     *state = s;
     return TW_OK;
 }
@@ -166,8 +192,8 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_trade_rates_today(s, d, true);
     double pbar_lag[TW_NCELL];
     memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
-    tw_firms_prepare_day(s, d);
-    tw_firms_step(s, d);
+    tw_trade_prepare_firms(s);
+    tw_firms_step(&s->f, s->cd, d, s->share, s->purchase, s->pbar);
     const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
     int year, month, dom;
     tw_civil_from_day(day, &year, &month, &dom);
@@ -204,14 +230,47 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_day_view view = tw__view(s, day, d);
     tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;
-    tw_re_step(s, d);
-    tw_outcomes_update(s);
+    tw_re_step(s->re, &s->controls, &view, s->out + TW_OUT_RE_FIRST);
+    tw_outcomes_update(&view, s->ge, s->out);
     if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
     tw_gov_outcomes(&p->gov, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
     return TW_OK;
 }
 
-static void tw__observe(const void *vs, double *out) { tw_indicators_observe(vs, out); }
+/* --- the benchmark's view (tw_trade_bench.h) --- */
+
+int64_t tw_trade_bench_per_cell(const void *params) {
+    return ((const tw_trade_params *)params)->firms.per_cell;
+}
+
+tw_trade_firm_view tw_trade_bench_firms(const void *state) {
+    const tw_trade_state *s = state;
+    const tw_firm_arrays *f = &s->f;
+    tw_trade_firm_view v = {(size_t)s->p->firms.per_cell * TW_NCELL, f->origin, f->size, f->ref_lnp,
+                            f->clock, f->stock, f->partials};
+    return v;
+}
+
+size_t tw_trade_bench_redraws(const void *state, const uint8_t *origin, const float *ref_lnp,
+                              const float *clock) {
+    const tw_trade_state *s = state;
+    return tw_firms_redraws(&s->f, s->cd, origin, ref_lnp, clock);
+}
+
+void tw_trade_bench_time_re(void *state) { tw_re_time(((tw_trade_state *)state)->re, true); }
+
+double tw_trade_bench_re_seconds(const void *state) {
+    return tw_re_seconds(((const tw_trade_state *)state)->re);
+}
+
+/* The series after the day (the engine calls it after tw__step). */
+static void tw__observe(const void *vs, double *out) {
+    const tw_trade_state *s = vs;
+    const tw_trade_params *p = s->p;
+    tw_day_view view = tw__view(s, p->start + (tw_day)s->day_index, s->day_index);
+    const tw_blocks blocks = {s->ge, s->gov, s->re};
+    tw_indicators_observe(&view, &blocks, p->defs, p->n_series, out);
+}
 
 static const tw_event *tw__events(const void *vs, size_t *n) {
     return tw_gov_events(((const tw_trade_state *)vs)->gov, n);

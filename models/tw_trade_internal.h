@@ -1,18 +1,19 @@
 /* tw_trade_internal.h - parameters, state and helpers shared by the model's files.
  *
- * Not API: only tw_trade.c, tw_trade_params.c, tw_indicators.c and the firm and
- * rare-earth files include it (and the model's own tests); tools/check-layout keeps the
- * list. The governments and events (tw_gov.h) and the general-equilibrium closure
- * (tw_ge_day.h) do not: they own their state behind a handle and read the day through
- * a read-only view (tw_day.h).
+ * Not API: only tw_trade.c and tw_trade_params.c include it (and the model's own tests);
+ * tools/check-layout keeps the list. The indicators (tw_indicators.h), the importer firms
+ * (tw_firms.h),
+ * the governments and events (tw_gov.h), the general-equilibrium closure (tw_ge_day.h)
+ * and the rare-earth firms (tw_rare_earths.h) do not: they own their state behind a handle and read the
+ * day through a read-only view (tw_day.h).
  *
  * Owners. The replicate state composes the modules' own state, each created and freed by
- * its module: the firm arrays (tw_firm_arrays, tw_firms.c), the tariff book with its rate
+ * its module: the firm arrays (tw_firm_arrays, tw_firms.h), the tariff book with its rate
  * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
  * the export-control book (tw_control_book, tw_controls.c; governments append to it),
- * the rare-earth firms (tw_re_state, tw_rare_earths.c), the governments' and events'
- * world (tw_gov_world, tw_gov.h) and the general-equilibrium closure (tw_ge_day,
- * tw_ge_day.h). The day's flows and today's rate views are written by tw_trade.c and read
+ * the rare-earth firms (tw_re_state, tw_rare_earths.h: they own the day's output loss
+ * and GDP change), the governments' and events' world (tw_gov_world, tw_gov.h) and the
+ * general-equilibrium closure (tw_ge_day, tw_ge_day.h). The day's flows and today's rate views are written by tw_trade.c and read
  * by the others (tw_trade.c's tw__view builds the view). Outcomes: each block writes the
  * entries of its own list (tw_indicators.c the trade list, tw_rare_earths.c the
  * rare-earth list, tw_gov.c the policy list).
@@ -37,6 +38,7 @@
 
 #include "tw_controls.h"
 #include "tw_duties.h"
+#include "tw_firms.h"
 #include "tw_day.h"
 #include "tw_ge_day.h"
 #include "tw_gov.h"
@@ -52,26 +54,18 @@
 _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
 
-/* Random number purposes (the counter's purpose field). */
-enum {
-    TW_PURPOSE_FIRM_INIT = 1,
-    TW_PURPOSE_FIRM_DAY = 2,
-    TW_PURPOSE_RE_INIT = 3, /* rare-earth firms: cover and starting stock */
-    TW_PURPOSE_RE_DAY = 4   /* rare-earth firms: licence approval draws */
-};
-/* Government agents and events: TW_PURPOSE_GOV, TW_PURPOSE_EVENT (tw_gov.h). */
+/* Random number purposes (the counter's purpose field): importer firms,
+ * TW_PURPOSE_FIRM_INIT and TW_PURPOSE_FIRM_DAY (tw_firms.h); rare-earth firms,
+ * TW_PURPOSE_RE_INIT and TW_PURPOSE_RE_DAY (tw_rare_earths.h); government agents and
+ * events, TW_PURPOSE_GOV and TW_PURPOSE_EVENT (tw_gov.h). */
 
 typedef struct {
     /* calibration */
     tw_world world;
     double sigma[TW_NSEC];
     /* firms */
-    int64_t per_cell;
-    double size_tail;
-    double reopt_rate, reopt_sens;
-    double expiry_belief; /* probability firms give a scheduled end of an entry */
-    int fl_horizon;
-    double fl_max_days, fl_build, fl_draw, fl_scale;
+    tw_firms_params firms; /* the `firms:` keys the firms read (tw_firms.h) */
+    int fl_horizon;        /* firms.frontload.horizon_days: the outlook's reach */
     /* prices and demand */
     double pass_through, demand_elasticity;
     tw_ge_day_params ge; /* general-equilibrium closure (tw_ge_day.h): `ge:` keys */
@@ -105,32 +99,6 @@ typedef struct {
     size_t n_series;
 } tw_trade_params;
 
-/* Per-cell quantities fixed for one day, computed before the firm loop. */
-typedef struct {
-    float cdf[TW_NREG];      /* logit choice probabilities, cumulative */
-    float lnp[TW_NREG];      /* log buyer price of each origin */
-    float target[TW_NREG];   /* timing target stock, days of purchases (< 0: orders postponed) */
-    float build[TW_NREG];    /* most extra stock bought in a day */
-    float draw[TW_NREG];     /* most extra stock used up (or orders postponed) in a day */
-    float hazard_base;       /* reopt_rate */
-    float hazard_sens;       /* reopt_price_sensitivity */
-    double price[TW_NREG];   /* buyer price of each origin (mean over its sub-cells) */
-    double rel[TW_NREG];     /* buyer price of each origin over its first day's (mean over
-                              * the sub-cells of the day's purchases) */
-} tw_cell_day;
-
-/* The importer firms of one replicate, structure of arrays, [TW_NCELL * per_cell]. Owned
- * by tw_firms.c (tw_firms_create / tw_firms_free). */
-typedef struct {
-    size_t nblk;        /* blocks per cell */
-    uint8_t *origin;    /* current supplying region */
-    float *size;        /* share of the cell's purchases (sums to 1 in a cell) */
-    float *ref_lnp;     /* log price of the origin when the firm last chose it */
-    float *clock;       /* cumulated hazard left before the next choice (Exp(1) at a choice) */
-    float *stock;       /* extra stock held, days of normal purchases (< 0: orders owed) */
-    double *partials;   /* [TW_NCELL * nblk][TW_NPART] */
-} tw_firm_arrays;
-
 typedef struct {
     const tw_trade_params *p;
     tw_rng_key key;
@@ -156,10 +124,9 @@ typedef struct {
     double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
     /* this replicate's export controls: the scenario's, plus entries its governments add */
     tw_control_book controls;
-    /* supply shortages (set by the rare-earth module; zero without it) */
-    double output_loss[TW_NREG][TW_NSEC]; /* share of the sector's potential output lost today, 0..1 */
-    double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
-    tw_re_state re;                      /* rare-earth firms */
+    /* rare-earth firms (tw_rare_earths.h): they own the day's supply shortages (output
+     * lost, GDP change), which the day view points at */
+    tw_re_state *re;
     /* this replicate's tariffs: the scenario's book plus what its governments and events
      * add, and the cache of its daily rate tables (tw_rates.h) */
     tw_rates *rates;
@@ -185,37 +152,5 @@ typedef struct {
 tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, tw_err *err);
 void tw_trade_params_free(tw_trade_params *p);
 
-/* tw_firms.c */
-tw_status tw_firms_create(tw_firm_arrays *f, int64_t per_cell, tw_err *err);
-/* Bytes tw_firms_create allocates for one replicate with these parameters. */
-size_t tw_firms_bytes(const tw_trade_params *p);
-void tw_firms_free(tw_firm_arrays *f);
-/* Draw sizes and first origins, and the starting shares and prices (day 0's prices). */
-void tw_firms_init(tw_trade_state *s);
-/* Set up each cell's tw_cell_day for day index d. */
-void tw_firms_prepare_day(tw_trade_state *s, uint32_t d);
-/* Step every firm one day and reduce into s->share, s->purchase, s->pbar. */
-void tw_firms_step(tw_trade_state *s, uint32_t d);
-
-/* tw_indicators.c */
-tw_status tw_indicators_define(tw_trade_params *p, tw_err *err);
-void tw_indicators_observe(const tw_trade_state *s, double *out);
-void tw_outcomes_update(tw_trade_state *s);
-
-/* tw_rare_earths.c */
-/* Read the `rare_earths:` section and data/rare_earth_sectors.csv (p->world and
- * p->data_dir must be loaded). */
-tw_status tw_re_params_load(const tw_cfg_node *root, tw_trade_params *p, tw_err *err);
-tw_status tw_re_create(tw_re_state *st, const tw_re_params *re, tw_err *err);
-void tw_re_free(tw_re_state *st);
-/* Draw covers and starting stocks (day 0, before the first step). */
-void tw_re_init(tw_trade_state *s);
-/* One day: resolve each destination's regime from s->controls, step the firms, fill
- * s->output_loss, s->gdp_pct and the rare-earth outcomes. */
-void tw_re_step(tw_trade_state *s, uint32_t d);
-/* Append the rare-earth series to defs (count only when defs is NULL); returns the new n. */
-size_t tw_re_define(const tw_trade_params *p, tw_series_def *defs, size_t n);
-/* Value of a rare-earth series (ind >= TW_IND_RE_SHIPMENTS) today. */
-double tw_re_value(const tw_trade_state *s, const tw_series_def *d);
 
 #endif

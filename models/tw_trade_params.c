@@ -44,34 +44,34 @@ static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_
     const tw_cfg_node *f, *fl;
     tw_status st;
     if ((st = tw__section(root, "firms", &f, err)) != TW_OK) return st;
-    if ((st = tw_cfg_int(f, "per_cell", false, 10000, 1, 100000000, &p->per_cell, err)) != TW_OK)
+    if ((st = tw_cfg_int(f, "per_cell", false, 10000, 1, 100000000, &p->firms.per_cell, err)) != TW_OK)
         return st;
-    if ((st = tw_cfg_double(f, "size_tail", false, 2.0, 1.05, 10.0, &p->size_tail, err)) != TW_OK)
+    if ((st = tw_cfg_double(f, "size_tail", false, 2.0, 1.05, 10.0, &p->firms.size_tail, err)) != TW_OK)
         return st;
     /* 0.00131 a day: BLPN (2023), data/trade_dynamics.csv switch_hazard_per_day. */
-    if ((st = tw_cfg_double(f, "reopt_rate", false, 0.00131, 0.0, 1.0, &p->reopt_rate, err)) !=
+    if ((st = tw_cfg_double(f, "reopt_rate", false, 0.00131, 0.0, 1.0, &p->firms.reopt_rate, err)) !=
         TW_OK)
         return st;
     if ((st = tw_cfg_double(f, "reopt_price_sensitivity", false, 0.0, 0.0, 1000.0,
-                            &p->reopt_sens, err)) != TW_OK)
+                            &p->firms.reopt_sens, err)) != TW_OK)
         return st;
-    if ((st = tw_cfg_double(f, "expiry_belief", false, 0.5, 0.0, 1.0, &p->expiry_belief, err)) !=
+    if ((st = tw_cfg_double(f, "expiry_belief", false, 0.5, 0.0, 1.0, &p->firms.expiry_belief, err)) !=
         TW_OK)
         return st;
     if ((st = tw__section(f, "frontload", &fl, err)) != TW_OK) return st;
     int64_t horizon = 60;
     if ((st = tw_cfg_int(fl, "horizon_days", false, 60, 0, 365, &horizon, err)) != TW_OK) return st;
     p->fl_horizon = (int)horizon;
-    if ((st = tw_cfg_double(fl, "max_days", false, 30.0, 0.0, 365.0, &p->fl_max_days, err)) !=
+    if ((st = tw_cfg_double(fl, "max_days", false, 30.0, 0.0, 365.0, &p->firms.fl_max_days, err)) !=
         TW_OK)
         return st;
-    if ((st = tw_cfg_double(fl, "build_per_day", false, 0.25, 0.0, 10.0, &p->fl_build, err)) !=
+    if ((st = tw_cfg_double(fl, "build_per_day", false, 0.25, 0.0, 10.0, &p->firms.fl_build, err)) !=
         TW_OK)
         return st;
-    if ((st = tw_cfg_double(fl, "draw_per_day", false, 0.25, 0.001, 1.0, &p->fl_draw, err)) !=
+    if ((st = tw_cfg_double(fl, "draw_per_day", false, 0.25, 0.001, 1.0, &p->firms.fl_draw, err)) !=
         TW_OK)
         return st;
-    if ((st = tw_cfg_double(fl, "scale", false, 0.25, 0.001, 10.0, &p->fl_scale, err)) != TW_OK)
+    if ((st = tw_cfg_double(fl, "scale", false, 0.25, 0.001, 10.0, &p->firms.fl_scale, err)) != TW_OK)
         return st;
     return TW_OK;
 }
@@ -294,7 +294,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;
     if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->duties, err)) != TW_OK) goto fail;
-    if ((st = tw_re_params_load(root, p, err)) != TW_OK) goto fail;
+    if ((st = tw_re_params_load(root, &p->world, p->data_dir, &p->re, err)) != TW_OK) goto fail;
     if ((st = tw_gov_params_load(root, &p->book, p->start, &p->gov, err)) != TW_OK) goto fail;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
@@ -324,7 +324,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
             memcpy(p->tau_entry[d], p->tau_now[d], sizeof p->tau_entry[d]);
     }
     tw__calibrate(p);
-    if ((st = tw_indicators_define(p, err)) != TW_OK) goto fail;
+    if ((st = tw_indicators_define(&p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
     *out = p;
     return TW_OK;
 fail:

@@ -13,6 +13,7 @@
 
 #include "tw_config.h"
 #include "tw_trade.h"
+#include "tw_rare_earths_internal.h"
 #include "tw_trade_internal.h"
 
 #include "re_common.h"
@@ -36,22 +37,22 @@ Test(rare_earth_tiers, a_firm_with_half_the_magnets_it_needs_keeps_at_least_half
                        "effective: 2025-01-01}\n");
         sim m;
         sim_open(&m, y, false, NULL, 1, 7, 0);
-        for (size_t i = 0; i < m.s->re.n; i++) {
-            m.s->re.stock[i] = (float)haves[h];
-            m.s->re.order[i] = 0.0f;
+        for (size_t i = 0; i < m.s->re->n; i++) {
+            m.s->re->stock[i] = (float)haves[h];
+            m.s->re->order[i] = 0.0f;
         }
         sim_step(&m, 0);
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j], r = c / TW_NSEC, sec = c % TW_NSEC;
-            double out = m.s->re.output[c], want = ration(&m.p->re, r, sec, haves[h]);
+            double out = m.s->re->output[c], want = ration(&m.p->re, r, sec, haves[h]);
             cr_assert_geq(out, haves[h], "cell %d with %g of its need: output %g", c, haves[h], out);
             cr_assert_float_eq(out, want, 1e-6, "cell %d: output %g, curve %g", c, out, want);
-            cr_assert_float_eq(m.s->re.stock_t[c], 0.0, 1e-12, "magnets left unused");
+            cr_assert_float_eq(m.s->re->stock_t[c], 0.0, 1e-12, "magnets left unused");
         }
         if (haves[h] == 0.5) {
             int us_veh = TW_US * TW_NSEC + TW_VEHICLES;
-            cr_assert_float_eq(m.s->re.output[us_veh], 0.5 / (0.92 * 0.25 / 0.27) * 0.92, 1e-6);
-            cr_assert_float_eq(m.s->re.output[TW_US * TW_NSEC + TW_MACHINERY], 0.85, 1e-6);
+            cr_assert_float_eq(m.s->re->output[us_veh], 0.5 / (0.92 * 0.25 / 0.27) * 0.92, 1e-6);
+            cr_assert_float_eq(m.s->re->output[TW_US * TW_NSEC + TW_MACHINERY], 0.85, 1e-6);
         }
         free(y);
         sim_close(&m);
@@ -95,16 +96,16 @@ Test(rare_earth_tiers, each_channel_keeps_its_share_of_need_flowing_under_a_halt
         int c = TW_US * TW_NSEC + TW_VEHICLES;
         for (uint32_t t = 0; t < (uint32_t)m.p->ndays; t++) {
             sim_step(&m, t);
-            if (t >= 14) cr_assert_eq(m.s->re.shipped_t[c], 0.0, "%s: licensed shipment in a halt",
+            if (t >= 14) cr_assert_eq(m.s->re->shipped_t[c], 0.0, "%s: licensed shipment in a halt",
                                       ch[k].set);
             double want = ch[k].bare_from_exporter ? 0.4 * m.p->re.use_t[c] : 0.0;
-            cr_assert_float_eq(m.s->re.free_t[c], want, 1e-9, "%s: outside-scope tonnes",
+            cr_assert_float_eq(m.s->re->free_t[c], want, 1e-9, "%s: outside-scope tonnes",
                                ch[k].set);
         }
         double have = k < 3 ? 0.4 : 0.0;
-        cr_assert_float_eq(m.s->re.output[c], ration(&m.p->re, TW_US, TW_VEHICLES, have), 1e-6,
-                           "%s: output %g", ch[k].set, m.s->re.output[c]);
-        cr_assert_float_eq(m.s->re.stock_t[c], 0.0, 1e-12, "%s: stock left", ch[k].set);
+        cr_assert_float_eq(m.s->re->output[c], ration(&m.p->re, TW_US, TW_VEHICLES, have), 1e-6,
+                           "%s: output %g", ch[k].set, m.s->re->output[c]);
+        cr_assert_float_eq(m.s->re->stock_t[c], 0.0, 1e-12, "%s: stock left", ch[k].set);
         free(y);
         sim_close(&m);
     }
@@ -142,13 +143,13 @@ Test(rare_earth_tiers, lost_output_is_made_up_at_the_catch_up_share_within_the_w
         float *avail = malloc(per * sizeof *avail), *owed0 = malloc(per * sizeof *owed0);
         for (size_t k = 0; k < per; k++) {
             size_t i = base + k;
-            bool arrives = m.s->re.order[i] > 0.0f && m.s->re.arrive[i] == (int32_t)t;
-            avail[k] = m.s->re.stock[i] + (arrives ? m.s->re.order[i] : 0.0f);
-            owed0[k] = m.s->re.owed[i];
+            bool arrives = m.s->re->order[i] > 0.0f && m.s->re->arrive[i] == (int32_t)t;
+            avail[k] = m.s->re->stock[i] + (arrives ? m.s->re->order[i] : 0.0f);
+            owed0[k] = m.s->re->owed[i];
         }
         sim_step(&m, t);
         for (size_t k = 0; k < per; k++) {
-            float o = m.s->re.owed[base + k];
+            float o = m.s->re->owed[base + k];
             if (avail[k] >= 1.0f) {
                 double e = owed0[k] - o;
                 cr_assert_float_eq(e, fmin(owed0[k], rate), 1e-5, "day %u firm %zu: made up %g",
@@ -165,14 +166,14 @@ Test(rare_earth_tiers, lost_output_is_made_up_at_the_catch_up_share_within_the_w
             }
         }
         int c = TW_US * TW_NSEC + TW_VEHICLES;
-        cr_assert_float_eq(m.s->re.output[c], gross / (double)per, 1e-6);
-        cr_assert_float_eq(m.s->re.net[c], net / (double)per, 1e-6);
+        cr_assert_float_eq(m.s->re->output[c], gross / (double)per, 1e-6);
+        cr_assert_float_eq(m.s->re->net[c], net / (double)per, 1e-6);
         free(avail);
         free(owed0);
     }
     size_t short_ones = 0, long_ones = 0;
     for (size_t k = 0; k < per; k++) {
-        cr_assert_eq(m.s->re.owed[base + k], 0.0f, "firm %zu still owes output", k);
+        cr_assert_eq(m.s->re->owed[base + k], 0.0f, "firm %zu still owes output", k);
         if (lost[k] <= 21.0)
             cr_assert_float_eq(made[k], 0.5 * lost[k], 1e-3, "firm %zu lost %g, made up %g", k,
                                lost[k], made[k]);
@@ -207,23 +208,23 @@ static double licence_run(int per_supplier, bool check) {
                    "slow_roll_factor: 0.5, validity_days: 60, effective: 2025-02-01}\n");
     sim m;
     sim_open(&m, y, false, NULL, 2, 7, 4);
-    size_t per = (size_t)m.p->re.per_cell, nblk = m.s->re.nblk, spb = m.s->re.spb;
+    size_t per = (size_t)m.p->re.per_cell, nblk = m.s->re->nblk, spb = m.s->re->spb;
     double apps = 0.0, approvals = 0.0;
     for (uint32_t t = 0; t < (uint32_t)m.p->ndays; t++) {
         sim_step(&m, t);
         for (int j = 0; j < m.p->re.ncell; j++) {
-            apps += m.s->re.apps[m.p->re.cell[j]];
-            approvals += m.s->re.approvals[m.p->re.cell[j]];
+            apps += m.s->re->apps[m.p->re.cell[j]];
+            approvals += m.s->re->approvals[m.p->re.cell[j]];
             if (!check) continue;
             for (size_t k = 0; k < per; k++) {
                 size_t i = (size_t)j * per + k;
                 size_t mk = ((size_t)j * nblk + k / TW_BLOCK) * spb +
                             (k % TW_BLOCK) / (size_t)per_supplier;
-                bool waiting = m.s->re.order[i] > 0.0f && m.s->re.arrive[i] < 0;
-                if (m.s->re.licence_until[mk] > (int32_t)t)
+                bool waiting = m.s->re->order[i] > 0.0f && m.s->re->arrive[i] < 0;
+                if (m.s->re->licence_until[mk] > (int32_t)t)
                     cr_assert(!waiting, "day %u firm %zu waits under its maker's licence", t, k);
                 if (waiting)
-                    cr_assert(m.s->re.applied[mk] >= 0, "day %u firm %zu waits on no application",
+                    cr_assert(m.s->re->applied[mk] >= 0, "day %u firm %zu waits on no application",
                               t, k);
             }
         }
@@ -256,50 +257,50 @@ Test(rare_earth_tiers, magnets_are_conserved_per_firm_per_cell_and_in_total) {
     char *y = yaml("2025-01-01", "2025-08-31", "per_cell: 2000", controls);
     sim m;
     sim_open(&m, y, false, NULL, 2, 7, 1);
-    size_t n = m.s->re.n, per = (size_t)m.p->re.per_cell;
+    size_t n = m.s->re->n, per = (size_t)m.p->re.per_cell;
     float *x0 = malloc(n * sizeof *x0), *arr = malloc(n * sizeof *arr);
     double prev[TW_RE_NCELL] = {0};
     for (int j = 0; j < m.p->re.ncell; j++) {
         int c = m.p->re.cell[j];
-        for (size_t k = 0; k < per; k++) prev[c] += m.s->re.stock[(size_t)j * per + k];
+        for (size_t k = 0; k < per; k++) prev[c] += m.s->re->stock[(size_t)j * per + k];
         prev[c] *= m.p->re.use_t[c] / (double)per;
     }
     double stopped = 0.0;
     for (uint32_t t = 0; t < (uint32_t)m.p->ndays; t++) {
         for (size_t i = 0; i < n; i++) {
-            x0[i] = m.s->re.stock[i];
-            arr[i] = m.s->re.order[i] > 0.0f && m.s->re.arrive[i] >= 0 &&
-                             m.s->re.arrive[i] <= (int32_t)t
-                         ? m.s->re.order[i]
+            x0[i] = m.s->re->stock[i];
+            arr[i] = m.s->re->order[i] > 0.0f && m.s->re->arrive[i] >= 0 &&
+                             m.s->re->arrive[i] <= (int32_t)t
+                         ? m.s->re->order[i]
                          : 0.0f;
         }
         sim_step(&m, t);
         double tot_change = 0.0, tot_in = 0.0, tot_use = 0.0, tot_stock = 0.0;
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j], sec = c % TW_NSEC;
-            double need = 1.0 - free_share(&m.p->re, sec, m.s->re.dd[c / TW_NSEC].ns);
-            double lhs = m.s->re.cum_shipped_t[c];
-            double rhs = m.s->re.cum_received_t[c] + m.s->re.transit_t[c];
+            double need = 1.0 - free_share(&m.p->re, sec, m.s->re->dd[c / TW_NSEC].ns);
+            double lhs = m.s->re->cum_shipped_t[c];
+            double rhs = m.s->re->cum_received_t[c] + m.s->re->transit_t[c];
             cr_assert_leq(fabs(lhs - rhs), 1e-9 * (lhs > 1.0 ? lhs : 1.0), "day %u cell %d", t, c);
-            double change = m.s->re.stock_t[c] - prev[c];
-            double flow = m.s->re.received_t[c] - m.s->re.used_t[c];
-            cr_assert_leq(fabs(change - flow), 1e-6 * (prev[c] + m.s->re.received_t[c]) + 1e-9,
+            double change = m.s->re->stock_t[c] - prev[c];
+            double flow = m.s->re->received_t[c] - m.s->re->used_t[c];
+            cr_assert_leq(fabs(change - flow), 1e-6 * (prev[c] + m.s->re->received_t[c]) + 1e-9,
                           "day %u cell %d: stock change %.9g, receipts - use %.9g", t, c, change,
                           flow);
             tot_stock += prev[c];
-            prev[c] = m.s->re.stock_t[c];
+            prev[c] = m.s->re->stock_t[c];
             tot_change += change;
-            tot_in += m.s->re.received_t[c];
-            tot_use += m.s->re.used_t[c];
+            tot_in += m.s->re->received_t[c];
+            tot_use += m.s->re->used_t[c];
             for (size_t k = 0; k < per; k++) {
                 size_t i = (size_t)j * per + k;
-                float x = m.s->re.stock[i], top = x0[i] + arr[i];
+                float x = m.s->re->stock[i], top = x0[i] + arr[i];
                 cr_assert_leq(x, top + 1e-4f, "day %u firm %zu: stock grew without receipts", t, i);
                 cr_assert_geq(x, top - (float)(need * (1.0 + m.p->re.catch_rate)) - 1e-4f,
                               "day %u firm %zu: used more than a day's need", t, i);
                 cr_assert_geq(x, 0.0f);
             }
-            stopped += m.s->re.halted[c];
+            stopped += m.s->re->halted[c];
         }
         cr_assert_leq(fabs(tot_change - (tot_in - tot_use)), 1e-6 * (tot_stock + tot_in) + 1e-9,
                       "day %u: total stock change %.9g, receipts - use %.9g", t, tot_change,
@@ -325,9 +326,9 @@ Test(rare_earth_tiers, each_destination_receives_after_its_own_shipping_lag) {
     sim m;
     sim_open(&m, y, false, NULL, 1, 7, 0);
     size_t n = (size_t)m.p->re.per_cell;
-    for (size_t i = 0; i < m.s->re.n; i++) {
-        m.s->re.stock[i] = m.s->re.reserve[i] + 1.0f; /* one day of own stock: reorder */
-        m.s->re.order[i] = 0.0f;
+    for (size_t i = 0; i < m.s->re->n; i++) {
+        m.s->re->stock[i] = m.s->re->reserve[i] + 1.0f; /* one day of own stock: reorder */
+        m.s->re->order[i] = 0.0f;
     }
     sim_step(&m, 0);
     for (int j = 0; j < m.p->re.ncell; j++) {
@@ -335,8 +336,8 @@ Test(rare_earth_tiers, each_destination_receives_after_its_own_shipping_lag) {
         cr_assert_eq(m.p->re.ship_lag[r], lag[r], "%s lag %d", tw_region_names[r],
                      m.p->re.ship_lag[r]);
         for (size_t k = 0; k < n; k++) {
-            cr_assert_gt(m.s->re.order[j * n + k], 0.0f, "cell %d firm %zu ordered", j, k);
-            cr_assert_eq(m.s->re.arrive[j * n + k], lag[r], "cell %d firm %zu", j, k);
+            cr_assert_gt(m.s->re->order[j * n + k], 0.0f, "cell %d firm %zu ordered", j, k);
+            cr_assert_eq(m.s->re->arrive[j * n + k], lag[r], "cell %d firm %zu", j, k);
         }
     }
     for (uint32_t d = 1; d <= 30; d++) {
@@ -344,9 +345,9 @@ Test(rare_earth_tiers, each_destination_receives_after_its_own_shipping_lag) {
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j], r = c / TW_NSEC;
             if ((int)d < lag[r])
-                cr_assert_eq(m.s->re.received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
+                cr_assert_eq(m.s->re->received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
             else if ((int)d == lag[r])
-                cr_assert_gt(m.s->re.received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
+                cr_assert_gt(m.s->re->received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
         }
     }
     free(y);
@@ -366,9 +367,9 @@ Test(rare_earth_tiers, a_general_licence_lets_its_destination_and_sector_ship_wh
                    "slow_roll_factor: 0.000001, effective: 2025-01-01}\n");
     sim m;
     sim_open(&m, y, false, NULL, 1, 7, 0);
-    for (size_t i = 0; i < m.s->re.n; i++) {
-        m.s->re.stock[i] = m.s->re.reserve[i] + 1.0f;
-        m.s->re.order[i] = 0.0f;
+    for (size_t i = 0; i < m.s->re->n; i++) {
+        m.s->re->stock[i] = m.s->re->reserve[i] + 1.0f;
+        m.s->re->order[i] = 0.0f;
     }
     const int eu_veh = TW_EU * TW_NSEC + TW_VEHICLES;
     double eu_shipped = 0.0;
@@ -378,14 +379,14 @@ Test(rare_earth_tiers, a_general_licence_lets_its_destination_and_sector_ship_wh
             int c = m.p->re.cell[j];
             bool holds = c == eu_veh && d >= 10 && d < 40;
             if (!holds)
-                cr_assert_eq(m.s->re.shipped_t[c], 0.0, "cell %d day %u shipped %g", c, d,
-                             m.s->re.shipped_t[c]);
+                cr_assert_eq(m.s->re->shipped_t[c], 0.0, "cell %d day %u shipped %g", c, d,
+                             m.s->re->shipped_t[c]);
             else if (d == 10)
-                cr_assert_gt(m.s->re.shipped_t[c], 0.0, "EU vehicles on the licence's first day");
-            if (c == eu_veh) eu_shipped += m.s->re.shipped_t[c];
+                cr_assert_gt(m.s->re->shipped_t[c], 0.0, "EU vehicles on the licence's first day");
+            if (c == eu_veh) eu_shipped += m.s->re->shipped_t[c];
         }
-        if (d == 9) cr_assert_eq(m.s->re.general[eu_veh], false);
-        if (d == 10) cr_assert_eq(m.s->re.general[eu_veh], true);
+        if (d == 9) cr_assert_eq(m.s->re->general[eu_veh], false);
+        if (d == 10) cr_assert_eq(m.s->re->general[eu_veh], true);
     }
     cr_assert_gt(eu_shipped, 0.0);
     free(y);

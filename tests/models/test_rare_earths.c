@@ -11,6 +11,7 @@
 
 #include "tw_config.h"
 #include "tw_trade.h"
+#include "tw_rare_earths_internal.h"
 #include "tw_trade_internal.h"
 
 
@@ -40,7 +41,7 @@ Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
     sim_open(&m, y, false, NULL, 1, 7, 0);
     const uint32_t d = 30;
     for (uint32_t t = 0; t < d; t++) sim_step(&m, t);
-    cr_assert_eq(m.s->re.dd[TW_US].regime, TW_CTRL_OPEN);
+    cr_assert_eq(m.s->re->dd[TW_US].regime, TW_CTRL_OPEN);
     int cells[TW_NCELL];
     int nc = us_cells(m.p, cells);
     cr_assert_eq(nc, 3, "vehicles, electronics and machinery depend on magnets");
@@ -51,10 +52,10 @@ Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
     for (int i = 0; i < nc; i++)
         for (size_t k = 0; k < per; k++) {
             size_t g = (size_t)cells[i] * per + k, l = (size_t)i * per + k;
-            x0[l] = m.s->re.stock[g];
-            bool moving = m.s->re.order[g] > 0.0f && m.s->re.arrive[g] >= 0;
-            q0[l] = moving ? m.s->re.order[g] : 0.0f;
-            a0[l] = moving ? m.s->re.arrive[g] : -1;
+            x0[l] = m.s->re->stock[g];
+            bool moving = m.s->re->order[g] > 0.0f && m.s->re->arrive[g] >= 0;
+            q0[l] = moving ? m.s->re->order[g] : 0.0f;
+            a0[l] = moving ? m.s->re->arrive[g] : -1;
             in_transit += moving;
         }
     cr_assert_gt(in_transit, per / 4, "the test needs orders in transit at the halt");
@@ -65,11 +66,11 @@ Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
         for (int i = 0; i < nc; i++)
             for (size_t k = 0; k < per; k++) {
                 size_t g = (size_t)cells[i] * per + k;
-                bool arrives = m.s->re.order[g] > 0.0f && m.s->re.arrive[g] == (int32_t)t;
-                avail[(size_t)i * per + k] = m.s->re.stock[g] + (arrives ? m.s->re.order[g] : 0.0f);
+                bool arrives = m.s->re->order[g] > 0.0f && m.s->re->arrive[g] == (int32_t)t;
+                avail[(size_t)i * per + k] = m.s->re->stock[g] + (arrives ? m.s->re->order[g] : 0.0f);
             }
         sim_step(&m, t);
-        cr_assert_eq(m.s->re.dd[TW_US].regime, TW_CTRL_HALT);
+        cr_assert_eq(m.s->re->dd[TW_US].regime, TW_CTRL_HALT);
         for (int i = 0; i < nc; i++) {
             int c = m.p->re.cell[cells[i]];
             double predicted_out = 0.0;
@@ -89,19 +90,19 @@ Test(rare_earths, homogeneous_firms_stop_exactly_when_their_stock_runs_out) {
                 cr_assert_eq(producing, full,
                              "day %u, cell %d, firm %zu: had %g, predicted %s (x %.9g q %.9g a %d)",
                              t, c, k, avail[l], full ? "producing" : "stopped", x, q, a);
-                cr_assert_eq(m.s->re.stock[(size_t)cells[i] * per + k],
+                cr_assert_eq(m.s->re->stock[(size_t)cells[i] * per + k],
                              producing ? avail[l] - 1.0f : 0.0f, "day %u firm %zu: stock", t, k);
                 predicted_out += !full;
             }
-            cr_assert_eq(m.s->re.halted[c], predicted_out, "day %u cell %d: %g halted, %g predicted",
-                         t, c, m.s->re.halted[c], predicted_out);
+            cr_assert_eq(m.s->re->halted[c], predicted_out, "day %u cell %d: %g halted, %g predicted",
+                         t, c, m.s->re->halted[c], predicted_out);
         }
     }
     free(avail);
     /* By the end (90 days on, longer than any cover plus order) every US firm is out. */
-    for (int i = 0; i < nc; i++) cr_assert_eq(m.s->re.halted[m.p->re.cell[cells[i]]], (double)per);
-    cr_assert_float_eq(m.s->output_loss[TW_US][TW_VEHICLES], 1.0, 1e-12);
-    cr_assert_eq(m.s->output_loss[TW_EU][TW_VEHICLES], 0.0, "the EU is not under the halt");
+    for (int i = 0; i < nc; i++) cr_assert_eq(m.s->re->halted[m.p->re.cell[cells[i]]], (double)per);
+    cr_assert_float_eq(m.s->re->output_loss[TW_US][TW_VEHICLES], 1.0, 1e-12);
+    cr_assert_eq(m.s->re->output_loss[TW_EU][TW_VEHICLES], 0.0, "the EU is not under the halt");
     free(x0);
     free(q0);
     free(a0);
@@ -154,7 +155,7 @@ static void check_closed_form(const char *re, double median, double lsd, double 
     for (uint32_t t = 0; t < (uint32_t)m.p->ndays; t++) {
         sim_step(&m, t);
         double halted = 0.0;
-        for (int i = 0; i < nc; i++) halted += m.s->re.halted[m.p->re.cell[cells[i]]];
+        for (int i = 0; i < nc; i++) halted += m.s->re->halted[m.p->re.cell[cells[i]]];
         double P = closed_form(t, median, lsd, lo, hi, 14.0, 0.5);
         double tol = 4.0 * sqrt(P * (1.0 - P) / n) + 1.0 / n;
         cr_assert_leq(fabs(halted / n - P), tol, "day %u: simulated %.5f, closed form %.5f", t,
@@ -200,7 +201,7 @@ Test(rare_earths, licence_delays_are_geometric_in_working_days) {
     sim m;
     sim_open(&m, y, false, NULL, 1, 7, 5);
     cr_assert_float_eq(m.p->re.hazard, 0.1, 1e-10);
-    size_t n = m.s->re.n;
+    size_t n = m.s->re->n;
     int32_t *filed = malloc(n * sizeof *filed);
     for (size_t i = 0; i < n; i++) filed[i] = -1;
     double *delays = malloc(10 * n * sizeof *delays);
@@ -209,10 +210,10 @@ Test(rare_earths, licence_delays_are_geometric_in_working_days) {
         sim_step(&m, t);
         tw_day today = m.p->start + (tw_day)t;
         double approvals = 0.0;
-        for (int j = 0; j < m.p->re.ncell; j++) approvals += m.s->re.approvals[m.p->re.cell[j]];
+        for (int j = 0; j < m.p->re.ncell; j++) approvals += m.s->re->approvals[m.p->re.cell[j]];
         if (!tw_is_working_day(today)) cr_assert_eq(approvals, 0.0, "approvals on %d", today);
         for (size_t i = 0; i < n; i++) {
-            bool pending = m.s->re.order[i] > 0.0f && m.s->re.arrive[i] < 0;
+            bool pending = m.s->re->order[i] > 0.0f && m.s->re->arrive[i] < 0;
             if (pending && filed[i] < 0) {
                 filed[i] = (int32_t)t;
             } else if (!pending && filed[i] >= 0) {
@@ -269,22 +270,22 @@ Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
         sim_step(&m, t);
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j];
-            double lhs = m.s->re.cum_shipped_t[c];
-            double rhs = m.s->re.cum_received_t[c] + m.s->re.transit_t[c];
+            double lhs = m.s->re->cum_shipped_t[c];
+            double rhs = m.s->re->cum_received_t[c] + m.s->re->transit_t[c];
             cr_assert_leq(fabs(lhs - rhs), 1e-9 * (lhs > 1.0 ? lhs : 1.0),
                           "day %u cell %d: shipped %.12g, received + in transit %.12g", t, c, lhs,
                           rhs);
-            shipped_total += m.s->re.shipped_t[c];
+            shipped_total += m.s->re->shipped_t[c];
             /* every order is either waiting for a licence or on its way: none is lost */
             for (size_t k = 0; k < (size_t)m.p->re.per_cell; k++) {
                 size_t i = (size_t)j * (size_t)m.p->re.per_cell + k;
-                float q = m.s->re.order[i];
-                int32_t a = m.s->re.arrive[i];
+                float q = m.s->re->order[i];
+                int32_t a = m.s->re->arrive[i];
                 cr_assert(q == 0.0f || (q > 0.0f && (a == -1 || a > (int32_t)t)),
                           "day %u cell %d firm %zu: order %g arriving %d", t, c, k, q, a);
             }
             if (t >= 59 && t < 89 && c / TW_NSEC == TW_US)
-                cr_assert_eq(m.s->re.shipped_t[c], 0.0, "shipment to the US during the halt");
+                cr_assert_eq(m.s->re->shipped_t[c], 0.0, "shipment to the US during the halt");
         }
     }
     cr_assert_gt(shipped_total, 0.0);
@@ -306,40 +307,40 @@ Test(rare_earths, output_never_exceeds_what_the_magnets_at_hand_allow) {
                    "effective: 2025-02-01}\n");
     sim m;
     sim_open(&m, y, false, NULL, 1, 7, 2);
-    size_t n = m.s->re.n, per = (size_t)m.p->re.per_cell;
+    size_t n = m.s->re->n, per = (size_t)m.p->re.per_cell;
     float *avail = malloc(n * sizeof *avail);
     double worst_loss = 0.0;
     for (uint32_t t = 0; t < (uint32_t)m.p->ndays; t++) {
         for (size_t i = 0; i < n; i++) {
-            bool arrives = m.s->re.order[i] > 0.0f && m.s->re.arrive[i] == (int32_t)t;
-            avail[i] = m.s->re.stock[i] + (arrives ? m.s->re.order[i] : 0.0f);
+            bool arrives = m.s->re->order[i] > 0.0f && m.s->re->arrive[i] == (int32_t)t;
+            avail[i] = m.s->re->stock[i] + (arrives ? m.s->re->order[i] : 0.0f);
         }
         sim_step(&m, t);
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j], r = c / TW_NSEC, sec = c % TW_NSEC;
-            double ns = free_share(&m.p->re, sec, m.s->re.dd[r].ns), bound = 0.0;
+            double ns = free_share(&m.p->re, sec, m.s->re->dd[r].ns), bound = 0.0;
             for (size_t k = 0; k < per; k++)
                 bound += ration(&m.p->re, r, sec, ns + avail[(size_t)j * per + k]);
             bound /= (double)per;
             /* per-firm output is a float, so allow float rounding (1e-5) in the sum */
-            cr_assert_leq(m.s->re.output[c], bound + 1e-5, "day %u cell %d: output %.9f > %.9f", t,
-                          c, m.s->re.output[c], bound);
-            cr_assert_geq(m.s->re.output[c], bound - 1e-5, "day %u cell %d: magnets left unused", t, c);
-            double loss = 1.0 - m.s->re.output[c];
-            cr_assert_float_eq(m.s->re.gross_loss[r][sec], loss, 1e-12);
-            cr_assert_leq(m.s->output_loss[r][sec], loss + 1e-12, "catch-up only adds output");
+            cr_assert_leq(m.s->re->output[c], bound + 1e-5, "day %u cell %d: output %.9f > %.9f", t,
+                          c, m.s->re->output[c], bound);
+            cr_assert_geq(m.s->re->output[c], bound - 1e-5, "day %u cell %d: magnets left unused", t, c);
+            double loss = 1.0 - m.s->re->output[c];
+            cr_assert_float_eq(m.s->re->gross_loss[r][sec], loss, 1e-12);
+            cr_assert_leq(m.s->re->output_loss[r][sec], loss + 1e-12, "catch-up only adds output");
             if (loss > worst_loss) worst_loss = loss;
         }
     }
     /* The ramp is complete: halted US vehicle firms run on the free channels, a share
      * 1 - (1 - 0.15 - 0.3)(1 - 0.05) = 0.4775 of need, rationed to combustion lines
      * (92% of output needing 0.25 / 0.27 of the average magnets per car). */
-    cr_assert_float_eq(m.s->re.dd[TW_US].ns, 0.3f, 1e-6);
+    cr_assert_float_eq(m.s->re->dd[TW_US].ns, 0.3f, 1e-6);
     double a = 1.0 - 0.55 * 0.95, kept = a / (0.92 * 0.25 / 0.27) * 0.92;
-    cr_assert_float_eq(m.s->re.gross_loss[TW_US][TW_VEHICLES], 1.0 - kept, 1e-5, "loss %.6f, expected %.6f", m.s->re.gross_loss[TW_US][TW_VEHICLES], 1.0 - kept);
-    cr_assert_float_eq(m.s->output_loss[TW_US][TW_VEHICLES], 1.0 - kept, 1e-5);
+    cr_assert_float_eq(m.s->re->gross_loss[TW_US][TW_VEHICLES], 1.0 - kept, 1e-5, "loss %.6f, expected %.6f", m.s->re->gross_loss[TW_US][TW_VEHICLES], 1.0 - kept);
+    cr_assert_float_eq(m.s->re->output_loss[TW_US][TW_VEHICLES], 1.0 - kept, 1e-5);
     cr_assert_gt(worst_loss, 0.4);
-    cr_assert_lt(m.s->gdp_pct[TW_US], 0.0);
+    cr_assert_lt(m.s->re->gdp_pct[TW_US], 0.0);
     free(avail);
     free(y);
     sim_close(&m);
@@ -362,11 +363,11 @@ Test(rare_earths, open_trade_ships_the_2024_tonnage) {
         days++;
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j];
-            double bare = m.s->re.shipped_t[c] + m.s->re.free_t[c];
+            double bare = m.s->re->shipped_t[c] + m.s->re->free_t[c];
             all += bare;
             if (c / TW_NSEC == TW_US) us += bare;
         }
-        for (int r = 0; r < TW_NREG; r++) cr_assert_eq(m.s->gdp_pct[r], 0.0, "no shortage when open");
+        for (int r = 0; r < TW_NREG; r++) cr_assert_eq(m.s->re->gdp_pct[r], 0.0, "no shortage when open");
     }
     us /= days;
     all /= days;

@@ -229,7 +229,7 @@ Test(parallel, agent_threads_change_no_bit, .timeout = 120) {
         sim_step(&b, d);
         cr_assert(memcmp(a.s->customs, b.s->customs, sizeof a.s->customs) == 0, "day %u", d);
     }
-    size_t n = (size_t)a.p->per_cell * TW_NCELL;
+    size_t n = (size_t)a.p->firms.per_cell * TW_NCELL;
     cr_assert(memcmp(a.s->f.origin, b.s->f.origin, n) == 0);
     cr_assert(memcmp(a.s->f.stock, b.s->f.stock, n * sizeof(float)) == 0);
     sim_close(&a);
