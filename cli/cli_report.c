@@ -370,6 +370,18 @@ double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, 
     return (flow ? (double)*days : 1.0) / (double)(t1 - t0);
 }
 
+/* Month m's value of a series (months from tw_cli_months): the total of the replicate
+ * means over the month for a flow, their mean for a level, in the series' own unit; *days:
+ * the run's days in the month. */
+static double tw__month_mean(const tw_batch_stats *res, long series, const size_t *first,
+                             size_t m, bool flow, int *days) {
+    double w = tw_cli_month_weight(res->dates, res->n_out, first[m], first[m + 1], flow, days);
+    double sum = 0.0;
+    for (size_t t = first[m]; t < first[m + 1]; t++)
+        sum += res->cells[t * res->n_series + (size_t)series].mean;
+    return w * sum;
+}
+
 /* The share of replicates where a 0/1 outcome happened, with its Wilson interval. */
 static void tw__share(FILE *fp, const char *what, const tw_sketch *sk, size_t n) {
     size_t hits = (size_t)(sk->n - sk->zeros);
@@ -462,11 +474,7 @@ static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
         tw__band(fp, res, eu_us, t, 1.0);
         tw__band(fp, res, wel, t, 1.0);
         /* imports are USD million per day: the month's total in USD bn */
-        double w = tw_cli_month_weight(res->dates, res->n_out, first[mo], first[mo + 1], true,
-                                       &days);
-        double sum = 0.0;
-        for (size_t u = first[mo]; u < first[mo + 1]; u++) sum += tw__cell(res, imp, u)->mean;
-        fprintf(fp, "  %18.2f\n", 1e-3 * w * sum);
+        fprintf(fp, "  %18.2f\n", 1e-3 * tw__month_mean(res, imp, first, mo, true, &days));
     }
     free(first);
     long hit = tw__outcome(res, m, params, "third_party_retaliated");
@@ -542,13 +550,9 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         tw_civil_from_day(res->dates[first[m]], &y, &mo, &d);
         fprintf(fp, "%04d-%02d", y, mo);
         for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
-            double w = tw_cli_month_weight(res->dates, res->n_out, first[m], first[m + 1],
-                                           cols[c].flow, &days);
-            double sum = 0.0;
-            for (size_t t = first[m]; t < first[m + 1]; t++)
-                sum += res->cells[t * res->n_series + (size_t)cols[c].idx].mean;
+            double v = tw__month_mean(res, cols[c].idx, first, m, cols[c].flow, &days);
             if (c == 0) fprintf(fp, "  %4d", days);
-            fprintf(fp, "  %20.*f", cols[c].prec, cols[c].scale * w * sum);
+            fprintf(fp, "  %20.*f", cols[c].prec, cols[c].scale * v);
         }
         fputc('\n', fp);
     }
