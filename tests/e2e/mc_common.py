@@ -11,8 +11,10 @@ TW_BIN = os.environ.get("TW_BIN", "")
 TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 TW_MPIEXEC = os.environ.get("TW_MPIEXEC", "")
 BASELINE = os.path.join(TW_SOURCE_DIR, "scenarios", "baseline-2025.yaml")
-# Small firm counts and a monthly output keep each run to a fraction of a second.
-SMALL = ["--set", "firms.per_cell=60", "--set", "output.interval_days=30", "-q"]
+# Small firm counts (importers and rare-earth users) and a monthly output keep each run to
+# a fraction of a second.
+SMALL = ["--set", "firms.per_cell=60", "--set", "rare_earths.per_cell=60", "--set",
+         "output.interval_days=30", "-q"]
 COMPARED = ["summary.csv", "replicates.csv", "events.csv", "outcomes.csv"]
 
 

@@ -27,7 +27,8 @@ from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, McCase, mpir
                        run)
 
 TARIFF = os.path.join(TW_SOURCE_DIR, "tests", "e2e", "fixtures", "compare_tariff.yaml")
-SMALL = ["-n", "24", "--set", "firms.per_cell=50", "--set", "output.interval_days=30",
+SMALL = ["-n", "24", "--set", "firms.per_cell=50", "--set", "rare_earths.per_cell=50",
+         "--set", "output.interval_days=30",
          "--set", "end=2025-06-30", "-q"]
 FILES = ["compare.csv", "compare_outcomes.csv"]
 # compare_tariff.yaml's extra measure, appended to B with --set-b instead of a second file.

@@ -36,7 +36,8 @@ GENEVA = os.path.join(SRC, "scenarios", "geneva-truce.yaml")  # drawn parameters
 SWEEP = os.path.join(SRC, "tests", "e2e", "fixtures", "sweep_grid.yaml")
 COMPARE_B = os.path.join(SRC, "tests", "e2e", "fixtures", "compare_tariff.yaml")
 OBSERVED = os.path.join(SRC, "analysis", "examples", "observed-2024-average.csv")
-TINY = ["-n", "4", "-s", "3", "--set", "firms.per_cell=20", "--set", "end=2025-04-30",
+TINY = ["-n", "4", "-s", "3", "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=20",
+        "--set", "end=2025-04-30",
         "-t", "2", "-q", "-f"]
 
 # Table Schema (v1) field types, and the rules for names and paths.
@@ -227,7 +228,8 @@ class DataPackage(unittest.TestCase):
     def test_sweep_package(self):
         out = os.path.join(self.tmp, "sweep")
         p = run(["run", SWEEP, "-o", out, "-n", "2", "-s", "1", "--set", "firms.per_cell=20",
-                 "-q", "-f", "--compress"])
+                 "--set", "rare_earths.per_cell=20", "--set", "end=2025-04-30", "-q", "-f",
+                 "--compress"])
         self.assertEqual(p.returncode, 0, p.stderr)
         pkg = check_package(self, out)
         paths = {r["path"] for r in pkg["resources"]}
@@ -239,7 +241,8 @@ class DataPackage(unittest.TestCase):
         a = os.path.join(SRC, "scenarios", "baseline-2025.yaml")
         out = os.path.join(self.tmp, "compare")
         p = run(["compare", a, COMPARE_B, "-o", out, "-n", "2", "-s", "1", "--set",
-                 "firms.per_cell=20", "-q", "-f"])
+                 "firms.per_cell=20", "--set", "rare_earths.per_cell=20", "--set",
+                 "end=2025-04-30", "-q", "-f"])
         self.assertEqual(p.returncode, 0, p.stderr)
         pkg = check_package(self, out)
         self.assertIn("compare.csv", {r["path"] for r in pkg["resources"]})

@@ -2,7 +2,7 @@
  * agents and events): each runs, its replicates.csv and summary.csv read back with the
  * outcomes each scenario implies, the terminal shows the headline probabilities, bad
  * policy keys are refused with their location, and outputs do not depend on the thread
- * count. Runs are small: firms.per_cell=200, 3 replicates.
+ * count. Runs are small: firms.per_cell=200, rare_earths.per_cell=200, 3 replicates.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -33,7 +33,8 @@ static const char *out_dir(const char *name) {
 static char *run_scenario(const char *scenario, const char *out, const char *threads,
                           const char *extra1, const char *extra2) {
     const char *args[] = {"run", tw_src(scenario), "-n", "3", "-t", threads, "-o", out_dir(out),
-                          "--set", "firms.per_cell=200", extra1, extra2, NULL};
+                          "--set", "firms.per_cell=200", "--set", "rare_earths.per_cell=200",
+                          extra1, extra2, NULL};
     tw_proc p;
     cr_assert_eq(tw_run_cli(&p, NULL, args), 0, "cannot start %s", TW_BINARY);
     cr_assert_eq(p.exit_code, 0, "%s: exit %d\n%s", scenario, p.exit_code, p.err);

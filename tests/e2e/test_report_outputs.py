@@ -28,7 +28,8 @@ HISTORY = os.path.join(SRC, "scenarios", "history-2025.yaml")
 GENEVA = os.path.join(SRC, "scenarios", "geneva-truce.yaml")
 SWEEP = os.path.join(SRC, "tests", "e2e", "fixtures", "sweep_grid.yaml")
 OBSERVED = os.path.join(SRC, "analysis", "examples", "observed-2024-average.csv")
-TINY = ["-n", "4", "-s", "5", "--set", "firms.per_cell=20", "--set", "end=2025-04-30",
+TINY = ["-n", "4", "-s", "5", "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=20",
+        "--set", "end=2025-04-30",
         "-t", "2", "-q", "-f"]
 
 
@@ -110,7 +111,8 @@ class ReportOfEachOutput(unittest.TestCase):
     def test_sweep(self):
         out = os.path.join(self.tmp, "sweep")
         p = run([TW_BIN, "run", SWEEP, "-o", out, "-n", "2", "-s", "1", "--set",
-                 "firms.per_cell=20", "-q", "-f"])
+                 "firms.per_cell=20", "--set", "rare_earths.per_cell=20", "--set",
+                 "end=2025-04-30", "-q", "-f"])
         self.assertEqual(p.returncode, 0, p.stderr)
         page = self.report(out, ["sweep_response_1", "sweep_response_2", "sweep_tornado",
                                  "sweep_sensitivity"])
@@ -161,7 +163,8 @@ class ReportOfEachOutput(unittest.TestCase):
         outcomes, and no caption sentence said twice."""
         out = os.path.join(self.tmp, "geneva")
         p = run([TW_BIN, "run", GENEVA, "-o", out, "-n", "4", "-s", "5", "--set",
-                 "firms.per_cell=20", "-t", "2", "-q", "-f"])
+                 "firms.per_cell=20", "--set", "rare_earths.per_cell=200", "-t", "2", "-q",
+                 "-f"])
         self.assertEqual(p.returncode, 0, p.stderr)
         page = self.report(out, ["gov_pain", "truce_active", "re_firms_halted",
                                  "outcome_probabilities"])

@@ -35,7 +35,9 @@ NREP = 6
 def run(tmp, scenario):
     out = os.path.join(tmp, scenario)
     p = subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", scenario + ".yaml"), "-o", out,
-                        "--force", "-t", "2", "--set", f"replicates={NREP}"],
+                        "--force", "-t", "2", "--set", f"replicates={NREP}",
+                        # fewer firms than the scenario's: the blocks are read back, not judged
+                        "--set", "firms.per_cell=500", "--set", "rare_earths.per_cell=200"],
                        capture_output=True, text=True, timeout=900)
     if p.returncode != 0:
         raise AssertionError(f"{scenario}: exit {p.returncode}\n{p.stderr}")

@@ -17,6 +17,7 @@ from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, assert_same_outputs, mpirun
 
 OUTCOME, TARGET = "imports_us_from_cn_usd_bn", 6.0
 ARGS = ["run", BASELINE, "-n", "1000", "--set", "firms.per_cell=5", "--set",
+        "rare_earths.per_cell=5", "--set",
         "output.interval_days=91", "--set", "end=2025-03-31", "-q",
         "--until", "%s:%g" % (OUTCOME, TARGET)]
 

@@ -8,7 +8,8 @@
 /* --- leader calls by hazard ----------------------------------------------------------- */
 
 /* With a constant hazard h a day and no pain, the first call falls on day k (counted from
- * 0) with P(T <= k) = 1 - exp(-h (k + 1)). 1000 replicates; the Kolmogorov-Smirnov
+ * 0) with P(T <= k) = 1 - exp(-h (k + 1)). 1000 replicates (one rare-earth firm a cell: the
+ * calls do not depend on them, and the run is quicker); the Kolmogorov-Smirnov
  * distance between their empirical distribution and this one must stay under 1.95 /
  * sqrt(n) = 0.062, the 0.1% critical value (conservative for a discrete law: a false
  * alarm less than once in a thousand runs). Replicates without a call by the last day
@@ -18,6 +19,7 @@ Test(calls, first_call_times_follow_the_hazard) {
     const int n = 1000, days = 120;
     gov_scn g;
     gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30")
+             "rare_earths: {per_cell: 1}\n"
              "events:\n  leader_calls: {hazard_per_day: 0.05, pain_slope: 0, cooldown_days: 1000}\n");
     cr_assert_eq(g.p->ndays, days);
     int count[121] = {0};
@@ -58,6 +60,7 @@ Test(calls, the_hazard_recovers_after_a_call) {
     const int n = 1000, days = 120;
     gov_scn g;
     gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30")
+             "rare_earths: {per_cell: 1}\n"
              "events:\n  leader_calls: {dates: [2025-01-01], hazard_per_day: 0.05, pain_slope: 0,"
              " recovery_days: 10}\n  deal: {base: 0}\n");
     int count[121] = {0};
