@@ -931,6 +931,8 @@ static void run_history(const char *dir, const char *threads, const char *mode, 
     args[k++] = "3";
     args[k++] = "--set";
     args[k++] = "firms.per_cell=500";
+    args[k++] = "--set"; /* one block a cell either way (TW_BLOCK), and a quicker run */
+    args[k++] = "rare_earths.per_cell=500";
     args[k++] = "--set"; /* through the escalation, the truce and the metals increase */
     args[k++] = "end=2025-06-30";
     args[k++] = "-t";
