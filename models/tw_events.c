@@ -46,14 +46,14 @@ static tw_status tw__court(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
     if (day == g->court_day) {
         g->ruling_day = (double)d;
         if (tw_gov_uniform(g, d, TW_EV_STRIKE) >= g->strike_prob)
-            return TW__OOM(tw_gov_log(g, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
+            return TW__OOM(tw_event_log_add(g->log, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
         g->struck = true;
         int n = tw_rates_strike(g->rates, TW_AUTH_IEEPA, day);
         tw_gov_agreed_change(g, day);
         bool reimpose = tw_gov_uniform(g, d, TW_EV_REIMPOSE) < g->reimpose_prob;
         if (reimpose) g->reimpose_due = day + ep->reimpose_delay;
         tw_gov_court_ruling(g, reimpose);
-        st = tw_gov_log(g, day, -1, "court", "ruling",
+        st = tw_event_log_add(g->log, day, -1, "court", "ruling",
                         "IEEPA tariffs struck down: %d entries end; %s", n,
                         reimpose ? "re-imposition under another authority to follow" : "no re-imposition");
         return TW__OOM(st, err);
@@ -87,7 +87,7 @@ static tw_status tw__court(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
                 t.announced = t.effective = day;
                 t.end = TW_DAY_NEVER;
                 if ((st = tw_rates_add(g->rates, &t, err)) != TW_OK) return st;
-                st = tw_gov_log(g, day, i, NULL, "reimpose", "%s on %s at %.1f%% under %s",
+                st = tw_event_log_add(g->log, day, i, NULL, "reimpose", "%s on %s at %.1f%% under %s",
                                 book->names[t.measure], tw_region_names[j], 100.0 * t.rate,
                                 tw_authority_names[t.authority]);
                 if (st != TW_OK) return TW__OOM(st, err);
@@ -122,7 +122,7 @@ static tw_status tw__restore_commitments(tw_gov_world *g, tw_day day, tw_err *er
         if (st != TW_OK) return st;
         tw_gov_agreed_change(g, eff);
         char ds[TW_DATE_STRLEN];
-        st = tw_gov_log(g, day, r, NULL, "restore_controls", "rare-earth exports to %s: %s from %s",
+        st = tw_event_log_add(g->log, day, r, NULL, "restore_controls", "rare-earth exports to %s: %s from %s",
                         tw_region_names[ep->gov[r].partner], tw_ctrl_regime_names[c],
                         tw_date_format(eff, ds));
         if (st != TW_OK) return TW__OOM(st, err);
@@ -146,13 +146,13 @@ static tw_status tw__truce_expiry(tw_gov_world *g, tw_day day, uint32_t d, tw_er
         g->truce_until = end;
         g->extended = true;
         tw_gov_agreed_change(g, end);
-        return TW__OOM(tw_gov_log(g, day, -1, "leaders", "truce_extended", "until %s (p = %.2f)",
+        return TW__OOM(tw_event_log_add(g->log, day, -1, "leaders", "truce_extended", "until %s (p = %.2f)",
                                   tw_date_format(end, ds), p),
                        err);
     }
     g->truce = false;
     g->snapped = true;
-    return TW__OOM(tw_gov_log(g, day, -1, "leaders", "snap_back",
+    return TW__OOM(tw_event_log_add(g->log, day, -1, "leaders", "snap_back",
                               "truce expired unextended (p = %.2f): pre-truce measures apply", p),
                    err);
 }
@@ -186,7 +186,7 @@ static tw_status tw__compliance(tw_gov_world *g, tw_day day, tw_err *err) {
     g->breach = g->accused = true;
     int accuser = ep->gov[who].partner;
     tw_gov_accuse(g, accuser, true);
-    return TW__OOM(tw_gov_log(g, day, accuser, NULL, "breach_accusation",
+    return TW__OOM(tw_event_log_add(g->log, day, accuser, NULL, "breach_accusation",
                               "%s short of its commitments by %.0f%% over %d days",
                               tw_region_names[who], 100.0 * mean, win),
                    err);
@@ -201,7 +201,7 @@ static tw_status tw__broken(tw_gov_world *g, tw_day day, tw_err *err) {
         if (now <= ep->level[r] + 1e-9) continue;
         g->truce = false;
         g->snapped = true;
-        return TW__OOM(tw_gov_log(g, day, r, NULL, "truce_broken", "lever at %.1f%% above the agreed %.1f%%",
+        return TW__OOM(tw_event_log_add(g->log, day, r, NULL, "truce_broken", "lever at %.1f%% above the agreed %.1f%%",
                                   100.0 * now, 100.0 * ep->level[r]),
                        err);
     }
@@ -235,14 +235,14 @@ static tw_status tw__call(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) 
     double p = tw__clamp01(g->deal_base + g->deal_slope * pain);
     p *= pow(ep->holdout, tw_gov_holdouts(g));
     bool deal = tw_gov_uniform(g, d, TW_EV_DEAL) < p;
-    tw_status st = tw_gov_log(g, day, -1, "leaders", "leader_call", "%s (p = %.2f, combined pain %.2f)",
+    tw_status st = tw_event_log_add(g->log, day, -1, "leaders", "leader_call", "%s (p = %.2f, combined pain %.2f)",
                               deal ? "deal" : "no deal", p, pain);
     if (st != TW_OK || !deal) return TW__OOM(st, err);
     char ds[TW_DATE_STRLEN];
     if (g->truce) {
         if (day < g->first_truce_until) g->deal_before_end = true;
         if ((st = tw__restore_commitments(g, day, err)) != TW_OK) return st;
-        return TW__OOM(tw_gov_log(g, day, -1, "leaders", "deal", "truce commitments reaffirmed"), err);
+        return TW__OOM(tw_event_log_add(g->log, day, -1, "leaders", "deal", "truce commitments reaffirmed"), err);
     }
     bool any = false;
     for (int r = 0; r < TW_NREG; r++) any |= !isnan(ep->level[r]);
@@ -263,7 +263,7 @@ static tw_status tw__call(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) 
     if (g->first_truce_until == TW_DAY_NEVER) g->first_truce_until = end;
     tw_gov_agreed_change(g, eff);
     tw_gov_agreed_change(g, end);
-    return TW__OOM(tw_gov_log(g, day, -1, "leaders", "truce", "agreed levels from %s for %d days",
+    return TW__OOM(tw_event_log_add(g->log, day, -1, "leaders", "truce", "agreed levels from %s for %d days",
                               tw_date_format(eff, ds), ep->truce_days),
                    err);
 }
@@ -279,7 +279,7 @@ static tw_status tw__third(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
         g->third_done[k] = true;
         tw_status st;
         if (tw_gov_uniform(g, d, TW_EV_THIRD + (uint64_t)k) >= g->third_prob[k]) {
-            st = tw_gov_log(g, day, tp->actor, NULL, "no_retaliation", "holds back against %s's %s at %.0f%%",
+            st = tw_event_log_add(g->log, day, tp->actor, NULL, "no_retaliation", "holds back against %s's %s at %.0f%%",
                             tw_region_names[tp->watch_imposer], tw_rates_book(g->rates)->names[tp->watch_measure],
                             100.0 * watched);
             if (st != TW_OK) return TW__OOM(st, err);
@@ -301,7 +301,7 @@ static tw_status tw__third(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
         if ((st = tw_rates_add(g->rates, &t, err)) != TW_OK) return st;
         g->third_hit = true;
         char ds[TW_DATE_STRLEN];
-        st = tw_gov_log(g, day, tp->actor, NULL, "retaliation",
+        st = tw_event_log_add(g->log, day, tp->actor, NULL, "retaliation",
                         "%s %.0f%% on %.0f%% of targeted %s goods from %s, against %s at %.0f%%",
                         tw_rates_book(g->rates)->names[tp->measure], 100.0 * tp->rate, 100.0 * tp->coverage,
                         tw_region_names[tp->watch_imposer], tw_date_format(t.effective, ds),
@@ -327,7 +327,7 @@ static tw_status tw__scripted_truce(tw_gov_world *g, tw_day day, uint32_t d, tw_
                                    : tw_gov_lever(g, r, ep->truce_until, TW_DAY_NEVER);
     tw_gov_agreed_change(g, ep->truce_until);
     char ds[TW_DATE_STRLEN];
-    return TW__OOM(tw_gov_log(g, day, -1, "leaders", "truce_in_force", "scripted truce until %s",
+    return TW__OOM(tw_event_log_add(g->log, day, -1, "leaders", "truce_in_force", "scripted truce until %s",
                               tw_date_format(ep->truce_until, ds)),
                    err);
 }

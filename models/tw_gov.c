@@ -39,7 +39,6 @@
  * says how much more (or less) a government minds one of them.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,27 +53,6 @@ double tw_gov_uniform(const tw_gov_world *g, uint32_t d, uint64_t event) {
     uint32_t w[4];
     tw_rng_words(g->key, d, event, TW_PURPOSE_EVENT, 0, w);
     return tw_u01d(w[0], w[1]);
-}
-
-tw_status tw_gov_log(tw_gov_world *g, tw_day day, int actor, const char *actor_name,
-                     const char *event, const char *fmt, ...) {
-    if (g->n_log == g->cap_log) {
-        size_t cap = g->cap_log < 32 ? 32 : 2 * g->cap_log;
-        tw_event *log = realloc(g->log, cap * sizeof *log);
-        if (log == NULL) return TW_ENOMEM;
-        g->log = log;
-        g->cap_log = cap;
-    }
-    tw_event *e = &g->log[g->n_log++];
-    memset(e, 0, sizeof *e);
-    e->date = day;
-    snprintf(e->actor, sizeof e->actor, "%s", actor >= 0 ? tw_region_names[actor] : actor_name);
-    snprintf(e->event, sizeof e->event, "%s", event);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->detail, sizeof e->detail, fmt, ap);
-    va_end(ap);
-    return TW_OK;
 }
 
 void tw_gov_agreed_change(tw_gov_world *g, tw_day day) {
@@ -193,7 +171,8 @@ static double tw__partner_rate(const tw_gov_world *g, const tw_day_view *v, int 
 }
 
 tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
-                        tw_control_book *controls, tw_gov_world **out, tw_err *err) {
+                        tw_control_book *controls, tw_event_log *log, tw_gov_world **out,
+                        tw_err *err) {
     *out = NULL;
     if (!ep->enabled) return TW_OK;
     tw_gov_world *g = calloc(1, sizeof *g);
@@ -208,6 +187,7 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *ra
     g->key = key;
     g->rates = rates;
     g->controls = controls;
+    g->log = log;
     /* One restart of the stream per slot: adding a parameter never shifts the others. */
 #define TW__DRAW(slot, dist) (gsl_rng_set(rng, (unsigned long)(slot)), tw_dist_draw(&(dist), rng))
     g->call_base = TW__DRAW(TW_SLOT_CALL_BASE, ep->call_base);
@@ -271,10 +251,7 @@ void tw_gov_drawn_values(const tw_gov_world *g, const tw_events_params *ep, tw_d
     }
 }
 
-void tw_gov_free(tw_gov_world *g) {
-    if (g != NULL) free(g->log);
-    free(g);
-}
+void tw_gov_free(tw_gov_world *g) { free(g); }
 
 /* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
 static tw_status tw__notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err) {
@@ -287,9 +264,10 @@ static tw_status tw__notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *
     tw_status st = tw_gov_set_regime(g, r, next, day, day + gp->delay, err);
     if (st != TW_OK) return st;
     char d[TW_DATE_STRLEN];
-    return tw_gov_log(g, day, r, NULL, dir > 0 ? "tighten_controls" : "loosen_controls",
-                      "rare-earth exports to %s: %s from %s", tw_region_names[gp->partner],
-                      tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
+    return tw_event_log_add(g->log, day, r, NULL,
+                            dir > 0 ? "tighten_controls" : "loosen_controls",
+                            "rare-earth exports to %s: %s from %s", tw_region_names[gp->partner],
+                            tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
 }
 
 /* best_response: the lever level, on a grid from the floor to max_pct (and the cap), that
@@ -353,8 +331,9 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
         if (down) target = lever + move;
         if (up) {
             if (tw_gov_uniform(g, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
-                tw_status st = tw_gov_log(g, day, r, NULL, "forgive", "lets a %.1f-point rise by %s pass",
-                                          100.0 * move, tw_region_names[gp->partner]);
+                tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
+                                                "lets a %.1f-point rise by %s pass", 100.0 * move,
+                                                tw_region_names[gp->partner]);
                 if (st != TW_OK) return tw_err_set(err, st, "out of memory");
             } else {
                 target = lever + move;
@@ -397,8 +376,9 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     }
     if (target > lever && lever >= a->cap - 1e-12) {
         a->state = TW_GSTATE_HOLD;
-        return tw_gov_log(g, day, r, NULL, "ignore", "at its cap of %.1f%%: ignores a %.1f-point rise",
-                          100.0 * a->cap, 100.0 * move) == TW_OK
+        return tw_event_log_add(g->log, day, r, NULL, "ignore",
+                                "at its cap of %.1f%%: ignores a %.1f-point rise", 100.0 * a->cap,
+                                100.0 * move) == TW_OK
                    ? TW_OK
                    : tw_err_set(err, TW_ENOMEM, "out of memory");
     }
@@ -413,9 +393,11 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
                                 eff)) {
         a->state = TW_GSTATE_HOLD;
         char ps[TW_DATE_STRLEN];
-        return tw_gov_log(g, day, r, NULL, "hold", "%s on %s is pinned on %s: no move to %.1f%%",
-                          tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner],
-                          tw_date_format(eff, ps), 100.0 * target) == TW_OK
+        return tw_event_log_add(g->log, day, r, NULL, "hold",
+                                "%s on %s is pinned on %s: no move to %.1f%%",
+                                tw_rates_book(g->rates)->names[a->measure],
+                                tw_region_names[gp->partner], tw_date_format(eff, ps),
+                                100.0 * target) == TW_OK
                    ? TW_OK
                    : tw_err_set(err, TW_ENOMEM, "out of memory");
     }
@@ -429,12 +411,13 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     } else if (!seeking) {
         a->state = TW_GSTATE_DEESCALATE;
     }
-    st = tw_gov_log(g, day, r, NULL, raise ? "escalate" : "deescalate",
-                    "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
-                    tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
-                    100.0 * target, tw_date_format(eff, ds),
-                    raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why : "partner de-escalated",
-                    100.0 * move);
+    st = tw_event_log_add(g->log, day, r, NULL, raise ? "escalate" : "deescalate",
+                          "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
+                          tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner],
+                          100.0 * lever, 100.0 * target, tw_date_format(eff, ds),
+                          raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why
+                                                                          : "partner de-escalated",
+                          100.0 * move);
     if (st != TW_OK) return tw_err_set(err, st, "out of memory");
     if (gp->control_lever) return tw__notch(g, r, raise ? 1 : -1, day, err);
     return TW_OK;
@@ -557,7 +540,3 @@ double tw_gov_value(const tw_gov_world *g, int ind, int r) {
     }
 }
 
-const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n) {
-    *n = g != NULL ? g->n_log : 0;
-    return g != NULL ? g->log : NULL;
-}

@@ -43,6 +43,7 @@
 #include "tw_config.h"
 #include "tw_controls.h"
 #include "tw_day.h"
+#include "tw_event_log.h"
 #include "tw_model.h"
 #include "tw_rates.h"
 #include "tw_rng.h"
@@ -264,10 +265,11 @@ typedef struct tw_gov_world tw_gov_world;
 enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
 
 /* The world of one replicate, its parameters drawn from key; *out NULL without
- * ep->enabled. Levers and events add entries to rates and controls (the replicate's
- * books, which outlive it). */
+ * ep->enabled. Levers and events add entries to rates and controls, and decisions and
+ * events append to log (the replicate's books and log, which outlive it). */
 tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
-                        tw_control_book *controls, tw_gov_world **out, tw_err *err);
+                        tw_control_book *controls, tw_event_log *log, tw_gov_world **out,
+                        tw_err *err);
 void tw_gov_free(tw_gov_world *g);
 /* The day's events (tw_events.c): before the decisions; they may change the books. */
 tw_status tw_events_day(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err);
@@ -284,8 +286,6 @@ void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw
                      double *out);
 /* Today's value of the policy indicator ind (TW_GOV_IND_*) of region r; 0 when g is NULL. */
 double tw_gov_value(const tw_gov_world *g, int ind, int r);
-/* The event log so far (*n entries); NULL and 0 when g is NULL. */
-const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n);
 
 /* This replicate's value of each drawn parameter (ep->n_drawn values; the court's ruling
  * day in days from start). g may be NULL only when ep->n_drawn is 0. */

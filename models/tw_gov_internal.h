@@ -61,18 +61,9 @@ struct tw_gov_world {
     double calls;              /* leader calls so far */
     double ruling_day;         /* day index of the court ruling; NAN before it */
     bool reimposed;
-    /* the event log */
-    tw_event *log;
-    size_t n_log, cap_log;
+    tw_event_log *log;         /* the replicate's event log (the replicate owns it) */
 };
 
-/* Append an event to g's log (TW_ENOMEM when it cannot grow). */
-tw_status tw_gov_log(tw_gov_world *g, tw_day day, int actor, const char *actor_name,
-                     const char *event, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
 /* The replicate's uniform draw for chance event `event` on day d. */
 double tw_gov_uniform(const tw_gov_world *g, uint32_t d, uint64_t event);
 /* r's lever rate on day t as known on known_by, and a new level from effective to end. */

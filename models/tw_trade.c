@@ -77,6 +77,7 @@ static void tw__free_state(void *vs) {
     tw_ge_day_free(s->ge);
     tw_controls_free(&s->controls);
     tw_gov_free(s->gov);
+    tw_event_log_free(&s->log);
     tw_rates_free(s->rates);
     free(s);
 }
@@ -157,7 +158,8 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, &p->firms, key, ex, err);
     if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
-    if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->gov, err);
+    if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->log, &s->gov,
+                                           err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
         tw__free_state(s);
@@ -273,7 +275,9 @@ static void tw__observe(const void *vs, double *out) {
 }
 
 static const tw_event *tw__events(const void *vs, size_t *n) {
-    return tw_gov_events(((const tw_trade_state *)vs)->gov, n);
+    const tw_trade_state *s = vs;
+    *n = s->log.n;
+    return s->log.items;
 }
 
 static void tw__outcomes(const void *vs, double *out) {

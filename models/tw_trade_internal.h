@@ -140,6 +140,7 @@ typedef struct {
     tw_rate_table tau_in;     /* rate paid on the goods entering customs today: tau_paid less
                                * what in-transit rules take off; set by tw_trade.c */
     tw_gov_world *gov;        /* NULL unless gov.enabled */
+    tw_event_log log;         /* what the governments and events did (tw_event_log.h) */
     /* general equilibrium (tw_ge_day.h): producer prices, income scale, welfare */
     tw_ge_day *ge;
     const double *w;      /* [TW_NREG] producer prices (tw_ge_day_prices) */
