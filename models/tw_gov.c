@@ -37,6 +37,10 @@
  *   w_exports  * 100 * max(0, X0 - X) / GDP                        export losses
  * Each weight defaults to 1, so the index is a plain sum of losses in GDP points; a weight
  * says how much more (or less) a government minds one of them.
+ *
+ * The governments' state is theirs alone (tw_gov_internal.h): the events move a lever, a
+ * regime, a cap or an accusation only through the functions at the end of tw_gov.h, and
+ * this file never calls the events; whether a truce holds comes in the day's view.
  */
 #include <math.h>
 #include <stdio.h>
@@ -48,12 +52,6 @@
 #include "tw_indicators.h"
 
 static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->ep->gov[r]; }
-
-double tw_gov_uniform(const tw_gov_world *g, uint32_t d, uint64_t event) {
-    uint32_t w[4];
-    tw_rng_words(g->key, d, event, TW_PURPOSE_EVENT, 0, w);
-    return tw_u01d(w[0], w[1]);
-}
 
 void tw_gov_agreed_change(tw_gov_world *g, tw_day day) {
     int cap = (int)(sizeof g->agreed_change / sizeof g->agreed_change[0]);
@@ -147,6 +145,8 @@ void tw_gov_court_ruling(tw_gov_world *g, bool reimpose) {
 
 double tw_gov_cap(const tw_gov_world *g, int r) { return g->ag[r].cap; }
 
+void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate) { g->ag[r].snap_level = rate; }
+
 void tw_gov_accuse(tw_gov_world *g, int r, bool accusing) { g->ag[r].accusing = accusing; }
 
 int tw_gov_holdouts(const tw_gov_world *g) {
@@ -188,67 +188,28 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *ra
     g->rates = rates;
     g->controls = controls;
     g->log = log;
-    /* One restart of the stream per slot: adding a parameter never shifts the others. */
-#define TW__DRAW(slot, dist) (gsl_rng_set(rng, (unsigned long)(slot)), tw_dist_draw(&(dist), rng))
-    g->call_base = TW__DRAW(TW_SLOT_CALL_BASE, ep->call_base);
-    g->call_slope = TW__DRAW(TW_SLOT_CALL_SLOPE, ep->call_slope);
-    g->deal_base = TW__DRAW(TW_SLOT_DEAL_BASE, ep->deal_base);
-    g->deal_slope = TW__DRAW(TW_SLOT_DEAL_SLOPE, ep->deal_slope);
-    g->ext_base = TW__DRAW(TW_SLOT_EXT_BASE, ep->ext_base);
-    g->ext_slope = TW__DRAW(TW_SLOT_EXT_SLOPE, ep->ext_slope);
-    g->strike_prob = TW__DRAW(TW_SLOT_STRIKE, ep->strike_prob);
-    g->reimpose_prob = TW__DRAW(TW_SLOT_REIMPOSE, ep->reimpose_prob);
-    g->court_day = TW_DAY_NEVER;
-    if (ep->court) {
-        gsl_rng_set(rng, TW_SLOT_COURT_DAY);
-        g->court_day = ep->court_from +
-                       (tw_day)gsl_rng_uniform_int(rng, (unsigned long)(ep->court_to - ep->court_from + 1));
-    }
+    /* One restart of the stream per slot: adding a parameter never shifts the others, and
+     * the events draw theirs from their own slots (tw_events_create). */
     for (int r = 0; r < TW_NREG; r++) {
         const tw_gov_params *gp = &ep->gov[r];
         tw_gov_agent *a = &g->ag[r];
-        a->resolve = TW__DRAW(TW_SLOT_RESOLVE + r, gp->resolve);
-        a->forgive = TW__DRAW(TW_SLOT_FORGIVE + r, gp->forgive);
-        a->snapback = TW__DRAW(TW_SLOT_SNAPBACK + r, gp->snapback);
+        a->resolve = tw_dist_draw_slot(&gp->resolve, rng, TW_SLOT_RESOLVE + r);
+        a->forgive = tw_dist_draw_slot(&gp->forgive, rng, TW_SLOT_FORGIVE + r);
+        a->snapback = tw_dist_draw_slot(&gp->snapback, rng, TW_SLOT_SNAPBACK + r);
         a->measure = gp->measure;
         a->authority = gp->authority;
         a->cap = gp->cap;
     }
-    for (int k = 0; k < ep->n_third; k++) g->third_prob[k] = TW__DRAW(TW_SLOT_THIRD + k, ep->third[k].prob);
-#undef TW__DRAW
     gsl_rng_free(rng);
-    g->first_call = NAN;
-    g->ruling_day = NAN;
-    g->last_call = TW_DAY_NEVER;
-    g->reimpose_due = TW_DAY_NEVER;
-    g->first_truce_until = TW_DAY_NEVER;
     return TW_OK;
 }
 
-void tw_gov_drawn_values(const tw_gov_world *g, const tw_events_params *ep, tw_day start, double *out) {
-    for (int k = 0; k < ep->n_drawn; k++) {
-        int slot = ep->drawn[k].slot;
-        double v = NAN;
-        if (slot >= TW_SLOT_THIRD) v = g->third_prob[slot - TW_SLOT_THIRD];
-        else if (slot >= TW_SLOT_SNAPBACK) v = g->ag[slot - TW_SLOT_SNAPBACK].snapback;
-        else if (slot >= TW_SLOT_FORGIVE) v = g->ag[slot - TW_SLOT_FORGIVE].forgive;
-        else if (slot >= TW_SLOT_RESOLVE) v = g->ag[slot - TW_SLOT_RESOLVE].resolve;
-        else {
-            switch (slot) {
-            case TW_SLOT_CALL_BASE: v = g->call_base; break;
-            case TW_SLOT_CALL_SLOPE: v = g->call_slope; break;
-            case TW_SLOT_DEAL_BASE: v = g->deal_base; break;
-            case TW_SLOT_DEAL_SLOPE: v = g->deal_slope; break;
-            case TW_SLOT_EXT_BASE: v = g->ext_base; break;
-            case TW_SLOT_EXT_SLOPE: v = g->ext_slope; break;
-            case TW_SLOT_STRIKE: v = g->strike_prob; break;
-            case TW_SLOT_REIMPOSE: v = g->reimpose_prob; break;
-            case TW_SLOT_COURT_DAY: v = (double)(g->court_day - start); break;
-            default: break;
-            }
-        }
-        out[k] = v;
-    }
+double tw_gov_drawn(const tw_gov_world *g, int slot) {
+    if (slot >= TW_SLOT_THIRD) return NAN;
+    if (slot >= TW_SLOT_SNAPBACK) return g->ag[slot - TW_SLOT_SNAPBACK].snapback;
+    if (slot >= TW_SLOT_FORGIVE) return g->ag[slot - TW_SLOT_FORGIVE].forgive;
+    if (slot >= TW_SLOT_RESOLVE) return g->ag[slot - TW_SLOT_RESOLVE].resolve;
+    return NAN;
 }
 
 void tw_gov_free(tw_gov_world *g) { free(g); }
@@ -330,7 +291,7 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     case TW_STRAT_GENEROUS:
         if (down) target = lever + move;
         if (up) {
-            if (tw_gov_uniform(g, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
+            if (tw_gov_uniform(g->key, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
                 tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
                                                 "lets a %.1f-point rise by %s pass", 100.0 * move,
                                                 tw_region_names[gp->partner]);
@@ -369,9 +330,10 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     case TW_NSTRAT: break;
     }
     /* A breach accusation may end the truce from this side: back to the pre-truce level. */
-    if (a->accusing && g->truce && !isnan(g->ep->level[r]) &&
-        tw_gov_uniform(g, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback && g->snap_level[r] > target) {
-        target = g->snap_level[r];
+    if (a->accusing && v->truce && !isnan(g->ep->level[r]) &&
+        tw_gov_uniform(g->key, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback &&
+        a->snap_level > target) {
+        target = a->snap_level;
         why = "snaps back over the partner's breach";
     }
     if (target > lever && lever >= a->cap - 1e-12) {
@@ -483,7 +445,6 @@ void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v) {
                     if (i != r) g->exports0[r] += v->customs[r][i][sec];
         }
     for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = tw__pain(g, v, r);
-    if (g->truce) g->days_truce += 1.0;
 }
 
 void tw_gov_outcomes_start(double *out) {
@@ -497,19 +458,7 @@ void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw
     if (ep->vehicle_halt_loss > 0.0 && v->output_loss[TW_US][TW_VEHICLES] >= ep->vehicle_halt_loss)
         out[TW_GOV_OUT_US_VEHICLE_HALT] = 1.0;
     if (g == NULL) return;
-    out[TW_GOV_OUT_DAYS_IN_TRUCE] = g->days_truce;
     out[TW_GOV_OUT_ESCALATIONS] = g->escalations;
-    out[TW_GOV_OUT_FIRST_CALL_DAY] = g->first_call;
-    out[TW_GOV_OUT_CALL_BEFORE_TRUCE_END] = g->call_before_end;
-    out[TW_GOV_OUT_DEAL_BEFORE_TRUCE_END] = g->deal_before_end;
-    out[TW_GOV_OUT_TRUCE_EXTENDED] = g->extended;
-    out[TW_GOV_OUT_SNAP_BACK] = g->snapped;
-    out[TW_GOV_OUT_BREACH_ACCUSED] = g->accused;
-    out[TW_GOV_OUT_COURT_STRUCK] = g->struck;
-    out[TW_GOV_OUT_THIRD_PARTY_RETALIATED] = g->third_hit;
-    out[TW_GOV_OUT_LEADER_CALLS] = g->calls;
-    out[TW_GOV_OUT_COURT_RULING_DAY] = g->ruling_day;
-    out[TW_GOV_OUT_COURT_REIMPOSED] = g->reimposed;
 }
 
 size_t tw_gov_define(tw_series_def *defs, size_t n) {
@@ -525,10 +474,10 @@ size_t tw_gov_define(tw_series_def *defs, size_t n) {
     return k;
 }
 
-double tw_gov_value(const tw_gov_world *g, int ind, int r) {
+double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r) {
     if (g == NULL) return 0.0;
     switch (ind) {
-    case TW_GOV_IND_TRUCE_ACTIVE: return g->truce ? 1.0 : 0.0;
+    case TW_GOV_IND_TRUCE_ACTIVE: return v->truce ? 1.0 : 0.0;
     case TW_GOV_IND_GOV_PAIN: return g->ag[r].pain;
     case TW_GOV_IND_STRATEGY_HOLD:
     case TW_GOV_IND_STRATEGY_ESCALATE:

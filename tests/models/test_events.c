@@ -24,7 +24,7 @@ Test(calls, first_call_times_follow_the_hazard) {
     double sum = 0.0;
     for (int r = 0; r < n; r++) {
         tw_trade_state *s = gov_run(&g, 2025, (uint32_t)r, 1, -1, NULL, NULL);
-        double t = s->gov->first_call;
+        double t = s->out[TW_OUT_FIRST_CALL_DAY];
         int k = isnan(t) ? days : (int)t;
         cr_assert_eq(gov_count(s, "leaders", "leader_call"), k < days ? 1 : 0);
         count[k]++;
@@ -385,6 +385,7 @@ Test(log, a_scripted_scenario_has_no_log) {
     cr_assert_null(tw_trade_model.events(s, &n));
     cr_assert_eq(n, 0);
     cr_assert_null(s->gov);
+    cr_assert_null(s->ev);
     cr_assert(isnan(s->out[TW_OUT_FIRST_CALL_DAY]));
     gov_finish(s, &g);
 }

@@ -331,5 +331,5 @@ Test(gov_block, outcomes_without_governments_come_from_the_view) {
     cr_assert(isnan(out[TW_GOV_OUT_FIRST_CALL_DAY]));
     cr_assert_eq(out[TW_GOV_OUT_DAYS_IN_TRUCE], 0.0);
     cr_assert_eq(out[TW_GOV_OUT_ESCALATIONS], 0.0);
-    cr_assert_eq(tw_gov_value(NULL, TW_GOV_IND_GOV_PAIN, TW_CN), 0.0);
+    cr_assert_eq(tw_gov_value(NULL, &v, TW_GOV_IND_GOV_PAIN, TW_CN), 0.0);
 }
