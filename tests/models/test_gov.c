@@ -326,6 +326,7 @@ Test(gov_block, outcomes_without_governments_come_from_the_view) {
     cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 0.0, "a 20%% loss is under the halt threshold");
     loss[TW_US][TW_VEHICLES] = 0.3;
     tw_gov_outcomes(&ep, NULL, &v, out);
+    tw_events_outcomes(NULL, out); /* no events: their entries keep their start values */
     cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 1.0);
     cr_assert_float_eq(out[TW_GOV_OUT_GDP_LOSS_CN], 2.0 * 0.5 / 100.0 * 18000.0 / 365.0, 1e-12);
     cr_assert(isnan(out[TW_GOV_OUT_FIRST_CALL_DAY]));
