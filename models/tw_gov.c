@@ -488,4 +488,3 @@ double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r)
     default: return 0.0;
     }
 }
-
