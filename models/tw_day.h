@@ -6,8 +6,10 @@
  * governments' observation and pain, the general-equilibrium closure, the rare-earth
  * firms) gets this small const struct instead of the whole replicate state, so it sees
  * what it reads and cannot write it. The day's output loss and GDP change point at the
- * rare-earth state's own arrays (tw_re_output_loss, tw_re_gdp_pct). A view is valid for the call it is passed to: tw_trade.c builds it
- * again after the rates of the day change (events first, then the full outlook).
+ * rare-earth state's own arrays (tw_re_output_loss, tw_re_gdp_pct); whether a truce holds
+ * is the events' (tw_events_truce), so that the governments read it without calling
+ * them. A view is valid for the call it is passed to: tw_trade.c builds it again after
+ * the rates of the day change (events first, then the full outlook).
  *
  * Units as in tw_trade_internal.h: USD billion a year inside the model; flows are
  * [exporter][importer][sector]; cells are importer * TW_NSEC + sector.
@@ -18,6 +20,7 @@
 #ifndef TW_DAY_H
 #define TW_DAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tw_calendar.h"
@@ -47,6 +50,7 @@ typedef struct {
     double pass_through;                       /* share of a tariff in the buyer price */
     const double (*output_loss)[TW_NSEC];      /* [region][sector] share of output lost, 0..1 */
     const double *gdp_pct;                     /* [TW_NREG] GDP against the baseline, percent */
+    bool truce;                                /* a truce holds (the events', tw_events_truce) */
 } tw_day_view;
 
 /* Change of region r's GDP against the baseline on one day, USD bn (never positive while

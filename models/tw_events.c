@@ -30,38 +30,164 @@
  *               delay_days.
  * Changes the events make to rates take effect on days marked "agreed", which the agents
  * do not count as the partner's moves.
+ *
+ * State. The events keep theirs in struct tw_events below (tw_events.h): the replicate's
+ * draws of their parameters, the truce, the compliance ring, the calls, the court and
+ * third parties on their schedule, and their outcomes. A government's lever, regime,
+ * cap, accusation and snap-back level are the governments' (tw_gov.c): the events move
+ * them through tw_gov.h's functions (tools/check-layout keeps tw_gov_internal.h out of
+ * this file), and the governments learn whether a truce holds from the day's view.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "tw_gov_internal.h"
+#include "tw_events.h"
+
+struct tw_events {
+    const tw_events_params *ep; /* the scenario's parameters */
+    tw_rng_key key;            /* the replicate's key: TW_PURPOSE_EVENT draws */
+    tw_gov_world *gov;         /* the replicate's governments: their levers, through tw_gov.h */
+    tw_rates *rates;           /* the replicate's tariff book: court and third parties add to it */
+    const tw_control_book *controls; /* the replicate's export controls: compliance reads them */
+    tw_event_log *log;         /* the replicate's event log */
+    /* this replicate's draws */
+    double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
+    double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
+    tw_day court_day;          /* the ruling's day; TW_DAY_NEVER without a court */
+    /* truce */
+    bool truce;
+    tw_day truce_from;         /* first day the agreed levels apply */
+    tw_day truce_until;
+    tw_day first_truce_until;  /* expiry of the first truce as agreed; TW_DAY_NEVER if none */
+    double shortfall[366];     /* ring of daily compliance shortfall, 0..1 */
+    int n_short;
+    bool breach;               /* a breach accusation is outstanding */
+    /* schedule */
+    tw_day last_call;          /* TW_DAY_NEVER before the first */
+    bool third_done[TW_MAX_THIRD];
+    tw_day reimpose_due;       /* TW_DAY_NEVER unless the court's re-imposition is to come */
+    /* outcomes */
+    double days_truce, first_call;
+    bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit;
+    double calls;              /* leader calls so far */
+    double ruling_day;         /* day index of the court ruling; NAN before it */
+    bool reimposed;
+};
 
 #define TW__OOM(st, err) ((st) == TW_OK ? TW_OK : tw_err_set((err), TW_ENOMEM, "out of memory"))
 
 static double tw__clamp01(double x) { return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x); }
 
-static tw_status tw__court(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) {
-    const tw_events_params *ep = g->ep;
+tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world *gov,
+                           tw_rates *rates, const tw_control_book *controls, tw_event_log *log,
+                           tw_events **out, tw_err *err) {
+    *out = NULL;
+    if (!ep->enabled) return TW_OK;
+    tw_events *e = calloc(1, sizeof *e);
+    gsl_rng *rng = tw_rng_gsl_alloc(key, 0, 0, TW_PURPOSE_GOV);
+    if (e == NULL || rng == NULL) {
+        free(e);
+        if (rng != NULL) gsl_rng_free(rng);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    e->ep = ep;
+    e->key = key;
+    e->gov = gov;
+    e->rates = rates;
+    e->controls = controls;
+    e->log = log;
+    /* The events' slots of the parameter stream (the agents draw theirs, tw_gov_create). */
+    e->call_base = tw_dist_draw_slot(&ep->call_base, rng, TW_SLOT_CALL_BASE);
+    e->call_slope = tw_dist_draw_slot(&ep->call_slope, rng, TW_SLOT_CALL_SLOPE);
+    e->deal_base = tw_dist_draw_slot(&ep->deal_base, rng, TW_SLOT_DEAL_BASE);
+    e->deal_slope = tw_dist_draw_slot(&ep->deal_slope, rng, TW_SLOT_DEAL_SLOPE);
+    e->ext_base = tw_dist_draw_slot(&ep->ext_base, rng, TW_SLOT_EXT_BASE);
+    e->ext_slope = tw_dist_draw_slot(&ep->ext_slope, rng, TW_SLOT_EXT_SLOPE);
+    e->strike_prob = tw_dist_draw_slot(&ep->strike_prob, rng, TW_SLOT_STRIKE);
+    e->reimpose_prob = tw_dist_draw_slot(&ep->reimpose_prob, rng, TW_SLOT_REIMPOSE);
+    e->court_day = TW_DAY_NEVER;
+    if (ep->court) {
+        gsl_rng_set(rng, TW_SLOT_COURT_DAY);
+        unsigned long days = (unsigned long)(ep->court_to - ep->court_from + 1);
+        e->court_day = ep->court_from + (tw_day)gsl_rng_uniform_int(rng, days);
+    }
+    for (int k = 0; k < ep->n_third; k++)
+        e->third_prob[k] = tw_dist_draw_slot(&ep->third[k].prob, rng, TW_SLOT_THIRD + k);
+    gsl_rng_free(rng);
+    e->first_call = NAN;
+    e->ruling_day = NAN;
+    e->last_call = TW_DAY_NEVER;
+    e->reimpose_due = TW_DAY_NEVER;
+    e->first_truce_until = TW_DAY_NEVER;
+    *out = e;
+    return TW_OK;
+}
+
+void tw_events_free(tw_events *e) { free(e); }
+
+void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
+    const tw_events_params *ep = e != NULL ? e->ep : NULL;
+    for (int k = 0; ep != NULL && k < ep->n_drawn; k++) {
+        int slot = ep->drawn[k].slot;
+        double v = NAN;
+        if (slot >= TW_SLOT_THIRD)
+            v = e->third_prob[slot - TW_SLOT_THIRD];
+        else if (slot >= TW_SLOT_RESOLVE)
+            v = tw_gov_drawn(e->gov, slot);
+        else {
+            switch (slot) {
+            case TW_SLOT_CALL_BASE: v = e->call_base; break;
+            case TW_SLOT_CALL_SLOPE: v = e->call_slope; break;
+            case TW_SLOT_DEAL_BASE: v = e->deal_base; break;
+            case TW_SLOT_DEAL_SLOPE: v = e->deal_slope; break;
+            case TW_SLOT_EXT_BASE: v = e->ext_base; break;
+            case TW_SLOT_EXT_SLOPE: v = e->ext_slope; break;
+            case TW_SLOT_STRIKE: v = e->strike_prob; break;
+            case TW_SLOT_REIMPOSE: v = e->reimpose_prob; break;
+            case TW_SLOT_COURT_DAY: v = (double)(e->court_day - start); break;
+            default: break;
+            }
+        }
+        out[k] = v;
+    }
+}
+
+/* A truce starts: each side with an agreed level learns what it would snap back to, its
+ * snapback level, else its lever on day t as known on known_by. */
+static void tw__snap_levels(tw_events *e, tw_day t, tw_day known_by) {
+    const tw_events_params *ep = e->ep;
+    for (int r = 0; r < TW_NREG; r++)
+        if (!isnan(ep->level[r]))
+            tw_gov_set_snap_level(e->gov, r,
+                                  !isnan(ep->gov[r].snapback_level)
+                                      ? ep->gov[r].snapback_level
+                                      : tw_gov_lever(e->gov, r, t, known_by));
+}
+
+static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+    const tw_events_params *ep = e->ep;
     tw_status st;
-    if (day == g->court_day) {
-        g->ruling_day = (double)d;
-        if (tw_gov_uniform(g, d, TW_EV_STRIKE) >= g->strike_prob)
-            return TW__OOM(tw_gov_log(g, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
-        g->struck = true;
-        int n = tw_rates_strike(g->rates, TW_AUTH_IEEPA, day);
-        tw_gov_agreed_change(g, day);
-        bool reimpose = tw_gov_uniform(g, d, TW_EV_REIMPOSE) < g->reimpose_prob;
-        if (reimpose) g->reimpose_due = day + ep->reimpose_delay;
-        tw_gov_court_ruling(g, reimpose);
-        st = tw_gov_log(g, day, -1, "court", "ruling",
-                        "IEEPA tariffs struck down: %d entries end; %s", n,
-                        reimpose ? "re-imposition under another authority to follow" : "no re-imposition");
+    if (day == e->court_day) {
+        e->ruling_day = (double)d;
+        if (tw_gov_uniform(e->key, d, TW_EV_STRIKE) >= e->strike_prob)
+            return TW__OOM(
+                tw_event_log_add(e->log, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
+        e->struck = true;
+        int n = tw_rates_strike(e->rates, TW_AUTH_IEEPA, day);
+        tw_gov_agreed_change(e->gov, day);
+        bool reimpose = tw_gov_uniform(e->key, d, TW_EV_REIMPOSE) < e->reimpose_prob;
+        if (reimpose) e->reimpose_due = day + ep->reimpose_delay;
+        tw_gov_court_ruling(e->gov, reimpose);
+        st = tw_event_log_add(
+            e->log, day, -1, "court", "ruling", "IEEPA tariffs struck down: %d entries end; %s", n,
+            reimpose ? "re-imposition under another authority to follow" : "no re-imposition");
         return TW__OOM(st, err);
     }
-    if (day == g->reimpose_due) {
+    if (day == e->reimpose_due) {
         /* Re-impose what the ruling removed, pair by pair, up to the substitute's cap. */
-        tw_day before = g->court_day - 1;
-        const tw_tariff_book *book = tw_rates_book(g->rates);
+        tw_day before = e->court_day - 1;
+        const tw_tariff_book *book = tw_rates_book(e->rates);
         for (int i = 0; i < TW_NREG; i++)
             for (int j = 0; j < TW_NREG; j++) {
                 if (i == j) continue;
@@ -71,7 +197,9 @@ static tw_status tw__court(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
                     for (size_t k = 0; k < book->n && !ieepa; k++)
                         ieepa = book->items[k].measure == (int)m &&
                                 book->items[k].authority == TW_AUTH_IEEPA;
-                    if (ieepa) struck += tw_tariffs_layer_rate(book, i, j, (int)m, TW_OTHER, before, before);
+                    if (ieepa)
+                        struck +=
+                            tw_tariffs_layer_rate(book, i, j, (int)m, TW_OTHER, before, before);
                 }
                 if (struck <= 0.0) continue;
                 tw_tariff t;
@@ -86,86 +214,89 @@ static tw_status tw__court(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
                 t.authority = ep->reimpose_authority;
                 t.announced = t.effective = day;
                 t.end = TW_DAY_NEVER;
-                if ((st = tw_rates_add(g->rates, &t, err)) != TW_OK) return st;
-                st = tw_gov_log(g, day, i, NULL, "reimpose", "%s on %s at %.1f%% under %s",
-                                book->names[t.measure], tw_region_names[j], 100.0 * t.rate,
-                                tw_authority_names[t.authority]);
+                if ((st = tw_rates_add(e->rates, &t, err)) != TW_OK) return st;
+                st = tw_event_log_add(e->log, day, i, NULL, "reimpose",
+                                      "%s on %s at %.1f%% under %s", book->names[t.measure],
+                                      tw_region_names[j], 100.0 * t.rate,
+                                      tw_authority_names[t.authority]);
                 if (st != TW_OK) return TW__OOM(st, err);
             }
-        tw_gov_agreed_change(g, day);
-        g->reimposed = true;
+        tw_gov_agreed_change(e->gov, day);
+        e->reimposed = true;
     }
     return TW_OK;
 }
 
 /* Add each side's agreed level from eff to end. */
-static tw_status tw__truce_levels(tw_gov_world *g, tw_day day, tw_day eff, tw_day end,
-                                  tw_err *err) {
-    const tw_events_params *ep = g->ep;
+static tw_status tw__truce_levels(tw_events *e, tw_day day, tw_day eff, tw_day end, tw_err *err) {
+    const tw_events_params *ep = e->ep;
     for (int r = 0; r < TW_NREG; r++) {
         if (isnan(ep->level[r])) continue;
-        double level = fmin(ep->level[r], tw_gov_cap(g, r));
-        tw_status st = tw_gov_set_lever(g, r, level, day, eff, end, err);
+        double level = fmin(ep->level[r], tw_gov_cap(e->gov, r));
+        tw_status st = tw_gov_set_lever(e->gov, r, level, day, eff, end, err);
         if (st != TW_OK) return st;
     }
     return TW_OK;
 }
 
-static tw_status tw__restore_commitments(tw_gov_world *g, tw_day day, tw_err *err) {
-    const tw_events_params *ep = g->ep;
+static tw_status tw__restore_commitments(tw_events *e, tw_day day, tw_err *err) {
+    const tw_events_params *ep = e->ep;
     for (int r = 0; r < TW_NREG; r++) {
         int c = ep->commit_regime[r];
         if (c < 0) continue;
         tw_day eff = day + ep->gov[r].delay;
-        if (tw_gov_regime(g, r, ep->gov[r].partner, eff) <= c) continue;
-        tw_status st = tw_gov_set_regime(g, r, c, day, eff, err);
+        if (tw_gov_regime(e->gov, r, ep->gov[r].partner, eff) <= c) continue;
+        tw_status st = tw_gov_set_regime(e->gov, r, c, day, eff, err);
         if (st != TW_OK) return st;
-        tw_gov_agreed_change(g, eff);
+        tw_gov_agreed_change(e->gov, eff);
         char ds[TW_DATE_STRLEN];
-        st = tw_gov_log(g, day, r, NULL, "restore_controls", "rare-earth exports to %s: %s from %s",
-                        tw_region_names[ep->gov[r].partner], tw_ctrl_regime_names[c],
-                        tw_date_format(eff, ds));
+        st = tw_event_log_add(
+            e->log, day, r, NULL, "restore_controls", "rare-earth exports to %s: %s from %s",
+            tw_region_names[ep->gov[r].partner], tw_ctrl_regime_names[c], tw_date_format(eff, ds));
         if (st != TW_OK) return TW__OOM(st, err);
     }
-    g->breach = false;
-    g->n_short = 0;
-    for (int r = 0; r < TW_NREG; r++) tw_gov_accuse(g, r, false);
+    e->breach = false;
+    e->n_short = 0;
+    for (int r = 0; r < TW_NREG; r++) tw_gov_accuse(e->gov, r, false);
     return TW_OK;
 }
 
-static tw_status tw__truce_expiry(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) {
-    const tw_events_params *ep = g->ep;
-    if (!g->truce || day != g->truce_until) return TW_OK;
-    double pain = tw_gov_combined_pain(g);
-    double p = tw__clamp01(g->ext_base + g->ext_slope * pain) * (g->breach ? 1.0 - ep->breach_penalty : 1.0);
+static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+    const tw_events_params *ep = e->ep;
+    if (!e->truce || day != e->truce_until) return TW_OK;
+    double pain = tw_gov_combined_pain(e->gov);
+    double p = tw__clamp01(e->ext_base + e->ext_slope * pain) *
+               (e->breach ? 1.0 - ep->breach_penalty : 1.0);
     char ds[TW_DATE_STRLEN];
     tw_status st;
-    if (tw_gov_uniform(g, d, TW_EV_EXTEND) < p) {
+    if (tw_gov_uniform(e->key, d, TW_EV_EXTEND) < p) {
         tw_day end = day + ep->extension_days;
-        if ((st = tw__truce_levels(g, day, day, end, err)) != TW_OK) return st;
-        g->truce_until = end;
-        g->extended = true;
-        tw_gov_agreed_change(g, end);
-        return TW__OOM(tw_gov_log(g, day, -1, "leaders", "truce_extended", "until %s (p = %.2f)",
-                                  tw_date_format(end, ds), p),
+        if ((st = tw__truce_levels(e, day, day, end, err)) != TW_OK) return st;
+        e->truce_until = end;
+        e->extended = true;
+        tw_gov_agreed_change(e->gov, end);
+        return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_extended",
+                                        "until %s (p = %.2f)", tw_date_format(end, ds), p),
                        err);
     }
-    g->truce = false;
-    g->snapped = true;
-    return TW__OOM(tw_gov_log(g, day, -1, "leaders", "snap_back",
-                              "truce expired unextended (p = %.2f): pre-truce measures apply", p),
+    e->truce = false;
+    e->snapped = true;
+    return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "snap_back",
+                                    "truce expired unextended (p = %.2f): pre-truce measures apply",
+                                    p),
                    err);
 }
 
-static tw_status tw__compliance(tw_gov_world *g, tw_day day, tw_err *err) {
-    const tw_events_params *ep = g->ep;
-    if (!g->truce) return TW_OK;
+static tw_status tw__compliance(tw_events *e, tw_day day, tw_err *err) {
+    const tw_events_params *ep = e->ep;
+    if (!e->truce) return TW_OK;
     double shortfall = 0.0;
     int who = -1;
     for (int r = 0; r < TW_NREG; r++) {
         int c = ep->commit_regime[r];
         if (c < 0) continue;
-        const tw_control *ctl = tw_controls_at(g->controls, day, r, ep->gov[r].partner, TW_CTRL_GOOD_RE);
+        const tw_control *ctl =
+            tw_controls_at(e->controls, day, r, ep->gov[r].partner, TW_CTRL_GOOD_RE);
         int reg = ctl != NULL ? (int)ctl->regime : TW_CTRL_OPEN;
         double sf = reg <= c ? 0.0 : (reg == TW_CTRL_SLOW_ROLL ? 1.0 - ctl->slow_roll_factor : 1.0);
         if (sf > shortfall) {
@@ -176,33 +307,34 @@ static tw_status tw__compliance(tw_gov_world *g, tw_day day, tw_err *err) {
     }
     if (who < 0) return TW_OK;
     int win = ep->breach_window;
-    g->shortfall[g->n_short % win] = shortfall;
-    g->n_short++;
-    if (g->breach || g->n_short < win) return TW_OK;
+    e->shortfall[e->n_short % win] = shortfall;
+    e->n_short++;
+    if (e->breach || e->n_short < win) return TW_OK;
     double mean = 0.0;
-    for (int k = 0; k < win; k++) mean += g->shortfall[k];
+    for (int k = 0; k < win; k++) mean += e->shortfall[k];
     mean /= win;
     if (mean < ep->breach_shortfall) return TW_OK;
-    g->breach = g->accused = true;
+    e->breach = e->accused = true;
     int accuser = ep->gov[who].partner;
-    tw_gov_accuse(g, accuser, true);
-    return TW__OOM(tw_gov_log(g, day, accuser, NULL, "breach_accusation",
-                              "%s short of its commitments by %.0f%% over %d days",
-                              tw_region_names[who], 100.0 * mean, win),
+    tw_gov_accuse(e->gov, accuser, true);
+    return TW__OOM(tw_event_log_add(e->log, day, accuser, NULL, "breach_accusation",
+                                    "%s short of its commitments by %.0f%% over %d days",
+                                    tw_region_names[who], 100.0 * mean, win),
                    err);
 }
 
-static tw_status tw__broken(tw_gov_world *g, tw_day day, tw_err *err) {
-    const tw_events_params *ep = g->ep;
-    if (!g->truce || day < g->truce_from) return TW_OK;
+static tw_status tw__broken(tw_events *e, tw_day day, tw_err *err) {
+    const tw_events_params *ep = e->ep;
+    if (!e->truce || day < e->truce_from) return TW_OK;
     for (int r = 0; r < TW_NREG; r++) {
         if (isnan(ep->level[r])) continue;
-        double now = tw_gov_lever(g, r, day, day);
+        double now = tw_gov_lever(e->gov, r, day, day);
         if (now <= ep->level[r] + 1e-9) continue;
-        g->truce = false;
-        g->snapped = true;
-        return TW__OOM(tw_gov_log(g, day, r, NULL, "truce_broken", "lever at %.1f%% above the agreed %.1f%%",
-                                  100.0 * now, 100.0 * ep->level[r]),
+        e->truce = false;
+        e->snapped = true;
+        return TW__OOM(tw_event_log_add(e->log, day, r, NULL, "truce_broken",
+                                        "lever at %.1f%% above the agreed %.1f%%", 100.0 * now,
+                                        100.0 * ep->level[r]),
                        err);
     }
     return TW_OK;
@@ -210,39 +342,42 @@ static tw_status tw__broken(tw_gov_world *g, tw_day day, tw_err *err) {
 
 /* The factor on the call hazard t days after the last call: 1 - exp(-t / tau), 1 before
  * any call or without a recovery time. */
-static double tw__call_recovery(const tw_events_params *ep, const tw_gov_world *g, tw_day day) {
-    if (g->last_call == TW_DAY_NEVER || ep->call_recovery <= 0.0) return 1.0;
-    return -expm1(-(double)(day - g->last_call) / ep->call_recovery);
+static double tw__call_recovery(const tw_events_params *ep, const tw_events *e, tw_day day) {
+    if (e->last_call == TW_DAY_NEVER || ep->call_recovery <= 0.0) return 1.0;
+    return -expm1(-(double)(day - e->last_call) / ep->call_recovery);
 }
 
-static tw_status tw__call(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) {
-    const tw_events_params *ep = g->ep;
-    double pain = tw_gov_combined_pain(g);
+static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+    const tw_events_params *ep = e->ep;
+    double pain = tw_gov_combined_pain(e->gov);
     bool call = false;
     for (int k = 0; k < ep->n_call_dates; k++) call |= ep->call_dates[k] == day;
     if (!call && day >= ep->call_from &&
-        (g->last_call == TW_DAY_NEVER || day - g->last_call >= ep->call_cooldown)) {
-        double h = (g->call_base + g->call_slope * pain) * tw__call_recovery(ep, g, day);
-        call = h > 0.0 && tw_gov_uniform(g, d, TW_EV_CALL) < 1.0 - exp(-h);
+        (e->last_call == TW_DAY_NEVER || day - e->last_call >= ep->call_cooldown)) {
+        double h = (e->call_base + e->call_slope * pain) * tw__call_recovery(ep, e, day);
+        call = h > 0.0 && tw_gov_uniform(e->key, d, TW_EV_CALL) < 1.0 - exp(-h);
     }
     if (!call) return TW_OK;
-    g->last_call = day;
-    g->calls += 1.0;
-    if (isnan(g->first_call)) {
-        g->first_call = (double)d;
-        if (day < g->first_truce_until) g->call_before_end = true;
+    e->last_call = day;
+    e->calls += 1.0;
+    if (isnan(e->first_call)) {
+        e->first_call = (double)d;
+        if (day < e->first_truce_until) e->call_before_end = true;
     }
-    double p = tw__clamp01(g->deal_base + g->deal_slope * pain);
-    p *= pow(ep->holdout, tw_gov_holdouts(g));
-    bool deal = tw_gov_uniform(g, d, TW_EV_DEAL) < p;
-    tw_status st = tw_gov_log(g, day, -1, "leaders", "leader_call", "%s (p = %.2f, combined pain %.2f)",
-                              deal ? "deal" : "no deal", p, pain);
+    double p = tw__clamp01(e->deal_base + e->deal_slope * pain);
+    p *= pow(ep->holdout, tw_gov_holdouts(e->gov));
+    bool deal = tw_gov_uniform(e->key, d, TW_EV_DEAL) < p;
+    tw_status st =
+        tw_event_log_add(e->log, day, -1, "leaders", "leader_call",
+                         "%s (p = %.2f, combined pain %.2f)", deal ? "deal" : "no deal", p, pain);
     if (st != TW_OK || !deal) return TW__OOM(st, err);
     char ds[TW_DATE_STRLEN];
-    if (g->truce) {
-        if (day < g->first_truce_until) g->deal_before_end = true;
-        if ((st = tw__restore_commitments(g, day, err)) != TW_OK) return st;
-        return TW__OOM(tw_gov_log(g, day, -1, "leaders", "deal", "truce commitments reaffirmed"), err);
+    if (e->truce) {
+        if (day < e->first_truce_until) e->deal_before_end = true;
+        if ((st = tw__restore_commitments(e, day, err)) != TW_OK) return st;
+        return TW__OOM(
+            tw_event_log_add(e->log, day, -1, "leaders", "deal", "truce commitments reaffirmed"),
+            err);
     }
     bool any = false;
     for (int r = 0; r < TW_NREG; r++) any |= !isnan(ep->level[r]);
@@ -251,37 +386,37 @@ static tw_status tw__call(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) 
     for (int r = 0; r < TW_NREG; r++)
         if (!isnan(ep->level[r]) && ep->gov[r].delay > delay) delay = ep->gov[r].delay;
     tw_day eff = day + delay, end = eff + ep->truce_days;
-    for (int r = 0; r < TW_NREG; r++)
-        if (!isnan(ep->level[r]))
-            g->snap_level[r] = !isnan(ep->gov[r].snapback_level) ? ep->gov[r].snapback_level
-                                                                  : tw_gov_lever(g, r, eff, day);
-    if ((st = tw__truce_levels(g, day, eff, end, err)) != TW_OK) return st;
-    if ((st = tw__restore_commitments(g, day, err)) != TW_OK) return st;
-    g->truce = true;
-    g->truce_from = eff;
-    g->truce_until = end;
-    if (g->first_truce_until == TW_DAY_NEVER) g->first_truce_until = end;
-    tw_gov_agreed_change(g, eff);
-    tw_gov_agreed_change(g, end);
-    return TW__OOM(tw_gov_log(g, day, -1, "leaders", "truce", "agreed levels from %s for %d days",
-                              tw_date_format(eff, ds), ep->truce_days),
+    tw__snap_levels(e, eff, day);
+    if ((st = tw__truce_levels(e, day, eff, end, err)) != TW_OK) return st;
+    if ((st = tw__restore_commitments(e, day, err)) != TW_OK) return st;
+    e->truce = true;
+    e->truce_from = eff;
+    e->truce_until = end;
+    if (e->first_truce_until == TW_DAY_NEVER) e->first_truce_until = end;
+    tw_gov_agreed_change(e->gov, eff);
+    tw_gov_agreed_change(e->gov, end);
+    return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce",
+                                    "agreed levels from %s for %d days", tw_date_format(eff, ds),
+                                    ep->truce_days),
                    err);
 }
 
-static tw_status tw__third(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) {
-    const tw_events_params *ep = g->ep;
+static tw_status tw__third(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+    const tw_events_params *ep = e->ep;
     for (int k = 0; k < ep->n_third; k++) {
         const tw_third_params *tp = &ep->third[k];
-        if (g->third_done[k]) continue;
-        double watched = tw_tariffs_layer_rate(tw_rates_book(g->rates), tp->watch_imposer, tp->actor, tp->watch_measure,
-                                               tp->watch_sector, day, day);
+        if (e->third_done[k]) continue;
+        double watched =
+            tw_tariffs_layer_rate(tw_rates_book(e->rates), tp->watch_imposer, tp->actor,
+                                  tp->watch_measure, tp->watch_sector, day, day);
         if (watched <= tp->trigger + 1e-12) continue;
-        g->third_done[k] = true;
+        e->third_done[k] = true;
         tw_status st;
-        if (tw_gov_uniform(g, d, TW_EV_THIRD + (uint64_t)k) >= g->third_prob[k]) {
-            st = tw_gov_log(g, day, tp->actor, NULL, "no_retaliation", "holds back against %s's %s at %.0f%%",
-                            tw_region_names[tp->watch_imposer], tw_rates_book(g->rates)->names[tp->watch_measure],
-                            100.0 * watched);
+        if (tw_gov_uniform(e->key, d, TW_EV_THIRD + (uint64_t)k) >= e->third_prob[k]) {
+            st = tw_event_log_add(
+                e->log, day, tp->actor, NULL, "no_retaliation",
+                "holds back against %s's %s at %.0f%%", tw_region_names[tp->watch_imposer],
+                tw_rates_book(e->rates)->names[tp->watch_measure], 100.0 * watched);
             if (st != TW_OK) return TW__OOM(st, err);
             continue;
         }
@@ -298,47 +433,65 @@ static tw_status tw__third(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err)
         t.announced = day;
         t.effective = day + tp->delay;
         t.end = TW_DAY_NEVER;
-        if ((st = tw_rates_add(g->rates, &t, err)) != TW_OK) return st;
-        g->third_hit = true;
+        if ((st = tw_rates_add(e->rates, &t, err)) != TW_OK) return st;
+        e->third_hit = true;
         char ds[TW_DATE_STRLEN];
-        st = tw_gov_log(g, day, tp->actor, NULL, "retaliation",
-                        "%s %.0f%% on %.0f%% of targeted %s goods from %s, against %s at %.0f%%",
-                        tw_rates_book(g->rates)->names[tp->measure], 100.0 * tp->rate, 100.0 * tp->coverage,
-                        tw_region_names[tp->watch_imposer], tw_date_format(t.effective, ds),
-                        tw_rates_book(g->rates)->names[tp->watch_measure], 100.0 * watched);
+        st = tw_event_log_add(
+            e->log, day, tp->actor, NULL, "retaliation",
+            "%s %.0f%% on %.0f%% of targeted %s goods from %s, against %s at %.0f%%",
+            tw_rates_book(e->rates)->names[tp->measure], 100.0 * tp->rate, 100.0 * tp->coverage,
+            tw_region_names[tp->watch_imposer], tw_date_format(t.effective, ds),
+            tw_rates_book(e->rates)->names[tp->watch_measure], 100.0 * watched);
         if (st != TW_OK) return TW__OOM(st, err);
     }
     return TW_OK;
 }
 
 /* A scripted truce (events.truce.in_force) holds from its first day in the run. */
-static tw_status tw__scripted_truce(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) {
-    const tw_events_params *ep = g->ep;
-    if (!ep->truce_in_force || day >= ep->truce_until || (day != ep->truce_since && !(d == 0 && day > ep->truce_since)))
+static tw_status tw__scripted_truce(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+    const tw_events_params *ep = e->ep;
+    if (!ep->truce_in_force || day >= ep->truce_until ||
+        (day != ep->truce_since && !(d == 0 && day > ep->truce_since)))
         return TW_OK;
-    g->truce = true;
-    g->truce_from = ep->truce_since;
-    g->truce_until = g->first_truce_until = ep->truce_until;
+    e->truce = true;
+    e->truce_from = ep->truce_since;
+    e->truce_until = e->first_truce_until = ep->truce_until;
     /* What each side returns to: its snapback level, else its lever on the expiry day. */
-    for (int r = 0; r < TW_NREG; r++)
-        if (!isnan(ep->level[r]))
-            g->snap_level[r] = !isnan(ep->gov[r].snapback_level)
-                                   ? ep->gov[r].snapback_level
-                                   : tw_gov_lever(g, r, ep->truce_until, TW_DAY_NEVER);
-    tw_gov_agreed_change(g, ep->truce_until);
+    tw__snap_levels(e, ep->truce_until, TW_DAY_NEVER);
+    tw_gov_agreed_change(e->gov, ep->truce_until);
     char ds[TW_DATE_STRLEN];
-    return TW__OOM(tw_gov_log(g, day, -1, "leaders", "truce_in_force", "scripted truce until %s",
-                              tw_date_format(ep->truce_until, ds)),
+    return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_in_force",
+                                    "scripted truce until %s", tw_date_format(ep->truce_until, ds)),
                    err);
 }
 
-tw_status tw_events_day(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err) {
+tw_status tw_events_day(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     tw_status st;
-    if ((st = tw__scripted_truce(g, day, d, err)) != TW_OK) return st;
-    if ((st = tw__court(g, day, d, err)) != TW_OK) return st;
-    if ((st = tw__truce_expiry(g, day, d, err)) != TW_OK) return st;
-    if ((st = tw__compliance(g, day, err)) != TW_OK) return st;
-    if ((st = tw__broken(g, day, err)) != TW_OK) return st;
-    if ((st = tw__call(g, day, d, err)) != TW_OK) return st;
-    return tw__third(g, day, d, err);
+    if ((st = tw__scripted_truce(e, day, d, err)) != TW_OK) return st;
+    if ((st = tw__court(e, day, d, err)) != TW_OK) return st;
+    if ((st = tw__truce_expiry(e, day, d, err)) != TW_OK) return st;
+    if ((st = tw__compliance(e, day, err)) != TW_OK) return st;
+    if ((st = tw__broken(e, day, err)) != TW_OK) return st;
+    if ((st = tw__call(e, day, d, err)) != TW_OK) return st;
+    if ((st = tw__third(e, day, d, err)) != TW_OK) return st;
+    if (e->truce) e->days_truce += 1.0;
+    return TW_OK;
+}
+
+bool tw_events_truce(const tw_events *e) { return e != NULL && e->truce; }
+
+void tw_events_outcomes(const tw_events *e, double *out) {
+    if (e == NULL) return;
+    out[TW_GOV_OUT_DAYS_IN_TRUCE] = e->days_truce;
+    out[TW_GOV_OUT_FIRST_CALL_DAY] = e->first_call;
+    out[TW_GOV_OUT_CALL_BEFORE_TRUCE_END] = e->call_before_end;
+    out[TW_GOV_OUT_DEAL_BEFORE_TRUCE_END] = e->deal_before_end;
+    out[TW_GOV_OUT_TRUCE_EXTENDED] = e->extended;
+    out[TW_GOV_OUT_SNAP_BACK] = e->snapped;
+    out[TW_GOV_OUT_BREACH_ACCUSED] = e->accused;
+    out[TW_GOV_OUT_COURT_STRUCK] = e->struck;
+    out[TW_GOV_OUT_THIRD_PARTY_RETALIATED] = e->third_hit;
+    out[TW_GOV_OUT_LEADER_CALLS] = e->calls;
+    out[TW_GOV_OUT_COURT_RULING_DAY] = e->ruling_day;
+    out[TW_GOV_OUT_COURT_REIMPOSED] = e->reimposed;
 }

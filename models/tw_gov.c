@@ -37,9 +37,12 @@
  *   w_exports  * 100 * max(0, X0 - X) / GDP                        export losses
  * Each weight defaults to 1, so the index is a plain sum of losses in GDP points; a weight
  * says how much more (or less) a government minds one of them.
+ *
+ * The governments' state is theirs alone (tw_gov_internal.h): the events move a lever, a
+ * regime, a cap or an accusation only through the functions at the end of tw_gov.h, and
+ * this file never calls the events; whether a truce holds comes in the day's view.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,33 +52,6 @@
 #include "tw_indicators.h"
 
 static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->ep->gov[r]; }
-
-double tw_gov_uniform(const tw_gov_world *g, uint32_t d, uint64_t event) {
-    uint32_t w[4];
-    tw_rng_words(g->key, d, event, TW_PURPOSE_EVENT, 0, w);
-    return tw_u01d(w[0], w[1]);
-}
-
-tw_status tw_gov_log(tw_gov_world *g, tw_day day, int actor, const char *actor_name,
-                     const char *event, const char *fmt, ...) {
-    if (g->n_log == g->cap_log) {
-        size_t cap = g->cap_log < 32 ? 32 : 2 * g->cap_log;
-        tw_event *log = realloc(g->log, cap * sizeof *log);
-        if (log == NULL) return TW_ENOMEM;
-        g->log = log;
-        g->cap_log = cap;
-    }
-    tw_event *e = &g->log[g->n_log++];
-    memset(e, 0, sizeof *e);
-    e->date = day;
-    snprintf(e->actor, sizeof e->actor, "%s", actor >= 0 ? tw_region_names[actor] : actor_name);
-    snprintf(e->event, sizeof e->event, "%s", event);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->detail, sizeof e->detail, fmt, ap);
-    va_end(ap);
-    return TW_OK;
-}
 
 void tw_gov_agreed_change(tw_gov_world *g, tw_day day) {
     int cap = (int)(sizeof g->agreed_change / sizeof g->agreed_change[0]);
@@ -169,6 +145,8 @@ void tw_gov_court_ruling(tw_gov_world *g, bool reimpose) {
 
 double tw_gov_cap(const tw_gov_world *g, int r) { return g->ag[r].cap; }
 
+void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate) { g->ag[r].snap_level = rate; }
+
 void tw_gov_accuse(tw_gov_world *g, int r, bool accusing) { g->ag[r].accusing = accusing; }
 
 int tw_gov_holdouts(const tw_gov_world *g) {
@@ -193,7 +171,8 @@ static double tw__partner_rate(const tw_gov_world *g, const tw_day_view *v, int 
 }
 
 tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
-                        tw_control_book *controls, tw_gov_world **out, tw_err *err) {
+                        tw_control_book *controls, tw_event_log *log, tw_gov_world **out,
+                        tw_err *err) {
     *out = NULL;
     if (!ep->enabled) return TW_OK;
     tw_gov_world *g = calloc(1, sizeof *g);
@@ -208,73 +187,32 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *ra
     g->key = key;
     g->rates = rates;
     g->controls = controls;
-    /* One restart of the stream per slot: adding a parameter never shifts the others. */
-#define TW__DRAW(slot, dist) (gsl_rng_set(rng, (unsigned long)(slot)), tw_dist_draw(&(dist), rng))
-    g->call_base = TW__DRAW(TW_SLOT_CALL_BASE, ep->call_base);
-    g->call_slope = TW__DRAW(TW_SLOT_CALL_SLOPE, ep->call_slope);
-    g->deal_base = TW__DRAW(TW_SLOT_DEAL_BASE, ep->deal_base);
-    g->deal_slope = TW__DRAW(TW_SLOT_DEAL_SLOPE, ep->deal_slope);
-    g->ext_base = TW__DRAW(TW_SLOT_EXT_BASE, ep->ext_base);
-    g->ext_slope = TW__DRAW(TW_SLOT_EXT_SLOPE, ep->ext_slope);
-    g->strike_prob = TW__DRAW(TW_SLOT_STRIKE, ep->strike_prob);
-    g->reimpose_prob = TW__DRAW(TW_SLOT_REIMPOSE, ep->reimpose_prob);
-    g->court_day = TW_DAY_NEVER;
-    if (ep->court) {
-        gsl_rng_set(rng, TW_SLOT_COURT_DAY);
-        g->court_day = ep->court_from +
-                       (tw_day)gsl_rng_uniform_int(rng, (unsigned long)(ep->court_to - ep->court_from + 1));
-    }
+    g->log = log;
+    /* One restart of the stream per slot: adding a parameter never shifts the others, and
+     * the events draw theirs from their own slots (tw_events_create). */
     for (int r = 0; r < TW_NREG; r++) {
         const tw_gov_params *gp = &ep->gov[r];
         tw_gov_agent *a = &g->ag[r];
-        a->resolve = TW__DRAW(TW_SLOT_RESOLVE + r, gp->resolve);
-        a->forgive = TW__DRAW(TW_SLOT_FORGIVE + r, gp->forgive);
-        a->snapback = TW__DRAW(TW_SLOT_SNAPBACK + r, gp->snapback);
+        a->resolve = tw_dist_draw_slot(&gp->resolve, rng, TW_SLOT_RESOLVE + r);
+        a->forgive = tw_dist_draw_slot(&gp->forgive, rng, TW_SLOT_FORGIVE + r);
+        a->snapback = tw_dist_draw_slot(&gp->snapback, rng, TW_SLOT_SNAPBACK + r);
         a->measure = gp->measure;
         a->authority = gp->authority;
         a->cap = gp->cap;
     }
-    for (int k = 0; k < ep->n_third; k++) g->third_prob[k] = TW__DRAW(TW_SLOT_THIRD + k, ep->third[k].prob);
-#undef TW__DRAW
     gsl_rng_free(rng);
-    g->first_call = NAN;
-    g->ruling_day = NAN;
-    g->last_call = TW_DAY_NEVER;
-    g->reimpose_due = TW_DAY_NEVER;
-    g->first_truce_until = TW_DAY_NEVER;
     return TW_OK;
 }
 
-void tw_gov_drawn_values(const tw_gov_world *g, const tw_events_params *ep, tw_day start, double *out) {
-    for (int k = 0; k < ep->n_drawn; k++) {
-        int slot = ep->drawn[k].slot;
-        double v = NAN;
-        if (slot >= TW_SLOT_THIRD) v = g->third_prob[slot - TW_SLOT_THIRD];
-        else if (slot >= TW_SLOT_SNAPBACK) v = g->ag[slot - TW_SLOT_SNAPBACK].snapback;
-        else if (slot >= TW_SLOT_FORGIVE) v = g->ag[slot - TW_SLOT_FORGIVE].forgive;
-        else if (slot >= TW_SLOT_RESOLVE) v = g->ag[slot - TW_SLOT_RESOLVE].resolve;
-        else {
-            switch (slot) {
-            case TW_SLOT_CALL_BASE: v = g->call_base; break;
-            case TW_SLOT_CALL_SLOPE: v = g->call_slope; break;
-            case TW_SLOT_DEAL_BASE: v = g->deal_base; break;
-            case TW_SLOT_DEAL_SLOPE: v = g->deal_slope; break;
-            case TW_SLOT_EXT_BASE: v = g->ext_base; break;
-            case TW_SLOT_EXT_SLOPE: v = g->ext_slope; break;
-            case TW_SLOT_STRIKE: v = g->strike_prob; break;
-            case TW_SLOT_REIMPOSE: v = g->reimpose_prob; break;
-            case TW_SLOT_COURT_DAY: v = (double)(g->court_day - start); break;
-            default: break;
-            }
-        }
-        out[k] = v;
-    }
+double tw_gov_drawn(const tw_gov_world *g, int slot) {
+    if (slot >= TW_SLOT_THIRD) return NAN;
+    if (slot >= TW_SLOT_SNAPBACK) return g->ag[slot - TW_SLOT_SNAPBACK].snapback;
+    if (slot >= TW_SLOT_FORGIVE) return g->ag[slot - TW_SLOT_FORGIVE].forgive;
+    if (slot >= TW_SLOT_RESOLVE) return g->ag[slot - TW_SLOT_RESOLVE].resolve;
+    return NAN;
 }
 
-void tw_gov_free(tw_gov_world *g) {
-    if (g != NULL) free(g->log);
-    free(g);
-}
+void tw_gov_free(tw_gov_world *g) { free(g); }
 
 /* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
 static tw_status tw__notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err) {
@@ -287,9 +225,10 @@ static tw_status tw__notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *
     tw_status st = tw_gov_set_regime(g, r, next, day, day + gp->delay, err);
     if (st != TW_OK) return st;
     char d[TW_DATE_STRLEN];
-    return tw_gov_log(g, day, r, NULL, dir > 0 ? "tighten_controls" : "loosen_controls",
-                      "rare-earth exports to %s: %s from %s", tw_region_names[gp->partner],
-                      tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
+    return tw_event_log_add(g->log, day, r, NULL,
+                            dir > 0 ? "tighten_controls" : "loosen_controls",
+                            "rare-earth exports to %s: %s from %s", tw_region_names[gp->partner],
+                            tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
 }
 
 /* best_response: the lever level, on a grid from the floor to max_pct (and the cap), that
@@ -352,9 +291,10 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     case TW_STRAT_GENEROUS:
         if (down) target = lever + move;
         if (up) {
-            if (tw_gov_uniform(g, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
-                tw_status st = tw_gov_log(g, day, r, NULL, "forgive", "lets a %.1f-point rise by %s pass",
-                                          100.0 * move, tw_region_names[gp->partner]);
+            if (tw_gov_uniform(g->key, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
+                tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
+                                                "lets a %.1f-point rise by %s pass", 100.0 * move,
+                                                tw_region_names[gp->partner]);
                 if (st != TW_OK) return tw_err_set(err, st, "out of memory");
             } else {
                 target = lever + move;
@@ -390,15 +330,17 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     case TW_NSTRAT: break;
     }
     /* A breach accusation may end the truce from this side: back to the pre-truce level. */
-    if (a->accusing && g->truce && !isnan(g->ep->level[r]) &&
-        tw_gov_uniform(g, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback && g->snap_level[r] > target) {
-        target = g->snap_level[r];
+    if (a->accusing && v->truce && !isnan(g->ep->level[r]) &&
+        tw_gov_uniform(g->key, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback &&
+        a->snap_level > target) {
+        target = a->snap_level;
         why = "snaps back over the partner's breach";
     }
     if (target > lever && lever >= a->cap - 1e-12) {
         a->state = TW_GSTATE_HOLD;
-        return tw_gov_log(g, day, r, NULL, "ignore", "at its cap of %.1f%%: ignores a %.1f-point rise",
-                          100.0 * a->cap, 100.0 * move) == TW_OK
+        return tw_event_log_add(g->log, day, r, NULL, "ignore",
+                                "at its cap of %.1f%%: ignores a %.1f-point rise", 100.0 * a->cap,
+                                100.0 * move) == TW_OK
                    ? TW_OK
                    : tw_err_set(err, TW_ENOMEM, "out of memory");
     }
@@ -413,9 +355,11 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
                                 eff)) {
         a->state = TW_GSTATE_HOLD;
         char ps[TW_DATE_STRLEN];
-        return tw_gov_log(g, day, r, NULL, "hold", "%s on %s is pinned on %s: no move to %.1f%%",
-                          tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner],
-                          tw_date_format(eff, ps), 100.0 * target) == TW_OK
+        return tw_event_log_add(g->log, day, r, NULL, "hold",
+                                "%s on %s is pinned on %s: no move to %.1f%%",
+                                tw_rates_book(g->rates)->names[a->measure],
+                                tw_region_names[gp->partner], tw_date_format(eff, ps),
+                                100.0 * target) == TW_OK
                    ? TW_OK
                    : tw_err_set(err, TW_ENOMEM, "out of memory");
     }
@@ -429,12 +373,13 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     } else if (!seeking) {
         a->state = TW_GSTATE_DEESCALATE;
     }
-    st = tw_gov_log(g, day, r, NULL, raise ? "escalate" : "deescalate",
-                    "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
-                    tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner], 100.0 * lever,
-                    100.0 * target, tw_date_format(eff, ds),
-                    raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why : "partner de-escalated",
-                    100.0 * move);
+    st = tw_event_log_add(g->log, day, r, NULL, raise ? "escalate" : "deescalate",
+                          "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
+                          tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner],
+                          100.0 * lever, 100.0 * target, tw_date_format(eff, ds),
+                          raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why
+                                                                          : "partner de-escalated",
+                          100.0 * move);
     if (st != TW_OK) return tw_err_set(err, st, "out of memory");
     if (gp->control_lever) return tw__notch(g, r, raise ? 1 : -1, day, err);
     return TW_OK;
@@ -500,7 +445,6 @@ void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v) {
                     if (i != r) g->exports0[r] += v->customs[r][i][sec];
         }
     for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = tw__pain(g, v, r);
-    if (g->truce) g->days_truce += 1.0;
 }
 
 void tw_gov_outcomes_start(double *out) {
@@ -514,19 +458,7 @@ void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw
     if (ep->vehicle_halt_loss > 0.0 && v->output_loss[TW_US][TW_VEHICLES] >= ep->vehicle_halt_loss)
         out[TW_GOV_OUT_US_VEHICLE_HALT] = 1.0;
     if (g == NULL) return;
-    out[TW_GOV_OUT_DAYS_IN_TRUCE] = g->days_truce;
     out[TW_GOV_OUT_ESCALATIONS] = g->escalations;
-    out[TW_GOV_OUT_FIRST_CALL_DAY] = g->first_call;
-    out[TW_GOV_OUT_CALL_BEFORE_TRUCE_END] = g->call_before_end;
-    out[TW_GOV_OUT_DEAL_BEFORE_TRUCE_END] = g->deal_before_end;
-    out[TW_GOV_OUT_TRUCE_EXTENDED] = g->extended;
-    out[TW_GOV_OUT_SNAP_BACK] = g->snapped;
-    out[TW_GOV_OUT_BREACH_ACCUSED] = g->accused;
-    out[TW_GOV_OUT_COURT_STRUCK] = g->struck;
-    out[TW_GOV_OUT_THIRD_PARTY_RETALIATED] = g->third_hit;
-    out[TW_GOV_OUT_LEADER_CALLS] = g->calls;
-    out[TW_GOV_OUT_COURT_RULING_DAY] = g->ruling_day;
-    out[TW_GOV_OUT_COURT_REIMPOSED] = g->reimposed;
 }
 
 size_t tw_gov_define(tw_series_def *defs, size_t n) {
@@ -542,10 +474,10 @@ size_t tw_gov_define(tw_series_def *defs, size_t n) {
     return k;
 }
 
-double tw_gov_value(const tw_gov_world *g, int ind, int r) {
+double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r) {
     if (g == NULL) return 0.0;
     switch (ind) {
-    case TW_GOV_IND_TRUCE_ACTIVE: return g->truce ? 1.0 : 0.0;
+    case TW_GOV_IND_TRUCE_ACTIVE: return v->truce ? 1.0 : 0.0;
     case TW_GOV_IND_GOV_PAIN: return g->ag[r].pain;
     case TW_GOV_IND_STRATEGY_HOLD:
     case TW_GOV_IND_STRATEGY_ESCALATE:
@@ -555,9 +487,4 @@ double tw_gov_value(const tw_gov_world *g, int ind, int r) {
         return g->ag[r].state == ind - TW_GOV_IND_STRATEGY_HOLD ? 1.0 : 0.0;
     default: return 0.0;
     }
-}
-
-const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n) {
-    *n = g != NULL ? g->n_log : 0;
-    return g != NULL ? g->log : NULL;
 }

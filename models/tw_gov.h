@@ -11,22 +11,27 @@
  * regime. A decision on day t is announced on t and takes effect on t + delay_days, so
  * firms front-load announced increases as they do for scripted ones.
  *
- * Events (tw_events.c): leader calls, truces and their expiry, compliance and breach
- * accusations, a court ruling on the IEEPA tariffs and third-party retaliation. Every
- * decision and event appends to the replicate's event log.
+ * Events (tw_events.h, tw_events.c): leader calls, truces and their expiry, compliance and
+ * breach accusations, a court ruling on the IEEPA tariffs and third-party retaliation.
+ * Their parameters are read here with the governments' (tw_events_params). Every decision
+ * and event appends to the replicate's event log (tw_event_log.h).
  *
  * Uncertain parameters are tw_dist values drawn once per replicate from the replicate's
  * own stream (purpose TW_PURPOSE_GOV, one counter per parameter slot), so that Monte Carlo
  * explores them and a replicate's draws do not depend on the thread that runs it. Daily
  * chance events use purpose TW_PURPOSE_EVENT keyed by (day, event id).
  *
- * Ownership. A replicate's governments and events live in a tw_gov_world (create/free
- * below; its fields are private to tw_gov.c and tw_events.c, tw_gov_internal.h). It is
- * handed the replicate's tariff book and export-control book at creation, the only state
- * outside it that it changes, and reads the day's rates and flows through a read-only
- * view (tw_day.h). The events call the governments' levers; the governments never call
- * the events. The block writes its own indicators and outcomes: those of the
- * TW_GOV_INDICATORS and TW_GOV_OUTCOMES lists below, by their slots in the block.
+ * Ownership. A replicate's governments live in a tw_gov_world (create/free below; its
+ * fields are private to tw_gov.c, tw_gov_internal.h): the agents with their draws, their
+ * levers, their pain, the days of agreed changes they do not count as moves, and their
+ * own outcome (escalations). It is handed the replicate's tariff book, export-control
+ * book and event log at creation, the only state outside it that it changes, and reads
+ * the day's rates, flows and truce through a read-only view (tw_day.h). The events own
+ * their state behind their own handle (tw_events.h) and call the functions at the end of
+ * this header; the governments never call or include the events (tools/check-layout).
+ * The policy block's indicators and outcomes are the TW_GOV_INDICATORS and TW_GOV_OUTCOMES
+ * lists below: tw_gov_value gives every indicator, tw_gov_outcomes writes the shortage
+ * outcomes and the governments' own, tw_events_outcomes the events'.
  *
  * Thread-safety: parameters are read-only after load; a tw_gov_world belongs to one
  * replicate's state.
@@ -43,6 +48,7 @@
 #include "tw_config.h"
 #include "tw_controls.h"
 #include "tw_day.h"
+#include "tw_event_log.h"
 #include "tw_model.h"
 #include "tw_rates.h"
 #include "tw_rng.h"
@@ -118,6 +124,9 @@ tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, doub
                        tw_dist *out, tw_err *err);
 /* One draw (r: the replicate's parameter stream). */
 double tw_dist_draw(const tw_dist *d, gsl_rng *r);
+/* One draw from the start of slot's stream (r restarted at counter slot: TW_SLOT_*), so
+ * that adding a parameter never shifts the draws of the others. */
+double tw_dist_draw_slot(const tw_dist *d, gsl_rng *r, int slot);
 
 typedef enum {
     TW_STRAT_SCRIPTED,
@@ -249,46 +258,82 @@ enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEA
        TW_SLOT_EXT_BASE, TW_SLOT_EXT_SLOPE, TW_SLOT_STRIKE, TW_SLOT_REIMPOSE, TW_SLOT_COURT_DAY,
        TW_SLOT_RESOLVE = 10, TW_SLOT_FORGIVE = 20, TW_SLOT_SNAPBACK = 30, TW_SLOT_THIRD = 40 };
 
-/* The policy outcomes' slots within the block (tw_gov_outcomes writes them). */
+/* The policy outcomes' slots within the block: tw_gov_outcomes writes the shortages' and
+ * the governments' (ESCALATIONS), tw_events_outcomes (tw_events.h) the events' (the rest). */
 #define TW__GOV_OUT_ENUM(id, name, unit, agg, def) TW_GOV_OUT_##id,
 enum { TW_GOV_OUTCOMES(TW__GOV_OUT_ENUM) TW_GOV_NOUT };
 /* The policy indicators' ids within the block (tw_gov_value reads them). */
 #define TW__GOV_IND_ENUM(id, name, unit, agg, region, partner, def) TW_GOV_IND_##id,
 enum { TW_GOV_INDICATORS(TW__GOV_IND_ENUM) TW_GOV_NIND };
 
-/* The governments' and events' world of one replicate: agents, truce, court, third
- * parties, the event log (tw_gov_internal.h; opaque outside the policy files). */
+/* The governments of one replicate: their agents, levers and pain (tw_gov_internal.h;
+ * opaque outside tw_gov.c). */
 typedef struct tw_gov_world tw_gov_world;
 
 /* Random number purposes of the policy block (the counter's purpose field). */
 enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
 
-/* The world of one replicate, its parameters drawn from key; *out NULL without
- * ep->enabled. Levers and events add entries to rates and controls (the replicate's
- * books, which outlive it). */
+/* The replicate's uniform draw for chance event `event` (TW_EV_*) on day index d: the
+ * governments' and the events' daily draws alike. */
+static inline double tw_gov_uniform(tw_rng_key key, uint32_t d, uint64_t event) {
+    uint32_t w[4];
+    tw_rng_words(key, d, event, TW_PURPOSE_EVENT, 0, w);
+    return tw_u01d(w[0], w[1]);
+}
+
+/* The governments of one replicate, their parameters drawn from key (the agents' slots);
+ * *out NULL without ep->enabled. Levers add entries to rates and controls, and decisions
+ * append to log (the replicate's books and log, which outlive it). */
 tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
-                        tw_control_book *controls, tw_gov_world **out, tw_err *err);
+                        tw_control_book *controls, tw_event_log *log, tw_gov_world **out,
+                        tw_err *err);
 void tw_gov_free(tw_gov_world *g);
-/* The day's events (tw_events.c): before the decisions; they may change the books. */
-tw_status tw_events_day(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err);
-/* After the day's events, with v->tau at today's rates: the decisions due today (they
- * read yesterday's pain). */
+/* After the day's events, with v->tau at today's rates and v->truce the events' truce:
+ * the decisions due today (they read yesterday's pain). */
 tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err);
-/* After the flows and the rare-earth step: each agent's pain and the truce's days. */
+/* After the flows and the rare-earth step: each agent's pain. */
 void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v);
 /* The policy outcomes after the day, into out[TW_GOV_NOUT] (the block's slice of the
- * replicate's outcomes). g is NULL in a scenario without governments or events: then
- * only the shortage outcomes move. Before the first day, tw_gov_outcomes_start. */
+ * replicate's outcomes): the shortage outcomes (from v) and the governments' own (g);
+ * the events write theirs (tw_events_outcomes). g is NULL in a scenario without
+ * governments or events: then only the shortage outcomes move. Before the first day,
+ * tw_gov_outcomes_start. */
 void tw_gov_outcomes_start(double *out);
 void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw_day_view *v,
                      double *out);
-/* Today's value of the policy indicator ind (TW_GOV_IND_*) of region r; 0 when g is NULL. */
-double tw_gov_value(const tw_gov_world *g, int ind, int r);
-/* The event log so far (*n entries); NULL and 0 when g is NULL. */
-const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n);
+/* Today's value of the policy indicator ind (TW_GOV_IND_*) of region r (the truce from
+ * v->truce); 0 when g is NULL. */
+double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r);
+/* This replicate's draw of the agents' parameter in slot (TW_SLOT_RESOLVE + r, FORGIVE,
+ * SNAPBACK); NAN for another slot. */
+double tw_gov_drawn(const tw_gov_world *g, int slot);
 
-/* This replicate's value of each drawn parameter (ep->n_drawn values; the court's ruling
- * day in days from start). g may be NULL only when ep->n_drawn is 0. */
-void tw_gov_drawn_values(const tw_gov_world *g, const tw_events_params *ep, tw_day start, double *out);
+/* --- what the events call (tw_events.c); the governments never call the events --- */
+
+/* r's lever rate on day t as known on known_by. */
+double tw_gov_lever(const tw_gov_world *g, int r, tw_day t, tw_day known_by);
+/* Set r's lever to rate from effective to end (announced on announced). */
+tw_status tw_gov_set_lever(tw_gov_world *g, int r, double rate, tw_day announced,
+                           tw_day effective, tw_day end, tw_err *err);
+/* The export-control regime of exporter on dest on day t, and r's new regime on its partner. */
+int tw_gov_regime(const tw_gov_world *g, int exporter, int dest, tw_day t);
+tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced,
+                            tw_day effective, tw_err *err);
+/* Mark a day on which agreed (truce, court) changes take effect: the agents do not count
+ * what changes that day as the partner's move. */
+void tw_gov_agreed_change(tw_gov_world *g, tw_day day);
+/* The court struck the IEEPA tariffs: each active government whose lever stood on them
+ * moves it to the substitute authority, capped by its cap (reimpose) or at 0 (none). */
+void tw_gov_court_ruling(tw_gov_world *g, bool reimpose);
+/* r's lever cap now, fraction. */
+double tw_gov_cap(const tw_gov_world *g, int r);
+/* A truce starts: the lever rate r snaps back to if its partner breaches it, fraction. */
+void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate);
+/* r accuses its partner of a breach (or drops the accusation). */
+void tw_gov_accuse(tw_gov_world *g, int r, bool accusing);
+/* Active pain_threshold governments still under their resolve (they hold out on a deal). */
+int tw_gov_holdouts(const tw_gov_world *g);
+/* Sum of the active agents' pain. */
+double tw_gov_combined_pain(const tw_gov_world *g);
 
 #endif

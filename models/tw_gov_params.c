@@ -79,6 +79,11 @@ double tw_dist_draw(const tw_dist *d, gsl_rng *r) {
     return x < d->lo ? d->lo : (x > d->hi ? d->hi : x);
 }
 
+double tw_dist_draw_slot(const tw_dist *d, gsl_rng *r, int slot) {
+    gsl_rng_set(r, (unsigned long)slot);
+    return tw_dist_draw(d, r);
+}
+
 /* A percent key read as a fraction. */
 static tw_status tw__pct(const tw_cfg_node *m, const char *key, double def_pct, double lo,
                          double hi, double *out, tw_err *err) {

@@ -203,7 +203,8 @@ static double tw__value(const tw_day_view *st, const tw_blocks *b, const tw_seri
     case TW_IND_STRATEGY_ESCALATE:
     case TW_IND_STRATEGY_DEESCALATE:
     case TW_IND_STRATEGY_SEEK_DEAL:
-    case TW_IND_STRATEGY_TRIGGERED: return tw_gov_value(b->gov, (int)(d->ind - TW_IND_GOV_FIRST), r);
+    case TW_IND_STRATEGY_TRIGGERED:
+        return tw_gov_value(b->gov, st, (int)(d->ind - TW_IND_GOV_FIRST), r);
     case TW_NIND: break;
     default: /* the rare-earth series */
         return tw_re_value(b->re, (int)(d->ind - TW_IND_RE_FIRST), r, d->sector);

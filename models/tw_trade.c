@@ -26,14 +26,19 @@
  * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
  * state and the day's flows. The importer firms (tw_firms.h) get what they read: the
  * day's rates, sub-cells and producer prices to build the cell days
- * (tw_trade_prepare_firms), the cell days to step, and the arrays for their results. The governments and events (tw_gov.h), the
- * general-equilibrium closure (tw_ge_day.h) and the rare-earth firms (tw_rare_earths.h)
- * get a read-only view of the day (tw__view, tw_day.h) instead of the state, the
- * rare-earth firms also the replicate's export-control book to read; the governments are handed the replicate's tariff and
- * export-control books at creation, the only state of others they change. Outcomes:
- * tw_indicators.c writes the trade list's, tw_re_step and tw_gov_outcomes their
- * blocks' slices. The view's output loss and GDP change point at the rare-earth state's
- * own arrays.
+ * (tw_trade_prepare_firms), the cell days to step, and the arrays for their results. The
+ * governments (tw_gov.h), the general-equilibrium closure (tw_ge_day.h) and the
+ * rare-earth firms (tw_rare_earths.h) get a read-only view of the day (tw__view,
+ * tw_day.h) instead of the state, the rare-earth firms also the replicate's
+ * export-control book to read. The governments are handed the replicate's tariff and
+ * export-control books and its event log at creation, the only state of others they
+ * change; the events (tw_events.h) are handed the same and the governments' handle,
+ * whose functions they call. Each day the events come first, then the governments'
+ * decisions (on a view that carries the events' truce), and after the flows the
+ * governments' pain. Outcomes: tw_indicators.c writes the trade list's, tw_re_step the
+ * rare-earth slice, tw_gov_outcomes and tw_events_outcomes the policy slice (each its own
+ * entries). The view's output loss and GDP change point at the rare-earth state's own
+ * arrays.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -76,7 +81,9 @@ static void tw__free_state(void *vs) {
     tw_re_free(s->re);
     tw_ge_day_free(s->ge);
     tw_controls_free(&s->controls);
+    tw_events_free(s->ev);
     tw_gov_free(s->gov);
+    tw_event_log_free(&s->log);
     tw_rates_free(s->rates);
     free(s);
 }
@@ -109,7 +116,8 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .w = s->w,
                          .pass_through = p->pass_through,
                          .output_loss = tw_re_output_loss(s->re),
-                         .gdp_pct = tw_re_gdp_pct(s->re)};
+                         .gdp_pct = tw_re_gdp_pct(s->re),
+                         .truce = tw_events_truce(s->ev)};
 }
 
 /* Point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also resolve
@@ -157,7 +165,10 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, &p->firms, key, ex, err);
     if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
-    if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->gov, err);
+    if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->log, &s->gov,
+                                           err);
+    if (st == TW_OK)
+        st = tw_events_create(&p->gov, key, s->gov, s->rates, &s->controls, &s->log, &s->ev, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
         tw__free_state(s);
@@ -183,7 +194,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     if (s->gov != NULL) {
         /* Events first (they may change the book), then the governments' decisions on
          * today's rates. */
-        tw_status st = tw_events_day(s->gov, day, d, err);
+        tw_status st = tw_events_day(s->ev, day, d, err);
         if (st != TW_OK) return st;
         tw_trade_rates_today(s, d, false);
         tw_day_view decide = tw__view(s, day, d);
@@ -234,6 +245,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_outcomes_update(&view, s->ge, s->out);
     if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
     tw_gov_outcomes(&p->gov, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
+    tw_events_outcomes(s->ev, s->out + TW_OUT_GOV_FIRST);
     return TW_OK;
 }
 
@@ -273,13 +285,15 @@ static void tw__observe(const void *vs, double *out) {
 }
 
 static const tw_event *tw__events(const void *vs, size_t *n) {
-    return tw_gov_events(((const tw_trade_state *)vs)->gov, n);
+    const tw_trade_state *s = vs;
+    *n = s->log.n;
+    return s->log.items;
 }
 
 static void tw__outcomes(const void *vs, double *out) {
     const tw_trade_state *s = vs;
     memcpy(out, s->out, sizeof s->out);
-    if (s->p->gov.n_drawn > 0) tw_gov_drawn_values(s->gov, &s->p->gov, s->p->start, out + TW_NOUT);
+    if (s->p->gov.n_drawn > 0) tw_events_drawn_values(s->ev, s->p->start, out + TW_NOUT);
 }
 
 const tw_model tw_trade_model = {

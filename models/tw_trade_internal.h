@@ -2,21 +2,24 @@
  *
  * Not API: only tw_trade.c and tw_trade_params.c include it (and the model's own tests);
  * tools/check-layout keeps the list. The indicators (tw_indicators.h), the importer firms
- * (tw_firms.h),
- * the governments and events (tw_gov.h), the general-equilibrium closure (tw_ge_day.h)
- * and the rare-earth firms (tw_rare_earths.h) do not: they own their state behind a handle and read the
- * day through a read-only view (tw_day.h).
+ * (tw_firms.h), the governments (tw_gov.h), the events (tw_events.h), the
+ * general-equilibrium closure (tw_ge_day.h) and the rare-earth firms (tw_rare_earths.h)
+ * do not: they own their state behind a handle and read the day through a read-only view
+ * (tw_day.h).
  *
  * Owners. The replicate state composes the modules' own state, each created and freed by
  * its module: the firm arrays (tw_firm_arrays, tw_firms.h), the tariff book with its rate
  * cache (tw_rates, tw_rates.c: the only code that changes entries or marks rates stale),
  * the export-control book (tw_control_book, tw_controls.c; governments append to it),
  * the rare-earth firms (tw_re_state, tw_rare_earths.h: they own the day's output loss
- * and GDP change), the governments' and events' world (tw_gov_world, tw_gov.h) and the
- * general-equilibrium closure (tw_ge_day, tw_ge_day.h). The day's flows and today's rate views are written by tw_trade.c and read
- * by the others (tw_trade.c's tw__view builds the view). Outcomes: each block writes the
- * entries of its own list (tw_indicators.c the trade list, tw_rare_earths.c the
- * rare-earth list, tw_gov.c the policy list).
+ * and GDP change), the governments (tw_gov_world, tw_gov.h), the events (tw_events,
+ * tw_events.h: draws, truce, compliance, calls, court, third parties), the event log
+ * both append to (tw_event_log, tw_event_log.h; the replicate owns it) and the
+ * general-equilibrium closure (tw_ge_day, tw_ge_day.h). The day's flows and today's rate
+ * views are written by tw_trade.c and read by the others (tw_trade.c's tw__view builds the
+ * view). Outcomes: each block writes the entries of its own list (tw_indicators.c the
+ * trade list, tw_rare_earths.c the rare-earth list, tw_gov.c and tw_events.c each their
+ * own entries of the policy list).
  *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
  * convert to USD million a day. Each region's producer price (its wage) w is 1 on the first
@@ -41,6 +44,7 @@
 #include "tw_firms.h"
 #include "tw_day.h"
 #include "tw_ge_day.h"
+#include "tw_events.h"
 #include "tw_gov.h"
 #include "tw_indicators.h"
 #include "tw_model.h"
@@ -139,7 +143,9 @@ typedef struct {
                                * [importer][origin][sector]; set by tw_firms_prepare_day */
     tw_rate_table tau_in;     /* rate paid on the goods entering customs today: tau_paid less
                                * what in-transit rules take off; set by tw_trade.c */
-    tw_gov_world *gov;        /* NULL unless gov.enabled */
+    tw_gov_world *gov;        /* the governments (tw_gov.h); NULL unless gov.enabled */
+    tw_events *ev;            /* the events (tw_events.h); NULL unless gov.enabled */
+    tw_event_log log;         /* what the governments and events did (tw_event_log.h) */
     /* general equilibrium (tw_ge_day.h): producer prices, income scale, welfare */
     tw_ge_day *ge;
     const double *w;      /* [TW_NREG] producer prices (tw_ge_day_prices) */

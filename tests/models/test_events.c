@@ -26,7 +26,7 @@ Test(calls, first_call_times_follow_the_hazard) {
     double sum = 0.0;
     for (int r = 0; r < n; r++) {
         tw_trade_state *s = gov_run(&g, 2025, (uint32_t)r, 1, -1, NULL, NULL);
-        double t = s->gov->first_call;
+        double t = s->out[TW_OUT_FIRST_CALL_DAY];
         int k = isnan(t) ? days : (int)t;
         cr_assert_eq(gov_count(s, "leaders", "leader_call"), k < days ? 1 : 0);
         count[k]++;
@@ -165,6 +165,44 @@ Test(truce, expiry_restores_the_pre_truce_measures_on_the_exact_day) {
     cr_assert_eq(s->out[TW_OUT_SNAP_BACK], 1.0);
     cr_assert_eq(s->out[TW_OUT_TRUCE_EXTENDED], 0.0);
     cr_assert_eq(s->out[TW_OUT_DAYS_IN_TRUCE], 50.0); /* 10 January to 28 February */
+    gov_finish(s, &g);
+}
+
+/* The truce_active series reads the events' truce through the day's view: each day it
+ * is 1 exactly while the events hold a truce (10 January to 28 February, as above). */
+typedef struct {
+    size_t col;       /* the truce_active series */
+    double *obs;      /* [n_series] */
+    int on[120];      /* the series' value by day */
+} truce_days;
+
+static void record_truce(const tw_trade_state *s, int d, void *ctx) {
+    truce_days *t = ctx;
+    tw_trade_model.observe(s, t->obs);
+    t->on[d] = (int)t->obs[t->col];
+    cr_assert_eq(t->obs[t->col], tw_events_truce(s->ev) ? 1.0 : 0.0, "day %d", d);
+}
+
+Test(truce, the_truce_series_follows_the_events_day_by_day) {
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS
+             "governments:\n  US: {measure: recip}\n  CN: {measure: counter}\n"
+             "events:\n  truce:\n    in_force: {since: 2025-01-10, until: 2025-03-01}\n"
+             "    levels: {US: 10, CN: 10}\n    extension: {base: 0}\n");
+    truce_days t = {.col = g.p->n_series};
+    for (size_t i = 0; i < g.p->n_series; i++)
+        if (strcmp(g.p->labels[i].indicator, "truce_active") == 0) t.col = i;
+    cr_assert_lt(t.col, g.p->n_series, "no truce_active series");
+    t.obs = malloc(g.p->n_series * sizeof *t.obs);
+    cr_assert_not_null(t.obs);
+    tw_trade_state *s = gov_run(&g, 3, 0, 1, -1, record_truce, &t);
+    int until = (int)(gov_date("2025-03-01") - g.p->start), days = 0;
+    for (int d = 0; d < g.p->ndays; d++) {
+        cr_assert_eq(t.on[d], d >= 9 && d < until, "day %d: %d", d, t.on[d]);
+        days += t.on[d];
+    }
+    cr_assert_eq(s->out[TW_OUT_DAYS_IN_TRUCE], (double)days);
+    free(t.obs);
     gov_finish(s, &g);
 }
 
@@ -388,6 +426,7 @@ Test(log, a_scripted_scenario_has_no_log) {
     cr_assert_null(tw_trade_model.events(s, &n));
     cr_assert_eq(n, 0);
     cr_assert_null(s->gov);
+    cr_assert_null(s->ev);
     cr_assert(isnan(s->out[TW_OUT_FIRST_CALL_DAY]));
     gov_finish(s, &g);
 }
