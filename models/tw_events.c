@@ -170,13 +170,13 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     tw_status st;
     if (day == e->court_day) {
         e->ruling_day = (double)d;
-        if (tw_gov_uniform(e->key, d, TW_EV_STRIKE) >= e->strike_prob)
+        if (tw_policy_uniform(e->key, d, TW_EV_STRIKE) >= e->strike_prob)
             return TW__OOM(
                 tw_event_log_add(e->log, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
         e->struck = true;
         int n = tw_rates_strike(e->rates, TW_AUTH_IEEPA, day);
         tw_gov_agreed_change(e->gov, day);
-        bool reimpose = tw_gov_uniform(e->key, d, TW_EV_REIMPOSE) < e->reimpose_prob;
+        bool reimpose = tw_policy_uniform(e->key, d, TW_EV_REIMPOSE) < e->reimpose_prob;
         if (reimpose) e->reimpose_due = day + ep->reimpose_delay;
         tw_gov_court_ruling(e->gov, reimpose);
         st = tw_event_log_add(
@@ -269,7 +269,7 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
                (e->breach ? 1.0 - ep->breach_penalty : 1.0);
     char ds[TW_DATE_STRLEN];
     tw_status st;
-    if (tw_gov_uniform(e->key, d, TW_EV_EXTEND) < p) {
+    if (tw_policy_uniform(e->key, d, TW_EV_EXTEND) < p) {
         tw_day end = day + ep->extension_days;
         if ((st = tw__truce_levels(e, day, day, end, err)) != TW_OK) return st;
         e->truce_until = end;
@@ -355,7 +355,7 @@ static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     if (!call && day >= ep->call_from &&
         (e->last_call == TW_DAY_NEVER || day - e->last_call >= ep->call_cooldown)) {
         double h = (e->call_base + e->call_slope * pain) * tw__call_recovery(ep, e, day);
-        call = h > 0.0 && tw_gov_uniform(e->key, d, TW_EV_CALL) < 1.0 - exp(-h);
+        call = h > 0.0 && tw_policy_uniform(e->key, d, TW_EV_CALL) < 1.0 - exp(-h);
     }
     if (!call) return TW_OK;
     e->last_call = day;
@@ -366,7 +366,7 @@ static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     }
     double p = tw__clamp01(e->deal_base + e->deal_slope * pain);
     p *= pow(ep->holdout, tw_gov_holdouts(e->gov));
-    bool deal = tw_gov_uniform(e->key, d, TW_EV_DEAL) < p;
+    bool deal = tw_policy_uniform(e->key, d, TW_EV_DEAL) < p;
     tw_status st =
         tw_event_log_add(e->log, day, -1, "leaders", "leader_call",
                          "%s (p = %.2f, combined pain %.2f)", deal ? "deal" : "no deal", p, pain);
@@ -412,7 +412,7 @@ static tw_status tw__third(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
         if (watched <= tp->trigger + 1e-12) continue;
         e->third_done[k] = true;
         tw_status st;
-        if (tw_gov_uniform(e->key, d, TW_EV_THIRD + (uint64_t)k) >= e->third_prob[k]) {
+        if (tw_policy_uniform(e->key, d, TW_EV_THIRD + (uint64_t)k) >= e->third_prob[k]) {
             st = tw_event_log_add(
                 e->log, day, tp->actor, NULL, "no_retaliation",
                 "holds back against %s's %s at %.0f%%", tw_region_names[tp->watch_imposer],

@@ -291,7 +291,7 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     case TW_STRAT_GENEROUS:
         if (down) target = lever + move;
         if (up) {
-            if (tw_gov_uniform(g->key, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
+            if (tw_policy_uniform(g->key, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
                 tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
                                                 "lets a %.1f-point rise by %s pass", 100.0 * move,
                                                 tw_region_names[gp->partner]);
@@ -331,7 +331,7 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     }
     /* A breach accusation may end the truce from this side: back to the pre-truce level. */
     if (a->accusing && v->truce && !isnan(g->ep->level[r]) &&
-        tw_gov_uniform(g->key, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback &&
+        tw_policy_uniform(g->key, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback &&
         a->snap_level > target) {
         target = a->snap_level;
         why = "snaps back over the partner's breach";

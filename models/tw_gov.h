@@ -16,10 +16,10 @@
  * Their parameters are read here with the governments' (tw_events_params). Every decision
  * and event appends to the replicate's event log (tw_event_log.h).
  *
- * Uncertain parameters are tw_dist values drawn once per replicate from the replicate's
- * own stream (purpose TW_PURPOSE_GOV, one counter per parameter slot), so that Monte Carlo
- * explores them and a replicate's draws do not depend on the thread that runs it. Daily
- * chance events use purpose TW_PURPOSE_EVENT keyed by (day, event id).
+ * Uncertain parameters are tw_dist values drawn once per replicate, each from its own
+ * slot, and daily chance events draw tw_policy_uniform keyed by (day, event id): both as
+ * tw_policy.h describes, which the events share without depending on this header's
+ * internals.
  *
  * Ownership. A replicate's governments live in a tw_gov_world (create/free below; its
  * fields are private to tw_gov.c, tw_gov_internal.h): the agents with their draws, their
@@ -50,6 +50,7 @@
 #include "tw_day.h"
 #include "tw_event_log.h"
 #include "tw_model.h"
+#include "tw_policy.h"
 #include "tw_rates.h"
 #include "tw_rng.h"
 #include "tw_tariffs.h"
@@ -107,27 +108,6 @@
     X(COURT_REIMPOSED, "court_reimposed", "0/1", CATEGORY,                                   \
       "struck IEEPA tariffs were re-imposed under another authority")
 
-/* A parameter that may be uncertain: drawn once per replicate. */
-typedef enum { TW_DIST_FIXED, TW_DIST_UNIFORM, TW_DIST_NORMAL, TW_DIST_BETA, TW_DIST_LOGNORMAL,
-               TW_NDIST } tw_dist_kind;
-typedef struct {
-    tw_dist_kind kind;
-    double a, b;   /* fixed: value; uniform: lo, hi; normal: mean, sd; beta: a, b;
-                    * lognormal: mu, sigma of the log */
-    double lo, hi; /* the parameter's range: draws are clamped into it */
-    bool assumed;  /* a distribution marked `assumed: true` or given without a `source` */
-} tw_dist;
-
-/* Read map[key] as a number or a {dist: ..., ...} map; the range [lo, hi] checks fixed
- * values and distribution bounds and clamps draws. Absent: fixed def. */
-tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, double lo, double hi,
-                       tw_dist *out, tw_err *err);
-/* One draw (r: the replicate's parameter stream). */
-double tw_dist_draw(const tw_dist *d, gsl_rng *r);
-/* One draw from the start of slot's stream (r restarted at counter slot: TW_SLOT_*), so
- * that adding a parameter never shifts the draws of the others. */
-double tw_dist_draw_slot(const tw_dist *d, gsl_rng *r, int slot);
-
 typedef enum {
     TW_STRAT_SCRIPTED,
     TW_STRAT_TIT_FOR_TAT,
@@ -178,16 +158,6 @@ typedef struct {
  * fit to the gaps between US-China leader contacts of 2017-2024 (analysis/event_rates.py;
  * data/README.md, "Event base rates"; 95% profile interval 0.5 to 84 days). */
 #define TW_CALL_RECOVERY_DAYS 12.0
-#define TW_MAX_DRAWN 64
-#define TW_DRAWN_NAME_MAX 64
-
-/* A parameter that varies between replicates: replicates.csv's column after the outcomes,
- * named by its key path (governments.US.resolve, events.deal.base, ...). */
-typedef struct {
-    char name[TW_DRAWN_NAME_MAX];
-    int slot;                  /* TW_SLOT_* (with the region or third party added) */
-    bool assumed;              /* its range is an assumption (tw_dist.assumed) */
-} tw_drawn;
 #define TW_MAX_THIRD 8
 
 typedef struct {
@@ -250,14 +220,6 @@ typedef struct {
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
                              tw_events_params *ep, tw_err *err);
 
-/* Counters of the daily chance draws (purpose TW_PURPOSE_EVENT, agent = event id) and of
- * the per-replicate parameter draws (purpose TW_PURPOSE_GOV, agent = slot). */
-enum { TW_EV_CALL = 0, TW_EV_DEAL = 1, TW_EV_EXTEND = 2, TW_EV_STRIKE = 3, TW_EV_REIMPOSE = 4,
-       TW_EV_FORGIVE = 10, TW_EV_SNAPBACK = 20, TW_EV_THIRD = 30 };
-enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEAL_SLOPE,
-       TW_SLOT_EXT_BASE, TW_SLOT_EXT_SLOPE, TW_SLOT_STRIKE, TW_SLOT_REIMPOSE, TW_SLOT_COURT_DAY,
-       TW_SLOT_RESOLVE = 10, TW_SLOT_FORGIVE = 20, TW_SLOT_SNAPBACK = 30, TW_SLOT_THIRD = 40 };
-
 /* The policy outcomes' slots within the block: tw_gov_outcomes writes the shortages' and
  * the governments' (ESCALATIONS), tw_events_outcomes (tw_events.h) the events' (the rest). */
 #define TW__GOV_OUT_ENUM(id, name, unit, agg, def) TW_GOV_OUT_##id,
@@ -269,17 +231,6 @@ enum { TW_GOV_INDICATORS(TW__GOV_IND_ENUM) TW_GOV_NIND };
 /* The governments of one replicate: their agents, levers and pain (tw_gov_internal.h;
  * opaque outside tw_gov.c). */
 typedef struct tw_gov_world tw_gov_world;
-
-/* Random number purposes of the policy block (the counter's purpose field). */
-enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
-
-/* The replicate's uniform draw for chance event `event` (TW_EV_*) on day index d: the
- * governments' and the events' daily draws alike. */
-static inline double tw_gov_uniform(tw_rng_key key, uint32_t d, uint64_t event) {
-    uint32_t w[4];
-    tw_rng_words(key, d, event, TW_PURPOSE_EVENT, 0, w);
-    return tw_u01d(w[0], w[1]);
-}
 
 /* The governments of one replicate, their parameters drawn from key (the agents' slots);
  * *out NULL without ep->enabled. Levers add entries to rates and controls, and decisions

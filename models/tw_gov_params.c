@@ -10,113 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "tw_gov.h"
 
 const char *const tw_strategy_names[TW_NSTRAT + 1] = {
     "scripted", "tit_for_tat", "proportional", "generous", "grim_trigger", "pain_threshold",
     "best_response", NULL};
-
-static const char *const tw__dist_names[TW_NDIST + 1] = {"fixed", "uniform", "normal", "beta",
-                                                         "lognormal", NULL};
-
-static tw_status tw__section(const tw_cfg_node *root, const char *key, const tw_cfg_node **out,
-                             tw_err *err) {
-    *out = tw_cfg_get(root, key);
-    if (*out != NULL && tw_cfg_kind_of(*out) != TW_CFG_MAP)
-        return tw_cfg_error(err, *out, "expected a map");
-    return TW_OK;
-}
-
-tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, double lo, double hi,
-                       tw_dist *out, tw_err *err) {
-    *out = (tw_dist){TW_DIST_FIXED, def, 0.0, lo, hi, false};
-    const tw_cfg_node *n = tw_cfg_get(map, key);
-    if (n == NULL) return TW_OK;
-    if (tw_cfg_kind_of(n) != TW_CFG_MAP) return tw_cfg_double(map, key, true, def, lo, hi, &out->a, err);
-    int kind;
-    tw_status st = tw_cfg_enum(n, "dist", true, 0, tw__dist_names, &kind, err);
-    if (st != TW_OK) return st;
-    out->kind = (tw_dist_kind)kind;
-    /* A range is an assumption when the scenario says so or gives no source for it. */
-    const char *source = NULL;
-    if ((st = tw_cfg_bool(n, "assumed", false, false, &out->assumed, err)) != TW_OK) return st;
-    if ((st = tw_cfg_string(n, "source", false, "", &source, err)) != TW_OK) return st;
-    if (source[0] == '\0') out->assumed = true;
-    switch (out->kind) {
-    case TW_DIST_FIXED: return tw_cfg_double(n, "value", true, 0.0, lo, hi, &out->a, err);
-    case TW_DIST_UNIFORM:
-        if ((st = tw_cfg_double(n, "lo", true, 0.0, lo, hi, &out->a, err)) != TW_OK) return st;
-        if ((st = tw_cfg_double(n, "hi", true, 0.0, out->a, hi, &out->b, err)) != TW_OK) return st;
-        return TW_OK;
-    case TW_DIST_NORMAL:
-        if ((st = tw_cfg_double(n, "mean", true, 0.0, lo, hi, &out->a, err)) != TW_OK) return st;
-        return tw_cfg_double(n, "sd", true, 0.0, 0.0, 1e6, &out->b, err);
-    case TW_DIST_BETA:
-        if (lo > 0.0 || hi < 1.0)
-            return tw_cfg_error(err, n, "a beta distribution needs a parameter whose range holds 0..1");
-        if ((st = tw_cfg_double(n, "a", true, 0.0, 1e-3, 1e6, &out->a, err)) != TW_OK) return st;
-        return tw_cfg_double(n, "b", true, 0.0, 1e-3, 1e6, &out->b, err);
-    case TW_DIST_LOGNORMAL:
-        if ((st = tw_cfg_double(n, "mu", true, 0.0, -50.0, 50.0, &out->a, err)) != TW_OK) return st;
-        return tw_cfg_double(n, "sigma", true, 0.0, 0.0, 10.0, &out->b, err);
-    case TW_NDIST: break;
-    }
-    return TW_OK;
-}
-
-double tw_dist_draw(const tw_dist *d, gsl_rng *r) {
-    double x = d->a;
-    switch (d->kind) {
-    case TW_DIST_FIXED: return d->a;
-    case TW_DIST_UNIFORM: x = d->a + (d->b - d->a) * gsl_rng_uniform(r); break;
-    case TW_DIST_NORMAL: x = d->a + gsl_ran_gaussian_ziggurat(r, d->b); break;
-    case TW_DIST_BETA: x = gsl_ran_beta(r, d->a, d->b); break;
-    case TW_DIST_LOGNORMAL: x = gsl_ran_lognormal(r, d->a, d->b); break;
-    case TW_NDIST: break;
-    }
-    return x < d->lo ? d->lo : (x > d->hi ? d->hi : x);
-}
-
-double tw_dist_draw_slot(const tw_dist *d, gsl_rng *r, int slot) {
-    gsl_rng_set(r, (unsigned long)slot);
-    return tw_dist_draw(d, r);
-}
-
-/* A percent key read as a fraction. */
-static tw_status tw__pct(const tw_cfg_node *m, const char *key, double def_pct, double lo,
-                         double hi, double *out, tw_err *err) {
-    double v;
-    tw_status st = tw_cfg_double(m, key, false, def_pct, lo, hi, &v, err);
-    *out = v / 100.0;
-    return st;
-}
-
-static tw_status tw__days(const tw_cfg_node *m, const char *key, int64_t def, int64_t lo,
-                          int64_t hi, int *out, tw_err *err) {
-    int64_t v;
-    tw_status st = tw_cfg_int(m, key, false, def, lo, hi, &v, err);
-    *out = (int)v;
-    return st;
-}
-
-/* A measure id key, interned into the book. */
-static tw_status tw__measure(const tw_cfg_node *m, const char *key, bool required,
-                             tw_tariff_book *book, int *out, tw_err *err) {
-    const char *name = NULL;
-    tw_status st = tw_cfg_string(m, key, required, NULL, &name, err);
-    if (st != TW_OK || name == NULL) {
-        *out = -1;
-        return st;
-    }
-    *out = tw_tariffs_intern(book, name);
-    if (*out < 0)
-        return tw_cfg_error(err, tw_cfg_get(m, key),
-                            "expected a measure id of letters, digits, '_', '-' or '.' (got '%s')",
-                            name);
-    return TW_OK;
-}
 
 static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book, tw_day start,
                               tw_gov_params *gp, tw_err *err) {
@@ -133,11 +31,11 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
     if (gp->partner == r)
         return tw_cfg_error(err, tw_cfg_get(g, "partner"), "expected a region other than %s",
                             tw_region_names[r]);
-    if ((st = tw__days(g, "cadence_days", 7, 1, 365, &gp->cadence, err)) != TW_OK) return st;
-    if ((st = tw__days(g, "delay_days", 7, 0, 365, &gp->delay, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(g, "cadence_days", 7, 1, 365, &gp->cadence, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(g, "delay_days", 7, 0, 365, &gp->delay, err)) != TW_OK) return st;
     if ((st = tw_cfg_date(g, "first_decision", false, start, &gp->first_decision, err)) != TW_OK)
         return st;
-    if ((st = tw__measure(g, "measure", gp->strategy != TW_STRAT_SCRIPTED, book, &gp->measure,
+    if ((st = tw_policy_measure(g, "measure", gp->strategy != TW_STRAT_SCRIPTED, book, &gp->measure,
                           err)) != TW_OK)
         return st;
     if ((st = tw_cfg_enum(g, "authority", false, TW_AUTH_OTHER, tw_authority_names,
@@ -158,15 +56,15 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
             gp->not_on[gp->n_not_on++] = m;
         }
     }
-    if ((st = tw__pct(g, "cap_pct", INFINITY, 0.0, 1000.0, &gp->cap, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(g, "cap_pct", INFINITY, 0.0, 1000.0, &gp->cap, err)) != TW_OK) return st;
     if (tw_cfg_get(g, "cap_pct") == NULL) gp->cap = INFINITY;
-    if ((st = tw__pct(g, "floor_pct", 0.0, 0.0, 1000.0, &gp->floor_rate, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(g, "floor_pct", 0.0, 0.0, 1000.0, &gp->floor_rate, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(g, "factor", false, 1.0, 0.0, 10.0, &gp->factor, err)) != TW_OK) return st;
-    if ((st = tw__pct(g, "threshold_pct", 0.5, 0.0, 100.0, &gp->threshold, err)) != TW_OK) return st;
-    if ((st = tw__pct(g, "step_pct", 10.0, 0.0, 1000.0, &gp->step, err)) != TW_OK) return st;
-    if ((st = tw__pct(g, "grid_pct", 2.5, 0.1, 100.0, &gp->br_grid, err)) != TW_OK) return st;
-    if ((st = tw__pct(g, "max_pct", 200.0, 0.0, 1000.0, &gp->br_max, err)) != TW_OK) return st;
-    if ((st = tw__pct(g, "control_move_pct", 10.0, 0.0, 1000.0, &gp->control_move, err)) != TW_OK)
+    if ((st = tw_policy_pct(g, "threshold_pct", 0.5, 0.0, 100.0, &gp->threshold, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(g, "step_pct", 10.0, 0.0, 1000.0, &gp->step, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(g, "grid_pct", 2.5, 0.1, 100.0, &gp->br_grid, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(g, "max_pct", 200.0, 0.0, 1000.0, &gp->br_max, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(g, "control_move_pct", 10.0, 0.0, 1000.0, &gp->control_move, err)) != TW_OK)
         return st;
     if ((st = tw_cfg_bool(g, "control_lever", false, false, &gp->control_lever, err)) != TW_OK)
         return st;
@@ -178,10 +76,10 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
     if ((st = tw_dist_load(g, "snapback_prob", 0.0, 0.0, 1.0, &gp->snapback, err)) != TW_OK) return st;
     gp->snapback_level = NAN;
     if (tw_cfg_get(g, "snapback_pct") != NULL &&
-        (st = tw__pct(g, "snapback_pct", 0.0, 0.0, 1000.0, &gp->snapback_level, err)) != TW_OK)
+        (st = tw_policy_pct(g, "snapback_pct", 0.0, 0.0, 1000.0, &gp->snapback_level, err)) != TW_OK)
         return st;
     const tw_cfg_node *w;
-    if ((st = tw__section(g, "pain_weights", &w, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(g, "pain_weights", &w, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(w, "gdp", false, 1.0, 0.0, 100.0, &gp->w_gdp, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(w, "price", false, 1.0, 0.0, 100.0, &gp->w_price, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(w, "shortage", false, 1.0, 0.0, 100.0, &gp->w_shortage, err)) != TW_OK)
@@ -196,7 +94,7 @@ static tw_status tw__load_call_reference(const tw_cfg_node *c, tw_events_params 
     const char *source = NULL;
     tw_status st;
     ep->call_ref_per_year = NAN;
-    if ((st = tw__section(c, "reference", &ref, err)) != TW_OK || ref == NULL) return st;
+    if ((st = tw_policy_section(c, "reference", &ref, err)) != TW_OK || ref == NULL) return st;
     if ((st = tw_cfg_double(ref, "per_year", true, 0.0, 0.0, 365.0, &ep->call_ref_per_year, err)) !=
         TW_OK)
         return st;
@@ -209,7 +107,7 @@ static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_p
                                 tw_err *err) {
     const tw_cfg_node *c, *d;
     tw_status st;
-    if ((st = tw__section(ev, "leader_calls", &c, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(ev, "leader_calls", &c, err)) != TW_OK) return st;
     const tw_cfg_node *dates = tw_cfg_get(c, "dates");
     if (dates != NULL) {
         if (tw_cfg_kind_of(dates) != TW_CFG_SEQ || tw_cfg_len(dates) > TW_MAX_CALL_DATES)
@@ -226,12 +124,12 @@ static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_p
     if ((st = tw_dist_load(c, "hazard_per_day", 0.0, 0.0, 1.0, &ep->call_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(c, "pain_slope", 0.0, 0.0, 10.0, &ep->call_slope, err)) != TW_OK) return st;
     if ((st = tw_cfg_date(c, "from", false, start, &ep->call_from, err)) != TW_OK) return st;
-    if ((st = tw__days(c, "cooldown_days", 0, 0, 3660, &ep->call_cooldown, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(c, "cooldown_days", 0, 0, 3660, &ep->call_cooldown, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(c, "recovery_days", false, TW_CALL_RECOVERY_DAYS, 0.0, 3660.0,
                             &ep->call_recovery, err)) != TW_OK)
         return st;
     if ((st = tw__load_call_reference(c, ep, err)) != TW_OK) return st;
-    if ((st = tw__section(ev, "deal", &d, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(ev, "deal", &d, err)) != TW_OK) return st;
     if ((st = tw_dist_load(d, "base", 0.5, 0.0, 1.0, &ep->deal_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(d, "pain_slope", 0.0, 0.0, 10.0, &ep->deal_slope, err)) != TW_OK) return st;
     return tw_cfg_double(d, "holdout", false, 0.5, 0.0, 1.0, &ep->holdout, err);
@@ -244,8 +142,8 @@ static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_
         ep->level[r] = NAN;
         ep->commit_regime[r] = -1;
     }
-    if ((st = tw__section(ev, "truce", &t, err)) != TW_OK) return st;
-    if ((st = tw__section(t, "in_force", &in, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(ev, "truce", &t, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(t, "in_force", &in, err)) != TW_OK) return st;
     if (in != NULL) {
         ep->truce_in_force = true;
         if ((st = tw_cfg_date(in, "since", true, 0, &ep->truce_since, err)) != TW_OK) return st;
@@ -253,17 +151,17 @@ static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_
         if (ep->truce_until <= ep->truce_since)
             return tw_cfg_error(err, tw_cfg_get(in, "until"), "expected a date after since");
     }
-    if ((st = tw__days(t, "duration_days", 90, 1, 3660, &ep->truce_days, err)) != TW_OK) return st;
-    if ((st = tw__days(t, "extension_days", 90, 1, 3660, &ep->extension_days, err)) != TW_OK) return st;
-    if ((st = tw__section(t, "levels", &lv, err)) != TW_OK) return st;
-    if ((st = tw__section(t, "commitments", &cm, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(t, "duration_days", 90, 1, 3660, &ep->truce_days, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(t, "extension_days", 90, 1, 3660, &ep->extension_days, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(t, "levels", &lv, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(t, "commitments", &cm, err)) != TW_OK) return st;
     for (int r = 0; r < TW_NREG; r++) {
         if (tw_cfg_get(lv, tw_region_names[r]) != NULL) {
             if (!ep->gov[r].active || ep->gov[r].measure < 0)
                 return tw_cfg_error(err, tw_cfg_get(lv, tw_region_names[r]),
                                     "a truce level needs governments.%s with a lever measure",
                                     tw_region_names[r]);
-            if ((st = tw__pct(lv, tw_region_names[r], 0.0, 0.0, 1000.0, &ep->level[r], err)) != TW_OK)
+            if ((st = tw_policy_pct(lv, tw_region_names[r], 0.0, 0.0, 1000.0, &ep->level[r], err)) != TW_OK)
                 return st;
         }
         if ((st = tw_cfg_enum(cm, tw_region_names[r], false, -1, tw_ctrl_regime_names,
@@ -273,14 +171,14 @@ static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_
             return tw_cfg_error(err, tw_cfg_get(cm, tw_region_names[r]),
                                 "a commitment needs governments.%s", tw_region_names[r]);
     }
-    if ((st = tw__section(t, "extension", &ex, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(t, "extension", &ex, err)) != TW_OK) return st;
     if ((st = tw_dist_load(ex, "base", 0.5, 0.0, 1.0, &ep->ext_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(ex, "pain_slope", 0.0, 0.0, 10.0, &ep->ext_slope, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(ex, "breach_penalty", false, 0.5, 0.0, 1.0, &ep->breach_penalty, err)) !=
         TW_OK)
         return st;
-    if ((st = tw__section(t, "breach", &br, err)) != TW_OK) return st;
-    if ((st = tw__days(br, "window_days", 14, 1, 365, &ep->breach_window, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(t, "breach", &br, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(br, "window_days", 14, 1, 365, &ep->breach_window, err)) != TW_OK) return st;
     return tw_cfg_double(br, "shortfall", false, 0.5, 0.0, 1.0, &ep->breach_shortfall, err);
 }
 
@@ -288,7 +186,7 @@ static tw_status tw__load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_
                                 tw_err *err) {
     const tw_cfg_node *c, *re;
     tw_status st;
-    if ((st = tw__section(ev, "court", &c, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(ev, "court", &c, err)) != TW_OK) return st;
     if (c == NULL) return TW_OK;
     ep->court = true;
     if ((st = tw_cfg_date(c, "from", true, 0, &ep->court_from, err)) != TW_OK) return st;
@@ -296,10 +194,10 @@ static tw_status tw__load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_
     if (ep->court_to < ep->court_from)
         return tw_cfg_error(err, tw_cfg_get(c, "to"), "expected a date on or after from");
     if ((st = tw_dist_load(c, "strike_prob", 0.5, 0.0, 1.0, &ep->strike_prob, err)) != TW_OK) return st;
-    if ((st = tw__section(c, "reimpose", &re, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(c, "reimpose", &re, err)) != TW_OK) return st;
     if ((st = tw_dist_load(re, "prob", 0.0, 0.0, 1.0, &ep->reimpose_prob, err)) != TW_OK) return st;
-    if ((st = tw__days(re, "delay_days", 30, 0, 3660, &ep->reimpose_delay, err)) != TW_OK) return st;
-    if ((st = tw__pct(re, "cap_pct", 15.0, 0.0, 1000.0, &ep->reimpose_cap, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(re, "delay_days", 30, 0, 3660, &ep->reimpose_delay, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(re, "cap_pct", 15.0, 0.0, 1000.0, &ep->reimpose_cap, err)) != TW_OK) return st;
     if ((st = tw_cfg_enum(re, "authority", false, TW_AUTH_OTHER, tw_authority_names,
                           &ep->reimpose_authority, err)) != TW_OK)
         return st;
@@ -309,7 +207,7 @@ static tw_status tw__load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_
         ep->reimpose_measure = tw_tariffs_intern(book, "reimposed");
         return ep->reimpose_measure < 0 ? tw_err_set(err, TW_ENOMEM, "out of memory") : TW_OK;
     }
-    return tw__measure(re, "measure", true, book, &ep->reimpose_measure, err);
+    return tw_policy_measure(re, "measure", true, book, &ep->reimpose_measure, err);
 }
 
 static tw_status tw__load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_third_params *tp,
@@ -318,47 +216,39 @@ static tw_status tw__load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_t
     const tw_cfg_node *w;
     if (tw_cfg_kind_of(e) != TW_CFG_MAP) return tw_cfg_error(err, e, "expected a map (a third party)");
     if ((st = tw_cfg_enum(e, "actor", true, 0, tw_region_names, &tp->actor, err)) != TW_OK) return st;
-    if ((st = tw__section(e, "watch", &w, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(e, "watch", &w, err)) != TW_OK) return st;
     if (w == NULL) return tw_cfg_error(err, e, "missing required key watch (a map)");
     if ((st = tw_cfg_enum(w, "imposer", true, 0, tw_region_names, &tp->watch_imposer, err)) != TW_OK)
         return st;
     if (tp->watch_imposer == tp->actor)
         return tw_cfg_error(err, tw_cfg_get(w, "imposer"), "expected a region other than the actor");
-    if ((st = tw__measure(w, "measure", true, book, &tp->watch_measure, err)) != TW_OK) return st;
+    if ((st = tw_policy_measure(w, "measure", true, book, &tp->watch_measure, err)) != TW_OK) return st;
     if ((st = tw_cfg_enum(w, "sector", true, 0, tw_sector_names, &tp->watch_sector, err)) != TW_OK)
         return st;
-    if ((st = tw__pct(e, "trigger_pct", 0.0, 0.0, 1000.0, &tp->trigger, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(e, "trigger_pct", 0.0, 0.0, 1000.0, &tp->trigger, err)) != TW_OK) return st;
     if ((st = tw_dist_load(e, "prob", 1.0, 0.0, 1.0, &tp->prob, err)) != TW_OK) return st;
-    if ((st = tw__days(e, "delay_days", 30, 0, 3660, &tp->delay, err)) != TW_OK) return st;
-    if ((st = tw__measure(e, "measure", true, book, &tp->measure, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(e, "delay_days", 30, 0, 3660, &tp->delay, err)) != TW_OK) return st;
+    if ((st = tw_policy_measure(e, "measure", true, book, &tp->measure, err)) != TW_OK) return st;
     if ((st = tw_tariffs_load_sectors(e, tp->sectors, err)) != TW_OK) return st;
-    if ((st = tw__pct(e, "rate", 0.0, 0.0, 1000.0, &tp->rate, err)) != TW_OK) return st;
+    if ((st = tw_policy_pct(e, "rate", 0.0, 0.0, 1000.0, &tp->rate, err)) != TW_OK) return st;
     if (tw_cfg_get(e, "rate") == NULL) return tw_cfg_error(err, e, "missing required key rate (a percent)");
     return tw_cfg_double(e, "coverage", false, 1.0, 0.0, 1.0, &tp->coverage, err);
-}
-
-/* Add d to the drawn list under name when it is a distribution. */
-static void tw__drawn(tw_events_params *ep, const tw_dist *d, int slot, const char *name) {
-    if (d->kind == TW_DIST_FIXED || ep->n_drawn == TW_MAX_DRAWN) return;
-    if (d->kind == TW_DIST_UNIFORM && d->a == d->b) return;
-    tw_drawn *x = &ep->drawn[ep->n_drawn++];
-    snprintf(x->name, sizeof x->name, "%s", name);
-    x->slot = slot;
-    x->assumed = d->assumed;
 }
 
 /* The list of parameters that vary between replicates, in slot order. */
 static void tw__list_drawn(tw_events_params *ep) {
     char name[TW_DRAWN_NAME_MAX];
-    tw__drawn(ep, &ep->call_base, TW_SLOT_CALL_BASE, "events.leader_calls.hazard_per_day");
-    tw__drawn(ep, &ep->call_slope, TW_SLOT_CALL_SLOPE, "events.leader_calls.pain_slope");
-    tw__drawn(ep, &ep->deal_base, TW_SLOT_DEAL_BASE, "events.deal.base");
-    tw__drawn(ep, &ep->deal_slope, TW_SLOT_DEAL_SLOPE, "events.deal.pain_slope");
-    tw__drawn(ep, &ep->ext_base, TW_SLOT_EXT_BASE, "events.truce.extension.base");
-    tw__drawn(ep, &ep->ext_slope, TW_SLOT_EXT_SLOPE, "events.truce.extension.pain_slope");
+    tw_drawn *l = ep->drawn;
+    int *n = &ep->n_drawn;
+    tw_drawn_add(l, n, &ep->call_base, TW_SLOT_CALL_BASE, "events.leader_calls.hazard_per_day");
+    tw_drawn_add(l, n, &ep->call_slope, TW_SLOT_CALL_SLOPE, "events.leader_calls.pain_slope");
+    tw_drawn_add(l, n, &ep->deal_base, TW_SLOT_DEAL_BASE, "events.deal.base");
+    tw_drawn_add(l, n, &ep->deal_slope, TW_SLOT_DEAL_SLOPE, "events.deal.pain_slope");
+    tw_drawn_add(l, n, &ep->ext_base, TW_SLOT_EXT_BASE, "events.truce.extension.base");
+    tw_drawn_add(l, n, &ep->ext_slope, TW_SLOT_EXT_SLOPE, "events.truce.extension.pain_slope");
     if (ep->court) {
-        tw__drawn(ep, &ep->strike_prob, TW_SLOT_STRIKE, "events.court.strike_prob");
-        tw__drawn(ep, &ep->reimpose_prob, TW_SLOT_REIMPOSE, "events.court.reimpose.prob");
+        tw_drawn_add(l, n, &ep->strike_prob, TW_SLOT_STRIKE, "events.court.strike_prob");
+        tw_drawn_add(l, n, &ep->reimpose_prob, TW_SLOT_REIMPOSE, "events.court.reimpose.prob");
         if (ep->court_to > ep->court_from && ep->n_drawn < TW_MAX_DRAWN)
             ep->drawn[ep->n_drawn++] = (tw_drawn){"events.court.ruling_day", TW_SLOT_COURT_DAY, true};
     }
@@ -366,15 +256,15 @@ static void tw__list_drawn(tw_events_params *ep) {
         const tw_gov_params *gp = &ep->gov[r];
         if (!gp->active) continue;
         snprintf(name, sizeof name, "governments.%s.resolve", tw_region_names[r]);
-        tw__drawn(ep, &gp->resolve, TW_SLOT_RESOLVE + r, name);
+        tw_drawn_add(l, n, &gp->resolve, TW_SLOT_RESOLVE + r, name);
         snprintf(name, sizeof name, "governments.%s.forgive", tw_region_names[r]);
-        tw__drawn(ep, &gp->forgive, TW_SLOT_FORGIVE + r, name);
+        tw_drawn_add(l, n, &gp->forgive, TW_SLOT_FORGIVE + r, name);
         snprintf(name, sizeof name, "governments.%s.snapback_prob", tw_region_names[r]);
-        tw__drawn(ep, &gp->snapback, TW_SLOT_SNAPBACK + r, name);
+        tw_drawn_add(l, n, &gp->snapback, TW_SLOT_SNAPBACK + r, name);
     }
     for (int k = 0; k < ep->n_third; k++) {
         snprintf(name, sizeof name, "third_parties[%d].prob", k);
-        tw__drawn(ep, &ep->third[k].prob, TW_SLOT_THIRD + k, name);
+        tw_drawn_add(l, n, &ep->third[k].prob, TW_SLOT_THIRD + k, name);
     }
 }
 
@@ -384,15 +274,15 @@ tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_d
     tw_status st;
     memset(ep, 0, sizeof *ep);
     ep->vehicle_halt_loss = 0.5;
-    if ((st = tw__section(root, "governments", &gov, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(root, "governments", &gov, err)) != TW_OK) return st;
     for (int r = 0; r < TW_NREG; r++) {
         const tw_cfg_node *g;
-        if ((st = tw__section(gov, tw_region_names[r], &g, err)) != TW_OK) return st;
+        if ((st = tw_policy_section(gov, tw_region_names[r], &g, err)) != TW_OK) return st;
         if (g == NULL) continue;
         if ((st = tw__load_gov(g, r, book, start, &ep->gov[r], err)) != TW_OK) return st;
         ep->enabled = true;
     }
-    if ((st = tw__section(root, "events", &ev, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(root, "events", &ev, err)) != TW_OK) return st;
     if (ev != NULL) ep->enabled = true;
     if ((st = tw__load_calls(ev, start, ep, err)) != TW_OK) return st;
     if ((st = tw__load_truce(ev, ep, err)) != TW_OK) return st;
