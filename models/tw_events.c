@@ -178,7 +178,8 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
         tw_gov_agreed_change(e->gov, day);
         bool reimpose = tw_policy_uniform(e->key, d, TW_EV_REIMPOSE) < e->reimpose_prob;
         if (reimpose) e->reimpose_due = day + ep->reimpose_delay;
-        tw_gov_court_ruling(e->gov, reimpose);
+        tw_gov_court_ruling(e->gov, reimpose, ep->reimpose_measure, ep->reimpose_authority,
+                            ep->reimpose_cap);
         st = tw_event_log_add(
             e->log, day, -1, "court", "ruling", "IEEPA tariffs struck down: %d entries end; %s", n,
             reimpose ? "re-imposition under another authority to follow" : "no re-imposition");

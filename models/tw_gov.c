@@ -51,7 +51,7 @@
 #include "tw_gov_internal.h"
 #include "tw_indicators.h"
 
-static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->ep->gov[r]; }
+static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->gp[r]; }
 
 void tw_gov_agreed_change(tw_gov_world *g, tw_day day) {
     int cap = (int)(sizeof g->agreed_change / sizeof g->agreed_change[0]);
@@ -131,15 +131,15 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
     return tw_controls_add(g->controls, &c, err);
 }
 
-void tw_gov_court_ruling(tw_gov_world *g, bool reimpose) {
-    const tw_events_params *ep = g->ep;
+void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int authority,
+                         double cap) {
     for (int r = 0; r < TW_NREG; r++) {
         tw_gov_agent *a = &g->ag[r];
-        if (!ep->gov[r].active || a->authority != TW_AUTH_IEEPA) continue;
+        if (!tw__gp(g, r)->active || a->authority != TW_AUTH_IEEPA) continue;
         /* Without a substitute authority the government cannot raise this lever. */
-        a->measure = ep->reimpose_measure;
-        a->authority = ep->reimpose_authority;
-        a->cap = reimpose ? fmin(a->cap, ep->reimpose_cap) : 0.0;
+        a->measure = measure;
+        a->authority = authority;
+        a->cap = reimpose ? fmin(a->cap, cap) : 0.0;
     }
 }
 
@@ -170,11 +170,10 @@ static double tw__partner_rate(const tw_gov_world *g, const tw_day_view *v, int 
     return tw_world_weighted_rate(v->world, *v->tau, tw__gp(g, r)->partner, r, TW_ALL);
 }
 
-tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
+tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rates,
                         tw_control_book *controls, tw_event_log *log, tw_gov_world **out,
                         tw_err *err) {
     *out = NULL;
-    if (!ep->enabled) return TW_OK;
     tw_gov_world *g = calloc(1, sizeof *g);
     gsl_rng *rng = tw_rng_gsl_alloc(key, 0, 0, TW_PURPOSE_GOV);
     if (g == NULL || rng == NULL) {
@@ -183,7 +182,7 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *ra
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
     *out = g;
-    g->ep = ep;
+    g->gp = gov;
     g->key = key;
     g->rates = rates;
     g->controls = controls;
@@ -191,7 +190,7 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *ra
     /* One restart of the stream per slot: adding a parameter never shifts the others, and
      * the events draw theirs from their own slots (tw_events_create). */
     for (int r = 0; r < TW_NREG; r++) {
-        const tw_gov_params *gp = &ep->gov[r];
+        const tw_gov_params *gp = &gov[r];
         tw_gov_agent *a = &g->ag[r];
         a->resolve = tw_dist_draw_slot(&gp->resolve, rng, TW_SLOT_RESOLVE + r);
         a->forgive = tw_dist_draw_slot(&gp->forgive, rng, TW_SLOT_FORGIVE + r);
@@ -199,6 +198,7 @@ tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *ra
         a->measure = gp->measure;
         a->authority = gp->authority;
         a->cap = gp->cap;
+        a->snap_level = NAN; /* no truce level agreed yet: no snap-back */
     }
     gsl_rng_free(rng);
     return TW_OK;
@@ -330,7 +330,7 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     case TW_NSTRAT: break;
     }
     /* A breach accusation may end the truce from this side: back to the pre-truce level. */
-    if (a->accusing && v->truce && !isnan(g->ep->level[r]) &&
+    if (a->accusing && v->truce && !isnan(a->snap_level) &&
         tw_policy_uniform(g->key, d, TW_EV_SNAPBACK + (uint64_t)r) < a->snapback &&
         a->snap_level > target) {
         target = a->snap_level;
@@ -388,11 +388,10 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
 tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err) {
     tw_day day = v->day;
     uint32_t d = v->d;
-    const tw_events_params *ep = g->ep;
     tw_status st;
     bool agreed = tw__agreed(g, day);
     for (int r = 0; r < TW_NREG; r++) {
-        const tw_gov_params *gp = &ep->gov[r];
+        const tw_gov_params *gp = tw__gp(g, r);
         if (!gp->active) continue;
         tw_gov_agent *a = &g->ag[r];
         double x = tw__partner_rate(g, v, r);
@@ -452,10 +451,10 @@ void tw_gov_outcomes_start(double *out) {
     out[TW_GOV_OUT_COURT_RULING_DAY] = NAN; /* no ruling in a run without one */
 }
 
-void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw_day_view *v,
+void tw_gov_outcomes(double vehicle_halt_loss, const tw_gov_world *g, const tw_day_view *v,
                      double *out) {
     out[TW_GOV_OUT_GDP_LOSS_CN] -= tw_day_gdp_change_bn(v->world, v->gdp_pct, TW_CN);
-    if (ep->vehicle_halt_loss > 0.0 && v->output_loss[TW_US][TW_VEHICLES] >= ep->vehicle_halt_loss)
+    if (vehicle_halt_loss > 0.0 && v->output_loss[TW_US][TW_VEHICLES] >= vehicle_halt_loss)
         out[TW_GOV_OUT_US_VEHICLE_HALT] = 1.0;
     if (g == NULL) return;
     out[TW_GOV_OUT_ESCALATIONS] = g->escalations;

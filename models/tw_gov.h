@@ -1,4 +1,5 @@
-/* tw_gov.h - government agents, negotiation events and their parameters.
+/* tw_gov.h - government agents: their parameters, their replicate state, and what the
+ * events call.
  *
  * Not API: only models/ includes it (and the model's own tests).
  *
@@ -13,8 +14,9 @@
  *
  * Events (tw_events.h, tw_events.c): leader calls, truces and their expiry, compliance and
  * breach accusations, a court ruling on the IEEPA tariffs and third-party retaliation.
- * Their parameters are read here with the governments' (tw_events_params). Every decision
- * and event appends to the replicate's event log (tw_event_log.h).
+ * They read their own parameters (tw_events_params, tw_events_params.c) after the
+ * governments' (tw_gov_params below, tw_gov_params.c). Every decision and event appends
+ * to the replicate's event log (tw_event_log.h).
  *
  * Uncertain parameters are tw_dist values drawn once per replicate, each from its own
  * slot, and daily chance events draw tw_policy_uniform keyed by (day, event id): both as
@@ -153,72 +155,14 @@ typedef struct {
     double w_gdp, w_price, w_shortage, w_exports; /* pain weights (tw_gov.c's comment) */
 } tw_gov_params;
 
-#define TW_MAX_CALL_DATES 16
-/* Default events.leader_calls.recovery_days: the time constant of the maximum-likelihood
- * fit to the gaps between US-China leader contacts of 2017-2024 (analysis/event_rates.py;
- * data/README.md, "Event base rates"; 95% profile interval 0.5 to 84 days). */
-#define TW_CALL_RECOVERY_DAYS 12.0
-#define TW_MAX_THIRD 8
-
-typedef struct {
-    int actor;                 /* retaliating region */
-    int watch_imposer;         /* region whose measure it watches */
-    int watch_measure;         /* measure index */
-    int watch_sector;
-    double trigger;            /* watched layer rate (on the actor) above which it acts, fraction */
-    tw_dist prob;              /* probability it retaliates once triggered */
-    int delay;
-    int measure;               /* its retaliation measure */
-    bool sectors[TW_NSEC];
-    double rate, coverage;     /* fraction, share */
-} tw_third_params;
-
-typedef struct {
-    bool enabled;              /* any government, event or third party configured */
-    tw_gov_params gov[TW_NREG];
-    /* leader calls */
-    tw_day call_dates[TW_MAX_CALL_DATES];
-    int n_call_dates;
-    tw_dist call_base;         /* hazard per day with no pain */
-    tw_dist call_slope;        /* extra hazard per day per point of combined pain */
-    tw_day call_from;          /* first day a hazard call can happen */
-    int call_cooldown;         /* days after a call with no hazard call at all (default 0) */
-    double call_recovery;      /* tau, days: after a call the hazard is multiplied by
-                                * 1 - exp(-days since the call / tau); 0: not lowered */
-    double call_ref_per_year;  /* the historical rate the summary compares with; NAN: none */
-    tw_dist deal_base, deal_slope; /* P(deal | call) = base + slope * combined pain */
-    double holdout;            /* factor on P(deal) per pain_threshold agent under its resolve */
-    /* truces */
-    bool truce_in_force;
-    tw_day truce_since, truce_until;
-    int truce_days;            /* length of a new truce */
-    int extension_days;
-    double level[TW_NREG];     /* agreed lever rate per region, fraction; NAN: none */
-    int commit_regime[TW_NREG]; /* most restrictive export-control regime allowed; -1: none */
-    tw_dist ext_base, ext_slope; /* P(extension at expiry) = base + slope * combined pain */
-    double breach_penalty;     /* P(extension) is multiplied by 1 - this after a breach accusation */
-    int breach_window;         /* days of compliance averaged */
-    double breach_shortfall;   /* mean shortfall over the window that triggers an accusation */
-    /* court ruling on the IEEPA tariffs */
-    bool court;
-    tw_day court_from, court_to;
-    tw_dist strike_prob, reimpose_prob;
-    int reimpose_delay;
-    double reimpose_cap;       /* fraction; the substitute authority's ceiling */
-    int reimpose_authority;
-    int reimpose_measure;      /* measure index of the substitute tariff */
-    /* third parties */
-    tw_third_params third[TW_MAX_THIRD];
-    int n_third;
-    double vehicle_halt_loss;  /* output loss share of US vehicles that counts as a halt */
-    tw_drawn drawn[TW_MAX_DRAWN]; /* the parameters that are distributions, in slot order */
-    int n_drawn;
-} tw_events_params;
-
-/* Read `governments:`, `events:` and `third_parties:`; measure ids are interned into book
- * (the scenario's). */
+/* Read `governments:` into gov (one per region; gov[r].active when the section lists r);
+ * measure ids are interned into book (the scenario's). The events' sections are read
+ * after it (tw_events_params_load). */
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
-                             tw_events_params *ep, tw_err *err);
+                             tw_gov_params gov[TW_NREG], tw_err *err);
+/* Append the active agents' parameters that vary between replicates to list[*n] (room
+ * for TW_MAX_DRAWN), in slot order, named governments.<region>.<key>. */
+void tw_gov_params_drawn(const tw_gov_params gov[TW_NREG], tw_drawn *list, int *n);
 
 /* The policy outcomes' slots within the block: tw_gov_outcomes writes the shortages' and
  * the governments' (ESCALATIONS), tw_events_outcomes (tw_events.h) the events' (the rest). */
@@ -232,10 +176,13 @@ enum { TW_GOV_INDICATORS(TW__GOV_IND_ENUM) TW_GOV_NIND };
  * opaque outside tw_gov.c). */
 typedef struct tw_gov_world tw_gov_world;
 
-/* The governments of one replicate, their parameters drawn from key (the agents' slots);
- * *out NULL without ep->enabled. Levers add entries to rates and controls, and decisions
- * append to log (the replicate's books and log, which outlive it). */
-tw_status tw_gov_create(const tw_events_params *ep, tw_rng_key key, tw_rates *rates,
+/* The governments of one replicate (gov: the scenario's, [TW_NREG], which outlive it),
+ * their parameters drawn from key (the agents' slots). Levers add entries to rates and
+ * controls, and decisions append to log (the replicate's books and log, which outlive
+ * it). tw_trade.c creates them whenever the policy block is on (a government, the
+ * events or a third party configured), with or without an active agent, so that the
+ * events have governments to call. */
+tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rates,
                         tw_control_book *controls, tw_event_log *log, tw_gov_world **out,
                         tw_err *err);
 void tw_gov_free(tw_gov_world *g);
@@ -245,12 +192,14 @@ tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err);
 /* After the flows and the rare-earth step: each agent's pain. */
 void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v);
 /* The policy outcomes after the day, into out[TW_GOV_NOUT] (the block's slice of the
- * replicate's outcomes): the shortage outcomes (from v) and the governments' own (g);
- * the events write theirs (tw_events_outcomes). g is NULL in a scenario without
+ * replicate's outcomes): the shortage outcomes (from v; the US vehicle halt at an output
+ * loss share of vehicle_halt_loss, the events' key events.vehicle_halt_loss that
+ * tw_trade.c passes) and the governments' own (g); the events write theirs
+ * (tw_events_outcomes). g is NULL in a scenario without
  * governments or events: then only the shortage outcomes move. Before the first day,
  * tw_gov_outcomes_start. */
 void tw_gov_outcomes_start(double *out);
-void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw_day_view *v,
+void tw_gov_outcomes(double vehicle_halt_loss, const tw_gov_world *g, const tw_day_view *v,
                      double *out);
 /* Today's value of the policy indicator ind (TW_GOV_IND_*) of region r (the truce from
  * v->truce); 0 when g is NULL. */
@@ -274,11 +223,15 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
  * what changes that day as the partner's move. */
 void tw_gov_agreed_change(tw_gov_world *g, tw_day day);
 /* The court struck the IEEPA tariffs: each active government whose lever stood on them
- * moves it to the substitute authority, capped by its cap (reimpose) or at 0 (none). */
-void tw_gov_court_ruling(tw_gov_world *g, bool reimpose);
+ * moves it to the substitute measure and authority, capped by the lower of its cap and
+ * cap (reimpose) or at 0 (none). */
+void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int authority,
+                         double cap);
 /* r's lever cap now, fraction. */
 double tw_gov_cap(const tw_gov_world *g, int r);
-/* A truce starts: the lever rate r snaps back to if its partner breaches it, fraction. */
+/* A truce starts: the lever rate r snaps back to if its partner breaches it, fraction.
+ * Until the events set it (for a side with an agreed truce level) it is NAN, and r never
+ * snaps back. */
 void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate);
 /* r accuses its partner of a breach (or drops the accusation). */
 void tw_gov_accuse(tw_gov_world *g, int r, bool accusing);

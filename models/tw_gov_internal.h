@@ -24,7 +24,7 @@ typedef struct {
     int measure, authority;    /* its lever now (the court may move it to another authority) */
     double cap;                /* its cap now, fraction */
     double snap_level;         /* lever rate it returns to when it snaps back out of the
-                                * latest truce, fraction (set by the events) */
+                                * latest truce, fraction (set by the events); NAN: none */
     int state;                 /* TW_GSTATE_* */
     bool triggered;            /* grim trigger pulled */
     bool accusing;             /* accuses the partner of breaching the truce */
@@ -32,7 +32,7 @@ typedef struct {
 } tw_gov_agent;
 
 struct tw_gov_world {
-    const tw_events_params *ep; /* the scenario's parameters */
+    const tw_gov_params *gp;   /* [TW_NREG] the scenario's parameters */
     tw_rng_key key;            /* the replicate's key: TW_PURPOSE_EVENT draws */
     tw_rates *rates;           /* the replicate's tariff book: levers add to it */
     tw_control_book *controls; /* the replicate's export controls: control levers add to it */

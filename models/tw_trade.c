@@ -61,14 +61,14 @@ static tw_series_label tw__series(const void *params, size_t i) {
 }
 /* The outcomes, then the replicate's draws of the parameters that are distributions. */
 static size_t tw__n_drawn(const void *params) {
-    return (size_t)((const tw_trade_params *)params)->gov.n_drawn;
+    return (size_t)((const tw_trade_params *)params)->ev.n_drawn;
 }
 static bool tw__drawn_assumed(const void *params, size_t k) {
-    return ((const tw_trade_params *)params)->gov.drawn[k].assumed;
+    return ((const tw_trade_params *)params)->ev.drawn[k].assumed;
 }
 static size_t tw__n_outcomes(const void *params) { return TW_NOUT + tw__n_drawn(params); }
 static const char *tw__outcome_name(const void *params, size_t i) {
-    if (i >= TW_NOUT) return ((const tw_trade_params *)params)->gov.drawn[i - TW_NOUT].name;
+    if (i >= TW_NOUT) return ((const tw_trade_params *)params)->ev.drawn[i - TW_NOUT].name;
     const tw_measure_info *list;
     tw_trade_outcome_list(&list);
     return list[i].name;
@@ -161,14 +161,16 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->key = key;
     s->ex = *ex;
     tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
-                                   p->fl_horizon, p->gov.enabled, &s->rates, err);
+                                   p->fl_horizon, p->ev.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, &p->firms, key, ex, err);
     if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
-    if (st == TW_OK) st = tw_gov_create(&p->gov, key, s->rates, &s->controls, &s->log, &s->gov,
-                                           err);
+    /* The policy block: the governments (with or without agents), then the events that
+     * call them. */
+    if (st == TW_OK && p->ev.enabled)
+        st = tw_gov_create(p->gov, key, s->rates, &s->controls, &s->log, &s->gov, err);
     if (st == TW_OK)
-        st = tw_events_create(&p->gov, key, s->gov, s->rates, &s->controls, &s->log, &s->ev, err);
+        st = tw_events_create(&p->ev, key, s->gov, s->rates, &s->controls, &s->log, &s->ev, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st != TW_OK) {
         tw__free_state(s);
@@ -244,7 +246,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_re_step(s->re, &s->controls, &view, s->out + TW_OUT_RE_FIRST);
     tw_outcomes_update(&view, s->ge, s->out);
     if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
-    tw_gov_outcomes(&p->gov, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
+    tw_gov_outcomes(p->ev.vehicle_halt_loss, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
     tw_events_outcomes(s->ev, s->out + TW_OUT_GOV_FIRST);
     return TW_OK;
 }
@@ -293,7 +295,7 @@ static const tw_event *tw__events(const void *vs, size_t *n) {
 static void tw__outcomes(const void *vs, double *out) {
     const tw_trade_state *s = vs;
     memcpy(out, s->out, sizeof s->out);
-    if (s->p->gov.n_drawn > 0) tw_events_drawn_values(s->ev, s->p->start, out + TW_NOUT);
+    if (s->p->ev.n_drawn > 0) tw_events_drawn_values(s->ev, s->p->start, out + TW_NOUT);
 }
 
 const tw_model tw_trade_model = {

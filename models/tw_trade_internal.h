@@ -61,7 +61,7 @@ _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
 /* Random number purposes (the counter's purpose field): importer firms,
  * TW_PURPOSE_FIRM_INIT and TW_PURPOSE_FIRM_DAY (tw_firms.h); rare-earth firms,
  * TW_PURPOSE_RE_INIT and TW_PURPOSE_RE_DAY (tw_rare_earths.h); government agents and
- * events, TW_PURPOSE_GOV and TW_PURPOSE_EVENT (tw_gov.h). */
+ * events, TW_PURPOSE_GOV and TW_PURPOSE_EVENT (tw_policy.h). */
 
 typedef struct {
     /* calibration */
@@ -83,7 +83,9 @@ typedef struct {
     tw_duty_params duties;    /* collected against statutory duties (tw_duties.h) */
     tw_re_params re;          /* rare-earth firms (tw_rare_earths.c) */
     char data_dir[4096];      /* the calibration folder in use */
-    tw_events_params gov;     /* government agents and events (gov.enabled: any) */
+    tw_gov_params gov[TW_NREG]; /* government agents: `governments:` (tw_gov.h) */
+    tw_events_params ev;      /* events: `events:`, `third_parties:` (tw_events.h);
+                               * ev.enabled: the policy block is on */
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
@@ -143,8 +145,8 @@ typedef struct {
                                * [importer][origin][sector]; set by tw_firms_prepare_day */
     tw_rate_table tau_in;     /* rate paid on the goods entering customs today: tau_paid less
                                * what in-transit rules take off; set by tw_trade.c */
-    tw_gov_world *gov;        /* the governments (tw_gov.h); NULL unless gov.enabled */
-    tw_events *ev;            /* the events (tw_events.h); NULL unless gov.enabled */
+    tw_gov_world *gov;        /* the governments (tw_gov.h); NULL unless ev.enabled */
+    tw_events *ev;            /* the events (tw_events.h); NULL unless ev.enabled */
     tw_event_log log;         /* what the governments and events did (tw_event_log.h) */
     /* general equilibrium (tw_ge_day.h): producer prices, income scale, welfare */
     tw_ge_day *ge;

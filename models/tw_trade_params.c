@@ -295,7 +295,9 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         goto fail;
     if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->duties, err)) != TW_OK) goto fail;
     if ((st = tw_re_params_load(root, &p->world, p->data_dir, &p->re, err)) != TW_OK) goto fail;
-    if ((st = tw_gov_params_load(root, &p->book, p->start, &p->gov, err)) != TW_OK) goto fail;
+    if ((st = tw_gov_params_load(root, &p->book, p->start, p->gov, err)) != TW_OK) goto fail;
+    if ((st = tw_events_params_load(root, &p->book, p->start, p->gov, &p->ev, err)) != TW_OK)
+        goto fail;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
     p->tau_any = malloc((size_t)p->ndays * sizeof *p->tau_any);

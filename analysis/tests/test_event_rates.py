@@ -99,7 +99,7 @@ class ScenarioKeys(unittest.TestCase):
         self.assertIn("base: {dist: beta, a: 4, b: 4,", scn)
         self.assertIn("base: {dist: beta, a: 2, b: 1,", printed)
         self.assertIn("base: {dist: beta, a: 2, b: 1,", scn)
-        with open(os.path.join(SRC, "models", "tw_gov.h")) as f:
+        with open(os.path.join(SRC, "models", "tw_events.h")) as f:
             self.assertRegex(f.read(), r"#define TW_CALL_RECOVERY_DAYS " + re.search(
                 r"recovery_days: ([0-9]+)", printed).group(1) + r"\.0")
 

@@ -318,14 +318,12 @@ Test(gov_block, outcomes_without_governments_come_from_the_view) {
     double loss[TW_NREG][TW_NSEC] = {{0}};
     loss[TW_US][TW_VEHICLES] = 0.2;
     tw_day_view v = {.world = &world, .gdp_pct = gdp_pct, .output_loss = loss};
-    static tw_events_params ep;
-    ep.vehicle_halt_loss = 0.3;
     double out[TW_GOV_NOUT] = {0};
     tw_gov_outcomes_start(out);
-    tw_gov_outcomes(&ep, NULL, &v, out);
+    tw_gov_outcomes(0.3, NULL, &v, out);
     cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 0.0, "a 20%% loss is under the halt threshold");
     loss[TW_US][TW_VEHICLES] = 0.3;
-    tw_gov_outcomes(&ep, NULL, &v, out);
+    tw_gov_outcomes(0.3, NULL, &v, out);
     tw_events_outcomes(NULL, out); /* no events: their entries keep their start values */
     cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 1.0);
     cr_assert_float_eq(out[TW_GOV_OUT_GDP_LOSS_CN], 2.0 * 0.5 / 100.0 * 18000.0 / 365.0, 1e-12);
