@@ -15,7 +15,8 @@
  *     6 TW_PURPOSE_EVENT       daily chance events (calls, deals, court, forgiveness ...)
  *     0x5701, 0x5702           sweep designs: random and Latin-hypercube points
  *     0x7b                     the benchmark's reference kernels (bench/)
- * (the first six in models/tw_trade_internal.h, the sweep's in engine/tw_sweep.c). A new
+ * (the first four in models/tw_firms.h and models/tw_rare_earths.h, 5 and 6 in
+ * models/tw_policy.h, the sweep's in engine/tw_sweep.c). A new
  * use takes a new purpose, so that adding it shifts no existing stream. The scenario is deliberately not part of the key: two scenarios run with
  * the same seed share their random numbers (common random numbers).
  *
