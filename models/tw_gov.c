@@ -46,7 +46,6 @@
 
 #include "tw_ge_day.h"
 #include "tw_gov_internal.h"
-#include "tw_indicators.h"
 
 static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->ep->gov[r]; }
 
@@ -503,6 +502,70 @@ void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v) {
     if (g->truce) g->days_truce += 1.0;
 }
 
+/* --- the policy block's indicators and outcomes ----------------------------------- */
+
+/* The policy block's indicators: X(ID, name, unit, aggregation, region, partner,
+ * definition); zero in scenarios without governments or events. Values: tw_gov_value
+ * below. */
+#define TW_GOV_INDICATORS(X)                                                                 \
+    X(TRUCE_ACTIVE, "truce_active", "0/1", CATEGORY, "all (the US-China truce)", "all",      \
+      "1 while a truce holds (summary.csv's mean: the share of replicates under a "          \
+      "truce)")                                                                              \
+    X(GOV_PAIN, "gov_pain", "percent of GDP", MEAN, "the government", "all",                 \
+      "the government's pain index (GDP-equivalent losses)")                                 \
+    X(STRATEGY_HOLD, "strategy_hold", "0/1", CATEGORY, "the government", "all",              \
+      "1 while the government's latest decision is that it held (summary.csv's mean: "       \
+      "the share of replicates)")                                                            \
+    X(STRATEGY_ESCALATE, "strategy_escalate", "0/1", CATEGORY, "the government", "all",      \
+      "1 while the government's latest decision is that it escalated (summary.csv's "        \
+      "mean: the share of replicates)")                                                      \
+    X(STRATEGY_DEESCALATE, "strategy_deescalate", "0/1", CATEGORY, "the government",         \
+      "all", "1 while the government's latest decision is that it de-escalated "             \
+      "(summary.csv's mean: the share of replicates)")                                       \
+    X(STRATEGY_SEEK_DEAL, "strategy_seek_deal", "0/1", CATEGORY, "the government", "all",    \
+      "1 while the government's latest decision is that it sought a deal "                   \
+      "(summary.csv's mean: the share of replicates)")                                       \
+    X(STRATEGY_TRIGGERED, "strategy_grim_trigger", "0/1", CATEGORY, "the government",        \
+      "all",                                                                                 \
+      "1 while the government's latest decision is that it pulled its grim trigger "         \
+      "(summary.csv's mean: the share of replicates)")
+
+/* The policy outcomes, X(ID, name, unit, aggregation, definition), in replicates.csv's
+ * order (0/1 flags are categorical). */
+#define TW_GOV_OUTCOMES(X)                                                                   \
+    X(DAYS_IN_TRUCE, "days_in_truce", "days", SUM, "days under a truce")                     \
+    X(ESCALATIONS, "escalations", "decisions", SUM, "decisions that raised a lever")         \
+    X(FIRST_CALL_DAY, "first_leader_call_day", "days from the start", CATEGORY,              \
+      "day of the first leader call; nan when none came")                                    \
+    X(CALL_BEFORE_TRUCE_END, "leader_call_before_truce_end", "0/1", CATEGORY,                \
+      "a leader call before the first truce's expiry as first agreed")                       \
+    X(DEAL_BEFORE_TRUCE_END, "deal_before_truce_end", "0/1", CATEGORY,                       \
+      "a deal before the first truce's expiry as first agreed")                              \
+    X(TRUCE_EXTENDED, "truce_extended", "0/1", CATEGORY, "a truce was extended")             \
+    X(SNAP_BACK, "snap_back", "0/1", CATEGORY, "a truce ended unextended or was broken")     \
+    X(BREACH_ACCUSED, "breach_accused", "0/1", CATEGORY, "a side accused a breach")          \
+    X(US_VEHICLE_HALT, "us_vehicle_halt", "0/1", CATEGORY,                                   \
+      "US vehicle output loss reached events.vehicle_halt_loss")                             \
+    X(GDP_LOSS_CN, "gdp_loss_cn_usd_bn", "USD bn", SUM, "China's GDP lost to shortages")    \
+    X(COURT_STRUCK, "court_struck_ieepa", "0/1", CATEGORY, "the IEEPA tariffs were struck down") \
+    X(THIRD_PARTY_RETALIATED, "third_party_retaliated", "0/1", CATEGORY,                     \
+      "a third party retaliated")                                                            \
+    X(LEADER_CALLS, "leader_calls", "calls", SUM,                                            \
+      "leader calls in the run, scheduled and by hazard")                                    \
+    X(COURT_RULING_DAY, "court_ruling_day", "days from the start", CATEGORY,                  \
+      "day of the court ruling on the IEEPA tariffs; nan without one in the run")            \
+    X(COURT_REIMPOSED, "court_reimposed", "0/1", CATEGORY,                                   \
+      "struck IEEPA tariffs were re-imposed under another authority")
+
+#define TW__IND_ID(id, name, unit, agg, region, partner, def) TW_GOV_IND_##id,
+#define TW__OUT_ID(id, name, unit, agg, def) TW_GOV_OUT_##id,
+enum { TW_GOV_INDICATORS(TW__IND_ID) TW_GOV_NIND };
+enum { TW_GOV_OUTCOMES(TW__OUT_ID) TW_GOV_NOUT };
+static const tw_measure_info tw__indicators[] = {TW_GOV_INDICATORS(TW_MEASURE_IND)};
+static const tw_measure_info tw__outcomes[] = {TW_GOV_OUTCOMES(TW_MEASURE_OUT)};
+_Static_assert(TW_GOV_IND_STRATEGY_TRIGGERED - TW_GOV_IND_STRATEGY_HOLD == TW_GSTATE_TRIGGERED,
+               "one 0/1 indicator per decision, in the agent state's order");
+
 void tw_gov_outcomes_start(double *out) {
     out[TW_GOV_OUT_FIRST_CALL_DAY] = NAN;   /* "never" until a call comes */
     out[TW_GOV_OUT_COURT_RULING_DAY] = NAN; /* no ruling in a run without one */
@@ -529,20 +592,21 @@ void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw
     out[TW_GOV_OUT_COURT_REIMPOSED] = g->reimposed;
 }
 
-size_t tw_gov_define(tw_series_def *defs, size_t n) {
-    size_t k = n;
-    if (defs != NULL) defs[k] = (tw_series_def){TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL};
-    k++;
-    for (int r = 0; r < TW_NREG; r++, k++)
-        if (defs != NULL) defs[k] = (tw_series_def){TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL};
+/* The series, in every scenario (zero without governments or events): the truce, each
+ * region's pain, one 0/1 series per decision and region. */
+static size_t tw_gov_define(const void *params, tw_series_def *defs, size_t n) {
+    (void)params;
+    tw_series_put(defs, &n, TW_GOV_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, TW_GOV_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
     /* one 0/1 series per decision, so that the mean is the share of replicates in it */
     for (int r = 0; r < TW_NREG; r++)
-        for (int i = TW_IND_STRATEGY_HOLD; i <= TW_IND_STRATEGY_TRIGGERED; i++, k++)
-            if (defs != NULL) defs[k] = (tw_series_def){(tw_indicator)i, r, TW_ALL, TW_ALL};
-    return k;
+        for (int i = TW_GOV_IND_STRATEGY_HOLD; i <= TW_GOV_IND_STRATEGY_TRIGGERED; i++)
+            tw_series_put(defs, &n, i, r, TW_ALL, TW_ALL);
+    return n;
 }
 
-double tw_gov_value(const tw_gov_world *g, int ind, int r) {
+/* Today's value of the policy indicator ind of region r; 0 when g is NULL. */
+static double tw_gov_value(const tw_gov_world *g, int ind, int r) {
     if (g == NULL) return 0.0;
     switch (ind) {
     case TW_GOV_IND_TRUCE_ACTIVE: return g->truce ? 1.0 : 0.0;
@@ -556,6 +620,21 @@ double tw_gov_value(const tw_gov_world *g, int ind, int r) {
     default: return 0.0;
     }
 }
+
+static double tw__gov_series(const void *block, const tw_day_view *v, const tw_series_def *d) {
+    (void)v; /* the block reads its own world */
+    return tw_gov_value(block, d->local, d->region);
+}
+
+const tw_measure_block tw_gov_measures = {
+    .name = "policy",
+    .indicators = tw__indicators,
+    .n_indicators = TW_GOV_NIND,
+    .outcomes = tw__outcomes,
+    .n_outcomes = TW_GOV_NOUT,
+    .define = tw_gov_define,
+    .value = tw__gov_series,
+};
 
 const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n) {
     *n = g != NULL ? g->n_log : 0;

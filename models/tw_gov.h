@@ -25,8 +25,8 @@
  * handed the replicate's tariff book and export-control book at creation, the only state
  * outside it that it changes, and reads the day's rates and flows through a read-only
  * view (tw_day.h). The events call the governments' levers; the governments never call
- * the events. The block writes its own indicators and outcomes: those of the
- * TW_GOV_INDICATORS and TW_GOV_OUTCOMES lists below, by their slots in the block.
+ * the events. The block lists its own indicators and outcomes, with their series and
+ * values, in tw_gov.c (tw_gov_measures), and writes only its slice of the outcomes.
  *
  * Thread-safety: parameters are read-only after load; a tw_gov_world belongs to one
  * replicate's state.
@@ -43,63 +43,12 @@
 #include "tw_config.h"
 #include "tw_controls.h"
 #include "tw_day.h"
+#include "tw_measures.h"
 #include "tw_model.h"
 #include "tw_rates.h"
 #include "tw_rng.h"
 #include "tw_tariffs.h"
 #include "tw_world.h"
-
-/* The policy block's indicators: X(ID, name, unit, aggregation, region, partner,
- * definition); zero in scenarios without governments or events. Values: tw_gov_value
- * (tw_gov.c). */
-#define TW_GOV_INDICATORS(X)                                                                 \
-    X(TRUCE_ACTIVE, "truce_active", "0/1", CATEGORY, "all (the US-China truce)", "all",      \
-      "1 while a truce holds (summary.csv's mean: the share of replicates under a "          \
-      "truce)")                                                                              \
-    X(GOV_PAIN, "gov_pain", "percent of GDP", MEAN, "the government", "all",                 \
-      "the government's pain index (GDP-equivalent losses)")                                 \
-    X(STRATEGY_HOLD, "strategy_hold", "0/1", CATEGORY, "the government", "all",              \
-      "1 while the government's latest decision is that it held (summary.csv's mean: "       \
-      "the share of replicates)")                                                            \
-    X(STRATEGY_ESCALATE, "strategy_escalate", "0/1", CATEGORY, "the government", "all",      \
-      "1 while the government's latest decision is that it escalated (summary.csv's "        \
-      "mean: the share of replicates)")                                                      \
-    X(STRATEGY_DEESCALATE, "strategy_deescalate", "0/1", CATEGORY, "the government",         \
-      "all", "1 while the government's latest decision is that it de-escalated "             \
-      "(summary.csv's mean: the share of replicates)")                                       \
-    X(STRATEGY_SEEK_DEAL, "strategy_seek_deal", "0/1", CATEGORY, "the government", "all",    \
-      "1 while the government's latest decision is that it sought a deal "                   \
-      "(summary.csv's mean: the share of replicates)")                                       \
-    X(STRATEGY_TRIGGERED, "strategy_grim_trigger", "0/1", CATEGORY, "the government",        \
-      "all",                                                                                 \
-      "1 while the government's latest decision is that it pulled its grim trigger "         \
-      "(summary.csv's mean: the share of replicates)")
-
-/* The policy outcomes, in replicates.csv's order (0/1 flags are categorical). */
-#define TW_GOV_OUTCOMES(X)                                                                   \
-    X(DAYS_IN_TRUCE, "days_in_truce", "days", SUM, "days under a truce")                     \
-    X(ESCALATIONS, "escalations", "decisions", SUM, "decisions that raised a lever")         \
-    X(FIRST_CALL_DAY, "first_leader_call_day", "days from the start", CATEGORY,              \
-      "day of the first leader call; nan when none came")                                    \
-    X(CALL_BEFORE_TRUCE_END, "leader_call_before_truce_end", "0/1", CATEGORY,                \
-      "a leader call before the first truce's expiry as first agreed")                       \
-    X(DEAL_BEFORE_TRUCE_END, "deal_before_truce_end", "0/1", CATEGORY,                       \
-      "a deal before the first truce's expiry as first agreed")                              \
-    X(TRUCE_EXTENDED, "truce_extended", "0/1", CATEGORY, "a truce was extended")             \
-    X(SNAP_BACK, "snap_back", "0/1", CATEGORY, "a truce ended unextended or was broken")     \
-    X(BREACH_ACCUSED, "breach_accused", "0/1", CATEGORY, "a side accused a breach")          \
-    X(US_VEHICLE_HALT, "us_vehicle_halt", "0/1", CATEGORY,                                   \
-      "US vehicle output loss reached events.vehicle_halt_loss")                             \
-    X(GDP_LOSS_CN, "gdp_loss_cn_usd_bn", "USD bn", SUM, "China's GDP lost to shortages")    \
-    X(COURT_STRUCK, "court_struck_ieepa", "0/1", CATEGORY, "the IEEPA tariffs were struck down") \
-    X(THIRD_PARTY_RETALIATED, "third_party_retaliated", "0/1", CATEGORY,                     \
-      "a third party retaliated")                                                            \
-    X(LEADER_CALLS, "leader_calls", "calls", SUM,                                            \
-      "leader calls in the run, scheduled and by hazard")                                    \
-    X(COURT_RULING_DAY, "court_ruling_day", "days from the start", CATEGORY,                  \
-      "day of the court ruling on the IEEPA tariffs; nan without one in the run")            \
-    X(COURT_REIMPOSED, "court_reimposed", "0/1", CATEGORY,                                   \
-      "struck IEEPA tariffs were re-imposed under another authority")
 
 /* A parameter that may be uncertain: drawn once per replicate. */
 typedef enum { TW_DIST_FIXED, TW_DIST_UNIFORM, TW_DIST_NORMAL, TW_DIST_BETA, TW_DIST_LOGNORMAL,
@@ -249,13 +198,6 @@ enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEA
        TW_SLOT_EXT_BASE, TW_SLOT_EXT_SLOPE, TW_SLOT_STRIKE, TW_SLOT_REIMPOSE, TW_SLOT_COURT_DAY,
        TW_SLOT_RESOLVE = 10, TW_SLOT_FORGIVE = 20, TW_SLOT_SNAPBACK = 30, TW_SLOT_THIRD = 40 };
 
-/* The policy outcomes' slots within the block (tw_gov_outcomes writes them). */
-#define TW__GOV_OUT_ENUM(id, name, unit, agg, def) TW_GOV_OUT_##id,
-enum { TW_GOV_OUTCOMES(TW__GOV_OUT_ENUM) TW_GOV_NOUT };
-/* The policy indicators' ids within the block (tw_gov_value reads them). */
-#define TW__GOV_IND_ENUM(id, name, unit, agg, region, partner, def) TW_GOV_IND_##id,
-enum { TW_GOV_INDICATORS(TW__GOV_IND_ENUM) TW_GOV_NIND };
-
 /* The governments' and events' world of one replicate: agents, truce, court, third
  * parties, the event log (tw_gov_internal.h; opaque outside the policy files). */
 typedef struct tw_gov_world tw_gov_world;
@@ -276,14 +218,17 @@ tw_status tw_events_day(tw_gov_world *g, tw_day day, uint32_t d, tw_err *err);
 tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err);
 /* After the flows and the rare-earth step: each agent's pain and the truce's days. */
 void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v);
-/* The policy outcomes after the day, into out[TW_GOV_NOUT] (the block's slice of the
- * replicate's outcomes). g is NULL in a scenario without governments or events: then
- * only the shortage outcomes move. Before the first day, tw_gov_outcomes_start. */
+/* The policy outcomes after the day, into out (the block's slice of the replicate's
+ * outcomes, tw_gov_measures.n_outcomes entries). g is NULL in a scenario without
+ * governments or events: then only the shortage outcomes move. Before the first day,
+ * tw_gov_outcomes_start. */
 void tw_gov_outcomes_start(double *out);
 void tw_gov_outcomes(const tw_events_params *ep, const tw_gov_world *g, const tw_day_view *v,
                      double *out);
-/* Today's value of the policy indicator ind (TW_GOV_IND_*) of region r; 0 when g is NULL. */
-double tw_gov_value(const tw_gov_world *g, int ind, int r);
+/* The policy block's indicators, outcomes, series and values (listed in tw_gov.c); its
+ * handle is the replicate's tw_gov_world, NULL without governments or events (then every
+ * policy series is 0). */
+extern const tw_measure_block tw_gov_measures;
 /* The event log so far (*n entries); NULL and 0 when g is NULL. */
 const tw_event *tw_gov_events(const tw_gov_world *g, size_t *n);
 
