@@ -32,8 +32,9 @@
  * rare-earth firms also the replicate's export-control book to read; the governments are handed the replicate's tariff and
  * export-control books at creation, the only state of others they change. Outcomes:
  * each block writes its slice of the replicate's outcomes (tw_outcome_first:
- * tw_outcomes_update the trade block's, tw_re_step and tw_gov_outcomes theirs). The view's output loss and GDP change point at the rare-earth state's
- * own arrays.
+ * tw_outcomes_update the trade block's, tw_re_step and tw_gov_outcomes theirs), an array
+ * sized at creation from the dictionary (tw_outcome_count). The view's output loss and GDP
+ * change point at the rare-earth state's own arrays.
  */
 #include <math.h>
 #include <stdlib.h>
