@@ -1,6 +1,7 @@
 /* tw_rare_earths.c - dependent firms, their buffers, their makers' licences, rationing
  * and catch-up under export controls on rare-earth magnets (the mechanism is described in
- * tw_rare_earths.h; the parameters are read in tw_rare_earths_params.c).
+ * tw_rare_earths.h; the parameters are read in tw_rare_earths_params.c; the block's
+ * indicators and outcomes, their series and values are in tw_rare_earths_series.c).
  *
  * Shape. The regime toward each destination is resolved once a day from the replicate's
  * own control book (government decisions append to it during a run), turned into a few
