@@ -49,7 +49,6 @@
 
 #include "tw_ge_day.h"
 #include "tw_gov_internal.h"
-#include "tw_indicators.h"
 
 static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->gp[r]; }
 
@@ -446,6 +445,14 @@ void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v) {
     for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = tw__pain(g, v, r);
 }
 
+/* --- the policy block's indicators and outcomes ----------------------------------- */
+
+/* The tables of the lists in tw_gov.h (the block's ids: TW_GOV_IND_* and TW_GOV_OUT_*). */
+static const tw_measure_info tw__indicators[] = {TW_GOV_INDICATORS(TW_MEASURE_IND)};
+static const tw_measure_info tw__outcomes[] = {TW_GOV_OUTCOMES(TW_MEASURE_OUT)};
+_Static_assert(TW_GOV_IND_STRATEGY_TRIGGERED - TW_GOV_IND_STRATEGY_HOLD == TW_GSTATE_TRIGGERED,
+               "one 0/1 indicator per decision, in the agent state's order");
+
 void tw_gov_outcomes_start(double *out) {
     out[TW_GOV_OUT_FIRST_CALL_DAY] = NAN;   /* "never" until a call comes */
     out[TW_GOV_OUT_COURT_RULING_DAY] = NAN; /* no ruling in a run without one */
@@ -460,20 +467,22 @@ void tw_gov_outcomes(double vehicle_halt_loss, const tw_gov_world *g, const tw_d
     out[TW_GOV_OUT_ESCALATIONS] = g->escalations;
 }
 
-size_t tw_gov_define(tw_series_def *defs, size_t n) {
-    size_t k = n;
-    if (defs != NULL) defs[k] = (tw_series_def){TW_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL};
-    k++;
-    for (int r = 0; r < TW_NREG; r++, k++)
-        if (defs != NULL) defs[k] = (tw_series_def){TW_IND_GOV_PAIN, r, TW_ALL, TW_ALL};
+/* The series, in every scenario (zero without governments or events): the truce, each
+ * region's pain, one 0/1 series per decision and region. */
+static size_t tw_gov_define(const void *params, tw_series_def *defs, size_t n) {
+    (void)params;
+    tw_series_put(defs, &n, TW_GOV_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, TW_GOV_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
     /* one 0/1 series per decision, so that the mean is the share of replicates in it */
     for (int r = 0; r < TW_NREG; r++)
-        for (int i = TW_IND_STRATEGY_HOLD; i <= TW_IND_STRATEGY_TRIGGERED; i++, k++)
-            if (defs != NULL) defs[k] = (tw_series_def){(tw_indicator)i, r, TW_ALL, TW_ALL};
-    return k;
+        for (int i = TW_GOV_IND_STRATEGY_HOLD; i <= TW_GOV_IND_STRATEGY_TRIGGERED; i++)
+            tw_series_put(defs, &n, i, r, TW_ALL, TW_ALL);
+    return n;
 }
 
-double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r) {
+/* Today's value of the policy indicator ind of region r (the truce from the day's view);
+ * 0 when g is NULL. */
+static double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r) {
     if (g == NULL) return 0.0;
     switch (ind) {
     case TW_GOV_IND_TRUCE_ACTIVE: return v->truce ? 1.0 : 0.0;
@@ -487,3 +496,17 @@ double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r)
     default: return 0.0;
     }
 }
+
+static double tw__gov_series(const void *block, const tw_day_view *v, const tw_series_def *d) {
+    return tw_gov_value(block, v, d->local, d->region);
+}
+
+const tw_measure_block tw_gov_measures = {
+    .name = "policy",
+    .indicators = tw__indicators,
+    .n_indicators = TW_GOV_NIND,
+    .outcomes = tw__outcomes,
+    .n_outcomes = TW_GOV_NOUT,
+    .define = tw_gov_define,
+    .value = tw__gov_series,
+};

@@ -32,8 +32,10 @@
  * their state behind their own handle (tw_events.h) and call the functions at the end of
  * this header; the governments never call or include the events (tools/check-layout).
  * The policy block's indicators and outcomes are the TW_GOV_INDICATORS and TW_GOV_OUTCOMES
- * lists below: tw_gov_value gives every indicator, tw_gov_outcomes writes the shortage
- * outcomes and the governments' own, tw_events_outcomes the events'.
+ * lists below, in this header because two modules write the block: tw_gov.c gives every
+ * indicator's series and value (tw_gov_measures) and writes the shortage outcomes and the
+ * governments' own (tw_gov_outcomes), tw_events.c the events' (tw_events_outcomes); each
+ * writes only its entries of the block's slice of the outcomes.
  *
  * Thread-safety: parameters are read-only after load; a tw_gov_world belongs to one
  * replicate's state.
@@ -51,6 +53,7 @@
 #include "tw_controls.h"
 #include "tw_day.h"
 #include "tw_event_log.h"
+#include "tw_measures.h"
 #include "tw_model.h"
 #include "tw_policy.h"
 #include "tw_rates.h"
@@ -201,9 +204,10 @@ void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v);
 void tw_gov_outcomes_start(double *out);
 void tw_gov_outcomes(double vehicle_halt_loss, const tw_gov_world *g, const tw_day_view *v,
                      double *out);
-/* Today's value of the policy indicator ind (TW_GOV_IND_*) of region r (the truce from
- * v->truce); 0 when g is NULL. */
-double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind, int r);
+/* The policy block's indicators, outcomes, series and values (tw_gov.c, from the lists
+ * above); its handle is the replicate's tw_gov_world, NULL without governments or events
+ * (then every policy series is 0). */
+extern const tw_measure_block tw_gov_measures;
 /* This replicate's draw of the agents' parameter in slot (TW_SLOT_RESOLVE + r, FORGIVE,
  * SNAPBACK); NAN for another slot. */
 double tw_gov_drawn(const tw_gov_world *g, int slot);

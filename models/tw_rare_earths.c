@@ -1,6 +1,7 @@
 /* tw_rare_earths.c - dependent firms, their buffers, their makers' licences, rationing
  * and catch-up under export controls on rare-earth magnets (the mechanism is described in
- * tw_rare_earths.h; the parameters are read in tw_rare_earths_params.c).
+ * tw_rare_earths.h; the parameters are read in tw_rare_earths_params.c; the block's
+ * indicators and outcomes, their series and values are in tw_rare_earths_series.c).
  *
  * Shape. The regime toward each destination is resolved once a day from the replicate's
  * own control book (government decisions append to it during a run), turned into a few
@@ -30,7 +31,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "tw_indicators.h"
 #include "tw_rare_earths_internal.h"
 
 #ifndef M_PI
@@ -197,7 +197,7 @@ void tw_re_init(tw_re_state *st, double *out) {
     const tw_re_params *re = st->re;
     /* How long firms stock for is the least known number of the mechanism (anecdotes
      * range from weeks to three months), so each replicate draws its own medians. */
-    out[TW_RE_OUT_RE_US_VEH_FIRST_LOSS] = NAN; /* "never" until it happens */
+    tw_re_outcomes_start(out);
     uint32_t w[4], v[4];
     tw_rng_words(st->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 0, w);
     tw_rng_words(st->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 1, v);
@@ -446,17 +446,6 @@ static void tw__re_step_block(void *vctx, size_t item) {
     out[TW_RE_PART_NET] = net;
 }
 
-/* The p-quantile of stocks from a histogram of n firms (linear within a bin). */
-static double tw__hist_quantile(const double *h, double n, double prob) {
-    double target = prob * n, cum = h[0];
-    if (cum >= target) return 0.0;
-    for (int b = 1; b < TW_RE_NBIN; b++) {
-        if (cum + h[b] >= target) return ((b - 1) + (target - cum) / h[b]) * TW_RE_BIN_DAYS;
-        cum += h[b];
-    }
-    return (TW_RE_NBIN - 1) * TW_RE_BIN_DAYS;
-}
-
 static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day day,
                            uint32_t d) {
     const tw_re_params *re = st->re;
@@ -492,21 +481,6 @@ static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_
         }
         st->general[c] = g;
     }
-}
-
-static void tw__re_outcomes(const tw_re_state *st, const tw_world *world, uint32_t d,
-                            double *out) {
-    double loss = 100.0 * st->gross_loss[TW_US][TW_VEHICLES];
-    if (loss > st->re->threshold_pct) {
-        if (isnan(out[TW_RE_OUT_RE_US_VEH_FIRST_LOSS])) out[TW_RE_OUT_RE_US_VEH_FIRST_LOSS] = (double)d;
-        out[TW_RE_OUT_RE_SHORTAGE_DAYS_US] += 1.0;
-    }
-    if (loss > out[TW_RE_OUT_RE_US_VEH_PEAK_LOSS]) out[TW_RE_OUT_RE_US_VEH_PEAK_LOSS] = loss;
-    double n = (double)st->re->per_cell;
-    out[TW_RE_OUT_RE_US_VEH_PLANT_DAYS] += st->stopped[TW_US * TW_NSEC + TW_VEHICLES] / n;
-    out[TW_RE_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[TW_EU * TW_NSEC + TW_VEHICLES] / n;
-    out[TW_RE_OUT_GDP_LOSS_US] -= tw_day_gdp_change_bn(world, st->gdp_pct, TW_US);
-    out[TW_RE_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(world, st->gdp_pct, TW_EU);
 }
 
 /* CPU seconds of the whole process (every thread), for the benchmark's share of the day:
@@ -552,7 +526,7 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
         st->output[c] = tot[TW_RE_PART_OUTPUT] / n;
         st->net[c] = tot[TW_RE_PART_NET] / n;
         memcpy(st->hist[c], tot + TW_RE_PART_HIST, sizeof st->hist[c]);
-        st->inv_p10[c] = tw__hist_quantile(st->hist[c], n, 0.10);
+        st->inv_p10[c] = tw_re_hist_quantile(st->hist[c], n, 0.10);
         st->output_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->net[c];
         st->gross_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->output[c];
     }
@@ -562,7 +536,7 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
             lost += st->output_loss[r][sec] * re->gross_output[r * TW_NSEC + sec];
         st->gdp_pct[r] = -100.0 * re->va_ratio * lost / v->world->gdp[r];
     }
-    tw__re_outcomes(st, v->world, d, out);
+    tw_re_outcomes_day(st, v->world, d, out);
     if (st->timed) st->seconds += tw__cpu_seconds() - t0;
 }
 
@@ -575,95 +549,3 @@ void tw_re_time(tw_re_state *st, bool timed) {
 }
 
 double tw_re_seconds(const tw_re_state *st) { return st->seconds; }
-
-/* ------------------------------------------------------------------------------------ */
-/* series                                                                                */
-/* ------------------------------------------------------------------------------------ */
-
-static bool tw__served(const tw_re_params *re, int r) {
-    for (int s = 0; s < TW_NSEC; s++)
-        if (re->dependent[r * TW_NSEC + s]) return true;
-    return false;
-}
-
-static void tw__put(tw_series_def *defs, size_t *n, tw_indicator ind, int r, int o, int s) {
-    if (defs != NULL) defs[*n] = (tw_series_def){ind, r, o, s};
-    (*n)++;
-}
-
-size_t tw_re_define(const tw_re_params *re, tw_series_def *defs, size_t n) {
-    for (int ind = TW_IND_RE_SHIPMENTS; ind <= TW_IND_RE_PLANTS_STOPPED; ind++)
-        for (int r = 0; r < TW_NREG; r++) {
-            if (!tw__served(re, r)) continue;
-            tw__put(defs, &n, (tw_indicator)ind, r, re->exporter, TW_ALL);
-            for (int s = 0; s < TW_NSEC; s++)
-                if (re->dependent[r * TW_NSEC + s])
-                    tw__put(defs, &n, (tw_indicator)ind, r, re->exporter, s);
-        }
-    for (int r = 0; r < TW_NREG; r++)
-        if (tw__served(re, r))
-            for (int k = TW_IND_RE_REGIME_OPEN; k <= TW_IND_RE_REGIME_HALT; k++)
-                tw__put(defs, &n, (tw_indicator)k, r, re->exporter, TW_ALL);
-    for (int ind = TW_IND_OUTPUT_LOSS; ind <= TW_IND_OUTPUT_LOSS_GROSS; ind++)
-        for (int r = 0; r < TW_NREG; r++) {
-            tw__put(defs, &n, (tw_indicator)ind, r, TW_ALL, TW_ALL);
-            for (int s = 0; s < TW_NSEC; s++)
-                if (re->intensity[s] > 0.0) tw__put(defs, &n, (tw_indicator)ind, r, TW_ALL, s);
-        }
-    for (int r = 0; r < TW_NREG; r++) tw__put(defs, &n, TW_IND_GDP, r, TW_ALL, TW_ALL);
-    return n;
-}
-
-double tw_re_value(const tw_re_state *st, int ind, int r, int sector) {
-    const tw_re_params *re = st->re;
-    /* the global ids, for the switch below */
-    const tw_indicator id = (tw_indicator)(TW_IND_RE_FIRST + ind);
-    /* One 0/1 series per regime (tw_ctrl_regime's order), so the mean is the share of
-     * replicates in it. */
-    if (id >= TW_IND_RE_REGIME_OPEN && id <= TW_IND_RE_REGIME_HALT)
-        return (int)st->dd[r].regime == (int)id - TW_IND_RE_REGIME_OPEN ? 1.0 : 0.0;
-    if (id == TW_IND_GDP) return st->gdp_pct[r];
-    if (id == TW_IND_OUTPUT_LOSS || id == TW_IND_OUTPUT_LOSS_GROSS) {
-        const double(*loss)[TW_NSEC] =
-            id == TW_IND_OUTPUT_LOSS ? st->output_loss : st->gross_loss;
-        if (sector != TW_ALL) return 100.0 * loss[r][sector];
-        double num = 0.0, den = 0.0;
-        for (int sec = 0; sec < TW_NSEC; sec++) {
-            num += loss[r][sec] * re->gross_output[r * TW_NSEC + sec];
-            den += re->gross_output[r * TW_NSEC + sec];
-        }
-        return den > 0.0 ? 100.0 * num / den : 0.0;
-    }
-    /* Firm series: sums (or firm-weighted means) over the region's dependent cells. */
-    double v = 0.0, cells = 0.0, hist[TW_RE_NBIN] = {0};
-    for (int sec = 0; sec < TW_NSEC; sec++) {
-        int c = r * TW_NSEC + sec;
-        if (!re->dependent[c] || (sector != TW_ALL && sector != sec)) continue;
-        cells += 1.0;
-        switch (id) {
-        case TW_IND_RE_SHIPMENTS: v += st->shipped_t[c]; break;
-        case TW_IND_RE_RECEIVED: v += st->received_t[c]; break;
-        case TW_IND_RE_OUTSIDE_SCOPE: v += st->free_t[c]; break;
-        case TW_IND_RE_IN_TRANSIT: v += st->transit_t[c]; break;
-        case TW_IND_RE_APPLICATIONS: v += st->apps[c]; break;
-        case TW_IND_RE_APPROVALS: v += st->approvals[c]; break;
-        case TW_IND_RE_INVENTORY: v += st->inv_mean[c]; break;
-        case TW_IND_RE_HALTED: v += st->halted[c]; break;
-        case TW_IND_RE_PLANTS_STOPPED: v += st->stopped[c]; break;
-        case TW_IND_RE_INVENTORY_P10:
-            for (int b = 0; b < TW_RE_NBIN; b++) hist[b] += st->hist[c][b];
-            break;
-        default: break;
-        }
-    }
-    if (cells == 0.0) return 0.0;
-    double n = cells * (double)re->per_cell;
-    switch (id) {
-    case TW_IND_RE_INVENTORY: return v / cells;
-    case TW_IND_RE_HALTED:
-    case TW_IND_RE_PLANTS_STOPPED: return 100.0 * v / n;
-    case TW_IND_RE_INVENTORY_P10: return tw__hist_quantile(hist, n, 0.10);
-    default: return v;
-    }
-}
-

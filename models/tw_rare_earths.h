@@ -8,9 +8,9 @@
  * replicate (tw_re_create / tw_re_free; its fields in tw_rare_earths_internal.h, private
  * to tw_rare_earths.c); tw_trade.c steps it after the day's flows with the replicate's
  * export-control book and a read-only view of the day (tw_day.h), and points the view's
- * output loss and GDP change at the state's own arrays. The block writes its own
- * indicators and outcomes: those of the lists below, through tw_re_value and the slice of
- * the outcomes it is given.
+ * output loss and GDP change at the state's own arrays. The block lists its own
+ * indicators and outcomes, with their series and values, in tw_rare_earths_series.c
+ * (tw_re_measures), and writes only its slice of the replicate's outcomes.
  *
  * Thread-safety: a state is used by one replicate's thread (its step runs the firm blocks
  * on the replicate's executor).
@@ -79,85 +79,10 @@
 #include "tw_controls.h"
 #include "tw_day.h"
 #include "tw_error.h"
+#include "tw_measures.h"
 #include "tw_parallel.h"
 #include "tw_rng.h"
 #include "tw_world.h"
-
-/* What region and partner hold for the rare-earth series of dependent firms. */
-#define TW_RE_FIRMS "the dependent firms' region (the magnets' importer)"
-#define TW_RE_EXPORTER "the magnet exporter"
-
-/* The rare-earth indicators: X(ID, name, unit, aggregation, region, partner, definition).
- * Region = the firms' region, partner = the exporter. Their values: tw_re_value
- * (tw_rare_earths.c). */
-#define TW_RE_INDICATORS(X)                                                                  \
-    X(RE_SHIPMENTS, "re_shipments", "tonnes per day", SUM, TW_RE_FIRMS, TW_RE_EXPORTER,      \
-      "licensed rare-earth magnets shipped by the exporter to the region's dependent "       \
-      "firms")                                                                               \
-    X(RE_RECEIVED, "re_received", "tonnes per day", SUM, TW_RE_FIRMS, TW_RE_EXPORTER,        \
-      "licensed magnets arriving at the region's dependent firms")                           \
-    X(RE_OUTSIDE_SCOPE, "re_shipments_outside_scope", "tonnes per day", SUM, TW_RE_FIRMS,    \
-      TW_RE_EXPORTER,                                                                        \
-      "bare magnets outside the controls' scope (no Dy/Tb) shipped by the exporter to "      \
-      "the region; with re_shipments, the exporter's magnet exports")                        \
-    X(RE_IN_TRANSIT, "re_in_transit", "tonnes", MEAN, TW_RE_FIRMS, TW_RE_EXPORTER,           \
-      "licensed magnets shipped and not yet arrived")                                        \
-    X(RE_APPLICATIONS, "re_licence_applications", "applications per day", SUM,               \
-      TW_RE_FIRMS, TW_RE_EXPORTER,                                                           \
-      "export-licence applications filed by the magnet makers serving the region")           \
-    X(RE_APPROVALS, "re_licence_approvals", "licences per day", SUM, TW_RE_FIRMS,            \
-      TW_RE_EXPORTER, "export licences approved to the magnet makers serving the region")    \
-    X(RE_INVENTORY, "re_inventory_days", "days of full use", MEAN, TW_RE_FIRMS,              \
-      TW_RE_EXPORTER,                                                                        \
-      "mean licensed-magnet stock of the dependent firms, reserve included")                 \
-    X(RE_INVENTORY_P10, "re_inventory_days_p10", "days of full use", MEAN, TW_RE_FIRMS,      \
-      TW_RE_EXPORTER, "10th percentile of the dependent firms' licensed-magnet stock")       \
-    X(RE_HALTED, "re_firms_halted", "percent of dependent firms", MEAN, TW_RE_FIRMS,         \
-      TW_RE_EXPORTER,                                                                        \
-      "dependent firms with at least one line stopped for want of magnets")                  \
-    X(RE_PLANTS_STOPPED, "re_plants_stopped", "percent of dependent firms", MEAN,            \
-      TW_RE_FIRMS, TW_RE_EXPORTER,                                                           \
-      "dependent firms with at least plant_stopped_line_share of their magnet lines "        \
-      "stopped")                                                                             \
-    X(RE_REGIME_OPEN, "re_regime_open", "0/1", CATEGORY, TW_RE_FIRMS, TW_RE_EXPORTER,        \
-      "1 while the exporter's export-control regime toward the region is open (no "          \
-      "licence needed) (summary.csv's mean: the share of replicates in it)")                 \
-    X(RE_REGIME_LICENSING, "re_regime_licensing", "0/1", CATEGORY, TW_RE_FIRMS,              \
-      TW_RE_EXPORTER,                                                                        \
-      "1 while the exporter's export-control regime toward the region is licensing "         \
-      "(summary.csv's mean: the share of replicates in it)")                                 \
-    X(RE_REGIME_SLOW_ROLL, "re_regime_slow_roll", "0/1", CATEGORY, TW_RE_FIRMS,              \
-      TW_RE_EXPORTER,                                                                        \
-      "1 while the exporter's export-control regime toward the region is slow-roll "         \
-      "(licences delayed) (summary.csv's mean: the share of replicates in it)")              \
-    X(RE_REGIME_HALT, "re_regime_halt", "0/1", CATEGORY, TW_RE_FIRMS, TW_RE_EXPORTER,        \
-      "1 while the exporter's export-control regime toward the region is halt (no "          \
-      "licences) (summary.csv's mean: the share of replicates in it)")                       \
-    X(OUTPUT_LOSS, "output_loss", "percent of potential output", MEAN,                       \
-      "the producing region", "all",                                                         \
-      "the sector's output lost to magnet shortages net of output caught up (all: of "       \
-      "the region's goods output; negative while catching up)")                              \
-    X(OUTPUT_LOSS_GROSS, "output_loss_gross", "percent of potential output", MEAN,           \
-      "the producing region", "all",                                                         \
-      "the sector's output stopped by magnet shortages, before catch-up (the share of "      \
-      "lines stopped, by output)")                                                           \
-    X(GDP, "gdp", "percent change against the baseline", MEAN, "the producing region",       \
-      "all", "the region's GDP change from output lost to shortages (value added)")
-
-/* The rare-earth outcomes, in replicates.csv's order. */
-#define TW_RE_OUTCOMES(X)                                                                    \
-    X(RE_US_VEH_FIRST_LOSS, "re_us_vehicles_first_loss_day", "days from the start", CATEGORY, \
-      "first day US vehicle gross output loss exceeds loss_threshold_pct; nan if never")    \
-    X(RE_US_VEH_PEAK_LOSS, "re_us_vehicles_peak_loss_pct", "percent", MEAN,                 \
-      "peak US vehicle gross output loss (stoppages)")                                      \
-    X(RE_SHORTAGE_DAYS_US, "re_us_shortage_days", "days", SUM,                              \
-      "days with US vehicle gross output loss above loss_threshold_pct")                    \
-    X(RE_US_VEH_PLANT_DAYS, "re_us_vehicles_plant_days", "days per plant", SUM,             \
-      "plant-days stopped per US vehicle plant (re_plants_stopped summed over days)")       \
-    X(RE_EU_VEH_PLANT_DAYS, "re_eu_vehicles_plant_days", "days per plant", SUM,             \
-      "plant-days stopped per EU vehicle plant")                                            \
-    X(GDP_LOSS_US, "gdp_loss_us_usd_bn", "USD bn", SUM, "US GDP lost to shortages")         \
-    X(GDP_LOSS_EU, "gdp_loss_eu_usd_bn", "USD bn", SUM, "EU GDP lost to shortages")
 
 #define TW_RE_NCELL (TW_NREG * TW_NSEC)
 /* Stock histogram for the 10th percentile across firms: bin 0 holds firms with no stock,
@@ -230,13 +155,6 @@ typedef struct {
     double use_t[TW_RE_NCELL];   /* magnet use of the whole cell, tonnes / day */
 } tw_re_params;
 
-/* The rare-earth outcomes' slots within the block (tw_re_step writes them). */
-#define TW__RE_OUT_ENUM(id, name, unit, agg, def) TW_RE_OUT_##id,
-enum { TW_RE_OUTCOMES(TW__RE_OUT_ENUM) TW_RE_NOUT };
-/* The rare-earth indicators' ids within the block (tw_re_value reads them). */
-#define TW__RE_IND_ENUM(id, name, unit, agg, region, partner, def) TW_RE_IND_##id,
-enum { TW_RE_INDICATORS(TW__RE_IND_ENUM) TW_RE_NIND };
-
 /* Random number purposes of the rare-earth block (the counter's purpose field). */
 enum {
     TW_PURPOSE_RE_INIT = 3, /* cover and starting stock, the replicate's medians */
@@ -259,12 +177,12 @@ tw_status tw_re_create(const tw_re_params *re, tw_rng_key key, const tw_exec *ex
 void tw_re_free(tw_re_state *st);
 /* Bytes of a state besides its firm arrays. */
 size_t tw_re_state_bytes(void);
-/* Draw covers and starting stocks (day 0, before the first step); out[TW_RE_NOUT] is the
- * block's slice of the replicate's outcomes. */
+/* Draw covers and starting stocks (day 0, before the first step); out is the block's
+ * slice of the replicate's outcomes (tw_re_measures.n_outcomes entries). */
 void tw_re_init(tw_re_state *st, double *out);
 /* One day: resolve each destination's regime from controls (the replicate's book, read
  * only), step the firms, set the day's output loss and GDP change, and move the block's
- * outcomes out[TW_RE_NOUT]. v: the day, its index and the world. */
+ * outcomes (its slice out). v: the day, its index and the world. */
 void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_view *v,
                 double *out);
 /* [TW_NREG][TW_NSEC] share of each sector's potential output lost today, net of catch-up,
@@ -272,9 +190,9 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
 const double (*tw_re_output_loss(const tw_re_state *st))[TW_NSEC];
 /* [TW_NREG] each region's GDP today against the baseline, percent. Valid as long as st. */
 const double *tw_re_gdp_pct(const tw_re_state *st);
-/* Today's value of the rare-earth indicator ind (TW_RE_IND_*) of region r and sector
- * (TW_ALL: the region's dependent cells, or its goods output). */
-double tw_re_value(const tw_re_state *st, int ind, int r, int sector);
+/* The block's indicators, outcomes, series and values (tw_rare_earths_series.c); its
+ * handle is the replicate's tw_re_state. */
+extern const tw_measure_block tw_re_measures;
 /* The benchmark's share of the day: with timed, add each tw_re_step's process CPU seconds
  * (all threads) to a sum that starts at 0 (results do not depend on it). */
 void tw_re_time(tw_re_state *st, bool timed);

@@ -1,8 +1,9 @@
 /* tw_rare_earths_internal.h - the fields of a replicate's rare-earth state (tw_re_state).
  *
- * Not API: private to the rare-earth block (tw_rare_earths.c) and the model's own tests,
- * which check the firms' stocks and orders; tools/check-layout keeps the list. Everything
- * else reaches the state through tw_rare_earths.h.
+ * Not API: private to the rare-earth block (tw_rare_earths.c, the step, and
+ * tw_rare_earths_series.c, its indicators and outcomes) and the model's own tests, which
+ * check the firms' stocks and orders; tools/check-layout keeps the list. Everything else
+ * reaches the state through tw_rare_earths.h.
  */
 #ifndef TW_RARE_EARTHS_INTERNAL_H
 #define TW_RARE_EARTHS_INTERNAL_H
@@ -85,5 +86,12 @@ struct tw_re_state {
     double output_loss[TW_NREG][TW_NSEC]; /* share of potential output lost today, 0..1 */
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
 };
+
+/* tw_rare_earths_series.c: the p-quantile of stocks from a histogram h[TW_RE_NBIN] of n
+ * firms (linear within a bin); the block's outcomes before the first day (from
+ * tw_re_init) and after each day's step (from tw_re_step), into the block's slice. */
+double tw_re_hist_quantile(const double *h, double n, double prob);
+void tw_re_outcomes_start(double *out);
+void tw_re_outcomes_day(const tw_re_state *st, const tw_world *world, uint32_t d, double *out);
 
 #endif

@@ -35,10 +35,11 @@
  * change; the events (tw_events.h) are handed the same and the governments' handle,
  * whose functions they call. Each day the events come first, then the governments'
  * decisions (on a view that carries the events' truce), and after the flows the
- * governments' pain. Outcomes: tw_indicators.c writes the trade list's, tw_re_step the
- * rare-earth slice, tw_gov_outcomes and tw_events_outcomes the policy slice (each its own
- * entries). The view's output loss and GDP change point at the rare-earth state's own
- * arrays.
+ * governments' pain. Outcomes: each block writes its slice of the replicate's outcomes
+ * (tw_outcome_first: tw_outcomes_update the trade block's, tw_re_step the rare-earth
+ * block's, tw_gov_outcomes and tw_events_outcomes each their own entries of the policy
+ * block's), an array sized at creation from the dictionary (tw_outcome_count). The view's
+ * output loss and GDP change point at the rare-earth state's own arrays.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -66,9 +67,10 @@ static size_t tw__n_drawn(const void *params) {
 static bool tw__drawn_assumed(const void *params, size_t k) {
     return ((const tw_trade_params *)params)->ev.drawn[k].assumed;
 }
-static size_t tw__n_outcomes(const void *params) { return TW_NOUT + tw__n_drawn(params); }
+static size_t tw__n_outcomes(const void *params) { return tw_outcome_count() + tw__n_drawn(params); }
 static const char *tw__outcome_name(const void *params, size_t i) {
-    if (i >= TW_NOUT) return ((const tw_trade_params *)params)->ev.drawn[i - TW_NOUT].name;
+    size_t n_out = tw_outcome_count();
+    if (i >= n_out) return ((const tw_trade_params *)params)->ev.drawn[i - n_out].name;
     const tw_measure_info *list;
     tw_trade_outcome_list(&list);
     return list[i].name;
@@ -85,11 +87,12 @@ static void tw__free_state(void *vs) {
     tw_gov_free(s->gov);
     tw_event_log_free(&s->log);
     tw_rates_free(s->rates);
+    free(s->out);
     free(s);
 }
 
 static size_t tw__state_bytes(const void *params) {
-    return sizeof(tw_trade_state) + tw_re_state_bytes() +
+    return sizeof(tw_trade_state) + tw_outcome_count() * sizeof(double) + tw_re_state_bytes() +
            tw_firms_bytes(&((const tw_trade_params *)params)->firms);
 }
 
@@ -160,8 +163,11 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->p = p;
     s->key = key;
     s->ex = *ex;
-    tw_status st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
-                                   p->fl_horizon, p->ev.enabled, &s->rates, err);
+    s->out = calloc(tw_outcome_count(), sizeof *s->out);
+    tw_status st = s->out != NULL ? TW_OK : tw_err_set(err, TW_ENOMEM, "out of memory");
+    if (st == TW_OK)
+        st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
+                             p->fl_horizon, p->ev.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, &p->firms, key, ex, err);
     if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
@@ -176,14 +182,14 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
         tw__free_state(s);
         return st;
     }
-    tw_gov_outcomes_start(s->out + TW_OUT_GOV_FIRST);
+    tw_gov_outcomes_start(s->out + tw_outcome_first(TW_BLOCK_GOV));
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
     s->w = tw_ge_day_prices(s->ge);
     s->income = tw_ge_day_income(s->ge);
     tw_trade_prepare_firms(s);
     tw_firms_init(&s->f, s->cd, s->share, s->pbar0, s->pbar, s->lambda0);
-    tw_re_init(s->re, s->out + TW_OUT_RE_FIRST);
+    tw_re_init(s->re, s->out + tw_outcome_first(TW_BLOCK_RE));
     *state = s;
     return TW_OK;
 }
@@ -243,11 +249,11 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_day_view view = tw__view(s, day, d);
     tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;
-    tw_re_step(s->re, &s->controls, &view, s->out + TW_OUT_RE_FIRST);
-    tw_outcomes_update(&view, s->ge, s->out);
+    tw_re_step(s->re, &s->controls, &view, s->out + tw_outcome_first(TW_BLOCK_RE));
+    tw_outcomes_update(&view, s->ge, s->out + tw_outcome_first(TW_BLOCK_TRADE));
     if (s->gov != NULL) tw_gov_end_day(s->gov, &view);
-    tw_gov_outcomes(p->ev.vehicle_halt_loss, s->gov, &view, s->out + TW_OUT_GOV_FIRST);
-    tw_events_outcomes(s->ev, s->out + TW_OUT_GOV_FIRST);
+    tw_gov_outcomes(p->ev.vehicle_halt_loss, s->gov, &view, s->out + tw_outcome_first(TW_BLOCK_GOV));
+    tw_events_outcomes(s->ev, s->out + tw_outcome_first(TW_BLOCK_GOV));
     return TW_OK;
 }
 
@@ -294,8 +300,9 @@ static const tw_event *tw__events(const void *vs, size_t *n) {
 
 static void tw__outcomes(const void *vs, double *out) {
     const tw_trade_state *s = vs;
-    memcpy(out, s->out, sizeof s->out);
-    if (s->p->ev.n_drawn > 0) tw_events_drawn_values(s->ev, s->p->start, out + TW_NOUT);
+    size_t n_out = tw_outcome_count();
+    memcpy(out, s->out, n_out * sizeof *out);
+    if (s->p->ev.n_drawn > 0) tw_events_drawn_values(s->ev, s->p->start, out + n_out);
 }
 
 const tw_model tw_trade_model = {

@@ -17,9 +17,10 @@
  * both append to (tw_event_log, tw_event_log.h; the replicate owns it) and the
  * general-equilibrium closure (tw_ge_day, tw_ge_day.h). The day's flows and today's rate
  * views are written by tw_trade.c and read by the others (tw_trade.c's tw__view builds the
- * view). Outcomes: each block writes the entries of its own list (tw_indicators.c the
- * trade list, tw_rare_earths.c the rare-earth list, tw_gov.c and tw_events.c each their
- * own entries of the policy list).
+ * view). Outcomes: each block writes the entries of its own list, its slice of out
+ * (tw_trade_series.c the trade list, tw_rare_earths_series.c the rare-earth list, tw_gov.c
+ * and tw_events.c each their own entries of the policy list; the order and the slices:
+ * tw_indicators.h).
  *
  * Units. Money is USD billion a year (annualised rates) inside the model; indicators
  * convert to USD million a day. Each region's producer price (its wage) w is 1 on the first
@@ -152,8 +153,8 @@ typedef struct {
     tw_ge_day *ge;
     const double *w;      /* [TW_NREG] producer prices (tw_ge_day_prices) */
     const double *income; /* [TW_NREG] spending scale of each region (tw_ge_day_income) */
-    /* running outcomes */
-    double out[TW_NOUT];
+    /* running outcomes, [tw_outcome_count()]: each block's slice from tw_outcome_first */
+    double *out;
 } tw_trade_state;
 
 /* tw_trade_params.c */

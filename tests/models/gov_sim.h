@@ -86,6 +86,14 @@ static inline double gov_rate(const tw_trade_state *s, int imposer, int target, 
     return 100.0 * (*s->tau)[imposer][target][sector];
 }
 
+/* The replicate's outcome called name so far (replicates.csv's column), looked up in the
+ * model's dictionary as a caller would. */
+static inline double gov_outcome(const tw_trade_state *s, const char *name) {
+    int k = tw_outcome_index(name);
+    cr_assert_geq(k, 0, "no outcome %s in the dictionary", name);
+    return s->out[k];
+}
+
 /* Number of events named `event` (and, when actor is not NULL, by that actor). */
 static inline int gov_count(const tw_trade_state *s, const char *actor, const char *event) {
     size_t n;

@@ -1,7 +1,7 @@
 /* model_sim.h - drive the trade model through its interface in the model tests: load a
  * scenario (a file, or text written inline), apply --set overrides, create one replicate
- * and step it day by day. Header-only, included by test_trade_model.c and
- * test_rare_earths.c. */
+ * and step it day by day. Header-only, included by test_trade_model.c,
+ * test_rare_earths.c and test_measures.c. */
 #ifndef MODEL_SIM_H
 #define MODEL_SIM_H
 

@@ -26,7 +26,7 @@ Test(calls, first_call_times_follow_the_hazard) {
     double sum = 0.0;
     for (int r = 0; r < n; r++) {
         tw_trade_state *s = gov_run(&g, 2025, (uint32_t)r, 1, -1, NULL, NULL);
-        double t = s->out[TW_OUT_FIRST_CALL_DAY];
+        double t = gov_outcome(s, "first_leader_call_day");
         int k = isnan(t) ? days : (int)t;
         cr_assert_eq(gov_count(s, "leaders", "leader_call"), k < days ? 1 : 0);
         count[k]++;
@@ -76,7 +76,7 @@ Test(calls, the_hazard_recovers_after_a_call) {
             calls++;
         }
         cr_assert_geq(calls, 1);
-        cr_assert_eq(s->out[TW_OUT_LEADER_CALLS], (double)calls);
+        cr_assert_eq(gov_outcome(s, "leader_calls"), (double)calls);
         count[second]++;
         sum += second;
         tw_trade_model.free_state(s);
@@ -105,7 +105,7 @@ Test(calls, scheduled_calls_happen_on_their_dates) {
     tw_trade_state *s = gov_run(&g, 1, 0, 1, -1, NULL, NULL);
     cr_assert_eq(gov_count(s, "leaders", "leader_call"), 2);
     cr_assert_eq(gov_first(s, "leader_call"), gov_date("2025-01-20"));
-    cr_assert_eq(s->out[TW_OUT_FIRST_CALL_DAY], 19.0);
+    cr_assert_eq(gov_outcome(s, "first_leader_call_day"), 19.0);
     gov_finish(s, &g);
 }
 
@@ -162,9 +162,9 @@ Test(truce, expiry_restores_the_pre_truce_measures_on_the_exact_day) {
     expect_level(&l, until, g.p->ndays, 50, 40);
     cr_assert_eq(gov_first(s, "snap_back"), gov_date("2025-03-01"));
     cr_assert_eq(gov_count(s, NULL, "truce_extended"), 0);
-    cr_assert_eq(s->out[TW_OUT_SNAP_BACK], 1.0);
-    cr_assert_eq(s->out[TW_OUT_TRUCE_EXTENDED], 0.0);
-    cr_assert_eq(s->out[TW_OUT_DAYS_IN_TRUCE], 50.0); /* 10 January to 28 February */
+    cr_assert_eq(gov_outcome(s, "snap_back"), 1.0);
+    cr_assert_eq(gov_outcome(s, "truce_extended"), 0.0);
+    cr_assert_eq(gov_outcome(s, "days_in_truce"), 50.0); /* 10 January to 28 February */
     gov_finish(s, &g);
 }
 
@@ -201,7 +201,7 @@ Test(truce, the_truce_series_follows_the_events_day_by_day) {
         cr_assert_eq(t.on[d], d >= 9 && d < until, "day %d: %d", d, t.on[d]);
         days += t.on[d];
     }
-    cr_assert_eq(s->out[TW_OUT_DAYS_IN_TRUCE], (double)days);
+    cr_assert_eq(gov_outcome(s, "days_in_truce"), (double)days);
     free(t.obs);
     gov_finish(s, &g);
 }
@@ -215,7 +215,7 @@ Test(truce, an_extension_keeps_the_agreed_levels_past_expiry) {
     cr_assert_eq(gov_first(s, "truce_extended"), gov_date("2025-03-01"));
     cr_assert_eq(gov_count(s, NULL, "truce_extended"), 3);
     cr_assert_eq(gov_count(s, NULL, "snap_back"), 0);
-    cr_assert_eq(s->out[TW_OUT_TRUCE_EXTENDED], 1.0);
+    cr_assert_eq(gov_outcome(s, "truce_extended"), 1.0);
     gov_finish(s, &g);
 }
 
@@ -236,7 +236,7 @@ Test(truce, a_deal_at_a_call_starts_a_truce_for_its_duration) {
     expect_level(&l, 51, g.p->ndays, 50, 40);
     cr_assert_eq(gov_first(s, "truce"), gov_date("2025-01-15"));
     cr_assert_eq(gov_first(s, "snap_back"), gov_date("2025-02-21"));
-    cr_assert_eq(s->out[TW_OUT_DAYS_IN_TRUCE], 37.0); /* agreed 15 January to 20 February */
+    cr_assert_eq(gov_outcome(s, "days_in_truce"), 37.0); /* agreed 15 January to 20 February */
     gov_finish(s, &g);
 }
 
@@ -266,7 +266,7 @@ Test(breach, persistent_shortfall_brings_an_accusation_after_the_window) {
     tw_trade_state *s = run_breach("slow_roll", "", &l, &g);
     cr_assert_eq(gov_first(s, "breach_accusation"), gov_date("2025-01-14"));
     cr_assert_eq(gov_count(s, "US", "breach_accusation"), 1);
-    cr_assert_eq(s->out[TW_OUT_BREACH_ACCUSED], 1.0);
+    cr_assert_eq(gov_outcome(s, "breach_accused"), 1.0);
     gov_finish(s, &g);
     /* Licensing at the statutory pace keeps the commitment: no accusation. */
     s = run_breach("licensing", "", &l, &g);
@@ -284,7 +284,7 @@ Test(breach, an_accuser_may_snap_back_and_end_the_truce) {
     expect_level(&l, 9, from, 10, 10);
     for (int d = from; d < g.p->ndays; d++) cr_assert(fabs(l.v[0][d] - 50.0) < 1e-9, "day %d: %g", d, l.v[0][d]);
     cr_assert_eq(gov_first(s, "truce_broken"), gov_date("2025-01-22"));
-    cr_assert_eq(s->out[TW_OUT_ESCALATIONS], 1.0);
+    cr_assert_eq(gov_outcome(s, "escalations"), 1.0);
     gov_finish(s, &g);
 }
 
@@ -318,7 +318,7 @@ Test(court, a_strike_removes_the_ieepa_layers_and_leaves_232_and_301) {
     expect_level(&c, ruling, g.p->ndays, 32.5, 7.5); /* Section 232 and 301 only */
     /* An IEEPA entry due after the ruling (5% from 1 March) never applies. */
     cr_assert_eq(gov_first(s, "ruling"), gov_date("2025-02-01"));
-    cr_assert_eq(s->out[TW_OUT_COURT_STRUCK], 1.0);
+    cr_assert_eq(gov_outcome(s, "court_struck_ieepa"), 1.0);
     gov_finish(s, &g);
 }
 
@@ -342,7 +342,7 @@ Test(court, a_ruling_that_upholds_changes_nothing) {
     int later = (int)(gov_date("2025-03-01") - g.p->start);
     expect_level(&c, 0, later, 62.5, 37.5);
     expect_level(&c, later, g.p->ndays, 67.5, 42.5);
-    cr_assert_eq(s->out[TW_OUT_COURT_STRUCK], 0.0);
+    cr_assert_eq(gov_outcome(s, "court_struck_ieepa"), 0.0);
     cr_assert_eq(gov_count(s, "court", "ruling"), 1);
     cr_assert_eq(tw_rates_changed(s->rates), false); /* the fast path: the book never changed */
     gov_finish(s, &g);
@@ -379,7 +379,7 @@ Test(third_party, the_eu_retaliates_against_steel_at_50_after_its_delay) {
     for (int d = 0; d < g.p->ndays; d++)
         cr_assert(fabs(eu[d] - (d < hit ? 0.0 : 12.5)) < 1e-9, "day %d: %g", d, eu[d]);
     cr_assert_eq(gov_first(s, "retaliation"), gov_date("2025-02-01"));
-    cr_assert_eq(s->out[TW_OUT_THIRD_PARTY_RETALIATED], 1.0);
+    cr_assert_eq(gov_outcome(s, "third_party_retaliated"), 1.0);
     gov_finish(s, &g);
     s = run_third("0", eu, &g);
     for (int d = 0; d < g.p->ndays; d++) cr_assert(eu[d] == 0.0);
@@ -427,7 +427,7 @@ Test(log, a_scripted_scenario_has_no_log) {
     cr_assert_eq(n, 0);
     cr_assert_null(s->gov);
     cr_assert_null(s->ev);
-    cr_assert(isnan(s->out[TW_OUT_FIRST_CALL_DAY]));
+    cr_assert(isnan(gov_outcome(s, "first_leader_call_day")));
     gov_finish(s, &g);
 }
 

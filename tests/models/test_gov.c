@@ -308,6 +308,13 @@ Test(strategy, two_best_responders_settle_on_positive_nash_tariffs) {
     gov_finish(s, &g);
 }
 
+/* The slot of the outcome called name in block m's own list (its slice of the outcomes). */
+static size_t gov_slot(const tw_measure_block *m, const char *name) {
+    int k = tw_measure_find(m->outcomes, m->n_outcomes, name);
+    cr_assert_geq(k, 0, "no outcome %s in the %s block", name, m->name);
+    return (size_t)k;
+}
+
 /* The policy block's outcomes read only the day's view: without governments or events
  * they move the shortage outcomes (China's GDP lost, the US vehicle halt) and leave the
  * others as they started. */
@@ -318,17 +325,24 @@ Test(gov_block, outcomes_without_governments_come_from_the_view) {
     double loss[TW_NREG][TW_NSEC] = {{0}};
     loss[TW_US][TW_VEHICLES] = 0.2;
     tw_day_view v = {.world = &world, .gdp_pct = gdp_pct, .output_loss = loss};
-    double out[TW_GOV_NOUT] = {0};
+    const tw_measure_block *m = &tw_gov_measures;
+    double *out = calloc(m->n_outcomes, sizeof *out);
+    cr_assert_not_null(out);
     tw_gov_outcomes_start(out);
     tw_gov_outcomes(0.3, NULL, &v, out);
-    cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 0.0, "a 20%% loss is under the halt threshold");
+    cr_assert_eq(out[gov_slot(m, "us_vehicle_halt")], 0.0, "a 20%% loss is under the halt threshold");
     loss[TW_US][TW_VEHICLES] = 0.3;
     tw_gov_outcomes(0.3, NULL, &v, out);
     tw_events_outcomes(NULL, out); /* no events: their entries keep their start values */
-    cr_assert_eq(out[TW_GOV_OUT_US_VEHICLE_HALT], 1.0);
-    cr_assert_float_eq(out[TW_GOV_OUT_GDP_LOSS_CN], 2.0 * 0.5 / 100.0 * 18000.0 / 365.0, 1e-12);
-    cr_assert(isnan(out[TW_GOV_OUT_FIRST_CALL_DAY]));
-    cr_assert_eq(out[TW_GOV_OUT_DAYS_IN_TRUCE], 0.0);
-    cr_assert_eq(out[TW_GOV_OUT_ESCALATIONS], 0.0);
-    cr_assert_eq(tw_gov_value(NULL, &v, TW_GOV_IND_GOV_PAIN, TW_CN), 0.0);
+    cr_assert_eq(out[gov_slot(m, "us_vehicle_halt")], 1.0);
+    cr_assert_float_eq(out[gov_slot(m, "gdp_loss_cn_usd_bn")], 2.0 * 0.5 / 100.0 * 18000.0 / 365.0,
+                       1e-12);
+    cr_assert(isnan(out[gov_slot(m, "first_leader_call_day")]));
+    cr_assert_eq(out[gov_slot(m, "days_in_truce")], 0.0);
+    cr_assert_eq(out[gov_slot(m, "escalations")], 0.0);
+    free(out);
+    int pain = tw_measure_find(m->indicators, m->n_indicators, "gov_pain");
+    cr_assert_geq(pain, 0);
+    tw_series_def d = {.local = pain, .region = TW_CN, .partner = TW_ALL, .sector = TW_ALL};
+    cr_assert_eq(m->value(NULL, &v, &d), 0.0, "no governments: every policy series is 0");
 }

@@ -155,6 +155,10 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
     /* Statutory revenue series lie at a fixed offset from the collected ones. */
     size_t stat_offset = (size_t)series_index(p, "tariff_revenue_statutory", "US", "all", "all") -
                          (size_t)series_index(p, "tariff_revenue", "US", "all", "all");
+    /* the indicators, looked up in the dictionary by name */
+    const int revenue = tw_indicator_index("tariff_revenue"),
+              statutory = tw_indicator_index("tariff_revenue_statutory");
+    cr_assert(revenue >= 0 && statutory >= 0);
     for (uint32_t d = 0; d < (uint32_t)p->ndays; d++) {
         sim_step(&m, d);
         tw_trade_model.observe(m.s, obs);
@@ -176,7 +180,7 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
         }
         for (size_t i = 0; i < p->n_series; i++) {
             const tw_series_def *sd = &p->defs[i];
-            if (sd->ind != TW_IND_TARIFF_REVENUE) continue;
+            if (sd->ind != revenue) continue;
             /* revenue = rate paid x dutiable imports, at the sector level (the rate paid is
              * the statutory one except in cells split into sub-cells) */
             if (sd->partner != TW_ALL && sd->sector != TW_ALL) {
@@ -193,7 +197,7 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
                                      1e-9 * (1.0 + obs[i])),
                           "day %u series %zu", d, i);
                 size_t j = i + stat_offset;
-                cr_assert_eq(p->defs[j].ind, TW_IND_TARIFF_REVENUE_STATUTORY);
+                cr_assert_eq(p->defs[j].ind, statutory);
                 cr_assert(epsilon_eq(dbl, obs[j], rate / 100.0 * imports, 1e-9 * (1.0 + obs[j])),
                           "day %u series %zu: statutory", d, j);
                 if (sd->region == TW_US && sd->partner == TW_CN)
@@ -263,10 +267,17 @@ Test(welfare, finite_with_very_few_firms_per_cell, .timeout = 120) {
                 cr_assert(isfinite(obs[i]), "replicate %u day %u: %s %s is %g", rep, d,
                           p->labels[i].indicator, p->labels[i].region, obs[i]);
         }
-        double out[TW_NOUT];
+        double *out = malloc(tw_trade_model.n_outcomes(p) * sizeof *out);
+        cr_assert_not_null(out);
         tw_trade_model.outcomes(m.s, out);
-        for (int k = TW_OUT_WELFARE_US_END; k <= TW_OUT_WELFARE_ROW_END; k++)
-            cr_assert(isfinite(out[k]), "replicate %u: welfare outcome %d is %g", rep, k, out[k]);
+        static const char *const welfare[] = {"welfare_us_end_pct", "welfare_cn_end_pct",
+                                              "welfare_eu_end_pct", "welfare_row_end_pct"};
+        for (size_t k = 0; k < sizeof welfare / sizeof welfare[0]; k++) {
+            int at = tw_outcome_index(welfare[k]);
+            cr_assert_geq(at, 0, "no outcome %s", welfare[k]);
+            cr_assert(isfinite(out[at]), "replicate %u: %s is %g", rep, welfare[k], out[at]);
+        }
+        free(out);
         free(obs);
         sim_close(&m);
     }
