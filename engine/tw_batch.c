@@ -59,19 +59,6 @@ static char *tw__path(const tw_batch *b, const char *name, const char *suffix) {
     return p;
 }
 
-static void tw__csv_field(FILE *fp, const char *s) {
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 static void tw__write_headers(tw_batch *b) {
     const tw_model *m = b->o.model;
     FILE *fp = b->fp[TW__F_REPS];
@@ -234,13 +221,13 @@ static tw_status tw__fold(tw_batch *b, size_t i, const tw_event *ev, tw_err *err
         /* The strings are fixed-size arrays filled by the model: never read past them. */
         char buf[TW_EVENT_DETAIL_MAX + 1];
         snprintf(buf, sizeof buf, "%.*s", (int)sizeof ev[e].actor, ev[e].actor);
-        tw__csv_field(fp, buf);
+        tw_csv_put(fp, buf);
         fputc(',', fp);
         snprintf(buf, sizeof buf, "%.*s", (int)sizeof ev[e].event, ev[e].event);
-        tw__csv_field(fp, buf);
+        tw_csv_put(fp, buf);
         fputc(',', fp);
         snprintf(buf, sizeof buf, "%.*s", (int)sizeof ev[e].detail, ev[e].detail);
-        tw__csv_field(fp, buf);
+        tw_csv_put(fp, buf);
         fputc('\n', fp);
     }
     if ((fp = b->fp[TW__F_TRAJ]) != NULL) {

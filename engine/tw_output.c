@@ -105,3 +105,15 @@ void tw_format_double(char *buf, size_t n, double v) {
     snprintf(buf, n, "%.10g", v);
 }
 
+void tw_csv_put(FILE *fp, const char *s) {
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}

@@ -34,5 +34,8 @@ tw_status tw_sync_dir(const char *dir, tw_err *err);
 /* Format a double the way every output file does (shortest "%.10g", "-0" as "0",
  * NaN as "nan"): equal values give equal text. */
 void tw_format_double(char *buf, size_t n, double v);
+/* Write s as one CSV field: as it is, or in double quotes (quotes doubled) when it holds a
+ * comma, a quote or a line break. */
+void tw_csv_put(FILE *fp, const char *s);
 
 #endif
