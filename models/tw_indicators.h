@@ -7,7 +7,8 @@
  * Each block lists its indicators and outcomes in its own .c file and registers them with
  * its series and values as a tw_measure_block (tw_measures.h says what a list holds and
  * where to add an entry): the trade flows, prices and welfare (tw_trade_series.c), the
- * rare-earth firms (tw_rare_earths_series.c), the governments and events (tw_gov.c).
+ * rare-earth firms (tw_rare_earths_series.c), the governments and events (tw_gov.c; their
+ * lists in tw_gov.h, which both sides include).
  * tw_indicators.c composes them: the dictionary is the blocks' lists one after another in
  * TW_BLOCK_* order (so an indicator's or outcome's index is its block's first index plus
  * its id in the block), the replicate's outcomes likewise (each block writes its slice

@@ -8,7 +8,9 @@
  * A block (the trade flows, prices and welfare in tw_trade_series.c; the rare-earth firms
  * in tw_rare_earths_series.c; the governments and events in tw_gov.c) keeps ONE list of
  * its indicators, X(ID, name, unit, aggregation, region, partner, definition), and one of
- * its outcomes, X(ID, name, unit, aggregation, definition), in its own .c file. From them
+ * its outcomes, X(ID, name, unit, aggregation, definition), in its own .c file (the policy
+ * block, whose outcomes the governments and the events both write, keeps its lists in
+ * tw_gov.h, which both include; its tables and values are in tw_gov.c). From them
  * the file makes its dictionary tables (TW_MEASURE_IND, TW_MEASURE_OUT below) and, where
  * its code needs them, its own enums, so a name and its id cannot disagree. aggregation is
  * SUM (a flow), MEAN (a level) or CATEGORY (a 0/1 state or a code); region and partner
@@ -18,7 +20,7 @@
  * the block writes (define), computes their values (value) and moves the block's outcomes,
  * each block only its own slice of the replicate's outcomes. Adding an indicator or an
  * outcome: its X line, its series and its value (or its outcome's update), all in that
- * one file. tw_indicators.c checks at start-up that every name is unique and every entry
+ * one file (for the policy block, tw_gov.h and tw_gov.c or tw_events.c). tw_indicators.c checks at start-up that every name is unique and every entry
  * has a unit, a definition and an aggregation (tw_measure_blocks_check).
  *
  * Thread-safety: the tables are static and read-only.
