@@ -13,6 +13,7 @@
 
 #include "tw_bench.h"
 #include "tw_build_info.h"
+#include "tw_output.h"
 
 double twb_now(void) {
     struct timespec ts;
@@ -128,20 +129,8 @@ FILE *twb_csv_open(const char *path) {
     return fp;
 }
 
-/* A text field, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
-static void twb__text(FILE *fp, const char *s) {
-    if (s == NULL) s = "";
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (const char *c = s; *c; c++) {
-        if (*c == '"') fputc('"', fp);
-        fputc(*c, fp);
-    }
-    fputc('"', fp);
-}
+/* A text field (NULL as empty), quoted as every output quotes one (tw_csv_put). */
+static void twb__text(FILE *fp, const char *s) { tw_csv_put(fp, s != NULL ? s : ""); }
 
 static void twb__num(FILE *fp, double v) {
     if (!isnan(v)) fprintf(fp, "%.9g", v);
