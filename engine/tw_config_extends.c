@@ -65,6 +65,13 @@ static bool tw_cfg__entry_list(const tw_cfg_node *n) {
     return true;
 }
 
+/* Whether a child's map replaces the inherited one whole instead of merging into it: a
+ * map that names its distribution (`dist:`) is a new distribution, and the parent's
+ * parameters of another one (a Beta's a and b under a uniform) mean nothing in it. */
+static bool tw_cfg__whole(const tw_cfg_node *map) {
+    return tw_cfg__find(map, "dist", 4) != SIZE_MAX;
+}
+
 /* Refuse a `key+:` or `key!:` whose value is not a sequence, or whose plain key is also
  * in the same map. */
 static tw_status tw_cfg__check_forms(tw_cfg__loader *ld, const tw_cfg_node *src) {
@@ -118,8 +125,9 @@ static tw_status tw_cfg__plain_forms(tw_cfg__loader *ld, tw_cfg_node *n, int dep
  * (replace the inherited list, without a warning). */
 typedef enum { TW_CFG__SET, TW_CFG__APPEND, TW_CFG__REPLACE } tw_cfg__op;
 
-/* Merge src into dst (both maps): maps merge recursively, a `key+:` sequence is appended
- * to the inherited one, anything else replaces (with a warning when a plain list of
+/* Merge src into dst (both maps): maps merge recursively (except a map with `dist:`,
+ * which replaces: tw_cfg__whole), a `key+:` sequence is appended to the inherited one,
+ * anything else replaces (with a warning when a plain list of
  * entries replaces inherited entries). A map with no counterpart in dst is merged into a
  * fresh map, so that `key+:` and `key!:` are resolved at every depth of maps. src is
  * consumed, even on failure (then dst stays a valid tree the caller must free). */
@@ -174,7 +182,8 @@ static tw_status tw_cfg__merge(tw_cfg__loader *ld, tw_cfg_node *dst, tw_cfg_node
             it->key = NULL;
             it->val = NULL;
             continue;
-        } else if (d->val->kind == TW_CFG_MAP && it->val->kind == TW_CFG_MAP) {
+        } else if (d->val->kind == TW_CFG_MAP && it->val->kind == TW_CFG_MAP &&
+                   !tw_cfg__whole(it->val)) {
             d->val->file = it->val->file;
             d->val->line = it->val->line;
             d->val->col = it->val->col;
@@ -185,6 +194,9 @@ static tw_status tw_cfg__merge(tw_cfg__loader *ld, tw_cfg_node *dst, tw_cfg_node
             it->val = NULL;
             continue;
         } else {
+            /* A value that replaces: nothing under it is inherited, so its `key+:` and
+             * `key!:` mean `key:`. */
+            if ((st = tw_cfg__plain_forms(ld, it->val, 1)) != TW_OK) break;
             tw_cfg__node_free(d->val);
             d->val = it->val;
             it->val = NULL;

@@ -331,14 +331,26 @@ tw_status tw_cfg_node_enum(const tw_cfg_node *node, const char *const *choices, 
 /* ---------------------------------------------------------------------------------- */
 /* unknown keys                                                                       */
 
-static const tw_cfg_node *tw_cfg__first_unused(const tw_cfg_node *n, const tw_cfg_node **at) {
+/* The first entry under n (depth levels below the root) not read by the model: its value,
+ * with *at its key (or the element) and *into, when the key came from a parent file into
+ * a map that a child gave again (merged key by key, tw_config_extends.c), that map: the
+ * child's edit is what made the inherited key unknown, so the error points there (a key
+ * that --set added is its own: its file is "--set"). */
+static const tw_cfg_node *tw_cfg__first_unused(const tw_cfg_node *n, int depth,
+                                               const tw_cfg_node **at,
+                                               const tw_cfg_node **into) {
     for (size_t i = 0; i < n->n; i++) {
         const tw_cfg__item *it = &n->items[i];
         if (!it->val->used || (it->key != NULL && !it->key->used)) {
             *at = it->key != NULL ? it->key : it->val;
+            const char *kf = (*at)->file;
+            *into = depth > 0 && n->kind == TW_CFG_MAP && kf != NULL && n->file != NULL &&
+                            strcmp(kf, n->file) != 0 && strcmp(kf, "--set") != 0
+                        ? n
+                        : NULL;
             return it->val;
         }
-        const tw_cfg_node *u = tw_cfg__first_unused(it->val, at);
+        const tw_cfg_node *u = tw_cfg__first_unused(it->val, depth + 1, at, into);
         if (u != NULL) return u;
     }
     return NULL;
@@ -346,9 +358,13 @@ static const tw_cfg_node *tw_cfg__first_unused(const tw_cfg_node *n, const tw_cf
 
 tw_status tw_cfg_check_unused(const tw_cfg *cfg, tw_err *err) {
     if (cfg == NULL || cfg->root == NULL) return TW_OK;
-    const tw_cfg_node *at = NULL;
-    const tw_cfg_node *u = tw_cfg__first_unused(cfg->root, &at);
+    const tw_cfg_node *at = NULL, *into = NULL;
+    const tw_cfg_node *u = tw_cfg__first_unused(cfg->root, 0, &at, &into);
     if (u == NULL) return TW_OK;
+    if (into != NULL)
+        return tw_err_at(err, TW_ECONFIG, into->file, into->line, into->col, tw_cfg_path(u),
+                         "unknown key (not used by this model), inherited from %s:%d:%d into "
+                         "the map given here", at->file, at->line, at->col);
     return tw_err_at(err, TW_ECONFIG, at->file, at->line, at->col, tw_cfg_path(u),
                      "unknown key (not used by this model)");
 }

@@ -122,6 +122,31 @@ class ExtendsLists(unittest.TestCase):
             self.assertEqual(p.returncode, 2, assignment)
             self.assertFalse(os.path.exists(out))
 
+    def test_child_replaces_a_distribution_whole(self):
+        """A child of geneva-truce.yaml gives the extension chance as a uniform near 0
+        over the parent's Beta: the map with `dist:` replaces the parent's, so the run
+        draws from the uniform (replicates.csv) and never extends the truce."""
+        path = os.path.join(self.tmp, "near_zero.yaml")
+        with open(path, "w") as f:
+            f.write("extends: %s\nname: near-zero\nevents:\n  truce:\n    extension:\n"
+                    "      base: {dist: uniform, lo: 0, hi: 1e-6}\n" % GENEVA)
+        out = os.path.join(self.tmp, "out")
+        p = tw("run", path, "-o", out, "--force", "-n", "4", "--set", "firms.per_cell=40",
+               "--set", "output.interval_days=30", "-q")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(out, "scenario.yaml")) as f:
+            base = yaml.safe_load(f)["events"]["truce"]["extension"]["base"]
+        # (PyYAML reads 1e-6 as text: YAML 1.1 wants a dot in a float)
+        self.assertEqual(sorted(base), ["dist", "hi", "lo"])
+        self.assertEqual((base["dist"], float(base["hi"])), ("uniform", 1e-6))
+        import csv
+        with open(os.path.join(out, "replicates.csv")) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(len(rows), 4)
+        for r in rows:
+            self.assertLessEqual(float(r["events.truce.extension.base"]), 1e-6)
+            self.assertEqual(float(r["truce_extended"]), 0.0)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -217,3 +217,78 @@ Test(config, extends_only_yaml_files) {
     for (int k = 0; k < 6; k++) unlink(path[k]);
     rmdir(dir);
 }
+
+/* A child's map that names its distribution (`dist:`) replaces the inherited map whole:
+ * merged key by key, a uniform over a Beta would keep the Beta's a and b, which mean
+ * nothing to a uniform. A map without `dist:` still merges (a Beta's a changed alone). */
+Test(config, extends_distribution_replaces_whole) {
+    char dir[] = "/tmp/tw_cfg_dist_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char parent[256], child[256], tweak[256];
+    snprintf(parent, sizeof parent, "%s/parent.yaml", dir);
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    snprintf(tweak, sizeof tweak, "%s/tweak.yaml", dir);
+    cr_assert_eq(tw_write_text(parent, "events:\n  truce:\n    extension:\n"
+                                       "      base: {dist: beta, a: 2, b: 1, source: x}\n"
+                                       "      pain_slope: 0\n"), 0);
+    cr_assert_eq(tw_write_text(child, "extends: parent.yaml\nevents:\n  truce:\n    extension:\n"
+                                      "      base: {dist: uniform, lo: 0, hi: 1e-6}\n"), 0);
+    cr_assert_eq(tw_write_text(tweak, "extends: parent.yaml\nevents:\n  truce:\n    extension:\n"
+                                      "      base: {a: 5}\n"), 0);
+    tw_cfg *cfg = load_file(child);
+    char *out = emit_to_string(cfg);
+    cr_assert_str_eq(out, "events:\n  truce:\n    extension:\n      base:\n        dist: uniform\n"
+                          "        lo: 0\n        hi: 1e-6\n      pain_slope: 0\n");
+    free(out);
+    const tw_cfg_node *base = tw_cfg_get(
+        tw_cfg_get(tw_cfg_get(tw_cfg_get(tw_cfg_root(cfg), "events"), "truce"), "extension"),
+        "base");
+    cr_assert_str_eq(tw_cfg_file(base), child);
+    cr_assert_null(tw_cfg_get(base, "a"));
+    tw_cfg_free(cfg);
+    cfg = load_file(tweak);
+    out = emit_to_string(cfg);
+    cr_assert_str_eq(out, "events:\n  truce:\n    extension:\n      base:\n        dist: beta\n"
+                          "        a: 5\n        b: 1\n        source: x\n      pain_slope: 0\n");
+    free(out);
+    tw_cfg_free(cfg);
+    unlink(parent);
+    unlink(child);
+    unlink(tweak);
+    rmdir(dir);
+}
+
+/* A key the model does not read, inherited into a map the child gave again, is reported
+ * at the child's map (the file the user edited), naming where the key came from; a key
+ * the parent has at the top level, or in a map the child did not touch, stays the
+ * parent's, and a key --set added is --set's. */
+Test(config, unknown_inherited_key_points_at_child) {
+    char dir[] = "/tmp/tw_cfg_unk_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char parent[256], child[256], want[1024];
+    snprintf(parent, sizeof parent, "%s/parent.yaml", dir);
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    cr_assert_eq(tw_write_text(parent, "firms:\n  per_cell: 5\n  size_tail: 1.5\n"
+                                       "ge:\n  enabled: true\n"), 0);
+    cr_assert_eq(tw_write_text(child, "extends: parent.yaml\nname: c\nfirms:\n  per_cell: 8\n"), 0);
+    tw_cfg *cfg = load_file(child);
+    const tw_cfg_node *root = tw_cfg_root(cfg);
+    tw_cfg_get(root, "name");
+    tw_cfg_get(tw_cfg_get(root, "firms"), "per_cell");
+    tw_cfg_get(root, "ge");
+    tw_cfg_get(tw_cfg_get(root, "ge"), "enabled");
+    tw_err err;
+    cr_assert_eq(tw_cfg_check_unused(cfg, &err), TW_ECONFIG);
+    snprintf(want, sizeof want,
+             "%s:4:3: firms.size_tail: unknown key (not used by this model), inherited from "
+             "%s:3:3 into the map given here", child, parent);
+    cr_assert_str_eq(err.msg, want);
+    tw_cfg_get(tw_cfg_get(root, "firms"), "size_tail");
+    cr_assert_eq(tw_cfg_set(cfg, "firms.typo=1", &err), TW_OK);
+    cr_assert_eq(tw_cfg_check_unused(cfg, &err), TW_ECONFIG);
+    cr_assert_str_eq(err.msg, "--set:1:7: firms.typo: unknown key (not used by this model)");
+    tw_cfg_free(cfg);
+    unlink(parent);
+    unlink(child);
+    rmdir(dir);
+}
