@@ -150,6 +150,8 @@ static const char *tw__param_words(const char *key) {
         {"events.deal.pain_slope", "the deal chance's pain slope"},
         {"events.truce.extension.base", "the extension chance"},
         {"events.truce.extension.pain_slope", "the extension chance's pain slope"},
+        {"events.truce.extension.US", "the US word on an extension"},
+        {"events.truce.extension.CN", "China's word on an extension"},
         {"events.court.strike_prob", "the court's strike chance"},
         {"events.court.reimpose.prob", "the re-imposition chance"},
         {"events.court.ruling_day", "the ruling day"},

@@ -6,10 +6,13 @@
  *               Section 232 and 301 layers stand. With probability reimpose_prob the
  *               government re-imposes, after delay_days, under another authority capped at
  *               cap_pct (Section 122 allows 15% for 150 days), and its lever moves there.
- *   truce end   on the expiry day the truce is extended (same levels for extension_days)
- *               with probability base + pain_slope * combined pain, times 1 - breach_penalty
- *               while a breach accusation stands; otherwise the truce entries end and the
- *               pre-truce measures apply again from that day (snap-back).
+ *   truce end   on the expiry day the leaders agree to extend the truce (same levels for
+ *               extension_days) with probability base + pain_slope * combined pain, times
+ *               1 - breach_penalty while a breach accusation stands, and then each
+ *               government agrees with its own probability (events.truce.extension.<region>,
+ *               default 1: it goes along); the truce is extended only if all agree,
+ *               otherwise the truce entries end and the pre-truce measures apply again from
+ *               that day (snap-back), the log naming the side that refused.
  *   compliance  each truce day, a side with a commitment (an export-control regime it may
  *               not exceed) falls short by 0 when it keeps it, 1 - slow_roll_factor when it
  *               slow-rolls beyond it and 1 when it halts. A mean shortfall of at least
@@ -54,6 +57,7 @@ struct tw_events {
     /* this replicate's draws */
     double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
     double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
+    double ext_side[TW_NREG];  /* each government's chance of agreeing to an extension */
     tw_day court_day;          /* the ruling's day; TW_DAY_NEVER without a court */
     /* truce */
     bool truce;
@@ -114,6 +118,8 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     }
     for (int k = 0; k < ep->n_third; k++)
         e->third_prob[k] = tw_dist_draw_slot(&ep->third[k].prob, rng, TW_SLOT_THIRD + k);
+    for (int r = 0; r < TW_NREG; r++)
+        e->ext_side[r] = tw_dist_draw_slot(&ep->ext_side[r], rng, TW_SLOT_EXT_SIDE + r);
     gsl_rng_free(rng);
     e->first_call = NAN;
     e->ruling_day = NAN;
@@ -131,7 +137,9 @@ void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
     for (int k = 0; ep != NULL && k < ep->n_drawn; k++) {
         int slot = ep->drawn[k].slot;
         double v = NAN;
-        if (slot >= TW_SLOT_THIRD)
+        if (slot >= TW_SLOT_EXT_SIDE)
+            v = e->ext_side[slot - TW_SLOT_EXT_SIDE];
+        else if (slot >= TW_SLOT_THIRD)
             v = e->third_prob[slot - TW_SLOT_THIRD];
         else if (slot >= TW_SLOT_RESOLVE)
             v = tw_gov_drawn(e->gov, slot);
@@ -270,7 +278,13 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
                (e->breach ? 1.0 - ep->breach_penalty : 1.0);
     char ds[TW_DATE_STRLEN];
     tw_status st;
-    if (tw_policy_uniform(e->key, d, TW_EV_EXTEND) < p) {
+    bool agreed = tw_policy_uniform(e->key, d, TW_EV_EXTEND) < p;
+    int refused = -1; /* the first government that says no to what the leaders agreed */
+    for (int r = 0; agreed && refused < 0 && r < TW_NREG; r++)
+        if (e->ext_side[r] < 1.0 &&
+            tw_policy_uniform(e->key, d, TW_EV_EXTEND_SIDE + (uint64_t)r) >= e->ext_side[r])
+            refused = r;
+    if (agreed && refused < 0) {
         tw_day end = day + ep->extension_days;
         if ((st = tw__truce_levels(e, day, day, end, err)) != TW_OK) return st;
         e->truce_until = end;
@@ -282,6 +296,12 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
     }
     e->truce = false;
     e->snapped = true;
+    if (refused >= 0)
+        return TW__OOM(tw_event_log_add(e->log, day, refused, NULL, "snap_back",
+                                        "%s does not extend (its p = %.2f; the leaders' %.2f): "
+                                        "pre-truce measures apply",
+                                        tw_region_names[refused], e->ext_side[refused], p),
+                       err);
     return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "snap_back",
                                     "truce expired unextended (p = %.2f): pre-truce measures apply",
                                     p),

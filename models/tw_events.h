@@ -98,6 +98,8 @@ typedef struct {
     int commit_regime[TW_NREG]; /* most restrictive export-control regime allowed; -1: none */
     tw_dist ext_base, ext_slope; /* P(extension at expiry) = base + slope * combined pain */
     double breach_penalty;     /* P(extension) is multiplied by 1 - this after a breach accusation */
+    tw_dist ext_side[TW_NREG]; /* P(government r agrees to an extension the leaders agree on),
+                                * events.truce.extension.<region>; default 1 (it goes along) */
     int breach_window;         /* days of compliance averaged */
     double breach_shortfall;   /* mean shortfall over the window that triggers an accusation */
     /* court ruling on the IEEPA tariffs */

@@ -105,6 +105,17 @@ static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_
     if ((st = tw_cfg_double(ex, "breach_penalty", false, 0.5, 0.0, 1.0, &ep->breach_penalty, err)) !=
         TW_OK)
         return st;
+    /* Each government's own word on an extension: events.truce.extension.CN: 0 is China
+     * refusing to extend, whatever the leaders' joint chance. */
+    for (int r = 0; r < TW_NREG; r++) {
+        const tw_cfg_node *side = tw_cfg_get(ex, tw_region_names[r]);
+        if (side != NULL && !ep->gov[r].active)
+            return tw_cfg_error(err, side, "a side's word on an extension needs governments.%s",
+                                tw_region_names[r]);
+        if ((st = tw_dist_load(ex, tw_region_names[r], 1.0, 0.0, 1.0, &ep->ext_side[r], err)) !=
+            TW_OK)
+            return st;
+    }
     if ((st = tw_policy_section(t, "breach", &br, err)) != TW_OK) return st;
     if ((st = tw_policy_days(br, "window_days", 14, 1, 365, &ep->breach_window, err)) != TW_OK) return st;
     return tw_cfg_double(br, "shortfall", false, 0.5, 0.0, 1.0, &ep->breach_shortfall, err);
@@ -175,6 +186,10 @@ static void tw__list_drawn(tw_events_params *ep) {
     tw_drawn_add(l, n, &ep->deal_slope, TW_SLOT_DEAL_SLOPE, "events.deal.pain_slope");
     tw_drawn_add(l, n, &ep->ext_base, TW_SLOT_EXT_BASE, "events.truce.extension.base");
     tw_drawn_add(l, n, &ep->ext_slope, TW_SLOT_EXT_SLOPE, "events.truce.extension.pain_slope");
+    for (int r = 0; r < TW_NREG; r++) {
+        snprintf(name, sizeof name, "events.truce.extension.%s", tw_region_names[r]);
+        tw_drawn_add(l, n, &ep->ext_side[r], TW_SLOT_EXT_SIDE + r, name);
+    }
     if (ep->court) {
         tw_drawn_add(l, n, &ep->strike_prob, TW_SLOT_STRIKE, "events.court.strike_prob");
         tw_drawn_add(l, n, &ep->reimpose_prob, TW_SLOT_REIMPOSE, "events.court.reimpose.prob");

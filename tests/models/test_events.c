@@ -219,6 +219,50 @@ Test(truce, an_extension_keeps_the_agreed_levels_past_expiry) {
     gov_finish(s, &g);
 }
 
+/* Each government has its own word on an extension: with the leaders certain to extend
+ * (base 1), China's 0 (events.truce.extension.CN) ends the truce on its expiry day
+ * exactly as base 0 does, and the log names China; the US's 1 changes nothing. */
+Test(truce, a_side_that_does_not_extend_ends_the_truce) {
+    levels l = PAIR_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_truce("1, US: 1, CN: 0", &l, &g);
+    int until = (int)(gov_date("2025-03-01") - g.p->start);
+    expect_level(&l, 9, until, 10, 10);
+    expect_level(&l, until, g.p->ndays, 50, 40);
+    cr_assert_eq(gov_first(s, "snap_back"), gov_date("2025-03-01"));
+    cr_assert_eq(gov_count(s, "CN", "snap_back"), 1);
+    cr_assert_eq(gov_count(s, NULL, "truce_extended"), 0);
+    cr_assert_eq(gov_outcome(s, "truce_extended"), 0.0);
+    gov_finish(s, &g);
+    /* Both sides willing: the extension goes ahead as with base 1 alone. */
+    levels l2 = PAIR_LEVELS;
+    s = run_truce("1, US: 1, CN: 1", &l2, &g);
+    expect_level(&l2, 9, g.p->ndays, 10, 10);
+    cr_assert_eq(gov_count(s, NULL, "truce_extended"), 3);
+    gov_finish(s, &g);
+}
+
+/* A side's word may be uncertain: drawn once per replicate, it is a drawn parameter
+ * (replicates.csv's events.truce.extension.CN), and only a government may give one. */
+Test(truce, a_side_word_is_drawn_and_needs_a_government) {
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS
+             "governments:\n  US: {measure: recip}\n  CN: {measure: counter}\n"
+             "events:\n  truce:\n    levels: {US: 10, CN: 10}\n"
+             "    extension: {CN: {dist: uniform, lo: 0.2, hi: 0.4}}\n");
+    bool found = false;
+    for (int k = 0; k < g.p->ev.n_drawn; k++)
+        found |= strcmp(g.p->ev.drawn[k].name, "events.truce.extension.CN") == 0;
+    cr_assert(found, "events.truce.extension.CN is not a drawn parameter");
+    gov_unload(&g);
+    tw_err err;
+    gov_load_error(GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS
+                   "governments:\n  US: {measure: recip}\n"
+                   "events:\n  truce:\n    extension: {CN: 0}\n", &err);
+    cr_assert(strstr(err.msg, "events.truce.extension.CN: a side's word on an extension needs "
+                              "governments.CN") != NULL, "%s", err.msg);
+}
+
 Test(truce, a_deal_at_a_call_starts_a_truce_for_its_duration) {
     gov_scn g;
     levels l = PAIR_LEVELS;
