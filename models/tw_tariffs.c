@@ -121,11 +121,22 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
     if ((st = tw_tariffs_load_sectors(e, t->sectors, err)) != TW_OK) return st;
     t->has_rate = tw_cfg_get(e, "rate") != NULL;
     t->has_coverage = tw_cfg_get(e, "coverage") != NULL;
-    if (!t->has_rate && !t->has_coverage)
-        return tw_cfg_error(err, e, "missing required key rate (a percent, 0 to 1000) or "
-                                    "coverage (a share, 0 to 1)");
+    t->level = tw_cfg_get(e, "level") != NULL;
+    if (t->level) {
+        static const char *const layer_keys[] = {"rate", "coverage", "not_on"};
+        for (size_t k = 0; k < sizeof layer_keys / sizeof *layer_keys; k++)
+            if (tw_cfg_get(e, layer_keys[k]) != NULL)
+                return tw_cfg_error(err, tw_cfg_get(e, layer_keys[k]),
+                                    "an entry with level sets the cell's total rate: give "
+                                    "level or %s, not both", layer_keys[k]);
+    } else if (!t->has_rate && !t->has_coverage) {
+        return tw_cfg_error(err, e, "missing required key rate (a percent, 0 to 1000), "
+                                    "coverage (a share, 0 to 1) or level (a percent, 0 to 1000)");
+    }
     double pct = 0.0;
-    if ((st = tw_cfg_double(e, "rate", false, 0.0, 0.0, 1000.0, &pct, err)) != TW_OK) return st;
+    if ((st = tw_cfg_double(e, t->level ? "level" : "rate", false, 0.0, 0.0, 1000.0, &pct,
+                            err)) != TW_OK)
+        return st;
     t->rate = pct / 100.0;
     if ((st = tw_cfg_double(e, "coverage", false, 1.0, 0.0, 1.0, &t->coverage, err)) != TW_OK)
         return st;
@@ -272,6 +283,7 @@ typedef struct {
 static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_day known_by,
                          tw_day loaded, const tw_tariff **rate_e, const tw_tariff **cov_e,
                          tw__span *lay) {
+    const tw_tariff *level = NULL; /* the level entry in force, which sets the layers aside */
     for (size_t m = 0; m < b->n_names; m++) rate_e[m] = cov_e[m] = NULL;
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
@@ -279,12 +291,20 @@ static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t,
             continue;
         if (e->effective > t || t >= e->end || e->announced > known_by) continue;
         if (e->in_transit && loaded < e->loaded_before && t < e->entered_before) continue;
+        if (e->level) {
+            if (tw_book_beats(tw__rank(e), tw__rank(level))) level = e;
+            continue;
+        }
         if (e->has_rate && !tw__held(b, k, rate_e[e->measure]) &&
             tw_book_beats(tw__rank(e), tw__rank(rate_e[e->measure])))
             rate_e[e->measure] = e;
         if (e->has_coverage && !tw__held(b, k, cov_e[e->measure]) &&
             tw_book_beats(tw__rank(e), tw__rank(cov_e[e->measure])))
             cov_e[e->measure] = e;
+    }
+    if (level != NULL) {
+        lay[0] = (tw__span){level->rate, 1.0, 0.0};
+        return 1;
     }
     size_t n = 0;
     for (size_t m = 0; m < b->n_names; m++) {

@@ -18,6 +18,13 @@
  * them the layer keeps its level without the entry (the earlier rate). It changes only
  * what enters customs (tw_tariffs_rates_entering), not what buyers expect to pay.
  *
+ * Level entries. An entry with `level:` instead of `rate:` sets the total rate of each of
+ * its cells (imposer, target, sector) while it is in force: the layers are set aside, not
+ * removed, so they apply again when it ends. Among level entries in force the books'
+ * precedence rule picks one (tw_book.h). A level entry is no layer: tw_tariffs_layer_rate
+ * and the governments' levers do not see it, and it covers the whole cell (no coverage,
+ * no not_on), its in-transit rule, if any, holding for it as for a layer.
+ *
  * Pinned entries. The scenario's own entries come first in a book; entries that government
  * agents and events add during a run come after them. While the scenario entry in force
  * for a layer's rate (or coverage) is `pinned: true`, added entries are not counted for it:
@@ -76,6 +83,8 @@ typedef struct {
     int target;                /* region or TW_TARGET_ALL */
     bool sectors[TW_NSEC];
     bool has_rate, has_coverage;
+    bool level;                /* a `level:` entry: rate is the cell's total while it is in
+                                * force (no layer of its own; has_rate and has_coverage false) */
     double rate;               /* fraction (percent / 100) */
     double coverage;           /* share of the sector's trade, 0..1 */
     int authority;

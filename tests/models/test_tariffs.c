@@ -318,3 +318,58 @@ Test(tariffs, in_transit_rule_is_checked_with_location) {
                  "t.yaml:3:18: tariffs[0].in_transit: expected a map {loaded_before: DATE, "
                  "entered_before: DATE}");
 }
+
+/* A level entry sets the cell's total rate while it is in force, whatever the layers
+ * under it (partial coverage and not_on included; the cell is one sub-cell at the level);
+ * when it ends the layers apply again, a later layer entry included. A target-specific
+ * level beats an ALL one; the layer readers (governments' levers) do not see it. */
+Test(tariffs, a_level_entry_sets_the_total_and_the_layers_return_after_it) {
+    load_ok("tariffs:\n"
+            "  - {measure: legacy, imposer: US, target: CN, rate: 20.8, effective: 2024-01-01}\n"
+            "  - {measure: fentanyl, imposer: US, target: CN, rate: 20, effective: 2025-03-04}\n"
+            "  - {measure: s232_autos, imposer: US, target: ALL, sectors: [vehicles], rate: 25,\n"
+            "     coverage: 0.6, effective: 2025-04-03}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 125,\n"
+            "     effective: 2025-04-10, not_on: [s232_autos]}\n"
+            "  - {measure: total_60, imposer: US, target: CN, level: 60,\n"
+            "     effective: 2025-05-01, end: 2025-08-01}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 34, effective: 2025-06-01,\n"
+            "     not_on: [s232_autos]}\n"
+            "  - {measure: all_cap, imposer: US, target: ALL, sectors: [metals], level: 5,\n"
+            "     effective: 2025-05-01}\n");
+    double before = rate("2025-04-30", TW_US, TW_CN, TW_VEHICLES);
+    NEAR(before, 0.208 + 0.20 + 0.6 * 0.25 + 0.4 * 1.25);
+    for (int s = 0; s < TW_NSEC; s++) {
+        NEAR(rate("2025-05-01", TW_US, TW_CN, s), 0.60);
+        NEAR(rate("2025-07-31", TW_US, TW_CN, s), 0.60);
+    }
+    /* metals: the CN level beats the ALL one; the EU gets the ALL level */
+    NEAR(rate("2025-05-01", TW_US, TW_EU, TW_METALS), 0.05);
+    NEAR(rate("2025-05-01", TW_US, TW_EU, TW_VEHICLES), 0.25 * 0.6);
+    /* the layers come back on the end day, with the 34 of 1 June in place of the 125 */
+    NEAR(rate("2025-08-01", TW_US, TW_CN, TW_VEHICLES), 0.208 + 0.20 + 0.6 * 0.25 + 0.4 * 0.34);
+    NEAR(rate("2025-08-01", TW_US, TW_CN, TW_METALS), 0.05); /* the ALL level has no end */
+    tw_split_table sp;
+    tw_tariffs_split(&book, day("2025-05-01"), TW_DAY_NEVER, sp);
+    cr_assert_eq(sp[TW_US][TW_VEHICLES].n, 2); /* the EU's vehicles are still split */
+    for (int k = 0; k < sp[TW_US][TW_VEHICLES].n; k++)
+        NEAR(sp[TW_US][TW_VEHICLES].rate[k][TW_CN], 0.60);
+    int recip = -1;
+    for (size_t m = 0; m < book.n_names; m++)
+        if (strcmp(book.names[m], "reciprocal") == 0) recip = (int)m;
+    NEAR(tw_tariffs_layer_rate(&book, TW_US, TW_CN, recip, TW_OTHER, day("2025-05-02"),
+                               TW_DAY_NEVER), 1.25);
+}
+
+Test(tariffs, a_level_entry_is_a_whole_cell) {
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, level: 60, rate: 10,\n"
+                 "     effective: 2025-01-01}\n",
+                 "t.yaml:2:60: tariffs[0].rate: an entry with level sets the cell's total rate: "
+                 "give level or rate, not both");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, level: 60, coverage: 0.5,\n"
+                 "     effective: 2025-01-01}\n",
+                 "tariffs[0].coverage: an entry with level sets the cell's total rate");
+    expect_error("tariffs:\n  - {measure: a, imposer: US, target: CN, level: 1001,\n"
+                 "     effective: 2025-01-01}\n",
+                 "tariffs[0].level: expected a number between 0 and 1000 (got 1001)");
+}
