@@ -70,15 +70,18 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
     for (size_t t = 0; t < res->n_out && !controlled; t++)
         controlled = tw__cell(res, regime[0], t)->min < 1.0;
     if (!controlled) return;
-    fprintf(fp, "\nRare-earth magnets, China -> US (weekly; bands p05-p95 across %zu replicates)\n",
-            n_rep);
+    bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
+    fprintf(fp, "\nRare-earth magnets, China -> US (%s; bands p05-p95 across %zu replicates)\n",
+            sparse ? "every output day" : "weekly", n_rep);
     fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
             "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
             "US<-CN t/day", "US GDP %");
     fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(most)", "mean [p05, p95]",
             "mean [p05, p95]", "mean (p10)", "mean", "mean");
+    tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
     for (size_t t = 0; t < res->n_out; t++) {
-        if (t % 7 != 0 && t + 1 != res->n_out) continue;
+        if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
+        shown = res->dates[t];
         char date[TW_DATE_STRLEN];
         tw_summary b, c, d, e, g, h;
         int rg = 0; /* the regime most replicates are in */
@@ -221,13 +224,41 @@ static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outco
     fputc('\n', fp);
 }
 
+/* The outcomes that only the event process (governments, events, third parties) moves:
+ * in a scenario without one they are not 0 by chance but not modelled, and the summary
+ * says "scripted" instead of printing a probability of 0. */
+static const char *const tw__event_outcomes[] = {
+    "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
+    "deal_before_truce_end", "truce_extended", "snap_back", "breach_accused",
+    "court_struck_ieepa", "third_party_retaliated", "leader_calls", "court_ruling_day",
+    "court_reimposed"};
+
+static bool tw__event_outcome(const char *name) {
+    for (size_t k = 0; k < sizeof tw__event_outcomes / sizeof *tw__event_outcomes; k++)
+        if (strcmp(tw__event_outcomes[k], name) == 0) return true;
+    return false;
+}
+
+/* true if the scenario has no event process: no governments, events or third parties,
+ * so its truces, extensions and calls, if any, are dated tariff entries. */
+static bool tw__scripted(const tw_cfg_node *root) {
+    return tw_cfg_get(root, "governments") == NULL && tw_cfg_get(root, "events") == NULL &&
+           tw_cfg_get(root, "third_parties") == NULL;
+}
+
+#define TW__SCRIPTED_NOTE                                                                     \
+    "scripted: the scenario has no event process (no governments:, events: or "              \
+    "third_parties:);\n  its truces, extensions and calls, if any, are dated tariff entries, " \
+    "so nothing draws them\n"
+
 /* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
  * outcome happened (its sketch counts the zeros exactly, so the non-zero values are the
  * replicates where it happened), with its Wilson interval, and when the first leader call
  * came. Printed only when something happened in some replicate (scripted scenarios have
  * no events). */
 static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
-                                const tw_model *model, const void *params, const tw_drivers *dr) {
+                                const tw_model *model, const void *params, const tw_drivers *dr,
+                                bool scripted) {
     static const struct {
         const char *name, *text;
     } rows[] = {
@@ -261,6 +292,10 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
             "95% CI (Wilson)", n);
     for (int k = 0; k < NROW; k++) {
         if (idx[k] < 0) continue;
+        if (scripted && tw__event_outcome(rows[k].name)) {
+            fprintf(fp, "%-56s  %11s\n", rows[k].text, "scripted");
+            continue;
+        }
         double lo, hi;
         tw__wilson(hits[k], n, &lo, &hi);
         bool assumed = tw__assumed(dr, rows[k].name, model, params);
@@ -372,16 +407,59 @@ double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, 
     return (flow ? (double)*days : 1.0) / (double)(t1 - t0);
 }
 
-/* Month m's value of a series (months from tw_cli_months): the total of the replicate
- * means over the month for a flow, their mean for a level, in the series' own unit; *days:
- * the run's days in the month. */
-static double tw__month_mean(const tw_batch_stats *res, long series, const size_t *first,
-                             size_t m, bool flow, int *days) {
-    double w = tw_cli_month_weight(res->dates, res->n_out, first[m], first[m + 1], flow, days);
+/* One calendar month of the run: its days lo .. hi (the run's days only) and the output
+ * days t0 <= t < t1 that stand for some of them. An output day stands for the days up to
+ * the next one (the last for itself alone), so with output.interval_days = 30 a month
+ * with no output day of its own still has one that stands for it. */
+typedef struct {
+    int year, month;
+    tw_day lo, hi;
+    size_t t0, t1;
+} tw__month;
+
+/* Every calendar month from the first output day's to the last's (none is skipped,
+ * whatever output.interval_days); *n their count. NULL when out of memory or no output. */
+static tw__month *tw__run_months(const tw_day *dates, size_t n_out, size_t *n) {
+    *n = 0;
+    if (n_out == 0) return NULL;
+    int y0, m0, y1, m1, d;
+    tw_civil_from_day(dates[0], &y0, &m0, &d);
+    tw_civil_from_day(dates[n_out - 1], &y1, &m1, &d);
+    size_t count = (size_t)((y1 * 12 + m1) - (y0 * 12 + m0) + 1);
+    tw__month *ms = malloc(count * sizeof *ms);
+    if (ms == NULL) return NULL;
+    size_t t = 0;
+    for (size_t k = 0; k < count; k++) {
+        tw__month *m = &ms[k];
+        m->year = y0 + (m0 - 1 + (int)k) / 12;
+        m->month = (m0 - 1 + (int)k) % 12 + 1;
+        m->lo = tw_day_from_civil(m->year, m->month, 1);
+        m->hi = m->lo + tw_days_in_month(m->year, m->month) - 1;
+        if (m->lo < dates[0]) m->lo = dates[0];
+        if (m->hi > dates[n_out - 1]) m->hi = dates[n_out - 1];
+        while (t + 1 < n_out && dates[t + 1] <= m->lo) t++;
+        m->t0 = t;
+        m->t1 = t + 1;
+        while (m->t1 < n_out && dates[m->t1] <= m->hi) m->t1++;
+    }
+    *n = count;
+    return ms;
+}
+
+/* Month m's value of a series: the total over its days of the replicate means for a
+ * flow, their mean for a level, in the series' own unit, each output day counted for the
+ * days of the month it stands for; *days: the run's days in the month. */
+static double tw__month_mean(const tw_batch_stats *res, long series, const tw__month *m,
+                             bool flow, int *days) {
     double sum = 0.0;
-    for (size_t t = first[m]; t < first[m + 1]; t++)
-        sum += res->cells[t * res->n_series + (size_t)series].mean;
-    return w * sum;
+    for (size_t t = m->t0; t < m->t1; t++) {
+        tw_day from = res->dates[t] > m->lo ? res->dates[t] : m->lo;
+        tw_day to = t + 1 < res->n_out ? res->dates[t + 1] - 1 : res->dates[t];
+        if (to > m->hi) to = m->hi;
+        if (to >= from) sum += (double)(to - from + 1) * tw__cell(res, series, t)->mean;
+    }
+    *days = (int)(m->hi - m->lo) + 1;
+    return flow ? sum : sum / (double)*days;
 }
 
 /* The share of replicates where a 0/1 outcome happened, with its Wilson interval. */
@@ -456,9 +534,9 @@ static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
         moved = fabs(tw__cell(res, metals, t)->max - tw__cell(res, metals, 0)->max) > 1e-9 ||
                 fabs(tw__cell(res, eu_us, t)->max - tw__cell(res, eu_us, 0)->max) > 1e-9;
     if (!moved && !third) return;
-    size_t *first = malloc((res->n_out + 1) * sizeof *first);
-    if (first == NULL) return;
-    size_t nm = tw_cli_months(res->dates, res->n_out, first);
+    size_t nm;
+    tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
+    if (ms == NULL) return;
     fprintf(fp, "\nUS-EU: steel and aluminium and the EU's answer (%zu replicates): rates and "
                 "welfare on the month's last\n"
                 "day, mean [p05, p95]; EU imports from the US, the "
@@ -468,17 +546,16 @@ static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
     fprintf(fp, "%-7s  %28s  %28s  %28s  %18s\n", "", "month end", "month end", "month end",
             "USD bn/month");
     for (size_t mo = 0; mo < nm; mo++) {
-        size_t t = first[mo + 1] - 1;
-        int y, mon, d, days = 0;
-        tw_civil_from_day(res->dates[first[mo]], &y, &mon, &d);
-        fprintf(fp, "%04d-%02d", y, mon);
+        size_t t = ms[mo].t1 - 1; /* the output day that stands for the month's last */
+        int days = 0;
+        fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
         tw__band(fp, res, metals, t, 1.0);
         tw__band(fp, res, eu_us, t, 1.0);
         tw__band(fp, res, wel, t, 1.0);
         /* imports are USD million per day: the month's total in USD bn */
-        fprintf(fp, "  %18.2f\n", 1e-3 * tw__month_mean(res, imp, first, mo, true, &days));
+        fprintf(fp, "  %18.2f\n", 1e-3 * tw__month_mean(res, imp, &ms[mo], true, &days));
     }
-    free(first);
+    free(ms);
     long hit = tw__outcome(res, m, params, "third_party_retaliated");
     if (third && hit >= 0)
         tw__share(fp, "the EU retaliates (third_parties, actor EU)", &res->outcomes[hit], n_rep);
@@ -541,37 +618,47 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
     tw_cli_headline_find(model, params, cols);
     for (int c = 0; c < TW_CLI_NHEADLINE; c++)
         if (cols[c].idx < 0) return; /* another model: nothing to report */
-    size_t *first = malloc((res->n_out + 1) * sizeof *first);
-    if (first == NULL) return;
-    size_t nm = tw_cli_months(res->dates, res->n_out, first);
+    size_t nm;
+    tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
+    if (ms == NULL) return;
     fprintf(fp, "\nBy month: means across %zu replicates of each month's total (flows) or mean "
                 "(levels)\n", n_rep);
+    if (res->n_out > 1 && res->dates[1] - res->dates[0] > 1)
+        fprintf(fp, "(written every %d days: each output day stands for the days up to the "
+                    "next)\n", (int)(res->dates[1] - res->dates[0]));
     tw_cli_headline_header(fp, cols);
     for (size_t m = 0; m < nm; m++) {
-        int y, mo, d, days = 0;
-        tw_civil_from_day(res->dates[first[m]], &y, &mo, &d);
-        fprintf(fp, "%04d-%02d", y, mo);
+        int days = 0;
+        fprintf(fp, "%04d-%02d", ms[m].year, ms[m].month);
         for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
-            double v = tw__month_mean(res, cols[c].idx, first, m, cols[c].flow, &days);
+            double v = tw__month_mean(res, cols[c].idx, &ms[m], cols[c].flow, &days);
             if (c == 0) fprintf(fp, "  %4d", days);
             fprintf(fp, "  %20.*f", cols[c].prec, cols[c].scale * v);
         }
         fputc('\n', fp);
     }
-    free(first);
+    free(ms);
     tw__report_controls(fp, res, n_rep, model, params);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",
                 "per-replicate outcome", "unit", "mean", "p05", "p95", n_rep);
         size_t n_drawn = model->n_drawn != NULL ? model->n_drawn(params) : 0;
+        bool scripted = tw__scripted(root), marked = false;
         for (size_t k = 0; k + n_drawn < res->n_outcomes; k++) {
             tw_summary sm;
             tw_sketch_summary(&res->outcomes[k], &sm);
             const char *name = model->outcome_name(params, k);
+            if (scripted && tw__event_outcome(name)) {
+                fprintf(fp, "%-34s  %-16s  %12s  %12s  %12s\n", name, tw_cli_outcome_unit(name),
+                        "scripted", "-", "-");
+                marked = true;
+                continue;
+            }
             fprintf(fp, "%-34s  %-16s  %12.4g  %12.4g  %12.4g\n", name, tw_cli_outcome_unit(name),
                     sm.mean, sm.q[0], sm.q[2]);
         }
-        tw__report_headline(fp, res, n_rep, model, params, dr);
+        if (marked) fputs(TW__SCRIPTED_NOTE, fp);
+        tw__report_headline(fp, res, n_rep, model, params, dr, scripted);
         tw__report_calls(fp, res, model, params, root);
     }
     tw__report_us_eu(fp, res, n_rep, model, params, root);

@@ -120,6 +120,35 @@ class SummaryBlocks(unittest.TestCase):
         days = rep["court_ruling_day"]
         self.assertTrue(days.between(165, 333).all(), days.tolist())
 
+    def test_a_scripted_scenario_says_scripted_not_zero(self):
+        """rare-earth-halt.yaml has no event process (no governments:, events: or
+        third_parties:): with a 150-day halt US vehicles stop, so the headline block is
+        printed, and its event lines (a leader call, the truce extended, ...) say
+        "scripted" instead of a probability of 0; us_vehicle_halt keeps its share, which
+        is replicates.csv's mean."""
+        out = os.path.join(self.tmp.name, "scripted")
+        p = subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "rare-earth-halt.yaml"),
+                            "-o", out, "--force", "-t", "2", "-n", "4",
+                            "--set", "firms.per_cell=40", "--set", "rare_earths.per_cell=200",
+                            "--set", "export_controls[0].duration_days=150"],
+                           capture_output=True, text=True, timeout=900)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rep = pd.read_csv(os.path.join(out, "replicates.csv"))
+        self.assertGreater(rep["us_vehicle_halt"].mean(), 0.0)
+        text = p.stdout
+        head = text[text.index("headline probabilities"):]
+        for what in ("a leader call before the truce runs out", "the truce is extended",
+                     "the truce ends: snap-back or broken", "a third party retaliates"):
+            self.assertRegex(head, re.escape(what) + r"\s+scripted\n")
+        self.assertNotRegex(text, r"the truce is extended\s+0\.000")
+        p_halt, _, _ = share_line(head, "a shortage halts US vehicles (events.vehicle_halt_loss)")
+        self.assertAlmostEqual(p_halt, rep["us_vehicle_halt"].mean(), places=3)
+        self.assertRegex(text, r"truce_extended\s+0/1\s+scripted\s+-\s+-\n")
+        self.assertIn("scripted: the scenario has no event process", text)
+        # geneva-truce.yaml has one: its lines stay probabilities
+        self.assertNotIn("scripted", self.runs["geneva-truce"][0])
+        share_line(self.runs["geneva-truce"][0], "the truce is extended")
+
 
 if __name__ == "__main__":
     unittest.main()
