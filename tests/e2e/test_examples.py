@@ -32,9 +32,10 @@ SRC = os.path.abspath(os.environ.get("TW_SOURCE_DIR",
 EXAMPLES = os.path.join(SRC, "scenarios", "examples")
 GENEVA = os.path.join(SRC, "scenarios", "geneva-truce.yaml")
 TINY = ["-t", "2", "-q", "--set", "firms.per_cell=40", "--set", "rare_earths.per_cell=50"]
-# The truce reaches its expiry and the leaders agree to extend it: what is left is each
-# side's own word (events.truce.extension.<R>).
-CERTAIN = ["--set", "governments.US.snapback_prob=0", "--set", "events.truce.extension.base=1"]
+# The truce reaches its expiry and the leaders agree to extend it, accusation or not: what
+# is left is each side's own word (events.truce.extension.<R>).
+CERTAIN = ["--set", "governments.US.snapback_prob=0", "--set", "events.truce.extension.base=1",
+           "--set", "events.truce.extension.breach_penalty=0"]
 
 
 def tw(*args):

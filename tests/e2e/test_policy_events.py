@@ -99,5 +99,49 @@ class GenevaEvents(unittest.TestCase):
             self.assertEqual(a.read(), b.read())
 
 
+class SideWord(unittest.TestCase):
+    """Each government's word on an extension (events.truce.extension.CN), given with
+    --set as a distribution: it is drawn per replicate into replicates.csv's column of
+    that name, within its range; with the leaders certain to extend (base 1, no breach
+    penalty) and the US not snapping back, a replicate still in the truce on 12 August extends exactly when
+    China's word is yes (truce_extended), and otherwise its log's snap_back on that day
+    is China's."""
+
+    def test_china_word_decides_the_extension(self):
+        tmp = tempfile.mkdtemp(prefix="tw_side_")
+        try:
+            out = os.path.join(tmp, "side")
+            p = subprocess.run([TW_BIN, "run", SCENARIO, "-n", "12", "-t", "2", "-o", out, "-q",
+                                "--set", "firms.per_cell=40", "--set", "rare_earths.per_cell=50",
+                                "--set", "governments.US.snapback_prob=0",
+                                "--set", "events.truce.extension.base=1",
+                                "--set", "events.truce.extension.breach_penalty=0",
+                                "--set", "events.truce.extension.CN={dist: uniform, lo: 0.3, hi: 0.7}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               universal_newlines=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            reps = pd.read_csv(os.path.join(out, "replicates.csv"))
+            word = reps["events.truce.extension.CN"]
+            self.assertTrue(((word >= 0.3) & (word <= 0.7)).all())
+            self.assertGreater(word.nunique(), 1)
+            ev = pd.read_csv(os.path.join(out, "events.csv"), dtype={"detail": str},
+                             keep_default_na=False)
+            expiry = ev[ev.date == "2025-08-12"]
+            refused = set(expiry[(expiry.event == "snap_back") & (expiry.actor == "CN")].replicate)
+            extended = set(expiry[expiry.event == "truce_extended"].replicate)
+            # every replicate still in the truce on 12 August gets one answer, and only China
+            # can say no (the leaders' chance is 1 even after an accusation, the US has no
+            # key)
+            in_truce = set(expiry[expiry.event.isin(["snap_back", "truce_extended"])].replicate)
+            self.assertEqual(refused | extended, in_truce)
+            self.assertFalse(refused & extended)
+            self.assertEqual(len(expiry[(expiry.event == "snap_back") & (expiry.actor != "CN")]), 0)
+            self.assertTrue(refused and extended, "expected both answers in 12 replicates")
+            for r in extended:
+                self.assertEqual(reps.loc[r, "truce_extended"], 1.0)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
