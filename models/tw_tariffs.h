@@ -148,7 +148,8 @@ tw_status tw_tariffs_add(tw_tariff_book *book, const tw_tariff *t, tw_err *err);
 int tw_tariffs_intern(tw_tariff_book *book, const char *name);
 
 /* Rate (fraction) of one layer, (imposer, measure, sector) for target, on day t counting
- * entries announced on or before known_by; 0 when no rate entry of the layer is active. */
+ * entries announced on or before known_by; 0 when no rate entry of the layer is active.
+ * A level entry in force does not change it (it is no layer; tw_tariffs_rates sees it). */
 double tw_tariffs_layer_rate(const tw_tariff_book *book, int imposer, int target, int measure,
                              int sector, tw_day t, tw_day known_by);
 
