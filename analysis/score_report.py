@@ -39,13 +39,28 @@ def load(scoredir):
     for p in paths:
         if not os.path.isfile(p):
             raise InputError(f"{p}: missing (run tradewar score first)")
-    pts = pd.read_csv(paths[1], keep_default_na=False, na_values=["nan"])
+    pts = pd.read_csv(paths[1], keep_default_na=False, na_values=["nan"],
+                      dtype={"unit": str, "unit_given": str})
     missing = [c for c in POINT_COLUMNS if c not in pts.columns]
     if missing:
         raise InputError(f"{paths[1]}: missing columns {', '.join(missing)}")
     for c in ("start", "end"):
         pts[c] = pd.to_datetime(pts[c], format="%Y-%m-%d")
     return pd.read_csv(paths[0], keep_default_na=False, na_values=["nan"]), pts
+
+
+def value_label(g):
+    """The value axis: the unit score wrote (score_points.csv's unit, the data dictionary's)
+    and how the run's days make the period's value, with the observed file's unit when
+    score converted it."""
+    unit = g["unit"].iloc[0] if "unit" in g.columns and isinstance(g["unit"].iloc[0], str) else ""
+    agg = "total over the period" if (g["aggregation"] == "sum").all() else "mean over the period"
+    label = f"{unit}, {agg}" if unit else agg
+    if "unit_given" in g.columns:
+        given = sorted({u for u in g["unit_given"] if isinstance(u, str) and u and u != unit})
+        if given:
+            label += " (observed given in " + ", ".join(given) + ")"
+    return label
 
 
 def series_chart(path, name, g, row):
@@ -64,6 +79,7 @@ def series_chart(path, name, g, row):
             markeredgecolor="black", markeredgewidth=0.5, label="observed")
     agg = "sum over the period" if (g["aggregation"] == "sum").all() else "mean over the period"
     ax.set_title(f"{name} ({agg})", fontsize=10)
+    ax.set_ylabel(value_label(g), fontsize=8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     for t in ax.get_xticklabels():
@@ -80,7 +96,7 @@ def series_chart(path, name, g, row):
     axp.legend(fontsize=8)
     fmt = lambda v: "nan" if v != v else f"{v:.3g}"  # noqa: E731
     fig.text(0.01, 0.01, f"n {int(row['n'])}   MAE {fmt(row['mae'])}   bias {fmt(row['bias'])}   "
-             f"MAE% {fmt(row['mae_pct'])}   CRPS {fmt(row['crps'])}   "
+             f"MAE {fmt(row['mae_pct'])}% of the obs mean   CRPS {fmt(row['crps'])}   "
              f"90% band holds {fmt(row['cover90'])}   50% band holds {fmt(row['cover50'])}",
              fontsize=8, color=MARKER_INK)
     fig.tight_layout(rect=(0, 0.05, 1, 1))

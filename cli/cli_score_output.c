@@ -3,15 +3,17 @@
  * directory that holds them, which is staged and replaced whole.
  *
  * SCOREDIR is built as SCOREDIR.tmp.<pid> beside itself (every file through tw_afile) and
- * renamed into place when complete: an earlier SCOREDIR is first renamed to
- * SCOREDIR.old.<pid> and removed after, so a reader sees the earlier scores or the new
+ * renamed into place when complete; an earlier SCOREDIR is exchanged with it in one
+ * rename (RENAME_EXCHANGE; where the file system has none, it is first renamed to
+ * SCOREDIR.old.<pid>) and removed after. So a reader sees the earlier scores or the new
  * ones, never some of each, and a failure at any step leaves the earlier ones as they
  * were. A SCOREDIR that holds anything but a score's files is refused before any work.
  * Leftovers of a killed score (SCOREDIR.tmp.<pid>, SCOREDIR.old.<pid> of a process that is
  * gone) are removed by the next score that commits SCOREDIR.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* renameat2 */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -267,10 +269,14 @@ tw_status tw__stage_commit(const char *staging, const char *scoredir, tw_err *er
     snprintf(old, sizeof old, "%s.old.%ld", scoredir, (long)getpid());
     tw_status st = tw_sync_dir(staging, err);
     struct stat sb;
-    bool earlier = st == TW_OK && lstat(scoredir, &sb) == 0;
-    if (earlier && rename(scoredir, old) != 0)
+    bool earlier = st == TW_OK && lstat(scoredir, &sb) == 0, swapped = false;
+    if (earlier && renameat2(AT_FDCWD, staging, AT_FDCWD, scoredir, RENAME_EXCHANGE) == 0) {
+        swapped = true; /* the earlier scores are now at staging */
+        snprintf(old, sizeof old, "%s", staging);
+    } else if (earlier && rename(scoredir, old) != 0) {
         st = tw_err_set(err, TW_EIO, "%s: cannot move aside: %s", scoredir, strerror(errno));
-    if (st == TW_OK && rename(staging, scoredir) != 0) {
+    }
+    if (st == TW_OK && !swapped && rename(staging, scoredir) != 0) {
         st = tw_err_set(err, TW_EIO, "%s: cannot rename to %s: %s", staging, scoredir, strerror(errno));
         if (earlier) rename(old, scoredir);
     }

@@ -27,8 +27,8 @@ double tw_score_scale(double maxabs, double terms) {
     int e;
     /* Sums of `terms` values of up to maxabs stay below 2^1000 (DBL_MAX is about 2^1024). */
     if (!(maxabs * terms < 0x1p1000)) {
-        frexp(maxabs, &e);
-        return ldexp(1.0, e);
+        frexp(maxabs, &e); /* maxabs < 2^e, and 2^(e - 1) is a double */
+        return ldexp(1.0, e - 1);
     }
     return 1.0;
 }
