@@ -67,7 +67,7 @@ static const tw__column tw__columns[] = {
     {"score_points.csv", "mean", "number",
      "mean of the ensemble (the replicates' values for the period), in the observed unit"},
     {"score.csv", "unit", "string",
-     "unit of obs_mean, mae, bias and crps (empty for overall when the series' units differ)"},
+     "unit of obs_mean, mae, bias and crps (overall: mixed when the series' units differ)"},
     {"score_points.csv", "unit", "string",
      "unit of observed and of the ensemble's columns: the data dictionary's (a flow's per-day "
      "unit as the period's total)"},

@@ -51,13 +51,15 @@ static void tw__sum_write(FILE *fp, const char *const lab[4], const tw__sum *s, 
     fputc('\n', fp);
 }
 
-/* The unit of the overall row: the series' one unit, or none when they differ. */
+/* The unit of the overall row: the series' one unit, or "mixed" (obs_mean, mae, bias and
+ * crps are then nan: only the percentages pool). */
 static const char *tw__overall_unit(const tw__shape *sh, const size_t *ser, size_t n_ser,
                                     char *buf, size_t n) {
     char u[256];
     tw__unit_scored(tw__label(sh, ser[0], 0), buf, n);
     for (size_t i = 1; i < n_ser; i++)
-        if (strcmp(tw__unit_scored(tw__label(sh, ser[i], 0), u, sizeof u), buf) != 0) buf[0] = '\0';
+        if (strcmp(tw__unit_scored(tw__label(sh, ser[i], 0), u, sizeof u), buf) != 0)
+            return strcpy(buf, "mixed");
     return buf;
 }
 
@@ -79,8 +81,7 @@ static tw_status tw__write_scores(const char *path, const tw__shape *sh, const s
         tw__sum_write(fp, lab, &sums[i], tw__unit_scored(lab[0], unit, sizeof unit));
     }
     const char *lab[4] = {"overall", "all", "all", "all"};
-    tw__sum_write(fp, lab, all, isnan(all->obs_mean) && all->n > 0
-                                    ? "" : tw__overall_unit(sh, ser, n_ser, unit, sizeof unit));
+    tw__sum_write(fp, lab, all, tw__overall_unit(sh, ser, n_ser, unit, sizeof unit));
     return tw_afile_commit(f, err);
 }
 
@@ -164,8 +165,7 @@ void tw__print(const tw__sargs *a, const tw__shape *sh, size_t m, const tw__obs 
     for (size_t i = 0; i < n_ser; i++)
         tw__print_row(tw__name(sh, ser[i], name, sizeof name), &sums[i],
                       tw__unit_scored(tw__label(sh, ser[i], 0), unit, sizeof unit));
-    tw__print_row("overall", all, isnan(all->obs_mean) && all->n > 0
-                                      ? "" : tw__overall_unit(sh, ser, n_ser, unit, sizeof unit));
+    tw__print_row("overall", all, tw__overall_unit(sh, ser, n_ser, unit, sizeof unit));
     printf("MAE%% and CRPS%%: MAE and CRPS as a percentage of the series' obs mean (its absolute "
            "value); overall: the mean of each observation's percentage of its series' obs mean\n");
     printf("PIT histogram of all observations (10 bins from 0 to 1; %.1f each if uniform):",

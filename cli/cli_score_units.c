@@ -98,7 +98,7 @@ static bool tw__is_flow(const tw_measure_info *m, const tw__unit *d) {
 
 const char *tw__unit_scored(const char *indicator, char *buf, size_t n) {
     const tw_measure_info *m = tw__dict(indicator);
-    if (m == NULL) return strcpy(buf, "");
+    if (m == NULL) return strcpy(buf, "not in the dictionary");
     tw__unit d;
     tw__unit_parse(m->unit, &d);
     size_t len = strlen(m->unit);

@@ -114,7 +114,7 @@ class ScoreInputs(unittest.TestCase):
         self.assertRegex(p.stdout, r"\nimports\.US\.CN\.all +3 .* USD million\n")
         self.assertRegex(p.stdout, r"\ntariff_rate\.US\.CN\.all +1 .* percent\n")
         self.assertIn("MAE% and CRPS%: MAE and CRPS as a percentage of the series' obs mean", p.stdout)
-        self.assertEqual(sc["unit"].tolist(), ["USD million", "percent", ""])
+        self.assertEqual(sc["unit"].tolist(), ["USD million", "percent", "mixed"])
         # The report labels its value axis with them (analysis/score_report.py on the files).
         import score_report
         _, got = score_report.load(os.path.join(self.tmp, "score-units.csv"))
