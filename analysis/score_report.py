@@ -51,16 +51,19 @@ def load(scoredir):
 
 def value_label(g):
     """The value axis: the unit score wrote (score_points.csv's unit, the data dictionary's)
-    and how the run's days make the period's value, with the observed file's unit when
-    score converted it."""
+    and how the run's days make the period's value."""
     unit = g["unit"].iloc[0] if "unit" in g.columns and isinstance(g["unit"].iloc[0], str) else ""
-    agg = "total over the period" if (g["aggregation"] == "sum").all() else "mean over the period"
-    label = f"{unit}, {agg}" if unit else agg
-    if "unit_given" in g.columns:
-        given = sorted({u for u in g["unit_given"] if isinstance(u, str) and u and u != unit})
-        if given:
-            label += " (observed given in " + ", ".join(given) + ")"
-    return label
+    agg = "period total" if (g["aggregation"] == "sum").all() else "period mean"
+    return f"{unit}, {agg}" if unit else agg
+
+
+def given_note(g):
+    """The units the observed file gave where score converted its values ("" if none)."""
+    if "unit_given" not in g.columns or "value_given" not in g.columns:
+        return ""
+    moved = g[g["observed"] != g["value_given"]]
+    given = sorted({u for u in moved["unit_given"] if isinstance(u, str) and u})
+    return "given in " + ", ".join(given) if given else ""
 
 
 def series_chart(path, name, g, row):
@@ -75,11 +78,13 @@ def series_chart(path, name, g, row):
     ax.fill_between(mid, g["p05"], g["p95"], color=FILL_90, label="run: 90% band", lw=0)
     ax.fill_between(mid, g["p25"], g["p75"], color=FILL_50, label="run: 50% band", lw=0)
     ax.plot(mid, g["p50"], color=INK, lw=1.6, label="run: median")
+    note = given_note(g)
     ax.plot(mid, g["observed"], ls="none", marker="o", ms=5, color=OBSERVED_INK,
-            markeredgecolor="black", markeredgewidth=0.5, label="observed")
+            markeredgecolor="black", markeredgewidth=0.5,
+            label=f"observed ({note}, converted)" if note else "observed")
     agg = "sum over the period" if (g["aggregation"] == "sum").all() else "mean over the period"
     ax.set_title(f"{name} ({agg})", fontsize=10)
-    ax.set_ylabel(value_label(g), fontsize=8)
+    ax.set_ylabel(value_label(g), fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     for t in ax.get_xticklabels():

@@ -1,14 +1,16 @@
 /* cli_score.c - `tradewar score OUTDIR OBSERVED.csv`: how well a run fits what was observed.
  *
  * Phases, like main's: read the run's shape (its series and output days) from
- * OUTDIR/summary.csv; read every observed row and check it against that shape, refusing the
- * first bad one with file:line:col before anything is written; aggregate each replicate's
- * series to each observed period while streaming OUTDIR/trajectories.csv (or that of a
- * re-run of the recorded scenario, in a temporary directory); score each observation
- * against the ensemble of its m replicate values (engine/tw_score.h); summarise per series
- * and overall; write SCOREDIR/score.csv and score_points.csv, each complete or not at all,
- * and their datapackage.json; print the table; hand SCOREDIR to analysis/score_report.py
- * with --report.
+ * OUTDIR/summary.csv; read every observed row, its unit converted to the data dictionary's
+ * (cli_score_units.c), and check it against that shape, refusing the first bad one with
+ * file:line:col before anything is written; aggregate each replicate's series to each
+ * observed period while streaming OUTDIR/trajectories.csv (or that of a re-run of the
+ * recorded scenario, in a temporary directory), checking its means against summary.csv's
+ * and its replicate count against provenance.yaml's; score each observation against the
+ * ensemble of its m replicate values (engine/tw_score.h); summarise per series and
+ * overall; write SCOREDIR (score.csv, score_points.csv, datapackage.json), staged and
+ * replaced whole (cli_score_output.c); print the table; hand SCOREDIR to
+ * analysis/score_report.py with --report.
  *
  * Aggregation follows each indicator's definition (tw__aggs below): a flow, a per-day
  * quantity such as imports in USD million per day, is summed over the period's days, so
@@ -151,13 +153,18 @@ void tw_cli_score_help(FILE *fp) {
             "                      [--rerun] [--report] [-q]\n"
             "\n"
             "Scores a finished run against observed data: per series and overall, the MAE and\n"
-            "bias of the ensemble median, MAE as %% of the observed mean, correlation, coverage\n"
-            "of the 50%% and 90%% bands, CRPS of the ensemble and a PIT histogram. OBSERVED.csv:\n"
-            "date,indicator,region,partner,sector,value[,unit,source]; flows (imports, exports,\n"
-            "tariff_revenue, re_shipments, ...) as totals over the period, levels as averages.\n"
-            "Needs OUTDIR/trajectories.csv (run with --trajectories).\n"
+            "bias of the ensemble median, MAE as %% of the series' observed mean, correlation,\n"
+            "coverage of the 50%% and 90%% bands, CRPS of the ensemble and a PIT histogram.\n"
+            "OBSERVED.csv: date,indicator,region,partner,sector,value[,unit,source]; flows\n"
+            "(imports, exports, tariff_revenue, re_shipments, ...) as totals over the period,\n"
+            "levels as averages; value a decimal number. unit, when given, is checked against\n"
+            "the data dictionary (tradewar dictionary): USD bn, USD thousand, kt, ... and per day\n"
+            "(per week, per month over that period) are converted and said so; another unit is\n"
+            "refused. Needs OUTDIR/trajectories.csv (run with --trajectories) of that run.\n"
             "\n"
-            "  -o, --output DIR   where score.csv and score_points.csv go (default OUTDIR/score)\n"
+            "  -o, --output DIR   where score.csv and score_points.csv go (default OUTDIR/score);\n"
+            "                     built beside it and replaced whole, so DIR must be new, empty\n"
+            "                     or a score's\n"
             "      --period P     what a YYYY-MM-DD date names: month, week (ISO, Monday to\n"
             "                     Sunday) or day (default: YYYY-MM a month, YYYY-MM-DD a day)\n"
             "      --rerun        without trajectories.csv, re-run OUTDIR/scenario.yaml with its\n"

@@ -166,8 +166,8 @@ void tw__print(const tw__sargs *a, const tw__shape *sh, size_t m, const tw__obs 
         tw__print_row(tw__name(sh, ser[i], name, sizeof name), &sums[i],
                       tw__unit_scored(tw__label(sh, ser[i], 0), unit, sizeof unit));
     tw__print_row("overall", all, tw__overall_unit(sh, ser, n_ser, unit, sizeof unit));
-    printf("MAE%% and CRPS%%: MAE and CRPS as a percentage of the series' obs mean (its absolute "
-           "value); overall: the mean of each observation's percentage of its series' obs mean\n");
+    printf("MAE%%, CRPS%%: MAE and CRPS as a percentage of the series' |obs mean| (overall: the "
+           "observations' mean percentage)\n");
     printf("PIT histogram of all observations (10 bins from 0 to 1; %.1f each if uniform):",
            (double)all->n / TW__PIT_BINS);
     for (int k = 0; k < TW__PIT_BINS; k++) printf(" %llu", (unsigned long long)all->pit[k]);

@@ -113,17 +113,23 @@ class ScoreInputs(unittest.TestCase):
         self.assertRegex(p.stdout, r"series +n +obs mean .* CRPS% +unit\n")
         self.assertRegex(p.stdout, r"\nimports\.US\.CN\.all +3 .* USD million\n")
         self.assertRegex(p.stdout, r"\ntariff_rate\.US\.CN\.all +1 .* percent\n")
-        self.assertIn("MAE% and CRPS%: MAE and CRPS as a percentage of the series' obs mean", p.stdout)
+        self.assertIn("MAE%, CRPS%: MAE and CRPS as a percentage of the series' |obs mean|", p.stdout)
         self.assertEqual(sc["unit"].tolist(), ["USD million", "percent", "mixed"])
         # The report labels its value axis with them (analysis/score_report.py on the files).
         import score_report
         _, got = score_report.load(os.path.join(self.tmp, "score-units.csv"))
         flow = got[got["indicator"] == "imports"]
-        self.assertEqual(score_report.value_label(flow),
-                         "USD million, total over the period (observed given in USD bn, "
-                         "USD million per day, USD million per month)")
-        self.assertEqual(score_report.value_label(got[got["indicator"] == "tariff_rate"]),
-                         "percent, mean over the period (observed given in %)")
+        level = got[got["indicator"] == "tariff_rate"]
+        self.assertEqual(score_report.value_label(flow), "USD million, period total")
+        self.assertEqual(score_report.value_label(level), "percent, period mean")
+        self.assertEqual(score_report.given_note(flow), "given in USD bn, USD million per day")
+        self.assertEqual(score_report.given_note(level), "")  # 20 % is 20 percent
+        p = subprocess.run([sys.executable, os.path.join(SRC, "analysis", "score_report.py"),
+                            os.path.join(self.tmp, "score-units.csv"), "-q"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "score-units.csv", "report"))),
+                         ["imports.US.CN.all.png", "tariff_rate.US.CN.all.png"])
 
     def test_a_file_without_units_is_in_the_dictionarys(self):
         path = self.observed("nounit", [("2025-01",) + FLOW + ("744",)],
