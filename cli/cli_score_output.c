@@ -205,6 +205,12 @@ tw_status tw__scoredir_check(const char *scoredir, tw_err *err) {
 }
 
 void tw__remove_tree(const char *dir, int depth) {
+    struct stat top;
+    if (lstat(dir, &top) != 0) return;
+    if (!S_ISDIR(top.st_mode)) { /* a symlink planted in its place: removed, not followed */
+        unlink(dir);
+        return;
+    }
     DIR *d = opendir(dir);
     if (d != NULL) {
         struct dirent *de;

@@ -284,6 +284,21 @@ class ScoreInputs(unittest.TestCase):
                          ["datapackage.json", "score.csv", "score_points.csv"])
         self.assertEqual(sorted(os.listdir(self.tmp)).count("sd"), 1)
 
+    def test_leftovers_are_removed_and_symlinks_not_followed(self):
+        path = self.observed("one", [("2025-01",) + FLOW + (1, "", "")])
+        scoredir = os.path.join(self.tmp, "sd")
+        victim = os.path.join(self.tmp, "victim")
+        os.mkdir(victim)
+        with open(os.path.join(victim, "keep.txt"), "w") as f:
+            f.write("keep me\n")
+        dead = 99999999  # above any pid_max: a process that is gone
+        os.symlink(victim, "%s.old.%d" % (scoredir, dead))
+        os.mkdir("%s.tmp.%d" % (scoredir, dead))
+        self.score(path, scoredir=scoredir)
+        self.assertFalse(os.path.lexists("%s.old.%d" % (scoredir, dead)))
+        self.assertFalse(os.path.exists("%s.tmp.%d" % (scoredir, dead)))
+        self.assertEqual(os.listdir(victim), ["keep.txt"])
+
     def test_an_io_error_at_any_step_keeps_the_earlier_scores(self):
         if not FAULT_LIB or not os.path.exists(FAULT_LIB):
             self.skipTest("TW_FAULT_LIB is not set to the fault shim")
