@@ -224,6 +224,8 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
         snprintf(a->scoredir, sizeof a->scoredir, "%s", scoredir);
     else
         snprintf(a->scoredir, sizeof a->scoredir, "%s/score", a->outdir);
+    /* "DIR/" is DIR: its staging directory goes beside it, not inside. */
+    for (size_t n = strlen(a->scoredir); n > 1 && a->scoredir[n - 1] == '/'; n--) a->scoredir[n - 1] = '\0';
     /* SCOREDIR must be a directory or be creatable in one: checked before any work. */
     struct stat sb;
     if (stat(a->scoredir, &sb) == 0) {

@@ -541,11 +541,7 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
     e.obs_need = calloc(n_obs, sizeof *e.obs_need);
     e.v = calloc(n_obs, sizeof *e.v);
     e.pv = calloc(n_obs, sizeof *e.pv);
-    e.tsum = calloc(n_obs * sh->n_dates, sizeof *e.tsum);
-    e.tmax = calloc(n_obs * sh->n_dates, sizeof *e.tmax);
-    e.tbad = calloc(n_obs * sh->n_dates, sizeof *e.tbad);
-    if (e.need == NULL || e.obs_need == NULL || e.v == NULL || e.pv == NULL || e.tsum == NULL ||
-        e.tmax == NULL || e.tbad == NULL) {
+    if (e.need == NULL || e.obs_need == NULL || e.v == NULL || e.pv == NULL) {
         tw__ens_free(&e);
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
@@ -554,6 +550,13 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
         while (k < e.n_need && e.need[k] != obs[o].series) k++;
         if (k == e.n_need) e.need[e.n_need++] = obs[o].series;
         e.obs_need[o] = k;
+    }
+    e.tsum = calloc(e.n_need * sh->n_dates, sizeof *e.tsum);
+    e.tmax = calloc(e.n_need * sh->n_dates, sizeof *e.tmax);
+    e.tbad = calloc(e.n_need * sh->n_dates, sizeof *e.tbad);
+    if (e.tsum == NULL || e.tmax == NULL || e.tbad == NULL) {
+        tw__ens_free(&e);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
     tw_status st = tw__regular(path, "", err);
     FILE *fp = st == TW_OK ? tw_gz_open_read(path) : NULL;

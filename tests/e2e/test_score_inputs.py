@@ -283,6 +283,10 @@ class ScoreInputs(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(scoredir)),
                          ["datapackage.json", "score.csv", "score_points.csv"])
         self.assertEqual(sorted(os.listdir(self.tmp)).count("sd"), 1)
+        self.score(path, scoredir=scoredir + "/")  # the same directory
+        self.assertEqual(sorted(os.listdir(scoredir)),
+                         ["datapackage.json", "score.csv", "score_points.csv"])
+        self.assertEqual([n for n in os.listdir(self.tmp) if n.startswith("sd")], ["sd"])
 
     def test_leftovers_are_removed_and_symlinks_not_followed(self):
         path = self.observed("one", [("2025-01",) + FLOW + (1, "", "")])
