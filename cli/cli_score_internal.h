@@ -1,7 +1,8 @@
 /* cli_score_internal.h - what the files of `tradewar score` share (not API).
  *
  * cli_score_input.c reads the run's shape, the observed file and the ensemble;
- * cli_score.c scores, writes and prints. Names keep the tw__ prefix of file-local code:
+ * cli_score_units.c checks and converts the observed units; cli_score.c scores;
+ * cli_score_output.c writes, prints and stages SCOREDIR. Names keep the tw__ prefix of file-local code:
  * nothing outside cli_score*.c includes this header.
  */
 #ifndef CLI_SCORE_INTERNAL_H
