@@ -13,7 +13,6 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,14 +109,17 @@ const char *tw__unit_scored(const char *indicator, char *buf, size_t n) {
 /* The decimal number text times 10^shift, correctly rounded: the shift goes into the
  * exponent, so "37.1786" in USD bn is 37178.6 USD million exactly as if written so. */
 static double tw__shifted(const char *text, int shift) {
-    char buf[512];
     const char *e = strpbrk(text, "eE");
     long ex = e != NULL ? strtol(e + 1, NULL, 10) : 0;
-    int mant = (int)(e != NULL ? e - text : (ptrdiff_t)strlen(text));
+    size_t mant = e != NULL ? (size_t)(e - text) : strlen(text);
+    char *buf = malloc(mant + 32);
+    if (buf == NULL) return NAN;
     if (ex > 100000) ex = 100000;
     if (ex < -100000) ex = -100000;
-    snprintf(buf, sizeof buf, "%.*se%ld", mant, text, ex + shift);
-    return strtod(buf, NULL);
+    snprintf(buf, mant + 32, "%.*se%ld", (int)mant, text, ex + shift);
+    double v = strtod(buf, NULL);
+    free(buf);
+    return v;
 }
 
 const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0, tw_day d1,
@@ -138,7 +140,7 @@ const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0,
     if (!same) {
         snprintf(why, n, "unit '%s' is not a unit of %s: expected %s%s (the data dictionary "
                          "gives %s in %s)", unit, indicator, scored,
-                 flow ? " (the period's total; or per day, or a scaling such as USD bn)" : "",
+                 flow ? " (the period's total), per day, or a known scaling of it" : "",
                  indicator, m->unit);
         return why;
     }
