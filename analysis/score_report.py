@@ -39,13 +39,31 @@ def load(scoredir):
     for p in paths:
         if not os.path.isfile(p):
             raise InputError(f"{p}: missing (run tradewar score first)")
-    pts = pd.read_csv(paths[1], keep_default_na=False, na_values=["nan"])
+    pts = pd.read_csv(paths[1], keep_default_na=False, na_values=["nan"],
+                      dtype={"unit": str, "unit_given": str})
     missing = [c for c in POINT_COLUMNS if c not in pts.columns]
     if missing:
         raise InputError(f"{paths[1]}: missing columns {', '.join(missing)}")
     for c in ("start", "end"):
         pts[c] = pd.to_datetime(pts[c], format="%Y-%m-%d")
     return pd.read_csv(paths[0], keep_default_na=False, na_values=["nan"]), pts
+
+
+def value_label(g):
+    """The value axis: the unit score wrote (score_points.csv's unit, the data dictionary's)
+    and how the run's days make the period's value."""
+    unit = g["unit"].iloc[0] if "unit" in g.columns and isinstance(g["unit"].iloc[0], str) else ""
+    agg = "period total" if (g["aggregation"] == "sum").all() else "period mean"
+    return f"{unit}, {agg}" if unit else agg
+
+
+def given_note(g):
+    """The units the observed file gave where score converted its values ("" if none)."""
+    if "unit_given" not in g.columns or "value_given" not in g.columns:
+        return ""
+    moved = g[g["observed"] != g["value_given"]]
+    given = sorted({u for u in moved["unit_given"] if isinstance(u, str) and u})
+    return "given in " + ", ".join(given) if given else ""
 
 
 def series_chart(path, name, g, row):
@@ -60,10 +78,13 @@ def series_chart(path, name, g, row):
     ax.fill_between(mid, g["p05"], g["p95"], color=FILL_90, label="run: 90% band", lw=0)
     ax.fill_between(mid, g["p25"], g["p75"], color=FILL_50, label="run: 50% band", lw=0)
     ax.plot(mid, g["p50"], color=INK, lw=1.6, label="run: median")
+    note = given_note(g)
     ax.plot(mid, g["observed"], ls="none", marker="o", ms=5, color=OBSERVED_INK,
-            markeredgecolor="black", markeredgewidth=0.5, label="observed")
+            markeredgecolor="black", markeredgewidth=0.5,
+            label=f"observed ({note}, converted)" if note else "observed")
     agg = "sum over the period" if (g["aggregation"] == "sum").all() else "mean over the period"
     ax.set_title(f"{name} ({agg})", fontsize=10)
+    ax.set_ylabel(value_label(g), fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     for t in ax.get_xticklabels():
@@ -80,7 +101,7 @@ def series_chart(path, name, g, row):
     axp.legend(fontsize=8)
     fmt = lambda v: "nan" if v != v else f"{v:.3g}"  # noqa: E731
     fig.text(0.01, 0.01, f"n {int(row['n'])}   MAE {fmt(row['mae'])}   bias {fmt(row['bias'])}   "
-             f"MAE% {fmt(row['mae_pct'])}   CRPS {fmt(row['crps'])}   "
+             f"MAE {fmt(row['mae_pct'])}% of the obs mean   CRPS {fmt(row['crps'])}   "
              f"90% band holds {fmt(row['cover90'])}   50% band holds {fmt(row['cover50'])}",
              fontsize=8, color=MARKER_INK)
     fig.tight_layout(rect=(0, 0.05, 1, 1))

@@ -66,6 +66,14 @@ static const tw__column tw__columns[] = {
     {"score.csv", "n", "integer", "observations of the series"},
     {"score_points.csv", "mean", "number",
      "mean of the ensemble (the replicates' values for the period), in the observed unit"},
+    {"score.csv", "unit", "string",
+     "unit of obs_mean, mae, bias and crps (overall: mixed when the series' units differ)"},
+    {"score_points.csv", "unit", "string",
+     "unit of observed and of the ensemble's columns: the data dictionary's (a flow's per-day "
+     "unit as the period's total)"},
+    {"score_points.csv", "value_given", "number", "the value as the observed file gave it"},
+    {"score_points.csv", "unit_given", "string",
+     "the unit the observed file gave (empty: none, the dictionary's assumed)"},
     {NULL, "date", "date", "the output day (ISO 8601)"},
     {NULL, "indicator", "string",
      "what the row measures; its unit, definition and what region and partner hold: the "

@@ -1,14 +1,16 @@
 /* cli_score.c - `tradewar score OUTDIR OBSERVED.csv`: how well a run fits what was observed.
  *
  * Phases, like main's: read the run's shape (its series and output days) from
- * OUTDIR/summary.csv; read every observed row and check it against that shape, refusing the
- * first bad one with file:line:col before anything is written; aggregate each replicate's
- * series to each observed period while streaming OUTDIR/trajectories.csv (or that of a
- * re-run of the recorded scenario, in a temporary directory); score each observation
- * against the ensemble of its m replicate values (engine/tw_score.h); summarise per series
- * and overall; write SCOREDIR/score.csv and score_points.csv, each complete or not at all,
- * and their datapackage.json; print the table; hand SCOREDIR to analysis/score_report.py
- * with --report.
+ * OUTDIR/summary.csv; read every observed row, its unit converted to the data dictionary's
+ * (cli_score_units.c), and check it against that shape, refusing the first bad one with
+ * file:line:col before anything is written; aggregate each replicate's series to each
+ * observed period while streaming OUTDIR/trajectories.csv (or that of a re-run of the
+ * recorded scenario, in a temporary directory), checking its means against summary.csv's
+ * and its replicate count against provenance.yaml's; score each observation against the
+ * ensemble of its m replicate values (engine/tw_score.h); summarise per series and
+ * overall; write SCOREDIR (score.csv, score_points.csv, datapackage.json), staged and
+ * replaced whole (cli_score_output.c); print the table; hand SCOREDIR to
+ * analysis/score_report.py with --report.
  *
  * Aggregation follows each indicator's definition (tw__aggs below): a flow, a per-day
  * quantity such as imports in USD million per day, is summed over the period's days, so
@@ -80,18 +82,30 @@ static void tw__score_point(const double *acc, size_t m, size_t n_obs, size_t o,
     pt->pit = tw_score_pit(x, k, y, tw_u01d(w[0], w[1]));
 }
 
+/* Whether observation o counts toward the summary of series (-1: all). */
+static bool tw__in(const tw__obs *obs, const tw__pt *pt, size_t o, long series) {
+    return pt[o].m > 0 && (series < 0 || obs[o].series == (size_t)series);
+}
+
 /* Scores of the scored observations of one series (series >= 0) or of all (-1). scale[o]
- * is |mean observed value| of o's series, the base of the percentages. */
+ * is |mean observed value| of o's series, the base of the percentages. Values near the
+ * largest double are divided by a power of two (k) before they are summed, exactly. */
 static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *scale, size_t n_obs,
                           long series, tw__sum *s) {
     memset(s, 0, sizeof *s);
-    double sy = 0, sm = 0, sae = 0, se = 0, sc = 0, sape = 0, scp = 0;
+    double sy = 0, sm = 0, sae = 0, se = 0, sc = 0, sape = 0, scp = 0, big = 0;
     double ylo = INFINITY, yhi = -INFINITY, mlo = INFINITY, mhi = -INFINITY;
     size_t in50 = 0, in90 = 0;
+    for (size_t o = 0; o < n_obs; o++)
+        if (tw__in(obs, pt, o, series)) {
+            big = fmax(big, fmax(fabs(obs[o].y), fabs(pt[o].crps)));
+            for (int q = 0; q < TW__NQ; q++) big = fmax(big, fabs(pt[o].q[q]));
+            s->n++;
+        }
+    double n = (double)s->n, k = tw_score_scale(big, 2.0 * n);
     for (size_t o = 0; o < n_obs; o++) {
-        if (pt[o].m == 0 || (series >= 0 && obs[o].series != (size_t)series)) continue;
-        double y = obs[o].y, med = pt[o].q[2], e = med - y;
-        s->n++;
+        if (!tw__in(obs, pt, o, series)) continue;
+        double y = obs[o].y / k, med = pt[o].q[2] / k, e = med - y;
         sy += y;
         sm += med;
         ylo = fmin(ylo, y);
@@ -100,125 +114,35 @@ static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *sc
         mhi = fmax(mhi, med);
         sae += fabs(e);
         se += e;
-        sc += pt[o].crps;
-        sape += fabs(e) / scale[o];
-        scp += pt[o].crps / scale[o];
-        in50 += pt[o].q[1] <= y && y <= pt[o].q[3];
-        in90 += pt[o].q[0] <= y && y <= pt[o].q[4];
+        sc += pt[o].crps / k;
+        sape += fabs(e) / (scale[o] / k);
+        scp += (pt[o].crps / k) / (scale[o] / k);
+        in50 += pt[o].q[1] <= obs[o].y && obs[o].y <= pt[o].q[3];
+        in90 += pt[o].q[0] <= obs[o].y && obs[o].y <= pt[o].q[4];
         size_t b = (size_t)(pt[o].pit * TW__PIT_BINS);
         s->pit[b < TW__PIT_BINS ? b : TW__PIT_BINS - 1]++;
     }
-    double n = (double)s->n;
-    s->obs_mean = sy / n;
-    s->mae = sae / n;
-    s->bias = se / n;
+    s->obs_mean = sy / n * k;
+    s->mae = sae / n * k;
+    s->bias = se / n * k;
     s->mae_pct = 100.0 * sape / n;
-    s->crps = sc / n;
+    s->crps = sc / n * k;
     s->crps_pct = 100.0 * scp / n;
     s->cover50 = (double)in50 / n;
     s->cover90 = (double)in90 / n;
     /* Pearson's correlation of the median with the observations, about their means (a
-     * second pass); undefined when either is constant. */
-    double vy = 0, vm = 0, cov = 0;
+     * second pass, scaled so that the squares cannot overflow); undefined when either is
+     * constant. */
+    double vy = 0, vm = 0, cov = 0, kc = tw_score_scale(big / k, 4.0 * n * big / k);
     for (size_t o = 0; o < n_obs; o++) {
-        if (pt[o].m == 0 || (series >= 0 && obs[o].series != (size_t)series)) continue;
-        double dy = obs[o].y - sy / n, dm = pt[o].q[2] - sm / n;
+        if (!tw__in(obs, pt, o, series)) continue;
+        double dy = (obs[o].y / k - sy / n) / kc, dm = (pt[o].q[2] / k - sm / n) / kc;
         vy += dy * dy;
         vm += dm * dm;
         cov += dy * dm;
     }
     bool varies = ylo < yhi && mlo < mhi;
     s->corr = s->n >= TW__CORR_MIN_N && varies ? cov / sqrt(vy * vm) : NAN;
-}
-
-/* ---- output ---- */
-
-/* A double as the shortest of %.15g and %.17g that reads back exactly ("nan", "inf", no
- * "-0"), so that scores can be checked to the last bit. */
-static const char *tw__num(char buf[40], double v) {
-    if (isnan(v)) return strcpy(buf, "nan");
-    if (isinf(v)) return strcpy(buf, v > 0 ? "inf" : "-inf");
-    if (v == 0.0) v = 0.0;
-    snprintf(buf, 40, "%.15g", v);
-    if (strtod(buf, NULL) != v) snprintf(buf, 40, "%.17g", v);
-    return buf;
-}
-
-static void tw__sum_write(FILE *fp, const char *const lab[4], const tw__sum *s) {
-    char b[40];
-    fprintf(fp, "%s,%s,%s,%s,%zu", lab[0], lab[1], lab[2], lab[3], s->n);
-    const double v[] = {s->obs_mean, s->mae, s->bias, s->mae_pct, s->corr, s->cover50, s->cover90,
-                        s->crps, s->crps_pct};
-    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) fprintf(fp, ",%s", tw__num(b, v[k]));
-    for (int k = 0; k < TW__PIT_BINS; k++) fprintf(fp, ",%llu", (unsigned long long)s->pit[k]);
-    fputc('\n', fp);
-}
-
-static tw_status tw__write_scores(const char *path, const tw__shape *sh, const size_t *ser,
-                                  size_t n_ser, const tw__sum *sums, const tw__sum *all,
-                                  tw_err *err) {
-    tw_afile *f;
-    tw_status st = tw_afile_open(path, &f, err);
-    if (st != TW_OK) return st;
-    FILE *fp = tw_afile_fp(f);
-    fputs("indicator,region,partner,sector,n,obs_mean,mae,bias,mae_pct,corr,cover50,cover90,"
-          "crps,crps_pct", fp);
-    for (int k = 1; k <= TW__PIT_BINS; k++) fprintf(fp, ",pit_%d", k);
-    fputc('\n', fp);
-    for (size_t i = 0; i < n_ser; i++) {
-        const char *lab[4] = {tw__label(sh, ser[i], 0), tw__label(sh, ser[i], 1),
-                              tw__label(sh, ser[i], 2), tw__label(sh, ser[i], 3)};
-        tw__sum_write(fp, lab, &sums[i]);
-    }
-    const char *lab[4] = {"overall", "all", "all", "all"};
-    tw__sum_write(fp, lab, all);
-    return tw_afile_commit(f, err);
-}
-
-static tw_status tw__write_points(const char *path, const tw__shape *sh, const tw__obs *obs,
-                                  const tw__pt *pt, size_t n_obs, tw_err *err) {
-    tw_afile *f;
-    tw_status st = tw_afile_open(path, &f, err);
-    if (st != TW_OK) return st;
-    FILE *fp = tw_afile_fp(f);
-    fputs("line,start,end,indicator,region,partner,sector,aggregation,observed,m,mean,p05,p25,"
-          "p50,p75,p95,crps,pit\n", fp);
-    char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], b[40];
-    for (size_t o = 0; o < n_obs; o++) {
-        size_t s = obs[o].series;
-        fprintf(fp, "%d,%s,%s,%s,%s,%s,%s,%s,%s,%zu", obs[o].line, tw_date_format(obs[o].d0, d0),
-                tw_date_format(obs[o].d1, d1), tw__label(sh, s, 0), tw__label(sh, s, 1),
-                tw__label(sh, s, 2), tw__label(sh, s, 3), obs[o].flow ? "sum" : "mean",
-                tw__num(b, obs[o].y), pt[o].m);
-        fprintf(fp, ",%s", tw__num(b, pt[o].mean));
-        for (int q = 0; q < TW__NQ; q++) fprintf(fp, ",%s", tw__num(b, pt[o].q[q]));
-        fprintf(fp, ",%s", tw__num(b, pt[o].crps));
-        fprintf(fp, ",%s\n", tw__num(b, pt[o].pit));
-    }
-    return tw_afile_commit(f, err);
-}
-
-static void tw__print_row(const char *name, const tw__sum *s) {
-    printf("%-36s %4zu %11.5g %11.5g %11.5g %7.1f %6.2f %6.2f %6.2f %11.5g %7.1f\n", name, s->n,
-           s->obs_mean, s->mae, s->bias, s->mae_pct, s->corr, s->cover50, s->cover90, s->crps,
-           s->crps_pct);
-}
-
-static void tw__print(const tw__sargs *a, const tw__shape *sh, size_t m, size_t n_obs,
-                      const size_t *ser, size_t n_ser, const tw__sum *sums, const tw__sum *all) {
-    printf("score: %s against %s: %zu observations of %zu series, %zu replicates\n", a->outdir,
-           a->observed, n_obs, n_ser, m);
-    printf("%-36s %4s %11s %11s %11s %7s %6s %6s %6s %11s %7s\n", "series", "n", "obs mean",
-           "MAE", "bias", "MAE%", "corr", "cov50", "cov90", "CRPS", "CRPS%");
-    char name[1024];
-    for (size_t i = 0; i < n_ser; i++) {
-        tw__print_row(tw__name(sh, ser[i], name, sizeof name), &sums[i]);
-    }
-    tw__print_row("overall", all);
-    printf("PIT histogram of all observations (10 bins from 0 to 1; %.1f each if uniform):",
-           (double)all->n / TW__PIT_BINS);
-    for (int k = 0; k < TW__PIT_BINS; k++) printf(" %llu", (unsigned long long)all->pit[k]);
-    printf("\nwritten: %s/{score.csv,score_points.csv}\n", a->scoredir);
 }
 
 /* ---- helpers: arguments, child processes, --rerun ---- */
@@ -229,13 +153,18 @@ void tw_cli_score_help(FILE *fp) {
             "                      [--rerun] [--report] [-q]\n"
             "\n"
             "Scores a finished run against observed data: per series and overall, the MAE and\n"
-            "bias of the ensemble median, MAE as %% of the observed mean, correlation, coverage\n"
-            "of the 50%% and 90%% bands, CRPS of the ensemble and a PIT histogram. OBSERVED.csv:\n"
-            "date,indicator,region,partner,sector,value[,unit,source]; flows (imports, exports,\n"
-            "tariff_revenue, re_shipments, ...) as totals over the period, levels as averages.\n"
-            "Needs OUTDIR/trajectories.csv (run with --trajectories).\n"
+            "bias of the ensemble median, MAE as %% of the series' observed mean, correlation,\n"
+            "coverage of the 50%% and 90%% bands, CRPS of the ensemble and a PIT histogram.\n"
+            "OBSERVED.csv: date,indicator,region,partner,sector,value[,unit,source]; flows\n"
+            "(imports, exports, tariff_revenue, re_shipments, ...) as totals over the period,\n"
+            "levels as averages; value a decimal number. unit, when given, is checked against\n"
+            "the data dictionary (tradewar dictionary): USD bn, USD thousand, kt, ... and per day\n"
+            "(per week, per month over that period) are converted and said so; another unit is\n"
+            "refused. Needs OUTDIR/trajectories.csv (run with --trajectories) of that run.\n"
             "\n"
-            "  -o, --output DIR   where score.csv and score_points.csv go (default OUTDIR/score)\n"
+            "  -o, --output DIR   where score.csv and score_points.csv go (default OUTDIR/score);\n"
+            "                     built beside it and replaced whole, so DIR must be new, empty\n"
+            "                     or a score's\n"
             "      --period P     what a YYYY-MM-DD date names: month, week (ISO, Monday to\n"
             "                     Sunday) or day (default: YYYY-MM a month, YYYY-MM-DD a day)\n"
             "      --rerun        without trajectories.csv, re-run OUTDIR/scenario.yaml with its\n"
@@ -295,11 +224,14 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
         snprintf(a->scoredir, sizeof a->scoredir, "%s", scoredir);
     else
         snprintf(a->scoredir, sizeof a->scoredir, "%s/score", a->outdir);
+    /* "DIR/" is DIR: its staging directory goes beside it, not inside. */
+    for (size_t n = strlen(a->scoredir); n > 1 && a->scoredir[n - 1] == '/'; n--) a->scoredir[n - 1] = '\0';
     /* SCOREDIR must be a directory or be creatable in one: checked before any work. */
     struct stat sb;
     if (stat(a->scoredir, &sb) == 0) {
         if (!S_ISDIR(sb.st_mode))
             return tw_err_set(err, TW_EUSAGE, "score: %s: exists and is not a directory", a->scoredir);
+        return tw__scoredir_check(a->scoredir, err);
     } else {
         char parent[4096];
         snprintf(parent, sizeof parent, "%s", a->scoredir);
@@ -314,29 +246,15 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
     return TW_OK;
 }
 
-/* Remove a directory that holds only files, then the directory. */
-static void tw__remove_flat(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d != NULL) {
-        struct dirent *de;
-        char path[8192];
-        while ((de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-            if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < (int)sizeof path) unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 /* provenance.yaml's seed, replicates and result hash. */
 static tw_status tw__provenance(const char *outdir, unsigned long *seed, unsigned long *reps,
                                 unsigned long long *hash, tw_err *err) {
     char path[8192];
     snprintf(path, sizeof path, "%s/provenance.yaml", outdir);
-    FILE *fp = fopen(path, "r");
+    tw_status st = tw__regular(path, "", err);
+    FILE *fp = st == TW_OK ? fopen(path, "r") : NULL;
     if (fp == NULL)
-        return tw_err_set(err, TW_EUSAGE, "score --rerun: %s: cannot open: %s", path, strerror(errno));
+        return st != TW_OK ? st : tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
     char line[1024];
     int found = 0;
     while (fgets(line, sizeof line, fp) != NULL) {
@@ -382,6 +300,22 @@ static tw_status tw__rerun(const tw__sargs *a, const char *tmp, tw_err *err) {
     return TW_OK;
 }
 
+/* The ensemble has the replicate count the run recorded (when it recorded one). */
+static tw_status tw__same_run(const tw__sargs *a, const char *traj, size_t m, tw_err *err) {
+    char path[8192];
+    snprintf(path, sizeof path, "%s/provenance.yaml", a->outdir);
+    if (access(path, F_OK) != 0) return TW_OK; /* a directory put together by hand */
+    unsigned long seed = 0, reps = 0;
+    unsigned long long hash = 0;
+    tw_status st = tw__provenance(a->outdir, &seed, &reps, &hash, err);
+    if (st == TW_OK && reps != m)
+        st = tw_err_set(err, TW_EDATA, "%s holds %zu replicates and %s records %lu (seed %lu): "
+                                       "these trajectories are not the run's; score the "
+                                       "trajectories.csv its run wrote, or use --rerun", traj, m,
+                        path, reps, seed);
+    return st;
+}
+
 /* ---- the sub-command ---- */
 
 /* Score, write and print, given the run's shape, the observations and the ensemble. */
@@ -402,15 +336,18 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
     }
     /* The base of the percentages: each series' mean observed value (nan when it is 0). */
     for (size_t i = 0; i < n_ser && st == TW_OK; i++) {
-        double sy = 0.0;
+        double sy = 0.0, big = 0.0;
         size_t n = 0;
         for (size_t o = 0; o < n_obs; o++)
-            if (obs[o].series == ser[i] && pt[o].m > 0) {
-                sy += obs[o].y;
+            if (obs[o].series == ser[i]) big = fmax(big, fabs(obs[o].y));
+        double k = tw_score_scale(big, (double)n_obs);
+        for (size_t o = 0; o < n_obs; o++)
+            if (tw__in(obs, pt, o, (long)ser[i])) {
+                sy += obs[o].y / k;
                 n++;
             }
         for (size_t o = 0; o < n_obs; o++)
-            if (obs[o].series == ser[i]) scale[o] = sy != 0.0 ? fabs(sy / (double)n) : NAN;
+            if (obs[o].series == ser[i]) scale[o] = sy != 0.0 ? fabs(sy / (double)n) * k : NAN;
     }
     bool one_indicator = true;
     for (size_t i = 0; i < n_ser && st == TW_OK; i++) {
@@ -423,20 +360,14 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
          * series is one indicator (one unit), a correlation only for a single series. */
         if (!one_indicator) all.obs_mean = all.mae = all.bias = all.crps = NAN;
         if (n_ser != 1) all.corr = NAN;
-        if (mkdir(a->scoredir, 0777) != 0 && errno != EEXIST)
-            st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", a->scoredir, strerror(errno));
     }
-    char path[8192];
-    if (st == TW_OK) {
-        snprintf(path, sizeof path, "%s/score_points.csv", a->scoredir);
-        st = tw__write_points(path, sh, obs, pt, n_obs, err);
+    char staging[4096];
+    if (st == TW_OK && (st = tw__stage_open(a->scoredir, staging, sizeof staging, err)) == TW_OK) {
+        st = tw__write_all(staging, sh, obs, pt, n_obs, ser, n_ser, sums, &all, err);
+        if (st != TW_OK) tw__remove_tree(staging, 1);
+        else st = tw__stage_commit(staging, a->scoredir, err);
     }
-    if (st == TW_OK) {
-        snprintf(path, sizeof path, "%s/score.csv", a->scoredir);
-        st = tw__write_scores(path, sh, ser, n_ser, sums, &all, err);
-    }
-    if (st == TW_OK) st = tw_cli_write_datapackage(a->scoredir, err); /* what the columns are */
-    if (st == TW_OK && !a->quiet) tw__print(a, sh, m, n_obs, ser, n_ser, sums, &all);
+    if (st == TW_OK && !a->quiet) tw__print(a, sh, m, obs, n_obs, ser, n_ser, sums, &all);
     free(pt);
     free(x);
     free(scale);
@@ -483,15 +414,16 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
         if (st == TW_OK) snprintf(traj, sizeof traj, "%s/run/trajectories.csv", tmp);
     }
     if (st == TW_OK) st = tw__ensemble(traj, &sh, obs, n_obs, &acc, &m, err);
+    if (st == TW_OK) st = tw__same_run(&a, traj, m, err);
     if (tmp[0] != '\0') {
         char run[8192];
         snprintf(run, sizeof run, "%s/run", tmp);
-        tw__remove_flat(run);
+        tw__remove_tree(run, 0);
         rmdir(tmp);
     }
     if (st == TW_OK) st = tw__score_write(&a, &sh, obs, n_obs, acc, m, err);
     free(acc);
-    free(obs);
+    tw__obs_free(obs, n_obs);
     tw__shape_free(&sh);
     if (st == TW_OK && a.report) {
         const char *py = getenv("TW_PYTHON");

@@ -5,6 +5,7 @@
  * one accumulator per observation and replicate whatever the file's size).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -70,6 +71,19 @@ static void tw__chomp(char *s) {
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
 }
 
+tw_status tw__regular(const char *path, const char *hint, tw_err *err) {
+    const char *kind;
+    int fd = tw_csv_open_regular(path, &kind);
+    if (fd >= 0) {
+        close(fd);
+        return TW_OK;
+    }
+    if (kind != NULL)
+        return tw_err_set(err, TW_EUSAGE, "score: %s: is %s, not a regular file (score reads its "
+                                          "inputs from files)", path, kind);
+    return tw_err_set(err, TW_EUSAGE, "score: %s: cannot open: %s%s", path, strerror(errno), hint);
+}
+
 const char *tw__label(const tw__shape *sh, size_t s, int k) { return sh->lab[s * 4 + (size_t)k]; }
 
 /* Series s as trajectories.csv names it: indicator.region.partner.sector. */
@@ -83,19 +97,26 @@ void tw__shape_free(tw__shape *sh) {
     for (size_t i = 0; i < sh->n_series * 4; i++) free(sh->lab[i]);
     free(sh->lab);
     free(sh->dates);
+    free(sh->mean);
     memset(sh, 0, sizeof *sh);
 }
 
 /* ---- the run's shape, streamed from summary.csv ---- */
 
 static tw_status tw__shape_row(tw__shape *sh, char *line, const char *path, int ln, tw_err *err) {
-    char *f[5];
+    char *f[6];
     f[0] = line;
-    for (int k = 1; k < 5; k++)
+    for (int k = 1; k < 6; k++)
         if ((f[k] = tw__cut(f[k - 1])) == NULL)
-            return tw_err_set(err, TW_EDATA, "%s:%d: expected date,indicator,region,partner,sector,...",
-                              path, ln);
-    tw__cut(f[4]);
+            return tw_err_set(err, TW_EDATA, "%s:%d: expected date,indicator,region,partner,sector,"
+                                             "mean,...", path, ln);
+    tw__cut(f[5]);
+    char *end;
+    double mean = strtod(f[5], &end);
+    if (f[5][0] == '\0' || *end != '\0')
+        return tw_err_set(err, TW_EDATA, "%s:%d: mean: expected a number (got '%s')", path, ln, f[5]);
+    if (!tw__grow((void **)&sh->mean, &sh->cap_mean, sh->n_mean + 1, sizeof *sh->mean))
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
     tw_day d;
     if (!tw_date_parse(f[0], &d))
         return tw_err_set(err, TW_EDATA, "%s:%d: expected a date YYYY-MM-DD (got '%s')", path, ln, f[0]);
@@ -106,7 +127,18 @@ static tw_status tw__shape_row(tw__shape *sh, char *line, const char *path, int 
             return tw_err_set(err, TW_ENOMEM, "out of memory");
         sh->dates[sh->n_dates++] = d;
     }
-    if (sh->n_dates > 1) return TW_OK;
+    if (sh->n_dates > 1) {
+        /* Every output day lists the first day's series in the same order. */
+        size_t s = sh->n_mean - (sh->n_dates - 1) * sh->n_series;
+        bool same = s < sh->n_series;
+        for (int k = 0; k < 4 && same; k++) same = strcmp(tw__label(sh, s, k), f[k + 1]) == 0;
+        if (!same)
+            return tw_err_set(err, TW_EDATA, "%s:%d: expected the series of the first output day "
+                                             "in the same order", path, ln);
+        sh->mean[sh->n_mean++] = mean;
+        return TW_OK;
+    }
+    sh->mean[sh->n_mean++] = mean;
     if (!tw__grow((void **)&sh->lab, &sh->cap_lab, (sh->n_series + 1) * 4, sizeof *sh->lab))
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     for (int k = 0; k < 4; k++) {
@@ -125,14 +157,13 @@ tw_status tw__shape_read(const char *outdir, tw__shape *sh, tw_err *err) {
     char plain[8192], path[8200];
     snprintf(plain, sizeof plain, "%s/summary.csv", outdir);
     tw_gz_find(plain, path, sizeof path); /* summary.csv.gz of a run with --compress */
+    tw_status st = tw__regular(path, " (score takes the output directory of a tradewar run)", err);
+    if (st != TW_OK) return st;
     FILE *fp = tw_gz_open_read(path);
-    if (fp == NULL)
-        return tw_err_set(err, TW_EUSAGE, "score: %s: cannot open: %s (score takes the output "
-                                          "directory of a tradewar run)", path, strerror(errno));
+    if (fp == NULL) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     int ln = 0;
-    tw_status st = TW_OK;
     while (st == TW_OK && getline(&line, &cap, fp) >= 0) {
         tw__chomp(line);
         if (++ln == 1) {
@@ -144,6 +175,9 @@ tw_status tw__shape_read(const char *outdir, tw__shape *sh, tw_err *err) {
     }
     if (st == TW_OK && ferror(fp)) st = tw_err_set(err, TW_EIO, "%s: read error", path);
     if (st == TW_OK && sh->n_dates == 0) st = tw_err_set(err, TW_EDATA, "%s: no rows", path);
+    if (st == TW_OK && sh->n_mean != sh->n_dates * sh->n_series)
+        st = tw_err_set(err, TW_EDATA, "%s: the last output day lists %zu of %zu series", path,
+                        sh->n_mean - (sh->n_dates - 1) * sh->n_series, sh->n_series);
     free(line);
     fclose(fp);
     if (st != TW_OK) tw__shape_free(sh);
@@ -198,16 +232,36 @@ static const char *tw__period_of(const char *s, tw__period p, tw_day *d0, tw_day
     return NULL;
 }
 
-static const char *const tw__obs_cols[6] = {"date", "indicator", "region", "partner", "sector", "value"};
+/* The columns score reads: the six it needs, then unit (optional). */
+static const char *const tw__obs_cols[7] = {"date",   "indicator", "region", "partner",
+                                            "sector", "value",     "unit"};
+
+/* A decimal number: an optional sign, digits with an optional point, an optional exponent
+ * (no hexadecimal, inf or nan, no blanks). */
+static bool tw__decimal(const char *s) {
+    size_t digits = 0;
+    if (*s == '+' || *s == '-') s++;
+    for (; isdigit((unsigned char)*s); s++) digits++;
+    if (*s == '.')
+        for (s++; isdigit((unsigned char)*s); s++) digits++;
+    if (digits == 0) return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-') s++;
+        if (!isdigit((unsigned char)*s)) return false;
+        while (isdigit((unsigned char)*s)) s++;
+    }
+    return *s == '\0';
+}
 
 /* Row r of t as an observation; refuses it with file:line:col. */
-static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[6], const tw__sargs *a,
+static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[7], const tw__sargs *a,
                              const tw__shape *sh, tw__obs *o, tw_err *err) {
     const char *path = tw_csv_path(t);
     int line = tw_csv_line(t, r);
 #define TW__AT(k) path, line, tw_csv_colno(t, r, (size_t)idx[k]), tw__obs_cols[k]
-    const char *f[6];
-    for (int k = 0; k < 6; k++) f[k] = tw_csv_field(t, r, (size_t)idx[k]);
+    const char *f[7];
+    for (int k = 0; k < 7; k++) f[k] = idx[k] >= 0 ? tw_csv_field(t, r, (size_t)idx[k]) : "";
     o->line = line;
     const char *why = tw__period_of(f[0], a->period, &o->d0, &o->d1);
     if (why != NULL) return tw_err_at(err, TW_EDATA, TW__AT(0), "%s (got '%s')", why, f[0]);
@@ -237,39 +291,68 @@ static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[6], const 
                          "the run has no %s series with %s '%s' (see summary.csv)", prefix,
                          tw__obs_cols[1 + matched], f[1 + matched]);
     }
-    char *end;
-    errno = 0;
-    o->y = strtod(f[5], &end);
-    if (f[5][0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(o->y))
-        return tw_err_at(err, TW_EDATA, TW__AT(5), "expected a finite number (got '%s')", f[5]);
+    if (!tw__decimal(f[5]))
+        return tw_err_at(err, TW_EDATA, TW__AT(5), "expected a decimal number such as 12.5 or "
+                         "-3e4 (got '%s')", f[5]);
+    /* Underflow is no error: a subnormal (or a value rounded to 0) is finite. */
+    o->given = strtod(f[5], NULL);
+    if (!isfinite(o->given))
+        return tw_err_at(err, TW_EDATA, TW__AT(5), "'%s' is beyond the range of a double", f[5]);
+    char buf[512];
+    if ((why = tw__unit_convert(f[1], f[6], o->d0, o->d1, f[5], &o->y, buf, sizeof buf)) != NULL)
+        return tw_err_at(err, TW_EDATA, TW__AT(6), "%s", why);
+    if (f[6][0] != '\0' && (o->unit_given = strdup(f[6])) == NULL)
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
     o->series = (size_t)s;
     o->flow = agg == TW__FLOW;
     return TW_OK;
 #undef TW__AT
 }
 
+/* The columns' indices (unit: -1 when absent); refuses a missing or repeated one. */
+static tw_status tw__obs_header(const tw_csv *t, const char *path, int idx[7], tw_err *err) {
+    for (int k = 0; k < 7; k++) {
+        idx[k] = -1;
+        for (size_t c = 0; c < tw_csv_cols(t); c++) {
+            if (strcmp(tw_csv_header(t, c), tw__obs_cols[k]) != 0) continue;
+            if (idx[k] >= 0)
+                return tw_err_at(err, TW_EDATA, path, 1, tw_csv_header_colno(t, c), NULL,
+                                 "column '%s' appears twice (columns %d and %zu): which one holds "
+                                 "the data is ambiguous", tw__obs_cols[k], idx[k] + 1, c + 1);
+            idx[k] = (int)c;
+        }
+        if (idx[k] < 0 && k < 6)
+            return tw_err_at(err, TW_EDATA, path, 1, 1, NULL,
+                             "missing column '%s' (expected date,indicator,region,partner,sector,"
+                             "value, and optionally unit and source)", tw__obs_cols[k]);
+    }
+    return TW_OK;
+}
+
+void tw__obs_free(tw__obs *obs, size_t n) {
+    for (size_t i = 0; obs != NULL && i < n; i++) free(obs[i].unit_given);
+    free(obs);
+}
+
 tw_status tw__obs_read(const tw__sargs *a, const tw__shape *sh, tw__obs **out, size_t *n,
                               tw_err *err) {
     *out = NULL;
     *n = 0;
-    if (access(a->observed, R_OK) != 0)
-        return tw_err_set(err, TW_EUSAGE, "score: %s: cannot open: %s", a->observed, strerror(errno));
-    tw_csv *t;
-    tw_status st = tw_csv_read(a->observed, &t, err);
+    tw_status st = tw__regular(a->observed, "", err);
     if (st != TW_OK) return st;
-    int idx[6];
-    for (int k = 0; k < 6 && st == TW_OK; k++)
-        if ((idx[k] = tw_csv_col(t, tw__obs_cols[k])) < 0)
-            st = tw_err_at(err, TW_EDATA, a->observed, 1, 1, NULL,
-                           "missing column '%s' (expected date,indicator,region,partner,sector,"
-                           "value, and optionally unit and source)", tw__obs_cols[k]);
-    size_t rows = tw_csv_rows(t);
+    tw_csv *t;
+    if ((st = tw_csv_read(a->observed, &t, err)) != TW_OK) return st;
+    int idx[7];
+    st = tw__obs_header(t, a->observed, idx, err);
+    size_t rows = tw_csv_rows(t), firsts = 0;
     if (st == TW_OK && rows == 0)
         st = tw_err_set(err, TW_EDATA, "%s: no observations (a header and no rows)", a->observed);
     tw__obs *obs = st == TW_OK ? calloc(rows, sizeof *obs) : NULL;
     if (st == TW_OK && obs == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
     for (size_t r = 0; r < rows && st == TW_OK; r++) {
         st = tw__obs_row(t, r, idx, a, sh, &obs[r], err);
+        const char *date = tw_csv_field(t, r, (size_t)idx[0]);
+        firsts += strlen(date) == 10 && strcmp(date + 7, "-01") == 0;
         for (size_t q = 0; q < r && st == TW_OK; q++)
             if (obs[q].series == obs[r].series && obs[q].d0 == obs[r].d0 && obs[q].d1 == obs[r].d1)
                 st = tw_err_at(err, TW_EDATA, a->observed, obs[r].line,
@@ -278,9 +361,13 @@ tw_status tw__obs_read(const tw__sargs *a, const tw__shape *sh, tw__obs **out, s
     }
     tw_csv_free(t);
     if (st != TW_OK) {
-        free(obs);
+        tw__obs_free(obs, rows);
         return st;
     }
+    if (a->period == TW__P_AUTO && rows >= 2 && firsts == rows)
+        fprintf(stderr, "tradewar: warning: %s: every date is the first of a month, and each is "
+                        "scored as that day alone; if the values are monthly, add --period month\n",
+                a->observed);
     *out = obs;
     *n = rows;
     return TW_OK;
@@ -300,6 +387,10 @@ typedef struct {
     double *v, *pv;      /* [n_need] this row's values and the previous output day's */
     double *acc;         /* [m][n_obs] the aggregates */
     size_t m, cap_acc;
+    /* [n_dates][n_need] each output day's sum and largest |value| over the replicates, and
+     * whether one was not finite: their mean is checked against summary.csv's */
+    double *tsum, *tmax;
+    unsigned char *tbad;
 } tw__ens;
 
 static tw_status tw__ens_header(tw__ens *e, char *line, tw_err *err) {
@@ -391,6 +482,14 @@ static tw_status tw__ens_row(tw__ens *e, char *line, int ln, size_t *di, tw_err 
     if (j != e->n_cols)
         return tw_err_set(err, TW_EDATA, "%s:%d: expected %zu fields (as in the header)", e->path, ln,
                           e->n_cols);
+    for (size_t k = 0, at = *di * e->n_need; k < e->n_need; k++, at++) {
+        if (!isfinite(e->v[k])) {
+            e->tbad[at] = 1;
+            continue;
+        }
+        e->tsum[at] += e->v[k];
+        e->tmax[at] = fmax(e->tmax[at], fabs(e->v[k]));
+    }
     tw__ens_add(e, e->m - 1, (*di)++);
     return TW_OK;
 }
@@ -402,6 +501,31 @@ static void tw__ens_free(tw__ens *e) {
     free(e->v);
     free(e->pv);
     free(e->acc);
+    free(e->tsum);
+    free(e->tmax);
+    free(e->tbad);
+}
+
+/* The replicates' mean of every series scored, every output day, against summary.csv's:
+ * both come from the same values, written to 10 digits, so they agree to 1e-8 of the
+ * largest value unless the trajectories are another run's (another seed, replicate count
+ * or scenario). */
+static tw_status tw__ens_check(const tw__ens *e, tw_err *err) {
+    const tw__shape *sh = e->sh;
+    for (size_t di = 0; di < sh->n_dates; di++)
+        for (size_t k = 0; k < e->n_need; k++) {
+            size_t at = di * e->n_need + k;
+            double mt = e->tsum[at] / (double)e->m, ms = sh->mean[di * sh->n_series + e->need[k]];
+            if (e->tbad[at] || !isfinite(ms) || fabs(mt - ms) <= 1e-8 * e->tmax[at]) continue;
+            char name[1024], d[TW_DATE_STRLEN];
+            return tw_err_set(err, TW_EDATA,
+                              "%s: the mean of its %zu replicates of %s on %s is %.10g, and "
+                              "summary.csv says %.10g: these trajectories are not the run's (another "
+                              "seed or scenario?); score the trajectories.csv its run wrote, or use "
+                              "--rerun", e->path, e->m, tw__name(sh, e->need[k], name, sizeof name),
+                              tw_date_format(sh->dates[di], d), mt, ms);
+        }
+    return TW_OK;
 }
 
 /* Stream path (a trajectories.csv) into *acc ([*m][n_obs], caller frees). */
@@ -427,15 +551,22 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
         if (k == e.n_need) e.need[e.n_need++] = obs[o].series;
         e.obs_need[o] = k;
     }
-    FILE *fp = tw_gz_open_read(path);
+    e.tsum = calloc(e.n_need * sh->n_dates, sizeof *e.tsum);
+    e.tmax = calloc(e.n_need * sh->n_dates, sizeof *e.tmax);
+    e.tbad = calloc(e.n_need * sh->n_dates, sizeof *e.tbad);
+    if (e.tsum == NULL || e.tmax == NULL || e.tbad == NULL) {
+        tw__ens_free(&e);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    tw_status st = tw__regular(path, "", err);
+    FILE *fp = st == TW_OK ? tw_gz_open_read(path) : NULL;
     if (fp == NULL) {
         tw__ens_free(&e);
-        return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return st != TW_OK ? st : tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
     }
     char *line = NULL;
     size_t cap = 0, di = 0;
     int ln = 0;
-    tw_status st = TW_OK;
     while (st == TW_OK && getline(&line, &cap, fp) >= 0) {
         tw__chomp(line);
         st = ++ln == 1 ? tw__ens_header(&e, line, err) : tw__ens_row(&e, line, ln, &di, err);
@@ -444,6 +575,7 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
     if (st == TW_OK && (e.m == 0 || di != sh->n_dates))
         st = tw_err_set(err, TW_EDATA, "%s: %s", path,
                         e.m == 0 ? "no replicates" : "the last replicate stops before the run's end");
+    if (st == TW_OK) st = tw__ens_check(&e, err);
     free(line);
     fclose(fp);
     if (st == TW_OK) {

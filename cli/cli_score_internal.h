@@ -1,7 +1,8 @@
 /* cli_score_internal.h - what the files of `tradewar score` share (not API).
  *
  * cli_score_input.c reads the run's shape, the observed file and the ensemble;
- * cli_score.c scores, writes and prints. Names keep the tw__ prefix of file-local code:
+ * cli_score_units.c checks and converts the observed units; cli_score.c scores;
+ * cli_score_output.c writes, prints and stages SCOREDIR. Names keep the tw__ prefix of file-local code:
  * nothing outside cli_score*.c includes this header.
  */
 #ifndef CLI_SCORE_INTERNAL_H
@@ -45,13 +46,17 @@ typedef struct {
     size_t n_series, cap_lab;
     tw_day *dates;       /* [n_dates] output days, increasing */
     size_t n_dates, cap_dates;
+    double *mean;        /* [n_dates * n_series] summary.csv's mean across replicates */
+    size_t n_mean, cap_mean;
 } tw__shape;
 
 /* One observed row. */
 typedef struct {
     size_t series;       /* index into the shape */
     tw_day d0, d1;       /* the period, both days included */
-    double y;            /* observed value */
+    double y;            /* observed value, in the dictionary's unit (tw__unit_scored) */
+    double given;        /* the value as the file gives it, in unit_given */
+    char *unit_given;    /* the file's unit (owned; NULL: no unit given) */
     int line;            /* line in OBSERVED.csv */
     bool flow;           /* summed over the period (else averaged) */
 } tw__obs;
@@ -73,11 +78,46 @@ typedef struct {
 
 const char *tw__label(const tw__shape *sh, size_t s, int k);
 const char *tw__name(const tw__shape *sh, size_t s, char *buf, size_t n);
+/* TW_OK when path is a regular file that opens (checked without blocking on a FIFO);
+ * else TW_EUSAGE saying what it is, or why it does not open and then hint. */
+tw_status tw__regular(const char *path, const char *hint, tw_err *err);
 void tw__shape_free(tw__shape *sh);
 tw_status tw__shape_read(const char *outdir, tw__shape *sh, tw_err *err);
 tw_status tw__obs_read(const tw__sargs *a, const tw__shape *sh, tw__obs **out, size_t *n,
                               tw_err *err);
+void tw__obs_free(tw__obs *obs, size_t n);
 tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs,
                               size_t n_obs, double **acc, size_t *m, tw_err *err);
+
+/* ---- output (cli_score_output.c) ---- */
+
+/* score_points.csv, score.csv and datapackage.json into dir. */
+tw_status tw__write_all(const char *dir, const tw__shape *sh, const tw__obs *obs,
+                        const tw__pt *pt, size_t n_obs, const size_t *ser, size_t n_ser,
+                        const tw__sum *sums, const tw__sum *all, tw_err *err);
+void tw__print(const tw__sargs *a, const tw__shape *sh, size_t m, const tw__obs *obs,
+               size_t n_obs, const size_t *ser, size_t n_ser, const tw__sum *sums,
+               const tw__sum *all);
+/* An existing SCOREDIR: TW_EUSAGE unless it holds only a score's files. */
+tw_status tw__scoredir_check(const char *scoredir, tw_err *err);
+/* Remove dir with its files and, depth levels down, its folders' (a symlink is removed,
+ * never followed). */
+void tw__remove_tree(const char *dir, int depth);
+/* Create the staging directory SCOREDIR.tmp.<pid> (its path into staging). */
+tw_status tw__stage_open(const char *scoredir, char *staging, size_t n, tw_err *err);
+/* Rename a complete staging directory to SCOREDIR, replacing an earlier one; on failure
+ * SCOREDIR is as it was and staging is kept (err says so). */
+tw_status tw__stage_commit(const char *staging, const char *scoredir, tw_err *err);
+
+/* ---- units (cli_score_units.c) ---- */
+
+/* The unit an observed value of indicator is scored in, from the data dictionary: a
+ * flow's unit without its "per day" (the period's total), a level's unit as it is. */
+const char *tw__unit_scored(const char *indicator, char *buf, size_t n);
+/* Turn a value given as the decimal text in unit (NULL or "": the dictionary's) for the
+ * period d0..d1 of indicator into the unit it is scored in (*y). NULL when fine, else why
+ * not (in why), naming the unit expected. */
+const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0, tw_day d1,
+                             const char *text, double *y, char *why, size_t n);
 
 #endif

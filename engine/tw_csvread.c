@@ -3,12 +3,16 @@
  * The file is read whole and split in place: fields become NUL-terminated slices of one
  * buffer, so a table is two allocations plus its index.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "tw_csvread.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tw_file.h"
 
@@ -40,6 +44,10 @@ int tw_csv_line(const tw_csv *t, size_t row) { return t->lines[row + 1]; }
 int tw_csv_colno(const tw_csv *t, size_t row, size_t col) {
     char *const *f = t->fields + (row + 1) * t->ncols;
     return (int)(f[col] - f[0]) + 1;
+}
+
+int tw_csv_header_colno(const tw_csv *t, size_t col) {
+    return (int)(t->fields[col] - t->fields[0]) + 1;
 }
 
 const char *tw_csv_field(const tw_csv *t, size_t row, size_t col) {
@@ -94,10 +102,42 @@ static char *tw__field(char **p, int *end_of_row, int *line, int *bad) {
     return start;
 }
 
+int tw_csv_open_regular(const char *path, const char **kind) {
+    *kind = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat sb;
+    int flags = fcntl(fd, F_GETFL);
+    if (fstat(fd, &sb) != 0 || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (S_ISREG(sb.st_mode)) return fd;
+    close(fd);
+    *kind = S_ISFIFO(sb.st_mode)   ? "a FIFO"
+            : S_ISDIR(sb.st_mode)  ? "a directory"
+            : S_ISCHR(sb.st_mode)  ? "a character device"
+            : S_ISBLK(sb.st_mode)  ? "a block device"
+            : S_ISSOCK(sb.st_mode) ? "a socket"
+                                   : "not a plain file";
+    return -1;
+}
+
 tw_status tw_csv_read(const char *path, tw_csv **out, tw_err *err) {
     *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
+    const char *kind;
+    int fd = tw_csv_open_regular(path, &kind);
+    if (fd < 0 && kind != NULL)
+        return tw_err_set(err, TW_EDATA, "%s: is %s, not a regular file (a table is read whole "
+                                         "from a file)", path, kind);
+    FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fp == NULL) {
+        tw_status st = tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return st;
+    }
     tw_csv *t = calloc(1, sizeof *t);
     char *buf = NULL;
     size_t len = 0;
@@ -121,6 +161,8 @@ tw_status tw_csv_read(const char *path, tw_csv **out, tw_err *err) {
     }
     t->buf = buf;
     buf = NULL;
+    /* A UTF-8 byte order mark (spreadsheets write one) is no part of the first name. */
+    size_t skip = len >= 3 && memcmp(t->buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     /* Two passes: count rows and columns, then index. */
     size_t fcap = 256, nf = 0, rcap = 64, nr = 0;
     t->fields = malloc(fcap * sizeof *t->fields);
@@ -129,7 +171,7 @@ tw_status tw_csv_read(const char *path, tw_csv **out, tw_err *err) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
     }
-    char *p = t->buf;
+    char *p = t->buf + skip;
     int line = 1;
     while (*p != '\0') {
         if (*p == '\n' || (*p == '\r' && p[1] == '\n')) { /* skip blank lines */

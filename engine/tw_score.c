@@ -23,14 +23,28 @@ static void tw__ksum_add(tw__ksum *k, double v) {
     k->s = t;
 }
 
+double tw_score_scale(double maxabs, double terms) {
+    int e;
+    /* Sums of `terms` values of up to maxabs stay below 2^1000 (DBL_MAX is about 2^1024). */
+    if (!(maxabs * terms < 0x1p1000)) {
+        frexp(maxabs, &e); /* maxabs < 2^e, and 2^(e - 1) is a double */
+        return ldexp(1.0, e - 1);
+    }
+    return 1.0;
+}
+
 double tw_score_crps(const double *sorted, size_t m, double y) {
     tw__ksum a = {0.0, 0.0}, b = {0.0, 0.0};
     double md = (double)m;
+    /* The sums reach 2 m max|x, y| and m^2 max|x|; a power of two scales them exactly. */
+    double k = tw_score_scale(fmax(fabs(y), fmax(fabs(sorted[0]), fabs(sorted[m - 1]))),
+                              2.0 * md * md);
     for (size_t i = 0; i < m; i++) {
-        tw__ksum_add(&a, fabs(sorted[i] - y));
-        tw__ksum_add(&b, (2.0 * (double)(i + 1) - md - 1.0) * sorted[i]);
+        double x = sorted[i] / k;
+        tw__ksum_add(&a, fabs(x - y / k));
+        tw__ksum_add(&b, (2.0 * (double)(i + 1) - md - 1.0) * x);
     }
-    return (a.s + a.c) / md - (b.s + b.c) / (md * md);
+    return ((a.s + a.c) / md - (b.s + b.c) / (md * md)) * k;
 }
 
 /* The first index in sorted[0..m) whose value is not below y (strict: above y). */

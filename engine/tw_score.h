@@ -14,12 +14,19 @@
 /* CRPS of the ensemble's empirical distribution at y, exactly
  *     mean_i |x_i - y| - 1/2 mean_ij |x_i - x_j|,
  * in O(m) on a sorted ensemble (the double sum is sum_i (2i - m - 1) x_(i) / m^2 for the
- * order statistics x_(1..m)), with compensated sums. m >= 1. */
+ * order statistics x_(1..m)), with compensated sums. m >= 1. Values near the largest
+ * double are scaled by a power of two first, so the result is finite whenever it is
+ * representable (y = 1e308 against members near 0 scores 1e308, not inf or nan). */
 double tw_score_crps(const double *sorted, size_t m, double y);
 
 /* Randomised PIT of y: (#{x_i < y} + v (#{x_i == y} + 1)) / (m + 1) for v in (0, 1). When
  * y and the m members are exchangeable (y drawn from the run's own distribution) it is
  * uniform on (0, 1), ties included. m >= 1. */
 double tw_score_pit(const double *sorted, size_t m, double y, double v);
+
+/* The power of two to divide values of magnitude up to maxabs by before summing terms of
+ * them, so that no sum can overflow: 1 for all but values near the largest double (the
+ * division is then exact, and so the scaled sum times the scale equals the plain sum). */
+double tw_score_scale(double maxabs, double terms);
 
 #endif

@@ -48,14 +48,16 @@ def days(start, n, step=1):
 
 
 def write_run(outdir, dates, series, values):
-    """summary.csv (labels and dates; statistics left at 0) and trajectories.csv with
+    """summary.csv (labels, dates and the mean across replicates, which score checks the
+    trajectories against; other statistics left at 0) and trajectories.csv with
     values[r][t][s], written with repr so that they read back exactly."""
     os.makedirs(outdir)
+    mean = np.mean(np.asarray(values, dtype=float), axis=0)
     with open(os.path.join(outdir, "summary.csv"), "w") as f:
         f.write("date,indicator,region,partner,sector,mean,sd,p05,p50,p95\n")
-        for d in dates:
-            for s in series:
-                f.write("%s,%s,0,0,0,0,0\n" % (d.isoformat(), ",".join(s)))
+        for t, d in enumerate(dates):
+            for k, s in enumerate(series):
+                f.write("%s,%s,%r,0,0,0,0\n" % (d.isoformat(), ",".join(s), float(mean[t, k])))
     with open(os.path.join(outdir, "trajectories.csv"), "w") as f:
         f.write("replicate,date," + ",".join(".".join(s) for s in series) + "\n")
         for r, rows in enumerate(values):
@@ -243,7 +245,7 @@ class ScoreSynthetic(unittest.TestCase):
             ("outside", [("2025-04",) + FLOW + (1, "", "")], 2, 1, "not inside the run"),
             ("bad_date", [("2025-02-30",) + FLOW + (1, "", "")], 2, 1, "expected a date"),
             ("not_a_number", [("2025-02",) + FLOW + ("12x5", "", "")], 2, 27,
-             "expected a finite number"),
+             "expected a decimal number"),
             ("categorical", [("2025-02",) + STATE + (1, "", "")], 2, 9,
              "unknown indicator 're_regime'"),
         ]

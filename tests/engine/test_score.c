@@ -29,3 +29,16 @@ Test(score, pit_counts_ties_and_ends) {
     /* Between 2 and 3, no tie: (3 + v) / 5. */
     cr_assert(epsilon_eq(dbl, tw_score_pit(x, 4, 2.5, 0.5), 0.7, 1e-15));
 }
+
+Test(score, crps_near_the_largest_double_is_finite) {
+    /* {-1e308, 1e308} at 0: mean|x-y| = 1e308, mean|x-x'| = 1e308, CRPS = 0.5e308; the
+     * plain sums would reach 2e308 (inf) and inf - inf. */
+    double x[2] = {-1e308, 1e308};
+    cr_assert(epsilon_eq(dbl, tw_score_crps(x, 2, 0.0), 0.5e308, 1e293));
+    /* 1e308 against members near 0: 1e308 less their mean, less half their spread. */
+    double small[3] = {1, 2, 3};
+    cr_assert(epsilon_eq(dbl, tw_score_crps(small, 3, 1e308), 1e308, 1e293));
+    /* Ordinary values are not scaled: the same bits as the plain formula. */
+    cr_assert_eq(tw_score_scale(1e6, 1e6), 1.0);
+    cr_assert_eq(tw_score_scale(1e308, 2.0), 0x1p1023);
+}
