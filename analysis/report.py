@@ -201,8 +201,9 @@ def wilson_interval(k, n, z=Z975):
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def fmt(x):
-    """A table number: NUMBER_FORMAT, or n/a for a missing or non-finite value."""
+def fmt(x, digits=None):
+    """A table number: NUMBER_FORMAT, or n/a for a missing or non-finite value. With
+    digits(value) -> decimals, the value rounded to that many decimals instead."""
     if x is None:
         return "n/a"
     try:
@@ -211,7 +212,26 @@ def fmt(x):
         return str(x)
     if not math.isfinite(xf):
         return "n/a"
-    return NUMBER_FORMAT % xf
+    if digits is None:
+        return NUMBER_FORMAT % xf
+    d = digits(xf)
+    text = f"{round(xf, d):.{max(d, 0)}f}"
+    return "0" if float(text) == 0 else text
+
+
+def fmt_round(x, u=None, sig=3):
+    """A number for a sentence: sig significant digits, fewer where its uncertainty u (the
+    half-width of its interval, or its spread) is larger, down to two significant digits
+    of u (403.729 with u 40 is "404", with u 120 "400"; -0.0872217 is "-0.0872"); n/a when
+    missing or not finite."""
+    def digits(xf):
+        if xf == 0:
+            return 0
+        d = sig - 1 - math.floor(math.log10(abs(xf)))
+        if u is not None and math.isfinite(float(u)) and float(u) > 0:
+            d = min(d, 1 - math.floor(math.log10(float(u))))
+        return d
+    return fmt(x, digits)
 
 
 # ----------------------------------------------------------------------------------------
@@ -461,6 +481,9 @@ class Output:
         self.compare_outcomes = None  # compare_outcomes.csv
         self.sides = {}               # "a"/"b": (scenario dict, scenario_X.yaml text)
         self.sweep = None
+        self.sweep_stats = None       # sweep_outcomes.csv's outcome rows: n, mean, sd
+        self.sweep_params = []        # the swept parameters (columns before outcome)
+        self.outcome_names = set()    # the data dictionary's outcomes (datapackage.json)
         self.sensitivity = None
         self.bench = None
         self.score = None
@@ -527,6 +550,7 @@ def load_output(path):
             for d in pkg.get("indicators", []) + pkg.get("outcomes", []):
                 PACKAGE_UNITS[d["name"]] = d["unit"]
                 out.definitions[d["name"]] = d.get("definition", "")
+            out.outcome_names = {d["name"] for d in pkg.get("outcomes", [])}
         except (ValueError, KeyError, TypeError) as e:
             raise ReportError(f"datapackage.json: not a data package ({e})")
     if os.path.isfile(p("events.csv")):
@@ -550,10 +574,14 @@ def load_output(path):
         read_compare(out, path)
     if "sweep_outcomes.csv" in present:
         out.kinds.append("sweep")
-        out.sweep = read_sweep_outcomes(p("sweep_outcomes.csv"))
+        out.sweep, out.sweep_stats, out.sweep_params = read_sweep_outcomes(
+            p("sweep_outcomes.csv"), out.outcome_names)
         if os.path.isfile(p("sensitivity.csv")):
-            out.sensitivity = read_small_csv(p("sensitivity.csv"), "sensitivity.csv",
-                                             SENSITIVITY_COLUMNS, numeric=("first_order",))
+            # first_order is nan where the outcome does not vary across the points
+            sens = read_small_csv(p("sensitivity.csv"), "sensitivity.csv",
+                                  SENSITIVITY_COLUMNS)
+            sens["first_order"] = _program_numbers(sens, "first_order", "sensitivity.csv")
+            out.sensitivity = sens
         sweep_columns(out)  # validates the parameter/outcome split
     if "bench.csv" in present:
         out.kinds.append("bench")
@@ -614,10 +642,17 @@ def read_compare(out, path):
     out.compare_outcomes = oc
 
 
-def read_sweep_outcomes(path):
+def read_sweep_outcomes(path, outcome_names):
     """sweep_outcomes.csv (point, the swept parameters, outcome, n, mean, sd, p05, p50,
-    p95: one row per point and outcome) as one row per point: point, the parameters, and
-    each outcome's mean across the point's replicates."""
+    p95: one row per point and outcome) as (points, stats): one row per point with point,
+    the parameters and each outcome's mean across the point's replicates; and the rows of
+    the outcomes themselves (point, outcome, n, mean, sd) for the intervals.
+
+    The outcome column also lists the parameters drawn per replicate (their scenario key
+    paths), as replicates.csv does; those are inputs, not results, and one of them may be
+    a swept key too, so only the outcomes (the data dictionary's where the directory has
+    one, else the names that are not key paths) become columns."""
+    import pandas as pd
     df = read_small_csv(path, "sweep_outcomes.csv", ["point", "outcome", "mean"],
                         numeric=("point",))
     cols = list(df.columns)
@@ -625,11 +660,25 @@ def read_sweep_outcomes(path):
     if not params:
         raise ReportError("sweep_outcomes.csv: wrong columns: no parameter column between "
                           "point and outcome")
-    df["mean"] = df["mean"].astype(float)
-    wide = df.set_index(["point"] + params + ["outcome"])["mean"].unstack("outcome")
-    wide = wide[list(dict.fromkeys(df["outcome"]))].reset_index()  # the file's order
+    names = df["outcome"].astype(str)
+    if outcome_names:
+        keep = names.isin(outcome_names)
+    else:
+        keep = ~names.str.contains(r"[.\[]")
+    df = df[keep & ~names.isin(params)].copy()
+    if len(df) == 0:
+        raise ReportError("sweep_outcomes.csv: no outcome rows (only drawn parameters)")
+    for c in ("mean", "sd", "n"):
+        if c in df.columns:
+            df[c] = _program_numbers(df, c, "sweep_outcomes.csv")
+    points = df.drop_duplicates("point")[["point"] + params]
+    wide = df.pivot(index="point", columns="outcome", values="mean")
+    wide = wide[list(dict.fromkeys(df["outcome"]))]  # the file's order
     wide.columns.name = None
-    return wide.sort_values("point").reset_index(drop=True)
+    pts = points.merge(wide.reset_index(), on="point", how="left")
+    stats = df[["point", "outcome"] + [c for c in ("n", "mean", "sd") if c in df.columns]]
+    return (pts.sort_values("point").reset_index(drop=True),
+            stats.reset_index(drop=True), params)
 
 
 def read_bench(path):
@@ -687,19 +736,12 @@ def _check_dates(out, df, name):
 
 
 def sweep_columns(out):
-    """(parameters, outcomes) of a sweep (sweep_outcomes.csv, one row per point): parameters are scenario key paths (a '.' or
-    '[' in the name, as given to --set) or named in sensitivity.csv; outcomes are the other
-    numeric columns except point, replicate and seed."""
+    """(parameters, outcomes) of a sweep: the parameters are sweep_outcomes.csv's columns
+    between point and outcome, the outcomes its outcome rows that are numbers."""
     df = out.sweep
-    named = set(out.sensitivity["parameter"]) if out.sensitivity is not None else set()
-    special = {"point", "replicate", "seed"}
-    params = [c for c in df.columns if c not in special
-              and ("." in c or "[" in c or c in named)]
-    outcomes = [c for c in df.columns if c not in special and c not in params
+    params = [c for c in out.sweep_params if c in df.columns]
+    outcomes = [c for c in df.columns if c != "point" and c not in params
                 and df[c].dtype.kind == "f"]
-    if not params:
-        raise ReportError("sweep_outcomes.csv: wrong columns: no parameter column (parameters are "
-                          "scenario keys such as firms.per_cell)")
     if not outcomes:
         raise ReportError("sweep_outcomes.csv: wrong columns: no numeric outcome column")
     return params, outcomes
@@ -1058,7 +1100,11 @@ class Charts:
                   "its 95% Wilson score interval.")
 
     # -- sweeps
-    def response(self, section, fid, param, pts, outcomes, categorical):
+    def response(self, section, fid, param, pts, errs, outcomes, categorical, grid, n_rep):
+        """Each outcome against param: every sweep point with its 95% interval (errs: the
+        half-widths, like pts), and for a grid the mean at each value joined by a line
+        (the main effect); the points of a random, Sobol or Latin-hypercube design stand
+        alone, since no two share a value to average or join."""
         import numpy as np
         plt = self.plt
         cols = outcomes[:MAX_GRID]
@@ -1074,10 +1120,13 @@ class Charts:
         main = pts.groupby(param, sort=True)[cols].mean()
         mx = [xpos[v] for v in main.index] if categorical else list(main.index)
         for ax, col in zip(axes.flat, cols):
-            ax.plot(xs, pts[col], ls="none", marker="o", ms=3.5, color=FILL_50,
-                    markeredgecolor=INK, markeredgewidth=0.4, label="sweep point")
-            ax.plot(mx, main[col], color=INK, lw=1.6, marker="s", ms=4,
-                    label="mean at this value")
+            ax.errorbar(xs, pts[col], yerr=errs[col], ls="none", marker="o", ms=3.5,
+                        color=FILL_50, ecolor=INK, elinewidth=0.7, capsize=2,
+                        markeredgecolor=INK, markeredgewidth=0.4,
+                        label="sweep point, 95% interval of its mean")
+            if grid:
+                ax.plot(mx, main[col], color=INK, lw=1.6, marker="s", ms=4,
+                        label="mean at this value")
             ax.set_title(col, fontsize=8.5, loc="left")
             ax.set_xlabel(param)
             ax.set_ylabel(outcome_unit(col) or "value")
@@ -1088,12 +1137,19 @@ class Charts:
                     max(order) / min(order) >= 50:
                 ax.set_xscale("log")
         axes.flat[0].legend(loc="best")
-        fig.suptitle(f"{self.scenario_name}: response to {param}")
+        fig.suptitle(f"{self.scenario_name}: response to {param} "
+                     f"({len(pts)} points × {n_rep} replicates)")
         fig.tight_layout()
-        self.save(fig, section, fid, f"Response to {param}",
-                  f"Each outcome against {param}: the sweep points (light markers) and the "
-                  f"mean outcome at each value of {param}, averaged over the other "
-                  "parameters (dark line: the main effect).")
+        caption = (f"Each outcome against {param}: every sweep point (markers) with the 95% "
+                   "t interval of its mean over the point's replicates (bars, from n and sd "
+                   "of sweep_outcomes.csv)")
+        if grid:
+            caption += (f", and the mean outcome at each value of {param} averaged over the "
+                        "other parameters (dark line: the main effect).")
+        else:
+            caption += ("; the design draws each point's values anew, so the points are not "
+                        "joined.")
+        self.save(fig, section, fid, f"Response to {param}", caption)
 
     def tornado(self, section, rows_by_outcome, params_order):
         from matplotlib.patches import Patch
@@ -1422,19 +1478,29 @@ def _excludes_zero(r):
 
 
 def sweep_section(out, charts):
+    import pandas as pd
     params, outcomes = sweep_columns(out)
-    df = out.sweep
-    if "replicate" in df.columns:   # one row per replicate: average to one row per point
-        agg = {c: "first" for c in params}
-        agg.update({c: "mean" for c in outcomes})
-        pts = df.groupby("point", sort=True).agg(agg).reset_index()
+    pts = out.sweep
+    sweep = out.scenario.get("sweep") if isinstance(out.scenario, dict) else None
+    design = sweep.get("design") if isinstance(sweep, dict) else None
+    grid = design in (None, "grid")
+    # 95% t half-width of each point's mean from its n and sd (0 where n < 2)
+    st = out.sweep_stats
+    n_rep = int(st["n"].max()) if "n" in st.columns and st["n"].notna().any() else 0
+    if "sd" in st.columns and "n" in st.columns:
+        half = [t_quantile_975(int(n) - 1) * sd / math.sqrt(n) if n >= 2 and sd == sd
+                else 0.0 for n, sd in zip(st["n"], st["sd"])]
     else:
-        pts = df
+        half = [0.0] * len(st)
+    hw = pd.DataFrame({"point": st["point"], "outcome": st["outcome"], "hw": half})
+    errs = hw.pivot(index="point", columns="outcome", values="hw") \
+        .reindex(pts["point"]).reset_index(drop=True)
     varying = [p for p in params if pts[p].nunique() > 1]
     tornado = {}
     for i, p in enumerate(varying):
         categorical = pts[p].dtype.kind != "f"
-        charts.response("sweep", f"sweep_response_{i + 1}", p, pts, outcomes, categorical)
+        charts.response("sweep", f"sweep_response_{i + 1}", p, pts, errs, outcomes,
+                        categorical, grid, n_rep)
     for o in outcomes:
         base = float(pts[o].mean())
         rows = []
@@ -1458,7 +1524,7 @@ def sweep_section(out, charts):
                     for o, info in tornado.items()
                     for r in sorted(info["rows"], key=lambda r: -r["swing"])]
     return dict(params=params, outcomes=outcomes, varying=varying, points=pts,
-                tornado_rows=tornado_rows, sens=sens, has_total=has_total)
+                tornado_rows=tornado_rows, sens=sens, has_total=has_total, design=design)
 
 
 def bench_section(out, charts):
@@ -1825,17 +1891,24 @@ def headline_answers(out, results):
                 v = rep[name].dropna().to_numpy(dtype=float)
                 p05, p95 = np.percentile(v, [5, 95])
                 when = "" if nc == n else f" (in the {nc} of {n} replicates where it happened)"
+                # the mean to the precision of its 95% interval, the range to three digits
+                u = (high - low) / 2 if math.isfinite(high - low) else None
                 if p05 == p95:
-                    lines.append(f"{what(name)}: {fmt(mean)} {unit} in every replicate{when}.")
+                    lines.append(f"{what(name)}: {fmt_round(mean)} {unit} in every "
+                                 f"replicate{when}.")
                 else:
-                    lines.append(f"{what(name)}: {fmt(mean)} {unit} on average{when}, 90% of "
-                                 f"replicates between {fmt(p05)} and {fmt(p95)}.")
+                    lines.append(f"{what(name)}: {fmt_round(mean, u)} {unit} on average"
+                                 f"{when} (95% interval ±{fmt_round(u, sig=2)}), 90% of "
+                                 f"replicates between {fmt_round(p05)} and {fmt_round(p95)}.")
     if "sweep" in results and results["sweep"]["sens"] is not None:
         sens = results["sweep"]["sens"]
         for outcome, g in sens.groupby("outcome", sort=False):
+            g = g[g["first_order"].notna()]
+            if len(g) == 0:  # nan: the outcome does not vary across the points
+                continue
             top = g.sort_values("first_order", ascending=False).iloc[0]
             lines.append(f"Across the sweep, {outcome} moves most with {top['parameter']} "
-                         f"(first-order index {fmt(float(top['first_order']))}).")
+                         f"(first-order index {fmt_round(float(top['first_order']))}).")
     if out.score is not None and "cover90" in out.score.columns:
         row = out.score[out.score["indicator"] == "overall"]
         if len(row):

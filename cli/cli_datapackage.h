@@ -10,7 +10,8 @@
  * indicator; "outcomes": name, unit, aggregation, definition), since region and partner
  * change meaning from one indicator to the next (importer / exporter for imports,
  * exporter / importer for exports, ...). "nan" is a missing value ("did not happen", or
- * undefined); "inf" is a number. The bytes depend only on the files' headers and the
+ * undefined), and so is an empty field; the infinities are written INF and -INF (Table
+ * Schema's number spelling, tw_format_double). The bytes depend only on the files' headers and the
  * model, so equal runs give equal packages.
  *
  * Thread-safety: none needed; called by rank 0 alone.
