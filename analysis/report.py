@@ -32,6 +32,9 @@ import shutil
 import sys
 import tempfile
 
+from tradewar_report.markers import (event_markers, measure_markers, merge_same_day,
+                                     place_labels, tariff_measures, truce_deadline)
+
 PROG = "report.py"
 MIN_VERSION = (0, 1, 0)
 
@@ -47,7 +50,6 @@ DATA_FILES = ["summary.csv", "summary.csv.gz", "compare.csv", "sweep_outcomes.cs
               "score.csv"]
 
 Z975 = 1.959963984540054   # standard normal 97.5% quantile
-Z75 = 0.6744897501960817   # 75% quantile: median +- Z75 sd is the normal 50% band
 Z95 = 1.6448536269514722   # 95% quantile: mean +- Z95 sd is the normal 90% band
 NUMBER_FORMAT = "%.6g"     # every number in the report's tables
 
@@ -117,11 +119,6 @@ GENERIC_SPECS = [
     ("gov_pain", "Governments' pain"),
     ("truce_active", "Truce in force"),
 ]
-# events.csv: the events marked on the time axes (with the tariff measures), by name
-# part: export-control changes, leader calls, truces and deals, court rulings.
-EVENT_MARKS = [("controls", "export controls"), ("regime", "export controls"),
-               ("leader_call", "leader call"), ("truce", "truce"), ("deal", "deal"),
-               ("court", "court ruling"), ("ruling", "court ruling"), ("struck", "court ruling")]
 WELFARE_SPEC = dict(id="welfare", indicator="welfare", title="Welfare (real spending, general equilibrium)",
                     series=[(r, "all", "all", REGION_NAMES[r]) for r in REGION_ORDER])
 MAX_PANELS = 4
@@ -748,103 +745,11 @@ def sweep_columns(out):
 
 
 # ----------------------------------------------------------------------------------------
-# Scenario measures: the dated markers on every time axis
-
-def tariff_measures(scenario):
-    rows = []
-    tariffs = scenario.get("tariffs") if isinstance(scenario, dict) else None
-    if not isinstance(tariffs, list):
-        return rows
-    for t in tariffs:
-        if not isinstance(t, dict):
-            continue
-        eff = t.get("effective")
-        try:
-            eff_date = datetime.date.fromisoformat(eff) if isinstance(eff, str) else None
-        except ValueError:
-            eff_date = None
-        sectors = t.get("sectors", "all")
-        if isinstance(sectors, list):
-            sectors = ", ".join(str(s) for s in sectors)
-        rows.append(dict(effective=eff_date, effective_text=str(eff or ""),
-                         measure=str(t.get("measure", "")), imposer=str(t.get("imposer", "")),
-                         target=str(t.get("target", "")), sectors=str(sectors),
-                         rate=t.get("rate", ""), coverage=t.get("coverage", ""),
-                         announced=str(t.get("announced", "")), end=str(t.get("end", "")),
-                         note=str(t.get("note", ""))))
-    return rows
-
-
-def event_markers(events, n_rep, first, last):
-    """[(date, label)] of the events of EVENT_MARKS in events.csv: for each kind, the
-    median over the replicates where it happened of the day it first happened, labelled
-    with how many replicates that is ("leader call: 5/8")."""
-    import pandas as pd
-    if events is None or len(events) == 0 or not n_rep:
-        return []
-    ev = events.copy()
-    ev["date"] = pd.to_datetime(ev["date"], format="%Y-%m-%d", errors="coerce")
-    ev = ev.dropna(subset=["date"])
-    out = []
-    for label in dict.fromkeys(lab for _, lab in EVENT_MARKS):
-        parts = [part for part, lab in EVENT_MARKS if lab == label]
-        sel = ev[ev["event"].astype(str).str.contains("|".join(parts))]
-        if len(sel) == 0:
-            continue
-        firsts = sel.groupby("replicate")["date"].min()
-        day = firsts.sort_values().iloc[(len(firsts) - 1) // 2].date()
-        if first <= day <= last:
-            out.append((day, f"{label}: {len(firsts)}/{n_rep}"))
-    return out
-
-
-def measure_markers(measures, first, last):
-    """[(date, label)] of the measures taking effect inside [first, last], one per date;
-    the label groups the measure names by imposer: "US fentanyl, reciprocal / CN ..."."""
-    by_date = {}
-    for m in measures:
-        d = m["effective"]
-        if d is None or d < first or d > last:
-            continue
-        names = by_date.setdefault(d, {}).setdefault(m["imposer"], [])
-        if m["measure"] not in names:
-            names.append(m["measure"])
-    return [(d, " / ".join(f"{imp} {', '.join(names)}".strip() for imp, names in v.items()))
-            for d, v in sorted(by_date.items())]
-
-
-# ----------------------------------------------------------------------------------------
 # Charts
 
 FIG_W, FIG_LEFT, FIG_RIGHT = 9.0, 1.0, 0.25   # time charts: width and margins, inches
 AXES_W = FIG_W - FIG_LEFT - FIG_RIGHT
-STRIP_BASE, STRIP_ROW, STRIP_ROWS = 0.22, 0.19, 4   # the label strip, inches and rows
-
-
-def place_labels(markers, x0, x1):
-    """[(date, text, row or None, right-of-line)] and the rows used: each label goes into
-    the lowest of STRIP_ROWS rows where it overlaps no other label (its width estimated
-    from its length at 6.5 pt), to the right of its line unless that runs off the axis;
-    a label that fits nowhere is left out (the line stays)."""
-    span = max((x1 - x0).days, 1)
-    days_per_in = span / AXES_W
-    occupied = [[] for _ in range(STRIP_ROWS)]
-    placed, used = [], 0
-    for d, label in markers:
-        text = label if len(label) <= 44 else label[:42] + "…"
-        width = ((len(text) + 1) * 6.5 * 0.55 / 72.0) * days_per_in + 1
-        pos = (d - x0).days
-        right = pos + width <= span
-        lo, hi = (pos, pos + width) if right else (pos - width, pos)
-        row = None
-        if lo >= 0:
-            row = next((r for r, occ in enumerate(occupied)
-                        if all(hi < a or lo > b for a, b in occ)), None)
-        if row is not None:
-            occupied[row].append((lo, hi))
-            used = max(used, row + 1)
-        placed.append((d, text, row, right))
-    return placed, used
+STRIP_BASE, STRIP_ROW, STRIP_ROWS = 0.22, 0.19, 6   # the label strip, inches and rows
 
 
 class Charts:
@@ -867,6 +772,8 @@ class Charts:
         self.items = []   # (section, file, title, caption)
         self.said = set()  # caption sentences already on the page
         self.n_events = 0
+        self.n_rep = None      # replicates of the run (of each side, of each sweep point)
+        self.sweep_size = ""   # "(P points × R replicates)" of a sweep
 
     def save(self, fig, section, fid, title, caption, unit=None):
         # A sentence already said under an earlier chart is not repeated: the first
@@ -894,10 +801,10 @@ class Charts:
         from matplotlib.lines import Line2D
         if markers:
             handles.append(Line2D([], [], color=MARKER_INK, lw=0.6,
-                                  label="tariff measure or event (events.csv)"))
+                                  label="marked date: tariff measure, truce deadline or event (numbered as in the table)"))
         x0 = min(f["date"].iloc[0] for _, f in panels)
         x1 = max(f["date"].iloc[-1] for _, f in panels)
-        placed, rows = place_labels(markers, x0.date(), x1.date())
+        placed, rows = place_labels(markers, x0.date(), x1.date(), AXES_W, STRIP_ROWS)
         fig, strip, axes = self._time_layout(len(panels), rows if markers else None,
                                              math.ceil(len(handles) / 2))
         return fig, strip, axes, x0, x1, placed
@@ -935,8 +842,9 @@ class Charts:
         return fig, strip, axes
 
     def _markers(self, strip, axes, placed):
-        """Thin vertical lines at the measure dates on every panel; the labels placed by
-        place_labels in the strip above, each joined to its date by a tick."""
+        """Thin vertical lines at the marked dates on every panel; the labels placed by
+        place_labels in the strip above, each starting at its date with a short tick in
+        its own row (so no tick crosses another label)."""
         import pandas as pd
         labelled = 0
         for ax in axes:
@@ -947,14 +855,14 @@ class Charts:
         for d, text, row, right in placed:
             x = pd.Timestamp(d)
             if row is None:
-                strip.vlines(x, 0, STRIP_BASE * 0.6, color=MARKER_INK, lw=0.6)
                 continue
             ytext = STRIP_BASE * 0.6 + STRIP_ROW * row
-            strip.vlines(x, 0, ytext + STRIP_ROW * 0.45, color=MARKER_INK, lw=0.6)
+            strip.vlines(x, ytext - STRIP_ROW * 0.1, ytext + STRIP_ROW * 0.6, color=MARKER_INK,
+                         lw=0.6)
             strip.text(x, ytext, (" " + text) if right else (text + " "),
                        ha="left" if right else "right", va="bottom", fontsize=6.5,
                        color="#222222")
-            labelled += 1
+            labelled += 1 if " " in text else 0
         return labelled
 
     def _finish_time(self, fig, axes, handles, title):
@@ -965,39 +873,40 @@ class Charts:
         fig.suptitle(title, y=1 - 0.12 / fig.get_figheight(), va="top")
 
     # -- fan charts
-    def fan(self, section, fid, title, ylabel, panels, markers, band50, extra_caption=""):
-        """panels: [(label, frame with date,p05,p50,p95,lo50,hi50)]."""
+    def fan(self, section, fid, title, ylabel, panels, markers, bands, extra_caption=""):
+        """panels: [(label, frame with date, p50 and the quantile columns of bands)];
+        bands: [(low column, high column)] from the outermost in, each a band between two
+        quantiles that summary.csv carries (p05-p95; p25-p75 where it has them)."""
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
-        band50_label = ("50% band (p25–p75)" if band50 == "quantiles"
-                        else "50% band (normal approx. from sd)")
-        handles = [Line2D([], [], color=INK, lw=1.6, label="median (p50)"),
-                   Patch(color=FILL_50, label=band50_label),
-                   Patch(color=FILL_90, label="90% band (p05–p95)")]
+        fills = band_fills(len(bands))
+        handles = [Line2D([], [], color=INK, lw=1.6, label="median (p50)")]
+        for (lo, hi), fill in zip(reversed(bands), reversed(fills)):
+            handles.append(Patch(color=fill, label=f"{band_width(lo, hi)}% band ({lo}–{hi})"))
         fig, strip, axes, x0, x1, placed = self._time_chart(panels, handles, markers)
         for i, (ax, (label, f)) in enumerate(zip(axes, panels)):
-            ax.fill_between(f["date"], f["p05"], f["p95"], color=FILL_90, lw=0, zorder=2)
-            ax.fill_between(f["date"], f["lo50"], f["hi50"], color=FILL_50, lw=0, zorder=3)
+            for k, ((lo, hi), fill) in enumerate(zip(bands, fills)):
+                ax.fill_between(f["date"], f[lo], f[hi], color=fill, lw=0, zorder=2 + k)
             ax.plot(f["date"], f["p50"], color=INK, lw=1.6, ls=LINESTYLES[i % len(LINESTYLES)],
-                    zorder=4)
+                    zorder=3 + len(bands))
             ax.set_title(label, loc="left")
             ax.set_ylabel(_wrap(ylabel, 24))
             ax.set_xlim(x0, x1)
         nlab = self._markers(strip, axes, placed)
-        self._finish_time(fig, axes, handles, f"{self.scenario_name}: {title}")
-        caption = (f"{title}: median across replicates (dark line), 50% band (darker fill) "
-                   f"and 90% band p05–p95 (light fill). ")
-        if band50 == "quantiles":
-            caption += "50% band: p25–p75 from summary.csv. "
-        else:
-            caption += ("50% band: normal approximation from sd (median ± 0.674 sd, clipped "
-                        "to the 90% band), since summary.csv has no p25/p75. ")
+        self._finish_time(fig, axes, handles, f"{self.scenario_name}: {title} "
+                                              f"({self.n_rep} replicates)")
+        caption = (f"{title}: median across the {self.n_rep} replicates (dark line) and bands "
+                   "between quantiles (fills, darker inside). Bands: "
+                   + ", ".join(f"the {band_width(lo, hi)}% band {lo}–{hi}" for lo, hi in bands)
+                   + ", the quantiles summary.csv carries for each date (none is derived from "
+                   "the sd). ")
         if markers:
-            caption += (f"Vertical lines: the dates on which scenario tariff measures take "
-                        f"effect and, from events.csv, the first export-control change, "
-                        f"leader call, truce, deal and court ruling (the median over the "
-                        f"replicates where it happened; label: in how many) "
-                        f"({nlab} of {len(markers)} labelled). ")
+            caption += (f"Vertical lines, numbered as in the table of marked dates: the days "
+                        f"on which the scenario's tariff measures take effect, its truce "
+                        f"deadline and, from events.csv, the first truce, extension, "
+                        f"snap-back, leader call, deal, export-control change and court "
+                        f"ruling (the median over the replicates where it happened; label: in "
+                        f"how many) ({nlab} of {len(markers)} labelled in words). ")
         caption += extra_caption
         self.save(fig, section, fid, title, caption.strip(), unit=ylabel)
 
@@ -1023,7 +932,8 @@ class Charts:
             ax.set_ylabel(_wrap("B − A, " + ylabel, 24))
             ax.set_xlim(x0, x1)
         self._markers(strip, axes, placed)
-        self._finish_time(fig, axes, handles, f"{names[1]} − {names[0]}: {title}")
+        self._finish_time(fig, axes, handles, f"{names[1]} − {names[0]}: {title} "
+                                              f"({self.n_rep} replicate pairs)")
         caption = (f"{title}: B ({names[1]}) minus A ({names[0]}) on each output date, the mean "
                    "of the replicate-by-replicate differences on common random numbers (dark "
                    "line), its paired 95% interval (darker fill, compare.csv paired_lo–"
@@ -1093,14 +1003,15 @@ class Charts:
         ax.set_xlim(0, 1)
         ax.set_xlabel("probability (share of replicates), with 95% Wilson interval")
         ax.grid(axis="y", visible=False)
-        ax.set_title(f"{self.scenario_name}: probabilities of 0/1 outcomes")
+        ax.set_title(f"{self.scenario_name}: probabilities of 0/1 outcomes "
+                     f"({self.n_rep} replicates)")
         fig.tight_layout()
         self.save(fig, section, "outcome_probabilities", "Probabilities of 0/1 outcomes",
                   "Share of replicates in which each 0/1 outcome of replicates.csv is 1, with "
                   "its 95% Wilson score interval.")
 
     # -- sweeps
-    def response(self, section, fid, param, pts, errs, outcomes, categorical, grid, n_rep):
+    def response(self, section, fid, param, pts, errs, outcomes, categorical, grid):
         """Each outcome against param: every sweep point with its 95% interval (errs: the
         half-widths, like pts), and for a grid the mean at each value joined by a line
         (the main effect); the points of a random, Sobol or Latin-hypercube design stand
@@ -1137,8 +1048,7 @@ class Charts:
                     max(order) / min(order) >= 50:
                 ax.set_xscale("log")
         axes.flat[0].legend(loc="best")
-        fig.suptitle(f"{self.scenario_name}: response to {param} "
-                     f"({len(pts)} points × {n_rep} replicates)")
+        fig.suptitle(f"{self.scenario_name}: response to {param} {self.sweep_size}")
         fig.tight_layout()
         caption = (f"Each outcome against {param}: every sweep point (markers) with the 95% "
                    "t interval of its mean over the point's replicates (bars, from n and sd "
@@ -1184,7 +1094,7 @@ class Charts:
                          label="parameter at its lowest value"),
                    Patch(facecolor=FILL_50, edgecolor=INK, label="parameter at its highest value")]
         fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
-        fig.suptitle(f"{self.scenario_name}: tornado of main effects")
+        fig.suptitle(f"{self.scenario_name}: tornado of main effects {self.sweep_size}")
         fig.tight_layout(rect=[0, 0.45 / height, 1, 1])
         self.save(fig, section, "sweep_tornado", "Tornado of main effects",
                   "For each outcome and parameter: the mean outcome with the parameter at its "
@@ -1224,7 +1134,8 @@ class Charts:
             handles.append(Patch(facecolor="white", edgecolor=INK, ls="--",
                                  label="total-order index"))
         fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
-        fig.suptitle(f"{self.scenario_name}: first-order sensitivity indices")
+        fig.suptitle(f"{self.scenario_name}: first-order sensitivity indices "
+                     f"{self.sweep_size}")
         fig.tight_layout(rect=[0, 0.45 / height, 1, 1])
         self.save(fig, section, "sweep_sensitivity", "First-order sensitivity indices",
                   "First-order index of each parameter for each outcome, from sensitivity.csv "
@@ -1298,16 +1209,29 @@ def is_binary(values):
 # ----------------------------------------------------------------------------------------
 # The sections: charts plus tables
 
-def fan_frame(g, has_quartiles):
-    import numpy as np
-    f = g.sort_values("date")[["date", "mean", "sd", "p05", "p50", "p95"] +
-                              (["p25", "p75"] if has_quartiles else [])].reset_index(drop=True)
-    if has_quartiles:
-        f["lo50"], f["hi50"] = f["p25"], f["p75"]
-    else:
-        f["lo50"] = np.clip(f["p50"] - Z75 * f["sd"], f["p05"], f["p95"])
-        f["hi50"] = np.clip(f["p50"] + Z75 * f["sd"], f["p05"], f["p95"])
-    return f
+def fan_frame(g, bands):
+    cols = ["date", "mean", "sd", "p50"] + [c for pair in bands for c in pair]
+    return g.sort_values("date")[list(dict.fromkeys(cols))].reset_index(drop=True)
+
+
+def quantile_bands(columns):
+    """[(low, high)] of the symmetric quantile pairs among columns (p05 with p95, p25 with
+    p75, ...), outermost first."""
+    qs = {int(c[1:]) for c in columns if re.fullmatch(r"p\d\d", c)}
+    return [(f"p{q:02d}", f"p{100 - q:02d}") for q in sorted(qs) if q < 50 and 100 - q in qs]
+
+
+def band_width(lo, hi):
+    return int(hi[1:]) - int(lo[1:])
+
+
+def band_fills(n):
+    """n fills from light (outermost) to dark: FILL_90 and FILL_50, others between."""
+    import matplotlib.colors as mc
+    if n <= 2:
+        return [FILL_90, FILL_50][:n] if n == 2 else [FILL_90] * n
+    a, b = mc.to_rgb(FILL_90), mc.to_rgb(FILL_50)
+    return [mc.to_hex(tuple(x + (y - x) * k / (n - 1) for x, y in zip(a, b))) for k in range(n)]
 
 
 def series_label(region, partner, sector):
@@ -1348,7 +1272,7 @@ def group_series(df, indicators):
 
 def run_section(out, charts, markers):
     df = out.summary
-    has_q = "p25" in df.columns and "p75" in df.columns
+    bands = quantile_bands(df.columns)
     indicators = list(dict.fromkeys(df["indicator"]))
     specs = chart_specs(set(indicators))
     groups = group_series(df, [s["indicator"] for s in specs])
@@ -1364,7 +1288,7 @@ def run_section(out, charts, markers):
             g = groups.get((ind, region, partner, sector))
             if g is None:
                 continue
-            f = fan_frame(g, has_q)
+            f = fan_frame(g, bands)
             panels.append((label, f))
             peak = int(f["p50"].idxmax())
             last = f.iloc[-1]
@@ -1376,7 +1300,7 @@ def run_section(out, charts, markers):
             continue
         charted.add(ind)
         charts.fan("run", spec["id"], spec["title"], indicator_unit(ind), panels, markers,
-                   "quantiles" if has_q else "sd")
+                   bands)
     not_charted = [i for i in indicators if i not in charted]
 
     # replicate outcomes
@@ -1415,7 +1339,7 @@ def run_section(out, charts, markers):
         charts.probabilities("outcomes", [(r[0], r[3], r[5], r[6], None, n) for r in outcome_rows
                                           if r[0] in binary])
     return dict(end_rows=end_rows, outcome_rows=outcome_rows, not_charted=not_charted,
-                skipped=skipped, has_q=has_q)
+                skipped=skipped, bands=bands)
 
 
 def compare_names(out):
@@ -1495,12 +1419,13 @@ def sweep_section(out, charts):
     hw = pd.DataFrame({"point": st["point"], "outcome": st["outcome"], "hw": half})
     errs = hw.pivot(index="point", columns="outcome", values="hw") \
         .reindex(pts["point"]).reset_index(drop=True)
+    charts.sweep_size = f"({len(pts)} points × {n_rep} replicates)"
     varying = [p for p in params if pts[p].nunique() > 1]
     tornado = {}
     for i, p in enumerate(varying):
         categorical = pts[p].dtype.kind != "f"
         charts.response("sweep", f"sweep_response_{i + 1}", p, pts, errs, outcomes,
-                        categorical, grid, n_rep)
+                        categorical, grid)
     for o in outcomes:
         base = float(pts[o].mean())
         rows = []
@@ -1743,8 +1668,8 @@ def build_html(out, charts, folder, results, measures):
             doc.p("Dates marked on the time axes: tariff measures of the scenario taking "
                   "effect, and from events.csv the first day of each kind of event (median "
                   "over the replicates where it happened; how many in the label).")
-            doc.table("markers-table", ["date", "what"],
-                      [[str(d), label] for d, label in results["markers"]])
+            doc.table("markers-table", ["mark", "date", "what"],
+                      [[k, str(m[0]), m[2]] for k, m in enumerate(results["markers"], 1)])
         doc.h(2, "Key series", "key-series")
         doc.p("The charted series on the last output date, and the peak of the median over "
               "the run. Numbers as in summary.csv.")
@@ -1847,13 +1772,18 @@ def build_html(out, charts, folder, results, measures):
                    for k, v in out.provenance.items()])
     doc.h(2, "Conventions", "conventions")
     doc.add("<ul>\n" + "".join(f"<li>{html.escape(t)}</li>\n" for t in [
-        "Fan charts: dark line the median across replicates (p50); darker fill the 50% band "
-        "(p25–p75 when summary.csv has them, else the normal approximation median ± 0.674 sd, "
-        "clipped to the 90% band); light fill the 90% band p05–p95.",
-        "Thin vertical lines: dates on which a tariff measure of the scenario takes effect; "
-        "labels are thinned so they do not overlap.",
+        "Fan charts: dark line the median across replicates (p50); fills the bands between "
+        "the quantiles summary.csv carries (p05–p95, and p25–p75 where present), darker "
+        "inside. No band is derived from the sd: the series are often skewed.",
+        "Thin vertical lines: dates on which a tariff measure of the scenario takes effect, "
+        "its truce deadline and the first day of each kind of event; each is numbered as in "
+        "the table of marked dates and labelled in words where the label fits without "
+        "overlapping another.",
+        "Every chart title says how many replicates (or sweep points and replicates) it "
+        "shows.",
         "Table numbers are printed with 6 significant digits (%.6g); each numeric cell "
-        "carries the full value in its data-value attribute.",
+        "carries the full value in its data-value attribute. The headline sentences round "
+        "each number to what its interval supports.",
         "Units: tariff rates and shares in percent, trade flows in USD million per day, "
         "welfare in percent change of real income; outcome units follow the column name "
         "suffix (_usd_bn, _pct, _days).",
@@ -1955,6 +1885,9 @@ def write_report(out, dest):
     stage = tempfile.mkdtemp(prefix=".report-", dir=parent)
     try:
         charts = Charts(stage, out.name)
+        n_prov = out.provenance.get("replicates")
+        charts.n_rep = len(out.replicates) if out.replicates is not None else \
+            int(n_prov) if isinstance(n_prov, str) and n_prov.isdigit() else "?"
         measures = tariff_measures(out.scenario)
         frames = [d for d in (out.summary, out.paired) if d is not None]
         markers = []
@@ -1962,11 +1895,11 @@ def write_report(out, dest):
         if frames:
             first = min(d["date"].min() for d in frames).date()
             last = max(d["date"].max() for d in frames).date()
-            markers = measure_markers(measures, first, last)
             n_rep = len(out.replicates) if out.replicates is not None else 0
             events = event_markers(out.events, n_rep, first, last)
             charts.n_events = len(events)
-            markers = sorted(markers + events)
+            markers = merge_same_day(measure_markers(measures, first, last) + events +
+                                     truce_deadline(out.scenario, first, last))
         results["markers"] = markers
         if "run" in out.kinds:
             results["run"] = run_section(out, charts, markers)
