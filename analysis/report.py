@@ -595,7 +595,8 @@ def load_output(path):
 
 def _program_numbers(df, col, name):
     """A column of numbers as the program writes them: finite, or nan (no pairs, no
-    interval) and inf (a ratio over an exact zero); anything else is an error."""
+    interval) and INF (a ratio over an exact zero; pandas reads it); anything else is an
+    error."""
     import pandas as pd
     text = df[col].astype(str)
     values = pd.to_numeric(text, errors="coerce").astype(float)

@@ -115,9 +115,11 @@ def check_data(test, path, fields, missing):
         present = col[~col.isin(missing)]
         where = f"{os.path.basename(path)}: {f['name']}"
         if f["type"] == "number":
-            # Table Schema numbers: decimal text, or NaN / INF / -INF in any case.
-            ok = pd.to_numeric(present, errors="coerce").notna() | \
-                present.str.lower().isin(["nan", "inf", "-inf"])
+            # Table Schema numbers: decimal text, or NaN, INF, -INF as the reference
+            # implementation reads them (exactly so; "inf" is not a number there).
+            ok = (pd.to_numeric(present, errors="coerce").notna() &
+                  ~present.str.lower().isin(["nan", "inf", "-inf"])) | \
+                present.isin(["NaN", "INF", "-INF"])
             test.assertTrue(ok.all(), f"{where}: {present[~ok].head(3).tolist()}")
         elif f["type"] == "integer":
             ok = present.str.fullmatch(r"-?\d+")
