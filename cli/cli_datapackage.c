@@ -495,6 +495,8 @@ tw_status tw_cli_write_datapackage(const char *dir, tw_err *err) {
         }
         tw__list_free(names, n);
     }
+    if (st == TW_OK && first) /* no CSV of the program: a package needs a resource */
+        st = tw_err_set(err, TW_EUSAGE, "%s: no CSV file that tradewar writes to describe", dir);
     fputs("\n  ]", fp);
     const tw_measure_info *list;
     size_t n = tw_trade_indicator_list(&list);

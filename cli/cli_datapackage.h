@@ -23,7 +23,8 @@
 
 /* Write dir/datapackage.json through tw_afile (a temporary, fsynced, renamed into place)
  * describing every CSV in dir and in dir/points/<k>/. TW_EIO when a file cannot be read
- * or the package written. */
+ * or the package written; TW_EUSAGE, and nothing written, when dir holds no CSV file of
+ * the program (a package needs at least one resource). */
 tw_status tw_cli_write_datapackage(const char *dir, tw_err *err);
 
 #endif

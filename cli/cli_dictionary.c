@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_datapackage.h"
@@ -107,7 +108,13 @@ tw_status tw_cli_dictionary(const tw_cli_args *a, int argc, char **argv, tw_err 
                               "or nothing)", argv[i]);
     }
     if (tw_mpi_rank() != 0) return TW_OK; /* under mpirun: one copy */
-    if (package != NULL) return tw_cli_write_datapackage(package, err);
+    if (package != NULL) {
+        struct stat sb;
+        if (stat(package, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return tw_err_set(err, TW_EUSAGE, "dictionary --package: %s: not a directory",
+                              package);
+        return tw_cli_write_datapackage(package, err);
+    }
     if (csv)
         tw__csv(stdout);
     else

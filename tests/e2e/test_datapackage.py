@@ -260,6 +260,19 @@ class DataPackage(unittest.TestCase):
         pkg = check_package(self, out)
         self.assertIn("compare.csv", {r["path"] for r in pkg["resources"]})
 
+    def test_dictionary_package_refusals(self):
+        """dictionary --package on a missing directory, or on one without a CSV of the
+        program (a package needs a resource): exit 2, one line, nothing written."""
+        empty = os.path.join(self.tmp, "empty")
+        os.mkdir(empty)
+        for d, said in ((os.path.join(self.tmp, "missing"), "not a directory"),
+                        (empty, "no CSV file that tradewar writes")):
+            p = run(["dictionary", "--package", d])
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn(said, p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertEqual(os.listdir(empty), [])
+
 
 class NodeValidator(unittest.TestCase):
     """Each kind of output, as npm's datapackage reads it."""
