@@ -4,8 +4,8 @@ events.csv; each with a label in plain words, numbered, and placed so that no tw
 overlap.
 
 A marker is (date, label). Measures are labelled from the entry's `note` (its first
-clause) or, without one, from the measure's name in words ("s232_metals" -> "Section 232
-steel and aluminium"), prefixed by who imposes it on whom ("US on China: fentanyl
+clause) or, without one, from the measure's name in words and its rate ("s232_metals" at
+50 -> "Section 232 steel and aluminium 50%"), prefixed by who imposes it on whom ("US on China: fentanyl
 tariff"); measures of one date share a marker. Events are counted over the replicates
 ("leader call: 5/8", the median over the replicates where it happened of the day it first
 happened).
@@ -19,9 +19,8 @@ REGION_NAMES = {"US": "US", "CN": "China", "EU": "EU", "ROW": "rest of world", "
 
 # Words for the parts of measure ids that are abbreviations.
 ID_WORDS = {"s232": "Section 232", "s301": "Section 301", "s122": "Section 122",
-            "ieepa": "IEEPA", "mfn": "MFN", "us": "US", "cn": "China", "eu": "EU",
-            "row": "rest of world", "camx": "Canada and Mexico", "metals": "steel and aluminium",
-            "re": "rare-earth", "legacy": "pre-2025"}
+            "ieepa": "IEEPA", "mfn": "MFN", "camx": "Canada and Mexico",
+            "metals": "steel and aluminium", "re": "rare-earth", "legacy": "pre-2025"}
 
 # events.csv event names, in words, in the order they are marked. Events not listed here
 # (escalations, breach accusations) happen too often to mark.
@@ -87,8 +86,14 @@ def measure_words(m):
         first = re.split(r";\s|\s\(|:\s", note, maxsplit=1)[0].strip()
         if first:
             return first
-    words = [ID_WORDS.get(w.lower(), w) for w in m.get("measure", "").split("_") if w]
-    return " ".join(words) or "tariff measure"
+    # the regions are said before it ("US on China: ..."), the rate after
+    words = [ID_WORDS.get(w.lower(), w) for w in m.get("measure", "").split("_")
+             if w and w.upper() not in REGION_NAMES]
+    text = " ".join(words) or "tariff measure"
+    try:
+        return f"{text} {float(m.get('rate')):.3g}%"
+    except (TypeError, ValueError):
+        return text
 
 
 def measure_markers(measures, first, last):
