@@ -86,9 +86,10 @@ static tw_status tw__prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *un
     if (st != TW_OK) return st;
     *threads = tw_cli_threads(a);
     if ((st = tw__parse_until(a, sc, until_k, until_hw, err)) == TW_OK &&
-        sc->sweep != NULL && (a->until != NULL || a->resume != NULL))
-        st = tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section takes neither --until "
-                                        "nor --resume");
+        sc->sweep != NULL && a->until != NULL)
+        st = tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section does not take --until "
+                                        "(each point runs the scenario's replicates)");
+    if (st == TW_OK && sc->sweep != NULL) st = tw_cli_sweep_check(a, sc, err);
     if (st == TW_OK)
         st = tw_run_check_memory(sc->model, sc->params, &sc->spec, *threads, a->par, err);
     if (st != TW_OK) tw_cli_scenario_free(sc);
@@ -158,8 +159,10 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     tw_batch *b = NULL;
     tw_drivers drivers = {0};
     size_t ran = 0;
+    bool keep = true; /* a failure from here on keeps DIR.partial for --resume */
     if (sc.sweep != NULL) {
-        st = tw_cli_sweep(a, &sc, rd, threads, err);
+        st = tw_cli_sweep(a, &sc, rd, threads, &keep, err);
+        keep = keep || st == TW_OK;
     } else if (complete) {
         /* Killed after the batch's files were final: only provenance and the commit. */
         res.replicates = done;
@@ -168,12 +171,14 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         tw_cli_batch_plan pl = {tw_cli_rundir_staging(rd), threads, a->par, tw_mpi_size(),
                                 a->resume != NULL, !a->quiet && isatty(STDERR_FILENO),
                                 a->trajectories, a->has_checkpoint ? a->checkpoint_every : 10,
-                                until_k, until_hw};
-        st = tw_cli_batch(&sc, &pl, &res.mode, a, &secs, &ran, &b, err);
+                                until_k, until_hw, dir};
+        bool stopped;
+        st = tw_cli_batch(&sc, &pl, &res.mode, &secs, &ran, &b, &stopped, err);
         if (st != TW_OK) {
-            /* A stopped batch, and any resumed one, keeps DIR.partial for --resume; a
-             * fresh batch that failed leaves nothing. */
-            tw_cli_rundir_close(rd, tw_cli_stop_signal != 0 || a->resume != NULL);
+            /* A batch stopped by a signal to any rank (the stop the ranks agreed on, not
+             * this rank's own flag), and any resumed one, keeps DIR.partial for --resume;
+             * a fresh batch that failed leaves nothing. */
+            tw_cli_rundir_close(rd, stopped || a->resume != NULL);
             tw_cli_scenario_free(&sc);
             return st;
         }
@@ -189,8 +194,9 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     }
     double t1 = tw_cli_now();
     if (st == TW_OK && rank0) st = tw__provenance(rd, &sc, a, &res, err);
-    /* From here a batch is complete on disk: a failure keeps it for --resume. */
-    st = tw_cli_rundir_finish(rd, st, sc.sweep == NULL, err);
+    /* From here a batch or a sweep is complete on disk: a failure (or a DIR that appeared
+     * meanwhile) keeps it for --resume. */
+    st = tw_cli_rundir_finish(rd, st, keep, err);
     double t2 = tw_cli_now();
     if (st == TW_OK && !a->silent && rank0 && sc.sweep != NULL) {
         printf("sweep: %zu points x %lld replicates in %.2f s\nwritten: %s/{sweep_points.csv,"

@@ -112,7 +112,33 @@ static tw_ckpt_info tw__ckpt_info(const tw_batch *b) {
     return in;
 }
 
+/* A batch killed inside tw_batch_finish after its checkpoint may have renamed some .part
+ * files to their final names: with the checkpoint still there, name them back so that the
+ * batch continues from it. */
+static tw_status tw__undo_finish(tw_batch *b, tw_err *err) {
+    char *ck = tw__path(b, "checkpoint.bin", "");
+    if (ck == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    bool has = access(ck, F_OK) == 0;
+    free(ck);
+    tw_status st = TW_OK;
+    for (int f = 0; has && f < TW__NFILES && st == TW_OK; f++) {
+        if (f == TW__F_TRAJ && !b->o.trajectories) continue;
+        char *part = tw__path(b, tw__part_names[f], ".part");
+        char *final = tw__path(b, tw__part_names[f], "");
+        if (part == NULL || final == NULL)
+            st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        else if (access(part, F_OK) != 0 && access(final, F_OK) == 0 && rename(final, part) != 0)
+            st = tw_err_set(err, TW_EIO, "%s: cannot rename back to %s: %s", final, part,
+                            strerror(errno));
+        free(part);
+        free(final);
+    }
+    return st;
+}
+
 static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
+    tw_status ust = tw__undo_finish(b, err);
+    if (ust != TW_OK) return ust;
     tw_ckpt_run run = {b->o.dir, tw__part_names, tw__ckpt_info(b)};
     tw_ckpt_info got;
     tw_status st = tw_ckpt_read(&run, b->cells, b->outc, &got, found, err);
