@@ -65,6 +65,25 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc
     return TW_OK;
 }
 
+/* Why an --until batch stopped where it did: the rule met, or the budget spent. */
+static void tw__until_print(FILE *fp, const tw_cli_scenario *sc, long k, double target,
+                            const tw_batch *b) {
+    size_t n = tw_batch_total(b), budget = (size_t)sc->spec.replicates;
+    double hw = tw_batch_until_halfwidth(b);
+    const char *name = sc->model->outcome_name(sc->params, (size_t)k);
+    if (n < budget)
+        fprintf(fp, "\n--until: stopped at %zu of up to %zu replicates: the 95%% half-width of "
+                    "%s's mean is %.4g, below %g\n", n, budget, name, hw, target);
+    else if (hw < target)
+        fprintf(fp, "\n--until: ran all %zu replicates of the budget (the rule is tested from "
+                    "%d); the 95%% half-width of %s's mean is %.4g, below %g\n", n,
+                2 * TW_UNTIL_STEP, name, hw, target);
+    else
+        fprintf(fp, "\n--until: ran all %zu replicates of the budget without meeting the rule: "
+                    "the 95%% half-width of %s's mean is %.4g, not below %g (raise -n for "
+                    "more)\n", n, name, hw, target);
+}
+
 /* --report: hand the finished directory to analysis/report.py. The outputs are complete
  * and stay whatever the report does; a failing report is a runtime failure (exit 1). */
 tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err) {
@@ -147,12 +166,18 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     char dir[4096]; /* for the messages after rd is gone */
     snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
     if (!a->quiet && rank0) {
-        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
+        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], until[TW_ERR_MSG_MAX] = "";
+        if (until_k >= 0)
+            snprintf(until, sizeof until, " (--until: fewer once the 95%% half-width of %s's "
+                                          "mean is below %g, tested every %d from %d)",
+                     sc.model->outcome_name(sc.params, (size_t)until_k), until_hw,
+                     TW_UNTIL_STEP, 2 * TW_UNTIL_STEP);
         fprintf(stderr,
-                "tradewar: %s, %s to %s, %lld replicates, seed %lu, %d threads x %d ranks%s\n",
+                "tradewar: %s, %s to %s, %s%lld replicates%s, seed %lu, %d threads x %d ranks%s\n",
                 sc.name, tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
-                (long long)sc.spec.replicates, (unsigned long)sc.spec.seed, threads,
-                tw_mpi_size(), a->resume ? " (resumed)" : "");
+                until_k >= 0 ? "up to " : "", (long long)sc.spec.replicates, until,
+                (unsigned long)sc.spec.seed, threads, tw_mpi_size(),
+                a->resume ? " (resumed)" : "");
     }
     double t0 = tw_cli_now(), secs = 0.0;
     tw_cli_result res = {(size_t)sc.spec.replicates, threads, a->par, 0};
@@ -208,6 +233,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     } else if (st == TW_OK && !a->silent && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
                       &drivers, tw_cfg_root(sc.cfg));
+        if (until_k >= 0) tw__until_print(stdout, &sc, until_k, until_hw, b);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
                "%.1f replicates/s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"

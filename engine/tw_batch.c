@@ -343,14 +343,18 @@ tw_status tw_chunk_run_spread(const tw_model *model, const void *params,
     return gst;
 }
 
+double tw_batch_until_halfwidth(const tw_batch *b) {
+    if (b->rank != 0 || b->o.until_outcome < 0) return NAN;
+    const tw_sketch *s = &b->outc[b->o.until_outcome];
+    if (s->n < 2) return NAN;
+    return gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
+}
+
 /* Rank 0, after folding `done` replicates: has the adaptive stopping rule been met? */
 static bool tw__until_met(const tw_batch *b, size_t done) {
     if (b->o.until_outcome < 0 || done % TW_UNTIL_STEP != 0 || done < 2 * TW_UNTIL_STEP)
         return false;
-    const tw_sketch *s = &b->outc[b->o.until_outcome];
-    if (s->n < 2) return false;
-    double hw = gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
-    return hw < b->o.until_halfwidth;
+    return tw_batch_until_halfwidth(b) < b->o.until_halfwidth;
 }
 
 tw_status tw_batch_step(tw_batch *b, tw_err *err) {
