@@ -16,6 +16,7 @@
  * the base scenario, and its row for that parameter holds the fixed value.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -109,6 +110,22 @@ static int tw__point_state(const char *dir, bool trajectories) {
     for (size_t i = 0; i < sizeof staged / sizeof staged[0]; i++)
         if (tw__exists(dir, staged[i])) return TW__POINT_PARTIAL;
     return TW__POINT_COMPLETE;
+}
+
+/* Rank 0: remove the temporaries (NAME.tmp.PID) a writer killed in dir left behind, so
+ * that a point run again does not carry them into the output. */
+static tw_status tw__remove_temporaries(const char *dir, tw_err *err) {
+    DIR *d = opendir(dir);
+    if (d == NULL) return tw_err_set(err, TW_EIO, "%s: cannot read: %s", dir, strerror(errno));
+    char path[8600];
+    tw_status st = TW_OK;
+    for (struct dirent *e; st == TW_OK && (e = readdir(d)) != NULL;) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (strstr(e->d_name, ".tmp.") != NULL && unlink(path) != 0 && errno != ENOENT)
+            st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", path, strerror(errno));
+    }
+    closedir(d);
+    return st;
 }
 
 /* Point k's value of base outcome i when the point has no outcome of that name: the
@@ -205,6 +222,7 @@ static tw_status tw__run_point(const tw_cli_args *a, const tw_cli_scenario *base
         else if (state == TW__POINT_MISSING && mkdir(dir, 0777) != 0)
             st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
         if (state == TW__POINT_COMPLETE && !had) state = TW__POINT_MISSING; /* run it again */
+        if (st == TW_OK && state != TW__POINT_COMPLETE) st = tw__remove_temporaries(dir, err);
     }
     st = tw_mpi_agree(st, err);
     if (st == TW_OK) st = tw_mpi_agree(tw_mpi_bcast(&state, sizeof state, err), err);
