@@ -615,6 +615,10 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
         if (st == TW_OK)
             st = tw_hash_file(tw_cli_rundir_path(rd, "compare_outcomes.csv"), &res.result_hash, err);
     }
+    if (st == TW_EUSAGE) { /* a refused resume: its message says what to do */
+        tw_cli_rundir_close(rd, keep);
+        rd = NULL;
+    }
     st = tw_cli_rundir_finish(rd, st, keep, err);
     if (st == TW_OK && rank0 && !a->silent) {
         if (complete) {

@@ -188,6 +188,11 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     if (sc.sweep != NULL) {
         st = tw_cli_sweep(a, &sc, rd, threads, &keep, err);
         keep = keep || st == TW_OK;
+        if (st == TW_EUSAGE) { /* a refused resume: its message says what to do */
+            tw_cli_rundir_close(rd, keep);
+            tw_cli_scenario_free(&sc);
+            return st;
+        }
     } else if (complete) {
         /* Killed after the batch's files were final: only provenance and the commit. */
         res.replicates = done;

@@ -138,8 +138,9 @@ static double tw__absent(const tw_sweep *sw, size_t k, const char *name) {
 }
 
 /* The means of the finished points, at full precision for sensitivity.csv, are appended
- * to DIR.partial/TW__MEANS as each point finishes, one line a point: "k config-hash
- * mean..." in %a, then the line's CRC-32C. A resume takes the whole lines whose CRC holds
+ * to DIR.partial/TW__MEANS as each point finishes, one line a point: "k hash mean..."
+ * (the hash of the base scenario's and the point's resolved trees; the means in %a),
+ * then the line's CRC-32C. A resume takes the whole lines whose CRC holds
  * (a line torn by a kill is ignored, and its point run again: the same bytes); the file
  * goes once the tables are written. */
 #define TW__MEANS "sweep_means.part"
@@ -211,14 +212,16 @@ static tw_status tw__run_point(const tw_cli_args *a, const tw_cli_scenario *base
     tw_cli_scenario psc;
     tw_status st = tw__load_point(a, sw, k, true, &psc, err);
     if (st != TW_OK) return st;
-    uint64_t hash = tw_cfg_hash(psc.cfg);
+    /* The point as run within this sweep: an edited scenario changes every point's. */
+    uint64_t h[2] = {tw_cfg_hash(base->cfg), tw_cfg_hash(psc.cfg)};
+    uint64_t hash = tw_fnv1a(TW_FNV_OFFSET, h, sizeof h);
     if (rank0) {
         snprintf(dir, sizeof dir, "%s/points/%zu", tw_cli_rundir_staging(rd), k);
         state = tw__point_state(dir, a->trajectories);
         if (had && had_hash != hash)
-            st = tw_err_set(err, TW_EUSAGE, "%s: refusing to resume: the point belongs to another "
-                                            "scenario (was it edited?); start over with --force",
-                            dir);
+            st = tw_err_set(err, TW_EUSAGE, "%s: refusing to resume: the point was run for "
+                                            "another scenario (was it edited?); start over with "
+                                            "--force", dir);
         else if (state == TW__POINT_MISSING && mkdir(dir, 0777) != 0)
             st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
         if (state == TW__POINT_COMPLETE && !had) state = TW__POINT_MISSING; /* run it again */

@@ -225,6 +225,26 @@ class SweepLife(BatchCase):
     def test_a_signal_to_rank_1_stops_a_sweep(self):
         self.rank1_signal_stops("sweep", self.args(), self.point_started, signal.SIGINT)
 
+    def test_a_sweep_edited_before_its_resume_is_refused(self):
+        edited = os.path.join(self.tmp, "edited.yaml")
+        with open(edited, "w") as f:
+            f.write(SWEEP_YAML)
+        args = ["run", edited, "-n", "64"] + QUICK
+        out = os.path.join(self.tmp, "sweep-edited")
+        proc, err = self.interrupt([TW_BIN] + args + ["-o", out], out, self.point_started,
+                                   lambda p: p.send_signal(signal.SIGINT))
+        self.assertNotEqual(proc.returncode, 0, err)
+        # Only the points not yet run change: the finished ones must not be mixed in.
+        with open(edited, "w") as f:
+            f.write(SWEEP_YAML.replace("values: [0.7, 1.0]", "values: [0.7, 0.9]"))
+        before = snapshot(out + ".partial")
+        p = run([TW_BIN, "run", "--resume", out, "-q"])
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("points/0: refusing to resume: the point was run for another scenario",
+                      p.stderr)
+        self.assertNotIn("finish with", p.stderr)
+        self.assertEqual(snapshot(out + ".partial"), before, "a refused resume changes nothing")
+
     def test_an_outdir_that_appears_keeps_the_finished_sweep(self):
         self.outdir_appears("sweep", self.args(), self.point_started)
 
@@ -261,8 +281,9 @@ class CompareLife(BatchCase):
             f.write(data)
         p = run([TW_BIN, "run", "--resume", out, "-q"])
         self.assertEqual(p.returncode, 2)
-        self.assertIn("compare_checkpoint.bin: refusing to resume: its checksum does not match",
-                      p.stderr)
+        self.assertIn("compare_checkpoint.bin: refusing to resume: its checksum does not match "
+                      "(the file is damaged); start over with --force\n", p.stderr)
+        self.assertNotIn("finish with", p.stderr)
         self.assertEqual(read(ckpt), bytes(data), "a refused resume changes nothing")
 
 
