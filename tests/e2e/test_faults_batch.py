@@ -11,9 +11,10 @@ checkpointed, whatever stops them, and resume to the bytes of an uninterrupted r
   it; that command gives the bytes of an uninterrupted one.
 - A directory that appears at OUTDIR while a sweep or a comparison runs is left alone and
   the finished result is kept in DIR.partial; once it is moved away, --resume commits.
-- The fault harness (tests/support/tw_fault.c) kills a sweep and a comparison at every
-  one of its steps in the test's directory (a write, sync, rename, removal, mkdir ...):
-  each case ends complete with the reference bytes, or resumable to them, or untouched.
+- The fault harness (tests/support/tw_fault.c) kills a two-point sweep and a comparison
+  at every one of its steps in the test's directory (a write, sync, rename, removal,
+  mkdir ...): each case ends complete with the reference bytes, or resumable to them, or
+  untouched.
 
 Run by CTest as py/test_faults_batch with TW_BIN, TW_FAULT_LIB, TW_SOURCE_DIR and
 TW_MPIEXEC (empty when built without MPI: the mpirun cases are then skipped).
@@ -359,7 +360,11 @@ class KillAtEveryStep(BatchCase):
         return n
 
     def test_sweep(self):
-        self.every_step("sweep", ["run", self.sweep] + self.SMALL)
+        # Two points: the first finished and recorded before the second starts.
+        two = os.path.join(self.tmp, "two.yaml")
+        with open(two, "w") as f:
+            f.write(SWEEP_YAML.replace("values: [0.7, 1.0]", "values: [0.7]"))
+        self.every_step("sweep", ["run", two] + self.SMALL)
 
     def test_compare(self):
         self.every_step("compare", ["compare", BASELINE, BASELINE, "--set-b", EXTRA] +
