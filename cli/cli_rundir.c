@@ -337,7 +337,8 @@ tw_status tw_cli_rundir_record(tw_cli_rundir *rd, int argc, char **argv, const t
     }
     /* A run killed between its command file and scenario.yaml leaves the latter to the
      * resume; one that exists is kept (a resume refused later changes nothing). */
-    if (st == TW_OK && rd->rank0 && !tw__exists(tw_cli_rundir_path(rd, "scenario.yaml")))
+    if (st == TW_OK && rd->rank0 && cfg != NULL &&
+        !tw__exists(tw_cli_rundir_path(rd, "scenario.yaml")))
         st = tw_cli_write_scenario(tw_cli_rundir_path(rd, "scenario.yaml"), cfg, err);
     return tw_mpi_agree(st, err);
 }

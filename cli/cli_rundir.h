@@ -82,7 +82,8 @@ tw_status tw_cli_rundir_open(const tw_cli_args *a, const char *default_name, tw_
                              tw_err *err);
 /* Record what a run needs to be resumed and reproduced: the command file (argc/argv of
  * `tradewar run`; not on a resume) and scenario.yaml (cfg resolved; on a resume only if
- * the interrupted run had not written it yet). */
+ * the interrupted run had not written it yet; none when cfg is NULL: compare writes its
+ * two sides itself). */
 tw_status tw_cli_rundir_record(tw_cli_rundir *rd, int argc, char **argv, const tw_cfg *cfg,
                                tw_err *err);
 /* On a resume: whether the batch in the staging directory is already complete (state 4

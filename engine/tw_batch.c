@@ -112,7 +112,33 @@ static tw_ckpt_info tw__ckpt_info(const tw_batch *b) {
     return in;
 }
 
+/* A batch killed inside tw_batch_finish after its checkpoint may have renamed some .part
+ * files to their final names: with the checkpoint still there, name them back so that the
+ * batch continues from it. */
+static tw_status tw__undo_finish(tw_batch *b, tw_err *err) {
+    char *ck = tw__path(b, "checkpoint.bin", "");
+    if (ck == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    bool has = access(ck, F_OK) == 0;
+    free(ck);
+    tw_status st = TW_OK;
+    for (int f = 0; has && f < TW__NFILES && st == TW_OK; f++) {
+        if (f == TW__F_TRAJ && !b->o.trajectories) continue;
+        char *part = tw__path(b, tw__part_names[f], ".part");
+        char *final = tw__path(b, tw__part_names[f], "");
+        if (part == NULL || final == NULL)
+            st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        else if (access(part, F_OK) != 0 && access(final, F_OK) == 0 && rename(final, part) != 0)
+            st = tw_err_set(err, TW_EIO, "%s: cannot rename back to %s: %s", final, part,
+                            strerror(errno));
+        free(part);
+        free(final);
+    }
+    return st;
+}
+
 static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
+    tw_status ust = tw__undo_finish(b, err);
+    if (ust != TW_OK) return ust;
     tw_ckpt_run run = {b->o.dir, tw__part_names, tw__ckpt_info(b)};
     tw_ckpt_info got;
     tw_status st = tw_ckpt_read(&run, b->cells, b->outc, &got, found, err);
@@ -317,14 +343,18 @@ tw_status tw_chunk_run_spread(const tw_model *model, const void *params,
     return gst;
 }
 
+double tw_batch_until_halfwidth(const tw_batch *b) {
+    if (b->rank != 0 || b->o.until_outcome < 0) return NAN;
+    const tw_sketch *s = &b->outc[b->o.until_outcome];
+    if (s->n < 2) return NAN;
+    return gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
+}
+
 /* Rank 0, after folding `done` replicates: has the adaptive stopping rule been met? */
 static bool tw__until_met(const tw_batch *b, size_t done) {
     if (b->o.until_outcome < 0 || done % TW_UNTIL_STEP != 0 || done < 2 * TW_UNTIL_STEP)
         return false;
-    const tw_sketch *s = &b->outc[b->o.until_outcome];
-    if (s->n < 2) return false;
-    double hw = gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
-    return hw < b->o.until_halfwidth;
+    return tw_batch_until_halfwidth(b) < b->o.until_halfwidth;
 }
 
 tw_status tw_batch_step(tw_batch *b, tw_err *err) {
