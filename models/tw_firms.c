@@ -5,12 +5,13 @@
  * the origin's price, and the sector's demand scales every firm's quantity (tw_trade.c).
  * Two margins of adjustment, every day:
  *   1. Supplier switching, slow: with probability h = 1 - exp(-(r0 + k |ln p_now -
- *      ln p_then|)) the firm re-chooses its origin by logit over prices (the origin's producer price times
- *      1 + pass_through tau, tw_buyer_price), P(o) = beta_o
- *      p_o^(1-sigma) / rel_o / sum (rel_o: the origin's price over its first day's), the
- *      firm-level form of CES (Armington) demand in quantities: with many firms and h = 1
- *      the size-weighted quantity shares converge to the CES ones, and spending shares to
- *      the CES spending shares. A cell that a measure covers only in part is split into sub-cells
+ *      ln p_then|)) the firm re-chooses its origin by logit over prices (the origin's
+ *      producer price times 1 + pass_through tau, tw_buyer_price), P(o) = S_o / rel_o /
+ *      sum, S_o the cell's nested CES spending share (tw_demand.h: home goods against the
+ *      bundle of imports in the upper nest, the foreign origins within it in the lower)
+ *      and rel_o the origin's price over its first day's: the firm-level form of nested
+ *      CES demand in quantities; with many firms and h = 1 the size-weighted quantity
+ *      shares converge to the CES ones, and spending shares to S. A cell that a measure covers only in part is split into sub-cells
  *      with their own rates (tw_tariffs.h): its choice probabilities, price relatives and
  *      the rate paid are then aggregated over them (tw_split_demand), so the firms need no
  *      state for it. r0 = 0.00131 a day makes the response after a year 38% of
@@ -103,7 +104,7 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                           tw_rate_table tau_paid) {
     const tw_rate_table *now = in->tau, *sure = in->tau_exp, *any = in->tau_any;
     const double b = fp->expiry_belief, pass_through = in->pass_through;
-    const double *sigma = in->sigma, *wp = in->w;
+    const double *wp = in->w;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
@@ -116,24 +117,29 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
             for (int o = 0; o < TW_NREG; o++)
                 /* the first day's price: producer prices are 1 then */
                 price0[o] = tw_buyer_price(pass_through, 1.0, o == i ? 0.0 : (*in->tau0)[i][o][sec]);
+            double blended[TW_NREG], spend[TW_NREG];
+            for (int o = 0; o < TW_NREG; o++)
+                blended[o] = tw_buyer_price(pass_through, wp[o], o == i ? 0.0 : (*now)[i][o][sec]);
             if (sc->n > 1)
-                tw_split_demand(sc, i, in->beta[c], sigma[sec], pass_through, wp, price0,
-                                mix_q, mix_rel, mix_tau);
+                tw_split_demand(sc, i, &in->nest[c], pass_through, wp, price0, mix_q, mix_rel,
+                                mix_tau);
+            else
+                tw_nest_shares(&in->nest[c], blended, spend);
             for (int o = 0; o < TW_NREG; o++) {
                 bool home = (o == i);
                 double tau = home ? 0.0 : (*now)[i][o][sec];
-                double blended = tw_buyer_price(pass_through, wp[o], tau), price = blended;
+                double price = blended[o];
                 if (sc->n > 1) {
                     cd->rel[o] = mix_rel[o];
                     tau_paid[i][o][sec] = mix_tau[o];
                     w[o] = mix_q[o];
                     price = price0[o] * mix_rel[o];
                 } else {
-                    cd->rel[o] = blended / price0[o];
+                    cd->rel[o] = blended[o] / price0[o];
                     tau_paid[i][o][sec] = tau;
-                    /* Quantity shares (units of first-day USD): CES spending share / price
-                     * relative, so spending shares converge to the CES ones. */
-                    w[o] = in->beta[c][o] * pow(blended, 1.0 - sigma[sec]) / cd->rel[o];
+                    /* Quantity shares (units of first-day USD): nested CES spending share
+                     * / price relative, so spending shares converge to the CES ones. */
+                    w[o] = spend[o] / cd->rel[o];
                 }
                 cd->price[o] = price;
                 cd->lnp[o] = (float)log(price);
@@ -141,8 +147,8 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                 /* The timing margin reads the change of the cell's blended price. */
                 double p_sure = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*sure)[i][o][sec]);
                 double p_any = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*any)[i][o][sec]);
-                float t_sure = tw__target(fp, log(p_sure / blended));
-                float t_any = tw__target(fp, log(p_any / blended));
+                float t_sure = tw__target(fp, log(p_sure / blended[o]));
+                float t_any = tw__target(fp, log(p_any / blended[o]));
                 cd->build[o] = (float)fp->fl_build;
                 cd->draw[o] = (float)fp->fl_draw;
                 cd->target[o] = t_sure;

@@ -74,8 +74,7 @@ typedef struct {
 /* What the day's cell prices are built from (read only). */
 typedef struct {
     double pass_through;               /* share of a tariff in the buyer price */
-    const double (*beta)[TW_NREG];     /* [TW_NCELL] CES weights */
-    const double *sigma;               /* [TW_NSEC] elasticities */
+    const tw_nest *nest;               /* [TW_NCELL] nested CES demand (tw_demand.h) */
     const tw_rate_table *tau;          /* today's effective rates */
     const tw_rate_table *tau_exp;      /* today's outlook from announced entries */
     const tw_rate_table *tau_any;      /* today's outlook with scheduled ends */

@@ -177,7 +177,7 @@ static tw_status tw__update_prices(tw_ge_day *g, const tw_day_view *v, tw_err *e
     }
     tw__by_exporter(*v->tau_in, tariff);
     tw_status st = tw_ge_price_step(TW_NREG, TW_NSEC, &v->spend[0][0][0], &tariff[0][0][0], g->q0,
-                                    g->w, eta, v->sigma, target, err);
+                                    g->w, eta, v->sigma, v->sigma_upper, target, err);
     if (st != TW_OK) return st;
     double k = -expm1(-(double)g->p.interval / g->p.adjust_days), gdp = 0.0, world = 0.0;
     for (int i = 0; i < TW_NREG; i++) {
@@ -223,7 +223,7 @@ tw_status tw_ge_welfare_at(const tw_day_view *v, const tw_rate_table tau, int r,
     tw__by_exporter(*v->tau0, t0);
     tw__by_exporter(tau, t1);
     tw_ge_problem prob = {TW_NREG, TW_NSEC, &v->world->flow[0][0][0], &t0[0][0][0], &t1[0][0][0],
-                          NULL, v->sigma, 0};
+                          NULL, v->sigma, 0, v->sigma_upper};
     tw_ge_options opt = tw_ge_options_default();
     opt.path_steps = 0;
     tw_ge_result *res = tw_ge_result_alloc(TW_NREG, TW_NSEC);

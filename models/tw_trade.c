@@ -103,6 +103,7 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .d = d,
                          .world = &p->world,
                          .sigma = p->sigma,
+                         .sigma_upper = p->sigma_upper,
                          .e0 = p->e0,
                          .tau = s->tau,
                          .tau0 = &s->tau0,
@@ -141,8 +142,7 @@ static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
 static void tw_trade_prepare_firms(tw_trade_state *s) {
     const tw_trade_params *p = s->p;
     const tw_firms_prices in = {.pass_through = p->pass_through,
-                                .beta = p->beta,
-                                .sigma = p->sigma,
+                                .nest = p->nest,
                                 .tau = s->tau,
                                 .tau_exp = s->tau_exp,
                                 .tau_any = s->tau_any,

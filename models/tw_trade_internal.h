@@ -67,7 +67,8 @@ _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
 typedef struct {
     /* calibration */
     tw_world world;
-    double sigma[TW_NSEC];
+    double sigma[TW_NSEC];       /* lower nest: between foreign origins (model.sigma) */
+    double sigma_upper[TW_NSEC]; /* upper nest: home vs imports (model.sigma_upper) */
     /* firms */
     tw_firms_params firms; /* the `firms:` keys the firms read (tw_firms.h) */
     int fl_horizon;        /* firms.frontload.horizon_days: the outlook's reach */
@@ -99,7 +100,7 @@ typedef struct {
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
     double e0[TW_NCELL];                /* buyer spending, USD bn / year */
     double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
-    double beta[TW_NCELL][TW_NREG];     /* CES weights, share / p0^(1 - sigma) */
+    tw_nest nest[TW_NCELL];             /* nested CES demand (tw_demand.h) */
     /* output series */
     tw_series_def *defs;
     tw_series_label *labels;

@@ -41,7 +41,7 @@ int main(void) {
         fprintf(stderr, "ge_solve: expected sigma, x, t0, t1 and d_hat\n");
         rc = 2;
     } else {
-        tw_ge_problem p = {n, ns, buf, buf + nc, buf + 2 * nc, buf + 3 * nc, sigma, 0};
+        tw_ge_problem p = {n, ns, buf, buf + nc, buf + 2 * nc, buf + 3 * nc, sigma, 0, NULL};
         tw_ge_options o = tw_ge_options_default();
         o.path_steps = steps;
         tw_err err = {0};

@@ -44,10 +44,11 @@ static char *ces_yaml(double size_tail, long per_cell) {
 }
 
 /* After 58 days each firm's origin is an independent logit draw with the closed-form
- * probability P_o = s0_o p_o^(-sigma) / sum_k s0_k p_k^(-sigma) (s0: base-year spending
- * shares, tariffs zero on day 0, so p_o is also the price relative to day 0): the CES
- * quantity share, in units of what one USD bought on day 0; spending shares, quantity
- * shares times p_o, are then the CES spending shares s0_o p_o^(1 - sigma) / sum. The
+ * probability P_o = S_o / p_o / sum_k S_k / p_k, S the nested CES spending shares
+ * (tw_demand.h: home against the import bundle with sigma_upper, the foreign origins
+ * within it with sigma, weights the base-year spending shares; tariffs zero on day 0, so
+ * p_o is also the price relative to day 0): the CES quantity share, in units of what one
+ * USD bought on day 0; spending shares, quantity shares times p_o, are then S. The
  * size-weighted share of origin o then has
  * mean P_o and variance P_o (1 - P_o) sum_i w_i^2 (w: sizes, summing to 1): the test
  * allows 5 of those standard errors (plus the chance that a firm never re-chose,
@@ -64,11 +65,22 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
     for (int i = 0; i < TW_NREG; i++)
         for (int s = 0; s < TW_NSEC; s++) {
             int c = i * TW_NSEC + s;
-            double base = 0.0, w[TW_NREG], tot = 0.0, sumsq = 0.0;
-            for (int o = 0; o < TW_NREG; o++) base += p->world.flow[o][i][s];
+            double base = 0.0, imports = 0.0, pm = 0.0, w[TW_NREG], tot = 0.0, sumsq = 0.0;
+            double lo = 1.0 - p->sigma[s], up = 1.0 - p->sigma_upper[s];
             for (int o = 0; o < TW_NREG; o++) {
-                double t = (o == i) ? 0.0 : (*tau)[i][o][s];
-                w[o] = p->world.flow[o][i][s] / base * pow(1.0 + 0.9 * t, -p->sigma[s]);
+                base += p->world.flow[o][i][s];
+                if (o != i) imports += p->world.flow[o][i][s];
+            }
+            for (int o = 0; o < TW_NREG; o++)
+                if (o != i) pm += p->world.flow[o][i][s] * pow(1.0 + 0.9 * (*tau)[i][o][s], lo);
+            pm /= imports; /* the import bundle's price index, to the power 1 - sigma */
+            double bundle = imports / base * pow(pm, up / lo), home = p->world.flow[i][i][s] / base;
+            for (int o = 0; o < TW_NREG; o++) {
+                double price = o == i ? 1.0 : 1.0 + 0.9 * (*tau)[i][o][s];
+                /* nested CES spending share over the price: the quantity share */
+                w[o] = (o == i ? home
+                               : bundle * p->world.flow[o][i][s] / imports * pow(price, lo) / pm) /
+                       price;
                 tot += w[o];
             }
             for (long k = 0; k < per_cell; k++) {
