@@ -2,7 +2,9 @@
  *
  * Each firm orders its whole input in one sector from one origin at a time, in quantities
  * (units of what one USD bought at that origin on the first day); what it pays moves with
- * the origin's price, and the sector's demand scales every firm's quantity (tw_trade.c).
+ * the origin's price, and the sector's demand and the firm's own (its cost against the
+ * other importers') scale its quantity (tw_trade.c). The own demand is not firm state:
+ * it depends on the origin alone, so it scales the reduced sums.
  * Two margins of adjustment, every day:
  *   1. Supplier switching, slow: with probability h = 1 - exp(-(r0 + k |ln p_now -
  *      ln p_then|)) the firm re-chooses its origin by logit over prices (the origin's
@@ -161,6 +163,30 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                         if (t_any > 0.0f) cd->build[o] *= (float)b;
                         else cd->draw[o] *= (float)b;
                     }
+                }
+            }
+            /* Own demand: a firm buying from a foreign origin f buys (x_f / R_M)^(-own)
+             * times the cell's quantity, x the price relative to the first day and R_M the
+             * importers' index (R_M^(1 - own) = sum_f share_f x_f^(1 - own) / sum_f
+             * share_f; tw_trade.c); a firm buying at home, 1 times. Choosing f with
+             * probability proportional to its CES quantity share times (x_f / R*)^own, R*
+             * the importers' index once the shares are there (R*^(1 - own) = sum_f w_f x_f
+             * / sum_f w_f x_f^own), keeps the cell's quantities at the CES ones in the
+             * long run. */
+            if (fp->own_demand > 0.0) {
+                const double own = fp->own_demand;
+                double x[TW_NREG], num = 0.0, den = 0.0;
+                for (int o = 0; o < TW_NREG; o++) {
+                    x[o] = cd->rel[o] / in->rel0[c][o];
+                    if (o == i) continue;
+                    num += w[o] * x[o];
+                    den += w[o] * pow(x[o], own);
+                }
+                double star = den > 0.0 ? pow(num / den, 1.0 / (1.0 - own)) : 1.0;
+                total = 0.0;
+                for (int o = 0; o < TW_NREG; o++) {
+                    if (o != i) w[o] *= pow(x[o] / star, own);
+                    total += w[o];
                 }
             }
             double acc = 0.0;

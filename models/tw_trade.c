@@ -4,8 +4,10 @@
  * the firms, then turn their orders into flows. Firms order quantities: a cell's quantity
  * follows its price level, Q = E0 (P / P0)^(-eta), with P yesterday's price index of the
  * cell (so the firms' choices today do not feed back into today's demand); spending on an
- * origin is Q times the size-weighted days of purchases ordered from it times the origin's
- * price relative to the first day (a unit is what one USD bought there on the first day);
+ * origin is Q times each firm's own demand (a firm buying abroad buys less when its
+ * supplier is dearer than the other importers', tw_trade_own_demand) times the
+ * size-weighted days of purchases ordered from it times the origin's price relative to
+ * the first day (a unit is what one USD bought there on the first day);
  * orders ship on the day they are placed and enter customs after the route's days in
  * transit (model.transit; a ring of loading days per route and sector), at the rate of
  * the entry day; entries carry the month's factor of the route (seasonality); customs
@@ -17,7 +19,7 @@
  * beside it. Goods that an entry's in-transit rule covers (loaded before one date, entered
  * before another) pay the rate without that entry.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
- * and its customs value moves only with the sector's demand. With the general-equilibrium
+ * and its customs value moves with its own demand and the sector's. With the general-equilibrium
  * closure on, a region's quantities also scale with its income (wages, the fixed deficit
  * and yesterday's duty, rebated), and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
@@ -143,6 +145,7 @@ static void tw_trade_prepare_firms(tw_trade_state *s) {
     const tw_trade_params *p = s->p;
     const tw_firms_prices in = {.pass_through = p->pass_through,
                                 .nest = p->nest,
+                                .rel0 = (const double(*)[TW_NREG])p->rel0,
                                 .tau = s->tau,
                                 .tau_exp = s->tau_exp,
                                 .tau_any = s->tau_any,
@@ -150,6 +153,36 @@ static void tw_trade_prepare_firms(tw_trade_state *s) {
                                 .split = (const tw_split_cell(*)[TW_NSEC])s->split,
                                 .w = s->w};
     tw_firms_prepare_day(&p->firms, &in, s->cd, s->tau_paid);
+}
+
+/* Each firm's own demand and each cell's price index, from today's shares. A firm that
+ * buys from a foreign origin f buys own_f = (x_f / R_M)^(-e) times the cell's quantity
+ * (x: the origin's price relative over the first day's; e: firms.own_demand_elasticity;
+ * R_M: the importers' index, R_M^(1 - e) = sum_f share_f x_f^(1 - e) / sum_f share_f),
+ * so a dearer supplier's buyers buy less and the other importers more, the import
+ * bundle's spending staying that of its index (the lower nest's short run); a firm that
+ * buys at home, own = 1. The cell's index R = sum_o share_o own_o x_o / sum_o share_o is
+ * the spending per unit of the cell's quantity (the mean price relative when e = 0); 1 on
+ * the first day. */
+static void tw_trade_own_demand(tw_trade_state *s) {
+    const double e = s->p->firms.own_demand;
+    for (int c = 0; c < TW_NCELL; c++) {
+        int home = c / TW_NSEC;
+        double x[TW_NREG], sum = 0.0, w = 0.0, rm = 0.0, wm = 0.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            x[o] = s->cd[c].rel[o] / s->p->rel0[c][o];
+            if (o == home) continue;
+            rm += s->share[c][o] * pow(x[o], 1.0 - e);
+            wm += s->share[c][o];
+        }
+        rm = wm > 0.0 ? pow(rm / wm, 1.0 / (1.0 - e)) : 1.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            s->own[c][o] = o == home ? 1.0 : pow(x[o] / rm, -e);
+            sum += s->share[c][o] * s->own[c][o] * x[o];
+            w += s->share[c][o];
+        }
+        s->pbar[c] = w > 0.0 ? sum / w : 1.0;
+    }
 }
 
 static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
@@ -189,6 +222,8 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->income = tw_ge_day_income(s->ge);
     tw_trade_prepare_firms(s);
     tw_firms_init(&s->f, s->cd, s->share, s->pbar0, s->pbar, s->lambda0);
+    tw_trade_own_demand(s);
+    memcpy(s->pbar0, s->pbar, sizeof s->pbar0);
     tw_re_init(s->re, s->out + tw_outcome_first(TW_BLOCK_RE));
     *state = s;
     return TW_OK;
@@ -213,6 +248,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
     tw_trade_prepare_firms(s);
     tw_firms_step(&s->f, s->cd, d, s->share, s->purchase, s->pbar);
+    tw_trade_own_demand(s);
     const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
     int year, month, dom;
     tw_civil_from_day(day, &year, &month, &dom);
@@ -223,9 +259,10 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
             if (p->ge.enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
+                double own = s->own[c][o]; /* each firm's own demand */
                 /* Today's orders, at today's prices, load today and enter `lag` days
                  * later at the rate of that day; before the first day, orders as on it. */
-                double ordered = q * s->purchase[c][o] * s->cd[c].rel[o] / (1.0 + t);
+                double ordered = q * own * s->purchase[c][o] * s->cd[c].rel[o] / (1.0 + t);
                 double *ring = s->transit[o][i][sec];
                 if (d == 0)
                     for (int k = 0; k < TW_TRANSIT_MAX; k++) ring[k] = ordered;
@@ -238,7 +275,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                 double t_in = t + (p->tau_entry[d][i][o][sec] - p->tau_now[d][i][o][sec]);
                 t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
                 s->tau_in[i][o][sec] = t_in;
-                s->use[o][i][sec] = q * s->share[c][o] * s->cd[c].rel[o] / (1.0 + t);
+                s->use[o][i][sec] = q * own * s->share[c][o] * s->cd[c].rel[o] / (1.0 + t);
                 s->collected[o][i] = tw_duties_collected(&p->duties, i, o, day);
                 s->customs[o][i][sec] = customs;
                 s->spend[o][i][sec] = customs * (1.0 + t_in);

@@ -100,6 +100,8 @@ typedef struct {
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
     double e0[TW_NCELL];                /* buyer spending, USD bn / year */
     double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
+    double rel0[TW_NCELL][TW_NREG];     /* the first day's price relatives (1 but in cells
+                                         * split into sub-cells, tw_split_demand) */
     tw_nest nest[TW_NCELL];             /* nested CES demand (tw_demand.h) */
     /* output series */
     tw_series_def *defs;
@@ -117,7 +119,9 @@ typedef struct {
     /* day results, per cell */
     double share[TW_NCELL][TW_NREG];    /* size share of firms by origin */
     double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin: quantities */
-    double pbar[TW_NCELL], pbar0[TW_NCELL]; /* mean buyer price paid (yesterday, day 0) */
+    double pbar[TW_NCELL], pbar0[TW_NCELL]; /* price index of the cell's quantity (today,
+                                             * day 0; tw_trade_own_demand) */
+    double own[TW_NCELL][TW_NREG];      /* a firm's own-demand factor by origin, today */
     double lambda0[TW_NCELL];           /* domestic choice share at the start */
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
     double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */

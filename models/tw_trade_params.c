@@ -59,6 +59,11 @@ static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_
     if ((st = tw_cfg_double(f, "expiry_belief", false, 0.5, 0.0, 1.0, &p->firms.expiry_belief, err)) !=
         TW_OK)
         return st;
+    /* Below 1, under the upper nest's 1.19, so that a dearer origin is chosen less
+     * (tw_firms.c); the default: data/trade_dynamics.csv own_demand_elasticity. */
+    if ((st = tw_cfg_double(f, "own_demand_elasticity", false, TW_OWN_DEMAND_DEFAULT, 0.0, 0.99,
+                            &p->firms.own_demand, err)) != TW_OK)
+        return st;
     if ((st = tw__section(f, "frontload", &fl, err)) != TW_OK) return st;
     int64_t horizon = 60;
     if ((st = tw_cfg_int(fl, "horizon_days", false, 60, 0, 365, &horizon, err)) != TW_OK) return st;
@@ -238,8 +243,9 @@ static void tw__calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int
         price0[o] = tw_buyer_price(p->pass_through, 1.0, o == i ? 0.0 : p->tau_now[0][i][o][s]);
         flow += p->world.flow[o][i][s];
     }
+    double *rel = p->rel0[c]; /* the first day's price relatives, kept */
     for (int k = 0; k <= TW__CALIBRATE_ROUNDS; k++) {
-        double q[TW_NREG], rel[TW_NREG], paid[TW_NREG], cust[TW_NREG];
+        double q[TW_NREG], paid[TW_NREG], cust[TW_NREG];
         tw_split_demand(sc, i, &p->nest[c], p->pass_through, w, price0, q, rel, paid);
         customs = 0.0;
         for (int o = 0; o < TW_NREG; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
@@ -275,6 +281,7 @@ static void tw__calibrate(tw_trade_params *p) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
                 price0[o] = tw_buyer_price(p->pass_through, 1.0, tau);
                 p->base_share[c][o] = spend[o] / e0;
+                p->rel0[c][o] = 1.0; /* a cell without sub-cells: price / price0 */
             }
             tw_nest_calibrate(&p->nest[c], i, p->sigma[s], p->sigma_upper[s], p->base_share[c],
                               price0);

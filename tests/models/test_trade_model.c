@@ -87,15 +87,55 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
                 double x = m.s->f.size[(size_t)c * (size_t)per_cell + (size_t)k];
                 sumsq += x * x;
             }
+            /* The firms' choice probabilities: the CES quantity share times (x_o / R*)^e for
+             * a foreign origin (x its price relative, e the own-demand elasticity, R* the
+             * importers' index at these shares), divided out again by each firm's own
+             * demand, own_o = (x_o / R*)^-e. */
+            double e = p->firms.own_demand, num = 0.0, den = 0.0, x[TW_NREG], own[TW_NREG];
+            double prob[TW_NREG], ptot = 0.0, qtot = 0.0, qgot[TW_NREG];
             for (int o = 0; o < TW_NREG; o++) {
-                double want = w[o] / tot, got = m.s->share[c][o];
+                x[o] = o == i ? 1.0 : 1.0 + 0.9 * (*tau)[i][o][s];
+                if (o == i) continue;
+                num += w[o] / tot * x[o];
+                den += w[o] / tot * pow(x[o], e);
+            }
+            double star = pow(num / den, 1.0 / (1.0 - e));
+            for (int o = 0; o < TW_NREG; o++) {
+                own[o] = o == i ? 1.0 : pow(x[o] / star, -e);
+                prob[o] = w[o] / tot / own[o];
+                ptot += prob[o];
+                /* the quantity the model's flows carry: what buyers use at customs value
+                 * times (1 + tariff) over the price relative */
+                double t = o == i ? 0.0 : m.s->tau_paid[i][o][s];
+                qgot[o] = m.s->use[o][i][s] * (1.0 + t) / m.s->cd[c].rel[o];
+                qtot += qgot[o];
+            }
+            for (int o = 0; o < TW_NREG; o++) {
+                /* the choice shares: size-weighted logit draws */
+                double want = prob[o] / ptot, got = m.s->share[c][o];
                 double se = sqrt(want * (1.0 - want) * sumsq);
                 cr_assert_lt(se, max_se, "cell %d: standard error %g too large to test", c, se);
                 cr_assert_leq(fabs(got - want), 5.0 * se + 1e-6,
-                              "importer %s sector %s origin %s: share %.6f, CES %.6f, se %.2g",
+                              "importer %s sector %s origin %s: share %.6f, logit %.6f, se %.2g",
                               tw_region_names[i], tw_sector_names[s], tw_region_names[o], got,
                               want, se);
                 if (se > 0 && fabs(got - want) / se > worst) worst = fabs(got - want) / se;
+                /* the quantity shares, q_o = P_o own_o / sum_j P_j own_j: CES; standard
+                 * error by the delta method from the choice shares' covariance
+                 * (delta_jk P_j - P_j P_k) sum of squared sizes */
+                double dsum = 0.0, var = 0.0, g[TW_NREG];
+                for (int j = 0; j < TW_NREG; j++) dsum += prob[j] / ptot * own[j];
+                for (int j = 0; j < TW_NREG; j++)
+                    g[j] = (j == o ? own[o] / dsum : 0.0) - want * own[o] * own[j] / (dsum * dsum);
+                for (int j = 0; j < TW_NREG; j++)
+                    for (int k = 0; k < TW_NREG; k++)
+                        var += g[j] * g[k] *
+                               ((j == k ? prob[j] / ptot : 0.0) - prob[j] * prob[k] / (ptot * ptot));
+                double qse = sqrt(var * sumsq), qwant = w[o] / tot, qhave = qgot[o] / qtot;
+                cr_assert_leq(fabs(qhave - qwant), 5.0 * qse + 1e-6,
+                              "importer %s sector %s origin %s: quantity share %.6f, CES %.6f, "
+                              "se %.2g", tw_region_names[i], tw_sector_names[s],
+                              tw_region_names[o], qhave, qwant, qse);
             }
         }
     /* The shock moved shares far more than the tolerance, so the check has teeth. */
