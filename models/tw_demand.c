@@ -26,6 +26,16 @@ void tw_nest_calibrate(tw_nest *n, int home, double lower, double upper,
             n->weight[o] = m0 > 0.0 ? share0[o] / m0 / pow(price0[o], 1.0 - lower) : 0.0;
 }
 
+double tw_nest_quantity(const tw_nest *n, const double q[TW_NREG]) {
+    const double rl = (n->lower - 1.0) / n->lower, ru = (n->upper - 1.0) / n->upper;
+    double qm = 0.0, c = 0.0;
+    for (int o = 0; o < TW_NREG; o++)
+        if (o != n->home && q[o] > 0.0) qm += pow(n->weight[o], 1.0 / n->lower) * pow(q[o], rl);
+    if (qm > 0.0) c += pow(n->import_weight, 1.0 / n->upper) * pow(pow(qm, 1.0 / rl), ru);
+    if (q[n->home] > 0.0) c += pow(n->weight[n->home], 1.0 / n->upper) * pow(q[n->home], ru);
+    return c > 0.0 ? pow(c, 1.0 / ru) : 0.0;
+}
+
 void tw_nest_shares(const tw_nest *n, const double price[TW_NREG], double share[TW_NREG]) {
     double sm = 0.0;
     for (int o = 0; o < TW_NREG; o++) {

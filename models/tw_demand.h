@@ -36,4 +36,11 @@ void tw_nest_calibrate(tw_nest *n, int home, double lower, double upper,
  * weight is 0). */
 void tw_nest_shares(const tw_nest *n, const double price[TW_NREG], double share[TW_NREG]);
 
+/* What the quantities q[TW_NREG] (>= 0, in the units the prices are per) are worth to the
+ * buyers: the nested CES aggregate dual to the price index of tw_nest_shares,
+ * C = (b_h^(1/u) q_h^((u-1)/u) + b_M^(1/u) Q_M^((u-1)/u))^(u/(u-1)), Q_M = (sum_f a_f^(1/s)
+ * q_f^((s-1)/s))^(s/(s-1)) (u upper, s lower). Buyers who spend E at prices p on the shares
+ * of tw_nest_shares get C = E / P; any other split of E gets less. 0 when every q is 0. */
+double tw_nest_quantity(const tw_nest *n, const double q[TW_NREG]);
+
 #endif

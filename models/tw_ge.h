@@ -185,8 +185,9 @@ tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, t
  * day or week without solving the whole system.
  *
  * Region i's output supply is q0_i p_i^eta_i (eta: export supply elasticity; 0 is the
- * fixed endowment of the model above). Today's demand for i's goods is what the firm
- * agents spend, at producer prices: V_i = sum_js demand_ijs / (1 + tariff_ijs), bought at
+ * fixed endowment of the model above). Today's demand for i's goods is what buyers spend
+ * at producer prices (the daily model feeds it the long-run demand at today's prices,
+ * tw_ge_demand; tw_ge_day.c): V_i = sum_js demand_ijs / (1 + tariff_ijs), bought at
  * yesterday's price p_prev_i, so a quantity V_i / p_prev_i. Its price elasticity is the
  * nested CES one at today's shares, eps_i = sum_js (V_ijs / V_i) eps_ijs, with eps_jjs = 1 +
  * (u_s - 1)(1 - lambda_jjs) for home goods and eps_ijs = 1 + (sigma_s - 1)(1 - m_ijs) + (u_s -

@@ -2,8 +2,9 @@
  *
  * A day: set each cell's prices and choice probabilities from the tariff schedule, step
  * the firms, then turn their orders into flows. Firms order quantities: a cell's quantity
- * follows its price level, Q = E0 (P / P0)^(-eta), with P yesterday's price index of the
- * cell (so the firms' choices today do not feed back into today's demand); spending on an
+ * follows its price level, Q = E0 (P / P0)^(-eta), with P today's price index of the cell
+ * after the firms' step (tw_trade_own_demand: the spending per unit of Q, so that with eta
+ * = 1 the cell spends E0 times its income every day); spending on an
  * origin is Q times each firm's own demand (a firm buying abroad buys less when its
  * supplier is dearer than the other importers', tw_trade_own_demand) times the
  * size-weighted days of purchases ordered from it times the origin's price relative to
@@ -106,6 +107,7 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .world = &p->world,
                          .sigma = p->sigma,
                          .sigma_upper = p->sigma_upper,
+                         .nest = p->nest,
                          .e0 = p->e0,
                          .tau = s->tau,
                          .tau0 = &s->tau0,
@@ -244,8 +246,6 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
         if ((st = tw_gov_decide_day(s->gov, &decide, err)) != TW_OK) return st;
     }
     tw_trade_rates_today(s, d, true);
-    double pbar_lag[TW_NCELL];
-    memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
     tw_trade_prepare_firms(s);
     tw_firms_step(&s->f, s->cd, d, s->share, s->purchase, s->pbar);
     tw_trade_own_demand(s);
@@ -255,7 +255,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
-            double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
+            double q = p->e0[c] * pow(s->pbar[c] / s->pbar0[c], -p->demand_elasticity);
             if (p->ge.enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*tau)[i][o][sec];

@@ -465,29 +465,38 @@ Test(ge, bad_input_is_reported) {
 }
 
 /* The day closure behind its handle, fed a hand-made view of the day: on the 2024 flows
- * with no tariffs it holds every producer price and income at 1 and chains no welfare;
- * when the rest of the world buys half as much from the US, the US producer price falls
- * and its terms of trade worsen. */
-static double day_customs[TW_NREG][TW_NREG][TW_NSEC], day_spend[TW_NREG][TW_NREG][TW_NSEC];
-static double day_revenue[TW_NREG][TW_NREG][TW_NSEC];
-static tw_rate_table day_tau;
+ * with no tariffs it holds every producer price and income at 1 and its welfare at 0; a
+ * 60% US tariff on China then moves producer prices to those of the long-run solve (the
+ * closure follows the long-run demand at today's prices and rates, whatever the agents
+ * buy meanwhile), and the regions' deficits sum to zero. */
+static double day_use[TW_NREG][TW_NREG][TW_NSEC];
+static tw_rate_table day_tau, day_tau0;
+static tw_nest day_nest[TW_NCELL];
 
 static void closure_step(tw_ge_day *g, uint32_t d) {
     /* no stocks, transit or sub-cells: buyers use what enters customs, at the one rate */
-    tw_day_view v = {.d = d, .world = &world, .sigma = world.sigma, .tau = &day_tau,
-                     .tau0 = &day_tau, .tau_paid = &day_tau, .tau_in = &day_tau,
-                     .customs = day_customs, .spend = day_spend, .revenue = day_revenue,
-                     .use = day_customs};
+    tw_day_view v = {.d = d, .world = &world, .sigma = world.sigma, .sigma_upper = upper,
+                     .nest = day_nest, .tau = &day_tau, .tau0 = &day_tau0, .tau_paid = &day_tau,
+                     .tau_in = &day_tau, .customs = day_use, .use = day_use, .pass_through = 1.0};
     tw_err err = {0};
     cr_assert_eq(tw_ge_day_step(g, &v, &err), TW_OK, "%s", err.msg);
 }
 
-Test(ge_day, base_flows_hold_prices_and_a_fall_in_demand_lowers_the_price, .init = load_world) {
-    memcpy(day_customs, world.flow, sizeof day_customs);
-    memcpy(day_spend, world.flow, sizeof day_spend);
-    memset(day_revenue, 0, sizeof day_revenue);
+Test(ge_day, base_flows_hold_prices_and_a_tariff_moves_them_to_the_solve, .init = load_world) {
+    memcpy(day_use, world.flow, sizeof day_use);
     memset(day_tau, 0, sizeof day_tau);
-    tw_ge_day_params p = {.enabled = true, .interval = 1, .adjust_days = 365.0};
+    memset(day_tau0, 0, sizeof day_tau0);
+    for (int j = 0; j < TW_NREG; j++)
+        for (int s = 0; s < TW_NSEC; s++) {
+            double share[TW_NREG], price[TW_NREG], e = 0.0;
+            for (int o = 0; o < TW_NREG; o++) e += world.flow[o][j][s];
+            for (int o = 0; o < TW_NREG; o++) {
+                share[o] = world.flow[o][j][s] / e;
+                price[o] = 1.0;
+            }
+            tw_nest_calibrate(&day_nest[j * TW_NSEC + s], j, world.sigma[s], upper[s], share, price);
+        }
+    tw_ge_day_params p = {.enabled = true, .interval = 1, .adjust_days = 1.0};
     tw_ge_day *g;
     tw_err err = {0};
     cr_assert_eq(tw_ge_day_create(&p, &g, &err), TW_OK);
@@ -498,20 +507,21 @@ Test(ge_day, base_flows_hold_prices_and_a_fall_in_demand_lowers_the_price, .init
     closure_step(g, 0);
     closure_step(g, 1);
     for (int r = 0; r < TW_NREG; r++) {
-        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, r), 1.0, 1e-9, "region %d", r);
-        cr_expect_float_eq(tw_ge_day_income(g)[r], 1.0, 1e-9, "region %d", r);
-        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_WELFARE, r), 0.0, 1e-9, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, r), 1.0, 1e-12, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_income(g)[r], 1.0, 1e-12, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_WELFARE, r), 0.0, 1e-12, "region %d", r);
     }
-    for (int j = 0; j < TW_NREG; j++)
-        for (int s = 0; s < TW_NSEC; s++)
-            if (j != TW_US) {
-                day_customs[TW_US][j][s] *= 0.5;
-                day_spend[TW_US][j][s] *= 0.5;
-            }
-    closure_step(g, 2);
-    cr_expect_lt(tw_ge_day_value(g, TW_GE_PRICE, TW_US), 1.0 - 1e-6);
-    cr_expect_gt(tw_ge_day_value(g, TW_GE_PRICE, TW_CN), 1.0);
-    closure_step(g, 3);
-    cr_expect_lt(tw_ge_day_value(g, TW_GE_TOT, TW_US), 0.0, "the US sells for less");
+    for (int s = 0; s < TW_NSEC; s++) t1[TW_CN][TW_US][s] = 0.6, day_tau[TW_US][TW_CN][s] = 0.6;
+    for (uint32_t d = 2; d < 200; d++) closure_step(g, d);
+    tw_ge_problem prob = world_problem();
+    tw_ge_result *r = solve(&prob, 0);
+    double sum = 0.0;
+    for (int j = 0; j < TW_NREG; j++) {
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, j), r->w_hat[j], 1e-9, "region %d", j);
+        sum += tw_ge_day_deficit(g, j);
+    }
+    cr_expect_float_eq(sum, 0.0, 1e-9);
+    cr_expect_lt(tw_ge_day_value(g, TW_GE_TOT, TW_CN), 0.0, "China sells for less");
+    tw_ge_result_free(r);
     tw_ge_day_free(g);
 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "model_sim.h"
-#include "tw_ge.h"
 
 static const int targeted[] = {TW_MACHINERY, TW_METALS, TW_CHEMICALS, TW_AGRICULTURE, TW_OTHER};
 #define NTARGETED (sizeof targeted / sizeof targeted[0])
@@ -142,13 +141,7 @@ Test(dynamics, diversion_to_third_countries_matches_the_long_run_solve, .timeout
     sim_open(&m, TW_SOURCE_DIR "/tests/models/check-2018.yaml", true, NULL, 1, 2018, 0);
     static double t1[TW_NREG][TW_NREG][TW_NSEC];
     for (size_t k = 0; k < NTARGETED; k++) t1[TW_CN][TW_US][targeted[k]] = 0.25;
-    tw_ge_problem prob = {TW_NREG, TW_NSEC, &m.p->world.flow[0][0][0], NULL, &t1[0][0][0], NULL,
-                          m.p->sigma, 0, m.p->sigma_upper};
-    tw_ge_options opt = tw_ge_options_default();
-    opt.path_steps = 0;
-    tw_ge_result *r = tw_ge_result_alloc(TW_NREG, TW_NSEC);
-    tw_err err;
-    cr_assert_eq(tw_ge_solve(&prob, &opt, r, &err), TW_OK, "%s", err.msg);
+    tw_ge_result *r = sim_solve(&m, &t1[0][0][0]);
     double lost = 0.0, third = 0.0;
     for (size_t k = 0; k < NTARGETED; k++) {
         int s = targeted[k];
