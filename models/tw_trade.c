@@ -1,7 +1,10 @@
 /* tw_trade.c - the trade-war model's implementation of the engine's model interface.
  *
- * A day: set each cell's prices and choice probabilities from the tariff schedule, step
- * the firms, then turn their orders into flows. Firms order quantities: a cell's quantity
+ * A day, a short script of calls: the events and the governments' decisions, today's
+ * rates, each cell's prices and choice probabilities (tw_trade_prepare_firms), the firms'
+ * step, their own demand and the cells' price indices (tw_trade_own_demand), the day's
+ * flows (tw_flows_day, tw_flows.h), the general-equilibrium closure, the rare-earth firms,
+ * the outcomes. Firms order quantities: a cell's quantity
  * follows its price level, Q = E0 (P / P0)^(-eta), with P today's price index of the cell
  * after the firms' step (tw_trade_own_demand: the spending per unit of Q, so that with eta
  * = 1 the cell spends E0 times its income every day); spending on an
@@ -27,7 +30,8 @@
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
  * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
- * state and the day's flows. The importer firms (tw_firms.h) get what they read: the
+ * state; the day's flows are the flows module's (tw_flows.h), which tw_trade.c hands what
+ * they are computed from. The importer firms (tw_firms.h) get what they read: the
  * day's rates, sub-cells and producer prices to build the cell days
  * (tw_trade_prepare_firms), the cell days to step, and the arrays for their results. The
  * governments (tw_gov.h), the general-equilibrium closure (tw_ge_day.h) and the
@@ -85,6 +89,7 @@ static void tw__free_state(void *vs) {
     tw_firms_free(&s->f);
     tw_re_free(s->re);
     tw_ge_day_free(s->ge);
+    tw_flows_free(s->flows);
     tw_controls_free(&s->controls);
     tw_events_free(s->ev);
     tw_gov_free(s->gov);
@@ -96,6 +101,7 @@ static void tw__free_state(void *vs) {
 
 static size_t tw__state_bytes(const void *params) {
     return sizeof(tw_trade_state) + tw_outcome_count() * sizeof(double) + tw_re_state_bytes() +
+           tw_flows_bytes() +
            tw_firms_bytes(&((const tw_trade_params *)params)->firms);
 }
 
@@ -112,13 +118,13 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .tau = s->tau,
                          .tau0 = &s->tau0,
                          .tau_paid = (const tw_rate_table *)&s->tau_paid,
-                         .tau_in = (const tw_rate_table *)&s->tau_in,
-                         .customs = s->customs,
-                         .spend = s->spend,
-                         .revenue = s->revenue,
-                         .revenue_stat = s->revenue_stat,
-                         .collected = s->collected,
-                         .use = s->use,
+                         .tau_in = tw_flows_tau_in(s->flows),
+                         .customs = tw_flows_customs(s->flows),
+                         .spend = tw_flows_spend(s->flows),
+                         .revenue = tw_flows_revenue(s->flows),
+                         .revenue_stat = tw_flows_revenue_stat(s->flows),
+                         .collected = tw_flows_collected(s->flows),
+                         .use = tw_flows_use(s->flows),
                          .pbar = s->pbar,
                          .pbar0 = s->pbar0,
                          .w = s->w,
@@ -213,6 +219,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK)
         st = tw_events_create(&p->ev, key, s->gov, s->rates, &s->controls, &s->log, &s->ev, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
+    if (st == TW_OK) st = tw_flows_create(&s->flows, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
@@ -249,40 +256,24 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_trade_prepare_firms(s);
     tw_firms_step(&s->f, s->cd, d, s->share, s->purchase, s->pbar);
     tw_trade_own_demand(s);
-    const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
-    int year, month, dom;
-    tw_civil_from_day(day, &year, &month, &dom);
-    for (int i = 0; i < TW_NREG; i++)
-        for (int sec = 0; sec < TW_NSEC; sec++) {
-            int c = i * TW_NSEC + sec;
-            double q = p->e0[c] * pow(s->pbar[c] / s->pbar0[c], -p->demand_elasticity);
-            if (p->ge.enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
-            for (int o = 0; o < TW_NREG; o++) {
-                double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
-                double own = s->own[c][o]; /* each firm's own demand */
-                /* Today's orders, at today's prices, load today and enter `lag` days
-                 * later at the rate of that day; before the first day, orders as on it. */
-                double ordered = q * own * s->purchase[c][o] * s->cd[c].rel[o] / (1.0 + t);
-                double *ring = s->transit[o][i][sec];
-                if (d == 0)
-                    for (int k = 0; k < TW_TRANSIT_MAX; k++) ring[k] = ordered;
-                ring[d % TW_TRANSIT_MAX] = ordered;
-                uint32_t lag = (uint32_t)p->transit[o][i];
-                double customs = p->season[i][o][month - 1] *
-                                 ring[(d + TW_TRANSIT_MAX - lag) % TW_TRANSIT_MAX];
-                /* Goods entering today pay today's rate, less what an in-transit rule
-                 * takes off for them (tw_tariffs_rates_entering); 0 where none applies. */
-                double t_in = t + (p->tau_entry[d][i][o][sec] - p->tau_now[d][i][o][sec]);
-                t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
-                s->tau_in[i][o][sec] = t_in;
-                s->use[o][i][sec] = q * own * s->share[c][o] * s->cd[c].rel[o] / (1.0 + t);
-                s->collected[o][i] = tw_duties_collected(&p->duties, i, o, day);
-                s->customs[o][i][sec] = customs;
-                s->spend[o][i][sec] = customs * (1.0 + t_in);
-                s->revenue_stat[o][i][sec] = t_in * customs;
-                s->revenue[o][i][sec] = s->collected[o][i] * t_in * customs;
-            }
-        }
+    const tw_flows_in flows = {.d = d,
+                               .day = day,
+                               .e0 = p->e0,
+                               .pbar = s->pbar,
+                               .pbar0 = s->pbar0,
+                               .demand_elasticity = p->demand_elasticity,
+                               .income = p->ge.enabled ? s->income : NULL,
+                               .share = (const double(*)[TW_NREG])s->share,
+                               .purchase = (const double(*)[TW_NREG])s->purchase,
+                               .own = (const double(*)[TW_NREG])s->own,
+                               .cd = s->cd,
+                               .tau_paid = (const tw_rate_table *)&s->tau_paid,
+                               .tau_now = (const tw_rate_table *)&p->tau_now[d],
+                               .tau_entry = (const tw_rate_table *)&p->tau_entry[d],
+                               .transit = (const int(*)[TW_NREG])p->transit,
+                               .season = (const double(*)[TW_NREG][12])p->season,
+                               .duties = &p->duties};
+    tw_flows_day(s->flows, &flows);
     tw_day_view view = tw__view(s, day, d);
     tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;

@@ -22,8 +22,9 @@ static void targeted_imports_by_origin(const char *const *sets, uint32_t from, u
     for (uint32_t d = 0; d <= to; d++) {
         sim_step(&m, d);
         if (d < from) continue;
+        const double(*customs)[TW_NREG][TW_NSEC] = tw_flows_customs(m.s->flows);
         for (int o = 0; o < TW_NREG; o++)
-            for (size_t k = 0; k < NTARGETED; k++) by_origin[o] += m.s->customs[o][TW_US][targeted[k]];
+            for (size_t k = 0; k < NTARGETED; k++) by_origin[o] += customs[o][TW_US][targeted[k]];
     }
     sim_close(&m);
 }
@@ -66,7 +67,7 @@ Test(dynamics, customs_value_answers_the_own_cost_on_impact, .timeout = 120) {
     double before = 0.0, after = 0.0;
     for (uint32_t d = 0; d < 3; d++) {
         sim_step(&m, d);
-        double v = m.s->customs[TW_CN][TW_US][TW_MACHINERY];
+        double v = tw_flows_customs(m.s->flows)[TW_CN][TW_US][TW_MACHINERY];
         if (d == 0) before = v;
         if (d == 2) after = v;
     }
@@ -99,7 +100,7 @@ static double frontload_excess(const char *belief) {
         sim_step(&m, d);
         if (m.p->start + (tw_day)d < m.p->start + 90) continue; /* from 1 April */
         if (m.p->start + (tw_day)d >= m.p->start + 151) break;  /* to 31 May */
-        for (int s = 0; s < TW_NSEC; s++) sum += m.s->customs[TW_CN][TW_US][s];
+        for (int s = 0; s < TW_NSEC; s++) sum += tw_flows_customs(m.s->flows)[TW_CN][TW_US][s];
     }
     sim_close(&m);
     return sum;

@@ -107,7 +107,7 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
                 /* the quantity the model's flows carry: what buyers use at customs value
                  * times (1 + tariff) over the price relative */
                 double t = o == i ? 0.0 : m.s->tau_paid[i][o][s];
-                qgot[o] = m.s->use[o][i][s] * (1.0 + t) / m.s->cd[c].rel[o];
+                qgot[o] = tw_flows_use(m.s->flows)[o][i][s] * (1.0 + t) / m.s->cd[c].rel[o];
                 qtot += qgot[o];
             }
             for (int o = 0; o < TW_NREG; o++) {
@@ -174,7 +174,7 @@ static double us_cn_electronics(const char *rate, const char *coverage) {
     sim m;
     sim_open(&m, y, false, NULL, 1, 91, 0);
     for (uint32_t d = 0; d < (uint32_t)m.p->ndays; d++) sim_step(&m, d);
-    double v = m.s->customs[TW_CN][TW_US][TW_ELECTRONICS];
+    double v = tw_flows_customs(m.s->flows)[TW_CN][TW_US][TW_ELECTRONICS];
     sim_close(&m);
     return v;
 }
@@ -236,13 +236,15 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
             /* revenue = rate paid x dutiable imports, at the sector level (the rate paid is
              * the statutory one except in cells split into sub-cells) */
             if (sd->partner != TW_ALL && sd->sector != TW_ALL) {
-                double rate = 100.0 * m.s->tau_in[sd->region][sd->partner][sd->sector];
+                const tw_rate_table *tau_in = tw_flows_tau_in(m.s->flows);
+                double rate = 100.0 * (*tau_in)[sd->region][sd->partner][sd->sector];
                 const tw_split_cell *sc = &m.s->split[sd->region][sd->sector];
                 if (sc->n == 1) /* the day's rate of the goods entering, in-transit rules applied */
                     cr_assert(epsilon_eq(dbl, rate,
                                          100.0 * p->tau_entry[d][sd->region][sd->partner][sd->sector],
                                          1e-12));
-                double imports = m.s->customs[sd->partner][sd->region][sd->sector] * 1000.0 / 365.0;
+                double imports =
+                    tw_flows_customs(m.s->flows)[sd->partner][sd->region][sd->sector] * 1000.0 / 365.0;
                 double kept = tw_duties_collected(&p->duties, sd->region, sd->partner,
                                                   p->start + (tw_day)d);
                 cr_assert(epsilon_eq(dbl, obs[i], kept * rate / 100.0 * imports,
@@ -264,8 +266,9 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
             for (int o = 0; o < TW_NREG; o++)
                 for (int s = 0; s < TW_NSEC; s++) {
                     if (o == r) continue;
-                    double spend = m.s->spend[o][r][s];
-                    double paid = m.s->customs[o][r][s] + m.s->revenue_stat[o][r][s];
+                    double spend = tw_flows_spend(m.s->flows)[o][r][s];
+                    double paid = tw_flows_customs(m.s->flows)[o][r][s] +
+                                  tw_flows_revenue_stat(m.s->flows)[o][r][s];
                     cr_assert(epsilon_eq(dbl, spend, paid, 1e-12 * (1.0 + spend)));
                 }
         }
@@ -283,7 +286,8 @@ Test(parallel, agent_threads_change_no_bit, .timeout = 120) {
     for (uint32_t d = 0; d < (uint32_t)a.p->ndays; d++) {
         sim_step(&a, d);
         sim_step(&b, d);
-        cr_assert(memcmp(a.s->customs, b.s->customs, sizeof a.s->customs) == 0, "day %u", d);
+        cr_assert(memcmp(tw_flows_customs(a.s->flows), tw_flows_customs(b.s->flows),
+                         sizeof(double) * TW_NREG * TW_NREG * TW_NSEC) == 0, "day %u", d);
     }
     size_t n = (size_t)a.p->firms.per_cell * TW_NCELL;
     cr_assert(memcmp(a.s->f.origin, b.s->f.origin, n) == 0);
