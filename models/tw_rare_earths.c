@@ -171,6 +171,11 @@ static void tw__re_init_block(void *vctx, size_t item) {
         if (cover > re->cover_max) cover = re->cover_max;
         double res = res_median * exp(re->reserve_log_sd * tw__normal(v));
         if (res > TW_RE_COVER_MAX / 2.0) res = TW_RE_COVER_MAX / 2.0;
+        /* A stockpile built before the controls is held with the reserve, not in the
+         * ordering cycle: the firm's reorder point reads its own stock only, so the
+         * stockpile is not used up by ordinary use before any control, and is drawn only
+         * once the own stock is gone. */
+        res += re->stockpile_days;
         float S = (float)cover, R = tw__reorder_point(re, lag_days, S);
         double T = lag + (S - R) / need, u = tw_u01f(w[3]) * T, own;
         size_t i = rg.base + k;
@@ -185,7 +190,7 @@ static void tw__re_init_block(void *vctx, size_t item) {
         }
         st->cover[i] = S;
         st->reserve[i] = (float)res;
-        st->stock[i] = (float)(own + res + re->stockpile_days);
+        st->stock[i] = (float)(own + res);
         st->owed[i] = 0.0f;
     }
 }

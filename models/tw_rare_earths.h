@@ -35,9 +35,11 @@
  * reserve of magnets inside work in progress and sub-assemblies at suppliers plus stock
  * bought from distributors (days by sector, lognormal across firms, the median factor
  * drawn per replicate), which a firm draws only once its own stock is gone and refills
- * first from the next receipt; (4) an optional
- * first-quarter stockpile (stockpile_days added to every firm's starting stock). A firm's
- * stock x counts all of (1), (3) and (4); its own stock is x - reserve.
+ * first from the next receipt; (4) an optional stockpile built before the controls
+ * (stockpile_days of full use, held with the reserve: ordinary use before a control leaves
+ * it whole, and under a halt it delays a firm's first loss by stockpile_days / need days;
+ * the firm rebuilds it from its next receipts). A firm's stock x counts all of (1), (3)
+ * and (4); its own stock is x - reserve.
  *
  * Licences per supplier. Firms are grouped into magnet makers of customers_per_supplier
  * customers each (within one block of firms). A firm that must reorder without a valid
@@ -120,7 +122,7 @@ typedef struct {
     double distributor_days;     /* distributor stock a short firm can buy, days */
     double reserve_log_sd;       /* spread of the reserve across firms, log points */
     double reserve_rep_sd;       /* log-sd of its median across replicates */
-    double stockpile_days;       /* extra starting stock (first-quarter stockpiling) */
+    double stockpile_days;       /* stockpile held with the reserve from the start, days */
     /* licences */
     double review_days;          /* statutory review period, working days */
     double review_share;         /* share decided within it under plain licensing */

@@ -50,7 +50,7 @@ struct tw_re_state {
     /* firm state, structure of arrays, [n]; firm k of dependent cell j is j * per_cell + k
      * in the arrays and has agent id cell * per_cell + k in the random streams */
     float *cover;           /* order-up-to level of the own stock, days of full use */
-    float *reserve;         /* WIP, sub-assembly and distributor magnets, days */
+    float *reserve;         /* WIP, sub-assembly, distributor and stockpiled magnets, days */
     float *stock;           /* licensed magnets held, reserve included, days of full use */
     float *order;           /* quantity on order, days of full use; 0 = none */
     int32_t *arrive;        /* day index the order arrives; -1 = waiting for a licence */
