@@ -22,8 +22,9 @@
  * own Philox counter.
  *
  * Stocks are kept in days of the firm's full-output use rather than in tonnes, so that the
- * inventory rule reads as the firms' own planning does; a cell's tonnes per firm-day
- * (use_t / per_cell) converts them for the shipment series.
+ * inventory rule reads as the firms' own planning does (covers are drawn in days of the
+ * licensed channel's use and multiplied by its share of need); a cell's tonnes per
+ * firm-day (use_t / per_cell) converts them for the shipment series.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
@@ -123,10 +124,9 @@ static tw__re_range tw__re_item(const tw_re_state *st, size_t item) {
     return r;
 }
 
-/* Reorder point of a firm with cover S shipped to after lag days: between the lag and the
- * cover. */
-static inline float tw__reorder_point(const tw_re_params *re, int lag_days, float cover) {
-    float lag = (float)lag_days;
+/* Reorder point of a firm with cover S shipped to after lag days of its need (both in
+ * days of full use): between the lag and the cover. */
+static inline float tw__reorder_point(const tw_re_params *re, float lag, float cover) {
     return lag + (float)re->reorder_share * (cover - lag);
 }
 
@@ -161,6 +161,9 @@ static void tw__re_init_block(void *vctx, size_t item) {
     double need = 1.0 - tw__free_share(re, sec, re->ns0), lag = (double)lag_days;
     /* at least a day above the destination's lag, so that an order can arrive in time */
     double cover_min = re->cover_min > lag ? re->cover_min : lag + 1.0;
+    /* Covers, the reserve and a stockpile are days of the firm's use of licensed magnets
+     * (what a buyer of them plans in); the state holds days of full use: times need. */
+    const float needf = (float)need;
     double res_median = (re->wip_days[sec] + re->distributor_days) * st->reserve_factor;
     for (size_t k = rg.lo; k < rg.hi; k++) {
         uint32_t w[4], v[4];
@@ -175,8 +178,8 @@ static void tw__re_init_block(void *vctx, size_t item) {
          * ordering cycle: the firm's reorder point reads its own stock only, so the
          * stockpile is not used up by ordinary use before any control, and is drawn only
          * once the own stock is gone. */
-        res += re->stockpile_days;
-        float S = (float)cover, R = tw__reorder_point(re, lag_days, S);
+        res = (res + re->stockpile_days) * need;
+        float S = (float)cover * needf, R = tw__reorder_point(re, (float)lag_days * needf, S);
         double T = lag + (S - R) / need, u = tw_u01f(w[3]) * T, own;
         size_t i = rg.base + k;
         st->order[i] = 0.0f;
@@ -297,7 +300,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
     const float lead = dd.lead * need;
     /* the reorder point's terms (tw__reorder_point) in registers: the firm arrays' stores
      * could otherwise alias the parameters */
-    const float rp_lag = (float)lag, rp_share = (float)re->reorder_share;
+    const float rp_lag = (float)lag * need, rp_share = (float)re->reorder_share;
     const size_t per_supplier = (size_t)re->per_supplier;
     const float cap = (float)re->catch_cap, rate = (float)re->catch_rate;
     const float share = (float)re->catch_share;

@@ -27,7 +27,10 @@
  * first leaves `open`), and licensed bare magnets from the exporter (the rest). The first
  * three arrive as steady flows; only the licensed channel is stocked, ordered and held up.
  *
- * Buffers in tiers. The licensed channel's magnets sit (1) at the user: an order-up-to
+ * Buffers in tiers, each drawn in days of the firm's use of licensed magnets (so that a
+ * cover of 21 days lasts 21 days whatever the other channels bring; the state holds them
+ * in days of full use, times the licensed share of need at the start). The licensed
+ * channel's magnets sit (1) at the user: an order-up-to
  * level S (cover, lognormal across firms, the median drawn per replicate) with reorder
  * point R = lag + reorder_share * (S - lag), S at least lag + 1; (2) in transit: one
  * order outstanding at a time, the destination's ship_lag_days on the way (the pipeline

@@ -16,47 +16,69 @@
 #define TW_RE_EXPORTS_TOTAL_T (52500.0 * 12.0 / 11.0)
 #define TW_RE_EXPORTS_US_T (600.0 * 12.0)
 
-static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err) {
+/* A table by sector in data_dir: a `sector` column and ncol numeric columns, each at least
+ * 0 (and at most 1 where share[c]), into out[c][sector]. With all_sectors every sector
+ * has its row; otherwise sectors without one keep 0. */
+static tw_status tw__sector_csv(const char *dir, const char *file, int ncol,
+                                const char *const *cols, const bool *share, bool all_sectors,
+                                double *const *out, tw_err *err) {
     char path[4200];
-    snprintf(path, sizeof path, "%s/rare_earth_sectors.csv", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
     tw_csv *t;
     tw_status st = tw_csv_read(path, &t, err);
     if (st != TW_OK) return st;
-    static const char *const cols[] = {"sector", "intensity", "dependent_output_share"};
-    int idx[3];
+    int idx[8];
     bool seen[TW_NSEC] = {false};
-    for (int c = 0; c < 3 && st == TW_OK; c++)
-        if ((idx[c] = tw_csv_col(t, cols[c])) < 0)
-            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+    for (int c = 0; c <= ncol && st == TW_OK; c++) {
+        const char *name = c == 0 ? "sector" : cols[c - 1];
+        if ((idx[c] = tw_csv_col(t, name)) < 0)
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, name);
+    }
     for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
         const char *name = tw_csv_field(t, r, (size_t)idx[0]);
         int s = tw_name_index(tw_sector_names, name);
         if (s < 0 || seen[s]) {
-            st = tw_err_set(err, TW_EDATA, "%s:%d: expected each of the eight sectors once (got '%s')",
-                            path, tw_csv_line(t, r), name);
+            st = tw_err_set(err, TW_EDATA, "%s:%d: expected each of the eight sectors at most "
+                            "once (got '%s')", path, tw_csv_line(t, r), name);
             break;
         }
         seen[s] = true;
-        double v[2];
-        for (int c = 0; c < 2 && st == TW_OK; c++) {
+        for (int c = 0; c < ncol && st == TW_OK; c++) {
             const char *f = tw_csv_field(t, r, (size_t)idx[c + 1]);
             char *end;
-            v[c] = strtod(f, &end);
-            if (f[0] == '\0' || *end != '\0' || !isfinite(v[c]) || v[c] < 0.0 ||
-                (c == 1 && v[c] > 1.0))
+            double v = strtod(f, &end);
+            if (f[0] == '\0' || *end != '\0' || !isfinite(v) || v < 0.0 || (share[c] && v > 1.0))
                 st = tw_err_set(err, TW_EDATA, "%s:%d: %s: expected a number %s (got '%s')", path,
-                                tw_csv_line(t, r), cols[c + 1],
-                                c == 0 ? "of at least 0" : "between 0 and 1", f);
+                                tw_csv_line(t, r), cols[c],
+                                share[c] ? "between 0 and 1" : "of at least 0", f);
+            else
+                out[c][s] = v;
         }
-        if (st != TW_OK) break;
-        re->intensity[s] = v[0];
-        re->dep_share[s] = v[1];
     }
-    for (int s = 0; s < TW_NSEC && st == TW_OK; s++)
+    for (int s = 0; s < TW_NSEC && st == TW_OK && all_sectors; s++)
         if (!seen[s])
             st = tw_err_set(err, TW_EDATA, "%s: no row for sector '%s'", path, tw_sector_names[s]);
     tw_csv_free(t);
     return st;
+}
+
+/* data/rare_earth_sectors.csv: magnet intensity and dependent output share (A15). */
+static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err) {
+    static const char *const cols[] = {"intensity", "dependent_output_share"};
+    static const bool share[] = {false, true};
+    double *const out[] = {re->intensity, re->dep_share};
+    return tw__sector_csv(dir, "rare_earth_sectors.csv", 2, cols, share, true, out, err);
+}
+
+/* data/rare_earth_channel_shares.csv (data/build_calibration.py, from the 2024 magnet
+ * balance): the defaults of the embedded share of need and the outside-scope share of the
+ * exporter's bare magnets, by sector. */
+static tw_status tw__channel_table(const char *dir, double *emb, double *out_scope,
+                                   tw_err *err) {
+    static const char *const cols[] = {"embedded", "outside_share_of_bare"};
+    static const bool share[] = {true, true};
+    double *const out[] = {emb, out_scope};
+    return tw__sector_csv(dir, "rare_earth_channel_shares.csv", 2, cols, share, false, out, err);
 }
 
 /* The exporter's 2024 exports by destination: the scenario's figures where given, the
@@ -271,10 +293,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
                           0.99, &re->ns_max, err));
     TW__GET(tw_cfg_int(sec, "ramp_days", false, 365, 1, 3660, &v, err));
     re->ramp_days = (int)v;
-    static const double out_def[TW_NSEC] = {[TW_VEHICLES] = 0.05, [TW_ELECTRONICS] = 0.7,
-                                            [TW_MACHINERY] = 0.3};
-    static const double emb_def[TW_NSEC] = {[TW_VEHICLES] = 0.15, [TW_ELECTRONICS] = 0.2,
-                                            [TW_MACHINERY] = 0.2};
+    double out_def[TW_NSEC] = {0}, emb_def[TW_NSEC] = {0};
+    TW__GET(tw__channel_table(data_dir, emb_def, out_def, err));
     TW__GET(tw__by_sector(sec, "outside_scope_share", out_def, 0.0, 0.99, re->outside_share, err));
     TW__GET(tw__by_sector(sec, "embedded_share", emb_def, 0.0, 0.99, re->embedded_share, err));
     /* Rationing and outcomes. Electric share of vehicle output: US 8% (Cox), EU 13.6% BEV +
