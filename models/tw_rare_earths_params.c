@@ -274,7 +274,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     TW__GET(tw_cfg_double(sec, "reserve_log_sd", false, 0.5, 0.0, 3.0, &re->reserve_log_sd, err));
     TW__GET(tw_cfg_double(sec, "reserve_median_replicate_log_sd", false, 0.35, 0.0, 2.0,
                           &re->reserve_rep_sd, err));
-    TW__GET(tw_cfg_double(sec, "stockpile_days", false, 0.0, 0.0, 60.0, &re->stockpile_days, err));
+    TW__GET(tw_cfg_double(sec, "stockpile_days", false, 0.0, 0.0, 120.0, &re->stockpile_days, err));
     /* Licences (data/rare_earth_channels.csv, licensed_china rows). */
     TW__GET(tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0, &re->review_days,
                           err));
@@ -335,7 +335,9 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
                             "expected at least non_china_share %g (got %g)", re->ns0, re->ns_max);
     for (int s = 0; s < TW_NSEC; s++)
         if (re->embedded_share[s] + re->ns_max >= 1.0)
-            return tw_cfg_error(err, tw_cfg_get(sec, "embedded_share"),
+            return tw_cfg_error(err, tw_cfg_get(sec, "embedded_share") != NULL
+                                         ? tw_cfg_get(sec, "embedded_share")
+                                         : tw_cfg_get(sec, "non_china_max_share"),
                                 "expected embedded_share + non_china_max_share below 1 for %s "
                                 "(got %g)", tw_sector_names[s],
                                 re->embedded_share[s] + re->ns_max);
