@@ -63,6 +63,16 @@
  * magnets never stop), so output is a concave piecewise-linear F(a) >= a with F(1) = 1.
  * A firm's plants pool their stock (the firm is the unit that rations).
  *
+ * Spot market (market_sell_share > 0; off by default). Magnets move between firms of any
+ * cell and destination through a pool: each day firms offer a share sell * premium / pmax
+ * of their own stock above their reorder point, and the pool (yesterday's offers less what
+ * was bought) goes to the cells whose short firms keep the most output per tonne (the
+ * rationing curve's slope at the free share times output per tonne of use), highest
+ * first, each up to what its short firms lacked yesterday; within a cell, in firm order.
+ * The premium is pmax * D / (D + S), D yesterday's unmet need and S the pool, both in
+ * tonnes: it rises with scarcity. Magnets are conserved: stocks plus the pool change by
+ * receipts less use.
+ *
  * Catch-up. A share catch_up_share of output lost (up to catch_up_stoppage_days of loss)
  * is owed; on days of full supply the firm makes it up at the rate that clears that much
  * in catch_up_weeks, using extra magnets. output_loss is net of it; output_loss_gross is
@@ -155,6 +165,12 @@ typedef struct {
     double threshold_pct;        /* output loss (percent) that counts as a shortage */
     double intensity[TW_NSEC];   /* relative magnet tonnes per USD of gross output */
     double dep_share[TW_NSEC];   /* share of the sector's output that needs magnets */
+    /* spot market (off where mkt_sell is 0) */
+    double mkt_sell;             /* share of a firm's own stock above its reorder point
+                                  * offered a day at the highest premium */
+    double mkt_pmax;             /* premium over the contract price at full scarcity, share */
+    double mkt_value[TW_RE_NCELL]; /* output value kept per tonne bought at the margin, USD */
+    int mkt_order[TW_RE_NCELL];  /* [ncell] dependent cells by mkt_value, highest first */
     double exports_t[TW_NREG];   /* exporter's 2024 exports to each region, tonnes/year */
     double gross_output[TW_RE_NCELL]; /* 2024 gross output of the cell, USD bn / year */
     double use_t[TW_RE_NCELL];   /* magnet use of the whole cell, tonnes / day */

@@ -24,6 +24,9 @@ enum {
     TW_RE_PART_STOPPED,
     TW_RE_PART_OUTPUT,
     TW_RE_PART_NET,
+    TW_RE_PART_SHORT,  /* unmet need of short firms before the market, firm-days */
+    TW_RE_PART_BOUGHT, /* bought from the spot market */
+    TW_RE_PART_SOLD,   /* offered to it */
     TW_RE_PART_HIST,
     TW_RE_NPART = TW_RE_PART_HIST + TW_RE_NBIN
 };
@@ -60,6 +63,10 @@ struct tw_re_state {
     int32_t *licence_until; /* day index (exclusive) until which the maker's licence holds */
     int32_t *applied;       /* day index of its pending application; -1 none */
     double *partials;       /* [ncell * nblk][TW_RE_NPART] */
+    double *budget;         /* [ncell * nblk] today's spot purchases allowed, firm-days */
+    double pool_t;          /* magnets held by the spot market, tonnes */
+    double premium;         /* today's spot premium over the contract price, share */
+    float sell_frac;        /* today's share of the stock above the reorder point offered */
     tw_re_dest_day dd[TW_NREG];
     bool general[TW_RE_NCELL]; /* today: the cell's firms hold a general licence */
     bool timed;             /* add each tw_re_step's process CPU seconds to `seconds` (the
@@ -82,6 +89,8 @@ struct tw_re_state {
     /* cumulative tonnes since the start (shipped counts what was in transit at the
      * start), for the conservation identity */
     double cum_shipped_t[TW_RE_NCELL], cum_received_t[TW_RE_NCELL];
+    /* the day's spot market per cell, tonnes: unmet need before it, bought, offered */
+    double short_t[TW_RE_NCELL], bought_t[TW_RE_NCELL], sold_t[TW_RE_NCELL];
     /* what the day view reads (tw_re_output_loss, tw_re_gdp_pct) */
     double output_loss[TW_NREG][TW_NSEC]; /* share of potential output lost today, 0..1 */
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */

@@ -195,6 +195,31 @@ static tw_status tw__ship_lags(const tw_cfg_node *sec, tw_re_params *re, tw_err 
     return TW_OK;
 }
 
+/* Each dependent cell's output kept per tonne of magnets bought at the margin: the
+ * rationing curve's slope where a firm without licensed magnets sits (the free share at
+ * the start) times the cell's output per tonne of use (USD); and the cells in that order,
+ * highest first (ties: cell order). */
+static void tw__market_order(tw_re_params *re) {
+    for (int j = 0; j < re->ncell; j++) {
+        int c = re->cell[j], s = c % TW_NSEC;
+        double a = 1.0 - (1.0 - re->embedded_share[s] - re->ns0) * (1.0 - re->outside_share[s]);
+        double slope = 0.0;
+        for (int i = 1; i <= TW_RE_NSEG; i++)
+            if (re->seg_a[c][i] > re->seg_a[c][i - 1] && a <= re->seg_a[c][i]) {
+                slope = (re->seg_y[c][i] - re->seg_y[c][i - 1]) /
+                        (re->seg_a[c][i] - re->seg_a[c][i - 1]);
+                break;
+            }
+        re->mkt_value[c] = slope * re->gross_output[c] * 1e9 / 365.0 / re->use_t[c];
+        int i = j;
+        while (i > 0 && re->mkt_value[re->cell[re->mkt_order[i - 1]]] < re->mkt_value[c]) {
+            re->mkt_order[i] = re->mkt_order[i - 1];
+            i--;
+        }
+        re->mkt_order[i] = j;
+    }
+}
+
 #define TW__GET(call)                                                                      \
     do {                                                                                   \
         tw_status st_ = (call);                                                            \
@@ -315,6 +340,12 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     TW__GET(tw_cfg_double(sec, "value_added_ratio", false, 0.3, 0.0, 1.0, &re->va_ratio, err));
     TW__GET(tw_cfg_double(sec, "loss_threshold_pct", false, 1.0, 0.0, 100.0, &re->threshold_pct,
                           err));
+    /* Spot market: off by default (no 2024-or-earlier figure for how much of their stock
+     * firms sell on); the premium at full scarcity 2 (three times the contract price,
+     * judgement: data/README.md). */
+    TW__GET(tw_cfg_double(sec, "market_sell_share", false, 0.0, 0.0, 1.0, &re->mkt_sell, err));
+    TW__GET(tw_cfg_double(sec, "market_premium_max", false, 2.0, 0.01, 100.0, &re->mkt_pmax,
+                          err));
     /* Cross-checks, each reported at the key that breaks it. */
     if (re->cover_max < re->cover_min)
         return tw_cfg_error(err, tw_cfg_get(sec, "cover_max_days"),
@@ -367,5 +398,6 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
             tw__rationing_curve(re, r, s);
         }
     }
+    tw__market_order(re);
     return TW_OK;
 }
