@@ -8,6 +8,9 @@ folder; raw/SOURCES.md resolves every source id) and writes
                             (exporter == importer rows are domestic absorption)
   data/sectors.csv          8 sectors with the Armington sigma and its sensitivity band
   data/regions.csv          GDP of the 4 regions
+  data/rare_earth_channel_shares.csv
+                            each magnet-using sector's need by channel, from the 2024
+                            magnet balance (rare_earth_magnets_2024.csv, raw/rare_earths.csv)
   data/README.md            only the block between the GENERATED markers (tables of
                             derived totals and sanity checks), if the markers are there
 

@@ -39,8 +39,9 @@
  * bought from distributors (days by sector, lognormal across firms, the median factor
  * drawn per replicate), which a firm draws only once its own stock is gone and refills
  * first from the next receipt; (4) an optional stockpile built before the controls
- * (stockpile_days of full use, held with the reserve: ordinary use before a control leaves
- * it whole, and under a halt it delays a firm's first loss by stockpile_days / need days;
+ * (stockpile_days of the licensed channel's use, held with the reserve: ordinary use
+ * before a control leaves it whole, and under a halt it delays a firm's first loss by at
+ * least stockpile_days;
  * the firm rebuilds it from its next receipts). A firm's stock x counts all of (1), (3)
  * and (4); its own stock is x - reserve.
  *
