@@ -544,6 +544,18 @@ static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_
         }
         st->general[c] = g;
     }
+    /* one licensing office for every destination: its capacity scales every pace alike */
+    if (re->capacity > 0.0 && working) {
+        double expected = 0.0;
+        for (int j = 0; j < re->ncell; j++) {
+            int c = re->cell[j];
+            expected += st->pending[c] * st->dd[c / TW_NSEC].hazard * re->priority[c % TW_NSEC];
+        }
+        double cap = re->capacity * (double)re->ncell * (double)(st->nblk * st->spb);
+        if (expected > cap)
+            for (int r = 0; r < TW_NREG; r++)
+                st->dd[r].hazard = (float)(st->dd[r].hazard * (cap / expected));
+    }
     if (re->mkt_sell > 0.0) tw__re_market(st);
 }
 
@@ -587,6 +599,9 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
         st->cum_received_t[c] += st->received_t[c];
         st->apps[c] = tot[TW_RE_PART_APPS];
         st->approvals[c] = tot[TW_RE_PART_APPROVALS];
+        st->pending[c] = st->dd[c / TW_NSEC].regime == TW_CTRL_OPEN
+                             ? 0.0
+                             : st->pending[c] + st->apps[c] - st->approvals[c];
         st->inv_mean[c] = tot[TW_RE_PART_STOCK] / n;
         st->halted[c] = tot[TW_RE_PART_HALTED];
         st->stopped[c] = tot[TW_RE_PART_STOPPED];

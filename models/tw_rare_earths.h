@@ -57,6 +57,11 @@
  * approvals take time reorder early by the expected delay (1/h working days). A general
  * licence (general_licences) covers every firm of a destination, or of one of its sectors,
  * from a date for its validity: their orders no longer wait for their maker's approval.
+ * Approval capacity (approval_capacity_share of the makers modelled a working day, 0 =
+ * none) is shared across destinations:
+ * when the day's expected approvals (applications pending at the end of the day before
+ * times each one's probability) exceed it, every destination's probability is scaled down
+ * by the same factor, so that the expected approvals equal the capacity.
  *
  * Rationing. A firm with a fraction a < 1 of today's need (channels plus stock) cuts the
  * lines it cannot supply, not all of them: lines in order of output per magnet, the
@@ -142,6 +147,9 @@ typedef struct {
     double review_share;         /* share decided within it under plain licensing */
     double hazard;               /* approval probability per working day under licensing */
     double priority[TW_NSEC];    /* approval pace factor by the customers' sector */
+    double capacity;             /* approvals a working day the licensing office can sign
+                                  * across all destinations, as a share of all magnet makers
+                                  * modelled; 0 = no limit */
     int64_t per_supplier;        /* customers per magnet maker (one licence covers them) */
     tw_re_general general[TW_RE_MAX_GENERAL]; /* general licences, [ngeneral] */
     int ngeneral;

@@ -79,6 +79,7 @@ struct tw_re_state {
     double used_t[TW_RE_NCELL];  /* licensed magnets used, tonnes */
     double stock_t[TW_RE_NCELL]; /* licensed magnets held, tonnes */
     double apps[TW_RE_NCELL], approvals[TW_RE_NCELL];
+    double pending[TW_RE_NCELL]; /* makers with an application pending at the day's end */
     double inv_mean[TW_RE_NCELL], inv_p10[TW_RE_NCELL]; /* days of full use */
     double halted[TW_RE_NCELL];  /* firms with a line stopped (count) */
     double stopped[TW_RE_NCELL]; /* firms counted as stopped plants (count) */

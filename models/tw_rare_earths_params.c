@@ -307,6 +307,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
     static const double one[TW_NSEC] = {1, 1, 1, 1, 1, 1, 1, 1};
     TW__GET(tw__by_sector(sec, "approval_priority", one, 0.0, 100.0, re->priority, err));
+    TW__GET(tw_cfg_double(sec, "approval_capacity_share", false, 0.0, 0.0, 1.0, &re->capacity,
+                          err));
     TW__GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
                        err));
     TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
