@@ -171,9 +171,12 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
                                 until_k, until_hw};
         st = tw_cli_batch(&sc, &pl, &res.mode, a, &secs, &ran, &b, err);
         if (st != TW_OK) {
-            /* A stopped batch, and any resumed one, keeps DIR.partial for --resume; a
-             * fresh batch that failed leaves nothing. */
-            tw_cli_rundir_close(rd, tw_cli_stop_signal != 0 || a->resume != NULL);
+            /* A stopped batch, any resumed one, and one with a checkpoint keep DIR.partial
+             * for --resume (a full disk must not delete finished work); a fresh batch that
+             * failed before its first checkpoint leaves nothing. */
+            bool keep = tw_cli_stop_signal != 0 || a->resume != NULL ||
+                        tw_cli_rundir_resumable(rd);
+            st = tw_cli_rundir_finish(rd, st, keep, err);
             tw_cli_scenario_free(&sc);
             return st;
         }

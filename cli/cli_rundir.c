@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,12 +73,57 @@ static void tw__holder(int fd, char *buf, size_t n) {
     snprintf(buf, n, "pid %ld on %s", pid, host);
 }
 
-/* Take DIR.lock for rd (TW_EUSAGE naming the holder if a live process has it). */
+/* This process's command name (/proc/PID/comm), "" if unknown. */
+static void tw__comm(long pid, char *buf, size_t n) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) return;
+    if (fgets(buf, (int)n, fp) == NULL) buf[0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    fclose(fp);
+}
+
+/* With the fcntl lock taken: what the lock file says about an earlier holder. The kernel
+ * drops the lock of a process that dies, so a file naming a dead process (or this one) is
+ * stale and taken over; but a file system that does not share locks between machines
+ * (or between its clients) shows no lock for a holder elsewhere, so the file's pid and
+ * host are believed too: a live tradewar process on this host, or any holder on another
+ * host, is refused by name. */
+static tw_status tw__check_holder(const tw_cli_rundir *rd, int fd, const char *me, tw_err *err) {
+    char text[300] = "", host[256] = "";
+    ssize_t got = pread(fd, text, sizeof text - 1, 0);
+    text[got > 0 ? got : 0] = '\0';
+    long pid = 0;
+    if (sscanf(text, "%ld %255s", &pid, host) != 2 || pid <= 0) return TW_OK;
+    if (strcmp(host, me) != 0)
+        return tw_err_set(err, TW_EUSAGE,
+                          "%s: %s names pid %ld on %s, another machine, whose lock this file "
+                          "system may not show; if no tradewar process runs there, remove %s "
+                          "and try again",
+                          rd->path, rd->lock, pid, host, rd->lock);
+    if (pid == (long)getpid() || (kill((pid_t)pid, 0) != 0 && errno != EPERM)) return TW_OK;
+    char mine[64], theirs[64];
+    tw__comm((long)getpid(), mine, sizeof mine);
+    tw__comm(pid, theirs, sizeof theirs);
+    if (mine[0] != '\0' && strcmp(mine, theirs) != 0) return TW_OK; /* the pid was reused */
+    return tw_err_set(err, TW_EUSAGE,
+                      "%s: in use by another tradewar process (pid %ld on %s, named by %s); "
+                      "wait for it to end or stop it, then try again",
+                      rd->path, pid, host, rd->lock);
+}
+
+/* Take DIR.lock for rd (TW_EUSAGE naming the holder if a live process has it; a link at
+ * DIR.lock is refused, never followed). */
 static tw_status tw__lock(tw_cli_rundir *rd, tw_err *err) {
+    char host[256] = "?";
+    if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "?");
+    host[sizeof host - 1] = '\0';
     for (int attempt = 0; attempt < 8; attempt++) {
-        int fd = open(rd->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-        if (fd < 0)
-            return tw_err_set(err, TW_EIO, "%s: cannot open the lock: %s", rd->lock, strerror(errno));
+        int fd;
+        tw_status st = tw_file_open_write(rd->lock, O_RDWR | O_CREAT, 0666, &fd, err);
+        if (st != TW_OK) return st;
         struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
         if (fcntl(fd, F_SETLK, &fl) != 0) {
             int e = errno;
@@ -96,11 +142,13 @@ static tw_status tw__lock(tw_cli_rundir *rd, tw_err *err) {
         /* The holder before us may have removed the file after we opened it: the lock
          * counts only if the path still names the file we locked. */
         struct stat a, b;
-        if (fstat(fd, &a) == 0 && stat(rd->lock, &b) == 0 && a.st_dev == b.st_dev &&
+        if (fstat(fd, &a) == 0 && lstat(rd->lock, &b) == 0 && a.st_dev == b.st_dev &&
             a.st_ino == b.st_ino) {
-            char host[256] = "?", line[320];
-            if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "?");
-            host[sizeof host - 1] = '\0';
+            if ((st = tw__check_holder(rd, fd, host, err)) != TW_OK) {
+                close(fd);
+                return st;
+            }
+            char line[320];
             int len = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), host);
             if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len) {
                 int e = errno;
@@ -189,8 +237,51 @@ static tw_status tw__check_where(const tw_cli_rundir *rd, tw_err *err) {
     return TW_OK;
 }
 
+/* Whether dir/provenance.yaml is a regular file that tradewar wrote (its "program:
+ * tradewar" line near the top). */
+static bool tw__has_provenance(const char *dir) {
+    char path[TW__PATH_MAX + 32], text[4096];
+    snprintf(path, sizeof path, "%s/provenance.yaml", dir);
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return false;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) return false;
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[n] = '\0';
+    return strncmp(text, "program: tradewar\n", 18) == 0 || strstr(text, "\nprogram: tradewar\n");
+}
+
+/* What --force may replace: an empty directory, a tradewar output (provenance.yaml), or,
+ * with staging, an interrupted run's DIR.partial (its command file, checkpoint or
+ * provenance, or only the temporaries of a writer killed before them). */
+static bool tw__replaceable(const char *dir, bool staging) {
+    if (tw__has_provenance(dir)) return true;
+    DIR *d = opendir(dir);
+    if (d == NULL) return false;
+    bool marked = false, others = false;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) continue;
+        if (staging && (strcmp(n, "command") == 0 || strcmp(n, "checkpoint.bin") == 0))
+            marked = true;
+        else if (!staging || strstr(n, ".tmp.") == NULL)
+            others = true;
+    }
+    closedir(d);
+    return marked || !others;
+}
+
+static tw_status tw__not_ours(const char *what, const char *dir, tw_err *err) {
+    return tw_err_set(err, TW_EUSAGE,
+                      "%s %s: not a tradewar output (no provenance.yaml) and not empty; --force "
+                      "replaces only those: move it away or choose another -o",
+                      what, dir);
+}
+
 /* With the lock held: refuse an existing dir or an interrupted run's "<dir>.partial"
- * without force. */
+ * without force, and with force anything that is not a tradewar output. */
 static tw_status tw__check_existing(const tw_cli_rundir *rd, bool force, tw_err *err) {
     struct stat sb;
     if (!force && stat(rd->dir, &sb) == 0)
@@ -202,6 +293,10 @@ static tw_status tw__check_existing(const tw_cli_rundir *rd, bool force, tw_err 
                           "-o %s: %s holds an interrupted run; finish it with --resume %s or "
                           "pass --force to start over",
                           rd->dir, rd->staging, rd->dir);
+    if (stat(rd->dir, &sb) == 0 && !tw__replaceable(rd->dir, false))
+        return tw__not_ours("-o", rd->dir, err);
+    if (lstat(rd->staging, &sb) == 0 && S_ISDIR(sb.st_mode) && !tw__replaceable(rd->staging, true))
+        return tw__not_ours("--force:", rd->staging, err);
     return TW_OK;
 }
 
@@ -377,6 +472,19 @@ tw_status tw_cli_rundir_complete(tw_cli_rundir *rd, bool *complete, size_t *repl
     return st;
 }
 
+bool tw_cli_rundir_resumable(tw_cli_rundir *rd) {
+    if (!rd->rank0 || rd->staging[0] == '\0') return false;
+    if (tw__exists(tw_cli_rundir_path(rd, "checkpoint.bin"))) return true;
+    bool done = tw__exists(tw_cli_rundir_path(rd, "summary.csv")) &&
+                tw__exists(tw_cli_rundir_path(rd, "outcomes.csv"));
+    char part[2 * TW__PATH_MAX + 8];
+    for (size_t i = 0; done && i < TW__NPARTS; i++) {
+        snprintf(part, sizeof part, "%s.part", tw_cli_rundir_path(rd, tw__parts[i]));
+        done = !tw__exists(part);
+    }
+    return done;
+}
+
 const char *tw_cli_rundir_dir(const tw_cli_rundir *rd) { return rd->dir; }
 
 const char *tw_cli_rundir_staging(const tw_cli_rundir *rd) { return rd->staging; }
@@ -455,6 +563,7 @@ static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
         if (!rd->force)
             return tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced (move it "
                                               "away)", rd->path);
+        if (!tw__replaceable(rd->path, false)) return tw__not_ours("-o", rd->path, err);
         snprintf(old, sizeof old, "%s.old.%ld", rd->path, (long)getpid());
         if (rename(rd->path, old) != 0)
             return tw_err_set(err, TW_EIO, "%s: cannot move aside: %s", rd->path, strerror(errno));
@@ -481,10 +590,12 @@ tw_status tw_cli_rundir_finish(tw_cli_rundir *rd, tw_status st, bool keep, tw_er
         if (st == TW_OK) st = tw__commit(rd, err);
         if (st != TW_OK && rd->staging[0] != '\0') {
             if (keep && tw__exists(rd->staging)) {
+                /* A refusal says what to do itself, and so does a stop by a signal. */
                 char msg[TW_ERR_MSG_MAX];
                 snprintf(msg, sizeof msg, "%s", err->msg);
-                tw_err_set(err, st, "%s; %s is kept: finish with tradewar run --resume %s", msg,
-                           rd->staging, rd->dir);
+                if (st != TW_EUSAGE && strstr(msg, "tradewar run --resume") == NULL)
+                    tw_err_set(err, st, "%s; %s is kept: finish with tradewar run --resume %s",
+                               msg, rd->staging, rd->dir);
             } else {
                 tw__remove_tree(rd->staging);
             }

@@ -52,7 +52,14 @@ typedef struct {
     uint64_t done;        /* replicates folded into the statistics and written */
     uint64_t files;       /* bit f: the batch writes .part file f */
     uint64_t len[TW_CKPT_NFILES]; /* bytes of each .part file at this checkpoint */
+    uint32_t crc[TW_CKPT_NFILES]; /* CRC-32C (tw_crc.h, from 0) of those bytes */
 } tw_ckpt_info;
+
+/* Continue *crc (CRC-32C) over bytes [from, to) of path, which must hold them: how a
+ * batch keeps the checksum of each .part file's prefix as the file grows, reading only
+ * what was appended since the last checkpoint. TW_EIO naming path if it cannot. */
+tw_status tw_ckpt_crc_extend(const char *path, uint64_t from, uint64_t to, uint32_t *crc,
+                             tw_err *err);
 
 /* Write dir/checkpoint.bin atomically (tw_afile): the header from info, then one record
  * per cell (cells[0 .. info->cells - 1]) and per outcome (outc[0 .. info->outcomes - 1]),
