@@ -345,6 +345,11 @@ static tw_status tw__undo_finish(tw_cli_rundir *rd, tw_err *err) {
 static tw_status tw__open(const tw_cli_args *a, tw_cli_rundir *rd, tw_err *err) {
     struct stat sb;
     if (a->resume != NULL) {
+        if (lstat(rd->staging, &sb) == 0 && S_ISLNK(sb.st_mode))
+            return tw_err_set(err, TW_EUSAGE,
+                              "--resume %s: %s is a symbolic link; refusing to write through "
+                              "it (move the directory it leads to in its place)",
+                              a->resume, rd->staging);
         if (stat(rd->staging, &sb) != 0 || !S_ISDIR(sb.st_mode))
             return stat(rd->path, &sb) == 0
                        ? tw_err_set(err, TW_EUSAGE, "--resume %s: the run is already complete",
@@ -431,9 +436,13 @@ tw_status tw_cli_rundir_record(tw_cli_rundir *rd, int argc, char **argv, const t
         rd->has_command = st == TW_OK;
     }
     /* A run killed between its command file and scenario.yaml leaves the latter to the
-     * resume; one that exists is kept (a resume refused later changes nothing). */
+     * resume; one that exists is kept (a resume refused later changes nothing), if it is
+     * still the scenario the run resolves to: an edited copy is never carried into the
+     * output. */
     if (st == TW_OK && rd->rank0 && !tw__exists(tw_cli_rundir_path(rd, "scenario.yaml")))
         st = tw_cli_write_scenario(tw_cli_rundir_path(rd, "scenario.yaml"), cfg, err);
+    else if (st == TW_OK && rd->rank0 && rd->resume)
+        st = tw_cli_check_scenario(tw_cli_rundir_path(rd, "scenario.yaml"), cfg, err);
     return tw_mpi_agree(st, err);
 }
 
@@ -495,13 +504,17 @@ const char *tw_cli_rundir_path(tw_cli_rundir *rd, const char *name) {
 }
 
 /* Remove the temporaries (NAME.tmp.PID) a killed tw_afile writer left in the staging
- * directory, so that they do not end up among the outputs. */
+ * directory, so that they do not end up among the outputs; refuse (before any change) a
+ * symbolic link planted there, which the output would carry. */
 static tw_status tw__remove_temporaries(tw_cli_rundir *rd, tw_err *err) {
     DIR *d = opendir(rd->staging);
     if (d == NULL)
         return tw_err_set(err, TW_EIO, "%s: cannot read: %s", rd->staging, strerror(errno));
     tw_status st = TW_OK;
     struct dirent *e;
+    while (st == TW_OK && (e = readdir(d)) != NULL)
+        st = tw_file_refuse_link(tw_cli_rundir_path(rd, e->d_name), err);
+    rewinddir(d);
     while (st == TW_OK && (e = readdir(d)) != NULL) {
         if (strstr(e->d_name, ".tmp.") == NULL) continue;
         if (unlink(tw_cli_rundir_path(rd, e->d_name)) != 0 && errno != ENOENT)

@@ -304,7 +304,13 @@ tw_status tw_ckpt_read(const tw_ckpt_run *run, tw_sketch *cells, tw_sketch *outc
     *found = false;
     char *p = tw__join(run->dir, "checkpoint.bin", "");
     if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    FILE *fp = fopen(p, "rb");
+    /* A link is refused, not read: the next checkpoint would be renamed over it. */
+    tw_status lst = tw_file_refuse_link(p, err);
+    FILE *fp = lst == TW_OK ? fopen(p, "rb") : NULL;
+    if (lst != TW_OK) {
+        free(p);
+        return lst;
+    }
     if (fp == NULL) {
         tw_status st = errno == ENOENT
                            ? TW_OK /* killed before the first checkpoint: start from zero */

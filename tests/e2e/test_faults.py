@@ -19,6 +19,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,11 @@ SAME_BYTES = ["summary.csv", "replicates.csv", "events.csv", "outcomes.csv", "sc
 OUTPUTS_GZ = OUTPUTS - {"summary.csv"} | {"summary.csv.gz"}
 SAME_BYTES_GZ = ["summary.csv.gz"] + SAME_BYTES[1:]
 MODES = ["kill", "enospc", "eio"]
+# --until with a half-width no batch reaches stops at the first check (128 replicates);
+# four threads make chunks of 16, so the batch checkpoints eight times.
+UNTIL = ["-n", "160", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
+         "--set", "end=2025-01-10", "-q", "-t", "4", "--checkpoint-every", "0",
+         "--until", "escalations:1000"]
 
 
 def run(cmd, cwd=None, env=None, timeout=300):
@@ -53,6 +59,13 @@ def faulty_env(root, at, mode, log=None):
     if log:
         env["TW_FAULT_LOG"] = log
     return env
+
+
+def dead_pid():
+    """The pid of a process that has ended."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
 
 
 def snapshot(d):
@@ -96,6 +109,10 @@ class Case(unittest.TestCase):
         p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", ref_gz, "--compress"])
         assert p.returncode == 0, p.stderr
         cls.ref_bytes_gz = {f: read(os.path.join(ref_gz, f)) for f in SAME_BYTES_GZ}
+        ref_until = os.path.join(cls.tmp, "ref-until")
+        p = run([TW_BIN, "run", BASELINE] + UNTIL + ["-o", ref_until])
+        assert p.returncode == 0, p.stderr
+        cls.ref_bytes_until = {f: read(os.path.join(ref_until, f)) for f in SAME_BYTES}
         cls.template = cls.interrupted_template() if cls.needs_template else None
 
     @classmethod
@@ -103,18 +120,26 @@ class Case(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     @classmethod
-    def interrupted_template(cls):
-        """A case directory whose out.partial was killed just after its first checkpoint."""
+    def interrupted_template(cls, name="template", args=SMALL):
+        """A case directory whose out.partial was killed just after its first checkpoint;
+        cls.first_checkpoint is the first step that a checkpoint precedes."""
         for n in range(1, 200):
-            case = os.path.join(cls.tmp, "template")
+            case = os.path.join(cls.tmp, name)
             shutil.rmtree(case, ignore_errors=True)
             os.mkdir(case)
-            run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"], cwd=case,
+            run([TW_BIN, "run", BASELINE] + args + ["-o", "out"], cwd=case,
                 env=faulty_env(case, n, "kill"))
             part = os.path.join(case, "out.partial")
             if os.path.exists(os.path.join(part, "checkpoint.bin")):
+                cls.first_checkpoint = n
                 return case
         raise AssertionError("no step of the run left a checkpoint")
+
+    def resumes_to_ref(self, case):
+        """--resume out in case/ succeeds with the bytes of the uninterrupted run."""
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.same_as_ref(os.path.join(case, "out"))
 
     def same_as_ref(self, out):
         for f in SAME_BYTES:
@@ -128,7 +153,7 @@ class Faults(Case):
         """Names beside out that hold the earlier directory a --force run moved aside
         (out.old.<pid>, left when the run was killed between its two renames)."""
         return {f for f in os.listdir(case) if f.startswith("out.old.")
-                and os.listdir(os.path.join(case, f)) == ["old.txt"]}
+                and "old.txt" in os.listdir(os.path.join(case, f))}
 
     def outcome(self, case, what, kind="run"):
         """Problems with case/ after a fault (an empty list if none): finish it as a user
@@ -136,6 +161,8 @@ class Faults(Case):
         bad = []
         gz = kind == "compress"
         outputs, ref = (OUTPUTS_GZ, self.ref_bytes_gz) if gz else (OUTPUTS, self.ref_bytes)
+        if kind == "until":
+            ref = self.ref_bytes_until
         out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
         olds = self.earlier_kept(case)
         beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds
@@ -148,12 +175,12 @@ class Faults(Case):
                 left = [f for f in os.listdir(part) if ".tmp." not in f]
                 if left:
                     bad.append("%s: no command file but %s" % (what, left))
-                p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"] +
-                        (["--compress"] if gz else []), cwd=case)
+                p = run([TW_BIN, "run", BASELINE] + (UNTIL if kind == "until" else SMALL) +
+                        ["-o", "out", "--force"] + (["--compress"] if gz else []), cwd=case)
             if p.returncode != 0:
                 return bad + ["%s: finishing failed (%d): %s" % (what, p.returncode,
                                                                   p.stderr.strip())]
-        if os.path.isdir(out) and os.listdir(out) == ["old.txt"]:
+        if os.path.isdir(out) and "old.txt" in os.listdir(out):
             return bad  # the earlier directory, untouched
         if not os.path.isdir(out):
             left = set(os.listdir(case)) - {"out.lock"}
@@ -174,12 +201,14 @@ class Faults(Case):
 
     def prepare(self, kind, case):
         """Make case/ for a fresh run or for the resume of the template; the command."""
-        if kind in ("run", "compress"):
+        if kind in ("run", "compress", "until"):
             os.mkdir(case)
-            return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"] + \
-                (["--compress"] if kind == "compress" else [])
+            return [TW_BIN, "run", BASELINE] + (UNTIL if kind == "until" else SMALL) + \
+                ["-o", "out"] + (["--compress"] if kind == "compress" else [])
         if kind == "force":
-            os.makedirs(os.path.join(case, "out"))
+            # an earlier tradewar output (--force replaces nothing else), with a file added
+            os.mkdir(case)
+            shutil.copytree(self.ref, os.path.join(case, "out"))
             with open(os.path.join(case, "out", "old.txt"), "w") as f:
                 f.write("earlier results")
             return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"]
@@ -198,6 +227,15 @@ class Faults(Case):
             bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
         if mode != "kill" and p.returncode != 0 and len(p.stderr.strip().splitlines()) != 1:
             bad.append("%s: not one line on stderr: %r" % (what, p.stderr))
+        # A failure after the first checkpoint of a fresh run keeps the checkpointed work
+        # and says the one command that finishes it.
+        out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
+        if (kind == "run" and mode != "kill" and n >= self.first_checkpoint and
+                not os.path.isdir(out)):
+            if not os.path.isdir(part):
+                bad.append("%s: the checkpointed work was deleted: %s" % (what, p.stderr.strip()))
+            elif "tradewar run --resume out" not in p.stderr:
+                bad.append("%s: kept, but not said how to finish: %s" % (what, p.stderr.strip()))
         bad += self.outcome(case, what, kind)
         shutil.rmtree(case, ignore_errors=True)
         return bad
@@ -214,7 +252,8 @@ class Faults(Case):
             return int(f.read())
 
     def test_every_fault_point_of_a_run_and_of_its_resume(self):
-        points = {kind: self.count(kind) for kind in ("run", "resume", "force", "compress")}
+        points = {kind: self.count(kind)
+                  for kind in ("run", "resume", "force", "compress", "until")}
         self.assertGreater(points["run"], 20)
         self.assertGreater(points["resume"], 10)
         # A --force run over an earlier directory adds the steps that move it aside; it
@@ -224,12 +263,15 @@ class Faults(Case):
         jobs += [("force", "kill", n) for n in range(1, points["force"] + 1)]
         # --compress adds the .gz files and the removal of their plain twins to the commit.
         jobs += [("compress", "kill", n) for n in range(1, points["compress"] + 1)]
+        # --until stops the batch early: a full disk at each of its steps.
+        jobs += [("until", "enospc", n) for n in range(1, points["until"] + 1)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             problems = [b for bad in pool.map(lambda j: self.one(*j), jobs) for b in bad]
-        sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults, and %d "
-                         "kills of a --force run: %d\n"
+        sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults, %d "
+                         "kills of a --force run, %d of a --compress run, %d full disks of an "
+                         "--until run: %d\n"
                          % (points["run"], points["resume"], len(MODES), points["force"],
-                            len(jobs)))
+                            points["compress"], points["until"], len(jobs)))
         self.assertEqual(problems, [], "\n".join(problems[:20]))
 
 
@@ -269,7 +311,8 @@ class Resumes(Case):
         fields = [scen.encode() if x == BASELINE.encode() else x for x in fields]
         with open(os.path.join(part, "command"), "wb") as f:
             f.write(b"\0".join(fields))
-        self.refused(case, part, "another scenario")
+        # the resolved scenario no longer matches the copy the run wrote, nor the checkpoint
+        self.refused(case, part, "scenario.yaml: is not the scenario this run resolves to")
         with open(scen, "w") as f:
             f.write(text)
         p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
@@ -340,6 +383,217 @@ class Paths(Case):
             self.assertEqual(os.listdir(os.path.join(case, "victim")), ["sub"], out)
 
 
+class Links(Case):
+    """A symbolic link planted at any path the program writes is refused or replaced,
+    never followed: the file it leads to keeps its bytes."""
+
+    VICTIM = b"not the program's to write\n"
+
+    def victim(self, case):
+        v = os.path.join(case, "victim.txt")
+        with open(v, "wb") as f:
+            f.write(self.VICTIM)
+        return v
+
+    def assert_victim(self, v, what):
+        self.assertFalse(os.path.islink(v), what)
+        self.assertEqual(read(v), self.VICTIM, "%s: the file a link leads to was written" % what)
+
+    def test_a_link_at_the_lock_is_refused(self):
+        case = os.path.join(self.tmp, "link-lock")
+        os.mkdir(case)
+        v = self.victim(case)
+        os.symlink(v, os.path.join(case, "out.lock"))
+        p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"], cwd=case)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("out.lock: is a symbolic link", p.stderr)
+        self.assert_victim(v, "out.lock")
+        self.assertEqual(sorted(os.listdir(case)), ["out.lock", "victim.txt"])
+
+    def test_a_link_at_every_file_a_resume_writes(self):
+        """Each name the resume of the template writes in out.partial, as a link to a file
+        outside: refused by name (and resumable once the link is gone), or replaced by the
+        file's own rename; the outputs are those of an uninterrupted run either way."""
+        names = ["scenario.yaml", "replicates.csv.part", "events.csv.part", "checkpoint.bin",
+                 "summary.csv", "outcomes.csv", "replicates.csv", "events.csv", "drivers.csv",
+                 "provenance.yaml", "datapackage.json"]
+        refused = []
+        for name in names:
+            case = os.path.join(self.tmp, "link-" + name)
+            shutil.copytree(self.template, case, symlinks=True)
+            v = self.victim(case)
+            part = os.path.join(case, "out.partial")
+            at, aside = os.path.join(part, name), os.path.join(case, "aside")
+            if os.path.exists(at):
+                os.rename(at, aside)
+            os.symlink(v, at)
+            p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+            self.assert_victim(v, name)
+            if p.returncode != 0:
+                refused.append(name)
+                self.assertEqual(p.returncode, 2, "%s: %s" % (name, p.stderr))
+                self.assertIn("symbolic link", p.stderr, name)
+                self.assertTrue(os.path.islink(at), "%s: the refusal changed the link" % name)
+                os.unlink(at)
+                if os.path.exists(aside):
+                    os.rename(aside, at)
+                p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+                self.assertEqual(p.returncode, 0, "%s: %s" % (name, p.stderr))
+            out = os.path.join(case, "out")
+            for f in os.listdir(out):
+                self.assertFalse(os.path.islink(os.path.join(out, f)), "%s: %s" % (name, f))
+            self.same_as_ref(out)
+        # refused: the files the resume reads back before it writes (scenario.yaml, the
+        # .part files, the checkpoint), and at the commit, before it changes anything, a
+        # link still in out.partial (drivers.csv, which this batch does not write, and
+        # datapackage.json, written after that check); the others are renamed over
+        self.assertEqual(refused, ["scenario.yaml", "replicates.csv.part", "events.csv.part",
+                                   "checkpoint.bin", "drivers.csv", "datapackage.json"])
+
+    def test_a_linked_staging_directory_is_refused(self):
+        case = os.path.join(self.tmp, "link-partial")
+        shutil.copytree(self.template, case, symlinks=True)
+        elsewhere = os.path.join(case, "elsewhere")
+        os.rename(os.path.join(case, "out.partial"), elsewhere)
+        os.symlink(elsewhere, os.path.join(case, "out.partial"))
+        before = snapshot(elsewhere)
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("symbolic link", p.stderr)
+        self.assertEqual(snapshot(elsewhere), before)
+        # --force replaces the link itself, not what it leads to
+        p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(snapshot(elsewhere), before)
+        self.same_as_ref(os.path.join(case, "out"))
+
+
+class RowFiles(Case):
+    """A flipped bit in the checkpointed prefix of each row file is found on resume."""
+
+    needs_template = False
+    TRAJ = SMALL + ["--trajectories"]
+
+    def test_a_flipped_bit_in_each_row_file_is_refused(self):
+        template = self.interrupted_template("template-traj", self.TRAJ)
+        ref = os.path.join(self.tmp, "ref-traj")
+        p = run([TW_BIN, "run", BASELINE] + self.TRAJ + ["-o", ref])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ckpt = read(os.path.join(template, "out.partial", "checkpoint.bin"))
+        # the .part lengths: header fields 11, 12, 13 (engine/tw_checkpoint.h)
+        lens = struct.unpack_from("<3Q", ckpt, 8 + 8 * 11)
+        for k, name in enumerate(["replicates.csv", "events.csv", "trajectories.csv"]):
+            case = os.path.join(self.tmp, "flip-" + name)
+            shutil.copytree(template, case, symlinks=True)
+            part = os.path.join(case, "out.partial")
+            path = os.path.join(part, name + ".part")
+            data = bytearray(read(path))
+            # a letter or digit of the last checkpointed line (of the header, where no
+            # event happened yet): still a well-formed row
+            at = max(i for i in range(lens[k]) if chr(data[i]).isalnum())
+            data[at] ^= 2
+            with open(path, "wb") as f:
+                f.write(data)
+            before = snapshot(part)
+            p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+            self.assertEqual(p.returncode, 2, "%s: %s" % (name, p.stderr))
+            self.assertIn("%s.part do not match their checksum" % name, p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+            self.assertEqual(snapshot(part), before, "%s: the refusal changed out.partial" % name)
+            data[at] ^= 2
+            with open(path, "wb") as f:
+                f.write(data)
+            p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for f in SAME_BYTES + ["trajectories.csv"]:
+                self.assertEqual(read(os.path.join(case, "out", f)), read(os.path.join(ref, f)),
+                                 "%s after restoring %s" % (f, name))
+
+
+class Refusals(Case):
+    """--force, the lock's holder, an edited scenario.yaml and the disk space."""
+
+    def test_force_replaces_only_a_tradewar_output(self):
+        case = os.path.join(self.tmp, "force-foreign")
+        os.makedirs(os.path.join(case, "out"))
+        with open(os.path.join(case, "out", "thesis.tex"), "w") as f:
+            f.write("\\chapter{}")
+        p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"], cwd=case)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("not a tradewar output", p.stderr)
+        self.assertEqual(sorted(os.listdir(case)), ["out"])
+        self.assertEqual(os.listdir(os.path.join(case, "out")), ["thesis.tex"])
+        # an empty directory and a tradewar output are replaced
+        os.remove(os.path.join(case, "out", "thesis.tex"))
+        for _ in range(2):
+            p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"], cwd=case)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.same_as_ref(os.path.join(case, "out"))
+
+    def test_a_lock_naming_another_host_is_refused(self):
+        case = os.path.join(self.tmp, "lock-host")
+        shutil.copytree(self.template, case, symlinks=True)
+        with open(os.path.join(case, "out.lock"), "w") as f:
+            f.write("4242 node-elsewhere\n")
+        before = snapshot(os.path.join(case, "out.partial"))
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("pid 4242 on node-elsewhere", p.stderr)
+        self.assertIn("remove out.lock", p.stderr)
+        self.assertEqual(snapshot(os.path.join(case, "out.partial")), before)
+        os.remove(os.path.join(case, "out.lock"))
+        self.resumes_to_ref(case)
+
+    def test_a_lock_naming_a_live_tradewar_process_here_is_refused(self):
+        case = os.path.join(self.tmp, "lock-live")
+        shutil.copytree(self.template, case, symlinks=True)
+        # a live tradewar process whose lock this file does not carry (as on a file
+        # system that does not share locks)
+        other = os.path.join(case, "other")
+        os.mkdir(other)
+        proc = subprocess.Popen([TW_BIN, "run", BASELINE] + LONG + ["-o", "o"], cwd=other,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with open(os.path.join(case, "out.lock"), "w") as f:
+                f.write("%d %s\n" % (proc.pid, socket.gethostname()))
+            p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("pid %d on %s" % (proc.pid, socket.gethostname()), p.stderr)
+        finally:
+            proc.kill()
+            proc.wait()
+        # the same file once that process is gone is stale: taken over
+        self.resumes_to_ref(case)
+
+    def test_an_edited_scenario_yaml_in_the_partial_is_refused(self):
+        case = os.path.join(self.tmp, "edited-yaml")
+        shutil.copytree(self.template, case, symlinks=True)
+        part = os.path.join(case, "out.partial")
+        path = os.path.join(part, "scenario.yaml")
+        text = read(path)
+        with open(path, "wb") as f:
+            f.write(text.replace(b"seed: ", b"seed:  ", 1))
+        before = snapshot(part)
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("scenario.yaml: is not the scenario this run resolves to", p.stderr)
+        self.assertEqual(snapshot(part), before)
+        with open(path, "wb") as f:
+            f.write(text)
+        self.resumes_to_ref(case)
+
+    def test_a_run_that_cannot_fit_on_the_disk_is_refused_up_front(self):
+        case = os.path.join(self.tmp, "disk")
+        os.mkdir(case)
+        # a million replicates' trajectories of a whole year: far more than any disk here
+        p = run([TW_BIN, "run", BASELINE, "-n", "1000000", "--trajectories", "-o", "out"],
+                cwd=case, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("-o out: the run writes at least", p.stderr)
+        self.assertIn("MB free", p.stderr)
+        self.assertEqual(os.listdir(case), [])
+
+
 LONG = ["-n", "48", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
         "--set", "end=2025-03-31", "-q", "-t", "1", "--checkpoint-every", "0"]
 
@@ -406,7 +660,7 @@ class Races(Case):
         case = os.path.join(self.tmp, "stale")
         os.mkdir(case)
         with open(os.path.join(case, "out.lock"), "w") as f:
-            f.write("999999 elsewhere\n")
+            f.write("%d %s\n" % (dead_pid(), socket.gethostname()))
         p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"], cwd=case)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(os.listdir(case), ["out"])
