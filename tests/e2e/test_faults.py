@@ -594,6 +594,52 @@ class Refusals(Case):
         self.assertEqual(os.listdir(case), [])
 
 
+class FullDisk(Case):
+    """A real full disk (a small tmpfs; needs the right to mount one): the up-front check
+    passes, the checkpoint fits, summary.csv does not. The checkpointed work is kept,
+    the error names the command that finishes it, and after space is freed that command
+    gives the bytes of an uninterrupted run."""
+
+    needs_template = False
+    YEAR = ["-n", "12", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
+            "-q", "-t", "1", "--checkpoint-every", "0"]
+
+    def mount(self, where, size):
+        return subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", where],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
+    def test_a_full_disk_keeps_the_checkpoint_and_says_how_to_finish(self):
+        disk = os.path.join(self.tmp, "disk")
+        os.mkdir(disk)
+        if os.geteuid() != 0 or not self.mount(disk, "1m"):
+            self.skipTest("cannot mount a tmpfs here")
+        try:
+            # the floor of what the run writes, from its own refusal on 1 MB
+            p = run([TW_BIN, "run", BASELINE] + self.YEAR + ["-o", "out"], cwd=disk)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertEqual(os.listdir(disk), [])
+            floor = float(p.stderr.split("at least ")[1].split(" MB")[0])
+            subprocess.run(["umount", disk], check=True)
+            self.assertTrue(self.mount(disk, "%dk" % int((floor + 2) * 1000)))
+            p = run([TW_BIN, "run", BASELINE] + self.YEAR + ["-o", "out"], cwd=disk)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("No space left on device", p.stderr)
+            self.assertIn("out.partial is kept: finish with tradewar run --resume out",
+                          p.stderr)
+            self.assertTrue(os.path.exists(os.path.join(disk, "out.partial", "checkpoint.bin")))
+            subprocess.run(["mount", "-o", "remount,size=200m", disk], check=True)
+            p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=disk)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            ref = os.path.join(self.tmp, "ref-year")
+            p = run([TW_BIN, "run", BASELINE] + self.YEAR + ["-o", ref])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for f in SAME_BYTES:
+                self.assertEqual(read(os.path.join(disk, "out", f)), read(os.path.join(ref, f)),
+                                 f)
+        finally:
+            subprocess.run(["umount", disk], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 LONG = ["-n", "48", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
         "--set", "end=2025-03-31", "-q", "-t", "1", "--checkpoint-every", "0"]
 
