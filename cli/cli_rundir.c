@@ -110,8 +110,9 @@ static tw_status tw__check_holder(const tw_cli_rundir *rd, int fd, const char *m
     if (mine[0] != '\0' && strcmp(mine, theirs) != 0) return TW_OK; /* the pid was reused */
     return tw_err_set(err, TW_EUSAGE,
                       "%s: in use by another tradewar process (pid %ld on %s, named by %s); "
-                      "wait for it to end or stop it, then try again",
-                      rd->path, pid, host, rd->lock);
+                      "wait for it to end or stop it, then try again (if it writes "
+                      "elsewhere, remove %s)",
+                      rd->path, pid, host, rd->lock, rd->lock);
 }
 
 /* Take DIR.lock for rd (TW_EUSAGE naming the holder if a live process has it; a link at

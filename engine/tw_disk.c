@@ -36,7 +36,9 @@ tw_status tw_disk_free(const char *path, uint64_t *bytes, tw_err *err) {
     if (statvfs(path, &vb) != 0)
         return tw_err_set(err, TW_EIO, "%s: cannot ask its file system for free space: %s", path,
                           strerror(errno));
-    *bytes = (uint64_t)vb.f_bavail * (uint64_t)vb.f_frsize;
+    /* A file system that states no size (/proc, some FUSE mounts) is not judged here:
+     * UINT64_MAX, and the directory checks say what is wrong with it. */
+    *bytes = vb.f_blocks == 0 ? UINT64_MAX : (uint64_t)vb.f_bavail * (uint64_t)vb.f_frsize;
     return TW_OK;
 }
 

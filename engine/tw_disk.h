@@ -26,8 +26,8 @@ typedef struct {
 /* The floor of what a batch of spec->replicates (or `replicates` when not 0) writes. */
 void tw_disk_estimate(const tw_model *model, const void *params, const tw_run_spec *spec,
                       int64_t replicates, bool trajectories, tw_disk_need *need);
-/* Bytes free to this user on the file system holding path (statvfs); TW_EIO if it cannot
- * be asked. */
+/* Bytes free to this user on the file system holding path (statvfs; UINT64_MAX for one
+ * that states no size, such as /proc); TW_EIO if it cannot be asked. */
 tw_status tw_disk_free(const char *path, uint64_t *bytes, tw_err *err);
 /* TW_EUSAGE if the file system holding where (an existing directory) has less free space
  * than need: one line naming what, the bytes of each file and what is free. */
