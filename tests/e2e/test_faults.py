@@ -468,6 +468,21 @@ class Links(Case):
         self.same_as_ref(os.path.join(case, "out"))
 
 
+    def test_force_over_a_link_replaces_the_link_not_where_it_leads(self):
+        case = os.path.join(self.tmp, "link-out")
+        os.mkdir(case)
+        elsewhere = os.path.join(case, "elsewhere")
+        shutil.copytree(self.ref, elsewhere)
+        os.symlink(elsewhere, os.path.join(case, "out"))
+        before = snapshot(elsewhere)
+        p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force", "-s", "7"],
+                cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse(os.path.islink(os.path.join(case, "out")))
+        self.assertEqual(snapshot(elsewhere), before)
+        self.assertEqual(sorted(os.listdir(case)), ["elsewhere", "out"])
+
+
 class RowFiles(Case):
     """A flipped bit in the checkpointed prefix of each row file is found on resume."""
 
