@@ -206,7 +206,7 @@ static size_t tw__put_varint(unsigned char *p, uint64_t v) {
 /* One bin array: zigzag lo, len, the count of non-zero bins, then (gap, count) of each. */
 static size_t tw__put_store(unsigned char *p, const tw_sketch_store *st) {
     int64_t lo = st->len > 0 ? st->lo : 0;
-    size_t n = tw__put_varint(p, (uint64_t)((lo << 1) ^ (lo >> 63)));
+    size_t n = tw__put_varint(p, ((uint64_t)lo << 1) ^ (lo < 0 ? UINT64_MAX : 0));
     n += tw__put_varint(p + n, st->len);
     uint64_t nz = 0;
     for (uint32_t k = 0; k < st->len; k++) nz += st->c[k] != 0;
