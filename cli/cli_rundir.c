@@ -342,9 +342,34 @@ static tw_status tw__undo_finish(tw_cli_rundir *rd, tw_err *err) {
     return TW_OK;
 }
 
+/* The lock held: remove the empty probe directories (DIR.staging.PID, tw__check_where)
+ * of processes that died between making and removing one, and this one's if its removal
+ * failed. rmdir removes nothing else. */
+static void tw__remove_stale_probes(const tw_cli_rundir *rd) {
+    char parent[TW__PATH_MAX], prefix[TW__PATH_MAX + 16], full[2 * TW__PATH_MAX + 32];
+    tw__parent_of(rd->path, parent, sizeof parent);
+    const char *base = strrchr(rd->path, '/');
+    snprintf(prefix, sizeof prefix, "%s.staging.", base != NULL ? base + 1 : rd->path);
+    DIR *d = opendir(parent);
+    if (d == NULL) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
+        char *end;
+        long pid = strtol(e->d_name + strlen(prefix), &end, 10);
+        if (*end != '\0' || pid <= 0 ||
+            (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)))
+            continue; /* a live process's probe (this one's is done with) */
+        snprintf(full, sizeof full, "%s/%s", parent, e->d_name);
+        rmdir(full);
+    }
+    closedir(d);
+}
+
 /* Rank 0's half of tw_cli_rundir_open, the lock held. */
 static tw_status tw__open(const tw_cli_args *a, tw_cli_rundir *rd, tw_err *err) {
     struct stat sb;
+    if (rd->lock_fd >= 0) tw__remove_stale_probes(rd);
     if (a->resume != NULL) {
         if (lstat(rd->staging, &sb) == 0 && S_ISLNK(sb.st_mode))
             return tw_err_set(err, TW_EUSAGE,

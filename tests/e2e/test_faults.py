@@ -151,9 +151,18 @@ class Faults(Case):
 
     def earlier_kept(self, case):
         """Names beside out that hold the earlier directory a --force run moved aside
-        (out.old.<pid>, left when the run was killed between its two renames)."""
+        (out.old.<pid>, left when the run was killed between its two renames or while it
+        removed it): nothing in them but what the earlier output held."""
+        earlier = set(os.listdir(self.ref)) | {"old.txt"}
         return {f for f in os.listdir(case) if f.startswith("out.old.")
-                and "old.txt" in os.listdir(os.path.join(case, f))}
+                and set(os.listdir(os.path.join(case, f))) <= earlier}
+
+    def stale_probes(self, case):
+        """Empty DIR.staging.<pid> directories: the probe a run makes and removes before
+        any work (cli_rundir.c), left by a kill between the two; the next command on out
+        removes them."""
+        return {f for f in os.listdir(case) if f.startswith("out.staging.")
+                and os.listdir(os.path.join(case, f)) == []}
 
     def outcome(self, case, what, kind="run"):
         """Problems with case/ after a fault (an empty list if none): finish it as a user
@@ -164,8 +173,8 @@ class Faults(Case):
         if kind == "until":
             ref = self.ref_bytes_until
         out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
-        olds = self.earlier_kept(case)
-        beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds
+        olds, probes = self.earlier_kept(case), self.stale_probes(case)
+        beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds - probes
         if beside:
             bad.append("%s: left beside the directory: %s" % (what, sorted(beside)))
         if os.path.isdir(part):
@@ -183,9 +192,16 @@ class Faults(Case):
         if os.path.isdir(out) and "old.txt" in os.listdir(out):
             return bad  # the earlier directory, untouched
         if not os.path.isdir(out):
-            left = set(os.listdir(case)) - {"out.lock"}
+            left = set(os.listdir(case)) - {"out.lock"} - probes
             if left:
                 bad.append("%s: not complete, not resumable, but %s" % (what, sorted(left)))
+            if probes:
+                # what a user does next, a new run, removes the probe
+                p = run([TW_BIN, "run", BASELINE] + (UNTIL if kind == "until" else SMALL) +
+                        ["-o", "out"] + (["--compress"] if gz else []), cwd=case)
+                if p.returncode != 0 or set(os.listdir(case)) != {"out"}:
+                    bad.append("%s: the next run (%d) left %s" % (what, p.returncode,
+                                                                 sorted(os.listdir(case))))
             return bad
         # A kill at the very last step leaves the lock file; nobody holds it (the kernel
         # dropped the lock with the process), so the next command takes it over.
@@ -218,9 +234,16 @@ class Faults(Case):
     def one(self, kind, mode, n):
         case = os.path.join(self.tmp, "%s-%s-%d" % (kind, mode, n))
         cmd = self.prepare(kind, case)
-        p = run(cmd, cwd=case, env=faulty_env(case, n, mode))
+        env = faulty_env(case, n, mode)
+        if mode == "link":
+            victim, log = case + ".victim", case + ".log"
+            with open(victim, "wb") as f:
+                f.write(b"victim")
+            env = faulty_env(case, n, mode, log)
+            env["TW_FAULT_VICTIM"] = victim
+        p = run(cmd, cwd=case, env=env)
         what = "%s, %s at step %d" % (kind, mode, n)
-        bad = []
+        bad = self.unlink_planted(case, what, p) if mode == "link" else []
         if mode == "kill" and p.returncode != -signal.SIGKILL:
             bad.append("%s: not killed (%d)" % (what, p.returncode))
         if mode != "kill" and p.returncode not in (0, 1, 2):
@@ -230,7 +253,7 @@ class Faults(Case):
         # A failure after the first checkpoint of a fresh run keeps the checkpointed work
         # and says the one command that finishes it.
         out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
-        if (kind == "run" and mode != "kill" and n >= self.first_checkpoint and
+        if (kind == "run" and mode not in ("kill", "link") and n >= self.first_checkpoint and
                 not os.path.isdir(out)):
             if not os.path.isdir(part):
                 bad.append("%s: the checkpointed work was deleted: %s" % (what, p.stderr.strip()))
@@ -240,7 +263,31 @@ class Faults(Case):
         shutil.rmtree(case, ignore_errors=True)
         return bad
 
+    def unlink_planted(self, case, what, p):
+        """After a run with a link planted at its Nth open for writing: the file the link
+        leads to is untouched and the program refused by name; then, as a user would, the
+        link is removed and the file it replaced put back."""
+        bad = []
+        victim, log = case + ".victim", case + ".log"
+        if read(victim) != b"victim":
+            bad.append("%s: the link was followed: %r" % (what, read(victim)))
+        with open(log) as f:
+            planted = f.read().split("\n")[2]
+        if planted:
+            planted = os.path.join(case, planted)  # the program's paths are relative to it
+        if planted and (p.returncode != 2 or "is a symbolic link" not in p.stderr):
+            bad.append("%s: a link at %s not refused (%d): %s"
+                       % (what, planted, p.returncode, p.stderr.strip()))
+        if planted and os.path.islink(planted):
+            os.unlink(planted)
+        if planted and os.path.exists(planted + ".tw_aside"):
+            os.rename(planted + ".tw_aside", planted)
+        os.remove(victim)
+        os.remove(log)
+        return bad
+
     def count(self, kind):
+        """The steps of a run of this kind and its opens for writing."""
         case = os.path.join(self.tmp, "count-" + kind)
         cmd = self.prepare(kind, case)
         log = os.path.join(self.tmp, "count-%s.txt" % kind)
@@ -249,10 +296,23 @@ class Faults(Case):
         self.assertEqual(self.outcome(case, kind + " without faults", kind), [])
         shutil.rmtree(case)
         with open(log) as f:
-            return int(f.read())
+            lines = f.read().split("\n")
+        return int(lines[0]), int(lines[1])
+
+    def test_a_link_at_every_open_for_writing(self):
+        """A symbolic link planted at every path a run and a resume open for writing (the
+        lock, the command file, every temporary, the .part files), just before the open."""
+        opens = {kind: self.count(kind)[1] for kind in ("run", "resume")}
+        self.assertGreater(opens["run"], 5)
+        jobs = [(kind, "link", n) for kind in ("run", "resume") for n in range(1, opens[kind] + 1)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            problems = [b for bad in pool.map(lambda j: self.one(*j), jobs) for b in bad]
+        sys.stderr.write("opens for writing: %d of a run and %d of a resume\n"
+                         % (opens["run"], opens["resume"]))
+        self.assertEqual(problems, [], "\n".join(problems[:20]))
 
     def test_every_fault_point_of_a_run_and_of_its_resume(self):
-        points = {kind: self.count(kind)
+        points = {kind: self.count(kind)[0]
                   for kind in ("run", "resume", "force", "compress", "until")}
         self.assertGreater(points["run"], 20)
         self.assertGreater(points["resume"], 10)
