@@ -88,7 +88,11 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
         if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
         /* Never through a link planted at the name (tw_file.h). */
         tw_status st = tw_file_fopen_write(p, lens != NULL ? "ab" : "wb", &b->fp[f], err);
-        if (st == TW_OK && lens != NULL && ftruncate(fileno(b->fp[f]), (off_t)lens[f]) != 0)
+        /* Cut back to the checkpoint and stand at its end: a descriptor opened with
+         * O_APPEND starts at 0, and ftell must give the length before any write. */
+        if (st == TW_OK && lens != NULL &&
+            (ftruncate(fileno(b->fp[f]), (off_t)lens[f]) != 0 ||
+             fseeko(b->fp[f], (off_t)lens[f], SEEK_SET) != 0))
             st = tw_err_set(err, TW_EIO, "%s: cannot resume: %s", p, strerror(errno));
         free(p);
         if (st != TW_OK) return st;

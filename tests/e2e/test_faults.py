@@ -423,6 +423,39 @@ class Resumes(Case):
             self.assertEqual(sorted(os.listdir(case)), ["x.partial"])
 
 
+class Chains(Case):
+    """A resume killed after its own checkpoint resumes again to the same bytes, whether
+    or not its chunks wrote events (a row file the resume appends nothing to keeps the
+    length the checkpoint recorded)."""
+
+    needs_template = False
+    ARGS = SMALL[:SMALL.index("-n")] + ["-n", "16"] + SMALL[SMALL.index("-n") + 2:]
+
+    def test_a_resume_killed_after_its_own_checkpoint(self):
+        template = self.interrupted_template("template-16", self.ARGS)
+        ref = os.path.join(self.tmp, "ref-16")
+        p = run([TW_BIN, "run", BASELINE] + self.ARGS + ["-o", ref])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        done_at = 8 + 8 * 9  # the header's `done` field (engine/tw_checkpoint.h)
+        first = struct.unpack_from("<Q", read(os.path.join(template, "out.partial",
+                                                           "checkpoint.bin")), done_at)[0]
+        for n in range(1, 100):
+            case = os.path.join(self.tmp, "chain-%d" % n)
+            shutil.copytree(template, case, symlinks=True)
+            run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case,
+                env=faulty_env(case, n, "kill"))
+            ckpt = os.path.join(case, "out.partial", "checkpoint.bin")
+            if os.path.exists(ckpt) and struct.unpack_from("<Q", read(ckpt), done_at)[0] > first:
+                break
+            shutil.rmtree(case)
+        else:
+            self.fail("no step of the resume left a later checkpoint")
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for f in SAME_BYTES:
+            self.assertEqual(read(os.path.join(case, "out", f)), read(os.path.join(ref, f)), f)
+
+
 class Paths(Case):
     """Output paths that a commit could not replace are refused before any work."""
 
