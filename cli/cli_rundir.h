@@ -12,9 +12,20 @@
  * its whole life; a second run, resume, sweep or compare on DIR exits 2 naming the
  * holder's pid and host, and --force never touches a directory whose lock is held. The
  * kernel drops the lock of a process that dies, so the lock file of a killed run is stale
- * and the next command on DIR takes it over. The holder removes DIR.lock as its last step
+ * and the next command on DIR takes it over. Where the kernel shows no lock, the file's
+ * "pid host" is still believed (a file system may not share locks between machines): a
+ * live tradewar process of that pid on this host, or any pid on another host, is refused
+ * by name, the latter with how to clear a stale file. The holder removes DIR.lock as its last step
  * (while still holding it; a process that locked the unlinked file sees that the path no
  * longer names what it locked and tries again).
+ *
+ * No file is written through a symbolic link: every open for writing refuses one
+ * (tw_file_open_write), a resume refuses a link at DIR.partial, scenario.yaml, a .part
+ * file or checkpoint.bin, and the commit a link anywhere in DIR.partial. --force replaces
+ * only an empty directory or one holding tradewar's provenance.yaml (and an interrupted
+ * run's DIR.partial). The probe directory DIR.staging.PID that the checks before any work
+ * make and remove, if a kill or a failed removal leaves it, is removed by the next command
+ * that holds the lock.
  *
  * Crash consistency: the order of writes, syncs, renames and removals, from an empty
  * parent to a finished DIR (rank 0; every file through tw_afile, which writes a temporary,
