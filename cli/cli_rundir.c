@@ -253,32 +253,25 @@ static bool tw__has_provenance(const char *dir) {
     return strncmp(text, "program: tradewar\n", 18) == 0 || strstr(text, "\nprogram: tradewar\n");
 }
 
-/* What --force may replace: an empty directory, a tradewar output (provenance.yaml), or,
- * with staging, an interrupted run's DIR.partial (its command file, checkpoint or
- * provenance, or only the temporaries of a writer killed before them). */
-static bool tw__replaceable(const char *dir, bool staging) {
+/* What --force may replace: an empty directory or a tradewar output (provenance.yaml).
+ * (An interrupted run's DIR.partial, a name only the program makes, is replaced too.) */
+static bool tw__replaceable(const char *dir) {
     if (tw__has_provenance(dir)) return true;
     DIR *d = opendir(dir);
     if (d == NULL) return false;
-    bool marked = false, others = false;
+    bool empty = true;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) continue;
-        if (staging && (strcmp(n, "command") == 0 || strcmp(n, "checkpoint.bin") == 0))
-            marked = true;
-        else if (!staging || strstr(n, ".tmp.") == NULL)
-            others = true;
-    }
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
     closedir(d);
-    return marked || !others;
+    return empty;
 }
 
-static tw_status tw__not_ours(const char *what, const char *dir, tw_err *err) {
+static tw_status tw__not_ours(const char *dir, tw_err *err) {
     return tw_err_set(err, TW_EUSAGE,
-                      "%s %s: not a tradewar output (no provenance.yaml) and not empty; --force "
+                      "-o %s: not a tradewar output (no provenance.yaml) and not empty; --force "
                       "replaces only those: move it away or choose another -o",
-                      what, dir);
+                      dir);
 }
 
 /* With the lock held: refuse an existing dir or an interrupted run's "<dir>.partial"
@@ -294,10 +287,7 @@ static tw_status tw__check_existing(const tw_cli_rundir *rd, bool force, tw_err 
                           "-o %s: %s holds an interrupted run; finish it with --resume %s or "
                           "pass --force to start over",
                           rd->dir, rd->staging, rd->dir);
-    if (stat(rd->dir, &sb) == 0 && !tw__replaceable(rd->dir, false))
-        return tw__not_ours("-o", rd->dir, err);
-    if (lstat(rd->staging, &sb) == 0 && S_ISDIR(sb.st_mode) && !tw__replaceable(rd->staging, true))
-        return tw__not_ours("--force:", rd->staging, err);
+    if (stat(rd->dir, &sb) == 0 && !tw__replaceable(rd->dir)) return tw__not_ours(rd->dir, err);
     return TW_OK;
 }
 
@@ -602,7 +592,7 @@ static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
         if (!rd->force)
             return tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced (move it "
                                               "away)", rd->path);
-        if (!tw__replaceable(rd->path, false)) return tw__not_ours("-o", rd->path, err);
+        if (!tw__replaceable(rd->path)) return tw__not_ours(rd->path, err);
         snprintf(old, sizeof old, "%s.old.%ld", rd->path, (long)getpid());
         if (rename(rd->path, old) != 0)
             return tw_err_set(err, TW_EIO, "%s: cannot move aside: %s", rd->path, strerror(errno));
