@@ -19,6 +19,7 @@
 #include "cli_provenance.h"
 #include "cli_rundir.h"
 #include "cli_scenario.h"
+#include "tw_disk.h"
 #include "tw_mpi.h"
 
 /* --until OUTCOME:HALFWIDTH against the model's outcome names: an unknown name is refused
@@ -98,7 +99,38 @@ tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err) {
     return TW_OK;
 }
 
-/* Everything refused before any file: the scenario, --until, a sweep's limits, memory. */
+/* A fresh run's disk space, before any file: the floor of what the batch writes against
+ * the free space where its output is staged (beside the destination). A destination whose
+ * parent is missing is left to tw_cli_rundir_open to refuse by name. Agreed over ranks. */
+static tw_status tw__check_disk(const tw_cli_args *a, const tw_cli_scenario *sc, tw_err *err) {
+    tw_status st = TW_OK;
+    if (a->resume == NULL && sc->sweep == NULL && tw_mpi_rank() == 0) {
+        char dest[4096], where[4096];
+        if (a->outdir != NULL)
+            snprintf(dest, sizeof dest, "%s", a->outdir);
+        else
+            snprintf(dest, sizeof dest, "out/%s", sc->name);
+        size_t len = strlen(dest);
+        while (len > 1 && dest[len - 1] == '/') dest[--len] = '\0';
+        const char *slash = strrchr(dest, '/');
+        if (slash == NULL)
+            snprintf(where, sizeof where, ".");
+        else
+            snprintf(where, sizeof where, "%.*s", slash == dest ? 1 : (int)(slash - dest), dest);
+        if (a->outdir == NULL && access(where, F_OK) != 0) snprintf(where, sizeof where, ".");
+        int64_t n = sc->spec.replicates;
+        if (a->until != NULL && n > 2 * TW_UNTIL_STEP) n = 2 * TW_UNTIL_STEP;
+        tw_disk_need need;
+        tw_disk_estimate(sc->model, sc->params, &sc->spec, n, a->trajectories, &need);
+        char what[4200];
+        snprintf(what, sizeof what, "-o %s", dest);
+        if (access(where, F_OK) == 0) st = tw_disk_check(where, what, &need, err);
+    }
+    return tw_mpi_agree(st, err);
+}
+
+/* Everything refused before any file: the scenario, --until, a sweep's limits, memory,
+ * disk space. */
 static tw_status tw__prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *until_k,
                              double *until_hw, int *threads, tw_err *err) {
     tw_status st = tw_cli_load(a, a->scenario, sc, err);
@@ -111,6 +143,7 @@ static tw_status tw__prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *un
     if (st == TW_OK && sc->sweep != NULL) st = tw_cli_sweep_check(a, sc, err);
     if (st == TW_OK)
         st = tw_run_check_memory(sc->model, sc->params, &sc->spec, *threads, a->par, err);
+    if (st == TW_OK) st = tw__check_disk(a, sc, err);
     if (st != TW_OK) tw_cli_scenario_free(sc);
     return st;
 }
@@ -206,9 +239,11 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         st = tw_cli_batch(&sc, &pl, &res.mode, &secs, &ran, &b, &stopped, err);
         if (st != TW_OK) {
             /* A batch stopped by a signal to any rank (the stop the ranks agreed on, not
-             * this rank's own flag), and any resumed one, keeps DIR.partial for --resume;
-             * a fresh batch that failed leaves nothing. */
-            tw_cli_rundir_close(rd, stopped || a->resume != NULL);
+             * this rank's own flag), any resumed one, and one with a checkpoint keep
+             * DIR.partial for --resume (a full disk must not delete finished work); a fresh
+             * batch that failed before its first checkpoint leaves nothing. */
+            keep = stopped || a->resume != NULL || tw_cli_rundir_resumable(rd);
+            st = tw_cli_rundir_finish(rd, st, keep, err);
             tw_cli_scenario_free(&sc);
             return st;
         }

@@ -22,6 +22,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "tw_checkpoint.h"
+#include "tw_file.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 
@@ -48,6 +49,8 @@ struct tw_batch {
     tw_sketch *cells;    /* rank 0: [n_out * n_series] */
     tw_sketch *outc;     /* rank 0: [n_outcomes] */
     FILE *fp[TW__NFILES]; /* rank 0: the .part files (trajectories only on request) */
+    uint64_t sum_len[TW__NFILES]; /* rank 0: bytes of each .part file in sum[] */
+    uint32_t sum[TW__NFILES];     /* rank 0: their CRC-32C, for the next checkpoint */
     tw_batch_stats stats;
     tw_chunk all;        /* rank 0: the gathered chunk */
 };
@@ -83,22 +86,16 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
         if (f == TW__F_TRAJ && !b->o.trajectories) continue;
         char *p = tw__path(b, tw__part_names[f], ".part");
         if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-        if (lens != NULL) {
-            if (truncate(p, (off_t)lens[f]) != 0) {
-                tw_status st = tw_err_set(err, TW_EIO, "%s: cannot resume: %s", p, strerror(errno));
-                free(p);
-                return st;
-            }
-            b->fp[f] = fopen(p, "ab");
-        } else {
-            b->fp[f] = fopen(p, "wb");
-        }
-        if (b->fp[f] == NULL) {
-            tw_status st = tw_err_set(err, TW_EIO, "%s: cannot open: %s", p, strerror(errno));
-            free(p);
-            return st;
-        }
+        /* Never through a link planted at the name (tw_file.h). */
+        tw_status st = tw_file_fopen_write(p, lens != NULL ? "ab" : "wb", &b->fp[f], err);
+        /* Cut back to the checkpoint and stand at its end: a descriptor opened with
+         * O_APPEND starts at 0, and ftell must give the length before any write. */
+        if (st == TW_OK && lens != NULL &&
+            (ftruncate(fileno(b->fp[f]), (off_t)lens[f]) != 0 ||
+             fseeko(b->fp[f], (off_t)lens[f], SEEK_SET) != 0))
+            st = tw_err_set(err, TW_EIO, "%s: cannot resume: %s", p, strerror(errno));
         free(p);
+        if (st != TW_OK) return st;
     }
     if (lens == NULL) tw__write_headers(b);
     return TW_OK;
@@ -107,7 +104,7 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
 /* The run's identity and files, as a checkpoint records them. */
 static tw_ckpt_info tw__ckpt_info(const tw_batch *b) {
     tw_ckpt_info in = {b->n_rep, b->o.spec->seed, b->o.config_hash, b->row, b->n_outcomes,
-                       b->n_out, b->done, 0, {0, 0, 0}};
+                       b->n_out, b->done, 0, {0, 0, 0}, {0, 0, 0}};
     in.files = (1u << TW__F_REPS) | (1u << TW__F_EVENTS) | (b->o.trajectories ? 1u << TW__F_TRAJ : 0u);
     return in;
 }
@@ -145,6 +142,8 @@ static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, t
     if (st == TW_OK && *found) {
         b->done = (size_t)got.done;
         memcpy(lens, got.len, sizeof got.len);
+        memcpy(b->sum_len, got.len, sizeof got.len);
+        memcpy(b->sum, got.crc, sizeof got.crc);
     }
     return st;
 }
@@ -405,6 +404,14 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
             if (st == TW_OK && pos < 0)
                 st = tw_err_set(err, TW_EIO, "%s: %s", tw__part_names[f], strerror(errno));
             in.len[f] = pos < 0 ? 0 : (uint64_t)pos;
+            /* The checksum of the prefix grows by what was appended since the last one. */
+            char *p = st == TW_OK ? tw__path(b, tw__part_names[f], ".part") : NULL;
+            if (st == TW_OK && p == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
+            if (st == TW_OK)
+                st = tw_ckpt_crc_extend(p, b->sum_len[f], in.len[f], &b->sum[f], err);
+            free(p);
+            if (st == TW_OK) b->sum_len[f] = in.len[f];
+            in.crc[f] = b->sum[f];
         }
         if (st == TW_OK) st = tw_ckpt_write(b->o.dir, &in, b->cells, b->outc, err);
     }
