@@ -28,6 +28,7 @@
 #include "cli_batch.h"
 #include "tw_crc.h"
 #include "tw_csvread.h"
+#include "tw_file.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 
@@ -187,9 +188,9 @@ static tw_status tw__means_append(const char *path, size_t k, uint64_t hash, con
     at = (size_t)snprintf(line, cap, "%zu %016llx", k, (unsigned long long)hash);
     for (size_t i = 0; i < no; i++) at += (size_t)snprintf(line + at, cap - at, " %a", y[i]);
     snprintf(line + at, cap - at, " %08x\n", (unsigned)tw_crc32c(0, line, at));
-    FILE *fp = fopen(path, "ab");
-    tw_status st = TW_OK;
-    if (fp == NULL || fputs(line, fp) == EOF || fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+    FILE *fp = NULL; /* never through a symbolic link */
+    tw_status st = tw_file_fopen_write(path, "ab", &fp, err);
+    if (st == TW_OK && (fputs(line, fp) == EOF || fflush(fp) != 0 || fsync(fileno(fp)) != 0))
         st = tw_err_set(err, TW_EIO, "%s: write failed: %s", path, strerror(errno));
     if (fp != NULL && fclose(fp) != 0 && st == TW_OK)
         st = tw_err_set(err, TW_EIO, "%s: write failed: %s", path, strerror(errno));

@@ -312,19 +312,44 @@ class KillAtEveryStep(BatchCase):
         os.mkdir(case)
         env = dict(os.environ, LD_PRELOAD=FAULT_LIB, TW_FAULT_DIR=case, TW_FAULT_AT=str(n),
                    TW_FAULT_MODE=mode)
+        victim, log = case + ".victim", case + ".log"
+        if mode == "link":
+            with open(victim, "wb") as f:
+                f.write(b"victim")
+            env.update(TW_FAULT_VICTIM=victim, TW_FAULT_LOG=log)
         p = subprocess.run([TW_BIN] + args + ["-o", "out"], cwd=case, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True, timeout=300)
-        what = "%s %s at step %d" % (kind, "killed" if mode == "kill" else "full disk", n)
+        what = "%s %s at step %d" % (kind, {"kill": "killed", "enospc": "full disk",
+                                            "link": "a link planted"}[mode], n)
         if p.returncode == 0 and mode == "kill":
             return None  # ran past its last step: the cases end here
         bad = []
+        if mode == "link":
+            # the file the link leads to is untouched and the program refused by name; then,
+            # as a user would, the link is removed and the file it replaced put back
+            with open(victim, "rb") as f:
+                if f.read() != b"victim":
+                    bad.append("%s: the link was followed" % what)
+            with open(log) as f:
+                planted = f.read().split("\n")[2]
+            planted = os.path.join(case, planted) if planted else ""
+            if planted and (p.returncode != 2 or "is a symbolic link" not in p.stderr):
+                bad.append("%s: a link at %s not refused (%d): %s"
+                           % (what, planted, p.returncode, p.stderr.strip()))
+            if planted and os.path.islink(planted):
+                os.unlink(planted)
+            if planted and os.path.exists(planted + ".tw_aside"):
+                os.rename(planted + ".tw_aside", planted)
+            os.remove(victim)
+            os.remove(log)
         if mode == "kill" and p.returncode != -signal.SIGKILL:
             bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
         if mode != "kill" and p.returncode not in (0, 1, 2):  # 2: the probe before any work
             bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
         out = os.path.join(case, "out")
-        if mode != "kill" and os.path.isdir(out + ".partial") and p.returncode != 0 and \
+        # (a link is refused by name, and the refusal says to remove it)
+        if mode == "enospc" and os.path.isdir(out + ".partial") and p.returncode != 0 and \
                 "tradewar run --resume" not in p.stderr:
             bad.append("%s: kept out.partial without saying how to finish: %s" %
                        (what, p.stderr.strip()))
@@ -380,8 +405,9 @@ class KillAtEveryStep(BatchCase):
         self.assertEqual(bad, [])
         return n
 
-    def steps(self, args):
-        """The number of steps the shim counts in an undisturbed run of args."""
+    def steps(self, args, line=0):
+        """The number of steps the shim counts in an undisturbed run of args (line 1: its
+        opens for writing)."""
         case = tempfile.mkdtemp(dir=self.tmp)
         log = os.path.join(case, "count.log")
         env = dict(os.environ, LD_PRELOAD=FAULT_LIB, TW_FAULT_DIR=case,
@@ -391,19 +417,21 @@ class KillAtEveryStep(BatchCase):
                            universal_newlines=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(log) as f:
-            n = int(f.readline())
+            n = int(f.read().split("\n")[line])
         shutil.rmtree(case, ignore_errors=True)
-        self.assertGreater(n, 10)
+        self.assertGreater(n, 5)
         return n
 
-    def full_disk_at_every_step(self, kind, args):
-        """ENOSPC at each step of an undisturbed run (the disk is full there once)."""
+    def at_every_step(self, kind, args, mode):
+        """ENOSPC at each step of an undisturbed run (the disk is full there once), or a
+        symbolic link planted at each of its opens for writing."""
         ref = self.reference(kind + "-small", args)
-        n = self.steps(args)
+        n = self.steps(args, 1 if mode == "link" else 0)
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            results = list(pool.map(lambda k: self.one(kind, args, k, ref, "enospc"),
+            results = list(pool.map(lambda k: self.one(kind, args, k, ref, mode),
                                     range(1, n + 1)))
-        self.assertEqual([b for r in results if r for b in r], [])
+        problems = [b for r in results if r for b in r]
+        self.assertEqual(problems, [], "\n".join(problems))
 
     def two_points(self):
         # Two points: the first finished and recorded before the second starts.
@@ -416,7 +444,10 @@ class KillAtEveryStep(BatchCase):
         self.every_step("sweep", self.two_points())
 
     def test_sweep_full_disk(self):
-        self.full_disk_at_every_step("sweep", self.two_points())
+        self.at_every_step("sweep", self.two_points(), "enospc")
+
+    def test_sweep_links(self):
+        self.at_every_step("sweep", self.two_points(), "link")
 
     def compare_args(self):
         return ["compare", BASELINE, BASELINE, "--set-b", EXTRA] + self.SMALL
@@ -425,7 +456,10 @@ class KillAtEveryStep(BatchCase):
         self.every_step("compare", self.compare_args())
 
     def test_compare_full_disk(self):
-        self.full_disk_at_every_step("compare", self.compare_args())
+        self.at_every_step("compare", self.compare_args(), "enospc")
+
+    def test_compare_links(self):
+        self.at_every_step("compare", self.compare_args(), "link")
 
 
 if __name__ == "__main__":
