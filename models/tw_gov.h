@@ -239,6 +239,9 @@ double tw_gov_cap(const tw_gov_world *g, int r);
 void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate);
 /* r accuses its partner of a breach (or drops the accusation). */
 void tw_gov_accuse(tw_gov_world *g, int r, bool accusing);
+/* The day of the latest decision of any government that raised its lever; TW_DAY_NEVER
+ * before the first (the events' crisis clock, tw_events.c). */
+tw_day tw_gov_last_escalation(const tw_gov_world *g);
 /* Active pain_threshold governments still under their resolve (they hold out on a deal). */
 int tw_gov_holdouts(const tw_gov_world *g);
 /* Sum of the active agents' pain. */
