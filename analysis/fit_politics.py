@@ -374,6 +374,7 @@ def main(argv=None):
         print(f"snapback_prob: {{dist: beta, a: {g['breach_escalate']['a']:.3f}, b: {g['breach_escalate']['b']:.3f}}}")
         print(f"extension.base: {{dist: beta, a: {g['expiry_extend']['a']:.3f}, b: {g['expiry_extend']['b']:.3f}}}")
         print(f"deal.base: {{dist: beta, a: {g['contact_deal']['a']:.3f}, b: {g['contact_deal']['b']:.3f}}}")
+        print(f"deal.cut.prob: {{dist: beta, a: {g['deal_cuts']['a']:.3f}, b: {g['deal_cuts']['b']:.3f}}}")
         print(f"hazard_per_day: {{dist: lognormal, mu: {ct['h0_mu']:.3f}, sigma: {ct['h0_sigma']:.3f}}}")
         print(f"crisis.boost_per_day: {{dist: lognormal, mu: {ct['h1_mu']:.3f}, sigma: {ct['h1_sigma']:.3f}}}")
         print(f"crisis.decay_days: {ct['tau']:.0f}")

@@ -62,7 +62,7 @@ struct tw_events {
     tw_event_log *log;         /* the replicate's event log */
     /* this replicate's draws */
     double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
-    double crisis_boost, accuse_rate;
+    double crisis_boost, accuse_rate, cut_prob, cut_share;
     double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
     double ext_side[TW_NREG];  /* each government's chance of agreeing to an extension */
     tw_day court_day;          /* the ruling's day; TW_DAY_NEVER without a court */
@@ -82,7 +82,8 @@ struct tw_events {
     tw_day reimpose_due;       /* TW_DAY_NEVER unless the court's re-imposition is to come */
     /* outcomes */
     double days_truce, first_call;
-    bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit;
+    bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit, cut;
+    double extensions;         /* truce extensions so far */
     double calls;              /* leader calls so far */
     double ruling_day;         /* day index of the court ruling; NAN before it */
     bool reimposed;
@@ -120,6 +121,8 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     e->strike_prob = tw_dist_draw_slot(&ep->strike_prob, rng, TW_SLOT_STRIKE);
     e->crisis_boost = tw_dist_draw_slot(&ep->crisis_boost, rng, TW_SLOT_CRISIS);
     e->accuse_rate = tw_dist_draw_slot(&ep->accuse_rate, rng, TW_SLOT_ACCUSE);
+    e->cut_prob = tw_dist_draw_slot(&ep->cut_prob, rng, TW_SLOT_CUT_PROB);
+    e->cut_share = tw_dist_draw_slot(&ep->cut_share, rng, TW_SLOT_CUT_SHARE);
     e->reimpose_prob = tw_dist_draw_slot(&ep->reimpose_prob, rng, TW_SLOT_REIMPOSE);
     e->court_day = TW_DAY_NEVER;
     if (ep->court) {
@@ -153,6 +156,10 @@ void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
             v = e->crisis_boost;
         else if (slot == TW_SLOT_ACCUSE)
             v = e->accuse_rate;
+        else if (slot == TW_SLOT_CUT_PROB)
+            v = e->cut_prob;
+        else if (slot == TW_SLOT_CUT_SHARE)
+            v = e->cut_share;
         else if (slot >= TW_SLOT_EXT_SIDE)
             v = e->ext_side[slot - TW_SLOT_EXT_SIDE];
         else if (slot >= TW_SLOT_THIRD)
@@ -305,6 +312,7 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
         if ((st = tw__truce_levels(e, day, day, end, err)) != TW_OK) return st;
         e->truce_until = end;
         e->extended = true;
+        e->extensions += 1.0;
         tw_gov_agreed_change(e->gov, end);
         return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_extended",
                                         "until %s (p = %.2f)", tw_date_format(end, ds), p),
@@ -392,6 +400,28 @@ static double tw__call_recovery(const tw_events_params *ep, const tw_events *e, 
     return -expm1(-(double)(day - e->last_call) / ep->call_recovery);
 }
 
+/* A deal in a truce cuts, with probability cut_prob, cut_share of each side's suspended
+ * gap for good: from the truce's expiry its lever stands at agreed + (1 - share) *
+ * (snap-back level - agreed), and that is what it would snap back to. */
+static tw_status tw__deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+    const tw_events_params *ep = e->ep;
+    if (e->cut_prob <= 0.0 || tw_policy_uniform(e->key, d, TW_EV_CUT) >= e->cut_prob) return TW_OK;
+    for (int r = 0; r < TW_NREG; r++) {
+        double snap = tw_gov_snap_level(e->gov, r);
+        if (isnan(ep->level[r]) || isnan(snap) || snap <= ep->level[r]) continue;
+        double rate = ep->level[r] + (1.0 - e->cut_share) * (snap - ep->level[r]);
+        tw_status st = tw_gov_set_lever(e->gov, r, rate, day, e->truce_until, TW_DAY_NEVER, err);
+        if (st != TW_OK) return st;
+        tw_gov_set_snap_level(e->gov, r, rate);
+        st = tw_event_log_add(e->log, day, r, NULL, "deal_cut",
+                              "suspended rate %.1f%% cut to %.1f%% for good from the expiry",
+                              100.0 * snap, 100.0 * rate);
+        if (st != TW_OK) return TW__OOM(st, err);
+        e->cut = true;
+    }
+    return TW_OK;
+}
+
 /* The crisis term of the call hazard: boost * exp(-days since the latest crisis / decay),
  * the latest crisis the later of the events' own and the governments' latest escalation;
  * 0 before any. */
@@ -431,6 +461,7 @@ static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     if (e->truce) {
         if (day < e->first_truce_until) e->deal_before_end = true;
         if ((st = tw__restore_commitments(e, day, err)) != TW_OK) return st;
+        if ((st = tw__deal_cut(e, day, d, err)) != TW_OK) return st;
         return TW__OOM(
             tw_event_log_add(e->log, day, -1, "leaders", "deal", "truce commitments reaffirmed"),
             err);
@@ -543,6 +574,8 @@ void tw_events_outcomes(const tw_events *e, double *out) {
     out[TW_GOV_OUT_CALL_BEFORE_TRUCE_END] = e->call_before_end;
     out[TW_GOV_OUT_DEAL_BEFORE_TRUCE_END] = e->deal_before_end;
     out[TW_GOV_OUT_TRUCE_EXTENDED] = e->extended;
+    out[TW_GOV_OUT_TRUCE_EXTENSIONS] = e->extensions;
+    out[TW_GOV_OUT_DEAL_CUT] = e->cut;
     out[TW_GOV_OUT_SNAP_BACK] = e->snapped;
     out[TW_GOV_OUT_BREACH_ACCUSED] = e->accused;
     out[TW_GOV_OUT_COURT_STRUCK] = e->struck;

@@ -146,6 +146,8 @@ double tw_gov_cap(const tw_gov_world *g, int r) { return g->ag[r].cap; }
 
 void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate) { g->ag[r].snap_level = rate; }
 
+double tw_gov_snap_level(const tw_gov_world *g, int r) { return g->ag[r].snap_level; }
+
 void tw_gov_accuse(tw_gov_world *g, int r, bool accusing) { g->ag[r].accusing = accusing; }
 
 tw_day tw_gov_last_escalation(const tw_gov_world *g) { return g->last_escalation; }

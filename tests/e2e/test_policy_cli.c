@@ -82,7 +82,8 @@ static void assert_binary(const reps_t *r) {
     static const char *const names[] = {"leader_call_before_truce_end", "deal_before_truce_end",
                                         "truce_extended", "snap_back", "breach_accused",
                                         "us_vehicle_halt", "court_struck_ieepa",
-                                        "third_party_retaliated", "court_reimposed"};
+                                        "third_party_retaliated", "court_reimposed",
+                                        "deal_cut_tariffs"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
         for (int i = 0; i < r->nrow; i++) {
             double v = r->v[i][col(r, names[k])];

@@ -274,6 +274,7 @@ Test(truce, an_extension_keeps_the_agreed_levels_past_expiry) {
     cr_assert_eq(gov_count(s, NULL, "truce_extended"), 3);
     cr_assert_eq(gov_count(s, NULL, "snap_back"), 0);
     cr_assert_eq(gov_outcome(s, "truce_extended"), 1.0);
+    cr_assert_eq(gov_outcome(s, "truce_extensions"), 3.0); /* counted, not 0/1 */
     gov_finish(s, &g);
 }
 
@@ -339,6 +340,42 @@ Test(truce, a_deal_at_a_call_starts_a_truce_for_its_duration) {
     cr_assert_eq(gov_first(s, "truce"), gov_date("2025-01-15"));
     cr_assert_eq(gov_first(s, "snap_back"), gov_date("2025-02-21"));
     cr_assert_eq(gov_outcome(s, "days_in_truce"), 37.0); /* agreed 15 January to 20 February */
+    gov_finish(s, &g);
+}
+
+/* A deal in a truce with terms (events.deal.cut): with prob 1 and share 0.5 the call of
+ * 1 February revokes half of each side's suspended gap for good, so from the expiry of
+ * 1 March the US stands at 10 + 0.5 (50 - 10) = 30% and China at 10 + 0.5 (40 - 10) = 25%
+ * instead of snapping back to 50% and 40%; with prob 0 the same run snaps back. */
+static tw_trade_state *run_cut(const char *prob, levels *l, gov_scn *g) {
+    char y[4096];
+    snprintf(y, sizeof y,
+             GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS
+             "governments:\n  US: {measure: recip}\n  CN: {measure: counter}\n"
+             "events:\n  leader_calls: {dates: [2025-02-01]}\n"
+             "  deal: {base: 1, cut: {prob: %s, share: 0.5}}\n"
+             "  truce:\n    in_force: {since: 2025-01-10, until: 2025-03-01}\n"
+             "    levels: {US: 10, CN: 10}\n    extension: {base: 0}\n",
+             prob);
+    gov_load(g, y);
+    return gov_run(g, 3, 0, 1, -1, record, l);
+}
+
+Test(truce, a_deal_with_terms_cuts_the_suspended_tariffs_for_good) {
+    levels l = PAIR_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_cut("1", &l, &g);
+    int expiry = (int)(gov_date("2025-03-01") - g.p->start);
+    expect_level(&l, 9, expiry, 10, 10);
+    expect_level(&l, expiry, g.p->ndays, 30, 25);
+    cr_assert_eq(gov_count(s, NULL, "deal_cut"), 2);
+    cr_assert_eq(gov_outcome(s, "deal_cut_tariffs"), 1.0);
+    cr_assert_eq(gov_outcome(s, "escalations"), 0.0);
+    gov_finish(s, &g);
+    s = run_cut("0", &l, &g);
+    expect_level(&l, expiry, g.p->ndays, 50, 40);
+    cr_assert_eq(gov_count(s, NULL, "deal_cut"), 0);
+    cr_assert_eq(gov_outcome(s, "deal_cut_tariffs"), 0.0);
     gov_finish(s, &g);
 }
 
