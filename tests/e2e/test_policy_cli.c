@@ -228,4 +228,12 @@ Test(policy, bad_policy_keys_are_refused_with_file_line_col) {
     refused(y, "events.truce.commitments.CN: expected one of open, licensing, slow_roll, halt");
     snprintf(y, sizeof y, "%sevents:\n  leader_calls:\n    hazzard_per_day: 0.1\n", head);
     refused(y, "events.leader_calls.hazzard_per_day: unknown key");
+    snprintf(y, sizeof y, "%sevents:\n  leader_calls:\n    crisis: {boost_per_day: 20}\n", head);
+    refused(y, ":4:29: events.leader_calls.crisis.boost_per_day: expected a number between 0 and 10 (got 20)");
+    snprintf(y, sizeof y, "%sevents:\n  leader_calls:\n    crisis: {last: 2025-02-30}\n", head);
+    refused(y, "events.leader_calls.crisis.last: expected a date");
+    snprintf(y, sizeof y, "%sevents:\n  truce:\n    breach: {accuse_per_day: -1}\n", head);
+    refused(y, "events.truce.breach.accuse_per_day: expected a number between 0 and 10 (got -1)");
+    snprintf(y, sizeof y, "%sevents:\n  deal:\n    cut: {prob: 1.5}\n", head);
+    refused(y, "events.deal.cut.prob: expected a number between 0 and 1 (got 1.5)");
 }
