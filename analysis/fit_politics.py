@@ -15,8 +15,9 @@ Binary processes, one group each (successes k of n decisions):
   expiry_extend     at an announced deadline or expiry (kind deadline or legal, outcome
                     extend, deal or escalate), it is extended or settled rather than
                     let run;
-  contact_deal      a leader contact within CRISIS_WINDOW days of an escalation or
+  contact_deal      a leader call within CRISIS_WINDOW days of an escalation or
                     retaliation ends in a deal or an extension;
+  summit_deal       the same for a summit (contact = summit);
   retaliate         a government whose partner escalated answers in kind (kind
                     retaliation);
   cn_controls       a Chinese answer (kind retaliation or control, actor CN) includes
@@ -69,8 +70,8 @@ PARTIES = ("US-CN", "US-EU")
 ACTORS = ("US", "CN", "EU", "US-CN", "US-EU")
 CRISIS_WINDOW = 180
 RECOVERY_DAYS = 12.0
-GROUPS = ("breach_escalate", "expiry_extend", "contact_deal", "retaliate", "cn_controls",
-          "deal_cuts")
+GROUPS = ("breach_escalate", "expiry_extend", "contact_deal", "summit_deal", "retaliate",
+          "cn_controls", "deal_cuts")
 
 
 def read_library(path):
@@ -123,7 +124,8 @@ def group_cases(rows):
         if kind == "contact":
             last = last_before(crises, r["day"], inclusive=True)
             if r["parties"] == "US-EU" or (last is not None and (r["day"] - last).days <= CRISIS_WINDOW):
-                g["contact_deal"].append((r, int(o in ("deal", "extend"))))
+                g["summit_deal" if r["contact"] == "summit" else "contact_deal"].append(
+                    (r, int(o in ("deal", "extend"))))
         if kind == "retaliation":
             g["retaliate"].append((r, int(o in ("retaliate", "escalate"))))
         if r["actor"] == "CN" and kind in ("retaliation", "control") and o == "retaliate":
@@ -192,6 +194,14 @@ def accusation_exposure(rows):
         events += 1
         days += (r["day"] - max(starts)).days
     return events, days
+
+
+def summit_share(rows):
+    """(summits, contacts) among the US-China contacts, and the Jeffreys Beta posterior of
+    the share of contacts that are summits."""
+    c = [r for r in rows if r["kind"] == "contact" and r["parties"] == "US-CN"]
+    k = sum(r["contact"] == "summit" for r in c)
+    return k, len(c), (0.5 + k, 0.5 + len(c) - k)
 
 
 def accusation_posterior(events, days):
@@ -374,6 +384,9 @@ def main(argv=None):
         print(f"snapback_prob: {{dist: beta, a: {g['breach_escalate']['a']:.3f}, b: {g['breach_escalate']['b']:.3f}}}")
         print(f"extension.base: {{dist: beta, a: {g['expiry_extend']['a']:.3f}, b: {g['expiry_extend']['b']:.3f}}}")
         print(f"deal.base: {{dist: beta, a: {g['contact_deal']['a']:.3f}, b: {g['contact_deal']['b']:.3f}}}")
+        ks, ns, (sa, sb) = summit_share(rows)
+        print(f"deal.summit.share: {{dist: beta, a: {sa:.3f}, b: {sb:.3f}}}")
+        print(f"deal.summit.base: {{dist: beta, a: {g['summit_deal']['a']:.3f}, b: {g['summit_deal']['b']:.3f}}}")
         print(f"deal.cut.prob: {{dist: beta, a: {g['deal_cuts']['a']:.3f}, b: {g['deal_cuts']['b']:.3f}}}")
         print(f"hazard_per_day: {{dist: lognormal, mu: {ct['h0_mu']:.3f}, sigma: {ct['h0_sigma']:.3f}}}")
         print(f"crisis.boost_per_day: {{dist: lognormal, mu: {ct['h1_mu']:.3f}, sigma: {ct['h1_sigma']:.3f}}}")
@@ -390,6 +403,8 @@ def main(argv=None):
         lo, hi = B.ppf([0.05, 0.95], g["a"], g["b"])
         print(f"{name:16s} {g['k']:2d}  {g['n']:2d}   Beta({g['a']:6.3f}, {g['b']:6.3f})   "
               f"{g['a'] / (g['a'] + g['b']):.3f}  {lo:.3f}-{hi:.3f}")
+    ks, ns, (sa, sb) = summit_share(rows)
+    print(f"summits: {ks} of {ns} US-China contacts: Beta({sa:.1f}, {sb:.1f})")
     print(f"accusation: {ev} accusations over {days} days of unmet commitments: "
           f"lambda ~ Gamma({shape:.1f}, {rate:.0f}), mean {shape / rate:.4f} a day")
     print(f"contacts: {ct['contacts']} in {ct['days']} days; h0 log-normal({ct['h0_mu']:.3f}, "

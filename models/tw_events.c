@@ -29,8 +29,9 @@
  *               `from`; none within cooldown_days of the last call): a call lowers the
  *               chance of the next one, which recovers with the time constant fitted to
  *               the gaps between US-China leader contacts of 2017-2024 (data/README.md,
- *               "Event base rates"). A call ends in a deal
- *               with probability base + pain_slope * combined pain, times holdout for each
+ *               "Event base rates"). A contact by hazard is a summit with probability
+ *               deal.summit.share. A call ends in a deal with probability base (a
+ *               summit: deal.summit.base) + pain_slope * combined pain, times holdout for each
  *               pain_threshold government still under its resolve. A deal in a truce
  *               restores the commitments and clears the accusation; without a truce it
  *               starts one: the agreed levels for duration_days, commitments restored.
@@ -62,7 +63,7 @@ struct tw_events {
     tw_event_log *log;         /* the replicate's event log */
     /* this replicate's draws */
     double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
-    double crisis_boost, accuse_rate, cut_prob, cut_share;
+    double crisis_boost, accuse_rate, cut_prob, cut_share, summit_share, summit_base;
     double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
     double ext_side[TW_NREG];  /* each government's chance of agreeing to an extension */
     tw_day court_day;          /* the ruling's day; TW_DAY_NEVER without a court */
@@ -85,6 +86,7 @@ struct tw_events {
     bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit, cut;
     double extensions;         /* truce extensions so far */
     double calls;              /* leader calls so far */
+    double summits;            /* of which summits */
     double ruling_day;         /* day index of the court ruling; NAN before it */
     bool reimposed;
 };
@@ -123,6 +125,8 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     e->accuse_rate = tw_dist_draw_slot(&ep->accuse_rate, rng, TW_SLOT_ACCUSE);
     e->cut_prob = tw_dist_draw_slot(&ep->cut_prob, rng, TW_SLOT_CUT_PROB);
     e->cut_share = tw_dist_draw_slot(&ep->cut_share, rng, TW_SLOT_CUT_SHARE);
+    e->summit_share = tw_dist_draw_slot(&ep->summit_share, rng, TW_SLOT_SUMMIT_SHARE);
+    e->summit_base = tw_dist_draw_slot(&ep->summit_base, rng, TW_SLOT_SUMMIT_BASE);
     e->reimpose_prob = tw_dist_draw_slot(&ep->reimpose_prob, rng, TW_SLOT_REIMPOSE);
     e->court_day = TW_DAY_NEVER;
     if (ep->court) {
@@ -160,6 +164,10 @@ void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
             v = e->cut_prob;
         else if (slot == TW_SLOT_CUT_SHARE)
             v = e->cut_share;
+        else if (slot == TW_SLOT_SUMMIT_SHARE)
+            v = e->summit_share;
+        else if (slot == TW_SLOT_SUMMIT_BASE)
+            v = e->summit_base;
         else if (slot >= TW_SLOT_EXT_SIDE)
             v = e->ext_side[slot - TW_SLOT_EXT_SIDE];
         else if (slot >= TW_SLOT_THIRD)
@@ -435,27 +443,31 @@ static double tw__crisis(const tw_events *e, tw_day day) {
 static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     double pain = tw_gov_combined_pain(e->gov);
-    bool call = false;
+    bool call = false, summit = false;
     for (int k = 0; k < ep->n_call_dates; k++) call |= ep->call_dates[k] == day;
     if (!call && day >= ep->call_from &&
         (e->last_call == TW_DAY_NEVER || day - e->last_call >= ep->call_cooldown)) {
         double h = (e->call_base + e->call_slope * pain + tw__crisis(e, day)) *
                    tw__call_recovery(ep, e, day);
         call = h > 0.0 && tw_policy_uniform(e->key, d, TW_EV_CALL) < 1.0 - exp(-h);
+        /* A contact by hazard is a summit with probability summit_share. */
+        summit = call && e->summit_share > 0.0 &&
+                 tw_policy_uniform(e->key, d, TW_EV_SUMMIT) < e->summit_share;
     }
     if (!call) return TW_OK;
     e->last_call = day;
     e->calls += 1.0;
+    e->summits += summit;
     if (isnan(e->first_call)) {
         e->first_call = (double)d;
         if (day < e->first_truce_until) e->call_before_end = true;
     }
-    double p = tw__clamp01(e->deal_base + e->deal_slope * pain);
+    double p = tw__clamp01((summit ? e->summit_base : e->deal_base) + e->deal_slope * pain);
     p *= pow(ep->holdout, tw_gov_holdouts(e->gov));
     bool deal = tw_policy_uniform(e->key, d, TW_EV_DEAL) < p;
-    tw_status st =
-        tw_event_log_add(e->log, day, -1, "leaders", "leader_call",
-                         "%s (p = %.2f, combined pain %.2f)", deal ? "deal" : "no deal", p, pain);
+    tw_status st = tw_event_log_add(e->log, day, -1, "leaders", "leader_call",
+                                    "%s%s (p = %.2f, combined pain %.2f)", summit ? "summit: " : "",
+                                    deal ? "deal" : "no deal", p, pain);
     if (st != TW_OK || !deal) return TW__OOM(st, err);
     char ds[TW_DATE_STRLEN];
     if (e->truce) {
@@ -581,6 +593,7 @@ void tw_events_outcomes(const tw_events *e, double *out) {
     out[TW_GOV_OUT_COURT_STRUCK] = e->struck;
     out[TW_GOV_OUT_THIRD_PARTY_RETALIATED] = e->third_hit;
     out[TW_GOV_OUT_LEADER_CALLS] = e->calls;
+    out[TW_GOV_OUT_SUMMITS] = e->summits;
     out[TW_GOV_OUT_COURT_RULING_DAY] = e->ruling_day;
     out[TW_GOV_OUT_COURT_REIMPOSED] = e->reimposed;
 }

@@ -95,6 +95,8 @@ typedef struct {
     double call_ref_per_year;  /* the historical rate the summary compares with; NAN: none */
     tw_dist deal_base, deal_slope; /* P(deal | call) = base + slope * combined pain */
     double holdout;            /* factor on P(deal) per pain_threshold agent under its resolve */
+    tw_dist summit_share;      /* P(a hazard contact is a summit rather than a call) */
+    tw_dist summit_base;       /* P(deal | summit) in place of deal_base */
     tw_dist cut_prob;          /* P(a deal in a truce cuts the suspended tariffs for good) */
     tw_dist cut_share;         /* share of each side's suspended gap (snap-back level minus
                                 * agreed level) such a deal revokes */

@@ -73,7 +73,10 @@ static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_p
     if ((st = tw_dist_load(d, "pain_slope", 0.0, 0.0, 10.0, &ep->deal_slope, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(d, "holdout", false, 0.5, 0.0, 1.0, &ep->holdout, err)) != TW_OK)
         return st;
-    const tw_cfg_node *cut;
+    const tw_cfg_node *cut, *sm;
+    if ((st = tw_policy_section(d, "summit", &sm, err)) != TW_OK) return st;
+    if ((st = tw_dist_load(sm, "share", 0.0, 0.0, 1.0, &ep->summit_share, err)) != TW_OK) return st;
+    if ((st = tw_dist_load(sm, "base", 0.5, 0.0, 1.0, &ep->summit_base, err)) != TW_OK) return st;
     if ((st = tw_policy_section(d, "cut", &cut, err)) != TW_OK) return st;
     if ((st = tw_dist_load(cut, "prob", 0.0, 0.0, 1.0, &ep->cut_prob, err)) != TW_OK) return st;
     return tw_dist_load(cut, "share", 0.0, 0.0, 1.0, &ep->cut_share, err);
@@ -204,6 +207,8 @@ static void tw__list_drawn(tw_events_params *ep) {
     tw_drawn_add(l, n, &ep->call_slope, TW_SLOT_CALL_SLOPE, "events.leader_calls.pain_slope");
     tw_drawn_add(l, n, &ep->crisis_boost, TW_SLOT_CRISIS, "events.leader_calls.crisis.boost_per_day");
     tw_drawn_add(l, n, &ep->deal_base, TW_SLOT_DEAL_BASE, "events.deal.base");
+    tw_drawn_add(l, n, &ep->summit_share, TW_SLOT_SUMMIT_SHARE, "events.deal.summit.share");
+    tw_drawn_add(l, n, &ep->summit_base, TW_SLOT_SUMMIT_BASE, "events.deal.summit.base");
     tw_drawn_add(l, n, &ep->cut_prob, TW_SLOT_CUT_PROB, "events.deal.cut.prob");
     tw_drawn_add(l, n, &ep->cut_share, TW_SLOT_CUT_SHARE, "events.deal.cut.share");
     tw_drawn_add(l, n, &ep->deal_slope, TW_SLOT_DEAL_SLOPE, "events.deal.pain_slope");

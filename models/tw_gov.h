@@ -112,6 +112,8 @@
       "a third party retaliated")                                                            \
     X(LEADER_CALLS, "leader_calls", "calls", SUM,                                            \
       "leader calls in the run, scheduled and by hazard")                                    \
+    X(SUMMITS, "summits", "summits", SUM,                                                    \
+      "leader contacts that were summits (events.deal.summit), counted among leader_calls")  \
     X(COURT_RULING_DAY, "court_ruling_day", "days from the start", CATEGORY,                  \
       "day of the court ruling on the IEEPA tariffs; nan without one in the run")            \
     X(COURT_REIMPOSED, "court_reimposed", "0/1", CATEGORY,                                   \

@@ -174,6 +174,8 @@ class Outputs(unittest.TestCase):
         for key, pat in (("snapback_prob", r"snapback_prob: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("deal.base", r"deal:\n(?:\s*#.*\n)*\s*base: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("extension.base", r"extension: \{base: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
+                         ("deal.summit.share", r"summit:\n\s*share: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
+                         ("deal.summit.base", r"summit:\n\s*share: .*\n\s*base: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("deal.cut.prob", r"cut:\n\s*prob: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("hazard_per_day", r"hazard_per_day: (\{dist: lognormal, mu: -?[0-9.]+, sigma: [0-9.]+)"),
                          ("crisis.boost_per_day", r"boost_per_day: (\{dist: lognormal, mu: -?[0-9.]+, sigma: [0-9.]+)")):

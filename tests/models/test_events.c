@@ -167,6 +167,45 @@ Test(calls, a_government_escalation_starts_the_crisis_clock) {
     gov_finish(s, &g);
 }
 
+/* A summit is its own kind of contact: with deal.summit.share 1 every contact by hazard is a
+ * summit and ends in a deal at deal.summit.base (1), while calls never do (deal.base 0);
+ * with share 0 the same contacts are calls without a deal. The first contact of a
+ * replicate with a hazard of 0.2 a day comes within the run's 59 days. */
+static tw_trade_state *run_summit(const char *share, gov_scn *g) {
+    char y[2048];
+    snprintf(y, sizeof y,
+             GOV_HEAD("2025-01-01", "2025-02-28")
+             "events:\n  leader_calls: {hazard_per_day: 0.2, cooldown_days: 1000}\n"
+             "  deal: {base: 0, summit: {share: %s, base: 1}}\n", share);
+    gov_load(g, y);
+    return gov_run(g, 9, 0, 1, -1, NULL, NULL);
+}
+
+/* The detail of the replicate's only leader_call row starts with want. */
+static void expect_contact(const tw_trade_state *s, const char *want) {
+    size_t ne;
+    const tw_event *ev = tw_trade_model.events(s, &ne);
+    int n = 0;
+    for (size_t i = 0; i < ne; i++)
+        if (strcmp(ev[i].event, "leader_call") == 0) {
+            cr_assert(strncmp(ev[i].detail, want, strlen(want)) == 0, "%s", ev[i].detail);
+            n++;
+        }
+    cr_assert_eq(n, 1);
+}
+
+Test(calls, a_summit_is_its_own_kind_of_contact) {
+    gov_scn g;
+    tw_trade_state *s = run_summit("1", &g);
+    cr_assert_eq(gov_outcome(s, "summits"), 1.0);
+    expect_contact(s, "summit: deal (p = 1.00");
+    gov_finish(s, &g);
+    s = run_summit("0", &g);
+    cr_assert_eq(gov_outcome(s, "summits"), 0.0);
+    expect_contact(s, "no deal (p = 0.00");
+    gov_finish(s, &g);
+}
+
 /* --- truces ---------------------------------------------------------------------------- */
 
 /* US 50% and China 40% before a truce at 10% each from 10 January to 1 March. */
