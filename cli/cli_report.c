@@ -241,9 +241,9 @@ static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outco
  * says "scripted" instead of printing a probability of 0. */
 static const char *const tw__event_outcomes[] = {
     "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
-    "deal_before_truce_end", "truce_extended", "snap_back", "breach_accused",
-    "court_struck_ieepa", "third_party_retaliated", "leader_calls", "court_ruling_day",
-    "court_reimposed"};
+    "deal_before_truce_end", "truce_extended", "truce_extensions", "deal_cut_tariffs", "snap_back",
+    "breach_accused", "court_struck_ieepa", "third_party_retaliated", "leader_calls",
+    "court_ruling_day", "court_reimposed"};
 
 static bool tw__event_outcome(const char *name) {
     for (size_t k = 0; k < sizeof tw__event_outcomes / sizeof *tw__event_outcomes; k++)

@@ -15,16 +15,23 @@
  *               that day (snap-back), the log naming the side that refused.
  *   compliance  each truce day, a side with a commitment (an export-control regime it may
  *               not exceed) falls short by 0 when it keeps it, 1 - slow_roll_factor when it
- *               slow-rolls beyond it and 1 when it halts. A mean shortfall of at least
- *               `shortfall` over window_days makes the partner accuse a breach.
+ *               slow-rolls beyond it and 1 when it halts. Once the mean shortfall over
+ *               window_days reaches `shortfall` the partner accuses a breach: at once, or,
+ *               with accuse_per_day (lambda, drawn), with the daily chance
+ *               1 - exp(-lambda * mean shortfall), the hazard fitted to the record's
+ *               accusations (data/README.md, "Politics fitted to the record").
  *   broken      a side whose lever rises above its agreed level ends the truce.
- *   calls       scheduled dates, plus a daily hazard (base + pain_slope * combined pain)
+ *   calls       scheduled dates, plus a daily hazard (base + pain_slope * combined pain +
+ *               crisis.boost_per_day * exp(-s / crisis.decay_days), s the days since the
+ *               latest crisis: a government's escalation, an accusation, a snap-back, a
+ *               broken truce, or crisis.last before the run)
  *               times 1 - exp(-t / recovery_days), t the days since the last call (after
  *               `from`; none within cooldown_days of the last call): a call lowers the
  *               chance of the next one, which recovers with the time constant fitted to
  *               the gaps between US-China leader contacts of 2017-2024 (data/README.md,
- *               "Event base rates"). A call ends in a deal
- *               with probability base + pain_slope * combined pain, times holdout for each
+ *               "Event base rates"). A contact by hazard is a summit with probability
+ *               deal.summit.share. A call ends in a deal with probability base (a
+ *               summit: deal.summit.base) + pain_slope * combined pain, times holdout for each
  *               pain_threshold government still under its resolve. A deal in a truce
  *               restores the commitments and clears the accusation; without a truce it
  *               starts one: the agreed levels for duration_days, commitments restored.
@@ -56,6 +63,7 @@ struct tw_events {
     tw_event_log *log;         /* the replicate's event log */
     /* this replicate's draws */
     double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
+    double crisis_boost, accuse_rate, cut_prob, cut_share, summit_share, summit_base;
     double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
     double ext_side[TW_NREG];  /* each government's chance of agreeing to an extension */
     tw_day court_day;          /* the ruling's day; TW_DAY_NEVER without a court */
@@ -69,12 +77,16 @@ struct tw_events {
     bool breach;               /* a breach accusation is outstanding */
     /* schedule */
     tw_day last_call;          /* TW_DAY_NEVER before the first */
+    tw_day last_crisis;        /* the events' latest crisis (accusation, snap-back, broken
+                                * truce) or the scenario's crisis.last; TW_DAY_NEVER: none */
     bool third_done[TW_MAX_THIRD];
     tw_day reimpose_due;       /* TW_DAY_NEVER unless the court's re-imposition is to come */
     /* outcomes */
     double days_truce, first_call;
-    bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit;
+    bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit, cut;
+    double extensions;         /* truce extensions so far */
     double calls;              /* leader calls so far */
+    double summits;            /* of which summits */
     double ruling_day;         /* day index of the court ruling; NAN before it */
     bool reimposed;
 };
@@ -109,6 +121,12 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     e->ext_base = tw_dist_draw_slot(&ep->ext_base, rng, TW_SLOT_EXT_BASE);
     e->ext_slope = tw_dist_draw_slot(&ep->ext_slope, rng, TW_SLOT_EXT_SLOPE);
     e->strike_prob = tw_dist_draw_slot(&ep->strike_prob, rng, TW_SLOT_STRIKE);
+    e->crisis_boost = tw_dist_draw_slot(&ep->crisis_boost, rng, TW_SLOT_CRISIS);
+    e->accuse_rate = tw_dist_draw_slot(&ep->accuse_rate, rng, TW_SLOT_ACCUSE);
+    e->cut_prob = tw_dist_draw_slot(&ep->cut_prob, rng, TW_SLOT_CUT_PROB);
+    e->cut_share = tw_dist_draw_slot(&ep->cut_share, rng, TW_SLOT_CUT_SHARE);
+    e->summit_share = tw_dist_draw_slot(&ep->summit_share, rng, TW_SLOT_SUMMIT_SHARE);
+    e->summit_base = tw_dist_draw_slot(&ep->summit_base, rng, TW_SLOT_SUMMIT_BASE);
     e->reimpose_prob = tw_dist_draw_slot(&ep->reimpose_prob, rng, TW_SLOT_REIMPOSE);
     e->court_day = TW_DAY_NEVER;
     if (ep->court) {
@@ -124,6 +142,7 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     e->first_call = NAN;
     e->ruling_day = NAN;
     e->last_call = TW_DAY_NEVER;
+    e->last_crisis = ep->crisis_last;
     e->reimpose_due = TW_DAY_NEVER;
     e->first_truce_until = TW_DAY_NEVER;
     *out = e;
@@ -137,7 +156,19 @@ void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
     for (int k = 0; ep != NULL && k < ep->n_drawn; k++) {
         int slot = ep->drawn[k].slot;
         double v = NAN;
-        if (slot >= TW_SLOT_EXT_SIDE)
+        if (slot == TW_SLOT_CRISIS)
+            v = e->crisis_boost;
+        else if (slot == TW_SLOT_ACCUSE)
+            v = e->accuse_rate;
+        else if (slot == TW_SLOT_CUT_PROB)
+            v = e->cut_prob;
+        else if (slot == TW_SLOT_CUT_SHARE)
+            v = e->cut_share;
+        else if (slot == TW_SLOT_SUMMIT_SHARE)
+            v = e->summit_share;
+        else if (slot == TW_SLOT_SUMMIT_BASE)
+            v = e->summit_base;
+        else if (slot >= TW_SLOT_EXT_SIDE)
             v = e->ext_side[slot - TW_SLOT_EXT_SIDE];
         else if (slot >= TW_SLOT_THIRD)
             v = e->third_prob[slot - TW_SLOT_THIRD];
@@ -289,6 +320,7 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
         if ((st = tw__truce_levels(e, day, day, end, err)) != TW_OK) return st;
         e->truce_until = end;
         e->extended = true;
+        e->extensions += 1.0;
         tw_gov_agreed_change(e->gov, end);
         return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_extended",
                                         "until %s (p = %.2f)", tw_date_format(end, ds), p),
@@ -296,6 +328,7 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
     }
     e->truce = false;
     e->snapped = true;
+    e->last_crisis = day;
     if (refused >= 0)
         return TW__OOM(tw_event_log_add(e->log, day, refused, NULL, "snap_back",
                                         "%s does not extend (its p = %.2f; the leaders' %.2f): "
@@ -308,7 +341,7 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
                    err);
 }
 
-static tw_status tw__compliance(tw_events *e, tw_day day, tw_err *err) {
+static tw_status tw__compliance(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (!e->truce) return TW_OK;
     double shortfall = 0.0;
@@ -335,7 +368,13 @@ static tw_status tw__compliance(tw_events *e, tw_day day, tw_err *err) {
     for (int k = 0; k < win; k++) mean += e->shortfall[k];
     mean /= win;
     if (mean < ep->breach_shortfall) return TW_OK;
+    /* Measured compliance drives the accusation: at once, or at the fitted daily hazard
+     * per day of full shortfall times the mean shortfall. */
+    if (ep->accuse_hazard &&
+        tw_policy_uniform(e->key, d, TW_EV_ACCUSE) >= -expm1(-e->accuse_rate * mean))
+        return TW_OK;
     e->breach = e->accused = true;
+    e->last_crisis = day;
     int accuser = ep->gov[who].partner;
     tw_gov_accuse(e->gov, accuser, true);
     return TW__OOM(tw_event_log_add(e->log, day, accuser, NULL, "breach_accusation",
@@ -353,6 +392,7 @@ static tw_status tw__broken(tw_events *e, tw_day day, tw_err *err) {
         if (now <= ep->level[r] + 1e-9) continue;
         e->truce = false;
         e->snapped = true;
+        e->last_crisis = day;
         return TW__OOM(tw_event_log_add(e->log, day, r, NULL, "truce_broken",
                                         "lever at %.1f%% above the agreed %.1f%%", 100.0 * now,
                                         100.0 * ep->level[r]),
@@ -368,34 +408,72 @@ static double tw__call_recovery(const tw_events_params *ep, const tw_events *e, 
     return -expm1(-(double)(day - e->last_call) / ep->call_recovery);
 }
 
+/* A deal in a truce cuts, with probability cut_prob, cut_share of each side's suspended
+ * gap for good: from the truce's expiry its lever stands at agreed + (1 - share) *
+ * (snap-back level - agreed), and that is what it would snap back to. */
+static tw_status tw__deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+    const tw_events_params *ep = e->ep;
+    if (e->cut_prob <= 0.0 || tw_policy_uniform(e->key, d, TW_EV_CUT) >= e->cut_prob) return TW_OK;
+    for (int r = 0; r < TW_NREG; r++) {
+        double snap = tw_gov_snap_level(e->gov, r);
+        if (isnan(ep->level[r]) || isnan(snap) || snap <= ep->level[r]) continue;
+        double rate = ep->level[r] + (1.0 - e->cut_share) * (snap - ep->level[r]);
+        tw_status st = tw_gov_set_lever(e->gov, r, rate, day, e->truce_until, TW_DAY_NEVER, err);
+        if (st != TW_OK) return st;
+        tw_gov_set_snap_level(e->gov, r, rate);
+        st = tw_event_log_add(e->log, day, r, NULL, "deal_cut",
+                              "suspended rate %.1f%% cut to %.1f%% for good from the expiry",
+                              100.0 * snap, 100.0 * rate);
+        if (st != TW_OK) return TW__OOM(st, err);
+        e->cut = true;
+    }
+    return TW_OK;
+}
+
+/* The crisis term of the call hazard: boost * exp(-days since the latest crisis / decay),
+ * the latest crisis the later of the events' own and the governments' latest escalation;
+ * 0 before any. */
+static double tw__crisis(const tw_events *e, tw_day day) {
+    tw_day last = e->last_crisis, esc = tw_gov_last_escalation(e->gov);
+    if (esc != TW_DAY_NEVER && (last == TW_DAY_NEVER || esc > last)) last = esc;
+    if (last == TW_DAY_NEVER || e->crisis_boost <= 0.0 || day < last) return 0.0;
+    return e->crisis_boost * exp(-(double)(day - last) / e->ep->crisis_decay);
+}
+
 static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     double pain = tw_gov_combined_pain(e->gov);
-    bool call = false;
+    bool call = false, summit = false;
     for (int k = 0; k < ep->n_call_dates; k++) call |= ep->call_dates[k] == day;
     if (!call && day >= ep->call_from &&
         (e->last_call == TW_DAY_NEVER || day - e->last_call >= ep->call_cooldown)) {
-        double h = (e->call_base + e->call_slope * pain) * tw__call_recovery(ep, e, day);
+        double h = (e->call_base + e->call_slope * pain + tw__crisis(e, day)) *
+                   tw__call_recovery(ep, e, day);
         call = h > 0.0 && tw_policy_uniform(e->key, d, TW_EV_CALL) < 1.0 - exp(-h);
+        /* A contact by hazard is a summit with probability summit_share. */
+        summit = call && e->summit_share > 0.0 &&
+                 tw_policy_uniform(e->key, d, TW_EV_SUMMIT) < e->summit_share;
     }
     if (!call) return TW_OK;
     e->last_call = day;
     e->calls += 1.0;
+    e->summits += summit;
     if (isnan(e->first_call)) {
         e->first_call = (double)d;
         if (day < e->first_truce_until) e->call_before_end = true;
     }
-    double p = tw__clamp01(e->deal_base + e->deal_slope * pain);
+    double p = tw__clamp01((summit ? e->summit_base : e->deal_base) + e->deal_slope * pain);
     p *= pow(ep->holdout, tw_gov_holdouts(e->gov));
     bool deal = tw_policy_uniform(e->key, d, TW_EV_DEAL) < p;
-    tw_status st =
-        tw_event_log_add(e->log, day, -1, "leaders", "leader_call",
-                         "%s (p = %.2f, combined pain %.2f)", deal ? "deal" : "no deal", p, pain);
+    tw_status st = tw_event_log_add(e->log, day, -1, "leaders", "leader_call",
+                                    "%s%s (p = %.2f, combined pain %.2f)", summit ? "summit: " : "",
+                                    deal ? "deal" : "no deal", p, pain);
     if (st != TW_OK || !deal) return TW__OOM(st, err);
     char ds[TW_DATE_STRLEN];
     if (e->truce) {
         if (day < e->first_truce_until) e->deal_before_end = true;
         if ((st = tw__restore_commitments(e, day, err)) != TW_OK) return st;
+        if ((st = tw__deal_cut(e, day, d, err)) != TW_OK) return st;
         return TW__OOM(
             tw_event_log_add(e->log, day, -1, "leaders", "deal", "truce commitments reaffirmed"),
             err);
@@ -491,7 +569,7 @@ tw_status tw_events_day(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     if ((st = tw__scripted_truce(e, day, d, err)) != TW_OK) return st;
     if ((st = tw__court(e, day, d, err)) != TW_OK) return st;
     if ((st = tw__truce_expiry(e, day, d, err)) != TW_OK) return st;
-    if ((st = tw__compliance(e, day, err)) != TW_OK) return st;
+    if ((st = tw__compliance(e, day, d, err)) != TW_OK) return st;
     if ((st = tw__broken(e, day, err)) != TW_OK) return st;
     if ((st = tw__call(e, day, d, err)) != TW_OK) return st;
     if ((st = tw__third(e, day, d, err)) != TW_OK) return st;
@@ -508,11 +586,14 @@ void tw_events_outcomes(const tw_events *e, double *out) {
     out[TW_GOV_OUT_CALL_BEFORE_TRUCE_END] = e->call_before_end;
     out[TW_GOV_OUT_DEAL_BEFORE_TRUCE_END] = e->deal_before_end;
     out[TW_GOV_OUT_TRUCE_EXTENDED] = e->extended;
+    out[TW_GOV_OUT_TRUCE_EXTENSIONS] = e->extensions;
+    out[TW_GOV_OUT_DEAL_CUT] = e->cut;
     out[TW_GOV_OUT_SNAP_BACK] = e->snapped;
     out[TW_GOV_OUT_BREACH_ACCUSED] = e->accused;
     out[TW_GOV_OUT_COURT_STRUCK] = e->struck;
     out[TW_GOV_OUT_THIRD_PARTY_RETALIATED] = e->third_hit;
     out[TW_GOV_OUT_LEADER_CALLS] = e->calls;
+    out[TW_GOV_OUT_SUMMITS] = e->summits;
     out[TW_GOV_OUT_COURT_RULING_DAY] = e->ruling_day;
     out[TW_GOV_OUT_COURT_REIMPOSED] = e->reimposed;
 }

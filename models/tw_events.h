@@ -86,9 +86,20 @@ typedef struct {
     int call_cooldown;         /* days after a call with no hazard call at all (default 0) */
     double call_recovery;      /* tau, days: after a call the hazard is multiplied by
                                 * 1 - exp(-days since the call / tau); 0: not lowered */
+    tw_dist crisis_boost;      /* extra hazard per day right after a crisis (an escalation,
+                                * accusation, snap-back or broken truce), decaying with
+                                * crisis_decay; 0: no crisis term */
+    double crisis_decay;       /* days, the crisis term's time constant */
+    tw_day crisis_last;        /* the latest crisis before the run (events.leader_calls.
+                                * crisis.last); TW_DAY_NEVER: none */
     double call_ref_per_year;  /* the historical rate the summary compares with; NAN: none */
     tw_dist deal_base, deal_slope; /* P(deal | call) = base + slope * combined pain */
     double holdout;            /* factor on P(deal) per pain_threshold agent under its resolve */
+    tw_dist summit_share;      /* P(a hazard contact is a summit rather than a call) */
+    tw_dist summit_base;       /* P(deal | summit) in place of deal_base */
+    tw_dist cut_prob;          /* P(a deal in a truce cuts the suspended tariffs for good) */
+    tw_dist cut_share;         /* share of each side's suspended gap (snap-back level minus
+                                * agreed level) such a deal revokes */
     /* truces */
     bool truce_in_force;
     tw_day truce_since, truce_until;
@@ -101,7 +112,10 @@ typedef struct {
     tw_dist ext_side[TW_NREG]; /* P(government r agrees to an extension the leaders agree on),
                                 * events.truce.extension.<region>; default 1 (it goes along) */
     int breach_window;         /* days of compliance averaged */
-    double breach_shortfall;   /* mean shortfall over the window that triggers an accusation */
+    double breach_shortfall;   /* mean shortfall over the window from which an accusation can come */
+    bool accuse_hazard;        /* events.truce.breach.accuse_per_day given: accusations come at
+                                * that daily hazard times the mean shortfall; else at once */
+    tw_dist accuse_rate;       /* hazard per day of full shortfall */
     /* court ruling on the IEEPA tariffs */
     bool court;
     tw_day court_from, court_to;

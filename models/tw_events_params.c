@@ -57,10 +57,29 @@ static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_p
                             &ep->call_recovery, err)) != TW_OK)
         return st;
     if ((st = tw__load_call_reference(c, ep, err)) != TW_OK) return st;
+    const tw_cfg_node *cr;
+    if ((st = tw_policy_section(c, "crisis", &cr, err)) != TW_OK) return st;
+    if ((st = tw_dist_load(cr, "boost_per_day", 0.0, 0.0, 10.0, &ep->crisis_boost, err)) != TW_OK)
+        return st;
+    if ((st = tw_cfg_double(cr, "decay_days", false, 30.0, 0.1, 3660.0, &ep->crisis_decay, err)) !=
+        TW_OK)
+        return st;
+    ep->crisis_last = TW_DAY_NEVER;
+    if (cr != NULL && tw_cfg_get(cr, "last") != NULL &&
+        (st = tw_cfg_date(cr, "last", true, start, &ep->crisis_last, err)) != TW_OK)
+        return st;
     if ((st = tw_policy_section(ev, "deal", &d, err)) != TW_OK) return st;
     if ((st = tw_dist_load(d, "base", 0.5, 0.0, 1.0, &ep->deal_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(d, "pain_slope", 0.0, 0.0, 10.0, &ep->deal_slope, err)) != TW_OK) return st;
-    return tw_cfg_double(d, "holdout", false, 0.5, 0.0, 1.0, &ep->holdout, err);
+    if ((st = tw_cfg_double(d, "holdout", false, 0.5, 0.0, 1.0, &ep->holdout, err)) != TW_OK)
+        return st;
+    const tw_cfg_node *cut, *sm;
+    if ((st = tw_policy_section(d, "summit", &sm, err)) != TW_OK) return st;
+    if ((st = tw_dist_load(sm, "share", 0.0, 0.0, 1.0, &ep->summit_share, err)) != TW_OK) return st;
+    if ((st = tw_dist_load(sm, "base", 0.5, 0.0, 1.0, &ep->summit_base, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(d, "cut", &cut, err)) != TW_OK) return st;
+    if ((st = tw_dist_load(cut, "prob", 0.0, 0.0, 1.0, &ep->cut_prob, err)) != TW_OK) return st;
+    return tw_dist_load(cut, "share", 0.0, 0.0, 1.0, &ep->cut_share, err);
 }
 
 static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err *err) {
@@ -118,7 +137,11 @@ static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_
     }
     if ((st = tw_policy_section(t, "breach", &br, err)) != TW_OK) return st;
     if ((st = tw_policy_days(br, "window_days", 14, 1, 365, &ep->breach_window, err)) != TW_OK) return st;
-    return tw_cfg_double(br, "shortfall", false, 0.5, 0.0, 1.0, &ep->breach_shortfall, err);
+    if ((st = tw_cfg_double(br, "shortfall", false, 0.5, 0.0, 1.0, &ep->breach_shortfall, err)) !=
+        TW_OK)
+        return st;
+    ep->accuse_hazard = br != NULL && tw_cfg_get(br, "accuse_per_day") != NULL;
+    return tw_dist_load(br, "accuse_per_day", 1.0, 0.0, 10.0, &ep->accuse_rate, err);
 }
 
 static tw_status tw__load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_events_params *ep,
@@ -182,10 +205,16 @@ static void tw__list_drawn(tw_events_params *ep) {
     int *n = &ep->n_drawn;
     tw_drawn_add(l, n, &ep->call_base, TW_SLOT_CALL_BASE, "events.leader_calls.hazard_per_day");
     tw_drawn_add(l, n, &ep->call_slope, TW_SLOT_CALL_SLOPE, "events.leader_calls.pain_slope");
+    tw_drawn_add(l, n, &ep->crisis_boost, TW_SLOT_CRISIS, "events.leader_calls.crisis.boost_per_day");
     tw_drawn_add(l, n, &ep->deal_base, TW_SLOT_DEAL_BASE, "events.deal.base");
+    tw_drawn_add(l, n, &ep->summit_share, TW_SLOT_SUMMIT_SHARE, "events.deal.summit.share");
+    tw_drawn_add(l, n, &ep->summit_base, TW_SLOT_SUMMIT_BASE, "events.deal.summit.base");
+    tw_drawn_add(l, n, &ep->cut_prob, TW_SLOT_CUT_PROB, "events.deal.cut.prob");
+    tw_drawn_add(l, n, &ep->cut_share, TW_SLOT_CUT_SHARE, "events.deal.cut.share");
     tw_drawn_add(l, n, &ep->deal_slope, TW_SLOT_DEAL_SLOPE, "events.deal.pain_slope");
     tw_drawn_add(l, n, &ep->ext_base, TW_SLOT_EXT_BASE, "events.truce.extension.base");
     tw_drawn_add(l, n, &ep->ext_slope, TW_SLOT_EXT_SLOPE, "events.truce.extension.pain_slope");
+    tw_drawn_add(l, n, &ep->accuse_rate, TW_SLOT_ACCUSE, "events.truce.breach.accuse_per_day");
     for (int r = 0; r < TW_NREG; r++) {
         snprintf(name, sizeof name, "events.truce.extension.%s", tw_region_names[r]);
         tw_drawn_add(l, n, &ep->ext_side[r], TW_SLOT_EXT_SIDE + r, name);

@@ -146,7 +146,11 @@ double tw_gov_cap(const tw_gov_world *g, int r) { return g->ag[r].cap; }
 
 void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate) { g->ag[r].snap_level = rate; }
 
+double tw_gov_snap_level(const tw_gov_world *g, int r) { return g->ag[r].snap_level; }
+
 void tw_gov_accuse(tw_gov_world *g, int r, bool accusing) { g->ag[r].accusing = accusing; }
+
+tw_day tw_gov_last_escalation(const tw_gov_world *g) { return g->last_escalation; }
 
 int tw_gov_holdouts(const tw_gov_world *g) {
     int n = 0;
@@ -186,6 +190,7 @@ tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rate
     g->rates = rates;
     g->controls = controls;
     g->log = log;
+    g->last_escalation = TW_DAY_NEVER;
     /* One restart of the stream per slot: adding a parameter never shifts the others, and
      * the events draw theirs from their own slots (tw_events_create). */
     for (int r = 0; r < TW_NREG; r++) {
@@ -368,6 +373,7 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     bool raise = target > lever;
     if (raise) {
         g->escalations += 1.0;
+        g->last_escalation = day;
         if (!a->triggered) a->state = TW_GSTATE_ESCALATE;
     } else if (!seeking) {
         a->state = TW_GSTATE_DEESCALATE;

@@ -98,6 +98,10 @@
     X(DEAL_BEFORE_TRUCE_END, "deal_before_truce_end", "0/1", CATEGORY,                       \
       "a deal before the first truce's expiry as first agreed")                              \
     X(TRUCE_EXTENDED, "truce_extended", "0/1", CATEGORY, "a truce was extended")             \
+    X(TRUCE_EXTENSIONS, "truce_extensions", "extensions", SUM,                               \
+      "extensions of truces in the run (a second extension counts 2)")                       \
+    X(DEAL_CUT, "deal_cut_tariffs", "0/1", CATEGORY,                                         \
+      "a deal cut the tariffs a truce suspended for good (events.deal.cut)")                 \
     X(SNAP_BACK, "snap_back", "0/1", CATEGORY, "a truce ended unextended or was broken")     \
     X(BREACH_ACCUSED, "breach_accused", "0/1", CATEGORY, "a side accused a breach")          \
     X(US_VEHICLE_HALT, "us_vehicle_halt", "0/1", CATEGORY,                                   \
@@ -108,6 +112,8 @@
       "a third party retaliated")                                                            \
     X(LEADER_CALLS, "leader_calls", "calls", SUM,                                            \
       "leader calls in the run, scheduled and by hazard")                                    \
+    X(SUMMITS, "summits", "summits", SUM,                                                    \
+      "leader contacts that were summits (events.deal.summit), counted among leader_calls")  \
     X(COURT_RULING_DAY, "court_ruling_day", "days from the start", CATEGORY,                  \
       "day of the court ruling on the IEEPA tariffs; nan without one in the run")            \
     X(COURT_REIMPOSED, "court_reimposed", "0/1", CATEGORY,                                   \
@@ -237,8 +243,13 @@ double tw_gov_cap(const tw_gov_world *g, int r);
  * Until the events set it (for a side with an agreed truce level) it is NAN, and r never
  * snaps back. */
 void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate);
+/* r's snap-back level now, fraction; NAN when none is set. */
+double tw_gov_snap_level(const tw_gov_world *g, int r);
 /* r accuses its partner of a breach (or drops the accusation). */
 void tw_gov_accuse(tw_gov_world *g, int r, bool accusing);
+/* The day of the latest decision of any government that raised its lever; TW_DAY_NEVER
+ * before the first (the events' crisis clock, tw_events.c). */
+tw_day tw_gov_last_escalation(const tw_gov_world *g);
 /* Active pain_threshold governments still under their resolve (they hold out on a deal). */
 int tw_gov_holdouts(const tw_gov_world *g);
 /* Sum of the active agents' pain. */

@@ -42,6 +42,7 @@ struct tw_gov_world {
     tw_day agreed_change[64];  /* days on which agreed (truce, court) changes take effect */
     int n_agreed;
     double escalations;        /* decisions that raised a lever (outcome) */
+    tw_day last_escalation;    /* day of the latest decision that raised a lever; TW_DAY_NEVER */
 };
 
 #endif

@@ -20,7 +20,10 @@ from mc_common import SMALL, TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, McCase, mpirun_c
 GENEVA = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
 N = 60
 ARGS = ["run", GENEVA, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
-PARAMS = ["events.leader_calls.hazard_per_day", "events.deal.base", "events.truce.extension.base",
+PARAMS = ["events.leader_calls.hazard_per_day", "events.leader_calls.crisis.boost_per_day",
+          "events.deal.base", "events.deal.summit.share", "events.deal.summit.base",
+          "events.deal.cut.prob", "events.deal.cut.share",
+          "events.truce.extension.base", "events.truce.breach.accuse_per_day",
           "governments.US.resolve", "governments.US.snapback_prob", "governments.CN.resolve"]
 
 

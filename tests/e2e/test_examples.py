@@ -114,9 +114,12 @@ class Examples(unittest.TestCase):
         self.assertEqual(len(inside), 92 * 9)  # 92 days, the sectors and "all"
         for col in ("mean", "p05", "p95"):
             self.assertTrue(((inside[col] - 60.0).abs() < 1e-9).all(), col)
+        # outside the quarter the total no longer pins the rate: the mean or a band moves
+        # off 60 (the mean alone may pass near 60 by chance as the politics move it)
         for day in ("2025-06-30", "2025-10-01"):
-            edge = us_cn[(us_cn["date"] == day) & (us_cn["sector"] == "all")]["mean"]
-            self.assertGreater(abs(float(edge.iloc[0]) - 60.0), 1.0, day)
+            edge = us_cn[(us_cn["date"] == day) & (us_cn["sector"] == "all")]
+            off = max(abs(float(edge[col].iloc[0]) - 60.0) for col in ("mean", "p05", "p95"))
+            self.assertGreater(off, 1.0, day)
 
     def test_sweep_over_china_word_and_extension_length(self):
         with open(example("sweep-extension.yaml")) as f:

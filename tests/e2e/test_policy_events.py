@@ -7,7 +7,9 @@ order they happened within each replicate. Checks:
   - every replicate starts with the scripted truce in force on 2025-05-14;
   - the first leader_call of a replicate falls on start + first_leader_call_day, and a
     replicate whose first_leader_call_day is NaN has no call;
-  - a breach_accusation by the US exists exactly where breach_accused is 1;
+  - a breach_accusation by the US exists exactly where breach_accused is 1, and it comes
+    from measured compliance at its drawn daily rate (none at rate 0; on 27 May, when the
+    window is full, at a rate of 10);
   - the number of escalate rows equals the escalations outcome;
   - a truce_extended row exists exactly where truce_extended is 1;
   - dates lie within the run and do not decrease within a replicate;
@@ -139,6 +141,46 @@ class SideWord(unittest.TestCase):
             self.assertTrue(refused and extended, "expected both answers in 12 replicates")
             for r in extended:
                 self.assertEqual(reps.loc[r, "truce_extended"], 1.0)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Accusation(unittest.TestCase):
+    """The breach accusation comes from measured compliance, not a certainty: China's
+    slow-roll (a shortfall of 0.75) fills the 14-day window on 27 May, from which the US
+    accuses at events.truce.breach.accuse_per_day times the shortfall a day. The default
+    draws the rate per replicate into replicates.csv's column, within its log-normal's
+    support; with the rate at 0 no replicate accuses, at 10 (a daily chance of 0.9994)
+    every replicate accuses on 27 May itself."""
+
+    def run_with(self, tmp, name, *sets):
+        out = os.path.join(tmp, name)
+        cmd = [TW_BIN, "run", SCENARIO, "-n", "6", "-t", "2", "-o", out, "-q",
+               "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=50"]
+        for s in sets:
+            cmd += ["--set", s]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ev = pd.read_csv(os.path.join(out, "events.csv"), dtype={"detail": str},
+                         keep_default_na=False)
+        return pd.read_csv(os.path.join(out, "replicates.csv")), ev[ev.event == "breach_accusation"]
+
+    def test_rate_drives_the_accusation(self):
+        tmp = tempfile.mkdtemp(prefix="tw_accuse_")
+        try:
+            reps, acc = self.run_with(tmp, "drawn")
+            rate = reps["events.truce.breach.accuse_per_day"]
+            self.assertTrue((rate > 0).all())
+            self.assertGreater(rate.nunique(), 1)
+            self.assertTrue((acc.date >= "2025-05-27").all())
+            reps, acc = self.run_with(tmp, "never", "events.truce.breach.accuse_per_day=0")
+            self.assertEqual(len(acc), 0)
+            self.assertTrue((reps.breach_accused == 0).all())
+            reps, acc = self.run_with(tmp, "at_once", "events.truce.breach.accuse_per_day=10")
+            self.assertEqual(sorted(acc.replicate), list(range(6)))
+            self.assertTrue((acc.date == "2025-05-27").all())
+            self.assertTrue((reps.breach_accused == 1).all())
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,11 +1,25 @@
 /* test_events.c - negotiation and other events through the model interface: leader-call
  * times against their hazard, truce expiry and extension on the exact day, a truce agreed
- * at a call, breach accusations and snap-back, the court ruling on the IEEPA layers,
+ * at a call, crises that raise the call hazard, breach accusations from measured compliance
+ * and snap-back, the court ruling on the IEEPA layers,
  * third-party retaliation, and the event log's order and reproducibility.
  */
 #include "gov_sim.h"
 
 /* --- leader calls by hazard ----------------------------------------------------------- */
+
+/* The first call's day of n replicates into count[0..days] (days: none by the last day);
+ * at most one call each (the scenarios' cooldown outlasts the run). */
+static void first_calls(const gov_scn *g, int n, int days, int *count) {
+    for (int r = 0; r < n; r++) {
+        tw_trade_state *s = gov_run(g, 2025, (uint32_t)r, 1, -1, NULL, NULL);
+        double t = gov_outcome(s, "first_leader_call_day");
+        int k = isnan(t) ? days : (int)t;
+        cr_assert_eq(gov_count(s, "leaders", "leader_call"), k < days ? 1 : 0);
+        count[k]++;
+        tw_trade_model.free_state(s);
+    }
+}
 
 /* With a constant hazard h a day and no pain, the first call falls on day k (counted from
  * 0) with P(T <= k) = 1 - exp(-h (k + 1)). 1000 replicates (one rare-earth firm a cell: the
@@ -23,17 +37,10 @@ Test(calls, first_call_times_follow_the_hazard) {
              "events:\n  leader_calls: {hazard_per_day: 0.05, pain_slope: 0, cooldown_days: 1000}\n");
     cr_assert_eq(g.p->ndays, days);
     int count[121] = {0};
-    double sum = 0.0;
-    for (int r = 0; r < n; r++) {
-        tw_trade_state *s = gov_run(&g, 2025, (uint32_t)r, 1, -1, NULL, NULL);
-        double t = gov_outcome(s, "first_leader_call_day");
-        int k = isnan(t) ? days : (int)t;
-        cr_assert_eq(gov_count(s, "leaders", "leader_call"), k < days ? 1 : 0);
-        count[k]++;
-        sum += k;
-        tw_trade_model.free_state(s);
-    }
+    first_calls(&g, n, days, count);
     gov_unload(&g);
+    double sum = 0.0;
+    for (int k = 0; k <= days; k++) sum += (double)k * count[k];
     double cum = 0.0, dmax = 0.0;
     for (int k = 0; k < days; k++) {
         cum += count[k];
@@ -106,6 +113,96 @@ Test(calls, scheduled_calls_happen_on_their_dates) {
     cr_assert_eq(gov_count(s, "leaders", "leader_call"), 2);
     cr_assert_eq(gov_first(s, "leader_call"), gov_date("2025-01-20"));
     cr_assert_eq(gov_outcome(s, "first_leader_call_day"), 19.0);
+    gov_finish(s, &g);
+}
+
+/* A crisis raises the hazard by boost exp(-s / decay), s the days since it. With no base
+ * hazard and a crisis on the first day (crisis.last), the first call falls on day k with
+ * P(T > k) = exp(-sum_{j=0..k} b exp(-j / decay)): with b = 0.05 and decay 20 about 0.37 of
+ * the replicates never call. 1000 replicates against the exact law, the KS bound of the
+ * first test. */
+Test(calls, a_crisis_raises_the_hazard_and_it_decays) {
+    const double b = 0.05, decay = 20.0;
+    const int n = 1000, days = 120;
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30")
+             "rare_earths: {per_cell: 1}\n"
+             "events:\n  leader_calls: {hazard_per_day: 0, pain_slope: 0, cooldown_days: 1000,"
+             " crisis: {boost_per_day: 0.05, decay_days: 20, last: 2025-01-01}}\n");
+    int count[121] = {0};
+    first_calls(&g, n, days, count);
+    gov_unload(&g);
+    double cum = 0.0, dmax = 0.0, integ = 0.0;
+    for (int k = 0; k < days; k++) {
+        integ += b * exp(-k / decay);
+        cum += count[k];
+        dmax = fmax(dmax, fabs(cum / n - (1.0 - exp(-integ))));
+    }
+    cr_assert(dmax < 1.95 / sqrt(n), "KS distance %g", dmax);
+    /* Without a crisis the same scenario never calls. */
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-04-30")
+             "events:\n  leader_calls: {hazard_per_day: 0, crisis: {boost_per_day: 0.05}}\n");
+    tw_trade_state *s = gov_run(&g, 2025, 0, 1, -1, NULL, NULL);
+    cr_assert_eq(gov_count(s, NULL, "leader_call"), 0);
+    gov_finish(s, &g);
+}
+
+/* A government's escalation is a crisis: China answers the US hike of 8 January at its
+ * decision that day, and with a boost of 9.5 to 10 a day (a call all but certain) the first call
+ * comes the next day, when the events next run. Drawn boost: replicates.csv's column. */
+Test(calls, a_government_escalation_starts_the_crisis_clock) {
+    gov_scn g;
+    gov_load(&g, GOV_HEAD("2025-01-01", "2025-02-28")
+             "tariffs:\n"
+             "  - {measure: hike, imposer: US, target: CN, rate: 10, effective: 2025-01-08}\n"
+             "governments:\n  CN: {strategy: tit_for_tat, measure: answer, cadence_days: 7, delay_days: 3}\n"
+             "events:\n  leader_calls: {hazard_per_day: 0, cooldown_days: 1000,"
+             " crisis: {boost_per_day: {dist: uniform, lo: 9.5, hi: 10}, decay_days: 5}}\n"
+             "  deal: {base: 0}\n");
+    cr_assert_eq(g.p->ev.n_drawn, 1);
+    cr_assert_str_eq(g.p->ev.drawn[0].name, "events.leader_calls.crisis.boost_per_day");
+    tw_trade_state *s = gov_run(&g, 5, 0, 1, -1, NULL, NULL);
+    cr_assert_eq(gov_first(s, "escalate"), gov_date("2025-01-08"));
+    cr_assert_eq(gov_first(s, "leader_call"), gov_date("2025-01-09"));
+    gov_finish(s, &g);
+}
+
+/* A summit is its own kind of contact: with deal.summit.share 1 every contact by hazard is a
+ * summit and ends in a deal at deal.summit.base (1), while calls never do (deal.base 0);
+ * with share 0 the same contacts are calls without a deal. The first contact of a
+ * replicate with a hazard of 0.2 a day comes within the run's 59 days. */
+static tw_trade_state *run_summit(const char *share, gov_scn *g) {
+    char y[2048];
+    snprintf(y, sizeof y,
+             GOV_HEAD("2025-01-01", "2025-02-28")
+             "events:\n  leader_calls: {hazard_per_day: 0.2, cooldown_days: 1000}\n"
+             "  deal: {base: 0, summit: {share: %s, base: 1}}\n", share);
+    gov_load(g, y);
+    return gov_run(g, 9, 0, 1, -1, NULL, NULL);
+}
+
+/* The detail of the replicate's only leader_call row starts with want. */
+static void expect_contact(const tw_trade_state *s, const char *want) {
+    size_t ne;
+    const tw_event *ev = tw_trade_model.events(s, &ne);
+    int n = 0;
+    for (size_t i = 0; i < ne; i++)
+        if (strcmp(ev[i].event, "leader_call") == 0) {
+            cr_assert(strncmp(ev[i].detail, want, strlen(want)) == 0, "%s", ev[i].detail);
+            n++;
+        }
+    cr_assert_eq(n, 1);
+}
+
+Test(calls, a_summit_is_its_own_kind_of_contact) {
+    gov_scn g;
+    tw_trade_state *s = run_summit("1", &g);
+    cr_assert_eq(gov_outcome(s, "summits"), 1.0);
+    expect_contact(s, "summit: deal (p = 1.00");
+    gov_finish(s, &g);
+    s = run_summit("0", &g);
+    cr_assert_eq(gov_outcome(s, "summits"), 0.0);
+    expect_contact(s, "no deal (p = 0.00");
     gov_finish(s, &g);
 }
 
@@ -216,6 +313,7 @@ Test(truce, an_extension_keeps_the_agreed_levels_past_expiry) {
     cr_assert_eq(gov_count(s, NULL, "truce_extended"), 3);
     cr_assert_eq(gov_count(s, NULL, "snap_back"), 0);
     cr_assert_eq(gov_outcome(s, "truce_extended"), 1.0);
+    cr_assert_eq(gov_outcome(s, "truce_extensions"), 3.0); /* counted, not 0/1 */
     gov_finish(s, &g);
 }
 
@@ -284,6 +382,42 @@ Test(truce, a_deal_at_a_call_starts_a_truce_for_its_duration) {
     gov_finish(s, &g);
 }
 
+/* A deal in a truce with terms (events.deal.cut): with prob 1 and share 0.5 the call of
+ * 1 February revokes half of each side's suspended gap for good, so from the expiry of
+ * 1 March the US stands at 10 + 0.5 (50 - 10) = 30% and China at 10 + 0.5 (40 - 10) = 25%
+ * instead of snapping back to 50% and 40%; with prob 0 the same run snaps back. */
+static tw_trade_state *run_cut(const char *prob, levels *l, gov_scn *g) {
+    char y[4096];
+    snprintf(y, sizeof y,
+             GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS
+             "governments:\n  US: {measure: recip}\n  CN: {measure: counter}\n"
+             "events:\n  leader_calls: {dates: [2025-02-01]}\n"
+             "  deal: {base: 1, cut: {prob: %s, share: 0.5}}\n"
+             "  truce:\n    in_force: {since: 2025-01-10, until: 2025-03-01}\n"
+             "    levels: {US: 10, CN: 10}\n    extension: {base: 0}\n",
+             prob);
+    gov_load(g, y);
+    return gov_run(g, 3, 0, 1, -1, record, l);
+}
+
+Test(truce, a_deal_with_terms_cuts_the_suspended_tariffs_for_good) {
+    levels l = PAIR_LEVELS;
+    gov_scn g;
+    tw_trade_state *s = run_cut("1", &l, &g);
+    int expiry = (int)(gov_date("2025-03-01") - g.p->start);
+    expect_level(&l, 9, expiry, 10, 10);
+    expect_level(&l, expiry, g.p->ndays, 30, 25);
+    cr_assert_eq(gov_count(s, NULL, "deal_cut"), 2);
+    cr_assert_eq(gov_outcome(s, "deal_cut_tariffs"), 1.0);
+    cr_assert_eq(gov_outcome(s, "escalations"), 0.0);
+    gov_finish(s, &g);
+    s = run_cut("0", &l, &g);
+    expect_level(&l, expiry, g.p->ndays, 50, 40);
+    cr_assert_eq(gov_count(s, NULL, "deal_cut"), 0);
+    cr_assert_eq(gov_outcome(s, "deal_cut_tariffs"), 0.0);
+    gov_finish(s, &g);
+}
+
 /* --- compliance and breach ------------------------------------------------------------ */
 
 static tw_trade_state *run_breach(const char *regime, const char *us_extra, levels *l, gov_scn *g) {
@@ -314,6 +448,59 @@ Test(breach, persistent_shortfall_brings_an_accusation_after_the_window) {
     gov_finish(s, &g);
     /* Licensing at the statutory pace keeps the commitment: no accusation. */
     s = run_breach("licensing", "", &l, &g);
+    cr_assert_eq(gov_count(s, NULL, "breach_accusation"), 0);
+    gov_finish(s, &g);
+}
+
+/* With accuse_per_day lambda the accusation is a chance event once the window is full:
+ * each day from 14 January with probability p = 1 - exp(-lambda * 0.75) (the slow-roll's
+ * shortfall), so the delay D (days after 14 January) has P(D > k) = (1 - p)^(k + 1).
+ * 600 replicates against that law, the KS bound of the call tests; lambda 0 never accuses. */
+Test(breach, an_accusation_follows_measured_compliance_at_its_hazard) {
+    const double lambda = 0.2, p = 1.0 - exp(-lambda * 0.75);
+    const int n = 600;
+    gov_scn g;
+    levels l = PAIR_LEVELS;
+    tw_trade_state *s = run_breach("slow_roll", "", &l, &g);
+    gov_finish(s, &g);
+    char y[4096];
+    const char *head = GOV_HEAD("2025-01-01", "2025-04-30") TRUCE_TARIFFS;
+    const char *rest =
+        "export_controls:\n"
+        "  - {id: re, exporter: CN, destination: US, regime: slow_roll, slow_roll_factor: 0.25, "
+        "effective: 2024-12-01}\n"
+        "governments:\n  US: {strategy: tit_for_tat, measure: recip, threshold_pct: 100}\n"
+        "  CN: {measure: counter}\n"
+        "rare_earths: {per_cell: 1}\n"
+        "events:\n  truce:\n    in_force: {since: 2025-01-10, until: 2025-03-01}\n"
+        "    levels: {US: 10, CN: 10}\n    commitments: {CN: licensing}\n"
+        "    breach: {window_days: 5, shortfall: 0.5, accuse_per_day: %s}\n    extension: {base: 0}\n";
+    char tail[2048];
+    snprintf(tail, sizeof tail, rest, "0.2");
+    snprintf(y, sizeof y, "%s%s", head, tail);
+    gov_load(&g, y);
+    const int last = (int)(gov_date("2025-02-28") - gov_date("2025-01-14"));
+    int count[64] = {0};
+    for (int r = 0; r < n; r++) {
+        s = gov_run(&g, 11, (uint32_t)r, 1, -1, NULL, NULL);
+        tw_day a = gov_first(s, "breach_accusation");
+        int k = a == TW_DAY_NEVER ? last + 1 : (int)(a - gov_date("2025-01-14"));
+        cr_assert(k >= 0 && k <= last + 1, "accused %d days after the window", k);
+        cr_assert_eq(gov_outcome(s, "breach_accused"), k <= last ? 1.0 : 0.0);
+        count[k]++;
+        tw_trade_model.free_state(s);
+    }
+    gov_unload(&g);
+    double cum = 0.0, dmax = 0.0;
+    for (int k = 0; k <= last; k++) {
+        cum += count[k];
+        dmax = fmax(dmax, fabs(cum / n - (1.0 - pow(1.0 - p, k + 1))));
+    }
+    cr_assert(dmax < 1.95 / sqrt(n), "KS distance %g", dmax);
+    snprintf(tail, sizeof tail, rest, "0");
+    snprintf(y, sizeof y, "%s%s", head, tail);
+    gov_load(&g, y);
+    s = gov_run(&g, 11, 0, 1, -1, NULL, NULL);
     cr_assert_eq(gov_count(s, NULL, "breach_accusation"), 0);
     gov_finish(s, &g);
 }
