@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mlmc.h"
 #include "tw_stats.h"
 #include "tw_trade.h"
 
@@ -50,7 +51,7 @@ static long tw__outcome(const tw_batch_stats *res, const tw_model *m, const void
  * regime toward the US was not open at some point of the run (re_regime_open below 1 in
  * some replicate). The regime column is the one most replicates are in. */
 static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                                const tw_model *m, const void *params) {
+                                const tw_model *m, const void *params, bool tables) {
     static const char *const regimes[] = {"open", "licensing", "slow_roll", "halt"};
     long regime[4];
     for (int k = 0; k < 4; k++) {
@@ -70,32 +71,36 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
     for (size_t t = 0; t < res->n_out && !controlled; t++)
         controlled = tw__cell(res, regime[0], t)->min < 1.0;
     if (!controlled) return;
-    bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
-    fprintf(fp, "\nRare-earth magnets, China -> US (%s; bands p05-p95 across %zu replicates)\n",
-            sparse ? "every output day" : "weekly", n_rep);
-    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
-            "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
-            "US<-CN t/day", "US GDP %");
-    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(most)", "mean [p05, p95]",
-            "mean [p05, p95]", "mean (p10)", "mean", "mean");
-    tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
-    for (size_t t = 0; t < res->n_out; t++) {
-        if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
-        shown = res->dates[t];
-        char date[TW_DATE_STRLEN];
-        tw_summary b, c, d, e, g, h;
-        int rg = 0; /* the regime most replicates are in */
-        for (int k = 1; k < 4; k++)
-            if (tw__cell(res, regime[k], t)->mean > tw__cell(res, regime[rg], t)->mean) rg = k;
-        tw_sketch_summary(tw__cell(res, loss, t), &b);
-        tw_sketch_summary(tw__cell(res, halted, t), &c);
-        tw_sketch_summary(tw__cell(res, inv, t), &d);
-        tw_sketch_summary(tw__cell(res, p10, t), &e);
-        tw_sketch_summary(tw__cell(res, ship, t), &g);
-        tw_sketch_summary(tw__cell(res, gdp, t), &h);
-        fprintf(fp, "%-10s  %-10s  %8.1f [%6.1f, %6.1f]  %6.1f [%5.1f, %5.1f]  %10.1f (%5.1f)  %15.1f  %12.3f\n",
-                tw_date_format(res->dates[t], date), regimes[rg], b.mean,
-                b.q[0], b.q[2], c.mean, c.q[0], c.q[2], d.mean, e.mean, g.mean, h.mean);
+    if (tables) {
+        bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
+        fprintf(fp, "\nRare-earth magnets, China -> US (%s; bands p05-p95 across %zu replicates)\n",
+                sparse ? "every output day" : "weekly", n_rep);
+        fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
+                "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
+                "US<-CN t/day", "US GDP %");
+        fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(most)", "mean [p05, p95]",
+                "mean [p05, p95]", "mean (p10)", "mean", "mean");
+        tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
+        for (size_t t = 0; t < res->n_out; t++) {
+            if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
+            shown = res->dates[t];
+            char date[TW_DATE_STRLEN];
+            tw_summary b, c, d, e, g, h;
+            int rg = 0; /* the regime most replicates are in */
+            for (int k = 1; k < 4; k++)
+                if (tw__cell(res, regime[k], t)->mean > tw__cell(res, regime[rg], t)->mean) rg = k;
+            tw_sketch_summary(tw__cell(res, loss, t), &b);
+            tw_sketch_summary(tw__cell(res, halted, t), &c);
+            tw_sketch_summary(tw__cell(res, inv, t), &d);
+            tw_sketch_summary(tw__cell(res, p10, t), &e);
+            tw_sketch_summary(tw__cell(res, ship, t), &g);
+            tw_sketch_summary(tw__cell(res, gdp, t), &h);
+            fprintf(fp, "%-10s  %-10s  %8.1f [%6.1f, %6.1f]  %6.1f [%5.1f, %5.1f]  %10.1f (%5.1f)  %15.1f  %12.3f\n",
+                    tw_date_format(res->dates[t], date), regimes[rg], b.mean,
+                    b.q[0], b.q[2], c.mean, c.q[0], c.q[2], d.mean, e.mean, g.mean, h.mean);
+        }
+    } else {
+        fprintf(fp, "\n(the weekly rare-earth table, China -> US: --tables, or summary.csv)\n");
     }
     long first = tw__outcome(res, m, params, "re_us_vehicles_first_loss_day");
     long peak = tw__outcome(res, m, params, "re_us_vehicles_peak_loss_pct");
@@ -251,6 +256,17 @@ static bool tw__scripted(const tw_cfg_node *root) {
     "third_parties:);\n  its truces, extensions and calls, if any, are dated tariff entries, " \
     "so nothing draws them\n"
 
+const tw_cli_prob tw_cli_probs[TW_CLI_NPROB] = {
+    {"leader_call_before_truce_end", "a leader call before the truce runs out"},
+    {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
+    {"truce_extended", "the truce is extended"},
+    {"snap_back", "the truce ends: snap-back or broken"},
+    {"breach_accused", "a breach accusation"},
+    {"us_vehicle_halt", "a shortage halts US vehicles (events.vehicle_halt_loss)"},
+    {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
+    {"third_party_retaliated", "a third party retaliates"},
+};
+
 /* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
  * outcome happened (its sketch counts the zeros exactly, so the non-zero values are the
  * replicates where it happened), with its Wilson interval, and when the first leader call
@@ -258,20 +274,9 @@ static bool tw__scripted(const tw_cfg_node *root) {
  * no events). */
 static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
                                 const tw_model *model, const void *params, const tw_drivers *dr,
-                                bool scripted) {
-    static const struct {
-        const char *name, *text;
-    } rows[] = {
-        {"leader_call_before_truce_end", "a leader call before the truce runs out"},
-        {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
-        {"truce_extended", "the truce is extended"},
-        {"snap_back", "the truce ends: snap-back or broken"},
-        {"breach_accused", "a breach accusation"},
-        {"us_vehicle_halt", "a shortage halts US vehicles (events.vehicle_halt_loss)"},
-        {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
-        {"third_party_retaliated", "a third party retaliates"},
-    };
-    enum { NROW = sizeof rows / sizeof rows[0] };
+                                bool scripted, const tw_cli_mlmc *ml) {
+    const tw_cli_prob *rows = tw_cli_probs;
+    enum { NROW = TW_CLI_NPROB };
     long idx[NROW];
     size_t hits[NROW];
     bool any = false;
@@ -288,8 +293,11 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
     size_t ncall = cs != NULL ? (size_t)cs->n : 0;
     if (!any && ncall == 0) return;
     bool marked = false;
-    fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities", "probability",
-            "95% CI (Wilson)", n);
+    if (ml != NULL)
+        tw_cli_mlmc_head(fp, ml);
+    else
+        fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities",
+                "probability", "95% CI (Wilson)", n);
     for (int k = 0; k < NROW; k++) {
         if (idx[k] < 0) continue;
         if (scripted && tw__event_outcome(rows[k].name)) {
@@ -300,8 +308,11 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
         tw__wilson(hits[k], n, &lo, &hi);
         bool assumed = tw__assumed(dr, rows[k].name, model, params);
         marked |= assumed;
-        fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]%s\n", rows[k].text,
-                (double)hits[k] / (double)n, lo, hi, assumed ? " *" : "");
+        if (ml != NULL)
+            tw_cli_mlmc_line(fp, ml, rows[k].text, assumed);
+        else
+            fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]%s\n", rows[k].text,
+                    (double)hits[k] / (double)n, lo, hi, assumed ? " *" : "");
         tw__report_drivers(fp, dr, rows[k].name);
     }
     if (ncall > 0) {
@@ -314,6 +325,7 @@ static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
                 tw_date_format(d0 + (tw_day)lround(sm.q[0]), d05),
                 tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n);
     }
+    if (ml != NULL) tw_cli_mlmc_foot(fp, ml);
     if (dr != NULL && dr->n_par > 0)
         fprintf(fp, "intervals cover Monte Carlo error only; see drivers for what the answer depends on%s\n",
                 marked ? "\n* driven by an assumed range (a distribution marked assumed: true or "
@@ -613,11 +625,18 @@ static void tw__report_court(FILE *fp, const tw_batch_stats *res, size_t n_rep,
 }
 
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
-                   const void *params, const tw_drivers *dr, const tw_cfg_node *root) {
+                   const void *params, const tw_drivers *dr, const tw_cfg_node *root,
+                   bool tables, const tw_cli_mlmc *ml) {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
     tw_cli_headline_find(model, params, cols);
     for (int c = 0; c < TW_CLI_NHEADLINE; c++)
         if (cols[c].idx < 0) return; /* another model: nothing to report */
+    bool scripted = tw__scripted(root);
+    /* The answers first: the headline probabilities and the leader calls. */
+    if (res->n_outcomes > 0) {
+        tw__report_headline(fp, res, n_rep, model, params, dr, scripted, ml);
+        tw__report_calls(fp, res, model, params, root);
+    }
     size_t nm;
     tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
@@ -638,12 +657,12 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         fputc('\n', fp);
     }
     free(ms);
-    tw__report_controls(fp, res, n_rep, model, params);
+    tw__report_controls(fp, res, n_rep, model, params, tables);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",
                 "per-replicate outcome", "unit", "mean", "p05", "p95", n_rep);
         size_t n_drawn = model->n_drawn != NULL ? model->n_drawn(params) : 0;
-        bool scripted = tw__scripted(root), marked = false;
+        bool marked = false;
         for (size_t k = 0; k + n_drawn < res->n_outcomes; k++) {
             tw_summary sm;
             tw_sketch_summary(&res->outcomes[k], &sm);
@@ -658,8 +677,6 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
                     sm.mean, sm.q[0], sm.q[2]);
         }
         if (marked) fputs(TW__SCRIPTED_NOTE, fp);
-        tw__report_headline(fp, res, n_rep, model, params, dr, scripted);
-        tw__report_calls(fp, res, model, params, root);
     }
     tw__report_us_eu(fp, res, n_rep, model, params, root);
     if (res->n_outcomes > 0) tw__report_court(fp, res, n_rep, model, params, root);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli_batch.h"
+#include "cli_mlmc.h"
 #include "cli_provenance.h"
 #include "cli_rundir.h"
 #include "cli_scenario.h"
@@ -145,13 +146,30 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     }
     char dir[4096]; /* for the messages after rd is gone */
     snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
+    bool adaptive = tw_cli_mlmc_wanted(a, &sc) && !complete;
     if (!a->quiet && rank0) {
-        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
-        fprintf(stderr,
-                "tradewar: %s, %s to %s, %lld replicates, seed %lu, %d threads x %d ranks%s\n",
+        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], reps[64];
+        snprintf(reps, sizeof reps, "%lld replicates", (long long)sc.spec.replicates);
+        fprintf(stderr, "tradewar: %s, %s to %s, %s, seed %lu, %d threads x %d ranks%s\n",
                 sc.name, tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
-                (long long)sc.spec.replicates, (unsigned long)sc.spec.seed, threads,
-                tw_mpi_size(), a->resume ? " (resumed)" : "");
+                adaptive ? "adaptive replicates (multilevel; -n fixes a count)" : reps,
+                (unsigned long)sc.spec.seed, threads, tw_mpi_size(),
+                a->resume ? " (resumed)" : "");
+    }
+    /* Adaptive replication: the levels first, in memory; they set the count of the batch
+     * whose files follow (cli_mlmc.h). */
+    tw_cli_mlmc ml;
+    memset(&ml, 0, sizeof ml);
+    if (adaptive) {
+        st = tw_cli_mlmc_run(a, &sc, threads, &ml, err);
+        if (st == TW_OK && rank0) st = tw_cli_mlmc_write(tw_cli_rundir_staging(rd), &ml, err);
+        st = tw_mpi_agree(st, err);
+        if (st != TW_OK) {
+            tw_cli_rundir_close(rd, tw_cli_stop_signal != 0 || a->resume != NULL);
+            tw_cli_mlmc_free(&ml);
+            tw_cli_scenario_free(&sc);
+            return st;
+        }
     }
     double t0 = tw_cli_now(), secs = 0.0;
     tw_cli_result res = {(size_t)sc.spec.replicates, threads, a->par, 0};
@@ -174,6 +192,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
             /* A stopped batch, and any resumed one, keeps DIR.partial for --resume; a
              * fresh batch that failed leaves nothing. */
             tw_cli_rundir_close(rd, tw_cli_stop_signal != 0 || a->resume != NULL);
+            tw_cli_mlmc_free(&ml);
             tw_cli_scenario_free(&sc);
             return st;
         }
@@ -201,17 +220,19 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
                (unsigned long long)res.result_hash, dir);
     } else if (st == TW_OK && !a->silent && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
-                      &drivers, tw_cfg_root(sc.cfg));
+                      &drivers, tw_cfg_root(sc.cfg), a->tables, adaptive ? &ml : NULL);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
                "%.1f replicates/s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
-               "outcomes.csv,events.csv,%sscenario.yaml,provenance.yaml%s}\n",
+               "outcomes.csv,events.csv,%s%sscenario.yaml,provenance.yaml%s}\n",
                secs, ran, res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
                tw_mpi_size(), secs > 0 ? (double)ran / secs : 0.0, t2 - t1,
                (unsigned long long)res.result_hash, dir, drivers.n_par > 0 ? "drivers.csv," : "",
+               adaptive ? "multilevel.csv," : "",
                a->trajectories ? ",trajectories.csv" : "");
     }
     tw_batch_free(b);
+    tw_cli_mlmc_free(&ml);
     tw_drivers_free(&drivers);
     tw_cli_scenario_free(&sc);
     if (st == TW_OK && a->report && rank0) {

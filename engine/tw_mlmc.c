@@ -105,8 +105,18 @@ void tw_mlmc_plan(const tw_mlmc *m, const double *target, uint64_t n_min, uint64
 
 void tw_mlmc_next(const tw_mlmc *m, const double *target, uint64_t n_min, uint64_t *next) {
     tw_mlmc_plan(m, target, n_min, next);
+    double spent = 0.0, more = 0.0;
     for (size_t l = 0; l < m->n_levels; l++) {
-        uint64_t have = tw_mlmc_count(m, l), cap = have < n_min ? n_min : 2 * have;
-        if (next[l] > cap) next[l] = cap;
+        uint64_t have = tw_mlmc_count(m, l);
+        spent += (double)have * m->cost[l];
+        more += (double)(next[l] - have) * m->cost[l];
+    }
+    if (!(more > spent) || !(spent > 0.0)) return;
+    /* The plan's proportions, scaled to a round that costs what was spent so far. */
+    double f = spent / more;
+    for (size_t l = 0; l < m->n_levels; l++) {
+        uint64_t have = tw_mlmc_count(m, l), floor_n = have < n_min ? n_min : have;
+        uint64_t n = have + (uint64_t)ceil(f * (double)(next[l] - have));
+        next[l] = n > floor_n ? n : floor_n;
     }
 }

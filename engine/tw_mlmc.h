@@ -89,10 +89,11 @@ void tw_mlmc_estimate_q(const tw_mlmc *m, size_t q, tw_mlmc_estimate *out);
  * optimum above; quantities with target[q] <= 0 or NaN are not planned for. */
 void tw_mlmc_plan(const tw_mlmc *m, const double *target, uint64_t n_min, uint64_t *need);
 
-/* The next round of an adaptive run: the plan, but no level more than doubled in one
- * round, since the variances of a few samples (and the Laplace counts above) are rough and
- * an early plan overshoots. next[l] >= the samples level l has; the run is done when next
- * equals what every level has. */
+/* The next round of an adaptive run: the plan, but a round costs at most what the samples
+ * so far cost (the plan's proportions scaled down), since the variances of a few samples
+ * (and the Laplace counts above) are rough and an early plan overshoots. next[l] >= the
+ * samples level l has (and >= n_min); the run is done when next equals what every level
+ * has. */
 void tw_mlmc_next(const tw_mlmc *m, const double *target, uint64_t n_min, uint64_t *next);
 
 #endif
