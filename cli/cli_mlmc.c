@@ -315,7 +315,7 @@ tw_status tw_cli_mlmc_write(const char *dir, const tw_cli_mlmc *ml, tw_err *err)
     if (st != TW_OK) return st;
     FILE *fp = tw_afile_fp(f);
     fputs("quantity,month,estimate,halfwidth,target,finest_diff,finest_diff_halfwidth,"
-          "n_coarse,n_pairs\n", fp);
+          "n_coarse,n_pairs,var_coarse,var_pairs\n", fp);
     for (size_t q = 0; q < ml->n_q; q++) {
         tw_mlmc_estimate e;
         tw_mlmc_estimate_q(&ml->m, q, &e);
@@ -330,8 +330,16 @@ tw_status tw_cli_mlmc_write(const char *dir, const tw_cli_mlmc *ml, tw_err *err)
             tw_format_double(num, sizeof num, v[k]);
             fprintf(fp, ",%s", num);
         }
-        fprintf(fp, ",%llu,%llu\n", (unsigned long long)(ml->n_levels == 2 ? ml->n[0] : 0),
+        fprintf(fp, ",%llu,%llu", (unsigned long long)(ml->n_levels == 2 ? ml->n[0] : 0),
                 (unsigned long long)ml->n[ml->n_levels - 1]);
+        /* the variances the plan used: level 0's Q, the pairs' difference */
+        double var[2] = {ml->n_levels == 2 ? tw_mlmc_var(&ml->m, 0, q) : NAN,
+                         tw_mlmc_var(&ml->m, ml->n_levels - 1, q)};
+        for (int k = 0; k < 2; k++) {
+            tw_format_double(num, sizeof num, var[k]);
+            fprintf(fp, ",%s", num);
+        }
+        fputc('\n', fp);
     }
     return tw_afile_commit(f, err);
 }

@@ -75,8 +75,10 @@ void tw_cli_mlmc_head(FILE *fp, const tw_cli_mlmc *ml);
 void tw_cli_mlmc_line(FILE *fp, const tw_cli_mlmc *ml, const char *text, bool assumed);
 void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml);
 /* multilevel.csv, a row a quantity: quantity,month,estimate,halfwidth,target,finest_diff,
- * finest_diff_halfwidth,n_coarse,n_pairs (month empty for a probability; flows in the
- * report's unit; n_coarse 0 with one level). */
+ * finest_diff_halfwidth,n_coarse,n_pairs,var_coarse,var_pairs (month empty for a
+ * probability; flows in the report's unit; with one level n_coarse is 0, var_coarse nan and
+ * var_pairs the full-size replicates' variance). The variances are those the plan used
+ * (tw_mlmc_var). */
 tw_status tw_cli_mlmc_write(const char *dir, const tw_cli_mlmc *ml, tw_err *err);
 
 #endif

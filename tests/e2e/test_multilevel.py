@@ -7,13 +7,17 @@
   month by month (at small scale: 100 firms per cell, so level 0 has 10).
 - multilevel.csv's counts are the run's: the files hold exactly the coupled pairs' fine
   halves (n_pairs rows of replicates.csv), and a budget that is reached says so.
-- The same bytes for 1 and 2 threads and under MPI; -n keeps its meaning (no levels).
+- The same bytes for 1 and 2 threads and under MPI, and after a stop during the levels
+  and --resume; -n keeps its meaning (no levels).
 - --budget with -n is refused (exit 2).
 
 Run by CTest as py/test_multilevel with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import math
 import os
+import signal
+import subprocess
+import time
 import unittest
 
 import pandas as pd
@@ -36,13 +40,13 @@ class Multilevel(McCase):
 
     def test_agrees_with_a_plain_full_size_run(self):
         out = os.path.join(self.tmp, "plain")
-        p = run([TW_BIN, "run", GENEVA] + SMALL + ["-n", "400", "-s", "7", "-t", "2", "-o", out])
+        p = run([TW_BIN, "run", GENEVA] + SMALL + ["-n", "300", "-s", "7", "-t", "2", "-o", out])
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertFalse(os.path.exists(os.path.join(out, "multilevel.csv")),
                          "-n gives a plain run")
         ml = self.ml()
         reps = pd.read_csv(os.path.join(out, "replicates.csv"))
-        self.assertEqual(len(reps), 400)
+        self.assertEqual(len(reps), 300)
         names = {
             "a leader call before the truce runs out": "leader_call_before_truce_end",
             "the truce is extended": "truce_extended",
@@ -74,7 +78,7 @@ class Multilevel(McCase):
             total = 1e-3 * float(m["mean"].mean()) * days
             # the daily sd bounds the sd of the month's total (Minkowski)
             sd_bound = 1e-3 * float(m["sd"].mean()) * days
-            tol = math.hypot(row["halfwidth"], 1.96 * sd_bound / math.sqrt(400))
+            tol = math.hypot(row["halfwidth"], 1.96 * sd_bound / math.sqrt(300))
             self.assertLessEqual(abs(row["estimate"] - total), tol,
                                  "%s: multilevel %.3f +- %.3f, plain %.3f"
                                  % (row["month"], row["estimate"], row["halfwidth"], total))
@@ -120,6 +124,27 @@ class Multilevel(McCase):
         for name in FILES:
             self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
                              name + " under MPI")
+
+    def test_stopped_during_the_levels_resumes_to_the_same_bytes(self):
+        out = os.path.join(self.tmp, "stopped")
+        proc = subprocess.Popen([TW_BIN] + ML + ["-t", "2", "-o", out], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, universal_newlines=True)
+        deadline = time.time() + 120
+        while not os.path.isdir(out + ".partial") and time.time() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)
+        in_levels = not os.path.exists(os.path.join(out + ".partial", "multilevel.csv"))
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=300)
+        self.assertEqual(proc.returncode, 1, err)
+        self.assertIn("stopped by a signal", err)
+        if in_levels:
+            self.assertIn("during the multilevel replicates", err)
+        p = run([TW_BIN, "run", "--resume", out, "-t", "1", "-q"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for name in FILES:
+            self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
+                             name + " after --resume")
 
     def test_budget_with_a_count_is_refused(self):
         p = run([TW_BIN, "run", GENEVA, "-n", "4", "--budget", "10", "-o",
