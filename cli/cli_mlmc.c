@@ -303,8 +303,8 @@ void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml) {
         fprintf(fp, "stopped: at the budget of %.0f full-size replicates (--budget) before every "
                     "target was met (+-%.2f, %.0f%%)\n",
                 ml->budget, TW_CLI_MLMC_PROB_HW, 100.0 * TW_CLI_MLMC_REL_HW);
-    fprintf(fp, "intervals: multilevel Monte Carlo over firms per cell (Monte Carlo error only; the "
-                "last column is what the last tenfold of firms still changed)\n");
+    fprintf(fp, "last column: what the last tenfold of firms still changed (the pairs' mean "
+                "difference)\n");
 }
 
 tw_status tw_cli_mlmc_write(const char *dir, const tw_cli_mlmc *ml, tw_err *err) {
