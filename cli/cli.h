@@ -53,7 +53,9 @@
       "                                         hold a run against observed data (below)\n") \
     X(DICTIONARY, "dictionary", tw_cli_dictionary, true,                                     \
       "  tradewar dictionary [--csv]            every indicator and outcome with its unit,\n" \
-      "                                         aggregation and definition (Markdown, or CSV)\n")
+      "                                         aggregation and definition (Markdown, or CSV);\n" \
+      "                                         --package DIR: DIR/datapackage.json for the\n" \
+      "                                         CSVs there (bench/run's bench.csv)\n")
 
 #define TW__CLI_CMD_ENUM(id, name, entry, own, usage) TW_CMD_##id,
 typedef enum { TW_CMD_NONE, TW_CLI_COMMANDS(TW__CLI_CMD_ENUM) TW_CMD_HELP, TW_CMD_VERSION } tw_command;

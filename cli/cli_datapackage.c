@@ -74,6 +74,38 @@ static const tw__column tw__columns[] = {
     {"score_points.csv", "value_given", "number", "the value as the observed file gave it"},
     {"score_points.csv", "unit_given", "string",
      "the unit the observed file gave (empty: none, the dictionary's assumed)"},
+    {"bench.csv", "kind", "string", "what was measured (bench/README.md: the measurements)"},
+    {"bench.csv", "level", "string",
+     "level of parallelism: agents, replicates, ranks, or machine for the machine check"},
+    {"bench.csv", "threads", "integer", "OpenMP threads"},
+    {"bench.csv", "ranks", "integer", "MPI ranks (1 for every row tw_bench measures)"},
+    {"bench.csv", "firms", "integer", "importer firms of the measured model"},
+    {"bench.csv", "replicates", "integer", "replicates of the measured batch"},
+    {"bench.csv", "repeats", "integer", "timed repeats"},
+    {"bench.csv", "seconds_median", "number", "median wall-clock seconds of the repeats"},
+    {"bench.csv", "seconds_min", "number", "fastest repeat, seconds"},
+    {"bench.csv", "seconds_max", "number", "slowest repeat, seconds"},
+    {"bench.csv", "rate", "number", "work per second from the median, in rate_unit"},
+    {"bench.csv", "rate_unit", "string", "the unit of rate (firm-steps/s, replicates/s, GB/s...)"},
+    {"bench.csv", "efficiency", "number",
+     "parallel efficiency from the medians: strong T1 / (T * T_T), weak T1 / T_T"},
+    {"bench.csv", "bytes_per_firm", "number", "measured resident memory growth per firm, bytes"},
+    {"bench.csv", "peak_rss_mb", "number", "peak resident memory of the process (ru_maxrss), MiB"},
+    {"bench.csv", "bandwidth_gbs", "number", "memory bandwidth moved, GB/s"},
+    {"bench.csv", "fraction_of_bandwidth", "number",
+     "bandwidth_gbs over the machine check's triad at the same threads, 0 to 1"},
+    {"bench.csv", "result_hash", "string", "hash of the measured results (equal across threads)"},
+    {"bench.csv", "compiler", "string", "compiler that built the program"},
+    {"bench.csv", "cflags", "string", "its flags"},
+    {"bench.csv", "git_revision", "string", "the source's git revision"},
+    {"bench.csv", "load_balance", "number",
+     "mean useful time per thread over the busiest thread's, 0 to 1"},
+    {"bench.csv", "sync_efficiency", "number",
+     "the busiest thread's useful time over the elapsed time, 0 to 1"},
+    {"bench.csv", "compute_scalability", "number",
+     "useful thread-seconds at the first thread count over this one's, per unit of work"},
+    {"bench.csv", "draws_per_firm_day", "number", "random draws per firm and day"},
+    {"bench.csv", "efficiency_best", "number", "efficiency from the fastest repeat of each count"},
     {NULL, "date", "date", "the output day (ISO 8601)"},
     {NULL, "indicator", "string",
      "what the row measures; its unit, definition and what region and partner hold: the "
@@ -159,6 +191,8 @@ static const tw__resource_info tw__resources[] = {
     {"score.csv", "Scores against observations", "per scored series and overall"},
     {"score_points.csv", "Each observation against the run's ensemble",
      "one row per observation of the observed file"},
+    {"bench.csv", "Benchmark measurements",
+     "one row per measurement of bench/run or tw_bench (bench/README.md)"},
 };
 
 /* --- JSON --- */
@@ -469,6 +503,8 @@ tw_status tw_cli_write_datapackage(const char *dir, tw_err *err) {
         }
         tw__list_free(names, n);
     }
+    if (st == TW_OK && first) /* no CSV of the program: a package needs a resource */
+        st = tw_err_set(err, TW_EUSAGE, "%s: no CSV file that tradewar writes to describe", dir);
     fputs("\n  ]", fp);
     const tw_measure_info *list;
     size_t n = tw_trade_indicator_list(&list);

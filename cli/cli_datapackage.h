@@ -10,7 +10,8 @@
  * indicator; "outcomes": name, unit, aggregation, definition), since region and partner
  * change meaning from one indicator to the next (importer / exporter for imports,
  * exporter / importer for exports, ...). "nan" is a missing value ("did not happen", or
- * undefined); "inf" is a number. The bytes depend only on the files' headers and the
+ * undefined), and so is an empty field; the infinities are written INF and -INF (Table
+ * Schema's number spelling, tw_format_double). The bytes depend only on the files' headers and the
  * model, so equal runs give equal packages.
  *
  * Thread-safety: none needed; called by rank 0 alone.
@@ -22,7 +23,8 @@
 
 /* Write dir/datapackage.json through tw_afile (a temporary, fsynced, renamed into place)
  * describing every CSV in dir and in dir/points/<k>/. TW_EIO when a file cannot be read
- * or the package written. */
+ * or the package written; TW_EUSAGE, and nothing written, when dir holds no CSV file of
+ * the program (a package needs at least one resource). */
 tw_status tw_cli_write_datapackage(const char *dir, tw_err *err);
 
 #endif

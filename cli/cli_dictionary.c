@@ -13,8 +13,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_datapackage.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 #include "tw_trade.h"
@@ -83,21 +85,36 @@ static void tw__csv(FILE *fp) {
 tw_status tw_cli_dictionary(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     (void)a; /* dictionary parses argv itself */
     bool csv = false;
+    const char *package = NULL;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--csv") == 0) {
             csv = true;
+        } else if (strcmp(argv[i], "--package") == 0) {
+            if (i + 1 >= argc)
+                return tw_err_set(err, TW_EUSAGE, "dictionary: --package needs a directory");
+            package = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             if (tw_mpi_rank() == 0)
-                puts("usage: tradewar dictionary [--csv]\n"
+                puts("usage: tradewar dictionary [--csv | --package DIR]\n"
                      "  every indicator (summary.csv) and outcome (replicates.csv) with its unit,\n"
                      "  aggregation and definition: Markdown tables, or one CSV table with --csv\n"
-                     "  (kind,name,unit,aggregation,region,partner,definition)");
+                     "  (kind,name,unit,aggregation,region,partner,definition); --package writes\n"
+                     "  DIR/datapackage.json for the program's CSV files in DIR (bench/run's\n"
+                     "  folder: bench.csv), as every command writes it beside its own");
             return TW_OK;
         } else
-            return tw_err_set(err, TW_EUSAGE, "dictionary: unknown option '%s' (expected --csv or nothing)",
-                              argv[i]);
+            return tw_err_set(err, TW_EUSAGE,
+                              "dictionary: unknown option '%s' (expected --csv, --package DIR "
+                              "or nothing)", argv[i]);
     }
     if (tw_mpi_rank() != 0) return TW_OK; /* under mpirun: one copy */
+    if (package != NULL) {
+        struct stat sb;
+        if (stat(package, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return tw_err_set(err, TW_EUSAGE, "dictionary --package: %s: not a directory",
+                              package);
+        return tw_cli_write_datapackage(package, err);
+    }
     if (csv)
         tw__csv(stdout);
     else

@@ -28,11 +28,11 @@
 #include "cli_score_internal.h"
 #include "tw_output.h"
 
-/* A double as the shortest of %.15g and %.17g that reads back exactly ("nan", "inf", no
+/* A double as the shortest of %.15g and %.17g that reads back exactly ("nan", "INF", no
  * "-0"), so that scores can be checked to the last bit. */
 static const char *tw__num(char buf[40], double v) {
     if (isnan(v)) return strcpy(buf, "nan");
-    if (isinf(v)) return strcpy(buf, v > 0 ? "inf" : "-inf");
+    if (isinf(v)) return strcpy(buf, v > 0 ? "INF" : "-INF"); /* Table Schema's spelling */
     if (v == 0.0) v = 0.0;
     snprintf(buf, 40, "%.15g", v);
     if (strtod(buf, NULL) != v) snprintf(buf, 40, "%.17g", v);

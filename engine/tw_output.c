@@ -101,6 +101,10 @@ void tw_format_double(char *buf, size_t n, double v) {
         snprintf(buf, n, "nan");
         return;
     }
+    if (isinf(v)) { /* Table Schema's spelling; strtod and pandas read it too */
+        snprintf(buf, n, "%s", v > 0 ? "INF" : "-INF");
+        return;
+    }
     if (v == 0.0) v = 0.0; /* no "-0" */
     snprintf(buf, n, "%.10g", v);
 }

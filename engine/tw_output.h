@@ -32,7 +32,8 @@ void tw_afile_abort(tw_afile *f);
 tw_status tw_sync_dir(const char *dir, tw_err *err);
 
 /* Format a double the way every output file does (shortest "%.10g", "-0" as "0",
- * NaN as "nan"): equal values give equal text. */
+ * NaN as "nan", the infinities as "INF" and "-INF", the spelling of Table Schema's number
+ * type that datapackage.json declares): equal values give equal text. */
 void tw_format_double(char *buf, size_t n, double v);
 /* Write s as one CSV field: as it is, or in double quotes (quotes doubled) when it holds a
  * comma, a quote or a line break. */

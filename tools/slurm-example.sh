@@ -12,7 +12,18 @@
 # SIGTERM itself, kills its tasks with SIGKILL ("forcing job termination"), which would
 # lose the work since the last periodic checkpoint.
 #
-# Resubmission. At most TW_MAX_RESUBMITS (default 10) jobs follow the first one; the count
+# Which batch. OUTDIR belongs to one scenario: before anything runs, the scenario hash of
+# SCENARIO with TW_ARGS' --set overrides (`tradewar validate` prints it) is compared with
+# the hash of the batch in OUTDIR (provenance.yaml's scenario_hash, or that of the
+# scenario.yaml kept in OUTDIR.partial). Another scenario is refused (exit 2) with both
+# hashes: choose a new OUTDIR, or remove the old one to start anew. The same scenario
+# resumes OUTDIR.partial, or, when OUTDIR is complete, says so and does nothing.
+#
+# Resubmission. Only a batch stopped by the walltime signal ("stopped by a signal" from
+# tradewar, which keeps OUTDIR.partial) is resubmitted; a batch that failed otherwise (a
+# refused input, a damaged checkpoint, a full disk) keeps OUTDIR.partial and stops with
+# tradewar's exit status and its message, since the next job would fail the same way.
+# At most TW_MAX_RESUBMITS (default 10) jobs follow the first one; the count
 # so far travels in TW_RESUBMITS (set by the script, 0 when you submit by hand). At the
 # limit the job says so and stops with OUTDIR.partial kept: submit again to go on. The next
 # job is submitted as $SLURM_SUBMIT_DIR/tools/slurm-example.sh (the file you submitted;
@@ -60,8 +71,37 @@ max_resubmits=${TW_MAX_RESUBMITS:-10}
 cpus=${SLURM_CPUS_PER_TASK:-1}
 ntasks=${SLURM_NTASKS:-1}
 
+# The batch this job is for: SCENARIO with TW_ARGS' --set overrides, by its scenario hash.
+sets=()
+for ((i = 0; i < ${#extra[@]}; i++)); do
+  case "${extra[i]}" in
+    --set) sets+=(--set "${extra[i + 1]:-}"); i=$((i + 1)) ;;
+    --set=*) sets+=(--set "${extra[i]#--set=}") ;;
+  esac
+done
+scenario_hash() { # the hash `tradewar validate` prints for a scenario (exit 2 if refused)
+  local line
+  line=$("$TRADEWAR" validate "$@") || exit 2
+  sed -n 's/.*scenario hash \([0-9a-f]*\))$/\1/p' <<<"$line"
+}
+if [ -d "$OUTDIR" ] || [ -d "$OUTDIR.partial" ]; then
+  want=$(scenario_hash "$SCENARIO" ${sets[@]+"${sets[@]}"}) || exit 2
+  if [ -d "$OUTDIR.partial" ]; then
+    what="$OUTDIR.partial"
+    have=$(scenario_hash "$OUTDIR.partial/scenario.yaml") || exit 2
+  else
+    what="$OUTDIR"
+    have=$(sed -n 's/^scenario_hash: "\([0-9a-f]*\)"$/\1/p' "$OUTDIR/provenance.yaml" 2>/dev/null)
+  fi
+  if [ -z "$want" ] || [ "$want" != "$have" ]; then
+    echo "$what holds the batch of another scenario (scenario hash ${have:-unknown}), not" \
+      "of $SCENARIO with TW_ARGS' --set overrides (scenario hash ${want:-unknown}): set" \
+      "OUTDIR to a new directory, or remove $what to start anew" >&2
+    exit 2
+  fi
+fi
 if [ -d "$OUTDIR" ] && [ ! -d "$OUTDIR.partial" ]; then
-  echo "$OUTDIR is complete: nothing to do"
+  echo "$OUTDIR is complete (scenario hash $want): nothing to do"
   exit 0
 fi
 if [ "$ntasks" -gt 1 ] && ! ldd "$TRADEWAR" 2>/dev/null | grep -q libmpi; then
@@ -82,11 +122,22 @@ fi
 
 # Slurm 22.05 to 23.02: srun does not take --cpus-per-task from the job, so it is given
 # here; without it every rank would get one CPU for its threads.
+# tradewar's messages are kept to tell a walltime stop from a failure, then shown.
+errlog=$(mktemp "${TMPDIR:-/tmp}/tradewar-${SLURM_JOB_ID:-job}.XXXXXX") || exit 1
 srun --cpus-per-task="$cpus" --cpu-bind=cores ${srun_extra[@]+"${srun_extra[@]}"} \
-  "$TRADEWAR" "${args[@]}"
+  "$TRADEWAR" "${args[@]}" 2>"$errlog"
 rc=$?
+cat "$errlog" >&2
+stopped=0
+grep -q "stopped by a signal after" "$errlog" && stopped=1
+rm -f "$errlog"
 
 if [ -d "$OUTDIR.partial" ] && [ ! -d "$OUTDIR" ]; then
+  if [ "$stopped" -ne 1 ]; then
+    echo "batch failed (exit $rc) without a walltime stop: not resubmitting" \
+      "($OUTDIR.partial is kept: fix the cause above, then sbatch $SCRIPT to resume)" >&2
+    exit $((rc != 0 ? rc : 1))
+  fi
   if [ "$resubmits" -ge "$max_resubmits" ]; then
     echo "batch interrupted; not resubmitting: $resubmits resubmissions reached" \
       "TW_MAX_RESUBMITS=$max_resubmits ($OUTDIR.partial is kept: sbatch $SCRIPT to go on)" >&2

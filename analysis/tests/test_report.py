@@ -287,14 +287,16 @@ class TestRunReport(ReportChecks):
         summary = pd.read_csv(os.path.join(RUN, "summary.csv"))
         rep = pd.read_csv(os.path.join(RUN, "replicates.csv"))
         parser = self.check_report(os.path.join(RUN, "report"), expected_run_charts(summary, rep))
-        fan_captions = [c for c in parser.captions if "50% band" in c]
+        fan_captions = [c for c in parser.captions if "bands between quantiles" in c]
         self.assertGreaterEqual(len(fan_captions), len(RUN_CHARTS))
-        # The first fan chart explains the band and the vertical lines; the others do not
-        # repeat it (each sentence once on the page).
-        self.assertIn("normal approximation from sd", fan_captions[0])
+        # The first fan chart explains the bands and the vertical lines; the others do not
+        # repeat it (each sentence once on the page). The bands are summary.csv's own
+        # quantiles, never a normal approximation from the sd.
+        self.assertIn("the 90% band p05–p95", fan_captions[0])
+        self.assertIn("none is derived from the sd", fan_captions[0])
         self.assertIn("tariff measures take", fan_captions[0])
         for c in fan_captions[1:]:
-            self.assertNotIn("normal approximation from sd", c)
+            self.assertNotIn("the 90% band p05–p95", c)
             self.assertNotIn("tariff measures take", c)
 
     @need_run
@@ -669,11 +671,11 @@ class TestOtherOutputs(ReportChecks):
         self.assertIn("re_shipments", charts)
         self.assertIn("outcome_probabilities", charts)
         parser = self.check_report(os.path.join(d, "report"), charts)
-        fan = [c for c in parser.captions if "50% band" in c]
+        fan = [c for c in parser.captions if "bands between quantiles" in c]
         self.assertEqual(len(fan), len(RUN_CHARTS) + len(FUTURE_INDICATORS))
-        # The first fan chart says where its band comes from; the others do not repeat it.
-        self.assertIn("p25–p75 from summary.csv", fan[0])
-        self.assertEqual(sum("p25–p75 from summary.csv" in c for c in fan), 1)
+        # The first fan chart says where its bands come from; the others do not repeat it.
+        self.assertIn("the 50% band p25–p75", fan[0])
+        self.assertEqual(sum("the 50% band p25–p75" in c for c in fan), 1)
         check_outcomes_table(self, parser, pd.read_csv(os.path.join(d, "replicates.csv")))
 
     def test_compare_directory(self):

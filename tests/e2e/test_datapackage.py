@@ -11,6 +11,13 @@ description; then every CSV is read with pandas and every value checked against 
 field's type, its enum or pattern and the missing values. Every indicator of summary.csv must be in
 the dictionary with a unit and what region and partner hold, every outcome too.
 
+Then every kind of output (a run, a run with --compress, a compare whose ratio column holds
+infinities, a sweep, a score, and bench.csv with the package `tradewar dictionary
+--package` writes for it) is validated by npm's datapackage, the Frictionless reference
+implementation (tools/node/validate-datapackage.js, installed by tools/setup): the
+descriptor against its profile and every row cast through its Table Schema. Skipped only
+where there is no node program.
+
 --compress: summary.csv.gz and trajectories.csv.gz only, the same bytes in two runs, a
 gzip header without a name or a time, the text of the plain run's files, the same result
 hash, read by pandas as they are, and score gives the same bytes on either.
@@ -36,6 +43,10 @@ GENEVA = os.path.join(SRC, "scenarios", "geneva-truce.yaml")  # drawn parameters
 SWEEP = os.path.join(SRC, "tests", "e2e", "fixtures", "sweep_grid.yaml")
 COMPARE_B = os.path.join(SRC, "tests", "e2e", "fixtures", "compare_tariff.yaml")
 OBSERVED = os.path.join(SRC, "analysis", "examples", "observed-2024-average.csv")
+VALIDATOR = os.path.join(SRC, "tools", "node", "validate-datapackage.js")
+NODE = shutil.which("node")
+SMALL = ["-n", "2", "-s", "1", "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=20",
+         "--set", "end=2025-04-30", "-q", "-f"]
 TINY = ["-n", "4", "-s", "3", "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=20",
         "--set", "end=2025-04-30",
         "-t", "2", "-q", "-f"]
@@ -104,9 +115,11 @@ def check_data(test, path, fields, missing):
         present = col[~col.isin(missing)]
         where = f"{os.path.basename(path)}: {f['name']}"
         if f["type"] == "number":
-            # Table Schema numbers: decimal text, or NaN / INF / -INF in any case.
-            ok = pd.to_numeric(present, errors="coerce").notna() | \
-                present.str.lower().isin(["nan", "inf", "-inf"])
+            # Table Schema numbers: decimal text, or NaN, INF, -INF as the reference
+            # implementation reads them (exactly so; "inf" is not a number there).
+            ok = (pd.to_numeric(present, errors="coerce").notna() &
+                  ~present.str.lower().isin(["nan", "inf", "-inf"])) | \
+                present.isin(["NaN", "INF", "-INF"])
             test.assertTrue(ok.all(), f"{where}: {present[~ok].head(3).tolist()}")
         elif f["type"] == "integer":
             ok = present.str.fullmatch(r"-?\d+")
@@ -246,6 +259,101 @@ class DataPackage(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         pkg = check_package(self, out)
         self.assertIn("compare.csv", {r["path"] for r in pkg["resources"]})
+
+    def test_dictionary_package_refusals(self):
+        """dictionary --package on a missing directory, or on one without a CSV of the
+        program (a package needs a resource): exit 2, one line, nothing written."""
+        empty = os.path.join(self.tmp, "empty")
+        os.mkdir(empty)
+        for d, said in ((os.path.join(self.tmp, "missing"), "not a directory"),
+                        (empty, "no CSV file that tradewar writes")):
+            p = run(["dictionary", "--package", d])
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn(said, p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertEqual(os.listdir(empty), [])
+
+
+class NodeValidator(unittest.TestCase):
+    """Each kind of output, as npm's datapackage reads it."""
+
+    @classmethod
+    def setUpClass(cls):
+        if NODE is None:
+            raise unittest.SkipTest("no node program (tools/setup installs Node.js)")
+        if not os.path.isdir(os.path.join(SRC, "tools", "node", "node_modules", "datapackage")):
+            raise AssertionError("tools/node/node_modules has no datapackage: run tools/setup")
+        cls.tmp = tempfile.mkdtemp(prefix="tw_datapackage_node_")
+        cls.dirs = {}
+        baseline = os.path.join(SRC, "scenarios", "baseline-2025.yaml")
+        jobs = {"run": ["run", GENEVA, "--trajectories"],
+                "compressed": ["run", GENEVA, "--trajectories", "--compress"],
+                "compare": ["compare", baseline, COMPARE_B],
+                "sweep": ["run", SWEEP, "--compress"]}
+        for kind, args in jobs.items():
+            out = cls.dirs[kind] = os.path.join(cls.tmp, kind)
+            p = run(args + ["-o", out] + SMALL)
+            assert p.returncode == 0, p.stderr
+        observed = os.path.join(cls.tmp, "observed.csv")
+        with open(OBSERVED) as f, open(observed, "w") as out:
+            out.writelines(line for line in f if not line.startswith("2025-") or
+                           line[:7] <= "2025-04")
+        cls.dirs["score"] = os.path.join(cls.tmp, "score")
+        p = run(["score", cls.dirs["compressed"], observed, "-o", cls.dirs["score"], "-q"])
+        assert p.returncode == 0, p.stderr
+        # bench.csv as tw_bench writes it, and its package from `tradewar dictionary`
+        bench = os.path.join(os.path.dirname(TW_BIN), "tw_bench")
+        if os.access(bench, os.X_OK):
+            out = cls.dirs["bench"] = os.path.join(cls.tmp, "bench")
+            os.mkdir(out)
+            p = subprocess.run([bench, "--quick", "--mode", "firm", "--firms", "4096",
+                                "--weak-firms", "4096", "--days", "3", "--threads", "1,2",
+                                "--repeats", "1", "--csv", os.path.join(out, "bench.csv")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               universal_newlines=True, timeout=600)
+            assert p.returncode == 0, p.stderr
+            p = run(["dictionary", "--package", out])
+            assert p.returncode == 0, p.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def validate(self, kind):
+        if kind not in self.dirs:
+            self.skipTest(f"no {kind} output (no tw_bench beside the program)")
+        out = self.dirs[kind]
+        p = subprocess.run([NODE, VALIDATOR, out], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r": valid, [1-9]\d* resources, [1-9]\d* rows")
+        return out
+
+    def test_run(self):
+        self.validate("run")
+
+    def test_compressed_run(self):
+        out = self.validate("compressed")
+        self.assertTrue(os.path.isfile(os.path.join(out, "trajectories.csv.gz")))
+
+    def test_compare_with_infinities(self):
+        """With two replicates some cells have a paired half-width of 0: their ratio is
+        infinite, written as Table Schema spells it."""
+        out = self.validate("compare")
+        with open(os.path.join(out, "compare.csv")) as f:
+            text = f.read()
+        self.assertIn(",INF", text)
+        self.assertNotIn(",inf", text)
+
+    def test_sweep(self):
+        self.validate("sweep")
+
+    def test_score(self):
+        self.validate("score")
+
+    def test_bench(self):
+        out = self.validate("bench")
+        check_package(self, out)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,11 @@ for a time limit (Slurm checks those every 30 s or so).
            Slurm has the pmix plugin): stopped once, resubmitted, finished.
   no MPI:  where tradewar is built without MPI, a job of 2 tasks is refused before it
            runs anything (the threads case above is how such a build runs).
+  which batch: OUTDIR complete with the same scenario: "nothing to do"; another scenario
+           file, or the same file with another --set, is refused (exit 2) with both
+           scenario hashes, and nothing in OUTDIR changes.
+  failure: a batch that fails without the walltime signal (a damaged checkpoint that
+           --resume refuses) keeps OUTDIR.partial and is not resubmitted.
 
 Where Slurm cannot start (not installed, not root, a daemon refuses) the test prints why
 and exits 77, which CTest reports as skipped. Run by CTest as py/test_slurm with TW_BIN,
@@ -400,6 +405,56 @@ class SlurmExample(unittest.TestCase):
         self.assertIn("is built without MPI: 2 tasks would be 2 separate batches", log)
         self.assertFalse(os.path.exists(out) or os.path.exists(out + ".partial"),
                          "nothing ran")
+
+    def test_4_outdir_of_another_scenario_is_refused(self):
+        """The reference directory (geneva-truce with SETS, complete): the same batch is
+        left alone; another scenario, or other --set overrides, is refused."""
+        shape = ["--nodes=1", "--ntasks-per-node=1", "--cpus-per-task=1"]
+        with open(os.path.join(self.ref, "provenance.yaml")) as f:
+            before = f.read()
+        jid = self.submit(self.env(self.ref, 0), shape)
+        info, log = self.wait_end(jid), self.log(jid)
+        self.assertEqual((info["JobState"], info["ExitCode"]), ("COMPLETED", "0:0"), log)
+        self.assertIn("is complete (scenario hash %s): nothing to do"
+                      % provenance(self.ref, "scenario_hash").strip('"'), log)
+        for change, env in (
+                ("another scenario", dict(self.env(self.ref, 0),
+                                          SCENARIO="scenarios/truce-collapse.yaml")),
+                ("another --set", dict(self.env(self.ref, 0), TW_ARGS=" ".join(
+                    SETS + ["--set", "firms.per_cell=300"])))):
+            jid = self.submit(env, shape)
+            info, log = self.wait_end(jid), self.log(jid)
+            self.assertEqual((info["JobState"], info["ExitCode"]), ("FAILED", "2:0"),
+                             change + ":\n" + log)
+            self.assertIn("holds the batch of another scenario", log, change)
+            self.assertNotIn("nothing to do", log, change)
+            say("%s: %s", change, log.strip().splitlines()[-1])
+        with open(os.path.join(self.ref, "provenance.yaml")) as f:
+            self.assertEqual(f.read(), before, "the complete batch is untouched")
+
+    def test_5_failure_without_walltime_is_not_resubmitted(self):
+        """A batch stopped here (no Slurm), its checkpoint then cut in half: the job's
+        --resume refuses it (exit 2), and the job keeps OUTDIR.partial and stops."""
+        out = os.path.join(self.tmp, "damaged")
+        proc = subprocess.Popen([TW_BIN, "run", SCENARIO, "-n", str(N), "-t", "1", "-q", "-o",
+                                 out, "--checkpoint-every", "0"] + SETS, cwd=TW_SOURCE_DIR,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                universal_newlines=True)
+        ckpt = os.path.join(out + ".partial", "checkpoint.bin")
+        wait_for("a checkpoint", lambda: part_rows(out) > 0 and os.path.exists(ckpt), 120)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=120)
+        self.assertTrue(os.path.isdir(out + ".partial"))
+        with open(ckpt, "r+b") as f:
+            f.truncate(os.path.getsize(ckpt) // 2)
+        jid = self.submit(self.env(out, 3), ["--nodes=1", "--ntasks-per-node=1",
+                                             "--cpus-per-task=1"])
+        info, log = self.wait_end(jid), self.log(jid)
+        self.assertEqual((info["JobState"], info["ExitCode"]), ("FAILED", "2:0"), log)
+        self.assertIn("without a walltime stop: not resubmitting", log)
+        self.assertNotIn("Submitted batch job", log)
+        self.assertTrue(os.path.isdir(out + ".partial"), "the partial batch is kept")
+        say("job %d: %s", jid, log.strip().splitlines()[-1])
 
 
 def main():
