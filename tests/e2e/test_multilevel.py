@@ -9,10 +9,11 @@
   halves (n_pairs rows of replicates.csv), and a budget that is reached says so.
 - The same bytes for 1 and 2 threads and under MPI, and after a stop during the levels
   and --resume; -n keeps its meaning (no levels).
-- --budget with -n is refused (exit 2).
+- --budget with -n is refused (exit 2); datapackage.json describes multilevel.csv.
 
 Run by CTest as py/test_multilevel with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
+import json
 import math
 import os
 import signal
@@ -96,6 +97,16 @@ class Multilevel(McCase):
         for name in ["summary.csv", "replicates.csv", "events.csv"]:
             self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
                              name)
+
+    def test_the_data_package_describes_multilevel_csv(self):
+        with open(os.path.join(self.ref, "datapackage.json")) as f:
+            pkg = json.load(f)
+        res = [r for r in pkg["resources"] if r["path"] == "multilevel.csv"]
+        self.assertEqual(len(res), 1)
+        fields = res[0]["schema"]["fields"]
+        self.assertEqual([f["name"] for f in fields], list(self.ml().columns))
+        for f in fields:
+            self.assertTrue(f.get("description"), f["name"])
 
     def test_the_terminal_opens_with_the_answers_and_says_why_it_stopped(self):
         out = os.path.join(self.tmp, "term")
