@@ -279,7 +279,7 @@ void tw_cli_print_help(FILE *fp) {
             "      --resume DIR     finish the batch an interrupted run left in DIR.partial\n"
             "                       (same bytes as an uninterrupted run; -t may change)\n"
             "      --budget R       an adaptive run (no -n) stops at this cost, in full-size\n"
-            "                       replicates (default 192; a coarse replicate costs ~0.2)\n"
+            "                       replicates (default 160; a coarse replicate costs ~0.2)\n"
             "      --tables         also print the long tables (weekly shortages) on the terminal\n"
             "      --until OUTCOME:H  stop at the first multiple of 64 replicates where the 95%%\n"
             "                       half-width of OUTCOME's mean is below H (-n is the budget;\n"

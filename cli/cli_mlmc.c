@@ -49,8 +49,7 @@ static void tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__qmap 
         for (size_t o = 0; o < n_oc; o++)
             if (strcmp(sc->model->outcome_name(sc->params, o), tw_cli_probs[k].name) == 0) {
                 qm->outcome[nq] = (long)o;
-                ml->name[nq] = tw_cli_probs[k].text;
-                ml->scale[nq++] = 1.0;
+                ml->name[nq++] = tw_cli_probs[k].text;
             }
     ml->n_prob = nq;
     tw_cli_headline cols[TW_CLI_NHEADLINE];
@@ -67,8 +66,7 @@ static void tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__qmap 
             qm->w[nq] = cols[c].scale * tw_cli_month_weight(dates, n_out, first[m],
                                                             first[m + 1], true, &days);
             tw_civil_from_day(dates[first[m]], &ml->month[nq][0], &ml->month[nq][1], &dom);
-            ml->name[nq] = cols[c].head;
-            ml->scale[nq++] = 1.0;
+            ml->name[nq++] = cols[c].head;
         }
     }
     ml->n_q = nq;

@@ -18,8 +18,9 @@
  * scaled down to what fits, and the run stops after it).
  *
  * Costs and budget are in full-size replicates: a coarse replicate costs 0.1 + 0.9 x the
- * ratio of firms per cell (0.19 at a tenth; measured 0.15 to 0.2 on the default scenario,
- * bench/README.md), a pair costs its two halves plus 1 for the full-size replicate the
+ * ratio of firms per cell (0.19 at a tenth; the default scenario's CPU time per replicate
+ * at a tenth of the firms is about a sixth of a full-size one's, on a shared machine), a
+ * pair costs its two halves plus 1 for the full-size replicate the
  * output files hold again (the files are a plain batch of the pairs' fine halves). Nothing
  * is timed, so where the run stops depends only on the samples: the same bytes for any
  * thread or rank count. The default budget is TW_CLI_MLMC_BUDGET (--budget changes it).
@@ -44,7 +45,7 @@
 #define TW_CLI_MLMC_PROB_HW 0.03
 #define TW_CLI_MLMC_REL_HW 0.01
 #define TW_CLI_MLMC_PILOT 32
-#define TW_CLI_MLMC_BUDGET 192
+#define TW_CLI_MLMC_BUDGET 160
 #define TW_CLI_MLMC_MAXQ 128
 
 typedef struct tw_cli_mlmc {
@@ -53,7 +54,6 @@ typedef struct tw_cli_mlmc {
     int64_t firms[2], rare[2];     /* per_cell of each level (rare 0: no rare_earths:) */
     const char *name[TW_CLI_MLMC_MAXQ]; /* the probability's text, or the flow's heading */
     int month[TW_CLI_MLMC_MAXQ][2];     /* year, month of a flow quantity */
-    double scale[TW_CLI_MLMC_MAXQ];     /* to the report's unit */
     double target[TW_CLI_MLMC_MAXQ];    /* the half-width asked for (last round) */
     uint64_t n[2];                      /* samples of each level (every rank) */
     double spent, budget;               /* in full-size replicates */
