@@ -166,15 +166,18 @@ static void tw__targets(tw_cli_mlmc *ml) {
     }
 }
 
-/* Scale the round next[] down to what the budget has left (every rank alike). */
+/* Scale the round next[] down to what the budget has left (every rank alike), but never
+ * below TW_CLI_MLMC_MIN samples a level. */
 static void tw__fit(const tw_cli_mlmc *ml, const double *cost, uint64_t *next) {
     double more = 0.0;
     for (size_t l = 0; l < ml->n_levels; l++) more += (double)(next[l] - ml->n[l]) * cost[l];
     if (ml->spent + more <= ml->budget) return;
     double f = more > 0.0 ? (ml->budget - ml->spent) / more : 0.0;
     if (f < 0.0) f = 0.0;
-    for (size_t l = 0; l < ml->n_levels; l++)
+    for (size_t l = 0; l < ml->n_levels; l++) {
         next[l] = ml->n[l] + (uint64_t)floor(f * (double)(next[l] - ml->n[l]));
+        if (next[l] < TW_CLI_MLMC_MIN) next[l] = TW_CLI_MLMC_MIN; /* a variance needs two */
+    }
 }
 
 tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,

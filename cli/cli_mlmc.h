@@ -23,7 +23,8 @@
  * pair costs its two halves plus 1 for the full-size replicate the
  * output files hold again (the files are a plain batch of the pairs' fine halves). Nothing
  * is timed, so where the run stops depends only on the samples: the same bytes for any
- * thread or rank count. The default budget is TW_CLI_MLMC_BUDGET (--budget changes it).
+ * thread or rank count. The default budget is TW_CLI_MLMC_BUDGET (--budget changes it); a
+ * budget too small for TW_CLI_MLMC_MIN samples a level is overrun to that.
  *
  * Quantiles (summary.csv, the terminal tables) are those of the full-size replicates
  * alone: the multilevel sum is for means and probabilities (tw_mlmc.h).
@@ -45,6 +46,7 @@
 #define TW_CLI_MLMC_PROB_HW 0.03
 #define TW_CLI_MLMC_REL_HW 0.01
 #define TW_CLI_MLMC_PILOT 32
+#define TW_CLI_MLMC_MIN 2 /* samples a level, whatever the budget */
 #define TW_CLI_MLMC_BUDGET 160
 #define TW_CLI_MLMC_MAXQ 128
 

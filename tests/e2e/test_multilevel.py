@@ -157,6 +157,14 @@ class Multilevel(McCase):
             self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
                              name + " after --resume")
 
+    def test_a_budget_below_two_samples_a_level_still_runs_two(self):
+        out = os.path.join(self.tmp, "tiny")
+        p = run([TW_BIN] + ML + ["-t", "2", "-o", out, "--budget", "1"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ml = pd.read_csv(os.path.join(out, "multilevel.csv"))
+        self.assertEqual((int(ml["n_coarse"].iloc[0]), int(ml["n_pairs"].iloc[0])), (2, 2))
+        self.assertEqual(len(pd.read_csv(os.path.join(out, "replicates.csv"))), 2)
+
     def test_budget_with_a_count_is_refused(self):
         p = run([TW_BIN, "run", GENEVA, "-n", "4", "--budget", "10", "-o",
                  os.path.join(self.tmp, "refused")])
