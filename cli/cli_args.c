@@ -219,13 +219,16 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         return tw_err_set(err, TW_EUSAGE, "--selfcheck writes no output: drop -o, --force, --report, "
                                           "--trajectories and --compress");
     if (a->cmd == TW_CMD_COMPARE) {
+        if (a->resume != NULL)
+            return tw_err_set(err, TW_EUSAGE, "compare: finish an interrupted comparison with "
+                                              "tradewar run --resume DIR");
         if (a->scenario == NULL || a->scenario_b == NULL)
             return tw_err_set(err, TW_EUSAGE, "compare: expected two scenario files (tradewar "
                                               "compare A.yaml B.yaml)");
-        if (a->resume != NULL || a->selfcheck || a->trajectories || a->until != NULL ||
-            a->has_checkpoint)
+        if (a->selfcheck || a->trajectories || a->until != NULL)
             return tw_err_set(err, TW_EUSAGE, "compare takes -n, -t, -s, -o, -f, -q, --silent, "
-                                              "--set, --set-a, --set-b, --parallel and --report");
+                                              "--set, --set-a, --set-b, --parallel, "
+                                              "--checkpoint-every and --report");
         if (a->n_sets + a->n_sets_a > TW_CLI_MAX_SETS || a->n_sets + a->n_sets_b > TW_CLI_MAX_SETS)
             return tw_err_set(err, TW_EUSAGE, "compare: at most %d overrides a side (--set with "
                                               "--set-a or --set-b)", TW_CLI_MAX_SETS);
@@ -274,10 +277,11 @@ void tw_cli_print_help(FILE *fp) {
             "      --compress       write summary.csv and trajectories.csv (a sweep: each point's\n"
             "                       summary.csv) gzip-compressed as NAME.csv.gz, the same bytes\n"
             "                       every time; pandas, score and --report read them as they are\n"
-            "      --checkpoint-every S  seconds between checkpoints of a batch (default 10;\n"
-            "                       0: after every chunk)\n"
-            "      --resume DIR     finish the batch an interrupted run left in DIR.partial\n"
-            "                       (same bytes as an uninterrupted run; -t may change)\n"
+            "      --checkpoint-every S  seconds between checkpoints of a batch, a sweep's\n"
+            "                       point or a comparison (default 10; 0: after every chunk)\n"
+            "      --resume DIR     finish what an interrupted run, sweep or compare left in\n"
+            "                       DIR.partial (same bytes as an uninterrupted one; -t may\n"
+            "                       change)\n"
             "      --budget R       an adaptive run (no -n) stops at this cost, in full-size\n"
             "                       replicates (default 160; a coarse replicate costs ~0.2)\n"
             "      --tables         also print the long tables (weekly shortages) on the terminal\n"

@@ -49,15 +49,22 @@ static void tw__progress(size_t done, size_t total, double elapsed, bool final) 
     fflush(stderr);
 }
 
+tw_status tw_cli_stop_agreed(bool *stop, tw_err *err) {
+    int v = tw_cli_stop_signal != 0;
+    tw_status st = tw_mpi_max_int(&v, err);
+    *stop = st == TW_OK && v != 0;
+    return st;
+}
+
 /* Run (or finish) a batch into plan->dir on every rank. Returns TW_ERUNTIME with a
- * "stopped" message after a signal, having checkpointed. */
+ * "stopped" message after a signal to any rank, having checkpointed. */
 tw_status tw_cli_batch(const tw_cli_scenario *sc, const tw_cli_batch_plan *pl, tw_par_mode *mode,
-                           const tw_cli_args *a, double *seconds, size_t *ran, tw_batch **out,
-                           tw_err *err) {
+                       double *seconds, size_t *ran, tw_batch **out, bool *stopped, tw_err *err) {
     tw_batch_opts o = {sc->model, sc->params, &sc->spec, pl->threads, pl->mode, pl->ranks,
                        pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg),
                        pl->until_outcome, pl->until_halfwidth};
     tw_batch *b = NULL;
+    *stopped = false;
     tw_status st = tw_batch_open(&o, &b, err);
     if (st != TW_OK) return st;
     *mode = tw_batch_mode(b);
@@ -73,25 +80,25 @@ tw_status tw_cli_batch(const tw_cli_scenario *sc, const tw_cli_batch_plan *pl, t
                          tw_batch_done(b));
             last_bar = now;
         }
-        int stop = tw_cli_stop_signal != 0;
-        if ((st = tw_mpi_max_int(&stop, err)) != TW_OK) break;
+        bool stop;
+        if ((st = tw_cli_stop_agreed(&stop, err)) != TW_OK) break;
         int ckpt = pl->checkpoint_every >= 0 && now - last_ckpt >= (double)pl->checkpoint_every;
         if ((st = tw_mpi_bcast(&ckpt, sizeof ckpt, err)) != TW_OK) break;
-        if ((stop || ckpt) && !tw_batch_done(b)) {
+        if (((stop && pl->checkpoint_every >= 0) || ckpt) && !tw_batch_done(b)) {
             if ((st = tw_batch_checkpoint(b, err)) != TW_OK) break;
             last_ckpt = now;
         }
         if (stop && !tw_batch_done(b)) {
             if (rank0 && pl->progress) fputc('\n', stderr);
-            if (pl->checkpoint_every < 0) /* selfcheck and sweeps keep nothing */
+            *stopped = true;
+            if (pl->checkpoint_every < 0 || pl->outdir == NULL) /* the caller says the rest */
                 st = tw_err_set(err, TW_ERUNTIME, "stopped by a signal after %zu of %zu replicates",
                                 tw_batch_completed(b), tw_batch_total(b));
             else
                 st = tw_err_set(err, TW_ERUNTIME,
                                 "stopped by a signal after %zu of %zu replicates; finish with: "
                                 "tradewar run --resume %s",
-                                tw_batch_completed(b), tw_batch_total(b),
-                                a->resume ? a->resume : (a->outdir ? a->outdir : "DIR"));
+                                tw_batch_completed(b), tw_batch_total(b), pl->outdir);
             tw_batch_free(b);
             return st;
         }
@@ -137,12 +144,14 @@ tw_status tw_cli_selfcheck(const tw_cli_args *a, tw_err *err) {
         if (rank0 && mkdir(dir, 0777) != 0)
             st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
         if ((st = tw_mpi_agree(st, err)) != TW_OK) break;
-        tw_cli_batch_plan pl = {dir, runs[i].threads, runs[i].mode, runs[i].ranks, false, false,
-                             false, -1, -1, 0.0};
+        tw_cli_batch_plan pl = {.dir = dir, .threads = runs[i].threads, .mode = runs[i].mode,
+                                .ranks = runs[i].ranks, .checkpoint_every = -1,
+                                .until_outcome = -1};
         tw_par_mode mode;
         tw_batch *b = NULL;
         size_t ran;
-        st = tw_cli_batch(&sc, &pl, &mode, a, &secs[i], &ran, &b, err);
+        bool stopped;
+        st = tw_cli_batch(&sc, &pl, &mode, &secs[i], &ran, &b, &stopped, err);
         tw_batch_free(b);
         if (st == TW_OK && rank0) st = tw_cli_result_hash(dir, &hashes[i], err);
         st = tw_mpi_agree(st, err);

@@ -134,6 +134,7 @@ static tw_status tw__level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[
         tw_chunk_clear(&b);
         int stop = tw_cli_stop_signal != 0;
         if (st == TW_OK) st = tw_mpi_max_int(&stop, err);
+        ml->stopped |= st == TW_OK && stop;
         if (st == TW_OK && stop)
             st = tw_err_set(err, TW_ERUNTIME, "stopped by a signal during the multilevel "
                                               "replicates; finish with: tradewar run --resume %s",

@@ -60,13 +60,14 @@ typedef struct tw_cli_mlmc {
     uint64_t n[2];                      /* samples of each level (every rank) */
     double spent, budget;               /* in full-size replicates */
     bool met;                           /* every target met (else the budget stopped it) */
+    bool stopped;                       /* a signal stopped the levels (every rank) */
 } tw_cli_mlmc;
 
 /* true if a run of sc with a is adaptive (no count given, no --until, no sweep). */
 bool tw_cli_mlmc_wanted(const tw_cli_args *a, const tw_cli_scenario *sc);
 /* Run the levels on every rank; on rank 0 *out holds the answers; every rank sets
  * sc->spec.replicates to the pairs run, the count of the batch of the files.
- * TW_ERUNTIME after a signal. */
+ * TW_ERUNTIME after a signal, with ml->stopped set on every rank. */
 tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
                           tw_cli_mlmc *out, tw_err *err);
 void tw_cli_mlmc_free(tw_cli_mlmc *ml);

@@ -8,6 +8,7 @@
 #include "cli_provenance.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "tw_build_info.h"
 #include "tw_calendar.h"
 #include "tw_mpi.h"
+#include "tw_file.h"
 #include "tw_output.h"
 
 /* s as a double-quoted YAML scalar: backslash, quote and control bytes escaped, so that a
@@ -121,15 +123,46 @@ tw_status tw_cli_write_compare_provenance(const char *path, const char *name,
     return tw_afile_commit(f, err);
 }
 
+/* scenario.yaml's text; 0 on success. */
+static int tw__emit_scenario(FILE *fp, const tw_cfg *cfg) {
+    fprintf(fp, "# The scenario as run: after extends and --set overrides.\n");
+    return tw_cfg_emit(cfg, fp);
+}
+
 tw_status tw_cli_write_scenario(const char *path, const tw_cfg *cfg, tw_err *err) {
     tw_afile *f;
     tw_status st = tw_afile_open(path, &f, err);
     if (st != TW_OK) return st;
-    FILE *fp = tw_afile_fp(f);
-    fprintf(fp, "# The scenario as run: after extends and --set overrides.\n");
-    if (tw_cfg_emit(cfg, fp) != 0) {
+    if (tw__emit_scenario(tw_afile_fp(f), cfg) != 0) {
         tw_afile_abort(f);
         return tw_err_set(err, TW_EIO, "%s: write failed", path);
     }
     return tw_afile_commit(f, err);
+}
+
+tw_status tw_cli_check_scenario(const char *path, const tw_cfg *cfg, tw_err *err) {
+    char *want = NULL, *have = NULL;
+    size_t wn = 0, hn = 0;
+    FILE *mem = open_memstream(&want, &wn);
+    if (mem == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    int bad = tw__emit_scenario(mem, cfg);
+    if (fclose(mem) != 0 || bad != 0) {
+        free(want);
+        return tw_err_set(err, TW_ENOMEM, "out of memory");
+    }
+    tw_status st = tw_file_refuse_link(path, err);
+    FILE *fp = st == TW_OK ? fopen(path, "rb") : NULL;
+    tw_read_status rs = fp != NULL ? tw_read_all(fp, wn + 1, &have, &hn) : TW_READ_ERROR;
+    if (fp != NULL) fclose(fp);
+    if (st == TW_OK && rs == TW_READ_NOMEM)
+        st = tw_err_set(err, TW_ENOMEM, "out of memory");
+    else if (st == TW_OK && (rs != TW_READ_OK || hn != wn || memcmp(have, want, wn) != 0))
+        st = tw_err_set(err, TW_EUSAGE,
+                        "%s: is not the scenario this run resolves to (it, or the scenario "
+                        "file, changed since the run began); restore it, or start over with "
+                        "--force",
+                        path);
+    free(want);
+    free(have);
+    return st;
 }

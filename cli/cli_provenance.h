@@ -35,5 +35,10 @@ tw_status tw_cli_write_compare_provenance(const char *path, const char *name,
                                           tw_err *err);
 /* scenario.yaml at path: the scenario as run, after extends and --set overrides. */
 tw_status tw_cli_write_scenario(const char *path, const tw_cfg *cfg, tw_err *err);
+/* A resume's check of the scenario.yaml an interrupted run wrote: TW_OK if path holds
+ * exactly what tw_cli_write_scenario writes for cfg; TW_EUSAGE naming path otherwise (an
+ * edited, damaged or missing file, or a symbolic link), so an edited file is never carried
+ * into the output. */
+tw_status tw_cli_check_scenario(const char *path, const tw_cfg *cfg, tw_err *err);
 
 #endif

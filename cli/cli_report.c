@@ -46,6 +46,18 @@ static long tw__outcome(const tw_batch_stats *res, const tw_model *m, const void
     return -1;
 }
 
+static const char *const tw__re_regs[] = {"US", "EU", "ROW"}; /* the magnets' importers */
+
+/* Whether China's regime toward some importing region left open in some replicate. */
+static bool tw__controlled(const tw_batch_stats *res, const tw_model *m, const void *params) {
+    for (int r = 0; r < 3; r++) {
+        long open = tw__find(m, params, "re_regime_open", tw__re_regs[r], "CN", "all");
+        for (size_t t = 0; open >= 0 && t < res->n_out; t++)
+            if (tw__cell(res, open, t)->min < 1.0) return true;
+    }
+    return false;
+}
+
 /* Scenarios with export controls: when and how far US vehicle output falls, weekly, with
  * bands across replicates, and the headline rare-earth outcomes. Shown only when some
  * regime toward the US was not open at some point of the run (re_regime_open below 1 in
@@ -573,6 +585,49 @@ static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
         tw__share(fp, "the EU retaliates (third_parties, actor EU)", &res->outcomes[hit], n_rep);
 }
 
+/* Magnets by destination, monthly: each importing region's vehicle output stopped and
+ * China's magnets to it (licensed and outside scope); all destinations against China's
+ * 2024 level (rare_earths.exports_t_per_year.total, default 52,500 t x 12 / 11). */
+static void tw__report_re_regions(FILE *fp, const tw_batch_stats *res, const tw_model *m,
+                                  const void *params, const tw_cfg_node *root) {
+    const char *const *regs = tw__re_regs;
+    long loss[3], lic[3], free_[3];
+    size_t nm;
+    for (int r = 0; r < 3; r++) {
+        loss[r] = tw__find(m, params, "output_loss_gross", regs[r], "all", "vehicles");
+        lic[r] = tw__find(m, params, "re_shipments", regs[r], "CN", "all");
+        free_[r] = tw__find(m, params, "re_shipments_outside_scope", regs[r], "CN", "all");
+        if (loss[r] < 0 || lic[r] < 0 || free_[r] < 0) return;
+    }
+    tw_err e;
+    memset(&e, 0, sizeof e);
+    double total = 52500.0 * 12.0 / 11.0;
+    const tw_cfg_node *ex = tw_cfg_get(tw_cfg_get(root, "rare_earths"), "exports_t_per_year");
+    if (ex != NULL && tw_cfg_double(ex, "total", false, total, 0.0, 1e9, &total, &e) != TW_OK)
+        return;
+    tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
+    if (ms == NULL) return;
+    fprintf(fp, "\nRare-earth magnets by destination, monthly means across replicates: vehicle "
+                "output stopped %% and China's\nmagnets, tonnes a month; all destinations against "
+                "China's 2024 level (%.0f t a month)\n%-7s", total / 12.0, "month");
+    for (int r = 0; r < 3; r++) fprintf(fp, "  %5s veh. %%  %5s<-CN t", regs[r], regs[r]);
+    fprintf(fp, "  %9s  %9s\n", "all t", "vs 2024 %");
+    for (size_t mo = 0; mo < nm; mo++) {
+        int days = 0;
+        double all = 0.0;
+        fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
+        for (int r = 0; r < 3; r++) {
+            double t = tw__month_mean(res, lic[r], &ms[mo], true, &days) +
+                       tw__month_mean(res, free_[r], &ms[mo], true, &days);
+            all += t;
+            fprintf(fp, "  %11.1f  %10.0f", tw__month_mean(res, loss[r], &ms[mo], false, &days), t);
+        }
+        double level = total * (double)days / 365.0; /* the 2024 level for the month's days */
+        fprintf(fp, "  %9.0f  %9.1f\n", all, level > 0.0 ? 100.0 * all / level : 0.0);
+    }
+    free(ms);
+}
+
 /* The court block: when the ruling on the IEEPA tariffs comes, whether they are struck
  * down, whether and under what they are re-imposed, and the US tariff on China on the day
  * the ruling window opens and on the last day. A scenario with events but no court says so. */
@@ -658,6 +713,7 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
     }
     free(ms);
     tw__report_controls(fp, res, n_rep, model, params, tables);
+    if (tw__controlled(res, model, params)) tw__report_re_regions(fp, res, model, params, root);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",
                 "per-replicate outcome", "unit", "mean", "p05", "p95", n_rep);

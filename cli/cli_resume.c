@@ -19,6 +19,9 @@
 
 /* A batch's command file holds its working directory and arguments: far less than this. */
 #define TW__COMMAND_MAX_BYTES ((size_t)1 << 20)
+/* The first argument of a comparison's command file, which no run's can hold (run
+ * refuses it as an unknown option): the arguments after it are compare's. */
+#define TW__COMPARE "--command=compare"
 
 tw_status tw_cli_resume_write_command(const char *path, int argc, char **argv, tw_err *err) {
     tw_afile *f;
@@ -28,6 +31,7 @@ tw_status tw_cli_resume_write_command(const char *path, int argc, char **argv, t
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd) == NULL) snprintf(cwd, sizeof cwd, ".");
     fwrite(cwd, 1, strlen(cwd) + 1, fp);
+    if (argc > 1 && strcmp(argv[1], "compare") == 0) fwrite(TW__COMPARE, 1, sizeof TW__COMPARE, fp);
     for (int i = 2; i < argc; i++) fwrite(argv[i], 1, strlen(argv[i]) + 1, fp);
     return tw_afile_commit(f, err);
 }
@@ -36,6 +40,7 @@ void tw_cli_resume_free(tw_cli_resumed *r) {
     free(r->buf);
     free(r->argv);
     free(r->scenario);
+    free(r->scenario_b);
     memset(r, 0, sizeof *r);
 }
 
@@ -92,14 +97,18 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
     }
     const char *cwd = b;
     int argc = 0;
+    size_t i = strlen(b) + 1;
+    bool compare = i < len && strcmp(b + i, TW__COMPARE) == 0;
+    if (compare) i += sizeof TW__COMPARE;
     r->argv[argc++] = "tradewar";
-    r->argv[argc++] = "run";
-    for (size_t i = strlen(b) + 1; i < len; i += strlen(b + i) + 1) r->argv[argc++] = b + i;
+    r->argv[argc++] = compare ? "compare" : "run";
+    for (; i < len; i += strlen(b + i) + 1) r->argv[argc++] = b + i;
     tw_status st = tw_cli_parse(argc, r->argv, a, err);
     /* The file is ours, but it is read back from disk: take only what a fresh run could
      * have recorded. */
-    if (st == TW_OK && (a->cmd != TW_CMD_RUN || a->scenario == NULL || a->resume != NULL ||
-                        a->selfcheck || cwd[0] != '/'))
+    if (st == TW_OK && (a->cmd != (compare ? TW_CMD_COMPARE : TW_CMD_RUN) ||
+                        a->scenario == NULL || a->resume != NULL || a->selfcheck ||
+                        cwd[0] != '/'))
         st = tw_err_set(err, TW_EUSAGE, "%s: not a command file of a tradewar run", path);
     else if (st != TW_OK) {
         char why[TW_ERR_MSG_MAX];
@@ -107,13 +116,16 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
         st = tw_err_set(err, TW_EUSAGE, "%s: not a command file of a tradewar run (%s)", path, why);
     }
     /* A relative scenario path is relative to where the batch was started. */
-    if (st == TW_OK && a->scenario[0] != '/') {
-        size_t sl = strlen(cwd) + strlen(a->scenario) + 2;
-        if ((r->scenario = malloc(sl)) == NULL)
+    const char **paths[2] = {&a->scenario, &a->scenario_b};
+    char **owned[2] = {&r->scenario, &r->scenario_b};
+    for (int k = 0; k < 2 && st == TW_OK; k++) {
+        if (*paths[k] == NULL || (*paths[k])[0] == '/') continue;
+        size_t sl = strlen(cwd) + strlen(*paths[k]) + 2;
+        if ((*owned[k] = malloc(sl)) == NULL)
             st = tw_err_set(err, TW_ENOMEM, "out of memory");
         else
-            snprintf(r->scenario, sl, "%s/%s", cwd, a->scenario);
-        a->scenario = r->scenario;
+            snprintf(*owned[k], sl, "%s/%s", cwd, *paths[k]);
+        *paths[k] = *owned[k];
     }
     if (st != TW_OK) {
         tw_cli_resume_free(r);

@@ -1,9 +1,11 @@
 /* cli_resume.h - the command file an interrupted run leaves, and --resume DIR.
  *
  * A run records its working directory and its arguments after "run" in
- * DIR.partial/command, each NUL-terminated. `tradewar run --resume DIR` reads them back
- * and runs them again, with only the thread count, the checkpoint interval, --quiet and
- * --report taken from the new command line. Not thread-safe.
+ * DIR.partial/command, each NUL-terminated; a comparison records "--command=compare"
+ * before its arguments after "compare". `tradewar run --resume DIR` reads them back
+ * and runs them again (a run or a sweep as run, a comparison as compare), with only the
+ * thread count, the checkpoint interval, --quiet and --report taken from the new command
+ * line. Not thread-safe.
  */
 #ifndef TW_CLI_RESUME_H
 #define TW_CLI_RESUME_H
@@ -17,6 +19,7 @@ typedef struct {
     char *buf;      /* the command file's bytes */
     char **argv;    /* the rebuilt command line */
     char *scenario; /* the scenario path, made absolute against the recorded directory */
+    char *scenario_b; /* compare's second scenario, the same way (NULL: none or absolute) */
 } tw_cli_resumed;
 
 /* Write path (a command file) for the command line argc/argv of `tradewar run`. */

@@ -20,6 +20,7 @@
 #include "cli_provenance.h"
 #include "cli_rundir.h"
 #include "cli_scenario.h"
+#include "tw_disk.h"
 #include "tw_mpi.h"
 
 /* --until OUTCOME:HALFWIDTH against the model's outcome names: an unknown name is refused
@@ -66,6 +67,25 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc
     return TW_OK;
 }
 
+/* Why an --until batch stopped where it did: the rule met, or the budget spent. */
+static void tw__until_print(FILE *fp, const tw_cli_scenario *sc, long k, double target,
+                            const tw_batch *b) {
+    size_t n = tw_batch_total(b), budget = (size_t)sc->spec.replicates;
+    double hw = tw_batch_until_halfwidth(b);
+    const char *name = sc->model->outcome_name(sc->params, (size_t)k);
+    if (n < budget)
+        fprintf(fp, "\n--until: stopped at %zu of up to %zu replicates: the 95%% half-width of "
+                    "%s's mean is %.4g, below %g\n", n, budget, name, hw, target);
+    else if (hw < target)
+        fprintf(fp, "\n--until: ran all %zu replicates of the budget (the rule is tested from "
+                    "%d); the 95%% half-width of %s's mean is %.4g, below %g\n", n,
+                2 * TW_UNTIL_STEP, name, hw, target);
+    else
+        fprintf(fp, "\n--until: ran all %zu replicates of the budget without meeting the rule: "
+                    "the 95%% half-width of %s's mean is %.4g, not below %g (raise -n for "
+                    "more)\n", n, name, hw, target);
+}
+
 /* --report: hand the finished directory to analysis/report.py. The outputs are complete
  * and stay whatever the report does; a failing report is a runtime failure (exit 1). */
 tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err) {
@@ -80,18 +100,51 @@ tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err) {
     return TW_OK;
 }
 
-/* Everything refused before any file: the scenario, --until, a sweep's limits, memory. */
+/* A fresh run's disk space, before any file: the floor of what the batch writes against
+ * the free space where its output is staged (beside the destination). A destination whose
+ * parent is missing is left to tw_cli_rundir_open to refuse by name. Agreed over ranks. */
+static tw_status tw__check_disk(const tw_cli_args *a, const tw_cli_scenario *sc, tw_err *err) {
+    tw_status st = TW_OK;
+    if (a->resume == NULL && sc->sweep == NULL && tw_mpi_rank() == 0) {
+        char dest[4096], where[4096];
+        if (a->outdir != NULL)
+            snprintf(dest, sizeof dest, "%s", a->outdir);
+        else
+            snprintf(dest, sizeof dest, "out/%s", sc->name);
+        size_t len = strlen(dest);
+        while (len > 1 && dest[len - 1] == '/') dest[--len] = '\0';
+        const char *slash = strrchr(dest, '/');
+        if (slash == NULL)
+            snprintf(where, sizeof where, ".");
+        else
+            snprintf(where, sizeof where, "%.*s", slash == dest ? 1 : (int)(slash - dest), dest);
+        if (a->outdir == NULL && access(where, F_OK) != 0) snprintf(where, sizeof where, ".");
+        int64_t n = sc->spec.replicates;
+        if (a->until != NULL && n > 2 * TW_UNTIL_STEP) n = 2 * TW_UNTIL_STEP;
+        tw_disk_need need;
+        tw_disk_estimate(sc->model, sc->params, &sc->spec, n, a->trajectories, &need);
+        char what[4200];
+        snprintf(what, sizeof what, "-o %s", dest);
+        if (access(where, F_OK) == 0) st = tw_disk_check(where, what, &need, err);
+    }
+    return tw_mpi_agree(st, err);
+}
+
+/* Everything refused before any file: the scenario, --until, a sweep's limits, memory,
+ * disk space. */
 static tw_status tw__prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *until_k,
                              double *until_hw, int *threads, tw_err *err) {
     tw_status st = tw_cli_load(a, a->scenario, sc, err);
     if (st != TW_OK) return st;
     *threads = tw_cli_threads(a);
     if ((st = tw__parse_until(a, sc, until_k, until_hw, err)) == TW_OK &&
-        sc->sweep != NULL && (a->until != NULL || a->resume != NULL))
-        st = tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section takes neither --until "
-                                        "nor --resume");
+        sc->sweep != NULL && a->until != NULL)
+        st = tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section does not take --until "
+                                        "(each point runs the scenario's replicates)");
+    if (st == TW_OK && sc->sweep != NULL) st = tw_cli_sweep_check(a, sc, err);
     if (st == TW_OK)
         st = tw_run_check_memory(sc->model, sc->params, &sc->spec, *threads, a->par, err);
+    if (st == TW_OK) st = tw__check_disk(a, sc, err);
     if (st != TW_OK) tw_cli_scenario_free(sc);
     return st;
 }
@@ -148,11 +201,17 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
     bool adaptive = tw_cli_mlmc_wanted(a, &sc) && !complete;
     if (!a->quiet && rank0) {
-        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], reps[64];
-        snprintf(reps, sizeof reps, "%lld replicates", (long long)sc.spec.replicates);
-        fprintf(stderr, "tradewar: %s, %s to %s, %s, seed %lu, %d threads x %d ranks%s\n",
+        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], until[TW_ERR_MSG_MAX] = "", reps[64];
+        if (until_k >= 0)
+            snprintf(until, sizeof until, " (--until: fewer once the 95%% half-width of %s's "
+                                          "mean is below %g, tested every %d from %d)",
+                     sc.model->outcome_name(sc.params, (size_t)until_k), until_hw,
+                     TW_UNTIL_STEP, 2 * TW_UNTIL_STEP);
+        snprintf(reps, sizeof reps, "%s%lld replicates", until_k >= 0 ? "up to " : "",
+                 (long long)sc.spec.replicates);
+        fprintf(stderr, "tradewar: %s, %s to %s, %s%s, seed %lu, %d threads x %d ranks%s\n",
                 sc.name, tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
-                adaptive ? "adaptive replicates (multilevel; -n fixes a count)" : reps,
+                adaptive ? "adaptive replicates (multilevel; -n fixes a count)" : reps, until,
                 (unsigned long)sc.spec.seed, threads, tw_mpi_size(),
                 a->resume ? " (resumed)" : "");
     }
@@ -165,7 +224,9 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         if (st == TW_OK && rank0) st = tw_cli_mlmc_write(tw_cli_rundir_staging(rd), &ml, err);
         st = tw_mpi_agree(st, err);
         if (st != TW_OK) {
-            tw_cli_rundir_close(rd, tw_cli_stop_signal != 0 || a->resume != NULL);
+            /* Stopped by a signal (the stop the ranks agreed on) or resumed: DIR.partial
+             * stays for --resume, which runs the levels again; else nothing is left. */
+            st = tw_cli_rundir_finish(rd, st, ml.stopped || a->resume != NULL, err);
             tw_cli_mlmc_free(&ml);
             tw_cli_scenario_free(&sc);
             return st;
@@ -176,8 +237,15 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     tw_batch *b = NULL;
     tw_drivers drivers = {0};
     size_t ran = 0;
+    bool keep = true; /* a failure from here on keeps DIR.partial for --resume */
     if (sc.sweep != NULL) {
-        st = tw_cli_sweep(a, &sc, rd, threads, err);
+        st = tw_cli_sweep(a, &sc, rd, threads, &keep, err);
+        keep = keep || st == TW_OK;
+        if (st == TW_EUSAGE) { /* a refused resume: its message says what to do */
+            tw_cli_rundir_close(rd, keep);
+            tw_cli_scenario_free(&sc);
+            return st;
+        }
     } else if (complete) {
         /* Killed after the batch's files were final: only provenance and the commit. */
         res.replicates = done;
@@ -186,12 +254,16 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         tw_cli_batch_plan pl = {tw_cli_rundir_staging(rd), threads, a->par, tw_mpi_size(),
                                 a->resume != NULL, !a->quiet && isatty(STDERR_FILENO),
                                 a->trajectories, a->has_checkpoint ? a->checkpoint_every : 10,
-                                until_k, until_hw};
-        st = tw_cli_batch(&sc, &pl, &res.mode, a, &secs, &ran, &b, err);
+                                until_k, until_hw, dir};
+        bool stopped;
+        st = tw_cli_batch(&sc, &pl, &res.mode, &secs, &ran, &b, &stopped, err);
         if (st != TW_OK) {
-            /* A stopped batch, and any resumed one, keeps DIR.partial for --resume; a
-             * fresh batch that failed leaves nothing. */
-            tw_cli_rundir_close(rd, tw_cli_stop_signal != 0 || a->resume != NULL);
+            /* A batch stopped by a signal to any rank (the stop the ranks agreed on, not
+             * this rank's own flag), any resumed one, and one with a checkpoint keep
+             * DIR.partial for --resume (a full disk must not delete finished work); a fresh
+             * batch that failed before its first checkpoint leaves nothing. */
+            keep = stopped || a->resume != NULL || tw_cli_rundir_resumable(rd);
+            st = tw_cli_rundir_finish(rd, st, keep, err);
             tw_cli_mlmc_free(&ml);
             tw_cli_scenario_free(&sc);
             return st;
@@ -208,8 +280,9 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     }
     double t1 = tw_cli_now();
     if (st == TW_OK && rank0) st = tw__provenance(rd, &sc, a, &res, err);
-    /* From here a batch is complete on disk: a failure keeps it for --resume. */
-    st = tw_cli_rundir_finish(rd, st, sc.sweep == NULL, err);
+    /* From here a batch or a sweep is complete on disk: a failure (or a DIR that appeared
+     * meanwhile) keeps it for --resume. */
+    st = tw_cli_rundir_finish(rd, st, keep, err);
     double t2 = tw_cli_now();
     if (st == TW_OK && !a->silent && rank0 && sc.sweep != NULL) {
         printf("sweep: %zu points x %lld replicates in %.2f s\nwritten: %s/{sweep_points.csv,"
@@ -221,6 +294,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     } else if (st == TW_OK && !a->silent && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
                       &drivers, tw_cfg_root(sc.cfg), a->tables, adaptive ? &ml : NULL);
+        if (until_k >= 0) tw__until_print(stdout, &sc, until_k, until_hw, b);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
                "%.1f replicates/s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,12 +73,58 @@ static void tw__holder(int fd, char *buf, size_t n) {
     snprintf(buf, n, "pid %ld on %s", pid, host);
 }
 
-/* Take DIR.lock for rd (TW_EUSAGE naming the holder if a live process has it). */
+/* This process's command name (/proc/PID/comm), "" if unknown. */
+static void tw__comm(long pid, char *buf, size_t n) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) return;
+    if (fgets(buf, (int)n, fp) == NULL) buf[0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    fclose(fp);
+}
+
+/* With the fcntl lock taken: what the lock file says about an earlier holder. The kernel
+ * drops the lock of a process that dies, so a file naming a dead process (or this one) is
+ * stale and taken over; but a file system that does not share locks between machines
+ * (or between its clients) shows no lock for a holder elsewhere, so the file's pid and
+ * host are believed too: a live tradewar process on this host, or any holder on another
+ * host, is refused by name. */
+static tw_status tw__check_holder(const tw_cli_rundir *rd, int fd, const char *me, tw_err *err) {
+    char text[300] = "", host[256] = "";
+    ssize_t got = pread(fd, text, sizeof text - 1, 0);
+    text[got > 0 ? got : 0] = '\0';
+    long pid = 0;
+    if (sscanf(text, "%ld %255s", &pid, host) != 2 || pid <= 0) return TW_OK;
+    if (strcmp(host, me) != 0)
+        return tw_err_set(err, TW_EUSAGE,
+                          "%s: %s names pid %ld on %s, another machine, whose lock this file "
+                          "system may not show; if no tradewar process runs there, remove %s "
+                          "and try again",
+                          rd->path, rd->lock, pid, host, rd->lock);
+    if (pid == (long)getpid() || (kill((pid_t)pid, 0) != 0 && errno != EPERM)) return TW_OK;
+    char mine[64], theirs[64];
+    tw__comm((long)getpid(), mine, sizeof mine);
+    tw__comm(pid, theirs, sizeof theirs);
+    if (mine[0] != '\0' && strcmp(mine, theirs) != 0) return TW_OK; /* the pid was reused */
+    return tw_err_set(err, TW_EUSAGE,
+                      "%s: in use by another tradewar process (pid %ld on %s, named by %s); "
+                      "wait for it to end or stop it, then try again (if it writes "
+                      "elsewhere, remove %s)",
+                      rd->path, pid, host, rd->lock, rd->lock);
+}
+
+/* Take DIR.lock for rd (TW_EUSAGE naming the holder if a live process has it; a link at
+ * DIR.lock is refused, never followed). */
 static tw_status tw__lock(tw_cli_rundir *rd, tw_err *err) {
+    char host[256] = "?";
+    if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "?");
+    host[sizeof host - 1] = '\0';
     for (int attempt = 0; attempt < 8; attempt++) {
-        int fd = open(rd->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-        if (fd < 0)
-            return tw_err_set(err, TW_EIO, "%s: cannot open the lock: %s", rd->lock, strerror(errno));
+        int fd;
+        tw_status st = tw_file_open_write(rd->lock, O_RDWR | O_CREAT, 0666, &fd, err);
+        if (st != TW_OK) return st;
         struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
         if (fcntl(fd, F_SETLK, &fl) != 0) {
             int e = errno;
@@ -96,11 +143,13 @@ static tw_status tw__lock(tw_cli_rundir *rd, tw_err *err) {
         /* The holder before us may have removed the file after we opened it: the lock
          * counts only if the path still names the file we locked. */
         struct stat a, b;
-        if (fstat(fd, &a) == 0 && stat(rd->lock, &b) == 0 && a.st_dev == b.st_dev &&
+        if (fstat(fd, &a) == 0 && lstat(rd->lock, &b) == 0 && a.st_dev == b.st_dev &&
             a.st_ino == b.st_ino) {
-            char host[256] = "?", line[320];
-            if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "?");
-            host[sizeof host - 1] = '\0';
+            if ((st = tw__check_holder(rd, fd, host, err)) != TW_OK) {
+                close(fd);
+                return st;
+            }
+            char line[320];
             int len = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), host);
             if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len) {
                 int e = errno;
@@ -189,8 +238,44 @@ static tw_status tw__check_where(const tw_cli_rundir *rd, tw_err *err) {
     return TW_OK;
 }
 
+/* Whether dir/provenance.yaml is a regular file that tradewar wrote (its "program:
+ * tradewar" line near the top). */
+static bool tw__has_provenance(const char *dir) {
+    char path[TW__PATH_MAX + 32], text[4096];
+    snprintf(path, sizeof path, "%s/provenance.yaml", dir);
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return false;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) return false;
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[n] = '\0';
+    return strncmp(text, "program: tradewar\n", 18) == 0 || strstr(text, "\nprogram: tradewar\n");
+}
+
+/* What --force may replace: an empty directory or a tradewar output (provenance.yaml).
+ * (An interrupted run's DIR.partial, a name only the program makes, is replaced too.) */
+static bool tw__replaceable(const char *dir) {
+    if (tw__has_provenance(dir)) return true;
+    DIR *d = opendir(dir);
+    if (d == NULL) return false;
+    bool empty = true;
+    struct dirent *e;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+static tw_status tw__not_ours(const char *dir, tw_err *err) {
+    return tw_err_set(err, TW_EUSAGE,
+                      "-o %s: not a tradewar output (no provenance.yaml) and not empty; --force "
+                      "replaces only those: move it away or choose another -o",
+                      dir);
+}
+
 /* With the lock held: refuse an existing dir or an interrupted run's "<dir>.partial"
- * without force. */
+ * without force, and with force anything that is not a tradewar output. */
 static tw_status tw__check_existing(const tw_cli_rundir *rd, bool force, tw_err *err) {
     struct stat sb;
     if (!force && stat(rd->dir, &sb) == 0)
@@ -202,6 +287,7 @@ static tw_status tw__check_existing(const tw_cli_rundir *rd, bool force, tw_err 
                           "-o %s: %s holds an interrupted run; finish it with --resume %s or "
                           "pass --force to start over",
                           rd->dir, rd->staging, rd->dir);
+    if (stat(rd->dir, &sb) == 0 && !tw__replaceable(rd->dir)) return tw__not_ours(rd->dir, err);
     return TW_OK;
 }
 
@@ -246,10 +332,40 @@ static tw_status tw__undo_finish(tw_cli_rundir *rd, tw_err *err) {
     return TW_OK;
 }
 
+/* The lock held: remove the empty probe directories (DIR.staging.PID, tw__check_where)
+ * of processes that died between making and removing one, and this one's if its removal
+ * failed. rmdir removes nothing else. */
+static void tw__remove_stale_probes(const tw_cli_rundir *rd) {
+    char parent[TW__PATH_MAX], prefix[TW__PATH_MAX + 16], full[2 * TW__PATH_MAX + 32];
+    tw__parent_of(rd->path, parent, sizeof parent);
+    const char *base = strrchr(rd->path, '/');
+    snprintf(prefix, sizeof prefix, "%s.staging.", base != NULL ? base + 1 : rd->path);
+    DIR *d = opendir(parent);
+    if (d == NULL) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
+        char *end;
+        long pid = strtol(e->d_name + strlen(prefix), &end, 10);
+        if (*end != '\0' || pid <= 0 ||
+            (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)))
+            continue; /* a live process's probe (this one's is done with) */
+        snprintf(full, sizeof full, "%s/%s", parent, e->d_name);
+        rmdir(full);
+    }
+    closedir(d);
+}
+
 /* Rank 0's half of tw_cli_rundir_open, the lock held. */
 static tw_status tw__open(const tw_cli_args *a, tw_cli_rundir *rd, tw_err *err) {
     struct stat sb;
+    if (rd->lock_fd >= 0) tw__remove_stale_probes(rd);
     if (a->resume != NULL) {
+        if (lstat(rd->staging, &sb) == 0 && S_ISLNK(sb.st_mode))
+            return tw_err_set(err, TW_EUSAGE,
+                              "--resume %s: %s is a symbolic link; refusing to write through "
+                              "it (move the directory it leads to in its place)",
+                              a->resume, rd->staging);
         if (stat(rd->staging, &sb) != 0 || !S_ISDIR(sb.st_mode))
             return stat(rd->path, &sb) == 0
                        ? tw_err_set(err, TW_EUSAGE, "--resume %s: the run is already complete",
@@ -336,9 +452,14 @@ tw_status tw_cli_rundir_record(tw_cli_rundir *rd, int argc, char **argv, const t
         rd->has_command = st == TW_OK;
     }
     /* A run killed between its command file and scenario.yaml leaves the latter to the
-     * resume; one that exists is kept (a resume refused later changes nothing). */
-    if (st == TW_OK && rd->rank0 && !tw__exists(tw_cli_rundir_path(rd, "scenario.yaml")))
+     * resume; one that exists is kept (a resume refused later changes nothing), if it is
+     * still the scenario the run resolves to: an edited copy is never carried into the
+     * output. A compare (cfg NULL) writes its two sides itself. */
+    if (st == TW_OK && rd->rank0 && cfg != NULL &&
+        !tw__exists(tw_cli_rundir_path(rd, "scenario.yaml")))
         st = tw_cli_write_scenario(tw_cli_rundir_path(rd, "scenario.yaml"), cfg, err);
+    else if (st == TW_OK && rd->rank0 && rd->resume && cfg != NULL)
+        st = tw_cli_check_scenario(tw_cli_rundir_path(rd, "scenario.yaml"), cfg, err);
     return tw_mpi_agree(st, err);
 }
 
@@ -377,6 +498,19 @@ tw_status tw_cli_rundir_complete(tw_cli_rundir *rd, bool *complete, size_t *repl
     return st;
 }
 
+bool tw_cli_rundir_resumable(tw_cli_rundir *rd) {
+    if (!rd->rank0 || rd->staging[0] == '\0') return false;
+    if (tw__exists(tw_cli_rundir_path(rd, "checkpoint.bin"))) return true;
+    bool done = tw__exists(tw_cli_rundir_path(rd, "summary.csv")) &&
+                tw__exists(tw_cli_rundir_path(rd, "outcomes.csv"));
+    char part[2 * TW__PATH_MAX + 8];
+    for (size_t i = 0; done && i < TW__NPARTS; i++) {
+        snprintf(part, sizeof part, "%s.part", tw_cli_rundir_path(rd, tw__parts[i]));
+        done = !tw__exists(part);
+    }
+    return done;
+}
+
 const char *tw_cli_rundir_dir(const tw_cli_rundir *rd) { return rd->dir; }
 
 const char *tw_cli_rundir_staging(const tw_cli_rundir *rd) { return rd->staging; }
@@ -387,13 +521,17 @@ const char *tw_cli_rundir_path(tw_cli_rundir *rd, const char *name) {
 }
 
 /* Remove the temporaries (NAME.tmp.PID) a killed tw_afile writer left in the staging
- * directory, so that they do not end up among the outputs. */
+ * directory, so that they do not end up among the outputs; refuse (before any change) a
+ * symbolic link planted there, which the output would carry. */
 static tw_status tw__remove_temporaries(tw_cli_rundir *rd, tw_err *err) {
     DIR *d = opendir(rd->staging);
     if (d == NULL)
         return tw_err_set(err, TW_EIO, "%s: cannot read: %s", rd->staging, strerror(errno));
     tw_status st = TW_OK;
     struct dirent *e;
+    while (st == TW_OK && (e = readdir(d)) != NULL)
+        st = tw_file_refuse_link(tw_cli_rundir_path(rd, e->d_name), err);
+    rewinddir(d);
     while (st == TW_OK && (e = readdir(d)) != NULL) {
         if (strstr(e->d_name, ".tmp.") == NULL) continue;
         if (unlink(tw_cli_rundir_path(rd, e->d_name)) != 0 && errno != ENOENT)
@@ -455,6 +593,7 @@ static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
         if (!rd->force)
             return tw_err_set(err, TW_EUSAGE, "%s: appeared while running; not replaced (move it "
                                               "away)", rd->path);
+        if (!tw__replaceable(rd->path)) return tw__not_ours(rd->path, err);
         snprintf(old, sizeof old, "%s.old.%ld", rd->path, (long)getpid());
         if (rename(rd->path, old) != 0)
             return tw_err_set(err, TW_EIO, "%s: cannot move aside: %s", rd->path, strerror(errno));
@@ -481,10 +620,12 @@ tw_status tw_cli_rundir_finish(tw_cli_rundir *rd, tw_status st, bool keep, tw_er
         if (st == TW_OK) st = tw__commit(rd, err);
         if (st != TW_OK && rd->staging[0] != '\0') {
             if (keep && tw__exists(rd->staging)) {
+                /* A refusal says what to do itself, and so does a stop by a signal. */
                 char msg[TW_ERR_MSG_MAX];
                 snprintf(msg, sizeof msg, "%s", err->msg);
-                tw_err_set(err, st, "%s; %s is kept: finish with tradewar run --resume %s", msg,
-                           rd->staging, rd->dir);
+                if (st != TW_EUSAGE && strstr(msg, "tradewar run --resume") == NULL)
+                    tw_err_set(err, st, "%s; %s is kept: finish with tradewar run --resume %s",
+                               msg, rd->staging, rd->dir);
             } else {
                 tw__remove_tree(rd->staging);
             }

@@ -12,9 +12,20 @@
  * its whole life; a second run, resume, sweep or compare on DIR exits 2 naming the
  * holder's pid and host, and --force never touches a directory whose lock is held. The
  * kernel drops the lock of a process that dies, so the lock file of a killed run is stale
- * and the next command on DIR takes it over. The holder removes DIR.lock as its last step
+ * and the next command on DIR takes it over. Where the kernel shows no lock, the file's
+ * "pid host" is still believed (a file system may not share locks between machines): a
+ * live tradewar process of that pid on this host, or any pid on another host, is refused
+ * by name, the latter with how to clear a stale file. The holder removes DIR.lock as its last step
  * (while still holding it; a process that locked the unlinked file sees that the path no
  * longer names what it locked and tries again).
+ *
+ * No file is written through a symbolic link: every open for writing refuses one
+ * (tw_file_open_write), a resume refuses a link at DIR.partial, scenario.yaml, a .part
+ * file or checkpoint.bin, and the commit a link anywhere in DIR.partial. --force replaces
+ * only an empty directory or one holding tradewar's provenance.yaml (and an interrupted
+ * run's DIR.partial). The probe directory DIR.staging.PID that the checks before any work
+ * make and remove, if a kill or a failed removal leaves it, is removed by the next command
+ * that holds the lock.
  *
  * Crash consistency: the order of writes, syncs, renames and removals, from an empty
  * parent to a finished DIR (rank 0; every file through tw_afile, which writes a temporary,
@@ -54,8 +65,11 @@
  *   - DIR.partial without a command file or provenance.yaml: killed before the run
  *     began; nothing to resume: start over with --force.
  * A command that fails (a full disk, an I/O error) behaves the same as one killed there,
- * except that a fresh run which fails before its batch is complete removes DIR.partial
- * (nothing finished is lost). A resume never removes DIR.partial on failure or refusal.
+ * except that a fresh run which fails before its first checkpoint removes DIR.partial
+ * (nothing finished is lost); from the first checkpoint on, DIR.partial is kept and the
+ * error ends with the command that finishes it. A checkpoint that cannot be written
+ * leaves the one before it in place (tw_afile). A resume never removes DIR.partial on
+ * failure or refusal.
  *
  * Every function is called on every MPI rank together; rank 0 alone touches the disk and
  * every rank returns the same status. Not thread-safe.
@@ -82,13 +96,18 @@ tw_status tw_cli_rundir_open(const tw_cli_args *a, const char *default_name, tw_
                              tw_err *err);
 /* Record what a run needs to be resumed and reproduced: the command file (argc/argv of
  * `tradewar run`; not on a resume) and scenario.yaml (cfg resolved; on a resume only if
- * the interrupted run had not written it yet). */
+ * the interrupted run had not written it yet; none when cfg is NULL: compare writes its
+ * two sides itself). */
 tw_status tw_cli_rundir_record(tw_cli_rundir *rd, int argc, char **argv, const tw_cfg *cfg,
                                tw_err *err);
 /* On a resume: whether the batch in the staging directory is already complete (state 4
  * above), and if so *replicates gets its row count. Agreed over ranks. */
 tw_status tw_cli_rundir_complete(tw_cli_rundir *rd, bool *complete, size_t *replicates,
                                  tw_err *err);
+/* Rank 0: whether the staging directory holds finished work that a failure must not
+ * delete: a checkpoint, or a batch whose final files are written (state 4 above). false
+ * on other ranks. */
+bool tw_cli_rundir_resumable(tw_cli_rundir *rd);
 /* The destination (as the user will see it) and the staging directory (rank 0; "" on
  * other ranks); both owned by rd. */
 const char *tw_cli_rundir_dir(const tw_cli_rundir *rd);
@@ -97,8 +116,8 @@ const char *tw_cli_rundir_staging(const tw_cli_rundir *rd);
 const char *tw_cli_rundir_path(tw_cli_rundir *rd, const char *name);
 /* End a command that ran (st: its status on this rank, agreed first): on success rank 0
  * commits (step 4 above) and releases the lock; on failure, or when the commit fails, it
- * keeps the staging directory if keep (saying in err how to finish) and removes it
- * otherwise. Frees rd; NULL is fine (the status is still agreed). */
+ * keeps the staging directory if keep (saying in err how to finish, unless err is a
+ * refusal or says it already) and removes it otherwise. Frees rd; NULL is fine (the status is still agreed). */
 tw_status tw_cli_rundir_finish(tw_cli_rundir *rd, tw_status st, bool keep, tw_err *err);
 /* Free rd and release its lock, removing the staging directory unless keep (an
  * interrupted batch kept for --resume). NULL is fine. */

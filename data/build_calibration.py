@@ -8,6 +8,9 @@ folder; raw/SOURCES.md resolves every source id) and writes
                             (exporter == importer rows are domestic absorption)
   data/sectors.csv          8 sectors with the Armington sigma and its sensitivity band
   data/regions.csv          GDP of the 4 regions
+  data/rare_earth_channel_shares.csv
+                            each magnet-using sector's need by channel, from the 2024
+                            magnet balance (rare_earth_magnets_2024.csv, raw/rare_earths.csv)
   data/README.md            only the block between the GENERATED markers (tables of
                             derived totals and sanity checks), if the markers are there
 
@@ -766,10 +769,111 @@ def update_readme(ctx):
     return True
 
 
+# --------------------------------------------------------------------------------------
+# Rare-earth magnet channels (data/README.md, "rare_earth_channel_shares.csv")
+# --------------------------------------------------------------------------------------
+
+RE_SECTORS = ("electronics", "machinery", "vehicles")  # the magnet users (A15)
+
+
+def read_data_csv(name):
+    """A hand-kept table in data/ (not raw/)."""
+    path = os.path.join(HERE, name)
+    require(os.path.exists(path), "missing input %s" % path)
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def rare_earth_channels(ctx):
+    """Each magnet-using sector's need by channel at the start of 2024 trade.
+
+    The magnet balance of the United States: vehicle makers need production x NdFeB per
+    vehicle (rare earths per vehicle / rare-earth share of the magnet's mass; electric
+    and combustion cars); the other sectors' need follows from the relative intensities of
+    rare_earth_sectors.csv (A15) times 2024 gross output; makers outside China supply 1 -
+    China's share of sintered output; bare magnets from China are China's 2024 exports to
+    the US; the rest of the need arrives inside imported motors and parts. One embedded
+    share for all sectors and regions: the data found do not split it further (the EU and
+    the rest of the world take the US figure). Returns the rows of
+    rare_earth_channel_shares.csv and the balance, at the central values and at the low
+    and high ends of the need."""
+    raw = {}
+    for r in read_data_csv("rare_earth_magnets_2024.csv"):
+        raw[r["quantity"]] = r
+    re24 = {r["quantity"]: r for r in read_csv("rare_earths.csv")}
+    sec = {r["sector"]: float(r["intensity"]) for r in read_data_csv("rare_earth_sectors.csv")}
+    outside = {}
+    for r in read_data_csv("rare_earth_channels.csv"):
+        if r["parameter"] == "share_of_need_outside_controls":
+            outside[r["sector"]] = float(r["value"])
+    require(set(outside) == set(RE_SECTORS),
+            "rare_earth_channels.csv: expected an outside-scope share for %s" % (RE_SECTORS,))
+    exports_us = float(re24["china_magnet_exports_us_2024_monthly"]["value"]) * 12.0
+    non_china = 1.0 - float(re24["china_share_magnets"]["value"]) / 100.0
+    go = {s: math.fsum(v for (e, i, t), v in ctx["V"].items() if e == "US" and t == s)
+          for s in RE_SECTORS}
+    w = {s: sec[s] * go[s] for s in RE_SECTORS}
+
+    def num(q, col):
+        return float(raw[q][col])
+
+    def balance(col_prod, col_ev, col_ratio, col_mass):
+        kg_ev = num("ree_kg_per_ev", col_ev) / num("ree_mass_share_of_ndfeb", col_mass)
+        kg_ice = kg_ev / num("ev_to_combustion_ree_ratio", col_ratio)
+        ev = num("ev_share_of_vehicles_2024", "value")
+        need_veh = num("vehicle_production_2024", col_prod) * (ev * kg_ev + (1 - ev) * kg_ice)
+        need_veh /= 1000.0  # tonnes
+        need_all = need_veh * math.fsum(w.values()) / w["vehicles"]
+        emb = 1.0 - non_china - exports_us / need_all
+        return dict(kg_ev=kg_ev, kg_ice=kg_ice, need_veh=need_veh, need_all=need_all,
+                    embedded=emb)
+
+    mid = balance("value", "value", "value", "value")
+    low = balance("low", "low", "high", "high")
+    high = balance("high", "high", "low", "low")
+    for b in (mid, low, high):
+        require(0.0 <= b["embedded"] < 1.0 - non_china,
+                "rare-earth balance: embedded share %.3f out of range" % b["embedded"])
+    rows = []
+    for s in RE_SECTORS:
+        bare = 1.0 - mid["embedded"] - non_china
+        ch = dict(licensed_china=bare * (1.0 - outside[s]), outside_scope=bare * outside[s],
+                  embedded=mid["embedded"], non_china=non_china)
+        require(abs(math.fsum(ch.values()) - 1.0) < 1e-12,
+                "rare-earth channels of %s do not add to 1" % s)
+        rows.append(dict(sector=s, outside_share_of_bare=outside[s], **ch))
+    return dict(rows=rows, mid=mid, low=low, high=high, exports_us=exports_us,
+                non_china=non_china, weights=w)
+
+
+def write_rare_earth_channels(ctx):
+    rc = rare_earth_channels(ctx)
+    ctx["re_channels"] = rc
+    path = os.path.join(HERE, "rare_earth_channel_shares.csv")
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write("sector,licensed_china,outside_scope,embedded,non_china,embedded_low,"
+                "embedded_high,outside_share_of_bare\n")
+        for r in rc["rows"]:
+            f.write("%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n"
+                    % (r["sector"], r["licensed_china"], r["outside_scope"], r["embedded"],
+                       r["non_china"], rc["low"]["embedded"], rc["high"]["embedded"],
+                       r["outside_share_of_bare"]))
+    os.replace(tmp, path)
+    m = rc["mid"]
+    sys.stdout.write(
+        "rare-earth balance (US, 2024): NdFeB %.2f kg per electric and %.2f per combustion "
+        "vehicle; vehicle need %.0f t, all magnet users %.0f t; China's bare magnets %.0f t; "
+        "embedded share %.3f (%.3f to %.3f)\n"
+        % (m["kg_ev"], m["kg_ice"], m["need_veh"], m["need_all"], rc["exports_us"],
+           m["embedded"], rc["low"]["embedded"], rc["high"]["embedded"]))
+
+
 def main():
     try:
         ctx = build()
         write_outputs(ctx)
+        write_rare_earth_channels(ctx)
         updated = update_readme(ctx)
     except CalibrationError as exc:
         sys.stderr.write("build_calibration.py: error: %s\n" % exc)

@@ -22,6 +22,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "tw_checkpoint.h"
+#include "tw_file.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
 
@@ -48,6 +49,8 @@ struct tw_batch {
     tw_sketch *cells;    /* rank 0: [n_out * n_series] */
     tw_sketch *outc;     /* rank 0: [n_outcomes] */
     FILE *fp[TW__NFILES]; /* rank 0: the .part files (trajectories only on request) */
+    uint64_t sum_len[TW__NFILES]; /* rank 0: bytes of each .part file in sum[] */
+    uint32_t sum[TW__NFILES];     /* rank 0: their CRC-32C, for the next checkpoint */
     tw_batch_stats stats;
     tw_chunk all;        /* rank 0: the gathered chunk */
 };
@@ -83,22 +86,16 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
         if (f == TW__F_TRAJ && !b->o.trajectories) continue;
         char *p = tw__path(b, tw__part_names[f], ".part");
         if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-        if (lens != NULL) {
-            if (truncate(p, (off_t)lens[f]) != 0) {
-                tw_status st = tw_err_set(err, TW_EIO, "%s: cannot resume: %s", p, strerror(errno));
-                free(p);
-                return st;
-            }
-            b->fp[f] = fopen(p, "ab");
-        } else {
-            b->fp[f] = fopen(p, "wb");
-        }
-        if (b->fp[f] == NULL) {
-            tw_status st = tw_err_set(err, TW_EIO, "%s: cannot open: %s", p, strerror(errno));
-            free(p);
-            return st;
-        }
+        /* Never through a link planted at the name (tw_file.h). */
+        tw_status st = tw_file_fopen_write(p, lens != NULL ? "ab" : "wb", &b->fp[f], err);
+        /* Cut back to the checkpoint and stand at its end: a descriptor opened with
+         * O_APPEND starts at 0, and ftell must give the length before any write. */
+        if (st == TW_OK && lens != NULL &&
+            (ftruncate(fileno(b->fp[f]), (off_t)lens[f]) != 0 ||
+             fseeko(b->fp[f], (off_t)lens[f], SEEK_SET) != 0))
+            st = tw_err_set(err, TW_EIO, "%s: cannot resume: %s", p, strerror(errno));
         free(p);
+        if (st != TW_OK) return st;
     }
     if (lens == NULL) tw__write_headers(b);
     return TW_OK;
@@ -107,18 +104,46 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
 /* The run's identity and files, as a checkpoint records them. */
 static tw_ckpt_info tw__ckpt_info(const tw_batch *b) {
     tw_ckpt_info in = {b->n_rep, b->o.spec->seed, b->o.config_hash, b->row, b->n_outcomes,
-                       b->n_out, b->done, 0, {0, 0, 0}};
+                       b->n_out, b->done, 0, {0, 0, 0}, {0, 0, 0}};
     in.files = (1u << TW__F_REPS) | (1u << TW__F_EVENTS) | (b->o.trajectories ? 1u << TW__F_TRAJ : 0u);
     return in;
 }
 
+/* A batch killed inside tw_batch_finish after its checkpoint may have renamed some .part
+ * files to their final names: with the checkpoint still there, name them back so that the
+ * batch continues from it. */
+static tw_status tw__undo_finish(tw_batch *b, tw_err *err) {
+    char *ck = tw__path(b, "checkpoint.bin", "");
+    if (ck == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    bool has = access(ck, F_OK) == 0;
+    free(ck);
+    tw_status st = TW_OK;
+    for (int f = 0; has && f < TW__NFILES && st == TW_OK; f++) {
+        if (f == TW__F_TRAJ && !b->o.trajectories) continue;
+        char *part = tw__path(b, tw__part_names[f], ".part");
+        char *final = tw__path(b, tw__part_names[f], "");
+        if (part == NULL || final == NULL)
+            st = tw_err_set(err, TW_ENOMEM, "out of memory");
+        else if (access(part, F_OK) != 0 && access(final, F_OK) == 0 && rename(final, part) != 0)
+            st = tw_err_set(err, TW_EIO, "%s: cannot rename back to %s: %s", final, part,
+                            strerror(errno));
+        free(part);
+        free(final);
+    }
+    return st;
+}
+
 static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
+    tw_status ust = tw__undo_finish(b, err);
+    if (ust != TW_OK) return ust;
     tw_ckpt_run run = {b->o.dir, tw__part_names, tw__ckpt_info(b)};
     tw_ckpt_info got;
     tw_status st = tw_ckpt_read(&run, b->cells, b->outc, &got, found, err);
     if (st == TW_OK && *found) {
         b->done = (size_t)got.done;
         memcpy(lens, got.len, sizeof got.len);
+        memcpy(b->sum_len, got.len, sizeof got.len);
+        memcpy(b->sum, got.crc, sizeof got.crc);
     }
     return st;
 }
@@ -317,14 +342,18 @@ tw_status tw_chunk_run_spread(const tw_model *model, const void *params,
     return gst;
 }
 
+double tw_batch_until_halfwidth(const tw_batch *b) {
+    if (b->rank != 0 || b->o.until_outcome < 0) return NAN;
+    const tw_sketch *s = &b->outc[b->o.until_outcome];
+    if (s->n < 2) return NAN;
+    return gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
+}
+
 /* Rank 0, after folding `done` replicates: has the adaptive stopping rule been met? */
 static bool tw__until_met(const tw_batch *b, size_t done) {
     if (b->o.until_outcome < 0 || done % TW_UNTIL_STEP != 0 || done < 2 * TW_UNTIL_STEP)
         return false;
-    const tw_sketch *s = &b->outc[b->o.until_outcome];
-    if (s->n < 2) return false;
-    double hw = gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1)) * tw_sketch_sd(s) / sqrt((double)s->n);
-    return hw < b->o.until_halfwidth;
+    return tw_batch_until_halfwidth(b) < b->o.until_halfwidth;
 }
 
 tw_status tw_batch_step(tw_batch *b, tw_err *err) {
@@ -375,6 +404,14 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
             if (st == TW_OK && pos < 0)
                 st = tw_err_set(err, TW_EIO, "%s: %s", tw__part_names[f], strerror(errno));
             in.len[f] = pos < 0 ? 0 : (uint64_t)pos;
+            /* The checksum of the prefix grows by what was appended since the last one. */
+            char *p = st == TW_OK ? tw__path(b, tw__part_names[f], ".part") : NULL;
+            if (st == TW_OK && p == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
+            if (st == TW_OK)
+                st = tw_ckpt_crc_extend(p, b->sum_len[f], in.len[f], &b->sum[f], err);
+            free(p);
+            if (st == TW_OK) b->sum_len[f] = in.len[f];
+            in.crc[f] = b->sum[f];
         }
         if (st == TW_OK) st = tw_ckpt_write(b->o.dir, &in, b->cells, b->outc, err);
     }

@@ -72,6 +72,10 @@ typedef struct {
 
 typedef struct tw_batch tw_batch;
 
+/* Rank 0: the 95% half-width of the --until outcome's mean over the replicates folded so
+ * far, as the rule computes it; NaN on other ranks, without a rule, or under 2 values. */
+double tw_batch_until_halfwidth(const tw_batch *b);
+
 /* Open a batch on every rank. With resume, rank 0 reads and checks the checkpoint (one
  * that fails a check of tw_checkpoint.h, or belongs to another scenario, seed or replicate count, is
  * refused with TW_EUSAGE before any file is changed) and every rank learns where to

@@ -19,22 +19,24 @@
 #include <sys/stat.h>
 
 #include "tw_crc.h"
+#include "tw_file.h"
 #include "tw_output.h"
 
 /* The format (tw_checkpoint.h): the magic, then TW__H_COUNT uint64 header fields,
  * the statistics records, and a uint64 trailer holding the CRC-32C of all that precedes. */
 #define TW__CKPT_MAGIC "TWCHKPT\n"
 #define TW__CKPT_MAGIC_V1 "TWCKPT01"
-#define TW__CKPT_VERSION 2
+#define TW__CKPT_VERSION 3
 enum {
     TW__H_VERSION, TW__H_HEADER_BYTES, TW__H_PAYLOAD_BYTES, TW__H_REPLICATES, TW__H_SEED,
     TW__H_CONFIG_HASH, TW__H_CELLS, TW__H_OUTCOMES, TW__H_OUT_DAYS, TW__H_DONE, TW__H_FILES,
     TW__H_LEN, /* TW_CKPT_NFILES fields: the .part lengths */
-    TW__H_BINS = TW__H_LEN + TW_CKPT_NFILES, TW__H_COUNT
+    TW__H_CRC = TW__H_LEN + TW_CKPT_NFILES, /* TW_CKPT_NFILES fields: their checksums */
+    TW__H_COUNT = TW__H_CRC + TW_CKPT_NFILES
 };
 #define TW__CKPT_HEAD_BYTES (8 + 8 * TW__H_COUNT)
 #define TW__CKPT_MIN_BYTES (TW__CKPT_HEAD_BYTES + 8)
-_Static_assert(TW__CKPT_HEAD_BYTES == 128, "the header tw_checkpoint.h documents");
+_Static_assert(TW__CKPT_HEAD_BYTES == 144, "the header tw_checkpoint.h documents");
 
 /* dir/name suffix in a fresh string (NULL when out of memory). */
 static char *tw__join(const char *dir, const char *name, const char *suffix) {
@@ -57,13 +59,14 @@ tw_status tw_ckpt_write(const char *dir, const tw_ckpt_info *info, const tw_sket
     h[TW__H_OUT_DAYS] = info->out_days;
     h[TW__H_DONE] = info->done;
     h[TW__H_FILES] = info->files;
-    for (int f = 0; f < TW_CKPT_NFILES; f++) h[TW__H_LEN + f] = info->len[f];
-    uint64_t records = info->cells + info->outcomes;
-    for (uint64_t c = 0; c < records; c++) {
-        const tw_sketch *sk = c < info->cells ? &cells[c] : &outc[c - info->cells];
-        h[TW__H_PAYLOAD_BYTES] += tw_sketch_record_bytes(sk);
-        h[TW__H_BINS] += (uint64_t)sk->pos.len + sk->neg.len;
+    for (int f = 0; f < TW_CKPT_NFILES; f++) {
+        h[TW__H_LEN + f] = info->len[f];
+        h[TW__H_CRC + f] = info->crc[f];
     }
+    uint64_t records = info->cells + info->outcomes;
+    for (uint64_t c = 0; c < records; c++)
+        h[TW__H_PAYLOAD_BYTES] +=
+            tw_sketch_record_bytes(c < info->cells ? &cells[c] : &outc[c - info->cells]);
     unsigned char head[TW__CKPT_HEAD_BYTES];
     memcpy(head, TW__CKPT_MAGIC, 8);
     memcpy(head + 8, h, sizeof h);
@@ -107,19 +110,23 @@ static tw_status tw__refuse(tw_err *err, const char *path, const char *fmt, ...)
                       "%s: refusing to resume: %s; start over with --force", path, why);
 }
 
-/* Newlines in the first len bytes of path, and whether byte len - 1 is one. */
-static tw_status tw__count_lines(const char *path, uint64_t len, uint64_t *lines, bool *ends,
-                                 tw_err *err) {
+/* Bytes [from, to) of path: newlines counted into *lines, whether the last is one in
+ * *ends, and the CRC-32C *crc continued over them. */
+static tw_status tw__scan(const char *path, uint64_t from, uint64_t to, uint64_t *lines,
+                          bool *ends, uint32_t *crc, tw_err *err) {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) return tw_err_set(err, TW_EIO, "%s: cannot read: %s", path, strerror(errno));
-    char buf[1 << 16];
-    *lines = 0;
-    *ends = false;
-    for (uint64_t left = len; left > 0;) {
+    if (from > 0 && fseeko(fp, (off_t)from, SEEK_SET) != 0) {
+        fclose(fp);
+        return tw_err_set(err, TW_EIO, "%s: cannot read: %s", path, strerror(errno));
+    }
+    static char buf[1 << 16]; /* rank 0's main thread alone reads (tw_checkpoint.h) */
+    for (uint64_t left = to - from; left > 0;) {
         size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
         size_t got = fread(buf, 1, want, fp);
         for (size_t i = 0; i < got; i++) *lines += buf[i] == '\n';
         if (got > 0) *ends = buf[got - 1] == '\n';
+        *crc = tw_crc32c(*crc, buf, got);
         if (got < want) {
             tw_status st = tw_err_set(err, TW_EIO, "%s: cannot read: %s", path,
                                       ferror(fp) ? strerror(errno) : "shorter than it was");
@@ -130,6 +137,13 @@ static tw_status tw__count_lines(const char *path, uint64_t len, uint64_t *lines
     }
     fclose(fp);
     return TW_OK;
+}
+
+tw_status tw_ckpt_crc_extend(const char *path, uint64_t from, uint64_t to, uint32_t *crc,
+                             tw_err *err) {
+    uint64_t lines = 0;
+    bool ends = false;
+    return to > from ? tw__scan(path, from, to, &lines, &ends, crc, err) : TW_OK;
 }
 
 /* Every check of the format (tw_checkpoint.h) on the open checkpoint fp of size bytes, in
@@ -199,15 +213,13 @@ static tw_status tw__check(const tw_ckpt_run *run, tw_sketch *cells, tw_sketch *
     if (h[TW__H_FILES] != want->files)
         return tw__refuse(err, p, "it was written by a run with other .part files (set %" PRIu64
                           ", this run writes %" PRIu64 ")", h[TW__H_FILES], want->files);
-    if (h[TW__H_BINS] > records * 2 * TW_SKETCH_MAX_BINS ||
-        payload != records * TW_SKETCH_RECORD_HEAD + h[TW__H_BINS] * sizeof(uint32_t))
-        return tw__refuse(err, p,
-                          "%" PRIu64 " bytes of statistics do not hold %" PRIu64
-                          " records with %" PRIu64 " bins",
-                          payload, records, h[TW__H_BINS]);
+    if (payload < records * 3 || payload > records * TW_SKETCH_RECORD_MAX)
+        return tw__refuse(err, p, "%" PRIu64 " bytes of statistics cannot hold %" PRIu64 " records",
+                          payload, records);
     uint64_t *lens = got->len;
     for (int f = 0; f < TW_CKPT_NFILES; f++) {
         lens[f] = h[TW__H_LEN + f];
+        got->crc[f] = 0;
         if (!(h[TW__H_FILES] >> f & 1u)) {
             if (lens[f] != 0)
                 return tw__refuse(err, p, "a length of %" PRIu64 " for %s, which the run does "
@@ -218,7 +230,9 @@ static tw_status tw__check(const tw_ckpt_run *run, tw_sketch *cells, tw_sketch *
         if (pp == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
         struct stat sb;
         tw_status st = TW_OK;
-        if (stat(pp, &sb) != 0 || !S_ISREG(sb.st_mode))
+        if (lstat(pp, &sb) == 0 && S_ISLNK(sb.st_mode))
+            st = tw_file_refuse_link(pp, err);
+        else if (lstat(pp, &sb) != 0 || !S_ISREG(sb.st_mode))
             st = tw__refuse(err, p, "%s.part is missing", run->part_names[f]);
         else if ((uint64_t)sb.st_size < lens[f])
             st = tw__refuse(err, p,
@@ -260,9 +274,17 @@ static tw_status tw__check(const tw_ckpt_run *run, tw_sketch *cells, tw_sketch *
         if (pp == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
         uint64_t lines = 0;
         bool ends = false;
-        tw_status st = tw__count_lines(pp, lens[f], &lines, &ends, err);
+        uint32_t sum = 0;
+        tw_status st = tw__scan(pp, 0, lens[f], &lines, &ends, &sum, err);
         free(pp);
         if (st != TW_OK) return st;
+        if (sum != h[TW__H_CRC + f])
+            return tw__refuse(err, p,
+                              "the first %" PRIu64 " bytes of %s.part do not match their "
+                              "checksum (CRC-32C %08" PRIx64 " recorded, %08" PRIx32
+                              " computed): the file was changed or damaged",
+                              lens[f], run->part_names[f], h[TW__H_CRC + f], sum);
+        got->crc[f] = sum;
         uint64_t rows = f == TW_CKPT_REPLICATES ? done + 1
                         : f == TW_CKPT_TRAJECTORIES ? done * want->out_days + 1
                                                     : 0;
@@ -282,7 +304,13 @@ tw_status tw_ckpt_read(const tw_ckpt_run *run, tw_sketch *cells, tw_sketch *outc
     *found = false;
     char *p = tw__join(run->dir, "checkpoint.bin", "");
     if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    FILE *fp = fopen(p, "rb");
+    /* A link is refused, not read: the next checkpoint would be renamed over it. */
+    tw_status lst = tw_file_refuse_link(p, err);
+    FILE *fp = lst == TW_OK ? fopen(p, "rb") : NULL;
+    if (lst != TW_OK) {
+        free(p);
+        return lst;
+    }
     if (fp == NULL) {
         tw_status st = errno == ENOENT
                            ? TW_OK /* killed before the first checkpoint: start from zero */

@@ -2,31 +2,37 @@
  * the batch's .part files, tw_batch.h): its format, writing it, and the checks a resume
  * makes before it believes one.
  *
- * The format (version 2; integers and doubles in the byte order of the machine
+ * The format (version 3; integers and doubles in the byte order of the machine
  * that wrote it, which is the machine that resumes it):
  *     bytes 0..7      magic "TWCHKPT\n"
- *     bytes 8..127    15 uint64 fields: format version (2), header bytes (128), statistics
+ *     bytes 8..143    17 uint64 fields: format version (3), header bytes (144), statistics
  *                     bytes S, replicate budget, seed, scenario hash, summary cells,
  *                     outcomes, output days, replicates done, the .part files the run
  *                     writes (bit 0 replicates.csv, 1 events.csv, 2 trajectories.csv),
- *                     the three .part lengths, and the bins in the statistics
- *     bytes 128..     S bytes of statistics: one tw_sketch record per summary cell (in
- *                     cell order) then one per outcome (tw_sketch_save, tw_stats.h)
+ *                     the three .part lengths, and the CRC-32C of each .part file's first
+ *                     `length` bytes
+ *     bytes 144..     S bytes of statistics: one tw_sketch record per summary cell (in
+ *                     cell order) then one per outcome (tw_sketch_save, tw_stats.h: a few
+ *                     dozen bytes for most cells)
  *     last 8 bytes    uint64 CRC-32C (tw_crc.h) of every byte before it
  * A resume believes nothing in it before these checks pass, in this order, and refuses
  * (TW_EUSAGE, one line naming the checkpoint and the reason) at the first that fails,
- * having changed no file: the magic (a format-1 checkpoint is named as such), a file of
- * at least 136 bytes, the version, the header length, S equal to the file size less 136,
- * the CRC; then the run's identity (budget, seed, scenario hash, cells, outcomes, output
- * days: "belongs to another scenario"); done at most the budget; the same set of .part
- * files as the run writes; S equal to 88 bytes per record plus 4 per bin, with at most
- * 2 * TW_SKETCH_MAX_BINS bins per record; each .part file present and at least as long as
- * recorded; each record within its bounds (tw_sketch_load) and holding exactly `done`
- * replicates; and the recorded prefix of each .part file ending with a whole line and
- * holding 1 + done lines (replicates.csv) or 1 + done * output days (trajectories.csv).
- * Every length is checked against the file size before it is used, so no length in the
- * file can make the resume allocate, read or loop past the file. Only then does the batch
- * cut its .part files back to the recorded lengths (tw_batch.c).
+ * having changed no file: a symbolic link at its name; the magic (a format-1 checkpoint is
+ * named as such), a file of at least 152 bytes, the version, the header length, S equal
+ * to the file size less 152, the CRC; then the run's identity (budget, seed, scenario
+ * hash, cells, outcomes, output days: "belongs to another scenario"); done at most the
+ * budget; the same set of .part files as the run writes; S between 3 and
+ * TW_SKETCH_RECORD_MAX bytes per record; each .part file present, not a link, and at
+ * least as long as recorded; each record within its bounds (tw_sketch_load), holding
+ * exactly `done` replicates, the records using S exactly; and the recorded prefix of each
+ * .part file matching its CRC-32C (a flipped bit in a row is found here), ending with a
+ * whole line and holding 1 + done lines (replicates.csv) or 1 + done * output days
+ * (trajectories.csv). Every length is checked against the file size before it is used, so
+ * no length in the file can make the resume allocate, read or loop past the file. Only
+ * then does the batch cut its .part files back to the recorded lengths (tw_batch.c).
+ *
+ * The checksums of the .part prefixes grow with the files: at each checkpoint the batch
+ * reads back only what it appended since the last one (tw_ckpt_crc_extend).
  *
  * Not thread-safe on one directory; the caller (rank 0 of a batch) serialises.
  */
@@ -52,7 +58,14 @@ typedef struct {
     uint64_t done;        /* replicates folded into the statistics and written */
     uint64_t files;       /* bit f: the batch writes .part file f */
     uint64_t len[TW_CKPT_NFILES]; /* bytes of each .part file at this checkpoint */
+    uint32_t crc[TW_CKPT_NFILES]; /* CRC-32C (tw_crc.h, from 0) of those bytes */
 } tw_ckpt_info;
+
+/* Continue *crc (CRC-32C) over bytes [from, to) of path, which must hold them: how a
+ * batch keeps the checksum of each .part file's prefix as the file grows, reading only
+ * what was appended since the last checkpoint. TW_EIO naming path if it cannot. */
+tw_status tw_ckpt_crc_extend(const char *path, uint64_t from, uint64_t to, uint32_t *crc,
+                             tw_err *err);
 
 /* Write dir/checkpoint.bin atomically (tw_afile): the header from info, then one record
  * per cell (cells[0 .. info->cells - 1]) and per outcome (outc[0 .. info->outcomes - 1]),

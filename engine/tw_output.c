@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tw_file.h"
+
 #define TW_PATH_MAX 4096
 
 struct tw_afile {
@@ -29,9 +31,10 @@ tw_status tw_afile_open(const char *path, tw_afile **out, tw_err *err) {
     if (f == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     snprintf(f->path, sizeof f->path, "%s", path);
     snprintf(f->tmp, sizeof f->tmp, "%s.tmp.%ld", path, (long)getpid());
-    f->fp = fopen(f->tmp, "wb");
-    if (f->fp == NULL) {
-        tw_status st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", f->tmp, strerror(errno));
+    /* A link planted at the temporary's name is refused, never written through; one at
+     * path itself is replaced by the rename, its target untouched. */
+    tw_status st = tw_file_fopen_write(f->tmp, "wb", &f->fp, err);
+    if (st != TW_OK) {
         free(f);
         return st;
     }

@@ -19,7 +19,9 @@
 
 typedef struct tw_afile tw_afile;
 
-/* Open path's temporary twin for writing. */
+/* Open path's temporary twin for writing, never through a symbolic link planted at its
+ * name (TW_EUSAGE naming it: tw_file_open_write); a link at path itself is replaced by the
+ * commit's rename, its target untouched. */
 tw_status tw_afile_open(const char *path, tw_afile **out, tw_err *err);
 FILE *tw_afile_fp(tw_afile *f);
 /* Flush, fsync, close, rename into place and fsync the directory, so that a committed

@@ -184,112 +184,201 @@ void tw_sketch_summary(const tw_sketch *s, tw_summary *out) {
     for (int k = 0; k < TW_N_QUANTILES; k++) out->q[k] = tw_sketch_quantile(s, tw_quantile_probs[k]);
 }
 
-/* The record (tw_stats.h): the fixed fields packed into TW_SKETCH_RECORD_HEAD bytes,
- * then the two bin arrays. */
-_Static_assert(TW_SKETCH_RECORD_HEAD == 5 * 8 + 4 * 8 + 4 * 4, "the record tw_stats.h documents");
+/* --- the checkpoint record (tw_stats.h) --- */
 
-size_t tw_sketch_record_bytes(const tw_sketch *s) {
-    return TW_SKETCH_RECORD_HEAD + ((size_t)s->pos.len + s->neg.len) * sizeof(uint32_t);
+/* Flags of a record's first byte. */
+enum {
+    TW__REC_NAN = 1, TW__REC_ZEROS = 2, TW__REC_PINF = 4, TW__REC_NINF = 8, /* counts that follow */
+    TW__REC_CONST = 16, /* one double follows: min = max = mean, m2 = 0 */
+    TW__REC_NODBL = 32  /* no double follows: all four are +0.0 */
+};
+
+static size_t tw__put_varint(unsigned char *p, uint64_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
 }
 
-static tw_status tw__put(FILE *fp, const void *p, size_t n, uint32_t *crc) {
-    if (n > 0 && fwrite(p, 1, n, fp) != n) return TW_EIO;
-    if (crc != NULL) *crc = tw_crc32c(*crc, p, n);
-    return TW_OK;
+/* One bin array: zigzag lo, len, the count of non-zero bins, then (gap, count) of each. */
+static size_t tw__put_store(unsigned char *p, const tw_sketch_store *st) {
+    int64_t lo = st->len > 0 ? st->lo : 0;
+    size_t n = tw__put_varint(p, ((uint64_t)lo << 1) ^ (lo < 0 ? UINT64_MAX : 0));
+    n += tw__put_varint(p + n, st->len);
+    uint64_t nz = 0;
+    for (uint32_t k = 0; k < st->len; k++) nz += st->c[k] != 0;
+    n += tw__put_varint(p + n, nz);
+    int64_t prev = -1;
+    for (uint32_t k = 0; k < st->len; k++) {
+        if (st->c[k] == 0) continue;
+        n += tw__put_varint(p + n, (uint64_t)((int64_t)k - prev - 1));
+        n += tw__put_varint(p + n, st->c[k]);
+        prev = k;
+    }
+    return n;
+}
+
+static bool tw__same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+/* Encode s into p (at least TW_SKETCH_RECORD_MAX bytes); the record's length. */
+static size_t tw__encode(const tw_sketch *s, unsigned char *p) {
+    uint64_t u[4] = {s->n_nan, s->zeros, s->pinf, s->ninf};
+    unsigned flags = 0;
+    for (int k = 0; k < 4; k++) flags |= u[k] != 0 ? 1u << k : 0u;
+    double d[4] = {s->mean, s->m2, s->min, s->max};
+    if (tw__same_bits(d[0], 0.0) && tw__same_bits(d[1], 0.0) && tw__same_bits(d[2], 0.0) &&
+        tw__same_bits(d[3], 0.0))
+        flags |= TW__REC_NODBL;
+    else if (tw__same_bits(d[0], d[2]) && tw__same_bits(d[3], d[2]) && tw__same_bits(d[1], 0.0))
+        flags |= TW__REC_CONST;
+    size_t n = 0;
+    p[n++] = (unsigned char)flags;
+    n += tw__put_varint(p + n, s->n);
+    for (int k = 0; k < 4; k++)
+        if (u[k] != 0) n += tw__put_varint(p + n, u[k]);
+    size_t nd = flags & TW__REC_NODBL ? 0 : flags & TW__REC_CONST ? 1 : 4;
+    if (nd == 1) d[0] = d[2];
+    memcpy(p + n, d, nd * sizeof(double));
+    n += nd * sizeof(double);
+    n += tw__put_store(p + n, &s->pos);
+    n += tw__put_store(p + n, &s->neg);
+    return n;
+}
+
+size_t tw_sketch_record_bytes(const tw_sketch *s) {
+    unsigned char buf[TW_SKETCH_RECORD_MAX];
+    return tw__encode(s, buf);
 }
 
 tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, uint32_t *crc, tw_err *err) {
-    unsigned char h[TW_SKETCH_RECORD_HEAD];
-    uint64_t u[5] = {s->n, s->n_nan, s->zeros, s->pinf, s->ninf};
-    double d[4] = {s->mean, s->m2, s->min, s->max};
-    int32_t lo[2] = {s->pos.lo, s->neg.lo};
-    uint32_t len[2] = {s->pos.len, s->neg.len};
-    memcpy(h, u, sizeof u);
-    memcpy(h + 40, d, sizeof d);
-    memcpy(h + 72, &lo[0], 4);
-    memcpy(h + 76, &len[0], 4);
-    memcpy(h + 80, &lo[1], 4);
-    memcpy(h + 84, &len[1], 4);
-    if (tw__put(fp, h, sizeof h, crc) != TW_OK ||
-        tw__put(fp, s->pos.c, len[0] * sizeof(uint32_t), crc) != TW_OK ||
-        tw__put(fp, s->neg.c, len[1] * sizeof(uint32_t), crc) != TW_OK)
+    unsigned char buf[TW_SKETCH_RECORD_MAX];
+    size_t n = tw__encode(s, buf);
+    if (fwrite(buf, 1, n, fp) != n)
         return tw_err_set(err, TW_EIO, "checkpoint: write failed: %s", strerror(errno));
+    if (crc != NULL) *crc = tw_crc32c(*crc, buf, n);
     return TW_OK;
 }
 
-/* Read one bin array of a record whose fixed fields were accepted. */
-static bool tw__store_read(tw_sketch_store *st, FILE *fp, uint64_t *total) {
-    if (st->len == 0) return true;
-    st->c = malloc(st->len * sizeof *st->c);
-    if (st->c == NULL) return false;
-    st->cap = st->len;
-    if (fread(st->c, sizeof *st->c, st->len, fp) != st->len) return false;
-    for (uint32_t k = 0; k < st->len; k++) *total += st->c[k];
+/* Reading a record within *left bytes: bad is set on the first byte past it or past the
+ * file (a damaged record), io on a read error. */
+typedef struct {
+    FILE *fp;
+    uint64_t *left;
+    bool bad, io;
+} tw__reader;
+
+static bool tw__get(tw__reader *r, void *p, size_t n) {
+    if (r->bad || r->io) return false;
+    if (*r->left < n) {
+        r->bad = true;
+        return false;
+    }
+    if (n > 0 && fread(p, 1, n, r->fp) != n) {
+        if (ferror(r->fp)) r->io = true;
+        else r->bad = true;
+        return false;
+    }
+    *r->left -= n;
     return true;
 }
 
-static bool tw__store_fits(int32_t lo, uint32_t len) {
+static uint64_t tw__get_varint(tw__reader *r) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        unsigned char c;
+        if (!tw__get(r, &c, 1)) return 0;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) return v;
+    }
+    r->bad = true; /* more than 10 bytes */
+    return 0;
+}
+
+static bool tw__store_fits(int64_t lo, uint64_t len) {
     return len <= TW_SKETCH_MAX_BINS &&
            (len == 0 || (lo >= -TW__SKETCH_INDEX_MAX &&
-                         (int64_t)lo + len - 1 <= TW__SKETCH_INDEX_MAX));
+                         lo + (int64_t)len - 1 <= TW__SKETCH_INDEX_MAX));
+}
+
+/* One bin array, refused (r->bad) past its bounds before anything is allocated; the sum
+ * of its counts, each at most n, goes to *total. */
+static bool tw__get_store(tw__reader *r, tw_sketch_store *st, uint64_t n, uint64_t *total) {
+    uint64_t z = tw__get_varint(r);
+    int64_t lo = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+    uint64_t len = tw__get_varint(r), nz = tw__get_varint(r);
+    if (r->bad || r->io) return false;
+    if (!tw__store_fits(lo, len) || nz > len) {
+        r->bad = true;
+        return false;
+    }
+    if (len == 0) return true;
+    st->c = calloc(len, sizeof *st->c);
+    if (st->c == NULL) return false;
+    st->lo = (int32_t)lo;
+    st->len = st->cap = (uint32_t)len;
+    int64_t at = -1;
+    for (uint64_t k = 0; k < nz; k++) {
+        uint64_t gap = tw__get_varint(r), c = tw__get_varint(r);
+        if (r->bad || r->io) return false;
+        if (gap >= len || (uint64_t)(at + 1) + gap >= len || c == 0 || c > n || *total > n - c) {
+            r->bad = true;
+            return false;
+        }
+        at += 1 + (int64_t)gap;
+        st->c[at] = (uint32_t)c;
+        *total += c;
+    }
+    return true;
 }
 
 tw_status tw_sketch_load(tw_sketch *s, FILE *fp, uint64_t *left, tw_err *err) {
-    unsigned char h[TW_SKETCH_RECORD_HEAD];
-    uint64_t u[5];
-    double d[4];
-    int32_t lo[2];
-    uint32_t len[2];
     memset(s, 0, sizeof *s);
-    if (*left < sizeof h)
-        return tw_err_set(err, TW_EUSAGE, "the statistics end inside a record");
-    if (fread(h, sizeof h, 1, fp) != 1)
-        return feof(fp) ? tw_err_set(err, TW_EUSAGE, "the statistics end inside a record")
-                        : tw_err_set(err, TW_EIO, "checkpoint: cannot read the statistics: %s",
-                                     strerror(errno));
-    memcpy(u, h, sizeof u);
-    memcpy(d, h + 40, sizeof d);
-    memcpy(&lo[0], h + 72, 4);
-    memcpy(&len[0], h + 76, 4);
-    memcpy(&lo[1], h + 80, 4);
-    memcpy(&len[1], h + 84, 4);
-    *left -= sizeof h;
-    if (!tw__store_fits(lo[0], len[0]) || !tw__store_fits(lo[1], len[1]))
-        return tw_err_set(err, TW_EUSAGE,
-                          "a statistics record has %" PRIu32 " and %" PRIu32
-                          " bins (at most %d each)",
-                          len[0], len[1], TW_SKETCH_MAX_BINS);
-    uint64_t bytes = ((uint64_t)len[0] + len[1]) * sizeof(uint32_t);
-    if (bytes > *left) return tw_err_set(err, TW_EUSAGE, "the statistics end inside a record");
-    s->pos.lo = lo[0];
-    s->pos.len = len[0];
-    s->neg.lo = lo[1];
-    s->neg.len = len[1];
-    uint64_t binned = 0;
-    bool ok = tw__store_read(&s->pos, fp, &binned) && tw__store_read(&s->neg, fp, &binned);
-    if (!ok) {
-        bool eof = feof(fp) != 0;
-        tw_sketch_free(s);
-        return eof ? tw_err_set(err, TW_EUSAGE, "the statistics end inside a record")
-                   : tw_err_set(err, TW_EIO, "checkpoint: cannot read the statistics: %s",
-                                strerror(errno));
+    tw__reader r = {fp, left, false, false};
+    unsigned char flags = 0;
+    tw__get(&r, &flags, 1);
+    uint64_t n = tw__get_varint(&r), u[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 4; k++)
+        if (flags >> k & 1u) u[k] = tw__get_varint(&r);
+    double d[4] = {0.0, 0.0, 0.0, 0.0};
+    if ((flags & TW__REC_CONST) && !(flags & TW__REC_NODBL)) {
+        tw__get(&r, &d[2], sizeof(double));
+        d[0] = d[3] = d[2];
+    } else if (!(flags & (TW__REC_CONST | TW__REC_NODBL))) {
+        tw__get(&r, d, sizeof d);
     }
-    *left -= bytes;
+    if (flags >= 64 || (flags & TW__REC_CONST && flags & TW__REC_NODBL)) r.bad = true;
+    uint64_t binned = 0;
+    bool ok = !r.bad && !r.io && tw__get_store(&r, &s->pos, n, &binned) &&
+              tw__get_store(&r, &s->neg, n, &binned);
+    if (!ok) {
+        bool io = r.io, bad = r.bad;
+        tw_sketch_free(s);
+        memset(s, 0, sizeof *s);
+        if (io)
+            return tw_err_set(err, TW_EIO, "checkpoint: cannot read the statistics: %s",
+                              strerror(errno));
+        if (!bad) return tw_err_set(err, TW_ENOMEM, "out of memory");
+        return tw_err_set(err, TW_EUSAGE, "a statistics record is damaged or ends early");
+    }
     /* Every value is a zero, an infinity or in one bin; min <= max is false for NaN. */
-    bool sums = u[2] <= u[0] && u[3] <= u[0] - u[2] && u[4] <= u[0] - u[2] - u[3] &&
-                binned == u[0] - u[2] - u[3] - u[4] && (u[0] == 0 || d[2] <= d[3]);
+    bool sums = u[1] <= n && u[2] <= n - u[1] && u[3] <= n - u[1] - u[2] &&
+                binned == n - u[1] - u[2] - u[3] && (n == 0 || d[2] <= d[3]);
     if (!sums) {
         tw_sketch_free(s);
+        memset(s, 0, sizeof *s);
         return tw_err_set(err, TW_EUSAGE,
                           "a statistics record's counts do not add up to its %" PRIu64
                           " values",
-                          u[0]);
+                          n);
     }
-    s->n = u[0];
-    s->n_nan = u[1];
-    s->zeros = u[2];
-    s->pinf = u[3];
-    s->ninf = u[4];
+    s->n = n;
+    s->n_nan = u[0];
+    s->zeros = u[1];
+    s->pinf = u[2];
+    s->ninf = u[3];
     s->mean = d[0];
     s->m2 = d[1];
     s->min = d[2];

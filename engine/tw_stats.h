@@ -112,19 +112,25 @@ double tw_sketch_quantile(const tw_sketch *s, double p);
 /* Fill a tw_summary (mean, sd, TW_N_QUANTILES quantiles) from a sketch. */
 void tw_sketch_summary(const tw_sketch *s, tw_summary *out);
 
-/* Binary save and load (for checkpoints). A sketch's record is, in the byte order of the
- * machine (the program reads its own checkpoints): n, n_nan, zeros, pinf, ninf (uint64),
- * mean, m2, min, max (double), pos.lo (int32), pos.len (uint32), neg.lo, neg.len, then
- * pos.len and neg.len bin counts (uint32): TW_SKETCH_RECORD_HEAD bytes and 4 per bin.
+/* Binary save and load (for checkpoints). A sketch's record holds what a resume needs
+ * and no more: a flags byte (bits 0-3: n_nan, zeros, pinf, ninf are not zero and follow;
+ * bit 4: one double follows, the sketch's min, which is also its max and mean, m2 being
+ * 0; bit 5: no double follows, all four being +0.0), n as an unsigned LEB128 varint, the
+ * flagged counts (varints), mean, m2, min, max (doubles in the byte order of the machine,
+ * which reads its own checkpoints; as the flags say), then pos and neg each as lo (a
+ * zigzag varint), len, the number of non-zero bins, and for each of those the gap from
+ * the previous one and its count (varints). Most cells of a batch hold one value, or a few
+ * bins in a wide range: a few dozen bytes, not 88 plus 4 per bin of the range.
  *
- * tw_sketch_record_bytes: the size of s's record. tw_sketch_save writes it and, with crc
- * not NULL, continues the CRC-32C *crc over the bytes written (TW_EIO on a write error).
- * tw_sketch_load replaces *s (which must be empty) with a record of at most *left bytes
- * and subtracts what it read from *left; it refuses (TW_EUSAGE, *s left empty) a record
- * that does not fit in *left, a bin array longer than TW_SKETCH_MAX_BINS or outside the
- * index range, and counts that do not add up (zeros, infinities and bins against n), so
- * nothing is allocated past the bound whatever the bytes say. */
-#define TW_SKETCH_RECORD_HEAD 88
+ * tw_sketch_record_bytes: the size of s's record, at most TW_SKETCH_RECORD_MAX.
+ * tw_sketch_save writes it and, with crc not NULL, continues the CRC-32C *crc over the
+ * bytes written (TW_EIO on a write error). tw_sketch_load replaces *s (which must be
+ * empty) with a record of at most *left bytes and subtracts what it read from *left; it
+ * refuses (TW_EUSAGE, *s left empty) a record that does not fit in *left, unknown flags,
+ * a bin array longer than TW_SKETCH_MAX_BINS or outside the index range, a bin past its
+ * array, a zero count, and counts that do not add up (zeros, infinities and bins against
+ * n), so nothing is allocated past the bound whatever the bytes say. */
+#define TW_SKETCH_RECORD_MAX (1 + 5 * 10 + 32 + 2 * (3 * 10 + 2 * TW_SKETCH_MAX_BINS * 10))
 size_t tw_sketch_record_bytes(const tw_sketch *s);
 tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, uint32_t *crc, tw_err *err);
 tw_status tw_sketch_load(tw_sketch *s, FILE *fp, uint64_t *left, tw_err *err);

@@ -224,13 +224,17 @@ double tw_sweep_first_order(const tw_sweep *s, size_t j, const double *y) {
             cnt[g]++;
         }
     }
-    double between = 0.0;
+    /* Group means that are all the same number carry no variance between groups: say 0
+     * exactly, not the rounding of mean (summed in another order) against them. */
+    double between = 0.0, lo = INFINITY, hi = -INFINITY;
     for (size_t g = 0; g < groups; g++) {
         if (cnt[g] == 0) continue;
         double m = sum[g] / (double)cnt[g];
         between += (double)cnt[g] * (m - mean) * (m - mean);
+        lo = m < lo ? m : lo;
+        hi = m > hi ? m : hi;
     }
-    between /= (double)n;
+    between = lo == hi ? 0.0 : between / (double)n;
     free(sum);
     free(cnt);
     free(order);

@@ -33,7 +33,9 @@ typedef struct {
     tw_day day;                                /* today */
     uint32_t d;                                /* days since the start */
     const tw_world *world;                     /* 2024 calibration (flows, GDP) */
-    const double *sigma;                       /* [TW_NSEC] elasticities in use */
+    const double *sigma;                       /* [TW_NSEC] between foreign origins */
+    const double *sigma_upper;                 /* [TW_NSEC] home vs imports (tw_demand.h) */
+    const tw_nest *nest;                       /* [TW_NCELL] each cell's demand (tw_demand.h) */
     const double *e0;                          /* [TW_NCELL] first-day buyer spending */
     const tw_rate_table *tau;                  /* today's effective rates */
     const tw_rate_table *tau0;                 /* the first day's rates */

@@ -2,15 +2,18 @@
  *
  * Each firm orders its whole input in one sector from one origin at a time, in quantities
  * (units of what one USD bought at that origin on the first day); what it pays moves with
- * the origin's price, and the sector's demand scales every firm's quantity (tw_trade.c).
+ * the origin's price, and the sector's demand and the firm's own (its cost against the
+ * other importers') scale its quantity (tw_trade.c). The own demand is not firm state:
+ * it depends on the origin alone, so it scales the reduced sums.
  * Two margins of adjustment, every day:
  *   1. Supplier switching, slow: with probability h = 1 - exp(-(r0 + k |ln p_now -
- *      ln p_then|)) the firm re-chooses its origin by logit over prices (the origin's producer price times
- *      1 + pass_through tau, tw_buyer_price), P(o) = beta_o
- *      p_o^(1-sigma) / rel_o / sum (rel_o: the origin's price over its first day's), the
- *      firm-level form of CES (Armington) demand in quantities: with many firms and h = 1
- *      the size-weighted quantity shares converge to the CES ones, and spending shares to
- *      the CES spending shares. A cell that a measure covers only in part is split into sub-cells
+ *      ln p_then|)) the firm re-chooses its origin by logit over prices (the origin's
+ *      producer price times 1 + pass_through tau, tw_buyer_price), P(o) = S_o / rel_o /
+ *      sum, S_o the cell's nested CES spending share (tw_demand.h: home goods against the
+ *      bundle of imports in the upper nest, the foreign origins within it in the lower)
+ *      and rel_o the origin's price over its first day's: the firm-level form of nested
+ *      CES demand in quantities; with many firms and h = 1 the size-weighted quantity
+ *      shares converge to the CES ones, and spending shares to S. A cell that a measure covers only in part is split into sub-cells
  *      with their own rates (tw_tariffs.h): its choice probabilities, price relatives and
  *      the rate paid are then aggregated over them (tw_split_demand), so the firms need no
  *      state for it. r0 = 0.00131 a day makes the response after a year 38% of
@@ -103,7 +106,7 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                           tw_rate_table tau_paid) {
     const tw_rate_table *now = in->tau, *sure = in->tau_exp, *any = in->tau_any;
     const double b = fp->expiry_belief, pass_through = in->pass_through;
-    const double *sigma = in->sigma, *wp = in->w;
+    const double *wp = in->w;
     for (int i = 0; i < TW_NREG; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
@@ -116,24 +119,29 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
             for (int o = 0; o < TW_NREG; o++)
                 /* the first day's price: producer prices are 1 then */
                 price0[o] = tw_buyer_price(pass_through, 1.0, o == i ? 0.0 : (*in->tau0)[i][o][sec]);
+            double blended[TW_NREG], spend[TW_NREG];
+            for (int o = 0; o < TW_NREG; o++)
+                blended[o] = tw_buyer_price(pass_through, wp[o], o == i ? 0.0 : (*now)[i][o][sec]);
             if (sc->n > 1)
-                tw_split_demand(sc, i, in->beta[c], sigma[sec], pass_through, wp, price0,
-                                mix_q, mix_rel, mix_tau);
+                tw_split_demand(sc, i, &in->nest[c], pass_through, wp, price0, mix_q, mix_rel,
+                                mix_tau);
+            else
+                tw_nest_shares(&in->nest[c], blended, spend);
             for (int o = 0; o < TW_NREG; o++) {
                 bool home = (o == i);
                 double tau = home ? 0.0 : (*now)[i][o][sec];
-                double blended = tw_buyer_price(pass_through, wp[o], tau), price = blended;
+                double price = blended[o];
                 if (sc->n > 1) {
                     cd->rel[o] = mix_rel[o];
                     tau_paid[i][o][sec] = mix_tau[o];
                     w[o] = mix_q[o];
                     price = price0[o] * mix_rel[o];
                 } else {
-                    cd->rel[o] = blended / price0[o];
+                    cd->rel[o] = blended[o] / price0[o];
                     tau_paid[i][o][sec] = tau;
-                    /* Quantity shares (units of first-day USD): CES spending share / price
-                     * relative, so spending shares converge to the CES ones. */
-                    w[o] = in->beta[c][o] * pow(blended, 1.0 - sigma[sec]) / cd->rel[o];
+                    /* Quantity shares (units of first-day USD): nested CES spending share
+                     * / price relative, so spending shares converge to the CES ones. */
+                    w[o] = spend[o] / cd->rel[o];
                 }
                 cd->price[o] = price;
                 cd->lnp[o] = (float)log(price);
@@ -141,8 +149,8 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                 /* The timing margin reads the change of the cell's blended price. */
                 double p_sure = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*sure)[i][o][sec]);
                 double p_any = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*any)[i][o][sec]);
-                float t_sure = tw__target(fp, log(p_sure / blended));
-                float t_any = tw__target(fp, log(p_any / blended));
+                float t_sure = tw__target(fp, log(p_sure / blended[o]));
+                float t_any = tw__target(fp, log(p_any / blended[o]));
                 cd->build[o] = (float)fp->fl_build;
                 cd->draw[o] = (float)fp->fl_draw;
                 cd->target[o] = t_sure;
@@ -155,6 +163,30 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                         if (t_any > 0.0f) cd->build[o] *= (float)b;
                         else cd->draw[o] *= (float)b;
                     }
+                }
+            }
+            /* Own demand: a firm buying from a foreign origin f buys (x_f / R_M)^(-own)
+             * times the cell's quantity, x the price relative to the first day and R_M the
+             * importers' index (R_M^(1 - own) = sum_f share_f x_f^(1 - own) / sum_f
+             * share_f; tw_trade.c); a firm buying at home, 1 times. Choosing f with
+             * probability proportional to its CES quantity share times (x_f / R*)^own, R*
+             * the importers' index once the shares are there (R*^(1 - own) = sum_f w_f x_f
+             * / sum_f w_f x_f^own), keeps the cell's quantities at the CES ones in the
+             * long run. */
+            if (fp->own_demand > 0.0) {
+                const double own = fp->own_demand;
+                double x[TW_NREG], num = 0.0, den = 0.0;
+                for (int o = 0; o < TW_NREG; o++) {
+                    x[o] = cd->rel[o] / in->rel0[c][o];
+                    if (o == i) continue;
+                    num += w[o] * x[o];
+                    den += w[o] * pow(x[o], own);
+                }
+                double star = den > 0.0 ? pow(num / den, 1.0 / (1.0 - own)) : 1.0;
+                total = 0.0;
+                for (int o = 0; o < TW_NREG; o++) {
+                    if (o != i) w[o] *= pow(x[o] / star, own);
+                    total += w[o];
                 }
             }
             double acc = 0.0;

@@ -41,7 +41,11 @@ typedef struct {
     double reopt_rate, reopt_sens;
     double expiry_belief;  /* probability firms give a scheduled end of an entry */
     double fl_max_days, fl_build, fl_draw, fl_scale; /* the timing margin (front-loading) */
+    double own_demand;     /* elasticity of a firm's quantity to its own landed cost (< 1) */
 } tw_firms_params;
+
+/* firms.own_demand_elasticity's default (data/trade_dynamics.csv own_demand_elasticity). */
+#define TW_OWN_DEMAND_DEFAULT 0.5
 
 /* Per-cell quantities fixed for one day, computed before the firm loop. */
 typedef struct {
@@ -74,8 +78,8 @@ typedef struct {
 /* What the day's cell prices are built from (read only). */
 typedef struct {
     double pass_through;               /* share of a tariff in the buyer price */
-    const double (*beta)[TW_NREG];     /* [TW_NCELL] CES weights */
-    const double *sigma;               /* [TW_NSEC] elasticities */
+    const tw_nest *nest;               /* [TW_NCELL] nested CES demand (tw_demand.h) */
+    const double (*rel0)[TW_NREG];     /* [TW_NCELL] the first day's price relatives */
     const tw_rate_table *tau;          /* today's effective rates */
     const tw_rate_table *tau_exp;      /* today's outlook from announced entries */
     const tw_rate_table *tau_any;      /* today's outlook with scheduled ends */

@@ -24,6 +24,7 @@ typedef struct {
     int n, ns;
     size_t nc;          /* n * n * ns cells */
     const double *x, *t0, *t1, *d_hat, *sigma;
+    const double *upper; /* [ns] upper nest (home vs imports); sigma where not given */
     double *e0;         /* [nc] base spending with duty, X (1 + t0) */
     double *s0;         /* [n*ns] base spending of importer j in sector s */
     double *alpha;      /* [n*ns] sector shares of spending */
@@ -70,27 +71,38 @@ static double tw__deficit(const tw__ctx *c, int j, double h) {
     return h == 0.0 ? c->dfc[j] : c->dfc[j] * (1.0 + h * (c->dkeep - 1.0));
 }
 
-/* The state at wages w and path point h. */
+/* The state at wages w and path point h. Nested CES (tw_ge.h): the foreign origins'
+ * terms a_ijs summed into the import bundle's, sm, which enters the upper nest as
+ * sm0 (sm / sm0)^((1 - upper) / (1 - sigma)) beside home's a_jjs (its own exponent);
+ * at the base every ratio is exactly 1, so the base is reproduced bit for bit. */
 static void tw__eval(const tw__ctx *c, const double *w, double h, tw__state *st) {
     int n = c->n, ns = c->ns;
     for (int j = 0; j < n; j++) {
         double rho = 0.0;
         for (int s = 0; s < ns; s++) {
-            double ex = 1.0 - c->sigma[s], sum = 0.0, duty = 0.0;
+            double lo = 1.0 - c->sigma[s], up = 1.0 - (c->upper ? c->upper[s] : c->sigma[s]);
+            double sm = 0.0, sm0 = 0.0, home = 0.0, home0 = 0.0, duty = 0.0;
             for (int i = 0; i < n; i++) {
                 size_t k = tw__ix(c, i, j, s);
                 double t = tw__tariff(c, k, h), tb = c->t0 ? c->t0[k] : 0.0;
                 double rel = w[i] * tw__dcost(c, k, h) * ((1.0 + t) / (1.0 + tb));
-                st->lambda[k] = c->e0[k] * pow(rel, ex);
-                sum += st->lambda[k];
+                if (i == j) {
+                    home = c->e0[k] * pow(rel, up);
+                    home0 = c->e0[k];
+                    continue;
+                }
+                st->lambda[k] = c->e0[k] * pow(rel, lo);
+                sm += st->lambda[k];
+                sm0 += c->e0[k];
             }
+            double m = sm0 > 0.0 ? sm0 * pow(sm / sm0, up / lo) : 0.0, sum = home + m;
             for (int i = 0; i < n; i++) {
                 size_t k = tw__ix(c, i, j, s);
                 double t = tw__tariff(c, k, h);
-                st->lambda[k] /= sum;
+                st->lambda[k] = i == j ? home / sum : (sm > 0.0 ? m / sum * (st->lambda[k] / sm) : 0.0);
                 duty += st->lambda[k] * (t / (1.0 + t));
             }
-            st->psec[j * ns + s] = log(sum / c->s0[j * ns + s]) / ex;
+            st->psec[j * ns + s] = log(sum / (home0 + sm0)) / up;
             rho += c->alpha[j * ns + s] * duty;
         }
         st->e[j] = (w[j] * c->y0[j] + tw__deficit(c, j, h)) / (1.0 - rho);
@@ -245,6 +257,7 @@ static tw_status tw__validate(const tw_ge_problem *p, const tw_ge_options *o,
     if (s == TW_OK) s = tw__check(p->t1, nc, 0.0, 1, "t1", err);
     if (s == TW_OK) s = tw__check(p->d_hat, nc, 0.0, 0, "d_hat", err);
     if (s == TW_OK) s = tw__check(p->sigma, (size_t)p->n_sec, 1.0, 0, "sigma", err);
+    if (s == TW_OK) s = tw__check(p->sigma_upper, (size_t)p->n_sec, 1.0, 0, "sigma_upper", err);
     return s;
 }
 
@@ -253,8 +266,8 @@ static tw_status tw__validate(const tw_ge_problem *p, const tw_ge_options *o,
 static tw_status tw__prepare(const tw_ge_problem *p, tw__ctx *c, double *block, tw_err *err) {
     int n = p->n_reg, ns = p->n_sec;
     size_t nc = (size_t)n * (size_t)n * (size_t)ns;
-    *c = (tw__ctx){n, ns, nc, p->x, p->t0, p->t1, p->d_hat, p->sigma, block, NULL, NULL, NULL,
-                   NULL, NULL, 0.0, p->close_deficits ? 0.0 : 1.0};
+    *c = (tw__ctx){n, ns, nc, p->x, p->t0, p->t1, p->d_hat, p->sigma, p->sigma_upper, block,
+                   NULL, NULL, NULL, NULL, NULL, 0.0, p->close_deficits ? 0.0 : 1.0};
     c->ln_d = block + nc;
     c->s0 = block + 2 * nc;
     c->alpha = c->s0 + (size_t)n * (size_t)ns;
@@ -442,7 +455,8 @@ tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, t
 
 tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const double *tariff,
                            const double *q0, const double *p_prev, const double *eta,
-                           const double *sigma, double *p_out, tw_err *err) {
+                           const double *sigma, const double *sigma_upper, double *p_out,
+                           tw_err *err) {
     if (n_reg < 1 || n_sec < 1 || !demand || !q0 || !p_prev || !eta || !sigma || !p_out)
         return tw_err_set(err, TW_ECONFIG, "ge: price step needs sizes >= 1 and every array");
     size_t n = (size_t)n_reg, ns = (size_t)n_sec, nc = n * n * ns;
@@ -452,6 +466,7 @@ tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const dou
     if (rc == TW_OK) rc = tw__check(p_prev, n, 0.0, 0, "p_prev", err);
     if (rc == TW_OK) rc = tw__check(eta, n, 0.0, 1, "eta", err);
     if (rc == TW_OK) rc = tw__check(sigma, ns, 1.0, 0, "sigma", err);
+    if (rc == TW_OK) rc = tw__check(sigma_upper, ns, 1.0, 0, "sigma_upper", err);
     if (rc != TW_OK) return rc;
     /* Each region's sales V_i and their sales-weighted CES elasticity, then its step. */
     double gdp = 0.0, world = 0.0;
@@ -461,12 +476,19 @@ tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const dou
             for (size_t s = 0; s < ns; s++) {
                 size_t k = (i * n + j) * ns + s;
                 if (demand[k] == 0.0) continue;
-                double spend = 0.0;
+                double spend = 0.0, up = sigma_upper ? sigma_upper[s] : sigma[s];
                 for (size_t o = 0; o < n; o++) spend += demand[(o * n + j) * ns + s];
-                double lam = demand[k] / spend;
+                double imports = spend - demand[(j * n + j) * ns + s], e;
+                if (i == j) {
+                    e = 1.0 + (up - 1.0) * (1.0 - demand[k] / spend);
+                } else {
+                    double in_m = demand[k] / imports; /* share in the import bundle */
+                    e = 1.0 + (sigma[s] - 1.0) * (1.0 - in_m) +
+                        (up - 1.0) * (1.0 - imports / spend) * in_m;
+                }
                 double vk = demand[k] / (1.0 + (tariff ? tariff[k] : 0.0));
                 v += vk;
-                ev += vk * (sigma[s] * (1.0 - lam) + lam);
+                ev += vk * e;
             }
         if (!(v > 0.0))
             return tw_err_set(err, TW_ECONFIG, "ge: price step: region %zu sells nothing", i);

@@ -8,12 +8,19 @@
  * labour makes one unit of each sector's good); the price of i's good s in j is
  * w_i d_ijs (1 + t_ijs), d an iceberg cost and t j's ad valorem tariff on i. Each importer
  * spends the fixed share alpha_js of its spending E_j on sector s (Cobb-Douglas) and splits
- * it over origins by CES with elasticity sigma_s (trade elasticity sigma_s - 1). A hat is
- * new / base. With E0_ijs = X_ijs (1 + t0_ijs) base spending including duty:
+ * it by nested CES (tw_demand.h): between its own goods and the bundle of imports with
+ * elasticity u_s (sigma_upper; the upper nest), and the bundle over the foreign origins
+ * with elasticity sigma_s (the lower nest; trade elasticity between origins sigma_s - 1).
+ * With u_s = sigma_s it is one CES nest (Armington). A hat is new / base. With E0_ijs =
+ * X_ijs (1 + t0_ijs) base spending including duty and c_ijs = w_i d_ijs (1 + t1_ijs) /
+ * (1 + t0_ijs) the cost relative:
  *
- *   a_ijs       = E0_ijs (w_i d_ijs (1 + t1_ijs) / (1 + t0_ijs))^(1 - sigma_s)
- *   lambda'_ijs = a_ijs / sum_k a_kjs                       new share of i in j's sector s
- *   Phat_js     = (sum_k a_kjs / sum_k E0_kjs)^(1/(1-sigma_s))   sector price index change
+ *   a_ijs       = E0_ijs c_ijs^(1 - sigma_s)  (i != j),  S_js = sum_{k != j} a_kjs,
+ *                 S0_js = sum_{k != j} E0_kjs
+ *   H_js        = E0_jjs c_jjs^(1 - u_s),  M_js = S0_js (S_js / S0_js)^((1-u_s)/(1-sigma_s))
+ *   lambda'_jjs = H_js / (H_js + M_js);  lambda'_ijs = M_js / (H_js + M_js) a_ijs / S_js
+ *                                                           new share of i in j's sector s
+ *   Phat_js     = ((H_js + M_js) / sum_k E0_kjs)^(1/(1-u_s))   sector price index change
  *   Phat_j      = prod_s Phat_js^alpha_js                   consumer price index change
  *   E'_j        = w_j Y_j + D'_j + R'_j               spending = wages + deficit + duty
  *   R'_j        = sum_is t1_ijs / (1 + t1_ijs) lambda'_ijs alpha_js E'_j  (rebated lump sum)
@@ -64,27 +71,31 @@
  * so ln W_hat_j = tot_j + revenue_j + buyer_cost_j + transfer_j + path_error_j.
  *
  * SIGNS under a US-China war on the 2024 flows (US 145% and China 125% on each other in
- * every sector, from zero, deficits fixed; tests/models/test_ge.c prints and asserts
- * them), in per cent of spending:
+ * every sector, from zero, deficits fixed, the model's nests: u = 1.19; tests/models/
+ * test_ge.c prints and asserts them), in per cent of spending:
  *
  *   region  w_hat   W_hat-1   tot     volume  revenue  buyer_cost  (last four: of ln W)
- *   US      1.0149  -1.29    +0.09   -1.39   +0.44    -1.83
- *   CN      0.9835  -0.59    -0.38   -0.21   +0.06    -0.27
- *   EU      1.0066  +0.13    +0.13    0       0        0
- *   ROW     1.0058  +0.22    +0.22    0       0        0
+ *   US      0.9918  -2.15    -0.72   -1.46   +0.49    -1.95
+ *   CN      0.9651  -1.20    -0.99   -0.22   +0.08    -0.30
+ *   EU      1.0137  +0.17    +0.17    0       0        0
+ *   ROW     1.0271  +1.04    +1.04    0       0        0
  *
  * Diversion raises the demand for the bystanders' goods, so their producer prices rise
  * against both belligerents': they gain through the terms of trade alone (they change no
- * tariff, so their volume and revenue terms are exactly zero). The US terms of trade
- * improve a little (its tariff is the larger one on the larger flow), but at 145% the lost
- * volume of taxed imports costs it far more. The welfare-maximising uniform US tariff on
- * all partners, from the 2024 flows with imbalances closed and no retaliation, is 47%
- * (a 2.2% gain); Ossa (2014, AER 104(12)) finds optimal tariffs of about 62% and a Nash
- * average of 63%. Fixed deficits are a poor closure for near-prohibitive tariffs on
+ * tariff, so their volume and revenue terms are exactly zero). With the nests, what each
+ * belligerent's buyers stop buying from the other goes mostly to third countries and
+ * little to home goods, so both belligerents' terms of trade worsen (in one nest, u =
+ * sigma, the US terms of trade improve a little instead: its tariff is the larger one on
+ * the larger flow, and its buyers turn mostly to its own goods); at 145% the lost volume
+ * of taxed imports costs the US more still. The welfare-maximising uniform US tariff on
+ * all partners, from the 2024 flows with imbalances closed and no retaliation, is 61%
+ * (a 2.2% gain; 47% in one nest); Ossa (2014, AER 104(12)) finds optimal tariffs of about
+ * 62% and a Nash average of 63%. Fixed deficits are a poor closure for near-prohibitive tariffs on
  * everyone: the deficits must still be spent on imports, so the transfer dominates (with
  * 500% everywhere the US, the largest deficit, gains); close them first for such runs.
  *
- * PARAMETERS. sigma_s from data/sectors.csv: Broda-Weinstein (2006) US sector medians
+ * PARAMETERS. u_s: 1.19 in the model (Fajgelbaum et al. 2020; data/README.md "Nested
+ * sourcing"). sigma_s from data/sectors.csv: Broda-Weinstein (2006) US sector medians
  * rounded and kept inside the Bajzik et al. (2020) meta-analysis band (trade elasticities
  * sigma - 1 of 2 to 3; Simonovska-Waugh 2014 put the aggregate at 4). Flows: 2024 goods
  * trade and absorption from data/base_flows_2024.csv (tw_world_load); the economy of the
@@ -117,6 +128,8 @@ typedef struct {
     const double *d_hat; /* iceberg cost changes, > 0; NULL = none (all 1) */
     const double *sigma; /* [n_sec] elasticity of substitution between origins, > 1 */
     int close_deficits;  /* 0: deficits fixed (the default); 1: new deficits are zero */
+    const double *sigma_upper; /* [n_sec] elasticity between home goods and the bundle of
+                                * imports, > 1 (the upper nest); NULL = sigma (one nest) */
 } tw_ge_problem;
 
 typedef struct {
@@ -172,11 +185,15 @@ tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, t
  * day or week without solving the whole system.
  *
  * Region i's output supply is q0_i p_i^eta_i (eta: export supply elasticity; 0 is the
- * fixed endowment of the model above). Today's demand for i's goods is what the firm
- * agents spend, at producer prices: V_i = sum_js demand_ijs / (1 + tariff_ijs), bought at
- * yesterday's price p_prev_i, so a quantity V_i / p_prev_i. Its price elasticity is the CES
- * one at today's shares, eps_i = sum_js (V_ijs / V_i) (sigma_s (1 - lambda_ijs) + lambda_ijs)
- * (Cobb-Douglas across sectors: a demand curve of elasticity 1 above the CES nest). The
+ * fixed endowment of the model above). Today's demand for i's goods is what buyers spend
+ * at producer prices (the daily model feeds it the long-run demand at today's prices,
+ * tw_ge_demand; tw_ge_day.c): V_i = sum_js demand_ijs / (1 + tariff_ijs), bought at
+ * yesterday's price p_prev_i, so a quantity V_i / p_prev_i. Its price elasticity is the
+ * nested CES one at today's shares, eps_i = sum_js (V_ijs / V_i) eps_ijs, with eps_jjs = 1 +
+ * (u_s - 1)(1 - lambda_jjs) for home goods and eps_ijs = 1 + (sigma_s - 1)(1 - m_ijs) + (u_s -
+ * 1)(1 - l_js) m_ijs for imports (m_ijs: i's share of j's imports in s, l_js: their share
+ * of j's spending in s; Cobb-Douglas across sectors: a demand curve of elasticity 1 above
+ * the nests; with u = sigma, eps_ijs = sigma_s (1 - lambda_ijs) + lambda_ijs). The
  * step is the price that clears the market with demand log-linear around today:
  *
  *   p_i = p_prev_i (V_i / (p_prev_i q0_i p_prev_i^eta_i))^(1 / (eta_i + eps_i)),
@@ -186,16 +203,18 @@ tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, t
  * demand's slope cannot find the market-clearing price (demand at yesterday's price says
  * how much, not at what price); with eps from the shares, repeating the step while the
  * agents respond converges to the equilibrium of tw_ge_solve when eta = 0 (a test: the
- * 2024 war comes within 1e-11 in 29 steps; the step ignores the income effect of a
+ * 2024 war comes within 1e-11 in 39 steps; the step ignores the income effect of a
  * region's own price on its home demand, so it undershoots and does not oscillate), and
  * a positive eta gives an upward-sloping supply for a faster-adjusting region.
  *
  * demand: [n*n*S] tariff-inclusive spending today, same layout as x (> = 0, every region's
  * sales > 0); tariff: today's rates (NULL = 0); q0: [n] base output at base prices (sales
- * Y_i); p_prev: [n] > 0; eta: [n] >= 0; sigma: [n_sec] > 1; p_out: [n], may alias p_prev.
+ * Y_i); p_prev: [n] > 0; eta: [n] >= 0; sigma: [n_sec] > 1; sigma_upper: [n_sec] > 1 or
+ * NULL (= sigma, one nest); p_out: [n], may alias p_prev.
  * TW_ECONFIG for bad input. */
 tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const double *tariff,
                            const double *q0, const double *p_prev, const double *eta,
-                           const double *sigma, double *p_out, tw_err *err);
+                           const double *sigma, const double *sigma_upper, double *p_out,
+                           tw_err *err);
 
 #endif

@@ -44,13 +44,19 @@ void tw_ge_day_free(tw_ge_day *g);
 
 /* [TW_NREG] producer price of each region, first day 1; valid as long as g. */
 const double *tw_ge_day_prices(const tw_ge_day *g);
-/* [TW_NREG] scale of each region's buyers' spending: (w q0 + deficit + yesterday's duty) /
- * first-day spending; 1 without ge.enabled. Valid as long as g. */
+/* [TW_NREG] scale of each region's buyers' spending: (yesterday's sales + the first day's
+ * deficit + yesterday's duty, collected or not) / first-day spending; 1 without
+ * ge.enabled. Valid as long as g. */
 const double *tw_ge_day_income(const tw_ge_day *g);
 
-/* After the day's flows (v): chain the welfare decomposition from yesterday's flows to
- * today's, and (with ge.enabled, on the update days) move the producer prices toward
- * clearing the market for each region's goods. On day 0 it records the base. */
+/* Region r's deficit today, spending - sales - duty on what buyers use, USD bn a year; the
+ * regions' deficits sum to 0. */
+double tw_ge_day_deficit(const tw_ge_day *g, int r);
+
+/* After the day's flows (v): today's accounts and welfare (from the state) with its chained
+ * terms of trade, and (with ge.enabled, on the update days) the producer prices moved
+ * toward clearing the market for each region's goods, and tomorrow's incomes. On day 0 it
+ * records the base. */
 tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err);
 
 /* Region r's value of q today (price: index; welfare parts: percent, log points). */

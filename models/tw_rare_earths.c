@@ -22,8 +22,9 @@
  * own Philox counter.
  *
  * Stocks are kept in days of the firm's full-output use rather than in tonnes, so that the
- * inventory rule reads as the firms' own planning does; a cell's tonnes per firm-day
- * (use_t / per_cell) converts them for the shipment series.
+ * inventory rule reads as the firms' own planning does (covers are drawn in days of the
+ * licensed channel's use and multiplied by its share of need); a cell's tonnes per
+ * firm-day (use_t / per_cell) converts them for the shipment series.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
@@ -63,10 +64,11 @@ tw_status tw_re_create(const tw_re_params *re, tw_rng_key key, const tw_exec *ex
     st->owed = calloc(n, sizeof *st->owed);
     st->licence_until = calloc(nsup, sizeof *st->licence_until);
     st->applied = malloc(nsup * sizeof *st->applied);
-    st->partials = malloc((items > 0 ? items : 1) * TW_RE_NPART * sizeof *st->partials);
+    st->partials = calloc((items > 0 ? items : 1) * TW_RE_NPART, sizeof *st->partials);
+    st->budget = calloc(items > 0 ? items : 1, sizeof *st->budget);
     if (st->cover == NULL || st->reserve == NULL || st->stock == NULL || st->order == NULL ||
         st->arrive == NULL || st->owed == NULL || st->licence_until == NULL ||
-        st->applied == NULL || st->partials == NULL) {
+        st->applied == NULL || st->partials == NULL || st->budget == NULL) {
         size_t nfirms = st->n;
         tw_re_free(st);
         return tw_err_set(err, TW_ENOMEM, "out of memory for %zu rare-earth firms", nfirms);
@@ -90,6 +92,7 @@ void tw_re_free(tw_re_state *st) {
     free(st->licence_until);
     free(st->applied);
     free(st->partials);
+    free(st->budget);
     free(st);
 }
 
@@ -123,10 +126,9 @@ static tw__re_range tw__re_item(const tw_re_state *st, size_t item) {
     return r;
 }
 
-/* Reorder point of a firm with cover S shipped to after lag days: between the lag and the
- * cover. */
-static inline float tw__reorder_point(const tw_re_params *re, int lag_days, float cover) {
-    float lag = (float)lag_days;
+/* Reorder point of a firm with cover S shipped to after lag days of its need (both in
+ * days of full use): between the lag and the cover. */
+static inline float tw__reorder_point(const tw_re_params *re, float lag, float cover) {
     return lag + (float)re->reorder_share * (cover - lag);
 }
 
@@ -161,6 +163,9 @@ static void tw__re_init_block(void *vctx, size_t item) {
     double need = 1.0 - tw__free_share(re, sec, re->ns0), lag = (double)lag_days;
     /* at least a day above the destination's lag, so that an order can arrive in time */
     double cover_min = re->cover_min > lag ? re->cover_min : lag + 1.0;
+    /* Covers, the reserve and a stockpile are days of the firm's use of licensed magnets
+     * (what a buyer of them plans in); the state holds days of full use: times need. */
+    const float needf = (float)need;
     double res_median = (re->wip_days[sec] + re->distributor_days) * st->reserve_factor;
     for (size_t k = rg.lo; k < rg.hi; k++) {
         uint32_t w[4], v[4];
@@ -171,7 +176,12 @@ static void tw__re_init_block(void *vctx, size_t item) {
         if (cover > re->cover_max) cover = re->cover_max;
         double res = res_median * exp(re->reserve_log_sd * tw__normal(v));
         if (res > TW_RE_COVER_MAX / 2.0) res = TW_RE_COVER_MAX / 2.0;
-        float S = (float)cover, R = tw__reorder_point(re, lag_days, S);
+        /* A stockpile built before the controls is held with the reserve, not in the
+         * ordering cycle: the firm's reorder point reads its own stock only, so the
+         * stockpile is not used up by ordinary use before any control, and is drawn only
+         * once the own stock is gone. */
+        res = (res + re->stockpile_days) * need;
+        float S = (float)cover * needf, R = tw__reorder_point(re, (float)lag_days * needf, S);
         double T = lag + (S - R) / need, u = tw_u01f(w[3]) * T, own;
         size_t i = rg.base + k;
         st->order[i] = 0.0f;
@@ -185,7 +195,7 @@ static void tw__re_init_block(void *vctx, size_t item) {
         }
         st->cover[i] = S;
         st->reserve[i] = (float)res;
-        st->stock[i] = (float)(own + res + re->stockpile_days);
+        st->stock[i] = (float)(own + res);
         st->owed[i] = 0.0f;
     }
 }
@@ -292,7 +302,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
     const float lead = dd.lead * need;
     /* the reorder point's terms (tw__reorder_point) in registers: the firm arrays' stores
      * could otherwise alias the parameters */
-    const float rp_lag = (float)lag, rp_share = (float)re->reorder_share;
+    const float rp_lag = (float)lag * need, rp_share = (float)re->reorder_share;
     const size_t per_supplier = (size_t)re->per_supplier;
     const float cap = (float)re->catch_cap, rate = (float)re->catch_rate;
     const float share = (float)re->catch_share;
@@ -327,6 +337,19 @@ static void tw__re_step_block(void *vctx, size_t item) {
      * and pass 1 moves it. The general path in pass 2 would do the same arithmetic; a
      * firm pass 1 leaves to it because its maker had not yet applied stays with it
      * (applications filed in pass 2 change no common day into another). */
+    /* The spot market's offers: a share of each firm's own stock above its reorder point
+     * (only where the market is on, so that the common day's pass is left alone). */
+    const bool market = re->mkt_sell > 0.0;
+    double sold = 0.0, budget = market ? st->budget[item] : 0.0;
+    if (market && st->sell_frac > 0.0f) {
+        const float f = st->sell_frac;
+        for (size_t k = rg.lo; k < rg.hi; k++) {
+            float g = f * tw__maxf(stock[k] - res[k] - (rp_lag + rp_share * (cover[k] - rp_lag)),
+                                   0.0f);
+            stock[k] -= g;
+            sold += g;
+        }
+    }
     uint8_t common[TW_BLOCK];
     for (size_t m = 0, k0 = rg.lo; k0 < rg.hi; m++, k0 += per_supplier) {
         const size_t k1 = k0 + per_supplier < rg.hi ? k0 + per_supplier : rg.hi;
@@ -402,7 +425,16 @@ static void tw__re_step_block(void *vctx, size_t item) {
                     }
                 }
             }
-            /* 4. production: the free channels plus stock; short firms ration their lines */
+            /* 4. a short firm buys what it lacks from the spot market while its block's
+             * share of the pool lasts */
+            if (market && x < need) {
+                float lack = need - x, b = (float)(budget < (double)lack ? budget : (double)lack);
+                out[TW_RE_PART_SHORT] += lack;
+                x = b >= lack ? need : x + b;
+                budget -= b;
+                out[TW_RE_PART_BOUGHT] += b;
+            }
+            /* 5. production: the free channels plus stock; short firms ration their lines */
             float y, u, yn;
             if (x >= need) {
                 u = need;
@@ -444,6 +476,37 @@ static void tw__re_step_block(void *vctx, size_t item) {
     out[TW_RE_PART_USED] = used;
     out[TW_RE_PART_OUTPUT] = output;
     out[TW_RE_PART_NET] = net;
+    out[TW_RE_PART_SOLD] = sold;
+}
+
+/* The day's spot market from yesterday's block sums: the premium, the share offered, and
+ * each block's purchases allowed (the pool to the cells of highest value per tonne first,
+ * each up to its short firms' unmet need of yesterday, split over its blocks by theirs). */
+static void tw__re_market(tw_re_state *st) {
+    const tw_re_params *re = st->re;
+    double n = (double)re->per_cell, demand = 0.0, left = st->pool_t;
+    for (int j = 0; j < re->ncell; j++) {
+        int c = re->cell[j];
+        double sh = 0.0;
+        for (size_t b = 0; b < st->nblk; b++)
+            sh += st->partials[((size_t)j * st->nblk + b) * TW_RE_NPART + TW_RE_PART_SHORT];
+        st->short_t[c] = sh * re->use_t[c] / n;
+        demand += st->short_t[c];
+    }
+    st->premium = demand > 0.0 ? re->mkt_pmax * demand / (demand + st->pool_t) : 0.0;
+    st->sell_frac = (float)(re->mkt_sell * (re->mkt_pmax > 0.0 ? st->premium / re->mkt_pmax : 0.0));
+    for (int i = 0; i < re->ncell; i++) {
+        int j = re->mkt_order[i], c = re->cell[j];
+        double give = st->short_t[c] < left ? st->short_t[c] : left;
+        left -= give;
+        for (size_t b = 0; b < st->nblk; b++) {
+            size_t item = (size_t)j * st->nblk + b;
+            double sh = st->partials[item * TW_RE_NPART + TW_RE_PART_SHORT] * re->use_t[c] / n;
+            st->budget[item] = st->short_t[c] > 0.0
+                                   ? give * (sh / st->short_t[c]) / (re->use_t[c] / n)
+                                   : 0.0;
+        }
+    }
 }
 
 static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day day,
@@ -481,6 +544,19 @@ static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_
         }
         st->general[c] = g;
     }
+    /* one licensing office for every destination: its capacity scales every pace alike */
+    if (re->capacity > 0.0 && working) {
+        double expected = 0.0;
+        for (int j = 0; j < re->ncell; j++) {
+            int c = re->cell[j];
+            expected += st->pending[c] * st->dd[c / TW_NSEC].hazard * re->priority[c % TW_NSEC];
+        }
+        double cap = re->capacity * (double)re->ncell * (double)(st->nblk * st->spb);
+        if (expected > cap)
+            for (int r = 0; r < TW_NREG; r++)
+                st->dd[r].hazard = (float)(st->dd[r].hazard * (cap / expected));
+    }
+    if (re->mkt_sell > 0.0) tw__re_market(st);
 }
 
 /* CPU seconds of the whole process (every thread), for the benchmark's share of the day:
@@ -516,10 +592,16 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
         int sec = c % TW_NSEC;
         st->free_t[c] = re->outside_share[sec] * re->use_t[c] *
                         (1.0 - re->embedded_share[sec] - st->dd[c / TW_NSEC].ns);
+        st->bought_t[c] = tot[TW_RE_PART_BOUGHT] * t_per;
+        st->sold_t[c] = tot[TW_RE_PART_SOLD] * t_per;
+        st->pool_t += st->sold_t[c] - st->bought_t[c];
         st->cum_shipped_t[c] += st->shipped_t[c];
         st->cum_received_t[c] += st->received_t[c];
         st->apps[c] = tot[TW_RE_PART_APPS];
         st->approvals[c] = tot[TW_RE_PART_APPROVALS];
+        st->pending[c] = st->dd[c / TW_NSEC].regime == TW_CTRL_OPEN
+                             ? 0.0
+                             : st->pending[c] + st->apps[c] - st->approvals[c];
         st->inv_mean[c] = tot[TW_RE_PART_STOCK] / n;
         st->halted[c] = tot[TW_RE_PART_HALTED];
         st->stopped[c] = tot[TW_RE_PART_STOPPED];

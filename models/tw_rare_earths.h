@@ -27,7 +27,10 @@
  * first leaves `open`), and licensed bare magnets from the exporter (the rest). The first
  * three arrive as steady flows; only the licensed channel is stocked, ordered and held up.
  *
- * Buffers in tiers. The licensed channel's magnets sit (1) at the user: an order-up-to
+ * Buffers in tiers, each drawn in days of the firm's use of licensed magnets (so that a
+ * cover of 21 days lasts 21 days whatever the other channels bring; the state holds them
+ * in days of full use, times the licensed share of need at the start). The licensed
+ * channel's magnets sit (1) at the user: an order-up-to
  * level S (cover, lognormal across firms, the median drawn per replicate) with reorder
  * point R = lag + reorder_share * (S - lag), S at least lag + 1; (2) in transit: one
  * order outstanding at a time, the destination's ship_lag_days on the way (the pipeline
@@ -35,9 +38,12 @@
  * reserve of magnets inside work in progress and sub-assemblies at suppliers plus stock
  * bought from distributors (days by sector, lognormal across firms, the median factor
  * drawn per replicate), which a firm draws only once its own stock is gone and refills
- * first from the next receipt; (4) an optional
- * first-quarter stockpile (stockpile_days added to every firm's starting stock). A firm's
- * stock x counts all of (1), (3) and (4); its own stock is x - reserve.
+ * first from the next receipt; (4) an optional stockpile built before the controls
+ * (stockpile_days of the licensed channel's use, held with the reserve: ordinary use
+ * before a control leaves it whole, and under a halt it delays a firm's first loss by at
+ * least stockpile_days;
+ * the firm rebuilds it from its next receipts). A firm's stock x counts all of (1), (3)
+ * and (4); its own stock is x - reserve.
  *
  * Licences per supplier. Firms are grouped into magnet makers of customers_per_supplier
  * customers each (within one block of firms). A firm that must reorder without a valid
@@ -51,12 +57,27 @@
  * approvals take time reorder early by the expected delay (1/h working days). A general
  * licence (general_licences) covers every firm of a destination, or of one of its sectors,
  * from a date for its validity: their orders no longer wait for their maker's approval.
+ * Approval capacity (approval_capacity_share of the makers modelled a working day, 0 =
+ * none) is shared across destinations:
+ * when the day's expected approvals (applications pending at the end of the day before
+ * times each one's probability) exceed it, every destination's probability is scaled down
+ * by the same factor, so that the expected approvals equal the capacity.
  *
  * Rationing. A firm with a fraction a < 1 of today's need (channels plus stock) cuts the
  * lines it cannot supply, not all of them: lines in order of output per magnet, the
  * lowest first (combustion-car lines need half the magnets of electric ones; lines without
  * magnets never stop), so output is a concave piecewise-linear F(a) >= a with F(1) = 1.
  * A firm's plants pool their stock (the firm is the unit that rations).
+ *
+ * Spot market (market_sell_share > 0; off by default). Magnets move between firms of any
+ * cell and destination through a pool: each day firms offer a share sell * premium / pmax
+ * of their own stock above their reorder point, and the pool (yesterday's offers less what
+ * was bought) goes to the cells whose short firms keep the most output per tonne (the
+ * rationing curve's slope at the free share times output per tonne of use), highest
+ * first, each up to what its short firms lacked yesterday; within a cell, in firm order.
+ * The premium is pmax * D / (D + S), D yesterday's unmet need and S the pool, both in
+ * tonnes: it rises with scarcity. Magnets are conserved: stocks plus the pool change by
+ * receipts less use.
  *
  * Catch-up. A share catch_up_share of output lost (up to catch_up_stoppage_days of loss)
  * is owed; on days of full supply the firm makes it up at the rate that clears that much
@@ -120,12 +141,15 @@ typedef struct {
     double distributor_days;     /* distributor stock a short firm can buy, days */
     double reserve_log_sd;       /* spread of the reserve across firms, log points */
     double reserve_rep_sd;       /* log-sd of its median across replicates */
-    double stockpile_days;       /* extra starting stock (first-quarter stockpiling) */
+    double stockpile_days;       /* stockpile held with the reserve from the start, days */
     /* licences */
     double review_days;          /* statutory review period, working days */
     double review_share;         /* share decided within it under plain licensing */
     double hazard;               /* approval probability per working day under licensing */
     double priority[TW_NSEC];    /* approval pace factor by the customers' sector */
+    double capacity;             /* approvals a working day the licensing office can sign
+                                  * across all destinations, as a share of all magnet makers
+                                  * modelled; 0 = no limit */
     int64_t per_supplier;        /* customers per magnet maker (one licence covers them) */
     tw_re_general general[TW_RE_MAX_GENERAL]; /* general licences, [ngeneral] */
     int ngeneral;
@@ -150,6 +174,12 @@ typedef struct {
     double threshold_pct;        /* output loss (percent) that counts as a shortage */
     double intensity[TW_NSEC];   /* relative magnet tonnes per USD of gross output */
     double dep_share[TW_NSEC];   /* share of the sector's output that needs magnets */
+    /* spot market (off where mkt_sell is 0) */
+    double mkt_sell;             /* share of a firm's own stock above its reorder point
+                                  * offered a day at the highest premium */
+    double mkt_pmax;             /* premium over the contract price at full scarcity, share */
+    double mkt_value[TW_RE_NCELL]; /* output value kept per tonne bought at the margin, USD */
+    int mkt_order[TW_RE_NCELL];  /* [ncell] dependent cells by mkt_value, highest first */
     double exports_t[TW_NREG];   /* exporter's 2024 exports to each region, tonnes/year */
     double gross_output[TW_RE_NCELL]; /* 2024 gross output of the cell, USD bn / year */
     double use_t[TW_RE_NCELL];   /* magnet use of the whole cell, tonnes / day */

@@ -24,6 +24,9 @@ enum {
     TW_RE_PART_STOPPED,
     TW_RE_PART_OUTPUT,
     TW_RE_PART_NET,
+    TW_RE_PART_SHORT,  /* unmet need of short firms before the market, firm-days */
+    TW_RE_PART_BOUGHT, /* bought from the spot market */
+    TW_RE_PART_SOLD,   /* offered to it */
     TW_RE_PART_HIST,
     TW_RE_NPART = TW_RE_PART_HIST + TW_RE_NBIN
 };
@@ -50,7 +53,7 @@ struct tw_re_state {
     /* firm state, structure of arrays, [n]; firm k of dependent cell j is j * per_cell + k
      * in the arrays and has agent id cell * per_cell + k in the random streams */
     float *cover;           /* order-up-to level of the own stock, days of full use */
-    float *reserve;         /* WIP, sub-assembly and distributor magnets, days */
+    float *reserve;         /* WIP, sub-assembly, distributor and stockpiled magnets, days */
     float *stock;           /* licensed magnets held, reserve included, days of full use */
     float *order;           /* quantity on order, days of full use; 0 = none */
     int32_t *arrive;        /* day index the order arrives; -1 = waiting for a licence */
@@ -60,6 +63,10 @@ struct tw_re_state {
     int32_t *licence_until; /* day index (exclusive) until which the maker's licence holds */
     int32_t *applied;       /* day index of its pending application; -1 none */
     double *partials;       /* [ncell * nblk][TW_RE_NPART] */
+    double *budget;         /* [ncell * nblk] today's spot purchases allowed, firm-days */
+    double pool_t;          /* magnets held by the spot market, tonnes */
+    double premium;         /* today's spot premium over the contract price, share */
+    float sell_frac;        /* today's share of the stock above the reorder point offered */
     tw_re_dest_day dd[TW_NREG];
     bool general[TW_RE_NCELL]; /* today: the cell's firms hold a general licence */
     bool timed;             /* add each tw_re_step's process CPU seconds to `seconds` (the
@@ -72,6 +79,7 @@ struct tw_re_state {
     double used_t[TW_RE_NCELL];  /* licensed magnets used, tonnes */
     double stock_t[TW_RE_NCELL]; /* licensed magnets held, tonnes */
     double apps[TW_RE_NCELL], approvals[TW_RE_NCELL];
+    double pending[TW_RE_NCELL]; /* makers with an application pending at the day's end */
     double inv_mean[TW_RE_NCELL], inv_p10[TW_RE_NCELL]; /* days of full use */
     double halted[TW_RE_NCELL];  /* firms with a line stopped (count) */
     double stopped[TW_RE_NCELL]; /* firms counted as stopped plants (count) */
@@ -82,6 +90,8 @@ struct tw_re_state {
     /* cumulative tonnes since the start (shipped counts what was in transit at the
      * start), for the conservation identity */
     double cum_shipped_t[TW_RE_NCELL], cum_received_t[TW_RE_NCELL];
+    /* the day's spot market per cell, tonnes: unmet need before it, bought, offered */
+    double short_t[TW_RE_NCELL], bought_t[TW_RE_NCELL], sold_t[TW_RE_NCELL];
     /* what the day view reads (tw_re_output_loss, tw_re_gdp_pct) */
     double output_loss[TW_NREG][TW_NSEC]; /* share of potential output lost today, 0..1 */
     double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */

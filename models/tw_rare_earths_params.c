@@ -16,47 +16,69 @@
 #define TW_RE_EXPORTS_TOTAL_T (52500.0 * 12.0 / 11.0)
 #define TW_RE_EXPORTS_US_T (600.0 * 12.0)
 
-static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err) {
+/* A table by sector in data_dir: a `sector` column and ncol numeric columns, each at least
+ * 0 (and at most 1 where share[c]), into out[c][sector]. With all_sectors every sector
+ * has its row; otherwise sectors without one keep 0. */
+static tw_status tw__sector_csv(const char *dir, const char *file, int ncol,
+                                const char *const *cols, const bool *share, bool all_sectors,
+                                double *const *out, tw_err *err) {
     char path[4200];
-    snprintf(path, sizeof path, "%s/rare_earth_sectors.csv", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
     tw_csv *t;
     tw_status st = tw_csv_read(path, &t, err);
     if (st != TW_OK) return st;
-    static const char *const cols[] = {"sector", "intensity", "dependent_output_share"};
-    int idx[3];
+    int idx[8];
     bool seen[TW_NSEC] = {false};
-    for (int c = 0; c < 3 && st == TW_OK; c++)
-        if ((idx[c] = tw_csv_col(t, cols[c])) < 0)
-            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+    for (int c = 0; c <= ncol && st == TW_OK; c++) {
+        const char *name = c == 0 ? "sector" : cols[c - 1];
+        if ((idx[c] = tw_csv_col(t, name)) < 0)
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, name);
+    }
     for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
         const char *name = tw_csv_field(t, r, (size_t)idx[0]);
         int s = tw_name_index(tw_sector_names, name);
         if (s < 0 || seen[s]) {
-            st = tw_err_set(err, TW_EDATA, "%s:%d: expected each of the eight sectors once (got '%s')",
-                            path, tw_csv_line(t, r), name);
+            st = tw_err_set(err, TW_EDATA, "%s:%d: expected each of the eight sectors at most "
+                            "once (got '%s')", path, tw_csv_line(t, r), name);
             break;
         }
         seen[s] = true;
-        double v[2];
-        for (int c = 0; c < 2 && st == TW_OK; c++) {
+        for (int c = 0; c < ncol && st == TW_OK; c++) {
             const char *f = tw_csv_field(t, r, (size_t)idx[c + 1]);
             char *end;
-            v[c] = strtod(f, &end);
-            if (f[0] == '\0' || *end != '\0' || !isfinite(v[c]) || v[c] < 0.0 ||
-                (c == 1 && v[c] > 1.0))
+            double v = strtod(f, &end);
+            if (f[0] == '\0' || *end != '\0' || !isfinite(v) || v < 0.0 || (share[c] && v > 1.0))
                 st = tw_err_set(err, TW_EDATA, "%s:%d: %s: expected a number %s (got '%s')", path,
-                                tw_csv_line(t, r), cols[c + 1],
-                                c == 0 ? "of at least 0" : "between 0 and 1", f);
+                                tw_csv_line(t, r), cols[c],
+                                share[c] ? "between 0 and 1" : "of at least 0", f);
+            else
+                out[c][s] = v;
         }
-        if (st != TW_OK) break;
-        re->intensity[s] = v[0];
-        re->dep_share[s] = v[1];
     }
-    for (int s = 0; s < TW_NSEC && st == TW_OK; s++)
+    for (int s = 0; s < TW_NSEC && st == TW_OK && all_sectors; s++)
         if (!seen[s])
             st = tw_err_set(err, TW_EDATA, "%s: no row for sector '%s'", path, tw_sector_names[s]);
     tw_csv_free(t);
     return st;
+}
+
+/* data/rare_earth_sectors.csv: magnet intensity and dependent output share (A15). */
+static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err) {
+    static const char *const cols[] = {"intensity", "dependent_output_share"};
+    static const bool share[] = {false, true};
+    double *const out[] = {re->intensity, re->dep_share};
+    return tw__sector_csv(dir, "rare_earth_sectors.csv", 2, cols, share, true, out, err);
+}
+
+/* data/rare_earth_channel_shares.csv (data/build_calibration.py, from the 2024 magnet
+ * balance): the defaults of the embedded share of need and the outside-scope share of the
+ * exporter's bare magnets, by sector. */
+static tw_status tw__channel_table(const char *dir, double *emb, double *out_scope,
+                                   tw_err *err) {
+    static const char *const cols[] = {"embedded", "outside_share_of_bare"};
+    static const bool share[] = {true, true};
+    double *const out[] = {emb, out_scope};
+    return tw__sector_csv(dir, "rare_earth_channel_shares.csv", 2, cols, share, false, out, err);
 }
 
 /* The exporter's 2024 exports by destination: the scenario's figures where given, the
@@ -173,6 +195,31 @@ static tw_status tw__ship_lags(const tw_cfg_node *sec, tw_re_params *re, tw_err 
     return TW_OK;
 }
 
+/* Each dependent cell's output kept per tonne of magnets bought at the margin: the
+ * rationing curve's slope where a firm without licensed magnets sits (the free share at
+ * the start) times the cell's output per tonne of use (USD); and the cells in that order,
+ * highest first (ties: cell order). */
+static void tw__market_order(tw_re_params *re) {
+    for (int j = 0; j < re->ncell; j++) {
+        int c = re->cell[j], s = c % TW_NSEC;
+        double a = 1.0 - (1.0 - re->embedded_share[s] - re->ns0) * (1.0 - re->outside_share[s]);
+        double slope = 0.0;
+        for (int i = 1; i <= TW_RE_NSEG; i++)
+            if (re->seg_a[c][i] > re->seg_a[c][i - 1] && a <= re->seg_a[c][i]) {
+                slope = (re->seg_y[c][i] - re->seg_y[c][i - 1]) /
+                        (re->seg_a[c][i] - re->seg_a[c][i - 1]);
+                break;
+            }
+        re->mkt_value[c] = slope * re->gross_output[c] * 1e9 / 365.0 / re->use_t[c];
+        int i = j;
+        while (i > 0 && re->mkt_value[re->cell[re->mkt_order[i - 1]]] < re->mkt_value[c]) {
+            re->mkt_order[i] = re->mkt_order[i - 1];
+            i--;
+        }
+        re->mkt_order[i] = j;
+    }
+}
+
 #define TW__GET(call)                                                                      \
     do {                                                                                   \
         tw_status st_ = (call);                                                            \
@@ -252,7 +299,7 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     TW__GET(tw_cfg_double(sec, "reserve_log_sd", false, 0.5, 0.0, 3.0, &re->reserve_log_sd, err));
     TW__GET(tw_cfg_double(sec, "reserve_median_replicate_log_sd", false, 0.35, 0.0, 2.0,
                           &re->reserve_rep_sd, err));
-    TW__GET(tw_cfg_double(sec, "stockpile_days", false, 0.0, 0.0, 60.0, &re->stockpile_days, err));
+    TW__GET(tw_cfg_double(sec, "stockpile_days", false, 0.0, 0.0, 120.0, &re->stockpile_days, err));
     /* Licences (data/rare_earth_channels.csv, licensed_china rows). */
     TW__GET(tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0, &re->review_days,
                           err));
@@ -260,6 +307,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
     static const double one[TW_NSEC] = {1, 1, 1, 1, 1, 1, 1, 1};
     TW__GET(tw__by_sector(sec, "approval_priority", one, 0.0, 100.0, re->priority, err));
+    TW__GET(tw_cfg_double(sec, "approval_capacity_share", false, 0.0, 0.0, 1.0, &re->capacity,
+                          err));
     TW__GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
                        err));
     TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
@@ -271,10 +320,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
                           0.99, &re->ns_max, err));
     TW__GET(tw_cfg_int(sec, "ramp_days", false, 365, 1, 3660, &v, err));
     re->ramp_days = (int)v;
-    static const double out_def[TW_NSEC] = {[TW_VEHICLES] = 0.05, [TW_ELECTRONICS] = 0.7,
-                                            [TW_MACHINERY] = 0.3};
-    static const double emb_def[TW_NSEC] = {[TW_VEHICLES] = 0.15, [TW_ELECTRONICS] = 0.2,
-                                            [TW_MACHINERY] = 0.2};
+    double out_def[TW_NSEC] = {0}, emb_def[TW_NSEC] = {0};
+    TW__GET(tw__channel_table(data_dir, emb_def, out_def, err));
     TW__GET(tw__by_sector(sec, "outside_scope_share", out_def, 0.0, 0.99, re->outside_share, err));
     TW__GET(tw__by_sector(sec, "embedded_share", emb_def, 0.0, 0.99, re->embedded_share, err));
     /* Rationing and outcomes. Electric share of vehicle output: US 8% (Cox), EU 13.6% BEV +
@@ -294,6 +341,12 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
                           &re->plant_line_share, err));
     TW__GET(tw_cfg_double(sec, "value_added_ratio", false, 0.3, 0.0, 1.0, &re->va_ratio, err));
     TW__GET(tw_cfg_double(sec, "loss_threshold_pct", false, 1.0, 0.0, 100.0, &re->threshold_pct,
+                          err));
+    /* Spot market: off by default (no 2024-or-earlier figure for how much of their stock
+     * firms sell on); the premium at full scarcity 2 (three times the contract price,
+     * judgement: data/README.md). */
+    TW__GET(tw_cfg_double(sec, "market_sell_share", false, 0.0, 0.0, 1.0, &re->mkt_sell, err));
+    TW__GET(tw_cfg_double(sec, "market_premium_max", false, 2.0, 0.01, 100.0, &re->mkt_pmax,
                           err));
     /* Cross-checks, each reported at the key that breaks it. */
     if (re->cover_max < re->cover_min)
@@ -315,7 +368,9 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
                             "expected at least non_china_share %g (got %g)", re->ns0, re->ns_max);
     for (int s = 0; s < TW_NSEC; s++)
         if (re->embedded_share[s] + re->ns_max >= 1.0)
-            return tw_cfg_error(err, tw_cfg_get(sec, "embedded_share"),
+            return tw_cfg_error(err, tw_cfg_get(sec, "embedded_share") != NULL
+                                         ? tw_cfg_get(sec, "embedded_share")
+                                         : tw_cfg_get(sec, "non_china_max_share"),
                                 "expected embedded_share + non_china_max_share below 1 for %s "
                                 "(got %g)", tw_sector_names[s],
                                 re->embedded_share[s] + re->ns_max);
@@ -345,5 +400,6 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
             tw__rationing_curve(re, r, s);
         }
     }
+    tw__market_order(re);
     return TW_OK;
 }

@@ -68,7 +68,17 @@
       "the sector's output stopped by magnet shortages, before catch-up (the share of "      \
       "lines stopped, by output)")                                                           \
     X(GDP, "gdp", "percent change against the baseline", MEAN, "the producing region",       \
-      "all", "the region's GDP change from output lost to shortages (value added)")
+      "all", "the region's GDP change from output lost to shortages (value added)")         \
+    X(RE_SPOT_BOUGHT, "re_spot_bought", "tonnes per day", SUM, TW_RE_FIRMS, TW_RE_EXPORTER,  \
+      "magnets the region's short firms bought from the spot market (only with "            \
+      "rare_earths.market_sell_share above 0)")                                             \
+    X(RE_SPOT_SOLD, "re_spot_sold", "tonnes per day", SUM, TW_RE_FIRMS, TW_RE_EXPORTER,      \
+      "magnets the region's firms offered to the spot market from their stock above the "   \
+      "reorder point")                                                                       \
+    X(RE_SPOT_PREMIUM, "re_spot_premium", "percent over the contract price", MEAN,          \
+      TW_RE_FIRMS, TW_RE_EXPORTER,                                                           \
+      "the spot market's premium, one world price (the same in every region's series): "    \
+      "market_premium_max x unmet need / (unmet need + magnets in the market)")
 
 /* The rare-earth outcomes, in replicates.csv's order. */
 #define TW_RE_OUTCOMES(X)                                                                    \
@@ -153,6 +163,10 @@ static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
                 if (re->intensity[s] > 0.0) tw_series_put(defs, &n, ind, r, TW_ALL, s);
         }
     for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, TW_RE_IND_GDP, r, TW_ALL, TW_ALL);
+    for (int r = 0; r < TW_NREG && re->mkt_sell > 0.0; r++)
+        if (tw__served(re, r))
+            for (int ind = TW_RE_IND_RE_SPOT_BOUGHT; ind <= TW_RE_IND_RE_SPOT_PREMIUM; ind++)
+                tw_series_put(defs, &n, ind, r, re->exporter, TW_ALL);
     return n;
 }
 
@@ -166,6 +180,7 @@ static double tw__value(const void *block, const tw_day_view *view, const tw_ser
     if (id >= TW_RE_IND_RE_REGIME_OPEN && id <= TW_RE_IND_RE_REGIME_HALT)
         return (int)st->dd[r].regime == id - TW_RE_IND_RE_REGIME_OPEN ? 1.0 : 0.0;
     if (id == TW_RE_IND_GDP) return st->gdp_pct[r];
+    if (id == TW_RE_IND_RE_SPOT_PREMIUM) return 100.0 * st->premium;
     if (id == TW_RE_IND_OUTPUT_LOSS || id == TW_RE_IND_OUTPUT_LOSS_GROSS) {
         const double(*loss)[TW_NSEC] =
             id == TW_RE_IND_OUTPUT_LOSS ? st->output_loss : st->gross_loss;
@@ -193,6 +208,8 @@ static double tw__value(const void *block, const tw_day_view *view, const tw_ser
         case TW_RE_IND_RE_INVENTORY: v += st->inv_mean[c]; break;
         case TW_RE_IND_RE_HALTED: v += st->halted[c]; break;
         case TW_RE_IND_RE_PLANTS_STOPPED: v += st->stopped[c]; break;
+        case TW_RE_IND_RE_SPOT_BOUGHT: v += st->bought_t[c]; break;
+        case TW_RE_IND_RE_SPOT_SOLD: v += st->sold_t[c]; break;
         case TW_RE_IND_RE_INVENTORY_P10:
             for (int b = 0; b < TW_RE_NBIN; b++) hist[b] += st->hist[c][b];
             break;

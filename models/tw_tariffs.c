@@ -522,17 +522,20 @@ void tw_tariffs_split(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_spl
             tw__split_cell(b, i, s, t, known_by, rate_e, cov_e, lay, cut, &out[i][s]);
 }
 
-void tw_split_demand(const tw_split_cell *sc, int home, const double beta[TW_NREG], double sigma,
-                     double pass_through, const double w[TW_NREG], const double price0[TW_NREG],
+void tw_split_demand(const tw_split_cell *sc, int home, const tw_nest *nest, double pass_through,
+                     const double w[TW_NREG], const double price0[TW_NREG],
                      double qshare[TW_NREG], double rel[TW_NREG], double tau_paid[TW_NREG]) {
     double paid[TW_NREG] = {0}, customs[TW_NREG] = {0};
     for (int o = 0; o < TW_NREG; o++) qshare[o] = 0.0;
     for (int k = 0; k < sc->n; k++) {
-        double x[TW_NREG], r[TW_NREG], total = 0.0;
+        double x[TW_NREG], r[TW_NREG], price[TW_NREG], total = 0.0;
         for (int o = 0; o < TW_NREG; o++) {
-            double price = tw_buyer_price(pass_through, w[o], o == home ? 0.0 : sc->rate[k][o]);
-            r[o] = price / price0[o];
-            x[o] = beta[o] * pow(price, 1.0 - sigma) / r[o];
+            price[o] = tw_buyer_price(pass_through, w[o], o == home ? 0.0 : sc->rate[k][o]);
+            r[o] = price[o] / price0[o];
+        }
+        tw_nest_shares(nest, price, x); /* spending shares; quantity shares below */
+        for (int o = 0; o < TW_NREG; o++) {
+            x[o] /= r[o];
             total += x[o];
         }
         for (int o = 0; o < TW_NREG; o++) {

@@ -63,6 +63,7 @@
 
 #include "tw_calendar.h"
 #include "tw_config.h"
+#include "tw_demand.h"
 #include "tw_error.h"
 #include "tw_world.h"
 
@@ -176,17 +177,17 @@ void tw_tariffs_rates_entering(const tw_tariff_book *book, tw_day t, const int l
 void tw_tariffs_split(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_split_table out);
 
 /* A cell's demand in quantities aggregated over its sub-cells, for buyers in region home
- * with CES weights beta and elasticity sigma, origins' producer prices w and first-day
+ * with the cell's nested CES demand (tw_demand.h), origins' producer prices w and first-day
  * buyer prices price0 (the cell's, at the blended rate: a unit of o is what one USD bought
  * there on the first day). In sub-cell k origin o's buyer price is p = tw_buyer_price(
- * pass_through, w[o], rate), its relative r = p / price0[o] and its quantity share beta p^(1
- * - sigma) / r over the sum. Out: qshare[o], the share of the cell's quantity ordered from
+ * pass_through, w[o], rate), its relative r = p / price0[o] and its quantity share its
+ * spending share (tw_nest_shares) / r over the sum. Out: qshare[o], the share of the cell's quantity ordered from
  * o (summing to 1, the firms' choice probabilities); rel[o], the spending per unit of
  * those orders relative to the first day (the quantity-weighted r); tau_paid[o], the
  * tariff on them, such that their customs value is spending / (1 + tau_paid[o]). With one
  * sub-cell these are the plain logit quantity shares, r and the rate. */
-void tw_split_demand(const tw_split_cell *sc, int home, const double beta[TW_NREG], double sigma,
-                     double pass_through, const double w[TW_NREG], const double price0[TW_NREG],
+void tw_split_demand(const tw_split_cell *sc, int home, const tw_nest *nest, double pass_through,
+                     const double w[TW_NREG], const double price0[TW_NREG],
                      double qshare[TW_NREG], double rel[TW_NREG], double tau_paid[TW_NREG]);
 
 /* For each (imposer, target, sector), the highest effective rate known on day t to apply

@@ -1,11 +1,17 @@
 /* tw_trade.c - the trade-war model's implementation of the engine's model interface.
  *
- * A day: set each cell's prices and choice probabilities from the tariff schedule, step
- * the firms, then turn their orders into flows. Firms order quantities: a cell's quantity
- * follows its price level, Q = E0 (P / P0)^(-eta), with P yesterday's price index of the
- * cell (so the firms' choices today do not feed back into today's demand); spending on an
- * origin is Q times the size-weighted days of purchases ordered from it times the origin's
- * price relative to the first day (a unit is what one USD bought there on the first day);
+ * A day, a short script of calls: the events and the governments' decisions, today's
+ * rates, each cell's prices and choice probabilities (tw_trade_prepare_firms), the firms'
+ * step, their own demand and the cells' price indices (tw_trade_own_demand), the day's
+ * flows (tw_flows_day, tw_flows.h), the general-equilibrium closure, the rare-earth firms,
+ * the outcomes. Firms order quantities: a cell's quantity
+ * follows its price level, Q = E0 (P / P0)^(-eta), with P today's price index of the cell
+ * after the firms' step (tw_trade_own_demand: the spending per unit of Q, so that with eta
+ * = 1 the cell spends E0 times its income every day); spending on an
+ * origin is Q times each firm's own demand (a firm buying abroad buys less when its
+ * supplier is dearer than the other importers', tw_trade_own_demand) times the
+ * size-weighted days of purchases ordered from it times the origin's price relative to
+ * the first day (a unit is what one USD bought there on the first day);
  * orders ship on the day they are placed and enter customs after the route's days in
  * transit (model.transit; a ring of loading days per route and sector), at the rate of
  * the entry day; entries carry the month's factor of the route (seasonality); customs
@@ -17,14 +23,15 @@
  * beside it. Goods that an entry's in-transit rule covers (loaded before one date, entered
  * before another) pay the rate without that entry.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
- * and its customs value moves only with the sector's demand. With the general-equilibrium
+ * and its customs value moves with its own demand and the sector's. With the general-equilibrium
  * closure on, a region's quantities also scale with its income (wages, the fixed deficit
  * and yesterday's duty, rebated), and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
  * Composition. The replicate state (tw_trade_internal.h) holds each module's handle or
- * state and the day's flows. The importer firms (tw_firms.h) get what they read: the
+ * state; the day's flows are the flows module's (tw_flows.h), which tw_trade.c hands what
+ * they are computed from. The importer firms (tw_firms.h) get what they read: the
  * day's rates, sub-cells and producer prices to build the cell days
  * (tw_trade_prepare_firms), the cell days to step, and the arrays for their results. The
  * governments (tw_gov.h), the general-equilibrium closure (tw_ge_day.h) and the
@@ -82,6 +89,7 @@ static void tw__free_state(void *vs) {
     tw_firms_free(&s->f);
     tw_re_free(s->re);
     tw_ge_day_free(s->ge);
+    tw_flows_free(s->flows);
     tw_controls_free(&s->controls);
     tw_events_free(s->ev);
     tw_gov_free(s->gov);
@@ -93,6 +101,7 @@ static void tw__free_state(void *vs) {
 
 static size_t tw__state_bytes(const void *params) {
     return sizeof(tw_trade_state) + tw_outcome_count() * sizeof(double) + tw_re_state_bytes() +
+           tw_flows_bytes() +
            tw_firms_bytes(&((const tw_trade_params *)params)->firms);
 }
 
@@ -103,17 +112,19 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .d = d,
                          .world = &p->world,
                          .sigma = p->sigma,
+                         .sigma_upper = p->sigma_upper,
+                         .nest = p->nest,
                          .e0 = p->e0,
                          .tau = s->tau,
                          .tau0 = &s->tau0,
                          .tau_paid = (const tw_rate_table *)&s->tau_paid,
-                         .tau_in = (const tw_rate_table *)&s->tau_in,
-                         .customs = s->customs,
-                         .spend = s->spend,
-                         .revenue = s->revenue,
-                         .revenue_stat = s->revenue_stat,
-                         .collected = s->collected,
-                         .use = s->use,
+                         .tau_in = tw_flows_tau_in(s->flows),
+                         .customs = tw_flows_customs(s->flows),
+                         .spend = tw_flows_spend(s->flows),
+                         .revenue = tw_flows_revenue(s->flows),
+                         .revenue_stat = tw_flows_revenue_stat(s->flows),
+                         .collected = tw_flows_collected(s->flows),
+                         .use = tw_flows_use(s->flows),
                          .pbar = s->pbar,
                          .pbar0 = s->pbar0,
                          .w = s->w,
@@ -141,8 +152,8 @@ static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
 static void tw_trade_prepare_firms(tw_trade_state *s) {
     const tw_trade_params *p = s->p;
     const tw_firms_prices in = {.pass_through = p->pass_through,
-                                .beta = p->beta,
-                                .sigma = p->sigma,
+                                .nest = p->nest,
+                                .rel0 = (const double(*)[TW_NREG])p->rel0,
                                 .tau = s->tau,
                                 .tau_exp = s->tau_exp,
                                 .tau_any = s->tau_any,
@@ -150,6 +161,36 @@ static void tw_trade_prepare_firms(tw_trade_state *s) {
                                 .split = (const tw_split_cell(*)[TW_NSEC])s->split,
                                 .w = s->w};
     tw_firms_prepare_day(&p->firms, &in, s->cd, s->tau_paid);
+}
+
+/* Each firm's own demand and each cell's price index, from today's shares. A firm that
+ * buys from a foreign origin f buys own_f = (x_f / R_M)^(-e) times the cell's quantity
+ * (x: the origin's price relative over the first day's; e: firms.own_demand_elasticity;
+ * R_M: the importers' index, R_M^(1 - e) = sum_f share_f x_f^(1 - e) / sum_f share_f),
+ * so a dearer supplier's buyers buy less and the other importers more, the import
+ * bundle's spending staying that of its index (the lower nest's short run); a firm that
+ * buys at home, own = 1. The cell's index R = sum_o share_o own_o x_o / sum_o share_o is
+ * the spending per unit of the cell's quantity (the mean price relative when e = 0); 1 on
+ * the first day. */
+static void tw_trade_own_demand(tw_trade_state *s) {
+    const double e = s->p->firms.own_demand;
+    for (int c = 0; c < TW_NCELL; c++) {
+        int home = c / TW_NSEC;
+        double x[TW_NREG], sum = 0.0, w = 0.0, rm = 0.0, wm = 0.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            x[o] = s->cd[c].rel[o] / s->p->rel0[c][o];
+            if (o == home) continue;
+            rm += s->share[c][o] * pow(x[o], 1.0 - e);
+            wm += s->share[c][o];
+        }
+        rm = wm > 0.0 ? pow(rm / wm, 1.0 / (1.0 - e)) : 1.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            s->own[c][o] = o == home ? 1.0 : pow(x[o] / rm, -e);
+            sum += s->share[c][o] * s->own[c][o] * x[o];
+            w += s->share[c][o];
+        }
+        s->pbar[c] = w > 0.0 ? sum / w : 1.0;
+    }
 }
 
 static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
@@ -178,6 +219,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK)
         st = tw_events_create(&p->ev, key, s->gov, s->rates, &s->controls, &s->log, &s->ev, err);
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
+    if (st == TW_OK) st = tw_flows_create(&s->flows, err);
     if (st != TW_OK) {
         tw__free_state(s);
         return st;
@@ -189,6 +231,8 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->income = tw_ge_day_income(s->ge);
     tw_trade_prepare_firms(s);
     tw_firms_init(&s->f, s->cd, s->share, s->pbar0, s->pbar, s->lambda0);
+    tw_trade_own_demand(s);
+    memcpy(s->pbar0, s->pbar, sizeof s->pbar0);
     tw_re_init(s->re, s->out + tw_outcome_first(TW_BLOCK_RE));
     *state = s;
     return TW_OK;
@@ -209,43 +253,27 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
         if ((st = tw_gov_decide_day(s->gov, &decide, err)) != TW_OK) return st;
     }
     tw_trade_rates_today(s, d, true);
-    double pbar_lag[TW_NCELL];
-    memcpy(pbar_lag, s->pbar, sizeof pbar_lag);
     tw_trade_prepare_firms(s);
     tw_firms_step(&s->f, s->cd, d, s->share, s->purchase, s->pbar);
-    const tw_rate_table *tau = (const tw_rate_table *)&s->tau_paid;
-    int year, month, dom;
-    tw_civil_from_day(day, &year, &month, &dom);
-    for (int i = 0; i < TW_NREG; i++)
-        for (int sec = 0; sec < TW_NSEC; sec++) {
-            int c = i * TW_NSEC + sec;
-            double q = p->e0[c] * pow(pbar_lag[c] / s->pbar0[c], -p->demand_elasticity);
-            if (p->ge.enabled) q *= s->income[i]; /* spending follows income (tw_ge_day.c) */
-            for (int o = 0; o < TW_NREG; o++) {
-                double t = (o == i) ? 0.0 : (*tau)[i][o][sec];
-                /* Today's orders, at today's prices, load today and enter `lag` days
-                 * later at the rate of that day; before the first day, orders as on it. */
-                double ordered = q * s->purchase[c][o] * s->cd[c].rel[o] / (1.0 + t);
-                double *ring = s->transit[o][i][sec];
-                if (d == 0)
-                    for (int k = 0; k < TW_TRANSIT_MAX; k++) ring[k] = ordered;
-                ring[d % TW_TRANSIT_MAX] = ordered;
-                uint32_t lag = (uint32_t)p->transit[o][i];
-                double customs = p->season[i][o][month - 1] *
-                                 ring[(d + TW_TRANSIT_MAX - lag) % TW_TRANSIT_MAX];
-                /* Goods entering today pay today's rate, less what an in-transit rule
-                 * takes off for them (tw_tariffs_rates_entering); 0 where none applies. */
-                double t_in = t + (p->tau_entry[d][i][o][sec] - p->tau_now[d][i][o][sec]);
-                t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
-                s->tau_in[i][o][sec] = t_in;
-                s->use[o][i][sec] = q * s->share[c][o] * s->cd[c].rel[o] / (1.0 + t);
-                s->collected[o][i] = tw_duties_collected(&p->duties, i, o, day);
-                s->customs[o][i][sec] = customs;
-                s->spend[o][i][sec] = customs * (1.0 + t_in);
-                s->revenue_stat[o][i][sec] = t_in * customs;
-                s->revenue[o][i][sec] = s->collected[o][i] * t_in * customs;
-            }
-        }
+    tw_trade_own_demand(s);
+    const tw_flows_in flows = {.d = d,
+                               .day = day,
+                               .e0 = p->e0,
+                               .pbar = s->pbar,
+                               .pbar0 = s->pbar0,
+                               .demand_elasticity = p->demand_elasticity,
+                               .income = p->ge.enabled ? s->income : NULL,
+                               .share = (const double(*)[TW_NREG])s->share,
+                               .purchase = (const double(*)[TW_NREG])s->purchase,
+                               .own = (const double(*)[TW_NREG])s->own,
+                               .cd = s->cd,
+                               .tau_paid = (const tw_rate_table *)&s->tau_paid,
+                               .tau_now = (const tw_rate_table *)&p->tau_now[d],
+                               .tau_entry = (const tw_rate_table *)&p->tau_entry[d],
+                               .transit = (const int(*)[TW_NREG])p->transit,
+                               .season = (const double(*)[TW_NREG][12])p->season,
+                               .duties = &p->duties};
+    tw_flows_day(s->flows, &flows);
     tw_day_view view = tw__view(s, day, d);
     tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;

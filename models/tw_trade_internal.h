@@ -15,9 +15,9 @@
  * and GDP change), the governments (tw_gov_world, tw_gov.h), the events (tw_events,
  * tw_events.h: draws, truce, compliance, calls, court, third parties), the event log
  * both append to (tw_event_log, tw_event_log.h; the replicate owns it) and the
- * general-equilibrium closure (tw_ge_day, tw_ge_day.h). The day's flows and today's rate
- * views are written by tw_trade.c and read by the others (tw_trade.c's tw__view builds the
- * view). Outcomes: each block writes the entries of its own list, its slice of out
+ * general-equilibrium closure (tw_ge_day, tw_ge_day.h), and the day's flows with the
+ * shipping pipeline (tw_flows, tw_flows.h). Today's rate views are written by tw_trade.c;
+ * the others read them and the flows through the day's view (tw_trade.c's tw__view). Outcomes: each block writes the entries of its own list, its slice of out
  * (tw_trade_series.c the trade list, tw_rare_earths_series.c the rare-earth list, tw_gov.c
  * and tw_events.c each their own entries of the policy list; the order and the slices:
  * tw_indicators.h).
@@ -43,6 +43,7 @@
 #include "tw_controls.h"
 #include "tw_duties.h"
 #include "tw_firms.h"
+#include "tw_flows.h"
 #include "tw_day.h"
 #include "tw_ge_day.h"
 #include "tw_events.h"
@@ -55,7 +56,6 @@
 #include "tw_trade_bench.h"
 #include "tw_world.h"
 
-#define TW_TRANSIT_MAX 64 /* days a shipment may be in transit, at most (ring length) */
 _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
 
@@ -67,7 +67,8 @@ _Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
 typedef struct {
     /* calibration */
     tw_world world;
-    double sigma[TW_NSEC];
+    double sigma[TW_NSEC];       /* lower nest: between foreign origins (model.sigma) */
+    double sigma_upper[TW_NSEC]; /* upper nest: home vs imports (model.sigma_upper) */
     /* firms */
     tw_firms_params firms; /* the `firms:` keys the firms read (tw_firms.h) */
     int fl_horizon;        /* firms.frontload.horizon_days: the outlook's reach */
@@ -99,7 +100,9 @@ typedef struct {
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
     double e0[TW_NCELL];                /* buyer spending, USD bn / year */
     double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
-    double beta[TW_NCELL][TW_NREG];     /* CES weights, share / p0^(1 - sigma) */
+    double rel0[TW_NCELL][TW_NREG];     /* the first day's price relatives (1 but in cells
+                                         * split into sub-cells, tw_split_demand) */
+    tw_nest nest[TW_NCELL];             /* nested CES demand (tw_demand.h) */
     /* output series */
     tw_series_def *defs;
     tw_series_label *labels;
@@ -116,19 +119,11 @@ typedef struct {
     /* day results, per cell */
     double share[TW_NCELL][TW_NREG];    /* size share of firms by origin */
     double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin: quantities */
-    double pbar[TW_NCELL], pbar0[TW_NCELL]; /* mean buyer price paid (yesterday, day 0) */
+    double pbar[TW_NCELL], pbar0[TW_NCELL]; /* price index of the cell's quantity (today,
+                                             * day 0; tw_trade_own_demand) */
+    double own[TW_NCELL][TW_NREG];      /* a firm's own-demand factor by origin, today */
     double lambda0[TW_NCELL];           /* domestic choice share at the start */
-    double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
-    double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
-    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue collected, USD bn / year */
-    double revenue_stat[TW_NREG][TW_NREG][TW_NSEC]; /* statutory: rate paid x customs value */
-    /* what buyers use today at customs value: their normal purchases (no stock built or
-     * drawn, no transit, no seasonality) at today's prices, USD bn / year */
-    double use[TW_NREG][TW_NREG][TW_NSEC];
-    double collected[TW_NREG][TW_NREG];        /* [exporter][importer] share collected today */
-    /* customs value of the orders in transit, by the day they were loaded (ring of
-     * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
-    double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
+    tw_flows *flows; /* the day's flows and the shipping pipeline (tw_flows.h) */
     /* this replicate's export controls: the scenario's, plus entries its governments add */
     tw_control_book controls;
     /* rare-earth firms (tw_rare_earths.h): they own the day's supply shortages (output
@@ -144,8 +139,6 @@ typedef struct {
     tw_split_table split;     /* today's sub-cells (tw_tariffs_split), set by tw_trade.c */
     tw_rate_table tau_paid;   /* tariff on today's purchases (sub-cells, tw_split_demand),
                                * [importer][origin][sector]; set by tw_firms_prepare_day */
-    tw_rate_table tau_in;     /* rate paid on the goods entering customs today: tau_paid less
-                               * what in-transit rules take off; set by tw_trade.c */
     tw_gov_world *gov;        /* the governments (tw_gov.h); NULL unless ev.enabled */
     tw_events *ev;            /* the events (tw_events.h); NULL unless ev.enabled */
     tw_event_log log;         /* what the governments and events did (tw_event_log.h) */

@@ -2,8 +2,9 @@
  *
  * Everything that is the same for all replicates is computed here once: the calibration
  * tables, the tariff schedule of every day of the run (current rates and the highest
- * rate firms know to be coming within their horizon), and the CES weights that make the
- * firms' logit choice reproduce the 2024 spending shares at the first day's tariffs.
+ * rate firms know to be coming within their horizon), and the nested CES weights that
+ * make the firms' logit choice reproduce the 2024 spending shares at the first day's
+ * tariffs.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -57,6 +58,11 @@ static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_
         return st;
     if ((st = tw_cfg_double(f, "expiry_belief", false, 0.5, 0.0, 1.0, &p->firms.expiry_belief, err)) !=
         TW_OK)
+        return st;
+    /* Below 1, under the upper nest's 1.19, so that a dearer origin is chosen less
+     * (tw_firms.c); the default: data/trade_dynamics.csv own_demand_elasticity. */
+    if ((st = tw_cfg_double(f, "own_demand_elasticity", false, TW_OWN_DEMAND_DEFAULT, 0.0, 0.99,
+                            &p->firms.own_demand, err)) != TW_OK)
         return st;
     if ((st = tw__section(f, "frontload", &fl, err)) != TW_OK) return st;
     int64_t horizon = 60;
@@ -126,6 +132,12 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
         if ((st = tw_cfg_double(sig, tw_sector_names[s], false, p->sigma[s], 1.01, 20.0,
                                 &p->sigma[s], err)) != TW_OK)
             return st;
+    /* Home goods against the import bundle: 1.19, Fajgelbaum, Goldberg, Kennedy and
+     * Khandelwal (2020); data/trade_dynamics.csv sigma_upper. */
+    double upper;
+    if ((st = tw_cfg_double(m, "sigma_upper", false, 1.19, 1.01, 20.0, &upper, err)) != TW_OK)
+        return st;
+    for (int s = 0; s < TW_NSEC; s++) p->sigma_upper[s] = upper;
     return TW_OK;
 }
 
@@ -220,7 +232,7 @@ static tw_status tw__load_transit(tw_trade_params *p, tw_err *err) {
 
 #define TW__CALIBRATE_ROUNDS 200
 
-/* Scale cell (i, s)'s CES weights until its first-day customs shares over the sub-cells sc
+/* Scale cell (i, s)'s nest weights until its first-day customs shares over the sub-cells sc
  * are the base year's, then set its quantity scale e0 to give the base year's customs
  * value (the tw__calibrate comment). */
 static void tw__calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, int s) {
@@ -231,20 +243,22 @@ static void tw__calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int
         price0[o] = tw_buyer_price(p->pass_through, 1.0, o == i ? 0.0 : p->tau_now[0][i][o][s]);
         flow += p->world.flow[o][i][s];
     }
+    double *rel = p->rel0[c]; /* the first day's price relatives, kept */
     for (int k = 0; k <= TW__CALIBRATE_ROUNDS; k++) {
-        double q[TW_NREG], rel[TW_NREG], paid[TW_NREG], cust[TW_NREG];
-        tw_split_demand(sc, i, p->beta[c], p->sigma[s], p->pass_through, w, price0, q, rel, paid);
+        double q[TW_NREG], paid[TW_NREG], cust[TW_NREG];
+        tw_split_demand(sc, i, &p->nest[c], p->pass_through, w, price0, q, rel, paid);
         customs = 0.0;
         for (int o = 0; o < TW_NREG; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
         if (k == TW__CALIBRATE_ROUNDS || !(customs > 0.0)) break;
         for (int o = 0; o < TW_NREG; o++)
-            if (cust[o] > 0.0) p->beta[c][o] *= (p->world.flow[o][i][s] / flow) / (cust[o] / customs);
+            if (cust[o] > 0.0)
+                p->nest[c].weight[o] *= (p->world.flow[o][i][s] / flow) / (cust[o] / customs);
     }
     if (customs > 0.0 && flow > 0.0) p->e0[c] = flow / customs;
 }
 
-/* CES weights from the base-year flows at the first day's tariffs. Where the first day
- * splits a cell into sub-cells, the weights are then scaled until the quantities
+/* Nested CES weights (tw_demand.h) from the base-year flows at the first day's tariffs.
+ * Where the first day splits a cell into sub-cells, the weights are then scaled until the quantities
  * aggregated over the sub-cells (tw_split_demand) give the base-year customs shares, and
  * the cell's quantity scale e0 is set so that the first day's customs value is the
  * base year's. */
@@ -262,12 +276,15 @@ static void tw__calibrate(tw_trade_params *p) {
                 e0 += spend[o];
             }
             p->e0[c] = e0;
+            double price0[TW_NREG];
             for (int o = 0; o < TW_NREG; o++) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
-                double price = tw_buyer_price(p->pass_through, 1.0, tau);
+                price0[o] = tw_buyer_price(p->pass_through, 1.0, tau);
                 p->base_share[c][o] = spend[o] / e0;
-                p->beta[c][o] = p->base_share[c][o] / pow(price, 1.0 - p->sigma[s]);
+                p->rel0[c][o] = 1.0; /* a cell without sub-cells: price / price0 */
             }
+            tw_nest_calibrate(&p->nest[c], i, p->sigma[s], p->sigma_upper[s], p->base_share[c],
+                              price0);
             const tw_split_cell *sc = &split0[i][s];
             if (sc->n > 1) tw__calibrate_split(p, sc, i, s);
         }

@@ -14,9 +14,9 @@
  *                           weight them by the day's customs value.
  *   expenditure_share       the Armington share of each origin, the home region included.
  *   import_price_index      includes the origin's producer price (tw_ge_day.c).
- *   welfare, welfare_tot, welfare_volume, welfare_revenue: the decomposition of real
- *                           spending chained day by day by tw_ge_day.c (its header has
- *                           the formulas), times 100.
+ *   welfare, welfare_tot, welfare_volume, welfare_revenue: real consumption from what
+ *                           buyers use and its parts, by tw_ge_day.c (its header has the
+ *                           formulas), times 100.
  */
 #include <math.h>
 #include <stddef.h>
@@ -65,22 +65,24 @@
       "the region's producer price (wage) from the general-equilibrium closure, in "         \
       "units of world output at first-day prices (the numeraire)")                           \
     X(WELFARE, "welfare", "percent (log points)", MEAN, "the region whose welfare it is",    \
-      "all", "change of real spending against the first day, 100 x ln: welfare_tot + "       \
-      "welfare_volume, chained day by day along the run with producer prices from the "      \
-      "general-equilibrium closure (tw_ge.h's decomposition; no ACR formula)")               \
+      "all", "change of real consumption against the first day, 100 x ln: the nested CES "   \
+      "aggregate of the quantities buyers use, over sectors with first-day spending "        \
+      "weights; a function of the day's state (= real spending at the buyers' optimum); "    \
+      "welfare_tot + welfare_volume")                                                        \
     X(WELFARE_TOT, "welfare_tot", "percent (log points)", MEAN,                              \
       "the region whose welfare it is", "all",                                               \
-      "terms-of-trade part of welfare: exports times the change of the region's "            \
-      "producer price minus imports times the change of its suppliers', over spending")      \
+      "terms-of-trade part of welfare, chained day by day: exports times the change of the " \
+      "region's producer price minus imports times the change of its suppliers', over "     \
+      "spending")                                                                            \
     X(WELFARE_VOLUME, "welfare_volume", "percent (log points)", MEAN,                        \
       "the region whose welfare it is", "all",                                               \
-      "volume-of-trade part of welfare: the tariff times the change of the quantity of "     \
-      "each taxed import buyers use (not of customs entries: stock-building and catch-up "   \
-      "are not consumption), over spending; welfare_revenue is its collected part")          \
+      "the rest of welfare, welfare - welfare_tot: the volume of trade at the tariffs in "    \
+      "force and how far buyers are from their optimum (slow switching); what buyers use, "  \
+      "not customs entries (stock-building and catch-up are not consumption)")               \
     X(WELFARE_REVENUE, "welfare_revenue", "percent (log points)", MEAN,                      \
       "the region whose welfare it is", "all",                                               \
-      "change of the duty the region collects (rebated), over spending: the collected "      \
-      "part of welfare_volume (volume - revenue is the duty its buyers pay)")
+      "change of the duty on what the region's buyers use (rebated: customs' and, where it "  \
+      "does not collect, the importers'), chained over spending")
 
 #define TW_TRADE_OUTCOMES(X)                                                                 \
     X(IMPORTS_US_FROM_CN, "imports_us_from_cn_usd_bn", "USD bn", SUM,                        \

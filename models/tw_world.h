@@ -3,8 +3,9 @@
  * The world is four regions (US, CN, EU, ROW) and eight sectors. The base year is 2024:
  * flow[e][i][s] is what importer i bought from exporter e in sector s, in USD billion a
  * year at customs value; flow[i][i][s] is the region's absorption of its own output.
- * sigma[s] is the sector's elasticity of substitution between origins (the trade
- * elasticity is sigma - 1). Values and their sources: data/README.md.
+ * sigma[s] is the sector's elasticity of substitution between foreign origins (the lower
+ * nest of tw_demand.h; the trade elasticity between origins is sigma - 1). Values and
+ * their sources: data/README.md.
  */
 #ifndef TW_WORLD_H
 #define TW_WORLD_H

@@ -32,7 +32,7 @@ ARGS = ["run", BASELINE, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
 MAGIC = b"TWCHKPT\n"
 FIELDS = ["version", "header_bytes", "payload_bytes", "replicates", "seed", "config_hash",
           "cells", "outcomes", "out_days", "done", "files", "len_replicates", "len_events",
-          "len_trajectories", "bins"]
+          "len_trajectories", "crc_replicates", "crc_events", "crc_trajectories"]
 HEAD = 8 + 8 * len(FIELDS)
 
 
@@ -173,7 +173,7 @@ class Checkpoint(McCase):
         self.assert_refused(out, "replicates.csv.part hold")
 
     def test_huge_lengths_are_refused_at_once(self):
-        for name in ["len_events", "payload_bytes", "bins", "len_replicates"]:
+        for name in ["len_events", "payload_bytes", "crc_events", "len_replicates"]:
             for fix in (False, True):
                 out = self.copy("huge_%s_%d" % (name, fix))
                 self.set_field(out, name, 1 << 62, fix_crc=fix)
@@ -206,7 +206,13 @@ class Checkpoint(McCase):
         with open(self.ckpt(self.pristine), "rb") as f:
             head = f.read(HEAD)
         self.assertEqual(head[:8], MAGIC)
-        self.assertEqual(struct.unpack_from("<Q", head, 8)[0], 2)
+        self.assertEqual(struct.unpack_from("<Q", head, 8)[0], 3)
+        # Each row file's checksum is the CRC-32C of the prefix the checkpoint records.
+        part = self.pristine + ".partial"
+        for name in ("replicates", "events"):
+            with open(os.path.join(part, name + ".csv.part"), "rb") as f:
+                prefix = f.read(self.field(self.pristine, "len_" + name))
+            self.assertEqual(self.field(self.pristine, "crc_" + name), crc32c(prefix), name)
         out = self.copy("intact")
         p = run([TW_BIN, "run", "--resume", out, "-q", "-t", "1"])
         self.assertEqual(p.returncode, 0, p.stderr)

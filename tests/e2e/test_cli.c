@@ -672,14 +672,18 @@ static void force_over(const char *prepare) {
     assert_listing(g_tmp, "res");
 }
 
+/* An earlier output: --force replaces only a directory with tradewar's provenance.yaml
+ * (or an empty one; test_faults.py checks the refusal of any other). */
+#define TW__EARLIER "printf '# x\\nprogram: tradewar\\n' > '%1$s/provenance.yaml' && "
+
 Test(outdir, force_replaces_the_directory_and_leaves_nothing_beside_it) {
-    force_over("mkdir '%1$s' && printf old > '%1$s/earlier.txt'");
+    force_over("mkdir '%1$s' && " TW__EARLIER "printf old > '%1$s/earlier.txt'");
 }
 
-/* The earlier directory may hold anything, a subdirectory included: --force replaces it
- * all and leaves nothing else (no res.old.*) in the parent. */
+/* The earlier output may hold anything the user added, a subdirectory included: --force
+ * replaces it all and leaves nothing else (no res.old.*) in the parent. */
 Test(outdir, force_over_a_directory_with_a_subdirectory_leaves_nothing_beside_it) {
-    force_over("mkdir -p '%1$s/plots' && printf old > '%1$s/plots/fig.txt'");
+    force_over("mkdir -p '%1$s/plots' && " TW__EARLIER "printf old > '%1$s/plots/fig.txt'");
 }
 
 /* A failure while writing (here: a 1 MiB file-size limit, with SIGXFSZ ignored so that
@@ -690,7 +694,9 @@ Test(outdir, force_over_a_directory_with_a_subdirectory_leaves_nothing_beside_it
 Test(outdir, write_failure_exits_1_and_leaves_nothing_behind) {
     char res[4200], cmd[4400];
     snprintf(res, sizeof res, "%s", in_tmp("earlier"));
-    snprintf(cmd, sizeof cmd, "mkdir '%s' && printf keep > '%s/a.txt'", res, res);
+    snprintf(cmd, sizeof cmd,
+             "mkdir '%1$s' && printf keep > '%1$s/a.txt' && "
+             "printf 'program: tradewar\\n' > '%1$s/provenance.yaml'", res);
     cr_assert_eq(system(cmd), 0);
 
     signal(SIGXFSZ, SIG_IGN);
@@ -712,7 +718,7 @@ Test(outdir, write_failure_exits_1_and_leaves_nothing_behind) {
     assert_error_line(&p, "File too large", NULL, NULL);
     tw_proc_free(&p);
     assert_listing(g_tmp, "earlier");
-    assert_listing(res, "a.txt");
+    assert_listing(res, "a.txt provenance.yaml");
 }
 
 Test(outdir, output_path_that_is_a_file_is_refused) {

@@ -13,6 +13,10 @@
   comparison), provenance.yaml with the command line and the result hash of the CSVs; the
   terminal shows B - A by month with paired intervals, whose monthly import totals add up
   to the outcome; --report writes the report of the directory (analysis/report.py).
+- Fixing a drawn parameter on one side (--set-b events.truce.extension.base=0) compares:
+  that row pairs A's draws with B's fixed value, every other drawn parameter differs by
+  exactly 0; the terminal prints nan where compare_outcomes.csv does (n 0); a sweep:
+  section on either side is refused at its location.
 
 Run by CTest as py/test_compare with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
@@ -27,6 +31,7 @@ from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, McCase, mpir
                        run)
 
 TARIFF = os.path.join(TW_SOURCE_DIR, "tests", "e2e", "fixtures", "compare_tariff.yaml")
+GENEVA = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
 SMALL = ["-n", "24", "--set", "firms.per_cell=50", "--set", "rare_earths.per_cell=50",
          "--set", "output.interval_days=30",
          "--set", "end=2025-06-30", "-q"]
@@ -215,6 +220,48 @@ class Compare(McCase):
         p = run([TW_BIN, "compare", BASELINE, "-n", "2"])
         self.assertEqual(p.returncode, 2)
         self.assertIn("two scenario files", p.stderr)
+
+    def test_a_side_that_fixes_a_drawn_parameter(self):
+        out, p, _ = self.compare("fixed", GENEVA, GENEVA,
+                                 ["-t", "2", "--set-b", "events.truce.extension.base=0"],
+                                 proc=True)
+        oc = pd.read_csv(os.path.join(out, "compare_outcomes.csv")).set_index("outcome")
+        ext = oc.loc["events.truce.extension.base"]
+        self.assertEqual((ext["n"], ext["mean_b"]), (24, 0.0))
+        self.assertTrue(0.0 < ext["mean_a"] < 1.0, ext)
+        self.assertEqual(ext["diff"], -ext["mean_a"])
+        for name in ("governments.US.resolve", "governments.CN.resolve",
+                     "governments.US.snapback_prob"):
+            self.assertEqual((oc.loc[name, "n"], oc.loc[name, "diff"]), (24, 0.0), name)
+        # The same rows as A's replicates.csv has columns, in its order.
+        a_run = os.path.join(self.tmp, "geneva-a")
+        q = run([TW_BIN, "run", GENEVA] + SMALL + ["-o", a_run])
+        self.assertEqual(q.returncode, 0, q.stderr)
+        cols = list(pd.read_csv(os.path.join(a_run, "replicates.csv")).columns[2:])
+        self.assertEqual(list(oc.index), cols)
+
+    def test_no_pairs_is_nan_on_the_terminal_as_in_the_file(self):
+        out, p, _ = self.compare("nan", BASELINE, BASELINE, ["-t", "2"], proc=True)
+        oc = pd.read_csv(os.path.join(out, "compare_outcomes.csv")).set_index("outcome")
+        never = oc[oc["n"] == 0]
+        self.assertGreater(len(never), 0)
+        for name in never.index:
+            self.assertTrue(never.loc[name, ["mean_a", "mean_b", "diff"]].isna().all())
+            line = [l for l in p.stdout.splitlines() if l.startswith(name + " ")]
+            self.assertEqual(len(line), 1, p.stdout)
+            self.assertEqual(line[0].split()[-6:-3], ["nan", "nan", "nan"], line[0])
+
+    def test_a_sweep_section_is_refused(self):
+        sweep = os.path.join(self.tmp, "with_sweep.yaml")
+        with open(sweep, "w") as f:
+            f.write("extends: %s\nname: with-sweep\nsweep:\n  design: grid\n  parameters:\n"
+                    "    - {key: model.pass_through, values: [0.5, 1]}\n" % BASELINE)
+        for a, b in ((BASELINE, sweep), (sweep, BASELINE)):
+            out = os.path.join(self.tmp, "swept")
+            p = run([TW_BIN, "compare", a, b, "-n", "2", "-o", out])
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("with_sweep.yaml:4:3: sweep: compare runs one scenario a side", p.stderr)
+            self.assertFalse(os.path.exists(out) or os.path.exists(out + ".partial"))
 
 
 if __name__ == "__main__":

@@ -4,13 +4,18 @@ writer per directory, and a resume that never destroys what it found.
 
 The fault harness runs a small batch under tests/support/tw_fault.c (LD_PRELOAD), which
 kills the program (SIGKILL) or fails a call (ENOSPC, EIO) at its Nth flush, close, sync,
-write, truncate, rename, removal or mkdir in the test's directory. For every N of a fresh
-run, and of the resume of a run killed after its first checkpoint, and for each of the
-three faults (and every N of a --force run over an earlier directory, and of a
---compress run, killed), the directory must either be complete with the bytes of an
-uninterrupted run, or resume (without faults) to those bytes, or never have been
-touched; and nothing
-but DIR, DIR.partial and DIR.lock may appear beside it.
+write, truncate, rename, removal or mkdir in the test's directory, or plants a symbolic
+link at its Nth open for writing. For every N of a fresh run, and of the resume of a run
+killed after its first checkpoint, and for each of the three faults (and every N of a
+--force run over an earlier output, and of a --compress run, killed, and of an --until
+run, with a full disk), the directory must either be complete with the bytes of an
+uninterrupted run, or resume (without faults) to those bytes, or never have been touched;
+a fresh run that fails after its first checkpoint must keep it and say how to finish;
+and nothing but DIR, DIR.partial and DIR.lock may appear beside it (an earlier output a
+killed --force run moved aside, and the empty probe a kill left, which the next command
+removes, aside). A link at any open is refused by name and never followed. The refusals
+(links at named paths, row-file checksums, --force, the lock's holder, the disk) are in
+test_faults_refusals.py.
 
 Run by CTest as py/test_faults with TW_BIN, TW_FAULT_LIB and TW_SOURCE_DIR.
 """
@@ -19,6 +24,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -40,6 +46,11 @@ SAME_BYTES = ["summary.csv", "replicates.csv", "events.csv", "outcomes.csv", "sc
 OUTPUTS_GZ = OUTPUTS - {"summary.csv"} | {"summary.csv.gz"}
 SAME_BYTES_GZ = ["summary.csv.gz"] + SAME_BYTES[1:]
 MODES = ["kill", "enospc", "eio"]
+# --until with a half-width no batch reaches stops at the first check (128 replicates);
+# four threads make chunks of 16, so the batch checkpoints eight times.
+UNTIL = ["-n", "160", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
+         "--set", "end=2025-01-10", "-q", "-t", "4", "--checkpoint-every", "0",
+         "--until", "escalations:1000"]
 
 
 def run(cmd, cwd=None, env=None, timeout=300):
@@ -53,6 +64,13 @@ def faulty_env(root, at, mode, log=None):
     if log:
         env["TW_FAULT_LOG"] = log
     return env
+
+
+def dead_pid():
+    """The pid of a process that has ended."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
 
 
 def snapshot(d):
@@ -96,6 +114,10 @@ class Case(unittest.TestCase):
         p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", ref_gz, "--compress"])
         assert p.returncode == 0, p.stderr
         cls.ref_bytes_gz = {f: read(os.path.join(ref_gz, f)) for f in SAME_BYTES_GZ}
+        ref_until = os.path.join(cls.tmp, "ref-until")
+        p = run([TW_BIN, "run", BASELINE] + UNTIL + ["-o", ref_until])
+        assert p.returncode == 0, p.stderr
+        cls.ref_bytes_until = {f: read(os.path.join(ref_until, f)) for f in SAME_BYTES}
         cls.template = cls.interrupted_template() if cls.needs_template else None
 
     @classmethod
@@ -103,18 +125,26 @@ class Case(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     @classmethod
-    def interrupted_template(cls):
-        """A case directory whose out.partial was killed just after its first checkpoint."""
+    def interrupted_template(cls, name="template", args=SMALL):
+        """A case directory whose out.partial was killed just after its first checkpoint;
+        cls.first_checkpoint is the first step that a checkpoint precedes."""
         for n in range(1, 200):
-            case = os.path.join(cls.tmp, "template")
+            case = os.path.join(cls.tmp, name)
             shutil.rmtree(case, ignore_errors=True)
             os.mkdir(case)
-            run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"], cwd=case,
+            run([TW_BIN, "run", BASELINE] + args + ["-o", "out"], cwd=case,
                 env=faulty_env(case, n, "kill"))
             part = os.path.join(case, "out.partial")
             if os.path.exists(os.path.join(part, "checkpoint.bin")):
+                cls.first_checkpoint = n
                 return case
         raise AssertionError("no step of the run left a checkpoint")
+
+    def resumes_to_ref(self, case):
+        """--resume out in case/ succeeds with the bytes of the uninterrupted run."""
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.same_as_ref(os.path.join(case, "out"))
 
     def same_as_ref(self, out):
         for f in SAME_BYTES:
@@ -126,9 +156,18 @@ class Faults(Case):
 
     def earlier_kept(self, case):
         """Names beside out that hold the earlier directory a --force run moved aside
-        (out.old.<pid>, left when the run was killed between its two renames)."""
+        (out.old.<pid>, left when the run was killed between its two renames or while it
+        removed it): nothing in them but what the earlier output held."""
+        earlier = set(os.listdir(self.ref)) | {"old.txt"}
         return {f for f in os.listdir(case) if f.startswith("out.old.")
-                and os.listdir(os.path.join(case, f)) == ["old.txt"]}
+                and set(os.listdir(os.path.join(case, f))) <= earlier}
+
+    def stale_probes(self, case):
+        """Empty DIR.staging.<pid> directories: the probe a run makes and removes before
+        any work (cli_rundir.c), left by a kill between the two; the next command on out
+        removes them."""
+        return {f for f in os.listdir(case) if f.startswith("out.staging.")
+                and os.listdir(os.path.join(case, f)) == []}
 
     def outcome(self, case, what, kind="run"):
         """Problems with case/ after a fault (an empty list if none): finish it as a user
@@ -136,9 +175,11 @@ class Faults(Case):
         bad = []
         gz = kind == "compress"
         outputs, ref = (OUTPUTS_GZ, self.ref_bytes_gz) if gz else (OUTPUTS, self.ref_bytes)
+        if kind == "until":
+            ref = self.ref_bytes_until
         out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
-        olds = self.earlier_kept(case)
-        beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds
+        olds, probes = self.earlier_kept(case), self.stale_probes(case)
+        beside = set(os.listdir(case)) - {"out", "out.partial", "out.lock"} - olds - probes
         if beside:
             bad.append("%s: left beside the directory: %s" % (what, sorted(beside)))
         if os.path.isdir(part):
@@ -148,17 +189,24 @@ class Faults(Case):
                 left = [f for f in os.listdir(part) if ".tmp." not in f]
                 if left:
                     bad.append("%s: no command file but %s" % (what, left))
-                p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"] +
-                        (["--compress"] if gz else []), cwd=case)
+                p = run([TW_BIN, "run", BASELINE] + (UNTIL if kind == "until" else SMALL) +
+                        ["-o", "out", "--force"] + (["--compress"] if gz else []), cwd=case)
             if p.returncode != 0:
                 return bad + ["%s: finishing failed (%d): %s" % (what, p.returncode,
                                                                   p.stderr.strip())]
-        if os.path.isdir(out) and os.listdir(out) == ["old.txt"]:
+        if os.path.isdir(out) and "old.txt" in os.listdir(out):
             return bad  # the earlier directory, untouched
         if not os.path.isdir(out):
-            left = set(os.listdir(case)) - {"out.lock"}
+            left = set(os.listdir(case)) - {"out.lock"} - probes
             if left:
                 bad.append("%s: not complete, not resumable, but %s" % (what, sorted(left)))
+            if probes:
+                # what a user does next, a new run, removes the probe
+                p = run([TW_BIN, "run", BASELINE] + (UNTIL if kind == "until" else SMALL) +
+                        ["-o", "out"] + (["--compress"] if gz else []), cwd=case)
+                if p.returncode != 0 or set(os.listdir(case)) != {"out"}:
+                    bad.append("%s: the next run (%d) left %s" % (what, p.returncode,
+                                                                 sorted(os.listdir(case))))
             return bad
         # A kill at the very last step leaves the lock file; nobody holds it (the kernel
         # dropped the lock with the process), so the next command takes it over.
@@ -174,12 +222,14 @@ class Faults(Case):
 
     def prepare(self, kind, case):
         """Make case/ for a fresh run or for the resume of the template; the command."""
-        if kind in ("run", "compress"):
+        if kind in ("run", "compress", "until"):
             os.mkdir(case)
-            return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"] + \
-                (["--compress"] if kind == "compress" else [])
+            return [TW_BIN, "run", BASELINE] + (UNTIL if kind == "until" else SMALL) + \
+                ["-o", "out"] + (["--compress"] if kind == "compress" else [])
         if kind == "force":
-            os.makedirs(os.path.join(case, "out"))
+            # an earlier tradewar output (--force replaces nothing else), with a file added
+            os.mkdir(case)
+            shutil.copytree(self.ref, os.path.join(case, "out"))
             with open(os.path.join(case, "out", "old.txt"), "w") as f:
                 f.write("earlier results")
             return [TW_BIN, "run", BASELINE] + SMALL + ["-o", "out", "--force"]
@@ -189,20 +239,60 @@ class Faults(Case):
     def one(self, kind, mode, n):
         case = os.path.join(self.tmp, "%s-%s-%d" % (kind, mode, n))
         cmd = self.prepare(kind, case)
-        p = run(cmd, cwd=case, env=faulty_env(case, n, mode))
+        env = faulty_env(case, n, mode)
+        if mode == "link":
+            victim, log = case + ".victim", case + ".log"
+            with open(victim, "wb") as f:
+                f.write(b"victim")
+            env = faulty_env(case, n, mode, log)
+            env["TW_FAULT_VICTIM"] = victim
+        p = run(cmd, cwd=case, env=env)
         what = "%s, %s at step %d" % (kind, mode, n)
-        bad = []
+        bad = self.unlink_planted(case, what, p) if mode == "link" else []
         if mode == "kill" and p.returncode != -signal.SIGKILL:
             bad.append("%s: not killed (%d)" % (what, p.returncode))
         if mode != "kill" and p.returncode not in (0, 1, 2):
             bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
         if mode != "kill" and p.returncode != 0 and len(p.stderr.strip().splitlines()) != 1:
             bad.append("%s: not one line on stderr: %r" % (what, p.stderr))
+        # A failure after the first checkpoint of a fresh run keeps the checkpointed work
+        # and says the one command that finishes it.
+        out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
+        if (kind == "run" and mode not in ("kill", "link") and n >= self.first_checkpoint and
+                not os.path.isdir(out)):
+            if not os.path.isdir(part):
+                bad.append("%s: the checkpointed work was deleted: %s" % (what, p.stderr.strip()))
+            elif "tradewar run --resume out" not in p.stderr:
+                bad.append("%s: kept, but not said how to finish: %s" % (what, p.stderr.strip()))
         bad += self.outcome(case, what, kind)
         shutil.rmtree(case, ignore_errors=True)
         return bad
 
+    def unlink_planted(self, case, what, p):
+        """After a run with a link planted at its Nth open for writing: the file the link
+        leads to is untouched and the program refused by name; then, as a user would, the
+        link is removed and the file it replaced put back."""
+        bad = []
+        victim, log = case + ".victim", case + ".log"
+        if read(victim) != b"victim":
+            bad.append("%s: the link was followed: %r" % (what, read(victim)))
+        with open(log) as f:
+            planted = f.read().split("\n")[2]
+        if planted:
+            planted = os.path.join(case, planted)  # the program's paths are relative to it
+        if planted and (p.returncode != 2 or "is a symbolic link" not in p.stderr):
+            bad.append("%s: a link at %s not refused (%d): %s"
+                       % (what, planted, p.returncode, p.stderr.strip()))
+        if planted and os.path.islink(planted):
+            os.unlink(planted)
+        if planted and os.path.exists(planted + ".tw_aside"):
+            os.rename(planted + ".tw_aside", planted)
+        os.remove(victim)
+        os.remove(log)
+        return bad
+
     def count(self, kind):
+        """The steps of a run of this kind and its opens for writing."""
         case = os.path.join(self.tmp, "count-" + kind)
         cmd = self.prepare(kind, case)
         log = os.path.join(self.tmp, "count-%s.txt" % kind)
@@ -211,10 +301,24 @@ class Faults(Case):
         self.assertEqual(self.outcome(case, kind + " without faults", kind), [])
         shutil.rmtree(case)
         with open(log) as f:
-            return int(f.read())
+            lines = f.read().split("\n")
+        return int(lines[0]), int(lines[1])
+
+    def test_a_link_at_every_open_for_writing(self):
+        """A symbolic link planted at every path a run and a resume open for writing (the
+        lock, the command file, every temporary, the .part files), just before the open."""
+        opens = {kind: self.count(kind)[1] for kind in ("run", "resume")}
+        self.assertGreater(opens["run"], 5)
+        jobs = [(kind, "link", n) for kind in ("run", "resume") for n in range(1, opens[kind] + 1)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            problems = [b for bad in pool.map(lambda j: self.one(*j), jobs) for b in bad]
+        sys.stderr.write("opens for writing: %d of a run and %d of a resume\n"
+                         % (opens["run"], opens["resume"]))
+        self.assertEqual(problems, [], "\n".join(problems[:20]))
 
     def test_every_fault_point_of_a_run_and_of_its_resume(self):
-        points = {kind: self.count(kind) for kind in ("run", "resume", "force", "compress")}
+        points = {kind: self.count(kind)[0]
+                  for kind in ("run", "resume", "force", "compress", "until")}
         self.assertGreater(points["run"], 20)
         self.assertGreater(points["resume"], 10)
         # A --force run over an earlier directory adds the steps that move it aside; it
@@ -224,12 +328,15 @@ class Faults(Case):
         jobs += [("force", "kill", n) for n in range(1, points["force"] + 1)]
         # --compress adds the .gz files and the removal of their plain twins to the commit.
         jobs += [("compress", "kill", n) for n in range(1, points["compress"] + 1)]
+        # --until stops the batch early: a full disk at each of its steps.
+        jobs += [("until", "enospc", n) for n in range(1, points["until"] + 1)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             problems = [b for bad in pool.map(lambda j: self.one(*j), jobs) for b in bad]
-        sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults, and %d "
-                         "kills of a --force run: %d\n"
+        sys.stderr.write("fault points: %d of a run and %d of a resume, x %d faults, %d "
+                         "kills of a --force run, %d of a --compress run, %d full disks of an "
+                         "--until run: %d\n"
                          % (points["run"], points["resume"], len(MODES), points["force"],
-                            len(jobs)))
+                            points["compress"], points["until"], len(jobs)))
         self.assertEqual(problems, [], "\n".join(problems[:20]))
 
 
@@ -269,7 +376,8 @@ class Resumes(Case):
         fields = [scen.encode() if x == BASELINE.encode() else x for x in fields]
         with open(os.path.join(part, "command"), "wb") as f:
             f.write(b"\0".join(fields))
-        self.refused(case, part, "another scenario")
+        # the resolved scenario no longer matches the copy the run wrote, nor the checkpoint
+        self.refused(case, part, "scenario.yaml: is not the scenario this run resolves to")
         with open(scen, "w") as f:
             f.write(text)
         p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
@@ -318,6 +426,39 @@ class Resumes(Case):
             self.assertEqual(p.returncode, 2, "%r: %s" % (body, p.stderr))
             self.assertIn("not a command file", p.stderr)
             self.assertEqual(sorted(os.listdir(case)), ["x.partial"])
+
+
+class Chains(Case):
+    """A resume killed after its own checkpoint resumes again to the same bytes, whether
+    or not its chunks wrote events (a row file the resume appends nothing to keeps the
+    length the checkpoint recorded)."""
+
+    needs_template = False
+    ARGS = SMALL[:SMALL.index("-n")] + ["-n", "16"] + SMALL[SMALL.index("-n") + 2:]
+
+    def test_a_resume_killed_after_its_own_checkpoint(self):
+        template = self.interrupted_template("template-16", self.ARGS)
+        ref = os.path.join(self.tmp, "ref-16")
+        p = run([TW_BIN, "run", BASELINE] + self.ARGS + ["-o", ref])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        done_at = 8 + 8 * 9  # the header's `done` field (engine/tw_checkpoint.h)
+        first = struct.unpack_from("<Q", read(os.path.join(template, "out.partial",
+                                                           "checkpoint.bin")), done_at)[0]
+        for n in range(1, 100):
+            case = os.path.join(self.tmp, "chain-%d" % n)
+            shutil.copytree(template, case, symlinks=True)
+            run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case,
+                env=faulty_env(case, n, "kill"))
+            ckpt = os.path.join(case, "out.partial", "checkpoint.bin")
+            if os.path.exists(ckpt) and struct.unpack_from("<Q", read(ckpt), done_at)[0] > first:
+                break
+            shutil.rmtree(case)
+        else:
+            self.fail("no step of the resume left a later checkpoint")
+        p = run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for f in SAME_BYTES:
+            self.assertEqual(read(os.path.join(case, "out", f)), read(os.path.join(ref, f)), f)
 
 
 class Paths(Case):
@@ -406,7 +547,7 @@ class Races(Case):
         case = os.path.join(self.tmp, "stale")
         os.mkdir(case)
         with open(os.path.join(case, "out.lock"), "w") as f:
-            f.write("999999 elsewhere\n")
+            f.write("%d %s\n" % (dead_pid(), socket.gethostname()))
         p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", "out"], cwd=case)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(os.listdir(case), ["out"])

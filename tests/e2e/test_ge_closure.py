@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The general-equilibrium closure of the daily model, through the real program on the real
 scenario files (truce-collapse.yaml: the 2025 tariffs to the end of May, then a US-China
-war of snap-back and answers), with few firms:
+war of snap-back and answers), with 3,000 firms a cell (welfare is measured from what
+buyers use, so the sampling noise of a few hundred firms would blur the checks):
 
 - EU and ROW welfare change under a war between the US and China although they change no
-  tariff: their terms of trade move, their volume and revenue terms are exactly zero;
+  tariff: their terms of trade move and their revenue term is exactly zero (the rest of
+  their welfare is their buyers' reallocation, and noise);
 - welfare = welfare_tot + welfare_volume on every day, in every replicate;
 - world exports equal world imports on every day;
 - US welfare during the 145% window (10 April to 13 May 2025) stays below its level before
@@ -28,7 +30,7 @@ SCENARIO = os.path.join(SRC, "scenarios", "truce-collapse.yaml")
 
 def run(out, *sets):
     cmd = [BIN, "run", SCENARIO, "-n", "2", "-t", "2", "-s", "7", "-o", out, "--quiet",
-           "--trajectories", "--set", "firms.per_cell=300"]
+           "--trajectories", "--set", "firms.per_cell=3000"]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -52,8 +54,7 @@ class GeClosure(unittest.TestCase):
             for rep in last.itertuples():
                 row = last.loc[rep.Index]
                 self.assertGreater(abs(row[f"welfare.{r}.all.all"]), 1e-4, r)
-                self.assertEqual(row[f"welfare.{r}.all.all"], row[f"welfare_tot.{r}.all.all"])
-            self.assertTrue((self.ge[f"welfare_volume.{r}.all.all"] == 0).all(), r)
+                self.assertGreater(abs(row[f"welfare_tot.{r}.all.all"]), 1e-4, r)
             self.assertTrue((self.ge[f"welfare_revenue.{r}.all.all"] == 0).all(), r)
 
     def test_welfare_is_tot_plus_volume_every_day(self):
@@ -69,8 +70,8 @@ class GeClosure(unittest.TestCase):
             self.assertLess(((exp - imp).abs() / imp).max(), 1e-8)  # 10 digits
 
     # With slow switching and the timing margin, taxed imports swing as firms postpone
-    # orders and catch up (and as shipments in transit enter); the volume term follows what
-    # buyers use, not what enters customs, so those swings are not welfare changes.
+    # orders and catch up (and as shipments in transit enter); welfare follows what buyers
+    # use, not what enters customs, so those swings are not welfare changes.
     def test_us_welfare_does_not_rise_in_the_145_window(self):
         df = self.ge.set_index(["replicate", "date"])
         for rep in sorted(self.ge["replicate"].unique()):

@@ -135,6 +135,25 @@ Test(re_cli, halt_scenario_stops_us_shipments_and_vehicle_output_then_recovers) 
         date_of(t, "2025-03-01", day);
         cr_assert_eq(cell(csv, day, "output_loss", "EU", "all", "vehicles", "p95"), 0.0, "%s", day);
     }
+    /* The block by destination: March is open (China's shipments near their 2024 level),
+     * May is halted toward the US all month (only magnets outside the controls' scope go
+     * to the US, the total is below 2024's). */
+    const char *blk = strstr(p.out, "Rare-earth magnets by destination");
+    cr_assert_not_null(blk, "%s", p.out);
+    cr_assert_not_null(strstr(blk, "ROW<-CN t"), "%s", blk);
+    double v[8];
+    const char *mar = strstr(blk, "\n2025-03"), *may = strstr(blk, "\n2025-05");
+    cr_assert(mar != NULL && may != NULL, "%s", blk);
+    cr_assert_eq(sscanf(mar + 8, "%lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3],
+                        &v[4], &v[5], &v[6], &v[7]), 8, "%s", mar);
+    cr_assert_lt(fabs(v[7] - 100.0), 10.0, "March against 2024: %g%%", v[7]);
+    double us_march = v[1];
+    cr_assert_eq(sscanf(may + 8, "%lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3],
+                        &v[4], &v[5], &v[6], &v[7]), 8, "%s", may);
+    cr_assert_lt(v[1], 0.3 * us_march, "May shipments to the US under the halt: %g t", v[1]);
+    cr_assert_gt(v[0], 0.0, "US vehicle output stopped in May");
+    cr_assert_lt(v[7], 95.0, "May against 2024: %g%%", v[7]);
+    cr_assert_lt(fabs(v[6] - (v[1] + v[3] + v[5])), 1.5, "the total is the regions' sum");
     /* The onset outcome: days from 1 March, after the halt began and before it ended. */
     char *reps = slurp_in("halt", "replicates.csv");
     double first[8];

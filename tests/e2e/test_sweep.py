@@ -7,7 +7,10 @@ grid over an extra US tariff and the pass-through).
 - sweep_points.csv and sweep_outcomes.csv list every point; sensitivity.csv gives the
   known answer for the peak US tariff (it depends on the tariff alone: index 1 for the
   rate, 0 for the pass-through);
-- the same bytes under mpirun -np 2; a bad outcome name is refused with its location.
+- the same bytes under mpirun -np 2; a bad outcome name is refused with its location;
+- a swept key that is also a drawn parameter (geneva-truce's governments.US.resolve): each
+  row of sweep_outcomes.csv holds its own parameter's values (the swept one its point's
+  value, the others within their distributions' ranges), none shifted onto another's.
 
 Run by CTest as py/test_sweep with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
@@ -100,6 +103,65 @@ class Sweep(McCase):
         self.assertIn("bad.yaml:7:14: sweep.outcomes[0]: unknown outcome 'no_such_outcome'", p.stderr)
         self.assertFalse(os.path.exists(out))
         self.assertFalse(os.path.exists(out + ".partial"))
+
+
+GENEVA = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
+
+
+def dist_range(scenario, key):
+    """The range of the distribution at key ("governments.CN.resolve") in scenario."""
+    node = yaml.safe_load(open(scenario))
+    for part in key.split("."):
+        node = node[part]
+    if node["dist"] == "uniform":
+        return node["lo"], node["hi"]
+    if node["dist"] == "beta":
+        return 0.0, 1.0
+    if node["dist"] == "lognormal":
+        return 0.0, float("inf")
+    raise AssertionError("no range known for %s" % node)
+
+
+class SweptDrawnParameter(McCase):
+    prefix = "tw_sweep_drawn_"
+
+    def test_each_row_holds_its_own_parameter(self):
+        sweep = os.path.join(self.tmp, "resolve.yaml")
+        with open(sweep, "w") as f:
+            f.write("extends: %s\nname: sweep-resolve\nsweep:\n  design: grid\n"
+                    "  parameters:\n    - {key: governments.US.resolve, values: [0.3, 0.7, 1.1]}\n"
+                    % GENEVA)
+        out = os.path.join(self.tmp, "out")
+        p = run([TW_BIN, "run", sweep, "-n", "6", "--set", "firms.per_cell=30", "--set",
+                 "rare_earths.per_cell=30", "--set", "output.interval_days=30", "--set",
+                 "end=2025-07-31", "-q", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        oc = pd.read_csv(os.path.join(out, "sweep_outcomes.csv"))
+        base = pd.read_csv(os.path.join(out, "points", "0", "replicates.csv"))
+        drawn = [c for c in oc["outcome"].unique() if c.startswith(("governments.", "events."))]
+        self.assertIn("governments.US.resolve", drawn)
+        self.assertIn("governments.CN.resolve", drawn)
+        self.assertNotIn("governments.US.resolve", base.columns, "the point fixes it")
+        for _, row in oc[oc["outcome"].isin(drawn)].iterrows():
+            what = "point %d, %s: %s" % (row["point"], row["outcome"], dict(row))
+            self.assertEqual(row["n"], 6, what)
+            if row["outcome"] == "governments.US.resolve":
+                for c in ("mean", "p05", "p50", "p95"):
+                    self.assertAlmostEqual(row[c], row["governments.US.resolve"], places=12,
+                                           msg=what)
+                self.assertEqual(row["sd"], 0.0, what)
+                continue
+            lo, hi = dist_range(GENEVA, row["outcome"])
+            for c in ("mean", "p05", "p50", "p95"):
+                self.assertTrue(lo <= row[c] <= hi, what)
+            # The point's own outcomes.csv holds the same numbers under the same name.
+            pt = pd.read_csv(os.path.join(out, "points", str(row["point"]), "outcomes.csv"))
+            mine = pt.set_index("outcome").loc[row["outcome"]]
+            self.assertEqual((mine["n"], mine["mean"], mine["sd"]),
+                             (row["n"], row["mean"], row["sd"]), what)
+        s = pd.read_csv(os.path.join(out, "sensitivity.csv")).set_index(["outcome", "parameter"])
+        self.assertEqual(s.loc[("governments.US.resolve", "governments.US.resolve"),
+                               "first_order"], 1.0)
 
 
 if __name__ == "__main__":

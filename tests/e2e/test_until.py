@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """End-to-end: adaptive replication (--until OUTCOME:HALFWIDTH) stops at the first multiple
 of 64 replicates where the outcome's 95% half-width is below the target, within the -n
-budget, at the same replicate and with the same bytes for any thread or rank count.
+budget, at the same replicate and with the same bytes for any thread or rank count; the
+terminal says at the start that -n is a budget and at the end where and why it stopped.
 
 Run by CTest as py/test_until with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
 """
 import math
 import os
+import re
 import unittest
 
 import pandas as pd
@@ -75,6 +77,29 @@ class Until(McCase):
             p = run(mpirun_cmd(2, ARGS + ["-t", "1", "-o", d]))
             self.assertEqual(p.returncode, 0, p.stderr)
             assert_same_outputs(self, self.ref, d, "--until under mpirun -np 2")
+
+    def test_the_terminal_says_the_budget_and_why_it_stopped(self):
+        out = os.path.join(self.tmp, "said")
+        args = [a for a in ARGS if a != "-q"]
+        p = run([TW_BIN] + args + ["-t", "2", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("up to 1000 replicates (--until: fewer once the 95%% half-width of "
+                      "%s's mean is below 6, tested every 64 from 128)" % OUTCOME, p.stderr)
+        x = pd.read_csv(os.path.join(out, "replicates.csv"))[OUTCOME].dropna()
+        m = re.search(r"--until: stopped at (\d+) of up to 1000 replicates: the 95%% half-width "
+                      r"of %s's mean is ([0-9.]+), below 6\n" % OUTCOME, p.stdout)
+        self.assertIsNotNone(m, p.stdout)
+        self.assertEqual(int(m.group(1)), len(x))
+        hw = float(m.group(2))
+        sd = x.std(ddof=1) / math.sqrt(len(x))
+        self.assertTrue(1.96 * sd * 0.999 <= hw <= 1.98 * sd * 1.001, (hw, sd))
+        # A budget the rule never gets to test says so, and that all of it ran.
+        p = run([TW_BIN] + [a if a != "1000" else "100" for a in args] + ["-o", out + "2"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("up to 100 replicates", p.stderr)
+        self.assertRegex(p.stdout, r"--until: ran all 100 replicates of the budget without "
+                                   r"meeting the rule: the 95% half-width of \S+ mean is [0-9.]+, "
+                                   r"not below 6 \(raise -n for more\)")
 
     def test_bad_until_is_refused(self):
         for bad, text in (("nosuch:1", "unknown outcome 'nosuch' (valid: "

@@ -184,7 +184,8 @@ Test(sketch, infinities_rank_at_the_ends_and_leave_other_quantiles_accurate) {
 
 /* A damaged record is refused before anything is allocated past the bound: bins longer
  * than TW_SKETCH_MAX_BINS, a record longer than the bytes it may take, counts that do not
- * add up. */
+ * add up. The record of 50 values 0.5 .. 25 (tw_stats.h): flags (0), n = 50, four
+ * doubles, then pos: lo (zigzag), len, non-zero bins, (gap, count) pairs. */
 Test(sketch, load_refuses_records_out_of_bounds) {
     tw_sketch s = {0}, t = {0};
     for (int i = 1; i <= 50; i++) tw_sketch_add(&s, i * 0.5, NULL);
@@ -194,20 +195,35 @@ Test(sketch, load_refuses_records_out_of_bounds) {
     unsigned char *rec = malloc(n);
     rewind(fp);
     cr_assert_eq(fread(rec, 1, n, fp), n);
-    struct { size_t at; uint32_t v; } bad[] = {
-        {76, TW_SKETCH_MAX_BINS + 1}, /* pos.len past the bound */
-        {76, 0xffffffffu},            /* pos.len of 2^32 - 1 */
-        {0, 49},                      /* n one short of the bins */
-        {88, 7},                      /* a bin count changed */
+    cr_assert_eq(rec[0], 0);
+    cr_assert_eq(rec[1], 50);
+    cr_assert(rec[n - 3] == 0 && rec[n - 2] == 0 && rec[n - 1] == 0); /* no negative bins */
+    /* pos.lo is a varint after the doubles; len follows */
+    size_t len_at = 2 + 32;
+    while (rec[len_at] & 0x80) len_at++;
+    len_at++;
+    struct { size_t at; unsigned char v[3]; size_t k; } bad[] = {
+        {len_at, {0x81, 0x20}, 2},      /* pos.len 4097: past the bound (two bytes) */
+        {1, {49}, 1},                   /* n one short of the bins */
+        {n - 4, {0}, 1},                /* the last bin's count is zero (neg: 3 bytes) */
+        {n - 4, {7}, 1},                /* a bin count changed */
+        {0, {64}, 1},                   /* an unknown flag */
+        {0, {16 | 32}, 1},              /* two ways of writing the doubles at once */
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        unsigned char *c = malloc(n);
-        memcpy(c, rec, n);
-        memcpy(c + bad[k].at, &bad[k].v, 4);
+        unsigned char *c = malloc(n + 1);
+        memcpy(c, rec, bad[k].at);
+        memcpy(c + bad[k].at, bad[k].v, bad[k].k);
+        /* the new bytes replace the varint (or flags byte) at `at`, whatever its length */
+        size_t rest = bad[k].at;
+        while (rest < n - 1 && (rec[rest] & 0x80)) rest++;
+        rest++;
+        memcpy(c + bad[k].at + bad[k].k, rec + rest, n - rest);
+        size_t m = n - rest + bad[k].at + bad[k].k;
         rewind(fp);
-        cr_assert_eq(fwrite(c, 1, n, fp), n);
+        cr_assert_eq(fwrite(c, 1, m, fp), m);
         rewind(fp);
-        uint64_t left = n;
+        uint64_t left = m;
         tw_err err;
         cr_assert_eq(tw_sketch_load(&t, fp, &left, &err), TW_EUSAGE, "case %zu", k);
         cr_assert_null(t.pos.c);

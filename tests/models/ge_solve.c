@@ -2,8 +2,9 @@
  * prints the answer, so that an independent solver (tests/e2e/test_ge_scipy.py) can check
  * the same numbers.
  *
- * Input, whitespace-separated numbers: n_reg n_sec path_steps, sigma[n_sec], then x, t0,
- * t1 and d_hat, each n_reg*n_reg*n_sec values in [exporter][importer][sector] order.
+ * Input, whitespace-separated numbers: n_reg n_sec path_steps, sigma[n_sec], sigma_upper
+ * [n_sec] (home against imports; equal to sigma for one nest), then x, t0, t1 and d_hat,
+ * each n_reg*n_reg*n_sec values in [exporter][importer][sector] order.
  * Output: one line per field, its name then its values with 17 significant digits.
  * Exit 2 for bad input, 1 when the solve fails.
  */
@@ -31,17 +32,17 @@ int main(void) {
         return 2;
     }
     size_t nc = (size_t)n * (size_t)n * (size_t)ns, nn = (size_t)n;
-    double *sigma = malloc((size_t)ns * sizeof *sigma), *buf = malloc(4 * nc * sizeof *buf);
+    double *sigma = malloc(2 * (size_t)ns * sizeof *sigma), *buf = malloc(4 * nc * sizeof *buf);
     tw_ge_result *r = tw_ge_result_alloc(n, ns);
     int rc = 0;
     if (sigma == NULL || buf == NULL || r == NULL) {
         fprintf(stderr, "ge_solve: out of memory\n");
         rc = 1;
-    } else if (read_doubles(sigma, (size_t)ns) != 0 || read_doubles(buf, 4 * nc) != 0) {
-        fprintf(stderr, "ge_solve: expected sigma, x, t0, t1 and d_hat\n");
+    } else if (read_doubles(sigma, 2 * (size_t)ns) != 0 || read_doubles(buf, 4 * nc) != 0) {
+        fprintf(stderr, "ge_solve: expected sigma, sigma_upper, x, t0, t1 and d_hat\n");
         rc = 2;
     } else {
-        tw_ge_problem p = {n, ns, buf, buf + nc, buf + 2 * nc, buf + 3 * nc, sigma, 0};
+        tw_ge_problem p = {n, ns, buf, buf + nc, buf + 2 * nc, buf + 3 * nc, sigma, 0, sigma + ns};
         tw_ge_options o = tw_ge_options_default();
         o.path_steps = steps;
         tw_err err = {0};

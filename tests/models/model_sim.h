@@ -1,7 +1,8 @@
 /* model_sim.h - drive the trade model through its interface in the model tests: load a
  * scenario (a file, or text written inline), apply --set overrides, create one replicate
- * and step it day by day. Header-only, included by test_trade_model.c,
- * test_rare_earths.c and test_measures.c. */
+ * and step it day by day, and solve its world in the long run (sim_solve). Header-only,
+ * included by the trade tests (test_trade_model.c, test_trade_dynamics.c,
+ * test_trade_welfare.c), test_rare_earths.c and test_measures.c. */
 #ifndef MODEL_SIM_H
 #define MODEL_SIM_H
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "tw_config.h"
+#include "tw_ge.h"
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
 
@@ -45,6 +47,21 @@ static inline void sim_step(sim *m, uint32_t d) {
     tw_err err;
     tw_status st = tw_trade_model.step(m->s, m->p->start + (tw_day)d, d, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
+}
+
+/* The long-run solve (tw_ge_solve) of the scenario's world: its 2024 flows, no base
+ * tariffs, the new rates t1 ([exporter][importer][sector]), the run's nests, deficits
+ * fixed. Free the answer with tw_ge_result_free. */
+static inline tw_ge_result *sim_solve(const sim *m, const double *t1) {
+    tw_ge_problem prob = {TW_NREG, TW_NSEC, &m->p->world.flow[0][0][0], NULL, t1, NULL,
+                          m->p->sigma, 0, m->p->sigma_upper};
+    tw_ge_options opt = tw_ge_options_default();
+    opt.path_steps = 0;
+    tw_ge_result *r = tw_ge_result_alloc(TW_NREG, TW_NSEC);
+    tw_err err;
+    cr_assert_not_null(r);
+    cr_assert_eq(tw_ge_solve(&prob, &opt, r, &err), TW_OK, "%s", err.msg);
+    return r;
 }
 
 static inline void sim_close(sim *m) {

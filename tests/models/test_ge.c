@@ -15,17 +15,21 @@
 
 static tw_world world;
 static double t0[TW_NREG][TW_NREG][TW_NSEC], t1[TW_NREG][TW_NREG][TW_NSEC];
+/* The model's upper nest, home vs imports (model.sigma_upper's default, data/README.md). */
+static double upper[TW_NSEC];
 
 static void load_world(void) {
     tw_err err;
     cr_assert_eq(tw_world_load(TW_SOURCE_DIR "/data", &world, &err), TW_OK, "%s", err.msg);
     memset(t0, 0, sizeof t0);
     memset(t1, 0, sizeof t1);
+    for (int s = 0; s < TW_NSEC; s++) upper[s] = 1.19;
 }
 
+/* The 2024 world with the model's nests. */
 static tw_ge_problem world_problem(void) {
     tw_ge_problem p = {TW_NREG, TW_NSEC, &world.flow[0][0][0], &t0[0][0][0], &t1[0][0][0],
-                       NULL, world.sigma, 0};
+                       NULL, world.sigma, 0, upper};
     return p;
 }
 
@@ -217,11 +221,14 @@ Test(ge, tariff_war_identities_and_welfare_signs) {
         cr_expect_gt(r->revenue[j], 0.0);
         cr_expect_lt(r->buyer_cost[j], 0.0);
     }
-    cr_expect_gt(r->tot[TW_US], 0.0, "the larger tariff on the larger flow turns the US terms "
-                                     "of trade its way");
+    /* With the nests, what each belligerent's buyers stop buying from the other goes mostly
+     * to third countries (the lower nest, 3 to 4) and little to home goods (the upper
+     * nest, 1.19): demand for both belligerents' goods falls against the bystanders', so
+     * both lose on the terms of trade. */
+    cr_expect_lt(r->tot[TW_US], 0.0);
     cr_expect_lt(r->tot[TW_CN], 0.0);
-    cr_expect_gt(r->w_hat[TW_US], 1.0);
-    cr_expect_lt(r->w_hat[TW_CN], 1.0);
+    cr_expect_lt(r->w_hat[TW_US], r->w_hat[TW_EU]);
+    cr_expect_lt(r->w_hat[TW_CN], r->w_hat[TW_US]);
     /* Bystanders gain through their terms of trade alone: diversion raises the demand for
      * their goods; they change no tariff, so their volume and duty terms are exactly 0. */
     for (int j = TW_EU; j <= TW_ROW; j++) {
@@ -234,6 +241,59 @@ Test(ge, tariff_war_identities_and_welfare_signs) {
     for (int j = 0; j < TW_NREG; j++)
         cr_expect_leq(fabs(r->path_error[j]), 1e-6, "%s path error %g", tw_region_names[j],
                       r->path_error[j]);
+    tw_ge_result_free(r);
+    /* In one nest (Armington: home and every origin at sigma) US buyers turn mostly to
+     * US goods, and the larger tariff on the larger flow turns the US terms of trade its
+     * way instead. */
+    p.sigma_upper = NULL;
+    r = solve(&p, TW_GE_PATH_STEPS_DEFAULT);
+    check_identities(r);
+    cr_expect_gt(r->tot[TW_US], 0.0, "one nest: US terms of trade %g", r->tot[TW_US]);
+    cr_expect_gt(r->w_hat[TW_US], 1.0);
+    cr_expect_lt(r->w_hat[TW_CN], 1.0);
+    tw_ge_result_free(r);
+}
+
+/* The nests' limits: with the upper elasticity equal to the lower one the nested solve is
+ * the one-nest solve (to rounding); and the nested shares are the closed form. */
+Test(ge, nests_reduce_to_one_nest_and_match_the_closed_form) {
+    tariff_war();
+    tw_ge_problem p = world_problem();
+    p.sigma_upper = world.sigma;
+    tw_ge_result *a = solve(&p, 0);
+    p.sigma_upper = NULL;
+    tw_ge_result *b = solve(&p, 0);
+    for (int j = 0; j < TW_NREG; j++)
+        cr_expect_leq(fabs(a->welfare[j] - b->welfare[j]), 1e-12, "region %d", j);
+    for (int k = 0; k < NC; k++) cr_expect_leq(fabs(a->lambda[k] - b->lambda[k]), 1e-12);
+    tw_ge_result_free(a);
+    tw_ge_result_free(b);
+    /* Nested shares at the equilibrium prices: s_h = x_h / (x_h + M), M = m0 P_M^(1 -
+     * upper), P_M^(1 - sigma) = sum_o (s_o / m0) c_o^(1 - sigma), c the cost relative. */
+    p = world_problem();
+    tw_ge_result *r = solve(&p, 0);
+    for (int j = 0; j < TW_NREG; j++)
+        for (int s = 0; s < TW_NSEC; s++) {
+            double e0 = 0.0, m0 = 0.0, pm = 0.0;
+            for (int i = 0; i < TW_NREG; i++) {
+                e0 += world.flow[i][j][s];
+                if (i != j) m0 += world.flow[i][j][s];
+            }
+            for (int i = 0; i < TW_NREG; i++)
+                if (i != j) pm += world.flow[i][j][s] / m0 *
+                                  pow(r->w_hat[i] * (1.0 + t1[i][j][s]), 1.0 - world.sigma[s]);
+            double home = world.flow[j][j][s] / e0 * pow(r->w_hat[j], 1.0 - upper[s]);
+            double bundle = m0 / e0 * pow(pm, (1.0 - upper[s]) / (1.0 - world.sigma[s]));
+            for (int i = 0; i < TW_NREG; i++) {
+                double want = i == j ? home / (home + bundle)
+                                     : bundle / (home + bundle) * world.flow[i][j][s] / m0 *
+                                           pow(r->w_hat[i] * (1.0 + t1[i][j][s]),
+                                               1.0 - world.sigma[s]) / pm;
+                size_t k = ((size_t)i * TW_NREG + (size_t)j) * TW_NSEC + (size_t)s;
+                cr_expect_leq(fabs(r->lambda[k] - want), 1e-13, "%d->%d sector %d: %.15g vs %.15g",
+                              i, j, s, r->lambda[k], want);
+            }
+        }
     tw_ge_result_free(r);
 }
 
@@ -338,7 +398,7 @@ Test(ge, price_step_iterated_reaches_the_equilibrium) {
     for (; day < 500 && gap > 1e-11; day++) {
         cr_assert_eq(tw_ge_demand(&p, price, spend, &err), TW_OK, "%s", err.msg);
         cr_assert_eq(tw_ge_price_step(TW_NREG, TW_NSEC, spend, &t1[0][0][0], q0, price, eta,
-                                      world.sigma, price, &err),
+                                      world.sigma, upper, price, &err),
                      TW_OK, "%s", err.msg);
         gap = 0.0;
         for (int i = 0; i < TW_NREG; i++) gap = fmax(gap, fabs(price[i] - r->w_hat[i]));
@@ -356,7 +416,7 @@ Test(ge, price_step_known_answers) {
     double demand[4] = {200.0, 0.0, 0.0, 100.0}, q0[2] = {100.0, 100.0}, p[2] = {1.0, 1.0};
     double eta[2] = {1.0, 1.0}, sig = 3.0, out[2];
     tw_err err = {0};
-    cr_assert_eq(tw_ge_price_step(2, 1, demand, NULL, q0, p, eta, &sig, out, &err), TW_OK,
+    cr_assert_eq(tw_ge_price_step(2, 1, demand, NULL, q0, p, eta, &sig, NULL, out, &err), TW_OK,
                  "%s", err.msg);
     double scale = 2.0 / (sqrt(2.0) + 1.0);
     cr_expect_leq(fabs(out[0] - sqrt(2.0) * scale), 1e-15);
@@ -365,7 +425,7 @@ Test(ge, price_step_known_answers) {
      * netted out before comparing with supply). */
     double t[4] = {0.0, 0.5, 0.5, 0.0}, base[4] = {60.0, 60.0, 60.0, 60.0};
     double q1[2] = {100.0, 100.0};
-    cr_assert_eq(tw_ge_price_step(2, 1, base, t, q1, p, eta, &sig, out, &err), TW_OK);
+    cr_assert_eq(tw_ge_price_step(2, 1, base, t, q1, p, eta, &sig, NULL, out, &err), TW_OK);
     cr_expect_leq(fabs(out[0] - 1.0), 1e-15);
     cr_expect_leq(fabs(out[1] - 1.0), 1e-15);
 }
@@ -405,29 +465,38 @@ Test(ge, bad_input_is_reported) {
 }
 
 /* The day closure behind its handle, fed a hand-made view of the day: on the 2024 flows
- * with no tariffs it holds every producer price and income at 1 and chains no welfare;
- * when the rest of the world buys half as much from the US, the US producer price falls
- * and its terms of trade worsen. */
-static double day_customs[TW_NREG][TW_NREG][TW_NSEC], day_spend[TW_NREG][TW_NREG][TW_NSEC];
-static double day_revenue[TW_NREG][TW_NREG][TW_NSEC];
-static tw_rate_table day_tau;
+ * with no tariffs it holds every producer price and income at 1 and its welfare at 0; a
+ * 60% US tariff on China then moves producer prices to those of the long-run solve (the
+ * closure follows the long-run demand at today's prices and rates, whatever the agents
+ * buy meanwhile), and the regions' deficits sum to zero. */
+static double day_use[TW_NREG][TW_NREG][TW_NSEC];
+static tw_rate_table day_tau, day_tau0;
+static tw_nest day_nest[TW_NCELL];
 
 static void closure_step(tw_ge_day *g, uint32_t d) {
     /* no stocks, transit or sub-cells: buyers use what enters customs, at the one rate */
-    tw_day_view v = {.d = d, .world = &world, .sigma = world.sigma, .tau = &day_tau,
-                     .tau0 = &day_tau, .tau_paid = &day_tau, .tau_in = &day_tau,
-                     .customs = day_customs, .spend = day_spend, .revenue = day_revenue,
-                     .use = day_customs};
+    tw_day_view v = {.d = d, .world = &world, .sigma = world.sigma, .sigma_upper = upper,
+                     .nest = day_nest, .tau = &day_tau, .tau0 = &day_tau0, .tau_paid = &day_tau,
+                     .tau_in = &day_tau, .customs = day_use, .use = day_use, .pass_through = 1.0};
     tw_err err = {0};
     cr_assert_eq(tw_ge_day_step(g, &v, &err), TW_OK, "%s", err.msg);
 }
 
-Test(ge_day, base_flows_hold_prices_and_a_fall_in_demand_lowers_the_price, .init = load_world) {
-    memcpy(day_customs, world.flow, sizeof day_customs);
-    memcpy(day_spend, world.flow, sizeof day_spend);
-    memset(day_revenue, 0, sizeof day_revenue);
+Test(ge_day, base_flows_hold_prices_and_a_tariff_moves_them_to_the_solve, .init = load_world) {
+    memcpy(day_use, world.flow, sizeof day_use);
     memset(day_tau, 0, sizeof day_tau);
-    tw_ge_day_params p = {.enabled = true, .interval = 1, .adjust_days = 365.0};
+    memset(day_tau0, 0, sizeof day_tau0);
+    for (int j = 0; j < TW_NREG; j++)
+        for (int s = 0; s < TW_NSEC; s++) {
+            double share[TW_NREG], price[TW_NREG], e = 0.0;
+            for (int o = 0; o < TW_NREG; o++) e += world.flow[o][j][s];
+            for (int o = 0; o < TW_NREG; o++) {
+                share[o] = world.flow[o][j][s] / e;
+                price[o] = 1.0;
+            }
+            tw_nest_calibrate(&day_nest[j * TW_NSEC + s], j, world.sigma[s], upper[s], share, price);
+        }
+    tw_ge_day_params p = {.enabled = true, .interval = 1, .adjust_days = 1.0};
     tw_ge_day *g;
     tw_err err = {0};
     cr_assert_eq(tw_ge_day_create(&p, &g, &err), TW_OK);
@@ -438,20 +507,21 @@ Test(ge_day, base_flows_hold_prices_and_a_fall_in_demand_lowers_the_price, .init
     closure_step(g, 0);
     closure_step(g, 1);
     for (int r = 0; r < TW_NREG; r++) {
-        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, r), 1.0, 1e-9, "region %d", r);
-        cr_expect_float_eq(tw_ge_day_income(g)[r], 1.0, 1e-9, "region %d", r);
-        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_WELFARE, r), 0.0, 1e-9, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, r), 1.0, 1e-12, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_income(g)[r], 1.0, 1e-12, "region %d", r);
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_WELFARE, r), 0.0, 1e-12, "region %d", r);
     }
-    for (int j = 0; j < TW_NREG; j++)
-        for (int s = 0; s < TW_NSEC; s++)
-            if (j != TW_US) {
-                day_customs[TW_US][j][s] *= 0.5;
-                day_spend[TW_US][j][s] *= 0.5;
-            }
-    closure_step(g, 2);
-    cr_expect_lt(tw_ge_day_value(g, TW_GE_PRICE, TW_US), 1.0 - 1e-6);
-    cr_expect_gt(tw_ge_day_value(g, TW_GE_PRICE, TW_CN), 1.0);
-    closure_step(g, 3);
-    cr_expect_lt(tw_ge_day_value(g, TW_GE_TOT, TW_US), 0.0, "the US sells for less");
+    for (int s = 0; s < TW_NSEC; s++) t1[TW_CN][TW_US][s] = 0.6, day_tau[TW_US][TW_CN][s] = 0.6;
+    for (uint32_t d = 2; d < 200; d++) closure_step(g, d);
+    tw_ge_problem prob = world_problem();
+    tw_ge_result *r = solve(&prob, 0);
+    double sum = 0.0;
+    for (int j = 0; j < TW_NREG; j++) {
+        cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, j), r->w_hat[j], 1e-9, "region %d", j);
+        sum += tw_ge_day_deficit(g, j);
+    }
+    cr_expect_float_eq(sum, 0.0, 1e-9);
+    cr_expect_lt(tw_ge_day_value(g, TW_GE_TOT, TW_CN), 0.0, "China sells for less");
+    tw_ge_result_free(r);
     tw_ge_day_free(g);
 }

@@ -301,7 +301,8 @@ Test(rare_earths, tonnes_shipped_equal_received_plus_in_transit_every_day) {
 Test(rare_earths, output_never_exceeds_what_the_magnets_at_hand_allow) {
     const char *re = "per_cell: 2000, non_china_share: 0.06, non_china_max_share: 0.3, "
                      "ramp_days: 60, cover_max_days: 60, distributor_days: 0, "
-                     "wip_days: {vehicles: 0, electronics: 0, machinery: 0}";
+                     "wip_days: {vehicles: 0, electronics: 0, machinery: 0}, "
+                     "embedded_share: {vehicles: 0.15}, outside_scope_share: {vehicles: 0.05}";
     char *y = yaml("2025-01-01", "2025-09-30", re,
                    "  - {id: h, exporter: CN, destination: ALL, regime: halt, "
                    "effective: 2025-02-01}\n");

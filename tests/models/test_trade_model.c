@@ -44,10 +44,11 @@ static char *ces_yaml(double size_tail, long per_cell) {
 }
 
 /* After 58 days each firm's origin is an independent logit draw with the closed-form
- * probability P_o = s0_o p_o^(-sigma) / sum_k s0_k p_k^(-sigma) (s0: base-year spending
- * shares, tariffs zero on day 0, so p_o is also the price relative to day 0): the CES
- * quantity share, in units of what one USD bought on day 0; spending shares, quantity
- * shares times p_o, are then the CES spending shares s0_o p_o^(1 - sigma) / sum. The
+ * probability P_o = S_o / p_o / sum_k S_k / p_k, S the nested CES spending shares
+ * (tw_demand.h: home against the import bundle with sigma_upper, the foreign origins
+ * within it with sigma, weights the base-year spending shares; tariffs zero on day 0, so
+ * p_o is also the price relative to day 0): the CES quantity share, in units of what one
+ * USD bought on day 0; spending shares, quantity shares times p_o, are then S. The
  * size-weighted share of origin o then has
  * mean P_o and variance P_o (1 - P_o) sum_i w_i^2 (w: sizes, summing to 1): the test
  * allows 5 of those standard errors (plus the chance that a firm never re-chose,
@@ -64,26 +65,77 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
     for (int i = 0; i < TW_NREG; i++)
         for (int s = 0; s < TW_NSEC; s++) {
             int c = i * TW_NSEC + s;
-            double base = 0.0, w[TW_NREG], tot = 0.0, sumsq = 0.0;
-            for (int o = 0; o < TW_NREG; o++) base += p->world.flow[o][i][s];
+            double base = 0.0, imports = 0.0, pm = 0.0, w[TW_NREG], tot = 0.0, sumsq = 0.0;
+            double lo = 1.0 - p->sigma[s], up = 1.0 - p->sigma_upper[s];
             for (int o = 0; o < TW_NREG; o++) {
-                double t = (o == i) ? 0.0 : (*tau)[i][o][s];
-                w[o] = p->world.flow[o][i][s] / base * pow(1.0 + 0.9 * t, -p->sigma[s]);
+                base += p->world.flow[o][i][s];
+                if (o != i) imports += p->world.flow[o][i][s];
+            }
+            for (int o = 0; o < TW_NREG; o++)
+                if (o != i) pm += p->world.flow[o][i][s] * pow(1.0 + 0.9 * (*tau)[i][o][s], lo);
+            pm /= imports; /* the import bundle's price index, to the power 1 - sigma */
+            double bundle = imports / base * pow(pm, up / lo), home = p->world.flow[i][i][s] / base;
+            for (int o = 0; o < TW_NREG; o++) {
+                double price = o == i ? 1.0 : 1.0 + 0.9 * (*tau)[i][o][s];
+                /* nested CES spending share over the price: the quantity share */
+                w[o] = (o == i ? home
+                               : bundle * p->world.flow[o][i][s] / imports * pow(price, lo) / pm) /
+                       price;
                 tot += w[o];
             }
             for (long k = 0; k < per_cell; k++) {
                 double x = m.s->f.size[(size_t)c * (size_t)per_cell + (size_t)k];
                 sumsq += x * x;
             }
+            /* The firms' choice probabilities: the CES quantity share times (x_o / R*)^e for
+             * a foreign origin (x its price relative, e the own-demand elasticity, R* the
+             * importers' index at these shares), divided out again by each firm's own
+             * demand, own_o = (x_o / R*)^-e. */
+            double e = p->firms.own_demand, num = 0.0, den = 0.0, x[TW_NREG], own[TW_NREG];
+            double prob[TW_NREG], ptot = 0.0, qtot = 0.0, qgot[TW_NREG];
             for (int o = 0; o < TW_NREG; o++) {
-                double want = w[o] / tot, got = m.s->share[c][o];
+                x[o] = o == i ? 1.0 : 1.0 + 0.9 * (*tau)[i][o][s];
+                if (o == i) continue;
+                num += w[o] / tot * x[o];
+                den += w[o] / tot * pow(x[o], e);
+            }
+            double star = pow(num / den, 1.0 / (1.0 - e));
+            for (int o = 0; o < TW_NREG; o++) {
+                own[o] = o == i ? 1.0 : pow(x[o] / star, -e);
+                prob[o] = w[o] / tot / own[o];
+                ptot += prob[o];
+                /* the quantity the model's flows carry: what buyers use at customs value
+                 * times (1 + tariff) over the price relative */
+                double t = o == i ? 0.0 : m.s->tau_paid[i][o][s];
+                qgot[o] = tw_flows_use(m.s->flows)[o][i][s] * (1.0 + t) / m.s->cd[c].rel[o];
+                qtot += qgot[o];
+            }
+            for (int o = 0; o < TW_NREG; o++) {
+                /* the choice shares: size-weighted logit draws */
+                double want = prob[o] / ptot, got = m.s->share[c][o];
                 double se = sqrt(want * (1.0 - want) * sumsq);
                 cr_assert_lt(se, max_se, "cell %d: standard error %g too large to test", c, se);
                 cr_assert_leq(fabs(got - want), 5.0 * se + 1e-6,
-                              "importer %s sector %s origin %s: share %.6f, CES %.6f, se %.2g",
+                              "importer %s sector %s origin %s: share %.6f, logit %.6f, se %.2g",
                               tw_region_names[i], tw_sector_names[s], tw_region_names[o], got,
                               want, se);
                 if (se > 0 && fabs(got - want) / se > worst) worst = fabs(got - want) / se;
+                /* the quantity shares, q_o = P_o own_o / sum_j P_j own_j: CES; standard
+                 * error by the delta method from the choice shares' covariance
+                 * (delta_jk P_j - P_j P_k) sum of squared sizes */
+                double dsum = 0.0, var = 0.0, g[TW_NREG];
+                for (int j = 0; j < TW_NREG; j++) dsum += prob[j] / ptot * own[j];
+                for (int j = 0; j < TW_NREG; j++)
+                    g[j] = (j == o ? own[o] / dsum : 0.0) - want * own[o] * own[j] / (dsum * dsum);
+                for (int j = 0; j < TW_NREG; j++)
+                    for (int k = 0; k < TW_NREG; k++)
+                        var += g[j] * g[k] *
+                               ((j == k ? prob[j] / ptot : 0.0) - prob[j] * prob[k] / (ptot * ptot));
+                double qse = sqrt(var * sumsq), qwant = w[o] / tot, qhave = qgot[o] / qtot;
+                cr_assert_leq(fabs(qhave - qwant), 5.0 * qse + 1e-6,
+                              "importer %s sector %s origin %s: quantity share %.6f, CES %.6f, "
+                              "se %.2g", tw_region_names[i], tw_sector_names[s],
+                              tw_region_names[o], qhave, qwant, qse);
             }
         }
     /* The shock moved shares far more than the tolerance, so the check has teeth. */
@@ -122,7 +174,7 @@ static double us_cn_electronics(const char *rate, const char *coverage) {
     sim m;
     sim_open(&m, y, false, NULL, 1, 91, 0);
     for (uint32_t d = 0; d < (uint32_t)m.p->ndays; d++) sim_step(&m, d);
-    double v = m.s->customs[TW_CN][TW_US][TW_ELECTRONICS];
+    double v = tw_flows_customs(m.s->flows)[TW_CN][TW_US][TW_ELECTRONICS];
     sim_close(&m);
     return v;
 }
@@ -184,13 +236,15 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
             /* revenue = rate paid x dutiable imports, at the sector level (the rate paid is
              * the statutory one except in cells split into sub-cells) */
             if (sd->partner != TW_ALL && sd->sector != TW_ALL) {
-                double rate = 100.0 * m.s->tau_in[sd->region][sd->partner][sd->sector];
+                const tw_rate_table *tau_in = tw_flows_tau_in(m.s->flows);
+                double rate = 100.0 * (*tau_in)[sd->region][sd->partner][sd->sector];
                 const tw_split_cell *sc = &m.s->split[sd->region][sd->sector];
                 if (sc->n == 1) /* the day's rate of the goods entering, in-transit rules applied */
                     cr_assert(epsilon_eq(dbl, rate,
                                          100.0 * p->tau_entry[d][sd->region][sd->partner][sd->sector],
                                          1e-12));
-                double imports = m.s->customs[sd->partner][sd->region][sd->sector] * 1000.0 / 365.0;
+                double imports =
+                    tw_flows_customs(m.s->flows)[sd->partner][sd->region][sd->sector] * 1000.0 / 365.0;
                 double kept = tw_duties_collected(&p->duties, sd->region, sd->partner,
                                                   p->start + (tw_day)d);
                 cr_assert(epsilon_eq(dbl, obs[i], kept * rate / 100.0 * imports,
@@ -212,8 +266,9 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
             for (int o = 0; o < TW_NREG; o++)
                 for (int s = 0; s < TW_NSEC; s++) {
                     if (o == r) continue;
-                    double spend = m.s->spend[o][r][s];
-                    double paid = m.s->customs[o][r][s] + m.s->revenue_stat[o][r][s];
+                    double spend = tw_flows_spend(m.s->flows)[o][r][s];
+                    double paid = tw_flows_customs(m.s->flows)[o][r][s] +
+                                  tw_flows_revenue_stat(m.s->flows)[o][r][s];
                     cr_assert(epsilon_eq(dbl, spend, paid, 1e-12 * (1.0 + spend)));
                 }
         }
@@ -231,7 +286,8 @@ Test(parallel, agent_threads_change_no_bit, .timeout = 120) {
     for (uint32_t d = 0; d < (uint32_t)a.p->ndays; d++) {
         sim_step(&a, d);
         sim_step(&b, d);
-        cr_assert(memcmp(a.s->customs, b.s->customs, sizeof a.s->customs) == 0, "day %u", d);
+        cr_assert(memcmp(tw_flows_customs(a.s->flows), tw_flows_customs(b.s->flows),
+                         sizeof(double) * TW_NREG * TW_NREG * TW_NSEC) == 0, "day %u", d);
     }
     size_t n = (size_t)a.p->firms.per_cell * TW_NCELL;
     cr_assert(memcmp(a.s->f.origin, b.s->f.origin, n) == 0);

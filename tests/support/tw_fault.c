@@ -4,8 +4,9 @@
  * It counts the calls by which the program changes what is on disk, as the program makes
  * them: fflush and fclose of a stream open for writing, fsync, fdatasync, write, pwrite,
  * ftruncate and truncate, rename, unlink, rmdir and mkdir. Only steps on paths holding
- * TW_FAULT_DIR count (for a stream or a descriptor, the file it refers to), so the
- * program's reading of scenarios and data and the test's own files stay out. Buffered
+ * TW_FAULT_DIR count (a relative path from the working directory; for a stream or a
+ * descriptor, the file it refers to), so the program's reading of scenarios and data and
+ * the test's own files stay out. Buffered
  * stdio writes reach the kernel inside the C library where no shim can see them; the
  * flush and close that end every file are where a failure shows, and are counted.
  *
@@ -14,7 +15,15 @@
  *   TW_FAULT_MODE=kill    SIGKILL just before step N (the step does not happen)
  *                 enospc  step N fails with ENOSPC without doing anything (a stream's
  *                 eio     buffer is discarded first, as on a full disk); eio: EIO
- *   TW_FAULT_LOG=FILE     at exit, write the number of steps counted
+ *   TW_FAULT_LOG=FILE     at exit, write the number of steps counted, then on a second
+ *                         line the number of opens for writing, then the path a link was
+ *                         planted at (mode link), if any
+ *
+ * Mode link counts instead the opens for writing (open with O_WRONLY or O_RDWR, fopen
+ * with "w", "a" or "+") on watched paths: just before the Nth, the file at that path (if
+ * any) is moved to PATH.tw_aside and a symbolic link to TW_FAULT_VICTIM put in its place,
+ * and the open goes on: what a program that follows links would then write lands in the
+ * victim.
  *
  * A failure is injected once; later steps succeed, as after a transient error. Only the
  * process's main thread does I/O in the program, so the counter needs no lock.
@@ -33,9 +42,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static long tw__count, tw__at = -1;
-static int tw__mode; /* 0 kill, else the errno to fail with */
+static long tw__count, tw__opens, tw__at = -1;
+static int tw__mode; /* 0 kill, -1 link, else the errno to fail with */
 static const char *tw__dir;
+static char tw__planted[4096];
 
 static void tw__init(void) {
     if (tw__at >= 0) return;
@@ -44,6 +54,8 @@ static void tw__init(void) {
     tw__at = at != NULL ? atol(at) : 0;
     if (mode == NULL || strcmp(mode, "kill") == 0)
         tw__mode = 0;
+    else if (strcmp(mode, "link") == 0)
+        tw__mode = -1;
     else if (strcmp(mode, "enospc") == 0)
         tw__mode = ENOSPC;
     else
@@ -56,14 +68,22 @@ static __attribute__((destructor)) void tw__report(void) {
     FILE *(*real_fopen)(const char *, const char *) = (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "fopen");
     FILE *fp = real_fopen(log, "w");
     if (fp == NULL) return;
-    fprintf(fp, "%ld\n", tw__count);
+    fprintf(fp, "%ld\n%ld\n%s\n", tw__count, tw__opens, tw__planted);
     int (*real_fclose)(FILE *) = (int (*)(FILE *))dlsym(RTLD_NEXT, "fclose");
     real_fclose(fp);
 }
 
+/* A path under TW_FAULT_DIR; a relative one (the program's own, "-o out") is taken from
+ * the working directory. */
 static int tw__watched_path(const char *path) {
     tw__init();
-    return tw__dir != NULL && path != NULL && strstr(path, tw__dir) != NULL;
+    if (tw__dir == NULL || path == NULL) return 0;
+    if (strstr(path, tw__dir) != NULL) return 1;
+    char full[8192];
+    if (path[0] == '/' || getcwd(full, 4096) == NULL) return 0;
+    size_t n = strlen(full);
+    snprintf(full + n, sizeof full - n, "/%s", path);
+    return strstr(full, tw__dir) != NULL;
 }
 
 static int tw__watched_fd(int fd) {
@@ -78,10 +98,29 @@ static int tw__watched_fd(int fd) {
 /* A watched step: 0 to go on, or the errno to fail with (after SIGKILL for kill). */
 static int tw__step(void) {
     tw__count++;
-    if (tw__count != tw__at) return 0;
+    if (tw__count != tw__at || tw__mode < 0) return 0;
     if (tw__mode == 0) raise(SIGKILL);
     return tw__mode;
 }
+
+/* An open for writing of path: counted when watched, and in mode link the Nth gets its
+ * link. */
+static void tw__open_for_writing(const char *path) {
+    if (!tw__watched_path(path)) return;
+    tw__opens++;
+    if (tw__mode >= 0 || tw__opens != tw__at) return;
+    const char *victim = getenv("TW_FAULT_VICTIM");
+    if (victim == NULL) return;
+    char aside[4200];
+    snprintf(aside, sizeof aside, "%s.tw_aside", path);
+    int (*real_rename)(const char *, const char *) =
+        (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+    real_rename(path, aside); /* nothing there is fine */
+    if (symlink(victim, path) == 0) snprintf(tw__planted, sizeof tw__planted, "%s", path);
+}
+
+static int tw__writes(int flags) { return (flags & O_ACCMODE) != O_RDONLY; }
+static int tw__fwrites(const char *mode) { return strpbrk(mode, "wa+") != NULL; }
 
 #define TW__REAL(ret, name, args) \
     static ret(*real) args;       \
@@ -140,3 +179,30 @@ TW__PATH_CALL(rename, (const char *from, const char *to), (from, to), from)
 TW__PATH_CALL(unlink, (const char *path), (path), path)
 TW__PATH_CALL(rmdir, (const char *path), (path), path)
 TW__PATH_CALL(mkdir, (const char *path, mode_t mode), (path, mode), path)
+
+/* The opens, for mode link (the program's opens go through these two pairs; the C
+ * library's own fopen calls its internal open, which no shim sees). */
+#define TW__OPEN(name)                                                 \
+    int name(const char *path, int flags, ...) {                      \
+        TW__REAL(int, #name, (const char *, int, ...));               \
+        mode_t mode = 0;                                               \
+        if (flags & O_CREAT) {                                         \
+            va_list ap;                                                \
+            va_start(ap, flags);                                       \
+            mode = (mode_t)va_arg(ap, int);                            \
+            va_end(ap);                                                \
+        }                                                              \
+        if (tw__writes(flags)) tw__open_for_writing(path);             \
+        return real(path, flags, mode);                                \
+    }
+TW__OPEN(open)
+TW__OPEN(open64)
+
+#define TW__FOPEN(name)                                                \
+    FILE *name(const char *path, const char *mode) {                  \
+        TW__REAL(FILE *, #name, (const char *, const char *));        \
+        if (tw__fwrites(mode)) tw__open_for_writing(path);             \
+        return real(path, mode);                                       \
+    }
+TW__FOPEN(fopen)
+TW__FOPEN(fopen64)

@@ -1,0 +1,82 @@
+/* tw_flows.c - the day's flows (tw_flows.h): orders, the shipping pipeline, customs entries
+ * and duty.
+ *
+ * The firms decide what they buy (tw_firms.c); this file turns their day's choices into
+ * money: each cell's quantity from its price index and its region's income, each origin's
+ * orders and what buyers use from the firms' size shares, days bought and own demand, the
+ * pipeline from loading to entry (model.transit), the month's factor of the route
+ * (model.seasonality), the rate on entries (in-transit rules) and the share of duty
+ * customs collects (tw_duties.h). Its state is the pipeline; the rest is the day's result.
+ */
+#include "tw_flows.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+struct tw_flows {
+    double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
+    double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
+    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue collected, USD bn / year */
+    double revenue_stat[TW_NREG][TW_NREG][TW_NSEC]; /* statutory: rate paid x customs value */
+    double use[TW_NREG][TW_NREG][TW_NSEC];     /* what buyers use at customs value */
+    double collected[TW_NREG][TW_NREG];        /* [exporter][importer] share collected */
+    /* customs value of the orders in transit, by the day they were loaded (ring of
+     * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
+    double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
+    tw_rate_table tau_in; /* rate paid on the goods entering customs today */
+};
+
+tw_status tw_flows_create(tw_flows **out, tw_err *err) {
+    *out = calloc(1, sizeof **out);
+    return *out != NULL ? TW_OK : tw_err_set(err, TW_ENOMEM, "out of memory");
+}
+
+void tw_flows_free(tw_flows *f) { free(f); }
+size_t tw_flows_bytes(void) { return sizeof(tw_flows); }
+
+void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
+    const uint32_t d = in->d;
+    int year, month, dom;
+    tw_civil_from_day(in->day, &year, &month, &dom);
+    for (int i = 0; i < TW_NREG; i++)
+        for (int sec = 0; sec < TW_NSEC; sec++) {
+            int c = i * TW_NSEC + sec;
+            double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
+            if (in->income != NULL) q *= in->income[i]; /* spending follows income */
+            for (int o = 0; o < TW_NREG; o++) {
+                double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
+                double own = in->own[c][o], rel = in->cd[c].rel[o];
+                /* Today's orders, at today's prices, load today and enter `lag` days
+                 * later at the rate of that day; before the first day, orders as on it. */
+                double ordered = q * own * in->purchase[c][o] * rel / (1.0 + t);
+                double *ring = f->transit[o][i][sec];
+                if (d == 0)
+                    for (int k = 0; k < TW_TRANSIT_MAX; k++) ring[k] = ordered;
+                ring[d % TW_TRANSIT_MAX] = ordered;
+                uint32_t lag = (uint32_t)in->transit[o][i];
+                double customs = in->season[i][o][month - 1] *
+                                 ring[(d + TW_TRANSIT_MAX - lag) % TW_TRANSIT_MAX];
+                /* Goods entering today pay today's rate, less what an in-transit rule
+                 * takes off for them (tw_tariffs_rates_entering); 0 where none applies. */
+                double t_in = t + ((*in->tau_entry)[i][o][sec] - (*in->tau_now)[i][o][sec]);
+                t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
+                f->tau_in[i][o][sec] = t_in;
+                f->use[o][i][sec] = q * own * in->share[c][o] * rel / (1.0 + t);
+                f->collected[o][i] = tw_duties_collected(in->duties, i, o, in->day);
+                f->customs[o][i][sec] = customs;
+                f->spend[o][i][sec] = customs * (1.0 + t_in);
+                f->revenue_stat[o][i][sec] = t_in * customs;
+                f->revenue[o][i][sec] = f->collected[o][i] * t_in * customs;
+            }
+        }
+}
+
+const double (*tw_flows_customs(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->customs; }
+const double (*tw_flows_spend(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->spend; }
+const double (*tw_flows_revenue(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->revenue; }
+const double (*tw_flows_revenue_stat(const tw_flows *f))[TW_NREG][TW_NSEC] {
+    return f->revenue_stat;
+}
+const double (*tw_flows_use(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->use; }
+const double (*tw_flows_collected(const tw_flows *f))[TW_NREG] { return f->collected; }
+const tw_rate_table *tw_flows_tau_in(const tw_flows *f) { return &f->tau_in; }
