@@ -140,6 +140,18 @@ void tw_cli_print_version(FILE *fp);
  * the blocks a scenario has (events.leader_calls.reference, events.court, third_parties);
  * the model has validated it already. */
 struct tw_cli_mlmc;
+/* The headline-probability block of tw_cli_report (cli_headline.c): from ml when not NULL,
+ * else the replicates' shares with Wilson intervals; scripted: the scenario has no event
+ * process. And what it shares with cli_report.c: an outcome's index in res (-1: none), and
+ * whether only the event process moves an outcome. */
+void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const tw_model *model,
+                            const void *params, const tw_drivers *dr, bool scripted,
+                            const struct tw_cli_mlmc *ml);
+long tw_cli_outcome_find(const tw_batch_stats *res, const tw_model *m, const void *params,
+                         const char *name);
+bool tw_cli_event_outcome(const char *name);
+/* The 95% Wilson score interval of k successes in n trials. */
+void tw_cli_wilson(size_t k, size_t n, double *lo, double *hi);
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
                    const void *params, const tw_drivers *dr, const tw_cfg_node *root,
                    bool tables, const struct tw_cli_mlmc *ml);
