@@ -617,13 +617,16 @@ static tw_status tw__commit(tw_cli_rundir *rd, tw_err *err) {
 
 tw_status tw_cli_rundir_finish(tw_cli_rundir *rd, tw_status st, bool keep, tw_err *err) {
     if (rd != NULL && rd->rank0) {
-        if (st == TW_OK) st = tw__commit(rd, err);
+        bool committing = st == TW_OK;
+        if (committing) st = tw__commit(rd, err);
         if (st != TW_OK && rd->staging[0] != '\0') {
             if (keep && tw__exists(rd->staging)) {
-                /* A refusal says what to do itself, and so does a stop by a signal. */
+                /* A refusal before the commit says what to do itself, and so does a stop by
+                 * a signal; one at the commit (a DIR that appeared meanwhile) leaves
+                 * finished work to be moved into place by a resume. */
                 char msg[TW_ERR_MSG_MAX];
                 snprintf(msg, sizeof msg, "%s", err->msg);
-                if (st != TW_EUSAGE && strstr(msg, "tradewar run --resume") == NULL)
+                if ((committing || st != TW_EUSAGE) && strstr(msg, "tradewar run --resume") == NULL)
                     tw_err_set(err, st, "%s; %s is kept: finish with tradewar run --resume %s",
                                msg, rd->staging, rd->dir);
             } else {
