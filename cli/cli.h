@@ -85,6 +85,9 @@ typedef struct {
     bool trajectories;      /* also write trajectories.csv */
     bool compress;          /* --compress: the large CSV files as NAME.csv.gz (cli_rundir.h) */
     const char *until;      /* --until OUTCOME:HALFWIDTH (adaptive replication) */
+    bool has_budget;        /* --budget R: an adaptive run's cost in full-size replicates */
+    int64_t budget;
+    bool tables;            /* --tables: the long tables on the terminal too */
     bool has_checkpoint;
     int64_t checkpoint_every; /* seconds between checkpoints (0: after every chunk) */
     int argc;               /* the command line as given (for provenance.yaml); argv is */
@@ -128,18 +131,42 @@ int tw_cli_max_threads(void);
 void tw_cli_print_help(FILE *fp);
 void tw_cli_print_version(FILE *fp);
 
-/* The terminal summary of a finished run, from rank 0's streaming statistics; under each
- * headline probability, its top drivers from dr (NULL or empty: none). root: the loaded
- * scenario (NULL: none), read for the blocks a scenario has (events.leader_calls
- * .reference, events.court, third_parties); the model has validated it already. */
+/* The terminal summary of a finished run, from rank 0's streaming statistics, answers
+ * first: the headline probabilities (from ml, the multilevel estimates of an adaptive run,
+ * when not NULL; else from the replicates, with Wilson intervals), under each its top
+ * drivers from dr (NULL or empty: none), and the leader calls; then the monthly table,
+ * the per-replicate outcomes and the blocks a scenario has. The weekly rare-earth table
+ * prints only with tables (--tables). root: the loaded scenario (NULL: none), read for
+ * the blocks a scenario has (events.leader_calls.reference, events.court, third_parties);
+ * the model has validated it already. */
+struct tw_cli_mlmc;
+/* The headline-probability block of tw_cli_report (cli_headline.c): from ml when not NULL,
+ * else the replicates' shares with Wilson intervals; scripted: the scenario has no event
+ * process. And what it shares with cli_report.c: an outcome's index in res (-1: none), and
+ * whether only the event process moves an outcome. */
+void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const tw_model *model,
+                            const void *params, const tw_drivers *dr, bool scripted,
+                            const struct tw_cli_mlmc *ml);
+long tw_cli_outcome_find(const tw_batch_stats *res, const tw_model *m, const void *params,
+                         const char *name);
+bool tw_cli_event_outcome(const char *name);
+/* The 95% Wilson score interval of k successes in n trials. */
+void tw_cli_wilson(size_t k, size_t n, double *lo, double *hi);
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
-                   const void *params, const tw_drivers *dr, const tw_cfg_node *root);
+                   const void *params, const tw_drivers *dr, const tw_cfg_node *root,
+                   bool tables, const struct tw_cli_mlmc *ml);
 
 /* The headline series of the terminal tables (cli_report.c), each with its unit from the
  * model's data dictionary (tw_trade_indicator_list): a flow (aggregation sum) is shown as
  * its monthly total (USD million per day becomes USD bn per month), a level as its
  * monthly mean. idx is -1 where the model has no such series. */
 #define TW_CLI_NHEADLINE 6
+/* The headline probabilities (0/1 outcomes), in the order the terminal shows them. */
+#define TW_CLI_NPROB 8
+typedef struct {
+    const char *name, *text; /* the outcome; what it says */
+} tw_cli_prob;
+extern const tw_cli_prob tw_cli_probs[TW_CLI_NPROB];
 typedef struct {
     const char *head; /* "US imports from CN" */
     int prec;         /* decimals shown */

@@ -167,6 +167,13 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
                                   "--until: expected OUTCOME:HALFWIDTH, e.g. "
                                   "welfare_us_end_pct:0.05 (got '%s')", v);
             a->until = v;
+        } else if (tw__is(arg, NULL, "--budget", &fl)) {
+            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = tw__int("--budget", v, 1, TW_MAX_REPLICATES, &a->budget, err)) != TW_OK)
+                return st;
+            a->has_budget = true;
+        } else if (strcmp(arg, "--tables") == 0) {
+            a->tables = true;
         } else if (strcmp(arg, "--selfcheck") == 0) {
             a->selfcheck = true;
         } else if (strcmp(arg, "--trajectories") == 0) {
@@ -196,13 +203,17 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
          * and the checkpoint interval may change. */
         if (a->scenario != NULL || a->n_sets + a->n_sets_a + a->n_sets_b > 0 ||
             a->has_replicates || a->has_seed || a->outdir != NULL || a->force || a->selfcheck ||
-            a->trajectories || a->until != NULL || a->compress || a->par != TW_PAR_AUTO)
+            a->trajectories || a->until != NULL || a->compress || a->par != TW_PAR_AUTO ||
+            a->has_budget)
             return tw_err_set(err, TW_EUSAGE,
                               "--resume DIR takes the scenario and options recorded in DIR.partial; "
                               "only -t, --checkpoint-every, --quiet, --silent and --report may "
                               "be added");
         return TW_OK;
     }
+    if (a->has_budget && (a->has_replicates || a->until != NULL))
+        return tw_err_set(err, TW_EUSAGE, "--budget bounds the adaptive run, which -n and --until "
+                                          "replace: drop one");
     if (a->selfcheck && (a->outdir != NULL || a->force || a->report || a->trajectories ||
                          a->compress))
         return tw_err_set(err, TW_EUSAGE, "--selfcheck writes no output: drop -o, --force, --report, "
@@ -247,7 +258,10 @@ void tw_cli_print_help(FILE *fp) {
             "  tradewar --help | --version\n"
             "\n"
             "Options of run:\n"
-            "  -n, --replicates N   Monte Carlo replicates (default: the scenario's, 1..%d)\n"
+            "  -n, --replicates N   Monte Carlo replicates, 1..%d (default: the scenario's; with\n"
+            "                       none, adaptive: multilevel over firms per cell until every\n"
+            "                       headline probability is within +-0.03 and the monthly trade\n"
+            "                       within 1%% (95%%), or --budget)\n"
             "  -t, --threads N      OpenMP threads (default: OMP_NUM_THREADS or all cores; at most %d here)\n"
             "  -s, --seed N         random seed, 0..4294967295 (default: the scenario's)\n"
             "  -o, --output DIR     output directory (default: out/<scenario name>)\n"
@@ -268,6 +282,9 @@ void tw_cli_print_help(FILE *fp) {
             "      --resume DIR     finish what an interrupted run, sweep or compare left in\n"
             "                       DIR.partial (same bytes as an uninterrupted one; -t may\n"
             "                       change)\n"
+            "      --budget R       an adaptive run (no -n) stops at this cost, in full-size\n"
+            "                       replicates (default 160; a coarse replicate costs ~0.2)\n"
+            "      --tables         also print the long tables (weekly shortages) on the terminal\n"
             "      --until OUTCOME:H  stop at the first multiple of 64 replicates where the 95%%\n"
             "                       half-width of OUTCOME's mean is below H (-n is the budget;\n"
             "                       the first check is at 128)\n"

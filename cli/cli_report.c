@@ -5,11 +5,11 @@
  * internals) and prints one line a month in the units monthly statistics use: a flow (an
  * indicator the model's data dictionary aggregates by sum) as the month's total of the
  * daily replicate means, USD million per day turned into USD bn per month; a level as the
- * month's mean; the unit of each column from the dictionary. Then, for scenarios with
+ * month's mean; the unit of each column from the dictionary. The answers come first: the
+ * headline probabilities (cli_headline.c) and the leader calls per replicate against the
+ * historical rate the scenario names. Then, for scenarios with
  * export controls, a weekly table of the rare-earth shortage in US vehicles and when it
- * starts; then the per-replicate outcomes with their units, the headline probabilities,
- * the leader calls per replicate against the historical rate the scenario names, the
- * US-EU block (steel and aluminium, the EU's answer, its imports from the US and its
+ * starts; then the per-replicate outcomes with their units, the US-EU block (steel and aluminium, the EU's answer, its imports from the US and its
  * welfare) where the run moves those tariffs or has an EU third party, and the court
  * block where the scenario has a ruling.
  */
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mlmc.h"
 #include "tw_stats.h"
 #include "tw_trade.h"
 
@@ -38,7 +39,7 @@ static const tw_sketch *tw__cell(const tw_batch_stats *res, long series, size_t 
     return &res->cells[t * res->n_series + (size_t)series];
 }
 
-static long tw__outcome(const tw_batch_stats *res, const tw_model *m, const void *params,
+long tw_cli_outcome_find(const tw_batch_stats *res, const tw_model *m, const void *params,
                         const char *name) {
     for (size_t k = 0; k < res->n_outcomes; k++)
         if (strcmp(m->outcome_name(params, k), name) == 0) return (long)k;
@@ -62,7 +63,7 @@ static bool tw__controlled(const tw_batch_stats *res, const tw_model *m, const v
  * regime toward the US was not open at some point of the run (re_regime_open below 1 in
  * some replicate). The regime column is the one most replicates are in. */
 static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                                const tw_model *m, const void *params) {
+                                const tw_model *m, const void *params, bool tables) {
     static const char *const regimes[] = {"open", "licensing", "slow_roll", "halt"};
     long regime[4];
     for (int k = 0; k < 4; k++) {
@@ -82,38 +83,42 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
     for (size_t t = 0; t < res->n_out && !controlled; t++)
         controlled = tw__cell(res, regime[0], t)->min < 1.0;
     if (!controlled) return;
-    bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
-    fprintf(fp, "\nRare-earth magnets, China -> US (%s; bands p05-p95 across %zu replicates)\n",
-            sparse ? "every output day" : "weekly", n_rep);
-    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
-            "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
-            "US<-CN t/day", "US GDP %");
-    fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(most)", "mean [p05, p95]",
-            "mean [p05, p95]", "mean (p10)", "mean", "mean");
-    tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
-    for (size_t t = 0; t < res->n_out; t++) {
-        if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
-        shown = res->dates[t];
-        char date[TW_DATE_STRLEN];
-        tw_summary b, c, d, e, g, h;
-        int rg = 0; /* the regime most replicates are in */
-        for (int k = 1; k < 4; k++)
-            if (tw__cell(res, regime[k], t)->mean > tw__cell(res, regime[rg], t)->mean) rg = k;
-        tw_sketch_summary(tw__cell(res, loss, t), &b);
-        tw_sketch_summary(tw__cell(res, halted, t), &c);
-        tw_sketch_summary(tw__cell(res, inv, t), &d);
-        tw_sketch_summary(tw__cell(res, p10, t), &e);
-        tw_sketch_summary(tw__cell(res, ship, t), &g);
-        tw_sketch_summary(tw__cell(res, gdp, t), &h);
-        fprintf(fp, "%-10s  %-10s  %8.1f [%6.1f, %6.1f]  %6.1f [%5.1f, %5.1f]  %10.1f (%5.1f)  %15.1f  %12.3f\n",
-                tw_date_format(res->dates[t], date), regimes[rg], b.mean,
-                b.q[0], b.q[2], c.mean, c.q[0], c.q[2], d.mean, e.mean, g.mean, h.mean);
+    if (tables) {
+        bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
+        fprintf(fp, "\nRare-earth magnets, China -> US (%s; bands p05-p95 across %zu replicates)\n",
+                sparse ? "every output day" : "weekly", n_rep);
+        fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
+                "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
+                "US<-CN t/day", "US GDP %");
+        fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(most)", "mean [p05, p95]",
+                "mean [p05, p95]", "mean (p10)", "mean", "mean");
+        tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
+        for (size_t t = 0; t < res->n_out; t++) {
+            if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
+            shown = res->dates[t];
+            char date[TW_DATE_STRLEN];
+            tw_summary b, c, d, e, g, h;
+            int rg = 0; /* the regime most replicates are in */
+            for (int k = 1; k < 4; k++)
+                if (tw__cell(res, regime[k], t)->mean > tw__cell(res, regime[rg], t)->mean) rg = k;
+            tw_sketch_summary(tw__cell(res, loss, t), &b);
+            tw_sketch_summary(tw__cell(res, halted, t), &c);
+            tw_sketch_summary(tw__cell(res, inv, t), &d);
+            tw_sketch_summary(tw__cell(res, p10, t), &e);
+            tw_sketch_summary(tw__cell(res, ship, t), &g);
+            tw_sketch_summary(tw__cell(res, gdp, t), &h);
+            fprintf(fp, "%-10s  %-10s  %8.1f [%6.1f, %6.1f]  %6.1f [%5.1f, %5.1f]  %10.1f (%5.1f)  %15.1f  %12.3f\n",
+                    tw_date_format(res->dates[t], date), regimes[rg], b.mean,
+                    b.q[0], b.q[2], c.mean, c.q[0], c.q[2], d.mean, e.mean, g.mean, h.mean);
+        }
+    } else {
+        fprintf(fp, "\n(the weekly rare-earth table, China -> US: --tables, or summary.csv)\n");
     }
-    long first = tw__outcome(res, m, params, "re_us_vehicles_first_loss_day");
-    long peak = tw__outcome(res, m, params, "re_us_vehicles_peak_loss_pct");
-    long days = tw__outcome(res, m, params, "re_us_shortage_days");
-    long cost = tw__outcome(res, m, params, "gdp_loss_us_usd_bn");
-    long plant = tw__outcome(res, m, params, "re_us_vehicles_plant_days");
+    long first = tw_cli_outcome_find(res, m, params, "re_us_vehicles_first_loss_day");
+    long peak = tw_cli_outcome_find(res, m, params, "re_us_vehicles_peak_loss_pct");
+    long days = tw_cli_outcome_find(res, m, params, "re_us_shortage_days");
+    long cost = tw_cli_outcome_find(res, m, params, "gdp_loss_us_usd_bn");
+    long plant = tw_cli_outcome_find(res, m, params, "re_us_vehicles_plant_days");
     if (first < 0 || peak < 0 || days < 0 || cost < 0 || plant < 0) return;
     const tw_sketch *fs = &res->outcomes[first];
     if (fs->n == 0) {
@@ -145,95 +150,16 @@ static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_re
     }
 }
 
+
 /* The 95% Wilson score interval of k successes in n trials (better than the normal
  * approximation near 0 and 1 and with few replicates). */
-static void tw__wilson(size_t k, size_t n, double *lo, double *hi) {
+void tw_cli_wilson(size_t k, size_t n, double *lo, double *hi) {
     const double z = 1.959963984540054;
     double p = (double)k / (double)n, z2n = z * z / (double)n;
     double centre = (p + z2n / 2.0) / (1.0 + z2n);
     double half = z / (1.0 + z2n) * sqrt(p * (1.0 - p) / (double)n + z2n / (4.0 * (double)n));
     *lo = fmax(0.0, centre - half);
     *hi = fmin(1.0, centre + half);
-}
-
-/* A drawn parameter in words (its key path when it has none). */
-static const char *tw__param_words(const char *key) {
-    static const char *const words[][2] = {
-        {"events.leader_calls.hazard_per_day", "the call hazard"},
-        {"events.leader_calls.pain_slope", "the call hazard's pain slope"},
-        {"events.deal.base", "the deal chance"},
-        {"events.deal.pain_slope", "the deal chance's pain slope"},
-        {"events.truce.extension.base", "the extension chance"},
-        {"events.truce.extension.pain_slope", "the extension chance's pain slope"},
-        {"events.truce.extension.US", "the US word on an extension"},
-        {"events.truce.extension.CN", "China's word on an extension"},
-        {"events.court.strike_prob", "the court's strike chance"},
-        {"events.court.reimpose.prob", "the re-imposition chance"},
-        {"events.court.ruling_day", "the ruling day"},
-        {"governments.US.resolve", "the US resolve"},
-        {"governments.CN.resolve", "China's resolve"},
-        {"governments.US.snapback_prob", "the US snap-back chance"},
-        {"governments.CN.snapback_prob", "China's snap-back chance"},
-        {"governments.US.forgive", "the US forgiveness"},
-        {"governments.CN.forgive", "China's forgiveness"},
-    };
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (strcmp(words[k][0], key) == 0) return words[k][1];
-    return key;
-}
-
-/* The drawn parameters with the largest first-order indices for outcome, those of at
- * least 0.1 whose bootstrap interval excludes 0, at most three, largest first; how many.
- * *varies: some index exists. */
-static int tw__top(const tw_drivers *dr, const char *outcome, size_t top[3], bool *varies) {
-    int nt = 0;
-    *varies = false;
-    for (size_t p = 0; dr != NULL && p < dr->n_par; p++) {
-        const tw_driver *d = tw_drivers_get(dr, outcome, p);
-        if (d == NULL || isnan(d->index)) continue;
-        *varies = true;
-        if (d->index < 0.1 || !(d->lo > 0.0)) continue; /* within noise */
-        int at = nt < 3 ? nt++ : 3;
-        while (at > 0 && tw_drivers_get(dr, outcome, top[at - 1])->index < d->index) {
-            if (at < 3) top[at] = top[at - 1];
-            at--;
-        }
-        if (at < 3) top[at] = p;
-    }
-    return nt;
-}
-
-/* true if one of the top drivers of outcome ranges over an assumption. */
-static bool tw__assumed(const tw_drivers *dr, const char *outcome, const tw_model *m,
-                        const void *params) {
-    size_t top[3];
-    bool varies;
-    int nt = tw__top(dr, outcome, top, &varies);
-    for (int k = 0; k < nt && m->drawn_assumed != NULL; k++)
-        if (m->drawn_assumed(params, top[k])) return true;
-    return false;
-}
-
-/* Under a headline line, its top drivers: "mostly the deal chance (S1 0.71)", "driven by
- * the US resolve (S1 0.33) and the call hazard (0.18)". */
-static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outcome) {
-    if (dr == NULL || dr->n_par == 0 || tw_drivers_get(dr, outcome, 0) == NULL) return;
-    size_t top[3];
-    bool varies;
-    int nt = tw__top(dr, outcome, top, &varies);
-    if (nt == 0) {
-        fprintf(fp, "    %s\n", varies ? "no drawn parameter explains it (Monte Carlo noise)"
-                                       : "the same in every replicate: no draw within the ranges changes it");
-        return;
-    }
-    fprintf(fp, "    %s", nt == 1 && tw_drivers_get(dr, outcome, top[0])->index >= 0.5 ? "mostly "
-                                                                                   : "driven by ");
-    for (int k = 0; k < nt; k++) {
-        const tw_driver *d = tw_drivers_get(dr, outcome, top[k]);
-        fprintf(fp, "%s%s (%s%.2f)", k == 0 ? "" : (k + 1 == nt ? " and " : ", "),
-                tw__param_words(dr->par_names[top[k]]), k == 0 ? "S1 " : "", d->index);
-    }
-    fputc('\n', fp);
 }
 
 /* The outcomes that only the event process (governments, events, third parties) moves:
@@ -245,7 +171,7 @@ static const char *const tw__event_outcomes[] = {
     "breach_accused", "court_struck_ieepa", "third_party_retaliated", "leader_calls",
     "court_ruling_day", "court_reimposed"};
 
-static bool tw__event_outcome(const char *name) {
+bool tw_cli_event_outcome(const char *name) {
     for (size_t k = 0; k < sizeof tw__event_outcomes / sizeof *tw__event_outcomes; k++)
         if (strcmp(tw__event_outcomes[k], name) == 0) return true;
     return false;
@@ -263,75 +189,6 @@ static bool tw__scripted(const tw_cfg_node *root) {
     "third_parties:);\n  its truces, extensions and calls, if any, are dated tariff entries, " \
     "so nothing draws them\n"
 
-/* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
- * outcome happened (its sketch counts the zeros exactly, so the non-zero values are the
- * replicates where it happened), with its Wilson interval, and when the first leader call
- * came. Printed only when something happened in some replicate (scripted scenarios have
- * no events). */
-static void tw__report_headline(FILE *fp, const tw_batch_stats *res, size_t n,
-                                const tw_model *model, const void *params, const tw_drivers *dr,
-                                bool scripted) {
-    static const struct {
-        const char *name, *text;
-    } rows[] = {
-        {"leader_call_before_truce_end", "a leader call before the truce runs out"},
-        {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
-        {"truce_extended", "the truce is extended"},
-        {"snap_back", "the truce ends: snap-back or broken"},
-        {"breach_accused", "a breach accusation"},
-        {"us_vehicle_halt", "a shortage halts US vehicles (events.vehicle_halt_loss)"},
-        {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
-        {"third_party_retaliated", "a third party retaliates"},
-    };
-    enum { NROW = sizeof rows / sizeof rows[0] };
-    long idx[NROW];
-    size_t hits[NROW];
-    bool any = false;
-    for (int k = 0; k < NROW; k++) {
-        idx[k] = tw__outcome(res, model, params, rows[k].name);
-        hits[k] = 0;
-        if (idx[k] < 0) continue;
-        const tw_sketch *sk = &res->outcomes[idx[k]];
-        hits[k] = (size_t)(sk->n - sk->zeros);
-        any |= hits[k] > 0;
-    }
-    long call = tw__outcome(res, model, params, "first_leader_call_day");
-    const tw_sketch *cs = call >= 0 ? &res->outcomes[call] : NULL;
-    size_t ncall = cs != NULL ? (size_t)cs->n : 0;
-    if (!any && ncall == 0) return;
-    bool marked = false;
-    fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities", "probability",
-            "95% CI (Wilson)", n);
-    for (int k = 0; k < NROW; k++) {
-        if (idx[k] < 0) continue;
-        if (scripted && tw__event_outcome(rows[k].name)) {
-            fprintf(fp, "%-56s  %11s\n", rows[k].text, "scripted");
-            continue;
-        }
-        double lo, hi;
-        tw__wilson(hits[k], n, &lo, &hi);
-        bool assumed = tw__assumed(dr, rows[k].name, model, params);
-        marked |= assumed;
-        fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]%s\n", rows[k].text,
-                (double)hits[k] / (double)n, lo, hi, assumed ? " *" : "");
-        tw__report_drivers(fp, dr, rows[k].name);
-    }
-    if (ncall > 0) {
-        tw_summary sm;
-        tw_sketch_summary(cs, &sm);
-        char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
-        tw_day d0 = res->dates[0];
-        fprintf(fp, "%-56s  %11s  [%s, %s]   (p05, p95; %zu of %zu replicates had a call)\n",
-                "first leader call, median date", tw_date_format(d0 + (tw_day)lround(sm.q[1]), d50),
-                tw_date_format(d0 + (tw_day)lround(sm.q[0]), d05),
-                tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n);
-    }
-    if (dr != NULL && dr->n_par > 0)
-        fprintf(fp, "intervals cover Monte Carlo error only; see drivers for what the answer depends on%s\n",
-                marked ? "\n* driven by an assumed range (a distribution marked assumed: true or "
-                         "given without a source)"
-                       : "");
-}
 
 static const struct {
     const char *head, *ind, *region, *partner;
@@ -478,7 +335,7 @@ static double tw__month_mean(const tw_batch_stats *res, long series, const tw__m
 static void tw__share(FILE *fp, const char *what, const tw_sketch *sk, size_t n) {
     size_t hits = (size_t)(sk->n - sk->zeros);
     double lo, hi;
-    tw__wilson(hits, n, &lo, &hi);
+    tw_cli_wilson(hits, n, &lo, &hi);
     fprintf(fp, "  %-52s  %6.3f  [%6.3f, %6.3f]\n", what, (double)hits / (double)n, lo, hi);
 }
 
@@ -494,7 +351,7 @@ static void tw__band(FILE *fp, const tw_batch_stats *res, long series, size_t t,
 static void tw__report_calls(FILE *fp, const tw_batch_stats *res, const tw_model *m,
                              const void *params, const tw_cfg_node *root) {
     const tw_cfg_node *lc = tw_cfg_get(tw_cfg_get(root, "events"), "leader_calls");
-    long k = tw__outcome(res, m, params, "leader_calls");
+    long k = tw_cli_outcome_find(res, m, params, "leader_calls");
     if (lc == NULL || k < 0 || res->n_out == 0) return;
     tw_err e;
     memset(&e, 0, sizeof e);
@@ -568,7 +425,7 @@ static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
         fprintf(fp, "  %18.2f\n", 1e-3 * tw__month_mean(res, imp, &ms[mo], true, &days));
     }
     free(ms);
-    long hit = tw__outcome(res, m, params, "third_party_retaliated");
+    long hit = tw_cli_outcome_find(res, m, params, "third_party_retaliated");
     if (third && hit >= 0)
         tw__share(fp, "the EU retaliates (third_parties, actor EU)", &res->outcomes[hit], n_rep);
 }
@@ -622,9 +479,9 @@ static void tw__report_re_regions(FILE *fp, const tw_batch_stats *res, const tw_
 static void tw__report_court(FILE *fp, const tw_batch_stats *res, size_t n_rep,
                              const tw_model *m, const void *params, const tw_cfg_node *root) {
     const tw_cfg_node *ev = tw_cfg_get(root, "events"), *court = tw_cfg_get(ev, "court");
-    long day = tw__outcome(res, m, params, "court_ruling_day");
-    long struck = tw__outcome(res, m, params, "court_struck_ieepa");
-    long re = tw__outcome(res, m, params, "court_reimposed");
+    long day = tw_cli_outcome_find(res, m, params, "court_ruling_day");
+    long struck = tw_cli_outcome_find(res, m, params, "court_struck_ieepa");
+    long re = tw_cli_outcome_find(res, m, params, "court_reimposed");
     long us = tw__find(m, params, "tariff_rate", "US", "CN", "all");
     if (ev == NULL || day < 0 || struck < 0 || re < 0 || us < 0 || res->n_out == 0) return;
     if (court == NULL) {
@@ -668,11 +525,18 @@ static void tw__report_court(FILE *fp, const tw_batch_stats *res, size_t n_rep,
 }
 
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
-                   const void *params, const tw_drivers *dr, const tw_cfg_node *root) {
+                   const void *params, const tw_drivers *dr, const tw_cfg_node *root,
+                   bool tables, const tw_cli_mlmc *ml) {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
     tw_cli_headline_find(model, params, cols);
     for (int c = 0; c < TW_CLI_NHEADLINE; c++)
         if (cols[c].idx < 0) return; /* another model: nothing to report */
+    bool scripted = tw__scripted(root);
+    /* The answers first: the headline probabilities and the leader calls. */
+    if (res->n_outcomes > 0) {
+        tw_cli_report_headline(fp, res, n_rep, model, params, dr, scripted, ml);
+        tw__report_calls(fp, res, model, params, root);
+    }
     size_t nm;
     tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
@@ -693,18 +557,18 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         fputc('\n', fp);
     }
     free(ms);
-    tw__report_controls(fp, res, n_rep, model, params);
+    tw__report_controls(fp, res, n_rep, model, params, tables);
     if (tw__controlled(res, model, params)) tw__report_re_regions(fp, res, model, params, root);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",
                 "per-replicate outcome", "unit", "mean", "p05", "p95", n_rep);
         size_t n_drawn = model->n_drawn != NULL ? model->n_drawn(params) : 0;
-        bool scripted = tw__scripted(root), marked = false;
+        bool marked = false;
         for (size_t k = 0; k + n_drawn < res->n_outcomes; k++) {
             tw_summary sm;
             tw_sketch_summary(&res->outcomes[k], &sm);
             const char *name = model->outcome_name(params, k);
-            if (scripted && tw__event_outcome(name)) {
+            if (scripted && tw_cli_event_outcome(name)) {
                 fprintf(fp, "%-34s  %-16s  %12s  %12s  %12s\n", name, tw_cli_outcome_unit(name),
                         "scripted", "-", "-");
                 marked = true;
@@ -714,8 +578,6 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
                     sm.mean, sm.q[0], sm.q[2]);
         }
         if (marked) fputs(TW__SCRIPTED_NOTE, fp);
-        tw__report_headline(fp, res, n_rep, model, params, dr, scripted);
-        tw__report_calls(fp, res, model, params, root);
     }
     tw__report_us_eu(fp, res, n_rep, model, params, root);
     if (res->n_outcomes > 0) tw__report_court(fp, res, n_rep, model, params, root);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli_batch.h"
+#include "cli_mlmc.h"
 #include "cli_provenance.h"
 #include "cli_rundir.h"
 #include "cli_scenario.h"
@@ -198,19 +199,38 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     }
     char dir[4096]; /* for the messages after rd is gone */
     snprintf(dir, sizeof dir, "%s", tw_cli_rundir_dir(rd));
+    bool adaptive = tw_cli_mlmc_wanted(a, &sc) && !complete;
     if (!a->quiet && rank0) {
-        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], until[TW_ERR_MSG_MAX] = "";
+        char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], until[TW_ERR_MSG_MAX] = "", reps[64];
         if (until_k >= 0)
             snprintf(until, sizeof until, " (--until: fewer once the 95%% half-width of %s's "
                                           "mean is below %g, tested every %d from %d)",
                      sc.model->outcome_name(sc.params, (size_t)until_k), until_hw,
                      TW_UNTIL_STEP, 2 * TW_UNTIL_STEP);
-        fprintf(stderr,
-                "tradewar: %s, %s to %s, %s%lld replicates%s, seed %lu, %d threads x %d ranks%s\n",
+        snprintf(reps, sizeof reps, "%s%lld replicates", until_k >= 0 ? "up to " : "",
+                 (long long)sc.spec.replicates);
+        fprintf(stderr, "tradewar: %s, %s to %s, %s%s, seed %lu, %d threads x %d ranks%s\n",
                 sc.name, tw_date_format(sc.spec.start, d0), tw_date_format(sc.spec.end, d1),
-                until_k >= 0 ? "up to " : "", (long long)sc.spec.replicates, until,
+                adaptive ? "adaptive replicates (multilevel; -n fixes a count)" : reps, until,
                 (unsigned long)sc.spec.seed, threads, tw_mpi_size(),
                 a->resume ? " (resumed)" : "");
+    }
+    /* Adaptive replication: the levels first, in memory; they set the count of the batch
+     * whose files follow (cli_mlmc.h). */
+    tw_cli_mlmc ml;
+    memset(&ml, 0, sizeof ml);
+    if (adaptive) {
+        st = tw_cli_mlmc_run(a, &sc, threads, &ml, err);
+        if (st == TW_OK && rank0) st = tw_cli_mlmc_write(tw_cli_rundir_staging(rd), &ml, err);
+        st = tw_mpi_agree(st, err);
+        if (st != TW_OK) {
+            /* Stopped by a signal (the stop the ranks agreed on) or resumed: DIR.partial
+             * stays for --resume, which runs the levels again; else nothing is left. */
+            st = tw_cli_rundir_finish(rd, st, ml.stopped || a->resume != NULL, err);
+            tw_cli_mlmc_free(&ml);
+            tw_cli_scenario_free(&sc);
+            return st;
+        }
     }
     double t0 = tw_cli_now(), secs = 0.0;
     tw_cli_result res = {(size_t)sc.spec.replicates, threads, a->par, 0};
@@ -244,6 +264,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
              * batch that failed before its first checkpoint leaves nothing. */
             keep = stopped || a->resume != NULL || tw_cli_rundir_resumable(rd);
             st = tw_cli_rundir_finish(rd, st, keep, err);
+            tw_cli_mlmc_free(&ml);
             tw_cli_scenario_free(&sc);
             return st;
         }
@@ -272,18 +293,20 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
                (unsigned long long)res.result_hash, dir);
     } else if (st == TW_OK && !a->silent && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
-                      &drivers, tw_cfg_root(sc.cfg));
+                      &drivers, tw_cfg_root(sc.cfg), a->tables, adaptive ? &ml : NULL);
         if (until_k >= 0) tw__until_print(stdout, &sc, until_k, until_hw, b);
         printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
                "%.1f replicates/s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
-               "outcomes.csv,events.csv,%sscenario.yaml,provenance.yaml%s}\n",
+               "outcomes.csv,events.csv,%s%sscenario.yaml,provenance.yaml%s}\n",
                secs, ran, res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
                tw_mpi_size(), secs > 0 ? (double)ran / secs : 0.0, t2 - t1,
                (unsigned long long)res.result_hash, dir, drivers.n_par > 0 ? "drivers.csv," : "",
+               adaptive ? "multilevel.csv," : "",
                a->trajectories ? ",trajectories.csv" : "");
     }
     tw_batch_free(b);
+    tw_cli_mlmc_free(&ml);
     tw_drivers_free(&drivers);
     tw_cli_scenario_free(&sc);
     if (st == TW_OK && a->report && rank0) {

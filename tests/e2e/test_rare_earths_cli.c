@@ -95,7 +95,8 @@ TestSuite(re_cli, .init = tmp_setup, .fini = tmp_teardown, .timeout = 300);
  * 2 June and trade is open from 3 June; the shipping lag to the US is 13 days. */
 Test(re_cli, halt_scenario_stops_us_shipments_and_vehicle_output_then_recovers) {
     const char *args[] = {"run", tw_src(HALT), "-n", "4", "--set", "firms.per_cell=100",
-                          "--set", "rare_earths.per_cell=1500", "-o", in_tmp("halt"), NULL};
+                          "--set", "rare_earths.per_cell=1500", "-o", in_tmp("halt"),
+                          "--tables", NULL};
     tw_proc p = run(args);
     cr_assert_eq(p.exit_code, 0, "exit %d: %s", p.exit_code, p.err);
     cr_assert_not_null(strstr(p.out, "Rare-earth magnets, China -> US"), "%s", p.out);

@@ -1,0 +1,168 @@
+/* cli_headline.c - the headline probabilities of the terminal summary (cli_report.c): each
+ * 0/1 outcome's share of replicates with its Wilson interval, or an adaptive run's
+ * multilevel estimate (cli_mlmc.h), with the drawn parameters that drive it underneath.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_mlmc.h"
+#include "tw_stats.h"
+
+/* A drawn parameter in words (its key path when it has none). */
+static const char *tw__param_words(const char *key) {
+    static const char *const words[][2] = {
+        {"events.leader_calls.hazard_per_day", "the call hazard"},
+        {"events.leader_calls.pain_slope", "the call hazard's pain slope"},
+        {"events.deal.base", "the deal chance"},
+        {"events.deal.pain_slope", "the deal chance's pain slope"},
+        {"events.truce.extension.base", "the extension chance"},
+        {"events.truce.extension.pain_slope", "the extension chance's pain slope"},
+        {"events.truce.extension.US", "the US word on an extension"},
+        {"events.truce.extension.CN", "China's word on an extension"},
+        {"events.court.strike_prob", "the court's strike chance"},
+        {"events.court.reimpose.prob", "the re-imposition chance"},
+        {"events.court.ruling_day", "the ruling day"},
+        {"governments.US.resolve", "the US resolve"},
+        {"governments.CN.resolve", "China's resolve"},
+        {"governments.US.snapback_prob", "the US snap-back chance"},
+        {"governments.CN.snapback_prob", "China's snap-back chance"},
+        {"governments.US.forgive", "the US forgiveness"},
+        {"governments.CN.forgive", "China's forgiveness"},
+    };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strcmp(words[k][0], key) == 0) return words[k][1];
+    return key;
+}
+
+/* The drawn parameters with the largest first-order indices for outcome, those of at
+ * least 0.1 whose bootstrap interval excludes 0, at most three, largest first; how many.
+ * *varies: some index exists. */
+static int tw__top(const tw_drivers *dr, const char *outcome, size_t top[3], bool *varies) {
+    int nt = 0;
+    *varies = false;
+    for (size_t p = 0; dr != NULL && p < dr->n_par; p++) {
+        const tw_driver *d = tw_drivers_get(dr, outcome, p);
+        if (d == NULL || isnan(d->index)) continue;
+        *varies = true;
+        if (d->index < 0.1 || !(d->lo > 0.0)) continue; /* within noise */
+        int at = nt < 3 ? nt++ : 3;
+        while (at > 0 && tw_drivers_get(dr, outcome, top[at - 1])->index < d->index) {
+            if (at < 3) top[at] = top[at - 1];
+            at--;
+        }
+        if (at < 3) top[at] = p;
+    }
+    return nt;
+}
+
+/* true if one of the top drivers of outcome ranges over an assumption. */
+static bool tw__assumed(const tw_drivers *dr, const char *outcome, const tw_model *m,
+                        const void *params) {
+    size_t top[3];
+    bool varies;
+    int nt = tw__top(dr, outcome, top, &varies);
+    for (int k = 0; k < nt && m->drawn_assumed != NULL; k++)
+        if (m->drawn_assumed(params, top[k])) return true;
+    return false;
+}
+
+/* Under a headline line, its top drivers: "mostly the deal chance (S1 0.71)", "driven by
+ * the US resolve (S1 0.33) and the call hazard (0.18)". */
+static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outcome) {
+    if (dr == NULL || dr->n_par == 0 || tw_drivers_get(dr, outcome, 0) == NULL) return;
+    size_t top[3];
+    bool varies;
+    int nt = tw__top(dr, outcome, top, &varies);
+    if (nt == 0) {
+        fprintf(fp, "    %s\n", varies ? "no drawn parameter explains it (Monte Carlo noise)"
+                                       : "the same in every replicate: no draw within the ranges changes it");
+        return;
+    }
+    fprintf(fp, "    %s", nt == 1 && tw_drivers_get(dr, outcome, top[0])->index >= 0.5 ? "mostly "
+                                                                                   : "driven by ");
+    for (int k = 0; k < nt; k++) {
+        const tw_driver *d = tw_drivers_get(dr, outcome, top[k]);
+        fprintf(fp, "%s%s (%s%.2f)", k == 0 ? "" : (k + 1 == nt ? " and " : ", "),
+                tw__param_words(dr->par_names[top[k]]), k == 0 ? "S1 " : "", d->index);
+    }
+    fputc('\n', fp);
+}
+
+const tw_cli_prob tw_cli_probs[TW_CLI_NPROB] = {
+    {"leader_call_before_truce_end", "a leader call before the truce runs out"},
+    {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
+    {"truce_extended", "the truce is extended"},
+    {"snap_back", "the truce ends: snap-back or broken"},
+    {"breach_accused", "a breach accusation"},
+    {"us_vehicle_halt", "a shortage halts US vehicles (events.vehicle_halt_loss)"},
+    {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
+    {"third_party_retaliated", "a third party retaliates"},
+};
+
+/* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
+ * outcome happened (its sketch counts the zeros exactly, so the non-zero values are the
+ * replicates where it happened), with its Wilson interval, and when the first leader call
+ * came. Printed only when something happened in some replicate (scripted scenarios have
+ * no events). */
+void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const tw_model *model,
+                            const void *params, const tw_drivers *dr, bool scripted,
+                            const tw_cli_mlmc *ml) {
+    const tw_cli_prob *rows = tw_cli_probs;
+    enum { NROW = TW_CLI_NPROB };
+    long idx[NROW];
+    size_t hits[NROW];
+    bool any = false;
+    for (int k = 0; k < NROW; k++) {
+        idx[k] = tw_cli_outcome_find(res, model, params, rows[k].name);
+        hits[k] = 0;
+        if (idx[k] < 0) continue;
+        const tw_sketch *sk = &res->outcomes[idx[k]];
+        hits[k] = (size_t)(sk->n - sk->zeros);
+        any |= hits[k] > 0;
+    }
+    long call = tw_cli_outcome_find(res, model, params, "first_leader_call_day");
+    const tw_sketch *cs = call >= 0 ? &res->outcomes[call] : NULL;
+    size_t ncall = cs != NULL ? (size_t)cs->n : 0;
+    if (!any && ncall == 0) return;
+    bool marked = false;
+    if (ml != NULL)
+        tw_cli_mlmc_head(fp, ml);
+    else
+        fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities",
+                "probability", "95% CI (Wilson)", n);
+    for (int k = 0; k < NROW; k++) {
+        if (idx[k] < 0) continue;
+        if (scripted && tw_cli_event_outcome(rows[k].name)) {
+            fprintf(fp, "%-56s  %11s\n", rows[k].text, "scripted");
+            continue;
+        }
+        double lo, hi;
+        tw_cli_wilson(hits[k], n, &lo, &hi);
+        bool assumed = tw__assumed(dr, rows[k].name, model, params);
+        marked |= assumed;
+        if (ml != NULL)
+            tw_cli_mlmc_line(fp, ml, rows[k].text, assumed);
+        else
+            fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]%s\n", rows[k].text,
+                    (double)hits[k] / (double)n, lo, hi, assumed ? " *" : "");
+        tw__report_drivers(fp, dr, rows[k].name);
+    }
+    if (ncall > 0) {
+        tw_summary sm;
+        tw_sketch_summary(cs, &sm);
+        char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
+        tw_day d0 = res->dates[0];
+        fprintf(fp, "%-56s  %11s  [%s, %s]   (p05, p95; %zu of %zu replicates had a call)\n",
+                "first leader call, median date", tw_date_format(d0 + (tw_day)lround(sm.q[1]), d50),
+                tw_date_format(d0 + (tw_day)lround(sm.q[0]), d05),
+                tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n);
+    }
+    if (ml != NULL) tw_cli_mlmc_foot(fp, ml);
+    if (dr != NULL && dr->n_par > 0)
+        fprintf(fp, "intervals cover Monte Carlo error only; see drivers for what the answer depends on%s\n",
+                marked ? "\n* driven by an assumed range (a distribution marked assumed: true or "
+                         "given without a source)"
+                       : "");
+}

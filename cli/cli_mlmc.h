@@ -1,0 +1,87 @@
+/* cli_mlmc.h - adaptive replication of `tradewar run`: multilevel Monte Carlo over firm
+ * counts (engine/tw_mlmc.h) until the headline answers are as sure as asked, or a budget.
+ *
+ * A run is adaptive when neither -n nor the scenario's `replicates:` key gives a count
+ * (the default scenario gives none). Two levels: level 0 runs the scenario with
+ * firms.per_cell and rare_earths.per_cell divided by TW_CLI_MLMC_COARSEN (at least 1),
+ * level 1 the scenario as written. A level-1 sample is a coupled pair, both halves run
+ * with the run's seed and replicate key r, so the fine half of pair r is replicate r of a
+ * plain run; level 0 runs with the seed XOR TW_CLI_MLMC_SEED_MIX, so its samples are
+ * independent of the pairs. A scenario with under TW_CLI_MLMC_COARSEN firms per cell runs
+ * level 1 alone (plain adaptive replication).
+ *
+ * The quantities: each headline probability the model has (tw_cli_probs, as indicators)
+ * to a 95% half-width of TW_CLI_MLMC_PROB_HW, and each month's total of each headline
+ * flow (the terminal's monthly table) to a 95% half-width of TW_CLI_MLMC_REL_HW of its
+ * value. Rounds: a pilot of TW_CLI_MLMC_PILOT samples a level, then tw_mlmc_next until the
+ * plan asks for nothing more or the next round would pass the budget (then the round is
+ * scaled down to what fits, and the run stops after it).
+ *
+ * Costs and budget are in full-size replicates: a coarse replicate costs 0.1 + 0.9 x the
+ * ratio of firms per cell (0.19 at a tenth; the default scenario's CPU time per replicate
+ * at a tenth of the firms is about a sixth of a full-size one's, on a shared machine), a
+ * pair costs its two halves plus 1 for the full-size replicate the
+ * output files hold again (the files are a plain batch of the pairs' fine halves). Nothing
+ * is timed, so where the run stops depends only on the samples: the same bytes for any
+ * thread or rank count. The default budget is TW_CLI_MLMC_BUDGET (--budget changes it); a
+ * budget too small for TW_CLI_MLMC_MIN samples a level is overrun to that.
+ *
+ * Quantiles (summary.csv, the terminal tables) are those of the full-size replicates
+ * alone: the multilevel sum is for means and probabilities (tw_mlmc.h).
+ *
+ * The levels run in memory; a run stopped during them keeps its directory, and --resume
+ * runs them again from the start (the same samples, so the same bytes) before resuming
+ * the batch of the files.
+ */
+#ifndef TW_CLI_MLMC_H
+#define TW_CLI_MLMC_H
+
+#include <stdio.h>
+
+#include "cli_scenario.h"
+#include "tw_mlmc.h"
+
+#define TW_CLI_MLMC_COARSEN 10
+#define TW_CLI_MLMC_SEED_MIX 0x9E3779B9u
+#define TW_CLI_MLMC_PROB_HW 0.03
+#define TW_CLI_MLMC_REL_HW 0.01
+#define TW_CLI_MLMC_PILOT 32
+#define TW_CLI_MLMC_MIN 2 /* samples a level, whatever the budget */
+#define TW_CLI_MLMC_BUDGET 160
+#define TW_CLI_MLMC_MAXQ 128
+
+typedef struct tw_cli_mlmc {
+    tw_mlmc m;
+    size_t n_levels, n_prob, n_q;
+    int64_t firms[2], rare[2];     /* per_cell of each level (rare 0: no rare_earths:) */
+    const char *name[TW_CLI_MLMC_MAXQ]; /* the probability's text, or the flow's heading */
+    int month[TW_CLI_MLMC_MAXQ][2];     /* year, month of a flow quantity */
+    double target[TW_CLI_MLMC_MAXQ];    /* the half-width asked for (last round) */
+    uint64_t n[2];                      /* samples of each level (every rank) */
+    double spent, budget;               /* in full-size replicates */
+    bool met;                           /* every target met (else the budget stopped it) */
+    bool stopped;                       /* a signal stopped the levels (every rank) */
+} tw_cli_mlmc;
+
+/* true if a run of sc with a is adaptive (no count given, no --until, no sweep). */
+bool tw_cli_mlmc_wanted(const tw_cli_args *a, const tw_cli_scenario *sc);
+/* Run the levels on every rank; on rank 0 *out holds the answers; every rank sets
+ * sc->spec.replicates to the pairs run, the count of the batch of the files.
+ * TW_ERUNTIME after a signal, with ml->stopped set on every rank. */
+tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
+                          tw_cli_mlmc *out, tw_err *err);
+void tw_cli_mlmc_free(tw_cli_mlmc *ml);
+/* The headline block of the terminal (cli_report.c): its heading; the line of the
+ * probability whose text is text (nothing if ml has none), marked " *" when assumed; the
+ * monthly flows' errors, how many replicates at which level and why the run stopped. */
+void tw_cli_mlmc_head(FILE *fp, const tw_cli_mlmc *ml);
+void tw_cli_mlmc_line(FILE *fp, const tw_cli_mlmc *ml, const char *text, bool assumed);
+void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml);
+/* multilevel.csv, a row a quantity: quantity,month,estimate,halfwidth,target,finest_diff,
+ * finest_diff_halfwidth,n_coarse,n_pairs,var_coarse,var_pairs (month empty for a
+ * probability; flows in the report's unit; with one level n_coarse is 0, var_coarse nan and
+ * var_pairs the full-size replicates' variance). The variances are those the plan used
+ * (tw_mlmc_var). */
+tw_status tw_cli_mlmc_write(const char *dir, const tw_cli_mlmc *ml, tw_err *err);
+
+#endif

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""End-to-end: adaptive, multilevel replication, the default of `tradewar run` when neither
+-n nor the scenario's `replicates:` gives a count (geneva-truce.yaml gives none).
+
+- The multilevel answers (multilevel.csv) and a plain full-size run of many replicates on
+  another seed agree within their combined 95% intervals, probability by probability and
+  month by month (at small scale: 100 firms per cell, so level 0 has 10).
+- multilevel.csv's counts are the run's: the files hold exactly the coupled pairs' fine
+  halves (n_pairs rows of replicates.csv), and a budget that is reached says so.
+- The same bytes for 1 and 2 threads and under MPI, and after a stop during the levels
+  and --resume; -n keeps its meaning (no levels).
+- --budget with -n is refused (exit 2); datapackage.json describes multilevel.csv.
+
+Run by CTest as py/test_multilevel with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
+"""
+import json
+import math
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+import pandas as pd
+
+from mc_common import TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, mpirun_cmd, read, run, McCase
+
+GENEVA = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
+SMALL = ["--set", "firms.per_cell=100", "--set", "rare_earths.per_cell=50",
+         "--set", "end=2025-09-30", "--set", "output.interval_days=7", "-q"]
+ML = ["run", GENEVA] + SMALL + ["--budget", "120"]
+FILES = ["multilevel.csv", "summary.csv", "replicates.csv", "events.csv", "outcomes.csv"]
+
+
+class Multilevel(McCase):
+    prefix = "tw_multilevel_"
+    reference_args = ML + ["-t", "1"]
+
+    def ml(self):
+        return pd.read_csv(os.path.join(self.ref, "multilevel.csv"))
+
+    def test_agrees_with_a_plain_full_size_run(self):
+        out = os.path.join(self.tmp, "plain")
+        p = run([TW_BIN, "run", GENEVA] + SMALL + ["-n", "300", "-s", "7", "-t", "2", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(out, "multilevel.csv")),
+                         "-n gives a plain run")
+        ml = self.ml()
+        reps = pd.read_csv(os.path.join(out, "replicates.csv"))
+        self.assertEqual(len(reps), 300)
+        names = {
+            "a leader call before the truce runs out": "leader_call_before_truce_end",
+            "the truce is extended": "truce_extended",
+            "the truce ends: snap-back or broken": "snap_back",
+            "a shortage halts US vehicles (events.vehicle_halt_loss)": "us_vehicle_halt",
+        }
+        probs = ml[ml["month"].isna()].set_index("quantity")
+        for text, outcome in names.items():
+            x = (reps[outcome].fillna(0) != 0).astype(float)
+            p_plain, n = x.mean(), len(x)
+            hw_plain = 1.96 * math.sqrt(max(p_plain * (1 - p_plain), 1.0 / n) / n)
+            row = probs.loc[text]
+            tol = math.hypot(row["halfwidth"], hw_plain)
+            self.assertLessEqual(abs(row["estimate"] - p_plain), tol,
+                                 "%s: multilevel %.3f +- %.3f, plain %.3f +- %.3f"
+                                 % (text, row["estimate"], row["halfwidth"], p_plain, hw_plain))
+        # The monthly trade: US imports from China, each month's total in USD bn, from the
+        # plain run's summary.csv (daily means x days; weekly output stands for 7 days).
+        s = pd.read_csv(os.path.join(out, "summary.csv"))
+        s = s[(s["indicator"] == "imports") & (s["region"] == "US") & (s["partner"] == "CN")
+              & (s["sector"] == "all")]
+        flows = ml[ml["quantity"] == "US imports from CN"]
+        self.assertEqual(len(flows), 9, "one row a month, January to September")
+        s = s.assign(month=s["date"].str[:7])
+        for _, row in flows.iterrows():
+            m = s[s["month"] == row["month"]]
+            days = (pd.Timestamp(row["month"] + "-01") + pd.offsets.MonthEnd(0)).day
+            # the month's total: its output days' mean times its days (README, "score")
+            total = 1e-3 * float(m["mean"].mean()) * days
+            # the daily sd bounds the sd of the month's total (Minkowski)
+            sd_bound = 1e-3 * float(m["sd"].mean()) * days
+            tol = math.hypot(row["halfwidth"], 1.96 * sd_bound / math.sqrt(300))
+            self.assertLessEqual(abs(row["estimate"] - total), tol,
+                                 "%s: multilevel %.3f +- %.3f, plain %.3f"
+                                 % (row["month"], row["estimate"], row["halfwidth"], total))
+
+    def test_the_files_hold_the_pairs_fine_halves(self):
+        ml = self.ml()
+        pairs, coarse = int(ml["n_pairs"].iloc[0]), int(ml["n_coarse"].iloc[0])
+        reps = pd.read_csv(os.path.join(self.ref, "replicates.csv"))
+        self.assertEqual(len(reps), pairs)
+        self.assertGreater(coarse, pairs, "the cheap level should take more samples")
+        # -n with that count gives the same files: the fine halves are replicates 0..n-1
+        out = os.path.join(self.tmp, "same_n")
+        p = run([TW_BIN, "run", GENEVA] + SMALL + ["-n", str(pairs), "-t", "2", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for name in ["summary.csv", "replicates.csv", "events.csv"]:
+            self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
+                             name)
+
+    def test_the_data_package_describes_multilevel_csv(self):
+        with open(os.path.join(self.ref, "datapackage.json")) as f:
+            pkg = json.load(f)
+        res = [r for r in pkg["resources"] if r["path"] == "multilevel.csv"]
+        self.assertEqual(len(res), 1)
+        fields = res[0]["schema"]["fields"]
+        self.assertEqual([f["name"] for f in fields], list(self.ml().columns))
+        for f in fields:
+            self.assertTrue(f.get("description"), f["name"])
+
+    def test_the_terminal_opens_with_the_answers_and_says_why_it_stopped(self):
+        out = os.path.join(self.tmp, "term")
+        p = run([TW_BIN] + ML + ["-t", "2", "-o", out, "--budget", "20"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = [l for l in p.stdout.splitlines() if l.strip()]
+        self.assertTrue(lines[0].startswith("headline probabilities"), lines[0])
+        self.assertIn("finest vs next level", lines[0])
+        self.assertIn("stopped: at the budget of 20 full-size replicates", p.stdout)
+        self.assertRegex(p.stdout, r"replicates: \d+ with 10 firms per cell \(level 0\) and "
+                                   r"\d+ coupled pairs with 100 and 10 \(level 1\)")
+        self.assertLess(p.stdout.index("headline probabilities"), p.stdout.index("By month"))
+
+    def test_same_bytes_for_any_thread_or_rank_count(self):
+        out = os.path.join(self.tmp, "t2")
+        p = run([TW_BIN] + ML + ["-t", "2", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for name in FILES:
+            self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
+                             name)
+        if not TW_MPIEXEC:
+            return
+        out = os.path.join(self.tmp, "np2")
+        p = run(mpirun_cmd(2, ML + ["-t", "1", "-o", out]))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for name in FILES:
+            self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
+                             name + " under MPI")
+
+    def test_stopped_during_the_levels_resumes_to_the_same_bytes(self):
+        out = os.path.join(self.tmp, "stopped")
+        proc = subprocess.Popen([TW_BIN] + ML + ["-t", "2", "-o", out], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, universal_newlines=True)
+        deadline = time.time() + 120
+        while not os.path.isdir(out + ".partial") and time.time() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)
+        in_levels = not os.path.exists(os.path.join(out + ".partial", "multilevel.csv"))
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=300)
+        self.assertEqual(proc.returncode, 1, err)
+        self.assertIn("stopped by a signal", err)
+        if in_levels:
+            self.assertIn("during the multilevel replicates", err)
+        p = run([TW_BIN, "run", "--resume", out, "-t", "1", "-q"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for name in FILES:
+            self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
+                             name + " after --resume")
+
+    def test_a_budget_below_two_samples_a_level_still_runs_two(self):
+        out = os.path.join(self.tmp, "tiny")
+        p = run([TW_BIN] + ML + ["-t", "2", "-o", out, "--budget", "1"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ml = pd.read_csv(os.path.join(out, "multilevel.csv"))
+        self.assertEqual((int(ml["n_coarse"].iloc[0]), int(ml["n_pairs"].iloc[0])), (2, 2))
+        self.assertEqual(len(pd.read_csv(os.path.join(out, "replicates.csv"))), 2)
+
+    def test_budget_with_a_count_is_refused(self):
+        p = run([TW_BIN, "run", GENEVA, "-n", "4", "--budget", "10", "-o",
+                 os.path.join(self.tmp, "refused")])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--budget", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "refused")))
+
+
+if __name__ == "__main__":
+    unittest.main()
