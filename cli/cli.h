@@ -191,6 +191,24 @@ size_t tw_cli_months(const tw_day *dates, size_t n, size_t *first);
 double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, bool flow,
                            int *days);
 
+/* One calendar month of a run: its days lo .. hi (the run's days only) and the output days
+ * t0 <= t < t1 that stand for some of them. An output day stands for the days up to the
+ * next one (the last for itself alone), so with output.interval_days = 30 a month with no
+ * output day of its own still has one that stands for it. */
+typedef struct {
+    int year, month;
+    tw_day lo, hi;
+    size_t t0, t1;
+} tw_cli_month;
+/* Every calendar month from the first output day's to the last's of dates[0..n_out) (none
+ * is skipped, whatever output.interval_days); *n their count. The caller frees; NULL when
+ * out of memory or n_out is 0. */
+tw_cli_month *tw_cli_run_months(const tw_day *dates, size_t n_out, size_t *n);
+/* The days of month m that output day t stands for (0 when none): a flow's month total is
+ * the sum over m->t0 <= t < m->t1 of this times day t's daily value; a level's month mean
+ * that sum over the month's days, m->hi - m->lo + 1. */
+double tw_cli_month_share(const tw_cli_month *m, const tw_day *dates, size_t n_out, size_t t);
+
 /* cli_spawn.c: run argv[0] with argv (NULL-terminated) and wait for it; TW_ERUNTIME naming
  * `what` when it cannot start, cannot run or exits non-zero. stdout is flushed first. */
 tw_status tw_cli_spawn(char *const argv[], const char *what, tw_err *err);

@@ -258,30 +258,31 @@ static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scena
 }
 
 /* The headline series by month: B - A of each month's total (flows) or mean (levels), with
- * the paired 95% half-width over replicates. */
+ * the paired 95% half-width over replicates; every calendar month of the run, each output
+ * day counted for the days it stands for (tw_cli_month). */
 typedef struct {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
     size_t n_months;
-    size_t *first; /* n_months + 1 output-day bounds */
-    double *w;     /* per month and column: the weight of tw_cli_month_weight */
-    int *days;     /* per month: the run's days in it */
+    tw_cli_month *months;
+    double *w;      /* per month and column: the column's scale over 1 (flows) or the days */
     tw__pair *pair; /* per month and column */
 } tw__timeline;
 
 static void tw__timeline_free(tw__timeline *tl) {
-    free(tl->first);
+    free(tl->months);
     free(tl->w);
-    free(tl->days);
 }
 
-/* The months of a run of n_out output days (tw_cli_months), as many as its pairs need. */
-static size_t tw__timeline_months(const tw_cli_scenario *A, const tw_day *dates, size_t n_out,
-                                  size_t *first) {
+/* The months of a run of n_out output days, as many as its pairs need (0 for a model
+ * without the headline series). */
+static size_t tw__timeline_months(const tw_cli_scenario *A, const tw_day *dates, size_t n_out) {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
     tw_cli_headline_find(A->model, A->params, cols);
     for (int c = 0; c < TW_CLI_NHEADLINE; c++)
         if (cols[c].idx < 0) return 0;
-    return tw_cli_months(dates, n_out, first);
+    size_t n = 0;
+    free(tw_cli_run_months(dates, n_out, &n));
+    return n;
 }
 
 /* false when out of memory; a model without the headline series gives no months. pair
@@ -290,46 +291,45 @@ static bool tw__timeline_init(tw__timeline *tl, const tw_cli_scenario *A, const 
                               size_t n_out, tw__pair *pair) {
     memset(tl, 0, sizeof *tl);
     tw_cli_headline_find(A->model, A->params, tl->cols);
-    tl->first = malloc((n_out + 1) * sizeof *tl->first);
-    if (tl->first == NULL) return false;
-    tl->n_months = tw__timeline_months(A, dates, n_out, tl->first);
-    size_t nc = tl->n_months * TW_CLI_NHEADLINE + 1;
-    tl->w = calloc(nc, sizeof *tl->w);
     tl->pair = pair;
-    tl->days = calloc(tl->n_months + 1, sizeof *tl->days);
-    if (tl->w == NULL || tl->days == NULL) return false;
-    for (size_t m = 0; m < tl->n_months; m++)
+    if (tw__timeline_months(A, dates, n_out) == 0) return true;
+    tl->months = tw_cli_run_months(dates, n_out, &tl->n_months);
+    tl->w = calloc(tl->n_months * TW_CLI_NHEADLINE + 1, sizeof *tl->w);
+    if (tl->months == NULL || tl->w == NULL) return false;
+    for (size_t m = 0; m < tl->n_months; m++) {
+        double days = (double)(tl->months[m].hi - tl->months[m].lo + 1);
         for (int c = 0; c < TW_CLI_NHEADLINE; c++)
             tl->w[m * TW_CLI_NHEADLINE + (size_t)c] =
-                tl->cols[c].scale * tw_cli_month_weight(dates, n_out, tl->first[m],
-                                                        tl->first[m + 1], tl->cols[c].flow,
-                                                        &tl->days[m]);
+                tl->cols[c].scale / (tl->cols[c].flow ? 1.0 : days);
+    }
     return true;
 }
 
 /* Fold one pair of replicates' series (n_series per output day) into the months. */
-static void tw__timeline_add(tw__timeline *tl, const double *xa, const double *xb, size_t ns) {
+static void tw__timeline_add(tw__timeline *tl, const tw_day *dates, size_t n_out,
+                             const double *xa, const double *xb, size_t ns) {
     for (size_t m = 0; m < tl->n_months; m++)
         for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+            const tw_cli_month *mo = &tl->months[m];
             size_t s = (size_t)tl->cols[c].idx, k = m * TW_CLI_NHEADLINE + (size_t)c;
             double sa = 0.0, sb = 0.0;
-            for (size_t t = tl->first[m]; t < tl->first[m + 1]; t++) {
-                sa += xa[t * ns + s];
-                sb += xb[t * ns + s];
+            for (size_t t = mo->t0; t < mo->t1; t++) {
+                double share = tw_cli_month_share(mo, dates, n_out, t);
+                sa += share * xa[t * ns + s];
+                sb += share * xb[t * ns + s];
             }
             tw__pair_add(&tl->pair[k], tl->w[k] * sa, tl->w[k] * sb);
         }
 }
 
-static void tw__timeline_print(FILE *fp, const tw__timeline *tl, const tw_day *dates) {
+static void tw__timeline_print(FILE *fp, const tw__timeline *tl) {
     if (tl->n_months == 0) return;
     fprintf(fp, "\nB - A by month, +- the paired 95%% half-width: each month's total (flows) or "
                 "mean (levels)\n");
     tw_cli_headline_header(fp, tl->cols);
     for (size_t m = 0; m < tl->n_months; m++) {
-        int y, mo, d;
-        tw_civil_from_day(dates[tl->first[m]], &y, &mo, &d);
-        fprintf(fp, "%04d-%02d  %4d", y, mo, tl->days[m]);
+        const tw_cli_month *mo = &tl->months[m];
+        fprintf(fp, "%04d-%02d  %4d", mo->year, mo->month, (int)(mo->hi - mo->lo + 1));
         for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
             const tw__pair *p = &tl->pair[m * TW_CLI_NHEADLINE + (size_t)c];
             int pr = tl->cols[c].prec;
@@ -526,17 +526,15 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
     int complete = 0;
     if (st == TW_OK && rank0) {
         dates = calloc(n_out + 1, sizeof *dates);
-        size_t *first = malloc((n_out + 1) * sizeof *first);
         size_t last = (size_t)(A.spec.end - A.spec.start);
-        if (dates != NULL && first != NULL) {
+        if (dates != NULL) {
             for (size_t k = 0, d = 0; d <= last; d++)
                 if (d % (size_t)A.spec.interval_days == 0 || d == last)
                     dates[k++] = A.spec.start + (tw_day)d;
-            id[6] = tw__timeline_months(&A, dates, n_out, first) * TW_CLI_NHEADLINE;
+            id[6] = tw__timeline_months(&A, dates, n_out) * TW_CLI_NHEADLINE;
             n_pairs = row + om.n + (size_t)id[6];
             pairs = calloc(n_pairs + 1, sizeof *pairs);
         }
-        free(first);
         if (pairs != NULL) {
             cells = pairs;
             outc = pairs + row;
@@ -576,7 +574,7 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
                 for (size_t k = 0; k < om.n; k++)
                     tw__pair_add(&outc[k], tw__outmap_value(&om, 0, k, &ca, i, no_a),
                                  tw__outmap_value(&om, 1, k, &cb, i, no_b));
-                tw__timeline_add(&tl, ca.series + i * row, cb.series + i * row, ns);
+                tw__timeline_add(&tl, dates, n_out, ca.series + i * row, cb.series + i * row, ns);
             }
         }
         st = tw_mpi_agree(st, err);
@@ -625,7 +623,7 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
             printf("the comparison was complete; moved into place\n");
         } else {
             tw__cmp_print(stdout, &A, &B, &om, outc);
-            tw__timeline_print(stdout, &tl, dates);
+            tw__timeline_print(stdout, &tl);
         }
         printf("\nresult hash %016llx\nwritten: %s/{compare.csv,compare_outcomes.csv,"
                "scenario_a.yaml,scenario_b.yaml,provenance.yaml}\n",

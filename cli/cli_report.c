@@ -276,30 +276,18 @@ double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, 
     return (flow ? (double)*days : 1.0) / (double)(t1 - t0);
 }
 
-/* One calendar month of the run: its days lo .. hi (the run's days only) and the output
- * days t0 <= t < t1 that stand for some of them. An output day stands for the days up to
- * the next one (the last for itself alone), so with output.interval_days = 30 a month
- * with no output day of its own still has one that stands for it. */
-typedef struct {
-    int year, month;
-    tw_day lo, hi;
-    size_t t0, t1;
-} tw__month;
-
-/* Every calendar month from the first output day's to the last's (none is skipped,
- * whatever output.interval_days); *n their count. NULL when out of memory or no output. */
-static tw__month *tw__run_months(const tw_day *dates, size_t n_out, size_t *n) {
+tw_cli_month *tw_cli_run_months(const tw_day *dates, size_t n_out, size_t *n) {
     *n = 0;
     if (n_out == 0) return NULL;
     int y0, m0, y1, m1, d;
     tw_civil_from_day(dates[0], &y0, &m0, &d);
     tw_civil_from_day(dates[n_out - 1], &y1, &m1, &d);
     size_t count = (size_t)((y1 * 12 + m1) - (y0 * 12 + m0) + 1);
-    tw__month *ms = malloc(count * sizeof *ms);
+    tw_cli_month *ms = malloc(count * sizeof *ms);
     if (ms == NULL) return NULL;
     size_t t = 0;
     for (size_t k = 0; k < count; k++) {
-        tw__month *m = &ms[k];
+        tw_cli_month *m = &ms[k];
         m->year = y0 + (m0 - 1 + (int)k) / 12;
         m->month = (m0 - 1 + (int)k) % 12 + 1;
         m->lo = tw_day_from_civil(m->year, m->month, 1);
@@ -318,15 +306,18 @@ static tw__month *tw__run_months(const tw_day *dates, size_t n_out, size_t *n) {
 /* Month m's value of a series: the total over its days of the replicate means for a
  * flow, their mean for a level, in the series' own unit, each output day counted for the
  * days of the month it stands for; *days: the run's days in the month. */
-static double tw__month_mean(const tw_batch_stats *res, long series, const tw__month *m,
+double tw_cli_month_share(const tw_cli_month *m, const tw_day *dates, size_t n_out, size_t t) {
+    tw_day from = dates[t] > m->lo ? dates[t] : m->lo;
+    tw_day to = t + 1 < n_out ? dates[t + 1] - 1 : dates[t];
+    if (to > m->hi) to = m->hi;
+    return to >= from ? (double)(to - from + 1) : 0.0;
+}
+
+static double tw__month_mean(const tw_batch_stats *res, long series, const tw_cli_month *m,
                              bool flow, int *days) {
     double sum = 0.0;
-    for (size_t t = m->t0; t < m->t1; t++) {
-        tw_day from = res->dates[t] > m->lo ? res->dates[t] : m->lo;
-        tw_day to = t + 1 < res->n_out ? res->dates[t + 1] - 1 : res->dates[t];
-        if (to > m->hi) to = m->hi;
-        if (to >= from) sum += (double)(to - from + 1) * tw__cell(res, series, t)->mean;
-    }
+    for (size_t t = m->t0; t < m->t1; t++)
+        sum += tw_cli_month_share(m, res->dates, res->n_out, t) * tw__cell(res, series, t)->mean;
     *days = (int)(m->hi - m->lo) + 1;
     return flow ? sum : sum / (double)*days;
 }
@@ -404,7 +395,7 @@ static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
                 fabs(tw__cell(res, eu_us, t)->max - tw__cell(res, eu_us, 0)->max) > 1e-9;
     if (!moved && !third) return;
     size_t nm;
-    tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
+    tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
     fprintf(fp, "\nUS-EU: steel and aluminium and the EU's answer (%zu replicates): rates and "
                 "welfare on the month's last\n"
@@ -450,7 +441,7 @@ static void tw__report_re_regions(FILE *fp, const tw_batch_stats *res, const tw_
     const tw_cfg_node *ex = tw_cfg_get(tw_cfg_get(root, "rare_earths"), "exports_t_per_year");
     if (ex != NULL && tw_cfg_double(ex, "total", false, total, 0.0, 1e9, &total, &e) != TW_OK)
         return;
-    tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
+    tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
     fprintf(fp, "\nRare-earth magnets by destination, monthly means across replicates: vehicle "
                 "output stopped %% and China's\nmagnets, tonnes a month; all destinations against "
@@ -538,7 +529,7 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         tw__report_calls(fp, res, model, params, root);
     }
     size_t nm;
-    tw__month *ms = tw__run_months(res->dates, res->n_out, &nm);
+    tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
     fprintf(fp, "\nBy month: means across %zu replicates of each month's total (flows) or mean "
                 "(levels)\n", n_rep);

@@ -105,11 +105,8 @@ class Compare(McCase):
         for f in FILES:
             self.assertEqual(read(os.path.join(out, f)), read(os.path.join(again, f)), f)
 
-    def test_timeline_by_month(self):
-        """B - A by month: the tariff gap is 0 before March and exactly 30 after; the monthly
-        totals of US imports from China (USD bn) add up to the outcome over the run."""
-        out, p, _ = self.compare("months", BASELINE, TARIFF,
-                                 ["-t", "2", "--set", "output.interval_days=1"], proc=True)
+    def months(self, p):
+        """The B - A by month table of a compare's terminal: month -> (days, [(diff, hw)])."""
         text = p.stdout.split("B - A by month", 1)
         self.assertEqual(len(text), 2, p.stdout)
         lines = text[1].splitlines()
@@ -121,6 +118,28 @@ class Compare(McCase):
                 break
             cells = re.findall(r"([-+]\d+\.\d+) \+-\s*(\d+\.\d+)", m.group(3))
             rows[m.group(1)] = (int(m.group(2)), [(float(d), float(h)) for d, h in cells])
+        return rows
+
+    def test_every_month_with_sparse_output(self):
+        """With output.interval_days=30 (output on 1 January, 31 January, 2 March, ...)
+        February has no output day of its own: it still has its row, from the output day
+        that stands for it."""
+        _, p, _ = self.compare("sparse", BASELINE, TARIFF, ["-t", "2"], proc=True)
+        rows = self.months(p)
+        self.assertEqual(sorted(rows), ["2025-0%d" % m for m in range(1, 7)], p.stdout)
+        self.assertEqual([rows[m][0] for m in sorted(rows)], [31, 28, 31, 30, 31, 30])
+        self.assertEqual(rows["2025-02"][1][0], (0.0, 0.0))  # the tariff gap before March
+        self.assertEqual(rows["2025-05"][1][0], (30.0, 0.0))
+        # February's imports are those of the output day of 31 January, over 28 days
+        self.assertAlmostEqual(rows["2025-02"][1][2][0] / 28, rows["2025-01"][1][2][0] / 31,
+                               delta=0.02)
+
+    def test_timeline_by_month(self):
+        """B - A by month: the tariff gap is 0 before March and exactly 30 after; the monthly
+        totals of US imports from China (USD bn) add up to the outcome over the run."""
+        out, p, _ = self.compare("months", BASELINE, TARIFF,
+                                 ["-t", "2", "--set", "output.interval_days=1"], proc=True)
+        rows = self.months(p)
         self.assertEqual(sorted(rows), ["2025-0%d" % m for m in range(1, 7)], p.stdout)
         self.assertEqual([rows[m][0] for m in sorted(rows)], [31, 28, 31, 30, 31, 30])
         for m, (_, cells) in rows.items():
