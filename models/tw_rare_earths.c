@@ -350,7 +350,10 @@ static void tw__re_step_block(void *vctx, size_t item) {
             sold += g;
         }
     }
+    /* Pass 1 also leaves pass 2 the common day's transit term, computed in the same
+     * vector lanes: tq[] is the order on its way, or +0. */
     uint8_t common[TW_BLOCK];
+    float tq[TW_BLOCK];
     for (size_t m = 0, k0 = rg.lo; k0 < rg.hi; m++, k0 += per_supplier) {
         const size_t k1 = k0 + per_supplier < rg.hi ? k0 + per_supplier : rg.hi;
         const bool licensed = open || (!halt && (general || lic[m] > d));
@@ -367,6 +370,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
             const int c = (o == 0.0f) & (x >= need) & (on_way | waiting | quiet);
             common[k - rg.lo] = (uint8_t)c;
             stock[k] = x - need * (float)c; /* x - need, or x - 0 = x */
+            tq[k - rg.lo] = q * (float)on_way; /* q >= 0: q * 0 is +0 */
         }
     }
     /* Pass 2, in firm order (the sums are in that order): the common days' sums, and the
@@ -379,7 +383,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
             float x = stock[k], q = order[k];
             int32_t a = arrive[k];
             if (TW__LIKELY(common[k - rg.lo])) {
-                transit += (double)(q * (float)((q > 0.0f) & (a > d))); /* q >= 0: q * 0 is +0 */
+                transit += (double)tq[k - rg.lo];
                 used += need_d;
                 held += x;
                 output += 1.0;
