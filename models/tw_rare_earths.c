@@ -483,9 +483,10 @@ static void tw__re_step_block(void *vctx, size_t item) {
             hist[k & 3][1 + tw__bin(x)]++;
         }
     }
+    /* counts: their sum is exact in 32 bits, and so is its conversion */
     for (int b = 0; b < TW_RE_NBIN; b++)
         out[TW_RE_PART_HIST + b] =
-            (double)hist[0][b + 1] + hist[1][b + 1] + hist[2][b + 1] + hist[3][b + 1];
+            (double)(hist[0][b + 1] + hist[1][b + 1] + hist[2][b + 1] + hist[3][b + 1]);
     out[TW_RE_PART_TRANSIT] = transit;
     out[TW_RE_PART_APPROVALS] = approvals;
     out[TW_RE_PART_STOCK] = held;
@@ -596,9 +597,14 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
     double n = (double)re->per_cell;
     for (int j = 0; j < re->ncell; j++) {
         int c = re->cell[j];
-        double tot[TW_RE_NPART];
-        tw_reduce_blocks(st->partials + (size_t)j * st->nblk * TW_RE_NPART, st->nblk, TW_RE_NPART,
-                         tot);
+        /* one block to a cell (up to TW_BLOCK firms, the default): the block's sums are the
+         * cell's, which tw_reduce_blocks would add to 0.0 (no partial is -0.0) */
+        double sum[TW_RE_NPART];
+        const double *part = st->partials + (size_t)j * st->nblk * TW_RE_NPART, *tot = part;
+        if (st->nblk > 1) {
+            tw_reduce_blocks(part, st->nblk, TW_RE_NPART, sum);
+            tot = sum;
+        }
         double t_per = re->use_t[c] / n; /* tonnes per firm-day of full use */
         st->shipped_t[c] = tot[TW_RE_PART_SHIPPED] * t_per;
         st->received_t[c] = tot[TW_RE_PART_RECEIVED] * t_per;

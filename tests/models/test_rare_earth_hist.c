@@ -3,7 +3,8 @@
  * last bin taking everything above it. Run under a halt (stocks fall to zero, short firms
  * take the general path) with a few stocks set by hand on bin edges, just above them and
  * far above the last bin, so that both the common day's bins (computed in the firm loop's
- * first pass) and the general path's are checked, edges included. */
+ * first pass) and the general path's are checked, edges included; with one block to a
+ * cell (the default) and with several, the last one short. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,8 +24,8 @@ static int bin_of(float x) {
     return b < (double)(TW_RE_NBIN - 1) ? (int)b : TW_RE_NBIN - 1;
 }
 
-Test(rare_earth_hist, every_days_histogram_counts_the_closing_stocks_by_their_bin) {
-    char *y = yaml("2025-01-01", "2025-06-30", "per_cell: 2000",
+static void check_hist(const char *per_cell) {
+    char *y = yaml("2025-01-01", "2025-06-30", per_cell,
                    "  - {id: h, exporter: CN, destination: US, regime: halt, "
                    "effective: 2025-02-01}\n");
     sim m;
@@ -72,3 +73,9 @@ Test(rare_earth_hist, every_days_histogram_counts_the_closing_stocks_by_their_bi
     free(y);
     sim_close(&m);
 }
+
+Test(rare_earth_hist, every_days_histogram_counts_the_closing_stocks_by_their_bin) {
+    check_hist("per_cell: 2000");
+}
+
+Test(rare_earth_hist, the_same_with_several_blocks_to_a_cell) { check_hist("per_cell: 9000"); }
