@@ -254,12 +254,21 @@ static inline float tw__ration(const float *sa, const float *sy, float a) {
     return sy[0];
 }
 
-/* The histogram bin of a stock x, ceil(x / w) up to the last bin, without a call to
- * ceilf: clamped first, so that the integer part and the step up need no second test. */
+/* The histogram bin of a stock x >= 0, ceil(x / w) up to the last bin, without a call to
+ * ceilf, in steps the compiler vectorises (pass 1 below): xb = x / w is clamped on its
+ * bits (for floats >= 0 their order as integers), so that the step up needs no second
+ * test; adding and taking away 2^23 rounds the clamped xb (0 <= xb <= TW_RE_NBIN - 1) to
+ * its nearest integer r exactly, one step up where r falls short of xb. The same bin as
+ * ceilf's for every float >= 0, +inf included. */
 static inline int tw__bin(float x) {
-    float xb = tw__minf(x * (float)TW_RE_BINS_PER_DAY, (float)(TW_RE_NBIN - 1));
-    int b = (int)xb;
-    return b + ((float)b < xb);
+    float xb = x * (float)TW_RE_BINS_PER_DAY, top = (float)(TW_RE_NBIN - 1);
+    int32_t ib, it;
+    memcpy(&ib, &xb, sizeof ib);
+    memcpy(&it, &top, sizeof it);
+    ib = ib < it ? ib : it;
+    memcpy(&xb, &ib, sizeof xb);
+    float r = (xb + 0x1p23f) - 0x1p23f;
+    return (int)r + (r < xb);
 }
 
 /* The makers of a block: approval draws for pending applications filed on an earlier
@@ -327,7 +336,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
     const double need_d = need;
     /* Four interleaved integer histograms, so that neighbouring firms in the same bin do
      * not wait on each other's increment; summed into the partials after the loop. */
-    uint32_t hist[4][TW_RE_NBIN];
+    uint32_t hist[4][TW_RE_NBIN + 1]; /* bin b at index b + 1 (index 0: see code[] below) */
     memset(hist, 0, sizeof hist);
     /* Pass 1, firm by firm without branches (the compiler vectorises it): which firms
      * have a common day, about 19 firm-days in 20 in the default scenario. Nothing
@@ -350,7 +359,10 @@ static void tw__re_step_block(void *vctx, size_t item) {
             sold += g;
         }
     }
-    uint8_t common[TW_BLOCK];
+    /* Pass 1 also leaves pass 2 the common day's transit term, computed in the same
+     * vector lanes: tq[] is the order on its way, or +0. */
+    int32_t code[TW_BLOCK];
+    float tq[TW_BLOCK];
     for (size_t m = 0, k0 = rg.lo; k0 < rg.hi; m++, k0 += per_supplier) {
         const size_t k1 = k0 + per_supplier < rg.hi ? k0 + per_supplier : rg.hi;
         const bool licensed = open || (!halt && (general || lic[m] > d));
@@ -365,8 +377,10 @@ static void tw__re_step_block(void *vctx, size_t item) {
             const int quiet =
                 (q == 0.0f) & (x - res[k] > rp_lag + rp_share * (cover[k] - rp_lag) + lead_m);
             const int c = (o == 0.0f) & (x >= need) & (on_way | waiting | quiet);
-            common[k - rg.lo] = (uint8_t)c;
-            stock[k] = x - need * (float)c; /* x - need, or x - 0 = x */
+            const float xn = x - need * (float)c; /* x - need, or x - 0 = x */
+            stock[k] = xn;
+            code[k - rg.lo] = c * (1 + tw__bin(xn));
+            tq[k - rg.lo] = q * (float)on_way; /* q >= 0: q * 0 is +0 */
         }
     }
     /* Pass 2, in firm order (the sums are in that order): the common days' sums, and the
@@ -378,13 +392,14 @@ static void tw__re_step_block(void *vctx, size_t item) {
         for (size_t k = k0; k < k1; k++) {
             float x = stock[k], q = order[k];
             int32_t a = arrive[k];
-            if (TW__LIKELY(common[k - rg.lo])) {
-                transit += (double)(q * (float)((q > 0.0f) & (a > d))); /* q >= 0: q * 0 is +0 */
+            const int32_t cb = code[k - rg.lo];
+            if (TW__LIKELY(cb != 0)) {
+                transit += (double)tq[k - rg.lo];
                 used += need_d;
                 held += x;
                 output += 1.0;
                 net += 1.0;
-                hist[k & 3][tw__bin(x)]++;
+                hist[k & 3][cb]++;
                 continue;
             }
             float o = owed[k];
@@ -465,11 +480,13 @@ static void tw__re_step_block(void *vctx, size_t item) {
             held += x;
             output += y;
             net += yn;
-            hist[k & 3][tw__bin(x)]++;
+            hist[k & 3][1 + tw__bin(x)]++;
         }
     }
+    /* counts: their sum is exact in 32 bits, and so is its conversion */
     for (int b = 0; b < TW_RE_NBIN; b++)
-        out[TW_RE_PART_HIST + b] = (double)hist[0][b] + hist[1][b] + hist[2][b] + hist[3][b];
+        out[TW_RE_PART_HIST + b] =
+            (double)(hist[0][b + 1] + hist[1][b + 1] + hist[2][b + 1] + hist[3][b + 1]);
     out[TW_RE_PART_TRANSIT] = transit;
     out[TW_RE_PART_APPROVALS] = approvals;
     out[TW_RE_PART_STOCK] = held;
@@ -580,9 +597,14 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
     double n = (double)re->per_cell;
     for (int j = 0; j < re->ncell; j++) {
         int c = re->cell[j];
-        double tot[TW_RE_NPART];
-        tw_reduce_blocks(st->partials + (size_t)j * st->nblk * TW_RE_NPART, st->nblk, TW_RE_NPART,
-                         tot);
+        /* one block to a cell (up to TW_BLOCK firms, the default): the block's sums are the
+         * cell's, which tw_reduce_blocks would add to 0.0 (no partial is -0.0) */
+        double sum[TW_RE_NPART];
+        const double *part = st->partials + (size_t)j * st->nblk * TW_RE_NPART, *tot = part;
+        if (st->nblk > 1) {
+            tw_reduce_blocks(part, st->nblk, TW_RE_NPART, sum);
+            tot = sum;
+        }
         double t_per = re->use_t[c] / n; /* tonnes per firm-day of full use */
         st->shipped_t[c] = tot[TW_RE_PART_SHIPPED] * t_per;
         st->received_t[c] = tot[TW_RE_PART_RECEIVED] * t_per;
