@@ -5,7 +5,8 @@ From OUTDIR/summary.csv (the means over replicates of each day's series) it sums
 daily flows into calendar months and prints, per month:
   - US imports from China and from all partners, USD bn (customs value);
   - China's share of US imports, percent (monthly imports from China over all);
-  - US duties collected and statutory, USD bn (tariff_revenue, tariff_revenue_statutory);
+  - US duties collected and statutory, USD bn (tariff_revenue, tariff_revenue_statutory),
+    and collected duties as deposited (tariff_revenue_deposited: on CBP's payment schedule);
 and writes OUTDIR/monthly_us.csv and OUTDIR/monthly_us.png (or under --out).
 
 It prints the model's numbers only; it compares them with nothing. The daily series are
@@ -29,6 +30,7 @@ SERIES = {  # column: (indicator, partner)
     "imports_all_usd_bn": ("imports", "all"),
     "duties_collected_usd_bn": ("tariff_revenue", "all"),
     "duties_statutory_usd_bn": ("tariff_revenue_statutory", "all"),
+    "duties_deposited_usd_bn": ("tariff_revenue_deposited", "all"),
 }
 
 
@@ -65,6 +67,7 @@ def chart(table, path):
     ax[1].set_title("China's share of US imports, %")
     ax[2].plot(x, table.duties_collected_usd_bn, marker="o", label="collected")
     ax[2].plot(x, table.duties_statutory_usd_bn, marker="o", ls="--", label="statutory")
+    ax[2].plot(x, table.duties_deposited_usd_bn, marker="o", ls=":", label="deposited")
     ax[2].set_title("US duties, USD bn per month")
     for a in ax:
         a.set_xticks(list(x))

@@ -46,6 +46,7 @@ typedef struct {
     const double (*revenue)[TW_NREG][TW_NSEC]; /* today's tariff revenue */
     const double (*revenue_stat)[TW_NREG][TW_NSEC]; /* today's statutory duty */
     const double (*collected)[TW_NREG];        /* [exporter][importer] share collected today */
+    const double (*deposited)[TW_NREG];        /* [exporter][importer] duty deposited today */
     const double (*use)[TW_NREG][TW_NSEC];     /* what buyers use today, at customs value */
     const double *pbar, *pbar0;                /* [TW_NCELL] mean buyer price today, day 0 */
     const double *w;                           /* [TW_NREG] producer prices */

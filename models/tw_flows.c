@@ -6,12 +6,28 @@
  * orders and what buyers use from the firms' size shares, days bought and own demand, the
  * pipeline from loading to entry (model.transit), the month's factor of the route
  * (model.seasonality), the rate on entries (in-transit rules) and the share of duty
- * customs collects (tw_duties.h). Its state is the pipeline; the rest is the day's result.
+ * customs collects (tw_duties.h), and the day each entry's duty is deposited. Its state is
+ * the pipeline and the deposits scheduled; the rest is the day's result.
+ *
+ * Deposits (US only: CBP's payment rules; elsewhere duty is deposited on the day of
+ * entry). An importer on the periodic monthly statement pays the duty on everything
+ * released in a month on the 15th working day of the next month; CBP collects more than
+ * 85% of duties that way (CBP, CSMS 63430997 and the PMS guidance; data/README.md,
+ * "Deposits"). The rest is paid entry by entry within 10 working days of release (19 CFR
+ * 24.25; the daily statement). Working days are Monday to Friday: federal holidays are
+ * not counted, which puts a payment a day early in a month with one. On the first day the
+ * schedule is filled as if every earlier day had entered the first day's duty, so that
+ * deposits start at their steady level.
  */
 #include "tw_flows.h"
 
 #include <math.h>
 #include <stdlib.h>
+
+#define TW__PMS_SHARE 0.85   /* share of US duty paid on the periodic monthly statement */
+#define TW__PMS_WORKDAY 15   /* paid on this working day of the month after release */
+#define TW__DAILY_WORKDAYS 10 /* the rest: paid this many working days after release */
+#define TW__DEPOSIT_MAX 64   /* days a deposit may lag its entry, at most (ring length) */
 
 struct tw_flows {
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
@@ -24,7 +40,48 @@ struct tw_flows {
      * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
     double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
     tw_rate_table tau_in; /* rate paid on the goods entering customs today */
+    /* duty to be deposited, by the day it is due (ring of TW__DEPOSIT_MAX days since the
+     * start), [exporter][importer], USD bn / year; and today's deposits */
+    double due[TW_NREG][TW_NREG][TW__DEPOSIT_MAX];
+    double deposited[TW_NREG][TW_NREG];
 };
+
+/* Monday to Friday (day 0, 1 January 1970, was a Thursday). */
+static bool tw__workday(tw_day day) { return ((day % 7) + 7 + 3) % 7 < 5; }
+
+/* The n-th working day after day (n >= 1). */
+static tw_day tw__workdays_after(tw_day day, int n) {
+    while (n > 0)
+        if (tw__workday(++day)) n--;
+    return day;
+}
+
+/* The 15th working day of the month after the one day falls in. */
+static tw_day tw__pms_day(tw_day day) {
+    int y, m, dom;
+    tw_civil_from_day(day, &y, &m, &dom);
+    tw_day first = tw_day_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+    return tw__workdays_after(first - 1, TW__PMS_WORKDAY);
+}
+
+/* Schedules the duty of entries on day `entry` (USD bn / year) from importer i on exporter
+ * o; `today` is day d of the run; deposits due before it are dropped (the first day's
+ * fill only asks for those from today on). */
+static void tw__schedule(tw_flows *f, int o, int i, tw_day entry, tw_day today, uint32_t d,
+                         double duty) {
+    tw_day when[2] = {entry, entry};
+    double part[2] = {duty, 0.0};
+    if (i == TW_US) {
+        when[0] = tw__pms_day(entry);
+        when[1] = tw__workdays_after(entry, TW__DAILY_WORKDAYS);
+        part[0] = TW__PMS_SHARE * duty;
+        part[1] = duty - part[0];
+    }
+    for (int k = 0; k < 2; k++) {
+        if (when[k] < today || part[k] == 0.0) continue;
+        f->due[o][i][(d + (uint32_t)(when[k] - today)) % TW__DEPOSIT_MAX] += part[k];
+    }
+}
 
 tw_status tw_flows_create(tw_flows **out, tw_err *err) {
     *out = calloc(1, sizeof **out);
@@ -69,6 +126,19 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
                 f->revenue[o][i][sec] = f->collected[o][i] * t_in * customs;
             }
         }
+    for (int o = 0; o < TW_NREG; o++)
+        for (int i = 0; i < TW_NREG; i++) {
+            if (o == i) continue;
+            double duty = 0.0;
+            for (int sec = 0; sec < TW_NSEC; sec++) duty += f->revenue[o][i][sec];
+            if (d == 0)
+                for (int k = 1; k < TW__DEPOSIT_MAX; k++)
+                    tw__schedule(f, o, i, in->day - k, in->day, d, duty);
+            tw__schedule(f, o, i, in->day, in->day, d, duty);
+            double *slot = &f->due[o][i][d % TW__DEPOSIT_MAX];
+            f->deposited[o][i] = *slot;
+            *slot = 0.0;
+        }
 }
 
 const double (*tw_flows_customs(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->customs; }
@@ -79,4 +149,5 @@ const double (*tw_flows_revenue_stat(const tw_flows *f))[TW_NREG][TW_NSEC] {
 }
 const double (*tw_flows_use(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->use; }
 const double (*tw_flows_collected(const tw_flows *f))[TW_NREG] { return f->collected; }
+const double (*tw_flows_deposited(const tw_flows *f))[TW_NREG] { return f->deposited; }
 const tw_rate_table *tw_flows_tau_in(const tw_flows *f) { return &f->tau_in; }

@@ -72,6 +72,10 @@ const double (*tw_flows_revenue_stat(const tw_flows *f))[TW_NREG][TW_NSEC];
 const double (*tw_flows_use(const tw_flows *f))[TW_NREG][TW_NSEC];
 /* [exporter][importer] the share of duty collected today. */
 const double (*tw_flows_collected(const tw_flows *f))[TW_NREG];
+/* [exporter][importer] duty deposited today, USD bn a year: the duty collected at entry as
+ * the Treasury books it, on CBP's payment schedule for the US (tw_flows.c), on the day of
+ * entry elsewhere. */
+const double (*tw_flows_deposited(const tw_flows *f))[TW_NREG];
 /* The rate paid on the goods entering customs today: the rate paid less what in-transit
  * rules take off. */
 const tw_rate_table *tw_flows_tau_in(const tw_flows *f);

@@ -85,8 +85,8 @@ void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
     for (size_t k = 0; k < r->book.n && !(now_stale && exp_stale); k++) {
         const tw_tariff *e = &r->book.items[k];
         if (r->now_day != day && (e->effective == day || e->end == day)) now_stale = true;
-        if (e->effective == day || e->end == day || e->announced == day || e->effective == h ||
-            e->end == h)
+        if (e->effective == day || e->end == day || e->announced == day || e->withdrawn == day ||
+            e->effective == h || e->end == h)
             exp_stale = true;
     }
     if (now_stale) tw_tariffs_rates(&r->book, day, TW_DAY_NEVER, r->tau_own);

@@ -152,6 +152,15 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
         return tw_cfg_error(err, tw_cfg_get(e, "end"), "expected a date after effective %s",
                             tw_date_format(t->effective, d));
     }
+    if ((st = tw_cfg_date(e, "withdrawn", false, 0, &t->withdrawn, err)) != TW_OK)
+        return st;
+    if (tw_cfg_get(e, "withdrawn") != NULL &&
+        (t->withdrawn <= t->announced || t->withdrawn > t->effective)) {
+        char a[TW_DATE_STRLEN], d[TW_DATE_STRLEN];
+        return tw_cfg_error(err, tw_cfg_get(e, "withdrawn"),
+                            "expected a date after announced %s and not after effective %s",
+                            tw_date_format(t->announced, a), tw_date_format(t->effective, d));
+    }
     if ((st = tw_cfg_bool(e, "pinned", false, false, &t->pinned, err)) != TW_OK) return st;
     if ((st = tw__load_in_transit(e, t, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
@@ -276,6 +285,13 @@ static bool tw__held(const tw_tariff_book *b, size_t k, const tw_tariff *best) {
  * with an in-transit rule they meet does not count (TW_DAY_NEVER: no goods in transit).
  * rate_e/cov_e are scratch of n_names entries; lay holds up to n_names layers. Returns the
  * count. */
+/* Whether entry e is in force on day t for someone who knows the entries announced by
+ * known_by: a withdrawn entry counts only while it was still expected, so never in force. */
+static bool tw__known(const tw_tariff *e, tw_day t, tw_day known_by) {
+    if (e->effective > t || t >= e->end || e->announced > known_by) return false;
+    return e->withdrawn == 0 || known_by < e->withdrawn;
+}
+
 typedef struct {
     double rate, cov, excluded;
 } tw__span;
@@ -289,7 +305,7 @@ static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t,
         const tw_tariff *e = &b->items[k];
         if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
             continue;
-        if (e->effective > t || t >= e->end || e->announced > known_by) continue;
+        if (!tw__known(e, t, known_by)) continue;
         if (e->in_transit && loaded < e->loaded_before && t < e->entered_before) continue;
         if (e->level) {
             if (tw_book_beats(tw__rank(e), tw__rank(level))) level = e;
@@ -341,7 +357,7 @@ static const tw_tariff *tw__layer(const tw_tariff_book *b, int imposer, int targ
         if (e->measure != measure || e->imposer != imposer || !e->has_rate || !e->sectors[sector] ||
             (e->target != target && e->target != TW_TARGET_ALL))
             continue;
-        if (e->effective > t || t >= e->end || e->announced > known_by) continue;
+        if (!tw__known(e, t, known_by)) continue;
         if (!tw__held(b, k, best) && tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
     }
     return best;
@@ -409,7 +425,7 @@ static void tw__scan_changes(const tw_tariff_book *b, tw_day t, int horizon, tw_
     /* Rates change only on effective and end days; look at those within the horizon. */
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
-        if (e->announced > t) continue;
+        if (e->announced > t || (e->withdrawn != 0 && t >= e->withdrawn)) continue;
         tw_day days[2] = {e->effective, e->end};
         for (int d = 0; d < 2; d++) {
             if (days[d] <= t || days[d] == TW_DAY_NEVER || (int64_t)days[d] > (int64_t)t + horizon)

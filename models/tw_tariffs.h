@@ -90,6 +90,8 @@ typedef struct {
     double coverage;           /* share of the sector's trade, 0..1 */
     int authority;
     tw_day announced, effective, end; /* end exclusive; TW_DAY_NEVER if none */
+    tw_day withdrawn;          /* a scheduled entry called off before it took effect: known
+                                * from announced until this day, never in force; 0 if none */
     int not_on[TW_MAX_NOT_ON]; /* measure indices */
     int n_not_on;
     bool pinned;               /* governments and events leave this entry's layer alone */

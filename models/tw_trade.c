@@ -123,6 +123,7 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .spend = tw_flows_spend(s->flows),
                          .revenue = tw_flows_revenue(s->flows),
                          .revenue_stat = tw_flows_revenue_stat(s->flows),
+                         .deposited = tw_flows_deposited(s->flows),
                          .collected = tw_flows_collected(s->flows),
                          .use = tw_flows_use(s->flows),
                          .pbar = s->pbar,

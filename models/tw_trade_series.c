@@ -41,6 +41,11 @@
       "importer that imposes the duty", "exporter whose goods are taxed (all: every origin)", \
       "statutory duty on the region's imports from the partner: the rate paid on them times " \
       "their customs value, before leakage")                                                 \
+    X(TARIFF_REVENUE_DEPOSITED, "tariff_revenue_deposited", "USD million per day", SUM,      \
+      "importer that collects", "exporter whose goods are taxed (all: every origin)",        \
+      "duties collected as the Treasury books them: deposited on CBP's schedule (85% on "    \
+      "the 15th working day of the month after entry, the rest 10 working days after "       \
+      "entry) for the US, on the day of entry elsewhere; all sectors only")                  \
     X(TARIFF_RATE_COLLECTED, "tariff_rate_collected", "percent", MEAN, "importer that collects", \
       "exporter whose goods are taxed (all: every origin, by the day's customs value)",      \
       "duty collected per unit of customs value: the rate paid on the day's purchases times " \
@@ -131,6 +136,9 @@ static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
             }
     for (int r = 0; r < TW_NREG; r++)
         for (int o = TW_ALL; o < TW_NREG; o++)
+            if (o != r) tw_series_put(defs, &n, TW_TRADE_IND_TARIFF_REVENUE_DEPOSITED, r, o, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++)
+        for (int o = TW_ALL; o < TW_NREG; o++)
             if (o != r) tw_series_put(defs, &n, TW_TRADE_IND_EXPORTS, r, o, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
         for (int o = 0; o < TW_NREG; o++)
@@ -168,6 +176,12 @@ static double tw__value(const void *block, const tw_day_view *st, const tw_serie
     case TW_TRADE_IND_TARIFF_RATE: return 100.0 * tw_world_weighted_rate(st->world, *tau, r, o, s);
     case TW_TRADE_IND_IMPORTS: return to_musd_day * tw__sum_in(st->customs, r, o, s);
     case TW_TRADE_IND_TARIFF_REVENUE: return to_musd_day * tw__sum_in(st->revenue, r, o, s);
+    case TW_TRADE_IND_TARIFF_REVENUE_DEPOSITED: {
+        double v = 0.0;
+        for (int x = 0; x < TW_NREG; x++)
+            if (x != r && tw__in(o, x)) v += st->deposited[x][r];
+        return to_musd_day * v;
+    }
     case TW_TRADE_IND_TARIFF_REVENUE_STATUTORY:
         return to_musd_day * tw__sum_in(st->revenue_stat, r, o, s);
     case TW_TRADE_IND_TARIFF_RATE_COLLECTED: {

@@ -52,7 +52,8 @@ class MonthlyUS(unittest.TestCase):
         for col, ind, partner in [("imports_cn_usd_bn", "imports", "CN"),
                                   ("imports_all_usd_bn", "imports", "all"),
                                   ("duties_collected_usd_bn", "tariff_revenue", "all"),
-                                  ("duties_statutory_usd_bn", "tariff_revenue_statutory", "all")]:
+                                  ("duties_statutory_usd_bn", "tariff_revenue_statutory", "all"),
+                                  ("duties_deposited_usd_bn", "tariff_revenue_deposited", "all")]:
             s = feb[(feb.indicator == ind) & (feb.partner == partner)]["mean"]
             self.assertEqual(len(s), 28)
             self.assertAlmostEqual(self.table.loc["2025-02", col], s.sum() / 1000.0,
