@@ -105,7 +105,7 @@ tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err) {
  * parent is missing is left to tw_cli_rundir_open to refuse by name. Agreed over ranks. */
 static tw_status tw__check_disk(const tw_cli_args *a, const tw_cli_scenario *sc, tw_err *err) {
     tw_status st = TW_OK;
-    if (a->resume == NULL && sc->sweep == NULL && tw_mpi_rank() == 0) {
+    if (a->resume == NULL && tw_mpi_rank() == 0) {
         char dest[4096], where[4096];
         if (a->outdir != NULL)
             snprintf(dest, sizeof dest, "%s", a->outdir);
@@ -123,6 +123,12 @@ static tw_status tw__check_disk(const tw_cli_args *a, const tw_cli_scenario *sc,
         if (a->until != NULL && n > 2 * TW_UNTIL_STEP) n = 2 * TW_UNTIL_STEP;
         tw_disk_need need;
         tw_disk_estimate(sc->model, sc->params, &sc->spec, n, a->trajectories, &need);
+        if (sc->sweep != NULL) { /* each point keeps a batch's files in points/<k>/ */
+            uint64_t k = sc->sweep->n_points;
+            need.summary *= k;
+            need.rows *= k;
+            need.trajectories *= k;
+        }
         char what[4200];
         snprintf(what, sizeof what, "-o %s", dest);
         if (access(where, F_OK) == 0) st = tw_disk_check(where, what, &need, err);

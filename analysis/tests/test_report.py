@@ -225,8 +225,10 @@ def expected_run_charts(summary, replicates):
     binary = [c for c in outcomes if (OUTCOME_UNITS[c] == "0/1" if c in OUTCOME_UNITS
                                       else replicates[c].dropna().isin([0, 1]).all())]
     # report.py puts at most MAX_GRID = 12 histograms on a page and numbers the pages
-    # (outcome_histograms_1, _2, ...) when there is more than one.
-    pages = math.ceil((len(outcomes) - len(binary)) / 12)
+    # (outcome_histograms_1, _2, ...) when there is more than one; an outcome with no value
+    # in any replicate (the date of a first summit when none was held) has no histogram.
+    continuous = [c for c in outcomes if c not in binary and replicates[c].notna().any()]
+    pages = math.ceil(len(continuous) / 12)
     if pages == 1:
         charts.append("outcome_histograms")
     charts += [f"outcome_histograms_{p}" for p in range(1, pages + 1) if pages > 1]

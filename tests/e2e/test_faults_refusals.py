@@ -245,6 +245,18 @@ class Refusals(Case):
         self.assertIn("MB free", p.stderr)
         self.assertEqual(os.listdir(case), [])
 
+    def test_a_sweep_that_cannot_fit_on_the_disk_is_refused_up_front(self):
+        """The same for a sweep, whose points each keep a batch's files."""
+        case = os.path.join(self.tmp, "disk-sweep")
+        os.mkdir(case)
+        sweep = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
+                             "sweep_grid.yaml")
+        p = run([TW_BIN, "run", sweep, "-n", "1000000", "--trajectories", "-o", "out"],
+                cwd=case, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("-o out: the run writes at least", p.stderr)
+        self.assertEqual(os.listdir(case), [])
+
 
 class FullDisk(Case):
     """A real full disk (a small tmpfs; needs the right to mount one): the up-front check

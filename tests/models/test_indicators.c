@@ -34,6 +34,9 @@ Test(dictionary, series_and_outcomes_of_a_real_scenario_match_the_lists) {
     tw_status st = tw_cfg_load(TW_SOURCE_DIR "/scenarios/rare-earth-licensing-2025.yaml", &cfg, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
     cr_assert_eq(tw_cfg_set(cfg, "firms.per_cell=5", &err), TW_OK, "%s", err.msg);
+    /* the spot market's series exist only with the market on (it is off by default) */
+    cr_assert_eq(tw_cfg_set(cfg, "rare_earths.market_sell_share=0.05", &err), TW_OK, "%s",
+                 err.msg);
     void *params;
     st = tw_trade_model.load(tw_cfg_root(cfg), &params, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
