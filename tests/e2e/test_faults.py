@@ -91,6 +91,31 @@ def scratch_root():
             return tempfile.mkdtemp(prefix="tw_faults_", dir=d)
 
 
+def unplant(case, what, p):
+    """After a run with a link planted at its Nth open for writing (case.victim the file
+    it leads to, case.log the shim's log): the file the link leads to is untouched and the
+    program refused by name; then, as a user would, the link is removed and the file it
+    replaced put back."""
+    bad = []
+    victim, log = case + ".victim", case + ".log"
+    if read(victim) != b"victim":
+        bad.append("%s: the link was followed: %r" % (what, read(victim)))
+    with open(log) as f:
+        planted = f.read().split("\n")[2]
+    if planted:
+        planted = os.path.join(case, planted)  # the program's paths are relative to it
+    if planted and (p.returncode != 2 or "is a symbolic link" not in p.stderr):
+        bad.append("%s: a link at %s not refused (%d): %s"
+                   % (what, planted, p.returncode, p.stderr.strip()))
+    if planted and os.path.islink(planted):
+        os.unlink(planted)
+    if planted and os.path.exists(planted + ".tw_aside"):
+        os.rename(planted + ".tw_aside", planted)
+    os.remove(victim)
+    os.remove(log)
+    return bad
+
+
 class Case(unittest.TestCase):
     """cls.tmp (removed afterwards), cls.ref (the uninterrupted run of SMALL) and
     cls.template (a case directory with out.partial killed after its first checkpoint)."""
@@ -248,7 +273,7 @@ class Faults(Case):
             env["TW_FAULT_VICTIM"] = victim
         p = run(cmd, cwd=case, env=env)
         what = "%s, %s at step %d" % (kind, mode, n)
-        bad = self.unlink_planted(case, what, p) if mode == "link" else []
+        bad = unplant(case, what, p) if mode == "link" else []
         if mode == "kill" and p.returncode != -signal.SIGKILL:
             bad.append("%s: not killed (%d)" % (what, p.returncode))
         if mode != "kill" and p.returncode not in (0, 1, 2):
@@ -266,29 +291,6 @@ class Faults(Case):
                 bad.append("%s: kept, but not said how to finish: %s" % (what, p.stderr.strip()))
         bad += self.outcome(case, what, kind)
         shutil.rmtree(case, ignore_errors=True)
-        return bad
-
-    def unlink_planted(self, case, what, p):
-        """After a run with a link planted at its Nth open for writing: the file the link
-        leads to is untouched and the program refused by name; then, as a user would, the
-        link is removed and the file it replaced put back."""
-        bad = []
-        victim, log = case + ".victim", case + ".log"
-        if read(victim) != b"victim":
-            bad.append("%s: the link was followed: %r" % (what, read(victim)))
-        with open(log) as f:
-            planted = f.read().split("\n")[2]
-        if planted:
-            planted = os.path.join(case, planted)  # the program's paths are relative to it
-        if planted and (p.returncode != 2 or "is a symbolic link" not in p.stderr):
-            bad.append("%s: a link at %s not refused (%d): %s"
-                       % (what, planted, p.returncode, p.stderr.strip()))
-        if planted and os.path.islink(planted):
-            os.unlink(planted)
-        if planted and os.path.exists(planted + ".tw_aside"):
-            os.rename(planted + ".tw_aside", planted)
-        os.remove(victim)
-        os.remove(log)
         return bad
 
     def count(self, kind):

@@ -30,6 +30,7 @@ import unittest
 
 from mc_common import (BASELINE, TW_BIN, TW_MPIEXEC, McCase, mpi_env, mpirun_cmd, part_rows,
                        read, run)
+from test_faults import unplant
 
 FAULT_LIB = os.environ.get("TW_FAULT_LIB", "")
 QUICK = ["--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=30", "--set",
@@ -326,23 +327,7 @@ class KillAtEveryStep(BatchCase):
             return None  # ran past its last step: the cases end here
         bad = []
         if mode == "link":
-            # the file the link leads to is untouched and the program refused by name; then,
-            # as a user would, the link is removed and the file it replaced put back
-            with open(victim, "rb") as f:
-                if f.read() != b"victim":
-                    bad.append("%s: the link was followed" % what)
-            with open(log) as f:
-                planted = f.read().split("\n")[2]
-            planted = os.path.join(case, planted) if planted else ""
-            if planted and (p.returncode != 2 or "is a symbolic link" not in p.stderr):
-                bad.append("%s: a link at %s not refused (%d): %s"
-                           % (what, planted, p.returncode, p.stderr.strip()))
-            if planted and os.path.islink(planted):
-                os.unlink(planted)
-            if planted and os.path.exists(planted + ".tw_aside"):
-                os.rename(planted + ".tw_aside", planted)
-            os.remove(victim)
-            os.remove(log)
+            bad += unplant(case, what, p)
         if mode == "kill" and p.returncode != -signal.SIGKILL:
             bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
         if mode != "kill" and p.returncode not in (0, 1, 2):  # 2: the probe before any work
