@@ -445,7 +445,8 @@ static void tw__report_re_regions(FILE *fp, const tw_batch_stats *res, const tw_
     if (ms == NULL) return;
     fprintf(fp, "\nRare-earth magnets by destination, monthly means across replicates: vehicle "
                 "output stopped %% and China's\nmagnets, tonnes a month; all destinations against "
-                "China's 2024 level (%.0f t a month)\n%-7s", total / 12.0, "month");
+                "China's 2024 level over the month's days\n(%.0f t a year)\n%-7s", total,
+            "month");
     for (int r = 0; r < 3; r++) fprintf(fp, "  %5s veh. %%  %5s<-CN t", regs[r], regs[r]);
     fprintf(fp, "  %9s  %9s\n", "all t", "vs 2024 %");
     for (size_t mo = 0; mo < nm; mo++) {
