@@ -252,6 +252,16 @@ tw_status tw_cfg_set(tw_cfg *cfg, const char *assignment, tw_err *err) {
                               a, col);
         }
 
+    /* `extends` is resolved when a file loads; set after that, it would be written to
+     * scenario.yaml and read back as a parent to load. */
+    if (!steps[0].is_index && steps[0].len == 7 && memcmp(steps[0].name, "extends", 7) == 0) {
+        free(steps);
+        return tw_err_set(err, TW_EUSAGE,
+                          "--set %s: extends cannot be set (column 1): it names a parent "
+                          "scenario, resolved when the file loads; write it in the file",
+                          a);
+    }
+
     /* Walk what exists, changing nothing: find the container that gets the value. */
     tw_cfg_node *cur = cfg->root;
     bool append = false; /* the path ends in [+] on the existing sequence cur */

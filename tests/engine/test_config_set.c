@@ -125,7 +125,14 @@ Test(config, set_errors) {
     set_fails("a=1\n---\n2", "--set: expected one line of printable UTF-8 text (byte 0x0A at "
                              "column 4)");
     set_fails("a=!foo 1",
-              "--set a=!foo 1: column 3: tag '!foo' is not allowed (only the standard YAML tags)");
+              "--set a=!foo 1: column 3: tag '!foo' is not allowed (only the standard YAML tags)");    /* a parent is loaded with the file: set afterwards it would reach scenario.yaml and be
+     * read back as a parent to load */
+    set_fails("extends=x.yaml", "--set extends=x.yaml: extends cannot be set (column 1): it "
+                                "names a parent scenario, resolved when the file loads; write "
+                                "it in the file");
+    set_fails("extends[+]=x", "--set extends[+]=x: extends cannot be set (column 1): it names "
+                              "a parent scenario, resolved when the file loads; write it in "
+                              "the file");
 }
 
 /* An override is one line of printable UTF-8: a key made of other bytes could not be
