@@ -164,6 +164,16 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                         else cd->draw[o] *= (float)b;
                     }
                 }
+                /* A deal within the horizon, with its chance q: orders are postponed by q
+                 * of what a certain fall to the price after a deal would postpone
+                 * (tw_expect.h); nothing where a deal would change nothing. */
+                double q = home ? 0.0 : in->deal_q[i][o];
+                if (q > 0.0) {
+                    double p_deal = tw_buyer_price(pass_through, wp[o], (*in->tau_deal)[i][o][sec]);
+                    float t = cd->target[o] + (float)q * tw__target(fp, log(p_deal / blended[o]));
+                    float cap = (float)fp->fl_max_days;
+                    cd->target[o] = t > cap ? cap : (t < -cap ? -cap : t);
+                }
             }
             /* Own demand: a firm buying from a foreign origin f buys (x_f / R_M)^(-own)
              * times the cell's quantity, x the price relative to the first day and R_M the

@@ -83,6 +83,8 @@ typedef struct {
     const tw_rate_table *tau;          /* today's effective rates */
     const tw_rate_table *tau_exp;      /* today's outlook from announced entries */
     const tw_rate_table *tau_any;      /* today's outlook with scheduled ends */
+    const tw_rate_table *tau_deal;     /* today's rates after a deal (tw_expect.h) */
+    const double (*deal_q)[TW_NREG];   /* [imposer][target] chance of a deal in the horizon */
     const tw_rate_table *tau0;         /* the first day's rates */
     const tw_split_cell (*split)[TW_NSEC]; /* [TW_NREG] today's sub-cells */
     const double *w;                   /* [TW_NREG] producer prices */

@@ -10,6 +10,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include <math.h>
+
 #include "tw_policy.h"
 
 static const char *const tw__dist_names[TW_NDIST + 1] = {"fixed", "uniform", "normal", "beta",
@@ -71,6 +73,18 @@ double tw_dist_draw(const tw_dist *d, gsl_rng *r) {
     case TW_NDIST: break;
     }
     return x < d->lo ? d->lo : (x > d->hi ? d->hi : x);
+}
+
+double tw_dist_mean(const tw_dist *d) {
+    double m = d->a;
+    switch (d->kind) {
+    case TW_DIST_FIXED: case TW_DIST_NORMAL: break;
+    case TW_DIST_UNIFORM: m = 0.5 * (d->a + d->b); break;
+    case TW_DIST_BETA: m = d->a / (d->a + d->b); break;
+    case TW_DIST_LOGNORMAL: m = exp(d->a + 0.5 * d->b * d->b); break;
+    case TW_NDIST: break;
+    }
+    return m < d->lo ? d->lo : (m > d->hi ? d->hi : m);
 }
 
 double tw_dist_draw_slot(const tw_dist *d, gsl_rng *r, int slot) {

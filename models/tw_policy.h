@@ -70,6 +70,8 @@ typedef struct {
  * values and distribution bounds and clamps draws. Absent: fixed def. */
 tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, double lo, double hi,
                        tw_dist *out, tw_err *err);
+/* The distribution's mean, clamped into its range (the mean of the unclamped law). */
+double tw_dist_mean(const tw_dist *d);
 /* One draw (r: the replicate's parameter stream). */
 double tw_dist_draw(const tw_dist *d, gsl_rng *r);
 /* One draw from the start of slot's stream (r restarted at counter slot: TW_SLOT_*), so

@@ -8,35 +8,31 @@
 #include "tw_rates.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct tw_rates {
-    const tw_rate_table *pre_now, *pre_exp, *pre_any; /* the scenario's precomputed tables */
-    tw_day start;
-    int horizon;
+    const tw_rates_scenario *sc; /* the scenario's precomputed tables and constants */
     tw_tariff_book book;       /* the replicate's copy; empty unless appendable */
+    bool in_transit;           /* some entry of the book has an in-transit rule */
     bool own_rates;            /* the book has changed: rates are resolved from it daily */
     bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
     tw_day now_day, exp_day;   /* the days tau_own and tau_exp_own hold */
-    tw_rate_table tau_own, tau_exp_own, tau_any_own;
+    tw_rate_table tau_own, tau_exp_own, tau_any_own, tau_deal_own, tau_entry_own;
 };
 
-tw_status tw_rates_create(const tw_tariff_book *book, const tw_rate_table *now,
-                          const tw_rate_table *exp, const tw_rate_table *any, tw_day start,
-                          int horizon, bool appendable, tw_rates **out, tw_err *err) {
+tw_status tw_rates_create(const tw_tariff_book *book, const tw_rates_scenario *sc,
+                          bool appendable, tw_rates **out, tw_err *err) {
     *out = NULL;
     tw_rates *r = calloc(1, sizeof *r);
     if (r == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    r->pre_now = now;
-    r->pre_exp = exp;
-    r->pre_any = any;
-    r->start = start;
-    r->horizon = horizon;
+    r->sc = sc;
     if (appendable) {
         tw_status st = tw_tariffs_copy(&r->book, book, err);
         if (st != TW_OK) {
             free(r);
             return st;
         }
+        for (size_t k = 0; k < r->book.n; k++) r->in_transit = r->in_transit || r->book.items[k].in_transit;
     }
     *out = r;
     return TW_OK;
@@ -55,6 +51,7 @@ static void tw__stale(tw_rates *r) { r->own_rates = r->dirty_now = r->dirty_exp 
 
 tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err) {
     tw__stale(r);
+    r->in_transit = r->in_transit || t->in_transit;
     return tw_tariffs_add(&r->book, t, err);
 }
 
@@ -70,16 +67,19 @@ int tw_rates_strike(tw_rates *r, int authority, tw_day day) {
     return n;
 }
 
-void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
-                 const tw_rate_table **expected, const tw_rate_table **any) {
+void tw_rates_on(tw_rates *r, uint32_t d, bool exp, tw_rates_day *out) {
+    const tw_rates_day *pre = &r->sc->pre;
     if (!r->own_rates) {
-        *now = &r->pre_now[d];
-        *expected = &r->pre_exp[d];
-        *any = &r->pre_any[d];
+        out->now = &pre->now[d];
+        if (!exp) return;
+        out->exp = &pre->exp[d];
+        out->any = &pre->any[d];
+        out->deal = &pre->deal[d];
+        out->entry = &pre->entry[d];
         return;
     }
-    tw_day day = r->start + (tw_day)d;
-    int64_t h = (int64_t)day + r->horizon;
+    tw_day day = r->sc->start + (tw_day)d;
+    int64_t h = (int64_t)day + r->sc->horizon;
     bool now_stale = r->dirty_now || (r->now_day != day && r->now_day != day - 1);
     bool exp_stale = r->dirty_exp || r->exp_day != day - 1;
     for (size_t k = 0; k < r->book.n && !(now_stale && exp_stale); k++) {
@@ -92,13 +92,24 @@ void tw_rates_on(tw_rates *r, uint32_t d, bool exp, const tw_rate_table **now,
     if (now_stale) tw_tariffs_rates(&r->book, day, TW_DAY_NEVER, r->tau_own);
     r->now_day = day;
     r->dirty_now = false;
-    *now = (const tw_rate_table *)&r->tau_own;
+    out->now = (const tw_rate_table *)&r->tau_own;
     if (!exp) return;
-    if (exp_stale) tw_tariffs_outlook(&r->book, day, r->horizon, r->tau_exp_own, r->tau_any_own);
+    if (exp_stale) {
+        tw_tariffs_outlook(&r->book, day, r->sc->horizon, r->tau_exp_own, r->tau_any_own);
+        tw_tariffs_rates_deal(&r->book, day, r->sc->terms, r->tau_deal_own);
+    }
     r->exp_day = day;
     r->dirty_exp = false;
-    *expected = (const tw_rate_table *)&r->tau_exp_own;
-    *any = (const tw_rate_table *)&r->tau_any_own;
+    /* Goods in transit meet the in-transit rules on the days they enter: resolved daily
+     * where the book has such a rule. */
+    if (r->in_transit)
+        tw_tariffs_rates_entering(&r->book, day, r->sc->lag, r->tau_entry_own);
+    else
+        memcpy(r->tau_entry_own, r->tau_own, sizeof r->tau_entry_own);
+    out->exp = (const tw_rate_table *)&r->tau_exp_own;
+    out->any = (const tw_rate_table *)&r->tau_any_own;
+    out->deal = (const tw_rate_table *)&r->tau_deal_own;
+    out->entry = (const tw_rate_table *)&r->tau_entry_own;
 }
 
 tw_status tw_rates_with(tw_rates *r, const tw_tariff *extra, tw_day t, tw_rate_table out,

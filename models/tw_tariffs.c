@@ -294,6 +294,7 @@ static bool tw__known(const tw_tariff *e, tw_day t, tw_day known_by) {
 
 typedef struct {
     double rate, cov, excluded;
+    int measure; /* the layer's measure index; -1 for a level entry */
 } tw__span;
 
 static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_day known_by,
@@ -319,7 +320,7 @@ static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t,
             cov_e[e->measure] = e;
     }
     if (level != NULL) {
-        lay[0] = (tw__span){level->rate, 1.0, 0.0};
+        lay[0] = (tw__span){level->rate, 1.0, 0.0, -1};
         return 1;
     }
     size_t n = 0;
@@ -332,20 +333,32 @@ static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t,
             if (rate_e[mx] != NULL) excluded += cov_e[mx] != NULL ? cov_e[mx]->coverage : 1.0;
         }
         lay[n++] = (tw__span){r->rate, cov_e[m] != NULL ? cov_e[m]->coverage : 1.0,
-                               excluded > 1.0 ? 1.0 : excluded};
+                               excluded > 1.0 ? 1.0 : excluded, (int)m};
     }
     return n;
 }
 
-/* Resolve one (imposer, target, sector) into its blended rate. */
-static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
-                          tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
-                          const tw_tariff **cov_e) {
+/* Resolve one (imposer, target, sector) into its blended rate; with cap (per measure
+ * index, NAN: none), each layer's rate at most its measure's cap. */
+static double tw__resolve_capped(const tw_tariff_book *b, int i, int j, int s, tw_day t,
+                                 tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+                                 const tw_tariff **cov_e, const double *cap) {
     tw__span lay[TW_MAX_MEASURES];
     size_t n = tw__layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
     double total = 0.0;
-    for (size_t k = 0; k < n; k++) total += lay[k].cov * lay[k].rate * (1.0 - lay[k].excluded);
+    for (size_t k = 0; k < n; k++) {
+        double rate = lay[k].rate;
+        if (cap != NULL && lay[k].measure >= 0 && rate > cap[lay[k].measure])
+            rate = cap[lay[k].measure]; /* NAN compares false: no cap */
+        total += lay[k].cov * rate * (1.0 - lay[k].excluded);
+    }
     return total;
+}
+
+static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
+                          tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+                          const tw_tariff **cov_e) {
+    return tw__resolve_capped(b, i, j, s, t, known_by, loaded, rate_e, cov_e, NULL);
 }
 
 /* The rate entry in force for one layer, or NULL. */
@@ -393,6 +406,27 @@ static void tw__rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
 
 void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
     tw__rates(b, t, known_by, NULL, out);
+}
+
+void tw_tariffs_rates_deal(const tw_tariff_book *b, tw_day t, const tw_deal_terms *terms,
+                           tw_rate_table out) {
+    memset(out, 0, sizeof(tw_rate_table));
+    if (b->n == 0) return;
+    const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
+    double cap[TW_NREG][TW_MAX_MEASURES];
+    for (int i = 0; i < TW_NREG; i++)
+        for (size_t m = 0; m < b->n_names; m++) cap[i][m] = NAN;
+    for (int k = 0; k < terms->n; k++) {
+        int m = tw__find(b, terms->names[k]);
+        if (m < 0) continue;
+        for (int i = 0; i < TW_NREG; i++) cap[i][m] = terms->level[i];
+    }
+    for (int i = 0; i < TW_NREG; i++)
+        for (int j = 0; j < TW_NREG; j++)
+            if (i != j)
+                for (int s = 0; s < TW_NSEC; s++)
+                    out[i][j][s] = tw__resolve_capped(b, i, j, s, t, t, TW_DAY_NEVER, rate_e, cov_e,
+                                                      cap[i]);
 }
 
 void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG][TW_NREG],

@@ -165,6 +165,23 @@ bool tw_tariffs_layer_pinned(const tw_tariff_book *book, int imposer, int target
  * known_by (TW_DAY_NEVER: all). Diagonal (imposer == target) entries are 0. */
 void tw_tariffs_rates(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_rate_table out);
 
+/* What firms expect a deal to do to the measures in force (tw_expect.h): each layer of a
+ * negotiable measure is brought down to its imposer's agreed level (a layer already below
+ * stays). */
+#define TW_MAX_NEGOTIABLE 8
+typedef struct {
+    int n;                                                /* negotiable measure ids */
+    char names[TW_MAX_NEGOTIABLE][TW_MEASURE_NAME_MAX];
+    double level[TW_NREG];                                /* agreed level per imposer, fraction */
+} tw_deal_terms;
+
+/* Effective rates on day t, counting entries announced by t, after a deal on terms: every
+ * layer of a negotiable measure at most its imposer's level. Level entries are not
+ * negotiable. Equal to tw_tariffs_rates(book, t, t, out) where no negotiable layer is
+ * above its level. */
+void tw_tariffs_rates_deal(const tw_tariff_book *book, tw_day t, const tw_deal_terms *terms,
+                           tw_rate_table out);
+
 /* Effective rates (fractions) of the goods that enter customs on day t, loaded
  * lag[exporter][importer] days earlier, counting every entry announced: an entry with an
  * in-transit rule (`in_transit`, above) does not count for goods loaded before its

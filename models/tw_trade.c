@@ -135,10 +135,11 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .truce = tw_events_truce(s->ev)};
 }
 
-/* Point s->tau (and, with exp, s->tau_exp) at day d's rates; with exp also resolve
+/* Point s->tau (and, with exp, the rest of s->rt) at day d's tables; with exp also resolve
  * today's sub-cells into s->split. */
 static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
-    tw_rates_on(s->rates, d, exp, &s->tau, &s->tau_exp, &s->tau_any);
+    tw_rates_on(s->rates, d, exp, &s->rt);
+    s->tau = s->rt.now;
     if (!exp) return;
     /* The sub-cells change only on the days an entry takes effect or ends, unless the
      * replicate's governments or events have changed its book. */
@@ -156,8 +157,10 @@ static void tw_trade_prepare_firms(tw_trade_state *s) {
                                 .nest = p->nest,
                                 .rel0 = (const double(*)[TW_NREG])p->rel0,
                                 .tau = s->tau,
-                                .tau_exp = s->tau_exp,
-                                .tau_any = s->tau_any,
+                                .tau_exp = s->rt.exp,
+                                .tau_any = s->rt.any,
+                                .tau_deal = s->rt.deal,
+                                .deal_q = (const double(*)[TW_NREG])p->expect.q,
                                 .tau0 = (const tw_rate_table *)&s->tau0,
                                 .split = (const tw_split_cell(*)[TW_NSEC])s->split,
                                 .w = s->w};
@@ -208,8 +211,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     s->out = calloc(tw_outcome_count(), sizeof *s->out);
     tw_status st = s->out != NULL ? TW_OK : tw_err_set(err, TW_ENOMEM, "out of memory");
     if (st == TW_OK)
-        st = tw_rates_create(&p->book, p->tau_now, p->tau_exp, p->tau_any, p->start,
-                             p->fl_horizon, p->ev.enabled, &s->rates, err);
+        st = tw_rates_create(&p->book, &p->rates_sc, p->ev.enabled, &s->rates, err);
     if (st == TW_OK) st = tw_controls_copy(&s->controls, &p->controls, err);
     if (st == TW_OK) st = tw_firms_create(&s->f, &p->firms, key, ex, err);
     if (st == TW_OK) st = tw_re_create(&p->re, key, ex, &s->re, err);
@@ -269,8 +271,8 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                                .own = (const double(*)[TW_NREG])s->own,
                                .cd = s->cd,
                                .tau_paid = (const tw_rate_table *)&s->tau_paid,
-                               .tau_now = (const tw_rate_table *)&p->tau_now[d],
-                               .tau_entry = (const tw_rate_table *)&p->tau_entry[d],
+                               .tau_now = s->rt.now,
+                               .tau_entry = s->rt.entry,
                                .transit = (const int(*)[TW_NREG])p->transit,
                                .season = (const double(*)[TW_NREG][12])p->season,
                                .duties = &p->duties};

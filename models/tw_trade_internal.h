@@ -47,6 +47,7 @@
 #include "tw_day.h"
 #include "tw_ge_day.h"
 #include "tw_events.h"
+#include "tw_expect.h"
 #include "tw_gov.h"
 #include "tw_indicators.h"
 #include "tw_model.h"
@@ -88,11 +89,14 @@ typedef struct {
     tw_gov_params gov[TW_NREG]; /* government agents: `governments:` (tw_gov.h) */
     tw_events_params ev;      /* events: `events:`, `third_parties:` (tw_events.h);
                                * ev.enabled: the policy block is on */
+    tw_expect_params expect;  /* firms.expectations: the chance of a deal (tw_expect.h) */
     tw_day start, end;
     int ndays;
     tw_rate_table *tau_now; /* [ndays] effective rates on each day */
     tw_rate_table *tau_exp; /* [ndays] outlook from announced entries (tw_tariffs_outlook sure) */
     tw_rate_table *tau_any; /* [ndays] outlook with scheduled ends too (its any) */
+    tw_rate_table *tau_deal; /* [ndays] rates after a deal (tw_tariffs_rates_deal) */
+    tw_rates_scenario rates_sc; /* the tables above for every replicate's cache (tw_rates.h) */
     tw_rate_table *tau_entry; /* [ndays] rates of the goods entering customs that day
                                * (tw_tariffs_rates_entering: in-transit rules applied) */
     bool *split_day;        /* [ndays] an entry of the book takes effect or ends that day:
@@ -133,8 +137,7 @@ typedef struct {
      * add, and the cache of its daily rate tables (tw_rates.h) */
     tw_rates *rates;
     const tw_rate_table *tau;     /* today's effective rates (a view set by tw_trade.c) */
-    const tw_rate_table *tau_exp; /* today's outlook from announced entries */
-    const tw_rate_table *tau_any; /* today's outlook with scheduled ends */
+    tw_rates_day rt;              /* today's tables (rt.now == tau) */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_split_table split;     /* today's sub-cells (tw_tariffs_split), set by tw_trade.c */
     tw_rate_table tau_paid;   /* tariff on today's purchases (sub-cells, tw_split_demand),

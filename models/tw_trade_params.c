@@ -25,6 +25,7 @@ void tw_trade_params_free(tw_trade_params *p) {
     free(p->tau_now);
     free(p->tau_exp);
     free(p->tau_any);
+    free(p->tau_deal);
     free(p->tau_entry);
     free(p->split_day);
     free(p->defs);
@@ -315,13 +316,19 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_gov_params_load(root, &p->book, p->start, p->gov, err)) != TW_OK) goto fail;
     if ((st = tw_events_params_load(root, &p->book, p->start, p->gov, &p->ev, err)) != TW_OK)
         goto fail;
+    const tw_cfg_node *firms = tw_cfg_get(root, "firms");
+    if ((st = tw_expect_load(firms, &p->book, &p->ev, p->fl_horizon, &p->expect, err)) != TW_OK)
+        goto fail;
+    if (tw_cfg_get(firms, "expiry_belief") == NULL && !isnan(p->expect.expiry_belief))
+        p->firms.expiry_belief = p->expect.expiry_belief;
     p->tau_now = malloc((size_t)p->ndays * sizeof *p->tau_now);
     p->tau_exp = malloc((size_t)p->ndays * sizeof *p->tau_exp);
     p->tau_any = malloc((size_t)p->ndays * sizeof *p->tau_any);
+    p->tau_deal = malloc((size_t)p->ndays * sizeof *p->tau_deal);
     p->tau_entry = malloc((size_t)p->ndays * sizeof *p->tau_entry);
     p->split_day = calloc((size_t)p->ndays, sizeof *p->split_day);
-    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL || p->tau_entry == NULL ||
-        p->split_day == NULL) {
+    if (p->tau_now == NULL || p->tau_exp == NULL || p->tau_any == NULL || p->tau_deal == NULL ||
+        p->tau_entry == NULL || p->split_day == NULL) {
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
         goto fail;
     }
@@ -336,12 +343,20 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     for (int d = 0; d < p->ndays; d++) {
         tw_tariffs_rates(&p->book, p->start + d, TW_DAY_NEVER, p->tau_now[d]);
         tw_tariffs_outlook(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d], p->tau_any[d]);
+        tw_tariffs_rates_deal(&p->book, p->start + d, &p->expect.terms, p->tau_deal[d]);
         if (in_transit)
             tw_tariffs_rates_entering(&p->book, p->start + d, (const int (*)[TW_NREG])p->transit,
                                       p->tau_entry[d]);
         else
             memcpy(p->tau_entry[d], p->tau_now[d], sizeof p->tau_entry[d]);
     }
+    p->rates_sc = (tw_rates_scenario){
+        .pre = {.now = p->tau_now, .exp = p->tau_exp, .any = p->tau_any, .deal = p->tau_deal,
+                .entry = p->tau_entry},
+        .terms = &p->expect.terms,
+        .lag = (const int (*)[TW_NREG])p->transit,
+        .start = p->start,
+        .horizon = p->fl_horizon};
     tw__calibrate(p);
     if ((st = tw_indicators_define(&p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
     *out = p;

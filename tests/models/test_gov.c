@@ -151,8 +151,8 @@ Test(strategy, a_decision_is_announced_before_it_takes_effect) {
     free(y);
     tw_trade_state *s = gov_run(&g, 7, 0, 1, 9, NULL, NULL); /* through 9 January */
     cr_assert(fabs(gov_rate(s, TW_CN, TW_US, TW_MACHINERY)) < 1e-12);
-    cr_assert(fabs(100.0 * (*s->tau_exp)[TW_CN][TW_US][TW_MACHINERY] - 10.0) < 1e-9,
-              "expected 10%% announced, got %g", 100.0 * (*s->tau_exp)[TW_CN][TW_US][TW_MACHINERY]);
+    cr_assert(fabs(100.0 * (*s->rt.exp)[TW_CN][TW_US][TW_MACHINERY] - 10.0) < 1e-9,
+              "expected 10%% announced, got %g", 100.0 * (*s->rt.exp)[TW_CN][TW_US][TW_MACHINERY]);
     gov_finish(s, &g);
 }
 

@@ -373,3 +373,37 @@ Test(tariffs, a_level_entry_is_a_whole_cell) {
                  "     effective: 2025-01-01}\n",
                  "tariffs[0].level: expected a number between 0 and 1000 (got 1001)");
 }
+
+/* The rates after a deal: each layer of a negotiable measure comes down to its imposer's
+ * level; a layer already below stays, other measures and level entries are untouched, and
+ * an entry not yet announced is not counted. */
+Test(tariffs, a_deal_brings_negotiable_layers_down_to_the_agreed_level) {
+    load_ok("tariffs:\n"
+            "  - {measure: legacy, imposer: US, target: CN, rate: 20, effective: 2024-01-01}\n"
+            "  - {measure: reciprocal, imposer: US, target: CN, rate: 125, coverage: 0.5,"
+            " effective: 2025-04-10}\n"
+            "  - {measure: reciprocal, imposer: US, target: EU, rate: 5, effective: 2025-04-10}\n"
+            "  - {measure: s232, imposer: US, target: ALL, sectors: [metals], rate: 50,"
+            " effective: 2025-06-04, announced: 2025-06-01}\n"
+            "  - {measure: counter_tariff, imposer: CN, target: US, rate: 125, effective: 2025-04-12}\n"
+            "  - {measure: deal_level, imposer: CN, target: US, sectors: [vehicles], level: 40,"
+            " effective: 2025-04-12}\n");
+    tw_deal_terms terms = {.n = 2, .names = {"reciprocal", "counter_tariff"}};
+    for (int r = 0; r < TW_NREG; r++) terms.level[r] = 0.10;
+    terms.level[TW_CN] = 0.20;
+    tw_rate_table t;
+    tw_tariffs_rates_deal(&book, day("2025-06-02"), &terms, t);
+    NEAR(t[TW_US][TW_CN][TW_CONSUMER], 0.20 + 0.5 * 0.10);   /* 125 -> 10 on half the cell */
+    NEAR(t[TW_US][TW_EU][TW_CONSUMER], 0.05);                /* below the level: stays */
+    NEAR(t[TW_US][TW_CN][TW_METALS], 0.20 + 0.5 * 0.10);     /* s232 not yet announced */
+    NEAR(t[TW_CN][TW_US][TW_AGRICULTURE], 0.20);             /* China's own level */
+    NEAR(t[TW_CN][TW_US][TW_VEHICLES], 0.40);                /* a level entry is no layer */
+    tw_tariffs_rates_deal(&book, day("2025-06-05"), &terms, t);
+    NEAR(t[TW_US][TW_CN][TW_METALS], 0.20 + 0.5 * 0.10 + 0.50); /* not negotiable */
+    /* Nothing negotiable: the rates known that day. */
+    tw_deal_terms none = {.n = 1, .names = {"no_such_measure"}};
+    tw_rate_table now;
+    tw_tariffs_rates_deal(&book, day("2025-06-05"), &none, t);
+    tw_tariffs_rates(&book, day("2025-06-05"), day("2025-06-05"), now);
+    cr_assert(memcmp(t, now, sizeof t) == 0);
+}
