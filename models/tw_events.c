@@ -6,6 +6,10 @@
  *               Section 232 and 301 layers stand. With probability reimpose_prob the
  *               government re-imposes, after delay_days, under another authority capped at
  *               cap_pct (Section 122 allows 15% for 150 days), and its lever moves there.
+ *               The substitute lapses duration_days after it takes effect (150 by default:
+ *               Section 122 of the Trade Act of 1974, 19 U.S.C. 2132(a), limits it to 150
+ *               days unless extended by Act of Congress): its entries end that day, the
+ *               government's own included, and the lever cannot be raised again.
  *   truce end   on the expiry day the leaders agree to extend the truce (same levels for
  *               extension_days) with probability base + pain_slope * combined pain, times
  *               1 - breach_penalty while a breach accusation stands, and then each
@@ -81,6 +85,7 @@ struct tw_events {
                                 * truce) or the scenario's crisis.last; TW_DAY_NEVER: none */
     bool third_done[TW_MAX_THIRD];
     tw_day reimpose_due;       /* TW_DAY_NEVER unless the court's re-imposition is to come */
+    tw_day lapse_due;          /* the re-imposition's last day + 1; TW_DAY_NEVER before it */
     /* outcomes */
     double days_truce, first_call;
     bool call_before_end, deal_before_end, extended, snapped, accused, struck, third_hit, cut;
@@ -144,6 +149,7 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     e->last_call = TW_DAY_NEVER;
     e->last_crisis = ep->crisis_last;
     e->reimpose_due = TW_DAY_NEVER;
+    e->lapse_due = TW_DAY_NEVER;
     e->first_truce_until = TW_DAY_NEVER;
     *out = e;
     return TW_OK;
@@ -227,6 +233,7 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     if (day == e->reimpose_due) {
         /* Re-impose what the ruling removed, pair by pair, up to the substitute's cap. */
         tw_day before = e->court_day - 1;
+        e->lapse_due = day + ep->reimpose_days;
         const tw_tariff_book *book = tw_rates_book(e->rates);
         for (int i = 0; i < TW_NREG; i++)
             for (int j = 0; j < TW_NREG; j++) {
@@ -253,7 +260,7 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
                 t.coverage = 1.0;
                 t.authority = ep->reimpose_authority;
                 t.announced = t.effective = day;
-                t.end = TW_DAY_NEVER;
+                t.end = e->lapse_due;
                 if ((st = tw_rates_add(e->rates, &t, err)) != TW_OK) return st;
                 st = tw_event_log_add(e->log, day, i, NULL, "reimpose",
                                       "%s on %s at %.1f%% under %s", book->names[t.measure],
@@ -263,6 +270,19 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
             }
         tw_gov_agreed_change(e->gov, day);
         e->reimposed = true;
+    }
+    if (day == e->lapse_due) {
+        /* The substitute's time is up: whatever stands under it ends, the levels the
+         * governments set since included, and no lever may use it again. */
+        int n = tw_rates_lapse(e->rates, ep->reimpose_measure, ep->reimpose_authority,
+                               e->reimpose_due, day);
+        tw_gov_authority_lapsed(e->gov, ep->reimpose_measure, ep->reimpose_authority);
+        tw_gov_agreed_change(e->gov, day);
+        st = tw_event_log_add(e->log, day, -1, "court", "lapse",
+                              "re-imposed %s ends after %d days: %d entries end",
+                              tw_rates_book(e->rates)->names[ep->reimpose_measure],
+                              ep->reimpose_days, n);
+        return TW__OOM(st, err);
     }
     return TW_OK;
 }

@@ -121,6 +121,8 @@ typedef struct {
     tw_day court_from, court_to;
     tw_dist strike_prob, reimpose_prob;
     int reimpose_delay;
+    int reimpose_days;         /* how long the substitute lasts: Section 122 of the Trade Act
+                                * of 1974 allows 150 days (19 U.S.C. 2132(a)) */
     double reimpose_cap;       /* fraction; the substitute authority's ceiling */
     int reimpose_authority;
     int reimpose_measure;      /* measure index of the substitute tariff */

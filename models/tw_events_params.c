@@ -159,6 +159,8 @@ static tw_status tw__load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_
     if ((st = tw_policy_section(c, "reimpose", &re, err)) != TW_OK) return st;
     if ((st = tw_dist_load(re, "prob", 0.0, 0.0, 1.0, &ep->reimpose_prob, err)) != TW_OK) return st;
     if ((st = tw_policy_days(re, "delay_days", 30, 0, 3660, &ep->reimpose_delay, err)) != TW_OK) return st;
+    if ((st = tw_policy_days(re, "duration_days", 150, 1, 3660, &ep->reimpose_days, err)) != TW_OK)
+        return st;
     if ((st = tw_policy_pct(re, "cap_pct", 15.0, 0.0, 1000.0, &ep->reimpose_cap, err)) != TW_OK) return st;
     if ((st = tw_cfg_enum(re, "authority", false, TW_AUTH_OTHER, tw_authority_names,
                           &ep->reimpose_authority, err)) != TW_OK)

@@ -142,6 +142,14 @@ void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int author
     }
 }
 
+void tw_gov_authority_lapsed(tw_gov_world *g, int measure, int authority) {
+    for (int r = 0; r < TW_NREG; r++) {
+        tw_gov_agent *a = &g->ag[r];
+        if (tw__gp(g, r)->active && a->measure == measure && a->authority == authority)
+            a->cap = 0.0;
+    }
+}
+
 double tw_gov_cap(const tw_gov_world *g, int r) { return g->ag[r].cap; }
 
 void tw_gov_set_snap_level(tw_gov_world *g, int r, double rate) { g->ag[r].snap_level = rate; }

@@ -237,6 +237,9 @@ void tw_gov_agreed_change(tw_gov_world *g, tw_day day);
  * cap (reimpose) or at 0 (none). */
 void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int authority,
                          double cap);
+/* A temporary authority lapsed: each active government whose lever is measure under
+ * authority can no longer raise it (cap 0). */
+void tw_gov_authority_lapsed(tw_gov_world *g, int measure, int authority);
 /* r's lever cap now, fraction. */
 double tw_gov_cap(const tw_gov_world *g, int r);
 /* A truce starts: the lever rate r snaps back to if its partner breaches it, fraction.

@@ -55,16 +55,28 @@ tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err) {
     return tw_tariffs_add(&r->book, t, err);
 }
 
-int tw_rates_strike(tw_rates *r, int authority, tw_day day) {
+/* End on day every entry that matches (measure < 0: any; since: effective on or after) and
+ * is still in force after day or not yet in force; pinned entries stay. */
+static int tw__end_entries(tw_rates *r, int measure, int authority, tw_day since, tw_day day) {
     int n = 0;
     for (size_t k = 0; k < r->book.n; k++) {
         tw_tariff *t = &r->book.items[k];
-        if (t->authority != authority || t->end <= day || t->pinned) continue;
+        if ((measure >= 0 && t->measure != measure) || t->authority != authority ||
+            t->effective < since || t->end <= day || t->pinned)
+            continue;
         t->end = t->effective < day ? day : t->effective; /* ends, or never starts */
         n++;
     }
     tw__stale(r);
     return n;
+}
+
+int tw_rates_strike(tw_rates *r, int authority, tw_day day) {
+    return tw__end_entries(r, -1, authority, INT32_MIN, day);
+}
+
+int tw_rates_lapse(tw_rates *r, int measure, int authority, tw_day since, tw_day day) {
+    return tw__end_entries(r, measure, authority, since, day);
 }
 
 void tw_rates_on(tw_rates *r, uint32_t d, bool exp, tw_rates_day *out) {

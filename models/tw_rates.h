@@ -65,6 +65,11 @@ tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err);
  * a court striking the measures down (pinned entries stay). Returns how many it ended. */
 int tw_rates_strike(tw_rates *r, int authority, tw_day day);
 
+/* End every entry of measure under authority that took effect on or after since and is
+ * still in force after day (or not yet in force) on day: a temporary authority lapsing
+ * (pinned entries stay). Returns how many it ended. */
+int tw_rates_lapse(tw_rates *r, int measure, int authority, tw_day since, tw_day day);
+
 /* Resolve day index d's tables into out: the effective rates, and with exp also the
  * outlook, the rates after a deal and those of the goods entering customs (without exp
  * those pointers are left as they were); the pointers stay valid until the next call. */

@@ -175,6 +175,38 @@ Test(policy, a_court_strike_leaves_section_232_in_place) {
     cr_assert(fabs(summary("k", "2025-12-31", "tariff_rate", "US", "CN", "vehicles") - 35.8) < 1e-9);
 }
 
+Test(policy, a_section_122_reimposition_lapses_after_150_days) {
+    /* A ruling on 16 June that strikes for certain, re-imposition for certain 30 days later
+     * (16 July) under Section 122, capped at 15%; no deal cuts the levels. Section 122
+     * allows the duty for 150 days (19 U.S.C. 2132(a)): from 13 December the US tariff on
+     * China is back where the ruling left it, and the US government can no longer raise it. */
+    const char *args[] = {"run", tw_src("scenarios/court-strikes-ieepa.yaml"), "-n", "3", "-t", "2",
+                          "-o", out_dir("l"), "--set", "firms.per_cell=200", "--set",
+                          "rare_earths.per_cell=200", "--set",
+                          "events.court={from: 2025-06-16, to: 2025-06-16, strike_prob: 1, "
+                          "reimpose: {prob: 1, delay_days: 30, cap_pct: 15, authority: other, "
+                          "measure: s122}}",
+                          "--set", "events.deal.cut.prob=0", NULL};
+    tw_proc p;
+    cr_assert_eq(tw_run_cli(&p, NULL, args), 0, "cannot start %s", TW_BINARY);
+    cr_assert_eq(p.exit_code, 0, "exit %d\n%s", p.exit_code, p.err);
+    tw_proc_free(&p);
+    reps_t r;
+    read_reps("l", &r);
+    for (int i = 0; i < r.nrow; i++) cr_assert_eq(r.v[i][col(&r, "court_reimposed")], 1.0);
+    static const char *const sectors[] = {"machinery", "consumer", "agriculture"};
+    for (size_t k = 0; k < sizeof sectors / sizeof sectors[0]; k++) {
+        double struck = summary("l", "2025-07-15", "tariff_rate", "US", "CN", sectors[k]);
+        double in_force = summary("l", "2025-12-12", "tariff_rate", "US", "CN", sectors[k]);
+        double lapsed = summary("l", "2025-12-13", "tariff_rate", "US", "CN", sectors[k]);
+        cr_assert(in_force > struck + 1.0, "%s: %g in force, %g struck", sectors[k], in_force, struck);
+        cr_assert(fabs(lapsed - struck) < 1e-9, "%s: %g on day 150, %g struck", sectors[k], lapsed,
+                  struck);
+        cr_assert(fabs(summary("l", "2025-12-31", "tariff_rate", "US", "CN", sectors[k]) - struck) <
+                  1e-9);
+    }
+}
+
 Test(policy, tit_for_tat_spiral_escalates_without_bound) {
     free(run_scenario("scenarios/tit-for-tat-spiral.yaml", "t", "2", NULL, NULL));
     reps_t r;

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""The 2025 record as enacted in scenarios/history-2025.yaml, read back from a real run.
+
+Runs the real program on history-2025 (two replicates, few firms) and checks the
+statutory US rates of summary.csv (`tariff_rate`, the mean over replicates; the rates are
+scripted, so every replicate has them) against the rules of each dated entry:
+  - the EU's 15% of 7 August is all-in, inclusive of MFN: 15 on EU machinery, and on
+    consumer goods 15 on all but apparel and footwear, which pay their MFN of 17.3 alone;
+  - EU cars and parts pay 15% all-in from 1 August (Section 232 set aside);
+  - the country rates of 7 August and India's addition of 27 August raise ROW's
+    reciprocal layer, Canada's 35% of 1 August its IEEPA layer;
+  - the agricultural exemptions of 13 November lower the rate on Chinese agriculture by
+    the exempt share's reciprocal 10%;
+  - the US rate on China ends the year at legacy + fentanyl 10 + reciprocal 10 + 232;
+  - China charges its trade-weighted applied rate (2.18%) on EU and ROW goods and its
+    customs collect 0.6993 of its statutory duty (2021's collected 1.6% of imports over
+    the 2.31% applied rate), so its duties are a few percent of its imports, not 8.6%.
+Run by CTest with TW_BIN (the program) and TW_SOURCE_DIR.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import pandas as pd
+
+TW_BIN = os.environ.get("TW_BIN", "")
+SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+class Record2025(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+        cls.tmp = tempfile.mkdtemp(prefix="tw_record_")
+        out = os.path.join(cls.tmp, "run")
+        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "history-2025.yaml"), "-n", "2",
+                        "-t", "2", "--set", "firms.per_cell=200", "--set", "rare_earths.per_cell=200",
+                        "-o", out, "--silent"], check=True)
+        s = pd.read_csv(os.path.join(out, "summary.csv"))
+        cls.cn = s[(s.region == "CN") & (s.partner == "all") & (s.sector == "all")].pivot(
+            index="date", columns="indicator", values="mean")
+        cls.cn_rate = s[(s.indicator == "tariff_rate") & (s.region == "CN")].set_index(
+            ["date", "partner", "sector"])["mean"]
+        s = s[(s.indicator == "tariff_rate") & (s.region == "US")]
+        cls.rate = s.set_index(["date", "partner", "sector"])["mean"]
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def r(self, date, partner, sector):
+        return self.rate[(date, partner, sector)]
+
+    def test_eu_all_in_includes_mfn(self):
+        # Before 7 August: 1.4 MFN + 10 reciprocal on machinery.
+        self.assertAlmostEqual(self.r("2025-08-06", "EU", "machinery"), 11.4, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-09-30", "EU", "machinery"), 15.0, delta=1e-9)
+        # Consumer: apparel and footwear (30% of the cell) at MFN 1.4 + 15.9, the rest at 15.
+        self.assertAlmostEqual(self.r("2025-09-30", "EU", "consumer"),
+                               0.30 * 17.3 + 0.70 * 15.0, delta=1e-9)
+
+    def test_eu_cars_fifteen_all_in_from_first_august(self):
+        # 31 July: 1.4 MFN + 25 x 0.6 (Section 232 autos) + 10 x 0.4 (reciprocal).
+        self.assertAlmostEqual(self.r("2025-07-31", "EU", "vehicles"), 1.4 + 15.0 + 4.0, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-08-01", "EU", "vehicles"), 15.0, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-12-31", "EU", "vehicles"), 15.0, delta=1e-9)
+
+    def test_row_country_rates_and_canada(self):
+        for sector in ["electronics", "consumer", "chemicals"]:
+            july = self.r("2025-07-31", "ROW", sector)
+            aug = self.r("2025-08-10", "ROW", sector)
+            sep = self.r("2025-09-10", "ROW", sector)
+            self.assertGreater(aug, july + 1.0, sector)  # 7 August rates and Canada's 35%
+            self.assertGreater(sep, aug + 0.3, sector)   # India's 25 more from 27 August
+
+    def test_november_agricultural_exemptions(self):
+        before = self.r("2025-11-12", "CN", "agriculture")
+        after = self.r("2025-11-13", "CN", "agriculture")
+        # China's reciprocal 10% leaves the exempt share (1 - 0.8862) of its farm goods.
+        self.assertAlmostEqual(before - after, 10.0 * (1.0 - 0.8862), delta=1e-6)
+
+    def test_china_at_the_end_of_2025(self):
+        # 10 November: fentanyl from 20 to 10.
+        self.assertAlmostEqual(self.r("2025-11-09", "CN", "all") - self.r("2025-11-10", "CN", "all"),
+                               10.0, delta=1e-6)
+        end = self.r("2025-12-31", "CN", "all")
+        self.assertTrue(35.0 < end < 47.5, end)
+
+    def test_china_applied_rate_and_collection(self):
+        for partner in ["EU", "ROW"]:
+            for sector in ["machinery", "consumer"]:
+                self.assertAlmostEqual(self.cn_rate[("2025-01-15", partner, sector)], 2.18, delta=1e-9)
+        ratio = self.cn.tariff_revenue / self.cn.tariff_revenue_statutory
+        self.assertTrue(((ratio - (1.0 - 0.3007)).abs() < 1e-6).all(), ratio.describe())
+        jan = self.cn[self.cn.index.str.startswith("2025-01")]
+        share = jan.tariff_revenue.sum() / jan.imports.sum()
+        self.assertTrue(0.01 < share < 0.03, share)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
