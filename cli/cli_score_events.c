@@ -313,15 +313,17 @@ void tw__ev_count(const tw__ev *ev, size_t n, char *buf, size_t len) {
 void tw__ev_print(const tw__ev *ev, size_t n) {
     const tw_measure_info *out;
     tw_trade_outcome_list(&out);
-    printf("%-30s %5s %8s %4s %4s %7s %8s %8s %8s %7s %7s %7s %7s %7s %7s  %s\n", "event",
-           "kind", "observed", "m", "excl", "p", "mean", "p05", "p95", "P(obs)", "Brier", "RPS",
-           "log", "cBrier", "clog", "unit");
+    printf("%-28s %5s %8s %4s %4s %8s %11s %7s %7s %7s %7s %7s %7s  %s\n", "event", "kind",
+           "observed", "m", "excl", "forecast", "90% band", "P(obs)", "Brier", "RPS", "log",
+           "cBrier", "clog", "unit");
     for (size_t i = 0; i < n; i++) {
         const tw__ev *e = &ev[i];
-        printf("%-30s %5s %8.6g %4zu %4zu %7.4f %8.4g %8.4g %8.4g %7.4f %7.4f %7.4f %7.4f %7.4f "
-               "%7.4f  %s\n", out[e->outcome].name, tw__ev_kindname(e->kind), e->y, e->m,
-               e->m_out, e->p, e->mean, e->p05, e->p95, e->p_obs, e->brier, e->rps, e->logs,
-               e->clim_brier, e->clim_log, out[e->outcome].unit);
+        char band[64] = "";
+        if (e->kind == TW__EV_COUNT) snprintf(band, sizeof band, "%.4g-%.4g", e->p05, e->p95);
+        printf("%-28s %5s %8.6g %4zu %4zu %8.4g %11s %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f  %s\n",
+               out[e->outcome].name, tw__ev_kindname(e->kind), e->y, e->m, e->m_out, e->mean,
+               band, e->p_obs, e->brier, e->rps, e->logs, e->clim_brier, e->clim_log,
+               out[e->outcome].unit);
     }
     for (int k = TW__EV_BINARY; k <= TW__EV_COUNT; k++) {
         size_t count;
@@ -329,12 +331,12 @@ void tw__ev_print(const tw__ev *ev, size_t n) {
         if (count == 0) continue;
         char name[64];
         snprintf(name, sizeof name, "overall (%zu event%s)", count, count == 1 ? "" : "s");
-        printf("%-30s %5s %8s %4s %4s %7s %8s %8s %8s %7s %7.4f %7.4f %7.4f %7.4f %7.4f\n", name,
-               tw__ev_kindname((tw__evkind)k), "", "", "", "", "", "", "", "", s.brier, s.rps, s.logs,
+        printf("%-28s %5s %8s %4s %4s %8s %11s %7s %7.4f %7.4f %7.4f %7.4f %7.4f\n", name,
+               tw__ev_kindname((tw__evkind)k), "", "", "", "", "", "", s.brier, s.rps, s.logs,
                s.clim_brier, s.clim_log);
     }
-    printf("p: the share of the m replicates with 1 (those where the outcome applies; excl: nan "
-           "or scripted); P(obs): the probability of what happened, kept inside [1/(2m), "
-           "1 - 1/(2m)] for the log score -ln P(obs); RPS over the counts; cBrier, clog: the "
-           "climatology p = 0.5\n");
+    printf("forecast: a 0/1 outcome's probability, the share of the m replicates with 1 (those "
+           "where it applies; excl: nan or scripted), a count's mean; P(obs): the probability of "
+           "what happened, kept inside [1/(2m), 1 - 1/(2m)], its log score -ln P(obs); cBrier, "
+           "clog: the climatology p = 0.5\n");
 }
