@@ -150,7 +150,7 @@ static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *sc
 void tw_cli_score_help(FILE *fp) {
     fprintf(fp,
             "Usage: tradewar score OUTDIR OBSERVED.csv [-o SCOREDIR] [--period month|week|day]\n"
-            "                      [--rerun] [--report] [-q]\n"
+            "                      [--climatology FILE] [--rerun] [--report] [-q]\n"
             "\n"
             "Scores a finished run against observed data: per series and overall, the MAE and\n"
             "bias of the ensemble median, MAE as %% of the series' observed mean, correlation,\n"
@@ -167,7 +167,7 @@ void tw_cli_score_help(FILE *fp) {
             "(snap_back, deal_before_truce_end, ...), a whole number for a count\n"
             "(truce_extensions, leader_calls, ...). Over the replicates where it applies, a 0/1\n"
             "outcome scores the Brier score and log score of the share with 1, beside those of\n"
-            "the climatology p = 0.5; a count the ranked probability score and log score; each\n"
+            "a climatology (p = 0.5); a count the ranked probability score and log score; each\n"
             "log score's probability kept inside [1/(2m), 1 - 1/(2m)] for m replicates. Written\n"
             "to SCOREDIR/score_events.csv; events alone need no trajectories.csv.\n"
             "\n"
@@ -176,6 +176,9 @@ void tw_cli_score_help(FILE *fp) {
             "                     so DIR must be new, empty or a score's\n"
             "      --period P     what a YYYY-MM-DD date names: month, week (ISO, Monday to\n"
             "                     Sunday) or day (default: YYYY-MM a month, YYYY-MM-DD a day)\n"
+            "      --climatology FILE  each 0/1 outcome's base rate instead of 0.5: a CSV with\n"
+            "                     columns outcome,probability (0 < p < 1), every observed 0/1\n"
+            "                     outcome once\n"
             "      --rerun        without trajectories.csv, re-run OUTDIR/scenario.yaml with its\n"
             "                     recorded seed and replicates in a temporary directory\n"
             "      --report       then write a chart per series into SCOREDIR/report\n"
@@ -191,10 +194,11 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
         const char *s = argv[i];
         bool o = strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0;
         bool p = strcmp(s, "--period") == 0 || strncmp(s, "--period=", 9) == 0;
+        bool c = strcmp(s, "--climatology") == 0 || strncmp(s, "--climatology=", 14) == 0;
         const char *v = NULL;
-        if ((o || p) && strchr(s, '=') != NULL) {
+        if ((o || p || c) && strchr(s, '=') != NULL) {
             v = strchr(s, '=') + 1;
-        } else if (o || p) {
+        } else if (o || p || c) {
             if (i + 1 >= argc) return tw_err_set(err, TW_EUSAGE, "score: %s: missing value", s);
             v = argv[++i];
         }
@@ -204,6 +208,9 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
         } else if (o) {
             if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "score: -o: expected a directory path");
             scoredir = v;
+        } else if (c) {
+            if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "score: --climatology: expected a file");
+            a->climatology = v;
         } else if (p) {
             if (strcmp(v, "month") == 0) a->period = TW__P_MONTH;
             else if (strcmp(v, "week") == 0) a->period = TW__P_WEEK;
@@ -453,6 +460,10 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
         rmdir(tmp);
     }
     size_t m_ev = 0;
+    if (st == TW_OK && a.climatology != NULL && n_ev == 0)
+        st = tw_err_set(err, TW_EUSAGE, "score: --climatology scores 0/1 outcomes, and %s has none "
+                        "(a row with an empty date)", a.observed);
+    if (st == TW_OK) st = tw__ev_climatology(a.climatology, a.observed, ev, n_ev, err);
     if (st == TW_OK && n_ev > 0) st = tw__ev_score(a.outdir, a.observed, ev, n_ev, &m_ev, err);
     if (st == TW_OK && n_ev > 0) {
         char path[8192];

@@ -14,9 +14,10 @@
  * count. Each log score's probability is kept inside [1/(2m), 1 - 1/(2m)] for m
  * replicates: an ensemble that never saw what happened says "less than one in m", not
  * "impossible", and an infinite score would drown every other. A 0/1 outcome is also
- * scored against the climatology of a fair coin, p = 0.5 (Brier 0.25, log score ln 2):
- * the forecast a reader makes knowing nothing but that the outcome may or may not happen,
- * which a forecast must beat to be worth its model. A count has no such default.
+ * scored against a climatology: by default a fair coin, p = 0.5 (Brier 0.25, log score
+ * ln 2), the forecast of a reader who knows nothing but that the outcome may or may not
+ * happen; with --climatology FILE each outcome's base rate (from a record of decision
+ * points, say), which a forecast must beat to be worth its model. A count has none.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -36,7 +37,7 @@
 #include "tw_stats.h"
 #include "tw_trade.h"
 
-/* The climatology of a 0/1 outcome: a fair coin. */
+/* The climatology of a 0/1 outcome without --climatology: a fair coin. */
 #define TW__EV_CLIMATOLOGY 0.5
 /* The largest count read: counts are exact in a double up to 2^53. */
 #define TW__EV_COUNT_MAX 9007199254740992.0
@@ -113,6 +114,60 @@ tw_status tw__ev_row(const char *path, int line, const char *const f[7], const i
 #undef TW__AT
 }
 
+tw_status tw__ev_climatology(const char *path, const char *observed, tw__ev *ev, size_t n,
+                             tw_err *err) {
+    for (size_t i = 0; i < n; i++) ev[i].clim_p = ev[i].kind == TW__EV_BINARY ? TW__EV_CLIMATOLOGY : NAN;
+    if (path == NULL) return TW_OK;
+    tw_status st = tw__regular(path, "", err);
+    tw_csv *t = NULL;
+    if (st == TW_OK) st = tw_csv_read(path, &t, err);
+    if (st != TW_OK) return st;
+    int c[2] = {tw_csv_col(t, "outcome"), tw_csv_col(t, "probability")};
+    if (c[0] < 0 || c[1] < 0)
+        st = tw_err_at(err, TW_EDATA, path, 1, 1, NULL, "expected the columns outcome and "
+                       "probability (and any others, ignored)");
+    const tw_measure_info *out;
+    size_t n_out = tw_trade_outcome_list(&out);
+    int *seen = calloc(n_out + 1, sizeof *seen); /* the line that gave each outcome */
+    if (st == TW_OK && seen == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
+    char known[768];
+    for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
+        const char *name = tw_csv_field(t, r, (size_t)c[0]), *v = tw_csv_field(t, r, (size_t)c[1]);
+        int line = tw_csv_line(t, r), c0 = tw_csv_colno(t, r, (size_t)c[0]);
+        size_t k = 0;
+        while (k < n_out && strcmp(out[k].name, name) != 0) k++;
+        double p = tw__decimal(v) ? strtod(v, NULL) : NAN;
+        if (k == n_out || tw__ev_kind(&out[k]) != TW__EV_BINARY) {
+            known[0] = '\0';
+            for (size_t j = 0, len = 0; j < n_out && len < sizeof known; j++)
+                if (tw__ev_kind(&out[j]) == TW__EV_BINARY)
+                    len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", out[j].name);
+            st = tw_err_at(err, TW_EDATA, path, line, c0, "outcome", "%s '%s' (a climatology is "
+                           "of 0/1 outcomes: %s)", k == n_out ? "unknown outcome" : "not a 0/1 "
+                           "outcome:", name, known);
+        } else if (seen[k] > 0) {
+            st = tw_err_at(err, TW_EDATA, path, line, c0, "outcome", "duplicate of line %d (the "
+                           "same outcome)", seen[k]);
+        } else if (!(p > 0.0 && p < 1.0)) {
+            st = tw_err_at(err, TW_EDATA, path, line, tw_csv_colno(t, r, (size_t)c[1]),
+                           "probability", "expected a number strictly between 0 and 1 (a "
+                           "climatology of 0 or 1 has an infinite log score when wrong; got '%s')", v);
+        } else {
+            seen[k] = line;
+            for (size_t i = 0; i < n; i++)
+                if (ev[i].outcome == k) ev[i].clim_p = p;
+        }
+    }
+    for (size_t i = 0; st == TW_OK && i < n; i++)
+        if (ev[i].kind == TW__EV_BINARY && seen[ev[i].outcome] == 0)
+            st = tw_err_at(err, TW_EDATA, observed, ev[i].line, ev[i].col, "indicator",
+                           "%s has no climatology in %s (it needs a row outcome,probability for "
+                           "every observed 0/1 outcome)", out[ev[i].outcome].name, path);
+    free(seen);
+    tw_csv_free(t);
+    return st;
+}
+
 /* Whether the recorded scenario has no event process (no governments:, events: or
  * third_parties:); false when OUTDIR has no scenario.yaml (a directory put together by
  * hand: then only `scripted` in replicates.csv says so). */
@@ -165,8 +220,8 @@ static void tw__ev_point(tw__ev *e, const double *x, size_t m) {
     if (e->kind == TW__EV_BINARY) {
         e->p = e->mean;
         e->brier = (e->p - e->y) * (e->p - e->y);
-        e->clim_brier = (TW__EV_CLIMATOLOGY - e->y) * (TW__EV_CLIMATOLOGY - e->y);
-        e->clim_log = -log(e->y == 1.0 ? TW__EV_CLIMATOLOGY : 1.0 - TW__EV_CLIMATOLOGY);
+        e->clim_brier = (e->clim_p - e->y) * (e->clim_p - e->y);
+        e->clim_log = -log(e->y == 1.0 ? e->clim_p : 1.0 - e->clim_p);
     } else {
         e->rps = tw__ev_rps(x, m, e->y);
     }
@@ -260,7 +315,7 @@ static tw__ev tw__ev_overall(const tw__ev *ev, size_t n, tw__evkind kind, size_t
         (*count)++;
     }
     for (size_t k = 0; k < 5; k++) *acc[k] /= (double)*count;
-    s.y = s.p = s.mean = s.p05 = s.p95 = s.p_obs = NAN;
+    s.y = s.p = s.mean = s.p05 = s.p95 = s.p_obs = s.clim_p = NAN;
     return s;
 }
 
@@ -276,7 +331,7 @@ static void tw__ev_line(FILE *fp, const tw__ev *e, size_t count) {
     else
         fprintf(fp, ",overall,%s,nan,%zu,,", tw__ev_kindname(e->kind), count);
     const double v[] = {e->p, e->mean, e->p05, e->p95, e->p_obs, e->brier, e->rps, e->logs,
-                        e->clim_brier, e->clim_log};
+                        e->clim_p, e->clim_brier, e->clim_log};
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) fprintf(fp, ",%s", tw__num(b, v[k]));
     fputc(',', fp);
     tw_csv_put(fp, count == 0 ? out[e->outcome].unit : "");
@@ -291,7 +346,7 @@ tw_status tw__ev_write(const char *dir, const tw__ev *ev, size_t n, tw_err *err)
     if (st != TW_OK) return st;
     FILE *fp = tw_afile_fp(f);
     fputs("line,outcome,kind,observed,n,m,m_excluded,p,mean,p05,p95,p_observed,brier,rps,"
-          "log_score,clim_brier,clim_log,unit\n", fp);
+          "log_score,clim_p,clim_brier,clim_log,unit\n", fp);
     for (size_t i = 0; i < n; i++) tw__ev_line(fp, &ev[i], 0);
     for (int k = TW__EV_BINARY; k <= TW__EV_COUNT; k++) {
         size_t count;
@@ -313,16 +368,16 @@ void tw__ev_count(const tw__ev *ev, size_t n, char *buf, size_t len) {
 void tw__ev_print(const tw__ev *ev, size_t n) {
     const tw_measure_info *out;
     tw_trade_outcome_list(&out);
-    printf("%-28s %5s %8s %4s %4s %8s %11s %7s %7s %7s %7s %7s %7s  %s\n", "event", "kind",
+    printf("%-28s %5s %8s %4s %4s %8s %11s %7s %7s %7s %7s %6s %7s %7s  %s\n", "event", "kind",
            "observed", "m", "excl", "forecast", "90% band", "P(obs)", "Brier", "RPS", "log",
-           "cBrier", "clog", "unit");
+           "clim p", "cBrier", "clog", "unit");
     for (size_t i = 0; i < n; i++) {
         const tw__ev *e = &ev[i];
         char band[64] = "";
         if (e->kind == TW__EV_COUNT) snprintf(band, sizeof band, "%.4g-%.4g", e->p05, e->p95);
-        printf("%-28s %5s %8.6g %4zu %4zu %8.4g %11s %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f  %s\n",
+        printf("%-28s %5s %8.6g %4zu %4zu %8.4g %11s %7.4f %7.4f %7.4f %7.4f %6.3f %7.4f %7.4f  %s\n",
                out[e->outcome].name, tw__ev_kindname(e->kind), e->y, e->m, e->m_out, e->mean,
-               band, e->p_obs, e->brier, e->rps, e->logs, e->clim_brier, e->clim_log,
+               band, e->p_obs, e->brier, e->rps, e->logs, e->clim_p, e->clim_brier, e->clim_log,
                out[e->outcome].unit);
     }
     for (int k = TW__EV_BINARY; k <= TW__EV_COUNT; k++) {
@@ -331,12 +386,13 @@ void tw__ev_print(const tw__ev *ev, size_t n) {
         if (count == 0) continue;
         char name[64];
         snprintf(name, sizeof name, "overall (%zu event%s)", count, count == 1 ? "" : "s");
-        printf("%-28s %5s %8s %4s %4s %8s %11s %7s %7.4f %7.4f %7.4f %7.4f %7.4f\n", name,
-               tw__ev_kindname((tw__evkind)k), "", "", "", "", "", "", s.brier, s.rps, s.logs,
+        printf("%-28s %5s %8s %4s %4s %8s %11s %7s %7.4f %7.4f %7.4f %6s %7.4f %7.4f\n", name,
+               tw__ev_kindname((tw__evkind)k), "", "", "", "", "", "", s.brier, s.rps, s.logs, "",
                s.clim_brier, s.clim_log);
     }
     printf("forecast: a 0/1 outcome's probability, the share of the m replicates with 1 (those "
            "where it applies; excl: nan or scripted), a count's mean; P(obs): the probability of "
            "what happened, kept inside [1/(2m), 1 - 1/(2m)], its log score -ln P(obs); cBrier, "
-           "clog: the climatology p = 0.5\n");
+           "clog: the scores of the climatology's probability clim p (0.5 without "
+           "--climatology)\n");
 }

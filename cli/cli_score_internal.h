@@ -36,6 +36,7 @@ typedef enum { TW__P_AUTO, TW__P_MONTH, TW__P_WEEK, TW__P_DAY } tw__period;
 
 typedef struct {
     const char *outdir, *observed;
+    const char *climatology; /* --climatology FILE, or NULL: p = 0.5 */
     char scoredir[4096];
     tw__period period;
     bool report, rerun, quiet, help;
@@ -149,6 +150,7 @@ typedef struct tw__ev {
     double p;            /* 0/1: the share of the m with 1, the forecast (nan for a count) */
     double mean, p05, p95; /* of the m replicates' values */
     double p_obs;        /* probability of what happened, kept inside [1/(2m), 1 - 1/(2m)] */
+    double clim_p;       /* 0/1: the climatology's probability of 1 (nan for a count) */
     double brier, rps, logs, clim_brier, clim_log; /* nan where they do not apply */
 } tw__ev;
 
@@ -158,6 +160,11 @@ typedef struct tw__ev {
  * file:line:col, the key and what was expected. */
 tw_status tw__ev_row(const char *path, int line, const char *const f[7], const int col[7],
                      const tw__ev *prev, size_t n_prev, tw__ev *e, tw_err *err);
+/* The climatology of each 0/1 event: 0.5, or FILE's probability (path: NULL for none),
+ * into ev[i].clim_p. FILE is outcome,probability[,...]: every observed 0/1 outcome once,
+ * each probability strictly between 0 and 1; TW_EDATA with FILE:line:col otherwise. */
+tw_status tw__ev_climatology(const char *path, const char *observed, tw__ev *ev, size_t n,
+                             tw_err *err);
 /* Score ev[0..n) against OUTDIR/replicates.csv (scripted outcomes from
  * OUTDIR/scenario.yaml); *m: the replicates it holds. */
 tw_status tw__ev_score(const char *outdir, const char *observed, tw__ev *ev, size_t n,

@@ -6,7 +6,8 @@ small cells) and a real run of the scripted 2025 history.
 - Known answers from replicates.csv read back by pandas: for every 0/1 outcome of the
   dictionary, the share p of replicates with 1 (1 in k of n), the Brier score (p - o)^2 and
   the log score -ln of the probability of what happened kept inside [1/(2n), 1 - 1/(2n)],
-  for o = 1 and o = 0; the climatology p = 0.5; for counts, the ranked probability score
+  for o = 1 and o = 0; the climatology p = 0.5, and each outcome's own with --climatology
+  FILE (a bad file refused with FILE:line:col); for counts, the ranked probability score
   summed by hand over every integer, the log score of the observed count, the mean and
   the 5% and 95% quantiles; the overall rows the means of their events.
 - Replicates where an outcome does not apply (nan or scripted, in a copy of the run)
@@ -127,6 +128,7 @@ class ScoreEvents(unittest.TestCase):
                 happened = smoothed(pk, n) if o == 1 else 1.0 - smoothed(pk, n)
                 self.assertAlmostEqual(row["p_observed"], happened, places=15)
                 self.assertAlmostEqual(row["log_score"], -math.log(happened), places=14, msg=name)
+                self.assertEqual(row["clim_p"], 0.5)
                 self.assertEqual(row["clim_brier"], 0.25)
                 self.assertAlmostEqual(row["clim_log"], math.log(2.0), places=15)
                 self.assertTrue(math.isnan(row["rps"]))
@@ -164,7 +166,7 @@ class ScoreEvents(unittest.TestCase):
             self.assertAlmostEqual(row["mean"], np.mean(x), places=13)
             self.assertAlmostEqual(row["p05"], np.quantile(x, 0.05), places=13)
             self.assertAlmostEqual(row["p95"], np.quantile(x, 0.95), places=13)
-            for col in ("p", "brier", "clim_brier", "clim_log"):
+            for col in ("p", "brier", "clim_p", "clim_brier", "clim_log"):
                 self.assertTrue(math.isnan(row[col]), col)
         overall = ev.loc["overall"]
         self.assertEqual(overall["kind"], "count")
@@ -262,6 +264,49 @@ class ScoreEvents(unittest.TestCase):
                 self.assertEqual(read_bytes(os.path.join(good, "score_events.csv")), before)
         leftovers = [f for f in os.listdir(self.tmp) if ".tmp." in f or ".old." in f]
         self.assertEqual(leftovers, [])
+
+    def test_climatology_file(self):
+        """--climatology FILE: each 0/1 outcome's base rate scored by the same formulas;
+        a bad file refused with file:line:col."""
+        obs = self.observed("clim-obs", HEADER + ",snap_back,,,,0,\n,truce_extended,,,,1,\n"
+                            ",leader_calls,,,,1,\n")
+        clim = self.observed("clim", "outcome,probability,source\nsnap_back,0.7,a record\n"
+                             "truce_extended,0.25,\ncourt_reimposed,0.1,not observed\n")
+        sd, p = self.score(self.out, obs, "--climatology", clim)
+        ev = read_events(sd).set_index("outcome")
+        for name, o, c in (("snap_back", 0, 0.7), ("truce_extended", 1, 0.25)):
+            row = ev.loc[name]
+            self.assertEqual(row["clim_p"], c)
+            self.assertEqual(row["clim_brier"], (c - o) ** 2)
+            self.assertEqual(row["clim_log"], -math.log(c if o == 1 else 1 - c))
+        self.assertTrue(math.isnan(ev.loc["leader_calls", "clim_p"]))
+        self.assertAlmostEqual(ev.loc["overall"].query("kind == '0/1'")["clim_brier"].iloc[0],
+                               ((0.7 - 0) ** 2 + (0.25 - 1) ** 2) / 2, places=15)
+        self.assertIn("--climatology", p.stdout)
+        cases = [
+            ("snap_back,0\ntruce_extended,0.5\n", ":2:11: probability: expected a number "
+             "strictly between 0 and 1"),
+            ("snap_back,1.2\ntruce_extended,0.5\n", ":2:11: probability: expected a number"),
+            ("snap_bak,0.5\n", ":2:1: outcome: unknown outcome 'snap_bak' (a climatology is of "
+             "0/1 outcomes: "),
+            ("leader_calls,0.5\n", ":2:1: outcome: not a 0/1 outcome: 'leader_calls'"),
+            ("snap_back,0.5\nsnap_back,0.6\n", ":3:1: outcome: duplicate of line 2"),
+            ("snap_back,0.5\n", None),
+        ]
+        for rows, message in cases:
+            with self.subTest(rows=rows):
+                bad = self.observed("clim-bad", "outcome,probability\n" + rows)
+                sd2, p = self.score(self.out, obs, "--climatology", bad, code=2,
+                                    scoredir=os.path.join(self.tmp, "clim-bad-score"))
+                if message is None:
+                    self.assertIn(obs + ":3:2: indicator: truce_extended has no climatology in "
+                                  + bad, p.stderr)
+                else:
+                    self.assertIn(bad + message, p.stderr)
+                self.assertFalse(os.path.exists(sd2))
+        bad = self.observed("clim-cols", "name,p\nsnap_back,0.5\n")
+        _, p = self.score(self.out, obs, "--climatology", bad, code=2)
+        self.assertIn(bad + ":1:1: expected the columns outcome and probability", p.stderr)
 
     def test_scripted_everywhere_refused(self):
         """The 2025 history has no event process: its truce outcomes are scripted."""
