@@ -390,9 +390,9 @@ void tw__ev_print(const tw__ev *ev, size_t n) {
                tw__ev_kindname((tw__evkind)k), "", "", "", "", "", "", s.brier, s.rps, s.logs, "",
                s.clim_brier, s.clim_log);
     }
-    printf("forecast: a 0/1 outcome's probability, the share of the m replicates with 1 (those "
-           "where it applies; excl: nan or scripted), a count's mean; P(obs): the probability of "
-           "what happened, kept inside [1/(2m), 1 - 1/(2m)], its log score -ln P(obs); cBrier, "
-           "clog: the scores of the climatology's probability clim p (0.5 without "
+    printf("forecast: a 0/1 outcome's probability (the share of the m replicates with 1; excl: "
+           "where it does\n  not apply, nan or scripted) or a count's mean; P(obs): the "
+           "probability of what happened, kept\n  inside [1/(2m), 1 - 1/(2m)], its log score "
+           "-ln P(obs); cBrier, clog: the scores of the climatology's\n  clim p (0.5 without "
            "--climatology)\n");
 }
