@@ -441,6 +441,10 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
     if (st == TW_OK && n_obs == 0 && a.report)
         st = tw_err_set(err, TW_EUSAGE, "score: --report draws the scored series, and %s has "
                                         "none (only outcomes of the whole run)", a.observed);
+    if (st == TW_OK && a.climatology != NULL && n_ev == 0)
+        st = tw_err_set(err, TW_EUSAGE, "score: --climatology scores 0/1 outcomes, and %s has none "
+                        "(a row with an empty date)", a.observed);
+    if (st == TW_OK) st = tw__ev_climatology(a.climatology, a.observed, ev, n_ev, err);
     if (st == TW_OK && n_obs > 0 && !have) {
         const char *td = getenv("TMPDIR");
         snprintf(tmp, sizeof tmp, "%s/tradewar-score-XXXXXX", td != NULL && td[0] ? td : "/tmp");
@@ -460,10 +464,6 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
         rmdir(tmp);
     }
     size_t m_ev = 0;
-    if (st == TW_OK && a.climatology != NULL && n_ev == 0)
-        st = tw_err_set(err, TW_EUSAGE, "score: --climatology scores 0/1 outcomes, and %s has none "
-                        "(a row with an empty date)", a.observed);
-    if (st == TW_OK) st = tw__ev_climatology(a.climatology, a.observed, ev, n_ev, err);
     if (st == TW_OK && n_ev > 0) st = tw__ev_score(a.outdir, a.observed, ev, n_ev, &m_ev, err);
     if (st == TW_OK && n_ev > 0) {
         char path[8192];

@@ -16,7 +16,8 @@ small cells) and a real run of the scripted 2025 history.
 - Series scores unchanged: score.csv and score_points.csv the same bytes when event rows
   are added after the series rows (and the same but for `line` when added before).
 - Refusals, each exit 2 with OBSERVED.csv:line:col, the key and what was expected, and the
-  earlier scores left as they were: an unknown outcome (the known ones listed), a value
+  earlier scores left as they were: replicates.csv of another run, --climatology without
+  events, an unknown outcome (the known ones listed), a value
   that is not 0/1, a count that is not a whole number, a region, an outcome with a date,
   a series without one, a continuous outcome, a unit, a second row of one outcome, and an
   outcome the run marks scripted in every replicate.
@@ -202,6 +203,26 @@ class ScoreEvents(unittest.TestCase):
         self.assertIn("%s:4:%d: snap_back: expected 0 or 1, nan or scripted (got '2')" % (path, colno),
                       p.stderr)
         self.assertFalse(os.path.exists(sd))
+
+    def test_another_runs_replicates_refused(self):
+        """replicates.csv must hold the replicates provenance.yaml records."""
+        copy = os.path.join(self.tmp, "fewer")
+        shutil.copytree(self.out, copy, ignore=shutil.ignore_patterns("trajectories.csv"))
+        path = os.path.join(copy, "replicates.csv")
+        with open(path) as f:
+            lines = f.readlines()
+        with open(path, "w") as f:
+            f.writelines(lines[:-1])
+        sd, p = self.score(copy, self.observed("fewer", HEADER + ",snap_back,,,,1,\n"), code=2)
+        self.assertIn(path + " holds 11 replicates and " + os.path.join(copy, "provenance.yaml")
+                      + " records 12", p.stderr)
+        self.assertIn("these replicates are not the run's", p.stderr)
+        self.assertFalse(os.path.exists(sd))
+        with open(OBSERVED) as f:
+            series = "".join(f.readlines()[:3])
+        _, p = self.score(self.out, self.observed("clim-none", series), "--climatology", path,
+                          code=2)
+        self.assertIn("--climatology scores 0/1 outcomes, and", p.stderr)
 
     def test_series_unchanged(self):
         """Event rows beside the series leave score.csv and score_points.csv as they were."""
