@@ -42,7 +42,7 @@
 /* The largest count read: counts are exact in a double up to 2^53. */
 #define TW__EV_COUNT_MAX 9007199254740992.0
 
-/* What kind of outcome the dictionary's entry i is. */
+/* What kind of outcome the dictionary's entry m is. */
 static tw__evkind tw__ev_kind(const tw_measure_info *m) {
     if (strcmp(m->unit, "0/1") == 0) return TW__EV_BINARY;
     if (m->aggregation != TW_AGG_SUM || m->unit[0] == '\0') return TW__EV_NONE;
@@ -51,14 +51,16 @@ static tw__evkind tw__ev_kind(const tw_measure_info *m) {
     return TW__EV_COUNT;
 }
 
-/* The outcomes score takes, "a, b, c" (for messages). */
-static const char *tw__ev_known(char *buf, size_t n) {
+/* The outcomes score takes (only_binary: its 0/1 outcomes), "a, b, c" (for messages). */
+static const char *tw__ev_known(char *buf, size_t n, bool only_binary) {
     const tw_measure_info *out;
     size_t n_out = tw_trade_outcome_list(&out), len = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < n_out; i++)
-        if (tw__ev_kind(&out[i]) != TW__EV_NONE && len < n)
+    for (size_t i = 0; i < n_out; i++) {
+        tw__evkind k = tw__ev_kind(&out[i]);
+        if (k != TW__EV_NONE && (!only_binary || k == TW__EV_BINARY) && len < n)
             len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", out[i].name);
+    }
     return buf;
 }
 
@@ -83,13 +85,13 @@ tw_status tw__ev_row(const char *path, int line, const char *const f[7], const i
                                  f[1]);
         return tw_err_at(err, TW_EDATA, TW__AT(1), "unknown outcome '%s' (a row with an empty "
                          "date is an outcome of replicates.csv; score takes %s)", f[1],
-                         tw__ev_known(known, sizeof known));
+                         tw__ev_known(known, sizeof known, false));
     }
     e->outcome = i;
     e->kind = tw__ev_kind(&out[i]);
     if (e->kind == TW__EV_NONE)
         return tw_err_at(err, TW_EDATA, TW__AT(1), "'%s' is an outcome in %s, neither 0/1 nor a "
-                         "count (score takes %s)", f[1], out[i].unit, tw__ev_known(known, sizeof known));
+                         "count (score takes %s)", f[1], out[i].unit, tw__ev_known(known, sizeof known, false));
     for (int k = 2; k <= 4; k++)
         if (f[k][0] != '\0')
             return tw_err_at(err, TW_EDATA, TW__AT(k), "expected empty: %s is an outcome of the "
@@ -138,13 +140,9 @@ tw_status tw__ev_climatology(const char *path, const char *observed, tw__ev *ev,
         while (k < n_out && strcmp(out[k].name, name) != 0) k++;
         double p = tw__decimal(v) ? strtod(v, NULL) : NAN;
         if (k == n_out || tw__ev_kind(&out[k]) != TW__EV_BINARY) {
-            known[0] = '\0';
-            for (size_t j = 0, len = 0; j < n_out && len < sizeof known; j++)
-                if (tw__ev_kind(&out[j]) == TW__EV_BINARY)
-                    len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", out[j].name);
             st = tw_err_at(err, TW_EDATA, path, line, c0, "outcome", "%s '%s' (a climatology is "
                            "of 0/1 outcomes: %s)", k == n_out ? "unknown outcome" : "not a 0/1 "
-                           "outcome:", name, known);
+                           "outcome:", name, tw__ev_known(known, sizeof known, true));
         } else if (seen[k] > 0) {
             st = tw_err_at(err, TW_EDATA, path, line, c0, "outcome", "duplicate of line %d (the "
                            "same outcome)", seen[k]);
