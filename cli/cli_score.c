@@ -181,8 +181,8 @@ void tw_cli_score_help(FILE *fp) {
             "                     outcome once\n"
             "      --rerun        without trajectories.csv, re-run OUTDIR/scenario.yaml with its\n"
             "                     recorded seed and replicates in a temporary directory\n"
-            "      --report       then write a chart per series into SCOREDIR/report\n"
-            "                     (analysis/score_report.py)\n"
+            "      --report       then write a chart per series, and one of the events, into\n"
+            "                     SCOREDIR/report (analysis/score_report.py)\n"
             "  -q, --quiet        no table\n"
             "Exit status: 0 whatever the scores, 2 bad usage or input, 1 runtime failure.\n");
 }
@@ -438,9 +438,6 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
                         "score: %s is missing: scores need every replicate's series; run the "
                         "scenario with --trajectories, or add --rerun to re-run %s/scenario.yaml "
                         "with its recorded seed and replicates", traj, a.outdir);
-    if (st == TW_OK && n_obs == 0 && a.report)
-        st = tw_err_set(err, TW_EUSAGE, "score: --report draws the scored series, and %s has "
-                                        "none (only outcomes of the whole run)", a.observed);
     if (st == TW_OK && a.climatology != NULL && n_ev == 0)
         st = tw_err_set(err, TW_EUSAGE, "score: --climatology scores 0/1 outcomes, and %s has none "
                         "(a row with an empty date)", a.observed);

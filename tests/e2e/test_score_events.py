@@ -21,7 +21,8 @@ small cells) and a real run of the scripted 2025 history.
   that is not 0/1, a count that is not a whole number, a region, an outcome with a date,
   a series without one, a continuous outcome, a unit, a second row of one outcome, and an
   outcome the run marks scripted in every replicate.
-- Events alone need no trajectories.csv; --report with no series is refused.
+- Events alone need no trajectories.csv; --report draws them in report/events.png, beside
+  the series' charts.
 - The data package describes score_events.csv (the checks of test_datapackage.py).
 
 Run by CTest as py/test_score_events with TW_BIN and TW_SOURCE_DIR.
@@ -246,6 +247,11 @@ class ScoreEvents(unittest.TestCase):
         ev = read_events(after)
         self.assertEqual(list(ev["line"].dropna().astype(int)), [len(series) + 1, len(series) + 2])
         check_package(self, after)
+        sd, _ = self.score(self.out, self.observed("after", "".join(series) + events), "--report",
+                           "-q", scoredir=os.path.join(self.tmp, "report-both"))
+        self.assertEqual(sorted(os.listdir(os.path.join(sd, "report"))),
+                         ["events.png", "imports.CN.US.all.png", "imports.US.CN.all.png",
+                          "tariff_rate.CN.US.all.png", "tariff_rate.US.CN.all.png"])
 
     def test_refusals(self):
         """Each bad row: exit 2, file:line:col, the key, what was expected; the earlier
@@ -342,7 +348,7 @@ class ScoreEvents(unittest.TestCase):
         self.assertEqual(read_events(sd)["m"].iloc[0], 2)
 
     def test_events_alone(self):
-        """A file of events needs replicates.csv only; --report has nothing to draw."""
+        """A file of events needs replicates.csv only; --report draws events.png."""
         copy = os.path.join(self.tmp, "notraj")
         shutil.copytree(self.out, copy, ignore=shutil.ignore_patterns("trajectories.csv"))
         path = self.observed("alone", HEADER + ",truce_extended,,,,1,\n,leader_calls,,,,3,\n")
@@ -351,9 +357,11 @@ class ScoreEvents(unittest.TestCase):
         self.assertIn("2 events (1 0/1, 1 count), 12 replicates", p.stdout)
         self.assertIn("written: %s/{score_events.csv}" % sd, p.stdout)
         check_package(self, sd)
-        sd2, p = self.score(copy, path, "--report", code=2, scoredir=os.path.join(self.tmp, "rep"))
-        self.assertIn("--report draws the scored series", p.stderr)
-        self.assertFalse(os.path.exists(sd2))
+        sd2, p = self.score(copy, path, "--report", "-q", scoredir=os.path.join(self.tmp, "rep"))
+        self.assertEqual(os.listdir(os.path.join(sd2, "report")), ["events.png"])
+        self.assertIn("(1 chart)", p.stdout)
+        with open(os.path.join(sd2, "report", "events.png"), "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
         with open(OBSERVED) as f:
             series = f.readlines()[:3]
         _, p = self.score(copy, self.observed("mixed", "".join(series) + ",truce_extended,,,,1,,\n"),
