@@ -8,9 +8,11 @@
  * recorded scenario, in a temporary directory), checking its means against summary.csv's
  * and its replicate count against provenance.yaml's; score each observation against the
  * ensemble of its m replicate values (engine/tw_score.h); summarise per series and
- * overall; write SCOREDIR (score.csv, score_points.csv, datapackage.json), staged and
- * replaced whole (cli_score_output.c); print the table; hand SCOREDIR to
- * analysis/score_report.py with --report.
+ * overall; score the event rows (outcomes of the whole run, their date empty) against
+ * OUTDIR/replicates.csv (cli_score_events.c); write SCOREDIR (score.csv,
+ * score_points.csv, score_events.csv, datapackage.json), staged and replaced whole
+ * (cli_score_output.c); print the tables; hand SCOREDIR to analysis/score_report.py with
+ * --report. Series need trajectories.csv; events alone need only replicates.csv.
  *
  * Aggregation follows each indicator's definition (tw__aggs below): a flow, a per-day
  * quantity such as imports in USD million per day, is summed over the period's days, so
