@@ -88,6 +88,29 @@ static const tw__column tw__columns[] = {
     {"score_points.csv", "value_given", "number", "the value as the observed file gave it"},
     {"score_points.csv", "unit_given", "string",
      "the unit the observed file gave (empty: none, the dictionary's assumed)"},
+    {"score_events.csv", "outcome", "string",
+     "the observed outcome of replicates.csv (overall: the mean over the events of a kind)"},
+    {"score_events.csv", "kind", "string", "0/1 (an outcome that happens or not) or count"},
+    {"score_events.csv", "observed", "number", "what happened: 0 or 1, or the count"},
+    {"score_events.csv", "n", "integer", "events scored (1; overall: the events of the kind)"},
+    {"score_events.csv", "m", "integer", "replicates where the outcome applies (a number)"},
+    {"score_events.csv", "m_excluded", "integer",
+     "replicates where it does not apply (nan, or scripted in a scenario without an event "
+     "process)"},
+    {"score_events.csv", "p", "number",
+     "0/1: the forecast probability, the share of the m replicates with 1"},
+    {"score_events.csv", "mean", "number", "mean of the m replicates' values"},
+    {"score_events.csv", "p_observed", "number",
+     "share of the m replicates with the observed value, kept inside [1/(2m), 1 - 1/(2m)]"},
+    {"score_events.csv", "brier", "number", "0/1: Brier score (p - observed)^2 (lower is better)"},
+    {"score_events.csv", "rps", "number",
+     "count: ranked probability score, the sum over k of (F(k) - 1{observed <= k})^2"},
+    {"score_events.csv", "log_score", "number", "-ln p_observed (lower is better)"},
+    {"score_events.csv", "clim_p", "number",
+     "0/1: the climatology's probability of 1 (0.5, or the --climatology file's)"},
+    {"score_events.csv", "clim_brier", "number", "0/1: Brier score of the climatology"},
+    {"score_events.csv", "clim_log", "number", "0/1: log score of the climatology"},
+    {"score_events.csv", "unit", "string", "the outcome's unit in the data dictionary"},
     {"bench.csv", "kind", "string", "what was measured (bench/README.md: the measurements)"},
     {"bench.csv", "level", "string",
      "level of parallelism: agents, replicates, ranks, or machine for the machine check"},
@@ -209,6 +232,9 @@ static const tw__resource_info tw__resources[] = {
     {"score.csv", "Scores against observations", "per scored series and overall"},
     {"score_points.csv", "Each observation against the run's ensemble",
      "one row per observation of the observed file"},
+    {"score_events.csv", "Event outcomes against the run's replicates",
+     "one row per observed 0/1 or count outcome of the whole run, then the mean scores of "
+     "each kind"},
     {"bench.csv", "Benchmark measurements",
      "one row per measurement of bench/run or tw_bench (bench/README.md)"},
 };
@@ -319,6 +345,7 @@ static void tw__field(FILE *fp, const char *kind, const char *name, bool first) 
          * which outcomes.csv and compare_outcomes.csv list after them. A Table Schema
          * pattern is an XML Schema regular expression matched against the whole value. */
         fputs(", \"constraints\": {\"pattern\": \"(", fp);
+        if (strcmp(kind, "score_events.csv") == 0) fputs("overall|", fp);
         for (size_t i = 0; i < n_out; i++) fprintf(fp, "%s|", out[i].name);
         fputs("[A-Za-z0-9_\\\\[\\\\]]+(\\\\.[A-Za-z0-9_\\\\[\\\\]]+)+)\"}", fp);
     }

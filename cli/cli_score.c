@@ -8,9 +8,11 @@
  * recorded scenario, in a temporary directory), checking its means against summary.csv's
  * and its replicate count against provenance.yaml's; score each observation against the
  * ensemble of its m replicate values (engine/tw_score.h); summarise per series and
- * overall; write SCOREDIR (score.csv, score_points.csv, datapackage.json), staged and
- * replaced whole (cli_score_output.c); print the table; hand SCOREDIR to
- * analysis/score_report.py with --report.
+ * overall; score the event rows (outcomes of the whole run, their date empty) against
+ * OUTDIR/replicates.csv (cli_score_events.c); write SCOREDIR (score.csv,
+ * score_points.csv, score_events.csv, datapackage.json), staged and replaced whole
+ * (cli_score_output.c); print the tables; hand SCOREDIR to analysis/score_report.py with
+ * --report. Series need trajectories.csv; events alone need only replicates.csv.
  *
  * Aggregation follows each indicator's definition (tw__aggs below): a flow, a per-day
  * quantity such as imports in USD million per day, is summed over the period's days, so
@@ -150,7 +152,7 @@ static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *sc
 void tw_cli_score_help(FILE *fp) {
     fprintf(fp,
             "Usage: tradewar score OUTDIR OBSERVED.csv [-o SCOREDIR] [--period month|week|day]\n"
-            "                      [--rerun] [--report] [-q]\n"
+            "                      [--climatology FILE] [--rerun] [--report] [-q]\n"
             "\n"
             "Scores a finished run against observed data: per series and overall, the MAE and\n"
             "bias of the ensemble median, MAE as %% of the series' observed mean, correlation,\n"
@@ -162,15 +164,27 @@ void tw_cli_score_help(FILE *fp) {
             "(per week, per month over that period) are converted and said so; another unit is\n"
             "refused. Needs OUTDIR/trajectories.csv (run with --trajectories) of that run.\n"
             "\n"
-            "  -o, --output DIR   where score.csv and score_points.csv go (default OUTDIR/score);\n"
-            "                     built beside it and replaced whole, so DIR must be new, empty\n"
-            "                     or a score's\n"
+            "A row with an empty date (and empty region, partner, sector) is an event: an\n"
+            "outcome of OUTDIR/replicates.csv over the whole run, 0 or 1 for a 0/1 outcome\n"
+            "(snap_back, deal_before_truce_end, ...), a whole number for a count\n"
+            "(truce_extensions, leader_calls, ...). Over the replicates where it applies, a 0/1\n"
+            "outcome scores the Brier score and log score of the share with 1, beside those of\n"
+            "a climatology (p = 0.5); a count the ranked probability score and log score; each\n"
+            "log score's probability kept inside [1/(2m), 1 - 1/(2m)] for m replicates. Written\n"
+            "to SCOREDIR/score_events.csv; events alone need no trajectories.csv.\n"
+            "\n"
+            "  -o, --output DIR   where score.csv, score_points.csv and score_events.csv go\n"
+            "                     (default OUTDIR/score); built beside it and replaced whole,\n"
+            "                     so DIR must be new, empty or a score's\n"
             "      --period P     what a YYYY-MM-DD date names: month, week (ISO, Monday to\n"
             "                     Sunday) or day (default: YYYY-MM a month, YYYY-MM-DD a day)\n"
+            "      --climatology FILE  each 0/1 outcome's base rate instead of 0.5: a CSV with\n"
+            "                     columns outcome,probability (0 < p < 1), every observed 0/1\n"
+            "                     outcome once\n"
             "      --rerun        without trajectories.csv, re-run OUTDIR/scenario.yaml with its\n"
             "                     recorded seed and replicates in a temporary directory\n"
-            "      --report       then write a chart per series into SCOREDIR/report\n"
-            "                     (analysis/score_report.py)\n"
+            "      --report       then write a chart per series, and one of the events, into\n"
+            "                     SCOREDIR/report (analysis/score_report.py)\n"
             "  -q, --quiet        no table\n"
             "Exit status: 0 whatever the scores, 2 bad usage or input, 1 runtime failure.\n");
 }
@@ -182,10 +196,11 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
         const char *s = argv[i];
         bool o = strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0;
         bool p = strcmp(s, "--period") == 0 || strncmp(s, "--period=", 9) == 0;
+        bool c = strcmp(s, "--climatology") == 0 || strncmp(s, "--climatology=", 14) == 0;
         const char *v = NULL;
-        if ((o || p) && strchr(s, '=') != NULL) {
+        if ((o || p || c) && strchr(s, '=') != NULL) {
             v = strchr(s, '=') + 1;
-        } else if (o || p) {
+        } else if (o || p || c) {
             if (i + 1 >= argc) return tw_err_set(err, TW_EUSAGE, "score: %s: missing value", s);
             v = argv[++i];
         }
@@ -195,6 +210,9 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
         } else if (o) {
             if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "score: -o: expected a directory path");
             scoredir = v;
+        } else if (c) {
+            if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "score: --climatology: expected a file");
+            a->climatology = v;
         } else if (p) {
             if (strcmp(v, "month") == 0) a->period = TW__P_MONTH;
             else if (strcmp(v, "week") == 0) a->period = TW__P_WEEK;
@@ -300,8 +318,10 @@ static tw_status tw__rerun(const tw__sargs *a, const char *tmp, tw_err *err) {
     return TW_OK;
 }
 
-/* The ensemble has the replicate count the run recorded (when it recorded one). */
-static tw_status tw__same_run(const tw__sargs *a, const char *traj, size_t m, tw_err *err) {
+/* The ensemble (traj, of what: "trajectories" or "replicates") has the replicate count the
+ * run recorded (when it recorded one). */
+static tw_status tw__same_run(const tw__sargs *a, const char *traj, const char *what, size_t m,
+                              tw_err *err) {
     char path[8192];
     snprintf(path, sizeof path, "%s/provenance.yaml", a->outdir);
     if (access(path, F_OK) != 0) return TW_OK; /* a directory put together by hand */
@@ -310,21 +330,23 @@ static tw_status tw__same_run(const tw__sargs *a, const char *traj, size_t m, tw
     tw_status st = tw__provenance(a->outdir, &seed, &reps, &hash, err);
     if (st == TW_OK && reps != m)
         st = tw_err_set(err, TW_EDATA, "%s holds %zu replicates and %s records %lu (seed %lu): "
-                                       "these trajectories are not the run's; score the "
-                                       "trajectories.csv its run wrote, or use --rerun", traj, m,
-                        path, reps, seed);
+                                       "these %s are not the run's; score the %s.csv its "
+                                       "run wrote%s", traj, m, path, reps, seed, what, what,
+                        strcmp(what, "trajectories") == 0 ? ", or use --rerun" : "");
     return st;
 }
 
 /* ---- the sub-command ---- */
 
-/* Score, write and print, given the run's shape, the observations and the ensemble. */
+/* Score, write and print, given the run's shape, the observations and the ensemble (acc,
+ * m; none without series observations) and the scored events. */
 static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const tw__obs *obs,
-                                 size_t n_obs, const double *acc, size_t m, tw_err *err) {
-    tw__pt *pt = calloc(n_obs, sizeof *pt);
-    double *x = calloc(m, sizeof *x), *scale = calloc(n_obs, sizeof *scale);
-    size_t *ser = calloc(n_obs, sizeof *ser), n_ser = 0;
-    tw__sum *sums = calloc(n_obs, sizeof *sums), all;
+                                 size_t n_obs, const double *acc, size_t m, const tw__ev *ev,
+                                 size_t n_ev, tw_err *err) {
+    tw__pt *pt = calloc(n_obs + 1, sizeof *pt);
+    double *x = calloc(m + 1, sizeof *x), *scale = calloc(n_obs + 1, sizeof *scale);
+    size_t *ser = calloc(n_obs + 1, sizeof *ser), n_ser = 0;
+    tw__sum *sums = calloc(n_obs + 1, sizeof *sums), all;
     tw_status st = TW_OK;
     if (pt == NULL || x == NULL || scale == NULL || ser == NULL || sums == NULL)
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
@@ -354,7 +376,7 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
         tw__summarise(obs, pt, scale, n_obs, (long)ser[i], &sums[i]);
         one_indicator = one_indicator && strcmp(tw__label(sh, ser[i], 0), tw__label(sh, ser[0], 0)) == 0;
     }
-    if (st == TW_OK) {
+    if (st == TW_OK && n_obs > 0) {
         tw__summarise(obs, pt, scale, n_obs, -1, &all);
         /* Pooled across series, only unit-free scores mean something: quantities when every
          * series is one indicator (one unit), a correlation only for a single series. */
@@ -363,11 +385,24 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
     }
     char staging[4096];
     if (st == TW_OK && (st = tw__stage_open(a->scoredir, staging, sizeof staging, err)) == TW_OK) {
-        st = tw__write_all(staging, sh, obs, pt, n_obs, ser, n_ser, sums, &all, err);
+        if (n_obs > 0) st = tw__write_all(staging, sh, obs, pt, n_obs, ser, n_ser, sums, &all, err);
+        if (st == TW_OK && n_ev > 0) st = tw__ev_write(staging, ev, n_ev, err);
+        if (st == TW_OK) st = tw_cli_write_datapackage(staging, err); /* what the columns are */
         if (st != TW_OK) tw__remove_tree(staging, 1);
         else st = tw__stage_commit(staging, a->scoredir, err);
     }
-    if (st == TW_OK && !a->quiet) tw__print(a, sh, m, obs, n_obs, ser, n_ser, sums, &all);
+    if (st == TW_OK && !a->quiet) {
+        char evs[128], sers[128] = "";
+        tw__ev_count(ev, n_ev, evs, sizeof evs);
+        if (n_obs > 0) snprintf(sers, sizeof sers, "%zu observations of %zu series", n_obs, n_ser);
+        printf("score: %s against %s: %s%s%s, %zu replicates\n", a->outdir, a->observed, sers,
+               n_obs > 0 && n_ev > 0 ? ", " : "", evs, m);
+        if (n_obs > 0) tw__print(sh, obs, n_obs, ser, n_ser, sums, &all);
+        if (n_ev > 0) tw__ev_print(ev, n_ev);
+        printf("written: %s/{%s%s%s}\n", a->scoredir,
+               n_obs > 0 ? "score.csv,score_points.csv" : "", n_obs > 0 && n_ev > 0 ? "," : "",
+               n_ev > 0 ? "score_events.csv" : "");
+    }
     free(pt);
     free(x);
     free(scale);
@@ -387,23 +422,29 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
     }
     if (tw_mpi_size() > 1)
         return tw_err_set(err, TW_EUSAGE, "score runs in one process (not under mpirun -np K > 1)");
-    char plain[8192], traj[8200];
-    snprintf(plain, sizeof plain, "%s/trajectories.csv", a.outdir);
-    tw_gz_find(plain, traj, sizeof traj); /* trajectories.csv.gz of a run with --compress */
-    bool have = access(traj, R_OK) == 0;
-    if (!have && !a.rerun)
-        return tw_err_set(err, TW_EUSAGE,
-                          "score: %s is missing: scores need every replicate's series; run the "
-                          "scenario with --trajectories, or add --rerun to re-run %s/scenario.yaml "
-                          "with its recorded seed and replicates", traj, a.outdir);
     tw__shape sh;
     if ((st = tw__shape_read(a.outdir, &sh, err)) != TW_OK) return st;
     tw__obs *obs = NULL;
-    size_t n_obs = 0, m = 0;
+    tw__ev *ev = NULL;
+    size_t n_obs = 0, n_ev = 0, m = 0;
     double *acc = NULL;
-    char tmp[4096] = "";
-    st = tw__obs_read(&a, &sh, &obs, &n_obs, err);
-    if (st == TW_OK && !have) {
+    char tmp[4096] = "", plain[8192], traj[8200];
+    st = tw__obs_read(&a, &sh, &obs, &n_obs, &ev, &n_ev, err);
+    /* Series need every replicate's series; events only replicates.csv, which every run
+     * writes. */
+    snprintf(plain, sizeof plain, "%s/trajectories.csv", a.outdir);
+    tw_gz_find(plain, traj, sizeof traj); /* trajectories.csv.gz of a run with --compress */
+    bool have = access(traj, R_OK) == 0;
+    if (st == TW_OK && n_obs > 0 && !have && !a.rerun)
+        st = tw_err_set(err, TW_EUSAGE,
+                        "score: %s is missing: scores need every replicate's series; run the "
+                        "scenario with --trajectories, or add --rerun to re-run %s/scenario.yaml "
+                        "with its recorded seed and replicates", traj, a.outdir);
+    if (st == TW_OK && a.climatology != NULL && n_ev == 0)
+        st = tw_err_set(err, TW_EUSAGE, "score: --climatology scores 0/1 outcomes, and %s has none "
+                        "(a row with an empty date)", a.observed);
+    if (st == TW_OK) st = tw__ev_climatology(a.climatology, a.observed, ev, n_ev, err);
+    if (st == TW_OK && n_obs > 0 && !have) {
         const char *td = getenv("TMPDIR");
         snprintf(tmp, sizeof tmp, "%s/tradewar-score-XXXXXX", td != NULL && td[0] ? td : "/tmp");
         if (mkdtemp(tmp) == NULL) {
@@ -413,16 +454,28 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
         if (st == TW_OK) st = tw__rerun(&a, tmp, err);
         if (st == TW_OK) snprintf(traj, sizeof traj, "%s/run/trajectories.csv", tmp);
     }
-    if (st == TW_OK) st = tw__ensemble(traj, &sh, obs, n_obs, &acc, &m, err);
-    if (st == TW_OK) st = tw__same_run(&a, traj, m, err);
+    if (st == TW_OK && n_obs > 0) st = tw__ensemble(traj, &sh, obs, n_obs, &acc, &m, err);
+    if (st == TW_OK && n_obs > 0) st = tw__same_run(&a, traj, "trajectories", m, err);
     if (tmp[0] != '\0') {
         char run[8192];
         snprintf(run, sizeof run, "%s/run", tmp);
         tw__remove_tree(run, 0);
         rmdir(tmp);
     }
-    if (st == TW_OK) st = tw__score_write(&a, &sh, obs, n_obs, acc, m, err);
+    size_t m_ev = 0;
+    if (st == TW_OK && n_ev > 0) st = tw__ev_score(a.outdir, a.observed, ev, n_ev, &m_ev, err);
+    if (st == TW_OK && n_ev > 0) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/replicates.csv", a.outdir);
+        st = tw__same_run(&a, path, "replicates", m_ev, err);
+        if (st == TW_OK && n_obs > 0 && m_ev != m)
+            st = tw_err_set(err, TW_EDATA, "%s holds %zu replicates and %s %zu: they are not "
+                            "one run's", path, m_ev, traj, m);
+        if (n_obs == 0) m = m_ev;
+    }
+    if (st == TW_OK) st = tw__score_write(&a, &sh, obs, n_obs, acc, m, ev, n_ev, err);
     free(acc);
+    free(ev);
     tw__obs_free(obs, n_obs);
     tw__shape_free(&sh);
     if (st == TW_OK && a.report) {

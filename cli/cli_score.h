@@ -1,5 +1,6 @@
 /* cli_score.h - `tradewar score OUTDIR OBSERVED.csv`: a finished run held against observed
- * data (CRPS, interval coverage, PIT and errors of the median, per series and overall).
+ * data (CRPS, interval coverage, PIT and errors of the median, per series and overall;
+ * Brier, ranked probability and log scores of event outcomes of the whole run).
  *
  * Runs in one process on the calling thread; not for use under an MPI launcher with more
  * than one rank. Only main() prints the returned error.

@@ -233,12 +233,10 @@ static const char *tw__period_of(const char *s, tw__period p, tw_day *d0, tw_day
 }
 
 /* The columns score reads: the six it needs, then unit (optional). */
-static const char *const tw__obs_cols[7] = {"date",   "indicator", "region", "partner",
+const char *const tw__obs_cols[7] = {"date",   "indicator", "region", "partner",
                                             "sector", "value",     "unit"};
 
-/* A decimal number: an optional sign, digits with an optional point, an optional exponent
- * (no hexadecimal, inf or nan, no blanks). */
-static bool tw__decimal(const char *s) {
+bool tw__decimal(const char *s) {
     size_t digits = 0;
     if (*s == '+' || *s == '-') s++;
     for (; isdigit((unsigned char)*s); s++) digits++;
@@ -281,6 +279,12 @@ static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[7], const 
     int matched;
     long s = tw__find(sh, f + 1, &matched);
     if (s < 0) {
+        const tw_measure_info *out;
+        size_t n_out = tw_trade_outcome_list(&out);
+        for (size_t i = 0; matched == 0 && i < n_out; i++)
+            if (strcmp(out[i].name, f[1]) == 0)
+                return tw_err_at(err, TW_EDATA, TW__AT(0), "'%s' is an outcome of the whole run: "
+                                 "leave its date empty (got '%s')", f[1], f[0]);
         if (matched == 0)
             return tw_err_at(err, TW_EDATA, TW__AT(1), "unknown indicator '%s' (see summary.csv)",
                              f[1]);
@@ -335,41 +339,59 @@ void tw__obs_free(tw__obs *obs, size_t n) {
 }
 
 tw_status tw__obs_read(const tw__sargs *a, const tw__shape *sh, tw__obs **out, size_t *n,
-                              tw_err *err) {
+                       tw__ev **ev_out, size_t *n_ev, tw_err *err) {
     *out = NULL;
     *n = 0;
+    *ev_out = NULL;
+    *n_ev = 0;
     tw_status st = tw__regular(a->observed, "", err);
     if (st != TW_OK) return st;
     tw_csv *t;
     if ((st = tw_csv_read(a->observed, &t, err)) != TW_OK) return st;
     int idx[7];
     st = tw__obs_header(t, a->observed, idx, err);
-    size_t rows = tw_csv_rows(t), firsts = 0;
+    size_t rows = tw_csv_rows(t), firsts = 0, no = 0, ne = 0;
     if (st == TW_OK && rows == 0)
         st = tw_err_set(err, TW_EDATA, "%s: no observations (a header and no rows)", a->observed);
     tw__obs *obs = st == TW_OK ? calloc(rows, sizeof *obs) : NULL;
-    if (st == TW_OK && obs == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
+    tw__ev *ev = st == TW_OK ? calloc(rows, sizeof *ev) : NULL;
+    if (st == TW_OK && (obs == NULL || ev == NULL)) st = tw_err_set(err, TW_ENOMEM, "out of memory");
     for (size_t r = 0; r < rows && st == TW_OK; r++) {
-        st = tw__obs_row(t, r, idx, a, sh, &obs[r], err);
         const char *date = tw_csv_field(t, r, (size_t)idx[0]);
+        if (date[0] == '\0') { /* an event outcome of the whole run */
+            const char *f[7];
+            int col[7];
+            for (int k = 0; k < 7; k++) {
+                f[k] = idx[k] >= 0 ? tw_csv_field(t, r, (size_t)idx[k]) : "";
+                col[k] = idx[k] >= 0 ? tw_csv_colno(t, r, (size_t)idx[k]) : 0;
+            }
+            st = tw__ev_row(a->observed, tw_csv_line(t, r), f, col, ev, ne, &ev[ne], err);
+            ne++;
+            continue;
+        }
+        st = tw__obs_row(t, r, idx, a, sh, &obs[no], err);
         firsts += strlen(date) == 10 && strcmp(date + 7, "-01") == 0;
-        for (size_t q = 0; q < r && st == TW_OK; q++)
-            if (obs[q].series == obs[r].series && obs[q].d0 == obs[r].d0 && obs[q].d1 == obs[r].d1)
-                st = tw_err_at(err, TW_EDATA, a->observed, obs[r].line,
+        for (size_t q = 0; q < no && st == TW_OK; q++)
+            if (obs[q].series == obs[no].series && obs[q].d0 == obs[no].d0 && obs[q].d1 == obs[no].d1)
+                st = tw_err_at(err, TW_EDATA, a->observed, obs[no].line,
                                tw_csv_colno(t, r, (size_t)idx[0]), "date",
                                "duplicate of line %d (the same series and period)", obs[q].line);
+        no++;
     }
     tw_csv_free(t);
     if (st != TW_OK) {
         tw__obs_free(obs, rows);
+        free(ev);
         return st;
     }
-    if (a->period == TW__P_AUTO && rows >= 2 && firsts == rows)
+    if (a->period == TW__P_AUTO && no >= 2 && firsts == no)
         fprintf(stderr, "tradewar: warning: %s: every date is the first of a month, and each is "
                         "scored as that day alone; if the values are monthly, add --period month\n",
                 a->observed);
     *out = obs;
-    *n = rows;
+    *n = no;
+    *ev_out = ev;
+    *n_ev = ne;
     return TW_OK;
 }
 

@@ -2,7 +2,8 @@
  *
  * cli_score_input.c reads the run's shape, the observed file and the ensemble;
  * cli_score_units.c checks and converts the observed units; cli_score.c scores;
- * cli_score_output.c writes, prints and stages SCOREDIR. Names keep the tw__ prefix of file-local code:
+ * cli_score_output.c writes, prints and stages SCOREDIR; cli_score_events.c reads, scores,
+ * writes and prints the observed event outcomes (0/1 and counts) against replicates.csv. Names keep the tw__ prefix of file-local code:
  * nothing outside cli_score*.c includes this header.
  */
 #ifndef CLI_SCORE_INTERNAL_H
@@ -35,6 +36,7 @@ typedef enum { TW__P_AUTO, TW__P_MONTH, TW__P_WEEK, TW__P_DAY } tw__period;
 
 typedef struct {
     const char *outdir, *observed;
+    const char *climatology; /* --climatology FILE, or NULL: p = 0.5 */
     char scoredir[4096];
     tw__period period;
     bool report, rerun, quiet, help;
@@ -83,21 +85,33 @@ const char *tw__name(const tw__shape *sh, size_t s, char *buf, size_t n);
 tw_status tw__regular(const char *path, const char *hint, tw_err *err);
 void tw__shape_free(tw__shape *sh);
 tw_status tw__shape_read(const char *outdir, tw__shape *sh, tw_err *err);
+/* The observed file's columns: date, indicator, region, partner, sector, value, unit. */
+extern const char *const tw__obs_cols[7];
+/* A decimal number: an optional sign, digits with an optional point, an optional exponent
+ * (no hexadecimal, inf or nan, no blanks). */
+bool tw__decimal(const char *s);
+struct tw__ev;
+/* Every row of OBSERVED.csv: a series row into *out (*n of them), an event row (its date
+ * empty) into *ev (*n_ev); either may be none, not both. Caller frees both. */
 tw_status tw__obs_read(const tw__sargs *a, const tw__shape *sh, tw__obs **out, size_t *n,
-                              tw_err *err);
+                       struct tw__ev **ev, size_t *n_ev, tw_err *err);
 void tw__obs_free(tw__obs *obs, size_t n);
 tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs,
                               size_t n_obs, double **acc, size_t *m, tw_err *err);
 
 /* ---- output (cli_score_output.c) ---- */
 
-/* score_points.csv, score.csv and datapackage.json into dir. */
+/* A double as the shortest of %.15g and %.17g that reads back exactly ("nan", "INF", no
+ * "-0"); returns buf. */
+const char *tw__num(char buf[40], double v);
+
+/* score_points.csv and score.csv into dir. */
 tw_status tw__write_all(const char *dir, const tw__shape *sh, const tw__obs *obs,
                         const tw__pt *pt, size_t n_obs, const size_t *ser, size_t n_ser,
                         const tw__sum *sums, const tw__sum *all, tw_err *err);
-void tw__print(const tw__sargs *a, const tw__shape *sh, size_t m, const tw__obs *obs,
-               size_t n_obs, const size_t *ser, size_t n_ser, const tw__sum *sums,
-               const tw__sum *all);
+/* The series table (the units converted, then a row per series and overall). */
+void tw__print(const tw__shape *sh, const tw__obs *obs, size_t n_obs, const size_t *ser,
+               size_t n_ser, const tw__sum *sums, const tw__sum *all);
 /* An existing SCOREDIR: TW_EUSAGE unless it holds only a score's files. */
 tw_status tw__scoredir_check(const char *scoredir, tw_err *err);
 /* Remove dir with its files and, depth levels down, its folders' (a symlink is removed,
@@ -119,5 +133,47 @@ const char *tw__unit_scored(const char *indicator, char *buf, size_t n);
  * not (in why), naming the unit expected. */
 const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0, tw_day d1,
                              const char *text, double *y, char *why, size_t n);
+
+/* ---- events (cli_score_events.c) ---- */
+
+/* An outcome of replicates.csv that score takes: a 0/1 outcome (the dictionary's unit
+ * "0/1") or a count (aggregation sum, its unit one word: calls, extensions, days, ...). */
+typedef enum { TW__EV_NONE, TW__EV_BINARY, TW__EV_COUNT } tw__evkind;
+
+/* One observed event outcome and its scores against the run's replicates. */
+typedef struct tw__ev {
+    int line, col;       /* of the row and its indicator field in OBSERVED.csv */
+    size_t outcome;      /* index into tw_trade_outcome_list */
+    tw__evkind kind;
+    double y;            /* observed: 0 or 1, or the count */
+    size_t m, m_out;     /* replicates where it applies, where not (nan, scripted) */
+    double p;            /* 0/1: the share of the m with 1, the forecast (nan for a count) */
+    double mean, p05, p95; /* of the m replicates' values */
+    double p_obs;        /* probability of what happened, kept inside [1/(2m), 1 - 1/(2m)] */
+    double clim_p;       /* 0/1: the climatology's probability of 1 (nan for a count) */
+    double brier, rps, logs, clim_brier, clim_log; /* nan where they do not apply */
+} tw__ev;
+
+/* Row `line` of OBSERVED.csv as an event observation: f and col are its fields (date ...
+ * unit, as tw__obs_cols; "" where absent) and their 1-based columns; ev[0..n_prev) are
+ * the rows before it (a second row of one outcome is refused). TW_EDATA with
+ * file:line:col, the key and what was expected. */
+tw_status tw__ev_row(const char *path, int line, const char *const f[7], const int col[7],
+                     const tw__ev *prev, size_t n_prev, tw__ev *e, tw_err *err);
+/* The climatology of each 0/1 event: 0.5, or FILE's probability (path: NULL for none),
+ * into ev[i].clim_p. FILE is outcome,probability[,...]: every observed 0/1 outcome once,
+ * each probability strictly between 0 and 1; TW_EDATA with FILE:line:col otherwise. */
+tw_status tw__ev_climatology(const char *path, const char *observed, tw__ev *ev, size_t n,
+                             tw_err *err);
+/* Score ev[0..n) against OUTDIR/replicates.csv (scripted outcomes from
+ * OUTDIR/scenario.yaml); *m: the replicates it holds. */
+tw_status tw__ev_score(const char *outdir, const char *observed, tw__ev *ev, size_t n,
+                       size_t *m, tw_err *err);
+/* score_events.csv into dir. */
+tw_status tw__ev_write(const char *dir, const tw__ev *ev, size_t n, tw_err *err);
+/* The events table, after the series'. */
+void tw__ev_print(const tw__ev *ev, size_t n);
+/* What the first line says of the events: "3 events (2 0/1, 1 count)" ("" for none). */
+void tw__ev_count(const tw__ev *ev, size_t n, char *buf, size_t len);
 
 #endif

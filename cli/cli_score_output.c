@@ -30,7 +30,7 @@
 
 /* A double as the shortest of %.15g and %.17g that reads back exactly ("nan", "INF", no
  * "-0"), so that scores can be checked to the last bit. */
-static const char *tw__num(char buf[40], double v) {
+const char *tw__num(char buf[40], double v) {
     if (isnan(v)) return strcpy(buf, "nan");
     if (isinf(v)) return strcpy(buf, v > 0 ? "INF" : "-INF"); /* Table Schema's spelling */
     if (v == 0.0) v = 0.0;
@@ -120,7 +120,6 @@ tw_status tw__write_all(const char *dir, const tw__shape *sh, const tw__obs *obs
     tw_status st = tw__write_points(path, sh, obs, pt, n_obs, err);
     snprintf(path, sizeof path, "%s/score.csv", dir);
     if (st == TW_OK) st = tw__write_scores(path, sh, ser, n_ser, sums, all, err);
-    if (st == TW_OK) st = tw_cli_write_datapackage(dir, err); /* what the columns are */
     return st;
 }
 
@@ -153,11 +152,8 @@ static void tw__print_units(const tw__shape *sh, const tw__obs *obs, size_t n_ob
     }
 }
 
-void tw__print(const tw__sargs *a, const tw__shape *sh, size_t m, const tw__obs *obs,
-               size_t n_obs, const size_t *ser, size_t n_ser, const tw__sum *sums,
-               const tw__sum *all) {
-    printf("score: %s against %s: %zu observations of %zu series, %zu replicates\n", a->outdir,
-           a->observed, n_obs, n_ser, m);
+void tw__print(const tw__shape *sh, const tw__obs *obs, size_t n_obs, const size_t *ser,
+               size_t n_ser, const tw__sum *sums, const tw__sum *all) {
     tw__print_units(sh, obs, n_obs);
     printf("%-36s %4s %11s %11s %11s %7s %6s %6s %6s %11s %7s  %s\n", "series", "n", "obs mean",
            "MAE", "bias", "MAE%", "corr", "cov50", "cov90", "CRPS", "CRPS%", "unit");
@@ -171,15 +167,15 @@ void tw__print(const tw__sargs *a, const tw__shape *sh, size_t m, const tw__obs 
     printf("PIT histogram of all observations (10 bins from 0 to 1; %.1f each if uniform):",
            (double)all->n / TW__PIT_BINS);
     for (int k = 0; k < TW__PIT_BINS; k++) printf(" %llu", (unsigned long long)all->pit[k]);
-    printf("\nwritten: %s/{score.csv,score_points.csv}\n", a->scoredir);
+    putchar('\n');
 }
 
 /* ---- SCOREDIR, staged and replaced whole ---- */
 
 /* What a score directory may hold: its files, the report's folder and temporaries. */
 static bool tw__score_file(const char *name) {
-    static const char *const names[] = {"score.csv", "score_points.csv", "datapackage.json",
-                                        "report"};
+    static const char *const names[] = {"score.csv", "score_points.csv", "score_events.csv",
+                                        "datapackage.json", "report"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t n = strlen(names[i]);
         if (strncmp(name, names[i], n) == 0 && (name[n] == '\0' || strncmp(name + n, ".tmp.", 5) == 0))
