@@ -172,11 +172,13 @@ static void tw__rationing_curve(tw_re_params *re, int r, int s) {
 
 /* Days from shipment to arrival by destination: one number for all, or a map by region
  * (regions not named keep the default). Defaults: data/rare_earth_buffers.csv, in_transit
- * (the China-to-US 13 days and China-to-EU 22.5, rounded up to 23, are half ocean and half
- * air from data/transit_days.csv; the rest of the world 10, mostly intra-Asian routes);
- * China as a destination of another exporter takes the US figure (judgement). */
+ * (China to the US 15.6 days, rounded up to 16, and China to the EU 28.2, rounded to 28:
+ * ocean and air from data/transit_days.csv weighted by the 2022 mode split of US trade
+ * with China by value, 63% vessel and 32% air, BTS-mode-2022; the rest of the world 10,
+ * mostly intra-Asian routes, judgement); China as a destination of another exporter takes
+ * the US figure (judgement). */
 static tw_status tw__ship_lags(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
-    static const int64_t def[TW_NREG] = {[TW_US] = 13, [TW_CN] = 13, [TW_EU] = 23, [TW_ROW] = 10};
+    static const int64_t def[TW_NREG] = {[TW_US] = 16, [TW_CN] = 16, [TW_EU] = 28, [TW_ROW] = 10};
     const tw_cfg_node *m = tw_cfg_get(sec, "ship_lag_days");
     bool map = m != NULL && tw_cfg_kind_of(m) == TW_CFG_MAP;
     int64_t all = -1;
@@ -279,9 +281,10 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     TW__GET(tw_cfg_enum(sec, "exporter", false, TW_CN, tw_region_names, &re->exporter, err));
     TW__GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
     /* Buffers (data/rare_earth_buffers.csv). The user's mean stock over the ordering cycle
-     * is 0.75 S - 0.25 lag with reorder_share 0.5; 21 days (the just-in-time norm) and a
-     * 14-day lag give S = 33 (21.5 days with the US lag of 13, 19 with the EU's 23). */
-    TW__GET(tw_cfg_double(sec, "cover_median_days", false, 33.0, 1.0, TW_RE_COVER_MAX,
+     * is 0.75 S - 0.25 lag with reorder_share 0.5; 40 days (the median stock of a critical
+     * imported component at its users in 2019, Commerce-RFI-2022) and the US lag of 16
+     * give S = 59 (40 days in the US, 37 with the EU's 28). */
+    TW__GET(tw_cfg_double(sec, "cover_median_days", false, 59.0, 1.0, TW_RE_COVER_MAX,
                           &re->cover_median, err));
     TW__GET(tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err));
     TW__GET(tw_cfg_double(sec, "cover_median_replicate_log_sd", false, 0.25, 0.0, 2.0,
