@@ -198,31 +198,36 @@ Test(re_cli, a_longer_halt_costs_more) {
 
 /* licence_validity_days on the real scenario: in rare-earth-licensing-2025.yaml the
  * entries toward the EU give no validity_days, so EU licences cover the orders of their
- * day by default (a licence per order, as practised in 2025) and last a year with
- * licence_validity_days.EU 365: EU makers then file far fewer applications. */
+ * day by default (a licence per order, as practised in 2025), and last a year with
+ * licence_validity_days.EU 365. The EU has 3 magnet-using sectors of 1000 firms, 20 to a
+ * maker: 150 makers. A maker files at most one application at a time, and with a year's
+ * validity none after its approval (the run ends first), so at most 150 in all; with
+ * licences per order its makers apply again after each approval, so more than 150. */
 Test(re_cli, licence_validity_by_destination_cuts_applications) {
     const char *sets[] = {"rare_earths.licence_validity_days.EU=0",
                           "rare_earths.licence_validity_days.EU=365"};
+    const double makers = 3.0 * 1000.0 / 20.0;
     double apps[2] = {0.0, 0.0};
     for (int i = 0; i < 2; i++) {
         char dir[8];
         snprintf(dir, sizeof dir, "v%d", i);
         const char *args[] = {"run", tw_src("scenarios/rare-earth-licensing-2025.yaml"), "-n",
                               "2", "--set", "firms.per_cell=50", "--set",
-                              "rare_earths.per_cell=1000", "--set", sets[i], "-o", in_tmp(dir),
-                              "--quiet", NULL};
+                              "rare_earths.per_cell=1000", "--set",
+                              "rare_earths.customers_per_supplier=20", "--set", sets[i], "-o",
+                              in_tmp(dir), "--quiet", NULL};
         run_ok(args);
         char *csv = slurp_in(dir, "summary.csv");
         char day[16];
-        for (int t = 0; t < 270; t++) {
-            date_of(t, "2025-04-04", day);
+        for (int t = 0; t < 365; t++) {
+            date_of(t, "2025-01-01", day);
             apps[i] += cell(csv, day, "re_licence_applications", "EU", "CN", "all", "mean");
         }
         free(csv);
     }
-    cr_assert_gt(apps[0], 0.0);
-    cr_assert_lt(apps[1], 0.5 * apps[0], "EU applications %g a licence per order, %g a year",
-                 apps[0], apps[1]);
+    cr_assert_gt(apps[0], makers, "EU applications with a licence per order: %g", apps[0]);
+    cr_assert_leq(apps[1], makers, "EU applications with a year's validity: %g", apps[1]);
+    cr_assert_gt(apps[1], 0.0);
 }
 
 /* Homogeneous firms (cover 40 days, lag 14, reorder point 27, no reserve, no other
