@@ -83,8 +83,10 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err
     if (c->regime == TW_CTRL_SLOW_ROLL && c->slow_roll_factor <= 0.0)
         return tw_cfg_error(err, tw_cfg_get(e, "slow_roll_factor"),
                             "expected a factor above 0 (use regime: halt for no approvals)");
-    int64_t validity = 0;
-    if ((st = tw_cfg_int(e, "validity_days", false, 0, 0, 3660, &validity, err)) != TW_OK)
+    /* Not given: -1, the importing side's default (rare_earths.licence_validity_days). */
+    int64_t validity = -1;
+    if (tw_cfg_get(e, "validity_days") != NULL &&
+        (st = tw_cfg_int(e, "validity_days", true, 0, 0, 3660, &validity, err)) != TW_OK)
         return st;
     c->validity_days = (int)validity;
     if ((st = tw_cfg_date(e, "effective", true, 0, &c->effective, err)) != TW_OK) return st;

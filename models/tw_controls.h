@@ -47,7 +47,10 @@ typedef struct {
     int good;                /* TW_CTRL_GOOD_* */
     tw_ctrl_regime regime;
     double slow_roll_factor; /* hazard multiplier under slow_roll, in (0, 1] */
-    int validity_days;       /* licences granted under this entry last this long; 0 = no limit */
+    int validity_days;       /* licences granted under this entry last this long, days; 0 =
+                              * the orders pending on the day of approval; -1 = not given
+                              * (the controlled good's model applies its default by
+                              * destination: rare_earths.licence_validity_days) */
     tw_day announced, effective, end; /* end exclusive; TW_DAY_NEVER if none */
     bool pinned;             /* governments and events leave this regime alone */
 } tw_control;

@@ -121,9 +121,10 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
     c.regime = (tw_ctrl_regime)regime;
     c.slow_roll_factor = regime == TW_CTRL_SLOW_ROLL ? tw__gp(g, r)->slow_roll_factor : 1.0;
     /* A decision changes the pace of approvals, not the terms of a licence: licences keep
-     * the validity of the entry in force toward the partner (none when there is none). */
+     * the validity of the entry in force toward the partner (the destination's default
+     * when there is none). */
     const tw_control *now = tw_controls_at(g->controls, effective, r, c.dest, TW_CTRL_GOOD_RE);
-    c.validity_days = now != NULL ? now->validity_days : 0;
+    c.validity_days = now != NULL ? now->validity_days : -1;
     c.announced = announced;
     c.effective = effective;
     c.end = TW_DAY_NEVER;

@@ -536,7 +536,9 @@ static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_
             r == re->exporter ? NULL
                               : tw_controls_at(controls, day, re->exporter, r, TW_CTRL_GOOD_RE);
         dd->regime = e != NULL ? (int)e->regime : TW_CTRL_OPEN;
-        dd->validity = e != NULL ? e->validity_days : 0;
+        /* the entry's validity where it gives one, else the destination's default */
+        dd->validity = 0;
+        if (e != NULL) dd->validity = e->validity_days >= 0 ? e->validity_days : re->validity[r];
         double h = 0.0;
         if (dd->regime == TW_CTRL_LICENSING) h = re->hazard;
         if (dd->regime == TW_CTRL_SLOW_ROLL) h = e->slow_roll_factor * re->hazard;

@@ -51,7 +51,8 @@
  * pending); the maker's application is approved on each later working day with
  * probability h * priority[sector] (slow-roll: factor * h), a geometric delay; the
  * licence covers every customer's orders until it lapses (validity_days of the control
- * entry; 0 = the orders pending on the day of approval). h is set so that a share
+ * entry, or where it gives none the destination's licence_validity_days; 0 = the orders
+ * pending on the day of approval). h is set so that a share
  * review_share of applications is decided within the statutory review period:
  * h = 1 - (1 - review_share)^(1 / review). Under halt nothing is approved. Firms that know
  * approvals take time reorder early by the expected delay (1/h working days). A general
@@ -154,6 +155,8 @@ typedef struct {
     tw_re_general general[TW_RE_MAX_GENERAL]; /* general licences, [ngeneral] */
     int ngeneral;
     bool anticipate;             /* firms apply earlier by the expected licence delay */
+    int validity[TW_NREG];       /* days a licence lasts, by destination, where the control
+                                  * entry gives none; 0 = the orders pending that day */
     int ship_lag[TW_NREG];       /* calendar days from approval (or order) to arrival, by
                                   * destination */
     /* channels */

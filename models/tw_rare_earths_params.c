@@ -170,30 +170,46 @@ static void tw__rationing_curve(tw_re_params *re, int r, int s) {
     memcpy(re->seg_y[c], y, sizeof y);
 }
 
-/* Days from shipment to arrival by destination: one number for all, or a map by region
- * (regions not named keep the default). Defaults: data/rare_earth_buffers.csv, in_transit
- * (the China-to-US 13 days and China-to-EU 22.5, rounded up to 23, are half ocean and half
- * air from data/transit_days.csv; the rest of the world 10, mostly intra-Asian routes);
- * China as a destination of another exporter takes the US figure (judgement). */
-static tw_status tw__ship_lags(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
-    static const int64_t def[TW_NREG] = {[TW_US] = 13, [TW_CN] = 13, [TW_EU] = 23, [TW_ROW] = 10};
-    const tw_cfg_node *m = tw_cfg_get(sec, "ship_lag_days");
+/* Whole days by destination under `key`: one number for every destination, or a map by
+ * region (regions not named keep def[r]), each in [lo, hi]. */
+static tw_status tw__days_by_region(const tw_cfg_node *sec, const char *key, const int64_t *def,
+                                    int64_t lo, int64_t hi, int *out, tw_err *err) {
+    const tw_cfg_node *m = tw_cfg_get(sec, key);
     bool map = m != NULL && tw_cfg_kind_of(m) == TW_CFG_MAP;
-    int64_t all = -1;
+    int64_t all = lo - 1;
     if (m != NULL && !map) {
-        tw_status st = tw_cfg_int(sec, "ship_lag_days", true, 0, 1, 180, &all, err);
+        tw_status st = tw_cfg_int(sec, key, true, 0, lo, hi, &all, err);
         if (st != TW_OK) return st;
     }
     for (int r = 0; r < TW_NREG; r++) {
-        int64_t v = all > 0 ? all : def[r];
+        int64_t v = all >= lo ? all : def[r];
         if (map) {
-            tw_status st = tw_cfg_int(m, tw_region_names[r], false, def[r], 1, 180, &v, err);
+            tw_status st = tw_cfg_int(m, tw_region_names[r], false, def[r], lo, hi, &v, err);
             if (st != TW_OK) return st;
         }
-        re->ship_lag[r] = (int)v;
+        out[r] = (int)v;
     }
     return TW_OK;
 }
+
+/* Days from shipment to arrival by destination (ship_lag_days). Defaults:
+ * data/rare_earth_buffers.csv, in_transit (China to the US 15.6 days, rounded up to 16,
+ * and China to the EU 28.2, rounded to 28: ocean and air from data/transit_days.csv
+ * weighted by the 2022 mode split of US trade with China by value, 63% vessel and 32% air,
+ * BTS-mode-2022; the rest of the world 10, mostly intra-Asian routes, judgement); China as
+ * a destination of another exporter takes the US figure (judgement). */
+static const int64_t tw__ship_lag_def[TW_NREG] = {[TW_US] = 16, [TW_CN] = 16, [TW_EU] = 28,
+                                                  [TW_ROW] = 10};
+
+/* How long a licence lasts where the control entry in force gives no validity_days
+ * (licence_validity_days), by destination. Default 0 everywhere, a licence for the orders
+ * pending on the day of approval: under MOFCOM Announcement 18 and the dual-use rules an
+ * individual licence covers one item to one end user under one contract (valid up to a
+ * year: XHMAG-2025, Magsees-2025), and as practised up to 31 May 2025 licences were granted
+ * customer by customer (Reuters-2025-05-13) and needed for every order (Adamas-2025-05);
+ * general licences, several shipments for up to three years, exist in the rules but none
+ * was granted for magnets before December 2025 (general_licences). data/README.md. */
+static const int64_t tw__validity_def[TW_NREG] = {0};
 
 /* Each dependent cell's output kept per tonne of magnets bought at the margin: the
  * rationing curve's slope where a firm without licensed magnets sits (the free share at
@@ -279,9 +295,10 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     TW__GET(tw_cfg_enum(sec, "exporter", false, TW_CN, tw_region_names, &re->exporter, err));
     TW__GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
     /* Buffers (data/rare_earth_buffers.csv). The user's mean stock over the ordering cycle
-     * is 0.75 S - 0.25 lag with reorder_share 0.5; 21 days (the just-in-time norm) and a
-     * 14-day lag give S = 33 (21.5 days with the US lag of 13, 19 with the EU's 23). */
-    TW__GET(tw_cfg_double(sec, "cover_median_days", false, 33.0, 1.0, TW_RE_COVER_MAX,
+     * is 0.75 S - 0.25 lag with reorder_share 0.5; 40 days (the median stock of a critical
+     * imported component at its users in 2019, Commerce-RFI-2022) and the US lag of 16
+     * give S = 59 (40 days in the US, 37 with the EU's 28). */
+    TW__GET(tw_cfg_double(sec, "cover_median_days", false, 59.0, 1.0, TW_RE_COVER_MAX,
                           &re->cover_median, err));
     TW__GET(tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err));
     TW__GET(tw_cfg_double(sec, "cover_median_replicate_log_sd", false, 0.25, 0.0, 2.0,
@@ -313,7 +330,10 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
                        err));
     TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
     TW__GET(tw__general_licences(sec, re, err));
-    TW__GET(tw__ship_lags(sec, re, err));
+    TW__GET(tw__days_by_region(sec, "ship_lag_days", tw__ship_lag_def, 1, 180, re->ship_lag,
+                               err));
+    TW__GET(tw__days_by_region(sec, "licence_validity_days", tw__validity_def, 0, 3660,
+                               re->validity, err));
     /* Channels. */
     TW__GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));
     TW__GET(tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12, 0.0,
