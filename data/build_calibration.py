@@ -25,6 +25,7 @@ Usage:  /usr/bin/python3 data/build_calibration.py
 import csv
 import math
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -207,6 +208,51 @@ def read_gtap():
     return cn, eu, row, codes
 
 
+def refresh_general_equilibrium(V):
+    """Rewrite the rows of general_equilibrium.csv derived from the base flows (gross output
+    and absorption by region and sector, goods trade balance and import penetration by
+    region), keeping every other row and the order; values to 6 decimals."""
+    path = os.path.join(HERE, "general_equilibrium.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+
+    def flow(e, i, s):
+        return V[(e, i, s)]
+    out = []
+    for row in rows:
+        if len(row) > 9 and row[8] == "base_flows_2024.csv" and row[7] == "D":
+            key, r, sec = row[0], row[1], row[2]
+            others = [x for x in REGIONS if x != r]
+            if key == "gross_output":
+                row[3] = "%.6f" % (flow(r, r, sec) + math.fsum(flow(r, o, sec) for o in others))
+            elif key == "absorption":
+                row[3] = "%.6f" % (flow(r, r, sec) + math.fsum(flow(o, r, sec) for o in others))
+            elif key in ("goods_trade_balance", "import_penetration_goods"):
+                x = math.fsum(flow(r, o, s) for o in others for s in SECTORS)
+                m = math.fsum(flow(o, r, s) for o in others for s in SECTORS)
+                if key == "goods_trade_balance":
+                    row[3] = "%.6f" % (x - m)
+                    row[9] = re.sub(r"\(exports [0-9.]+; imports [0-9.]+\)",
+                                    "(exports %.1f; imports %.1f)" % (x, m), row[9])
+                else:
+                    dom = math.fsum(flow(r, r, s) for s in SECTORS)
+                    row[3] = "%.6f" % (m / (dom + m))
+        out.append(row)
+    with open(path, "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(out)
+
+
+def read_us_exports():
+    """us_goods_exports_2024.csv: US goods exports 2024 by basis, USD bn."""
+    out = {}
+    with open(os.path.join(HERE, "us_goods_exports_2024.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            out[row["basis"]] = float(row["value_usd_bn"])
+    require(abs(out["census"] - out["bea_io"] - out["adjustment"]) < 1e-9,
+            "us_goods_exports_2024.csv: census - bea_io is not the adjustment")
+    return out
+
+
 def read_bea():
     """BEA 2024 summary commodity detail aggregated to model sectors, USD bn."""
     rows = read_csv("us_bea2024_import_penetration_by_commodity.csv")
@@ -313,7 +359,9 @@ def build():
     T_CN_M = fl.get("WORLD", "CN", "total")                     # 2585.067 S9
     T_EU_X = fl.get("EU", "WORLD", "total_extraEU_exports")     # 2793.223 S6
     T_EU_M = fl.get("WORLD", "EU", "total_extraEU_imports")     # 2631.299 S6
-    T_US_X = mac.get("US", "goods_exports_IO_basis_purchaser")  # 1620.847 S5
+    T_US_X_IO = mac.get("US", "goods_exports_IO_basis_purchaser")  # 1620.847 S5
+    T_US_X = read_us_exports()["census"]                           # 2064.5 Census-2024
+    require(abs(read_us_exports()["bea_io"] - T_US_X_IO) < 1e-9, "BEA IO export totals disagree")
     T_US_M_IFC = fl.get("WORLD", "US", "total_imports_for_consumption_customs")
     T_US_M_IO = fl.get("WORLD", "US", "total_goods_imports_IO_basis")
     require(abs(T_US_M_IO - mac.get("US", "goods_imports_total_IO_basis")) < 1e-9,
@@ -475,16 +523,17 @@ def build():
              for s in SECTORS}
     put("EU", "ROW", vals, dict.fromkeys(SECTORS, "A7"), notes, fset)
 
-    # ---- US->ROW (A8): BEA exports by sector - US->CN - US->EU --------------------------
+    # ---- US->ROW (A8): Census total - US->CN - US->EU; by sector, BEA exports by sector -
+    # US->CN - US->EU as the prior ------------------------------------------------------
     t = T_US_X - T_US_CN - T_US_EU
-    require(abs(math.fsum(bea[s]["exports"] for s in SECTORS) - T_US_X) < 1e-6,
+    require(abs(math.fsum(bea[s]["exports"] for s in SECTORS) - T_US_X_IO) < 1e-6,
             "BEA commodity exports do not add to the IO export total")
     raw = {s: bea[s]["exports"] - V[("US", "CN", s)] - V[("US", "EU", s)] for s in SECTORS}
     vals, fset = allocate(t, {s: max(raw[s], 0.0) for s in SECTORS})
-    notes = {s: "S5 BEA 2024 exports F040 of the sector %s - US->CN %s - US->EU %s; total "
-                "%s = %s - %s - %s" % (fnum(bea[s]["exports"]), fnum(V[("US", "CN", s)]),
-                                       fnum(V[("US", "EU", s)]), fnum(t), fnum(T_US_X),
-                                       fnum(T_US_CN), fnum(T_US_EU, 1))
+    notes = {s: "Census-2024 total %s = %s - %s - %s; by sector the prior S5 BEA 2024 exports "
+                "F040 of the sector %s - US->CN %s - US->EU %s"
+                % (fnum(t), fnum(T_US_X, 1), fnum(T_US_CN), fnum(T_US_EU, 1),
+                   fnum(bea[s]["exports"]), fnum(V[("US", "CN", s)]), fnum(V[("US", "EU", s)]))
              for s in SECTORS}
     put("US", "ROW", vals, dict.fromkeys(SECTORS, "A8"), notes, fset)
 
@@ -679,8 +728,8 @@ def summary_markdown(ctx):
          "S6 (D)"),
         ("extra-EU imports", tot("US", "EU") + tot("CN", "EU") + tot("ROW", "EU"), T["EU_M"],
          "S6 (D)"),
-        ("US exports (IO basis)", tot("US", "CN") + tot("US", "EU") + tot("US", "ROW"),
-         T["US_X"], "S5 (D)"),
+        ("US exports (Census basis)", tot("US", "CN") + tot("US", "EU") + tot("US", "ROW"),
+         T["US_X"], "Census-2024"),
     ]
     for name, a, b, src in checks:
         p("| %s | %.3f | %.3f | %s |" % (name, a, b, src))
@@ -874,6 +923,7 @@ def main():
         ctx = build()
         write_outputs(ctx)
         write_rare_earth_channels(ctx)
+        refresh_general_equilibrium({k: float(fmt(v)) for k, v in ctx["V"].items()})
         updated = update_readme(ctx)
     except CalibrationError as exc:
         sys.stderr.write("build_calibration.py: error: %s\n" % exc)

@@ -36,7 +36,7 @@ SOURCED = [
     ("China total imports", ("US", "EU", "ROW"), ("CN",), 2585.067, "S9"),
     ("extra-EU exports", ("EU",), ("US", "CN", "ROW"), 2793.223, "S6"),
     ("extra-EU imports", ("US", "CN", "ROW"), ("EU",), 2631.299, "S6"),
-    ("US goods exports (BEA IO basis)", ("US",), ("CN", "EU", "ROW"), 1620.847, "S5"),
+    ("US goods exports (Census basis)", ("US",), ("CN", "EU", "ROW"), 2064.5, "Census-2024"),
 ]
 
 errors = []
