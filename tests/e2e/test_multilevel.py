@@ -84,6 +84,34 @@ class Multilevel(McCase):
                                  "%s: multilevel %.3f +- %.3f, plain %.3f"
                                  % (row["month"], row["estimate"], row["halfwidth"], total))
 
+    def test_month_totals_count_each_output_day_for_the_days_it_stands_for(self):
+        # One level (5 firms a cell): the samples are the batch's replicates, so each month's
+        # estimate is the summary's means summed by the monthly tables' rule: with weekly
+        # output, an output day stands for the days up to the next (the last for itself),
+        # as many of them as fall in the month.
+        out = os.path.join(self.tmp, "weekly")
+        p = run([TW_BIN, "run", GENEVA, "--set", "firms.per_cell=5", "--set",
+                 "rare_earths.per_cell=5", "--set", "end=2025-03-31", "--set",
+                 "output.interval_days=7", "-q", "--budget", "8", "-t", "2", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ml = pd.read_csv(os.path.join(out, "multilevel.csv"))
+        self.assertEqual(int(ml["n_coarse"].iloc[0]), 0, "one level")
+        s = pd.read_csv(os.path.join(out, "summary.csv"))
+        s = s[(s["indicator"] == "imports") & (s["region"] == "US") & (s["partner"] == "CN")
+              & (s["sector"] == "all")].reset_index(drop=True)
+        dates = pd.to_datetime(s["date"])
+        flows = ml[ml["quantity"] == "US imports from CN"]
+        self.assertEqual(list(flows["month"]), ["2025-01", "2025-02", "2025-03"])
+        for _, row in flows.iterrows():
+            lo = pd.Timestamp(row["month"] + "-01")
+            hi = min(lo + pd.offsets.MonthEnd(0), dates.iloc[-1])
+            total = 0.0
+            for t in range(len(s)):
+                to = dates.iloc[t + 1] - pd.Timedelta(days=1) if t + 1 < len(s) else dates.iloc[t]
+                days = (min(to, hi) - max(dates.iloc[t], lo)).days + 1
+                total += max(days, 0) * 1e-3 * float(s["mean"].iloc[t])
+            self.assertAlmostEqual(row["estimate"], total, delta=1e-6 * total, msg=row["month"])
+
     def test_the_files_hold_the_pairs_fine_halves(self):
         ml = self.ml()
         pairs, coarse = int(ml["n_pairs"].iloc[0]), int(ml["n_coarse"].iloc[0])
