@@ -163,16 +163,23 @@ static void tw__costs(const tw_cli_mlmc *ml, double *cost) {
     cost[1] = 2.0 + cost[0];
 }
 
-/* Rank 0: the targets of this round (relative ones from the current estimates). */
+/* Rank 0: the targets of this round. The headline probabilities come first: until every
+ * one is within its half-width the flows ask for nothing (target 0), so that a budget that
+ * binds is spent on the probabilities (the pairs the flows need cost ten times a coarse
+ * replicate, which is most of what a probability needs); then each month's flow is asked
+ * for TW_CLI_MLMC_REL_HW of its current estimate. */
 static void tw__targets(tw_cli_mlmc *ml) {
-    for (size_t q = 0; q < ml->n_q; q++) {
-        if (q < ml->n_prob) {
-            ml->target[q] = TW_CLI_MLMC_PROB_HW;
-            continue;
-        }
+    bool probs_met = true;
+    for (size_t q = 0; q < ml->n_prob; q++) {
         tw_mlmc_estimate e;
         tw_mlmc_estimate_q(&ml->m, q, &e);
-        ml->target[q] = TW_CLI_MLMC_REL_HW * fabs(e.mean);
+        ml->target[q] = TW_CLI_MLMC_PROB_HW;
+        probs_met = probs_met && e.halfwidth <= TW_CLI_MLMC_PROB_HW;
+    }
+    for (size_t q = ml->n_prob; q < ml->n_q; q++) {
+        tw_mlmc_estimate e;
+        tw_mlmc_estimate_q(&ml->m, q, &e);
+        ml->target[q] = probs_met ? TW_CLI_MLMC_REL_HW * fabs(e.mean) : 0.0;
         if (!(ml->target[q] > 0.0)) ml->target[q] = 0.0; /* a month with no flow: nothing asked */
     }
 }
@@ -314,8 +321,9 @@ void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml) {
         fprintf(fp, "stopped: at the budget of %.0f full-size replicates (--budget) before every "
                     "target was met (+-%.2f, %.0f%%)\n",
                 ml->budget, TW_CLI_MLMC_PROB_HW, 100.0 * TW_CLI_MLMC_REL_HW);
-    fprintf(fp, "last column: what the last tenfold of firms still changed (the pairs' mean "
-                "difference)\n");
+    if (two)
+        fprintf(fp, "last column: what %lld firms per cell still changed against %lld (the pairs' "
+                    "mean difference)\n", (long long)ml->firms[1], (long long)ml->firms[0]);
 }
 
 tw_status tw_cli_mlmc_write(const char *dir, const tw_cli_mlmc *ml, tw_err *err) {

@@ -4,7 +4,7 @@
 
 - The multilevel answers (multilevel.csv) and a plain full-size run of many replicates on
   another seed agree within their combined 95% intervals, probability by probability and
-  month by month (at small scale: 100 firms per cell, so level 0 has 10).
+  month by month (at small scale: 100 firms per cell, so level 0 has 1).
 - multilevel.csv's counts are the run's: the files hold exactly the coupled pairs' fine
   halves (n_pairs rows of replicates.csv), and a budget that is reached says so.
 - The same bytes for 1 and 2 threads and under MPI, and after a stop during the levels
@@ -126,6 +126,16 @@ class Multilevel(McCase):
             self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
                              name)
 
+    def test_the_flows_ask_for_nothing_until_the_probabilities_are_met(self):
+        # At this budget no probability reaches +-0.03, so the last round planned for the
+        # probabilities alone: every month's target is 0 (README, "Multilevel replication").
+        ml = self.ml()
+        probs, flows = ml[ml["month"].isna()], ml[ml["month"].notna()]
+        self.assertGreater(probs["halfwidth"].max(), 0.03, "the budget met them: no test")
+        self.assertTrue((probs["target"] == 0.03).all())
+        self.assertGreater(len(flows), 0)
+        self.assertTrue((flows["target"] == 0).all(), flows["target"].tolist())
+
     def test_the_data_package_describes_multilevel_csv(self):
         with open(os.path.join(self.ref, "datapackage.json")) as f:
             pkg = json.load(f)
@@ -144,8 +154,8 @@ class Multilevel(McCase):
         self.assertTrue(lines[0].startswith("headline probabilities"), lines[0])
         self.assertIn("finest vs next level", lines[0])
         self.assertIn("stopped: at the budget of 20 full-size replicates", p.stdout)
-        self.assertRegex(p.stdout, r"replicates: \d+ with 10 firms per cell \(level 0\) and "
-                                   r"\d+ coupled pairs with 100 and 10 \(level 1\)")
+        self.assertRegex(p.stdout, r"replicates: \d+ with 1 firms per cell \(level 0\) and "
+                                   r"\d+ coupled pairs with 100 and 1 \(level 1\)")
         self.assertLess(p.stdout.index("headline probabilities"), p.stdout.index("By month"))
 
     def test_same_bytes_for_any_thread_or_rank_count(self):
