@@ -306,10 +306,11 @@ void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml) {
         q = q1;
     }
     if (two)
-        fprintf(fp, "replicates: %llu with %lld firms per cell (level 0) and %llu coupled pairs "
+        fprintf(fp, "replicates: %llu with %lld firm%s per cell (level 0) and %llu coupled pairs "
                     "with %lld and %lld (level 1);\n  the %llu full-size replicates are in the files\n",
-                (unsigned long long)ml->n[0], (long long)ml->firms[0], (unsigned long long)ml->n[1],
-                (long long)ml->firms[1], (long long)ml->firms[0], (unsigned long long)ml->n[1]);
+                (unsigned long long)ml->n[0], (long long)ml->firms[0], ml->firms[0] == 1 ? "" : "s",
+                (unsigned long long)ml->n[1], (long long)ml->firms[1], (long long)ml->firms[0],
+                (unsigned long long)ml->n[1]);
     else
         fprintf(fp, "replicates: %llu full-size (too few firms per cell for a coarser level)\n",
                 (unsigned long long)ml->n[0]);

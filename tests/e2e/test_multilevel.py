@@ -154,7 +154,7 @@ class Multilevel(McCase):
         self.assertTrue(lines[0].startswith("headline probabilities"), lines[0])
         self.assertIn("finest vs next level", lines[0])
         self.assertIn("stopped: at the budget of 20 full-size replicates", p.stdout)
-        self.assertRegex(p.stdout, r"replicates: \d+ with 1 firms per cell \(level 0\) and "
+        self.assertRegex(p.stdout, r"replicates: \d+ with 1 firm per cell \(level 0\) and "
                                    r"\d+ coupled pairs with 100 and 1 \(level 1\)")
         self.assertLess(p.stdout.index("headline probabilities"), p.stdout.index("By month"))
 
