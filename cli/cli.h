@@ -181,16 +181,6 @@ void tw_cli_headline_find(const tw_model *model, const void *params,
 void tw_cli_headline_header(FILE *fp, const tw_cli_headline cols[TW_CLI_NHEADLINE]);
 /* The unit of a per-replicate outcome from the model's dictionary ("" if not listed). */
 const char *tw_cli_outcome_unit(const char *name);
-/* Months of the output days dates[0..n): month m holds the output days first[m] <= t <
- * first[m + 1]; returns the number of months. first has room for n + 1 entries. */
-size_t tw_cli_months(const tw_day *dates, size_t n, size_t *first);
-/* The run's days in the month of output days t0 <= t < t1 (the run is dates[0] to
- * dates[n - 1]), and the weight that turns the sum of those output days' values into the
- * month's value: the run's days over the output days for a flow (the total), one over
- * the output days for a level (the mean). */
-double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, bool flow,
-                           int *days);
-
 /* One calendar month of a run: its days lo .. hi (the run's days only) and the output days
  * t0 <= t < t1 that stand for some of them. An output day stands for the days up to the
  * next one (the last for itself alone), so with output.interval_days = 30 a month with no

@@ -283,7 +283,7 @@ void tw_cli_print_help(FILE *fp) {
             "                       DIR.partial (same bytes as an uninterrupted one; -t may\n"
             "                       change)\n"
             "      --budget R       an adaptive run (no -n) stops at this cost, in full-size\n"
-            "                       replicates (default 160; a coarse replicate costs ~0.2)\n"
+            "                       replicates (default 240; a coarse replicate costs ~0.11)\n"
             "      --tables         also print the long tables (weekly shortages) on the terminal\n"
             "      --until OUTCOME:H  stop at the first multiple of 64 replicates where the 95%%\n"
             "                       half-width of OUTCOME's mean is below H (-n is the budget;\n"

@@ -33,17 +33,22 @@ static void tw__per_cell(const tw_cli_scenario *sc, int64_t *firms, int64_t *rar
         *rare = 0;
 }
 
-/* Where one replicate's quantities come from: a probability's outcome, or a flow's series
- * summed over a month's output days times the month's weight. */
+/* Where one replicate's quantities come from: a probability's outcome, or a flow's month
+ * total, the sum over the month's output days of each day's value times the days of the
+ * month it stands for (tw_cli_month_share, the rule of the terminal's monthly tables). */
 typedef struct {
     long outcome[TW_CLI_MLMC_MAXQ]; /* >= 0: an indicator of this outcome */
-    size_t series[TW_CLI_MLMC_MAXQ], t0[TW_CLI_MLMC_MAXQ], t1[TW_CLI_MLMC_MAXQ];
-    double w[TW_CLI_MLMC_MAXQ];
+    size_t series[TW_CLI_MLMC_MAXQ];
+    double scale[TW_CLI_MLMC_MAXQ];
+    const tw_cli_month *month[TW_CLI_MLMC_MAXQ]; /* a flow's month (in months) */
+    const tw_day *dates;                         /* [n_out] the output days */
+    size_t n_out;
+    tw_cli_month *months; /* every month of the run (tw_cli_run_months); owned */
 } tw__qmap;
 
-/* The quantities of sc's model (rank 0 and the others alike). */
-static void tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__qmap *qm,
-                           const tw_day *dates, size_t n_out, size_t *first) {
+/* The quantities of sc's model (rank 0 and the others alike). TW_ENOMEM. */
+static tw_status tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__qmap *qm,
+                                const tw_day *dates, size_t n_out, tw_err *err) {
     size_t nq = 0, n_oc = sc->model->n_outcomes(sc->params);
     for (int k = 0; k < TW_CLI_NPROB; k++)
         for (size_t o = 0; o < n_oc; o++)
@@ -54,22 +59,25 @@ static void tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__qmap 
     ml->n_prob = nq;
     tw_cli_headline cols[TW_CLI_NHEADLINE];
     tw_cli_headline_find(sc->model, sc->params, cols);
-    size_t nm = tw_cli_months(dates, n_out, first);
+    size_t nm;
+    qm->dates = dates;
+    qm->n_out = n_out;
+    qm->months = tw_cli_run_months(dates, n_out, &nm);
+    if (qm->months == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
         if (cols[c].idx < 0 || !cols[c].flow) continue;
         for (size_t m = 0; m < nm && nq < TW_CLI_MLMC_MAXQ; m++) {
-            int days, dom;
             qm->outcome[nq] = -1;
             qm->series[nq] = (size_t)cols[c].idx;
-            qm->t0[nq] = first[m];
-            qm->t1[nq] = first[m + 1];
-            qm->w[nq] = cols[c].scale * tw_cli_month_weight(dates, n_out, first[m],
-                                                            first[m + 1], true, &days);
-            tw_civil_from_day(dates[first[m]], &ml->month[nq][0], &ml->month[nq][1], &dom);
+            qm->scale[nq] = cols[c].scale;
+            qm->month[nq] = &qm->months[m];
+            ml->month[nq][0] = qm->months[m].year;
+            ml->month[nq][1] = qm->months[m].month;
             ml->name[nq++] = cols[c].head;
         }
     }
     ml->n_q = nq;
+    return TW_OK;
 }
 
 /* Replicate i of ch as quantities. */
@@ -82,9 +90,11 @@ static void tw__values(const tw__qmap *qm, size_t nq, const tw_chunk *ch, size_t
             q[k] = isnan(v) || v == 0.0 ? 0.0 : 1.0;
             continue;
         }
+        const tw_cli_month *m = qm->month[k];
         double s = 0.0;
-        for (size_t t = qm->t0[k]; t < qm->t1[k]; t++) s += x[t * ch->n_series + qm->series[k]];
-        q[k] = qm->w[k] * s;
+        for (size_t t = m->t0; t < m->t1; t++)
+            s += tw_cli_month_share(m, qm->dates, qm->n_out, t) * x[t * ch->n_series + qm->series[k]];
+        q[k] = qm->scale[k] * s;
     }
 }
 
@@ -153,16 +163,23 @@ static void tw__costs(const tw_cli_mlmc *ml, double *cost) {
     cost[1] = 2.0 + cost[0];
 }
 
-/* Rank 0: the targets of this round (relative ones from the current estimates). */
+/* Rank 0: the targets of this round. The headline probabilities come first: until every
+ * one is within its half-width the flows ask for nothing (target 0), so that a budget that
+ * binds is spent on the probabilities (the pairs the flows need cost ten times a coarse
+ * replicate, which is most of what a probability needs); then each month's flow is asked
+ * for TW_CLI_MLMC_REL_HW of its current estimate. */
 static void tw__targets(tw_cli_mlmc *ml) {
-    for (size_t q = 0; q < ml->n_q; q++) {
-        if (q < ml->n_prob) {
-            ml->target[q] = TW_CLI_MLMC_PROB_HW;
-            continue;
-        }
+    bool probs_met = true;
+    for (size_t q = 0; q < ml->n_prob; q++) {
         tw_mlmc_estimate e;
         tw_mlmc_estimate_q(&ml->m, q, &e);
-        ml->target[q] = TW_CLI_MLMC_REL_HW * fabs(e.mean);
+        ml->target[q] = TW_CLI_MLMC_PROB_HW;
+        probs_met = probs_met && e.halfwidth <= TW_CLI_MLMC_PROB_HW;
+    }
+    for (size_t q = ml->n_prob; q < ml->n_q; q++) {
+        tw_mlmc_estimate e;
+        tw_mlmc_estimate_q(&ml->m, q, &e);
+        ml->target[q] = probs_met ? TW_CLI_MLMC_REL_HW * fabs(e.mean) : 0.0;
         if (!(ml->target[q] > 0.0)) ml->target[q] = 0.0; /* a month with no flow: nothing asked */
     }
 }
@@ -198,15 +215,14 @@ tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads
     if (st != TW_OK) return st;
     size_t n_out = tw_run_output_days(&sc->spec);
     tw_day *dates = malloc((n_out + 1) * sizeof *dates);
-    size_t *first = malloc((n_out + 1) * sizeof *first);
     tw__qmap *qm = calloc(1, sizeof *qm);
-    if (dates == NULL || first == NULL || qm == NULL)
+    if (dates == NULL || qm == NULL)
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
     size_t span = (size_t)(sc->spec.end - sc->spec.start);
     for (size_t k = 0, d = 0; st == TW_OK && d <= span; d++)
         if (d % (size_t)sc->spec.interval_days == 0 || d == span)
             dates[k++] = sc->spec.start + (tw_day)d;
-    if (st == TW_OK) tw__quantities(sc, ml, qm, dates, n_out, first);
+    if (st == TW_OK) st = tw__quantities(sc, ml, qm, dates, n_out, err);
     double cost[2];
     tw__costs(ml, cost);
     bool ind[TW_CLI_MLMC_MAXQ];
@@ -241,7 +257,7 @@ tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads
     }
     sc->spec.replicates = (int64_t)ml->n[ml->n_levels - 1];
     free(dates);
-    free(first);
+    if (qm != NULL) free(qm->months);
     free(qm);
     tw_cli_scenario_free(&coarse);
     return st;
@@ -290,10 +306,11 @@ void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml) {
         q = q1;
     }
     if (two)
-        fprintf(fp, "replicates: %llu with %lld firms per cell (level 0) and %llu coupled pairs "
+        fprintf(fp, "replicates: %llu with %lld firm%s per cell (level 0) and %llu coupled pairs "
                     "with %lld and %lld (level 1);\n  the %llu full-size replicates are in the files\n",
-                (unsigned long long)ml->n[0], (long long)ml->firms[0], (unsigned long long)ml->n[1],
-                (long long)ml->firms[1], (long long)ml->firms[0], (unsigned long long)ml->n[1]);
+                (unsigned long long)ml->n[0], (long long)ml->firms[0], ml->firms[0] == 1 ? "" : "s",
+                (unsigned long long)ml->n[1], (long long)ml->firms[1], (long long)ml->firms[0],
+                (unsigned long long)ml->n[1]);
     else
         fprintf(fp, "replicates: %llu full-size (too few firms per cell for a coarser level)\n",
                 (unsigned long long)ml->n[0]);
@@ -305,8 +322,9 @@ void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml) {
         fprintf(fp, "stopped: at the budget of %.0f full-size replicates (--budget) before every "
                     "target was met (+-%.2f, %.0f%%)\n",
                 ml->budget, TW_CLI_MLMC_PROB_HW, 100.0 * TW_CLI_MLMC_REL_HW);
-    fprintf(fp, "last column: what the last tenfold of firms still changed (the pairs' mean "
-                "difference)\n");
+    if (two)
+        fprintf(fp, "last column: what %lld firms per cell still changed against %lld (the pairs' "
+                    "mean difference)\n", (long long)ml->firms[1], (long long)ml->firms[0]);
 }
 
 tw_status tw_cli_mlmc_write(const char *dir, const tw_cli_mlmc *ml, tw_err *err) {

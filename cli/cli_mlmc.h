@@ -13,13 +13,23 @@
  * The quantities: each headline probability the model has (tw_cli_probs, as indicators)
  * to a 95% half-width of TW_CLI_MLMC_PROB_HW, and each month's total of each headline
  * flow (the terminal's monthly table) to a 95% half-width of TW_CLI_MLMC_REL_HW of its
- * value. Rounds: a pilot of TW_CLI_MLMC_PILOT samples a level, then tw_mlmc_next until the
- * plan asks for nothing more or the next round would pass the budget (then the round is
- * scaled down to what fits, and the run stops after it).
+ * value; the flows ask for nothing until every probability is met, so that a budget that
+ * binds goes to the headline (cli_mlmc.c, tw__targets). Rounds: a pilot of
+ * TW_CLI_MLMC_PILOT samples a level, then tw_mlmc_next until the plan asks for nothing more
+ * or the next round would pass the budget (then the round is scaled down to what fits, and
+ * the run stops after it).
+ *
+ * Why a hundredth: the political outcomes, which the probabilities are, agree in every
+ * pair (their pairs' variance is the Laplace count's floor, tw_mlmc.h), so a probability's
+ * error is level 0's and the cheapest level 0 wins. Level 0 at a hundredth costs about half
+ * of what it did at a tenth (0.11 against 0.19 full-size replicates), and at the default
+ * budget the worst probability's half-width fell from +-0.075 to +-0.060 (bench/README.md);
+ * the monthly trade, whose pairs do not couple (a coarse cell's firms are too few to stand
+ * for the full cell's), got less sure (2.6% to 6.3% of a month).
  *
  * Costs and budget are in full-size replicates: a coarse replicate costs 0.1 + 0.9 x the
- * ratio of firms per cell (0.19 at a tenth; the default scenario's CPU time per replicate
- * at a tenth of the firms is about a sixth of a full-size one's, on a shared machine), a
+ * ratio of firms per cell (0.109 at a hundredth; at a tenth and a hundredth the default
+ * run's CPU time at one budget came out the same, so the ratio holds across them), a
  * pair costs its two halves plus 1 for the full-size replicate the
  * output files hold again (the files are a plain batch of the pairs' fine halves). Nothing
  * is timed, so where the run stops depends only on the samples: the same bytes for any
@@ -41,13 +51,13 @@
 #include "cli_scenario.h"
 #include "tw_mlmc.h"
 
-#define TW_CLI_MLMC_COARSEN 10
+#define TW_CLI_MLMC_COARSEN 100
 #define TW_CLI_MLMC_SEED_MIX 0x9E3779B9u
 #define TW_CLI_MLMC_PROB_HW 0.03
 #define TW_CLI_MLMC_REL_HW 0.01
 #define TW_CLI_MLMC_PILOT 32
 #define TW_CLI_MLMC_MIN 2 /* samples a level, whatever the budget */
-#define TW_CLI_MLMC_BUDGET 160
+#define TW_CLI_MLMC_BUDGET 240
 #define TW_CLI_MLMC_MAXQ 128
 
 typedef struct tw_cli_mlmc {

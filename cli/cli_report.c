@@ -251,31 +251,6 @@ const char *tw_cli_outcome_unit(const char *name) {
     return "";
 }
 
-size_t tw_cli_months(const tw_day *dates, size_t n, size_t *first) {
-    size_t m = 0;
-    int py = 0, pm = 0;
-    for (size_t t = 0; t < n; t++) {
-        int y, mo, d;
-        tw_civil_from_day(dates[t], &y, &mo, &d);
-        if (t == 0 || y != py || mo != pm) first[m++] = t;
-        py = y;
-        pm = mo;
-    }
-    first[m] = n;
-    return m;
-}
-
-double tw_cli_month_weight(const tw_day *dates, size_t n, size_t t0, size_t t1, bool flow,
-                           int *days) {
-    int y, mo, d;
-    tw_civil_from_day(dates[t0], &y, &mo, &d);
-    tw_day lo = tw_day_from_civil(y, mo, 1), hi = lo + tw_days_in_month(y, mo) - 1;
-    if (lo < dates[0]) lo = dates[0];
-    if (hi > dates[n - 1]) hi = dates[n - 1];
-    *days = (int)(hi - lo) + 1;
-    return (flow ? (double)*days : 1.0) / (double)(t1 - t0);
-}
-
 tw_cli_month *tw_cli_run_months(const tw_day *dates, size_t n_out, size_t *n) {
     *n = 0;
     if (n_out == 0) return NULL;

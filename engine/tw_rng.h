@@ -5,7 +5,7 @@
  *     counter = (day, agent, purpose, index)
  * so a result never depends on which thread or MPI rank drew it, or in what order.
  * `day` is the simulation day counted from the run's first day, `agent` any 64-bit id
- * (a firm's global index, say), `purpose` a small constant that separates independent
+ * (a firm's cell and index within it, say), `purpose` a small constant that separates independent
  * uses and `index` numbers the blocks of four words one purpose needs. The purposes in use:
  *     1 TW_PURPOSE_FIRM_INIT   importer firms' sizes, first origins, hazard clocks
  *     2 TW_PURPOSE_FIRM_DAY    importer firms' daily re-choice of origin

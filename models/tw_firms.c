@@ -221,6 +221,14 @@ typedef struct {
     size_t c, lo, hi, base; /* base = first global index of the cell */
 } tw__range;
 
+/* The counter's agent id of firm k of cell c: the cell in the high word, the index within
+ * the cell in the low (per_cell < 2^32), so the first n firms of a cell draw the same
+ * numbers whatever per_cell is, and runs that differ only in firms per cell (the levels
+ * of multilevel replication, cli_mlmc.h) share them. */
+static inline uint64_t tw__agent(size_t c, size_t k) {
+    return (uint64_t)c << 32 | (uint64_t)k;
+}
+
 static tw__range tw__item_range(const tw_firm_arrays *f, size_t item) {
     size_t n = (size_t)f->fp->per_cell, b = item % f->nblk;
     tw__range r;
@@ -251,7 +259,7 @@ static void tw__step_block(void *vctx, size_t item) {
         float left = clock[k] - (cd->hazard_base + cd->hazard_sens * fabsf(cd->lnp[o] - ref[k]));
         if (left <= 0.0f) {
             uint32_t w[4];
-            tw_rng_words(f->key, ctx->day, (uint64_t)(base + k), TW_PURPOSE_FIRM_DAY, 0, w);
+            tw_rng_words(f->key, ctx->day, tw__agent(rg.c, k), TW_PURPOSE_FIRM_DAY, 0, w);
             o = tw__choose(cd->cdf, tw_u01f(w[0]));
             origin[k] = (uint8_t)o;
             ref[k] = cd->lnp[o];
@@ -296,7 +304,8 @@ void tw_firms_step(tw_firm_arrays *f, const tw_cell_day *cd, uint32_t d, double 
 /* --- initial state --- */
 
 /* Sizes: Pareto with tail index a (x_min 1) by inverse CDF, x = u^(-1/a); first origin:
- * a draw from the base-year shares. Each firm's draws come from its own counter. */
+ * a draw from the base-year shares. Each firm's draws come from its own counter
+ * (tw__agent: its cell and its index within the cell). */
 static void tw__init_block(void *vctx, size_t item) {
     tw__step_ctx *ctx = vctx;
     tw_firm_arrays *f = ctx->f;
@@ -307,7 +316,7 @@ static void tw__init_block(void *vctx, size_t item) {
     double sum = 0.0;
     for (size_t k = lo; k < hi; k++) {
         uint32_t w[4];
-        tw_rng_words(f->key, 0, (uint64_t)(base + k), TW_PURPOSE_FIRM_INIT, 0, w);
+        tw_rng_words(f->key, 0, tw__agent(rg.c, k), TW_PURPOSE_FIRM_INIT, 0, w);
         float x = powf(tw_u01f(w[0]), -inv_tail);
         f->size[base + k] = x;
         sum += x;

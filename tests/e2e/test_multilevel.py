@@ -4,7 +4,7 @@
 
 - The multilevel answers (multilevel.csv) and a plain full-size run of many replicates on
   another seed agree within their combined 95% intervals, probability by probability and
-  month by month (at small scale: 100 firms per cell, so level 0 has 10).
+  month by month (at small scale: 100 firms per cell, so level 0 has 1).
 - multilevel.csv's counts are the run's: the files hold exactly the coupled pairs' fine
   halves (n_pairs rows of replicates.csv), and a budget that is reached says so.
 - The same bytes for 1 and 2 threads and under MPI, and after a stop during the levels
@@ -84,6 +84,34 @@ class Multilevel(McCase):
                                  "%s: multilevel %.3f +- %.3f, plain %.3f"
                                  % (row["month"], row["estimate"], row["halfwidth"], total))
 
+    def test_month_totals_count_each_output_day_for_the_days_it_stands_for(self):
+        # One level (5 firms a cell): the samples are the batch's replicates, so each month's
+        # estimate is the summary's means summed by the monthly tables' rule: with weekly
+        # output, an output day stands for the days up to the next (the last for itself),
+        # as many of them as fall in the month.
+        out = os.path.join(self.tmp, "weekly")
+        p = run([TW_BIN, "run", GENEVA, "--set", "firms.per_cell=5", "--set",
+                 "rare_earths.per_cell=5", "--set", "end=2025-03-31", "--set",
+                 "output.interval_days=7", "-q", "--budget", "8", "-t", "2", "-o", out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ml = pd.read_csv(os.path.join(out, "multilevel.csv"))
+        self.assertEqual(int(ml["n_coarse"].iloc[0]), 0, "one level")
+        s = pd.read_csv(os.path.join(out, "summary.csv"))
+        s = s[(s["indicator"] == "imports") & (s["region"] == "US") & (s["partner"] == "CN")
+              & (s["sector"] == "all")].reset_index(drop=True)
+        dates = pd.to_datetime(s["date"])
+        flows = ml[ml["quantity"] == "US imports from CN"]
+        self.assertEqual(list(flows["month"]), ["2025-01", "2025-02", "2025-03"])
+        for _, row in flows.iterrows():
+            lo = pd.Timestamp(row["month"] + "-01")
+            hi = min(lo + pd.offsets.MonthEnd(0), dates.iloc[-1])
+            total = 0.0
+            for t in range(len(s)):
+                to = dates.iloc[t + 1] - pd.Timedelta(days=1) if t + 1 < len(s) else dates.iloc[t]
+                days = (min(to, hi) - max(dates.iloc[t], lo)).days + 1
+                total += max(days, 0) * 1e-3 * float(s["mean"].iloc[t])
+            self.assertAlmostEqual(row["estimate"], total, delta=1e-6 * total, msg=row["month"])
+
     def test_the_files_hold_the_pairs_fine_halves(self):
         ml = self.ml()
         pairs, coarse = int(ml["n_pairs"].iloc[0]), int(ml["n_coarse"].iloc[0])
@@ -97,6 +125,16 @@ class Multilevel(McCase):
         for name in ["summary.csv", "replicates.csv", "events.csv"]:
             self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
                              name)
+
+    def test_the_flows_ask_for_nothing_until_the_probabilities_are_met(self):
+        # At this budget no probability reaches +-0.03, so the last round planned for the
+        # probabilities alone: every month's target is 0 (README, "Multilevel replication").
+        ml = self.ml()
+        probs, flows = ml[ml["month"].isna()], ml[ml["month"].notna()]
+        self.assertGreater(probs["halfwidth"].max(), 0.03, "the budget met them: no test")
+        self.assertTrue((probs["target"] == 0.03).all())
+        self.assertGreater(len(flows), 0)
+        self.assertTrue((flows["target"] == 0).all(), flows["target"].tolist())
 
     def test_the_data_package_describes_multilevel_csv(self):
         with open(os.path.join(self.ref, "datapackage.json")) as f:
@@ -116,8 +154,8 @@ class Multilevel(McCase):
         self.assertTrue(lines[0].startswith("headline probabilities"), lines[0])
         self.assertIn("finest vs next level", lines[0])
         self.assertIn("stopped: at the budget of 20 full-size replicates", p.stdout)
-        self.assertRegex(p.stdout, r"replicates: \d+ with 10 firms per cell \(level 0\) and "
-                                   r"\d+ coupled pairs with 100 and 10 \(level 1\)")
+        self.assertRegex(p.stdout, r"replicates: \d+ with 1 firm per cell \(level 0\) and "
+                                   r"\d+ coupled pairs with 100 and 1 \(level 1\)")
         self.assertLess(p.stdout.index("headline probabilities"), p.stdout.index("By month"))
 
     def test_same_bytes_for_any_thread_or_rank_count(self):
