@@ -101,8 +101,11 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err);
 int tw_cli_threads(const tw_cli_args *a);
 
 /* The signal (SIGINT, SIGTERM) that asked the program to stop, or 0. Long loops check it
- * between chunks and agree on it across ranks. */
+ * between chunks and agree on it across ranks (cli_signals.c). */
 extern volatile sig_atomic_t tw_cli_stop_signal;
+/* Set the handlers of SIGINT and SIGTERM that record the signal above (the program's
+ * entry calls it once, before dispatching a command). */
+void tw_cli_install_signals(void);
 
 /* A command's entry point: a, the parsed common options (unused by a command with its own);
  * argc/argv, the command line as given. */

@@ -4,7 +4,8 @@
  * interrupted run with --resume), install the signal handlers, dispatch to the command,
  * check standard output, finish MPI, print the error and choose the exit code. Only this
  * file prints errors and chooses exit codes (tw_exit_code: 0 success, 2 bad usage or
- * input, 1 runtime failure). Under MPI every rank runs these phases together and only
+ * input, 1 runtime failure); it defines nothing the commands use (the stop signal and the
+ * thread count are cli_signals.c's). Under MPI every rank runs these phases together and only
  * rank 0 prints. The commands are listed in cli.h (TW_CLI_COMMANDS) and live in their
  * files: cli_run.c (run, sweeps, --selfcheck through cli_batch.c), cli_validate.c,
  * cli_compare.c and cli_score.c; the pieces under them in cli_scenario.c, cli_rundir.c,
@@ -12,8 +13,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,16 +20,6 @@
 #include "cli_resume.h"
 #include "cli_score.h"
 #include "tw_mpi.h"
-
-/* SIGINT and SIGTERM ask a batch to stop after the chunk in progress. */
-volatile sig_atomic_t tw_cli_stop_signal = 0;
-static void tw__on_signal(int sig) { tw_cli_stop_signal = sig; }
-
-int tw_cli_threads(const tw_cli_args *a) {
-    int threads = a->has_threads ? a->threads : omp_get_max_threads();
-    if (threads > tw_cli_max_threads()) threads = tw_cli_max_threads();
-    return threads;
-}
 
 static tw_status tw__dispatch(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
 #define TW__ENTRY(id, name, entry, own, usage) [TW_CMD_##id] = entry,
@@ -65,12 +54,7 @@ int main(int argc, char **argv) {
         a = &resumed.args;
     }
     if (st == TW_OK) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = tw__on_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        tw_cli_install_signals();
         st = tw__dispatch(a, argc, argv, &err);
     }
     tw_cli_resume_free(&resumed);
