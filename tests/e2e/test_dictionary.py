@@ -8,7 +8,9 @@ its blocks register.
   - it is the dictionary a run writes: the same names, units, aggregations and definitions
     as a real run's datapackage.json, and the outcome columns of its replicates.csv, in
     order;
-  - the Markdown form holds the same entries, and README.md documents every indicator and
+  - the Markdown form holds the same entries; the documentation's data-dictionary page,
+    docs/dictionary.md, is what tools/docs-dictionary makes of it now (generated, so it
+    cannot rot), and the outputs page, docs/outputs.md, documents every indicator and
     carries the outcome table exactly as the program prints it;
   - a bad option exits 2 with the option named.
 
@@ -79,21 +81,31 @@ class Dictionary(unittest.TestCase):
         self.assertEqual(list(reps.columns[2:2 + len(outcomes)]), outcomes)
         self.assertTrue(set(summary.indicator) <= set(self.csv[self.csv.kind == "indicator"].name))
 
-    def test_markdown_and_readme(self):
+    def test_markdown_and_docs(self):
         for name in self.csv.name:
             self.assertIn(f"| `{name}` |", self.md)
         lines = self.md.splitlines()
         start = next(i for i, l in enumerate(lines) if l.startswith("| outcome |"))
         table = [l for l in lines[start:] if l.startswith("|")]
         self.assertEqual(len(table), 2 + (self.csv.kind == "outcome").sum())
-        with open(os.path.join(SRC, "README.md")) as f:
-            readme = f.read()
-        readme_lines = [l.strip() for l in readme.splitlines()]
+        with open(os.path.join(SRC, "docs", "outputs.md")) as f:
+            outputs = f.read()
+        outputs_lines = [l.strip() for l in outputs.splitlines()]
         for l in table:
-            self.assertTrue(l in readme_lines, "README.md's outcome table lacks the line "
+            self.assertTrue(l in outputs_lines, "docs/outputs.md's outcome table lacks the line "
                             f"{l!r} of `tradewar dictionary`; paste its outcome table again")
         for name in self.csv[self.csv.kind == "indicator"].name:
-            self.assertTrue(f"`{name}`" in readme, f"README.md does not document the indicator {name}")
+            self.assertTrue(f"`{name}`" in outputs,
+                            f"docs/outputs.md does not document the indicator {name}")
+
+    def test_the_dictionary_page_is_what_the_program_prints(self):
+        p = subprocess.run([os.path.join(SRC, "tools", "docs-dictionary"), "--check", TW_BIN],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(SRC, "docs", "dictionary.md")) as f:
+            page = f.read()
+        self.assertTrue(page.endswith(self.md), "docs/dictionary.md does not end with the "
+                        "program's Markdown")
 
     def test_a_bad_option_is_refused(self):
         p = tw("dictionary", "--markdown")
