@@ -20,6 +20,12 @@ static double bandwidth(const twb_report *rp, int threads) {
     const twb_row *r = twb_report_find(rp, "triad", threads);
     return r != NULL ? r->bandwidth_gbs : NAN;
 }
+
+/* The rows of one scaling series at agent level. tms[i] holds the repeats at thread count
+ * a->threads[i] on firms[i] firms (equal for strong scaling, growing with the threads for
+ * weak). Efficiency is T0 t0 (W/W0) / (T t) from medians, W the work (firms), so that it
+ * reads T0 t0 / (T t) for strong and t0 / t for weak scaling with T0 = 1; computational
+ * scalability is the same ratio of useful thread-seconds rather than elapsed seconds. */
 static void agent_rows(const twb_args *a, twb_report *rp, const char *kind,
                        const int64_t *firms, int days, twb_times *tms,
                        const uint64_t *hashes, double step_bytes, double draws) {
@@ -78,13 +84,13 @@ typedef struct {
 
 /* Steps of the machine check's chains: about 0.1 s on one core (quick: 5 ms). */
 static long machine_check_iters(const twb_args *a) { return a->quick ? 2000000L : 40000000L; }
-                       
-                       /* Strong scaling at agent level, in rounds: each round times, at every thread count, the
-                       * firm step, the machine check and the two reference kernels (those selected), one after
-                       * the other. A slow spell of a shared machine then lands on every thread count and on the
-                       * model and its references alike, which keeps both the efficiencies and the
-                       * firm/reference ratio honest; the rows are medians over the rounds. */
-                       static tw_status strong_scaling(const twb_args *a, agent_runs *ag, double draw_rate, tw_err *err) {
+
+/* Strong scaling at agent level, in rounds: each round times, at every thread count, the
+ * firm step, the machine check and the two reference kernels (those selected), one after
+ * the other. A slow spell of a shared machine then lands on every thread count and on the
+ * model and its references alike, which keeps both the efficiencies and the
+ * firm/reference ratio honest; the rows are medians over the rounds. */
+static tw_status strong_scaling(const twb_args *a, agent_runs *ag, double draw_rate, tw_err *err) {
     bool firm = (a->modes & TWB_M_FIRM) != 0, ref = (a->modes & TWB_M_REF) != 0;
     twb_scenario sc;
     tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
@@ -122,13 +128,8 @@ static long machine_check_iters(const twb_args *a) { return a->quick ? 2000000L 
     return st;
 }
 
-/* The rare-earth step's share of the model's day in the default scenario as shipped (its
- * firms, replicate 0, its year; quick: 150 days, which reach the April controls), on one
- * thread: the day loop's CPU time and the rare-earth step's inside it (CPU time, which
- * other tenants of a shared machine do not inflate; on more threads an OpenMP team's
- * waiting would count as well). The share's median over the repeats (twb_times holds the
- * shares too); the row's seconds are the day loop's wall-clock time. */
-
+/* Weak scaling of the firm step: weak_firms per thread, one scenario per thread count,
+ * repeats interleaved across the thread counts. */
 static tw_status weak_scaling(const twb_args *a, agent_runs *ag, tw_err *err) {
     static twb_scenario wsc[TWB_MAX_T];
     int loaded = 0;
@@ -243,7 +244,3 @@ void twb_measure_ratios(const twb_args *a, twb_report *rp) {
             twb_report_add(rp, &r);
         }
 }
-
-/* Replicate level: strong (a fixed number of replicates) and weak (one replicate per
- * thread), their repeats interleaved across thread counts and the two kinds, as at the
- * agent level. */

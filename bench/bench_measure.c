@@ -49,12 +49,12 @@ tw_status twb_measure_triad(const twb_args *a, twb_report *rp, tw_err *err) {
     return TW_OK;
 }
 
-/* The rows of one scaling series at agent level. tms[i] holds the repeats at thread count
- * a->threads[i] on firms[i] firms (equal for strong scaling, growing with the threads for
- * weak). Efficiency is T0 t0 (W/W0) / (T t) from medians, W the work (firms), so that it
- * reads T0 t0 / (T t) for strong and t0 / t for weak scaling with T0 = 1; computational
- * scalability is the same ratio of useful thread-seconds rather than elapsed seconds. */
-
+/* The rare-earth step's share of the model's day in the default scenario as shipped (its
+ * firms, replicate 0, its year; quick: 150 days, which reach the April controls), on one
+ * thread: the day loop's CPU time and the rare-earth step's inside it (CPU time, which
+ * other tenants of a shared machine do not inflate; on more threads an OpenMP team's
+ * waiting would count as well). The share's median over the repeats (twb_times holds the
+ * shares too); the row's seconds are the day loop's wall-clock time. */
 tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err) {
     twb_scenario sc;
     tw_status st = twb_scenario_load(a->re_scenario, NULL, 0, 0, a->quick ? 150 : 0, &sc, err);
@@ -93,9 +93,9 @@ tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err) {
     return TW_OK;
 }
 
-/* Weak scaling of the firm step: weak_firms per thread, one scenario per thread count,
- * repeats interleaved across the thread counts. */
-
+/* Replicate level: strong (a fixed number of replicates) and weak (one replicate per
+ * thread), their repeats interleaved across thread counts and the two kinds, as at the
+ * agent level. */
 tw_status twb_measure_replicates(const twb_args *a, twb_report *rp, int64_t *rep_firms,
                                  int *rep_days, tw_err *err) {
     twb_scenario sc;

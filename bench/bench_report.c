@@ -35,6 +35,7 @@ const twb_row *twb_report_find(const twb_report *rp, const char *kind, int threa
             return &rp->rows[i];
     return NULL;
 }
+
 void twb_progress_rep(const char *what, long long firms, int rep, int repeats) {
     fprintf(stderr, "tw_bench: %s, %lld firms, repeat %d of %d, each thread count\n", what,
             firms, rep + 1, repeats);
