@@ -7,9 +7,14 @@
  * STREAM-like triad) measured in the same run. Every measurement carries a result hash, so
  * a fast wrong answer cannot pass for a fast one.
  *
- * Files: tw_bench.c (command line, orchestration, table, hash checks), bench_model.c (the
- * real model driven through tw_trade_model and tw_run), bench_kernels.c (the reference
- * kernel and the triad), bench_util.c (timing, medians, FNV-1a, CSV).
+ * Files, after XSBench (the command line and the output apart from the measurements):
+ * tw_bench.c (main: the script of phases), bench_args.c (the options and their defaults),
+ * bench_report.c (the inputs echoed, progress, the table, the summary, the hash checks),
+ * bench_agents.c (the agent-level measurements: firm step, reference kernels, machine
+ * check), bench_measure.c (triad, replicates, rare-earth share, memory, MPI row),
+ * bench_model.c (the real model driven through tw_trade_model and tw_run),
+ * bench_kernels.c (the reference kernel and the triad), bench_util.c (timing, medians,
+ * FNV-1a, CSV).
  */
 #ifndef TW_BENCH_H
 #define TW_BENCH_H
@@ -174,5 +179,102 @@ tw_status twb_triad(size_t n, int threads, int repeats, twb_times *tm, uint64_t 
                     tw_err *err);
 /* Total last-level cache of the machine in bytes (0 if unknown). */
 size_t twb_llc_bytes(void);
+
+/* --- the command line (bench_args.c) --- */
+
+/* What --mode selects. */
+enum {
+    TWB_M_FIRM = 1,
+    TWB_M_REF = 2,
+    TWB_M_REPS = 4,
+    TWB_M_TRIAD = 8,
+    TWB_M_MPI = 16,
+    TWB_M_MEMORY = 32,
+    TWB_M_RE = 64,
+    TWB_M_ALL = TWB_M_FIRM | TWB_M_REF | TWB_M_REPS | TWB_M_TRIAD | TWB_M_MPI | TWB_M_RE
+};
+
+#define TWB_MAX_T 64     /* thread counts in --threads */
+#define TWB_MAX_ROWS 1024 /* rows of the table kept (the CSV gets every row) */
+
+/* The options, every default filled in by twb_args_parse. */
+typedef struct {
+    unsigned modes;                    /* TWB_M_* */
+    const char *scenario, *re_scenario; /* paths; point into argv or static storage */
+    const char *sets[TWB_MAX_SETS];    /* KEY=VALUE overrides, into argv */
+    int nsets;
+    int64_t firms, weak_firms, rep_firms, replicates; /* rep_firms: -1 = the scenario's */
+    int days, rep_days, repeats;       /* rep_days: -1 = the scenario's */
+    int threads[TWB_MAX_T], nthreads;  /* sorted, distinct */
+    double triad_mb;                   /* MiB per triad array; -1: from the cache size */
+    bool quick;
+    const char *csv;                   /* NULL: no CSV */
+} twb_args;
+
+/* Parse the command line into a: 0 parsed; 1 --help printed (exit 0); 2 usage error, its
+ * message printed on stderr (exit 2). */
+int twb_args_parse(int argc, char **argv, twb_args *a);
+
+/* --- what is printed (bench_report.c) --- */
+
+/* The rows and checks of one run, kept for the table; rows also go to csv as they come. */
+typedef struct {
+    twb_row rows[TWB_MAX_ROWS];
+    int nrows;
+    FILE *csv;      /* NULL: no CSV; not owned (main closes it) */
+    bool mismatch;  /* a hash check failed */
+    char checks[32][256];
+    int nchecks;
+    /* the rare-earth step's share of the day on one thread: median, min, max */
+    twb_times re_share[1];
+    int64_t re_firms;
+    int re_days;
+} twb_report;
+
+/* Append r to the CSV and keep it for the table (dropped from the table past
+ * TWB_MAX_ROWS); the kept copy, or NULL. */
+twb_row *twb_report_add(twb_report *rp, const twb_row *r);
+/* Record a hash check: ok, or a mismatch (then the exit status is 3). */
+void twb_report_check(twb_report *rp, bool ok, const char *what);
+/* The first row of kind at that thread count, or NULL. */
+const twb_row *twb_report_find(const twb_report *rp, const char *kind, int threads);
+/* Progress on stderr: one repeat of a measurement, at each thread count. */
+void twb_progress_rep(const char *what, long long firms, int rep, int repeats);
+/* Hash bookkeeping of one timed run: the first run's hash (first) is the one all must
+ * equal; *agree turns false at the first that does not. */
+void twb_same_hash(uint64_t h, bool first, uint64_t *expect, bool *agree);
+
+void twb_print_inputs(const twb_args *a);   /* build, machine, options (stdout) */
+void twb_report_table(const twb_report *rp); /* the table of rows */
+/* The summary under the table: ratios, efficiencies and where they go, bytes, bandwidth,
+ * the rare-earth share. draw_rate: the firm step's Philox draws per firm-day (NAN: not
+ * counted); rep_firms, rep_days: the replicate measurement's size. */
+void twb_report_summary(const twb_args *a, const twb_report *rp, double draw_rate,
+                        int64_t rep_firms, int rep_days);
+void twb_report_hashes(const twb_report *rp); /* the checks and "hash ok"/"HASH MISMATCH" */
+
+/* --- the measurements (bench_agents.c, bench_measure.c) ---
+ * Each runs what --mode selected of it with the options in a and adds its rows and hash
+ * checks to rp; a failure (scenario, memory) returns its status with err filled. */
+
+/* The triad at each thread count (rows "triad"). */
+tw_status twb_measure_triad(const twb_args *a, twb_report *rp, tw_err *err);
+/* One untimed run of the firm step on the most threads that counts its Philox draws per
+ * firm-day; *hash must equal the timed runs' (twb_measure_agents checks it). */
+tw_status twb_measure_draws(const twb_args *a, double *draw_rate, uint64_t *hash, tw_err *err);
+/* Agent level: the firm step (strong and weak), the machine check and the reference kernels,
+ * as selected by --mode; the reference kernel draws at draw_rate. */
+tw_status twb_measure_agents(const twb_args *a, twb_report *rp, double draw_rate,
+                             uint64_t draw_hash, tw_err *err);
+/* Rows "firm_vs_reference" and "firm_vs_dense" from the rows already added. */
+void twb_measure_ratios(const twb_args *a, twb_report *rp);
+/* Replicate level, strong and weak; *rep_firms, *rep_days: the size it ran. */
+tw_status twb_measure_replicates(const twb_args *a, twb_report *rp, int64_t *rep_firms,
+                                 int *rep_days, tw_err *err);
+void twb_measure_mpi(twb_report *rp); /* the placeholder row "mpi_ranks" */
+/* The rare-earth step's share of the day in a->re_scenario (row "re_step_share"). */
+tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err);
+/* Peak memory for a->firms on the most threads (row "memory"). */
+tw_status twb_measure_memory(const twb_args *a, twb_report *rp, tw_err *err);
 
 #endif
