@@ -68,7 +68,7 @@
 #define TW_CLI_MLMC_REL_HW 0.01
 #define TW_CLI_MLMC_PILOT 32
 #define TW_CLI_MLMC_MIN 2 /* samples a level, whatever the budget */
-#define TW_CLI_MLMC_BUDGET 240
+#define TW_CLI_MLMC_BUDGET 300
 #define TW_CLI_MLMC_MAXQ 128
 
 typedef struct tw_cli_mlmc {

@@ -26,13 +26,13 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import unittest
 
 import pandas as pd
 
 from mc_common import TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, mpirun_cmd, read, run, McCase
+from test_faults import faulty_env, scratch_root, skip_unless_the_shim_runs
 
 GENEVA = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
 SMALL = ["--set", "firms.per_cell=100", "--set", "rare_earths.per_cell=50",
@@ -258,8 +258,6 @@ class Multilevel(McCase):
         self.assertIn("--budget", p.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "refused")))
 
-
-FAULT_LIB = os.environ.get("TW_FAULT_LIB", "")
 # One thread, 100 firms a cell (level 0 has 1), ten days: four coarse replicates and four
 # pairs, whose fine halves are the files' replicates 0 to 3.
 TINY = ["run", GENEVA, "--set", "firms.per_cell=100", "--set", "rare_earths.per_cell=10",
@@ -271,18 +269,12 @@ class MultilevelFaults(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        if not FAULT_LIB or not os.path.exists(FAULT_LIB):
-            raise unittest.SkipTest("TW_FAULT_LIB is not set to the fault shim")
-        if "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ:
-            raise unittest.SkipTest("the shim is not preloaded under sanitizers")
-        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-        cls.tmp = tempfile.mkdtemp(prefix="tw_multilevel_faults_", dir=shm)
+        skip_unless_the_shim_runs()
+        cls.tmp = scratch_root()
         ref = os.path.join(cls.tmp, "ref")
         os.mkdir(ref)
         log = os.path.join(cls.tmp, "count.txt")
-        p = subprocess.run([TW_BIN] + TINY, cwd=ref, env=cls.env(ref, 0, "kill", log),
+        p = subprocess.run([TW_BIN] + TINY, cwd=ref, env=faulty_env(ref, 0, "kill", log),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True, timeout=300)
         assert p.returncode == 0, p.stderr
@@ -294,20 +286,12 @@ class MultilevelFaults(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    @staticmethod
-    def env(root, at, mode, log=None):
-        env = dict(os.environ, LD_PRELOAD=FAULT_LIB, TW_FAULT_DIR=root, TW_FAULT_AT=str(at),
-                   TW_FAULT_MODE=mode)
-        if log:
-            env["TW_FAULT_LOG"] = log
-        return env
-
     def one(self, mode, n):
         """Problems after a fault at step n (an empty list if none)."""
         what = "%s at step %d" % (mode, n)
         case = os.path.join(self.tmp, "%s-%d" % (mode, n))
         os.mkdir(case)
-        p = subprocess.run([TW_BIN] + TINY, cwd=case, env=self.env(case, n, mode),
+        p = subprocess.run([TW_BIN] + TINY, cwd=case, env=faulty_env(case, n, mode),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True, timeout=300)
         bad = []
