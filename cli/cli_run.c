@@ -294,14 +294,22 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
                       &drivers, tw_cfg_root(sc.cfg), a->tables, adaptive ? &ml : NULL);
         if (until_k >= 0) tw__until_print(stdout, &sc, until_k, until_hw, b);
-        char rate[64]; /* an adaptive run's replicates are of two sizes: no one rate */
-        snprintf(rate, sizeof rate, ", %.1f replicates/s", secs > 0 ? (double)ran / secs : 0.0);
-        printf("\nrun %.2f s for %zu %sreplicates (%s-level parallelism, %d threads x %d ranks%s), "
+        /* An adaptive run's replicates are of two sizes: no one rate. */
+        char what[128];
+        if (adaptive)
+            snprintf(what, sizeof what, "the levels (%zu full-size replicates, those of the "
+                                        "files, and %llu coarse; ", ran,
+                     (unsigned long long)(ml.n_levels == 2 ? ml.n[0] : 0));
+        else
+            snprintf(what, sizeof what, "%zu replicates (", ran);
+        char rate[64] = "";
+        if (!adaptive)
+            snprintf(rate, sizeof rate, ", %.1f replicates/s", secs > 0 ? (double)ran / secs : 0.0);
+        printf("\nrun %.2f s for %s%s-level parallelism, %d threads x %d ranks%s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
                "outcomes.csv,events.csv,%s%sscenario.yaml,provenance.yaml%s}\n",
-               secs, ran, adaptive ? "full-size and the coarse " : "",
-               res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
-               tw_mpi_size(), adaptive ? "" : rate, t2 - t1,
+               secs, what, res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
+               tw_mpi_size(), rate, t2 - t1,
                (unsigned long long)res.result_hash, dir, drivers.n_par > 0 ? "drivers.csv," : "",
                adaptive ? "multilevel.csv," : "",
                a->trajectories ? ",trajectories.csv" : "");
