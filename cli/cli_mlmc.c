@@ -205,7 +205,7 @@ static void tw__fit(const tw_cli_mlmc *ml, const double *cost, uint64_t *next) {
 
 /* Run the levels, feeding the full-size replicates into b (cli_mlmc.h). */
 static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads, tw_batch *b,
-                         tw_cli_mlmc *ml, tw_err *err) {
+                         const char *where, tw_cli_mlmc *ml, tw_err *err) {
     ml->budget = a->has_budget ? (double)a->budget : TW_CLI_MLMC_BUDGET;
     int64_t firms, rare;
     tw__per_cell(sc, &firms, &rare);
@@ -237,7 +237,6 @@ static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
                                         "replicate for; give -n", a->scenario);
     if (st == TW_OK) st = tw_mlmc_init(&ml->m, ml->n_levels, ml->n_q, cost, ind, err);
     const tw_cli_scenario *lv[2] = {ml->n_levels == 2 ? &coarse : sc, sc};
-    const char *where = a->resume ? a->resume : (a->outdir ? a->outdir : "DIR");
     uint64_t next[2] = {TW_CLI_MLMC_PILOT, TW_CLI_MLMC_PILOT};
     tw__fit(ml, cost, next);
     while (st == TW_OK) {
@@ -281,7 +280,8 @@ tw_status tw_cli_mlmc_batch(const tw_cli_args *a, tw_cli_scenario *sc,
     double t0 = tw_cli_now();
     tw_batch *b = NULL;
     tw_status st = tw_batch_open(&o, &b, err);
-    if (st == TW_OK) st = tw__run(a, sc, pl->threads, b, ml, err);
+    const char *where = pl->outdir != NULL ? pl->outdir : a->resume != NULL ? a->resume : "DIR";
+    if (st == TW_OK) st = tw__run(a, sc, pl->threads, b, where, ml, err);
     if (st == TW_OK && tw_mpi_rank() == 0) st = tw_cli_mlmc_write(pl->dir, ml, err);
     st = tw_mpi_agree(st, err);
     if (st == TW_OK) {
