@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_batch.h"
 #include "tw_batch.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
@@ -113,10 +114,12 @@ static tw_status tw__load_coarse(const tw_cli_args *a, const tw_cli_mlmc *ml,
     return tw_cli_load(&c, a->scenario, coarse, err);
 }
 
-/* Run samples have .. want-1 of level l into the estimator (rank 0 folds). */
+/* Run samples have .. want-1 of level l into the estimator (rank 0 folds); the full-size
+ * replicates (the finest level's, replicates have .. want-1 of a plain run) go on into the
+ * batch b of the files. */
 static tw_status tw__level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[2],
                            const tw__qmap *qm, int threads, uint64_t have, uint64_t want,
-                           const char *where, tw_err *err) {
+                           tw_batch *b, const char *where, tw_err *err) {
     tw_run_spec fine = lv[1]->spec, coarse = lv[0]->spec;
     if (l == 0 && ml->n_levels == 2) coarse.seed ^= TW_CLI_MLMC_SEED_MIX;
     const tw_cli_scenario *top = ml->n_levels == 2 && l == 0 ? lv[0] : lv[1];
@@ -128,20 +131,22 @@ static tw_status tw__level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[
     tw_status st = TW_OK;
     for (uint64_t r0 = have; r0 < want && st == TW_OK; r0 += chunk) {
         size_t cn = want - r0 < chunk ? (size_t)(want - r0) : chunk;
-        tw_chunk a = {0}, b = {0};
+        tw_chunk a = {0}, c = {0};
         st = tw_chunk_run_spread(top->model, top->params, topspec, threads, mode, 0, (size_t)r0,
                                  cn, &a, err);
         if (st == TW_OK && pair)
             st = tw_chunk_run_spread(lv[0]->model, lv[0]->params, &fine, threads, mode, 0,
-                                     (size_t)r0, cn, &b, err);
+                                     (size_t)r0, cn, &c, err);
         if (st == TW_OK && tw_mpi_rank() == 0)
             for (size_t i = 0; i < cn; i++) {
                 tw__values(qm, ml->n_q, &a, i, qf);
-                if (pair) tw__values(qm, ml->n_q, &b, i, qc);
+                if (pair) tw__values(qm, ml->n_q, &c, i, qc);
                 tw_mlmc_add(&ml->m, l, qf, qc);
             }
+        if (st == TW_OK && l + 1 == ml->n_levels)
+            st = tw_batch_feed(b, &a, (size_t)r0, cn, err);
         tw_chunk_clear(&a);
-        tw_chunk_clear(&b);
+        tw_chunk_clear(&c);
         int stop = tw_cli_stop_signal != 0;
         if (st == TW_OK) st = tw_mpi_max_int(&stop, err);
         ml->stopped |= st == TW_OK && stop;
@@ -156,11 +161,11 @@ static tw_status tw__level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[
 /* The cost of one sample of each level, in full-size replicates (cli_mlmc.h). */
 static void tw__costs(const tw_cli_mlmc *ml, double *cost) {
     if (ml->n_levels == 1) {
-        cost[0] = 2.0; /* the replicate and its copy in the files */
+        cost[0] = 1.0;
         return;
     }
     cost[0] = 0.1 + 0.9 * (double)ml->firms[0] / (double)ml->firms[1];
-    cost[1] = 2.0 + cost[0];
+    cost[1] = 1.0 + cost[0];
 }
 
 /* Rank 0: the targets of this round. The headline probabilities come first: until every
@@ -198,9 +203,9 @@ static void tw__fit(const tw_cli_mlmc *ml, const double *cost, uint64_t *next) {
     }
 }
 
-tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
-                          tw_cli_mlmc *ml, tw_err *err) {
-    memset(ml, 0, sizeof *ml);
+/* Run the levels, feeding the full-size replicates into b (cli_mlmc.h). */
+static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads, tw_batch *b,
+                         const char *where, tw_cli_mlmc *ml, tw_err *err) {
     ml->budget = a->has_budget ? (double)a->budget : TW_CLI_MLMC_BUDGET;
     int64_t firms, rare;
     tw__per_cell(sc, &firms, &rare);
@@ -232,12 +237,11 @@ tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads
                                         "replicate for; give -n", a->scenario);
     if (st == TW_OK) st = tw_mlmc_init(&ml->m, ml->n_levels, ml->n_q, cost, ind, err);
     const tw_cli_scenario *lv[2] = {ml->n_levels == 2 ? &coarse : sc, sc};
-    const char *where = a->resume ? a->resume : (a->outdir ? a->outdir : "DIR");
     uint64_t next[2] = {TW_CLI_MLMC_PILOT, TW_CLI_MLMC_PILOT};
     tw__fit(ml, cost, next);
     while (st == TW_OK) {
         for (size_t l = 0; l < ml->n_levels && st == TW_OK; l++) {
-            st = tw__level(ml, l, lv, qm, threads, ml->n[l], next[l], where, err);
+            st = tw__level(ml, l, lv, qm, threads, ml->n[l], next[l], b, where, err);
             ml->spent += (double)(next[l] - ml->n[l]) * cost[l];
             ml->n[l] = next[l];
         }
@@ -255,12 +259,43 @@ tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads
         tw__fit(ml, cost, next);
         if (memcmp(next, ml->n, ml->n_levels * sizeof *next) == 0) break; /* the budget */
     }
-    sc->spec.replicates = (int64_t)ml->n[ml->n_levels - 1];
     free(dates);
     if (qm != NULL) free(qm->months);
     free(qm);
     tw_cli_scenario_free(&coarse);
     return st;
+}
+
+tw_status tw_cli_mlmc_batch(const tw_cli_args *a, tw_cli_scenario *sc,
+                            const tw_cli_batch_plan *pl, tw_cli_mlmc *ml, tw_batch **out,
+                            double *seconds, tw_err *err) {
+    memset(ml, 0, sizeof *ml);
+    *out = NULL;
+    /* The batch of the files counts up to a bound no run reaches; it ends where the
+     * levels stop (tw_batch_end_here). */
+    ml->files = sc->spec;
+    ml->files.replicates = TW_MAX_REPLICATES;
+    tw_batch_opts o = {sc->model, sc->params, &ml->files, pl->threads, pl->mode, pl->ranks,
+                       pl->dir, pl->trajectories, pl->resume, tw_cfg_hash(sc->cfg), -1, 0.0};
+    double t0 = tw_cli_now();
+    tw_batch *b = NULL;
+    tw_status st = tw_batch_open(&o, &b, err);
+    const char *where = pl->outdir != NULL ? pl->outdir : a->resume != NULL ? a->resume : "DIR";
+    if (st == TW_OK) st = tw__run(a, sc, pl->threads, b, where, ml, err);
+    if (st == TW_OK && tw_mpi_rank() == 0) st = tw_cli_mlmc_write(pl->dir, ml, err);
+    st = tw_mpi_agree(st, err);
+    if (st == TW_OK) {
+        tw_batch_end_here(b);
+        st = tw_batch_finish(b, err);
+    }
+    *seconds = tw_cli_now() - t0;
+    if (st != TW_OK) {
+        tw_batch_free(b);
+        return st;
+    }
+    sc->spec.replicates = (int64_t)tw_batch_total(b);
+    *out = b;
+    return TW_OK;
 }
 
 void tw_cli_mlmc_free(tw_cli_mlmc *ml) {

@@ -22,33 +22,44 @@
  * Why a hundredth: the political outcomes, which the probabilities are, agree in every
  * pair (their pairs' variance is the Laplace count's floor, tw_mlmc.h), so a probability's
  * error is level 0's and the cheapest level 0 wins. Level 0 at a hundredth costs about half
- * of what it did at a tenth (0.11 against 0.19 full-size replicates), and at the default
- * budget the worst probability's half-width fell from +-0.075 to +-0.060 (bench/README.md);
+ * of what it did at a tenth (0.11 against 0.19 full-size replicates), and at a budget of
+ * 160 the worst probability's half-width fell from +-0.075 to +-0.060 (bench/README.md);
  * the monthly trade, whose pairs do not couple (a coarse cell's firms are too few to stand
  * for the full cell's), got less sure (2.6% to 6.3% of a month).
  *
  * Costs and budget are in full-size replicates: a coarse replicate costs 0.1 + 0.9 x the
  * ratio of firms per cell (0.109 at a hundredth; at a tenth and a hundredth the default
  * run's CPU time at one budget came out the same, so the ratio holds across them), a
- * pair costs its two halves plus 1 for the full-size replicate the
- * output files hold again (the files are a plain batch of the pairs' fine halves). Nothing
- * is timed, so where the run stops depends only on the samples: the same bytes for any
- * thread or rank count. The default budget is TW_CLI_MLMC_BUDGET (--budget changes it); a
- * budget too small for TW_CLI_MLMC_MIN samples a level is overrun to that.
+ * pair costs its two halves (1.109). Nothing is timed, so where the run stops depends only
+ * on the samples: the same bytes for any thread or rank count. The default budget is
+ * TW_CLI_MLMC_BUDGET (--budget changes it); a budget too small for TW_CLI_MLMC_MIN samples
+ * a level is overrun to that.
+ *
+ * The files: the full-size replicates the estimator runs (the pairs' fine halves, or with
+ * one level its samples) are replicates 0, 1, 2, ... of the run's seed, and as each chunk
+ * of them is run it is folded into the batch of the files (tw_batch_feed), in replicate
+ * order, so summary.csv, replicates.csv, events.csv, outcomes.csv (and trajectories.csv)
+ * are byte for byte those of `-n N` with N the pairs, for any thread or rank count;
+ * nothing is run twice.
  *
  * Quantiles (summary.csv, the terminal tables) are those of the full-size replicates
  * alone: the multilevel sum is for means and probabilities (tw_mlmc.h).
  *
- * The levels run in memory; a run stopped during them keeps its directory, and --resume
- * runs them again from the start (the same samples, so the same bytes) before resuming
- * the batch of the files.
+ * Resuming: the estimator lives in memory, so a run stopped during the levels (a signal)
+ * keeps its directory, with the rows written so far and no checkpoint, and --resume runs
+ * the levels again from the start (the same samples, so the same bytes), writing the
+ * files afresh. A run that fails otherwise has nothing a resume could keep and leaves
+ * nothing (cli_rundir.h: a batch that failed before its first checkpoint). Once the batch
+ * is finished (multilevel.csv is written before it), a resume goes straight to the commit.
  */
 #ifndef TW_CLI_MLMC_H
 #define TW_CLI_MLMC_H
 
 #include <stdio.h>
 
+#include "cli_batch.h"
 #include "cli_scenario.h"
+#include "tw_batch.h"
 #include "tw_mlmc.h"
 
 #define TW_CLI_MLMC_COARSEN 100
@@ -57,7 +68,7 @@
 #define TW_CLI_MLMC_REL_HW 0.01
 #define TW_CLI_MLMC_PILOT 32
 #define TW_CLI_MLMC_MIN 2 /* samples a level, whatever the budget */
-#define TW_CLI_MLMC_BUDGET 240
+#define TW_CLI_MLMC_BUDGET 300
 #define TW_CLI_MLMC_MAXQ 128
 
 typedef struct tw_cli_mlmc {
@@ -71,15 +82,21 @@ typedef struct tw_cli_mlmc {
     double spent, budget;               /* in full-size replicates */
     bool met;                           /* every target met (else the budget stopped it) */
     bool stopped;                       /* a signal stopped the levels (every rank) */
+    tw_run_spec files;                  /* the spec of the batch of the files */
 } tw_cli_mlmc;
 
 /* true if a run of sc with a is adaptive (no count given, no --until, no sweep). */
 bool tw_cli_mlmc_wanted(const tw_cli_args *a, const tw_cli_scenario *sc);
-/* Run the levels on every rank; on rank 0 *out holds the answers; every rank sets
- * sc->spec.replicates to the pairs run, the count of the batch of the files.
- * TW_ERUNTIME after a signal, with ml->stopped set on every rank. */
-tw_status tw_cli_mlmc_run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
-                          tw_cli_mlmc *out, tw_err *err);
+/* Run the levels on every rank, with the batch of the files fed as they go, into pl->dir
+ * (pl->resume: a resumed run, which folds again only what its batch had not; the rest of
+ * pl as tw_cli_batch takes it; --until is not taken); then write multilevel.csv there and
+ * finish the batch. On rank 0 ml holds the answers; *out owns the finished batch (rank 0
+ * its statistics) and *seconds is the time of the levels; every rank sets
+ * sc->spec.replicates to the full-size replicates in the files. TW_ERUNTIME after a
+ * signal, with ml->stopped set on every rank. */
+tw_status tw_cli_mlmc_batch(const tw_cli_args *a, tw_cli_scenario *sc,
+                            const tw_cli_batch_plan *pl, tw_cli_mlmc *ml, tw_batch **out,
+                            double *seconds, tw_err *err);
 void tw_cli_mlmc_free(tw_cli_mlmc *ml);
 /* The headline block of the terminal (cli_report.c): its heading; the line of the
  * probability whose text is text (nothing if ml has none), marked " *" when assumed; the

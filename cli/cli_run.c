@@ -221,23 +221,8 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
                 (unsigned long)sc.spec.seed, threads, tw_mpi_size(),
                 a->resume ? " (resumed)" : "");
     }
-    /* Adaptive replication: the levels first, in memory; they set the count of the batch
-     * whose files follow (cli_mlmc.h). */
     tw_cli_mlmc ml;
     memset(&ml, 0, sizeof ml);
-    if (adaptive) {
-        st = tw_cli_mlmc_run(a, &sc, threads, &ml, err);
-        if (st == TW_OK && rank0) st = tw_cli_mlmc_write(tw_cli_rundir_staging(rd), &ml, err);
-        st = tw_mpi_agree(st, err);
-        if (st != TW_OK) {
-            /* Stopped by a signal (the stop the ranks agreed on) or resumed: DIR.partial
-             * stays for --resume, which runs the levels again; else nothing is left. */
-            st = tw_cli_rundir_finish(rd, st, ml.stopped || a->resume != NULL, err);
-            tw_cli_mlmc_free(&ml);
-            tw_cli_scenario_free(&sc);
-            return st;
-        }
-    }
     double t0 = tw_cli_now(), secs = 0.0;
     tw_cli_result res = {(size_t)sc.spec.replicates, threads, a->par, 0};
     tw_batch *b = NULL;
@@ -261,8 +246,16 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
                                 a->resume != NULL, !a->quiet && isatty(STDERR_FILENO),
                                 a->trajectories, a->has_checkpoint ? a->checkpoint_every : 10,
                                 until_k, until_hw, dir};
-        bool stopped;
-        st = tw_cli_batch(&sc, &pl, &res.mode, &secs, &ran, &b, &stopped, err);
+        bool stopped = false;
+        if (adaptive) {
+            /* The levels, with the files made of their full-size replicates (cli_mlmc.h). */
+            st = tw_cli_mlmc_batch(a, &sc, &pl, &ml, &b, &secs, err);
+            stopped = ml.stopped;
+            ran = b != NULL ? tw_batch_total(b) : 0;
+            if (b != NULL) res.mode = tw_batch_mode(b);
+        } else {
+            st = tw_cli_batch(&sc, &pl, &res.mode, &secs, &ran, &b, &stopped, err);
+        }
         if (st != TW_OK) {
             /* A batch stopped by a signal to any rank (the stop the ranks agreed on, not
              * this rank's own flag), any resumed one, and one with a checkpoint keep
@@ -301,12 +294,22 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
                       &drivers, tw_cfg_root(sc.cfg), a->tables, adaptive ? &ml : NULL);
         if (until_k >= 0) tw__until_print(stdout, &sc, until_k, until_hw, b);
-        printf("\nrun %.2f s for %zu replicates (%s-level parallelism, %d threads x %d ranks, "
-               "%.1f replicates/s), "
+        /* An adaptive run's replicates are of two sizes: no one rate. */
+        char what[128];
+        if (adaptive)
+            snprintf(what, sizeof what, "the levels (%zu full-size replicates, those of the "
+                                        "files, and %llu coarse; ", ran,
+                     (unsigned long long)(ml.n_levels == 2 ? ml.n[0] : 0));
+        else
+            snprintf(what, sizeof what, "%zu replicates (", ran);
+        char rate[64] = "";
+        if (!adaptive)
+            snprintf(rate, sizeof rate, ", %.1f replicates/s", secs > 0 ? (double)ran / secs : 0.0);
+        printf("\nrun %.2f s for %s%s-level parallelism, %d threads x %d ranks%s), "
                "output %.2f s; result hash %016llx\nwritten: %s/{summary.csv,replicates.csv,"
                "outcomes.csv,events.csv,%s%sscenario.yaml,provenance.yaml%s}\n",
-               secs, ran, res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
-               tw_mpi_size(), secs > 0 ? (double)ran / secs : 0.0, t2 - t1,
+               secs, what, res.mode == TW_PAR_AGENTS ? "agent" : "replicate", threads,
+               tw_mpi_size(), rate, t2 - t1,
                (unsigned long long)res.result_hash, dir, drivers.n_par > 0 ? "drivers.csv," : "",
                adaptive ? "multilevel.csv," : "",
                a->trajectories ? ",trajectories.csv" : "");

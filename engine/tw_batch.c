@@ -222,9 +222,9 @@ const tw_batch_stats *tw_batch_get_stats(const tw_batch *b) {
     return b->rank == 0 ? &b->stats : NULL;
 }
 
-/* Rank 0: add one replicate (index i of the gathered chunk) to the statistics and files. */
-static tw_status tw__fold(tw_batch *b, size_t i, const tw_event *ev, tw_err *err) {
-    const tw_chunk *ch = &b->all;
+/* Rank 0: add one replicate (index i of the gathered chunk ch) to the statistics and files. */
+static tw_status tw__fold(tw_batch *b, const tw_chunk *ch, size_t i, const tw_event *ev,
+                          tw_err *err) {
     size_t r = ch->r0 + i;
     const double *row = ch->series + i * b->row, *oc = ch->outcomes + i * b->n_outcomes;
     tw_status st = TW_OK;
@@ -356,17 +356,19 @@ static bool tw__until_met(const tw_batch *b, size_t done) {
     return tw_batch_until_halfwidth(b) < b->o.until_halfwidth;
 }
 
-tw_status tw_batch_step(tw_batch *b, tw_err *err) {
-    if (tw_batch_done(b)) return TW_OK;
-    size_t cn = b->n_rep - b->done < b->chunk ? b->n_rep - b->done : b->chunk;
-    tw_status gst = tw_chunk_run_spread(b->o.model, b->o.params, b->o.spec, b->o.threads,
-                                        b->mode, b->o.ranks, b->done, cn, &b->all, err);
-    if (gst != TW_OK) return gst;
-    if (gst == TW_OK && b->rank == 0) {
-        const tw_event *ev = b->all.events;
+/* Fold replicates done .. r0+cn-1 of the gathered chunk ch (rank 0) and count them on
+ * every rank; a stop by the --until rule cuts the batch where it was met. */
+static tw_status tw__fold_chunk(tw_batch *b, const tw_chunk *ch, size_t cn, tw_err *err) {
+    size_t skip = b->done - ch->r0;
+    cn -= skip;
+    if (cn > b->n_rep - b->done) cn = b->n_rep - b->done;
+    tw_status gst = TW_OK;
+    if (b->rank == 0) {
+        const tw_event *ev = ch->events;
+        for (size_t i = 0; i < skip; i++) ev += ch->n_events[i];
         for (size_t i = 0; i < cn && gst == TW_OK; i++) {
-            gst = tw__fold(b, i, ev, err);
-            ev += b->all.n_events[i];
+            gst = tw__fold(b, ch, skip + i, ev, err);
+            ev += ch->n_events[skip + i];
             if (gst == TW_OK && tw__until_met(b, b->done + i + 1)) {
                 cn = i + 1; /* the rest of the chunk is never folded nor written */
                 b->n_rep = b->done + cn;
@@ -383,6 +385,29 @@ tw_status tw_batch_step(tw_batch *b, tw_err *err) {
     }
     return gst;
 }
+
+tw_status tw_batch_step(tw_batch *b, tw_err *err) {
+    if (tw_batch_done(b)) return TW_OK;
+    size_t cn = b->n_rep - b->done < b->chunk ? b->n_rep - b->done : b->chunk;
+    tw_status gst = tw_chunk_run_spread(b->o.model, b->o.params, b->o.spec, b->o.threads,
+                                        b->mode, b->o.ranks, b->done, cn, &b->all, err);
+    if (gst != TW_OK) return gst;
+    return tw__fold_chunk(b, &b->all, cn, err);
+}
+
+tw_status tw_batch_feed(tw_batch *b, const tw_chunk *ch, size_t r0, size_t cn, tw_err *err) {
+    if (r0 + cn <= b->done) return TW_OK; /* folded before (a resumed batch) */
+    if (r0 > b->done || r0 + cn > b->n_rep)
+        return tw_err_set(err, TW_EUSAGE, "batch: replicates %zu to %zu fed after %zu of %zu "
+                                          "(expected the next ones, in order)",
+                          r0, r0 + cn - 1, b->done, b->n_rep);
+    tw_chunk at = {0};
+    if (ch != NULL) at = *ch;
+    at.r0 = r0;
+    return tw__fold_chunk(b, &at, cn, err);
+}
+
+void tw_batch_end_here(tw_batch *b) { b->n_rep = b->done; }
 
 static tw_status tw__sync(FILE *fp, const char *what, tw_err *err) {
     if (fp == NULL) return TW_OK;

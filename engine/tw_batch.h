@@ -94,6 +94,17 @@ tw_par_mode tw_batch_mode(const tw_batch *b);
 /* Run the next chunk on every rank and fold it on rank 0. On a model failure every rank
  * returns the error of the lowest failing replicate (the text on rank 0). */
 tw_status tw_batch_step(tw_batch *b, tw_err *err);
+/* A batch whose replicates the caller runs (an adaptive run's full-size replicates,
+ * cli/cli_mlmc.h): fold replicates r0 .. r0+cn-1, gathered on rank 0 into ch in replicate
+ * order as tw_chunk_run_spread gives them (ch is not read elsewhere and may be NULL), as
+ * tw_batch_step folds the chunks it runs, so the files are those of a batch that ran them.
+ * Replicates already folded (before a checkpoint the batch resumed from) are skipped; a
+ * gap after the last one folded, or a replicate past the total, is TW_EUSAGE. Every rank
+ * together. */
+tw_status tw_batch_feed(tw_batch *b, const tw_chunk *ch, size_t r0, size_t cn, tw_err *err);
+/* End the batch at the replicates folded so far (opened with an upper bound as its
+ * count): tw_batch_done becomes true and tw_batch_total is what was folded. Every rank. */
+void tw_batch_end_here(tw_batch *b);
 /* Persist the statistics and file lengths now (rank 0 writes; every rank returns the
  * same status). */
 tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err);

@@ -66,6 +66,15 @@ def faulty_env(root, at, mode, log=None):
     return env
 
 
+def skip_unless_the_shim_runs():
+    if not TW_BIN or not os.access(TW_BIN, os.X_OK):
+        raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
+    if not FAULT_LIB or not os.path.exists(FAULT_LIB):
+        raise unittest.SkipTest("TW_FAULT_LIB is not set to the fault shim")
+    if "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ:
+        raise unittest.SkipTest("the shim is not preloaded under sanitizers")
+
+
 def dead_pid():
     """The pid of a process that has ended."""
     p = subprocess.Popen(["true"])
@@ -124,12 +133,7 @@ class Case(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        if not FAULT_LIB or not os.path.exists(FAULT_LIB):
-            raise unittest.SkipTest("TW_FAULT_LIB is not set to the fault shim")
-        if "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ:
-            raise unittest.SkipTest("the shim is not preloaded under sanitizers")
+        skip_unless_the_shim_runs()
         cls.tmp = scratch_root()
         cls.ref = os.path.join(cls.tmp, "ref")
         p = run([TW_BIN, "run", BASELINE] + SMALL + ["-o", cls.ref])

@@ -10,12 +10,20 @@
 - The same bytes for 1 and 2 threads and under MPI, and after a stop during the levels
   and --resume; -n keeps its meaning (no levels).
 - --budget with -n is refused (exit 2); datapackage.json describes multilevel.csv.
+- The budget counts each full-size replicate once: the files are made of the pairs' fine
+  halves as the levels run them, so a pair costs its two halves and nothing more.
+- A kill (SIGKILL) at any moment, with rows of the files already written, resumes to the
+  same bytes; with the fault shim (tests/support/tw_fault.c), a kill or a full disk at
+  every step of a small run's directory either finishes, resumes to the bytes of an
+  uninterrupted run, or leaves nothing.
 
-Run by CTest as py/test_multilevel with TW_BIN, TW_SOURCE_DIR and TW_MPIEXEC.
+Run by CTest as py/test_multilevel with TW_BIN, TW_SOURCE_DIR, TW_MPIEXEC and TW_FAULT_LIB.
 """
+import concurrent.futures
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -24,6 +32,7 @@ import unittest
 import pandas as pd
 
 from mc_common import TW_BIN, TW_MPIEXEC, TW_SOURCE_DIR, mpirun_cmd, read, run, McCase
+from test_faults import faulty_env, scratch_root, skip_unless_the_shim_runs
 
 GENEVA = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
 SMALL = ["--set", "firms.per_cell=100", "--set", "rare_earths.per_cell=50",
@@ -195,6 +204,45 @@ class Multilevel(McCase):
             self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
                              name + " after --resume")
 
+    def test_the_budget_counts_each_full_size_replicate_once(self):
+        # Costs in full-size replicates (cli_mlmc.h): a coarse replicate (1 firm a cell
+        # against 100) 0.1 + 0.9 / 100, a pair its two halves. The budget binds at this
+        # size (test above), so the run spends it to within one sample of each level; were
+        # the fine halves run again for the files, a pair would cost one more and the
+        # pairs and coarse replicates would come to about n_pairs less than the budget.
+        ml = self.ml()
+        pairs, coarse = int(ml["n_pairs"].iloc[0]), int(ml["n_coarse"].iloc[0])
+        c0 = 0.1 + 0.9 * 1 / 100
+        spent = coarse * c0 + pairs * (1 + c0)
+        self.assertGreater(ml[ml["month"].isna()]["halfwidth"].max(), 0.03, "budget not bound")
+        self.assertLessEqual(spent, 120 + 1e-9)
+        self.assertGreater(spent, 120 - c0 - (1 + c0), "coarse %d, pairs %d" % (coarse, pairs))
+
+    def test_killed_with_rows_written_resumes_to_the_same_bytes(self):
+        # SIGKILL (no checkpoint, no clean stop) once the batch of the files has written
+        # rows during the levels; --resume runs the levels again and writes the files
+        # afresh, to the bytes of the uninterrupted run.
+        out = os.path.join(self.tmp, "killed")
+        part = out + ".partial"
+        proc = subprocess.Popen([TW_BIN] + ML + ["-t", "2", "-o", out],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        header = len("replicate,date,actor,event,detail\n")
+        events = os.path.join(part, "events.csv.part")
+        deadline = time.time() + 120
+        while proc.poll() is None and time.time() < deadline:
+            if os.path.exists(events) and os.path.getsize(events) > header:
+                break
+            time.sleep(0.01)
+        proc.kill()
+        proc.wait()
+        self.assertEqual(proc.returncode, -signal.SIGKILL, "the run ended before rows were written")
+        self.assertFalse(os.path.exists(os.path.join(part, "multilevel.csv")), "not in the levels")
+        p = run([TW_BIN, "run", "--resume", out, "-t", "1", "-q"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for name in FILES:
+            self.assertEqual(read(os.path.join(self.ref, name)), read(os.path.join(out, name)),
+                             name + " after a kill and --resume")
+
     def test_a_budget_below_two_samples_a_level_still_runs_two(self):
         out = os.path.join(self.tmp, "tiny")
         p = run([TW_BIN] + ML + ["-t", "2", "-o", out, "--budget", "1"])
@@ -209,6 +257,79 @@ class Multilevel(McCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("--budget", p.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "refused")))
+
+# One thread, 100 firms a cell (level 0 has 1), ten days: four coarse replicates and four
+# pairs, whose fine halves are the files' replicates 0 to 3.
+TINY = ["run", GENEVA, "--set", "firms.per_cell=100", "--set", "rare_earths.per_cell=10",
+        "--set", "end=2025-01-10", "-q", "-t", "1", "--budget", "6", "-o", "out"]
+
+
+class MultilevelFaults(unittest.TestCase):
+    """A kill or a full disk at every step of a small adaptive run's directory."""
+
+    @classmethod
+    def setUpClass(cls):
+        skip_unless_the_shim_runs()
+        cls.tmp = scratch_root()
+        ref = os.path.join(cls.tmp, "ref")
+        os.mkdir(ref)
+        log = os.path.join(cls.tmp, "count.txt")
+        p = subprocess.run([TW_BIN] + TINY, cwd=ref, env=faulty_env(ref, 0, "kill", log),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+        with open(log) as f:
+            cls.steps = int(f.read().split("\n")[0])
+        cls.ref = {n: read(os.path.join(ref, "out", n)) for n in FILES}
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def one(self, mode, n):
+        """Problems after a fault at step n (an empty list if none)."""
+        what = "%s at step %d" % (mode, n)
+        case = os.path.join(self.tmp, "%s-%d" % (mode, n))
+        os.mkdir(case)
+        p = subprocess.run([TW_BIN] + TINY, cwd=case, env=faulty_env(case, n, mode),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=300)
+        bad = []
+        if mode == "kill" and p.returncode != -signal.SIGKILL:
+            bad.append("%s: not killed (%d)" % (what, p.returncode))
+        if mode != "kill" and p.returncode not in (0, 1, 2):
+            bad.append("%s: exit %d: %s" % (what, p.returncode, p.stderr.strip()))
+        out, part = os.path.join(case, "out"), os.path.join(case, "out.partial")
+        if os.path.isdir(part):
+            q = subprocess.run([TW_BIN, "run", "--resume", "out", "-q"], cwd=case,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               universal_newlines=True, timeout=300)
+            if q.returncode == 2 and "command is missing" in q.stderr:
+                q = subprocess.run([TW_BIN] + TINY + ["--force"], cwd=case,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   universal_newlines=True, timeout=300)
+            if q.returncode != 0:
+                bad.append("%s: finishing failed (%d): %s" % (what, q.returncode,
+                                                              q.stderr.strip()))
+        probes = {f for f in os.listdir(case) if f.startswith("out.staging.")}
+        left = set(os.listdir(case)) - {"out", "out.lock"} - probes
+        if left:
+            bad.append("%s: left beside the directory: %s" % (what, sorted(left)))
+        if os.path.isdir(out):
+            for name in FILES:
+                if read(os.path.join(out, name)) != self.ref[name]:
+                    bad.append("%s: %s differs from the uninterrupted run" % (what, name))
+        elif p.returncode == 0:
+            bad.append("%s: succeeded without a directory" % what)
+        shutil.rmtree(case, ignore_errors=True)
+        return bad
+
+    def test_a_kill_or_a_full_disk_at_every_step(self):
+        self.assertGreater(self.steps, 20)
+        jobs = [(mode, n) for mode in ("kill", "enospc") for n in range(1, self.steps + 1)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            bad = [b for found in pool.map(lambda j: self.one(*j), jobs) for b in found]
+        self.assertEqual(bad, [], "\n".join(bad[:20]))
 
 
 if __name__ == "__main__":

@@ -322,3 +322,55 @@ Test(chunk, batch_writes_events_csv_in_replicate_order_with_quoting) {
     }
     toy_close(&t);
 }
+
+/* A batch fed chunks the caller ran (tw_batch_feed), cut unevenly, with one fed twice and
+ * the total set where the feeding stopped, writes the bytes of a batch that ran the same
+ * replicates itself; a gap is refused. */
+Test(chunk, a_fed_batch_writes_the_files_of_a_batch_that_ran_them) {
+    toy_setup t;
+    toy_open(&t, toy_yaml);
+    char *dirs[2];
+    tw_err err;
+    for (int k = 0; k < 2; k++) {
+        dirs[k] = tw_tmpdir();
+        tw_run_spec open = t.spec;
+        if (k == 1) open.replicates = TW_MAX_REPLICATES; /* an upper bound, ended below */
+        tw_batch_opts o = {&toy, t.params, &open, 2, TW_PAR_AUTO, 1, dirs[k], true, false, 42,
+                           -1, 0.0};
+        tw_batch *b = NULL;
+        cr_assert_eq(tw_batch_open(&o, &b, &err), TW_OK, "%s", err.msg);
+        if (k == 0) {
+            while (!tw_batch_done(b)) cr_assert_eq(tw_batch_step(b, &err), TW_OK, "%s", err.msg);
+        } else {
+            const size_t cut[][2] = {{0, 2}, {0, 2}, {2, 1}, {3, 2}}; /* {0, 2} twice */
+            for (int c = 0; c < 4; c++) {
+                tw_chunk ch = {0};
+                cr_assert_eq(tw_chunk_run_spread(&toy, t.params, &t.spec, 2, TW_PAR_REPLICATES,
+                                                 1, cut[c][0], cut[c][1], &ch, &err), TW_OK);
+                cr_assert_eq(tw_batch_feed(b, &ch, cut[c][0], cut[c][1], &err), TW_OK, "%s",
+                             err.msg);
+                tw_chunk_clear(&ch);
+            }
+            cr_assert_eq(tw_batch_feed(b, NULL, 6, 1, &err), TW_EUSAGE, "a gap after 5");
+            cr_assert(!tw_batch_done(b));
+            tw_batch_end_here(b);
+            cr_assert(tw_batch_done(b));
+        }
+        cr_assert_eq(tw_batch_total(b), 5);
+        cr_assert_eq(tw_batch_finish(b, &err), TW_OK, "%s", err.msg);
+        tw_batch_free(b);
+    }
+    char a[4200], c[4200];
+    const char *names[] = {"events.csv", "summary.csv", "replicates.csv", "outcomes.csv",
+                           "trajectories.csv"};
+    for (int f = 0; f < 5; f++) {
+        snprintf(a, sizeof a, "%s/%s", dirs[0], names[f]);
+        snprintf(c, sizeof c, "%s/%s", dirs[1], names[f]);
+        cr_assert(tw_files_equal(a, c), "%s: fed and run differ", names[f]);
+    }
+    for (int k = 0; k < 2; k++) {
+        tw_rmtree(dirs[k]);
+        free(dirs[k]);
+    }
+    toy_close(&t);
+}
