@@ -11,11 +11,13 @@
  *   t_ijs) U_ijs,  deficit D_j = E_j - S_j - R_j (sums to 0 over regions every day).
  *
  * Incomes. Buyers spend their region's income: tomorrow each cell's spending is scaled by
- * (S_j + D0_j + R_j) / E_j(first day), with D0_j the first day's deficit (fixed, as in
- * tw_ge_solve), S_j today's actual sales and R_j all of today's duty: the part customs does
- * not collect (tw_duties.h) stays with the region's importers, so the regions' incomes add
- * up to the world's spending and the deficits stay at their first-day values (up to a
- * day's lag).
+ * (w_j q0_j + D0_j + R_j) / E_j(first day), with w_j q0_j the region's wage bill (its
+ * producer price times its first-day sales), D0_j the first day's deficit (fixed, as in
+ * tw_ge_solve) and R_j all of today's duty: the part customs does not collect (tw_duties.h)
+ * stays with the region's importers, so the regions' incomes add up to the world's
+ * spending. Counting first-day sales rather than the day's actual sales S_j lets a
+ * region's realized deficit move while its buyers adjust; actual sales would hold it, but
+ * carry the noise of which supplier each firm holds into spending at first order.
  *
  * Producer prices. Each replicate keeps each region's producer price (wage) w_i, 1 on the
  * first day; buyers pay w_o (1 + pass_through tau) for foreign goods and w_i for their own
