@@ -32,7 +32,9 @@
  *      scheduled end of an entry (a truce that expires, a temporary increase that lapses)
  *      counts with the probability firms.expiry_belief: the target moves that share of
  *      the way, and where only the end moves it, so does the pace, so that the stock
- *      path is that share of the path under certainty;
+ *      path is that share of the path under certainty. A deal that nothing schedules
+ *      adds q times the target a certain fall to the rates after a deal would set (q the
+ *      chance of a deal within the horizon, tw_expect.h), clamped to max_days;
  *   3. it adds size * days ordered, and size * price relative, to its block's partial
  *      sums.
  * Blocks of TW_BLOCK firms are the unit of parallel work; their partial sums are combined
