@@ -360,8 +360,9 @@ def build():
     T_EU_X = fl.get("EU", "WORLD", "total_extraEU_exports")     # 2793.223 S6
     T_EU_M = fl.get("WORLD", "EU", "total_extraEU_imports")     # 2631.299 S6
     T_US_X_IO = mac.get("US", "goods_exports_IO_basis_purchaser")  # 1620.847 S5
-    T_US_X = read_us_exports()["census"]                           # 2064.5 Census-2024
-    require(abs(read_us_exports()["bea_io"] - T_US_X_IO) < 1e-9, "BEA IO export totals disagree")
+    us_x = read_us_exports()
+    T_US_X = us_x["census"]                                        # 2064.5 Census-2024
+    require(abs(us_x["bea_io"] - T_US_X_IO) < 1e-9, "BEA IO export totals disagree")
     T_US_M_IFC = fl.get("WORLD", "US", "total_imports_for_consumption_customs")
     T_US_M_IO = fl.get("WORLD", "US", "total_goods_imports_IO_basis")
     require(abs(T_US_M_IO - mac.get("US", "goods_imports_total_IO_basis")) < 1e-9,

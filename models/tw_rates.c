@@ -8,7 +8,6 @@
 #include "tw_rates.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 struct tw_rates {
     const tw_rates_scenario *sc; /* the scenario's precomputed tables and constants */
@@ -113,15 +112,12 @@ void tw_rates_on(tw_rates *r, uint32_t d, bool exp, tw_rates_day *out) {
     r->exp_day = day;
     r->dirty_exp = false;
     /* Goods in transit meet the in-transit rules on the days they enter: resolved daily
-     * where the book has such a rule. */
-    if (r->in_transit)
-        tw_tariffs_rates_entering(&r->book, day, r->sc->lag, r->tau_entry_own);
-    else
-        memcpy(r->tau_entry_own, r->tau_own, sizeof r->tau_entry_own);
+     * where the book has such a rule; elsewhere they pay today's rates. */
+    if (r->in_transit) tw_tariffs_rates_entering(&r->book, day, r->sc->lag, r->tau_entry_own);
     out->exp = (const tw_rate_table *)&r->tau_exp_own;
     out->any = (const tw_rate_table *)&r->tau_any_own;
     out->deal = (const tw_rate_table *)&r->tau_deal_own;
-    out->entry = (const tw_rate_table *)&r->tau_entry_own;
+    out->entry = (const tw_rate_table *)(r->in_transit ? &r->tau_entry_own : &r->tau_own);
 }
 
 tw_status tw_rates_with(tw_rates *r, const tw_tariff *extra, tw_day t, tw_rate_table out,

@@ -338,18 +338,18 @@ static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t,
     return n;
 }
 
-/* Resolve one (imposer, target, sector) into its blended rate; with cap (per measure
- * index, NAN: none), each layer's rate at most its measure's cap. */
+/* Resolve one (imposer, target, sector) into its blended rate; with capped (per measure
+ * index; NULL: none), each layer of a capped measure at most cap. */
 static double tw__resolve_capped(const tw_tariff_book *b, int i, int j, int s, tw_day t,
                                  tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
-                                 const tw_tariff **cov_e, const double *cap) {
+                                 const tw_tariff **cov_e, const bool *capped, double cap) {
     tw__span lay[TW_MAX_MEASURES];
     size_t n = tw__layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
     double total = 0.0;
     for (size_t k = 0; k < n; k++) {
         double rate = lay[k].rate;
-        if (cap != NULL && lay[k].measure >= 0 && rate > cap[lay[k].measure])
-            rate = cap[lay[k].measure]; /* NAN compares false: no cap */
+        if (capped != NULL && lay[k].measure >= 0 && capped[lay[k].measure] && rate > cap)
+            rate = cap;
         total += lay[k].cov * rate * (1.0 - lay[k].excluded);
     }
     return total;
@@ -358,7 +358,7 @@ static double tw__resolve_capped(const tw_tariff_book *b, int i, int j, int s, t
 static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
                           tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
                           const tw_tariff **cov_e) {
-    return tw__resolve_capped(b, i, j, s, t, known_by, loaded, rate_e, cov_e, NULL);
+    return tw__resolve_capped(b, i, j, s, t, known_by, loaded, rate_e, cov_e, NULL, 0.0);
 }
 
 /* The rate entry in force for one layer, or NULL. */
@@ -413,20 +413,17 @@ void tw_tariffs_rates_deal(const tw_tariff_book *b, tw_day t, const tw_deal_term
     memset(out, 0, sizeof(tw_rate_table));
     if (b->n == 0) return;
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
-    double cap[TW_NREG][TW_MAX_MEASURES];
-    for (int i = 0; i < TW_NREG; i++)
-        for (size_t m = 0; m < b->n_names; m++) cap[i][m] = NAN;
+    bool negotiable[TW_MAX_MEASURES] = {false};
     for (int k = 0; k < terms->n; k++) {
         int m = tw__find(b, terms->names[k]);
-        if (m < 0) continue;
-        for (int i = 0; i < TW_NREG; i++) cap[i][m] = terms->level[i];
+        if (m >= 0) negotiable[m] = true;
     }
     for (int i = 0; i < TW_NREG; i++)
         for (int j = 0; j < TW_NREG; j++)
             if (i != j)
                 for (int s = 0; s < TW_NSEC; s++)
                     out[i][j][s] = tw__resolve_capped(b, i, j, s, t, t, TW_DAY_NEVER, rate_e, cov_e,
-                                                      cap[i]);
+                                                      negotiable, terms->level[i]);
 }
 
 void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG][TW_NREG],
