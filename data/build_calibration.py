@@ -19,7 +19,12 @@ the assumption (A1..A14) that data/README.md states and justifies. The script us
 standard library only, writes with fixed row order, fixed '%.6f' formatting and '\n' line
 endings, so two runs give the same bytes.
 
-Usage:  /usr/bin/python3 data/build_calibration.py
+Usage:  /usr/bin/python3 data/build_calibration.py [--world four|nine]
+
+--world four (the default) writes the four-region files above; --world nine writes the
+nine-region world (US, CN, EU, MX, CA, JP, KR, VN, ROW) into data/worlds/nine/ from the
+same derivation (build_world_nine.py, world_nine_files.py) and leaves the four-region
+files untouched.
 """
 
 import csv
@@ -297,6 +302,23 @@ def round_to_total(total, vals):
     return r
 
 
+def floored_split(total, weights, floor):
+    """Split total over the keys of weights in proportion; keys that would fall below
+    floor get it and the others are rescaled. Returns the unrounded values and the set of
+    floored keys."""
+    floored = set()
+    while True:
+        free = [k for k in weights if k not in floored]
+        rest = total - floor * len(floored)
+        wsum = math.fsum(weights[k] for k in free)
+        vals = {k: floor for k in floored}
+        vals.update({k: rest * weights[k] / wsum for k in free})
+        newly = [k for k in free if vals[k] < floor]
+        if not newly:
+            return vals, floored
+        floored.update(newly)
+
+
 def allocate(total, weights):
     """Split total over SECTORS in proportion to non-negative weights. Cells that would fall
     below FLOW_FLOOR get the floor (A14) and the others are rescaled. Returns the rounded
@@ -304,17 +326,7 @@ def allocate(total, weights):
     w = {s: float(weights.get(s, 0.0)) for s in SECTORS}
     require(all(v >= 0.0 for v in w.values()) and sum(w.values()) > 0.0,
             "allocate: bad weights %r" % w)
-    floored = set()
-    while True:
-        free = [s for s in SECTORS if s not in floored]
-        rest = total - FLOW_FLOOR * len(floored)
-        wsum = math.fsum(w[s] for s in free)
-        vals = {s: FLOW_FLOOR for s in floored}
-        vals.update({s: rest * w[s] / wsum for s in free})
-        newly = [s for s in free if vals[s] < FLOW_FLOOR]
-        if not newly:
-            break
-        floored.update(newly)
+    vals, floored = floored_split(total, w, FLOW_FLOOR)
     return round_to_total(total, vals), floored
 
 
@@ -691,6 +703,22 @@ def write_outputs(ctx):
               rows)
 
 
+def bilateral_table(V, regions):
+    """The markdown lines of the exporter x importer totals, with foreign exports and
+    imports."""
+    def tot(e, i):
+        return math.fsum(V[(e, i, s)] for s in SECTORS)
+    lines = ["| exporter \\ importer | " + " | ".join(regions) + " | exports (foreign) |",
+             "| --- | " + " | ".join("---:" for _ in regions) + " | ---: |"]
+    for e in regions:
+        x = math.fsum(tot(e, i) for i in regions if i != e)
+        lines.append("| %s | " % e + " | ".join("%.1f" % tot(e, i) for i in regions)
+                     + " | %.1f |" % x)
+    lines.append("| imports (foreign) | " + " | ".join(
+        "%.1f" % math.fsum(tot(e, i) for e in regions if e != i) for i in regions) + " | |")
+    return lines
+
+
 def summary_markdown(ctx):
     V, T, absorb = ctx["V"], ctx["T"], ctx["absorb"]
     out = []
@@ -701,13 +729,7 @@ def summary_markdown(ctx):
 
     p("### Bilateral totals (USD bn, 2024; diagonal = domestic absorption)")
     p("")
-    p("| exporter \\ importer | " + " | ".join(REGIONS) + " | exports (foreign) |")
-    p("| --- | " + " | ".join("---:" for _ in REGIONS) + " | ---: |")
-    for e in REGIONS:
-        x = math.fsum(tot(e, i) for i in REGIONS if i != e)
-        p("| %s | " % e + " | ".join("%.1f" % tot(e, i) for i in REGIONS) + " | %.1f |" % x)
-    p("| imports (foreign) | " + " | ".join(
-        "%.1f" % math.fsum(tot(e, i) for e in REGIONS if e != i) for i in REGIONS) + " | |")
+    out += bilateral_table(V, REGIONS)
     p("")
 
     p("### Totals reproduced (file vs source)")
@@ -919,7 +941,31 @@ def write_rare_earth_channels(ctx):
            m["embedded"], rc["low"]["embedded"], rc["high"]["embedded"]))
 
 
-def main():
+def main_nine():
+    """The nine-region world (data/worlds/nine/), split from the four-region derivation."""
+    import build_world_nine
+    import world_nine_files
+    bc = build_world_nine.bc  # this file as a module: one CalibrationError class
+    try:
+        w = build_world_nine.Nine(bc.build()).build()
+        text = world_nine_files.write_all(w)
+    except bc.CalibrationError as exc:
+        sys.stderr.write("build_calibration.py: error: %s\n" % exc)
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    world = "four"
+    if argv[:1] == ["--world"] and len(argv) == 2 and argv[1] in ("four", "nine"):
+        world = argv[1]
+    elif argv:
+        sys.stderr.write("usage: build_calibration.py [--world four|nine]\n")
+        return 2
+    if world == "nine":
+        return main_nine()
     try:
         ctx = build()
         write_outputs(ctx)

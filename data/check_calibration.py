@@ -7,8 +7,12 @@ value is finite and strictly positive; that every sourced 2024 total is reproduc
 that the domestic share of absorption respects the floor of assumption A13 outside the US;
 8 sectors with sigma > 1 inside their sensitivity band; 4 regions with GDP > 0.
 
+With no argument it also checks the nine-region world of data/worlds/nine/
+(check_world_nine.py: its aggregation back to these four regions, its sourced totals,
+GDP, the A13 floor and the sources of its inputs); --world four or --world nine checks one.
+
 Prints "calibration OK" and exits 0, or prints every failure and exits 1.
-Standard library only.  Usage:  /usr/bin/python3 data/check_calibration.py
+Standard library only.  Usage:  /usr/bin/python3 data/check_calibration.py [--world four|nine]
 """
 
 import csv
@@ -80,11 +84,10 @@ def number(name, line, text):
     return x
 
 
-def check_flows():
-    name = "base_flows_2024.csv"
-    rows = read_rows(name, ("exporter", "importer", "sector", "value_usd_bn", "assumption",
-                            "note"))
-    expected = [(e, i, s) for e in REGIONS for i in REGIONS for s in SECTORS]
+def flow_values(name, rows, expected, bad_id):
+    """The rows of a flows file as {(exporter, importer, sector): value}, checking their
+    count and order, that every value is > 0, the assumption id (bad_id returns a message
+    or None) and that every note is there."""
     if len(rows) != len(expected):
         fail("%s: %d rows, expected %d" % (name, len(rows), len(expected)))
     V = {}
@@ -98,11 +101,22 @@ def check_flows():
             continue
         if not x > 0.0:
             fail("%s:%d: %s value %r is not > 0" % (name, n, ",".join(key), x))
-        if not r[4].strip():
-            fail("%s:%d: empty assumption id" % (name, n))
+        msg = bad_id(r[4])
+        if msg:
+            fail("%s:%d: %s" % (name, n, msg))
         if not r[5].strip():
             fail("%s:%d: empty note" % (name, n))
         V[key] = x
+    return V
+
+
+def check_flows():
+    name = "base_flows_2024.csv"
+    rows = read_rows(name, ("exporter", "importer", "sector", "value_usd_bn", "assumption",
+                            "note"))
+    expected = [(e, i, s) for e in REGIONS for i in REGIONS for s in SECTORS]
+    V = flow_values(name, rows, expected,
+                    lambda aid: None if aid.strip() else "empty assumption id")
     if len(V) != len(expected):
         return
     for label, exps, imps, value, src in SOURCED:
@@ -149,17 +163,41 @@ def check_regions():
             fail("%s:%d: empty source" % (name, n))
 
 
-def main():
-    check_flows()
-    check_sectors()
-    check_regions()
+def four_flows():
+    """The four-region flows by (exporter, importer, sector), for the nine-region checks."""
+    rows = read_rows("base_flows_2024.csv", ("exporter", "importer", "sector", "value_usd_bn",
+                                             "assumption", "note"))
+    return {tuple(r[:3]): float(r[3]) for r in rows}
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    worlds = ("four", "nine")
+    if argv[:1] == ["--world"] and len(argv) == 2 and argv[1] in worlds:
+        worlds = (argv[1],)
+    elif argv:
+        sys.stderr.write("usage: check_calibration.py [--world four|nine] (default: both)\n")
+        return 2
+    if "four" in worlds:
+        check_flows()
+        check_sectors()
+        check_regions()
+    n9 = 0
+    if "nine" in worlds:
+        import check_world_nine
+        n9 = check_world_nine.check(fail, read_rows, flow_values, number, SECTORS,
+                                    four_flows(), DOM_SHARE_MIN, ("P", "S", "W", "D", "A"))
     if errors:
         for e in errors:
             sys.stderr.write("check_calibration.py: %s\n" % e)
         sys.stderr.write("check_calibration.py: %d failure(s)\n" % len(errors))
         return 1
-    sys.stdout.write("calibration OK: 128 flows, %d sourced totals to %g, 8 sectors, "
-                     "4 regions\n" % (len(SOURCED), TOL))
+    if "four" in worlds:
+        sys.stdout.write("calibration OK: 128 flows, %d sourced totals to %g, 8 sectors, "
+                         "4 regions\n" % (len(SOURCED), TOL))
+    if "nine" in worlds:
+        sys.stdout.write("nine-region world OK: %d flows, the four-region flows summed back "
+                         "to 1e-5, sourced totals to %g, 9 regions\n" % (n9, TOL))
     return 0
 
 
