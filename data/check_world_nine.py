@@ -77,7 +77,7 @@ def read_inputs(fail):
     path = os.path.join(NINE, "inputs_2024.csv")
     with open(path, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            out[(r["key"], r["region"], r["partner"])] = r
+            out[(r["key"], r["region"], r["partner"], r["month"])] = r
     return out
 
 
@@ -85,14 +85,23 @@ def check_totals(fail, V, inp, sectors):
     def tot(e, i):
         return math.fsum(V[(e, i, s)] for s in sectors)
     name = rel("base_flows_2024.csv")
-    checks = [("US->%s" % r, tot("US", r), ("us_exports_census", r, "")) for r in NEW]
-    checks += [("%s->US" % r, tot(r, "US"), ("us_imports_census", r, "")) for r in ("KR", "VN")]
-    checks.append(("CN->VN", tot("CN", "VN"), ("cn_exports_2024", "CN", "VN")))
+    checks = [("US->%s" % r, tot("US", r), ("us_exports_census", r, "", "")) for r in NEW]
+    checks += [("%s->US" % r, tot(r, "US"), ("us_imports_census", r, "", ""))
+               for r in ("KR", "VN")]
+    checks.append(("CN->VN", tot("CN", "VN"), ("cn_exports_2024", "CN", "VN", "")))
     for r in NEW:
         checks.append(("%s exports" % r, math.fsum(tot(r, i) for i in REGIONS9 if i != r),
-                       ("total_exports", r, "")))
+                       ("total_exports", r, "", "")))
         checks.append(("%s imports" % r, math.fsum(tot(e, r) for e in REGIONS9 if e != r),
-                       ("total_imports", r, "")))
+                       ("total_imports", r, "", "")))
+    for key, mkey in (("us_imports_census", "us_imports_month"),
+                      ("us_exports_census", "us_exports_month")):
+        for r in ("JP", "KR"):
+            months = [float(v["value"]) for k, v in inp.items() if k[0] == mkey and k[1] == r]
+            if len(months) != 12 or abs(math.fsum(months) / 1000.0
+                                        - float(inp[(key, r, "", "")]["value"])) > TOL:
+                fail("%s: %s %s is not the sum of its twelve months" % (
+                    rel("inputs_2024.csv"), key, r))
     for label, got, key in checks:
         if key not in inp:
             fail("%s: no row %r" % (rel("inputs_2024.csv"), key))
@@ -118,9 +127,9 @@ def check_regions(fail, read_rows, number, inp):
     four = read_rows("regions.csv", ("region", "gdp_usd_bn", "source", "note"))
     g4 = {r[0]: float(r[1]) for r in four}
     for r in NEW:
-        if abs(g[r] - float(inp[("gdp", r, "")]["value"])) > TOL:
-            fail("%s: %s GDP %.6f is not the sourced %s" % (name, r, g[r], inp[("gdp", r, "")]
-                                                           ["value"]))
+        want = inp[("gdp", r, "", "")]["value"]
+        if abs(g[r] - float(want)) > TOL:
+            fail("%s: %s GDP %.6f is not the sourced %s" % (name, r, g[r], want))
     parts = math.fsum(g[r] for r in OLD_ROW)
     if abs(parts - g4.get("ROW", float("nan"))) > TOL:
         fail("%s: ROW + MX CA JP KR VN = %.6f, the four-region ROW %.6f" % (name, parts,
