@@ -183,13 +183,20 @@ class Nine:
             T[(r, "CN")] = round(self.num("cn_imports_2023_2024", r, "CN") * self.cn_share[1], 6)
             how[(r, "CN")] = "Comtrade-CN-2023-2024 two-year sum x %s (TheStar-2025-01-13; " \
                 "N3)" % fnum(self.cn_share[1], 4)
-        tot = self.num("eu_trade_2024_eur", "EU", "VN")
-        deficit = self.num("eu_deficit_2024_usd", "EU", "VN") / USD_PER_EUR
-        T[("EU", "VN")] = round((tot - deficit) / 2.0 * USD_PER_EUR, 6)
-        T[("VN", "EU")] = round((tot + deficit) / 2.0 * USD_PER_EUR, 6)
-        for k in (("EU", "VN"), ("VN", "EU")):
-            how[k] = "Reuters-EU-VN-2025: trade %s EUR bn and deficit %s USD bn; S15" % (
-                fnum(tot, 0), fnum(deficit * USD_PER_EUR, 0))
+        for r in NEW:   # EU exports and imports from the total and the balance
+            if ("eu_trade_eur", "EU", r, "") not in self.inp:
+                continue
+            tot = self.num("eu_trade_eur", "EU", r)
+            if ("eu_balance_eur", "EU", r, "") in self.inp:
+                bal, key = self.num("eu_balance_eur", "EU", r), "eu_balance_eur"
+            else:
+                bal, key = self.num("eu_balance_usd", "EU", r) / USD_PER_EUR, "eu_balance_usd"
+            T[("EU", r)] = round((tot + bal) / 2.0 * USD_PER_EUR, 6)
+            T[(r, "EU")] = round((tot - bal) / 2.0 * USD_PER_EUR, 6)
+            for k in (("EU", r), (r, "EU")):
+                how[k] = "EU trade %s EUR bn (%s) and balance %s EUR bn (%s) x S15 %s" % (
+                    fnum(tot, 1), self.src("eu_trade_eur", "EU", r), fnum(bal, 2),
+                    self.src(key, "EU", r), fnum(USD_PER_EUR, 4))
         self.gt = self.gtap_columns()
         for r in ("MX", "CA", "JP"):
             T[(r, "US")] = round(math.fsum(self.gt[r].values()), 6)
