@@ -14,6 +14,7 @@ regions"); every cell's note names its sources and rule.
 import csv
 import math
 import os
+import re
 
 import build_calibration as bc
 from build_calibration import SECTORS, require, fmt, fnum
@@ -122,6 +123,11 @@ class Nine:
         total = self.T[(e, i)]
         require(total >= CELL_MIN - 1e-9, "%s->%s total %.6f is below %.2f" % (e, i, total,
                                                                              CELL_MIN))
+        how = self.how[(e, i)]
+        for rule_id in ("N5", "N3", "N7"):   # the rule that set the total decides the value
+            if re.search(r"\b%s\b" % rule_id, how):
+                aid = rule_id
+                break
         vals, fset = bc.allocate(total, prior)
         self.floors += ["%s->%s %s" % (e, i, s) for s in sorted(fset, key=SECTORS.index)]
         notes = {s: "%s->%s total %s (%s) x %s share %s" % (
