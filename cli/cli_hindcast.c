@@ -449,7 +449,7 @@ tw_status tw_cli_hindcast(const tw_cli_args *a, int argc, char **argv, tw_err *e
         if (hc_groups[rows[i].group].kind != HC_NONE)
             st = hc_forecast(a, base, seed, R, threads, &rows[i], err);
     st = tw_mpi_agree(st, err);
-    uint64_t hash = 0;
+    uint64_t hash = TW_FNV_OFFSET;
     if (st == TW_OK && rank0) {
         char csv[8192];
         snprintf(csv, sizeof csv, "%s", tw_cli_rundir_path(rd, "hindcast.csv"));
