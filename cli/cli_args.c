@@ -238,10 +238,10 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
     }
     if (a->cmd == TW_CMD_HINDCAST) {
         if (a->selfcheck || a->trajectories || a->until != NULL || a->has_budget ||
-            a->compress || a->tables || a->has_checkpoint || a->report || a->resume != NULL)
+            a->compress || a->tables || a->has_checkpoint || a->resume != NULL)
             return tw_err_set(err, TW_EUSAGE, "hindcast takes a base scenario (default "
                                               "scenarios/hindcast-base.yaml), -n, -t, -s, -o, "
-                                              "-f, -q, --silent, --set and --parallel");
+                                              "-f, -q, --silent, --set, --parallel and --report");
         return TW_OK;
     }
     if (a->scenario == NULL)

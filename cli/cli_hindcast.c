@@ -465,5 +465,8 @@ tw_status tw_cli_hindcast(const tw_cli_args *a, int argc, char **argv, tw_err *e
     st = tw_cli_rundir_finish(rd, tw_mpi_agree(st, err), false, err);
     if (st == TW_OK && rank0 && !a->silent) hc_print(rows, n, R, dir);
     free(rows);
+    /* --report: the reliability diagram and the scores in DIR/report (analysis/report.py). */
+    if (st == TW_OK && a->report)
+        st = tw_mpi_agree(rank0 ? tw_cli_report_dir(dir, a->quiet, err) : TW_OK, err);
     return st;
 }

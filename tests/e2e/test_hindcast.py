@@ -6,6 +6,7 @@ decisions table (data/hindcast_loo.csv).
 - Reproducible to the byte: -n 64 with 2 threads and with 1 thread, twice, give the same
   hindcast.csv (and the same terminal but for the directory), and the result hash of
   provenance.yaml is FNV-1a 64 over it.
+- --report draws the reliability diagram into DIR/report and states the printed scores.
 - The schema: episode, date, outcome, probability first, then climatology, group, id,
   kind, replicates; outcome 0/1, probability a share of 64 replicates, dates of the
   record and nothing after 31 May 2025; one row per decision of the groups the model
@@ -81,7 +82,8 @@ class Hindcast(unittest.TestCase):
             raise unittest.SkipTest("TW_BIN not set (run through ctest)")
         cls.tmp = tempfile.mkdtemp(prefix="tw_hindcast_")
         cls.outs = {}
-        for name, extra in (("t2", ["-t", "2"]), ("t1", ["-t", "1"]), ("again", ["-t", "2"])):
+        for name, extra in (("t2", ["-t", "2"]), ("t1", ["-t", "1"]),
+                            ("again", ["-t", "2", "--report"])):
             d = os.path.join(cls.tmp, name)
             cls.outs[name] = (d, run(["-n", str(R), "-o", d, "-q"] + extra))
         cls.dir, cls.res = cls.outs["t2"]
@@ -105,6 +107,15 @@ class Hindcast(unittest.TestCase):
             self.assertEqual(read_bytes(os.path.join(d, "hindcast.csv")), ref, name)
             self.assertEqual(res.stdout.replace(d, "DIR"),
                              self.res.stdout.replace(self.dir, "DIR"), name)
+        # --report: the reliability diagram and the scores the terminal printed
+        d = self.outs["again"][0]
+        self.assertGreater(os.path.getsize(os.path.join(d, "report", "hindcast_reliability.png")),
+                           5000)
+        with open(os.path.join(d, "report", "report.html"), encoding="utf-8") as f:
+            page = f.read()
+        b = re.search(r"Brier ([\d.]+) \(climatology ([\d.]+)\)", self.res.stdout).groups()
+        self.assertIn(f"hindcast beats the climatology on the Brier score ({float(b[0]):.3f} "
+                      f"against {float(b[1]):.3f}", page)
         with open(os.path.join(self.dir, "provenance.yaml"), encoding="utf-8") as f:
             prov = f.read()
         self.assertIn("program: tradewar\n", prov)
