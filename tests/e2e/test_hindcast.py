@@ -3,9 +3,9 @@
 with the agents fitted leaving the episode out, on the real base scenario and the real
 decisions table (data/hindcast_loo.csv).
 
-- Reproducible to the byte: -n 64 with 2 threads and with 1 thread, twice, give the same
-  hindcast.csv (and the same terminal but for the directory), and the result hash of
-  provenance.yaml is FNV-1a 64 over it.
+- Reproducible to the byte: -n 64 with 2 threads and with 1 thread, twice, and on 2 MPI
+  ranks (where built with MPI) give the same hindcast.csv (and the same terminal but for
+  the directory), and the result hash of provenance.yaml is FNV-1a 64 over it.
 - --report draws the reliability diagram into DIR/report and states the printed scores.
 - The schema: episode, date, outcome, probability first, then climatology, group, id,
   kind, replicates; outcome 0/1, probability a share of 64 replicates, dates of the
@@ -37,6 +37,7 @@ import unittest
 import pandas as pd
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mc_common import TW_MPIEXEC, mpi_env, mpirun_cmd  # noqa: E402
 from test_datapackage import check_package  # noqa: E402
 
 TW_BIN = os.environ.get("TW_BIN", "")
@@ -122,6 +123,18 @@ class Hindcast(unittest.TestCase):
         self.assertIn("kind: hindcast\n", prov)
         self.assertIn(f"replicates: {R}\n", prov)
         self.assertIn('result_hash: "%016x"' % fnv1a64(ref), prov)
+
+    def test_bytes_same_on_two_ranks(self):
+        if not TW_MPIEXEC:
+            self.skipTest("built without MPI")
+        d = os.path.join(self.tmp, "ranks2")
+        res = subprocess.run(mpirun_cmd(2, ["hindcast", "-n", str(R), "-t", "1", "-o", d, "-q"]),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             universal_newlines=True, timeout=300, env=mpi_env())
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual(read_bytes(os.path.join(d, "hindcast.csv")),
+                         read_bytes(os.path.join(self.dir, "hindcast.csv")))
+        self.assertEqual(res.stdout.replace(d, "DIR"), self.res.stdout.replace(self.dir, "DIR"))
 
     def test_schema(self):
         df = self.df
