@@ -26,7 +26,8 @@
  *                 extension.base the posterior; the outcome: truce_extended. An announced
  *                 tariff's effective date is a truce on it that ends that day.
  *   retaliate     the partner raises its tariff on the actor by HC_MOVE_PCT three days
- *                 before; the actor a `generous` government deciding on the day with
+ *                 before; the actor a `generous` government deciding weekly from the run's
+ *                 first day, so that the day's decision sees the rise as a move, with
  *                 forgive = 1 - theta (Beta(b, a)); the outcome: it escalates.
  *   breach_escalate a truce with China's commitment to license rare earths, China
  *                 slow-rolling, accused the day before (window_days 1, no hazard); the US

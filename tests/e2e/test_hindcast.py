@@ -20,8 +20,9 @@ decisions table (data/hindcast_loo.csv).
 - The forecasts follow the fitted posteriors: each group's mean forecast is within
   Monte Carlo error of the mean of its Beta(a, b) posteriors.
 - Bad flags and inputs exit 2 with a clear message and write nothing: an option the
-  command does not take, -n 0, a base scenario with a bad key (file:line:col), an
-  existing -o without -f.
+  command does not take, -n 0, a base scenario with a bad key (file:line:col), a bad
+  --set, an existing -o without -f, a decisions table whose outcome is not 0/1
+  (hindcast_loo.csv:line:col, the column and what was expected).
 
 Run by CTest as py/test_hindcast with TW_BIN and TW_SOURCE_DIR.
 """
@@ -49,9 +50,10 @@ COLUMNS = ["episode", "date", "outcome", "probability", "climatology", "group", 
            "replicates"]
 
 
-def run(args, timeout=300):
+def run(args, timeout=300, env=None):
     return subprocess.run([TW_BIN, "hindcast"] + args, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout)
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout,
+                          env=env)
 
 
 def read_bytes(path):
@@ -214,11 +216,27 @@ class Hindcast(unittest.TestCase):
             (["--set", "firms.per_cell=0"], r"--set:1:\d+: firms.per_cell: expected an integer"),
             (["-o", self.dir], r"-o .*: the output directory exists; pass --force"),
         ]
-        for args, pattern in cases:
+        # a decisions table with an outcome that is not 0/1 (TW_DATA_DIR: a copy of data/)
+        data = os.path.join(self.tmp, "data")
+        shutil.copytree(os.path.join(SRC, "data"), data)
+        with open(LOO, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        fields = lines[3].split(",")
+        fields[7] = "2"
+        lines[3] = ",".join(fields)
+        with open(os.path.join(data, "hindcast_loo.csv"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        col = len(",".join(fields[:7])) + 2
+        cases.append(([], re.escape(os.path.join(data, "hindcast_loo.csv"))
+                      + rf":4:{col}: outcome: expected 0 or 1 \(got '2'\)", data))
+        for case in cases:
+            args, pattern = case[:2]
+            env = dict(os.environ, TW_DATA_DIR=case[2]) if len(case) > 2 else None
             with self.subTest(args=args):
                 d = os.path.join(self.tmp, "refused")
                 extra = [] if "-o" in args else ["-o", d]
-                res = run(args + extra + ["-n", "2"] if "-n" not in args else args + extra)
+                res = run(args + extra + ["-n", "2"] if "-n" not in args else args + extra,
+                          env=env)
                 self.assertEqual(res.returncode, 2, res.stderr)
                 self.assertRegex(res.stderr, r"^tradewar: " + pattern)
                 self.assertEqual(res.stdout, "")
