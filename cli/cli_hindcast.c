@@ -421,7 +421,8 @@ static void hc_print(const hc_row *rows, size_t n, size_t R, const char *dir) {
 tw_status tw_cli_hindcast(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     (void)argc;
     (void)argv;
-    const char *base = a->scenario != NULL ? a->scenario : TW_SOURCE_DIR "/scenarios/hindcast-base.yaml";
+    const char *base =
+        a->scenario != NULL ? a->scenario : TW_SOURCE_DIR "/scenarios/hindcast-base.yaml";
     char table[4096];
     const char *env = getenv("TW_DATA_DIR");
     snprintf(table, sizeof table, "%s/hindcast_loo.csv",
