@@ -45,7 +45,8 @@ that no crisis effect is allowed) and uniform on tau; marginals given as log-nor
 
 Leave-one-episode-out: --loo writes the table `tradewar hindcast` runs the model from
 (data/hindcast_loo.csv): one row per binary decision and group, in the order of the
-library, with the group's posterior Beta(a, b) fitted without the row's episode and the
+library, with whether a breach accusation stood on the day (a breach row before it, no
+deal since), the group's posterior Beta(a, b) fitted without the row's episode and the
 climatology (the base rate of every binary decision of every group without the episode,
 (k + 1/2) / (n + 1)). --hindcast prints, for each decision of the binary groups, the
 probability its group's posterior (fitted without that row's episode) gave to the outcome
@@ -304,7 +305,21 @@ def hindcast(rows):
     return out
 
 
-LOO_HEADER = "id,date,episode,kind,actor,contact,group,outcome,a,b,climatology\n"
+LOO_HEADER = "id,date,episode,kind,actor,contact,accused,group,outcome,a,b,climatology\n"
+
+
+def accusation_standing(rows, r):
+    """1 when a breach accusation between r's parties stood on r's day: a breach row before
+    it with no deal after that accusation and before r (a deal answers an accusation)."""
+    standing = False
+    for q in sorted(rows, key=lambda q: q["day"]):
+        if q["day"] >= r["day"] or q["parties"] != r["parties"]:
+            continue
+        if q["kind"] == "breach":
+            standing = True
+        elif q["outcome"] == "deal":
+            standing = False
+    return int(standing)
 
 
 def loo_table(rows):
@@ -322,7 +337,8 @@ def loo_table(rows):
         for r, y in cases[g]:
             fit, clim = fits[r["episode"]]
             lines.append((int(r["id"]), gi, f"{r['id']},{r['date']},{r['episode']},{r['kind']},"
-                          f"{r['actor']},{r['contact']},{g},{y},{fit[g]['a']:.6f},"
+                          f"{r['actor']},{r['contact']},{accusation_standing(rows, r)},"
+                          f"{g},{y},{fit[g]['a']:.6f},"
                           f"{fit[g]['b']:.6f},{clim:.6f}\n"))
     return LOO_HEADER + "".join(t for _, _, t in sorted(lines))
 

@@ -24,7 +24,9 @@
  *                 the outcome: the call ends in a deal.
  *   expiry_extend a truce in force that runs out on the day (events.truce.in_force),
  *                 extension.base the posterior; the outcome: truce_extended. An announced
- *                 tariff's effective date is a truce on it that ends that day.
+ *                 tariff's effective date is a truce on it that ends that day. Where the
+ *                 table says an accusation stood, China slow-rolls against a commitment
+ *                 and the US accuses on the run's first day, so the breach penalty applies.
  *   retaliate     the partner raises its tariff on the actor by HC_MOVE_PCT three days
  *                 before; the actor a `generous` government deciding weekly from the run's
  *                 first day, so that the day's decision sees the rise as a move, with
@@ -96,6 +98,7 @@ typedef struct {
     size_t group;       /* index into hc_groups */
     tw_day day;
     int outcome;        /* 0/1, what followed */
+    int accused;        /* 1: a breach accusation stood on the day */
     double a, b;        /* the group's posterior without the episode */
     double clim;        /* the climatology without the episode */
     double p;           /* the model's probability (rank 0) */
@@ -105,9 +108,9 @@ typedef struct {
 /* The decisions table: TW_EDATA with file:line:col where a field is not what it must be. */
 static tw_status hc_read(const char *path, hc_row **rows, size_t *n, tw_err *err) {
     static const char *const cols[] = {"id", "date", "episode", "kind", "actor", "contact",
-                                       "group", "outcome", "a", "b", "climatology"};
-    enum { C_ID, C_DATE, C_EPISODE, C_KIND, C_ACTOR, C_CONTACT, C_GROUP, C_OUTCOME, C_A, C_B,
-           C_CLIM, C_N };
+                                       "accused", "group", "outcome", "a", "b", "climatology"};
+    enum { C_ID, C_DATE, C_EPISODE, C_KIND, C_ACTOR, C_CONTACT, C_ACCUSED, C_GROUP, C_OUTCOME,
+           C_A, C_B, C_CLIM, C_N };
     tw_csv *t = NULL;
     tw_status st = tw_csv_read(path, &t, err);
     if (st != TW_OK) return st;
@@ -144,11 +147,14 @@ static tw_status hc_read(const char *path, hc_row **rows, size_t *n, tw_err *err
             st = HC_BAD(C_GROUP, "unknown group '%s'", f[C_GROUP]);
             break;
         }
-        if (strcmp(f[C_OUTCOME], "0") != 0 && strcmp(f[C_OUTCOME], "1") != 0) {
-            st = HC_BAD(C_OUTCOME, "expected 0 or 1 (got '%s')", f[C_OUTCOME]);
-            break;
+        const int flag[] = {C_OUTCOME, C_ACCUSED};
+        int *fv[] = {&h->outcome, &h->accused};
+        for (size_t k = 0; k < 2 && st == TW_OK; k++) {
+            if (strcmp(f[flag[k]], "0") != 0 && strcmp(f[flag[k]], "1") != 0)
+                st = HC_BAD(flag[k], "expected 0 or 1 (got '%s')", f[flag[k]]);
+            else
+                *fv[k] = f[flag[k]][0] - '0';
         }
-        h->outcome = f[C_OUTCOME][0] - '0';
         double *v[] = {&h->a, &h->b, &h->clim};
         const int vc[] = {C_A, C_B, C_CLIM};
         for (size_t k = 0; k < 3 && st == TW_OK; k++) {
@@ -191,6 +197,16 @@ static const char *hc_date(tw_day day, int days, char buf[TW_DATE_STRLEN]) {
     return tw_date_format(day + days, buf);
 }
 
+/* China slow-rolling rare-earth licences to the US from a month before the decision: with
+ * a commitment to license, the shortfall that brings an accusation. */
+static void hc_slow_roll(const hc_row *h, char set[HC_SET_LEN]) {
+    char d0[TW_DATE_STRLEN];
+    snprintf(set, HC_SET_LEN,
+             "export_controls=[{id: hindcast_slow_roll, exporter: CN, destination: US, "
+             "regime: slow_roll, slow_roll_factor: 0.25, effective: %s}]",
+             hc_date(h->day, -30, d0));
+}
+
 /* The overrides that make the base scenario decision h's: into sets[0..*n). */
 static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n) {
     char d[TW_DATE_STRLEN], d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], d2[TW_DATE_STRLEN];
@@ -207,10 +223,18 @@ static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n)
                  d, h->a, h->b, src);
         break;
     case HC_EXPIRY:
+        /* An accusation standing on the day (China slow-rolling what it committed to, the
+         * US accusing on the run's first day) lowers the leaders' chance by the breach
+         * penalty, as it does in every scenario. */
         snprintf(sets[k++], HC_SET_LEN,
                  "events={truce: {in_force: {since: %s, until: %s}, "
-                 "extension: {base: {dist: beta, a: %.6f, b: %.6f, %s}}}}",
-                 hc_date(h->day, -30, d0), d, h->a, h->b, src);
+                 "extension: {base: {dist: beta, a: %.6f, b: %.6f, %s}}%s}}",
+                 hc_date(h->day, -30, d0), d, h->a, h->b, src,
+                 h->accused ? ", commitments: {CN: licensing}, breach: {window_days: 1}" : "");
+        if (h->accused) {
+            snprintf(sets[k++], HC_SET_LEN, "governments={CN: {strategy: scripted}}");
+            hc_slow_roll(h, sets[k++]);
+        }
         break;
     case HC_RETALIATE: {
         const char *partner = strcmp(h->actor, "US") == 0 ? "CN" : "US";
@@ -228,10 +252,7 @@ static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n)
         break;
     }
     case HC_BREACH:
-        snprintf(sets[k++], HC_SET_LEN,
-                 "export_controls=[{id: hindcast_slow_roll, exporter: CN, destination: US, "
-                 "regime: slow_roll, slow_roll_factor: 0.25, effective: %s}]",
-                 hc_date(h->day, -30, d0));
+        hc_slow_roll(h, sets[k++]);
         snprintf(sets[k++], HC_SET_LEN,
                  "governments={US: {strategy: tit_for_tat, measure: hindcast_lever, "
                  "first_decision: %s, delay_days: 0, snapback_pct: %d, "
@@ -281,11 +302,15 @@ static tw_status hc_forecast(const tw_cli_args *a, const char *base, uint32_t se
     char sets[HC_MAX_SETS][HC_SET_LEN];
     int n_gen = 0;
     hc_sets(h, sets, &n_gen);
+    /* The decision's overrides first, then the user's --set, so that a user may change a
+     * key of the decision's agents or events (events.truce.extension.breach_penalty=0). */
     tw_cli_args b = *a;
-    if (b.n_sets + n_gen > TW_CLI_MAX_SETS)
+    if (a->n_sets + n_gen > TW_CLI_MAX_SETS)
         return tw_err_set(err, TW_EUSAGE, "--set: at most %d overrides with the hindcast's",
                           TW_CLI_MAX_SETS - n_gen);
+    b.n_sets = 0;
     for (int k = 0; k < n_gen; k++) b.sets[b.n_sets++] = sets[k];
+    for (int k = 0; k < a->n_sets; k++) b.sets[b.n_sets++] = a->sets[k];
     b.has_replicates = true;
     b.replicates = (int64_t)R;
     b.has_seed = true;

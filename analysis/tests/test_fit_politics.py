@@ -16,7 +16,8 @@ known answer, the posterior it gives, and the scenario that carries it.
   - the hindcast is reproducible to the byte and beats climatology on the Brier and log
     scores; hindcast.csv has the columns episode, date, group, outcome, probability;
   - the leave-one-episode-out table of `tradewar hindcast` (--loo): on the small library
-    each row carries its group's posterior fitted on the other episode's rows and the
+    each row carries whether an accusation stood on its day, its group's posterior fitted on
+    the other episode's rows and the
     climatology (k + 1/2) / (n + 1) of the other episode's decisions; and
     data/hindcast_loo.csv is what --loo writes for the library, to the byte;
   - scenarios/geneva-truce.yaml carries the printed --yaml values.
@@ -167,6 +168,8 @@ class LeaveOneEpisodeOut(unittest.TestCase):
             # (its call is no longer within 180 days of a crisis, so only its deal counts)
             k, n = (2, 3) if r["episode"] == "a" else (3, 4)
             self.assertAlmostEqual(float(r["climatology"]), (k + 0.5) / (n + 1), places=6)
+        # an accusation stands after row 2 (the deal of row 1 came before it): rows 3 to 6
+        self.assertEqual([r["accused"] for r in got], ["0", "0", "1", "1", "1", "1", "1", "1"])
         # breach of episode b is fitted on a's 1 of 1: above the prior's middle
         b5 = [r for r in got if r["id"] == "5"][0]
         self.assertGreater(float(b5["a"]), float(b5["b"]))

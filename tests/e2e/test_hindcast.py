@@ -17,8 +17,9 @@ decisions table (data/hindcast_loo.csv).
   -ln of the probability of what happened kept inside [1/128, 127/128], the
   climatology's, overall and per group, and the reliability table's bins; the hindcast
   beats the climatology on the Brier score.
-- The forecasts follow the fitted posteriors: each group's mean forecast is within
-  Monte Carlo error of the mean of its Beta(a, b) posteriors.
+- The forecasts follow the fitted posteriors and the state: each group's mean forecast is
+  within Monte Carlo error of the mean of its Beta(a, b) posteriors, an expiry where an
+  accusation stood at half of it (the breach penalty).
 - Bad flags and inputs exit 2 with a clear message and write nothing: an option the
   command does not take, -n 0, a base scenario with a bad key (file:line:col), a bad
   --set, an existing -o without -f, a decisions table whose outcome is not 0/1
@@ -192,8 +193,12 @@ class Hindcast(unittest.TestCase):
 
     def test_forecasts_follow_posteriors(self):
         want = self.loo[~self.loo["group"].isin(SKIPPED)].reset_index(drop=True)
-        post = want["a"] / (want["a"] + want["b"])
-        for g, idx in want.groupby("group").groups.items():
+        # an accusation standing at an expiry halves the leaders' chance (breach_penalty)
+        halved = (want["group"] == "expiry_extend") & (want["accused"] == 1)
+        self.assertGreater(halved.sum(), 0)
+        post = want["a"] / (want["a"] + want["b"]) * halved.map({True: 0.5, False: 1.0})
+        for g, idx in (list(want.groupby("group").groups.items())
+                       + [("expiry_extend accused", want.index[halved])]):
             got = self.df.loc[idx, "probability"].mean()
             mean = post[idx].mean()
             # each forecast a share of R draws of the posterior: sd at most 0.5 / sqrt(n R)
@@ -222,11 +227,11 @@ class Hindcast(unittest.TestCase):
         with open(LOO, encoding="utf-8") as f:
             lines = f.read().split("\n")
         fields = lines[3].split(",")
-        fields[7] = "2"
+        fields[8] = "2"
         lines[3] = ",".join(fields)
         with open(os.path.join(data, "hindcast_loo.csv"), "w", encoding="utf-8") as f:
             f.write("\n".join(lines))
-        col = len(",".join(fields[:7])) + 2
+        col = len(",".join(fields[:8])) + 2
         cases.append(([], re.escape(os.path.join(data, "hindcast_loo.csv"))
                       + rf":4:{col}: outcome: expected 0 or 1 \(got '2'\)", data))
         for case in cases:
