@@ -22,7 +22,8 @@ decisions table (data/hindcast_loo.csv).
   accusation stood at half of it (the breach penalty).
 - Bad flags and inputs exit 2 with a clear message and write nothing: an option the
   command does not take, -n 0, a base scenario with a bad key (file:line:col), a bad
-  --set, an existing -o without -f, a decisions table whose outcome is not 0/1
+  --set, an --set that breaks a decision's scenario (naming the decision), an existing -o
+  without -f, a decisions table whose outcome is not 0/1
   (hindcast_loo.csv:line:col, the column and what was expected).
 
 Run by CTest as py/test_hindcast with TW_BIN and TW_SOURCE_DIR.
@@ -220,6 +221,10 @@ class Hindcast(unittest.TestCase):
             ([bad_base], re.escape(bad_base) + rf":{line}:\d+: .*per_cel"),
             (["--set", "firms.per_cell=0"], r"--set:1:\d+: firms.per_cell: expected an integer"),
             (["-o", self.dir], r"-o .*: the output directory exists; pass --force"),
+            # valid for the base, not for the first decision (2018 to 2029): refused after
+            # the output directory was staged, which goes
+            (["--set", "end=2029-12-31"],
+             r"decision 4 \(2018-04-02, retaliate\): --set:1:\d+: end: expected at most"),
         ]
         # a decisions table with an outcome that is not 0/1 (TW_DATA_DIR: a copy of data/)
         data = os.path.join(self.tmp, "data")
