@@ -248,7 +248,7 @@ class Hindcast(unittest.TestCase):
                 res = run(args + extra + ["-n", "2"] if "-n" not in args else args + extra,
                           env=env)
                 self.assertEqual(res.returncode, 2, res.stderr)
-                self.assertRegex(res.stderr, r"^tradewar: " + pattern)
+                self.assertRegex(res.stderr.splitlines()[-1], r"^tradewar: " + pattern)
                 self.assertEqual(res.stdout, "")
                 self.assertFalse(os.path.exists(d))
                 self.assertFalse(os.path.exists(d + ".partial"))
