@@ -468,10 +468,12 @@ tw_status tw_cli_hindcast(const tw_cli_args *a, int argc, char **argv, tw_err *e
     tw_cli_rundir *rd = NULL;
     if (st == TW_OK) st = tw_cli_rundir_open(a, "hindcast", &rd, err);
     int threads = tw_cli_threads(a);
+    size_t n_run = 0;
+    for (size_t i = 0; i < n; i++) n_run += hc_groups[rows[i].group].kind != HC_NONE;
     if (st == TW_OK && rank0 && !a->quiet)
-        fprintf(stderr, "tradewar: hindcast of %zu decisions from %s, %zu replicates each, "
-                        "seed %lu, %d threads x %d ranks\n",
-                n, table, R, (unsigned long)seed, threads, tw_mpi_size());
+        fprintf(stderr, "tradewar: hindcast of %zu decisions (%zu rows of %s), %zu replicates "
+                        "each, seed %lu, %d threads x %d ranks\n",
+                n_run, n, table, R, (unsigned long)seed, threads, tw_mpi_size());
     for (size_t i = 0; i < n && st == TW_OK; i++)
         if (hc_groups[rows[i].group].kind != HC_NONE)
             st = hc_forecast(a, base, seed, R, threads, &rows[i], err);
