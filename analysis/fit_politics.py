@@ -43,7 +43,12 @@ posterior on a grid of (h0, h1, tau), log-uniform priors on h0 and h1 (h1 from 1
 that no crisis effect is allowed) and uniform on tau; marginals given as log-normals
 (mean and sd of the log) for h0 and h1, tau at its posterior median.
 
-Leave-one-episode-out: --hindcast prints, for each decision of the binary groups, the
+Leave-one-episode-out: --loo writes the table `tradewar hindcast` runs the model from
+(data/hindcast_loo.csv): one row per binary decision and group, in the order of the
+library, with whether a breach accusation stood on the day (a breach row before it, no
+deal since), the group's posterior Beta(a, b) fitted without the row's episode and the
+climatology (the base rate of every binary decision of every group without the episode,
+(k + 1/2) / (n + 1)). --hindcast prints, for each decision of the binary groups, the
 probability its group's posterior (fitted without that row's episode) gave to the outcome
 that followed, with the Brier and log scores against climatology (the base rate of all the
 binary decisions of every group, again without the episode: what one knows without the
@@ -300,6 +305,44 @@ def hindcast(rows):
     return out
 
 
+LOO_HEADER = "id,date,episode,kind,actor,contact,accused,group,outcome,a,b,climatology\n"
+
+
+def accusation_standing(rows, r):
+    """1 when a breach accusation between r's parties stood on r's day: a breach row before
+    it with no deal after that accusation and before r (a deal answers an accusation)."""
+    standing = False
+    for q in sorted(rows, key=lambda q: q["day"]):
+        if q["day"] >= r["day"] or q["parties"] != r["parties"]:
+            continue
+        if q["kind"] == "breach":
+            standing = True
+        elif q["outcome"] == "deal":
+            standing = False
+    return int(standing)
+
+
+def loo_table(rows):
+    """The text of data/hindcast_loo.csv: each binary decision of each group, in the
+    library's order (a row in two groups gives two lines, in GROUPS order), with its
+    group's posterior and the climatology, both fitted without the row's episode."""
+    fits = {}
+    for ep in sorted({r["episode"] for r in rows}):
+        rest = [q for q in rows if q["episode"] != ep]
+        every = [s for cs in group_cases(rest).values() for _, s in cs]
+        fits[ep] = (fit_groups(rest), (sum(every) + 0.5) / (len(every) + 1.0))
+    cases = group_cases(rows)
+    lines = []
+    for gi, g in enumerate(GROUPS):
+        for r, y in cases[g]:
+            fit, clim = fits[r["episode"]]
+            lines.append((int(r["id"]), gi, f"{r['id']},{r['date']},{r['episode']},{r['kind']},"
+                          f"{r['actor']},{r['contact']},{accusation_standing(rows, r)},"
+                          f"{g},{y},{fit[g]['a']:.6f},"
+                          f"{fit[g]['b']:.6f},{clim:.6f}\n"))
+    return LOO_HEADER + "".join(t for _, _, t in sorted(lines))
+
+
 def scores(hc):
     def brier(i):
         return sum((h[i] - h[3]) ** 2 for h in hc) / len(hc)
@@ -349,10 +392,15 @@ def main(argv=None):
     ap.add_argument("csv", nargs="?", default=DEFAULT_CSV)
     ap.add_argument("--yaml", action="store_true", help="print the scenario keys")
     ap.add_argument("--hindcast", action="store_true", help="leave-one-episode-out scores")
+    ap.add_argument("--loo", action="store_true", help="print data/hindcast_loo.csv, the "
+                    "leave-one-episode-out posteriors `tradewar hindcast` runs from")
     ap.add_argument("-o", metavar="DIR", help="with --hindcast: write DIR/hindcast.csv and "
                     "DIR/reliability.png instead of printing the rows")
     a = ap.parse_args(argv)
     rows = read_library(a.csv)
+    if a.loo:
+        sys.stdout.write(loo_table(rows))
+        return 0
     if a.hindcast:
         hc = hindcast(rows)
         text = "episode,date,group,outcome,probability,climatology\n" + "".join(

@@ -7,7 +7,8 @@ OUTDIR is what `tradewar run` (summary.csv or, with --compress, summary.csv.gz,
 replicates.csv, scenario.yaml, provenance.yaml), `tradewar compare` (compare.csv,
 compare_outcomes.csv, scenario_a.yaml, scenario_b.yaml, provenance.yaml), a sweep
 (sweep_outcomes.csv, sweep_points.csv, sensitivity.csv), `tradewar score` (score.csv, in
-SCOREDIR or in OUTDIR/score/) or bench/run (bench.csv) wrote. The report goes to
+SCOREDIR or in OUTDIR/score/), bench/run (bench.csv) or `tradewar hindcast` (hindcast.csv)
+wrote. The report goes to
 OUTDIR/report/ unless
 --out names another folder: report.html (charts embedded as base64 data URIs) and one
 PNG per chart. It is built in a temporary folder beside the destination and renamed
@@ -28,6 +29,7 @@ import sys
 import tempfile
 
 from tradewar_report.charts import DPI, FILL_50, FILL_90, INK, MARKER_INK, Charts
+from tradewar_report.hindcast import hindcast_section
 from tradewar_report.inputs import (PACKAGE_UNITS, ReportError, indicator_unit, load_output,
                                     outcome_unit, read_yaml_file, sweep_columns)
 from tradewar_report.markers import (REGION_NAMES, event_markers, measure_markers,
@@ -441,6 +443,8 @@ def write_report(out, dest):
             results["sweep"] = sweep_section(out, charts)
         if "bench" in out.kinds:
             results["bench"] = bench_section(out, charts)
+        if "hindcast" in out.kinds:
+            results["hindcast"] = hindcast_section(out, charts)
         text = build_html(out, charts, stage, results, measures)
         with open(os.path.join(stage, "report.html"), "w", encoding="utf-8") as f:
             f.write(text)
@@ -469,7 +473,7 @@ def write_report(out, dest):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog=PROG, description="Charts and a self-contained HTML report from a tradewar "
-                               "output directory (run, compare, sweep or bench).")
+                               "output directory (run, compare, sweep, bench or hindcast).")
     ap.add_argument("outdir", metavar="OUTDIR", help="the output directory to report on")
     ap.add_argument("--out", metavar="REPORTDIR",
                     help="where to write the report (default: OUTDIR/report); replaced "

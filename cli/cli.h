@@ -51,6 +51,14 @@
     X(SCORE, "score", tw_cli_score, true,                                                    \
       "  tradewar score OUTDIR OBSERVED.csv [options]\n"                                     \
       "                                         hold a run against observed data (below)\n") \
+    X(HINDCAST, "hindcast", tw_cli_hindcast, false,                                          \
+      "  tradewar hindcast [BASE.yaml] [options] the model started at each decision point of\n" \
+      "                                         2018 to May 2025 with the agents fitted leaving\n" \
+      "                                         its episode out: DIR/hindcast.csv (default\n"   \
+      "                                         out/hindcast), Brier and log scores against\n"  \
+      "                                         the climatology, the reliability table; -n\n"   \
+      "                                         replicates a decision (default 400), --report\n" \
+      "                                         the reliability diagram\n")                   \
     X(DICTIONARY, "dictionary", tw_cli_dictionary, true,                                     \
       "  tradewar dictionary [--csv]            every indicator and outcome with its unit,\n" \
       "                                         aggregation and definition (Markdown, or CSV);\n" \

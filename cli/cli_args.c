@@ -236,6 +236,14 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         return tw_err_set(err, TW_EUSAGE, "--set-a and --set-b belong to compare (one side "
                                           "each); %s takes --set", cmd);
     }
+    if (a->cmd == TW_CMD_HINDCAST) {
+        if (a->selfcheck || a->trajectories || a->until != NULL || a->has_budget ||
+            a->compress || a->tables || a->has_checkpoint || a->resume != NULL)
+            return tw_err_set(err, TW_EUSAGE, "hindcast takes a base scenario (default "
+                                              "scenarios/hindcast-base.yaml), -n, -t, -s, -o, "
+                                              "-f, -q, --silent, --set, --parallel and --report");
+        return TW_OK;
+    }
     if (a->scenario == NULL)
         return tw_err_set(err, TW_EUSAGE, "%s: missing scenario file (tradewar %s SCENARIO.yaml)",
                           cmd, cmd);

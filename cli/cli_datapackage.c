@@ -37,6 +37,19 @@ typedef struct {
 } tw__column;
 
 static const tw__column tw__columns[] = {
+    {"hindcast.csv", "episode", "string",
+     "the dispute episode of the decision, left out of the fit that forecasts it"},
+    {"hindcast.csv", "date", "date", "the day of the decision"},
+    {"hindcast.csv", "outcome", "integer", "what followed: 1 when the outcome happened, else 0"},
+    {"hindcast.csv", "probability", "number",
+     "share of the decision's replicates in which the outcome happened, 0 to 1"},
+    {"hindcast.csv", "climatology", "number",
+     "base rate of every decision of the record without the episode, 0 to 1"},
+    {"hindcast.csv", "group", "string",
+     "the fitted process the decision belongs to (data/hindcast_loo.csv)"},
+    {"hindcast.csv", "id", "integer", "the decision's id in data/decision_points_2018_2025.csv"},
+    {"hindcast.csv", "kind", "string", "the decision's kind in the library"},
+    {"hindcast.csv", "replicates", "integer", "replicates run for the decision"},
     {"summary.csv", "mean", "number",
      "mean across replicates, in the indicator's unit; for a 0/1 state the share of "
      "replicates in it"},
@@ -235,6 +248,9 @@ static const tw__resource_info tw__resources[] = {
     {"score_events.csv", "Event outcomes against the run's replicates",
      "one row per observed 0/1 or count outcome of the whole run, then the mean scores of "
      "each kind"},
+    {"hindcast.csv", "The hindcast over the decision points",
+     "one row per decision the model forecasts: what followed and the probability it gave, "
+     "fitted leaving the decision's episode out"},
     {"bench.csv", "Benchmark measurements",
      "one row per measurement of bench/run or tw_bench (bench/README.md)"},
 };
@@ -340,7 +356,7 @@ static void tw__field(FILE *fp, const char *kind, const char *name, bool first) 
         }
         if (strcmp(kind, "score.csv") == 0) fputs(", \"overall\"", fp);
         fputs("]}", fp);
-    } else if (strcmp(name, "outcome") == 0) {
+    } else if (strcmp(name, "outcome") == 0 && strcmp(kind, "hindcast.csv") != 0) {
         /* The dictionary's outcomes, or a drawn parameter's key path (a name with a '.'),
          * which outcomes.csv and compare_outcomes.csv list after them. A Table Schema
          * pattern is an XML Schema regular expression matched against the whole value. */

@@ -93,6 +93,27 @@ tw_status tw_cli_write_provenance(const char *path, const tw_cli_scenario *sc,
     return tw_afile_commit(f, err);
 }
 
+tw_status tw_cli_write_hindcast_provenance(const char *path, const char *model,
+                                           const tw_cli_args *a, const char *base,
+                                           const char *decisions, const tw_cli_result *r,
+                                           uint32_t seed, tw_err *err) {
+    tw_afile *f;
+    tw_status st = tw_afile_open(path, &f, err);
+    if (st != TW_OK) return st;
+    FILE *fp = tw_afile_fp(f);
+    fputs("# What produced this directory: the hindcast over the record's decision points.\n"
+          "# hindcast.csv is identical for any thread and rank count; result_hash is FNV-1a 64\n"
+          "# over it. replicates are those of each decision; a decision runs with seed + its id.\n", fp);
+    tw__head(fp, model, a);
+    fputs("kind: hindcast\nbase_scenario: ", fp);
+    tw__yaml_quoted(fp, base);
+    fputs("\ndecisions: ", fp);
+    tw__yaml_quoted(fp, decisions);
+    fprintf(fp, "\nseed: %lu\n", (unsigned long)seed);
+    tw__tail(fp, a, r, (int64_t)r->replicates);
+    return tw_afile_commit(f, err);
+}
+
 tw_status tw_cli_write_compare_provenance(const char *path, const char *name,
                                           const tw_cli_scenario *A, const tw_cli_scenario *B,
                                           const tw_cli_args *a, const tw_cli_result *r,

@@ -33,6 +33,13 @@ tw_status tw_cli_write_compare_provenance(const char *path, const char *name,
                                           const tw_cli_scenario *A, const tw_cli_scenario *B,
                                           const tw_cli_args *a, const tw_cli_result *r,
                                           tw_err *err);
+/* provenance.yaml of `hindcast` at path: the same head, kind: hindcast, the base scenario
+ * and the decisions table it ran from, the base seed, the replicates of each decision and
+ * the hash of hindcast.csv. */
+tw_status tw_cli_write_hindcast_provenance(const char *path, const char *model,
+                                           const tw_cli_args *a, const char *base,
+                                           const char *decisions, const tw_cli_result *r,
+                                           uint32_t seed, tw_err *err);
 /* scenario.yaml at path: the scenario as run, after extends and --set overrides. */
 tw_status tw_cli_write_scenario(const char *path, const tw_cfg *cfg, tw_err *err);
 /* A resume's check of the scenario.yaml an interrupted run wrote: TW_OK if path holds

@@ -34,6 +34,7 @@
 #include "tw_config.h"
 #include "tw_csvread.h"
 #include "tw_output.h"
+#include "tw_score.h"
 #include "tw_stats.h"
 #include "tw_trade.h"
 
@@ -217,9 +218,9 @@ static void tw__ev_point(tw__ev *e, const double *x, size_t m) {
     e->p = e->brier = e->rps = e->clim_brier = e->clim_log = NAN;
     if (e->kind == TW__EV_BINARY) {
         e->p = e->mean;
-        e->brier = (e->p - e->y) * (e->p - e->y);
-        e->clim_brier = (e->clim_p - e->y) * (e->clim_p - e->y);
-        e->clim_log = -log(e->y == 1.0 ? e->clim_p : 1.0 - e->clim_p);
+        e->brier = tw_score_brier(e->p, e->y);
+        e->clim_brier = tw_score_brier(e->clim_p, e->y);
+        e->clim_log = tw_score_log01(e->clim_p, e->y, 0.0);
     } else {
         e->rps = tw__ev_rps(x, m, e->y);
     }

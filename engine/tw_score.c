@@ -64,3 +64,10 @@ double tw_score_pit(const double *sorted, size_t m, double y, double v) {
     size_t lt = tw__bound(sorted, m, y, 0), le = tw__bound(sorted, m, y, 1);
     return ((double)lt + v * (double)(le - lt + 1)) / ((double)m + 1.0);
 }
+
+double tw_score_brier(double p, double y) { return (p - y) * (p - y); }
+
+double tw_score_log01(double p, double y, double floor) {
+    double q = y == 1.0 ? p : 1.0 - p;
+    return -log(fmin(fmax(q, floor), 1.0 - floor));
+}

@@ -15,6 +15,11 @@ known answer, the posterior it gives, and the scenario that carries it.
     between 0.015 and 0.1, the decay between 10 and 90 days);
   - the hindcast is reproducible to the byte and beats climatology on the Brier and log
     scores; hindcast.csv has the columns episode, date, group, outcome, probability;
+  - the leave-one-episode-out table of `tradewar hindcast` (--loo): on the small library
+    each row carries whether an accusation stood on its day, its group's posterior fitted on
+    the other episode's rows and the
+    climatology (k + 1/2) / (n + 1) of the other episode's decisions; and
+    data/hindcast_loo.csv is what --loo writes for the library, to the byte;
   - scenarios/geneva-truce.yaml carries the printed --yaml values.
 
     /usr/bin/python3 analysis/tests/test_fit_politics.py
@@ -140,6 +145,40 @@ class Contacts(unittest.TestCase):
         self.assertLess(math.exp(fit["h1_mu"]), 0.1)
         self.assertGreater(fit["tau"], 10.0)
         self.assertLess(fit["tau"], 90.0)
+
+
+class LeaveOneEpisodeOut(unittest.TestCase):
+    def test_small_library(self):
+        with tempfile.TemporaryDirectory() as d:
+            rows = small_library(d)
+        lines = fp.loo_table(rows).splitlines()
+        self.assertEqual(lines[0] + "\n", fp.LOO_HEADER)
+        got = list(csv.DictReader(lines))
+        # rows 2 and 3 of episode a, 4 5 6 of b; 3 and 6 in two groups each
+        self.assertEqual([(r["id"], r["group"]) for r in got],
+                         [("1", "deal_cuts"), ("2", "breach_escalate"), ("3", "retaliate"),
+                          ("3", "cn_controls"), ("4", "expiry_extend"),
+                          ("5", "breach_escalate"), ("6", "contact_deal"), ("6", "deal_cuts")])
+        for r in got:
+            rest = [q for q in rows if q["episode"] != r["episode"]]
+            fit = fp.fit_groups(rest)[r["group"]]
+            self.assertAlmostEqual(float(r["a"]), fit["a"], places=5)
+            self.assertAlmostEqual(float(r["b"]), fit["b"], places=5)
+            # the other episode's decisions: a's are 0 (deal_cuts) 1 1 1; b's alone 1 0 1
+            # (its call is no longer within 180 days of a crisis, so only its deal counts)
+            k, n = (2, 3) if r["episode"] == "a" else (3, 4)
+            self.assertAlmostEqual(float(r["climatology"]), (k + 0.5) / (n + 1), places=6)
+        # an accusation stands after row 2 (the deal of row 1 came before it): rows 3 to 6
+        self.assertEqual([r["accused"] for r in got], ["0", "0", "1", "1", "1", "1", "1", "1"])
+        # breach of episode b is fitted on a's 1 of 1: above the prior's middle
+        b5 = [r for r in got if r["id"] == "5"][0]
+        self.assertGreater(float(b5["a"]), float(b5["b"]))
+
+    def test_data_file_is_regenerated(self):
+        p = subprocess.run([sys.executable, SCRIPT, "--loo"], capture_output=True, check=True)
+        with open(os.path.join(SRC, "data", "hindcast_loo.csv"), "rb") as f:
+            self.assertEqual(p.stdout, f.read(), "data/hindcast_loo.csv is stale: "
+                             "analysis/fit_politics.py --loo > data/hindcast_loo.csv")
 
 
 class Outputs(unittest.TestCase):

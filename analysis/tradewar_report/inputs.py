@@ -19,7 +19,7 @@ COMPARE_STATS = ["n", "mean_a", "mean_b", "diff", "paired_lo", "paired_hi", "unp
                  "unpaired_hi", "ratio"]
 SENSITIVITY_COLUMNS = ["outcome", "parameter", "first_order"]
 DATA_FILES = ["summary.csv", "summary.csv.gz", "compare.csv", "sweep_outcomes.csv", "bench.csv",
-              "score.csv"]
+              "score.csv", "hindcast.csv"]
 
 UNITS = {
     "tariff_rate": "percent (effective, trade-weighted)",
@@ -299,6 +299,7 @@ class Output:
         self.replicates = None
         self.paired = None            # compare.csv
         self.compare_outcomes = None  # compare_outcomes.csv
+        self.hindcast = None          # hindcast.csv
         self.sides = {}               # "a"/"b": (scenario dict, scenario_X.yaml text)
         self.sweep = None
         self.sweep_stats = None       # sweep_outcomes.csv's outcome rows: n, mean, sd
@@ -333,8 +334,8 @@ def load_output(path):
     present = [f for f in DATA_FILES if os.path.isfile(os.path.join(path, f))]
     if not present:
         raise ReportError("incomplete: no summary.csv (nor summary.csv.gz, compare.csv, "
-                          "sweep_outcomes.csv, bench.csv or score.csv): not a finished "
-                          "tradewar output directory")
+                          "sweep_outcomes.csv, bench.csv, score.csv or hindcast.csv): not a "
+                          "finished tradewar output directory")
     p = lambda f: os.path.join(path, f)  # noqa: E731
     if "summary.csv.gz" in present:   # --compress: the same table, gzip-compressed
         present = ["summary.csv" if f == "summary.csv.gz" else f for f in present
@@ -407,6 +408,10 @@ def load_output(path):
         out.kinds.append("bench")
         df = read_bench(p("bench.csv"))
         out.bench = df
+    if "hindcast.csv" in present:
+        from tradewar_report.hindcast import read_hindcast
+        out.kinds.append("hindcast")
+        out.hindcast = read_hindcast(p("hindcast.csv"))
     score_dir = path if "score.csv" in present else p("score")
     if os.path.isfile(os.path.join(score_dir, "score.csv")):
         out.kinds.append("score")

@@ -9,6 +9,7 @@ import json
 import math
 import os
 
+from tradewar_report import hindcast
 from tradewar_report.inputs import SENSITIVITY_COLUMNS
 from tradewar_report.stats import fmt, fmt_round
 
@@ -113,6 +114,8 @@ def build_html(out, charts, folder, results, measures):
         sections.append(("bench", "Scaling benchmark"))
     if "score" in out.kinds:
         sections.append(("score", "Scores against observations"))
+    if "hindcast" in out.kinds:
+        sections.append(("hindcast", "Hindcast over the decision points"))
     if out.scenario_text is not None:
         sections.append(("scenario", "Scenario"))
     if out.provenance_text is not None:
@@ -219,6 +222,8 @@ def build_html(out, charts, folder, results, measures):
                 if c in out.score.columns]
         doc.table("score-table", cols, [[_cell(row[c]) for c in cols]
                                         for _, row in out.score.iterrows()])
+    if "hindcast" in out.kinds:
+        hindcast.write_html(doc, results["hindcast"], figures)
     if out.scenario_text is not None:
         doc.h(2, "Scenario", "scenario")
         sc = out.scenario
@@ -308,6 +313,8 @@ def headline_answers(out, results):
             top = g.sort_values("first_order", ascending=False).iloc[0]
             lines.append(f"Across the sweep, {outcome} moves most with {top['parameter']} "
                          f"(first-order index {fmt_round(float(top['first_order']))}).")
+    if "hindcast" in results:
+        lines.append(hindcast.headline(results["hindcast"]))
     if out.score is not None and "cover90" in out.score.columns:
         row = out.score[out.score["indicator"] == "overall"]
         if len(row):

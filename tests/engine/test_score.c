@@ -1,4 +1,7 @@
-/* Ensemble CRPS and PIT (tw_score): known answers worked by hand. */
+/* Ensemble CRPS and PIT, and the Brier and log scores of a probability (tw_score): known
+ * answers worked by hand. */
+#include <math.h>
+
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 
@@ -41,4 +44,19 @@ Test(score, crps_near_the_largest_double_is_finite) {
     /* Ordinary values are not scaled: the same bits as the plain formula. */
     cr_assert_eq(tw_score_scale(1e6, 1e6), 1.0);
     cr_assert_eq(tw_score_scale(1e308, 2.0), 0x1p1023);
+}
+
+Test(score, brier_and_log_of_a_probability) {
+    /* (p - y)^2 for y = 1 and 0. */
+    cr_assert(epsilon_eq(dbl, tw_score_brier(0.7, 1.0), 0.09, 1e-15));
+    cr_assert(epsilon_eq(dbl, tw_score_brier(0.7, 0.0), 0.49, 1e-15));
+    cr_assert_eq(tw_score_brier(1.0, 1.0), 0.0);
+    /* -ln of the probability given to what happened. */
+    cr_assert(epsilon_eq(dbl, tw_score_log01(0.7, 1.0, 0.0), -log(0.7), 1e-15));
+    cr_assert(epsilon_eq(dbl, tw_score_log01(0.7, 0.0, 0.0), -log(0.3), 1e-15));
+    /* Kept inside [floor, 1 - floor]: 0 of 64 replicates says 1/128, not impossible;
+     * 64 of 64 says 127/128. */
+    cr_assert(epsilon_eq(dbl, tw_score_log01(0.0, 1.0, 1.0 / 128.0), log(128.0), 1e-14));
+    cr_assert(epsilon_eq(dbl, tw_score_log01(1.0, 1.0, 1.0 / 128.0), -log(127.0 / 128.0), 1e-15));
+    cr_assert(isinf(tw_score_log01(0.0, 1.0, 0.0)));
 }
