@@ -21,17 +21,18 @@ bool tw_cli_mlmc_wanted(const tw_cli_args *a, const tw_cli_scenario *sc) {
            tw_cfg_get(tw_cfg_root(sc->cfg), "replicates") == NULL;
 }
 
-/* firms.per_cell and rare_earths.per_cell as the model reads them (rare 0: no section). */
+/* firms.per_cell and rare_earths.per_cell as the model reads them: the rare-earth users
+ * are stepped whether or not the scenario has a rare_earths: section, at 2000 a cell by
+ * default (tw_re_params_load). */
 static void tw__per_cell(const tw_cli_scenario *sc, int64_t *firms, int64_t *rare) {
     tw_err e;
-    const tw_cfg_node *root = tw_cfg_root(sc->cfg), *f = tw_cfg_get(root, "firms");
-    const tw_cfg_node *r = tw_cfg_get(root, "rare_earths");
-    *firms = 10000;
-    *rare = 0;
-    if (f != NULL && tw_cfg_int(f, "per_cell", false, 10000, 1, INT64_MAX, firms, &e) != TW_OK)
+    const tw_cfg_node *root = tw_cfg_root(sc->cfg);
+    if (tw_cfg_int(tw_cfg_get(root, "firms"), "per_cell", false, 10000, 1, INT64_MAX, firms,
+                   &e) != TW_OK)
         *firms = 10000;
-    if (r != NULL && tw_cfg_int(r, "per_cell", false, 2000, 1, INT64_MAX, rare, &e) != TW_OK)
-        *rare = 0;
+    if (tw_cfg_int(tw_cfg_get(root, "rare_earths"), "per_cell", false, 2000, 1, INT64_MAX,
+                   rare, &e) != TW_OK)
+        *rare = 2000;
 }
 
 /* Where one replicate's quantities come from: a probability's outcome, or a flow's month
@@ -110,8 +111,23 @@ static tw_status tw__load_coarse(const tw_cli_args *a, const tw_cli_mlmc *ml,
         return tw_err_set(err, TW_EUSAGE, "--set: at most %d overrides with adaptive "
                                           "replication (give -n)", TW_CLI_MAX_SETS - 2);
     c.sets[c.n_sets++] = sf;
-    if (ml->rare[0] > 0) c.sets[c.n_sets++] = sr;
+    c.sets[c.n_sets++] = sr;
     return tw_cli_load(&c, a->scenario, coarse, err);
+}
+
+/* Level 0's replicates, and the coarse half of each pair, go into the estimator alone:
+ * their model observes only the series it reads (where the model can). */
+static tw_status tw__coarse_observes(tw_cli_scenario *coarse, const tw_cli_mlmc *ml,
+                                     const tw__qmap *qm, tw_err *err) {
+    if (coarse->model->observe_only == NULL) return TW_OK;
+    size_t n = coarse->model->n_series(coarse->params);
+    bool *want = calloc(n > 0 ? n : 1, sizeof *want);
+    if (want == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    for (size_t q = 0; q < ml->n_q; q++)
+        if (qm->outcome[q] < 0) want[qm->series[q]] = true;
+    tw_status st = coarse->model->observe_only(coarse->params, want, err);
+    free(want);
+    return st;
 }
 
 /* Run samples have .. want-1 of level l into the estimator (rank 0 folds); the full-size
@@ -164,7 +180,8 @@ static void tw__costs(const tw_cli_mlmc *ml, double *cost) {
         cost[0] = 1.0;
         return;
     }
-    cost[0] = 0.1 + 0.9 * (double)ml->firms[0] / (double)ml->firms[1];
+    cost[0] = TW_CLI_MLMC_FIXED_COST +
+              (1.0 - TW_CLI_MLMC_FIXED_COST) * (double)ml->firms[0] / (double)ml->firms[1];
     cost[1] = 1.0 + cost[0];
 }
 
@@ -213,7 +230,7 @@ static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
     ml->rare[1] = rare;
     ml->n_levels = firms >= TW_CLI_MLMC_COARSEN ? 2 : 1;
     ml->firms[0] = firms / TW_CLI_MLMC_COARSEN;
-    ml->rare[0] = rare > 0 ? (rare / TW_CLI_MLMC_COARSEN > 0 ? rare / TW_CLI_MLMC_COARSEN : 1) : 0;
+    ml->rare[0] = rare / TW_CLI_MLMC_COARSEN_RE > 0 ? rare / TW_CLI_MLMC_COARSEN_RE : 1;
     tw_cli_scenario coarse;
     memset(&coarse, 0, sizeof coarse);
     tw_status st = ml->n_levels == 2 ? tw__load_coarse(a, ml, &coarse, err) : TW_OK;
@@ -228,6 +245,7 @@ static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
         if (d % (size_t)sc->spec.interval_days == 0 || d == span)
             dates[k++] = sc->spec.start + (tw_day)d;
     if (st == TW_OK) st = tw__quantities(sc, ml, qm, dates, n_out, err);
+    if (st == TW_OK && ml->n_levels == 2) st = tw__coarse_observes(&coarse, ml, qm, err);
     double cost[2];
     tw__costs(ml, cost);
     bool ind[TW_CLI_MLMC_MAXQ];
@@ -341,11 +359,13 @@ void tw_cli_mlmc_foot(FILE *fp, const tw_cli_mlmc *ml) {
         q = q1;
     }
     if (two)
-        fprintf(fp, "replicates: %llu with %lld firm%s per cell (level 0) and %llu coupled pairs "
-                    "with %lld and %lld (level 1);\n  the %llu full-size replicates are in the files\n",
+        fprintf(fp, "replicates: %llu with %lld firm%s and %lld rare-earth user%s per cell "
+                    "(level 0) and %llu coupled pairs with %lld/%lld and %lld/%lld (level 1);\n"
+                    "  the %llu full-size replicates are in the files\n",
                 (unsigned long long)ml->n[0], (long long)ml->firms[0], ml->firms[0] == 1 ? "" : "s",
-                (unsigned long long)ml->n[1], (long long)ml->firms[1], (long long)ml->firms[0],
-                (unsigned long long)ml->n[1]);
+                (long long)ml->rare[0], ml->rare[0] == 1 ? "" : "s", (unsigned long long)ml->n[1],
+                (long long)ml->firms[1], (long long)ml->rare[1], (long long)ml->firms[0],
+                (long long)ml->rare[0], (unsigned long long)ml->n[1]);
     else
         fprintf(fp, "replicates: %llu full-size (too few firms per cell for a coarser level)\n",
                 (unsigned long long)ml->n[0]);

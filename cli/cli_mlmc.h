@@ -3,8 +3,9 @@
  *
  * A run is adaptive when neither -n nor the scenario's `replicates:` key gives a count
  * (the default scenario gives none). Two levels: level 0 runs the scenario with
- * firms.per_cell and rare_earths.per_cell divided by TW_CLI_MLMC_COARSEN (at least 1),
- * level 1 the scenario as written. A level-1 sample is a coupled pair, both halves run
+ * firms.per_cell divided by TW_CLI_MLMC_COARSEN and rare_earths.per_cell (2000 where the
+ * scenario does not say: the rare-earth users are stepped in every run) by
+ * TW_CLI_MLMC_COARSEN_RE (each at least 1), level 1 the scenario as written. A level-1 sample is a coupled pair, both halves run
  * with the run's seed and replicate key r, so the fine half of pair r is replicate r of a
  * plain run; level 0 runs with the seed XOR TW_CLI_MLMC_SEED_MIX, so its samples are
  * independent of the pairs. A scenario with under TW_CLI_MLMC_COARSEN firms per cell runs
@@ -25,12 +26,21 @@
  * of what it did at a tenth (0.11 against 0.19 full-size replicates), and at a budget of
  * 160 the worst probability's half-width fell from +-0.075 to +-0.060 (bench/README.md);
  * the monthly trade, whose pairs do not couple (a coarse cell's firms are too few to stand
- * for the full cell's), got less sure (2.6% to 6.3% of a month).
+ * for the full cell's), got less sure (2.6% to 6.3% of a month). The rare-earth users are
+ * divided by ten only: at a hundredth (20 a cell) whether the truce was extended differed
+ * within some pairs of the default run (a pair difference of +0.009 +- 0.024, which
+ * widened that answer's interval past +-0.03 at the default budget); at a tenth it agrees
+ * in every pair, and 200 users a cell cost little beside the fixed day.
  *
- * Costs and budget are in full-size replicates: a coarse replicate costs 0.1 + 0.9 x the
- * ratio of firms per cell (0.109 at a hundredth; at a tenth and a hundredth the default
- * run's CPU time at one budget came out the same, so the ratio holds across them), a
- * pair costs its two halves (1.109). Nothing is timed, so where the run stops depends only
+ * Level 0's replicates and the pairs' coarse halves feed the estimator alone, so their
+ * model observes only the series the estimator reads (tw_model's observe_only): the other
+ * series were about a third of a coarse replicate's time.
+ *
+ * Costs and budget are in full-size replicates: a coarse replicate costs
+ * TW_CLI_MLMC_FIXED_COST + (1 - TW_CLI_MLMC_FIXED_COST) x the ratio of firms per cell
+ * (0.045 at a hundredth), a pair its two halves (1.045). The fixed share is measured: the
+ * default run's level-0 replicates took 21 ms of CPU each and its pairs 460 ms (2 threads,
+ * per level from getrusage around each round; bench/README.md). Nothing is timed, so where the run stops depends only
  * on the samples: the same bytes for any thread or rank count. The default budget is
  * TW_CLI_MLMC_BUDGET (--budget changes it); a budget too small for TW_CLI_MLMC_MIN samples
  * a level is overrun to that.
@@ -63,18 +73,20 @@
 #include "tw_mlmc.h"
 
 #define TW_CLI_MLMC_COARSEN 100
+#define TW_CLI_MLMC_COARSEN_RE 10
+#define TW_CLI_MLMC_FIXED_COST 0.035
 #define TW_CLI_MLMC_SEED_MIX 0x9E3779B9u
 #define TW_CLI_MLMC_PROB_HW 0.03
 #define TW_CLI_MLMC_REL_HW 0.01
 #define TW_CLI_MLMC_PILOT 32
 #define TW_CLI_MLMC_MIN 2 /* samples a level, whatever the budget */
-#define TW_CLI_MLMC_BUDGET 300
+#define TW_CLI_MLMC_BUDGET 200
 #define TW_CLI_MLMC_MAXQ 128
 
 typedef struct tw_cli_mlmc {
     tw_mlmc m;
     size_t n_levels, n_prob, n_q;
-    int64_t firms[2], rare[2];     /* per_cell of each level (rare 0: no rare_earths:) */
+    int64_t firms[2], rare[2];     /* firms and rare-earth users per cell of each level */
     const char *name[TW_CLI_MLMC_MAXQ]; /* the probability's text, or the flow's heading */
     int month[TW_CLI_MLMC_MAXQ][2];     /* year, month of a flow quantity */
     double target[TW_CLI_MLMC_MAXQ];    /* the half-width asked for (last round) */

@@ -85,6 +85,11 @@ typedef struct tw_model {
     /* Optional (may be NULL: none is): whether drawn parameter k (< n_drawn) ranges over an
      * assumption (marked so, or without a source) rather than a sourced estimate. */
     bool (*drawn_assumed)(const void *params, size_t k);
+    /* Optional (may be NULL: observe writes every series): observe only the series i with
+     * want[i] and write 0 for the rest, or every series again with want NULL. For a caller
+     * that reads a few series of many replicates (the coarse level of the multilevel
+     * estimator); called between load and the first create. TW_ENOMEM. */
+    tw_status (*observe_only)(void *params, const bool *want, tw_err *err);
 } tw_model;
 
 #endif

@@ -199,10 +199,11 @@ tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs_out,
 }
 
 void tw_indicators_observe(const tw_day_view *v, const tw_blocks *b, const tw_series_def *defs,
-                           size_t n, double *out) {
+                           const size_t *only, size_t n, double *out) {
     const void *handle[TW_NBLOCK] = {[TW_BLOCK_TRADE] = b->ge, [TW_BLOCK_RE] = b->re,
                                      [TW_BLOCK_GOV] = b->gov};
-    for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < n; j++) {
+        size_t i = only != NULL ? only[j] : j;
         const tw_series_def *d = &defs[i];
         out[i] = tw__blocks[d->block]->value(handle[d->block], v, d);
     }

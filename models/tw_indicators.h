@@ -65,8 +65,9 @@ tw_status tw_measure_blocks_check(const tw_measure_block *const *blocks, size_t 
  * *labels are allocated (the caller frees them, also on an error); *n is their length. */
 tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs,
                                tw_series_label **labels, size_t *n, tw_err *err);
-/* Today's value of each of the n series defs into out, from the day's view and the blocks. */
+/* Today's value of the series defs[only[j]], j < n, into out[only[j]] (only NULL: of each of
+ * the n series defs into out), from the day's view and the blocks. */
 void tw_indicators_observe(const tw_day_view *v, const tw_blocks *b, const tw_series_def *defs,
-                           size_t n, double *out);
+                           const size_t *only, size_t n, double *out);
 
 #endif

@@ -320,7 +320,22 @@ static void tw__observe(const void *vs, double *out) {
     const tw_trade_params *p = s->p;
     tw_day_view view = tw__view(s, p->start + (tw_day)s->day_index, s->day_index);
     const tw_blocks blocks = {s->ge, s->gov, s->re};
-    tw_indicators_observe(&view, &blocks, p->defs, p->n_series, out);
+    if (p->only != NULL) memset(out, 0, p->n_series * sizeof *out);
+    tw_indicators_observe(&view, &blocks, p->defs, p->only,
+                          p->only != NULL ? p->n_only : p->n_series, out);
+}
+
+static tw_status tw__observe_only(void *params, const bool *want, tw_err *err) {
+    tw_trade_params *p = params;
+    free(p->only);
+    p->only = NULL;
+    p->n_only = 0;
+    if (want == NULL) return TW_OK;
+    p->only = malloc((p->n_series > 0 ? p->n_series : 1) * sizeof *p->only);
+    if (p->only == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
+    for (size_t i = 0; i < p->n_series; i++)
+        if (want[i]) p->only[p->n_only++] = i;
+    return TW_OK;
 }
 
 static const tw_event *tw__events(const void *vs, size_t *n) {
@@ -349,6 +364,7 @@ const tw_model tw_trade_model = {
     .create = tw__create,
     .step = tw__step,
     .observe = tw__observe,
+    .observe_only = tw__observe_only,
     .outcomes = tw__outcomes,
     .free_state = tw__free_state,
     .state_bytes = tw__state_bytes,

@@ -111,6 +111,7 @@ typedef struct {
     tw_series_def *defs;
     tw_series_label *labels;
     size_t n_series;
+    size_t *only, n_only; /* observe only these series (tw_model's observe_only), or all */
 } tw_trade_params;
 
 typedef struct {

@@ -30,6 +30,7 @@ void tw_trade_params_free(tw_trade_params *p) {
     free(p->split_day);
     free(p->defs);
     free(p->labels);
+    free(p->only);
     free(p);
 }
 

@@ -163,8 +163,10 @@ class Multilevel(McCase):
         self.assertTrue(lines[0].startswith("headline probabilities"), lines[0])
         self.assertIn("finest vs next level", lines[0])
         self.assertIn("stopped: at the budget of 20 full-size replicates", p.stdout)
-        self.assertRegex(p.stdout, r"replicates: \d+ with 1 firm per cell \(level 0\) and "
-                                   r"\d+ coupled pairs with 100 and 1 \(level 1\)")
+        # level 0 divides the firms by 100 and the rare-earth users by 10
+        self.assertRegex(p.stdout, r"replicates: \d+ with 1 firm and 5 rare-earth users per cell "
+                                   r"\(level 0\) and \d+ coupled pairs with 100/50 and 1/5 "
+                                   r"\(level 1\)")
         self.assertLess(p.stdout.index("headline probabilities"), p.stdout.index("By month"))
 
     def test_same_bytes_for_any_thread_or_rank_count(self):
@@ -206,13 +208,13 @@ class Multilevel(McCase):
 
     def test_the_budget_counts_each_full_size_replicate_once(self):
         # Costs in full-size replicates (cli_mlmc.h): a coarse replicate (1 firm a cell
-        # against 100) 0.1 + 0.9 / 100, a pair its two halves. The budget binds at this
+        # against 100) 0.035 + 0.965 / 100, a pair its two halves. The budget binds at this
         # size (test above), so the run spends it to within one sample of each level; were
         # the fine halves run again for the files, a pair would cost one more and the
         # pairs and coarse replicates would come to about n_pairs less than the budget.
         ml = self.ml()
         pairs, coarse = int(ml["n_pairs"].iloc[0]), int(ml["n_coarse"].iloc[0])
-        c0 = 0.1 + 0.9 * 1 / 100
+        c0 = 0.035 + 0.965 * 1 / 100
         spent = coarse * c0 + pairs * (1 + c0)
         self.assertGreater(ml[ml["month"].isna()]["halfwidth"].max(), 0.03, "budget not bound")
         self.assertLessEqual(spent, 120 + 1e-9)

@@ -296,6 +296,48 @@ Test(parallel, agent_threads_change_no_bit, .timeout = 120) {
     sim_close(&b);
 }
 
+/* observe_only: the series asked for are the very values of a full observe, the rest 0,
+ * and want NULL observes every series again; the model's state is not touched. */
+Test(observe, only_the_series_asked_for, .timeout = 120) {
+    static const char *const sets[] = {"firms.per_cell=200", "end=2025-04-30", NULL};
+    sim a, b;
+    sim_open(&a, TW_SOURCE_DIR "/scenarios/geneva-truce.yaml", true, sets, 1, 5, 1);
+    sim_open(&b, TW_SOURCE_DIR "/scenarios/geneva-truce.yaml", true, sets, 1, 5, 1);
+    const size_t n = a.p->n_series;
+    const long keep = series_index(a.p, "imports", "US", "CN", "all");
+    bool *want = calloc(n, sizeof *want);
+    double *oa = malloc(n * sizeof *oa), *ob = malloc(n * sizeof *ob);
+    cr_assert(want != NULL && oa != NULL && ob != NULL);
+    want[keep] = true;
+    want[n - 1] = true;
+    tw_err err;
+    cr_assert_eq(tw_trade_model.observe_only(b.p, want, &err), TW_OK);
+    size_t nonzero = 0;
+    for (uint32_t d = 0; d < (uint32_t)a.p->ndays; d++) {
+        sim_step(&a, d);
+        sim_step(&b, d);
+        if (d + 1 == (uint32_t)a.p->ndays)
+            cr_assert_eq(tw_trade_model.observe_only(b.p, NULL, &err), TW_OK);
+        tw_trade_model.observe(a.s, oa);
+        tw_trade_model.observe(b.s, ob);
+        for (size_t i = 0; i < n; i++) {
+            bool all = d + 1 == (uint32_t)a.p->ndays;
+            if (all || want[i])
+                cr_assert(memcmp(&oa[i], &ob[i], sizeof oa[i]) == 0, "day %u series %zu", d, i);
+            else
+                cr_assert(ob[i] == 0.0, "day %u series %zu: %g", d, i, ob[i]);
+            nonzero += !all && !want[i] && oa[i] != 0.0;
+        }
+    }
+    cr_assert_gt(nonzero, 0, "the series left out were all 0 anyway: the test shows nothing");
+    cr_assert_gt(oa[keep], 0.0);
+    free(want);
+    free(oa);
+    free(ob);
+    sim_close(&a);
+    sim_close(&b);
+}
+
 Test(firms, state_per_firm_fits_48_bytes) {
     tw_firm_arrays s;
     size_t per_firm = sizeof *s.origin + sizeof *s.size + sizeof *s.ref_lnp + sizeof *s.clock +
