@@ -188,6 +188,7 @@ static tw_status hc_read(const char *path, hc_row **rows, size_t *n, tw_err *err
     if (st != TW_OK) {
         free(*rows);
         *rows = NULL;
+        *n = 0;
     }
     return st;
 }
