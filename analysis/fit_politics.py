@@ -13,13 +13,17 @@ Binary processes, one group each (successes k of n decisions):
 
   breach_escalate   after a breach accusation, the accuser escalates (kind breach);
   expiry_extend     at an announced deadline or expiry (kind deadline or legal, outcome
-                    extend, deal or escalate), it is extended or settled rather than
-                    let run;
+                    extend, deal or escalate) with no breach accusation standing, it is
+                    extended or settled rather than let run;
+  expiry_accused    the same while a breach accusation between the parties stands (a
+                    breach row before it, no deal since): the two groups together are the
+                    two-group fit of the extension penalty an accusation brings;
   contact_deal      a leader call within CRISIS_WINDOW days of an escalation or
                     retaliation ends in a deal or an extension;
   summit_deal       the same for a summit (contact = summit);
   retaliate         a government whose partner escalated answers in kind (kind
-                    retaliation);
+                    retaliation); the agents let an escalation pass with forgive =
+                    1 - theta, Beta(b, a);
   cn_controls       a Chinese answer (kind retaliation or control, actor CN) includes
                     wider export controls (controls = widen);
   deal_cuts         a deal (outcome deal, one per episode) cuts a tariff in force.
@@ -75,8 +79,8 @@ PARTIES = ("US-CN", "US-EU")
 ACTORS = ("US", "CN", "EU", "US-CN", "US-EU")
 CRISIS_WINDOW = 180
 RECOVERY_DAYS = 12.0
-GROUPS = ("breach_escalate", "expiry_extend", "contact_deal", "summit_deal", "retaliate",
-          "cn_controls", "deal_cuts")
+GROUPS = ("breach_escalate", "expiry_extend", "expiry_accused", "contact_deal", "summit_deal",
+          "retaliate", "cn_controls", "deal_cuts")
 
 
 def read_library(path):
@@ -125,7 +129,8 @@ def group_cases(rows):
         if kind == "breach":
             g["breach_escalate"].append((r, int(o == "escalate")))
         if kind in ("deadline", "legal") and o in ("extend", "deal", "escalate"):
-            g["expiry_extend"].append((r, int(o in ("extend", "deal"))))
+            grp = "expiry_accused" if accusation_standing(rows, r) else "expiry_extend"
+            g[grp].append((r, int(o in ("extend", "deal"))))
         if kind == "contact":
             last = last_before(crises, r["day"], inclusive=True)
             if r["parties"] == "US-EU" or (last is not None and (r["day"] - last).days <= CRISIS_WINDOW):
@@ -431,6 +436,9 @@ def main(argv=None):
         g = groups
         print(f"snapback_prob: {{dist: beta, a: {g['breach_escalate']['a']:.3f}, b: {g['breach_escalate']['b']:.3f}}}")
         print(f"extension.base: {{dist: beta, a: {g['expiry_extend']['a']:.3f}, b: {g['expiry_extend']['b']:.3f}}}")
+        print(f"extension.accused: {{dist: beta, a: {g['expiry_accused']['a']:.3f}, b: {g['expiry_accused']['b']:.3f}}}")
+        print(f"forgive: {{dist: beta, a: {g['retaliate']['b']:.3f}, b: {g['retaliate']['a']:.3f}}}")
+        print(f"control_prob: {{dist: beta, a: {g['cn_controls']['a']:.3f}, b: {g['cn_controls']['b']:.3f}}}")
         print(f"deal.base: {{dist: beta, a: {g['contact_deal']['a']:.3f}, b: {g['contact_deal']['b']:.3f}}}")
         ks, ns, (sa, sb) = summit_share(rows)
         print(f"deal.summit.share: {{dist: beta, a: {sa:.3f}, b: {sb:.3f}}}")
@@ -451,6 +459,10 @@ def main(argv=None):
         lo, hi = B.ppf([0.05, 0.95], g["a"], g["b"])
         print(f"{name:16s} {g['k']:2d}  {g['n']:2d}   Beta({g['a']:6.3f}, {g['b']:6.3f})   "
               f"{g['a'] / (g['a'] + g['b']):.3f}  {lo:.3f}-{hi:.3f}")
+    mean = {n: groups[n]["a"] / (groups[n]["a"] + groups[n]["b"]) for n in GROUPS}
+    print(f"extension with an accusation standing / without: {mean['expiry_accused']:.3f} / "
+          f"{mean['expiry_extend']:.3f} = {mean['expiry_accused'] / mean['expiry_extend']:.2f} "
+          f"(a penalty of {1.0 - mean['expiry_accused'] / mean['expiry_extend']:+.2f})")
     ks, ns, (sa, sb) = summit_share(rows)
     print(f"summits: {ks} of {ns} US-China contacts: Beta({sa:.1f}, {sb:.1f})")
     print(f"accusation: {ev} accusations over {days} days of unmet commitments: "

@@ -24,9 +24,10 @@
  *                 the outcome: the call ends in a deal.
  *   expiry_extend a truce in force that runs out on the day (events.truce.in_force),
  *                 extension.base the posterior; the outcome: truce_extended. An announced
- *                 tariff's effective date is a truce on it that ends that day. Where the
- *                 table says an accusation stood, China slow-rolls against a commitment
- *                 and the US accuses on the run's first day, so the breach penalty applies.
+ *                 tariff's effective date is a truce on it that ends that day.
+ *   expiry_accused the same while an accusation stands: China slow-rolls against a
+ *                 commitment and the US accuses on the run's first day, so the leaders'
+ *                 chance is extension.accused, the posterior.
  *   retaliate     the partner raises its tariff on the actor by HC_MOVE_PCT three days
  *                 before; the actor a `generous` government deciding weekly from the run's
  *                 first day, so that the day's decision sees the rise as a move, with
@@ -35,9 +36,15 @@
  *                 slow-rolling, accused the day before (window_days 1, no hazard); the US
  *                 decides on the day with snapback_prob the posterior; the outcome: it
  *                 escalates (snaps back).
+ *   cn_controls   the US raises its tariff on China by HC_MOVE_PCT three days before;
+ *                 China a tit_for_tat government with control_lever, deciding on the day,
+ *                 control_prob the posterior; the outcome: it tightens its controls.
+ *   deal_cuts     each side's lever HC_MOVE_PCT above the level a deal agrees (0), a call
+ *                 on the day with deal.base 1 (the group is the deals), deal.cut.prob the
+ *                 posterior; the outcome: the deal cuts (deal_cut).
  *
- * The two other groups have no process in the model to forecast them (hc_groups says
- * why); their rows are counted and named on the terminal, not scored. The scores are the
+ * A group with no process of the model (HC_NONE; none today) would be counted and named
+ * on the terminal, not scored. The scores are the
  * Brier and log scores of tw_score.h, the log score's probability kept inside
  * [1/(2R), 1 - 1/(2R)] as `tradewar score` keeps it, set against the climatology's.
  */
@@ -69,7 +76,7 @@
 #define HC_MAX_SETS 16
 #define HC_SET_LEN 512
 
-typedef enum { HC_CONTACT, HC_EXPIRY, HC_RETALIATE, HC_BREACH, HC_NONE } hc_kind;
+typedef enum { HC_CONTACT, HC_EXPIRY, HC_RETALIATE, HC_BREACH, HC_CONTROLS, HC_CUT, HC_NONE } hc_kind;
 
 /* The groups of data/hindcast_loo.csv and what the model makes of each. */
 static const struct {
@@ -80,14 +87,11 @@ static const struct {
     {"contact_deal", HC_CONTACT, NULL},
     {"summit_deal", HC_CONTACT, NULL},
     {"expiry_extend", HC_EXPIRY, NULL},
+    {"expiry_accused", HC_EXPIRY, NULL},
     {"retaliate", HC_RETALIATE, NULL},
     {"breach_escalate", HC_BREACH, NULL},
-    {"cn_controls", HC_NONE,
-     "China's export-control lever is a rule (control_lever tightens a notch with every "
-     "escalation), not a drawn chance"},
-    {"deal_cuts", HC_NONE,
-     "a deal's cut is drawn only for a deal at a call during a truce, and four of the five "
-     "deals of the record came with no truce in force"},
+    {"cn_controls", HC_CONTROLS, NULL},
+    {"deal_cuts", HC_CUT, NULL},
 };
 #define HC_NGROUPS (sizeof hc_groups / sizeof hc_groups[0])
 
@@ -225,12 +229,12 @@ static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n)
         break;
     case HC_EXPIRY:
         /* An accusation standing on the day (China slow-rolling what it committed to, the
-         * US accusing on the run's first day) lowers the leaders' chance by the breach
-         * penalty, as it does in every scenario. */
+         * US accusing on the run's first day): the leaders' chance is extension.accused,
+         * the expiry_accused group's posterior, as in the fitted scenarios. */
         snprintf(sets[k++], HC_SET_LEN,
                  "events={truce: {in_force: {since: %s, until: %s}, "
-                 "extension: {base: {dist: beta, a: %.6f, b: %.6f, %s}}%s}}",
-                 hc_date(h->day, -30, d0), d, h->a, h->b, src,
+                 "extension: {%s: {dist: beta, a: %.6f, b: %.6f, %s}}%s}}",
+                 hc_date(h->day, -30, d0), d, h->accused ? "accused" : "base", h->a, h->b, src,
                  h->accused ? ", commitments: {CN: licensing}, breach: {window_days: 1}" : "");
         if (h->accused) {
             snprintf(sets[k++], HC_SET_LEN, "governments={CN: {strategy: scripted}}");
@@ -265,6 +269,44 @@ static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n)
                  "breach: {window_days: 1, shortfall: 0.5}}}",
                  hc_date(h->day, -1, d1), hc_date(h->day, 90, d2));
         break;
+    case HC_CONTROLS:
+        /* The US raises its tariff on China three days before; China answers it (the
+         * group is China's answers) at its decision on the day, widening its controls with
+         * the posterior's chance. */
+        hc_date(h->day, -3, d0);
+        hc_date(h->day, -HC_LEAD_DAYS, d1);
+        snprintf(sets[k++], HC_SET_LEN,
+                 "tariffs[+]={measure: hindcast_move, imposer: US, target: CN, sectors: all, "
+                 "rate: %d, authority: other, announced: %s, effective: %s}",
+                 HC_MOVE_PCT, d0, d0);
+        snprintf(sets[k++], HC_SET_LEN,
+                 "governments={CN: {strategy: tit_for_tat, partner: US, measure: hindcast_answer, "
+                 "first_decision: %s, delay_days: 0, control_lever: true, "
+                 "control_prob: {dist: beta, a: %.6f, b: %.6f, %s}}}",
+                 d1, h->a, h->b, src);
+        break;
+    case HC_CUT:
+        /* Both sides' levers stand HC_MOVE_PCT above the level a deal would agree; a call on
+         * the day ends in a deal (the group is the deals), which starts a truce and cuts the
+         * suspended gap for good with the posterior's chance. */
+        hc_date(h->day, -30, d0);
+        snprintf(sets[k++], HC_SET_LEN,
+                 "tariffs[+]={measure: hindcast_us, imposer: US, target: CN, sectors: all, "
+                 "rate: %d, authority: other, effective: %s}",
+                 HC_MOVE_PCT, d0);
+        snprintf(sets[k++], HC_SET_LEN,
+                 "tariffs[+]={measure: hindcast_cn, imposer: CN, target: US, sectors: all, "
+                 "rate: %d, authority: other, effective: %s}",
+                 HC_MOVE_PCT, d0);
+        snprintf(sets[k++], HC_SET_LEN,
+                 "governments={US: {strategy: scripted, measure: hindcast_us}, "
+                 "CN: {strategy: scripted, measure: hindcast_cn}}");
+        snprintf(sets[k++], HC_SET_LEN,
+                 "events={leader_calls: {dates: [%s], hazard_per_day: 0}, "
+                 "truce: {levels: {US: 0, CN: 0}}, deal: {base: 1, "
+                 "cut: {prob: {dist: beta, a: %.6f, b: %.6f, %s}, share: 0.5}}}",
+                 d, h->a, h->b, src);
+        break;
     case HC_NONE: break;
     }
     *n = k;
@@ -290,6 +332,13 @@ static bool hc_happened(const hc_row *h, const tw_event *ev, size_t n) {
         case HC_BREACH:
             if (strcmp(e->event, "escalate") == 0 && strcmp(e->actor, "US") == 0) return true;
             break;
+        case HC_CONTROLS:
+            if (strcmp(e->event, "tighten_controls") == 0 && strcmp(e->actor, "CN") == 0)
+                return true;
+            break;
+        case HC_CUT:
+            if (strcmp(e->event, "deal_cut") == 0) return true;
+            break;
         case HC_NONE: break;
         }
     }
@@ -304,7 +353,7 @@ static tw_status hc_forecast(const tw_cli_args *a, const char *base, uint32_t se
     int n_gen = 0;
     hc_sets(h, sets, &n_gen);
     /* The decision's overrides first, then the user's --set, so that a user may change a
-     * key of the decision's agents or events (events.truce.extension.breach_penalty=0). */
+     * key of the decision's agents or events (events.truce.extension.pain_slope=0.1). */
     tw_cli_args b = *a;
     if (a->n_sets + n_gen > TW_CLI_MAX_SETS)
         return tw_err_set(err, TW_EUSAGE, "--set: at most %d overrides with the hindcast's",

@@ -11,8 +11,11 @@
  *               days unless extended by Act of Congress): its entries end that day, the
  *               government's own included, and the lever cannot be raised again.
  *   truce end   on the expiry day the leaders agree to extend the truce (same levels for
- *               extension_days) with probability base + pain_slope * combined pain, times
- *               1 - breach_penalty while a breach accusation stands, and then each
+ *               extension_days) with probability base + pain_slope * combined pain; while
+ *               a breach accusation stands, accused + pain_slope * combined pain where the
+ *               scenario gives extension.accused (fitted to the record's deadlines with
+ *               an accusation standing), else the base chance times 1 - breach_penalty;
+ *               and then each
  *               government agrees with its own probability (events.truce.extension.<region>,
  *               default 1: it goes along); the truce is extended only if all agree,
  *               otherwise the truce entries end and the pre-truce measures apply again from
@@ -39,6 +42,8 @@
  *               pain_threshold government still under its resolve. A deal in a truce
  *               restores the commitments and clears the accusation; without a truce it
  *               starts one: the agreed levels for duration_days, commitments restored.
+ *               Either way it cuts, with probability deal.cut.prob, deal.cut.share of
+ *               each side's suspended gap for good (tw__deal_cut).
  *   third       a third party whose watched layer (on it) rises above its trigger
  *               retaliates with probability prob, announced that day, in force after
  *               delay_days.
@@ -68,6 +73,8 @@ struct tw_events {
     /* this replicate's draws */
     double call_base, call_slope, deal_base, deal_slope, ext_base, ext_slope;
     double crisis_boost, accuse_rate, cut_prob, cut_share, summit_share, summit_base;
+    double ext_accused;        /* P(extension) while an accusation stands; NAN: base * (1 -
+                                * breach_penalty) */
     double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
     double ext_side[TW_NREG];  /* each government's chance of agreeing to an extension */
     tw_day court_day;          /* the ruling's day; TW_DAY_NEVER without a court */
@@ -133,6 +140,9 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     e->summit_share = tw_dist_draw_slot(&ep->summit_share, rng, TW_SLOT_SUMMIT_SHARE);
     e->summit_base = tw_dist_draw_slot(&ep->summit_base, rng, TW_SLOT_SUMMIT_BASE);
     e->reimpose_prob = tw_dist_draw_slot(&ep->reimpose_prob, rng, TW_SLOT_REIMPOSE);
+    e->ext_accused = ep->has_ext_accused
+                         ? tw_dist_draw_slot(&ep->ext_accused, rng, TW_SLOT_EXT_ACCUSED)
+                         : NAN;
     e->court_day = TW_DAY_NEVER;
     if (ep->court) {
         gsl_rng_set(rng, TW_SLOT_COURT_DAY);
@@ -174,6 +184,10 @@ void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
             v = e->summit_share;
         else if (slot == TW_SLOT_SUMMIT_BASE)
             v = e->summit_base;
+        else if (slot == TW_SLOT_EXT_ACCUSED)
+            v = e->ext_accused;
+        else if (slot >= TW_SLOT_CONTROL)
+            v = tw_gov_drawn(e->gov, slot);
         else if (slot >= TW_SLOT_EXT_SIDE)
             v = e->ext_side[slot - TW_SLOT_EXT_SIDE];
         else if (slot >= TW_SLOT_THIRD)
@@ -325,8 +339,12 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
     const tw_events_params *ep = e->ep;
     if (!e->truce || day != e->truce_until) return TW_OK;
     double pain = tw_gov_combined_pain(e->gov);
-    double p = tw__clamp01(e->ext_base + e->ext_slope * pain) *
-               (e->breach ? 1.0 - ep->breach_penalty : 1.0);
+    /* While an accusation stands: the fitted chance for that case where the scenario gives
+     * one (extension.accused), else the base chance less the breach penalty. */
+    double p = e->breach && !isnan(e->ext_accused)
+                   ? tw__clamp01(e->ext_accused + e->ext_slope * pain)
+                   : tw__clamp01(e->ext_base + e->ext_slope * pain) *
+                         (e->breach ? 1.0 - ep->breach_penalty : 1.0);
     char ds[TW_DATE_STRLEN];
     tw_status st;
     bool agreed = tw_policy_uniform(e->key, d, TW_EV_EXTEND) < p;
@@ -428,9 +446,10 @@ static double tw__call_recovery(const tw_events_params *ep, const tw_events *e, 
     return -expm1(-(double)(day - e->last_call) / ep->call_recovery);
 }
 
-/* A deal in a truce cuts, with probability cut_prob, cut_share of each side's suspended
- * gap for good: from the truce's expiry its lever stands at agreed + (1 - share) *
- * (snap-back level - agreed), and that is what it would snap back to. */
+/* A deal (in a truce, or one that starts a truce) cuts, with probability cut_prob,
+ * cut_share of each side's suspended gap for good: from the truce's expiry its lever
+ * stands at agreed + (1 - share) * (snap-back level - agreed), and that is what it would
+ * snap back to. */
 static tw_status tw__deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (e->cut_prob <= 0.0 || tw_policy_uniform(e->key, d, TW_EV_CUT) >= e->cut_prob) return TW_OK;
@@ -514,10 +533,12 @@ static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     if (e->first_truce_until == TW_DAY_NEVER) e->first_truce_until = end;
     tw_gov_agreed_change(e->gov, eff);
     tw_gov_agreed_change(e->gov, end);
-    return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce",
-                                    "agreed levels from %s for %d days", tw_date_format(eff, ds),
-                                    ep->truce_days),
-                   err);
+    st = tw_event_log_add(e->log, day, -1, "leaders", "truce", "agreed levels from %s for %d days",
+                          tw_date_format(eff, ds), ep->truce_days);
+    if (st != TW_OK) return TW__OOM(st, err);
+    /* A deal that starts a truce may cut what it suspends for good, as one in a truce may:
+     * four of the five deals of the record came with no truce in force. */
+    return tw__deal_cut(e, day, d, err);
 }
 
 static tw_status tw__third(tw_events *e, tw_day day, uint32_t d, tw_err *err) {

@@ -97,7 +97,8 @@ typedef struct {
     double holdout;            /* factor on P(deal) per pain_threshold agent under its resolve */
     tw_dist summit_share;      /* P(a hazard contact is a summit rather than a call) */
     tw_dist summit_base;       /* P(deal | summit) in place of deal_base */
-    tw_dist cut_prob;          /* P(a deal in a truce cuts the suspended tariffs for good) */
+    tw_dist cut_prob;          /* P(a deal cuts the tariffs it suspends for good), in a truce
+                                * or at a deal that starts one */
     tw_dist cut_share;         /* share of each side's suspended gap (snap-back level minus
                                 * agreed level) such a deal revokes */
     /* truces */
@@ -108,7 +109,11 @@ typedef struct {
     double level[TW_NREG];     /* agreed lever rate per region, fraction; NAN: none */
     int commit_regime[TW_NREG]; /* most restrictive export-control regime allowed; -1: none */
     tw_dist ext_base, ext_slope; /* P(extension at expiry) = base + slope * combined pain */
-    double breach_penalty;     /* P(extension) is multiplied by 1 - this after a breach accusation */
+    double breach_penalty;     /* P(extension) is multiplied by 1 - this after a breach accusation
+                                * (without ext_accused) */
+    bool has_ext_accused;      /* events.truce.extension.accused given */
+    tw_dist ext_accused;       /* P(extension at expiry) while a breach accusation stands, in
+                                * place of base * (1 - breach_penalty); + slope * pain */
     tw_dist ext_side[TW_NREG]; /* P(government r agrees to an extension the leaders agree on),
                                 * events.truce.extension.<region>; default 1 (it goes along) */
     int breach_window;         /* days of compliance averaged */

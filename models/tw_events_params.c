@@ -124,6 +124,9 @@ static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_
     if ((st = tw_cfg_double(ex, "breach_penalty", false, 0.5, 0.0, 1.0, &ep->breach_penalty, err)) !=
         TW_OK)
         return st;
+    ep->has_ext_accused = ex != NULL && tw_cfg_get(ex, "accused") != NULL;
+    if ((st = tw_dist_load(ex, "accused", 0.0, 0.0, 1.0, &ep->ext_accused, err)) != TW_OK)
+        return st;
     /* Each government's own word on an extension: events.truce.extension.CN: 0 is China
      * refusing to extend, whatever the leaders' joint chance. */
     for (int r = 0; r < TW_NREG; r++) {
@@ -216,6 +219,8 @@ static void tw__list_drawn(tw_events_params *ep) {
     tw_drawn_add(l, n, &ep->deal_slope, TW_SLOT_DEAL_SLOPE, "events.deal.pain_slope");
     tw_drawn_add(l, n, &ep->ext_base, TW_SLOT_EXT_BASE, "events.truce.extension.base");
     tw_drawn_add(l, n, &ep->ext_slope, TW_SLOT_EXT_SLOPE, "events.truce.extension.pain_slope");
+    if (ep->has_ext_accused)
+        tw_drawn_add(l, n, &ep->ext_accused, TW_SLOT_EXT_ACCUSED, "events.truce.extension.accused");
     tw_drawn_add(l, n, &ep->accuse_rate, TW_SLOT_ACCUSE, "events.truce.breach.accuse_per_day");
     for (int r = 0; r < TW_NREG; r++) {
         snprintf(name, sizeof name, "events.truce.extension.%s", tw_region_names[r]);

@@ -14,7 +14,8 @@
  *   generous        as tit_for_tat, but forgives an escalation with probability forgive;
  *   grim_trigger    holds until the first escalation, then raises its lever to its cap (or
  *                   by max(m, step) without one) and never lowers it again;
- *   pain_threshold  while its pain is under its resolve it answers escalations in kind and,
+ *   pain_threshold  while its pain is under its resolve it answers escalations in kind
+ *                   (forgiving each with probability forgive, as generous does) and,
  *                   once it accuses the partner of a breach, escalates by step; above its
  *                   resolve it answers only de-escalations and seeks a deal (which the
  *                   events read: a holdout under its resolve lowers the chance of a deal);
@@ -24,8 +25,9 @@
  * Every strategy respects its cap ("we will ignore further increases") and floor. An agent
  * that accuses its partner of breaching a truce also snaps back to its pre-truce level with
  * probability snapback_prob at each decision. A government with control_lever tightens its
- * export controls on the partner one notch when it escalates and loosens one when it
- * de-escalates. A lever or regime the scenario pins (`pinned: true`) is left as it is:
+ * export controls on the partner one notch when it escalates, with probability
+ * control_prob (drawn per replicate; 1 by default, the rule of every escalation), and
+ * loosens one when it de-escalates. A lever or regime the scenario pins (`pinned: true`) is left as it is:
  * the agent logs a hold instead of moving it.
  *
  * Pain, in percent of the region's GDP (a "GDP-equivalent" loss), from the latest day:
@@ -208,6 +210,7 @@ tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rate
         a->resolve = tw_dist_draw_slot(&gp->resolve, rng, TW_SLOT_RESOLVE + r);
         a->forgive = tw_dist_draw_slot(&gp->forgive, rng, TW_SLOT_FORGIVE + r);
         a->snapback = tw_dist_draw_slot(&gp->snapback, rng, TW_SLOT_SNAPBACK + r);
+        a->control = tw_dist_draw_slot(&gp->control_prob, rng, TW_SLOT_CONTROL + r);
         a->measure = gp->measure;
         a->authority = gp->authority;
         a->cap = gp->cap;
@@ -218,6 +221,8 @@ tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rate
 }
 
 double tw_gov_drawn(const tw_gov_world *g, int slot) {
+    if (slot >= TW_SLOT_CONTROL && slot < TW_SLOT_CONTROL + TW_NREG)
+        return g->ag[slot - TW_SLOT_CONTROL].control;
     if (slot >= TW_SLOT_THIRD) return NAN;
     if (slot >= TW_SLOT_SNAPBACK) return g->ag[slot - TW_SLOT_SNAPBACK].snapback;
     if (slot >= TW_SLOT_FORGIVE) return g->ag[slot - TW_SLOT_FORGIVE].forgive;
@@ -275,6 +280,19 @@ static tw_status tw__best_level(tw_gov_world *g, const tw_day_view *v, int r, do
     return TW_OK;
 }
 
+/* An escalation by the partner: r lets it pass with its drawn chance `forgive` (logged),
+ * else answers it (*let_pass false). */
+static tw_status forgive_or_answer(tw_gov_world *g, int r, tw_day day, uint32_t d, double move,
+                                   bool *let_pass, tw_err *err) {
+    *let_pass = g->ag[r].forgive > 0.0 &&
+                tw_policy_uniform(g->key, d, TW_EV_FORGIVE + (uint64_t)r) < g->ag[r].forgive;
+    if (!*let_pass) return TW_OK;
+    tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
+                                    "lets a %.1f-point rise by %s pass", 100.0 * move,
+                                    tw_region_names[tw__gp(g, r)->partner]);
+    return st == TW_OK ? TW_OK : tw_err_set(err, st, "out of memory");
+}
+
 static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err *err) {
     tw_day day = v->day;
     uint32_t d = v->d;
@@ -304,14 +322,10 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     case TW_STRAT_GENEROUS:
         if (down) target = lever + move;
         if (up) {
-            if (tw_policy_uniform(g->key, d, TW_EV_FORGIVE + (uint64_t)r) < a->forgive) {
-                tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
-                                                "lets a %.1f-point rise by %s pass", 100.0 * move,
-                                                tw_region_names[gp->partner]);
-                if (st != TW_OK) return tw_err_set(err, st, "out of memory");
-            } else {
-                target = lever + move;
-            }
+            bool let_pass;
+            tw_status st = forgive_or_answer(g, r, day, d, move, &let_pass, err);
+            if (st != TW_OK) return st;
+            if (!let_pass) target = lever + move;
         }
         break;
     case TW_STRAT_GRIM_TRIGGER:
@@ -331,7 +345,12 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     }
     case TW_STRAT_PAIN_THRESHOLD:
         if (a->pain < a->resolve) {
-            if (up) target = lever + move;
+            if (up) {
+                bool let_pass;
+                tw_status st = forgive_or_answer(g, r, day, d, move, &let_pass, err);
+                if (st != TW_OK) return st;
+                if (!let_pass) target = lever + move;
+            }
             if (a->accusing) {
                 target = fmax(target, lever + gp->step);
                 why = "partner in breach";
@@ -395,8 +414,13 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
                                                                           : "partner de-escalated",
                           100.0 * move);
     if (st != TW_OK) return tw_err_set(err, st, "out of memory");
-    if (gp->control_lever) return tw__notch(g, r, raise ? 1 : -1, day, err);
-    return TW_OK;
+    if (!gp->control_lever) return TW_OK;
+    /* An escalation widens the controls with the drawn chance control_prob (the record's
+     * Chinese answers, data/README.md); a de-escalation always loosens them. */
+    if (raise && a->control < 1.0 &&
+        tw_policy_uniform(g->key, d, TW_EV_CONTROL + (uint64_t)r) >= a->control)
+        return TW_OK;
+    return tw__notch(g, r, raise ? 1 : -1, day, err);
 }
 
 tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err) {

@@ -101,7 +101,7 @@
     X(TRUCE_EXTENSIONS, "truce_extensions", "extensions", SUM,                               \
       "extensions of truces in the run (a second extension counts 2)")                       \
     X(DEAL_CUT, "deal_cut_tariffs", "0/1", CATEGORY,                                         \
-      "a deal cut the tariffs a truce suspended for good (events.deal.cut)")                 \
+      "a deal cut the tariffs it suspended for good (events.deal.cut)")                 \
     X(SNAP_BACK, "snap_back", "0/1", CATEGORY, "a truce ended unextended or was broken")     \
     X(BREACH_ACCUSED, "breach_accused", "0/1", CATEGORY, "a side accused a breach")          \
     X(US_VEHICLE_HALT, "us_vehicle_halt", "0/1", CATEGORY,                                   \
@@ -156,6 +156,8 @@ typedef struct {
     double br_max;             /* best_response: highest level it considers, fraction */
     double control_move;       /* partner move counted per export-control notch, fraction */
     bool control_lever;        /* tightens its own export controls on the partner */
+    tw_dist control_prob;      /* control_lever: chance that an escalation also tightens the
+                                * controls a notch (default 1: every escalation does) */
     double slow_roll_factor;   /* approval hazard multiplier when it slow-rolls */
     tw_dist resolve;           /* pain_threshold: pain (GDP-equivalent %) it tolerates */
     tw_dist forgive;           /* generous: probability of not answering an escalation */
@@ -215,7 +217,7 @@ void tw_gov_outcomes(double vehicle_halt_loss, const tw_gov_world *g, const tw_d
  * (then every policy series is 0). */
 extern const tw_measure_block tw_gov_measures;
 /* This replicate's draw of the agents' parameter in slot (TW_SLOT_RESOLVE + r, FORGIVE,
- * SNAPBACK); NAN for another slot. */
+ * SNAPBACK, CONTROL); NAN for another slot. */
 double tw_gov_drawn(const tw_gov_world *g, int slot);
 
 /* --- what the events call (tw_events.c); the governments never call the events --- */

@@ -14,7 +14,7 @@
 
 /* One agent's replicate state. */
 typedef struct {
-    double resolve, forgive, snapback; /* this replicate's draws */
+    double resolve, forgive, snapback, control; /* this replicate's draws */
     double ref_partner;        /* partner's rate on it, net of agreed changes, at the last decision */
     double partner_prev;       /* partner's rate on it yesterday */
     double partner_drift;      /* agreed (truce, court) changes since the last decision */

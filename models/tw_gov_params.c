@@ -2,7 +2,7 @@
  * listed, and the agents' entries of the list of drawn parameters.
  *
  * Every key is optional; a scenario without the section has no agents. Uncertain
- * parameters (resolve, forgive, snapback_prob) may be a plain number or a distribution
+ * parameters (resolve, forgive, snapback_prob, control_prob) may be a plain number or a distribution
  * map, {dist: uniform, lo: 0.5, hi: 2} (tw_policy.h reads and draws them); the
  * parameter's own range checks the number, the distribution's bounds (where it has them)
  * and clamps what is drawn. The `events:` and `third_parties:` sections are the events'
@@ -71,6 +71,11 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
         return st;
     if ((st = tw_cfg_bool(g, "control_lever", false, false, &gp->control_lever, err)) != TW_OK)
         return st;
+    if ((st = tw_dist_load(g, "control_prob", 1.0, 0.0, 1.0, &gp->control_prob, err)) != TW_OK)
+        return st;
+    if (tw_cfg_get(g, "control_prob") != NULL && !gp->control_lever)
+        return tw_cfg_error(err, tw_cfg_get(g, "control_prob"),
+                            "control_prob needs control_lever: true");
     if ((st = tw_cfg_double(g, "slow_roll_factor", false, 0.25, 1e-3, 1.0, &gp->slow_roll_factor,
                             err)) != TW_OK)
         return st;
@@ -117,5 +122,7 @@ void tw_gov_params_drawn(const tw_gov_params gov[TW_NREG], tw_drawn *list, int *
         tw_drawn_add(list, n, &gp->forgive, TW_SLOT_FORGIVE + r, name);
         snprintf(name, sizeof name, "governments.%s.snapback_prob", tw_region_names[r]);
         tw_drawn_add(list, n, &gp->snapback, TW_SLOT_SNAPBACK + r, name);
+        snprintf(name, sizeof name, "governments.%s.control_prob", tw_region_names[r]);
+        tw_drawn_add(list, n, &gp->control_prob, TW_SLOT_CONTROL + r, name);
     }
 }

@@ -33,19 +33,21 @@
 enum { TW_PURPOSE_GOV = 5, TW_PURPOSE_EVENT = 6 };
 
 /* Counters of the daily chance draws (purpose TW_PURPOSE_EVENT, agent = event id: the
- * events' calls, deals, extensions, court and third parties, the governments' forgiveness
- * and snap-back, each side's word on an extension, TW_EV_EXTEND_SIDE + region) and of
+ * events' calls, deals, extensions, court and third parties, the governments' forgiveness,
+ * snap-back and export-control answer (TW_EV_CONTROL + region), each side's word on an
+ * extension, TW_EV_EXTEND_SIDE + region) and of
  * the per-replicate parameter draws (purpose TW_PURPOSE_GOV, agent = slot: the events'
  * from TW_SLOT_CALL_BASE to TW_SLOT_COURT_DAY, TW_SLOT_THIRD and TW_SLOT_EXT_SIDE, the
- * agents' TW_SLOT_RESOLVE, FORGIVE and SNAPBACK). */
+ * agents' TW_SLOT_RESOLVE, FORGIVE, SNAPBACK and CONTROL, each + region). */
 enum { TW_EV_CALL = 0, TW_EV_DEAL = 1, TW_EV_EXTEND = 2, TW_EV_STRIKE = 3, TW_EV_REIMPOSE = 4, TW_EV_ACCUSE = 5, TW_EV_CUT = 6, TW_EV_SUMMIT = 7,
-       TW_EV_FORGIVE = 10, TW_EV_SNAPBACK = 20, TW_EV_THIRD = 30, TW_EV_EXTEND_SIDE = 40 };
+       TW_EV_FORGIVE = 10, TW_EV_SNAPBACK = 20, TW_EV_THIRD = 30, TW_EV_EXTEND_SIDE = 40,
+       TW_EV_CONTROL = 50 };
 enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEAL_SLOPE,
        TW_SLOT_EXT_BASE, TW_SLOT_EXT_SLOPE, TW_SLOT_STRIKE, TW_SLOT_REIMPOSE, TW_SLOT_COURT_DAY,
        TW_SLOT_RESOLVE = 10, TW_SLOT_FORGIVE = 20, TW_SLOT_SNAPBACK = 30, TW_SLOT_THIRD = 40,
        TW_SLOT_EXT_SIDE = 50, TW_SLOT_CRISIS = 60, TW_SLOT_ACCUSE = 61,
        TW_SLOT_CUT_PROB = 62, TW_SLOT_CUT_SHARE = 63, TW_SLOT_SUMMIT_SHARE = 64,
-       TW_SLOT_SUMMIT_BASE = 65 };
+       TW_SLOT_SUMMIT_BASE = 65, TW_SLOT_EXT_ACCUSED = 66, TW_SLOT_CONTROL = 70 };
 
 /* The replicate's uniform draw for chance event `event` (TW_EV_*) on day index d: the
  * governments' and the events' daily draws alike. */

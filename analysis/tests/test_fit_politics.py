@@ -20,7 +20,12 @@ known answer, the posterior it gives, and the scenario that carries it.
     the other episode's rows and the
     climatology (k + 1/2) / (n + 1) of the other episode's decisions; and
     data/hindcast_loo.csv is what --loo writes for the library, to the byte;
-  - scenarios/geneva-truce.yaml carries the printed --yaml values.
+  - the two-group fit of extensions with and without a standing accusation: the groups
+    counted on a small library (a deal ends an accusation), their likelihood under
+    Beta(2, 2) (1/10 and 3/10), and the accused group above the other when its deadlines
+    were extended;
+  - scenarios/geneva-truce.yaml carries the printed --yaml values (extension.accused,
+    both governments' forgive and China's control_prob among them).
 
     /usr/bin/python3 analysis/tests/test_fit_politics.py
 """
@@ -90,11 +95,52 @@ class SmallLibrary(unittest.TestCase):
             rows = small_library(d)
         g = fp.group_cases(rows)
         self.assertEqual([s for _, s in g["breach_escalate"]], [1, 0])
-        self.assertEqual([s for _, s in g["expiry_extend"]], [1])
+        # row 4's deadline comes while row 2's accusation stands (no deal since)
+        self.assertEqual([s for _, s in g["expiry_extend"]], [])
+        self.assertEqual([s for _, s in g["expiry_accused"]], [1])
         self.assertEqual([s for _, s in g["retaliate"]], [1])
         self.assertEqual([s for _, s in g["cn_controls"]], [1])
         self.assertEqual([s for _, s in g["contact_deal"]], [1])   # 79 days after row 3
         self.assertEqual([s for _, s in g["deal_cuts"]], [0, 1])  # one deal per episode
+
+    def test_extension_with_and_without_an_accusation(self):
+        # two-group fit: deadlines before any accusation (1 of 3 extended) and after one
+        # (2 of 2) are separate groups; a deal answers the accusation, so the deadline after
+        # it counts as unaccused again
+        lib = [
+            "1,2019-01-01,a,deadline,US-CN,US,,0,s,extend,,none,n,https://x.org/1",
+            "2,2019-01-05,a,deadline,US-CN,US,,0,s,escalate,,none,n,https://x.org/2",
+            "3,2019-01-10,a,breach,US-CN,US,,1,s,escalate,,none,n,https://x.org/3",
+            "4,2019-01-20,a,deadline,US-CN,US,,1,s,extend,,none,n,https://x.org/4",
+            "5,2019-02-01,b,legal,US-CN,US,,1,s,extend,,none,n,https://x.org/5",
+            "6,2019-02-10,b,talks,US-CN,US-CN,,1,s,deal,0,none,n,https://x.org/6",
+            "7,2019-02-20,b,deadline,US-CN,US,,0,s,escalate,,none,n,https://x.org/7",
+        ]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "lib.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(HEADER + "\n".join(lib) + "\n")
+            rows = fp.read_library(path)
+        g = fp.group_cases(rows)
+        self.assertEqual([(r["id"], s) for r, s in g["expiry_extend"]],
+                         [("1", 1), ("2", 0), ("7", 0)])
+        self.assertEqual([(r["id"], s) for r, s in g["expiry_accused"]], [("4", 1), ("5", 1)])
+        # each group's posterior is the pooled one of its counts, in GROUPS order
+        fit = fp.fit_groups(rows)
+        counts = [(sum(s for _, s in g[n]), len(g[n])) for n in fp.GROUPS]
+        post = fp.pooled_posterior(counts)
+        i, j = fp.GROUPS.index("expiry_extend"), fp.GROUPS.index("expiry_accused")
+        self.assertEqual(counts[i], (1, 3))
+        self.assertEqual(counts[j], (2, 2))
+        self.assertAlmostEqual(fit["expiry_accused"]["a"], post[j][0], places=12)
+        # the two groups' likelihood under Beta(2, 2): P(1 of 3) = B(3, 4) / B(2, 2) = 1/10
+        # (without the binomial coefficient), P(2 of 2) = B(4, 2) / B(2, 2) = 3/10
+        ll = fp.beta_binomial_loglik(1, 3, 2.0, 2.0) + fp.beta_binomial_loglik(2, 2, 2.0, 2.0)
+        self.assertAlmostEqual(ll, math.log(0.1 * 0.3), places=12)
+        # with the accused deadlines extended and most others not, the accused group's mean
+        # is above the other's: no penalty in this record
+        m = {n: fit[n]["a"] / (fit[n]["a"] + fit[n]["b"]) for n in ("expiry_extend", "expiry_accused")}
+        self.assertGreater(m["expiry_accused"], m["expiry_extend"])
 
     def test_accusation_hazard(self):
         with tempfile.TemporaryDirectory() as d:
@@ -157,7 +203,7 @@ class LeaveOneEpisodeOut(unittest.TestCase):
         # rows 2 and 3 of episode a, 4 5 6 of b; 3 and 6 in two groups each
         self.assertEqual([(r["id"], r["group"]) for r in got],
                          [("1", "deal_cuts"), ("2", "breach_escalate"), ("3", "retaliate"),
-                          ("3", "cn_controls"), ("4", "expiry_extend"),
+                          ("3", "cn_controls"), ("4", "expiry_accused"),
                           ("5", "breach_escalate"), ("6", "contact_deal"), ("6", "deal_cuts")])
         for r in got:
             rest = [q for q in rows if q["episode"] != r["episode"]]
@@ -213,6 +259,9 @@ class Outputs(unittest.TestCase):
         for key, pat in (("snapback_prob", r"snapback_prob: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("deal.base", r"deal:\n(?:\s*#.*\n)*\s*base: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("extension.base", r"extension: \{base: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
+                         ("extension.accused", r"extension: \{base: .*?\}, accused: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
+                         ("forgive", r"  US:\n(?:.*\n)*?\s*forgive: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
+                         ("control_prob", r"control_prob: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("deal.summit.share", r"summit:\n\s*share: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("deal.summit.base", r"summit:\n\s*share: .*\n\s*base: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
                          ("deal.cut.prob", r"cut:\n\s*prob: (\{dist: beta, a: [0-9.]+, b: [0-9.]+)"),
@@ -221,6 +270,8 @@ class Outputs(unittest.TestCase):
             got = re.search(pat, scn)
             self.assertIsNotNone(got, key)
             self.assertTrue(y[key].startswith(got.group(1)), f"{key}: {y[key]} vs {got.group(1)}")
+        # both governments let an escalation pass with the same fitted chance
+        self.assertEqual(scn.count(f"forgive: {y['forgive'][:-1]}, source: DP-2025}}"), 2)
         self.assertIn(f"decay_days: {y['crisis.decay_days']}", scn)
         lam = re.search(r"mu: (-?[0-9.]+), sigma: ([0-9.]+)", y["breach.accuse_per_day.lognormal"])
         self.assertIn(f"accuse_per_day: {{dist: lognormal, mu: {lam.group(1)}, sigma: {lam.group(2)}", scn)

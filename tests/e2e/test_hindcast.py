@@ -9,17 +9,18 @@ decisions table (data/hindcast_loo.csv).
 - --report draws the reliability diagram into DIR/report and states the printed scores.
 - The schema: episode, date, outcome, probability first, then climatology, group, id,
   kind, replicates; outcome 0/1, probability a share of 64 replicates, dates of the
-  record and nothing after 31 May 2025; one row per decision of the groups the model
-  decides (every row of the table but cn_controls and deal_cuts), each with the outcome
-  and climatology of the table; the skipped groups named on the terminal with their
-  counts. The data package describes the file.
+  record and nothing after 31 May 2025; one row per row of the table, every group
+  forecast (China's export-control answers and the cuts of deals included), each with the
+  outcome and climatology of the table; nothing but the record's threats and talks named
+  as not forecast. The data package describes the file.
 - The printed scores equal those recomputed from hindcast.csv: Brier (p - o)^2, log
   -ln of the probability of what happened kept inside [1/128, 127/128], the
   climatology's, overall and per group, and the reliability table's bins; the hindcast
   beats the climatology on the Brier score.
 - The forecasts follow the fitted posteriors and the state: each group's mean forecast is
-  within Monte Carlo error of the mean of its Beta(a, b) posteriors, an expiry where an
-  accusation stood at half of it (the breach penalty).
+  within Monte Carlo error of the mean of its Beta(a, b) posteriors; an expiry where an
+  accusation stood follows the expiry_accused group's posterior (extension.accused), not
+  half of the other's.
 - Bad flags and inputs exit 2 with a clear message and write nothing: an option the
   command does not take, -n 0, a base scenario with a bad key (file:line:col), a bad
   --set, an --set that breaks a decision's scenario (naming the decision), an existing -o
@@ -47,7 +48,8 @@ TW_BIN = os.environ.get("TW_BIN", "")
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 LOO = os.path.join(SRC, "data", "hindcast_loo.csv")
 R = 64
-SKIPPED = {"cn_controls", "deal_cuts"}
+GROUPS = {"contact_deal", "summit_deal", "expiry_extend", "expiry_accused", "retaliate",
+          "breach_escalate", "cn_controls", "deal_cuts"}
 COLUMNS = ["episode", "date", "outcome", "probability", "climatology", "group", "id", "kind",
            "replicates"]
 
@@ -150,15 +152,17 @@ class Hindcast(unittest.TestCase):
         self.assertTrue((df["replicates"] == R).all())
         dates = pd.to_datetime(df["date"], format="%Y-%m-%d")
         self.assertTrue((dates >= "2018-01-01").all() and (dates <= "2025-05-31").all())
-        want = self.loo[~self.loo["group"].isin(SKIPPED)].reset_index(drop=True)
+        want = self.loo
         self.assertEqual(len(df), len(want))
-        self.assertGreaterEqual(len(df), 30)
+        self.assertGreaterEqual(len(df), 60)
+        self.assertEqual(set(df["group"]), GROUPS)
         for col in ("id", "episode", "date", "group", "kind", "outcome"):
             self.assertEqual(df[col].tolist(), want[col].tolist(), col)
         self.assertTrue(((df["climatology"] - want["climatology"]).abs() < 1e-6).all())
-        for g in SKIPPED:
-            n = int((self.loo["group"] == g).sum())
-            self.assertRegex(self.res.stdout, rf"\n  {g} +{n}: \S")
+        # every group is forecast: only the threats and talks are named as not forecast
+        tail = self.res.stdout.split("not forecast")[1]
+        self.assertEqual(re.findall(r"\n  (\S+) +\d+: ", tail), [])
+        self.assertIn("threat, talks", tail)
         check_package(self, self.dir)
 
     def test_printed_scores_match_csv(self):
@@ -193,13 +197,13 @@ class Hindcast(unittest.TestCase):
                 self.assertAlmostEqual(float(ob), sub["outcome"].mean(), delta=6e-4)
 
     def test_forecasts_follow_posteriors(self):
-        want = self.loo[~self.loo["group"].isin(SKIPPED)].reset_index(drop=True)
-        # an accusation standing at an expiry halves the leaders' chance (breach_penalty)
-        halved = (want["group"] == "expiry_extend") & (want["accused"] == 1)
-        self.assertGreater(halved.sum(), 0)
-        post = want["a"] / (want["a"] + want["b"]) * halved.map({True: 0.5, False: 1.0})
-        for g, idx in (list(want.groupby("group").groups.items())
-                       + [("expiry_extend accused", want.index[halved])]):
+        want = self.loo
+        # an expiry with an accusation standing is its own group, fitted (extension.accused)
+        accused = want["group"] == "expiry_accused"
+        self.assertTrue((want.loc[accused, "accused"] == 1).all())
+        self.assertTrue((want.loc[want["group"] == "expiry_extend", "accused"] == 0).all())
+        post = want["a"] / (want["a"] + want["b"])
+        for g, idx in want.groupby("group").groups.items():
             got = self.df.loc[idx, "probability"].mean()
             mean = post[idx].mean()
             # each forecast a share of R draws of the posterior: sd at most 0.5 / sqrt(n R)
