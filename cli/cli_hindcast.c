@@ -212,6 +212,16 @@ static void hc_slow_roll(const hc_row *h, char set[HC_SET_LEN]) {
              hc_date(h->day, -30, d0));
 }
 
+/* imposer's tariff `measure` on target, HC_MOVE_PCT on all its trade, announced and in
+ * force on day `from` (YYYY-MM-DD). */
+static void hc_move(char set[HC_SET_LEN], const char *measure, const char *imposer,
+                    const char *target, const char *from) {
+    snprintf(set, HC_SET_LEN,
+             "tariffs[+]={measure: %s, imposer: %s, target: %s, sectors: all, rate: %d, "
+             "authority: other, announced: %s, effective: %s}",
+             measure, imposer, target, HC_MOVE_PCT, from, from);
+}
+
 /* The overrides that make the base scenario decision h's: into sets[0..*n). */
 static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n) {
     char d[TW_DATE_STRLEN], d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN], d2[TW_DATE_STRLEN];
@@ -245,10 +255,7 @@ static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n)
         const char *partner = strcmp(h->actor, "US") == 0 ? "CN" : "US";
         hc_date(h->day, -3, d0);
         hc_date(h->day, -HC_LEAD_DAYS, d1); /* its decisions: a week before, and the day */
-        snprintf(sets[k++], HC_SET_LEN,
-                 "tariffs[+]={measure: hindcast_move, imposer: %s, target: %s, sectors: all, "
-                 "rate: %d, authority: other, announced: %s, effective: %s}",
-                 partner, h->actor, HC_MOVE_PCT, d0, d0);
+        hc_move(sets[k++], "hindcast_move", partner, h->actor, d0);
         snprintf(sets[k++], HC_SET_LEN,
                  "governments={%s: {strategy: generous, partner: %s, measure: hindcast_answer, "
                  "first_decision: %s, delay_days: 0, "
@@ -275,10 +282,7 @@ static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n)
          * the posterior's chance. */
         hc_date(h->day, -3, d0);
         hc_date(h->day, -HC_LEAD_DAYS, d1);
-        snprintf(sets[k++], HC_SET_LEN,
-                 "tariffs[+]={measure: hindcast_move, imposer: US, target: CN, sectors: all, "
-                 "rate: %d, authority: other, announced: %s, effective: %s}",
-                 HC_MOVE_PCT, d0, d0);
+        hc_move(sets[k++], "hindcast_move", "US", "CN", d0);
         snprintf(sets[k++], HC_SET_LEN,
                  "governments={CN: {strategy: tit_for_tat, partner: US, measure: hindcast_answer, "
                  "first_decision: %s, delay_days: 0, control_lever: true, "
@@ -290,14 +294,8 @@ static void hc_sets(const hc_row *h, char sets[HC_MAX_SETS][HC_SET_LEN], int *n)
          * the day ends in a deal (the group is the deals), which starts a truce and cuts the
          * suspended gap for good with the posterior's chance. */
         hc_date(h->day, -30, d0);
-        snprintf(sets[k++], HC_SET_LEN,
-                 "tariffs[+]={measure: hindcast_us, imposer: US, target: CN, sectors: all, "
-                 "rate: %d, authority: other, effective: %s}",
-                 HC_MOVE_PCT, d0);
-        snprintf(sets[k++], HC_SET_LEN,
-                 "tariffs[+]={measure: hindcast_cn, imposer: CN, target: US, sectors: all, "
-                 "rate: %d, authority: other, effective: %s}",
-                 HC_MOVE_PCT, d0);
+        hc_move(sets[k++], "hindcast_us", "US", "CN", d0);
+        hc_move(sets[k++], "hindcast_cn", "CN", "US", d0);
         snprintf(sets[k++], HC_SET_LEN,
                  "governments={US: {strategy: scripted, measure: hindcast_us}, "
                  "CN: {strategy: scripted, measure: hindcast_cn}}");

@@ -101,7 +101,7 @@
     X(TRUCE_EXTENSIONS, "truce_extensions", "extensions", SUM,                               \
       "extensions of truces in the run (a second extension counts 2)")                       \
     X(DEAL_CUT, "deal_cut_tariffs", "0/1", CATEGORY,                                         \
-      "a deal cut the tariffs it suspended for good (events.deal.cut)")                 \
+      "a deal cut the tariffs it suspended for good (events.deal.cut)")                      \
     X(SNAP_BACK, "snap_back", "0/1", CATEGORY, "a truce ended unextended or was broken")     \
     X(BREACH_ACCUSED, "breach_accused", "0/1", CATEGORY, "a side accused a breach")          \
     X(US_VEHICLE_HALT, "us_vehicle_halt", "0/1", CATEGORY,                                   \

@@ -46,12 +46,12 @@ static bool negotiable(const tw_expect_params *x, const char *name) {
     return false;
 }
 
-/* geneva-truce: contacts at lognormal(-4.886, 0.244) a day, deals Beta(1.883, 5.898),
- * extensions Beta(9.006, 4.792), truce levels 10 and 10, horizon 60 days. */
+/* geneva-truce: contacts at lognormal(-4.886, 0.244) a day, deals Beta(1.856, 5.867),
+ * extensions Beta(6.031, 4.660), truce levels 10 and 10, horizon 60 days. */
 Test(expect, the_default_scenario_expects_deals_at_its_events_rate) {
     const tw_trade_params *p = load_ok("geneva-truce.yaml", NULL);
     const tw_expect_params *x = &p->expect;
-    double rate = 365.0 * exp(-4.886 + 0.5 * 0.244 * 0.244) * 1.883 / (1.883 + 5.898);
+    double rate = 365.0 * exp(-4.886 + 0.5 * 0.244 * 0.244) * 1.856 / (1.856 + 5.867);
     cr_assert(x->from_events);
     NEAR(x->per_year, rate);
     NEAR(x->q[TW_US][TW_CN], 1.0 - exp(-rate * p->fl_horizon / 365.0));
@@ -61,7 +61,7 @@ Test(expect, the_default_scenario_expects_deals_at_its_events_rate) {
     NEAR(x->terms.level[TW_US], 0.10);
     NEAR(x->terms.level[TW_CN], 0.10);
     cr_assert(negotiable(x, "reciprocal") && negotiable(x, "counter_tariff"));
-    NEAR(p->firms.expiry_belief, 1.0 - 9.006 / (9.006 + 4.792));
+    NEAR(p->firms.expiry_belief, 1.0 - 6.031 / (6.031 + 4.660));
 }
 
 Test(expect, a_scenario_without_events_uses_the_prior_for_every_pair) {
