@@ -35,7 +35,7 @@ TINY = ["-t", "2", "-q", "--set", "firms.per_cell=40", "--set", "rare_earths.per
 # The truce reaches its expiry and the leaders agree to extend it, accusation or not: what
 # is left is each side's own word (events.truce.extension.<R>).
 CERTAIN = ["--set", "governments.US.snapback_prob=0", "--set", "events.truce.extension.base=1",
-           "--set", "events.truce.extension.breach_penalty=0"]
+           "--set", "events.truce.extension.accused=1"]
 
 
 def tw(*args):

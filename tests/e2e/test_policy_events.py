@@ -104,8 +104,8 @@ class GenevaEvents(unittest.TestCase):
 class SideWord(unittest.TestCase):
     """Each government's word on an extension (events.truce.extension.CN), given with
     --set as a distribution: it is drawn per replicate into replicates.csv's column of
-    that name, within its range; with the leaders certain to extend (base 1, no breach
-    penalty) and the US not snapping back, a replicate still in the truce on 12 August extends exactly when
+    that name, within its range; with the leaders certain to extend (base 1, and
+    accused 1 while an accusation stands) and the US not snapping back, a replicate still in the truce on 12 August extends exactly when
     China's word is yes (truce_extended), and otherwise its log's snap_back on that day
     is China's."""
 
@@ -117,7 +117,7 @@ class SideWord(unittest.TestCase):
                                 "--set", "firms.per_cell=40", "--set", "rare_earths.per_cell=50",
                                 "--set", "governments.US.snapback_prob=0",
                                 "--set", "events.truce.extension.base=1",
-                                "--set", "events.truce.extension.breach_penalty=0",
+                                "--set", "events.truce.extension.accused=1",
                                 "--set", "events.truce.extension.CN={dist: uniform, lo: 0.3, hi: 0.7}"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                universal_newlines=True, timeout=300)
