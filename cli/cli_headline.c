@@ -52,8 +52,8 @@ static bool tw__assumed(const tw_drivers *dr, const char *outcome, const tw_mode
     return false;
 }
 
-/* Under a headline line, its top drivers: "mostly the deal chance (S1 0.71)", "driven by
- * the US resolve (S1 0.33) and the call hazard (0.18)". */
+/* Under a headline line, its top drivers, each in the spec's words: "mostly <words>
+ * (S1 0.71)", "driven by <words> (S1 0.33) and <words> (0.18)". */
 static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const tw_report_headline *h,
                                const char *outcome) {
     if (dr == NULL || dr->n_par == 0 || tw_drivers_get(dr, outcome, 0) == NULL) return;

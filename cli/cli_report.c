@@ -52,7 +52,7 @@ long tw_cli_outcome_find(const tw_batch_stats *res, const tw_model *m, const voi
     return -1;
 }
 
-/* The node at a dotted key path of the scenario ("events.court"), with its last key in
+/* The node at a dotted key path of the scenario ("section.key"), with its last key in
  * *leaf and the map that holds it returned when leaf is not NULL; NULL where a key on
  * the way is missing (or root is NULL). */
 static const tw_cfg_node *tw__key(const tw_cfg_node *root, const char *path, const char **leaf) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tw_events.h"
 #include "tw_indicators.h"
 #include "tw_report.h"
 
@@ -65,7 +66,8 @@ static const tw_report_words tw__words[] = {
 
 /* The event process's sections and the outcomes only it moves: in a scenario without one
  * they are not 0 by chance but not modelled. */
-static const char *const tw__event_keys[] = {"governments", "events", "third_parties"};
+static const char *const tw__event_keys[] = {tw_gov_section, tw_events_section,
+                                             tw_third_parties_section};
 static const char *const tw__event_outcomes[] = {
     "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
     "deal_before_truce_end", "truce_extended", "truce_extensions", "deal_cut_tariffs", "snap_back",
@@ -179,7 +181,7 @@ static const tw_report_monthend tw__us_eu = {
                "from the US, the month's total, mean",
     .cols = tw__us_eu_cols,
     .n_cols = sizeof tw__us_eu_cols / sizeof tw__us_eu_cols[0],
-    .list = "third_parties",
+    .list = tw_third_parties_section,
     .field = "actor",
     .value = "EU",
     .share_outcome = "third_party_retaliated",
@@ -193,7 +195,7 @@ static const tw_report_words tw__court_shares[] = {
 };
 
 static const tw_report_ruling tw__court = {
-    .parent = "events",
+    .parent = tw_events_section,
     .section = "events.court",
     .from = "events.court.from",
     .title = "Court ruling on the IEEPA tariffs",
