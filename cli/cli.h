@@ -142,56 +142,55 @@ int tw_cli_max_threads(void);
 void tw_cli_print_help(FILE *fp);
 void tw_cli_print_version(FILE *fp);
 
-/* The terminal summary of a finished run, from rank 0's streaming statistics, answers
- * first: the headline probabilities (from ml, the multilevel estimates of an adaptive run,
- * when not NULL; else from the replicates, with Wilson intervals), under each its top
- * drivers from dr (NULL or empty: none), and the leader calls; then the monthly table,
- * the per-replicate outcomes and the blocks a scenario has. The weekly rare-earth table
- * prints only with tables (--tables). root: the loaded scenario (NULL: none), read for
- * the blocks a scenario has (events.leader_calls.reference, events.court, third_parties);
- * the model has validated it already. */
+/* The terminal summary of a finished run, rendered from the model's report spec
+ * (tw_report.h; nothing for a model without one), from rank 0's streaming statistics,
+ * answers first: the headline probabilities (from ml, the multilevel estimates of an
+ * adaptive run, when not NULL; else from the replicates, with Wilson intervals), under
+ * each its top drivers from dr (NULL or empty: none), and the count against its
+ * historical rate; then the monthly table, the per-replicate outcomes and the blocks a
+ * scenario has. The weekly table prints only with tables (--tables). root: the loaded
+ * scenario (NULL: none), read at the key paths the spec names; the model has validated
+ * it already. */
 struct tw_cli_mlmc;
 /* The headline-probability block of tw_cli_report (cli_headline.c): from ml when not NULL,
  * else the replicates' shares with Wilson intervals; scripted: the scenario has no event
  * process. And what it shares with cli_report.c: an outcome's index in res (-1: none), and
- * whether only the event process moves an outcome. */
+ * whether only the event process moves an outcome (the spec's event_outcomes). */
 void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const tw_model *model,
                             const void *params, const tw_drivers *dr, bool scripted,
                             const struct tw_cli_mlmc *ml);
 long tw_cli_outcome_find(const tw_batch_stats *res, const tw_model *m, const void *params,
                          const char *name);
-bool tw_cli_event_outcome(const char *name);
+struct tw_report_spec;
+bool tw_cli_event_outcome(const struct tw_report_spec *spec, const char *name);
+/* The model's report spec (tw_report.h), or NULL for a model without one. */
+const struct tw_report_spec *tw_cli_report_spec(const tw_model *m, const void *params);
 /* The 95% Wilson score interval of k successes in n trials. */
 void tw_cli_wilson(size_t k, size_t n, double *lo, double *hi);
 void tw_cli_report(FILE *fp, const tw_batch_stats *st, size_t n_rep, const tw_model *model,
                    const void *params, const tw_drivers *dr, const tw_cfg_node *root,
                    bool tables, const struct tw_cli_mlmc *ml);
 
-/* The headline series of the terminal tables (cli_report.c), each with its unit from the
- * model's data dictionary (tw_trade_indicator_list): a flow (aggregation sum) is shown as
- * its monthly total (USD million per day becomes USD bn per month), a level as its
- * monthly mean. idx is -1 where the model has no such series. */
-#define TW_CLI_NHEADLINE 6
-/* The headline probabilities (0/1 outcomes), in the order the terminal shows them. */
-#define TW_CLI_NPROB 8
-typedef struct {
-    const char *name, *text; /* the outcome; what it says */
-} tw_cli_prob;
-extern const tw_cli_prob tw_cli_probs[TW_CLI_NPROB];
+/* The columns of the monthly table (cli_report.c), from the model's report spec (its
+ * months: heading, series, unit, flow or level, scale, decimals): a flow is shown as its
+ * monthly total, a level as its monthly mean. idx is -1 where the run has no such series.
+ * At most TW_CLI_NHEADLINE columns. */
+#define TW_CLI_NHEADLINE 16
 typedef struct {
     const char *head; /* "US imports from CN" */
     int prec;         /* decimals shown */
-    long idx;         /* the series (sector "all") */
+    long idx;         /* the series */
     bool flow;        /* summed over the month, else averaged */
-    double scale;     /* from the dictionary's unit to unit */
+    double scale;     /* from the series' unit to unit */
     char unit[40];    /* "USD bn/month", "% mean" */
 } tw_cli_headline;
-void tw_cli_headline_find(const tw_model *model, const void *params,
-                          tw_cli_headline cols[TW_CLI_NHEADLINE]);
-/* The two header lines of a monthly table of cols: month, days, each heading; each unit. */
-void tw_cli_headline_header(FILE *fp, const tw_cli_headline cols[TW_CLI_NHEADLINE]);
-/* The unit of a per-replicate outcome from the model's dictionary ("" if not listed). */
-const char *tw_cli_outcome_unit(const char *name);
+/* The columns into cols; how many (0: the model has no report). */
+size_t tw_cli_headline_find(const tw_model *model, const void *params,
+                            tw_cli_headline cols[TW_CLI_NHEADLINE]);
+/* The two header lines of a monthly table of n cols: month, days, each heading; each unit. */
+void tw_cli_headline_header(FILE *fp, const tw_cli_headline *cols, size_t n);
+/* The unit of a per-replicate outcome from the spec ("" if not listed or spec is NULL). */
+const char *tw_cli_outcome_unit(const struct tw_report_spec *spec, const char *name);
 /* One calendar month of a run: its days lo .. hi (the run's days only) and the output days
  * t0 <= t < t1 that stand for some of them. An output day stands for the days up to the
  * next one (the last for itself alone), so with output.interval_days = 30 a month with no

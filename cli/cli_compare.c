@@ -248,7 +248,8 @@ static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scena
         bool any = p->d.n > 0;
         const char *name = om->name[k];
         fprintf(fp, "%-34s  %-16s  %12.4g  %12.4g  %12.4g  %12.4g  %12.4g  ", name,
-                tw_cli_outcome_unit(name), any ? p->a.mean : NAN, any ? p->b.mean : NAN,
+                tw_cli_outcome_unit(tw_cli_report_spec(A->model, A->params), name),
+                any ? p->a.mean : NAN, any ? p->b.mean : NAN,
                 any ? p->d.mean : NAN, hp, hu);
         if (hp > 0.0)
             fprintf(fp, "%7.1fx\n", hu / hp);
@@ -262,6 +263,7 @@ static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scena
  * day counted for the days it stands for (tw_cli_month). */
 typedef struct {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
+    size_t n_cols; /* of the model's monthly table */
     size_t n_months;
     tw_cli_month *months;
     double *w;      /* per month and column: the column's scale over 1 (flows) or the days */
@@ -273,33 +275,35 @@ static void tw__timeline_free(tw__timeline *tl) {
     free(tl->w);
 }
 
-/* The months of a run of n_out output days, as many as its pairs need (0 for a model
- * without the headline series). */
-static size_t tw__timeline_months(const tw_cli_scenario *A, const tw_day *dates, size_t n_out) {
+/* The timeline's pairs of a run of n_out output days: its months times the model's
+ * monthly columns (0 for a model without the headline series). */
+static size_t tw__timeline_pairs(const tw_cli_scenario *A, const tw_day *dates, size_t n_out) {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
-    tw_cli_headline_find(A->model, A->params, cols);
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++)
+    size_t nc = tw_cli_headline_find(A->model, A->params, cols);
+    if (nc == 0) return 0;
+    for (size_t c = 0; c < nc; c++)
         if (cols[c].idx < 0) return 0;
     size_t n = 0;
     free(tw_cli_run_months(dates, n_out, &n));
-    return n;
+    return n * nc;
 }
 
 /* false when out of memory; a model without the headline series gives no months. pair
- * holds n_months * TW_CLI_NHEADLINE pairs (tw__timeline_months) and stays the caller's. */
+ * holds n_months * n_cols pairs (tw__timeline_pairs) and stays the caller's; month m's
+ * column c is pair[m * n_cols + c]. */
 static bool tw__timeline_init(tw__timeline *tl, const tw_cli_scenario *A, const tw_day *dates,
                               size_t n_out, tw__pair *pair) {
     memset(tl, 0, sizeof *tl);
-    tw_cli_headline_find(A->model, A->params, tl->cols);
+    tl->n_cols = tw_cli_headline_find(A->model, A->params, tl->cols);
     tl->pair = pair;
-    if (tw__timeline_months(A, dates, n_out) == 0) return true;
+    if (tw__timeline_pairs(A, dates, n_out) == 0) return true;
     tl->months = tw_cli_run_months(dates, n_out, &tl->n_months);
-    tl->w = calloc(tl->n_months * TW_CLI_NHEADLINE + 1, sizeof *tl->w);
+    tl->w = calloc(tl->n_months * tl->n_cols + 1, sizeof *tl->w);
     if (tl->months == NULL || tl->w == NULL) return false;
     for (size_t m = 0; m < tl->n_months; m++) {
         double days = (double)(tl->months[m].hi - tl->months[m].lo + 1);
-        for (int c = 0; c < TW_CLI_NHEADLINE; c++)
-            tl->w[m * TW_CLI_NHEADLINE + (size_t)c] =
+        for (size_t c = 0; c < tl->n_cols; c++)
+            tl->w[m * tl->n_cols + c] =
                 tl->cols[c].scale / (tl->cols[c].flow ? 1.0 : days);
     }
     return true;
@@ -309,9 +313,9 @@ static bool tw__timeline_init(tw__timeline *tl, const tw_cli_scenario *A, const 
 static void tw__timeline_add(tw__timeline *tl, const tw_day *dates, size_t n_out,
                              const double *xa, const double *xb, size_t ns) {
     for (size_t m = 0; m < tl->n_months; m++)
-        for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+        for (size_t c = 0; c < tl->n_cols; c++) {
             const tw_cli_month *mo = &tl->months[m];
-            size_t s = (size_t)tl->cols[c].idx, k = m * TW_CLI_NHEADLINE + (size_t)c;
+            size_t s = (size_t)tl->cols[c].idx, k = m * tl->n_cols + c;
             double sa = 0.0, sb = 0.0;
             for (size_t t = mo->t0; t < mo->t1; t++) {
                 double share = tw_cli_month_share(mo, dates, n_out, t);
@@ -326,12 +330,12 @@ static void tw__timeline_print(FILE *fp, const tw__timeline *tl) {
     if (tl->n_months == 0) return;
     fprintf(fp, "\nB - A by month, +- the paired 95%% half-width: each month's total (flows) or "
                 "mean (levels)\n");
-    tw_cli_headline_header(fp, tl->cols);
+    tw_cli_headline_header(fp, tl->cols, tl->n_cols);
     for (size_t m = 0; m < tl->n_months; m++) {
         const tw_cli_month *mo = &tl->months[m];
         fprintf(fp, "%04d-%02d  %4d", mo->year, mo->month, (int)(mo->hi - mo->lo + 1));
-        for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
-            const tw__pair *p = &tl->pair[m * TW_CLI_NHEADLINE + (size_t)c];
+        for (size_t c = 0; c < tl->n_cols; c++) {
+            const tw__pair *p = &tl->pair[m * tl->n_cols + c];
             int pr = tl->cols[c].prec;
             fprintf(fp, "  %+11.*f +-%6.*f", pr, p->d.mean, pr, tw_paired_halfwidth(&p->d));
         }
@@ -531,7 +535,7 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
             for (size_t k = 0, d = 0; d <= last; d++)
                 if (d % (size_t)A.spec.interval_days == 0 || d == last)
                     dates[k++] = A.spec.start + (tw_day)d;
-            id[6] = tw__timeline_months(&A, dates, n_out) * TW_CLI_NHEADLINE;
+            id[6] = tw__timeline_pairs(&A, dates, n_out);
             n_pairs = row + om.n + (size_t)id[6];
             pairs = calloc(n_pairs + 1, sizeof *pairs);
         }

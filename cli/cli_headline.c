@@ -1,6 +1,8 @@
 /* cli_headline.c - the headline probabilities of the terminal summary (cli_report.c): each
  * 0/1 outcome's share of replicates with its Wilson interval, or an adaptive run's
  * multilevel estimate (cli_mlmc.h), with the drawn parameters that drive it underneath.
+ * Which outcomes, what each says, the dated outcome under them and the drawn parameters'
+ * words come from the model's report spec (tw_report.h: its headline).
  */
 #include <math.h>
 #include <stdio.h>
@@ -8,31 +10,13 @@
 
 #include "cli.h"
 #include "cli_mlmc.h"
+#include "tw_report.h"
 #include "tw_stats.h"
 
-/* A drawn parameter in words (its key path when it has none). */
-static const char *tw__param_words(const char *key) {
-    static const char *const words[][2] = {
-        {"events.leader_calls.hazard_per_day", "the call hazard"},
-        {"events.leader_calls.pain_slope", "the call hazard's pain slope"},
-        {"events.deal.base", "the deal chance"},
-        {"events.deal.pain_slope", "the deal chance's pain slope"},
-        {"events.truce.extension.base", "the extension chance"},
-        {"events.truce.extension.pain_slope", "the extension chance's pain slope"},
-        {"events.truce.extension.US", "the US word on an extension"},
-        {"events.truce.extension.CN", "China's word on an extension"},
-        {"events.court.strike_prob", "the court's strike chance"},
-        {"events.court.reimpose.prob", "the re-imposition chance"},
-        {"events.court.ruling_day", "the ruling day"},
-        {"governments.US.resolve", "the US resolve"},
-        {"governments.CN.resolve", "China's resolve"},
-        {"governments.US.snapback_prob", "the US snap-back chance"},
-        {"governments.CN.snapback_prob", "China's snap-back chance"},
-        {"governments.US.forgive", "the US forgiveness"},
-        {"governments.CN.forgive", "China's forgiveness"},
-    };
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (strcmp(words[k][0], key) == 0) return words[k][1];
+/* A drawn parameter in words (its key path when the model gives none). */
+static const char *tw__param_words(const tw_report_headline *h, const char *key) {
+    for (size_t k = 0; k < h->n_words; k++)
+        if (strcmp(h->words[k].name, key) == 0) return h->words[k].text;
     return key;
 }
 
@@ -68,9 +52,10 @@ static bool tw__assumed(const tw_drivers *dr, const char *outcome, const tw_mode
     return false;
 }
 
-/* Under a headline line, its top drivers: "mostly the deal chance (S1 0.71)", "driven by
- * the US resolve (S1 0.33) and the call hazard (0.18)". */
-static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outcome) {
+/* Under a headline line, its top drivers, each in the spec's words: "mostly <words>
+ * (S1 0.71)", "driven by <words> (S1 0.33) and <words> (0.18)". */
+static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const tw_report_headline *h,
+                               const char *outcome) {
     if (dr == NULL || dr->n_par == 0 || tw_drivers_get(dr, outcome, 0) == NULL) return;
     size_t top[3];
     bool varies;
@@ -85,36 +70,29 @@ static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const char *outco
     for (int k = 0; k < nt; k++) {
         const tw_driver *d = tw_drivers_get(dr, outcome, top[k]);
         fprintf(fp, "%s%s (%s%.2f)", k == 0 ? "" : (k + 1 == nt ? " and " : ", "),
-                tw__param_words(dr->par_names[top[k]]), k == 0 ? "S1 " : "", d->index);
+                tw__param_words(h, dr->par_names[top[k]]), k == 0 ? "S1 " : "", d->index);
     }
     fputc('\n', fp);
 }
 
-const tw_cli_prob tw_cli_probs[TW_CLI_NPROB] = {
-    {"leader_call_before_truce_end", "a leader call before the truce runs out"},
-    {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
-    {"truce_extended", "the truce is extended"},
-    {"snap_back", "the truce ends: snap-back or broken"},
-    {"breach_accused", "a breach accusation"},
-    {"us_vehicle_halt", "a shortage halts US vehicles (events.vehicle_halt_loss)"},
-    {"court_struck_ieepa", "the court strikes down the IEEPA tariffs"},
-    {"third_party_retaliated", "a third party retaliates"},
-};
-
-/* Headline probabilities of the policy outcomes: the share of replicates where each 0/1
- * outcome happened (its sketch counts the zeros exactly, so the non-zero values are the
- * replicates where it happened), with its Wilson interval, and when the first leader call
- * came. Printed only when something happened in some replicate (scripted scenarios have
- * no events). */
+/* Headline probabilities of the spec's 0/1 outcomes: the share of replicates where each
+ * happened (its sketch counts the zeros exactly, so the non-zero values are the
+ * replicates where it happened), with its Wilson interval, and the median date of the
+ * spec's dated outcome. Printed only when something happened in some replicate (scripted
+ * scenarios have no events). */
 void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const tw_model *model,
                             const void *params, const tw_drivers *dr, bool scripted,
                             const tw_cli_mlmc *ml) {
-    const tw_cli_prob *rows = tw_cli_probs;
-    enum { NROW = TW_CLI_NPROB };
-    long idx[NROW];
-    size_t hits[NROW];
+    const tw_report_spec *spec = tw_cli_report_spec(model, params);
+    if (spec == NULL) return;
+    const tw_report_headline *h = &spec->headline;
+    const tw_report_words *rows = h->probs;
+    enum { MAXROW = 64 };
+    size_t nrow = h->n_probs < MAXROW ? h->n_probs : MAXROW;
+    long idx[MAXROW];
+    size_t hits[MAXROW];
     bool any = false;
-    for (int k = 0; k < NROW; k++) {
+    for (size_t k = 0; k < nrow; k++) {
         idx[k] = tw_cli_outcome_find(res, model, params, rows[k].name);
         hits[k] = 0;
         if (idx[k] < 0) continue;
@@ -122,7 +100,7 @@ void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const
         hits[k] = (size_t)(sk->n - sk->zeros);
         any |= hits[k] > 0;
     }
-    long call = tw_cli_outcome_find(res, model, params, "first_leader_call_day");
+    long call = tw_cli_outcome_find(res, model, params, h->first_outcome);
     const tw_sketch *cs = call >= 0 ? &res->outcomes[call] : NULL;
     size_t ncall = cs != NULL ? (size_t)cs->n : 0;
     if (!any && ncall == 0) return;
@@ -132,9 +110,9 @@ void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const
     else
         fprintf(fp, "\n%-56s  %11s  %17s   (%zu replicates)\n", "headline probabilities",
                 "probability", "95% CI (Wilson)", n);
-    for (int k = 0; k < NROW; k++) {
+    for (size_t k = 0; k < nrow; k++) {
         if (idx[k] < 0) continue;
-        if (scripted && tw_cli_event_outcome(rows[k].name)) {
+        if (scripted && tw_cli_event_outcome(spec, rows[k].name)) {
             fprintf(fp, "%-56s  %11s\n", rows[k].text, "scripted");
             continue;
         }
@@ -147,17 +125,17 @@ void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const
         else
             fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]%s\n", rows[k].text,
                     (double)hits[k] / (double)n, lo, hi, assumed ? " *" : "");
-        tw__report_drivers(fp, dr, rows[k].name);
+        tw__report_drivers(fp, dr, h, rows[k].name);
     }
     if (ncall > 0) {
         tw_summary sm;
         tw_sketch_summary(cs, &sm);
         char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
         tw_day d0 = res->dates[0];
-        fprintf(fp, "%-56s  %11s  [%s, %s]   (p05, p95; %zu of %zu replicates had a call)\n",
-                "first leader call, median date", tw_date_format(d0 + (tw_day)lround(sm.q[1]), d50),
+        fprintf(fp, "%-56s  %11s  [%s, %s]   (p05, p95; %zu of %zu replicates %s)\n",
+                h->first_text, tw_date_format(d0 + (tw_day)lround(sm.q[1]), d50),
                 tw_date_format(d0 + (tw_day)lround(sm.q[0]), d05),
-                tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n);
+                tw_date_format(d0 + (tw_day)lround(sm.q[2]), d95), ncall, n, h->first_had);
     }
     if (ml != NULL) tw_cli_mlmc_foot(fp, ml);
     if (dr != NULL && dr->n_par > 0)

@@ -15,6 +15,7 @@
 #include "tw_batch.h"
 #include "tw_mpi.h"
 #include "tw_output.h"
+#include "tw_report.h"
 
 bool tw_cli_mlmc_wanted(const tw_cli_args *a, const tw_cli_scenario *sc) {
     return !a->has_replicates && a->until == NULL && sc->sweep == NULL &&
@@ -52,21 +53,22 @@ typedef struct {
 static tw_status tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__qmap *qm,
                                 const tw_day *dates, size_t n_out, tw_err *err) {
     size_t nq = 0, n_oc = sc->model->n_outcomes(sc->params);
-    for (int k = 0; k < TW_CLI_NPROB; k++)
-        for (size_t o = 0; o < n_oc; o++)
-            if (strcmp(sc->model->outcome_name(sc->params, o), tw_cli_probs[k].name) == 0) {
+    const tw_report_spec *spec = tw_cli_report_spec(sc->model, sc->params);
+    for (size_t k = 0; spec != NULL && k < spec->headline.n_probs; k++)
+        for (size_t o = 0; o < n_oc && nq < TW_CLI_MLMC_MAXQ; o++)
+            if (strcmp(sc->model->outcome_name(sc->params, o), spec->headline.probs[k].name) == 0) {
                 qm->outcome[nq] = (long)o;
-                ml->name[nq++] = tw_cli_probs[k].text;
+                ml->name[nq++] = spec->headline.probs[k].text;
             }
     ml->n_prob = nq;
     tw_cli_headline cols[TW_CLI_NHEADLINE];
-    tw_cli_headline_find(sc->model, sc->params, cols);
+    size_t nc = tw_cli_headline_find(sc->model, sc->params, cols);
     size_t nm;
     qm->dates = dates;
     qm->n_out = n_out;
     qm->months = tw_cli_run_months(dates, n_out, &nm);
     if (qm->months == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+    for (size_t c = 0; c < nc; c++) {
         if (cols[c].idx < 0 || !cols[c].flow) continue;
         for (size_t m = 0; m < nm && nq < TW_CLI_MLMC_MAXQ; m++) {
             qm->outcome[nq] = -1;

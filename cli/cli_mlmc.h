@@ -11,7 +11,7 @@
  * independent of the pairs. A scenario with under TW_CLI_MLMC_COARSEN firms per cell runs
  * level 1 alone (plain adaptive replication).
  *
- * The quantities: each headline probability the model has (tw_cli_probs, as indicators)
+ * The quantities: each headline probability the model has (its report spec's, as indicators)
  * to a 95% half-width of TW_CLI_MLMC_PROB_HW, and each month's total of each headline
  * flow (the terminal's monthly table) to a 95% half-width of TW_CLI_MLMC_REL_HW of its
  * value; the flows ask for nothing until every probability is met, so that a budget that

@@ -1,17 +1,19 @@
-/* cli_report.c - the terminal tables printed after a run, and the monthly arithmetic that
- * compare's timeline shares.
+/* cli_report.c - the terminal tables printed after a run, rendered from the model's report
+ * spec (tw_report.h, the model's `report`), and the monthly arithmetic that compare's
+ * timeline shares.
  *
- * Picks a few headline series by their labels (so it needs no access to the model's
- * internals) and prints one line a month in the units monthly statistics use: a flow (an
- * indicator the model's data dictionary aggregates by sum) as the month's total of the
- * daily replicate means, USD million per day turned into USD bn per month; a level as the
- * month's mean; the unit of each column from the dictionary. The answers come first: the
- * headline probabilities (cli_headline.c) and the leader calls per replicate against the
- * historical rate the scenario names. Then, for scenarios with
- * export controls, a weekly table of the rare-earth shortage in US vehicles and when it
- * starts; then the per-replicate outcomes with their units, the US-EU block (steel and aluminium, the EU's answer, its imports from the US and its
- * welfare) where the run moves those tariffs or has an EU third party, and the court
- * block where the scenario has a ruling.
+ * Nothing here names a model, a series or a scenario key: the spec says which series form
+ * each table with their headings, units and widths, which outcomes the answers are and
+ * which keys of the scenario a block reads; this file knows only the kinds of block. It
+ * finds series by their labels (so it needs no access to the model's internals) and prints
+ * one line a month in the units monthly statistics use: a flow as the month's total of
+ * the daily replicate means, a level as the month's mean, times the column's scale. The
+ * answers come first: the headline probabilities (cli_headline.c) and a count per
+ * replicate against the historical rate the scenario names. Then the monthly table, the
+ * weekly table of bands (--tables) with the day a loss starts, the table by destination,
+ * the per-replicate outcomes with their units, the table of month ends, and the ruling.
+ * A block whose series or outcomes the run lacks is left out; a model without a spec, or
+ * whose run lacks a column of the monthly table, gets no report.
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,16 +22,20 @@
 
 #include "cli.h"
 #include "cli_mlmc.h"
+#include "tw_report.h"
 #include "tw_stats.h"
-#include "tw_trade.h"
 
-static long tw__find(const tw_model *m, const void *params, const char *ind, const char *region,
-                     const char *partner, const char *sector) {
+const tw_report_spec *tw_cli_report_spec(const tw_model *m, const void *params) {
+    return m != NULL && m->report != NULL ? m->report(params) : NULL;
+}
+
+/* The series labelled l, or -1. */
+static long tw__find(const tw_model *m, const void *params, const tw_series_label *l) {
     size_t n = m->n_series(params);
     for (size_t i = 0; i < n; i++) {
-        tw_series_label l = m->series(params, i);
-        if (strcmp(l.indicator, ind) == 0 && strcmp(l.region, region) == 0 &&
-            strcmp(l.partner, partner) == 0 && strcmp(l.sector, sector) == 0)
+        tw_series_label s = m->series(params, i);
+        if (strcmp(s.indicator, l->indicator) == 0 && strcmp(s.region, l->region) == 0 &&
+            strcmp(s.partner, l->partner) == 0 && strcmp(s.sector, l->sector) == 0)
             return (long)i;
     }
     return -1;
@@ -41,115 +47,32 @@ static const tw_sketch *tw__cell(const tw_batch_stats *res, long series, size_t 
 
 long tw_cli_outcome_find(const tw_batch_stats *res, const tw_model *m, const void *params,
                         const char *name) {
-    for (size_t k = 0; k < res->n_outcomes; k++)
+    for (size_t k = 0; name != NULL && k < res->n_outcomes; k++)
         if (strcmp(m->outcome_name(params, k), name) == 0) return (long)k;
     return -1;
 }
 
-static const char *const tw__re_regs[] = {"US", "EU", "ROW"}; /* the magnets' importers */
-
-/* Whether China's regime toward some importing region left open in some replicate. */
-static bool tw__controlled(const tw_batch_stats *res, const tw_model *m, const void *params) {
-    for (int r = 0; r < 3; r++) {
-        long open = tw__find(m, params, "re_regime_open", tw__re_regs[r], "CN", "all");
-        for (size_t t = 0; open >= 0 && t < res->n_out; t++)
-            if (tw__cell(res, open, t)->min < 1.0) return true;
-    }
-    return false;
-}
-
-/* Scenarios with export controls: when and how far US vehicle output falls, weekly, with
- * bands across replicates, and the headline rare-earth outcomes. Shown only when some
- * regime toward the US was not open at some point of the run (re_regime_open below 1 in
- * some replicate). The regime column is the one most replicates are in. */
-static void tw__report_controls(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                                const tw_model *m, const void *params, bool tables) {
-    static const char *const regimes[] = {"open", "licensing", "slow_roll", "halt"};
-    long regime[4];
-    for (int k = 0; k < 4; k++) {
-        char name[32];
-        snprintf(name, sizeof name, "re_regime_%s", regimes[k]);
-        regime[k] = tw__find(m, params, name, "US", "CN", "all");
-        if (regime[k] < 0) return;
-    }
-    long loss = tw__find(m, params, "output_loss_gross", "US", "all", "vehicles");
-    long halted = tw__find(m, params, "re_firms_halted", "US", "CN", "vehicles");
-    long inv = tw__find(m, params, "re_inventory_days", "US", "CN", "vehicles");
-    long p10 = tw__find(m, params, "re_inventory_days_p10", "US", "CN", "vehicles");
-    long ship = tw__find(m, params, "re_shipments", "US", "CN", "all");
-    long gdp = tw__find(m, params, "gdp", "US", "all", "all");
-    if (loss < 0 || halted < 0 || inv < 0 || p10 < 0 || ship < 0 || gdp < 0) return;
-    bool controlled = false;
-    for (size_t t = 0; t < res->n_out && !controlled; t++)
-        controlled = tw__cell(res, regime[0], t)->min < 1.0;
-    if (!controlled) return;
-    if (tables) {
-        bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
-        fprintf(fp, "\nRare-earth magnets, China -> US (%s; bands p05-p95 across %zu replicates)\n",
-                sparse ? "every output day" : "weekly", n_rep);
-        fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "date", "regime",
-                "US veh. output stopped %", "US vehicle firms halted %", "US veh. stock days",
-                "US<-CN t/day", "US GDP %");
-        fprintf(fp, "%-10s  %-10s  %26s  %22s  %18s  %15s  %12s\n", "", "(most)", "mean [p05, p95]",
-                "mean [p05, p95]", "mean (p10)", "mean", "mean");
-        tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
-        for (size_t t = 0; t < res->n_out; t++) {
-            if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
-            shown = res->dates[t];
-            char date[TW_DATE_STRLEN];
-            tw_summary b, c, d, e, g, h;
-            int rg = 0; /* the regime most replicates are in */
-            for (int k = 1; k < 4; k++)
-                if (tw__cell(res, regime[k], t)->mean > tw__cell(res, regime[rg], t)->mean) rg = k;
-            tw_sketch_summary(tw__cell(res, loss, t), &b);
-            tw_sketch_summary(tw__cell(res, halted, t), &c);
-            tw_sketch_summary(tw__cell(res, inv, t), &d);
-            tw_sketch_summary(tw__cell(res, p10, t), &e);
-            tw_sketch_summary(tw__cell(res, ship, t), &g);
-            tw_sketch_summary(tw__cell(res, gdp, t), &h);
-            fprintf(fp, "%-10s  %-10s  %8.1f [%6.1f, %6.1f]  %6.1f [%5.1f, %5.1f]  %10.1f (%5.1f)  %15.1f  %12.3f\n",
-                    tw_date_format(res->dates[t], date), regimes[rg], b.mean,
-                    b.q[0], b.q[2], c.mean, c.q[0], c.q[2], d.mean, e.mean, g.mean, h.mean);
+/* The node at a dotted key path of the scenario ("section.key"), with its last key in
+ * *leaf and the map that holds it returned when leaf is not NULL; NULL where a key on
+ * the way is missing (or root is NULL). */
+static const tw_cfg_node *tw__key(const tw_cfg_node *root, const char *path, const char **leaf) {
+    const tw_cfg_node *n = root;
+    char key[256];
+    while (n != NULL && path != NULL) {
+        const char *dot = strchr(path, '.');
+        if (dot == NULL && leaf != NULL) {
+            *leaf = path;
+            return n;
         }
-    } else {
-        fprintf(fp, "\n(the weekly rare-earth table, China -> US: --tables, or summary.csv)\n");
+        size_t len = dot != NULL ? (size_t)(dot - path) : strlen(path);
+        if (len >= sizeof key) return NULL;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        n = tw_cfg_get(n, key);
+        path = dot != NULL ? dot + 1 : NULL;
     }
-    long first = tw_cli_outcome_find(res, m, params, "re_us_vehicles_first_loss_day");
-    long peak = tw_cli_outcome_find(res, m, params, "re_us_vehicles_peak_loss_pct");
-    long days = tw_cli_outcome_find(res, m, params, "re_us_shortage_days");
-    long cost = tw_cli_outcome_find(res, m, params, "gdp_loss_us_usd_bn");
-    long plant = tw_cli_outcome_find(res, m, params, "re_us_vehicles_plant_days");
-    if (first < 0 || peak < 0 || days < 0 || cost < 0 || plant < 0) return;
-    const tw_sketch *fs = &res->outcomes[first];
-    if (fs->n == 0) {
-        fprintf(fp, "\nUS vehicle output never falls by more than the shortage threshold "
-                    "(rare_earths.loss_threshold_pct) in any of %zu replicates.\n", n_rep);
-        return;
-    }
-    tw_summary sm;
-    tw_sketch_summary(fs, &sm);
-    char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
-    tw_day d0 = res->dates[0];
-    fprintf(fp, "\nUS vehicle output starts to fall (loss above rare_earths.loss_threshold_pct) "
-                "in %llu of %zu replicates:\n  on %s (median; day %.0f of the run), "
-                "p05-p95 %s to %s\n", (unsigned long long)fs->n, n_rep,
-            tw_date_format(d0 + (tw_day)floor(sm.q[1] + 0.5), d50), sm.q[1],
-            tw_date_format(d0 + (tw_day)floor(sm.q[0] + 0.5), d05),
-            tw_date_format(d0 + (tw_day)floor(sm.q[2] + 0.5), d95));
-    static const struct {
-        const char *what, *unit;
-    } rows[] = {{"peak US vehicle output loss", "%"},
-                {"days with US vehicle output loss above threshold", "days"},
-                {"plant-days stopped per US vehicle plant", "days"},
-                {"cumulative US GDP lost to shortages (net of catch-up)", "USD bn"}};
-    long ks[] = {peak, days, plant, cost};
-    for (int i = 0; i < 4; i++) {
-        tw_sketch_summary(&res->outcomes[ks[i]], &sm);
-        fprintf(fp, "  %-50s %8.1f %-6s (median %.1f, p05-p95 %.1f to %.1f)\n", rows[i].what,
-                sm.mean, rows[i].unit, sm.q[1], sm.q[0], sm.q[2]);
-    }
+    return n;
 }
-
 
 /* The 95% Wilson score interval of k successes in n trials (better than the normal
  * approximation near 0 and 1 and with few replicates). */
@@ -162,92 +85,49 @@ void tw_cli_wilson(size_t k, size_t n, double *lo, double *hi) {
     *hi = fmin(1.0, centre + half);
 }
 
-/* The outcomes that only the event process (governments, events, third parties) moves:
- * in a scenario without one they are not 0 by chance but not modelled, and the summary
- * says "scripted" instead of printing a probability of 0. */
-static const char *const tw__event_outcomes[] = {
-    "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
-    "deal_before_truce_end", "truce_extended", "truce_extensions", "deal_cut_tariffs", "snap_back",
-    "breach_accused", "court_struck_ieepa", "third_party_retaliated", "leader_calls",
-    "court_ruling_day", "court_reimposed"};
-
-bool tw_cli_event_outcome(const char *name) {
-    for (size_t k = 0; k < sizeof tw__event_outcomes / sizeof *tw__event_outcomes; k++)
-        if (strcmp(tw__event_outcomes[k], name) == 0) return true;
+bool tw_cli_event_outcome(const tw_report_spec *spec, const char *name) {
+    for (size_t k = 0; spec != NULL && k < spec->n_event_outcomes; k++)
+        if (strcmp(spec->event_outcomes[k], name) == 0) return true;
     return false;
 }
 
-/* true if the scenario has no event process: no governments, events or third parties,
- * so its truces, extensions and calls, if any, are dated tariff entries. */
-static bool tw__scripted(const tw_cfg_node *root) {
-    return tw_cfg_get(root, "governments") == NULL && tw_cfg_get(root, "events") == NULL &&
-           tw_cfg_get(root, "third_parties") == NULL;
+/* true if the scenario has none of the event process's keys, so the outcomes only it
+ * moves are not drawn. */
+static bool tw__scripted(const tw_report_spec *spec, const tw_cfg_node *root) {
+    for (size_t k = 0; k < spec->n_event_keys; k++)
+        if (tw_cfg_get(root, spec->event_keys[k]) != NULL) return false;
+    return true;
 }
 
-#define TW__SCRIPTED_NOTE                                                                     \
-    "scripted: the scenario has no event process (no governments:, events: or "              \
-    "third_parties:);\n  its truces, extensions and calls, if any, are dated tariff entries, " \
-    "so nothing draws them\n"
-
-
-static const struct {
-    const char *head, *ind, *region, *partner;
-    int prec;
-} tw__headlines[TW_CLI_NHEADLINE] = {
-    {"US tariff on CN", "tariff_rate", "US", "CN", 1},
-    {"CN tariff on US", "tariff_rate", "CN", "US", 1},
-    {"US imports from CN", "imports", "US", "CN", 1},
-    {"CN share of US imp.", "partner_import_share", "US", "CN", 2},
-    {"US welfare", "welfare", "US", "all", 3},
-    {"CN welfare", "welfare", "CN", "all", 3},
-};
-
-void tw_cli_headline_find(const tw_model *model, const void *params,
-                          tw_cli_headline cols[TW_CLI_NHEADLINE]) {
-    const tw_measure_info *dict;
-    size_t nd = tw_trade_indicator_list(&dict);
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+size_t tw_cli_headline_find(const tw_model *model, const void *params,
+                            tw_cli_headline cols[TW_CLI_NHEADLINE]) {
+    const tw_report_spec *spec = tw_cli_report_spec(model, params);
+    size_t n = spec != NULL ? spec->n_months : 0;
+    if (n > TW_CLI_NHEADLINE) n = TW_CLI_NHEADLINE;
+    for (size_t c = 0; c < n; c++) {
+        const tw_report_column *s = &spec->months[c];
         tw_cli_headline *h = &cols[c];
-        h->head = tw__headlines[c].head;
-        h->prec = tw__headlines[c].prec;
-        h->idx = tw__find(model, params, tw__headlines[c].ind, tw__headlines[c].region,
-                          tw__headlines[c].partner, "all");
-        h->flow = false;
-        h->scale = 1.0;
-        snprintf(h->unit, sizeof h->unit, "mean");
-        for (size_t k = 0; k < nd; k++) {
-            if (strcmp(dict[k].name, tw__headlines[c].ind) != 0) continue;
-            const char *u = dict[k].unit;
-            h->flow = dict[k].aggregation == TW_AGG_SUM;
-            size_t ul = strlen(u), pd = strlen(" per day");
-            if (h->flow && strcmp(u, "USD million per day") == 0) {
-                h->scale = 1e-3;
-                snprintf(h->unit, sizeof h->unit, "USD bn/month");
-            } else if (h->flow && ul > pd && strcmp(u + ul - pd, " per day") == 0) {
-                snprintf(h->unit, sizeof h->unit, "%.*s/month", (int)(ul - pd), u);
-            } else {
-                /* "percent", "percent (log points)": the symbol, the rest kept. */
-                bool pct = strncmp(u, "percent", 7) == 0;
-                snprintf(h->unit, sizeof h->unit, "%s%s, %s", pct ? "%" : u, pct ? u + 7 : "",
-                         h->flow ? "month total" : "mean");
-            }
-        }
+        h->head = s->head;
+        h->prec = s->prec;
+        h->idx = tw__find(model, params, &s->series);
+        h->flow = s->flow;
+        h->scale = s->scale;
+        snprintf(h->unit, sizeof h->unit, "%s", s->unit);
     }
+    return n;
 }
 
-void tw_cli_headline_header(FILE *fp, const tw_cli_headline cols[TW_CLI_NHEADLINE]) {
+void tw_cli_headline_header(FILE *fp, const tw_cli_headline *cols, size_t n) {
     fprintf(fp, "%-7s  %4s", "month", "days");
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].head);
+    for (size_t c = 0; c < n; c++) fprintf(fp, "  %20s", cols[c].head);
     fprintf(fp, "\n%-7s  %4s", "", "");
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++) fprintf(fp, "  %20s", cols[c].unit);
+    for (size_t c = 0; c < n; c++) fprintf(fp, "  %20s", cols[c].unit);
     fputc('\n', fp);
 }
 
-const char *tw_cli_outcome_unit(const char *name) {
-    const tw_measure_info *dict;
-    size_t nd = tw_trade_outcome_list(&dict);
-    for (size_t k = 0; k < nd; k++)
-        if (strcmp(dict[k].name, name) == 0) return dict[k].unit;
+const char *tw_cli_outcome_unit(const tw_report_spec *spec, const char *name) {
+    for (size_t k = 0; spec != NULL && k < spec->n_units; k++)
+        if (strcmp(spec->units[k].name, name) == 0) return spec->units[k].text;
     return "";
 }
 
@@ -305,204 +185,346 @@ static void tw__share(FILE *fp, const char *what, const tw_sketch *sk, size_t n)
     fprintf(fp, "  %-52s  %6.3f  [%6.3f, %6.3f]\n", what, (double)hits / (double)n, lo, hi);
 }
 
-/* mean [p05, p95] of a series on output day t, times k. */
-static void tw__band(FILE *fp, const tw_batch_stats *res, long series, size_t t, double k) {
-    tw_summary sm;
-    tw_sketch_summary(tw__cell(res, series, t), &sm);
-    fprintf(fp, "  %8.2f [%8.2f, %8.2f]", k * sm.mean, k * sm.q[0], k * sm.q[2]);
+/* The series of cols (and their companions) into idx[2 * c] and idx[2 * c + 1]; false
+ * where the run lacks one. */
+static bool tw__cols_find(const tw_model *m, const void *params, const tw_report_col *cols,
+                          size_t n, long *idx) {
+    for (size_t c = 0; c < n; c++) {
+        idx[2 * c] = tw__find(m, params, &cols[c].series);
+        idx[2 * c + 1] = cols[c].cell == TW_REPORT_WITH ? tw__find(m, params, &cols[c].with) : 0;
+        if (idx[2 * c] < 0 || idx[2 * c + 1] < 0) return false;
+    }
+    return true;
 }
 
-/* Leader calls per replicate over the days calls could come (from events.leader_calls
- * .from, else the first day), against events.leader_calls.reference when given. */
-static void tw__report_calls(FILE *fp, const tw_batch_stats *res, const tw_model *m,
-                             const void *params, const tw_cfg_node *root) {
-    const tw_cfg_node *lc = tw_cfg_get(tw_cfg_get(root, "events"), "leader_calls");
-    long k = tw_cli_outcome_find(res, m, params, "leader_calls");
-    if (lc == NULL || k < 0 || res->n_out == 0) return;
-    tw_err e;
-    memset(&e, 0, sizeof e);
-    tw_day first = res->dates[0], last = res->dates[res->n_out - 1], from = first;
-    if (tw_cfg_date(lc, "from", false, first, &from, &e) != TW_OK || from < first) from = first;
-    double days = from <= last ? (double)(last - from + 1) : 0.0;
-    tw_summary sm;
-    tw_sketch_summary(&res->outcomes[k], &sm);
-    char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
-    fprintf(fp, "\nleader calls per replicate, %s to %s (%.0f days): mean %.2f, median %.0f, "
-                "p05-p95 %.0f to %.0f\n",
-            tw_date_format(from, d0), tw_date_format(last, d1), days, sm.mean, sm.q[1], sm.q[0],
-            sm.q[2]);
-    const tw_cfg_node *ref = tw_cfg_get(lc, "reference");
-    double per_year = 0.0;
-    const char *source = NULL;
-    if (ref == NULL || tw_cfg_double(ref, "per_year", true, 0.0, 0.0, 365.0, &per_year, &e) != TW_OK ||
-        tw_cfg_string(ref, "source", true, NULL, &source, &e) != TW_OK) {
-        fprintf(fp, "  no historical rate to compare with (events.leader_calls.reference)\n");
+/* The two header lines of cols after a first column (and a second where second is not
+ * NULL), each heading right-aligned in its width. */
+static void tw__cols_header(FILE *fp, const tw_report_col *cols, size_t n, int w0,
+                            const char *first, const char *second, const char *second_sub) {
+    for (int line = 0; line < 2; line++) {
+        fprintf(fp, "%-*s", w0, line == 0 ? first : "");
+        if (second != NULL) fprintf(fp, "  %-10s", line == 0 ? second : second_sub);
+        for (size_t c = 0; c < n; c++)
+            fprintf(fp, "  %*s", cols[c].width, line == 0 ? cols[c].head : cols[c].sub);
+        fputc('\n', fp);
+    }
+}
+
+/* Column c's cell on output day t (idx from tw__cols_find); value: what a TW_REPORT_MEAN
+ * cell shows (NULL: the day's mean). */
+static void tw__cell_print(FILE *fp, const tw_batch_stats *res, const tw_report_col *c,
+                           const long *idx, size_t t, const double *value) {
+    tw_summary sm, with;
+    tw_sketch_summary(tw__cell(res, idx[0], t), &sm);
+    switch (c->cell) {
+    case TW_REPORT_BAND:
+        fprintf(fp, "  %*.*f [%*.*f, %*.*f]", c->w, c->prec, sm.mean, c->wb, c->prec, sm.q[0],
+                c->wb, c->prec, sm.q[2]);
+        break;
+    case TW_REPORT_WITH:
+        tw_sketch_summary(tw__cell(res, idx[1], t), &with);
+        fprintf(fp, "  %*.*f (%*.*f)", c->w, c->prec, sm.mean, c->wb, c->prec, with.mean);
+        break;
+    case TW_REPORT_MEAN:
+        fprintf(fp, "  %*.*f", c->w, c->prec, value == NULL ? sm.mean : *value);
+        break;
+    }
+}
+
+#define TW__MAX_COLS 32
+
+/* The weekly table of bands with the state most replicates are in (--tables; else its
+ * hint), shown while the quiet state is left in some replicate, and the onset block. */
+static void tw__report_weekly(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                              const tw_model *m, const void *params, const tw_report_weekly *w,
+                              bool tables) {
+    long state[TW__MAX_COLS], idx[2 * TW__MAX_COLS];
+    if (w->n_states == 0 || w->n_states > TW__MAX_COLS || w->n_cols > TW__MAX_COLS) return;
+    for (size_t k = 0; k < w->n_states; k++)
+        if ((state[k] = tw__find(m, params, &w->states[k])) < 0) return;
+    if (!tw__cols_find(m, params, w->cols, w->n_cols, idx)) return;
+    bool left = false;
+    for (size_t t = 0; t < res->n_out && !left; t++) left = tw__cell(res, state[0], t)->min < 1.0;
+    if (!left) return;
+    if (tables) {
+        bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
+        fprintf(fp, "\n%s (%s; bands p05-p95 across %zu replicates)\n", w->title,
+                sparse ? "every output day" : "weekly", n_rep);
+        tw__cols_header(fp, w->cols, w->n_cols, 10, "date", w->state_head, "(most)");
+        tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
+        for (size_t t = 0; t < res->n_out; t++) {
+            if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
+            shown = res->dates[t];
+            char date[TW_DATE_STRLEN];
+            size_t most = 0;
+            for (size_t k = 1; k < w->n_states; k++)
+                if (tw__cell(res, state[k], t)->mean > tw__cell(res, state[most], t)->mean) most = k;
+            fprintf(fp, "%-10s  %-10s", tw_date_format(res->dates[t], date), w->state_names[most]);
+            for (size_t c = 0; c < w->n_cols; c++)
+                tw__cell_print(fp, res, &w->cols[c], &idx[2 * c], t, NULL);
+            fputc('\n', fp);
+        }
+    } else {
+        fprintf(fp, "\n%s\n", w->hint);
+    }
+    long first = tw_cli_outcome_find(res, m, params, w->onset_outcome), rows[TW__MAX_COLS];
+    if (first < 0 || w->n_onset_rows > TW__MAX_COLS) return;
+    for (size_t i = 0; i < w->n_onset_rows; i++)
+        if ((rows[i] = tw_cli_outcome_find(res, m, params, w->onset_rows[i].outcome)) < 0) return;
+    const tw_sketch *fs = &res->outcomes[first];
+    if (fs->n == 0) {
+        fprintf(fp, "\n%s in any of %zu replicates.\n", w->onset_never, n_rep);
         return;
     }
-    fprintf(fp, "  historical rate %.2f a year = %.2f calls over these days\n  source: %s\n",
-            per_year, per_year * days / 365.25, source);
-}
-
-/* true if the scenario lists a third party whose actor is the EU. */
-static bool tw__eu_third(const tw_cfg_node *root) {
-    const tw_cfg_node *tp = tw_cfg_get(root, "third_parties");
-    for (size_t k = 0; tp != NULL && tw_cfg_kind_of(tp) == TW_CFG_SEQ && k < tw_cfg_len(tp); k++) {
-        const char *actor = tw_cfg_text(tw_cfg_get(tw_cfg_at(tp, k), "actor"));
-        if (actor != NULL && strcmp(actor, "EU") == 0) return true;
+    tw_summary sm;
+    tw_sketch_summary(fs, &sm);
+    char d50[TW_DATE_STRLEN], d05[TW_DATE_STRLEN], d95[TW_DATE_STRLEN];
+    tw_day d0 = res->dates[0];
+    fprintf(fp, "\n%s in %llu of %zu replicates:\n  on %s (median; day %.0f of the run), "
+                "p05-p95 %s to %s\n", w->onset_starts, (unsigned long long)fs->n, n_rep,
+            tw_date_format(d0 + (tw_day)floor(sm.q[1] + 0.5), d50), sm.q[1],
+            tw_date_format(d0 + (tw_day)floor(sm.q[0] + 0.5), d05),
+            tw_date_format(d0 + (tw_day)floor(sm.q[2] + 0.5), d95));
+    for (size_t i = 0; i < w->n_onset_rows; i++) {
+        tw_sketch_summary(&res->outcomes[rows[i]], &sm);
+        fprintf(fp, "  %-50s %8.1f %-6s (median %.1f, p05-p95 %.1f to %.1f)\n",
+                w->onset_rows[i].what, sm.mean, w->onset_rows[i].unit, sm.q[1], sm.q[0], sm.q[2]);
     }
-    return false;
 }
 
-/* The US-EU block: the US steel and aluminium (Section 232 metals) rate on the EU, the
- * EU's trade-weighted tariff on the US, its imports from the US and its welfare, monthly
- * with bands; shown where either tariff moves during the run or an EU third party may
- * retaliate. */
-static void tw__report_us_eu(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                             const tw_model *m, const void *params, const tw_cfg_node *root) {
-    long metals = tw__find(m, params, "tariff_rate", "US", "EU", "metals");
-    long eu_us = tw__find(m, params, "tariff_rate", "EU", "US", "all");
-    long imp = tw__find(m, params, "imports", "EU", "US", "all");
-    long wel = tw__find(m, params, "welfare", "EU", "all", "all");
-    if (metals < 0 || eu_us < 0 || imp < 0 || wel < 0 || res->n_out == 0) return;
-    bool third = tw__eu_third(root), moved = false;
-    for (size_t t = 1; t < res->n_out && !moved; t++)
-        moved = fabs(tw__cell(res, metals, t)->max - tw__cell(res, metals, 0)->max) > 1e-9 ||
-                fabs(tw__cell(res, eu_us, t)->max - tw__cell(res, eu_us, 0)->max) > 1e-9;
-    if (!moved && !third) return;
+/* The table by destination, monthly, shown while some destination's gate falls below 1;
+ * all destinations' flows against the yearly reference the scenario gives (or the
+ * spec's default) over the month's days. */
+static void tw__report_dest(FILE *fp, const tw_batch_stats *res, const tw_model *m,
+                            const void *params, const tw_report_dest *ds, const tw_cfg_node *root) {
+    enum { F = TW_REPORT_FLOWS };
+    long gate[TW__MAX_COLS], level[TW__MAX_COLS], flow[TW__MAX_COLS][F];
+    bool left = false;
+    if (ds->n_rows == 0 || ds->n_rows > TW__MAX_COLS) return;
+    for (size_t r = 0; r < ds->n_rows; r++) {
+        gate[r] = tw__find(m, params, &ds->rows[r].gate);
+        for (size_t t = 0; gate[r] >= 0 && t < res->n_out; t++)
+            left |= tw__cell(res, gate[r], t)->min < 1.0;
+    }
+    if (!left) return;
+    for (size_t r = 0; r < ds->n_rows; r++) {
+        level[r] = tw__find(m, params, &ds->rows[r].level);
+        if (level[r] < 0) return;
+        for (int f = 0; f < F; f++)
+            if ((flow[r][f] = tw__find(m, params, &ds->rows[r].flows[f])) < 0) return;
+    }
+    tw_err e;
+    memset(&e, 0, sizeof e);
+    double total = ds->ref_default;
+    const char *leaf = NULL;
+    const tw_cfg_node *ex = tw__key(root, ds->ref_key, &leaf);
+    if (ex != NULL &&
+        tw_cfg_double(ex, leaf, false, total, 0.0, ds->ref_max, &total, &e) != TW_OK)
+        return;
     size_t nm;
     tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
-    fprintf(fp, "\nUS-EU: steel and aluminium and the EU's answer (%zu replicates): rates and "
-                "welfare on the month's last\n"
-                "day, mean [p05, p95]; EU imports from the US, the "
-                "month's total, mean\n", n_rep);
-    fprintf(fp, "%-7s  %28s  %28s  %28s  %18s\n", "month", "US tariff on EU metals %",
-            "EU tariff on US %", "EU welfare %", "EU imp. from US");
-    fprintf(fp, "%-7s  %28s  %28s  %28s  %18s\n", "", "month end", "month end", "month end",
-            "USD bn/month");
-    for (size_t mo = 0; mo < nm; mo++) {
-        size_t t = ms[mo].t1 - 1; /* the output day that stands for the month's last */
-        int days = 0;
-        fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
-        tw__band(fp, res, metals, t, 1.0);
-        tw__band(fp, res, eu_us, t, 1.0);
-        tw__band(fp, res, wel, t, 1.0);
-        /* imports are USD million per day: the month's total in USD bn */
-        fprintf(fp, "  %18.2f\n", 1e-3 * tw__month_mean(res, imp, &ms[mo], true, &days));
-    }
-    free(ms);
-    long hit = tw_cli_outcome_find(res, m, params, "third_party_retaliated");
-    if (third && hit >= 0)
-        tw__share(fp, "the EU retaliates (third_parties, actor EU)", &res->outcomes[hit], n_rep);
-}
-
-/* Magnets by destination, monthly: each importing region's vehicle output stopped and
- * China's magnets to it (licensed and outside scope); all destinations against China's
- * 2024 level (rare_earths.exports_t_per_year.total, default 52,500 t x 12 / 11). */
-static void tw__report_re_regions(FILE *fp, const tw_batch_stats *res, const tw_model *m,
-                                  const void *params, const tw_cfg_node *root) {
-    const char *const *regs = tw__re_regs;
-    long loss[3], lic[3], free_[3];
-    size_t nm;
-    for (int r = 0; r < 3; r++) {
-        loss[r] = tw__find(m, params, "output_loss_gross", regs[r], "all", "vehicles");
-        lic[r] = tw__find(m, params, "re_shipments", regs[r], "CN", "all");
-        free_[r] = tw__find(m, params, "re_shipments_outside_scope", regs[r], "CN", "all");
-        if (loss[r] < 0 || lic[r] < 0 || free_[r] < 0) return;
-    }
-    tw_err e;
-    memset(&e, 0, sizeof e);
-    double total = 52500.0 * 12.0 / 11.0;
-    const tw_cfg_node *ex = tw_cfg_get(tw_cfg_get(root, "rare_earths"), "exports_t_per_year");
-    if (ex != NULL && tw_cfg_double(ex, "total", false, total, 0.0, 1e9, &total, &e) != TW_OK)
-        return;
-    tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
-    if (ms == NULL) return;
-    fprintf(fp, "\nRare-earth magnets by destination, monthly means across replicates: vehicle "
-                "output stopped %% and China's\nmagnets, tonnes a month; all destinations against "
-                "China's 2024 level over the month's days\n(%.0f t a year)\n%-7s", total,
-            "month");
-    for (int r = 0; r < 3; r++) fprintf(fp, "  %5s veh. %%  %5s<-CN t", regs[r], regs[r]);
-    fprintf(fp, "  %9s  %9s\n", "all t", "vs 2024 %");
+    fprintf(fp, "\n%s\n(%.0f %s)\n%-7s", ds->title, total, ds->ref_unit, "month");
+    for (size_t r = 0; r < ds->n_rows; r++)
+        fprintf(fp, "  %12s  %11s", ds->rows[r].level_head, ds->rows[r].flow_head);
+    fprintf(fp, "  %9s  %9s\n", ds->total_head, ds->ratio_head);
     for (size_t mo = 0; mo < nm; mo++) {
         int days = 0;
         double all = 0.0;
         fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
-        for (int r = 0; r < 3; r++) {
-            double t = tw__month_mean(res, lic[r], &ms[mo], true, &days) +
-                       tw__month_mean(res, free_[r], &ms[mo], true, &days);
+        for (size_t r = 0; r < ds->n_rows; r++) {
+            double t = 0.0;
+            for (int f = 0; f < F; f++) t += tw__month_mean(res, flow[r][f], &ms[mo], true, &days);
             all += t;
-            fprintf(fp, "  %11.1f  %10.0f", tw__month_mean(res, loss[r], &ms[mo], false, &days), t);
+            fprintf(fp, "  %11.1f  %10.0f", tw__month_mean(res, level[r], &ms[mo], false, &days), t);
         }
-        double level = total * (double)days / 365.0; /* the 2024 level for the month's days */
-        fprintf(fp, "  %9.0f  %9.1f\n", all, level > 0.0 ? 100.0 * all / level : 0.0);
+        double ref = total * (double)days / 365.0; /* the reference over the month's days */
+        fprintf(fp, "  %9.0f  %9.1f\n", all, ref > 0.0 ? 100.0 * all / ref : 0.0);
     }
     free(ms);
 }
 
-/* The court block: when the ruling on the IEEPA tariffs comes, whether they are struck
- * down, whether and under what they are re-imposed, and the US tariff on China on the day
- * the ruling window opens and on the last day. A scenario with events but no court says so. */
-static void tw__report_court(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                             const tw_model *m, const void *params, const tw_cfg_node *root) {
-    const tw_cfg_node *ev = tw_cfg_get(root, "events"), *court = tw_cfg_get(ev, "court");
-    long day = tw_cli_outcome_find(res, m, params, "court_ruling_day");
-    long struck = tw_cli_outcome_find(res, m, params, "court_struck_ieepa");
-    long re = tw_cli_outcome_find(res, m, params, "court_reimposed");
-    long us = tw__find(m, params, "tariff_rate", "US", "CN", "all");
-    if (ev == NULL || day < 0 || struck < 0 || re < 0 || us < 0 || res->n_out == 0) return;
-    if (court == NULL) {
-        fprintf(fp, "\ncourt ruling on the IEEPA tariffs: none in this scenario (events.court; "
-                    "scenarios/court-strikes-ieepa.yaml has one)\n");
+/* true if the scenario's list me->list has an entry whose me->field is me->value. */
+static bool tw__listed(const tw_report_monthend *me, const tw_cfg_node *root) {
+    const tw_cfg_node *l = tw__key(root, me->list, NULL);
+    for (size_t k = 0; l != NULL && tw_cfg_kind_of(l) == TW_CFG_SEQ && k < tw_cfg_len(l); k++) {
+        const char *v = tw_cfg_text(tw_cfg_get(tw_cfg_at(l, k), me->field));
+        if (v != NULL && me->value != NULL && strcmp(v, me->value) == 0) return true;
+    }
+    return false;
+}
+
+/* The table of month ends, shown where a watched series moves during the run or the
+ * scenario lists the entry the spec names, and then the share of its outcome. */
+static void tw__report_monthend(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                                const tw_model *m, const void *params,
+                                const tw_report_monthend *me, const tw_cfg_node *root) {
+    long idx[2 * TW__MAX_COLS];
+    if (me->n_cols == 0 || me->n_cols > TW__MAX_COLS || res->n_out == 0) return;
+    if (!tw__cols_find(m, params, me->cols, me->n_cols, idx)) return;
+    bool listed = tw__listed(me, root), moved = false;
+    for (size_t t = 1; t < res->n_out && !moved; t++)
+        for (size_t c = 0; c < me->n_cols; c++)
+            moved |= me->cols[c].watch && fabs(tw__cell(res, idx[2 * c], t)->max -
+                                               tw__cell(res, idx[2 * c], 0)->max) > 1e-9;
+    if (!moved && !listed) return;
+    size_t nm;
+    tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
+    if (ms == NULL) return;
+    fprintf(fp, "\n%s (%zu replicates)%s\n", me->title, n_rep, me->caption);
+    tw__cols_header(fp, me->cols, me->n_cols, 7, "month", NULL, NULL);
+    for (size_t mo = 0; mo < nm; mo++) {
+        size_t t = ms[mo].t1 - 1; /* the output day that stands for the month's last */
+        fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
+        for (size_t c = 0; c < me->n_cols; c++) {
+            const tw_report_col *col = &me->cols[c];
+            int days = 0;
+            double v = col->scale * tw__month_mean(res, idx[2 * c], &ms[mo], col->flow, &days);
+            tw__cell_print(fp, res, col, &idx[2 * c], t, col->cell == TW_REPORT_MEAN ? &v : NULL);
+        }
+        fputc('\n', fp);
+    }
+    free(ms);
+    long hit = tw_cli_outcome_find(res, m, params, me->share_outcome);
+    if (listed && hit >= 0) tw__share(fp, me->share_text, &res->outcomes[hit], n_rep);
+}
+
+/* A count per replicate over the days of a window (from the scenario's key, else the
+ * first day) against the historical rate the scenario gives with its source. */
+static void tw__report_rate(FILE *fp, const tw_batch_stats *res, const tw_model *m,
+                            const void *params, const tw_report_rate *rt, const tw_cfg_node *root) {
+    long k = tw_cli_outcome_find(res, m, params, rt->outcome);
+    if (tw__key(root, rt->section, NULL) == NULL || k < 0 || res->n_out == 0) return;
+    tw_err e;
+    memset(&e, 0, sizeof e);
+    tw_day first = res->dates[0], last = res->dates[res->n_out - 1], from = first;
+    const char *leaf = NULL, *rate_leaf = NULL, *source_leaf = NULL;
+    const tw_cfg_node *at = tw__key(root, rt->from, &leaf);
+    if (at == NULL || tw_cfg_date(at, leaf, false, first, &from, &e) != TW_OK || from < first)
+        from = first;
+    double days = from <= last ? (double)(last - from + 1) : 0.0;
+    tw_summary sm;
+    tw_sketch_summary(&res->outcomes[k], &sm);
+    char d0[TW_DATE_STRLEN], d1[TW_DATE_STRLEN];
+    fprintf(fp, "\n%s, %s to %s (%.0f days): mean %.2f, median %.0f, p05-p95 %.0f to %.0f\n",
+            rt->what, tw_date_format(from, d0), tw_date_format(last, d1), days, sm.mean, sm.q[1],
+            sm.q[0], sm.q[2]);
+    const tw_cfg_node *rn = tw__key(root, rt->rate, &rate_leaf);
+    const tw_cfg_node *sn = tw__key(root, rt->source, &source_leaf);
+    double per_year = 0.0;
+    const char *source = NULL;
+    if (rn == NULL || sn == NULL ||
+        tw_cfg_double(rn, rate_leaf, true, 0.0, 0.0, 365.0, &per_year, &e) != TW_OK ||
+        tw_cfg_string(sn, source_leaf, true, NULL, &source, &e) != TW_OK) {
+        fprintf(fp, "  %s\n", rt->no_rate);
+        return;
+    }
+    fprintf(fp, "  historical rate %.2f a year = %.2f %s over these days\n  source: %s\n",
+            per_year, per_year * days / 365.25, rt->counted, source);
+}
+
+/* text with each {key|default} replaced by the scenario's value of that key under
+ * section (the default where it has none), into out[cap]. */
+static void tw__fill(char *out, size_t cap, const char *text, const tw_cfg_node *section) {
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = text; *p != '\0' && n + 1 < cap;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL, *bar = NULL;
+        if (close != NULL) bar = memchr(p, '|', (size_t)(close - p));
+        if (bar == NULL) {
+            out[n++] = *p++;
+            continue;
+        }
+        char key[256];
+        size_t len = (size_t)(bar - p - 1);
+        const char *v = NULL;
+        if (len < sizeof key) {
+            memcpy(key, p + 1, len);
+            key[len] = '\0';
+            v = tw_cfg_text(tw__key(section, key, NULL));
+        }
+        int w = v != NULL ? snprintf(out + n, cap - n, "%s", v)
+                          : snprintf(out + n, cap - n, "%.*s", (int)(close - bar - 1), bar + 1);
+        n += w > 0 ? (size_t)w : 0;
+        if (n >= cap) n = cap - 1;
+        p = close + 1;
+    }
+    out[n] = '\0';
+}
+
+/* The dated ruling: when it comes, the shares of its results, and a series' band on the
+ * day its window opens and the last day. A scenario with the ruling's parent section but
+ * not the ruling says so. */
+static void tw__report_ruling(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                              const tw_model *m, const void *params, const tw_report_ruling *ru,
+                              const tw_cfg_node *root) {
+    const tw_cfg_node *sec = tw__key(root, ru->section, NULL);
+    long day = tw_cli_outcome_find(res, m, params, ru->day_outcome), share[TW__MAX_COLS];
+    long band = tw__find(m, params, &ru->band);
+    if (tw__key(root, ru->parent, NULL) == NULL || day < 0 || band < 0 || res->n_out == 0 ||
+        ru->n_shares > TW__MAX_COLS)
+        return;
+    for (size_t k = 0; k < ru->n_shares; k++)
+        if ((share[k] = tw_cli_outcome_find(res, m, params, ru->shares[k].name)) < 0) return;
+    if (sec == NULL) {
+        fprintf(fp, "\n%s: none in this scenario (%s; %s)\n", ru->none_what, ru->section,
+                ru->none_hint);
         return;
     }
     tw_err e;
     memset(&e, 0, sizeof e);
     tw_day d0 = res->dates[0], from = d0;
-    if (tw_cfg_date(court, "from", true, d0, &from, &e) != TW_OK || from < d0) from = d0;
-    const tw_cfg_node *rp = tw_cfg_get(court, "reimpose");
-    const char *auth = tw_cfg_text(tw_cfg_get(rp, "authority"));
-    const char *cap = tw_cfg_text(tw_cfg_get(rp, "cap_pct"));
-    fprintf(fp, "\nCourt ruling on the IEEPA tariffs (events.court; %zu replicates)\n", n_rep);
+    const char *leaf = NULL;
+    const tw_cfg_node *at = tw__key(root, ru->from, &leaf);
+    if (at == NULL || tw_cfg_date(at, leaf, true, d0, &from, &e) != TW_OK || from < d0) from = d0;
+    fprintf(fp, "\n%s (%s; %zu replicates)\n", ru->title, ru->section, n_rep);
     const tw_sketch *ds = &res->outcomes[day];
     if (ds->n > 0) {
         tw_summary sm;
         tw_sketch_summary(ds, &sm);
         char a[TW_DATE_STRLEN], b[TW_DATE_STRLEN], c[TW_DATE_STRLEN];
         fprintf(fp, "  %-52s  %s  [%s, %s]   (median, p05-p95; %llu of %zu replicates)\n",
-                "ruling date", tw_date_format(d0 + (tw_day)lround(sm.q[1]), a),
+                ru->day_text, tw_date_format(d0 + (tw_day)lround(sm.q[1]), a),
                 tw_date_format(d0 + (tw_day)lround(sm.q[0]), b),
                 tw_date_format(d0 + (tw_day)lround(sm.q[2]), c), (unsigned long long)ds->n, n_rep);
     } else {
-        fprintf(fp, "  no ruling within the run\n");
+        fprintf(fp, "  %s\n", ru->day_none);
     }
-    tw__share(fp, "the IEEPA tariffs are struck down", &res->outcomes[struck], n_rep);
-    char what[96];
-    snprintf(what, sizeof what, "re-imposed under %s, capped at %s%%",
-             auth != NULL ? auth : "another authority", cap != NULL ? cap : "15");
-    tw__share(fp, what, &res->outcomes[re], n_rep);
+    for (size_t k = 0; k < ru->n_shares; k++) {
+        char what[96];
+        tw__fill(what, sizeof what, ru->shares[k].text, sec);
+        tw__share(fp, what, &res->outcomes[share[k]], n_rep);
+    }
     size_t t0 = 0;
     while (t0 + 1 < res->n_out && res->dates[t0] < from) t0++;
     char a[TW_DATE_STRLEN], b[TW_DATE_STRLEN];
-    fprintf(fp, "  US tariff on CN %%, mean [p05, p95]: %s", tw_date_format(res->dates[t0], a));
-    tw__band(fp, res, us, t0, 1.0);
-    fprintf(fp, ";  %s", tw_date_format(res->dates[res->n_out - 1], b));
-    tw__band(fp, res, us, res->n_out - 1, 1.0);
+    size_t ts[2] = {t0, res->n_out - 1};
+    for (int i = 0; i < 2; i++) {
+        tw_summary sm;
+        tw_sketch_summary(tw__cell(res, band, ts[i]), &sm);
+        if (i == 0)
+            fprintf(fp, "  %s, mean [p05, p95]: %s", ru->band_head, tw_date_format(res->dates[t0], a));
+        else
+            fprintf(fp, ";  %s", tw_date_format(res->dates[ts[1]], b));
+        fprintf(fp, "  %8.2f [%8.2f, %8.2f]", sm.mean, sm.q[0], sm.q[2]);
+    }
     fputc('\n', fp);
 }
 
 void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *model,
                    const void *params, const tw_drivers *dr, const tw_cfg_node *root,
                    bool tables, const tw_cli_mlmc *ml) {
+    const tw_report_spec *spec = tw_cli_report_spec(model, params);
     tw_cli_headline cols[TW_CLI_NHEADLINE];
-    tw_cli_headline_find(model, params, cols);
-    for (int c = 0; c < TW_CLI_NHEADLINE; c++)
-        if (cols[c].idx < 0) return; /* another model: nothing to report */
-    bool scripted = tw__scripted(root);
-    /* The answers first: the headline probabilities and the leader calls. */
+    size_t nc = tw_cli_headline_find(model, params, cols);
+    if (nc == 0) return; /* a model without a report */
+    for (size_t c = 0; c < nc; c++)
+        if (cols[c].idx < 0) return; /* a run without the monthly table's series */
+    bool scripted = tw__scripted(spec, root);
+    /* The answers first: the headline probabilities and the count against its rate. */
     if (res->n_outcomes > 0) {
         tw_cli_report_headline(fp, res, n_rep, model, params, dr, scripted, ml);
-        tw__report_calls(fp, res, model, params, root);
+        if (spec->rate != NULL) tw__report_rate(fp, res, model, params, spec->rate, root);
     }
     size_t nm;
     tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
@@ -512,11 +534,11 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
     if (res->n_out > 1 && res->dates[1] - res->dates[0] > 1)
         fprintf(fp, "(written every %d days: each output day stands for the days up to the "
                     "next)\n", (int)(res->dates[1] - res->dates[0]));
-    tw_cli_headline_header(fp, cols);
+    tw_cli_headline_header(fp, cols, nc);
     for (size_t m = 0; m < nm; m++) {
         int days = 0;
         fprintf(fp, "%04d-%02d", ms[m].year, ms[m].month);
-        for (int c = 0; c < TW_CLI_NHEADLINE; c++) {
+        for (size_t c = 0; c < nc; c++) {
             double v = tw__month_mean(res, cols[c].idx, &ms[m], cols[c].flow, &days);
             if (c == 0) fprintf(fp, "  %4d", days);
             fprintf(fp, "  %20.*f", cols[c].prec, cols[c].scale * v);
@@ -524,8 +546,8 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         fputc('\n', fp);
     }
     free(ms);
-    tw__report_controls(fp, res, n_rep, model, params, tables);
-    if (tw__controlled(res, model, params)) tw__report_re_regions(fp, res, model, params, root);
+    if (spec->weekly != NULL) tw__report_weekly(fp, res, n_rep, model, params, spec->weekly, tables);
+    if (spec->dest != NULL) tw__report_dest(fp, res, model, params, spec->dest, root);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",
                 "per-replicate outcome", "unit", "mean", "p05", "p95", n_rep);
@@ -535,17 +557,19 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
             tw_summary sm;
             tw_sketch_summary(&res->outcomes[k], &sm);
             const char *name = model->outcome_name(params, k);
-            if (scripted && tw_cli_event_outcome(name)) {
-                fprintf(fp, "%-34s  %-16s  %12s  %12s  %12s\n", name, tw_cli_outcome_unit(name),
-                        "scripted", "-", "-");
+            const char *unit = tw_cli_outcome_unit(spec, name);
+            if (scripted && tw_cli_event_outcome(spec, name)) {
+                fprintf(fp, "%-34s  %-16s  %12s  %12s  %12s\n", name, unit, "scripted", "-", "-");
                 marked = true;
                 continue;
             }
-            fprintf(fp, "%-34s  %-16s  %12.4g  %12.4g  %12.4g\n", name, tw_cli_outcome_unit(name),
-                    sm.mean, sm.q[0], sm.q[2]);
+            fprintf(fp, "%-34s  %-16s  %12.4g  %12.4g  %12.4g\n", name, unit, sm.mean, sm.q[0],
+                    sm.q[2]);
         }
-        if (marked) fputs(TW__SCRIPTED_NOTE, fp);
+        if (marked && spec->scripted_note != NULL) fprintf(fp, "%s\n", spec->scripted_note);
     }
-    tw__report_us_eu(fp, res, n_rep, model, params, root);
-    if (res->n_outcomes > 0) tw__report_court(fp, res, n_rep, model, params, root);
+    if (spec->monthend != NULL)
+        tw__report_monthend(fp, res, n_rep, model, params, spec->monthend, root);
+    if (res->n_outcomes > 0 && spec->ruling != NULL)
+        tw__report_ruling(fp, res, n_rep, model, params, spec->ruling, root);
 }

@@ -233,7 +233,7 @@ static tw_status tw__ev_values(const tw_csv *t, int c, bool scripted, tw__ev *e,
     const tw_measure_info *out;
     tw_trade_outcome_list(&out);
     const char *name = out[e->outcome].name;
-    bool drawn = !(scripted && tw_cli_event_outcome(name));
+    bool drawn = !(scripted && tw_cli_event_outcome(tw_trade_model.report(NULL), name));
     *m = 0;
     e->m_out = 0;
     for (size_t r = 0; r < tw_csv_rows(t); r++) {
@@ -282,7 +282,7 @@ tw_status tw__ev_score(const char *outdir, const char *observed, tw__ev *ev, siz
         }
         size_t k;
         if ((st = tw__ev_values(t, c, scripted, &ev[i], x, &k, err)) != TW_OK) break;
-        if (k == 0 && scripted && tw_cli_event_outcome(name))
+        if (k == 0 && scripted && tw_cli_event_outcome(tw_trade_model.report(NULL), name))
             st = tw_err_at(err, TW_EDATA, observed, ev[i].line, ev[i].col, "indicator",
                            "the run marks %s scripted in all its %zu replicates: its scenario "
                            "has no event process (no governments:, events: or third_parties:), "

@@ -11,6 +11,9 @@
  * tidy CSV without knowing what a tariff is. A second model (a toy one in the tests, say)
  * plugs in without touching the engine.
  *
+ * A model may also say what the terminal report after a run shows (`report`, tw_report.h):
+ * the program renders it without knowing the model.
+ *
  * A model may also keep an event log per replicate (events.csv): after a replicate's last
  * day the runner copies it out with `events` (NULL when the model logs nothing).
  *
@@ -52,6 +55,8 @@ typedef struct {
     char detail[TW_EVENT_DETAIL_MAX]; /* free text; may hold commas and quotes */
 } tw_event;
 
+struct tw_report_spec; /* tw_report.h */
+
 typedef struct tw_model {
     const char *name;
     /* Read the model's keys under root; on success *params is owned by the caller
@@ -90,6 +95,9 @@ typedef struct tw_model {
      * that reads a few series of many replicates (the coarse level of the multilevel
      * estimator); called between load and the first create. TW_ENOMEM. */
     tw_status (*observe_only)(void *params, const bool *want, tw_err *err);
+    /* Optional (may be NULL: no terminal report): what the terminal report after a run
+     * shows (tw_report.h), owned by the model and valid while params are. */
+    const struct tw_report_spec *(*report)(const void *params);
 } tw_model;
 
 #endif

@@ -141,6 +141,8 @@ typedef struct {
     int n_drawn;
 } tw_events_params;
 
+/* The events' sections of a scenario ("events", "third_parties"), named here once. */
+extern const char tw_events_section[], tw_third_parties_section[];
 /* Read `events:` and `third_parties:` into ep, after the governments' section (gov, the
  * scenario's [TW_NREG], which ep keeps a pointer to): the truce's levels and commitments
  * need the governments they name, and the list of drawn parameters holds the agents'

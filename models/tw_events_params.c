@@ -239,6 +239,8 @@ static void tw__list_drawn(tw_events_params *ep) {
     }
 }
 
+const char tw_events_section[] = "events", tw_third_parties_section[] = "third_parties";
+
 tw_status tw_events_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
                                 const tw_gov_params gov[TW_NREG], tw_events_params *ep,
                                 tw_err *err) {
@@ -248,7 +250,7 @@ tw_status tw_events_params_load(const tw_cfg_node *root, tw_tariff_book *book, t
     ep->gov = gov;
     ep->vehicle_halt_loss = 0.5;
     for (int r = 0; r < TW_NREG; r++) ep->enabled = ep->enabled || gov[r].active;
-    if ((st = tw_policy_section(root, "events", &ev, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(root, tw_events_section, &ev, err)) != TW_OK) return st;
     if (ev != NULL) ep->enabled = true;
     if ((st = tw__load_calls(ev, start, ep, err)) != TW_OK) return st;
     if ((st = tw__load_truce(ev, ep, err)) != TW_OK) return st;
@@ -256,7 +258,7 @@ tw_status tw_events_params_load(const tw_cfg_node *root, tw_tariff_book *book, t
     if ((st = tw_cfg_double(ev, "vehicle_halt_loss", false, 0.5, 0.0, 1.0, &ep->vehicle_halt_loss,
                             err)) != TW_OK)
         return st;
-    const tw_cfg_node *tp = tw_cfg_get(root, "third_parties");
+    const tw_cfg_node *tp = tw_cfg_get(root, tw_third_parties_section);
     if (tp != NULL) {
         if (tw_cfg_kind_of(tp) != TW_CFG_SEQ || tw_cfg_len(tp) > TW_MAX_THIRD)
             return tw_cfg_error(err, tp, "expected a list of at most %d third parties", TW_MAX_THIRD);

@@ -166,6 +166,8 @@ typedef struct {
     double w_gdp, w_price, w_shortage, w_exports; /* pain weights (tw_gov.c's comment) */
 } tw_gov_params;
 
+/* The governments' section of a scenario ("governments"), named here once. */
+extern const char tw_gov_section[];
 /* Read `governments:` into gov (one per region; gov[r].active when the section lists r);
  * measure ids are interned into book (the scenario's). The events' sections are read
  * after it (tw_events_params_load). */

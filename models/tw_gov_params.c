@@ -96,12 +96,14 @@ static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book,
 }
 
 
+const char tw_gov_section[] = "governments";
+
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
                              tw_gov_params gov[TW_NREG], tw_err *err) {
     const tw_cfg_node *section;
     tw_status st;
     memset(gov, 0, TW_NREG * sizeof *gov);
-    if ((st = tw_policy_section(root, "governments", &section, err)) != TW_OK) return st;
+    if ((st = tw_policy_section(root, tw_gov_section, &section, err)) != TW_OK) return st;
     for (int r = 0; r < TW_NREG; r++) {
         const tw_cfg_node *g;
         if ((st = tw_policy_section(section, tw_region_names[r], &g, err)) != TW_OK) return st;

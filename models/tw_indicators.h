@@ -54,6 +54,11 @@ size_t tw_outcome_count(void);
 int tw_indicator_index(const char *name);
 int tw_outcome_index(const char *name);
 
+/* What the terminal report after a run shows (tw_report.h), next to the dictionary it
+ * takes its units from: tw_trade_model.report (tw_report.c). Static; params unused. */
+struct tw_report_spec;
+const struct tw_report_spec *tw_trade_report(const void *params);
+
 /* The start-up check of the blocks' lists: every name set and unique among all the
  * indicators and outcomes, every entry with a unit, a definition and an aggregation, every
  * indicator with what its region and partner columns hold. TW_ERUNTIME naming the first

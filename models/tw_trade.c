@@ -369,4 +369,5 @@ const tw_model tw_trade_model = {
     .free_state = tw__free_state,
     .state_bytes = tw__state_bytes,
     .events = tw__events,
+    .report = tw_trade_report,
 };

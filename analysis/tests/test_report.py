@@ -537,11 +537,13 @@ def dates(n, start="2025-01-01"):
     return [d.strftime("%Y-%m-%d") for d in pd.date_range(start, periods=n, freq="D")]
 
 
-def make_compare_dir(name):
+def make_compare_dir(name, package=False):
     """What `tradewar compare` writes: compare.csv (date,indicator,region,partner,sector,
     n,mean_a,mean_b,diff,paired_lo,paired_hi,unpaired_lo,unpaired_hi,ratio),
     compare_outcomes.csv (outcome and the same statistics), scenario_a.yaml,
-    scenario_b.yaml and provenance.yaml; nan where a cell has no interval, as written."""
+    scenario_b.yaml and provenance.yaml; nan where a cell has no interval, as written.
+    package: also datapackage.json, the data dictionary the program writes for the CSVs
+    (`tradewar dictionary --package`), where the report takes the units from."""
     d = os.path.join(TMP, name)
     os.mkdir(d)
     days = dates(120)
@@ -579,6 +581,8 @@ def make_compare_dir(name):
                  "    rate: 10\n    effective: 2025-02-04\n"
                  "  - measure: farm_goods\n    imposer: CN\n    target: US\n    sectors:\n"
                  "      - agriculture\n    rate: 12\n    effective: 2025-03-10\n")
+    if package:
+        subprocess.run([TW_BIN, "dictionary", "--package", d], check=True, timeout=120)
     return d
 
 
@@ -680,8 +684,9 @@ class TestOtherOutputs(ReportChecks):
         self.assertEqual(sum("the 50% band p25–p75" in c for c in fan), 1)
         check_outcomes_table(self, parser, pd.read_csv(os.path.join(d, "replicates.csv")))
 
+    @need_run
     def test_compare_directory(self):
-        d = make_compare_dir("compare")
+        d = make_compare_dir("compare", package=True)
         proc = report(d)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         parser = self.check_report(os.path.join(d, "report"),

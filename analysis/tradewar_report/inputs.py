@@ -1,6 +1,7 @@
 """Reading a tradewar output directory: the CSVs with their truncation and shape
 checks, scenario.yaml and provenance.yaml, the data dictionary (datapackage.json) and the
-units; everything is validated before anything is drawn (ReportError: unusable input)."""
+units, which come only from it; everything is validated before anything is drawn
+(ReportError: unusable input)."""
 
 import csv
 import json
@@ -21,32 +22,19 @@ SENSITIVITY_COLUMNS = ["outcome", "parameter", "first_order"]
 DATA_FILES = ["summary.csv", "summary.csv.gz", "compare.csv", "sweep_outcomes.csv", "bench.csv",
               "score.csv", "hindcast.csv"]
 
-UNITS = {
-    "tariff_rate": "percent (effective, trade-weighted)",
-    "imports": "USD million per day",
-    "exports": "USD million per day",
-    "tariff_revenue": "USD million per day",
-    "import_price_index": "index, first day = 1",
-    "buyer_price_index": "index, first day = 1",
-    "partner_import_share": "percent of the importer's imports",
-    "expenditure_share": "percent of spending",
-    "welfare": "percent change in real income",
-    "re_shipments": "tonnes per day",
-    "re_inventory_days": "days of full use",
-    "re_firms_halted": "percent of dependent firms",
-    "output_loss": "percent of potential output",
-    "gdp": "percent change against the baseline",
-    "gov_pain": "percent of GDP",
-    "truce_active": "share of replicates (0/1 per replicate)",
-}
-# The units of the run's own data dictionary (datapackage.json beside its CSVs), which win
-# over UNITS: {indicator or outcome name: unit}. Filled by load_output.
+# The units of the run's own data dictionary (datapackage.json beside its CSVs), the only
+# place the report takes units from: {indicator or outcome name: unit}. Filled by
+# load_output, which refuses an entry without one.
 PACKAGE_UNITS = {}
 
 
 def indicator_unit(name):
-    """The axis label of an indicator: its unit from datapackage.json, else UNITS."""
-    unit = PACKAGE_UNITS.get(name) or UNITS.get(name, name)
+    """The axis label of an indicator: its unit from the output's datapackage.json."""
+    if name not in PACKAGE_UNITS:
+        raise ReportError(f"datapackage.json: no entry for the indicator {name} under "
+                          "indicators, where its unit comes from (a run of another program "
+                          "version? run it again)")
+    unit = PACKAGE_UNITS[name]
     return "share of replicates" if unit == "0/1" else unit
 
 
@@ -368,11 +356,19 @@ def load_output(path):
         try:
             with open(p("datapackage.json"), encoding="utf-8") as f:
                 pkg = json.load(f)
-            for d in pkg.get("indicators", []) + pkg.get("outcomes", []):
-                PACKAGE_UNITS[d["name"]] = d["unit"]
-                out.definitions[d["name"]] = d.get("definition", "")
+            for kind in ("indicators", "outcomes"):
+                for k, d in enumerate(pkg.get(kind, [])):
+                    name = d.get("name")
+                    if not isinstance(name, str) or not name:
+                        raise ReportError(f"datapackage.json: {kind}[{k}]: no name (the "
+                                          "field 'name')")
+                    if not isinstance(d.get("unit"), str) or not d["unit"]:
+                        raise ReportError(f"datapackage.json: {kind}[{k}] ({name}): no unit "
+                                          "(the field 'unit')")
+                    PACKAGE_UNITS[name] = d["unit"]
+                    out.definitions[name] = d.get("definition", "")
             out.outcome_names = {d["name"] for d in pkg.get("outcomes", [])}
-        except (ValueError, KeyError, TypeError) as e:
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise ReportError(f"datapackage.json: not a data package ({e})")
     if os.path.isfile(p("events.csv")):
         out.events = read_small_csv(p("events.csv"), "events.csv",
@@ -573,11 +569,7 @@ def sweep_columns(out):
 
 
 def outcome_unit(col):
-    if PACKAGE_UNITS.get(col):
-        return PACKAGE_UNITS[col]
-    for suffix, unit in (("_usd_bn", "USD bn"), ("_usd_mn", "USD million"), ("_pct", "percent"),
-                         ("_pp", "percentage points"), ("_days", "days"), ("_share", "share"),
-                         ("_prob", "probability"), ("_seconds", "seconds")):
-        if col.endswith(suffix):
-            return unit
-    return ""
+    """The unit of an outcome from the output's datapackage.json (load_output refuses an
+    outcome there without one); "" for a column that is not an outcome (a drawn or swept
+    parameter, in its own scale)."""
+    return PACKAGE_UNITS.get(col, "")

@@ -5,7 +5,8 @@ Each case runs the real program, then the report on its directory, and checks th
 report's own files: a sweep (sweep_outcomes.csv, sweep_points.csv, sensitivity.csv), a run
 with --compress (summary.csv.gz) and its score (score/score.csv), the score directory on
 its own, and the benchmark program's bench.csv (tw_bench, the figures bench/run collects).
-The tables of the page must carry the numbers of the files they come from.
+The tables of the page must carry the numbers of the files they come from, and the
+units come only from the output's datapackage.json: an entry without one is refused.
 
 Run by CTest as py/test_report_outputs with TW_BIN and TW_SOURCE_DIR.
 """
@@ -205,6 +206,42 @@ class ReportOfEachOutput(unittest.TestCase):
                 seen.add(sentence)
         with open(os.path.join(self.tmp, "report-geneva", "report.html")) as f:
             self.assertNotIn("units of summary.csv", f.read())
+
+    def test_units_come_only_from_the_datapackage(self):
+        """The report keeps no units of its own: an entry of datapackage.json without a
+        unit, or a charted indicator without an entry, is refused (exit 2) naming
+        datapackage.json, the entry and the field, and nothing is drawn."""
+        out = os.path.join(self.tmp, "units")
+        p = run([TW_BIN, "run", HISTORY, "-o", out] + TINY)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(out, "datapackage.json")) as f:
+            pkg = json.load(f)
+        k = next(i for i, d in enumerate(pkg["indicators"]) if d["name"] == "tariff_rate")
+        j = len(pkg["outcomes"]) - 1
+        cases = {
+            "no-unit": (lambda q: q["indicators"][k].pop("unit"),
+                        f"datapackage.json: indicators[{k}] (tariff_rate): no unit "
+                        "(the field 'unit')"),
+            "empty-outcome-unit": (lambda q: q["outcomes"][j].update(unit=""),
+                                   f"datapackage.json: outcomes[{j}] "
+                                   f"({pkg['outcomes'][j]['name']}): no unit"),
+            "no-entry": (lambda q: q["indicators"].pop(k),
+                         "datapackage.json: no entry for the indicator tariff_rate under "
+                         "indicators"),
+        }
+        for name, (change, message) in cases.items():
+            with self.subTest(case=name):
+                bad = os.path.join(self.tmp, "units-" + name)
+                shutil.copytree(out, bad)
+                q = json.loads(json.dumps(pkg))
+                change(q)
+                with open(os.path.join(bad, "datapackage.json"), "w") as f:
+                    json.dump(q, f)
+                dest = os.path.join(self.tmp, "report-units-" + name)
+                p = run(["/usr/bin/python3", REPORT, bad, "--out", dest, "-q"])
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(message, p.stderr)
+                self.assertFalse(os.path.exists(os.path.join(dest, "report.html")))
 
     def test_bench(self):
         bench = os.path.join(os.path.dirname(TW_BIN), "tw_bench")
