@@ -2,9 +2,10 @@
  * and duty.
  *
  * The firms decide what they buy (tw_firms.c); this file turns their day's choices into
- * money: each cell's quantity from its price index and its region's income, each origin's
- * orders and what buyers use from the firms' size shares, days bought and own demand, the
- * pipeline from loading to entry (model.transit), the month's factor of the route
+ * money: each cell's quantity from its price index and its region's income (with the
+ * day's duty, rebated: duty_share), each origin's orders and what buyers use from the
+ * firms' size shares, days bought and own demand, the pipeline from loading to entry
+ * (model.transit), the month's factor of the route
  * (model.seasonality), the rate on entries (in-transit rules) and the share of duty
  * customs collects (tw_duties.h), and the day each entry's duty is deposited. Its state is
  * the pipeline and the deposits scheduled; the rest is the day's result.

@@ -25,7 +25,7 @@
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves with its own demand and the sector's. With the general-equilibrium
  * closure on, a region's quantities also scale with its income (wages, the fixed deficit
- * and yesterday's duty, rebated), and after the flows the closure chains the day's welfare
+ * and the day's duty, rebated the same day), and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
