@@ -2,9 +2,10 @@
  * and duty.
  *
  * The firms decide what they buy (tw_firms.c); this file turns their day's choices into
- * money: each cell's quantity from its price index and its region's income, each origin's
- * orders and what buyers use from the firms' size shares, days bought and own demand, the
- * pipeline from loading to entry (model.transit), the month's factor of the route
+ * money: each cell's quantity from its price index and its region's income (with the
+ * day's duty, rebated: duty_share), each origin's orders and what buyers use from the
+ * firms' size shares, days bought and own demand, the pipeline from loading to entry
+ * (model.transit), the month's factor of the route
  * (model.seasonality), the rate on entries (in-transit rules) and the share of duty
  * customs collects (tw_duties.h), and the day each entry's duty is deposited. Its state is
  * the pipeline and the deposits scheduled; the rest is the day's result.
@@ -44,6 +45,7 @@ struct tw_flows {
      * start), [exporter][importer], USD bn / year; and today's deposits */
     double due[TW_NREG][TW_NREG][TW__DEPOSIT_MAX];
     double deposited[TW_NREG][TW_NREG];
+    double rho0[TW_NREG]; /* the first day's duty share of each region's spending */
 };
 
 /* Monday to Friday (day 0, 1 January 1970, was a Thursday). */
@@ -91,15 +93,42 @@ tw_status tw_flows_create(tw_flows **out, tw_err *err) {
 void tw_flows_free(tw_flows *f) { free(f); }
 size_t tw_flows_bytes(void) { return sizeof(tw_flows); }
 
+/* The share of duty in what region i's buyers spend today (rho: duty over spending, duty
+ * included), from today's rates paid and purchases before their scale. With the closure
+ * on, a region's income is its wages and deficit plus that duty, rebated the same day, so
+ * its spending is (wages + deficit) / (1 - rho) (tw_ge.h's closed form); in->income is
+ * wages and deficit against the first day's, so the scale is in->income (1 - rho_0) /
+ * (1 - rho), and the first day spends e0. */
+static double duty_share(const tw_flows_in *in, int i) {
+    double spend = 0.0, duty = 0.0;
+    for (int sec = 0; sec < TW_NSEC; sec++) {
+        int c = i * TW_NSEC + sec;
+        double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
+        for (int o = 0; o < TW_NREG; o++) {
+            double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
+            double e = q * in->own[c][o] * in->share[c][o] * in->cd[c].rel[o];
+            spend += e;
+            duty += e * t / (1.0 + t);
+        }
+    }
+    return spend > 0.0 ? duty / spend : 0.0;
+}
+
 void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
     const uint32_t d = in->d;
     int year, month, dom;
     tw_civil_from_day(in->day, &year, &month, &dom);
-    for (int i = 0; i < TW_NREG; i++)
+    for (int i = 0; i < TW_NREG; i++) {
+        double scale = 1.0;
+        if (in->income != NULL) {
+            double rho = duty_share(in, i);
+            if (d == 0) f->rho0[i] = rho;
+            scale = in->income[i] * (1.0 - f->rho0[i]) / (1.0 - rho);
+        }
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
-            if (in->income != NULL) q *= in->income[i]; /* spending follows income */
+            q *= scale; /* spending follows income (1 without the closure) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
                 double own = in->own[c][o], rel = in->cd[c].rel[o];
@@ -126,6 +155,7 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
                 f->revenue[o][i][sec] = f->collected[o][i] * t_in * customs;
             }
         }
+    }
     for (int o = 0; o < TW_NREG; o++)
         for (int i = 0; i < TW_NREG; i++) {
             if (o == i) continue;

@@ -34,7 +34,8 @@ typedef struct {
     const double *e0;                  /* [TW_NCELL] first-day buyer spending */
     const double *pbar, *pbar0;        /* [TW_NCELL] cell price index today, first day */
     double demand_elasticity;          /* model.demand_elasticity */
-    const double *income;              /* [TW_NREG] spending scale; NULL: 1 (ge off) */
+    const double *income;              /* [TW_NREG] wages and deficit against the first
+                                        * day's (tw_ge_day_income); NULL: 1 (ge off) */
     const double (*share)[TW_NREG];    /* [TW_NCELL] size share of firms by origin */
     const double (*purchase)[TW_NREG]; /* [TW_NCELL] size x days bought, by origin */
     const double (*own)[TW_NREG];      /* [TW_NCELL] a firm's own-demand factor by origin */
@@ -53,7 +54,8 @@ void tw_flows_free(tw_flows *f);
 size_t tw_flows_bytes(void);
 
 /* The day's flows. A cell's quantity is Q = e0 (P / P0)^(-demand_elasticity) times its
- * region's income; a firm's orders from o are Q times its own demand times its days of
+ * region's income: with the closure on, in->income grossed up by the day's duty share of
+ * the region's purchases (1 - rho_0) / (1 - rho), the duty rebated the same day; a firm's orders from o are Q times its own demand times its days of
  * purchases times o's price relative, at customs value (over 1 + the rate paid). Orders
  * load today and enter customs after the route's days in transit (a ring of loading days
  * per route and sector; on the first day the ring is filled with that day's orders), at

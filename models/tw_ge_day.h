@@ -44,14 +44,30 @@ void tw_ge_day_free(tw_ge_day *g);
 
 /* [TW_NREG] producer price of each region, first day 1; valid as long as g. */
 const double *tw_ge_day_prices(const tw_ge_day *g);
-/* [TW_NREG] scale of each region's buyers' spending: (yesterday's sales + the first day's
- * deficit + yesterday's duty, collected or not) / first-day spending; 1 without
- * ge.enabled. Valid as long as g. */
+/* [TW_NREG] scale of each region's buyers' spending before duty: (the wage bill w q0 + the
+ * first day's deficit) against the first day's, over what buyers spend at today's price
+ * indices per unit of income (1 with model.demand_elasticity 1); tw_flows.c grosses it up
+ * by the day's duty share, rebated. 1 before the first day and without ge.enabled. Valid
+ * as long as g. */
 const double *tw_ge_day_income(const tw_ge_day *g);
 
 /* Region r's deficit today, spending - sales - duty on what buyers use, USD bn a year; the
  * regions' deficits sum to 0. */
 double tw_ge_day_deficit(const tw_ge_day *g, int r);
+
+/* Region r's accounts today, on what buyers use, USD bn a year. */
+typedef struct {
+    double sales;    /* its producers' sales, home and exports, at customs value */
+    double duty;     /* duty on its buyers' imports: collected (customs) or not (importers) */
+    double spending; /* its buyers' spending, duty included */
+    double income;   /* the income today's spending was set from: the wage bill w q0 (w as
+                      * of the day before) + the first day's deficit + today's duty,
+                      * collected or not; with ge.enabled, spending = income (a demand
+                      * elasticity other than 1 aside, a day late on price indices); 0 on
+                      * day 0 */
+    double deficit;  /* spending - sales - duty (tw_ge_day_deficit) */
+} tw_ge_accounts;
+tw_ge_accounts tw_ge_day_accounts(const tw_ge_day *g, int r);
 
 /* After the day's flows (v): today's accounts and welfare (from the state) with its chained
  * terms of trade, and (with ge.enabled, on the update days) the producer prices moved

@@ -25,7 +25,7 @@
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves with its own demand and the sector's. With the general-equilibrium
  * closure on, a region's quantities also scale with its income (wages, the fixed deficit
- * and yesterday's duty, rebated), and after the flows the closure chains the day's welfare
+ * and the day's duty, rebated the same day), and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
@@ -130,6 +130,7 @@ static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .pbar0 = s->pbar0,
                          .w = s->w,
                          .pass_through = p->pass_through,
+                         .demand_elasticity = p->demand_elasticity,
                          .output_loss = tw_re_output_loss(s->re),
                          .gdp_pct = tw_re_gdp_pct(s->re),
                          .truce = tw_events_truce(s->ev)};

@@ -46,6 +46,12 @@
       "duties collected as the Treasury books them: deposited on CBP's schedule (85% on "    \
       "the 15th working day of the month after entry, the rest 10 working days after "       \
       "entry) for the US, on the day of entry elsewhere; all sectors only")                  \
+    X(TARIFF_REVENUE_UNCOLLECTED, "tariff_revenue_uncollected", "USD million per day", SUM,  \
+      "importer that imposes the duty", "all (every origin)",                               \
+      "statutory duty on the region's imports that customs does not "                        \
+      "collect (zones and bonded warehouses, exclusions, de minimis): the importers' "       \
+      "margin, income of the importing region (tariff_revenue_statutory = tariff_revenue + " \
+      "tariff_revenue_uncollected); all partners and sectors only")                          \
     X(TARIFF_RATE_COLLECTED, "tariff_rate_collected", "percent", MEAN, "importer that collects", \
       "exporter whose goods are taxed (all: every origin, by the day's customs value)",      \
       "duty collected per unit of customs value: the rate paid on the day's purchases times " \
@@ -87,7 +93,12 @@
     X(WELFARE_REVENUE, "welfare_revenue", "percent (log points)", MEAN,                      \
       "the region whose welfare it is", "all",                                               \
       "change of the duty on what the region's buyers use (rebated: customs' and, where it "  \
-      "does not collect, the importers'), chained over spending")
+      "does not collect, the importers'), chained over spending")                          \
+    X(TRADE_DEFICIT, "trade_deficit", "USD million per day", SUM, "the region", "all",      \
+      "the region's deficit on what its buyers use: their spending less its producers' "     \
+      "sales and the duty (imports less exports at customs value, normal purchases: no "    \
+      "stock built or drawn, nothing in transit, no seasonal timing); the general-"          \
+      "equilibrium closure holds it at the first day's; the regions' deficits sum to zero")
 
 #define TW_TRADE_OUTCOMES(X)                                                                 \
     X(IMPORTS_US_FROM_CN, "imports_us_from_cn_usd_bn", "USD bn", SUM,                        \
@@ -138,6 +149,8 @@ static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
         for (int o = TW_ALL; o < TW_NREG; o++)
             if (o != r) tw_series_put(defs, &n, TW_TRADE_IND_TARIFF_REVENUE_DEPOSITED, r, o, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
+        tw_series_put(defs, &n, TW_TRADE_IND_TARIFF_REVENUE_UNCOLLECTED, r, TW_ALL, TW_ALL);
+    for (int r = 0; r < TW_NREG; r++)
         for (int o = TW_ALL; o < TW_NREG; o++)
             if (o != r) tw_series_put(defs, &n, TW_TRADE_IND_EXPORTS, r, o, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
@@ -147,7 +160,7 @@ static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
     for (int r = 0; r < TW_NREG; r++)
         for (int s = TW_ALL; s < TW_NSEC; s++)
             tw_series_put(defs, &n, TW_TRADE_IND_BUYER_PRICE_INDEX, r, TW_ALL, s);
-    for (int k = TW_TRADE_IND_PRODUCER_PRICE; k <= TW_TRADE_IND_WELFARE_REVENUE; k++)
+    for (int k = TW_TRADE_IND_PRODUCER_PRICE; k <= TW_TRADE_IND_TRADE_DEFICIT; k++)
         for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, k, r, TW_ALL, TW_ALL);
     return n;
 }
@@ -184,6 +197,8 @@ static double tw__value(const void *block, const tw_day_view *st, const tw_serie
     }
     case TW_TRADE_IND_TARIFF_REVENUE_STATUTORY:
         return to_musd_day * tw__sum_in(st->revenue_stat, r, o, s);
+    case TW_TRADE_IND_TARIFF_REVENUE_UNCOLLECTED:
+        return to_musd_day * (tw__sum_in(st->revenue_stat, r, o, s) - tw__sum_in(st->revenue, r, o, s));
     case TW_TRADE_IND_TARIFF_RATE_COLLECTED: {
         /* The rate of each (partner, sector), weighted by the day's customs value. */
         double num = 0.0, den = 0.0;
@@ -245,6 +260,7 @@ static double tw__value(const void *block, const tw_day_view *st, const tw_serie
     case TW_TRADE_IND_WELFARE_TOT: return tw_ge_day_value(ge, TW_GE_TOT, r);
     case TW_TRADE_IND_WELFARE_VOLUME: return tw_ge_day_value(ge, TW_GE_VOLUME, r);
     case TW_TRADE_IND_WELFARE_REVENUE: return tw_ge_day_value(ge, TW_GE_REVENUE, r);
+    case TW_TRADE_IND_TRADE_DEFICIT: return to_musd_day * tw_ge_day_deficit(ge, r);
     default: break;
     }
     return 0.0;

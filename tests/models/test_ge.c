@@ -474,10 +474,15 @@ static tw_rate_table day_tau, day_tau0;
 static tw_nest day_nest[TW_NCELL];
 
 static void closure_step(tw_ge_day *g, uint32_t d) {
-    /* no stocks, transit or sub-cells: buyers use what enters customs, at the one rate */
+    /* no stocks, transit or sub-cells: buyers use what enters customs, at the one rate; the
+     * cells' price indices stay at the first day's (they scale income only with a demand
+     * elasticity other than 1) */
+    static double ones[TW_NCELL];
+    for (int c = 0; c < TW_NCELL; c++) ones[c] = 1.0;
     tw_day_view v = {.d = d, .world = &world, .sigma = world.sigma, .sigma_upper = upper,
-                     .nest = day_nest, .tau = &day_tau, .tau0 = &day_tau0, .tau_paid = &day_tau,
-                     .tau_in = &day_tau, .customs = day_use, .use = day_use, .pass_through = 1.0};
+                     .nest = day_nest, .e0 = ones, .tau = &day_tau, .tau0 = &day_tau0,
+                     .tau_paid = &day_tau, .tau_in = &day_tau, .customs = day_use, .use = day_use,
+                     .pbar = ones, .pbar0 = ones, .pass_through = 1.0, .demand_elasticity = 1.0};
     tw_err err = {0};
     cr_assert_eq(tw_ge_day_step(g, &v, &err), TW_OK, "%s", err.msg);
 }
