@@ -65,9 +65,9 @@
       "                                         --package DIR: DIR/datapackage.json for the\n" \
       "                                         CSVs there (bench/run's bench.csv)\n")
 
-#define TW__CLI_CMD_ENUM(id, name, entry, own, usage) TW_CMD_##id,
-typedef enum { TW_CMD_NONE, TW_CLI_COMMANDS(TW__CLI_CMD_ENUM) TW_CMD_HELP, TW_CMD_VERSION } tw_command;
-#undef TW__CLI_CMD_ENUM
+#define TW_CLI_CMD_ENUM(id, name, entry, own, usage) TW_CMD_##id,
+typedef enum { TW_CMD_NONE, TW_CLI_COMMANDS(TW_CLI_CMD_ENUM) TW_CMD_HELP, TW_CMD_VERSION } tw_command;
+#undef TW_CLI_CMD_ENUM
 
 typedef struct {
     tw_command cmd;
@@ -118,10 +118,10 @@ void tw_cli_install_signals(void);
 /* A command's entry point: a, the parsed common options (unused by a command with its own);
  * argc/argv, the command line as given. */
 typedef tw_status (*tw_cli_entry)(const tw_cli_args *a, int argc, char **argv, tw_err *err);
-#define TW__CLI_ENTRY_DECL(id, name, entry, own, usage) \
+#define TW_CLI_ENTRY_DECL(id, name, entry, own, usage)  \
     tw_status entry(const tw_cli_args *a, int argc, char **argv, tw_err *err);
-TW_CLI_COMMANDS(TW__CLI_ENTRY_DECL)
-#undef TW__CLI_ENTRY_DECL
+TW_CLI_COMMANDS(TW_CLI_ENTRY_DECL)
+#undef TW_CLI_ENTRY_DECL
 
 /* The batch or sweep of `run` (each on every rank, all ranks returning alike). argc/argv:
  * the command line that `run` records for --resume (argc 0 when it is itself a resume). */

@@ -23,8 +23,8 @@ int tw_cli_max_threads(void) {
     return (int)lim;
 }
 
-static tw_status tw__int(const char *flag, const char *text, int64_t lo, int64_t hi, int64_t *out,
-                         tw_err *err) {
+static tw_status args_int(const char *flag, const char *text, int64_t lo, int64_t hi, int64_t *out,
+                          tw_err *err) {
     char *end;
     errno = 0;
     long long v = strtoll(text, &end, 10);
@@ -38,8 +38,8 @@ static tw_status tw__int(const char *flag, const char *text, int64_t lo, int64_t
 }
 
 /* The value of an option given as "--flag VALUE" or "--flag=VALUE". */
-static const char *tw__value(int argc, char **argv, int *i, const char *arg, size_t flag_len,
-                             tw_err *err) {
+static const char *value(int argc, char **argv, int *i, const char *arg, size_t flag_len,
+                         tw_err *err) {
     if (arg[flag_len] == '=') return arg + flag_len + 1;
     if (*i + 1 >= argc) {
         tw_err_set(err, TW_EUSAGE, "%.*s: missing value", (int)flag_len, arg);
@@ -48,7 +48,7 @@ static const char *tw__value(int argc, char **argv, int *i, const char *arg, siz
     return argv[++*i];
 }
 
-static bool tw__is(const char *arg, const char *shortf, const char *longf, size_t *len) {
+static bool is(const char *arg, const char *shortf, const char *longf, size_t *len) {
     size_t n;
     if (shortf != NULL && strcmp(arg, shortf) == 0) {
         *len = strlen(shortf);
@@ -77,13 +77,13 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         a->cmd = TW_CMD_VERSION;
         return TW_OK;
     }
-#define TW__ROW(id, name, entry, own, usage) {name, TW_CMD_##id, own},
+#define ROW(id, name, entry, own, usage) {name, TW_CMD_##id, own},
     static const struct {
         const char *name;
         tw_command cmd;
         bool own_options;
-    } commands[] = {TW_CLI_COMMANDS(TW__ROW)};
-#undef TW__ROW
+    } commands[] = {TW_CLI_COMMANDS(ROW)};
+#undef ROW
     size_t n = sizeof commands / sizeof commands[0];
     char expected[256] = "";
     for (size_t k = 0; k < n; k++) {
@@ -110,38 +110,38 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             a->cmd = TW_CMD_HELP;
             return TW_OK;
-        } else if (tw__is(arg, "-n", "--replicates", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
-            if ((st = tw__int("-n", v, 1, TW_MAX_REPLICATES, &a->replicates, err)) != TW_OK) return st;
+        } else if (is(arg, "-n", "--replicates", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = args_int("-n", v, 1, TW_MAX_REPLICATES, &a->replicates, err)) != TW_OK) return st;
             a->has_replicates = true;
-        } else if (tw__is(arg, "-t", "--threads", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
-            if ((st = tw__int("-t", v, 1, tw_cli_max_threads(), &x, err)) != TW_OK) return st;
+        } else if (is(arg, "-t", "--threads", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = args_int("-t", v, 1, tw_cli_max_threads(), &x, err)) != TW_OK) return st;
             a->threads = (int)x;
             a->has_threads = true;
-        } else if (tw__is(arg, "-s", "--seed", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
-            if ((st = tw__int("-s", v, 0, UINT32_MAX, &a->seed, err)) != TW_OK) return st;
+        } else if (is(arg, "-s", "--seed", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = args_int("-s", v, 0, UINT32_MAX, &a->seed, err)) != TW_OK) return st;
             a->has_seed = true;
-        } else if (tw__is(arg, "-o", "--output", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+        } else if (is(arg, "-o", "--output", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "-o: expected a directory path");
             a->outdir = v;
-        } else if (tw__is(arg, NULL, "--set", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+        } else if (is(arg, NULL, "--set", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             if (a->n_sets == TW_CLI_MAX_SETS)
                 return tw_err_set(err, TW_EUSAGE, "--set: at most %d overrides", TW_CLI_MAX_SETS);
             a->sets[a->n_sets++] = v;
-        } else if (tw__is(arg, NULL, "--set-a", &fl) || tw__is(arg, NULL, "--set-b", &fl)) {
+        } else if (is(arg, NULL, "--set-a", &fl) || is(arg, NULL, "--set-b", &fl)) {
             bool side_a = arg[6] == 'a';
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             int *ns = side_a ? &a->n_sets_a : &a->n_sets_b;
             if (*ns == TW_CLI_MAX_SETS)
                 return tw_err_set(err, TW_EUSAGE, "%.*s: at most %d overrides", (int)fl, arg,
                                   TW_CLI_MAX_SETS);
             (side_a ? a->sets_a : a->sets_b)[(*ns)++] = v;
-        } else if (tw__is(arg, NULL, "--parallel", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+        } else if (is(arg, NULL, "--parallel", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             if (strcmp(v, "auto") == 0)
                 a->par = TW_PAR_AUTO;
             else if (strcmp(v, "replicates") == 0)
@@ -151,25 +151,25 @@ tw_status tw_cli_parse(int argc, char **argv, tw_cli_args *a, tw_err *err) {
             else
                 return tw_err_set(err, TW_EUSAGE,
                                   "--parallel: expected auto, replicates or agents (got '%s')", v);
-        } else if (tw__is(arg, NULL, "--resume", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+        } else if (is(arg, NULL, "--resume", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             if (v[0] == '\0') return tw_err_set(err, TW_EUSAGE, "--resume: expected a directory path");
             a->resume = v;
-        } else if (tw__is(arg, NULL, "--checkpoint-every", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
-            if ((st = tw__int("--checkpoint-every", v, 0, 86400, &a->checkpoint_every, err)) != TW_OK)
+        } else if (is(arg, NULL, "--checkpoint-every", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = args_int("--checkpoint-every", v, 0, 86400, &a->checkpoint_every, err)) != TW_OK)
                 return st;
             a->has_checkpoint = true;
-        } else if (tw__is(arg, NULL, "--until", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+        } else if (is(arg, NULL, "--until", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
             if (strchr(v, ':') == NULL || v[0] == ':')
                 return tw_err_set(err, TW_EUSAGE,
                                   "--until: expected OUTCOME:HALFWIDTH, e.g. "
                                   "welfare_us_end_pct:0.05 (got '%s')", v);
             a->until = v;
-        } else if (tw__is(arg, NULL, "--budget", &fl)) {
-            if ((v = tw__value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
-            if ((st = tw__int("--budget", v, 1, TW_MAX_REPLICATES, &a->budget, err)) != TW_OK)
+        } else if (is(arg, NULL, "--budget", &fl)) {
+            if ((v = value(argc, argv, &i, arg, fl, err)) == NULL) return TW_EUSAGE;
+            if ((st = args_int("--budget", v, 1, TW_MAX_REPLICATES, &a->budget, err)) != TW_OK)
                 return st;
             a->has_budget = true;
         } else if (strcmp(arg, "--tables") == 0) {
@@ -260,9 +260,9 @@ void tw_cli_print_help(FILE *fp) {
             "tradewar %s - agent-based simulation of the US-China trade war\n"
             "\n"
             "Usage:\n"
-#define TW__USAGE(id, name, entry, own, usage) usage
-            TW_CLI_COMMANDS(TW__USAGE)
-#undef TW__USAGE
+#define USAGE(id, name, entry, own, usage) usage
+            TW_CLI_COMMANDS(USAGE)
+#undef USAGE
             "  tradewar --help | --version\n"
             "\n"
             "Options of run:\n"

@@ -36,7 +36,7 @@ tw_status tw_cli_result_hash(const char *dir, uint64_t *h, tw_err *err) {
     return TW_OK;
 }
 
-static void tw__progress(size_t done, size_t total, double elapsed, bool final) {
+static void batch_progress(size_t done, size_t total, double elapsed, bool final) {
     double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
     double eta = rate > 0 ? (double)(total - done) / rate : 0.0;
     int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
@@ -76,8 +76,8 @@ tw_status tw_cli_batch(const tw_cli_scenario *sc, const tw_cli_batch_plan *pl, t
         if (st != TW_OK) break;
         double now = tw_cli_now();
         if (rank0 && pl->progress && (now - last_bar > 0.2 || tw_batch_done(b))) {
-            tw__progress(tw_batch_completed(b) - first, tw_batch_total(b) - first, now - t0,
-                         tw_batch_done(b));
+            batch_progress(tw_batch_completed(b) - first, tw_batch_total(b) - first, now - t0,
+                           tw_batch_done(b));
             last_bar = now;
         }
         bool stop;

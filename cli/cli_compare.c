@@ -54,13 +54,13 @@
 #include "tw_stats.h"
 
 /* Each chunk gives every thread of every rank a few replicates of each scenario. */
-#define TW__CMP_PER_THREAD 4
+#define CMP_PER_THREAD 4
 
 typedef struct {
     tw_moments a, b, d;
-} tw__pair;
+} compare_pair;
 
-static void tw__pair_add(tw__pair *p, double x, double y) {
+static void pair_add(compare_pair *p, double x, double y) {
     if (!isfinite(x) || !isfinite(y)) return;
     tw_moments_add(&p->a, x);
     tw_moments_add(&p->b, y);
@@ -68,7 +68,7 @@ static void tw__pair_add(tw__pair *p, double x, double y) {
 }
 
 /* ",n,mean_a,mean_b,diff,paired_lo,paired_hi,unpaired_lo,unpaired_hi,ratio\n" */
-static void tw__pair_write(FILE *fp, const tw__pair *p) {
+static void pair_write(FILE *fp, const compare_pair *p) {
     double nan = NAN, hp = tw_paired_halfwidth(&p->d), hu = tw_unpaired_halfwidth(&p->a, &p->b);
     bool any = p->d.n > 0;
     double ratio = hp > 0.0 ? hu / hp : (hu > 0.0 ? INFINITY : nan);
@@ -83,11 +83,11 @@ static void tw__pair_write(FILE *fp, const tw__pair *p) {
     fputc('\n', fp);
 }
 
-#define TW__CMP_COLUMNS "n,mean_a,mean_b,diff,paired_lo,paired_hi,unpaired_lo,unpaired_hi,ratio\n"
+#define CMP_COLUMNS "n,mean_a,mean_b,diff,paired_lo,paired_hi,unpaired_lo,unpaired_hi,ratio\n"
 
 /* A and B must produce the same output days and series to be paired, and each run one
  * scenario. */
-static tw_status tw__compatible(const tw_cli_scenario *A, const tw_cli_scenario *B, tw_err *err) {
+static tw_status compatible(const tw_cli_scenario *A, const tw_cli_scenario *B, tw_err *err) {
     const tw_cli_scenario *side[2] = {A, B};
     for (int i = 0; i < 2; i++)
         if (side[i]->sweep != NULL)
@@ -114,7 +114,7 @@ static tw_status tw__compatible(const tw_cli_scenario *A, const tw_cli_scenario 
 
 /* The number a scenario sets at a drawn parameter's key path ("governments.US.resolve",
  * "third_parties[0].prob"): NaN where there is no plain number there. */
-static double tw__cfg_number(const tw_cfg *cfg, const char *path) {
+static double cfg_number(const tw_cfg *cfg, const char *path) {
     const tw_cfg_node *n = tw_cfg_root(cfg);
     char seg[256];
     for (const char *p = path; n != NULL && *p != '\0';) {
@@ -146,9 +146,9 @@ typedef struct {
     const char **name; /* [n] (owned by the models' parameters) */
     long *at[2];       /* [n] the outcome's index on side A, B; -1: none */
     double *fixed[2];  /* [n] where at is -1: the value the side's scenario sets, or NaN */
-} tw__outmap;
+} outmap;
 
-static void tw__outmap_free(tw__outmap *m) {
+static void outmap_free(outmap *m) {
     free(m->name);
     for (int i = 0; i < 2; i++) {
         free(m->at[i]);
@@ -156,15 +156,15 @@ static void tw__outmap_free(tw__outmap *m) {
     }
 }
 
-static long tw__outcome_index(const tw_cli_scenario *sc, const char *name) {
+static long outcome_index(const tw_cli_scenario *sc, const char *name) {
     size_t no = sc->model->n_outcomes(sc->params);
     for (size_t k = 0; k < no; k++)
         if (strcmp(sc->model->outcome_name(sc->params, k), name) == 0) return (long)k;
     return -1;
 }
 
-static tw_status tw__outmap_init(tw__outmap *m, const tw_cli_scenario *A, const tw_cli_scenario *B,
-                                 tw_err *err) {
+static tw_status outmap_init(outmap *m, const tw_cli_scenario *A, const tw_cli_scenario *B,
+                             tw_err *err) {
     const tw_cli_scenario *side[2] = {A, B};
     size_t na = A->model->n_outcomes(A->params), nb = B->model->n_outcomes(B->params);
     memset(m, 0, sizeof *m);
@@ -180,14 +180,14 @@ static tw_status tw__outmap_init(tw__outmap *m, const tw_cli_scenario *A, const 
         size_t no = side[i]->model->n_outcomes(side[i]->params);
         for (size_t k = 0; k < no; k++) {
             const char *name = side[i]->model->outcome_name(side[i]->params, k);
-            if (i == 1 && tw__outcome_index(A, name) >= 0) continue;
+            if (i == 1 && outcome_index(A, name) >= 0) continue;
             m->name[m->n++] = name;
         }
     }
     for (size_t r = 0; r < m->n; r++)
         for (int i = 0; i < 2; i++) {
-            m->at[i][r] = tw__outcome_index(side[i], m->name[r]);
-            m->fixed[i][r] = m->at[i][r] < 0 ? tw__cfg_number(side[i]->cfg, m->name[r]) : NAN;
+            m->at[i][r] = outcome_index(side[i], m->name[r]);
+            m->fixed[i][r] = m->at[i][r] < 0 ? cfg_number(side[i]->cfg, m->name[r]) : NAN;
         }
     /* The model's own outcomes (all but the drawn parameters) are on both sides. */
     size_t own = na - (A->model->n_drawn != NULL ? A->model->n_drawn(A->params) : 0);
@@ -199,50 +199,50 @@ static tw_status tw__outmap_init(tw__outmap *m, const tw_cli_scenario *A, const 
 }
 
 /* Row r's value in replicate i of a side's chunk (no outcomes a replicate). */
-static double tw__outmap_value(const tw__outmap *m, int side, size_t r, const tw_chunk *c,
-                               size_t i, size_t no) {
+static double outmap_value(const outmap *m, int side, size_t r, const tw_chunk *c,
+                           size_t i, size_t no) {
     long k = m->at[side][r];
     return k >= 0 ? c->outcomes[i * no + (size_t)k] : m->fixed[side][r];
 }
 
-static tw_status tw__cmp_write(const char *path_cells, const char *path_outc,
-                               const tw_cli_scenario *A, const tw__outmap *om,
-                               const tw_day *dates, size_t n_out, const tw__pair *cells,
-                               const tw__pair *outc, tw_err *err) {
+static tw_status cmp_write(const char *path_cells, const char *path_outc,
+                           const tw_cli_scenario *A, const outmap *om,
+                           const tw_day *dates, size_t n_out, const compare_pair *cells,
+                           const compare_pair *outc, tw_err *err) {
     size_t ns = A->model->n_series(A->params);
     tw_afile *f;
     tw_status st = tw_afile_open(path_cells, &f, err);
     if (st != TW_OK) return st;
     FILE *fp = tw_afile_fp(f);
-    fputs("date,indicator,region,partner,sector," TW__CMP_COLUMNS, fp);
+    fputs("date,indicator,region,partner,sector," CMP_COLUMNS, fp);
     char date[TW_DATE_STRLEN];
     for (size_t t = 0; t < n_out; t++) {
         tw_date_format(dates[t], date);
         for (size_t s = 0; s < ns; s++) {
             tw_series_label l = A->model->series(A->params, s);
             fprintf(fp, "%s,%s,%s,%s,%s", date, l.indicator, l.region, l.partner, l.sector);
-            tw__pair_write(fp, &cells[t * ns + s]);
+            pair_write(fp, &cells[t * ns + s]);
         }
     }
     if ((st = tw_afile_commit(f, err)) != TW_OK) return st;
     if ((st = tw_afile_open(path_outc, &f, err)) != TW_OK) return st;
     fp = tw_afile_fp(f);
-    fputs("outcome," TW__CMP_COLUMNS, fp);
+    fputs("outcome," CMP_COLUMNS, fp);
     for (size_t k = 0; k < om->n; k++) {
         fprintf(fp, "%s", om->name[k]);
-        tw__pair_write(fp, &outc[k]);
+        pair_write(fp, &outc[k]);
     }
     return tw_afile_commit(f, err);
 }
 
-static void tw__cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scenario *B,
-                          const tw__outmap *om, const tw__pair *outc) {
+static void cmp_print(FILE *fp, const tw_cli_scenario *A, const tw_cli_scenario *B,
+                      const outmap *om, const compare_pair *outc) {
     fprintf(fp, "\n%s (A) vs %s (B), %lld paired replicates, seed %lu\n", A->name, B->name,
             (long long)A->spec.replicates, (unsigned long)A->spec.seed);
     fprintf(fp, "%-34s  %-16s  %12s  %12s  %12s  %12s  %12s  %8s\n", "outcome", "unit", "mean A",
             "mean B", "B - A", "paired +-", "unpaired +-", "tighter");
     for (size_t k = 0; k < om->n; k++) {
-        const tw__pair *p = &outc[k];
+        const compare_pair *p = &outc[k];
         double hp = tw_paired_halfwidth(&p->d), hu = tw_unpaired_halfwidth(&p->a, &p->b);
         /* No pair where either side had a value: nan, as compare_outcomes.csv says. */
         bool any = p->d.n > 0;
@@ -266,18 +266,18 @@ typedef struct {
     size_t n_cols; /* of the model's monthly table */
     size_t n_months;
     tw_cli_month *months;
-    double *w;      /* per month and column: the column's scale over 1 (flows) or the days */
-    tw__pair *pair; /* per month and column */
-} tw__timeline;
+    double *w;          /* per month and column: the column's scale over 1 (flows) or the days */
+    compare_pair *pair; /* per month and column */
+} timeline;
 
-static void tw__timeline_free(tw__timeline *tl) {
+static void timeline_free(timeline *tl) {
     free(tl->months);
     free(tl->w);
 }
 
 /* The timeline's pairs of a run of n_out output days: its months times the model's
  * monthly columns (0 for a model without the headline series). */
-static size_t tw__timeline_pairs(const tw_cli_scenario *A, const tw_day *dates, size_t n_out) {
+static size_t timeline_pairs(const tw_cli_scenario *A, const tw_day *dates, size_t n_out) {
     tw_cli_headline cols[TW_CLI_NHEADLINE];
     size_t nc = tw_cli_headline_find(A->model, A->params, cols);
     if (nc == 0) return 0;
@@ -289,14 +289,14 @@ static size_t tw__timeline_pairs(const tw_cli_scenario *A, const tw_day *dates, 
 }
 
 /* false when out of memory; a model without the headline series gives no months. pair
- * holds n_months * n_cols pairs (tw__timeline_pairs) and stays the caller's; month m's
+ * holds n_months * n_cols pairs (timeline_pairs) and stays the caller's; month m's
  * column c is pair[m * n_cols + c]. */
-static bool tw__timeline_init(tw__timeline *tl, const tw_cli_scenario *A, const tw_day *dates,
-                              size_t n_out, tw__pair *pair) {
+static bool timeline_init(timeline *tl, const tw_cli_scenario *A, const tw_day *dates,
+                          size_t n_out, compare_pair *pair) {
     memset(tl, 0, sizeof *tl);
     tl->n_cols = tw_cli_headline_find(A->model, A->params, tl->cols);
     tl->pair = pair;
-    if (tw__timeline_pairs(A, dates, n_out) == 0) return true;
+    if (timeline_pairs(A, dates, n_out) == 0) return true;
     tl->months = tw_cli_run_months(dates, n_out, &tl->n_months);
     tl->w = calloc(tl->n_months * tl->n_cols + 1, sizeof *tl->w);
     if (tl->months == NULL || tl->w == NULL) return false;
@@ -310,8 +310,8 @@ static bool tw__timeline_init(tw__timeline *tl, const tw_cli_scenario *A, const 
 }
 
 /* Fold one pair of replicates' series (n_series per output day) into the months. */
-static void tw__timeline_add(tw__timeline *tl, const tw_day *dates, size_t n_out,
-                             const double *xa, const double *xb, size_t ns) {
+static void timeline_add(timeline *tl, const tw_day *dates, size_t n_out,
+                         const double *xa, const double *xb, size_t ns) {
     for (size_t m = 0; m < tl->n_months; m++)
         for (size_t c = 0; c < tl->n_cols; c++) {
             const tw_cli_month *mo = &tl->months[m];
@@ -322,11 +322,11 @@ static void tw__timeline_add(tw__timeline *tl, const tw_day *dates, size_t n_out
                 sa += share * xa[t * ns + s];
                 sb += share * xb[t * ns + s];
             }
-            tw__pair_add(&tl->pair[k], tl->w[k] * sa, tl->w[k] * sb);
+            pair_add(&tl->pair[k], tl->w[k] * sa, tl->w[k] * sb);
         }
 }
 
-static void tw__timeline_print(FILE *fp, const tw__timeline *tl) {
+static void timeline_print(FILE *fp, const timeline *tl) {
     if (tl->n_months == 0) return;
     fprintf(fp, "\nB - A by month, +- the paired 95%% half-width: each month's total (flows) or "
                 "mean (levels)\n");
@@ -335,7 +335,7 @@ static void tw__timeline_print(FILE *fp, const tw__timeline *tl) {
         const tw_cli_month *mo = &tl->months[m];
         fprintf(fp, "%04d-%02d  %4d", mo->year, mo->month, (int)(mo->hi - mo->lo + 1));
         for (size_t c = 0; c < tl->n_cols; c++) {
-            const tw__pair *p = &tl->pair[m * tl->n_cols + c];
+            const compare_pair *p = &tl->pair[m * tl->n_cols + c];
             int pr = tl->cols[c].prec;
             fprintf(fp, "  %+11.*f +-%6.*f", pr, p->d.mean, pr, tw_paired_halfwidth(&p->d));
         }
@@ -344,8 +344,8 @@ static void tw__timeline_print(FILE *fp, const tw__timeline *tl) {
 }
 
 /* One side: the common --set overrides, then the side's own (--set-a or --set-b). */
-static tw_status tw__load_side(const tw_cli_args *a, bool side_a, tw_cli_scenario *sc,
-                               tw_err *err) {
+static tw_status load_side(const tw_cli_args *a, bool side_a, tw_cli_scenario *sc,
+                           tw_err *err) {
     tw_cli_args s = *a;
     int n = side_a ? a->n_sets_a : a->n_sets_b;
     const char *const *sets = side_a ? a->sets_a : a->sets_b;
@@ -354,15 +354,15 @@ static tw_status tw__load_side(const tw_cli_args *a, bool side_a, tw_cli_scenari
 }
 
 /* Rank 0: the files of a finished comparison into the staging directory. */
-static tw_status tw__cmp_files(tw_cli_rundir *rd, const char *name, const tw_cli_scenario *A,
-                               const tw_cli_scenario *B, const tw__outmap *om,
-                               const tw_cli_args *a, const tw_day *dates, size_t n_out,
-                               const tw__pair *cells, const tw__pair *outc, tw_cli_result *r,
-                               tw_err *err) {
+static tw_status cmp_files(tw_cli_rundir *rd, const char *name, const tw_cli_scenario *A,
+                           const tw_cli_scenario *B, const outmap *om,
+                           const tw_cli_args *a, const tw_day *dates, size_t n_out,
+                           const compare_pair *cells, const compare_pair *outc, tw_cli_result *r,
+                           tw_err *err) {
     char pc[8192], po[8192];
     snprintf(pc, sizeof pc, "%s", tw_cli_rundir_path(rd, "compare.csv"));
     snprintf(po, sizeof po, "%s", tw_cli_rundir_path(rd, "compare_outcomes.csv"));
-    tw_status st = tw__cmp_write(pc, po, A, om, dates, n_out, cells, outc, err);
+    tw_status st = cmp_write(pc, po, A, om, dates, n_out, cells, outc, err);
     r->result_hash = TW_FNV_OFFSET;
     if (st == TW_OK) st = tw_hash_file(pc, &r->result_hash, err);
     if (st == TW_OK) st = tw_hash_file(po, &r->result_hash, err);
@@ -387,20 +387,20 @@ static tw_status tw__cmp_files(tw_cli_rundir *rd, const char *name, const tw_cli
  * before it. Native byte order: the machine that wrote it resumes it. A resume believes
  * it only when its size, magic, version, CRC and identity all hold, and refuses
  * otherwise, changing nothing. */
-#define TW__CMP_CKPT "compare_checkpoint.bin"
-#define TW__CMP_MAGIC "TWCMPCK\n"
-enum { TW__CMP_NID = 7, TW__CMP_HEAD = 8 + 8 * (2 + TW__CMP_NID), TW__CMP_PAIR = 72 };
+#define CMP_CKPT "compare_checkpoint.bin"
+#define CMP_MAGIC "TWCMPCK\n"
+enum { CMP_NID = 7, CMP_HEAD = 8 + 8 * (2 + CMP_NID), CMP_PAIR = 72 };
 
-static tw_status tw__ckpt_write(const char *path, const uint64_t id[TW__CMP_NID], uint64_t done,
-                                const tw__pair *pairs, size_t n, tw_err *err) {
-    size_t len = TW__CMP_HEAD + n * TW__CMP_PAIR + 8, at = 0;
+static tw_status ckpt_write(const char *path, const uint64_t id[CMP_NID], uint64_t done,
+                            const compare_pair *pairs, size_t n, tw_err *err) {
+    size_t len = CMP_HEAD + n * CMP_PAIR + 8, at = 0;
     unsigned char *buf = malloc(len);
     if (buf == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory for the checkpoint");
-    uint64_t head[2 + TW__CMP_NID] = {1, done};
-    memcpy(head + 2, id, TW__CMP_NID * sizeof *id);
-    memcpy(buf, TW__CMP_MAGIC, 8);
+    uint64_t head[2 + CMP_NID] = {1, done};
+    memcpy(head + 2, id, CMP_NID * sizeof *id);
+    memcpy(buf, CMP_MAGIC, 8);
     memcpy(buf + 8, head, sizeof head);
-    at = TW__CMP_HEAD;
+    at = CMP_HEAD;
     for (size_t i = 0; i < n; i++) {
         const tw_moments *m[3] = {&pairs[i].a, &pairs[i].b, &pairs[i].d};
         for (int j = 0; j < 3; j++, at += 24) {
@@ -424,22 +424,22 @@ static tw_status tw__ckpt_write(const char *path, const uint64_t id[TW__CMP_NID]
 }
 
 /* Read path into pairs[0..n) and *done; *found false (TW_OK) where there is no file. */
-static tw_status tw__ckpt_read(const char *path, const uint64_t id[TW__CMP_NID], tw__pair *pairs,
-                               size_t n, uint64_t *done, bool *found, tw_err *err) {
+static tw_status ckpt_read(const char *path, const uint64_t id[CMP_NID], compare_pair *pairs,
+                           size_t n, uint64_t *done, bool *found, tw_err *err) {
     *found = false;
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
         return errno == ENOENT ? TW_OK : tw_err_set(err, TW_EIO, "%s: cannot read: %s", path,
                                                     strerror(errno));
-    size_t want = TW__CMP_HEAD + n * TW__CMP_PAIR + 8, len = 0;
+    size_t want = CMP_HEAD + n * CMP_PAIR + 8, len = 0;
     char *buf = NULL;
     tw_read_status rs = tw_read_all(fp, want, &buf, &len);
     fclose(fp);
     const char *why = NULL;
-    uint64_t head[2 + TW__CMP_NID], crc = 0;
+    uint64_t head[2 + CMP_NID], crc = 0;
     if (rs == TW_READ_NOMEM) return tw_err_set(err, TW_ENOMEM, "out of memory");
     if (rs == TW_READ_ERROR) return tw_err_set(err, TW_EIO, "%s: cannot read", path);
-    if (rs == TW_READ_TOO_LARGE || len != want || memcmp(buf, TW__CMP_MAGIC, 8) != 0) {
+    if (rs == TW_READ_TOO_LARGE || len != want || memcmp(buf, CMP_MAGIC, 8) != 0) {
         why = "not a checkpoint of this comparison (wrong size or magic)";
     } else {
         memcpy(head, buf + 8, sizeof head);
@@ -448,7 +448,7 @@ static tw_status tw__ckpt_read(const char *path, const uint64_t id[TW__CMP_NID],
             why = "its checksum does not match (the file is damaged)";
         else if (head[0] != 1)
             why = "an unknown format version";
-        else if (memcmp(head + 2, id, TW__CMP_NID * sizeof *id) != 0)
+        else if (memcmp(head + 2, id, CMP_NID * sizeof *id) != 0)
             why = "it belongs to another comparison (scenarios, seed or replicates differ)";
         else if (head[1] > id[0])
             why = "it counts more replicates than the comparison has";
@@ -458,7 +458,7 @@ static tw_status tw__ckpt_read(const char *path, const uint64_t id[TW__CMP_NID],
         return tw_err_set(err, TW_EUSAGE, "%s: refusing to resume: %s; start over with --force",
                           path, why);
     }
-    size_t at = TW__CMP_HEAD;
+    size_t at = CMP_HEAD;
     for (size_t i = 0; i < n; i++) {
         tw_moments *m[3] = {&pairs[i].a, &pairs[i].b, &pairs[i].d};
         for (int j = 0; j < 3; j++, at += 24) {
@@ -475,12 +475,12 @@ static tw_status tw__ckpt_read(const char *path, const uint64_t id[TW__CMP_NID],
 
 /* Where an interrupted comparison stands (rank 0, on a resume): *done from its checkpoint,
  * or *complete when its files are written and the checkpoint gone (only the commit left). */
-static tw_status tw__cmp_reopen(tw_cli_rundir *rd, const uint64_t id[TW__CMP_NID],
-                                tw__pair *pairs, size_t n, uint64_t *done, int *complete,
-                                tw_err *err) {
+static tw_status cmp_reopen(tw_cli_rundir *rd, const uint64_t id[CMP_NID],
+                            compare_pair *pairs, size_t n, uint64_t *done, int *complete,
+                            tw_err *err) {
     bool found;
-    tw_status st = tw__ckpt_read(tw_cli_rundir_path(rd, TW__CMP_CKPT), id, pairs, n, done,
-                                 &found, err);
+    tw_status st = ckpt_read(tw_cli_rundir_path(rd, CMP_CKPT), id, pairs, n, done,
+                             &found, err);
     struct stat sb;
     *complete = st == TW_OK && !found &&
                 stat(tw_cli_rundir_path(rd, "provenance.yaml"), &sb) == 0 &&
@@ -492,19 +492,19 @@ static tw_status tw__cmp_reopen(tw_cli_rundir *rd, const uint64_t id[TW__CMP_NID
 tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     tw_cli_scenario A, B;
     bool rank0 = tw_mpi_rank() == 0, resume = a->resume != NULL;
-    tw_status st = tw__load_side(a, true, &A, err);
+    tw_status st = load_side(a, true, &A, err);
     if (st != TW_OK) return st;
-    if ((st = tw__load_side(a, false, &B, err)) != TW_OK) {
+    if ((st = load_side(a, false, &B, err)) != TW_OK) {
         tw_cli_scenario_free(&A);
         return st;
     }
     /* Common random numbers: B runs with A's seed and replicate count. */
     B.spec.seed = A.spec.seed;
     B.spec.replicates = A.spec.replicates;
-    tw__outmap om;
+    outmap om;
     memset(&om, 0, sizeof om);
-    st = tw__compatible(&A, &B, err);
-    if (st == TW_OK) st = tw__outmap_init(&om, &A, &B, err);
+    st = compatible(&A, &B, err);
+    if (st == TW_OK) st = outmap_init(&om, &A, &B, err);
     char name[sizeof A.name + sizeof B.name + 16];
     snprintf(name, sizeof name, "compare-%s-vs-%s", A.name, B.name);
     tw_cli_rundir *rd = NULL;
@@ -518,14 +518,14 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
     size_t no_b = B.model->n_outcomes(B.params), row = n_out * ns;
     int threads = tw_cli_threads(a), size = tw_mpi_size();
     tw_par_mode mode = tw_run_resolve_mode(a->par, threads, n_rep);
-    size_t chunk = (mode == TW_PAR_REPLICATES ? (size_t)threads : 1) * TW__CMP_PER_THREAD * (size_t)size;
-    tw__pair *pairs = NULL, *cells = NULL, *outc = NULL;
+    size_t chunk = (mode == TW_PAR_REPLICATES ? (size_t)threads : 1) * CMP_PER_THREAD * (size_t)size;
+    compare_pair *pairs = NULL, *cells = NULL, *outc = NULL;
     size_t n_pairs = 0;
     tw_day *dates = NULL;
-    tw__timeline tl;
+    timeline tl;
     memset(&tl, 0, sizeof tl);
-    uint64_t id[TW__CMP_NID] = {n_rep, A.spec.seed, tw_cfg_hash(A.cfg), tw_cfg_hash(B.cfg), row,
-                                om.n, 0};
+    uint64_t id[CMP_NID] = {n_rep, A.spec.seed, tw_cfg_hash(A.cfg), tw_cfg_hash(B.cfg), row,
+                            om.n, 0};
     uint64_t done = 0;
     int complete = 0;
     if (st == TW_OK && rank0) {
@@ -535,7 +535,7 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
             for (size_t k = 0, d = 0; d <= last; d++)
                 if (d % (size_t)A.spec.interval_days == 0 || d == last)
                     dates[k++] = A.spec.start + (tw_day)d;
-            id[6] = tw__timeline_pairs(&A, dates, n_out);
+            id[6] = timeline_pairs(&A, dates, n_out);
             n_pairs = row + om.n + (size_t)id[6];
             pairs = calloc(n_pairs + 1, sizeof *pairs);
         }
@@ -543,10 +543,10 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
             cells = pairs;
             outc = pairs + row;
         }
-        if (pairs == NULL || !tw__timeline_init(&tl, &A, dates, n_out, pairs + row + om.n))
+        if (pairs == NULL || !timeline_init(&tl, &A, dates, n_out, pairs + row + om.n))
             st = tw_err_set(err, TW_ENOMEM, "out of memory for %zu paired cells", row);
         if (st == TW_OK && resume)
-            st = tw__cmp_reopen(rd, id, pairs, n_pairs, &done, &complete, err);
+            st = cmp_reopen(rd, id, pairs, n_pairs, &done, &complete, err);
     }
     st = tw_mpi_agree(st, err);
     int64_t at[2] = {(int64_t)done, complete};
@@ -574,11 +574,11 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
         if (st == TW_OK && rank0) {
             for (size_t i = 0; i < cn; i++) {
                 for (size_t c = 0; c < row; c++)
-                    tw__pair_add(&cells[c], ca.series[i * row + c], cb.series[i * row + c]);
+                    pair_add(&cells[c], ca.series[i * row + c], cb.series[i * row + c]);
                 for (size_t k = 0; k < om.n; k++)
-                    tw__pair_add(&outc[k], tw__outmap_value(&om, 0, k, &ca, i, no_a),
-                                 tw__outmap_value(&om, 1, k, &cb, i, no_b));
-                tw__timeline_add(&tl, dates, n_out, ca.series + i * row, cb.series + i * row, ns);
+                    pair_add(&outc[k], outmap_value(&om, 0, k, &ca, i, no_a),
+                             outmap_value(&om, 1, k, &cb, i, no_b));
+                timeline_add(&tl, dates, n_out, ca.series + i * row, cb.series + i * row, ns);
             }
         }
         st = tw_mpi_agree(st, err);
@@ -588,8 +588,8 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
         if (st == TW_OK) st = tw_mpi_agree(tw_mpi_bcast(&ckpt, sizeof ckpt, err), err);
         if (st == TW_OK && ckpt && r0 + cn < n_rep) {
             if (rank0)
-                st = tw__ckpt_write(tw_cli_rundir_path(rd, TW__CMP_CKPT), id, r0 + cn, pairs,
-                                    n_pairs, err);
+                st = ckpt_write(tw_cli_rundir_path(rd, CMP_CKPT), id, r0 + cn, pairs,
+                                n_pairs, err);
             st = tw_mpi_agree(st, err);
             wrote = wrote || st == TW_OK;
             last_ckpt = now;
@@ -606,9 +606,9 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
      * resume is. */
     bool keep = stopped || resume || wrote || st == TW_OK;
     if (st == TW_OK && rank0 && !complete) {
-        st = tw__cmp_files(rd, name, &A, &B, &om, a, dates, n_out, cells, outc, &res, err);
-        if (st == TW_OK && unlink(tw_cli_rundir_path(rd, TW__CMP_CKPT)) != 0 && errno != ENOENT)
-            st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", tw_cli_rundir_path(rd, TW__CMP_CKPT),
+        st = cmp_files(rd, name, &A, &B, &om, a, dates, n_out, cells, outc, &res, err);
+        if (st == TW_OK && unlink(tw_cli_rundir_path(rd, CMP_CKPT)) != 0 && errno != ENOENT)
+            st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", tw_cli_rundir_path(rd, CMP_CKPT),
                             strerror(errno));
         if (st == TW_OK) st = tw_sync_dir(tw_cli_rundir_staging(rd), err);
     } else if (st == TW_OK && rank0) {
@@ -626,8 +626,8 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
         if (complete) {
             printf("the comparison was complete; moved into place\n");
         } else {
-            tw__cmp_print(stdout, &A, &B, &om, outc);
-            tw__timeline_print(stdout, &tl);
+            cmp_print(stdout, &A, &B, &om, outc);
+            timeline_print(stdout, &tl);
         }
         printf("\nresult hash %016llx\nwritten: %s/{compare.csv,compare_outcomes.csv,"
                "scenario_a.yaml,scenario_b.yaml,provenance.yaml}\n",
@@ -635,8 +635,8 @@ tw_status tw_cli_compare(const tw_cli_args *a, int argc, char **argv, tw_err *er
     }
     free(pairs);
     free(dates);
-    tw__timeline_free(&tl);
-    tw__outmap_free(&om);
+    timeline_free(&tl);
+    outmap_free(&om);
     tw_cli_scenario_free(&A);
     tw_cli_scenario_free(&B);
     if (st == TW_OK && a->report && rank0) st = tw_cli_report_dir(dir, a->silent, err);

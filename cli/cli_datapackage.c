@@ -25,7 +25,7 @@
 #include "tw_output.h"
 #include "tw_trade.h"
 
-#define TW__PATH 4096
+#define PATH 4096
 
 /* --- what the files and their columns are --- */
 
@@ -34,9 +34,9 @@ typedef struct {
     const char *name;
     const char *type; /* Table Schema type */
     const char *description;
-} tw__column;
+} column;
 
-static const tw__column tw__columns[] = {
+static const column columns[] = {
     {"hindcast.csv", "episode", "string",
      "the dispute episode of the decision, left out of the fit that forecasts it"},
     {"hindcast.csv", "date", "date", "the day of the decision"},
@@ -210,9 +210,9 @@ typedef struct {
     const char *file;
     const char *title;
     const char *description;
-} tw__resource_info;
+} resource_info;
 
-static const tw__resource_info tw__resources[] = {
+static const resource_info resources[] = {
     {"summary.csv", "Daily series across replicates",
      "one row per output day and series (indicator, region, partner, sector): the mean, "
      "sample sd and percentiles across replicates of that day's value"},
@@ -257,7 +257,7 @@ static const tw__resource_info tw__resources[] = {
 
 /* --- JSON --- */
 
-static void tw__json_str(FILE *fp, const char *s) {
+static void json_str(FILE *fp, const char *s) {
     fputc('"', fp);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         if (*c == '"' || *c == '\\')
@@ -271,42 +271,42 @@ static void tw__json_str(FILE *fp, const char *s) {
 }
 
 /* "key": "value" with a leading separator. */
-static void tw__json_kv(FILE *fp, const char *sep, const char *key, const char *value) {
+static void json_kv(FILE *fp, const char *sep, const char *key, const char *value) {
     fputs(sep, fp);
-    tw__json_str(fp, key);
+    json_str(fp, key);
     fputs(": ", fp);
-    tw__json_str(fp, value);
+    json_str(fp, value);
 }
 
 /* --- columns --- */
 
-static const tw_measure_info *tw__measure(const tw_measure_info *list, size_t n,
-                                          const char *name, size_t len) {
+static const tw_measure_info *measure(const tw_measure_info *list, size_t n,
+                                      const char *name, size_t len) {
     for (size_t i = 0; i < n; i++)
         if (strlen(list[i].name) == len && strncmp(list[i].name, name, len) == 0) return &list[i];
     return NULL;
 }
 
 /* The part of a file name that says what it is: "summary.csv" of "summary.csv.gz". */
-static void tw__kind(const char *base, char *kind, size_t n) {
+static void datapackage_kind(const char *base, char *kind, size_t n) {
     snprintf(kind, n, "%.200s", base);
     size_t len = strlen(kind);
     if (len > 3 && strcmp(kind + len - 3, ".gz") == 0) kind[len - 3] = '\0';
 }
 
 /* One field of a schema: name, type, description and unit (NULL where none). */
-static void tw__field(FILE *fp, const char *kind, const char *name, bool first) {
+static void field(FILE *fp, const char *kind, const char *name, bool first) {
     const char *type = "string", *desc = NULL, *unit = NULL;
     char buf[768];
     const tw_measure_info *ind, *out;
     size_t n_ind = tw_trade_indicator_list(&ind), n_out = tw_trade_outcome_list(&out);
     size_t len = strlen(name);
     const tw_measure_info *m = NULL;
-    for (size_t i = 0; i < sizeof tw__columns / sizeof tw__columns[0] && desc == NULL; i++)
-        if ((tw__columns[i].file == NULL || strcmp(tw__columns[i].file, kind) == 0) &&
-            strcmp(tw__columns[i].name, name) == 0) {
-            type = tw__columns[i].type;
-            desc = tw__columns[i].description;
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0] && desc == NULL; i++)
+        if ((columns[i].file == NULL || strcmp(columns[i].file, kind) == 0) &&
+            strcmp(columns[i].name, name) == 0) {
+            type = columns[i].type;
+            desc = columns[i].description;
         }
     const char *dot = strchr(name, '.');
     if (desc != NULL) {
@@ -322,14 +322,14 @@ static void tw__field(FILE *fp, const char *kind, const char *name, bool first) 
         snprintf(buf, sizeof buf, "observations whose PIT fell in bin %s of ten bins of 0.1",
                  name + 4);
         desc = buf;
-    } else if ((m = tw__measure(out, n_out, name, len)) != NULL) {
+    } else if ((m = measure(out, n_out, name, len)) != NULL) {
         type = "number";
         unit = m->unit;
         snprintf(buf, sizeof buf, "%s (aggregation: %s)", m->definition,
                  tw_aggregation_names[m->aggregation]);
         desc = buf;
     } else if (strcmp(kind, "trajectories.csv") == 0 && dot != NULL &&
-               (m = tw__measure(ind, n_ind, name, (size_t)(dot - name))) != NULL) {
+               (m = measure(ind, n_ind, name, (size_t)(dot - name))) != NULL) {
         type = "number";
         unit = m->unit;
         snprintf(buf, sizeof buf, "%s for the series %s (region: %s; partner: %s)",
@@ -343,16 +343,16 @@ static void tw__field(FILE *fp, const char *kind, const char *name, bool first) 
         desc = buf;
     }
     fputs(first ? "\n          {" : ",\n          {", fp);
-    tw__json_kv(fp, "", "name", name);
-    tw__json_kv(fp, ", ", "type", type);
-    if (desc != NULL) tw__json_kv(fp, ", ", "description", desc);
-    if (unit != NULL) tw__json_kv(fp, ", ", "unit", unit);
+    json_kv(fp, "", "name", name);
+    json_kv(fp, ", ", "type", type);
+    if (desc != NULL) json_kv(fp, ", ", "description", desc);
+    if (unit != NULL) json_kv(fp, ", ", "unit", unit);
     if (strcmp(name, "indicator") == 0) {
         /* The names a file may hold: the dictionary's ("overall" too in score.csv). */
         fputs(", \"constraints\": {\"enum\": [", fp);
         for (size_t i = 0; i < n_ind; i++) {
             if (i > 0) fputs(", ", fp);
-            tw__json_str(fp, ind[i].name);
+            json_str(fp, ind[i].name);
         }
         if (strcmp(kind, "score.csv") == 0) fputs(", \"overall\"", fp);
         fputs("]}", fp);
@@ -369,7 +369,7 @@ static void tw__field(FILE *fp, const char *kind, const char *name, bool first) 
 }
 
 /* The header line of a CSV file, plain or gzip (zlib reads both); *line is malloc'd. */
-static tw_status tw__header(const char *path, char **line, tw_err *err) {
+static tw_status datapackage_header(const char *path, char **line, tw_err *err) {
     *line = NULL;
     gzFile g = gzopen(path, "rb");
     if (g == NULL) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -403,18 +403,18 @@ static tw_status tw__header(const char *path, char **line, tw_err *err) {
 }
 
 /* One resource: rel is its path inside the package ("points/3/summary.csv"). */
-static tw_status tw__resource(FILE *fp, const char *dir, const char *rel, bool first,
-                              tw_err *err) {
-    char path[2 * TW__PATH + 8], kind[256], name[TW__PATH];
+static tw_status resource(FILE *fp, const char *dir, const char *rel, bool first,
+                          tw_err *err) {
+    char path[2 * PATH + 8], kind[256], name[PATH];
     snprintf(path, sizeof path, "%.4096s/%.4096s", dir, rel);
     const char *base = strrchr(rel, '/');
-    tw__kind(base != NULL ? base + 1 : rel, kind, sizeof kind);
-    const tw__resource_info *info = NULL;
-    for (size_t i = 0; i < sizeof tw__resources / sizeof tw__resources[0]; i++)
-        if (strcmp(tw__resources[i].file, kind) == 0) info = &tw__resources[i];
+    datapackage_kind(base != NULL ? base + 1 : rel, kind, sizeof kind);
+    const resource_info *info = NULL;
+    for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
+        if (strcmp(resources[i].file, kind) == 0) info = &resources[i];
     if (info == NULL) return TW_OK; /* not an output of the program */
     char *header;
-    tw_status st = tw__header(path, &header, err);
+    tw_status st = datapackage_header(path, &header, err);
     if (st != TW_OK) return st;
     /* A resource name: lower case, digits, '-', '_', '.' (points/3/summary.csv ->
      * points-3-summary). */
@@ -425,22 +425,22 @@ static tw_status tw__resource(FILE *fp, const char *dir, const char *rel, bool f
         if (*c == '/') *c = '-';
     bool gz = strcmp(kind, base != NULL ? base + 1 : rel) != 0;
     fputs(first ? "\n    {" : ",\n    {", fp);
-    tw__json_kv(fp, "", "name", name);
-    tw__json_kv(fp, ",\n      ", "path", rel);
-    tw__json_kv(fp, ",\n      ", "profile", "tabular-data-resource");
-    tw__json_kv(fp, ",\n      ", "title", info->title);
-    tw__json_kv(fp, ",\n      ", "description", info->description);
-    tw__json_kv(fp, ",\n      ", "format", "csv");
-    tw__json_kv(fp, ",\n      ", "mediatype", "text/csv");
-    tw__json_kv(fp, ",\n      ", "encoding", "utf-8");
-    if (gz) tw__json_kv(fp, ",\n      ", "compression", "gz");
+    json_kv(fp, "", "name", name);
+    json_kv(fp, ",\n      ", "path", rel);
+    json_kv(fp, ",\n      ", "profile", "tabular-data-resource");
+    json_kv(fp, ",\n      ", "title", info->title);
+    json_kv(fp, ",\n      ", "description", info->description);
+    json_kv(fp, ",\n      ", "format", "csv");
+    json_kv(fp, ",\n      ", "mediatype", "text/csv");
+    json_kv(fp, ",\n      ", "encoding", "utf-8");
+    if (gz) json_kv(fp, ",\n      ", "compression", "gz");
     fputs(",\n      \"dialect\": {\"delimiter\": \",\", \"doubleQuote\": true, \"header\": true}", fp);
     fputs(",\n      \"schema\": {\n        \"missingValues\": [\"\", \"nan\"],\n        \"fields\": [", fp);
     bool f0 = true;
     for (char *tok = header, *next; tok != NULL; tok = next) {
         next = strchr(tok, ',');
         if (next != NULL) *next++ = '\0';
-        tw__field(fp, kind, tok, f0);
+        field(fp, kind, tok, f0);
         f0 = false;
     }
     fputs("\n        ]\n      }\n    }", fp);
@@ -448,18 +448,18 @@ static tw_status tw__resource(FILE *fp, const char *dir, const char *rel, bool f
     return TW_OK;
 }
 
-static int tw__cmp_str(const void *a, const void *b) {
+static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int tw__cmp_num(const void *a, const void *b) {
+static int cmp_num(const void *a, const void *b) {
     long x = atol(*(char *const *)a), y = atol(*(char *const *)b);
     return (x > y) - (x < y);
 }
 
 /* The names in dir, sorted (numerically when numeric), so the package's order does not
  * depend on the file system's. *names and each name are malloc'd; *n set. */
-static tw_status tw__list(const char *dir, bool numeric, char ***names, size_t *n, tw_err *err) {
+static tw_status datapackage_list(const char *dir, bool numeric, char ***names, size_t *n, tw_err *err) {
     *names = NULL;
     *n = 0;
     DIR *d = opendir(dir);
@@ -484,23 +484,23 @@ static tw_status tw__list(const char *dir, bool numeric, char ***names, size_t *
             (*n)++;
     }
     closedir(d);
-    if (*n > 0) qsort(*names, *n, sizeof **names, numeric ? tw__cmp_num : tw__cmp_str);
+    if (*n > 0) qsort(*names, *n, sizeof **names, numeric ? cmp_num : cmp_str);
     return st;
 }
 
-static void tw__list_free(char **names, size_t n) {
+static void list_free(char **names, size_t n) {
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
 }
 
 /* Every resource of sub (relative to dir; "" for dir itself). */
-static tw_status tw__resources_in(FILE *fp, const char *dir, const char *sub, bool *first,
-                                  tw_err *err) {
-    char path[2 * TW__PATH], rel[TW__PATH], gz[TW__PATH + 8];
+static tw_status resources_in(FILE *fp, const char *dir, const char *sub, bool *first,
+                              tw_err *err) {
+    char path[2 * PATH], rel[PATH], gz[PATH + 8];
     snprintf(path, sizeof path, "%.4096s%s%.1000s", dir, sub[0] ? "/" : "", sub);
     char **names;
     size_t n;
-    tw_status st = tw__list(path, false, &names, &n, err);
+    tw_status st = datapackage_list(path, false, &names, &n, err);
     for (size_t i = 0; st == TW_OK && i < n; i++) {
         size_t len = strlen(names[i]);
         bool csv = (len > 4 && strcmp(names[i] + len - 4, ".csv") == 0) ||
@@ -511,67 +511,67 @@ static tw_status tw__resources_in(FILE *fp, const char *dir, const char *sub, bo
         if (names[i][len - 1] == 'v' && access(gz, F_OK) == 0) continue;
         snprintf(rel, sizeof rel, "%.1000s%s%.1000s", sub, sub[0] ? "/" : "", names[i]);
         size_t before = (size_t)ftell(fp);
-        st = tw__resource(fp, dir, rel, *first, err);
+        st = resource(fp, dir, rel, *first, err);
         if ((size_t)ftell(fp) != before) *first = false;
     }
-    tw__list_free(names, n);
+    list_free(names, n);
     return st;
 }
 
 /* The dictionary: "indicators" (with region and partner) or "outcomes". */
-static void tw__dictionary(FILE *fp, const char *key, const tw_measure_info *list, size_t n) {
+static void dictionary(FILE *fp, const char *key, const tw_measure_info *list, size_t n) {
     fprintf(fp, ",\n  \"%s\": [", key);
     for (size_t i = 0; i < n; i++) {
         fputs(i > 0 ? ",\n    {" : "\n    {", fp);
-        tw__json_kv(fp, "", "name", list[i].name);
-        tw__json_kv(fp, ", ", "unit", list[i].unit);
-        tw__json_kv(fp, ", ", "aggregation", tw_aggregation_names[list[i].aggregation]);
-        if (list[i].region != NULL) tw__json_kv(fp, ", ", "region", list[i].region);
-        if (list[i].partner != NULL) tw__json_kv(fp, ", ", "partner", list[i].partner);
-        tw__json_kv(fp, ", ", "definition", list[i].definition);
+        json_kv(fp, "", "name", list[i].name);
+        json_kv(fp, ", ", "unit", list[i].unit);
+        json_kv(fp, ", ", "aggregation", tw_aggregation_names[list[i].aggregation]);
+        if (list[i].region != NULL) json_kv(fp, ", ", "region", list[i].region);
+        if (list[i].partner != NULL) json_kv(fp, ", ", "partner", list[i].partner);
+        json_kv(fp, ", ", "definition", list[i].definition);
         fputc('}', fp);
     }
     fputs("\n  ]", fp);
 }
 
 tw_status tw_cli_write_datapackage(const char *dir, tw_err *err) {
-    char path[TW__PATH + 32], points[TW__PATH + 32], sub[64];
+    char path[PATH + 32], points[PATH + 32], sub[64];
     snprintf(path, sizeof path, "%s/datapackage.json", dir);
     tw_afile *f;
     tw_status st = tw_afile_open(path, &f, err);
     if (st != TW_OK) return st;
     FILE *fp = tw_afile_fp(f);
     fputs("{\n", fp);
-    tw__json_kv(fp, "  ", "profile", "tabular-data-package");
-    tw__json_kv(fp, ",\n  ", "name", "tradewar-output");
-    tw__json_kv(fp, ",\n  ", "title", "tradewar output files");
-    tw__json_kv(fp, ",\n  ", "description",
-                "the CSV files of one tradewar output directory; what each indicator and "
-                "outcome is, in which unit, and what region and partner hold for each "
-                "indicator: indicators and outcomes below. nan: did not happen or undefined");
+    json_kv(fp, "  ", "profile", "tabular-data-package");
+    json_kv(fp, ",\n  ", "name", "tradewar-output");
+    json_kv(fp, ",\n  ", "title", "tradewar output files");
+    json_kv(fp, ",\n  ", "description",
+            "the CSV files of one tradewar output directory; what each indicator and "
+            "outcome is, in which unit, and what region and partner hold for each "
+            "indicator: indicators and outcomes below. nan: did not happen or undefined");
     fputs(",\n  \"resources\": [", fp);
     bool first = true;
-    st = tw__resources_in(fp, dir, "", &first, err);
+    st = resources_in(fp, dir, "", &first, err);
     snprintf(points, sizeof points, "%s/points", dir);
     struct stat sb;
     if (st == TW_OK && stat(points, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         char **names;
         size_t n;
-        st = tw__list(points, true, &names, &n, err);
+        st = datapackage_list(points, true, &names, &n, err);
         for (size_t i = 0; st == TW_OK && i < n; i++) {
             snprintf(sub, sizeof sub, "points/%.40s", names[i]);
-            st = tw__resources_in(fp, dir, sub, &first, err);
+            st = resources_in(fp, dir, sub, &first, err);
         }
-        tw__list_free(names, n);
+        list_free(names, n);
     }
     if (st == TW_OK && first) /* no CSV of the program: a package needs a resource */
         st = tw_err_set(err, TW_EUSAGE, "%s: no CSV file that tradewar writes to describe", dir);
     fputs("\n  ]", fp);
     const tw_measure_info *list;
     size_t n = tw_trade_indicator_list(&list);
-    tw__dictionary(fp, "indicators", list, n);
+    dictionary(fp, "indicators", list, n);
     n = tw_trade_outcome_list(&list);
-    tw__dictionary(fp, "outcomes", list, n);
+    dictionary(fp, "outcomes", list, n);
     fputs("\n}\n", fp);
     if (st != TW_OK) {
         tw_afile_abort(f);

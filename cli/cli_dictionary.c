@@ -22,7 +22,7 @@
 #include "tw_trade.h"
 
 /* s in a Markdown table cell: a '|' would end the cell. */
-static void tw__md_cell(FILE *fp, const char *s) {
+static void md_cell(FILE *fp, const char *s) {
     for (; *s; s++) {
         if (*s == '|') fputc('\\', fp);
         fputc(*s, fp);
@@ -30,38 +30,38 @@ static void tw__md_cell(FILE *fp, const char *s) {
 }
 
 /* The first cells of an entry's row: its name, unit and aggregation. */
-static void tw__md_head(FILE *fp, const tw_measure_info *e) {
+static void md_head(FILE *fp, const tw_measure_info *e) {
     fprintf(fp, "| `%s` | ", e->name);
-    tw__md_cell(fp, e->unit);
+    md_cell(fp, e->unit);
     fprintf(fp, " | %s | ", tw_aggregation_names[e->aggregation]);
 }
 
-static void tw__markdown(FILE *fp) {
+static void markdown(FILE *fp) {
     const tw_measure_info *list;
     size_t n = tw_trade_indicator_list(&list);
     fprintf(fp, "Indicators (summary.csv), %zu:\n\n", n);
     fputs("| indicator | unit | aggregation | region / partner | definition |\n"
           "| --- | --- | --- | --- | --- |\n", fp);
     for (size_t i = 0; i < n; i++) {
-        tw__md_head(fp, &list[i]);
-        tw__md_cell(fp, list[i].region);
+        md_head(fp, &list[i]);
+        md_cell(fp, list[i].region);
         fputs(" / ", fp);
-        tw__md_cell(fp, list[i].partner);
+        md_cell(fp, list[i].partner);
         fputs(" | ", fp);
-        tw__md_cell(fp, list[i].definition);
+        md_cell(fp, list[i].definition);
         fputs(" |\n", fp);
     }
     n = tw_trade_outcome_list(&list);
     fprintf(fp, "\nOutcomes (replicates.csv, after replicate,seed), %zu:\n\n", n);
     fputs("| outcome | unit | aggregation | definition |\n| --- | --- | --- | --- |\n", fp);
     for (size_t i = 0; i < n; i++) {
-        tw__md_head(fp, &list[i]);
-        tw__md_cell(fp, list[i].definition);
+        md_head(fp, &list[i]);
+        md_cell(fp, list[i].definition);
         fputs(" |\n", fp);
     }
 }
 
-static void tw__csv(FILE *fp) {
+static void dictionary_csv(FILE *fp) {
     fputs("kind,name,unit,aggregation,region,partner,definition\n", fp);
     static const char *const kinds[2] = {"indicator", "outcome"};
     for (int k = 0; k < 2; k++) {
@@ -116,8 +116,8 @@ tw_status tw_cli_dictionary(const tw_cli_args *a, int argc, char **argv, tw_err 
         return tw_cli_write_datapackage(package, err);
     }
     if (csv)
-        tw__csv(stdout);
+        dictionary_csv(stdout);
     else
-        tw__markdown(stdout);
+        markdown(stdout);
     return TW_OK;
 }

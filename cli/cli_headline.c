@@ -14,7 +14,7 @@
 #include "tw_stats.h"
 
 /* A drawn parameter in words (its key path when the model gives none). */
-static const char *tw__param_words(const tw_report_headline *h, const char *key) {
+static const char *param_words(const tw_report_headline *h, const char *key) {
     for (size_t k = 0; k < h->n_words; k++)
         if (strcmp(h->words[k].name, key) == 0) return h->words[k].text;
     return key;
@@ -23,7 +23,7 @@ static const char *tw__param_words(const tw_report_headline *h, const char *key)
 /* The drawn parameters with the largest first-order indices for outcome, those of at
  * least 0.1 whose bootstrap interval excludes 0, at most three, largest first; how many.
  * *varies: some index exists. */
-static int tw__top(const tw_drivers *dr, const char *outcome, size_t top[3], bool *varies) {
+static int headline_top(const tw_drivers *dr, const char *outcome, size_t top[3], bool *varies) {
     int nt = 0;
     *varies = false;
     for (size_t p = 0; dr != NULL && p < dr->n_par; p++) {
@@ -42,11 +42,11 @@ static int tw__top(const tw_drivers *dr, const char *outcome, size_t top[3], boo
 }
 
 /* true if one of the top drivers of outcome ranges over an assumption. */
-static bool tw__assumed(const tw_drivers *dr, const char *outcome, const tw_model *m,
-                        const void *params) {
+static bool headline_assumed(const tw_drivers *dr, const char *outcome, const tw_model *m,
+                             const void *params) {
     size_t top[3];
     bool varies;
-    int nt = tw__top(dr, outcome, top, &varies);
+    int nt = headline_top(dr, outcome, top, &varies);
     for (int k = 0; k < nt && m->drawn_assumed != NULL; k++)
         if (m->drawn_assumed(params, top[k])) return true;
     return false;
@@ -54,12 +54,12 @@ static bool tw__assumed(const tw_drivers *dr, const char *outcome, const tw_mode
 
 /* Under a headline line, its top drivers, each in the spec's words: "mostly <words>
  * (S1 0.71)", "driven by <words> (S1 0.33) and <words> (0.18)". */
-static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const tw_report_headline *h,
-                               const char *outcome) {
+static void report_drivers(FILE *fp, const tw_drivers *dr, const tw_report_headline *h,
+                           const char *outcome) {
     if (dr == NULL || dr->n_par == 0 || tw_drivers_get(dr, outcome, 0) == NULL) return;
     size_t top[3];
     bool varies;
-    int nt = tw__top(dr, outcome, top, &varies);
+    int nt = headline_top(dr, outcome, top, &varies);
     if (nt == 0) {
         fprintf(fp, "    %s\n", varies ? "no drawn parameter explains it (Monte Carlo noise)"
                                        : "the same in every replicate: no draw within the ranges changes it");
@@ -70,7 +70,7 @@ static void tw__report_drivers(FILE *fp, const tw_drivers *dr, const tw_report_h
     for (int k = 0; k < nt; k++) {
         const tw_driver *d = tw_drivers_get(dr, outcome, top[k]);
         fprintf(fp, "%s%s (%s%.2f)", k == 0 ? "" : (k + 1 == nt ? " and " : ", "),
-                tw__param_words(h, dr->par_names[top[k]]), k == 0 ? "S1 " : "", d->index);
+                param_words(h, dr->par_names[top[k]]), k == 0 ? "S1 " : "", d->index);
     }
     fputc('\n', fp);
 }
@@ -118,14 +118,14 @@ void tw_cli_report_headline(FILE *fp, const tw_batch_stats *res, size_t n, const
         }
         double lo, hi;
         tw_cli_wilson(hits[k], n, &lo, &hi);
-        bool assumed = tw__assumed(dr, rows[k].name, model, params);
+        bool assumed = headline_assumed(dr, rows[k].name, model, params);
         marked |= assumed;
         if (ml != NULL)
             tw_cli_mlmc_line(fp, ml, rows[k].text, assumed);
         else
             fprintf(fp, "%-56s  %11.3f  [%6.3f, %6.3f]%s\n", rows[k].text,
                     (double)hits[k] / (double)n, lo, hi, assumed ? " *" : "");
-        tw__report_drivers(fp, dr, h, rows[k].name);
+        report_drivers(fp, dr, h, rows[k].name);
     }
     if (ncall > 0) {
         tw_summary sm;

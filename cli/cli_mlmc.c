@@ -25,7 +25,7 @@ bool tw_cli_mlmc_wanted(const tw_cli_args *a, const tw_cli_scenario *sc) {
 /* firms.per_cell and rare_earths.per_cell as the model reads them: the rare-earth users
  * are stepped whether or not the scenario has a rare_earths: section, at 2000 a cell by
  * default (tw_re_params_load). */
-static void tw__per_cell(const tw_cli_scenario *sc, int64_t *firms, int64_t *rare) {
+static void per_cell(const tw_cli_scenario *sc, int64_t *firms, int64_t *rare) {
     tw_err e;
     const tw_cfg_node *root = tw_cfg_root(sc->cfg);
     if (tw_cfg_int(tw_cfg_get(root, "firms"), "per_cell", false, 10000, 1, INT64_MAX, firms,
@@ -47,11 +47,11 @@ typedef struct {
     const tw_day *dates;                         /* [n_out] the output days */
     size_t n_out;
     tw_cli_month *months; /* every month of the run (tw_cli_run_months); owned */
-} tw__qmap;
+} qmap;
 
 /* The quantities of sc's model (rank 0 and the others alike). TW_ENOMEM. */
-static tw_status tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__qmap *qm,
-                                const tw_day *dates, size_t n_out, tw_err *err) {
+static tw_status quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, qmap *qm,
+                            const tw_day *dates, size_t n_out, tw_err *err) {
     size_t nq = 0, n_oc = sc->model->n_outcomes(sc->params);
     const tw_report_spec *spec = tw_cli_report_spec(sc->model, sc->params);
     for (size_t k = 0; spec != NULL && k < spec->headline.n_probs; k++)
@@ -85,7 +85,7 @@ static tw_status tw__quantities(const tw_cli_scenario *sc, tw_cli_mlmc *ml, tw__
 }
 
 /* Replicate i of ch as quantities. */
-static void tw__values(const tw__qmap *qm, size_t nq, const tw_chunk *ch, size_t i, double *q) {
+static void values(const qmap *qm, size_t nq, const tw_chunk *ch, size_t i, double *q) {
     const double *oc = ch->outcomes + i * ch->n_outcomes;
     const double *x = ch->series + i * ch->n_out * ch->n_series;
     for (size_t k = 0; k < nq; k++) {
@@ -103,8 +103,8 @@ static void tw__values(const tw__qmap *qm, size_t nq, const tw_chunk *ch, size_t
 }
 
 /* The scenario of level 0: sc's file and --set with the firm counts divided. */
-static tw_status tw__load_coarse(const tw_cli_args *a, const tw_cli_mlmc *ml,
-                                 tw_cli_scenario *coarse, tw_err *err) {
+static tw_status load_coarse(const tw_cli_args *a, const tw_cli_mlmc *ml,
+                             tw_cli_scenario *coarse, tw_err *err) {
     tw_cli_args c = *a;
     static char sf[64], sr[64];
     snprintf(sf, sizeof sf, "firms.per_cell=%lld", (long long)ml->firms[0]);
@@ -119,8 +119,8 @@ static tw_status tw__load_coarse(const tw_cli_args *a, const tw_cli_mlmc *ml,
 
 /* Level 0's replicates, and the coarse half of each pair, go into the estimator alone:
  * their model observes only the series it reads (where the model can). */
-static tw_status tw__coarse_observes(tw_cli_scenario *coarse, const tw_cli_mlmc *ml,
-                                     const tw__qmap *qm, tw_err *err) {
+static tw_status coarse_observes(tw_cli_scenario *coarse, const tw_cli_mlmc *ml,
+                                 const qmap *qm, tw_err *err) {
     if (coarse->model->observe_only == NULL) return TW_OK;
     size_t n = coarse->model->n_series(coarse->params);
     bool *want = calloc(n > 0 ? n : 1, sizeof *want);
@@ -135,9 +135,9 @@ static tw_status tw__coarse_observes(tw_cli_scenario *coarse, const tw_cli_mlmc 
 /* Run samples have .. want-1 of level l into the estimator (rank 0 folds); the full-size
  * replicates (the finest level's, replicates have .. want-1 of a plain run) go on into the
  * batch b of the files. */
-static tw_status tw__level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[2],
-                           const tw__qmap *qm, int threads, uint64_t have, uint64_t want,
-                           tw_batch *b, const char *where, tw_err *err) {
+static tw_status level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[2],
+                       const qmap *qm, int threads, uint64_t have, uint64_t want,
+                       tw_batch *b, const char *where, tw_err *err) {
     tw_run_spec fine = lv[1]->spec, coarse = lv[0]->spec;
     if (l == 0 && ml->n_levels == 2) coarse.seed ^= TW_CLI_MLMC_SEED_MIX;
     const tw_cli_scenario *top = ml->n_levels == 2 && l == 0 ? lv[0] : lv[1];
@@ -157,8 +157,8 @@ static tw_status tw__level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[
                                      (size_t)r0, cn, &c, err);
         if (st == TW_OK && tw_mpi_rank() == 0)
             for (size_t i = 0; i < cn; i++) {
-                tw__values(qm, ml->n_q, &a, i, qf);
-                if (pair) tw__values(qm, ml->n_q, &c, i, qc);
+                values(qm, ml->n_q, &a, i, qf);
+                if (pair) values(qm, ml->n_q, &c, i, qc);
                 tw_mlmc_add(&ml->m, l, qf, qc);
             }
         if (st == TW_OK && l + 1 == ml->n_levels)
@@ -177,7 +177,7 @@ static tw_status tw__level(tw_cli_mlmc *ml, size_t l, const tw_cli_scenario *lv[
 }
 
 /* The cost of one sample of each level, in full-size replicates (cli_mlmc.h). */
-static void tw__costs(const tw_cli_mlmc *ml, double *cost) {
+static void costs(const tw_cli_mlmc *ml, double *cost) {
     if (ml->n_levels == 1) {
         cost[0] = 1.0;
         return;
@@ -192,7 +192,7 @@ static void tw__costs(const tw_cli_mlmc *ml, double *cost) {
  * binds is spent on the probabilities (the pairs the flows need cost ten times a coarse
  * replicate, which is most of what a probability needs); then each month's flow is asked
  * for TW_CLI_MLMC_REL_HW of its current estimate. */
-static void tw__targets(tw_cli_mlmc *ml) {
+static void targets(tw_cli_mlmc *ml) {
     bool probs_met = true;
     for (size_t q = 0; q < ml->n_prob; q++) {
         tw_mlmc_estimate e;
@@ -210,7 +210,7 @@ static void tw__targets(tw_cli_mlmc *ml) {
 
 /* Scale the round next[] down to what the budget has left (every rank alike), but never
  * below TW_CLI_MLMC_MIN samples a level. */
-static void tw__fit(const tw_cli_mlmc *ml, const double *cost, uint64_t *next) {
+static void fit(const tw_cli_mlmc *ml, const double *cost, uint64_t *next) {
     double more = 0.0;
     for (size_t l = 0; l < ml->n_levels; l++) more += (double)(next[l] - ml->n[l]) * cost[l];
     if (ml->spent + more <= ml->budget) return;
@@ -223,11 +223,11 @@ static void tw__fit(const tw_cli_mlmc *ml, const double *cost, uint64_t *next) {
 }
 
 /* Run the levels, feeding the full-size replicates into b (cli_mlmc.h). */
-static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads, tw_batch *b,
-                         const char *where, tw_cli_mlmc *ml, tw_err *err) {
+static tw_status run(const tw_cli_args *a, tw_cli_scenario *sc, int threads, tw_batch *b,
+                     const char *where, tw_cli_mlmc *ml, tw_err *err) {
     ml->budget = a->has_budget ? (double)a->budget : TW_CLI_MLMC_BUDGET;
     int64_t firms, rare;
-    tw__per_cell(sc, &firms, &rare);
+    per_cell(sc, &firms, &rare);
     ml->firms[1] = firms;
     ml->rare[1] = rare;
     ml->n_levels = firms >= TW_CLI_MLMC_COARSEN ? 2 : 1;
@@ -235,21 +235,21 @@ static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
     ml->rare[0] = rare / TW_CLI_MLMC_COARSEN_RE > 0 ? rare / TW_CLI_MLMC_COARSEN_RE : 1;
     tw_cli_scenario coarse;
     memset(&coarse, 0, sizeof coarse);
-    tw_status st = ml->n_levels == 2 ? tw__load_coarse(a, ml, &coarse, err) : TW_OK;
+    tw_status st = ml->n_levels == 2 ? load_coarse(a, ml, &coarse, err) : TW_OK;
     if (st != TW_OK) return st;
     size_t n_out = tw_run_output_days(&sc->spec);
     tw_day *dates = malloc((n_out + 1) * sizeof *dates);
-    tw__qmap *qm = calloc(1, sizeof *qm);
+    qmap *qm = calloc(1, sizeof *qm);
     if (dates == NULL || qm == NULL)
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
     size_t span = (size_t)(sc->spec.end - sc->spec.start);
     for (size_t k = 0, d = 0; st == TW_OK && d <= span; d++)
         if (d % (size_t)sc->spec.interval_days == 0 || d == span)
             dates[k++] = sc->spec.start + (tw_day)d;
-    if (st == TW_OK) st = tw__quantities(sc, ml, qm, dates, n_out, err);
-    if (st == TW_OK && ml->n_levels == 2) st = tw__coarse_observes(&coarse, ml, qm, err);
+    if (st == TW_OK) st = quantities(sc, ml, qm, dates, n_out, err);
+    if (st == TW_OK && ml->n_levels == 2) st = coarse_observes(&coarse, ml, qm, err);
     double cost[2];
-    tw__costs(ml, cost);
+    costs(ml, cost);
     bool ind[TW_CLI_MLMC_MAXQ];
     for (size_t q = 0; q < ml->n_q; q++) ind[q] = q < ml->n_prob;
     if (st == TW_OK && ml->n_q == 0)
@@ -258,17 +258,17 @@ static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
     if (st == TW_OK) st = tw_mlmc_init(&ml->m, ml->n_levels, ml->n_q, cost, ind, err);
     const tw_cli_scenario *lv[2] = {ml->n_levels == 2 ? &coarse : sc, sc};
     uint64_t next[2] = {TW_CLI_MLMC_PILOT, TW_CLI_MLMC_PILOT};
-    tw__fit(ml, cost, next);
+    fit(ml, cost, next);
     while (st == TW_OK) {
         for (size_t l = 0; l < ml->n_levels && st == TW_OK; l++) {
-            st = tw__level(ml, l, lv, qm, threads, ml->n[l], next[l], b, where, err);
+            st = level(ml, l, lv, qm, threads, ml->n[l], next[l], b, where, err);
             ml->spent += (double)(next[l] - ml->n[l]) * cost[l];
             ml->n[l] = next[l];
         }
         st = tw_mpi_agree(st, err);
         int met = 0;
         if (st == TW_OK && tw_mpi_rank() == 0) {
-            tw__targets(ml);
+            targets(ml);
             tw_mlmc_next(&ml->m, ml->target, TW_CLI_MLMC_PILOT, next);
             met = memcmp(next, ml->n, ml->n_levels * sizeof *next) == 0;
         }
@@ -276,7 +276,7 @@ static tw_status tw__run(const tw_cli_args *a, tw_cli_scenario *sc, int threads,
         if (st == TW_OK) st = tw_mpi_agree(tw_mpi_bcast(&met, sizeof met, err), err);
         ml->met = met;
         if (st != TW_OK || met) break;
-        tw__fit(ml, cost, next);
+        fit(ml, cost, next);
         if (memcmp(next, ml->n, ml->n_levels * sizeof *next) == 0) break; /* the budget */
     }
     free(dates);
@@ -301,7 +301,7 @@ tw_status tw_cli_mlmc_batch(const tw_cli_args *a, tw_cli_scenario *sc,
     tw_batch *b = NULL;
     tw_status st = tw_batch_open(&o, &b, err);
     const char *where = pl->outdir != NULL ? pl->outdir : a->resume != NULL ? a->resume : "DIR";
-    if (st == TW_OK) st = tw__run(a, sc, pl->threads, b, where, ml, err);
+    if (st == TW_OK) st = run(a, sc, pl->threads, b, where, ml, err);
     if (st == TW_OK && tw_mpi_rank() == 0) st = tw_cli_mlmc_write(pl->dir, ml, err);
     st = tw_mpi_agree(st, err);
     if (st == TW_OK) {

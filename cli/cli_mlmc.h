@@ -15,7 +15,7 @@
  * to a 95% half-width of TW_CLI_MLMC_PROB_HW, and each month's total of each headline
  * flow (the terminal's monthly table) to a 95% half-width of TW_CLI_MLMC_REL_HW of its
  * value; the flows ask for nothing until every probability is met, so that a budget that
- * binds goes to the headline (cli_mlmc.c, tw__targets). Rounds: a pilot of
+ * binds goes to the headline (cli_mlmc.c, targets). Rounds: a pilot of
  * TW_CLI_MLMC_PILOT samples a level, then tw_mlmc_next until the plan asks for nothing more
  * or the next round would pass the budget (then the round is scaled down to what fits, and
  * the run stops after it).

@@ -21,7 +21,7 @@
 
 /* s as a double-quoted YAML scalar: backslash, quote and control bytes escaped, so that a
  * file name holding any of them still gives a provenance.yaml that loads. */
-static void tw__yaml_quoted(FILE *fp, const char *s) {
+static void yaml_quoted(FILE *fp, const char *s) {
     fputc('"', fp);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         if (*c == '"' || *c == '\\')
@@ -36,24 +36,24 @@ static void tw__yaml_quoted(FILE *fp, const char *s) {
 
 /* The program, its build and the model, then the command line as given (a YAML list of
  * quoted arguments) and the directory it was given in. */
-static void tw__head(FILE *fp, const char *model, const tw_cli_args *a) {
+static void head(FILE *fp, const char *model, const tw_cli_args *a) {
     fprintf(fp,
             "program: tradewar\nversion: \"%s\"\ngit_revision: \"%s\"\ncompiler: \"%s\"\n"
             "build_type: \"%s\"\ncflags: \"%s\"\nmodel: %s\ncommand: [",
             TW_VERSION, TW_GIT_REVISION, TW_COMPILER, TW_BUILD_TYPE, TW_CFLAGS, model);
     for (int i = 0; i < a->argc; i++) {
         if (i > 0) fputs(", ", fp);
-        tw__yaml_quoted(fp, a->argv[i]);
+        yaml_quoted(fp, a->argv[i]);
     }
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd) == NULL) snprintf(cwd, sizeof cwd, ".");
     fputs("]\nworking_directory: ", fp);
-    tw__yaml_quoted(fp, cwd);
+    yaml_quoted(fp, cwd);
     fputc('\n', fp);
 }
 
 /* The run's replicates, threads, ranks, hash, and the --until rule with its budget. */
-static void tw__tail(FILE *fp, const tw_cli_args *a, const tw_cli_result *r, int64_t budget) {
+static void tail(FILE *fp, const tw_cli_args *a, const tw_cli_result *r, int64_t budget) {
     fprintf(fp, "replicates: %zu\nthreads: %d\nparallelism: %s\nranks: %d\n"
                 "result_hash: \"%016llx\"\n",
             r->replicates, r->threads, r->mode == TW_PAR_AGENTS ? "agents" : "replicates",
@@ -64,7 +64,7 @@ static void tw__tail(FILE *fp, const tw_cli_args *a, const tw_cli_result *r, int
     }
     const char *colon = strrchr(a->until, ':');
     fputs("until:\n  rule: ", fp);
-    tw__yaml_quoted(fp, a->until);
+    yaml_quoted(fp, a->until);
     fprintf(fp, "\n  outcome: %.*s\n  halfwidth: %s\n  budget: %lld\n  first_check: %d\n"
                 "  step: %d\n  stopped_by: %s\n",
             (int)(colon - a->until), a->until, colon + 1, (long long)budget, 2 * TW_UNTIL_STEP,
@@ -82,14 +82,14 @@ tw_status tw_cli_write_provenance(const char *path, const tw_cli_scenario *sc,
           "# identical for any thread and rank count; result_hash is FNV-1a 64 over those\n"
           "# three files. threads and ranks are those of the run that finished the batch;\n"
           "# command is the command line that started it, in working_directory.\n", fp);
-    tw__head(fp, sc->model->name, a);
+    head(fp, sc->model->name, a);
     fputs("scenario_file: ", fp);
-    tw__yaml_quoted(fp, a->scenario);
+    yaml_quoted(fp, a->scenario);
     fprintf(fp, "\nscenario_name: \"%s\"\nscenario_hash: \"%016llx\"\nstart: %s\nend: %s\n"
                 "seed: %lu\n",
             sc->name, (unsigned long long)tw_cfg_hash(sc->cfg), tw_date_format(sc->spec.start, d0),
             tw_date_format(sc->spec.end, d1), (unsigned long)sc->spec.seed);
-    tw__tail(fp, a, r, sc->spec.replicates);
+    tail(fp, a, r, sc->spec.replicates);
     return tw_afile_commit(f, err);
 }
 
@@ -104,13 +104,13 @@ tw_status tw_cli_write_hindcast_provenance(const char *path, const char *model,
     fputs("# What produced this directory: the hindcast over the record's decision points.\n"
           "# hindcast.csv is identical for any thread and rank count; result_hash is FNV-1a 64\n"
           "# over it. replicates are those of each decision; a decision runs with seed + its id.\n", fp);
-    tw__head(fp, model, a);
+    head(fp, model, a);
     fputs("kind: hindcast\nbase_scenario: ", fp);
-    tw__yaml_quoted(fp, base);
+    yaml_quoted(fp, base);
     fputs("\ndecisions: ", fp);
-    tw__yaml_quoted(fp, decisions);
+    yaml_quoted(fp, decisions);
     fprintf(fp, "\nseed: %lu\n", (unsigned long)seed);
-    tw__tail(fp, a, r, (int64_t)r->replicates);
+    tail(fp, a, r, (int64_t)r->replicates);
     return tw_afile_commit(f, err);
 }
 
@@ -127,25 +127,25 @@ tw_status tw_cli_write_compare_provenance(const char *path, const char *name,
           "# both with the same seed and key). compare.csv and compare_outcomes.csv are\n"
           "# identical for any thread and rank count; result_hash is FNV-1a 64 over those two\n"
           "# files. scenario_a.yaml and scenario_b.yaml are the two sides as run.\n", fp);
-    tw__head(fp, A->model->name, a);
+    head(fp, A->model->name, a);
     fprintf(fp, "kind: compare\nscenario_name: \"%s\"\n", name);
     const tw_cli_scenario *side[2] = {A, B};
     const char *file[2] = {a->scenario, a->scenario_b};
     for (int k = 0; k < 2; k++) {
         char c = k == 0 ? 'a' : 'b';
         fprintf(fp, "scenario_%c_file: ", c);
-        tw__yaml_quoted(fp, file[k]);
+        yaml_quoted(fp, file[k]);
         fprintf(fp, "\nscenario_%c_name: \"%s\"\nscenario_%c_hash: \"%016llx\"\n", c,
                 side[k]->name, c, (unsigned long long)tw_cfg_hash(side[k]->cfg));
     }
     fprintf(fp, "start: %s\nend: %s\nseed: %lu\n", tw_date_format(A->spec.start, d0),
             tw_date_format(A->spec.end, d1), (unsigned long)A->spec.seed);
-    tw__tail(fp, a, r, A->spec.replicates);
+    tail(fp, a, r, A->spec.replicates);
     return tw_afile_commit(f, err);
 }
 
 /* scenario.yaml's text; 0 on success. */
-static int tw__emit_scenario(FILE *fp, const tw_cfg *cfg) {
+static int emit_scenario(FILE *fp, const tw_cfg *cfg) {
     fprintf(fp, "# The scenario as run: after extends and --set overrides.\n");
     return tw_cfg_emit(cfg, fp);
 }
@@ -154,7 +154,7 @@ tw_status tw_cli_write_scenario(const char *path, const tw_cfg *cfg, tw_err *err
     tw_afile *f;
     tw_status st = tw_afile_open(path, &f, err);
     if (st != TW_OK) return st;
-    if (tw__emit_scenario(tw_afile_fp(f), cfg) != 0) {
+    if (emit_scenario(tw_afile_fp(f), cfg) != 0) {
         tw_afile_abort(f);
         return tw_err_set(err, TW_EIO, "%s: write failed", path);
     }
@@ -166,7 +166,7 @@ tw_status tw_cli_check_scenario(const char *path, const tw_cfg *cfg, tw_err *err
     size_t wn = 0, hn = 0;
     FILE *mem = open_memstream(&want, &wn);
     if (mem == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    int bad = tw__emit_scenario(mem, cfg);
+    int bad = emit_scenario(mem, cfg);
     if (fclose(mem) != 0 || bad != 0) {
         free(want);
         return tw_err_set(err, TW_ENOMEM, "out of memory");

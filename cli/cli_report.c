@@ -30,7 +30,7 @@ const tw_report_spec *tw_cli_report_spec(const tw_model *m, const void *params) 
 }
 
 /* The series labelled l, or -1. */
-static long tw__find(const tw_model *m, const void *params, const tw_series_label *l) {
+static long find(const tw_model *m, const void *params, const tw_series_label *l) {
     size_t n = m->n_series(params);
     for (size_t i = 0; i < n; i++) {
         tw_series_label s = m->series(params, i);
@@ -41,7 +41,7 @@ static long tw__find(const tw_model *m, const void *params, const tw_series_labe
     return -1;
 }
 
-static const tw_sketch *tw__cell(const tw_batch_stats *res, long series, size_t t) {
+static const tw_sketch *report_cell(const tw_batch_stats *res, long series, size_t t) {
     return &res->cells[t * res->n_series + (size_t)series];
 }
 
@@ -55,7 +55,7 @@ long tw_cli_outcome_find(const tw_batch_stats *res, const tw_model *m, const voi
 /* The node at a dotted key path of the scenario ("section.key"), with its last key in
  * *leaf and the map that holds it returned when leaf is not NULL; NULL where a key on
  * the way is missing (or root is NULL). */
-static const tw_cfg_node *tw__key(const tw_cfg_node *root, const char *path, const char **leaf) {
+static const tw_cfg_node *report_key(const tw_cfg_node *root, const char *path, const char **leaf) {
     const tw_cfg_node *n = root;
     char key[256];
     while (n != NULL && path != NULL) {
@@ -93,7 +93,7 @@ bool tw_cli_event_outcome(const tw_report_spec *spec, const char *name) {
 
 /* true if the scenario has none of the event process's keys, so the outcomes only it
  * moves are not drawn. */
-static bool tw__scripted(const tw_report_spec *spec, const tw_cfg_node *root) {
+static bool report_scripted(const tw_report_spec *spec, const tw_cfg_node *root) {
     for (size_t k = 0; k < spec->n_event_keys; k++)
         if (tw_cfg_get(root, spec->event_keys[k]) != NULL) return false;
     return true;
@@ -109,7 +109,7 @@ size_t tw_cli_headline_find(const tw_model *model, const void *params,
         tw_cli_headline *h = &cols[c];
         h->head = s->head;
         h->prec = s->prec;
-        h->idx = tw__find(model, params, &s->series);
+        h->idx = find(model, params, &s->series);
         h->flow = s->flow;
         h->scale = s->scale;
         snprintf(h->unit, sizeof h->unit, "%s", s->unit);
@@ -168,17 +168,17 @@ double tw_cli_month_share(const tw_cli_month *m, const tw_day *dates, size_t n_o
     return to >= from ? (double)(to - from + 1) : 0.0;
 }
 
-static double tw__month_mean(const tw_batch_stats *res, long series, const tw_cli_month *m,
-                             bool flow, int *days) {
+static double month_mean(const tw_batch_stats *res, long series, const tw_cli_month *m,
+                         bool flow, int *days) {
     double sum = 0.0;
     for (size_t t = m->t0; t < m->t1; t++)
-        sum += tw_cli_month_share(m, res->dates, res->n_out, t) * tw__cell(res, series, t)->mean;
+        sum += tw_cli_month_share(m, res->dates, res->n_out, t) * report_cell(res, series, t)->mean;
     *days = (int)(m->hi - m->lo) + 1;
     return flow ? sum : sum / (double)*days;
 }
 
 /* The share of replicates where a 0/1 outcome happened, with its Wilson interval. */
-static void tw__share(FILE *fp, const char *what, const tw_sketch *sk, size_t n) {
+static void report_share(FILE *fp, const char *what, const tw_sketch *sk, size_t n) {
     size_t hits = (size_t)(sk->n - sk->zeros);
     double lo, hi;
     tw_cli_wilson(hits, n, &lo, &hi);
@@ -187,11 +187,11 @@ static void tw__share(FILE *fp, const char *what, const tw_sketch *sk, size_t n)
 
 /* The series of cols (and their companions) into idx[2 * c] and idx[2 * c + 1]; false
  * where the run lacks one. */
-static bool tw__cols_find(const tw_model *m, const void *params, const tw_report_col *cols,
-                          size_t n, long *idx) {
+static bool cols_find(const tw_model *m, const void *params, const tw_report_col *cols,
+                      size_t n, long *idx) {
     for (size_t c = 0; c < n; c++) {
-        idx[2 * c] = tw__find(m, params, &cols[c].series);
-        idx[2 * c + 1] = cols[c].cell == TW_REPORT_WITH ? tw__find(m, params, &cols[c].with) : 0;
+        idx[2 * c] = find(m, params, &cols[c].series);
+        idx[2 * c + 1] = cols[c].cell == TW_REPORT_WITH ? find(m, params, &cols[c].with) : 0;
         if (idx[2 * c] < 0 || idx[2 * c + 1] < 0) return false;
     }
     return true;
@@ -199,8 +199,8 @@ static bool tw__cols_find(const tw_model *m, const void *params, const tw_report
 
 /* The two header lines of cols after a first column (and a second where second is not
  * NULL), each heading right-aligned in its width. */
-static void tw__cols_header(FILE *fp, const tw_report_col *cols, size_t n, int w0,
-                            const char *first, const char *second, const char *second_sub) {
+static void cols_header(FILE *fp, const tw_report_col *cols, size_t n, int w0,
+                        const char *first, const char *second, const char *second_sub) {
     for (int line = 0; line < 2; line++) {
         fprintf(fp, "%-*s", w0, line == 0 ? first : "");
         if (second != NULL) fprintf(fp, "  %-10s", line == 0 ? second : second_sub);
@@ -210,19 +210,19 @@ static void tw__cols_header(FILE *fp, const tw_report_col *cols, size_t n, int w
     }
 }
 
-/* Column c's cell on output day t (idx from tw__cols_find); value: what a TW_REPORT_MEAN
+/* Column c's cell on output day t (idx from cols_find); value: what a TW_REPORT_MEAN
  * cell shows (NULL: the day's mean). */
-static void tw__cell_print(FILE *fp, const tw_batch_stats *res, const tw_report_col *c,
-                           const long *idx, size_t t, const double *value) {
+static void cell_print(FILE *fp, const tw_batch_stats *res, const tw_report_col *c,
+                       const long *idx, size_t t, const double *value) {
     tw_summary sm, with;
-    tw_sketch_summary(tw__cell(res, idx[0], t), &sm);
+    tw_sketch_summary(report_cell(res, idx[0], t), &sm);
     switch (c->cell) {
     case TW_REPORT_BAND:
         fprintf(fp, "  %*.*f [%*.*f, %*.*f]", c->w, c->prec, sm.mean, c->wb, c->prec, sm.q[0],
                 c->wb, c->prec, sm.q[2]);
         break;
     case TW_REPORT_WITH:
-        tw_sketch_summary(tw__cell(res, idx[1], t), &with);
+        tw_sketch_summary(report_cell(res, idx[1], t), &with);
         fprintf(fp, "  %*.*f (%*.*f)", c->w, c->prec, sm.mean, c->wb, c->prec, with.mean);
         break;
     case TW_REPORT_MEAN:
@@ -231,26 +231,26 @@ static void tw__cell_print(FILE *fp, const tw_batch_stats *res, const tw_report_
     }
 }
 
-#define TW__MAX_COLS 32
+#define MAX_COLS 32
 
 /* The weekly table of bands with the state most replicates are in (--tables; else its
  * hint), shown while the quiet state is left in some replicate, and the onset block. */
-static void tw__report_weekly(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                              const tw_model *m, const void *params, const tw_report_weekly *w,
-                              bool tables) {
-    long state[TW__MAX_COLS], idx[2 * TW__MAX_COLS];
-    if (w->n_states == 0 || w->n_states > TW__MAX_COLS || w->n_cols > TW__MAX_COLS) return;
+static void report_weekly(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                          const tw_model *m, const void *params, const tw_report_weekly *w,
+                          bool tables) {
+    long state[MAX_COLS], idx[2 * MAX_COLS];
+    if (w->n_states == 0 || w->n_states > MAX_COLS || w->n_cols > MAX_COLS) return;
     for (size_t k = 0; k < w->n_states; k++)
-        if ((state[k] = tw__find(m, params, &w->states[k])) < 0) return;
-    if (!tw__cols_find(m, params, w->cols, w->n_cols, idx)) return;
+        if ((state[k] = find(m, params, &w->states[k])) < 0) return;
+    if (!cols_find(m, params, w->cols, w->n_cols, idx)) return;
     bool left = false;
-    for (size_t t = 0; t < res->n_out && !left; t++) left = tw__cell(res, state[0], t)->min < 1.0;
+    for (size_t t = 0; t < res->n_out && !left; t++) left = report_cell(res, state[0], t)->min < 1.0;
     if (!left) return;
     if (tables) {
         bool sparse = res->n_out > 1 && res->dates[1] - res->dates[0] > 7;
         fprintf(fp, "\n%s (%s; bands p05-p95 across %zu replicates)\n", w->title,
                 sparse ? "every output day" : "weekly", n_rep);
-        tw__cols_header(fp, w->cols, w->n_cols, 10, "date", w->state_head, "(most)");
+        cols_header(fp, w->cols, w->n_cols, 10, "date", w->state_head, "(most)");
         tw_day shown = res->dates[0]; /* the last row's date: rows at least a week apart */
         for (size_t t = 0; t < res->n_out; t++) {
             if (t > 0 && res->dates[t] - shown < 7 && t + 1 != res->n_out) continue;
@@ -258,17 +258,17 @@ static void tw__report_weekly(FILE *fp, const tw_batch_stats *res, size_t n_rep,
             char date[TW_DATE_STRLEN];
             size_t most = 0;
             for (size_t k = 1; k < w->n_states; k++)
-                if (tw__cell(res, state[k], t)->mean > tw__cell(res, state[most], t)->mean) most = k;
+                if (report_cell(res, state[k], t)->mean > report_cell(res, state[most], t)->mean) most = k;
             fprintf(fp, "%-10s  %-10s", tw_date_format(res->dates[t], date), w->state_names[most]);
             for (size_t c = 0; c < w->n_cols; c++)
-                tw__cell_print(fp, res, &w->cols[c], &idx[2 * c], t, NULL);
+                cell_print(fp, res, &w->cols[c], &idx[2 * c], t, NULL);
             fputc('\n', fp);
         }
     } else {
         fprintf(fp, "\n%s\n", w->hint);
     }
-    long first = tw_cli_outcome_find(res, m, params, w->onset_outcome), rows[TW__MAX_COLS];
-    if (first < 0 || w->n_onset_rows > TW__MAX_COLS) return;
+    long first = tw_cli_outcome_find(res, m, params, w->onset_outcome), rows[MAX_COLS];
+    if (first < 0 || w->n_onset_rows > MAX_COLS) return;
     for (size_t i = 0; i < w->n_onset_rows; i++)
         if ((rows[i] = tw_cli_outcome_find(res, m, params, w->onset_rows[i].outcome)) < 0) return;
     const tw_sketch *fs = &res->outcomes[first];
@@ -295,29 +295,29 @@ static void tw__report_weekly(FILE *fp, const tw_batch_stats *res, size_t n_rep,
 /* The table by destination, monthly, shown while some destination's gate falls below 1;
  * all destinations' flows against the yearly reference the scenario gives (or the
  * spec's default) over the month's days. */
-static void tw__report_dest(FILE *fp, const tw_batch_stats *res, const tw_model *m,
-                            const void *params, const tw_report_dest *ds, const tw_cfg_node *root) {
+static void report_dest(FILE *fp, const tw_batch_stats *res, const tw_model *m,
+                        const void *params, const tw_report_dest *ds, const tw_cfg_node *root) {
     enum { F = TW_REPORT_FLOWS };
-    long gate[TW__MAX_COLS], level[TW__MAX_COLS], flow[TW__MAX_COLS][F];
+    long gate[MAX_COLS], level[MAX_COLS], flow[MAX_COLS][F];
     bool left = false;
-    if (ds->n_rows == 0 || ds->n_rows > TW__MAX_COLS) return;
+    if (ds->n_rows == 0 || ds->n_rows > MAX_COLS) return;
     for (size_t r = 0; r < ds->n_rows; r++) {
-        gate[r] = tw__find(m, params, &ds->rows[r].gate);
+        gate[r] = find(m, params, &ds->rows[r].gate);
         for (size_t t = 0; gate[r] >= 0 && t < res->n_out; t++)
-            left |= tw__cell(res, gate[r], t)->min < 1.0;
+            left |= report_cell(res, gate[r], t)->min < 1.0;
     }
     if (!left) return;
     for (size_t r = 0; r < ds->n_rows; r++) {
-        level[r] = tw__find(m, params, &ds->rows[r].level);
+        level[r] = find(m, params, &ds->rows[r].level);
         if (level[r] < 0) return;
         for (int f = 0; f < F; f++)
-            if ((flow[r][f] = tw__find(m, params, &ds->rows[r].flows[f])) < 0) return;
+            if ((flow[r][f] = find(m, params, &ds->rows[r].flows[f])) < 0) return;
     }
     tw_err e;
     memset(&e, 0, sizeof e);
     double total = ds->ref_default;
     const char *leaf = NULL;
-    const tw_cfg_node *ex = tw__key(root, ds->ref_key, &leaf);
+    const tw_cfg_node *ex = report_key(root, ds->ref_key, &leaf);
     if (ex != NULL &&
         tw_cfg_double(ex, leaf, false, total, 0.0, ds->ref_max, &total, &e) != TW_OK)
         return;
@@ -334,9 +334,9 @@ static void tw__report_dest(FILE *fp, const tw_batch_stats *res, const tw_model 
         fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
         for (size_t r = 0; r < ds->n_rows; r++) {
             double t = 0.0;
-            for (int f = 0; f < F; f++) t += tw__month_mean(res, flow[r][f], &ms[mo], true, &days);
+            for (int f = 0; f < F; f++) t += month_mean(res, flow[r][f], &ms[mo], true, &days);
             all += t;
-            fprintf(fp, "  %11.1f  %10.0f", tw__month_mean(res, level[r], &ms[mo], false, &days), t);
+            fprintf(fp, "  %11.1f  %10.0f", month_mean(res, level[r], &ms[mo], false, &days), t);
         }
         double ref = total * (double)days / 365.0; /* the reference over the month's days */
         fprintf(fp, "  %9.0f  %9.1f\n", all, ref > 0.0 ? 100.0 * all / ref : 0.0);
@@ -345,8 +345,8 @@ static void tw__report_dest(FILE *fp, const tw_batch_stats *res, const tw_model 
 }
 
 /* true if the scenario's list me->list has an entry whose me->field is me->value. */
-static bool tw__listed(const tw_report_monthend *me, const tw_cfg_node *root) {
-    const tw_cfg_node *l = tw__key(root, me->list, NULL);
+static bool report_listed(const tw_report_monthend *me, const tw_cfg_node *root) {
+    const tw_cfg_node *l = report_key(root, me->list, NULL);
     for (size_t k = 0; l != NULL && tw_cfg_kind_of(l) == TW_CFG_SEQ && k < tw_cfg_len(l); k++) {
         const char *v = tw_cfg_text(tw_cfg_get(tw_cfg_at(l, k), me->field));
         if (v != NULL && me->value != NULL && strcmp(v, me->value) == 0) return true;
@@ -356,50 +356,50 @@ static bool tw__listed(const tw_report_monthend *me, const tw_cfg_node *root) {
 
 /* The table of month ends, shown where a watched series moves during the run or the
  * scenario lists the entry the spec names, and then the share of its outcome. */
-static void tw__report_monthend(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                                const tw_model *m, const void *params,
-                                const tw_report_monthend *me, const tw_cfg_node *root) {
-    long idx[2 * TW__MAX_COLS];
-    if (me->n_cols == 0 || me->n_cols > TW__MAX_COLS || res->n_out == 0) return;
-    if (!tw__cols_find(m, params, me->cols, me->n_cols, idx)) return;
-    bool listed = tw__listed(me, root), moved = false;
+static void report_monthend(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                            const tw_model *m, const void *params,
+                            const tw_report_monthend *me, const tw_cfg_node *root) {
+    long idx[2 * MAX_COLS];
+    if (me->n_cols == 0 || me->n_cols > MAX_COLS || res->n_out == 0) return;
+    if (!cols_find(m, params, me->cols, me->n_cols, idx)) return;
+    bool listed = report_listed(me, root), moved = false;
     for (size_t t = 1; t < res->n_out && !moved; t++)
         for (size_t c = 0; c < me->n_cols; c++)
-            moved |= me->cols[c].watch && fabs(tw__cell(res, idx[2 * c], t)->max -
-                                               tw__cell(res, idx[2 * c], 0)->max) > 1e-9;
+            moved |= me->cols[c].watch && fabs(report_cell(res, idx[2 * c], t)->max -
+                                               report_cell(res, idx[2 * c], 0)->max) > 1e-9;
     if (!moved && !listed) return;
     size_t nm;
     tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
     fprintf(fp, "\n%s (%zu replicates)%s\n", me->title, n_rep, me->caption);
-    tw__cols_header(fp, me->cols, me->n_cols, 7, "month", NULL, NULL);
+    cols_header(fp, me->cols, me->n_cols, 7, "month", NULL, NULL);
     for (size_t mo = 0; mo < nm; mo++) {
         size_t t = ms[mo].t1 - 1; /* the output day that stands for the month's last */
         fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
         for (size_t c = 0; c < me->n_cols; c++) {
             const tw_report_col *col = &me->cols[c];
             int days = 0;
-            double v = col->scale * tw__month_mean(res, idx[2 * c], &ms[mo], col->flow, &days);
-            tw__cell_print(fp, res, col, &idx[2 * c], t, col->cell == TW_REPORT_MEAN ? &v : NULL);
+            double v = col->scale * month_mean(res, idx[2 * c], &ms[mo], col->flow, &days);
+            cell_print(fp, res, col, &idx[2 * c], t, col->cell == TW_REPORT_MEAN ? &v : NULL);
         }
         fputc('\n', fp);
     }
     free(ms);
     long hit = tw_cli_outcome_find(res, m, params, me->share_outcome);
-    if (listed && hit >= 0) tw__share(fp, me->share_text, &res->outcomes[hit], n_rep);
+    if (listed && hit >= 0) report_share(fp, me->share_text, &res->outcomes[hit], n_rep);
 }
 
 /* A count per replicate over the days of a window (from the scenario's key, else the
  * first day) against the historical rate the scenario gives with its source. */
-static void tw__report_rate(FILE *fp, const tw_batch_stats *res, const tw_model *m,
-                            const void *params, const tw_report_rate *rt, const tw_cfg_node *root) {
+static void report_rate(FILE *fp, const tw_batch_stats *res, const tw_model *m,
+                        const void *params, const tw_report_rate *rt, const tw_cfg_node *root) {
     long k = tw_cli_outcome_find(res, m, params, rt->outcome);
-    if (tw__key(root, rt->section, NULL) == NULL || k < 0 || res->n_out == 0) return;
+    if (report_key(root, rt->section, NULL) == NULL || k < 0 || res->n_out == 0) return;
     tw_err e;
     memset(&e, 0, sizeof e);
     tw_day first = res->dates[0], last = res->dates[res->n_out - 1], from = first;
     const char *leaf = NULL, *rate_leaf = NULL, *source_leaf = NULL;
-    const tw_cfg_node *at = tw__key(root, rt->from, &leaf);
+    const tw_cfg_node *at = report_key(root, rt->from, &leaf);
     if (at == NULL || tw_cfg_date(at, leaf, false, first, &from, &e) != TW_OK || from < first)
         from = first;
     double days = from <= last ? (double)(last - from + 1) : 0.0;
@@ -409,8 +409,8 @@ static void tw__report_rate(FILE *fp, const tw_batch_stats *res, const tw_model 
     fprintf(fp, "\n%s, %s to %s (%.0f days): mean %.2f, median %.0f, p05-p95 %.0f to %.0f\n",
             rt->what, tw_date_format(from, d0), tw_date_format(last, d1), days, sm.mean, sm.q[1],
             sm.q[0], sm.q[2]);
-    const tw_cfg_node *rn = tw__key(root, rt->rate, &rate_leaf);
-    const tw_cfg_node *sn = tw__key(root, rt->source, &source_leaf);
+    const tw_cfg_node *rn = report_key(root, rt->rate, &rate_leaf);
+    const tw_cfg_node *sn = report_key(root, rt->source, &source_leaf);
     double per_year = 0.0;
     const char *source = NULL;
     if (rn == NULL || sn == NULL ||
@@ -425,7 +425,7 @@ static void tw__report_rate(FILE *fp, const tw_batch_stats *res, const tw_model 
 
 /* text with each {key|default} replaced by the scenario's value of that key under
  * section (the default where it has none), into out[cap]. */
-static void tw__fill(char *out, size_t cap, const char *text, const tw_cfg_node *section) {
+static void fill(char *out, size_t cap, const char *text, const tw_cfg_node *section) {
     size_t n = 0;
     out[0] = '\0';
     for (const char *p = text; *p != '\0' && n + 1 < cap;) {
@@ -441,7 +441,7 @@ static void tw__fill(char *out, size_t cap, const char *text, const tw_cfg_node 
         if (len < sizeof key) {
             memcpy(key, p + 1, len);
             key[len] = '\0';
-            v = tw_cfg_text(tw__key(section, key, NULL));
+            v = tw_cfg_text(report_key(section, key, NULL));
         }
         int w = v != NULL ? snprintf(out + n, cap - n, "%s", v)
                           : snprintf(out + n, cap - n, "%.*s", (int)(close - bar - 1), bar + 1);
@@ -455,14 +455,14 @@ static void tw__fill(char *out, size_t cap, const char *text, const tw_cfg_node 
 /* The dated ruling: when it comes, the shares of its results, and a series' band on the
  * day its window opens and the last day. A scenario with the ruling's parent section but
  * not the ruling says so. */
-static void tw__report_ruling(FILE *fp, const tw_batch_stats *res, size_t n_rep,
-                              const tw_model *m, const void *params, const tw_report_ruling *ru,
-                              const tw_cfg_node *root) {
-    const tw_cfg_node *sec = tw__key(root, ru->section, NULL);
-    long day = tw_cli_outcome_find(res, m, params, ru->day_outcome), share[TW__MAX_COLS];
-    long band = tw__find(m, params, &ru->band);
-    if (tw__key(root, ru->parent, NULL) == NULL || day < 0 || band < 0 || res->n_out == 0 ||
-        ru->n_shares > TW__MAX_COLS)
+static void report_ruling(FILE *fp, const tw_batch_stats *res, size_t n_rep,
+                          const tw_model *m, const void *params, const tw_report_ruling *ru,
+                          const tw_cfg_node *root) {
+    const tw_cfg_node *sec = report_key(root, ru->section, NULL);
+    long day = tw_cli_outcome_find(res, m, params, ru->day_outcome), share[MAX_COLS];
+    long band = find(m, params, &ru->band);
+    if (report_key(root, ru->parent, NULL) == NULL || day < 0 || band < 0 || res->n_out == 0 ||
+        ru->n_shares > MAX_COLS)
         return;
     for (size_t k = 0; k < ru->n_shares; k++)
         if ((share[k] = tw_cli_outcome_find(res, m, params, ru->shares[k].name)) < 0) return;
@@ -475,7 +475,7 @@ static void tw__report_ruling(FILE *fp, const tw_batch_stats *res, size_t n_rep,
     memset(&e, 0, sizeof e);
     tw_day d0 = res->dates[0], from = d0;
     const char *leaf = NULL;
-    const tw_cfg_node *at = tw__key(root, ru->from, &leaf);
+    const tw_cfg_node *at = report_key(root, ru->from, &leaf);
     if (at == NULL || tw_cfg_date(at, leaf, true, d0, &from, &e) != TW_OK || from < d0) from = d0;
     fprintf(fp, "\n%s (%s; %zu replicates)\n", ru->title, ru->section, n_rep);
     const tw_sketch *ds = &res->outcomes[day];
@@ -492,8 +492,8 @@ static void tw__report_ruling(FILE *fp, const tw_batch_stats *res, size_t n_rep,
     }
     for (size_t k = 0; k < ru->n_shares; k++) {
         char what[96];
-        tw__fill(what, sizeof what, ru->shares[k].text, sec);
-        tw__share(fp, what, &res->outcomes[share[k]], n_rep);
+        fill(what, sizeof what, ru->shares[k].text, sec);
+        report_share(fp, what, &res->outcomes[share[k]], n_rep);
     }
     size_t t0 = 0;
     while (t0 + 1 < res->n_out && res->dates[t0] < from) t0++;
@@ -501,7 +501,7 @@ static void tw__report_ruling(FILE *fp, const tw_batch_stats *res, size_t n_rep,
     size_t ts[2] = {t0, res->n_out - 1};
     for (int i = 0; i < 2; i++) {
         tw_summary sm;
-        tw_sketch_summary(tw__cell(res, band, ts[i]), &sm);
+        tw_sketch_summary(report_cell(res, band, ts[i]), &sm);
         if (i == 0)
             fprintf(fp, "  %s, mean [p05, p95]: %s", ru->band_head, tw_date_format(res->dates[t0], a));
         else
@@ -520,11 +520,11 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
     if (nc == 0) return; /* a model without a report */
     for (size_t c = 0; c < nc; c++)
         if (cols[c].idx < 0) return; /* a run without the monthly table's series */
-    bool scripted = tw__scripted(spec, root);
+    bool scripted = report_scripted(spec, root);
     /* The answers first: the headline probabilities and the count against its rate. */
     if (res->n_outcomes > 0) {
         tw_cli_report_headline(fp, res, n_rep, model, params, dr, scripted, ml);
-        if (spec->rate != NULL) tw__report_rate(fp, res, model, params, spec->rate, root);
+        if (spec->rate != NULL) report_rate(fp, res, model, params, spec->rate, root);
     }
     size_t nm;
     tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
@@ -539,15 +539,15 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         int days = 0;
         fprintf(fp, "%04d-%02d", ms[m].year, ms[m].month);
         for (size_t c = 0; c < nc; c++) {
-            double v = tw__month_mean(res, cols[c].idx, &ms[m], cols[c].flow, &days);
+            double v = month_mean(res, cols[c].idx, &ms[m], cols[c].flow, &days);
             if (c == 0) fprintf(fp, "  %4d", days);
             fprintf(fp, "  %20.*f", cols[c].prec, cols[c].scale * v);
         }
         fputc('\n', fp);
     }
     free(ms);
-    if (spec->weekly != NULL) tw__report_weekly(fp, res, n_rep, model, params, spec->weekly, tables);
-    if (spec->dest != NULL) tw__report_dest(fp, res, model, params, spec->dest, root);
+    if (spec->weekly != NULL) report_weekly(fp, res, n_rep, model, params, spec->weekly, tables);
+    if (spec->dest != NULL) report_dest(fp, res, model, params, spec->dest, root);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",
                 "per-replicate outcome", "unit", "mean", "p05", "p95", n_rep);
@@ -569,7 +569,7 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
         if (marked && spec->scripted_note != NULL) fprintf(fp, "%s\n", spec->scripted_note);
     }
     if (spec->monthend != NULL)
-        tw__report_monthend(fp, res, n_rep, model, params, spec->monthend, root);
+        report_monthend(fp, res, n_rep, model, params, spec->monthend, root);
     if (res->n_outcomes > 0 && spec->ruling != NULL)
-        tw__report_ruling(fp, res, n_rep, model, params, spec->ruling, root);
+        report_ruling(fp, res, n_rep, model, params, spec->ruling, root);
 }

@@ -18,10 +18,10 @@
 #include "tw_output.h"
 
 /* A batch's command file holds its working directory and arguments: far less than this. */
-#define TW__COMMAND_MAX_BYTES ((size_t)1 << 20)
+#define COMMAND_MAX_BYTES ((size_t)1 << 20)
 /* The first argument of a comparison's command file, which no run's can hold (run
  * refuses it as an unknown option): the arguments after it are compare's. */
-#define TW__COMPARE "--command=compare"
+#define COMPARE "--command=compare"
 
 tw_status tw_cli_resume_write_command(const char *path, int argc, char **argv, tw_err *err) {
     tw_afile *f;
@@ -31,7 +31,7 @@ tw_status tw_cli_resume_write_command(const char *path, int argc, char **argv, t
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd) == NULL) snprintf(cwd, sizeof cwd, ".");
     fwrite(cwd, 1, strlen(cwd) + 1, fp);
-    if (argc > 1 && strcmp(argv[1], "compare") == 0) fwrite(TW__COMPARE, 1, sizeof TW__COMPARE, fp);
+    if (argc > 1 && strcmp(argv[1], "compare") == 0) fwrite(COMPARE, 1, sizeof COMPARE, fp);
     for (int i = 2; i < argc; i++) fwrite(argv[i], 1, strlen(argv[i]) + 1, fp);
     return tw_afile_commit(f, err);
 }
@@ -82,7 +82,7 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
                           now->resume, path);
     }
     size_t len;
-    tw_read_status rs = tw_read_all(fp, TW__COMMAND_MAX_BYTES, &r->buf, &len);
+    tw_read_status rs = tw_read_all(fp, COMMAND_MAX_BYTES, &r->buf, &len);
     fclose(fp);
     if (rs == TW_READ_NOMEM) return tw_err_set(err, TW_ENOMEM, "out of memory");
     if (rs != TW_READ_OK)
@@ -98,8 +98,8 @@ tw_status tw_cli_resume_args(const tw_cli_args *now, tw_cli_resumed *r, tw_err *
     const char *cwd = b;
     int argc = 0;
     size_t i = strlen(b) + 1;
-    bool compare = i < len && strcmp(b + i, TW__COMPARE) == 0;
-    if (compare) i += sizeof TW__COMPARE;
+    bool compare = i < len && strcmp(b + i, COMPARE) == 0;
+    if (compare) i += sizeof COMPARE;
     r->argv[argc++] = "tradewar";
     r->argv[argc++] = compare ? "compare" : "run";
     for (; i < len; i += strlen(b + i) + 1) r->argv[argc++] = b + i;

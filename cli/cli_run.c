@@ -26,8 +26,8 @@
 /* --until OUTCOME:HALFWIDTH against the model's outcome names: an unknown name is refused
  * with the list of valid ones; a budget below the first check (TW_UNTIL_STEP x 2) is run
  * whole, and said so. */
-static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc, long *k,
-                                 double *hw, tw_err *err) {
+static tw_status parse_until(const tw_cli_args *a, const tw_cli_scenario *sc, long *k,
+                             double *hw, tw_err *err) {
     *k = -1;
     *hw = 0.0;
     if (a->until == NULL) return TW_OK;
@@ -68,8 +68,8 @@ static tw_status tw__parse_until(const tw_cli_args *a, const tw_cli_scenario *sc
 }
 
 /* Why an --until batch stopped where it did: the rule met, or the budget spent. */
-static void tw__until_print(FILE *fp, const tw_cli_scenario *sc, long k, double target,
-                            const tw_batch *b) {
+static void until_print(FILE *fp, const tw_cli_scenario *sc, long k, double target,
+                        const tw_batch *b) {
     size_t n = tw_batch_total(b), budget = (size_t)sc->spec.replicates;
     double hw = tw_batch_until_halfwidth(b);
     const char *name = sc->model->outcome_name(sc->params, (size_t)k);
@@ -103,7 +103,7 @@ tw_status tw_cli_report_dir(const char *dir, bool quiet, tw_err *err) {
 /* A fresh run's disk space, before any file: the floor of what the batch writes against
  * the free space where its output is staged (beside the destination). A destination whose
  * parent is missing is left to tw_cli_rundir_open to refuse by name. Agreed over ranks. */
-static tw_status tw__check_disk(const tw_cli_args *a, const tw_cli_scenario *sc, tw_err *err) {
+static tw_status check_disk(const tw_cli_args *a, const tw_cli_scenario *sc, tw_err *err) {
     tw_status st = TW_OK;
     if (a->resume == NULL && tw_mpi_rank() == 0) {
         char dest[4096], where[4096];
@@ -138,26 +138,26 @@ static tw_status tw__check_disk(const tw_cli_args *a, const tw_cli_scenario *sc,
 
 /* Everything refused before any file: the scenario, --until, a sweep's limits, memory,
  * disk space. */
-static tw_status tw__prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *until_k,
-                             double *until_hw, int *threads, tw_err *err) {
+static tw_status prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *until_k,
+                         double *until_hw, int *threads, tw_err *err) {
     tw_status st = tw_cli_load(a, a->scenario, sc, err);
     if (st != TW_OK) return st;
     *threads = tw_cli_threads(a);
-    if ((st = tw__parse_until(a, sc, until_k, until_hw, err)) == TW_OK &&
+    if ((st = parse_until(a, sc, until_k, until_hw, err)) == TW_OK &&
         sc->sweep != NULL && a->until != NULL)
         st = tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section does not take --until "
                                         "(each point runs the scenario's replicates)");
     if (st == TW_OK && sc->sweep != NULL) st = tw_cli_sweep_check(a, sc, err);
     if (st == TW_OK)
         st = tw_run_check_memory(sc->model, sc->params, &sc->spec, *threads, a->par, err);
-    if (st == TW_OK) st = tw__check_disk(a, sc, err);
+    if (st == TW_OK) st = check_disk(a, sc, err);
     if (st != TW_OK) tw_cli_scenario_free(sc);
     return st;
 }
 
 /* Rank 0: the result's hash and provenance.yaml, just before the commit. */
-static tw_status tw__provenance(tw_cli_rundir *rd, const tw_cli_scenario *sc,
-                                const tw_cli_args *a, tw_cli_result *r, tw_err *err) {
+static tw_status provenance(tw_cli_rundir *rd, const tw_cli_scenario *sc,
+                            const tw_cli_args *a, tw_cli_result *r, tw_err *err) {
     tw_status st;
     if (sc->sweep != NULL) {
         r->result_hash = TW_FNV_OFFSET;
@@ -171,7 +171,7 @@ static tw_status tw__provenance(tw_cli_rundir *rd, const tw_cli_scenario *sc,
 
 /* --resume of a directory whose outputs were complete when the run stopped, with only the
  * commit's renames left (no command file; cli_rundir.h): do them. */
-static tw_status tw__commit_only(const tw_cli_args *a, tw_err *err) {
+static tw_status commit_only(const tw_cli_args *a, tw_err *err) {
     tw_cli_rundir *rd = NULL;
     tw_status st = tw_cli_rundir_open(a, "", &rd, err);
     if (st != TW_OK) return st;
@@ -184,13 +184,13 @@ static tw_status tw__commit_only(const tw_cli_args *a, tw_err *err) {
 }
 
 tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
-    if (a->resume != NULL && a->scenario == NULL) return tw__commit_only(a, err);
+    if (a->resume != NULL && a->scenario == NULL) return commit_only(a, err);
     bool rank0 = tw_mpi_rank() == 0;
     tw_cli_scenario sc;
     long until_k;
     double until_hw;
     int threads;
-    tw_status st = tw__prepare(a, &sc, &until_k, &until_hw, &threads, err);
+    tw_status st = prepare(a, &sc, &until_k, &until_hw, &threads, err);
     if (st != TW_OK) return st;
     tw_cli_rundir *rd = NULL;
     bool complete = false;
@@ -278,7 +278,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
                             &drivers, err);
     }
     double t1 = tw_cli_now();
-    if (st == TW_OK && rank0) st = tw__provenance(rd, &sc, a, &res, err);
+    if (st == TW_OK && rank0) st = provenance(rd, &sc, a, &res, err);
     /* From here a batch or a sweep is complete on disk: a failure (or a DIR that appeared
      * meanwhile) keeps it for --resume. */
     st = tw_cli_rundir_finish(rd, st, keep, err);
@@ -293,7 +293,7 @@ tw_status tw_cli_run(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
     } else if (st == TW_OK && !a->silent && rank0) {
         tw_cli_report(stdout, tw_batch_get_stats(b), tw_batch_total(b), sc.model, sc.params,
                       &drivers, tw_cfg_root(sc.cfg), a->tables, adaptive ? &ml : NULL);
-        if (until_k >= 0) tw__until_print(stdout, &sc, until_k, until_hw, b);
+        if (until_k >= 0) until_print(stdout, &sc, until_k, until_hw, b);
         /* An adaptive run's replicates are of two sizes: no one rate. */
         char what[128];
         if (adaptive)

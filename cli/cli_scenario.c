@@ -15,13 +15,13 @@
 #include "tw_trade.h"
 
 /* The model registry: one row per model the program links. */
-static const tw_model *const tw__models[] = {
+static const tw_model *const models[] = {
     &tw_trade_model,
 };
 
 /* The scenario's name: its `name` key, else the file name without directory and .yaml. */
-static tw_status tw__name(const tw_cfg_node *root, const char *path, char *buf, size_t n,
-                          tw_err *err) {
+static tw_status scenario_name(const tw_cfg_node *root, const char *path, char *buf, size_t n,
+                               tw_err *err) {
     const char *name = NULL, *desc = NULL;
     tw_status st = tw_cfg_string(root, "name", false, NULL, &name, err);
     if (st == TW_OK) st = tw_cfg_string(root, "description", false, "", &desc, err);
@@ -54,17 +54,17 @@ void tw_cli_scenario_free(tw_cli_scenario *sc) {
 }
 
 /* Load, override, validate: everything that can be refused before any work. */
-static tw_status tw__load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc,
-                          tw_err *err) {
+static tw_status scenario_load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc,
+                               tw_err *err) {
     memset(sc, 0, sizeof *sc);
     tw_status st = tw_cfg_load(path, &sc->cfg, err);
     for (int i = 0; i < a->n_sets && st == TW_OK; i++) st = tw_cfg_set(sc->cfg, a->sets[i], err);
     if (st != TW_OK) return st;
     const tw_cfg_node *root = tw_cfg_root(sc->cfg);
-    if ((st = tw__name(root, path, sc->name, sizeof sc->name, err)) != TW_OK) return st;
+    if ((st = scenario_name(root, path, sc->name, sizeof sc->name, err)) != TW_OK) return st;
     if ((st = tw_run_spec_load(root, &sc->spec, err)) != TW_OK) return st;
     if ((st = tw_sweep_load(root, sc->spec.seed, &sc->sweep, err)) != TW_OK) return st;
-    sc->model = tw__models[0];
+    sc->model = models[0];
     if ((st = sc->model->load(root, &sc->params, err)) != TW_OK) return st;
     if ((st = tw_cfg_check_unused(sc->cfg, err)) != TW_OK) return st;
     /* A child list that replaces inherited entries: said on every command that loads a
@@ -79,13 +79,13 @@ static tw_status tw__load(const tw_cli_args *a, const char *path, tw_cli_scenari
 
 tw_status tw_cli_scenario_load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc,
                                tw_err *err) {
-    tw_status st = tw__load(a, path, sc, err);
+    tw_status st = scenario_load(a, path, sc, err);
     if (st != TW_OK) tw_cli_scenario_free(sc);
     return st;
 }
 
 tw_status tw_cli_load(const tw_cli_args *a, const char *path, tw_cli_scenario *sc, tw_err *err) {
-    tw_status st = tw_mpi_agree(tw__load(a, path, sc, err), err);
+    tw_status st = tw_mpi_agree(scenario_load(a, path, sc, err), err);
     if (st != TW_OK) tw_cli_scenario_free(sc);
     return st;
 }

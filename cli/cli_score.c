@@ -53,13 +53,13 @@
 #include "tw_score.h"
 #include "tw_stats.h"
 
-static const double tw__qp[TW__NQ] = {0.05, 0.25, 0.5, 0.75, 0.95};
+static const double qp[TW__NQ] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
 /* ---- scores ---- */
 
 /* Score observation o against the finite values among acc's column o (x: scratch of m). */
-static void tw__score_point(const double *acc, size_t m, size_t n_obs, size_t o, double y,
-                            double *x, tw__pt *pt) {
+static void score_point(const double *acc, size_t m, size_t n_obs, size_t o, double y,
+                        double *x, tw__pt *pt) {
     size_t k = 0;
     double sum = 0.0;
     for (size_t r = 0; r < m; r++) {
@@ -77,7 +77,7 @@ static void tw__score_point(const double *acc, size_t m, size_t n_obs, size_t o,
     }
     gsl_sort(x, 1, k);
     pt->mean = sum / (double)k;
-    for (int q = 0; q < TW__NQ; q++) pt->q[q] = tw_quantile_sorted(x, k, tw__qp[q]);
+    for (int q = 0; q < TW__NQ; q++) pt->q[q] = tw_quantile_sorted(x, k, qp[q]);
     pt->crps = tw_score_crps(x, k, y);
     uint32_t w[4];
     tw_rng_words(tw_rng_key_make(0, 0), 0, (uint64_t)o, TW__PIT_PURPOSE, 0, w);
@@ -85,28 +85,28 @@ static void tw__score_point(const double *acc, size_t m, size_t n_obs, size_t o,
 }
 
 /* Whether observation o counts toward the summary of series (-1: all). */
-static bool tw__in(const tw__obs *obs, const tw__pt *pt, size_t o, long series) {
+static bool in(const tw__obs *obs, const tw__pt *pt, size_t o, long series) {
     return pt[o].m > 0 && (series < 0 || obs[o].series == (size_t)series);
 }
 
 /* Scores of the scored observations of one series (series >= 0) or of all (-1). scale[o]
  * is |mean observed value| of o's series, the base of the percentages. Values near the
  * largest double are divided by a power of two (k) before they are summed, exactly. */
-static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *scale, size_t n_obs,
-                          long series, tw__sum *s) {
+static void summarise(const tw__obs *obs, const tw__pt *pt, const double *scale, size_t n_obs,
+                      long series, tw__sum *s) {
     memset(s, 0, sizeof *s);
     double sy = 0, sm = 0, sae = 0, se = 0, sc = 0, sape = 0, scp = 0, big = 0;
     double ylo = INFINITY, yhi = -INFINITY, mlo = INFINITY, mhi = -INFINITY;
     size_t in50 = 0, in90 = 0;
     for (size_t o = 0; o < n_obs; o++)
-        if (tw__in(obs, pt, o, series)) {
+        if (in(obs, pt, o, series)) {
             big = fmax(big, fmax(fabs(obs[o].y), fabs(pt[o].crps)));
             for (int q = 0; q < TW__NQ; q++) big = fmax(big, fabs(pt[o].q[q]));
             s->n++;
         }
     double n = (double)s->n, k = tw_score_scale(big, 2.0 * n);
     for (size_t o = 0; o < n_obs; o++) {
-        if (!tw__in(obs, pt, o, series)) continue;
+        if (!in(obs, pt, o, series)) continue;
         double y = obs[o].y / k, med = pt[o].q[2] / k, e = med - y;
         sy += y;
         sm += med;
@@ -137,7 +137,7 @@ static void tw__summarise(const tw__obs *obs, const tw__pt *pt, const double *sc
      * constant. */
     double vy = 0, vm = 0, cov = 0, kc = tw_score_scale(big / k, 4.0 * n * big / k);
     for (size_t o = 0; o < n_obs; o++) {
-        if (!tw__in(obs, pt, o, series)) continue;
+        if (!in(obs, pt, o, series)) continue;
         double dy = (obs[o].y / k - sy / n) / kc, dm = (pt[o].q[2] / k - sm / n) / kc;
         vy += dy * dy;
         vm += dm * dm;
@@ -189,7 +189,7 @@ void tw_cli_score_help(FILE *fp) {
             "Exit status: 0 whatever the scores, 2 bad usage or input, 1 runtime failure.\n");
 }
 
-static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
+static tw_status sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
     memset(a, 0, sizeof *a);
     const char *scoredir = NULL;
     for (int i = 2; i < argc; i++) {
@@ -265,8 +265,8 @@ static tw_status tw__sparse(int argc, char **argv, tw__sargs *a, tw_err *err) {
 }
 
 /* provenance.yaml's seed, replicates and result hash. */
-static tw_status tw__provenance(const char *outdir, unsigned long *seed, unsigned long *reps,
-                                unsigned long long *hash, tw_err *err) {
+static tw_status provenance(const char *outdir, unsigned long *seed, unsigned long *reps,
+                            unsigned long long *hash, tw_err *err) {
     char path[8192];
     snprintf(path, sizeof path, "%s/provenance.yaml", outdir);
     tw_status st = tw__regular(path, "", err);
@@ -288,10 +288,10 @@ static tw_status tw__provenance(const char *outdir, unsigned long *seed, unsigne
 
 /* --rerun: the recorded scenario with its seed and replicates into tmp/run, checked
  * against the recorded result hash. */
-static tw_status tw__rerun(const tw__sargs *a, const char *tmp, tw_err *err) {
+static tw_status score_rerun(const tw__sargs *a, const char *tmp, tw_err *err) {
     unsigned long seed = 0, reps = 0;
     unsigned long long hash = 0;
-    tw_status st = tw__provenance(a->outdir, &seed, &reps, &hash, err);
+    tw_status st = provenance(a->outdir, &seed, &reps, &hash, err);
     if (st != TW_OK) return st;
     char exe[4096], scen[8192], out[8192], n[32], s[32];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -320,14 +320,14 @@ static tw_status tw__rerun(const tw__sargs *a, const char *tmp, tw_err *err) {
 
 /* The ensemble (traj, of what: "trajectories" or "replicates") has the replicate count the
  * run recorded (when it recorded one). */
-static tw_status tw__same_run(const tw__sargs *a, const char *traj, const char *what, size_t m,
-                              tw_err *err) {
+static tw_status same_run(const tw__sargs *a, const char *traj, const char *what, size_t m,
+                          tw_err *err) {
     char path[8192];
     snprintf(path, sizeof path, "%s/provenance.yaml", a->outdir);
     if (access(path, F_OK) != 0) return TW_OK; /* a directory put together by hand */
     unsigned long seed = 0, reps = 0;
     unsigned long long hash = 0;
-    tw_status st = tw__provenance(a->outdir, &seed, &reps, &hash, err);
+    tw_status st = provenance(a->outdir, &seed, &reps, &hash, err);
     if (st == TW_OK && reps != m)
         st = tw_err_set(err, TW_EDATA, "%s holds %zu replicates and %s records %lu (seed %lu): "
                                        "these %s are not the run's; score the %s.csv its "
@@ -340,9 +340,9 @@ static tw_status tw__same_run(const tw__sargs *a, const char *traj, const char *
 
 /* Score, write and print, given the run's shape, the observations and the ensemble (acc,
  * m; none without series observations) and the scored events. */
-static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const tw__obs *obs,
-                                 size_t n_obs, const double *acc, size_t m, const tw__ev *ev,
-                                 size_t n_ev, tw_err *err) {
+static tw_status score_write(const tw__sargs *a, const tw__shape *sh, const tw__obs *obs,
+                             size_t n_obs, const double *acc, size_t m, const tw__ev *ev,
+                             size_t n_ev, tw_err *err) {
     tw__pt *pt = calloc(n_obs + 1, sizeof *pt);
     double *x = calloc(m + 1, sizeof *x), *scale = calloc(n_obs + 1, sizeof *scale);
     size_t *ser = calloc(n_obs + 1, sizeof *ser), n_ser = 0;
@@ -351,7 +351,7 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
     if (pt == NULL || x == NULL || scale == NULL || ser == NULL || sums == NULL)
         st = tw_err_set(err, TW_ENOMEM, "out of memory");
     for (size_t o = 0; o < n_obs && st == TW_OK; o++) {
-        tw__score_point(acc, m, n_obs, o, obs[o].y, x, &pt[o]);
+        score_point(acc, m, n_obs, o, obs[o].y, x, &pt[o]);
         size_t i = 0;
         while (i < n_ser && ser[i] != obs[o].series) i++;
         if (i == n_ser) ser[n_ser++] = obs[o].series;
@@ -364,7 +364,7 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
             if (obs[o].series == ser[i]) big = fmax(big, fabs(obs[o].y));
         double k = tw_score_scale(big, (double)n_obs);
         for (size_t o = 0; o < n_obs; o++)
-            if (tw__in(obs, pt, o, (long)ser[i])) {
+            if (in(obs, pt, o, (long)ser[i])) {
                 sy += obs[o].y / k;
                 n++;
             }
@@ -373,11 +373,11 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
     }
     bool one_indicator = true;
     for (size_t i = 0; i < n_ser && st == TW_OK; i++) {
-        tw__summarise(obs, pt, scale, n_obs, (long)ser[i], &sums[i]);
+        summarise(obs, pt, scale, n_obs, (long)ser[i], &sums[i]);
         one_indicator = one_indicator && strcmp(tw__label(sh, ser[i], 0), tw__label(sh, ser[0], 0)) == 0;
     }
     if (st == TW_OK && n_obs > 0) {
-        tw__summarise(obs, pt, scale, n_obs, -1, &all);
+        summarise(obs, pt, scale, n_obs, -1, &all);
         /* Pooled across series, only unit-free scores mean something: quantities when every
          * series is one indicator (one unit), a correlation only for a single series. */
         if (!one_indicator) all.obs_mean = all.mae = all.bias = all.crps = NAN;
@@ -414,7 +414,7 @@ static tw_status tw__score_write(const tw__sargs *a, const tw__shape *sh, const 
 tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err *err) {
     (void)common; /* score parses argv itself */
     tw__sargs a;
-    tw_status st = tw__sparse(argc, argv, &a, err);
+    tw_status st = sparse(argc, argv, &a, err);
     if (st != TW_OK) return st;
     if (a.help) {
         if (tw_mpi_rank() == 0) tw_cli_score_help(stdout);
@@ -451,11 +451,11 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
             st = tw_err_set(err, TW_EIO, "score --rerun: %s: cannot create: %s", tmp, strerror(errno));
             tmp[0] = '\0';
         }
-        if (st == TW_OK) st = tw__rerun(&a, tmp, err);
+        if (st == TW_OK) st = score_rerun(&a, tmp, err);
         if (st == TW_OK) snprintf(traj, sizeof traj, "%s/run/trajectories.csv", tmp);
     }
     if (st == TW_OK && n_obs > 0) st = tw__ensemble(traj, &sh, obs, n_obs, &acc, &m, err);
-    if (st == TW_OK && n_obs > 0) st = tw__same_run(&a, traj, "trajectories", m, err);
+    if (st == TW_OK && n_obs > 0) st = same_run(&a, traj, "trajectories", m, err);
     if (tmp[0] != '\0') {
         char run[8192];
         snprintf(run, sizeof run, "%s/run", tmp);
@@ -467,13 +467,13 @@ tw_status tw_cli_score(const tw_cli_args *common, int argc, char **argv, tw_err 
     if (st == TW_OK && n_ev > 0) {
         char path[8192];
         snprintf(path, sizeof path, "%s/replicates.csv", a.outdir);
-        st = tw__same_run(&a, path, "replicates", m_ev, err);
+        st = same_run(&a, path, "replicates", m_ev, err);
         if (st == TW_OK && n_obs > 0 && m_ev != m)
             st = tw_err_set(err, TW_EDATA, "%s holds %zu replicates and %s %zu: they are not "
                             "one run's", path, m_ev, traj, m);
         if (n_obs == 0) m = m_ev;
     }
-    if (st == TW_OK) st = tw__score_write(&a, &sh, obs, n_obs, acc, m, ev, n_ev, err);
+    if (st == TW_OK) st = score_write(&a, &sh, obs, n_obs, acc, m, ev, n_ev, err);
     free(acc);
     free(ev);
     tw__obs_free(obs, n_obs);

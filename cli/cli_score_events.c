@@ -39,12 +39,12 @@
 #include "tw_trade.h"
 
 /* The climatology of a 0/1 outcome without --climatology: a fair coin. */
-#define TW__EV_CLIMATOLOGY 0.5
+#define EV_CLIMATOLOGY 0.5
 /* The largest count read: counts are exact in a double up to 2^53. */
-#define TW__EV_COUNT_MAX 9007199254740992.0
+#define EV_COUNT_MAX 9007199254740992.0
 
 /* What kind of outcome the dictionary's entry m is. */
-static tw__evkind tw__ev_kind(const tw_measure_info *m) {
+static tw__evkind ev_kind(const tw_measure_info *m) {
     if (strcmp(m->unit, "0/1") == 0) return TW__EV_BINARY;
     if (m->aggregation != TW_AGG_SUM || m->unit[0] == '\0') return TW__EV_NONE;
     for (const char *c = m->unit; *c; c++)
@@ -53,23 +53,23 @@ static tw__evkind tw__ev_kind(const tw_measure_info *m) {
 }
 
 /* The outcomes score takes (only_binary: its 0/1 outcomes), "a, b, c" (for messages). */
-static const char *tw__ev_known(char *buf, size_t n, bool only_binary) {
+static const char *ev_known(char *buf, size_t n, bool only_binary) {
     const tw_measure_info *out;
     size_t n_out = tw_trade_outcome_list(&out), len = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < n_out; i++) {
-        tw__evkind k = tw__ev_kind(&out[i]);
+        tw__evkind k = ev_kind(&out[i]);
         if (k != TW__EV_NONE && (!only_binary || k == TW__EV_BINARY) && len < n)
             len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", out[i].name);
     }
     return buf;
 }
 
-static const char *tw__ev_kindname(tw__evkind k) { return k == TW__EV_BINARY ? "0/1" : "count"; }
+static const char *ev_kindname(tw__evkind k) { return k == TW__EV_BINARY ? "0/1" : "count"; }
 
 tw_status tw__ev_row(const char *path, int line, const char *const f[7], const int col[7],
                      const tw__ev *prev, size_t n_prev, tw__ev *e, tw_err *err) {
-#define TW__AT(k) path, line, col[k], tw__obs_cols[k]
+#define AT(k) path, line, col[k], tw__obs_cols[k]
     memset(e, 0, sizeof *e);
     e->line = line;
     e->col = col[1];
@@ -81,45 +81,45 @@ tw_status tw__ev_row(const char *path, int line, const char *const f[7], const i
     if (i == n_out) {
         for (size_t j = 0; j < n_ind; j++)
             if (strcmp(ind[j].name, f[1]) == 0)
-                return tw_err_at(err, TW_EDATA, TW__AT(0), "'%s' is a series: its row needs a "
+                return tw_err_at(err, TW_EDATA, AT(0), "'%s' is a series: its row needs a "
                                  "date (a row with an empty date is an outcome of the whole run)",
                                  f[1]);
-        return tw_err_at(err, TW_EDATA, TW__AT(1), "unknown outcome '%s' (a row with an empty "
+        return tw_err_at(err, TW_EDATA, AT(1), "unknown outcome '%s' (a row with an empty "
                          "date is an outcome of replicates.csv; score takes %s)", f[1],
-                         tw__ev_known(known, sizeof known, false));
+                         ev_known(known, sizeof known, false));
     }
     e->outcome = i;
-    e->kind = tw__ev_kind(&out[i]);
+    e->kind = ev_kind(&out[i]);
     if (e->kind == TW__EV_NONE)
-        return tw_err_at(err, TW_EDATA, TW__AT(1), "'%s' is an outcome in %s, neither 0/1 nor a "
-                         "count (score takes %s)", f[1], out[i].unit, tw__ev_known(known, sizeof known, false));
+        return tw_err_at(err, TW_EDATA, AT(1), "'%s' is an outcome in %s, neither 0/1 nor a "
+                         "count (score takes %s)", f[1], out[i].unit, ev_known(known, sizeof known, false));
     for (int k = 2; k <= 4; k++)
         if (f[k][0] != '\0')
-            return tw_err_at(err, TW_EDATA, TW__AT(k), "expected empty: %s is an outcome of the "
+            return tw_err_at(err, TW_EDATA, AT(k), "expected empty: %s is an outcome of the "
                              "whole run, which has no %s (got '%s')", f[1], tw__obs_cols[k], f[k]);
     bool whole = tw__decimal(f[5]);
     e->y = whole ? strtod(f[5], NULL) : NAN;
-    whole = whole && e->y >= 0.0 && e->y <= TW__EV_COUNT_MAX && e->y == floor(e->y);
+    whole = whole && e->y >= 0.0 && e->y <= EV_COUNT_MAX && e->y == floor(e->y);
     if (e->kind == TW__EV_BINARY && !(whole && e->y <= 1.0))
-        return tw_err_at(err, TW_EDATA, TW__AT(5), "expected 0 or 1: %s is a 0/1 outcome (got "
+        return tw_err_at(err, TW_EDATA, AT(5), "expected 0 or 1: %s is a 0/1 outcome (got "
                          "'%s')", f[1], f[5]);
     if (e->kind == TW__EV_COUNT && !whole)
-        return tw_err_at(err, TW_EDATA, TW__AT(5), "expected a count, a whole number 0 or more: "
+        return tw_err_at(err, TW_EDATA, AT(5), "expected a count, a whole number 0 or more: "
                          "%s counts %s (got '%s')", f[1], out[i].unit, f[5]);
     if (f[6][0] != '\0' && strcasecmp(f[6], out[i].unit) != 0)
-        return tw_err_at(err, TW_EDATA, TW__AT(6), "expected '%s' (the unit of %s) or none "
+        return tw_err_at(err, TW_EDATA, AT(6), "expected '%s' (the unit of %s) or none "
                          "(got '%s')", out[i].unit, f[1], f[6]);
     for (size_t q = 0; q < n_prev; q++)
         if (prev[q].outcome == e->outcome)
-            return tw_err_at(err, TW_EDATA, TW__AT(1), "duplicate of line %d (the same outcome)",
+            return tw_err_at(err, TW_EDATA, AT(1), "duplicate of line %d (the same outcome)",
                              prev[q].line);
     return TW_OK;
-#undef TW__AT
+#undef AT
 }
 
 tw_status tw__ev_climatology(const char *path, const char *observed, tw__ev *ev, size_t n,
                              tw_err *err) {
-    for (size_t i = 0; i < n; i++) ev[i].clim_p = ev[i].kind == TW__EV_BINARY ? TW__EV_CLIMATOLOGY : NAN;
+    for (size_t i = 0; i < n; i++) ev[i].clim_p = ev[i].kind == TW__EV_BINARY ? EV_CLIMATOLOGY : NAN;
     if (path == NULL) return TW_OK;
     tw_status st = tw__regular(path, "", err);
     tw_csv *t = NULL;
@@ -140,10 +140,10 @@ tw_status tw__ev_climatology(const char *path, const char *observed, tw__ev *ev,
         size_t k = 0;
         while (k < n_out && strcmp(out[k].name, name) != 0) k++;
         double p = tw__decimal(v) ? strtod(v, NULL) : NAN;
-        if (k == n_out || tw__ev_kind(&out[k]) != TW__EV_BINARY) {
+        if (k == n_out || ev_kind(&out[k]) != TW__EV_BINARY) {
             st = tw_err_at(err, TW_EDATA, path, line, c0, "outcome", "%s '%s' (a climatology is "
                            "of 0/1 outcomes: %s)", k == n_out ? "unknown outcome" : "not a 0/1 "
-                           "outcome:", name, tw__ev_known(known, sizeof known, true));
+                           "outcome:", name, ev_known(known, sizeof known, true));
         } else if (seen[k] > 0) {
             st = tw_err_at(err, TW_EDATA, path, line, c0, "outcome", "duplicate of line %d (the "
                            "same outcome)", seen[k]);
@@ -170,7 +170,7 @@ tw_status tw__ev_climatology(const char *path, const char *observed, tw__ev *ev,
 /* Whether the recorded scenario has no event process (no governments:, events: or
  * third_parties:); false when OUTDIR has no scenario.yaml (a directory put together by
  * hand: then only `scripted` in replicates.csv says so). */
-static tw_status tw__ev_scripted(const char *outdir, bool *scripted, tw_err *err) {
+static tw_status ev_scripted(const char *outdir, bool *scripted, tw_err *err) {
     char path[8192];
     snprintf(path, sizeof path, "%s/scenario.yaml", outdir);
     *scripted = false;
@@ -188,7 +188,7 @@ static tw_status tw__ev_scripted(const char *outdir, bool *scripted, tw_err *err
 /* The ranked probability score of the sorted counts x[0..m) at y: the sum over every
  * integer k of (F(k) - 1{y <= k})^2, F the share of x at most k. Both steps are constant
  * between the values that occur, so the sum runs over those stretches. */
-static double tw__ev_rps(const double *x, size_t m, double y) {
+static double ev_rps(const double *x, size_t m, double y) {
     double rps = 0.0, at = fmin(x[0], y);
     size_t i = 0;
     while (at < fmax(x[m - 1], y)) {
@@ -203,7 +203,7 @@ static double tw__ev_rps(const double *x, size_t m, double y) {
 }
 
 /* Score e against the sorted values x[0..m) of the replicates where it applies. */
-static void tw__ev_point(tw__ev *e, const double *x, size_t m) {
+static void ev_point(tw__ev *e, const double *x, size_t m) {
     double sum = 0.0, lo = 1.0 / (2.0 * (double)m), hit = 0.0;
     for (size_t r = 0; r < m; r++) {
         sum += x[r];
@@ -222,14 +222,14 @@ static void tw__ev_point(tw__ev *e, const double *x, size_t m) {
         e->clim_brier = tw_score_brier(e->clim_p, e->y);
         e->clim_log = tw_score_log01(e->clim_p, e->y, 0.0);
     } else {
-        e->rps = tw__ev_rps(x, m, e->y);
+        e->rps = ev_rps(x, m, e->y);
     }
 }
 
 /* Event e's column of replicates.csv into x (the replicates where it applies, sorted);
  * refuses a value that is not the outcome's kind with replicates.csv:line:col. */
-static tw_status tw__ev_values(const tw_csv *t, int c, bool scripted, tw__ev *e, double *x,
-                               size_t *m, tw_err *err) {
+static tw_status ev_values(const tw_csv *t, int c, bool scripted, tw__ev *e, double *x,
+                           size_t *m, tw_err *err) {
     const tw_measure_info *out;
     tw_trade_outcome_list(&out);
     const char *name = out[e->outcome].name;
@@ -244,7 +244,7 @@ static tw_status tw__ev_values(const tw_csv *t, int c, bool scripted, tw__ev *e,
         }
         char *end;
         double v = strtod(s, &end);
-        bool ok = *end == '\0' && v >= 0.0 && v <= TW__EV_COUNT_MAX && v == floor(v) &&
+        bool ok = *end == '\0' && v >= 0.0 && v <= EV_COUNT_MAX && v == floor(v) &&
                   (e->kind == TW__EV_COUNT || v <= 1.0);
         if (!ok)
             return tw_err_at(err, TW_EDATA, tw_csv_path(t), tw_csv_line(t, r), tw_csv_colno(t, r, (size_t)c),
@@ -262,7 +262,7 @@ tw_status tw__ev_score(const char *outdir, const char *observed, tw__ev *ev, siz
     snprintf(path, sizeof path, "%s/replicates.csv", outdir);
     bool scripted;
     tw_status st = tw__regular(path, " (every run writes replicates.csv)", err);
-    if (st == TW_OK) st = tw__ev_scripted(outdir, &scripted, err);
+    if (st == TW_OK) st = ev_scripted(outdir, &scripted, err);
     tw_csv *t = NULL;
     if (st == TW_OK) st = tw_csv_read(path, &t, err);
     if (st != TW_OK) return st;
@@ -281,7 +281,7 @@ tw_status tw__ev_score(const char *outdir, const char *observed, tw__ev *ev, siz
             break;
         }
         size_t k;
-        if ((st = tw__ev_values(t, c, scripted, &ev[i], x, &k, err)) != TW_OK) break;
+        if ((st = ev_values(t, c, scripted, &ev[i], x, &k, err)) != TW_OK) break;
         if (k == 0 && scripted && tw_cli_event_outcome(tw_trade_model.report(NULL), name))
             st = tw_err_at(err, TW_EDATA, observed, ev[i].line, ev[i].col, "indicator",
                            "the run marks %s scripted in all its %zu replicates: its scenario "
@@ -292,7 +292,7 @@ tw_status tw__ev_score(const char *outdir, const char *observed, tw__ev *ev, siz
                            "%s does not apply in any of the run's %zu replicates (nan or "
                            "scripted in %s), so there is no forecast to score", name, *m, path);
         else
-            tw__ev_point(&ev[i], x, k);
+            ev_point(&ev[i], x, k);
     }
     free(x);
     tw_csv_free(t);
@@ -301,7 +301,7 @@ tw_status tw__ev_score(const char *outdir, const char *observed, tw__ev *ev, siz
 
 /* ---- the overall rows: the mean of each score over the events of one kind ---- */
 
-static tw__ev tw__ev_overall(const tw__ev *ev, size_t n, tw__evkind kind, size_t *count) {
+static tw__ev ev_overall(const tw__ev *ev, size_t n, tw__evkind kind, size_t *count) {
     tw__ev s;
     memset(&s, 0, sizeof s);
     s.kind = kind;
@@ -320,15 +320,15 @@ static tw__ev tw__ev_overall(const tw__ev *ev, size_t n, tw__evkind kind, size_t
 
 /* ---- score_events.csv and the table ---- */
 
-static void tw__ev_line(FILE *fp, const tw__ev *e, size_t count) {
+static void ev_line(FILE *fp, const tw__ev *e, size_t count) {
     const tw_measure_info *out;
     tw_trade_outcome_list(&out);
     char b[40];
     if (count == 0)
         fprintf(fp, "%d,%s,%s,%s,1,%zu,%zu", e->line, out[e->outcome].name,
-                tw__ev_kindname(e->kind), tw__num(b, e->y), e->m, e->m_out);
+                ev_kindname(e->kind), tw__num(b, e->y), e->m, e->m_out);
     else
-        fprintf(fp, ",overall,%s,nan,%zu,,", tw__ev_kindname(e->kind), count);
+        fprintf(fp, ",overall,%s,nan,%zu,,", ev_kindname(e->kind), count);
     const double v[] = {e->p, e->mean, e->p05, e->p95, e->p_obs, e->brier, e->rps, e->logs,
                         e->clim_p, e->clim_brier, e->clim_log};
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) fprintf(fp, ",%s", tw__num(b, v[k]));
@@ -346,11 +346,11 @@ tw_status tw__ev_write(const char *dir, const tw__ev *ev, size_t n, tw_err *err)
     FILE *fp = tw_afile_fp(f);
     fputs("line,outcome,kind,observed,n,m,m_excluded,p,mean,p05,p95,p_observed,brier,rps,"
           "log_score,clim_p,clim_brier,clim_log,unit\n", fp);
-    for (size_t i = 0; i < n; i++) tw__ev_line(fp, &ev[i], 0);
+    for (size_t i = 0; i < n; i++) ev_line(fp, &ev[i], 0);
     for (int k = TW__EV_BINARY; k <= TW__EV_COUNT; k++) {
         size_t count;
-        tw__ev s = tw__ev_overall(ev, n, (tw__evkind)k, &count);
-        if (count > 0) tw__ev_line(fp, &s, count);
+        tw__ev s = ev_overall(ev, n, (tw__evkind)k, &count);
+        if (count > 0) ev_line(fp, &s, count);
     }
     return tw_afile_commit(f, err);
 }
@@ -375,18 +375,18 @@ void tw__ev_print(const tw__ev *ev, size_t n) {
         char band[64] = "";
         if (e->kind == TW__EV_COUNT) snprintf(band, sizeof band, "%.4g-%.4g", e->p05, e->p95);
         printf("%-28s %5s %8.6g %4zu %4zu %8.4g %11s %7.4f %7.4f %7.4f %7.4f %6.3f %7.4f %7.4f  %s\n",
-               out[e->outcome].name, tw__ev_kindname(e->kind), e->y, e->m, e->m_out, e->mean,
+               out[e->outcome].name, ev_kindname(e->kind), e->y, e->m, e->m_out, e->mean,
                band, e->p_obs, e->brier, e->rps, e->logs, e->clim_p, e->clim_brier, e->clim_log,
                out[e->outcome].unit);
     }
     for (int k = TW__EV_BINARY; k <= TW__EV_COUNT; k++) {
         size_t count;
-        tw__ev s = tw__ev_overall(ev, n, (tw__evkind)k, &count);
+        tw__ev s = ev_overall(ev, n, (tw__evkind)k, &count);
         if (count == 0) continue;
         char name[64];
         snprintf(name, sizeof name, "overall (%zu event%s)", count, count == 1 ? "" : "s");
         printf("%-28s %5s %8s %4s %4s %8s %11s %7s %7.4f %7.4f %7.4f %6s %7.4f %7.4f\n", name,
-               tw__ev_kindname((tw__evkind)k), "", "", "", "", "", "", s.brier, s.rps, s.logs, "",
+               ev_kindname((tw__evkind)k), "", "", "", "", "", "", s.brier, s.rps, s.logs, "",
                s.clim_brier, s.clim_log);
     }
     printf("forecast: a 0/1 outcome's probability (the share of the m replicates with 1; excl: "

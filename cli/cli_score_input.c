@@ -47,7 +47,7 @@ tw__agg tw__agg_of(const char *indicator) {
     return TW__LEVEL;
 }
 
-static bool tw__grow(void **p, size_t *cap, size_t need, size_t el) {
+static bool grow(void **p, size_t *cap, size_t need, size_t el) {
     if (need <= *cap) return true;
     size_t c = *cap ? *cap : 16;
     while (c < need) c *= 2;
@@ -59,14 +59,14 @@ static bool tw__grow(void **p, size_t *cap, size_t need, size_t el) {
 }
 
 /* Cut s at its first comma; returns what follows it, or NULL when there is none. */
-static char *tw__cut(char *s) {
+static char *cut(char *s) {
     char *c = strchr(s, ',');
     if (c == NULL) return NULL;
     *c = '\0';
     return c + 1;
 }
 
-static void tw__chomp(char *s) {
+static void chomp(char *s) {
     size_t n = strlen(s);
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
 }
@@ -103,19 +103,19 @@ void tw__shape_free(tw__shape *sh) {
 
 /* ---- the run's shape, streamed from summary.csv ---- */
 
-static tw_status tw__shape_row(tw__shape *sh, char *line, const char *path, int ln, tw_err *err) {
+static tw_status shape_row(tw__shape *sh, char *line, const char *path, int ln, tw_err *err) {
     char *f[6];
     f[0] = line;
     for (int k = 1; k < 6; k++)
-        if ((f[k] = tw__cut(f[k - 1])) == NULL)
+        if ((f[k] = cut(f[k - 1])) == NULL)
             return tw_err_set(err, TW_EDATA, "%s:%d: expected date,indicator,region,partner,sector,"
                                              "mean,...", path, ln);
-    tw__cut(f[5]);
+    cut(f[5]);
     char *end;
     double mean = strtod(f[5], &end);
     if (f[5][0] == '\0' || *end != '\0')
         return tw_err_set(err, TW_EDATA, "%s:%d: mean: expected a number (got '%s')", path, ln, f[5]);
-    if (!tw__grow((void **)&sh->mean, &sh->cap_mean, sh->n_mean + 1, sizeof *sh->mean))
+    if (!grow((void **)&sh->mean, &sh->cap_mean, sh->n_mean + 1, sizeof *sh->mean))
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     tw_day d;
     if (!tw_date_parse(f[0], &d))
@@ -123,7 +123,7 @@ static tw_status tw__shape_row(tw__shape *sh, char *line, const char *path, int 
     if (sh->n_dates == 0 || d != sh->dates[sh->n_dates - 1]) {
         if (sh->n_dates > 0 && d < sh->dates[sh->n_dates - 1])
             return tw_err_set(err, TW_EDATA, "%s:%d: dates out of order", path, ln);
-        if (!tw__grow((void **)&sh->dates, &sh->cap_dates, sh->n_dates + 1, sizeof *sh->dates))
+        if (!grow((void **)&sh->dates, &sh->cap_dates, sh->n_dates + 1, sizeof *sh->dates))
             return tw_err_set(err, TW_ENOMEM, "out of memory");
         sh->dates[sh->n_dates++] = d;
     }
@@ -139,7 +139,7 @@ static tw_status tw__shape_row(tw__shape *sh, char *line, const char *path, int 
         return TW_OK;
     }
     sh->mean[sh->n_mean++] = mean;
-    if (!tw__grow((void **)&sh->lab, &sh->cap_lab, (sh->n_series + 1) * 4, sizeof *sh->lab))
+    if (!grow((void **)&sh->lab, &sh->cap_lab, (sh->n_series + 1) * 4, sizeof *sh->lab))
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     for (int k = 0; k < 4; k++) {
         sh->lab[sh->n_series * 4 + (size_t)k] = strdup(f[k + 1]);
@@ -165,13 +165,13 @@ tw_status tw__shape_read(const char *outdir, tw__shape *sh, tw_err *err) {
     size_t cap = 0;
     int ln = 0;
     while (st == TW_OK && getline(&line, &cap, fp) >= 0) {
-        tw__chomp(line);
+        chomp(line);
         if (++ln == 1) {
             if (strncmp(line, "date,indicator,region,partner,sector,", 37) != 0)
                 st = tw_err_set(err, TW_EDATA, "%s:1: not a summary.csv header", path);
             continue;
         }
-        st = tw__shape_row(sh, line, path, ln, err);
+        st = shape_row(sh, line, path, ln, err);
     }
     if (st == TW_OK && ferror(fp)) st = tw_err_set(err, TW_EIO, "%s: read error", path);
     if (st == TW_OK && sh->n_dates == 0) st = tw_err_set(err, TW_EDATA, "%s: no rows", path);
@@ -186,7 +186,7 @@ tw_status tw__shape_read(const char *outdir, tw__shape *sh, tw_err *err) {
 
 /* The series labelled lab[0..4); -1 when there is none, with *matched the most leading
  * labels any series shares with lab (which label is the wrong one). */
-static long tw__find(const tw__shape *sh, const char *const lab[4], int *matched) {
+static long find(const tw__shape *sh, const char *const lab[4], int *matched) {
     *matched = 0;
     for (size_t s = 0; s < sh->n_series; s++) {
         int k = 0;
@@ -201,7 +201,7 @@ static long tw__find(const tw__shape *sh, const char *const lab[4], int *matched
 
 /* The period a date names: YYYY-MM a month; YYYY-MM-DD a day, or the ISO week (Monday to
  * Sunday) or month that holds it when --period says so. NULL when fine, else why not. */
-static const char *tw__period_of(const char *s, tw__period p, tw_day *d0, tw_day *d1) {
+static const char *period_of(const char *s, tw__period p, tw_day *d0, tw_day *d1) {
     char buf[TW_DATE_STRLEN];
     tw_day d;
     size_t n = strlen(s);
@@ -253,68 +253,68 @@ bool tw__decimal(const char *s) {
 }
 
 /* Row r of t as an observation; refuses it with file:line:col. */
-static tw_status tw__obs_row(const tw_csv *t, size_t r, const int idx[7], const tw__sargs *a,
-                             const tw__shape *sh, tw__obs *o, tw_err *err) {
+static tw_status obs_row(const tw_csv *t, size_t r, const int idx[7], const tw__sargs *a,
+                         const tw__shape *sh, tw__obs *o, tw_err *err) {
     const char *path = tw_csv_path(t);
     int line = tw_csv_line(t, r);
-#define TW__AT(k) path, line, tw_csv_colno(t, r, (size_t)idx[k]), tw__obs_cols[k]
+#define AT(k) path, line, tw_csv_colno(t, r, (size_t)idx[k]), tw__obs_cols[k]
     const char *f[7];
     for (int k = 0; k < 7; k++) f[k] = idx[k] >= 0 ? tw_csv_field(t, r, (size_t)idx[k]) : "";
     o->line = line;
-    const char *why = tw__period_of(f[0], a->period, &o->d0, &o->d1);
-    if (why != NULL) return tw_err_at(err, TW_EDATA, TW__AT(0), "%s (got '%s')", why, f[0]);
+    const char *why = period_of(f[0], a->period, &o->d0, &o->d1);
+    if (why != NULL) return tw_err_at(err, TW_EDATA, AT(0), "%s (got '%s')", why, f[0]);
     tw_day first = sh->dates[0], last = sh->dates[sh->n_dates - 1];
     if (o->d0 < first || o->d1 > last) {
         char p0[TW_DATE_STRLEN], p1[TW_DATE_STRLEN], r0[TW_DATE_STRLEN], r1[TW_DATE_STRLEN];
-        return tw_err_at(err, TW_EDATA, TW__AT(0),
+        return tw_err_at(err, TW_EDATA, AT(0),
                          "the period %s to %s is not inside the run (%s to %s); a period must "
                          "lie wholly inside it", tw_date_format(o->d0, p0), tw_date_format(o->d1, p1),
                          tw_date_format(first, r0), tw_date_format(last, r1));
     }
     tw__agg agg = tw__agg_of(f[1]);
     if (agg == TW__CODE)
-        return tw_err_at(err, TW_EDATA, TW__AT(1),
+        return tw_err_at(err, TW_EDATA, AT(1),
                          "'%s' is a categorical code: its average over a period is no quantity, "
                          "and score refuses it", f[1]);
     int matched;
-    long s = tw__find(sh, f + 1, &matched);
+    long s = find(sh, f + 1, &matched);
     if (s < 0) {
         const tw_measure_info *out;
         size_t n_out = tw_trade_outcome_list(&out);
         for (size_t i = 0; matched == 0 && i < n_out; i++)
             if (strcmp(out[i].name, f[1]) == 0)
-                return tw_err_at(err, TW_EDATA, TW__AT(0), "'%s' is an outcome of the whole run: "
+                return tw_err_at(err, TW_EDATA, AT(0), "'%s' is an outcome of the whole run: "
                                  "leave its date empty (got '%s')", f[1], f[0]);
         if (matched == 0)
-            return tw_err_at(err, TW_EDATA, TW__AT(1), "unknown indicator '%s' (see summary.csv)",
+            return tw_err_at(err, TW_EDATA, AT(1), "unknown indicator '%s' (see summary.csv)",
                              f[1]);
         char prefix[1024] = "";
         for (int k = 1; k <= matched; k++)
             snprintf(prefix + strlen(prefix), sizeof prefix - strlen(prefix), "%s%s", k > 1 ? "." : "", f[k]);
-        return tw_err_at(err, TW_EDATA, TW__AT(1 + matched),
+        return tw_err_at(err, TW_EDATA, AT(1 + matched),
                          "the run has no %s series with %s '%s' (see summary.csv)", prefix,
                          tw__obs_cols[1 + matched], f[1 + matched]);
     }
     if (!tw__decimal(f[5]))
-        return tw_err_at(err, TW_EDATA, TW__AT(5), "expected a decimal number such as 12.5 or "
+        return tw_err_at(err, TW_EDATA, AT(5), "expected a decimal number such as 12.5 or "
                          "-3e4 (got '%s')", f[5]);
     /* Underflow is no error: a subnormal (or a value rounded to 0) is finite. */
     o->given = strtod(f[5], NULL);
     if (!isfinite(o->given))
-        return tw_err_at(err, TW_EDATA, TW__AT(5), "'%s' is beyond the range of a double", f[5]);
+        return tw_err_at(err, TW_EDATA, AT(5), "'%s' is beyond the range of a double", f[5]);
     char buf[512];
     if ((why = tw__unit_convert(f[1], f[6], o->d0, o->d1, f[5], &o->y, buf, sizeof buf)) != NULL)
-        return tw_err_at(err, TW_EDATA, TW__AT(6), "%s", why);
+        return tw_err_at(err, TW_EDATA, AT(6), "%s", why);
     if (f[6][0] != '\0' && (o->unit_given = strdup(f[6])) == NULL)
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     o->series = (size_t)s;
     o->flow = agg == TW__FLOW;
     return TW_OK;
-#undef TW__AT
+#undef AT
 }
 
 /* The columns' indices (unit: -1 when absent); refuses a missing or repeated one. */
-static tw_status tw__obs_header(const tw_csv *t, const char *path, int idx[7], tw_err *err) {
+static tw_status obs_header(const tw_csv *t, const char *path, int idx[7], tw_err *err) {
     for (int k = 0; k < 7; k++) {
         idx[k] = -1;
         for (size_t c = 0; c < tw_csv_cols(t); c++) {
@@ -349,7 +349,7 @@ tw_status tw__obs_read(const tw__sargs *a, const tw__shape *sh, tw__obs **out, s
     tw_csv *t;
     if ((st = tw_csv_read(a->observed, &t, err)) != TW_OK) return st;
     int idx[7];
-    st = tw__obs_header(t, a->observed, idx, err);
+    st = obs_header(t, a->observed, idx, err);
     size_t rows = tw_csv_rows(t), firsts = 0, no = 0, ne = 0;
     if (st == TW_OK && rows == 0)
         st = tw_err_set(err, TW_EDATA, "%s: no observations (a header and no rows)", a->observed);
@@ -369,7 +369,7 @@ tw_status tw__obs_read(const tw__sargs *a, const tw__shape *sh, tw__obs **out, s
             ne++;
             continue;
         }
-        st = tw__obs_row(t, r, idx, a, sh, &obs[no], err);
+        st = obs_row(t, r, idx, a, sh, &obs[no], err);
         firsts += strlen(date) == 10 && strcmp(date + 7, "-01") == 0;
         for (size_t q = 0; q < no && st == TW_OK; q++)
             if (obs[q].series == obs[no].series && obs[q].d0 == obs[no].d0 && obs[q].d1 == obs[no].d1)
@@ -413,15 +413,15 @@ typedef struct {
      * whether one was not finite: their mean is checked against summary.csv's */
     double *tsum, *tmax;
     unsigned char *tbad;
-} tw__ens;
+} ens;
 
-static tw_status tw__ens_header(tw__ens *e, char *line, tw_err *err) {
+static tw_status ens_header(ens *e, char *line, tw_err *err) {
     if (strncmp(line, "replicate,date,", 15) != 0)
         return tw_err_set(err, TW_EDATA, "%s:1: not a trajectories.csv header", e->path);
     size_t cap = 0;
     for (char *f = line; f != NULL; e->n_cols++) {
-        char *next = tw__cut(f);
-        if (!tw__grow((void **)&e->col_need, &cap, e->n_cols + 1, sizeof *e->col_need))
+        char *next = cut(f);
+        if (!grow((void **)&e->col_need, &cap, e->n_cols + 1, sizeof *e->col_need))
             return tw_err_set(err, TW_ENOMEM, "out of memory");
         e->col_need[e->n_cols] = -1;
         for (size_t k = 0; k < e->n_need && e->n_cols >= 2; k++) {
@@ -445,7 +445,7 @@ static tw_status tw__ens_header(tw__ens *e, char *line, tw_err *err) {
 /* Add the output day di of replicate r (values e->v) to every observation: the day itself
  * when it lies in the period, and the days since the previous output day, which hold that
  * day's values (e->pv). */
-static void tw__ens_add(tw__ens *e, size_t r, size_t di) {
+static void ens_add(ens *e, size_t r, size_t di) {
     tw_day t = e->sh->dates[di], tp = di > 0 ? e->sh->dates[di - 1] : t;
     for (size_t o = 0; o < e->n_obs; o++) {
         const tw__obs *ob = &e->obs[o];
@@ -460,8 +460,8 @@ static void tw__ens_add(tw__ens *e, size_t r, size_t di) {
 }
 
 /* One data row: replicate r (0, 1, ... in order), the next output day, the values. */
-static tw_status tw__ens_row(tw__ens *e, char *line, int ln, size_t *di, tw_err *err) {
-    char *f = line, *next = tw__cut(f);
+static tw_status ens_row(ens *e, char *line, int ln, size_t *di, tw_err *err) {
+    char *f = line, *next = cut(f);
     char *end;
     errno = 0;
     long long r = strtoll(f, &end, 10);
@@ -470,7 +470,7 @@ static tw_status tw__ens_row(tw__ens *e, char *line, int ln, size_t *di, tw_err 
         if (e->m > 0 && *di != e->sh->n_dates)
             return tw_err_set(err, TW_EDATA, "%s:%d: replicate %zu stops after %zu of %zu output days",
                               e->path, ln, e->m - 1, *di, e->sh->n_dates);
-        if (!tw__grow((void **)&e->acc, &e->cap_acc, (e->m + 1) * e->n_obs, sizeof *e->acc))
+        if (!grow((void **)&e->acc, &e->cap_acc, (e->m + 1) * e->n_obs, sizeof *e->acc))
             return tw_err_set(err, TW_ENOMEM, "out of memory for %zu replicates", e->m + 1);
         memset(e->acc + e->m * e->n_obs, 0, e->n_obs * sizeof *e->acc);
         e->m++;
@@ -481,7 +481,7 @@ static tw_status tw__ens_row(tw__ens *e, char *line, int ln, size_t *di, tw_err 
     }
     tw_day d;
     f = next;
-    next = f ? tw__cut(f) : NULL;
+    next = f ? cut(f) : NULL;
     if (f == NULL || *di >= e->sh->n_dates || !tw_date_parse(f, &d) || d != e->sh->dates[*di]) {
         char want[TW_DATE_STRLEN];
         return tw_err_set(err, TW_EDATA, "%s:%d: expected the output day %s (as in summary.csv)",
@@ -489,7 +489,7 @@ static tw_status tw__ens_row(tw__ens *e, char *line, int ln, size_t *di, tw_err 
     }
     size_t j = 2;
     for (f = next; f != NULL; f = next, j++) {
-        next = tw__cut(f);
+        next = cut(f);
         if (j >= e->n_cols) {
             j = e->n_cols + 1; /* too many fields */
             break;
@@ -512,11 +512,11 @@ static tw_status tw__ens_row(tw__ens *e, char *line, int ln, size_t *di, tw_err 
         e->tsum[at] += e->v[k];
         e->tmax[at] = fmax(e->tmax[at], fabs(e->v[k]));
     }
-    tw__ens_add(e, e->m - 1, (*di)++);
+    ens_add(e, e->m - 1, (*di)++);
     return TW_OK;
 }
 
-static void tw__ens_free(tw__ens *e) {
+static void ens_free(ens *e) {
     free(e->need);
     free(e->obs_need);
     free(e->col_need);
@@ -532,7 +532,7 @@ static void tw__ens_free(tw__ens *e) {
  * both come from the same values, written to 10 digits, so they agree to 1e-8 of the
  * largest value unless the trajectories are another run's (another seed, replicate count
  * or scenario). */
-static tw_status tw__ens_check(const tw__ens *e, tw_err *err) {
+static tw_status ens_check(const ens *e, tw_err *err) {
     const tw__shape *sh = e->sh;
     for (size_t di = 0; di < sh->n_dates; di++)
         for (size_t k = 0; k < e->n_need; k++) {
@@ -553,7 +553,7 @@ static tw_status tw__ens_check(const tw__ens *e, tw_err *err) {
 /* Stream path (a trajectories.csv) into *acc ([*m][n_obs], caller frees). */
 tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs,
                               size_t n_obs, double **acc, size_t *m, tw_err *err) {
-    tw__ens e;
+    ens e;
     memset(&e, 0, sizeof e);
     e.path = path;
     e.sh = sh;
@@ -564,7 +564,7 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
     e.v = calloc(n_obs, sizeof *e.v);
     e.pv = calloc(n_obs, sizeof *e.pv);
     if (e.need == NULL || e.obs_need == NULL || e.v == NULL || e.pv == NULL) {
-        tw__ens_free(&e);
+        ens_free(&e);
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
     for (size_t o = 0; o < n_obs; o++) {
@@ -577,27 +577,27 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
     e.tmax = calloc(e.n_need * sh->n_dates, sizeof *e.tmax);
     e.tbad = calloc(e.n_need * sh->n_dates, sizeof *e.tbad);
     if (e.tsum == NULL || e.tmax == NULL || e.tbad == NULL) {
-        tw__ens_free(&e);
+        ens_free(&e);
         return tw_err_set(err, TW_ENOMEM, "out of memory");
     }
     tw_status st = tw__regular(path, "", err);
     FILE *fp = st == TW_OK ? tw_gz_open_read(path) : NULL;
     if (fp == NULL) {
-        tw__ens_free(&e);
+        ens_free(&e);
         return st != TW_OK ? st : tw_err_set(err, TW_EIO, "%s: cannot open: %s", path, strerror(errno));
     }
     char *line = NULL;
     size_t cap = 0, di = 0;
     int ln = 0;
     while (st == TW_OK && getline(&line, &cap, fp) >= 0) {
-        tw__chomp(line);
-        st = ++ln == 1 ? tw__ens_header(&e, line, err) : tw__ens_row(&e, line, ln, &di, err);
+        chomp(line);
+        st = ++ln == 1 ? ens_header(&e, line, err) : ens_row(&e, line, ln, &di, err);
     }
     if (st == TW_OK && ferror(fp)) st = tw_err_set(err, TW_EIO, "%s: read error", path);
     if (st == TW_OK && (e.m == 0 || di != sh->n_dates))
         st = tw_err_set(err, TW_EDATA, "%s: %s", path,
                         e.m == 0 ? "no replicates" : "the last replicate stops before the run's end");
-    if (st == TW_OK) st = tw__ens_check(&e, err);
+    if (st == TW_OK) st = ens_check(&e, err);
     free(line);
     fclose(fp);
     if (st == TW_OK) {
@@ -608,7 +608,7 @@ tw_status tw__ensemble(const char *path, const tw__shape *sh, const tw__obs *obs
         *m = e.m;
         e.acc = NULL;
     }
-    tw__ens_free(&e);
+    ens_free(&e);
     return st;
 }
 

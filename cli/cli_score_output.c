@@ -39,7 +39,7 @@ const char *tw__num(char buf[40], double v) {
     return buf;
 }
 
-static void tw__sum_write(FILE *fp, const char *const lab[4], const tw__sum *s, const char *unit) {
+static void sum_write(FILE *fp, const char *const lab[4], const tw__sum *s, const char *unit) {
     char b[40];
     fprintf(fp, "%s,%s,%s,%s,%zu", lab[0], lab[1], lab[2], lab[3], s->n);
     const double v[] = {s->obs_mean, s->mae, s->bias, s->mae_pct, s->corr, s->cover50, s->cover90,
@@ -53,8 +53,8 @@ static void tw__sum_write(FILE *fp, const char *const lab[4], const tw__sum *s, 
 
 /* The unit of the overall row: the series' one unit, or "mixed" (obs_mean, mae, bias and
  * crps are then nan: only the percentages pool). */
-static const char *tw__overall_unit(const tw__shape *sh, const size_t *ser, size_t n_ser,
-                                    char *buf, size_t n) {
+static const char *overall_unit(const tw__shape *sh, const size_t *ser, size_t n_ser,
+                                char *buf, size_t n) {
     char u[256];
     tw__unit_scored(tw__label(sh, ser[0], 0), buf, n);
     for (size_t i = 1; i < n_ser; i++)
@@ -63,9 +63,9 @@ static const char *tw__overall_unit(const tw__shape *sh, const size_t *ser, size
     return buf;
 }
 
-static tw_status tw__write_scores(const char *path, const tw__shape *sh, const size_t *ser,
-                                  size_t n_ser, const tw__sum *sums, const tw__sum *all,
-                                  tw_err *err) {
+static tw_status write_scores(const char *path, const tw__shape *sh, const size_t *ser,
+                              size_t n_ser, const tw__sum *sums, const tw__sum *all,
+                              tw_err *err) {
     tw_afile *f;
     tw_status st = tw_afile_open(path, &f, err);
     if (st != TW_OK) return st;
@@ -78,15 +78,15 @@ static tw_status tw__write_scores(const char *path, const tw__shape *sh, const s
     for (size_t i = 0; i < n_ser; i++) {
         const char *lab[4] = {tw__label(sh, ser[i], 0), tw__label(sh, ser[i], 1),
                               tw__label(sh, ser[i], 2), tw__label(sh, ser[i], 3)};
-        tw__sum_write(fp, lab, &sums[i], tw__unit_scored(lab[0], unit, sizeof unit));
+        sum_write(fp, lab, &sums[i], tw__unit_scored(lab[0], unit, sizeof unit));
     }
     const char *lab[4] = {"overall", "all", "all", "all"};
-    tw__sum_write(fp, lab, all, tw__overall_unit(sh, ser, n_ser, unit, sizeof unit));
+    sum_write(fp, lab, all, overall_unit(sh, ser, n_ser, unit, sizeof unit));
     return tw_afile_commit(f, err);
 }
 
-static tw_status tw__write_points(const char *path, const tw__shape *sh, const tw__obs *obs,
-                                  const tw__pt *pt, size_t n_obs, tw_err *err) {
+static tw_status write_points(const char *path, const tw__shape *sh, const tw__obs *obs,
+                              const tw__pt *pt, size_t n_obs, tw_err *err) {
     tw_afile *f;
     tw_status st = tw_afile_open(path, &f, err);
     if (st != TW_OK) return st;
@@ -117,22 +117,22 @@ tw_status tw__write_all(const char *dir, const tw__shape *sh, const tw__obs *obs
                         const tw__sum *sums, const tw__sum *all, tw_err *err) {
     char path[8192];
     snprintf(path, sizeof path, "%s/score_points.csv", dir);
-    tw_status st = tw__write_points(path, sh, obs, pt, n_obs, err);
+    tw_status st = write_points(path, sh, obs, pt, n_obs, err);
     snprintf(path, sizeof path, "%s/score.csv", dir);
-    if (st == TW_OK) st = tw__write_scores(path, sh, ser, n_ser, sums, all, err);
+    if (st == TW_OK) st = write_scores(path, sh, ser, n_ser, sums, all, err);
     return st;
 }
 
 /* ---- the table ---- */
 
-static void tw__print_row(const char *name, const tw__sum *s, const char *unit) {
+static void print_row(const char *name, const tw__sum *s, const char *unit) {
     printf("%-36s %4zu %11.5g %11.5g %11.5g %7.1f %6.2f %6.2f %6.2f %11.5g %7.1f  %s\n", name,
            s->n, s->obs_mean, s->mae, s->bias, s->mae_pct, s->corr, s->cover50, s->cover90,
            s->crps, s->crps_pct, unit);
 }
 
 /* Each series whose values the file gave in another unit: what was converted, and how. */
-static void tw__print_units(const tw__shape *sh, const tw__obs *obs, size_t n_obs) {
+static void print_units(const tw__shape *sh, const tw__obs *obs, size_t n_obs) {
     char name[1024], unit[256];
     for (size_t o = 0; o < n_obs; o++) {
         if (obs[o].y == obs[o].given) continue;
@@ -154,14 +154,14 @@ static void tw__print_units(const tw__shape *sh, const tw__obs *obs, size_t n_ob
 
 void tw__print(const tw__shape *sh, const tw__obs *obs, size_t n_obs, const size_t *ser,
                size_t n_ser, const tw__sum *sums, const tw__sum *all) {
-    tw__print_units(sh, obs, n_obs);
+    print_units(sh, obs, n_obs);
     printf("%-36s %4s %11s %11s %11s %7s %6s %6s %6s %11s %7s  %s\n", "series", "n", "obs mean",
            "MAE", "bias", "MAE%", "corr", "cov50", "cov90", "CRPS", "CRPS%", "unit");
     char name[1024], unit[256];
     for (size_t i = 0; i < n_ser; i++)
-        tw__print_row(tw__name(sh, ser[i], name, sizeof name), &sums[i],
-                      tw__unit_scored(tw__label(sh, ser[i], 0), unit, sizeof unit));
-    tw__print_row("overall", all, tw__overall_unit(sh, ser, n_ser, unit, sizeof unit));
+        print_row(tw__name(sh, ser[i], name, sizeof name), &sums[i],
+                  tw__unit_scored(tw__label(sh, ser[i], 0), unit, sizeof unit));
+    print_row("overall", all, overall_unit(sh, ser, n_ser, unit, sizeof unit));
     printf("MAE%%, CRPS%%: MAE and CRPS as a percentage of the series' |obs mean| (overall: the "
            "observations' mean percentage)\n");
     printf("PIT histogram of all observations (10 bins from 0 to 1; %.1f each if uniform):",
@@ -173,7 +173,7 @@ void tw__print(const tw__shape *sh, const tw__obs *obs, size_t n_obs, const size
 /* ---- SCOREDIR, staged and replaced whole ---- */
 
 /* What a score directory may hold: its files, the report's folder and temporaries. */
-static bool tw__score_file(const char *name) {
+static bool score_file(const char *name) {
     static const char *const names[] = {"score.csv", "score_points.csv", "score_events.csv",
                                         "datapackage.json", "report"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -191,7 +191,7 @@ tw_status tw__scoredir_check(const char *scoredir, tw_err *err) {
     struct dirent *de;
     tw_status st = TW_OK;
     while (st == TW_OK && (de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 && !tw__score_file(de->d_name))
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 && !score_file(de->d_name))
             st = tw_err_set(err, TW_EUSAGE,
                             "score: %s: holds '%s', which is no score's file; score replaces its "
                             "directory whole, so name a new one or a score's with -o", scoredir,
@@ -226,7 +226,7 @@ void tw__remove_tree(const char *dir, int depth) {
 }
 
 /* dir's parent directory and last name. */
-static void tw__split(const char *dir, char *parent, size_t pn, const char **base) {
+static void split(const char *dir, char *parent, size_t pn, const char **base) {
     const char *slash = strrchr(dir, '/');
     *base = slash != NULL ? slash + 1 : dir;
     if (slash == NULL) snprintf(parent, pn, ".");
@@ -243,10 +243,10 @@ tw_status tw__stage_open(const char *scoredir, char *staging, size_t n, tw_err *
 }
 
 /* Remove SCOREDIR.tmp.<pid> and SCOREDIR.old.<pid> of processes that are gone. */
-static void tw__remove_leftovers(const char *scoredir) {
+static void remove_leftovers(const char *scoredir) {
     char parent[4096], path[8192];
     const char *base;
-    tw__split(scoredir, parent, sizeof parent, &base);
+    split(scoredir, parent, sizeof parent, &base);
     size_t bl = strlen(base);
     DIR *d = opendir(parent);
     if (d == NULL) return;
@@ -267,7 +267,7 @@ static void tw__remove_leftovers(const char *scoredir) {
 tw_status tw__stage_commit(const char *staging, const char *scoredir, tw_err *err) {
     char parent[4096], old[8192];
     const char *base;
-    tw__split(scoredir, parent, sizeof parent, &base);
+    split(scoredir, parent, sizeof parent, &base);
     snprintf(old, sizeof old, "%s.old.%ld", scoredir, (long)getpid());
     tw_status st = tw_sync_dir(staging, err);
     struct stat sb;
@@ -290,6 +290,6 @@ tw_status tw__stage_commit(const char *staging, const char *scoredir, tw_err *er
     }
     st = tw_sync_dir(parent, err);
     if (earlier) tw__remove_tree(old, 1);
-    tw__remove_leftovers(scoredir);
+    remove_leftovers(scoredir);
     return st;
 }

@@ -20,18 +20,18 @@
 #include "cli_score_internal.h"
 #include "tw_trade.h"
 
-typedef enum { TW__R_NONE, TW__R_DAY, TW__R_WEEK, TW__R_MONTH, TW__R_YEAR } tw__rate;
+typedef enum { R_NONE, R_DAY, R_WEEK, R_MONTH, R_YEAR } units_rate;
 
 typedef struct {
     char dim[128]; /* the quantity, lower case, one space between words ("usd", "percent") */
     int exp10;     /* the unit is 10^exp10 of the quantity's base */
-    tw__rate rate;
-} tw__unit;
+    units_rate rate;
+} units_unit;
 
 static const struct {
     const char *name, *dim;
     int exp10;
-} tw__scaled[] = {
+} scaled[] = {
     {"usd", "usd", 0},           {"usd thousand", "usd", 3},  {"thousand usd", "usd", 3},
     {"usd k", "usd", 3},         {"usd million", "usd", 6},   {"million usd", "usd", 6},
     {"usd mn", "usd", 6},        {"usd mln", "usd", 6},       {"usd m", "usd", 6},
@@ -44,16 +44,16 @@ static const struct {
 
 static const struct {
     const char *suffix;
-    tw__rate rate;
-} tw__rates[] = {
-    {" per day", TW__R_DAY},     {"/day", TW__R_DAY},     {"/d", TW__R_DAY},
-    {" per week", TW__R_WEEK},   {"/week", TW__R_WEEK},   {" per month", TW__R_MONTH},
-    {"/month", TW__R_MONTH},     {" per year", TW__R_YEAR}, {"/year", TW__R_YEAR},
-    {"/yr", TW__R_YEAR},
+    units_rate rate;
+} rates[] = {
+    {" per day", R_DAY},     {"/day", R_DAY},     {"/d", R_DAY},
+    {" per week", R_WEEK},   {"/week", R_WEEK},   {" per month", R_MONTH},
+    {"/month", R_MONTH},     {" per year", R_YEAR}, {"/year", R_YEAR},
+    {"/yr", R_YEAR},
 };
 
 /* s lower case, blanks collapsed to one space, none at either end. */
-static void tw__unit_parse(const char *s, tw__unit *u) {
+static void unit_parse(const char *s, units_unit *u) {
     size_t k = 0;
     for (; *s != '\0' && k + 1 < sizeof u->dim; s++) {
         if (isspace((unsigned char)*s)) {
@@ -64,25 +64,25 @@ static void tw__unit_parse(const char *s, tw__unit *u) {
     }
     while (k > 0 && u->dim[k - 1] == ' ') k--;
     u->dim[k] = '\0';
-    u->rate = TW__R_NONE;
+    u->rate = R_NONE;
     u->exp10 = 0;
-    for (size_t i = 0; i < sizeof tw__rates / sizeof tw__rates[0]; i++) {
-        size_t n = strlen(tw__rates[i].suffix);
-        if (k > n && strcmp(u->dim + k - n, tw__rates[i].suffix) == 0) {
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        size_t n = strlen(rates[i].suffix);
+        if (k > n && strcmp(u->dim + k - n, rates[i].suffix) == 0) {
             u->dim[k - n] = '\0';
-            u->rate = tw__rates[i].rate;
+            u->rate = rates[i].rate;
             break;
         }
     }
-    for (size_t i = 0; i < sizeof tw__scaled / sizeof tw__scaled[0]; i++)
-        if (strcmp(u->dim, tw__scaled[i].name) == 0) {
-            snprintf(u->dim, sizeof u->dim, "%s", tw__scaled[i].dim);
-            u->exp10 = tw__scaled[i].exp10;
+    for (size_t i = 0; i < sizeof scaled / sizeof scaled[0]; i++)
+        if (strcmp(u->dim, scaled[i].name) == 0) {
+            snprintf(u->dim, sizeof u->dim, "%s", scaled[i].dim);
+            u->exp10 = scaled[i].exp10;
             break;
         }
 }
 
-static const tw_measure_info *tw__dict(const char *indicator) {
+static const tw_measure_info *dict(const char *indicator) {
     const tw_measure_info *list;
     size_t n = tw_trade_indicator_list(&list);
     for (size_t i = 0; i < n; i++)
@@ -91,24 +91,24 @@ static const tw_measure_info *tw__dict(const char *indicator) {
 }
 
 /* A flow: summed over a period, its unit per day. */
-static bool tw__is_flow(const tw_measure_info *m, const tw__unit *d) {
-    return m->aggregation == TW_AGG_SUM && d->rate == TW__R_DAY;
+static bool is_flow(const tw_measure_info *m, const units_unit *d) {
+    return m->aggregation == TW_AGG_SUM && d->rate == R_DAY;
 }
 
 const char *tw__unit_scored(const char *indicator, char *buf, size_t n) {
-    const tw_measure_info *m = tw__dict(indicator);
+    const tw_measure_info *m = dict(indicator);
     if (m == NULL) return strcpy(buf, "not in the dictionary");
-    tw__unit d;
-    tw__unit_parse(m->unit, &d);
+    units_unit d;
+    unit_parse(m->unit, &d);
     size_t len = strlen(m->unit);
-    if (tw__is_flow(m, &d) && len > 8 && strcmp(m->unit + len - 8, " per day") == 0) len -= 8;
+    if (is_flow(m, &d) && len > 8 && strcmp(m->unit + len - 8, " per day") == 0) len -= 8;
     snprintf(buf, n, "%.*s", (int)len, m->unit);
     return buf;
 }
 
 /* The decimal number text times 10^shift, correctly rounded: the shift goes into the
  * exponent, so "37.1786" in USD bn is 37178.6 USD million exactly as if written so. */
-static double tw__shifted(const char *text, int shift) {
+static double shifted(const char *text, int shift) {
     const char *e = strpbrk(text, "eE");
     long ex = e != NULL ? strtol(e + 1, NULL, 10) : 0;
     size_t mant = e != NULL ? (size_t)(e - text) : strlen(text);
@@ -126,12 +126,12 @@ const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0,
                              const char *text, double *y, char *why, size_t n) {
     double given = strtod(text, NULL);
     *y = given;
-    const tw_measure_info *m = tw__dict(indicator);
+    const tw_measure_info *m = dict(indicator);
     if (unit == NULL || unit[0] == '\0' || m == NULL) return NULL;
-    tw__unit d, g;
-    tw__unit_parse(m->unit, &d);
-    tw__unit_parse(unit, &g);
-    bool flow = tw__is_flow(m, &d);
+    units_unit d, g;
+    unit_parse(m->unit, &d);
+    unit_parse(unit, &g);
+    bool flow = is_flow(m, &d);
     char scored[256];
     tw__unit_scored(indicator, scored, sizeof scored);
     /* "percent" is any percentage the dictionary qualifies ("percent of GDP"). */
@@ -149,16 +149,16 @@ const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0,
     tw_civil_from_day(d0, &y0, &m0, &dd0);
     if (flow) {
         switch (g.rate) {
-        case TW__R_NONE: break;
-        case TW__R_DAY: times = (double)days; break;
-        case TW__R_WEEK:
+        case R_NONE: break;
+        case R_DAY: times = (double)days; break;
+        case R_WEEK:
             if (days != 7 || tw_weekday(d0) != 1) {
                 snprintf(why, n, "unit '%s' is a week's total and this row's period is not an ISO "
                                  "week (use --period week, or give %s over the period)", unit, scored);
                 return why;
             }
             break;
-        case TW__R_MONTH:
+        case R_MONTH:
             if (dd0 != 1 || days != tw_days_in_month(y0, m0)) {
                 snprintf(why, n, "unit '%s' is a month's total and this row's period is not a "
                                  "calendar month (write the date YYYY-MM or use --period month, or "
@@ -166,7 +166,7 @@ const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0,
                 return why;
             }
             break;
-        case TW__R_YEAR:
+        case R_YEAR:
             snprintf(why, n, "unit '%s': a rate per year over a period of %d days has no exact "
                              "meaning (x 12? x days / 365?); expected %s, the period's total",
                      unit, days, scored);
@@ -177,7 +177,7 @@ const char *tw__unit_convert(const char *indicator, const char *unit, tw_day d0,
                  unit, indicator, m->unit, scored);
         return why;
     }
-    *y = (g.exp10 != d.exp10 ? tw__shifted(text, g.exp10 - d.exp10) : given) * times;
+    *y = (g.exp10 != d.exp10 ? shifted(text, g.exp10 - d.exp10) : given) * times;
     if (!isfinite(*y)) {
         snprintf(why, n, "%g %s is beyond the range of a double in %s", given, unit, scored);
         return why;

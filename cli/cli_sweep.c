@@ -34,7 +34,7 @@
 
 /* The outcome indices (of the base scenario) that sensitivity.csv covers: every outcome,
  * or those sweep.outcomes names (an unknown name is refused at its location). */
-static tw_status tw__select(const tw_cli_scenario *base, size_t *sel, tw_err *err) {
+static tw_status sweep_select(const tw_cli_scenario *base, size_t *sel, tw_err *err) {
     const tw_sweep *sw = base->sweep;
     size_t no = base->model->n_outcomes(base->params);
     size_t n_sel = sw->n_outcomes ? sw->n_outcomes : no;
@@ -55,8 +55,8 @@ static tw_status tw__select(const tw_cli_scenario *base, size_t *sel, tw_err *er
 }
 
 /* Load point k of base's sweep: the scenario with the point's values set like --set. */
-static tw_status tw__load_point(const tw_cli_args *a, const tw_sweep *sw, size_t k, bool silent,
-                                tw_cli_scenario *psc, tw_err *err) {
+static tw_status load_point(const tw_cli_args *a, const tw_sweep *sw, size_t k, bool silent,
+                            tw_cli_scenario *psc, tw_err *err) {
     static char sets[TW_SWEEP_MAX_PARAMS][512];
     char num[64];
     tw_cli_args pa = *a;
@@ -75,11 +75,11 @@ tw_status tw_cli_sweep_check(const tw_cli_args *a, const tw_cli_scenario *base, 
     size_t no = base->model->n_outcomes(base->params);
     size_t *sel = calloc(no + 1, sizeof *sel);
     if (sel == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
-    tw_status st = tw__select(base, sel, err);
+    tw_status st = sweep_select(base, sel, err);
     free(sel);
     for (size_t k = 0; k < base->sweep->n_points && st == TW_OK; k++) {
         tw_cli_scenario psc;
-        st = tw__load_point(a, base->sweep, k, false, &psc, err);
+        st = load_point(a, base->sweep, k, false, &psc, err);
         if (st != TW_OK) {
             char why[TW_ERR_MSG_MAX];
             snprintf(why, sizeof why, "%s", err->msg);
@@ -90,7 +90,7 @@ tw_status tw_cli_sweep_check(const tw_cli_args *a, const tw_cli_scenario *base, 
     return st;
 }
 
-static bool tw__exists(const char *dir, const char *name) {
+static bool exists(const char *dir, const char *name) {
     char path[8300];
     struct stat sb;
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -98,24 +98,24 @@ static bool tw__exists(const char *dir, const char *name) {
 }
 
 /* Where a point's batch stands in its directory (rank 0). */
-enum { TW__POINT_MISSING, TW__POINT_PARTIAL, TW__POINT_COMPLETE };
-static int tw__point_state(const char *dir, bool trajectories) {
+enum { POINT_MISSING, POINT_PARTIAL, POINT_COMPLETE };
+static int point_state(const char *dir, bool trajectories) {
     struct stat sb;
-    if (stat(dir, &sb) != 0) return TW__POINT_MISSING;
+    if (stat(dir, &sb) != 0) return POINT_MISSING;
     static const char *const final[] = {"summary.csv", "outcomes.csv", "replicates.csv",
                                         "events.csv", "trajectories.csv"};
     static const char *const staged[] = {"checkpoint.bin", "replicates.csv.part",
                                          "events.csv.part", "trajectories.csv.part"};
     for (size_t i = 0; i < sizeof final / sizeof final[0]; i++)
-        if ((i < 4 || trajectories) && !tw__exists(dir, final[i])) return TW__POINT_PARTIAL;
+        if ((i < 4 || trajectories) && !exists(dir, final[i])) return POINT_PARTIAL;
     for (size_t i = 0; i < sizeof staged / sizeof staged[0]; i++)
-        if (tw__exists(dir, staged[i])) return TW__POINT_PARTIAL;
-    return TW__POINT_COMPLETE;
+        if (exists(dir, staged[i])) return POINT_PARTIAL;
+    return POINT_COMPLETE;
 }
 
 /* Rank 0: remove the temporaries (NAME.tmp.PID) a writer killed in dir left behind, so
  * that a point run again does not carry them into the output. */
-static tw_status tw__remove_temporaries(const char *dir, tw_err *err) {
+static tw_status remove_temporaries(const char *dir, tw_err *err) {
     DIR *d = opendir(dir);
     if (d == NULL) return tw_err_set(err, TW_EIO, "%s: cannot read: %s", dir, strerror(errno));
     char path[8600];
@@ -132,23 +132,23 @@ static tw_status tw__remove_temporaries(const char *dir, tw_err *err) {
 /* Point k's value of base outcome i when the point has no outcome of that name: the
  * swept value where the name is a swept key (a drawn parameter the point fixes), else
  * nan (the outcome does not exist at this point). */
-static double tw__absent(const tw_sweep *sw, size_t k, const char *name) {
+static double absent(const tw_sweep *sw, size_t k, const char *name) {
     for (size_t j = 0; j < sw->n_params; j++)
         if (strcmp(sw->p[j].key, name) == 0) return sw->x[k * sw->n_params + j];
     return NAN;
 }
 
 /* The means of the finished points, at full precision for sensitivity.csv, are appended
- * to DIR.partial/TW__MEANS as each point finishes, one line a point: "k hash mean..."
+ * to DIR.partial/MEANS as each point finishes, one line a point: "k hash mean..."
  * (the hash of the base scenario's and the point's resolved trees; the means in %a),
  * then the line's CRC-32C. A resume takes the whole lines whose CRC holds
  * (a line torn by a kill is ignored, and its point run again: the same bytes); the file
  * goes once the tables are written. */
-#define TW__MEANS "sweep_means.part"
+#define MEANS "sweep_means.part"
 
-/* Rank 0: read TW__MEANS into y[k * no ..] and hash[k] (had[k] true) for each good line. */
-static void tw__means_read(const char *path, size_t np, size_t no, double *y, uint64_t *hash,
-                           bool *had) {
+/* Rank 0: read MEANS into y[k * no ..] and hash[k] (had[k] true) for each good line. */
+static void means_read(const char *path, size_t np, size_t no, double *y, uint64_t *hash,
+                       bool *had) {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) return;
     size_t cap = 64 + no * 32;
@@ -179,9 +179,9 @@ static void tw__means_read(const char *path, size_t np, size_t no, double *y, ui
     fclose(fp);
 }
 
-/* Rank 0: append point k's line to TW__MEANS and sync it. */
-static tw_status tw__means_append(const char *path, size_t k, uint64_t hash, const double *y,
-                                  size_t no, tw_err *err) {
+/* Rank 0: append point k's line to MEANS and sync it. */
+static tw_status means_append(const char *path, size_t k, uint64_t hash, const double *y,
+                              size_t no, tw_err *err) {
     size_t cap = 64 + no * 32, at;
     char *line = malloc(cap);
     if (line == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
@@ -202,39 +202,39 @@ static tw_status tw__means_append(const char *path, size_t k, uint64_t hash, con
  * when complete and its means are recorded (y[0..no) holds them), run again when complete
  * without them, continued from its checkpoint when partial. A point recorded for another
  * scenario is refused. */
-static tw_status tw__run_point(const tw_cli_args *a, const tw_cli_scenario *base,
-                               tw_cli_rundir *rd, int threads, size_t k, double *y,
-                               uint64_t had_hash, bool had, bool *stopped, tw_err *err) {
+static tw_status run_point(const tw_cli_args *a, const tw_cli_scenario *base,
+                           tw_cli_rundir *rd, int threads, size_t k, double *y,
+                           uint64_t had_hash, bool had, bool *stopped, tw_err *err) {
     const tw_sweep *sw = base->sweep;
     size_t no = base->model->n_outcomes(base->params);
     bool rank0 = tw_mpi_rank() == 0;
     char dir[8192] = "";
-    int state = TW__POINT_MISSING;
+    int state = POINT_MISSING;
     tw_cli_scenario psc;
-    tw_status st = tw__load_point(a, sw, k, true, &psc, err);
+    tw_status st = load_point(a, sw, k, true, &psc, err);
     if (st != TW_OK) return st;
     /* The point as run within this sweep: an edited scenario changes every point's. */
     uint64_t h[2] = {tw_cfg_hash(base->cfg), tw_cfg_hash(psc.cfg)};
     uint64_t hash = tw_fnv1a(TW_FNV_OFFSET, h, sizeof h);
     if (rank0) {
         snprintf(dir, sizeof dir, "%s/points/%zu", tw_cli_rundir_staging(rd), k);
-        state = tw__point_state(dir, a->trajectories);
+        state = point_state(dir, a->trajectories);
         if (had && had_hash != hash)
             st = tw_err_set(err, TW_EUSAGE, "%s: refusing to resume: the point was run for "
                                             "another scenario (was it edited?); start over with "
                                             "--force", dir);
-        else if (state == TW__POINT_MISSING && mkdir(dir, 0777) != 0)
+        else if (state == POINT_MISSING && mkdir(dir, 0777) != 0)
             st = tw_err_set(err, TW_EIO, "%s: cannot create: %s", dir, strerror(errno));
-        if (state == TW__POINT_COMPLETE && !had) state = TW__POINT_MISSING; /* run it again */
-        if (st == TW_OK && state != TW__POINT_COMPLETE) st = tw__remove_temporaries(dir, err);
+        if (state == POINT_COMPLETE && !had) state = POINT_MISSING; /* run it again */
+        if (st == TW_OK && state != POINT_COMPLETE) st = remove_temporaries(dir, err);
     }
     st = tw_mpi_agree(st, err);
     if (st == TW_OK) st = tw_mpi_agree(tw_mpi_bcast(&state, sizeof state, err), err);
-    if (st != TW_OK || state == TW__POINT_COMPLETE) {
+    if (st != TW_OK || state == POINT_COMPLETE) {
         tw_cli_scenario_free(&psc);
         return st;
     }
-    tw_cli_batch_plan pl = {dir, threads, a->par, tw_mpi_size(), state == TW__POINT_PARTIAL,
+    tw_cli_batch_plan pl = {dir, threads, a->par, tw_mpi_size(), state == POINT_PARTIAL,
                             false, a->trajectories,
                             a->has_checkpoint ? a->checkpoint_every : 10, -1, 0.0, NULL};
     tw_par_mode mode;
@@ -251,9 +251,9 @@ static tw_status tw__run_point(const tw_cli_args *a, const tw_cli_scenario *base
             while (r < np_out && strcmp(psc.model->outcome_name(psc.params, r), name) != 0) r++;
             tw_summary sm;
             if (r < np_out) tw_sketch_summary(&bs->outcomes[r], &sm);
-            y[i] = r < np_out ? sm.mean : tw__absent(sw, k, name);
+            y[i] = r < np_out ? sm.mean : absent(sw, k, name);
         }
-        st = tw__means_append(tw_cli_rundir_path(rd, TW__MEANS), k, hash, y, no, err);
+        st = means_append(tw_cli_rundir_path(rd, MEANS), k, hash, y, no, err);
     }
     st = tw_mpi_agree(st, err);
     tw_batch_free(b);
@@ -273,8 +273,8 @@ static tw_status tw__run_point(const tw_cli_args *a, const tw_cli_scenario *base
  * base scenario's outcome order, matched by name. An outcome the point lacks is either a
  * drawn parameter that the point's values fix (it held that value in all `reps`
  * replicates) or did not exist there (n 0, nan). */
-static tw_status tw__point_rows(FILE *fp, const tw_cli_scenario *base, const char *staging,
-                                size_t k, int64_t reps, tw_err *err) {
+static tw_status point_rows(FILE *fp, const tw_cli_scenario *base, const char *staging,
+                            size_t k, int64_t reps, tw_err *err) {
     const tw_sweep *sw = base->sweep;
     size_t no = base->model->n_outcomes(base->params), d = sw->n_params;
     char path[8300], num[64], prefix[4096];
@@ -304,7 +304,7 @@ static tw_status tw__point_rows(FILE *fp, const tw_cli_scenario *base, const cha
             fputc('\n', fp);
             continue;
         }
-        double v = tw__absent(sw, k, name);
+        double v = absent(sw, k, name);
         tw_format_double(num, sizeof num, v);
         if (!isnan(v))
             fprintf(fp, ",%lld,%s,0,%s,%s,%s\n", (long long)reps, num, num, num, num);
@@ -316,8 +316,8 @@ static tw_status tw__point_rows(FILE *fp, const tw_cli_scenario *base, const cha
 }
 
 /* Rank 0: sweep_outcomes.csv, sweep_points.csv and sensitivity.csv from the points. */
-static tw_status tw__tables(const tw_cli_scenario *base, tw_cli_rundir *rd, const size_t *sel,
-                            size_t n_sel, const double *y, tw_err *err) {
+static tw_status tables(const tw_cli_scenario *base, tw_cli_rundir *rd, const size_t *sel,
+                        size_t n_sel, const double *y, tw_err *err) {
     const tw_sweep *sw = base->sweep;
     size_t no = base->model->n_outcomes(base->params), np = sw->n_points, d = sw->n_params;
     char num[64], staging[8192];
@@ -330,7 +330,7 @@ static tw_status tw__tables(const tw_cli_scenario *base, tw_cli_rundir *rd, cons
     for (size_t j = 0; j < d; j++) fprintf(fp, ",%s", sw->p[j].key);
     fputs(",outcome,n,mean,sd,p05,p50,p95\n", fp);
     for (size_t k = 0; k < np && st == TW_OK; k++)
-        st = tw__point_rows(fp, base, staging, k, base->spec.replicates, err);
+        st = point_rows(fp, base, staging, k, base->spec.replicates, err);
     if (st != TW_OK) {
         tw_afile_abort(f);
         return st;
@@ -383,12 +383,12 @@ tw_status tw_cli_sweep(const tw_cli_args *a, const tw_cli_scenario *base, tw_cli
     uint64_t *hash = calloc(np, sizeof *hash);
     bool *had = calloc(np, sizeof *had);
     char means[8300];
-    snprintf(means, sizeof means, "%s", rank0 ? tw_cli_rundir_path(rd, TW__MEANS) : "");
+    snprintf(means, sizeof means, "%s", rank0 ? tw_cli_rundir_path(rd, MEANS) : "");
     *keep = a->resume != NULL;
     tw_status st = sel == NULL || y == NULL || hash == NULL || had == NULL
                        ? tw_err_set(err, TW_ENOMEM, "out of memory")
                        : TW_OK;
-    if (st == TW_OK) st = tw__select(base, sel, err);
+    if (st == TW_OK) st = sweep_select(base, sel, err);
     /* A resume that finds the tables written and the means gone has only provenance.yaml
      * and the commit left. */
     int tables_done = 0;
@@ -396,7 +396,7 @@ tw_status tw_cli_sweep(const tw_cli_args *a, const tw_cli_scenario *base, tw_cli
         struct stat sb;
         tables_done = stat(tw_cli_rundir_path(rd, "sensitivity.csv"), &sb) == 0 &&
                       stat(means, &sb) != 0;
-        tw__means_read(means, np, no, y, hash, had);
+        means_read(means, np, no, y, hash, had);
     }
     if (st == TW_OK && rank0 && !tables_done) {
         const char *path = tw_cli_rundir_path(rd, "points");
@@ -414,12 +414,12 @@ tw_status tw_cli_sweep(const tw_cli_args *a, const tw_cli_scenario *base, tw_cli
                             k, np);
             break;
         }
-        st = tw__run_point(a, base, rd, threads, k, y + k * no, hash[k], had[k], &stop, err);
+        st = run_point(a, base, rd, threads, k, y + k * no, hash[k], had[k], &stop, err);
         /* Finished points, and a point stopped at its checkpoint, are work to keep. */
         *keep = *keep || st == TW_OK || stop || k > 0;
     }
     if (st == TW_OK && rank0 && !tables_done) {
-        st = tw__tables(base, rd, sel, n_sel, y, err);
+        st = tables(base, rd, sel, n_sel, y, err);
         if (st == TW_OK && unlink(means) != 0 && errno != ENOENT)
             st = tw_err_set(err, TW_EIO, "%s: cannot remove: %s", means, strerror(errno));
         if (st == TW_OK) st = tw_sync_dir(tw_cli_rundir_staging(rd), err);

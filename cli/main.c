@@ -21,10 +21,10 @@
 #include "cli_score.h"
 #include "tw_mpi.h"
 
-static tw_status tw__dispatch(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
-#define TW__ENTRY(id, name, entry, own, usage) [TW_CMD_##id] = entry,
-    static const tw_cli_entry entries[] = {TW_CLI_COMMANDS(TW__ENTRY)};
-#undef TW__ENTRY
+static tw_status dispatch(const tw_cli_args *a, int argc, char **argv, tw_err *err) {
+#define ENTRY(id, name, entry, own, usage) [TW_CMD_##id] = entry,
+    static const tw_cli_entry entries[] = {TW_CLI_COMMANDS(ENTRY)};
+#undef ENTRY
     switch (a->cmd) {
     case TW_CMD_HELP:
         if (tw_mpi_rank() == 0) {
@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
     }
     if (st == TW_OK) {
         tw_cli_install_signals();
-        st = tw__dispatch(a, argc, argv, &err);
+        st = dispatch(a, argc, argv, &err);
     }
     tw_cli_resume_free(&resumed);
     /* A summary table that could not be written (a full disk, a closed pipe) is a failure

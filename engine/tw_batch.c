@@ -28,16 +28,16 @@
 
 /* Chunks are cut so that one holds at most this many bytes of series, and each thread of
  * each rank gets a few replicates to balance uneven replicate times. */
-#define TW__CHUNK_BYTES ((size_t)128 << 20)
+#define CHUNK_BYTES ((size_t)128 << 20)
 
 enum {
-    TW__F_REPS = TW_CKPT_REPLICATES,
-    TW__F_EVENTS = TW_CKPT_EVENTS,
-    TW__F_TRAJ = TW_CKPT_TRAJECTORIES,
-    TW__NFILES = TW_CKPT_NFILES
+    F_REPS = TW_CKPT_REPLICATES,
+    F_EVENTS = TW_CKPT_EVENTS,
+    F_TRAJ = TW_CKPT_TRAJECTORIES,
+    NFILES = TW_CKPT_NFILES
 };
-static const char *const tw__part_names[TW__NFILES] = {"replicates.csv", "events.csv",
-                                                       "trajectories.csv"};
+static const char *const part_names[NFILES] = {"replicates.csv", "events.csv",
+                                               "trajectories.csv"};
 
 struct tw_batch {
     tw_batch_opts o;
@@ -48,28 +48,28 @@ struct tw_batch {
     tw_day *dates;
     tw_sketch *cells;    /* rank 0: [n_out * n_series] */
     tw_sketch *outc;     /* rank 0: [n_outcomes] */
-    FILE *fp[TW__NFILES]; /* rank 0: the .part files (trajectories only on request) */
-    uint64_t sum_len[TW__NFILES]; /* rank 0: bytes of each .part file in sum[] */
-    uint32_t sum[TW__NFILES];     /* rank 0: their CRC-32C, for the next checkpoint */
+    FILE *fp[NFILES]; /* rank 0: the .part files (trajectories only on request) */
+    uint64_t sum_len[NFILES]; /* rank 0: bytes of each .part file in sum[] */
+    uint32_t sum[NFILES];     /* rank 0: their CRC-32C, for the next checkpoint */
     tw_batch_stats stats;
     tw_chunk all;        /* rank 0: the gathered chunk */
 };
 
-static char *tw__path(const tw_batch *b, const char *name, const char *suffix) {
+static char *path(const tw_batch *b, const char *name, const char *suffix) {
     size_t n = strlen(b->o.dir) + strlen(name) + strlen(suffix) + 2;
     char *p = malloc(n);
     if (p != NULL) snprintf(p, n, "%s/%s%s", b->o.dir, name, suffix);
     return p;
 }
 
-static void tw__write_headers(tw_batch *b) {
+static void write_headers(tw_batch *b) {
     const tw_model *m = b->o.model;
-    FILE *fp = b->fp[TW__F_REPS];
+    FILE *fp = b->fp[F_REPS];
     fputs("replicate,seed", fp);
     for (size_t k = 0; k < b->n_outcomes; k++) fprintf(fp, ",%s", m->outcome_name(b->o.params, k));
     fputc('\n', fp);
-    fputs("replicate,date,actor,event,detail\n", b->fp[TW__F_EVENTS]);
-    if ((fp = b->fp[TW__F_TRAJ]) != NULL) {
+    fputs("replicate,date,actor,event,detail\n", b->fp[F_EVENTS]);
+    if ((fp = b->fp[F_TRAJ]) != NULL) {
         fputs("replicate,date", fp);
         for (size_t s = 0; s < b->n_series; s++) {
             tw_series_label l = m->series(b->o.params, s);
@@ -81,10 +81,10 @@ static void tw__write_headers(tw_batch *b) {
 
 /* Open the .part files: fresh with headers, or on resume cut back to the checkpoint's
  * lengths. */
-static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) {
-    for (int f = 0; f < TW__NFILES; f++) {
-        if (f == TW__F_TRAJ && !b->o.trajectories) continue;
-        char *p = tw__path(b, tw__part_names[f], ".part");
+static tw_status open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) {
+    for (int f = 0; f < NFILES; f++) {
+        if (f == F_TRAJ && !b->o.trajectories) continue;
+        char *p = path(b, part_names[f], ".part");
         if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
         /* Never through a link planted at the name (tw_file.h). */
         tw_status st = tw_file_fopen_write(p, lens != NULL ? "ab" : "wb", &b->fp[f], err);
@@ -97,31 +97,31 @@ static tw_status tw__open_parts(tw_batch *b, const uint64_t *lens, tw_err *err) 
         free(p);
         if (st != TW_OK) return st;
     }
-    if (lens == NULL) tw__write_headers(b);
+    if (lens == NULL) write_headers(b);
     return TW_OK;
 }
 
 /* The run's identity and files, as a checkpoint records them. */
-static tw_ckpt_info tw__ckpt_info(const tw_batch *b) {
+static tw_ckpt_info ckpt_info(const tw_batch *b) {
     tw_ckpt_info in = {b->n_rep, b->o.spec->seed, b->o.config_hash, b->row, b->n_outcomes,
                        b->n_out, b->done, 0, {0, 0, 0}, {0, 0, 0}};
-    in.files = (1u << TW__F_REPS) | (1u << TW__F_EVENTS) | (b->o.trajectories ? 1u << TW__F_TRAJ : 0u);
+    in.files = (1u << F_REPS) | (1u << F_EVENTS) | (b->o.trajectories ? 1u << F_TRAJ : 0u);
     return in;
 }
 
 /* A batch killed inside tw_batch_finish after its checkpoint may have renamed some .part
  * files to their final names: with the checkpoint still there, name them back so that the
  * batch continues from it. */
-static tw_status tw__undo_finish(tw_batch *b, tw_err *err) {
-    char *ck = tw__path(b, "checkpoint.bin", "");
+static tw_status undo_finish(tw_batch *b, tw_err *err) {
+    char *ck = path(b, "checkpoint.bin", "");
     if (ck == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     bool has = access(ck, F_OK) == 0;
     free(ck);
     tw_status st = TW_OK;
-    for (int f = 0; has && f < TW__NFILES && st == TW_OK; f++) {
-        if (f == TW__F_TRAJ && !b->o.trajectories) continue;
-        char *part = tw__path(b, tw__part_names[f], ".part");
-        char *final = tw__path(b, tw__part_names[f], "");
+    for (int f = 0; has && f < NFILES && st == TW_OK; f++) {
+        if (f == F_TRAJ && !b->o.trajectories) continue;
+        char *part = path(b, part_names[f], ".part");
+        char *final = path(b, part_names[f], "");
         if (part == NULL || final == NULL)
             st = tw_err_set(err, TW_ENOMEM, "out of memory");
         else if (access(part, F_OK) != 0 && access(final, F_OK) == 0 && rename(final, part) != 0)
@@ -133,10 +133,10 @@ static tw_status tw__undo_finish(tw_batch *b, tw_err *err) {
     return st;
 }
 
-static tw_status tw__load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
-    tw_status ust = tw__undo_finish(b, err);
+static tw_status load_checkpoint(tw_batch *b, bool *found, uint64_t *lens, tw_err *err) {
+    tw_status ust = undo_finish(b, err);
     if (ust != TW_OK) return ust;
-    tw_ckpt_run run = {b->o.dir, tw__part_names, tw__ckpt_info(b)};
+    tw_ckpt_run run = {b->o.dir, part_names, ckpt_info(b)};
     tw_ckpt_info got;
     tw_status st = tw_ckpt_read(&run, b->cells, b->outc, &got, found, err);
     if (st == TW_OK && *found) {
@@ -164,7 +164,7 @@ tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err) {
     b->row = b->n_out * b->n_series;
     size_t per = (b->mode == TW_PAR_REPLICATES ? (size_t)o->threads : 1) * TW_CHUNK_PER_THREAD;
     b->chunk = per * (size_t)b->o.ranks;
-    size_t cap = TW__CHUNK_BYTES / (b->row * sizeof(double) + 1);
+    size_t cap = CHUNK_BYTES / (b->row * sizeof(double) + 1);
     if (b->chunk > cap) b->chunk = cap > (size_t)b->o.ranks ? cap : (size_t)b->o.ranks;
     if (b->chunk < 1) b->chunk = 1;
     tw_status st = TW_OK;
@@ -175,7 +175,7 @@ tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err) {
         if (d % (size_t)o->spec->interval_days == 0 || d == last)
             b->dates[k++] = o->spec->start + (tw_day)d;
     }
-    uint64_t lens[TW__NFILES] = {0, 0, 0};
+    uint64_t lens[NFILES] = {0, 0, 0};
     bool found = false;
     if (st == TW_OK && b->rank == 0) {
         b->cells = calloc(b->row + 1, sizeof *b->cells);
@@ -183,8 +183,8 @@ tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err) {
         if (b->cells == NULL || b->outc == NULL)
             st = tw_err_set(err, TW_ENOMEM, "out of memory for the statistics of %zu cells",
                             b->row);
-        if (st == TW_OK && o->resume) st = tw__load_checkpoint(b, &found, lens, err);
-        if (st == TW_OK) st = tw__open_parts(b, found ? lens : NULL, err);
+        if (st == TW_OK && o->resume) st = load_checkpoint(b, &found, lens, err);
+        if (st == TW_OK) st = open_parts(b, found ? lens : NULL, err);
     }
     st = tw_mpi_agree(st, err);
     uint64_t done = b->done;
@@ -201,7 +201,7 @@ tw_status tw_batch_open(const tw_batch_opts *o, tw_batch **out, tw_err *err) {
 
 void tw_batch_free(tw_batch *b) {
     if (b == NULL) return;
-    for (int f = 0; f < TW__NFILES; f++)
+    for (int f = 0; f < NFILES; f++)
         if (b->fp[f] != NULL) fclose(b->fp[f]);
     if (b->cells != NULL)
         for (size_t c = 0; c < b->row; c++) tw_sketch_free(&b->cells[c]);
@@ -223,8 +223,8 @@ const tw_batch_stats *tw_batch_get_stats(const tw_batch *b) {
 }
 
 /* Rank 0: add one replicate (index i of the gathered chunk ch) to the statistics and files. */
-static tw_status tw__fold(tw_batch *b, const tw_chunk *ch, size_t i, const tw_event *ev,
-                          tw_err *err) {
+static tw_status fold(tw_batch *b, const tw_chunk *ch, size_t i, const tw_event *ev,
+                      tw_err *err) {
     size_t r = ch->r0 + i;
     const double *row = ch->series + i * b->row, *oc = ch->outcomes + i * b->n_outcomes;
     tw_status st = TW_OK;
@@ -233,14 +233,14 @@ static tw_status tw__fold(tw_batch *b, const tw_chunk *ch, size_t i, const tw_ev
         st = tw_sketch_add(&b->outc[k], oc[k], err);
     if (st != TW_OK) return st;
     char num[64], date[TW_DATE_STRLEN];
-    FILE *fp = b->fp[TW__F_REPS];
+    FILE *fp = b->fp[F_REPS];
     fprintf(fp, "%zu,%lu", r, (unsigned long)b->o.spec->seed);
     for (size_t k = 0; k < b->n_outcomes; k++) {
         tw_format_double(num, sizeof num, oc[k]);
         fprintf(fp, ",%s", num);
     }
     fputc('\n', fp);
-    fp = b->fp[TW__F_EVENTS];
+    fp = b->fp[F_EVENTS];
     for (uint64_t e = 0; e < ch->n_events[i]; e++) {
         fprintf(fp, "%zu,%s,", r, tw_date_format(ev[e].date, date));
         /* The strings are fixed-size arrays filled by the model: never read past them. */
@@ -255,7 +255,7 @@ static tw_status tw__fold(tw_batch *b, const tw_chunk *ch, size_t i, const tw_ev
         tw_csv_put(fp, buf);
         fputc('\n', fp);
     }
-    if ((fp = b->fp[TW__F_TRAJ]) != NULL) {
+    if ((fp = b->fp[F_TRAJ]) != NULL) {
         for (size_t t = 0; t < b->n_out; t++) {
             fprintf(fp, "%zu,%s", r, tw_date_format(b->dates[t], date));
             for (size_t s = 0; s < b->n_series; s++) {
@@ -350,7 +350,7 @@ double tw_batch_until_halfwidth(const tw_batch *b) {
 }
 
 /* Rank 0, after folding `done` replicates: has the adaptive stopping rule been met? */
-static bool tw__until_met(const tw_batch *b, size_t done) {
+static bool until_met(const tw_batch *b, size_t done) {
     if (b->o.until_outcome < 0 || done % TW_UNTIL_STEP != 0 || done < 2 * TW_UNTIL_STEP)
         return false;
     return tw_batch_until_halfwidth(b) < b->o.until_halfwidth;
@@ -358,7 +358,7 @@ static bool tw__until_met(const tw_batch *b, size_t done) {
 
 /* Fold replicates done .. r0+cn-1 of the gathered chunk ch (rank 0) and count them on
  * every rank; a stop by the --until rule cuts the batch where it was met. */
-static tw_status tw__fold_chunk(tw_batch *b, const tw_chunk *ch, size_t cn, tw_err *err) {
+static tw_status fold_chunk(tw_batch *b, const tw_chunk *ch, size_t cn, tw_err *err) {
     size_t skip = b->done - ch->r0;
     cn -= skip;
     if (cn > b->n_rep - b->done) cn = b->n_rep - b->done;
@@ -367,9 +367,9 @@ static tw_status tw__fold_chunk(tw_batch *b, const tw_chunk *ch, size_t cn, tw_e
         const tw_event *ev = ch->events;
         for (size_t i = 0; i < skip; i++) ev += ch->n_events[i];
         for (size_t i = 0; i < cn && gst == TW_OK; i++) {
-            gst = tw__fold(b, ch, skip + i, ev, err);
+            gst = fold(b, ch, skip + i, ev, err);
             ev += ch->n_events[skip + i];
-            if (gst == TW_OK && tw__until_met(b, b->done + i + 1)) {
+            if (gst == TW_OK && until_met(b, b->done + i + 1)) {
                 cn = i + 1; /* the rest of the chunk is never folded nor written */
                 b->n_rep = b->done + cn;
             }
@@ -392,7 +392,7 @@ tw_status tw_batch_step(tw_batch *b, tw_err *err) {
     tw_status gst = tw_chunk_run_spread(b->o.model, b->o.params, b->o.spec, b->o.threads,
                                         b->mode, b->o.ranks, b->done, cn, &b->all, err);
     if (gst != TW_OK) return gst;
-    return tw__fold_chunk(b, &b->all, cn, err);
+    return fold_chunk(b, &b->all, cn, err);
 }
 
 tw_status tw_batch_feed(tw_batch *b, const tw_chunk *ch, size_t r0, size_t cn, tw_err *err) {
@@ -404,12 +404,12 @@ tw_status tw_batch_feed(tw_batch *b, const tw_chunk *ch, size_t r0, size_t cn, t
     tw_chunk at = {0};
     if (ch != NULL) at = *ch;
     at.r0 = r0;
-    return tw__fold_chunk(b, &at, cn, err);
+    return fold_chunk(b, &at, cn, err);
 }
 
 void tw_batch_end_here(tw_batch *b) { b->n_rep = b->done; }
 
-static tw_status tw__sync(FILE *fp, const char *what, tw_err *err) {
+static tw_status batch_sync(FILE *fp, const char *what, tw_err *err) {
     if (fp == NULL) return TW_OK;
     if (fflush(fp) != 0 || ferror(fp) || (fsync(fileno(fp)) != 0 && errno != EINVAL))
         return tw_err_set(err, TW_EIO, "%s: write failed: %s", what, strerror(errno));
@@ -421,16 +421,16 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
     if (b->rank == 0) {
         /* The .part files reach the disk before the checkpoint that records their
          * lengths, so a checkpoint never points past what was written. */
-        tw_ckpt_info in = tw__ckpt_info(b);
-        for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
+        tw_ckpt_info in = ckpt_info(b);
+        for (int f = 0; f < NFILES && st == TW_OK; f++) {
             if (b->fp[f] == NULL) continue;
-            st = tw__sync(b->fp[f], tw__part_names[f], err);
+            st = batch_sync(b->fp[f], part_names[f], err);
             long pos = ftell(b->fp[f]);
             if (st == TW_OK && pos < 0)
-                st = tw_err_set(err, TW_EIO, "%s: %s", tw__part_names[f], strerror(errno));
+                st = tw_err_set(err, TW_EIO, "%s: %s", part_names[f], strerror(errno));
             in.len[f] = pos < 0 ? 0 : (uint64_t)pos;
             /* The checksum of the prefix grows by what was appended since the last one. */
-            char *p = st == TW_OK ? tw__path(b, tw__part_names[f], ".part") : NULL;
+            char *p = st == TW_OK ? path(b, part_names[f], ".part") : NULL;
             if (st == TW_OK && p == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
             if (st == TW_OK)
                 st = tw_ckpt_crc_extend(p, b->sum_len[f], in.len[f], &b->sum[f], err);
@@ -444,7 +444,7 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
 }
 
 /* ",mean,sd,p05,p50,p95\n" of one summary row. */
-static void tw__write_stats(FILE *fp, const tw_summary *sm) {
+static void write_stats(FILE *fp, const tw_summary *sm) {
     char num[64];
     double v[2 + TW_N_QUANTILES] = {sm->mean, sm->sd};
     for (int k = 0; k < TW_N_QUANTILES; k++) v[2 + k] = sm->q[k];
@@ -455,8 +455,8 @@ static void tw__write_stats(FILE *fp, const tw_summary *sm) {
     fputc('\n', fp);
 }
 
-static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
-    char *p = tw__path(b, "summary.csv", "");
+static tw_status write_summary(tw_batch *b, tw_err *err) {
+    char *p = path(b, "summary.csv", "");
     if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     tw_afile *f;
     tw_status st = tw_afile_open(p, &f, err);
@@ -474,13 +474,13 @@ static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
             tw_sketch_summary(&b->cells[t * b->n_series + s], &sm);
             tw_series_label lab = b->o.model->series(b->o.params, s);
             fprintf(fp, "%s,%s,%s,%s,%s", date, lab.indicator, lab.region, lab.partner, lab.sector);
-            tw__write_stats(fp, &sm);
+            write_stats(fp, &sm);
         }
     }
     st = tw_afile_commit(f, err);
     if (st != TW_OK) return st;
     /* outcomes.csv: one row per outcome, n being the replicates where it happened. */
-    p = tw__path(b, "outcomes.csv", "");
+    p = path(b, "outcomes.csv", "");
     if (p == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     st = tw_afile_open(p, &f, err);
     free(p);
@@ -494,7 +494,7 @@ static tw_status tw__write_summary(tw_batch *b, tw_err *err) {
         tw_sketch_summary(&b->outc[k], &sm);
         fprintf(fp, "%s,%llu", b->o.model->outcome_name(b->o.params, k),
                 (unsigned long long)b->outc[k].n);
-        tw__write_stats(fp, &sm);
+        write_stats(fp, &sm);
     }
     return tw_afile_commit(f, err);
 }
@@ -506,33 +506,33 @@ tw_status tw_batch_finish(tw_batch *b, tw_err *err) {
      * files complete. */
     tw_status st = TW_OK;
     if (b->rank == 0) {
-        bool had[TW__NFILES] = {false};
+        bool had[NFILES] = {false};
         if (!tw_batch_done(b)) st = tw_err_set(err, TW_ERUNTIME, "the batch is not complete");
-        for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
+        for (int f = 0; f < NFILES && st == TW_OK; f++) {
             if (b->fp[f] == NULL) continue;
             had[f] = true;
-            st = tw__sync(b->fp[f], tw__part_names[f], err);
+            st = batch_sync(b->fp[f], part_names[f], err);
             if (fclose(b->fp[f]) != 0 && st == TW_OK)
-                st = tw_err_set(err, TW_EIO, "%s: close failed: %s", tw__part_names[f],
+                st = tw_err_set(err, TW_EIO, "%s: close failed: %s", part_names[f],
                                 strerror(errno));
             b->fp[f] = NULL;
         }
-        if (st == TW_OK) st = tw__write_summary(b, err);
-        for (int f = 0; f < TW__NFILES && st == TW_OK; f++) {
+        if (st == TW_OK) st = write_summary(b, err);
+        for (int f = 0; f < NFILES && st == TW_OK; f++) {
             if (!had[f]) continue;
-            char *from = tw__path(b, tw__part_names[f], ".part");
-            char *to = tw__path(b, tw__part_names[f], "");
+            char *from = path(b, part_names[f], ".part");
+            char *to = path(b, part_names[f], "");
             if (from == NULL || to == NULL)
                 st = tw_err_set(err, TW_ENOMEM, "out of memory");
             else if (rename(from, to) != 0)
                 st = tw_err_set(err, TW_EIO, "%s: cannot rename into place: %s",
-                                tw__part_names[f], strerror(errno));
+                                part_names[f], strerror(errno));
             free(from);
             free(to);
         }
         if (st == TW_OK) st = tw_sync_dir(b->o.dir, err);
         if (st == TW_OK) {
-            char *p = tw__path(b, "checkpoint.bin", "");
+            char *p = path(b, "checkpoint.bin", "");
             if (p == NULL)
                 st = tw_err_set(err, TW_ENOMEM, "out of memory");
             else if (unlink(p) != 0 && errno != ENOENT)

@@ -50,7 +50,7 @@ bool tw_date_valid(int year, int month, int dom) {
     return dom >= 1 && dom <= tw_days_in_month(year, month);
 }
 
-static int tw__digits(const char *s, int n) {
+static int digits(const char *s, int n) {
     int v = 0;
     for (int i = 0; i < n; i++) {
         if (!isdigit((unsigned char)s[i])) return -1;
@@ -64,7 +64,7 @@ bool tw_date_parse(const char *text, tw_day *day) {
     for (int i = 0; i < 10; i++)
         if (text[i] == '\0') return false;
     if (text[10] != '\0' || text[4] != '-' || text[7] != '-') return false;
-    int y = tw__digits(text, 4), m = tw__digits(text + 5, 2), d = tw__digits(text + 8, 2);
+    int y = digits(text, 4), m = digits(text + 5, 2), d = digits(text + 8, 2);
     if (y < 0 || m < 0 || d < 0 || !tw_date_valid(y, m, d)) return false;
     *day = tw_day_from_civil(y, m, d);
     return true;

@@ -10,7 +10,7 @@
  */
 #include "tw_crc.h"
 
-static const uint32_t tw__crc32c_table[256] = {
+static const uint32_t crc32c_table[256] = {
     0x00000000u, 0xf26b8303u, 0xe13b70f7u, 0x1350f3f4u, 0xc79a971fu, 0x35f1141cu,
     0x26a1e7e8u, 0xd4ca64ebu, 0x8ad958cfu, 0x78b2dbccu, 0x6be22838u, 0x9989ab3bu,
     0x4d43cfd0u, 0xbf284cd3u, 0xac78bf27u, 0x5e133c24u, 0x105ec76fu, 0xe235446cu,
@@ -59,16 +59,16 @@ static const uint32_t tw__crc32c_table[256] = {
 uint32_t tw_crc32c_portable(uint32_t crc, const void *data, size_t len) {
     const unsigned char *p = data;
     crc = ~crc;
-    for (size_t i = 0; i < len; i++) crc = tw__crc32c_table[(crc ^ p[i]) & 0xffu] ^ (crc >> 8);
+    for (size_t i = 0; i < len; i++) crc = crc32c_table[(crc ^ p[i]) & 0xffu] ^ (crc >> 8);
     return ~crc;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <string.h>
 
-__attribute__((target("sse4.2"))) static uint32_t tw__crc32c_sse42(uint32_t crc,
-                                                                   const unsigned char *p,
-                                                                   size_t len) {
+__attribute__((target("sse4.2"))) static uint32_t crc32c_sse42(uint32_t crc,
+                                                               const unsigned char *p,
+                                                               size_t len) {
     uint64_t c = ~crc;
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t w;
@@ -81,7 +81,7 @@ __attribute__((target("sse4.2"))) static uint32_t tw__crc32c_sse42(uint32_t crc,
 }
 
 uint32_t tw_crc32c(uint32_t crc, const void *data, size_t len) {
-    if (__builtin_cpu_supports("sse4.2")) return tw__crc32c_sse42(crc, data, len);
+    if (__builtin_cpu_supports("sse4.2")) return crc32c_sse42(crc, data, len);
     return tw_crc32c_portable(crc, data, len);
 }
 #else

@@ -64,7 +64,7 @@ int tw_csv_col(const tw_csv *t, const char *name) {
 
 /* Parse one field starting at *p; returns its start (NUL-terminated in place) and leaves
  * *p after the delimiter. *end_of_row is set when the field ended the row. */
-static char *tw__field(char **p, int *end_of_row, int *line, int *bad) {
+static char *field(char **p, int *end_of_row, int *line, int *bad) {
     char *s = *p, *out = *p, *start = *p;
     *end_of_row = 0;
     if (*s == '"') {
@@ -182,7 +182,7 @@ tw_status tw_csv_read(const char *path, tw_csv **out, tw_err *err) {
         int row_line = line, eor = 0, bad = 0;
         size_t ncol = 0;
         do {
-            char *f = tw__field(&p, &eor, &line, &bad);
+            char *f = field(&p, &eor, &line, &bad);
             if (bad) {
                 st = tw_err_set(err, TW_EDATA, "%s:%d: malformed quoted field", path, row_line);
                 goto fail;

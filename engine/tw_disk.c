@@ -9,10 +9,10 @@
 #include <sys/statvfs.h>
 
 /* Characters per number at the least: "0" and a separator. */
-#define TW__NUM_BYTES 2
+#define NUM_BYTES 2
 /* The shortest statistics record of a checkpoint (tw_stats.h): flags, n, one double, and
  * two empty bin arrays of three varints each. */
-#define TW__RECORD_BYTES (1 + 1 + 8 + 6)
+#define RECORD_BYTES (1 + 1 + 8 + 6)
 
 void tw_disk_estimate(const tw_model *model, const void *params, const tw_run_spec *spec,
                       int64_t replicates, bool trajectories, tw_disk_need *need) {
@@ -24,11 +24,11 @@ void tw_disk_estimate(const tw_model *model, const void *params, const tw_run_sp
         labels += strlen(l.indicator) + strlen(l.region) + strlen(l.partner) + strlen(l.sector);
     }
     /* summary.csv: "date,indicator,region,partner,sector" then five statistics a line */
-    need->summary = days * (labels + n_series * (11 + 4 + 5 * TW__NUM_BYTES)) +
-                    n_outc * (1 + 5 * TW__NUM_BYTES);
-    need->rows = n_rep * (2 + n_outc) * TW__NUM_BYTES;
-    need->trajectories = trajectories ? n_rep * days * (11 + n_series * TW__NUM_BYTES) : 0;
-    need->checkpoint = 2 * (days * n_series + n_outc) * TW__RECORD_BYTES;
+    need->summary = days * (labels + n_series * (11 + 4 + 5 * NUM_BYTES)) +
+                    n_outc * (1 + 5 * NUM_BYTES);
+    need->rows = n_rep * (2 + n_outc) * NUM_BYTES;
+    need->trajectories = trajectories ? n_rep * days * (11 + n_series * NUM_BYTES) : 0;
+    need->checkpoint = 2 * (days * n_series + n_outc) * RECORD_BYTES;
 }
 
 tw_status tw_disk_free(const char *path, uint64_t *bytes, tw_err *err) {
@@ -42,7 +42,7 @@ tw_status tw_disk_free(const char *path, uint64_t *bytes, tw_err *err) {
     return TW_OK;
 }
 
-static double tw__mb(uint64_t b) { return (double)b / 1e6; }
+static double mb(uint64_t b) { return (double)b / 1e6; }
 
 tw_status tw_disk_check(const char *where, const char *what, const tw_disk_need *need,
                         tw_err *err) {
@@ -56,7 +56,7 @@ tw_status tw_disk_check(const char *where, const char *what, const tw_disk_need 
                       "replicates.csv %.1f, trajectories.csv %.1f, checkpoints %.1f) but the "
                       "file system of %s has %.1f MB free; free space, write elsewhere with -o, "
                       "or run fewer replicates",
-                      what, tw__mb(total), tw__mb(need->summary), tw__mb(need->rows),
-                      tw__mb(need->trajectories), tw__mb(need->checkpoint), where,
-                      tw__mb(free_bytes));
+                      what, mb(total), mb(need->summary), mb(need->rows),
+                      mb(need->trajectories), mb(need->checkpoint), where,
+                      mb(free_bytes));
 }

@@ -21,10 +21,10 @@
 typedef struct {
     const double *x;
     size_t i;
-} tw__key;
+} key;
 
-static int tw__cmp(const void *a, const void *b) {
-    const tw__key *p = a, *q = b;
+static int cmp(const void *a, const void *b) {
+    const key *p = a, *q = b;
     if (p->x[p->i] < q->x[q->i]) return -1;
     if (p->x[p->i] > q->x[q->i]) return 1;
     return p->i < q->i ? -1 : (p->i > q->i);
@@ -32,7 +32,7 @@ static int tw__cmp(const void *a, const void *b) {
 
 /* The index of y on the order ord (rows of finite y, sorted by the parameter), with w
  * copies of each row (NULL: one). */
-static double tw__index(const double *y, const size_t *ord, size_t m, const unsigned *w) {
+static double drivers_index(const double *y, const size_t *ord, size_t m, const unsigned *w) {
     size_t total = 0;
     for (size_t k = 0; k < m; k++) total += w != NULL ? w[ord[k]] : 1;
     if (total < 8) return NAN;
@@ -68,7 +68,7 @@ static double tw__index(const double *y, const size_t *ord, size_t m, const unsi
 }
 
 /* Average ranks of v over the rows ord (sorted by v) into rank[row]. */
-static void tw__ranks(const double *v, const size_t *ord, size_t m, double *rank) {
+static void ranks(const double *v, const size_t *ord, size_t m, double *rank) {
     for (size_t k = 0; k < m;) {
         size_t e = k + 1;
         while (e < m && v[ord[e]] == v[ord[k]]) e++;
@@ -77,7 +77,7 @@ static void tw__ranks(const double *v, const size_t *ord, size_t m, double *rank
     }
 }
 
-static double tw__pearson(const double *a, const double *b, const size_t *rows, size_t m) {
+static double pearson(const double *a, const double *b, const size_t *rows, size_t m) {
     double ma = 0.0, mb = 0.0;
     for (size_t k = 0; k < m; k++) {
         ma += a[rows[k]];
@@ -95,7 +95,7 @@ static double tw__pearson(const double *a, const double *b, const size_t *rows, 
     return saa > 0.0 && sbb > 0.0 ? sab / sqrt(saa * sbb) : NAN;
 }
 
-static int tw__cmp_double(const void *a, const void *b) {
+static int cmp_double(const void *a, const void *b) {
     double p = *(const double *)a, q = *(const double *)b;
     return (p > q) - (p < q);
 }
@@ -103,7 +103,7 @@ static int tw__cmp_double(const void *a, const void *b) {
 tw_status tw_drivers_pairs(const double *y, const double *const *x, size_t n_par, size_t n,
                            uint32_t seed, tw_driver *out, tw_err *err) {
     size_t *rows = malloc((n + 1) * sizeof *rows), *ord = malloc((n + 1) * sizeof *ord);
-    tw__key *keys = malloc((n + 1) * sizeof *keys);
+    key *keys = malloc((n + 1) * sizeof *keys);
     double *ry = malloc((n + 1) * sizeof *ry), *rx = malloc((n + 1) * sizeof *rx);
     double *boot = malloc(TW_DRIVERS_BOOT * sizeof *boot);
     unsigned *w = malloc((size_t)TW_DRIVERS_BOOT * (n + 1) * sizeof *w);
@@ -127,29 +127,29 @@ tw_status tw_drivers_pairs(const double *y, const double *const *x, size_t n_par
             w[(size_t)b * (n + 1) + rows[pick]]++;
         }
     /* rank of y */
-    for (size_t k = 0; k < m; k++) keys[k] = (tw__key){y, rows[k]};
-    qsort(keys, m, sizeof *keys, tw__cmp);
+    for (size_t k = 0; k < m; k++) keys[k] = (key){y, rows[k]};
+    qsort(keys, m, sizeof *keys, cmp);
     for (size_t k = 0; k < m; k++) ord[k] = keys[k].i;
-    tw__ranks(y, ord, m, ry);
+    ranks(y, ord, m, ry);
     for (size_t p = 0; p < n_par; p++) {
         tw_driver *d = &out[p];
         d->n = m;
-        for (size_t k = 0; k < m; k++) keys[k] = (tw__key){x[p], rows[k]};
-        qsort(keys, m, sizeof *keys, tw__cmp);
+        for (size_t k = 0; k < m; k++) keys[k] = (key){x[p], rows[k]};
+        qsort(keys, m, sizeof *keys, cmp);
         for (size_t k = 0; k < m; k++) ord[k] = keys[k].i;
         bool varies = m > 0 && x[p][ord[0]] != x[p][ord[m - 1]];
-        d->index = varies ? tw__index(y, ord, m, NULL) : NAN;
+        d->index = varies ? drivers_index(y, ord, m, NULL) : NAN;
         d->lo = d->hi = d->rho = NAN;
         if (isnan(d->index)) continue;
-        tw__ranks(x[p], ord, m, rx);
-        d->rho = tw__pearson(rx, ry, rows, m);
+        ranks(x[p], ord, m, rx);
+        d->rho = pearson(rx, ry, rows, m);
         size_t nb = 0;
         for (size_t b = 0; b < TW_DRIVERS_BOOT; b++) {
-            double s = tw__index(y, ord, m, w + b * (n + 1));
+            double s = drivers_index(y, ord, m, w + b * (n + 1));
             if (!isnan(s)) boot[nb++] = s;
         }
         if (nb < TW_DRIVERS_BOOT / 2) continue;
-        qsort(boot, nb, sizeof *boot, tw__cmp_double);
+        qsort(boot, nb, sizeof *boot, cmp_double);
         d->lo = boot[(size_t)floor(0.025 * (double)(nb - 1))];
         d->hi = boot[(size_t)ceil(0.975 * (double)(nb - 1))];
     }
@@ -180,14 +180,14 @@ const tw_driver *tw_drivers_get(const tw_drivers *d, const char *outcome, size_t
     return NULL;
 }
 
-static char *tw__dup(const char *s) {
+static char *drivers_dup(const char *s) {
     size_t n = strlen(s) + 1;
     char *c = malloc(n);
     if (c != NULL) memcpy(c, s, n);
     return c;
 }
 
-static tw_status tw__write(const char *dir, const tw_drivers *d, tw_err *err) {
+static tw_status drivers_write(const char *dir, const tw_drivers *d, tw_err *err) {
     char path[8192];
     snprintf(path, sizeof path, "%s/drivers.csv", dir);
     tw_afile *f;
@@ -243,19 +243,19 @@ tw_status tw_drivers_run(const char *dir, size_t n_drawn, uint32_t seed, tw_driv
             v[c * n + r] = strcmp(s, "nan") == 0 ? NAN : strtod(s, &end);
         }
     for (size_t k = 0; k < n_out && st == TW_OK; k++) {
-        out->out_names[k] = tw__dup(tw_csv_header(t, (size_t)first + k));
+        out->out_names[k] = drivers_dup(tw_csv_header(t, (size_t)first + k));
         if (out->out_names[k] == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
     }
     for (size_t p = 0; p < n_drawn && st == TW_OK; p++) {
         size_t c = cols - n_drawn + p;
-        out->par_names[p] = tw__dup(tw_csv_header(t, c));
+        out->par_names[p] = drivers_dup(tw_csv_header(t, c));
         if (out->par_names[p] == NULL) st = tw_err_set(err, TW_ENOMEM, "out of memory");
         x[p] = v + c * n;
     }
     for (size_t k = 0; k < n_out && st == TW_OK; k++)
         st = tw_drivers_pairs(v + ((size_t)first + k) * n, x, n_drawn, n, seed,
                               out->d + k * n_drawn, err);
-    if (st == TW_OK) st = tw__write(dir, out, err);
+    if (st == TW_OK) st = drivers_write(dir, out, err);
     free(v);
     free(x);
     tw_csv_free(t);

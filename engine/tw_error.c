@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const tw__messages[] = {
+static const char *const messages[] = {
 #define TW_X_MSG(name, code, msg) msg,
     TW_STATUS_LIST(TW_X_MSG)
 #undef TW_X_MSG
 };
 
-static const int tw__exit_codes[] = {
+static const int exit_codes[] = {
 #define TW_X_EXIT(name, code, msg) code,
     TW_STATUS_LIST(TW_X_EXIT)
 #undef TW_X_EXIT
@@ -19,19 +19,19 @@ static const int tw__exit_codes[] = {
 
 const char *tw_strerror(tw_status code) {
     if ((int)code < 0 || code >= TW_STATUS_COUNT) return "unknown status";
-    return tw__messages[code];
+    return messages[code];
 }
 
 /* A message is one line whatever it quotes: a key or file name may hold a line break or
  * another control character (a quoted YAML key can), which would split it. */
-static void tw__one_line(char *msg) {
+static void one_line(char *msg) {
     for (unsigned char *c = (unsigned char *)msg; *c != '\0'; c++)
         if (*c < 0x20 || *c == 0x7F) *c = '?';
 }
 
 int tw_exit_code(tw_status code) {
     if ((int)code < 0 || code >= TW_STATUS_COUNT) return 1;
-    return tw__exit_codes[code];
+    return exit_codes[code];
 }
 
 tw_status tw_err_set(tw_err *err, tw_status code, const char *fmt, ...) {
@@ -41,7 +41,7 @@ tw_status tw_err_set(tw_err *err, tw_status code, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
-    tw__one_line(err->msg);
+    one_line(err->msg);
     return code;
 }
 
@@ -66,7 +66,7 @@ tw_status tw_err_at(tw_err *err, tw_status code, const char *file, int line, int
         vsnprintf(err->msg + n, sizeof err->msg - n, fmt, ap);
         va_end(ap);
     }
-    tw__one_line(err->msg);
+    one_line(err->msg);
     return code;
 }
 

@@ -47,14 +47,14 @@ tw_read_status tw_read_all(FILE *fp, size_t max, char **buf, size_t *len) {
     return TW_READ_OK;
 }
 
-static tw_status tw__link_refused(const char *path, tw_err *err) {
+static tw_status link_refused(const char *path, tw_err *err) {
     return tw_err_set(err, TW_EUSAGE, "%s: is a symbolic link; refusing to write through it "
                                       "(remove it)", path);
 }
 
 tw_status tw_file_refuse_link(const char *path, tw_err *err) {
     struct stat sb;
-    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) return tw__link_refused(path, err);
+    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) return link_refused(path, err);
     return TW_OK;
 }
 
@@ -66,7 +66,7 @@ tw_status tw_file_open_write(const char *path, int flags, int mode, int *fd, tw_
      * a link that is not there. */
     struct stat sb;
     if (e == ELOOP && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
-        return tw__link_refused(path, err);
+        return link_refused(path, err);
     return tw_err_set(err, TW_EIO, "%s: cannot open for writing: %s", path, strerror(e));
 }
 

@@ -19,14 +19,14 @@
 
 #include "tw_output.h"
 
-#define TW__GZ_CHUNK ((size_t)1 << 17)
+#define GZ_CHUNK ((size_t)1 << 17)
 
 tw_status tw_gz_compress_file(const char *src, const char *dst, tw_err *err) {
     FILE *in = fopen(src, "rb");
     if (in == NULL) return tw_err_set(err, TW_EIO, "%s: cannot open: %s", src, strerror(errno));
     tw_afile *f = NULL;
     tw_status st = tw_afile_open(dst, &f, err);
-    unsigned char *ibuf = malloc(TW__GZ_CHUNK), *obuf = malloc(TW__GZ_CHUNK);
+    unsigned char *ibuf = malloc(GZ_CHUNK), *obuf = malloc(GZ_CHUNK);
     z_stream z;
     memset(&z, 0, sizeof z);
     gz_header h;
@@ -46,7 +46,7 @@ tw_status tw_gz_compress_file(const char *src, const char *dst, tw_err *err) {
     FILE *out = st == TW_OK ? tw_afile_fp(f) : NULL;
     int flush = Z_NO_FLUSH;
     while (st == TW_OK && flush != Z_FINISH) {
-        size_t got = fread(ibuf, 1, TW__GZ_CHUNK, in);
+        size_t got = fread(ibuf, 1, GZ_CHUNK, in);
         if (ferror(in)) {
             st = tw_err_set(err, TW_EIO, "%s: read failed: %s", src, strerror(errno));
             break;
@@ -56,12 +56,12 @@ tw_status tw_gz_compress_file(const char *src, const char *dst, tw_err *err) {
         z.avail_in = (uInt)got;
         do {
             z.next_out = obuf;
-            z.avail_out = (uInt)TW__GZ_CHUNK;
+            z.avail_out = (uInt)GZ_CHUNK;
             if (deflate(&z, flush) == Z_STREAM_ERROR) {
                 st = tw_err_set(err, TW_ERUNTIME, "%s: deflate failed", dst);
                 break;
             }
-            size_t have = TW__GZ_CHUNK - z.avail_out;
+            size_t have = GZ_CHUNK - z.avail_out;
             if (have > 0 && fwrite(obuf, 1, have, out) != have) break; /* commit reports it */
         } while (z.avail_out == 0);
     }
@@ -76,13 +76,13 @@ tw_status tw_gz_compress_file(const char *src, const char *dst, tw_err *err) {
     return tw_afile_commit(f, err);
 }
 
-static ssize_t tw__gz_read(void *cookie, char *buf, size_t size) {
+static ssize_t gz_read(void *cookie, char *buf, size_t size) {
     unsigned n = size > (1u << 30) ? 1u << 30 : (unsigned)size;
     int got = gzread((gzFile)cookie, buf, n);
     return got < 0 ? -1 : (ssize_t)got;
 }
 
-static int tw__gz_close(void *cookie) { return gzclose((gzFile)cookie) == Z_OK ? 0 : EOF; }
+static int gz_close(void *cookie) { return gzclose((gzFile)cookie) == Z_OK ? 0 : EOF; }
 
 FILE *tw_gz_open_read(const char *path) {
     gzFile g = gzopen(path, "rb");
@@ -91,7 +91,7 @@ FILE *tw_gz_open_read(const char *path) {
         return NULL;
     }
     gzbuffer(g, 1u << 17);
-    cookie_io_functions_t io = {tw__gz_read, NULL, NULL, tw__gz_close};
+    cookie_io_functions_t io = {gz_read, NULL, NULL, gz_close};
     FILE *fp = fopencookie(g, "r", io);
     if (fp == NULL) gzclose(g);
     return fp;

@@ -38,12 +38,12 @@ void tw_mlmc_free(tw_mlmc *m) {
     memset(m, 0, sizeof *m);
 }
 
-static double tw__zero_nan(double x) { return isnan(x) ? 0.0 : x; }
+static double zero_nan(double x) { return isnan(x) ? 0.0 : x; }
 
 void tw_mlmc_add(tw_mlmc *m, size_t l, const double *fine, const double *coarse) {
     for (size_t q = 0; q < m->n_q; q++) {
-        double y = tw__zero_nan(fine[q]);
-        if (l > 0) y -= tw__zero_nan(coarse[q]);
+        double y = zero_nan(fine[q]);
+        if (l > 0) y -= zero_nan(coarse[q]);
         tw_moments_add(&m->y[l * m->n_q + q], y);
         if (y != 0.0) m->nonzero[l * m->n_q + q]++;
     }

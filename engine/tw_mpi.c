@@ -14,9 +14,9 @@
 #include <mpi.h>
 #endif
 
-static int tw__rank = 0, tw__size = 1;
+static int rank = 0, size = 1;
 #ifdef TW_HAVE_MPI
-static bool tw__active = false; /* MPI_Init_thread succeeded and MPI_Finalize is due */
+static bool active = false; /* MPI_Init_thread succeeded and MPI_Finalize is due */
 #endif
 
 bool tw_mpi_built(void) {
@@ -28,7 +28,7 @@ bool tw_mpi_built(void) {
 }
 
 #ifdef TW_HAVE_MPI
-static tw_status tw__check(int rc, const char *what, tw_err *err) {
+static tw_status check(int rc, const char *what, tw_err *err) {
     if (rc == MPI_SUCCESS) return TW_OK;
     char msg[MPI_MAX_ERROR_STRING];
     int len = 0;
@@ -43,13 +43,13 @@ tw_status tw_mpi_init(int *argc, char ***argv, tw_err *err) {
         getenv("PMI_RANK") == NULL)
         return TW_OK;
     int provided = 0;
-    tw_status st = tw__check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided),
-                             "MPI_Init_thread", err);
+    tw_status st = check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided),
+                         "MPI_Init_thread", err);
     if (st != TW_OK) return st;
-    tw__active = true;
-    if ((st = tw__check(MPI_Comm_rank(MPI_COMM_WORLD, &tw__rank), "MPI_Comm_rank", err)) != TW_OK)
+    active = true;
+    if ((st = check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank", err)) != TW_OK)
         return st;
-    return tw__check(MPI_Comm_size(MPI_COMM_WORLD, &tw__size), "MPI_Comm_size", err);
+    return check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size", err);
 #else
     (void)argc;
     (void)argv;
@@ -60,23 +60,23 @@ tw_status tw_mpi_init(int *argc, char ***argv, tw_err *err) {
 
 tw_status tw_mpi_finalize(tw_err *err) {
 #ifdef TW_HAVE_MPI
-    if (tw__active) {
-        tw__active = false;
-        return tw__check(MPI_Finalize(), "MPI_Finalize", err);
+    if (active) {
+        active = false;
+        return check(MPI_Finalize(), "MPI_Finalize", err);
     }
 #endif
     (void)err;
     return TW_OK;
 }
 
-int tw_mpi_rank(void) { return tw__rank; }
-int tw_mpi_size(void) { return tw__size; }
+int tw_mpi_rank(void) { return rank; }
+int tw_mpi_size(void) { return size; }
 
 tw_status tw_mpi_max_int(int *v, tw_err *err) {
 #ifdef TW_HAVE_MPI
-    if (tw__active)
-        return tw__check(MPI_Allreduce(MPI_IN_PLACE, v, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD),
-                         "MPI_Allreduce", err);
+    if (active)
+        return check(MPI_Allreduce(MPI_IN_PLACE, v, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD),
+                     "MPI_Allreduce", err);
 #endif
     (void)v;
     (void)err;
@@ -85,9 +85,9 @@ tw_status tw_mpi_max_int(int *v, tw_err *err) {
 
 tw_status tw_mpi_bcast(void *buf, size_t len, tw_err *err) {
 #ifdef TW_HAVE_MPI
-    if (tw__active) {
+    if (active) {
         if (len > INT_MAX) return tw_err_set(err, TW_ERUNTIME, "MPI: broadcast too large");
-        return tw__check(MPI_Bcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast", err);
+        return check(MPI_Bcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast", err);
     }
 #endif
     (void)buf;
@@ -98,9 +98,9 @@ tw_status tw_mpi_bcast(void *buf, size_t len, tw_err *err) {
 
 tw_status tw_mpi_gather_len(uint64_t len, uint64_t *lens, tw_err *err) {
 #ifdef TW_HAVE_MPI
-    if (tw__active)
-        return tw__check(MPI_Gather(&len, 1, MPI_UINT64_T, lens, 1, MPI_UINT64_T, 0,
-                                    MPI_COMM_WORLD),
+    if (active)
+        return check(MPI_Gather(&len, 1, MPI_UINT64_T, lens, 1, MPI_UINT64_T, 0,
+                                MPI_COMM_WORLD),
                          "MPI_Gather", err);
 #endif
     (void)err;
@@ -110,27 +110,27 @@ tw_status tw_mpi_gather_len(uint64_t len, uint64_t *lens, tw_err *err) {
 
 tw_status tw_mpi_gather_bytes(const void *send, size_t len, void *recv, tw_err *err) {
 #ifdef TW_HAVE_MPI
-    if (tw__active) {
+    if (active) {
         uint64_t *lens = NULL;
         int *counts = NULL, *displs = NULL;
         tw_status st = TW_OK;
-        if (tw__rank == 0) {
-            lens = calloc((size_t)tw__size, sizeof *lens);
-            counts = calloc((size_t)tw__size, sizeof *counts);
-            displs = calloc((size_t)tw__size, sizeof *displs);
+        if (rank == 0) {
+            lens = calloc((size_t)size, sizeof *lens);
+            counts = calloc((size_t)size, sizeof *counts);
+            displs = calloc((size_t)size, sizeof *displs);
             if (lens == NULL || counts == NULL || displs == NULL)
                 st = tw_err_set(err, TW_ENOMEM, "out of memory gathering results");
         }
         /* Every rank takes part in the collectives whatever rank 0's allocation did, so a
          * failure there cannot leave the others waiting. */
         uint64_t one = len, dummy = 0;
-        tw_status st2 = tw__check(MPI_Gather(&one, 1, MPI_UINT64_T, lens ? lens : &dummy, 1,
-                                             MPI_UINT64_T, 0, MPI_COMM_WORLD),
+        tw_status st2 = check(MPI_Gather(&one, 1, MPI_UINT64_T, lens ? lens : &dummy, 1,
+                                         MPI_UINT64_T, 0, MPI_COMM_WORLD),
                                   "MPI_Gather", err);
         if (st == TW_OK) st = st2;
-        if (tw__rank == 0 && st == TW_OK) {
+        if (rank == 0 && st == TW_OK) {
             uint64_t off = 0;
-            for (int r = 0; r < tw__size; r++) {
+            for (int r = 0; r < size; r++) {
                 if (lens[r] > INT_MAX || off > INT_MAX) {
                     st = tw_err_set(err, TW_ERUNTIME, "MPI: gathered chunk too large");
                     break;
@@ -141,8 +141,8 @@ tw_status tw_mpi_gather_bytes(const void *send, size_t len, void *recv, tw_err *
             }
         }
         if (len > INT_MAX) st = tw_err_set(err, TW_ERUNTIME, "MPI: chunk too large to send");
-        st2 = tw__check(MPI_Gatherv(send, (int)(len > INT_MAX ? 0 : len), MPI_BYTE, recv, counts,
-                                    displs, MPI_BYTE, 0, MPI_COMM_WORLD),
+        st2 = check(MPI_Gatherv(send, (int)(len > INT_MAX ? 0 : len), MPI_BYTE, recv, counts,
+                                displs, MPI_BYTE, 0, MPI_COMM_WORLD),
                         "MPI_Gatherv", err);
         if (st == TW_OK) st = st2;
         free(lens);

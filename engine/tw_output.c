@@ -54,7 +54,7 @@ tw_status tw_sync_dir(const char *dir, tw_err *err) {
 }
 
 /* The directory part of path (".", or "/" for a file at the root). */
-static void tw__dir_of(const char *path, char *buf, size_t n) {
+static void dir_of(const char *path, char *buf, size_t n) {
     const char *slash = strrchr(path, '/');
     if (slash == NULL)
         snprintf(buf, n, ".");
@@ -83,7 +83,7 @@ tw_status tw_afile_commit(tw_afile *f, tw_err *err) {
         unlink(f->tmp);
     } else {
         char dir[TW_PATH_MAX];
-        tw__dir_of(f->path, dir, sizeof dir);
+        dir_of(f->path, dir, sizeof dir);
         st = tw_sync_dir(dir, err);
     }
     free(f);

@@ -18,16 +18,16 @@ void tw_reduce_blocks(const double *partials, size_t nblocks, size_t width, doub
  * node can try static, which keeps every block on one core from day to day), and one at
  * a time as threads come free otherwise (see tw_parallel.h). Called by the thread that
  * opens the region, before it does: the schedule is that thread's setting. */
-static void tw__schedule(void) {
+static void parallel_schedule(void) {
     if (getenv("OMP_SCHEDULE") == NULL) omp_set_schedule(omp_sched_dynamic, 1);
 }
 
 /* The measured variant is separate so that the normal path carries no timer calls. */
-static void tw__exec_for_prof(tw_exec_prof *pf, int threads, size_t n, tw_item_fn body,
-                              void *ctx) {
+static void exec_for_prof(tw_exec_prof *pf, int threads, size_t n, tw_item_fn body,
+                          void *ctx) {
     double t0 = omp_get_wtime();
     if (threads > 1) {
-        tw__schedule();
+        parallel_schedule();
         long long nn = (long long)n;
 #pragma omp parallel num_threads(threads)
         {
@@ -49,9 +49,9 @@ void tw_exec_for(const tw_exec *ex, size_t n, tw_item_fn body, void *ctx) {
     int threads = (ex != NULL) ? ex->threads : 1;
     bool team = threads > 1 && n > 1 && !omp_in_parallel();
     if (ex != NULL && ex->prof != NULL) {
-        tw__exec_for_prof(ex->prof, team ? threads : 1, n, body, ctx);
+        exec_for_prof(ex->prof, team ? threads : 1, n, body, ctx);
     } else if (team) {
-        tw__schedule();
+        parallel_schedule();
         long long nn = (long long)n;
 #pragma omp parallel for num_threads(threads) schedule(runtime)
         for (long long i = 0; i < nn; i++) body(ctx, (size_t)i);

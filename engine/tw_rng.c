@@ -39,10 +39,10 @@ typedef struct {
     uint16_t index; /* next counter index */
     uint32_t buf[4];
     unsigned pos; /* next unread word of buf; 4 = empty */
-} tw__gsl_state;
+} gsl_state;
 
-static unsigned long tw__gsl_get(void *vstate) {
-    tw__gsl_state *s = vstate;
+static unsigned long gsl_get(void *vstate) {
+    gsl_state *s = vstate;
     if (s->pos >= 4) {
         tw_rng_words(s->key, s->day, s->agent, s->purpose, s->index, s->buf);
         s->index++;
@@ -51,30 +51,30 @@ static unsigned long tw__gsl_get(void *vstate) {
     return s->buf[s->pos++];
 }
 
-static double tw__gsl_get_double(void *vstate) {
+static double gsl_get_double(void *vstate) {
     /* GSL wants [0, 1); 32 bits are what one call of get() gives. */
-    return (double)tw__gsl_get(vstate) / 4294967296.0;
+    return (double)gsl_get(vstate) / 4294967296.0;
 }
 
-static void tw__gsl_set(void *vstate, unsigned long seed) {
-    tw__gsl_state *s = vstate;
+static void gsl_set(void *vstate, unsigned long seed) {
+    gsl_state *s = vstate;
     s->agent = (uint64_t)seed;
     s->index = 0;
     s->pos = 4;
 }
 
-static const gsl_rng_type tw__gsl_type = {"tw_philox4x32_10", 0xffffffffUL, 0,
-                                          sizeof(tw__gsl_state), tw__gsl_set, tw__gsl_get,
-                                          tw__gsl_get_double};
+static const gsl_rng_type gsl_type = {"tw_philox4x32_10", 0xffffffffUL, 0,
+                                      sizeof(gsl_state), gsl_set, gsl_get,
+                                      gsl_get_double};
 
-const gsl_rng_type *const tw_rng_gsl_philox = &tw__gsl_type;
+const gsl_rng_type *const tw_rng_gsl_philox = &gsl_type;
 
 gsl_rng *tw_rng_gsl_alloc(tw_rng_key key, uint32_t day, uint64_t agent, uint16_t purpose) {
     /* gsl_rng_alloc calls the error handler on failure; build the object by hand so that
      * allocation failure is an ordinary NULL return. */
     gsl_rng *r = malloc(sizeof *r);
     if (r == NULL) return NULL;
-    tw__gsl_state *s = calloc(1, sizeof *s);
+    gsl_state *s = calloc(1, sizeof *s);
     if (s == NULL) {
         free(r);
         return NULL;

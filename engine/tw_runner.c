@@ -54,7 +54,7 @@ size_t tw_run_output_days(const tw_run_spec *spec) {
     return n;
 }
 
-static bool tw__is_output_day(const tw_run_spec *spec, uint32_t d) {
+static bool is_output_day(const tw_run_spec *spec, uint32_t d) {
     uint32_t last = (uint32_t)(spec->end - spec->start);
     return d % (uint32_t)spec->interval_days == 0 || d == last;
 }
@@ -117,10 +117,10 @@ tw_status tw_run_check_memory(const tw_model *model, const void *params, const t
 /* One replicate from start to end: series rows into row ([n_out][n_series]), outcomes
  * into outc, and, when the model keeps one, a copy of its event log into *ev / *n_ev
  * (ev may be NULL when the caller does not want events). */
-static tw_status tw__run_one(const tw_model *model, const void *params,
-                             const tw_run_spec *spec, size_t r, const tw_exec *ex,
-                             size_t n_series, double *row, double *outc, tw_event **ev,
-                             uint64_t *n_ev, tw_err *err) {
+static tw_status run_one(const tw_model *model, const void *params,
+                         const tw_run_spec *spec, size_t r, const tw_exec *ex,
+                         size_t n_series, double *row, double *outc, tw_event **ev,
+                         uint64_t *n_ev, tw_err *err) {
     void *state = NULL;
     tw_rng_key key = tw_rng_key_make(spec->seed, (uint32_t)r);
     tw_status st = model->create(params, key, spec->start, ex, &state, err);
@@ -130,7 +130,7 @@ static tw_status tw__run_one(const tw_model *model, const void *params,
     for (uint32_t d = 0; d < ndays; d++) {
         st = model->step(state, spec->start + (tw_day)d, d, err);
         if (st != TW_OK) break;
-        if (tw__is_output_day(spec, d)) {
+        if (is_output_day(spec, d)) {
             model->observe(state, row + k * n_series);
             k++;
         }
@@ -207,16 +207,16 @@ tw_status tw_chunk_run(const tw_model *model, const void *params, const tw_run_s
         long long nn = (long long)n;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (long long i = 0; i < nn; i++)
-            status[i] = tw__run_one(model, params, spec, r0 + (size_t)i, &ex, n_series,
-                                    ch->series + (size_t)i * row,
-                                    ch->outcomes + (size_t)i * n_outcomes, &ev[i],
-                                    &ch->n_events[i], &errs[i]);
+            status[i] = run_one(model, params, spec, r0 + (size_t)i, &ex, n_series,
+                                ch->series + (size_t)i * row,
+                                ch->outcomes + (size_t)i * n_outcomes, &ev[i],
+                                &ch->n_events[i], &errs[i]);
     } else {
         tw_exec ex = {mode == TW_PAR_AGENTS ? threads : 1, NULL};
         for (size_t i = 0; i < n; i++) {
-            status[i] = tw__run_one(model, params, spec, r0 + i, &ex, n_series,
-                                    ch->series + i * row, ch->outcomes + i * n_outcomes, &ev[i],
-                                    &ch->n_events[i], &errs[i]);
+            status[i] = run_one(model, params, spec, r0 + i, &ex, n_series,
+                                ch->series + i * row, ch->outcomes + i * n_outcomes, &ev[i],
+                                &ch->n_events[i], &errs[i]);
             if (status[i] != TW_OK) break;
         }
     }
@@ -282,7 +282,7 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
                           n_rep);
     }
     for (size_t k = 0, d = 0; d <= (size_t)(spec->end - spec->start); d++)
-        if (tw__is_output_day(spec, (uint32_t)d)) res->dates[k++] = spec->start + (tw_day)d;
+        if (is_output_day(spec, (uint32_t)d)) res->dates[k++] = spec->start + (tw_day)d;
 
     mode = tw_run_resolve_mode(mode, threads, n_rep);
     res->mode = mode;
@@ -292,15 +292,15 @@ tw_status tw_run(const tw_model *model, const void *params, const tw_run_spec *s
         long long nr = (long long)n_rep;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (long long r = 0; r < nr; r++)
-            status[r] = tw__run_one(model, params, spec, (size_t)r, &ex, n_series,
-                                    res->series + (size_t)r * n_out * n_series,
-                                    res->outcomes + (size_t)r * n_outcomes, NULL, NULL, &errs[r]);
+            status[r] = run_one(model, params, spec, (size_t)r, &ex, n_series,
+                                res->series + (size_t)r * n_out * n_series,
+                                res->outcomes + (size_t)r * n_outcomes, NULL, NULL, &errs[r]);
     } else {
         tw_exec ex = {threads, NULL};
         for (size_t r = 0; r < n_rep; r++) {
-            status[r] = tw__run_one(model, params, spec, r, &ex, n_series,
-                                    res->series + r * n_out * n_series,
-                                    res->outcomes + r * n_outcomes, NULL, NULL, &errs[r]);
+            status[r] = run_one(model, params, spec, r, &ex, n_series,
+                                res->series + r * n_out * n_series,
+                                res->outcomes + r * n_outcomes, NULL, NULL, &errs[r]);
             if (status[r] != TW_OK) break;
         }
     }

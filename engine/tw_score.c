@@ -12,9 +12,9 @@
 /* Neumaier's compensated sum: s + c is the running total. */
 typedef struct {
     double s, c;
-} tw__ksum;
+} ksum;
 
-static void tw__ksum_add(tw__ksum *k, double v) {
+static void ksum_add(ksum *k, double v) {
     double t = k->s + v;
     if (fabs(k->s) >= fabs(v))
         k->c += (k->s - t) + v;
@@ -34,21 +34,21 @@ double tw_score_scale(double maxabs, double terms) {
 }
 
 double tw_score_crps(const double *sorted, size_t m, double y) {
-    tw__ksum a = {0.0, 0.0}, b = {0.0, 0.0};
+    ksum a = {0.0, 0.0}, b = {0.0, 0.0};
     double md = (double)m;
     /* The sums reach 2 m max|x, y| and m^2 max|x|; a power of two scales them exactly. */
     double k = tw_score_scale(fmax(fabs(y), fmax(fabs(sorted[0]), fabs(sorted[m - 1]))),
                               2.0 * md * md);
     for (size_t i = 0; i < m; i++) {
         double x = sorted[i] / k;
-        tw__ksum_add(&a, fabs(x - y / k));
-        tw__ksum_add(&b, (2.0 * (double)(i + 1) - md - 1.0) * x);
+        ksum_add(&a, fabs(x - y / k));
+        ksum_add(&b, (2.0 * (double)(i + 1) - md - 1.0) * x);
     }
     return ((a.s + a.c) / md - (b.s + b.c) / (md * md)) * k;
 }
 
 /* The first index in sorted[0..m) whose value is not below y (strict: above y). */
-static size_t tw__bound(const double *sorted, size_t m, double y, int strict) {
+static size_t bound(const double *sorted, size_t m, double y, int strict) {
     size_t lo = 0, hi = m;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -61,7 +61,7 @@ static size_t tw__bound(const double *sorted, size_t m, double y, int strict) {
 }
 
 double tw_score_pit(const double *sorted, size_t m, double y, double v) {
-    size_t lt = tw__bound(sorted, m, y, 0), le = tw__bound(sorted, m, y, 1);
+    size_t lt = bound(sorted, m, y, 0), le = bound(sorted, m, y, 1);
     return ((double)lt + v * (double)(le - lt + 1)) / ((double)m + 1.0);
 }
 

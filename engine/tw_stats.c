@@ -41,27 +41,27 @@ void tw_summarise(const double *x, size_t n, double *scratch, tw_summary *out) {
 
 /* --- streaming sketch (tw_stats.h) --- */
 
-static double tw__sketch_gamma(void) { return (1.0 + TW_SKETCH_ALPHA) / (1.0 - TW_SKETCH_ALPHA); }
+static double sketch_gamma(void) { return (1.0 + TW_SKETCH_ALPHA) / (1.0 - TW_SKETCH_ALPHA); }
 
 /* Bin indices are clamped to this range, so infinities and denormals land in the end
  * bins instead of overflowing the index. */
-#define TW__SKETCH_INDEX_MAX 100000
+#define SKETCH_INDEX_MAX 100000
 
-static int32_t tw__sketch_index(double mag) {
-    double i = ceil(log(mag) / log(tw__sketch_gamma()));
-    if (!(i > -TW__SKETCH_INDEX_MAX)) return -TW__SKETCH_INDEX_MAX;
-    if (i > TW__SKETCH_INDEX_MAX) return TW__SKETCH_INDEX_MAX;
+static int32_t sketch_index(double mag) {
+    double i = ceil(log(mag) / log(sketch_gamma()));
+    if (!(i > -SKETCH_INDEX_MAX)) return -SKETCH_INDEX_MAX;
+    if (i > SKETCH_INDEX_MAX) return SKETCH_INDEX_MAX;
     return (int32_t)i;
 }
 
-static double tw__sketch_value(int32_t i) {
-    double g = tw__sketch_gamma();
+static double sketch_value(int32_t i) {
+    double g = sketch_gamma();
     return 2.0 * pow(g, (double)i) / (g + 1.0);
 }
 
 /* Count one value in bin i, growing the bin range; past TW_SKETCH_MAX_BINS the lowest
  * bins are merged into the lowest one kept. */
-static tw_status tw__store_add(tw_sketch_store *st, int32_t i, tw_err *err) {
+static tw_status store_add(tw_sketch_store *st, int32_t i, tw_err *err) {
     if (st->len > 0 && i >= st->lo && i < st->lo + (int32_t)st->len) {
         st->c[i - st->lo]++;
         return TW_OK;
@@ -113,9 +113,9 @@ tw_status tw_sketch_add(tw_sketch *s, double x, tw_err *err) {
     }
     tw_status st = TW_OK;
     if (x > 0.0)
-        st = tw__store_add(&s->pos, tw__sketch_index(x), err);
+        st = store_add(&s->pos, sketch_index(x), err);
     else if (x < 0.0)
-        st = tw__store_add(&s->neg, tw__sketch_index(-x), err);
+        st = store_add(&s->neg, sketch_index(-x), err);
     else
         s->zeros++;
     if (st != TW_OK) return st;
@@ -144,18 +144,18 @@ double tw_sketch_sd(const tw_sketch *s) {
 
 /* Estimate of the order statistic of 0-based rank k (k < n): negatives from the largest
  * magnitude down, then zeros, then positives upwards. */
-static double tw__sketch_rank(const tw_sketch *s, uint64_t k) {
+static double sketch_rank(const tw_sketch *s, uint64_t k) {
     uint64_t cum = s->ninf;
     if (k < cum) return -INFINITY;
     for (uint32_t j = s->neg.len; j-- > 0;) {
         cum += s->neg.c[j];
-        if (k < cum) return -tw__sketch_value(s->neg.lo + (int32_t)j);
+        if (k < cum) return -sketch_value(s->neg.lo + (int32_t)j);
     }
     cum += s->zeros;
     if (k < cum) return 0.0;
     for (uint32_t j = 0; j < s->pos.len; j++) {
         cum += s->pos.c[j];
-        if (k < cum) return tw__sketch_value(s->pos.lo + (int32_t)j);
+        if (k < cum) return sketch_value(s->pos.lo + (int32_t)j);
     }
     return INFINITY; /* the +inf values at the top */
 }
@@ -167,10 +167,10 @@ double tw_sketch_quantile(const tw_sketch *s, double p) {
     uint64_t lo = (uint64_t)floor(h);
     if (lo >= s->n - 1) return s->max;
     double frac = h - (double)lo;
-    double a = tw__sketch_rank(s, lo);
+    double a = sketch_rank(s, lo);
     double v = a;
     if (frac > 0.0 && !isinf(a)) {
-        double b = tw__sketch_rank(s, lo + 1);
+        double b = sketch_rank(s, lo + 1);
         v = isinf(b) ? b : a + frac * (b - a);
     }
     if (v < s->min) v = s->min;
@@ -188,12 +188,12 @@ void tw_sketch_summary(const tw_sketch *s, tw_summary *out) {
 
 /* Flags of a record's first byte. */
 enum {
-    TW__REC_NAN = 1, TW__REC_ZEROS = 2, TW__REC_PINF = 4, TW__REC_NINF = 8, /* counts that follow */
-    TW__REC_CONST = 16, /* one double follows: min = max = mean, m2 = 0 */
-    TW__REC_NODBL = 32  /* no double follows: all four are +0.0 */
+    REC_NAN = 1, REC_ZEROS = 2, REC_PINF = 4, REC_NINF = 8, /* counts that follow */
+    REC_CONST = 16, /* one double follows: min = max = mean, m2 = 0 */
+    REC_NODBL = 32  /* no double follows: all four are +0.0 */
 };
 
-static size_t tw__put_varint(unsigned char *p, uint64_t v) {
+static size_t put_varint(unsigned char *p, uint64_t v) {
     size_t n = 0;
     while (v >= 0x80) {
         p[n++] = (unsigned char)(v | 0x80);
@@ -204,58 +204,58 @@ static size_t tw__put_varint(unsigned char *p, uint64_t v) {
 }
 
 /* One bin array: zigzag lo, len, the count of non-zero bins, then (gap, count) of each. */
-static size_t tw__put_store(unsigned char *p, const tw_sketch_store *st) {
+static size_t put_store(unsigned char *p, const tw_sketch_store *st) {
     int64_t lo = st->len > 0 ? st->lo : 0;
-    size_t n = tw__put_varint(p, ((uint64_t)lo << 1) ^ (lo < 0 ? UINT64_MAX : 0));
-    n += tw__put_varint(p + n, st->len);
+    size_t n = put_varint(p, ((uint64_t)lo << 1) ^ (lo < 0 ? UINT64_MAX : 0));
+    n += put_varint(p + n, st->len);
     uint64_t nz = 0;
     for (uint32_t k = 0; k < st->len; k++) nz += st->c[k] != 0;
-    n += tw__put_varint(p + n, nz);
+    n += put_varint(p + n, nz);
     int64_t prev = -1;
     for (uint32_t k = 0; k < st->len; k++) {
         if (st->c[k] == 0) continue;
-        n += tw__put_varint(p + n, (uint64_t)((int64_t)k - prev - 1));
-        n += tw__put_varint(p + n, st->c[k]);
+        n += put_varint(p + n, (uint64_t)((int64_t)k - prev - 1));
+        n += put_varint(p + n, st->c[k]);
         prev = k;
     }
     return n;
 }
 
-static bool tw__same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
 
 /* Encode s into p (at least TW_SKETCH_RECORD_MAX bytes); the record's length. */
-static size_t tw__encode(const tw_sketch *s, unsigned char *p) {
+static size_t encode(const tw_sketch *s, unsigned char *p) {
     uint64_t u[4] = {s->n_nan, s->zeros, s->pinf, s->ninf};
     unsigned flags = 0;
     for (int k = 0; k < 4; k++) flags |= u[k] != 0 ? 1u << k : 0u;
     double d[4] = {s->mean, s->m2, s->min, s->max};
-    if (tw__same_bits(d[0], 0.0) && tw__same_bits(d[1], 0.0) && tw__same_bits(d[2], 0.0) &&
-        tw__same_bits(d[3], 0.0))
-        flags |= TW__REC_NODBL;
-    else if (tw__same_bits(d[0], d[2]) && tw__same_bits(d[3], d[2]) && tw__same_bits(d[1], 0.0))
-        flags |= TW__REC_CONST;
+    if (same_bits(d[0], 0.0) && same_bits(d[1], 0.0) && same_bits(d[2], 0.0) &&
+        same_bits(d[3], 0.0))
+        flags |= REC_NODBL;
+    else if (same_bits(d[0], d[2]) && same_bits(d[3], d[2]) && same_bits(d[1], 0.0))
+        flags |= REC_CONST;
     size_t n = 0;
     p[n++] = (unsigned char)flags;
-    n += tw__put_varint(p + n, s->n);
+    n += put_varint(p + n, s->n);
     for (int k = 0; k < 4; k++)
-        if (u[k] != 0) n += tw__put_varint(p + n, u[k]);
-    size_t nd = flags & TW__REC_NODBL ? 0 : flags & TW__REC_CONST ? 1 : 4;
+        if (u[k] != 0) n += put_varint(p + n, u[k]);
+    size_t nd = flags & REC_NODBL ? 0 : flags & REC_CONST ? 1 : 4;
     if (nd == 1) d[0] = d[2];
     memcpy(p + n, d, nd * sizeof(double));
     n += nd * sizeof(double);
-    n += tw__put_store(p + n, &s->pos);
-    n += tw__put_store(p + n, &s->neg);
+    n += put_store(p + n, &s->pos);
+    n += put_store(p + n, &s->neg);
     return n;
 }
 
 size_t tw_sketch_record_bytes(const tw_sketch *s) {
     unsigned char buf[TW_SKETCH_RECORD_MAX];
-    return tw__encode(s, buf);
+    return encode(s, buf);
 }
 
 tw_status tw_sketch_save(const tw_sketch *s, FILE *fp, uint32_t *crc, tw_err *err) {
     unsigned char buf[TW_SKETCH_RECORD_MAX];
-    size_t n = tw__encode(s, buf);
+    size_t n = encode(s, buf);
     if (fwrite(buf, 1, n, fp) != n)
         return tw_err_set(err, TW_EIO, "checkpoint: write failed: %s", strerror(errno));
     if (crc != NULL) *crc = tw_crc32c(*crc, buf, n);
@@ -268,9 +268,9 @@ typedef struct {
     FILE *fp;
     uint64_t *left;
     bool bad, io;
-} tw__reader;
+} reader;
 
-static bool tw__get(tw__reader *r, void *p, size_t n) {
+static bool get(reader *r, void *p, size_t n) {
     if (r->bad || r->io) return false;
     if (*r->left < n) {
         r->bad = true;
@@ -285,11 +285,11 @@ static bool tw__get(tw__reader *r, void *p, size_t n) {
     return true;
 }
 
-static uint64_t tw__get_varint(tw__reader *r) {
+static uint64_t get_varint(reader *r) {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         unsigned char c;
-        if (!tw__get(r, &c, 1)) return 0;
+        if (!get(r, &c, 1)) return 0;
         v |= (uint64_t)(c & 0x7f) << shift;
         if (!(c & 0x80)) return v;
     }
@@ -297,20 +297,20 @@ static uint64_t tw__get_varint(tw__reader *r) {
     return 0;
 }
 
-static bool tw__store_fits(int64_t lo, uint64_t len) {
+static bool store_fits(int64_t lo, uint64_t len) {
     return len <= TW_SKETCH_MAX_BINS &&
-           (len == 0 || (lo >= -TW__SKETCH_INDEX_MAX &&
-                         lo + (int64_t)len - 1 <= TW__SKETCH_INDEX_MAX));
+           (len == 0 || (lo >= -SKETCH_INDEX_MAX &&
+                         lo + (int64_t)len - 1 <= SKETCH_INDEX_MAX));
 }
 
 /* One bin array, refused (r->bad) past its bounds before anything is allocated; the sum
  * of its counts, each at most n, goes to *total. */
-static bool tw__get_store(tw__reader *r, tw_sketch_store *st, uint64_t n, uint64_t *total) {
-    uint64_t z = tw__get_varint(r);
+static bool get_store(reader *r, tw_sketch_store *st, uint64_t n, uint64_t *total) {
+    uint64_t z = get_varint(r);
     int64_t lo = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
-    uint64_t len = tw__get_varint(r), nz = tw__get_varint(r);
+    uint64_t len = get_varint(r), nz = get_varint(r);
     if (r->bad || r->io) return false;
-    if (!tw__store_fits(lo, len) || nz > len) {
+    if (!store_fits(lo, len) || nz > len) {
         r->bad = true;
         return false;
     }
@@ -321,7 +321,7 @@ static bool tw__get_store(tw__reader *r, tw_sketch_store *st, uint64_t n, uint64
     st->len = st->cap = (uint32_t)len;
     int64_t at = -1;
     for (uint64_t k = 0; k < nz; k++) {
-        uint64_t gap = tw__get_varint(r), c = tw__get_varint(r);
+        uint64_t gap = get_varint(r), c = get_varint(r);
         if (r->bad || r->io) return false;
         if (gap >= len || (uint64_t)(at + 1) + gap >= len || c == 0 || c > n || *total > n - c) {
             r->bad = true;
@@ -336,23 +336,23 @@ static bool tw__get_store(tw__reader *r, tw_sketch_store *st, uint64_t n, uint64
 
 tw_status tw_sketch_load(tw_sketch *s, FILE *fp, uint64_t *left, tw_err *err) {
     memset(s, 0, sizeof *s);
-    tw__reader r = {fp, left, false, false};
+    reader r = {fp, left, false, false};
     unsigned char flags = 0;
-    tw__get(&r, &flags, 1);
-    uint64_t n = tw__get_varint(&r), u[4] = {0, 0, 0, 0};
+    get(&r, &flags, 1);
+    uint64_t n = get_varint(&r), u[4] = {0, 0, 0, 0};
     for (int k = 0; k < 4; k++)
-        if (flags >> k & 1u) u[k] = tw__get_varint(&r);
+        if (flags >> k & 1u) u[k] = get_varint(&r);
     double d[4] = {0.0, 0.0, 0.0, 0.0};
-    if ((flags & TW__REC_CONST) && !(flags & TW__REC_NODBL)) {
-        tw__get(&r, &d[2], sizeof(double));
+    if ((flags & REC_CONST) && !(flags & REC_NODBL)) {
+        get(&r, &d[2], sizeof(double));
         d[0] = d[3] = d[2];
-    } else if (!(flags & (TW__REC_CONST | TW__REC_NODBL))) {
-        tw__get(&r, d, sizeof d);
+    } else if (!(flags & (REC_CONST | REC_NODBL))) {
+        get(&r, d, sizeof d);
     }
-    if (flags >= 64 || (flags & TW__REC_CONST && flags & TW__REC_NODBL)) r.bad = true;
+    if (flags >= 64 || (flags & REC_CONST && flags & REC_NODBL)) r.bad = true;
     uint64_t binned = 0;
-    bool ok = !r.bad && !r.io && tw__get_store(&r, &s->pos, n, &binned) &&
-              tw__get_store(&r, &s->neg, n, &binned);
+    bool ok = !r.bad && !r.io && get_store(&r, &s->pos, n, &binned) &&
+              get_store(&r, &s->neg, n, &binned);
     if (!ok) {
         bool io = r.io, bad = r.bad;
         tw_sketch_free(s);

@@ -10,7 +10,7 @@
 #include "tw_rng.h"
 
 /* Philox purposes of the design draws (day 0, agent = point). */
-enum { TW__SWEEP_PURPOSE_RANDOM = 0x5701, TW__SWEEP_PURPOSE_LHS = 0x5702 };
+enum { SWEEP_PURPOSE_RANDOM = 0x5701, SWEEP_PURPOSE_LHS = 0x5702 };
 
 void tw_sweep_free(tw_sweep *s) {
     if (s == NULL) return;
@@ -21,14 +21,14 @@ void tw_sweep_free(tw_sweep *s) {
     free(s);
 }
 
-static double tw__u01(uint32_t seed, size_t point, uint16_t purpose, uint16_t index) {
+static double u01(uint32_t seed, size_t point, uint16_t purpose, uint16_t index) {
     uint32_t w[4];
     tw_rng_words(tw_rng_key_make(seed, 0), 0, (uint64_t)point, purpose, index, w);
     return tw_u01d(w[0], w[1]);
 }
 
-static tw_status tw__load_param(const tw_cfg_node *node, tw_sweep_design design,
-                                tw_sweep_param *p, tw_err *err) {
+static tw_status load_param(const tw_cfg_node *node, tw_sweep_design design,
+                            tw_sweep_param *p, tw_err *err) {
     if (tw_cfg_kind_of(node) != TW_CFG_MAP)
         return tw_cfg_error(err, node, "expected a map with key and values (grid) or min and max");
     tw_status st = tw_cfg_string(node, "key", true, NULL, &p->key, err);
@@ -56,7 +56,7 @@ static tw_status tw__load_param(const tw_cfg_node *node, tw_sweep_design design,
 }
 
 /* Fill s->x (and s->level for grids). */
-static tw_status tw__design(tw_sweep *s, tw_err *err) {
+static tw_status sweep_design(tw_sweep *s, tw_err *err) {
     size_t n = s->n_points, d = s->n_params;
     s->x = calloc(n * d, sizeof *s->x);
     if (s->design == TW_SWEEP_GRID) s->level = calloc(n * d, sizeof *s->level);
@@ -87,7 +87,7 @@ static tw_status tw__design(tw_sweep *s, tw_err *err) {
     } else if (s->design == TW_SWEEP_RANDOM) {
         for (size_t k = 0; k < n; k++)
             for (size_t j = 0; j < d; j++)
-                u[k * d + j] = tw__u01(s->seed, k, TW__SWEEP_PURPOSE_RANDOM, (uint16_t)j);
+                u[k * d + j] = u01(s->seed, k, SWEEP_PURPOSE_RANDOM, (uint16_t)j);
     } else { /* Latin hypercube: one point per stratum of every parameter */
         size_t *perm = malloc(n * sizeof *perm);
         if (perm == NULL) {
@@ -97,7 +97,7 @@ static tw_status tw__design(tw_sweep *s, tw_err *err) {
         for (size_t j = 0; j < d; j++) {
             for (size_t k = 0; k < n; k++) perm[k] = k;
             for (size_t k = n; k-- > 1;) { /* Fisher-Yates, draws keyed by (j, k) */
-                size_t r = (size_t)(tw__u01(s->seed, k, TW__SWEEP_PURPOSE_LHS, (uint16_t)(2 * j)) *
+                size_t r = (size_t)(u01(s->seed, k, SWEEP_PURPOSE_LHS, (uint16_t)(2 * j)) *
                                     (double)(k + 1));
                 if (r > k) r = k;
                 size_t t = perm[k];
@@ -106,7 +106,7 @@ static tw_status tw__design(tw_sweep *s, tw_err *err) {
             }
             for (size_t k = 0; k < n; k++)
                 u[k * d + j] = ((double)perm[k] +
-                                tw__u01(s->seed, k, TW__SWEEP_PURPOSE_LHS, (uint16_t)(2 * j + 1))) /
+                                u01(s->seed, k, SWEEP_PURPOSE_LHS, (uint16_t)(2 * j + 1))) /
                                (double)n;
         }
         free(perm);
@@ -147,7 +147,7 @@ tw_status tw_sweep_load(const tw_cfg_node *root, uint32_t default_seed, tw_sweep
     if (st == TW_OK) s->n_params = tw_cfg_len(ps);
     double total = 1.0;
     for (size_t j = 0; st == TW_OK && j < s->n_params; j++) {
-        st = tw__load_param(tw_cfg_at(ps, j), s->design, &s->p[j], err);
+        st = load_param(tw_cfg_at(ps, j), s->design, &s->p[j], err);
         if (st == TW_OK && s->design == TW_SWEEP_GRID) total *= (double)s->p[j].n_values;
     }
     if (st == TW_OK) {
@@ -170,7 +170,7 @@ tw_status tw_sweep_load(const tw_cfg_node *root, uint32_t default_seed, tw_sweep
         s->n_outcomes = n;
         s->outcomes_node = oc;
     }
-    if (st == TW_OK) st = tw__design(s, err);
+    if (st == TW_OK) st = sweep_design(s, err);
     if (st != TW_OK) {
         tw_sweep_free(s);
         return st;
@@ -182,10 +182,10 @@ tw_status tw_sweep_load(const tw_cfg_node *root, uint32_t default_seed, tw_sweep
 typedef struct {
     double x;
     size_t k;
-} tw__xk;
+} xk;
 
-static int tw__cmp_xk(const void *a, const void *b) {
-    const tw__xk *p = a, *q = b;
+static int cmp_xk(const void *a, const void *b) {
+    const xk *p = a, *q = b;
     if (p->x < q->x) return -1;
     if (p->x > q->x) return 1;
     return p->k < q->k ? -1 : p->k > q->k; /* ties in point order: a total order */
@@ -203,7 +203,7 @@ double tw_sweep_first_order(const tw_sweep *s, size_t j, const double *y) {
     if (groups < 1) groups = 1;
     double *sum = calloc(groups, sizeof *sum);
     size_t *cnt = calloc(groups, sizeof *cnt);
-    tw__xk *order = s->design == TW_SWEEP_GRID ? NULL : malloc(n * sizeof *order);
+    xk *order = s->design == TW_SWEEP_GRID ? NULL : malloc(n * sizeof *order);
     if (sum == NULL || cnt == NULL || (s->design != TW_SWEEP_GRID && order == NULL)) {
         free(sum);
         free(cnt);
@@ -216,8 +216,8 @@ double tw_sweep_first_order(const tw_sweep *s, size_t j, const double *y) {
             cnt[s->level[k * d + j]]++;
         }
     } else {
-        for (size_t k = 0; k < n; k++) order[k] = (tw__xk){s->x[k * d + j], k};
-        qsort(order, n, sizeof *order, tw__cmp_xk);
+        for (size_t k = 0; k < n; k++) order[k] = (xk){s->x[k * d + j], k};
+        qsort(order, n, sizeof *order, cmp_xk);
         for (size_t r = 0; r < n; r++) {
             size_t g = r * groups / n;
             sum[g] += y[order[r].k];

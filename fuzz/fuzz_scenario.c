@@ -29,22 +29,22 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A broken promise: report it and abort, which every fuzzing engine records as a crash. */
-static void tw__fuzz_fail(const char *what, const char *detail) {
+static void fuzz_fail(const char *what, const char *detail) {
     fprintf(stderr, "fuzz_scenario: %s: %s\n", what, detail != NULL ? detail : "");
     abort();
 }
 
 /* A refusal must carry a non-empty message of one line and a status that maps to exit 2
  * (bad input) or, for an allocation failure, 1. */
-static void tw__check_refusal(tw_status st, const tw_err *err) {
-    if (err->msg[0] == '\0') tw__fuzz_fail("refusal without a message", tw_strerror(st));
-    if (strchr(err->msg, '\n') != NULL) tw__fuzz_fail("message is not one line", err->msg);
+static void check_refusal(tw_status st, const tw_err *err) {
+    if (err->msg[0] == '\0') fuzz_fail("refusal without a message", tw_strerror(st));
+    if (strchr(err->msg, '\n') != NULL) fuzz_fail("message is not one line", err->msg);
     if (st != TW_ECONFIG && st != TW_EDATA && st != TW_ENOMEM)
-        tw__fuzz_fail("unexpected status for bad input", err->msg);
+        fuzz_fail("unexpected status for bad input", err->msg);
 }
 
 /* Emit the tree and load the text back: the hash of the reloaded tree must be the same. */
-static void tw__check_round_trip(const tw_cfg *cfg) {
+static void check_round_trip(const tw_cfg *cfg) {
     char *text = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&text, &len);
@@ -52,7 +52,7 @@ static void tw__check_round_trip(const tw_cfg *cfg) {
     int bad = tw_cfg_emit(cfg, fp);
     if (fclose(fp) != 0 || bad != 0) {
         free(text);
-        tw__fuzz_fail("emit failed", NULL);
+        fuzz_fail("emit failed", NULL);
     }
     tw_cfg *again = NULL;
     tw_err err;
@@ -60,11 +60,11 @@ static void tw__check_round_trip(const tw_cfg *cfg) {
     tw_status st = tw_cfg_load_string("emitted.yaml", text, len, &again, &err);
     if (st != TW_OK) {
         fprintf(stderr, "emitted text:\n%s\n", text);
-        tw__fuzz_fail("emitted tree does not load back", err.msg);
+        fuzz_fail("emitted tree does not load back", err.msg);
     }
     if (tw_cfg_hash(again) != tw_cfg_hash(cfg)) {
         fprintf(stderr, "emitted text:\n%s\n", text);
-        tw__fuzz_fail("emitted tree loads back to a different tree", NULL);
+        fuzz_fail("emitted tree loads back to a different tree", NULL);
     }
     tw_cfg_free(again);
     free(text);
@@ -72,7 +72,7 @@ static void tw__check_round_trip(const tw_cfg *cfg) {
 
 /* Apply the --set lines of text[0..len) in order, as the program does, up to the first
  * refusal (TW_EUSAGE, one line, like any other). */
-static tw_status tw__apply_sets(tw_cfg *cfg, const char *text, size_t len, tw_err *err) {
+static tw_status apply_sets(tw_cfg *cfg, const char *text, size_t len, tw_err *err) {
     char *copy = malloc(len + 1);
     if (copy == NULL) return TW_OK;
     memcpy(copy, text, len);
@@ -84,9 +84,9 @@ static tw_status tw__apply_sets(tw_cfg *cfg, const char *text, size_t len, tw_er
         st = tw_cfg_set(cfg, line, err);
     free(copy);
     if (st != TW_OK && st != TW_EUSAGE && st != TW_ENOMEM)
-        tw__fuzz_fail("unexpected status from --set", err->msg);
+        fuzz_fail("unexpected status from --set", err->msg);
     if (st != TW_OK && (err->msg[0] == '\0' || strchr(err->msg, '\n') != NULL))
-        tw__fuzz_fail("--set refusal is not one line", err->msg);
+        fuzz_fail("--set refusal is not one line", err->msg);
     return st;
 }
 
@@ -104,17 +104,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tw_err_clear(&err);
     tw_status st = tw_cfg_load_string("fuzz.yaml", text, yaml_len, &cfg, &err);
     if (st != TW_OK) {
-        if (cfg != NULL) tw__fuzz_fail("failed load left a tree", err.msg);
-        tw__check_refusal(st, &err);
+        if (cfg != NULL) fuzz_fail("failed load left a tree", err.msg);
+        check_refusal(st, &err);
         return 0;
     }
-    if (cfg == NULL || tw_cfg_root(cfg) == NULL) tw__fuzz_fail("load succeeded without a tree", NULL);
+    if (cfg == NULL || tw_cfg_root(cfg) == NULL) fuzz_fail("load succeeded without a tree", NULL);
     if (yaml_len < size &&
-        tw__apply_sets(cfg, text + yaml_len + mlen - 1, size - yaml_len - mlen + 1, &err) != TW_OK) {
+        apply_sets(cfg, text + yaml_len + mlen - 1, size - yaml_len - mlen + 1, &err) != TW_OK) {
         tw_cfg_free(cfg);
         return 0;
     }
-    tw__check_round_trip(cfg);
+    check_round_trip(cfg);
 
     /* The same phases as `tradewar validate`. */
     const tw_cfg_node *root = tw_cfg_root(cfg);
@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     st = tw_run_spec_load(root, &spec, &err);
     if (st == TW_OK) st = tw_trade_model.load(root, &params, &err);
     if (st == TW_OK) st = tw_cfg_check_unused(cfg, &err);
-    if (st != TW_OK) tw__check_refusal(st, &err);
+    if (st != TW_OK) check_refusal(st, &err);
     if (params != NULL) tw_trade_model.free_params(params);
     tw_cfg_free(cfg);
     return 0;

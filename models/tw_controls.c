@@ -14,8 +14,8 @@
 
 const char *const tw_ctrl_regime_names[TW_NCTRL + 1] = {"open", "licensing", "slow_roll", "halt",
                                                         NULL};
-static const char *const tw__goods[TW_NGOODS + 1] = {"rare_earth_magnets", NULL};
-static const char *const tw__dests[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
+static const char *const goods[TW_NGOODS + 1] = {"rare_earth_magnets", NULL};
+static const char *const dests[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
 
 /* Default hazard multiplier under slow_roll: approvals at a quarter of the statutory pace. */
 #define TW_CTRL_SLOW_ROLL_DEFAULT 0.25
@@ -26,7 +26,7 @@ void tw_controls_free(tw_control_book *book) {
     memset(book, 0, sizeof *book);
 }
 
-static tw_status tw__reserve(tw_control_book *b, size_t n, tw_err *err) {
+static tw_status reserve(tw_control_book *b, size_t n, tw_err *err) {
     void *items = b->items;
     tw_status st = tw_book_reserve(&items, &b->cap, sizeof *b->items, n, TW_MAX_CONTROLS,
                                    "export-control entries", err);
@@ -35,7 +35,7 @@ static tw_status tw__reserve(tw_control_book *b, size_t n, tw_err *err) {
 }
 
 tw_status tw_controls_add(tw_control_book *book, const tw_control *c, tw_err *err) {
-    tw_status st = tw__reserve(book, book->n + 1, err);
+    tw_status st = reserve(book, book->n + 1, err);
     if (st != TW_OK) return st;
     book->items[book->n++] = *c;
     return TW_OK;
@@ -43,7 +43,7 @@ tw_status tw_controls_add(tw_control_book *book, const tw_control *c, tw_err *er
 
 tw_status tw_controls_copy(tw_control_book *dst, const tw_control_book *src, tw_err *err) {
     memset(dst, 0, sizeof *dst);
-    tw_status st = tw__reserve(dst, src->n, err);
+    tw_status st = reserve(dst, src->n, err);
     if (st != TW_OK) return st;
     if (src->n > 0) memcpy(dst->items, src->items, src->n * sizeof *src->items);
     dst->n = src->n;
@@ -51,7 +51,7 @@ tw_status tw_controls_copy(tw_control_book *dst, const tw_control_book *src, tw_
     return TW_OK;
 }
 
-static tw_status tw__load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err) {
+static tw_status load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err) {
     tw_status st;
     const char *id = NULL, *text = NULL;
     if (tw_cfg_kind_of(e) != TW_CFG_MAP)
@@ -65,13 +65,13 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err
     if ((st = tw_cfg_enum(e, "exporter", true, 0, tw_region_names, &c->exporter, err)) != TW_OK)
         return st;
     int dest;
-    if ((st = tw_cfg_enum(e, "destination", true, 0, tw__dests, &dest, err)) != TW_OK) return st;
+    if ((st = tw_cfg_enum(e, "destination", true, 0, dests, &dest, err)) != TW_OK) return st;
     c->dest = (dest == TW_NREG) ? TW_TARGET_ALL : dest;
     if (c->dest == c->exporter)
         return tw_cfg_error(err, tw_cfg_get(e, "destination"),
                             "expected a region other than the exporter %s (or ALL)",
                             tw_region_names[c->exporter]);
-    if ((st = tw_cfg_enum(e, "good", false, TW_CTRL_GOOD_RE, tw__goods, &c->good, err)) != TW_OK)
+    if ((st = tw_cfg_enum(e, "good", false, TW_CTRL_GOOD_RE, goods, &c->good, err)) != TW_OK)
         return st;
     int regime;
     if ((st = tw_cfg_enum(e, "regime", true, 0, tw_ctrl_regime_names, &regime, err)) != TW_OK)
@@ -123,9 +123,9 @@ tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err
     if (n > TW_MAX_CONTROLS)
         return tw_cfg_error(err, seq, "expected at most %d entries (got %zu)", TW_MAX_CONTROLS,
                             n);
-    tw_status st = tw__reserve(book, n, err);
+    tw_status st = reserve(book, n, err);
     for (size_t i = 0; i < n && st == TW_OK; i++) {
-        st = tw__load_entry(tw_cfg_at(seq, i), &book->items[i], err);
+        st = load_entry(tw_cfg_at(seq, i), &book->items[i], err);
         for (size_t j = 0; j < i && st == TW_OK; j++)
             if (strcmp(book->items[j].id, book->items[i].id) == 0)
                 st = tw_cfg_error(err, tw_cfg_get(tw_cfg_at(seq, i), "id"),
@@ -140,7 +140,7 @@ tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err
 }
 
 /* An entry's rank under the books' precedence rule (tw_book.h); NULL: none. */
-static tw_book_rank tw__rank(const tw_control *e) {
+static tw_book_rank rank(const tw_control *e) {
     tw_book_rank r = {e, e != NULL ? e->effective : 0, e != NULL && e->dest != TW_TARGET_ALL};
     return r;
 }
@@ -156,7 +156,7 @@ const tw_control *tw_controls_at(const tw_control_book *book, tw_day t, int expo
         if (e->effective > t || t >= e->end) continue;
         /* The scenario's entries come first: an added one does not count over a pinned one. */
         if (k >= book->n_script && best != NULL && best->pinned) continue;
-        if (tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
+        if (tw_book_beats(rank(e), rank(best))) best = e;
     }
     return best;
 }

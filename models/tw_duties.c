@@ -10,12 +10,12 @@
 
 #include "tw_tariffs.h"
 
-static const char *const tw__importers[TW_NREG + 1] = {"US", "CN", "EU", "ROW", NULL};
+static const char *const importers[TW_NREG + 1] = {"US", "CN", "EU", "ROW", NULL};
 
 /* A map exporter|ALL -> share into out[exporter] (default 0); the importer's own key is
  * refused as unknown by not being read. */
-static tw_status tw__shares(const tw_cfg_node *imp, const char *key, int importer,
-                            double out[TW_NREG], tw_err *err) {
+static tw_status shares(const tw_cfg_node *imp, const char *key, int importer,
+                        double out[TW_NREG], tw_err *err) {
     const tw_cfg_node *m = tw_cfg_get(imp, key);
     for (int o = 0; o < TW_NREG; o++) out[o] = 0.0;
     if (m == NULL) return TW_OK;
@@ -36,15 +36,15 @@ tw_status tw_duties_load(const tw_cfg_node *section, tw_duty_params *dp, tw_err 
     if (tw_cfg_kind_of(section) != TW_CFG_MAP)
         return tw_cfg_error(err, section, "expected a map from importer (US, CN, EU, ROW)");
     tw_status st = TW_OK;
-    for (int i = 0; tw__importers[i] != NULL && st == TW_OK; i++) {
-        const tw_cfg_node *imp = tw_cfg_get(section, tw__importers[i]);
+    for (int i = 0; importers[i] != NULL && st == TW_OK; i++) {
+        const tw_cfg_node *imp = tw_cfg_get(section, importers[i]);
         if (imp == NULL) continue;
         if (tw_cfg_kind_of(imp) != TW_CFG_MAP)
             return tw_cfg_error(err, imp, "expected a map of duty leakage keys");
         double ftz[TW_NREG], excl[TW_NREG];
-        if ((st = tw__shares(imp, "ftz_share", i, ftz, err)) != TW_OK) return st;
-        if ((st = tw__shares(imp, "exclusion_share", i, excl, err)) != TW_OK) return st;
-        if ((st = tw__shares(imp, "de_minimis_share", i, dp->de_minimis[i], err)) != TW_OK)
+        if ((st = shares(imp, "ftz_share", i, ftz, err)) != TW_OK) return st;
+        if ((st = shares(imp, "exclusion_share", i, excl, err)) != TW_OK) return st;
+        if ((st = shares(imp, "de_minimis_share", i, dp->de_minimis[i], err)) != TW_OK)
             return st;
         const tw_cfg_node *end = tw_cfg_get(imp, "de_minimis_end");
         if (end != NULL && tw_cfg_kind_of(end) != TW_CFG_MAP)

@@ -43,7 +43,7 @@
  *               restores the commitments and clears the accusation; without a truce it
  *               starts one: the agreed levels for duration_days, commitments restored.
  *               Either way it cuts, with probability deal.cut.prob, deal.cut.share of
- *               each side's suspended gap for good (tw__deal_cut).
+ *               each side's suspended gap for good (deal_cut).
  *   third       a third party whose watched layer (on it) rises above its trigger
  *               retaliates with probability prob, announced that day, in force after
  *               delay_days.
@@ -103,9 +103,9 @@ struct tw_events {
     bool reimposed;
 };
 
-#define TW__OOM(st, err) ((st) == TW_OK ? TW_OK : tw_err_set((err), TW_ENOMEM, "out of memory"))
+#define OOM(st, err) ((st) == TW_OK ? TW_OK : tw_err_set((err), TW_ENOMEM, "out of memory"))
 
-static double tw__clamp01(double x) { return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x); }
+static double clamp01(double x) { return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x); }
 
 tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_world *gov,
                            tw_rates *rates, const tw_control_book *controls, tw_event_log *log,
@@ -214,7 +214,7 @@ void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
 
 /* A truce starts: each side with an agreed level learns what it would snap back to, its
  * snapback level, else its lever on day t as known on known_by. */
-static void tw__snap_levels(tw_events *e, tw_day t, tw_day known_by) {
+static void snap_levels(tw_events *e, tw_day t, tw_day known_by) {
     const tw_events_params *ep = e->ep;
     for (int r = 0; r < TW_NREG; r++)
         if (!isnan(ep->level[r]))
@@ -224,13 +224,13 @@ static void tw__snap_levels(tw_events *e, tw_day t, tw_day known_by) {
                                       : tw_gov_lever(e->gov, r, t, known_by));
 }
 
-static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+static tw_status events_court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     tw_status st;
     if (day == e->court_day) {
         e->ruling_day = (double)d;
         if (tw_policy_uniform(e->key, d, TW_EV_STRIKE) >= e->strike_prob)
-            return TW__OOM(
+            return OOM(
                 tw_event_log_add(e->log, day, -1, "court", "ruling", "IEEPA tariffs upheld"), err);
         e->struck = true;
         int n = tw_rates_strike(e->rates, TW_AUTH_IEEPA, day);
@@ -242,7 +242,7 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
         st = tw_event_log_add(
             e->log, day, -1, "court", "ruling", "IEEPA tariffs struck down: %d entries end; %s", n,
             reimpose ? "re-imposition under another authority to follow" : "no re-imposition");
-        return TW__OOM(st, err);
+        return OOM(st, err);
     }
     if (day == e->reimpose_due) {
         /* Re-impose what the ruling removed, pair by pair, up to the substitute's cap. */
@@ -280,7 +280,7 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
                                       "%s on %s at %.1f%% under %s", book->names[t.measure],
                                       tw_region_names[j], 100.0 * t.rate,
                                       tw_authority_names[t.authority]);
-                if (st != TW_OK) return TW__OOM(st, err);
+                if (st != TW_OK) return OOM(st, err);
             }
         tw_gov_agreed_change(e->gov, day);
         e->reimposed = true;
@@ -296,13 +296,13 @@ static tw_status tw__court(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
                               "re-imposed %s ends after %d days: %d entries end",
                               tw_rates_book(e->rates)->names[ep->reimpose_measure],
                               ep->reimpose_days, n);
-        return TW__OOM(st, err);
+        return OOM(st, err);
     }
     return TW_OK;
 }
 
 /* Add each side's agreed level from eff to end. */
-static tw_status tw__truce_levels(tw_events *e, tw_day day, tw_day eff, tw_day end, tw_err *err) {
+static tw_status truce_levels(tw_events *e, tw_day day, tw_day eff, tw_day end, tw_err *err) {
     const tw_events_params *ep = e->ep;
     for (int r = 0; r < TW_NREG; r++) {
         if (isnan(ep->level[r])) continue;
@@ -313,7 +313,7 @@ static tw_status tw__truce_levels(tw_events *e, tw_day day, tw_day eff, tw_day e
     return TW_OK;
 }
 
-static tw_status tw__restore_commitments(tw_events *e, tw_day day, tw_err *err) {
+static tw_status restore_commitments(tw_events *e, tw_day day, tw_err *err) {
     const tw_events_params *ep = e->ep;
     for (int r = 0; r < TW_NREG; r++) {
         int c = ep->commit_regime[r];
@@ -327,7 +327,7 @@ static tw_status tw__restore_commitments(tw_events *e, tw_day day, tw_err *err) 
         st = tw_event_log_add(
             e->log, day, r, NULL, "restore_controls", "rare-earth exports to %s: %s from %s",
             tw_region_names[ep->gov[r].partner], tw_ctrl_regime_names[c], tw_date_format(eff, ds));
-        if (st != TW_OK) return TW__OOM(st, err);
+        if (st != TW_OK) return OOM(st, err);
     }
     e->breach = false;
     e->n_short = 0;
@@ -335,15 +335,15 @@ static tw_status tw__restore_commitments(tw_events *e, tw_day day, tw_err *err) 
     return TW_OK;
 }
 
-static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+static tw_status truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (!e->truce || day != e->truce_until) return TW_OK;
     double pain = tw_gov_combined_pain(e->gov);
     /* While an accusation stands: the fitted chance for that case where the scenario gives
      * one (extension.accused), else the base chance less the breach penalty. */
     double p = e->breach && !isnan(e->ext_accused)
-                   ? tw__clamp01(e->ext_accused + e->ext_slope * pain)
-                   : tw__clamp01(e->ext_base + e->ext_slope * pain) *
+                   ? clamp01(e->ext_accused + e->ext_slope * pain)
+                   : clamp01(e->ext_base + e->ext_slope * pain) *
                          (e->breach ? 1.0 - ep->breach_penalty : 1.0);
     char ds[TW_DATE_STRLEN];
     tw_status st;
@@ -355,31 +355,31 @@ static tw_status tw__truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *
             refused = r;
     if (agreed && refused < 0) {
         tw_day end = day + ep->extension_days;
-        if ((st = tw__truce_levels(e, day, day, end, err)) != TW_OK) return st;
+        if ((st = truce_levels(e, day, day, end, err)) != TW_OK) return st;
         e->truce_until = end;
         e->extended = true;
         e->extensions += 1.0;
         tw_gov_agreed_change(e->gov, end);
-        return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_extended",
-                                        "until %s (p = %.2f)", tw_date_format(end, ds), p),
+        return OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_extended",
+                                    "until %s (p = %.2f)", tw_date_format(end, ds), p),
                        err);
     }
     e->truce = false;
     e->snapped = true;
     e->last_crisis = day;
     if (refused >= 0)
-        return TW__OOM(tw_event_log_add(e->log, day, refused, NULL, "snap_back",
-                                        "%s does not extend (its p = %.2f; the leaders' %.2f): "
-                                        "pre-truce measures apply",
-                                        tw_region_names[refused], e->ext_side[refused], p),
+        return OOM(tw_event_log_add(e->log, day, refused, NULL, "snap_back",
+                                    "%s does not extend (its p = %.2f; the leaders' %.2f): "
+                                    "pre-truce measures apply",
+                                    tw_region_names[refused], e->ext_side[refused], p),
                        err);
-    return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "snap_back",
-                                    "truce expired unextended (p = %.2f): pre-truce measures apply",
-                                    p),
+    return OOM(tw_event_log_add(e->log, day, -1, "leaders", "snap_back",
+                                "truce expired unextended (p = %.2f): pre-truce measures apply",
+                                p),
                    err);
 }
 
-static tw_status tw__compliance(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+static tw_status compliance(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (!e->truce) return TW_OK;
     double shortfall = 0.0;
@@ -415,13 +415,13 @@ static tw_status tw__compliance(tw_events *e, tw_day day, uint32_t d, tw_err *er
     e->last_crisis = day;
     int accuser = ep->gov[who].partner;
     tw_gov_accuse(e->gov, accuser, true);
-    return TW__OOM(tw_event_log_add(e->log, day, accuser, NULL, "breach_accusation",
-                                    "%s short of its commitments by %.0f%% over %d days",
-                                    tw_region_names[who], 100.0 * mean, win),
+    return OOM(tw_event_log_add(e->log, day, accuser, NULL, "breach_accusation",
+                                "%s short of its commitments by %.0f%% over %d days",
+                                tw_region_names[who], 100.0 * mean, win),
                    err);
 }
 
-static tw_status tw__broken(tw_events *e, tw_day day, tw_err *err) {
+static tw_status broken(tw_events *e, tw_day day, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (!e->truce || day < e->truce_from) return TW_OK;
     for (int r = 0; r < TW_NREG; r++) {
@@ -431,9 +431,9 @@ static tw_status tw__broken(tw_events *e, tw_day day, tw_err *err) {
         e->truce = false;
         e->snapped = true;
         e->last_crisis = day;
-        return TW__OOM(tw_event_log_add(e->log, day, r, NULL, "truce_broken",
-                                        "lever at %.1f%% above the agreed %.1f%%", 100.0 * now,
-                                        100.0 * ep->level[r]),
+        return OOM(tw_event_log_add(e->log, day, r, NULL, "truce_broken",
+                                    "lever at %.1f%% above the agreed %.1f%%", 100.0 * now,
+                                    100.0 * ep->level[r]),
                        err);
     }
     return TW_OK;
@@ -441,7 +441,7 @@ static tw_status tw__broken(tw_events *e, tw_day day, tw_err *err) {
 
 /* The factor on the call hazard t days after the last call: 1 - exp(-t / tau), 1 before
  * any call or without a recovery time. */
-static double tw__call_recovery(const tw_events_params *ep, const tw_events *e, tw_day day) {
+static double events_call_recovery(const tw_events_params *ep, const tw_events *e, tw_day day) {
     if (e->last_call == TW_DAY_NEVER || ep->call_recovery <= 0.0) return 1.0;
     return -expm1(-(double)(day - e->last_call) / ep->call_recovery);
 }
@@ -450,7 +450,7 @@ static double tw__call_recovery(const tw_events_params *ep, const tw_events *e, 
  * cut_share of each side's suspended gap for good: from the truce's expiry its lever
  * stands at agreed + (1 - share) * (snap-back level - agreed), and that is what it would
  * snap back to. */
-static tw_status tw__deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+static tw_status deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (e->cut_prob <= 0.0 || tw_policy_uniform(e->key, d, TW_EV_CUT) >= e->cut_prob) return TW_OK;
     for (int r = 0; r < TW_NREG; r++) {
@@ -463,7 +463,7 @@ static tw_status tw__deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err)
         st = tw_event_log_add(e->log, day, r, NULL, "deal_cut",
                               "suspended rate %.1f%% cut to %.1f%% for good from the expiry",
                               100.0 * snap, 100.0 * rate);
-        if (st != TW_OK) return TW__OOM(st, err);
+        if (st != TW_OK) return OOM(st, err);
         e->cut = true;
     }
     return TW_OK;
@@ -472,22 +472,22 @@ static tw_status tw__deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err)
 /* The crisis term of the call hazard: boost * exp(-days since the latest crisis / decay),
  * the latest crisis the later of the events' own and the governments' latest escalation;
  * 0 before any. */
-static double tw__crisis(const tw_events *e, tw_day day) {
+static double crisis(const tw_events *e, tw_day day) {
     tw_day last = e->last_crisis, esc = tw_gov_last_escalation(e->gov);
     if (esc != TW_DAY_NEVER && (last == TW_DAY_NEVER || esc > last)) last = esc;
     if (last == TW_DAY_NEVER || e->crisis_boost <= 0.0 || day < last) return 0.0;
     return e->crisis_boost * exp(-(double)(day - last) / e->ep->crisis_decay);
 }
 
-static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+static tw_status events_call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     double pain = tw_gov_combined_pain(e->gov);
     bool call = false, summit = false;
     for (int k = 0; k < ep->n_call_dates; k++) call |= ep->call_dates[k] == day;
     if (!call && day >= ep->call_from &&
         (e->last_call == TW_DAY_NEVER || day - e->last_call >= ep->call_cooldown)) {
-        double h = (e->call_base + e->call_slope * pain + tw__crisis(e, day)) *
-                   tw__call_recovery(ep, e, day);
+        double h = (e->call_base + e->call_slope * pain + crisis(e, day)) *
+                   events_call_recovery(ep, e, day);
         call = h > 0.0 && tw_policy_uniform(e->key, d, TW_EV_CALL) < 1.0 - exp(-h);
         /* A contact by hazard is a summit with probability summit_share. */
         summit = call && e->summit_share > 0.0 &&
@@ -501,19 +501,19 @@ static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
         e->first_call = (double)d;
         if (day < e->first_truce_until) e->call_before_end = true;
     }
-    double p = tw__clamp01((summit ? e->summit_base : e->deal_base) + e->deal_slope * pain);
+    double p = clamp01((summit ? e->summit_base : e->deal_base) + e->deal_slope * pain);
     p *= pow(ep->holdout, tw_gov_holdouts(e->gov));
     bool deal = tw_policy_uniform(e->key, d, TW_EV_DEAL) < p;
     tw_status st = tw_event_log_add(e->log, day, -1, "leaders", "leader_call",
                                     "%s%s (p = %.2f, combined pain %.2f)", summit ? "summit: " : "",
                                     deal ? "deal" : "no deal", p, pain);
-    if (st != TW_OK || !deal) return TW__OOM(st, err);
+    if (st != TW_OK || !deal) return OOM(st, err);
     char ds[TW_DATE_STRLEN];
     if (e->truce) {
         if (day < e->first_truce_until) e->deal_before_end = true;
-        if ((st = tw__restore_commitments(e, day, err)) != TW_OK) return st;
-        if ((st = tw__deal_cut(e, day, d, err)) != TW_OK) return st;
-        return TW__OOM(
+        if ((st = restore_commitments(e, day, err)) != TW_OK) return st;
+        if ((st = deal_cut(e, day, d, err)) != TW_OK) return st;
+        return OOM(
             tw_event_log_add(e->log, day, -1, "leaders", "deal", "truce commitments reaffirmed"),
             err);
     }
@@ -524,9 +524,9 @@ static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     for (int r = 0; r < TW_NREG; r++)
         if (!isnan(ep->level[r]) && ep->gov[r].delay > delay) delay = ep->gov[r].delay;
     tw_day eff = day + delay, end = eff + ep->truce_days;
-    tw__snap_levels(e, eff, day);
-    if ((st = tw__truce_levels(e, day, eff, end, err)) != TW_OK) return st;
-    if ((st = tw__restore_commitments(e, day, err)) != TW_OK) return st;
+    snap_levels(e, eff, day);
+    if ((st = truce_levels(e, day, eff, end, err)) != TW_OK) return st;
+    if ((st = restore_commitments(e, day, err)) != TW_OK) return st;
     e->truce = true;
     e->truce_from = eff;
     e->truce_until = end;
@@ -535,13 +535,13 @@ static tw_status tw__call(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     tw_gov_agreed_change(e->gov, end);
     st = tw_event_log_add(e->log, day, -1, "leaders", "truce", "agreed levels from %s for %d days",
                           tw_date_format(eff, ds), ep->truce_days);
-    if (st != TW_OK) return TW__OOM(st, err);
+    if (st != TW_OK) return OOM(st, err);
     /* A deal that starts a truce may cut what it suspends for good, as one in a truce may:
      * four of the five deals of the record came with no truce in force. */
-    return tw__deal_cut(e, day, d, err);
+    return deal_cut(e, day, d, err);
 }
 
-static tw_status tw__third(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+static tw_status events_third(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     for (int k = 0; k < ep->n_third; k++) {
         const tw_third_params *tp = &ep->third[k];
@@ -557,7 +557,7 @@ static tw_status tw__third(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
                 e->log, day, tp->actor, NULL, "no_retaliation",
                 "holds back against %s's %s at %.0f%%", tw_region_names[tp->watch_imposer],
                 tw_rates_book(e->rates)->names[tp->watch_measure], 100.0 * watched);
-            if (st != TW_OK) return TW__OOM(st, err);
+            if (st != TW_OK) return OOM(st, err);
             continue;
         }
         tw_tariff t;
@@ -582,13 +582,13 @@ static tw_status tw__third(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
             tw_rates_book(e->rates)->names[tp->measure], 100.0 * tp->rate, 100.0 * tp->coverage,
             tw_region_names[tp->watch_imposer], tw_date_format(t.effective, ds),
             tw_rates_book(e->rates)->names[tp->watch_measure], 100.0 * watched);
-        if (st != TW_OK) return TW__OOM(st, err);
+        if (st != TW_OK) return OOM(st, err);
     }
     return TW_OK;
 }
 
 /* A scripted truce (events.truce.in_force) holds from its first day in the run. */
-static tw_status tw__scripted_truce(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
+static tw_status scripted_truce(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (!ep->truce_in_force || day >= ep->truce_until ||
         (day != ep->truce_since && !(d == 0 && day > ep->truce_since)))
@@ -597,23 +597,23 @@ static tw_status tw__scripted_truce(tw_events *e, tw_day day, uint32_t d, tw_err
     e->truce_from = ep->truce_since;
     e->truce_until = e->first_truce_until = ep->truce_until;
     /* What each side returns to: its snapback level, else its lever on the expiry day. */
-    tw__snap_levels(e, ep->truce_until, TW_DAY_NEVER);
+    snap_levels(e, ep->truce_until, TW_DAY_NEVER);
     tw_gov_agreed_change(e->gov, ep->truce_until);
     char ds[TW_DATE_STRLEN];
-    return TW__OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_in_force",
-                                    "scripted truce until %s", tw_date_format(ep->truce_until, ds)),
+    return OOM(tw_event_log_add(e->log, day, -1, "leaders", "truce_in_force",
+                                "scripted truce until %s", tw_date_format(ep->truce_until, ds)),
                    err);
 }
 
 tw_status tw_events_day(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     tw_status st;
-    if ((st = tw__scripted_truce(e, day, d, err)) != TW_OK) return st;
-    if ((st = tw__court(e, day, d, err)) != TW_OK) return st;
-    if ((st = tw__truce_expiry(e, day, d, err)) != TW_OK) return st;
-    if ((st = tw__compliance(e, day, d, err)) != TW_OK) return st;
-    if ((st = tw__broken(e, day, err)) != TW_OK) return st;
-    if ((st = tw__call(e, day, d, err)) != TW_OK) return st;
-    if ((st = tw__third(e, day, d, err)) != TW_OK) return st;
+    if ((st = scripted_truce(e, day, d, err)) != TW_OK) return st;
+    if ((st = events_court(e, day, d, err)) != TW_OK) return st;
+    if ((st = truce_expiry(e, day, d, err)) != TW_OK) return st;
+    if ((st = compliance(e, day, d, err)) != TW_OK) return st;
+    if ((st = broken(e, day, err)) != TW_OK) return st;
+    if ((st = events_call(e, day, d, err)) != TW_OK) return st;
+    if ((st = events_third(e, day, d, err)) != TW_OK) return st;
     if (e->truce) e->days_truce += 1.0;
     return TW_OK;
 }

@@ -17,7 +17,7 @@
 
 /* leader_calls.reference: {per_year: R, source: TEXT}, the historical rate of calls the
  * summary sets the simulated calls against; the source is required with the rate. */
-static tw_status tw__load_call_reference(const tw_cfg_node *c, tw_events_params *ep, tw_err *err) {
+static tw_status load_call_reference(const tw_cfg_node *c, tw_events_params *ep, tw_err *err) {
     const tw_cfg_node *ref;
     const char *source = NULL;
     tw_status st;
@@ -31,8 +31,8 @@ static tw_status tw__load_call_reference(const tw_cfg_node *c, tw_events_params 
     return TW_OK;
 }
 
-static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_params *ep,
-                                tw_err *err) {
+static tw_status load_calls(const tw_cfg_node *ev, tw_day start, tw_events_params *ep,
+                            tw_err *err) {
     const tw_cfg_node *c, *d;
     tw_status st;
     if ((st = tw_policy_section(ev, "leader_calls", &c, err)) != TW_OK) return st;
@@ -56,7 +56,7 @@ static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_p
     if ((st = tw_cfg_double(c, "recovery_days", false, TW_CALL_RECOVERY_DAYS, 0.0, 3660.0,
                             &ep->call_recovery, err)) != TW_OK)
         return st;
-    if ((st = tw__load_call_reference(c, ep, err)) != TW_OK) return st;
+    if ((st = load_call_reference(c, ep, err)) != TW_OK) return st;
     const tw_cfg_node *cr;
     if ((st = tw_policy_section(c, "crisis", &cr, err)) != TW_OK) return st;
     if ((st = tw_dist_load(cr, "boost_per_day", 0.0, 0.0, 10.0, &ep->crisis_boost, err)) != TW_OK)
@@ -82,7 +82,7 @@ static tw_status tw__load_calls(const tw_cfg_node *ev, tw_day start, tw_events_p
     return tw_dist_load(cut, "share", 0.0, 0.0, 1.0, &ep->cut_share, err);
 }
 
-static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err *err) {
+static tw_status load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err *err) {
     const tw_cfg_node *t, *in, *lv, *cm, *ex, *br;
     tw_status st;
     for (int r = 0; r < TW_NREG; r++) {
@@ -147,8 +147,8 @@ static tw_status tw__load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_
     return tw_dist_load(br, "accuse_per_day", 1.0, 0.0, 10.0, &ep->accuse_rate, err);
 }
 
-static tw_status tw__load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_events_params *ep,
-                                tw_err *err) {
+static tw_status load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_events_params *ep,
+                            tw_err *err) {
     const tw_cfg_node *c, *re;
     tw_status st;
     if ((st = tw_policy_section(ev, "court", &c, err)) != TW_OK) return st;
@@ -177,8 +177,8 @@ static tw_status tw__load_court(const tw_cfg_node *ev, tw_tariff_book *book, tw_
     return tw_policy_measure(re, "measure", true, book, &ep->reimpose_measure, err);
 }
 
-static tw_status tw__load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_third_params *tp,
-                                tw_err *err) {
+static tw_status load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_third_params *tp,
+                            tw_err *err) {
     tw_status st;
     const tw_cfg_node *w;
     if (tw_cfg_kind_of(e) != TW_CFG_MAP) return tw_cfg_error(err, e, "expected a map (a third party)");
@@ -204,7 +204,7 @@ static tw_status tw__load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_t
 
 /* The list of parameters that vary between replicates, in slot order: the events', the
  * agents' (tw_gov_params_drawn), the third parties'. */
-static void tw__list_drawn(tw_events_params *ep) {
+static void list_drawn(tw_events_params *ep) {
     char name[TW_DRAWN_NAME_MAX];
     tw_drawn *l = ep->drawn;
     int *n = &ep->n_drawn;
@@ -252,9 +252,9 @@ tw_status tw_events_params_load(const tw_cfg_node *root, tw_tariff_book *book, t
     for (int r = 0; r < TW_NREG; r++) ep->enabled = ep->enabled || gov[r].active;
     if ((st = tw_policy_section(root, tw_events_section, &ev, err)) != TW_OK) return st;
     if (ev != NULL) ep->enabled = true;
-    if ((st = tw__load_calls(ev, start, ep, err)) != TW_OK) return st;
-    if ((st = tw__load_truce(ev, ep, err)) != TW_OK) return st;
-    if ((st = tw__load_court(ev, book, ep, err)) != TW_OK) return st;
+    if ((st = load_calls(ev, start, ep, err)) != TW_OK) return st;
+    if ((st = load_truce(ev, ep, err)) != TW_OK) return st;
+    if ((st = load_court(ev, book, ep, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(ev, "vehicle_halt_loss", false, 0.5, 0.0, 1.0, &ep->vehicle_halt_loss,
                             err)) != TW_OK)
         return st;
@@ -263,10 +263,10 @@ tw_status tw_events_params_load(const tw_cfg_node *root, tw_tariff_book *book, t
         if (tw_cfg_kind_of(tp) != TW_CFG_SEQ || tw_cfg_len(tp) > TW_MAX_THIRD)
             return tw_cfg_error(err, tp, "expected a list of at most %d third parties", TW_MAX_THIRD);
         for (size_t k = 0; k < tw_cfg_len(tp); k++)
-            if ((st = tw__load_third(tw_cfg_at(tp, k), book, &ep->third[k], err)) != TW_OK) return st;
+            if ((st = load_third(tw_cfg_at(tp, k), book, &ep->third[k], err)) != TW_OK) return st;
         ep->n_third = (int)tw_cfg_len(tp);
         if (ep->n_third > 0) ep->enabled = true;
     }
-    if (ep->enabled) tw__list_drawn(ep);
+    if (ep->enabled) list_drawn(ep);
     return TW_OK;
 }

@@ -5,7 +5,7 @@
 #include "tw_expect.h"
 
 /* The negotiable measure ids: a sequence of names (default: the 2025 levers). */
-static tw_status tw__negotiable(const tw_cfg_node *x, tw_deal_terms *terms, tw_err *err) {
+static tw_status negotiable(const tw_cfg_node *x, tw_deal_terms *terms, tw_err *err) {
     const tw_cfg_node *seq = tw_cfg_get(x, "negotiable");
     terms->n = 0;
     if (seq == NULL) {
@@ -30,7 +30,7 @@ static tw_status tw__negotiable(const tw_cfg_node *x, tw_deal_terms *terms, tw_e
 }
 
 /* Add a government's lever measure to the negotiable ones unless it is there. */
-static void tw__add_lever(tw_deal_terms *terms, const char *name) {
+static void add_lever(tw_deal_terms *terms, const char *name) {
     for (int k = 0; k < terms->n; k++)
         if (strcmp(terms->names[k], name) == 0) return;
     if (terms->n < TW_MAX_NEGOTIABLE) snprintf(terms->names[terms->n++], TW_MEASURE_NAME_MAX, "%s", name);
@@ -42,11 +42,11 @@ tw_status tw_expect_load(const tw_cfg_node *firms, const tw_tariff_book *book,
     memset(out, 0, sizeof *out);
     const tw_cfg_node *x = tw_cfg_get(firms, "expectations");
     if (x != NULL && tw_cfg_kind_of(x) != TW_CFG_MAP) return tw_cfg_error(err, x, "expected a map");
-    tw_status st = tw__negotiable(x, &out->terms, err);
+    tw_status st = negotiable(x, &out->terms, err);
     if (st != TW_OK) return st;
     for (int r = 0; r < TW_NREG && ev->enabled && ev->gov != NULL; r++)
         if (ev->gov[r].active && ev->gov[r].measure >= 0 && (size_t)ev->gov[r].measure < book->n_names)
-            tw__add_lever(&out->terms, book->names[ev->gov[r].measure]);
+            add_lever(&out->terms, book->names[ev->gov[r].measure]);
     double level = NAN;
     if (tw_cfg_get(x, "deal_level_pct") != NULL) {
         if ((st = tw_cfg_double(x, "deal_level_pct", true, 0.0, 0.0, 1000.0, &level, err)) != TW_OK)

@@ -90,7 +90,7 @@ void tw_firms_free(tw_firm_arrays *f) {
     memset(f, 0, sizeof *f);
 }
 
-static int tw__choose(const float cdf[TW_NREG], float u) {
+static int choose(const float cdf[TW_NREG], float u) {
     int o = 0;
     while (o < TW_NREG - 1 && u >= cdf[o]) o++;
     return o;
@@ -98,7 +98,7 @@ static int tw__choose(const float cdf[TW_NREG], float u) {
 
 /* Target stock, in days of purchases, for a planned log price change `rise`: front-load
  * ahead of a rise, postpone ahead of a fall, in proportion up to max_days. */
-static float tw__target(const tw_firms_params *p, double rise) {
+static float firms_target(const tw_firms_params *p, double rise) {
     double frac = rise / p->fl_scale;
     frac = frac > 1.0 ? 1.0 : (frac < -1.0 ? -1.0 : frac);
     return (float)(p->fl_max_days * frac);
@@ -151,8 +151,8 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                 /* The timing margin reads the change of the cell's blended price. */
                 double p_sure = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*sure)[i][o][sec]);
                 double p_any = tw_buyer_price(pass_through, wp[o], home ? 0.0 : (*any)[i][o][sec]);
-                float t_sure = tw__target(fp, log(p_sure / blended[o]));
-                float t_any = tw__target(fp, log(p_any / blended[o]));
+                float t_sure = firms_target(fp, log(p_sure / blended[o]));
+                float t_any = firms_target(fp, log(p_any / blended[o]));
                 cd->build[o] = (float)fp->fl_build;
                 cd->draw[o] = (float)fp->fl_draw;
                 cd->target[o] = t_sure;
@@ -172,7 +172,7 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                 double q = home ? 0.0 : in->deal_q[i][o];
                 if (q > 0.0) {
                     double p_deal = tw_buyer_price(pass_through, wp[o], (*in->tau_deal)[i][o][sec]);
-                    float t = cd->target[o] + (float)q * tw__target(fp, log(p_deal / blended[o]));
+                    float t = cd->target[o] + (float)q * firms_target(fp, log(p_deal / blended[o]));
                     float cap = (float)fp->fl_max_days;
                     cd->target[o] = t > cap ? cap : (t < -cap ? -cap : t);
                 }
@@ -216,24 +216,24 @@ typedef struct {
     tw_firm_arrays *f;
     const tw_cell_day *cd; /* [TW_NCELL] */
     uint32_t day;
-} tw__step_ctx;
+} step_ctx;
 
 /* Work item -> cell c and the firm range [lo, hi) of its block, firm indices in the cell. */
 typedef struct {
     size_t c, lo, hi, base; /* base = first global index of the cell */
-} tw__range;
+} range;
 
 /* The counter's agent id of firm k of cell c: the cell in the high word, the index within
  * the cell in the low (per_cell < 2^32), so the first n firms of a cell draw the same
  * numbers whatever per_cell is, and runs that differ only in firms per cell (the levels
  * of multilevel replication, cli_mlmc.h) share them. */
-static inline uint64_t tw__agent(size_t c, size_t k) {
+static inline uint64_t agent(size_t c, size_t k) {
     return (uint64_t)c << 32 | (uint64_t)k;
 }
 
-static tw__range tw__item_range(const tw_firm_arrays *f, size_t item) {
+static range item_range(const tw_firm_arrays *f, size_t item) {
     size_t n = (size_t)f->fp->per_cell, b = item % f->nblk;
-    tw__range r;
+    range r;
     r.c = item / f->nblk;
     r.lo = b * TW_BLOCK;
     r.hi = r.lo + TW_BLOCK < n ? r.lo + TW_BLOCK : n;
@@ -242,10 +242,10 @@ static tw__range tw__item_range(const tw_firm_arrays *f, size_t item) {
 }
 
 /* One block of one cell: the hot loop. */
-static void tw__step_block(void *vctx, size_t item) {
-    tw__step_ctx *ctx = vctx;
+static void step_block(void *vctx, size_t item) {
+    step_ctx *ctx = vctx;
     tw_firm_arrays *f = ctx->f;
-    tw__range rg = tw__item_range(f, item);
+    range rg = item_range(f, item);
     size_t lo = rg.lo, hi = rg.hi, base = rg.base;
     /* A copy of the cell's day: the stores to the firm arrays below cannot touch it, so
      * its fields stay in registers instead of being reloaded for every firm. */
@@ -261,8 +261,8 @@ static void tw__step_block(void *vctx, size_t item) {
         float left = clock[k] - (cd->hazard_base + cd->hazard_sens * fabsf(cd->lnp[o] - ref[k]));
         if (left <= 0.0f) {
             uint32_t w[4];
-            tw_rng_words(f->key, ctx->day, tw__agent(rg.c, k), TW_PURPOSE_FIRM_DAY, 0, w);
-            o = tw__choose(cd->cdf, tw_u01f(w[0]));
+            tw_rng_words(f->key, ctx->day, agent(rg.c, k), TW_PURPOSE_FIRM_DAY, 0, w);
+            o = choose(cd->cdf, tw_u01f(w[0]));
             origin[k] = (uint8_t)o;
             ref[k] = cd->lnp[o];
             left = -logf(tw_u01f(w[1]));
@@ -290,8 +290,8 @@ static void tw__step_block(void *vctx, size_t item) {
 
 void tw_firms_step(tw_firm_arrays *f, const tw_cell_day *cd, uint32_t d, double (*share)[TW_NREG],
                    double (*purchase)[TW_NREG], double *pbar) {
-    tw__step_ctx ctx = {f, cd, d};
-    tw_exec_for(&f->ex, TW_NCELL * f->nblk, tw__step_block, &ctx);
+    step_ctx ctx = {f, cd, d};
+    tw_exec_for(&f->ex, TW_NCELL * f->nblk, step_block, &ctx);
     for (int c = 0; c < TW_NCELL; c++) {
         double tot[TW_NPART];
         tw_reduce_blocks(f->partials + (size_t)c * f->nblk * TW_NPART, f->nblk, TW_NPART, tot);
@@ -307,22 +307,22 @@ void tw_firms_step(tw_firm_arrays *f, const tw_cell_day *cd, uint32_t d, double 
 
 /* Sizes: Pareto with tail index a (x_min 1) by inverse CDF, x = u^(-1/a); first origin:
  * a draw from the base-year shares. Each firm's draws come from its own counter
- * (tw__agent: its cell and its index within the cell). */
-static void tw__init_block(void *vctx, size_t item) {
-    tw__step_ctx *ctx = vctx;
+ * (agent: its cell and its index within the cell). */
+static void init_block(void *vctx, size_t item) {
+    step_ctx *ctx = vctx;
     tw_firm_arrays *f = ctx->f;
-    tw__range rg = tw__item_range(f, item);
+    range rg = item_range(f, item);
     size_t lo = rg.lo, hi = rg.hi, base = rg.base;
     float inv_tail = (float)(1.0 / f->fp->size_tail);
     const tw_cell_day *cd = &ctx->cd[rg.c];
     double sum = 0.0;
     for (size_t k = lo; k < hi; k++) {
         uint32_t w[4];
-        tw_rng_words(f->key, 0, tw__agent(rg.c, k), TW_PURPOSE_FIRM_INIT, 0, w);
+        tw_rng_words(f->key, 0, agent(rg.c, k), TW_PURPOSE_FIRM_INIT, 0, w);
         float x = powf(tw_u01f(w[0]), -inv_tail);
         f->size[base + k] = x;
         sum += x;
-        int o = tw__choose(cd->cdf, tw_u01f(w[1]));
+        int o = choose(cd->cdf, tw_u01f(w[1]));
         f->origin[base + k] = (uint8_t)o;
         f->ref_lnp[base + k] = cd->lnp[o];
         f->clock[base + k] = -logf(tw_u01f(w[2]));
@@ -339,11 +339,11 @@ static void tw__init_block(void *vctx, size_t item) {
 typedef struct {
     tw_firm_arrays *f;
     const double *scale; /* [TW_NCELL] */
-} tw__scale_ctx;
+} scale_ctx;
 
-static void tw__scale_block(void *vctx, size_t item) {
-    tw__scale_ctx *ctx = vctx;
-    tw__range rg = tw__item_range(ctx->f, item);
+static void scale_block(void *vctx, size_t item) {
+    scale_ctx *ctx = vctx;
+    range rg = item_range(ctx->f, item);
     float f = (float)ctx->scale[rg.c];
     float *size = ctx->f->size + rg.base;
     for (size_t k = rg.lo; k < rg.hi; k++) size[k] *= f;
@@ -351,17 +351,17 @@ static void tw__scale_block(void *vctx, size_t item) {
 
 void tw_firms_init(tw_firm_arrays *f, const tw_cell_day *cd, double (*share_out)[TW_NREG],
                    double *pbar0, double *pbar, double *lambda0) {
-    tw__step_ctx ctx = {f, cd, 0};
+    step_ctx ctx = {f, cd, 0};
     size_t items = TW_NCELL * f->nblk;
-    tw_exec_for(&f->ex, items, tw__init_block, &ctx);
+    tw_exec_for(&f->ex, items, init_block, &ctx);
     double scale[TW_NCELL];
     for (int c = 0; c < TW_NCELL; c++) {
         double sum = 0.0;
         for (size_t b = 0; b < f->nblk; b++) sum += f->partials[(c * f->nblk + b) * TW_NPART];
         scale[c] = 1.0 / sum;
     }
-    tw__scale_ctx sctx = {f, scale};
-    tw_exec_for(&f->ex, items, tw__scale_block, &sctx);
+    scale_ctx sctx = {f, scale};
+    tw_exec_for(&f->ex, items, scale_block, &sctx);
     /* Starting shares and prices, summed in firm order within a cell (single pass; the
      * init is not a hot path). */
     size_t n = (size_t)f->fp->per_cell;

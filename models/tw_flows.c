@@ -25,10 +25,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define TW__PMS_SHARE 0.85   /* share of US duty paid on the periodic monthly statement */
-#define TW__PMS_WORKDAY 15   /* paid on this working day of the month after release */
-#define TW__DAILY_WORKDAYS 10 /* the rest: paid this many working days after release */
-#define TW__DEPOSIT_MAX 64   /* days a deposit may lag its entry, at most (ring length) */
+#define PMS_SHARE 0.85   /* share of US duty paid on the periodic monthly statement */
+#define PMS_WORKDAY 15   /* paid on this working day of the month after release */
+#define DAILY_WORKDAYS 10 /* the rest: paid this many working days after release */
+#define DEPOSIT_MAX 64   /* days a deposit may lag its entry, at most (ring length) */
 
 struct tw_flows {
     double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
@@ -41,47 +41,47 @@ struct tw_flows {
      * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
     double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
     tw_rate_table tau_in; /* rate paid on the goods entering customs today */
-    /* duty to be deposited, by the day it is due (ring of TW__DEPOSIT_MAX days since the
+    /* duty to be deposited, by the day it is due (ring of DEPOSIT_MAX days since the
      * start), [exporter][importer], USD bn / year; and today's deposits */
-    double due[TW_NREG][TW_NREG][TW__DEPOSIT_MAX];
+    double due[TW_NREG][TW_NREG][DEPOSIT_MAX];
     double deposited[TW_NREG][TW_NREG];
     double rho0[TW_NREG]; /* the first day's duty share of each region's spending */
 };
 
 /* Monday to Friday (day 0, 1 January 1970, was a Thursday). */
-static bool tw__workday(tw_day day) { return ((day % 7) + 7 + 3) % 7 < 5; }
+static bool workday(tw_day day) { return ((day % 7) + 7 + 3) % 7 < 5; }
 
 /* The n-th working day after day (n >= 1). */
-static tw_day tw__workdays_after(tw_day day, int n) {
+static tw_day workdays_after(tw_day day, int n) {
     while (n > 0)
-        if (tw__workday(++day)) n--;
+        if (workday(++day)) n--;
     return day;
 }
 
 /* The 15th working day of the month after the one day falls in. */
-static tw_day tw__pms_day(tw_day day) {
+static tw_day pms_day(tw_day day) {
     int y, m, dom;
     tw_civil_from_day(day, &y, &m, &dom);
     tw_day first = tw_day_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
-    return tw__workdays_after(first - 1, TW__PMS_WORKDAY);
+    return workdays_after(first - 1, PMS_WORKDAY);
 }
 
 /* Schedules the duty of entries on day `entry` (USD bn / year) from importer i on exporter
  * o; `today` is day d of the run; deposits due before it are dropped (the first day's
  * fill only asks for those from today on). */
-static void tw__schedule(tw_flows *f, int o, int i, tw_day entry, tw_day today, uint32_t d,
-                         double duty) {
+static void schedule(tw_flows *f, int o, int i, tw_day entry, tw_day today, uint32_t d,
+                     double duty) {
     tw_day when[2] = {entry, entry};
     double part[2] = {duty, 0.0};
     if (i == TW_US) {
-        when[0] = tw__pms_day(entry);
-        when[1] = tw__workdays_after(entry, TW__DAILY_WORKDAYS);
-        part[0] = TW__PMS_SHARE * duty;
+        when[0] = pms_day(entry);
+        when[1] = workdays_after(entry, DAILY_WORKDAYS);
+        part[0] = PMS_SHARE * duty;
         part[1] = duty - part[0];
     }
     for (int k = 0; k < 2; k++) {
         if (when[k] < today || part[k] == 0.0) continue;
-        f->due[o][i][(d + (uint32_t)(when[k] - today)) % TW__DEPOSIT_MAX] += part[k];
+        f->due[o][i][(d + (uint32_t)(when[k] - today)) % DEPOSIT_MAX] += part[k];
     }
 }
 
@@ -162,10 +162,10 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
             double duty = 0.0;
             for (int sec = 0; sec < TW_NSEC; sec++) duty += f->revenue[o][i][sec];
             if (d == 0)
-                for (int k = 1; k < TW__DEPOSIT_MAX; k++)
-                    tw__schedule(f, o, i, in->day - k, in->day, d, duty);
-            tw__schedule(f, o, i, in->day, in->day, d, duty);
-            double *slot = &f->due[o][i][d % TW__DEPOSIT_MAX];
+                for (int k = 1; k < DEPOSIT_MAX; k++)
+                    schedule(f, o, i, in->day - k, in->day, d, duty);
+            schedule(f, o, i, in->day, in->day, d, duty);
+            double *slot = &f->due[o][i][d % DEPOSIT_MAX];
             f->deposited[o][i] = *slot;
             *slot = 0.0;
         }

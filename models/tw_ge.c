@@ -1,6 +1,6 @@
 /* tw_ge.c - the general-equilibrium solve in changes and the daily producer-price step.
  *
- * The equations are in tw_ge.h. Everything is computed from one evaluation, tw__eval, at
+ * The equations are in tw_ge.h. Everything is computed from one evaluation, eval, at
  * wages w and a point h on the tariff path: the base state is that same evaluation at
  * w = 1, h = 0, so an unchanged problem reproduces the base bit for bit (its ratios are
  * exactly 1 and its logs exactly 0) instead of within rounding. The unknowns are ln w, so
@@ -33,7 +33,7 @@ typedef struct {
     double *dfc;        /* [n] base deficit */
     double world;       /* sum y0 */
     double dkeep;       /* share of the base deficits left at h = 1: 1 fixed, 0 closed */
-} tw__ctx;
+} ctx;
 
 /* One evaluated state. */
 typedef struct {
@@ -43,9 +43,9 @@ typedef struct {
     double *e;      /* [n] spending */
     double *r;      /* [n] duty */
     double *sales;  /* [n] */
-} tw__state;
+} state;
 
-static size_t tw__ix(const tw__ctx *c, int i, int j, int s) {
+static size_t ix(const ctx *c, int i, int j, int s) {
     return ((size_t)i * (size_t)c->n + (size_t)j) * (size_t)c->ns + (size_t)s;
 }
 
@@ -53,7 +53,7 @@ static size_t tw__ix(const tw__ctx *c, int i, int j, int s) {
  * and D; its ends are the inputs exactly. Straight in ln(1 + t) rather than in t, so that
  * a prohibitive tariff spreads its effect over the path instead of packing it near h = 0
  * (the decomposition's quadrature error stays small). */
-static double tw__tariff(const tw__ctx *c, size_t k, double h) {
+static double ge_tariff(const ctx *c, size_t k, double h) {
     double a = c->t0 ? c->t0[k] : 0.0;
     double b = c->t1 ? c->t1[k] : a;
     if (h == 0.0 || a == b) return a;
@@ -61,13 +61,13 @@ static double tw__tariff(const tw__ctx *c, size_t k, double h) {
     return exp((1.0 - h) * log1p(a) + h * log1p(b)) - 1.0;
 }
 
-static double tw__dcost(const tw__ctx *c, size_t k, double h) {
+static double dcost(const ctx *c, size_t k, double h) {
     if (h == 0.0) return 1.0;
     if (h == 1.0 && c->d_hat) return c->d_hat[k];
     return exp(h * c->ln_d[k]);
 }
 
-static double tw__deficit(const tw__ctx *c, int j, double h) {
+static double deficit(const ctx *c, int j, double h) {
     return h == 0.0 ? c->dfc[j] : c->dfc[j] * (1.0 + h * (c->dkeep - 1.0));
 }
 
@@ -75,7 +75,7 @@ static double tw__deficit(const tw__ctx *c, int j, double h) {
  * terms a_ijs summed into the import bundle's, sm, which enters the upper nest as
  * sm0 (sm / sm0)^((1 - upper) / (1 - sigma)) beside home's a_jjs (its own exponent);
  * at the base every ratio is exactly 1, so the base is reproduced bit for bit. */
-static void tw__eval(const tw__ctx *c, const double *w, double h, tw__state *st) {
+static void eval(const ctx *c, const double *w, double h, state *st) {
     int n = c->n, ns = c->ns;
     for (int j = 0; j < n; j++) {
         double rho = 0.0;
@@ -83,9 +83,9 @@ static void tw__eval(const tw__ctx *c, const double *w, double h, tw__state *st)
             double lo = 1.0 - c->sigma[s], up = 1.0 - (c->upper ? c->upper[s] : c->sigma[s]);
             double sm = 0.0, sm0 = 0.0, home = 0.0, home0 = 0.0, duty = 0.0;
             for (int i = 0; i < n; i++) {
-                size_t k = tw__ix(c, i, j, s);
-                double t = tw__tariff(c, k, h), tb = c->t0 ? c->t0[k] : 0.0;
-                double rel = w[i] * tw__dcost(c, k, h) * ((1.0 + t) / (1.0 + tb));
+                size_t k = ix(c, i, j, s);
+                double t = ge_tariff(c, k, h), tb = c->t0 ? c->t0[k] : 0.0;
+                double rel = w[i] * dcost(c, k, h) * ((1.0 + t) / (1.0 + tb));
                 if (i == j) {
                     home = c->e0[k] * pow(rel, up);
                     home0 = c->e0[k];
@@ -97,39 +97,39 @@ static void tw__eval(const tw__ctx *c, const double *w, double h, tw__state *st)
             }
             double m = sm0 > 0.0 ? sm0 * pow(sm / sm0, up / lo) : 0.0, sum = home + m;
             for (int i = 0; i < n; i++) {
-                size_t k = tw__ix(c, i, j, s);
-                double t = tw__tariff(c, k, h);
+                size_t k = ix(c, i, j, s);
+                double t = ge_tariff(c, k, h);
                 st->lambda[k] = i == j ? home / sum : (sm > 0.0 ? m / sum * (st->lambda[k] / sm) : 0.0);
                 duty += st->lambda[k] * (t / (1.0 + t));
             }
             st->psec[j * ns + s] = log(sum / (home0 + sm0)) / up;
             rho += c->alpha[j * ns + s] * duty;
         }
-        st->e[j] = (w[j] * c->y0[j] + tw__deficit(c, j, h)) / (1.0 - rho);
+        st->e[j] = (w[j] * c->y0[j] + deficit(c, j, h)) / (1.0 - rho);
         st->r[j] = rho * st->e[j];
     }
     for (int i = 0; i < n; i++) st->sales[i] = 0.0;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++)
             for (int s = 0; s < ns; s++) {
-                size_t k = tw__ix(c, i, j, s);
-                double t = tw__tariff(c, k, h);
+                size_t k = ix(c, i, j, s);
+                double t = ge_tariff(c, k, h);
                 st->m[k] = st->lambda[k] * c->alpha[j * ns + s] * st->e[j] / (1.0 + t);
                 st->sales[i] += st->m[k];
             }
 }
 
 /* Equations at w: market clearing of regions 0..n-2 relative to sales, and the numeraire. */
-static void tw__equations(const tw__ctx *c, const double *w, double h, tw__state *st,
-                          double *f) {
-    tw__eval(c, w, h, st);
+static void equations(const ctx *c, const double *w, double h, state *st,
+                      double *f) {
+    eval(c, w, h, st);
     double gdp = 0.0;
     for (int i = 0; i < c->n; i++) gdp += w[i] * c->y0[i];
     for (int i = 0; i + 1 < c->n; i++) f[i] = (st->sales[i] - w[i] * c->y0[i]) / c->y0[i];
     f[c->n - 1] = gdp / c->world - 1.0;
 }
 
-static double tw__maxabs(const double *f, int n) {
+static double maxabs(const double *f, int n) {
     double m = 0.0;
     for (int i = 0; i < n; i++) {
         double a = fabs(f[i]);
@@ -139,16 +139,16 @@ static double tw__maxabs(const double *f, int n) {
 }
 
 typedef struct {
-    const tw__ctx *c;
+    const ctx *c;
     double h;
-    tw__state *st;
+    state *st;
     double *w, *f;
-} tw__gsl_params;
+} gsl_params;
 
-static int tw__gsl_f(const gsl_vector *x, void *vp, gsl_vector *fv) {
-    tw__gsl_params *p = vp;
+static int gsl_f(const gsl_vector *x, void *vp, gsl_vector *fv) {
+    gsl_params *p = vp;
     for (int i = 0; i < p->c->n; i++) p->w[i] = exp(gsl_vector_get(x, (size_t)i));
-    tw__equations(p->c, p->w, p->h, p->st, p->f);
+    equations(p->c, p->w, p->h, p->st, p->f);
     for (int i = 0; i < p->c->n; i++) {
         if (!isfinite(p->f[i])) return GSL_EBADFUNC;
         gsl_vector_set(fv, (size_t)i, p->f[i]);
@@ -157,13 +157,13 @@ static int tw__gsl_f(const gsl_vector *x, void *vp, gsl_vector *fv) {
 }
 
 /* Solve at path point h from the guess in w (replaced by the answer); st holds the state. */
-static tw_status tw__solve_at(const tw__ctx *c, double h, const tw_ge_options *o, double *w,
-                              double *f, tw__state *st, int *iters, double *resid,
-                              tw_err *err) {
+static tw_status solve_at(const ctx *c, double h, const tw_ge_options *o, double *w,
+                          double *f, state *st, int *iters, double *resid,
+                          tw_err *err) {
     int n = c->n;
     *iters = 0;
-    tw__equations(c, w, h, st, f);
-    *resid = tw__maxabs(f, n);
+    equations(c, w, h, st, f);
+    *resid = maxabs(f, n);
     if (*resid < o->tol) return TW_OK;
     gsl_multiroot_fsolver *s = gsl_multiroot_fsolver_alloc(gsl_multiroot_fsolver_hybrids,
                                                            (size_t)n);
@@ -174,20 +174,20 @@ static tw_status tw__solve_at(const tw__ctx *c, double h, const tw_ge_options *o
         return tw_err_set(err, TW_ENOMEM, "ge: out of memory for the solver");
     }
     for (int i = 0; i < n; i++) gsl_vector_set(x, (size_t)i, log(w[i]));
-    tw__gsl_params prm = {c, h, st, w, f};
-    gsl_multiroot_function fn = {tw__gsl_f, (size_t)n, &prm};
+    gsl_params prm = {c, h, st, w, f};
+    gsl_multiroot_function fn = {gsl_f, (size_t)n, &prm};
     int gs = gsl_multiroot_fsolver_set(s, &fn, x);
     while (gs == GSL_SUCCESS && *iters < o->max_iter) {
         gs = gsl_multiroot_fsolver_iterate(s);
         (*iters)++;
-        *resid = tw__maxabs(gsl_vector_const_ptr(s->f, 0), n); /* GSL's f has stride 1 */
+        *resid = maxabs(gsl_vector_const_ptr(s->f, 0), n); /* GSL's f has stride 1 */
         if (*resid < o->tol) break;
     }
     for (int i = 0; i < n; i++) w[i] = exp(gsl_vector_get(s->x, (size_t)i));
     gsl_multiroot_fsolver_free(s);
     gsl_vector_free(x);
-    tw__equations(c, w, h, st, f); /* the state at the answer */
-    *resid = tw__maxabs(f, n);
+    equations(c, w, h, st, f); /* the state at the answer */
+    *resid = maxabs(f, n);
     if (*resid < o->tol) return TW_OK;
     return tw_err_set(err, TW_ERUNTIME,
                       "ge: no equilibrium at path point %g: GSL says '%s' after %d iterations "
@@ -231,8 +231,8 @@ void tw_ge_result_free(tw_ge_result *r) {
 }
 
 /* A finite array of count values, each above lo (or at least lo when closed). */
-static tw_status tw__check(const double *a, size_t count, double lo, int closed,
-                           const char *what, tw_err *err) {
+static tw_status check(const double *a, size_t count, double lo, int closed,
+                       const char *what, tw_err *err) {
     for (size_t k = 0; a != NULL && k < count; k++)
         if (!isfinite(a[k]) || a[k] < lo || (!closed && a[k] == lo))
             return tw_err_set(err, TW_ECONFIG, "ge: %s[%zu] must be finite and %s %g (got %g)",
@@ -240,8 +240,8 @@ static tw_status tw__check(const double *a, size_t count, double lo, int closed,
     return TW_OK;
 }
 
-static tw_status tw__validate(const tw_ge_problem *p, const tw_ge_options *o,
-                              const tw_ge_result *r, tw_err *err) {
+static tw_status validate(const tw_ge_problem *p, const tw_ge_options *o,
+                          const tw_ge_result *r, tw_err *err) {
     if (p == NULL || r == NULL || p->x == NULL || p->sigma == NULL)
         return tw_err_set(err, TW_ECONFIG, "ge: problem, flows, sigma and result are required");
     if (p->n_reg < 1 || p->n_sec < 1 || r->n_reg != p->n_reg || r->n_sec != p->n_sec)
@@ -252,22 +252,22 @@ static tw_status tw__validate(const tw_ge_problem *p, const tw_ge_options *o,
         return tw_err_set(err, TW_ECONFIG,
                           "ge: options need tol > 0, max_iter >= 1, path_steps even and >= 0");
     size_t nc = (size_t)p->n_reg * (size_t)p->n_reg * (size_t)p->n_sec;
-    tw_status s = tw__check(p->x, nc, 0.0, 1, "x", err);
-    if (s == TW_OK) s = tw__check(p->t0, nc, 0.0, 1, "t0", err);
-    if (s == TW_OK) s = tw__check(p->t1, nc, 0.0, 1, "t1", err);
-    if (s == TW_OK) s = tw__check(p->d_hat, nc, 0.0, 0, "d_hat", err);
-    if (s == TW_OK) s = tw__check(p->sigma, (size_t)p->n_sec, 1.0, 0, "sigma", err);
-    if (s == TW_OK) s = tw__check(p->sigma_upper, (size_t)p->n_sec, 1.0, 0, "sigma_upper", err);
+    tw_status s = check(p->x, nc, 0.0, 1, "x", err);
+    if (s == TW_OK) s = check(p->t0, nc, 0.0, 1, "t0", err);
+    if (s == TW_OK) s = check(p->t1, nc, 0.0, 1, "t1", err);
+    if (s == TW_OK) s = check(p->d_hat, nc, 0.0, 0, "d_hat", err);
+    if (s == TW_OK) s = check(p->sigma, (size_t)p->n_sec, 1.0, 0, "sigma", err);
+    if (s == TW_OK) s = check(p->sigma_upper, (size_t)p->n_sec, 1.0, 0, "sigma_upper", err);
     return s;
 }
 
 /* Base quantities; TW_ECONFIG when a region sells nothing or an importer buys nothing in a
  * sector (its price index would be undefined). */
-static tw_status tw__prepare(const tw_ge_problem *p, tw__ctx *c, double *block, tw_err *err) {
+static tw_status prepare(const tw_ge_problem *p, ctx *c, double *block, tw_err *err) {
     int n = p->n_reg, ns = p->n_sec;
     size_t nc = (size_t)n * (size_t)n * (size_t)ns;
-    *c = (tw__ctx){n, ns, nc, p->x, p->t0, p->t1, p->d_hat, p->sigma, p->sigma_upper, block,
-                   NULL, NULL, NULL, NULL, NULL, 0.0, p->close_deficits ? 0.0 : 1.0};
+    *c = (ctx){n, ns, nc, p->x, p->t0, p->t1, p->d_hat, p->sigma, p->sigma_upper, block,
+               NULL, NULL, NULL, NULL, NULL, 0.0, p->close_deficits ? 0.0 : 1.0};
     c->ln_d = block + nc;
     c->s0 = block + 2 * nc;
     c->alpha = c->s0 + (size_t)n * (size_t)ns;
@@ -278,7 +278,7 @@ static tw_status tw__prepare(const tw_ge_problem *p, tw__ctx *c, double *block, 
         for (int s = 0; s < ns; s++) {
             double sum = 0.0;
             for (int i = 0; i < n; i++) {
-                size_t k = tw__ix(c, i, j, s);
+                size_t k = ix(c, i, j, s);
                 c->e0[k] = p->x[k] * (1.0 + (p->t0 ? p->t0[k] : 0.0));
                 c->ln_d[k] = p->d_hat ? log(p->d_hat[k]) : 0.0;
                 sum += c->e0[k];
@@ -296,7 +296,7 @@ static tw_status tw__prepare(const tw_ge_problem *p, tw__ctx *c, double *block, 
     for (int i = 0; i < n; i++) {
         double y = 0.0;
         for (int j = 0; j < n; j++)
-            for (int s = 0; s < ns; s++) y += p->x[tw__ix(c, i, j, s)];
+            for (int s = 0; s < ns; s++) y += p->x[ix(c, i, j, s)];
         if (!(y > 0.0)) return tw_err_set(err, TW_ECONFIG, "ge: region %d sells nothing", i);
         c->y0[i] = y;
         c->dfc[i] -= y;
@@ -305,8 +305,8 @@ static tw_status tw__prepare(const tw_ge_problem *p, tw__ctx *c, double *block, 
     return TW_OK;
 }
 
-static tw__state tw__state_at(double *b, size_t nc, int n, int ns) {
-    tw__state st = {b, b + nc, b + 2 * nc, NULL, NULL, NULL};
+static state state_at(double *b, size_t nc, int n, int ns) {
+    state st = {b, b + nc, b + 2 * nc, NULL, NULL, NULL};
     st.e = st.psec + (size_t)n * (size_t)ns;
     st.r = st.e + n;
     st.sales = st.r + n;
@@ -315,32 +315,32 @@ static tw__state tw__state_at(double *b, size_t nc, int n, int ns) {
 
 /* Trapezoid increments of the decomposition between two solved path points a and b,
  * added to acc[0..3][n] (tot, volume, revenue). */
-static void tw__decomp_step(const tw__ctx *c, const tw__state *a, const tw__state *b,
-                            const double *lwa, const double *lwb, double ha, double hb,
-                            double *tot, double *vol, double *rev, double *trf) {
+static void decomp_step(const ctx *c, const state *a, const state *b,
+                        const double *lwa, const double *lwb, double ha, double hb,
+                        double *tot, double *vol, double *rev, double *trf) {
     int n = c->n, ns = c->ns;
     for (int j = 0; j < n; j++) {
         double tj = 0.0, vj = 0.0;
         for (int i = 0; i < n; i++)
             for (int s = 0; s < ns; s++) {
                 /* exports of j to i, own price */
-                size_t kx = tw__ix(c, j, i, s);
+                size_t kx = ix(c, j, i, s);
                 tj += 0.5 * (a->m[kx] / a->e[j] + b->m[kx] / b->e[j]) * (lwb[j] - lwa[j]);
                 /* imports of j from i */
-                size_t k = tw__ix(c, i, j, s);
+                size_t k = ix(c, i, j, s);
                 double lpa = lwa[i] + ha * c->ln_d[k], lpb = lwb[i] + hb * c->ln_d[k];
                 double wa = a->m[k] / a->e[j], wb = b->m[k] / b->e[j];
                 tj -= 0.5 * (wa + wb) * (lpb - lpa);
                 if (a->m[k] > 0.0 && b->m[k] > 0.0) {
                     double dq = (log(b->m[k]) - lpb) - (log(a->m[k]) - lpa);
-                    vj += 0.5 * (tw__tariff(c, k, ha) * wa + tw__tariff(c, k, hb) * wb) * dq;
+                    vj += 0.5 * (ge_tariff(c, k, ha) * wa + ge_tariff(c, k, hb) * wb) * dq;
                 }
             }
         tot[j] += tj;
         vol[j] += vj;
         rev[j] += 0.5 * (1.0 / a->e[j] + 1.0 / b->e[j]) * (b->r[j] - a->r[j]);
         trf[j] += 0.5 * (1.0 / a->e[j] + 1.0 / b->e[j]) *
-                  (tw__deficit(c, j, hb) - tw__deficit(c, j, ha));
+                  (deficit(c, j, hb) - deficit(c, j, ha));
     }
 }
 
@@ -348,7 +348,7 @@ tw_status tw_ge_solve(const tw_ge_problem *p, const tw_ge_options *opt, tw_ge_re
                       tw_err *err) {
     gsl_set_error_handler_off();
     tw_ge_options o = opt ? *opt : tw_ge_options_default();
-    tw_status rc = tw__validate(p, &o, r, err);
+    tw_status rc = validate(p, &o, r, err);
     if (rc != TW_OK) return rc;
     int n = p->n_reg, ns = p->n_sec, steps = o.path_steps;
     size_t nc = (size_t)n * (size_t)n * (size_t)ns, nn = (size_t)n, nsec = nn * (size_t)ns;
@@ -357,24 +357,24 @@ tw_status tw_ge_solve(const tw_ge_problem *p, const tw_ge_options *opt, tw_ge_re
     size_t ctx_len = 2 * nc + 2 * nsec + 2 * nn;
     double *block = calloc(ctx_len + (size_t)npts * (per_state + nn) + 2 * nn, sizeof *block);
     if (block == NULL) return tw_err_set(err, TW_ENOMEM, "ge: out of memory");
-    tw__ctx c;
-    rc = tw__prepare(p, &c, block, err);
+    ctx c;
+    rc = prepare(p, &c, block, err);
     if (rc != TW_OK) {
         free(block);
         return rc;
     }
     double *states = block + ctx_len, *lw = states + (size_t)npts * per_state;
     double *w = lw + (size_t)npts * nn, *f = w + nn;
-    tw__state base = tw__state_at(states, nc, n, ns);
-    tw__state cur = base;
+    state base = state_at(states, nc, n, ns);
+    state cur = base;
     for (int i = 0; i < n; i++) w[i] = 1.0;
     int iters = 0;
     double resid = 0.0;
-    tw__eval(&c, w, 0.0, &base); /* point 0: the base, w = 1 */
+    eval(&c, w, 0.0, &base); /* point 0: the base, w = 1 */
     for (int k = 1; k < npts && rc == TW_OK; k++) {
         double h = steps > 0 ? (double)k / steps : 1.0;
-        cur = tw__state_at(states + (size_t)k * per_state, nc, n, ns);
-        rc = tw__solve_at(&c, h, &o, w, f, &cur, &iters, &resid, err);
+        cur = state_at(states + (size_t)k * per_state, nc, n, ns);
+        rc = solve_at(&c, h, &o, w, f, &cur, &iters, &resid, err);
         for (int i = 0; i < n; i++) lw[(size_t)k * nn + (size_t)i] = log(w[i]);
     }
     /* The answer at h = 1 (the last iterate on failure). */
@@ -403,16 +403,16 @@ tw_status tw_ge_solve(const tw_ge_problem *p, const tw_ge_options *opt, tw_ge_re
         double *acc = calloc(8 * nn, sizeof *acc);
         if (acc == NULL) rc = tw_err_set(err, TW_ENOMEM, "ge: out of memory");
         for (int k = 0; rc == TW_OK && k < steps; k++) {
-            tw__state a = tw__state_at(states + (size_t)k * per_state, nc, n, ns);
-            tw__state b = tw__state_at(states + (size_t)(k + 1) * per_state, nc, n, ns);
-            tw__decomp_step(&c, &a, &b, lw + (size_t)k * nn, lw + (size_t)(k + 1) * nn,
-                            (double)k / steps, (double)(k + 1) / steps, acc, acc + nn,
-                            acc + 2 * nn, acc + 6 * nn);
+            state a = state_at(states + (size_t)k * per_state, nc, n, ns);
+            state b = state_at(states + (size_t)(k + 1) * per_state, nc, n, ns);
+            decomp_step(&c, &a, &b, lw + (size_t)k * nn, lw + (size_t)(k + 1) * nn,
+                        (double)k / steps, (double)(k + 1) / steps, acc, acc + nn,
+                        acc + 2 * nn, acc + 6 * nn);
             if (k % 2 == 0) {
-                tw__state b2 = tw__state_at(states + (size_t)(k + 2) * per_state, nc, n, ns);
-                tw__decomp_step(&c, &a, &b2, lw + (size_t)k * nn, lw + (size_t)(k + 2) * nn,
-                                (double)k / steps, (double)(k + 2) / steps, acc + 3 * nn,
-                                acc + 4 * nn, acc + 5 * nn, acc + 7 * nn);
+                state b2 = state_at(states + (size_t)(k + 2) * per_state, nc, n, ns);
+                decomp_step(&c, &a, &b2, lw + (size_t)k * nn, lw + (size_t)(k + 2) * nn,
+                            (double)k / steps, (double)(k + 2) / steps, acc + 3 * nn,
+                            acc + 4 * nn, acc + 5 * nn, acc + 7 * nn);
             }
         }
         for (int j = 0; rc == TW_OK && j < n; j++) {
@@ -432,22 +432,22 @@ tw_status tw_ge_solve(const tw_ge_problem *p, const tw_ge_options *opt, tw_ge_re
 tw_status tw_ge_demand(const tw_ge_problem *p, const double *w, double *spend, tw_err *err) {
     tw_ge_options o = tw_ge_options_default();
     tw_ge_result sizes = {.n_reg = p ? p->n_reg : 0, .n_sec = p ? p->n_sec : 0};
-    tw_status rc = tw__validate(p, &o, &sizes, err);
+    tw_status rc = validate(p, &o, &sizes, err);
     if (rc == TW_OK && (w == NULL || spend == NULL))
         rc = tw_err_set(err, TW_ECONFIG, "ge: demand needs wages and an output array");
-    if (rc == TW_OK) rc = tw__check(w, (size_t)p->n_reg, 0.0, 0, "w", err);
+    if (rc == TW_OK) rc = check(w, (size_t)p->n_reg, 0.0, 0, "w", err);
     if (rc != TW_OK) return rc;
     int n = p->n_reg, ns = p->n_sec;
     size_t nc = (size_t)n * (size_t)n * (size_t)ns, nn = (size_t)n, nsec = nn * (size_t)ns;
     size_t ctx_len = 2 * nc + 2 * nsec + 2 * nn;
     double *block = calloc(ctx_len + 2 * nc + nsec + 3 * nn, sizeof *block);
     if (block == NULL) return tw_err_set(err, TW_ENOMEM, "ge: out of memory");
-    tw__ctx c;
-    rc = tw__prepare(p, &c, block, err);
+    ctx c;
+    rc = prepare(p, &c, block, err);
     if (rc == TW_OK) {
-        tw__state st = tw__state_at(block + ctx_len, nc, n, ns);
-        tw__eval(&c, w, 1.0, &st);
-        for (size_t k = 0; k < nc; k++) spend[k] = st.m[k] * (1.0 + tw__tariff(&c, k, 1.0));
+        state st = state_at(block + ctx_len, nc, n, ns);
+        eval(&c, w, 1.0, &st);
+        for (size_t k = 0; k < nc; k++) spend[k] = st.m[k] * (1.0 + ge_tariff(&c, k, 1.0));
     }
     free(block);
     return rc;
@@ -460,13 +460,13 @@ tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const dou
     if (n_reg < 1 || n_sec < 1 || !demand || !q0 || !p_prev || !eta || !sigma || !p_out)
         return tw_err_set(err, TW_ECONFIG, "ge: price step needs sizes >= 1 and every array");
     size_t n = (size_t)n_reg, ns = (size_t)n_sec, nc = n * n * ns;
-    tw_status rc = tw__check(demand, nc, 0.0, 1, "demand", err);
-    if (rc == TW_OK) rc = tw__check(tariff, nc, 0.0, 1, "tariff", err);
-    if (rc == TW_OK) rc = tw__check(q0, n, 0.0, 0, "q0", err);
-    if (rc == TW_OK) rc = tw__check(p_prev, n, 0.0, 0, "p_prev", err);
-    if (rc == TW_OK) rc = tw__check(eta, n, 0.0, 1, "eta", err);
-    if (rc == TW_OK) rc = tw__check(sigma, ns, 1.0, 0, "sigma", err);
-    if (rc == TW_OK) rc = tw__check(sigma_upper, ns, 1.0, 0, "sigma_upper", err);
+    tw_status rc = check(demand, nc, 0.0, 1, "demand", err);
+    if (rc == TW_OK) rc = check(tariff, nc, 0.0, 1, "tariff", err);
+    if (rc == TW_OK) rc = check(q0, n, 0.0, 0, "q0", err);
+    if (rc == TW_OK) rc = check(p_prev, n, 0.0, 0, "p_prev", err);
+    if (rc == TW_OK) rc = check(eta, n, 0.0, 1, "eta", err);
+    if (rc == TW_OK) rc = check(sigma, ns, 1.0, 0, "sigma", err);
+    if (rc == TW_OK) rc = check(sigma_upper, ns, 1.0, 0, "sigma_upper", err);
     if (rc != TW_OK) return rc;
     /* Each region's sales V_i and their sales-weighted CES elasticity, then its step. */
     double gdp = 0.0, world = 0.0;

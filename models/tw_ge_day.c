@@ -153,14 +153,14 @@ double tw_ge_day_value(const tw_ge_day *g, tw_ge_quantity q, int r) {
 }
 
 /* Tariff of importer j on origin i as a [exporter][importer][sector] table (0 at home). */
-static void tw__by_exporter(const tw_rate_table tau, double out[TW_NREG][TW_NREG][TW_NSEC]) {
+static void by_exporter(const tw_rate_table tau, double out[TW_NREG][TW_NREG][TW_NSEC]) {
     for (int i = 0; i < TW_NREG; i++)
         for (int j = 0; j < TW_NREG; j++)
             for (int s = 0; s < TW_NSEC; s++) out[i][j][s] = i == j ? 0.0 : tau[j][i][s];
 }
 
 /* Today's sales, duty, spending and deficit of every region from what buyers use. */
-static void tw__accounts(tw_ge_day *g, const tw_day_view *v) {
+static void accounts(tw_ge_day *g, const tw_day_view *v) {
     for (int j = 0; j < TW_NREG; j++) g->sales[j] = g->duty[j] = g->spend[j] = 0.0;
     for (int i = 0; i < TW_NREG; i++)
         for (int j = 0; j < TW_NREG; j++)
@@ -174,7 +174,7 @@ static void tw__accounts(tw_ge_day *g, const tw_day_view *v) {
 }
 
 /* ln of the CES aggregate of what j's buyers use in sector s (0 when they use nothing). */
-static double tw__ln_quantity(const tw_day_view *v, const double *w, int j, int s) {
+static double ln_quantity(const tw_day_view *v, const double *w, int j, int s) {
     double q[TW_NREG];
     for (int o = 0; o < TW_NREG; o++) {
         double t = o == j ? 0.0 : (*v->tau_paid)[j][o][s];
@@ -185,14 +185,14 @@ static double tw__ln_quantity(const tw_day_view *v, const double *w, int j, int 
 }
 
 /* Welfare from today's state, and one trapezoid of the chained parts since yesterday. */
-static void tw__welfare(tw_ge_day *g, const tw_day_view *v) {
+static void day_welfare(tw_ge_day *g, const tw_day_view *v) {
     double dlw[TW_NREG];
     for (int i = 0; i < TW_NREG; i++) dlw[i] = log(g->w[i]) - g->lnw[i];
     for (int j = 0; j < TW_NREG; j++) {
         double wf = 0.0, tot = 0.0;
         for (int s = 0; s < TW_NSEC; s++) {
             int c = j * TW_NSEC + s;
-            double lnc = tw__ln_quantity(v, g->w, j, s);
+            double lnc = ln_quantity(v, g->w, j, s);
             if (isfinite(lnc) && isfinite(g->lnc0[c])) wf += g->alpha[c] * (lnc - g->lnc0[c]);
             for (int i = 0; i < TW_NREG; i++) {
                 if (i == j) continue;
@@ -208,7 +208,7 @@ static void tw__welfare(tw_ge_day *g, const tw_day_view *v) {
     }
 }
 
-static void tw__remember(tw_ge_day *g, const tw_day_view *v) {
+static void remember(tw_ge_day *g, const tw_day_view *v) {
     memcpy(g->use, v->use, sizeof g->use);
     for (int j = 0; j < TW_NREG; j++) {
         g->lnw[j] = log(g->w[j]);
@@ -218,8 +218,8 @@ static void tw__remember(tw_ge_day *g, const tw_day_view *v) {
 }
 
 /* The first day: the base of welfare, prices and incomes. */
-static void tw__first_day(tw_ge_day *g, const tw_day_view *v) {
-    tw__by_exporter(*v->tau_paid, g->t0);
+static void first_day(tw_ge_day *g, const tw_day_view *v) {
+    by_exporter(*v->tau_paid, g->t0);
     for (int j = 0; j < TW_NREG; j++) {
         g->q0[j] = g->sales[j];
         g->deficit0[j] = g->deficit[j];
@@ -230,7 +230,7 @@ static void tw__first_day(tw_ge_day *g, const tw_day_view *v) {
             for (int o = 0; o < TW_NREG; o++)
                 e += v->use[o][j][s] * (1.0 + (o == j ? 0.0 : (*v->tau_paid)[j][o][s]));
             g->alpha[c] = g->spend[j] > 0.0 ? e / g->spend[j] : 0.0;
-            g->lnc0[c] = tw__ln_quantity(v, g->w, j, s);
+            g->lnc0[c] = ln_quantity(v, g->w, j, s);
         }
     }
 }
@@ -240,10 +240,10 @@ static void tw__first_day(tw_ge_day *g, const tw_day_view *v) {
  * 2024 flows,
  * the first day's rates paid as the base, today's rates paid, the model's nests), one
  * tw_ge_price_step, and a step k of the way in logs. */
-static tw_status tw__update_prices(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
+static tw_status update_prices(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
     double t1[TW_NREG][TW_NREG][TW_NSEC];
     double demand[TW_NREG][TW_NREG][TW_NSEC], y[TW_NREG], target[TW_NREG], eta[TW_NREG] = {0};
-    tw__by_exporter(*v->tau_paid, t1);
+    by_exporter(*v->tau_paid, t1);
     tw_ge_problem prob = {TW_NREG, TW_NSEC, &v->world->flow[0][0][0], &g->t0[0][0][0], &t1[0][0][0],
                           NULL, v->sigma, 0, v->sigma_upper};
     tw_status st = tw_ge_demand(&prob, g->w, &demand[0][0][0], err);
@@ -284,17 +284,17 @@ static double spend_per_income(const tw_day_view *v, int j) {
 
 tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
     uint32_t d = v->d;
-    tw__accounts(g, v);
+    accounts(g, v);
     for (int j = 0; j < TW_NREG; j++)
         g->income_set[j] = d == 0 ? 0.0 : g->income_next[j] + g->duty[j];
     if (d == 0)
-        tw__first_day(g, v);
+        first_day(g, v);
     else
-        tw__welfare(g, v);
-    tw__remember(g, v);
+        day_welfare(g, v);
+    remember(g, v);
     if (!g->p.enabled) return TW_OK;
     if ((d + 1) % (uint32_t)g->p.interval == 0) {
-        tw_status st = tw__update_prices(g, v, err);
+        tw_status st = update_prices(g, v, err);
         if (st != TW_OK) return st;
     }
     for (int j = 0; j < TW_NREG; j++) {
@@ -308,8 +308,8 @@ tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
 tw_status tw_ge_welfare_at(const tw_day_view *v, const tw_rate_table tau, int r, double *welfare,
                            tw_err *err) {
     double t0[TW_NREG][TW_NREG][TW_NSEC], t1[TW_NREG][TW_NREG][TW_NSEC];
-    tw__by_exporter(*v->tau0, t0);
-    tw__by_exporter(tau, t1);
+    by_exporter(*v->tau0, t0);
+    by_exporter(tau, t1);
     tw_ge_problem prob = {TW_NREG, TW_NSEC, &v->world->flow[0][0][0], &t0[0][0][0], &t1[0][0][0],
                           NULL, v->sigma, 0, v->sigma_upper};
     tw_ge_options opt = tw_ge_options_default();

@@ -21,7 +21,7 @@
  *                   events read: a holdout under its resolve lowers the chance of a deal);
  *   best_response   sets its lever to the level that maximises its own real income in
  *                   the long-run general equilibrium, every other rate given
- *                   (tw__best_level).
+ *                   (best_level).
  * Every strategy respects its cap ("we will ignore further increases") and floor. An agent
  * that accuses its partner of breaching a truce also snaps back to its pre-truce level with
  * probability snapback_prob at each decision. A government with control_lever tightens its
@@ -52,7 +52,7 @@
 #include "tw_ge_day.h"
 #include "tw_gov_internal.h"
 
-static const tw_gov_params *tw__gp(const tw_gov_world *g, int r) { return &g->gp[r]; }
+static const tw_gov_params *gov_gp(const tw_gov_world *g, int r) { return &g->gp[r]; }
 
 void tw_gov_agreed_change(tw_gov_world *g, tw_day day) {
     int cap = (int)(sizeof g->agreed_change / sizeof g->agreed_change[0]);
@@ -66,7 +66,7 @@ void tw_gov_agreed_change(tw_gov_world *g, tw_day day) {
     if (g->n_agreed < cap) g->agreed_change[g->n_agreed++] = day;
 }
 
-static bool tw__agreed(const tw_gov_world *g, tw_day day) {
+static bool gov_agreed(const tw_gov_world *g, tw_day day) {
     for (int i = 0; i < g->n_agreed; i++)
         if (g->agreed_change[i] == day) return true;
     return false;
@@ -74,14 +74,14 @@ static bool tw__agreed(const tw_gov_world *g, tw_day day) {
 
 double tw_gov_lever(const tw_gov_world *g, int r, tw_day t, tw_day known_by) {
     const tw_gov_agent *a = &g->ag[r];
-    return tw_tariffs_layer_rate(tw_rates_book(g->rates), r, tw__gp(g, r)->partner, a->measure,
-                                 tw__gp(g, r)->lever_sector, t, known_by);
+    return tw_tariffs_layer_rate(tw_rates_book(g->rates), r, gov_gp(g, r)->partner, a->measure,
+                                 gov_gp(g, r)->lever_sector, t, known_by);
 }
 
 /* The entry that sets r's lever to rate from effective to end. */
-static tw_tariff tw__lever_entry(const tw_gov_world *g, int r, double rate, tw_day announced,
-                                 tw_day effective, tw_day end) {
-    const tw_gov_params *gp = tw__gp(g, r);
+static tw_tariff lever_entry(const tw_gov_world *g, int r, double rate, tw_day announced,
+                             tw_day effective, tw_day end) {
+    const tw_gov_params *gp = gov_gp(g, r);
     const tw_gov_agent *a = &g->ag[r];
     tw_tariff t;
     memset(&t, 0, sizeof t);
@@ -103,7 +103,7 @@ static tw_tariff tw__lever_entry(const tw_gov_world *g, int r, double rate, tw_d
 
 tw_status tw_gov_set_lever(tw_gov_world *g, int r, double rate, tw_day announced,
                            tw_day effective, tw_day end, tw_err *err) {
-    tw_tariff t = tw__lever_entry(g, r, rate, announced, effective, end);
+    tw_tariff t = lever_entry(g, r, rate, announced, effective, end);
     return tw_rates_add(g->rates, &t, err);
 }
 
@@ -118,10 +118,10 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
     memset(&c, 0, sizeof c);
     snprintf(c.id, sizeof c.id, "gov_%s", tw_region_names[r]);
     c.exporter = r;
-    c.dest = tw__gp(g, r)->partner;
+    c.dest = gov_gp(g, r)->partner;
     c.good = TW_CTRL_GOOD_RE;
     c.regime = (tw_ctrl_regime)regime;
-    c.slow_roll_factor = regime == TW_CTRL_SLOW_ROLL ? tw__gp(g, r)->slow_roll_factor : 1.0;
+    c.slow_roll_factor = regime == TW_CTRL_SLOW_ROLL ? gov_gp(g, r)->slow_roll_factor : 1.0;
     /* A decision changes the pace of approvals, not the terms of a licence: licences keep
      * the validity of the entry in force toward the partner (the destination's default
      * when there is none). */
@@ -137,7 +137,7 @@ void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int author
                          double cap) {
     for (int r = 0; r < TW_NREG; r++) {
         tw_gov_agent *a = &g->ag[r];
-        if (!tw__gp(g, r)->active || a->authority != TW_AUTH_IEEPA) continue;
+        if (!gov_gp(g, r)->active || a->authority != TW_AUTH_IEEPA) continue;
         /* Without a substitute authority the government cannot raise this lever. */
         a->measure = measure;
         a->authority = authority;
@@ -148,7 +148,7 @@ void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int author
 void tw_gov_authority_lapsed(tw_gov_world *g, int measure, int authority) {
     for (int r = 0; r < TW_NREG; r++) {
         tw_gov_agent *a = &g->ag[r];
-        if (tw__gp(g, r)->active && a->measure == measure && a->authority == authority)
+        if (gov_gp(g, r)->active && a->measure == measure && a->authority == authority)
             a->cap = 0.0;
     }
 }
@@ -166,7 +166,7 @@ tw_day tw_gov_last_escalation(const tw_gov_world *g) { return g->last_escalation
 int tw_gov_holdouts(const tw_gov_world *g) {
     int n = 0;
     for (int r = 0; r < TW_NREG; r++)
-        if (tw__gp(g, r)->active && tw__gp(g, r)->strategy == TW_STRAT_PAIN_THRESHOLD &&
+        if (gov_gp(g, r)->active && gov_gp(g, r)->strategy == TW_STRAT_PAIN_THRESHOLD &&
             g->ag[r].pain < g->ag[r].resolve)
             n++;
     return n;
@@ -175,13 +175,13 @@ int tw_gov_holdouts(const tw_gov_world *g) {
 double tw_gov_combined_pain(const tw_gov_world *g) {
     double sum = 0.0;
     for (int r = 0; r < TW_NREG; r++)
-        if (tw__gp(g, r)->active) sum += g->ag[r].pain;
+        if (gov_gp(g, r)->active) sum += g->ag[r].pain;
     return sum;
 }
 
 /* The partner's trade-weighted rate on r today. */
-static double tw__partner_rate(const tw_gov_world *g, const tw_day_view *v, int r) {
-    return tw_world_weighted_rate(v->world, *v->tau, tw__gp(g, r)->partner, r, TW_ALL);
+static double partner_rate(const tw_gov_world *g, const tw_day_view *v, int r) {
+    return tw_world_weighted_rate(v->world, *v->tau, gov_gp(g, r)->partner, r, TW_ALL);
 }
 
 tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rates,
@@ -233,8 +233,8 @@ double tw_gov_drawn(const tw_gov_world *g, int slot) {
 void tw_gov_free(tw_gov_world *g) { free(g); }
 
 /* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
-static tw_status tw__notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err) {
-    const tw_gov_params *gp = tw__gp(g, r);
+static tw_status notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err) {
+    const tw_gov_params *gp = gov_gp(g, r);
     int now = tw_gov_regime(g, r, gp->partner, day + gp->delay);
     int next = now + dir;
     if (next < TW_CTRL_OPEN || next >= TW_NCTRL) return TW_OK;
@@ -256,16 +256,16 @@ static tw_status tw__notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *
  * A tariff now moves the terms of trade, so the optimum is positive even with full
  * pass-through (Ossa 2014's optimal tariffs average 62%); the partner's own rate shifts
  * it, so repeated best responses look for the Nash tariffs. */
-static tw_status tw__best_level(tw_gov_world *g, const tw_day_view *v, int r, double *best,
+static tw_status best_level(tw_gov_world *g, const tw_day_view *v, int r, double *best,
                                  tw_err *err) {
     tw_day day = v->day;
-    const tw_gov_params *gp = tw__gp(g, r);
+    const tw_gov_params *gp = gov_gp(g, r);
     tw_day eff = day + gp->delay;
     double top = fmin(gp->br_max, g->ag[r].cap), best_w = -INFINITY;
     tw_rate_table tau;
     *best = gp->floor_rate;
     for (double level = gp->floor_rate; level <= top + 1e-12; level += gp->br_grid) {
-        tw_tariff t = tw__lever_entry(g, r, level, day, eff, TW_DAY_NEVER);
+        tw_tariff t = lever_entry(g, r, level, day, eff, TW_DAY_NEVER);
         tw_status st = tw_rates_with(g->rates, &t, eff, tau, err);
         if (st != TW_OK) return st;
         double w;
@@ -289,16 +289,16 @@ static tw_status forgive_or_answer(tw_gov_world *g, int r, tw_day day, uint32_t 
     if (!*let_pass) return TW_OK;
     tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
                                     "lets a %.1f-point rise by %s pass", 100.0 * move,
-                                    tw_region_names[tw__gp(g, r)->partner]);
+                                    tw_region_names[gov_gp(g, r)->partner]);
     return st == TW_OK ? TW_OK : tw_err_set(err, st, "out of memory");
 }
 
-static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err *err) {
+static tw_status decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err *err) {
     tw_day day = v->day;
     uint32_t d = v->d;
-    const tw_gov_params *gp = tw__gp(g, r);
+    const tw_gov_params *gp = gov_gp(g, r);
     tw_gov_agent *a = &g->ag[r];
-    double x = tw__partner_rate(g, v, r);
+    double x = partner_rate(g, v, r);
     int reg = tw_gov_regime(g, gp->partner, r, day);
     double move = (x - a->ref_partner) - a->partner_drift +
                   gp->control_move * (double)(reg - a->ref_regime - a->regime_drift);
@@ -338,7 +338,7 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
         }
         break;
     case TW_STRAT_BEST_RESPONSE: {
-        tw_status st = tw__best_level(g, v, r, &target, err);
+        tw_status st = best_level(g, v, r, &target, err);
         if (st != TW_OK) return st;
         why = "best response";
         break;
@@ -420,19 +420,19 @@ static tw_status tw__decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err
     if (raise && a->control < 1.0 &&
         tw_policy_uniform(g->key, d, TW_EV_CONTROL + (uint64_t)r) >= a->control)
         return TW_OK;
-    return tw__notch(g, r, raise ? 1 : -1, day, err);
+    return notch(g, r, raise ? 1 : -1, day, err);
 }
 
 tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err) {
     tw_day day = v->day;
     uint32_t d = v->d;
     tw_status st;
-    bool agreed = tw__agreed(g, day);
+    bool agreed = gov_agreed(g, day);
     for (int r = 0; r < TW_NREG; r++) {
-        const tw_gov_params *gp = tw__gp(g, r);
+        const tw_gov_params *gp = gov_gp(g, r);
         if (!gp->active) continue;
         tw_gov_agent *a = &g->ag[r];
-        double x = tw__partner_rate(g, v, r);
+        double x = partner_rate(g, v, r);
         int reg = tw_gov_regime(g, gp->partner, r, day);
         if (d == 0) {
             a->partner_prev = x;
@@ -452,14 +452,14 @@ tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err) 
         a->partner_prev = x;
         a->regime_prev = reg;
         if (day >= gp->first_decision && (day - gp->first_decision) % gp->cadence == 0)
-            if ((st = tw__decide(g, v, r, err)) != TW_OK) return st;
+            if ((st = decide(g, v, r, err)) != TW_OK) return st;
     }
     return TW_OK;
 }
 
 /* Pain of region r from today's flows (see the file comment). */
-static double tw__pain(const tw_gov_world *g, const tw_day_view *v, int r) {
-    const tw_gov_params *gp = tw__gp(g, r);
+static double gov_pain(const tw_gov_world *g, const tw_day_view *v, int r) {
+    const tw_gov_params *gp = gov_gp(g, r);
     double gdp = v->world->gdp[r], price = 0.0, short_ = 0.0, x = 0.0;
     for (int sec = 0; sec < TW_NSEC; sec++) {
         int c = r * TW_NSEC + sec;
@@ -481,14 +481,14 @@ void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v) {
                 for (int sec = 0; sec < TW_NSEC; sec++)
                     if (i != r) g->exports0[r] += v->customs[r][i][sec];
         }
-    for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = tw__pain(g, v, r);
+    for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = gov_pain(g, v, r);
 }
 
 /* --- the policy block's indicators and outcomes ----------------------------------- */
 
 /* The tables of the lists in tw_gov.h (the block's ids: TW_GOV_IND_* and TW_GOV_OUT_*). */
-static const tw_measure_info tw__indicators[] = {TW_GOV_INDICATORS(TW_MEASURE_IND)};
-static const tw_measure_info tw__outcomes[] = {TW_GOV_OUTCOMES(TW_MEASURE_OUT)};
+static const tw_measure_info gov_indicators[] = {TW_GOV_INDICATORS(TW_MEASURE_IND)};
+static const tw_measure_info gov_outcomes[] = {TW_GOV_OUTCOMES(TW_MEASURE_OUT)};
 _Static_assert(TW_GOV_IND_STRATEGY_TRIGGERED - TW_GOV_IND_STRATEGY_HOLD == TW_GSTATE_TRIGGERED,
                "one 0/1 indicator per decision, in the agent state's order");
 
@@ -536,16 +536,16 @@ static double tw_gov_value(const tw_gov_world *g, const tw_day_view *v, int ind,
     }
 }
 
-static double tw__gov_series(const void *block, const tw_day_view *v, const tw_series_def *d) {
+static double gov_series(const void *block, const tw_day_view *v, const tw_series_def *d) {
     return tw_gov_value(block, v, d->local, d->region);
 }
 
 const tw_measure_block tw_gov_measures = {
     .name = "policy",
-    .indicators = tw__indicators,
+    .indicators = gov_indicators,
     .n_indicators = TW_GOV_NIND,
-    .outcomes = tw__outcomes,
+    .outcomes = gov_outcomes,
     .n_outcomes = TW_GOV_NOUT,
     .define = tw_gov_define,
-    .value = tw__gov_series,
+    .value = gov_series,
 };

@@ -179,11 +179,11 @@ void tw_gov_params_drawn(const tw_gov_params gov[TW_NREG], tw_drawn *list, int *
 
 /* The policy outcomes' slots within the block: tw_gov_outcomes writes the shortages' and
  * the governments' (ESCALATIONS), tw_events_outcomes (tw_events.h) the events' (the rest). */
-#define TW__GOV_OUT_ENUM(id, name, unit, agg, def) TW_GOV_OUT_##id,
-enum { TW_GOV_OUTCOMES(TW__GOV_OUT_ENUM) TW_GOV_NOUT };
+#define TW_GOV_OUT_ENUM(id, name, unit, agg, def) TW_GOV_OUT_##id,
+enum { TW_GOV_OUTCOMES(TW_GOV_OUT_ENUM) TW_GOV_NOUT };
 /* The policy indicators' ids within the block (tw_gov_value reads them). */
-#define TW__GOV_IND_ENUM(id, name, unit, agg, region, partner, def) TW_GOV_IND_##id,
-enum { TW_GOV_INDICATORS(TW__GOV_IND_ENUM) TW_GOV_NIND };
+#define TW_GOV_IND_ENUM(id, name, unit, agg, region, partner, def) TW_GOV_IND_##id,
+enum { TW_GOV_INDICATORS(TW_GOV_IND_ENUM) TW_GOV_NIND };
 
 /* The governments of one replicate: their agents, levers and pain (tw_gov_internal.h;
  * opaque outside tw_gov.c). */

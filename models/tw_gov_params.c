@@ -19,8 +19,8 @@ const char *const tw_strategy_names[TW_NSTRAT + 1] = {
     "scripted", "tit_for_tat", "proportional", "generous", "grim_trigger", "pain_threshold",
     "best_response", NULL};
 
-static tw_status tw__load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book, tw_day start,
-                              tw_gov_params *gp, tw_err *err) {
+static tw_status load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book, tw_day start,
+                          tw_gov_params *gp, tw_err *err) {
     tw_status st;
     int strategy;
     gp->active = true;
@@ -108,7 +108,7 @@ tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_d
         const tw_cfg_node *g;
         if ((st = tw_policy_section(section, tw_region_names[r], &g, err)) != TW_OK) return st;
         if (g == NULL) continue;
-        if ((st = tw__load_gov(g, r, book, start, &gov[r], err)) != TW_OK) return st;
+        if ((st = load_gov(g, r, book, start, &gov[r], err)) != TW_OK) return st;
     }
     return TW_OK;
 }

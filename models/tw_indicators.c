@@ -17,62 +17,62 @@
 #include "tw_indicators.h"
 
 /* The blocks in the dictionary's order (TW_BLOCK_*), and in summary.csv's series order. */
-static const tw_measure_block *const tw__blocks[TW_NBLOCK] = {
+static const tw_measure_block *const indicators_blocks[TW_NBLOCK] = {
     [TW_BLOCK_TRADE] = &tw_trade_measures,
     [TW_BLOCK_RE] = &tw_re_measures,
     [TW_BLOCK_GOV] = &tw_gov_measures,
 };
-static const int tw__series_order[TW_NBLOCK] = {TW_BLOCK_TRADE, TW_BLOCK_GOV, TW_BLOCK_RE};
+static const int series_order[TW_NBLOCK] = {TW_BLOCK_TRADE, TW_BLOCK_GOV, TW_BLOCK_RE};
 
 /* Room for the composed dictionary; the start-up check refuses more. */
-#define TW__MEASURES_MAX 512
+#define MEASURES_MAX 512
 
 static struct {
-    tw_measure_info ind[TW__MEASURES_MAX], out[TW__MEASURES_MAX];
+    tw_measure_info ind[MEASURES_MAX], out[MEASURES_MAX];
     size_t n_ind, n_out;
     size_t ind_first[TW_NBLOCK], out_first[TW_NBLOCK];
-} tw__dict;
-static pthread_once_t tw__dict_once = PTHREAD_ONCE_INIT;
+} indicators_dict;
+static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
 
-/* Append n entries of list to dict (at most TW__MEASURES_MAX in all). */
-static void tw__append(tw_measure_info *dict, size_t *len, const tw_measure_info *list, size_t n) {
-    for (size_t i = 0; i < n && *len < TW__MEASURES_MAX; i++) dict[(*len)++] = list[i];
+/* Append n entries of list to dict (at most MEASURES_MAX in all). */
+static void append(tw_measure_info *dict, size_t *len, const tw_measure_info *list, size_t n) {
+    for (size_t i = 0; i < n && *len < MEASURES_MAX; i++) dict[(*len)++] = list[i];
 }
 
-static void tw__compose(void) {
+static void compose(void) {
     for (int b = 0; b < TW_NBLOCK; b++) {
-        const tw_measure_block *m = tw__blocks[b];
-        tw__dict.ind_first[b] = tw__dict.n_ind;
-        tw__dict.out_first[b] = tw__dict.n_out;
-        tw__append(tw__dict.ind, &tw__dict.n_ind, m->indicators, m->n_indicators);
-        tw__append(tw__dict.out, &tw__dict.n_out, m->outcomes, m->n_outcomes);
+        const tw_measure_block *m = indicators_blocks[b];
+        indicators_dict.ind_first[b] = indicators_dict.n_ind;
+        indicators_dict.out_first[b] = indicators_dict.n_out;
+        append(indicators_dict.ind, &indicators_dict.n_ind, m->indicators, m->n_indicators);
+        append(indicators_dict.out, &indicators_dict.n_out, m->outcomes, m->n_outcomes);
     }
 }
 
-static void tw__dict_ready(void) { pthread_once(&tw__dict_once, tw__compose); }
+static void dict_ready(void) { pthread_once(&dict_once, compose); }
 
 const char *const tw_aggregation_names[3] = {"sum", "mean", "category"};
 
 size_t tw_trade_indicator_list(const tw_measure_info **list) {
-    tw__dict_ready();
-    *list = tw__dict.ind;
-    return tw__dict.n_ind;
+    dict_ready();
+    *list = indicators_dict.ind;
+    return indicators_dict.n_ind;
 }
 
 size_t tw_trade_outcome_list(const tw_measure_info **list) {
-    tw__dict_ready();
-    *list = tw__dict.out;
-    return tw__dict.n_out;
+    dict_ready();
+    *list = indicators_dict.out;
+    return indicators_dict.n_out;
 }
 
 size_t tw_outcome_first(int block) {
-    tw__dict_ready();
-    return tw__dict.out_first[block];
+    dict_ready();
+    return indicators_dict.out_first[block];
 }
 
 size_t tw_outcome_count(void) {
-    tw__dict_ready();
-    return tw__dict.n_out;
+    dict_ready();
+    return indicators_dict.n_out;
 }
 
 int tw_measure_find(const tw_measure_info *list, size_t n, const char *name) {
@@ -82,31 +82,31 @@ int tw_measure_find(const tw_measure_info *list, size_t n, const char *name) {
 }
 
 int tw_indicator_index(const char *name) {
-    tw__dict_ready();
-    return tw_measure_find(tw__dict.ind, tw__dict.n_ind, name);
+    dict_ready();
+    return tw_measure_find(indicators_dict.ind, indicators_dict.n_ind, name);
 }
 
 int tw_outcome_index(const char *name) {
-    tw__dict_ready();
-    return tw_measure_find(tw__dict.out, tw__dict.n_out, name);
+    dict_ready();
+    return tw_measure_find(indicators_dict.out, indicators_dict.n_out, name);
 }
 
-static bool tw__set(const char *text) { return text != NULL && text[0] != '\0'; }
+static bool set(const char *text) { return text != NULL && text[0] != '\0'; }
 
 /* Block b's list of one kind (outcomes or indicators) and its length. */
-static const tw_measure_info *tw__list(const tw_measure_block *m, bool outcomes, size_t *n) {
+static const tw_measure_info *indicators_list(const tw_measure_block *m, bool outcomes, size_t *n) {
     *n = outcomes ? m->n_outcomes : m->n_indicators;
     return outcomes ? m->outcomes : m->indicators;
 }
 
 /* Where name was listed before entry i of the (b, outcomes) list, the lists taken in
  * the order block by block, indicators before outcomes: that block, or NULL. */
-static const tw_measure_block *tw__listed_before(const tw_measure_block *const *blocks, size_t b,
-                                                 bool outcomes, size_t i, const char *name) {
+static const tw_measure_block *listed_before(const tw_measure_block *const *blocks, size_t b,
+                                             bool outcomes, size_t i, const char *name) {
     for (size_t c = 0; c <= b; c++)
         for (int kind = 0; kind < 2; kind++) {
             size_t n;
-            const tw_measure_info *list = tw__list(blocks[c], kind == 1, &n);
+            const tw_measure_info *list = indicators_list(blocks[c], kind == 1, &n);
             if (c == b && kind == (int)outcomes) n = i; /* this list: the entries before i */
             else if (c == b && kind > (int)outcomes) continue;
             if (tw_measure_find(list, n, name) >= 0) return blocks[c];
@@ -115,26 +115,26 @@ static const tw_measure_block *tw__listed_before(const tw_measure_block *const *
 }
 
 /* One list of the check: its entries complete, their names new. */
-static tw_status tw__check_list(const tw_measure_block *const *blocks, size_t b, bool outcomes,
-                                tw_err *err) {
+static tw_status check_list(const tw_measure_block *const *blocks, size_t b, bool outcomes,
+                            tw_err *err) {
     const char *kind = outcomes ? "outcome" : "indicator";
     const tw_measure_block *m = blocks[b];
     size_t n;
-    const tw_measure_info *list = tw__list(m, outcomes, &n);
+    const tw_measure_info *list = indicators_list(m, outcomes, &n);
     for (size_t i = 0; i < n; i++) {
         const tw_measure_info *e = &list[i];
-        if (!tw__set(e->name))
+        if (!set(e->name))
             return tw_err_set(err, TW_ERUNTIME, "the %s block's %s %zu has no name", m->name, kind, i);
-        const char *missing = !tw__set(e->unit)                           ? "a unit"
-                              : !tw__set(e->definition)                   ? "a definition"
+        const char *missing = !set(e->unit)                           ? "a unit"
+                              : !set(e->definition)                   ? "a definition"
                               : (unsigned)e->aggregation > TW_AGG_CATEGORY ? "an aggregation"
-                              : !outcomes && !tw__set(e->region)          ? "what its region holds"
-                              : !outcomes && !tw__set(e->partner)         ? "what its partner holds"
-                                                                          : NULL;
+                              : !outcomes && !set(e->region)          ? "what its region holds"
+                              : !outcomes && !set(e->partner)         ? "what its partner holds"
+                                                                      : NULL;
         if (missing != NULL)
             return tw_err_set(err, TW_ERUNTIME, "the %s block's %s %s lacks %s", m->name, kind,
                               e->name, missing);
-        const tw_measure_block *first = tw__listed_before(blocks, b, outcomes, i, e->name);
+        const tw_measure_block *first = listed_before(blocks, b, outcomes, i, e->name);
         if (first != NULL)
             return tw_err_set(err, TW_ERUNTIME,
                               "%s %s is listed twice (the %s block and the %s block): names "
@@ -147,52 +147,52 @@ static tw_status tw__check_list(const tw_measure_block *const *blocks, size_t b,
 tw_status tw_measure_blocks_check(const tw_measure_block *const *blocks, size_t n, tw_err *err) {
     size_t n_ind = 0, n_out = 0;
     for (size_t b = 0; b < n; b++) {
-        tw_status st = tw__check_list(blocks, b, false, err);
-        if (st == TW_OK) st = tw__check_list(blocks, b, true, err);
+        tw_status st = check_list(blocks, b, false, err);
+        if (st == TW_OK) st = check_list(blocks, b, true, err);
         if (st != TW_OK) return st;
         n_ind += blocks[b]->n_indicators;
         n_out += blocks[b]->n_outcomes;
     }
-    if (n_ind > TW__MEASURES_MAX || n_out > TW__MEASURES_MAX)
+    if (n_ind > MEASURES_MAX || n_out > MEASURES_MAX)
         return tw_err_set(err, TW_ERUNTIME, "%zu indicators and %zu outcomes: at most %d of each",
-                          n_ind, n_out, TW__MEASURES_MAX);
+                          n_ind, n_out, MEASURES_MAX);
     return TW_OK;
 }
 
-static const char *tw__label(const char *const *names, int i) { return i == TW_ALL ? "all" : names[i]; }
+static const char *label(const char *const *names, int i) { return i == TW_ALL ? "all" : names[i]; }
 
 /* The params each block's define reads (the rare-earth cells; the others none). */
 tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs_out,
                                tw_series_label **labels_out, size_t *n_out, tw_err *err) {
     *defs_out = NULL;
     *labels_out = NULL;
-    tw_status st = tw_measure_blocks_check(tw__blocks, TW_NBLOCK, err);
+    tw_status st = tw_measure_blocks_check(indicators_blocks, TW_NBLOCK, err);
     if (st != TW_OK) return st;
-    tw__dict_ready();
+    dict_ready();
     const void *params[TW_NBLOCK] = {[TW_BLOCK_RE] = re};
     size_t n = 0;
     for (int k = 0; k < TW_NBLOCK; k++) {
-        int b = tw__series_order[k];
-        n = tw__blocks[b]->define(params[b], NULL, n);
+        int b = series_order[k];
+        n = indicators_blocks[b]->define(params[b], NULL, n);
     }
     tw_series_def *defs = *defs_out = malloc((n > 0 ? n : 1) * sizeof *defs);
     tw_series_label *labels = *labels_out = malloc((n > 0 ? n : 1) * sizeof *labels);
     if (defs == NULL || labels == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     size_t at = 0;
     for (int k = 0; k < TW_NBLOCK; k++) {
-        int b = tw__series_order[k];
+        int b = series_order[k];
         size_t from = at;
-        at = tw__blocks[b]->define(params[b], defs, at);
+        at = indicators_blocks[b]->define(params[b], defs, at);
         for (size_t i = from; i < at; i++) {
             defs[i].block = b;
-            defs[i].ind = (int)tw__dict.ind_first[b] + defs[i].local;
+            defs[i].ind = (int)indicators_dict.ind_first[b] + defs[i].local;
         }
     }
     for (size_t i = 0; i < n; i++) {
         const tw_series_def *d = &defs[i];
-        labels[i] = (tw_series_label){tw__dict.ind[d->ind].name, tw__label(tw_region_names, d->region),
-                                      tw__label(tw_region_names, d->partner),
-                                      tw__label(tw_sector_names, d->sector)};
+        labels[i] = (tw_series_label){indicators_dict.ind[d->ind].name, label(tw_region_names, d->region),
+                                      label(tw_region_names, d->partner),
+                                      label(tw_sector_names, d->sector)};
     }
     *n_out = n;
     return TW_OK;
@@ -205,6 +205,6 @@ void tw_indicators_observe(const tw_day_view *v, const tw_blocks *b, const tw_se
     for (size_t j = 0; j < n; j++) {
         size_t i = only != NULL ? only[j] : j;
         const tw_series_def *d = &defs[i];
-        out[i] = tw__blocks[d->block]->value(handle[d->block], v, d);
+        out[i] = indicators_blocks[d->block]->value(handle[d->block], v, d);
     }
 }

@@ -14,8 +14,8 @@
 
 #include "tw_policy.h"
 
-static const char *const tw__dist_names[TW_NDIST + 1] = {"fixed", "uniform", "normal", "beta",
-                                                         "lognormal", NULL};
+static const char *const dist_names[TW_NDIST + 1] = {"fixed", "uniform", "normal", "beta",
+                                                     "lognormal", NULL};
 
 tw_status tw_policy_section(const tw_cfg_node *m, const char *key, const tw_cfg_node **out,
                             tw_err *err) {
@@ -32,7 +32,7 @@ tw_status tw_dist_load(const tw_cfg_node *map, const char *key, double def, doub
     if (n == NULL) return TW_OK;
     if (tw_cfg_kind_of(n) != TW_CFG_MAP) return tw_cfg_double(map, key, true, def, lo, hi, &out->a, err);
     int kind;
-    tw_status st = tw_cfg_enum(n, "dist", true, 0, tw__dist_names, &kind, err);
+    tw_status st = tw_cfg_enum(n, "dist", true, 0, dist_names, &kind, err);
     if (st != TW_OK) return st;
     out->kind = (tw_dist_kind)kind;
     /* A range is an assumption when the scenario says so or gives no source for it. */

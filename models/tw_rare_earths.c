@@ -99,7 +99,7 @@ void tw_re_free(tw_re_state *st) {
 typedef struct {
     tw_re_state *st;
     uint32_t day;
-} tw__re_ctx;
+} re_ctx;
 
 /* Work item -> dependent cell j and the firm range [lo, hi) of its block. */
 typedef struct {
@@ -109,12 +109,12 @@ typedef struct {
     size_t base;    /* first array index of the cell */
     size_t sup;     /* first maker index of the block */
     uint64_t agent; /* first agent id of the cell */
-} tw__re_range;
+} re_range;
 
-static tw__re_range tw__re_item(const tw_re_state *st, size_t item) {
+static re_range re_item(const tw_re_state *st, size_t item) {
     const tw_re_params *re = st->re;
     size_t n = (size_t)re->per_cell;
-    tw__re_range r;
+    re_range r;
     r.b = item % st->nblk;
     r.j = (int)(item / st->nblk);
     r.c = re->cell[r.j];
@@ -128,21 +128,21 @@ static tw__re_range tw__re_item(const tw_re_state *st, size_t item) {
 
 /* Reorder point of a firm with cover S shipped to after lag days of its need (both in
  * days of full use): between the lag and the cover. */
-static inline float tw__reorder_point(const tw_re_params *re, float lag, float cover) {
+static inline float reorder_point(const tw_re_params *re, float lag, float cover) {
     return lag + (float)re->reorder_share * (cover - lag);
 }
 
 /* Share of a cell's need that does not come through the licensed channel when makers
  * outside the exporter supply ns: embedded in parts, those makers, and the outside-scope
  * share of the exporter's bare magnets. */
-static double tw__free_share(const tw_re_params *re, int sec, double ns) {
+static double free_share(const tw_re_params *re, int sec, double ns) {
     double bare = 1.0 - re->embedded_share[sec] - ns;
     return 1.0 - bare * (1.0 - re->outside_share[sec]);
 }
 
 /* Box-Muller standard normal from the first three words of a counter (a 52-bit and a
  * 20-bit uniform). */
-static double tw__normal(const uint32_t w[4]) {
+static double normal(const uint32_t w[4]) {
     double u1 = tw_u01d(w[0], w[1]), u2 = tw_u01d(w[2], 0);
     return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
@@ -153,14 +153,14 @@ static double tw__normal(const uint32_t w[4]) {
  * transit and the own stock has fallen from R, afterwards the own stock is uniform in
  * [R, S]. So reorders are spread over the cycle from the first day and the pipeline holds
  * lag days of flow on average. */
-static void tw__re_init_block(void *vctx, size_t item) {
-    tw__re_ctx *ctx = vctx;
+static void re_init_block(void *vctx, size_t item) {
+    re_ctx *ctx = vctx;
     tw_re_state *st = ctx->st;
     const tw_re_params *re = st->re;
-    tw__re_range rg = tw__re_item(st, item);
+    re_range rg = re_item(st, item);
     int sec = rg.c % TW_NSEC;
     const int lag_days = re->ship_lag[rg.c / TW_NSEC];
-    double need = 1.0 - tw__free_share(re, sec, re->ns0), lag = (double)lag_days;
+    double need = 1.0 - free_share(re, sec, re->ns0), lag = (double)lag_days;
     /* at least a day above the destination's lag, so that an order can arrive in time */
     double cover_min = re->cover_min > lag ? re->cover_min : lag + 1.0;
     /* Covers, the reserve and a stockpile are days of the firm's use of licensed magnets
@@ -171,17 +171,17 @@ static void tw__re_init_block(void *vctx, size_t item) {
         uint32_t w[4], v[4];
         tw_rng_words(st->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 0, w);
         tw_rng_words(st->key, 0, rg.agent + k, TW_PURPOSE_RE_INIT, 1, v);
-        double cover = st->cover_median * exp(re->cover_log_sd * tw__normal(w));
+        double cover = st->cover_median * exp(re->cover_log_sd * normal(w));
         if (cover < cover_min) cover = cover_min;
         if (cover > re->cover_max) cover = re->cover_max;
-        double res = res_median * exp(re->reserve_log_sd * tw__normal(v));
+        double res = res_median * exp(re->reserve_log_sd * normal(v));
         if (res > TW_RE_COVER_MAX / 2.0) res = TW_RE_COVER_MAX / 2.0;
         /* A stockpile built before the controls is held with the reserve, not in the
          * ordering cycle: the firm's reorder point reads its own stock only, so the
          * stockpile is not used up by ordinary use before any control, and is drawn only
          * once the own stock is gone. */
         res = (res + re->stockpile_days) * need;
-        float S = (float)cover * needf, R = tw__reorder_point(re, (float)lag_days * needf, S);
+        float S = (float)cover * needf, R = reorder_point(re, (float)lag_days * needf, S);
         double T = lag + (S - R) / need, u = tw_u01f(w[3]) * T, own;
         size_t i = rg.base + k;
         st->order[i] = 0.0f;
@@ -211,10 +211,10 @@ void tw_re_init(tw_re_state *st, double *out) {
     uint32_t w[4], v[4];
     tw_rng_words(st->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 0, w);
     tw_rng_words(st->key, 0, TW_RE_REPLICATE_AGENT, TW_PURPOSE_RE_INIT, 1, v);
-    st->cover_median = re->cover_median * exp(re->cover_rep_sd * tw__normal(w));
-    st->reserve_factor = exp(re->reserve_rep_sd * tw__normal(v));
-    tw__re_ctx ctx = {st, 0};
-    tw_exec_for(&st->ex, (size_t)re->ncell * st->nblk, tw__re_init_block, &ctx);
+    st->cover_median = re->cover_median * exp(re->cover_rep_sd * normal(w));
+    st->reserve_factor = exp(re->reserve_rep_sd * normal(v));
+    re_ctx ctx = {st, 0};
+    tw_exec_for(&st->ex, (size_t)re->ncell * st->nblk, re_init_block, &ctx);
     /* What is in transit at the start was shipped before it (the conservation identity
      * counts it as shipped). */
     size_t n = (size_t)re->per_cell;
@@ -234,19 +234,19 @@ void tw_re_init(tw_re_state *st, double *out) {
 /* The common case of a test, for the compiler's block layout and register allocation
  * (the general path of the firm loop is rare: its values may live on the stack). */
 #if defined(__GNUC__)
-#define TW__LIKELY(c) __builtin_expect(!!(c), 1)
+#define LIKELY(c) __builtin_expect(!!(c), 1)
 #else
-#define TW__LIKELY(c) (c)
+#define LIKELY(c) (c)
 #endif
 
 /* Smaller and larger of two floats that are never NaN. Without -ffinite-math-only, fminf
  * and fmaxf are calls into libm, and a call in the firm loop makes the compiler keep the
  * loop's constants on the stack; these compile to one instruction. */
-static inline float tw__minf(float a, float b) { return a < b ? a : b; }
-static inline float tw__maxf(float a, float b) { return a > b ? a : b; }
+static inline float minf(float a, float b) { return a < b ? a : b; }
+static inline float maxf(float a, float b) { return a > b ? a : b; }
 
 /* Output kept with a share a of the need met: the cell's rationing curve. */
-static inline float tw__ration(const float *sa, const float *sy, float a) {
+static inline float ration(const float *sa, const float *sy, float a) {
     if (a >= 1.0f) return 1.0f;
     for (int i = 1; i <= TW_RE_NSEG; i++)
         if (a <= sa[i] && sa[i] > sa[i - 1])
@@ -260,7 +260,7 @@ static inline float tw__ration(const float *sa, const float *sy, float a) {
  * test; adding and taking away 2^23 rounds the clamped xb (0 <= xb <= TW_RE_NBIN - 1) to
  * its nearest integer r exactly, one step up where r falls short of xb. The same bin as
  * ceilf's for every float >= 0, +inf included. */
-static inline int tw__bin(float x) {
+static inline int bin(float x) {
     float xb = x * (float)TW_RE_BINS_PER_DAY, top = (float)(TW_RE_NBIN - 1);
     int32_t ib, it;
     memcpy(&ib, &xb, sizeof ib);
@@ -274,8 +274,8 @@ static inline int tw__bin(float x) {
 /* The makers of a block: approval draws for pending applications filed on an earlier
  * day (their own random stream: agent id = the cell's first agent + maker index within
  * the cell, which is the firm's id when each maker serves one firm). */
-static double tw__re_makers(tw_re_state *st, const tw__re_range *rg, const tw_re_dest_day *dd,
-                            float hazard, int32_t d) {
+static double re_makers(tw_re_state *st, const re_range *rg, const tw_re_dest_day *dd,
+                        float hazard, int32_t d) {
     size_t nsup = (rg->hi - rg->lo + (size_t)st->re->per_supplier - 1) /
                   (size_t)st->re->per_supplier;
     int32_t *lic = st->licence_until + rg->sup, *app = st->applied + rg->sup;
@@ -297,19 +297,19 @@ static double tw__re_makers(tw_re_state *st, const tw__re_range *rg, const tw_re
     return approvals;
 }
 
-static void tw__re_step_block(void *vctx, size_t item) {
-    tw__re_ctx *ctx = vctx;
+static void re_step_block(void *vctx, size_t item) {
+    re_ctx *ctx = vctx;
     tw_re_state *st = ctx->st;
     const tw_re_params *re = st->re;
-    tw__re_range rg = tw__re_item(st, item);
+    re_range rg = re_item(st, item);
     const int sec = rg.c % TW_NSEC;
     const tw_re_dest_day dd = st->dd[rg.c / TW_NSEC];
     const int32_t d = (int32_t)ctx->day, lag = re->ship_lag[rg.c / TW_NSEC];
     const bool open = dd.regime == TW_CTRL_OPEN, halt = dd.regime == TW_CTRL_HALT;
     const bool general = st->general[rg.c];
-    const float ns = (float)tw__free_share(re, sec, dd.ns), need = 1.0f - ns;
+    const float ns = (float)free_share(re, sec, dd.ns), need = 1.0f - ns;
     const float lead = dd.lead * need;
-    /* the reorder point's terms (tw__reorder_point) in registers: the firm arrays' stores
+    /* the reorder point's terms (reorder_point) in registers: the firm arrays' stores
      * could otherwise alias the parameters */
     const float rp_lag = (float)lag * need, rp_share = (float)re->reorder_share;
     const size_t per_supplier = (size_t)re->per_supplier;
@@ -328,7 +328,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
     double *out = st->partials + item * TW_RE_NPART;
     memset(out, 0, TW_RE_NPART * sizeof *out);
     double approvals =
-        tw__re_makers(st, &rg, &dd, dd.hazard * (float)re->priority[sec], d);
+        re_makers(st, &rg, &dd, dd.hazard * (float)re->priority[sec], d);
     /* Sums of every firm-day in registers; those only the general path adds to go
      * straight to the block's partial sums (zeroed above), which leaves the registers to
      * the common day. */
@@ -353,8 +353,8 @@ static void tw__re_step_block(void *vctx, size_t item) {
     if (market && st->sell_frac > 0.0f) {
         const float f = st->sell_frac;
         for (size_t k = rg.lo; k < rg.hi; k++) {
-            float g = f * tw__maxf(stock[k] - res[k] - (rp_lag + rp_share * (cover[k] - rp_lag)),
-                                   0.0f);
+            float g = f * maxf(stock[k] - res[k] - (rp_lag + rp_share * (cover[k] - rp_lag)),
+                               0.0f);
             stock[k] -= g;
             sold += g;
         }
@@ -379,7 +379,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
             const int c = (o == 0.0f) & (x >= need) & (on_way | waiting | quiet);
             const float xn = x - need * (float)c; /* x - need, or x - 0 = x */
             stock[k] = xn;
-            code[k - rg.lo] = c * (1 + tw__bin(xn));
+            code[k - rg.lo] = c * (1 + bin(xn));
             tq[k - rg.lo] = q * (float)on_way; /* q >= 0: q * 0 is +0 */
         }
     }
@@ -393,7 +393,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
             float x = stock[k], q = order[k];
             int32_t a = arrive[k];
             const int32_t cb = code[k - rg.lo];
-            if (TW__LIKELY(cb != 0)) {
+            if (LIKELY(cb != 0)) {
                 transit += (double)tq[k - rg.lo];
                 used += need_d;
                 held += x;
@@ -413,7 +413,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
              * up to what the firm needs now (own cover and reserve restored on arrival) */
             if (q > 0.0f && a < 0) {
                 if (licensed) {
-                    q = tw__maxf(q, cover[k] + res[k] - x + (float)lag * need);
+                    q = maxf(q, cover[k] + res[k] - x + (float)lag * need);
                     a = d + lag;
                     out[TW_RE_PART_SHIPPED] += q;
                 } else if (app[m] < 0) {
@@ -455,7 +455,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
                 u = need;
                 y = 1.0f;
                 /* catch-up on a day of full supply, with extra magnets while they last */
-                float e = tw__minf(o, rate);
+                float e = minf(o, rate);
                 if (e > 0.0f && x - u < e * need) e = (x - u) / need;
                 if (e > 0.0f) {
                     u += e * need;
@@ -464,13 +464,13 @@ static void tw__re_step_block(void *vctx, size_t item) {
                 yn = 1.0f + e;
             } else {
                 u = x;
-                y = tw__ration(sa, sy, ns + x);
+                y = ration(sa, sy, ns + x);
                 out[TW_RE_PART_HALTED] += 1.0;
                 if (1.0f - y >= stop_at) out[TW_RE_PART_STOPPED] += 1.0;
-                o = tw__minf(cap, o + share * (1.0f - y));
+                o = minf(cap, o + share * (1.0f - y));
                 yn = y;
             }
-            x = tw__maxf(x - u, 0.0f);
+            x = maxf(x - u, 0.0f);
             if (q > 0.0f && a >= 0) transit += q;
             stock[k] = x;
             order[k] = q;
@@ -480,7 +480,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
             held += x;
             output += y;
             net += yn;
-            hist[k & 3][1 + tw__bin(x)]++;
+            hist[k & 3][1 + bin(x)]++;
         }
     }
     /* counts: their sum is exact in 32 bits, and so is its conversion */
@@ -499,7 +499,7 @@ static void tw__re_step_block(void *vctx, size_t item) {
 /* The day's spot market from yesterday's block sums: the premium, the share offered, and
  * each block's purchases allowed (the pool to the cells of highest value per tonne first,
  * each up to its short firms' unmet need of yesterday, split over its blocks by theirs). */
-static void tw__re_market(tw_re_state *st) {
+static void re_market(tw_re_state *st) {
     const tw_re_params *re = st->re;
     double n = (double)re->per_cell, demand = 0.0, left = st->pool_t;
     for (int j = 0; j < re->ncell; j++) {
@@ -526,8 +526,8 @@ static void tw__re_market(tw_re_state *st) {
     }
 }
 
-static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day day,
-                           uint32_t d) {
+static void re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day day,
+                       uint32_t d) {
     const tw_re_params *re = st->re;
     bool working = tw_is_working_day(day);
     for (int r = 0; r < TW_NREG; r++) {
@@ -575,12 +575,12 @@ static void tw__re_prepare(tw_re_state *st, const tw_control_book *controls, tw_
             for (int r = 0; r < TW_NREG; r++)
                 st->dd[r].hazard = (float)(st->dd[r].hazard * (cap / expected));
     }
-    if (re->mkt_sell > 0.0) tw__re_market(st);
+    if (re->mkt_sell > 0.0) re_market(st);
 }
 
 /* CPU seconds of the whole process (every thread), for the benchmark's share of the day:
  * on a shared machine, wall-clock time also counts the other tenants' turns. */
-static double tw__cpu_seconds(void) {
+static double cpu_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -590,10 +590,10 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
                 double *out) {
     const tw_re_params *re = st->re;
     const uint32_t d = v->d;
-    double t0 = st->timed ? tw__cpu_seconds() : 0.0;
-    tw__re_prepare(st, controls, v->day, d);
-    tw__re_ctx ctx = {st, d};
-    tw_exec_for(&st->ex, (size_t)re->ncell * st->nblk, tw__re_step_block, &ctx);
+    double t0 = st->timed ? cpu_seconds() : 0.0;
+    re_prepare(st, controls, v->day, d);
+    re_ctx ctx = {st, d};
+    tw_exec_for(&st->ex, (size_t)re->ncell * st->nblk, re_step_block, &ctx);
     memset(st->output_loss, 0, sizeof st->output_loss);
     memset(st->gross_loss, 0, sizeof st->gross_loss);
     double n = (double)re->per_cell;
@@ -643,7 +643,7 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
         st->gdp_pct[r] = -100.0 * re->va_ratio * lost / v->world->gdp[r];
     }
     tw_re_outcomes_day(st, v->world, d, out);
-    if (st->timed) st->seconds += tw__cpu_seconds() - t0;
+    if (st->timed) st->seconds += cpu_seconds() - t0;
 }
 
 const double (*tw_re_output_loss(const tw_re_state *st))[TW_NSEC] { return st->output_loss; }

@@ -19,9 +19,9 @@
 /* A table by sector in data_dir: a `sector` column and ncol numeric columns, each at least
  * 0 (and at most 1 where share[c]), into out[c][sector]. With all_sectors every sector
  * has its row; otherwise sectors without one keep 0. */
-static tw_status tw__sector_csv(const char *dir, const char *file, int ncol,
-                                const char *const *cols, const bool *share, bool all_sectors,
-                                double *const *out, tw_err *err) {
+static tw_status sector_csv(const char *dir, const char *file, int ncol,
+                            const char *const *cols, const bool *share, bool all_sectors,
+                            double *const *out, tw_err *err) {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     tw_csv *t;
@@ -63,29 +63,29 @@ static tw_status tw__sector_csv(const char *dir, const char *file, int ncol,
 }
 
 /* data/rare_earth_sectors.csv: magnet intensity and dependent output share (A15). */
-static tw_status tw__sector_table(const char *dir, tw_re_params *re, tw_err *err) {
+static tw_status sector_table(const char *dir, tw_re_params *re, tw_err *err) {
     static const char *const cols[] = {"intensity", "dependent_output_share"};
     static const bool share[] = {false, true};
     double *const out[] = {re->intensity, re->dep_share};
-    return tw__sector_csv(dir, "rare_earth_sectors.csv", 2, cols, share, true, out, err);
+    return sector_csv(dir, "rare_earth_sectors.csv", 2, cols, share, true, out, err);
 }
 
 /* data/rare_earth_channel_shares.csv (data/build_calibration.py, from the 2024 magnet
  * balance): the defaults of the embedded share of need and the outside-scope share of the
  * exporter's bare magnets, by sector. */
-static tw_status tw__channel_table(const char *dir, double *emb, double *out_scope,
-                                   tw_err *err) {
+static tw_status channel_table(const char *dir, double *emb, double *out_scope,
+                               tw_err *err) {
     static const char *const cols[] = {"embedded", "outside_share_of_bare"};
     static const bool share[] = {true, true};
     double *const out[] = {emb, out_scope};
-    return tw__sector_csv(dir, "rare_earth_channel_shares.csv", 2, cols, share, false, out, err);
+    return sector_csv(dir, "rare_earth_channel_shares.csv", 2, cols, share, false, out, err);
 }
 
 /* The exporter's 2024 exports by destination: the scenario's figures where given, the
  * default total and US figure otherwise, and the rest split over the other destinations
  * in proportion to the exporter's 2024 exports of magnet-using sectors to them. */
-static tw_status tw__exports(const tw_cfg_node *sec, const tw_world *world, tw_re_params *re,
-                             tw_err *err) {
+static tw_status exports(const tw_cfg_node *sec, const tw_world *world, tw_re_params *re,
+                         tw_err *err) {
     const tw_cfg_node *ex = tw_cfg_get(sec, "exports_t_per_year");
     if (ex != NULL && tw_cfg_kind_of(ex) != TW_CFG_MAP)
         return tw_cfg_error(err, ex, "expected a map of tonnes per year by destination and total");
@@ -133,9 +133,9 @@ static tw_status tw__exports(const tw_cfg_node *sec, const tw_world *world, tw_r
 
 /* A map of values by name under `key` (sector or region names; absent names keep
  * def[i]), each in [lo, hi]. */
-static tw_status tw__by_name(const tw_cfg_node *sec, const char *key, const char *const *names,
-                             int n, const double *def, double lo, double hi, double *out,
-                             tw_err *err) {
+static tw_status by_name(const tw_cfg_node *sec, const char *key, const char *const *names,
+                         int n, const double *def, double lo, double hi, double *out,
+                         tw_err *err) {
     const tw_cfg_node *m = tw_cfg_get(sec, key);
     if (m != NULL && tw_cfg_kind_of(m) != TW_CFG_MAP)
         return tw_cfg_error(err, m, "expected a map of values by %s",
@@ -147,17 +147,17 @@ static tw_status tw__by_name(const tw_cfg_node *sec, const char *key, const char
     return TW_OK;
 }
 
-#define tw__by_sector(sec, key, def, lo, hi, out, err)                                     \
-    tw__by_name(sec, key, tw_sector_names, TW_NSEC, def, lo, hi, out, err)
-#define tw__by_region(sec, key, def, lo, hi, out, err)                                     \
-    tw__by_name(sec, key, tw_region_names, TW_NREG, def, lo, hi, out, err)
+#define by_sector(sec, key, def, lo, hi, out, err)                                         \
+    by_name(sec, key, tw_sector_names, TW_NSEC, def, lo, hi, out, err)
+#define by_region(sec, key, def, lo, hi, out, err)                                         \
+    by_name(sec, key, tw_region_names, TW_NREG, def, lo, hi, out, err)
 
 /* A cell's rationing curve: lines without magnets (1 - dep_share of the sector's output)
  * never stop; of the magnet lines, vehicles have combustion lines (1 - ev share of output)
  * needing 1 / ev_magnet_ratio of an electric line's magnets per unit of output, kept
  * first; other sectors' magnet lines are alike. Breakpoints (need met, output kept) from
  * (0, 1 - dep) to (1, 1). */
-static void tw__rationing_curve(tw_re_params *re, int r, int s) {
+static void rationing_curve(tw_re_params *re, int r, int s) {
     int c = r * TW_NSEC + s;
     double dep = re->dep_share[s], y0 = 1.0 - dep;
     double ice = s == TW_VEHICLES ? 1.0 - re->ev_share[r] : 1.0;
@@ -172,8 +172,8 @@ static void tw__rationing_curve(tw_re_params *re, int r, int s) {
 
 /* Whole days by destination under `key`: one number for every destination, or a map by
  * region (regions not named keep def[r]), each in [lo, hi]. */
-static tw_status tw__days_by_region(const tw_cfg_node *sec, const char *key, const int64_t *def,
-                                    int64_t lo, int64_t hi, int *out, tw_err *err) {
+static tw_status days_by_region(const tw_cfg_node *sec, const char *key, const int64_t *def,
+                                int64_t lo, int64_t hi, int *out, tw_err *err) {
     const tw_cfg_node *m = tw_cfg_get(sec, key);
     bool map = m != NULL && tw_cfg_kind_of(m) == TW_CFG_MAP;
     int64_t all = lo - 1;
@@ -198,8 +198,8 @@ static tw_status tw__days_by_region(const tw_cfg_node *sec, const char *key, con
  * weighted by the 2022 mode split of US trade with China by value, 63% vessel and 32% air,
  * BTS-mode-2022; the rest of the world 10, mostly intra-Asian routes, judgement); China as
  * a destination of another exporter takes the US figure (judgement). */
-static const int64_t tw__ship_lag_def[TW_NREG] = {[TW_US] = 16, [TW_CN] = 16, [TW_EU] = 28,
-                                                  [TW_ROW] = 10};
+static const int64_t ship_lag_def[TW_NREG] = {[TW_US] = 16, [TW_CN] = 16, [TW_EU] = 28,
+                                              [TW_ROW] = 10};
 
 /* How long a licence lasts where the control entry in force gives no validity_days
  * (licence_validity_days), by destination. Default 0 everywhere, a licence for the orders
@@ -209,13 +209,13 @@ static const int64_t tw__ship_lag_def[TW_NREG] = {[TW_US] = 16, [TW_CN] = 16, [T
  * customer by customer (Reuters-2025-05-13) and needed for every order (Adamas-2025-05);
  * general licences, several shipments for up to three years, exist in the rules but none
  * was granted for magnets before December 2025 (general_licences). data/README.md. */
-static const int64_t tw__validity_def[TW_NREG] = {0};
+static const int64_t validity_def[TW_NREG] = {0};
 
 /* Each dependent cell's output kept per tonne of magnets bought at the margin: the
  * rationing curve's slope where a firm without licensed magnets sits (the free share at
  * the start) times the cell's output per tonne of use (USD); and the cells in that order,
  * highest first (ties: cell order). */
-static void tw__market_order(tw_re_params *re) {
+static void market_order(tw_re_params *re) {
     for (int j = 0; j < re->ncell; j++) {
         int c = re->cell[j], s = c % TW_NSEC;
         double a = 1.0 - (1.0 - re->embedded_share[s] - re->ns0) * (1.0 - re->outside_share[s]);
@@ -236,7 +236,7 @@ static void tw__market_order(tw_re_params *re) {
     }
 }
 
-#define TW__GET(call)                                                                      \
+#define GET(call)                                                                          \
     do {                                                                                   \
         tw_status st_ = (call);                                                            \
         if (st_ != TW_OK) return st_;                                                      \
@@ -247,7 +247,7 @@ static void tw__market_order(tw_re_params *re) {
  * one or more end users for up to three years (data/rare_earth_channels.csv, licence_unit:
  * XHMAG-2025, Magsees-2025), hence the default validity of 1095 days; none is known to
  * have been granted for magnets in 2025, so no scenario has one by default. */
-static tw_status tw__general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
+static tw_status general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
     const tw_cfg_node *seq = tw_cfg_get(sec, "general_licences");
     re->ngeneral = 0;
     if (seq == NULL) return TW_OK;
@@ -269,10 +269,10 @@ static tw_status tw__general_licences(const tw_cfg_node *sec, tw_re_params *re, 
                                 "expected a map {destination, sector, from, validity_days}");
         tw_re_general *g = &re->general[i];
         int64_t days;
-        TW__GET(tw_cfg_enum(e, "destination", true, 0, regions, &g->region, err));
-        TW__GET(tw_cfg_enum(e, "sector", false, TW_NSEC, sectors, &g->sector, err));
-        TW__GET(tw_cfg_date(e, "from", true, 0, &g->from, err));
-        TW__GET(tw_cfg_int(e, "validity_days", false, 1095, 1, 3660, &days, err));
+        GET(tw_cfg_enum(e, "destination", true, 0, regions, &g->region, err));
+        GET(tw_cfg_enum(e, "sector", false, TW_NSEC, sectors, &g->sector, err));
+        GET(tw_cfg_date(e, "from", true, 0, &g->from, err));
+        GET(tw_cfg_int(e, "validity_days", false, 1095, 1, 3660, &days, err));
         if (g->region == re->exporter)
             return tw_cfg_error(err, tw_cfg_get(e, "destination"),
                                 "expected a region other than the exporter %s (or ALL)",
@@ -292,82 +292,82 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     if (sec != NULL && tw_cfg_kind_of(sec) != TW_CFG_MAP)
         return tw_cfg_error(err, sec, "expected a map");
     int64_t v;
-    TW__GET(tw_cfg_enum(sec, "exporter", false, TW_CN, tw_region_names, &re->exporter, err));
-    TW__GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
+    GET(tw_cfg_enum(sec, "exporter", false, TW_CN, tw_region_names, &re->exporter, err));
+    GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
     /* Buffers (data/rare_earth_buffers.csv). The user's mean stock over the ordering cycle
      * is 0.75 S - 0.25 lag with reorder_share 0.5; 40 days (the median stock of a critical
      * imported component at its users in 2019, Commerce-RFI-2022) and the US lag of 16
      * give S = 59 (40 days in the US, 37 with the EU's 28). */
-    TW__GET(tw_cfg_double(sec, "cover_median_days", false, 59.0, 1.0, TW_RE_COVER_MAX,
-                          &re->cover_median, err));
-    TW__GET(tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err));
-    TW__GET(tw_cfg_double(sec, "cover_median_replicate_log_sd", false, 0.25, 0.0, 2.0,
-                          &re->cover_rep_sd, err));
-    TW__GET(tw_cfg_double(sec, "cover_min_days", false, 15.0, 1.0, TW_RE_COVER_MAX,
-                          &re->cover_min, err));
-    TW__GET(tw_cfg_double(sec, "cover_max_days", false, 120.0, 1.0, TW_RE_COVER_MAX,
-                          &re->cover_max, err));
-    TW__GET(tw_cfg_double(sec, "reorder_share", false, 0.5, 0.0, 1.0, &re->reorder_share, err));
+    GET(tw_cfg_double(sec, "cover_median_days", false, 59.0, 1.0, TW_RE_COVER_MAX,
+                      &re->cover_median, err));
+    GET(tw_cfg_double(sec, "cover_log_sd", false, 0.5, 0.0, 3.0, &re->cover_log_sd, err));
+    GET(tw_cfg_double(sec, "cover_median_replicate_log_sd", false, 0.25, 0.0, 2.0,
+                      &re->cover_rep_sd, err));
+    GET(tw_cfg_double(sec, "cover_min_days", false, 15.0, 1.0, TW_RE_COVER_MAX,
+                      &re->cover_min, err));
+    GET(tw_cfg_double(sec, "cover_max_days", false, 120.0, 1.0, TW_RE_COVER_MAX,
+                      &re->cover_max, err));
+    GET(tw_cfg_double(sec, "reorder_share", false, 0.5, 0.0, 1.0, &re->reorder_share, err));
     static const double wip_def[TW_NSEC] = {[TW_VEHICLES] = 14.0, [TW_ELECTRONICS] = 10.0,
                                             [TW_MACHINERY] = 10.0};
-    TW__GET(tw__by_sector(sec, "wip_days", wip_def, 0.0, 120.0, re->wip_days, err));
-    TW__GET(tw_cfg_double(sec, "distributor_days", false, 3.0, 0.0, 60.0, &re->distributor_days,
-                          err));
-    TW__GET(tw_cfg_double(sec, "reserve_log_sd", false, 0.5, 0.0, 3.0, &re->reserve_log_sd, err));
-    TW__GET(tw_cfg_double(sec, "reserve_median_replicate_log_sd", false, 0.35, 0.0, 2.0,
-                          &re->reserve_rep_sd, err));
-    TW__GET(tw_cfg_double(sec, "stockpile_days", false, 0.0, 0.0, 120.0, &re->stockpile_days, err));
+    GET(by_sector(sec, "wip_days", wip_def, 0.0, 120.0, re->wip_days, err));
+    GET(tw_cfg_double(sec, "distributor_days", false, 3.0, 0.0, 60.0, &re->distributor_days,
+                      err));
+    GET(tw_cfg_double(sec, "reserve_log_sd", false, 0.5, 0.0, 3.0, &re->reserve_log_sd, err));
+    GET(tw_cfg_double(sec, "reserve_median_replicate_log_sd", false, 0.35, 0.0, 2.0,
+                      &re->reserve_rep_sd, err));
+    GET(tw_cfg_double(sec, "stockpile_days", false, 0.0, 0.0, 120.0, &re->stockpile_days, err));
     /* Licences (data/rare_earth_channels.csv, licensed_china rows). */
-    TW__GET(tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0, &re->review_days,
-                          err));
-    TW__GET(tw_cfg_double(sec, "review_share", false, 0.95, 0.01, 0.9999, &re->review_share, err));
+    GET(tw_cfg_double(sec, "review_working_days", false, 45.0, 1.0, 1000.0, &re->review_days,
+                      err));
+    GET(tw_cfg_double(sec, "review_share", false, 0.95, 0.01, 0.9999, &re->review_share, err));
     re->hazard = 1.0 - pow(1.0 - re->review_share, 1.0 / re->review_days);
     static const double one[TW_NSEC] = {1, 1, 1, 1, 1, 1, 1, 1};
-    TW__GET(tw__by_sector(sec, "approval_priority", one, 0.0, 100.0, re->priority, err));
-    TW__GET(tw_cfg_double(sec, "approval_capacity_share", false, 0.0, 0.0, 1.0, &re->capacity,
-                          err));
-    TW__GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
+    GET(by_sector(sec, "approval_priority", one, 0.0, 100.0, re->priority, err));
+    GET(tw_cfg_double(sec, "approval_capacity_share", false, 0.0, 0.0, 1.0, &re->capacity,
+                      err));
+    GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
+                   err));
+    GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
+    GET(general_licences(sec, re, err));
+    GET(days_by_region(sec, "ship_lag_days", ship_lag_def, 1, 180, re->ship_lag,
                        err));
-    TW__GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
-    TW__GET(tw__general_licences(sec, re, err));
-    TW__GET(tw__days_by_region(sec, "ship_lag_days", tw__ship_lag_def, 1, 180, re->ship_lag,
-                               err));
-    TW__GET(tw__days_by_region(sec, "licence_validity_days", tw__validity_def, 0, 3660,
-                               re->validity, err));
+    GET(days_by_region(sec, "licence_validity_days", validity_def, 0, 3660,
+                       re->validity, err));
     /* Channels. */
-    TW__GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));
-    TW__GET(tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12, 0.0,
-                          0.99, &re->ns_max, err));
-    TW__GET(tw_cfg_int(sec, "ramp_days", false, 365, 1, 3660, &v, err));
+    GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));
+    GET(tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12, 0.0,
+                      0.99, &re->ns_max, err));
+    GET(tw_cfg_int(sec, "ramp_days", false, 365, 1, 3660, &v, err));
     re->ramp_days = (int)v;
     double out_def[TW_NSEC] = {0}, emb_def[TW_NSEC] = {0};
-    TW__GET(tw__channel_table(data_dir, emb_def, out_def, err));
-    TW__GET(tw__by_sector(sec, "outside_scope_share", out_def, 0.0, 0.99, re->outside_share, err));
-    TW__GET(tw__by_sector(sec, "embedded_share", emb_def, 0.0, 0.99, re->embedded_share, err));
+    GET(channel_table(data_dir, emb_def, out_def, err));
+    GET(by_sector(sec, "outside_scope_share", out_def, 0.0, 0.99, re->outside_share, err));
+    GET(by_sector(sec, "embedded_share", emb_def, 0.0, 0.99, re->embedded_share, err));
     /* Rationing and outcomes. Electric share of vehicle output: US 8% (Cox), EU 13.6% BEV +
      * 7.2% plug-in (ACEA); elsewhere the US figure (judgement). */
     static const double ev_def[TW_NREG] = {[TW_US] = 0.08, [TW_CN] = 0.08, [TW_EU] = 0.208,
                                            [TW_ROW] = 0.08};
-    TW__GET(tw__by_region(sec, "ev_share", ev_def, 0.0, 1.0, re->ev_share, err));
-    TW__GET(tw_cfg_double(sec, "ev_magnet_ratio", false, 2.0, 1.0, 20.0, &re->ev_magnet_ratio,
-                          err));
+    GET(by_region(sec, "ev_share", ev_def, 0.0, 1.0, re->ev_share, err));
+    GET(tw_cfg_double(sec, "ev_magnet_ratio", false, 2.0, 1.0, 20.0, &re->ev_magnet_ratio,
+                      err));
     double weeks, days;
-    TW__GET(tw_cfg_double(sec, "catch_up_share", false, 0.5, 0.0, 1.0, &re->catch_share, err));
-    TW__GET(tw_cfg_double(sec, "catch_up_weeks", false, 8.0, 0.1, 104.0, &weeks, err));
-    TW__GET(tw_cfg_double(sec, "catch_up_stoppage_days", false, 21.0, 0.0, 365.0, &days, err));
+    GET(tw_cfg_double(sec, "catch_up_share", false, 0.5, 0.0, 1.0, &re->catch_share, err));
+    GET(tw_cfg_double(sec, "catch_up_weeks", false, 8.0, 0.1, 104.0, &weeks, err));
+    GET(tw_cfg_double(sec, "catch_up_stoppage_days", false, 21.0, 0.0, 365.0, &days, err));
     re->catch_cap = re->catch_share * days;
     re->catch_rate = re->catch_cap / (7.0 * weeks);
-    TW__GET(tw_cfg_double(sec, "plant_stopped_line_share", false, 0.5, 0.01, 1.0,
-                          &re->plant_line_share, err));
-    TW__GET(tw_cfg_double(sec, "value_added_ratio", false, 0.3, 0.0, 1.0, &re->va_ratio, err));
-    TW__GET(tw_cfg_double(sec, "loss_threshold_pct", false, 1.0, 0.0, 100.0, &re->threshold_pct,
-                          err));
+    GET(tw_cfg_double(sec, "plant_stopped_line_share", false, 0.5, 0.01, 1.0,
+                      &re->plant_line_share, err));
+    GET(tw_cfg_double(sec, "value_added_ratio", false, 0.3, 0.0, 1.0, &re->va_ratio, err));
+    GET(tw_cfg_double(sec, "loss_threshold_pct", false, 1.0, 0.0, 100.0, &re->threshold_pct,
+                      err));
     /* Spot market: off by default (no 2024-or-earlier figure for how much of their stock
      * firms sell on); the premium at full scarcity 2 (three times the contract price,
      * judgement: data/README.md). */
-    TW__GET(tw_cfg_double(sec, "market_sell_share", false, 0.0, 0.0, 1.0, &re->mkt_sell, err));
-    TW__GET(tw_cfg_double(sec, "market_premium_max", false, 2.0, 0.01, 100.0, &re->mkt_pmax,
-                          err));
+    GET(tw_cfg_double(sec, "market_sell_share", false, 0.0, 0.0, 1.0, &re->mkt_sell, err));
+    GET(tw_cfg_double(sec, "market_premium_max", false, 2.0, 0.01, 100.0, &re->mkt_pmax,
+                      err));
     /* Cross-checks, each reported at the key that breaks it. */
     if (re->cover_max < re->cover_min)
         return tw_cfg_error(err, tw_cfg_get(sec, "cover_max_days"),
@@ -394,8 +394,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
                                 "expected embedded_share + non_china_max_share below 1 for %s "
                                 "(got %g)", tw_sector_names[s],
                                 re->embedded_share[s] + re->ns_max);
-    TW__GET(tw__sector_table(data_dir, re, err));
-    TW__GET(tw__exports(sec, world, re, err));
+    GET(sector_table(data_dir, re, err));
+    GET(exports(sec, world, re, err));
     /* Gross output by cell and each dependent cell's magnet use in tonnes a day: the
      * exporter's bare magnets at the start (licensed and outside scope: 1 - embedded -
      * ns0 of need) match its 2024 exports to the region. */
@@ -417,9 +417,9 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
             re->dependent[c] = true;
             re->cell[re->ncell++] = c;
             re->use_t[c] = use * w[s] / wsum;
-            tw__rationing_curve(re, r, s);
+            rationing_curve(re, r, s);
         }
     }
-    tw__market_order(re);
+    market_order(re);
     return TW_OK;
 }

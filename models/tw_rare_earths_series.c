@@ -15,7 +15,7 @@
 
 /* The rare-earth indicators: X(ID, name, unit, aggregation, region, partner, definition).
  * Region = the firms' region, partner = the exporter. Their values:
- * tw__value below. */
+ * series_value below. */
 #define TW_RE_INDICATORS(X)                                                                  \
     X(RE_SHIPMENTS, "re_shipments", "tonnes per day", SUM, TW_RE_FIRMS, TW_RE_EXPORTER,      \
       "licensed rare-earth magnets shipped by the exporter to the region's dependent "       \
@@ -95,12 +95,12 @@
     X(GDP_LOSS_US, "gdp_loss_us_usd_bn", "USD bn", SUM, "US GDP lost to shortages")         \
     X(GDP_LOSS_EU, "gdp_loss_eu_usd_bn", "USD bn", SUM, "EU GDP lost to shortages")
 
-#define TW__IND_ID(id, name, unit, agg, region, partner, def) TW_RE_IND_##id,
-#define TW__OUT_ID(id, name, unit, agg, def) TW_RE_OUT_##id,
-enum { TW_RE_INDICATORS(TW__IND_ID) TW_RE_NIND };
-enum { TW_RE_OUTCOMES(TW__OUT_ID) TW_RE_NOUT };
-static const tw_measure_info tw__indicators[] = {TW_RE_INDICATORS(TW_MEASURE_IND)};
-static const tw_measure_info tw__outcomes[] = {TW_RE_OUTCOMES(TW_MEASURE_OUT)};
+#define IND_ID(id, name, unit, agg, region, partner, def) TW_RE_IND_##id,
+#define OUT_ID(id, name, unit, agg, def) TW_RE_OUT_##id,
+enum { TW_RE_INDICATORS(IND_ID) TW_RE_NIND };
+enum { TW_RE_OUTCOMES(OUT_ID) TW_RE_NOUT };
+static const tw_measure_info series_indicators[] = {TW_RE_INDICATORS(TW_MEASURE_IND)};
+static const tw_measure_info series_outcomes[] = {TW_RE_OUTCOMES(TW_MEASURE_OUT)};
 _Static_assert(TW_RE_IND_RE_REGIME_HALT - TW_RE_IND_RE_REGIME_OPEN == TW_CTRL_HALT,
                "one 0/1 indicator per regime, in tw_ctrl_regime's order");
 
@@ -133,7 +133,7 @@ void tw_re_outcomes_day(const tw_re_state *st, const tw_world *world, uint32_t d
     out[TW_RE_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(world, st->gdp_pct, TW_EU);
 }
 
-static bool tw__served(const tw_re_params *re, int r) {
+static bool served(const tw_re_params *re, int r) {
     for (int s = 0; s < TW_NSEC; s++)
         if (re->dependent[r * TW_NSEC + s]) return true;
     return false;
@@ -142,18 +142,18 @@ static bool tw__served(const tw_re_params *re, int r) {
 /* The series: the firm series by (served region, exporter, all or a dependent sector);
  * one 0/1 series per regime by served region; output losses by (region, all or a sector
  * that uses magnets); GDP by region. */
-static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
+static size_t series_define(const void *params, tw_series_def *defs, size_t n) {
     const tw_re_params *re = params;
     for (int ind = TW_RE_IND_RE_SHIPMENTS; ind <= TW_RE_IND_RE_PLANTS_STOPPED; ind++)
         for (int r = 0; r < TW_NREG; r++) {
-            if (!tw__served(re, r)) continue;
+            if (!served(re, r)) continue;
             tw_series_put(defs, &n, ind, r, re->exporter, TW_ALL);
             for (int s = 0; s < TW_NSEC; s++)
                 if (re->dependent[r * TW_NSEC + s])
                     tw_series_put(defs, &n, ind, r, re->exporter, s);
         }
     for (int r = 0; r < TW_NREG; r++)
-        if (tw__served(re, r))
+        if (served(re, r))
             for (int k = TW_RE_IND_RE_REGIME_OPEN; k <= TW_RE_IND_RE_REGIME_HALT; k++)
                 tw_series_put(defs, &n, k, r, re->exporter, TW_ALL);
     for (int ind = TW_RE_IND_OUTPUT_LOSS; ind <= TW_RE_IND_OUTPUT_LOSS_GROSS; ind++)
@@ -164,13 +164,13 @@ static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
         }
     for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, TW_RE_IND_GDP, r, TW_ALL, TW_ALL);
     for (int r = 0; r < TW_NREG && re->mkt_sell > 0.0; r++)
-        if (tw__served(re, r))
+        if (served(re, r))
             for (int ind = TW_RE_IND_RE_SPOT_BOUGHT; ind <= TW_RE_IND_RE_SPOT_PREMIUM; ind++)
                 tw_series_put(defs, &n, ind, r, re->exporter, TW_ALL);
     return n;
 }
 
-static double tw__value(const void *block, const tw_day_view *view, const tw_series_def *d) {
+static double series_value(const void *block, const tw_day_view *view, const tw_series_def *d) {
     (void)view; /* the block reads its own state */
     const tw_re_state *st = block;
     const tw_re_params *re = st->re;
@@ -229,10 +229,10 @@ static double tw__value(const void *block, const tw_day_view *view, const tw_ser
 
 const tw_measure_block tw_re_measures = {
     .name = "rare-earth",
-    .indicators = tw__indicators,
+    .indicators = series_indicators,
     .n_indicators = TW_RE_NIND,
-    .outcomes = tw__outcomes,
+    .outcomes = series_outcomes,
     .n_outcomes = TW_RE_NOUT,
-    .define = tw__define,
-    .value = tw__value,
+    .define = series_define,
+    .value = series_value,
 };

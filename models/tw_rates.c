@@ -46,17 +46,17 @@ void tw_rates_free(tw_rates *r) {
 const tw_tariff_book *tw_rates_book(const tw_rates *r) { return &r->book; }
 bool tw_rates_changed(const tw_rates *r) { return r->own_rates; }
 
-static void tw__stale(tw_rates *r) { r->own_rates = r->dirty_now = r->dirty_exp = true; }
+static void stale(tw_rates *r) { r->own_rates = r->dirty_now = r->dirty_exp = true; }
 
 tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err) {
-    tw__stale(r);
+    stale(r);
     r->in_transit = r->in_transit || t->in_transit;
     return tw_tariffs_add(&r->book, t, err);
 }
 
 /* End on day every entry that matches (measure < 0: any; since: effective on or after) and
  * is still in force after day or not yet in force; pinned entries stay. */
-static int tw__end_entries(tw_rates *r, int measure, int authority, tw_day since, tw_day day) {
+static int end_entries(tw_rates *r, int measure, int authority, tw_day since, tw_day day) {
     int n = 0;
     for (size_t k = 0; k < r->book.n; k++) {
         tw_tariff *t = &r->book.items[k];
@@ -66,16 +66,16 @@ static int tw__end_entries(tw_rates *r, int measure, int authority, tw_day since
         t->end = t->effective < day ? day : t->effective; /* ends, or never starts */
         n++;
     }
-    tw__stale(r);
+    stale(r);
     return n;
 }
 
 int tw_rates_strike(tw_rates *r, int authority, tw_day day) {
-    return tw__end_entries(r, -1, authority, INT32_MIN, day);
+    return end_entries(r, -1, authority, INT32_MIN, day);
 }
 
 int tw_rates_lapse(tw_rates *r, int measure, int authority, tw_day since, tw_day day) {
-    return tw__end_entries(r, measure, authority, since, day);
+    return end_entries(r, measure, authority, since, day);
 }
 
 void tw_rates_on(tw_rates *r, uint32_t d, bool exp, tw_rates_day *out) {

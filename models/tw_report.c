@@ -21,7 +21,7 @@
 static const struct {
     const char *head, *ind, *region, *partner;
     int prec;
-} tw__month_cols[] = {
+} month_cols[] = {
     {"US tariff on CN", "tariff_rate", "US", "CN", 1},
     {"CN tariff on US", "tariff_rate", "CN", "US", 1},
     {"US imports from CN", "imports", "US", "CN", 1},
@@ -29,10 +29,10 @@ static const struct {
     {"US welfare", "welfare", "US", "all", 3},
     {"CN welfare", "welfare", "CN", "all", 3},
 };
-#define TW__NMONTH (sizeof tw__month_cols / sizeof tw__month_cols[0])
-#define TW__UNITS_MAX 512
+#define NMONTH (sizeof month_cols / sizeof month_cols[0])
+#define UNITS_MAX 512
 
-static const tw_report_words tw__probs[] = {
+static const tw_report_words report_probs[] = {
     {"leader_call_before_truce_end", "a leader call before the truce runs out"},
     {"deal_before_truce_end", "a call breaks the deadlock (deal) before it runs out"},
     {"truce_extended", "the truce is extended"},
@@ -44,7 +44,7 @@ static const tw_report_words tw__probs[] = {
 };
 
 /* The drawn parameters in words. */
-static const tw_report_words tw__words[] = {
+static const tw_report_words report_words[] = {
     {"events.leader_calls.hazard_per_day", "the call hazard"},
     {"events.leader_calls.pain_slope", "the call hazard's pain slope"},
     {"events.deal.base", "the deal chance"},
@@ -66,15 +66,15 @@ static const tw_report_words tw__words[] = {
 
 /* The event process's sections and the outcomes only it moves: in a scenario without one
  * they are not 0 by chance but not modelled. */
-static const char *const tw__event_keys[] = {tw_gov_section, tw_events_section,
-                                             tw_third_parties_section};
-static const char *const tw__event_outcomes[] = {
+static const char *const report_event_keys[] = {tw_gov_section, tw_events_section,
+                                                tw_third_parties_section};
+static const char *const report_event_outcomes[] = {
     "days_in_truce", "escalations", "first_leader_call_day", "leader_call_before_truce_end",
     "deal_before_truce_end", "truce_extended", "truce_extensions", "deal_cut_tariffs", "snap_back",
     "breach_accused", "court_struck_ieepa", "third_party_retaliated", "leader_calls",
     "court_ruling_day", "court_reimposed"};
 
-static const tw_report_rate tw__calls = {
+static const tw_report_rate calls = {
     .outcome = "leader_calls",
     .what = "leader calls per replicate",
     .section = "events.leader_calls",
@@ -85,65 +85,65 @@ static const tw_report_rate tw__calls = {
     .no_rate = "no historical rate to compare with (events.leader_calls.reference)",
 };
 
-#define TW__L(ind, r, p, s) {ind, r, p, s}
+#define L(ind, r, p, s) {ind, r, p, s}
 
 /* China's regime toward the US: the weekly table's states, the first the quiet one. */
-static const tw_series_label tw__regimes[] = {
-    TW__L("re_regime_open", "US", "CN", "all"), TW__L("re_regime_licensing", "US", "CN", "all"),
-    TW__L("re_regime_slow_roll", "US", "CN", "all"), TW__L("re_regime_halt", "US", "CN", "all")};
-static const char *const tw__regime_names[] = {"open", "licensing", "slow_roll", "halt"};
+static const tw_series_label regimes[] = {
+    L("re_regime_open", "US", "CN", "all"), L("re_regime_licensing", "US", "CN", "all"),
+    L("re_regime_slow_roll", "US", "CN", "all"), L("re_regime_halt", "US", "CN", "all")};
+static const char *const regime_names[] = {"open", "licensing", "slow_roll", "halt"};
 
-static const tw_report_col tw__weekly_cols[] = {
+static const tw_report_col weekly_cols[] = {
     {.head = "US veh. output stopped %", .sub = "mean [p05, p95]", .width = 26,
-     .cell = TW_REPORT_BAND, .series = TW__L("output_loss_gross", "US", "all", "vehicles"),
+     .cell = TW_REPORT_BAND, .series = L("output_loss_gross", "US", "all", "vehicles"),
      .w = 8, .wb = 6, .prec = 1},
     {.head = "US vehicle firms halted %", .sub = "mean [p05, p95]", .width = 22,
-     .cell = TW_REPORT_BAND, .series = TW__L("re_firms_halted", "US", "CN", "vehicles"),
+     .cell = TW_REPORT_BAND, .series = L("re_firms_halted", "US", "CN", "vehicles"),
      .w = 6, .wb = 5, .prec = 1},
     {.head = "US veh. stock days", .sub = "mean (p10)", .width = 18, .cell = TW_REPORT_WITH,
-     .series = TW__L("re_inventory_days", "US", "CN", "vehicles"),
-     .with = TW__L("re_inventory_days_p10", "US", "CN", "vehicles"), .w = 10, .wb = 5, .prec = 1},
+     .series = L("re_inventory_days", "US", "CN", "vehicles"),
+     .with = L("re_inventory_days_p10", "US", "CN", "vehicles"), .w = 10, .wb = 5, .prec = 1},
     {.head = "US<-CN t/day", .sub = "mean", .width = 15, .cell = TW_REPORT_MEAN,
-     .series = TW__L("re_shipments", "US", "CN", "all"), .w = 15, .prec = 1},
+     .series = L("re_shipments", "US", "CN", "all"), .w = 15, .prec = 1},
     {.head = "US GDP %", .sub = "mean", .width = 12, .cell = TW_REPORT_MEAN,
-     .series = TW__L("gdp", "US", "all", "all"), .w = 12, .prec = 3},
+     .series = L("gdp", "US", "all", "all"), .w = 12, .prec = 3},
 };
 
-static const tw_report_row tw__onset_rows[] = {
+static const tw_report_row report_onset_rows[] = {
     {"re_us_vehicles_peak_loss_pct", "peak US vehicle output loss", "%"},
     {"re_us_shortage_days", "days with US vehicle output loss above threshold", "days"},
     {"re_us_vehicles_plant_days", "plant-days stopped per US vehicle plant", "days"},
     {"gdp_loss_us_usd_bn", "cumulative US GDP lost to shortages (net of catch-up)", "USD bn"},
 };
 
-static const tw_report_weekly tw__weekly = {
+static const tw_report_weekly report_weekly = {
     .title = "Rare-earth magnets, China -> US",
     .hint = "(the weekly rare-earth table, China -> US: --tables, or summary.csv)",
     .state_head = "regime",
-    .states = tw__regimes,
-    .state_names = tw__regime_names,
-    .n_states = sizeof tw__regimes / sizeof tw__regimes[0],
-    .cols = tw__weekly_cols,
-    .n_cols = sizeof tw__weekly_cols / sizeof tw__weekly_cols[0],
+    .states = regimes,
+    .state_names = regime_names,
+    .n_states = sizeof regimes / sizeof regimes[0],
+    .cols = weekly_cols,
+    .n_cols = sizeof weekly_cols / sizeof weekly_cols[0],
     .onset_outcome = "re_us_vehicles_first_loss_day",
     .onset_never = "US vehicle output never falls by more than the shortage threshold "
                    "(rare_earths.loss_threshold_pct)",
     .onset_starts = "US vehicle output starts to fall (loss above "
                     "rare_earths.loss_threshold_pct)",
-    .onset_rows = tw__onset_rows,
-    .n_onset_rows = sizeof tw__onset_rows / sizeof tw__onset_rows[0],
+    .onset_rows = report_onset_rows,
+    .n_onset_rows = sizeof report_onset_rows / sizeof report_onset_rows[0],
 };
 
 /* The magnets' importers: each one's vehicle output stopped and China's magnets to it
  * (licensed and outside scope), shown while China's regime toward one of them is not
  * open; all destinations against China's 2024 level (52,500 t in eleven months). */
-#define TW__DEST(r)                                                                           \
-    {r " veh. %", r "<-CN t", TW__L("re_regime_open", r, "CN", "all"),                      \
-     TW__L("output_loss_gross", r, "all", "vehicles"),                                        \
-     {TW__L("re_shipments", r, "CN", "all"), TW__L("re_shipments_outside_scope", r, "CN", "all")}}
-static const tw_report_dest_row tw__dest_rows[] = {TW__DEST("US"), TW__DEST("EU"), TW__DEST("ROW")};
+#define DEST(r)                                                                               \
+    {r " veh. %", r "<-CN t", L("re_regime_open", r, "CN", "all"),                          \
+     L("output_loss_gross", r, "all", "vehicles"),                                            \
+     {L("re_shipments", r, "CN", "all"), L("re_shipments_outside_scope", r, "CN", "all")}}
+static const tw_report_dest_row dest_rows[] = {DEST("US"), DEST("EU"), DEST("ROW")};
 
-static const tw_report_dest tw__dest = {
+static const tw_report_dest report_dest = {
     .title = "Rare-earth magnets by destination, monthly means across replicates: vehicle "
              "output stopped % and China's\nmagnets, tonnes a month; all destinations against "
              "China's 2024 level over the month's days",
@@ -151,8 +151,8 @@ static const tw_report_dest tw__dest = {
     .ref_default = 52500.0 * 12.0 / 11.0,
     .ref_max = 1e9,
     .ref_unit = "t a year",
-    .rows = tw__dest_rows,
-    .n_rows = sizeof tw__dest_rows / sizeof tw__dest_rows[0],
+    .rows = dest_rows,
+    .n_rows = sizeof dest_rows / sizeof dest_rows[0],
     .total_head = "all t",
     .ratio_head = "vs 2024 %",
 };
@@ -161,26 +161,26 @@ static const tw_report_dest tw__dest = {
  * EU's trade-weighted tariff on the US and its welfare on the month's last day, its
  * imports from the US (USD million per day) as the month's total in USD bn; shown where
  * either tariff moves or an EU third party may retaliate. */
-static const tw_report_col tw__us_eu_cols[] = {
+static const tw_report_col us_eu_cols[] = {
     {.head = "US tariff on EU metals %", .sub = "month end", .width = 28, .cell = TW_REPORT_BAND,
-     .series = TW__L("tariff_rate", "US", "EU", "metals"), .w = 8, .wb = 8, .prec = 2,
+     .series = L("tariff_rate", "US", "EU", "metals"), .w = 8, .wb = 8, .prec = 2,
      .watch = true},
     {.head = "EU tariff on US %", .sub = "month end", .width = 28, .cell = TW_REPORT_BAND,
-     .series = TW__L("tariff_rate", "EU", "US", "all"), .w = 8, .wb = 8, .prec = 2,
+     .series = L("tariff_rate", "EU", "US", "all"), .w = 8, .wb = 8, .prec = 2,
      .watch = true},
     {.head = "EU welfare %", .sub = "month end", .width = 28, .cell = TW_REPORT_BAND,
-     .series = TW__L("welfare", "EU", "all", "all"), .w = 8, .wb = 8, .prec = 2},
+     .series = L("welfare", "EU", "all", "all"), .w = 8, .wb = 8, .prec = 2},
     {.head = "EU imp. from US", .sub = "USD bn/month", .width = 18, .cell = TW_REPORT_MEAN,
-     .series = TW__L("imports", "EU", "US", "all"), .w = 18, .prec = 2, .flow = true,
+     .series = L("imports", "EU", "US", "all"), .w = 18, .prec = 2, .flow = true,
      .scale = 1e-3},
 };
 
-static const tw_report_monthend tw__us_eu = {
+static const tw_report_monthend us_eu = {
     .title = "US-EU: steel and aluminium and the EU's answer",
     .caption = ": rates and welfare on the month's last\nday, mean [p05, p95]; EU imports "
                "from the US, the month's total, mean",
-    .cols = tw__us_eu_cols,
-    .n_cols = sizeof tw__us_eu_cols / sizeof tw__us_eu_cols[0],
+    .cols = us_eu_cols,
+    .n_cols = sizeof us_eu_cols / sizeof us_eu_cols[0],
     .list = tw_third_parties_section,
     .field = "actor",
     .value = "EU",
@@ -188,13 +188,13 @@ static const tw_report_monthend tw__us_eu = {
     .share_text = "the EU retaliates (third_parties, actor EU)",
 };
 
-static const tw_report_words tw__court_shares[] = {
+static const tw_report_words court_shares[] = {
     {"court_struck_ieepa", "the IEEPA tariffs are struck down"},
     {"court_reimposed",
      "re-imposed under {reimpose.authority|another authority}, capped at {reimpose.cap_pct|15}%"},
 };
 
-static const tw_report_ruling tw__court = {
+static const tw_report_ruling court = {
     .parent = tw_events_section,
     .section = "events.court",
     .from = "events.court.from",
@@ -204,32 +204,32 @@ static const tw_report_ruling tw__court = {
     .day_outcome = "court_ruling_day",
     .day_text = "ruling date",
     .day_none = "no ruling within the run",
-    .shares = tw__court_shares,
-    .n_shares = sizeof tw__court_shares / sizeof tw__court_shares[0],
+    .shares = court_shares,
+    .n_shares = sizeof court_shares / sizeof court_shares[0],
     .band_head = "US tariff on CN %",
-    .band = TW__L("tariff_rate", "US", "CN", "all"),
+    .band = L("tariff_rate", "US", "CN", "all"),
 };
 
 static struct {
     tw_report_spec spec;
-    tw_report_column months[TW__NMONTH];
-    char month_units[TW__NMONTH][40];
-    tw_report_words units[TW__UNITS_MAX];
-} tw__report;
-static pthread_once_t tw__report_once = PTHREAD_ONCE_INIT;
+    tw_report_column months[NMONTH];
+    char month_units[NMONTH][40];
+    tw_report_words units[UNITS_MAX];
+} report;
+static pthread_once_t report_once = PTHREAD_ONCE_INIT;
 
 /* Column c of the monthly table, its unit and aggregation from the dictionary. */
-static void tw__month_col(const tw_measure_info *dict, size_t nd, size_t c) {
-    tw_report_column *h = &tw__report.months[c];
-    char *unit = tw__report.month_units[c];
-    size_t cap = sizeof tw__report.month_units[c];
-    *h = (tw_report_column){.head = tw__month_cols[c].head, .unit = unit,
-                            .series = {tw__month_cols[c].ind, tw__month_cols[c].region,
-                                       tw__month_cols[c].partner, "all"},
-                            .scale = 1.0, .prec = tw__month_cols[c].prec};
+static void month_col(const tw_measure_info *dict, size_t nd, size_t c) {
+    tw_report_column *h = &report.months[c];
+    char *unit = report.month_units[c];
+    size_t cap = sizeof report.month_units[c];
+    *h = (tw_report_column){.head = month_cols[c].head, .unit = unit,
+                            .series = {month_cols[c].ind, month_cols[c].region,
+                                       month_cols[c].partner, "all"},
+                            .scale = 1.0, .prec = month_cols[c].prec};
     snprintf(unit, cap, "mean");
     for (size_t k = 0; k < nd; k++) {
-        if (strcmp(dict[k].name, tw__month_cols[c].ind) != 0) continue;
+        if (strcmp(dict[k].name, month_cols[c].ind) != 0) continue;
         const char *u = dict[k].unit;
         h->flow = dict[k].aggregation == TW_AGG_SUM;
         size_t ul = strlen(u), pd = strlen(" per day");
@@ -247,42 +247,42 @@ static void tw__month_col(const tw_measure_info *dict, size_t nd, size_t c) {
     }
 }
 
-static void tw__compose_report(void) {
+static void compose_report(void) {
     const tw_measure_info *dict;
     size_t nd = tw_trade_indicator_list(&dict);
-    for (size_t c = 0; c < TW__NMONTH; c++) tw__month_col(dict, nd, c);
+    for (size_t c = 0; c < NMONTH; c++) month_col(dict, nd, c);
     size_t no = tw_trade_outcome_list(&dict);
-    if (no > TW__UNITS_MAX) no = TW__UNITS_MAX; /* the dictionary's own check refuses more */
-    for (size_t k = 0; k < no; k++) tw__report.units[k] = (tw_report_words){dict[k].name, dict[k].unit};
-    tw__report.spec = (tw_report_spec){
-        .months = tw__report.months,
-        .n_months = TW__NMONTH,
-        .headline = {.probs = tw__probs,
-                     .n_probs = sizeof tw__probs / sizeof tw__probs[0],
+    if (no > UNITS_MAX) no = UNITS_MAX; /* the dictionary's own check refuses more */
+    for (size_t k = 0; k < no; k++) report.units[k] = (tw_report_words){dict[k].name, dict[k].unit};
+    report.spec = (tw_report_spec){
+        .months = report.months,
+        .n_months = NMONTH,
+        .headline = {.probs = report_probs,
+                     .n_probs = sizeof report_probs / sizeof report_probs[0],
                      .first_outcome = "first_leader_call_day",
                      .first_text = "first leader call, median date",
                      .first_had = "had a call",
-                     .words = tw__words,
-                     .n_words = sizeof tw__words / sizeof tw__words[0]},
-        .event_keys = tw__event_keys,
-        .n_event_keys = sizeof tw__event_keys / sizeof tw__event_keys[0],
-        .event_outcomes = tw__event_outcomes,
-        .n_event_outcomes = sizeof tw__event_outcomes / sizeof tw__event_outcomes[0],
+                     .words = report_words,
+                     .n_words = sizeof report_words / sizeof report_words[0]},
+        .event_keys = report_event_keys,
+        .n_event_keys = sizeof report_event_keys / sizeof report_event_keys[0],
+        .event_outcomes = report_event_outcomes,
+        .n_event_outcomes = sizeof report_event_outcomes / sizeof report_event_outcomes[0],
         .scripted_note = "scripted: the scenario has no event process (no governments:, events: "
                          "or third_parties:);\n  its truces, extensions and calls, if any, are "
                          "dated tariff entries, so nothing draws them",
-        .units = tw__report.units,
+        .units = report.units,
         .n_units = no,
-        .rate = &tw__calls,
-        .weekly = &tw__weekly,
-        .dest = &tw__dest,
-        .monthend = &tw__us_eu,
-        .ruling = &tw__court,
+        .rate = &calls,
+        .weekly = &report_weekly,
+        .dest = &report_dest,
+        .monthend = &us_eu,
+        .ruling = &court,
     };
 }
 
 const tw_report_spec *tw_trade_report(const void *params) {
     (void)params; /* the same report for every scenario: a block the run lacks is left out */
-    pthread_once(&tw__report_once, tw__compose_report);
-    return &tw__report.spec;
+    pthread_once(&report_once, compose_report);
+    return &report.spec;
 }

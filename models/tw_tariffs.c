@@ -16,7 +16,7 @@
 const char *const tw_authority_names[TW_NAUTH + 1] = {
     "IEEPA", "S301", "S232", "retaliation", "MFN", "legacy", "other", NULL};
 
-static const char *const tw__targets[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
+static const char *const targets[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
 
 void tw_tariffs_free(tw_tariff_book *book) {
     if (book == NULL) return;
@@ -25,13 +25,13 @@ void tw_tariffs_free(tw_tariff_book *book) {
     memset(book, 0, sizeof *book);
 }
 
-static int tw__find(const tw_tariff_book *b, const char *name) {
+static int find(const tw_tariff_book *b, const char *name) {
     for (size_t i = 0; i < b->n_names; i++)
         if (strcmp(b->names[i], name) == 0) return (int)i;
     return -1;
 }
 
-static bool tw__valid_id(const char *s) {
+static bool valid_id(const char *s) {
     size_t n = strlen(s);
     if (n == 0 || n >= TW_MEASURE_NAME_MAX) return false;
     for (size_t i = 0; i < n; i++) {
@@ -69,7 +69,7 @@ tw_status tw_tariffs_load_sectors(const tw_cfg_node *e, bool sectors[TW_NSEC], t
 /* The in-transit rule of an entry: `in_transit: {loaded_before: DATE, entered_before: DATE}`,
  * both required, entered_before after effective (or the rule never applies) and not
  * before loaded_before. */
-static tw_status tw__load_in_transit(const tw_cfg_node *e, tw_tariff *t, tw_err *err) {
+static tw_status load_in_transit(const tw_cfg_node *e, tw_tariff *t, tw_err *err) {
     const tw_cfg_node *m = tw_cfg_get(e, "in_transit");
     if (m == NULL) return TW_OK;
     if (tw_cfg_kind_of(m) != TW_CFG_MAP)
@@ -89,19 +89,19 @@ static tw_status tw__load_in_transit(const tw_cfg_node *e, tw_tariff *t, tw_err 
     return TW_OK;
 }
 
-static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
-                                tw_err *err) {
+static tw_status load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
+                            tw_err *err) {
     tw_status st;
     const char *measure = NULL, *text = NULL;
     if (tw_cfg_kind_of(e) != TW_CFG_MAP)
         return tw_cfg_error(err, e, "expected a map (a tariff measure entry)");
     if ((st = tw_cfg_string(e, "measure", true, NULL, &measure, err)) != TW_OK) return st;
-    if (!tw__valid_id(measure))
+    if (!valid_id(measure))
         return tw_cfg_error(err, tw_cfg_get(e, "measure"),
                             "expected an id of 1 to %d letters, digits, '_', '-' or '.' (got '%s')",
                             TW_MEASURE_NAME_MAX - 1, measure);
     memset(t, 0, sizeof *t);
-    t->measure = tw__find(b, measure);
+    t->measure = find(b, measure);
     if (t->measure < 0) {
         if (b->n_names == TW_MAX_MEASURES)
             return tw_cfg_error(err, tw_cfg_get(e, "measure"),
@@ -112,7 +112,7 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
     if ((st = tw_cfg_enum(e, "imposer", true, 0, tw_region_names, &t->imposer, err)) != TW_OK)
         return st;
     int target;
-    if ((st = tw_cfg_enum(e, "target", true, 0, tw__targets, &target, err)) != TW_OK) return st;
+    if ((st = tw_cfg_enum(e, "target", true, 0, targets, &target, err)) != TW_OK) return st;
     t->target = (target == TW_NREG) ? TW_TARGET_ALL : target;
     if (t->target == t->imposer)
         return tw_cfg_error(err, tw_cfg_get(e, "target"),
@@ -162,15 +162,15 @@ static tw_status tw__load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tari
                             tw_date_format(t->announced, a), tw_date_format(t->effective, d));
     }
     if ((st = tw_cfg_bool(e, "pinned", false, false, &t->pinned, err)) != TW_OK) return st;
-    if ((st = tw__load_in_transit(e, t, err)) != TW_OK) return st;
+    if ((st = load_in_transit(e, t, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "note", false, "", &text, err)) != TW_OK) return st;
     if ((st = tw_cfg_string(e, "source", false, "", &text, err)) != TW_OK) return st;
     return TW_OK;
 }
 
 /* not_on lists refer to measure ids anywhere in the book, so resolve them last. */
-static tw_status tw__load_not_on(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
-                                 tw_err *err) {
+static tw_status load_not_on(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
+                             tw_err *err) {
     const tw_cfg_node *n = tw_cfg_get(e, "not_on");
     if (n == NULL) return TW_OK;
     if (tw_cfg_kind_of(n) != TW_CFG_SEQ)
@@ -182,7 +182,7 @@ static tw_status tw__load_not_on(const tw_cfg_node *e, tw_tariff_book *b, tw_tar
         const tw_cfg_node *item = tw_cfg_at(n, k);
         const char *name = tw_cfg_text(item);
         if (name == NULL) return tw_cfg_error(err, item, "expected a measure id");
-        int m = tw__find(b, name);
+        int m = find(b, name);
         if (m < 0)
             return tw_cfg_error(err, item, "expected the id of a measure in tariffs (got '%s')",
                                 name);
@@ -210,9 +210,9 @@ tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *
     }
     tw_status st = TW_OK;
     for (size_t i = 0; i < n && st == TW_OK; i++)
-        st = tw__load_entry(tw_cfg_at(seq, i), book, &book->items[i], err);
+        st = load_entry(tw_cfg_at(seq, i), book, &book->items[i], err);
     for (size_t i = 0; i < n && st == TW_OK; i++)
-        st = tw__load_not_on(tw_cfg_at(seq, i), book, &book->items[i], err);
+        st = load_not_on(tw_cfg_at(seq, i), book, &book->items[i], err);
     if (st != TW_OK) {
         tw_tariffs_free(book);
         return st;
@@ -222,7 +222,7 @@ tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *
 }
 
 /* An entry's rank under the books' precedence rule (tw_book.h); NULL: none. */
-static tw_book_rank tw__rank(const tw_tariff *e) {
+static tw_book_rank rank(const tw_tariff *e) {
     tw_book_rank r = {e, e != NULL ? e->effective : 0, e != NULL && e->target != TW_TARGET_ALL};
     return r;
 }
@@ -263,8 +263,8 @@ tw_status tw_tariffs_add(tw_tariff_book *book, const tw_tariff *t, tw_err *err) 
 }
 
 int tw_tariffs_intern(tw_tariff_book *book, const char *name) {
-    if (!tw__valid_id(name)) return -1;
-    int m = tw__find(book, name);
+    if (!valid_id(name)) return -1;
+    int m = find(book, name);
     if (m >= 0) return m;
     if (book->names == NULL && (book->names = calloc(TW_MAX_MEASURES, sizeof *book->names)) == NULL)
         return -1;
@@ -275,7 +275,7 @@ int tw_tariffs_intern(tw_tariff_book *book, const char *name) {
 
 /* true if entry k was added during a run and the scenario entry in force so far (the
  * scenario's entries come first, so by then it is final) is pinned: k does not count. */
-static bool tw__held(const tw_tariff_book *b, size_t k, const tw_tariff *best) {
+static bool held(const tw_tariff_book *b, size_t k, const tw_tariff *best) {
     return k >= b->n_script && best != NULL && best->pinned;
 }
 
@@ -287,7 +287,7 @@ static bool tw__held(const tw_tariff_book *b, size_t k, const tw_tariff *best) {
  * count. */
 /* Whether entry e is in force on day t for someone who knows the entries announced by
  * known_by: a withdrawn entry counts only while it was still expected, so never in force. */
-static bool tw__known(const tw_tariff *e, tw_day t, tw_day known_by) {
+static bool known(const tw_tariff *e, tw_day t, tw_day known_by) {
     if (e->effective > t || t >= e->end || e->announced > known_by) return false;
     return e->withdrawn == 0 || known_by < e->withdrawn;
 }
@@ -295,32 +295,32 @@ static bool tw__known(const tw_tariff *e, tw_day t, tw_day known_by) {
 typedef struct {
     double rate, cov, excluded;
     int measure; /* the layer's measure index; -1 for a level entry */
-} tw__span;
+} span;
 
-static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_day known_by,
-                         tw_day loaded, const tw_tariff **rate_e, const tw_tariff **cov_e,
-                         tw__span *lay) {
+static size_t layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_day known_by,
+                     tw_day loaded, const tw_tariff **rate_e, const tw_tariff **cov_e,
+                     span *lay) {
     const tw_tariff *level = NULL; /* the level entry in force, which sets the layers aside */
     for (size_t m = 0; m < b->n_names; m++) rate_e[m] = cov_e[m] = NULL;
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
         if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
             continue;
-        if (!tw__known(e, t, known_by)) continue;
+        if (!known(e, t, known_by)) continue;
         if (e->in_transit && loaded < e->loaded_before && t < e->entered_before) continue;
         if (e->level) {
-            if (tw_book_beats(tw__rank(e), tw__rank(level))) level = e;
+            if (tw_book_beats(rank(e), rank(level))) level = e;
             continue;
         }
-        if (e->has_rate && !tw__held(b, k, rate_e[e->measure]) &&
-            tw_book_beats(tw__rank(e), tw__rank(rate_e[e->measure])))
+        if (e->has_rate && !held(b, k, rate_e[e->measure]) &&
+            tw_book_beats(rank(e), rank(rate_e[e->measure])))
             rate_e[e->measure] = e;
-        if (e->has_coverage && !tw__held(b, k, cov_e[e->measure]) &&
-            tw_book_beats(tw__rank(e), tw__rank(cov_e[e->measure])))
+        if (e->has_coverage && !held(b, k, cov_e[e->measure]) &&
+            tw_book_beats(rank(e), rank(cov_e[e->measure])))
             cov_e[e->measure] = e;
     }
     if (level != NULL) {
-        lay[0] = (tw__span){level->rate, 1.0, 0.0, -1};
+        lay[0] = (span){level->rate, 1.0, 0.0, -1};
         return 1;
     }
     size_t n = 0;
@@ -332,19 +332,19 @@ static size_t tw__layers(const tw_tariff_book *b, int i, int j, int s, tw_day t,
             int mx = r->not_on[x];
             if (rate_e[mx] != NULL) excluded += cov_e[mx] != NULL ? cov_e[mx]->coverage : 1.0;
         }
-        lay[n++] = (tw__span){r->rate, cov_e[m] != NULL ? cov_e[m]->coverage : 1.0,
-                               excluded > 1.0 ? 1.0 : excluded, (int)m};
+        lay[n++] = (span){r->rate, cov_e[m] != NULL ? cov_e[m]->coverage : 1.0,
+                           excluded > 1.0 ? 1.0 : excluded, (int)m};
     }
     return n;
 }
 
 /* Resolve one (imposer, target, sector) into its blended rate; with capped (per measure
  * index; NULL: none), each layer of a capped measure at most cap. */
-static double tw__resolve_capped(const tw_tariff_book *b, int i, int j, int s, tw_day t,
-                                 tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
-                                 const tw_tariff **cov_e, const bool *capped, double cap) {
-    tw__span lay[TW_MAX_MEASURES];
-    size_t n = tw__layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
+static double resolve_capped(const tw_tariff_book *b, int i, int j, int s, tw_day t,
+                             tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+                             const tw_tariff **cov_e, const bool *capped, double cap) {
+    span lay[TW_MAX_MEASURES];
+    size_t n = layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
     double total = 0.0;
     for (size_t k = 0; k < n; k++) {
         double rate = lay[k].rate;
@@ -355,43 +355,43 @@ static double tw__resolve_capped(const tw_tariff_book *b, int i, int j, int s, t
     return total;
 }
 
-static double tw__resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
-                          tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
-                          const tw_tariff **cov_e) {
-    return tw__resolve_capped(b, i, j, s, t, known_by, loaded, rate_e, cov_e, NULL, 0.0);
+static double resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
+                      tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+                      const tw_tariff **cov_e) {
+    return resolve_capped(b, i, j, s, t, known_by, loaded, rate_e, cov_e, NULL, 0.0);
 }
 
 /* The rate entry in force for one layer, or NULL. */
-static const tw_tariff *tw__layer(const tw_tariff_book *b, int imposer, int target, int measure,
-                                  int sector, tw_day t, tw_day known_by) {
+static const tw_tariff *layer(const tw_tariff_book *b, int imposer, int target, int measure,
+                              int sector, tw_day t, tw_day known_by) {
     const tw_tariff *best = NULL;
     for (size_t k = 0; k < b->n; k++) {
         const tw_tariff *e = &b->items[k];
         if (e->measure != measure || e->imposer != imposer || !e->has_rate || !e->sectors[sector] ||
             (e->target != target && e->target != TW_TARGET_ALL))
             continue;
-        if (!tw__known(e, t, known_by)) continue;
-        if (!tw__held(b, k, best) && tw_book_beats(tw__rank(e), tw__rank(best))) best = e;
+        if (!known(e, t, known_by)) continue;
+        if (!held(b, k, best) && tw_book_beats(rank(e), rank(best))) best = e;
     }
     return best;
 }
 
 double tw_tariffs_layer_rate(const tw_tariff_book *b, int imposer, int target, int measure,
                              int sector, tw_day t, tw_day known_by) {
-    const tw_tariff *e = tw__layer(b, imposer, target, measure, sector, t, known_by);
+    const tw_tariff *e = layer(b, imposer, target, measure, sector, t, known_by);
     return e != NULL ? e->rate : 0.0;
 }
 
 bool tw_tariffs_layer_pinned(const tw_tariff_book *b, int imposer, int target, int measure,
                              int sector, tw_day t) {
-    const tw_tariff *e = tw__layer(b, imposer, target, measure, sector, t, TW_DAY_NEVER);
+    const tw_tariff *e = layer(b, imposer, target, measure, sector, t, TW_DAY_NEVER);
     return e != NULL && e->pinned;
 }
 
 /* Every (imposer, target, sector) on day t; with lag, for the goods entering on t, loaded
  * lag[target][imposer] days earlier (NULL: no goods in transit). */
-static void tw__rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
-                      const int (*lag)[TW_NREG], tw_rate_table out) {
+static void rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
+                  const int (*lag)[TW_NREG], tw_rate_table out) {
     memset(out, 0, sizeof(tw_rate_table));
     if (b->n == 0) return;
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
@@ -400,12 +400,12 @@ static void tw__rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
             if (i != j) {
                 tw_day loaded = lag != NULL ? t - lag[j][i] : TW_DAY_NEVER;
                 for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = tw__resolve(b, i, j, s, t, known_by, loaded, rate_e, cov_e);
+                    out[i][j][s] = resolve(b, i, j, s, t, known_by, loaded, rate_e, cov_e);
             }
 }
 
 void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
-    tw__rates(b, t, known_by, NULL, out);
+    rates(b, t, known_by, NULL, out);
 }
 
 void tw_tariffs_rates_deal(const tw_tariff_book *b, tw_day t, const tw_deal_terms *terms,
@@ -415,26 +415,26 @@ void tw_tariffs_rates_deal(const tw_tariff_book *b, tw_day t, const tw_deal_term
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
     bool negotiable[TW_MAX_MEASURES] = {false};
     for (int k = 0; k < terms->n; k++) {
-        int m = tw__find(b, terms->names[k]);
+        int m = find(b, terms->names[k]);
         if (m >= 0) negotiable[m] = true;
     }
     for (int i = 0; i < TW_NREG; i++)
         for (int j = 0; j < TW_NREG; j++)
             if (i != j)
                 for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = tw__resolve_capped(b, i, j, s, t, t, TW_DAY_NEVER, rate_e, cov_e,
-                                                      negotiable, terms->level[i]);
+                    out[i][j][s] = resolve_capped(b, i, j, s, t, t, TW_DAY_NEVER, rate_e, cov_e,
+                                                  negotiable, terms->level[i]);
 }
 
 void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG][TW_NREG],
                                tw_rate_table out) {
-    tw__rates(b, t, TW_DAY_NEVER, lag, out);
+    rates(b, t, TW_DAY_NEVER, lag, out);
 }
 
 /* out takes cand where cand lies farther from now than out does (with toward_max, where
  * cand is higher). */
-static void tw__farther(const tw_rate_table now, const tw_rate_table cand, bool toward_max,
-                        tw_rate_table out) {
+static void farther(const tw_rate_table now, const tw_rate_table cand, bool toward_max,
+                    tw_rate_table out) {
     for (int i = 0; i < TW_NREG; i++)
         for (int j = 0; j < TW_NREG; j++)
             for (int s = 0; s < TW_NSEC; s++) {
@@ -446,8 +446,8 @@ static void tw__farther(const tw_rate_table now, const tw_rate_table cand, bool 
 /* The rates on the days within (t, t + horizon] where a known entry takes effect or
  * ends, folded into the tables given (NULL: not wanted): max the highest, sure the
  * farthest from today's among effective days, any the farthest among both. */
-static void tw__scan_changes(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table max,
-                             tw_rate_table sure, tw_rate_table any) {
+static void scan_changes(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table max,
+                         tw_rate_table sure, tw_rate_table any) {
     tw_rate_table now, at;
     tw_tariffs_rates(b, t, t, now);
     if (max != NULL) memcpy(max, now, sizeof now);
@@ -462,25 +462,25 @@ static void tw__scan_changes(const tw_tariff_book *b, tw_day t, int horizon, tw_
             if (days[d] <= t || days[d] == TW_DAY_NEVER || (int64_t)days[d] > (int64_t)t + horizon)
                 continue;
             tw_tariffs_rates(b, days[d], t, at);
-            if (max != NULL) tw__farther(now, at, true, max);
-            if (sure != NULL && d == 0) tw__farther(now, at, false, sure);
-            if (any != NULL) tw__farther(now, at, false, any);
+            if (max != NULL) farther(now, at, true, max);
+            if (sure != NULL && d == 0) farther(now, at, false, sure);
+            if (any != NULL) farther(now, at, false, any);
         }
     }
 }
 
 void tw_tariffs_expected_max(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table out) {
-    tw__scan_changes(b, t, horizon, out, NULL, NULL);
+    scan_changes(b, t, horizon, out, NULL, NULL);
 }
 
 void tw_tariffs_outlook(const tw_tariff_book *b, tw_day t, int horizon, tw_rate_table sure,
                         tw_rate_table any) {
-    tw__scan_changes(b, t, horizon, NULL, sure, any);
+    scan_changes(b, t, horizon, NULL, sure, any);
 }
 
 /* --- sub-cells --- */
 
-static int tw__cmp_double(const void *a, const void *b) {
+static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
@@ -490,10 +490,10 @@ typedef struct {
     int n;
     double share[2 * TW_NSUB];
     double rate[2 * TW_NSUB][TW_NREG];
-} tw__subs;
+} subs;
 
 /* Merge sub-cell k + 1 into k: shares add, rates blend by share. */
-static void tw__merge_sub(tw__subs *sc, int k) {
+static void merge_sub(subs *sc, int k) {
     double a = sc->share[k], b = sc->share[k + 1], w = a + b;
     for (int o = 0; o < TW_NREG; o++)
         sc->rate[k][o] = w > 0.0 ? (a * sc->rate[k][o] + b * sc->rate[k + 1][o]) / w : 0.0;
@@ -506,9 +506,9 @@ static void tw__merge_sub(tw__subs *sc, int k) {
 }
 
 /* Split one (importer i, sector s); lay and cut are scratch. */
-static void tw__split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day known_by,
-                           const tw_tariff **rate_e, const tw_tariff **cov_e, tw__span *lay,
-                           double *cut, tw_split_cell *sc) {
+static void split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day known_by,
+                       const tw_tariff **rate_e, const tw_tariff **cov_e, span *lay,
+                       double *cut, tw_split_cell *sc) {
     /* Every origin's layers as ranges of u; the sub-cells lie between their ends. */
     size_t nl[TW_NREG] = {0}, ncut = 0, first[TW_NREG] = {0}, used = 0;
     cut[ncut++] = 0.0;
@@ -516,21 +516,21 @@ static void tw__split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_d
     for (int j = 0; j < TW_NREG; j++) {
         if (j == i) continue;
         first[j] = used;
-        nl[j] = tw__layers(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e, lay + used);
+        nl[j] = layers(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e, lay + used);
         for (size_t k = used; k < used + nl[j]; k++) {
             cut[ncut++] = lay[k].excluded;
             cut[ncut++] = lay[k].excluded + lay[k].cov * (1.0 - lay[k].excluded);
         }
         used += nl[j];
     }
-    qsort(cut, ncut, sizeof *cut, tw__cmp_double);
+    qsort(cut, ncut, sizeof *cut, cmp_double);
     /* Ranges as they come: more than TW_NSUB are merged pairwise into the range before. */
-    tw__subs all = {0};
+    subs all = {0};
     const int cap = 2 * TW_NSUB;
     for (size_t k = 0; k + 1 < ncut; k++) {
         double lo = cut[k], hi = cut[k + 1];
         if (!(hi - lo > 1e-12)) continue;
-        if (all.n == cap) tw__merge_sub(&all, cap - 2);
+        if (all.n == cap) merge_sub(&all, cap - 2);
         double mid = 0.5 * (lo + hi);
         all.share[all.n] = hi - lo;
         for (int j = 0; j < TW_NREG; j++) {
@@ -546,14 +546,14 @@ static void tw__split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_d
     /* Neighbours with the same rates from every origin are one sub-cell. */
     for (int k = 0; k + 1 < all.n;)
         if (memcmp(all.rate[k], all.rate[k + 1], sizeof all.rate[k]) == 0)
-            tw__merge_sub(&all, k);
+            merge_sub(&all, k);
         else
             k++;
     while (all.n > TW_NSUB) {
         int best = 0;
         for (int k = 1; k + 1 < all.n; k++)
             if (all.share[k] + all.share[k + 1] < all.share[best] + all.share[best + 1]) best = k;
-        tw__merge_sub(&all, best);
+        merge_sub(&all, best);
     }
     sc->n = all.n;
     memcpy(sc->share, all.share, sizeof sc->share);
@@ -562,11 +562,11 @@ static void tw__split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_d
 
 void tw_tariffs_split(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_split_table out) {
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
-    tw__span lay[TW_NREG * TW_MAX_MEASURES];         /* 24 KiB */
+    span lay[TW_NREG * TW_MAX_MEASURES];         /* 24 KiB */
     double cut[2 * TW_NREG * TW_MAX_MEASURES + 2];    /* 16 KiB */
     for (int i = 0; i < TW_NREG; i++)
         for (int s = 0; s < TW_NSEC; s++)
-            tw__split_cell(b, i, s, t, known_by, rate_e, cov_e, lay, cut, &out[i][s]);
+            split_cell(b, i, s, t, known_by, rate_e, cov_e, lay, cut, &out[i][s]);
 }
 
 void tw_split_demand(const tw_split_cell *sc, int home, const tw_nest *nest, double pass_through,

@@ -35,7 +35,7 @@
  * day's rates, sub-cells and producer prices to build the cell days
  * (tw_trade_prepare_firms), the cell days to step, and the arrays for their results. The
  * governments (tw_gov.h), the general-equilibrium closure (tw_ge_day.h) and the
- * rare-earth firms (tw_rare_earths.h) get a read-only view of the day (tw__view,
+ * rare-earth firms (tw_rare_earths.h) get a read-only view of the day (trade_view,
  * tw_day.h) instead of the state, the rare-earth firms also the replicate's
  * export-control book to read. The governments are handed the replicate's tariff and
  * export-control books and its event log at creation, the only state of others they
@@ -55,27 +55,27 @@
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
 
-static tw_status tw__load(const tw_cfg_node *root, void **params, tw_err *err) {
+static tw_status trade_load(const tw_cfg_node *root, void **params, tw_err *err) {
     tw_trade_params *p;
     tw_status st = tw_trade_params_load(root, &p, err);
     *params = (st == TW_OK) ? p : NULL;
     return st;
 }
 
-static void tw__free_params(void *params) { tw_trade_params_free(params); }
-static size_t tw__n_series(const void *params) { return ((const tw_trade_params *)params)->n_series; }
-static tw_series_label tw__series(const void *params, size_t i) {
+static void trade_free_params(void *params) { tw_trade_params_free(params); }
+static size_t trade_n_series(const void *params) { return ((const tw_trade_params *)params)->n_series; }
+static tw_series_label trade_series(const void *params, size_t i) {
     return ((const tw_trade_params *)params)->labels[i];
 }
 /* The outcomes, then the replicate's draws of the parameters that are distributions. */
-static size_t tw__n_drawn(const void *params) {
+static size_t trade_n_drawn(const void *params) {
     return (size_t)((const tw_trade_params *)params)->ev.n_drawn;
 }
-static bool tw__drawn_assumed(const void *params, size_t k) {
+static bool trade_drawn_assumed(const void *params, size_t k) {
     return ((const tw_trade_params *)params)->ev.drawn[k].assumed;
 }
-static size_t tw__n_outcomes(const void *params) { return tw_outcome_count() + tw__n_drawn(params); }
-static const char *tw__outcome_name(const void *params, size_t i) {
+static size_t trade_n_outcomes(const void *params) { return tw_outcome_count() + trade_n_drawn(params); }
+static const char *trade_outcome_name(const void *params, size_t i) {
     size_t n_out = tw_outcome_count();
     if (i >= n_out) return ((const tw_trade_params *)params)->ev.drawn[i - n_out].name;
     const tw_measure_info *list;
@@ -83,7 +83,7 @@ static const char *tw__outcome_name(const void *params, size_t i) {
     return list[i].name;
 }
 
-static void tw__free_state(void *vs) {
+static void trade_free_state(void *vs) {
     tw_trade_state *s = vs;
     if (s == NULL) return;
     tw_firms_free(&s->f);
@@ -99,14 +99,14 @@ static void tw__free_state(void *vs) {
     free(s);
 }
 
-static size_t tw__state_bytes(const void *params) {
+static size_t trade_state_bytes(const void *params) {
     return sizeof(tw_trade_state) + tw_outcome_count() * sizeof(double) + tw_re_state_bytes() +
            tw_flows_bytes() +
            tw_firms_bytes(&((const tw_trade_params *)params)->firms);
 }
 
 /* The read-only view of the day the modules get (tw_day.h), as of now. */
-static tw_day_view tw__view(const tw_trade_state *s, tw_day day, uint32_t d) {
+static tw_day_view trade_view(const tw_trade_state *s, tw_day day, uint32_t d) {
     const tw_trade_params *p = s->p;
     return (tw_day_view){.day = day,
                          .d = d,
@@ -198,8 +198,8 @@ static void tw_trade_own_demand(tw_trade_state *s) {
     }
 }
 
-static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
-                            void **state, tw_err *err) {
+static tw_status trade_create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
+                              void **state, tw_err *err) {
     const tw_trade_params *p = params;
     *state = NULL;
     if (start != p->start)
@@ -225,7 +225,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     if (st == TW_OK) st = tw_ge_day_create(&p->ge, &s->ge, err);
     if (st == TW_OK) st = tw_flows_create(&s->flows, err);
     if (st != TW_OK) {
-        tw__free_state(s);
+        trade_free_state(s);
         return st;
     }
     tw_gov_outcomes_start(s->out + tw_outcome_first(TW_BLOCK_GOV));
@@ -242,7 +242,7 @@ static tw_status tw__create(const void *params, tw_rng_key key, tw_day start, co
     return TW_OK;
 }
 
-static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
+static tw_status trade_step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_trade_state *s = vs;
     const tw_trade_params *p = s->p;
     if ((int)d >= p->ndays) return tw_err_set(err, TW_ERUNTIME, "day %u beyond the run", d);
@@ -253,7 +253,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
         tw_status st = tw_events_day(s->ev, day, d, err);
         if (st != TW_OK) return st;
         tw_trade_rates_today(s, d, false);
-        tw_day_view decide = tw__view(s, day, d);
+        tw_day_view decide = trade_view(s, day, d);
         if ((st = tw_gov_decide_day(s->gov, &decide, err)) != TW_OK) return st;
     }
     tw_trade_rates_today(s, d, true);
@@ -278,7 +278,7 @@ static tw_status tw__step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                                .season = (const double(*)[TW_NREG][12])p->season,
                                .duties = &p->duties};
     tw_flows_day(s->flows, &flows);
-    tw_day_view view = tw__view(s, day, d);
+    tw_day_view view = trade_view(s, day, d);
     tw_status st = tw_ge_day_step(s->ge, &view, err); /* welfare, then tomorrow's prices */
     if (st != TW_OK) return st;
     tw_re_step(s->re, &s->controls, &view, s->out + tw_outcome_first(TW_BLOCK_RE));
@@ -315,18 +315,18 @@ double tw_trade_bench_re_seconds(const void *state) {
     return tw_re_seconds(((const tw_trade_state *)state)->re);
 }
 
-/* The series after the day (the engine calls it after tw__step). */
-static void tw__observe(const void *vs, double *out) {
+/* The series after the day (the engine calls it after trade_step). */
+static void trade_observe(const void *vs, double *out) {
     const tw_trade_state *s = vs;
     const tw_trade_params *p = s->p;
-    tw_day_view view = tw__view(s, p->start + (tw_day)s->day_index, s->day_index);
+    tw_day_view view = trade_view(s, p->start + (tw_day)s->day_index, s->day_index);
     const tw_blocks blocks = {s->ge, s->gov, s->re};
     if (p->only != NULL) memset(out, 0, p->n_series * sizeof *out);
     tw_indicators_observe(&view, &blocks, p->defs, p->only,
                           p->only != NULL ? p->n_only : p->n_series, out);
 }
 
-static tw_status tw__observe_only(void *params, const bool *want, tw_err *err) {
+static tw_status trade_observe_only(void *params, const bool *want, tw_err *err) {
     tw_trade_params *p = params;
     free(p->only);
     p->only = NULL;
@@ -339,13 +339,13 @@ static tw_status tw__observe_only(void *params, const bool *want, tw_err *err) {
     return TW_OK;
 }
 
-static const tw_event *tw__events(const void *vs, size_t *n) {
+static const tw_event *trade_events(const void *vs, size_t *n) {
     const tw_trade_state *s = vs;
     *n = s->log.n;
     return s->log.items;
 }
 
-static void tw__outcomes(const void *vs, double *out) {
+static void trade_outcomes(const void *vs, double *out) {
     const tw_trade_state *s = vs;
     size_t n_out = tw_outcome_count();
     memcpy(out, s->out, n_out * sizeof *out);
@@ -354,21 +354,21 @@ static void tw__outcomes(const void *vs, double *out) {
 
 const tw_model tw_trade_model = {
     .name = "trade",
-    .load = tw__load,
-    .free_params = tw__free_params,
-    .n_series = tw__n_series,
-    .series = tw__series,
-    .n_outcomes = tw__n_outcomes,
-    .outcome_name = tw__outcome_name,
-    .n_drawn = tw__n_drawn,
-    .drawn_assumed = tw__drawn_assumed,
-    .create = tw__create,
-    .step = tw__step,
-    .observe = tw__observe,
-    .observe_only = tw__observe_only,
-    .outcomes = tw__outcomes,
-    .free_state = tw__free_state,
-    .state_bytes = tw__state_bytes,
-    .events = tw__events,
+    .load = trade_load,
+    .free_params = trade_free_params,
+    .n_series = trade_n_series,
+    .series = trade_series,
+    .n_outcomes = trade_n_outcomes,
+    .outcome_name = trade_outcome_name,
+    .n_drawn = trade_n_drawn,
+    .drawn_assumed = trade_drawn_assumed,
+    .create = trade_create,
+    .step = trade_step,
+    .observe = trade_observe,
+    .observe_only = trade_observe_only,
+    .outcomes = trade_outcomes,
+    .free_state = trade_free_state,
+    .state_bytes = trade_state_bytes,
+    .events = trade_events,
     .report = tw_trade_report,
 };

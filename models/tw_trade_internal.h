@@ -17,7 +17,7 @@
  * both append to (tw_event_log, tw_event_log.h; the replicate owns it) and the
  * general-equilibrium closure (tw_ge_day, tw_ge_day.h), and the day's flows with the
  * shipping pipeline (tw_flows, tw_flows.h). Today's rate views are written by tw_trade.c;
- * the others read them and the flows through the day's view (tw_trade.c's tw__view). Outcomes: each block writes the entries of its own list, its slice of out
+ * the others read them and the flows through the day's view (tw_trade.c's trade_view). Outcomes: each block writes the entries of its own list, its slice of out
  * (tw_trade_series.c the trade list, tw_rare_earths_series.c the rare-earth list, tw_gov.c
  * and tw_events.c each their own entries of the policy list; the order and the slices:
  * tw_indicators.h).

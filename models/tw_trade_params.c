@@ -35,18 +35,18 @@ void tw_trade_params_free(tw_trade_params *p) {
 }
 
 /* A section that must be a map if present. */
-static tw_status tw__section(const tw_cfg_node *root, const char *key, const tw_cfg_node **out,
-                             tw_err *err) {
+static tw_status section(const tw_cfg_node *root, const char *key, const tw_cfg_node **out,
+                         tw_err *err) {
     *out = tw_cfg_get(root, key);
     if (*out != NULL && tw_cfg_kind_of(*out) != TW_CFG_MAP)
         return tw_cfg_error(err, *out, "expected a map");
     return TW_OK;
 }
 
-static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
+static tw_status load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
     const tw_cfg_node *f, *fl;
     tw_status st;
-    if ((st = tw__section(root, "firms", &f, err)) != TW_OK) return st;
+    if ((st = section(root, "firms", &f, err)) != TW_OK) return st;
     if ((st = tw_cfg_int(f, "per_cell", false, 10000, 1, 100000000, &p->firms.per_cell, err)) != TW_OK)
         return st;
     if ((st = tw_cfg_double(f, "size_tail", false, 2.0, 1.05, 10.0, &p->firms.size_tail, err)) != TW_OK)
@@ -66,7 +66,7 @@ static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_
     if ((st = tw_cfg_double(f, "own_demand_elasticity", false, TW_OWN_DEMAND_DEFAULT, 0.0, 0.99,
                             &p->firms.own_demand, err)) != TW_OK)
         return st;
-    if ((st = tw__section(f, "frontload", &fl, err)) != TW_OK) return st;
+    if ((st = section(f, "frontload", &fl, err)) != TW_OK) return st;
     int64_t horizon = 60;
     if ((st = tw_cfg_int(fl, "horizon_days", false, 60, 0, 365, &horizon, err)) != TW_OK) return st;
     p->fl_horizon = (int)horizon;
@@ -86,7 +86,7 @@ static tw_status tw__load_firms(const tw_cfg_node *root, tw_trade_params *p, tw_
 
 /* data_dir: the scenario's model.data_dir (relative to the file that sets it), else
  * $TW_DATA_DIR, else the project's data/ folder. */
-static void tw__data_dir(const tw_cfg_node *model, const char *given, char *buf, size_t n) {
+static void params_data_dir(const tw_cfg_node *model, const char *given, char *buf, size_t n) {
     if (given != NULL) {
         const tw_cfg_node *node = tw_cfg_get(model, "data_dir");
         const char *file = tw_cfg_file(node);
@@ -101,10 +101,10 @@ static void tw__data_dir(const tw_cfg_node *model, const char *given, char *buf,
     snprintf(buf, n, "%s", (env != NULL && env[0] != '\0') ? env : TW_SOURCE_DATA_DIR);
 }
 
-static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
+static tw_status load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
     const tw_cfg_node *m, *sig;
     tw_status st;
-    if ((st = tw__section(root, "model", &m, err)) != TW_OK) return st;
+    if ((st = section(root, "model", &m, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(m, "pass_through", false, 1.0, 0.0, 1.0, &p->pass_through, err)) !=
         TW_OK)
         return st;
@@ -117,7 +117,7 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
     const char *dir = NULL;
     if ((st = tw_cfg_string(m, "data_dir", false, NULL, &dir, err)) != TW_OK) return st;
     char path[4096];
-    tw__data_dir(m, dir, path, sizeof path);
+    params_data_dir(m, dir, path, sizeof path);
     snprintf(p->data_dir, sizeof p->data_dir, "%s", path);
     st = tw_world_load(path, &p->world, err);
     if (st != TW_OK) {
@@ -129,7 +129,7 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
         return st;
     }
     memcpy(p->sigma, p->world.sigma, sizeof p->sigma);
-    if ((st = tw__section(m, "sigma", &sig, err)) != TW_OK) return st;
+    if ((st = section(m, "sigma", &sig, err)) != TW_OK) return st;
     for (int s = 0; s < TW_NSEC; s++)
         if ((st = tw_cfg_double(sig, tw_sector_names[s], false, p->sigma[s], 1.01, 20.0,
                                 &p->sigma[s], err)) != TW_OK)
@@ -145,9 +145,9 @@ static tw_status tw__load_model(const tw_cfg_node *root, tw_trade_params *p, tw_
 
 /* Open data_dir/file and find its columns cols[0..n) (idx). On failure nothing is left
  * open. */
-static tw_status tw__open_table(const tw_trade_params *p, const char *file,
-                                const char *const *cols, int n, int *idx, tw_csv **t,
-                                tw_err *err) {
+static tw_status open_table(const tw_trade_params *p, const char *file,
+                            const char *const *cols, int n, int *idx, tw_csv **t,
+                            tw_err *err) {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", p->data_dir, file);
     tw_status st = tw_csv_read(path, t, err);
@@ -160,7 +160,7 @@ static tw_status tw__open_table(const tw_trade_params *p, const char *file,
 /* Monthly factors of base purchases (data/seasonality_2024.csv: month over the mean of
  * the twelve, 2024). US imports from China have their own series; the EU's to the US
  * take Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
-static tw_status tw__load_seasonality(tw_trade_params *p, tw_err *err) {
+static tw_status load_seasonality(tw_trade_params *p, tw_err *err) {
     for (int i = 0; i < TW_NREG; i++)
         for (int o = 0; o < TW_NREG; o++)
             for (int m = 0; m < 12; m++) p->season[i][o][m] = 1.0;
@@ -168,7 +168,7 @@ static tw_status tw__load_seasonality(tw_trade_params *p, tw_err *err) {
     static const char *const cols[] = {"series", "month", "factor"};
     int idx[3];
     tw_csv *t = NULL;
-    tw_status st = tw__open_table(p, "seasonality_2024.csv", cols, 3, idx, &t, err);
+    tw_status st = open_table(p, "seasonality_2024.csv", cols, 3, idx, &t, err);
     for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
         const char *name = tw_csv_field(t, r, (size_t)idx[0]);
         int origin = !strcmp(name, "us_imports_from_cn") ? TW_CN
@@ -194,23 +194,23 @@ static tw_status tw__load_seasonality(tw_trade_params *p, tw_err *err) {
  * single lag where the file has one (CN, EU and ROW to the US), else the ocean model
  * default of the route, else the ALL,ALL default; rounded to whole days. 0 at home and
  * everywhere without model.transit. */
-static int tw__transit_rank(const char *exporter, const char *measure) {
+static int transit_rank(const char *exporter, const char *measure) {
     if (!strcmp(measure, "loading_to_entry_value_weighted")) return 3;
     if (!strncmp(measure, "loading_to_entry_model_default", 30)) return 2;
     if (!strcmp(exporter, "ALL") && !strcmp(measure, "default")) return 1;
     return 0;
 }
 
-static tw_status tw__load_transit(tw_trade_params *p, tw_err *err) {
+static tw_status load_transit(tw_trade_params *p, tw_err *err) {
     memset(p->transit, 0, sizeof p->transit);
     if (!p->transit_on) return TW_OK;
     static const char *const cols[] = {"exporter", "importer", "measure", "days"};
     int idx[4], rank[TW_NREG][TW_NREG] = {{0}};
     tw_csv *t = NULL;
-    tw_status st = tw__open_table(p, "transit_days.csv", cols, 4, idx, &t, err);
+    tw_status st = open_table(p, "transit_days.csv", cols, 4, idx, &t, err);
     for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
         const char *ex = tw_csv_field(t, r, (size_t)idx[0]), *im = tw_csv_field(t, r, (size_t)idx[1]);
-        int k = tw__transit_rank(ex, tw_csv_field(t, r, (size_t)idx[2]));
+        int k = transit_rank(ex, tw_csv_field(t, r, (size_t)idx[2]));
         if (k == 0) continue;
         const char *df = tw_csv_field(t, r, (size_t)idx[3]);
         char *end;
@@ -232,12 +232,12 @@ static tw_status tw__load_transit(tw_trade_params *p, tw_err *err) {
     return st;
 }
 
-#define TW__CALIBRATE_ROUNDS 200
+#define CALIBRATE_ROUNDS 200
 
 /* Scale cell (i, s)'s nest weights until its first-day customs shares over the sub-cells sc
  * are the base year's, then set its quantity scale e0 to give the base year's customs
- * value (the tw__calibrate comment). */
-static void tw__calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, int s) {
+ * value (the calibrate comment). */
+static void calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, int s) {
     int c = i * TW_NSEC + s;
     double w[TW_NREG], price0[TW_NREG], flow = 0.0, customs = 0.0;
     for (int o = 0; o < TW_NREG; o++) {
@@ -246,12 +246,12 @@ static void tw__calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int
         flow += p->world.flow[o][i][s];
     }
     double *rel = p->rel0[c]; /* the first day's price relatives, kept */
-    for (int k = 0; k <= TW__CALIBRATE_ROUNDS; k++) {
+    for (int k = 0; k <= CALIBRATE_ROUNDS; k++) {
         double q[TW_NREG], paid[TW_NREG], cust[TW_NREG];
         tw_split_demand(sc, i, &p->nest[c], p->pass_through, w, price0, q, rel, paid);
         customs = 0.0;
         for (int o = 0; o < TW_NREG; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
-        if (k == TW__CALIBRATE_ROUNDS || !(customs > 0.0)) break;
+        if (k == CALIBRATE_ROUNDS || !(customs > 0.0)) break;
         for (int o = 0; o < TW_NREG; o++)
             if (cust[o] > 0.0)
                 p->nest[c].weight[o] *= (p->world.flow[o][i][s] / flow) / (cust[o] / customs);
@@ -264,7 +264,7 @@ static void tw__calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int
  * aggregated over the sub-cells (tw_split_demand) give the base-year customs shares, and
  * the cell's quantity scale e0 is set so that the first day's customs value is the
  * base year's. */
-static void tw__calibrate(tw_trade_params *p) {
+static void calibrate(tw_trade_params *p) {
     const tw_rate_table *tau0 = &p->tau_now[0];
     tw_split_table split0; /* 10 KiB */
     tw_tariffs_split(&p->book, p->start, TW_DAY_NEVER, split0);
@@ -288,7 +288,7 @@ static void tw__calibrate(tw_trade_params *p) {
             tw_nest_calibrate(&p->nest[c], i, p->sigma[s], p->sigma_upper[s], p->base_share[c],
                               price0);
             const tw_split_cell *sc = &split0[i][s];
-            if (sc->n > 1) tw__calibrate_split(p, sc, i, s);
+            if (sc->n > 1) calibrate_split(p, sc, i, s);
         }
 }
 
@@ -304,11 +304,11 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         goto fail;
     }
     p->ndays = (int)(p->end - p->start) + 1;
-    if ((st = tw__load_firms(root, p, err)) != TW_OK) goto fail;
-    if ((st = tw__load_model(root, p, err)) != TW_OK) goto fail;
+    if ((st = load_firms(root, p, err)) != TW_OK) goto fail;
+    if ((st = load_model(root, p, err)) != TW_OK) goto fail;
     if ((st = tw_ge_params_load(root, &p->ge, err)) != TW_OK) goto fail;
-    if ((st = tw__load_seasonality(p, err)) != TW_OK) goto fail;
-    if ((st = tw__load_transit(p, err)) != TW_OK) goto fail;
+    if ((st = load_seasonality(p, err)) != TW_OK) goto fail;
+    if ((st = load_transit(p, err)) != TW_OK) goto fail;
     if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
         goto fail;
@@ -358,7 +358,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         .lag = (const int (*)[TW_NREG])p->transit,
         .start = p->start,
         .horizon = p->fl_horizon};
-    tw__calibrate(p);
+    calibrate(p);
     if ((st = tw_indicators_define(&p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
     *out = p;
     return TW_OK;

@@ -121,18 +121,18 @@
     X(WELFARE_ROW_END, "welfare_row_end_pct", "percent change", MEAN,                        \
       "the rest of the world's welfare on the last day")
 
-#define TW__IND_ID(id, name, unit, agg, region, partner, def) TW_TRADE_IND_##id,
-#define TW__OUT_ID(id, name, unit, agg, def) TW_TRADE_OUT_##id,
-enum { TW_TRADE_INDICATORS(TW__IND_ID) TW_TRADE_NIND };
-enum { TW_TRADE_OUTCOMES(TW__OUT_ID) TW_TRADE_NOUT };
-static const tw_measure_info tw__indicators[] = {TW_TRADE_INDICATORS(TW_MEASURE_IND)};
-static const tw_measure_info tw__outcomes[] = {TW_TRADE_OUTCOMES(TW_MEASURE_OUT)};
+#define IND_ID(id, name, unit, agg, region, partner, def) TW_TRADE_IND_##id,
+#define OUT_ID(id, name, unit, agg, def) TW_TRADE_OUT_##id,
+enum { TW_TRADE_INDICATORS(IND_ID) TW_TRADE_NIND };
+enum { TW_TRADE_OUTCOMES(OUT_ID) TW_TRADE_NOUT };
+static const tw_measure_info series_indicators[] = {TW_TRADE_INDICATORS(TW_MEASURE_IND)};
+static const tw_measure_info series_outcomes[] = {TW_TRADE_OUTCOMES(TW_MEASURE_OUT)};
 
 /* The series: every pair indicator for (region, partner != region or all, sector or
  * all), partner_import_share without the partner all; exports by (region, partner or
  * all); expenditure shares by (buyer, origin, sector); buyer prices by (region, sector
  * or all); producer price and welfare by region. */
-static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
+static size_t series_define(const void *params, tw_series_def *defs, size_t n) {
     (void)params;
     static const int pair_inds[] = {
         TW_TRADE_IND_TARIFF_RATE,        TW_TRADE_IND_IMPORTS,          TW_TRADE_IND_TARIFF_REVENUE,
@@ -166,46 +166,46 @@ static size_t tw__define(const void *params, tw_series_def *defs, size_t n) {
 }
 
 /* Does (partner, sector) of a series include origin o and sector s? */
-static bool tw__in(int want, int have) { return want == TW_ALL || want == have; }
+static bool in(int want, int have) { return want == TW_ALL || want == have; }
 
 /* Sum of a [exporter][importer][sector] table over the series' partner and sector. */
-static double tw__sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer, int partner,
-                         int sector) {
+static double sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer, int partner,
+                     int sector) {
     double v = 0.0;
     for (int o = 0; o < TW_NREG; o++) {
-        if (o == importer || !tw__in(partner, o)) continue;
+        if (o == importer || !in(partner, o)) continue;
         for (int s = 0; s < TW_NSEC; s++)
-            if (tw__in(sector, s)) v += t[o][importer][s];
+            if (in(sector, s)) v += t[o][importer][s];
     }
     return v;
 }
 
-static double tw__value(const void *block, const tw_day_view *st, const tw_series_def *d) {
+static double series_value(const void *block, const tw_day_view *st, const tw_series_def *d) {
     const tw_ge_day *ge = block;
     const tw_rate_table *tau = st->tau;
     const double to_musd_day = 1000.0 / 365.0;
     int r = d->region, o = d->partner, s = d->sector;
     switch (d->local) {
     case TW_TRADE_IND_TARIFF_RATE: return 100.0 * tw_world_weighted_rate(st->world, *tau, r, o, s);
-    case TW_TRADE_IND_IMPORTS: return to_musd_day * tw__sum_in(st->customs, r, o, s);
-    case TW_TRADE_IND_TARIFF_REVENUE: return to_musd_day * tw__sum_in(st->revenue, r, o, s);
+    case TW_TRADE_IND_IMPORTS: return to_musd_day * sum_in(st->customs, r, o, s);
+    case TW_TRADE_IND_TARIFF_REVENUE: return to_musd_day * sum_in(st->revenue, r, o, s);
     case TW_TRADE_IND_TARIFF_REVENUE_DEPOSITED: {
         double v = 0.0;
         for (int x = 0; x < TW_NREG; x++)
-            if (x != r && tw__in(o, x)) v += st->deposited[x][r];
+            if (x != r && in(o, x)) v += st->deposited[x][r];
         return to_musd_day * v;
     }
     case TW_TRADE_IND_TARIFF_REVENUE_STATUTORY:
-        return to_musd_day * tw__sum_in(st->revenue_stat, r, o, s);
+        return to_musd_day * sum_in(st->revenue_stat, r, o, s);
     case TW_TRADE_IND_TARIFF_REVENUE_UNCOLLECTED:
-        return to_musd_day * (tw__sum_in(st->revenue_stat, r, o, s) - tw__sum_in(st->revenue, r, o, s));
+        return to_musd_day * (sum_in(st->revenue_stat, r, o, s) - sum_in(st->revenue, r, o, s));
     case TW_TRADE_IND_TARIFF_RATE_COLLECTED: {
         /* The rate of each (partner, sector), weighted by the day's customs value. */
         double num = 0.0, den = 0.0;
         for (int x = 0; x < TW_NREG; x++) {
-            if (x == r || !tw__in(o, x)) continue;
+            if (x == r || !in(o, x)) continue;
             for (int y = 0; y < TW_NSEC; y++) {
-                if (!tw__in(s, y)) continue;
+                if (!in(s, y)) continue;
                 double rate = st->collected[x][r] * (*st->tau_in)[r][x][y];
                 if (o != TW_ALL && s != TW_ALL) return 100.0 * rate;
                 num += rate * st->customs[x][r][y];
@@ -217,9 +217,9 @@ static double tw__value(const void *block, const tw_day_view *st, const tw_serie
     case TW_TRADE_IND_IMPORT_PRICE_INDEX: {
         double num = 0.0, den = 0.0;
         for (int x = 0; x < TW_NREG; x++) {
-            if (x == r || !tw__in(o, x)) continue;
+            if (x == r || !in(o, x)) continue;
             for (int y = 0; y < TW_NSEC; y++) {
-                if (!tw__in(s, y)) continue;
+                if (!in(s, y)) continue;
                 double w = st->world->flow[x][r][y];
                 const double p0 = tw_buyer_price(st->pass_through, 1.0, (*st->tau0)[r][x][y]);
                 num += w * tw_buyer_price(st->pass_through, st->w[x], (*tau)[r][x][y]) / p0;
@@ -229,13 +229,13 @@ static double tw__value(const void *block, const tw_day_view *st, const tw_serie
         return num / den;
     }
     case TW_TRADE_IND_PARTNER_IMPORT_SHARE: {
-        double all = tw__sum_in(st->customs, r, TW_ALL, s);
-        return all > 0.0 ? 100.0 * tw__sum_in(st->customs, r, o, s) / all : 0.0;
+        double all = sum_in(st->customs, r, TW_ALL, s);
+        return all > 0.0 ? 100.0 * sum_in(st->customs, r, o, s) / all : 0.0;
     }
     case TW_TRADE_IND_EXPORTS: {
         double v = 0.0;
         for (int i = 0; i < TW_NREG; i++)
-            if (i != r && tw__in(o, i))
+            if (i != r && in(o, i))
                 for (int y = 0; y < TW_NSEC; y++) v += st->customs[r][i][y];
         return to_musd_day * v;
     }
@@ -247,7 +247,7 @@ static double tw__value(const void *block, const tw_day_view *st, const tw_serie
     case TW_TRADE_IND_BUYER_PRICE_INDEX: {
         double num = 0.0, den = 0.0;
         for (int y = 0; y < TW_NSEC; y++) {
-            if (!tw__in(s, y)) continue;
+            if (!in(s, y)) continue;
             int c = r * TW_NSEC + y;
             num += st->e0[c] * st->pbar[c] / st->pbar0[c];
             den += st->e0[c];
@@ -267,17 +267,17 @@ static double tw__value(const void *block, const tw_day_view *st, const tw_serie
 }
 
 /* Today's value of the trade indicator ind for (r, o, sec). */
-static double tw__now(const tw_day_view *v, const tw_ge_day *ge, int ind, int r, int o, int sec) {
+static double now(const tw_day_view *v, const tw_ge_day *ge, int ind, int r, int o, int sec) {
     tw_series_def d = {.local = ind, .region = r, .partner = o, .sector = sec};
-    return tw__value(ge, v, &d);
+    return series_value(ge, v, &d);
 }
 
 void tw_outcomes_update(const tw_day_view *s, const tw_ge_day *ge, double *out) {
     const double per_day = 1.0 / 365.0; /* USD bn a year -> USD bn on one day */
-    out[TW_TRADE_OUT_IMPORTS_US_FROM_CN] += per_day * tw__sum_in(s->customs, TW_US, TW_CN, TW_ALL);
-    out[TW_TRADE_OUT_IMPORTS_CN_FROM_US] += per_day * tw__sum_in(s->customs, TW_CN, TW_US, TW_ALL);
-    out[TW_TRADE_OUT_REVENUE_US] += per_day * tw__sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
-    out[TW_TRADE_OUT_REVENUE_CN] += per_day * tw__sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
+    out[TW_TRADE_OUT_IMPORTS_US_FROM_CN] += per_day * sum_in(s->customs, TW_US, TW_CN, TW_ALL);
+    out[TW_TRADE_OUT_IMPORTS_CN_FROM_US] += per_day * sum_in(s->customs, TW_CN, TW_US, TW_ALL);
+    out[TW_TRADE_OUT_REVENUE_US] += per_day * sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
+    out[TW_TRADE_OUT_REVENUE_CN] += per_day * sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
     const tw_rate_table *tau = s->tau;
     double us_cn = 100.0 * tw_world_weighted_rate(s->world, *tau, TW_US, TW_CN, TW_ALL);
     double cn_us = 100.0 * tw_world_weighted_rate(s->world, *tau, TW_CN, TW_US, TW_ALL);
@@ -285,17 +285,17 @@ void tw_outcomes_update(const tw_day_view *s, const tw_ge_day *ge, double *out) 
     if (s->d == 0 || cn_us > out[TW_TRADE_OUT_PEAK_TARIFF_CN_US]) out[TW_TRADE_OUT_PEAK_TARIFF_CN_US] = cn_us;
     /* End-of-run values: overwritten every day, the last day's stay. */
     out[TW_TRADE_OUT_CN_SHARE_US_END] =
-        tw__now(s, ge, TW_TRADE_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
+        now(s, ge, TW_TRADE_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
     for (int r = 0; r < TW_NREG; r++)
-        out[TW_TRADE_OUT_WELFARE_US_END + r] = tw__now(s, ge, TW_TRADE_IND_WELFARE, r, TW_ALL, TW_ALL);
+        out[TW_TRADE_OUT_WELFARE_US_END + r] = now(s, ge, TW_TRADE_IND_WELFARE, r, TW_ALL, TW_ALL);
 }
 
 const tw_measure_block tw_trade_measures = {
     .name = "trade",
-    .indicators = tw__indicators,
+    .indicators = series_indicators,
     .n_indicators = TW_TRADE_NIND,
-    .outcomes = tw__outcomes,
+    .outcomes = series_outcomes,
     .n_outcomes = TW_TRADE_NOUT,
-    .define = tw__define,
-    .value = tw__value,
+    .define = series_define,
+    .value = series_value,
 };

@@ -25,16 +25,16 @@ int tw_name_index(const char *const *names, const char *name) {
     return -1;
 }
 
-static bool tw__in(int want, int have) { return want == TW_ALL || want == have; }
+static bool in(int want, int have) { return want == TW_ALL || want == have; }
 
 double tw_world_weighted_rate(const tw_world *world, const double tau[TW_NREG][TW_NREG][TW_NSEC],
                               int imposer, int target, int sector) {
     if (target != TW_ALL && sector != TW_ALL) return tau[imposer][target][sector];
     double num = 0.0, den = 0.0;
     for (int o = 0; o < TW_NREG; o++) {
-        if (o == imposer || !tw__in(target, o)) continue;
+        if (o == imposer || !in(target, o)) continue;
         for (int s = 0; s < TW_NSEC; s++) {
-            if (!tw__in(sector, s)) continue;
+            if (!in(sector, s)) continue;
             double w = world->flow[o][imposer][s];
             num += w * tau[imposer][o][s];
             den += w;
@@ -43,8 +43,8 @@ double tw_world_weighted_rate(const tw_world *world, const double tau[TW_NREG][T
     return den > 0.0 ? num / den : 0.0;
 }
 
-static tw_status tw__open(const char *dir, const char *file, const char *const *cols, int *idx,
-                          int ncols, tw_csv **t, tw_err *err) {
+static tw_status world_open(const char *dir, const char *file, const char *const *cols, int *idx,
+                            int ncols, tw_csv **t, tw_err *err) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     tw_status st = tw_csv_read(path, t, err);
@@ -61,8 +61,8 @@ static tw_status tw__open(const char *dir, const char *file, const char *const *
     return TW_OK;
 }
 
-static tw_status tw__number(const tw_csv *t, size_t r, int col, double lo, double *out,
-                            tw_err *err) {
+static tw_status number(const tw_csv *t, size_t r, int col, double lo, double *out,
+                        tw_err *err) {
     const char *s = tw_csv_field(t, r, (size_t)col);
     char *end;
     double v = strtod(s, &end);
@@ -73,8 +73,8 @@ static tw_status tw__number(const tw_csv *t, size_t r, int col, double lo, doubl
     return TW_OK;
 }
 
-static tw_status tw__name(const tw_csv *t, size_t r, int col, const char *const *names,
-                          const char *what, int *out, tw_err *err) {
+static tw_status world_name(const tw_csv *t, size_t r, int col, const char *const *names,
+                            const char *what, int *out, tw_err *err) {
     const char *s = tw_csv_field(t, r, (size_t)col);
     *out = tw_name_index(names, s);
     if (*out < 0)
@@ -83,20 +83,20 @@ static tw_status tw__name(const tw_csv *t, size_t r, int col, const char *const 
     return TW_OK;
 }
 
-static tw_status tw__load_flows(const char *dir, tw_world *w, tw_err *err) {
+static tw_status load_flows(const char *dir, tw_world *w, tw_err *err) {
     static const char *const cols[] = {"exporter", "importer", "sector", "value_usd_bn"};
     int c[4];
     tw_csv *t;
-    tw_status st = tw__open(dir, "base_flows_2024.csv", cols, c, 4, &t, err);
+    tw_status st = world_open(dir, "base_flows_2024.csv", cols, c, 4, &t, err);
     if (st != TW_OK) return st;
     bool seen[TW_NREG][TW_NREG][TW_NSEC] = {{{false}}};
     for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
         int e, i, s;
         double v;
-        if ((st = tw__name(t, r, c[0], tw_region_names, "region", &e, err)) != TW_OK) break;
-        if ((st = tw__name(t, r, c[1], tw_region_names, "region", &i, err)) != TW_OK) break;
-        if ((st = tw__name(t, r, c[2], tw_sector_names, "sector", &s, err)) != TW_OK) break;
-        if ((st = tw__number(t, r, c[3], 0.0, &v, err)) != TW_OK) break;
+        if ((st = world_name(t, r, c[0], tw_region_names, "region", &e, err)) != TW_OK) break;
+        if ((st = world_name(t, r, c[1], tw_region_names, "region", &i, err)) != TW_OK) break;
+        if ((st = world_name(t, r, c[2], tw_sector_names, "sector", &s, err)) != TW_OK) break;
+        if ((st = number(t, r, c[3], 0.0, &v, err)) != TW_OK) break;
         if (seen[e][i][s])
             st = tw_err_set(err, TW_EDATA, "%s:%d: duplicate row for %s->%s %s", tw_csv_path(t),
                             tw_csv_line(t, r), tw_region_names[e], tw_region_names[i],
@@ -116,19 +116,19 @@ static tw_status tw__load_flows(const char *dir, tw_world *w, tw_err *err) {
 
 /* A table of one positive value per name (sectors.csv: sigma > 1; regions.csv: GDP > 0),
  * every name exactly once. */
-static tw_status tw__load_values(const char *dir, const char *file, const char *key_col,
-                                 const char *value_col, const char *const *names, int n,
-                                 const char *what, double lower, double *out, tw_err *err) {
+static tw_status load_values(const char *dir, const char *file, const char *key_col,
+                             const char *value_col, const char *const *names, int n,
+                             const char *what, double lower, double *out, tw_err *err) {
     const char *const cols[] = {key_col, value_col};
     int c[2];
     tw_csv *t;
-    tw_status st = tw__open(dir, file, cols, c, 2, &t, err);
+    tw_status st = world_open(dir, file, cols, c, 2, &t, err);
     if (st != TW_OK) return st;
     bool seen[(int)TW_NREG + (int)TW_NSEC] = {false}; /* room for either list */
     for (size_t r = 0; r < tw_csv_rows(t) && st == TW_OK; r++) {
         int k;
-        if ((st = tw__name(t, r, c[0], names, what, &k, err)) != TW_OK) break;
-        if ((st = tw__number(t, r, c[1], lower, &out[k], err)) != TW_OK) break;
+        if ((st = world_name(t, r, c[0], names, what, &k, err)) != TW_OK) break;
+        if ((st = number(t, r, c[1], lower, &out[k], err)) != TW_OK) break;
         seen[k] = true;
     }
     for (int k = 0; k < n && st == TW_OK; k++)
@@ -140,12 +140,12 @@ static tw_status tw__load_values(const char *dir, const char *file, const char *
 
 tw_status tw_world_load(const char *data_dir, tw_world *w, tw_err *err) {
     memset(w, 0, sizeof *w);
-    tw_status st = tw__load_flows(data_dir, w, err);
+    tw_status st = load_flows(data_dir, w, err);
     if (st == TW_OK)
-        st = tw__load_values(data_dir, "sectors.csv", "sector", "sigma", tw_sector_names, TW_NSEC,
-                             "sector", 1.0, w->sigma, err);
+        st = load_values(data_dir, "sectors.csv", "sector", "sigma", tw_sector_names, TW_NSEC,
+                         "sector", 1.0, w->sigma, err);
     if (st == TW_OK)
-        st = tw__load_values(data_dir, "regions.csv", "region", "gdp_usd_bn", tw_region_names,
-                             TW_NREG, "region", 0.0, w->gdp, err);
+        st = load_values(data_dir, "regions.csv", "region", "gdp_usd_bn", tw_region_names,
+                         TW_NREG, "region", 0.0, w->gdp, err);
     return st;
 }

@@ -674,16 +674,16 @@ static void force_over(const char *prepare) {
 
 /* An earlier output: --force replaces only a directory with tradewar's provenance.yaml
  * (or an empty one; test_faults.py checks the refusal of any other). */
-#define TW__EARLIER "printf '# x\\nprogram: tradewar\\n' > '%1$s/provenance.yaml' && "
+#define EARLIER "printf '# x\\nprogram: tradewar\\n' > '%1$s/provenance.yaml' && "
 
 Test(outdir, force_replaces_the_directory_and_leaves_nothing_beside_it) {
-    force_over("mkdir '%1$s' && " TW__EARLIER "printf old > '%1$s/earlier.txt'");
+    force_over("mkdir '%1$s' && " EARLIER "printf old > '%1$s/earlier.txt'");
 }
 
 /* The earlier output may hold anything the user added, a subdirectory included: --force
  * replaces it all and leaves nothing else (no res.old.*) in the parent. */
 Test(outdir, force_over_a_directory_with_a_subdirectory_leaves_nothing_beside_it) {
-    force_over("mkdir -p '%1$s/plots' && " TW__EARLIER "printf old > '%1$s/plots/fig.txt'");
+    force_over("mkdir -p '%1$s/plots' && " EARLIER "printf old > '%1$s/plots/fig.txt'");
 }
 
 /* A failure while writing (here: a 1 MiB file-size limit, with SIGXFSZ ignored so that

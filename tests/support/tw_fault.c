@@ -42,73 +42,73 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static long tw__count, tw__opens, tw__at = -1;
-static int tw__mode; /* 0 kill, -1 link, else the errno to fail with */
-static const char *tw__dir;
-static char tw__planted[4096];
+static long count, opens, fault_at = -1;
+static int fault_mode; /* 0 kill, -1 link, else the errno to fail with */
+static const char *dir;
+static char planted[4096];
 
-static void tw__init(void) {
-    if (tw__at >= 0) return;
+static void init(void) {
+    if (fault_at >= 0) return;
     const char *at = getenv("TW_FAULT_AT"), *mode = getenv("TW_FAULT_MODE");
-    tw__dir = getenv("TW_FAULT_DIR");
-    tw__at = at != NULL ? atol(at) : 0;
+    dir = getenv("TW_FAULT_DIR");
+    fault_at = at != NULL ? atol(at) : 0;
     if (mode == NULL || strcmp(mode, "kill") == 0)
-        tw__mode = 0;
+        fault_mode = 0;
     else if (strcmp(mode, "link") == 0)
-        tw__mode = -1;
+        fault_mode = -1;
     else if (strcmp(mode, "enospc") == 0)
-        tw__mode = ENOSPC;
+        fault_mode = ENOSPC;
     else
-        tw__mode = EIO;
+        fault_mode = EIO;
 }
 
-static __attribute__((destructor)) void tw__report(void) {
+static __attribute__((destructor)) void report(void) {
     const char *log = getenv("TW_FAULT_LOG");
     if (log == NULL) return;
     FILE *(*real_fopen)(const char *, const char *) = (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "fopen");
     FILE *fp = real_fopen(log, "w");
     if (fp == NULL) return;
-    fprintf(fp, "%ld\n%ld\n%s\n", tw__count, tw__opens, tw__planted);
+    fprintf(fp, "%ld\n%ld\n%s\n", count, opens, planted);
     int (*real_fclose)(FILE *) = (int (*)(FILE *))dlsym(RTLD_NEXT, "fclose");
     real_fclose(fp);
 }
 
 /* A path under TW_FAULT_DIR; a relative one (the program's own, "-o out") is taken from
  * the working directory. */
-static int tw__watched_path(const char *path) {
-    tw__init();
-    if (tw__dir == NULL || path == NULL) return 0;
-    if (strstr(path, tw__dir) != NULL) return 1;
+static int watched_path(const char *path) {
+    init();
+    if (dir == NULL || path == NULL) return 0;
+    if (strstr(path, dir) != NULL) return 1;
     char full[8192];
     if (path[0] == '/' || getcwd(full, 4096) == NULL) return 0;
     size_t n = strlen(full);
     snprintf(full + n, sizeof full - n, "/%s", path);
-    return strstr(full, tw__dir) != NULL;
+    return strstr(full, dir) != NULL;
 }
 
-static int tw__watched_fd(int fd) {
+static int watched_fd(int fd) {
     char link[64], target[4096];
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     ssize_t n = readlink(link, target, sizeof target - 1);
     if (n < 0) return 0;
     target[n] = '\0';
-    return tw__watched_path(target);
+    return watched_path(target);
 }
 
 /* A watched step: 0 to go on, or the errno to fail with (after SIGKILL for kill). */
-static int tw__step(void) {
-    tw__count++;
-    if (tw__count != tw__at || tw__mode < 0) return 0;
-    if (tw__mode == 0) raise(SIGKILL);
-    return tw__mode;
+static int step(void) {
+    count++;
+    if (count != fault_at || fault_mode < 0) return 0;
+    if (fault_mode == 0) raise(SIGKILL);
+    return fault_mode;
 }
 
 /* An open for writing of path: counted when watched, and in mode link the Nth gets its
  * link. */
-static void tw__open_for_writing(const char *path) {
-    if (!tw__watched_path(path)) return;
-    tw__opens++;
-    if (tw__mode >= 0 || tw__opens != tw__at) return;
+static void open_for_writing(const char *path) {
+    if (!watched_path(path)) return;
+    opens++;
+    if (fault_mode >= 0 || opens != fault_at) return;
     const char *victim = getenv("TW_FAULT_VICTIM");
     if (victim == NULL) return;
     char aside[4200];
@@ -116,20 +116,20 @@ static void tw__open_for_writing(const char *path) {
     int (*real_rename)(const char *, const char *) =
         (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
     real_rename(path, aside); /* nothing there is fine */
-    if (symlink(victim, path) == 0) snprintf(tw__planted, sizeof tw__planted, "%s", path);
+    if (symlink(victim, path) == 0) snprintf(planted, sizeof planted, "%s", path);
 }
 
-static int tw__writes(int flags) { return (flags & O_ACCMODE) != O_RDONLY; }
-static int tw__fwrites(const char *mode) { return strpbrk(mode, "wa+") != NULL; }
+static int writes(int flags) { return (flags & O_ACCMODE) != O_RDONLY; }
+static int fwrites(const char *mode) { return strpbrk(mode, "wa+") != NULL; }
 
-#define TW__REAL(ret, name, args) \
+#define REAL(ret, name, args)     \
     static ret(*real) args;       \
     if (real == NULL) real = (ret(*) args)dlsym(RTLD_NEXT, name)
 
 int fflush(FILE *fp) {
-    TW__REAL(int, "fflush", (FILE *));
-    if (fp != NULL && __fwritable(fp) && tw__watched_fd(fileno(fp))) {
-        int e = tw__step();
+    REAL(int, "fflush", (FILE *));
+    if (fp != NULL && __fwritable(fp) && watched_fd(fileno(fp))) {
+        int e = step();
         if (e != 0) {
             __fpurge(fp);
             errno = e;
@@ -140,9 +140,9 @@ int fflush(FILE *fp) {
 }
 
 int fclose(FILE *fp) {
-    TW__REAL(int, "fclose", (FILE *));
-    if (fp != NULL && __fwritable(fp) && tw__watched_fd(fileno(fp))) {
-        int e = tw__step();
+    REAL(int, "fclose", (FILE *));
+    if (fp != NULL && __fwritable(fp) && watched_fd(fileno(fp))) {
+        int e = step();
         if (e != 0) {
             __fpurge(fp);
             real(fp);
@@ -154,11 +154,11 @@ int fclose(FILE *fp) {
 }
 
 /* A shimmed call: count it when `watched` holds, and fail it when its turn has come. */
-#define TW__CALL(ret, name, params, args, watched)        \
+#define CALL(ret, name, params, args, watched)            \
     ret name params {                                     \
-        TW__REAL(ret, #name, params);                     \
+        REAL(ret, #name, params);                         \
         if (watched) {                                    \
-            int e = tw__step();                           \
+            int e = step();                               \
             if (e != 0) {                                 \
                 errno = e;                                \
                 return -1;                                \
@@ -166,25 +166,25 @@ int fclose(FILE *fp) {
         }                                                 \
         return real args;                                 \
     }
-#define TW__FD_CALL(ret, name, params, args, fd) TW__CALL(ret, name, params, args, tw__watched_fd(fd))
-#define TW__PATH_CALL(name, params, args, path) TW__CALL(int, name, params, args, tw__watched_path(path))
+#define FD_CALL(ret, name, params, args, fd) CALL(ret, name, params, args, watched_fd(fd))
+#define PATH_CALL(name, params, args, path) CALL(int, name, params, args, watched_path(path))
 
-TW__FD_CALL(int, fsync, (int fd), (fd), fd)
-TW__FD_CALL(int, fdatasync, (int fd), (fd), fd)
-TW__FD_CALL(ssize_t, write, (int fd, const void *buf, size_t n), (fd, buf, n), fd)
-TW__FD_CALL(ssize_t, pwrite, (int fd, const void *buf, size_t n, off_t off), (fd, buf, n, off), fd)
-TW__FD_CALL(int, ftruncate, (int fd, off_t len), (fd, len), fd)
-TW__PATH_CALL(truncate, (const char *path, off_t len), (path, len), path)
-TW__PATH_CALL(rename, (const char *from, const char *to), (from, to), from)
-TW__PATH_CALL(unlink, (const char *path), (path), path)
-TW__PATH_CALL(rmdir, (const char *path), (path), path)
-TW__PATH_CALL(mkdir, (const char *path, mode_t mode), (path, mode), path)
+FD_CALL(int, fsync, (int fd), (fd), fd)
+FD_CALL(int, fdatasync, (int fd), (fd), fd)
+FD_CALL(ssize_t, write, (int fd, const void *buf, size_t n), (fd, buf, n), fd)
+FD_CALL(ssize_t, pwrite, (int fd, const void *buf, size_t n, off_t off), (fd, buf, n, off), fd)
+FD_CALL(int, ftruncate, (int fd, off_t len), (fd, len), fd)
+PATH_CALL(truncate, (const char *path, off_t len), (path, len), path)
+PATH_CALL(rename, (const char *from, const char *to), (from, to), from)
+PATH_CALL(unlink, (const char *path), (path), path)
+PATH_CALL(rmdir, (const char *path), (path), path)
+PATH_CALL(mkdir, (const char *path, mode_t mode), (path, mode), path)
 
 /* The opens, for mode link (the program's opens go through these two pairs; the C
  * library's own fopen calls its internal open, which no shim sees). */
-#define TW__OPEN(name)                                                 \
+#define OPEN(name)                                                     \
     int name(const char *path, int flags, ...) {                      \
-        TW__REAL(int, #name, (const char *, int, ...));               \
+        REAL(int, #name, (const char *, int, ...));                   \
         mode_t mode = 0;                                               \
         if (flags & O_CREAT) {                                         \
             va_list ap;                                                \
@@ -192,17 +192,17 @@ TW__PATH_CALL(mkdir, (const char *path, mode_t mode), (path, mode), path)
             mode = (mode_t)va_arg(ap, int);                            \
             va_end(ap);                                                \
         }                                                              \
-        if (tw__writes(flags)) tw__open_for_writing(path);             \
+        if (writes(flags)) open_for_writing(path);                     \
         return real(path, flags, mode);                                \
     }
-TW__OPEN(open)
-TW__OPEN(open64)
+OPEN(open)
+OPEN(open64)
 
-#define TW__FOPEN(name)                                                \
+#define FOPEN(name)                                                    \
     FILE *name(const char *path, const char *mode) {                  \
-        TW__REAL(FILE *, #name, (const char *, const char *));        \
-        if (tw__fwrites(mode)) tw__open_for_writing(path);             \
+        REAL(FILE *, #name, (const char *, const char *));            \
+        if (fwrites(mode)) open_for_writing(path);                     \
         return real(path, mode);                                       \
     }
-TW__FOPEN(fopen)
-TW__FOPEN(fopen64)
+FOPEN(fopen)
+FOPEN(fopen64)

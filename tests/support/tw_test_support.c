@@ -48,14 +48,14 @@ int tw_write_text(const char *path, const char *text) {
 /* The program under test: TW_BINARY, unless $TW_TEST_BINARY names another build of it
  * (tools/test runs the end-to-end tests against the ThreadSanitizer build this way, since
  * Criterion itself cannot start under ThreadSanitizer). */
-static const char *tw__binary(void) {
+static const char *test_support_binary(void) {
     const char *b = getenv("TW_TEST_BINARY");
     return (b != NULL && b[0] != '\0') ? b : TW_BINARY;
 }
 
 int tw_run_cli(tw_proc *p, const char *cwd, const char *const *args) {
     memset(p, 0, sizeof *p);
-    const char *binary = tw__binary();
+    const char *binary = test_support_binary();
     char out_path[] = "/tmp/tw_test_out_XXXXXX", err_path[] = "/tmp/tw_test_err_XXXXXX";
     int fo = mkstemp(out_path), fe = mkstemp(err_path);
     if (fo < 0 || fe < 0) return -1;
@@ -165,24 +165,24 @@ bool tw_summary_value(const char *csv, const char *date, const char *indicator,
     return true;
 }
 
-static char *tw__scratch;
+static char *scratch;
 
 bool tw_scratch_open(void) {
-    tw__scratch = tw_tmpdir();
-    return tw__scratch != NULL;
+    scratch = tw_tmpdir();
+    return scratch != NULL;
 }
 
 const char *tw_scratch_path(const char *name) {
     static char buf[8][4200];
     static int k = 0;
     k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tw__scratch != NULL ? tw__scratch : "/nonexistent",
+    snprintf(buf[k], sizeof buf[k], "%s/%s", scratch != NULL ? scratch : "/nonexistent",
              name);
     return buf[k];
 }
 
 void tw_scratch_close(void) {
-    if (tw__scratch != NULL) tw_rmtree(tw__scratch);
-    free(tw__scratch);
-    tw__scratch = NULL;
+    if (scratch != NULL) tw_rmtree(scratch);
+    free(scratch);
+    scratch = NULL;
 }
