@@ -14,13 +14,13 @@
  * (cli_score_output.c); print the tables; hand SCOREDIR to analysis/score_report.py with
  * --report. Series need trajectories.csv; events alone need only replicates.csv.
  *
- * Aggregation follows each indicator's definition (tw__aggs below): a flow, a per-day
- * quantity such as imports in USD million per day, is summed over the period's days, so
- * an observed monthly total is compared with the month's sum of daily values; a level (a
- * rate, index, share or stock) is averaged over them. When the run wrote every
- * interval_days, an output day's value stands for the days up to the next output day.
- * Streaming keeps memory at one accumulator per observation and replicate, whatever the
- * size of trajectories.csv.
+ * Aggregation follows each indicator's definition (tw__agg_of, cli_score_input.c): a
+ * flow, a per-day quantity such as imports in USD million per day, is summed over the
+ * period's days, so an observed monthly total is compared with the month's sum of daily
+ * values; a level (a rate, index, share or stock) is averaged over them. When the run
+ * wrote every interval_days, an output day's value stands for the days up to the next
+ * output day. Streaming keeps memory at one accumulator per observation and replicate,
+ * whatever the size of trajectories.csv.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>

@@ -3,8 +3,9 @@
  * cli_score_input.c reads the run's shape, the observed file and the ensemble;
  * cli_score_units.c checks and converts the observed units; cli_score.c scores;
  * cli_score_output.c writes, prints and stages SCOREDIR; cli_score_events.c reads, scores,
- * writes and prints the observed event outcomes (0/1 and counts) against replicates.csv. Names keep the tw__ prefix of file-local code:
- * nothing outside cli_score*.c includes this header.
+ * writes and prints the observed event outcomes (0/1 and counts) against replicates.csv.
+ * Its names carry tw__, the prefix of cross-file internals (each file's own names are
+ * plain): nothing outside cli_score*.c includes this header.
  */
 #ifndef CLI_SCORE_INTERNAL_H
 #define CLI_SCORE_INTERNAL_H
