@@ -7,7 +7,7 @@
  * The units of the monthly table's columns and of the outcomes come from the dictionary,
  * composed once on first use (pthread_once) like the dictionary itself: a flow whose unit
  * is a quantity per day is shown as its month's total (USD million per day as USD bn a
- * month), a level as its month's mean. Adding a column is one line of tw__months below.
+ * month), a level as its month's mean. Adding a column is one line of month_cols below.
  */
 #include <pthread.h>
 #include <stdio.h>
