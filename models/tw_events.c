@@ -326,7 +326,8 @@ static tw_status restore_commitments(tw_events *e, tw_day day, tw_err *err) {
         char ds[TW_DATE_STRLEN];
         st = tw_event_log_add(
             e->log, day, r, NULL, "restore_controls", "rare-earth exports to %s: %s from %s",
-            tw_region_names[ep->gov[r].partner], tw_ctrl_regime_names[c], tw_date_format(eff, ds));
+            ep->gov[r].control_all ? "all destinations" : tw_region_names[ep->gov[r].partner],
+            tw_ctrl_regime_names[c], tw_date_format(eff, ds));
         if (st != TW_OK) return OOM(st, err);
     }
     e->breach = false;

@@ -112,13 +112,17 @@ int tw_gov_regime(const tw_gov_world *g, int exporter, int dest, tw_day t) {
     return c != NULL ? (int)c->regime : TW_CTRL_OPEN;
 }
 
-tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced,
-                            tw_day effective, tw_err *err) {
+/* r's regime toward dest from effective on. */
+static tw_status set_regime_on(tw_gov_world *g, int r, int dest, int regime, tw_day announced,
+                               tw_day effective, tw_err *err) {
     tw_control c;
     memset(&c, 0, sizeof c);
-    snprintf(c.id, sizeof c.id, "gov_%s", tw_region_names[r]);
+    if (dest == gov_gp(g, r)->partner)
+        snprintf(c.id, sizeof c.id, "gov_%s", tw_region_names[r]);
+    else
+        snprintf(c.id, sizeof c.id, "gov_%s_%s", tw_region_names[r], tw_region_names[dest]);
     c.exporter = r;
-    c.dest = gov_gp(g, r)->partner;
+    c.dest = dest;
     c.good = TW_CTRL_GOOD_RE;
     c.regime = (tw_ctrl_regime)regime;
     c.slow_roll_factor = regime == TW_CTRL_SLOW_ROLL ? gov_gp(g, r)->slow_roll_factor : 1.0;
@@ -131,6 +135,19 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
     c.effective = effective;
     c.end = TW_DAY_NEVER;
     return tw_controls_add(g->controls, &c, err);
+}
+
+tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced,
+                            tw_day effective, tw_err *err) {
+    const tw_gov_params *gp = gov_gp(g, r);
+    tw_status st = set_regime_on(g, r, gp->partner, regime, announced, effective, err);
+    for (int dest = 0; gp->control_all && dest < TW_NREG && st == TW_OK; dest++) {
+        if (dest == r || dest == gp->partner) continue;
+        const tw_control *c = tw_controls_at(g->controls, effective, r, dest, TW_CTRL_GOOD_RE);
+        if (c != NULL && c->pinned) continue; /* the scenario holds this regime */
+        st = set_regime_on(g, r, dest, regime, announced, effective, err);
+    }
+    return st;
 }
 
 void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int authority,
@@ -245,7 +262,8 @@ static tw_status notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err)
     char d[TW_DATE_STRLEN];
     return tw_event_log_add(g->log, day, r, NULL,
                             dir > 0 ? "tighten_controls" : "loosen_controls",
-                            "rare-earth exports to %s: %s from %s", tw_region_names[gp->partner],
+                            "rare-earth exports to %s: %s from %s",
+                            gp->control_all ? "all destinations" : tw_region_names[gp->partner],
                             tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
 }
 

@@ -156,6 +156,8 @@ typedef struct {
     double br_max;             /* best_response: highest level it considers, fraction */
     double control_move;       /* partner move counted per export-control notch, fraction */
     bool control_lever;        /* tightens its own export controls on the partner */
+    bool control_all;          /* control_scope: all: the notches move its controls toward
+                                * every destination, not the partner alone */
     tw_dist control_prob;      /* control_lever: chance that an escalation also tightens the
                                 * controls a notch (default 1: every escalation does) */
     double slow_roll_factor;   /* approval hazard multiplier when it slow-rolls */
@@ -229,7 +231,9 @@ double tw_gov_lever(const tw_gov_world *g, int r, tw_day t, tw_day known_by);
 /* Set r's lever to rate from effective to end (announced on announced). */
 tw_status tw_gov_set_lever(tw_gov_world *g, int r, double rate, tw_day announced,
                            tw_day effective, tw_day end, tw_err *err);
-/* The export-control regime of exporter on dest on day t, and r's new regime on its partner. */
+/* The export-control regime of exporter on dest on day t, and r's new regime on its partner
+ * (with control_scope: all, on every destination whose entry in force the scenario does
+ * not pin). */
 int tw_gov_regime(const tw_gov_world *g, int exporter, int dest, tw_day t);
 tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced,
                             tw_day effective, tw_err *err);

@@ -73,6 +73,13 @@ static tw_status load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book, tw_
         return st;
     if ((st = tw_dist_load(g, "control_prob", 1.0, 0.0, 1.0, &gp->control_prob, err)) != TW_OK)
         return st;
+    static const char *const scopes[] = {"partner", "all", NULL};
+    int scope = 0;
+    if ((st = tw_cfg_enum(g, "control_scope", false, 0, scopes, &scope, err)) != TW_OK) return st;
+    gp->control_all = scope == 1;
+    if (tw_cfg_get(g, "control_scope") != NULL && !gp->control_lever)
+        return tw_cfg_error(err, tw_cfg_get(g, "control_scope"),
+                            "control_scope needs control_lever: true");
     if (tw_cfg_get(g, "control_prob") != NULL && !gp->control_lever)
         return tw_cfg_error(err, tw_cfg_get(g, "control_prob"),
                             "control_prob needs control_lever: true");

@@ -43,6 +43,67 @@ Test(fitted, chinas_answer_widens_its_controls_with_control_prob) {
     cr_assert_eq(tightenings("0"), 0);
 }
 
+/* With control_scope: all, China's notch moves its controls toward every destination (as
+ * its April 2025 licensing applied to all, MOFCOM-18), and the notch down when the US cuts
+ * its rise lifts them everywhere again; with the default scope only the US's move. */
+static void scope_run(const char *scope, int want_eu) {
+    char y[1024];
+    snprintf(y, sizeof y,
+             "governments:\n  CN: {strategy: tit_for_tat, measure: answer, cadence_days: 7, "
+             "delay_days: 0, control_lever: true%s%s}\n",
+             scope != NULL ? ", control_scope: " : "", scope != NULL ? scope : "");
+    day_fx fx;
+    day_fx_open(&fx, "2025-01-01", y, 11);
+    day_fx_until(&fx, "2025-01-05");
+    day_fx_rate(&fx, TW_US, TW_CN, 10.0);
+    day_fx_until(&fx, "2025-01-10");
+    tw_day after = day_fx_date("2025-01-09");
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_US, after), TW_CTRL_LICENSING);
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_EU, after), want_eu);
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_ROW, after), want_eu);
+    day_fx_rate(&fx, TW_US, TW_CN, 0.0);
+    day_fx_until(&fx, "2025-01-20");
+    cr_assert_eq(day_fx_count(&fx, "CN", "loosen_controls"), 1, "the US cut is answered");
+    tw_day later = day_fx_date("2025-01-16");
+    for (int d = 0; d < TW_NREG; d++)
+        if (d != TW_CN)
+            cr_assert_eq(tw_gov_regime(fx.g, TW_CN, d, later), TW_CTRL_OPEN, "toward %s",
+                         tw_region_names[d]);
+    day_fx_close(&fx);
+}
+
+Test(fitted, control_scope_all_widens_and_lifts_controls_everywhere) {
+    scope_run("all", TW_CTRL_LICENSING);
+    scope_run(NULL, TW_CTRL_OPEN);
+    scope_run("partner", TW_CTRL_OPEN);
+}
+
+/* control_scope needs the lever, and a scope that is neither partner nor all is refused
+ * with the choices. */
+Test(fitted, control_scope_is_checked) {
+    static const char *const bad[][2] = {
+        {"governments:\n  CN: {strategy: tit_for_tat, measure: answer, control_scope: all}\n",
+         "control_scope needs control_lever: true"},
+        {"governments:\n  CN: {strategy: tit_for_tat, measure: answer, control_lever: true, "
+         "control_scope: world}\n",
+         "partner, all"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tw_cfg *cfg;
+        tw_err err;
+        cr_assert_eq(tw_cfg_load_string("policy.yaml", bad[i][0], strlen(bad[i][0]), &cfg, &err),
+                     TW_OK);
+        tw_tariff_book book;
+        memset(&book, 0, sizeof book);
+        tw_gov_params gov[TW_NREG];
+        cr_assert_neq(tw_gov_params_load(tw_cfg_root(cfg), &book, 0, gov, &err), TW_OK);
+        cr_assert(strstr(err.msg, bad[i][1]) != NULL, "%s", err.msg);
+        cr_assert(strstr(err.msg, "policy.yaml:") != NULL, "%s", err.msg);
+        tw_tariffs_free(&book);
+        tw_cfg_free(cfg);
+    }
+}
+
 /* A drawn control_prob is one of the replicate's drawn parameters, named for its key, and
  * its draw is the agent's. */
 Test(fitted, a_drawn_control_prob_is_listed_and_drawn) {
