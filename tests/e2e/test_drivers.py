@@ -23,8 +23,10 @@ ARGS = ["run", GENEVA, "-n", str(N)] + SMALL + ["--checkpoint-every", "0"]
 PARAMS = ["events.leader_calls.hazard_per_day", "events.leader_calls.crisis.boost_per_day",
           "events.deal.base", "events.deal.summit.share", "events.deal.summit.base",
           "events.deal.cut.prob", "events.deal.cut.share",
-          "events.truce.extension.base", "events.truce.breach.accuse_per_day",
-          "governments.US.resolve", "governments.US.snapback_prob", "governments.CN.resolve"]
+          "events.truce.extension.base", "events.truce.extension.accused",
+          "events.truce.breach.accuse_per_day", "governments.US.resolve",
+          "governments.US.forgive", "governments.US.snapback_prob", "governments.CN.resolve",
+          "governments.CN.forgive", "governments.CN.control_prob"]
 
 
 class Drivers(McCase):

@@ -123,13 +123,15 @@ class ExtendsLists(unittest.TestCase):
             self.assertFalse(os.path.exists(out))
 
     def test_child_replaces_a_distribution_whole(self):
-        """A child of geneva-truce.yaml gives the extension chance as a uniform near 0
-        over the parent's Beta: the map with `dist:` replaces the parent's, so the run
-        draws from the uniform (replicates.csv) and never extends the truce."""
+        """A child of geneva-truce.yaml gives the extension chances (plain, and while an
+        accusation stands) as uniforms near 0 over the parent's Betas: the map with `dist:`
+        replaces the parent's, so the run draws from the uniforms (replicates.csv) and
+        never extends the truce."""
         path = os.path.join(self.tmp, "near_zero.yaml")
         with open(path, "w") as f:
             f.write("extends: %s\nname: near-zero\nevents:\n  truce:\n    extension:\n"
-                    "      base: {dist: uniform, lo: 0, hi: 1e-6}\n" % GENEVA)
+                    "      base: {dist: uniform, lo: 0, hi: 1e-6}\n"
+                    "      accused: {dist: uniform, lo: 0, hi: 1e-6}\n" % GENEVA)
         out = os.path.join(self.tmp, "out")
         p = tw("run", path, "-o", out, "--force", "-n", "4", "--set", "firms.per_cell=40",
                "--set", "output.interval_days=30", "-q")
@@ -145,6 +147,7 @@ class ExtendsLists(unittest.TestCase):
         self.assertEqual(len(rows), 4)
         for r in rows:
             self.assertLessEqual(float(r["events.truce.extension.base"]), 1e-6)
+            self.assertLessEqual(float(r["events.truce.extension.accused"]), 1e-6)
             self.assertEqual(float(r["truce_extended"]), 0.0)
 
 
