@@ -37,7 +37,8 @@ from test_faults import faulty_env, scratch_root, skip_unless_the_shim_runs
 GENEVA = os.path.join(TW_SOURCE_DIR, "scenarios", "geneva-truce.yaml")
 SMALL = ["--set", "firms.per_cell=100", "--set", "rare_earths.per_cell=50",
          "--set", "end=2025-09-30", "--set", "output.interval_days=7", "-q"]
-ML = ["run", GENEVA] + SMALL + ["--budget", "120"]
+BUDGET = 60
+ML = ["run", GENEVA] + SMALL + ["--budget", str(BUDGET)]
 FILES = ["multilevel.csv", "summary.csv", "replicates.csv", "events.csv", "outcomes.csv"]
 
 
@@ -217,8 +218,8 @@ class Multilevel(McCase):
         c0 = 0.035 + 0.965 * 1 / 100
         spent = coarse * c0 + pairs * (1 + c0)
         self.assertGreater(ml[ml["month"].isna()]["halfwidth"].max(), 0.03, "budget not bound")
-        self.assertLessEqual(spent, 120 + 1e-9)
-        self.assertGreater(spent, 120 - c0 - (1 + c0), "coarse %d, pairs %d" % (coarse, pairs))
+        self.assertLessEqual(spent, BUDGET + 1e-9)
+        self.assertGreater(spent, BUDGET - c0 - (1 + c0), "coarse %d, pairs %d" % (coarse, pairs))
 
     def test_killed_with_rows_written_resumes_to_the_same_bytes(self):
         # SIGKILL (no checkpoint, no clean stop) once the batch of the files has written
