@@ -141,10 +141,12 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
                             tw_day effective, tw_err *err) {
     const tw_gov_params *gp = gov_gp(g, r);
     tw_status st = set_regime_on(g, r, gp->partner, regime, announced, effective, err);
+    /* control_scope all: the other destinations come down to regime where they stand
+     * above it (the commitments a truce restores loosen; they tighten nothing) */
     for (int dest = 0; gp->control_all && dest < TW_NREG && st == TW_OK; dest++) {
         if (dest == r || dest == gp->partner) continue;
         const tw_control *c = tw_controls_at(g->controls, effective, r, dest, TW_CTRL_GOOD_RE);
-        if (c != NULL && c->pinned) continue; /* the scenario holds this regime */
+        if ((c != NULL && c->pinned) || tw_gov_regime(g, r, dest, effective) <= regime) continue;
         st = set_regime_on(g, r, dest, regime, announced, effective, err);
     }
     return st;
@@ -250,21 +252,38 @@ double tw_gov_drawn(const tw_gov_world *g, int slot) {
 void tw_gov_free(tw_gov_world *g) { free(g); }
 
 /* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
+/* r's regime toward dest one notch up (dir 1) or down (-1) from where it stands on eff,
+ * unless the scenario pins it or it is at the end of the scale; *next: the new regime
+ * where it moved, else -1. */
+static tw_status notch_on(tw_gov_world *g, int r, int dest, int dir, tw_day day, tw_day eff,
+                          int *next, tw_err *err) {
+    int n = tw_gov_regime(g, r, dest, eff) + dir;
+    const tw_control *c = tw_controls_at(g->controls, eff, r, dest, TW_CTRL_GOOD_RE);
+    *next = -1;
+    if (n < TW_CTRL_OPEN || n >= TW_NCTRL || (c != NULL && c->pinned)) return TW_OK;
+    *next = n;
+    return set_regime_on(g, r, dest, n, day, eff, err);
+}
+
+/* A notch toward the partner, and with control_scope all toward every other destination,
+ * each from where it stands. */
 static tw_status notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err) {
     const tw_gov_params *gp = gov_gp(g, r);
-    int now = tw_gov_regime(g, r, gp->partner, day + gp->delay);
-    int next = now + dir;
-    if (next < TW_CTRL_OPEN || next >= TW_NCTRL) return TW_OK;
-    const tw_control *c = tw_controls_at(g->controls, day + gp->delay, r, gp->partner, TW_CTRL_GOOD_RE);
-    if (c != NULL && c->pinned) return TW_OK; /* the scenario holds this regime */
-    tw_status st = tw_gov_set_regime(g, r, next, day, day + gp->delay, err);
-    if (st != TW_OK) return st;
+    const tw_day eff = day + gp->delay;
+    int shown = -1, next;
+    tw_status st = notch_on(g, r, gp->partner, dir, day, eff, &shown, err);
+    for (int dest = 0; gp->control_all && dest < TW_NREG && st == TW_OK; dest++) {
+        if (dest == r || dest == gp->partner) continue;
+        st = notch_on(g, r, dest, dir, day, eff, &next, err);
+        if (shown < 0) shown = next;
+    }
+    if (st != TW_OK || shown < 0) return st;
     char d[TW_DATE_STRLEN];
     return tw_event_log_add(g->log, day, r, NULL,
                             dir > 0 ? "tighten_controls" : "loosen_controls",
                             "rare-earth exports to %s: %s from %s",
                             gp->control_all ? "all destinations" : tw_region_names[gp->partner],
-                            tw_ctrl_regime_names[next], tw_date_format(day + gp->delay, d));
+                            tw_ctrl_regime_names[shown], tw_date_format(eff, d));
 }
 
 /* best_response: the lever level, on a grid from the floor to max_pct (and the cap), that

@@ -232,8 +232,8 @@ double tw_gov_lever(const tw_gov_world *g, int r, tw_day t, tw_day known_by);
 tw_status tw_gov_set_lever(tw_gov_world *g, int r, double rate, tw_day announced,
                            tw_day effective, tw_day end, tw_err *err);
 /* The export-control regime of exporter on dest on day t, and r's new regime on its partner
- * (with control_scope: all, on every destination whose entry in force the scenario does
- * not pin). */
+ * (with control_scope: all, every other destination the scenario does not pin comes down to
+ * it where it stands above it). */
 int tw_gov_regime(const tw_gov_world *g, int exporter, int dest, tw_day t);
 tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced,
                             tw_day effective, tw_err *err);

@@ -78,6 +78,34 @@ Test(fitted, control_scope_all_widens_and_lifts_controls_everywhere) {
     scope_run("partner", TW_CTRL_OPEN);
 }
 
+/* With control_scope all each destination moves a notch from where it stands: scripted
+ * licensing to all, slow-rolling to the US, a pinned open regime to ROW. China's answer
+ * takes the US to a halt and the EU to slow-rolling; ROW stays open. */
+Test(fitted, control_scope_all_moves_each_destination_from_where_it_stands) {
+    const char *y =
+        "governments:\n  CN: {strategy: tit_for_tat, measure: answer, cadence_days: 7, "
+        "delay_days: 0, control_lever: true, control_scope: all}\n"
+        "export_controls:\n"
+        "  - {id: all, exporter: CN, destination: ALL, regime: licensing, effective: 2024-12-01}\n"
+        "  - {id: us, exporter: CN, destination: US, regime: slow_roll, effective: 2024-12-01}\n"
+        "  - {id: row, exporter: CN, destination: ROW, regime: open, pinned: true,\n"
+        "     effective: 2024-12-01}\n";
+    day_fx fx;
+    day_fx_open(&fx, "2025-01-01", y, 11);
+    tw_day before = day_fx_date("2025-01-02");
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_US, before), TW_CTRL_SLOW_ROLL);
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_EU, before), TW_CTRL_LICENSING);
+    day_fx_until(&fx, "2025-01-05");
+    day_fx_rate(&fx, TW_US, TW_CN, 10.0);
+    day_fx_until(&fx, "2025-01-10");
+    tw_day after = day_fx_date("2025-01-09");
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_US, after), TW_CTRL_HALT);
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_EU, after), TW_CTRL_SLOW_ROLL);
+    cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_ROW, after), TW_CTRL_OPEN, "pinned");
+    cr_assert_eq(day_fx_count(&fx, "CN", "tighten_controls"), 1, "one decision, one line");
+    day_fx_close(&fx);
+}
+
 /* control_scope needs the lever, and a scope that is neither partner nor all is refused
  * with the choices. */
 Test(fitted, control_scope_is_checked) {
