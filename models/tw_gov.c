@@ -251,7 +251,6 @@ double tw_gov_drawn(const tw_gov_world *g, int slot) {
 
 void tw_gov_free(tw_gov_world *g) { free(g); }
 
-/* Tighten (+1) or loosen (-1) r's export controls on its partner by one notch. */
 /* r's regime toward dest one notch up (dir 1) or down (-1) from where it stands on eff,
  * unless the scenario pins it or it is at the end of the scale; *next: the new regime
  * where it moved, else -1. */
@@ -279,11 +278,16 @@ static tw_status notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err)
     }
     if (st != TW_OK || shown < 0) return st;
     char d[TW_DATE_STRLEN];
-    return tw_event_log_add(g->log, day, r, NULL,
-                            dir > 0 ? "tighten_controls" : "loosen_controls",
-                            "rare-earth exports to %s: %s from %s",
-                            gp->control_all ? "all destinations" : tw_region_names[gp->partner],
-                            tw_ctrl_regime_names[shown], tw_date_format(eff, d));
+    const char *what = dir > 0 ? "tighten_controls" : "loosen_controls";
+    if (gp->control_all)
+        return tw_event_log_add(g->log, day, r, NULL, what,
+                                "rare-earth exports to all destinations, each a notch from "
+                                "where it stood, from %s (to %s: %s)",
+                                tw_date_format(eff, d), tw_region_names[gp->partner],
+                                tw_ctrl_regime_names[tw_gov_regime(g, r, gp->partner, eff)]);
+    return tw_event_log_add(g->log, day, r, NULL, what, "rare-earth exports to %s: %s from %s",
+                            tw_region_names[gp->partner], tw_ctrl_regime_names[shown],
+                            tw_date_format(eff, d));
 }
 
 /* best_response: the lever level, on a grid from the floor to max_pct (and the cap), that
