@@ -10,6 +10,29 @@
  */
 #include "day_fixture.h"
 
+/* The US raises its tariff on China by 10 points on 5 January; the run goes on to until. */
+static void us_rises_on_5_january(day_fx *fx, const char *until) {
+    day_fx_until(fx, "2025-01-05");
+    day_fx_rate(fx, TW_US, TW_CN, 10.0);
+    day_fx_until(fx, until);
+}
+
+/* The governments section yaml is refused, the message holding want (and, with at, the
+ * file's place). */
+static void gov_refused(const char *yaml, const char *want, bool at) {
+    tw_cfg *cfg;
+    tw_err err;
+    cr_assert_eq(tw_cfg_load_string("policy.yaml", yaml, strlen(yaml), &cfg, &err), TW_OK);
+    tw_tariff_book book;
+    memset(&book, 0, sizeof book);
+    tw_gov_params gov[TW_NREG];
+    cr_assert_neq(tw_gov_params_load(tw_cfg_root(cfg), &book, 0, gov, &err), TW_OK);
+    cr_assert(strstr(err.msg, want) != NULL, "%s", err.msg);
+    if (at) cr_assert(strstr(err.msg, "policy.yaml:") != NULL, "%s", err.msg);
+    tw_tariffs_free(&book);
+    tw_cfg_free(cfg);
+}
+
 /* --- China's export-control answer ----------------------------------------------------- */
 
 /* The US raises its tariff on China on 5 January; China answers at its 8 January decision
@@ -22,9 +45,7 @@ static int tightenings(const char *prob) {
              prob);
     day_fx fx;
     day_fx_open(&fx, "2025-01-01", y, 11);
-    day_fx_until(&fx, "2025-01-05");
-    day_fx_rate(&fx, TW_US, TW_CN, 10.0);
-    day_fx_until(&fx, "2025-01-20");
+    us_rises_on_5_january(&fx, "2025-01-20");
     cr_assert_eq(day_fx_count(&fx, "CN", "escalate"), 1, "it answers the rise either way");
     int n = day_fx_count(&fx, "CN", "tighten_controls");
     if (n > 0) {
@@ -54,9 +75,7 @@ static void scope_run(const char *scope, int want_eu) {
              scope != NULL ? ", control_scope: " : "", scope != NULL ? scope : "");
     day_fx fx;
     day_fx_open(&fx, "2025-01-01", y, 11);
-    day_fx_until(&fx, "2025-01-05");
-    day_fx_rate(&fx, TW_US, TW_CN, 10.0);
-    day_fx_until(&fx, "2025-01-10");
+    us_rises_on_5_january(&fx, "2025-01-10");
     tw_day after = day_fx_date("2025-01-09");
     cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_US, after), TW_CTRL_LICENSING);
     cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_EU, after), want_eu);
@@ -95,9 +114,7 @@ Test(fitted, control_scope_all_moves_each_destination_from_where_it_stands) {
     tw_day before = day_fx_date("2025-01-02");
     cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_US, before), TW_CTRL_SLOW_ROLL);
     cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_EU, before), TW_CTRL_LICENSING);
-    day_fx_until(&fx, "2025-01-05");
-    day_fx_rate(&fx, TW_US, TW_CN, 10.0);
-    day_fx_until(&fx, "2025-01-10");
+    us_rises_on_5_january(&fx, "2025-01-10");
     tw_day after = day_fx_date("2025-01-09");
     cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_US, after), TW_CTRL_HALT);
     cr_assert_eq(tw_gov_regime(fx.g, TW_CN, TW_EU, after), TW_CTRL_SLOW_ROLL);
@@ -116,20 +133,7 @@ Test(fitted, control_scope_is_checked) {
          "control_scope: world}\n",
          "partner, all"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        tw_cfg *cfg;
-        tw_err err;
-        cr_assert_eq(tw_cfg_load_string("policy.yaml", bad[i][0], strlen(bad[i][0]), &cfg, &err),
-                     TW_OK);
-        tw_tariff_book book;
-        memset(&book, 0, sizeof book);
-        tw_gov_params gov[TW_NREG];
-        cr_assert_neq(tw_gov_params_load(tw_cfg_root(cfg), &book, 0, gov, &err), TW_OK);
-        cr_assert(strstr(err.msg, bad[i][1]) != NULL, "%s", err.msg);
-        cr_assert(strstr(err.msg, "policy.yaml:") != NULL, "%s", err.msg);
-        tw_tariffs_free(&book);
-        tw_cfg_free(cfg);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) gov_refused(bad[i][0], bad[i][1], true);
 }
 
 /* A drawn control_prob is one of the replicate's drawn parameters, named for its key, and
@@ -154,18 +158,8 @@ Test(fitted, a_drawn_control_prob_is_listed_and_drawn) {
 
 /* control_prob without the lever it governs is refused. */
 Test(fitted, control_prob_needs_the_control_lever) {
-    const char *y = "governments:\n  CN: {strategy: tit_for_tat, measure: answer, control_prob: 0.3}\n";
-    tw_cfg *cfg;
-    tw_err err;
-    cr_assert_eq(tw_cfg_load_string("policy.yaml", y, strlen(y), &cfg, &err), TW_OK);
-    tw_tariff_book book;
-    memset(&book, 0, sizeof book);
-    tw_gov_params gov[TW_NREG];
-    tw_status st = tw_gov_params_load(tw_cfg_root(cfg), &book, 0, gov, &err);
-    cr_assert_neq(st, TW_OK);
-    cr_assert(strstr(err.msg, "control_prob needs control_lever: true") != NULL, "%s", err.msg);
-    tw_tariffs_free(&book);
-    tw_cfg_free(cfg);
+    gov_refused("governments:\n  CN: {strategy: tit_for_tat, measure: answer, control_prob: 0.3}\n",
+                "control_prob needs control_lever: true", false);
 }
 
 /* --- a pain_threshold government's forgiveness ----------------------------------------- */
@@ -179,9 +173,7 @@ static int pain_threshold_escalations(const char *forgive, int *forgiven) {
              forgive);
     day_fx fx;
     day_fx_open(&fx, "2025-01-01", y, 5);
-    day_fx_until(&fx, "2025-01-05");
-    day_fx_rate(&fx, TW_US, TW_CN, 10.0);
-    day_fx_until(&fx, "2025-01-20");
+    us_rises_on_5_january(&fx, "2025-01-20");
     int n = day_fx_count(&fx, "CN", "escalate");
     *forgiven = day_fx_count(&fx, "CN", "forgive");
     day_fx_close(&fx);
