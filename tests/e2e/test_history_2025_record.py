@@ -14,7 +14,11 @@ scripted, so every replicate has them) against the rules of each dated entry:
   - the US rate on China ends the year at legacy + fentanyl 10 + reciprocal 10 + 232;
   - China charges its trade-weighted applied rate (2.18%) on EU and ROW goods and its
     customs collect 0.6993 of its statutory duty (2021's collected 1.6% of imports over
-    the 2.31% applied rate), so its duties are a few percent of its imports, not 8.6%.
+    the 2.31% applied rate), so its duties are a few percent of its imports, not 8.6%;
+  - the default scenario (geneva-truce) carries the same dated entries and collected-duty
+    shares up to 31 May, and the counterfactual baseline-2025 the same levels before the
+    first 2025 measure: their statutory and collected rates are history-2025's, cell by
+    cell, on those days.
 Run by CTest with TW_BIN (the program) and TW_SOURCE_DIR.
 """
 import os
@@ -29,17 +33,31 @@ TW_BIN = os.environ.get("TW_BIN", "")
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
+def run_rates(tmp, name):
+    """summary.csv of a real run of scenarios/NAME.yaml (two replicates, few firms)."""
+    out = os.path.join(tmp, name)
+    subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", name + ".yaml"), "-n", "2",
+                    "-t", "2", "--set", "firms.per_cell=200", "--set", "rare_earths.per_cell=200",
+                    "-o", out, "--silent"], check=True)
+    return pd.read_csv(os.path.join(out, "summary.csv"))
+
+
+def rates(s):
+    """Statutory and collected rates of the US and China, every partner and sector."""
+    s = s[s.indicator.isin(["tariff_rate", "tariff_rate_collected"]) & s.region.isin(["US", "CN"])]
+    return s.set_index(["date", "indicator", "region", "partner", "sector"])["mean"].sort_index()
+
+
 class Record2025(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if not TW_BIN or not os.access(TW_BIN, os.X_OK):
             raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
         cls.tmp = tempfile.mkdtemp(prefix="tw_record_")
-        out = os.path.join(cls.tmp, "run")
-        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "history-2025.yaml"), "-n", "2",
-                        "-t", "2", "--set", "firms.per_cell=200", "--set", "rare_earths.per_cell=200",
-                        "-o", out, "--silent"], check=True)
-        s = pd.read_csv(os.path.join(out, "summary.csv"))
+        s = run_rates(cls.tmp, "history-2025")
+        cls.rates = {"history-2025": rates(s)}
+        for other in ("geneva-truce", "baseline-2025"):
+            cls.rates[other] = rates(run_rates(cls.tmp, other))
         cls.cn = s[(s.region == "CN") & (s.partner == "all") & (s.sector == "all")].pivot(
             index="date", columns="indicator", values="mean")
         cls.cn_rate = s[(s.indicator == "tariff_rate") & (s.region == "CN")].set_index(
@@ -98,6 +116,32 @@ class Record2025(unittest.TestCase):
         jan = self.cn[self.cn.index.str.startswith("2025-01")]
         share = jan.tariff_revenue.sum() / jan.imports.sum()
         self.assertTrue(0.01 < share < 0.03, share)
+
+    def same_as_history(self, other, indicator, last_day):
+        h = self.rates["history-2025"].xs(indicator, level="indicator")
+        o = self.rates[other].xs(indicator, level="indicator")
+        days = sorted(d for d in h.index.get_level_values("date").unique() if d <= last_day)
+        self.assertGreater(len(days), 20)
+        diff = (o.loc[days] - h.loc[days]).abs()
+        self.assertEqual(len(diff), len(h.loc[days]))
+        self.assertLess(diff.max(), 1e-9, diff[diff > 1e-9].head(10))
+
+    def test_default_scenario_carries_the_record_to_31_may(self):
+        self.same_as_history("geneva-truce", "tariff_rate", "2025-05-31")
+        # The collected rate weights the day's duty by the day's arrivals, which part from
+        # history's once firms read the Geneva announcement of 12 May differently (the
+        # default keeps its 34% level in view): the same up to the day before.
+        self.same_as_history("geneva-truce", "tariff_rate_collected", "2025-05-11")
+        # the record's parts are there: MFN under Section 232 on EU metals, Canada and
+        # Mexico's IEEPA layer on ROW, China's applied rate on the EU
+        g = self.rates["geneva-truce"]
+        self.assertAlmostEqual(g[("2025-05-31", "tariff_rate", "US", "EU", "metals")], 26.4, delta=1e-9)
+        self.assertGreater(g[("2025-05-31", "tariff_rate", "US", "ROW", "vehicles")], 20.0)
+        self.assertAlmostEqual(g[("2025-05-31", "tariff_rate", "CN", "EU", "machinery")], 2.18, delta=1e-9)
+
+    def test_baseline_holds_the_record_of_january(self):
+        for indicator in ("tariff_rate", "tariff_rate_collected"):
+            self.same_as_history("baseline-2025", indicator, "2025-01-31")
 
 
 if __name__ == "__main__":

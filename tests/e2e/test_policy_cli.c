@@ -147,8 +147,9 @@ Test(policy, steel_aluminium_50_and_the_eu_answer) {
     reps_t r;
     read_reps("s", &r);
     assert_binary(&r);
-    /* Section 232 metals on the EU: 50% from 4 June (reciprocal duties do not stack). */
-    cr_assert(fabs(summary("s", "2025-06-10", "tariff_rate", "US", "EU", "metals") - 50.0) < 1e-9);
+    /* Section 232 metals on the EU: 50% from 4 June on MFN 1.4 (reciprocal duties do not
+     * stack). */
+    cr_assert(fabs(summary("s", "2025-06-10", "tariff_rate", "US", "EU", "metals") - 51.4) < 1e-9);
     double hits = 0.0;
     for (int i = 0; i < r.nrow; i++) hits += r.v[i][col(&r, "third_party_retaliated")];
     /* The mean EU tariff on US agriculture rises by 25% x 0.06 for each retaliating
@@ -166,13 +167,15 @@ Test(policy, a_court_strike_leaves_section_232_in_place) {
     reps_t r;
     read_reps("k", &r);
     for (int i = 0; i < r.nrow; i++) cr_assert_eq(r.v[i][col(&r, "court_struck_ieepa")], 1.0);
-    /* Metals: legacy 20.8 + Section 232 (China's increment) 25 + fentanyl 20 until the
-     * ruling, which removes the fentanyl layer; vehicles keep legacy and 232 autos
-     * (25 x 0.6) and lose fentanyl and the reciprocal share. */
-    cr_assert(fabs(summary("k", "2025-06-30", "tariff_rate", "US", "CN", "metals") - 65.8) < 1e-9);
-    cr_assert(fabs(summary("k", "2025-07-01", "tariff_rate", "US", "CN", "metals") - 45.8) < 1e-9);
-    cr_assert(fabs(summary("k", "2025-07-01", "tariff_rate", "US", "CN", "vehicles") - 35.8) < 1e-9);
-    cr_assert(fabs(summary("k", "2025-12-31", "tariff_rate", "US", "CN", "vehicles") - 35.8) < 1e-9);
+    /* Metals and vehicles: the legacy levels (Section 301 at 25, the rest of PIIE's 20.8
+     * at 3.43418397, MFN 1.4) + Section 232 (China's metals increment 25, autos 25 x 0.6)
+     * + fentanyl 20 until the ruling, which removes the fentanyl layer and the reciprocal
+     * share of vehicles (10 x 0.4). */
+    const double legacy = 25.0 + 3.43418397 + 1.4;
+    cr_assert(fabs(summary("k", "2025-06-30", "tariff_rate", "US", "CN", "metals") - (legacy + 45.0)) < 1e-9);
+    cr_assert(fabs(summary("k", "2025-07-01", "tariff_rate", "US", "CN", "metals") - (legacy + 25.0)) < 1e-9);
+    cr_assert(fabs(summary("k", "2025-07-01", "tariff_rate", "US", "CN", "vehicles") - (legacy + 15.0)) < 1e-9);
+    cr_assert(fabs(summary("k", "2025-12-31", "tariff_rate", "US", "CN", "vehicles") - (legacy + 15.0)) < 1e-9);
 }
 
 Test(policy, a_section_122_reimposition_lapses_after_150_days) {

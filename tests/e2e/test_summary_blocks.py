@@ -7,8 +7,8 @@ against the history file the call rate comes from.
     with the mean of replicates.csv's leader_calls column, the historical rate of the
     scenario's events.leader_calls.reference, which must be the rate
     analysis/event_rates.py computes from data/us_china_leader_contacts_2017_2024.csv,
-    and its source; the US-EU block with the US metals rate on the EU at 0 on 1 January
-    and 50 on the last day (Section 232 to 50% from 4 June); the one-line court note.
+    and its source; the US-EU block with the US metals rate on the EU at 1.4 (MFN) on 31 January
+    and 51.4 on the last day (MFN 1.4 under Section 232 at 50% from 4 June); the one-line court note.
   - steel-aluminium-50.yaml: the US-EU block's "the EU retaliates" share is
     replicates.csv's third_party_retaliated mean.
   - court-strikes-ieepa.yaml: the court block's ruling date lies in the window
@@ -89,8 +89,8 @@ class SummaryBlocks(unittest.TestCase):
         rows = [l for l in block.splitlines() if re.match(r"\d{4}-\d\d ", l)]
         self.assertEqual(rows[0].split()[0], "2025-01")
         self.assertEqual(rows[-1].split()[0], "2025-12")
-        self.assertEqual(float(rows[0].split()[1]), 0.0)  # on 31 January
-        self.assertEqual(float(rows[-1].split()[1]), 50.0)  # on 31 December
+        self.assertEqual(float(rows[0].split()[1]), 1.4)  # on 31 January: MFN
+        self.assertEqual(float(rows[-1].split()[1]), 51.4)  # on 31 December: 50 + MFN
         self.assertEqual(len(rows), 12)
         # EU imports from the US: a month's total (USD bn), roughly a twelfth of a year's
         totals = [float(l.split()[-1]) for l in rows]
