@@ -128,6 +128,7 @@ static tw_status load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err 
         }
         return st;
     }
+    p->firms.nreg = p->world.nreg;
     memcpy(p->sigma, p->world.sigma, sizeof p->sigma);
     if ((st = section(m, "sigma", &sig, err)) != TW_OK) return st;
     for (int s = 0; s < TW_NSEC; s++)
@@ -161,8 +162,8 @@ static tw_status open_table(const tw_trade_params *p, const char *file,
  * the twelve, 2024). US imports from China have their own series; the EU's to the US
  * take Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
 static tw_status load_seasonality(tw_trade_params *p, tw_err *err) {
-    for (int i = 0; i < TW_NREG; i++)
-        for (int o = 0; o < TW_NREG; o++)
+    for (int i = 0; i < p->world.nreg; i++)
+        for (int o = 0; o < p->world.nreg; o++)
             for (int m = 0; m < 12; m++) p->season[i][o][m] = 1.0;
     if (!p->seasonality) return TW_OK;
     static const char *const cols[] = {"series", "month", "factor"};
@@ -172,7 +173,7 @@ static tw_status load_seasonality(tw_trade_params *p, tw_err *err) {
     for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
         const char *name = tw_csv_field(t, r, (size_t)idx[0]);
         int origin = !strcmp(name, "us_imports_from_cn") ? TW_CN
-                     : !strcmp(name, "us_imports_from_de") ? TW_EU
+                     : !strcmp(name, "us_imports_from_de") ? tw_world_region(&p->world, "EU")
                                                            : -1;
         if (origin < 0) continue;
         const char *mf = tw_csv_field(t, r, (size_t)idx[1]), *ff = tw_csv_field(t, r, (size_t)idx[2]);
@@ -205,7 +206,7 @@ static tw_status load_transit(tw_trade_params *p, tw_err *err) {
     memset(p->transit, 0, sizeof p->transit);
     if (!p->transit_on) return TW_OK;
     static const char *const cols[] = {"exporter", "importer", "measure", "days"};
-    int idx[4], rank[TW_NREG][TW_NREG] = {{0}};
+    int idx[4], rank[TW_NREG_MAX][TW_NREG_MAX] = {{0}};
     tw_csv *t = NULL;
     tw_status st = open_table(p, "transit_days.csv", cols, 4, idx, &t, err);
     for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
@@ -220,9 +221,9 @@ static tw_status load_transit(tw_trade_params *p, tw_err *err) {
                             tw_csv_path(t), tw_csv_line(t, r), TW_TRANSIT_MAX - 1, df);
             break;
         }
-        int e = tw_name_index(tw_region_names, ex), i = tw_name_index(tw_region_names, im);
-        for (int o = 0; o < TW_NREG; o++)
-            for (int j = 0; j < TW_NREG; j++)
+        int e = tw_world_region(&p->world, ex), i = tw_world_region(&p->world, im);
+        for (int o = 0; o < p->world.nreg; o++)
+            for (int j = 0; j < p->world.nreg; j++)
                 if (o != j && (k == 1 || (o == e && j == i)) && k > rank[o][j]) {
                     rank[o][j] = k;
                     p->transit[o][j] = (int)lround(days);
@@ -239,20 +240,20 @@ static tw_status load_transit(tw_trade_params *p, tw_err *err) {
  * value (the calibrate comment). */
 static void calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, int s) {
     int c = i * TW_NSEC + s;
-    double w[TW_NREG], price0[TW_NREG], flow = 0.0, customs = 0.0;
-    for (int o = 0; o < TW_NREG; o++) {
+    double w[TW_NREG_MAX], price0[TW_NREG_MAX], flow = 0.0, customs = 0.0;
+    for (int o = 0; o < p->world.nreg; o++) {
         w[o] = 1.0;
         price0[o] = tw_buyer_price(p->pass_through, 1.0, o == i ? 0.0 : p->tau_now[0][i][o][s]);
         flow += p->world.flow[o][i][s];
     }
     double *rel = p->rel0[c]; /* the first day's price relatives, kept */
     for (int k = 0; k <= CALIBRATE_ROUNDS; k++) {
-        double q[TW_NREG], paid[TW_NREG], cust[TW_NREG];
+        double q[TW_NREG_MAX], paid[TW_NREG_MAX], cust[TW_NREG_MAX];
         tw_split_demand(sc, i, &p->nest[c], p->pass_through, w, price0, q, rel, paid);
         customs = 0.0;
-        for (int o = 0; o < TW_NREG; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
+        for (int o = 0; o < p->world.nreg; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
         if (k == CALIBRATE_ROUNDS || !(customs > 0.0)) break;
-        for (int o = 0; o < TW_NREG; o++)
+        for (int o = 0; o < p->world.nreg; o++)
             if (cust[o] > 0.0)
                 p->nest[c].weight[o] *= (p->world.flow[o][i][s] / flow) / (cust[o] / customs);
     }
@@ -266,26 +267,26 @@ static void calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, 
  * base year's. */
 static void calibrate(tw_trade_params *p) {
     const tw_rate_table *tau0 = &p->tau_now[0];
-    tw_split_table split0; /* 10 KiB */
+    tw_split_table split0; /* 80 KiB */
     tw_tariffs_split(&p->book, p->start, TW_DAY_NEVER, split0);
-    for (int i = 0; i < TW_NREG; i++)
+    for (int i = 0; i < p->world.nreg; i++)
         for (int s = 0; s < TW_NSEC; s++) {
             int c = i * TW_NSEC + s;
-            double e0 = 0.0, spend[TW_NREG];
-            for (int o = 0; o < TW_NREG; o++) {
+            double e0 = 0.0, spend[TW_NREG_MAX];
+            for (int o = 0; o < p->world.nreg; o++) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
                 spend[o] = p->world.flow[o][i][s] * (1.0 + tau);
                 e0 += spend[o];
             }
             p->e0[c] = e0;
-            double price0[TW_NREG];
-            for (int o = 0; o < TW_NREG; o++) {
+            double price0[TW_NREG_MAX];
+            for (int o = 0; o < p->world.nreg; o++) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
                 price0[o] = tw_buyer_price(p->pass_through, 1.0, tau);
                 p->base_share[c][o] = spend[o] / e0;
                 p->rel0[c][o] = 1.0; /* a cell without sub-cells: price / price0 */
             }
-            tw_nest_calibrate(&p->nest[c], i, p->sigma[s], p->sigma_upper[s], p->base_share[c],
+            tw_nest_calibrate(&p->nest[c], p->world.nreg, i, p->sigma[s], p->sigma_upper[s], p->base_share[c],
                               price0);
             const tw_split_cell *sc = &split0[i][s];
             if (sc->n > 1) calibrate_split(p, sc, i, s);
@@ -309,10 +310,10 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_ge_params_load(root, &p->ge, err)) != TW_OK) goto fail;
     if ((st = load_seasonality(p, err)) != TW_OK) goto fail;
     if ((st = load_transit(p, err)) != TW_OK) goto fail;
-    if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
-    if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
+    if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->world, &p->book, err)) != TW_OK) goto fail;
+    if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->world, &p->controls, err)) != TW_OK)
         goto fail;
-    if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->duties, err)) != TW_OK) goto fail;
+    if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->world, &p->duties, err)) != TW_OK) goto fail;
     if ((st = tw_re_params_load(root, &p->world, p->data_dir, &p->re, err)) != TW_OK) goto fail;
     if ((st = tw_gov_params_load(root, &p->book, p->start, p->gov, err)) != TW_OK) goto fail;
     if ((st = tw_events_params_load(root, &p->book, p->start, p->gov, &p->ev, err)) != TW_OK)
@@ -346,7 +347,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         tw_tariffs_outlook(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d], p->tau_any[d]);
         tw_tariffs_rates_deal(&p->book, p->start + d, &p->expect.terms, p->tau_deal[d]);
         if (in_transit)
-            tw_tariffs_rates_entering(&p->book, p->start + d, (const int (*)[TW_NREG])p->transit,
+            tw_tariffs_rates_entering(&p->book, p->start + d, (const int (*)[TW_NREG_MAX])p->transit,
                                       p->tau_entry[d]);
         else
             memcpy(p->tau_entry[d], p->tau_now[d], sizeof p->tau_entry[d]);
@@ -355,11 +356,11 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         .pre = {.now = p->tau_now, .exp = p->tau_exp, .any = p->tau_any, .deal = p->tau_deal,
                 .entry = p->tau_entry},
         .terms = &p->expect.terms,
-        .lag = (const int (*)[TW_NREG])p->transit,
+        .lag = (const int (*)[TW_NREG_MAX])p->transit,
         .start = p->start,
         .horizon = p->fl_horizon};
     calibrate(p);
-    if ((st = tw_indicators_define(&p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
+    if ((st = tw_indicators_define(&p->world, &p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
     *out = p;
     return TW_OK;
 fail:
