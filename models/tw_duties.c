@@ -20,7 +20,8 @@ static tw_status shares(const tw_cfg_node *imp, const char *key, const tw_world 
     if (tw_cfg_kind_of(m) != TW_CFG_MAP)
         return tw_cfg_error(err, m, "expected a map from exporter (or ALL) to a share 0 to 1");
     double all = 0.0;
-    tw_status st = tw_cfg_double(m, "ALL", false, 0.0, 0.0, 1.0, &all, err);
+    tw_status st = tw_world_check_keys(m, world->names, true, err);
+    if (st == TW_OK) st = tw_cfg_double(m, "ALL", false, 0.0, 0.0, 1.0, &all, err);
     for (int o = 0; o < world->nreg && st == TW_OK; o++)
         if (o != importer) st = tw_cfg_double(m, world->names[o], false, all, 0.0, 1.0, &out[o], err);
     return st;
@@ -34,7 +35,7 @@ tw_status tw_duties_load(const tw_cfg_node *section, const tw_world *world, tw_d
     if (section == NULL) return TW_OK;
     if (tw_cfg_kind_of(section) != TW_CFG_MAP)
         return tw_cfg_error(err, section, "expected a map from importer (a region)");
-    tw_status st = TW_OK;
+    tw_status st = tw_world_check_keys(section, world->names, false, err);
     for (int i = 0; i < world->nreg && st == TW_OK; i++) {
         const tw_cfg_node *imp = tw_cfg_get(section, world->names[i]);
         if (imp == NULL) continue;
@@ -48,6 +49,7 @@ tw_status tw_duties_load(const tw_cfg_node *section, const tw_world *world, tw_d
         const tw_cfg_node *end = tw_cfg_get(imp, "de_minimis_end");
         if (end != NULL && tw_cfg_kind_of(end) != TW_CFG_MAP)
             return tw_cfg_error(err, end, "expected a map from exporter (or ALL) to a date");
+        if ((st = tw_world_check_keys(end, world->names, true, err)) != TW_OK) return st;
         tw_day all_end = TW_DAY_NEVER;
         if ((st = tw_cfg_date(end, "ALL", false, TW_DAY_NEVER, &all_end, err)) != TW_OK) return st;
         for (int o = 0; o < world->nreg; o++) {

@@ -102,6 +102,8 @@ static tw_status load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err 
     if ((st = tw_policy_days(t, "extension_days", 90, 1, 3660, &ep->extension_days, err)) != TW_OK) return st;
     if ((st = tw_policy_section(t, "levels", &lv, err)) != TW_OK) return st;
     if ((st = tw_policy_section(t, "commitments", &cm, err)) != TW_OK) return st;
+    if ((st = tw_world_check_keys(lv, ep->regions, false, err)) != TW_OK) return st;
+    if ((st = tw_world_check_keys(cm, ep->regions, false, err)) != TW_OK) return st;
     for (int r = 0; r < ep->nreg; r++) {
         if (tw_cfg_get(lv, ep->regions[r]) != NULL) {
             if (!ep->gov[r].active || ep->gov[r].measure < 0)
@@ -119,6 +121,7 @@ static tw_status load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err 
                                 "a commitment needs governments.%s", ep->regions[r]);
     }
     if ((st = tw_policy_section(t, "extension", &ex, err)) != TW_OK) return st;
+    if ((st = tw_world_check_keys(ex, ep->regions, false, err)) != TW_OK) return st;
     if ((st = tw_dist_load(ex, "base", 0.5, 0.0, 1.0, &ep->ext_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(ex, "pain_slope", 0.0, 0.0, 10.0, &ep->ext_slope, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(ex, "breach_penalty", false, 0.5, 0.0, 1.0, &ep->breach_penalty, err)) !=

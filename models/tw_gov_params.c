@@ -111,6 +111,7 @@ tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_d
     tw_status st;
     memset(gov, 0, TW_NREG_MAX * sizeof *gov);
     if ((st = tw_policy_section(root, tw_gov_section, &section, err)) != TW_OK) return st;
+    if ((st = tw_world_check_keys(section, book->regions, false, err)) != TW_OK) return st;
     for (int r = 0; r < book->nreg; r++) {
         const tw_cfg_node *g;
         if ((st = tw_policy_section(section, book->regions[r], &g, err)) != TW_OK) return st;

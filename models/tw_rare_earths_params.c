@@ -94,6 +94,7 @@ static tw_status exports(const tw_cfg_node *sec, const tw_world *world, tw_re_pa
     if ((st = tw_cfg_double(ex, "total", false, TW_RE_EXPORTS_TOTAL_T, 0.0, 1e9, &total, err)) !=
         TW_OK)
         return st;
+    if ((st = tw_world_check_keys(ex, world->names, false, err)) != TW_OK) return st;
     bool given[TW_NREG_MAX] = {false};
     double fixed = 0.0;
     for (int r = 0; r < world->nreg; r++) {
@@ -140,6 +141,10 @@ static tw_status by_name(const tw_cfg_node *sec, const char *key, const char *co
     if (m != NULL && tw_cfg_kind_of(m) != TW_CFG_MAP)
         return tw_cfg_error(err, m, "expected a map of values by %s",
                             names == tw_sector_names ? "sector" : "region");
+    if (names != tw_sector_names) {
+        tw_status st = tw_world_check_keys(m, names, false, err);
+        if (st != TW_OK) return st;
+    }
     for (int i = 0; i < n; i++) {
         tw_status st = tw_cfg_double(m, names[i], false, def[i], lo, hi, &out[i], err);
         if (st != TW_OK) return st;
@@ -178,6 +183,10 @@ static tw_status days_by_region(const tw_cfg_node *sec, const tw_world *world, c
     const tw_cfg_node *m = tw_cfg_get(sec, key);
     bool map = m != NULL && tw_cfg_kind_of(m) == TW_CFG_MAP;
     int64_t all = lo - 1;
+    if (map) {
+        tw_status st = tw_world_check_keys(m, world->names, false, err);
+        if (st != TW_OK) return st;
+    }
     if (m != NULL && !map) {
         tw_status st = tw_cfg_int(sec, key, true, 0, lo, hi, &all, err);
         if (st != TW_OK) return st;

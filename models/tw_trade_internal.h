@@ -86,7 +86,9 @@ typedef struct {
     tw_control_book controls; /* the scenario's export controls */
     tw_duty_params duties;    /* collected against statutory duties (tw_duties.h) */
     tw_re_params re;          /* rare-earth firms (tw_rare_earths.c) */
-    char data_dir[4096];      /* the calibration folder in use */
+    char data_root[4096];     /* the calibration folder (model.data_dir, $TW_DATA_DIR or data/) */
+    char data_dir[4096];      /* the world's folder in it (`world:`; data_root for the four
+                               * regions of data/ itself) */
     tw_gov_params gov[TW_NREG_MAX]; /* government agents: `governments:` (tw_gov.h) */
     tw_events_params ev;      /* events: `events:`, `third_parties:` (tw_events.h);
                                * ev.enabled: the policy block is on */

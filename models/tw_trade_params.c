@@ -7,9 +7,12 @@
  * tariffs.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tw_csvread.h"
 #include "tw_trade_internal.h"
@@ -101,6 +104,63 @@ static void params_data_dir(const tw_cfg_node *model, const char *given, char *b
     snprintf(buf, n, "%s", (env != NULL && env[0] != '\0') ? env : TW_SOURCE_DATA_DIR);
 }
 
+#define WORLDS_MAX 32
+
+static int cmp_name(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is name a world folder of data_root (worlds/<name>/regions.csv readable)? */
+static bool world_exists(const char *data_root, const char *name) {
+    char path[4096];
+    int len = snprintf(path, sizeof path, "%s/worlds/%s/regions.csv", data_root, name);
+    return len > 0 && (size_t)len < sizeof path && access(path, R_OK) == 0;
+}
+
+/* The scenario's `world:`: a folder of data_root/worlds/ with its own regions.csv, flows and
+ * per-region tables; "four" or absent: the four regions of data_root itself. The folder
+ * into buf; an unknown world is refused at its key with the list of the worlds there. */
+static tw_status params_world(const tw_cfg_node *root, const char *data_root, char *buf,
+                              size_t n, tw_err *err) {
+    const char *name = NULL;
+    tw_status st = tw_cfg_string(root, "world", false, NULL, &name, err);
+    if (st != TW_OK) return st;
+    if (name == NULL || strcmp(name, "four") == 0) {
+        snprintf(buf, n, "%s", data_root);
+        return TW_OK;
+    }
+    bool ok = name[0] != '\0' && strlen(name) < 64;
+    for (const char *c = name; *c != '\0' && ok; c++)
+        ok = islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_' || *c == '-';
+    char path[4096];
+    int len = snprintf(path, sizeof path, "%s/worlds/%s", data_root, name);
+    if (ok && len > 0 && (size_t)len < n && (size_t)len < sizeof path &&
+        world_exists(data_root, name)) {
+        memcpy(buf, path, (size_t)len + 1);
+        return TW_OK;
+    }
+    /* The worlds there, in name order, after the four regions of data/ itself. */
+    char dir[4096], list[1024] = "four";
+    if (snprintf(dir, sizeof dir, "%s/worlds", data_root) >= (int)sizeof dir) dir[0] = '\0';
+    char *names[WORLDS_MAX];
+    int count = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d != NULL && count < WORLDS_MAX && (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.' && world_exists(data_root, e->d_name) &&
+            (names[count] = strdup(e->d_name)) != NULL)
+            count++;
+    if (d != NULL) closedir(d);
+    qsort(names, (size_t)count, sizeof *names, cmp_name);
+    for (int k = 0; k < count; k++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, ", %s", names[k]);
+        free(names[k]);
+    }
+    return tw_cfg_error(err, tw_cfg_get(root, "world"),
+                        "unknown world '%s': expected one of %s (folders of %s with a "
+                        "regions.csv)", name, list, dir);
+}
+
 static tw_status load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
     const tw_cfg_node *m, *sig;
     tw_status st;
@@ -116,10 +176,10 @@ static tw_status load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     if ((st = tw_cfg_bool(m, "transit", false, true, &p->transit_on, err)) != TW_OK) return st;
     const char *dir = NULL;
     if ((st = tw_cfg_string(m, "data_dir", false, NULL, &dir, err)) != TW_OK) return st;
-    char path[4096];
-    params_data_dir(m, dir, path, sizeof path);
-    snprintf(p->data_dir, sizeof p->data_dir, "%s", path);
-    st = tw_world_load(path, &p->world, err);
+    params_data_dir(m, dir, p->data_root, sizeof p->data_root);
+    if ((st = params_world(root, p->data_root, p->data_dir, sizeof p->data_dir, err)) != TW_OK)
+        return st;
+    st = tw_world_load(p->data_dir, &p->world, err);
     if (st != TW_OK) {
         /* Say which key led there, keeping the data file's own location. */
         if (dir != NULL) {
@@ -158,9 +218,28 @@ static tw_status open_table(const tw_trade_params *p, const char *file,
     return st;
 }
 
-/* Monthly factors of base purchases (data/seasonality_2024.csv: month over the mean of
- * the twelve, 2024). US imports from China have their own series; the EU's to the US
- * take Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
+/* The origin of a series of monthly US imports, us_imports_from_<code> (lower case; de,
+ * Germany's, stands for the EU), or -1 for another series or a region not in the world. */
+static int season_origin(const tw_world *w, const char *name) {
+    static const char prefix[] = "us_imports_from_";
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0) return -1;
+    const char *code = name + sizeof prefix - 1;
+    if (strcmp(code, "de") == 0) return tw_world_region(w, "EU");
+    char up[TW_REGION_CODE];
+    size_t n = strlen(code);
+    if (n == 0 || n >= sizeof up) return -1;
+    for (size_t k = 0; k < n; k++) {
+        if (!islower((unsigned char)code[k])) return -1;
+        up[k] = (char)toupper((unsigned char)code[k]);
+    }
+    up[n] = '\0';
+    return tw_world_region(w, up);
+}
+
+/* Monthly factors of base purchases (the world's seasonality_2024.csv: month over the mean
+ * of the twelve, 2024). US imports from an origin with a series of its own take it (China
+ * in every world; Japan and Korea where the world has them); the EU's to the US take
+ * Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
 static tw_status load_seasonality(tw_trade_params *p, tw_err *err) {
     for (int i = 0; i < p->world.nreg; i++)
         for (int o = 0; o < p->world.nreg; o++)
@@ -172,10 +251,8 @@ static tw_status load_seasonality(tw_trade_params *p, tw_err *err) {
     tw_status st = open_table(p, "seasonality_2024.csv", cols, 3, idx, &t, err);
     for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
         const char *name = tw_csv_field(t, r, (size_t)idx[0]);
-        int origin = !strcmp(name, "us_imports_from_cn") ? TW_CN
-                     : !strcmp(name, "us_imports_from_de") ? tw_world_region(&p->world, "EU")
-                                                           : -1;
-        if (origin < 0) continue;
+        int origin = season_origin(&p->world, name);
+        if (origin <= TW_US) continue;
         const char *mf = tw_csv_field(t, r, (size_t)idx[1]), *ff = tw_csv_field(t, r, (size_t)idx[2]);
         char *e1, *e2;
         long month = strtol(mf, &e1, 10);
@@ -314,7 +391,8 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->world, &p->controls, err)) != TW_OK)
         goto fail;
     if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->world, &p->duties, err)) != TW_OK) goto fail;
-    if ((st = tw_re_params_load(root, &p->world, p->data_dir, &p->re, err)) != TW_OK) goto fail;
+    /* The rare-earth tables are by sector: every world reads data/'s own. */
+    if ((st = tw_re_params_load(root, &p->world, p->data_root, &p->re, err)) != TW_OK) goto fail;
     if ((st = tw_gov_params_load(root, &p->book, p->start, p->gov, err)) != TW_OK) goto fail;
     if ((st = tw_events_params_load(root, &p->book, p->start, p->gov, &p->ev, err)) != TW_OK)
         goto fail;

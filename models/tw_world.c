@@ -48,6 +48,26 @@ void tw_world_targets(const tw_world *w, const char *out[TW_NREG_MAX + 2]) {
     out[w->nreg + 1] = NULL;
 }
 
+tw_status tw_world_check_keys(const tw_cfg_node *map, const char *const *names, bool all,
+                              tw_err *err) {
+    if (map == NULL || tw_cfg_kind_of(map) != TW_CFG_MAP) return TW_OK;
+    for (size_t k = 0; k < tw_cfg_len(map); k++) {
+        const char *key = tw_cfg_key_at(map, k);
+        bool code = key[0] != '\0';
+        for (const char *c = key; *c != '\0' && code; c++) code = *c >= 'A' && *c <= 'Z';
+        if (!code || tw_name_index(names, key) >= 0 || (all && strcmp(key, "ALL") == 0))
+            continue;
+        char list[TW_NREG_MAX * (TW_REGION_CODE + 2) + 8] = "";
+        for (int r = 0; names[r] != NULL; r++) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s%s", r > 0 ? ", " : "", names[r]);
+        }
+        return tw_cfg_error(err, tw_cfg_at(map, k), "expected a region of the world: %s%s (got '%s')",
+                            list, all ? ", ALL" : "", key);
+    }
+    return TW_OK;
+}
+
 static bool in(int want, int have) { return want == TW_ALL || want == have; }
 
 double tw_world_weighted_rate(const tw_world *world, const double tau[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC],

@@ -15,6 +15,7 @@
 #ifndef TW_WORLD_H
 #define TW_WORLD_H
 
+#include "tw_config.h"
 #include "tw_error.h"
 
 #define TW_NREG_MAX 10   /* regions a world may have: array capacity (the policy
@@ -67,6 +68,14 @@ int tw_world_region(const tw_world *w, const char *code);
 /* The world's codes then "ALL" (index nreg), NULL-terminated: the choices of a key that
  * names one region or every partner. */
 void tw_world_targets(const tw_world *w, const char *out[TW_NREG_MAX + 2]);
+
+/* A map keyed by region (a scenario's `duties:`, `governments:`, ...): every key written
+ * in capitals (the form of a region code) must be one of names (a world's, NULL-terminated)
+ * or, with all, ALL. Others are left to the unused-key check. TW_ECONFIG at the key's
+ * value: "expected a region of the world: US, CN, ... (got 'BR')". map NULL or not a map:
+ * TW_OK. */
+tw_status tw_world_check_keys(const tw_cfg_node *map, const char *const *names, bool all,
+                              tw_err *err);
 
 /* Number of cells (importer, sector) of the world: nreg * TW_NSEC. */
 static inline int tw_world_ncell(const tw_world *w) { return w->nreg * TW_NSEC; }
