@@ -2,9 +2,8 @@
  * and duty.
  *
  * The firms decide what they buy (tw_firms.c); this file turns their day's choices into
- * money: each cell's quantity from its price index and its region's income (the closure's,
- * from the same flows at the firms' expected choices: expected_shares, below), each
- * origin's orders and what buyers use from the
+ * money: each cell's quantity from its price index and its region's income (with the
+ * day's duty, rebated: duty_share), each origin's orders and what buyers use from the
  * firms' size shares, days bought and own demand, the pipeline from loading to entry
  * (model.transit), the month's factor of the route
  * (model.seasonality), the rate on entries (in-transit rules) and the share of duty
@@ -20,27 +19,6 @@
  * not counted, which puts a payment a day early in a month with one. On the first day the
  * schedule is filled as if every earlier day had entered the first day's duty, so that
  * deposits start at their steady level.
- *
- * Incomes (with the closure on). A region's income is its producers' sales, the first
- * day's deficit and the day's duty (tw_ge_day_income_solve), with sales taken at the
- * firms' expected choices, not the realised ones. Which supplier each of a finite number
- * of firms holds is a sample of the choice probabilities; sales from the sample would make
- * each region's income answer that sampling noise times one over its import propensity
- * (about 10 for the US: a shift of demand toward a region's goods raises its income, hence
- * its buyers' spending, hence its sales again). The expected shares follow the firms'
- * process exactly in expectation: each day a firm holding o keeps it with probability
- * exp(-h_o), h_o = reopt_rate + reopt_price_sensitivity |ln p_o - ref_o|, and the rest
- * re-choose by today's probabilities (the cell day's cdf); starting from the first day's
- * probabilities, which the first origins are drawn from. ref_o, the log price at which
- * the expected holders of o chose it, is their mean (exact for a sensitivity of 0, the
- * default; with one, the hazard of the mean reference price stands for the mean hazard).
- * The expected flows are this file's flows with those shares in place of the firms' (own
- * demand and the cell's price index from them, tw_flows_own_demand), at spending scale 1;
- * the closure gives each region's income; and each region's actual quantities are scaled
- * so that its buyers spend that income. The realised deficits then differ from the first
- * day's by the change of the sampling noise in sales and duty, not its multiple, and still
- * sum to zero (spending = sales + duty, summed over the world). Without the closure the
- * scale is 1 and none of this is computed.
  */
 #include "tw_flows.h"
 
@@ -67,10 +45,7 @@ struct tw_flows {
      * start), [exporter][importer], USD bn / year; and today's deposits */
     double due[TW_NREG][TW_NREG][DEPOSIT_MAX];
     double deposited[TW_NREG][TW_NREG];
-    /* the firms' expected choices (the closure's incomes), [TW_NCELL][TW_NREG]: size share
-     * of each origin, mean log price at its choice; and each cell's first-day index */
-    double se[TW_NCELL][TW_NREG], ref[TW_NCELL][TW_NREG];
-    double pbar0e[TW_NCELL];
+    double rho0[TW_NREG]; /* the first day's duty share of each region's spending */
 };
 
 /* Monday to Friday (day 0, 1 January 1970, was a Thursday). */
@@ -118,94 +93,42 @@ tw_status tw_flows_create(tw_flows **out, tw_err *err) {
 void tw_flows_free(tw_flows *f) { free(f); }
 size_t tw_flows_bytes(void) { return sizeof(tw_flows); }
 
-double tw_flows_own_demand(const double share[TW_NREG], const double rel[TW_NREG],
-                           const double rel0[TW_NREG], int home, double e, double own[TW_NREG]) {
-    double x[TW_NREG], sum = 0.0, w = 0.0, rm = 0.0, wm = 0.0;
-    for (int o = 0; o < TW_NREG; o++) {
-        x[o] = rel[o] / rel0[o];
-        if (o == home) continue;
-        rm += share[o] * pow(x[o], 1.0 - e);
-        wm += share[o];
-    }
-    rm = wm > 0.0 ? pow(rm / wm, 1.0 / (1.0 - e)) : 1.0;
-    for (int o = 0; o < TW_NREG; o++) {
-        own[o] = o == home ? 1.0 : pow(x[o] / rm, -e);
-        sum += share[o] * own[o] * x[o];
-        w += share[o];
-    }
-    return w > 0.0 ? sum / w : 1.0;
-}
-
-/* The day's expected size shares of each cell's origins (the file's header). */
-static void expected_shares(tw_flows *f, const tw_flows_in *in) {
-    for (int c = 0; c < TW_NCELL; c++) {
-        const tw_cell_day *cd = &in->cd[c];
-        double pi[TW_NREG], stay[TW_NREG], moved = 0.0, below = 0.0;
+/* The share of duty in what region i's buyers spend today (rho: duty over spending, duty
+ * included), from today's rates paid and purchases before their scale. With the closure
+ * on, a region's income is its wages and deficit plus that duty, rebated the same day, so
+ * its spending is (wages + deficit) / (1 - rho) (tw_ge.h's closed form); in->income is
+ * wages and deficit against the first day's, so the scale is in->income (1 - rho_0) /
+ * (1 - rho), and the first day spends e0. */
+static double duty_share(const tw_flows_in *in, int i) {
+    double spend = 0.0, duty = 0.0;
+    for (int sec = 0; sec < TW_NSEC; sec++) {
+        int c = i * TW_NSEC + sec;
+        double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
         for (int o = 0; o < TW_NREG; o++) {
-            pi[o] = (double)cd->cdf[o] - below;
-            below = cd->cdf[o];
-        }
-        for (int o = 0; o < TW_NREG; o++) {
-            if (in->d == 0) {
-                f->se[c][o] = pi[o];
-                f->ref[c][o] = cd->lnp[o];
-                continue;
-            }
-            double h = cd->hazard_base + cd->hazard_sens * fabs(cd->lnp[o] - f->ref[c][o]);
-            stay[o] = f->se[c][o] * exp(-h);
-            moved += f->se[c][o] - stay[o];
-        }
-        if (in->d == 0) continue;
-        for (int o = 0; o < TW_NREG; o++) {
-            double add = moved * pi[o], held = stay[o] + add;
-            if (held > 0.0) f->ref[c][o] = (stay[o] * f->ref[c][o] + add * cd->lnp[o]) / held;
-            f->se[c][o] = held;
+            double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
+            double e = q * in->own[c][o] * in->share[c][o] * in->cd[c].rel[o];
+            spend += e;
+            duty += e * t / (1.0 + t);
         }
     }
-}
-
-/* Each region's spending scale: 1 without the closure; with it, the income the closure
- * gives for the day's flows at the expected shares over what its buyers would spend at
- * scale 1 (the file's header). */
-static void spending_scale(tw_flows *f, const tw_flows_in *in, double scale[TW_NREG]) {
-    for (int i = 0; i < TW_NREG; i++) scale[i] = 1.0;
-    if (in->ge == NULL) return;
-    expected_shares(f, in);
-    double sales[TW_NREG][TW_NREG] = {{0}}, duty[TW_NREG] = {0}, actual[TW_NREG] = {0};
-    double income[TW_NREG];
-    for (int i = 0; i < TW_NREG; i++)
-        for (int sec = 0; sec < TW_NSEC; sec++) {
-            int c = i * TW_NSEC + sec;
-            const double *rel = in->cd[c].rel;
-            double own[TW_NREG];
-            double pe = tw_flows_own_demand(f->se[c], rel, in->rel0[c], i, in->own_demand, own);
-            if (in->d == 0) f->pbar0e[c] = pe;
-            double qe = in->e0[c] * pow(pe / f->pbar0e[c], -in->demand_elasticity);
-            double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
-            for (int o = 0; o < TW_NREG; o++) {
-                double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
-                double u = qe * own[o] * f->se[c][o] * rel[o] / (1.0 + t);
-                sales[o][i] += u;
-                duty[i] += t * u;
-                actual[i] += q * in->own[c][o] * in->share[c][o] * rel[o];
-            }
-        }
-    tw_ge_day_income_solve(in->ge, in->d, sales, duty, income);
-    for (int i = 0; i < TW_NREG; i++)
-        if (actual[i] > 0.0) scale[i] = income[i] / actual[i];
+    return spend > 0.0 ? duty / spend : 0.0;
 }
 
 void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
     const uint32_t d = in->d;
     int year, month, dom;
     tw_civil_from_day(in->day, &year, &month, &dom);
-    double scale[TW_NREG];
-    spending_scale(f, in, scale);
     for (int i = 0; i < TW_NREG; i++) {
+        double scale = 1.0;
+        if (in->income != NULL) {
+            double rho = duty_share(in, i);
+            if (d == 0) f->rho0[i] = rho;
+            scale = in->income[i] * (1.0 - f->rho0[i]) / (1.0 - rho);
+        }
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
-            q *= scale[i]; /* spending is income (1 without the closure) */
+            q *= scale; /* spending follows income (1 without the closure) */
             for (int o = 0; o < TW_NREG; o++) {
                 double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
                 double own = in->own[c][o], rel = in->cd[c].rel[o];

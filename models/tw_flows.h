@@ -22,7 +22,6 @@
 #include "tw_duties.h"
 #include "tw_error.h"
 #include "tw_firms.h"
-#include "tw_ge_day.h"
 
 #define TW_TRANSIT_MAX 64 /* days a shipment may be in transit, at most (ring length) */
 
@@ -35,10 +34,8 @@ typedef struct {
     const double *e0;                  /* [TW_NCELL] first-day buyer spending */
     const double *pbar, *pbar0;        /* [TW_NCELL] cell price index today, first day */
     double demand_elasticity;          /* model.demand_elasticity */
-    tw_ge_day *ge;                     /* the closure that sets each region's income
-                                        * (tw_ge_day_income_solve); NULL: none (ge off) */
-    const double (*rel0)[TW_NREG];     /* [TW_NCELL] the first day's price relatives */
-    double own_demand;                 /* firms.own_demand_elasticity */
+    const double *income;              /* [TW_NREG] wages and deficit against the first
+                                        * day's (tw_ge_day_income); NULL: 1 (ge off) */
     const double (*share)[TW_NREG];    /* [TW_NCELL] size share of firms by origin */
     const double (*purchase)[TW_NREG]; /* [TW_NCELL] size x days bought, by origin */
     const double (*own)[TW_NREG];      /* [TW_NCELL] a firm's own-demand factor by origin */
@@ -57,17 +54,14 @@ void tw_flows_free(tw_flows *f);
 size_t tw_flows_bytes(void);
 
 /* The day's flows. A cell's quantity is Q = e0 (P / P0)^(-demand_elasticity) times its
- * region's spending scale; a firm's orders from o are Q times its own demand times its
- * days of purchases times o's price relative, at customs value (over 1 + the rate paid).
- * With the closure on (in->ge), the scale makes each region's buyers spend the income the
- * closure gives (tw_ge_day_income_solve) for the same flows at the firms' expected
- * choices (tw_flows.c: the shares their choice probabilities and hazards imply, without
- * the noise of which supplier each firm holds); without it the scale is 1. Orders load
- * today and enter customs after the route's days in transit (a ring of loading days per
- * route and sector; on the first day the ring is filled with that day's orders), at the
- * entry day's rate less what in-transit rules take off, times the month's factor of the
- * route. What buyers use is their normal purchases at today's prices (no stock built or
- * drawn, nothing in transit, no seasonal timing). */
+ * region's income: with the closure on, in->income grossed up by the day's duty share of
+ * the region's purchases (1 - rho_0) / (1 - rho), the duty rebated the same day; a firm's orders from o are Q times its own demand times its days of
+ * purchases times o's price relative, at customs value (over 1 + the rate paid). Orders
+ * load today and enter customs after the route's days in transit (a ring of loading days
+ * per route and sector; on the first day the ring is filled with that day's orders), at
+ * the entry day's rate less what in-transit rules take off, times the month's factor of
+ * the route. What buyers use is their normal purchases at today's prices (no stock built
+ * or drawn, nothing in transit, no seasonal timing). */
 void tw_flows_day(tw_flows *f, const tw_flows_in *in);
 
 /* [exporter][importer][sector], USD bn a year: customs value entering today; buyers'
@@ -84,16 +78,6 @@ const double (*tw_flows_collected(const tw_flows *f))[TW_NREG];
  * the Treasury books it, on CBP's payment schedule for the US (tw_flows.c), on the day of
  * entry elsewhere. */
 const double (*tw_flows_deposited(const tw_flows *f))[TW_NREG];
-/* A cell's own-demand factors by origin (own[TW_NREG]) and its price index, the spending
- * per unit of its quantity, from the size shares by origin, today's price relatives and
- * the first day's (rel, rel0), the importing region `home` and firms.own_demand_elasticity
- * e: a firm buying from a foreign origin buys (x / R_M)^(-e) times the cell's quantity, x
- * its price relative to the first day and R_M the importers' index (R_M^(1 - e) = sum_f
- * share_f x_f^(1 - e) / sum_f share_f), a firm buying at home 1 times; the index is
- * sum_o share_o own_o x_o / sum_o share_o. */
-double tw_flows_own_demand(const double share[TW_NREG], const double rel[TW_NREG],
-                           const double rel0[TW_NREG], int home, double e, double own[TW_NREG]);
-
 /* The rate paid on the goods entering customs today: the rate paid less what in-transit
  * rules take off. */
 const tw_rate_table *tw_flows_tau_in(const tw_flows *f);

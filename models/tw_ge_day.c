@@ -90,9 +90,11 @@
 struct tw_ge_day {
     tw_ge_day_params p;
     double w[TW_NREG];       /* producer price (wage) in today's prices, first day 1 */
-    /* the first day's deficit and sales at the firms' expected choices (fixed), and
-     * today's income (tw_ge_day_income_solve), USD bn / year */
-    double deficit0[TW_NREG], sales0[TW_NREG], income_set[TW_NREG];
+    double q0[TW_NREG];      /* first-day sales at producer prices, USD bn / year */
+    double deficit0[TW_NREG]; /* first-day spending - sales - duty, USD bn / year (fixed) */
+    double income[TW_NREG];  /* tw_ge_day_income */
+    double income_set[TW_NREG]; /* today's spending was set from it, USD bn / year */
+    double income_next[TW_NREG]; /* tomorrow's will be, USD bn / year */
     double alpha[TW_NCELL];  /* first-day sector shares of each region's spending */
     double lnc0[TW_NCELL];   /* ln of the first day's CES aggregate of what buyers use */
     double t0[TW_NREG][TW_NREG][TW_NSEC]; /* the first day's rates paid, [exporter][importer] */
@@ -124,13 +126,14 @@ tw_status tw_ge_day_create(const tw_ge_day_params *p, tw_ge_day **out, tw_err *e
     *out = g;
     if (g == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     g->p = *p;
-    for (int i = 0; i < TW_NREG; i++) g->w[i] = 1.0;
+    for (int i = 0; i < TW_NREG; i++) g->w[i] = g->income[i] = 1.0;
     return TW_OK;
 }
 
 void tw_ge_day_free(tw_ge_day *g) { free(g); }
 
 const double *tw_ge_day_prices(const tw_ge_day *g) { return g->w; }
+const double *tw_ge_day_income(const tw_ge_day *g) { return g->income; }
 double tw_ge_day_deficit(const tw_ge_day *g, int r) { return g->deficit[r]; }
 
 tw_ge_accounts tw_ge_day_accounts(const tw_ge_day *g, int r) {
@@ -218,6 +221,8 @@ static void remember(tw_ge_day *g, const tw_day_view *v) {
 static void first_day(tw_ge_day *g, const tw_day_view *v) {
     by_exporter(*v->tau_paid, g->t0);
     for (int j = 0; j < TW_NREG; j++) {
+        g->q0[j] = g->sales[j];
+        g->deficit0[j] = g->deficit[j];
         g->wf[j] = g->wf_tot[j] = g->wf_revenue[j] = 0.0;
         for (int s = 0; s < TW_NSEC; s++) {
             int c = j * TW_NSEC + s;
@@ -261,73 +266,42 @@ static tw_status update_prices(tw_ge_day *g, const tw_day_view *v, tw_err *err) 
     return TW_OK;
 }
 
-/* Solves a x = b for n unknowns by Gaussian elimination with partial pivoting (a and b
- * are overwritten; a is nonsingular here: tw_ge_day_income_solve). */
-static void solve_linear(int n, double a[TW_NREG][TW_NREG], double b[TW_NREG], double x[TW_NREG]) {
-    for (int k = 0; k < n; k++) {
-        int piv = k;
-        for (int r = k + 1; r < n; r++)
-            if (fabs(a[r][k]) > fabs(a[piv][k])) piv = r;
-        for (int c = 0; c < n; c++) {
-            double t = a[k][c];
-            a[k][c] = a[piv][c];
-            a[piv][c] = t;
-        }
-        double t = b[k];
-        b[k] = b[piv];
-        b[piv] = t;
-        for (int r = k + 1; r < n; r++) {
-            double m = a[r][k] / a[k][k];
-            for (int c = k; c < n; c++) a[r][c] -= m * a[k][c];
-            b[r] -= m * b[k];
-        }
+/* What region j's buyers spend at today's price indices per USD they would spend at the
+ * first day's, with one income: sum_s e0_js (P_js / P0_js)^(1 - eta) / sum_s e0_js, exactly
+ * 1 with eta = 1 (tw_flows.c: a cell's spending is e0 (P / P0)^(1 - eta) times its
+ * income). Dividing the income scale by it makes the region's spending its income for
+ * every demand elasticity (eta moves the sectors' shares of it, not its total), a day
+ * late on the price indices. */
+static double spend_per_income(const tw_day_view *v, int j) {
+    double num = 0.0, den = 0.0;
+    for (int s = 0; s < TW_NSEC; s++) {
+        int c = j * TW_NSEC + s;
+        num += v->e0[c] * pow(v->pbar[c] / v->pbar0[c], 1.0 - v->demand_elasticity);
+        den += v->e0[c];
     }
-    for (int k = n - 1; k >= 0; k--) {
-        double acc = b[k];
-        for (int c = k + 1; c < n; c++) acc -= a[k][c] * x[c];
-        x[k] = acc / a[k][k];
-    }
-}
-
-void tw_ge_day_income_solve(tw_ge_day *g, uint32_t d, const double sales[TW_NREG][TW_NREG],
-                            const double duty[TW_NREG], double income[TW_NREG]) {
-    double bought[TW_NREG] = {0}, sold[TW_NREG] = {0}, x[TW_NREG];
-    for (int o = 0; o < TW_NREG; o++)
-        for (int i = 0; i < TW_NREG; i++) {
-            bought[i] += sales[o][i];
-            sold[o] += sales[o][i];
-        }
-    if (d == 0) {
-        for (int i = 0; i < TW_NREG; i++) {
-            g->deficit0[i] = bought[i] - sold[i];
-            g->sales0[i] = sold[i];
-            x[i] = 1.0;
-        }
-    } else {
-        /* imports x_i - exports: the deficits; the last row, world sales: the numeraire */
-        double a[TW_NREG][TW_NREG], b[TW_NREG], world = 0.0;
-        for (int i = 0; i < TW_NREG; i++) {
-            for (int k = 0; k < TW_NREG; k++) a[i][k] = (i == k ? bought[i] : 0.0) - sales[i][k];
-            b[i] = g->deficit0[i];
-            world += g->w[i] * g->sales0[i];
-        }
-        for (int k = 0; k < TW_NREG; k++) a[TW_NREG - 1][k] = bought[k];
-        b[TW_NREG - 1] = world;
-        solve_linear(TW_NREG, a, b, x);
-    }
-    for (int i = 0; i < TW_NREG; i++) income[i] = g->income_set[i] = x[i] * (bought[i] + duty[i]);
+    return num / den;
 }
 
 tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
     uint32_t d = v->d;
     accounts(g, v);
+    for (int j = 0; j < TW_NREG; j++)
+        g->income_set[j] = d == 0 ? 0.0 : g->income_next[j] + g->duty[j];
     if (d == 0)
         first_day(g, v);
     else
         day_welfare(g, v);
     remember(g, v);
     if (!g->p.enabled) return TW_OK;
-    if ((d + 1) % (uint32_t)g->p.interval == 0) return update_prices(g, v, err);
+    if ((d + 1) % (uint32_t)g->p.interval == 0) {
+        tw_status st = update_prices(g, v, err);
+        if (st != TW_OK) return st;
+    }
+    for (int j = 0; j < TW_NREG; j++) {
+        g->income_next[j] = g->w[j] * g->q0[j] + g->deficit0[j];
+        g->income[j] = g->income_next[j] /
+                       ((g->q0[j] + g->deficit0[j]) * spend_per_income(v, j));
+    }
     return TW_OK;
 }
 

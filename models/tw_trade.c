@@ -24,9 +24,8 @@
  * before another) pay the rate without that entry.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves with its own demand and the sector's. With the general-equilibrium
- * closure on, a region's quantities also scale with its income (its producers' sales at
- * the firms' expected choices, the fixed deficit and the day's duty, rebated the same
- * day), and after the flows the closure chains the day's welfare
+ * closure on, a region's quantities also scale with its income (wages, the fixed deficit
+ * and the day's duty, rebated the same day), and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
@@ -179,9 +178,24 @@ static void tw_trade_prepare_firms(tw_trade_state *s) {
  * the spending per unit of the cell's quantity (the mean price relative when e = 0); 1 on
  * the first day. */
 static void tw_trade_own_demand(tw_trade_state *s) {
-    for (int c = 0; c < TW_NCELL; c++)
-        s->pbar[c] = tw_flows_own_demand(s->share[c], s->cd[c].rel, s->p->rel0[c], c / TW_NSEC,
-                                         s->p->firms.own_demand, s->own[c]);
+    const double e = s->p->firms.own_demand;
+    for (int c = 0; c < TW_NCELL; c++) {
+        int home = c / TW_NSEC;
+        double x[TW_NREG], sum = 0.0, w = 0.0, rm = 0.0, wm = 0.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            x[o] = s->cd[c].rel[o] / s->p->rel0[c][o];
+            if (o == home) continue;
+            rm += s->share[c][o] * pow(x[o], 1.0 - e);
+            wm += s->share[c][o];
+        }
+        rm = wm > 0.0 ? pow(rm / wm, 1.0 / (1.0 - e)) : 1.0;
+        for (int o = 0; o < TW_NREG; o++) {
+            s->own[c][o] = o == home ? 1.0 : pow(x[o] / rm, -e);
+            sum += s->share[c][o] * s->own[c][o] * x[o];
+            w += s->share[c][o];
+        }
+        s->pbar[c] = w > 0.0 ? sum / w : 1.0;
+    }
 }
 
 static tw_status trade_create(const void *params, tw_rng_key key, tw_day start, const tw_exec *ex,
@@ -218,6 +232,7 @@ static tw_status trade_create(const void *params, tw_rng_key key, tw_day start, 
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
     s->w = tw_ge_day_prices(s->ge);
+    s->income = tw_ge_day_income(s->ge);
     tw_trade_prepare_firms(s);
     tw_firms_init(&s->f, s->cd, s->share, s->pbar0, s->pbar, s->lambda0);
     tw_trade_own_demand(s);
@@ -251,9 +266,7 @@ static tw_status trade_step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                                .pbar = s->pbar,
                                .pbar0 = s->pbar0,
                                .demand_elasticity = p->demand_elasticity,
-                               .ge = p->ge.enabled ? s->ge : NULL,
-                               .rel0 = (const double(*)[TW_NREG])p->rel0,
-                               .own_demand = p->firms.own_demand,
+                               .income = p->ge.enabled ? s->income : NULL,
                                .share = (const double(*)[TW_NREG])s->share,
                                .purchase = (const double(*)[TW_NREG])s->purchase,
                                .own = (const double(*)[TW_NREG])s->own,

@@ -9,11 +9,6 @@ read back from trajectories.csv:
 - the statutory duty on each region's entries is the duty collected plus the duty not
   collected (tariff_revenue_uncollected, the importers' margin), every day, with the
   uncollected part positive where the scenario says customs leaks;
-- a 10% US tariff on every partner leaves the US deficit where it would be without it:
-  incomes follow the producers' sales, with each region's deficit held at the first day's,
-  so monthly means over two years stay within 1% of the same run (same seed, same firms)
-  without the tariff (when income was the wage bill at first-day quantities, the deficit
-  fell 8% within the first year, the gap going to the producers' stocks);
 - a model.demand_elasticity other than 1 moves the sectors' shares of spending, not its
   total: US welfare on the last day of a 10% US tariff on every partner is within 0.1
   percentage points at 0.5 and at 1.5 (when spending followed the price level instead of
@@ -35,9 +30,9 @@ TARIFF10 = ("tariffs[+]={measure: t10, imposer: US, target: ALL, sectors: all, r
             "effective: 2025-02-01}")
 
 
-def run(out, scenario, csv, *sets, per_cell=300):
+def run(out, scenario, csv, *sets):
     cmd = [BIN, "run", os.path.join(SRC, "scenarios", scenario), "-n", "2", "-t", "2", "-o", out,
-           "--quiet", "--trajectories", "--set", f"firms.per_cell={per_cell}"]
+           "--quiet", "--trajectories", "--set", "firms.per_cell=300"]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -70,22 +65,6 @@ class GeAccounts(unittest.TestCase):
             self.assertTrue((self.df[f"tariff_revenue_uncollected.{r}.all.all"] >= 0).all(), r)
         # customs leaks on US imports (zones, exclusions, de minimis): not zero there
         self.assertGreater(self.df["tariff_revenue_uncollected.US.all.all"].min(), 1.0)
-
-    def test_a_tariff_leaves_the_deficit_where_it_was(self):
-        col = "trade_deficit.US.all.all"
-        monthly = {}
-        for name, sets in (("none", ()), ("t10", (TARIFF10,))):
-            df = run(os.path.join(self.tmp.name, "d" + name), "baseline-2025.yaml",
-                     "trajectories.csv", "end=2026-12-31", "firms.size_tail=10", *sets,
-                     per_cell=2000)
-            monthly[name] = df.groupby(df["date"].str[:7])[col].mean() * 365 / 1000  # USD bn/yr
-        self.assertGreater(monthly["none"].min(), 500.0)  # the US deficit is there
-        ratio = monthly["t10"] / monthly["none"] - 1.0
-        self.assertEqual(len(ratio), 24)
-        worst = ratio.abs().idxmax()
-        self.assertLess(abs(ratio[worst]), 0.01,
-                        f"{worst}: {monthly['t10'][worst]:.1f} with the tariff, "
-                        f"{monthly['none'][worst]:.1f} without")
 
     def test_demand_elasticity_moves_shares_not_spending(self):
         end = {}
