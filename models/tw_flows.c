@@ -2,8 +2,9 @@
  * and duty.
  *
  * The firms decide what they buy (tw_firms.c); this file turns their day's choices into
- * money: each cell's quantity from its price index and its region's income (with the
- * day's duty, rebated: duty_share), each origin's orders and what buyers use from the
+ * money: each cell's quantity from its price index, scaled by its region's split of its
+ * income between its own goods and imports (the closure's, tw_ge_day_balance: scales), each
+ * origin's orders and what buyers use from the
  * firms' size shares, days bought and own demand, the pipeline from loading to entry
  * (model.transit), the month's factor of the route
  * (model.seasonality), the rate on entries (in-transit rules) and the share of duty
@@ -45,7 +46,6 @@ struct tw_flows {
      * start), [exporter][importer], USD bn / year; and today's deposits */
     double due[TW_NREG_MAX][TW_NREG_MAX][DEPOSIT_MAX];
     double deposited[TW_NREG_MAX][TW_NREG_MAX];
-    double rho0[TW_NREG_MAX]; /* the first day's duty share of each region's spending */
 };
 
 /* Monday to Friday (day 0, 1 January 1970, was a Thursday). */
@@ -93,45 +93,41 @@ tw_status tw_flows_create(tw_flows **out, tw_err *err) {
 void tw_flows_free(tw_flows *f) { free(f); }
 size_t tw_flows_bytes(void) { return sizeof(tw_flows); }
 
-/* The share of duty in what region i's buyers spend today (rho: duty over spending, duty
- * included), from today's rates paid and purchases before their scale. With the closure
- * on, a region's income is its wages and deficit plus that duty, rebated the same day, so
- * its spending is (wages + deficit) / (1 - rho) (tw_ge.h's closed form); in->income is
- * wages and deficit against the first day's, so the scale is in->income (1 - rho_0) /
- * (1 - rho), and the first day spends e0. */
-static double duty_share(const tw_flows_in *in, int i) {
-    double spend = 0.0, duty = 0.0;
-    for (int sec = 0; sec < TW_NSEC; sec++) {
-        int c = i * TW_NSEC + sec;
-        double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
-        for (int o = 0; o < in->nreg; o++) {
-            double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
-            double e = q * in->own[c][o] * in->share[c][o] * in->cd[c].rel[o];
-            spend += e;
-            duty += e * t / (1.0 + t);
+/* Each region's scale for its own goods (home) and for its imports: 1 without the closure;
+ * with it, tw_ge_day_balance's for the day's purchases at scale 1 (customs value, and the
+ * duty on them). */
+static void scales(const tw_flows_in *in, double home[TW_NREG_MAX], double imports[TW_NREG_MAX]) {
+    for (int i = 0; i < in->nreg; i++) home[i] = imports[i] = 1.0;
+    if (in->ge == NULL) return;
+    double sales[TW_NREG_MAX][TW_NREG_MAX] = {{0}}, duty[TW_NREG_MAX] = {0};
+    for (int i = 0; i < in->nreg; i++)
+        for (int sec = 0; sec < TW_NSEC; sec++) {
+            int c = i * TW_NSEC + sec;
+            double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
+            for (int o = 0; o < in->nreg; o++) {
+                double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
+                double u = q * in->own[c][o] * in->share[c][o] * in->cd[c].rel[o] / (1.0 + t);
+                sales[o][i] += u;
+                duty[i] += t * u;
+            }
         }
-    }
-    return spend > 0.0 ? duty / spend : 0.0;
+    tw_ge_day_balance(in->ge, in->d, in->nreg, sales, duty, home, imports);
 }
 
 void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
     const uint32_t d = in->d;
     int year, month, dom;
     tw_civil_from_day(in->day, &year, &month, &dom);
+    double home[TW_NREG_MAX], imports[TW_NREG_MAX];
+    scales(in, home, imports);
     for (int i = 0; i < in->nreg; i++) {
-        double scale = 1.0;
-        if (in->income != NULL) {
-            double rho = duty_share(in, i);
-            if (d == 0) f->rho0[i] = rho;
-            scale = in->income[i] * (1.0 - f->rho0[i]) / (1.0 - rho);
-        }
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
-            q *= scale; /* spending follows income (1 without the closure) */
             for (int o = 0; o < in->nreg; o++) {
                 double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
-                double own = in->own[c][o], rel = in->cd[c].rel[o];
+                double own = in->own[c][o] * (o == i ? home[i] : imports[i]);
+                double rel = in->cd[c].rel[o];
                 /* Today's orders, at today's prices, load today and enter `lag` days
                  * later at the rate of that day; before the first day, orders as on it. */
                 double ordered = q * own * in->purchase[c][o] * rel / (1.0 + t);

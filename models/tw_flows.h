@@ -22,6 +22,7 @@
 #include "tw_duties.h"
 #include "tw_error.h"
 #include "tw_firms.h"
+#include "tw_ge_day.h"
 
 #define TW_TRANSIT_MAX 64 /* days a shipment may be in transit, at most (ring length) */
 
@@ -35,8 +36,8 @@ typedef struct {
     const double *e0;                  /* [TW_NCELL_MAX] first-day buyer spending */
     const double *pbar, *pbar0;        /* [TW_NCELL_MAX] cell price index today, first day */
     double demand_elasticity;          /* model.demand_elasticity */
-    const double *income;              /* [TW_NREG_MAX] wages and deficit against the first
-                                        * day's (tw_ge_day_income); NULL: 1 (ge off) */
+    tw_ge_day *ge;                     /* the closure that splits each region's spending
+                                        * (tw_ge_day_balance); NULL: none (ge off) */
     const double (*share)[TW_NREG_MAX];    /* [TW_NCELL_MAX] size share of firms by origin */
     const double (*purchase)[TW_NREG_MAX]; /* [TW_NCELL_MAX] size x days bought, by origin */
     const double (*own)[TW_NREG_MAX];      /* [TW_NCELL_MAX] a firm's own-demand factor by origin */
@@ -54,15 +55,18 @@ void tw_flows_free(tw_flows *f);
 /* Bytes one handle holds. */
 size_t tw_flows_bytes(void);
 
-/* The day's flows. A cell's quantity is Q = e0 (P / P0)^(-demand_elasticity) times its
- * region's income: with the closure on, in->income grossed up by the day's duty share of
- * the region's purchases (1 - rho_0) / (1 - rho), the duty rebated the same day; a firm's orders from o are Q times its own demand times its days of
- * purchases times o's price relative, at customs value (over 1 + the rate paid). Orders
- * load today and enter customs after the route's days in transit (a ring of loading days
- * per route and sector; on the first day the ring is filled with that day's orders), at
- * the entry day's rate less what in-transit rules take off, times the month's factor of
- * the route. What buyers use is their normal purchases at today's prices (no stock built
- * or drawn, nothing in transit, no seasonal timing). */
+/* The day's flows. A cell's quantity is Q = e0 (P / P0)^(-demand_elasticity); a firm's
+ * orders from o are Q times its own demand times its days of purchases times o's price
+ * relative, at customs value (over 1 + the rate paid), times its region's scale for o's
+ * goods. Without the closure the scales are 1; with it (in->ge) they are the ones
+ * tw_ge_day_balance gives for the day's purchases at scale 1: one for the region's own
+ * goods and one for all its imports, so that its buyers spend its income, its producers
+ * sell their output and its deficit stays the first day's. Orders load today and enter
+ * customs after the route's days in transit (a ring of loading days per route and sector;
+ * on the first day the ring is filled with that day's orders), at the entry day's rate
+ * less what in-transit rules take off, times the month's factor of the route. What buyers
+ * use is their normal purchases at today's prices (no stock built or drawn, nothing in
+ * transit, no seasonal timing). */
 void tw_flows_day(tw_flows *f, const tw_flows_in *in);
 
 /* [exporter][importer][sector], USD bn a year: customs value entering today; buyers'

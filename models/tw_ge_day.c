@@ -18,31 +18,53 @@
  * collect (zones, exclusions, de minimis: tw_duties.h) is the importers' margin, also the
  * region's, since its buyers pay the full rate (pass-through) and its importers keep it.
  * So the regions' incomes add up to the world's spending and their deficits sum to zero
- * every day. tw_flows.c spends it: the scale tw_ge_day_income hands it is (w_j q0_j +
- * D0_j) / (q0_j + D0_j) over spend_per_income (so that a demand elasticity other than 1
- * moves the sectors' shares, not the total), and it grosses that up by 1 / (1 - rho_j),
- * rho_j the duty share of today's purchases (tw_ge.h's closed form R = rho E): spending
- * is income every day, the day a rate changes included.
+ * every day.
  *
- * Why the wage bill and not the day's actual sales S_j. With E_j = S_j + D0_j + R_j the
- * realized deficit E_j - S_j - R_j would stay at D0_j every day, but income would then
- * follow demand at sticky producer prices (ge.adjustment_days): the closure becomes
- * Keynesian, every shift of demand toward a region's goods raises its spending by that
- * shift over its import propensity (about 10 for the US), and the shift includes the
- * sampling noise of which supplier each of a finite number of firms holds. Measured on
- * baseline-2025 without policy, two years: US welfare wandered up to 2.8 pp from 0 with
- * 4,000 firms a cell and 0.44 pp with 64,000 (0.02 and 0.008 pp with the wage bill), so
- * 0.01 pp would take some 10^8 firms a cell; the exponential average of S_j over
- * ge.adjustment_days (or over 30 days) does not hold the deficit and drifted 0.75 (2.2) pp
- * by itself, since the noise is in levels that last as long as firms keep their suppliers.
- * The sales implied by the aggregate CES demand at today's prices are not actual sales
- * either (the agents switch slowly), and income from them would put the same multiplier
- * on the gap between that demand and output (not measured). With the wage bill,
- * output is what the economy can make and the gap S_j - w_j q0_j between what buyers take
- * at today's prices and that output goes to (or comes from) the producers' stocks: the
- * deficit D0_j of spending over income is held every day, the trade deficit (imports less
- * exports) moves with that gap while buyers adjust, and returns to D0_j as they reach the
- * long-run shares at the solve's prices.
+ * The split (tw_ge_day_balance). With producer prices that move over ge.adjustment_days,
+ * what buyers take of a region's goods at today's prices is not its output, and the gap
+ * has to go somewhere. tw_flows.c hands the day's purchases at scale 1 (H_j what j's
+ * buyers use of their own goods, X_jk what k's use of j's, M_j = sum_i X_ij what j's
+ * import, at customs value); the closure scales j's purchases of its own goods by a_j and
+ * all its imports by b_j so that
+ *
+ *   a_j H_j + b_j M_j = w_j q0_j + D0_j   (buyers spend the income, duty b_j T_j on top),
+ *   a_j H_j + sum_k b_k X_jk = w_j q0_j   (producers sell their output),
+ *
+ * hence b_j M_j - sum_k b_k X_jk = D0_j: every region's deficit is the first day's, every
+ * day. The deficit equations fix b up to one direction (they sum to 0); of those b, the
+ * one nearest, in sum_j M_j (b_j - s_j)^2, to s_j = (w_j q0_j + D0_j) / (H_j + M_j), the
+ * scale at which j's buyers would spend the income in the proportions they chose. a_j
+ * then follows. It is the trade balance of a region whose saving and investment do not
+ * move: when a tariff turns its buyers from imports to its own goods, its imports are
+ * held at its exports plus D0_j and it buys that much less of its own goods (the
+ * dearer-currency offset of a tariff under fixed deficits), while which origins and
+ * sectors its imports come from stays the firms' choice. When buyers reach the long-run
+ * shares at the solve's prices the scales are s_j, the incomes' own, and this is the
+ * equilibrium of tw_ge_solve. A region whose buyers buy none of its own goods (a handful
+ * of firms a cell) keeps s_j for them: its deficit is then not held.
+ *
+ * Where the gap went before, and what else was measured. (1) To the producers' stocks, with
+ * income the wage bill and the split the buyers' own: the deficit moved with the gap
+ * while buyers adjusted (a 10% US tariff on every partner took the US deficit from 1,150
+ * to 1,072 USD bn a year within the year). (2) Into income, Y_j = S_j + D0_j + R_j with
+ * S_j the day's sales: the deficit holds, but at sticky producer prices the closure turns
+ * Keynesian, every shift of demand toward a region's goods raising its income by the shift
+ * over its import propensity (about 10 for the US). With the realised sales that
+ * multiplies the sampling noise of which supplier each firm holds (baseline-2025 without
+ * policy, two years: US welfare up to 2.8 pp from 0 with 4,000 firms a cell, 0.44 pp with
+ * 64,000); averaged over 30 or 365 days it neither holds the deficit nor stops the drift
+ * (0.75, 2.2 pp). With sales at the firms' expected choices (the shares their choice
+ * probabilities and hazards imply) the noise goes but the multiplier stays on every
+ * deterministic shift: on the day a 60% US tariff on China takes effect China's welfare
+ * fell 2.2 pp and reached -4.5% within the year (the solve's -0.76%), a 10% US tariff on
+ * every partner gave US welfare +2.6% after a year, and the default scenario's US and
+ * China +2.44% and -2.51%: an output boom the fixed endowment cannot deliver. (3) Into
+ * prices, clearing each market within the day: the agents' short-run demand is too
+ * inelastic for it (shares fixed within the day, cell spending fixed by income), so the
+ * value of a region's sales rises with its own price faster than its output's value falls
+ * short: from the 2024 flows the excess demand's slope in ln w is +3% to +9% of sales,
+ * with no stable clearing price. Here the gap goes to the home/import split instead, a
+ * real reallocation that creates no income.
  *
  * Producer prices. Each replicate keeps each region's producer price (wage) w_i, 1 on the
  * first day; buyers pay w_o (1 + pass_through tau) for foreign goods and w_i for their own
@@ -92,9 +114,7 @@ struct tw_ge_day {
     double w[TW_NREG_MAX];       /* producer price (wage) in today's prices, first day 1 */
     double q0[TW_NREG_MAX];      /* first-day sales at producer prices, USD bn / year */
     double deficit0[TW_NREG_MAX]; /* first-day spending - sales - duty, USD bn / year (fixed) */
-    double income[TW_NREG_MAX];  /* tw_ge_day_income */
     double income_set[TW_NREG_MAX]; /* today's spending was set from it, USD bn / year */
-    double income_next[TW_NREG_MAX]; /* tomorrow's will be, USD bn / year */
     double alpha[TW_NCELL_MAX];  /* first-day sector shares of each region's spending */
     double lnc0[TW_NCELL_MAX];   /* ln of the first day's CES aggregate of what buyers use */
     double t0[TW_NREG_MAX * TW_NREG_MAX * TW_NSEC]; /* the first day's rates paid,
@@ -127,14 +147,13 @@ tw_status tw_ge_day_create(const tw_ge_day_params *p, tw_ge_day **out, tw_err *e
     *out = g;
     if (g == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     g->p = *p;
-    for (int i = 0; i < TW_NREG_MAX; i++) g->w[i] = g->income[i] = 1.0; /* every slot */
+    for (int i = 0; i < TW_NREG_MAX; i++) g->w[i] = 1.0; /* every slot */
     return TW_OK;
 }
 
 void tw_ge_day_free(tw_ge_day *g) { free(g); }
 
 const double *tw_ge_day_prices(const tw_ge_day *g) { return g->w; }
-const double *tw_ge_day_income(const tw_ge_day *g) { return g->income; }
 double tw_ge_day_deficit(const tw_ge_day *g, int r) { return g->deficit[r]; }
 
 tw_ge_accounts tw_ge_day_accounts(const tw_ge_day *g, int r) {
@@ -224,8 +243,6 @@ static void remember(tw_ge_day *g, const tw_day_view *v) {
 static void first_day(tw_ge_day *g, const tw_day_view *v) {
     by_exporter(*v->tau_paid, v->world->nreg, g->t0);
     for (int j = 0; j < v->world->nreg; j++) {
-        g->q0[j] = g->sales[j];
-        g->deficit0[j] = g->deficit[j];
         g->wf[j] = g->wf_tot[j] = g->wf_revenue[j] = 0.0;
         for (int s = 0; s < TW_NSEC; s++) {
             int c = j * TW_NSEC + s;
@@ -271,42 +288,107 @@ static tw_status update_prices(tw_ge_day *g, const tw_day_view *v, tw_err *err) 
     return TW_OK;
 }
 
-/* What region j's buyers spend at today's price indices per USD they would spend at the
- * first day's, with one income: sum_s e0_js (P_js / P0_js)^(1 - eta) / sum_s e0_js, exactly
- * 1 with eta = 1 (tw_flows.c: a cell's spending is e0 (P / P0)^(1 - eta) times its
- * income). Dividing the income scale by it makes the region's spending its income for
- * every demand elasticity (eta moves the sectors' shares of it, not its total), a day
- * late on the price indices. */
-static double spend_per_income(const tw_day_view *v, int j) {
-    double num = 0.0, den = 0.0;
-    for (int s = 0; s < TW_NSEC; s++) {
-        int c = j * TW_NSEC + s;
-        num += v->e0[c] * pow(v->pbar[c] / v->pbar0[c], 1.0 - v->demand_elasticity);
-        den += v->e0[c];
+/* Solves a x = b for n unknowns by Gaussian elimination with partial pivoting (a and b
+ * are overwritten; a is nonsingular where it is called). */
+static void solve_linear(int n, double a[TW_NREG_MAX][TW_NREG_MAX], double b[TW_NREG_MAX],
+                         double x[TW_NREG_MAX]) {
+    for (int k = 0; k < n; k++) {
+        int piv = k;
+        for (int r = k + 1; r < n; r++)
+            if (fabs(a[r][k]) > fabs(a[piv][k])) piv = r;
+        for (int c = 0; c < n; c++) {
+            double t = a[k][c];
+            a[k][c] = a[piv][c];
+            a[piv][c] = t;
+        }
+        double t = b[k];
+        b[k] = b[piv];
+        b[piv] = t;
+        for (int r = k + 1; r < n; r++) {
+            double m = a[r][k] / a[k][k];
+            for (int c = k; c < n; c++) a[r][c] -= m * a[k][c];
+            b[r] -= m * b[k];
+        }
     }
-    return num / den;
+    for (int k = n - 1; k >= 0; k--) {
+        double acc = b[k];
+        for (int c = k + 1; c < n; c++) acc -= a[k][c] * x[c];
+        x[k] = acc / a[k][k];
+    }
+}
+
+void tw_ge_day_balance(tw_ge_day *g, uint32_t d, int n,
+                       const double sales[TW_NREG_MAX][TW_NREG_MAX], const double duty[TW_NREG_MAX],
+                       double home[TW_NREG_MAX], double imports[TW_NREG_MAX]) {
+    double m[TW_NREG_MAX] = {0}, sold[TW_NREG_MAX] = {0}, want[TW_NREG_MAX];
+    for (int o = 0; o < n; o++)
+        for (int i = 0; i < n; i++) {
+            if (o != i) m[i] += sales[o][i];
+            sold[o] += sales[o][i];
+        }
+    for (int i = 0; i < n; i++) {
+        if (d == 0) {
+            g->q0[i] = sold[i];
+            g->deficit0[i] = m[i] + sales[i][i] - sold[i];
+        }
+        /* the scale at which i's buyers would spend its income as they choose */
+        double all = m[i] + sales[i][i];
+        want[i] = all > 0.0 ? (g->w[i] * g->q0[i] + g->deficit0[i]) / all : 1.0;
+    }
+    /* imports[i] = want[i] + z[i]: L z = r with L[i][k] = m_i [i = k] - sales[i][k] (k != i)
+     * (i's imports less its exports) and r the deficits' gap at want; the z nearest 0 in
+     * sum_i m_i z_i^2 is z = m^-1 L' y with (L m^-1 L') y = r, whose null vector (1, ..., 1)
+     * the term c 1 1' removes (the gaps sum to 0). */
+    double lm[TW_NREG_MAX][TW_NREG_MAX], k[TW_NREG_MAX][TW_NREG_MAX];
+    double r[TW_NREG_MAX], y[TW_NREG_MAX], c = 0.0;
+    for (int i = 0; i < n; i++) {
+        r[i] = g->deficit0[i];
+        for (int j = 0; j < n; j++) {
+            double l = i == j ? m[i] : -sales[i][j];
+            r[i] -= l * want[j];
+            lm[i][j] = m[j] > 0.0 ? l / m[j] : 0.0; /* nothing imported: z_j = 0 */
+        }
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            k[i][j] = 0.0;
+            for (int l = 0; l < n; l++)
+                k[i][j] += lm[i][l] * (l == j ? m[j] : -sales[j][l]);
+        }
+    for (int i = 0; i < n; i++) c += k[i][i] / n;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) k[i][j] += c;
+    solve_linear(n, k, r, y);
+    for (int j = 0; j < n; j++) {
+        double z = 0.0;
+        for (int i = 0; i < n; i++) z += lm[i][j] * y[i];
+        imports[j] = d == 0 ? 1.0 : want[j] + z;
+    }
+    /* home: what the producers sell at home is their output less their exports */
+    for (int i = 0; i < n; i++) {
+        double exports = 0.0;
+        for (int j = 0; j < n; j++)
+            if (j != i) exports += imports[j] * sales[i][j];
+        /* (no home purchases at all, possible with a handful of firms a cell: the output
+         * does not sell; and no scale below 0) */
+        home[i] = d == 0 ? 1.0
+                         : (sales[i][i] > 0.0
+                                ? fmax(0.0, (g->w[i] * g->q0[i] - exports) / sales[i][i])
+                                : want[i]);
+        g->income_set[i] = g->w[i] * g->q0[i] + g->deficit0[i] + imports[i] * duty[i];
+    }
 }
 
 tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
     uint32_t d = v->d;
     accounts(g, v);
-    for (int j = 0; j < v->world->nreg; j++)
-        g->income_set[j] = d == 0 ? 0.0 : g->income_next[j] + g->duty[j];
     if (d == 0)
         first_day(g, v);
     else
         day_welfare(g, v);
     remember(g, v);
     if (!g->p.enabled) return TW_OK;
-    if ((d + 1) % (uint32_t)g->p.interval == 0) {
-        tw_status st = update_prices(g, v, err);
-        if (st != TW_OK) return st;
-    }
-    for (int j = 0; j < v->world->nreg; j++) {
-        g->income_next[j] = g->w[j] * g->q0[j] + g->deficit0[j];
-        g->income[j] = g->income_next[j] /
-                       ((g->q0[j] + g->deficit0[j]) * spend_per_income(v, j));
-    }
+    if ((d + 1) % (uint32_t)g->p.interval == 0) return update_prices(g, v, err);
     return TW_OK;
 }
 

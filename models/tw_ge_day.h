@@ -6,7 +6,8 @@
  *
  * Ownership: a tw_ge_day belongs to one replicate (tw_ge_day_create / tw_ge_day_free);
  * tw_trade.c steps it after the day's flows with a read-only view of the day (tw_day.h)
- * and reads its producer prices and income scale through the accessors. Its indicators
+ * and reads its producer prices through the accessor; tw_flows.c asks it how each region
+ * splits its spending (tw_ge_day_balance) before it scales the day's purchases. Its indicators
  * (producer_price, welfare and its parts) are in the trade list (tw_indicators.h); their
  * values come from tw_ge_day_value.
  *
@@ -38,18 +39,24 @@ typedef enum { TW_GE_PRICE, TW_GE_WELFARE, TW_GE_TOT, TW_GE_VOLUME, TW_GE_REVENU
 /* Read the `ge:` section. */
 tw_status tw_ge_params_load(const tw_cfg_node *root, tw_ge_day_params *p, tw_err *err);
 
-/* A replicate's closure: producer prices and income scale 1, no welfare yet. */
+/* A replicate's closure: producer prices 1, no welfare yet. */
 tw_status tw_ge_day_create(const tw_ge_day_params *p, tw_ge_day **out, tw_err *err);
 void tw_ge_day_free(tw_ge_day *g);
 
 /* [TW_NREG_MAX] producer price of each region, first day 1; valid as long as g. */
 const double *tw_ge_day_prices(const tw_ge_day *g);
-/* [TW_NREG_MAX] scale of each region's buyers' spending before duty: (the wage bill w q0 + the
- * first day's deficit) against the first day's, over what buyers spend at today's price
- * indices per unit of income (1 with model.demand_elasticity 1); tw_flows.c grosses it up
- * by the day's duty share, rebated. 1 before the first day and without ge.enabled. Valid
- * as long as g. */
-const double *tw_ge_day_income(const tw_ge_day *g);
+/* How each region's buyers split their spending today, from the day's purchases at scale 1
+ * (tw_flows.c): sales[o][i] what i's buyers use of o's goods at customs value, duty[i] the
+ * duty on i's. Into home[i] the scale of what i's buyers use of i's own goods and into
+ * imports[i] that of all they import, so that with them i's buyers spend its income (the
+ * wage bill w_i q0_i + the first day's deficit D0_i + the duty on its imports), its
+ * producers sell their output (w_i q0_i: at home and to the others at their import
+ * scales) and so its deficit is D0_i; of the import scales that do it, the nearest (in
+ * squares weighted by imports) to the one its buyers' own split of income would give
+ * (tw_ge_day.c). On day 0 it records q0 and D0, and the scales are 1. */
+void tw_ge_day_balance(tw_ge_day *g, uint32_t d, int n,
+                       const double sales[TW_NREG_MAX][TW_NREG_MAX], const double duty[TW_NREG_MAX],
+                       double home[TW_NREG_MAX], double imports[TW_NREG_MAX]);
 
 /* Region r's deficit today, spending - sales - duty on what buyers use, USD bn a year; the
  * regions' deficits sum to 0. */
@@ -60,19 +67,17 @@ typedef struct {
     double sales;    /* its producers' sales, home and exports, at customs value */
     double duty;     /* duty on its buyers' imports: collected (customs) or not (importers) */
     double spending; /* its buyers' spending, duty included */
-    double income;   /* the income today's spending was set from: the wage bill w q0 (w as
-                      * of the day before) + the first day's deficit + today's duty,
-                      * collected or not; with ge.enabled, spending = income (a demand
-                      * elasticity other than 1 aside, a day late on price indices); 0 on
-                      * day 0 */
+    double income;   /* the income today's spending was set from (tw_ge_day_balance): the
+                      * wage bill w q0 (w as of the day before) + the first day's deficit +
+                      * today's duty, collected or not; with ge.enabled, spending = income
+                      * and sales = w q0; 0 without */
     double deficit;  /* spending - sales - duty (tw_ge_day_deficit) */
 } tw_ge_accounts;
 tw_ge_accounts tw_ge_day_accounts(const tw_ge_day *g, int r);
 
 /* After the day's flows (v): today's accounts and welfare (from the state) with its chained
  * terms of trade, and (with ge.enabled, on the update days) the producer prices moved
- * toward clearing the market for each region's goods, and tomorrow's incomes. On day 0 it
- * records the base. */
+ * toward clearing the market for each region's goods. On day 0 it records the base. */
 tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err);
 
 /* Region r's value of q today (price: index; welfare parts: percent, log points). */

@@ -353,13 +353,19 @@ static double resolve_capped(const tw_tariff_book *b, int i, int j, int s, tw_da
                              const tw_tariff **cov_e, const bool *capped, double cap) {
     span lay[TW_MAX_MEASURES];
     size_t n = layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
-    double total = 0.0;
+    /* The layers' parts summed in increasing order, not the book's, so that the same
+     * entries give the same bits in whatever order a scenario lists them. */
+    double part[TW_MAX_MEASURES], total = 0.0;
     for (size_t k = 0; k < n; k++) {
         double rate = lay[k].rate;
         if (capped != NULL && lay[k].measure >= 0 && capped[lay[k].measure] && rate > cap)
             rate = cap;
-        total += lay[k].cov * rate * (1.0 - lay[k].excluded);
+        double x = lay[k].cov * rate * (1.0 - lay[k].excluded);
+        size_t at = k;
+        for (; at > 0 && part[at - 1] > x; at--) part[at] = part[at - 1];
+        part[at] = x;
     }
+    for (size_t k = 0; k < n; k++) total += part[k];
     return total;
 }
 

@@ -24,8 +24,9 @@
  * before another) pay the rate without that entry.
  * With full pass-through a firm that keeps its supplier therefore pays the tariff on top
  * and its customs value moves with its own demand and the sector's. With the general-equilibrium
- * closure on, a region's quantities also scale with its income (wages, the fixed deficit
- * and the day's duty, rebated the same day), and after the flows the closure chains the day's welfare
+ * closure on, a region's buyers spend its income (wages, the fixed deficit and the day's
+ * duty, rebated the same day), split between its own goods and imports so that its
+ * producers sell their output and its deficit stays the first day's, and after the flows the closure chains the day's welfare
  * and moves producer prices toward clearing each region's market (tw_ge_day.c). Last, the rare-earth firms
  * step under the day's export controls and set the day's output loss and GDP effect.
  *
@@ -234,7 +235,6 @@ static tw_status trade_create(const void *params, tw_rng_key key, tw_day start, 
     tw_trade_rates_today(s, 0, true);
     memcpy(s->tau0, *s->tau, sizeof s->tau0);
     s->w = tw_ge_day_prices(s->ge);
-    s->income = tw_ge_day_income(s->ge);
     tw_trade_prepare_firms(s);
     tw_firms_init(&s->f, s->cd, s->share, s->pbar0, s->pbar, s->lambda0);
     tw_trade_own_demand(s);
@@ -269,7 +269,7 @@ static tw_status trade_step(void *vs, tw_day day, uint32_t d, tw_err *err) {
                                .pbar = s->pbar,
                                .pbar0 = s->pbar0,
                                .demand_elasticity = p->demand_elasticity,
-                               .income = p->ge.enabled ? s->income : NULL,
+                               .ge = p->ge.enabled ? s->ge : NULL,
                                .share = (const double(*)[TW_NREG_MAX])s->share,
                                .purchase = (const double(*)[TW_NREG_MAX])s->purchase,
                                .own = (const double(*)[TW_NREG_MAX])s->own,

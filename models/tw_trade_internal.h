@@ -150,10 +150,9 @@ typedef struct {
     tw_gov_world *gov;        /* the governments (tw_gov.h); NULL unless ev.enabled */
     tw_events *ev;            /* the events (tw_events.h); NULL unless ev.enabled */
     tw_event_log log;         /* what the governments and events did (tw_event_log.h) */
-    /* general equilibrium (tw_ge_day.h): producer prices, income scale, welfare */
+    /* general equilibrium (tw_ge_day.h): producer prices, incomes, welfare */
     tw_ge_day *ge;
     const double *w;      /* [TW_NREG_MAX] producer prices (tw_ge_day_prices) */
-    const double *income; /* [TW_NREG_MAX] spending scale of each region (tw_ge_day_income) */
     /* running outcomes, [tw_outcome_count()]: each block's slice from tw_outcome_first */
     double *out;
 } tw_trade_state;

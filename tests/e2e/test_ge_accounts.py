@@ -9,6 +9,11 @@ read back from trajectories.csv:
 - the statutory duty on each region's entries is the duty collected plus the duty not
   collected (tariff_revenue_uncollected, the importers' margin), every day, with the
   uncollected part positive where the scenario says customs leaks;
+- a 10% US tariff on every partner leaves each region's deficit at the first day's, every
+  day for two years, within 1% (it is exact up to rounding): producers sell their output
+  and buyers split their spending between their own goods and imports so that it holds
+  (when the gap between what buyers took at sticky producer prices and output went to the
+  producers' stocks, the US deficit fell 8% within the first year);
 - a model.demand_elasticity other than 1 moves the sectors' shares of spending, not its
   total: US welfare on the last day of a 10% US tariff on every partner is within 0.1
   percentage points at 0.5 and at 1.5 (when spending followed the price level instead of
@@ -65,6 +70,21 @@ class GeAccounts(unittest.TestCase):
             self.assertTrue((self.df[f"tariff_revenue_uncollected.{r}.all.all"] >= 0).all(), r)
         # customs leaks on US imports (zones, exclusions, de minimis): not zero there
         self.assertGreater(self.df["tariff_revenue_uncollected.US.all.all"].min(), 1.0)
+
+    def test_a_tariff_leaves_the_deficits_at_the_first_days(self):
+        df = run(os.path.join(self.tmp.name, "t10"), "baseline-2025.yaml", "trajectories.csv",
+                 TARIFF10, "end=2026-12-31")
+        self.assertEqual(df["replicate"].nunique(), 2)
+        for rep, g in df.groupby("replicate"):
+            self.assertEqual(len(g), 730)
+            for r in REGIONS:
+                col = g[f"trade_deficit.{r}.all.all"]
+                first = col.iloc[0]
+                self.assertGreater(abs(first), 10.0, r)  # USD million a day: a deficit is there
+                worst = (col / first - 1.0).abs()
+                self.assertLess(worst.max(), 0.01, f"replicate {rep} {r}: "
+                                f"{col.iloc[worst.argmax()]:.1f} on {g['date'].iloc[worst.argmax()]}"
+                                f", {first:.1f} on the first day")
 
     def test_demand_elasticity_moves_shares_not_spending(self):
         end = {}

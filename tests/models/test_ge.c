@@ -506,15 +506,11 @@ Test(ge_day, base_flows_hold_prices_and_a_tariff_moves_them_to_the_solve, .init 
     tw_ge_day *g;
     tw_err err = {0};
     cr_assert_eq(tw_ge_day_create(&p, &g, &err), TW_OK);
-    for (int r = 0; r < TW_NREG; r++) {
-        cr_assert_eq(tw_ge_day_prices(g)[r], 1.0);
-        cr_assert_eq(tw_ge_day_income(g)[r], 1.0);
-    }
+    for (int r = 0; r < TW_NREG; r++) cr_assert_eq(tw_ge_day_prices(g)[r], 1.0);
     closure_step(g, 0);
     closure_step(g, 1);
     for (int r = 0; r < TW_NREG; r++) {
         cr_expect_float_eq(tw_ge_day_value(g, TW_GE_PRICE, r), 1.0, 1e-12, "region %d", r);
-        cr_expect_float_eq(tw_ge_day_income(g)[r], 1.0, 1e-12, "region %d", r);
         cr_expect_float_eq(tw_ge_day_value(g, TW_GE_WELFARE, r), 0.0, 1e-12, "region %d", r);
     }
     for (int s = 0; s < TW_NSEC; s++) t1[TW_CN][TW_US][s] = 0.6, day_tau[TW_US][TW_CN][s] = 0.6;
@@ -529,5 +525,64 @@ Test(ge_day, base_flows_hold_prices_and_a_tariff_moves_them_to_the_solve, .init 
     cr_expect_float_eq(sum, 0.0, 1e-9);
     cr_expect_lt(tw_ge_day_value(g, TW_GE_TOT, TW_CN), 0.0, "China sells for less");
     tw_ge_result_free(r);
+    tw_ge_day_free(g);
+}
+
+/* How a region's buyers split their spending (tw_ge_day_balance). The 2024 flows at scale 1
+ * on the first day set output and the deficits, and the same flows the next day give
+ * scales 1. Then US buyers move 5% of what they use from China's goods to their own (a
+ * shift of demand at fixed prices): with the scales every region's buyers spend its
+ * income, its producers sell its output and its deficit is the first day's; the US, whose
+ * buyers turned away from imports, imports more than they chose (as a dearer dollar would
+ * have it) and buys less of its own goods, and the bystanders' import scales stay within
+ * 1% of 1. */
+Test(ge_day, spending_is_split_so_that_output_sells_and_deficits_hold, .init = load_world) {
+    tw_ge_day_params p = {.enabled = true, .interval = 1, .adjust_days = 365.0};
+    tw_ge_day *g;
+    tw_err err = {0};
+    cr_assert_eq(tw_ge_day_create(&p, &g, &err), TW_OK);
+    double sales[TW_NREG_MAX][TW_NREG_MAX] = {{0}}, duty[TW_NREG_MAX] = {0};
+    double home[TW_NREG_MAX], imp[TW_NREG_MAX];
+    double q0[TW_NREG] = {0}, d0[TW_NREG] = {0};
+    for (int o = 0; o < TW_NREG; o++)
+        for (int i = 0; i < TW_NREG; i++)
+            for (int s = 0; s < TW_NSEC; s++) sales[o][i] += world.flow[o][i][s];
+    for (int o = 0; o < TW_NREG; o++)
+        for (int i = 0; i < TW_NREG; i++) {
+            q0[o] += sales[o][i];
+            d0[i] += sales[o][i];
+            d0[o] -= sales[o][i];
+            if (o != i) duty[i] += 0.03 * sales[o][i];
+        }
+    for (uint32_t d = 0; d < 2; d++) {
+        tw_ge_day_balance(g, d, TW_NREG, sales, duty, home, imp);
+        for (int i = 0; i < TW_NREG; i++) {
+            cr_expect_float_eq(home[i], 1.0, 1e-12, "day %u region %d", d, i);
+            cr_expect_float_eq(imp[i], 1.0, 1e-12, "day %u region %d", d, i);
+        }
+    }
+    double shift = 0.05 * sales[TW_CN][TW_US];
+    sales[TW_CN][TW_US] -= shift;
+    sales[TW_US][TW_US] += shift;
+    duty[TW_US] -= 0.03 * shift;
+    tw_ge_day_balance(g, 2, TW_NREG, sales, duty, home, imp);
+    for (int i = 0; i < TW_NREG; i++) {
+        double spend = home[i] * sales[i][i], sold = home[i] * sales[i][i];
+        for (int o = 0; o < TW_NREG; o++)
+            if (o != i) {
+                spend += imp[i] * sales[o][i];
+                sold += imp[o] * sales[i][o];
+            }
+        double income = q0[i] + d0[i];
+        cr_expect_float_eq(spend, income, 1e-9 * income, "region %d spends %g of %g", i, spend,
+                           income);
+        cr_expect_float_eq(sold, q0[i], 1e-9 * q0[i], "region %d sells %g of %g", i, sold, q0[i]);
+        cr_expect_float_eq(spend - sold, d0[i], 1e-9 * q0[i], "region %d", i);
+        cr_expect_float_eq(tw_ge_day_accounts(g, i).income, income + imp[i] * duty[i],
+                           1e-9 * income);
+        if (i != TW_US) cr_expect_leq(fabs(imp[i] - 1.0), 0.01, "region %d: %g", i, imp[i]);
+    }
+    cr_expect_gt(imp[TW_US], 1.0);
+    cr_expect_lt(home[TW_US], 1.0);
     tw_ge_day_free(g);
 }

@@ -27,14 +27,17 @@ static long series_index(const tw_trade_params *p, const char *ind, const char *
 }
 
 /* A frictionless world: every firm re-chooses with probability 1 - 1/e a day, no
- * front-loading, no price-change effect; a static tariff from day 1. */
+ * front-loading, no price-change effect; a static tariff from day 1. Without the
+ * general-equilibrium closure: the CES limit is the firms' aggregation at producer prices
+ * 1, and the closure, while producer prices have not cleared the markets, moves each
+ * region's spending between its own goods and its imports (tw_ge_day_balance). */
 static char *ces_yaml(double size_tail, long per_cell) {
     char *y = malloc(2048);
     snprintf(y, 2048,
              "start: 2025-01-01\nend: 2025-02-28\n"
              "firms:\n  per_cell: %ld\n  size_tail: %g\n  reopt_rate: 1\n"
              "  reopt_price_sensitivity: 0\n  frontload: {max_days: 0}\n"
-             "model: {data_dir: %s/data, pass_through: 0.9}\n"
+             "model: {data_dir: %s/data, pass_through: 0.9}\nge: {enabled: false}\n"
              "tariffs:\n"
              "  - {measure: a, imposer: US, target: CN, rate: 100, effective: 2025-01-02}\n"
              "  - {measure: b, imposer: CN, target: US, rate: 50, effective: 2025-01-02}\n"
