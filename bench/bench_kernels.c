@@ -41,8 +41,8 @@ typedef struct {
     size_t per_cell, nblk;
     uint8_t *origin;
     float *size, *ref, *clock, *stock;
-    double *partials; /* [TW_TRADE_NCELL * nblk][TW_NPART] */
-    uint32_t *draws;  /* [TW_TRADE_NCELL * nblk]: Philox draws of the block today */
+    double *partials; /* [twb_ncell * nblk][TW_NPART] */
+    uint32_t *draws;  /* [twb_ncell * nblk]: Philox draws of the block today */
     tw_rng_key key;
     uint32_t day;
     float hazard; /* > 0: draw on a firm's clock expiries; 0: every firm, every day */
@@ -65,9 +65,9 @@ static void twb__ref_init_block(void *vctx, size_t item) {
     for (size_t k = base + lo; k < base + hi; k++) {
         uint32_t w[4];
         tw_rng_words(r->key, UINT32_MAX, (uint64_t)k, TWB_PURPOSE_REFERENCE, 1, w);
-        r->origin[k] = (uint8_t)(k % TW_TRADE_NORIGIN);
+        r->origin[k] = (uint8_t)(k % TWB_NREG);
         r->size[k] = sz;
-        r->ref[k] = 0.125f * (float)(k % TW_TRADE_NORIGIN);
+        r->ref[k] = 0.125f * (float)(k % TWB_NREG);
         r->clock[k] = -logf(tw_u01f(w[0]));
         r->stock[k] = 0.0f;
     }
@@ -85,7 +85,7 @@ static void twb__ref_dense_block(void *vctx, size_t item) {
     for (size_t k = lo; k < hi; k++) {
         uint32_t w[4];
         tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
-        int o = origin[k] % TW_TRADE_NORIGIN;
+        int o = origin[k] % TWB_NREG;
         float cl = 0.5f * clock[k] + tw_u01f(w[0]);
         float st = 0.5f * stock[k] + tw_u01f(w[1]);
         clock[k] = cl;
@@ -119,7 +119,7 @@ static void twb__ref_sparse_block(void *vctx, size_t item) {
         if (left <= 0.0f) {
             uint32_t w[4];
             tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
-            o = (int)(w[0] % TW_TRADE_NORIGIN);
+            o = (int)(w[0] % TWB_NREG);
             origin[k] = (uint8_t)o;
             ref[k] = 0.125f * (float)o;
             left = -logf(tw_u01f(w[1]));
@@ -156,7 +156,7 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard
     r.per_cell = (size_t)per_cell;
     r.nblk = tw_block_count(r.per_cell);
     r.hazard = (float)hazard;
-    size_t n = r.per_cell * TW_TRADE_NCELL, items = TW_TRADE_NCELL * r.nblk;
+    size_t ncell = (size_t)twb_ncell, n = r.per_cell * ncell, items = ncell * r.nblk;
     r.origin = malloc(n);
     r.size = malloc(n * sizeof *r.size);
     r.ref = malloc(n * sizeof *r.ref);
@@ -183,7 +183,7 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard
     for (int d = 0; d < days; d++) {
         r.day = (uint32_t)d;
         tw_exec_for(&ex, items, body, &r);
-        for (size_t c = 0; c < TW_TRADE_NCELL; c++) {
+        for (size_t c = 0; c < ncell; c++) {
             double tot[TW_NPART];
             tw_reduce_blocks(r.partials + c * r.nblk * TW_NPART, r.nblk, TW_NPART, tot);
             h = tw_fnv1a(h, tot, sizeof tot);

@@ -18,7 +18,7 @@
 #include "tw_trade.h"
 #include "tw_trade_bench.h"
 
-const int twb_ncell = TW_TRADE_NCELL;
+const int twb_ncell = TWB_NREG * 8; /* 8 sectors */
 
 /* Element sizes of the per-firm arrays, from the model's own state type. */
 #define TWB_FIELD(f) sizeof(((const tw_trade_firm_view *)0)->f[0])
@@ -74,6 +74,10 @@ tw_status twb_scenario_load(const char *path, const char *const *sets, int nsets
     if (st == TW_OK) st = tw_cfg_string(root, "description", false, NULL, &text, err);
     if (st == TW_OK) st = tw_trade_model.load(root, &sc->params, err);
     if (st == TW_OK) st = tw_cfg_check_unused(sc->cfg, err);
+    if (st == TW_OK && tw_trade_bench_ncell(sc->params) != twb_ncell)
+        st = tw_err_set(err, TW_EUSAGE, "%s: a world of %d cells; tw_bench measures the "
+                        "four-region world of data/ (%d cells)", path,
+                        tw_trade_bench_ncell(sc->params), twb_ncell);
     if (st != TW_OK) {
         twb_scenario_free(sc);
         return st;
@@ -177,7 +181,7 @@ tw_status twb_re_share(const twb_scenario *sc, int threads, twb_times *tm, doubl
 tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_per_firm_day,
                              uint64_t *hash, tw_err *err) {
     const tw_model *m = &tw_trade_model;
-    size_t n = (size_t)sc->per_cell * TW_TRADE_NCELL;
+    size_t n = (size_t)sc->per_cell * (size_t)twb_ncell;
     double *obs = twb__obs_alloc(sc, err);
     uint8_t *origin = malloc(n);
     float *ref = malloc(n * sizeof *ref), *clock = malloc(n * sizeof *clock);

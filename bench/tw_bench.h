@@ -111,7 +111,11 @@ typedef struct {
     int days;         /* days from start to end, inclusive */
 } twb_scenario;
 
-extern const int twb_ncell; /* cells (regions x sectors): firms per run = twb_ncell * per_cell */
+/* The world tw_bench measures: the four regions of data/ (US, CN, EU, ROW) and its cells
+ * (regions x sectors): firms per run = twb_ncell * per_cell. A scenario of another world is
+ * refused (twb_scenario_load). */
+#define TWB_NREG 4
+extern const int twb_ncell;
 
 /* Load path, apply sets (in order), then firms.per_cell=per_cell (when > 0) and
  * end = start + days - 1 (when days > 0). */

@@ -15,7 +15,6 @@
 const char *const tw_ctrl_regime_names[TW_NCTRL + 1] = {"open", "licensing", "slow_roll", "halt",
                                                         NULL};
 static const char *const goods[TW_NGOODS + 1] = {"rare_earth_magnets", NULL};
-static const char *const dests[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
 
 /* Default hazard multiplier under slow_roll: approvals at a quarter of the statutory pace. */
 #define TW_CTRL_SLOW_ROLL_DEFAULT 0.25
@@ -51,7 +50,8 @@ tw_status tw_controls_copy(tw_control_book *dst, const tw_control_book *src, tw_
     return TW_OK;
 }
 
-static tw_status load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err) {
+static tw_status load_entry(const tw_cfg_node *e, const tw_world *world, tw_control *c,
+                            tw_err *err) {
     tw_status st;
     const char *id = NULL, *text = NULL;
     if (tw_cfg_kind_of(e) != TW_CFG_MAP)
@@ -62,15 +62,17 @@ static tw_status load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err) {
         return tw_cfg_error(err, tw_cfg_get(e, "id"), "expected an id of 1 to %d characters",
                             TW_CTRL_ID_MAX - 1);
     snprintf(c->id, sizeof c->id, "%s", id);
-    if ((st = tw_cfg_enum(e, "exporter", true, 0, tw_region_names, &c->exporter, err)) != TW_OK)
+    if ((st = tw_cfg_enum(e, "exporter", true, 0, world->names, &c->exporter, err)) != TW_OK)
         return st;
+    const char *dests[TW_NREG_MAX + 2];
+    tw_world_targets(world, dests);
     int dest;
     if ((st = tw_cfg_enum(e, "destination", true, 0, dests, &dest, err)) != TW_OK) return st;
-    c->dest = (dest == TW_NREG) ? TW_TARGET_ALL : dest;
+    c->dest = (dest == world->nreg) ? TW_TARGET_ALL : dest;
     if (c->dest == c->exporter)
         return tw_cfg_error(err, tw_cfg_get(e, "destination"),
                             "expected a region other than the exporter %s (or ALL)",
-                            tw_region_names[c->exporter]);
+                            world->names[c->exporter]);
     if ((st = tw_cfg_enum(e, "good", false, TW_CTRL_GOOD_RE, goods, &c->good, err)) != TW_OK)
         return st;
     int regime;
@@ -114,7 +116,8 @@ static tw_status load_entry(const tw_cfg_node *e, tw_control *c, tw_err *err) {
     return TW_OK;
 }
 
-tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err *err) {
+tw_status tw_controls_load(const tw_cfg_node *seq, const tw_world *world, tw_control_book *book,
+                           tw_err *err) {
     memset(book, 0, sizeof *book);
     if (seq == NULL) return TW_OK;
     if (tw_cfg_kind_of(seq) != TW_CFG_SEQ)
@@ -125,7 +128,7 @@ tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err
                             n);
     tw_status st = reserve(book, n, err);
     for (size_t i = 0; i < n && st == TW_OK; i++) {
-        st = load_entry(tw_cfg_at(seq, i), &book->items[i], err);
+        st = load_entry(tw_cfg_at(seq, i), world, &book->items[i], err);
         for (size_t j = 0; j < i && st == TW_OK; j++)
             if (strcmp(book->items[j].id, book->items[i].id) == 0)
                 st = tw_cfg_error(err, tw_cfg_get(tw_cfg_at(seq, i), "id"),

@@ -62,7 +62,8 @@ typedef struct {
 } tw_control_book;
 
 /* Read an `export_controls:` sequence (NULL = none). On failure the book is left empty. */
-tw_status tw_controls_load(const tw_cfg_node *seq, tw_control_book *book, tw_err *err);
+tw_status tw_controls_load(const tw_cfg_node *seq, const tw_world *world, tw_control_book *book,
+                           tw_err *err);
 tw_status tw_controls_copy(tw_control_book *dst, const tw_control_book *src, tw_err *err);
 tw_status tw_controls_add(tw_control_book *book, const tw_control *c, tw_err *err);
 void tw_controls_free(tw_control_book *book);

@@ -12,7 +12,8 @@
  * the rates of the day change (events first, then the full outlook).
  *
  * Units as in tw_trade_internal.h: USD billion a year inside the model; flows are
- * [exporter][importer][sector]; cells are importer * TW_NSEC + sector.
+ * [exporter][importer][sector]; cells are importer * TW_NSEC + sector. Arrays have the
+ * capacity of TW_NREG_MAX regions; the entries of the world's world->nreg are valid.
  *
  * Thread-safety: a view points into one replicate's state; read it on that replicate's
  * thread.
@@ -27,7 +28,7 @@
 #include "tw_tariffs.h"
 #include "tw_world.h"
 
-#define TW_NCELL (TW_NREG * TW_NSEC)
+#define TW_NCELL_MAX (TW_NREG_MAX * TW_NSEC) /* cells a world may have: array capacity */
 
 typedef struct {
     tw_day day;                                /* today */
@@ -35,25 +36,25 @@ typedef struct {
     const tw_world *world;                     /* 2024 calibration (flows, GDP) */
     const double *sigma;                       /* [TW_NSEC] between foreign origins */
     const double *sigma_upper;                 /* [TW_NSEC] home vs imports (tw_demand.h) */
-    const tw_nest *nest;                       /* [TW_NCELL] each cell's demand (tw_demand.h) */
-    const double *e0;                          /* [TW_NCELL] first-day buyer spending */
+    const tw_nest *nest;                       /* [TW_NCELL_MAX] each cell's demand (tw_demand.h) */
+    const double *e0;                          /* [TW_NCELL_MAX] first-day buyer spending */
     const tw_rate_table *tau;                  /* today's effective rates */
     const tw_rate_table *tau0;                 /* the first day's rates */
     const tw_rate_table *tau_paid;             /* rates paid on today's purchases (sub-cells) */
     const tw_rate_table *tau_in;               /* rates paid on today's customs entries */
-    const double (*customs)[TW_NREG][TW_NSEC]; /* today's customs value */
-    const double (*spend)[TW_NREG][TW_NSEC];   /* today's buyers' spending, duty included */
-    const double (*revenue)[TW_NREG][TW_NSEC]; /* today's tariff revenue */
-    const double (*revenue_stat)[TW_NREG][TW_NSEC]; /* today's statutory duty */
-    const double (*collected)[TW_NREG];        /* [exporter][importer] share collected today */
-    const double (*deposited)[TW_NREG];        /* [exporter][importer] duty deposited today */
-    const double (*use)[TW_NREG][TW_NSEC];     /* what buyers use today, at customs value */
-    const double *pbar, *pbar0;                /* [TW_NCELL] mean buyer price today, day 0 */
-    const double *w;                           /* [TW_NREG] producer prices */
+    const double (*customs)[TW_NREG_MAX][TW_NSEC]; /* today's customs value */
+    const double (*spend)[TW_NREG_MAX][TW_NSEC];   /* today's buyers' spending, duty included */
+    const double (*revenue)[TW_NREG_MAX][TW_NSEC]; /* today's tariff revenue */
+    const double (*revenue_stat)[TW_NREG_MAX][TW_NSEC]; /* today's statutory duty */
+    const double (*collected)[TW_NREG_MAX];        /* [exporter][importer] share collected today */
+    const double (*deposited)[TW_NREG_MAX];        /* [exporter][importer] duty deposited today */
+    const double (*use)[TW_NREG_MAX][TW_NSEC];     /* what buyers use today, at customs value */
+    const double *pbar, *pbar0;                /* [TW_NCELL_MAX] mean buyer price today, day 0 */
+    const double *w;                           /* [TW_NREG_MAX] producer prices */
     double pass_through;                       /* share of a tariff in the buyer price */
     double demand_elasticity;                  /* of a cell's quantity to its price index */
     const double (*output_loss)[TW_NSEC];      /* [region][sector] share of output lost, 0..1 */
-    const double *gdp_pct;                     /* [TW_NREG] GDP against the baseline, percent */
+    const double *gdp_pct;                     /* [TW_NREG_MAX] GDP against the baseline, percent */
     bool truce;                                /* a truce holds (the events', tw_events_truce) */
 } tw_day_view;
 

@@ -10,35 +10,38 @@
 
 #include <math.h>
 
-void tw_nest_calibrate(tw_nest *n, int home, double lower, double upper,
-                       const double share0[TW_NREG], const double price0[TW_NREG]) {
+void tw_nest_calibrate(tw_nest *n, int nreg, int home, double lower, double upper,
+                       const double share0[TW_NREG_MAX], const double price0[TW_NREG_MAX]) {
     double m0 = 0.0;
-    for (int o = 0; o < TW_NREG; o++)
+    for (int o = 0; o < nreg; o++)
         if (o != home) m0 += share0[o];
+    n->n = nreg;
     n->home = home;
     n->lower = lower;
     n->upper = upper;
     n->import_weight = m0;
-    for (int o = 0; o < TW_NREG; o++)
-        if (o == home)
+    for (int o = 0; o < TW_NREG_MAX; o++)
+        if (o >= nreg)
+            n->weight[o] = 0.0;
+        else if (o == home)
             n->weight[o] = share0[o] / pow(price0[o], 1.0 - upper);
         else
             n->weight[o] = m0 > 0.0 ? share0[o] / m0 / pow(price0[o], 1.0 - lower) : 0.0;
 }
 
-double tw_nest_quantity(const tw_nest *n, const double q[TW_NREG]) {
+double tw_nest_quantity(const tw_nest *n, const double q[TW_NREG_MAX]) {
     const double rl = (n->lower - 1.0) / n->lower, ru = (n->upper - 1.0) / n->upper;
     double qm = 0.0, c = 0.0;
-    for (int o = 0; o < TW_NREG; o++)
+    for (int o = 0; o < n->n; o++)
         if (o != n->home && q[o] > 0.0) qm += pow(n->weight[o], 1.0 / n->lower) * pow(q[o], rl);
     if (qm > 0.0) c += pow(n->import_weight, 1.0 / n->upper) * pow(pow(qm, 1.0 / rl), ru);
     if (q[n->home] > 0.0) c += pow(n->weight[n->home], 1.0 / n->upper) * pow(q[n->home], ru);
     return c > 0.0 ? pow(c, 1.0 / ru) : 0.0;
 }
 
-void tw_nest_shares(const tw_nest *n, const double price[TW_NREG], double share[TW_NREG]) {
+void tw_nest_shares(const tw_nest *n, const double price[TW_NREG_MAX], double share[TW_NREG_MAX]) {
     double sm = 0.0;
-    for (int o = 0; o < TW_NREG; o++) {
+    for (int o = 0; o < n->n; o++) {
         share[o] = o == n->home ? 0.0 : n->weight[o] * pow(price[o], 1.0 - n->lower);
         sm += share[o];
     }
@@ -46,8 +49,8 @@ void tw_nest_shares(const tw_nest *n, const double price[TW_NREG], double share[
     double m = sm > 0.0 ? n->import_weight * pow(sm, (1.0 - n->upper) / (1.0 - n->lower)) : 0.0;
     double total = h + m;
     if (!(total > 0.0)) {
-        for (int o = 0; o < TW_NREG; o++) share[o] = 0.0;
+        for (int o = 0; o < n->n; o++) share[o] = 0.0;
         return;
     }
-    for (int o = 0; o < TW_NREG; o++) share[o] = o == n->home ? h / total : m / total * share[o] / sm;
+    for (int o = 0; o < n->n; o++) share[o] = o == n->home ? h / total : m / total * share[o] / sm;
 }

@@ -21,26 +21,27 @@
 #include "tw_world.h"
 
 typedef struct {
+    int n;                  /* origins (the world's regions): arrays are read on [0, n) */
     int home;               /* the importer: its origin is in the upper nest */
     double lower, upper;    /* elasticities: between foreign origins; home vs imports (> 1) */
-    double weight[TW_NREG]; /* home: its upper-nest weight; foreign: its lower-nest weight */
+    double weight[TW_NREG_MAX]; /* home: its upper-nest weight; foreign: its lower-nest weight */
     double import_weight;   /* the import bundle's upper-nest weight */
 } tw_nest;
 
-/* Weights that give the spending shares share0[TW_NREG] (summing to 1) at buyer prices
- * price0[TW_NREG] (> 0): the import bundle's price index is 1 there. */
-void tw_nest_calibrate(tw_nest *n, int home, double lower, double upper,
-                       const double share0[TW_NREG], const double price0[TW_NREG]);
+/* Weights over nreg origins that give the spending shares share0[nreg] (summing to 1) at
+ * buyer prices price0[nreg] (> 0): the import bundle's price index is 1 there. */
+void tw_nest_calibrate(tw_nest *n, int nreg, int home, double lower, double upper,
+                       const double share0[TW_NREG_MAX], const double price0[TW_NREG_MAX]);
 
-/* Spending shares at buyer prices price[TW_NREG] (> 0), summing to 1 (all 0 when every
+/* Spending shares at buyer prices price[TW_NREG_MAX] (> 0), summing to 1 (all 0 when every
  * weight is 0). */
-void tw_nest_shares(const tw_nest *n, const double price[TW_NREG], double share[TW_NREG]);
+void tw_nest_shares(const tw_nest *n, const double price[TW_NREG_MAX], double share[TW_NREG_MAX]);
 
-/* What the quantities q[TW_NREG] (>= 0, in the units the prices are per) are worth to the
+/* What the quantities q[TW_NREG_MAX] (>= 0, in the units the prices are per) are worth to the
  * buyers: the nested CES aggregate dual to the price index of tw_nest_shares,
  * C = (b_h^(1/u) q_h^((u-1)/u) + b_M^(1/u) Q_M^((u-1)/u))^(u/(u-1)), Q_M = (sum_f a_f^(1/s)
  * q_f^((s-1)/s))^(s/(s-1)) (u upper, s lower). Buyers who spend E at prices p on the shares
  * of tw_nest_shares get C = E / P; any other split of E gets less. 0 when every q is 0. */
-double tw_nest_quantity(const tw_nest *n, const double q[TW_NREG]);
+double tw_nest_quantity(const tw_nest *n, const double q[TW_NREG_MAX]);
 
 #endif

@@ -28,13 +28,15 @@
 #include "tw_world.h"
 
 typedef struct {
-    double fixed[TW_NREG][TW_NREG];      /* [importer][exporter] ftz + exclusion shares */
-    double de_minimis[TW_NREG][TW_NREG]; /* [importer][exporter] de minimis share */
-    tw_day de_minimis_end[TW_NREG][TW_NREG]; /* first day the share no longer applies */
+    double fixed[TW_NREG_MAX][TW_NREG_MAX];      /* [importer][exporter] ftz + exclusion shares */
+    double de_minimis[TW_NREG_MAX][TW_NREG_MAX]; /* [importer][exporter] de minimis share */
+    tw_day de_minimis_end[TW_NREG_MAX][TW_NREG_MAX]; /* first day the share no longer applies */
 } tw_duty_params;
 
-/* Read the `duties:` section (NULL: nothing leaks). Errors carry file:line:col. */
-tw_status tw_duties_load(const tw_cfg_node *section, tw_duty_params *dp, tw_err *err);
+/* Read the `duties:` section (NULL: nothing leaks), keyed by the regions of world. Errors
+ * carry file:line:col. */
+tw_status tw_duties_load(const tw_cfg_node *section, const tw_world *world, tw_duty_params *dp,
+                         tw_err *err);
 
 /* Share of the statutory duty on importer's imports from exporter collected on day t. */
 double tw_duties_collected(const tw_duty_params *dp, int importer, int exporter, tw_day t);

@@ -21,7 +21,7 @@ tw_status tw_event_log_add(tw_event_log *log, tw_day day, int actor, const char 
     tw_event *e = &log->items[log->n++];
     memset(e, 0, sizeof *e);
     e->date = day;
-    snprintf(e->actor, sizeof e->actor, "%s", actor >= 0 ? tw_region_names[actor] : actor_name);
+    snprintf(e->actor, sizeof e->actor, "%s", actor >= 0 ? log->regions[actor] : actor_name);
     snprintf(e->event, sizeof e->event, "%s", event);
     va_list ap;
     va_start(ap, fmt);

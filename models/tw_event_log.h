@@ -23,6 +23,7 @@
 typedef struct {
     tw_event *items; /* [n] entries in the order they were added; NULL while empty */
     size_t n, cap;
+    const char *const *regions; /* the world's region codes (an actor's name), borrowed */
 } tw_event_log;
 
 /* Append an entry on day: the actor is region `actor`'s name when actor >= 0, else

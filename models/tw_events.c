@@ -76,7 +76,7 @@ struct tw_events {
     double ext_accused;        /* P(extension) while an accusation stands; NAN: base * (1 -
                                 * breach_penalty) */
     double strike_prob, reimpose_prob, third_prob[TW_MAX_THIRD];
-    double ext_side[TW_NREG];  /* each government's chance of agreeing to an extension */
+    double ext_side[TW_NREG_MAX];  /* each government's chance of agreeing to an extension */
     tw_day court_day;          /* the ruling's day; TW_DAY_NEVER without a court */
     /* truce */
     bool truce;
@@ -151,7 +151,7 @@ tw_status tw_events_create(const tw_events_params *ep, tw_rng_key key, tw_gov_wo
     }
     for (int k = 0; k < ep->n_third; k++)
         e->third_prob[k] = tw_dist_draw_slot(&ep->third[k].prob, rng, TW_SLOT_THIRD + k);
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < e->ep->nreg; r++)
         e->ext_side[r] = tw_dist_draw_slot(&ep->ext_side[r], rng, TW_SLOT_EXT_SIDE + r);
     gsl_rng_free(rng);
     e->first_call = NAN;
@@ -216,7 +216,7 @@ void tw_events_drawn_values(const tw_events *e, tw_day start, double *out) {
  * snapback level, else its lever on day t as known on known_by. */
 static void snap_levels(tw_events *e, tw_day t, tw_day known_by) {
     const tw_events_params *ep = e->ep;
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < e->ep->nreg; r++)
         if (!isnan(ep->level[r]))
             tw_gov_set_snap_level(e->gov, r,
                                   !isnan(ep->gov[r].snapback_level)
@@ -249,8 +249,8 @@ static tw_status events_court(tw_events *e, tw_day day, uint32_t d, tw_err *err)
         tw_day before = e->court_day - 1;
         e->lapse_due = day + ep->reimpose_days;
         const tw_tariff_book *book = tw_rates_book(e->rates);
-        for (int i = 0; i < TW_NREG; i++)
-            for (int j = 0; j < TW_NREG; j++) {
+        for (int i = 0; i < e->ep->nreg; i++)
+            for (int j = 0; j < e->ep->nreg; j++) {
                 if (i == j) continue;
                 double struck = 0.0;
                 for (size_t m = 0; m < book->n_names; m++) {
@@ -278,7 +278,7 @@ static tw_status events_court(tw_events *e, tw_day day, uint32_t d, tw_err *err)
                 if ((st = tw_rates_add(e->rates, &t, err)) != TW_OK) return st;
                 st = tw_event_log_add(e->log, day, i, NULL, "reimpose",
                                       "%s on %s at %.1f%% under %s", book->names[t.measure],
-                                      tw_region_names[j], 100.0 * t.rate,
+                                      e->ep->regions[j], 100.0 * t.rate,
                                       tw_authority_names[t.authority]);
                 if (st != TW_OK) return OOM(st, err);
             }
@@ -304,7 +304,7 @@ static tw_status events_court(tw_events *e, tw_day day, uint32_t d, tw_err *err)
 /* Add each side's agreed level from eff to end. */
 static tw_status truce_levels(tw_events *e, tw_day day, tw_day eff, tw_day end, tw_err *err) {
     const tw_events_params *ep = e->ep;
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < e->ep->nreg; r++) {
         if (isnan(ep->level[r])) continue;
         double level = fmin(ep->level[r], tw_gov_cap(e->gov, r));
         tw_status st = tw_gov_set_lever(e->gov, r, level, day, eff, end, err);
@@ -315,7 +315,7 @@ static tw_status truce_levels(tw_events *e, tw_day day, tw_day eff, tw_day end, 
 
 static tw_status restore_commitments(tw_events *e, tw_day day, tw_err *err) {
     const tw_events_params *ep = e->ep;
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < e->ep->nreg; r++) {
         int c = ep->commit_regime[r];
         if (c < 0) continue;
         tw_day eff = day + ep->gov[r].delay;
@@ -326,13 +326,13 @@ static tw_status restore_commitments(tw_events *e, tw_day day, tw_err *err) {
         char ds[TW_DATE_STRLEN];
         st = tw_event_log_add(
             e->log, day, r, NULL, "restore_controls", "rare-earth exports to %s: %s from %s",
-            ep->gov[r].control_all ? "all destinations" : tw_region_names[ep->gov[r].partner],
+            ep->gov[r].control_all ? "all destinations" : e->ep->regions[ep->gov[r].partner],
             tw_ctrl_regime_names[c], tw_date_format(eff, ds));
         if (st != TW_OK) return OOM(st, err);
     }
     e->breach = false;
     e->n_short = 0;
-    for (int r = 0; r < TW_NREG; r++) tw_gov_accuse(e->gov, r, false);
+    for (int r = 0; r < e->ep->nreg; r++) tw_gov_accuse(e->gov, r, false);
     return TW_OK;
 }
 
@@ -350,7 +350,7 @@ static tw_status truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *err)
     tw_status st;
     bool agreed = tw_policy_uniform(e->key, d, TW_EV_EXTEND) < p;
     int refused = -1; /* the first government that says no to what the leaders agreed */
-    for (int r = 0; agreed && refused < 0 && r < TW_NREG; r++)
+    for (int r = 0; agreed && refused < 0 && r < e->ep->nreg; r++)
         if (e->ext_side[r] < 1.0 &&
             tw_policy_uniform(e->key, d, TW_EV_EXTEND_SIDE + (uint64_t)r) >= e->ext_side[r])
             refused = r;
@@ -372,7 +372,7 @@ static tw_status truce_expiry(tw_events *e, tw_day day, uint32_t d, tw_err *err)
         return OOM(tw_event_log_add(e->log, day, refused, NULL, "snap_back",
                                     "%s does not extend (its p = %.2f; the leaders' %.2f): "
                                     "pre-truce measures apply",
-                                    tw_region_names[refused], e->ext_side[refused], p),
+                                    e->ep->regions[refused], e->ext_side[refused], p),
                        err);
     return OOM(tw_event_log_add(e->log, day, -1, "leaders", "snap_back",
                                 "truce expired unextended (p = %.2f): pre-truce measures apply",
@@ -385,7 +385,7 @@ static tw_status compliance(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     if (!e->truce) return TW_OK;
     double shortfall = 0.0;
     int who = -1;
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < e->ep->nreg; r++) {
         int c = ep->commit_regime[r];
         if (c < 0) continue;
         const tw_control *ctl =
@@ -418,14 +418,14 @@ static tw_status compliance(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     tw_gov_accuse(e->gov, accuser, true);
     return OOM(tw_event_log_add(e->log, day, accuser, NULL, "breach_accusation",
                                 "%s short of its commitments by %.0f%% over %d days",
-                                tw_region_names[who], 100.0 * mean, win),
+                                e->ep->regions[who], 100.0 * mean, win),
                    err);
 }
 
 static tw_status broken(tw_events *e, tw_day day, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (!e->truce || day < e->truce_from) return TW_OK;
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < e->ep->nreg; r++) {
         if (isnan(ep->level[r])) continue;
         double now = tw_gov_lever(e->gov, r, day, day);
         if (now <= ep->level[r] + 1e-9) continue;
@@ -454,7 +454,7 @@ static double events_call_recovery(const tw_events_params *ep, const tw_events *
 static tw_status deal_cut(tw_events *e, tw_day day, uint32_t d, tw_err *err) {
     const tw_events_params *ep = e->ep;
     if (e->cut_prob <= 0.0 || tw_policy_uniform(e->key, d, TW_EV_CUT) >= e->cut_prob) return TW_OK;
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < e->ep->nreg; r++) {
         double snap = tw_gov_snap_level(e->gov, r);
         if (isnan(ep->level[r]) || isnan(snap) || snap <= ep->level[r]) continue;
         double rate = ep->level[r] + (1.0 - e->cut_share) * (snap - ep->level[r]);
@@ -519,10 +519,10 @@ static tw_status events_call(tw_events *e, tw_day day, uint32_t d, tw_err *err) 
             err);
     }
     bool any = false;
-    for (int r = 0; r < TW_NREG; r++) any |= !isnan(ep->level[r]);
+    for (int r = 0; r < e->ep->nreg; r++) any |= !isnan(ep->level[r]);
     if (!any) return TW_OK; /* nothing to agree on */
     int delay = 0;
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < e->ep->nreg; r++)
         if (!isnan(ep->level[r]) && ep->gov[r].delay > delay) delay = ep->gov[r].delay;
     tw_day eff = day + delay, end = eff + ep->truce_days;
     snap_levels(e, eff, day);
@@ -556,7 +556,7 @@ static tw_status events_third(tw_events *e, tw_day day, uint32_t d, tw_err *err)
         if (tw_policy_uniform(e->key, d, TW_EV_THIRD + (uint64_t)k) >= e->third_prob[k]) {
             st = tw_event_log_add(
                 e->log, day, tp->actor, NULL, "no_retaliation",
-                "holds back against %s's %s at %.0f%%", tw_region_names[tp->watch_imposer],
+                "holds back against %s's %s at %.0f%%", e->ep->regions[tp->watch_imposer],
                 tw_rates_book(e->rates)->names[tp->watch_measure], 100.0 * watched);
             if (st != TW_OK) return OOM(st, err);
             continue;
@@ -581,7 +581,7 @@ static tw_status events_third(tw_events *e, tw_day day, uint32_t d, tw_err *err)
             e->log, day, tp->actor, NULL, "retaliation",
             "%s %.0f%% on %.0f%% of targeted %s goods from %s, against %s at %.0f%%",
             tw_rates_book(e->rates)->names[tp->measure], 100.0 * tp->rate, 100.0 * tp->coverage,
-            tw_region_names[tp->watch_imposer], tw_date_format(t.effective, ds),
+            e->ep->regions[tp->watch_imposer], tw_date_format(t.effective, ds),
             tw_rates_book(e->rates)->names[tp->watch_measure], 100.0 * watched);
         if (st != TW_OK) return OOM(st, err);
     }

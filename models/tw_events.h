@@ -74,7 +74,9 @@ typedef struct {
     bool enabled;              /* the policy block is on: a government, the events or a third
                                 * party configured (then tw_trade.c creates the governments
                                 * and the events) */
-    const tw_gov_params *gov;  /* [TW_NREG] the governments' parameters (tw_gov.h) these were
+    int nreg;                  /* regions of the world (the book's) */
+    const char *const *regions; /* [nreg] their codes (the book's, borrowed) */
+    const tw_gov_params *gov;  /* [TW_NREG_MAX] the governments' parameters (tw_gov.h) these were
                                 * read against; not owned: they sit beside these in the
                                 * model's parameters and outlive them */
     /* leader calls */
@@ -106,15 +108,15 @@ typedef struct {
     tw_day truce_since, truce_until;
     int truce_days;            /* length of a new truce */
     int extension_days;
-    double level[TW_NREG];     /* agreed lever rate per region, fraction; NAN: none */
-    int commit_regime[TW_NREG]; /* most restrictive export-control regime allowed; -1: none */
+    double level[TW_NREG_MAX];     /* agreed lever rate per region, fraction; NAN: none */
+    int commit_regime[TW_NREG_MAX]; /* most restrictive export-control regime allowed; -1: none */
     tw_dist ext_base, ext_slope; /* P(extension at expiry) = base + slope * combined pain */
     double breach_penalty;     /* P(extension) is multiplied by 1 - this after a breach accusation
                                 * (without ext_accused) */
     bool has_ext_accused;      /* events.truce.extension.accused given */
     tw_dist ext_accused;       /* P(extension at expiry) while a breach accusation stands, in
                                 * place of base * (1 - breach_penalty); + slope * pain */
-    tw_dist ext_side[TW_NREG]; /* P(government r agrees to an extension the leaders agree on),
+    tw_dist ext_side[TW_NREG_MAX]; /* P(government r agrees to an extension the leaders agree on),
                                 * events.truce.extension.<region>; default 1 (it goes along) */
     int breach_window;         /* days of compliance averaged */
     double breach_shortfall;   /* mean shortfall over the window from which an accusation can come */
@@ -144,12 +146,12 @@ typedef struct {
 /* The events' sections of a scenario ("events", "third_parties"), named here once. */
 extern const char tw_events_section[], tw_third_parties_section[];
 /* Read `events:` and `third_parties:` into ep, after the governments' section (gov, the
- * scenario's [TW_NREG], which ep keeps a pointer to): the truce's levels and commitments
+ * scenario's [TW_NREG_MAX], which ep keeps a pointer to): the truce's levels and commitments
  * need the governments they name, and the list of drawn parameters holds the agents'
  * (tw_gov_params_drawn) between the events' and the third parties'. Measure ids are
  * interned into book (the scenario's). */
 tw_status tw_events_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
-                                const tw_gov_params gov[TW_NREG], tw_events_params *ep,
+                                const tw_gov_params gov[TW_NREG_MAX], tw_events_params *ep,
                                 tw_err *err);
 
 typedef struct tw_events tw_events;

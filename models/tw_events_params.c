@@ -85,7 +85,7 @@ static tw_status load_calls(const tw_cfg_node *ev, tw_day start, tw_events_param
 static tw_status load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err *err) {
     const tw_cfg_node *t, *in, *lv, *cm, *ex, *br;
     tw_status st;
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < ep->nreg; r++) {
         ep->level[r] = NAN;
         ep->commit_regime[r] = -1;
     }
@@ -102,23 +102,26 @@ static tw_status load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err 
     if ((st = tw_policy_days(t, "extension_days", 90, 1, 3660, &ep->extension_days, err)) != TW_OK) return st;
     if ((st = tw_policy_section(t, "levels", &lv, err)) != TW_OK) return st;
     if ((st = tw_policy_section(t, "commitments", &cm, err)) != TW_OK) return st;
-    for (int r = 0; r < TW_NREG; r++) {
-        if (tw_cfg_get(lv, tw_region_names[r]) != NULL) {
+    if ((st = tw_world_check_keys(lv, ep->regions, false, err)) != TW_OK) return st;
+    if ((st = tw_world_check_keys(cm, ep->regions, false, err)) != TW_OK) return st;
+    for (int r = 0; r < ep->nreg; r++) {
+        if (tw_cfg_get(lv, ep->regions[r]) != NULL) {
             if (!ep->gov[r].active || ep->gov[r].measure < 0)
-                return tw_cfg_error(err, tw_cfg_get(lv, tw_region_names[r]),
+                return tw_cfg_error(err, tw_cfg_get(lv, ep->regions[r]),
                                     "a truce level needs governments.%s with a lever measure",
-                                    tw_region_names[r]);
-            if ((st = tw_policy_pct(lv, tw_region_names[r], 0.0, 0.0, 1000.0, &ep->level[r], err)) != TW_OK)
+                                    ep->regions[r]);
+            if ((st = tw_policy_pct(lv, ep->regions[r], 0.0, 0.0, 1000.0, &ep->level[r], err)) != TW_OK)
                 return st;
         }
-        if ((st = tw_cfg_enum(cm, tw_region_names[r], false, -1, tw_ctrl_regime_names,
+        if ((st = tw_cfg_enum(cm, ep->regions[r], false, -1, tw_ctrl_regime_names,
                               &ep->commit_regime[r], err)) != TW_OK)
             return st;
         if (ep->commit_regime[r] >= 0 && !ep->gov[r].active)
-            return tw_cfg_error(err, tw_cfg_get(cm, tw_region_names[r]),
-                                "a commitment needs governments.%s", tw_region_names[r]);
+            return tw_cfg_error(err, tw_cfg_get(cm, ep->regions[r]),
+                                "a commitment needs governments.%s", ep->regions[r]);
     }
     if ((st = tw_policy_section(t, "extension", &ex, err)) != TW_OK) return st;
+    if ((st = tw_world_check_keys(ex, ep->regions, false, err)) != TW_OK) return st;
     if ((st = tw_dist_load(ex, "base", 0.5, 0.0, 1.0, &ep->ext_base, err)) != TW_OK) return st;
     if ((st = tw_dist_load(ex, "pain_slope", 0.0, 0.0, 10.0, &ep->ext_slope, err)) != TW_OK) return st;
     if ((st = tw_cfg_double(ex, "breach_penalty", false, 0.5, 0.0, 1.0, &ep->breach_penalty, err)) !=
@@ -129,12 +132,12 @@ static tw_status load_truce(const tw_cfg_node *ev, tw_events_params *ep, tw_err 
         return st;
     /* Each government's own word on an extension: events.truce.extension.CN: 0 is China
      * refusing to extend, whatever the leaders' joint chance. */
-    for (int r = 0; r < TW_NREG; r++) {
-        const tw_cfg_node *side = tw_cfg_get(ex, tw_region_names[r]);
+    for (int r = 0; r < ep->nreg; r++) {
+        const tw_cfg_node *side = tw_cfg_get(ex, ep->regions[r]);
         if (side != NULL && !ep->gov[r].active)
             return tw_cfg_error(err, side, "a side's word on an extension needs governments.%s",
-                                tw_region_names[r]);
-        if ((st = tw_dist_load(ex, tw_region_names[r], 1.0, 0.0, 1.0, &ep->ext_side[r], err)) !=
+                                ep->regions[r]);
+        if ((st = tw_dist_load(ex, ep->regions[r], 1.0, 0.0, 1.0, &ep->ext_side[r], err)) !=
             TW_OK)
             return st;
     }
@@ -182,10 +185,10 @@ static tw_status load_third(const tw_cfg_node *e, tw_tariff_book *book, tw_third
     tw_status st;
     const tw_cfg_node *w;
     if (tw_cfg_kind_of(e) != TW_CFG_MAP) return tw_cfg_error(err, e, "expected a map (a third party)");
-    if ((st = tw_cfg_enum(e, "actor", true, 0, tw_region_names, &tp->actor, err)) != TW_OK) return st;
+    if ((st = tw_cfg_enum(e, "actor", true, 0, book->regions, &tp->actor, err)) != TW_OK) return st;
     if ((st = tw_policy_section(e, "watch", &w, err)) != TW_OK) return st;
     if (w == NULL) return tw_cfg_error(err, e, "missing required key watch (a map)");
-    if ((st = tw_cfg_enum(w, "imposer", true, 0, tw_region_names, &tp->watch_imposer, err)) != TW_OK)
+    if ((st = tw_cfg_enum(w, "imposer", true, 0, book->regions, &tp->watch_imposer, err)) != TW_OK)
         return st;
     if (tp->watch_imposer == tp->actor)
         return tw_cfg_error(err, tw_cfg_get(w, "imposer"), "expected a region other than the actor");
@@ -222,8 +225,8 @@ static void list_drawn(tw_events_params *ep) {
     if (ep->has_ext_accused)
         tw_drawn_add(l, n, &ep->ext_accused, TW_SLOT_EXT_ACCUSED, "events.truce.extension.accused");
     tw_drawn_add(l, n, &ep->accuse_rate, TW_SLOT_ACCUSE, "events.truce.breach.accuse_per_day");
-    for (int r = 0; r < TW_NREG; r++) {
-        snprintf(name, sizeof name, "events.truce.extension.%s", tw_region_names[r]);
+    for (int r = 0; r < ep->nreg; r++) {
+        snprintf(name, sizeof name, "events.truce.extension.%s", ep->regions[r]);
         tw_drawn_add(l, n, &ep->ext_side[r], TW_SLOT_EXT_SIDE + r, name);
     }
     if (ep->court) {
@@ -232,7 +235,7 @@ static void list_drawn(tw_events_params *ep) {
         if (ep->court_to > ep->court_from && ep->n_drawn < TW_MAX_DRAWN)
             ep->drawn[ep->n_drawn++] = (tw_drawn){"events.court.ruling_day", TW_SLOT_COURT_DAY, true};
     }
-    tw_gov_params_drawn(ep->gov, l, n);
+    tw_gov_params_drawn(ep->gov, ep->regions, l, n);
     for (int k = 0; k < ep->n_third; k++) {
         snprintf(name, sizeof name, "third_parties[%d].prob", k);
         tw_drawn_add(l, n, &ep->third[k].prob, TW_SLOT_THIRD + k, name);
@@ -242,14 +245,16 @@ static void list_drawn(tw_events_params *ep) {
 const char tw_events_section[] = "events", tw_third_parties_section[] = "third_parties";
 
 tw_status tw_events_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
-                                const tw_gov_params gov[TW_NREG], tw_events_params *ep,
+                                const tw_gov_params gov[TW_NREG_MAX], tw_events_params *ep,
                                 tw_err *err) {
     const tw_cfg_node *ev;
     tw_status st;
     memset(ep, 0, sizeof *ep);
+    ep->nreg = book->nreg;
+    ep->regions = book->regions;
     ep->gov = gov;
     ep->vehicle_halt_loss = 0.5;
-    for (int r = 0; r < TW_NREG; r++) ep->enabled = ep->enabled || gov[r].active;
+    for (int r = 0; r < ep->nreg; r++) ep->enabled = ep->enabled || gov[r].active;
     if ((st = tw_policy_section(root, tw_events_section, &ev, err)) != TW_OK) return st;
     if (ev != NULL) ep->enabled = true;
     if ((st = load_calls(ev, start, ep, err)) != TW_OK) return st;

@@ -44,7 +44,7 @@ tw_status tw_expect_load(const tw_cfg_node *firms, const tw_tariff_book *book,
     if (x != NULL && tw_cfg_kind_of(x) != TW_CFG_MAP) return tw_cfg_error(err, x, "expected a map");
     tw_status st = negotiable(x, &out->terms, err);
     if (st != TW_OK) return st;
-    for (int r = 0; r < TW_NREG && ev->enabled && ev->gov != NULL; r++)
+    for (int r = 0; r < book->nreg && ev->enabled && ev->gov != NULL; r++)
         if (ev->gov[r].active && ev->gov[r].measure >= 0 && (size_t)ev->gov[r].measure < book->n_names)
             add_lever(&out->terms, book->names[ev->gov[r].measure]);
     double level = NAN;
@@ -53,7 +53,7 @@ tw_status tw_expect_load(const tw_cfg_node *firms, const tw_tariff_book *book,
             return st;
         level /= 100.0;
     }
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < book->nreg; r++)
         out->terms.level[r] = !isnan(level) ? level
                               : (ev->enabled && !isnan(ev->level[r])) ? ev->level[r]
                                                                       : TW_DEAL_LEVEL_DEFAULT;
@@ -66,8 +66,8 @@ tw_status tw_expect_load(const tw_cfg_node *firms, const tw_tariff_book *book,
     if ((st = tw_cfg_double(x, "deals_per_year", false, def, 0.0, 365.0, &out->per_year, err)) != TW_OK)
         return st;
     double q = 1.0 - exp(-out->per_year * horizon / 365.0);
-    for (int i = 0; i < TW_NREG; i++)
-        for (int j = 0; j < TW_NREG; j++) {
+    for (int i = 0; i < book->nreg; i++)
+        for (int j = 0; j < book->nreg; j++) {
             bool pair = i != j && (!out->from_events || (i == TW_US && j == TW_CN) ||
                                    (i == TW_CN && j == TW_US));
             out->q[i][j] = pair ? q : 0.0;

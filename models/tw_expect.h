@@ -47,7 +47,7 @@ typedef struct {
     tw_deal_terms terms;          /* what a deal does (tw_tariffs_rates_deal) */
     double per_year;              /* deals a year expected */
     bool from_events;             /* the rate is the events' (US-China pairs only) */
-    double q[TW_NREG][TW_NREG];   /* [imposer][target] chance of a deal within the horizon */
+    double q[TW_NREG_MAX][TW_NREG_MAX];   /* [imposer][target] chance of a deal within the horizon */
     double expiry_belief;         /* the events' chance that a truce ends; NAN: no events */
 } tw_expect_params;
 

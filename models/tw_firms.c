@@ -51,17 +51,18 @@
 
 size_t tw_firms_bytes(const tw_firms_params *fp) {
     tw_firm_arrays f;
-    size_t n = (size_t)fp->per_cell * TW_NCELL;
+    size_t ncell = (size_t)fp->nreg * TW_NSEC, n = (size_t)fp->per_cell * ncell;
     size_t per_firm = sizeof *f.origin + sizeof *f.size + sizeof *f.ref_lnp + sizeof *f.clock +
                       sizeof *f.stock;
     return n * per_firm +
-           TW_NCELL * tw_block_count((size_t)fp->per_cell) * TW_NPART * sizeof *f.partials;
+           ncell * tw_block_count((size_t)fp->per_cell) * TW_NPART * sizeof *f.partials;
 }
 
 tw_status tw_firms_create(tw_firm_arrays *f, const tw_firms_params *fp, tw_rng_key key,
                           const tw_exec *ex, tw_err *err) {
     const int64_t per_cell = fp->per_cell;
-    size_t n = (size_t)per_cell * TW_NCELL;
+    f->ncell = (size_t)fp->nreg * TW_NSEC;
+    size_t n = (size_t)per_cell * f->ncell;
     f->fp = fp;
     f->key = key;
     f->ex = *ex;
@@ -71,7 +72,7 @@ tw_status tw_firms_create(tw_firm_arrays *f, const tw_firms_params *fp, tw_rng_k
     f->ref_lnp = malloc(n * sizeof *f->ref_lnp);
     f->clock = malloc(n * sizeof *f->clock);
     f->stock = malloc(n * sizeof *f->stock); /* written by the init, block by block */
-    f->partials = malloc(TW_NCELL * f->nblk * TW_NPART * sizeof *f->partials);
+    f->partials = malloc(f->ncell * f->nblk * TW_NPART * sizeof *f->partials);
     if (f->origin == NULL || f->size == NULL || f->ref_lnp == NULL || f->clock == NULL ||
         f->stock == NULL || f->partials == NULL) {
         tw_firms_free(f);
@@ -90,9 +91,9 @@ void tw_firms_free(tw_firm_arrays *f) {
     memset(f, 0, sizeof *f);
 }
 
-static int choose(const float cdf[TW_NREG], float u) {
+static int choose(const float cdf[TW_NREG_MAX], float u) {
     int o = 0;
-    while (o < TW_NREG - 1 && u >= cdf[o]) o++;
+    while (o < TW_NREG_MAX - 1 && u >= cdf[o]) o++;
     return o;
 }
 
@@ -109,27 +110,28 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
     const tw_rate_table *now = in->tau, *sure = in->tau_exp, *any = in->tau_any;
     const double b = fp->expiry_belief, pass_through = in->pass_through;
     const double *wp = in->w;
-    for (int i = 0; i < TW_NREG; i++)
+    const int nreg = fp->nreg;
+    for (int i = 0; i < nreg; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
             tw_cell_day *cd = &cds[c];
-            double w[TW_NREG], total = 0.0;
+            double w[TW_NREG_MAX], total = 0.0;
             /* A cell split into sub-cells (tw_tariffs.h): quantities, prices and the rate
              * paid aggregated over them (tw_split_demand). */
             const tw_split_cell *sc = &in->split[i][sec];
-            double price0[TW_NREG], mix_q[TW_NREG], mix_rel[TW_NREG], mix_tau[TW_NREG];
-            for (int o = 0; o < TW_NREG; o++)
+            double price0[TW_NREG_MAX], mix_q[TW_NREG_MAX], mix_rel[TW_NREG_MAX], mix_tau[TW_NREG_MAX];
+            for (int o = 0; o < nreg; o++)
                 /* the first day's price: producer prices are 1 then */
                 price0[o] = tw_buyer_price(pass_through, 1.0, o == i ? 0.0 : (*in->tau0)[i][o][sec]);
-            double blended[TW_NREG], spend[TW_NREG];
-            for (int o = 0; o < TW_NREG; o++)
+            double blended[TW_NREG_MAX], spend[TW_NREG_MAX];
+            for (int o = 0; o < nreg; o++)
                 blended[o] = tw_buyer_price(pass_through, wp[o], o == i ? 0.0 : (*now)[i][o][sec]);
             if (sc->n > 1)
                 tw_split_demand(sc, i, &in->nest[c], pass_through, wp, price0, mix_q, mix_rel,
                                 mix_tau);
             else
                 tw_nest_shares(&in->nest[c], blended, spend);
-            for (int o = 0; o < TW_NREG; o++) {
+            for (int o = 0; o < nreg; o++) {
                 bool home = (o == i);
                 double tau = home ? 0.0 : (*now)[i][o][sec];
                 double price = blended[o];
@@ -187,8 +189,8 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
              * long run. */
             if (fp->own_demand > 0.0) {
                 const double own = fp->own_demand;
-                double x[TW_NREG], num = 0.0, den = 0.0;
-                for (int o = 0; o < TW_NREG; o++) {
+                double x[TW_NREG_MAX], num = 0.0, den = 0.0;
+                for (int o = 0; o < nreg; o++) {
                     x[o] = cd->rel[o] / in->rel0[c][o];
                     if (o == i) continue;
                     num += w[o] * x[o];
@@ -196,17 +198,17 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
                 }
                 double star = den > 0.0 ? pow(num / den, 1.0 / (1.0 - own)) : 1.0;
                 total = 0.0;
-                for (int o = 0; o < TW_NREG; o++) {
+                for (int o = 0; o < nreg; o++) {
                     if (o != i) w[o] *= pow(x[o] / star, own);
                     total += w[o];
                 }
             }
             double acc = 0.0;
-            for (int o = 0; o < TW_NREG; o++) {
+            for (int o = 0; o < nreg; o++) {
                 acc += w[o] / total;
                 cd->cdf[o] = (float)acc;
             }
-            cd->cdf[TW_NREG - 1] = 1.0f;
+            for (int o = nreg - 1; o < TW_NREG_MAX; o++) cd->cdf[o] = 1.0f;
             cd->hazard_base = (float)fp->reopt_rate;
             cd->hazard_sens = (float)fp->reopt_sens;
         }
@@ -214,7 +216,7 @@ void tw_firms_prepare_day(const tw_firms_params *fp, const tw_firms_prices *in, 
 
 typedef struct {
     tw_firm_arrays *f;
-    const tw_cell_day *cd; /* [TW_NCELL] */
+    const tw_cell_day *cd; /* [TW_NCELL_MAX] */
     uint32_t day;
 } step_ctx;
 
@@ -255,7 +257,7 @@ static void step_block(void *vctx, size_t item) {
     const float *restrict size = f->size + base;
     float *restrict ref = f->ref_lnp + base, *restrict clock = f->clock + base,
           *restrict stock = f->stock + base;
-    double share[TW_NREG] = {0}, buy[TW_NREG] = {0}, price = 0.0, held = 0.0;
+    double share[TW_NREG_MAX] = {0}, buy[TW_NREG_MAX] = {0}, price = 0.0, held = 0.0;
     for (size_t k = lo; k < hi; k++) {
         int o = origin[k];
         float left = clock[k] - (cd->hazard_base + cd->hazard_sens * fabsf(cd->lnp[o] - ref[k]));
@@ -288,14 +290,14 @@ static void step_block(void *vctx, size_t item) {
     tw_part_store(f->partials + item * TW_NPART, share, buy, price, held);
 }
 
-void tw_firms_step(tw_firm_arrays *f, const tw_cell_day *cd, uint32_t d, double (*share)[TW_NREG],
-                   double (*purchase)[TW_NREG], double *pbar) {
+void tw_firms_step(tw_firm_arrays *f, const tw_cell_day *cd, uint32_t d, double (*share)[TW_NREG_MAX],
+                   double (*purchase)[TW_NREG_MAX], double *pbar) {
     step_ctx ctx = {f, cd, d};
-    tw_exec_for(&f->ex, TW_NCELL * f->nblk, step_block, &ctx);
-    for (int c = 0; c < TW_NCELL; c++) {
+    tw_exec_for(&f->ex, f->ncell * f->nblk, step_block, &ctx);
+    for (size_t c = 0; c < f->ncell; c++) {
         double tot[TW_NPART];
-        tw_reduce_blocks(f->partials + (size_t)c * f->nblk * TW_NPART, f->nblk, TW_NPART, tot);
-        for (int o = 0; o < TW_NREG; o++) {
+        tw_reduce_blocks(f->partials + c * f->nblk * TW_NPART, f->nblk, TW_NPART, tot);
+        for (int o = 0; o < f->fp->nreg; o++) {
             share[c][o] = tot[TW_PART_SHARE + o];
             purchase[c][o] = tot[TW_PART_PURCHASE + o];
         }
@@ -338,7 +340,7 @@ static void init_block(void *vctx, size_t item) {
 
 typedef struct {
     tw_firm_arrays *f;
-    const double *scale; /* [TW_NCELL] */
+    const double *scale; /* [TW_NCELL_MAX] */
 } scale_ctx;
 
 static void scale_block(void *vctx, size_t item) {
@@ -349,13 +351,13 @@ static void scale_block(void *vctx, size_t item) {
     for (size_t k = rg.lo; k < rg.hi; k++) size[k] *= f;
 }
 
-void tw_firms_init(tw_firm_arrays *f, const tw_cell_day *cd, double (*share_out)[TW_NREG],
+void tw_firms_init(tw_firm_arrays *f, const tw_cell_day *cd, double (*share_out)[TW_NREG_MAX],
                    double *pbar0, double *pbar, double *lambda0) {
     step_ctx ctx = {f, cd, 0};
-    size_t items = TW_NCELL * f->nblk;
+    size_t items = f->ncell * f->nblk;
     tw_exec_for(&f->ex, items, init_block, &ctx);
-    double scale[TW_NCELL];
-    for (int c = 0; c < TW_NCELL; c++) {
+    double scale[TW_NCELL_MAX];
+    for (size_t c = 0; c < f->ncell; c++) {
         double sum = 0.0;
         for (size_t b = 0; b < f->nblk; b++) sum += f->partials[(c * f->nblk + b) * TW_NPART];
         scale[c] = 1.0 / sum;
@@ -365,14 +367,14 @@ void tw_firms_init(tw_firm_arrays *f, const tw_cell_day *cd, double (*share_out)
     /* Starting shares and prices, summed in firm order within a cell (single pass; the
      * init is not a hot path). */
     size_t n = (size_t)f->fp->per_cell;
-    for (int c = 0; c < TW_NCELL; c++) {
-        double share[TW_NREG] = {0}, price = 0.0;
+    for (size_t c = 0; c < f->ncell; c++) {
+        double share[TW_NREG_MAX] = {0}, price = 0.0;
         for (size_t k = 0; k < n; k++) {
             int o = f->origin[c * n + k];
             share[o] += f->size[c * n + k];
             price += (double)f->size[c * n + k] * cd[c].rel[o];
         }
-        for (int o = 0; o < TW_NREG; o++) share_out[c][o] = share[o];
+        for (int o = 0; o < f->fp->nreg; o++) share_out[c][o] = share[o];
         pbar0[c] = price;
         pbar[c] = price;
         lambda0[c] = share[c / TW_NSEC];
@@ -384,7 +386,7 @@ void tw_firms_init(tw_firm_arrays *f, const tw_cell_day *cd, double (*share_out)
 size_t tw_firms_redraws(const tw_firm_arrays *f, const tw_cell_day *cds, const uint8_t *origin,
                         const float *ref_lnp, const float *clock) {
     size_t per = (size_t)f->fp->per_cell, count = 0;
-    for (size_t c = 0; c < TW_NCELL; c++) {
+    for (size_t c = 0; c < f->ncell; c++) {
         const tw_cell_day *cd = &cds[c];
         for (size_t k = c * per; k < (c + 1) * per; k++) {
             float left = clock[k] - (cd->hazard_base +

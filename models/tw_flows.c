@@ -31,21 +31,21 @@
 #define DEPOSIT_MAX 64   /* days a deposit may lag its entry, at most (ring length) */
 
 struct tw_flows {
-    double spend[TW_NREG][TW_NREG][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
-    double customs[TW_NREG][TW_NREG][TW_NSEC]; /* customs value, USD bn / year */
-    double revenue[TW_NREG][TW_NREG][TW_NSEC]; /* tariff revenue collected, USD bn / year */
-    double revenue_stat[TW_NREG][TW_NREG][TW_NSEC]; /* statutory: rate paid x customs value */
-    double use[TW_NREG][TW_NREG][TW_NSEC];     /* what buyers use at customs value */
-    double collected[TW_NREG][TW_NREG];        /* [exporter][importer] share collected */
+    double spend[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC];   /* [exporter][importer][s], USD bn / year */
+    double customs[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC]; /* customs value, USD bn / year */
+    double revenue[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC]; /* tariff revenue collected, USD bn / year */
+    double revenue_stat[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC]; /* statutory: rate paid x customs value */
+    double use[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC];     /* what buyers use at customs value */
+    double collected[TW_NREG_MAX][TW_NREG_MAX];        /* [exporter][importer] share collected */
     /* customs value of the orders in transit, by the day they were loaded (ring of
      * TW_TRANSIT_MAX days), [exporter][importer][s], USD bn / year */
-    double transit[TW_NREG][TW_NREG][TW_NSEC][TW_TRANSIT_MAX];
+    double transit[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC][TW_TRANSIT_MAX];
     tw_rate_table tau_in; /* rate paid on the goods entering customs today */
     /* duty to be deposited, by the day it is due (ring of DEPOSIT_MAX days since the
      * start), [exporter][importer], USD bn / year; and today's deposits */
-    double due[TW_NREG][TW_NREG][DEPOSIT_MAX];
-    double deposited[TW_NREG][TW_NREG];
-    double rho0[TW_NREG]; /* the first day's duty share of each region's spending */
+    double due[TW_NREG_MAX][TW_NREG_MAX][DEPOSIT_MAX];
+    double deposited[TW_NREG_MAX][TW_NREG_MAX];
+    double rho0[TW_NREG_MAX]; /* the first day's duty share of each region's spending */
 };
 
 /* Monday to Friday (day 0, 1 January 1970, was a Thursday). */
@@ -104,7 +104,7 @@ static double duty_share(const tw_flows_in *in, int i) {
     for (int sec = 0; sec < TW_NSEC; sec++) {
         int c = i * TW_NSEC + sec;
         double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
-        for (int o = 0; o < TW_NREG; o++) {
+        for (int o = 0; o < in->nreg; o++) {
             double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
             double e = q * in->own[c][o] * in->share[c][o] * in->cd[c].rel[o];
             spend += e;
@@ -118,7 +118,7 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
     const uint32_t d = in->d;
     int year, month, dom;
     tw_civil_from_day(in->day, &year, &month, &dom);
-    for (int i = 0; i < TW_NREG; i++) {
+    for (int i = 0; i < in->nreg; i++) {
         double scale = 1.0;
         if (in->income != NULL) {
             double rho = duty_share(in, i);
@@ -129,7 +129,7 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
             int c = i * TW_NSEC + sec;
             double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
             q *= scale; /* spending follows income (1 without the closure) */
-            for (int o = 0; o < TW_NREG; o++) {
+            for (int o = 0; o < in->nreg; o++) {
                 double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
                 double own = in->own[c][o], rel = in->cd[c].rel[o];
                 /* Today's orders, at today's prices, load today and enter `lag` days
@@ -156,8 +156,8 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
             }
         }
     }
-    for (int o = 0; o < TW_NREG; o++)
-        for (int i = 0; i < TW_NREG; i++) {
+    for (int o = 0; o < in->nreg; o++)
+        for (int i = 0; i < in->nreg; i++) {
             if (o == i) continue;
             double duty = 0.0;
             for (int sec = 0; sec < TW_NSEC; sec++) duty += f->revenue[o][i][sec];
@@ -171,13 +171,13 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
         }
 }
 
-const double (*tw_flows_customs(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->customs; }
-const double (*tw_flows_spend(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->spend; }
-const double (*tw_flows_revenue(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->revenue; }
-const double (*tw_flows_revenue_stat(const tw_flows *f))[TW_NREG][TW_NSEC] {
+const double (*tw_flows_customs(const tw_flows *f))[TW_NREG_MAX][TW_NSEC] { return f->customs; }
+const double (*tw_flows_spend(const tw_flows *f))[TW_NREG_MAX][TW_NSEC] { return f->spend; }
+const double (*tw_flows_revenue(const tw_flows *f))[TW_NREG_MAX][TW_NSEC] { return f->revenue; }
+const double (*tw_flows_revenue_stat(const tw_flows *f))[TW_NREG_MAX][TW_NSEC] {
     return f->revenue_stat;
 }
-const double (*tw_flows_use(const tw_flows *f))[TW_NREG][TW_NSEC] { return f->use; }
-const double (*tw_flows_collected(const tw_flows *f))[TW_NREG] { return f->collected; }
-const double (*tw_flows_deposited(const tw_flows *f))[TW_NREG] { return f->deposited; }
+const double (*tw_flows_use(const tw_flows *f))[TW_NREG_MAX][TW_NSEC] { return f->use; }
+const double (*tw_flows_collected(const tw_flows *f))[TW_NREG_MAX] { return f->collected; }
+const double (*tw_flows_deposited(const tw_flows *f))[TW_NREG_MAX] { return f->deposited; }
 const tw_rate_table *tw_flows_tau_in(const tw_flows *f) { return &f->tau_in; }

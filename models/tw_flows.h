@@ -31,20 +31,21 @@ typedef struct tw_flows tw_flows;
 typedef struct {
     uint32_t d;                        /* days since the start */
     tw_day day;                        /* today */
-    const double *e0;                  /* [TW_NCELL] first-day buyer spending */
-    const double *pbar, *pbar0;        /* [TW_NCELL] cell price index today, first day */
+    int nreg;                          /* regions of the world */
+    const double *e0;                  /* [TW_NCELL_MAX] first-day buyer spending */
+    const double *pbar, *pbar0;        /* [TW_NCELL_MAX] cell price index today, first day */
     double demand_elasticity;          /* model.demand_elasticity */
-    const double *income;              /* [TW_NREG] wages and deficit against the first
+    const double *income;              /* [TW_NREG_MAX] wages and deficit against the first
                                         * day's (tw_ge_day_income); NULL: 1 (ge off) */
-    const double (*share)[TW_NREG];    /* [TW_NCELL] size share of firms by origin */
-    const double (*purchase)[TW_NREG]; /* [TW_NCELL] size x days bought, by origin */
-    const double (*own)[TW_NREG];      /* [TW_NCELL] a firm's own-demand factor by origin */
-    const tw_cell_day *cd;             /* [TW_NCELL] today's price relatives */
+    const double (*share)[TW_NREG_MAX];    /* [TW_NCELL_MAX] size share of firms by origin */
+    const double (*purchase)[TW_NREG_MAX]; /* [TW_NCELL_MAX] size x days bought, by origin */
+    const double (*own)[TW_NREG_MAX];      /* [TW_NCELL_MAX] a firm's own-demand factor by origin */
+    const tw_cell_day *cd;             /* [TW_NCELL_MAX] today's price relatives */
     const tw_rate_table *tau_paid;     /* rates paid on today's purchases */
     const tw_rate_table *tau_now;      /* today's effective rates */
     const tw_rate_table *tau_entry;    /* rates of the goods entering today (in-transit rules) */
-    const int (*transit)[TW_NREG];     /* [exporter][importer] days from loading to entry */
-    const double (*season)[TW_NREG][12]; /* [importer][origin][month] factors */
+    const int (*transit)[TW_NREG_MAX];     /* [exporter][importer] days from loading to entry */
+    const double (*season)[TW_NREG_MAX][12]; /* [importer][origin][month] factors */
     const tw_duty_params *duties;      /* collected against statutory duty */
 } tw_flows_in;
 
@@ -67,17 +68,17 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in);
 /* [exporter][importer][sector], USD bn a year: customs value entering today; buyers'
  * spending on it, duty included; the duty collected; the statutory duty (rate paid x
  * customs value); what buyers use at customs value. */
-const double (*tw_flows_customs(const tw_flows *f))[TW_NREG][TW_NSEC];
-const double (*tw_flows_spend(const tw_flows *f))[TW_NREG][TW_NSEC];
-const double (*tw_flows_revenue(const tw_flows *f))[TW_NREG][TW_NSEC];
-const double (*tw_flows_revenue_stat(const tw_flows *f))[TW_NREG][TW_NSEC];
-const double (*tw_flows_use(const tw_flows *f))[TW_NREG][TW_NSEC];
+const double (*tw_flows_customs(const tw_flows *f))[TW_NREG_MAX][TW_NSEC];
+const double (*tw_flows_spend(const tw_flows *f))[TW_NREG_MAX][TW_NSEC];
+const double (*tw_flows_revenue(const tw_flows *f))[TW_NREG_MAX][TW_NSEC];
+const double (*tw_flows_revenue_stat(const tw_flows *f))[TW_NREG_MAX][TW_NSEC];
+const double (*tw_flows_use(const tw_flows *f))[TW_NREG_MAX][TW_NSEC];
 /* [exporter][importer] the share of duty collected today. */
-const double (*tw_flows_collected(const tw_flows *f))[TW_NREG];
+const double (*tw_flows_collected(const tw_flows *f))[TW_NREG_MAX];
 /* [exporter][importer] duty deposited today, USD bn a year: the duty collected at entry as
  * the Treasury books it, on CBP's payment schedule for the US (tw_flows.c), on the day of
  * entry elsewhere. */
-const double (*tw_flows_deposited(const tw_flows *f))[TW_NREG];
+const double (*tw_flows_deposited(const tw_flows *f))[TW_NREG_MAX];
 /* The rate paid on the goods entering customs today: the rate paid less what in-transit
  * rules take off. */
 const tw_rate_table *tw_flows_tau_in(const tw_flows *f);

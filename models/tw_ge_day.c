@@ -89,23 +89,24 @@
 
 struct tw_ge_day {
     tw_ge_day_params p;
-    double w[TW_NREG];       /* producer price (wage) in today's prices, first day 1 */
-    double q0[TW_NREG];      /* first-day sales at producer prices, USD bn / year */
-    double deficit0[TW_NREG]; /* first-day spending - sales - duty, USD bn / year (fixed) */
-    double income[TW_NREG];  /* tw_ge_day_income */
-    double income_set[TW_NREG]; /* today's spending was set from it, USD bn / year */
-    double income_next[TW_NREG]; /* tomorrow's will be, USD bn / year */
-    double alpha[TW_NCELL];  /* first-day sector shares of each region's spending */
-    double lnc0[TW_NCELL];   /* ln of the first day's CES aggregate of what buyers use */
-    double t0[TW_NREG][TW_NREG][TW_NSEC]; /* the first day's rates paid, [exporter][importer] */
+    double w[TW_NREG_MAX];       /* producer price (wage) in today's prices, first day 1 */
+    double q0[TW_NREG_MAX];      /* first-day sales at producer prices, USD bn / year */
+    double deficit0[TW_NREG_MAX]; /* first-day spending - sales - duty, USD bn / year (fixed) */
+    double income[TW_NREG_MAX];  /* tw_ge_day_income */
+    double income_set[TW_NREG_MAX]; /* today's spending was set from it, USD bn / year */
+    double income_next[TW_NREG_MAX]; /* tomorrow's will be, USD bn / year */
+    double alpha[TW_NCELL_MAX];  /* first-day sector shares of each region's spending */
+    double lnc0[TW_NCELL_MAX];   /* ln of the first day's CES aggregate of what buyers use */
+    double t0[TW_NREG_MAX * TW_NREG_MAX * TW_NSEC]; /* the first day's rates paid,
+                                                     * [exporter][importer] packed (by_exporter) */
     /* today: sales, duty, spending, deficit (USD bn / year) */
-    double sales[TW_NREG], duty[TW_NREG], spend[TW_NREG], deficit[TW_NREG];
+    double sales[TW_NREG_MAX], duty[TW_NREG_MAX], spend[TW_NREG_MAX], deficit[TW_NREG_MAX];
     /* yesterday: ln w, use, spending and duty */
-    double lnw[TW_NREG];
-    double use[TW_NREG][TW_NREG][TW_NSEC];
-    double spend_prev[TW_NREG], duty_prev[TW_NREG];
+    double lnw[TW_NREG_MAX];
+    double use[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC];
+    double spend_prev[TW_NREG_MAX], duty_prev[TW_NREG_MAX];
     /* welfare (log points against the first day) and its chained parts */
-    double wf[TW_NREG], wf_tot[TW_NREG], wf_revenue[TW_NREG];
+    double wf[TW_NREG_MAX], wf_tot[TW_NREG_MAX], wf_revenue[TW_NREG_MAX];
 };
 
 tw_status tw_ge_params_load(const tw_cfg_node *root, tw_ge_day_params *p, tw_err *err) {
@@ -126,7 +127,7 @@ tw_status tw_ge_day_create(const tw_ge_day_params *p, tw_ge_day **out, tw_err *e
     *out = g;
     if (g == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     g->p = *p;
-    for (int i = 0; i < TW_NREG; i++) g->w[i] = g->income[i] = 1.0;
+    for (int i = 0; i < TW_NREG_MAX; i++) g->w[i] = g->income[i] = 1.0; /* every slot */
     return TW_OK;
 }
 
@@ -152,31 +153,33 @@ double tw_ge_day_value(const tw_ge_day *g, tw_ge_quantity q, int r) {
     return 0.0;
 }
 
-/* Tariff of importer j on origin i as a [exporter][importer][sector] table (0 at home). */
-static void by_exporter(const tw_rate_table tau, double out[TW_NREG][TW_NREG][TW_NSEC]) {
-    for (int i = 0; i < TW_NREG; i++)
-        for (int j = 0; j < TW_NREG; j++)
-            for (int s = 0; s < TW_NSEC; s++) out[i][j][s] = i == j ? 0.0 : tau[j][i][s];
+/* Tariff of importer j on origin i as a [exporter][importer][sector] table of n regions,
+ * packed (tw_ge.h's layout; 0 at home). */
+static void by_exporter(const tw_rate_table tau, int n, double *out) {
+    size_t k = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            for (int s = 0; s < TW_NSEC; s++) out[k++] = i == j ? 0.0 : tau[j][i][s];
 }
 
 /* Today's sales, duty, spending and deficit of every region from what buyers use. */
 static void accounts(tw_ge_day *g, const tw_day_view *v) {
-    for (int j = 0; j < TW_NREG; j++) g->sales[j] = g->duty[j] = g->spend[j] = 0.0;
-    for (int i = 0; i < TW_NREG; i++)
-        for (int j = 0; j < TW_NREG; j++)
+    for (int j = 0; j < v->world->nreg; j++) g->sales[j] = g->duty[j] = g->spend[j] = 0.0;
+    for (int i = 0; i < v->world->nreg; i++)
+        for (int j = 0; j < v->world->nreg; j++)
             for (int s = 0; s < TW_NSEC; s++) {
                 double u = v->use[i][j][s], t = i == j ? 0.0 : (*v->tau_paid)[j][i][s];
                 g->sales[i] += u;
                 g->duty[j] += t * u;
                 g->spend[j] += (1.0 + t) * u;
             }
-    for (int j = 0; j < TW_NREG; j++) g->deficit[j] = g->spend[j] - g->sales[j] - g->duty[j];
+    for (int j = 0; j < v->world->nreg; j++) g->deficit[j] = g->spend[j] - g->sales[j] - g->duty[j];
 }
 
 /* ln of the CES aggregate of what j's buyers use in sector s (0 when they use nothing). */
 static double ln_quantity(const tw_day_view *v, const double *w, int j, int s) {
-    double q[TW_NREG];
-    for (int o = 0; o < TW_NREG; o++) {
+    double q[TW_NREG_MAX];
+    for (int o = 0; o < v->world->nreg; o++) {
         double t = o == j ? 0.0 : (*v->tau_paid)[j][o][s];
         q[o] = v->use[o][j][s] * (1.0 + t) / tw_buyer_price(v->pass_through, w[o], t);
     }
@@ -186,15 +189,15 @@ static double ln_quantity(const tw_day_view *v, const double *w, int j, int s) {
 
 /* Welfare from today's state, and one trapezoid of the chained parts since yesterday. */
 static void day_welfare(tw_ge_day *g, const tw_day_view *v) {
-    double dlw[TW_NREG];
-    for (int i = 0; i < TW_NREG; i++) dlw[i] = log(g->w[i]) - g->lnw[i];
-    for (int j = 0; j < TW_NREG; j++) {
+    double dlw[TW_NREG_MAX];
+    for (int i = 0; i < v->world->nreg; i++) dlw[i] = log(g->w[i]) - g->lnw[i];
+    for (int j = 0; j < v->world->nreg; j++) {
         double wf = 0.0, tot = 0.0;
         for (int s = 0; s < TW_NSEC; s++) {
             int c = j * TW_NSEC + s;
             double lnc = ln_quantity(v, g->w, j, s);
             if (isfinite(lnc) && isfinite(g->lnc0[c])) wf += g->alpha[c] * (lnc - g->lnc0[c]);
-            for (int i = 0; i < TW_NREG; i++) {
+            for (int i = 0; i < v->world->nreg; i++) {
                 if (i == j) continue;
                 tot += 0.5 * (g->use[j][i][s] + v->use[j][i][s]) * dlw[j];
                 tot -= 0.5 * (g->use[i][j][s] + v->use[i][j][s]) * dlw[i];
@@ -210,7 +213,7 @@ static void day_welfare(tw_ge_day *g, const tw_day_view *v) {
 
 static void remember(tw_ge_day *g, const tw_day_view *v) {
     memcpy(g->use, v->use, sizeof g->use);
-    for (int j = 0; j < TW_NREG; j++) {
+    for (int j = 0; j < v->world->nreg; j++) {
         g->lnw[j] = log(g->w[j]);
         g->spend_prev[j] = g->spend[j];
         g->duty_prev[j] = g->duty[j];
@@ -219,15 +222,15 @@ static void remember(tw_ge_day *g, const tw_day_view *v) {
 
 /* The first day: the base of welfare, prices and incomes. */
 static void first_day(tw_ge_day *g, const tw_day_view *v) {
-    by_exporter(*v->tau_paid, g->t0);
-    for (int j = 0; j < TW_NREG; j++) {
+    by_exporter(*v->tau_paid, v->world->nreg, g->t0);
+    for (int j = 0; j < v->world->nreg; j++) {
         g->q0[j] = g->sales[j];
         g->deficit0[j] = g->deficit[j];
         g->wf[j] = g->wf_tot[j] = g->wf_revenue[j] = 0.0;
         for (int s = 0; s < TW_NSEC; s++) {
             int c = j * TW_NSEC + s;
             double e = 0.0;
-            for (int o = 0; o < TW_NREG; o++)
+            for (int o = 0; o < v->world->nreg; o++)
                 e += v->use[o][j][s] * (1.0 + (o == j ? 0.0 : (*v->tau_paid)[j][o][s]));
             g->alpha[c] = g->spend[j] > 0.0 ? e / g->spend[j] : 0.0;
             g->lnc0[c] = ln_quantity(v, g->w, j, s);
@@ -241,28 +244,30 @@ static void first_day(tw_ge_day *g, const tw_day_view *v) {
  * the first day's rates paid as the base, today's rates paid, the model's nests), one
  * tw_ge_price_step, and a step k of the way in logs. */
 static tw_status update_prices(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
-    double t1[TW_NREG][TW_NREG][TW_NSEC];
-    double demand[TW_NREG][TW_NREG][TW_NSEC], y[TW_NREG], target[TW_NREG], eta[TW_NREG] = {0};
-    by_exporter(*v->tau_paid, t1);
-    tw_ge_problem prob = {TW_NREG, TW_NSEC, &v->world->flow[0][0][0], &g->t0[0][0][0], &t1[0][0][0],
-                          NULL, v->sigma, 0, v->sigma_upper};
-    tw_status st = tw_ge_demand(&prob, g->w, &demand[0][0][0], err);
-    for (int i = 0; i < TW_NREG; i++) {
+    const int n = v->world->nreg;
+    double t1[TW_NREG_MAX * TW_NREG_MAX * TW_NSEC];
+    double demand[TW_NREG_MAX * TW_NREG_MAX * TW_NSEC], y[TW_NREG_MAX], target[TW_NREG_MAX],
+        eta[TW_NREG_MAX] = {0};
+    by_exporter(*v->tau_paid, n, t1);
+    tw_ge_problem prob = {n, TW_NSEC, v->world->packed, g->t0, t1, NULL, v->sigma, 0,
+                          v->sigma_upper};
+    tw_status st = tw_ge_demand(&prob, g->w, demand, err);
+    for (int i = 0; i < v->world->nreg; i++) {
         y[i] = 0.0;
-        for (int j = 0; j < TW_NREG; j++)
+        for (int j = 0; j < v->world->nreg; j++)
             for (int s = 0; s < TW_NSEC; s++) y[i] += v->world->flow[i][j][s];
     }
     if (st == TW_OK)
-        st = tw_ge_price_step(TW_NREG, TW_NSEC, &demand[0][0][0], &t1[0][0][0], y, g->w, eta,
+        st = tw_ge_price_step(n, TW_NSEC, demand, t1, y, g->w, eta,
                               v->sigma, v->sigma_upper, target, err);
     if (st != TW_OK) return st;
     double k = -expm1(-(double)g->p.interval / g->p.adjust_days), gdp = 0.0, world = 0.0;
-    for (int i = 0; i < TW_NREG; i++) {
+    for (int i = 0; i < v->world->nreg; i++) {
         g->w[i] *= exp(k * (log(target[i]) - log(g->w[i])));
         gdp += g->w[i] * y[i];
         world += y[i];
     }
-    for (int i = 0; i < TW_NREG; i++) g->w[i] *= world / gdp;
+    for (int i = 0; i < v->world->nreg; i++) g->w[i] *= world / gdp;
     return TW_OK;
 }
 
@@ -285,7 +290,7 @@ static double spend_per_income(const tw_day_view *v, int j) {
 tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
     uint32_t d = v->d;
     accounts(g, v);
-    for (int j = 0; j < TW_NREG; j++)
+    for (int j = 0; j < v->world->nreg; j++)
         g->income_set[j] = d == 0 ? 0.0 : g->income_next[j] + g->duty[j];
     if (d == 0)
         first_day(g, v);
@@ -297,7 +302,7 @@ tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
         tw_status st = update_prices(g, v, err);
         if (st != TW_OK) return st;
     }
-    for (int j = 0; j < TW_NREG; j++) {
+    for (int j = 0; j < v->world->nreg; j++) {
         g->income_next[j] = g->w[j] * g->q0[j] + g->deficit0[j];
         g->income[j] = g->income_next[j] /
                        ((g->q0[j] + g->deficit0[j]) * spend_per_income(v, j));
@@ -307,14 +312,15 @@ tw_status tw_ge_day_step(tw_ge_day *g, const tw_day_view *v, tw_err *err) {
 
 tw_status tw_ge_welfare_at(const tw_day_view *v, const tw_rate_table tau, int r, double *welfare,
                            tw_err *err) {
-    double t0[TW_NREG][TW_NREG][TW_NSEC], t1[TW_NREG][TW_NREG][TW_NSEC];
-    by_exporter(*v->tau0, t0);
-    by_exporter(tau, t1);
-    tw_ge_problem prob = {TW_NREG, TW_NSEC, &v->world->flow[0][0][0], &t0[0][0][0], &t1[0][0][0],
-                          NULL, v->sigma, 0, v->sigma_upper};
+    const int n = v->world->nreg;
+    double t0[TW_NREG_MAX * TW_NREG_MAX * TW_NSEC], t1[TW_NREG_MAX * TW_NREG_MAX * TW_NSEC];
+    by_exporter(*v->tau0, n, t0);
+    by_exporter(tau, n, t1);
+    tw_ge_problem prob = {n, TW_NSEC, v->world->packed, t0, t1, NULL, v->sigma, 0,
+                          v->sigma_upper};
     tw_ge_options opt = tw_ge_options_default();
     opt.path_steps = 0;
-    tw_ge_result *res = tw_ge_result_alloc(TW_NREG, TW_NSEC);
+    tw_ge_result *res = tw_ge_result_alloc(n, TW_NSEC);
     if (res == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory");
     tw_status st = tw_ge_solve(&prob, &opt, res, err);
     *welfare = res->welfare[r];

@@ -42,9 +42,9 @@ tw_status tw_ge_params_load(const tw_cfg_node *root, tw_ge_day_params *p, tw_err
 tw_status tw_ge_day_create(const tw_ge_day_params *p, tw_ge_day **out, tw_err *err);
 void tw_ge_day_free(tw_ge_day *g);
 
-/* [TW_NREG] producer price of each region, first day 1; valid as long as g. */
+/* [TW_NREG_MAX] producer price of each region, first day 1; valid as long as g. */
 const double *tw_ge_day_prices(const tw_ge_day *g);
-/* [TW_NREG] scale of each region's buyers' spending before duty: (the wage bill w q0 + the
+/* [TW_NREG_MAX] scale of each region's buyers' spending before duty: (the wage bill w q0 + the
  * first day's deficit) against the first day's, over what buyers spend at today's price
  * indices per unit of income (1 with model.demand_elasticity 1); tw_flows.c grosses it up
  * by the day's duty share, rebated. 1 before the first day and without ge.enabled. Valid

@@ -118,9 +118,9 @@ static tw_status set_regime_on(tw_gov_world *g, int r, int dest, int regime, tw_
     tw_control c;
     memset(&c, 0, sizeof c);
     if (dest == gov_gp(g, r)->partner)
-        snprintf(c.id, sizeof c.id, "gov_%s", tw_region_names[r]);
+        snprintf(c.id, sizeof c.id, "gov_%s", g->regions[r]);
     else
-        snprintf(c.id, sizeof c.id, "gov_%s_%s", tw_region_names[r], tw_region_names[dest]);
+        snprintf(c.id, sizeof c.id, "gov_%s_%s", g->regions[r], g->regions[dest]);
     c.exporter = r;
     c.dest = dest;
     c.good = TW_CTRL_GOOD_RE;
@@ -143,7 +143,7 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
     tw_status st = set_regime_on(g, r, gp->partner, regime, announced, effective, err);
     /* control_scope all: the other destinations come down to regime where they stand
      * above it (the commitments a truce restores loosen; they tighten nothing) */
-    for (int dest = 0; gp->control_all && dest < TW_NREG && st == TW_OK; dest++) {
+    for (int dest = 0; gp->control_all && dest < g->nreg && st == TW_OK; dest++) {
         if (dest == r || dest == gp->partner) continue;
         const tw_control *c = tw_controls_at(g->controls, effective, r, dest, TW_CTRL_GOOD_RE);
         if ((c != NULL && c->pinned) || tw_gov_regime(g, r, dest, effective) <= regime) continue;
@@ -154,7 +154,7 @@ tw_status tw_gov_set_regime(tw_gov_world *g, int r, int regime, tw_day announced
 
 void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int authority,
                          double cap) {
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < g->nreg; r++) {
         tw_gov_agent *a = &g->ag[r];
         if (!gov_gp(g, r)->active || a->authority != TW_AUTH_IEEPA) continue;
         /* Without a substitute authority the government cannot raise this lever. */
@@ -165,7 +165,7 @@ void tw_gov_court_ruling(tw_gov_world *g, bool reimpose, int measure, int author
 }
 
 void tw_gov_authority_lapsed(tw_gov_world *g, int measure, int authority) {
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < g->nreg; r++) {
         tw_gov_agent *a = &g->ag[r];
         if (gov_gp(g, r)->active && a->measure == measure && a->authority == authority)
             a->cap = 0.0;
@@ -184,7 +184,7 @@ tw_day tw_gov_last_escalation(const tw_gov_world *g) { return g->last_escalation
 
 int tw_gov_holdouts(const tw_gov_world *g) {
     int n = 0;
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < g->nreg; r++)
         if (gov_gp(g, r)->active && gov_gp(g, r)->strategy == TW_STRAT_PAIN_THRESHOLD &&
             g->ag[r].pain < g->ag[r].resolve)
             n++;
@@ -193,7 +193,7 @@ int tw_gov_holdouts(const tw_gov_world *g) {
 
 double tw_gov_combined_pain(const tw_gov_world *g) {
     double sum = 0.0;
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < g->nreg; r++)
         if (gov_gp(g, r)->active) sum += g->ag[r].pain;
     return sum;
 }
@@ -220,10 +220,12 @@ tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rate
     g->rates = rates;
     g->controls = controls;
     g->log = log;
+    g->nreg = tw_rates_book(rates)->nreg;
+    g->regions = tw_rates_book(rates)->regions;
     g->last_escalation = TW_DAY_NEVER;
     /* One restart of the stream per slot: adding a parameter never shifts the others, and
      * the events draw theirs from their own slots (tw_events_create). */
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < g->nreg; r++) {
         const tw_gov_params *gp = &gov[r];
         tw_gov_agent *a = &g->ag[r];
         a->resolve = tw_dist_draw_slot(&gp->resolve, rng, TW_SLOT_RESOLVE + r);
@@ -240,7 +242,7 @@ tw_status tw_gov_create(const tw_gov_params *gov, tw_rng_key key, tw_rates *rate
 }
 
 double tw_gov_drawn(const tw_gov_world *g, int slot) {
-    if (slot >= TW_SLOT_CONTROL && slot < TW_SLOT_CONTROL + TW_NREG)
+    if (slot >= TW_SLOT_CONTROL && slot < TW_SLOT_CONTROL + TW_NREG_MAX)
         return g->ag[slot - TW_SLOT_CONTROL].control;
     if (slot >= TW_SLOT_THIRD) return NAN;
     if (slot >= TW_SLOT_SNAPBACK) return g->ag[slot - TW_SLOT_SNAPBACK].snapback;
@@ -271,7 +273,7 @@ static tw_status notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err)
     const tw_day eff = day + gp->delay;
     int shown = -1, next;
     tw_status st = notch_on(g, r, gp->partner, dir, day, eff, &shown, err);
-    for (int dest = 0; gp->control_all && dest < TW_NREG && st == TW_OK; dest++) {
+    for (int dest = 0; gp->control_all && dest < g->nreg && st == TW_OK; dest++) {
         if (dest == r || dest == gp->partner) continue;
         st = notch_on(g, r, dest, dir, day, eff, &next, err);
         if (shown < 0) shown = next;
@@ -283,10 +285,10 @@ static tw_status notch(tw_gov_world *g, int r, int dir, tw_day day, tw_err *err)
         return tw_event_log_add(g->log, day, r, NULL, what,
                                 "rare-earth exports to all destinations, each a notch from "
                                 "where it stood, from %s (to %s: %s)",
-                                tw_date_format(eff, d), tw_region_names[gp->partner],
+                                tw_date_format(eff, d), g->regions[gp->partner],
                                 tw_ctrl_regime_names[tw_gov_regime(g, r, gp->partner, eff)]);
     return tw_event_log_add(g->log, day, r, NULL, what, "rare-earth exports to %s: %s from %s",
-                            tw_region_names[gp->partner], tw_ctrl_regime_names[shown],
+                            g->regions[gp->partner], tw_ctrl_regime_names[shown],
                             tw_date_format(eff, d));
 }
 
@@ -310,7 +312,7 @@ static tw_status best_level(tw_gov_world *g, const tw_day_view *v, int r, double
         tw_status st = tw_rates_with(g->rates, &t, eff, tau, err);
         if (st != TW_OK) return st;
         double w;
-        if ((st = tw_ge_welfare_at(v, (const double(*)[TW_NREG][TW_NSEC])tau, r, &w, err)) !=
+        if ((st = tw_ge_welfare_at(v, (const double(*)[TW_NREG_MAX][TW_NSEC])tau, r, &w, err)) !=
             TW_OK)
             return st;
         if (w > best_w + 1e-15) {
@@ -330,7 +332,7 @@ static tw_status forgive_or_answer(tw_gov_world *g, int r, tw_day day, uint32_t 
     if (!*let_pass) return TW_OK;
     tw_status st = tw_event_log_add(g->log, day, r, NULL, "forgive",
                                     "lets a %.1f-point rise by %s pass", 100.0 * move,
-                                    tw_region_names[gov_gp(g, r)->partner]);
+                                    g->regions[gov_gp(g, r)->partner]);
     return st == TW_OK ? TW_OK : tw_err_set(err, st, "out of memory");
 }
 
@@ -431,7 +433,7 @@ static tw_status decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err *er
         return tw_event_log_add(g->log, day, r, NULL, "hold",
                                 "%s on %s is pinned on %s: no move to %.1f%%",
                                 tw_rates_book(g->rates)->names[a->measure],
-                                tw_region_names[gp->partner], tw_date_format(eff, ps),
+                                g->regions[gp->partner], tw_date_format(eff, ps),
                                 100.0 * target) == TW_OK
                    ? TW_OK
                    : tw_err_set(err, TW_ENOMEM, "out of memory");
@@ -449,7 +451,7 @@ static tw_status decide(tw_gov_world *g, const tw_day_view *v, int r, tw_err *er
     }
     st = tw_event_log_add(g->log, day, r, NULL, raise ? "escalate" : "deescalate",
                           "%s on %s %.1f%% -> %.1f%% from %s (%s, move %+.1f points)",
-                          tw_rates_book(g->rates)->names[a->measure], tw_region_names[gp->partner],
+                          tw_rates_book(g->rates)->names[a->measure], g->regions[gp->partner],
                           100.0 * lever, 100.0 * target, tw_date_format(eff, ds),
                           raise || gp->strategy == TW_STRAT_BEST_RESPONSE ? why
                                                                           : "partner de-escalated",
@@ -469,7 +471,7 @@ tw_status tw_gov_decide_day(tw_gov_world *g, const tw_day_view *v, tw_err *err) 
     uint32_t d = v->d;
     tw_status st;
     bool agreed = gov_agreed(g, day);
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < g->nreg; r++) {
         const tw_gov_params *gp = gov_gp(g, r);
         if (!gp->active) continue;
         tw_gov_agent *a = &g->ag[r];
@@ -506,7 +508,7 @@ static double gov_pain(const tw_gov_world *g, const tw_day_view *v, int r) {
         int c = r * TW_NSEC + sec;
         price += v->e0[c] * (v->pbar[c] / v->pbar0[c] - 1.0);
         short_ += v->e0[c] * v->output_loss[r][sec];
-        for (int i = 0; i < TW_NREG; i++)
+        for (int i = 0; i < g->nreg; i++)
             if (i != r) x += v->customs[r][i][sec];
     }
     return gp->w_gdp * fmax(0.0, -v->gdp_pct[r]) + gp->w_price * 100.0 * fmax(0.0, price) / gdp +
@@ -516,13 +518,13 @@ static double gov_pain(const tw_gov_world *g, const tw_day_view *v, int r) {
 
 void tw_gov_end_day(tw_gov_world *g, const tw_day_view *v) {
     if (v->d == 0)
-        for (int r = 0; r < TW_NREG; r++) {
+        for (int r = 0; r < g->nreg; r++) {
             g->exports0[r] = 0.0;
-            for (int i = 0; i < TW_NREG; i++)
+            for (int i = 0; i < g->nreg; i++)
                 for (int sec = 0; sec < TW_NSEC; sec++)
                     if (i != r) g->exports0[r] += v->customs[r][i][sec];
         }
-    for (int r = 0; r < TW_NREG; r++) g->ag[r].pain = gov_pain(g, v, r);
+    for (int r = 0; r < g->nreg; r++) g->ag[r].pain = gov_pain(g, v, r);
 }
 
 /* --- the policy block's indicators and outcomes ----------------------------------- */
@@ -549,12 +551,13 @@ void tw_gov_outcomes(double vehicle_halt_loss, const tw_gov_world *g, const tw_d
 
 /* The series, in every scenario (zero without governments or events): the truce, each
  * region's pain, one 0/1 series per decision and region. */
-static size_t tw_gov_define(const void *params, tw_series_def *defs, size_t n) {
+static size_t tw_gov_define(const tw_world *world, const void *params, tw_series_def *defs,
+                            size_t n) {
     (void)params;
     tw_series_put(defs, &n, TW_GOV_IND_TRUCE_ACTIVE, TW_ALL, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, TW_GOV_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
+    for (int r = 0; r < world->nreg; r++) tw_series_put(defs, &n, TW_GOV_IND_GOV_PAIN, r, TW_ALL, TW_ALL);
     /* one 0/1 series per decision, so that the mean is the share of replicates in it */
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < world->nreg; r++)
         for (int i = TW_GOV_IND_STRATEGY_HOLD; i <= TW_GOV_IND_STRATEGY_TRIGGERED; i++)
             tw_series_put(defs, &n, i, r, TW_ALL, TW_ALL);
     return n;

@@ -174,10 +174,11 @@ extern const char tw_gov_section[];
  * measure ids are interned into book (the scenario's). The events' sections are read
  * after it (tw_events_params_load). */
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
-                             tw_gov_params gov[TW_NREG], tw_err *err);
+                             tw_gov_params gov[TW_NREG_MAX], tw_err *err);
 /* Append the active agents' parameters that vary between replicates to list[*n] (room
  * for TW_MAX_DRAWN), in slot order, named governments.<region>.<key>. */
-void tw_gov_params_drawn(const tw_gov_params gov[TW_NREG], tw_drawn *list, int *n);
+void tw_gov_params_drawn(const tw_gov_params gov[TW_NREG_MAX], const char *const *regions,
+                         tw_drawn *list, int *n);
 
 /* The policy outcomes' slots within the block: tw_gov_outcomes writes the shortages' and
  * the governments' (ESCALATIONS), tw_events_outcomes (tw_events.h) the events' (the rest). */
@@ -191,7 +192,7 @@ enum { TW_GOV_INDICATORS(TW_GOV_IND_ENUM) TW_GOV_NIND };
  * opaque outside tw_gov.c). */
 typedef struct tw_gov_world tw_gov_world;
 
-/* The governments of one replicate (gov: the scenario's, [TW_NREG], which outlive it),
+/* The governments of one replicate (gov: the scenario's, [TW_NREG_MAX], which outlive it),
  * their parameters drawn from key (the agents' slots). Levers add entries to rates and
  * controls, and decisions append to log (the replicate's books and log, which outlive
  * it). tw_trade.c creates them whenever the policy block is on (a government, the

@@ -32,13 +32,15 @@ typedef struct {
 } tw_gov_agent;
 
 struct tw_gov_world {
-    const tw_gov_params *gp;   /* [TW_NREG] the scenario's parameters */
+    const tw_gov_params *gp;   /* [TW_NREG_MAX] the scenario's parameters */
     tw_rng_key key;            /* the replicate's key: TW_PURPOSE_EVENT draws */
     tw_rates *rates;           /* the replicate's tariff book: levers add to it */
     tw_control_book *controls; /* the replicate's export controls: control levers add to it */
     tw_event_log *log;         /* the replicate's event log (the replicate owns it) */
-    tw_gov_agent ag[TW_NREG];
-    double exports0[TW_NREG];  /* USD bn / year on the first day */
+    int nreg;                  /* regions of the world (the book's) */
+    const char *const *regions; /* [nreg] their codes (the book's, borrowed) */
+    tw_gov_agent ag[TW_NREG_MAX];
+    double exports0[TW_NREG_MAX];  /* USD bn / year on the first day */
     tw_day agreed_change[64];  /* days on which agreed (truce, court) changes take effect */
     int n_agreed;
     double escalations;        /* decisions that raised a lever (outcome) */

@@ -28,12 +28,12 @@ static tw_status load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book, tw_
                           err)) != TW_OK)
         return st;
     gp->strategy = (tw_strategy)strategy;
-    if ((st = tw_cfg_enum(g, "partner", false, r == TW_US ? TW_CN : TW_US, tw_region_names,
+    if ((st = tw_cfg_enum(g, "partner", false, r == TW_US ? TW_CN : TW_US, book->regions,
                           &gp->partner, err)) != TW_OK)
         return st;
     if (gp->partner == r)
         return tw_cfg_error(err, tw_cfg_get(g, "partner"), "expected a region other than %s",
-                            tw_region_names[r]);
+                            book->regions[r]);
     if ((st = tw_policy_days(g, "cadence_days", 7, 1, 365, &gp->cadence, err)) != TW_OK) return st;
     if ((st = tw_policy_days(g, "delay_days", 7, 0, 365, &gp->delay, err)) != TW_OK) return st;
     if ((st = tw_cfg_date(g, "first_decision", false, start, &gp->first_decision, err)) != TW_OK)
@@ -106,32 +106,34 @@ static tw_status load_gov(const tw_cfg_node *g, int r, tw_tariff_book *book, tw_
 const char tw_gov_section[] = "governments";
 
 tw_status tw_gov_params_load(const tw_cfg_node *root, tw_tariff_book *book, tw_day start,
-                             tw_gov_params gov[TW_NREG], tw_err *err) {
+                             tw_gov_params gov[TW_NREG_MAX], tw_err *err) {
     const tw_cfg_node *section;
     tw_status st;
-    memset(gov, 0, TW_NREG * sizeof *gov);
+    memset(gov, 0, TW_NREG_MAX * sizeof *gov);
     if ((st = tw_policy_section(root, tw_gov_section, &section, err)) != TW_OK) return st;
-    for (int r = 0; r < TW_NREG; r++) {
+    if ((st = tw_world_check_keys(section, book->regions, false, err)) != TW_OK) return st;
+    for (int r = 0; r < book->nreg; r++) {
         const tw_cfg_node *g;
-        if ((st = tw_policy_section(section, tw_region_names[r], &g, err)) != TW_OK) return st;
+        if ((st = tw_policy_section(section, book->regions[r], &g, err)) != TW_OK) return st;
         if (g == NULL) continue;
         if ((st = load_gov(g, r, book, start, &gov[r], err)) != TW_OK) return st;
     }
     return TW_OK;
 }
 
-void tw_gov_params_drawn(const tw_gov_params gov[TW_NREG], tw_drawn *list, int *n) {
+void tw_gov_params_drawn(const tw_gov_params gov[TW_NREG_MAX], const char *const *regions,
+                         tw_drawn *list, int *n) {
     char name[TW_DRAWN_NAME_MAX];
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < TW_NREG_MAX; r++) {
         const tw_gov_params *gp = &gov[r];
         if (!gp->active) continue;
-        snprintf(name, sizeof name, "governments.%s.resolve", tw_region_names[r]);
+        snprintf(name, sizeof name, "governments.%s.resolve", regions[r]);
         tw_drawn_add(list, n, &gp->resolve, TW_SLOT_RESOLVE + r, name);
-        snprintf(name, sizeof name, "governments.%s.forgive", tw_region_names[r]);
+        snprintf(name, sizeof name, "governments.%s.forgive", regions[r]);
         tw_drawn_add(list, n, &gp->forgive, TW_SLOT_FORGIVE + r, name);
-        snprintf(name, sizeof name, "governments.%s.snapback_prob", tw_region_names[r]);
+        snprintf(name, sizeof name, "governments.%s.snapback_prob", regions[r]);
         tw_drawn_add(list, n, &gp->snapback, TW_SLOT_SNAPBACK + r, name);
-        snprintf(name, sizeof name, "governments.%s.control_prob", tw_region_names[r]);
+        snprintf(name, sizeof name, "governments.%s.control_prob", regions[r]);
         tw_drawn_add(list, n, &gp->control_prob, TW_SLOT_CONTROL + r, name);
     }
 }

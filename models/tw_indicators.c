@@ -162,7 +162,7 @@ tw_status tw_measure_blocks_check(const tw_measure_block *const *blocks, size_t 
 static const char *label(const char *const *names, int i) { return i == TW_ALL ? "all" : names[i]; }
 
 /* The params each block's define reads (the rare-earth cells; the others none). */
-tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs_out,
+tw_status tw_indicators_define(const tw_world *world, const tw_re_params *re, tw_series_def **defs_out,
                                tw_series_label **labels_out, size_t *n_out, tw_err *err) {
     *defs_out = NULL;
     *labels_out = NULL;
@@ -173,7 +173,7 @@ tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs_out,
     size_t n = 0;
     for (int k = 0; k < TW_NBLOCK; k++) {
         int b = series_order[k];
-        n = indicators_blocks[b]->define(params[b], NULL, n);
+        n = indicators_blocks[b]->define(world, params[b], NULL, n);
     }
     tw_series_def *defs = *defs_out = malloc((n > 0 ? n : 1) * sizeof *defs);
     tw_series_label *labels = *labels_out = malloc((n > 0 ? n : 1) * sizeof *labels);
@@ -182,7 +182,7 @@ tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs_out,
     for (int k = 0; k < TW_NBLOCK; k++) {
         int b = series_order[k];
         size_t from = at;
-        at = indicators_blocks[b]->define(params[b], defs, at);
+        at = indicators_blocks[b]->define(world, params[b], defs, at);
         for (size_t i = from; i < at; i++) {
             defs[i].block = b;
             defs[i].ind = (int)indicators_dict.ind_first[b] + defs[i].local;
@@ -190,8 +190,8 @@ tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs_out,
     }
     for (size_t i = 0; i < n; i++) {
         const tw_series_def *d = &defs[i];
-        labels[i] = (tw_series_label){indicators_dict.ind[d->ind].name, label(tw_region_names, d->region),
-                                      label(tw_region_names, d->partner),
+        labels[i] = (tw_series_label){indicators_dict.ind[d->ind].name, label(world->names, d->region),
+                                      label(world->names, d->partner),
                                       label(tw_sector_names, d->sector)};
     }
     *n_out = n;

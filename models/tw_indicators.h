@@ -68,7 +68,7 @@ tw_status tw_measure_blocks_check(const tw_measure_block *const *blocks, size_t 
 /* The series list, after the check of the model's blocks: the trade series, the policy
  * block's, the rare-earth block's (re: which cells have dependent firms). *defs and
  * *labels are allocated (the caller frees them, also on an error); *n is their length. */
-tw_status tw_indicators_define(const tw_re_params *re, tw_series_def **defs,
+tw_status tw_indicators_define(const tw_world *world, const tw_re_params *re, tw_series_def **defs,
                                tw_series_label **labels, size_t *n, tw_err *err);
 /* Today's value of the series defs[only[j]], j < n, into out[only[j]] (only NULL: of each of
  * the n series defs into out), from the day's view and the blocks. */

@@ -49,10 +49,10 @@ typedef struct {
     size_t n_indicators;
     const tw_measure_info *outcomes; /* its outcomes, in replicates.csv's order */
     size_t n_outcomes;
-    /* Append the block's series to defs from n (count only when defs is NULL) and return
-     * the new n; params: the block's parameters (NULL for a block without). Each entry's
-     * local is the indicator's id in the block's list. */
-    size_t (*define)(const void *params, tw_series_def *defs, size_t n);
+    /* Append the block's series for the regions of world to defs from n (count only when
+     * defs is NULL) and return the new n; params: the block's parameters (NULL for a block
+     * without). Each entry's local is the indicator's id in the block's list. */
+    size_t (*define)(const tw_world *world, const void *params, tw_series_def *defs, size_t n);
     /* Today's value of the block's series d, from the block's handle (NULL where the
      * block is absent from the run) and the day's view. */
     double (*value)(const void *block, const tw_day_view *v, const tw_series_def *d);

@@ -48,6 +48,7 @@ enum { TW_SLOT_CALL_BASE = 0, TW_SLOT_CALL_SLOPE, TW_SLOT_DEAL_BASE, TW_SLOT_DEA
        TW_SLOT_EXT_SIDE = 50, TW_SLOT_CRISIS = 60, TW_SLOT_ACCUSE = 61,
        TW_SLOT_CUT_PROB = 62, TW_SLOT_CUT_SHARE = 63, TW_SLOT_SUMMIT_SHARE = 64,
        TW_SLOT_SUMMIT_BASE = 65, TW_SLOT_EXT_ACCUSED = 66, TW_SLOT_CONTROL = 70 };
+_Static_assert(TW_NREG_MAX <= 10, "ten slots and chance events per region-keyed parameter");
 
 /* The replicate's uniform draw for chance event `event` (TW_EV_*) on day index d: the
  * governments' and the events' daily draws alike. */

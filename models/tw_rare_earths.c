@@ -74,7 +74,7 @@ tw_status tw_re_create(const tw_re_params *re, tw_rng_key key, const tw_exec *ex
         return tw_err_set(err, TW_ENOMEM, "out of memory for %zu rare-earth firms", nfirms);
     }
     for (size_t m = 0; m < nsup; m++) st->applied[m] = -1;
-    for (int r = 0; r < TW_NREG; r++) st->ramp_start[r] = -1;
+    for (int r = 0; r < TW_NREG_MAX; r++) st->ramp_start[r] = -1; /* every slot: not yet */
     *out = st;
     return TW_OK;
 }
@@ -530,7 +530,7 @@ static void re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day 
                        uint32_t d) {
     const tw_re_params *re = st->re;
     bool working = tw_is_working_day(day);
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < re->nreg; r++) {
         tw_re_dest_day *dd = &st->dd[r];
         const tw_control *e =
             r == re->exporter ? NULL
@@ -554,7 +554,7 @@ static void re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day 
          * firm's need in the firm loop) */
         dd->lead = (re->anticipate && h > 0.0) ? (float)(1.4 / h) : 0.0f;
     }
-    for (int c = 0; c < TW_RE_NCELL; c++) {
+    for (int c = 0; c < re->nreg * TW_NSEC; c++) {
         bool g = false;
         for (int i = 0; i < re->ngeneral && !g; i++) {
             const tw_re_general *e = &re->general[i];
@@ -572,7 +572,7 @@ static void re_prepare(tw_re_state *st, const tw_control_book *controls, tw_day 
         }
         double cap = re->capacity * (double)re->ncell * (double)(st->nblk * st->spb);
         if (expected > cap)
-            for (int r = 0; r < TW_NREG; r++)
+            for (int r = 0; r < re->nreg; r++)
                 st->dd[r].hazard = (float)(st->dd[r].hazard * (cap / expected));
     }
     if (re->mkt_sell > 0.0) re_market(st);
@@ -636,7 +636,7 @@ void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_v
         st->output_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->net[c];
         st->gross_loss[c / TW_NSEC][c % TW_NSEC] = 1.0 - st->output[c];
     }
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < re->nreg; r++) {
         double lost = 0.0;
         for (int sec = 0; sec < TW_NSEC; sec++)
             lost += st->output_loss[r][sec] * re->gross_output[r * TW_NSEC + sec];

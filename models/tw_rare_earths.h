@@ -106,7 +106,7 @@
 #include "tw_rng.h"
 #include "tw_world.h"
 
-#define TW_RE_NCELL (TW_NREG * TW_NSEC)
+#define TW_RE_NCELL (TW_NREG_MAX * TW_NSEC)
 /* Stock histogram for the 10th percentile across firms: bin 0 holds firms with no stock,
  * bin b >= 1 holds stock in ((b - 1) w, b w] with w = TW_RE_BIN_DAYS. Covers stock up to
  * TW_RE_COVER_MAX days, the largest cover a scenario may give. */
@@ -129,6 +129,8 @@ typedef struct {
 } tw_re_general;
 
 typedef struct {
+    int nreg;                    /* regions of the world */
+    int eu;                      /* index of the region coded EU (its outcomes), or -1 */
     bool dependent[TW_RE_NCELL]; /* cell has rare-earth dependent firms */
     int ncell;                   /* number of dependent cells */
     int cell[TW_RE_NCELL];       /* [ncell] their cell indices (importer * TW_NSEC + sector) */
@@ -155,9 +157,9 @@ typedef struct {
     tw_re_general general[TW_RE_MAX_GENERAL]; /* general licences, [ngeneral] */
     int ngeneral;
     bool anticipate;             /* firms apply earlier by the expected licence delay */
-    int validity[TW_NREG];       /* days a licence lasts, by destination, where the control
+    int validity[TW_NREG_MAX];       /* days a licence lasts, by destination, where the control
                                   * entry gives none; 0 = the orders pending that day */
-    int ship_lag[TW_NREG];       /* calendar days from approval (or order) to arrival, by
+    int ship_lag[TW_NREG_MAX];       /* calendar days from approval (or order) to arrival, by
                                   * destination */
     /* channels */
     double ns0, ns_max;          /* makers outside the exporter: share of need, first, most */
@@ -165,7 +167,7 @@ typedef struct {
     double outside_share[TW_NSEC];  /* share of need outside the controls (no Dy/Tb) */
     double embedded_share[TW_NSEC]; /* share of need arriving inside imported parts */
     /* rationing and outcomes */
-    double ev_share[TW_NREG];    /* electric (and plug-in) share of vehicle output */
+    double ev_share[TW_NREG_MAX];    /* electric (and plug-in) share of vehicle output */
     double ev_magnet_ratio;      /* magnets per electric car / per combustion car */
     double seg_a[TW_RE_NCELL][TW_RE_NSEG + 1]; /* rationing curve F: need met */
     double seg_y[TW_RE_NCELL][TW_RE_NSEG + 1]; /* and output kept */
@@ -183,7 +185,7 @@ typedef struct {
     double mkt_pmax;             /* premium over the contract price at full scarcity, share */
     double mkt_value[TW_RE_NCELL]; /* output value kept per tonne bought at the margin, USD */
     int mkt_order[TW_RE_NCELL];  /* [ncell] dependent cells by mkt_value, highest first */
-    double exports_t[TW_NREG];   /* exporter's 2024 exports to each region, tonnes/year */
+    double exports_t[TW_NREG_MAX];   /* exporter's 2024 exports to each region, tonnes/year */
     double gross_output[TW_RE_NCELL]; /* 2024 gross output of the cell, USD bn / year */
     double use_t[TW_RE_NCELL];   /* magnet use of the whole cell, tonnes / day */
 } tw_re_params;
@@ -218,10 +220,10 @@ void tw_re_init(tw_re_state *st, double *out);
  * outcomes (its slice out). v: the day, its index and the world. */
 void tw_re_step(tw_re_state *st, const tw_control_book *controls, const tw_day_view *v,
                 double *out);
-/* [TW_NREG][TW_NSEC] share of each sector's potential output lost today, net of catch-up,
+/* [TW_NREG_MAX][TW_NSEC] share of each sector's potential output lost today, net of catch-up,
  * 0..1; zero without dependent firms. Valid as long as st. */
 const double (*tw_re_output_loss(const tw_re_state *st))[TW_NSEC];
-/* [TW_NREG] each region's GDP today against the baseline, percent. Valid as long as st. */
+/* [TW_NREG_MAX] each region's GDP today against the baseline, percent. Valid as long as st. */
 const double *tw_re_gdp_pct(const tw_re_state *st);
 /* The block's indicators, outcomes, series and values (tw_rare_earths_series.c); its
  * handle is the replicate's tw_re_state. */

@@ -67,12 +67,12 @@ struct tw_re_state {
     double pool_t;          /* magnets held by the spot market, tonnes */
     double premium;         /* today's spot premium over the contract price, share */
     float sell_frac;        /* today's share of the stock above the reorder point offered */
-    tw_re_dest_day dd[TW_NREG];
+    tw_re_dest_day dd[TW_NREG_MAX];
     bool general[TW_RE_NCELL]; /* today: the cell's firms hold a general licence */
     bool timed;             /* add each tw_re_step's process CPU seconds to `seconds` (the
                              * benchmark's share of the day; results do not depend on it) */
     double seconds;
-    int32_t ramp_start[TW_NREG]; /* day index the regime first left open; -1 not yet */
+    int32_t ramp_start[TW_NREG_MAX]; /* day index the regime first left open; -1 not yet */
     /* day results per cell (tonnes, counts, percent) */
     double shipped_t[TW_RE_NCELL], received_t[TW_RE_NCELL], transit_t[TW_RE_NCELL];
     double free_t[TW_RE_NCELL];  /* outside-scope bare magnets from the exporter, tonnes */
@@ -85,7 +85,7 @@ struct tw_re_state {
     double stopped[TW_RE_NCELL]; /* firms counted as stopped plants (count) */
     double output[TW_RE_NCELL];  /* mean gross output of the dependent firms, share */
     double net[TW_RE_NCELL];     /* mean output with catch-up, share of potential */
-    double gross_loss[TW_NREG][TW_NSEC]; /* share of output stopped today, 0..1 */
+    double gross_loss[TW_NREG_MAX][TW_NSEC]; /* share of output stopped today, 0..1 */
     double hist[TW_RE_NCELL][TW_RE_NBIN]; /* today's stock histogram */
     /* cumulative tonnes since the start (shipped counts what was in transit at the
      * start), for the conservation identity */
@@ -93,8 +93,8 @@ struct tw_re_state {
     /* the day's spot market per cell, tonnes: unmet need before it, bought, offered */
     double short_t[TW_RE_NCELL], bought_t[TW_RE_NCELL], sold_t[TW_RE_NCELL];
     /* what the day view reads (tw_re_output_loss, tw_re_gdp_pct) */
-    double output_loss[TW_NREG][TW_NSEC]; /* share of potential output lost today, 0..1 */
-    double gdp_pct[TW_NREG];             /* GDP today against the baseline, percent */
+    double output_loss[TW_NREG_MAX][TW_NSEC]; /* share of potential output lost today, 0..1 */
+    double gdp_pct[TW_NREG_MAX];             /* GDP today against the baseline, percent */
 };
 
 /* tw_rare_earths_series.c: the p-quantile of stocks from a histogram h[TW_RE_NBIN] of n

@@ -94,21 +94,22 @@ static tw_status exports(const tw_cfg_node *sec, const tw_world *world, tw_re_pa
     if ((st = tw_cfg_double(ex, "total", false, TW_RE_EXPORTS_TOTAL_T, 0.0, 1e9, &total, err)) !=
         TW_OK)
         return st;
-    bool given[TW_NREG] = {false};
+    if ((st = tw_world_check_keys(ex, world->names, false, err)) != TW_OK) return st;
+    bool given[TW_NREG_MAX] = {false};
     double fixed = 0.0;
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < world->nreg; r++) {
         re->exports_t[r] = 0.0;
         if (r == re->exporter) {
-            if (ex != NULL && tw_cfg_get(ex, tw_region_names[r]) != NULL)
-                return tw_cfg_error(err, tw_cfg_get(ex, tw_region_names[r]),
+            if (ex != NULL && tw_cfg_get(ex, world->names[r]) != NULL)
+                return tw_cfg_error(err, tw_cfg_get(ex, world->names[r]),
                                     "expected a destination other than the exporter %s",
-                                    tw_region_names[r]);
+                                    world->names[r]);
             continue;
         }
         double def = (r == TW_US && re->exporter == TW_CN) ? TW_RE_EXPORTS_US_T : -1.0;
-        if (ex != NULL && tw_cfg_get(ex, tw_region_names[r]) != NULL) def = 0.0;
+        if (ex != NULL && tw_cfg_get(ex, world->names[r]) != NULL) def = 0.0;
         if (def < 0.0) continue;
-        if ((st = tw_cfg_double(ex, tw_region_names[r], false, def, 0.0, 1e9, &re->exports_t[r],
+        if ((st = tw_cfg_double(ex, world->names[r], false, def, 0.0, 1e9, &re->exports_t[r],
                                 err)) != TW_OK)
             return st;
         given[r] = true;
@@ -118,14 +119,14 @@ static tw_status exports(const tw_cfg_node *sec, const tw_world *world, tw_re_pa
         return tw_cfg_error(err, ex != NULL ? ex : sec,
                             "expected destination figures adding to at most the total %g t "
                             "(got %g t)", total, fixed);
-    double w[TW_NREG] = {0}, wsum = 0.0;
-    for (int r = 0; r < TW_NREG; r++) {
+    double w[TW_NREG_MAX] = {0}, wsum = 0.0;
+    for (int r = 0; r < world->nreg; r++) {
         if (r == re->exporter || given[r]) continue;
         for (int s = 0; s < TW_NSEC; s++)
             if (re->intensity[s] > 0.0) w[r] += world->flow[re->exporter][r][s];
         wsum += w[r];
     }
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < world->nreg; r++)
         if (w[r] > 0.0) re->exports_t[r] = (total - fixed) * w[r] / wsum;
     return TW_OK;
 }
@@ -140,6 +141,10 @@ static tw_status by_name(const tw_cfg_node *sec, const char *key, const char *co
     if (m != NULL && tw_cfg_kind_of(m) != TW_CFG_MAP)
         return tw_cfg_error(err, m, "expected a map of values by %s",
                             names == tw_sector_names ? "sector" : "region");
+    if (names != tw_sector_names) {
+        tw_status st = tw_world_check_keys(m, names, false, err);
+        if (st != TW_OK) return st;
+    }
     for (int i = 0; i < n; i++) {
         tw_status st = tw_cfg_double(m, names[i], false, def[i], lo, hi, &out[i], err);
         if (st != TW_OK) return st;
@@ -150,7 +155,7 @@ static tw_status by_name(const tw_cfg_node *sec, const char *key, const char *co
 #define by_sector(sec, key, def, lo, hi, out, err)                                         \
     by_name(sec, key, tw_sector_names, TW_NSEC, def, lo, hi, out, err)
 #define by_region(sec, key, def, lo, hi, out, err)                                         \
-    by_name(sec, key, tw_region_names, TW_NREG, def, lo, hi, out, err)
+    by_name(sec, key, world->names, world->nreg, def, lo, hi, out, err)
 
 /* A cell's rationing curve: lines without magnets (1 - dep_share of the sector's output)
  * never stop; of the magnet lines, vehicles have combustion lines (1 - ev share of output)
@@ -172,19 +177,24 @@ static void rationing_curve(tw_re_params *re, int r, int s) {
 
 /* Whole days by destination under `key`: one number for every destination, or a map by
  * region (regions not named keep def[r]), each in [lo, hi]. */
-static tw_status days_by_region(const tw_cfg_node *sec, const char *key, const int64_t *def,
-                                int64_t lo, int64_t hi, int *out, tw_err *err) {
+static tw_status days_by_region(const tw_cfg_node *sec, const tw_world *world, const char *key,
+                                const int64_t *def, int64_t lo, int64_t hi, int *out,
+                                tw_err *err) {
     const tw_cfg_node *m = tw_cfg_get(sec, key);
     bool map = m != NULL && tw_cfg_kind_of(m) == TW_CFG_MAP;
     int64_t all = lo - 1;
+    if (map) {
+        tw_status st = tw_world_check_keys(m, world->names, false, err);
+        if (st != TW_OK) return st;
+    }
     if (m != NULL && !map) {
         tw_status st = tw_cfg_int(sec, key, true, 0, lo, hi, &all, err);
         if (st != TW_OK) return st;
     }
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < world->nreg; r++) {
         int64_t v = all >= lo ? all : def[r];
         if (map) {
-            tw_status st = tw_cfg_int(m, tw_region_names[r], false, def[r], lo, hi, &v, err);
+            tw_status st = tw_cfg_int(m, world->names[r], false, def[r], lo, hi, &v, err);
             if (st != TW_OK) return st;
         }
         out[r] = (int)v;
@@ -197,9 +207,14 @@ static tw_status days_by_region(const tw_cfg_node *sec, const char *key, const i
  * and China to the EU 28.2, rounded to 28: ocean and air from data/transit_days.csv
  * weighted by the 2022 mode split of US trade with China by value, 63% vessel and 32% air,
  * BTS-mode-2022; the rest of the world 10, mostly intra-Asian routes, judgement); China as
- * a destination of another exporter takes the US figure (judgement). */
-static const int64_t ship_lag_def[TW_NREG] = {[TW_US] = 16, [TW_CN] = 16, [TW_EU] = 28,
-                                              [TW_ROW] = 10};
+ * a destination of another exporter takes the US figure (judgement). In a world of more
+ * regions (data/worlds/), Mexico and Canada take the US figure (China to North America,
+ * judgement) and every other region the rest of the world's 10. */
+static int64_t ship_lag_default(const char *code) {
+    static const char *const north_america[] = {"US", "CN", "MX", "CA", NULL};
+    if (!strcmp(code, "EU")) return 28;
+    return tw_name_index(north_america, code) >= 0 ? 16 : 10;
+}
 
 /* How long a licence lasts where the control entry in force gives no validity_days
  * (licence_validity_days), by destination. Default 0 everywhere, a licence for the orders
@@ -209,7 +224,7 @@ static const int64_t ship_lag_def[TW_NREG] = {[TW_US] = 16, [TW_CN] = 16, [TW_EU
  * customer by customer (Reuters-2025-05-13) and needed for every order (Adamas-2025-05);
  * general licences, several shipments for up to three years, exist in the rules but none
  * was granted for magnets before December 2025 (general_licences). data/README.md. */
-static const int64_t validity_def[TW_NREG] = {0};
+static const int64_t validity_def[TW_NREG_MAX] = {0};
 
 /* Each dependent cell's output kept per tonne of magnets bought at the margin: the
  * rationing curve's slope where a firm without licensed magnets sits (the free share at
@@ -247,7 +262,8 @@ static void market_order(tw_re_params *re) {
  * one or more end users for up to three years (data/rare_earth_channels.csv, licence_unit:
  * XHMAG-2025, Magsees-2025), hence the default validity of 1095 days; none is known to
  * have been granted for magnets in 2025, so no scenario has one by default. */
-static tw_status general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_err *err) {
+static tw_status general_licences(const tw_cfg_node *sec, const tw_world *world, tw_re_params *re,
+                                  tw_err *err) {
     const tw_cfg_node *seq = tw_cfg_get(sec, "general_licences");
     re->ngeneral = 0;
     if (seq == NULL) return TW_OK;
@@ -257,11 +273,11 @@ static tw_status general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_e
     if (n > TW_RE_MAX_GENERAL)
         return tw_cfg_error(err, seq, "expected at most %d general licences (got %zu)",
                             TW_RE_MAX_GENERAL, n);
-    const char *regions[TW_NREG + 2], *sectors[TW_NSEC + 2];
-    for (int i = 0; i < TW_NREG; i++) regions[i] = tw_region_names[i];
+    const char *regions[TW_NREG_MAX + 2], *sectors[TW_NSEC + 2];
+    tw_world_targets(world, regions);
     for (int i = 0; i < TW_NSEC; i++) sectors[i] = tw_sector_names[i];
-    regions[TW_NREG] = sectors[TW_NSEC] = "ALL";
-    regions[TW_NREG + 1] = sectors[TW_NSEC + 1] = NULL;
+    sectors[TW_NSEC] = "ALL";
+    sectors[TW_NSEC + 1] = NULL;
     for (size_t i = 0; i < n; i++) {
         const tw_cfg_node *e = tw_cfg_at(seq, i);
         if (tw_cfg_kind_of(e) != TW_CFG_MAP)
@@ -276,8 +292,8 @@ static tw_status general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_e
         if (g->region == re->exporter)
             return tw_cfg_error(err, tw_cfg_get(e, "destination"),
                                 "expected a region other than the exporter %s (or ALL)",
-                                tw_region_names[re->exporter]);
-        if (g->region == TW_NREG) g->region = -1;
+                                world->names[re->exporter]);
+        if (g->region == world->nreg) g->region = -1;
         if (g->sector == TW_NSEC) g->sector = -1;
         g->until = g->from + (tw_day)days;
         re->ngeneral++;
@@ -288,11 +304,13 @@ static tw_status general_licences(const tw_cfg_node *sec, tw_re_params *re, tw_e
 tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, const char *data_dir,
                             tw_re_params *re, tw_err *err) {
     memset(re, 0, sizeof *re);
+    re->nreg = world->nreg;
+    re->eu = tw_world_region(world, "EU");
     const tw_cfg_node *sec = tw_cfg_get(root, "rare_earths");
     if (sec != NULL && tw_cfg_kind_of(sec) != TW_CFG_MAP)
         return tw_cfg_error(err, sec, "expected a map");
     int64_t v;
-    GET(tw_cfg_enum(sec, "exporter", false, TW_CN, tw_region_names, &re->exporter, err));
+    GET(tw_cfg_enum(sec, "exporter", false, TW_CN, world->names, &re->exporter, err));
     GET(tw_cfg_int(sec, "per_cell", false, 2000, 1, 10000000, &re->per_cell, err));
     /* Buffers (data/rare_earth_buffers.csv). The user's mean stock over the ordering cycle
      * is 0.75 S - 0.25 lag with reorder_share 0.5; 40 days (the median stock of a critical
@@ -329,11 +347,12 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     GET(tw_cfg_int(sec, "customers_per_supplier", false, 20, 1, TW_BLOCK, &re->per_supplier,
                    err));
     GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
-    GET(general_licences(sec, re, err));
-    GET(days_by_region(sec, "ship_lag_days", ship_lag_def, 1, 180, re->ship_lag,
+    GET(general_licences(sec, world, re, err));
+    int64_t ship_lag_def[TW_NREG_MAX];
+    for (int r = 0; r < world->nreg; r++) ship_lag_def[r] = ship_lag_default(world->names[r]);
+    GET(days_by_region(sec, world, "ship_lag_days", ship_lag_def, 1, 180, re->ship_lag, err));
+    GET(days_by_region(sec, world, "licence_validity_days", validity_def, 0, 3660, re->validity,
                        err));
-    GET(days_by_region(sec, "licence_validity_days", validity_def, 0, 3660,
-                       re->validity, err));
     /* Channels. */
     GET(tw_cfg_double(sec, "non_china_share", false, 0.06, 0.0, 0.99, &re->ns0, err));
     GET(tw_cfg_double(sec, "non_china_max_share", false, re->ns0 > 0.12 ? re->ns0 : 0.12, 0.0,
@@ -346,8 +365,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     GET(by_sector(sec, "embedded_share", emb_def, 0.0, 0.99, re->embedded_share, err));
     /* Rationing and outcomes. Electric share of vehicle output: US 8% (Cox), EU 13.6% BEV +
      * 7.2% plug-in (ACEA); elsewhere the US figure (judgement). */
-    static const double ev_def[TW_NREG] = {[TW_US] = 0.08, [TW_CN] = 0.08, [TW_EU] = 0.208,
-                                           [TW_ROW] = 0.08};
+    double ev_def[TW_NREG_MAX];
+    for (int r = 0; r < world->nreg; r++) ev_def[r] = !strcmp(world->names[r], "EU") ? 0.208 : 0.08;
     GET(by_region(sec, "ev_share", ev_def, 0.0, 1.0, re->ev_share, err));
     GET(tw_cfg_double(sec, "ev_magnet_ratio", false, 2.0, 1.0, 20.0, &re->ev_magnet_ratio,
                       err));
@@ -377,12 +396,12 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
         return tw_cfg_error(err, tw_cfg_get(sec, "cover_median_days"),
                             "expected a value between cover_min_days %g and cover_max_days %g "
                             "(got %g)", re->cover_min, re->cover_max, re->cover_median);
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < world->nreg; r++)
         if (r != re->exporter && re->cover_max <= (double)re->ship_lag[r])
             return tw_cfg_error(err, tw_cfg_get(sec, "cover_max_days"),
                                 "expected more than ship_lag_days %d of %s, or firms there "
                                 "could never reorder in time (got %g)",
-                                re->ship_lag[r], tw_region_names[r], re->cover_max);
+                                re->ship_lag[r], world->names[r], re->cover_max);
     if (re->ns_max < re->ns0)
         return tw_cfg_error(err, tw_cfg_get(sec, "non_china_max_share"),
                             "expected at least non_china_share %g (got %g)", re->ns0, re->ns_max);
@@ -399,11 +418,11 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     /* Gross output by cell and each dependent cell's magnet use in tonnes a day: the
      * exporter's bare magnets at the start (licensed and outside scope: 1 - embedded -
      * ns0 of need) match its 2024 exports to the region. */
-    for (int r = 0; r < TW_NREG; r++) {
+    for (int r = 0; r < world->nreg; r++) {
         double wsum = 0.0, bare = 0.0, w[TW_NSEC];
         for (int s = 0; s < TW_NSEC; s++) {
             double go = 0.0;
-            for (int i = 0; i < TW_NREG; i++) go += world->flow[r][i][s];
+            for (int i = 0; i < world->nreg; i++) go += world->flow[r][i][s];
             re->gross_output[r * TW_NSEC + s] = go;
             w[s] = re->intensity[s] * go;
             wsum += w[s];

@@ -128,9 +128,12 @@ void tw_re_outcomes_day(const tw_re_state *st, const tw_world *world, uint32_t d
     if (loss > out[TW_RE_OUT_RE_US_VEH_PEAK_LOSS]) out[TW_RE_OUT_RE_US_VEH_PEAK_LOSS] = loss;
     double n = (double)st->re->per_cell;
     out[TW_RE_OUT_RE_US_VEH_PLANT_DAYS] += st->stopped[TW_US * TW_NSEC + TW_VEHICLES] / n;
-    out[TW_RE_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[TW_EU * TW_NSEC + TW_VEHICLES] / n;
     out[TW_RE_OUT_GDP_LOSS_US] -= tw_day_gdp_change_bn(world, st->gdp_pct, TW_US);
-    out[TW_RE_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(world, st->gdp_pct, TW_EU);
+    /* The EU's outcomes: 0 in a world without a region coded EU. */
+    int eu = st->re->eu;
+    if (eu < 0) return;
+    out[TW_RE_OUT_RE_EU_VEH_PLANT_DAYS] += st->stopped[eu * TW_NSEC + TW_VEHICLES] / n;
+    out[TW_RE_OUT_GDP_LOSS_EU] -= tw_day_gdp_change_bn(world, st->gdp_pct, eu);
 }
 
 static bool served(const tw_re_params *re, int r) {
@@ -142,28 +145,29 @@ static bool served(const tw_re_params *re, int r) {
 /* The series: the firm series by (served region, exporter, all or a dependent sector);
  * one 0/1 series per regime by served region; output losses by (region, all or a sector
  * that uses magnets); GDP by region. */
-static size_t series_define(const void *params, tw_series_def *defs, size_t n) {
+static size_t series_define(const tw_world *world, const void *params, tw_series_def *defs,
+                            size_t n) {
     const tw_re_params *re = params;
     for (int ind = TW_RE_IND_RE_SHIPMENTS; ind <= TW_RE_IND_RE_PLANTS_STOPPED; ind++)
-        for (int r = 0; r < TW_NREG; r++) {
+        for (int r = 0; r < world->nreg; r++) {
             if (!served(re, r)) continue;
             tw_series_put(defs, &n, ind, r, re->exporter, TW_ALL);
             for (int s = 0; s < TW_NSEC; s++)
                 if (re->dependent[r * TW_NSEC + s])
                     tw_series_put(defs, &n, ind, r, re->exporter, s);
         }
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < world->nreg; r++)
         if (served(re, r))
             for (int k = TW_RE_IND_RE_REGIME_OPEN; k <= TW_RE_IND_RE_REGIME_HALT; k++)
                 tw_series_put(defs, &n, k, r, re->exporter, TW_ALL);
     for (int ind = TW_RE_IND_OUTPUT_LOSS; ind <= TW_RE_IND_OUTPUT_LOSS_GROSS; ind++)
-        for (int r = 0; r < TW_NREG; r++) {
+        for (int r = 0; r < world->nreg; r++) {
             tw_series_put(defs, &n, ind, r, TW_ALL, TW_ALL);
             for (int s = 0; s < TW_NSEC; s++)
                 if (re->intensity[s] > 0.0) tw_series_put(defs, &n, ind, r, TW_ALL, s);
         }
-    for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, TW_RE_IND_GDP, r, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG && re->mkt_sell > 0.0; r++)
+    for (int r = 0; r < world->nreg; r++) tw_series_put(defs, &n, TW_RE_IND_GDP, r, TW_ALL, TW_ALL);
+    for (int r = 0; r < world->nreg && re->mkt_sell > 0.0; r++)
         if (served(re, r))
             for (int ind = TW_RE_IND_RE_SPOT_BOUGHT; ind <= TW_RE_IND_RE_SPOT_PREMIUM; ind++)
                 tw_series_put(defs, &n, ind, r, re->exporter, TW_ALL);

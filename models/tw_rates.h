@@ -41,7 +41,7 @@ typedef struct {
 typedef struct {
     tw_rates_day pre;                  /* the tables' arrays: pre.now[d] is day d's */
     const tw_deal_terms *terms;
-    const int (*lag)[TW_NREG];         /* [exporter][importer] days from loading to entry */
+    const int (*lag)[TW_NREG_MAX];         /* [exporter][importer] days from loading to entry */
     tw_day start;
     int horizon;
 } tw_rates_scenario;

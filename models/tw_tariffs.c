@@ -16,7 +16,6 @@
 const char *const tw_authority_names[TW_NAUTH + 1] = {
     "IEEPA", "S301", "S232", "retaliation", "MFN", "legacy", "other", NULL};
 
-static const char *const targets[TW_NREG + 2] = {"US", "CN", "EU", "ROW", "ALL", NULL};
 
 void tw_tariffs_free(tw_tariff_book *book) {
     if (book == NULL) return;
@@ -89,8 +88,8 @@ static tw_status load_in_transit(const tw_cfg_node *e, tw_tariff *t, tw_err *err
     return TW_OK;
 }
 
-static tw_status load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *t,
-                            tw_err *err) {
+static tw_status load_entry(const tw_cfg_node *e, const tw_world *world, tw_tariff_book *b,
+                            tw_tariff *t, tw_err *err) {
     tw_status st;
     const char *measure = NULL, *text = NULL;
     if (tw_cfg_kind_of(e) != TW_CFG_MAP)
@@ -109,15 +108,17 @@ static tw_status load_entry(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff *
         t->measure = (int)b->n_names;
         snprintf(b->names[b->n_names++], TW_MEASURE_NAME_MAX, "%s", measure);
     }
-    if ((st = tw_cfg_enum(e, "imposer", true, 0, tw_region_names, &t->imposer, err)) != TW_OK)
+    if ((st = tw_cfg_enum(e, "imposer", true, 0, b->regions, &t->imposer, err)) != TW_OK)
         return st;
+    const char *targets[TW_NREG_MAX + 2];
+    tw_world_targets(world, targets);
     int target;
     if ((st = tw_cfg_enum(e, "target", true, 0, targets, &target, err)) != TW_OK) return st;
-    t->target = (target == TW_NREG) ? TW_TARGET_ALL : target;
+    t->target = (target == world->nreg) ? TW_TARGET_ALL : target;
     if (t->target == t->imposer)
         return tw_cfg_error(err, tw_cfg_get(e, "target"),
                             "expected a region other than the imposer %s (or ALL)",
-                            tw_region_names[t->imposer]);
+                            b->regions[t->imposer]);
     if ((st = tw_tariffs_load_sectors(e, t->sectors, err)) != TW_OK) return st;
     t->has_rate = tw_cfg_get(e, "rate") != NULL;
     t->has_coverage = tw_cfg_get(e, "coverage") != NULL;
@@ -193,8 +194,11 @@ static tw_status load_not_on(const tw_cfg_node *e, tw_tariff_book *b, tw_tariff 
     return TW_OK;
 }
 
-tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *err) {
+tw_status tw_tariffs_load(const tw_cfg_node *seq, const tw_world *world, tw_tariff_book *book,
+                          tw_err *err) {
     memset(book, 0, sizeof *book);
+    book->nreg = world->nreg;
+    book->regions = world->names;
     if (seq == NULL) return TW_OK;
     if (tw_cfg_kind_of(seq) != TW_CFG_SEQ)
         return tw_cfg_error(err, seq, "expected a list of tariff measure entries");
@@ -210,11 +214,13 @@ tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *
     }
     tw_status st = TW_OK;
     for (size_t i = 0; i < n && st == TW_OK; i++)
-        st = load_entry(tw_cfg_at(seq, i), book, &book->items[i], err);
+        st = load_entry(tw_cfg_at(seq, i), world, book, &book->items[i], err);
     for (size_t i = 0; i < n && st == TW_OK; i++)
         st = load_not_on(tw_cfg_at(seq, i), book, &book->items[i], err);
     if (st != TW_OK) {
         tw_tariffs_free(book);
+        book->nreg = world->nreg;
+        book->regions = world->names;
         return st;
     }
     book->n = book->n_script = n;
@@ -245,6 +251,8 @@ tw_status tw_tariffs_copy(tw_tariff_book *dst, const tw_tariff_book *src, tw_err
     dst->n = src->n;
     dst->n_script = src->n_script;
     dst->n_names = src->n_names;
+    dst->nreg = src->nreg;
+    dst->regions = src->regions;
     return TW_OK;
 }
 
@@ -391,12 +399,12 @@ bool tw_tariffs_layer_pinned(const tw_tariff_book *b, int imposer, int target, i
 /* Every (imposer, target, sector) on day t; with lag, for the goods entering on t, loaded
  * lag[target][imposer] days earlier (NULL: no goods in transit). */
 static void rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
-                  const int (*lag)[TW_NREG], tw_rate_table out) {
+                  const int (*lag)[TW_NREG_MAX], tw_rate_table out) {
     memset(out, 0, sizeof(tw_rate_table));
     if (b->n == 0) return;
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
-    for (int i = 0; i < TW_NREG; i++)
-        for (int j = 0; j < TW_NREG; j++)
+    for (int i = 0; i < b->nreg; i++)
+        for (int j = 0; j < b->nreg; j++)
             if (i != j) {
                 tw_day loaded = lag != NULL ? t - lag[j][i] : TW_DAY_NEVER;
                 for (int s = 0; s < TW_NSEC; s++)
@@ -418,15 +426,15 @@ void tw_tariffs_rates_deal(const tw_tariff_book *b, tw_day t, const tw_deal_term
         int m = find(b, terms->names[k]);
         if (m >= 0) negotiable[m] = true;
     }
-    for (int i = 0; i < TW_NREG; i++)
-        for (int j = 0; j < TW_NREG; j++)
+    for (int i = 0; i < b->nreg; i++)
+        for (int j = 0; j < b->nreg; j++)
             if (i != j)
                 for (int s = 0; s < TW_NSEC; s++)
                     out[i][j][s] = resolve_capped(b, i, j, s, t, t, TW_DAY_NEVER, rate_e, cov_e,
                                                   negotiable, terms->level[i]);
 }
 
-void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG][TW_NREG],
+void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG_MAX][TW_NREG_MAX],
                                tw_rate_table out) {
     rates(b, t, TW_DAY_NEVER, lag, out);
 }
@@ -435,8 +443,8 @@ void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[
  * cand is higher). */
 static void farther(const tw_rate_table now, const tw_rate_table cand, bool toward_max,
                     tw_rate_table out) {
-    for (int i = 0; i < TW_NREG; i++)
-        for (int j = 0; j < TW_NREG; j++)
+    for (int i = 0; i < TW_NREG_MAX; i++)
+        for (int j = 0; j < TW_NREG_MAX; j++)
             for (int s = 0; s < TW_NSEC; s++) {
                 double c = cand[i][j][s], o = out[i][j][s], n = now[i][j][s];
                 if (toward_max ? c > o : fabs(c - n) > fabs(o - n)) out[i][j][s] = c;
@@ -489,13 +497,13 @@ static int cmp_double(const void *a, const void *b) {
 typedef struct {
     int n;
     double share[2 * TW_NSUB];
-    double rate[2 * TW_NSUB][TW_NREG];
+    double rate[2 * TW_NSUB][TW_NREG_MAX];
 } subs;
 
 /* Merge sub-cell k + 1 into k: shares add, rates blend by share. */
 static void merge_sub(subs *sc, int k) {
     double a = sc->share[k], b = sc->share[k + 1], w = a + b;
-    for (int o = 0; o < TW_NREG; o++)
+    for (int o = 0; o < TW_NREG_MAX; o++)
         sc->rate[k][o] = w > 0.0 ? (a * sc->rate[k][o] + b * sc->rate[k + 1][o]) / w : 0.0;
     sc->share[k] = w;
     for (int m = k + 1; m < sc->n - 1; m++) {
@@ -510,10 +518,10 @@ static void split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day k
                        const tw_tariff **rate_e, const tw_tariff **cov_e, span *lay,
                        double *cut, tw_split_cell *sc) {
     /* Every origin's layers as ranges of u; the sub-cells lie between their ends. */
-    size_t nl[TW_NREG] = {0}, ncut = 0, first[TW_NREG] = {0}, used = 0;
+    size_t nl[TW_NREG_MAX] = {0}, ncut = 0, first[TW_NREG_MAX] = {0}, used = 0;
     cut[ncut++] = 0.0;
     cut[ncut++] = 1.0;
-    for (int j = 0; j < TW_NREG; j++) {
+    for (int j = 0; j < b->nreg; j++) {
         if (j == i) continue;
         first[j] = used;
         nl[j] = layers(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e, lay + used);
@@ -533,7 +541,7 @@ static void split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day k
         if (all.n == cap) merge_sub(&all, cap - 2);
         double mid = 0.5 * (lo + hi);
         all.share[all.n] = hi - lo;
-        for (int j = 0; j < TW_NREG; j++) {
+        for (int j = 0; j < b->nreg; j++) {
             double r = 0.0;
             for (size_t l = first[j]; l < first[j] + nl[j] && j != i; l++) {
                 double a = lay[l].excluded, z = a + lay[l].cov * (1.0 - a);
@@ -562,30 +570,31 @@ static void split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day k
 
 void tw_tariffs_split(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_split_table out) {
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
-    span lay[TW_NREG * TW_MAX_MEASURES];         /* 24 KiB */
-    double cut[2 * TW_NREG * TW_MAX_MEASURES + 2];    /* 16 KiB */
-    for (int i = 0; i < TW_NREG; i++)
+    span lay[TW_NREG_MAX * TW_MAX_MEASURES];              /* 96 KiB */
+    double cut[2 * TW_NREG_MAX * TW_MAX_MEASURES + 2];    /* 48 KiB */
+    memset(out, 0, sizeof(tw_split_table));
+    for (int i = 0; i < b->nreg; i++)
         for (int s = 0; s < TW_NSEC; s++)
             split_cell(b, i, s, t, known_by, rate_e, cov_e, lay, cut, &out[i][s]);
 }
 
 void tw_split_demand(const tw_split_cell *sc, int home, const tw_nest *nest, double pass_through,
-                     const double w[TW_NREG], const double price0[TW_NREG],
-                     double qshare[TW_NREG], double rel[TW_NREG], double tau_paid[TW_NREG]) {
-    double paid[TW_NREG] = {0}, customs[TW_NREG] = {0};
-    for (int o = 0; o < TW_NREG; o++) qshare[o] = 0.0;
+                     const double w[TW_NREG_MAX], const double price0[TW_NREG_MAX],
+                     double qshare[TW_NREG_MAX], double rel[TW_NREG_MAX], double tau_paid[TW_NREG_MAX]) {
+    double paid[TW_NREG_MAX] = {0}, customs[TW_NREG_MAX] = {0};
+    for (int o = 0; o < nest->n; o++) qshare[o] = 0.0;
     for (int k = 0; k < sc->n; k++) {
-        double x[TW_NREG], r[TW_NREG], price[TW_NREG], total = 0.0;
-        for (int o = 0; o < TW_NREG; o++) {
+        double x[TW_NREG_MAX], r[TW_NREG_MAX], price[TW_NREG_MAX], total = 0.0;
+        for (int o = 0; o < nest->n; o++) {
             price[o] = tw_buyer_price(pass_through, w[o], o == home ? 0.0 : sc->rate[k][o]);
             r[o] = price[o] / price0[o];
         }
         tw_nest_shares(nest, price, x); /* spending shares; quantity shares below */
-        for (int o = 0; o < TW_NREG; o++) {
+        for (int o = 0; o < nest->n; o++) {
             x[o] /= r[o];
             total += x[o];
         }
-        for (int o = 0; o < TW_NREG; o++) {
+        for (int o = 0; o < nest->n; o++) {
             double tau = o == home ? 0.0 : sc->rate[k][o];
             double q = total > 0.0 ? sc->share[k] * x[o] / total : 0.0;
             qshare[o] += q;
@@ -593,7 +602,7 @@ void tw_split_demand(const tw_split_cell *sc, int home, const tw_nest *nest, dou
             customs[o] += q * r[o] / (1.0 + tau);
         }
     }
-    for (int o = 0; o < TW_NREG; o++) {
+    for (int o = 0; o < nest->n; o++) {
         if (!(qshare[o] > 0.0)) {
             /* Nobody buys from o: its price relative and rate at the cell's trade shares. */
             paid[o] = customs[o] = 0.0;

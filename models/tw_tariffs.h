@@ -107,9 +107,11 @@ typedef struct {
     size_t n_names;
     size_t cap;       /* allocated items (0: exactly n, as loaded) */
     size_t n_script;  /* items[0 .. n_script) are the scenario's; later ones were added */
+    int nreg;         /* regions of the world the book was read for */
+    const char *const *regions; /* [nreg + 1] their codes (the world's names, borrowed) */
 } tw_tariff_book;
 
-typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][sector] */
+typedef double tw_rate_table[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC]; /* [imposer][target][sector] */
 
 #define TW_NSUB 8 /* most sub-cells of one (importer, sector) */
 
@@ -117,10 +119,10 @@ typedef double tw_rate_table[TW_NREG][TW_NREG][TW_NSEC]; /* [imposer][target][se
 typedef struct {
     int n;                         /* sub-cells in use, 1 .. TW_NSUB */
     double share[TW_NSUB];         /* share of the cell's trade, summing to 1 */
-    double rate[TW_NSUB][TW_NREG]; /* rate (fraction) of each origin in each sub-cell; 0 at home */
+    double rate[TW_NSUB][TW_NREG_MAX]; /* rate (fraction) of each origin in each sub-cell; 0 at home */
 } tw_split_cell;
 
-typedef tw_split_cell tw_split_table[TW_NREG][TW_NSEC]; /* [importer][sector] */
+typedef tw_split_cell tw_split_table[TW_NREG_MAX][TW_NSEC]; /* [importer][sector] */
 
 /* The buyer's price of a unit from an origin whose producer price is w (its wage: 1 on
  * the first day, moved by the general-equilibrium closure, tw_ge_day.c) under tariff tau (a
@@ -131,8 +133,10 @@ static inline double tw_buyer_price(double pass_through, double w, double tau) {
     return w * (1.0 + pass_through * tau);
 }
 
-/* Read a `tariffs:` sequence (NULL = no measures). On failure the book is left empty. */
-tw_status tw_tariffs_load(const tw_cfg_node *seq, tw_tariff_book *book, tw_err *err);
+/* Read a `tariffs:` sequence (NULL = no measures) naming the regions of world (kept by
+ * pointer: it must outlive the book). On failure the book is left empty. */
+tw_status tw_tariffs_load(const tw_cfg_node *seq, const tw_world *world, tw_tariff_book *book,
+                          tw_err *err);
 void tw_tariffs_free(tw_tariff_book *book);
 
 /* Read map e's `sectors` key ('all', absent, or a list of sector names) into sectors. */
@@ -172,7 +176,7 @@ void tw_tariffs_rates(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_
 typedef struct {
     int n;                                                /* negotiable measure ids */
     char names[TW_MAX_NEGOTIABLE][TW_MEASURE_NAME_MAX];
-    double level[TW_NREG];                                /* agreed level per imposer, fraction */
+    double level[TW_NREG_MAX];                                /* agreed level per imposer, fraction */
 } tw_deal_terms;
 
 /* Effective rates on day t, counting entries announced by t, after a deal on terms: every
@@ -187,7 +191,7 @@ void tw_tariffs_rates_deal(const tw_tariff_book *book, tw_day t, const tw_deal_t
  * in-transit rule (`in_transit`, above) does not count for goods loaded before its
  * loaded_before and entered before its entered_before, which pay the earlier rate (the
  * layer's level without the entry). Equal to tw_tariffs_rates where no such rule applies. */
-void tw_tariffs_rates_entering(const tw_tariff_book *book, tw_day t, const int lag[TW_NREG][TW_NREG],
+void tw_tariffs_rates_entering(const tw_tariff_book *book, tw_day t, const int lag[TW_NREG_MAX][TW_NREG_MAX],
                                tw_rate_table out);
 
 /* The sub-cells of every (importer, sector) on day t, counting entries announced on or
@@ -206,8 +210,8 @@ void tw_tariffs_split(const tw_tariff_book *book, tw_day t, tw_day known_by, tw_
  * tariff on them, such that their customs value is spending / (1 + tau_paid[o]). With one
  * sub-cell these are the plain logit quantity shares, r and the rate. */
 void tw_split_demand(const tw_split_cell *sc, int home, const tw_nest *nest, double pass_through,
-                     const double w[TW_NREG], const double price0[TW_NREG],
-                     double qshare[TW_NREG], double rel[TW_NREG], double tau_paid[TW_NREG]);
+                     const double w[TW_NREG_MAX], const double price0[TW_NREG_MAX],
+                     double qshare[TW_NREG_MAX], double rel[TW_NREG_MAX], double tau_paid[TW_NREG_MAX]);
 
 /* For each (imposer, target, sector), the highest effective rate known on day t to apply
  * on some day in (t, t + horizon] (the current rate if nothing known changes it). */

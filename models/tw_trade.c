@@ -156,12 +156,12 @@ static void tw_trade_prepare_firms(tw_trade_state *s) {
     const tw_trade_params *p = s->p;
     const tw_firms_prices in = {.pass_through = p->pass_through,
                                 .nest = p->nest,
-                                .rel0 = (const double(*)[TW_NREG])p->rel0,
+                                .rel0 = (const double(*)[TW_NREG_MAX])p->rel0,
                                 .tau = s->tau,
                                 .tau_exp = s->rt.exp,
                                 .tau_any = s->rt.any,
                                 .tau_deal = s->rt.deal,
-                                .deal_q = (const double(*)[TW_NREG])p->expect.q,
+                                .deal_q = (const double(*)[TW_NREG_MAX])p->expect.q,
                                 .tau0 = (const tw_rate_table *)&s->tau0,
                                 .split = (const tw_split_cell(*)[TW_NSEC])s->split,
                                 .w = s->w};
@@ -179,17 +179,18 @@ static void tw_trade_prepare_firms(tw_trade_state *s) {
  * the first day. */
 static void tw_trade_own_demand(tw_trade_state *s) {
     const double e = s->p->firms.own_demand;
-    for (int c = 0; c < TW_NCELL; c++) {
+    const int nreg = s->p->world.nreg, ncell = tw_world_ncell(&s->p->world);
+    for (int c = 0; c < ncell; c++) {
         int home = c / TW_NSEC;
-        double x[TW_NREG], sum = 0.0, w = 0.0, rm = 0.0, wm = 0.0;
-        for (int o = 0; o < TW_NREG; o++) {
+        double x[TW_NREG_MAX], sum = 0.0, w = 0.0, rm = 0.0, wm = 0.0;
+        for (int o = 0; o < nreg; o++) {
             x[o] = s->cd[c].rel[o] / s->p->rel0[c][o];
             if (o == home) continue;
             rm += s->share[c][o] * pow(x[o], 1.0 - e);
             wm += s->share[c][o];
         }
         rm = wm > 0.0 ? pow(rm / wm, 1.0 / (1.0 - e)) : 1.0;
-        for (int o = 0; o < TW_NREG; o++) {
+        for (int o = 0; o < nreg; o++) {
             s->own[c][o] = o == home ? 1.0 : pow(x[o] / rm, -e);
             sum += s->share[c][o] * s->own[c][o] * x[o];
             w += s->share[c][o];
@@ -209,6 +210,7 @@ static tw_status trade_create(const void *params, tw_rng_key key, tw_day start, 
     s->p = p;
     s->key = key;
     s->ex = *ex;
+    s->log.regions = p->world.names;
     s->out = calloc(tw_outcome_count(), sizeof *s->out);
     tw_status st = s->out != NULL ? TW_OK : tw_err_set(err, TW_ENOMEM, "out of memory");
     if (st == TW_OK)
@@ -262,20 +264,21 @@ static tw_status trade_step(void *vs, tw_day day, uint32_t d, tw_err *err) {
     tw_trade_own_demand(s);
     const tw_flows_in flows = {.d = d,
                                .day = day,
+                               .nreg = p->world.nreg,
                                .e0 = p->e0,
                                .pbar = s->pbar,
                                .pbar0 = s->pbar0,
                                .demand_elasticity = p->demand_elasticity,
                                .income = p->ge.enabled ? s->income : NULL,
-                               .share = (const double(*)[TW_NREG])s->share,
-                               .purchase = (const double(*)[TW_NREG])s->purchase,
-                               .own = (const double(*)[TW_NREG])s->own,
+                               .share = (const double(*)[TW_NREG_MAX])s->share,
+                               .purchase = (const double(*)[TW_NREG_MAX])s->purchase,
+                               .own = (const double(*)[TW_NREG_MAX])s->own,
                                .cd = s->cd,
                                .tau_paid = (const tw_rate_table *)&s->tau_paid,
                                .tau_now = s->rt.now,
                                .tau_entry = s->rt.entry,
-                               .transit = (const int(*)[TW_NREG])p->transit,
-                               .season = (const double(*)[TW_NREG][12])p->season,
+                               .transit = (const int(*)[TW_NREG_MAX])p->transit,
+                               .season = (const double(*)[TW_NREG_MAX][12])p->season,
                                .duties = &p->duties};
     tw_flows_day(s->flows, &flows);
     tw_day_view view = trade_view(s, day, d);
@@ -295,10 +298,14 @@ int64_t tw_trade_bench_per_cell(const void *params) {
     return ((const tw_trade_params *)params)->firms.per_cell;
 }
 
+int tw_trade_bench_ncell(const void *params) {
+    return tw_world_ncell(&((const tw_trade_params *)params)->world);
+}
+
 tw_trade_firm_view tw_trade_bench_firms(const void *state) {
     const tw_trade_state *s = state;
     const tw_firm_arrays *f = &s->f;
-    tw_trade_firm_view v = {(size_t)s->p->firms.per_cell * TW_NCELL, f->origin, f->size, f->ref_lnp,
+    tw_trade_firm_view v = {(size_t)s->p->firms.per_cell * s->f.ncell, f->origin, f->size, f->ref_lnp,
                             f->clock, f->stock, f->partials};
     return v;
 }

@@ -31,7 +31,8 @@
  * split into sub-cells pays each sub-cell's rate on its part: s->tau_paid); customs
  * collects the part of it that does not leak (tw_duties.h).
  *
- * Cells. A cell is one (importer, sector): NCELL = TW_NREG * TW_NSEC cells, each with
+ * Cells. A cell is one (importer, sector): the world's nreg * TW_NSEC cells (arrays hold
+ * TW_NCELL_MAX, tw_day.h; loops run over the world's), each with
  * per_cell firms; firm k of cell c has the global id c * per_cell + k, which keys its
  * random numbers.
  */
@@ -57,7 +58,7 @@
 #include "tw_trade_bench.h"
 #include "tw_world.h"
 
-_Static_assert(TW_NCELL == TW_TRADE_NCELL && TW_NREG == TW_TRADE_NORIGIN,
+_Static_assert(TW_NCELL_MAX == TW_TRADE_NCELL && TW_NREG_MAX == TW_TRADE_NORIGIN,
                "tw_trade_bench.h's layout constants match the world");
 
 /* Random number purposes (the counter's purpose field): importer firms,
@@ -78,15 +79,17 @@ typedef struct {
     tw_ge_day_params ge; /* general-equilibrium closure (tw_ge_day.h): `ge:` keys */
     bool seasonality;                    /* model.seasonality */
     bool transit_on;                     /* model.transit */
-    int transit[TW_NREG][TW_NREG];       /* [exporter][importer] days from loading to entry */
-    double season[TW_NREG][TW_NREG][12]; /* [importer][origin][month]: factor of base purchases */
+    int transit[TW_NREG_MAX][TW_NREG_MAX];       /* [exporter][importer] days from loading to entry */
+    double season[TW_NREG_MAX][TW_NREG_MAX][12]; /* [importer][origin][month]: factor of base purchases */
     /* tariffs and their daily schedules over the run */
     tw_tariff_book book;
     tw_control_book controls; /* the scenario's export controls */
     tw_duty_params duties;    /* collected against statutory duties (tw_duties.h) */
     tw_re_params re;          /* rare-earth firms (tw_rare_earths.c) */
-    char data_dir[4096];      /* the calibration folder in use */
-    tw_gov_params gov[TW_NREG]; /* government agents: `governments:` (tw_gov.h) */
+    char data_root[4096];     /* the calibration folder (model.data_dir, $TW_DATA_DIR or data/) */
+    char data_dir[4096];      /* the world's folder in it (`world:`; data_root for the four
+                               * regions of data/ itself) */
+    tw_gov_params gov[TW_NREG_MAX]; /* government agents: `governments:` (tw_gov.h) */
     tw_events_params ev;      /* events: `events:`, `third_parties:` (tw_events.h);
                                * ev.enabled: the policy block is on */
     tw_expect_params expect;  /* firms.expectations: the chance of a deal (tw_expect.h) */
@@ -102,11 +105,11 @@ typedef struct {
     bool *split_day;        /* [ndays] an entry of the book takes effect or ends that day:
                              * the sub-cells (tw_tariffs_split) may change */
     /* base state (rates on the first day): per cell c = importer * TW_NSEC + sector */
-    double e0[TW_NCELL];                /* buyer spending, USD bn / year */
-    double base_share[TW_NCELL][TW_NREG]; /* spending share of each origin */
-    double rel0[TW_NCELL][TW_NREG];     /* the first day's price relatives (1 but in cells
+    double e0[TW_NCELL_MAX];                /* buyer spending, USD bn / year */
+    double base_share[TW_NCELL_MAX][TW_NREG_MAX]; /* spending share of each origin */
+    double rel0[TW_NCELL_MAX][TW_NREG_MAX];     /* the first day's price relatives (1 but in cells
                                          * split into sub-cells, tw_split_demand) */
-    tw_nest nest[TW_NCELL];             /* nested CES demand (tw_demand.h) */
+    tw_nest nest[TW_NCELL_MAX];             /* nested CES demand (tw_demand.h) */
     /* output series */
     tw_series_def *defs;
     tw_series_label *labels;
@@ -119,15 +122,15 @@ typedef struct {
     tw_rng_key key;
     tw_exec ex;
     tw_firm_arrays f;   /* importer firms (tw_firms.c) */
-    tw_cell_day cd[TW_NCELL];
+    tw_cell_day cd[TW_NCELL_MAX];
     uint32_t day_index;
     /* day results, per cell */
-    double share[TW_NCELL][TW_NREG];    /* size share of firms by origin */
-    double purchase[TW_NCELL][TW_NREG]; /* size * days bought, by origin: quantities */
-    double pbar[TW_NCELL], pbar0[TW_NCELL]; /* price index of the cell's quantity (today,
+    double share[TW_NCELL_MAX][TW_NREG_MAX];    /* size share of firms by origin */
+    double purchase[TW_NCELL_MAX][TW_NREG_MAX]; /* size * days bought, by origin: quantities */
+    double pbar[TW_NCELL_MAX], pbar0[TW_NCELL_MAX]; /* price index of the cell's quantity (today,
                                              * day 0; tw_trade_own_demand) */
-    double own[TW_NCELL][TW_NREG];      /* a firm's own-demand factor by origin, today */
-    double lambda0[TW_NCELL];           /* domestic choice share at the start */
+    double own[TW_NCELL_MAX][TW_NREG_MAX];      /* a firm's own-demand factor by origin, today */
+    double lambda0[TW_NCELL_MAX];           /* domestic choice share at the start */
     tw_flows *flows; /* the day's flows and the shipping pipeline (tw_flows.h) */
     /* this replicate's export controls: the scenario's, plus entries its governments add */
     tw_control_book controls;
@@ -148,8 +151,8 @@ typedef struct {
     tw_event_log log;         /* what the governments and events did (tw_event_log.h) */
     /* general equilibrium (tw_ge_day.h): producer prices, income scale, welfare */
     tw_ge_day *ge;
-    const double *w;      /* [TW_NREG] producer prices (tw_ge_day_prices) */
-    const double *income; /* [TW_NREG] spending scale of each region (tw_ge_day_income) */
+    const double *w;      /* [TW_NREG_MAX] producer prices (tw_ge_day_prices) */
+    const double *income; /* [TW_NREG_MAX] spending scale of each region (tw_ge_day_income) */
     /* running outcomes, [tw_outcome_count()]: each block's slice from tw_outcome_first */
     double *out;
 } tw_trade_state;

@@ -7,9 +7,12 @@
  * tariffs.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tw_csvread.h"
 #include "tw_trade_internal.h"
@@ -101,6 +104,63 @@ static void params_data_dir(const tw_cfg_node *model, const char *given, char *b
     snprintf(buf, n, "%s", (env != NULL && env[0] != '\0') ? env : TW_SOURCE_DATA_DIR);
 }
 
+#define WORLDS_MAX 32
+
+static int cmp_name(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is name a world folder of data_root (worlds/<name>/regions.csv readable)? */
+static bool world_exists(const char *data_root, const char *name) {
+    char path[4096];
+    int len = snprintf(path, sizeof path, "%s/worlds/%s/regions.csv", data_root, name);
+    return len > 0 && (size_t)len < sizeof path && access(path, R_OK) == 0;
+}
+
+/* The scenario's `world:`: a folder of data_root/worlds/ with its own regions.csv, flows and
+ * per-region tables; "four" or absent: the four regions of data_root itself. The folder
+ * into buf; an unknown world is refused at its key with the list of the worlds there. */
+static tw_status params_world(const tw_cfg_node *root, const char *data_root, char *buf,
+                              size_t n, tw_err *err) {
+    const char *name = NULL;
+    tw_status st = tw_cfg_string(root, "world", false, NULL, &name, err);
+    if (st != TW_OK) return st;
+    if (name == NULL || strcmp(name, "four") == 0) {
+        snprintf(buf, n, "%s", data_root);
+        return TW_OK;
+    }
+    bool ok = name[0] != '\0' && strlen(name) < 64;
+    for (const char *c = name; *c != '\0' && ok; c++)
+        ok = islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_' || *c == '-';
+    char path[4096];
+    int len = snprintf(path, sizeof path, "%s/worlds/%s", data_root, name);
+    if (ok && len > 0 && (size_t)len < n && (size_t)len < sizeof path &&
+        world_exists(data_root, name)) {
+        memcpy(buf, path, (size_t)len + 1);
+        return TW_OK;
+    }
+    /* The worlds there, in name order, after the four regions of data/ itself. */
+    char dir[4096], list[1024] = "four";
+    if (snprintf(dir, sizeof dir, "%s/worlds", data_root) >= (int)sizeof dir) dir[0] = '\0';
+    char *names[WORLDS_MAX];
+    int count = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d != NULL && count < WORLDS_MAX && (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.' && world_exists(data_root, e->d_name) &&
+            (names[count] = strdup(e->d_name)) != NULL)
+            count++;
+    if (d != NULL) closedir(d);
+    qsort(names, (size_t)count, sizeof *names, cmp_name);
+    for (int k = 0; k < count; k++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, ", %s", names[k]);
+        free(names[k]);
+    }
+    return tw_cfg_error(err, tw_cfg_get(root, "world"),
+                        "unknown world '%s': expected one of %s (folders of %s with a "
+                        "regions.csv)", name, list, dir);
+}
+
 static tw_status load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err *err) {
     const tw_cfg_node *m, *sig;
     tw_status st;
@@ -116,10 +176,10 @@ static tw_status load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err 
     if ((st = tw_cfg_bool(m, "transit", false, true, &p->transit_on, err)) != TW_OK) return st;
     const char *dir = NULL;
     if ((st = tw_cfg_string(m, "data_dir", false, NULL, &dir, err)) != TW_OK) return st;
-    char path[4096];
-    params_data_dir(m, dir, path, sizeof path);
-    snprintf(p->data_dir, sizeof p->data_dir, "%s", path);
-    st = tw_world_load(path, &p->world, err);
+    params_data_dir(m, dir, p->data_root, sizeof p->data_root);
+    if ((st = params_world(root, p->data_root, p->data_dir, sizeof p->data_dir, err)) != TW_OK)
+        return st;
+    st = tw_world_load(p->data_dir, &p->world, err);
     if (st != TW_OK) {
         /* Say which key led there, keeping the data file's own location. */
         if (dir != NULL) {
@@ -128,6 +188,7 @@ static tw_status load_model(const tw_cfg_node *root, tw_trade_params *p, tw_err 
         }
         return st;
     }
+    p->firms.nreg = p->world.nreg;
     memcpy(p->sigma, p->world.sigma, sizeof p->sigma);
     if ((st = section(m, "sigma", &sig, err)) != TW_OK) return st;
     for (int s = 0; s < TW_NSEC; s++)
@@ -157,12 +218,31 @@ static tw_status open_table(const tw_trade_params *p, const char *file,
     return st;
 }
 
-/* Monthly factors of base purchases (data/seasonality_2024.csv: month over the mean of
- * the twelve, 2024). US imports from China have their own series; the EU's to the US
- * take Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
+/* The origin of a series of monthly US imports, us_imports_from_<code> (lower case; de,
+ * Germany's, stands for the EU), or -1 for another series or a region not in the world. */
+static int season_origin(const tw_world *w, const char *name) {
+    static const char prefix[] = "us_imports_from_";
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0) return -1;
+    const char *code = name + sizeof prefix - 1;
+    if (strcmp(code, "de") == 0) return tw_world_region(w, "EU");
+    char up[TW_REGION_CODE];
+    size_t n = strlen(code);
+    if (n == 0 || n >= sizeof up) return -1;
+    for (size_t k = 0; k < n; k++) {
+        if (!islower((unsigned char)code[k])) return -1;
+        up[k] = (char)toupper((unsigned char)code[k]);
+    }
+    up[n] = '\0';
+    return tw_world_region(w, up);
+}
+
+/* Monthly factors of base purchases (the world's seasonality_2024.csv: month over the mean
+ * of the twelve, 2024). US imports from an origin with a series of its own take it (China
+ * in every world; Japan and Korea where the world has them); the EU's to the US take
+ * Germany's; every other route 1 (no monthly 2024 series found; data/README.md). */
 static tw_status load_seasonality(tw_trade_params *p, tw_err *err) {
-    for (int i = 0; i < TW_NREG; i++)
-        for (int o = 0; o < TW_NREG; o++)
+    for (int i = 0; i < p->world.nreg; i++)
+        for (int o = 0; o < p->world.nreg; o++)
             for (int m = 0; m < 12; m++) p->season[i][o][m] = 1.0;
     if (!p->seasonality) return TW_OK;
     static const char *const cols[] = {"series", "month", "factor"};
@@ -171,10 +251,8 @@ static tw_status load_seasonality(tw_trade_params *p, tw_err *err) {
     tw_status st = open_table(p, "seasonality_2024.csv", cols, 3, idx, &t, err);
     for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
         const char *name = tw_csv_field(t, r, (size_t)idx[0]);
-        int origin = !strcmp(name, "us_imports_from_cn") ? TW_CN
-                     : !strcmp(name, "us_imports_from_de") ? TW_EU
-                                                           : -1;
-        if (origin < 0) continue;
+        int origin = season_origin(&p->world, name);
+        if (origin <= TW_US) continue;
         const char *mf = tw_csv_field(t, r, (size_t)idx[1]), *ff = tw_csv_field(t, r, (size_t)idx[2]);
         char *e1, *e2;
         long month = strtol(mf, &e1, 10);
@@ -205,7 +283,7 @@ static tw_status load_transit(tw_trade_params *p, tw_err *err) {
     memset(p->transit, 0, sizeof p->transit);
     if (!p->transit_on) return TW_OK;
     static const char *const cols[] = {"exporter", "importer", "measure", "days"};
-    int idx[4], rank[TW_NREG][TW_NREG] = {{0}};
+    int idx[4], rank[TW_NREG_MAX][TW_NREG_MAX] = {{0}};
     tw_csv *t = NULL;
     tw_status st = open_table(p, "transit_days.csv", cols, 4, idx, &t, err);
     for (size_t r = 0; st == TW_OK && r < tw_csv_rows(t); r++) {
@@ -220,9 +298,9 @@ static tw_status load_transit(tw_trade_params *p, tw_err *err) {
                             tw_csv_path(t), tw_csv_line(t, r), TW_TRANSIT_MAX - 1, df);
             break;
         }
-        int e = tw_name_index(tw_region_names, ex), i = tw_name_index(tw_region_names, im);
-        for (int o = 0; o < TW_NREG; o++)
-            for (int j = 0; j < TW_NREG; j++)
+        int e = tw_world_region(&p->world, ex), i = tw_world_region(&p->world, im);
+        for (int o = 0; o < p->world.nreg; o++)
+            for (int j = 0; j < p->world.nreg; j++)
                 if (o != j && (k == 1 || (o == e && j == i)) && k > rank[o][j]) {
                     rank[o][j] = k;
                     p->transit[o][j] = (int)lround(days);
@@ -239,20 +317,20 @@ static tw_status load_transit(tw_trade_params *p, tw_err *err) {
  * value (the calibrate comment). */
 static void calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, int s) {
     int c = i * TW_NSEC + s;
-    double w[TW_NREG], price0[TW_NREG], flow = 0.0, customs = 0.0;
-    for (int o = 0; o < TW_NREG; o++) {
+    double w[TW_NREG_MAX], price0[TW_NREG_MAX], flow = 0.0, customs = 0.0;
+    for (int o = 0; o < p->world.nreg; o++) {
         w[o] = 1.0;
         price0[o] = tw_buyer_price(p->pass_through, 1.0, o == i ? 0.0 : p->tau_now[0][i][o][s]);
         flow += p->world.flow[o][i][s];
     }
     double *rel = p->rel0[c]; /* the first day's price relatives, kept */
     for (int k = 0; k <= CALIBRATE_ROUNDS; k++) {
-        double q[TW_NREG], paid[TW_NREG], cust[TW_NREG];
+        double q[TW_NREG_MAX], paid[TW_NREG_MAX], cust[TW_NREG_MAX];
         tw_split_demand(sc, i, &p->nest[c], p->pass_through, w, price0, q, rel, paid);
         customs = 0.0;
-        for (int o = 0; o < TW_NREG; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
+        for (int o = 0; o < p->world.nreg; o++) customs += cust[o] = q[o] * rel[o] / (1.0 + paid[o]);
         if (k == CALIBRATE_ROUNDS || !(customs > 0.0)) break;
-        for (int o = 0; o < TW_NREG; o++)
+        for (int o = 0; o < p->world.nreg; o++)
             if (cust[o] > 0.0)
                 p->nest[c].weight[o] *= (p->world.flow[o][i][s] / flow) / (cust[o] / customs);
     }
@@ -266,26 +344,26 @@ static void calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, 
  * base year's. */
 static void calibrate(tw_trade_params *p) {
     const tw_rate_table *tau0 = &p->tau_now[0];
-    tw_split_table split0; /* 10 KiB */
+    tw_split_table split0; /* 80 KiB */
     tw_tariffs_split(&p->book, p->start, TW_DAY_NEVER, split0);
-    for (int i = 0; i < TW_NREG; i++)
+    for (int i = 0; i < p->world.nreg; i++)
         for (int s = 0; s < TW_NSEC; s++) {
             int c = i * TW_NSEC + s;
-            double e0 = 0.0, spend[TW_NREG];
-            for (int o = 0; o < TW_NREG; o++) {
+            double e0 = 0.0, spend[TW_NREG_MAX];
+            for (int o = 0; o < p->world.nreg; o++) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
                 spend[o] = p->world.flow[o][i][s] * (1.0 + tau);
                 e0 += spend[o];
             }
             p->e0[c] = e0;
-            double price0[TW_NREG];
-            for (int o = 0; o < TW_NREG; o++) {
+            double price0[TW_NREG_MAX];
+            for (int o = 0; o < p->world.nreg; o++) {
                 double tau = (o == i) ? 0.0 : (*tau0)[i][o][s];
                 price0[o] = tw_buyer_price(p->pass_through, 1.0, tau);
                 p->base_share[c][o] = spend[o] / e0;
                 p->rel0[c][o] = 1.0; /* a cell without sub-cells: price / price0 */
             }
-            tw_nest_calibrate(&p->nest[c], i, p->sigma[s], p->sigma_upper[s], p->base_share[c],
+            tw_nest_calibrate(&p->nest[c], p->world.nreg, i, p->sigma[s], p->sigma_upper[s], p->base_share[c],
                               price0);
             const tw_split_cell *sc = &split0[i][s];
             if (sc->n > 1) calibrate_split(p, sc, i, s);
@@ -309,11 +387,12 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_ge_params_load(root, &p->ge, err)) != TW_OK) goto fail;
     if ((st = load_seasonality(p, err)) != TW_OK) goto fail;
     if ((st = load_transit(p, err)) != TW_OK) goto fail;
-    if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->book, err)) != TW_OK) goto fail;
-    if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->controls, err)) != TW_OK)
+    if ((st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &p->world, &p->book, err)) != TW_OK) goto fail;
+    if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->world, &p->controls, err)) != TW_OK)
         goto fail;
-    if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->duties, err)) != TW_OK) goto fail;
-    if ((st = tw_re_params_load(root, &p->world, p->data_dir, &p->re, err)) != TW_OK) goto fail;
+    if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->world, &p->duties, err)) != TW_OK) goto fail;
+    /* The rare-earth tables are by sector: every world reads data/'s own. */
+    if ((st = tw_re_params_load(root, &p->world, p->data_root, &p->re, err)) != TW_OK) goto fail;
     if ((st = tw_gov_params_load(root, &p->book, p->start, p->gov, err)) != TW_OK) goto fail;
     if ((st = tw_events_params_load(root, &p->book, p->start, p->gov, &p->ev, err)) != TW_OK)
         goto fail;
@@ -346,7 +425,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         tw_tariffs_outlook(&p->book, p->start + d, p->fl_horizon, p->tau_exp[d], p->tau_any[d]);
         tw_tariffs_rates_deal(&p->book, p->start + d, &p->expect.terms, p->tau_deal[d]);
         if (in_transit)
-            tw_tariffs_rates_entering(&p->book, p->start + d, (const int (*)[TW_NREG])p->transit,
+            tw_tariffs_rates_entering(&p->book, p->start + d, (const int (*)[TW_NREG_MAX])p->transit,
                                       p->tau_entry[d]);
         else
             memcpy(p->tau_entry[d], p->tau_now[d], sizeof p->tau_entry[d]);
@@ -355,11 +434,11 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         .pre = {.now = p->tau_now, .exp = p->tau_exp, .any = p->tau_any, .deal = p->tau_deal,
                 .entry = p->tau_entry},
         .terms = &p->expect.terms,
-        .lag = (const int (*)[TW_NREG])p->transit,
+        .lag = (const int (*)[TW_NREG_MAX])p->transit,
         .start = p->start,
         .horizon = p->fl_horizon};
     calibrate(p);
-    if ((st = tw_indicators_define(&p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
+    if ((st = tw_indicators_define(&p->world, &p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
     *out = p;
     return TW_OK;
 fail:

@@ -132,36 +132,37 @@ static const tw_measure_info series_outcomes[] = {TW_TRADE_OUTCOMES(TW_MEASURE_O
  * all), partner_import_share without the partner all; exports by (region, partner or
  * all); expenditure shares by (buyer, origin, sector); buyer prices by (region, sector
  * or all); producer price and welfare by region. */
-static size_t series_define(const void *params, tw_series_def *defs, size_t n) {
+static size_t series_define(const tw_world *world, const void *params, tw_series_def *defs,
+                            size_t n) {
     (void)params;
     static const int pair_inds[] = {
         TW_TRADE_IND_TARIFF_RATE,        TW_TRADE_IND_IMPORTS,          TW_TRADE_IND_TARIFF_REVENUE,
         TW_TRADE_IND_TARIFF_REVENUE_STATUTORY, TW_TRADE_IND_TARIFF_RATE_COLLECTED,
         TW_TRADE_IND_IMPORT_PRICE_INDEX, TW_TRADE_IND_PARTNER_IMPORT_SHARE};
     for (size_t k = 0; k < sizeof pair_inds / sizeof pair_inds[0]; k++)
-        for (int r = 0; r < TW_NREG; r++)
-            for (int o = TW_ALL; o < TW_NREG; o++) {
+        for (int r = 0; r < world->nreg; r++)
+            for (int o = TW_ALL; o < world->nreg; o++) {
                 if (o == r) continue;
                 if (o == TW_ALL && pair_inds[k] == TW_TRADE_IND_PARTNER_IMPORT_SHARE) continue;
                 for (int s = TW_ALL; s < TW_NSEC; s++) tw_series_put(defs, &n, pair_inds[k], r, o, s);
             }
-    for (int r = 0; r < TW_NREG; r++)
-        for (int o = TW_ALL; o < TW_NREG; o++)
+    for (int r = 0; r < world->nreg; r++)
+        for (int o = TW_ALL; o < world->nreg; o++)
             if (o != r) tw_series_put(defs, &n, TW_TRADE_IND_TARIFF_REVENUE_DEPOSITED, r, o, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < world->nreg; r++)
         tw_series_put(defs, &n, TW_TRADE_IND_TARIFF_REVENUE_UNCOLLECTED, r, TW_ALL, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++)
-        for (int o = TW_ALL; o < TW_NREG; o++)
+    for (int r = 0; r < world->nreg; r++)
+        for (int o = TW_ALL; o < world->nreg; o++)
             if (o != r) tw_series_put(defs, &n, TW_TRADE_IND_EXPORTS, r, o, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++)
-        for (int o = 0; o < TW_NREG; o++)
+    for (int r = 0; r < world->nreg; r++)
+        for (int o = 0; o < world->nreg; o++)
             for (int s = 0; s < TW_NSEC; s++)
                 tw_series_put(defs, &n, TW_TRADE_IND_EXPENDITURE_SHARE, r, o, s);
-    for (int r = 0; r < TW_NREG; r++)
+    for (int r = 0; r < world->nreg; r++)
         for (int s = TW_ALL; s < TW_NSEC; s++)
             tw_series_put(defs, &n, TW_TRADE_IND_BUYER_PRICE_INDEX, r, TW_ALL, s);
     for (int k = TW_TRADE_IND_PRODUCER_PRICE; k <= TW_TRADE_IND_TRADE_DEFICIT; k++)
-        for (int r = 0; r < TW_NREG; r++) tw_series_put(defs, &n, k, r, TW_ALL, TW_ALL);
+        for (int r = 0; r < world->nreg; r++) tw_series_put(defs, &n, k, r, TW_ALL, TW_ALL);
     return n;
 }
 
@@ -169,10 +170,10 @@ static size_t series_define(const void *params, tw_series_def *defs, size_t n) {
 static bool in(int want, int have) { return want == TW_ALL || want == have; }
 
 /* Sum of a [exporter][importer][sector] table over the series' partner and sector. */
-static double sum_in(const double t[TW_NREG][TW_NREG][TW_NSEC], int importer, int partner,
-                     int sector) {
+static double sum_in(const tw_day_view *v0, const double t[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC],
+                     int importer, int partner, int sector) {
     double v = 0.0;
-    for (int o = 0; o < TW_NREG; o++) {
+    for (int o = 0; o < v0->world->nreg; o++) {
         if (o == importer || !in(partner, o)) continue;
         for (int s = 0; s < TW_NSEC; s++)
             if (in(sector, s)) v += t[o][importer][s];
@@ -187,22 +188,22 @@ static double series_value(const void *block, const tw_day_view *st, const tw_se
     int r = d->region, o = d->partner, s = d->sector;
     switch (d->local) {
     case TW_TRADE_IND_TARIFF_RATE: return 100.0 * tw_world_weighted_rate(st->world, *tau, r, o, s);
-    case TW_TRADE_IND_IMPORTS: return to_musd_day * sum_in(st->customs, r, o, s);
-    case TW_TRADE_IND_TARIFF_REVENUE: return to_musd_day * sum_in(st->revenue, r, o, s);
+    case TW_TRADE_IND_IMPORTS: return to_musd_day * sum_in(st, st->customs, r, o, s);
+    case TW_TRADE_IND_TARIFF_REVENUE: return to_musd_day * sum_in(st, st->revenue, r, o, s);
     case TW_TRADE_IND_TARIFF_REVENUE_DEPOSITED: {
         double v = 0.0;
-        for (int x = 0; x < TW_NREG; x++)
+        for (int x = 0; x < st->world->nreg; x++)
             if (x != r && in(o, x)) v += st->deposited[x][r];
         return to_musd_day * v;
     }
     case TW_TRADE_IND_TARIFF_REVENUE_STATUTORY:
-        return to_musd_day * sum_in(st->revenue_stat, r, o, s);
+        return to_musd_day * sum_in(st, st->revenue_stat, r, o, s);
     case TW_TRADE_IND_TARIFF_REVENUE_UNCOLLECTED:
-        return to_musd_day * (sum_in(st->revenue_stat, r, o, s) - sum_in(st->revenue, r, o, s));
+        return to_musd_day * (sum_in(st, st->revenue_stat, r, o, s) - sum_in(st, st->revenue, r, o, s));
     case TW_TRADE_IND_TARIFF_RATE_COLLECTED: {
         /* The rate of each (partner, sector), weighted by the day's customs value. */
         double num = 0.0, den = 0.0;
-        for (int x = 0; x < TW_NREG; x++) {
+        for (int x = 0; x < st->world->nreg; x++) {
             if (x == r || !in(o, x)) continue;
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!in(s, y)) continue;
@@ -216,7 +217,7 @@ static double series_value(const void *block, const tw_day_view *st, const tw_se
     }
     case TW_TRADE_IND_IMPORT_PRICE_INDEX: {
         double num = 0.0, den = 0.0;
-        for (int x = 0; x < TW_NREG; x++) {
+        for (int x = 0; x < st->world->nreg; x++) {
             if (x == r || !in(o, x)) continue;
             for (int y = 0; y < TW_NSEC; y++) {
                 if (!in(s, y)) continue;
@@ -229,19 +230,19 @@ static double series_value(const void *block, const tw_day_view *st, const tw_se
         return num / den;
     }
     case TW_TRADE_IND_PARTNER_IMPORT_SHARE: {
-        double all = sum_in(st->customs, r, TW_ALL, s);
-        return all > 0.0 ? 100.0 * sum_in(st->customs, r, o, s) / all : 0.0;
+        double all = sum_in(st, st->customs, r, TW_ALL, s);
+        return all > 0.0 ? 100.0 * sum_in(st, st->customs, r, o, s) / all : 0.0;
     }
     case TW_TRADE_IND_EXPORTS: {
         double v = 0.0;
-        for (int i = 0; i < TW_NREG; i++)
+        for (int i = 0; i < st->world->nreg; i++)
             if (i != r && in(o, i))
                 for (int y = 0; y < TW_NSEC; y++) v += st->customs[r][i][y];
         return to_musd_day * v;
     }
     case TW_TRADE_IND_EXPENDITURE_SHARE: {
         double all = 0.0;
-        for (int x = 0; x < TW_NREG; x++) all += st->spend[x][r][s];
+        for (int x = 0; x < st->world->nreg; x++) all += st->spend[x][r][s];
         return all > 0.0 ? 100.0 * st->spend[o][r][s] / all : 0.0;
     }
     case TW_TRADE_IND_BUYER_PRICE_INDEX: {
@@ -274,10 +275,10 @@ static double now(const tw_day_view *v, const tw_ge_day *ge, int ind, int r, int
 
 void tw_outcomes_update(const tw_day_view *s, const tw_ge_day *ge, double *out) {
     const double per_day = 1.0 / 365.0; /* USD bn a year -> USD bn on one day */
-    out[TW_TRADE_OUT_IMPORTS_US_FROM_CN] += per_day * sum_in(s->customs, TW_US, TW_CN, TW_ALL);
-    out[TW_TRADE_OUT_IMPORTS_CN_FROM_US] += per_day * sum_in(s->customs, TW_CN, TW_US, TW_ALL);
-    out[TW_TRADE_OUT_REVENUE_US] += per_day * sum_in(s->revenue, TW_US, TW_ALL, TW_ALL);
-    out[TW_TRADE_OUT_REVENUE_CN] += per_day * sum_in(s->revenue, TW_CN, TW_ALL, TW_ALL);
+    out[TW_TRADE_OUT_IMPORTS_US_FROM_CN] += per_day * sum_in(s, s->customs, TW_US, TW_CN, TW_ALL);
+    out[TW_TRADE_OUT_IMPORTS_CN_FROM_US] += per_day * sum_in(s, s->customs, TW_CN, TW_US, TW_ALL);
+    out[TW_TRADE_OUT_REVENUE_US] += per_day * sum_in(s, s->revenue, TW_US, TW_ALL, TW_ALL);
+    out[TW_TRADE_OUT_REVENUE_CN] += per_day * sum_in(s, s->revenue, TW_CN, TW_ALL, TW_ALL);
     const tw_rate_table *tau = s->tau;
     double us_cn = 100.0 * tw_world_weighted_rate(s->world, *tau, TW_US, TW_CN, TW_ALL);
     double cn_us = 100.0 * tw_world_weighted_rate(s->world, *tau, TW_CN, TW_US, TW_ALL);
@@ -286,8 +287,14 @@ void tw_outcomes_update(const tw_day_view *s, const tw_ge_day *ge, double *out) 
     /* End-of-run values: overwritten every day, the last day's stay. */
     out[TW_TRADE_OUT_CN_SHARE_US_END] =
         now(s, ge, TW_TRADE_IND_PARTNER_IMPORT_SHARE, TW_US, TW_CN, TW_ALL);
-    for (int r = 0; r < TW_NREG; r++)
-        out[TW_TRADE_OUT_WELFARE_US_END + r] = now(s, ge, TW_TRADE_IND_WELFARE, r, TW_ALL, TW_ALL);
+    /* The outcomes name the four regions of data/ by code; a world without one leaves its
+     * outcome at 0. */
+    static const char *const welfare_end[] = {"US", "CN", "EU", "ROW"};
+    for (int k = 0; k < 4; k++) {
+        int r = tw_world_region(s->world, welfare_end[k]);
+        if (r >= 0)
+            out[TW_TRADE_OUT_WELFARE_US_END + k] = now(s, ge, TW_TRADE_IND_WELFARE, r, TW_ALL, TW_ALL);
+    }
 }
 
 const tw_measure_block tw_trade_measures = {

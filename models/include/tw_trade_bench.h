@@ -16,8 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TW_TRADE_NORIGIN 4 /* regions a firm can buy from (the model checks TW_NREG) */
-#define TW_TRADE_NCELL 32  /* cells, (importer, sector) pairs: firms = TW_TRADE_NCELL * per_cell */
+#define TW_TRADE_NORIGIN 10 /* most regions a firm can buy from (the model checks TW_NREG_MAX) */
+#define TW_TRADE_NCELL 80   /* most cells, (importer, sector) pairs (the model checks
+                             * TW_NCELL_MAX); a world's firms = its cells * per_cell
+                             * (tw_trade_bench_ncell) */
 
 /* One block's partial sums of the firm step (TW_NPART per block). */
 enum {
@@ -39,7 +41,7 @@ static inline void tw_part_store(double *out, const double share[TW_TRADE_NORIGI
     out[TW_PART_STOCK] = held;
 }
 
-/* A replicate's importer firms, structure of arrays, n = TW_TRADE_NCELL * per_cell each;
+/* A replicate's importer firms, structure of arrays, n = cells * per_cell each;
  * firm k of cell c at c * per_cell + k. The element types are the model's own. */
 typedef struct {
     size_t n;
@@ -48,11 +50,13 @@ typedef struct {
     const float *ref_lnp;   /* log price of the origin when last chosen */
     const float *clock;     /* hazard left before the next choice */
     const float *stock;     /* extra stock held, days of purchases */
-    const double *partials; /* [TW_TRADE_NCELL * blocks per cell][TW_NPART] */
+    const double *partials; /* [cells * blocks per cell][TW_NPART] */
 } tw_trade_firm_view;
 
 /* Firms per cell of loaded params (tw_trade_model.load). */
 int64_t tw_trade_bench_per_cell(const void *params);
+/* Cells (importer, sector) of the loaded params' world. */
+int tw_trade_bench_ncell(const void *params);
 /* The firm arrays of a state (tw_trade_model.create). */
 tw_trade_firm_view tw_trade_bench_firms(const void *state);
 /* How many firms the step of the state's latest day re-chose an origin, given the firms'

@@ -313,7 +313,8 @@ Test(re_cli, malformed_keys_exit_2_with_file_line_column_and_write_nothing) {
         {"rare_earths: {ship_lag_days: {EU: 0}}\n",
          "bad.yaml:4:35: rare_earths.ship_lag_days.EU: expected an integer"},
         {"rare_earths: {ship_lag_days: {JP: 5}}\n",
-         "bad.yaml:4:31: rare_earths.ship_lag_days.JP: unknown key"},
+         "bad.yaml:4:35: rare_earths.ship_lag_days.JP: expected a region of the world: US, CN, EU, ROW "
+         "(got 'JP')"},
         {"rare_earths: {ship_lag_days: 0.5}\n",
          "bad.yaml:4:30: rare_earths.ship_lag_days: expected an integer"},
         {"rare_earths: {cover_min_days: 30, cover_max_days: 25}\n",

@@ -28,13 +28,14 @@
 #include "tw_gov.h"
 #include "tw_rates.h"
 #include "tw_tariffs.h"
+#include "four_regions.h"
 
 typedef struct {
     /* the scenario's side, as tw_trade_params.c reads it */
     tw_cfg *cfg;
     tw_tariff_book book;
     tw_control_book controls;
-    tw_gov_params gov[TW_NREG];
+    tw_gov_params gov[TW_NREG_MAX];
     tw_events_params ep;
     tw_rates_scenario sc; /* no precomputed tables: the fixture never resolves a day's rates */
     /* the replicate's side, as tw_trade.c creates it */
@@ -46,10 +47,10 @@ typedef struct {
     /* what the view points at: the test sets these between days */
     tw_world world;
     tw_rate_table tau;                        /* today's effective rates, fraction */
-    double customs[TW_NREG][TW_NREG][TW_NSEC]; /* today's customs value */
-    double e0[TW_NCELL], pbar[TW_NCELL], pbar0[TW_NCELL];
-    double output_loss[TW_NREG][TW_NSEC];
-    double gdp_pct[TW_NREG];                  /* GDP against the baseline, percent */
+    double customs[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC]; /* today's customs value */
+    double e0[TW_NCELL_MAX], pbar[TW_NCELL_MAX], pbar0[TW_NCELL_MAX];
+    double output_loss[TW_NREG_MAX][TW_NSEC];
+    double gdp_pct[TW_NREG_MAX];              /* GDP against the baseline, percent */
     tw_day start;
     uint32_t d;                               /* the next day's index */
 } day_fx;
@@ -65,14 +66,16 @@ static inline tw_day day_fx_date(const char *text) {
  * customs. */
 static inline void day_fx_open(day_fx *fx, const char *start, const char *yaml, uint32_t seed) {
     memset(fx, 0, sizeof *fx);
+    tw_test_four_regions(&fx->world);
+    fx->log.regions = fx->world.names;
     fx->start = day_fx_date(start);
     tw_err err;
     tw_status st = tw_cfg_load_string("policy.yaml", yaml, strlen(yaml), &fx->cfg, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
     const tw_cfg_node *root = tw_cfg_root(fx->cfg);
-    st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &fx->book, &err);
+    st = tw_tariffs_load(tw_cfg_get(root, "tariffs"), &fx->world, &fx->book, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
-    st = tw_controls_load(tw_cfg_get(root, "export_controls"), &fx->controls, &err);
+    st = tw_controls_load(tw_cfg_get(root, "export_controls"), &fx->world, &fx->controls, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);
     st = tw_gov_params_load(root, &fx->book, fx->start, fx->gov, &err);
     cr_assert_eq(st, TW_OK, "%s", err.msg);

@@ -14,6 +14,7 @@
 #include "tw_ge.h"
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
+#include "four_regions.h"
 
 typedef struct {
     tw_cfg *cfg;
@@ -53,7 +54,7 @@ static inline void sim_step(sim *m, uint32_t d) {
  * tariffs, the new rates t1 ([exporter][importer][sector]), the run's nests, deficits
  * fixed. Free the answer with tw_ge_result_free. */
 static inline tw_ge_result *sim_solve(const sim *m, const double *t1) {
-    tw_ge_problem prob = {TW_NREG, TW_NSEC, &m->p->world.flow[0][0][0], NULL, t1, NULL,
+    tw_ge_problem prob = {TW_NREG, TW_NSEC, m->p->world.packed, NULL, t1, NULL,
                           m->p->sigma, 0, m->p->sigma_upper};
     tw_ge_options opt = tw_ge_options_default();
     opt.path_steps = 0;

@@ -7,13 +7,15 @@
 #include "tw_config.h"
 #include "tw_controls.h"
 #include "tw_tariffs.h"
+#include "four_regions.h"
 
 static tw_cfg *g_cfg;
 
 static tw_status load(const char *yaml, tw_control_book *book, tw_err *err) {
     tw_status st = tw_cfg_load_string("c.yaml", yaml, strlen(yaml), &g_cfg, err);
     cr_assert_eq(st, TW_OK, "%s", err->msg);
-    return tw_controls_load(tw_cfg_get(tw_cfg_root(g_cfg), "export_controls"), book, err);
+    return tw_controls_load(tw_cfg_get(tw_cfg_root(g_cfg), "export_controls"), tw_test_world_four(),
+                            book, err);
 }
 
 static void teardown(void) {

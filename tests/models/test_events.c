@@ -5,6 +5,7 @@
  * third-party retaliation, and the event log's order and reproducibility.
  */
 #include "gov_sim.h"
+#include "four_regions.h"
 
 /* --- leader calls by hazard ----------------------------------------------------------- */
 
@@ -681,7 +682,7 @@ static void check_fresh(const tw_trade_state *s, int d, void *ctx) {
     cr_assert(memcmp(any, *s->rt.any, sizeof any) == 0, "day %d: outlook differs", d);
     tw_rate_table deal, entry;
     tw_tariffs_rates_deal(tw_rates_book(s->rates), day, &s->p->expect.terms, deal);
-    tw_tariffs_rates_entering(tw_rates_book(s->rates), day, (const int (*)[TW_NREG])s->p->transit,
+    tw_tariffs_rates_entering(tw_rates_book(s->rates), day, (const int (*)[TW_NREG_MAX])s->p->transit,
                               entry);
     cr_assert(memcmp(deal, *s->rt.deal, sizeof deal) == 0, "day %d: rates after a deal differ", d);
     cr_assert(memcmp(entry, *s->rt.entry, sizeof entry) == 0, "day %d: entering rates differ", d);

@@ -10,6 +10,7 @@
 #include "tw_config.h"
 #include "tw_trade.h"
 #include "tw_trade_internal.h"
+#include "four_regions.h"
 
 static tw_cfg *cfg;
 static void *params;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tw_firms.h"
+#include "four_regions.h"
 
 /* Every cell the same day: origins drawn from a fixed ladder of shares, prices spread so
  * that no two origins tie, no timing motive, and a hazard so high that every firm
@@ -23,7 +24,7 @@ static void cell_days(tw_cell_day *cd) {
             cd[c].price[o] = cd[c].rel[o] = 1.0;
         }
         for (int o = 0; o < TW_NREG; o++) cd[c].cdf[o] /= acc;
-        cd[c].cdf[TW_NREG - 1] = 1.0f;
+        for (int o = TW_NREG - 1; o < TW_NREG_MAX; o++) cd[c].cdf[o] = 1.0f;
         cd[c].hazard_base = 50.0f;
     }
 }
@@ -31,13 +32,14 @@ static void cell_days(tw_cell_day *cd) {
 typedef struct {
     tw_firms_params fp;
     tw_firm_arrays f;
-    double share[TW_NCELL][TW_NREG], purchase[TW_NCELL][TW_NREG], pbar0[TW_NCELL],
+    double share[TW_NCELL][TW_NREG_MAX], purchase[TW_NCELL][TW_NREG_MAX], pbar0[TW_NCELL],
         pbar[TW_NCELL], lambda0[TW_NCELL];
 } firms_run;
 
 static void run_open(firms_run *r, int64_t per_cell, int threads, const tw_cell_day *cd) {
     memset(r, 0, sizeof *r);
     r->fp.per_cell = per_cell;
+    r->fp.nreg = TW_NREG;
     r->fp.size_tail = 1.1;
     r->fp.reopt_rate = 0.00131;
     r->fp.own_demand = TW_OWN_DEMAND_DEFAULT;

@@ -10,6 +10,7 @@
 #include "tw_ge.h"
 #include "tw_ge_day.h"
 #include "tw_world.h"
+#include "four_regions.h"
 
 #define NC (TW_NREG * TW_NREG * TW_NSEC)
 
@@ -28,7 +29,7 @@ static void load_world(void) {
 
 /* The 2024 world with the model's nests. */
 static tw_ge_problem world_problem(void) {
-    tw_ge_problem p = {TW_NREG, TW_NSEC, &world.flow[0][0][0], &t0[0][0][0], &t1[0][0][0],
+    tw_ge_problem p = {TW_NREG, TW_NSEC, world.packed, &t0[0][0][0], &t1[0][0][0],
                        NULL, world.sigma, 0, upper};
     return p;
 }
@@ -70,7 +71,7 @@ Test(ge, no_change_reproduces_the_base_exactly) {
         cr_expect_eq(r->revenue[j], 0.0);
     }
     for (int k = 0; k < NC; k++) {
-        double x = (&world.flow[0][0][0])[k];
+        double x = world.packed[k];
         cr_expect_leq(fabs(r->x_new[k] - x), 1e-12 * x, "flow %d", k);
     }
     tw_ge_result_free(r);
@@ -209,14 +210,14 @@ Test(ge, tariff_war_identities_and_welfare_signs) {
     printf("US-China tariff war (US 145%% on CN, CN 125%% on US) on the 2024 flows:\n"
            "region   w_hat     P_hat   welfare%%    tot%%  volume%%  revenue%% buyer%%\n");
     for (int j = 0; j < TW_NREG; j++)
-        printf("%-4s %9.5f %9.5f %9.4f %8.4f %8.4f %8.4f %8.4f\n", tw_region_names[j],
+        printf("%-4s %9.5f %9.5f %9.4f %8.4f %8.4f %8.4f %8.4f\n", tw_test_region_names[j],
                r->w_hat[j], r->p_hat[j], 100 * r->welfare[j], 100 * r->tot[j],
                100 * r->volume[j], 100 * r->revenue[j], 100 * r->buyer_cost[j]);
     printf("iterations %d, residual %.3g, Walras %.3g\n", r->iterations, r->residual, r->walras);
     /* The belligerents lose, the United States its volume of trade, China its terms of
      * trade as well; each collects duty that its own buyers pay. */
     for (int j = TW_US; j <= TW_CN; j++) {
-        cr_expect_lt(r->welfare[j], 0.0, "%s welfare", tw_region_names[j]);
+        cr_expect_lt(r->welfare[j], 0.0, "%s welfare", tw_test_region_names[j]);
         cr_expect_lt(r->volume[j], 0.0);
         cr_expect_gt(r->revenue[j], 0.0);
         cr_expect_lt(r->buyer_cost[j], 0.0);
@@ -232,14 +233,14 @@ Test(ge, tariff_war_identities_and_welfare_signs) {
     /* Bystanders gain through their terms of trade alone: diversion raises the demand for
      * their goods; they change no tariff, so their volume and duty terms are exactly 0. */
     for (int j = TW_EU; j <= TW_ROW; j++) {
-        cr_expect_gt(r->welfare[j], 1e-4, "%s welfare %g", tw_region_names[j], r->welfare[j]);
+        cr_expect_gt(r->welfare[j], 1e-4, "%s welfare %g", tw_test_region_names[j], r->welfare[j]);
         cr_expect_gt(r->tot[j], 0.0);
         cr_expect_eq(r->volume[j], 0.0);
         cr_expect_eq(r->revenue[j], 0.0);
         cr_expect_gt(r->w_hat[j], 1.0);
     }
     for (int j = 0; j < TW_NREG; j++)
-        cr_expect_leq(fabs(r->path_error[j]), 1e-6, "%s path error %g", tw_region_names[j],
+        cr_expect_leq(fabs(r->path_error[j]), 1e-6, "%s path error %g", tw_test_region_names[j],
                       r->path_error[j]);
     tw_ge_result_free(r);
     /* In one nest (Armington: home and every origin at sigma) US buyers turn mostly to
@@ -469,9 +470,9 @@ Test(ge, bad_input_is_reported) {
  * 60% US tariff on China then moves producer prices to those of the long-run solve (the
  * closure follows the long-run demand at today's prices and rates, whatever the agents
  * buy meanwhile), and the regions' deficits sum to zero. */
-static double day_use[TW_NREG][TW_NREG][TW_NSEC];
+static double day_use[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC];
 static tw_rate_table day_tau, day_tau0;
-static tw_nest day_nest[TW_NCELL];
+static tw_nest day_nest[TW_NCELL_MAX];
 
 static void closure_step(tw_ge_day *g, uint32_t d) {
     /* no stocks, transit or sub-cells: buyers use what enters customs, at the one rate; the
@@ -493,13 +494,13 @@ Test(ge_day, base_flows_hold_prices_and_a_tariff_moves_them_to_the_solve, .init 
     memset(day_tau0, 0, sizeof day_tau0);
     for (int j = 0; j < TW_NREG; j++)
         for (int s = 0; s < TW_NSEC; s++) {
-            double share[TW_NREG], price[TW_NREG], e = 0.0;
+            double share[TW_NREG_MAX], price[TW_NREG_MAX], e = 0.0;
             for (int o = 0; o < TW_NREG; o++) e += world.flow[o][j][s];
             for (int o = 0; o < TW_NREG; o++) {
                 share[o] = world.flow[o][j][s] / e;
                 price[o] = 1.0;
             }
-            tw_nest_calibrate(&day_nest[j * TW_NSEC + s], j, world.sigma[s], upper[s], share, price);
+            tw_nest_calibrate(&day_nest[j * TW_NSEC + s], TW_NREG, j, world.sigma[s], upper[s], share, price);
         }
     tw_ge_day_params p = {.enabled = true, .interval = 1, .adjust_days = 1.0};
     tw_ge_day *g;

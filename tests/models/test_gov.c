@@ -8,6 +8,7 @@
  * 11 January and one seen on 22 January from 25 January.
  */
 #include "gov_sim.h"
+#include "four_regions.h"
 
 #define NDAYS 59 /* 1 January to 28 February */
 

@@ -9,6 +9,7 @@
  * then (1, 8, 15, 22 January ...).
  */
 #include "day_fixture.h"
+#include "four_regions.h"
 
 /* The US raises its tariff on China by 10 points on 5 January; the run goes on to until. */
 static void us_rises_on_5_january(day_fx *fx, const char *until) {
@@ -24,8 +25,8 @@ static void gov_refused(const char *yaml, const char *want, bool at) {
     tw_err err;
     cr_assert_eq(tw_cfg_load_string("policy.yaml", yaml, strlen(yaml), &cfg, &err), TW_OK);
     tw_tariff_book book;
-    memset(&book, 0, sizeof book);
-    tw_gov_params gov[TW_NREG];
+    cr_assert_eq(tw_tariffs_load(NULL, tw_test_world_four(), &book, &err), TW_OK);
+    tw_gov_params gov[TW_NREG_MAX];
     cr_assert_neq(tw_gov_params_load(tw_cfg_root(cfg), &book, 0, gov, &err), TW_OK);
     cr_assert(strstr(err.msg, want) != NULL, "%s", err.msg);
     if (at) cr_assert(strstr(err.msg, "policy.yaml:") != NULL, "%s", err.msg);
@@ -87,7 +88,7 @@ static void scope_run(const char *scope, int want_eu) {
     for (int d = 0; d < TW_NREG; d++)
         if (d != TW_CN)
             cr_assert_eq(tw_gov_regime(fx.g, TW_CN, d, later), TW_CTRL_OPEN, "toward %s",
-                         tw_region_names[d]);
+                         tw_test_region_names[d]);
     day_fx_close(&fx);
 }
 

@@ -15,6 +15,7 @@
 #include "tw_trade_internal.h"
 
 #include "re_common.h"
+#include "four_regions.h"
 
 /* Licensing toward every destination from 1 February; the US regime given. Returns the
  * approvals to EU makers over the run and, through *all, to every destination. */

@@ -17,6 +17,7 @@
 #include "tw_trade_internal.h"
 
 #include "re_common.h"
+#include "four_regions.h"
 
 /* No reserve and no free channels: the licensed stock is all a firm has. */
 #define BARE                                                                               \
@@ -333,7 +334,7 @@ Test(rare_earth_tiers, each_destination_receives_after_its_own_shipping_lag) {
     sim_step(&m, 0);
     for (int j = 0; j < m.p->re.ncell; j++) {
         int r = m.p->re.cell[j] / TW_NSEC;
-        cr_assert_eq(m.p->re.ship_lag[r], lag[r], "%s lag %d", tw_region_names[r],
+        cr_assert_eq(m.p->re.ship_lag[r], lag[r], "%s lag %d", tw_test_region_names[r],
                      m.p->re.ship_lag[r]);
         for (size_t k = 0; k < n; k++) {
             cr_assert_gt(m.s->re->order[j * n + k], 0.0f, "cell %d firm %zu ordered", j, k);
@@ -345,9 +346,9 @@ Test(rare_earth_tiers, each_destination_receives_after_its_own_shipping_lag) {
         for (int j = 0; j < m.p->re.ncell; j++) {
             int c = m.p->re.cell[j], r = c / TW_NSEC;
             if ((int)d < lag[r])
-                cr_assert_eq(m.s->re->received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
+                cr_assert_eq(m.s->re->received_t[c], 0.0, "%s day %u", tw_test_region_names[r], d);
             else if ((int)d == lag[r])
-                cr_assert_gt(m.s->re->received_t[c], 0.0, "%s day %u", tw_region_names[r], d);
+                cr_assert_gt(m.s->re->received_t[c], 0.0, "%s day %u", tw_test_region_names[r], d);
         }
     }
     free(y);

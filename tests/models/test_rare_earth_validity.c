@@ -13,6 +13,7 @@
 #include "tw_trade_internal.h"
 
 #include "re_common.h"
+#include "four_regions.h"
 
 /* Applications filed over the run; checks that no licence outlives its validity. */
 static double validity_run(int validity) {

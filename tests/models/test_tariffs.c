@@ -6,6 +6,7 @@
 
 #include "tw_config.h"
 #include "tw_tariffs.h"
+#include "four_regions.h"
 
 static tw_cfg *cfg;
 static tw_tariff_book book;
@@ -15,7 +16,7 @@ static tw_status load(const char *yaml, tw_err *err) {
     tw_tariffs_free(&book);
     tw_status st = tw_cfg_load_string("t.yaml", yaml, strlen(yaml), &cfg, err);
     cr_assert_eq(st, TW_OK, "%s", err->msg);
-    return tw_tariffs_load(tw_cfg_get(tw_cfg_root(cfg), "tariffs"), &book, err);
+    return tw_tariffs_load(tw_cfg_get(tw_cfg_root(cfg), "tariffs"), tw_test_world_four(), &book, err);
 }
 
 static void load_ok(const char *yaml) {
@@ -290,10 +291,10 @@ Test(tariffs, in_transit_goods_pay_the_rate_before_the_entry) {
         {3, "2025-04-15", 1.45},  {0, "2025-04-15", 1.45}, {60, "2025-05-26", 0.20},
         {60, "2025-05-27", 1.45}, {16, "2025-04-04", 0.20}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        int lag[TW_NREG][TW_NREG] = {{0}};
+        int lag[TW_NREG_MAX][TW_NREG_MAX] = {{0}};
         lag[TW_CN][TW_US] = cases[k].lag;
         tw_rate_table t;
-        tw_tariffs_rates_entering(&book, day(cases[k].on), (const int (*)[TW_NREG])lag, t);
+        tw_tariffs_rates_entering(&book, day(cases[k].on), (const int (*)[TW_NREG_MAX])lag, t);
         for (int s = 0; s < TW_NSEC; s++) NEAR(t[TW_US][TW_CN][s], cases[k].want);
         /* the EU's goods took 0 days: the 10% from 5 April, never spared after it */
         NEAR(t[TW_US][TW_EU][TW_METALS], day(cases[k].on) >= day("2025-04-05") ? 0.10 : 0.0);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "model_sim.h"
+#include "four_regions.h"
 
 static const int targeted[] = {TW_MACHINERY, TW_METALS, TW_CHEMICALS, TW_AGRICULTURE, TW_OTHER};
 #define NTARGETED (sizeof targeted / sizeof targeted[0])
@@ -22,7 +23,7 @@ static void targeted_imports_by_origin(const char *const *sets, uint32_t from, u
     for (uint32_t d = 0; d <= to; d++) {
         sim_step(&m, d);
         if (d < from) continue;
-        const double(*customs)[TW_NREG][TW_NSEC] = tw_flows_customs(m.s->flows);
+        const double(*customs)[TW_NREG_MAX][TW_NSEC] = tw_flows_customs(m.s->flows);
         for (int o = 0; o < TW_NREG; o++)
             for (size_t k = 0; k < NTARGETED; k++) by_origin[o] += customs[o][TW_US][targeted[k]];
     }

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "tw_flows.h"
+#include "four_regions.h"
 
-static double e0[TW_NCELL], pbar[TW_NCELL], share[TW_NCELL][TW_NREG], own[TW_NCELL][TW_NREG];
+static double e0[TW_NCELL], pbar[TW_NCELL], share[TW_NCELL][TW_NREG_MAX], own[TW_NCELL][TW_NREG_MAX];
 static tw_cell_day cd[TW_NCELL];
 static tw_rate_table tau;
-static int lag[TW_NREG][TW_NREG];
-static double season[TW_NREG][TW_NREG][12];
+static int lag[TW_NREG_MAX][TW_NREG_MAX];
+static double season[TW_NREG_MAX][TW_NREG_MAX][12];
 static tw_duty_params duties;
 
 static tw_flows_in fixture(uint32_t d) {
@@ -30,14 +31,14 @@ static tw_flows_in fixture(uint32_t d) {
             lag[o][i] = o == i ? 0 : 3;
             for (int m = 0; m < 12; m++) season[i][o][m] = m == 0 ? 1.5 : 1.0;
         }
-    return (tw_flows_in){.d = d, .day = tw_day_from_civil(2025, 1, 1) + (tw_day)d, .e0 = e0,
+    return (tw_flows_in){.d = d, .nreg = TW_NREG, .day = tw_day_from_civil(2025, 1, 1) + (tw_day)d, .e0 = e0,
                          .pbar = pbar, .pbar0 = pbar, .demand_elasticity = 1.0,
-                         .share = (const double(*)[TW_NREG])share,
-                         .purchase = (const double(*)[TW_NREG])share,
-                         .own = (const double(*)[TW_NREG])own, .cd = cd,
+                         .share = (const double(*)[TW_NREG_MAX])share,
+                         .purchase = (const double(*)[TW_NREG_MAX])share,
+                         .own = (const double(*)[TW_NREG_MAX])own, .cd = cd,
                          .tau_paid = (const tw_rate_table *)&tau, .tau_now = (const tw_rate_table *)&tau,
-                         .tau_entry = (const tw_rate_table *)&tau, .transit = (const int(*)[TW_NREG])lag,
-                         .season = (const double(*)[TW_NREG][12])season, .duties = &duties};
+                         .tau_entry = (const tw_rate_table *)&tau, .transit = (const int(*)[TW_NREG_MAX])lag,
+                         .season = (const double(*)[TW_NREG_MAX][12])season, .duties = &duties};
 }
 
 Test(flows, orders_enter_customs_after_their_days_in_transit) {

@@ -12,6 +12,7 @@
 #include "tw_trade_internal.h"
 
 #include "model_sim.h"
+#include "four_regions.h"
 
 static long series_index(const tw_trade_params *p, const char *ind, const char *r, const char *o,
                          const char *s) {
@@ -117,7 +118,7 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
                 cr_assert_lt(se, max_se, "cell %d: standard error %g too large to test", c, se);
                 cr_assert_leq(fabs(got - want), 5.0 * se + 1e-6,
                               "importer %s sector %s origin %s: share %.6f, logit %.6f, se %.2g",
-                              tw_region_names[i], tw_sector_names[s], tw_region_names[o], got,
+                              tw_test_region_names[i], tw_sector_names[s], tw_test_region_names[o], got,
                               want, se);
                 if (se > 0 && fabs(got - want) / se > worst) worst = fabs(got - want) / se;
                 /* the quantity shares, q_o = P_o own_o / sum_j P_j own_j: CES; standard
@@ -134,8 +135,8 @@ static void check_ces(double size_tail, long per_cell, double max_se) {
                 double qse = sqrt(var * sumsq), qwant = w[o] / tot, qhave = qgot[o] / qtot;
                 cr_assert_leq(fabs(qhave - qwant), 5.0 * qse + 1e-6,
                               "importer %s sector %s origin %s: quantity share %.6f, CES %.6f, "
-                              "se %.2g", tw_region_names[i], tw_sector_names[s],
-                              tw_region_names[o], qhave, qwant, qse);
+                              "se %.2g", tw_test_region_names[i], tw_sector_names[s],
+                              tw_test_region_names[o], qhave, qwant, qse);
             }
         }
     /* The shock moved shares far more than the tolerance, so the check has teeth. */
@@ -201,8 +202,8 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
     double *obs = malloc(p->n_series * sizeof *obs);
     long imp_all[TW_NREG], exp_all[TW_NREG];
     for (int r = 0; r < TW_NREG; r++) {
-        imp_all[r] = series_index(p, "imports", tw_region_names[r], "all", "all");
-        exp_all[r] = series_index(p, "exports", tw_region_names[r], "all", "all");
+        imp_all[r] = series_index(p, "imports", tw_test_region_names[r], "all", "all");
+        exp_all[r] = series_index(p, "exports", tw_test_region_names[r], "all", "all");
     }
     /* Statutory revenue series lie at a fixed offset from the collected ones. */
     size_t stat_offset = (size_t)series_index(p, "tariff_revenue_statutory", "US", "all", "all") -
@@ -225,10 +226,10 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
             double from_r = 0.0;
             for (int i = 0; i < TW_NREG; i++)
                 if (i != r)
-                    from_r += obs[series_index(p, "imports", tw_region_names[i], tw_region_names[r], "all")];
+                    from_r += obs[series_index(p, "imports", tw_test_region_names[i], tw_test_region_names[r], "all")];
             cr_assert(epsilon_eq(dbl, obs[exp_all[r]], from_r, 1e-9 * (1.0 + from_r)),
                       "day %u: %s exports %.12g, partners' imports from it %.12g", d,
-                      tw_region_names[r], obs[exp_all[r]], from_r);
+                      tw_test_region_names[r], obs[exp_all[r]], from_r);
         }
         for (size_t i = 0; i < p->n_series; i++) {
             const tw_series_def *sd = &p->defs[i];
@@ -261,7 +262,7 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
         for (int r = 0; r < TW_NREG; r++) {
             double sec = 0.0;
             for (int s = 0; s < TW_NSEC; s++)
-                sec += obs[series_index(p, "imports", tw_region_names[r], "all", tw_sector_names[s])];
+                sec += obs[series_index(p, "imports", tw_test_region_names[r], "all", tw_sector_names[s])];
             cr_assert(epsilon_eq(dbl, sec, obs[imp_all[r]], 1e-9 * sec));
             for (int o = 0; o < TW_NREG; o++)
                 for (int s = 0; s < TW_NSEC; s++) {

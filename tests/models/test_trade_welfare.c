@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "model_sim.h"
+#include "four_regions.h"
 
 /* A US tariff on China in every sector, two years from 1 January 2025, with fast switching
  * (firms.reopt_rate 0.05) so that the firms converge within the run, and 16,000 firms a
@@ -90,27 +91,27 @@ Test(welfare, two_paths_to_one_tariff_reach_the_same_welfare, .timeout = 600) {
     solve60(solved, ws);
     for (int r = 0; r < TW_NREG; r++) {
         printf("%-4s welfare after two years: jump %.4f%%, phased in %.4f%%, long-run solve "
-               "%.4f%%; producer price %.5f, %.5f, %.5f\n", tw_region_names[r], jump[r], phase[r],
+               "%.4f%%; producer price %.5f, %.5f, %.5f\n", tw_test_region_names[r], jump[r], phase[r],
                solved[r], wj[r], wp[r], ws[r]);
-        cr_log_info("%s: jump %.4f, phased %.4f, solve %.4f", tw_region_names[r], jump[r],
+        cr_log_info("%s: jump %.4f, phased %.4f, solve %.4f", tw_test_region_names[r], jump[r],
                     phase[r], solved[r]);
         printf("%-4s trade deficit over the last 90 days less the first day's: jump %+.4f%%, "
-               "phased in %+.4f%% of spending\n", tw_region_names[r], 100.0 * gj[r],
+               "phased in %+.4f%% of spending\n", tw_test_region_names[r], 100.0 * gj[r],
                100.0 * gp[r]);
         cr_expect_leq(fabs(gj[r]), 0.0025, "%s: trade deficit %+.4f%% of spending from the first "
-                      "day's", tw_region_names[r], 100.0 * gj[r]);
+                      "day's", tw_test_region_names[r], 100.0 * gj[r]);
         cr_expect_leq(fabs(gp[r]), 0.0025, "%s: trade deficit %+.4f%% of spending from the first "
-                      "day's", tw_region_names[r], 100.0 * gp[r]);
-        cr_expect_leq(fabs(wj[r] - ws[r]), 1e-4, "%s price %.6f vs %.6f", tw_region_names[r], wj[r], ws[r]);
-        cr_expect_leq(fabs(wp[r] - ws[r]), 1e-4, "%s price %.6f vs %.6f", tw_region_names[r], wp[r], ws[r]);
+                      "day's", tw_test_region_names[r], 100.0 * gp[r]);
+        cr_expect_leq(fabs(wj[r] - ws[r]), 1e-4, "%s price %.6f vs %.6f", tw_test_region_names[r], wj[r], ws[r]);
+        cr_expect_leq(fabs(wp[r] - ws[r]), 1e-4, "%s price %.6f vs %.6f", tw_test_region_names[r], wp[r], ws[r]);
     }
     for (int r = TW_US; r <= TW_CN; r++) {
         cr_expect_leq(fabs(jump[r] - phase[r]), 0.05 * fabs(phase[r]), "%s: jump %.4f, phased %.4f",
-                      tw_region_names[r], jump[r], phase[r]);
+                      tw_test_region_names[r], jump[r], phase[r]);
         cr_expect_leq(fabs(jump[r] - solved[r]), 0.05 * fabs(solved[r]), "%s: jump %.4f, solve %.4f",
-                      tw_region_names[r], jump[r], solved[r]);
+                      tw_test_region_names[r], jump[r], solved[r]);
         cr_expect_leq(fabs(phase[r] - solved[r]), 0.05 * fabs(solved[r]), "%s: phased %.4f, solve %.4f",
-                      tw_region_names[r], phase[r], solved[r]);
+                      tw_test_region_names[r], phase[r], solved[r]);
     }
 }
 
@@ -142,10 +143,10 @@ Test(welfare, the_adjustment_range_converges_without_oscillating, .timeout = 600
                 double lw = log(tw_ge_day_value(m.s->ge, TW_GE_PRICE, r));
                 double wf = tw_ge_day_value(m.s->ge, TW_GE_WELFARE, r);
                 cr_assert(isfinite(lw) && isfinite(wf), "adjustment %s days, day %u: %s", days[k],
-                          d, tw_region_names[r]);
+                          d, tw_test_region_names[r]);
                 cr_assert_geq(lw * log(ws[r]), -1e-12, "adjustment %s days, day %u: %s price "
                               "%.6f moves away from the solve's %.6f", days[k], d,
-                              tw_region_names[r], exp(lw), ws[r]);
+                              tw_test_region_names[r], exp(lw), ws[r]);
                 worst[r] = fmax(worst[r], fabs(lw) - fabs(log(ws[r])));
                 worst_wf[r] = fmax(worst_wf[r], fabs(wf));
             }
@@ -153,20 +154,20 @@ Test(welfare, the_adjustment_range_converges_without_oscillating, .timeout = 600
         for (int r = 0; r < TW_NREG; r++) {
             double w = tw_ge_day_value(m.s->ge, TW_GE_PRICE, r), lws = fabs(log(ws[r]));
             printf("adjustment %s days: %s price %.6f (solve %.6f), welfare at most %.4f pp "
-                   "(solve %.4f)\n", days[k], tw_region_names[r], w, ws[r], worst_wf[r],
+                   "(solve %.4f)\n", days[k], tw_test_region_names[r], w, ws[r], worst_wf[r],
                    solved[r]);
             if (k < 2) {
                 cr_expect_leq(fabs(w - ws[r]), 1e-6, "adjustment %s days: %s price %.7f vs %.7f",
-                              days[k], tw_region_names[r], w, ws[r]);
+                              days[k], tw_test_region_names[r], w, ws[r]);
             } else {
                 double part = -expm1(-334.0 / 36500.0); /* from 1 February */
                 cr_expect(fabs(log(w)) <= 2.0 * part * lws && fabs(log(w)) >= 0.25 * part * lws,
-                          "adjustment %s days: %s price %.6f", days[k], tw_region_names[r], w);
+                          "adjustment %s days: %s price %.6f", days[k], tw_test_region_names[r], w);
             }
             cr_expect_leq(worst[r], 0.1 * lws, "adjustment %s days: %s overshoots by %.3g",
-                          days[k], tw_region_names[r], worst[r]);
+                          days[k], tw_test_region_names[r], worst[r]);
             cr_expect_leq(worst_wf[r], 2.0 * fabs(solved[r]), "adjustment %s days: %s welfare "
-                          "reached %.4f pp, the solve's %.4f", days[k], tw_region_names[r],
+                          "reached %.4f pp, the solve's %.4f", days[k], tw_test_region_names[r],
                           worst_wf[r], solved[r]);
         }
         sim_close(&m);
@@ -190,15 +191,15 @@ Test(welfare, a_baseline_without_policy_does_not_drift, .timeout = 600) {
         sim_step(&m, d);
         for (int r = 0; r < TW_NREG; r++) {
             cr_assert_leq(fabs(tw_ge_day_value(m.s->ge, TW_GE_PRICE, r) - 1.0), 1e-12,
-                          "day %u: %s producer price %.15g", d, tw_region_names[r],
+                          "day %u: %s producer price %.15g", d, tw_test_region_names[r],
                           tw_ge_day_value(m.s->ge, TW_GE_PRICE, r));
             worst[r] = fmax(worst[r], fabs(tw_ge_day_value(m.s->ge, TW_GE_WELFARE, r)));
         }
     }
     for (int r = 0; r < TW_NREG; r++) {
-        printf("no policy, two years: %s welfare at most %.4f pp from 0\n", tw_region_names[r],
+        printf("no policy, two years: %s welfare at most %.4f pp from 0\n", tw_test_region_names[r],
                worst[r]);
-        cr_expect_leq(worst[r], 0.01, "%s welfare reached %.4f pp", tw_region_names[r], worst[r]);
+        cr_expect_leq(worst[r], 0.01, "%s welfare reached %.4f pp", tw_test_region_names[r], worst[r]);
     }
     sim_close(&m);
 }
@@ -255,7 +256,7 @@ Test(welfare, spending_is_income_for_every_demand_elasticity, .timeout = 120) {
                 worst = fmax(worst, fabs(a.spending / a.income - 1.0));
                 cr_assert_leq(fabs(a.spending - a.income), tol * a.income,
                               "eta %s, day %u: %s spends %.3f, income %.3f", etas[k], d,
-                              tw_region_names[r], a.spending, a.income);
+                              tw_test_region_names[r], a.spending, a.income);
             }
         }
         printf("eta %s: spending within %.2g of income\n", etas[k], worst);
