@@ -282,7 +282,7 @@ class BaselineQuarter(SummaryIdentities, unittest.TestCase):
 
 
 class HistoryYear(SummaryIdentities, unittest.TestCase):
-    scenario = "history-2025.yaml"
+    scenario = "history-2025-four.yaml"
     extra = []
     start = "2025-01-01"
     end = "2025-12-31"
