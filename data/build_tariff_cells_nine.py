@@ -49,7 +49,7 @@ NAMED = [  # code, 2024 value, source of the value, rate from 7 Aug, note
 ]
 INDIA_FROM_27_AUG = 50.0          # ABP-2025-08-06
 SWISS_FROM_14_NOV = 15.0 - MFN_US  # Reuters-CH-2025-12-10: 15% all-in ceiling
-BRAZIL_ADD = 40.0                 # EO of 30 July 2025, from 6 August (Statista-2025-08)
+BRAZIL_ADD = 40.0                 # EO of 30 July 2025, from 6 August (NNR-BR-2025-07-31)
 BRAZIL_SUBJECT = 1.0 - 18.400222546 / 42.348411089  # cgoes-BR-2024: Annex I exclusions
 STEEL_UK = 25.0                   # WhiteCase: the UK stays at 25% from 4 June
 STEEL_ALL = 50.0
@@ -186,7 +186,7 @@ class Build:
             cell = self.f["ROW"][s]
             cov = br / rest * BRAZIL_SUBJECT * (cell - uk[s]) / cell
             self.add("brazil_ieepa", "ROW", s, "coverage_from_2025-08-06", cov, "D",
-                     "cgoes-BR-2024;Statista-2025-08;S4",
+                     "cgoes-BR-2024;NNR-BR-2025-07-31;S4",
                      "Brazil %.3f of the rest %.2f, %.4f of it not excluded, times the "
                      "rest's share of the cell (Brazil's sector mix not found)"
                      % (br, rest, BRAZIL_SUBJECT))
