@@ -344,6 +344,30 @@ static void report_dest(FILE *fp, const tw_batch_stats *res, const tw_model *m,
     free(ms);
 }
 
+/* The monthly table of flows, where the run has every series. */
+static void report_flows(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_model *m,
+                         const void *params, const tw_report_flows *fl) {
+    long idx[2 * MAX_COLS];
+    if (fl->n_cols == 0 || fl->n_cols > MAX_COLS || res->n_out == 0) return;
+    if (!cols_find(m, params, fl->cols, fl->n_cols, idx)) return;
+    size_t nm;
+    tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
+    if (ms == NULL) return;
+    fprintf(fp, "\n%s (%zu replicates)\n", fl->title, n_rep);
+    cols_header(fp, fl->cols, fl->n_cols, 7, "month", NULL, NULL);
+    for (size_t mo = 0; mo < nm; mo++) {
+        fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
+        for (size_t c = 0; c < fl->n_cols; c++) {
+            const tw_report_col *col = &fl->cols[c];
+            int days = 0;
+            double v = col->scale * month_mean(res, idx[2 * c], &ms[mo], col->flow, &days);
+            cell_print(fp, res, col, &idx[2 * c], ms[mo].t1 - 1, &v);
+        }
+        fputc('\n', fp);
+    }
+    free(ms);
+}
+
 /* true if the scenario's list me->list has an entry whose me->field is me->value. */
 static bool report_listed(const tw_report_monthend *me, const tw_cfg_node *root) {
     const tw_cfg_node *l = report_key(root, me->list, NULL);
@@ -547,6 +571,7 @@ void tw_cli_report(FILE *fp, const tw_batch_stats *res, size_t n_rep, const tw_m
     }
     free(ms);
     if (spec->weekly != NULL) report_weekly(fp, res, n_rep, model, params, spec->weekly, tables);
+    if (spec->flows != NULL) report_flows(fp, res, n_rep, model, params, spec->flows);
     if (spec->dest != NULL) report_dest(fp, res, model, params, spec->dest, root);
     if (res->n_outcomes > 0) {
         fprintf(fp, "\n%-34s  %-16s  %12s  %12s  %12s   (%zu replicates)\n",

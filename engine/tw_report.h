@@ -154,6 +154,15 @@ typedef struct {
     tw_series_label band;
 } tw_report_ruling;
 
+/* A monthly table of flows, one column a series (TW_REPORT_MEAN cells, flow and scale as
+ * in the month-end table: the month's total times scale), means across replicates; shown
+ * whenever the run has every series. */
+typedef struct {
+    const char *title;   /* "US imports by partner, USD bn a month" */
+    const tw_report_col *cols;
+    size_t n_cols;
+} tw_report_flows;
+
 typedef struct tw_report_spec {
     const tw_report_column *months; /* the monthly table; the report needs every column */
     size_t n_months;
@@ -172,6 +181,7 @@ typedef struct tw_report_spec {
     const tw_report_weekly *weekly;
     const tw_report_dest *dest;
     const tw_report_monthend *monthend;
+    const tw_report_flows *flows;
     const tw_report_ruling *ruling;
 } tw_report_spec;
 

@@ -27,6 +27,7 @@
 #include "tw_gov.h"
 #include "tw_measures.h"
 #include "tw_rare_earths.h"
+#include "tw_report.h"
 #include "tw_trade.h"
 
 /* The blocks, in the dictionary's order (and that of replicates.csv's outcome columns). */
@@ -55,9 +56,21 @@ int tw_indicator_index(const char *name);
 int tw_outcome_index(const char *name);
 
 /* What the terminal report after a run shows (tw_report.h), next to the dictionary it
- * takes its units from: tw_trade_model.report (tw_report.c). Static; params unused. */
-struct tw_report_spec;
-const struct tw_report_spec *tw_trade_report(const void *params);
+ * takes its units from (tw_report.c): the report of every world, without the tables by
+ * partner. Static; params unused. */
+const tw_report_spec *tw_trade_report(const void *params);
+
+/* The report of one world: tw_trade_report's with the table of US imports by partner,
+ * one column for each region of the world and one for all. Points into itself and at the
+ * world's codes: fill it where it stays (the model's parameters, tw_trade_params.c), and
+ * keep the world. */
+typedef struct {
+    tw_report_spec spec;
+    tw_report_flows partners;
+    tw_report_col cols[TW_NREG_MAX];
+    char heads[TW_NREG_MAX][16];
+} tw_trade_world_report;
+void tw_trade_report_world(const tw_world *world, tw_trade_world_report *r);
 
 /* The start-up check of the blocks' lists: every name set and unique among all the
  * indicators and outcomes, every entry with a unit, a definition and an aggregation, every

@@ -2,7 +2,8 @@
  * its data dictionary (tw_indicators.c): the series of the monthly table, the headline
  * probabilities, the leader calls against their historical rate, the rare-earth tables,
  * the US-EU block and the court block, each by the labels, outcome names and scenario
- * keys the model writes and reads.
+ * keys the model writes and reads; and, for a run's world, the table of US imports by
+ * partner (tw_trade_report_world: one column a region of the world).
  *
  * The units of the monthly table's columns and of the outcomes come from the dictionary,
  * composed once on first use (pthread_once) like the dictionary itself: a flow whose unit
@@ -285,4 +286,23 @@ const tw_report_spec *tw_trade_report(const void *params) {
     (void)params; /* the same report for every scenario: a block the run lacks is left out */
     pthread_once(&report_once, compose_report);
     return &report.spec;
+}
+
+void tw_trade_report_world(const tw_world *world, tw_trade_world_report *r) {
+    r->spec = *tw_trade_report(NULL);
+    size_t n = 0;
+    for (int o = 0; o <= world->nreg; o++) {
+        if (o == TW_US) continue;
+        const char *code = o < world->nreg ? world->names[o] : "all";
+        snprintf(r->heads[n], sizeof r->heads[n], "%s%s", o < world->nreg ? "from " : "", code);
+        r->cols[n] = (tw_report_col){.head = r->heads[n], .sub = "USD bn", .width = 9,
+                                     .cell = TW_REPORT_MEAN, .series = L("imports", "US", code, "all"),
+                                     .w = 9, .prec = 1, .flow = true, .scale = 1e-3};
+        n++;
+    }
+    r->partners = (tw_report_flows){
+        .title = "US imports by partner, the month's total at customs value, USD bn, mean",
+        .cols = r->cols,
+        .n_cols = n};
+    r->spec.flows = &r->partners;
 }

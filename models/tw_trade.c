@@ -359,6 +359,11 @@ static void trade_outcomes(const void *vs, double *out) {
     if (s->p->ev.n_drawn > 0) tw_events_drawn_values(s->ev, s->p->start, out + n_out);
 }
 
+/* The report of the params' world (its tables by partner); without params, every world's. */
+static const tw_report_spec *trade_report(const void *params) {
+    return params != NULL ? &((const tw_trade_params *)params)->report.spec : tw_trade_report(NULL);
+}
+
 const tw_model tw_trade_model = {
     .name = "trade",
     .load = trade_load,
@@ -377,5 +382,5 @@ const tw_model tw_trade_model = {
     .free_state = trade_free_state,
     .state_bytes = trade_state_bytes,
     .events = trade_events,
-    .report = tw_trade_report,
+    .report = trade_report,
 };

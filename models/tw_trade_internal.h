@@ -110,7 +110,8 @@ typedef struct {
     double rel0[TW_NCELL_MAX][TW_NREG_MAX];     /* the first day's price relatives (1 but in cells
                                          * split into sub-cells, tw_split_demand) */
     tw_nest nest[TW_NCELL_MAX];             /* nested CES demand (tw_demand.h) */
-    /* output series */
+    /* output series and the terminal report of the world (tw_report.c) */
+    tw_trade_world_report report;
     tw_series_def *defs;
     tw_series_label *labels;
     size_t n_series;

@@ -438,6 +438,7 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
         .start = p->start,
         .horizon = p->fl_horizon};
     calibrate(p);
+    tw_trade_report_world(&p->world, &p->report);
     if ((st = tw_indicators_define(&p->world, &p->re, &p->defs, &p->labels, &p->n_series, err)) != TW_OK) goto fail;
     *out = p;
     return TW_OK;

@@ -14,6 +14,8 @@ from trajectories.csv and summary.csv:
   nine are within 1% of US imports from ROW of the four (the two calibrations share the
   same 2024 totals; transit days and monthly factors differ by partner), and the three
   regions both worlds have (US, CN, EU) import within 1% of each other;
+- the terminal report has a table of US imports by partner with one column for each
+  region of the world and one for all, the partners adding to all in every month;
 - a region code the world does not have is refused, with exit status 2, the file, line
   and column, and the world's list of regions.
 
@@ -112,6 +114,29 @@ class Worlds(unittest.TestCase):
             nine = self.january(NINE, r, ("all",))
             four = self.january(FOUR, r, ("all",))
             self.assertLess(abs(nine / four - 1.0), BAND, f"{r}: {nine:.1f} against {four:.1f}")
+
+    def test_the_report_shows_us_imports_by_partner(self):
+        for world, regions in (("nine", NINE), ("four", FOUR)):
+            with tempfile.TemporaryDirectory() as tmp:
+                p = subprocess.run([BIN, "run", SCENARIO, "-n", "2", "-t", "2", "--set",
+                                    f"world={world}", "--set", "firms.per_cell=200", "-o",
+                                    os.path.join(tmp, "out")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   universal_newlines=True, check=True)
+            lines = p.stdout.splitlines()
+            at = [i for i, l in enumerate(lines) if l.startswith("US imports by partner")]
+            self.assertEqual(len(at), 1, world)
+            head = lines[at[0] + 1].split()
+            partners = [f"from {r}" for r in regions if r != "US"]
+            self.assertEqual(" ".join(head), "month " + " ".join(partners) + " all", world)
+            rows = [l.split() for l in lines[at[0] + 3:at[0] + 15]]
+            self.assertEqual([r[0] for r in rows], [f"2025-{m:02d}" for m in range(1, 13)])
+            for r in rows:
+                values = [float(v) for v in r[1:]]
+                self.assertEqual(len(values), len(partners) + 1)
+                # each shown to 0.1: the partners add to all within their rounding
+                self.assertLessEqual(abs(sum(values[:-1]) - values[-1]), 0.05 * len(values), r)
+                self.assertGreater(min(values), 0.0, r)
 
     def test_a_region_the_world_lacks_is_refused_with_the_list(self):
         # (the text after the scenario's line, the line of the bad code, what is said)
