@@ -14,8 +14,9 @@ It prints the model's numbers only, and beside them each partner's 2024 monthly 
 calibration's 2024 flow over 12: the year before the tariffs, not a 2025 observation). The
 daily series are USD million per day, so a month's value is the sum of its days over 1000.
 Where the summary is not daily (output.interval_days above 1: history-2025 on nine regions
-writes weekly rows), a month's value is the mean of its output days times its days over
-1000, an estimate from a sample of days, and the column `days` says how many (duties as
+writes weekly rows), each output day stands for the days up to the next, as in the
+terminal report: an estimate from a sample of days, and the column `days` says how many
+output days a month has (duties as
 deposited, lumped on statement days, are then left empty); otherwise a
 month is reported only when every one of its days is in the file.
 
@@ -71,7 +72,10 @@ def monthly(summary_path):
     month = daily.index.to_period("M")
     days = daily.groupby(month).size()
     if len(daily) > 1 and (daily.index[1] - daily.index[0]).days > 1:
-        out = daily.groupby(month).mean().mul(days.index.days_in_month, axis=0) / 1000.0
+        # each output day stands for the days up to the next (the terminal report's rule)
+        every = pd.date_range(daily.index[0], daily.index[-1], freq="D")
+        filled = daily.reindex(every).ffill()
+        out = filled.groupby(every.to_period("M")).sum() / 1000.0
         # deposits fall on statement days: a sample of days says nothing of their month
         out["duties_deposited_usd_bn"] = float("nan")
     else:
@@ -134,8 +138,8 @@ def main(argv=None):
                 print("US imports from %s, 2024 monthly mean (calibration): %.2f USD bn"
                       % (partner, mean_2024(partner)))
         if (table.days < 28).any():
-            print("Months from the output days only (column days): the mean day times the "
-                  "month's days.")
+            print("Months from the output days only (column days): each output day stands "
+                  "for the days up to the next.")
     return 0
 
 

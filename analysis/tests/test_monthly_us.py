@@ -6,7 +6,7 @@ script, and checks its CSV against summary.csv: each month's value is the sum of
 means over 1000, China's share is imports from China over all imports, collected duties
 never exceed statutory ones, and an output directory without the series exits 2. Then on
 history-2025 (nine regions, weekly rows): the months are estimated from their output
-days (the mean day times the month's days), US imports from Vietnam and Mexico are there
+days (each standing for the days up to the next, as in the terminal report), US imports from Vietnam and Mexico are there
 with their 2024 monthly means, and deposits are left empty.
 Run by CTest with TW_BIN (the program) and TW_SOURCE_DIR.
 """
@@ -104,11 +104,18 @@ class MonthlyUSNine(unittest.TestCase):
                        & (self.daily.indicator == "imports")]
         flows = pd.read_csv(os.path.join(SRC, "data", "worlds", "nine", "base_flows_2024.csv"))
         for partner, col in (("VN", "imports_vn_usd_bn"), ("MX", "imports_mx_usd_bn")):
-            feb = d[(d.partner == partner) & d.date.str.startswith("2025-02")]["mean"]
+            s = d[d.partner == partner].set_index("date")["mean"]
+            feb = s[s.index.str.startswith("2025-02")]
             self.assertEqual(len(feb), self.table.loc["2025-02", "days"])
             self.assertLess(len(feb), 28)
-            self.assertAlmostEqual(self.table.loc["2025-02", col], feb.mean() * 28 / 1000.0,
-                                   delta=1e-5 * feb.mean())
+            # each output day stands for the days up to the next: 1-4 February for 29 January
+            days = [d for d in s.index if d <= "2025-02-28"]
+            until = days[1:] + ["2025-03-01"]
+            total = sum(s[a] * (pd.Timestamp(min(b, "2025-03-01")) - max(pd.Timestamp(a),
+                                pd.Timestamp("2025-02-01"))).days
+                        for a, b in zip(days, until) if b > "2025-02-01")
+            self.assertAlmostEqual(self.table.loc["2025-02", col], total / 1000.0,
+                                   delta=1e-6 * total)
             m2024 = flows[(flows.exporter == partner) & (flows.importer == "US")].value_usd_bn.sum() / 12
             self.assertIn("US imports from %s, 2024 monthly mean (calibration): %.2f"
                           % (partner, m2024), self.proc.stdout)
