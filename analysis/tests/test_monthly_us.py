@@ -24,16 +24,20 @@ SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), ".
 SCRIPT = os.path.join(SRC, "analysis", "monthly_us.py")
 
 
-class MonthlyUS(unittest.TestCase):
+class RunThenScript(unittest.TestCase):
+    """The real program on SCENARIO to 31 March (few firms), then the script on its output."""
+    scenario = None
+    extra = []
+
     @classmethod
     def setUpClass(cls):
         if not TW_BIN or not os.access(TW_BIN, os.X_OK):
             raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
         cls.tmp = tempfile.mkdtemp(prefix="tw_monthly_")
         cls.out = os.path.join(cls.tmp, "run")
-        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "history-2025-four.yaml"), "-n", "2",
+        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", cls.scenario), "-n", "2",
                         "-t", "1", "--set", "firms.per_cell=200", "--set", "end=2025-03-31",
-                        "-o", cls.out, "--quiet"], check=True)
+                        "-o", cls.out, "--quiet"] + cls.extra, check=True)
         cls.proc = subprocess.run([sys.executable, SCRIPT, cls.out], capture_output=True, text=True)
         cls.table = pd.read_csv(os.path.join(cls.out, "monthly_us.csv"), index_col="month")
         cls.daily = pd.read_csv(os.path.join(cls.out, "summary.csv"))
@@ -41,6 +45,10 @@ class MonthlyUS(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+
+
+class MonthlyUS(RunThenScript):
+    scenario = "history-2025-four.yaml"
 
     def test_prints_the_three_months_and_charts(self):
         self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
@@ -79,23 +87,9 @@ class MonthlyUS(unittest.TestCase):
         self.assertIn("tariff_revenue_statutory", p.stderr)
 
 
-class MonthlyUSNine(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not TW_BIN or not os.access(TW_BIN, os.X_OK):
-            raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
-        cls.tmp = tempfile.mkdtemp(prefix="tw_monthly9_")
-        cls.out = os.path.join(cls.tmp, "run")
-        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "history-2025.yaml"), "-n", "2",
-                        "-t", "1", "--set", "firms.per_cell=200", "--set", "rare_earths.per_cell=200",
-                        "--set", "end=2025-03-31", "-o", cls.out, "--quiet"], check=True)
-        cls.proc = subprocess.run([sys.executable, SCRIPT, cls.out], capture_output=True, text=True)
-        cls.table = pd.read_csv(os.path.join(cls.out, "monthly_us.csv"), index_col="month")
-        cls.daily = pd.read_csv(os.path.join(cls.out, "summary.csv"))
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class MonthlyUSNine(RunThenScript):
+    scenario = "history-2025.yaml"
+    extra = ["--set", "rare_earths.per_cell=200"]
 
     def test_vietnam_and_mexico_from_the_output_days(self):
         self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
