@@ -9,9 +9,13 @@ customs imports of the model's world, tw_world_weighted_rate) and prints, per mo
     Budget Lab's daily effective rate) as the mean of the month's days it covers, and the
     model's rate on the same partner less it;
 then, for trackers published only as values on dates (kind `points`: PIIE's US-China
-chart), the model's rate on that day beside each value. The tracker values come from
-data/tariff_trackers_2025.csv (each row with its source id, listed in data/README.md).
-It writes OUTDIR/tariff_tracker.csv and OUTDIR/tariff_tracker_points.csv (or under --out).
+chart), the model's rate on that day beside each value (on the first output day on or
+after it where the summary is not daily: history-2025 on nine regions writes weekly rows,
+and every month's means are then over the same output days for the model and the
+trackers); and the model's US rate on each partner of the run's world, monthly. The
+tracker values come from data/tariff_trackers_2025.csv (each row with its source id,
+listed in data/README.md). It writes OUTDIR/tariff_tracker.csv,
+OUTDIR/tariff_tracker_points.csv and OUTDIR/tariff_tracker_partners.csv (or under --out).
 
 The model's rates are consequences of its inputs: the scenario's dated tariff entries
 (the enacted record) on the 2024 weights. Nothing in them is fitted to the trackers or to
@@ -38,7 +42,8 @@ NOTE = ("Model rates are consequences of the scenario's dated tariff entries (in
 
 
 def model_daily(summary_path):
-    """Date-indexed US tariff_rate on CN and all (sector all, mean over replicates)."""
+    """Date-indexed US tariff_rate on CN and all (sector all, mean over replicates), and
+    the same on every partner of the run's world (columns named by region code)."""
     df = pd.read_csv(summary_path, usecols=["date", "indicator", "region", "partner", "sector",
                                             "mean"], keep_default_na=False, na_values=[])
     df = df[(df.indicator == "tariff_rate") & (df.region == "US") & (df.sector == "all")]
@@ -50,7 +55,10 @@ def model_daily(summary_path):
         cols[name] = s.astype(float)
     daily = pd.DataFrame(cols)
     daily.index = pd.to_datetime(daily.index)
-    return daily.sort_index()
+    by = df[df.partner != "all"].pivot(index="date", columns="partner", values="mean")
+    by.index = pd.to_datetime(by.index)
+    order = list(dict.fromkeys(df.loc[df.partner != "all", "partner"]))
+    return daily.sort_index(), by[order].astype(float).sort_index()
 
 
 def read_trackers(path):
@@ -100,15 +108,16 @@ def monthly(daily, trackers):
 
 
 def points(daily, trackers):
+    """Each dated tracker value beside the model's rate on the first output day on or
+    after its date (the same day in a daily summary)."""
     p = trackers[trackers.kind == "points"]
     p = p[(p.effective >= daily.index[0]) & (p.effective <= daily.index[-1])]
-    model = [steps_daily(pd.DataFrame({"effective": daily.index,
-                                       "rate_pct": daily[PARTNERS[r.partner]].values}),
-                         pd.DatetimeIndex([r.effective]))[0] for r in p.itertuples()]
+    at = daily.index[daily.index.searchsorted(p.effective.values)]
+    model = [daily.loc[d, PARTNERS[r.partner]] for d, r in zip(at, p.itertuples())]
     out = pd.DataFrame({"date": p.effective.dt.strftime("%Y-%m-%d").values,
                         "tracker": p.tracker.values, "partner": p.partner.values,
-                        "tracker_pct": p.rate_pct.values, "model_pct": model,
-                        "source": p.source.values})
+                        "tracker_pct": p.rate_pct.values, "model_date": at.strftime("%Y-%m-%d"),
+                        "model_pct": model, "source": p.source.values})
     out["model_less_tracker"] = out.model_pct - out.tracker_pct
     return out
 
@@ -125,24 +134,32 @@ def main(argv=None):
         print("tariff_tracker.py: %s: no summary.csv" % a.outdir, file=sys.stderr)
         return 2
     try:
-        daily = model_daily(summary)
+        daily, by_partner = model_daily(summary)
         trackers = read_trackers(a.trackers)
     except (ValueError, KeyError, OSError) as e:
         print("tariff_tracker.py: %s" % e, file=sys.stderr)
         return 2
     table = monthly(daily, trackers)
     pts = points(daily, trackers)
+    partners = by_partner.groupby(by_partner.index.to_period("M")).mean()
+    partners.index = partners.index.astype(str)
+    partners.index.name = "month"
     dest = a.out or a.outdir
     os.makedirs(dest, exist_ok=True)
     table.to_csv(os.path.join(dest, "tariff_tracker.csv"), float_format="%.8g")
     pts.to_csv(os.path.join(dest, "tariff_tracker_points.csv"), index=False, float_format="%.8g")
+    partners.to_csv(os.path.join(dest, "tariff_tracker_partners.csv"), float_format="%.8g")
     if not a.quiet:
         with pd.option_context("display.width", 160, "display.max_columns", 20,
                                "display.float_format", "{:.2f}".format):
-            print("US statutory tariff rate, %, monthly means of daily values\n")
+            print("US statutory tariff rate, %%, monthly means of the %s output days\n"
+                  % ("daily" if (daily.index[1] - daily.index[0]).days == 1 else "run's"))
             print(table.to_string())
-            print("\nPublished values on their dates beside the model's rate that day\n")
+            print("\nPublished values on their dates beside the model's rate on that day or the first "
+                  "output day after it\n")
             print(pts.to_string(index=False))
+            print("\nThe model's US rate on each partner, %, monthly means\n")
+            print(partners.to_string())
         print("\n" + NOTE)
     return 0
 

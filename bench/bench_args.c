@@ -34,7 +34,7 @@ static void help(FILE *fp) {
             "  --mode LIST      comma-separated: all, firm, reference, replicates, triad, mpi,\n"
             "                   re, memory (default all = firm,reference,replicates,triad,mpi,re;\n"
             "                   memory is one size per process, see bench/run)\n"
-            "  --scenario FILE  scenario (default %s/scenarios/history-2025.yaml)\n"
+            "  --scenario FILE  scenario (default %s/scenarios/history-2025-four.yaml)\n"
             "  --re-scenario FILE  scenario of the rare-earth step's share of the day (CPU\n"
             "                   time, 1 thread), run as shipped (default\n"
             "                   %s/scenarios/geneva-truce.yaml; quick: its first 150 days)\n"
@@ -275,7 +275,7 @@ int twb_args_parse(int argc, char **argv, twb_args *a) {
         }
     }
     if (a->replicates < 0) a->replicates = 2 * a->threads[a->nthreads - 1];
-    if (a->scenario == NULL) a->scenario = shipped("history-2025.yaml", scenario);
+    if (a->scenario == NULL) a->scenario = shipped("history-2025-four.yaml", scenario);
     if (a->re_scenario == NULL) a->re_scenario = shipped("geneva-truce.yaml", re_scenario);
     return 0;
 }

@@ -33,7 +33,7 @@ class RareEarthMonths(unittest.TestCase):
             raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
         cls.tmp = tempfile.mkdtemp(prefix="tw_re_months_")
         cls.out = os.path.join(cls.tmp, "run")
-        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "history-2025.yaml"), "-n", "2",
+        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "history-2025-four.yaml"), "-n", "2",
                         "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=400",
                         "--set", "end=2025-05-31", "-o", cls.out, "--quiet"], check=True)
         spec = importlib.util.spec_from_file_location("rare_earth_months", SCRIPT)

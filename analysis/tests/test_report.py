@@ -58,7 +58,7 @@ def setUpModule():
     if not os.access(TW_BIN, os.X_OK):
         return
     RUN = os.path.join(TMP, "run")
-    proc = subprocess.run([TW_BIN, "run", os.path.join(SOURCE_DIR, "scenarios", "history-2025.yaml"),
+    proc = subprocess.run([TW_BIN, "run", os.path.join(SOURCE_DIR, "scenarios", "history-2025-four.yaml"),
                            "-n", "5", "--set", "firms.per_cell=300", "--quiet", "-o", RUN],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=300, cwd=SOURCE_DIR)

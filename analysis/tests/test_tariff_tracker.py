@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """analysis/tariff_tracker.py on a real run: monthly means and tracker values read back.
 
-Runs the real program on history-2025 (few firms, two replicates), then the script, and
-checks its CSVs against summary.csv and data/tariff_trackers_2025.csv: each month's model
-rate is the mean of its days' tariff_rate, the Budget Lab column is the mean of the step
-series over the days it covers (none before 4 March), the PIIE rows carry the model's rate
-on their own dates, the model's rates sit where the scripted record puts them (20.8% on
-China on 20 January, the same as PIIE's value that day), and a bad trackers file exits 2
-with its file:line.
+Runs the real program on history-2025 (the world of nine regions, weekly summary rows; few
+firms, two replicates), then the script, and checks its CSVs against summary.csv and
+data/tariff_trackers_2025.csv: each month's model rate is the mean of its output days'
+tariff_rate, the Budget Lab column is the mean of the step series over the same days
+(none before 4 March), the PIIE rows carry the model's rate on the first output day on or
+after their dates, the per-partner table has every partner of the nine regions with the
+means of its days, the model's rates sit where the scripted record puts them (20.8% on
+China all January, the same as PIIE's value of 20 January; Canada's IEEPA rate on its
+goods outside USMCA, Vietnam's 20% from August), and a bad trackers file exits 2 with its
+file:line.
 Run by CTest with TW_BIN (the program) and TW_SOURCE_DIR.
 """
 import os
@@ -38,6 +41,8 @@ class TariffTracker(unittest.TestCase):
         cls.proc = subprocess.run([sys.executable, SCRIPT, cls.out], capture_output=True, text=True)
         cls.table = pd.read_csv(os.path.join(cls.out, "tariff_tracker.csv"), index_col="month")
         cls.points = pd.read_csv(os.path.join(cls.out, "tariff_tracker_points.csv"))
+        cls.partners = pd.read_csv(os.path.join(cls.out, "tariff_tracker_partners.csv"),
+                                   index_col="month")
         s = pd.read_csv(os.path.join(cls.out, "summary.csv"))
         cls.rate = s[(s.indicator == "tariff_rate") & (s.region == "US") & (s.sector == "all")]
         cls.trackers = pd.read_csv(TRACKERS)
@@ -69,12 +74,15 @@ class TariffTracker(unittest.TestCase):
     def test_budget_lab_months_are_means_of_its_steps(self):
         bl = self.trackers[(self.trackers.tracker == "BudgetLab")].sort_values("effective")
         self.assertTrue(pd.isna(self.table.loc["2025-02", "budgetlab_all_pct"]))
-        self.assertEqual(self.table.loc["2025-03", "budgetlab_all_days"], 28)
-        # June: 3 days at the 14 May level, 27 at the 4 June level.
+        days = pd.Series(self.model("all").index)
+        march = days[days.str.startswith("2025-03") & (days >= "2025-03-04")]
+        self.assertEqual(self.table.loc["2025-03", "budgetlab_all_days"], len(march))
+        # June: each output day at the level in force that day (14 May's before 4 June).
         may14 = bl[bl.effective == "2025-05-14"].rate_pct.iloc[0]
         jun4 = bl[bl.effective == "2025-06-04"].rate_pct.iloc[0]
-        self.assertAlmostEqual(self.table.loc["2025-06", "budgetlab_all_pct"],
-                               (3 * may14 + 27 * jun4) / 30, delta=1e-4)
+        june = days[days.str.startswith("2025-06")]
+        expect = sum(jun4 if d >= "2025-06-04" else may14 for d in june) / len(june)
+        self.assertAlmostEqual(self.table.loc["2025-06", "budgetlab_all_pct"], expect, delta=1e-4)
         diff = self.table.model_us_all_pct - self.table.budgetlab_all_pct
         self.assertTrue(((diff - self.table.model_less_budgetlab_all_pct).abs().dropna() < 1e-4).all())
 
@@ -83,11 +91,28 @@ class TariffTracker(unittest.TestCase):
         self.assertEqual(len(self.points), len(piie))
         cn = self.model("CN")
         for r in self.points.itertuples():
-            self.assertAlmostEqual(r.model_pct, cn[r.date], delta=1e-4)
+            self.assertEqual(r.model_date, min(d for d in cn.index if d >= r.date))
+            self.assertAlmostEqual(r.model_pct, cn[r.model_date], delta=1e-4)
             self.assertAlmostEqual(r.tracker_pct,
                                    piie[piie.effective == r.date].rate_pct.iloc[0], delta=1e-9)
         self.assertAlmostEqual(self.points.set_index("date").loc["2025-01-20", "model_less_tracker"],
                                0.0, delta=1e-6)
+
+    def test_every_partner_of_the_world_by_month(self):
+        self.assertEqual(list(self.partners.columns),
+                         ["CN", "EU", "MX", "CA", "JP", "KR", "VN", "ROW"])
+        for partner in self.partners.columns:
+            s = self.model(partner)
+            for m in ["2025-03", "2025-09"]:
+                self.assertAlmostEqual(self.partners.loc[m, partner],
+                                       s[s.index.str.startswith(m)].mean(), delta=1e-4)
+        self.assertIn("VN", self.proc.stdout)
+        # The record: China's 20.8 all January; Vietnam's reciprocal at 10 in July and at
+        # 20 from October (MFN 1.4 and the rest stay), so 10 points more on what pays it.
+        self.assertAlmostEqual(self.partners.loc["2025-01", "CN"], 20.8, delta=1e-6)
+        self.assertGreater(self.partners.loc["2025-10", "VN"], self.partners.loc["2025-07", "VN"] + 5.0)
+        # Canada from 1 August: 35 on goods outside USMCA instead of 25.
+        self.assertGreater(self.partners.loc["2025-09", "CA"], self.partners.loc["2025-07", "CA"] + 3.0)
 
     def test_bad_trackers_file_exits_2_with_its_line(self):
         bad = os.path.join(self.tmp, "bad.csv")

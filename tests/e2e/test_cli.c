@@ -30,7 +30,7 @@
 #include "tw_test_tmpdir.h"
 
 #define BASELINE "scenarios/baseline-2025.yaml"
-#define HISTORY "scenarios/history-2025.yaml"
+#define HISTORY "scenarios/history-2025-four.yaml"
 #define FIXTURE(name) "tests/e2e/fixtures/" name
 
 /* ---------------------------------------------------------------------------------- */
@@ -323,7 +323,7 @@ Test(usage, validate_without_scenario_is_refused) {
 
 Test(usage, two_scenarios_are_refused) {
     const char *args[] = {"run", tw_src(BASELINE), tw_src(HISTORY), "-o", in_tmp("out"), NULL};
-    expect_usage_error(args, "history-2025.yaml", NULL);
+    expect_usage_error(args, "history-2025-four.yaml", NULL);
 }
 
 Test(usage, zero_replicates_are_refused) {
@@ -800,7 +800,7 @@ Test(summary, interval_days_does_not_repeat_a_last_day_on_the_grid) {
     free(csv);
 }
 
-/* The legacy US tariff on China by sector in baseline-2025.yaml and history-2025.yaml:
+/* The legacy US tariff on China by sector in baseline-2025.yaml and history-2025-four.yaml:
  * Section 301 (electronics on 0.546 of the cell), MFN 1.4 (consumer goods: 15.9 more on
  * 0.30 of the cell) and the rest of the January 2025 average, 3.43418397, uniform. */
 static double legacy_us_cn(const char *sector) {
@@ -847,7 +847,7 @@ Test(summary, baseline_tariff_rates_are_the_legacy_levels_every_day) {
     free(csv);
 }
 
-/* History on 2025-04-15, US on CN, by sector. Layers from history-2025.yaml:
+/* History on 2025-04-15, US on CN, by sector. Layers from history-2025-four.yaml:
  *   the legacy layers, L(sector) = legacy_us_cn() above (20.8 trade-weighted)
  *   fentanyl 20 (entry of 2025-03-04)
  *   reciprocal 125 (US->CN entry of 2025-04-10 beats the ALL 10 of 2025-04-05),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """tariff_revenue_deposited: the duty collected at entry as the Treasury books it, through
-the real program on scenarios/history-2025.yaml (1 replicate, January to June 2025):
+the real program on scenarios/history-2025-four.yaml (1 replicate, January to June 2025):
 
 - the identity over a quarter: US deposits from April to June equal 85% of the duty that
   entered in March, April and May (the periodic monthly statement pays a month's entries
@@ -25,7 +25,7 @@ import pandas as pd
 
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("TW_BIN", os.path.join(SRC, "build", "tradewar"))
-SCENARIO = os.path.join(SRC, "scenarios", "history-2025.yaml")
+SCENARIO = os.path.join(SRC, "scenarios", "history-2025-four.yaml")
 PMS, DAILY = 0.85, 0.15
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The accounts of the general-equilibrium closure, day by day, through the real program on
-history-2025.yaml (its duties section: customs collects only part of the statutory duty),
+history-2025-four.yaml (its duties section: customs collects only part of the statutory duty),
 read back from trajectories.csv:
 
 - the regions' deficits on what buyers use (trade_deficit) sum to zero every day, in every
@@ -48,7 +48,7 @@ class GeAccounts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.df = run(os.path.join(cls.tmp.name, "h"), "history-2025.yaml", "trajectories.csv")
+        cls.df = run(os.path.join(cls.tmp.name, "h"), "history-2025-four.yaml", "trajectories.csv")
 
     @classmethod
     def tearDownClass(cls):

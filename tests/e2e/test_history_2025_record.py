@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
 """The 2025 record as enacted in scenarios/history-2025.yaml, read back from a real run.
 
-Runs the real program on history-2025 (two replicates, few firms) and checks the
-statutory US rates of summary.csv (`tariff_rate`, the mean over replicates; the rates are
-scripted, so every replicate has them) against the rules of each dated entry:
+Runs the real program on history-2025 (the world of nine regions) and on
+history-2025-four (the same record on the four regions of the default world), two
+replicates and few firms each, and checks the statutory rates of summary.csv
+(`tariff_rate`, the mean over replicates; the rates are scripted, so every replicate has
+them) against the rules of each dated entry:
   - the EU's 15% of 7 August is all-in, inclusive of MFN: 15 on EU machinery, and on
     consumer goods 15 on all but apparel and footwear, which pay their MFN of 17.3 alone;
   - EU cars and parts pay 15% all-in from 1 August (Section 232 set aside);
   - the country rates of 7 August and India's addition of 27 August raise ROW's
-    reciprocal layer, Canada's 35% of 1 August its IEEPA layer;
+    reciprocal layer, Canada's 35% of 1 August its IEEPA layer (four regions);
+  - on nine regions: Canada and Mexico pay their IEEPA rate on the goods not entered under
+    USMCA and no reciprocal tariff, Canada 35% from 1 August; Japan 15% all-in from 7
+    August and its cars from 16 September; Korea 15% on top of MFN, then all-in from 14
+    November and its cars from 1 November; Vietnam 20%; ROW's listed rates with India's
+    addition of 27 August and Switzerland's cut of 14 November; the UK's steel at 25%
+    inside ROW; Canada's counter-tariffs on US goods and their removal on 1 September;
+  - the two files give the same rates on the partners both worlds have (US, CN, EU), every
+    day of the year;
   - the agricultural exemptions of 13 November lower the rate on Chinese agriculture by
     the exempt share's reciprocal 10%;
   - the US rate on China ends the year at legacy + fentanyl 10 + reciprocal 10 + 232;
@@ -18,7 +28,7 @@ scripted, so every replicate has them) against the rules of each dated entry:
   - the default scenario (geneva-truce) carries the same dated entries and collected-duty
     shares up to 31 May, and the counterfactual baseline-2025 the same levels before the
     first 2025 measure: their statutory and collected rates are history-2025's, cell by
-    cell, on those days.
+    cell, on those days (the four-region file stands for the record in the default world).
 Run by CTest with TW_BIN (the program) and TW_SOURCE_DIR.
 """
 import os
@@ -55,13 +65,19 @@ class Record2025(unittest.TestCase):
             raise unittest.SkipTest("TW_BIN is not set to the tradewar program")
         cls.tmp = tempfile.mkdtemp(prefix="tw_record_")
         s = run_rates(cls.tmp, "history-2025")
-        cls.rates = {"history-2025": rates(s)}
+        cls.rates = {"nine": rates(s)}
+        four = run_rates(cls.tmp, "history-2025-four")
+        cls.rates["history-2025"] = rates(four)
+        cls.four = four[(four.indicator == "tariff_rate") & (four.region == "US")].set_index(
+            ["date", "partner", "sector"])["mean"]
         for other in ("geneva-truce", "baseline-2025"):
             cls.rates[other] = rates(run_rates(cls.tmp, other))
         cls.cn = s[(s.region == "CN") & (s.partner == "all") & (s.sector == "all")].pivot(
             index="date", columns="indicator", values="mean")
         cls.cn_rate = s[(s.indicator == "tariff_rate") & (s.region == "CN")].set_index(
             ["date", "partner", "sector"])["mean"]
+        cls.nine_ca = s[(s.indicator == "tariff_rate") & (s.region == "CA") & (s.partner == "US")
+                        ].set_index(["date", "sector"])["mean"]
         s = s[(s.indicator == "tariff_rate") & (s.region == "US")]
         cls.rate = s.set_index(["date", "partner", "sector"])["mean"]
 
@@ -70,45 +86,101 @@ class Record2025(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def r(self, date, partner, sector):
+        """The nine-region run's US rate; its summary is weekly (Wednesdays from 1 January)."""
         return self.rate[(date, partner, sector)]
 
     def test_eu_all_in_includes_mfn(self):
         # Before 7 August: 1.4 MFN + 10 reciprocal on machinery.
         self.assertAlmostEqual(self.r("2025-08-06", "EU", "machinery"), 11.4, delta=1e-9)
-        self.assertAlmostEqual(self.r("2025-09-30", "EU", "machinery"), 15.0, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-10-01", "EU", "machinery"), 15.0, delta=1e-9)
         # Consumer: apparel and footwear (30% of the cell) at MFN 1.4 + 15.9, the rest at 15.
-        self.assertAlmostEqual(self.r("2025-09-30", "EU", "consumer"),
+        self.assertAlmostEqual(self.r("2025-10-01", "EU", "consumer"),
                                0.30 * 17.3 + 0.70 * 15.0, delta=1e-9)
 
     def test_eu_cars_fifteen_all_in_from_first_august(self):
         # 31 July: 1.4 MFN + 25 x 0.6 (Section 232 autos) + 10 x 0.4 (reciprocal).
-        self.assertAlmostEqual(self.r("2025-07-31", "EU", "vehicles"), 1.4 + 15.0 + 4.0, delta=1e-9)
-        self.assertAlmostEqual(self.r("2025-08-01", "EU", "vehicles"), 15.0, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-07-30", "EU", "vehicles"), 1.4 + 15.0 + 4.0, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-08-06", "EU", "vehicles"), 15.0, delta=1e-9)
         self.assertAlmostEqual(self.r("2025-12-31", "EU", "vehicles"), 15.0, delta=1e-9)
 
     def test_row_country_rates_and_canada(self):
         for sector in ["electronics", "consumer", "chemicals"]:
-            july = self.r("2025-07-31", "ROW", sector)
-            aug = self.r("2025-08-10", "ROW", sector)
-            sep = self.r("2025-09-10", "ROW", sector)
+            july = self.four[("2025-07-31", "ROW", sector)]
+            aug = self.four[("2025-08-10", "ROW", sector)]
+            sep = self.four[("2025-09-10", "ROW", sector)]
             self.assertGreater(aug, july + 1.0, sector)  # 7 August rates and Canada's 35%
             self.assertGreater(sep, aug + 0.3, sector)   # India's 25 more from 27 August
 
+    def test_canada_and_mexico_usmca(self):
+        # Canada: MFN 1.4 + 35 (25 before 1 August) on the 0.621 of goods outside USMCA,
+        # no reciprocal tariff; Mexico's vehicles: 232 autos 25 x 0.6 + 25 x 0.16 outside
+        # USMCA.
+        self.assertAlmostEqual(self.r("2025-07-30", "CA", "machinery"), 1.4 + 25 * 0.621, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-08-13", "CA", "machinery"), 1.4 + 35 * 0.621, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-04-30", "MX", "machinery"), 1.4 + 25 * 0.511, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-04-30", "MX", "vehicles"),
+                               1.4 + 25 * 0.6 + 25 * 0.16, delta=1e-9)
+        # Canadian energy at 10: its `other` rate is below Mexico's.
+        self.assertLess(self.r("2025-04-30", "CA", "other"), self.r("2025-04-30", "MX", "other"))
+
+    def test_country_rates_of_august(self):
+        for partner in ("JP", "KR", "VN"):
+            self.assertAlmostEqual(self.r("2025-08-06", partner, "machinery"), 11.4, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-10-01", "JP", "machinery"), 15.0, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-10-01", "KR", "machinery"), 16.4, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-11-26", "KR", "machinery"), 15.0, delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-10-01", "VN", "machinery"), 21.4, delta=1e-9)
+        # Japan's cars 15 all-in from 16 September, Korea's from 1 November.
+        self.assertGreater(self.r("2025-09-10", "JP", "vehicles"), 20.0)
+        self.assertAlmostEqual(self.r("2025-09-17", "JP", "vehicles"), 15.0, delta=1e-9)
+        self.assertGreater(self.r("2025-10-29", "KR", "vehicles"), 20.0)
+        self.assertAlmostEqual(self.r("2025-11-05", "KR", "vehicles"), 15.0, delta=1e-9)
+        # The rest of the world: the listed rates, India's addition, Switzerland's cut.
+        for sector in ("electronics", "consumer"):
+            july = self.r("2025-07-30", "ROW", sector)
+            aug = self.r("2025-08-13", "ROW", sector)
+            sep = self.r("2025-09-10", "ROW", sector)
+            dec = self.r("2025-12-31", "ROW", sector)
+            self.assertGreater(aug, july + 3.0, sector)  # 0.546 of electronics pays it
+            self.assertGreater(sep, aug + 1.0, sector)
+            self.assertTrue(aug < dec < sep, (sector, aug, dec, sep))
+        # UK steel at 25 inside ROW: ROW's metals below the EU's 51.4.
+        self.assertTrue(49.0 < self.r("2025-06-25", "ROW", "metals") < 51.4)
+
+    def test_canada_counter_tariffs(self):
+        ca = self.nine_ca
+        self.assertAlmostEqual(ca[("2025-02-26", "machinery")], 0.0, delta=1e-9)
+        self.assertAlmostEqual(ca[("2025-03-26", "machinery")], 25 * 0.0915, delta=1e-9)
+        self.assertAlmostEqual(ca[("2025-03-26", "metals")], 25 * 0.0915 + 25 * 0.5612, delta=1e-9)
+        self.assertAlmostEqual(ca[("2025-10-01", "machinery")], 0.0, delta=1e-9)
+        self.assertAlmostEqual(ca[("2025-10-01", "metals")], 25 * 0.5612, delta=1e-9)
+
+    def test_same_rates_as_four_regions_on_common_partners(self):
+        nine = self.rates["nine"].xs("tariff_rate", level="indicator")
+        four = self.rates["history-2025"].xs("tariff_rate", level="indicator")
+        common = ["US", "CN", "EU"]
+        nine = nine[nine.index.get_level_values("region").isin(common)
+                    & nine.index.get_level_values("partner").isin(common)]
+        four = four.reindex(nine.index)
+        self.assertGreater(len(nine), 1000)
+        self.assertFalse(four.isna().any())
+        self.assertLess((nine - four).abs().max(), 1e-9)
+
     def test_november_agricultural_exemptions(self):
         before = self.r("2025-11-12", "CN", "agriculture")
-        after = self.r("2025-11-13", "CN", "agriculture")
+        after = self.r("2025-11-19", "CN", "agriculture")
         # China's reciprocal 10% leaves the exempt share (1 - 0.8862) of its farm goods.
         self.assertAlmostEqual(before - after, 10.0 * (1.0 - 0.8862), delta=1e-6)
 
     def test_china_at_the_end_of_2025(self):
         # 10 November: fentanyl from 20 to 10.
-        self.assertAlmostEqual(self.r("2025-11-09", "CN", "all") - self.r("2025-11-10", "CN", "all"),
+        self.assertAlmostEqual(self.r("2025-11-05", "CN", "all") - self.r("2025-11-12", "CN", "all"),
                                10.0, delta=1e-6)
         end = self.r("2025-12-31", "CN", "all")
         self.assertTrue(35.0 < end < 47.5, end)
 
     def test_china_applied_rate_and_collection(self):
-        for partner in ["EU", "ROW"]:
+        for partner in ["EU", "MX", "CA", "JP", "KR", "VN", "ROW"]:
             for sector in ["machinery", "consumer"]:
                 self.assertAlmostEqual(self.cn_rate[("2025-01-15", partner, sector)], 2.18, delta=1e-9)
         ratio = self.cn.tariff_revenue / self.cn.tariff_revenue_statutory

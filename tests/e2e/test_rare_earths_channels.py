@@ -125,7 +125,7 @@ class Channels(unittest.TestCase):
 
         def summary(name, data_dir, extra):
             out = os.path.join(self.tmp, name)
-            args = [TW_BIN, "run", os.path.join(TW_SOURCE_DIR, "scenarios/history-2025.yaml"),
+            args = [TW_BIN, "run", os.path.join(TW_SOURCE_DIR, "scenarios/history-2025-four.yaml"),
                     "-n", "1", "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=300",
                     "--set", "end=2025-07-31", "--set", "model.data_dir=" + data_dir,
                     "-o", out, "--quiet"] + extra

@@ -1,6 +1,6 @@
 /* test_rare_earths_cli.c - end-to-end tests of export controls and rare-earth shortages:
  * the real program on the real scenario files (rare-earth-halt.yaml,
- * rare-earth-licensing-2025.yaml, history-2025.yaml) and on scenarios written here.
+ * rare-earth-licensing-2025.yaml, history-2025-four.yaml) and on scenarios written here.
  *
  * What is checked:
  *   - the halt scenario: no shipments to the US while the halt lasts, the backlog ships on
@@ -293,7 +293,7 @@ Test(re_cli, same_bytes_for_one_and_three_threads_at_either_level) {
 
 Test(re_cli, the_export_control_scenarios_validate) {
     const char *files[] = {HALT, "scenarios/rare-earth-licensing-2025.yaml",
-                           "scenarios/history-2025.yaml"};
+                           "scenarios/history-2025-four.yaml"};
     for (int i = 0; i < 3; i++) {
         const char *args[] = {"validate", tw_src(files[i]), NULL};
         tw_proc p = run(args);

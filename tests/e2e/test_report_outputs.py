@@ -25,7 +25,7 @@ import pandas as pd
 TW_BIN = os.environ.get("TW_BIN", "")
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 REPORT = os.path.join(SRC, "analysis", "report.py")
-HISTORY = os.path.join(SRC, "scenarios", "history-2025.yaml")
+HISTORY = os.path.join(SRC, "scenarios", "history-2025-four.yaml")
 GENEVA = os.path.join(SRC, "scenarios", "geneva-truce.yaml")
 SWEEP = os.path.join(SRC, "tests", "e2e", "fixtures", "sweep_grid.yaml")
 OBSERVED = os.path.join(SRC, "analysis", "examples", "observed-2024-average.csv")

@@ -24,7 +24,7 @@ import pandas as pd
 
 TW_BIN = os.environ.get("TW_BIN", "")
 TW_SOURCE_DIR = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-HISTORY = os.path.join(TW_SOURCE_DIR, "scenarios", "history-2025.yaml")
+HISTORY = os.path.join(TW_SOURCE_DIR, "scenarios", "history-2025-four.yaml")
 OBSERVED = os.path.join(TW_SOURCE_DIR, "analysis", "examples", "observed-2024-average.csv")
 TINY = ["-n", "8", "--set", "firms.per_cell=200", "--set", "end=2025-06-30", "-t", "2", "-q"]
 FLOWS = {"imports"}

@@ -45,7 +45,7 @@ from test_datapackage import check_package  # noqa: E402
 TW_BIN = os.environ.get("TW_BIN", "")
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 GENEVA = os.path.join(SRC, "scenarios", "geneva-truce.yaml")
-HISTORY = os.path.join(SRC, "scenarios", "history-2025.yaml")
+HISTORY = os.path.join(SRC, "scenarios", "history-2025-four.yaml")
 OBSERVED = os.path.join(SRC, "analysis", "examples", "observed-2024-average.csv")
 SMALL = ["--set", "firms.per_cell=200", "-t", "2", "-q"]
 HEADER = "date,indicator,region,partner,sector,value,unit\n"

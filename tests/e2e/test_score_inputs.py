@@ -39,7 +39,7 @@ from test_score_synthetic import FLOW, LEVEL, crps_exact, days, write_observed, 
 TW_BIN = os.environ.get("TW_BIN", "")
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 FAULT_LIB = os.environ.get("TW_FAULT_LIB", "")
-HISTORY = os.path.join(SRC, "scenarios", "history-2025.yaml")
+HISTORY = os.path.join(SRC, "scenarios", "history-2025-four.yaml")
 sys.path.insert(0, os.path.join(SRC, "analysis"))
 
 

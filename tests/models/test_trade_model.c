@@ -200,7 +200,7 @@ Test(subcells, half_coverage_averages_the_covered_and_uncovered_cells, .timeout 
 Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
     static const char *const sets[] = {"firms.per_cell=300", NULL};
     sim m;
-    sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 1, 3, 1);
+    sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025-four.yaml", true, sets, 1, 3, 1);
     const tw_trade_params *p = m.p;
     double *obs = malloc(p->n_series * sizeof *obs);
     long imp_all[TW_NREG], exp_all[TW_NREG];
@@ -285,8 +285,8 @@ Test(accounting, identities_hold_every_day_of_the_history, .timeout = 120) {
 Test(parallel, agent_threads_change_no_bit, .timeout = 120) {
     static const char *const sets[] = {"firms.per_cell=9000", "end=2025-05-20", NULL};
     sim a, b;
-    sim_open(&a, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 1, 8, 2);
-    sim_open(&b, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 3, 8, 2);
+    sim_open(&a, TW_SOURCE_DIR "/scenarios/history-2025-four.yaml", true, sets, 1, 8, 2);
+    sim_open(&b, TW_SOURCE_DIR "/scenarios/history-2025-four.yaml", true, sets, 3, 8, 2);
     for (uint32_t d = 0; d < (uint32_t)a.p->ndays; d++) {
         sim_step(&a, d);
         sim_step(&b, d);
@@ -358,7 +358,7 @@ Test(welfare, finite_with_very_few_firms_per_cell, .timeout = 120) {
     int zero_cells = 0;
     for (uint32_t rep = 0; rep < 40; rep++) {
         sim m;
-        sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 1, 7, rep);
+        sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025-four.yaml", true, sets, 1, 7, rep);
         const tw_trade_params *p = m.p;
         for (int c = 0; c < TW_NCELL; c++) zero_cells += m.s->lambda0[c] == 0.0;
         double *obs = malloc(p->n_series * sizeof *obs);

@@ -212,7 +212,7 @@ Test(welfare, a_baseline_without_policy_does_not_drift, .timeout = 600) {
 Test(welfare, deficits_sum_to_zero_every_day, .timeout = 120) {
     static const char *const sets[] = {"firms.per_cell=300", NULL};
     sim m;
-    sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025.yaml", true, sets, 1, 3, 1);
+    sim_open(&m, TW_SOURCE_DIR "/scenarios/history-2025-four.yaml", true, sets, 1, 3, 1);
     for (uint32_t d = 0; d < (uint32_t)m.p->ndays; d++) {
         sim_step(&m, d);
         double sum = 0.0, scale = 0.0;

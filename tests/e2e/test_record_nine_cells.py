@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""The nine-region 2025 record: data/worlds/nine/tariff_cells_2025.csv and the scenario.
+
+- data/build_tariff_cells_nine.py --check: the file on disk is what the build writes from
+  the S4 cells, the nine-region flows and the dated numbers of the record;
+- every row of the file that scenarios/history-2025.yaml writes (a rate or a coverage of a
+  measure, for an importer, an exporter and a sector, from a date) is an entry of the
+  scenario with that value, so the scenario and the data cannot drift apart;
+- the file's arithmetic holds where it can be redone by hand: Canada's energy blend, the
+  USMCA coverages, ROW's steel rate with the UK at 25.
+Run by CTest with TW_SOURCE_DIR.
+"""
+import csv
+import os
+import subprocess
+import sys
+import unittest
+
+import yaml
+
+SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+CELLS = os.path.join(SRC, "data", "worlds", "nine", "tariff_cells_2025.csv")
+BUILD = os.path.join(SRC, "data", "build_tariff_cells_nine.py")
+SCENARIO = os.path.join(SRC, "scenarios", "history-2025.yaml")
+NINE = ("US", "CN", "EU", "MX", "CA", "JP", "KR", "VN", "ROW")
+
+
+def cells():
+    with open(CELLS, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def value(rows, measure, exporter, sector, parameter):
+    hits = [float(r["value"]) for r in rows if (r["measure"], r["exporter"], r["sector"],
+                                                r["parameter"]) == (measure, exporter, sector,
+                                                                    parameter)]
+    assert len(hits) == 1, (measure, exporter, sector, parameter)
+    return hits[0]
+
+
+class RecordNineCells(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rows = cells()
+        with open(SCENARIO) as f:
+            cls.scenario = yaml.safe_load(f)
+
+    def test_file_is_what_the_build_writes(self):
+        p = subprocess.run([sys.executable, BUILD, "--check"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_scenario_writes_every_cell(self):
+        self.assertEqual(self.scenario["world"], "nine")
+        entries = self.scenario["tariffs"]
+        checked = 0
+        for r in self.rows:
+            if r["exporter"] not in NINE or r["importer"] not in NINE:
+                continue  # the arithmetic's parts (ROW-rest, ROW-unlisted)
+            param = r["parameter"]
+            key = "coverage" if param.startswith("coverage") else "rate"
+            day = "2025-04-05" if param == "coverage_annex_ii" else param.rsplit("_", 1)[1]
+            found = [e for e in entries
+                     if e["measure"] == r["measure"] and e["imposer"] == r["importer"]
+                     and e["target"] == r["exporter"] and str(e["effective"]) == day
+                     and key in e and (e.get("sectors", "all") == "all"
+                                       or r["sector"] in e["sectors"])]
+            # a sector's own entry beats the all-sector one of the same day
+            own = [e for e in found if e.get("sectors", "all") != "all"]
+            found = own or found
+            self.assertTrue(found, "no entry for %s" % r)
+            self.assertAlmostEqual(float(found[-1][key]), float(r["value"]), delta=5e-5, msg=r)
+            checked += 1
+        self.assertGreater(checked, 60)
+
+    def test_arithmetic(self):
+        rows = self.rows
+        # Canada's `other`: energy 123.69 of 165.79 at 10, the rest at 25 (35 from August).
+        energy, cell = 123.6862, 165.7923
+        self.assertAlmostEqual(value(rows, "camx_ieepa", "CA", "other", "rate_from_2025-03-04"),
+                               (10 * energy + 25 * (cell - energy)) / cell, delta=2e-3)
+        self.assertAlmostEqual(value(rows, "camx_ieepa", "CA", "other", "rate_from_2025-08-01"),
+                               (10 * energy + 35 * (cell - energy)) / cell, delta=2e-3)
+        self.assertAlmostEqual(value(rows, "camx_ieepa", "MX", "vehicles",
+                                     "coverage_from_2025-03-07"), 0.16, delta=1e-9)
+        self.assertAlmostEqual(value(rows, "camx_ieepa", "CA", "chemicals",
+                                     "coverage_from_2025-03-07"), 0.621, delta=1e-9)
+        steel = value(rows, "s232_metals", "ROW", "metals", "rate_from_2025-06-04")
+        self.assertTrue(25.0 < steel < 50.0, steel)
+        # India's 50 raises the rest's rate, Switzerland's cut lowers it.
+        r = [value(rows, "reciprocal", "ROW-rest", "ALL", "rate_from_" + d)
+             for d in ("2025-08-07", "2025-08-27", "2025-11-14")]
+        self.assertTrue(r[0] < r[2] < r[1], r)
+        self.assertAlmostEqual(r[1] - r[0], 87.38 * 25 / 783.9417, delta=2e-3)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
