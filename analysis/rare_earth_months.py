@@ -4,7 +4,9 @@ vehicle output loss (net of catch-up and gross stoppage) and China's magnet ship
 it (licensed and outside the controls' scope); then China's shipments to all
 destinations against its 2024 level (the model's calibration: 52,500 t in January-November
 2024 scaled to a year, 4,773 t a month; data/README.md A16), from the run's summary.csv
-(means across replicates).
+(means across replicates). Rows every few days (output.interval_days) stand for the
+days up to the next, as in the terminal report: a month is then an estimate from a sample
+of days.
 
     /usr/bin/python3 analysis/rare_earth_months.py RUN_DIR [RUN_DIR ...]
 """
@@ -19,7 +21,6 @@ EXPORTS_2024_T_MONTH = 52500.0 * 12.0 / 11.0 / 12.0
 def table(run_dir):
     s = pd.read_csv(f"{run_dir}/summary.csv", usecols=["date", "indicator", "region",
                                                          "partner", "sector", "mean"])
-    s["month"] = s["date"].str[:7]
     cols = {}
     # China's magnet exports: licensed plus outside the controls' scope
     ship = s[s.indicator.isin(["re_shipments", "re_shipments_outside_scope"])
@@ -27,12 +28,25 @@ def table(run_dir):
     for reg in REGIONS:
         veh = s[(s.region == reg) & (s.sector == "vehicles")]
         for ind, name in (("output_loss", "net%"), ("output_loss_gross", "gross%")):
-            cols[f"{reg} {name}"] = veh[veh.indicator == ind].groupby("month")["mean"].mean()
-        cols[f"{reg} ship_t"] = ship[ship.region == reg].groupby("month")["mean"].sum()
-    total = ship.groupby("month")["mean"].sum()
-    cols["all ship_t"] = total
-    cols["all vs 2024 %"] = 100.0 * total / EXPORTS_2024_T_MONTH
-    return pd.DataFrame(cols)
+            cols[f"{reg} {name}"] = veh[veh.indicator == ind].groupby("date")["mean"].mean()
+        cols[f"{reg} ship_t"] = ship[ship.region == reg].groupby("date")["mean"].sum()
+    cols["all ship_t"] = ship.groupby("date")["mean"].sum()
+    days = pd.DataFrame(cols)
+    days.index = pd.to_datetime(days.index)
+    if len(days) > 1 and (days.index[1] - days.index[0]).days > 1:
+        # rows every few days (output.interval_days): each output day stands for the days
+        # up to the next, as in the terminal report
+        every = pd.date_range(days.index[0], days.index[-1], freq="D")
+        days = days.reindex(every).ffill()
+    month = days.index.to_period("M")
+    levels = [c for c in days.columns if c.endswith("%")]
+    flows = [c for c in days.columns if c.endswith("ship_t")]
+    out = pd.concat([days[levels].groupby(month).mean(), days[flows].groupby(month).sum()],
+                    axis=1)[list(days.columns)]
+    out["all vs 2024 %"] = 100.0 * out["all ship_t"] / EXPORTS_2024_T_MONTH
+    out.index = out.index.astype(str)
+    out.index.name = "month"
+    return out
 
 
 def main(argv):

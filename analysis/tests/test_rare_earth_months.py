@@ -8,7 +8,9 @@ and the rest of the world; each region's monthly tonnes are the sum of its days'
 re_shipments and re_shipments_outside_scope means in summary.csv; China's total is the
 sum over the three regions and its percent of the 2024 level is total / (52,500 t x 12 /
 11 / 12) x 100; before the controls (January, March) it is within 10% of 100, and in
-April, with every destination under slow-roll from the 4th, below 60.
+April, with every destination under slow-roll from the 4th, below 60. The same run with
+weekly rows gives the tonnes of January to May within 20% of the daily run's (a sample of
+one day a week: without the rule, a seventh).
 Run by CTest with TW_BIN (the program) and TW_SOURCE_DIR.
 """
 import importlib.util
@@ -42,6 +44,14 @@ class RareEarthMonths(unittest.TestCase):
         cls.table = mod.table(cls.out)
         cls.proc = subprocess.run([sys.executable, SCRIPT, cls.out], capture_output=True, text=True)
         cls.daily = pd.read_csv(os.path.join(cls.out, "summary.csv"))
+        # the same run with weekly rows (output.interval_days 7, as history-2025 on nine
+        # regions writes): the same replicates, a sample of their days
+        cls.weekly_out = os.path.join(cls.tmp, "weekly")
+        subprocess.run([TW_BIN, "run", os.path.join(SRC, "scenarios", "history-2025-four.yaml"), "-n", "2",
+                        "--set", "firms.per_cell=20", "--set", "rare_earths.per_cell=400",
+                        "--set", "end=2025-05-31", "--set", "output.interval_days=7",
+                        "-o", cls.weekly_out, "--quiet"], check=True)
+        cls.weekly = mod.table(cls.weekly_out)
 
     @classmethod
     def tearDownClass(cls):
@@ -68,6 +78,19 @@ class RareEarthMonths(unittest.TestCase):
             self.assertLess(abs(t.loc[month, "all vs 2024 %"] - 100.0), 10.0, month)
         self.assertLess(t.loc["2025-04", "all vs 2024 %"], 60.0)
 
+    def test_weekly_rows_stand_for_their_days(self):
+        # Each weekly row stands for the seven days up to the next (the terminal report's
+        # rule), so a month's tonnes estimate the daily run's, and the losses (levels) its
+        # means: shipments summed over the output days alone would be a seventh of them.
+        d, w = self.table, self.weekly
+        for col in ("US ship_t", "EU ship_t", "ROW ship_t", "all ship_t"):
+            # January to May together, within 20%: one day a week samples the days (a month
+            # alone moves more: the Spring Festival falls in one week's row)
+            ratio = w[col].sum() / d[col].sum()
+            self.assertLess(abs(ratio - 1.0), 0.2, "%s: weekly %.1f, daily %.1f t"
+                            % (col, w[col].sum(), d[col].sum()))
+        for col in ("US gross%", "EU gross%", "ROW gross%"):
+            self.assertLess(abs(w[col].mean() - d[col].mean()), 1.0, col)
 
 if __name__ == "__main__":
     unittest.main()
