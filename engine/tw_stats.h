@@ -85,9 +85,10 @@ double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b);
  */
 #define TW_SKETCH_ALPHA 0.005
 #define TW_SKETCH_MAX_BINS 2048
-/* What the allocator may take past an array's bytes (glibc: a header and rounding up to 16,
- * at least 32 bytes a chunk). */
-#define TW_SKETCH_ALLOC_SLACK 32
+/* What the allocator may take past an array's bytes (glibc: an 8-byte header, rounding up
+ * to 16, at least 32 bytes a chunk, and up to 16 bytes more where the rest of a free chunk
+ * is too small to split off). */
+#define TW_SKETCH_ALLOC_SLACK 48
 #define TW_SKETCH_GROW_BYTES (TW_SKETCH_MAX_BINS * sizeof(uint32_t) + TW_SKETCH_ALLOC_SLACK)
 #define TW_SKETCH_MAX_BYTES (sizeof(tw_sketch) + 2 * TW_SKETCH_GROW_BYTES)
 
