@@ -17,6 +17,7 @@ Run by CTest as py/test_memory_bound with TW_BIN and TW_SOURCE_DIR.
 import os
 import re
 import resource
+import shutil
 import subprocess
 import unittest
 
@@ -86,6 +87,40 @@ class MemoryBound(McCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(cells, rows(os.path.join(full, "summary.csv")) +
                          rows(os.path.join(full, "outcomes.csv")))
+
+    def test_nine_regions_at_a_year_of_daily_rows_pass_the_check_and_run(self):
+        # 2.36 million summary cells: charged at two full bin arrays each they took 36 GiB
+        # and were refused; with two replicates a sketch holds a few hundred bytes at most,
+        # and the run fits, statistics and all, under a 3 GiB address-space limit.
+        if "ASAN_OPTIONS" in os.environ:
+            raise unittest.SkipTest("an address-space limit cannot be tested under AddressSanitizer")
+        args = [TW_BIN, "run", os.path.join(os.path.dirname(BASELINE), "geneva-truce.yaml"),
+                "-n", "2", "-t", "2", "-q", "--set", "world=nine", "--set", "firms.per_cell=50",
+                "--set", "rare_earths.per_cell=20"]
+        # Refused at 0.3 GiB, the refusal names the cells and their bound for 2 replicates.
+        p = limited(args + ["-o", os.path.join(self.tmp, "small")], LIMIT)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        m = re.search(r"of statistics: (\d+) summary cells and outcomes at up to (\d+) bytes "
+                      r"each for 2 replicates\)", p.stderr)
+        self.assertIsNotNone(m, p.stderr)
+        cells, per_cell = int(m.group(1)), int(m.group(2))
+        self.assertLess(per_cell, 512)
+        self.assertGreater(cells, 2000000)
+        out = os.path.join(self.tmp, "nine")
+        self.addCleanup(shutil.rmtree, out, True)  # the other test wants self.tmp empty
+        p = limited(args + ["-o", out], 3 * 2 ** 30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(out, "summary.csv")) as f:
+            head = f.readline().strip().split(",")
+            regions, n = set(), 0
+            for line in f:
+                row = line.rstrip("\n").split(",")
+                n += 1
+                regions.add(row[2])
+                p05, p50, p95 = (float(row[head.index(k)]) for k in ("p05", "p50", "p95"))
+                self.assertTrue(p05 <= p50 <= p95, line)
+        self.assertEqual(cells, n + rows(os.path.join(out, "outcomes.csv")))
+        self.assertGreaterEqual(len(regions - {"all"}), 9)
 
 
 if __name__ == "__main__":
