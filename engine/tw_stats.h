@@ -73,12 +73,12 @@ double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b);
  * non-empty bins, so a sketch of at most n values holds at most tw_sketch_bound_bytes(n):
  * the struct and per sign min(8 * pow2(max(4, min(k, 2048))), 4 * 2048) bytes plus
  * TW_SKETCH_ALLOC_SLACK for the allocator (k <= n for one sign, k <= n - 1 for each of
- * two). Two values 2,047 bins apart take a few dozen bytes, not 8 KiB; the bound reaches
- * TW_SKETCH_MAX_BYTES only for sketches of more than 512 values spread over a factor
- * e^20.5. While a store is reallocated its old and new arrays live together for a moment,
- * so a set of sketches updated one at a time peaks at the sum of their bounds plus
- * TW_SKETCH_GROW_BYTES: the sum that a run is refused by before it starts
- * (tw_run_check_memory, with n its replicate count).
+ * two). Two values 2,047 bins apart take a few dozen bytes, not 8 KiB; a sign holds its
+ * full 8 KiB only with more than 512 distinct bins, so only sketches of more than 512
+ * values reach TW_SKETCH_MAX_BYTES (pow2(m): the least power of two >= m). While a store
+ * is reallocated its old and new arrays live together for a moment, so a set of sketches
+ * updated one at a time peaks at the sum of their bounds plus TW_SKETCH_GROW_BYTES: the sum
+ * that a run is refused by before it starts (tw_run_check_memory, with n its replicates).
  * Infinite values count in n and rank at the ends; with any of them the mean is that
  * infinity (NaN when both signs occur) and sd is NaN, while quantiles away from them keep
  * their accuracy. Welford's update runs over the finite values.
