@@ -22,6 +22,11 @@ bool tw_cli_mlmc_wanted(const tw_cli_args *a, const tw_cli_scenario *sc) {
            tw_cfg_get(tw_cfg_root(sc->cfg), "replicates") == NULL;
 }
 
+int64_t tw_cli_mlmc_max_full(const tw_cli_args *a) {
+    int64_t b = a->has_budget ? (int64_t)a->budget : TW_CLI_MLMC_BUDGET;
+    return b > TW_CLI_MLMC_PILOT ? b : TW_CLI_MLMC_PILOT;
+}
+
 /* firms.per_cell and rare_earths.per_cell as the model reads them: the rare-earth users
  * are stepped whether or not the scenario has a rare_earths: section, at 2000 a cell by
  * default (tw_re_params_load). */

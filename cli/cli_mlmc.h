@@ -83,6 +83,11 @@
 #define TW_CLI_MLMC_BUDGET 200
 #define TW_CLI_MLMC_MAXQ 128
 
+/* The most full-size replicates an adaptive run of a can keep (its budget, which each
+ * costs at least one of, or the pilot, the more): what the memory check charges its
+ * statistics for (tw_run_check_memory). */
+int64_t tw_cli_mlmc_max_full(const tw_cli_args *a);
+
 typedef struct tw_cli_mlmc {
     tw_mlmc m;
     size_t n_levels, n_prob, n_q;

@@ -148,8 +148,11 @@ static tw_status prepare(const tw_cli_args *a, tw_cli_scenario *sc, long *until_
         st = tw_err_set(err, TW_EUSAGE, "a scenario with a sweep: section does not take --until "
                                         "(each point runs the scenario's replicates)");
     if (st == TW_OK && sc->sweep != NULL) st = tw_cli_sweep_check(a, sc, err);
-    if (st == TW_OK)
-        st = tw_run_check_memory(sc->model, sc->params, &sc->spec, *threads, a->par, err);
+    if (st == TW_OK) { /* an adaptive run keeps up to its budget of full-size replicates */
+        tw_run_spec spec = sc->spec;
+        if (tw_cli_mlmc_wanted(a, sc)) spec.replicates = tw_cli_mlmc_max_full(a);
+        st = tw_run_check_memory(sc->model, sc->params, &spec, *threads, a->par, err);
+    }
     if (st == TW_OK) st = check_disk(a, sc, err);
     if (st != TW_OK) tw_cli_scenario_free(sc);
     return st;

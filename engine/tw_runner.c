@@ -80,10 +80,12 @@ tw_status tw_run_check_memory(const tw_model *model, const void *params, const t
     if (chunk > n_rep) chunk = n_rep;
     size_t cells = tw_run_output_days(spec) * model->n_series(params);
     double results = (double)chunk * (double)cells * sizeof(double);
-    /* The statistics: one sketch per summary cell and per outcome, each at its bound
-     * (tw_stats.h), so the peak does not depend on the values the run will produce. */
+    /* The statistics: one sketch per summary cell and per outcome, each at its bound for
+     * the run's replicates (tw_stats.h), so the peak does not depend on the values the run
+     * will produce. */
     size_t sketches = cells + model->n_outcomes(params);
-    double stats = (double)sketches * (double)TW_SKETCH_MAX_BYTES + (double)TW_SKETCH_GROW_BYTES;
+    size_t per = tw_sketch_bound_bytes((uint64_t)n_rep);
+    double stats = (double)sketches * (double)per + (double)TW_SKETCH_GROW_BYTES;
     double need = (double)live * state + results + stats;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     double limit = (pages > 0 && page > 0) ? (double)pages * (double)page : 0.0;
@@ -99,11 +101,11 @@ tw_status tw_run_check_memory(const tw_model *model, const void *params, const t
     return tw_err_set(err, TW_EUSAGE,
                       "the run needs about %.1f GiB of memory (%zu replicate%s held at once of "
                       "%.2f GiB%s, %.2f GiB of results, and %.2f GiB of statistics: %zu "
-                      "summary cells and outcomes at up to %zu bytes each) but the %s is "
-                      "%.1f GiB: use %s",
+                      "summary cells and outcomes at up to %zu bytes each for %zu "
+                      "replicate%s) but the %s is %.1f GiB: use %s",
                       need / gib, live, live == 1 ? "" : "s", state / gib,
                       live == 1 ? "" : " each", results / gib, stats / gib, sketches,
-                      (size_t)TW_SKETCH_MAX_BYTES, what, limit / gib,
+                      per, n_rep, n_rep == 1 ? "" : "s", what, limit / gib,
                       stats > (double)live * state
                           ? "fewer output days (output.interval_days, a shorter run) or "
                             "fewer firms (firms.per_cell)"

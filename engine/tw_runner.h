@@ -98,7 +98,8 @@ tw_status tw_chunk_alloc(tw_chunk *ch, size_t n, size_t n_out, size_t n_series,
 /* Refuse, before any work, a run whose replicate states (as many at once as the level of
  * parallelism keeps alive, each model->state_bytes; nothing when the model does not say),
  * one chunk of results, and statistics (one tw_sketch per summary cell and per outcome at
- * its bound TW_SKETCH_MAX_BYTES, tw_stats.h) would not fit in this machine's physical
+ * its bound for spec->replicates values, tw_sketch_bound_bytes, tw_stats.h; an adaptive run
+ * passes the most full-size replicates it can keep) would not fit in this machine's physical
  * memory, or under the address-space limit (RLIMIT_AS) when one is set: TW_EUSAGE with the
  * bytes needed by each part, the limit and what to change. TW_OK when they fit. */
 tw_status tw_run_check_memory(const tw_model *model, const void *params, const tw_run_spec *spec,

@@ -59,35 +59,111 @@ static double sketch_value(int32_t i) {
     return 2.0 * pow(g, (double)i) / (g + 1.0);
 }
 
-/* Count one value in bin i, growing the bin range; past TW_SKETCH_MAX_BINS the lowest
- * bins are merged into the lowest one kept. */
-static tw_status store_add(tw_sketch_store *st, int32_t i, tw_err *err) {
-    if (st->len > 0 && i >= st->lo && i < st->lo + (int32_t)st->len) {
-        st->c[i - st->lo]++;
-        return TW_OK;
+/* A store's bins in ascending order of index, slots 0 .. store_slots - 1 (a dense store's
+ * slots include its empty bins). */
+static uint32_t store_slots(const tw_sketch_store *st) { return st->nz > 0 ? st->nz : st->len; }
+static int32_t slot_index(const tw_sketch_store *st, uint32_t k) {
+    return st->lo + (int32_t)(st->nz > 0 ? st->c[2 * k] : k);
+}
+static uint32_t slot_count(const tw_sketch_store *st, uint32_t k) {
+    return st->nz > 0 ? st->c[2 * k + 1] : st->c[k];
+}
+
+typedef struct {
+    int32_t i;
+    uint32_t c;
+} sketch_bin;
+
+/* Pairs a sparse store of m bins allocates: a power of two, at least 4. */
+static uint32_t sparse_pairs(uint32_t m) {
+    uint32_t p = 4;
+    while (p < m) p *= 2;
+    return p;
+}
+
+/* Replace st's bins with b[0 .. m) (ascending, non-zero counts), held dense when that takes
+ * no more bytes than sparse (tw_stats.h). TW_ENOMEM leaves st unchanged. */
+static tw_status store_set(tw_sketch_store *st, const sketch_bin *b, uint32_t m, tw_err *err) {
+    uint32_t len = m > 0 ? (uint32_t)(b[m - 1].i - b[0].i + 1) : 0;
+    uint32_t pairs = sparse_pairs(m);
+    bool sparse = m > 0 && 2 * pairs < len;
+    uint32_t cap = sparse ? 2 * pairs : len;
+    uint32_t *c = NULL;
+    if (cap > 0 && (c = calloc(cap, sizeof *c)) == NULL)
+        return tw_err_set(err, TW_ENOMEM, "out of memory in a quantile sketch");
+    for (uint32_t k = 0; k < m; k++) {
+        uint32_t off = (uint32_t)(b[k].i - b[0].i);
+        if (sparse) {
+            c[2 * k] = off;
+            c[2 * k + 1] = b[k].c;
+        } else {
+            c[off] = b[k].c;
+        }
     }
+    free(st->c);
+    st->c = c;
+    st->cap = cap;
+    st->nz = sparse ? m : 0;
+    st->lo = m > 0 ? b[0].i : 0;
+    st->len = len;
+    return TW_OK;
+}
+
+/* Append count c of bin i to b[0 .. *m), adding it to the last bin when that is bin i. */
+static void bins_push(sketch_bin *b, uint32_t *m, int32_t i, uint32_t c) {
+    if (*m > 0 && b[*m - 1].i == i) b[*m - 1].c += c;
+    else b[(*m)++] = (sketch_bin){i, c};
+}
+
+/* Count one value in bin i by rebuilding the store: the range grows to take i and, past
+ * TW_SKETCH_MAX_BINS, the lowest bins are merged into the lowest one kept. */
+static tw_status store_rebuild(tw_sketch_store *st, int32_t i, tw_err *err) {
+    sketch_bin b[TW_SKETCH_MAX_BINS + 1];
     int64_t lo = st->len > 0 ? st->lo : i, hi = st->len > 0 ? (int64_t)st->lo + st->len - 1 : i;
     int64_t nlo = i < lo ? i : lo, nhi = i > hi ? i : hi;
     if (nhi - nlo + 1 > TW_SKETCH_MAX_BINS) nlo = nhi - TW_SKETCH_MAX_BINS + 1;
-    uint32_t nlen = (uint32_t)(nhi - nlo + 1);
-    /* The range changes a few times per cell (the log bins grow slowly), so a fresh array
-     * each time keeps this simple: every old bin moves to its place or, below nlo, is
-     * merged into the lowest bin kept. */
-    uint32_t ncap = st->cap > nlen ? st->cap : nlen;
-    if (ncap < 8) ncap = 8;
-    if (ncap < 2 * st->len && 2 * st->len <= TW_SKETCH_MAX_BINS) ncap = 2 * st->len;
-    uint32_t *c = calloc(ncap, sizeof *c);
-    if (c == NULL) return tw_err_set(err, TW_ENOMEM, "out of memory in a quantile sketch");
-    for (uint32_t k = 0; k < st->len; k++) {
-        int64_t at = (int64_t)st->lo + k;
-        c[(at < nlo ? nlo : at) - nlo] += st->c[k];
+    int32_t at = (int32_t)(i < nlo ? nlo : i);
+    uint32_t m = 0, n = store_slots(st);
+    bool put = false;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t c = slot_count(st, k);
+        if (c == 0) continue;
+        int32_t j = slot_index(st, k);
+        j = j < nlo ? (int32_t)nlo : j;
+        if (!put && at <= j) {
+            bins_push(b, &m, at, 1);
+            put = true;
+        }
+        bins_push(b, &m, j, c);
     }
-    c[(i < nlo ? nlo : i) - nlo]++;
-    free(st->c);
-    st->c = c;
-    st->cap = ncap;
-    st->lo = (int32_t)nlo;
-    st->len = nlen;
+    if (!put) bins_push(b, &m, at, 1);
+    return store_set(st, b, m, err);
+}
+
+/* Count one value in bin i (the merge rule of tw_stats.h). */
+static tw_status store_add(tw_sketch_store *st, int32_t i, tw_err *err) {
+    if (st->len == 0 || i < st->lo || i >= st->lo + (int32_t)st->len)
+        return store_rebuild(st, i, err);
+    uint32_t off = (uint32_t)(i - st->lo);
+    if (st->nz == 0) {
+        st->c[off]++;
+        return TW_OK;
+    }
+    uint32_t a = 0, z = st->nz; /* the first pair at or past off */
+    while (a < z) {
+        uint32_t mid = a + (z - a) / 2;
+        if (st->c[2 * mid] < off) a = mid + 1;
+        else z = mid;
+    }
+    if (a < st->nz && st->c[2 * a] == off) {
+        st->c[2 * a + 1]++;
+        return TW_OK;
+    }
+    if (2 * (st->nz + 1) > st->cap) return store_rebuild(st, i, err);
+    memmove(st->c + 2 * a + 2, st->c + 2 * a, 2 * (st->nz - a) * sizeof *st->c);
+    st->c[2 * a] = off;
+    st->c[2 * a + 1] = 1;
+    st->nz++;
     return TW_OK;
 }
 
@@ -147,15 +223,15 @@ double tw_sketch_sd(const tw_sketch *s) {
 static double sketch_rank(const tw_sketch *s, uint64_t k) {
     uint64_t cum = s->ninf;
     if (k < cum) return -INFINITY;
-    for (uint32_t j = s->neg.len; j-- > 0;) {
-        cum += s->neg.c[j];
-        if (k < cum) return -sketch_value(s->neg.lo + (int32_t)j);
+    for (uint32_t j = store_slots(&s->neg); j-- > 0;) {
+        cum += slot_count(&s->neg, j);
+        if (k < cum) return -sketch_value(slot_index(&s->neg, j));
     }
     cum += s->zeros;
     if (k < cum) return 0.0;
-    for (uint32_t j = 0; j < s->pos.len; j++) {
-        cum += s->pos.c[j];
-        if (k < cum) return sketch_value(s->pos.lo + (int32_t)j);
+    for (uint32_t j = 0, n = store_slots(&s->pos); j < n; j++) {
+        cum += slot_count(&s->pos, j);
+        if (k < cum) return sketch_value(slot_index(&s->pos, j));
     }
     return INFINITY; /* the +inf values at the top */
 }
@@ -176,6 +252,29 @@ double tw_sketch_quantile(const tw_sketch *s, double p) {
     if (v < s->min) v = s->min;
     if (v > s->max) v = s->max;
     return v;
+}
+
+static size_t store_bytes(const tw_sketch_store *st) {
+    return st->c != NULL ? st->cap * sizeof *st->c + TW_SKETCH_ALLOC_SLACK : 0;
+}
+
+size_t tw_sketch_bytes(const tw_sketch *s) {
+    return sizeof *s + store_bytes(&s->pos) + store_bytes(&s->neg);
+}
+
+/* The most one sign's store holds with at most k values in it (tw_stats.h). */
+static size_t store_bound(uint64_t k) {
+    if (k == 0) return 0;
+    uint32_t m = k < TW_SKETCH_MAX_BINS ? (uint32_t)k : TW_SKETCH_MAX_BINS;
+    size_t sparse = 2 * sparse_pairs(m) * sizeof(uint32_t);
+    size_t dense = TW_SKETCH_MAX_BINS * sizeof(uint32_t);
+    return (sparse < dense ? sparse : dense) + TW_SKETCH_ALLOC_SLACK;
+}
+
+size_t tw_sketch_bound_bytes(uint64_t n) {
+    /* all n values on one side of zero, or some on each side (at most n - 1 each) */
+    size_t one = store_bound(n), two = n >= 2 ? 2 * store_bound(n - 1) : 0;
+    return sizeof(tw_sketch) + (one > two ? one : two);
 }
 
 void tw_sketch_summary(const tw_sketch *s, tw_summary *out) {
@@ -208,15 +307,18 @@ static size_t put_store(unsigned char *p, const tw_sketch_store *st) {
     int64_t lo = st->len > 0 ? st->lo : 0;
     size_t n = put_varint(p, ((uint64_t)lo << 1) ^ (lo < 0 ? UINT64_MAX : 0));
     n += put_varint(p + n, st->len);
+    uint32_t slots = store_slots(st);
     uint64_t nz = 0;
-    for (uint32_t k = 0; k < st->len; k++) nz += st->c[k] != 0;
+    for (uint32_t k = 0; k < slots; k++) nz += slot_count(st, k) != 0;
     n += put_varint(p + n, nz);
     int64_t prev = -1;
-    for (uint32_t k = 0; k < st->len; k++) {
-        if (st->c[k] == 0) continue;
-        n += put_varint(p + n, (uint64_t)((int64_t)k - prev - 1));
-        n += put_varint(p + n, st->c[k]);
-        prev = k;
+    for (uint32_t k = 0; k < slots; k++) {
+        uint32_t c = slot_count(st, k);
+        if (c == 0) continue;
+        int64_t at = (int64_t)slot_index(st, k) - lo;
+        n += put_varint(p + n, (uint64_t)(at - prev - 1));
+        n += put_varint(p + n, c);
+        prev = at;
     }
     return n;
 }
@@ -303,35 +405,39 @@ static bool store_fits(int64_t lo, uint64_t len) {
                          lo + (int64_t)len - 1 <= SKETCH_INDEX_MAX));
 }
 
-/* One bin array, refused (r->bad) past its bounds before anything is allocated; the sum
- * of its counts, each at most n, goes to *total. */
+/* One bin array, refused (r->bad) past its bounds, or when its first and last bins are not
+ * at lo and lo + len - 1 (as every saved store has them), before anything is allocated; the
+ * sum of its counts, each at most n, goes to *total. It is held as tw_sketch_add would hold
+ * it (store_set). */
 static bool get_store(reader *r, tw_sketch_store *st, uint64_t n, uint64_t *total) {
     uint64_t z = get_varint(r);
     int64_t lo = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
     uint64_t len = get_varint(r), nz = get_varint(r);
     if (r->bad || r->io) return false;
-    if (!store_fits(lo, len) || nz > len) {
+    if (!store_fits(lo, len) || nz > len || (nz == 0) != (len == 0)) {
         r->bad = true;
         return false;
     }
     if (len == 0) return true;
-    st->c = calloc(len, sizeof *st->c);
-    if (st->c == NULL) return false;
-    st->lo = (int32_t)lo;
-    st->len = st->cap = (uint32_t)len;
+    sketch_bin b[TW_SKETCH_MAX_BINS];
     int64_t at = -1;
     for (uint64_t k = 0; k < nz; k++) {
         uint64_t gap = get_varint(r), c = get_varint(r);
         if (r->bad || r->io) return false;
-        if (gap >= len || (uint64_t)(at + 1) + gap >= len || c == 0 || c > n || *total > n - c) {
+        if (gap >= len || (uint64_t)(at + 1) + gap >= len || (k == 0 && gap != 0) || c == 0 ||
+            c > n || *total > n - c) {
             r->bad = true;
             return false;
         }
         at += 1 + (int64_t)gap;
-        st->c[at] = (uint32_t)c;
+        b[k] = (sketch_bin){(int32_t)(lo + at), (uint32_t)c};
         *total += c;
     }
-    return true;
+    if ((uint64_t)at != len - 1) {
+        r->bad = true;
+        return false;
+    }
+    return store_set(st, b, (uint32_t)nz, NULL) == TW_OK;
 }
 
 tw_status tw_sketch_load(tw_sketch *s, FILE *fp, uint64_t *left, tw_err *err) {

@@ -61,32 +61,46 @@ double tw_unpaired_halfwidth(const tw_moments *a, const tw_moments *b);
  * type 7 does, between the estimates of the order statistics at ranks floor(h) and
  * ceil(h), h = p (n - 1), and clamps to [min, max]; so it differs from the exact type-7
  * quantile by at most a * max(|x_floor(h)|, |x_ceil(h)|) (relative error a when the two
- * share a sign). Zeros are counted exactly. Memory is at most TW_SKETCH_MAX_BINS counters
- * per sign per cell: past that the bins of smallest magnitude are merged, which loses
+ * share a sign). Zeros are counted exactly. A sign keeps at most TW_SKETCH_MAX_BINS bins,
+ * from its largest bin down: past that the bins of smallest magnitude are merged, which loses
  * accuracy only for values 2048 bins (a factor g^2048 = e^20.5) below the largest.
  *
- * Memory bound: a sketch never holds more than TW_SKETCH_MAX_BYTES (the struct and two
- * full bin arrays), and while a bin array grows the old and the new array live together
- * for a moment, so a set of sketches updated one at a time peaks at
- * cells * TW_SKETCH_MAX_BYTES + TW_SKETCH_GROW_BYTES. The bound is the one the merge
- * rule above already kept, so stating it changes no result; a cell reaches it only when
- * its values span a factor e^20.5 on one side of zero (in practice a cell holds tens to a
- * few hundred bins), so the bound is what a run is refused by before it starts
- * (tw_run_check_memory), not what it usually uses.
+ * Memory bound: a sign's bins are held dense (one counter per bin from the lowest to the
+ * highest bin hit, at most TW_SKETCH_MAX_BINS) or sparse (sorted (bin, count) pairs, room
+ * for a power of two of them, at least 4), whichever takes fewer bytes, chosen again each
+ * time the bins are reallocated; which way they are held changes no count, quantile or
+ * record. A sign that has received k values holds at most min(k, TW_SKETCH_MAX_BINS)
+ * non-empty bins, so a sketch of at most n values holds at most tw_sketch_bound_bytes(n):
+ * the struct and per sign min(8 * pow2(max(4, min(k, 2048))), 4 * 2048) bytes plus
+ * TW_SKETCH_ALLOC_SLACK for the allocator (k <= n for one sign, k <= n - 1 for each of
+ * two). Two values 2,047 bins apart take a few dozen bytes, not 8 KiB; a sign holds its
+ * full 8 KiB only with more than 512 distinct bins, so only sketches of more than 512
+ * values reach TW_SKETCH_MAX_BYTES (pow2(m): the least power of two >= m). While a store
+ * is reallocated its old and new arrays live together for a moment, so a set of sketches
+ * updated one at a time peaks at the sum of their bounds plus TW_SKETCH_GROW_BYTES: the sum
+ * that a run is refused by before it starts (tw_run_check_memory, with n its replicates).
  * Infinite values count in n and rank at the ends; with any of them the mean is that
  * infinity (NaN when both signs occur) and sd is NaN, while quantiles away from them keep
  * their accuracy. Welford's update runs over the finite values.
  */
 #define TW_SKETCH_ALPHA 0.005
 #define TW_SKETCH_MAX_BINS 2048
-#define TW_SKETCH_MAX_BYTES (sizeof(tw_sketch) + 2 * TW_SKETCH_MAX_BINS * sizeof(uint32_t))
-#define TW_SKETCH_GROW_BYTES (TW_SKETCH_MAX_BINS * sizeof(uint32_t))
+/* What the allocator may take past an array's bytes (glibc: an 8-byte header, rounding up
+ * to 16, at least 32 bytes a chunk, and up to 16 bytes more where the rest of a free chunk
+ * is too small to split off). */
+#define TW_SKETCH_ALLOC_SLACK 48
+#define TW_SKETCH_GROW_BYTES (TW_SKETCH_MAX_BINS * sizeof(uint32_t) + TW_SKETCH_ALLOC_SLACK)
+#define TW_SKETCH_MAX_BYTES (sizeof(tw_sketch) + 2 * TW_SKETCH_GROW_BYTES)
 
+/* One sign's bins (tw_stats.c). Counts fit uint32_t: replicates are at most
+ * TW_MAX_REPLICATES < 2^32. */
 typedef struct {
-    int32_t lo;   /* bin index of c[0] */
-    uint32_t len; /* bins in use */
-    uint32_t cap; /* bins allocated */
-    uint32_t *c;  /* [cap] counts (replicates are at most TW_MAX_REPLICATES < 2^32) */
+    int32_t lo;   /* the lowest bin held (its count is not zero) */
+    uint32_t len; /* bins from lo to the highest held (not zero either); 0: empty */
+    uint32_t cap; /* uint32_t words allocated at c */
+    uint32_t nz;  /* 0: dense, c[k] counts bin lo + k (k < len); else sparse: nz pairs
+                   * c[2j] = bin - lo (ascending), c[2j + 1] = its count */
+    uint32_t *c;
 } tw_sketch_store;
 
 typedef struct {
@@ -111,6 +125,10 @@ double tw_sketch_mean(const tw_sketch *s);
 double tw_sketch_quantile(const tw_sketch *s, double p);
 /* Fill a tw_summary (mean, sd, TW_N_QUANTILES quantiles) from a sketch. */
 void tw_sketch_summary(const tw_sketch *s, tw_summary *out);
+/* The bytes s holds: the struct and its bin arrays, each with TW_SKETCH_ALLOC_SLACK. */
+size_t tw_sketch_bytes(const tw_sketch *s);
+/* The most tw_sketch_bytes is for a sketch given at most n values (memory bound above). */
+size_t tw_sketch_bound_bytes(uint64_t n);
 
 /* Binary save and load (for checkpoints). A sketch's record holds what a resume needs
  * and no more: a flags byte (bits 0-3: n_nan, zeros, pinf, ninf are not zero and follow;
