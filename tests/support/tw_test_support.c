@@ -53,10 +53,19 @@ static const char *test_support_binary(void) {
     return (b != NULL && b[0] != '\0') ? b : TW_BINARY;
 }
 
+/* "DIR/name" in the scratch folder: $TMPDIR where set (tests/CMakeLists.txt points it at
+ * a memory file system where there is one: the runs' syncs then cost nothing), else /tmp. */
+static void test_support_scratch(char *buf, size_t n, const char *name) {
+    const char *d = getenv("TMPDIR");
+    snprintf(buf, n, "%s/%s", (d != NULL && d[0] != '\0') ? d : "/tmp", name);
+}
+
 int tw_run_cli(tw_proc *p, const char *cwd, const char *const *args) {
     memset(p, 0, sizeof *p);
     const char *binary = test_support_binary();
-    char out_path[] = "/tmp/tw_test_out_XXXXXX", err_path[] = "/tmp/tw_test_err_XXXXXX";
+    char out_path[4096], err_path[4096];
+    test_support_scratch(out_path, sizeof out_path, "tw_test_out_XXXXXX");
+    test_support_scratch(err_path, sizeof err_path, "tw_test_err_XXXXXX");
     int fo = mkstemp(out_path), fe = mkstemp(err_path);
     if (fo < 0 || fe < 0) return -1;
     size_t n = 0;
@@ -98,9 +107,9 @@ void tw_proc_free(tw_proc *p) {
 }
 
 char *tw_tmpdir(void) {
-    char *t = malloc(64);
+    char *t = malloc(4096);
     if (t == NULL) return NULL;
-    snprintf(t, 64, "/tmp/tw_test_XXXXXX");
+    test_support_scratch(t, 4096, "tw_test_XXXXXX");
     if (mkdtemp(t) == NULL) {
         free(t);
         return NULL;

@@ -2,8 +2,9 @@
  *
  * Include in a test file and name the pair as a suite's fixture:
  *   TestSuite(outdir, .init = tmp_setup, .fini = tmp_teardown);
- * g_tmp is then a new directory under /tmp during each test, removed afterwards. Static
- * on purpose: every test program has its own. Needs criterion.h included first. */
+ * g_tmp is then a new directory under $TMPDIR (else /tmp) during each test, removed
+ * afterwards. Static on purpose: every test program has its own. Needs criterion.h
+ * included first. */
 #ifndef TW_TEST_TMPDIR_H
 #define TW_TEST_TMPDIR_H
 
