@@ -52,7 +52,6 @@ typedef struct {
     const double *pbar, *pbar0;                /* [TW_NCELL_MAX] mean buyer price today, day 0 */
     const double *w;                           /* [TW_NREG_MAX] producer prices */
     double pass_through;                       /* share of a tariff in the buyer price */
-    double demand_elasticity;                  /* of a cell's quantity to its price index */
     const double (*output_loss)[TW_NSEC];      /* [region][sector] share of output lost, 0..1 */
     const double *gdp_pct;                     /* [TW_NREG_MAX] GDP against the baseline, percent */
     bool truce;                                /* a truce holds (the events', tw_events_truce) */

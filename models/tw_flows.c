@@ -95,18 +95,18 @@ size_t tw_flows_bytes(void) { return sizeof(tw_flows); }
 
 /* Each region's scale for its own goods (home) and for its imports: 1 without the closure;
  * with it, tw_ge_day_balance's for the day's purchases at scale 1 (customs value, and the
- * duty on them). */
-static void scales(const tw_flows_in *in, double home[TW_NREG_MAX], double imports[TW_NREG_MAX]) {
+ * duty on them), from each cell's quantity q. */
+static void scales(const tw_flows_in *in, const double *q, double home[TW_NREG_MAX],
+                   double imports[TW_NREG_MAX]) {
     for (int i = 0; i < in->nreg; i++) home[i] = imports[i] = 1.0;
     if (in->ge == NULL) return;
     double sales[TW_NREG_MAX][TW_NREG_MAX] = {{0}}, duty[TW_NREG_MAX] = {0};
     for (int i = 0; i < in->nreg; i++)
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
-            double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
             for (int o = 0; o < in->nreg; o++) {
                 double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
-                double u = q * in->own[c][o] * in->share[c][o] * in->cd[c].rel[o] / (1.0 + t);
+                double u = q[c] * in->own[c][o] * in->share[c][o] * in->cd[c].rel[o] / (1.0 + t);
                 sales[o][i] += u;
                 duty[i] += t * u;
             }
@@ -118,19 +118,21 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
     const uint32_t d = in->d;
     int year, month, dom;
     tw_civil_from_day(in->day, &year, &month, &dom);
-    double home[TW_NREG_MAX], imports[TW_NREG_MAX];
-    scales(in, home, imports);
+    /* each cell's quantity Q = e0 (P / P0)^(-demand_elasticity), before the split */
+    double q[TW_NCELL_MAX], home[TW_NREG_MAX], imports[TW_NREG_MAX];
+    for (int c = 0; c < in->nreg * TW_NSEC; c++)
+        q[c] = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
+    scales(in, q, home, imports);
     for (int i = 0; i < in->nreg; i++) {
         for (int sec = 0; sec < TW_NSEC; sec++) {
             int c = i * TW_NSEC + sec;
-            double q = in->e0[c] * pow(in->pbar[c] / in->pbar0[c], -in->demand_elasticity);
             for (int o = 0; o < in->nreg; o++) {
                 double t = (o == i) ? 0.0 : (*in->tau_paid)[i][o][sec];
                 double own = in->own[c][o] * (o == i ? home[i] : imports[i]);
                 double rel = in->cd[c].rel[o];
                 /* Today's orders, at today's prices, load today and enter `lag` days
                  * later at the rate of that day; before the first day, orders as on it. */
-                double ordered = q * own * in->purchase[c][o] * rel / (1.0 + t);
+                double ordered = q[c] * own * in->purchase[c][o] * rel / (1.0 + t);
                 double *ring = f->transit[o][i][sec];
                 if (d == 0)
                     for (int k = 0; k < TW_TRANSIT_MAX; k++) ring[k] = ordered;
@@ -143,7 +145,7 @@ void tw_flows_day(tw_flows *f, const tw_flows_in *in) {
                 double t_in = t + ((*in->tau_entry)[i][o][sec] - (*in->tau_now)[i][o][sec]);
                 t_in = o == i ? 0.0 : (t_in > 0.0 ? t_in : 0.0);
                 f->tau_in[i][o][sec] = t_in;
-                f->use[o][i][sec] = q * own * in->share[c][o] * rel / (1.0 + t);
+                f->use[o][i][sec] = q[c] * own * in->share[c][o] * rel / (1.0 + t);
                 f->collected[o][i] = tw_duties_collected(in->duties, i, o, in->day);
                 f->customs[o][i][sec] = customs;
                 f->spend[o][i][sec] = customs * (1.0 + t_in);

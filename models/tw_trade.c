@@ -131,7 +131,6 @@ static tw_day_view trade_view(const tw_trade_state *s, tw_day day, uint32_t d) {
                          .pbar0 = s->pbar0,
                          .w = s->w,
                          .pass_through = p->pass_through,
-                         .demand_elasticity = p->demand_elasticity,
                          .output_loss = tw_re_output_loss(s->re),
                          .gdp_pct = tw_re_gdp_pct(s->re),
                          .truce = tw_events_truce(s->ev)};

@@ -483,7 +483,7 @@ static void closure_step(tw_ge_day *g, uint32_t d) {
     tw_day_view v = {.d = d, .world = &world, .sigma = world.sigma, .sigma_upper = upper,
                      .nest = day_nest, .e0 = ones, .tau = &day_tau, .tau0 = &day_tau0,
                      .tau_paid = &day_tau, .tau_in = &day_tau, .customs = day_use, .use = day_use,
-                     .pbar = ones, .pbar0 = ones, .pass_through = 1.0, .demand_elasticity = 1.0};
+                     .pbar = ones, .pbar0 = ones, .pass_through = 1.0};
     tw_err err = {0};
     cr_assert_eq(tw_ge_day_step(g, &v, &err), TW_OK, "%s", err.msg);
 }
