@@ -53,6 +53,16 @@ BRAZIL_ADD = 40.0                 # EO of 30 July 2025, from 6 August (NNR-BR-20
 BRAZIL_SUBJECT = 1.0 - 18.400222546 / 42.348411089  # cgoes-BR-2024: Annex I exclusions
 STEEL_UK = 25.0                   # WhiteCase: the UK stays at 25% from 4 June
 STEEL_ALL = 50.0
+# Section 232 covers steel and aluminium (and, from 12 March 2025, their derivatives), not
+# the whole metals cell (GTAP i_s nfm fmp): US imports in 2024 of steel 32.99 USD bn
+# (Steelradar-2025, Census) of GTAP i_s's 43.05 (pig iron, ferroalloys, direct-reduced iron
+# and scrap are outside), and of aluminium 23.2 (GTAIC-2024) of nfm's 76.55 (copper,
+# nickel, zinc, tin, lead and precious metals are outside; copper's 50% of 1 August on
+# semi-finished goods was not valued); fabricated metal products (fmp: HS 73 articles,
+# aluminium structures, which are counted in the 23.2 too, tools, other base-metal
+# articles) are counted as covered, as derivatives. Shares by GTAP code, the same for every
+# origin (origins' product mixes inside a code not found): an upper bound of the coverage.
+S232_CODE_SHARE = {"i_s": (32.99, "steel"), "nfm": (23.2, "aluminium"), "fmp": (None, "")}
 # Canada's counter-tariffs at 25% (FinCan-2025-03-12; Mondaq-2025-09-04): C$30 bn from
 # 4 March, C$14.2 bn of other goods and C$15.6 bn of steel and aluminium from 13 March;
 # all but steel, aluminium and autos removed from 1 September. C$30 bn = US$21.7 bn
@@ -197,6 +207,30 @@ class Build:
                  "WhiteCase;S4", "(50 x (ROW %.3f - UK %.3f) + 25 x UK) / ROW"
                  % (cell, m_uk))
 
+    def metals_232(self):
+        """s232_metals coverage of each new partner's metals cell from 12 March 2025."""
+        k = {}
+        for code, (covered, _) in S232_CODE_SHARE.items():
+            total = math.fsum(col[code] for col in self.g.values())
+            k[code] = 1.0 if covered is None else covered / total
+        by_code = {c: self.share((c,), "metals") for c in S232_CODE_SHARE}
+        for r, col in (("CA", "canada"), ("MX", "mexico")):
+            cell = sector_sum(self.g[col], None, "metals")
+            for c in S232_CODE_SHARE:
+                by_code[c][r] = self.g[col][c] / cell
+        for r in ("CA", "MX", "JP", "KR", "VN", "ROW"):
+            cov = math.fsum(k[c] * by_code[c][r] for c in S232_CODE_SHARE)
+            self.add("s232_metals", r, "metals", "coverage_from_2025-03-12", cov, "D",
+                     "Steelradar-2025;GTAIC-2024;S4",
+                     "i_s %.4f x %.4f (steel) + nfm %.4f x %.4f (aluminium) + fmp %.4f x 1 "
+                     "(derivatives): the cell's 2024 GTAP shares (%s) times each code's "
+                     "covered share of 2024 US imports" % (
+                         by_code["i_s"][r], k["i_s"], by_code["nfm"][r], k["nfm"],
+                         by_code["fmp"][r],
+                         "own" if r in ("CA", "MX", "JP") else
+                         "JP's" if r == "KR" else "CN's" if r == "VN" else
+                         "S4 uk+row+ftrow less KR and VN"))
+
     def canada_counter(self):
         us_ca = {r["sector"]: float(r["value_usd_bn"]) for r in
                  read_csv(os.path.join(HERE, "worlds", "nine", "base_flows_2024.csv"))
@@ -217,6 +251,7 @@ class Build:
         self.camx()
         self.annex_ii_and_ag()
         self.row_rates()
+        self.metals_232()
         self.canada_counter()
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=COLS, lineterminator="\n")

@@ -12,7 +12,9 @@ them) against the rules of each dated entry:
   - the country rates of 7 August and India's addition of 27 August raise ROW's
     reciprocal layer, Canada's 35% of 1 August its IEEPA layer (four regions);
   - on nine regions: Canada and Mexico pay their IEEPA rate on the goods not entered under
-    USMCA and no reciprocal tariff, Canada 35% from 1 August; Japan 15% all-in from 7
+    USMCA and no reciprocal tariff, Canada 35% from 1 August, and not on goods under the
+    Section 232 duties (executive order 14289); Section 232 on metals covers the steel,
+    aluminium and derivatives share of the cell only, the rest pays the other layers; Japan 15% all-in from 7
     August and its cars from 16 September; Korea 15% on top of MFN, then all-in from 14
     November and its cars from 1 November; Vietnam 20%; ROW's listed rates with India's
     addition of 27 August and Switzerland's cut of 14 November; the UK's steel at 25%
@@ -113,13 +115,13 @@ class Record2025(unittest.TestCase):
 
     def test_canada_and_mexico_usmca(self):
         # Canada: MFN 1.4 + 35 (25 before 1 August) on the 0.621 of goods outside USMCA,
-        # no reciprocal tariff; Mexico's vehicles: 232 autos 25 x 0.6 + 25 x 0.16 outside
-        # USMCA.
+        # no reciprocal tariff.
         self.assertAlmostEqual(self.r("2025-07-30", "CA", "machinery"), 1.4 + 25 * 0.621, delta=1e-9)
         self.assertAlmostEqual(self.r("2025-08-13", "CA", "machinery"), 1.4 + 35 * 0.621, delta=1e-9)
         self.assertAlmostEqual(self.r("2025-04-30", "MX", "machinery"), 1.4 + 25 * 0.511, delta=1e-9)
+        # Mexico's vehicles: the IEEPA layer only where the 232 auto duty is not (0.4).
         self.assertAlmostEqual(self.r("2025-04-30", "MX", "vehicles"),
-                               1.4 + 25 * 0.6 + 25 * 0.16, delta=1e-9)
+                               1.4 + 25 * 0.6 + 25 * 0.16 * 0.4, delta=1e-9)
         # Canadian energy at 10: its `other` rate is below Mexico's.
         self.assertLess(self.r("2025-04-30", "CA", "other"), self.r("2025-04-30", "MX", "other"))
 
@@ -144,8 +146,27 @@ class Record2025(unittest.TestCase):
             self.assertGreater(aug, july + 3.0, sector)  # 0.546 of electronics pays it
             self.assertGreater(sep, aug + 1.0, sector)
             self.assertTrue(aug < dec < sep, (sector, aug, dec, sep))
-        # UK steel at 25 inside ROW: ROW's metals below the EU's 51.4.
-        self.assertTrue(49.0 < self.r("2025-06-25", "ROW", "metals") < 51.4)
+        # UK steel at 25 inside ROW (48.7606 for the cell) on the 0.5793 of ROW's metals
+        # that Section 232 covers, the reciprocal 10 on the rest.
+        self.assertAlmostEqual(self.r("2025-06-25", "ROW", "metals"),
+                               1.4 + 48.7606 * 0.5793 + 10 * (1 - 0.5793), delta=1e-9)
+
+    def test_section_232_covers_steel_and_aluminium_and_ieepa_does_not_stack(self):
+        # Canada's metals on 30 July: 232 at 50 on the covered 0.5521 of the cell (steel,
+        # aluminium, derivatives), the IEEPA 25 on the goods outside USMCA (0.621) of the
+        # rest, never both (executive order 14289); no reciprocal.
+        self.assertAlmostEqual(self.r("2025-07-30", "CA", "metals"),
+                               1.4 + 50 * 0.5521 + 25 * 0.621 * (1 - 0.5521), delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-07-30", "MX", "metals"),
+                               1.4 + 50 * 0.7057 + 25 * 0.511 * (1 - 0.7057), delta=1e-9)
+        # Before 4 June at 25: Mexico's metals pay 25 on covered goods, IEEPA on the rest.
+        self.assertAlmostEqual(self.r("2025-04-30", "MX", "metals"),
+                               1.4 + 25 * 0.7057 + 25 * 0.511 * (1 - 0.7057), delta=1e-9)
+        # Japan's: 232 on 0.7766, the reciprocal (13.6 all-in from 7 August) on the rest.
+        self.assertAlmostEqual(self.r("2025-10-01", "JP", "metals"),
+                               1.4 + 50 * 0.7766 + 13.6 * (1 - 0.7766), delta=1e-9)
+        # China's and the EU's cells keep the four-region record's full coverage.
+        self.assertAlmostEqual(self.r("2025-07-30", "EU", "metals"), 51.4, delta=1e-9)
 
     def test_canada_counter_tariffs(self):
         ca = self.nine_ca

@@ -7,7 +7,10 @@
   measure, for an importer, an exporter and a sector, from a date) is an entry of the
   scenario with that value, so the scenario and the data cannot drift apart;
 - the file's arithmetic holds where it can be redone by hand: Canada's energy blend, the
-  USMCA coverages, ROW's steel rate with the UK at 25.
+  USMCA coverages, ROW's steel rate with the UK at 25, Canada's Section 232 coverage of
+  its metals cell (steel, aluminium, derivatives);
+- the IEEPA layer of Canada and Mexico does not stack on Section 232 (every rate entry's
+  not_on).
 Run by CTest with TW_SOURCE_DIR.
 """
 import csv
@@ -91,6 +94,24 @@ class RecordNineCells(unittest.TestCase):
              for d in ("2025-08-07", "2025-08-27", "2025-11-14")]
         self.assertTrue(r[0] < r[2] < r[1], r)
         self.assertAlmostEqual(r[1] - r[0], 87.38 * 25 / 783.9417, delta=2e-3)
+
+    def test_section_232_covers_part_of_the_metals_cell(self):
+        # Canada's coverage by hand from its S4 metals codes: steel 32.99 of GTAP i_s's
+        # 43.0458 USD bn of US imports, aluminium 23.2 of nfm's 76.5546, fmp in full.
+        i_s, nfm, fmp = 9.2336, 23.082, 8.4195
+        cov = (32.99 / 43.0458 * i_s + 23.2 / 76.5546 * nfm + fmp) / (i_s + nfm + fmp)
+        self.assertAlmostEqual(value(self.rows, "s232_metals", "CA", "metals",
+                                     "coverage_from_2025-03-12"), cov, delta=1e-4)
+        for r in ("CA", "MX", "JP", "KR", "VN", "ROW"):
+            c = value(self.rows, "s232_metals", r, "metals", "coverage_from_2025-03-12")
+            self.assertTrue(0.3 < c < 1.0, (r, c))
+        # The IEEPA duties on Canada and Mexico do not stack on Section 232 (executive
+        # order 14289): every rate entry of the layer says so.
+        camx = [e for e in self.scenario["tariffs"]
+                if e["measure"] == "camx_ieepa" and e["imposer"] == "US" and "rate" in e]
+        self.assertGreaterEqual(len(camx), 5)
+        for e in camx:
+            self.assertEqual(sorted(e.get("not_on", [])), ["s232_autos", "s232_metals"], e)
 
 
 if __name__ == "__main__":
