@@ -16,7 +16,10 @@ model's rate, the terms to read beside the Budget Lab's rate by authority (data/
 "tariff_trackers_2025.csv").
 
     /usr/bin/python3 analysis/tariff_decompose.py SCENARIO [--month 2025-12] [--summary OUTDIR]
-        [--by partner|measure|both] [--csv FILE]
+        [--by partner|measure|both] [--key measure|authority] [--csv FILE]
+
+(--by measure lists the measures, or with --key authority the authorities, over all
+partners; both adds the partner rows and the pairs.)
 """
 import argparse
 import csv
@@ -57,7 +60,8 @@ def entries(scenario, imposer="US"):
             continue
         sectors = e.get("sectors", "all")
         out.append({
-            "k": k, "measure": e["measure"], "target": e.get("target", "ALL"),
+            "k": k, "measure": e["measure"], "authority": e.get("authority", "-"),
+            "target": e.get("target", "ALL"),
             "sectors": SECTORS if sectors == "all" else list(sectors),
             "rate": e.get("rate"), "coverage": e.get("coverage"), "level": e.get("level"),
             "effective": day(e["effective"]), "end": day(e["end"]) if "end" in e else FAR,
@@ -69,8 +73,8 @@ def rank(e):
     return (e["effective"], e["target"] != "ALL", e["k"])
 
 
-def layers(book, target, sector, t):
-    """[(measure, points-per-unit-weight)] of the cell on day t (a level entry: one term)."""
+def layers(book, target, sector, t, key="measure"):
+    """[(measure or authority, rate points)] of the cell on day t (a level entry: one term)."""
     rate_e, cov_e, level = {}, {}, None
     for e in book:
         if e["target"] not in (target, "ALL") or sector not in e["sectors"]:
@@ -87,25 +91,26 @@ def layers(book, target, sector, t):
         if e["coverage"] is not None and (m not in cov_e or rank(e) > rank(cov_e[m])):
             cov_e[m] = e
     if level is not None:
-        return [(level["measure"], float(level["level"]))]
+        return [(level[key], float(level["level"]))]
     out = []
     for m, r in rate_e.items():
         excluded = sum(cov_e[x]["coverage"] if x in cov_e else 1.0
                        for x in r["not_on"] if x in rate_e)
         cov = cov_e[m]["coverage"] if m in cov_e else 1.0
-        out.append((m, cov * r["rate"] * (1.0 - min(excluded, 1.0))))
+        out.append((r[key], cov * r["rate"] * (1.0 - min(excluded, 1.0))))
     return out
 
 
-def decompose(book, flows, days):
-    """{(partner, measure): mean points over days} and {day: total} of the all-partner rate."""
+def decompose(book, flows, days, key="measure"):
+    """{(partner, measure or authority): mean points over days} and {day: total} of the
+    all-partner rate."""
     total_w = sum(sum(v.values()) for v in flows.values())
     acc, totals = {}, {}
     for t in days:
         tot = 0.0
         for p, cells in flows.items():
             for s, w in cells.items():
-                for m, x in layers(book, p, s, t):
+                for m, x in layers(book, p, s, t, key):
                     pts = w * x / total_w
                     acc[(p, m)] = acc.get((p, m), 0.0) + pts / len(days)
                     tot += pts
@@ -161,6 +166,9 @@ def main(argv=None):
     ap.add_argument("scenario")
     ap.add_argument("--month", action="append", help="YYYY-MM (repeatable; default 2025-12)")
     ap.add_argument("--by", choices=("partner", "measure", "both"), default="both")
+    ap.add_argument("--key", choices=("measure", "authority"), default="measure",
+                    help="split by the entries' measure or by their authority (S232, IEEPA,"
+                    " S301, MFN, legacy)")
     ap.add_argument("--summary", help="run folder whose tariff_rate the points must add up to")
     ap.add_argument("--csv", help="write month,partner,measure,points here")
     a = ap.parse_args(argv)
@@ -176,7 +184,7 @@ def main(argv=None):
         return 2
     out = []
     for month in a.month or ["2025-12"]:
-        acc, totals = decompose(book, flows, month_days(month))
+        acc, totals = decompose(book, flows, month_days(month), a.key)
         print("%s: US statutory rate on all partners %.2f%% (month mean), points by "
               "partner and measure" % (month, sum(totals.values()) / len(totals)))
         for p, m, v in table(acc, a.by):

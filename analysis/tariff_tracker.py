@@ -19,8 +19,9 @@ OUTDIR/tariff_tracker_points.csv and OUTDIR/tariff_tracker_partners.csv (or unde
 
 The model's rates are consequences of its inputs: the scenario's dated tariff entries
 (the enacted record) on the 2024 weights. Nothing in them is fitted to the trackers or to
-2025 trade, so a gap measures what the scenario's record or the model's coarse cells (four
-regions, eight sectors) leave out.
+2025 trade, so a gap measures what the scenario's record or the model's coarse cells (its
+regions, eight sectors) leave out; analysis/tariff_decompose.py splits the model's rate by
+partner and measure.
 
     /usr/bin/python3 analysis/tariff_tracker.py OUTDIR [--trackers CSV] [--out DIR] [--quiet]
 """
