@@ -106,7 +106,8 @@ class Examples(unittest.TestCase):
         self.assertEqual(len(ev[ev["event"] == "truce_extended"]), 0)
 
     def test_total_60_sets_the_total_for_a_quarter(self):
-        out = self.ran(example("total-60.yaml"), "total60", "-n", "2", *TINY)
+        out = self.ran(example("total-60.yaml"), "total60", "-n", "2", *TINY,
+                       "--set", "output.interval_days=1")  # every day of the quarter
         s = pd.read_csv(os.path.join(out, "summary.csv"))
         us_cn = s[(s["indicator"] == "tariff_rate") & (s["region"] == "US") &
                   (s["partner"] == "CN")]

@@ -44,7 +44,8 @@ def run(tmp, name, pinned):
     shutil.copy(os.path.join(TW_SOURCE_DIR, "scenarios", "tit-for-tat-spiral.yaml"), d)
     out = os.path.join(d, "out")
     proc = subprocess.run([TW_BIN, "run", os.path.join(d, "tit-for-tat-spiral.yaml"), "-n", str(NREP),
-                           "-t", "2", "-o", out, "--set", "firms.per_cell=200", "--quiet",
+                           "-t", "2", "-o", out, "--set", "firms.per_cell=200",
+                           "--set", "output.interval_days=1", "--quiet",
                            "--trajectories"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=300)

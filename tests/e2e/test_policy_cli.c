@@ -29,12 +29,13 @@ static const char *out_dir(const char *name) {
     return buf[k];
 }
 
-/* Run a scenario into g_dir/<out>; the extra arguments end with NULL. Returns stdout. */
+/* Run a scenario into g_dir/<out> with daily rows (the checks fall on the day a measure
+ * moves); the extra arguments end with NULL. Returns stdout. */
 static char *run_scenario(const char *scenario, const char *out, const char *threads,
                           const char *extra1, const char *extra2) {
     const char *args[] = {"run", tw_src(scenario), "-n", "3", "-t", threads, "-o", out_dir(out),
                           "--set", "firms.per_cell=200", "--set", "rare_earths.per_cell=200",
-                          extra1, extra2, NULL};
+                          "--set", "output.interval_days=1", extra1, extra2, NULL};
     tw_proc p;
     cr_assert_eq(tw_run_cli(&p, NULL, args), 0, "cannot start %s", TW_BINARY);
     cr_assert_eq(p.exit_code, 0, "%s: exit %d\n%s", scenario, p.exit_code, p.err);
@@ -185,7 +186,7 @@ Test(policy, a_section_122_reimposition_lapses_after_150_days) {
      * China is back where the ruling left it, and the US government can no longer raise it. */
     const char *args[] = {"run", tw_src("scenarios/court-strikes-ieepa.yaml"), "-n", "3", "-t", "2",
                           "-o", out_dir("l"), "--set", "firms.per_cell=200", "--set",
-                          "rare_earths.per_cell=200", "--set",
+                          "rare_earths.per_cell=200", "--set", "output.interval_days=1", "--set",
                           "events.court={from: 2025-06-16, to: 2025-06-16, strike_prob: 1, "
                           "reimpose: {prob: 1, delay_days: 30, cap_pct: 15, authority: other, "
                           "measure: s122}}",

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One scenario on the world of four regions and on the world of nine, through the real
-program (scenarios/world-nine.yaml, and the same file with `--set world=four`), read back
-from trajectories.csv and summary.csv:
+program (scenarios/geneva-truce-four.yaml, whose tariffs name US, CN, EU, ROW and ALL, with
+`--set world=four` and `--set world=nine`; weekly rows), read back from trajectories.csv and
+summary.csv:
 
 - every region of each world has its outputs (imports, exports, trade deficit, welfare),
   and none of the other world's;
@@ -30,7 +31,7 @@ import pandas as pd
 
 SRC = os.environ.get("TW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("TW_BIN", os.path.join(SRC, "build", "tradewar"))
-SCENARIO = os.path.join(SRC, "scenarios", "world-nine.yaml")
+SCENARIO = os.path.join(SRC, "scenarios", "geneva-truce-four.yaml")
 NINE = ("US", "CN", "EU", "MX", "CA", "JP", "KR", "VN", "ROW")
 FOUR = ("US", "CN", "EU", "ROW")
 SECTORS = ("electronics", "machinery", "vehicles", "metals", "agriculture", "chemicals",
@@ -40,7 +41,8 @@ BAND = 0.01  # January: the nine-region split against the four-region ROW (0.01%
 
 def run(out, *sets):
     cmd = [BIN, "run", SCENARIO, "-n", "2", "-t", "2", "-s", "11", "-o", out, "--quiet",
-           "--force", "--trajectories", "--set", "firms.per_cell=200"]
+           "--force", "--trajectories", "--set", "firms.per_cell=200", "--set",
+           "output.interval_days=7"]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -53,7 +55,7 @@ class Worlds(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.runs = {
-            NINE: run(os.path.join(cls.tmp.name, "nine")),
+            NINE: run(os.path.join(cls.tmp.name, "nine"), "world=nine"),
             FOUR: run(os.path.join(cls.tmp.name, "four"), "world=four"),
         }
 
@@ -119,7 +121,8 @@ class Worlds(unittest.TestCase):
         for world, regions in (("nine", NINE), ("four", FOUR)):
             with tempfile.TemporaryDirectory() as tmp:
                 p = subprocess.run([BIN, "run", SCENARIO, "-n", "2", "-t", "2", "--set",
-                                    f"world={world}", "--set", "firms.per_cell=200", "-o",
+                                    f"world={world}", "--set", "firms.per_cell=200", "--set",
+                                    "output.interval_days=7", "-o",
                                     os.path.join(tmp, "out")],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    universal_newlines=True, check=True)
