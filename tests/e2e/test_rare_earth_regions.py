@@ -91,7 +91,8 @@ class RareEarthRegions(unittest.TestCase):
         four = table(os.path.join(SRC, "data", "rare_earth_regions.csv"))
         nine = table(os.path.join(SRC, "data", NINE))
         self.assertEqual(sorted(four), ["CN", "EU", "ROW", "US"])
-        self.assertEqual(sorted(nine), sorted(["US", "CN", "EU", "MX", "CA", "JP", "KR", "VN", "ROW"]))
+        self.assertEqual(sorted(nine),
+                         sorted(["US", "CN", "EU", "MX", "CA", "JP", "KR", "VN", "ROW"]))
         for r in ("US", "CN", "EU", "ROW"):
             for key in ("ship_lag_days", "ev_share"):
                 self.assertEqual(four[r][key], nine[r][key], (r, key))
@@ -161,8 +162,8 @@ class RareEarthRegions(unittest.TestCase):
             lines.append(lines[2])
             self.where = (len(lines), 1)
         err, path = self.refused("twice", edit)
-        self.assertIn("%s:%d:%d: region: expected each region of the world once" % ((path,) + self.where),
-                      err)
+        self.assertIn("%s:%d:%d: region: expected each region of the world once"
+                      % ((path,) + self.where), err)
 
     def test_a_missing_region_is_refused_by_name(self):
         def edit(lines):
