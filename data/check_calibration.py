@@ -182,6 +182,10 @@ def main(argv=None):
         check_flows()
         check_sectors()
         check_regions()
+        import check_world_nine
+        check_world_nine.check_rare_earth_regions(fail, "rare_earth_regions.csv",
+                                                  ("US", "CN", "EU", "ROW"),
+                                                  ("P", "S", "W", "D", "A"))
     n9 = 0
     if "nine" in worlds:
         import check_world_nine

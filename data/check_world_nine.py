@@ -14,6 +14,8 @@
   - the A13 floor on domestic shares of every region but the US;
   - every source id of inputs_2024.csv and transit_days_routes.csv is listed in
     data/README.md or data/raw/SOURCES.md, and every input row has a quality tag;
+  - rare_earth_regions.csv (and data/'s own, from check_calibration.py): the world's
+    regions in order, values in range, each with a quality tag and listed source ids;
   - sectors.csv is data/sectors.csv byte for byte.
 """
 
@@ -139,8 +141,8 @@ def check_regions(fail, read_rows, number, inp):
             fail("%s: %s GDP differs from regions.csv" % (name, r))
 
 
-def check_sources(fail, quality_tags):
-    """Every source id named by the inputs is listed in data/README.md or raw/SOURCES.md."""
+def listed_ids():
+    """The source ids of the tables of data/README.md and raw/SOURCES.md (first cells)."""
     listed = set()
     for path in (os.path.join(HERE, "README.md"), os.path.join(HERE, "raw", "SOURCES.md")):
         with open(path, encoding="utf-8") as f:
@@ -148,6 +150,46 @@ def check_sources(fail, quality_tags):
                 m = re.match(r"^\|\s*([^|]+?)\s*\|", line)
                 if m:
                     listed.update(x.strip() for x in m.group(1).split(","))
+    return listed
+
+
+def check_rare_earth_regions(fail, name, regions, quality_tags):
+    """A world's rare_earth_regions.csv (name relative to data/): its regions in the world's
+    order, ship_lag_days whole days 1-180 and ev_share 0-1, each with a quality tag, and
+    every source id listed (or a file of data/); a value without a source is judgement (A)."""
+    listed = listed_ids()
+    with open(os.path.join(HERE, name), newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if [r.get("region") for r in rows] != list(regions):
+        fail("%s: regions %s, expected %s" % (name, [r.get("region") for r in rows],
+                                              list(regions)))
+    for n, r in enumerate(rows, start=2):
+        for key, lo, hi in (("ship_lag", 1, 180), ("ev_share", 0, 1)):
+            col = "ship_lag_days" if key == "ship_lag" else key
+            try:
+                v = float(r[col])
+            except (KeyError, TypeError, ValueError):
+                v = float("nan")
+            if not lo <= v <= hi or (key == "ship_lag" and v != int(v)):
+                fail("%s:%d: %s %r out of %g..%g" % (name, n, col, r.get(col), lo, hi))
+            q = r.get(key + "_quality")
+            ids = [x for x in (r.get(key + "_source") or "").split(";") if x]
+            if q not in quality_tags:
+                fail("%s:%d: %s_quality %r is not one of %s" % (name, n, key, q,
+                                                                "/".join(quality_tags)))
+            if not ids and q != "A":
+                fail("%s:%d: %s has no source id and is not marked judgement (A)"
+                     % (name, n, col))
+            for x in ids:
+                if x not in listed and not os.path.isfile(os.path.join(HERE, x)):
+                    fail("%s:%d: source id %r is not listed in data/README.md or "
+                         "raw/SOURCES.md" % (name, n, x))
+
+
+def check_sources(fail, quality_tags):
+    """Every source id named by the inputs is listed in data/README.md or raw/SOURCES.md."""
+    listed = listed_ids()
+    check_rare_earth_regions(fail, rel("rare_earth_regions.csv"), REGIONS9, quality_tags)
     for fname, src_col, q_col in (("inputs_2024.csv", "source", "quality"),
                                   ("transit_days_routes.csv", "source", "quality")):
         with open(os.path.join(NINE, fname), newline="", encoding="utf-8") as f:

@@ -200,10 +200,13 @@ enum {
  * opaque outside tw_rare_earths.c and the model's tests). */
 typedef struct tw_re_state tw_re_state;
 
-/* Read the `rare_earths:` section and data/rare_earth_sectors.csv from data_dir, with the
- * 2024 calibration world (flows and gross output). */
+/* Read the `rare_earths:` section, the tables by sector of data_dir (rare_earth_sectors.csv,
+ * rare_earth_channel_shares.csv: every world reads data/'s own) and the defaults by region
+ * of world_dir/rare_earth_regions.csv (the world's folder: shipping lag and electric share
+ * of vehicle output, every region of the world once; a missing or bad file is TW_EDATA or
+ * TW_EIO at "path:line:col"), with the 2024 calibration world (flows and gross output). */
 tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, const char *data_dir,
-                            tw_re_params *re, tw_err *err);
+                            const char *world_dir, tw_re_params *re, tw_err *err);
 
 /* A replicate's firms (their arrays sized from re, which must outlive the state); key and
  * ex are the replicate's random key and executor. Before the first step, tw_re_init. */

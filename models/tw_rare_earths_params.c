@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tw_csvread.h"
 #include "tw_rare_earths.h"
@@ -175,6 +176,75 @@ static void rationing_curve(tw_re_params *re, int r, int s) {
     memcpy(re->seg_y[c], y, sizeof y);
 }
 
+/* The defaults by region of the world's rare_earth_regions.csv (in world_dir: data/ for
+ * the four regions, data/worlds/<name>/ for the others; sources in its columns and in
+ * data/README.md): days from shipment to arrival by destination (ship_lag_days: China to
+ * the US 16, to the EU 28, from transit_days.csv and the 2022 mode split of US trade with
+ * China, BTS-mode-2022) and the electric and plug-in share of vehicle output (ev_share:
+ * US 0.08, Cox-2025; EU 0.208, ACEA-2025). Every region of the world has exactly one row;
+ * a row of another region, a repeated region, a value out of range or a missing region is
+ * refused at its file:line:col. */
+static tw_status region_table(const char *dir, const tw_world *world, int64_t *lag, double *ev,
+                              tw_err *err) {
+    static const char *const cols[] = {"region", "ship_lag_days", "ev_share"};
+    char path[4200];
+    snprintf(path, sizeof path, "%s/rare_earth_regions.csv", dir);
+    if (access(path, F_OK) != 0)
+        return tw_err_set(err, TW_EDATA, "%s: no such file: the world's rare-earth defaults by "
+                          "region (columns region, ship_lag_days, ev_share; data/README.md)",
+                          path);
+    tw_csv *t;
+    tw_status st = tw_csv_read(path, &t, err);
+    if (st != TW_OK) return st;
+    int idx[3];
+    for (int c = 0; c < 3 && st == TW_OK; c++)
+        if ((idx[c] = tw_csv_col(t, cols[c])) < 0)
+            st = tw_err_set(err, TW_EDATA, "%s:1: missing column '%s'", path, cols[c]);
+    bool seen[TW_NREG_MAX] = {false};
+    for (size_t row = 0; row < tw_csv_rows(t) && st == TW_OK; row++) {
+        int line = tw_csv_line(t, row);
+        const char *code = tw_csv_field(t, row, (size_t)idx[0]);
+        int r = tw_world_region(world, code);
+        if (r < 0 || seen[r]) {
+            char list[TW_NREG_MAX * (TW_REGION_CODE + 2) + 8] = "";
+            for (int k = 0; k < world->nreg; k++) {
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof list - used, "%s%s", k > 0 ? ", " : "",
+                         world->names[k]);
+            }
+            st = tw_err_at(err, TW_EDATA, path, line, tw_csv_colno(t, row, (size_t)idx[0]),
+                           "region", r < 0 ? "expected a region of the world: %s (got '%s')"
+                                           : "expected each region of the world once: %s "
+                                             "(got '%s' again)", list, code);
+            break;
+        }
+        seen[r] = true;
+        for (int c = 1; c < 3 && st == TW_OK; c++) {
+            const char *f = tw_csv_field(t, row, (size_t)idx[c]);
+            char *end;
+            double v = strtod(f, &end);
+            bool days = c == 1;
+            bool ok = f[0] != '\0' && *end == '\0' && isfinite(v) &&
+                      (days ? v >= 1.0 && v <= 180.0 && v == floor(v) : v >= 0.0 && v <= 1.0);
+            if (!ok)
+                st = tw_err_at(err, TW_EDATA, path, line, tw_csv_colno(t, row, (size_t)idx[c]),
+                               cols[c], "expected %s (got '%s')",
+                               days ? "a whole number of days from 1 to 180"
+                                    : "a share between 0 and 1", f);
+            else if (days)
+                lag[r] = (int64_t)v;
+            else
+                ev[r] = v;
+        }
+    }
+    for (int r = 0; r < world->nreg && st == TW_OK; r++)
+        if (!seen[r])
+            st = tw_err_set(err, TW_EDATA, "%s: no row for region %s (each region of the world "
+                            "needs its ship_lag_days and ev_share)", path, world->names[r]);
+    tw_csv_free(t);
+    return st;
+}
+
 /* Whole days by destination under `key`: one number for every destination, or a map by
  * region (regions not named keep def[r]), each in [lo, hi]. */
 static tw_status days_by_region(const tw_cfg_node *sec, const tw_world *world, const char *key,
@@ -200,20 +270,6 @@ static tw_status days_by_region(const tw_cfg_node *sec, const tw_world *world, c
         out[r] = (int)v;
     }
     return TW_OK;
-}
-
-/* Days from shipment to arrival by destination (ship_lag_days). Defaults:
- * data/rare_earth_buffers.csv, in_transit (China to the US 15.6 days, rounded up to 16,
- * and China to the EU 28.2, rounded to 28: ocean and air from data/transit_days.csv
- * weighted by the 2022 mode split of US trade with China by value, 63% vessel and 32% air,
- * BTS-mode-2022; the rest of the world 10, mostly intra-Asian routes, judgement); China as
- * a destination of another exporter takes the US figure (judgement). In a world of more
- * regions (data/worlds/), Mexico and Canada take the US figure (China to North America,
- * judgement) and every other region the rest of the world's 10. */
-static int64_t ship_lag_default(const char *code) {
-    static const char *const north_america[] = {"US", "CN", "MX", "CA", NULL};
-    if (!strcmp(code, "EU")) return 28;
-    return tw_name_index(north_america, code) >= 0 ? 16 : 10;
 }
 
 /* How long a licence lasts where the control entry in force gives no validity_days
@@ -302,7 +358,7 @@ static tw_status general_licences(const tw_cfg_node *sec, const tw_world *world,
 }
 
 tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, const char *data_dir,
-                            tw_re_params *re, tw_err *err) {
+                            const char *world_dir, tw_re_params *re, tw_err *err) {
     memset(re, 0, sizeof *re);
     re->nreg = world->nreg;
     re->eu = tw_world_region(world, "EU");
@@ -349,7 +405,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     GET(tw_cfg_bool(sec, "anticipate_licence_delay", false, true, &re->anticipate, err));
     GET(general_licences(sec, world, re, err));
     int64_t ship_lag_def[TW_NREG_MAX];
-    for (int r = 0; r < world->nreg; r++) ship_lag_def[r] = ship_lag_default(world->names[r]);
+    double ev_def[TW_NREG_MAX];
+    GET(region_table(world_dir, world, ship_lag_def, ev_def, err));
     GET(days_by_region(sec, world, "ship_lag_days", ship_lag_def, 1, 180, re->ship_lag, err));
     GET(days_by_region(sec, world, "licence_validity_days", validity_def, 0, 3660, re->validity,
                        err));
@@ -363,10 +420,8 @@ tw_status tw_re_params_load(const tw_cfg_node *root, const tw_world *world, cons
     GET(channel_table(data_dir, emb_def, out_def, err));
     GET(by_sector(sec, "outside_scope_share", out_def, 0.0, 0.99, re->outside_share, err));
     GET(by_sector(sec, "embedded_share", emb_def, 0.0, 0.99, re->embedded_share, err));
-    /* Rationing and outcomes. Electric share of vehicle output: US 8% (Cox), EU 13.6% BEV +
-     * 7.2% plug-in (ACEA); elsewhere the US figure (judgement). */
-    double ev_def[TW_NREG_MAX];
-    for (int r = 0; r < world->nreg; r++) ev_def[r] = !strcmp(world->names[r], "EU") ? 0.208 : 0.08;
+    /* Rationing and outcomes. Electric share of vehicle output: the world's
+     * rare_earth_regions.csv (region_table). */
     GET(by_region(sec, "ev_share", ev_def, 0.0, 1.0, re->ev_share, err));
     GET(tw_cfg_double(sec, "ev_magnet_ratio", false, 2.0, 1.0, 20.0, &re->ev_magnet_ratio,
                       err));

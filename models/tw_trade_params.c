@@ -391,8 +391,9 @@ tw_status tw_trade_params_load(const tw_cfg_node *root, tw_trade_params **out, t
     if ((st = tw_controls_load(tw_cfg_get(root, "export_controls"), &p->world, &p->controls, err)) != TW_OK)
         goto fail;
     if ((st = tw_duties_load(tw_cfg_get(root, "duties"), &p->world, &p->duties, err)) != TW_OK) goto fail;
-    /* The rare-earth tables are by sector: every world reads data/'s own. */
-    if ((st = tw_re_params_load(root, &p->world, p->data_root, &p->re, err)) != TW_OK) goto fail;
+    /* The rare-earth tables by sector are data/'s own; the defaults by region, the world's. */
+    if ((st = tw_re_params_load(root, &p->world, p->data_root, p->data_dir, &p->re, err)) != TW_OK)
+        goto fail;
     if ((st = tw_gov_params_load(root, &p->book, p->start, p->gov, err)) != TW_OK) goto fail;
     if ((st = tw_events_params_load(root, &p->book, p->start, p->gov, &p->ev, err)) != TW_OK)
         goto fail;

@@ -11,7 +11,9 @@ world sums back to the four-region one.
   - a sourced input moves its cell and the remainder: US exports to Mexico 10 higher give
     US->MX 10 higher and US->ROW 10 lower, the identity still holding;
   - the check refuses a nine-region flow that breaks the identity, an input whose source
-    id is not listed in data/README.md, and the build refuses an unknown world (exit 2).
+    id is not listed in data/README.md, a rare-earth default by region (either world's
+    rare_earth_regions.csv) with neither a source nor the judgement mark, and the build
+    refuses an unknown world (exit 2).
 Run by CTest as py/test_calibration_worlds with TW_SOURCE_DIR.
 """
 import csv
@@ -152,6 +154,23 @@ class CalibrationWorlds(unittest.TestCase):
         proc = run(self.data, "check_calibration.py", "--world", "nine")
         self.assertEqual(proc.returncode, 1)
         self.assertIn("source id 'Nowhere-2024' is not listed", proc.stderr)
+
+    def test_a_rare_earth_default_without_a_source_is_refused(self):
+        for world, name, region in (("nine", os.path.join("worlds", "nine", "rare_earth_regions.csv"), "KR"),
+                                    ("four", "rare_earth_regions.csv", "EU")):
+            path = os.path.join(self.data, name)
+            rs = rows(path)
+            for r in rs:
+                if r["region"] == region:
+                    r["ev_share_source"] = ""
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                w = csv.DictWriter(f, fieldnames=list(rs[0].keys()), lineterminator="\n")
+                w.writeheader()
+                w.writerows(rs)
+            proc = run(self.data, "check_calibration.py", "--world", world)
+            self.assertEqual(proc.returncode, 1, world)
+            self.assertIn("%s:%d: ev_share has no source id and is not marked judgement (A)"
+                          % (name, [r["region"] for r in rs].index(region) + 2), proc.stderr)
 
     def test_an_unknown_world_is_refused(self):
         proc = run(self.data, "build_calibration.py", "--world", "seven")

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tw_config.h"
+#include "tw_csvread.h"
 #include "tw_trade.h"
 #include "tw_rare_earths_internal.h"
 #include "tw_trade_internal.h"
@@ -377,4 +378,47 @@ Test(rare_earths, open_trade_ships_the_2024_tonnage) {
     cr_assert_leq(fabs(all / (52500.0 * 12.0 / 11.0 / 365.0) - 1.0), 0.05, "all %.2f t/day", all);
     free(y);
     sim_close(&m);
+}
+
+/* The defaults by region are the world's rare_earth_regions.csv, read back here row by row:
+ * each region's ship_lag_days and ev_share in the nine-region world, and a scenario's map
+ * over them for the regions it names. */
+static void check_region_defaults(const char *overrides, const char *region, double ev,
+                                  int lag) {
+    char y[4096];
+    snprintf(y, sizeof y,
+             "start: 2025-01-01\nend: 2025-01-10\nworld: nine\nfirms: {per_cell: 1}\n"
+             "model: {data_dir: %s/data}\nrare_earths: {%s}\n", TW_SOURCE_DIR, overrides);
+    tw_cfg *cfg;
+    tw_err err;
+    cr_assert_eq(tw_cfg_load_string("s.yaml", y, strlen(y), &cfg, &err), TW_OK, "%s", err.msg);
+    void *params;
+    cr_assert_eq(tw_trade_model.load(tw_cfg_root(cfg), &params, &err), TW_OK, "%s", err.msg);
+    const tw_trade_params *p = params;
+    cr_assert_eq(p->world.nreg, 9);
+    tw_csv *t;
+    cr_assert_eq(tw_csv_read(TW_SOURCE_DIR "/data/worlds/nine/rare_earth_regions.csv", &t, &err),
+                 TW_OK, "%s", err.msg);
+    int c_reg = tw_csv_col(t, "region"), c_lag = tw_csv_col(t, "ship_lag_days"),
+        c_ev = tw_csv_col(t, "ev_share");
+    cr_assert(c_reg >= 0 && c_lag >= 0 && c_ev >= 0);
+    cr_assert_eq((int)tw_csv_rows(t), p->world.nreg);
+    for (size_t row = 0; row < tw_csv_rows(t); row++) {
+        const char *code = tw_csv_field(t, row, (size_t)c_reg);
+        int r = tw_world_region(&p->world, code);
+        cr_assert_geq(r, 0, "%s", code);
+        bool named = region != NULL && strcmp(code, region) == 0;
+        double want_ev = named && ev >= 0.0 ? ev : atof(tw_csv_field(t, row, (size_t)c_ev));
+        int want_lag = named && lag > 0 ? lag : atoi(tw_csv_field(t, row, (size_t)c_lag));
+        cr_assert_eq(p->re.ev_share[r], want_ev, "%s ev_share %g", code, p->re.ev_share[r]);
+        cr_assert_eq(p->re.ship_lag[r], want_lag, "%s ship_lag %d", code, p->re.ship_lag[r]);
+    }
+    tw_csv_free(t);
+    tw_trade_model.free_params(params);
+    tw_cfg_free(cfg);
+}
+
+Test(rare_earths, defaults_by_region_are_the_world_files) {
+    check_region_defaults("", NULL, -1.0, 0);
+    check_region_defaults("ev_share: {JP: 0.5}, ship_lag_days: {JP: 9}", "JP", 0.5, 9);
 }
