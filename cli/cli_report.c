@@ -298,21 +298,23 @@ static void report_weekly(FILE *fp, const tw_batch_stats *res, size_t n_rep,
 static void report_dest(FILE *fp, const tw_batch_stats *res, const tw_model *m,
                         const void *params, const tw_report_dest *ds, const tw_cfg_node *root) {
     enum { F = TW_REPORT_FLOWS };
-    long gate[MAX_COLS], level[MAX_COLS], flow[MAX_COLS][F];
+    long level[MAX_COLS], flow[MAX_COLS][F];
+    const tw_report_dest_row *row[MAX_COLS];
+    size_t n = 0; /* the destinations of the run's world, in the spec's order */
     bool left = false;
-    if (ds->n_rows == 0 || ds->n_rows > MAX_COLS) return;
+    if (ds->n_rows > MAX_COLS) return;
     for (size_t r = 0; r < ds->n_rows; r++) {
-        gate[r] = find(m, params, &ds->rows[r].gate);
-        for (size_t t = 0; gate[r] >= 0 && t < res->n_out; t++)
-            left |= report_cell(res, gate[r], t)->min < 1.0;
+        const tw_report_dest_row *d = &ds->rows[r];
+        long g = find(m, params, &d->gate), lv = find(m, params, &d->level), fl[F];
+        bool have = g >= 0 && lv >= 0;
+        for (int f = 0; f < F; f++) have &= (fl[f] = find(m, params, &d->flows[f])) >= 0;
+        if (!have) continue;
+        for (size_t t = 0; t < res->n_out; t++) left |= report_cell(res, g, t)->min < 1.0;
+        row[n] = d;
+        level[n] = lv;
+        memcpy(flow[n++], fl, sizeof fl);
     }
     if (!left) return;
-    for (size_t r = 0; r < ds->n_rows; r++) {
-        level[r] = find(m, params, &ds->rows[r].level);
-        if (level[r] < 0) return;
-        for (int f = 0; f < F; f++)
-            if ((flow[r][f] = find(m, params, &ds->rows[r].flows[f])) < 0) return;
-    }
     tw_err e;
     memset(&e, 0, sizeof e);
     double total = ds->ref_default;
@@ -325,18 +327,17 @@ static void report_dest(FILE *fp, const tw_batch_stats *res, const tw_model *m,
     tw_cli_month *ms = tw_cli_run_months(res->dates, res->n_out, &nm);
     if (ms == NULL) return;
     fprintf(fp, "\n%s\n(%.0f %s)\n%-7s", ds->title, total, ds->ref_unit, "month");
-    for (size_t r = 0; r < ds->n_rows; r++)
-        fprintf(fp, "  %12s  %11s", ds->rows[r].level_head, ds->rows[r].flow_head);
+    for (size_t r = 0; r < n; r++) fprintf(fp, "  %8s %9s", row[r]->level_head, row[r]->flow_head);
     fprintf(fp, "  %9s  %9s\n", ds->total_head, ds->ratio_head);
     for (size_t mo = 0; mo < nm; mo++) {
         int days = 0;
         double all = 0.0;
         fprintf(fp, "%04d-%02d", ms[mo].year, ms[mo].month);
-        for (size_t r = 0; r < ds->n_rows; r++) {
+        for (size_t r = 0; r < n; r++) {
             double t = 0.0;
             for (int f = 0; f < F; f++) t += month_mean(res, flow[r][f], &ms[mo], true, &days);
             all += t;
-            fprintf(fp, "  %11.1f  %10.0f", month_mean(res, level[r], &ms[mo], false, &days), t);
+            fprintf(fp, "  %8.1f %9.0f", month_mean(res, level[r], &ms[mo], false, &days), t);
         }
         double ref = total * (double)days / 365.0; /* the reference over the month's days */
         fprintf(fp, "  %9.0f  %9.1f\n", all, ref > 0.0 ? 100.0 * all / ref : 0.0);
