@@ -150,8 +150,9 @@ static void twb__ref_free(twb__ref *r) {
     memset(r, 0, sizeof *r);
 }
 
-tw_status twb_reference(int64_t per_cell, int ncell, int nreg, int days, uint32_t seed, double hazard, int threads,
-                        twb_times *tm, uint64_t *hash, double *draws_per_firm_day, tw_err *err) {
+tw_status twb_reference(int64_t per_cell, int ncell, int nreg, int days, uint32_t seed,
+                        double hazard, int threads, twb_times *tm, uint64_t *hash,
+                        double *draws_per_firm_day, tw_err *err) {
     twb__ref r;
     memset(&r, 0, sizeof r);
     r.per_cell = (size_t)per_cell;

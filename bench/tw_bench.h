@@ -173,12 +173,13 @@ tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, doubl
 
 /* One timed run of a reference kernel, added to tm with its split of useful time: the
  * firm arrays' layout and length (ncell * per_cell firms, origins among nreg regions), the
- * same block partial sums and block-ordered reduction, no economics. hazard > 0: sparse, a firm draws when its
- * Exp(1) clock, worn down by hazard a day, runs out (as in the firm step); hazard = 0:
- * dense, one draw per firm per day. *hash folds every day's reduced sums;
+ * same block partial sums and block-ordered reduction, no economics. hazard > 0: sparse, a
+ * firm draws when its Exp(1) clock, worn down by hazard a day, runs out (as in the firm
+ * step); hazard = 0: dense, one draw per firm per day. *hash folds every day's reduced sums;
  * *draws_per_firm_day counts the draws made. */
-tw_status twb_reference(int64_t per_cell, int ncell, int nreg, int days, uint32_t seed, double hazard, int threads,
-                        twb_times *tm, uint64_t *hash, double *draws_per_firm_day, tw_err *err);
+tw_status twb_reference(int64_t per_cell, int ncell, int nreg, int days, uint32_t seed,
+                        double hazard, int threads, twb_times *tm, uint64_t *hash,
+                        double *draws_per_firm_day, tw_err *err);
 extern const double twb_reference_bytes;
 
 /* The machine check: `threads` threads each run the same register-only chains of iters
