@@ -26,7 +26,7 @@ static double bandwidth(const twb_report *rp, int threads) {
  * weak). Efficiency is T0 t0 (W/W0) / (T t) from medians, W the work (firms), so that it
  * reads T0 t0 / (T t) for strong and t0 / t for weak scaling with T0 = 1; computational
  * scalability is the same ratio of useful thread-seconds rather than elapsed seconds. */
-static void agent_rows(const twb_args *a, twb_report *rp, const char *kind,
+static void agent_rows(const twb_args *a, twb_report *rp, const char *kind, int w,
                        const int64_t *firms, int days, twb_times *tms,
                        const uint64_t *hashes, double step_bytes, double draws) {
     int t0 = a->threads[0];
@@ -46,32 +46,48 @@ static void agent_rows(const twb_args *a, twb_report *rp, const char *kind,
         r.efficiency = t0 * tms[0].median * work / (t * tm->median);
         r.efficiency_best = t0 * tms[0].min * work / (t * tm->min);
         r.compute_scalability = tms[0].useful_median * work / tm->useful_median;
-        r.bytes_per_firm = twb_bytes_per_firm(firms[i] / twb_ncell, NULL, 0);
+        r.bytes_per_firm = twb_bytes_per_firm(firms[i] / a->ncell[w], NULL, 0);
         r.bandwidth_gbs = bandwidth(rp, t);
         r.fraction = r.rate * step_bytes / 1e9 / r.bandwidth_gbs;
         r.draws_per_firm_day = draws;
         r.has_hash = true;
         r.hash = hashes[i];
+        r.world = a->world_name[w];
         twb_report_add(rp, &r);
     }
 }
 
-/* One untimed run of the firm step that counts its Philox draws; its hash must equal the
- * timed runs' (checked by twb_measure_agents). */
+/* World w's scenario with firms in all (rounded to whole cells) over the measured days. */
+static tw_status world_load(const twb_args *a, int w, int64_t firms, twb_scenario *sc,
+                            tw_err *err) {
+    return twb_scenario_load(a->world_scenario[w], a->worlds[w], a->sets, a->nsets,
+                             twb_per_cell(firms, a->ncell[w]), a->days, sc, err);
+}
+
+/* Firms of world w in strong scaling: --firms rounded to a whole number per cell. */
+static int64_t world_firms(const twb_args *a, int w) {
+    return twb_per_cell(a->firms, a->ncell[w]) * a->ncell[w];
+}
+
+/* For each world, one untimed run of the firm step that counts its Philox draws; its hash
+ * must equal the timed runs' (checked by twb_measure_agents). */
 tw_status twb_measure_draws(const twb_args *a, double *draw_rate, uint64_t *hash, tw_err *err) {
-    twb_scenario sc;
-    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
-                                     a->days, &sc, err);
-    if (st != TW_OK) return st;
-    int tmax = a->threads[a->nthreads - 1];
-    fprintf(stderr, "tw_bench: counting the firm step's Philox draws (untimed), %d threads\n",
-            tmax);
-    st = twb_firm_draw_rate(&sc, tmax, draw_rate, hash, err);
-    twb_scenario_free(&sc);
+    tw_status st = TW_OK;
+    for (int w = 0; w < a->nworlds && st == TW_OK; w++) {
+        twb_scenario sc;
+        st = world_load(a, w, a->firms, &sc, err);
+        if (st != TW_OK) return st;
+        int tmax = a->threads[a->nthreads - 1];
+        fprintf(stderr, "tw_bench: counting the firm step's Philox draws (untimed), world %s, "
+                "%d threads\n", sc.world, tmax);
+        st = twb_firm_draw_rate(&sc, tmax, &draw_rate[w], &hash[w], err);
+        twb_scenario_free(&sc);
+    }
     return st;
 }
 
-/* What the agent-level measurements collect before their rows are written. */
+/* What the agent-level measurements of one world collect before their rows are written
+ * (the machine check's times are the first world's). */
 typedef struct {
     twb_times firm[TWB_MAX_T], weak[TWB_MAX_T], spin[TWB_MAX_T], ref[2][TWB_MAX_T];
     uint64_t firm_hash[TWB_MAX_T], weak_hash[TWB_MAX_T], spin_hash[TWB_MAX_T];
@@ -85,73 +101,87 @@ typedef struct {
 /* Steps of the machine check's chains: about 0.1 s on one core (quick: 5 ms). */
 static long machine_check_iters(const twb_args *a) { return a->quick ? 2000000L : 40000000L; }
 
-/* Strong scaling at agent level, in rounds: each round times, at every thread count, the
- * firm step, the machine check and the two reference kernels (those selected), one after
- * the other. A slow spell of a shared machine then lands on every thread count and on the
- * model and its references alike, which keeps both the efficiencies and the
- * firm/reference ratio honest; the rows are medians over the rounds. */
-static tw_status strong_scaling(const twb_args *a, agent_runs *ag, double draw_rate, tw_err *err) {
+/* Strong scaling at agent level, in rounds: each round times, on every world and at every
+ * thread count, the firm step, the machine check (first world only) and the two reference
+ * kernels (those selected), one after the other. A slow spell of a shared machine then
+ * lands on every thread count, every world, and on the model and its references alike,
+ * which keeps both the efficiencies and the firm/reference ratios honest; the rows are
+ * medians over the rounds. */
+static tw_status strong_scaling(const twb_args *a, agent_runs *ag, const double *draw_rate,
+                                tw_err *err) {
     bool firm = (a->modes & TWB_M_FIRM) != 0, ref = (a->modes & TWB_M_REF) != 0;
-    twb_scenario sc;
-    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
-                                     a->days, &sc, err);
-    if (st != TW_OK) return st;
-    ag->days = sc.days;
-    ag->firm_agree = ag->ref_agree[0] = ag->ref_agree[1] = true;
+    static twb_scenario sc[TWB_MAX_WORLDS];
+    int loaded = 0;
+    tw_status st = TW_OK;
+    for (int w = 0; w < a->nworlds && st == TW_OK; w++, loaded++) {
+        st = world_load(a, w, a->firms, &sc[w], err);
+        ag[w].days = sc[w].days;
+        ag[w].firm_agree = ag[w].ref_agree[0] = ag[w].ref_agree[1] = true;
+    }
+    if (st != TW_OK) loaded--;
     long spin_iters = machine_check_iters(a);
-    double hazard[2] = {draw_rate, 0.0};
-    uint64_t expect_ref[2] = {0, 0}, expect_firm = 0;
+    uint64_t expect_ref[TWB_MAX_WORLDS][2] = {{0}}, expect_firm[TWB_MAX_WORLDS] = {0};
     for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
         twb_progress_rep(firm && ref ? "firm step, machine check and reference kernels"
                           : firm      ? "firm step and machine check"
                                       : "machine check and reference kernels",
                           (long long)a->firms, rep, a->repeats);
-        for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
-            int t = a->threads[i];
-            uint64_t h = 0;
-            bool first = rep == 0 && i == 0;
-            if (firm) {
-                st = twb_firm_step(&sc, t, &ag->firm[i], &h, err);
-                ag->firm_hash[i] = h;
-                twb_same_hash(h, first, &expect_firm, &ag->firm_agree);
-            }
-            if (st == TW_OK) st = twb_spin(t, spin_iters, &ag->spin[i], &ag->spin_hash[i]);
-            for (int k = 0; k < 2 && ref && st == TW_OK; k++) {
-                st = twb_reference(a->firms / twb_ncell, sc.days, sc.spec.seed, hazard[k], t,
-                                   &ag->ref[k][i], &h, &ag->ref_draws[k], err);
-                ag->ref_hash[k][i] = h;
-                twb_same_hash(h, first, &expect_ref[k], &ag->ref_agree[k]);
+        for (int w = 0; w < a->nworlds && st == TW_OK; w++) {
+            agent_runs *g = &ag[w];
+            double hazard[2] = {draw_rate[w], 0.0};
+            for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+                int t = a->threads[i];
+                uint64_t h = 0;
+                bool first = rep == 0 && i == 0;
+                if (firm) {
+                    st = twb_firm_step(&sc[w], t, &g->firm[i], &h, err);
+                    g->firm_hash[i] = h;
+                    twb_same_hash(h, first, &expect_firm[w], &g->firm_agree);
+                }
+                if (st == TW_OK && w == 0)
+                    st = twb_spin(t, spin_iters, &g->spin[i], &g->spin_hash[i]);
+                for (int k = 0; k < 2 && ref && st == TW_OK; k++) {
+                    st = twb_reference(sc[w].per_cell, sc[w].ncell, sc[w].nreg, sc[w].days,
+                                       sc[w].spec.seed, hazard[k], t, &g->ref[k][i], &h,
+                                       &g->ref_draws[k], err);
+                    g->ref_hash[k][i] = h;
+                    twb_same_hash(h, first, &expect_ref[w][k], &g->ref_agree[k]);
+                }
             }
         }
     }
-    twb_scenario_free(&sc);
+    for (int w = 0; w < loaded; w++) twb_scenario_free(&sc[w]);
     return st;
 }
 
-/* Weak scaling of the firm step: weak_firms per thread, one scenario per thread count,
- * repeats interleaved across the thread counts. */
+/* Weak scaling of the firm step: weak_firms per thread, one scenario per world and thread
+ * count, repeats interleaved across the thread counts and worlds. */
 static tw_status weak_scaling(const twb_args *a, agent_runs *ag, tw_err *err) {
-    static twb_scenario wsc[TWB_MAX_T];
-    int loaded = 0;
+    static twb_scenario wsc[TWB_MAX_WORLDS][TWB_MAX_T];
+    int loaded = 0, n = a->nthreads;
     tw_status st = TW_OK;
-    for (int i = 0; i < a->nthreads && st == TW_OK; i++, loaded++) {
-        ag->weak_firms[i] = a->weak_firms * a->threads[i];
-        ag->weak_agree[i] = true;
-        st = twb_scenario_load(a->scenario, a->sets, a->nsets, ag->weak_firms[i] / twb_ncell,
-                               a->days, &wsc[i], err);
+    for (int j = 0; j < a->nworlds * n && st == TW_OK; j++, loaded++) {
+        int w = j / n, i = j % n;
+        int64_t per_cell = twb_per_cell(a->weak_firms, a->ncell[w]) * a->threads[i];
+        ag[w].weak_firms[i] = per_cell * a->ncell[w];
+        ag[w].weak_agree[i] = true;
+        st = twb_scenario_load(a->world_scenario[w], a->worlds[w], a->sets, a->nsets, per_cell,
+                               a->days, &wsc[w][i], err);
     }
+    if (st != TW_OK) loaded--;
     for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
         twb_progress_rep("firm step (weak; firms per thread)", (long long)a->weak_firms, rep,
                           a->repeats);
-        for (int i = 0; i < a->nthreads && st == TW_OK; i++) {
+        for (int j = 0; j < a->nworlds * n && st == TW_OK; j++) {
+            int w = j / n, i = j % n;
             uint64_t h = 0;
-            uint64_t expect = ag->weak_hash[i];
-            st = twb_firm_step(&wsc[i], a->threads[i], &ag->weak[i], &h, err);
-            twb_same_hash(h, rep == 0, &expect, &ag->weak_agree[i]);
-            ag->weak_hash[i] = expect;
+            uint64_t expect = ag[w].weak_hash[i];
+            st = twb_firm_step(&wsc[w][i], a->threads[i], &ag[w].weak[i], &h, err);
+            twb_same_hash(h, rep == 0, &expect, &ag[w].weak_agree[i]);
+            ag[w].weak_hash[i] = expect;
         }
     }
-    for (int i = 0; i < loaded; i++) twb_scenario_free(&wsc[i]);
+    for (int j = 0; j < loaded; j++) twb_scenario_free(&wsc[j / n][j % n]);
     return st;
 }
 
@@ -179,68 +209,80 @@ static void spin_rows(const twb_args *a, twb_report *rp, agent_runs *ag) {
     twb_report_check(rp, ok, "machine check: every thread computed the same chains");
 }
 
-/* Agent level: the firm step (strong and weak), the machine check and the reference
- * kernels, as selected by --mode. */
-tw_status twb_measure_agents(const twb_args *a, twb_report *rp, double draw_rate,
-                             uint64_t draw_hash, tw_err *err) {
-    static agent_runs ag;
-    memset(&ag, 0, sizeof ag);
-    tw_status st = strong_scaling(a, &ag, draw_rate, err);
-    if (st == TW_OK && (a->modes & TWB_M_FIRM)) st = weak_scaling(a, &ag, err);
-    if (st != TW_OK) return st;
+/* The rows of world w (firm step strong and weak, the reference kernels) and their checks. */
+static void world_rows(const twb_args *a, twb_report *rp, int w, agent_runs *g,
+                       double draw_rate, uint64_t draw_hash) {
     int n = a->nthreads;
     int64_t firms[TWB_MAX_T];
-    for (int i = 0; i < n; i++) firms[i] = a->firms;
-    char what[200];
-    spin_rows(a, rp, &ag);
+    for (int i = 0; i < n; i++) firms[i] = world_firms(a, w);
+    const char *wn = a->world_name[w];
+    char what[256];
     if (a->modes & TWB_M_FIRM) {
-        agent_rows(a, rp, "firm_step_strong", firms, ag.days, ag.firm, ag.firm_hash,
-                        twb_firm_step_bytes, draw_rate);
-        snprintf(what, sizeof what, "firm step, %lld firms x %d days: same hash %016llx at "
-                 "every thread count and repeat", (long long)a->firms, ag.days,
-                 (unsigned long long)ag.firm_hash[0]);
-        twb_report_check(rp, ag.firm_agree, what);
-        snprintf(what, sizeof what, "firm step, draw-counting run equals the timed runs");
-        twb_report_check(rp, draw_hash == ag.firm_hash[0], what);
-        agent_rows(a, rp, "firm_step_weak", ag.weak_firms, ag.days, ag.weak, ag.weak_hash,
-                        twb_firm_step_bytes, NAN);
+        agent_rows(a, rp, "firm_step_strong", w, firms, g->days, g->firm, g->firm_hash,
+                   twb_firm_step_bytes, draw_rate);
+        snprintf(what, sizeof what, "firm step, world %s, %lld firms x %d days: same hash "
+                 "%016llx at every thread count and repeat", wn, (long long)firms[0], g->days,
+                 (unsigned long long)g->firm_hash[0]);
+        twb_report_check(rp, g->firm_agree, what);
+        snprintf(what, sizeof what, "firm step, world %s, draw-counting run equals the timed "
+                 "runs", wn);
+        twb_report_check(rp, draw_hash == g->firm_hash[0], what);
+        agent_rows(a, rp, "firm_step_weak", w, g->weak_firms, g->days, g->weak, g->weak_hash,
+                   twb_firm_step_bytes, NAN);
         for (int i = 0; i < n; i++)
-            if (!ag.weak_agree[i]) {
-                snprintf(what, sizeof what, "firm step (weak), %lld firms, %d threads: repeats "
-                         "differ", (long long)ag.weak_firms[i], a->threads[i]);
+            if (!g->weak_agree[i]) {
+                snprintf(what, sizeof what, "firm step (weak), world %s, %lld firms, %d "
+                         "threads: repeats differ", wn, (long long)g->weak_firms[i],
+                         a->threads[i]);
                 twb_report_check(rp, false, what);
             }
     }
     if (a->modes & TWB_M_REF) {
         static const char *const kinds[2] = {"reference_kernel", "reference_dense"};
         for (int k = 0; k < 2; k++) {
-            agent_rows(a, rp, kinds[k], firms, ag.days, ag.ref[k], ag.ref_hash[k],
-                            twb_reference_bytes, ag.ref_draws[k]);
-            snprintf(what, sizeof what, "%s, %lld firms x %d days: same hash %016llx at every "
-                     "thread count and repeat", kinds[k], (long long)a->firms, ag.days,
-                     (unsigned long long)ag.ref_hash[k][0]);
-            twb_report_check(rp, ag.ref_agree[k], what);
+            agent_rows(a, rp, kinds[k], w, firms, g->days, g->ref[k], g->ref_hash[k],
+                       twb_reference_bytes, g->ref_draws[k]);
+            snprintf(what, sizeof what, "%s, world %s, %lld firms x %d days: same hash %016llx "
+                     "at every thread count and repeat", kinds[k], wn, (long long)firms[0],
+                     g->days, (unsigned long long)g->ref_hash[k][0]);
+            twb_report_check(rp, g->ref_agree[k], what);
         }
     }
+}
+
+/* Agent level: the firm step (strong and weak), the machine check and the reference
+ * kernels, as selected by --mode, on every world. */
+tw_status twb_measure_agents(const twb_args *a, twb_report *rp, const double *draw_rate,
+                             const uint64_t *draw_hash, tw_err *err) {
+    static agent_runs ag[TWB_MAX_WORLDS];
+    memset(ag, 0, sizeof ag);
+    tw_status st = strong_scaling(a, ag, draw_rate, err);
+    if (st == TW_OK && (a->modes & TWB_M_FIRM)) st = weak_scaling(a, ag, err);
+    if (st != TW_OK) return st;
+    spin_rows(a, rp, &ag[0]);
+    for (int w = 0; w < a->nworlds; w++) world_rows(a, rp, w, &ag[w], draw_rate[w], draw_hash[w]);
     return TW_OK;
 }
 
 void twb_measure_ratios(const twb_args *a, twb_report *rp) {
     static const char *const refs[2] = {"reference_kernel", "reference_dense"};
     static const char *const kinds[2] = {"firm_vs_reference", "firm_vs_dense"};
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < a->nthreads; i++) {
-            int t = a->threads[i];
-            const twb_row *f = twb_report_find(rp, "firm_step_strong", t);
-            const twb_row *ref = twb_report_find(rp, refs[k], t);
-            if (f == NULL || ref == NULL) continue;
-            twb_row r;
-            twb_row_init(&r, kinds[k], "agents");
-            r.threads = t;
-            r.firms = a->firms;
-            r.replicates = 1;
-            r.rate = f->rate / ref->rate;
-            r.rate_unit = "ratio";
-            twb_report_add(rp, &r);
-        }
+    for (int w = 0; w < a->nworlds; w++)
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < a->nthreads; i++) {
+                int t = a->threads[i];
+                const char *wn = a->world_name[w];
+                const twb_row *f = twb_report_find_world(rp, "firm_step_strong", t, wn);
+                const twb_row *ref = twb_report_find_world(rp, refs[k], t, wn);
+                if (f == NULL || ref == NULL) continue;
+                twb_row r;
+                twb_row_init(&r, kinds[k], "agents");
+                r.threads = t;
+                r.firms = f->firms;
+                r.replicates = 1;
+                r.rate = f->rate / ref->rate;
+                r.rate_unit = "ratio";
+                r.world = wn;
+                twb_report_add(rp, &r);
+            }
 }

@@ -34,13 +34,22 @@ static void help(FILE *fp) {
             "  --mode LIST      comma-separated: all, firm, reference, replicates, triad, mpi,\n"
             "                   re, memory (default all = firm,reference,replicates,triad,mpi,re;\n"
             "                   memory is one size per process, see bench/run)\n"
-            "  --scenario FILE  scenario (default %s/scenarios/history-2025-four.yaml)\n"
+            "  --world LIST     comma-separated worlds the firm, reference and memory modes\n"
+            "                   measure, as the scenario key world: (four = data/, or a folder\n"
+            "                   of data/worlds/ such as nine), each with its own cells (regions\n"
+            "                   x 8 sectors) and reference kernel; the firm step and the\n"
+            "                   references of every world are timed in the same rounds (default:\n"
+            "                   the scenario's own world; replicates run on the first world)\n"
+            "  --scenario FILE  scenario (default %s/scenarios/history-2025-four.yaml; with\n"
+            "                   --world, the 2025 record of each world: history-2025-four.yaml\n"
+            "                   on four, history-2025.yaml with world: set on any other)\n"
             "  --re-scenario FILE  scenario of the rare-earth step's share of the day (CPU\n"
             "                   time, 1 thread), run as shipped (default\n"
             "                   %s/scenarios/geneva-truce.yaml; quick: its first 150 days)\n"
             "  --set KEY=VALUE  scenario override, as tradewar's --set (repeatable)\n"
-            "  --firms N        firms of the firm step and reference kernels, strong scaling, a\n"
-            "                   multiple of %d (regions x sectors; default 1048576, quick 131072)\n"
+            "  --firms N        firms of the firm step and reference kernels, strong scaling,\n"
+            "                   rounded to a whole number per cell of each world (default\n"
+            "                   1048576, quick 131072; on four: 32768 and 4096 per cell)\n"
             "  --weak-firms N   firms per thread in weak scaling (default --firms)\n"
             "  --days D         days of the firm step from the scenario's start (default 120,\n"
             "                   quick 20)\n"
@@ -60,7 +69,7 @@ static void help(FILE *fp) {
             "\n"
             "Thread pinning follows OMP_PROC_BIND / OMP_PLACES (e.g. spread / cores); blocks\n"
             "of firms are handed to threads per OMP_SCHEDULE (unset: dynamic,1).\n",
-            TWB_SOURCE_DIR, TWB_SOURCE_DIR, twb_ncell);
+            TWB_SOURCE_DIR, TWB_SOURCE_DIR);
 }
 
 static int usage(const char *fmt, ...)
@@ -152,6 +161,21 @@ static bool parse_modes(const char *text, unsigned *modes) {
     return *modes != 0;
 }
 
+/* "four,nine": names into a->worlds (static storage; a repeated --world replaces). The
+ * names themselves are checked by the model when their scenarios load. */
+static bool parse_worlds(const char *text, twb_args *a) {
+    static char buf[512];
+    if (strlen(text) >= sizeof buf || text[0] == '\0') return false;
+    strcpy(buf, text);
+    a->nworlds = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (a->nworlds >= TWB_MAX_WORLDS) return false;
+        a->worlds[a->nworlds++] = tok;
+    }
+    return a->nworlds > 0;
+}
+
 /* A scenario shipped in scenarios/: under the source tree, or the working directory's
  * (a bundle made by bench/package). */
 static const char *shipped(const char *name, char path[4096]) {
@@ -166,7 +190,7 @@ static const char *shipped(const char *name, char path[4096]) {
 
 /* 0: parsed; 1: --help printed; 2: usage error (message printed). */
 int twb_args_parse(int argc, char **argv, twb_args *a) {
-    static char scenario[4096], re_scenario[4096];
+    static char scenario[4096], re_scenario[4096], world_scenario[4096];
     memset(a, 0, sizeof *a);
     a->modes = TWB_M_ALL;
     a->firms = a->weak_firms = a->rep_firms = a->replicates = -1;
@@ -182,7 +206,7 @@ int twb_args_parse(int argc, char **argv, twb_args *a) {
             a->quick = true;
             continue;
         }
-        static const char *const valued[] = {"--mode",       "--scenario", "--set",
+        static const char *const valued[] = {"--mode",       "--scenario", "--set", "--world",
                                              "--re-scenario",
                                              "--firms",      "--weak-firms", "--days",
                                              "--threads",    "--repeats",  "--replicates",
@@ -210,6 +234,11 @@ int twb_args_parse(int argc, char **argv, twb_args *a) {
                                   v);
         } else if (strcmp(flag, "--scenario") == 0) {
             a->scenario = v;
+        } else if (strcmp(flag, "--world") == 0) {
+            if (!parse_worlds(v, a))
+                return usage("--world: expected a comma-separated list of at most %d world "
+                             "names such as four,nine (got '%s')",
+                             TWB_MAX_WORLDS, v);
         } else if (strcmp(flag, "--re-scenario") == 0) {
             a->re_scenario = v;
         } else if (strcmp(flag, "--set") == 0) {
@@ -219,10 +248,9 @@ int twb_args_parse(int argc, char **argv, twb_args *a) {
             a->sets[a->nsets++] = v;
         } else if (strcmp(flag, "--firms") == 0 || strcmp(flag, "--weak-firms") == 0 ||
                    strcmp(flag, "--rep-firms") == 0) {
-            if (!parse_int(v, twb_ncell, (int64_t)100000000 * twb_ncell, &x) || x % twb_ncell != 0)
-                return usage("%s: expected a positive multiple of 32 (4 regions x 8 "
-                                  "sectors) (got '%s')",
-                                  flag, v);
+            if (!parse_int(v, 1, (int64_t)100000000 * 80, &x))
+                return usage("%s: expected a number of firms from 1 to 8000000000 (got '%s')",
+                             flag, v);
             if (strcmp(flag, "--firms") == 0) a->firms = x;
             else if (strcmp(flag, "--weak-firms") == 0) a->weak_firms = x;
             else a->rep_firms = x;
@@ -275,7 +303,19 @@ int twb_args_parse(int argc, char **argv, twb_args *a) {
         }
     }
     if (a->replicates < 0) a->replicates = 2 * a->threads[a->nthreads - 1];
+    /* Each world's scenario: --scenario for all; else the 2025 record written for four, and
+     * the nine-region one (history-2025.yaml) with world: set on any other. */
+    for (int w = 0; w < a->nworlds; w++)
+        a->world_scenario[w] = a->scenario != NULL ? a->scenario
+                               : strcmp(a->worlds[w], "four") == 0
+                                   ? shipped("history-2025-four.yaml", scenario)
+                                   : shipped("history-2025.yaml", world_scenario);
     if (a->scenario == NULL) a->scenario = shipped("history-2025-four.yaml", scenario);
+    if (a->nworlds == 0) { /* the scenario's own world */
+        a->nworlds = 1;
+        a->worlds[0] = NULL;
+        a->world_scenario[0] = a->scenario;
+    }
     if (a->re_scenario == NULL) a->re_scenario = shipped("geneva-truce.yaml", re_scenario);
     return 0;
 }

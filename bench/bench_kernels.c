@@ -39,10 +39,11 @@ const double twb_reference_bytes = 1.0 + 4 * 4.0 + 2 * 4.0;
 
 typedef struct {
     size_t per_cell, nblk;
+    uint32_t nreg; /* origins a firm can buy from: the world's regions */
     uint8_t *origin;
     float *size, *ref, *clock, *stock;
-    double *partials; /* [twb_ncell * nblk][TW_NPART] */
-    uint32_t *draws;  /* [twb_ncell * nblk]: Philox draws of the block today */
+    double *partials; /* [cells * nblk][TW_NPART] */
+    uint32_t *draws;  /* [cells * nblk]: Philox draws of the block today */
     tw_rng_key key;
     uint32_t day;
     float hazard; /* > 0: draw on a firm's clock expiries; 0: every firm, every day */
@@ -65,9 +66,9 @@ static void twb__ref_init_block(void *vctx, size_t item) {
     for (size_t k = base + lo; k < base + hi; k++) {
         uint32_t w[4];
         tw_rng_words(r->key, UINT32_MAX, (uint64_t)k, TWB_PURPOSE_REFERENCE, 1, w);
-        r->origin[k] = (uint8_t)(k % TWB_NREG);
+        r->origin[k] = (uint8_t)(k % r->nreg);
         r->size[k] = sz;
-        r->ref[k] = 0.125f * (float)(k % TWB_NREG);
+        r->ref[k] = 0.125f * (float)(k % r->nreg);
         r->clock[k] = -logf(tw_u01f(w[0]));
         r->stock[k] = 0.0f;
     }
@@ -85,7 +86,7 @@ static void twb__ref_dense_block(void *vctx, size_t item) {
     for (size_t k = lo; k < hi; k++) {
         uint32_t w[4];
         tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
-        int o = origin[k] % TWB_NREG;
+        int o = (int)(origin[k] % r->nreg);
         float cl = 0.5f * clock[k] + tw_u01f(w[0]);
         float st = 0.5f * stock[k] + tw_u01f(w[1]);
         clock[k] = cl;
@@ -119,7 +120,7 @@ static void twb__ref_sparse_block(void *vctx, size_t item) {
         if (left <= 0.0f) {
             uint32_t w[4];
             tw_rng_words(r->key, r->day, (uint64_t)(base + k), TWB_PURPOSE_REFERENCE, 0, w);
-            o = (int)(w[0] % TWB_NREG);
+            o = (int)(w[0] % r->nreg);
             origin[k] = (uint8_t)o;
             ref[k] = 0.125f * (float)o;
             left = -logf(tw_u01f(w[1]));
@@ -149,14 +150,16 @@ static void twb__ref_free(twb__ref *r) {
     memset(r, 0, sizeof *r);
 }
 
-tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard, int threads,
-                        twb_times *tm, uint64_t *hash, double *draws_per_firm_day, tw_err *err) {
+tw_status twb_reference(int64_t per_cell, int ncell, int nreg, int days, uint32_t seed,
+                        double hazard, int threads, twb_times *tm, uint64_t *hash,
+                        double *draws_per_firm_day, tw_err *err) {
     twb__ref r;
     memset(&r, 0, sizeof r);
     r.per_cell = (size_t)per_cell;
     r.nblk = tw_block_count(r.per_cell);
     r.hazard = (float)hazard;
-    size_t ncell = (size_t)twb_ncell, n = r.per_cell * ncell, items = ncell * r.nblk;
+    r.nreg = (uint32_t)nreg;
+    size_t n = r.per_cell * (size_t)ncell, items = (size_t)ncell * r.nblk;
     r.origin = malloc(n);
     r.size = malloc(n * sizeof *r.size);
     r.ref = malloc(n * sizeof *r.ref);
@@ -183,7 +186,7 @@ tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard
     for (int d = 0; d < days; d++) {
         r.day = (uint32_t)d;
         tw_exec_for(&ex, items, body, &r);
-        for (size_t c = 0; c < ncell; c++) {
+        for (size_t c = 0; c < (size_t)ncell; c++) {
             double tot[TW_NPART];
             tw_reduce_blocks(r.partials + c * r.nblk * TW_NPART, r.nblk, TW_NPART, tot);
             h = tw_fnv1a(h, tot, sizeof tot);

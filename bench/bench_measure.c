@@ -57,7 +57,8 @@ tw_status twb_measure_triad(const twb_args *a, twb_report *rp, tw_err *err) {
  * shares too); the row's seconds are the day loop's wall-clock time. */
 tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err) {
     twb_scenario sc;
-    tw_status st = twb_scenario_load(a->re_scenario, NULL, 0, 0, a->quick ? 150 : 0, &sc, err);
+    tw_status st = twb_scenario_load(a->re_scenario, NULL, NULL, 0, 0, a->quick ? 150 : 0, &sc,
+                                     err);
     if (st != TW_OK) return st;
     twb_times tms[1];
     uint64_t hashes[1] = {0};
@@ -66,14 +67,15 @@ tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err) {
     bool agree = true;
     for (int rep = 0; rep < a->repeats && st == TW_OK; rep++) {
         twb_progress_rep("rare-earth step's share of the day (1 thread)",
-                          (long long)sc.per_cell * twb_ncell, rep, a->repeats);
+                          (long long)sc.per_cell * sc.ncell, rep, a->repeats);
         double share = NAN;
         st = twb_re_share(&sc, 1, &tms[0], &share, &hashes[0], err);
         twb_times_add(&rp->re_share[0], share);
         twb_same_hash(hashes[0], rep == 0, &expect, &agree);
     }
-    rp->re_firms = sc.per_cell * twb_ncell;
+    rp->re_firms = sc.per_cell * sc.ncell;
     rp->re_days = sc.days;
+    snprintf(rp->re_world, sizeof rp->re_world, "%s", sc.world);
     twb_scenario_free(&sc);
     if (st != TW_OK) return st;
     twb_times_finish(&tms[0]);
@@ -88,6 +90,7 @@ tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err) {
     r.rate_unit = "percent of day CPU";
     r.has_hash = true;
     r.hash = hashes[0];
+    r.world = rp->re_world;
     twb_report_add(rp, &r);
     twb_report_check(rp, agree, "rare-earth share: the default scenario, every repeat");
     return TW_OK;
@@ -95,15 +98,16 @@ tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err) {
 
 /* Replicate level: strong (a fixed number of replicates) and weak (one replicate per
  * thread), their repeats interleaved across thread counts and the two kinds, as at the
- * agent level. */
+ * agent level; on the first world of --world. */
 tw_status twb_measure_replicates(const twb_args *a, twb_report *rp, int64_t *rep_firms,
                                  int *rep_days, tw_err *err) {
     twb_scenario sc;
-    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets,
-                                     a->rep_firms > 0 ? a->rep_firms / twb_ncell : 0,
-                                     a->rep_days > 0 ? a->rep_days : 0, &sc, err);
+    tw_status st = twb_scenario_load(
+        a->world_scenario[0], a->worlds[0], a->sets, a->nsets,
+        a->rep_firms > 0 ? twb_per_cell(a->rep_firms, a->ncell[0]) : 0,
+        a->rep_days > 0 ? a->rep_days : 0, &sc, err);
     if (st != TW_OK) return st;
-    int64_t firms = sc.per_cell * twb_ncell;
+    int64_t firms = sc.per_cell * sc.ncell;
     *rep_firms = firms;
     *rep_days = sc.days;
     double bpf = twb_bytes_per_firm(sc.per_cell, NULL, 0);
@@ -152,6 +156,7 @@ tw_status twb_measure_replicates(const twb_args *a, twb_report *rp, int64_t *rep
             r.efficiency = a->threads[0] * tms[weak][0].median * work / (t * tm->median);
             r.efficiency_best = a->threads[0] * tms[weak][0].min * work / (t * tm->min);
             r.bytes_per_firm = bpf;
+            r.world = a->world_name[0];
             r.has_hash = true;
             r.hash = hashes[weak][i];
             twb_report_add(rp, &r);
@@ -178,13 +183,17 @@ tw_status twb_measure_replicates(const twb_args *a, twb_report *rp, int64_t *rep
     return st;
 }
 
-tw_status twb_measure_memory(const twb_args *a, twb_report *rp, tw_err *err) {
+/* One world's memory row: the state's bytes per firm computed from its element sizes, and
+ * the resident memory it added (measured with the model held, after the free heap of what
+ * ran before was given back). */
+static tw_status memory_world(const twb_args *a, twb_report *rp, int w, tw_err *err) {
     twb_scenario sc;
-    tw_status st = twb_scenario_load(a->scenario, a->sets, a->nsets, a->firms / twb_ncell,
-                                     a->days, &sc, err);
+    tw_status st = twb_scenario_load(a->world_scenario[w], a->worlds[w], a->sets, a->nsets,
+                                     twb_per_cell(a->firms, a->ncell[w]), a->days, &sc, err);
     if (st != TW_OK) return st;
     int t = a->threads[a->nthreads - 1];
-    progress("memory", (long long)a->firms, t);
+    int64_t firms = sc.per_cell * sc.ncell;
+    progress("memory", (long long)firms, t);
     double base_mb = 0.0, rss_mb = 0.0;
     uint64_t h = 0;
     st = twb_memory(&sc, t, &base_mb, &rss_mb, &h, err);
@@ -192,17 +201,24 @@ tw_status twb_measure_memory(const twb_args *a, twb_report *rp, tw_err *err) {
         twb_row r;
         twb_row_init(&r, "memory", "agents");
         r.threads = t;
-        r.firms = a->firms;
+        r.firms = firms;
         r.replicates = 1;
         r.bytes_per_firm = twb_bytes_per_firm(sc.per_cell, NULL, 0);
-        r.peak_rss_mb = rss_mb;
-        r.rate = (rss_mb - base_mb) * 1048576.0 / (double)a->firms;
+        r.peak_rss_mb = twb_maxrss_mb();
+        r.rate = (rss_mb - base_mb) * 1048576.0 / (double)firms;
         r.rate_unit = "rss_bytes/firm";
+        r.world = a->world_name[w];
         r.has_hash = true;
         r.hash = h;
         twb_report_add(rp, &r);
     }
     twb_scenario_free(&sc);
+    return st;
+}
+
+tw_status twb_measure_memory(const twb_args *a, twb_report *rp, tw_err *err) {
+    tw_status st = TW_OK;
+    for (int w = 0; w < a->nworlds && st == TW_OK; w++) st = memory_world(a, rp, w, err);
     return st;
 }
 

@@ -10,6 +10,7 @@
  * arrays' element types rather than written down by hand, and the count of re-choices.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,6 @@
 #include "tw_bench.h"
 #include "tw_trade.h"
 #include "tw_trade_bench.h"
-
-const int twb_ncell = TWB_NREG * 8; /* 8 sectors */
 
 /* Element sizes of the per-firm arrays, from the model's own state type. */
 #define TWB_FIELD(f) sizeof(((const tw_trade_firm_view *)0)->f[0])
@@ -46,10 +45,20 @@ double twb_bytes_per_firm(int64_t per_cell, char *parts, size_t nparts) {
     return (double)per_firm + partials;
 }
 
-tw_status twb_scenario_load(const char *path, const char *const *sets, int nsets,
-                            int64_t per_cell, int days, twb_scenario *sc, tw_err *err) {
+int64_t twb_per_cell(int64_t firms, int ncell) {
+    int64_t pc = (firms + ncell / 2) / ncell;
+    return pc > 0 ? pc : 1;
+}
+
+tw_status twb_scenario_load(const char *path, const char *world, const char *const *sets,
+                            int nsets, int64_t per_cell, int days, twb_scenario *sc, tw_err *err) {
     memset(sc, 0, sizeof *sc);
     tw_status st = tw_cfg_load(path, &sc->cfg, err);
+    if (st == TW_OK && world != NULL) {
+        char set[96];
+        snprintf(set, sizeof set, "world=%s", world);
+        st = tw_cfg_set(sc->cfg, set, err);
+    }
     for (int i = 0; i < nsets && st == TW_OK; i++) st = tw_cfg_set(sc->cfg, sets[i], err);
     if (st == TW_OK && per_cell > 0) {
         char set[64];
@@ -73,16 +82,16 @@ tw_status twb_scenario_load(const char *path, const char *const *sets, int nsets
     if (st == TW_OK) st = tw_cfg_string(root, "name", false, NULL, &text, err);
     if (st == TW_OK) st = tw_cfg_string(root, "description", false, NULL, &text, err);
     if (st == TW_OK) st = tw_trade_model.load(root, &sc->params, err);
+    if (st == TW_OK) st = tw_cfg_string(root, "world", false, "four", &text, err);
+    if (st == TW_OK) snprintf(sc->world, sizeof sc->world, "%s", text);
     if (st == TW_OK) st = tw_cfg_check_unused(sc->cfg, err);
-    if (st == TW_OK && tw_trade_bench_ncell(sc->params) != twb_ncell)
-        st = tw_err_set(err, TW_EUSAGE, "%s: a world of %d cells; tw_bench measures the "
-                        "four-region world of data/ (%d cells)", path,
-                        tw_trade_bench_ncell(sc->params), twb_ncell);
     if (st != TW_OK) {
         twb_scenario_free(sc);
         return st;
     }
     sc->per_cell = tw_trade_bench_per_cell(sc->params);
+    sc->ncell = tw_trade_bench_ncell(sc->params);
+    sc->nreg = sc->ncell / TWB_NSEC;
     sc->days = (int)(sc->spec.end - sc->spec.start) + 1;
     return TW_OK;
 }
@@ -181,7 +190,7 @@ tw_status twb_re_share(const twb_scenario *sc, int threads, twb_times *tm, doubl
 tw_status twb_firm_draw_rate(const twb_scenario *sc, int threads, double *draws_per_firm_day,
                              uint64_t *hash, tw_err *err) {
     const tw_model *m = &tw_trade_model;
-    size_t n = (size_t)sc->per_cell * (size_t)twb_ncell;
+    size_t n = (size_t)sc->per_cell * (size_t)sc->ncell;
     double *obs = twb__obs_alloc(sc, err);
     uint8_t *origin = malloc(n);
     float *ref = malloc(n * sizeof *ref), *clock = malloc(n * sizeof *clock);
@@ -249,7 +258,8 @@ tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, doubl
     const tw_model *m = &tw_trade_model;
     double *obs = twb__obs_alloc(sc, err);
     if (obs == NULL) return TW_ENOMEM;
-    *base_mb = twb_maxrss_mb();
+    malloc_trim(0);
+    *base_mb = twb_rss_mb();
     tw_exec ex = {threads, NULL};
     void *state = NULL;
     tw_status st = m->create(sc->params, tw_rng_key_make(sc->spec.seed, 0), sc->spec.start, &ex,
@@ -257,10 +267,29 @@ tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, doubl
     for (int d = 0; d < sc->days && st == TW_OK; d++)
         st = m->step(state, sc->spec.start + d, (uint32_t)d, err);
     if (st == TW_OK) {
-        *rss_mb = twb_maxrss_mb();
+        *rss_mb = twb_rss_mb();
         *hash = twb__state_hash(sc, state, obs);
     }
     if (state != NULL) m->free_state(state);
     free(obs);
     return st;
+}
+
+tw_status twb_resolve_worlds(twb_args *a, tw_err *err) {
+    for (int w = 0; w < a->nworlds; w++) {
+        twb_scenario sc;
+        tw_status st = twb_scenario_load(a->world_scenario[w], a->worlds[w], a->sets, a->nsets,
+                                         0, 0, &sc, err);
+        if (st != TW_OK) {
+            if (a->worlds[w] != NULL) { /* say which flag led there */
+                tw_err inner = *err;
+                tw_err_set(err, st, "--world %s: %s", a->worlds[w], inner.msg);
+            }
+            return st;
+        }
+        snprintf(a->world_name[w], sizeof a->world_name[w], "%s", sc.world);
+        a->ncell[w] = sc.ncell;
+        twb_scenario_free(&sc);
+    }
+    return TW_OK;
 }

@@ -29,11 +29,19 @@ void twb_report_check(twb_report *rp, bool ok, const char *what) {
                  what);
 }
 
-const twb_row *twb_report_find(const twb_report *rp, const char *kind, int threads) {
-    for (int i = 0; i < rp->nrows; i++)
-        if (strcmp(rp->rows[i].kind, kind) == 0 && rp->rows[i].threads == threads)
-            return &rp->rows[i];
+const twb_row *twb_report_find_world(const twb_report *rp, const char *kind, int threads,
+                                     const char *world) {
+    for (int i = 0; i < rp->nrows; i++) {
+        const twb_row *r = &rp->rows[i];
+        if (strcmp(r->kind, kind) == 0 && r->threads == threads &&
+            (world == NULL || (r->world != NULL && strcmp(r->world, world) == 0)))
+            return r;
+    }
     return NULL;
+}
+
+const twb_row *twb_report_find(const twb_report *rp, const char *kind, int threads) {
+    return twb_report_find_world(rp, kind, threads, NULL);
 }
 
 void twb_progress_rep(const char *what, long long firms, int rep, int repeats) {
@@ -64,7 +72,11 @@ void twb_print_inputs(const twb_args *a) {
            "OMP_SCHEDULE=%s, loadavg %s, ranks 1\n",
            omp_get_num_procs(), omp_get_max_threads(), bind ? bind : "(unset)",
            places ? places : "(unset)", sched ? sched : "(unset: dynamic,1)", load);
-    printf("scenario: %s; threads:", a->scenario);
+    printf("scenario: %s; worlds:", a->scenario);
+    for (int w = 0; w < a->nworlds; w++)
+        printf("%s%s (%d cells, %s)", w ? "," : " ", a->world_name[w], a->ncell[w],
+               a->world_scenario[w]);
+    printf("; threads:");
     for (int i = 0; i < a->nthreads; i++) printf("%s%d", i ? "," : " ", a->threads[i]);
     printf("; repeats %d%s\n", a->repeats, a->quick ? "; QUICK mode (tiny sizes, not for reporting)" : "");
     fflush(stdout);
@@ -80,8 +92,8 @@ static void format_value(char *buf, size_t n, double v, bool sig, int digits) {
 }
 
 void twb_report_table(const twb_report *rp) {
-    printf("\n%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s %5s  %-16s %s\n", "kind",
-           "level", "thr", "firms", "reps", "rpt", "median_s", "min..max_s (spread)", "rate",
+    printf("\n%-18s %-10s %-5s %4s %9s %5s %3s %9s %21s %10s %-14s %5s %5s  %-16s %s\n",
+           "kind", "level", "world", "thr", "firms", "reps", "rpt", "median_s", "min..max_s (spread)", "rate",
            "unit", "eff", "best", "result_hash", "notes");
     for (int i = 0; i < rp->nrows; i++) {
         const twb_row *r = &rp->rows[i];
@@ -109,34 +121,51 @@ void twb_report_table(const twb_report *rp) {
                      r->bandwidth_gbs);
         else if (strcmp(r->kind, "mpi_ranks") == 0)
             snprintf(notes, sizeof notes, "measured by bench/run under mpirun");
-        printf("%-18s %-10s %4s %9s %5s %3s %9s %21s %10s %-14s %5s %5s  %-16s %s\n", r->kind,
-               r->level, thr, firms, reps, rpt, med, spread, rate, r->rate_unit, eff, best, hash,
+        printf("%-18s %-10s %-5s %4s %9s %5s %3s %9s %21s %10s %-14s %5s %5s  %-16s %s\n",
+               r->kind, r->level, r->world != NULL ? r->world : "-", thr, firms, reps, rpt, med, spread, rate, r->rate_unit, eff, best, hash,
                notes);
     }
 }
 
-void twb_report_summary(const twb_args *a, const twb_report *rp, double draw_rate,
+/* World w's lines of the summary: the firm step against the reference kernels at the most
+ * threads, and the bytes of firm state per firm. */
+static void summary_world(const twb_args *a, const twb_report *rp, int w, double draw_rate) {
+    int tmax = a->threads[a->nthreads - 1];
+    const char *wn = a->world_name[w];
+    const twb_row *f = twb_report_find_world(rp, "firm_step_strong", tmax, wn);
+    const twb_row *ref = twb_report_find_world(rp, "reference_kernel", tmax, wn);
+    const twb_row *dense = twb_report_find_world(rp, "reference_dense", tmax, wn);
+    if (f == NULL && ref == NULL) return;
+    const twb_row *any = f != NULL ? f : ref;
+    printf("  world %s (%d cells, %lld firms):\n", wn, a->ncell[w], (long long)any->firms);
+    if (f != NULL && ref != NULL)
+        printf("    firm step %.4g vs reference kernel %.4g firm-steps/s (%d threads): ratio "
+               "%.2f (DESIGN.md 6 asks for at least 0.5)\n"
+               "        both draw Philox on clock expiries only: %.4f (model) and %.4f "
+               "(reference) draws per firm-day\n",
+               f->rate, ref->rate, tmax, f->rate / ref->rate, f->draws_per_firm_day,
+               ref->draws_per_firm_day);
+    if (f != NULL && dense != NULL)
+        printf("    against the dense reference (one Philox draw per firm-day, %.4g "
+               "firm-steps/s) the firm step\n        is %.2f times as fast: a draw costs more "
+               "than the step's arithmetic on the days a firm\n        does not draw\n",
+               dense->rate, f->rate / dense->rate);
+    else if (!isnan(draw_rate))
+        printf("    the firm step draws %.4f Philox words per firm-day (untimed count)\n",
+               draw_rate);
+    char parts[256];
+    double bpf = twb_bytes_per_firm(any->firms / a->ncell[w], parts, sizeof parts);
+    printf("    bytes of firm state per firm: %.4f (DESIGN.md 6 asks for at most 48) = %s\n", bpf,
+           parts);
+}
+
+void twb_report_summary(const twb_args *a, const twb_report *rp, const double *draw_rate,
                         int64_t rep_firms, int rep_days) {
     int tmax = a->threads[a->nthreads - 1];
     printf("\nsummary (medians; efficiency = T%d*t%d/(T*tT) strong, t%d/tT weak):\n",
            a->threads[0], a->threads[0], a->threads[0]);
+    for (int w = 0; w < a->nworlds; w++) summary_world(a, rp, w, draw_rate[w]);
     const twb_row *f = twb_report_find(rp, "firm_step_strong", tmax);
-    const twb_row *ref = twb_report_find(rp, "reference_kernel", tmax);
-    const twb_row *dense = twb_report_find(rp, "reference_dense", tmax);
-    if (f != NULL && ref != NULL)
-        printf("  firm step %.4g vs reference kernel %.4g firm-steps/s (%lld firms, %d threads): "
-               "ratio %.2f (DESIGN.md 6 asks for at least 0.5)\n"
-               "        both draw Philox on clock expiries only: %.4f (model) and %.4f "
-               "(reference) draws per firm-day\n",
-               f->rate, ref->rate, (long long)a->firms, tmax, f->rate / ref->rate,
-               f->draws_per_firm_day, ref->draws_per_firm_day);
-    if (f != NULL && dense != NULL)
-        printf("  against the dense reference (one Philox draw per firm-day, %.4g firm-steps/s) "
-               "the firm step\n        is %.2f times as fast: a draw costs more than the "
-               "step's arithmetic on the days a firm\n        does not draw\n",
-               dense->rate, f->rate / dense->rate);
-    else if (!isnan(draw_rate))
-        printf("  the firm step draws %.4f Philox words per firm-day (untimed count)\n", draw_rate);
     const twb_row *rs = twb_report_find(rp, "replicates_strong", tmax);
     if (rs != NULL)
         printf("  replicates/s: %.3f (%lld replicates of %lld firms x %d days, %d threads, "
@@ -182,11 +211,6 @@ void twb_report_summary(const twb_args *a, const twb_report *rp, double draw_rat
                "at %d thread(s) / here, per unit of\n    work (below 1: each thread runs slower "
                "when others run: shared cache, memory, a busy host)\n",
                a->threads[0]);
-    if (f != NULL || ref != NULL) {
-        char parts[256];
-        double bpf = twb_bytes_per_firm(a->firms / twb_ncell, parts, sizeof parts);
-        printf("  bytes of firm state per firm: %.4f = %s\n", bpf, parts);
-    }
     const twb_row *tr = twb_report_find(rp, "triad", tmax);
     if (tr != NULL) {
         printf("  triad bandwidth: %.2f GB/s at %d threads", tr->rate, tmax);

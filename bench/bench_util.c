@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tw_bench.h"
 #include "tw_build_info.h"
@@ -89,11 +90,19 @@ double twb_maxrss_mb(void) {
     return (double)ru.ru_maxrss / 1024.0; /* Linux: kilobytes */
 }
 
+double twb_rss_mb(void) {
+    FILE *fp = fopen("/proc/self/statm", "r");
+    long pages = 0, resident = 0;
+    bool ok = fp != NULL && fscanf(fp, "%ld %ld", &pages, &resident) == 2;
+    if (fp != NULL) fclose(fp);
+    return ok ? (double)resident * (double)sysconf(_SC_PAGESIZE) / 1048576.0 : NAN;
+}
+
 const char *const twb_csv_header =
     "kind,level,threads,ranks,firms,replicates,repeats,seconds_median,seconds_min,"
     "seconds_max,rate,rate_unit,efficiency,bytes_per_firm,peak_rss_mb,bandwidth_gbs,"
     "fraction_of_bandwidth,result_hash,compiler,cflags,git_revision,load_balance,"
-    "sync_efficiency,compute_scalability,draws_per_firm_day,efficiency_best";
+    "sync_efficiency,compute_scalability,draws_per_firm_day,efficiency_best,world";
 
 void twb_row_init(twb_row *r, const char *kind, const char *level) {
     memset(r, 0, sizeof *r);
@@ -175,7 +184,8 @@ void twb_csv_write(FILE *fp, const twb_row *r) {
     twb__num(fp, r->sync_efficiency);
     twb__num(fp, r->compute_scalability);
     twb__num(fp, r->draws_per_firm_day);
-    if (!isnan(r->efficiency_best)) fprintf(fp, "%.9g", r->efficiency_best);
+    twb__num(fp, r->efficiency_best);
+    twb__text(fp, r->world);
     fputc('\n', fp);
     fflush(fp);
 }

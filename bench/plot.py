@@ -32,8 +32,12 @@ def num(v):
 
 
 def load(path):
+    """The rows; where tw_bench measured several worlds (--world), the machine's rows and
+    the first world's, so that one line is one problem."""
     with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+        rows = list(csv.DictReader(f))
+    worlds = [r["world"] for r in rows if r.get("world")]
+    return [r for r in rows if not r.get("world") or r["world"] == worlds[0]]
 
 
 def series(rows, kind):

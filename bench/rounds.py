@@ -5,8 +5,9 @@ usage: rounds.py ROUND.csv [ROUND.csv ...]
 For every kind and thread count beyond the first, prints the median over the rounds of the
 efficiency, the best-repeat efficiency and the POP factors (load balance, sync efficiency,
 computational scalability), each with its range; then the firm/reference ratios at every
-thread count. Checks that each measurement's result hash is the same in every round and
-exits 3 when one is not. Standard library only, so it runs wherever tw_bench does.
+thread count; each world apart where the rounds ran several (tw_bench --world). Checks that
+each measurement's result hash is the same in every round and exits 3 when one is not.
+Standard library only, so it runs wherever tw_bench does.
 """
 import csv
 import statistics
@@ -45,28 +46,44 @@ def main(paths):
     for p in paths:
         with open(p, newline="") as f:
             rounds.append(list(csv.DictReader(f)))
-    # rows[(kind, threads)] = [row of round 1, row of round 2, ...]
+    # rows[(kind, world, threads)] = [row of round 1, row of round 2, ...]; world is empty
+    # for the machine's rows and in files written before tw_bench had --world
     rows = {}
     for rnd in rounds:
         for r in rnd:
             if r["threads"]:
-                rows.setdefault((r["kind"], int(r["threads"])), []).append(r)
+                key = (r["kind"], r.get("world") or "", int(r["threads"]))
+                rows.setdefault(key, []).append(r)
+    worlds = sorted({w for _, w, _ in rows})
+    several = len([w for w in worlds if w]) > 1
+
+    def name(kind, world):
+        """The kind, with its world where the rounds measured several."""
+        return f"{kind} ({world})" if world and several else kind
+
+    wide = 25 if several else 18
     print(f"{len(rounds)} rounds; median over the rounds (min-max)")
-    header = f"  {'kind':<18} {'thr':>4}  " + "  ".join(f"{label:<19}" for _, label in FACTORS)
+    header = f"  {'kind':<{wide}} {'thr':>4}  " + "  ".join(f"{label:<19}" for _, label in FACTORS)
     print(header)
     for kind in KINDS:
-        threads = sorted(t for k, t in rows if k == kind)
-        for t in threads[1:]:
-            cells = [spread(num(r[col]) for r in rows[(kind, t)]) for col, _ in FACTORS]
-            print(f"  {kind:<18} {t:>4}  " + "  ".join(f"{c:<19}" for c in cells))
+        for world in worlds:
+            threads = sorted(t for k, w, t in rows if k == kind and w == world)
+            for t in threads[1:]:
+                rs = rows[(kind, world, t)]
+                cells = [spread(num(r[col]) for r in rs) for col, _ in FACTORS]
+                print(f"  {name(kind, world):<{wide}} {t:>4}  "
+                      + "  ".join(f"{c:<19}" for c in cells))
     for kind in RATIOS:
-        for t in sorted(t for k, t in rows if k == kind):
-            print(f"  {kind:<18} {t:>4}  ratio {spread(num(r['rate']) for r in rows[(kind, t)])}")
+        for world in worlds:
+            for t in sorted(t for k, w, t in rows if k == kind and w == world):
+                rs = rows[(kind, world, t)]
+                ratio = spread(num(r["rate"]) for r in rs)
+                print(f"  {name(kind, world):<{wide}} {t:>4}  ratio {ratio}")
     bad = []
-    for (kind, t), rs in sorted(rows.items()):
+    for (kind, world, t), rs in sorted(rows.items()):
         hashes = {r["result_hash"] for r in rs if r["result_hash"]}
         if len(hashes) > 1:
-            bad.append(f"{kind} at {t} threads: {', '.join(sorted(hashes))}")
+            bad.append(f"{name(kind, world)} at {t} threads: {', '.join(sorted(hashes))}")
     if bad:
         print("HASH MISMATCH between rounds:")
         for b in bad:

@@ -9,12 +9,14 @@
  *               measured rate; dense: one draw per firm-day) and the firm/reference ratios;
  *   replicates  tw_run with replicate-level parallelism: strong (fixed replicates) and weak
  *               (replicates = threads), and a cross-check at agent level;
- *   memory      bytes of state per firm and ru_maxrss for one size (one process per size:
- *               ru_maxrss is a process-lifetime peak, so bench/run calls it per size);
+ *   memory      bytes of state per firm and the resident memory it adds, for one size
+ *               (bench/run calls it once per size) on every world of --world;
  *   re          the rare-earth step's share of the model's day in the default scenario
  *               (scenarios/geneva-truce.yaml as shipped: its firms, its year, replicate 0);
  *   mpi         a placeholder row: MPI ranks are measured by bench/run, which starts the
  *               tradewar program under mpirun with 1 and 2 ranks (rows "mpi_ranks").
+ * The firm, reference and memory modes run on every world of --world (the scenario key
+ * world:, each with its own cells), timed in the same rounds.
  * Each timing is the median of repeats, printed with its min and max; the repeats of the
  * thread counts of one measurement are interleaved. Agent-level rows also say where the
  * efficiency goes (load balance, sync efficiency, computational scalability). Every run has a result
@@ -41,6 +43,13 @@ int main(int argc, char **argv) {
     int pr = twb_args_parse(argc, argv, &a);
     if (pr == 1) return 0;
     if (pr != 0) return pr;
+    tw_err err;
+    tw_err_clear(&err);
+    tw_status st = twb_resolve_worlds(&a, &err); /* a bad world or scenario: before anything */
+    if (st != TW_OK) {
+        fprintf(stderr, "tw_bench: %s\n", err.msg[0] ? err.msg : tw_strerror(st));
+        return tw_exit_code(st);
+    }
     static twb_report rp;
     if (a.csv != NULL && (rp.csv = twb_csv_open(a.csv)) == NULL) {
         fprintf(stderr, "tw_bench: %s: cannot open for appending: %s\n", a.csv, strerror(errno));
@@ -48,16 +57,13 @@ int main(int argc, char **argv) {
     }
     twb_print_inputs(&a);
 
-    tw_err err;
-    tw_err_clear(&err);
-    tw_status st = TW_OK;
-    double draw_rate = NAN;
+    double draw_rate[TWB_MAX_WORLDS] = {NAN, NAN, NAN, NAN};
     int64_t rep_firms = 0;
     int rep_days = 0;
     if (st == TW_OK && (a.modes & TWB_M_TRIAD)) st = twb_measure_triad(&a, &rp, &err);
-    uint64_t draw_hash = 0;
+    uint64_t draw_hash[TWB_MAX_WORLDS] = {0};
     if (st == TW_OK && (a.modes & (TWB_M_FIRM | TWB_M_REF)))
-        st = twb_measure_draws(&a, &draw_rate, &draw_hash, &err);
+        st = twb_measure_draws(&a, draw_rate, draw_hash, &err);
     if (st == TW_OK && (a.modes & (TWB_M_FIRM | TWB_M_REF)))
         st = twb_measure_agents(&a, &rp, draw_rate, draw_hash, &err);
     if (st == TW_OK && (a.modes & TWB_M_FIRM) && (a.modes & TWB_M_REF)) twb_measure_ratios(&a, &rp);

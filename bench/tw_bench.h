@@ -66,6 +66,7 @@ void twb_times_finish(twb_times *tm); /* fill median, min, max and the split med
 
 /* --- peak memory --- */
 double twb_maxrss_mb(void); /* getrusage(RUSAGE_SELF).ru_maxrss in MiB */
+double twb_rss_mb(void);    /* resident memory now (/proc/self/statm) in MiB; NAN if unknown */
 
 /* --- CSV rows --- */
 
@@ -89,6 +90,7 @@ typedef struct {
     /* The efficiency again from the fastest repeat of each thread count instead of the
      * median: on a shared machine, what the code does when the machine lets it. */
     double efficiency_best;
+    const char *world; /* the world of the measured model; NULL for the machine's rows */
     bool has_hash;
     uint64_t hash;
 } twb_row;
@@ -102,25 +104,29 @@ void twb_csv_write(FILE *fp, const twb_row *r);
 
 /* --- the model (bench_model.c) --- */
 
-/* A scenario loaded the way the tradewar program loads it, with overrides. */
+/* A scenario loaded the way the tradewar program loads it, with overrides, on its world:
+ * the regions of data/ (`four`) or of a folder of data/worlds/ (the scenario key `world:`),
+ * whose cells (importer regions x sectors) each hold per_cell firms. */
 typedef struct {
     tw_cfg *cfg;
     void *params;
     tw_run_spec spec;
-    int64_t per_cell; /* firms per cell: firms = TWB_NCELL * per_cell */
+    int64_t per_cell; /* firms per cell: firms = ncell * per_cell */
     int days;         /* days from start to end, inclusive */
+    int ncell, nreg;  /* the world's cells and regions (ncell = nreg x TWB_NSEC) */
+    char world[64];   /* the world's name, as the scenario key world: ("four" when absent) */
 } twb_scenario;
 
-/* The world tw_bench measures: the four regions of data/ (US, CN, EU, ROW) and its cells
- * (regions x sectors): firms per run = twb_ncell * per_cell. A scenario of another world is
- * refused (twb_scenario_load). */
-#define TWB_NREG 4
-extern const int twb_ncell;
+#define TWB_NSEC 8       /* sectors of every world */
+#define TWB_MAX_WORLDS 4 /* worlds in --world */
 
-/* Load path, apply sets (in order), then firms.per_cell=per_cell (when > 0) and
- * end = start + days - 1 (when days > 0). */
-tw_status twb_scenario_load(const char *path, const char *const *sets, int nsets,
-                            int64_t per_cell, int days, twb_scenario *sc, tw_err *err);
+/* Load path, apply world=world (when not NULL), the sets (in order), then
+ * firms.per_cell=per_cell (when > 0) and end = start + days - 1 (when days > 0). An unknown
+ * world is refused with the list of the known ones (the model's own check). */
+tw_status twb_scenario_load(const char *path, const char *world, const char *const *sets,
+                            int nsets, int64_t per_cell, int days, twb_scenario *sc, tw_err *err);
+/* Firms per cell of a world of ncell cells nearest to firms in all (at least 1). */
+int64_t twb_per_cell(int64_t firms, int ncell);
 void twb_scenario_free(twb_scenario *sc);
 
 /* The firm state's bytes per firm: the per-firm arrays' element sizes plus the block
@@ -156,21 +162,24 @@ tw_status twb_replicates(const twb_scenario *sc, int threads, tw_par_mode mode,
                          int64_t replicates, twb_times *tm, uint64_t *hash, uint64_t *hash_rep0,
                          tw_err *err);
 
-/* Peak memory of one model of this size: create, step the scenario's days. *rss_mb is
- * ru_maxrss after the run, *base_mb before create. */
+/* Memory of one model of this size: create, step the scenario's days. *base_mb is the
+ * resident memory before create (after giving free heap back to the system), *rss_mb with
+ * the model stepped and still held, so that rss - base is this model's, whatever ran
+ * before it in the process (another world); the process's peak is twb_maxrss_mb. */
 tw_status twb_memory(const twb_scenario *sc, int threads, double *base_mb, double *rss_mb,
                      uint64_t *hash, tw_err *err);
 
 /* --- bare kernels (bench_kernels.c) --- */
 
 /* One timed run of a reference kernel, added to tm with its split of useful time: the
- * firm arrays' layout and length (twb_ncell * per_cell firms), the same block partial sums
- * and block-ordered reduction, no economics. hazard > 0: sparse, a firm draws when its
- * Exp(1) clock, worn down by hazard a day, runs out (as in the firm step); hazard = 0:
- * dense, one draw per firm per day. *hash folds every day's reduced sums;
+ * firm arrays' layout and length (ncell * per_cell firms, origins among nreg regions), the
+ * same block partial sums and block-ordered reduction, no economics. hazard > 0: sparse, a
+ * firm draws when its Exp(1) clock, worn down by hazard a day, runs out (as in the firm
+ * step); hazard = 0: dense, one draw per firm per day. *hash folds every day's reduced sums;
  * *draws_per_firm_day counts the draws made. */
-tw_status twb_reference(int64_t per_cell, int days, uint32_t seed, double hazard, int threads,
-                        twb_times *tm, uint64_t *hash, double *draws_per_firm_day, tw_err *err);
+tw_status twb_reference(int64_t per_cell, int ncell, int nreg, int days, uint32_t seed,
+                        double hazard, int threads, twb_times *tm, uint64_t *hash,
+                        double *draws_per_firm_day, tw_err *err);
 extern const double twb_reference_bytes;
 
 /* The machine check: `threads` threads each run the same register-only chains of iters
@@ -205,6 +214,13 @@ enum {
 typedef struct {
     unsigned modes;                    /* TWB_M_* */
     const char *scenario, *re_scenario; /* paths; point into argv or static storage */
+    /* --world: the worlds the firm, reference and memory modes measure, each with its
+     * scenario (--scenario, or the 2025 record written for it) and its firms per cell
+     * (twb_resolve_worlds); one world, NULL = the scenario's own, without --world. */
+    const char *worlds[TWB_MAX_WORLDS], *world_scenario[TWB_MAX_WORLDS];
+    int nworlds;
+    char world_name[TWB_MAX_WORLDS][64];
+    int ncell[TWB_MAX_WORLDS];
     const char *sets[TWB_MAX_SETS];    /* KEY=VALUE overrides, into argv */
     int nsets;
     int64_t firms, weak_firms, rep_firms, replicates; /* rep_firms: -1 = the scenario's */
@@ -218,6 +234,9 @@ typedef struct {
 /* Parse the command line into a: 0 parsed; 1 --help printed (exit 0); 2 usage error, its
  * message printed on stderr (exit 2). */
 int twb_args_parse(int argc, char **argv, twb_args *a);
+/* Load each world's scenario once (nothing timed): its name and cells into a, or the
+ * model's error (an unknown world lists the known ones; exit status 2). */
+tw_status twb_resolve_worlds(twb_args *a, tw_err *err);
 
 /* --- what is printed (bench_report.c) --- */
 
@@ -233,6 +252,7 @@ typedef struct {
     twb_times re_share[1];
     int64_t re_firms;
     int re_days;
+    char re_world[64];
 } twb_report;
 
 /* Append r to the CSV and keep it for the table (dropped from the table past
@@ -240,8 +260,10 @@ typedef struct {
 twb_row *twb_report_add(twb_report *rp, const twb_row *r);
 /* Record a hash check: ok, or a mismatch (then the exit status is 3). */
 void twb_report_check(twb_report *rp, bool ok, const char *what);
-/* The first row of kind at that thread count, or NULL. */
+/* The first row of kind at that thread count, or NULL; _world: of that world too. */
 const twb_row *twb_report_find(const twb_report *rp, const char *kind, int threads);
+const twb_row *twb_report_find_world(const twb_report *rp, const char *kind, int threads,
+                                     const char *world);
 /* Progress on stderr: one repeat of a measurement, at each thread count. */
 void twb_progress_rep(const char *what, long long firms, int rep, int repeats);
 /* Hash bookkeeping of one timed run: the first run's hash (first) is the one all must
@@ -251,9 +273,9 @@ void twb_same_hash(uint64_t h, bool first, uint64_t *expect, bool *agree);
 void twb_print_inputs(const twb_args *a);   /* build, machine, options (stdout) */
 void twb_report_table(const twb_report *rp); /* the table of rows */
 /* The summary under the table: ratios, efficiencies and where they go, bytes, bandwidth,
- * the rare-earth share. draw_rate: the firm step's Philox draws per firm-day (NAN: not
- * counted); rep_firms, rep_days: the replicate measurement's size. */
-void twb_report_summary(const twb_args *a, const twb_report *rp, double draw_rate,
+ * the rare-earth share. draw_rate[w]: the firm step's Philox draws per firm-day on world w
+ * (NAN: not counted); rep_firms, rep_days: the replicate measurement's size. */
+void twb_report_summary(const twb_args *a, const twb_report *rp, const double *draw_rate,
                         int64_t rep_firms, int rep_days);
 void twb_report_hashes(const twb_report *rp); /* the checks and "hash ok"/"HASH MISMATCH" */
 
@@ -263,14 +285,15 @@ void twb_report_hashes(const twb_report *rp); /* the checks and "hash ok"/"HASH 
 
 /* The triad at each thread count (rows "triad"). */
 tw_status twb_measure_triad(const twb_args *a, twb_report *rp, tw_err *err);
-/* One untimed run of the firm step on the most threads that counts its Philox draws per
- * firm-day; *hash must equal the timed runs' (twb_measure_agents checks it). */
+/* For each world, one untimed run of the firm step on the most threads that counts its
+ * Philox draws per firm-day (draw_rate[w]); hash[w] must equal the timed runs'
+ * (twb_measure_agents checks it). */
 tw_status twb_measure_draws(const twb_args *a, double *draw_rate, uint64_t *hash, tw_err *err);
 /* Agent level: the firm step (strong and weak), the machine check and the reference kernels,
- * as selected by --mode; the reference kernel draws at draw_rate. */
-tw_status twb_measure_agents(const twb_args *a, twb_report *rp, double draw_rate,
-                             uint64_t draw_hash, tw_err *err);
-/* Rows "firm_vs_reference" and "firm_vs_dense" from the rows already added. */
+ * as selected by --mode, on every world; world w's reference kernel draws at draw_rate[w]. */
+tw_status twb_measure_agents(const twb_args *a, twb_report *rp, const double *draw_rate,
+                             const uint64_t *draw_hash, tw_err *err);
+/* Rows "firm_vs_reference" and "firm_vs_dense" (each world's) from the rows already added. */
 void twb_measure_ratios(const twb_args *a, twb_report *rp);
 /* Replicate level, strong and weak; *rep_firms, *rep_days: the size it ran. */
 tw_status twb_measure_replicates(const twb_args *a, twb_report *rp, int64_t *rep_firms,
@@ -278,7 +301,7 @@ tw_status twb_measure_replicates(const twb_args *a, twb_report *rp, int64_t *rep
 void twb_measure_mpi(twb_report *rp); /* the placeholder row "mpi_ranks" */
 /* The rare-earth step's share of the day in a->re_scenario (row "re_step_share"). */
 tw_status twb_measure_re(const twb_args *a, twb_report *rp, tw_err *err);
-/* Peak memory for a->firms on the most threads (row "memory"). */
+/* Memory for a->firms on the most threads, each world (rows "memory"). */
 tw_status twb_measure_memory(const twb_args *a, twb_report *rp, tw_err *err);
 
 #endif

@@ -156,6 +156,7 @@ static const column columns[] = {
      "useful thread-seconds at the first thread count over this one's, per unit of work"},
     {"bench.csv", "draws_per_firm_day", "number", "random draws per firm and day"},
     {"bench.csv", "efficiency_best", "number", "efficiency from the fastest repeat of each count"},
+    {"bench.csv", "world", "string", "the measured model's world of regions (tw_bench --world)"},
     {NULL, "date", "date", "the output day (ISO 8601)"},
     {NULL, "indicator", "string",
      "what the row measures; its unit, definition and what region and partner hold: the "

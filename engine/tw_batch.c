@@ -260,7 +260,8 @@ static tw_status fold(tw_batch *b, const tw_chunk *ch, size_t i, const tw_event 
             fprintf(fp, "%zu,%s", r, tw_date_format(b->dates[t], date));
             for (size_t s = 0; s < b->n_series; s++) {
                 tw_format_double(num, sizeof num, row[t * b->n_series + s]);
-                fprintf(fp, ",%s", num);
+                fputc(',', fp);
+                fputs(num, fp);
             }
             fputc('\n', fp);
         }
@@ -443,16 +444,28 @@ tw_status tw_batch_checkpoint(tw_batch *b, tw_err *err) {
     return tw_mpi_agree(st, err);
 }
 
-/* ",mean,sd,p05,p50,p95\n" of one summary row. */
-static void write_stats(FILE *fp, const tw_summary *sm) {
-    char num[64];
+/* Room for ",mean,sd,p05,p50,p95\n": each number at most 63 characters and its comma. */
+#define STATS_TEXT_MAX ((2 + TW_N_QUANTILES) * 64 + 2)
+
+/* ",mean,sd,p05,p50,p95\n" of one summary row into out (STATS_TEXT_MAX bytes); its length.
+ * Rows are built in a buffer and written at once: a year of nine regions has millions of
+ * rows, and each stdio call takes the stream's lock. */
+static size_t stats_text(char *out, const tw_summary *sm) {
+    char *p = out;
     double v[2 + TW_N_QUANTILES] = {sm->mean, sm->sd};
     for (int k = 0; k < TW_N_QUANTILES; k++) v[2 + k] = sm->q[k];
     for (int k = 0; k < 2 + TW_N_QUANTILES; k++) {
-        tw_format_double(num, sizeof num, v[k]);
-        fprintf(fp, ",%s", num);
+        *p++ = ',';
+        tw_format_double(p, 63, v[k]);
+        p += strlen(p);
     }
-    fputc('\n', fp);
+    *p++ = '\n';
+    return (size_t)(p - out);
+}
+
+static void write_stats(FILE *fp, const tw_summary *sm) {
+    char line[STATS_TEXT_MAX];
+    fwrite(line, 1, stats_text(line, sm), fp);
 }
 
 static tw_status write_summary(tw_batch *b, tw_err *err) {
@@ -473,8 +486,25 @@ static tw_status write_summary(tw_batch *b, tw_err *err) {
             tw_summary sm;
             tw_sketch_summary(&b->cells[t * b->n_series + s], &sm);
             tw_series_label lab = b->o.model->series(b->o.params, s);
-            fprintf(fp, "%s,%s,%s,%s,%s", date, lab.indicator, lab.region, lab.partner, lab.sector);
-            write_stats(fp, &sm);
+            /* "date,indicator,region,partner,sector" and the statistics, in one write
+             * (labels too long for the buffer, which no model has, go first on their own) */
+            const char *const cols[5] = {date, lab.indicator, lab.region, lab.partner, lab.sector};
+            char line[256 + STATS_TEXT_MAX];
+            size_t len = 0;
+            for (int k = 0; k < 5; k++) {
+                size_t n = strlen(cols[k]);
+                if (len + n + 1 > 256) {
+                    fwrite(line, 1, len, fp);
+                    len = 0;
+                    fputs(cols[k], fp);
+                    n = 0;
+                }
+                memcpy(line + len, cols[k], n);
+                len += n;
+                if (k < 4) line[len++] = ',';
+            }
+            len += stats_text(line + len, &sm);
+            fwrite(line, 1, len, fp);
         }
     }
     st = tw_afile_commit(f, err);

@@ -172,11 +172,16 @@ static bool in(int want, int have) { return want == TW_ALL || want == have; }
 /* Sum of a [exporter][importer][sector] table over the series' partner and sector. */
 static double sum_in(const tw_day_view *v0, const double t[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC],
                      int importer, int partner, int sector) {
+    /* Only the partners and sectors the series holds are visited, in the same order as a
+     * scan of all would add them: a series' cost does not grow with the regions unless it
+     * sums over them (the series themselves grow as regions squared). */
+    int o0 = partner == TW_ALL ? 0 : partner;
+    int o1 = partner == TW_ALL ? v0->world->nreg : partner + 1;
+    int s0 = sector == TW_ALL ? 0 : sector, s1 = sector == TW_ALL ? TW_NSEC : sector + 1;
     double v = 0.0;
-    for (int o = 0; o < v0->world->nreg; o++) {
-        if (o == importer || !in(partner, o)) continue;
-        for (int s = 0; s < TW_NSEC; s++)
-            if (in(sector, s)) v += t[o][importer][s];
+    for (int o = o0; o < o1; o++) {
+        if (o == importer) continue;
+        for (int s = s0; s < s1; s++) v += t[o][importer][s];
     }
     return v;
 }
