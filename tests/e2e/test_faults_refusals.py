@@ -238,7 +238,10 @@ class Refusals(Case):
         case = os.path.join(self.tmp, "disk")
         os.mkdir(case)
         # a million replicates' trajectories of a whole year: far more than any disk here
-        p = run([TW_BIN, "run", BASELINE, "-n", "1000000", "--trajectories", "-o", "out"],
+        # (monthly summary rows, so that the statistics fit in memory and the disk is
+        # what refuses)
+        p = run([TW_BIN, "run", BASELINE, "-n", "1000000", "--trajectories", "--set",
+                 "output.interval_days=30", "-o", "out"],
                 cwd=case, timeout=60)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("-o out: the run writes at least", p.stderr)
@@ -251,7 +254,8 @@ class Refusals(Case):
         os.mkdir(case)
         sweep = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
                              "sweep_grid.yaml")
-        p = run([TW_BIN, "run", sweep, "-n", "1000000", "--trajectories", "-o", "out"],
+        p = run([TW_BIN, "run", sweep, "-n", "1000000", "--trajectories", "--set",
+                 "output.interval_days=30", "-o", "out"],
                 cwd=case, timeout=60)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("-o out: the run writes at least", p.stderr)
@@ -266,7 +270,7 @@ class FullDisk(Case):
 
     needs_template = False
     YEAR = ["-n", "12", "--set", "firms.per_cell=30", "--set", "rare_earths.per_cell=10",
-            "-q", "-t", "1", "--checkpoint-every", "0"]
+            "--set", "output.interval_days=7", "-q", "-t", "1", "--checkpoint-every", "0"]
 
     def mount(self, where, size):
         return subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", where],
