@@ -77,6 +77,30 @@ static double deficit(const ctx *c, int j, double h) {
  * at the base every ratio is exactly 1, so the base is reproduced bit for bit. */
 static void eval(const ctx *c, const double *w, double h, state *st) {
     int n = c->n, ns = c->ns;
+    /* Each cell's term e0 rel^(1 - sigma) (home's with its own exponent) into lambda
+     * first, origin by origin: an origin's relative price is the same to every
+     * destination whose tariff and trade cost have not moved, so its power is taken once
+     * for the run of such destinations (the same pow of the same numbers). */
+    for (int s = 0; s < ns; s++) {
+        double lo = 1.0 - c->sigma[s], up = 1.0 - (c->upper ? c->upper[s] : c->sigma[s]);
+        for (int i = 0; i < n; i++) {
+            double last = 0.0, last_pow = 0.0; /* last rel (0: none yet) and rel^lo */
+            for (int j = 0; j < n; j++) {
+                size_t k = ix(c, i, j, s);
+                double t = ge_tariff(c, k, h), tb = c->t0 ? c->t0[k] : 0.0;
+                double rel = w[i] * dcost(c, k, h) * ((1.0 + t) / (1.0 + tb));
+                if (i == j) {
+                    st->lambda[k] = c->e0[k] * pow(rel, up);
+                    continue;
+                }
+                if (!(rel == last && rel != 0.0)) {
+                    last = rel;
+                    last_pow = pow(rel, lo);
+                }
+                st->lambda[k] = c->e0[k] * last_pow;
+            }
+        }
+    }
     for (int j = 0; j < n; j++) {
         double rho = 0.0;
         for (int s = 0; s < ns; s++) {
@@ -84,14 +108,11 @@ static void eval(const ctx *c, const double *w, double h, state *st) {
             double sm = 0.0, sm0 = 0.0, home = 0.0, home0 = 0.0, duty = 0.0;
             for (int i = 0; i < n; i++) {
                 size_t k = ix(c, i, j, s);
-                double t = ge_tariff(c, k, h), tb = c->t0 ? c->t0[k] : 0.0;
-                double rel = w[i] * dcost(c, k, h) * ((1.0 + t) / (1.0 + tb));
                 if (i == j) {
-                    home = c->e0[k] * pow(rel, up);
+                    home = st->lambda[k];
                     home0 = c->e0[k];
                     continue;
                 }
-                st->lambda[k] = c->e0[k] * pow(rel, lo);
                 sm += st->lambda[k];
                 sm0 += c->e0[k];
             }
