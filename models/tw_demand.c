@@ -27,15 +27,22 @@ void tw_nest_calibrate(tw_nest *n, int nreg, int home, double lower, double uppe
             n->weight[o] = share0[o] / pow(price0[o], 1.0 - upper);
         else
             n->weight[o] = m0 > 0.0 ? share0[o] / m0 / pow(price0[o], 1.0 - lower) : 0.0;
+    tw_nest_reweighted(n);
+}
+
+void tw_nest_reweighted(tw_nest *n) {
+    for (int o = 0; o < TW_NREG_MAX; o++)
+        n->qweight[o] = o >= n->n ? 0.0 : pow(n->weight[o], 1.0 / (o == n->home ? n->upper : n->lower));
+    n->import_qweight = pow(n->import_weight, 1.0 / n->upper);
 }
 
 double tw_nest_quantity(const tw_nest *n, const double q[TW_NREG_MAX]) {
     const double rl = (n->lower - 1.0) / n->lower, ru = (n->upper - 1.0) / n->upper;
     double qm = 0.0, c = 0.0;
     for (int o = 0; o < n->n; o++)
-        if (o != n->home && q[o] > 0.0) qm += pow(n->weight[o], 1.0 / n->lower) * pow(q[o], rl);
-    if (qm > 0.0) c += pow(n->import_weight, 1.0 / n->upper) * pow(pow(qm, 1.0 / rl), ru);
-    if (q[n->home] > 0.0) c += pow(n->weight[n->home], 1.0 / n->upper) * pow(q[n->home], ru);
+        if (o != n->home && q[o] > 0.0) qm += n->qweight[o] * pow(q[o], rl);
+    if (qm > 0.0) c += n->import_qweight * pow(pow(qm, 1.0 / rl), ru);
+    if (q[n->home] > 0.0) c += n->qweight[n->home] * pow(q[n->home], ru);
     return c > 0.0 ? pow(c, 1.0 / ru) : 0.0;
 }
 

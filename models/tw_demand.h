@@ -26,12 +26,21 @@ typedef struct {
     double lower, upper;    /* elasticities: between foreign origins; home vs imports (> 1) */
     double weight[TW_NREG_MAX]; /* home: its upper-nest weight; foreign: its lower-nest weight */
     double import_weight;   /* the import bundle's upper-nest weight */
+    /* Their roots for tw_nest_quantity, computed once (tw_nest_calibrate,
+     * tw_nest_reweighted): home's weight^(1/upper), a foreign origin's weight^(1/lower),
+     * the import bundle's import_weight^(1/upper). */
+    double qweight[TW_NREG_MAX];
+    double import_qweight;
 } tw_nest;
 
 /* Weights over nreg origins that give the spending shares share0[nreg] (summing to 1) at
  * buyer prices price0[nreg] (> 0): the import bundle's price index is 1 there. */
 void tw_nest_calibrate(tw_nest *n, int nreg, int home, double lower, double upper,
                        const double share0[TW_NREG_MAX], const double price0[TW_NREG_MAX]);
+
+/* After weights have been changed from tw_nest_calibrate's: recomputes what is derived
+ * from them (qweight, import_qweight). */
+void tw_nest_reweighted(tw_nest *n);
 
 /* Spending shares at buyer prices price[TW_NREG_MAX] (> 0), summing to 1 (all 0 when every
  * weight is 0). */

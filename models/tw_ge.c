@@ -77,6 +77,30 @@ static double deficit(const ctx *c, int j, double h) {
  * at the base every ratio is exactly 1, so the base is reproduced bit for bit. */
 static void eval(const ctx *c, const double *w, double h, state *st) {
     int n = c->n, ns = c->ns;
+    /* Each cell's term e0 rel^(1 - sigma) (home's with its own exponent) into lambda
+     * first, origin by origin: an origin's relative price is the same to every
+     * destination whose tariff and trade cost have not moved, so its power is taken once
+     * for the run of such destinations (the same pow of the same numbers). */
+    for (int s = 0; s < ns; s++) {
+        double lo = 1.0 - c->sigma[s], up = 1.0 - (c->upper ? c->upper[s] : c->sigma[s]);
+        for (int i = 0; i < n; i++) {
+            double last = 0.0, last_pow = 0.0; /* last rel (0: none yet) and rel^lo */
+            for (int j = 0; j < n; j++) {
+                size_t k = ix(c, i, j, s);
+                double t = ge_tariff(c, k, h), tb = c->t0 ? c->t0[k] : 0.0;
+                double rel = w[i] * dcost(c, k, h) * ((1.0 + t) / (1.0 + tb));
+                if (i == j) {
+                    st->lambda[k] = c->e0[k] * pow(rel, up);
+                    continue;
+                }
+                if (!(rel == last && rel != 0.0)) {
+                    last = rel;
+                    last_pow = pow(rel, lo);
+                }
+                st->lambda[k] = c->e0[k] * last_pow;
+            }
+        }
+    }
     for (int j = 0; j < n; j++) {
         double rho = 0.0;
         for (int s = 0; s < ns; s++) {
@@ -84,14 +108,11 @@ static void eval(const ctx *c, const double *w, double h, state *st) {
             double sm = 0.0, sm0 = 0.0, home = 0.0, home0 = 0.0, duty = 0.0;
             for (int i = 0; i < n; i++) {
                 size_t k = ix(c, i, j, s);
-                double t = ge_tariff(c, k, h), tb = c->t0 ? c->t0[k] : 0.0;
-                double rel = w[i] * dcost(c, k, h) * ((1.0 + t) / (1.0 + tb));
                 if (i == j) {
-                    home = c->e0[k] * pow(rel, up);
+                    home = st->lambda[k];
                     home0 = c->e0[k];
                     continue;
                 }
-                st->lambda[k] = c->e0[k] * pow(rel, lo);
                 sm += st->lambda[k];
                 sm0 += c->e0[k];
             }
@@ -468,6 +489,15 @@ tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const dou
     if (rc == TW_OK) rc = check(sigma, ns, 1.0, 0, "sigma", err);
     if (rc == TW_OK) rc = check(sigma_upper, ns, 1.0, 0, "sigma_upper", err);
     if (rc != TW_OK) return rc;
+    /* What each importer j spends in each sector s, summed once for every exporter. */
+    double *spent = malloc(n * ns * sizeof *spent);
+    if (spent == NULL) return tw_err_set(err, TW_ENOMEM, "ge: out of memory");
+    for (size_t j = 0; j < n; j++)
+        for (size_t s = 0; s < ns; s++) {
+            double sum = 0.0;
+            for (size_t o = 0; o < n; o++) sum += demand[(o * n + j) * ns + s];
+            spent[j * ns + s] = sum;
+        }
     /* Each region's sales V_i and their sales-weighted CES elasticity, then its step. */
     double gdp = 0.0, world = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -476,8 +506,7 @@ tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const dou
             for (size_t s = 0; s < ns; s++) {
                 size_t k = (i * n + j) * ns + s;
                 if (demand[k] == 0.0) continue;
-                double spend = 0.0, up = sigma_upper ? sigma_upper[s] : sigma[s];
-                for (size_t o = 0; o < n; o++) spend += demand[(o * n + j) * ns + s];
+                double spend = spent[j * ns + s], up = sigma_upper ? sigma_upper[s] : sigma[s];
                 double imports = spend - demand[(j * n + j) * ns + s], e;
                 if (i == j) {
                     e = 1.0 + (up - 1.0) * (1.0 - demand[k] / spend);
@@ -490,8 +519,10 @@ tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const dou
                 v += vk;
                 ev += vk * e;
             }
-        if (!(v > 0.0))
+        if (!(v > 0.0)) {
+            free(spent);
             return tw_err_set(err, TW_ECONFIG, "ge: price step: region %zu sells nothing", i);
+        }
         double eps = ev / v;
         double excess = v / (p_prev[i] * q0[i] * pow(p_prev[i], eta[i]));
         double pi = p_prev[i] * pow(excess, 1.0 / (eta[i] + eps));
@@ -499,6 +530,7 @@ tw_status tw_ge_price_step(int n_reg, int n_sec, const double *demand, const dou
         world += q0[i];
         p_out[i] = pi; /* p_prev[i] is not read again; p_prev[i+1..] is still intact */
     }
+    free(spent);
     for (size_t i = 0; i < n; i++) p_out[i] *= world / gdp;
     return TW_OK;
 }

@@ -15,7 +15,9 @@ struct tw_rates {
     bool in_transit;           /* some entry of the book has an in-transit rule */
     bool own_rates;            /* the book has changed: rates are resolved from it daily */
     bool dirty_now, dirty_exp; /* changed since tau_own / tau_exp_own were resolved */
-    tw_day now_day, exp_day;   /* the days tau_own and tau_exp_own hold */
+    bool entry_held;           /* tau_entry_own holds entry_day's rates */
+    tw_day now_day, exp_day, entry_day; /* the days tau_own, tau_exp_own, tau_entry_own hold */
+    uint32_t now_version;      /* counts the resolutions of tau_own (tw_rates_version) */
     tw_rate_table tau_own, tau_exp_own, tau_any_own, tau_deal_own, tau_entry_own;
 };
 
@@ -46,7 +48,25 @@ void tw_rates_free(tw_rates *r) {
 const tw_tariff_book *tw_rates_book(const tw_rates *r) { return &r->book; }
 bool tw_rates_changed(const tw_rates *r) { return r->own_rates; }
 
-static void stale(tw_rates *r) { r->own_rates = r->dirty_now = r->dirty_exp = true; }
+uint32_t tw_rates_version(const tw_rates *r) { return r->now_version; }
+
+static void stale(tw_rates *r) {
+    r->own_rates = r->dirty_now = r->dirty_exp = true;
+    r->entry_held = false;
+}
+
+/* Whether the in-transit rule of entry e changes for some goods between day - 1 and day:
+ * the goods entering on day from some exporter were loaded on or after its loaded_before
+ * when yesterday's were not, or day is its entered_before. */
+static bool transit_turns(const tw_rates *r, const tw_tariff *e, tw_day day) {
+    if (!e->in_transit) return false;
+    if (e->entered_before == day) return true;
+    int nreg = r->book.nreg;
+    for (int i = 0; i < nreg; i++)
+        for (int j = 0; j < nreg; j++)
+            if (i != j && (int64_t)day - r->sc->lag[j][i] == (int64_t)e->loaded_before) return true;
+    return false;
+}
 
 tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err) {
     stale(r);
@@ -93,14 +113,25 @@ void tw_rates_on(tw_rates *r, uint32_t d, bool exp, tw_rates_day *out) {
     int64_t h = (int64_t)day + r->sc->horizon;
     bool now_stale = r->dirty_now || (r->now_day != day && r->now_day != day - 1);
     bool exp_stale = r->dirty_exp || r->exp_day != day - 1;
-    for (size_t k = 0; k < r->book.n && !(now_stale && exp_stale); k++) {
+    /* The entering goods' rates are as yesterday's unless an entry takes effect or ends
+     * today or an in-transit rule turns today (they exist only where some entry has such
+     * a rule). */
+    bool entry_stale = !r->in_transit || !r->entry_held ||
+                       (r->entry_day != day && r->entry_day != day - 1);
+    for (size_t k = 0; k < r->book.n && !(now_stale && exp_stale && entry_stale); k++) {
         const tw_tariff *e = &r->book.items[k];
         if (r->now_day != day && (e->effective == day || e->end == day)) now_stale = true;
         if (e->effective == day || e->end == day || e->announced == day || e->withdrawn == day ||
             e->effective == h || e->end == h)
             exp_stale = true;
+        if (r->entry_day != day &&
+            (e->effective == day || e->end == day || transit_turns(r, e, day)))
+            entry_stale = true;
     }
-    if (now_stale) tw_tariffs_rates(&r->book, day, TW_DAY_NEVER, r->tau_own);
+    if (now_stale) {
+        tw_tariffs_rates(&r->book, day, TW_DAY_NEVER, r->tau_own);
+        r->now_version++;
+    }
     r->now_day = day;
     r->dirty_now = false;
     out->now = (const tw_rate_table *)&r->tau_own;
@@ -111,9 +142,14 @@ void tw_rates_on(tw_rates *r, uint32_t d, bool exp, tw_rates_day *out) {
     }
     r->exp_day = day;
     r->dirty_exp = false;
-    /* Goods in transit meet the in-transit rules on the days they enter: resolved daily
-     * where the book has such a rule; elsewhere they pay today's rates. */
-    if (r->in_transit) tw_tariffs_rates_entering(&r->book, day, r->sc->lag, r->tau_entry_own);
+    /* Goods in transit meet the in-transit rules on the days they enter: resolved where
+     * the book has such a rule, on the days those rates can move; elsewhere they pay
+     * today's rates. */
+    if (r->in_transit && entry_stale) {
+        tw_tariffs_rates_entering(&r->book, day, r->sc->lag, r->tau_entry_own);
+        r->entry_held = true;
+    }
+    r->entry_day = day;
     out->exp = (const tw_rate_table *)&r->tau_exp_own;
     out->any = (const tw_rate_table *)&r->tau_any_own;
     out->deal = (const tw_rate_table *)&r->tau_deal_own;

@@ -58,6 +58,11 @@ const tw_tariff_book *tw_rates_book(const tw_rates *r);
 /* true once the book has changed from the scenario's (rates are then resolved daily). */
 bool tw_rates_changed(const tw_rates *r);
 
+/* A count that changes each time today's effective rates are resolved again from the
+ * book (never while they are the scenario's precomputed ones): whatever depends only on
+ * the entries in force, as the sub-cells do, is unchanged while it is. */
+uint32_t tw_rates_version(const tw_rates *r);
+
 /* Append an entry (the book must be appendable). TW_ENOMEM / TW_ERUNTIME as
  * tw_tariffs_add. */
 tw_status tw_rates_add(tw_rates *r, const tw_tariff *t, tw_err *err);

@@ -305,12 +305,40 @@ typedef struct {
     int measure; /* the layer's measure index; -1 for a level entry */
 } span;
 
-static size_t layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_day known_by,
-                     tw_day loaded, const tw_tariff **rate_e, const tw_tariff **cov_e,
-                     span *lay) {
+/* The entries in force on one day (known(e, t, known_by)), grouped by imposer, each group in
+ * book order: a cell scans its imposer's alone and meets them in the order the whole book
+ * would give. idx NULL (no memory for it): every cell scans the whole book. */
+typedef struct {
+    size_t *idx;
+    size_t start[TW_NREG_MAX + 1]; /* imposer i's entries are idx[start[i] .. start[i + 1]) */
+} in_force;
+
+static in_force in_force_make(const tw_tariff_book *b, tw_day t, tw_day known_by) {
+    in_force f = {.idx = b->n > 0 ? malloc(b->n * sizeof *f.idx) : NULL};
+    if (f.idx == NULL) return f;
+    size_t count[TW_NREG_MAX] = {0};
+    for (size_t k = 0; k < b->n; k++) {
+        const tw_tariff *e = &b->items[k];
+        if (e->imposer >= 0 && e->imposer < b->nreg && known(e, t, known_by)) count[e->imposer]++;
+    }
+    for (int i = 0; i < TW_NREG_MAX; i++) f.start[i + 1] = f.start[i] + count[i];
+    size_t at[TW_NREG_MAX];
+    memcpy(at, f.start, sizeof at);
+    for (size_t k = 0; k < b->n; k++) {
+        const tw_tariff *e = &b->items[k];
+        if (e->imposer >= 0 && e->imposer < b->nreg && known(e, t, known_by)) f.idx[at[e->imposer]++] = k;
+    }
+    return f;
+}
+
+static size_t layers(const tw_tariff_book *b, const in_force *f, int i, int j, int s, tw_day t,
+                     tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+                     const tw_tariff **cov_e, span *lay) {
     const tw_tariff *level = NULL; /* the level entry in force, which sets the layers aside */
     for (size_t m = 0; m < b->n_names; m++) rate_e[m] = cov_e[m] = NULL;
-    for (size_t k = 0; k < b->n; k++) {
+    size_t lo = f->idx != NULL ? f->start[i] : 0, hi = f->idx != NULL ? f->start[i + 1] : b->n;
+    for (size_t x = lo; x < hi; x++) {
+        size_t k = f->idx != NULL ? f->idx[x] : x;
         const tw_tariff *e = &b->items[k];
         if (e->imposer != i || (e->target != j && e->target != TW_TARGET_ALL) || !e->sectors[s])
             continue;
@@ -348,11 +376,11 @@ static size_t layers(const tw_tariff_book *b, int i, int j, int s, tw_day t, tw_
 
 /* Resolve one (imposer, target, sector) into its blended rate; with capped (per measure
  * index; NULL: none), each layer of a capped measure at most cap. */
-static double resolve_capped(const tw_tariff_book *b, int i, int j, int s, tw_day t,
-                             tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
+static double resolve_capped(const tw_tariff_book *b, const in_force *f, int i, int j, int s,
+                             tw_day t, tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
                              const tw_tariff **cov_e, const bool *capped, double cap) {
     span lay[TW_MAX_MEASURES];
-    size_t n = layers(b, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
+    size_t n = layers(b, f, i, j, s, t, known_by, loaded, rate_e, cov_e, lay);
     /* The layers' parts summed in increasing order, not the book's, so that the same
      * entries give the same bits in whatever order a scenario lists them. */
     double part[TW_MAX_MEASURES], total = 0.0;
@@ -369,10 +397,10 @@ static double resolve_capped(const tw_tariff_book *b, int i, int j, int s, tw_da
     return total;
 }
 
-static double resolve(const tw_tariff_book *b, int i, int j, int s, tw_day t,
+static double resolve(const tw_tariff_book *b, const in_force *f, int i, int j, int s, tw_day t,
                       tw_day known_by, tw_day loaded, const tw_tariff **rate_e,
                       const tw_tariff **cov_e) {
-    return resolve_capped(b, i, j, s, t, known_by, loaded, rate_e, cov_e, NULL, 0.0);
+    return resolve_capped(b, f, i, j, s, t, known_by, loaded, rate_e, cov_e, NULL, 0.0);
 }
 
 /* The rate entry in force for one layer, or NULL. */
@@ -409,13 +437,15 @@ static void rates(const tw_tariff_book *b, tw_day t, tw_day known_by,
     memset(out, 0, sizeof(tw_rate_table));
     if (b->n == 0) return;
     const tw_tariff *rate_e[TW_MAX_MEASURES], *cov_e[TW_MAX_MEASURES];
+    in_force f = in_force_make(b, t, known_by);
     for (int i = 0; i < b->nreg; i++)
         for (int j = 0; j < b->nreg; j++)
             if (i != j) {
                 tw_day loaded = lag != NULL ? t - lag[j][i] : TW_DAY_NEVER;
                 for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = resolve(b, i, j, s, t, known_by, loaded, rate_e, cov_e);
+                    out[i][j][s] = resolve(b, &f, i, j, s, t, known_by, loaded, rate_e, cov_e);
             }
+    free(f.idx);
 }
 
 void tw_tariffs_rates(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_rate_table out) {
@@ -432,12 +462,14 @@ void tw_tariffs_rates_deal(const tw_tariff_book *b, tw_day t, const tw_deal_term
         int m = find(b, terms->names[k]);
         if (m >= 0) negotiable[m] = true;
     }
+    in_force f = in_force_make(b, t, t);
     for (int i = 0; i < b->nreg; i++)
         for (int j = 0; j < b->nreg; j++)
             if (i != j)
                 for (int s = 0; s < TW_NSEC; s++)
-                    out[i][j][s] = resolve_capped(b, i, j, s, t, t, TW_DAY_NEVER, rate_e, cov_e,
+                    out[i][j][s] = resolve_capped(b, &f, i, j, s, t, t, TW_DAY_NEVER, rate_e, cov_e,
                                                   negotiable, terms->level[i]);
+    free(f.idx);
 }
 
 void tw_tariffs_rates_entering(const tw_tariff_book *b, tw_day t, const int lag[TW_NREG_MAX][TW_NREG_MAX],
@@ -520,7 +552,8 @@ static void merge_sub(subs *sc, int k) {
 }
 
 /* Split one (importer i, sector s); lay and cut are scratch. */
-static void split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day known_by,
+static void split_cell(const tw_tariff_book *b, const in_force *f, int i, int s, tw_day t,
+                       tw_day known_by,
                        const tw_tariff **rate_e, const tw_tariff **cov_e, span *lay,
                        double *cut, tw_split_cell *sc) {
     /* Every origin's layers as ranges of u; the sub-cells lie between their ends. */
@@ -530,7 +563,7 @@ static void split_cell(const tw_tariff_book *b, int i, int s, tw_day t, tw_day k
     for (int j = 0; j < b->nreg; j++) {
         if (j == i) continue;
         first[j] = used;
-        nl[j] = layers(b, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e, lay + used);
+        nl[j] = layers(b, f, i, j, s, t, known_by, TW_DAY_NEVER, rate_e, cov_e, lay + used);
         for (size_t k = used; k < used + nl[j]; k++) {
             cut[ncut++] = lay[k].excluded;
             cut[ncut++] = lay[k].excluded + lay[k].cov * (1.0 - lay[k].excluded);
@@ -579,9 +612,11 @@ void tw_tariffs_split(const tw_tariff_book *b, tw_day t, tw_day known_by, tw_spl
     span lay[TW_NREG_MAX * TW_MAX_MEASURES];              /* 96 KiB */
     double cut[2 * TW_NREG_MAX * TW_MAX_MEASURES + 2];    /* 48 KiB */
     memset(out, 0, sizeof(tw_split_table));
+    in_force f = in_force_make(b, t, known_by);
     for (int i = 0; i < b->nreg; i++)
         for (int s = 0; s < TW_NSEC; s++)
-            split_cell(b, i, s, t, known_by, rate_e, cov_e, lay, cut, &out[i][s]);
+            split_cell(b, &f, i, s, t, known_by, rate_e, cov_e, lay, cut, &out[i][s]);
+    free(f.idx);
 }
 
 void tw_split_demand(const tw_split_cell *sc, int home, const tw_nest *nest, double pass_through,

@@ -142,10 +142,17 @@ static void tw_trade_rates_today(tw_trade_state *s, uint32_t d, bool exp) {
     tw_rates_on(s->rates, d, exp, &s->rt);
     s->tau = s->rt.now;
     if (!exp) return;
-    /* The sub-cells change only on the days an entry takes effect or ends, unless the
-     * replicate's governments or events have changed its book. */
+    /* The sub-cells change only on the days an entry takes effect or ends; once the
+     * replicate's governments or events have changed its book, only when its effective
+     * rates were resolved again (tw_rates_version). */
     bool changed = tw_rates_changed(s->rates);
-    if (!changed && d > 0 && !s->p->split_day[d]) return;
+    if (changed) {
+        uint32_t version = tw_rates_version(s->rates);
+        if (version == s->split_version) return;
+        s->split_version = version;
+    } else if (d > 0 && !s->p->split_day[d]) {
+        return;
+    }
     const tw_tariff_book *book = changed ? tw_rates_book(s->rates) : &s->p->book;
     tw_tariffs_split(book, s->p->start + (tw_day)d, TW_DAY_NEVER, s->split);
 }

@@ -145,6 +145,8 @@ typedef struct {
     tw_rates_day rt;              /* today's tables (rt.now == tau) */
     tw_rate_table tau0;       /* the first day's rates, base of the price indices */
     tw_split_table split;     /* today's sub-cells (tw_tariffs_split), set by tw_trade.c */
+    uint32_t split_version;   /* tw_rates_version of the book split was resolved from (0:
+                               * the scenario's) */
     tw_rate_table tau_paid;   /* tariff on today's purchases (sub-cells, tw_split_demand),
                                * [importer][origin][sector]; set by tw_firms_prepare_day */
     tw_gov_world *gov;        /* the governments (tw_gov.h); NULL unless ev.enabled */

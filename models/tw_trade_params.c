@@ -334,6 +334,7 @@ static void calibrate_split(tw_trade_params *p, const tw_split_cell *sc, int i, 
             if (cust[o] > 0.0)
                 p->nest[c].weight[o] *= (p->world.flow[o][i][s] / flow) / (cust[o] / customs);
     }
+    tw_nest_reweighted(&p->nest[c]);
     if (customs > 0.0 && flow > 0.0) p->e0[c] = flow / customs;
 }
 

@@ -169,19 +169,26 @@ static size_t series_define(const tw_world *world, const void *params, tw_series
 /* Does (partner, sector) of a series include origin o and sector s? */
 static bool in(int want, int have) { return want == TW_ALL || want == have; }
 
+/* The origins [o0, o1) and sectors [s0, s1) a series' partner and sector include: all,
+ * or the one. The loops below run over these alone, adding the same terms in the same
+ * order as a loop over all that skips the others. */
+typedef struct {
+    int o0, o1, s0, s1;
+} box;
+
+static box box_of(const tw_world *world, int partner, int sector) {
+    return (box){partner == TW_ALL ? 0 : partner, partner == TW_ALL ? world->nreg : partner + 1,
+                 sector == TW_ALL ? 0 : sector, sector == TW_ALL ? TW_NSEC : sector + 1};
+}
+
 /* Sum of a [exporter][importer][sector] table over the series' partner and sector. */
 static double sum_in(const tw_day_view *v0, const double t[TW_NREG_MAX][TW_NREG_MAX][TW_NSEC],
                      int importer, int partner, int sector) {
-    /* Only the partners and sectors the series holds are visited, in the same order as a
-     * scan of all would add them: a series' cost does not grow with the regions unless it
-     * sums over them (the series themselves grow as regions squared). */
-    int o0 = partner == TW_ALL ? 0 : partner;
-    int o1 = partner == TW_ALL ? v0->world->nreg : partner + 1;
-    int s0 = sector == TW_ALL ? 0 : sector, s1 = sector == TW_ALL ? TW_NSEC : sector + 1;
     double v = 0.0;
-    for (int o = o0; o < o1; o++) {
+    const box b = box_of(v0->world, partner, sector);
+    for (int o = b.o0; o < b.o1; o++) {
         if (o == importer) continue;
-        for (int s = s0; s < s1; s++) v += t[o][importer][s];
+        for (int s = b.s0; s < b.s1; s++) v += t[o][importer][s];
     }
     return v;
 }
@@ -208,10 +215,10 @@ static double series_value(const void *block, const tw_day_view *st, const tw_se
     case TW_TRADE_IND_TARIFF_RATE_COLLECTED: {
         /* The rate of each (partner, sector), weighted by the day's customs value. */
         double num = 0.0, den = 0.0;
-        for (int x = 0; x < st->world->nreg; x++) {
-            if (x == r || !in(o, x)) continue;
-            for (int y = 0; y < TW_NSEC; y++) {
-                if (!in(s, y)) continue;
+        const box b = box_of(st->world, o, s);
+        for (int x = b.o0; x < b.o1; x++) {
+            if (x == r) continue;
+            for (int y = b.s0; y < b.s1; y++) {
                 double rate = st->collected[x][r] * (*st->tau_in)[r][x][y];
                 if (o != TW_ALL && s != TW_ALL) return 100.0 * rate;
                 num += rate * st->customs[x][r][y];
@@ -222,10 +229,10 @@ static double series_value(const void *block, const tw_day_view *st, const tw_se
     }
     case TW_TRADE_IND_IMPORT_PRICE_INDEX: {
         double num = 0.0, den = 0.0;
-        for (int x = 0; x < st->world->nreg; x++) {
-            if (x == r || !in(o, x)) continue;
-            for (int y = 0; y < TW_NSEC; y++) {
-                if (!in(s, y)) continue;
+        const box b = box_of(st->world, o, s);
+        for (int x = b.o0; x < b.o1; x++) {
+            if (x == r) continue;
+            for (int y = b.s0; y < b.s1; y++) {
                 double w = st->world->flow[x][r][y];
                 const double p0 = tw_buyer_price(st->pass_through, 1.0, (*st->tau0)[r][x][y]);
                 num += w * tw_buyer_price(st->pass_through, st->w[x], (*tau)[r][x][y]) / p0;

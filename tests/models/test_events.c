@@ -686,16 +686,20 @@ static void check_fresh(const tw_trade_state *s, int d, void *ctx) {
                               entry);
     cr_assert(memcmp(deal, *s->rt.deal, sizeof deal) == 0, "day %d: rates after a deal differ", d);
     cr_assert(memcmp(entry, *s->rt.entry, sizeof entry) == 0, "day %d: entering rates differ", d);
+    static tw_split_table split; /* large: off the stack */
+    tw_tariffs_split(tw_rates_book(s->rates), day, TW_DAY_NEVER, split);
+    cr_assert(memcmp(split, s->split, sizeof split) == 0, "day %d: sub-cells differ", d);
     ((fresh_ctx *)ctx)->checked++;
 }
 
-/* Every table of the replicate's own book equals a fresh resolution, with and without an
- * in-transit rule among the scenario's entries (the rates of the goods entering customs
- * follow the agents' moves too). */
+/* Every table of the replicate's own book, and its sub-cells, equal a fresh resolution,
+ * with and without an in-transit rule among the scenario's entries (the rates of the
+ * goods entering customs follow the agents' moves and the rule's dates too: its dates
+ * fall after the spiral has changed the book, from June). */
 Test(log, reused_rates_equal_a_fresh_resolution_every_day) {
     static const char *const extra[] = {
         NULL, "tariffs[+]={measure: surcharge, imposer: US, target: CN, rate: 30, effective: "
-              "2025-03-01, in_transit: {loaded_before: 2025-03-01, entered_before: 2025-04-15}}"};
+              "2025-08-01, in_transit: {loaded_before: 2025-08-01, entered_before: 2025-09-15}}"};
     for (int k = 0; k < 2; k++) {
         tw_err err;
         gov_scn g;

@@ -586,3 +586,26 @@ Test(ge_day, spending_is_split_so_that_output_sells_and_deficits_hold, .init = l
     cr_expect_lt(home[TW_US], 1.0);
     tw_ge_day_free(g);
 }
+
+/* The CES aggregate of tw_nest_quantity (tw_demand.h's formula, evaluated here) with
+ * weights set after calibration, as the trade model's sub-cell calibration sets them:
+ * tw_nest_reweighted brings the aggregate to the new weights. */
+Test(nest, quantity_follows_weights_changed_after_calibration) {
+    const double share_a[TW_NREG_MAX] = {0.5, 0.2, 0.2, 0.1}, share_b[TW_NREG_MAX] = {0.7, 0.1, 0.1, 0.1};
+    const double price[TW_NREG_MAX] = {1.0, 1.1, 1.2, 1.3}, q[TW_NREG_MAX] = {2.0, 1.0, 0.5, 0.25};
+    const double lower = 3.0, up = 1.5;
+    tw_nest a, b;
+    tw_nest_calibrate(&a, 4, 0, lower, up, share_a, price);
+    tw_nest_calibrate(&b, 4, 0, lower, up, share_b, price);
+    memcpy(b.weight, a.weight, sizeof a.weight);
+    b.import_weight = a.import_weight;
+    tw_nest_reweighted(&b);
+    double qm = 0.0;
+    for (int o = 1; o < 4; o++) qm += pow(a.weight[o], 1.0 / lower) * pow(q[o], (lower - 1.0) / lower);
+    qm = pow(qm, lower / (lower - 1.0));
+    double c = pow(pow(a.weight[0], 1.0 / up) * pow(q[0], (up - 1.0) / up) +
+                       pow(a.import_weight, 1.0 / up) * pow(qm, (up - 1.0) / up),
+                   up / (up - 1.0));
+    cr_assert_float_eq(tw_nest_quantity(&a, q), c, 1e-12 * c);
+    cr_assert_float_eq(tw_nest_quantity(&b, q), c, 1e-12 * c);
+}
