@@ -24,7 +24,7 @@ import unittest
 from mc_common import BASELINE, TW_BIN, McCase, run
 
 ARGS = ["run", BASELINE, "-t", "2", "-q", "--set", "firms.per_cell=30",
-        "--set", "rare_earths.per_cell=10"]
+        "--set", "rare_earths.per_cell=10", "--set", "output.interval_days=7"]
 LIMIT = 300000 * 1024  # bytes of address space: ulimit -v 300000
 
 
@@ -96,7 +96,7 @@ class MemoryBound(McCase):
             raise unittest.SkipTest("an address-space limit cannot be tested under AddressSanitizer")
         args = [TW_BIN, "run", os.path.join(os.path.dirname(BASELINE), "geneva-truce.yaml"),
                 "-n", "2", "-t", "2", "-q", "--set", "world=nine", "--set", "firms.per_cell=50",
-                "--set", "rare_earths.per_cell=20"]
+                "--set", "rare_earths.per_cell=20", "--set", "output.interval_days=1"]
         # Refused at 0.3 GiB, the refusal names the cells and their bound for 2 replicates.
         p = limited(args + ["-o", os.path.join(self.tmp, "small")], LIMIT)
         self.assertEqual(p.returncode, 2, p.stderr)
