@@ -69,6 +69,23 @@ S232_CODE_SHARE = {"i_s": (32.99, "steel"), "nfm": (23.2, "aluminium"), "fmp": (
 # (DeepNewz-2025-08-22).
 CAD_USD = 21.7 / 30.0
 CA_PHASE1, CA_OTHER, CA_METALS = 30.0, 14.2, 15.6
+# The Section 232 actions of the second half of 2025, each on the share of a cell its
+# products were worth in 2024 (USD bn):
+# - copper, 50% from 1 August on semi-finished products (CassidyLevy-2025-07): US imports
+#   of them "more than" 15 in 2024 (DeepNewz-2025-07-31, Bloomberg), taken as 15 of GTAP
+#   nfm (refined cathodes, ores and scrap are exempt); the same share of every origin's
+#   nfm, as for aluminium. Intensive derivatives (cables, connectors) were not valued.
+COPPER_SEMI = 15.0
+# - softwood timber and lumber, 10% from 14 October (GAC-2025-10-14): Canada's 2024
+#   exports to the US 5.1, 74% of US imports (NAHB-2025-lumber); the other 26% was not
+#   valued by origin.
+LUMBER_CA = 5.1
+# - medium and heavy trucks, 25% from 1 November (Proclamation 10984, ThompsonHine-2025-10):
+#   US imports by origin reported by Commerce's Foreign Trade Division (TT-2025-09-trucks).
+#   Vehicles that qualify for USMCA pay on their non-US content only (not valued: left
+#   out, so the coverage of Canada and Mexico is their non-USMCA share, as for camx_ieepa).
+TRUCKS = {"MX": 15.45, "CA": 4.24}
+AUTOS_COVERAGE = 0.6              # PIIE-chart: the record's Section 232 autos coverage
 
 
 def read_csv(path):
@@ -103,6 +120,7 @@ class Build:
         self.g = gtap()
         self.f = nine_to_us()
         self.rows = []
+        self.metals_cov = {}
 
     def add(self, measure, exporter, sector, parameter, value, quality, source, note,
             importer="US"):
@@ -220,6 +238,7 @@ class Build:
                 by_code[c][r] = self.g[col][c] / cell
         for r in ("CA", "MX", "JP", "KR", "VN", "ROW"):
             cov = math.fsum(k[c] * by_code[c][r] for c in S232_CODE_SHARE)
+            self.metals_cov[r] = cov
             self.add("s232_metals", r, "metals", "coverage_from_2025-03-12", cov, "D",
                      "Steelradar-2025;GTAIC-2024;S4",
                      "i_s %.4f x %.4f (steel) + nfm %.4f x %.4f (aluminium) + fmp %.4f x 1 "
@@ -230,6 +249,43 @@ class Build:
                          "own" if r in ("CA", "MX", "JP") else
                          "JP's" if r == "KR" else "CN's" if r == "VN" else
                          "S4 uk+row+ftrow less KR and VN"))
+
+    def s232_late(self):
+        """Copper (1 August) and trucks (1 November) as further coverage of the metals and
+        autos layers, at the same rate (50, 25), and lumber (14 October) as its own layer.
+        A layer with not_on covers (1 - the summed coverage of its listed layers) of its own
+        coverage, so a separate copper or truck layer beside steel or cars would need a
+        coverage scaled by that and would take more than its share off the reciprocal and
+        IEEPA layers: one layer with the summed coverage is exact."""
+        nfm = math.fsum(col["nfm"] for col in self.g.values())
+        k = COPPER_SEMI / nfm
+        by_nfm = self.share(("nfm",), "metals")
+        for r, col in (("CA", "canada"), ("MX", "mexico")):
+            by_nfm[r] = self.g[col]["nfm"] / sector_sum(self.g[col], None, "metals")
+        for r in ("CA", "MX", "JP", "KR", "VN", "ROW"):
+            cu = k * by_nfm[r]
+            self.add("s232_metals", r, "metals", "coverage_from_2025-08-01",
+                     self.metals_cov[r] + cu, "D",
+                     "DeepNewz-2025-07-31;CassidyLevy-2025-07;Steelradar-2025;GTAIC-2024;S4",
+                     "steel, aluminium and derivatives %.4f + copper %.4f: nfm %.4f of the "
+                     "cell x %.4f (semi-finished copper %.1f of nfm %.2f USD bn, all origins, "
+                     "2024)" % (self.metals_cov[r], cu, by_nfm[r], k, COPPER_SEMI, nfm))
+        cell = self.f["CA"]["other"]
+        self.add("s232_lumber", "CA", "other", "coverage_from_2025-10-14",
+                 LUMBER_CA / cell, "D", "NAHB-2025-lumber;GAC-2025-10-14;S4",
+                 "Canada's softwood lumber %.2f over its other cell %.2f USD bn (2024)"
+                 % (LUMBER_CA, cell))
+        for r, v in sorted(TRUCKS.items()):
+            u = USMCA_MX_VEHICLES if r == "MX" else USMCA[r]
+            cell = self.f[r]["vehicles"]
+            t = v * (1.0 - u) / cell
+            self.add("s232_autos", r, "vehicles", "coverage_from_2025-11-01",
+                     AUTOS_COVERAGE + t, "D",
+                     "PIIE-chart;TT-2025-09-trucks;ThompsonHine-2025-10;USTN-2025;"
+                     "ITT-2025-03-06;S4",
+                     "cars and parts %.2f + trucks %.4f: %.2f USD bn x (1 - USMCA share "
+                     "%.3f) over the vehicles cell %.2f (2024); USMCA trucks' non-US content "
+                     "not valued" % (AUTOS_COVERAGE, t, v, u, cell))
 
     def canada_counter(self):
         us_ca = {r["sector"]: float(r["value_usd_bn"]) for r in
@@ -252,6 +308,7 @@ class Build:
         self.annex_ii_and_ag()
         self.row_rates()
         self.metals_232()
+        self.s232_late()
         self.canada_counter()
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=COLS, lineterminator="\n")

@@ -91,10 +91,12 @@ class TariffDecompose(unittest.TestCase):
         for partner in ("CA", "MX"):
             self.assertGreater(self.pts("2025-12", partner, "camx_ieepa"), 0.5)
             self.assertEqual(self.pts("2025-12", partner, "reciprocal"), 0.0)
-        # Section 232 on metals: Canada's covered share at 50 is less than its whole cell.
+        # Section 232 on metals: Canada's covered share at 50 is less than its whole cell
+        # (steel, aluminium and derivatives 0.5521, with semi-finished copper from 1 August
+        # 0.6632).
         m = us_imports()
         whole = 50 * m[("CA", "metals")] / sum(m.values())
-        self.assertAlmostEqual(self.pts("2025-12", "CA", "s232_metals"), 0.5521 * whole,
+        self.assertAlmostEqual(self.pts("2025-12", "CA", "s232_metals"), 0.6632 * whole,
                                delta=1e-4)
 
     def test_bad_input_exits_2(self):

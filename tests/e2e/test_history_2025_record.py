@@ -14,7 +14,9 @@ them) against the rules of each dated entry:
   - on nine regions: Canada and Mexico pay their IEEPA rate on the goods not entered under
     USMCA and no reciprocal tariff, Canada 35% from 1 August, and not on goods under the
     Section 232 duties (executive order 14289); Section 232 on metals covers the steel,
-    aluminium and derivatives share of the cell only, the rest pays the other layers; Japan 15% all-in from 7
+    aluminium and derivatives share of the cell only (and semi-finished copper from 1
+    August), the rest pays the other layers; Canada's softwood lumber pays 10% from 14
+    October and Mexico's and Canada's non-USMCA trucks 25% from 1 November; Japan 15% all-in from 7
     August and its cars from 16 September; Korea 15% on top of MFN, then all-in from 14
     November and its cars from 1 November; Vietnam 20%; ROW's listed rates with India's
     addition of 27 August and Switzerland's cut of 14 November; the UK's steel at 25%
@@ -163,11 +165,41 @@ class Record2025(unittest.TestCase):
         # Before 4 June at 25: Mexico's metals pay 25 on covered goods, IEEPA on the rest.
         self.assertAlmostEqual(self.r("2025-04-30", "MX", "metals"),
                                1.4 + 25 * 0.7057 + 25 * 0.511 * (1 - 0.7057), delta=1e-9)
-        # Japan's: 232 on 0.7766, the reciprocal (13.6 all-in from 7 August) on the rest.
+        # Japan's: 232 on 0.7766 (0.8174 with copper from 1 August), the reciprocal (13.6
+        # all-in from 7 August) on the rest.
+        self.assertAlmostEqual(self.r("2025-07-30", "JP", "metals"),
+                               1.4 + 50 * 0.7766 + 10 * (1 - 0.7766), delta=1e-9)
         self.assertAlmostEqual(self.r("2025-10-01", "JP", "metals"),
-                               1.4 + 50 * 0.7766 + 13.6 * (1 - 0.7766), delta=1e-9)
+                               1.4 + 50 * 0.8174 + 13.6 * (1 - 0.8174), delta=1e-9)
         # China's and the EU's cells keep the four-region record's full coverage.
         self.assertAlmostEqual(self.r("2025-07-30", "EU", "metals"), 51.4, delta=1e-9)
+
+    def test_section_232_copper_lumber_and_trucks(self):
+        # Copper's 50% from 1 August on semi-finished goods: the metals layer's coverage
+        # rises by the copper share (Canada 0.5521 to 0.6632, Mexico 0.7057 to 0.7754), off
+        # the IEEPA layer (Canada's 35 from the same day).
+        self.assertAlmostEqual(self.r("2025-08-06", "CA", "metals"),
+                               1.4 + 50 * 0.6632 + 35 * 0.621 * (1 - 0.6632), delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-08-06", "MX", "metals"),
+                               1.4 + 50 * 0.7754 + 25 * 0.511 * (1 - 0.7754), delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-08-06", "ROW", "metals")
+                               - self.r("2025-07-30", "ROW", "metals"),
+                               (48.7606 - 10) * (0.6812 - 0.5793)
+                               + 40 * 0.0290 * (1 - 0.6812), delta=1e-9)  # and Brazil's 40
+        # Lumber's 10% from 14 October on Canada's softwood lumber (0.0308 of its `other`
+        # cell), not stacked on the IEEPA layer.
+        self.assertAlmostEqual(self.r("2025-10-08", "CA", "other"), 1.4 + 16.3488 * 0.621,
+                               delta=1e-9)
+        self.assertAlmostEqual(self.r("2025-10-15", "CA", "other"),
+                               1.4 + 10 * 0.0308 + 16.3488 * 0.621 * (1 - 0.0308),
+                               delta=1e-6)  # summary.csv's ten significant digits
+        # Trucks' 25% from 1 November on the non-USMCA trucks of Mexico and Canada: the
+        # auto layer's coverage from 0.6 to 0.6183 and 0.6504.
+        for partner, cov, ieepa, usmca in (("MX", 0.6183, 25, 0.16), ("CA", 0.6504, 35, 0.621)):
+            self.assertAlmostEqual(self.r("2025-10-29", partner, "vehicles"),
+                                   1.4 + 25 * 0.6 + ieepa * usmca * 0.4, delta=1e-9)
+            self.assertAlmostEqual(self.r("2025-11-05", partner, "vehicles"),
+                                   1.4 + 25 * cov + ieepa * usmca * (1 - cov), delta=1e-9)
 
     def test_canada_counter_tariffs(self):
         ca = self.nine_ca

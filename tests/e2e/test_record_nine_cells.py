@@ -10,7 +10,9 @@
   USMCA coverages, ROW's steel rate with the UK at 25, Canada's Section 232 coverage of
   its metals cell (steel, aluminium, derivatives);
 - the IEEPA layer of Canada and Mexico does not stack on Section 232 (every rate entry's
-  not_on).
+  not_on);
+- copper (1 August), Canada's lumber (14 October) and Mexico's and Canada's trucks
+  (1 November): their shares of the metals, other and vehicles cells by hand.
 Run by CTest with TW_SOURCE_DIR.
 """
 import csv
@@ -111,7 +113,29 @@ class RecordNineCells(unittest.TestCase):
                 if e["measure"] == "camx_ieepa" and e["imposer"] == "US" and "rate" in e]
         self.assertGreaterEqual(len(camx), 5)
         for e in camx:
-            self.assertEqual(sorted(e.get("not_on", [])), ["s232_autos", "s232_metals"], e)
+            self.assertEqual(sorted(e.get("not_on", [])),
+                             ["s232_autos", "s232_lumber", "s232_metals"], e)
+
+    def test_copper_lumber_and_trucks(self):
+        rows = self.rows
+        # Copper from 1 August adds semi-finished copper (15 of GTAP nfm's 76.5546 USD bn of
+        # US imports) on Canada's nfm (23.082 of its 40.7352 metals cell).
+        i_s, nfm, fmp = 9.2336, 23.082, 8.4195
+        before = value(rows, "s232_metals", "CA", "metals", "coverage_from_2025-03-12")
+        self.assertAlmostEqual(value(rows, "s232_metals", "CA", "metals",
+                                     "coverage_from_2025-08-01") - before,
+                               15.0 / 76.5546 * nfm / (i_s + nfm + fmp), delta=1e-4)
+        for r in ("CA", "MX", "JP", "KR", "VN", "ROW"):
+            self.assertGreater(value(rows, "s232_metals", r, "metals", "coverage_from_2025-08-01"),
+                               value(rows, "s232_metals", r, "metals", "coverage_from_2025-03-12"))
+        # Lumber: Canada's 5.1 USD bn of softwood lumber over its 165.7923 `other` cell.
+        self.assertAlmostEqual(value(rows, "s232_lumber", "CA", "other", "coverage_from_2025-10-14"),
+                               5.1 / 165.7923, delta=1e-4)
+        # Trucks: the non-USMCA trucks over the vehicles cell, on top of the cars' 0.6.
+        self.assertAlmostEqual(value(rows, "s232_autos", "MX", "vehicles", "coverage_from_2025-11-01"),
+                               0.6 + 15.45 * 0.16 / 134.841, delta=1e-4)
+        self.assertAlmostEqual(value(rows, "s232_autos", "CA", "vehicles", "coverage_from_2025-11-01"),
+                               0.6 + 4.24 * 0.621 / 52.2851, delta=1e-4)
 
 
 if __name__ == "__main__":
