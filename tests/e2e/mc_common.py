@@ -107,4 +107,15 @@ def kill_mid_batch(tc, cmd, out, sig, n):
     tc.assertFalse(os.path.exists(out), "no final directory after a kill")
     tc.assertTrue(os.path.isdir(partial), "the interrupted run is kept for --resume")
     tc.assertLess(part_rows(partial), n, "killed mid-batch")
+    # mpirun can return while a rank that has let go of OUT.lock is still exiting (its MPI
+    # finalisation, a sanitizer's leak check); the next run would rightly refuse the
+    # directory while that process lives, so wait for the pid the lock names to end.
+    try:
+        with open(out + ".lock") as f:
+            pid = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        pid = 0
+    until = time.time() + 60
+    while pid > 0 and os.path.exists("/proc/%d" % pid) and time.time() < until:
+        time.sleep(0.05)
     return err
