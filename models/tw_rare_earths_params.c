@@ -206,12 +206,8 @@ static tw_status region_table(const char *dir, const tw_world *world, int64_t *l
         const char *code = tw_csv_field(t, row, (size_t)idx[0]);
         int r = tw_world_region(world, code);
         if (r < 0 || seen[r]) {
-            char list[TW_NREG_MAX * (TW_REGION_CODE + 2) + 8] = "";
-            for (int k = 0; k < world->nreg; k++) {
-                size_t used = strlen(list);
-                snprintf(list + used, sizeof list - used, "%s%s", k > 0 ? ", " : "",
-                         world->names[k]);
-            }
+            char list[TW_WORLD_LIST];
+            tw_world_list(world->names, list, sizeof list);
             st = tw_err_at(err, TW_EDATA, path, line, tw_csv_colno(t, row, (size_t)idx[0]),
                            "region", r < 0 ? "expected a region of the world: %s (got '%s')"
                                            : "expected each region of the world once: %s "

@@ -48,6 +48,15 @@ void tw_world_targets(const tw_world *w, const char *out[TW_NREG_MAX + 2]) {
     out[w->nreg + 1] = NULL;
 }
 
+void tw_world_list(const char *const *names, char *buf, size_t n) {
+    if (n == 0) return;
+    buf[0] = '\0';
+    for (int r = 0; names[r] != NULL; r++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, n - used, "%s%s", r > 0 ? ", " : "", names[r]);
+    }
+}
+
 tw_status tw_world_check_keys(const tw_cfg_node *map, const char *const *names, bool all,
                               tw_err *err) {
     if (map == NULL || tw_cfg_kind_of(map) != TW_CFG_MAP) return TW_OK;
@@ -57,11 +66,8 @@ tw_status tw_world_check_keys(const tw_cfg_node *map, const char *const *names, 
         for (const char *c = key; *c != '\0' && code; c++) code = *c >= 'A' && *c <= 'Z';
         if (!code || tw_name_index(names, key) >= 0 || (all && strcmp(key, "ALL") == 0))
             continue;
-        char list[TW_NREG_MAX * (TW_REGION_CODE + 2) + 8] = "";
-        for (int r = 0; names[r] != NULL; r++) {
-            size_t used = strlen(list);
-            snprintf(list + used, sizeof list - used, "%s%s", r > 0 ? ", " : "", names[r]);
-        }
+        char list[TW_WORLD_LIST];
+        tw_world_list(names, list, sizeof list);
         return tw_cfg_error(err, tw_cfg_at(map, k), "expected a region of the world: %s%s (got '%s')",
                             list, all ? ", ALL" : "", key);
     }

@@ -69,6 +69,11 @@ int tw_world_region(const tw_world *w, const char *code);
  * names one region or every partner. */
 void tw_world_targets(const tw_world *w, const char *out[TW_NREG_MAX + 2]);
 
+/* The codes of a NULL-terminated list joined by ", " into buf ("US, CN, EU, ROW"), cut
+ * to n bytes; TW_WORLD_LIST bytes hold any world's. */
+#define TW_WORLD_LIST (TW_NREG_MAX * (TW_REGION_CODE + 2) + 8)
+void tw_world_list(const char *const *names, char *buf, size_t n);
+
 /* A map keyed by region (a scenario's `duties:`, `governments:`, ...): every key written
  * in capitals (the form of a region code) must be one of names (a world's, NULL-terminated)
  * or, with all, ALL. Others are left to the unused-key check. TW_ECONFIG at the key's
